@@ -1,0 +1,17 @@
+# opinia_test(NAME SOURCES... DEPS ...): one GoogleTest executable per *_test.cc,
+# registered with CTest. Labels let `ctest -L unit` / `-L integration` pick sets.
+function(opinia_test name)
+  cmake_parse_arguments(T "" "LABEL;TIMEOUT" "SRCS;DEPS" ${ARGN})
+  add_executable(${name} ${T_SRCS})
+  target_compile_options(${name} PRIVATE ${OPINIA_WARNINGS})
+  target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gmock GTest::gtest_main)
+  if(NOT T_LABEL)
+    set(T_LABEL unit)
+  endif()
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  add_test(NAME ${name} COMMAND ${name})
+  set_tests_properties(${name} PROPERTIES LABELS ${T_LABEL} TIMEOUT ${T_TIMEOUT}
+    ENVIRONMENT "OPINIA_SOURCE_DIR=${CMAKE_SOURCE_DIR};OPINIA_BINARY_DIR=${CMAKE_BINARY_DIR};OPINIA_MODELS_DIR=${OPINIA_MODELS_DIR}")
+endfunction()

@@ -1,0 +1,172 @@
+// The narrow storage interface of Opinia. Plain C++ rows in and out; the
+// store never interprets the serialized blobs (input, analysis, override) it
+// keeps, and never calls the analyzer. Every tenant-owned row carries its
+// tenant_id and every query on such rows is scoped by it.
+//
+// Transactions: Write() runs its function in one write transaction, commits
+// when it returns OK and rolls back otherwise; writers are serialised. Read()
+// runs on a consistent snapshot, concurrently with other readers and with a
+// writer. A Txn must not escape its function.
+#ifndef OPINIA_SERVICE_STORAGE_STORE_H_
+#define OPINIA_SERVICE_STORAGE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace opinia::storage {
+
+struct TenantRow {
+  std::string id;
+  std::string display_name;
+  std::string time_zone;  // IANA
+  absl::Time create_time = absl::UnixEpoch();
+};
+
+// Role bits of ApiKeyRow::roles.
+inline constexpr uint32_t kRoleIngest = 1u << 0;
+inline constexpr uint32_t kRoleRead = 1u << 1;
+inline constexpr uint32_t kRoleRespond = 1u << 2;
+inline constexpr uint32_t kRoleAdmin = 1u << 3;
+
+struct ApiKeyRow {
+  std::string id;
+  std::string tenant_id;  // empty: a server operator key
+  uint32_t roles = 0;     // kRole* bits
+  std::string display_name;
+  std::string secret_hash;  // hex SHA-256 of the secret; unique
+  absl::Time create_time = absl::UnixEpoch();
+  bool revoked = false;
+};
+
+// Absent times are absl::InfinitePast().
+struct ReviewRow {
+  int64_t id = 0;  // assigned by InsertReview
+  std::string tenant_id;
+  std::string source;
+  std::string external_id;
+  std::string subject_id;
+  int32_t rating = 0;        // normalised to 1..5, 0 = none
+  std::string language;      // effective (analysis) language
+  int32_t label = 0;         // effective opinia.v1.SentimentLabel (override wins)
+  float score = 0;           // effective sentiment score
+  int32_t priority = 0;      // effective opinia.v1.Priority (override wins)
+  int32_t status = 1;        // opinia.v1.ReviewStatus
+  bool deleted = false;
+  absl::Time create_time = absl::InfinitePast();  // from the input, else ingest
+  absl::Time ingest_time = absl::InfinitePast();  // first stored
+  absl::Time modify_time = absl::InfinitePast();  // last change of any kind
+  absl::Time respond_by = absl::InfinitePast();
+  std::string content_hash;  // title/text/rating: re-analysis trigger
+  std::string input_hash;    // the whole input: UNCHANGED detection
+  std::string input;         // serialized opinia.v1.ReviewInput
+  std::string analysis;      // serialized opinia.v1.Analysis
+  std::string override_analysis;  // serialized opinia.v1.Analysis; "" = none
+  std::string response_text;
+  std::string response_author;
+  absl::Time response_time = absl::InfinitePast();
+  std::string search_text;   // title + text, for full-text search
+};
+
+// Conditions are ANDed; an empty list or an unset bound matches everything.
+struct ReviewFilter {
+  std::vector<std::string> sources;
+  std::vector<std::string> subject_ids;
+  std::vector<std::string> languages;
+  std::vector<int32_t> labels;
+  std::vector<int32_t> priorities;
+  std::vector<int32_t> statuses;
+  int32_t min_rating = 0;  // 0 = unset
+  int32_t max_rating = 0;  // 0 = unset
+  absl::Time start_time = absl::InfinitePast();   // create_time >= start
+  absl::Time end_time = absl::InfiniteFuture();   // create_time < end
+  bool include_deleted = false;
+  bool ascending = false;  // order by (create_time, id); default newest first
+};
+
+// Keyset position: the last row of the previous page.
+struct ReviewCursor {
+  absl::Time create_time;
+  int64_t id = 0;
+};
+
+struct AuditRow {
+  int64_t id = 0;  // assigned on insert
+  std::string tenant_id;
+  std::string actor;   // "apiKeys/{id}"
+  std::string action;  // e.g. "review.override", "review.delete"
+  std::string target;  // e.g. "reviews/42"
+  std::string detail;  // human-readable change, e.g. JSON of old and new
+  absl::Time time = absl::UnixEpoch();
+};
+
+// Operations inside one transaction. Codes: NOT_FOUND when a named row does
+// not exist (or belongs to another tenant), ALREADY_EXISTS on a unique key
+// clash, INTERNAL on a database error.
+class Txn {
+ public:
+  virtual ~Txn() = default;
+
+  virtual absl::Status InsertTenant(const TenantRow& row) = 0;
+  virtual absl::StatusOr<TenantRow> GetTenant(std::string_view id) = 0;
+  // Ordered by id; rows with id > after_id, at most `limit`.
+  virtual absl::StatusOr<std::vector<TenantRow>> ListTenants(
+      std::string_view after_id, int limit) = 0;
+
+  virtual absl::Status InsertApiKey(const ApiKeyRow& row) = 0;
+  virtual absl::StatusOr<ApiKeyRow> GetApiKey(std::string_view id) = 0;
+  virtual absl::StatusOr<ApiKeyRow> GetApiKeyByHash(
+      std::string_view secret_hash) = 0;
+  // tenant_id std::nullopt = keys of every tenant and operator keys.
+  virtual absl::StatusOr<std::vector<ApiKeyRow>> ListApiKeys(
+      std::optional<std::string_view> tenant_id, std::string_view after_id,
+      int limit) = 0;
+  virtual absl::Status RevokeApiKey(std::string_view id) = 0;
+  virtual absl::StatusOr<int64_t> CountApiKeys() = 0;
+
+  // std::nullopt when no review has this identity in the tenant.
+  virtual absl::StatusOr<std::optional<ReviewRow>> FindReview(
+      std::string_view tenant_id, std::string_view source,
+      std::string_view external_id) = 0;
+  virtual absl::StatusOr<ReviewRow> GetReview(std::string_view tenant_id,
+                                              int64_t id) = 0;
+  // Returns the new id; ALREADY_EXISTS for a duplicate (source, external_id).
+  virtual absl::StatusOr<int64_t> InsertReview(const ReviewRow& row) = 0;
+  // Replaces every column of the row (tenant_id, id); NOT_FOUND if absent.
+  virtual absl::Status UpdateReview(const ReviewRow& row) = 0;
+  // One page in filter order, strictly after `after` when given.
+  virtual absl::StatusOr<std::vector<ReviewRow>> ListReviews(
+      std::string_view tenant_id, const ReviewFilter& filter,
+      const std::optional<ReviewCursor>& after, int limit) = 0;
+  virtual absl::StatusOr<int64_t> CountReviews(std::string_view tenant_id,
+                                               const ReviewFilter& filter) = 0;
+
+  virtual absl::StatusOr<int64_t> InsertAudit(const AuditRow& row) = 0;
+  // Oldest first.
+  virtual absl::StatusOr<std::vector<AuditRow>> ListAudit(
+      std::string_view tenant_id, std::string_view target) = 0;
+};
+
+class Store {
+ public:
+  using TxnFn = std::function<absl::Status(Txn&)>;
+  virtual ~Store() = default;
+
+  // Commits when fn returns OK (the data is durable when Write returns OK),
+  // rolls back otherwise and returns fn's status.
+  virtual absl::Status Write(const TxnFn& fn) = 0;
+  // A read-only snapshot; writes inside fn fail with FAILED_PRECONDITION.
+  virtual absl::Status Read(const TxnFn& fn) = 0;
+};
+
+}  // namespace opinia::storage
+
+#endif  // OPINIA_SERVICE_STORAGE_STORE_H_
