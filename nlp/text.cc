@@ -1,0 +1,464 @@
+// Tokenizer: ICU sentence + word BreakIterators over a UTF-16 copy of the
+// text, with a table mapping every UTF-16 unit back to its byte offset in the
+// original UTF-8, so spans stay exact for multi-byte and invalid input.
+//
+// Speed: the BreakIterators are cloned once per thread and reused; the UTF-16
+// buffer and offset table are per-thread scratch; words made only of code
+// points below U+0180 (ASCII, Latin-1, Latin Extended-A: Polish, German,
+// French, Spanish, ...) are normalised through precomputed per-character
+// tables instead of calling Normalizer2 (nfkc_cf of such text is exactly the
+// per-character mapping, as there are no combining marks in that range).
+#include "nlp/text.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utext.h>
+#include <unicode/utf16.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <memory>
+
+namespace opinia::nlp {
+namespace {
+
+constexpr char16_t kInvalidAsSpace = u' ';
+constexpr UChar32 kFastLimit = 0x180;
+
+// Characters whose diacritic-free form is not reachable by NFD + dropping
+// marks (they are letters in their own right in Unicode).
+UChar32 SpecialFold(UChar32 c) {
+  switch (c) {
+    case 0x0142: return 'l';  // ł
+    case 0x0141: return 'l';  // Ł
+    case 0x0111: return 'd';  // đ
+    case 0x0110: return 'd';  // Đ
+    case 0x00F8: return 'o';  // ø
+    case 0x00D8: return 'o';  // Ø
+    case 0x0131: return 'i';  // dotless ı
+    case 0x0127: return 'h';  // ħ
+    case 0x0167: return 't';  // ŧ
+    default: return -1;
+  }
+}
+
+void AppendUtf8(UChar32 c, std::string* out) {
+  if (c < 0x80) {
+    out->push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+// Decodes one strict UTF-8 code point at text[i]; returns its length or 0
+// when the bytes there are not a valid sequence.
+int DecodeUtf8(std::string_view text, size_t i, UChar32* out) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  unsigned char b = s[i];
+  if (b < 0x80) {
+    *out = b;
+    return 1;
+  }
+  auto cont = [&](size_t k) { return k < n && (s[k] & 0xC0) == 0x80; };
+  if (b >= 0xC2 && b <= 0xDF) {
+    if (!cont(i + 1)) return 0;
+    *out = ((b & 0x1F) << 6) | (s[i + 1] & 0x3F);
+    return 2;
+  }
+  if (b >= 0xE0 && b <= 0xEF) {
+    if (!cont(i + 1) || !cont(i + 2)) return 0;
+    UChar32 c = ((b & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+    if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF)) return 0;
+    *out = c;
+    return 3;
+  }
+  if (b >= 0xF0 && b <= 0xF4) {
+    if (!cont(i + 1) || !cont(i + 2) || !cont(i + 3)) return 0;
+    UChar32 c = ((b & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) |
+                ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
+    if (c < 0x10000 || c > 0x10FFFF) return 0;
+    *out = c;
+    return 4;
+  }
+  return 0;
+}
+
+// Process-wide immutable resources, built once.
+struct Resources {
+  const icu::Normalizer2* nfkc_cf = nullptr;
+  const icu::Normalizer2* nfd = nullptr;
+  std::unique_ptr<icu::BreakIterator> word_proto;
+  std::unique_ptr<icu::BreakIterator> sentence_proto;
+  // norm / plain of every code point below kFastLimit.
+  std::array<std::string, kFastLimit> fast_norm;
+  std::array<std::string, kFastLimit> fast_plain;
+};
+
+void PlainFromNorm16(const Resources& r, const icu::UnicodeString& norm,
+                     std::string* plain) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString decomposed = r.nfd->normalize(norm, status);
+  if (U_FAILURE(status)) decomposed = norm;
+  plain->clear();
+  for (int32_t i = 0; i < decomposed.length();) {
+    UChar32 c = decomposed.char32At(i);
+    i += U16_LENGTH(c);
+    if (u_charType(c) == U_NON_SPACING_MARK) continue;
+    UChar32 special = SpecialFold(c);
+    AppendUtf8(special >= 0 ? special : c, plain);
+  }
+}
+
+const Resources& GetResources() {
+  static const Resources* resources = [] {
+    auto* r = new Resources();
+    UErrorCode status = U_ZERO_ERROR;
+    r->nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+    status = U_ZERO_ERROR;
+    r->nfd = icu::Normalizer2::getNFDInstance(status);
+    status = U_ZERO_ERROR;
+    r->word_proto.reset(
+        icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    status = U_ZERO_ERROR;
+    r->sentence_proto.reset(icu::BreakIterator::createSentenceInstance(
+        icu::Locale::getRoot(), status));
+    for (UChar32 c = 0; c < kFastLimit; ++c) {
+      icu::UnicodeString one(c);
+      status = U_ZERO_ERROR;
+      icu::UnicodeString norm = r->nfkc_cf->normalize(one, status);
+      if (U_FAILURE(status)) norm = one;
+      norm.toUTF8String(r->fast_norm[c]);
+      PlainFromNorm16(*r, norm, &r->fast_plain[c]);
+    }
+    return r;
+  }();
+  return *resources;
+}
+
+// Per-thread scratch: cloned iterators and reusable buffers.
+struct Scratch {
+  std::unique_ptr<icu::BreakIterator> word;
+  std::unique_ptr<icu::BreakIterator> sentence;
+  std::u16string buf;
+  std::vector<int32_t> byte_at;  // UTF-16 index -> byte offset
+  std::vector<int32_t> sentence_bounds;
+};
+
+Scratch& GetScratch() {
+  thread_local Scratch scratch = [] {
+    const Resources& r = GetResources();
+    Scratch s;
+    if (r.word_proto) s.word.reset(r.word_proto->clone());
+    if (r.sentence_proto) s.sentence.reset(r.sentence_proto->clone());
+    return s;
+  }();
+  return scratch;
+}
+
+bool IsAsciiAlnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+         (c >= 'A' && c <= 'Z');
+}
+
+// Emoticons that start with punctuation, longest first within a prefix.
+constexpr std::string_view kEmoticons[] = {
+    ":-)", ":-(", ":-D", ":-P", ":-p", ":-/", ":-|", ":-*", ":-o", ":-O",
+    ":'-(", ":'(", ":')", ";-)", ";-(", ":)", ":(", ":D", ":P", ":p", ":/",
+    ":\\", ":|", ":*", ":o", ":O", ":]", ":[", ";)", ";(", ";D", ";P", ";p",
+    "=)", "=(", "=D", "</3", "<3", "^_^", "^^", "-_-", "-.-"};
+// Emoticons that ICU reads as one word ("xD", "T_T").
+constexpr std::string_view kWordEmoticons[] = {"xd", "xdd", "xddd", "t_t",
+                                               "o_o", "o_0", "0_o"};
+
+// Canonical emoticon: nose removed, lower-cased, repeated mouth collapsed.
+std::string CanonicalEmoticon(std::string_view e) {
+  std::string out;
+  for (char c : e) {
+    if (c == '-' && e.size() > 2 && e != "-_-" && e != "-.-") continue;
+    char l = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if (!out.empty() && out.size() >= 2 && out.back() == l &&
+        (l == ')' || l == '(' || l == 'd')) {
+      continue;
+    }
+    out.push_back(l);
+  }
+  return out;
+}
+
+// Length in bytes of an emoticon at text[b], 0 if none. Repeated mouths
+// (":)))", ":((((") are absorbed.
+size_t MatchEmoticon(std::string_view text, size_t b) {
+  for (std::string_view e : kEmoticons) {
+    if (text.compare(b, e.size(), e) != 0) continue;
+    size_t end = b + e.size();
+    char mouth = e.back();
+    if (mouth == ')' || mouth == '(') {
+      while (end < text.size() && text[end] == mouth) ++end;
+    }
+    // ":Dobrze" or "10:30" are not emoticons.
+    if (end < text.size() &&
+        IsAsciiAlnum(static_cast<unsigned char>(text[end])) &&
+        IsAsciiAlnum(static_cast<unsigned char>(mouth))) {
+      continue;
+    }
+    if (b > 0 && IsAsciiAlnum(static_cast<unsigned char>(text[b - 1])) &&
+        (e[0] == '=' || e[0] == '<' || e[0] == '^' || e[0] == '-')) {
+      continue;
+    }
+    return end - b;
+  }
+  return 0;
+}
+
+bool IsEmojiStart(UChar32 c) {
+  return u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) ||
+         u_hasBinaryProperty(c, UCHAR_REGIONAL_INDICATOR);
+}
+
+// Emoji norm: the sequence without variation selectors and skin tones, so
+// "❤️" and "❤" or "👍🏽" and "👍" look the same to the models and lexicons.
+std::string EmojiNorm(std::string_view bytes) {
+  std::string out;
+  for (size_t i = 0; i < bytes.size();) {
+    UChar32 c = 0;
+    int len = DecodeUtf8(bytes, i, &c);
+    if (len == 0) {
+      ++i;
+      continue;
+    }
+    if (!(c == 0xFE0F || c == 0xFE0E || (c >= 0x1F3FB && c <= 0x1F3FF))) {
+      out.append(bytes.substr(i, len));
+    }
+    i += len;
+  }
+  if (out.empty()) out = std::string(bytes);
+  return out;
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    UChar32 c = 0;
+    int len = DecodeUtf8(text, i, &c);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+TokenizedText Tokenize(std::string_view text) {
+  TokenizedText result;
+  if (text.empty()) return result;
+  // Spans are int32: analyse at most 2 GiB - 1 (callers cap far lower).
+  if (text.size() >= 0x7FFFFFFF) text = text.substr(0, 0x7FFFFFFE);
+  const Resources& res = GetResources();
+  Scratch& sc = GetScratch();
+  if (!sc.word || !sc.sentence) return result;
+
+  // 1. UTF-8 -> UTF-16 with a byte offset for every unit. Invalid bytes
+  //    become spaces, i.e. separators.
+  std::u16string& buf = sc.buf;
+  std::vector<int32_t>& byte_at = sc.byte_at;
+  buf.clear();
+  byte_at.clear();
+  buf.reserve(text.size());
+  byte_at.reserve(text.size() + 1);
+  for (size_t i = 0; i < text.size();) {
+    UChar32 c = 0;
+    int len = DecodeUtf8(text, i, &c);
+    if (len == 0) {
+      buf.push_back(kInvalidAsSpace);
+      byte_at.push_back(static_cast<int32_t>(i));
+      ++i;
+      continue;
+    }
+    if (c < 0x10000) {
+      buf.push_back(static_cast<char16_t>(c));
+      byte_at.push_back(static_cast<int32_t>(i));
+    } else {
+      buf.push_back(static_cast<char16_t>(U16_LEAD(c)));
+      buf.push_back(static_cast<char16_t>(U16_TRAIL(c)));
+      byte_at.push_back(static_cast<int32_t>(i));
+      byte_at.push_back(static_cast<int32_t>(i));
+    }
+    i += len;
+  }
+  byte_at.push_back(static_cast<int32_t>(text.size()));
+  const int32_t n16 = static_cast<int32_t>(buf.size());
+  const UChar* u = reinterpret_cast<const UChar*>(buf.data());
+
+  UErrorCode status = U_ZERO_ERROR;
+  UText ut = UTEXT_INITIALIZER;
+  utext_openUChars(&ut, u, n16, &status);
+  if (U_FAILURE(status)) return result;
+
+  // 2. Words.
+  icu::BreakIterator* wb = sc.word.get();
+  wb->setText(&ut, status);
+  if (U_FAILURE(status)) {
+    utext_close(&ut);
+    return result;
+  }
+  result.tokens.reserve(n16 / 4 + 4);
+  icu::UnicodeString scratch16;
+  int32_t skip_until = 0;  // u16 index covered by an emoticon
+  int32_t start = wb->first();
+  for (int32_t end = wb->next(); end != icu::BreakIterator::DONE;
+       start = end, end = wb->next()) {
+    if (start < skip_until) continue;
+    UChar32 first;
+    U16_GET(u, 0, start, n16, first);
+    if (u_isUWhiteSpace(first) || u_iscntrl(first)) continue;
+    const int32_t rule = wb->getRuleStatus();
+    const int32_t b = byte_at[start];
+    int32_t e = byte_at[end];
+    Token tok;
+
+    // Emoticons first: ICU splits ":)" into ":" and ")".
+    if (first < 0x80 && rule < UBRK_WORD_NUMBER) {
+      size_t len = MatchEmoticon(text, static_cast<size_t>(b));
+      if (len > 0) {
+        tok.kind = TokenKind::kEmoticon;
+        tok.span = {b, b + static_cast<int32_t>(len)};
+        tok.norm = CanonicalEmoticon(text.substr(b, len));
+        tok.plain = tok.norm;
+        skip_until = start + static_cast<int32_t>(len);  // ASCII: 1 unit/byte
+        result.tokens.push_back(std::move(tok));
+        continue;
+      }
+    }
+
+    if (rule < UBRK_WORD_NUMBER) {
+      tok.span = {b, e};
+      if (IsEmojiStart(first)) {
+        tok.kind = TokenKind::kEmoji;
+        tok.norm = EmojiNorm(text.substr(b, e - b));
+        tok.plain = tok.norm;
+      } else {
+        tok.kind = TokenKind::kPunct;
+        scratch16.setTo(false, u + start, end - start);
+        status = U_ZERO_ERROR;
+        icu::UnicodeString norm = res.nfkc_cf->normalize(scratch16, status);
+        if (U_FAILURE(status) || norm.isEmpty()) continue;
+        norm.toUTF8String(tok.norm);
+        tok.plain = tok.norm;
+        // U+FFFD and similar leftovers are not tokens.
+        if (first == 0xFFFD) continue;
+      }
+      result.tokens.push_back(std::move(tok));
+      continue;
+    }
+
+    tok.kind = rule < UBRK_WORD_LETTER ? TokenKind::kNumber : TokenKind::kWord;
+    tok.span = {b, e};
+    bool fast = true;
+    for (int32_t i = start; i < end; ++i) {
+      if (u[i] >= kFastLimit) {
+        fast = false;
+        break;
+      }
+    }
+    if (fast) {
+      tok.norm.reserve(end - start + 2);
+      tok.plain.reserve(end - start + 2);
+      for (int32_t i = start; i < end; ++i) {
+        tok.norm += res.fast_norm[u[i]];
+        tok.plain += res.fast_plain[u[i]];
+      }
+    } else {
+      scratch16.setTo(false, u + start, end - start);
+      status = U_ZERO_ERROR;
+      icu::UnicodeString norm = res.nfkc_cf->normalize(scratch16, status);
+      if (U_FAILURE(status)) continue;
+      norm.toUTF8String(tok.norm);
+      PlainFromNorm16(res, norm, &tok.plain);
+    }
+    if (tok.norm.empty()) continue;
+    if (tok.kind == TokenKind::kWord) {
+      for (std::string_view w : kWordEmoticons) {
+        if (tok.norm == w) {
+          tok.kind = TokenKind::kEmoticon;
+          if (tok.norm[0] == 'x') tok.norm = "xd";
+          tok.plain = tok.norm;
+          break;
+        }
+      }
+    }
+    result.tokens.push_back(std::move(tok));
+  }
+
+  // 3. Sentences; each token goes to the sentence holding its first byte.
+  icu::BreakIterator* sb = sc.sentence.get();
+  status = U_ZERO_ERROR;
+  sb->setText(&ut, status);
+  if (U_FAILURE(status)) {
+    utext_close(&ut);
+    return result;
+  }
+  std::vector<int32_t>& bounds = sc.sentence_bounds;
+  bounds.clear();
+  for (int32_t p = sb->first(); p != icu::BreakIterator::DONE; p = sb->next()) {
+    bounds.push_back(p);
+  }
+  utext_close(&ut);
+
+  size_t ti = 0;
+  const size_t nt = result.tokens.size();
+  int32_t prev_end = 0;
+  for (size_t k = 0; k + 1 < bounds.size() && ti < nt; ++k) {
+    const int32_t send = byte_at[bounds[k + 1]];
+    Sentence s;
+    s.first_token = static_cast<int>(ti);
+    while (ti < nt && result.tokens[ti].span.begin < send) ++ti;
+    s.end_token = static_cast<int>(ti);
+    if (s.end_token == s.first_token) continue;
+    // Trimmed of outer whitespace: from the first to the last token.
+    s.span.begin = std::max(prev_end, result.tokens[s.first_token].span.begin);
+    s.span.end = result.tokens[s.end_token - 1].span.end;
+    prev_end = s.span.end;
+    result.sentences.push_back(s);
+  }
+  if (ti < nt) {
+    // Unreachable with a consistent BreakIterator; keep every token covered.
+    Sentence s;
+    s.first_token = static_cast<int>(ti);
+    s.end_token = static_cast<int>(nt);
+    s.span = {std::max(prev_end, result.tokens[ti].span.begin),
+              result.tokens[nt - 1].span.end};
+    result.sentences.push_back(s);
+  }
+  return result;
+}
+
+std::string ModelInput(const TokenizedText& t, int first_token, int end_token) {
+  std::string out;
+  first_token = std::max(first_token, 0);
+  end_token = std::min<int>(end_token, static_cast<int>(t.tokens.size()));
+  for (int i = first_token; i < end_token; ++i) {
+    const Token& tok = t.tokens[i];
+    if (tok.kind == TokenKind::kPunct && tok.norm != "!" && tok.norm != "?") {
+      continue;
+    }
+    if (!out.empty()) out.push_back(' ');
+    out += tok.norm;
+  }
+  return out;
+}
+
+}  // namespace opinia::nlp
