@@ -1,0 +1,136 @@
+#include "service/storage/sqlite/migrations.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
+namespace opinia::storage::sqlite {
+namespace {
+
+// Append only: never edit a migration that has shipped. Later issues add
+// theirs here (alerts outbox, insights rollups, FTS5 over search_text).
+//
+// Times are INTEGER microseconds since the epoch (INT64_MIN/MAX for
+// InfinitePast/InfiniteFuture); opaque bytes (hashes, serialized protos) are
+// BLOBs. api_keys.tenant_id is NULL for operator keys.
+constexpr const char* kMigrations[] = {
+    // 1: tenants, keys, reviews, audit log.
+    R"sql(
+CREATE TABLE tenants (
+  id           TEXT PRIMARY KEY,
+  display_name TEXT NOT NULL,
+  time_zone    TEXT NOT NULL,
+  create_time  INTEGER NOT NULL
+);
+
+CREATE TABLE api_keys (
+  id           TEXT PRIMARY KEY,
+  tenant_id    TEXT REFERENCES tenants(id),
+  roles        INTEGER NOT NULL,
+  display_name TEXT NOT NULL,
+  secret_hash  TEXT NOT NULL UNIQUE,
+  create_time  INTEGER NOT NULL,
+  revoked      INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX api_keys_by_tenant ON api_keys(tenant_id, id);
+
+CREATE TABLE reviews (
+  id                INTEGER PRIMARY KEY,
+  tenant_id         TEXT NOT NULL REFERENCES tenants(id),
+  source            TEXT NOT NULL,
+  external_id       TEXT NOT NULL,
+  subject_id        TEXT NOT NULL,
+  rating            INTEGER NOT NULL,
+  language          TEXT NOT NULL,
+  label             INTEGER NOT NULL,
+  score             REAL NOT NULL,
+  priority          INTEGER NOT NULL,
+  status            INTEGER NOT NULL,
+  deleted           INTEGER NOT NULL,
+  create_time       INTEGER NOT NULL,
+  ingest_time       INTEGER NOT NULL,
+  modify_time       INTEGER NOT NULL,
+  respond_by        INTEGER NOT NULL,
+  content_hash      BLOB NOT NULL,
+  input_hash        BLOB NOT NULL,
+  input             BLOB NOT NULL,
+  analysis          BLOB NOT NULL,
+  override_analysis BLOB NOT NULL,
+  response_text     TEXT NOT NULL,
+  response_author   TEXT NOT NULL,
+  response_time     INTEGER NOT NULL,
+  search_text       TEXT NOT NULL,
+  UNIQUE (tenant_id, source, external_id)
+);
+-- The ListReviews keyset order; every list query walks this or one below.
+CREATE INDEX reviews_by_time ON reviews(tenant_id, create_time, id);
+-- Selective filters keep the keyset order after their equality column.
+CREATE INDEX reviews_by_subject ON reviews(tenant_id, subject_id, create_time, id);
+CREATE INDEX reviews_by_priority ON reviews(tenant_id, priority, create_time, id);
+CREATE INDEX reviews_by_status ON reviews(tenant_id, status, create_time, id);
+
+CREATE TABLE audit_log (
+  id        INTEGER PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  actor     TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  target    TEXT NOT NULL,
+  detail    TEXT NOT NULL,
+  time      INTEGER NOT NULL
+);
+CREATE INDEX audit_log_by_target ON audit_log(tenant_id, target, id);
+)sql",
+};
+
+constexpr int64_t kNumMigrations = sizeof(kMigrations) / sizeof(kMigrations[0]);
+
+// Applies the migration after the current version, reading that version
+// inside the write transaction so two processes opening one file at once
+// cannot both apply it. Sets *done when nothing was left to apply.
+absl::Status ApplyNext(Connection& conn, bool* done) {
+  if (absl::Status s = conn.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  absl::StatusOr<int64_t> current = SchemaVersion(conn);
+  absl::Status status = current.status();
+  int64_t next = 0;
+  if (status.ok() && *current > kNumMigrations) {
+    status = absl::FailedPreconditionError(absl::StrCat(
+        "database schema version ", *current, " is newer than this binary (",
+        kNumMigrations, "); upgrade opinia-server"));
+  } else if (status.ok() && *current == kNumMigrations) {
+    *done = true;
+  } else if (status.ok()) {
+    next = *current + 1;
+    status = conn.Exec(kMigrations[next - 1]);
+    // PRAGMA takes no bound parameters; `next` is our own integer.
+    const std::string bump = absl::StrCat("PRAGMA user_version = ", next);
+    if (status.ok()) status = conn.Exec(bump.c_str());
+  }
+  if (status.ok()) status = conn.Exec("COMMIT");
+  if (!status.ok()) {
+    if (!conn.InAutocommit()) conn.Exec("ROLLBACK").IgnoreError();
+    if (next == 0) return status;
+    return absl::Status(status.code(), absl::StrCat("migration ", next, ": ",
+                                                    status.message()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int64_t LatestSchemaVersion() { return kNumMigrations; }
+
+absl::StatusOr<int64_t> SchemaVersion(Connection& conn) {
+  absl::StatusOr<std::string> v = conn.PragmaValue("user_version");
+  if (!v.ok()) return v.status();
+  return std::stoll(*v);
+}
+
+absl::Status ApplyMigrations(Connection& conn) {
+  bool done = false;
+  while (!done) {
+    if (absl::Status s = ApplyNext(conn, &done); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace opinia::storage::sqlite

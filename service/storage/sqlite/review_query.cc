@@ -1,0 +1,167 @@
+#include "service/storage/sqlite/review_query.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace opinia::storage::sqlite {
+namespace {
+
+constexpr char kColumns[] =
+    "id, tenant_id, source, external_id, subject_id, rating, language, label, "
+    "score, priority, status, deleted, create_time, ingest_time, modify_time, "
+    "respond_by, content_hash, input_hash, input, analysis, "
+    "override_analysis, response_text, response_author, response_time, "
+    "search_text";
+
+// Appends "AND column IN (?, ...)" ("= ?" for one value, which lets the
+// planner use a (tenant_id, column, create_time, id) index in order).
+template <typename T>
+void AddIn(absl::string_view column, const std::vector<T>& values,
+           ReviewQuery& q) {
+  if (values.empty()) return;
+  if (values.size() == 1) {
+    absl::StrAppend(&q.sql, " AND ", column, " = ?");
+  } else {
+    std::vector<absl::string_view> marks(values.size(), "?");
+    absl::StrAppend(&q.sql, " AND ", column, " IN (",
+                    absl::StrJoin(marks, ", "), ")");
+  }
+  for (const T& v : values) {
+    if constexpr (std::is_same_v<T, std::string>) {
+      q.params.emplace_back(v);
+    } else {
+      q.params.emplace_back(static_cast<int64_t>(v));
+    }
+  }
+}
+
+void AddConditions(std::string_view tenant_id, const ReviewFilter& f,
+                   ReviewQuery& q) {
+  absl::StrAppend(&q.sql, " FROM reviews WHERE tenant_id = ?");
+  q.params.emplace_back(std::string(tenant_id));
+  if (!f.include_deleted) absl::StrAppend(&q.sql, " AND deleted = 0");
+  AddIn("source", f.sources, q);
+  AddIn("subject_id", f.subject_ids, q);
+  AddIn("language", f.languages, q);
+  AddIn("label", f.labels, q);
+  AddIn("priority", f.priorities, q);
+  AddIn("status", f.statuses, q);
+  if (f.min_rating != 0) {
+    absl::StrAppend(&q.sql, " AND rating >= ?");
+    q.params.emplace_back(int64_t{f.min_rating});
+  }
+  if (f.max_rating != 0) {
+    absl::StrAppend(&q.sql, " AND rating <= ?");
+    q.params.emplace_back(int64_t{f.max_rating});
+  }
+  if (f.start_time != absl::InfinitePast()) {
+    absl::StrAppend(&q.sql, " AND create_time >= ?");
+    q.params.emplace_back(EncodeTime(f.start_time));
+  }
+  if (f.end_time != absl::InfiniteFuture()) {
+    absl::StrAppend(&q.sql, " AND create_time < ?");
+    q.params.emplace_back(EncodeTime(f.end_time));
+  }
+}
+
+}  // namespace
+
+void ReviewQuery::BindTo(Statement& stmt) const {
+  for (const auto& p : params) {
+    if (const int64_t* i = std::get_if<int64_t>(&p)) {
+      stmt.BindInt64(*i);
+    } else {
+      stmt.BindText(std::get<std::string>(p));
+    }
+  }
+}
+
+ReviewQuery ListReviewsQuery(std::string_view tenant_id,
+                             const ReviewFilter& filter,
+                             const std::optional<ReviewCursor>& after) {
+  ReviewQuery q;
+  q.sql = absl::StrCat("SELECT ", kColumns);
+  AddConditions(tenant_id, filter, q);
+  if (after.has_value()) {
+    // A row value comparison walks the (…, create_time, id) index as a range.
+    absl::StrAppend(&q.sql, filter.ascending ? " AND (create_time, id) > (?, ?)"
+                                             : " AND (create_time, id) < (?, ?)");
+    q.params.emplace_back(EncodeTime(after->create_time));
+    q.params.emplace_back(after->id);
+  }
+  absl::StrAppend(&q.sql, filter.ascending
+                              ? " ORDER BY create_time ASC, id ASC LIMIT ?"
+                              : " ORDER BY create_time DESC, id DESC LIMIT ?");
+  return q;
+}
+
+ReviewQuery CountReviewsQuery(std::string_view tenant_id,
+                              const ReviewFilter& filter) {
+  ReviewQuery q;
+  q.sql = "SELECT COUNT(*)";
+  AddConditions(tenant_id, filter, q);
+  return q;
+}
+
+const char* ReviewColumns() { return kColumns; }
+
+ReviewRow ReadReviewRow(const Statement& s) {
+  ReviewRow r;
+  r.id = s.ColumnInt64(0);
+  r.tenant_id = s.ColumnString(1);
+  r.source = s.ColumnString(2);
+  r.external_id = s.ColumnString(3);
+  r.subject_id = s.ColumnString(4);
+  r.rating = static_cast<int32_t>(s.ColumnInt64(5));
+  r.language = s.ColumnString(6);
+  r.label = static_cast<int32_t>(s.ColumnInt64(7));
+  r.score = static_cast<float>(s.ColumnDouble(8));
+  r.priority = static_cast<int32_t>(s.ColumnInt64(9));
+  r.status = static_cast<int32_t>(s.ColumnInt64(10));
+  r.deleted = s.ColumnInt64(11) != 0;
+  r.create_time = s.ColumnTime(12);
+  r.ingest_time = s.ColumnTime(13);
+  r.modify_time = s.ColumnTime(14);
+  r.respond_by = s.ColumnTime(15);
+  r.content_hash = s.ColumnString(16);
+  r.input_hash = s.ColumnString(17);
+  r.input = s.ColumnString(18);
+  r.analysis = s.ColumnString(19);
+  r.override_analysis = s.ColumnString(20);
+  r.response_text = s.ColumnString(21);
+  r.response_author = s.ColumnString(22);
+  r.response_time = s.ColumnTime(23);
+  r.search_text = s.ColumnString(24);
+  return r;
+}
+
+void BindReviewColumns(Statement& s, const ReviewRow& r) {
+  s.BindText(r.tenant_id)
+      .BindText(r.source)
+      .BindText(r.external_id)
+      .BindText(r.subject_id)
+      .BindInt64(r.rating)
+      .BindText(r.language)
+      .BindInt64(r.label)
+      .BindDouble(r.score)
+      .BindInt64(r.priority)
+      .BindInt64(r.status)
+      .BindInt64(r.deleted ? 1 : 0)
+      .BindTime(r.create_time)
+      .BindTime(r.ingest_time)
+      .BindTime(r.modify_time)
+      .BindTime(r.respond_by)
+      .BindBlob(r.content_hash)
+      .BindBlob(r.input_hash)
+      .BindBlob(r.input)
+      .BindBlob(r.analysis)
+      .BindBlob(r.override_analysis)
+      .BindText(r.response_text)
+      .BindText(r.response_author)
+      .BindTime(r.response_time)
+      .BindText(r.search_text);
+}
+
+}  // namespace opinia::storage::sqlite

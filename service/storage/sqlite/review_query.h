@@ -1,0 +1,44 @@
+// Builds the SQL of ListReviews/CountReviews from a fixed set of WHERE
+// fragments with `?` placeholders; values are only ever bound, never
+// spliced into the text.
+#ifndef OPINIA_SERVICE_STORAGE_SQLITE_REVIEW_QUERY_H_
+#define OPINIA_SERVICE_STORAGE_SQLITE_REVIEW_QUERY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "service/storage/sqlite/connection.h"
+#include "service/storage/store.h"
+
+namespace opinia::storage::sqlite {
+
+// SQL text plus its parameters in placeholder order.
+struct ReviewQuery {
+  std::string sql;
+  std::vector<std::variant<int64_t, std::string>> params;
+
+  void BindTo(Statement& stmt) const;
+};
+
+// SELECT <every column> in keyset order, strictly after `after`; the caller
+// binds LIMIT as the last parameter.
+ReviewQuery ListReviewsQuery(std::string_view tenant_id,
+                             const ReviewFilter& filter,
+                             const std::optional<ReviewCursor>& after);
+// SELECT COUNT(*) with the same conditions, no cursor.
+ReviewQuery CountReviewsQuery(std::string_view tenant_id,
+                              const ReviewFilter& filter);
+
+// Selects every column of a review, in ReadReviewRow's order.
+const char* ReviewColumns();
+ReviewRow ReadReviewRow(const Statement& stmt);
+// Binds every column but id in ReviewColumns order (for INSERT/UPDATE).
+void BindReviewColumns(Statement& stmt, const ReviewRow& row);
+
+}  // namespace opinia::storage::sqlite
+
+#endif  // OPINIA_SERVICE_STORAGE_SQLITE_REVIEW_QUERY_H_

@@ -1,0 +1,337 @@
+#include "service/storage/sqlite/sqlite_txn.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "service/storage/sqlite/review_query.h"
+#include "service/storage/sqlite/status_macros.h"
+
+namespace opinia::storage::sqlite {
+namespace {
+
+constexpr char kTenantColumns[] = "id, display_name, time_zone, create_time";
+constexpr char kKeyColumns[] =
+    "id, tenant_id, roles, display_name, secret_hash, create_time, revoked";
+constexpr char kAuditColumns[] =
+    "id, tenant_id, actor, action, target, detail, time";
+
+absl::Status CheckLimit(int limit) {
+  if (limit <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat("limit must be > 0, got ",
+                                                   limit));
+  }
+  return absl::OkStatus();
+}
+
+TenantRow ReadTenant(const Statement& s) {
+  return TenantRow{s.ColumnString(0), s.ColumnString(1), s.ColumnString(2),
+                   s.ColumnTime(3)};
+}
+
+ApiKeyRow ReadKey(const Statement& s) {
+  ApiKeyRow k;
+  k.id = s.ColumnString(0);
+  k.tenant_id = s.ColumnString(1);  // NULL (operator key) reads as ""
+  k.roles = static_cast<uint32_t>(s.ColumnInt64(2));
+  k.display_name = s.ColumnString(3);
+  k.secret_hash = s.ColumnString(4);
+  k.create_time = s.ColumnTime(5);
+  k.revoked = s.ColumnInt64(6) != 0;
+  return k;
+}
+
+AuditRow ReadAudit(const Statement& s) {
+  AuditRow a;
+  a.id = s.ColumnInt64(0);
+  a.tenant_id = s.ColumnString(1);
+  a.actor = s.ColumnString(2);
+  a.action = s.ColumnString(3);
+  a.target = s.ColumnString(4);
+  a.detail = s.ColumnString(5);
+  a.time = s.ColumnTime(6);
+  return a;
+}
+
+// Steps a single-row lookup; NOT_FOUND naming `what` when there is no row.
+absl::Status ExpectRow(Statement& stmt, absl::string_view what) {
+  STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return absl::NotFoundError(absl::StrCat(what, " not found"));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status SqliteTxn::CheckWritable(std::string_view op) const {
+  if (read_only_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(AsAbsl(op), " inside a read-only transaction"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteTxn::InsertTenant(const TenantRow& row) {
+  STORE_RETURN_IF_ERROR(CheckWritable("InsertTenant"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("INSERT INTO tenants (id, display_name, time_zone, "
+                    "create_time) VALUES (?, ?, ?, ?)"));
+  stmt.BindText(row.id)
+      .BindText(row.display_name)
+      .BindText(row.time_zone)
+      .BindTime(row.create_time);
+  return stmt.Run();
+}
+
+absl::StatusOr<TenantRow> SqliteTxn::GetTenant(std::string_view id) {
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat("SELECT ", kTenantColumns,
+                                 " FROM tenants WHERE id = ?")));
+  stmt.BindText(id);
+  STORE_RETURN_IF_ERROR(ExpectRow(stmt, absl::StrCat("tenant ", AsAbsl(id))));
+  return ReadTenant(stmt);
+}
+
+absl::StatusOr<std::vector<TenantRow>> SqliteTxn::ListTenants(
+    std::string_view after_id, int limit) {
+  STORE_RETURN_IF_ERROR(CheckLimit(limit));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat("SELECT ", kTenantColumns,
+                                 " FROM tenants WHERE id > ? "
+                                 "ORDER BY id LIMIT ?")));
+  stmt.BindText(after_id).BindInt64(limit);
+  std::vector<TenantRow> out;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(ReadTenant(stmt));
+  }
+  return out;
+}
+
+absl::Status SqliteTxn::InsertApiKey(const ApiKeyRow& row) {
+  STORE_RETURN_IF_ERROR(CheckWritable("InsertApiKey"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("INSERT INTO api_keys (id, tenant_id, roles, "
+                    "display_name, secret_hash, create_time, revoked) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  stmt.BindText(row.id);
+  if (row.tenant_id.empty()) {
+    stmt.BindNull();
+  } else {
+    stmt.BindText(row.tenant_id);
+  }
+  stmt.BindInt64(row.roles)
+      .BindText(row.display_name)
+      .BindText(row.secret_hash)
+      .BindTime(row.create_time)
+      .BindInt64(row.revoked ? 1 : 0);
+  return stmt.Run();
+}
+
+absl::StatusOr<ApiKeyRow> SqliteTxn::GetApiKey(std::string_view id) {
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt, conn_.Prepare(absl::StrCat("SELECT ", kKeyColumns,
+                                                 " FROM api_keys WHERE id = ?")));
+  stmt.BindText(id);
+  STORE_RETURN_IF_ERROR(ExpectRow(stmt, absl::StrCat("api key ", AsAbsl(id))));
+  return ReadKey(stmt);
+}
+
+absl::StatusOr<ApiKeyRow> SqliteTxn::GetApiKeyByHash(
+    std::string_view secret_hash) {
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat("SELECT ", kKeyColumns,
+                                 " FROM api_keys WHERE secret_hash = ?")));
+  stmt.BindText(secret_hash);
+  STORE_RETURN_IF_ERROR(ExpectRow(stmt, "api key"));
+  return ReadKey(stmt);
+}
+
+absl::StatusOr<std::vector<ApiKeyRow>> SqliteTxn::ReadKeys(Statement& stmt) {
+  std::vector<ApiKeyRow> out;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(ReadKey(stmt));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<ApiKeyRow>> SqliteTxn::ListApiKeys(
+    std::optional<std::string_view> tenant_id, std::string_view after_id,
+    int limit) {
+  STORE_RETURN_IF_ERROR(CheckLimit(limit));
+  if (!tenant_id.has_value()) {
+    STORE_ASSIGN_OR_RETURN(
+        Statement stmt,
+        conn_.Prepare(absl::StrCat("SELECT ", kKeyColumns,
+                                   " FROM api_keys WHERE id > ? "
+                                   "ORDER BY id LIMIT ?")));
+    stmt.BindText(after_id).BindInt64(limit);
+    return ReadKeys(stmt);
+  }
+  // `IS ?` matches NULL too: tenant "" lists the operator keys.
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat("SELECT ", kKeyColumns,
+                                 " FROM api_keys WHERE tenant_id IS ? AND "
+                                 "id > ? ORDER BY id LIMIT ?")));
+  if (tenant_id->empty()) {
+    stmt.BindNull();
+  } else {
+    stmt.BindText(*tenant_id);
+  }
+  stmt.BindText(after_id).BindInt64(limit);
+  return ReadKeys(stmt);
+}
+
+absl::Status SqliteTxn::RevokeApiKey(std::string_view id) {
+  STORE_RETURN_IF_ERROR(CheckWritable("RevokeApiKey"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("UPDATE api_keys SET revoked = 1 WHERE id = ?"));
+  stmt.BindText(id);
+  STORE_RETURN_IF_ERROR(stmt.Run());
+  if (conn_.Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("api key ", AsAbsl(id), " not found"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> SqliteTxn::CountApiKeys() {
+  STORE_ASSIGN_OR_RETURN(Statement stmt,
+                         conn_.Prepare("SELECT COUNT(*) FROM api_keys"));
+  STORE_RETURN_IF_ERROR(ExpectRow(stmt, "count"));
+  return stmt.ColumnInt64(0);
+}
+
+absl::StatusOr<std::optional<ReviewRow>> SqliteTxn::FindReview(
+    std::string_view tenant_id, std::string_view source,
+    std::string_view external_id) {
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat("SELECT ", ReviewColumns(),
+                                 " FROM reviews WHERE tenant_id = ? AND "
+                                 "source = ? AND external_id = ?")));
+  stmt.BindText(tenant_id).BindText(source).BindText(external_id);
+  STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<ReviewRow>();
+  return std::optional<ReviewRow>(ReadReviewRow(stmt));
+}
+
+absl::StatusOr<ReviewRow> SqliteTxn::GetReview(std::string_view tenant_id,
+                                               int64_t id) {
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat("SELECT ", ReviewColumns(),
+                                 " FROM reviews WHERE id = ? AND "
+                                 "tenant_id = ?")));
+  stmt.BindInt64(id).BindText(tenant_id);
+  STORE_RETURN_IF_ERROR(ExpectRow(stmt, absl::StrCat("review ", id)));
+  return ReadReviewRow(stmt);
+}
+
+absl::StatusOr<int64_t> SqliteTxn::InsertReview(const ReviewRow& row) {
+  STORE_RETURN_IF_ERROR(CheckWritable("InsertReview"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(
+          "INSERT INTO reviews (tenant_id, source, external_id, subject_id, "
+          "rating, language, label, score, priority, status, deleted, "
+          "create_time, ingest_time, modify_time, respond_by, content_hash, "
+          "input_hash, input, analysis, override_analysis, response_text, "
+          "response_author, response_time, search_text) VALUES (?, ?, ?, ?, "
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  BindReviewColumns(stmt, row);
+  STORE_RETURN_IF_ERROR(stmt.Run());
+  return conn_.LastInsertRowId();
+}
+
+absl::Status SqliteTxn::UpdateReview(const ReviewRow& row) {
+  STORE_RETURN_IF_ERROR(CheckWritable("UpdateReview"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(
+          "UPDATE reviews SET tenant_id = ?, source = ?, external_id = ?, "
+          "subject_id = ?, rating = ?, language = ?, label = ?, score = ?, "
+          "priority = ?, status = ?, deleted = ?, create_time = ?, "
+          "ingest_time = ?, modify_time = ?, respond_by = ?, "
+          "content_hash = ?, input_hash = ?, input = ?, analysis = ?, "
+          "override_analysis = ?, response_text = ?, response_author = ?, "
+          "response_time = ?, search_text = ? "
+          "WHERE id = ? AND tenant_id = ?"));
+  BindReviewColumns(stmt, row);
+  stmt.BindInt64(row.id).BindText(row.tenant_id);
+  STORE_RETURN_IF_ERROR(stmt.Run());
+  if (conn_.Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("review ", row.id, " not found"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<ReviewRow>> SqliteTxn::ListReviews(
+    std::string_view tenant_id, const ReviewFilter& filter,
+    const std::optional<ReviewCursor>& after, int limit) {
+  STORE_RETURN_IF_ERROR(CheckLimit(limit));
+  const ReviewQuery query = ListReviewsQuery(tenant_id, filter, after);
+  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(query.sql));
+  query.BindTo(stmt);
+  stmt.BindInt64(limit);
+  std::vector<ReviewRow> out;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(ReadReviewRow(stmt));
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> SqliteTxn::CountReviews(std::string_view tenant_id,
+                                                const ReviewFilter& filter) {
+  const ReviewQuery query = CountReviewsQuery(tenant_id, filter);
+  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(query.sql));
+  query.BindTo(stmt);
+  STORE_RETURN_IF_ERROR(ExpectRow(stmt, "count"));
+  return stmt.ColumnInt64(0);
+}
+
+absl::StatusOr<int64_t> SqliteTxn::InsertAudit(const AuditRow& row) {
+  STORE_RETURN_IF_ERROR(CheckWritable("InsertAudit"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("INSERT INTO audit_log (tenant_id, actor, action, "
+                    "target, detail, time) VALUES (?, ?, ?, ?, ?, ?)"));
+  stmt.BindText(row.tenant_id)
+      .BindText(row.actor)
+      .BindText(row.action)
+      .BindText(row.target)
+      .BindText(row.detail)
+      .BindTime(row.time);
+  STORE_RETURN_IF_ERROR(stmt.Run());
+  return conn_.LastInsertRowId();
+}
+
+absl::StatusOr<std::vector<AuditRow>> SqliteTxn::ListAudit(
+    std::string_view tenant_id, std::string_view target) {
+  // An empty target lists every audit row of the tenant.
+  const std::string sql = absl::StrCat(
+      "SELECT ", kAuditColumns, " FROM audit_log WHERE tenant_id = ?",
+      target.empty() ? "" : " AND target = ?", " ORDER BY id");
+  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(sql));
+  stmt.BindText(tenant_id);
+  if (!target.empty()) stmt.BindText(target);
+  std::vector<AuditRow> out;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(ReadAudit(stmt));
+  }
+  return out;
+}
+
+}  // namespace opinia::storage::sqlite

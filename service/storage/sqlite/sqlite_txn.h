@@ -1,0 +1,67 @@
+// Txn over one SQLite connection with an open transaction. Created by
+// SqliteStore for the duration of one Read/Write function.
+//
+// Codes (in addition to store.h): INVALID_ARGUMENT for limit <= 0;
+// FAILED_PRECONDITION for a mutating call in a read-only transaction;
+// UNAVAILABLE when the database is locked by another process.
+#ifndef OPINIA_SERVICE_STORAGE_SQLITE_SQLITE_TXN_H_
+#define OPINIA_SERVICE_STORAGE_SQLITE_SQLITE_TXN_H_
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "service/storage/sqlite/connection.h"
+#include "service/storage/store.h"
+
+namespace opinia::storage::sqlite {
+
+class SqliteTxn final : public Txn {
+ public:
+  SqliteTxn(Connection& conn, bool read_only)
+      : conn_(conn), read_only_(read_only) {}
+
+  absl::Status InsertTenant(const TenantRow& row) override;
+  absl::StatusOr<TenantRow> GetTenant(std::string_view id) override;
+  absl::StatusOr<std::vector<TenantRow>> ListTenants(std::string_view after_id,
+                                                     int limit) override;
+
+  absl::Status InsertApiKey(const ApiKeyRow& row) override;
+  absl::StatusOr<ApiKeyRow> GetApiKey(std::string_view id) override;
+  absl::StatusOr<ApiKeyRow> GetApiKeyByHash(
+      std::string_view secret_hash) override;
+  absl::StatusOr<std::vector<ApiKeyRow>> ListApiKeys(
+      std::optional<std::string_view> tenant_id, std::string_view after_id,
+      int limit) override;
+  absl::Status RevokeApiKey(std::string_view id) override;
+  absl::StatusOr<int64_t> CountApiKeys() override;
+
+  absl::StatusOr<std::optional<ReviewRow>> FindReview(
+      std::string_view tenant_id, std::string_view source,
+      std::string_view external_id) override;
+  absl::StatusOr<ReviewRow> GetReview(std::string_view tenant_id,
+                                      int64_t id) override;
+  absl::StatusOr<int64_t> InsertReview(const ReviewRow& row) override;
+  absl::Status UpdateReview(const ReviewRow& row) override;
+  absl::StatusOr<std::vector<ReviewRow>> ListReviews(
+      std::string_view tenant_id, const ReviewFilter& filter,
+      const std::optional<ReviewCursor>& after, int limit) override;
+  absl::StatusOr<int64_t> CountReviews(std::string_view tenant_id,
+                                       const ReviewFilter& filter) override;
+
+  absl::StatusOr<int64_t> InsertAudit(const AuditRow& row) override;
+  absl::StatusOr<std::vector<AuditRow>> ListAudit(
+      std::string_view tenant_id, std::string_view target) override;
+
+ private:
+  absl::Status CheckWritable(std::string_view op) const;
+  absl::StatusOr<std::vector<ApiKeyRow>> ReadKeys(Statement& stmt);
+
+  Connection& conn_;
+  const bool read_only_;
+};
+
+}  // namespace opinia::storage::sqlite
+
+#endif  // OPINIA_SERVICE_STORAGE_SQLITE_SQLITE_TXN_H_
