@@ -54,26 +54,26 @@ struct ReviewRow {
   std::string source;
   std::string external_id;
   std::string subject_id;
-  int32_t rating = 0;        // normalised to 1..5, 0 = none
-  std::string language;      // effective (analysis) language
-  int32_t label = 0;         // effective opinia.v1.SentimentLabel (override wins)
-  float score = 0;           // effective sentiment score
-  int32_t priority = 0;      // effective opinia.v1.Priority (override wins)
-  int32_t status = 1;        // opinia.v1.ReviewStatus
+  int32_t rating = 0;    // normalised to 1..5, 0 = none
+  std::string language;  // effective (analysis) language
+  int32_t label = 0;     // effective opinia.v1.SentimentLabel (override wins)
+  float score = 0;       // effective sentiment score
+  int32_t priority = 0;  // effective opinia.v1.Priority (override wins)
+  int32_t status = 1;    // opinia.v1.ReviewStatus
   bool deleted = false;
   absl::Time create_time = absl::InfinitePast();  // from the input, else ingest
   absl::Time ingest_time = absl::InfinitePast();  // first stored
   absl::Time modify_time = absl::InfinitePast();  // last change of any kind
   absl::Time respond_by = absl::InfinitePast();
-  std::string content_hash;  // title/text/rating: re-analysis trigger
-  std::string input_hash;    // the whole input: UNCHANGED detection
-  std::string input;         // serialized opinia.v1.ReviewInput
-  std::string analysis;      // serialized opinia.v1.Analysis
+  std::string content_hash;       // title/text/rating: re-analysis trigger
+  std::string input_hash;         // the whole input: UNCHANGED detection
+  std::string input;              // serialized opinia.v1.ReviewInput
+  std::string analysis;           // serialized opinia.v1.Analysis
   std::string override_analysis;  // serialized opinia.v1.Analysis; "" = none
   std::string response_text;
   std::string response_author;
   absl::Time response_time = absl::InfinitePast();
-  std::string search_text;   // title + text, for full-text search
+  std::string search_text;  // title + text, for full-text search
 };
 
 // Conditions are ANDed; an empty list or an unset bound matches everything.
@@ -84,10 +84,11 @@ struct ReviewFilter {
   std::vector<int32_t> labels;
   std::vector<int32_t> priorities;
   std::vector<int32_t> statuses;
-  int32_t min_rating = 0;  // 0 = unset
-  int32_t max_rating = 0;  // 0 = unset
-  absl::Time start_time = absl::InfinitePast();   // create_time >= start
-  absl::Time end_time = absl::InfiniteFuture();   // create_time < end
+  // 0 = unset. With either bound set, unrated reviews (rating 0) never match.
+  int32_t min_rating = 0;
+  int32_t max_rating = 0;
+  absl::Time start_time = absl::InfinitePast();  // create_time >= start
+  absl::Time end_time = absl::InfiniteFuture();  // create_time < end
   bool include_deleted = false;
   bool ascending = false;  // order by (create_time, id); default newest first
 };
@@ -109,8 +110,13 @@ struct AuditRow {
 };
 
 // Operations inside one transaction. Codes: NOT_FOUND when a named row does
-// not exist (or belongs to another tenant), ALREADY_EXISTS on a unique key
-// clash, INTERNAL on a database error.
+// not exist (or belongs to another tenant, or a referenced tenant is
+// missing), ALREADY_EXISTS on a unique key clash, INVALID_ARGUMENT for a
+// `limit` <= 0, FAILED_PRECONDITION for a write inside Read(), UNAVAILABLE
+// when the database is busy, INTERNAL on a database error. A failed call
+// changes nothing and leaves the transaction usable. Times are kept to the
+// microsecond (finer parts are truncated); InfinitePast/InfiniteFuture
+// round-trip exactly.
 class Txn {
  public:
   virtual ~Txn() = default;
@@ -138,7 +144,9 @@ class Txn {
       std::string_view external_id) = 0;
   virtual absl::StatusOr<ReviewRow> GetReview(std::string_view tenant_id,
                                               int64_t id) = 0;
-  // Returns the new id; ALREADY_EXISTS for a duplicate (source, external_id).
+  // Returns the new id (row.id is ignored; ids are > 0, unique across
+  // tenants, never reused); ALREADY_EXISTS for a duplicate
+  // (tenant_id, source, external_id); NOT_FOUND for an unknown tenant.
   virtual absl::StatusOr<int64_t> InsertReview(const ReviewRow& row) = 0;
   // Replaces every column of the row (tenant_id, id); NOT_FOUND if absent.
   virtual absl::Status UpdateReview(const ReviewRow& row) = 0;
@@ -150,7 +158,7 @@ class Txn {
                                                const ReviewFilter& filter) = 0;
 
   virtual absl::StatusOr<int64_t> InsertAudit(const AuditRow& row) = 0;
-  // Oldest first.
+  // Oldest first; an empty target lists every row of the tenant.
   virtual absl::StatusOr<std::vector<AuditRow>> ListAudit(
       std::string_view tenant_id, std::string_view target) = 0;
 };

@@ -33,12 +33,12 @@ absl::Time DecodeTime(int64_t micros) {
 }
 
 absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
-  const std::string msg =
-      absl::StrCat(what, ": ", db != nullptr ? sqlite3_errmsg(db)
-                                             : sqlite3_errstr(rc));
+  const std::string msg = absl::StrCat(
+      what, ": ", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   switch (rc & 0xff) {
     case SQLITE_CONSTRAINT:
-      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+      if (rc == SQLITE_CONSTRAINT_UNIQUE ||
+          rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
         return absl::AlreadyExistsError(msg);
       }
       if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) return absl::NotFoundError(msg);
@@ -76,12 +76,14 @@ static int KeepFirstError(int current, int rc) {
 }
 
 Statement& Statement::BindInt64(int64_t v) {
-  bind_rc_ = KeepFirstError(bind_rc_, sqlite3_bind_int64(stmt_, next_param_++, v));
+  bind_rc_ =
+      KeepFirstError(bind_rc_, sqlite3_bind_int64(stmt_, next_param_++, v));
   return *this;
 }
 
 Statement& Statement::BindDouble(double v) {
-  bind_rc_ = KeepFirstError(bind_rc_, sqlite3_bind_double(stmt_, next_param_++, v));
+  bind_rc_ =
+      KeepFirstError(bind_rc_, sqlite3_bind_double(stmt_, next_param_++, v));
   return *this;
 }
 
@@ -96,9 +98,9 @@ Statement& Statement::BindBlob(std::string_view v) {
   // A zero-length blob must still be a BLOB, not NULL: pass a non-null pointer.
   static const char kEmpty = 0;
   bind_rc_ = KeepFirstError(
-      bind_rc_, sqlite3_bind_blob64(stmt_, next_param_++,
-                                    v.empty() ? &kEmpty : v.data(), v.size(),
-                                    SQLITE_TRANSIENT));
+      bind_rc_,
+      sqlite3_bind_blob64(stmt_, next_param_++, v.empty() ? &kEmpty : v.data(),
+                          v.size(), SQLITE_TRANSIENT));
   return *this;
 }
 
@@ -157,7 +159,8 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
     return status;
   }
   sqlite3_extended_result_codes(db, 1);
-  sqlite3_busy_timeout(db, static_cast<int>(absl::ToInt64Milliseconds(busy_timeout)));
+  sqlite3_busy_timeout(
+      db, static_cast<int>(absl::ToInt64Milliseconds(busy_timeout)));
   return std::unique_ptr<Connection>(new Connection(db));
 }
 
@@ -174,9 +177,9 @@ absl::StatusOr<Statement> Connection::Prepare(absl::string_view sql) {
   }
   const bool cache = it == cache_.end() && cache_.size() < kMaxCachedStatements;
   sqlite3_stmt* stmt = nullptr;
-  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
-                                    cache ? SQLITE_PREPARE_PERSISTENT : 0,
-                                    &stmt, nullptr);
+  const int rc =
+      sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                         cache ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(stmt);
     return SqliteError(db_, rc, absl::StrCat("prepare ", sql));
@@ -208,7 +211,8 @@ absl::StatusOr<std::string> Connection::PragmaValue(const char* pragma) {
   if (!stmt.ok()) return stmt.status();
   absl::StatusOr<bool> row = stmt->Step();
   if (!row.ok()) return row.status();
-  if (!*row) return absl::InternalError(absl::StrCat("PRAGMA ", pragma, ": no row"));
+  if (!*row)
+    return absl::InternalError(absl::StrCat("PRAGMA ", pragma, ": no row"));
   return stmt->ColumnString(0);
 }
 
@@ -218,6 +222,8 @@ int64_t Connection::LastInsertRowId() const {
   return sqlite3_last_insert_rowid(db_);
 }
 
-bool Connection::InAutocommit() const { return sqlite3_get_autocommit(db_) != 0; }
+bool Connection::InAutocommit() const {
+  return sqlite3_get_autocommit(db_) != 0;
+}
 
 }  // namespace opinia::storage::sqlite

@@ -1,5 +1,6 @@
 #include "service/storage/sqlite/review_query.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -48,9 +49,10 @@ void AddConditions(std::string_view tenant_id, const ReviewFilter& f,
   AddIn("label", f.labels, q);
   AddIn("priority", f.priorities, q);
   AddIn("status", f.statuses, q);
-  if (f.min_rating != 0) {
+  if (f.min_rating != 0 || f.max_rating != 0) {
+    // Any rating bound excludes unrated reviews (rating 0).
     absl::StrAppend(&q.sql, " AND rating >= ?");
-    q.params.emplace_back(int64_t{f.min_rating});
+    q.params.emplace_back(int64_t{std::max(f.min_rating, 1)});
   }
   if (f.max_rating != 0) {
     absl::StrAppend(&q.sql, " AND rating <= ?");
@@ -86,8 +88,9 @@ ReviewQuery ListReviewsQuery(std::string_view tenant_id,
   AddConditions(tenant_id, filter, q);
   if (after.has_value()) {
     // A row value comparison walks the (…, create_time, id) index as a range.
-    absl::StrAppend(&q.sql, filter.ascending ? " AND (create_time, id) > (?, ?)"
-                                             : " AND (create_time, id) < (?, ?)");
+    absl::StrAppend(&q.sql, filter.ascending
+                                ? " AND (create_time, id) > (?, ?)"
+                                : " AND (create_time, id) < (?, ?)");
     q.params.emplace_back(EncodeTime(after->create_time));
     q.params.emplace_back(after->id);
   }

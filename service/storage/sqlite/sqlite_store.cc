@@ -24,10 +24,10 @@ using sqlite::SqliteTxn;
 // Settings every connection needs; fixed text, no values from input.
 absl::Status Configure(Connection& conn, const SqliteOptions& options) {
   STORE_RETURN_IF_ERROR(conn.Exec("PRAGMA foreign_keys = ON"));
-  STORE_RETURN_IF_ERROR(conn.Exec(
-      options.synchronous == SqliteOptions::Synchronous::kFull
-          ? "PRAGMA synchronous = FULL"
-          : "PRAGMA synchronous = NORMAL"));
+  STORE_RETURN_IF_ERROR(
+      conn.Exec(options.synchronous == SqliteOptions::Synchronous::kFull
+                    ? "PRAGMA synchronous = FULL"
+                    : "PRAGMA synchronous = NORMAL"));
   return absl::OkStatus();
 }
 
@@ -74,7 +74,9 @@ class SqliteStore final : public Store {
   std::unique_ptr<Connection> AcquireReader() {
     absl::MutexLock lock(&readers_mu_);
     readers_mu_.Await(absl::Condition(
-        +[](std::vector<std::unique_ptr<Connection>>* r) { return !r->empty(); },
+        +[](std::vector<std::unique_ptr<Connection>>* r) {
+          return !r->empty();
+        },
         &readers_));
     std::unique_ptr<Connection> conn = std::move(readers_.back());
     readers_.pop_back();
@@ -89,7 +91,8 @@ class SqliteStore final : public Store {
   absl::Mutex writer_mu_;
   std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(writer_mu_);
   absl::Mutex readers_mu_;
-  std::vector<std::unique_ptr<Connection>> readers_ ABSL_GUARDED_BY(readers_mu_);
+  std::vector<std::unique_ptr<Connection>> readers_
+      ABSL_GUARDED_BY(readers_mu_);
 };
 
 absl::StatusOr<std::unique_ptr<Connection>> OpenWriter(
@@ -101,9 +104,8 @@ absl::StatusOr<std::unique_ptr<Connection>> OpenWriter(
   STORE_ASSIGN_OR_RETURN(std::string mode,
                          conn->PragmaValue("journal_mode = WAL"));
   if (absl::AsciiStrToLower(mode) != "wal") {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot enable WAL on ", path, " (journal_mode ", mode,
-                     ")"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot enable WAL on ", path, " (journal_mode ", mode, ")"));
   }
   STORE_RETURN_IF_ERROR(Configure(*conn, options));
   const std::string checkpoint =

@@ -18,8 +18,8 @@ constexpr char kAuditColumns[] =
 
 absl::Status CheckLimit(int limit) {
   if (limit <= 0) {
-    return absl::InvalidArgumentError(absl::StrCat("limit must be > 0, got ",
-                                                   limit));
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit must be > 0, got ", limit));
   }
   return absl::OkStatus();
 }
@@ -84,10 +84,9 @@ absl::Status SqliteTxn::InsertTenant(const TenantRow& row) {
 }
 
 absl::StatusOr<TenantRow> SqliteTxn::GetTenant(std::string_view id) {
-  STORE_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare(absl::StrCat("SELECT ", kTenantColumns,
-                                 " FROM tenants WHERE id = ?")));
+  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(absl::StrCat(
+                                             "SELECT ", kTenantColumns,
+                                             " FROM tenants WHERE id = ?")));
   stmt.BindText(id);
   STORE_RETURN_IF_ERROR(ExpectRow(stmt, absl::StrCat("tenant ", AsAbsl(id))));
   return ReadTenant(stmt);
@@ -97,10 +96,9 @@ absl::StatusOr<std::vector<TenantRow>> SqliteTxn::ListTenants(
     std::string_view after_id, int limit) {
   STORE_RETURN_IF_ERROR(CheckLimit(limit));
   STORE_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare(absl::StrCat("SELECT ", kTenantColumns,
-                                 " FROM tenants WHERE id > ? "
-                                 "ORDER BY id LIMIT ?")));
+      Statement stmt, conn_.Prepare(absl::StrCat("SELECT ", kTenantColumns,
+                                                 " FROM tenants WHERE id > ? "
+                                                 "ORDER BY id LIMIT ?")));
   stmt.BindText(after_id).BindInt64(limit);
   std::vector<TenantRow> out;
   while (true) {
@@ -133,9 +131,9 @@ absl::Status SqliteTxn::InsertApiKey(const ApiKeyRow& row) {
 }
 
 absl::StatusOr<ApiKeyRow> SqliteTxn::GetApiKey(std::string_view id) {
-  STORE_ASSIGN_OR_RETURN(
-      Statement stmt, conn_.Prepare(absl::StrCat("SELECT ", kKeyColumns,
-                                                 " FROM api_keys WHERE id = ?")));
+  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(absl::StrCat(
+                                             "SELECT ", kKeyColumns,
+                                             " FROM api_keys WHERE id = ?")));
   stmt.BindText(id);
   STORE_RETURN_IF_ERROR(ExpectRow(stmt, absl::StrCat("api key ", AsAbsl(id))));
   return ReadKey(stmt);
@@ -167,11 +165,10 @@ absl::StatusOr<std::vector<ApiKeyRow>> SqliteTxn::ListApiKeys(
     int limit) {
   STORE_RETURN_IF_ERROR(CheckLimit(limit));
   if (!tenant_id.has_value()) {
-    STORE_ASSIGN_OR_RETURN(
-        Statement stmt,
-        conn_.Prepare(absl::StrCat("SELECT ", kKeyColumns,
-                                   " FROM api_keys WHERE id > ? "
-                                   "ORDER BY id LIMIT ?")));
+    STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(absl::StrCat(
+                                               "SELECT ", kKeyColumns,
+                                               " FROM api_keys WHERE id > ? "
+                                               "ORDER BY id LIMIT ?")));
     stmt.BindText(after_id).BindInt64(limit);
     return ReadKeys(stmt);
   }
@@ -198,7 +195,8 @@ absl::Status SqliteTxn::RevokeApiKey(std::string_view id) {
   stmt.BindText(id);
   STORE_RETURN_IF_ERROR(stmt.Run());
   if (conn_.Changes() == 0) {
-    return absl::NotFoundError(absl::StrCat("api key ", AsAbsl(id), " not found"));
+    return absl::NotFoundError(
+        absl::StrCat("api key ", AsAbsl(id), " not found"));
   }
   return absl::OkStatus();
 }
@@ -226,11 +224,10 @@ absl::StatusOr<std::optional<ReviewRow>> SqliteTxn::FindReview(
 
 absl::StatusOr<ReviewRow> SqliteTxn::GetReview(std::string_view tenant_id,
                                                int64_t id) {
-  STORE_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare(absl::StrCat("SELECT ", ReviewColumns(),
-                                 " FROM reviews WHERE id = ? AND "
-                                 "tenant_id = ?")));
+  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(absl::StrCat(
+                                             "SELECT ", ReviewColumns(),
+                                             " FROM reviews WHERE id = ? AND "
+                                             "tenant_id = ?")));
   stmt.BindInt64(id).BindText(tenant_id);
   STORE_RETURN_IF_ERROR(ExpectRow(stmt, absl::StrCat("review ", id)));
   return ReadReviewRow(stmt);

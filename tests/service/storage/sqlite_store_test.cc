@@ -1,0 +1,325 @@
+#include "service/storage/sqlite/sqlite_store.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "service/storage/sqlite/connection.h"
+#include "service/storage/sqlite/migrations.h"
+#include "service/storage/sqlite/review_query.h"
+#include "tests/service/storage/store_conformance.h"
+
+namespace opinia::storage {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+using conformance::StoreConformanceTest;
+using conformance::StoreFactory;
+
+INSTANTIATE_TEST_SUITE_P(
+    Sqlite, StoreConformanceTest,
+    ::testing::Values(StoreFactory{
+        "sqlite",
+        [](const std::string& dir) -> std::unique_ptr<Store> {
+          absl::StatusOr<std::unique_ptr<Store>> store =
+              OpenSqliteStore(dir + "/opinia.db");
+          EXPECT_TRUE(store.ok()) << store.status();
+          return store.ok() ? std::move(*store) : nullptr;
+        }}),
+    [](const ::testing::TestParamInfo<StoreFactory>& info) {
+      return info.param.name;
+    });
+
+const absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = ::testing::TempDir() + "/sqlite_store_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    path_ = dir_ + "/opinia.db";
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<Store> Open(const SqliteOptions& options = {}) {
+    absl::StatusOr<std::unique_ptr<Store>> store =
+        OpenSqliteStore(path_, options);
+    EXPECT_TRUE(store.ok()) << store.status();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+
+  // A raw connection to inspect the file independently of the store.
+  std::unique_ptr<sqlite::Connection> Raw() {
+    absl::StatusOr<std::unique_ptr<sqlite::Connection>> conn =
+        sqlite::Connection::Open(path_, SQLITE_OPEN_READWRITE,
+                                 absl::Seconds(5));
+    EXPECT_TRUE(conn.ok()) << conn.status();
+    return conn.ok() ? std::move(*conn) : nullptr;
+  }
+
+  std::string PragmaOf(const char* pragma) {
+    std::unique_ptr<sqlite::Connection> raw = Raw();
+    if (raw == nullptr) return "";
+    return raw->PragmaValue(pragma).value_or("<error>");
+  }
+
+  static ReviewRow Review(std::string external_id) {
+    ReviewRow r;
+    r.tenant_id = "t";
+    r.source = "google";
+    r.external_id = std::move(external_id);
+    r.create_time = kT0;
+    return r;
+  }
+
+  static absl::Status AddTenant(Store& store) {
+    return store.Write([](Txn& txn) {
+      return txn.InsertTenant(TenantRow{"t", "T", "Europe/Warsaw", kT0});
+    });
+  }
+
+  static int64_t Count(Store& store) {
+    int64_t n = -1;
+    EXPECT_TRUE(store
+                    .Read([&](Txn& txn) {
+                      absl::StatusOr<int64_t> c =
+                          txn.CountReviews("t", ReviewFilter{});
+                      n = c.value_or(-1);
+                      return c.status();
+                    })
+                    .ok());
+    return n;
+  }
+
+  std::string dir_;
+  std::string path_;
+};
+
+TEST_F(SqliteStoreTest, OpenAppliesMigrationsAndEnablesWal) {
+  ASSERT_NE(Open(), nullptr);
+  EXPECT_EQ(PragmaOf("user_version"),
+            absl::StrCat(sqlite::LatestSchemaVersion()));
+  EXPECT_EQ(PragmaOf("journal_mode"), "wal");
+  std::unique_ptr<sqlite::Connection> raw = Raw();
+  ASSERT_NE(raw, nullptr);
+  for (const char* table : {"tenants", "api_keys", "reviews", "audit_log"}) {
+    absl::StatusOr<sqlite::Statement> stmt = raw->Prepare(
+        "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = ?");
+    ASSERT_TRUE(stmt.ok()) << stmt.status();
+    stmt->BindText(table);
+    ASSERT_TRUE(stmt->Step().value_or(false)) << table;
+    EXPECT_EQ(stmt->ColumnInt64(0), 1) << table;
+  }
+}
+
+TEST_F(SqliteStoreTest, ReopenKeepsDataAndSchemaVersion) {
+  int64_t id = 0;
+  {
+    std::unique_ptr<Store> store = Open();
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(AddTenant(*store).ok());
+    ASSERT_TRUE(store
+                    ->Write([&](Txn& txn) {
+                      absl::StatusOr<int64_t> r =
+                          txn.InsertReview(Review("r1"));
+                      id = r.value_or(0);
+                      return r.status();
+                    })
+                    .ok());
+  }
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_TRUE(store
+                  ->Read([&](Txn& txn) {
+                    absl::StatusOr<ReviewRow> r = txn.GetReview("t", id);
+                    EXPECT_TRUE(r.ok() && r->external_id == "r1") << r.status();
+                    return r.status();
+                  })
+                  .ok());
+  EXPECT_EQ(PragmaOf("user_version"),
+            absl::StrCat(sqlite::LatestSchemaVersion()));
+}
+
+TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
+  ASSERT_NE(Open(), nullptr);
+  {
+    std::unique_ptr<sqlite::Connection> raw = Raw();
+    ASSERT_NE(raw, nullptr);
+    const std::string bump = absl::StrCat("PRAGMA user_version = ",
+                                          sqlite::LatestSchemaVersion() + 1);
+    ASSERT_TRUE(raw->Exec(bump.c_str()).ok());
+  }
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenSqliteStore(path_);
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition)
+      << store.status();
+}
+
+TEST_F(SqliteStoreTest, OptionsAreAppliedAndValidated) {
+  SqliteOptions bad;
+  bad.reader_pool_size = 0;
+  EXPECT_EQ(OpenSqliteStore(path_, bad).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  bad = SqliteOptions{};
+  bad.wal_autocheckpoint = -1;
+  EXPECT_EQ(OpenSqliteStore(path_, bad).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(OpenSqliteStore(dir_ + "/no/such/dir/db").status().code(),
+            absl::StatusCode::kInternal);
+}
+
+TEST_F(SqliteStoreTest, ReadersSeeASnapshotAndRunDuringAWrite) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(AddTenant(*store).ok());
+
+  // The writer holds its transaction open with one uncommitted row while
+  // several readers run; they must finish (not block) and not see the row.
+  absl::Notification writing, readers_done;
+  std::thread writer([&] {
+    EXPECT_TRUE(store
+                    ->Write([&](Txn& txn) {
+                      absl::Status s =
+                          txn.InsertReview(Review("pending")).status();
+                      writing.Notify();
+                      EXPECT_TRUE(readers_done.WaitForNotificationWithTimeout(
+                          absl::Seconds(30)))
+                          << "readers blocked behind the writer";
+                      return s;
+                    })
+                    .ok());
+  });
+  writing.WaitForNotification();
+  std::vector<std::thread> readers;
+  std::atomic<int> zero_counts{0};
+  for (int i = 0; i < 3; ++i) {
+    readers.emplace_back([&] {
+      if (Count(*store) == 0) ++zero_counts;
+    });
+  }
+  for (std::thread& t : readers) t.join();
+  readers_done.Notify();
+  writer.join();
+  EXPECT_EQ(zero_counts.load(), 3);
+  EXPECT_EQ(Count(*store), 1);
+}
+
+TEST_F(SqliteStoreTest, ReadSnapshotIgnoresCommitsMadeDuringIt) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(AddTenant(*store).ok());
+  absl::Notification first_read, committed;
+  std::thread writer([&] {
+    first_read.WaitForNotification();
+    EXPECT_TRUE(store
+                    ->Write([](Txn& txn) {
+                      return txn.InsertReview(Review("new")).status();
+                    })
+                    .ok());
+    committed.Notify();
+  });
+  EXPECT_TRUE(store
+                  ->Read([&](Txn& txn) {
+                    const int64_t before =
+                        txn.CountReviews("t", ReviewFilter{}).value_or(-1);
+                    first_read.Notify();
+                    committed.WaitForNotification();
+                    EXPECT_EQ(
+                        txn.CountReviews("t", ReviewFilter{}).value_or(-1),
+                        before);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  writer.join();
+  EXPECT_EQ(Count(*store), 1);
+}
+
+TEST_F(SqliteStoreTest, ConcurrentWritersAndReaders) {
+  SqliteOptions options;
+  options.reader_pool_size = 2;  // fewer connections than reader threads
+  std::unique_ptr<Store> store = Open(options);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(AddTenant(*store).ok());
+  constexpr int kWriters = 4, kPerWriter = 50, kReaders = 4;
+  std::atomic<bool> writers_done{false};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < kPerWriter; ++i) {
+        EXPECT_TRUE(store
+                        ->Write([&](Txn& txn) {
+                          return txn
+                              .InsertReview(Review(absl::StrCat(w, "-", i)))
+                              .status();
+                        })
+                        .ok());
+      }
+    });
+  }
+  for (int r = 0; r < kReaders; ++r) {
+    threads.emplace_back([&] {
+      int64_t last = 0;
+      while (!writers_done.load()) {
+        const int64_t n = Count(*store);
+        EXPECT_GE(n, last) << "a later snapshot saw fewer rows";
+        last = n;
+      }
+    });
+  }
+  for (int w = 0; w < kWriters; ++w) threads[w].join();
+  writers_done = true;
+  for (size_t i = kWriters; i < threads.size(); ++i) threads[i].join();
+  EXPECT_EQ(Count(*store), kWriters * kPerWriter);
+}
+
+TEST_F(SqliteStoreTest, ListReviewsWalksTheKeysetIndexWithoutSorting) {
+  ASSERT_NE(Open(), nullptr);
+  std::unique_ptr<sqlite::Connection> raw = Raw();
+  ASSERT_NE(raw, nullptr);
+  struct Case {
+    const char* what;
+    ReviewFilter filter;
+    const char* index;
+  };
+  ReviewFilter by_subject;
+  by_subject.subject_ids = {"s1"};
+  ReviewFilter ascending;
+  ascending.ascending = true;
+  ascending.sources = {"a", "b"};
+  ascending.min_rating = 2;
+  const Case cases[] = {
+      {"default", ReviewFilter{}, "reviews_by_time"},
+      {"ascending with filters", ascending, "reviews_by_time"},
+      {"one subject", by_subject, "reviews_by_subject"},
+  };
+  const ReviewCursor cursor{kT0, 42};
+  for (const Case& c : cases) {
+    const sqlite::ReviewQuery q =
+        sqlite::ListReviewsQuery("t", c.filter, cursor);
+    absl::StatusOr<sqlite::Statement> stmt =
+        raw->Prepare(absl::StrCat("EXPLAIN QUERY PLAN ", q.sql));
+    ASSERT_TRUE(stmt.ok()) << stmt.status();
+    q.BindTo(*stmt);
+    stmt->BindInt64(50);
+    std::string plan;
+    while (stmt->Step().value_or(false)) {
+      absl::StrAppend(&plan, stmt->ColumnString(3), "\n");
+    }
+    EXPECT_THAT(plan, HasSubstr(c.index)) << c.what;
+    EXPECT_THAT(plan, Not(HasSubstr("TEMP B-TREE"))) << c.what << "\n" << plan;
+  }
+}
+
+}  // namespace
+}  // namespace opinia::storage
