@@ -1,0 +1,41 @@
+// Runs the (optional) analyzer on review inputs and free text.
+//
+// Without an analyzer (models missing) every analysis is EmptyAnalysis():
+// model_version "none" and no scores - the server never invents them.
+#ifndef OPINIA_SERVICE_CORE_ANALYZE_H_
+#define OPINIA_SERVICE_CORE_ANALYZE_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "nlp/analyzer.h"
+#include "opinia/v1/common.pb.h"
+#include "opinia/v1/reviews.pb.h"
+
+namespace opinia::core {
+
+// Immutable and thread-safe; `analyzer` (may be null) must outlive it.
+class TextAnalysis {
+ public:
+  explicit TextAnalysis(const nlp::Analyzer* analyzer) : analyzer_(analyzer) {}
+
+  bool has_analyzer() const { return analyzer_ != nullptr; }
+  std::string model_version() const;
+
+  // `received` starts the SLA clock (urgency.respond_by).
+  opinia::v1::Analysis Analyze(const opinia::v1::ReviewInput& input,
+                               absl::Time received) const;
+  // INVALID_ARGUMENT naming the field for invalid UTF-8, text over
+  // `max_text_bytes` or a rating outside its scale.
+  absl::StatusOr<opinia::v1::Analysis> AnalyzeText(
+      const opinia::v1::AnalyzeTextRequest& request, size_t max_text_bytes,
+      absl::Time now) const;
+
+ private:
+  const nlp::Analyzer* analyzer_;
+};
+
+}  // namespace opinia::core
+
+#endif  // OPINIA_SERVICE_CORE_ANALYZE_H_

@@ -1,0 +1,33 @@
+// AIP-158 pagination helpers: page sizes and opaque page tokens.
+//
+// A token is base64url(fingerprint || cursor) where fingerprint is 8 bytes of
+// SHA-256 over everything that defines the result set (tenant and filter).
+// Tokens therefore survive restarts, and a token replayed with another
+// filter is refused instead of silently returning the wrong rows.
+#ifndef OPINIA_SERVICE_CORE_PAGING_H_
+#define OPINIA_SERVICE_CORE_PAGING_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace opinia::core {
+
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 1000;
+
+// 0 -> kDefaultPageSize, above kMaxPageSize -> kMaxPageSize; negative:
+// INVALID_ARGUMENT naming page_size.
+absl::StatusOr<int> PageSize(int requested);
+
+// `query` identifies the result set (any deterministic bytes).
+std::string EncodePageToken(std::string_view query, std::string_view cursor);
+// The cursor of `token`. INVALID_ARGUMENT naming page_token when it is not
+// one of ours or was made for another query. Empty token: empty cursor.
+absl::StatusOr<std::string> DecodePageToken(std::string_view query,
+                                            std::string_view token);
+
+}  // namespace opinia::core
+
+#endif  // OPINIA_SERVICE_CORE_PAGING_H_
