@@ -1,0 +1,40 @@
+// Formatting and parsing shared by the CLI commands: proto JSON lines,
+// timestamps, enum names.
+#ifndef OPINIA_SERVICE_CLI_FORMAT_H_
+#define OPINIA_SERVICE_CLI_FORMAT_H_
+
+#include <string>
+
+#include <google/protobuf/message.h>
+#include <google/protobuf/timestamp.pb.h>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace opinia::cli {
+
+// One line of proto JSON with the .proto field names (snake_case, the same
+// names `opinia ingest` reads), enums by name.
+std::string ToJsonLine(const google::protobuf::Message& message);
+
+// "2026-11-20 14:03" (UTC) or "-" when unset.
+std::string ShortTime(const google::protobuf::Timestamp& ts);
+// RFC 3339, or "-" when unset.
+std::string LongTime(const google::protobuf::Timestamp& ts);
+
+absl::Time ToAbslTime(const google::protobuf::Timestamp& ts);
+google::protobuf::Timestamp ToProtoTime(absl::Time t);
+
+// Accepts RFC 3339 ("2026-11-20T14:03:00Z"), a date ("2026-11-20", UTC
+// midnight) or an age relative to `now` ("7d", "36h", "90m").
+// INVALID_ARGUMENT otherwise.
+absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view text, absl::Time now);
+
+// Normalizes a resource name: "abc" -> "<collection>/abc"; a name that
+// already has the collection prefix (or any '/') is returned unchanged.
+std::string QualifyName(absl::string_view collection, absl::string_view name);
+
+}  // namespace opinia::cli
+
+#endif  // OPINIA_SERVICE_CLI_FORMAT_H_
