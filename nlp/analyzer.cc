@@ -1,41 +1,185 @@
-// Analyzer composition (first increment: tokenization and sentence spans;
-// language id and sentiment models are added in the following commits).
+// Analyzer: Tokenize -> language id -> sentence and review sentiment (with
+// title and star rating) -> aspects -> urgency.
+//
+// Title handling: the title is tokenized on its own and its tokens are put in
+// front of the text's tokens for the review-level sentiment (the models were
+// trained on "title. text"), so the title counts towards the overall
+// sentiment and language, but sentences, aspects and urgency evidence are
+// computed on `text` alone: every reported span is a byte offset into `text`.
 #include "nlp/analyzer.h"
 
+#include <cstdint>
+#include <fstream>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_format.h"
+#include "nlp/analyzer_config.h"
+#include "nlp/language_id.h"
+#include "nlp/sentiment.h"
 #include "nlp/text.h"
+#if defined(OPINIA_HAVE_ASPECTS)
+#include "nlp/aspects.h"
+#endif
+#if defined(OPINIA_HAVE_URGENCY)
+#include "nlp/urgency.h"
+#endif
 
 namespace opinia::nlp {
 namespace {
 
+constexpr char kVersionPrefix[] = "opinia-nlp-1";
+// Review-level MIXED: both sides carried by confident sentences.
+constexpr float kMixedSentenceConfidence = 0.6f;
+
+// FNV-1a of the model files: the version changes whenever a model does.
+uint64_t HashFile(const std::string& path, uint64_t h) {
+  std::ifstream in(path, std::ios::binary);
+  char buf[1 << 16];
+  while (in) {
+    in.read(buf, sizeof(buf));
+    for (std::streamsize i = 0; i < in.gcount(); ++i) {
+      h ^= static_cast<unsigned char>(buf[i]);
+      h *= 1099511628211ULL;
+    }
+  }
+  return h;
+}
+
 class AnalyzerImpl : public Analyzer {
  public:
+  AnalyzerImpl(std::unique_ptr<LanguageIdentifier> lid,
+               std::unique_ptr<SentimentClassifier> sentiment,
+               std::string version, AnalyzerConfig config)
+      : config_(std::move(config)),
+        lid_(std::move(lid)),
+        sentiment_(std::move(sentiment)),
+        version_(std::move(version)) {}
+
   Analysis Analyze(std::string_view text,
                    const AnalyzeOptions& options) const override {
     Analysis a;
-    a.model_version = ModelVersion();
-    TokenizedText t = Tokenize(text);
+    a.model_version = version_;
+    const TokenizedText t = Tokenize(text);
+    TokenizedText with_title;
+    const TokenizedText* review = &t;
+    if (!options.title.empty()) {
+      with_title = Tokenize(options.title);
+      with_title.tokens.insert(with_title.tokens.end(), t.tokens.begin(),
+                               t.tokens.end());
+      review = &with_title;
+    }
+
+    LanguageGuess lang = lid_->Identify(
+        options.title.empty() ? text : std::string_view(), *review,
+        options.language_hint, config_.lid_method);
+    if (!options.title.empty() && lang.language == "und") {
+      lang = lid_->Identify(text, t, options.language_hint, config_.lid_method);
+    }
+    a.language = lang.language;
+    a.language_confidence = lang.confidence;
+
+    a.sentences.reserve(t.sentences.size());
+    int pos_sentences = 0, neg_sentences = 0;
     for (const Sentence& s : t.sentences) {
       SentenceSentiment ss;
       ss.span = s.span;
-      ss.sentiment.label = SentimentLabel::kNeutral;
+      ss.sentiment = sentiment_->Classify(t, s.first_token, s.end_token,
+                                          a.language);
+      if (ss.sentiment.confidence >= kMixedSentenceConfidence) {
+        pos_sentences += ss.sentiment.label == SentimentLabel::kPositive;
+        neg_sentences += ss.sentiment.label == SentimentLabel::kNegative;
+      }
       a.sentences.push_back(ss);
     }
-    a.sentiment.label = SentimentLabel::kNeutral;
-    if (!options.language_hint.empty()) a.language = options.language_hint;
+
+    SentimentClassifier::Probs probs{};
+    const int n = static_cast<int>(review->tokens.size());
+    if (n == 0) {
+      a.sentiment = {0.0f, SentimentLabel::kNeutral, 0.0f};
+    } else if (review == &t && t.sentences.size() == 1 && !a.sentences.empty()) {
+      // One sentence: the review is that sentence (saves a model call).
+      sentiment_->Classify(t, 0, n, a.language, &probs);
+      a.sentiment = a.sentences[0].sentiment;
+    } else {
+      a.sentiment = sentiment_->Classify(*review, 0, n, a.language, &probs);
+    }
+    if (config_.review_mixed_rule && n > 0 && pos_sentences > 0 && neg_sentences > 0 &&
+        a.sentiment.label != SentimentLabel::kMixed &&
+        std::abs(a.sentiment.score) < 0.5f) {
+      // Confident sentences on both sides and no clear overall winner.
+      a.sentiment.label = SentimentLabel::kMixed;
+    }
+    if (options.rating > 0) {
+      const float cap = sentiment_->ConfidenceCap(a.language);
+      a.sentiment = sentiment_->FuseRating(probs, cap, options.rating,
+                                           options.rating_scale);
+    }
+
+#if defined(OPINIA_HAVE_ASPECTS)
+    if (aspects_) a.aspects = aspects_->Extract(text, t, a.language, a.sentences);
+#endif
+#if defined(OPINIA_HAVE_URGENCY)
+    if (urgency_) {
+      a.urgency = urgency_->Assess(text, t, a.language, a.sentiment, options);
+    }
+#endif
     return a;
   }
-  std::string ModelVersion() const override { return "opinia-nlp-0"; }
+
+  std::string ModelVersion() const override { return version_; }
+
+#if defined(OPINIA_HAVE_ASPECTS)
+  std::unique_ptr<AspectExtractor> aspects_;
+#endif
+#if defined(OPINIA_HAVE_URGENCY)
+  std::unique_ptr<UrgencyAssessor> urgency_;
+#endif
+
+ private:
+  const AnalyzerConfig config_;
+  std::unique_ptr<LanguageIdentifier> lid_;
+  std::unique_ptr<SentimentClassifier> sentiment_;
+  std::string version_;
 };
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzer(
     const std::string& models_dir) {
-  return std::make_unique<AnalyzerImpl>();
+  return CreateAnalyzerWithConfig(models_dir, AnalyzerConfig());
+}
+
+absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
+    const std::string& models_dir, const AnalyzerConfig& config) {
+  auto lid = LanguageIdentifier::Create(models_dir);
+  if (!lid.ok()) return lid.status();
+  auto sentiment = SentimentClassifier::Create(models_dir, config.sentiment);
+  if (!sentiment.ok()) return sentiment.status();
+  uint64_t h = 1469598103934665603ULL;
+  for (const char* f : {"lid.176.ftz", "sentiment_pl.ftz", "sentiment_en.ftz",
+                        "sentiment_multi.ftz", "lexicon.tsv", "aspects.tsv",
+                        "urgency.tsv"}) {
+    h = HashFile(models_dir + "/" + f, h);
+  }
+  auto analyzer = std::make_unique<AnalyzerImpl>(
+      *std::move(lid), *std::move(sentiment),
+      absl::StrFormat("%s-%08x", kVersionPrefix, static_cast<uint32_t>(h)),
+      config);
+#if defined(OPINIA_HAVE_ASPECTS)
+  auto aspects = AspectExtractor::Create(models_dir);
+  if (!aspects.ok()) return aspects.status();
+  analyzer->aspects_ = *std::move(aspects);
+#endif
+#if defined(OPINIA_HAVE_URGENCY)
+  auto urgency = UrgencyAssessor::Create(models_dir);
+  if (!urgency.ok()) return urgency.status();
+  analyzer->urgency_ = *std::move(urgency);
+#endif
+  return analyzer;
 }
 
 }  // namespace opinia::nlp

@@ -1,0 +1,28 @@
+// Analyzer with non-default tunables, for opinia-eval and tuning on the dev
+// splits. The server uses CreateAnalyzer() (analyzer.h), i.e. the defaults.
+#ifndef OPINIA_NLP_ANALYZER_CONFIG_H_
+#define OPINIA_NLP_ANALYZER_CONFIG_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "nlp/analyzer.h"
+#include "nlp/language_id.h"
+#include "nlp/sentiment.h"
+
+namespace opinia::nlp {
+
+struct AnalyzerConfig {
+  SentimentParams sentiment;
+  LanguageIdentifier::Method lid_method = LanguageIdentifier::Method::kCombined;
+  bool review_mixed_rule = true;  // MIXED from confident sentences
+};
+
+// As CreateAnalyzer(), with `config`. Same error codes.
+absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
+    const std::string& models_dir, const AnalyzerConfig& config);
+
+}  // namespace opinia::nlp
+
+#endif  // OPINIA_NLP_ANALYZER_CONFIG_H_

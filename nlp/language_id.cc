@@ -1,0 +1,130 @@
+#include "nlp/language_id.h"
+
+#include <cld2/public/compact_lang_det.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+
+namespace CLD2 {
+// Declared in cld2/internal/lang_script.h, which is not a public header.
+const char* LanguageCode(Language lang);
+}  // namespace CLD2
+
+namespace opinia::nlp {
+namespace {
+
+// Below this many letters the text is "too short to tell": the hint wins.
+constexpr int kShortLetters = 12;
+// fastText is trusted alone above this probability.
+constexpr float kSure = 0.6f;
+// Below this (and no agreement with CLD2) the answer is "und".
+constexpr float kUnsure = 0.3f;
+// Only the start of long texts is looked at: language is a global property
+// and this bounds the cost on 1 MB inputs.
+constexpr int kMaxTokens = 200;
+constexpr size_t kMaxCld2Bytes = 4096;
+
+std::string Primary(std::string_view tag) {
+  std::string s(tag.substr(0, tag.find_first_of("-_")));
+  absl::AsciiStrToLower(&s);
+  return s;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Create(
+    const std::string& models_dir) {
+  auto lid = FastTextModel::Load(models_dir + "/lid.176.ftz");
+  if (!lid.ok()) return lid.status();
+  return std::unique_ptr<LanguageIdentifier>(
+      new LanguageIdentifier(*std::move(lid)));
+}
+
+LanguageGuess LanguageIdentifier::FastTextGuess(const TokenizedText& t) const {
+  std::string input;
+  int n = 0;
+  for (const Token& tok : t.tokens) {
+    if (tok.kind != TokenKind::kWord) continue;
+    if (!input.empty()) input.push_back(' ');
+    input += tok.norm;
+    if (++n >= kMaxTokens) break;
+  }
+  LanguageGuess g;
+  if (input.empty()) return g;
+  auto best = lid_->Predict(input, 1);
+  if (best.empty()) return g;
+  g.language = best[0].second;
+  g.confidence = best[0].first;
+  return g;
+}
+
+LanguageGuess LanguageIdentifier::Cld2Guess(std::string_view text) {
+  LanguageGuess g;
+  if (text.size() > kMaxCld2Bytes) {
+    // Cut at a character boundary.
+    size_t cut = kMaxCld2Bytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+      --cut;
+    }
+    text = text.substr(0, cut);
+  }
+  bool reliable = false;
+  CLD2::Language lang3[3];
+  int percent3[3];
+  int text_bytes = 0;
+  CLD2::Language lang = CLD2::DetectLanguageSummary(
+      text.data(), static_cast<int>(text.size()), /*is_plain_text=*/true,
+      lang3, percent3, &text_bytes, &reliable);
+  if (lang == CLD2::UNKNOWN_LANGUAGE) return g;
+  g.language = Primary(CLD2::LanguageCode(lang));
+  g.confidence = reliable ? percent3[0] / 100.0f : percent3[0] / 200.0f;
+  return g;
+}
+
+LanguageGuess LanguageIdentifier::Identify(std::string_view text,
+                                           const TokenizedText& t,
+                                           std::string_view hint,
+                                           Method method) const {
+  int letters = 0;
+  for (const Token& tok : t.tokens) {
+    if (tok.kind == TokenKind::kWord) letters += static_cast<int>(tok.norm.size());
+    if (letters >= kShortLetters) break;
+  }
+  const std::string hint_lang = hint.empty() ? "" : Primary(hint);
+  if (letters < kShortLetters && !hint_lang.empty()) {
+    return {hint_lang, 0.5f};
+  }
+  LanguageGuess out;
+  if (method == Method::kCld2) {
+    // CLD2 requires valid UTF-8; the tokens' norms are, the text may not be.
+    out = IsValidUtf8(text) ? Cld2Guess(text) : Cld2Guess(ModelInput(t, 0, 1 << 30));
+  } else {
+    out = FastTextGuess(t);
+    if (method == Method::kCombined && out.confidence < kSure) {
+      LanguageGuess c = IsValidUtf8(text)
+                            ? Cld2Guess(text)
+                            : Cld2Guess(ModelInput(t, 0, 1 << 30));
+      if (c.language == out.language) {
+        out.confidence = std::max(out.confidence, c.confidence);
+      } else if (!hint_lang.empty() &&
+                 (c.language == hint_lang || out.language == hint_lang)) {
+        out = {hint_lang, std::max(out.confidence, c.confidence)};
+      } else if (c.confidence > out.confidence && c.confidence >= 0.9f) {
+        out = c;
+      }
+    }
+  }
+  if (out.confidence < kUnsure || out.language.empty()) {
+    if (!hint_lang.empty()) return {hint_lang, 0.3f};
+    return {};
+  }
+  if (letters < kShortLetters) {
+    // A few letters: never a confident guess.
+    out.confidence = std::min(out.confidence, 0.5f);
+  }
+  return out;
+}
+
+}  // namespace opinia::nlp

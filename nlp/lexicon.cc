@@ -1,0 +1,57 @@
+#include "nlp/lexicon.h"
+
+#include <fstream>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+
+namespace opinia::nlp {
+
+absl::StatusOr<std::unique_ptr<Lexicon>> Lexicon::Load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError("lexicon not found: " + path);
+  auto lex = std::make_unique<Lexicon>();
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<absl::string_view> f = absl::StrSplit(line, '\t');
+    float v = 0;
+    if (f.size() != 3 || !absl::SimpleAtof(f[2], &v) || v < -1 || v > 1) {
+      return absl::InvalidArgumentError(path + ":" + std::to_string(n) +
+                                        ": expected lang<TAB>token<TAB>valence");
+    }
+    lex->Add(std::string_view(f[0].data(), f[0].size()),
+             std::string_view(f[1].data(), f[1].size()), v);
+  }
+  return lex;
+}
+
+void Lexicon::Add(std::string_view lang, std::string_view norm, float valence) {
+  auto [it, inserted] = by_lang_[std::string(lang)].insert_or_assign(std::string(norm), valence);
+  if (inserted) ++size_;
+}
+
+bool Lexicon::HasLanguage(std::string_view lang) const {
+  return by_lang_.contains(absl::string_view(lang.data(), lang.size()));
+}
+
+std::optional<float> Lexicon::Valence(std::string_view lang,
+                                      std::string_view norm) const {
+  auto l = by_lang_.find(absl::string_view(lang.data(), lang.size()));
+  if (l != by_lang_.end()) {
+    auto it = l->second.find(absl::string_view(norm.data(), norm.size()));
+    if (it != l->second.end()) return it->second;
+  }
+  auto any = by_lang_.find("*");
+  if (any != by_lang_.end()) {
+    auto it = any->second.find(absl::string_view(norm.data(), norm.size()));
+    if (it != any->second.end()) return it->second;
+  }
+  return std::nullopt;
+}
+
+}  // namespace opinia::nlp

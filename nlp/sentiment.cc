@@ -1,0 +1,162 @@
+#include "nlp/sentiment.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "nlp/sentiment_features.h"
+
+namespace opinia::nlp {
+namespace {
+
+constexpr std::string_view kClassLabels[] = {"positive", "negative", "neutral",
+                                             "mixed"};
+
+bool IsMultiLanguage(std::string_view l) {
+  return l == "ar" || l == "de" || l == "es" || l == "fr" || l == "hi" ||
+         l == "it" || l == "pt";
+}
+
+void Softmax(std::array<float, 4>& z, std::array<bool, 4> present) {
+  float mx = -1e30f;
+  for (int i = 0; i < 4; ++i) {
+    if (present[i]) mx = std::max(mx, z[i]);
+  }
+  float sum = 0;
+  for (int i = 0; i < 4; ++i) {
+    z[i] = present[i] ? std::exp(z[i] - mx) : 0.0f;
+    sum += z[i];
+  }
+  for (float& v : z) v /= sum;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SentimentClassifier>> SentimentClassifier::Create(
+    const std::string& models_dir, SentimentParams params) {
+  std::unique_ptr<SentimentClassifier> c(new SentimentClassifier());
+  c->params_ = params;
+  auto load = [&](const char* name, std::unique_ptr<FastTextModel>* m,
+                  Map* map) -> absl::Status {
+    auto r = FastTextModel::Load(models_dir + "/" + name);
+    if (!r.ok()) return r.status();
+    *m = *std::move(r);
+    for (int k = 0; k < kNumClasses; ++k) {
+      map->idx[k] = (*m)->LabelIndex(kClassLabels[k]);
+    }
+    if (map->idx[kPos] < 0 || map->idx[kNeg] < 0) {
+      return absl::InvalidArgumentError(std::string(name) +
+                                        ": needs positive and negative labels");
+    }
+    return absl::OkStatus();
+  };
+  if (auto s = load("sentiment_pl.ftz", &c->pl_, &c->pl_map_); !s.ok()) return s;
+  if (auto s = load("sentiment_en.ftz", &c->en_, &c->en_map_); !s.ok()) return s;
+  if (auto s = load("sentiment_multi.ftz", &c->multi_, &c->multi_map_); !s.ok()) {
+    return s;
+  }
+  auto lex = Lexicon::Load(models_dir + "/lexicon.tsv");
+  if (!lex.ok()) return lex.status();
+  c->lexicon_ = *std::move(lex);
+  return c;
+}
+
+float SentimentClassifier::ConfidenceCap(std::string_view language) const {
+  if (language == "pl" || language == "en") return 1.0f;
+  if (IsMultiLanguage(language)) return 0.8f;
+  return kUnsupportedConfidenceCap;
+}
+
+const FastTextModel* SentimentClassifier::ModelFor(std::string_view l) const {
+  if (l == "pl") return pl_.get();
+  if (l == "en") return en_.get();
+  return multi_.get();
+}
+
+Sentiment SentimentClassifier::FromProbs(const Probs& p, float cap) {
+  Sentiment s;
+  int best = 0;
+  for (int k = 1; k < kNumClasses; ++k) {
+    if (p[k] > p[best]) best = k;
+  }
+  switch (best) {
+    case kPos: s.label = SentimentLabel::kPositive; break;
+    case kNeg: s.label = SentimentLabel::kNegative; break;
+    case kNeu: s.label = SentimentLabel::kNeutral; break;
+    default: s.label = SentimentLabel::kMixed; break;
+  }
+  s.score = std::clamp(p[kPos] - p[kNeg], -1.0f, 1.0f);
+  s.confidence = std::clamp(std::min(p[best], cap), 0.0f, 1.0f);
+  return s;
+}
+
+Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
+                                        int end, std::string_view language,
+                                        Probs* out) const {
+  const FastTextModel* model = ModelFor(language);
+  const Map& map = model == pl_.get() ? pl_map_
+                   : model == en_.get() ? en_map_ : multi_map_;
+  thread_local std::vector<float> raw;
+  model->PredictAll(SentimentInput(t, first, end), &raw);
+
+  std::array<float, 4> z{};
+  std::array<bool, 4> present{};
+  for (int k = 0; k < kNumClasses; ++k) {
+    present[k] = map.idx[k] >= 0;
+    if (present[k]) z[k] = std::log(std::max(raw[map.idx[k]], 1e-6f));
+  }
+  const bool binary = !present[kNeu] && !present[kMix];
+  if (params_.use_rules) {
+    // Rules use the detected language's lexicon; unknown languages still
+    // get the language-independent emoji/emoticon entries.
+    RuleScore r = ScoreRules(t, first, end, language, *lexicon_);
+    z[kPos] += params_.rule_weight * r.score;
+    z[kNeg] -= params_.rule_weight * r.score;
+    if (present[kNeu]) z[kNeu] -= params_.rule_weight * 0.5f * std::fabs(r.score);
+    if (present[kMix] && r.positive >= 0.4f && r.negative >= 0.4f) {
+      z[kMix] += params_.mixed_boost;
+    }
+  }
+  Softmax(z, present);
+  Probs p = z;
+  if (binary) {
+    // Two-class model: a small margin means neither; spread it to neutral.
+    float margin = std::fabs(p[kPos] - p[kNeg]);
+    if (margin < params_.neutral_margin) {
+      float neu = 1.0f - margin / params_.neutral_margin;
+      p[kNeu] = neu * 0.6f;
+      p[kPos] *= 1.0f - p[kNeu];
+      p[kNeg] *= 1.0f - p[kNeu];
+    }
+  }
+  if (out != nullptr) *out = p;
+  return FromProbs(p, ConfidenceCap(language));
+}
+
+Sentiment SentimentClassifier::FuseRating(const Probs& text, float cap,
+                                          int rating, int scale,
+                                          Probs* fused) const {
+  if (scale < 2 || rating < 1 || rating > scale) {
+    if (fused != nullptr) *fused = text;
+    return FromProbs(text, cap);
+  }
+  // 1 star -> -1, top -> +1, middle -> 0.
+  const float star = 2.0f * static_cast<float>(rating - 1) /
+                         static_cast<float>(scale - 1) - 1.0f;
+  std::array<float, 4> z{};
+  std::array<bool, 4> present{};
+  for (int k = 0; k < kNumClasses; ++k) {
+    present[k] = true;
+    z[k] = std::log(std::max(text[k], 1e-4f));
+  }
+  z[kPos] += params_.rating_weight * star;
+  z[kNeg] -= params_.rating_weight * star;
+  z[kNeu] -= params_.rating_weight * 0.5f * std::fabs(star);
+  Softmax(z, present);
+  if (fused != nullptr) *fused = z;
+  // A rating is strong evidence of the author's own opinion: the cap of an
+  // unsupported language is lifted half-way.
+  return FromProbs(z, std::max(cap, 0.5f * (cap + 1.0f)));
+}
+
+}  // namespace opinia::nlp

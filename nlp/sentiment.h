@@ -1,0 +1,82 @@
+// Sentiment of a token range: supervised fastText models (models/
+// sentiment_{pl,en,multi}.ftz) fused with the lexicon+rules scorer, and an
+// optional star-rating fusion. Immutable after Create(); thread-safe.
+//
+// Model per language: pl -> sentiment_pl (4 classes, CLARIN-Emo + PolEmo),
+// en -> sentiment_en (positive/negative, Amazon + UCI), ar de es fr hi it pt
+// -> sentiment_multi (3 classes, tweets). Any other language is scored by
+// sentiment_multi's character n-grams plus emoji/lexicon rules with a
+// confidence capped at kUnsupportedConfidenceCap: a hint, never a confident
+// guess.
+#ifndef OPINIA_NLP_SENTIMENT_H_
+#define OPINIA_NLP_SENTIMENT_H_
+
+#include <array>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "nlp/analysis.h"
+#include "nlp/fasttext_model.h"
+#include "nlp/lexicon.h"
+#include "nlp/sentiment_rules.h"
+#include "nlp/text.h"
+
+namespace opinia::nlp {
+
+inline constexpr float kUnsupportedConfidenceCap = 0.35f;
+
+// Tunables, chosen on the dev splits (models/README.md). Exposed so that
+// opinia-eval can report the effect of each part.
+struct SentimentParams {
+  float rule_weight = 1.5f;      // logit shift per unit of rule score
+  float mixed_boost = 1.0f;      // logit added to MIXED for two-sided text
+  float neutral_margin = 0.25f;  // 2-class models: |pos-neg| below = neutral
+  float rating_weight = 3.0f;    // logit shift per unit of star score
+  bool use_rules = true;
+};
+
+class SentimentClassifier {
+ public:
+  enum Class { kPos = 0, kNeg, kNeu, kMix, kNumClasses };
+  using Probs = std::array<float, kNumClasses>;
+
+  // Needs sentiment_pl.ftz, sentiment_en.ftz, sentiment_multi.ftz and
+  // lexicon.tsv in `models_dir`: NOT_FOUND if one is missing,
+  // INVALID_ARGUMENT if one is malformed.
+  static absl::StatusOr<std::unique_ptr<SentimentClassifier>> Create(
+      const std::string& models_dir, SentimentParams params = {});
+
+  // Sentiment of tokens [first, end) of `t` in `language`. `probs` (may be
+  // null) receives the fused class probabilities.
+  Sentiment Classify(const TokenizedText& t, int first, int end,
+                     std::string_view language, Probs* probs = nullptr) const;
+
+  // Combines text probabilities with a star rating (1..scale). Returns the
+  // text result unchanged when rating is out of range.
+  Sentiment FuseRating(const Probs& text_probs, float text_confidence_cap,
+                       int rating, int scale, Probs* fused = nullptr) const;
+
+  // Confidence cap of `language` (1 for trained languages).
+  float ConfidenceCap(std::string_view language) const;
+
+  const Lexicon& lexicon() const { return *lexicon_; }
+  const SentimentParams& params() const { return params_; }
+
+ private:
+  SentimentClassifier() = default;
+  const FastTextModel* ModelFor(std::string_view language) const;
+  static Sentiment FromProbs(const Probs& p, float cap);
+
+  std::unique_ptr<FastTextModel> pl_, en_, multi_;
+  std::unique_ptr<Lexicon> lexicon_;
+  SentimentParams params_;
+  // Label index of each Class in each model (-1 when the model lacks it).
+  struct Map { std::array<int, kNumClasses> idx{-1, -1, -1, -1}; };
+  Map pl_map_, en_map_, multi_map_;
+};
+
+}  // namespace opinia::nlp
+
+#endif  // OPINIA_NLP_SENTIMENT_H_

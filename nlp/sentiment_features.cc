@@ -1,0 +1,64 @@
+#include "nlp/sentiment_features.h"
+
+#include <algorithm>
+#include <string_view>
+
+namespace opinia::nlp {
+namespace {
+
+// Sorted for binary search.
+constexpr std::string_view kNegators[] = {
+    "ain't",   "aren't",  "bez",     "can't",   "cannot",   "couldn't",
+    "didn't",  "doesn't", "don't",   "hadn't",  "hasn't",   "haven't",
+    "isn't",   "kein",    "keine",   "keinen",  "keiner",   "nada",
+    "ne",      "never",   "nicht",   "nie",     "niente",   "nigdy",
+    "no",      "non",     "nor",     "not",     "nothing",  "nunca",
+    "shouldn't", "wasn't", "weren't", "without", "won't",   "wouldn't",
+};
+
+constexpr int kScope = 3;
+
+}  // namespace
+
+bool IsNegator(std::string_view norm) {
+  // "don’t" with a typographic apostrophe: NFKC keeps U+2019, so map it.
+  if (norm.size() > 4 && norm.find("\xE2\x80\x99") != std::string_view::npos) {
+    std::string ascii(norm);
+    size_t p = ascii.find("\xE2\x80\x99");
+    ascii.replace(p, 3, "'");
+    return std::binary_search(std::begin(kNegators), std::end(kNegators),
+                              std::string_view(ascii));
+  }
+  return std::binary_search(std::begin(kNegators), std::end(kNegators), norm);
+}
+
+std::string SentimentInput(const TokenizedText& t, int first_token,
+                           int end_token) {
+  std::string out;
+  first_token = std::max(first_token, 0);
+  end_token = std::min<int>(end_token, static_cast<int>(t.tokens.size()));
+  out.reserve(static_cast<size_t>(std::max(0, end_token - first_token)) * 10);
+  int scope = 0;
+  for (int i = first_token; i < end_token; ++i) {
+    const Token& tok = t.tokens[i];
+    if (tok.kind == TokenKind::kPunct) {
+      scope = 0;
+      if (tok.norm != "!" && tok.norm != "?") continue;
+    }
+    if (!out.empty()) out.push_back(' ');
+    out += tok.norm;
+    if (tok.kind != TokenKind::kWord) continue;
+    if (IsNegator(tok.norm)) {
+      scope = kScope;
+      continue;
+    }
+    if (scope > 0) {
+      out += " neg_";
+      out += tok.norm;
+      --scope;
+    }
+  }
+  return out;
+}
+
+}  // namespace opinia::nlp

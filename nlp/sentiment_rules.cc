@@ -1,0 +1,136 @@
+#include "nlp/sentiment_rules.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "nlp/sentiment_features.h"
+
+namespace opinia::nlp {
+namespace {
+
+bool In(std::string_view w, std::initializer_list<std::string_view> set) {
+  for (std::string_view s : set) {
+    if (s == w) return true;
+  }
+  return false;
+}
+
+float IntensifierFactor(std::string_view w) {
+  if (In(w, {"bardzo", "naprawdę", "mega", "totalnie", "wyjątkowo", "niezwykle",
+             "absolutnie", "całkowicie", "kompletnie", "zupełnie", "strasznie",
+             "niesamowicie", "super", "wielce", "ogromnie", "najbardziej",
+             "very", "really", "extremely", "absolutely", "totally",
+             "completely", "incredibly", "so", "truly", "highly", "super",
+             "utterly", "sehr", "wirklich", "total", "muy", "très", "molto",
+             "muito"})) {
+    return 1.5f;
+  }
+  if (In(w, {"trochę", "nieco", "lekko", "dość", "dosyć", "raczej", "troszkę",
+             "slightly", "somewhat", "fairly", "rather", "bit", "kinda",
+             "quite", "etwas", "ziemlich", "poco"})) {
+    return 0.6f;
+  }
+  return 1.0f;
+}
+
+// Clause markers: what follows weighs more than what precedes.
+bool IsContrast(std::string_view w) {
+  return In(w, {"ale", "jednak", "jednakże", "lecz", "niestety", "natomiast",
+                "but", "however", "although", "though", "unfortunately",
+                "yet", "aber", "jedoch", "leider", "pero", "mais", "ma",
+                "però", "mas", "porém", "sin"});
+}
+
+// Negators whose scope skips one more word ("nie jest dobry").
+constexpr int kNegScope = 3;
+
+}  // namespace
+
+RuleScore ScoreRules(const TokenizedText& t, int first_token, int end_token,
+                     std::string_view lang, const Lexicon& lexicon) {
+  RuleScore r;
+  first_token = std::max(first_token, 0);
+  end_token = std::min<int>(end_token, static_cast<int>(t.tokens.size()));
+  // Per-token contributions, then clause weighting around contrast words.
+  thread_local std::vector<float> contrib;
+  thread_local std::vector<int> contrast_at;  // token indexes
+  contrib.assign(static_cast<size_t>(std::max(0, end_token - first_token)), 0);
+  contrast_at.clear();
+  int neg_scope = 0;
+  float intensity = 1.0f;
+  int bangs = 0;
+  std::string prefix_key;
+  for (int i = first_token; i < end_token; ++i) {
+    const Token& tok = t.tokens[i];
+    if (tok.kind == TokenKind::kPunct) {
+      if (tok.norm == "!") ++bangs;
+      if (tok.norm != "-" && tok.norm != "'") {
+        neg_scope = 0;
+        intensity = 1.0f;
+      }
+      continue;
+    }
+    if (tok.kind == TokenKind::kNumber) continue;
+    if (tok.kind == TokenKind::kWord) {
+      if (IsContrast(tok.norm)) contrast_at.push_back(i);
+      if (IsNegator(tok.norm)) {
+        neg_scope = kNegScope;
+        continue;
+      }
+      float f = IntensifierFactor(tok.norm);
+      if (f != 1.0f) {
+        intensity *= f;
+        // "bardzo" itself carries nothing; "super" may (handled below).
+        if (!lexicon.Valence(lang, tok.norm)) continue;
+      }
+    }
+    std::optional<float> v = lexicon.Valence(lang, tok.norm);
+    if (!v && tok.kind == TokenKind::kWord && tok.plain != tok.norm) {
+      v = lexicon.Valence(lang, tok.plain);
+    }
+    if (!v && tok.kind == TokenKind::kWord && tok.plain.size() >= 6) {
+      // Poor man's stemmer for inflected languages: consistent 5-letter
+      // prefixes of lexicon words ("~rozcz" for rozczarowany/-a/-e/-ie).
+      prefix_key.assign("~");
+      prefix_key.append(tok.plain, 0, 5);
+      v = lexicon.Valence(lang, prefix_key);
+    }
+    if (!v) {
+      if (neg_scope > 0 && tok.kind == TokenKind::kWord) --neg_scope;
+      continue;
+    }
+    float val = *v * intensity;
+    intensity = 1.0f;
+    if (neg_scope > 0 && tok.kind == TokenKind::kWord) {
+      // "not good" is less negative than "bad"; "no problems" is positive.
+      val = val > 0 ? -0.75f * val : -0.9f * val;
+      neg_scope = 0;
+    }
+    contrib[i - first_token] = val;
+    ++r.hits;
+  }
+  if (r.hits == 0) return r;
+  // Contrast: only the last contrast word matters; before x0.5, after x1.5.
+  // A contrast word that is itself valenced ("niestety") sits after.
+  if (!contrast_at.empty()) {
+    int c = contrast_at.back() - first_token;
+    for (int k = 0; k < static_cast<int>(contrib.size()); ++k) {
+      contrib[k] *= k < c ? 0.5f : 1.5f;
+    }
+  }
+  float sum = 0;
+  for (float c : contrib) {
+    sum += c;
+    if (c > 0) r.positive += c;
+    if (c < 0) r.negative -= c;
+  }
+  if (bangs > 0 && sum != 0) {
+    sum += (sum > 0 ? 1 : -1) * 0.1f * std::min(bangs, 3);
+  }
+  r.score = sum / std::sqrt(sum * sum + 1.0f);
+  return r;
+}
+
+}  // namespace opinia::nlp

@@ -1,0 +1,29 @@
+// Lexicon + rules sentiment scorer (VADER-style): lexicon valences, negation
+// flips ("nie polecam", "no problems"), intensifiers ("bardzo", "very") and
+// down-toners, contrast ("ale", "but", "niestety", "however": the clause
+// after weighs more), '!' emphasis, emoji and emoticons. Complements the
+// fastText models where they are unsure or have no training data.
+#ifndef OPINIA_NLP_SENTIMENT_RULES_H_
+#define OPINIA_NLP_SENTIMENT_RULES_H_
+
+#include <string_view>
+
+#include "nlp/lexicon.h"
+#include "nlp/text.h"
+
+namespace opinia::nlp {
+
+struct RuleScore {
+  float score = 0;     // [-1, 1]
+  float positive = 0;  // sum of positive contributions (>= 0)
+  float negative = 0;  // sum of |negative contributions| (>= 0)
+  int hits = 0;        // tokens that carried sentiment
+};
+
+// Scores tokens [first_token, end_token) of `t` in `lang` ("pl", "en", ...).
+RuleScore ScoreRules(const TokenizedText& t, int first_token, int end_token,
+                     std::string_view lang, const Lexicon& lexicon);
+
+}  // namespace opinia::nlp
+
+#endif  // OPINIA_NLP_SENTIMENT_RULES_H_

@@ -1,0 +1,194 @@
+// opinia-eval: runs the full analyzer over labelled TSV files (the
+// ../shared/data format) and prints accuracy, macro-F1, per-class
+// precision/recall, the confusion matrix, language-ID accuracy per language
+// and throughput.
+//
+//   opinia-eval --models=DIR [--stars] [--hint] [--no_rules]
+//               [--lid=combined|fasttext|cld2] [--rule_weight=F]
+//               [--mixed_boost=F] [--neutral_margin=F] [--rating_weight=F]
+//               FILE.tsv...
+//
+// --stars passes the file's star rating to the analyzer (star fusion);
+// --hint passes the file's language as language_hint. Without them the
+// numbers are text-only. Throughput counts Analyze() calls only.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+#include "nlp/analyzer.h"
+#include "nlp/analyzer_config.h"
+#include "nlp/tools/tsv.h"
+
+namespace opinia::nlp::tools {
+namespace {
+
+const char* LabelName(SentimentLabel l) {
+  switch (l) {
+    case SentimentLabel::kPositive: return "positive";
+    case SentimentLabel::kNegative: return "negative";
+    case SentimentLabel::kNeutral: return "neutral";
+    case SentimentLabel::kMixed: return "mixed";
+    default: return "unspecified";
+  }
+}
+
+struct Flags {
+  std::string models = "models";
+  bool stars = false;
+  bool hint = false;
+  AnalyzerConfig config;
+  std::vector<std::string> files;
+};
+
+void Report(const std::string& name, const std::vector<Example>& ex,
+            const std::vector<Analysis>& out, double seconds, size_t bytes) {
+  const std::vector<std::string> classes = {"positive", "negative", "neutral",
+                                            "mixed"};
+  std::map<std::string, std::map<std::string, int>> confusion;  // gold->pred
+  std::map<std::string, std::pair<int, int>> lid;                // lang->(ok,n)
+  std::map<std::string, std::vector<int>> by_lang;  // lang -> example idx
+  int correct = 0;
+  for (size_t i = 0; i < ex.size(); ++i) {
+    std::string pred = LabelName(out[i].sentiment.label);
+    confusion[ex[i].label][pred]++;
+    correct += pred == ex[i].label;
+    auto& l = lid[ex[i].lang];
+    l.first += out[i].language == ex[i].lang;
+    l.second++;
+    by_lang[ex[i].lang].push_back(static_cast<int>(i));
+  }
+  std::vector<std::string> gold;  // classes present in the gold labels
+  for (const auto& c : classes) {
+    if (confusion.count(c)) gold.push_back(c);
+  }
+  auto macro_f1 = [&](const std::vector<int>& idx, bool print) {
+    std::map<std::string, std::map<std::string, int>> cm;
+    for (int i : idx) cm[ex[i].label][LabelName(out[i].sentiment.label)]++;
+    double f1sum = 0;
+    for (const auto& c : gold) {
+      int tp = cm[c][c], pred_c = 0, gold_c = 0;
+      for (const auto& g : classes) pred_c += cm[g][c];
+      for (const auto& p : classes) gold_c += cm[c][p];
+      double p = pred_c ? static_cast<double>(tp) / pred_c : 0;
+      double r = gold_c ? static_cast<double>(tp) / gold_c : 0;
+      double f1 = p + r > 0 ? 2 * p * r / (p + r) : 0;
+      f1sum += f1;
+      if (print) {
+        std::printf("  %-9s precision %.3f recall %.3f f1 %.3f (n=%d)\n",
+                    c.c_str(), p, r, f1, gold_c);
+      }
+    }
+    return gold.empty() ? 0.0 : f1sum / static_cast<double>(gold.size());
+  };
+  std::vector<int> all(ex.size());
+  for (size_t i = 0; i < ex.size(); ++i) all[i] = static_cast<int>(i);
+  std::printf("== %s (%zu examples)\n", name.c_str(), ex.size());
+  std::printf("  accuracy %.4f\n",
+              ex.empty() ? 0.0 : static_cast<double>(correct) / ex.size());
+  double mf1 = macro_f1(all, true);
+  std::printf("  macro-F1 %.4f (over %zu gold classes)\n", mf1, gold.size());
+  std::printf("  confusion (rows gold, cols predicted):\n  %-9s", "");
+  for (const auto& c : classes) std::printf(" %9s", c.c_str());
+  std::printf("\n");
+  for (const auto& g : gold) {
+    std::printf("  %-9s", g.c_str());
+    for (const auto& c : classes) std::printf(" %9d", confusion[g][c]);
+    std::printf("\n");
+  }
+  if (by_lang.size() > 1) {
+    std::printf("  per language: ");
+    for (const auto& [l, idx] : by_lang) {
+      int ok = 0;
+      for (int i : idx) ok += LabelName(out[i].sentiment.label) == ex[i].label;
+      std::printf("%s acc %.3f ", l.c_str(),
+                  static_cast<double>(ok) / static_cast<double>(idx.size()));
+    }
+    std::printf("\n");
+  }
+  std::printf("  language-id accuracy:");
+  for (const auto& [l, p] : lid) {
+    std::printf(" %s %.3f", l.c_str(),
+                static_cast<double>(p.first) / static_cast<double>(p.second));
+  }
+  std::printf("\n  throughput: %.0f reviews/s, %.2f MB/s (%.3f s, %zu bytes, "
+              "1 thread)\n",
+              static_cast<double>(ex.size()) / seconds,
+              static_cast<double>(bytes) / 1e6 / seconds, seconds, bytes);
+}
+
+}  // namespace
+}  // namespace opinia::nlp::tools
+
+int main(int argc, char** argv) {
+  using namespace opinia::nlp;         // NOLINT
+  using namespace opinia::nlp::tools;  // NOLINT
+  Flags f;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto fl = [&](const char* name, float* v) {
+      std::string p = std::string("--") + name + "=";
+      if (!absl::StartsWith(a, p)) return false;
+      return absl::SimpleAtof(a.substr(p.size()), v);
+    };
+    if (absl::StartsWith(a, "--models=")) f.models = a.substr(9);
+    else if (a == "--stars") f.stars = true;
+    else if (a == "--hint") f.hint = true;
+    else if (a == "--no_rules") f.config.sentiment.use_rules = false;
+    else if (a == "--no_mixed_rule") f.config.review_mixed_rule = false;
+    else if (a == "--lid=fasttext") f.config.lid_method = LanguageIdentifier::Method::kFastText;
+    else if (a == "--lid=cld2") f.config.lid_method = LanguageIdentifier::Method::kCld2;
+    else if (a == "--lid=combined") f.config.lid_method = LanguageIdentifier::Method::kCombined;
+    else if (fl("rule_weight", &f.config.sentiment.rule_weight)) {}
+    else if (fl("mixed_boost", &f.config.sentiment.mixed_boost)) {}
+    else if (fl("neutral_margin", &f.config.sentiment.neutral_margin)) {}
+    else if (fl("rating_weight", &f.config.sentiment.rating_weight)) {}
+    else if (absl::StartsWith(a, "--")) {
+      std::cerr << "unknown flag " << a << "\n";
+      return 2;
+    } else {
+      f.files.push_back(a);
+    }
+  }
+  if (f.files.empty()) {
+    std::cerr << "usage: opinia-eval --models=DIR [--stars] [--hint] FILE.tsv...\n";
+    return 2;
+  }
+  auto analyzer = CreateAnalyzerWithConfig(f.models, f.config);
+  if (!analyzer.ok()) {
+    std::cerr << analyzer.status() << "\n";
+    return 1;
+  }
+  std::printf("model_version %s; stars %s; hint %s; rules %s\n",
+              (*analyzer)->ModelVersion().c_str(), f.stars ? "on" : "off",
+              f.hint ? "on" : "off",
+              f.config.sentiment.use_rules ? "on" : "off");
+  for (const std::string& file : f.files) {
+    auto ex = ReadTsv(file);
+    if (!ex.ok()) {
+      std::cerr << ex.status() << "\n";
+      return 1;
+    }
+    std::vector<Analysis> out;
+    out.reserve(ex->size());
+    size_t bytes = 0;
+    auto start = std::chrono::steady_clock::now();
+    for (const Example& e : *ex) {
+      AnalyzeOptions o;
+      if (f.stars) o.rating = e.stars;
+      if (f.hint) o.language_hint = e.lang;
+      bytes += e.text.size();
+      out.push_back((*analyzer)->Analyze(e.text, o));
+    }
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                             start).count();
+    Report(file, *ex, out, s, bytes);
+  }
+  return 0;
+}
