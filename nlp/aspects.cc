@@ -1,0 +1,132 @@
+#include "nlp/aspects.h"
+
+#include <array>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "nlp/lexicon_file.h"
+
+namespace opinia::nlp {
+namespace {
+
+constexpr int kNumAspects = 9;  // including kUnspecified at 0
+
+constexpr std::array<std::string_view, kNumAspects> kAspectNames = {
+    "ASPECT_UNSPECIFIED", "PRODUCT_QUALITY",  "PRICE",
+    "DELIVERY",           "RETURNS",          "PAYMENT",
+    "CUSTOMER_SERVICE",   "USABILITY",        "PACKAGING"};
+
+// Per-aspect running totals while scanning one review.
+struct Tally {
+  int first_mention = -1;  // order of first mention; -1 = not mentioned
+  int last_sentence = -1;
+  int sentences = 0;
+  int positive = 0;
+  int negative = 0;
+  int mixed = 0;
+  float score_sum = 0;
+  float confidence_sum = 0;
+  std::vector<Span> evidence;
+};
+
+Sentiment Combine(const Tally& a) {
+  Sentiment s;
+  const float n = static_cast<float>(a.sentences);
+  s.score = a.score_sum / n;
+  s.confidence = a.confidence_sum / n;
+  if (a.mixed > 0 || (a.positive > 0 && a.negative > 0)) {
+    s.label = SentimentLabel::kMixed;
+  } else if (a.negative > 0) {
+    s.label = SentimentLabel::kNegative;
+  } else if (a.positive > 0) {
+    s.label = SentimentLabel::kPositive;
+  } else {
+    s.label = SentimentLabel::kNeutral;
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string_view AspectName(Aspect aspect) {
+  const int i = static_cast<int>(aspect);
+  return i >= 0 && i < kNumAspects ? kAspectNames[i] : kAspectNames[0];
+}
+
+absl::StatusOr<std::unique_ptr<AspectExtractor>> AspectExtractor::Create(
+    const std::string& models_dir) {
+  const std::string path = absl::StrCat(models_dir, "/aspects.tsv");
+  absl::StatusOr<std::vector<LexiconLine>> lines = ReadLexiconFile(path);
+  if (!lines.ok()) return lines.status();
+  TermMatcher::Builder builder;
+  for (const LexiconLine& l : *lines) {
+    int label = -2;
+    if (l.label == "-") {
+      label = TermMatcher::kStop;
+    } else {
+      for (int a = 1; a < kNumAspects; ++a) {
+        if (l.label == kAspectNames[a]) label = a;
+      }
+    }
+    if (label == -2) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ":", l.line, ": unknown aspect \"", l.label, "\""));
+    }
+    if (absl::Status s = builder.Add(l.language, l.phrase, label); !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ":", l.line, ": ", s.message()));
+    }
+  }
+  return std::unique_ptr<AspectExtractor>(
+      new AspectExtractor(std::move(builder).Build()));
+}
+
+std::vector<AspectSentiment> AspectExtractor::Extract(
+    std::string_view text, const TokenizedText& t, std::string_view language,
+    const std::vector<SentenceSentiment>& sentences) const {
+  const uint32_t languages = matcher_->LanguageMask(language);
+  std::array<Tally, kNumAspects> tally;
+  int mentioned = 0;
+  auto scan = [&](int sentence, int begin, int end) {
+    Sentiment s;  // neutral, confidence 0, when the caller gave none
+    if (sentence >= 0 && sentence < static_cast<int>(sentences.size())) {
+      s = sentences[sentence].sentiment;
+    }
+    matcher_->Scan(t, begin, end, languages, [&](const TermMatcher::Match& m) {
+      Tally& a = tally[m.label];
+      if (a.first_mention < 0) a.first_mention = mentioned++;
+      if (static_cast<int>(a.evidence.size()) < kMaxEvidence) {
+        a.evidence.push_back({t.tokens[m.first_token].span.begin,
+                              t.tokens[m.end_token - 1].span.end});
+      }
+      if (a.sentences > 0 && a.last_sentence == sentence) return;
+      a.last_sentence = sentence;
+      ++a.sentences;
+      a.score_sum += s.score;
+      a.confidence_sum += s.confidence;
+      a.positive += s.label == SentimentLabel::kPositive;
+      a.negative += s.label == SentimentLabel::kNegative;
+      a.mixed += s.label == SentimentLabel::kMixed;
+    });
+  };
+  if (t.sentences.empty()) {
+    scan(-1, 0, static_cast<int>(t.tokens.size()));
+  } else {
+    for (int i = 0; i < static_cast<int>(t.sentences.size()); ++i) {
+      scan(i, t.sentences[i].first_token, t.sentences[i].end_token);
+    }
+  }
+
+  std::vector<AspectSentiment> out(mentioned);
+  for (int a = 1; a < kNumAspects; ++a) {
+    Tally& ta = tally[a];
+    if (ta.first_mention < 0) continue;
+    AspectSentiment& as = out[ta.first_mention];
+    as.aspect = static_cast<Aspect>(a);
+    as.sentiment = Combine(ta);
+    as.evidence = std::move(ta.evidence);
+  }
+  return out;
+}
+
+}  // namespace opinia::nlp

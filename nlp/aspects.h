@@ -1,0 +1,68 @@
+// AspectExtractor: which parts of the customer journey a review talks about
+// (PRODUCT_QUALITY, PRICE, DELIVERY, RETURNS, PAYMENT, CUSTOMER_SERVICE,
+// USABILITY, PACKAGING) and how the customer feels about each.
+//
+// Mentions are found with the phrase lexicon models/aspects.tsv (format in
+// lexicon_file.h, phrase syntax in term_matcher.h): stems and prefixes for
+// inflection ("dostaw*" finds dostawa, dostawy, dostawę, dostawie),
+// suffixes for German compounds ("*lieferung"), multi-word phrases
+// ("łatwy w obsłudze" is USABILITY although "obsługa" alone is
+// CUSTOMER_SERVICE) and stop phrases for false friends ("za pomocą").
+//
+// Immutable and thread-safe once built; Extract() does no per-token
+// allocation (a few microseconds for a short review).
+#ifndef OPINIA_NLP_ASPECTS_H_
+#define OPINIA_NLP_ASPECTS_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "nlp/analysis.h"
+#include "nlp/term_matcher.h"
+#include "nlp/text.h"
+
+namespace opinia::nlp {
+
+class AspectExtractor {
+ public:
+  // Loads `models_dir`/aspects.tsv. NOT_FOUND when the file is missing;
+  // INVALID_ARGUMENT (naming the line) for a malformed line or an unknown
+  // aspect name.
+  static absl::StatusOr<std::unique_ptr<AspectExtractor>> Create(
+      const std::string& models_dir);
+
+  // `t` is Tokenize(text); sentences[i] is the sentiment of t.sentences[i]
+  // (a missing entry counts as neutral with confidence 0). `language` selects
+  // the lexicon ("pl", "en-US"); an unknown or empty language ("und") tries
+  // every lexicon.
+  //
+  // Returns one AspectSentiment per aspect mentioned, in order of first
+  // mention. Its sentiment combines the sentences that mention it, each
+  // sentence counted once: score and confidence are their means; the label is
+  // MIXED when they include both a positive and a negative sentence (or a
+  // mixed one), else NEGATIVE or POSITIVE when any is, else NEUTRAL. Its
+  // evidence is the byte span of each mention in `text` (at most
+  // kMaxEvidence per aspect, first ones kept).
+  std::vector<AspectSentiment> Extract(
+      std::string_view text, const TokenizedText& t,
+      std::string_view language,
+      const std::vector<SentenceSentiment>& sentences) const;
+
+  static constexpr int kMaxEvidence = 16;
+
+ private:
+  explicit AspectExtractor(std::unique_ptr<TermMatcher> matcher)
+      : matcher_(std::move(matcher)) {}
+
+  std::unique_ptr<TermMatcher> matcher_;
+};
+
+// "DELIVERY" for Aspect::kDelivery; "ASPECT_UNSPECIFIED" for kUnspecified.
+std::string_view AspectName(Aspect aspect);
+
+}  // namespace opinia::nlp
+
+#endif  // OPINIA_NLP_ASPECTS_H_

@@ -1,0 +1,271 @@
+#include "nlp/term_matcher.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace opinia::nlp {
+namespace {
+
+// Score weights: tokens matter most, then exact words, then characters.
+constexpr int64_t kPerToken = 1'000'000;
+constexpr int64_t kPerExactWord = 1'000;
+
+struct BuildNode {
+  std::map<unsigned char, int32_t> kids;
+  std::vector<int32_t> terminal;
+  std::vector<int32_t> open;
+};
+
+// Inserts `key` into a builder trie and returns the node it ends at.
+int32_t Insert(std::vector<BuildNode>& nodes, std::string_view key) {
+  int32_t n = 0;
+  for (unsigned char b : key) {
+    auto it = nodes[n].kids.find(b);
+    if (it == nodes[n].kids.end()) {
+      nodes.emplace_back();
+      const int32_t child = static_cast<int32_t>(nodes.size()) - 1;
+      nodes[n].kids[b] = child;
+      n = child;
+    } else {
+      n = it->second;
+    }
+  }
+  return n;
+}
+
+std::string_view PrimaryTag(std::string_view language) {
+  const size_t cut = language.find_first_of("-_");
+  return cut == std::string_view::npos ? language : language.substr(0, cut);
+}
+
+}  // namespace
+
+struct TermMatcher::Builder::Impl {
+  struct Pending {
+    std::string language;
+    Phrase phrase;
+  };
+  std::vector<Pending> pending;
+};
+
+TermMatcher::Builder::Builder() : impl_(std::make_unique<Impl>()) {}
+TermMatcher::Builder::~Builder() = default;
+TermMatcher::~TermMatcher() = default;
+
+absl::Status TermMatcher::Builder::Add(std::string_view language,
+                                       std::string_view phrase, int label) {
+  Phrase p;
+  p.label = label;
+  p.languages = 0;
+  const absl::string_view aphrase(phrase.data(), phrase.size());
+  for (absl::string_view raw :
+       absl::StrSplit(aphrase, ' ', absl::SkipEmpty())) {
+    Mode mode = Mode::kExact;
+    if (raw.size() > 1 && raw.front() == '=') {
+      mode = Mode::kNorm;
+      raw.remove_prefix(1);
+    } else if (raw.size() > 1 && raw.front() == '*') {
+      mode = Mode::kSuffix;
+      raw.remove_prefix(1);
+    } else if (raw.size() > 1 && raw.back() == '*') {
+      mode = Mode::kPrefix;
+      raw.remove_suffix(1);
+    }
+    if (raw.find('*') != absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("misplaced '*' in phrase \"", aphrase, "\""));
+    }
+    TokenizedText t = Tokenize(std::string_view(raw.data(), raw.size()));
+    if (t.tokens.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "no token in word \"", raw, "\" of \"", aphrase, "\""));
+    }
+    const size_t n = t.tokens.size();
+    for (size_t k = 0; k < n; ++k) {
+      // Markers bind to the outer end of a word that Tokenize splits.
+      Mode m = Mode::kExact;
+      if (mode == Mode::kNorm) m = Mode::kNorm;
+      if (mode == Mode::kSuffix && k == 0) m = Mode::kSuffix;
+      if (mode == Mode::kPrefix && k == n - 1) m = Mode::kPrefix;
+      const Token& tok = t.tokens[k];
+      p.words.push_back({m == Mode::kNorm ? tok.norm : tok.plain, m});
+    }
+  }
+  if (p.words.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("empty phrase for language \"",
+                     absl::string_view(language.data(), language.size()),
+                     "\""));
+  }
+  const std::string_view tag = PrimaryTag(language);
+  impl_->pending.push_back(
+      {absl::AsciiStrToLower(absl::string_view(tag.data(), tag.size())),
+       std::move(p)});
+  return absl::OkStatus();
+}
+
+std::unique_ptr<TermMatcher> TermMatcher::Builder::Build() && {
+  auto m = std::unique_ptr<TermMatcher>(new TermMatcher());
+  for (const Impl::Pending& pe : impl_->pending) {
+    if (pe.language == "*" || m->language_bits_.contains(pe.language)) continue;
+    const size_t bit = m->language_bits_.size();
+    // More than 32 languages share the last bit: still correct, less precise.
+    m->language_bits_[pe.language] = 1u << std::min<size_t>(bit, 31);
+  }
+  m->all_languages_ = ~0u;
+
+  std::vector<BuildNode> fwd(1), bwd(1);
+  for (Impl::Pending& pe : impl_->pending) {
+    Phrase& p = pe.phrase;
+    p.languages =
+        pe.language == "*" ? ~0u : m->language_bits_.at(pe.language);
+    const int32_t id = static_cast<int32_t>(m->phrases_.size());
+    const Word& w = p.words.front();
+    switch (w.mode) {
+      case Mode::kExact:
+        fwd[Insert(fwd, w.text)].terminal.push_back(id);
+        break;
+      case Mode::kNorm: {
+        // Keyed by the plain form of the norm so one walk finds it.
+        TokenizedText t = Tokenize(w.text);
+        fwd[Insert(fwd, t.tokens.empty() ? w.text : t.tokens[0].plain)]
+            .terminal.push_back(id);
+        break;
+      }
+      case Mode::kPrefix:
+        fwd[Insert(fwd, w.text)].open.push_back(id);
+        break;
+      case Mode::kSuffix: {
+        std::string rev(w.text.rbegin(), w.text.rend());
+        bwd[Insert(bwd, rev)].open.push_back(id);
+        break;
+      }
+    }
+    m->phrases_.push_back(std::move(p));
+  }
+
+  auto flatten = [](const std::vector<BuildNode>& in, Trie* out) {
+    out->nodes.resize(in.size());
+    for (size_t i = 0; i < in.size(); ++i) {
+      Trie::Node& n = out->nodes[i];
+      n.edge_begin = static_cast<int32_t>(out->edge_bytes.size());
+      for (const auto& [b, child] : in[i].kids) {
+        out->edge_bytes.push_back(b);
+        out->edge_targets.push_back(child);
+      }
+      n.edge_end = static_cast<int32_t>(out->edge_bytes.size());
+      n.terminal_begin = static_cast<int32_t>(out->phrase_ids.size());
+      out->phrase_ids.insert(out->phrase_ids.end(), in[i].terminal.begin(),
+                             in[i].terminal.end());
+      n.terminal_end = n.open_begin =
+          static_cast<int32_t>(out->phrase_ids.size());
+      out->phrase_ids.insert(out->phrase_ids.end(), in[i].open.begin(),
+                             in[i].open.end());
+      n.open_end = static_cast<int32_t>(out->phrase_ids.size());
+    }
+    std::fill(std::begin(out->root_child), std::end(out->root_child), -1);
+    for (const auto& [b, child] : in[0].kids) out->root_child[b] = child;
+  };
+  flatten(fwd, &m->forward_);
+  flatten(bwd, &m->backward_);
+  return m;
+}
+
+int32_t TermMatcher::Trie::Child(int32_t node, unsigned char b) const {
+  if (node == 0) return root_child[b];
+  const Node& n = nodes[node];
+  for (int32_t e = n.edge_begin; e < n.edge_end; ++e) {
+    if (edge_bytes[e] == b) return edge_targets[e];
+    if (edge_bytes[e] > b) break;  // edges are sorted
+  }
+  return -1;
+}
+
+uint32_t TermMatcher::LanguageMask(std::string_view language) const {
+  std::string_view tag = PrimaryTag(language);
+  char buf[16];
+  if (tag.empty() || tag.size() > sizeof(buf)) return all_languages_;
+  for (size_t i = 0; i < tag.size(); ++i) {
+    buf[i] = absl::ascii_tolower(static_cast<unsigned char>(tag[i]));
+  }
+  auto it = language_bits_.find(absl::string_view(buf, tag.size()));
+  return it == language_bits_.end() ? all_languages_ : it->second;
+}
+
+int64_t TermMatcher::Fit(const Phrase& p, const TokenizedText& t, int i,
+                         int end) const {
+  const int n = static_cast<int>(p.words.size());
+  if (i + n > end) return -1;
+  int64_t score = kPerToken * n;
+  for (int k = 0; k < n; ++k) {
+    const Word& w = p.words[k];
+    const Token& tok = t.tokens[i + k];
+    const std::string_view plain = tok.plain;
+    switch (w.mode) {
+      case Mode::kExact:
+        if (plain != w.text) return -1;
+        score += kPerExactWord;
+        break;
+      case Mode::kNorm:
+        if (tok.norm != w.text) return -1;
+        score += kPerExactWord;
+        break;
+      case Mode::kPrefix:
+        if (plain.substr(0, w.text.size()) != w.text) return -1;
+        break;
+      case Mode::kSuffix:
+        if (plain.size() < w.text.size() ||
+            plain.substr(plain.size() - w.text.size()) != w.text) {
+          return -1;
+        }
+        break;
+    }
+    score += static_cast<int64_t>(w.text.size());
+  }
+  return score;
+}
+
+bool TermMatcher::Longest(const TokenizedText& t, int i, int end,
+                          uint32_t languages, Match* best) const {
+  int64_t best_score = -1;
+  auto consider = [&](int32_t id) {
+    const Phrase& p = phrases_[id];
+    if ((p.languages & languages) == 0) return;
+    const int64_t s = Fit(p, t, i, end);
+    if (s > best_score) {
+      best_score = s;
+      *best = {i, i + static_cast<int>(p.words.size()), p.label};
+    }
+  };
+  const std::string& plain = t.tokens[i].plain;
+  int32_t node = 0;
+  for (size_t k = 0; k < plain.size(); ++k) {
+    node = forward_.Child(node, static_cast<unsigned char>(plain[k]));
+    if (node < 0) break;
+    const Trie::Node& n = forward_.nodes[node];
+    for (int32_t e = n.open_begin; e < n.open_end; ++e) {
+      consider(forward_.phrase_ids[e]);
+    }
+    if (k + 1 == plain.size()) {
+      for (int32_t e = n.terminal_begin; e < n.terminal_end; ++e) {
+        consider(forward_.phrase_ids[e]);
+      }
+    }
+  }
+  node = 0;
+  for (size_t k = plain.size(); k > 0; --k) {
+    node = backward_.Child(node, static_cast<unsigned char>(plain[k - 1]));
+    if (node < 0) break;
+    const Trie::Node& n = backward_.nodes[node];
+    for (int32_t e = n.open_begin; e < n.open_end; ++e) {
+      consider(backward_.phrase_ids[e]);
+    }
+  }
+  return best_score >= 0;
+}
+
+}  // namespace opinia::nlp

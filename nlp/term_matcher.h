@@ -1,0 +1,138 @@
+// TermMatcher: finds lexicon phrases in tokenized text, fast. Shared by the
+// aspect extractor and the urgency assessor, which differ only in their
+// lexicons and in what they do with a match.
+//
+// A phrase is one or more words separated by spaces. Each word is matched
+// against one token, on the token's `plain` form (case-folded, diacritics
+// removed: people often type Polish and German without them):
+//   dostawa     the whole token equals "dostawa"
+//   dostaw*     the token starts with "dostaw"  (inflection: dostawy, dostawę)
+//   *lieferung  the token ends with "lieferung" (German compounds:
+//               Expresslieferung, Lieferung)
+//   =sąd        the token's `norm` (with diacritics) equals "sąd" — for words
+//               that collide with another word once diacritics are dropped
+// Pattern words are normalised by Tokenize(), so they are folded exactly as
+// the text is; a pattern word that Tokenize splits ("e-mail") becomes several
+// consecutive pattern tokens.
+//
+// Scan() reports matches left to right without overlap. Where several phrases
+// start at the same token, the longest wins (more tokens, then exact words
+// over prefix/suffix words, then more matched characters). A phrase labelled
+// kStop wins like any other but is not reported: it masks false friends
+// ("za pomocą" = "by means of" is not about customer service).
+//
+// Immutable and thread-safe once built.
+#ifndef OPINIA_NLP_TERM_MATCHER_H_
+#define OPINIA_NLP_TERM_MATCHER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "nlp/text.h"
+
+namespace opinia::nlp {
+
+class TermMatcher {
+ public:
+  static constexpr int kStop = -1;
+
+  struct Match {
+    int first_token;
+    int end_token;  // one past the last token
+    int label;
+  };
+
+  class Builder {
+   public:
+    Builder();
+    ~Builder();
+    // Adds `phrase` for `language` (a primary BCP-47 subtag such as "pl", or
+    // "*" for every language). `label` >= 0 is reported with matches; kStop
+    // masks. INVALID_ARGUMENT for an empty phrase or a malformed word.
+    absl::Status Add(std::string_view language, std::string_view phrase,
+                     int label);
+    std::unique_ptr<TermMatcher> Build() &&;
+
+   private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+  };
+
+  ~TermMatcher();
+
+  // The set of languages to match for `language` ("pl", "pl-PL", "PL"): that
+  // language plus "*" phrases; every language when it has no phrases of its
+  // own ("und", "", "fr") — a language-independent fallback.
+  uint32_t LanguageMask(std::string_view language) const;
+
+  // Calls fn(const Match&) for each match inside tokens [begin, end) of `t`.
+  // Phrases never extend past `end`. Allocation-free.
+  template <typename Fn>
+  void Scan(const TokenizedText& t, int begin, int end, uint32_t languages,
+            Fn&& fn) const {
+    for (int i = begin; i < end;) {
+      Match m;
+      if (t.tokens[i].kind == TokenKind::kWord &&
+          Longest(t, i, end, languages, &m)) {
+        if (m.label != kStop) fn(m);
+        i = m.end_token;
+      } else {
+        ++i;
+      }
+    }
+  }
+
+  // Number of phrases, for tests and logs.
+  int size() const { return static_cast<int>(phrases_.size()); }
+
+ private:
+  enum class Mode : uint8_t { kExact, kPrefix, kSuffix, kNorm };
+  struct Word {
+    std::string text;  // plain form; the norm form for kNorm
+    Mode mode;
+  };
+  struct Phrase {
+    std::vector<Word> words;
+    uint32_t languages;
+    int label;
+  };
+  // A byte trie flattened into arrays. Node 0 is the root.
+  struct Trie {
+    struct Node {
+      int32_t edge_begin = 0;
+      int32_t edge_end = 0;
+      int32_t terminal_begin = 0;  // phrases whose first word ends here
+      int32_t terminal_end = 0;
+      int32_t open_begin = 0;  // prefix (suffix) words ending here
+      int32_t open_end = 0;
+    };
+    std::vector<Node> nodes;
+    std::vector<unsigned char> edge_bytes;
+    std::vector<int32_t> edge_targets;
+    std::vector<int32_t> phrase_ids;
+    int32_t root_child[256];
+    int32_t Child(int32_t node, unsigned char b) const;
+  };
+
+  TermMatcher() = default;
+  bool Longest(const TokenizedText& t, int i, int end, uint32_t languages,
+               Match* best) const;
+  // Score of `p` matched at token i, or -1 when the rest of it does not match.
+  int64_t Fit(const Phrase& p, const TokenizedText& t, int i, int end) const;
+
+  std::vector<Phrase> phrases_;
+  Trie forward_;   // exact, prefix and norm first words
+  Trie backward_;  // suffix first words, bytes reversed
+  absl::flat_hash_map<std::string, uint32_t> language_bits_;
+  uint32_t all_languages_ = 0;
+};
+
+}  // namespace opinia::nlp
+
+#endif  // OPINIA_NLP_TERM_MATCHER_H_

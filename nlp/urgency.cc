@@ -1,0 +1,193 @@
+#include "nlp/urgency.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "nlp/lexicon_file.h"
+
+namespace opinia::nlp {
+namespace {
+
+// Lexicon reasons are matcher labels 0..3, in output order.
+constexpr std::array<std::string_view, 4> kLexiconReasons = {
+    "LEGAL_THREAT", "HEALTH_SAFETY", "FRAUD_CLAIM", "CHURN_INTENT"};
+constexpr int kLegal = 0, kHealth = 1, kFraud = 2, kChurn = 3;
+
+constexpr float kStrongNegativeScore = -0.6f;
+constexpr float kClearScore = 0.5f;
+constexpr float kNegativeScore = -0.3f;
+constexpr float kConfident = 0.5f;
+constexpr float kUnlabelledThreshold = 0.25f;
+
+SentimentLabel LabelOf(const Sentiment& s) {
+  if (s.label != SentimentLabel::kUnspecified) return s.label;
+  if (s.score <= -kUnlabelledThreshold) return SentimentLabel::kNegative;
+  if (s.score >= kUnlabelledThreshold) return SentimentLabel::kPositive;
+  return SentimentLabel::kNeutral;
+}
+
+bool IsNegatorSuffix(const std::string& w) {
+  return absl::EndsWith(w, "n't") || absl::EndsWith(w, "n\u2019t");
+}
+
+absl::Duration SlaFor(Priority p, const SlaPolicy& sla) {
+  switch (p) {
+    case Priority::kP1: return sla.p1;
+    case Priority::kP2: return sla.p2;
+    case Priority::kP3: return sla.p3;
+    default: return sla.p4;
+  }
+}
+
+// The first plain token of a single word, for the word sets.
+std::string PlainWord(const std::string& word) {
+  TokenizedText t = Tokenize(word);
+  return t.tokens.empty() ? word : t.tokens[0].plain;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<UrgencyAssessor>> UrgencyAssessor::Create(
+    const std::string& models_dir) {
+  const std::string path = absl::StrCat(models_dir, "/urgency.tsv");
+  absl::StatusOr<std::vector<LexiconLine>> lines = ReadLexiconFile(path);
+  if (!lines.ok()) return lines.status();
+  auto u = std::unique_ptr<UrgencyAssessor>(new UrgencyAssessor());
+  TermMatcher::Builder builder;
+  for (const LexiconLine& l : *lines) {
+    auto where = [&] { return absl::StrCat(path, ":", l.line, ": "); };
+    if (l.label == "NEGATION") {
+      u->negators_.insert(PlainWord(l.phrase));
+      continue;
+    }
+    if (l.label == "CONTRAST") {
+      u->contrasts_.insert(PlainWord(l.phrase));
+      continue;
+    }
+    if (l.label == "HIGH_REACH") {
+      u->high_reach_.insert(absl::AsciiStrToLower(l.phrase));
+      continue;
+    }
+    int label = l.label == "-" ? TermMatcher::kStop : -2;
+    for (int r = 0; r < static_cast<int>(kLexiconReasons.size()); ++r) {
+      if (l.label == kLexiconReasons[r]) label = r;
+    }
+    if (label == -2) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where(), "unknown label \"", l.label, "\""));
+    }
+    if (absl::Status s = builder.Add(l.language, l.phrase, label); !s.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(where(), s.message()));
+    }
+  }
+  u->matcher_ = std::move(builder).Build();
+  return u;
+}
+
+bool UrgencyAssessor::Negated(const TokenizedText& t, int sentence_begin,
+                              int first) const {
+  int words = 0;
+  for (int k = first - 1; k >= sentence_begin; --k) {
+    const Token& tok = t.tokens[k];
+    if (tok.kind != TokenKind::kWord && tok.kind != TokenKind::kNumber) {
+      return false;  // punctuation or emoji ends the clause
+    }
+    if (negators_.contains(tok.plain) || IsNegatorSuffix(tok.plain)) {
+      return true;
+    }
+    if (contrasts_.contains(tok.plain) || ++words > kNegationWindow) {
+      return false;
+    }
+  }
+  return false;
+}
+
+Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
+                                std::string_view language,
+                                const Sentiment& overall,
+                                const AnalyzeOptions& options) const {
+  Urgency u;
+  const SentimentLabel label = LabelOf(overall);
+  const bool negative = label == SentimentLabel::kNegative;
+  const bool confident = overall.confidence >= kConfident;
+  const bool clearly_negative =
+      negative && overall.score <= -kClearScore && confident;
+  const bool clearly_positive = label == SentimentLabel::kPositive &&
+                                overall.score >= kClearScore && confident;
+
+  // Rating position on its scale: 0 = worst, 1 = best.
+  const int scale = options.rating_scale > 0 ? options.rating_scale : 5;
+  const bool rated = options.rating > 0 && scale > 1;
+  const float pos =
+      rated ? std::clamp(static_cast<float>(options.rating - 1) / (scale - 1),
+                         0.0f, 1.0f)
+            : 0.5f;
+  const bool low_rating = rated && pos <= 0.25f;
+  const bool high_rating = rated && pos >= 0.75f;
+  const bool lowest_rating = rated && options.rating <= 1;
+
+  std::array<bool, kLexiconReasons.size()> found{};
+  if (!clearly_positive || low_rating) {
+    const uint32_t languages = matcher_->LanguageMask(language);
+    auto scan = [&](int begin, int end) {
+      matcher_->Scan(t, begin, end, languages,
+                     [&](const TermMatcher::Match& m) {
+                       if (Negated(t, begin, m.first_token)) return;
+                       found[m.label] = true;
+                       if (static_cast<int>(u.evidence.size()) <
+                           kMaxEvidence) {
+                         u.evidence.push_back(
+                             {t.tokens[m.first_token].span.begin,
+                              t.tokens[m.end_token - 1].span.end});
+                       }
+                     });
+    };
+    if (t.sentences.empty()) {
+      scan(0, static_cast<int>(t.tokens.size()));
+    } else {
+      for (const Sentence& s : t.sentences) scan(s.first_token, s.end_token);
+    }
+  }
+
+  const bool strong_negative =
+      negative && ((overall.score <= kStrongNegativeScore && confident) ||
+                   lowest_rating);
+  const bool mismatch =
+      (high_rating && clearly_negative) || (low_rating && clearly_positive);
+
+  for (size_t r = 0; r < found.size(); ++r) {
+    if (found[r]) u.reasons.emplace_back(kLexiconReasons[r]);
+  }
+  if (strong_negative) u.reasons.emplace_back("STRONG_NEGATIVE");
+  if (mismatch) u.reasons.emplace_back("RATING_TEXT_MISMATCH");
+
+  int level;  // 1..4 = P1..P4, 5 = NONE
+  if (found[kLegal] || found[kHealth] || found[kFraud]) {
+    level = 1;
+  } else if (strong_negative || found[kChurn]) {
+    level = 2;
+  } else if ((negative && overall.score <= kNegativeScore) || low_rating ||
+             mismatch) {
+    level = 3;
+  } else if (negative || label == SentimentLabel::kMixed ||
+             (rated && !low_rating && !high_rating &&
+              label != SentimentLabel::kPositive)) {
+    level = 4;
+  } else {
+    level = 5;
+  }
+  if (level < 5 && high_reach_.contains(absl::AsciiStrToLower(options.source))) {
+    level = std::max(1, level - 1);
+    u.reasons.emplace_back("HIGH_REACH");
+  }
+  u.priority = static_cast<Priority>(level);
+  u.respond_by = level == 5 ? absl::InfinitePast()
+                            : options.received + SlaFor(u.priority, options.sla);
+  return u;
+}
+
+}  // namespace opinia::nlp

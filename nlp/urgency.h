@@ -1,0 +1,84 @@
+// UrgencyAssessor: how soon a shop should answer a review, and why.
+//
+// Reason codes (Urgency::reasons, always in this order):
+//   LEGAL_THREAT, HEALTH_SAFETY, FRAUD_CLAIM, CHURN_INTENT  phrases found in
+//       the text with the lexicon models/urgency.tsv (format in
+//       lexicon_file.h, phrase syntax in term_matcher.h: stems for
+//       inflection, e.g. "oszu*", "pozwe"); their spans are the evidence.
+//       A phrase does not count when negated: a negator (NEGATION lines:
+//       "nie", "not", "kein", words ending in "n't") at most 3 words before
+//       it in the same clause — no punctuation or CONTRAST word ("ale",
+//       "but", "aber") between — as in "to nie jest oszustwo", "not a scam".
+//       Nor do they count in a clearly positive text (overall positive,
+//       score >= 0.5, confidence >= 0.5) unless the rating is low: there
+//       such words are hypothetical or praise ("great for allergy sufferers").
+//   STRONG_NEGATIVE  overall NEGATIVE with score <= -0.6 and confidence
+//       >= 0.5, or NEGATIVE text with the lowest rating of the scale.
+//   RATING_TEXT_MISMATCH  a high rating (top quarter of the scale: 4-5 of 5)
+//       with clearly negative text (NEGATIVE, score <= -0.5, confidence >=
+//       0.5), or a low rating (bottom quarter: 1-2 of 5) with clearly positive
+//       text. `overall` should be the text's own sentiment: if the caller
+//       fused the rating into it, mismatches are harder to see.
+//   HIGH_REACH  options.source is a public platform with a large audience
+//       (HIGH_REACH lines: google, facebook, trustpilot, allegro, ceneo, ...).
+//
+// Priority:
+//   P1  LEGAL_THREAT, HEALTH_SAFETY or FRAUD_CLAIM
+//   P2  STRONG_NEGATIVE or CHURN_INTENT
+//   P3  negative: NEGATIVE text with score <= -0.3, a low rating, or
+//       RATING_TEXT_MISMATCH
+//   P4  mildly negative or mixed: any other NEGATIVE or MIXED text, or a
+//       middle rating (3 of 5) without positive text
+//   NONE  everything else (positive or neutral, no reason)
+// HIGH_REACH raises P2..P4 by one level (P1 stays P1) and is listed only when
+// the priority is not NONE. An unspecified overall label is read from the
+// score (<= -0.25 negative, >= 0.25 positive, else neutral).
+// respond_by = options.received + options.sla.pN for priority PN;
+// InfinitePast for NONE. The rating scale is options.rating_scale (0 = 5).
+//
+// Immutable and thread-safe once built; a few microseconds per review.
+#ifndef OPINIA_NLP_URGENCY_H_
+#define OPINIA_NLP_URGENCY_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "nlp/analysis.h"
+#include "nlp/term_matcher.h"
+#include "nlp/text.h"
+
+namespace opinia::nlp {
+
+class UrgencyAssessor {
+ public:
+  // Loads `models_dir`/urgency.tsv. NOT_FOUND when the file is missing;
+  // INVALID_ARGUMENT (naming the line) for a malformed line or unknown label.
+  static absl::StatusOr<std::unique_ptr<UrgencyAssessor>> Create(
+      const std::string& models_dir);
+
+  // `t` is Tokenize(text); `language` selects the lexicon ("pl", "de-AT"),
+  // an unknown or empty one ("und") tries all; `overall` is the review's
+  // sentiment. Never fails.
+  Urgency Assess(std::string_view text, const TokenizedText& t,
+                 std::string_view language, const Sentiment& overall,
+                 const AnalyzeOptions& options) const;
+
+  static constexpr int kMaxEvidence = 16;
+  static constexpr int kNegationWindow = 3;  // words between negator and phrase
+
+ private:
+  UrgencyAssessor() = default;
+  bool Negated(const TokenizedText& t, int sentence_begin, int first) const;
+
+  std::unique_ptr<TermMatcher> matcher_;
+  absl::flat_hash_set<std::string> negators_;    // plain forms
+  absl::flat_hash_set<std::string> contrasts_;   // plain forms
+  absl::flat_hash_set<std::string> high_reach_;  // lower-case source ids
+};
+
+}  // namespace opinia::nlp
+
+#endif  // OPINIA_NLP_URGENCY_H_

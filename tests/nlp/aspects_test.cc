@@ -1,0 +1,324 @@
+#include "nlp/aspects.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "nlp/text.h"
+
+namespace opinia::nlp {
+namespace {
+
+std::string ModelsDir() {
+  if (const char* d = std::getenv("OPINIA_MODELS_DIR"); d && *d) return d;
+  if (const char* s = std::getenv("OPINIA_SOURCE_DIR"); s && *s) {
+    return std::string(s) + "/models";
+  }
+  return "models";
+}
+
+// One char per sentence: '+' positive, '-' negative, '0' neutral, '~' mixed.
+Sentiment FromCode(char c) {
+  switch (c) {
+    case '+': return {0.8f, SentimentLabel::kPositive, 0.9f};
+    case '-': return {-0.8f, SentimentLabel::kNegative, 0.9f};
+    case '~': return {0.0f, SentimentLabel::kMixed, 0.6f};
+    default: return {0.0f, SentimentLabel::kNeutral, 0.7f};
+  }
+}
+
+char ToCode(SentimentLabel l) {
+  switch (l) {
+    case SentimentLabel::kPositive: return '+';
+    case SentimentLabel::kNegative: return '-';
+    case SentimentLabel::kMixed: return '~';
+    case SentimentLabel::kNeutral: return '0';
+    default: return '?';
+  }
+}
+
+// "DELIVERY-=Dostawa|kurier": aspect, combined label, evidence texts.
+std::vector<std::string> Describe(std::string_view text,
+                                  const std::vector<AspectSentiment>& got) {
+  std::vector<std::string> out;
+  for (const AspectSentiment& a : got) {
+    std::vector<std::string> ev;
+    for (const Span& s : a.evidence) {
+      ev.emplace_back(text.substr(s.begin, s.end - s.begin));
+    }
+    out.push_back(std::string(AspectName(a.aspect)) +
+                  ToCode(a.sentiment.label) + "=" + absl::StrJoin(ev, "|"));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+struct Case {
+  const char* name;
+  const char* language;
+  const char* text;
+  const char* sentences;  // per-sentence sentiment codes, see FromCode
+  const char* want;       // "; "-separated Describe() items, any order
+};
+
+// clang-format off
+const Case kCases[] = {
+    // ---------------------------------------------------------------- Polish
+    {"pl_dostawa_nom", "pl", "Dostawa była szybka.", "+", "DELIVERY+=Dostawa"},
+    {"pl_dostawe_acc", "pl", "Czekałem na dostawę dwa tygodnie.", "-", "DELIVERY-=dostawę"},
+    {"pl_dostawie_loc", "pl", "Brak informacji o dostawie.", "-", "DELIVERY-=dostawie"},
+    {"pl_dostawy_gen", "pl", "Termin dostawy przekroczony.", "-", "DELIVERY-=dostawy"},
+    {"pl_kurier", "pl", "Kurier nie zadzwonił.", "-", "DELIVERY-=Kurier"},
+    {"pl_kuriera", "pl", "Nie widziałem kuriera.", "-", "DELIVERY-=kuriera"},
+    {"pl_paczka_dotarla", "pl", "Paczka dotarła następnego dnia.", "+", "DELIVERY+=Paczka|dotarła"},
+    {"pl_dostarczyc", "pl", "Nie udało się dostarczyć przesyłki.", "-", "DELIVERY-=dostarczyć|przesyłki"},
+    {"pl_zwrot_pieniedzy", "pl", "Zwrot pieniędzy trwał miesiąc.", "-", "RETURNS-=Zwrot pieniędzy"},
+    {"pl_zwrocic_towar", "pl", "Nie mogłem zwrócić towaru.", "-", "RETURNS-=zwrócić towaru"},
+    {"pl_zwrotu", "pl", "Sklep odmówił zwrotu.", "-", "RETURNS-=zwrotu"},
+    {"pl_reklamacja", "pl", "Reklamacja została rozpatrzona pozytywnie.", "+", "RETURNS+=Reklamacja"},
+    {"pl_obsluga_klienta", "pl", "Obsługa klienta bardzo pomocna.", "+", "CUSTOMER_SERVICE+=Obsługa klienta|pomocna"},
+    {"pl_obslugi", "pl", "Brak kontaktu ze strony obsługi.", "-", "CUSTOMER_SERVICE-=kontaktu|obsługi"},
+    {"pl_obsludze_klienta", "pl", "W obsłudze klienta nikt nie odbiera.", "-", "CUSTOMER_SERVICE-=W obsłudze klienta"},
+    {"pl_sprzedawca", "pl", "Sprzedawca nie odpowiada na maile.", "-", "CUSTOMER_SERVICE-=Sprzedawca|odpowiada|maile"},
+    {"pl_w_obsludze_usability", "pl", "Łatwy w obsłudze i wygodny.", "+", "USABILITY+=w obsłudze|wygodny"},
+    {"pl_latwosc_obslugi", "pl", "Doceniam łatwość obsługi.", "+", "USABILITY+=łatwość obsługi"},
+    {"pl_cena_jakosc", "pl", "Cena adekwatna do jakości.", "+", "PRICE+=Cena; PRODUCT_QUALITY+=jakości"},
+    {"pl_drogi", "pl", "Za drogi jak na to, co oferuje.", "-", "PRICE-=drogi"},
+    {"pl_tanio", "pl", "Kupiłem bardzo tanio.", "+", "PRICE+=tanio"},
+    {"pl_ceny_cenie", "pl", "Ceny są wysokie. W tej cenie jest ok.", "-0", "PRICE-=Ceny|cenie"},
+    {"pl_platnosc_blik", "pl", "Płatność blikiem nie przeszła.", "-", "PAYMENT-=Płatność|blikiem"},
+    {"pl_zaplacilem", "pl", "Zapłaciłem przelewem i czekam.", "-", "PAYMENT-=Zapłaciłem|przelewem"},
+    {"pl_faktura", "pl", "Faktura przyszła z błędem.", "-", "PAYMENT-=Faktura"},
+    {"pl_opakowanie", "pl", "Opakowanie było zniszczone.", "-", "PACKAGING-=Opakowanie"},
+    {"pl_zapakowany", "pl", "Towar dobrze zapakowany.", "+", "PRODUCT_QUALITY+=Towar; PACKAGING+=zapakowany"},
+    {"pl_karton_mixed", "pl", "Karton był pognieciony, ale produkt cały.", "~", "PACKAGING~=Karton; PRODUCT_QUALITY~=produkt"},
+    {"pl_jakosc_wykonania", "pl", "Jakość wykonania świetna.", "+", "PRODUCT_QUALITY+=Jakość|wykonania"},
+    {"pl_przestal_dzialac", "pl", "Produkt przestał działać po tygodniu.", "-", "PRODUCT_QUALITY-=Produkt|przestał działać"},
+    {"pl_instrukcja", "pl", "Instrukcja jest niezrozumiała.", "-", "USABILITY-=Instrukcja"},
+    {"pl_montaz", "pl", "Montaż zajął pięć minut.", "+", "USABILITY+=Montaż"},
+    {"pl_two_sentences", "pl", "Dostawa ekspresowa. Niestety obsługa fatalna.", "+-", "DELIVERY+=Dostawa; CUSTOMER_SERVICE-=obsługa"},
+    {"pl_same_aspect_mixed", "pl", "Kurier był miły. Ale paczka przyszła uszkodzona.", "+-", "DELIVERY~=Kurier|paczka; PRODUCT_QUALITY-=uszkodzona"},
+    {"pl_none", "pl", "Jestem bardzo zadowolony.", "+", ""},
+    {"pl_stop_za_pomoca", "pl", "Zrobiłem to za pomocą śrubokręta.", "0", ""},
+    {"pl_no_diacritics", "pl", "dostawa szybka, obsluga mila, cena ok", "+", "DELIVERY+=dostawa; CUSTOMER_SERVICE+=obsluga; PRICE+=cena"},
+    {"pl_upper_case", "pl", "DOSTAWĘ OPÓŹNIONO.", "-", "DELIVERY-=DOSTAWĘ"},
+    {"pl_stop_zwracam_uwage", "pl", "Zwracam uwagę na jakość.", "0", "PRODUCT_QUALITY0=jakość"},
+    {"pl_stop_karta_graficzna", "pl", "Karta graficzna działa świetnie.", "+", ""},
+    {"pl_odstapienie", "pl", "Odstąpiłem od umowy w terminie.", "0", "RETURNS0=Odstąpiłem od umowy"},
+    {"pl_koszt_wysylki", "pl", "Koszt wysyłki za wysoki.", "-", "PRICE-=Koszt; DELIVERY-=wysyłki"},
+    // --------------------------------------------------------------- English
+    {"en_delivery", "en", "Delivery was fast.", "+", "DELIVERY+=Delivery"},
+    {"en_package_arrived", "en", "The package arrived damaged.", "-", "DELIVERY-=package|arrived"},
+    {"en_shipping", "en", "Shipping took forever.", "-", "DELIVERY-=Shipping"},
+    {"en_delivered", "en", "It was delivered two days late.", "-", "DELIVERY-=delivered"},
+    {"en_courier", "en", "The courier left it in the rain.", "-", "DELIVERY-=courier"},
+    {"en_returned_refund", "en", "I returned it for a full refund.", "0", "RETURNS0=returned|refund"},
+    {"en_money_back", "en", "Still waiting for my money back.", "-", "RETURNS-=money back"},
+    {"en_return_process", "en", "The return process was painless.", "+", "RETURNS+=return"},
+    {"en_value_for_money", "en", "Great value for money.", "+", "PRICE+=Great value|money"},
+    {"en_expensive", "en", "Way too expensive for what it is.", "-", "PRICE-=expensive"},
+    {"en_cheap", "en", "Cheap and cheerful.", "+", "PRICE+=Cheap"},
+    {"en_price", "en", "The price is right.", "+", "PRICE+=price"},
+    {"en_payment_checkout", "en", "Payment failed twice at checkout.", "-", "PAYMENT-=Payment|checkout"},
+    {"en_charged_card", "en", "They charged my credit card twice.", "-", "PAYMENT-=charged|credit card"},
+    {"en_paypal", "en", "PayPal payment was smooth.", "+", "PAYMENT+=PayPal|payment"},
+    {"en_customer_service", "en", "Customer service was very helpful.", "+", "CUSTOMER_SERVICE+=Customer service|helpful"},
+    {"en_seller_replied", "en", "The seller never replied to my emails.", "-", "CUSTOMER_SERVICE-=seller|replied|emails"},
+    {"en_support_rude", "en", "Support was rude and unhelpful.", "-", "CUSTOMER_SERVICE-=Support|rude|unhelpful"},
+    {"en_easy_to_use", "en", "Very easy to use.", "+", "USABILITY+=easy to use"},
+    {"en_instructions", "en", "The instructions are confusing.", "-", "USABILITY-=instructions|confusing"},
+    {"en_setup", "en", "Setup took five minutes.", "+", "USABILITY+=Setup"},
+    {"en_user_friendly", "en", "The app is user-friendly.", "+", "USABILITY+=app|user-friendly"},
+    {"en_packaging", "en", "Packaging was excellent.", "+", "PACKAGING+=Packaging"},
+    {"en_box", "en", "The box was crushed.", "-", "PACKAGING-=box"},
+    {"en_quality", "en", "Great quality, sturdy too.", "+", "PRODUCT_QUALITY+=quality|sturdy"},
+    {"en_stopped_working", "en", "It stopped working after a week.", "-", "PRODUCT_QUALITY-=stopped working"},
+    {"en_poorly_made", "en", "Poorly made and flimsy.", "-", "PRODUCT_QUALITY-=Poorly made|flimsy"},
+    {"en_two_sentences", "en", "Fast shipping. But the product broke in a day.", "+-", "DELIVERY+=shipping; PRODUCT_QUALITY-=product|broke"},
+    {"en_stop_pay_attention", "en", "Please pay attention to the size.", "0", ""},
+    {"en_stop_charger", "en", "The charger is fine.", "+", ""},
+    {"en_none", "en", "I love it!", "+", ""},
+    {"en_same_aspect_mixed", "en", "Delivery was quick. Delivery guy was rude.", "+-", "DELIVERY~=Delivery|Delivery; CUSTOMER_SERVICE-=rude"},
+    {"en_stop_returning_customer", "en", "I'm a returning customer.", "+", ""},
+    {"en_upper_case", "en", "SHIPPING WAS SLOW", "-", "DELIVERY-=SHIPPING"},
+    // ---------------------------------------------------------------- German
+    {"de_lieferung", "de", "Die Lieferung kam pünktlich.", "+", "DELIVERY+=Lieferung|pünktlich"},
+    {"de_lieferzeit", "de", "Lieferzeit viel zu lang.", "-", "DELIVERY-=Lieferzeit"},
+    {"de_versand", "de", "Schneller Versand!", "+", "DELIVERY+=Versand"},
+    {"de_expresslieferung", "de", "Die Expresslieferung kam zu spät.", "-", "DELIVERY-=Expresslieferung"},
+    {"de_paket", "de", "Das Paket wurde beim Nachbarn abgegeben.", "0", "DELIVERY0=Paket"},
+    {"de_ruecksendung", "de", "Die Rücksendung war kostenlos.", "+", "RETURNS+=Rücksendung"},
+    {"de_rueckerstattung", "de", "Warte immer noch auf die Rückerstattung.", "-", "RETURNS-=Rückerstattung"},
+    {"de_umtausch", "de", "Umtausch ohne Probleme.", "+", "RETURNS+=Umtausch"},
+    {"de_geld_zurueck", "de", "Geld zurück nach drei Tagen.", "+", "RETURNS+=Geld zurück"},
+    {"de_preis", "de", "Der Preis ist zu hoch.", "-", "PRICE-=Preis"},
+    {"de_guenstig", "de", "Sehr günstig!", "+", "PRICE+=günstig"},
+    {"de_ueberteuert", "de", "Völlig überteuert.", "-", "PRICE-=überteuert"},
+    {"de_versandkosten", "de", "Die Versandkosten sind unverschämt.", "-", "PRICE-=Versandkosten"},
+    {"de_zahlung_paypal", "de", "Die Zahlung mit PayPal ging schief.", "-", "PAYMENT-=Zahlung|PayPal"},
+    {"de_doppelt_abgebucht", "de", "Der Betrag wurde doppelt abgebucht.", "-", "PAYMENT-=doppelt abgebucht"},
+    {"de_rechnung", "de", "Die Rechnung war falsch.", "-", "PAYMENT-=Rechnung"},
+    {"de_kundenservice", "de", "Der Kundenservice war sehr freundlich.", "+", "CUSTOMER_SERVICE+=Kundenservice|freundlich"},
+    {"de_kundendienst", "de", "Der Kundendienst ist nicht erreichbar.", "-", "CUSTOMER_SERVICE-=Kundendienst|erreichbar"},
+    {"de_verkaeufer", "de", "Der Verkäufer hat nie geantwortet.", "-", "CUSTOMER_SERVICE-=Verkäufer|geantwortet"},
+    {"de_einfach_zu_bedienen", "de", "Einfach zu bedienen.", "+", "USABILITY+=Einfach zu bedienen"},
+    {"de_bedienungsanleitung", "de", "Die Bedienungsanleitung ist unverständlich.", "-", "USABILITY-=Bedienungsanleitung"},
+    {"de_benutzerfreundlich", "de", "Sehr benutzerfreundlich.", "+", "USABILITY+=benutzerfreundlich"},
+    {"de_montage", "de", "Die Montage war kompliziert.", "-", "USABILITY-=Montage|kompliziert"},
+    {"de_verpackung", "de", "Die Verpackung war beschädigt.", "-", "PACKAGING-=Verpackung"},
+    {"de_verpackt", "de", "Gut verpackt.", "+", "PACKAGING+=verpackt"},
+    {"de_karton", "de", "Der Karton war eingedrückt.", "-", "PACKAGING-=Karton"},
+    {"de_qualitaet", "de", "Top Qualität.", "+", "PRODUCT_QUALITY+=Qualität"},
+    {"de_kaputt", "de", "Das Produkt ist nach zwei Wochen kaputt gegangen.", "-", "PRODUCT_QUALITY-=Produkt|kaputt"},
+    {"de_hochwertig", "de", "Sehr hochwertig verarbeitet.", "+", "PRODUCT_QUALITY+=hochwertig|verarbeitet"},
+    {"de_two_sentences", "de", "Lieferung schnell. Aber die Qualität ist schlecht.", "+-", "DELIVERY+=Lieferung; PRODUCT_QUALITY-=Qualität"},
+    {"de_stop_umweltfreundlich", "de", "Umweltfreundlich und leise.", "+", ""},
+    {"de_none", "de", "Ich bin sehr zufrieden.", "+", ""},
+    {"de_no_umlauts", "de", "Rucksendung problemlos, Kundenservice top.", "+", "RETURNS+=Rucksendung; CUSTOMER_SERVICE+=Kundenservice"},
+    {"de_preis_leistung", "de", "Preis-Leistung stimmt.", "+", "PRICE+=Preis-Leistung"},
+    // ------------------------------------------------------- language choice
+    {"und_tries_all_de", "und", "Die Lieferung war schnell.", "+", "DELIVERY+=Lieferung"},
+    {"empty_language_tries_all_en", "", "Customer service was great.", "+", "CUSTOMER_SERVICE+=Customer service"},
+    {"unknown_language_tries_all", "fr", "Rückerstattung nach zwei Wochen.", "0", "RETURNS0=Rückerstattung"},
+    {"region_subtag", "de-AT", "Die Lieferung war schnell.", "+", "DELIVERY+=Lieferung"},
+    {"known_language_only_its_lexicon", "pl", "Delivery was fast.", "+", ""},
+};
+// clang-format on
+
+class AspectsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto e = AspectExtractor::Create(ModelsDir());
+    ASSERT_TRUE(e.ok()) << e.status();
+    extractor_ = e->release();
+  }
+  static void TearDownTestSuite() {
+    delete extractor_;
+    extractor_ = nullptr;
+  }
+  static const AspectExtractor* extractor_;
+};
+const AspectExtractor* AspectsTest::extractor_ = nullptr;
+
+TEST_F(AspectsTest, Table) {
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.name);
+    const std::string_view text = c.text;
+    const TokenizedText t = Tokenize(text);
+    const std::string codes = c.sentences;
+    ASSERT_EQ(t.sentences.size(), codes.size())
+        << c.name << ": the tokenizer split \"" << c.text
+        << "\" into a different number of sentences";
+    std::vector<SentenceSentiment> sentences;
+    for (size_t i = 0; i < codes.size(); ++i) {
+      sentences.push_back({t.sentences[i].span, FromCode(codes[i])});
+    }
+    std::vector<std::string> want =
+        absl::StrSplit(c.want, "; ", absl::SkipEmpty());
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(Describe(text, extractor_->Extract(text, t, c.language,
+                                                 sentences)),
+              want)
+        << "case " << c.name << ": \"" << c.text << "\"";
+  }
+}
+
+TEST_F(AspectsTest, AtLeastThirtyCasesPerLanguage) {
+  int pl = 0, en = 0, de = 0;
+  for (const Case& c : kCases) {
+    const std::string lang = c.language;
+    pl += lang == "pl";
+    en += lang == "en";
+    de += lang == "de";
+  }
+  EXPECT_GE(pl, 30);
+  EXPECT_GE(en, 30);
+  EXPECT_GE(de, 30);
+}
+
+TEST_F(AspectsTest, CombinesSentenceScoresAsMeans) {
+  const std::string_view text =
+      "Dostawa szybka. Kurier uprzejmy. Dostawa w sobotę.";
+  const TokenizedText t = Tokenize(text);
+  ASSERT_EQ(t.sentences.size(), 3u);
+  std::vector<SentenceSentiment> s = {
+      {t.sentences[0].span, {0.6f, SentimentLabel::kPositive, 0.8f}},
+      {t.sentences[1].span, {0.9f, SentimentLabel::kPositive, 0.6f}},
+      {t.sentences[2].span, {0.0f, SentimentLabel::kNeutral, 0.4f}}};
+  const auto got = extractor_->Extract(text, t, "pl", s);
+  // Order of first mention: DELIVERY (sentence 0), CUSTOMER_SERVICE (1).
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].aspect, Aspect::kDelivery);
+  EXPECT_EQ(got[0].sentiment.label, SentimentLabel::kPositive);
+  // "Dostawa" in sentences 0 and 2, "Kurier" in 1: all three count once.
+  EXPECT_NEAR(got[0].sentiment.score, 0.5f, 1e-6);
+  EXPECT_NEAR(got[0].sentiment.confidence, 0.6f, 1e-6);
+  EXPECT_EQ(got[0].evidence.size(), 3u);
+  EXPECT_EQ(got[1].aspect, Aspect::kCustomerService);
+  EXPECT_NEAR(got[1].sentiment.score, 0.9f, 1e-6);
+}
+
+TEST_F(AspectsTest, SameSentenceCountsOnce) {
+  const std::string_view text = "Dostawa i dostarczenie fatalne, kurier też.";
+  const TokenizedText t = Tokenize(text);
+  std::vector<SentenceSentiment> s = {
+      {t.sentences[0].span, {-0.7f, SentimentLabel::kNegative, 0.9f}}};
+  const auto got = extractor_->Extract(text, t, "pl", s);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_NEAR(got[0].sentiment.score, -0.7f, 1e-6);
+  EXPECT_EQ(got[0].evidence.size(), 3u);
+}
+
+TEST_F(AspectsTest, MissingSentenceSentimentsCountAsNeutral) {
+  const std::string_view text = "Dostawa szybka. Cena niska.";
+  const TokenizedText t = Tokenize(text);
+  const auto got = extractor_->Extract(text, t, "pl", {});
+  ASSERT_EQ(got.size(), 2u);
+  for (const auto& a : got) {
+    EXPECT_EQ(a.sentiment.label, SentimentLabel::kNeutral);
+    EXPECT_EQ(a.sentiment.confidence, 0.0f);
+  }
+}
+
+TEST_F(AspectsTest, EmptyAndHugeTextAreDefined) {
+  EXPECT_TRUE(extractor_->Extract("", Tokenize(""), "pl", {}).empty());
+  std::string big;
+  for (int i = 0; i < 2000; ++i) big += "Dostawa szybka. ";
+  const TokenizedText t = Tokenize(big);
+  const auto got = extractor_->Extract(big, t, "pl", {});
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(static_cast<int>(got[0].evidence.size()),
+            AspectExtractor::kMaxEvidence);
+}
+
+TEST(AspectsCreateTest, MissingFileIsNotFound) {
+  auto e = AspectExtractor::Create("/nonexistent/models");
+  EXPECT_EQ(e.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(AspectsCreateTest, BadLinesAreInvalidArgument) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("aspects_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  for (const char* line : {"pl\tNOT_AN_ASPECT\tdostawa\n", "pl\tPRICE\n",
+                           "pl\tPRICE\tce*na\n"}) {
+    SCOPED_TRACE(line);
+    std::ofstream(dir / "aspects.tsv") << "# comment\n" << line;
+    auto e = AspectExtractor::Create(dir.string());
+    EXPECT_EQ(e.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(e.status().message().find("aspects.tsv:2"), std::string::npos)
+        << e.status();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace opinia::nlp

@@ -1,0 +1,279 @@
+#include "nlp/urgency.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "nlp/text.h"
+
+namespace opinia::nlp {
+namespace {
+
+std::string ModelsDir() {
+  if (const char* d = std::getenv("OPINIA_MODELS_DIR"); d && *d) return d;
+  if (const char* s = std::getenv("OPINIA_SOURCE_DIR"); s && *s) {
+    return std::string(s) + "/models";
+  }
+  return "models";
+}
+
+// Overall sentiments the table refers to by name.
+const Sentiment kStrongNeg = {-0.8f, SentimentLabel::kNegative, 0.9f};
+const Sentiment kNeg = {-0.45f, SentimentLabel::kNegative, 0.8f};
+const Sentiment kClearNeg = {-0.55f, SentimentLabel::kNegative, 0.8f};
+const Sentiment kMildNeg = {-0.2f, SentimentLabel::kNegative, 0.6f};
+const Sentiment kMixed = {-0.1f, SentimentLabel::kMixed, 0.6f};
+const Sentiment kNeutral = {0.0f, SentimentLabel::kNeutral, 0.7f};
+const Sentiment kMildPos = {0.3f, SentimentLabel::kPositive, 0.6f};
+const Sentiment kPos = {0.8f, SentimentLabel::kPositive, 0.9f};
+
+constexpr Priority P1 = Priority::kP1, P2 = Priority::kP2, P3 = Priority::kP3,
+                   P4 = Priority::kP4, NONE = Priority::kNone;
+
+const absl::Time kReceived = absl::FromUnixSeconds(1'800'000'000);
+
+struct Case {
+  const char* name;
+  const char* language;
+  const char* text;
+  Sentiment overall;
+  int rating;  // 0 = none
+  int scale;   // 0 = 5
+  const char* source;
+  Priority want_priority;
+  const char* want_reasons;   // comma-separated, in output order
+  const char* want_evidence;  // evidence texts joined by '|'
+};
+
+// clang-format off
+const Case kCases[] = {
+    // ---------------------------------------------------------------- Polish
+    {"pl_prawnik", "pl", "Jeśli nie oddacie pieniędzy, idę do prawnika.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "prawnika"},
+    {"pl_pozew_sad", "pl", "Złożę pozew w sądzie.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "pozew|sądzie"},
+    {"pl_uokik", "pl", "Sprawę zgłaszam do UOKiK.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "UOKiK"},
+    {"pl_rzecznik", "pl", "Napiszę do rzecznika konsumentów.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "rzecznika konsumentów"},
+    {"pl_zatrucie", "pl", "Po zjedzeniu miałem zatrucie pokarmowe.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "zatrucie"},
+    {"pl_alergia", "pl", "Dziecko dostało alergii od tego kremu.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "alergii"},
+    {"pl_poparzenie", "pl", "Poparzyłam się, czajnik przecieka.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "Poparzyłam"},
+    {"pl_oszustwo_strong", "pl", "To zwykłe oszustwo!", kStrongNeg, 0, 0, "", P1, "FRAUD_CLAIM,STRONG_NEGATIVE", "oszustwo"},
+    {"pl_oszusci", "pl", "Oszuści, nie wysyłają towaru.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "Oszuści"},
+    {"pl_negated_nie_jest", "pl", "Nie jest to oszustwo, po prostu długo czekałem.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"pl_negated_bez", "pl", "Sklep bez oszustw, polecam.", kMildPos, 0, 0, "", NONE, "", ""},
+    {"pl_contrast_ends_negation", "pl", "Nie chodzi o cenę ale o oszustwo.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "oszustwo"},
+    {"pl_nigdy_wiecej", "pl", "Nigdy więcej tu nie zamówię.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "Nigdy więcej"},
+    {"pl_ostatni_raz", "pl", "Ostatni raz kupowałem w tym sklepie.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "Ostatni raz"},
+    {"pl_rezygnuje", "pl", "Rezygnuję z usług tej firmy.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "Rezygnuję"},
+    {"pl_strong_negative", "pl", "Tragedia, najgorszy sklep w historii.", kStrongNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"pl_negative_p3", "pl", "Produkt przyszedł porysowany.", kNeg, 0, 0, "", P3, "", ""},
+    {"pl_mild_p4", "pl", "Mogło być lepiej.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"pl_positive_none", "pl", "Wszystko super, polecam.", kPos, 5, 0, "", NONE, "", ""},
+    {"pl_mismatch_5_stars", "pl", "Towar nie dotarł, zero kontaktu.", kClearNeg, 5, 0, "", P3, "RATING_TEXT_MISMATCH", ""},
+    {"pl_mismatch_1_star", "pl", "Świetny produkt, bardzo polecam.", kPos, 1, 0, "", P3, "RATING_TEXT_MISMATCH", ""},
+    {"pl_high_reach_raises", "pl", "Produkt przyszedł porysowany.", kNeg, 0, 0, "google", P2, "HIGH_REACH", ""},
+    {"pl_high_reach_positive_none", "pl", "Wszystko super.", kPos, 0, 0, "allegro", NONE, "", ""},
+    {"pl_no_diacritics", "pl", "oszusci, zglaszam sprawe na policje", kNeg, 0, 0, "", P1, "LEGAL_THREAT,FRAUD_CLAIM", "oszusci|policje"},
+    {"pl_positive_text_gates_words", "pl", "Myślałem, że to oszustwo, a to świetny sklep!", kPos, 5, 0, "", NONE, "", ""},
+    {"pl_lowest_rating_strong", "pl", "Słaba jakość.", kNeg, 1, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"pl_scale_10_low", "pl", "Nie do końca to, czego chciałem.", kMildNeg, 2, 10, "", P3, "", ""},
+    {"pl_middle_rating_p4", "pl", "Produkt jak produkt.", kNeutral, 3, 0, "", P4, "", ""},
+    {"pl_sad_orchard_is_not_court", "pl", "Mam sad i kupuję tu nawozy.", kNeutral, 0, 0, "", NONE, "", ""},
+    {"pl_pozwala_is_not_pozew", "pl", "Aplikacja pozwala na wiele.", kNeutral, 0, 0, "", NONE, "", ""},
+    {"pl_dla_alergikow", "pl", "Krem dla alergików, bez zapachu.", kNeutral, 0, 0, "", NONE, "", ""},
+    // --------------------------------------------------------------- English
+    {"en_lawyer", "en", "I'm contacting my lawyer.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "lawyer"},
+    {"en_sue", "en", "I will sue you.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "sue"},
+    {"en_small_claims", "en", "See you in small claims court.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "small claims"},
+    {"en_bbb", "en", "Reported them to the Better Business Bureau.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "Reported them to|Better Business Bureau"},
+    {"en_food_poisoning", "en", "Got food poisoning from this restaurant.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "food poisoning"},
+    {"en_allergic", "en", "My son had an allergic reaction.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "allergic"},
+    {"en_caught_fire", "en", "The charger caught fire.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "caught fire"},
+    {"en_scam_strong", "en", "This is a scam.", kStrongNeg, 0, 0, "", P1, "FRAUD_CLAIM,STRONG_NEGATIVE", "scam"},
+    {"en_frauds_thieves", "en", "They are frauds and thieves.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "frauds|thieves"},
+    {"en_negated_not_a_scam", "en", "Not a scam, just slow shipping.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"en_negated_isnt", "en", "It isn't a scam.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"en_negated_curly_apostrophe", "en", "It wasn\u2019t a scam at all.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"en_negated_no", "en", "No problems with fraud here.", kNeutral, 0, 0, "", NONE, "", ""},
+    {"en_punctuation_ends_negation", "en", "No idea why they did this, scam.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "scam"},
+    {"en_negation_window_is_three_words", "en", "No one told me this shop is a total scam.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "scam"},
+    {"en_never_again", "en", "Never again.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "Never again"},
+    {"en_cancelling_account", "en", "I'm cancelling my account today.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "cancelling my account"},
+    {"en_wont_be_back", "en", "Won't be back.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "Won't be back"},
+    {"en_strong_negative", "en", "Absolutely terrible experience.", kStrongNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"en_negative_p3", "en", "The item was smaller than expected.", kNeg, 0, 0, "", P3, "", ""},
+    {"en_mixed_p4", "en", "Nice design but a bit loud.", kMixed, 0, 0, "", P4, "", ""},
+    {"en_positive_none", "en", "Works great, love it!", kPos, 0, 0, "", NONE, "", ""},
+    {"en_mismatch", "en", "Terrible, arrived broken.", kClearNeg, 5, 0, "", P3, "RATING_TEXT_MISMATCH", ""},
+    {"en_high_reach", "en", "The item was smaller than expected.", kNeg, 0, 0, "trustpilot", P2, "HIGH_REACH", ""},
+    {"en_high_reach_p1_stays", "en", "This is a scam.", kNeg, 0, 0, "facebook", P1, "FRAUD_CLAIM,HIGH_REACH", "scam"},
+    {"en_low_reach_source", "en", "The item was smaller than expected.", kNeg, 0, 0, "email", P3, "", ""},
+    {"en_positive_text_gates_words", "en", "I thought it was a scam but it's legit, great seller!", kPos, 0, 0, "", NONE, "", ""},
+    {"en_hypoallergenic", "en", "Hypoallergenic formula.", kNeutral, 0, 0, "", NONE, "", ""},
+    {"en_unlabelled_score", "en", "Meh.", {-0.5f, SentimentLabel::kUnspecified, 0.3f}, 0, 0, "", P3, "", ""},
+    // ---------------------------------------------------------------- German
+    {"de_anwalt", "de", "Ich werde meinen Anwalt einschalten.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "Anwalt"},
+    {"de_rechtsanwalt", "de", "Mein Rechtsanwalt meldet sich.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "Rechtsanwalt"},
+    {"de_verbraucherzentrale", "de", "Ich habe mich an die Verbraucherzentrale gewandt.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "Verbraucherzentrale"},
+    {"de_vor_gericht", "de", "Wir sehen uns vor Gericht.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "vor Gericht"},
+    {"de_lebensmittelvergiftung", "de", "Lebensmittelvergiftung nach dem Essen!", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "Lebensmittelvergiftung"},
+    {"de_allergisch", "de", "Allergische Reaktion nach der Anwendung.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "Allergische"},
+    {"de_gefaehrlich", "de", "Das Gerät ist gefährlich.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "gefährlich"},
+    {"de_betrug_strong", "de", "Reiner Betrug!", kStrongNeg, 0, 0, "", P1, "FRAUD_CLAIM,STRONG_NEGATIVE", "Betrug"},
+    {"de_abzocke", "de", "Totale Abzocke.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "Abzocke"},
+    {"de_betrueger", "de", "Betrüger, Finger weg!", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "Betrüger"},
+    {"de_negated_kein", "de", "Kein Betrug, nur langsamer Versand.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"de_negated_nicht", "de", "Das ist nicht gefährlich.", kNeutral, 0, 0, "", NONE, "", ""},
+    {"de_nie_wieder", "de", "Nie wieder!", kNeg, 0, 0, "", P2, "CHURN_INTENT", "Nie wieder"},
+    {"de_nicht_mehr_bestellen", "de", "Ich werde hier nicht mehr bestellen.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "nicht mehr bestellen"},
+    {"de_gekuendigt", "de", "Ich habe mein Abo gekündigt.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "gekündigt"},
+    {"de_strong_negative", "de", "Katastrophe, schlechtester Shop überhaupt.", kStrongNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"de_negative_p3", "de", "Die Farbe ist anders als auf dem Bild.", kNeg, 0, 0, "", P3, "", ""},
+    {"de_mixed_p4", "de", "Ganz okay, aber etwas laut.", kMixed, 0, 0, "", P4, "", ""},
+    {"de_positive_none", "de", "Alles bestens, gerne wieder.", kPos, 0, 0, "", NONE, "", ""},
+    {"de_mismatch", "de", "Leider defekt angekommen.", kClearNeg, 5, 0, "", P3, "RATING_TEXT_MISMATCH", ""},
+    {"de_high_reach", "de", "Die Farbe ist anders als auf dem Bild.", kNeg, 0, 0, "trustpilot", P2, "HIGH_REACH", ""},
+    {"de_lower_case", "de", "ich gehe zur verbraucherzentrale", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "verbraucherzentrale"},
+    {"de_nicht_klagen", "de", "Wir können nicht klagen.", kMildPos, 0, 0, "", NONE, "", ""},
+    {"de_scale_10_mismatch", "de", "Schrott, sofort kaputt.", kClearNeg, 10, 10, "", P3, "RATING_TEXT_MISMATCH", ""},
+    // ------------------------------------------------------- language choice
+    {"und_tries_all", "und", "Totale Abzocke.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "Abzocke"},
+    {"known_language_only_its_lexicon", "pl", "Totale Abzocke.", kNeg, 0, 0, "", P3, "", ""},
+};
+// clang-format on
+
+absl::Duration DefaultSla(Priority p) {
+  switch (p) {
+    case Priority::kP1: return absl::Hours(1);
+    case Priority::kP2: return absl::Hours(4);
+    case Priority::kP3: return absl::Hours(24);
+    case Priority::kP4: return absl::Hours(72);
+    default: return absl::InfiniteDuration();
+  }
+}
+
+class UrgencyTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto u = UrgencyAssessor::Create(ModelsDir());
+    ASSERT_TRUE(u.ok()) << u.status();
+    assessor_ = u->release();
+  }
+  static void TearDownTestSuite() {
+    delete assessor_;
+    assessor_ = nullptr;
+  }
+  static Urgency Run(std::string_view text, std::string_view language,
+                     const Sentiment& overall, const AnalyzeOptions& o) {
+    return assessor_->Assess(text, Tokenize(text), language, overall, o);
+  }
+  static const UrgencyAssessor* assessor_;
+};
+const UrgencyAssessor* UrgencyTest::assessor_ = nullptr;
+
+TEST_F(UrgencyTest, Table) {
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.name);
+    AnalyzeOptions o;
+    o.rating = c.rating;
+    o.rating_scale = c.scale;
+    o.source = c.source;
+    o.received = kReceived;
+    const std::string_view text = c.text;
+    const Urgency u = Run(text, c.language, c.overall, o);
+    const std::string where = std::string("case ") + c.name + ": \"" + c.text + "\"";
+    EXPECT_EQ(static_cast<int>(u.priority), static_cast<int>(c.want_priority))
+        << where;
+    EXPECT_EQ(absl::StrJoin(u.reasons, ","), c.want_reasons) << where;
+    std::vector<std::string> ev;
+    for (const Span& s : u.evidence) {
+      ev.emplace_back(text.substr(s.begin, s.end - s.begin));
+    }
+    EXPECT_EQ(absl::StrJoin(ev, "|"), c.want_evidence) << where;
+    if (c.want_priority == NONE) {
+      EXPECT_EQ(u.respond_by, absl::InfinitePast()) << where;
+    } else {
+      EXPECT_EQ(u.respond_by, kReceived + DefaultSla(c.want_priority))
+          << where;
+    }
+  }
+}
+
+TEST_F(UrgencyTest, AtLeastTwentyCasesPerLanguage) {
+  int pl = 0, en = 0, de = 0;
+  for (const Case& c : kCases) {
+    const std::string lang = c.language;
+    pl += lang == "pl";
+    en += lang == "en";
+    de += lang == "de";
+  }
+  EXPECT_GE(pl, 20);
+  EXPECT_GE(en, 20);
+  EXPECT_GE(de, 20);
+}
+
+TEST_F(UrgencyTest, RespondByUsesTenantSla) {
+  AnalyzeOptions o;
+  o.received = kReceived;
+  o.sla.p1 = absl::Minutes(30);
+  o.sla.p2 = absl::Hours(2);
+  o.sla.p3 = absl::Hours(8);
+  o.sla.p4 = absl::Hours(48);
+  struct {
+    const char* text;
+    Sentiment overall;
+    absl::Time want;
+  } cases[] = {
+      {"To oszustwo.", kNeg, kReceived + absl::Minutes(30)},
+      {"Tragedia.", kStrongNeg, kReceived + absl::Hours(2)},
+      {"Słabo.", kNeg, kReceived + absl::Hours(8)},
+      {"Tak sobie.", kMixed, kReceived + absl::Hours(48)},
+      {"Super.", kPos, absl::InfinitePast()},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(Run(c.text, "pl", c.overall, o).respond_by, c.want) << c.text;
+  }
+}
+
+TEST_F(UrgencyTest, EmptyTextIsDefined) {
+  AnalyzeOptions o;
+  const Urgency u = Run("", "und", Sentiment{}, o);
+  EXPECT_EQ(u.priority, Priority::kNone);
+  EXPECT_TRUE(u.reasons.empty());
+  EXPECT_EQ(u.respond_by, absl::InfinitePast());
+}
+
+TEST_F(UrgencyTest, EvidenceIsCapped) {
+  std::string big;
+  for (int i = 0; i < 100; ++i) big += "Oszustwo! ";
+  const Urgency u = Run(big, "pl", kNeg, AnalyzeOptions{});
+  EXPECT_EQ(u.priority, Priority::kP1);
+  EXPECT_EQ(static_cast<int>(u.evidence.size()), UrgencyAssessor::kMaxEvidence);
+  EXPECT_EQ(u.reasons.size(), 1u);
+}
+
+TEST(UrgencyCreateTest, MissingFileIsNotFound) {
+  auto u = UrgencyAssessor::Create("/nonexistent/models");
+  EXPECT_EQ(u.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(UrgencyCreateTest, UnknownLabelIsInvalidArgument) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("urgency_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "urgency.tsv") << "pl\tLEGAL_THREAT\tprawnik*\n"
+                                     << "pl\tANGRY\tzły\n";
+  auto u = UrgencyAssessor::Create(dir.string());
+  EXPECT_EQ(u.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(u.status().message().find("urgency.tsv:2"), std::string::npos)
+      << u.status();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace opinia::nlp
