@@ -1,0 +1,47 @@
+#include "service/rpc/call.h"
+
+#include <string>
+#include <string_view>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+
+namespace opinia::rpc {
+
+absl::StatusOr<core::Principal> Authenticate(
+    const grpc::CallbackServerContext& context,
+    const core::Authenticator& auth) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("authorization");
+  if (it == metadata.end()) return auth.Authenticate("");
+  std::string value(it->second.data(), it->second.size());
+  constexpr std::string_view kBearer = "bearer ";
+  if (value.size() <= kBearer.size() ||
+      !absl::EqualsIgnoreCase(absl::string_view(value).substr(0, kBearer.size()),
+                              absl::string_view(kBearer.data(), kBearer.size()))) {
+    return absl::UnauthenticatedError(
+        "authorization metadata must be \"Bearer <key>\"");
+  }
+  std::string secret(absl::StripAsciiWhitespace(
+      absl::string_view(value).substr(kBearer.size())));
+  return auth.Authenticate(secret);
+}
+
+grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
+                                   const Deps& deps, Body body) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const Deps* d = &deps;
+  bool queued = deps.pool->Submit([context, reactor, d, body = std::move(body)] {
+    absl::Status status;
+    auto caller = Authenticate(*context, *d->auth);
+    status = caller.ok() ? body(*caller) : caller.status();
+    reactor->Finish(ToGrpcStatus(status));
+  });
+  if (!queued) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                 "server overloaded; retry with backoff"));
+  }
+  return reactor;
+}
+
+}  // namespace opinia::rpc

@@ -1,0 +1,49 @@
+// The shape every unary handler shares: authenticate from the
+// "authorization: Bearer <key>" metadata, then run the body on the worker
+// pool (never on a gRPC reactor thread) and finish with its status.
+#ifndef OPINIA_SERVICE_RPC_CALL_H_
+#define OPINIA_SERVICE_RPC_CALL_H_
+
+#include <functional>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
+#include "service/core/auth.h"
+#include "service/rpc/deps.h"
+#include "service/rpc/status.h"
+
+namespace opinia::rpc {
+
+// The key of the call. UNAUTHENTICATED when absent, not a Bearer token,
+// unknown or revoked.
+absl::StatusOr<core::Principal> Authenticate(
+    const grpc::CallbackServerContext& context,
+    const core::Authenticator& auth);
+
+using Body = std::function<absl::Status(const core::Principal&)>;
+
+// Answers UNAVAILABLE (retryable) when the pool's queue is full.
+grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
+                                   const Deps& deps, Body body);
+
+// RunUnary for a body that produces `*response` from core's StatusOr.
+template <typename Response, typename Fn>
+grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,
+                                  const Deps& deps, Response* response,
+                                  Fn fn) {
+  return RunUnary(context, deps,
+                  [response, fn = std::move(fn)](
+                      const core::Principal& caller) -> absl::Status {
+                    auto result = fn(caller);
+                    if (!result.ok()) return result.status();
+                    *response = *std::move(result);
+                    return absl::OkStatus();
+                  });
+}
+
+}  // namespace opinia::rpc
+
+#endif  // OPINIA_SERVICE_RPC_CALL_H_

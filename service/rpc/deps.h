@@ -1,0 +1,28 @@
+// What the gRPC services call into, wired once by the server's main.
+#ifndef OPINIA_SERVICE_RPC_DEPS_H_
+#define OPINIA_SERVICE_RPC_DEPS_H_
+
+#include "service/core/admin.h"
+#include "service/core/analyze.h"
+#include "service/core/auth.h"
+#include "service/core/clock.h"
+#include "service/core/ingest.h"
+#include "service/core/reviews.h"
+#include "service/rpc/worker_pool.h"
+
+namespace opinia::rpc {
+
+// Non-owning; everything must outlive the services using it.
+struct Deps {
+  const core::Authenticator* auth = nullptr;
+  core::Admin* admin = nullptr;
+  const core::Ingestor* ingestor = nullptr;
+  const core::Reviews* reviews = nullptr;
+  const core::TextAnalysis* analysis = nullptr;
+  const core::Clock* clock = nullptr;
+  WorkerPool* pool = nullptr;
+};
+
+}  // namespace opinia::rpc
+
+#endif  // OPINIA_SERVICE_RPC_DEPS_H_

@@ -1,0 +1,139 @@
+#include "service/rpc/review_service.h"
+
+#include <vector>
+
+#include "service/rpc/call.h"
+#include "service/rpc/raw_ingest.h"
+#include "service/rpc/stream_ingest.h"
+
+namespace opinia::rpc {
+
+using core::Principal;
+using storage::kRoleIngest;
+using storage::kRoleRead;
+using storage::kRoleRespond;
+
+grpc::ServerUnaryReactor* ReviewServiceImpl::IngestReviews(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  // The ByteBuffer is read on the worker; gRPC keeps it alive until Finish.
+  auto* buffer = const_cast<grpc::ByteBuffer*>(request);
+  return RunUnary(
+      context, deps_,
+      [this, buffer, response](const Principal& caller) -> absl::Status {
+        if (auto s = core::RequireTenantRole(caller, kRoleIngest); !s.ok()) {
+          return s;
+        }
+        auto inputs = ParseIngestRequest(buffer);
+        if (!inputs.ok()) return inputs.status();
+        auto results = deps_.ingestor->Ingest(caller.tenant_id, *inputs);
+        if (!results.ok()) return results.status();
+        opinia::v1::IngestReviewsResponse reply;
+        for (auto& r : *results) *reply.add_results() = std::move(r);
+        SerializeTo(reply, response);
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerReadReactor<grpc::ByteBuffer>*
+ReviewServiceImpl::StreamIngestReviews(grpc::CallbackServerContext* context,
+                                       grpc::ByteBuffer* response) {
+  return new StreamIngestReactor(context, &deps_, response, kStreamBatch);
+}
+
+grpc::ServerUnaryReactor* ReviewServiceImpl::GetReview(
+    grpc::CallbackServerContext* context,
+    const opinia::v1::GetReviewRequest* request,
+    opinia::v1::Review* response) {
+  return Respond(context, deps_, response,
+                 [this, request](const Principal& caller)
+                     -> absl::StatusOr<opinia::v1::Review> {
+                   if (auto s = core::RequireTenantRole(caller, kRoleRead);
+                       !s.ok()) {
+                     return s;
+                   }
+                   return deps_.reviews->Get(caller.tenant_id, request->name());
+                 });
+}
+
+grpc::ServerUnaryReactor* ReviewServiceImpl::ListReviews(
+    grpc::CallbackServerContext* context,
+    const opinia::v1::ListReviewsRequest* request,
+    opinia::v1::ListReviewsResponse* response) {
+  return Respond(context, deps_, response,
+                 [this, request](const Principal& caller)
+                     -> absl::StatusOr<opinia::v1::ListReviewsResponse> {
+                   if (auto s = core::RequireTenantRole(caller, kRoleRead);
+                       !s.ok()) {
+                     return s;
+                   }
+                   return deps_.reviews->List(caller.tenant_id, *request);
+                 });
+}
+
+grpc::ServerUnaryReactor* ReviewServiceImpl::UpdateReview(
+    grpc::CallbackServerContext* context,
+    const opinia::v1::UpdateReviewRequest* request,
+    opinia::v1::Review* response) {
+  return Respond(context, deps_, response,
+                 [this, request](const Principal& caller)
+                     -> absl::StatusOr<opinia::v1::Review> {
+                   if (auto s = core::RequireTenantRole(caller, kRoleRespond);
+                       !s.ok()) {
+                     return s;
+                   }
+                   return deps_.reviews->Update(caller.tenant_id,
+                                                caller.actor(), *request);
+                 });
+}
+
+grpc::ServerUnaryReactor* ReviewServiceImpl::DeleteReview(
+    grpc::CallbackServerContext* context,
+    const opinia::v1::DeleteReviewRequest* request,
+    opinia::v1::Review* response) {
+  return Respond(context, deps_, response,
+                 [this, request](const Principal& caller)
+                     -> absl::StatusOr<opinia::v1::Review> {
+                   if (auto s = core::RequireTenantRole(caller, kRoleIngest);
+                       !s.ok()) {
+                     return s;
+                   }
+                   return deps_.reviews->Delete(caller.tenant_id,
+                                                caller.actor(), request->name());
+                 });
+}
+
+grpc::ServerUnaryReactor* ReviewServiceImpl::AnalyzeText(
+    grpc::CallbackServerContext* context,
+    const opinia::v1::AnalyzeTextRequest* request,
+    opinia::v1::Analysis* response) {
+  return Respond(context, deps_, response,
+                 [this, request](const Principal& caller)
+                     -> absl::StatusOr<opinia::v1::Analysis> {
+                   if (auto s = core::RequireTenantRole(caller, kRoleRead);
+                       !s.ok()) {
+                     return s;
+                   }
+                   return deps_.analysis->AnalyzeText(
+                       *request, deps_.ingestor->limits().max_text_bytes,
+                       deps_.clock->Now());
+                 });
+}
+
+grpc::ServerUnaryReactor* ReviewServiceImpl::RecordResponse(
+    grpc::CallbackServerContext* context,
+    const opinia::v1::RecordResponseRequest* request,
+    opinia::v1::Review* response) {
+  return Respond(context, deps_, response,
+                 [this, request](const Principal& caller)
+                     -> absl::StatusOr<opinia::v1::Review> {
+                   if (auto s = core::RequireTenantRole(caller, kRoleRespond);
+                       !s.ok()) {
+                     return s;
+                   }
+                   return deps_.reviews->RecordResponse(
+                       caller.tenant_id, caller.actor(), *request);
+                 });
+}
+
+}  // namespace opinia::rpc

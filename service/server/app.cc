@@ -1,0 +1,176 @@
+#include "service/server/app.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "service/core/clock.h"
+#include "service/server/files.h"
+#include "service/storage/sqlite/sqlite_store.h"
+
+namespace opinia::server {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
+    const Options& options) {
+  if (options.tls_cert.empty() && options.tls_key.empty()) {
+    return grpc::InsecureServerCredentials();
+  }
+  if (options.tls_cert.empty() || options.tls_key.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-cert and --tls-key go together");
+  }
+  auto cert = ReadFile(options.tls_cert);
+  if (!cert.ok()) return cert.status();
+  auto key = ReadFile(options.tls_key);
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions ssl;
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  return grpc::SslServerCredentials(ssl);
+}
+
+constexpr const char* kServiceNames[] = {
+    "opinia.v1.ReviewService", "opinia.v1.AdminService",
+    "opinia.v1.AlertService", "opinia.v1.InsightsService",
+    "opinia.v1.CollectorService"};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
+  std::unique_ptr<App> app(new App());
+  if (absl::Status s = EnsureParentDir(options.db); !s.ok()) return s;
+  auto store = storage::OpenSqliteStore(options.db);
+  if (!store.ok()) return store.status();
+  app->store_ = *std::move(store);
+
+  auto analyzer = nlp::CreateAnalyzer(options.models_dir);
+  if (analyzer.ok()) {
+    app->analyzer_ = *std::move(analyzer);
+    std::printf("opinia-server: models %s loaded from %s\n",
+                app->analyzer_->ModelVersion().c_str(),
+                options.models_dir.c_str());
+  } else {
+    std::fprintf(stderr,
+                 "opinia-server: WARNING: no analyzer (%s); reviews are "
+                 "stored with an empty analysis, model_version \"none\"\n",
+                 std::string(analyzer.status().message()).c_str());
+  }
+  const core::Clock* clock = core::RealClock();
+  app->analysis_ = std::make_unique<core::TextAnalysis>(app->analyzer_.get());
+  app->auth_ = std::make_unique<core::Authenticator>(app->store_.get());
+  app->admin_ = std::make_unique<core::Admin>(app->store_.get(), clock);
+  core::IngestLimits limits;
+  limits.max_batch = options.max_batch;
+  limits.max_text_bytes = static_cast<size_t>(options.max_text_bytes);
+  app->ingestor_ = std::make_unique<core::Ingestor>(
+      app->store_.get(), app->analysis_.get(), clock, limits);
+  app->reviews_ = std::make_unique<core::Reviews>(app->store_.get(), clock);
+  if (absl::Status s = app->Bootstrap(options); !s.ok()) return s;
+  if (absl::Status s = app->Serve(options); !s.ok()) return s;
+  return app;
+}
+
+absl::Status App::Bootstrap(const Options& options) {
+  if (options.bootstrap_key_file.empty()) return absl::OkStatus();
+  std::error_code ec;
+  if (std::filesystem::exists(options.bootstrap_key_file, ec)) {
+    std::printf("opinia-server: bootstrap key file %s exists; left as it is\n",
+                options.bootstrap_key_file.c_str());
+    return absl::OkStatus();
+  }
+  auto secret = core::BootstrapOperatorKey(store_.get(), core::RealClock());
+  if (!secret.ok()) return secret.status();
+  if (!secret->has_value()) return absl::OkStatus();  // keys exist already
+  if (absl::Status s = WriteFileAtomically(options.bootstrap_key_file,
+                                           **secret + "\n", 0600);
+      !s.ok()) {
+    return s;
+  }
+  std::printf("opinia-server: operator key written to %s\n",
+              options.bootstrap_key_file.c_str());
+  return absl::OkStatus();
+}
+
+absl::Status App::Serve(const Options& options) {
+  int workers = options.workers;
+  if (workers <= 0) {
+    workers = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+  }
+  pool_ = std::make_unique<rpc::WorkerPool>(workers, /*max_queue=*/4096);
+  rpc::Deps deps{auth_.get(),    admin_.get(),       ingestor_.get(),
+                 reviews_.get(), analysis_.get(),    core::RealClock(),
+                 pool_.get()};
+  review_service_ = std::make_unique<rpc::ReviewServiceImpl>(deps);
+  admin_service_ = std::make_unique<rpc::AdminServiceImpl>(deps);
+  alert_service_ = std::make_unique<rpc::AlertServiceImpl>(deps);
+  insights_service_ = std::make_unique<rpc::InsightsServiceImpl>(deps);
+  collector_service_ = std::make_unique<rpc::CollectorServiceImpl>(deps);
+
+  auto credentials = Credentials(options);
+  if (!credentials.ok()) return credentials.status();
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.listen, *credentials, &port);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
+  builder.RegisterService(review_service_.get());
+  builder.RegisterService(admin_service_.get());
+  builder.RegisterService(alert_service_.get());
+  builder.RegisterService(insights_service_.get());
+  builder.RegisterService(collector_service_.get());
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen));
+  }
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus("", true);
+  for (const char* name : kServiceNames) health->SetServingStatus(name, true);
+
+  const size_t colon = options.listen.rfind(':');
+  address_ = absl::StrCat(options.listen.substr(0, colon), ":", port);
+  std::printf("opinia-server listening on %s\n", address_.c_str());
+  std::fflush(stdout);
+  if (!options.ready_file.empty()) {
+    if (absl::Status s =
+            WriteFileAtomically(options.ready_file, address_ + "\n", 0644);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+void App::Shutdown(absl::Duration grace) {
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (server_) {
+    server_->GetHealthCheckService()->SetServingStatus(false);
+    server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+    server_->Wait();
+  }
+  pool_.reset();   // runs what is queued, joins
+  store_.reset();  // closes the database
+}
+
+App::~App() { Shutdown(absl::ZeroDuration()); }
+
+}  // namespace opinia::server

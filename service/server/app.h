@@ -1,0 +1,69 @@
+// The assembled server: store, analyzer, core, gRPC services, health and
+// reflection. main() owns one App; tests may too.
+#ifndef OPINIA_SERVICE_SERVER_APP_H_
+#define OPINIA_SERVICE_SERVER_APP_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/server.h"
+#include "nlp/analyzer.h"
+#include "service/core/admin.h"
+#include "service/core/analyze.h"
+#include "service/core/auth.h"
+#include "service/core/ingest.h"
+#include "service/core/reviews.h"
+#include "service/rpc/admin_service.h"
+#include "service/rpc/alert_service.h"
+#include "service/rpc/collector_service.h"
+#include "service/rpc/insights_service.h"
+#include "service/rpc/review_service.h"
+#include "service/rpc/worker_pool.h"
+#include "service/server/options.h"
+#include "service/storage/store.h"
+
+namespace opinia::server {
+
+class App {
+ public:
+  // Opens the database, bootstraps the operator key, loads the analyzer
+  // (a missing model is a warning, not an error), starts serving and then
+  // writes the ready file. Errors: whatever stopped startup.
+  static absl::StatusOr<std::unique_ptr<App>> Start(const Options& options);
+  ~App();
+
+  // "HOST:PORT" with the bound port.
+  const std::string& address() const { return address_; }
+
+  // Stops accepting calls, lets in-flight calls run until `grace` has
+  // passed (then cancels them), drains the workers and closes the database.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  App() = default;
+  absl::Status Bootstrap(const Options& options);
+  absl::Status Serve(const Options& options);
+
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<nlp::Analyzer> analyzer_;
+  std::unique_ptr<core::TextAnalysis> analysis_;
+  std::unique_ptr<core::Authenticator> auth_;
+  std::unique_ptr<core::Admin> admin_;
+  std::unique_ptr<core::Ingestor> ingestor_;
+  std::unique_ptr<core::Reviews> reviews_;
+  std::unique_ptr<rpc::WorkerPool> pool_;
+  std::unique_ptr<rpc::ReviewServiceImpl> review_service_;
+  std::unique_ptr<rpc::AdminServiceImpl> admin_service_;
+  std::unique_ptr<rpc::AlertServiceImpl> alert_service_;
+  std::unique_ptr<rpc::InsightsServiceImpl> insights_service_;
+  std::unique_ptr<rpc::CollectorServiceImpl> collector_service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string address_;
+  bool shut_down_ = false;
+};
+
+}  // namespace opinia::server
+
+#endif  // OPINIA_SERVICE_SERVER_APP_H_

@@ -1,0 +1,70 @@
+// opinia-server: the Opinia gRPC server. See --help and README.md.
+#include <signal.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "service/server/app.h"
+#include "service/server/options.h"
+
+namespace {
+
+// Accepts --flag-name as well as absl's --flag_name spelling.
+std::vector<char*> NormalizeFlagNames(int argc, char** argv,
+                                      std::vector<std::string>* storage) {
+  storage->reserve(argc);
+  std::vector<char*> out;
+  for (int i = 0; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (i > 0 && arg.rfind("--", 0) == 0) {
+      size_t end = arg.find('=');
+      if (end == std::string::npos) end = arg.size();
+      for (size_t j = 2; j < end; ++j) {
+        if (arg[j] == '-') arg[j] = '_';
+      }
+    }
+    storage->push_back(std::move(arg));
+    out.push_back(storage->back().data());
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Opinia review-monitoring gRPC server.\n"
+      "  opinia-server --listen=127.0.0.1:50051 --db=data/opinia.db "
+      "--bootstrap-admin-key-file=data/admin.key");
+  std::vector<std::string> storage;
+  std::vector<char*> args = NormalizeFlagNames(argc, argv, &storage);
+  absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
+
+  // Block the stop signals before any thread starts so that every thread
+  // inherits the mask and sigwait() below receives them.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+
+  const opinia::server::Options options = opinia::server::OptionsFromFlags();
+  auto app = opinia::server::App::Start(options);
+  if (!app.ok()) {
+    std::fprintf(stderr, "opinia-server: %s\n", app.status().ToString().c_str());
+    return 1;
+  }
+  int signal_number = 0;
+  sigwait(&stop, &signal_number);
+  std::printf("opinia-server: %s received, shutting down (grace %s)\n",
+              strsignal(signal_number),
+              absl::FormatDuration(options.shutdown_grace).c_str());
+  std::fflush(stdout);
+  (*app)->Shutdown(options.shutdown_grace);
+  std::printf("opinia-server: stopped\n");
+  return 0;
+}

@@ -1,0 +1,75 @@
+#include "service/server/options.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "HOST:PORT to listen on; port 0 picks a free port (see --ready-file)");
+ABSL_FLAG(std::string, db, "data/opinia.db",
+          "SQLite database file; its directory is created if missing");
+ABSL_FLAG(std::string, bootstrap_admin_key_file, "",
+          "On an empty key table, create an operator key and write its "
+          "secret to this file (mode 0600); an existing file is left alone");
+ABSL_FLAG(std::string, models, "",
+          "Model directory; default: $OPINIA_MODELS_DIR, ./models, or the "
+          "source tree's models/, whichever exists first");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain (enables TLS)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key (with --tls-cert)");
+ABSL_FLAG(std::string, ready_file, "",
+          "Once serving, write \"HOST:PORT\\n\" with the bound port here "
+          "(atomically, via rename)");
+ABSL_FLAG(int, max_batch, 1000, "Most reviews per IngestReviews call");
+ABSL_FLAG(int64_t, max_text_bytes, 65536, "Longest review text in bytes");
+ABSL_FLAG(int64_t, max_message_bytes, 8 << 20,
+          "Largest request message in bytes (larger: RESOURCE_EXHAUSTED)");
+ABSL_FLAG(int, shutdown_grace_seconds, 10,
+          "On SIGTERM/SIGINT, how long in-flight calls may take to finish");
+ABSL_FLAG(int, workers, 0,
+          "Worker threads for request work; 0 = 2 x hardware threads, min 4");
+
+#ifndef OPINIA_SOURCE_MODELS_DIR
+#define OPINIA_SOURCE_MODELS_DIR ""
+#endif
+
+namespace opinia::server {
+namespace {
+
+std::string DefaultModelsDir() {
+  std::vector<std::string> candidates;
+  if (const char* env = std::getenv("OPINIA_MODELS_DIR"); env && *env) {
+    candidates.push_back(env);
+  }
+  candidates.push_back("models");
+  candidates.push_back(OPINIA_SOURCE_MODELS_DIR);
+  for (const auto& dir : candidates) {
+    std::error_code ec;
+    if (!dir.empty() && std::filesystem::is_directory(dir, ec)) return dir;
+  }
+  return candidates.back();
+}
+
+}  // namespace
+
+Options OptionsFromFlags() {
+  Options o;
+  o.listen = absl::GetFlag(FLAGS_listen);
+  o.db = absl::GetFlag(FLAGS_db);
+  o.bootstrap_key_file = absl::GetFlag(FLAGS_bootstrap_admin_key_file);
+  o.models_dir = absl::GetFlag(FLAGS_models);
+  if (o.models_dir.empty()) o.models_dir = DefaultModelsDir();
+  o.tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  o.tls_key = absl::GetFlag(FLAGS_tls_key);
+  o.ready_file = absl::GetFlag(FLAGS_ready_file);
+  o.max_batch = absl::GetFlag(FLAGS_max_batch);
+  o.max_text_bytes = absl::GetFlag(FLAGS_max_text_bytes);
+  o.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  o.shutdown_grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
+  o.workers = absl::GetFlag(FLAGS_workers);
+  return o;
+}
+
+}  // namespace opinia::server

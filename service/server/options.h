@@ -1,0 +1,33 @@
+// Command-line configuration of opinia-server (absl flags), resolved into
+// plain values once at startup.
+#ifndef OPINIA_SERVICE_SERVER_OPTIONS_H_
+#define OPINIA_SERVICE_SERVER_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/time/time.h"
+
+namespace opinia::server {
+
+struct Options {
+  std::string listen;                // HOST:PORT; port 0 picks a free one
+  std::string db;                    // SQLite file; parent dir is created
+  std::string bootstrap_key_file;    // "" = do not bootstrap
+  std::string models_dir;            // resolved; may not exist
+  std::string tls_cert, tls_key;     // both or neither
+  std::string ready_file;            // "" = none
+  int max_batch = 1000;
+  int64_t max_text_bytes = 65536;
+  int64_t max_message_bytes = 8 << 20;
+  absl::Duration shutdown_grace = absl::Seconds(10);
+  int workers = 0;                   // 0 = 2 x hardware threads (min 4)
+};
+
+// Reads the parsed flags. An empty --models resolves to the first existing
+// of $OPINIA_MODELS_DIR, ./models and the source tree's models/.
+Options OptionsFromFlags();
+
+}  // namespace opinia::server
+
+#endif  // OPINIA_SERVICE_SERVER_OPTIONS_H_
