@@ -20,7 +20,7 @@ Progress::Progress(Mode mode, uint64_t total_bytes)
     : mode_(mode),
       total_bytes_(total_bytes),
       start_(absl::Now()),
-      last_print_(start_) {}
+      last_print_(absl::InfinitePast()) {}
 
 void Progress::Update(uint64_t bytes_done, int64_t items_done) {
   if (mode_ == Mode::kOff) return;

@@ -1,0 +1,331 @@
+// The `opinia` binary against a real opinia-server: run as a subprocess, its
+// stdout, stderr and exit code checked.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "opinia/v1/reviews.pb.h"
+#include "tests/integration/server_fixture.h"
+
+extern char** environ;
+
+namespace opinia::testing {
+namespace {
+
+std::string CliPath() {
+#ifdef OPINIA_CLI_BINARY
+  return OPINIA_CLI_BINARY;
+#else
+  return absl::StrCat(std::getenv("OPINIA_BINARY_DIR"), "/service/cli/opinia");
+#endif
+}
+
+std::string SourceDir() {
+  const char* dir = std::getenv("OPINIA_SOURCE_DIR");
+  return dir != nullptr ? dir : ".";
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+int CountNonBlankLines(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) n += line.find_first_not_of(" \t\r") != std::string::npos;
+  return n;
+}
+
+struct Run {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Summary numbers of `opinia ingest --json`.
+struct IngestSummary {
+  int read = -1, created = -1, updated = -1, unchanged = -1, rejected = -1;
+  std::vector<int> rejected_lines;
+};
+
+IngestSummary ParseSummary(const std::string& json) {
+  IngestSummary s;
+  auto number = [&](const std::string& key) {
+    std::smatch m;
+    if (std::regex_search(json, m, std::regex("\"" + key + "\":(\\d+)"))) {
+      return std::stoi(m[1]);
+    }
+    return -1;
+  };
+  s.read = number("read");
+  s.created = number("created");
+  s.updated = number("updated");
+  s.unchanged = number("unchanged");
+  s.rejected = number("rejected");
+  const std::regex line_re("\"line\":(\\d+)");
+  for (auto it = std::sregex_iterator(json.begin(), json.end(), line_re);
+       it != std::sregex_iterator(); ++it) {
+    s.rejected_lines.push_back(std::stoi((*it)[1]));
+  }
+  return s;
+}
+
+class CliTest : public ServerTest {
+ protected:
+  // Runs opinia with `args`; OPINIA_ADDR points at the test server and
+  // OPINIA_KEY is `key` (unset when empty).
+  Run Opinia(const std::vector<std::string>& args, const std::string& key) {
+    const std::string out_path = server_->dir() + "/cli.out";
+    const std::string err_path = server_->dir() + "/cli.err";
+    std::vector<std::string> argv_storage = {CliPath()};
+    argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_storage) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<std::string> env_storage;
+    for (char** e = environ; *e != nullptr; ++e) {
+      if (std::string(*e).rfind("OPINIA_KEY", 0) == 0) continue;
+      if (std::string(*e).rfind("OPINIA_ADDR=", 0) == 0) continue;
+      env_storage.push_back(*e);
+    }
+    env_storage.push_back("OPINIA_ADDR=" + server_->address());
+    if (!key.empty()) env_storage.push_back("OPINIA_KEY=" + key);
+    std::vector<char*> envp;
+    for (auto& e : env_storage) envp.push_back(e.data());
+    envp.push_back(nullptr);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid;
+    Run run;
+    const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) {
+      ADD_FAILURE() << "cannot run " << argv[0];
+      return run;
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    run.out = ReadFile(out_path);
+    run.err = ReadFile(err_path);
+    return run;
+  }
+
+  void SetUp() override {
+    ServerTest::SetUp();
+    if (!key_.empty()) return;
+    // Operator: a tenant and a key, both through the CLI.
+    Run tenant = Opinia({"tenants", "create", "--name=CLI shop", "--id=cli-shop",
+                         "--key-file=" + server_->key_file()}, "");
+    ASSERT_EQ(tenant.exit_code, 0) << tenant.err;
+    EXPECT_NE(tenant.out.find("tenants/cli-shop"), std::string::npos) << tenant.out;
+    Run key = Opinia({"keys", "create", "--tenant=tenants/cli-shop",
+                      "--roles=ingest,read,respond,admin", "--name=cli test"},
+                     operator_key());
+    ASSERT_EQ(key.exit_code, 0) << key.err;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(key.out, m, std::regex("secret: (\\S+)"))) << key.out;
+    key_ = m[1];
+  }
+
+  static inline std::string key_;
+};
+
+TEST_F(CliTest, HelpListsCommandsAndOptions) {
+  Run help = Opinia({"--help"}, "");
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* word : {"ingest", "reviews list", "reviews get", "respond", "tenants create",
+                           "keys create", "keys revoke", "analyze", "--addr", "--json"}) {
+    EXPECT_NE(help.out.find(word), std::string::npos) << word;
+  }
+  Run list_help = Opinia({"reviews", "list", "--help"}, "");
+  EXPECT_EQ(list_help.exit_code, 0);
+  for (const char* flag : {"--source", "--label", "--priority", "--since", "--limit", "--all"}) {
+    EXPECT_NE(list_help.out.find(flag), std::string::npos) << flag;
+  }
+  Run bad = Opinia({"reviews", "list", "--colour=red"}, key_);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--colour"), std::string::npos) << bad.err;
+}
+
+TEST_F(CliTest, IngestSampleFilesThenReingestIsUnchanged) {
+  const std::string jsonl = SourceDir() + "/examples/reviews.jsonl";
+  const std::string csv = SourceDir() + "/examples/reviews.csv";
+  const int jsonl_n = CountNonBlankLines(jsonl);
+  ASSERT_GE(jsonl_n, 40);
+  Run first = Opinia({"ingest", jsonl, "--json"}, key_);
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  IngestSummary s = ParseSummary(first.out);
+  EXPECT_EQ(s.read, jsonl_n);
+  EXPECT_EQ(s.created, jsonl_n);
+  EXPECT_EQ(s.updated + s.unchanged + s.rejected, 0) << first.out;
+
+  // CSV in the human format, small batches to exercise batching.
+  Run csv_run = Opinia({"ingest", csv, "--batch=7"}, key_);
+  ASSERT_EQ(csv_run.exit_code, 0) << csv_run.out << csv_run.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(csv_run.out, m, std::regex("created +(\\d+)"))) << csv_run.out;
+  const int csv_n = std::stoi(m[1]);
+  EXPECT_GE(csv_n, 15);
+  EXPECT_NE(csv_run.out.find("rejected          0"), std::string::npos) << csv_run.out;
+  EXPECT_NE(csv_run.err.find("ingest:"), std::string::npos)
+      << "plain progress lines when stderr is not a terminal: " << csv_run.err;
+
+  for (const std::string& file : {jsonl, csv}) {
+    Run again = Opinia({"ingest", file, "--json", "--batch=3"}, key_);
+    ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+    IngestSummary a = ParseSummary(again.out);
+    EXPECT_EQ(a.unchanged, file == jsonl ? jsonl_n : csv_n) << again.out;
+    EXPECT_EQ(a.created + a.updated + a.rejected, 0) << again.out;
+  }
+
+  // reviews list --json: one parseable Review per line, all of them.
+  Run list = Opinia({"reviews", "list", "--json", "--all"}, key_);
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  int lines = 0;
+  std::string first_name;
+  for (absl::string_view line : absl::StrSplit(list.out, '\n', absl::SkipEmpty())) {
+    opinia::v1::Review review;
+    auto status = google::protobuf::util::JsonStringToMessage(std::string(line), &review);
+    ASSERT_TRUE(status.ok()) << status.ToString() << ": " << line;
+    EXPECT_FALSE(review.name().empty());
+    if (first_name.empty()) first_name = review.name();
+    ++lines;
+  }
+  EXPECT_EQ(lines, jsonl_n + csv_n);
+
+  Run limited = Opinia({"reviews", "list", "--json", "--limit=5", "--source=allegro"}, key_);
+  ASSERT_EQ(limited.exit_code, 0) << limited.err;
+  EXPECT_EQ(std::count(limited.out.begin(), limited.out.end(), '\n'), 5);
+  EXPECT_NE(limited.err.find("--page-token="), std::string::npos) << limited.err;
+
+  Run table = Opinia({"reviews", "list", "--limit=3"}, key_);
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_EQ(table.out.rfind("NAME", 0), 0u) << table.out;
+  EXPECT_EQ(std::count(table.out.begin(), table.out.end(), '\n'), 4) << table.out;
+
+  // get, respond, get again.
+  Run get = Opinia({"reviews", "get", first_name}, key_);
+  ASSERT_EQ(get.exit_code, 0) << get.err;
+  EXPECT_NE(get.out.find("name:          " + first_name), std::string::npos) << get.out;
+  Run respond = Opinia({"respond", first_name, "--text=Dziękujemy za opinię!",
+                        "--author=Obsługa"}, key_);
+  ASSERT_EQ(respond.exit_code, 0) << respond.err;
+  Run after = Opinia({"reviews", "get", first_name, "--json"}, key_);
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  opinia::v1::Review review;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(after.out, &review).ok()) << after.out;
+  EXPECT_EQ(review.response().text(), "Dziękujemy za opinię!");
+  EXPECT_EQ(review.status(), opinia::v1::RESPONDED);
+}
+
+TEST_F(CliTest, BadLinesAreReportedWithTheirLineNumbers) {
+  const std::string key_ = NewTenant("Bad lines shop").key;  // own tenant
+  const std::string jsonl = server_->dir() + "/bad.jsonl";
+  std::ofstream(jsonl)
+      << "{\"source\":\"allegro\",\"external_id\":\"ok-1\",\"rating\":5,\"text\":\"Super\"}\n"
+      << "\n"
+      << "{\"source\":\"allegro\",\"external_id\":\"broken\",\n"
+      << "{\"source\":\"allegro\",\"external_id\":\"ok-2\",\"text\":\"Dobrze\"}\n"
+      << "{\"source\":\"allegro\",\"external_id\":\"nine\",\"rating\":9,\"text\":\"?\"}\n";
+  Run run = Opinia({"ingest", jsonl, "--json"}, key_);
+  EXPECT_EQ(run.exit_code, 3) << "some items rejected: " << run.out << run.err;
+  IngestSummary s = ParseSummary(run.out);
+  EXPECT_EQ(s.created, 2) << run.out;
+  EXPECT_EQ(s.rejected, 2) << run.out;
+  EXPECT_EQ(s.rejected_lines, (std::vector<int>{3, 5})) << run.out;
+
+  Run human = Opinia({"ingest", jsonl}, key_);
+  EXPECT_EQ(human.exit_code, 3);
+  EXPECT_NE(human.out.find("line 3: "), std::string::npos) << human.out;
+  EXPECT_NE(human.out.find("line 5: "), std::string::npos) << human.out;
+  EXPECT_NE(human.out.find("rating"), std::string::npos) << "the server's reason: " << human.out;
+
+  const std::string csv = server_->dir() + "/bad.csv";
+  std::ofstream(csv) << "external_id,rating,text\n"
+                     << "c1,5,\"dwie\nlinie\"\n"
+                     << "c2,pięć,zła ocena\n";
+  Run csv_run = Opinia({"ingest", csv, "--source=ceneo", "--json"}, key_);
+  EXPECT_EQ(csv_run.exit_code, 3) << csv_run.out << csv_run.err;
+  EXPECT_EQ(ParseSummary(csv_run.out).rejected_lines, (std::vector<int>{4})) << csv_run.out;
+
+  Run missing = Opinia({"ingest", server_->dir() + "/no-such.jsonl"}, key_);
+  EXPECT_EQ(missing.exit_code, 2);
+}
+
+TEST_F(CliTest, KeysCreateListRevoke) {
+  Run created = Opinia({"keys", "create", "--tenant=cli-shop", "--roles=read", "--json"},
+                       key_);
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  opinia::v1::CreateApiKeyResponse response;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(created.out, &response).ok())
+      << created.out;
+  ASSERT_FALSE(response.secret().empty());
+  Run with_new = Opinia({"reviews", "list", "--limit=1"}, response.secret());
+  EXPECT_EQ(with_new.exit_code, 0) << "the printed secret works: " << with_new.err;
+
+  Run list = Opinia({"keys", "list"}, key_);
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find(response.api_key().name()), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find(response.secret()), std::string::npos) << "secrets never listed";
+
+  Run revoke = Opinia({"keys", "revoke", response.api_key().name()}, key_);
+  ASSERT_EQ(revoke.exit_code, 0) << revoke.err;
+  Run denied = Opinia({"reviews", "list"}, response.secret());
+  EXPECT_EQ(denied.exit_code, 1);
+  EXPECT_NE(denied.err.find("UNAUTHENTICATED"), std::string::npos) << denied.err;
+}
+
+TEST_F(CliTest, ErrorsPrintTheCodeAndExitNonZero) {
+  Run not_found = Opinia({"reviews", "get", "reviews/999999999"}, key_);
+  EXPECT_EQ(not_found.exit_code, 1);
+  EXPECT_NE(not_found.err.find("NOT_FOUND"), std::string::npos) << not_found.err;
+  Run no_key = Opinia({"reviews", "list"}, "");
+  EXPECT_EQ(no_key.exit_code, 1);
+  EXPECT_NE(no_key.err.find("UNAUTHENTICATED"), std::string::npos) << no_key.err;
+  Run denied = Opinia({"tenants", "create", "--name=x"}, key_);
+  EXPECT_EQ(denied.exit_code, 1);
+  EXPECT_NE(denied.err.find("PERMISSION_DENIED"), std::string::npos) << denied.err;
+  Run unreachable = Opinia({"reviews", "list", "--addr=127.0.0.1:1", "--timeout=5"}, key_);
+  EXPECT_EQ(unreachable.exit_code, 1);
+  EXPECT_NE(unreachable.err.find("UNAVAILABLE"), std::string::npos) << unreachable.err;
+}
+
+TEST_F(CliTest, AnalyzeStoresNothing) {
+  Run before = Opinia({"reviews", "list", "--json", "--all"}, key_);
+  Run run = Opinia({"analyze", "Paczka", "przyszła", "uszkodzona,", "żądam", "zwrotu", "pieniędzy!"},
+                   key_);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("sentiment:"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("model_version:"), std::string::npos) << run.out;
+  Run json = Opinia({"analyze", "Great product", "--json"}, key_);
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  opinia::v1::Analysis analysis;
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &analysis).ok()) << json.out;
+  Run after = Opinia({"reviews", "list", "--json", "--all"}, key_);
+  EXPECT_EQ(before.out, after.out);
+}
+
+}  // namespace
+}  // namespace opinia::testing
