@@ -148,8 +148,17 @@ std::unique_ptr<TermMatcher> TermMatcher::Builder::Build() && {
     m->phrases_.push_back(std::move(p));
   }
 
-  auto flatten = [](const std::vector<BuildNode>& in, Trie* out) {
+  auto flatten = [&m](const std::vector<BuildNode>& in, Trie* out) {
     out->nodes.resize(in.size());
+    // Children are created after their parents, so a backward pass sees
+    // every child before its parent.
+    for (size_t i = in.size(); i-- > 0;) {
+      uint32_t mask = 0;
+      for (int32_t id : in[i].terminal) mask |= m->phrases_[id].languages;
+      for (int32_t id : in[i].open) mask |= m->phrases_[id].languages;
+      for (const auto& kid : in[i].kids) mask |= out->nodes[kid.second].languages;
+      out->nodes[i].languages = mask;
+    }
     for (size_t i = 0; i < in.size(); ++i) {
       Trie::Node& n = out->nodes[i];
       n.edge_begin = static_cast<int32_t>(out->edge_bytes.size());
@@ -247,6 +256,7 @@ bool TermMatcher::Longest(const TokenizedText& t, int i, int end,
     node = forward_.Child(node, static_cast<unsigned char>(plain[k]));
     if (node < 0) break;
     const Trie::Node& n = forward_.nodes[node];
+    if ((n.languages & languages) == 0) break;
     for (int32_t e = n.open_begin; e < n.open_end; ++e) {
       consider(forward_.phrase_ids[e]);
     }
@@ -261,6 +271,7 @@ bool TermMatcher::Longest(const TokenizedText& t, int i, int end,
     node = backward_.Child(node, static_cast<unsigned char>(plain[k - 1]));
     if (node < 0) break;
     const Trie::Node& n = backward_.nodes[node];
+    if ((n.languages & languages) == 0) break;
     for (int32_t e = n.open_begin; e < n.open_end; ++e) {
       consider(backward_.phrase_ids[e]);
     }

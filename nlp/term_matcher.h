@@ -111,6 +111,7 @@ class TermMatcher {
       int32_t terminal_end = 0;
       int32_t open_begin = 0;  // prefix (suffix) words ending here
       int32_t open_end = 0;
+      uint32_t languages = 0;  // of every phrase at or below this node
     };
     std::vector<Node> nodes;
     std::vector<unsigned char> edge_bytes;

@@ -61,6 +61,7 @@ const Case kCases[] = {
     {"pl_rzecznik", "pl", "Napiszę do rzecznika konsumentów.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "rzecznika konsumentów"},
     {"pl_zatrucie", "pl", "Po zjedzeniu miałem zatrucie pokarmowe.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "zatrucie"},
     {"pl_alergia", "pl", "Dziecko dostało alergii od tego kremu.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "alergii"},
+    {"pl_szpital", "pl", "Po tym jedzeniu wylądowałem w szpitalu.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "wylądowałem w szpitalu"},
     {"pl_poparzenie", "pl", "Poparzyłam się, czajnik przecieka.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "Poparzyłam"},
     {"pl_oszustwo_strong", "pl", "To zwykłe oszustwo!", kStrongNeg, 0, 0, "", P1, "FRAUD_CLAIM,STRONG_NEGATIVE", "oszustwo"},
     {"pl_oszusci", "pl", "Oszuści, nie wysyłają towaru.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "Oszuści"},
@@ -88,7 +89,8 @@ const Case kCases[] = {
     {"pl_dla_alergikow", "pl", "Krem dla alergików, bez zapachu.", kNeutral, 0, 0, "", NONE, "", ""},
     // --------------------------------------------------------------- English
     {"en_lawyer", "en", "I'm contacting my lawyer.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "lawyer"},
-    {"en_sue", "en", "I will sue you.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "sue"},
+    {"en_sue", "en", "I will sue you.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "will sue"},
+    {"en_sue_the_name_is_not_a_threat", "en", "Another Sue Grafton novel.", kNeutral, 0, 0, "", NONE, "", ""},
     {"en_small_claims", "en", "See you in small claims court.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "small claims"},
     {"en_bbb", "en", "Reported them to the Better Business Bureau.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "Reported them to|Better Business Bureau"},
     {"en_food_poisoning", "en", "Got food poisoning from this restaurant.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "food poisoning"},
