@@ -1,0 +1,165 @@
+#include "tests/integration/api_helpers.h"
+
+#include <grpcpp/generic/generic_stub.h>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "tests/integration/server_process.h"
+
+namespace opinia::testing {
+
+absl::Status ToAbsl(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      status.error_message());
+}
+
+absl::StatusOr<std::string> CreateTenant(const std::shared_ptr<grpc::Channel>& channel,
+                                         const std::string& operator_key,
+                                         const std::string& display_name) {
+  auto stub = opinia::v1::AdminService::NewStub(channel);
+  opinia::v1::CreateTenantRequest request;
+  request.mutable_tenant()->set_display_name(display_name);
+  opinia::v1::Tenant tenant;
+  auto context = ContextWithKey(operator_key);
+  grpc::Status status = stub->CreateTenant(context.get(), request, &tenant);
+  if (!status.ok()) return ToAbsl(status);
+  return tenant.name();
+}
+
+absl::StatusOr<CreatedKey> CreateKey(const std::shared_ptr<grpc::Channel>& channel,
+                                     const std::string& admin_key,
+                                     const std::string& tenant,
+                                     const std::vector<opinia::v1::Role>& roles) {
+  auto stub = opinia::v1::AdminService::NewStub(channel);
+  opinia::v1::CreateApiKeyRequest request;
+  request.mutable_api_key()->set_tenant(tenant);
+  request.mutable_api_key()->set_display_name("integration test");
+  for (auto role : roles) request.mutable_api_key()->add_roles(role);
+  opinia::v1::CreateApiKeyResponse response;
+  auto context = ContextWithKey(admin_key);
+  grpc::Status status = stub->CreateApiKey(context.get(), request, &response);
+  if (!status.ok()) return ToAbsl(status);
+  if (response.secret().empty()) return absl::InternalError("empty secret");
+  return CreatedKey{response.api_key().name(), response.secret()};
+}
+
+absl::StatusOr<TenantWithKey> CreateTenantWithKey(const std::shared_ptr<grpc::Channel>& channel,
+                                                  const std::string& operator_key,
+                                                  const std::string& display_name) {
+  auto tenant = CreateTenant(channel, operator_key, display_name);
+  if (!tenant.ok()) return tenant.status();
+  auto key = CreateKey(channel, operator_key, *tenant,
+                       {opinia::v1::ROLE_INGEST, opinia::v1::ROLE_READ,
+                        opinia::v1::ROLE_RESPOND, opinia::v1::ROLE_ADMIN});
+  if (!key.ok()) return key.status();
+  return TenantWithKey{*tenant, key->secret};
+}
+
+opinia::v1::ReviewInput MakeReview(const std::string& external_id, int i,
+                                   const std::string& source) {
+  static const char* const kTexts[] = {
+      "Przesyłka dotarła szybko, produkt zgodny z opisem. Polecam!",
+      "Towar uszkodzony, sprzedawca nie odpowiada na wiadomości.",
+      "Średnio. Cena w porządku, ale opakowanie było zgniecione.",
+      "Great quality, fast delivery, would buy again.",
+      "Die Lieferung war pünktlich, aber die Qualität ist schlecht.",
+  };
+  opinia::v1::ReviewInput review;
+  review.set_source(source);
+  review.set_external_id(external_id);
+  review.set_subject_id(absl::StrCat("product-", i % 7));
+  review.set_author_name(absl::StrCat("Klient ", i));
+  review.set_rating(1 + i % 5);
+  review.set_text(absl::StrCat(kTexts[i % 5], " #", i));
+  // Distinct times, some equal in pairs, so ordering ties are exercised too.
+  review.mutable_create_time()->set_seconds(1767225600 + 60 * (i / 2));
+  return review;
+}
+
+absl::StatusOr<opinia::v1::IngestReviewsResponse> Ingest(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& key,
+    const std::vector<opinia::v1::ReviewInput>& reviews) {
+  auto stub = opinia::v1::ReviewService::NewStub(channel);
+  opinia::v1::IngestReviewsRequest request;
+  for (const auto& r : reviews) *request.add_reviews() = r;
+  opinia::v1::IngestReviewsResponse response;
+  auto context = ContextWithKey(key);
+  grpc::Status status = stub->IngestReviews(context.get(), request, &response);
+  if (!status.ok()) return ToAbsl(status);
+  if (response.results_size() != static_cast<int>(reviews.size())) {
+    return absl::InternalError(absl::StrCat(response.results_size(),
+                                            " results for ", reviews.size()));
+  }
+  return response;
+}
+
+absl::StatusOr<std::vector<std::string>> ListAllNames(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& key,
+    const std::vector<int>& page_sizes, const std::string& order_by,
+    int max_pages) {
+  auto stub = opinia::v1::ReviewService::NewStub(channel);
+  std::vector<std::string> names;
+  opinia::v1::ListReviewsRequest request;
+  request.set_order_by(order_by);
+  for (int page = 0; page < max_pages; ++page) {
+    request.set_page_size(page_sizes[page % page_sizes.size()]);
+    opinia::v1::ListReviewsResponse response;
+    auto context = ContextWithKey(key);
+    grpc::Status status = stub->ListReviews(context.get(), request, &response);
+    if (!status.ok()) return ToAbsl(status);
+    if (response.reviews_size() > request.page_size()) {
+      return absl::InternalError(absl::StrCat("page of ", response.reviews_size(),
+                                              " for page_size ", request.page_size()));
+    }
+    for (const auto& r : response.reviews()) names.push_back(r.name());
+    if (response.next_page_token().empty()) return names;
+    request.set_page_token(response.next_page_token());
+  }
+  return absl::InternalError("too many pages");
+}
+
+grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,
+                          const std::string& method, const std::string& request,
+                          const std::string& key, std::string* response) {
+  grpc::GenericStub stub(channel);
+  grpc::CompletionQueue cq;
+  auto context = ContextWithKey(key);
+  grpc::Slice slice(request);
+  grpc::ByteBuffer request_buffer(&slice, 1);
+  auto call = stub.PrepareUnaryCall(context.get(), method, request_buffer, &cq);
+  call->StartCall();
+  grpc::ByteBuffer response_buffer;
+  grpc::Status status;
+  call->Finish(&response_buffer, &status, reinterpret_cast<void*>(1));
+  void* tag = nullptr;
+  bool ok = false;
+  if (!cq.Next(&tag, &ok) || !ok) {
+    return grpc::Status(grpc::StatusCode::INTERNAL, "completion queue failed");
+  }
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  response->clear();
+  if (status.ok()) {
+    std::vector<grpc::Slice> slices;
+    (void)response_buffer.Dump(&slices);
+    for (const auto& s : slices) {
+      response->append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+  }
+  return status;
+}
+
+std::string WireBytesField(int field_number, const std::string& payload) {
+  std::string out(1, static_cast<char>((field_number << 3) | 2));
+  size_t n = payload.size();
+  do {
+    uint8_t byte = n & 0x7F;
+    n >>= 7;
+    out += static_cast<char>(byte | (n ? 0x80 : 0));
+  } while (n);
+  return out + payload;
+}
+
+}  // namespace opinia::testing

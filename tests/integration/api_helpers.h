@@ -1,0 +1,73 @@
+// Small helpers over the generated stubs shared by the integration tests:
+// tenant/key setup, review builders, paging through ListReviews.
+#ifndef OPINIA_TESTS_INTEGRATION_API_HELPERS_H_
+#define OPINIA_TESTS_INTEGRATION_API_HELPERS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "opinia/v1/admin.grpc.pb.h"
+#include "opinia/v1/reviews.grpc.pb.h"
+
+namespace opinia::testing {
+
+// Converts a failed gRPC status into an absl one with the same code.
+absl::Status ToAbsl(const grpc::Status& status);
+
+// Creates a tenant with the operator key; returns "tenants/{id}".
+absl::StatusOr<std::string> CreateTenant(const std::shared_ptr<grpc::Channel>& channel,
+                                         const std::string& operator_key,
+                                         const std::string& display_name);
+
+// Creates a key for `tenant` with `roles`; returns {name, secret}.
+struct CreatedKey {
+  std::string name;
+  std::string secret;
+};
+absl::StatusOr<CreatedKey> CreateKey(const std::shared_ptr<grpc::Channel>& channel,
+                                     const std::string& admin_key,
+                                     const std::string& tenant,
+                                     const std::vector<opinia::v1::Role>& roles);
+
+// A tenant plus one key holding all four tenant roles.
+struct TenantWithKey {
+  std::string tenant;
+  std::string key;
+};
+absl::StatusOr<TenantWithKey> CreateTenantWithKey(const std::shared_ptr<grpc::Channel>& channel,
+                                                  const std::string& operator_key,
+                                                  const std::string& display_name);
+
+// A valid review; `i` varies the text and the create time (minutes apart).
+opinia::v1::ReviewInput MakeReview(const std::string& external_id, int i,
+                                   const std::string& source = "allegro");
+
+// Ingests `reviews` in one call.
+absl::StatusOr<opinia::v1::IngestReviewsResponse> Ingest(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& key,
+    const std::vector<opinia::v1::ReviewInput>& reviews);
+
+// Every review name, following next_page_token with the given page sizes in
+// turn (cycled). Fails on an error or after `max_pages` pages.
+absl::StatusOr<std::vector<std::string>> ListAllNames(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& key,
+    const std::vector<int>& page_sizes, const std::string& order_by = "",
+    int max_pages = 100000);
+
+// Calls a unary method ("/pkg.Service/Method") with raw request bytes, so a
+// test can send what a generated stub would refuse to build (invalid UTF-8).
+// `key` empty: no authorization header.
+grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,
+                          const std::string& method, const std::string& request,
+                          const std::string& key, std::string* response);
+
+// Protobuf wire encoding of one length-delimited field.
+std::string WireBytesField(int field_number, const std::string& payload);
+
+}  // namespace opinia::testing
+
+#endif  // OPINIA_TESTS_INTEGRATION_API_HELPERS_H_

@@ -1,0 +1,122 @@
+// Upsert by (source, external_id): CREATED, then UNCHANGED on re-send,
+// UPDATED after an edit; the same names every time.
+#include <set>
+
+#include "gtest/gtest.h"
+#include "tests/integration/server_fixture.h"
+
+namespace opinia::testing {
+namespace {
+
+using opinia::v1::IngestResult;
+using opinia::v1::ReviewInput;
+
+class IngestIdempotencyTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerTest::SetUp();
+    if (key_.empty()) key_ = NewTenant("Shop").key;
+  }
+
+  static std::vector<ReviewInput> Batch(const std::string& prefix, int n) {
+    std::vector<ReviewInput> reviews;
+    for (int i = 0; i < n; ++i) reviews.push_back(MakeReview(prefix + std::to_string(i), i));
+    return reviews;
+  }
+
+  static std::vector<IngestResult::Outcome> Outcomes(
+      const opinia::v1::IngestReviewsResponse& response) {
+    std::vector<IngestResult::Outcome> out;
+    for (const auto& r : response.results()) out.push_back(r.outcome());
+    return out;
+  }
+
+  static inline std::string key_;
+};
+
+TEST_F(IngestIdempotencyTest, CreatedThenUnchangedThenUpdated) {
+  auto reviews = Batch("idem-", 50);
+  auto first = Ingest(channel_, key_, reviews);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(Outcomes(*first),
+            std::vector<IngestResult::Outcome>(50, IngestResult::CREATED));
+  std::set<std::string> names;
+  for (const auto& r : first->results()) {
+    EXPECT_EQ(r.name().rfind("reviews/", 0), 0u) << r.name();
+    names.insert(r.name());
+  }
+  EXPECT_EQ(names.size(), 50u) << "every created review has its own name";
+
+  auto second = Ingest(channel_, key_, reviews);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(Outcomes(*second),
+            std::vector<IngestResult::Outcome>(50, IngestResult::UNCHANGED));
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_EQ(second->results(i).name(), first->results(i).name()) << "item " << i;
+  }
+
+  // Edit the text of 0..4 and the rating of 5..9; the rest stays as it was.
+  for (int i = 0; i < 5; ++i) reviews[i].set_text(reviews[i].text() + " (edytowano)");
+  for (int i = 5; i < 10; ++i) reviews[i].set_rating(reviews[i].rating() % 5 + 1);
+  auto third = Ingest(channel_, key_, reviews);
+  ASSERT_TRUE(third.ok()) << third.status();
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_EQ(third->results(i).outcome(),
+              i < 10 ? IngestResult::UPDATED : IngestResult::UNCHANGED)
+        << "item " << i;
+    EXPECT_EQ(third->results(i).name(), first->results(i).name()) << "item " << i;
+  }
+
+  // The stored review is the input as last received.
+  auto stub = opinia::v1::ReviewService::NewStub(channel_);
+  opinia::v1::GetReviewRequest get;
+  get.set_name(first->results(0).name());
+  opinia::v1::Review review;
+  auto context = ContextWithKey(key_);
+  ASSERT_TRUE(stub->GetReview(context.get(), get, &review).ok());
+  EXPECT_EQ(review.input().text(), reviews[0].text());
+  EXPECT_EQ(review.input().external_id(), "idem-0");
+
+  auto again = Ingest(channel_, key_, reviews);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(Outcomes(*again),
+            std::vector<IngestResult::Outcome>(50, IngestResult::UNCHANGED));
+}
+
+TEST_F(IngestIdempotencyTest, SameExternalIdOnAnotherSourceIsAnotherReview) {
+  auto a = Ingest(channel_, key_, {MakeReview("shared-id", 1, "google")});
+  auto b = Ingest(channel_, key_, {MakeReview("shared-id", 1, "ceneo")});
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->results(0).outcome(), IngestResult::CREATED);
+  EXPECT_EQ(b->results(0).outcome(), IngestResult::CREATED);
+  EXPECT_NE(a->results(0).name(), b->results(0).name());
+}
+
+TEST_F(IngestIdempotencyTest, DuplicateInOneBatchIsStoredOnce) {
+  auto r = MakeReview("dup-in-batch", 3);
+  auto response = Ingest(channel_, key_, {r, r});
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->results(0).outcome(), IngestResult::CREATED);
+  EXPECT_EQ(response->results(1).outcome(), IngestResult::UNCHANGED);
+  EXPECT_EQ(response->results(0).name(), response->results(1).name());
+}
+
+TEST_F(IngestIdempotencyTest, StreamIngestIsIdempotentToo) {
+  auto stub = opinia::v1::ReviewService::NewStub(channel_);
+  for (int pass = 0; pass < 2; ++pass) {
+    auto context = ContextWithKey(key_);
+    opinia::v1::IngestSummary summary;
+    auto writer = stub->StreamIngestReviews(context.get(), &summary);
+    for (const auto& r : Batch("stream-", 120)) ASSERT_TRUE(writer->Write(r));
+    ASSERT_TRUE(writer->WritesDone());
+    grpc::Status status = writer->Finish();
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(summary.received(), 120) << "pass " << pass;
+    EXPECT_EQ(summary.created(), pass == 0 ? 120 : 0) << "pass " << pass;
+    EXPECT_EQ(summary.unchanged(), pass == 0 ? 0 : 120) << "pass " << pass;
+    EXPECT_EQ(summary.rejected(), 0) << "pass " << pass;
+  }
+}
+
+}  // namespace
+}  // namespace opinia::testing

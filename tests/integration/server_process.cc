@@ -1,0 +1,172 @@
+#include "tests/integration/server_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+
+extern char** environ;
+
+namespace opinia::testing {
+namespace {
+
+std::string ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace
+
+std::string ServerBinaryPath() {
+#ifdef OPINIA_SERVER_BINARY
+  if (std::filesystem::exists(OPINIA_SERVER_BINARY)) return OPINIA_SERVER_BINARY;
+#endif
+  const char* dir = std::getenv("OPINIA_BINARY_DIR");
+  return absl::StrCat(dir != nullptr ? dir : ".", "/service/server/opinia-server");
+}
+
+absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
+    std::vector<std::string> extra_args, absl::Duration ready_timeout) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string templ = absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/opinia-it-XXXXXX");
+  if (mkdtemp(templ.data()) == nullptr) {
+    return absl::InternalError(absl::StrCat("mkdtemp failed for ", templ));
+  }
+  std::unique_ptr<ServerProcess> server(
+      new ServerProcess(templ, std::move(extra_args), ready_timeout));
+  if (absl::Status s = server->Launch(); !s.ok()) return s;
+  return server;
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) (void)Stop(SIGKILL);
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+absl::Status ServerProcess::Launch() {
+  const std::string ready_file = dir_ + "/ready";
+  std::filesystem::remove(ready_file);
+  const std::string binary = ServerBinaryPath();
+  std::vector<std::string> argv_storage = {
+      binary,
+      "--listen=127.0.0.1:0",
+      absl::StrCat("--db=", db_path()),
+      absl::StrCat("--bootstrap-admin-key-file=", key_file()),
+      absl::StrCat("--ready-file=", ready_file),
+  };
+  if (const char* models = std::getenv("OPINIA_MODELS_DIR"); models != nullptr) {
+    argv_storage.push_back(absl::StrCat("--models=", models));
+  }
+  for (const std::string& a : extra_args_) argv_storage.push_back(a);
+  std::vector<char*> argv;
+  for (std::string& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  const std::string log = dir_ + "/server.log";
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
+                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr,
+                             argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot start ", binary, ": ", strerror(rc)));
+  }
+  pid_ = pid;
+
+  // Poll for the ready file with short waits; fail fast if the server dies.
+  const absl::Time deadline = absl::Now() + ready_timeout_;
+  absl::Duration wait = absl::Milliseconds(2);
+  while (true) {
+    std::string content = ReadWholeFile(ready_file);
+    if (!content.empty() && content.back() == '\n') {
+      address_ = std::string(absl::StripAsciiWhitespace(content));
+      break;
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return absl::UnavailableError(
+          absl::StrCat("opinia-server exited before it was ready (status ",
+                       status, "); log:\n", Log()));
+    }
+    if (absl::Now() > deadline) {
+      (void)Stop(SIGKILL);
+      return absl::UnavailableError(absl::StrCat(
+          "opinia-server not ready after ", absl::FormatDuration(ready_timeout_),
+          "; log:\n", Log()));
+    }
+    std::this_thread::sleep_for(absl::ToChronoMilliseconds(wait));
+    wait = std::min(wait * 2, absl::Milliseconds(50));
+  }
+  std::string key = ReadWholeFile(key_file());
+  admin_key_ = std::string(absl::StripAsciiWhitespace(key.substr(0, key.find('\n'))));
+  if (admin_key_.empty()) {
+    return absl::UnavailableError(
+        absl::StrCat("no admin key in ", key_file(), "; log:\n", Log()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> ServerProcess::Stop(int signal) {
+  if (pid_ <= 0) return absl::FailedPreconditionError("server is not running");
+  if (kill(pid_, signal) != 0) {
+    return absl::InternalError(absl::StrCat("kill: ", strerror(errno)));
+  }
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0) {
+    if (errno != EINTR) {
+      pid_ = -1;
+      return absl::InternalError(absl::StrCat("waitpid: ", strerror(errno)));
+    }
+  }
+  pid_ = -1;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+absl::Status ServerProcess::Restart() {
+  if (pid_ > 0) return absl::FailedPreconditionError("server is running");
+  return Launch();
+}
+
+std::string ServerProcess::Log() const { return ReadWholeFile(dir_ + "/server.log"); }
+
+std::shared_ptr<grpc::Channel> ServerProcess::NewChannel() const {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 << 20);
+  args.SetMaxSendMessageSize(64 << 20);
+  return grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(),
+                                   args);
+}
+
+std::unique_ptr<grpc::ClientContext> ContextWithKey(const std::string& key) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!key.empty()) context->AddMetadata("authorization", "Bearer " + key);
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  return context;
+}
+
+}  // namespace opinia::testing

@@ -1,0 +1,77 @@
+// Runs the real opinia-server binary for integration tests: a fresh temp dir
+// with the SQLite file and the bootstrap key file, --listen=127.0.0.1:0, and
+// the bound address read back from --ready-file.
+#ifndef OPINIA_TESTS_INTEGRATION_SERVER_PROCESS_H_
+#define OPINIA_TESTS_INTEGRATION_SERVER_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace opinia::testing {
+
+// Path of the opinia-server binary: the OPINIA_SERVER_BINARY define set by
+// CMake, else $OPINIA_BINARY_DIR/service/server/opinia-server.
+std::string ServerBinaryPath();
+
+// Not thread-safe; one test thread drives it.
+class ServerProcess {
+ public:
+  // Creates a temp dir and starts the server in it. `extra_args` are passed
+  // as they are. Returns UNAVAILABLE when the server exits or does not become
+  // ready within `ready_timeout` (its log is in the message).
+  static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
+      std::vector<std::string> extra_args = {},
+      absl::Duration ready_timeout = absl::Seconds(60));
+
+  // SIGKILLs a running server and removes the temp dir.
+  ~ServerProcess();
+
+  // Sends `signal` and waits for the exit. Returns the exit code, or
+  // 128 + signal number when the signal killed it.
+  absl::StatusOr<int> Stop(int signal);
+  // Starts again on the same database and key file (after Stop()).
+  absl::Status Restart();
+
+  bool running() const { return pid_ > 0; }
+  const std::string& address() const { return address_; }  // "127.0.0.1:PORT"
+  const std::string& admin_key() const { return admin_key_; }
+  const std::string& dir() const { return dir_; }
+  std::string db_path() const { return dir_ + "/opinia.db"; }
+  std::string key_file() const { return dir_ + "/admin.key"; }
+  // The server's stdout+stderr so far.
+  std::string Log() const;
+
+  std::shared_ptr<grpc::Channel> NewChannel() const;
+
+ private:
+  ServerProcess(std::string dir, std::vector<std::string> extra_args,
+                absl::Duration ready_timeout)
+      : dir_(std::move(dir)),
+        extra_args_(std::move(extra_args)),
+        ready_timeout_(ready_timeout) {}
+
+  absl::Status Launch();
+
+  std::string dir_;
+  std::vector<std::string> extra_args_;
+  absl::Duration ready_timeout_;
+  pid_t pid_ = -1;
+  std::string address_;
+  std::string admin_key_;
+};
+
+// A ClientContext carrying `authorization: Bearer <key>` (none when `key` is
+// empty) and a 30 s deadline.
+std::unique_ptr<grpc::ClientContext> ContextWithKey(const std::string& key);
+
+}  // namespace opinia::testing
+
+#endif  // OPINIA_TESTS_INTEGRATION_SERVER_PROCESS_H_
