@@ -51,7 +51,7 @@ int CountNonBlankLines(const std::string& path) {
   return n;
 }
 
-struct Run {
+struct CliRun {
   int exit_code = -1;
   std::string out;
   std::string err;
@@ -89,7 +89,7 @@ class CliTest : public ServerTest {
  protected:
   // Runs opinia with `args`; OPINIA_ADDR points at the test server and
   // OPINIA_KEY is `key` (unset when empty).
-  Run Opinia(const std::vector<std::string>& args, const std::string& key) {
+  CliRun Opinia(const std::vector<std::string>& args, const std::string& key) {
     const std::string out_path = server_->dir() + "/cli.out";
     const std::string err_path = server_->dir() + "/cli.err";
     std::vector<std::string> argv_storage = {CliPath()};
@@ -117,7 +117,7 @@ class CliTest : public ServerTest {
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
     pid_t pid;
-    Run run;
+    CliRun run;
     const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
@@ -136,11 +136,11 @@ class CliTest : public ServerTest {
     ServerTest::SetUp();
     if (!key_.empty()) return;
     // Operator: a tenant and a key, both through the CLI.
-    Run tenant = Opinia({"tenants", "create", "--name=CLI shop", "--id=cli-shop",
+    CliRun tenant = Opinia({"tenants", "create", "--name=CLI shop", "--id=cli-shop",
                          "--key-file=" + server_->key_file()}, "");
     ASSERT_EQ(tenant.exit_code, 0) << tenant.err;
     EXPECT_NE(tenant.out.find("tenants/cli-shop"), std::string::npos) << tenant.out;
-    Run key = Opinia({"keys", "create", "--tenant=tenants/cli-shop",
+    CliRun key = Opinia({"keys", "create", "--tenant=tenants/cli-shop",
                       "--roles=ingest,read,respond,admin", "--name=cli test"},
                      operator_key());
     ASSERT_EQ(key.exit_code, 0) << key.err;
@@ -153,18 +153,18 @@ class CliTest : public ServerTest {
 };
 
 TEST_F(CliTest, HelpListsCommandsAndOptions) {
-  Run help = Opinia({"--help"}, "");
+  CliRun help = Opinia({"--help"}, "");
   EXPECT_EQ(help.exit_code, 0);
   for (const char* word : {"ingest", "reviews list", "reviews get", "respond", "tenants create",
                            "keys create", "keys revoke", "analyze", "--addr", "--json"}) {
     EXPECT_NE(help.out.find(word), std::string::npos) << word;
   }
-  Run list_help = Opinia({"reviews", "list", "--help"}, "");
+  CliRun list_help = Opinia({"reviews", "list", "--help"}, "");
   EXPECT_EQ(list_help.exit_code, 0);
   for (const char* flag : {"--source", "--label", "--priority", "--since", "--limit", "--all"}) {
     EXPECT_NE(list_help.out.find(flag), std::string::npos) << flag;
   }
-  Run bad = Opinia({"reviews", "list", "--colour=red"}, key_);
+  CliRun bad = Opinia({"reviews", "list", "--colour=red"}, key_);
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("--colour"), std::string::npos) << bad.err;
 }
@@ -174,7 +174,7 @@ TEST_F(CliTest, IngestSampleFilesThenReingestIsUnchanged) {
   const std::string csv = SourceDir() + "/examples/reviews.csv";
   const int jsonl_n = CountNonBlankLines(jsonl);
   ASSERT_GE(jsonl_n, 40);
-  Run first = Opinia({"ingest", jsonl, "--json"}, key_);
+  CliRun first = Opinia({"ingest", jsonl, "--json"}, key_);
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
   IngestSummary s = ParseSummary(first.out);
   EXPECT_EQ(s.read, jsonl_n);
@@ -182,7 +182,7 @@ TEST_F(CliTest, IngestSampleFilesThenReingestIsUnchanged) {
   EXPECT_EQ(s.updated + s.unchanged + s.rejected, 0) << first.out;
 
   // CSV in the human format, small batches to exercise batching.
-  Run csv_run = Opinia({"ingest", csv, "--batch=7"}, key_);
+  CliRun csv_run = Opinia({"ingest", csv, "--batch=7"}, key_);
   ASSERT_EQ(csv_run.exit_code, 0) << csv_run.out << csv_run.err;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(csv_run.out, m, std::regex("created +(\\d+)"))) << csv_run.out;
@@ -193,7 +193,7 @@ TEST_F(CliTest, IngestSampleFilesThenReingestIsUnchanged) {
       << "plain progress lines when stderr is not a terminal: " << csv_run.err;
 
   for (const std::string& file : {jsonl, csv}) {
-    Run again = Opinia({"ingest", file, "--json", "--batch=3"}, key_);
+    CliRun again = Opinia({"ingest", file, "--json", "--batch=3"}, key_);
     ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
     IngestSummary a = ParseSummary(again.out);
     EXPECT_EQ(a.unchanged, file == jsonl ? jsonl_n : csv_n) << again.out;
@@ -201,7 +201,7 @@ TEST_F(CliTest, IngestSampleFilesThenReingestIsUnchanged) {
   }
 
   // reviews list --json: one parseable Review per line, all of them.
-  Run list = Opinia({"reviews", "list", "--json", "--all"}, key_);
+  CliRun list = Opinia({"reviews", "list", "--json", "--all"}, key_);
   ASSERT_EQ(list.exit_code, 0) << list.err;
   int lines = 0;
   std::string first_name;
@@ -215,24 +215,24 @@ TEST_F(CliTest, IngestSampleFilesThenReingestIsUnchanged) {
   }
   EXPECT_EQ(lines, jsonl_n + csv_n);
 
-  Run limited = Opinia({"reviews", "list", "--json", "--limit=5", "--source=allegro"}, key_);
+  CliRun limited = Opinia({"reviews", "list", "--json", "--limit=5", "--source=allegro"}, key_);
   ASSERT_EQ(limited.exit_code, 0) << limited.err;
   EXPECT_EQ(std::count(limited.out.begin(), limited.out.end(), '\n'), 5);
   EXPECT_NE(limited.err.find("--page-token="), std::string::npos) << limited.err;
 
-  Run table = Opinia({"reviews", "list", "--limit=3"}, key_);
+  CliRun table = Opinia({"reviews", "list", "--limit=3"}, key_);
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_EQ(table.out.rfind("NAME", 0), 0u) << table.out;
   EXPECT_EQ(std::count(table.out.begin(), table.out.end(), '\n'), 4) << table.out;
 
   // get, respond, get again.
-  Run get = Opinia({"reviews", "get", first_name}, key_);
+  CliRun get = Opinia({"reviews", "get", first_name}, key_);
   ASSERT_EQ(get.exit_code, 0) << get.err;
   EXPECT_NE(get.out.find("name:          " + first_name), std::string::npos) << get.out;
-  Run respond = Opinia({"respond", first_name, "--text=Dziękujemy za opinię!",
+  CliRun respond = Opinia({"respond", first_name, "--text=Dziękujemy za opinię!",
                         "--author=Obsługa"}, key_);
   ASSERT_EQ(respond.exit_code, 0) << respond.err;
-  Run after = Opinia({"reviews", "get", first_name, "--json"}, key_);
+  CliRun after = Opinia({"reviews", "get", first_name, "--json"}, key_);
   ASSERT_EQ(after.exit_code, 0) << after.err;
   opinia::v1::Review review;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(after.out, &review).ok()) << after.out;
@@ -249,14 +249,14 @@ TEST_F(CliTest, BadLinesAreReportedWithTheirLineNumbers) {
       << "{\"source\":\"allegro\",\"external_id\":\"broken\",\n"
       << "{\"source\":\"allegro\",\"external_id\":\"ok-2\",\"text\":\"Dobrze\"}\n"
       << "{\"source\":\"allegro\",\"external_id\":\"nine\",\"rating\":9,\"text\":\"?\"}\n";
-  Run run = Opinia({"ingest", jsonl, "--json"}, key_);
+  CliRun run = Opinia({"ingest", jsonl, "--json"}, key_);
   EXPECT_EQ(run.exit_code, 3) << "some items rejected: " << run.out << run.err;
   IngestSummary s = ParseSummary(run.out);
   EXPECT_EQ(s.created, 2) << run.out;
   EXPECT_EQ(s.rejected, 2) << run.out;
   EXPECT_EQ(s.rejected_lines, (std::vector<int>{3, 5})) << run.out;
 
-  Run human = Opinia({"ingest", jsonl}, key_);
+  CliRun human = Opinia({"ingest", jsonl}, key_);
   EXPECT_EQ(human.exit_code, 3);
   EXPECT_NE(human.out.find("line 3: "), std::string::npos) << human.out;
   EXPECT_NE(human.out.find("line 5: "), std::string::npos) << human.out;
@@ -266,64 +266,64 @@ TEST_F(CliTest, BadLinesAreReportedWithTheirLineNumbers) {
   std::ofstream(csv) << "external_id,rating,text\n"
                      << "c1,5,\"dwie\nlinie\"\n"
                      << "c2,pięć,zła ocena\n";
-  Run csv_run = Opinia({"ingest", csv, "--source=ceneo", "--json"}, key_);
+  CliRun csv_run = Opinia({"ingest", csv, "--source=ceneo", "--json"}, key_);
   EXPECT_EQ(csv_run.exit_code, 3) << csv_run.out << csv_run.err;
   EXPECT_EQ(ParseSummary(csv_run.out).rejected_lines, (std::vector<int>{4})) << csv_run.out;
 
-  Run missing = Opinia({"ingest", server_->dir() + "/no-such.jsonl"}, key_);
+  CliRun missing = Opinia({"ingest", server_->dir() + "/no-such.jsonl"}, key_);
   EXPECT_EQ(missing.exit_code, 2);
 }
 
 TEST_F(CliTest, KeysCreateListRevoke) {
-  Run created = Opinia({"keys", "create", "--tenant=cli-shop", "--roles=read", "--json"},
+  CliRun created = Opinia({"keys", "create", "--tenant=cli-shop", "--roles=read", "--json"},
                        key_);
   ASSERT_EQ(created.exit_code, 0) << created.err;
   opinia::v1::CreateApiKeyResponse response;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(created.out, &response).ok())
       << created.out;
   ASSERT_FALSE(response.secret().empty());
-  Run with_new = Opinia({"reviews", "list", "--limit=1"}, response.secret());
+  CliRun with_new = Opinia({"reviews", "list", "--limit=1"}, response.secret());
   EXPECT_EQ(with_new.exit_code, 0) << "the printed secret works: " << with_new.err;
 
-  Run list = Opinia({"keys", "list"}, key_);
+  CliRun list = Opinia({"keys", "list"}, key_);
   ASSERT_EQ(list.exit_code, 0) << list.err;
   EXPECT_NE(list.out.find(response.api_key().name()), std::string::npos) << list.out;
   EXPECT_EQ(list.out.find(response.secret()), std::string::npos) << "secrets never listed";
 
-  Run revoke = Opinia({"keys", "revoke", response.api_key().name()}, key_);
+  CliRun revoke = Opinia({"keys", "revoke", response.api_key().name()}, key_);
   ASSERT_EQ(revoke.exit_code, 0) << revoke.err;
-  Run denied = Opinia({"reviews", "list"}, response.secret());
+  CliRun denied = Opinia({"reviews", "list"}, response.secret());
   EXPECT_EQ(denied.exit_code, 1);
   EXPECT_NE(denied.err.find("UNAUTHENTICATED"), std::string::npos) << denied.err;
 }
 
 TEST_F(CliTest, ErrorsPrintTheCodeAndExitNonZero) {
-  Run not_found = Opinia({"reviews", "get", "reviews/999999999"}, key_);
+  CliRun not_found = Opinia({"reviews", "get", "reviews/999999999"}, key_);
   EXPECT_EQ(not_found.exit_code, 1);
   EXPECT_NE(not_found.err.find("NOT_FOUND"), std::string::npos) << not_found.err;
-  Run no_key = Opinia({"reviews", "list"}, "");
+  CliRun no_key = Opinia({"reviews", "list"}, "");
   EXPECT_EQ(no_key.exit_code, 1);
   EXPECT_NE(no_key.err.find("UNAUTHENTICATED"), std::string::npos) << no_key.err;
-  Run denied = Opinia({"tenants", "create", "--name=x"}, key_);
+  CliRun denied = Opinia({"tenants", "create", "--name=x"}, key_);
   EXPECT_EQ(denied.exit_code, 1);
   EXPECT_NE(denied.err.find("PERMISSION_DENIED"), std::string::npos) << denied.err;
-  Run unreachable = Opinia({"reviews", "list", "--addr=127.0.0.1:1", "--timeout=5"}, key_);
+  CliRun unreachable = Opinia({"reviews", "list", "--addr=127.0.0.1:1", "--timeout=5"}, key_);
   EXPECT_EQ(unreachable.exit_code, 1);
   EXPECT_NE(unreachable.err.find("UNAVAILABLE"), std::string::npos) << unreachable.err;
 }
 
 TEST_F(CliTest, AnalyzeStoresNothing) {
-  Run before = Opinia({"reviews", "list", "--json", "--all"}, key_);
-  Run run = Opinia({"analyze", "Paczka", "przyszła", "uszkodzona,", "żądam", "zwrotu", "pieniędzy!"},
+  CliRun before = Opinia({"reviews", "list", "--json", "--all"}, key_);
+  CliRun run = Opinia({"analyze", "Paczka", "przyszła", "uszkodzona,", "żądam", "zwrotu", "pieniędzy!"},
                    key_);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("sentiment:"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("model_version:"), std::string::npos) << run.out;
-  Run json = Opinia({"analyze", "Great product", "--json"}, key_);
+  CliRun json = Opinia({"analyze", "Great product", "--json"}, key_);
   ASSERT_EQ(json.exit_code, 0) << json.err;
   opinia::v1::Analysis analysis;
   EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &analysis).ok()) << json.out;
-  Run after = Opinia({"reviews", "list", "--json", "--all"}, key_);
+  CliRun after = Opinia({"reviews", "list", "--json", "--all"}, key_);
   EXPECT_EQ(before.out, after.out);
 }
 
