@@ -1,0 +1,67 @@
+// Shared fixtures of the core tests: a real SQLite store in a fresh temp
+// directory, a fake clock, and a counting analyzer (deterministic, so tests
+// can tell when re-analysis happened).
+#ifndef OPINIA_TESTS_SERVICE_CORE_TEST_ENV_H_
+#define OPINIA_TESTS_SERVICE_CORE_TEST_ENV_H_
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "nlp/analyzer.h"
+#include "service/core/clock.h"
+#include "service/core/crypto.h"
+#include "service/storage/sqlite/sqlite_store.h"
+#include "service/storage/store.h"
+
+namespace opinia::core::testing {
+
+// Labels by rating (>= 4 positive, 1..2 negative, else neutral); priority
+// P2 for ratings of 1, else P4. Counts its calls.
+class CountingAnalyzer : public nlp::Analyzer {
+ public:
+  nlp::Analysis Analyze(std::string_view text,
+                        const nlp::AnalyzeOptions& options) const override {
+    calls_.fetch_add(1);
+    nlp::Analysis a;
+    a.language = "pl";
+    a.language_confidence = 0.9f;
+    const int r = options.rating;
+    a.sentiment.label = r >= 4   ? nlp::SentimentLabel::kPositive
+                        : r >= 1 && r <= 2 ? nlp::SentimentLabel::kNegative
+                                           : nlp::SentimentLabel::kNeutral;
+    a.sentiment.score = r >= 4 ? 0.8f : r >= 1 && r <= 2 ? -0.8f : 0.0f;
+    a.sentiment.confidence = 0.7f;
+    a.urgency.priority = r == 1 ? nlp::Priority::kP2 : nlp::Priority::kP4;
+    a.urgency.respond_by = options.received +
+                           (r == 1 ? options.sla.p2 : options.sla.p4);
+    a.sentences.push_back({{0, static_cast<int32_t>(text.size())}, a.sentiment});
+    a.model_version = "counting-1";
+    return a;
+  }
+  std::string ModelVersion() const override { return "counting-1"; }
+  int calls() const { return calls_.load(); }
+
+ private:
+  mutable std::atomic<int> calls_{0};
+};
+
+// A fresh database file per test.
+inline std::unique_ptr<storage::Store> OpenTestStore() {
+  const std::string dir = absl::StrCat(
+      ::testing::TempDir(), "/opinia-core-", NewResourceId('d', 12));
+  std::filesystem::create_directories(dir);
+  auto store = storage::OpenSqliteStore(dir + "/test.db");
+  EXPECT_TRUE(store.ok()) << store.status();
+  return store.ok() ? *std::move(store) : nullptr;
+}
+
+inline absl::Time TestEpoch() { return absl::FromUnixSeconds(1767225600); }
+
+}  // namespace opinia::core::testing
+
+#endif  // OPINIA_TESTS_SERVICE_CORE_TEST_ENV_H_
