@@ -1,0 +1,112 @@
+#include "nlp/term_matcher.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_join.h"
+#include "gtest/gtest.h"
+#include "nlp/text.h"
+
+namespace opinia::nlp {
+namespace {
+
+struct Entry {
+  const char* language;
+  const char* phrase;
+  int label;
+};
+
+std::unique_ptr<TermMatcher> Build(const std::vector<Entry>& entries) {
+  TermMatcher::Builder b;
+  for (const Entry& e : entries) {
+    EXPECT_TRUE(b.Add(e.language, e.phrase, e.label).ok()) << e.phrase;
+  }
+  return std::move(b).Build();
+}
+
+// "label:matched text" for every match, in order.
+std::string Matches(const TermMatcher& m, std::string_view text,
+                    std::string_view language) {
+  const TokenizedText t = Tokenize(text);
+  std::vector<std::string> out;
+  m.Scan(t, 0, static_cast<int>(t.tokens.size()), m.LanguageMask(language),
+         [&](const TermMatcher::Match& x) {
+           const int b = t.tokens[x.first_token].span.begin;
+           const int e = t.tokens[x.end_token - 1].span.end;
+           out.push_back(std::to_string(x.label) + ":" +
+                         std::string(text.substr(b, e - b)));
+         });
+  return absl::StrJoin(out, " ");
+}
+
+TEST(TermMatcherTest, Modes) {
+  auto m = Build({{"pl", "dostaw*", 1},
+                  {"de", "*lieferung", 2},
+                  {"pl", "=sąd", 3},
+                  {"pl", "cena", 4}});
+  struct {
+    const char* name;
+    const char* language;
+    const char* text;
+    const char* want;
+  } cases[] = {
+      {"prefix_inflection", "pl", "Dostawę, dostawie i DOSTAWY", "1:Dostawę 1:dostawie 1:DOSTAWY"},
+      {"prefix_equals_stem", "pl", "dostaw brak", "1:dostaw"},
+      {"prefix_not_infix", "pl", "niedostawa", ""},
+      {"suffix_compound", "de", "Expresslieferung und Lieferung", "2:Expresslieferung 2:Lieferung"},
+      {"norm_needs_diacritics", "pl", "sąd, sad", "3:sąd"},
+      {"exact_not_prefix", "pl", "cenach cena", "4:cena"},
+      {"diacritics_folded", "pl", "dostawe", "1:dostawe"},
+      {"other_language_ignored", "pl", "Lieferung", ""},
+      {"unknown_language_tries_all", "und", "Lieferung dostawa", "2:Lieferung 1:dostawa"},
+      {"region_subtag", "DE-ch", "Lieferung", "2:Lieferung"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(Matches(*m, c.text, c.language), c.want) << "case " << c.name;
+  }
+}
+
+TEST(TermMatcherTest, LongestPhraseWinsAndStopsMask) {
+  auto m = Build({{"pl", "obslug*", 1},
+                  {"pl", "w obsludze", 2},
+                  {"pl", "w obsludze klient*", 1},
+                  {"pl", "za pomoca", TermMatcher::kStop},
+                  {"pl", "pomoc*", 1},
+                  {"en", "user-friendly", 2},
+                  {"en", "friendly", 1}});
+  struct {
+    const char* name;
+    const char* language;
+    const char* text;
+    const char* want;
+  } cases[] = {
+      {"single_word", "pl", "Obsługa super", "1:Obsługa"},
+      {"two_words_beat_one", "pl", "Prosty w obsłudze", "2:w obsłudze"},
+      {"three_words_beat_two", "pl", "w obsłudze klienta", "1:w obsłudze klienta"},
+      {"stop_masks", "pl", "za pomocą kleju, pomocny sprzedawca", "1:pomocny"},
+      {"phrase_does_not_cross_punctuation", "pl", "w, obsługa", "1:obsługa"},
+      {"hyphenated_word_is_a_phrase", "en", "very user-friendly and friendly", "2:user-friendly 1:friendly"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(Matches(*m, c.text, c.language), c.want) << "case " << c.name;
+  }
+}
+
+TEST(TermMatcherTest, PhraseStopsAtRangeEnd) {
+  auto m = Build({{"en", "money back", 1}, {"en", "money", 2}});
+  const TokenizedText t = Tokenize("money back");
+  std::vector<int> labels;
+  m->Scan(t, 0, 1, m->LanguageMask("en"),
+          [&](const TermMatcher::Match& x) { labels.push_back(x.label); });
+  EXPECT_EQ(labels, std::vector<int>{2});
+}
+
+TEST(TermMatcherTest, MalformedPhrasesAreInvalidArgument) {
+  TermMatcher::Builder b;
+  EXPECT_EQ(b.Add("pl", "ce*na", 1).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(b.Add("pl", "   ", 1).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(b.Add("pl", "...", 1).ok(), true);  // punctuation is a token
+}
+
+}  // namespace
+}  // namespace opinia::nlp
