@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -25,6 +26,11 @@ struct StoreFactory {
   // directory that the fixture deletes afterwards).
   std::function<std::unique_ptr<Store>(const std::string& dir)> make;
 };
+
+// Test names and failure messages show the backend name.
+inline void PrintTo(const StoreFactory& factory, std::ostream* os) {
+  *os << factory.name;
+}
 
 class StoreConformanceTest : public ::testing::TestWithParam<StoreFactory> {
  protected:
