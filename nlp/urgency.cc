@@ -60,12 +60,13 @@ absl::StatusOr<std::unique_ptr<UrgencyAssessor>> UrgencyAssessor::Create(
   TermMatcher::Builder builder;
   for (const LexiconLine& l : *lines) {
     auto where = [&] { return absl::StrCat(path, ":", l.line, ": "); };
-    if (l.label == "NEGATION") {
-      u->negators_.insert(PlainWord(l.phrase));
+    if (l.label == "NEGATION" || l.label == "NEGATION_NEAR") {
+      u->negators_[PlainWord(l.phrase)] =
+          l.label == "NEGATION" ? kNegationWindow : kNearNegationWindow;
       continue;
     }
-    if (l.label == "CONTRAST") {
-      u->contrasts_.insert(PlainWord(l.phrase));
+    if (l.label == "SCOPE_END") {
+      u->scope_ends_.insert(PlainWord(l.phrase));
       continue;
     }
     if (l.label == "HIGH_REACH") {
@@ -96,10 +97,11 @@ bool UrgencyAssessor::Negated(const TokenizedText& t, int sentence_begin,
     if (tok.kind != TokenKind::kWord && tok.kind != TokenKind::kNumber) {
       return false;  // punctuation or emoji ends the clause
     }
-    if (negators_.contains(tok.plain) || IsNegatorSuffix(tok.plain)) {
-      return true;
+    if (IsNegatorSuffix(tok.plain)) return words <= kNegationWindow;
+    if (auto it = negators_.find(tok.plain); it != negators_.end()) {
+      return words <= it->second;
     }
-    if (contrasts_.contains(tok.plain) || ++words > kNegationWindow) {
+    if (scope_ends_.contains(tok.plain) || ++words > kNegationWindow) {
       return false;
     }
   }

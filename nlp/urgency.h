@@ -5,10 +5,14 @@
 //       the text with the lexicon models/urgency.tsv (format in
 //       lexicon_file.h, phrase syntax in term_matcher.h: stems for
 //       inflection, e.g. "oszu*", "pozwe"); their spans are the evidence.
-//       A phrase does not count when negated: a negator (NEGATION lines:
-//       "nie", "not", "kein", words ending in "n't") at most 3 words before
-//       it in the same clause — no punctuation or CONTRAST word ("ale",
-//       "but", "aber") between — as in "to nie jest oszustwo", "not a scam".
+//       A phrase does not count when negated: a negator at most 3 words
+//       before it (NEGATION lines: "nie", "not", "kein", and words ending in
+//       "n't"), or at most 1 word before it (NEGATION_NEAR lines: German
+//       "nicht", which negates the next word, while nouns take "kein"), with
+//       nothing in between that ends the negation's scope: punctuation, emoji
+//       or a SCOPE_END word — contrast ("ale", "but", "aber") or a verb the
+//       negation belongs to ("nie dajcie się oszukać", "don't get scammed").
+//       So "to nie jest oszustwo", "not a scam", "kein Betrug" do not count.
 //       Nor do they count in a clearly positive text (overall positive,
 //       score >= 0.5, confidence >= 0.5) unless the rating is low: there
 //       such words are hypothetical or praise ("great for allergy sufferers").
@@ -44,6 +48,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "nlp/analysis.h"
@@ -67,15 +72,18 @@ class UrgencyAssessor {
                  const AnalyzeOptions& options) const;
 
   static constexpr int kMaxEvidence = 16;
-  static constexpr int kNegationWindow = 3;  // words between negator and phrase
+  static constexpr int kNegationWindow = 3;      // NEGATION
+  static constexpr int kNearNegationWindow = 1;  // NEGATION_NEAR
 
  private:
   UrgencyAssessor() = default;
   bool Negated(const TokenizedText& t, int sentence_begin, int first) const;
 
   std::unique_ptr<TermMatcher> matcher_;
-  absl::flat_hash_set<std::string> negators_;    // plain forms
-  absl::flat_hash_set<std::string> contrasts_;   // plain forms
+  // Plain forms of negators -> how many words may stand between it and the
+  // phrase it negates.
+  absl::flat_hash_map<std::string, int> negators_;
+  absl::flat_hash_set<std::string> scope_ends_;  // plain forms
   absl::flat_hash_set<std::string> high_reach_;  // lower-case source ids
 };
 
