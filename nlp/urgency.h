@@ -4,7 +4,7 @@
 //   LEGAL_THREAT, HEALTH_SAFETY, FRAUD_CLAIM, CHURN_INTENT  phrases found in
 //       the text with the lexicon models/urgency.tsv (format in
 //       lexicon_file.h, phrase syntax in term_matcher.h: stems for
-//       inflection, e.g. "oszu*", "pozwe"); their spans are the evidence.
+//       inflection, e.g. "oszust*", "pozwe"); their spans are the evidence.
 //       A phrase does not count when negated: a negator at most 3 words
 //       before it (NEGATION lines: "nie", "not", "kein", and words ending in
 //       "n't"), or at most 1 word before it (NEGATION_NEAR lines: German

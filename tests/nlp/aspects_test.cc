@@ -302,6 +302,31 @@ TEST_F(AspectsTest, EmptyAndHugeTextAreDefined) {
             AspectExtractor::kMaxEvidence);
 }
 
+TEST_F(AspectsTest, OddTextIsDefined) {
+  std::string emoji;
+  for (int i = 0; i < 10000; ++i) emoji += "\xF0\x9F\x93\xA6";  // 📦
+  const std::string cases[] = {
+      "\xFF\xFE dostawa \xC3 kurier\x80",
+      "Доставка быстрая, delivery fast, 配送",
+      emoji,
+  };
+  for (const std::string& text : cases) {
+    const TokenizedText t = Tokenize(text);
+    for (const AspectSentiment& a :
+         extractor_->Extract(text, t, "und", {})) {
+      for (const Span& s : a.evidence) {
+        EXPECT_LE(0, s.begin);
+        EXPECT_LT(s.begin, s.end);
+        EXPECT_LE(s.end, static_cast<int>(text.size()));
+      }
+    }
+  }
+  const TokenizedText t = Tokenize(cases[0]);
+  const auto got = extractor_->Extract(cases[0], t, "pl", {});
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].evidence.size(), 2u);
+}
+
 TEST(AspectsCreateTest, MissingFileIsNotFound) {
   auto e = AspectExtractor::Create("/nonexistent/models");
   EXPECT_EQ(e.status().code(), absl::StatusCode::kNotFound);

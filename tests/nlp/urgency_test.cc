@@ -267,6 +267,27 @@ TEST_F(UrgencyTest, EvidenceIsCapped) {
   EXPECT_EQ(u.reasons.size(), 1u);
 }
 
+TEST_F(UrgencyTest, OddTextIsDefined) {
+  std::string emoji;
+  for (int i = 0; i < 10000; ++i) emoji += "\xF0\x9F\x98\xA1";  // 😡
+  const std::string cases[] = {
+      "\xFF\xFE oszustwo \xC3",             // invalid UTF-8 around a match
+      "Это мошенничество, scam, 詐欺",  // mixed scripts
+      emoji,
+  };
+  for (const std::string& text : cases) {
+    const Urgency u = Run(text, "und", kNeg, AnalyzeOptions{});
+    for (const Span& s : u.evidence) {
+      EXPECT_LE(0, s.begin);
+      EXPECT_LT(s.begin, s.end);
+      EXPECT_LE(s.end, static_cast<int>(text.size()));
+    }
+  }
+  EXPECT_EQ(Run(cases[0], "pl", kNeg, AnalyzeOptions{}).priority, P1);
+  EXPECT_EQ(Run(cases[1], "und", kNeg, AnalyzeOptions{}).priority, P1);
+  EXPECT_EQ(Run(cases[2], "und", kNeg, AnalyzeOptions{}).priority, P3);
+}
+
 TEST(UrgencyCreateTest, MissingFileIsNotFound) {
   auto u = UrgencyAssessor::Create("/nonexistent/models");
   EXPECT_EQ(u.status().code(), absl::StatusCode::kNotFound);
