@@ -62,6 +62,8 @@ const Case kCases[] = {
     {"pl_zatrucie", "pl", "Po zjedzeniu miałem zatrucie pokarmowe.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "zatrucie"},
     {"pl_alergia", "pl", "Dziecko dostało alergii od tego kremu.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "alergii"},
     {"pl_szpital", "pl", "Po tym jedzeniu wylądowałem w szpitalu.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "wylądowałem w szpitalu"},
+    {"pl_pluskwy_sanepid", "pl", "W pokoju były pluskwy. Sanepid zostanie powiadomiony.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "pluskwy|Sanepid"},
+    {"pl_anulowac_konto", "pl", "Chcę anulować konto.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "anulować konto"},
     {"pl_poparzenie", "pl", "Poparzyłam się, czajnik przecieka.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "Poparzyłam"},
     {"pl_oszustwo_strong", "pl", "To zwykłe oszustwo!", kStrongNeg, 0, 0, "", P1, "FRAUD_CLAIM,STRONG_NEGATIVE", "oszustwo"},
     {"pl_oszusci", "pl", "Oszuści, nie wysyłają towaru.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "Oszuści"},
