@@ -215,6 +215,25 @@ TEST_F(CliTest, IngestSampleFilesThenReingestIsUnchanged) {
   }
   EXPECT_EQ(lines, jsonl_n + csv_n);
 
+  // Filters reach the server: --min-rating and --since against a local count.
+  int high = 0, recent = 0;
+  for (absl::string_view line : absl::StrSplit(list.out, '\n', absl::SkipEmpty())) {
+    opinia::v1::Review review;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(std::string(line), &review).ok());
+    high += review.input().rating() >= 4;
+    recent += review.input().create_time().seconds() >= 1794787200;  // 2026-11-16
+  }
+  CliRun rated = Opinia({"reviews", "list", "--json", "--all", "--min-rating=4"}, key_);
+  ASSERT_EQ(rated.exit_code, 0) << rated.err;
+  EXPECT_EQ(std::count(rated.out.begin(), rated.out.end(), '\n'), high);
+  CliRun since = Opinia({"reviews", "list", "--json", "--all", "--since=2026-11-16"}, key_);
+  ASSERT_EQ(since.exit_code, 0) << since.err;
+  EXPECT_EQ(std::count(since.out.begin(), since.out.end(), '\n'), recent);
+  EXPECT_GT(recent, 0);
+  CliRun bad_label = Opinia({"reviews", "list", "--label=grumpy"}, key_);
+  EXPECT_EQ(bad_label.exit_code, 2);
+  EXPECT_NE(bad_label.err.find("GRUMPY"), std::string::npos) << bad_label.err;
+
   CliRun limited = Opinia({"reviews", "list", "--json", "--limit=5", "--source=allegro"}, key_);
   ASSERT_EQ(limited.exit_code, 0) << limited.err;
   EXPECT_EQ(std::count(limited.out.begin(), limited.out.end(), '\n'), 5);
@@ -310,6 +329,20 @@ TEST_F(CliTest, ErrorsPrintTheCodeAndExitNonZero) {
   CliRun unreachable = Opinia({"reviews", "list", "--addr=127.0.0.1:1", "--timeout=5"}, key_);
   EXPECT_EQ(unreachable.exit_code, 1);
   EXPECT_NE(unreachable.err.find("UNAVAILABLE"), std::string::npos) << unreachable.err;
+}
+
+TEST_F(CliTest, IngestRetriesWhileUnavailableThenFails) {
+  CliRun run = Opinia({"ingest", SourceDir() + "/examples/reviews.csv", "--addr=127.0.0.1:1",
+                       "--retries=2", "--timeout=5"},
+                      key_);
+  EXPECT_EQ(run.exit_code, 1);
+  size_t retries = 0;
+  for (size_t at = run.err.find("retrying"); at != std::string::npos;
+       at = run.err.find("retrying", at + 1)) {
+    ++retries;
+  }
+  EXPECT_EQ(retries, 2u) << run.err;
+  EXPECT_NE(run.err.find("UNAVAILABLE"), std::string::npos) << run.err;
 }
 
 TEST_F(CliTest, AnalyzeStoresNothing) {
