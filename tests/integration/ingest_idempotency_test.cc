@@ -118,5 +118,25 @@ TEST_F(IngestIdempotencyTest, StreamIngestIsIdempotentToo) {
   }
 }
 
+TEST_F(IngestIdempotencyTest, StreamIngestRejectsBadItemsAndKeepsTheRest) {
+  auto stub = opinia::v1::ReviewService::NewStub(channel_);
+  auto context = ContextWithKey(key_);
+  opinia::v1::IngestSummary summary;
+  auto writer = stub->StreamIngestReviews(context.get(), &summary);
+  auto reviews = Batch("stream-bad-", 10);
+  reviews[4].set_rating(9);
+  reviews[7].clear_external_id();
+  for (const auto& r : reviews) ASSERT_TRUE(writer->Write(r));
+  ASSERT_TRUE(writer->WritesDone());
+  grpc::Status status = writer->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(summary.received(), 10);
+  EXPECT_EQ(summary.created(), 8);
+  EXPECT_EQ(summary.rejected(), 2);
+  ASSERT_EQ(summary.errors_size(), 2);
+  EXPECT_NE(summary.errors(0).find("rating"), std::string::npos) << summary.errors(0);
+  EXPECT_NE(summary.errors(1).find("external_id"), std::string::npos) << summary.errors(1);
+}
+
 }  // namespace
 }  // namespace opinia::testing

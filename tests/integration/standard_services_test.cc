@@ -29,7 +29,18 @@ TEST_F(StandardServicesTest, HealthIsServing) {
   ASSERT_EQ(fields.field_count(), 1);
   EXPECT_EQ(fields.field(0).number(), 1);
   EXPECT_EQ(fields.field(0).varint(), 1u) << "SERVING";
+  fields.Clear();
 
+  // Per service too.
+  for (const char* service : {"opinia.v1.ReviewService", "opinia.v1.AdminService"}) {
+    status = RawUnaryCall(channel_, "/grpc.health.v1.Health/Check",
+                          WireBytesField(1, service), "", &response);
+    ASSERT_TRUE(status.ok()) << service << ": " << status.error_message();
+    ASSERT_TRUE(fields.ParseFromString(response));
+    ASSERT_EQ(fields.field_count(), 1) << service;
+    EXPECT_EQ(fields.field(0).varint(), 1u) << service << " SERVING";
+    fields.Clear();
+  }
   status = RawUnaryCall(channel_, "/grpc.health.v1.Health/Check",
                         WireBytesField(1, "no.such.Service"), "", &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);

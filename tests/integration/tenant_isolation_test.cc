@@ -62,6 +62,11 @@ TEST_F(TenantIsolationTest, EachTenantListsOnlyItsOwnReviews) {
     std::set<std::string> want(sides_[me].names.begin(), sides_[me].names.end());
     EXPECT_EQ(got, want) << "tenant " << me;
   }
+  // A third tenant with no reviews of its own sees nothing at all.
+  const TenantWithKey empty = NewTenant("Shop C");
+  auto names = ListAllNames(channel_, empty.key, {1000});
+  ASSERT_TRUE(names.ok()) << names.status();
+  EXPECT_TRUE(names->empty()) << names->size() << " reviews visible to an empty tenant";
 }
 
 TEST_F(TenantIsolationTest, EveryCallOnAnotherTenantsReviewIsNotFound) {
