@@ -62,12 +62,18 @@ CREATE TABLE reviews (
   search_text       TEXT NOT NULL,
   UNIQUE (tenant_id, source, external_id)
 );
--- The ListReviews keyset order; every list query walks this or one below.
-CREATE INDEX reviews_by_time ON reviews(tenant_id, create_time, id);
+-- The ListReviews keyset order. It also carries every filter column, so a
+-- filter without its own index and CountReviews scan the index, not the
+-- (wide) rows.
+CREATE INDEX reviews_by_time ON reviews(tenant_id, create_time, id, deleted,
+  source, subject_id, language, label, priority, status, rating);
 -- Selective filters keep the keyset order after their equality column.
-CREATE INDEX reviews_by_subject ON reviews(tenant_id, subject_id, create_time, id);
-CREATE INDEX reviews_by_priority ON reviews(tenant_id, priority, create_time, id);
-CREATE INDEX reviews_by_status ON reviews(tenant_id, status, create_time, id);
+CREATE INDEX reviews_by_subject
+  ON reviews(tenant_id, subject_id, create_time, id, deleted);
+CREATE INDEX reviews_by_priority
+  ON reviews(tenant_id, priority, create_time, id, deleted);
+CREATE INDEX reviews_by_status
+  ON reviews(tenant_id, status, create_time, id, deleted);
 
 CREATE TABLE audit_log (
   id        INTEGER PRIMARY KEY,

@@ -38,6 +38,14 @@ void AddIn(absl::string_view column, const std::vector<T>& values,
   }
 }
 
+// Stored times are whole microseconds, so for a bound b with a finer part,
+// t >= b and t < b hold exactly when they hold for ceil(b).
+int64_t EncodeTimeCeil(absl::Time t) {
+  const int64_t floor = EncodeTime(t);
+  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) return floor;
+  return DecodeTime(floor) == t ? floor : floor + 1;
+}
+
 void AddConditions(std::string_view tenant_id, const ReviewFilter& f,
                    ReviewQuery& q) {
   absl::StrAppend(&q.sql, " FROM reviews WHERE tenant_id = ?");
@@ -60,11 +68,11 @@ void AddConditions(std::string_view tenant_id, const ReviewFilter& f,
   }
   if (f.start_time != absl::InfinitePast()) {
     absl::StrAppend(&q.sql, " AND create_time >= ?");
-    q.params.emplace_back(EncodeTime(f.start_time));
+    q.params.emplace_back(EncodeTimeCeil(f.start_time));
   }
   if (f.end_time != absl::InfiniteFuture()) {
     absl::StrAppend(&q.sql, " AND create_time < ?");
-    q.params.emplace_back(EncodeTime(f.end_time));
+    q.params.emplace_back(EncodeTimeCeil(f.end_time));
   }
 }
 

@@ -555,6 +555,16 @@ TEST_P(StoreConformanceTest, EveryFilterMatchesListAndCount) {
       {"start_time",
        f([](ReviewFilter& x) { x.start_time = kT0 + absl::Hours(3); }),
        {"r5", "r4"}},
+      {"sub-microsecond start_time",
+       f([](ReviewFilter& x) {
+         x.start_time = kT0 + absl::Hours(3) + absl::Nanoseconds(1);
+       }),
+       {"r5"}},
+      {"sub-microsecond end_time",
+       f([](ReviewFilter& x) {
+         x.end_time = kT0 + absl::Hours(1) + absl::Nanoseconds(1);
+       }),
+       {"r2", "r1"}},
       {"end_time exclusive",
        f([](ReviewFilter& x) { x.end_time = kT0 + absl::Hours(2); }),
        {"r2", "r1"}},
