@@ -66,6 +66,14 @@ std::string JsonEscape(absl::string_view s) {
   return out;
 }
 
+// The server names fields by their place in the request ("reviews[3].text:
+// ..."); next to a file line number the batch index only confuses.
+std::string WithoutBatchIndex(const std::string& error) {
+  if (error.rfind("reviews[", 0) != 0) return error;
+  const size_t end = error.find("].");
+  return end == std::string::npos ? error : error.substr(end + 2);
+}
+
 std::string NewRequestId() {
   static std::mt19937_64 rng(std::random_device{}());
   return absl::StrFormat("%016x%016x", rng(), rng());
@@ -130,7 +138,7 @@ class Ingester {
         default:
           summary_->Reject(lines[i], result.error().empty()
                                          ? "rejected (no reason given)"
-                                         : result.error());
+                                         : WithoutBatchIndex(result.error()));
       }
     }
     return true;
@@ -185,7 +193,7 @@ int RunIngest(const Args& args, const std::vector<std::string>& operands) {
   if (!attempts.ok()) return ReportUsageError(attempts.status().message());
   auto show = args.GetInt("show-errors", 10, 0, 100000);
   if (!show.ok()) return ReportUsageError(show.status().message());
-  auto format = DetectFormat(path == "-" ? "" : path, args.GetOr("format", ""));
+  auto format = DetectFormat(path == "-" ? "stdin" : path, args.GetOr("format", ""));
   if (!format.ok()) return ReportUsageError(format.status().message());
 
   std::ifstream file;
