@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "service/cli/csv.h"
 #include "service/cli/format.h"
+#include "service/cli/table.h"
 
 namespace opinia::cli {
 namespace {
@@ -146,6 +147,13 @@ class CsvReviewReader : public ReviewReader {
   static absl::Status SetColumn(const CsvColumn& column,
                                 const std::string& value, ReviewInput* review) {
     if (value.empty()) return absl::OkStatus();
+    if (!IsValidUtf8(value)) {
+      // Spreadsheets on Polish Windows often save CSV as Windows-1250.
+      return absl::InvalidArgumentError(absl::StrCat(
+          "column ", column.field != nullptr ? column.field->name()
+                                             : "attributes." + column.attribute,
+          ": not valid UTF-8 (convert the file, e.g. iconv -f cp1250 -t utf-8)"));
+    }
     if (column.field == nullptr) {
       (*review->mutable_attributes())[column.attribute] = value;
       return absl::OkStatus();

@@ -69,6 +69,16 @@ int CodePointWidth(char32_t cp) {
 
 }  // namespace
 
+bool IsValidUtf8(absl::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    char32_t cp;
+    const size_t len = DecodeUtf8(s, i, &cp);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
 int DisplayWidth(absl::string_view utf8) {
   int width = 0;
   for (size_t i = 0; i < utf8.size();) {

@@ -10,6 +10,9 @@
 
 namespace opinia::cli {
 
+// True when `s` is well-formed UTF-8 (no overlong forms, no surrogates).
+bool IsValidUtf8(absl::string_view s);
+
 // Terminal columns a UTF-8 string occupies: combining marks count 0, East
 // Asian wide characters and emoji 2, everything else 1. Invalid bytes count
 // 1 each (they are printed as U+FFFD by OneLine).

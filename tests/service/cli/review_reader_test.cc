@@ -101,6 +101,15 @@ TEST(ReviewReaderTest, CsvColumnsMapToFields) {
   EXPECT_EQ(items[3].line, 6);
 }
 
+TEST(ReviewReaderTest, CsvCellsMustBeUtf8) {
+  // "Świetny" in Windows-1250: 0x8C is not a UTF-8 lead byte.
+  auto items = ReadAll("external_id,text\nw1,\x8Cwietny\nw2,Świetny\n", FileFormat::kCsv);
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].kind, ReadItem::Kind::kBadLine);
+  EXPECT_NE(items[0].error.find("UTF-8"), std::string::npos) << items[0].error;
+  EXPECT_EQ(items[1].kind, ReadItem::Kind::kReview);
+}
+
 TEST(ReviewReaderTest, CsvHeaderErrors) {
   absl::Status status;
   ReadAll("external_id,stars\n", FileFormat::kCsv, &status);

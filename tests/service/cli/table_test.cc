@@ -44,6 +44,13 @@ TEST(TruncateTest, CutsOnCharacterBoundariesWithEllipsis) {
   }
 }
 
+TEST(IsValidUtf8Test, RejectsMalformedSequences) {
+  EXPECT_TRUE(IsValidUtf8("zażółć 日本 \xF0\x9F\x98\x80"));
+  for (const char* bad : {"\xFF", "\xC0\xAF", "\xC3", "\xED\xA0\x80", "\xF4\x90\x80\x80"}) {
+    EXPECT_FALSE(IsValidUtf8(bad)) << "case " << static_cast<int>(static_cast<unsigned char>(bad[0]));
+  }
+}
+
 TEST(OneLineTest, FlattensControlCharactersAndBadBytes) {
   EXPECT_EQ(OneLine("a\nb\t\tc  d\r\n"), "a b c d");
   EXPECT_EQ(OneLine("ok \xFF!"), "ok \xEF\xBF\xBD!");
