@@ -12,9 +12,9 @@ namespace {
 constexpr int kNumAspects = 9;  // including kUnspecified at 0
 
 constexpr std::array<std::string_view, kNumAspects> kAspectNames = {
-    "ASPECT_UNSPECIFIED", "PRODUCT_QUALITY",  "PRICE",
-    "DELIVERY",           "RETURNS",          "PAYMENT",
-    "CUSTOMER_SERVICE",   "USABILITY",        "PACKAGING"};
+    "ASPECT_UNSPECIFIED", "PRODUCT_QUALITY", "PRICE",
+    "DELIVERY",           "RETURNS",         "PAYMENT",
+    "CUSTOMER_SERVICE",   "USABILITY",       "PACKAGING"};
 
 // Per-aspect running totals while scanning one review.
 struct Tally {

@@ -47,8 +47,7 @@ class AspectExtractor {
   // evidence is the byte span of each mention in `text` (at most
   // kMaxEvidence per aspect, first ones kept).
   std::vector<AspectSentiment> Extract(
-      std::string_view text, const TokenizedText& t,
-      std::string_view language,
+      std::string_view text, const TokenizedText& t, std::string_view language,
       const std::vector<SentenceSentiment>& sentences) const;
 
   static constexpr int kMaxEvidence = 16;

@@ -81,8 +81,8 @@ absl::Status TermMatcher::Builder::Add(std::string_view language,
     }
     TokenizedText t = Tokenize(std::string_view(raw.data(), raw.size()));
     if (t.tokens.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "no token in word \"", raw, "\" of \"", aphrase, "\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("no token in word \"", raw, "\" of \"", aphrase, "\""));
     }
     const size_t n = t.tokens.size();
     for (size_t k = 0; k < n; ++k) {
@@ -96,10 +96,9 @@ absl::Status TermMatcher::Builder::Add(std::string_view language,
     }
   }
   if (p.words.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("empty phrase for language \"",
-                     absl::string_view(language.data(), language.size()),
-                     "\""));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "empty phrase for language \"",
+        absl::string_view(language.data(), language.size()), "\""));
   }
   const std::string_view tag = PrimaryTag(language);
   impl_->pending.push_back(
@@ -121,8 +120,7 @@ std::unique_ptr<TermMatcher> TermMatcher::Builder::Build() && {
   std::vector<BuildNode> fwd(1), bwd(1);
   for (Impl::Pending& pe : impl_->pending) {
     Phrase& p = pe.phrase;
-    p.languages =
-        pe.language == "*" ? ~0u : m->language_bits_.at(pe.language);
+    p.languages = pe.language == "*" ? ~0u : m->language_bits_.at(pe.language);
     const int32_t id = static_cast<int32_t>(m->phrases_.size());
     const Word& w = p.words.front();
     switch (w.mode) {
@@ -156,7 +154,8 @@ std::unique_ptr<TermMatcher> TermMatcher::Builder::Build() && {
       uint32_t mask = 0;
       for (int32_t id : in[i].terminal) mask |= m->phrases_[id].languages;
       for (int32_t id : in[i].open) mask |= m->phrases_[id].languages;
-      for (const auto& kid : in[i].kids) mask |= out->nodes[kid.second].languages;
+      for (const auto& kid : in[i].kids)
+        mask |= out->nodes[kid.second].languages;
       out->nodes[i].languages = mask;
     }
     for (size_t i = 0; i < in.size(); ++i) {

@@ -36,10 +36,14 @@ bool IsNegatorSuffix(const std::string& w) {
 
 absl::Duration SlaFor(Priority p, const SlaPolicy& sla) {
   switch (p) {
-    case Priority::kP1: return sla.p1;
-    case Priority::kP2: return sla.p2;
-    case Priority::kP3: return sla.p3;
-    default: return sla.p4;
+    case Priority::kP1:
+      return sla.p1;
+    case Priority::kP2:
+      return sla.p2;
+    case Priority::kP3:
+      return sla.p3;
+    default:
+      return sla.p4;
   }
 }
 
@@ -136,17 +140,15 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   if (!clearly_positive || low_rating) {
     const uint32_t languages = matcher_->LanguageMask(language);
     auto scan = [&](int begin, int end) {
-      matcher_->Scan(t, begin, end, languages,
-                     [&](const TermMatcher::Match& m) {
-                       if (Negated(t, begin, m.first_token)) return;
-                       found[m.label] = true;
-                       if (static_cast<int>(u.evidence.size()) <
-                           kMaxEvidence) {
-                         u.evidence.push_back(
-                             {t.tokens[m.first_token].span.begin,
-                              t.tokens[m.end_token - 1].span.end});
-                       }
-                     });
+      matcher_->Scan(
+          t, begin, end, languages, [&](const TermMatcher::Match& m) {
+            if (Negated(t, begin, m.first_token)) return;
+            found[m.label] = true;
+            if (static_cast<int>(u.evidence.size()) < kMaxEvidence) {
+              u.evidence.push_back({t.tokens[m.first_token].span.begin,
+                                    t.tokens[m.end_token - 1].span.end});
+            }
+          });
     };
     if (t.sentences.empty()) {
       scan(0, static_cast<int>(t.tokens.size()));
@@ -156,8 +158,8 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   }
 
   const bool strong_negative =
-      negative && ((overall.score <= kStrongNegativeScore && confident) ||
-                   lowest_rating);
+      negative &&
+      ((overall.score <= kStrongNegativeScore && confident) || lowest_rating);
   const bool mismatch =
       (high_rating && clearly_negative) || (low_rating && clearly_positive);
 
@@ -182,13 +184,15 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   } else {
     level = 5;
   }
-  if (level < 5 && high_reach_.contains(absl::AsciiStrToLower(options.source))) {
+  if (level < 5 &&
+      high_reach_.contains(absl::AsciiStrToLower(options.source))) {
     level = std::max(1, level - 1);
     u.reasons.emplace_back("HIGH_REACH");
   }
   u.priority = static_cast<Priority>(level);
-  u.respond_by = level == 5 ? absl::InfinitePast()
-                            : options.received + SlaFor(u.priority, options.sla);
+  u.respond_by = level == 5
+                     ? absl::InfinitePast()
+                     : options.received + SlaFor(u.priority, options.sla);
   return u;
 }
 

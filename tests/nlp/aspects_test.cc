@@ -1,13 +1,13 @@
 #include "nlp/aspects.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -28,20 +28,29 @@ std::string ModelsDir() {
 // One char per sentence: '+' positive, '-' negative, '0' neutral, '~' mixed.
 Sentiment FromCode(char c) {
   switch (c) {
-    case '+': return {0.8f, SentimentLabel::kPositive, 0.9f};
-    case '-': return {-0.8f, SentimentLabel::kNegative, 0.9f};
-    case '~': return {0.0f, SentimentLabel::kMixed, 0.6f};
-    default: return {0.0f, SentimentLabel::kNeutral, 0.7f};
+    case '+':
+      return {0.8f, SentimentLabel::kPositive, 0.9f};
+    case '-':
+      return {-0.8f, SentimentLabel::kNegative, 0.9f};
+    case '~':
+      return {0.0f, SentimentLabel::kMixed, 0.6f};
+    default:
+      return {0.0f, SentimentLabel::kNeutral, 0.7f};
   }
 }
 
 char ToCode(SentimentLabel l) {
   switch (l) {
-    case SentimentLabel::kPositive: return '+';
-    case SentimentLabel::kNegative: return '-';
-    case SentimentLabel::kMixed: return '~';
-    case SentimentLabel::kNeutral: return '0';
-    default: return '?';
+    case SentimentLabel::kPositive:
+      return '+';
+    case SentimentLabel::kNegative:
+      return '-';
+    case SentimentLabel::kMixed:
+      return '~';
+    case SentimentLabel::kNeutral:
+      return '0';
+    default:
+      return '?';
   }
 }
 
@@ -230,9 +239,9 @@ TEST_F(AspectsTest, Table) {
     std::vector<std::string> want =
         absl::StrSplit(c.want, "; ", absl::SkipEmpty());
     std::sort(want.begin(), want.end());
-    EXPECT_EQ(Describe(text, extractor_->Extract(text, t, c.language,
-                                                 sentences)),
-              want)
+    EXPECT_EQ(
+        Describe(text, extractor_->Extract(text, t, c.language, sentences)),
+        want)
         << "case " << c.name << ": \"" << c.text << "\"";
   }
 }
@@ -315,8 +324,7 @@ TEST_F(AspectsTest, OddTextIsDefined) {
   };
   for (const std::string& text : cases) {
     const TokenizedText t = Tokenize(text);
-    for (const AspectSentiment& a :
-         extractor_->Extract(text, t, "und", {})) {
+    for (const AspectSentiment& a : extractor_->Extract(text, t, "und", {})) {
       for (const Span& s : a.evidence) {
         EXPECT_LE(0, s.begin);
         EXPECT_LT(s.begin, s.end);
@@ -339,8 +347,8 @@ TEST(AspectsCreateTest, BadLinesAreInvalidArgument) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("aspects_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  for (const char* line : {"pl\tNOT_AN_ASPECT\tdostawa\n", "pl\tPRICE\n",
-                           "pl\tPRICE\tce*na\n"}) {
+  for (const char* line :
+       {"pl\tNOT_AN_ASPECT\tdostawa\n", "pl\tPRICE\n", "pl\tPRICE\tce*na\n"}) {
     SCOPED_TRACE(line);
     std::ofstream(dir / "aspects.tsv") << "# comment\n" << line;
     auto e = AspectExtractor::Create(dir.string());

@@ -50,15 +50,18 @@ TEST(TermMatcherTest, Modes) {
     const char* text;
     const char* want;
   } cases[] = {
-      {"prefix_inflection", "pl", "Dostawę, dostawie i DOSTAWY", "1:Dostawę 1:dostawie 1:DOSTAWY"},
+      {"prefix_inflection", "pl", "Dostawę, dostawie i DOSTAWY",
+       "1:Dostawę 1:dostawie 1:DOSTAWY"},
       {"prefix_equals_stem", "pl", "dostaw brak", "1:dostaw"},
       {"prefix_not_infix", "pl", "niedostawa", ""},
-      {"suffix_compound", "de", "Expresslieferung und Lieferung", "2:Expresslieferung 2:Lieferung"},
+      {"suffix_compound", "de", "Expresslieferung und Lieferung",
+       "2:Expresslieferung 2:Lieferung"},
       {"norm_needs_diacritics", "pl", "sąd, sad", "3:sąd"},
       {"exact_not_prefix", "pl", "cenach cena", "4:cena"},
       {"diacritics_folded", "pl", "dostawe", "1:dostawe"},
       {"other_language_ignored", "pl", "Lieferung", ""},
-      {"unknown_language_tries_all", "und", "Lieferung dostawa", "2:Lieferung 1:dostawa"},
+      {"unknown_language_tries_all", "und", "Lieferung dostawa",
+       "2:Lieferung 1:dostawa"},
       {"region_subtag", "DE-ch", "Lieferung", "2:Lieferung"},
   };
   for (const auto& c : cases) {
@@ -82,10 +85,12 @@ TEST(TermMatcherTest, LongestPhraseWinsAndStopsMask) {
   } cases[] = {
       {"single_word", "pl", "Obsługa super", "1:Obsługa"},
       {"two_words_beat_one", "pl", "Prosty w obsłudze", "2:w obsłudze"},
-      {"three_words_beat_two", "pl", "w obsłudze klienta", "1:w obsłudze klienta"},
+      {"three_words_beat_two", "pl", "w obsłudze klienta",
+       "1:w obsłudze klienta"},
       {"stop_masks", "pl", "za pomocą kleju, pomocny sprzedawca", "1:pomocny"},
       {"phrase_does_not_cross_punctuation", "pl", "w, obsługa", "1:obsługa"},
-      {"hyphenated_word_is_a_phrase", "en", "very user-friendly and friendly", "2:user-friendly 1:friendly"},
+      {"hyphenated_word_is_a_phrase", "en", "very user-friendly and friendly",
+       "2:user-friendly 1:friendly"},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(Matches(*m, c.text, c.language), c.want) << "case " << c.name;

@@ -1,12 +1,12 @@
 #include "nlp/urgency.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <unistd.h>
 
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
@@ -161,11 +161,16 @@ const Case kCases[] = {
 
 absl::Duration DefaultSla(Priority p) {
   switch (p) {
-    case Priority::kP1: return absl::Hours(1);
-    case Priority::kP2: return absl::Hours(4);
-    case Priority::kP3: return absl::Hours(24);
-    case Priority::kP4: return absl::Hours(72);
-    default: return absl::InfiniteDuration();
+    case Priority::kP1:
+      return absl::Hours(1);
+    case Priority::kP2:
+      return absl::Hours(4);
+    case Priority::kP3:
+      return absl::Hours(24);
+    case Priority::kP4:
+      return absl::Hours(72);
+    default:
+      return absl::InfiniteDuration();
   }
 }
 
@@ -198,7 +203,8 @@ TEST_F(UrgencyTest, Table) {
     o.received = kReceived;
     const std::string_view text = c.text;
     const Urgency u = Run(text, c.language, c.overall, o);
-    const std::string where = std::string("case ") + c.name + ": \"" + c.text + "\"";
+    const std::string where =
+        std::string("case ") + c.name + ": \"" + c.text + "\"";
     EXPECT_EQ(static_cast<int>(u.priority), static_cast<int>(c.want_priority))
         << where;
     EXPECT_EQ(absl::StrJoin(u.reasons, ","), c.want_reasons) << where;
@@ -210,8 +216,7 @@ TEST_F(UrgencyTest, Table) {
     if (c.want_priority == NONE) {
       EXPECT_EQ(u.respond_by, absl::InfinitePast()) << where;
     } else {
-      EXPECT_EQ(u.respond_by, kReceived + DefaultSla(c.want_priority))
-          << where;
+      EXPECT_EQ(u.respond_by, kReceived + DefaultSla(c.want_priority)) << where;
     }
   }
 }
@@ -273,7 +278,7 @@ TEST_F(UrgencyTest, OddTextIsDefined) {
   std::string emoji;
   for (int i = 0; i < 10000; ++i) emoji += "\xF0\x9F\x98\xA1";  // 😡
   const std::string cases[] = {
-      "\xFF\xFE oszustwo \xC3",             // invalid UTF-8 around a match
+      "\xFF\xFE oszustwo \xC3",         // invalid UTF-8 around a match
       "Это мошенничество, scam, 詐欺",  // mixed scripts
       emoji,
   };
