@@ -14,7 +14,12 @@
 //
 // Write commits only when fn returns OK *and* the database did not abort the
 // transaction itself (e.g. disk full); a statement's constraint error
-// (ALREADY_EXISTS, NOT_FOUND) leaves the transaction usable.
+// (ALREADY_EXISTS, NOT_FOUND) leaves the transaction usable. Never call
+// Write from inside a Write function (it would wait for itself); a Read
+// inside a Write runs, but does not see the uncommitted changes.
+//
+// Keep transactions short: one Write holds the only writer for its whole
+// duration, so do slow work (analysis, network) outside the function.
 #ifndef OPINIA_SERVICE_STORAGE_SQLITE_SQLITE_STORE_H_
 #define OPINIA_SERVICE_STORAGE_SQLITE_SQLITE_STORE_H_
 

@@ -1,7 +1,10 @@
 #include "service/storage/sqlite/sqlite_store.h"
 
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -150,6 +153,61 @@ TEST_F(SqliteStoreTest, ReopenKeepsDataAndSchemaVersion) {
                   .ok());
   EXPECT_EQ(PragmaOf("user_version"),
             absl::StrCat(sqlite::LatestSchemaVersion()));
+}
+
+TEST_F(SqliteStoreTest, AcknowledgedWritesSurviveSigkill) {
+  {
+    std::unique_ptr<Store> store = Open();
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(AddTenant(*store).ok());
+  }
+  int acks[2];
+  ASSERT_EQ(pipe(acks), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // The child writes one review per transaction and acknowledges each
+    // after Write returned, until it is killed.
+    close(acks[0]);
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenSqliteStore(path_);
+    if (!store.ok()) _exit(2);
+    for (int32_t i = 0; i < 100000; ++i) {
+      absl::Status s = (*store)->Write([&](Txn& txn) {
+        return txn.InsertReview(Review(absl::StrCat("r", i))).status();
+      });
+      if (!s.ok() || write(acks[1], &i, sizeof(i)) != sizeof(i)) _exit(3);
+    }
+    _exit(0);
+  }
+  close(acks[1]);
+  int32_t acked = -1, next = 0;
+  while (acked < 200 && read(acks[0], &next, sizeof(next)) == sizeof(next)) {
+    acked = next;
+  }
+  ASSERT_EQ(kill(child, SIGKILL), 0);
+  int wstatus = 0;
+  ASSERT_EQ(waitpid(child, &wstatus, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(wstatus)) << "child exited early: " << wstatus;
+  // Acks already in the pipe were sent after a commit, too.
+  while (read(acks[0], &next, sizeof(next)) == sizeof(next)) acked = next;
+  close(acks[0]);
+
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store
+                  ->Read([&](Txn& txn) {
+                    for (int32_t i = 0; i <= acked; ++i) {
+                      absl::StatusOr<std::optional<ReviewRow>> r =
+                          txn.FindReview("t", "google", absl::StrCat("r", i));
+                      EXPECT_TRUE(r.ok() && r->has_value())
+                          << "acknowledged r" << i;
+                    }
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  const int64_t stored = Count(*store);
+  EXPECT_GE(stored, acked + 1);
+  EXPECT_LE(stored, acked + 2);  // at most one commit was not yet acked
 }
 
 TEST_F(SqliteStoreTest, NewerSchemaIsRefused) {
