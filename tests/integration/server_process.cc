@@ -147,6 +147,13 @@ absl::StatusOr<int> ServerProcess::Stop(int signal) {
   return -1;
 }
 
+bool ServerProcess::Alive() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) pid_ = -1;
+  return pid_ > 0;
+}
+
 absl::Status ServerProcess::Restart() {
   if (pid_ > 0) return absl::FailedPreconditionError("server is running");
   return Launch();

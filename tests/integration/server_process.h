@@ -41,6 +41,9 @@ class ServerProcess {
   absl::Status Restart();
 
   bool running() const { return pid_ > 0; }
+  // Like running(), but also notices a server that died on its own (and
+  // reaps it).
+  bool Alive();
   const std::string& address() const { return address_; }  // "127.0.0.1:PORT"
   const std::string& admin_key() const { return admin_key_; }
   const std::string& dir() const { return dir_; }
