@@ -1,6 +1,7 @@
 // Upsert by (source, external_id): CREATED, then UNCHANGED on re-send,
 // UPDATED after an edit; the same names every time.
 #include <set>
+#include <thread>
 
 #include "gtest/gtest.h"
 #include "tests/integration/server_fixture.h"
@@ -115,6 +116,34 @@ TEST_F(IngestIdempotencyTest, StreamIngestIsIdempotentToo) {
     EXPECT_EQ(summary.created(), pass == 0 ? 120 : 0) << "pass " << pass;
     EXPECT_EQ(summary.unchanged(), pass == 0 ? 0 : 120) << "pass " << pass;
     EXPECT_EQ(summary.rejected(), 0) << "pass " << pass;
+  }
+}
+
+TEST_F(IngestIdempotencyTest, ConcurrentSendersCreateEachReviewOnce) {
+  constexpr int kThreads = 4;
+  const auto reviews = Batch("race-", 200);
+  std::vector<absl::StatusOr<opinia::v1::IngestReviewsResponse>> responses(
+      kThreads, absl::UnknownError("not run"));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] { responses[t] = Ingest(channel_, key_, reviews); });
+  }
+  for (auto& thread : threads) thread.join();
+  std::vector<int> created(reviews.size(), 0);
+  std::vector<std::string> names(reviews.size());
+  for (int t = 0; t < kThreads; ++t) {
+    ASSERT_TRUE(responses[t].ok()) << "sender " << t << ": " << responses[t].status();
+    for (size_t i = 0; i < reviews.size(); ++i) {
+      const auto& r = responses[t]->results(i);
+      EXPECT_TRUE(r.outcome() == IngestResult::CREATED || r.outcome() == IngestResult::UNCHANGED)
+          << "sender " << t << " item " << i << ": " << r.error();
+      created[i] += r.outcome() == IngestResult::CREATED;
+      if (names[i].empty()) names[i] = r.name();
+      EXPECT_EQ(r.name(), names[i]) << "sender " << t << " item " << i;
+    }
+  }
+  for (size_t i = 0; i < reviews.size(); ++i) {
+    EXPECT_EQ(created[i], 1) << "item " << i << " CREATED by " << created[i] << " senders";
   }
 }
 

@@ -129,6 +129,19 @@ TEST_F(ValidationTest, OversizeBatchIsRefusedAndNothingIsStored) {
       << "code " << status.error_code() << " " << status.error_message();
 }
 
+TEST_F(ValidationTest, OversizeMessageIsResourceExhausted) {
+  // 200 texts of 60 KiB: each item is valid, the message (12 MiB) is not.
+  std::string payload;
+  for (int i = 0; i < 200; ++i) {
+    ReviewInput review = MakeReview("huge" + std::to_string(i), i);
+    review.set_text(std::string(60 * 1024, 'x'));
+    payload += OneItem(review);
+  }
+  std::string bytes;
+  grpc::Status status = RawUnaryCall(channel_, kIngestMethod, payload, key_, &bytes);
+  EXPECT_EQ(status.error_code(), StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+}
+
 TEST_F(ValidationTest, MixedBatchStoresTheValidItems) {
   ReviewInput bad = MakeReview("mixed-bad", 1);
   bad.set_rating(7);
