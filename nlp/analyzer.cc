@@ -84,11 +84,13 @@ class AnalyzerImpl : public Analyzer {
 
     a.sentences.reserve(t.sentences.size());
     int pos_sentences = 0, neg_sentences = 0;
+    SentimentClassifier::Probs probs{};
     for (const Sentence& s : t.sentences) {
       SentenceSentiment ss;
       ss.span = s.span;
+      // Probabilities kept for a one-sentence review (below).
       ss.sentiment = sentiment_->Classify(t, s.first_token, s.end_token,
-                                          a.language);
+                                          a.language, &probs);
       if (ss.sentiment.confidence >= kMixedSentenceConfidence) {
         pos_sentences += ss.sentiment.label == SentimentLabel::kPositive;
         neg_sentences += ss.sentiment.label == SentimentLabel::kNegative;
@@ -96,13 +98,13 @@ class AnalyzerImpl : public Analyzer {
       a.sentences.push_back(ss);
     }
 
-    SentimentClassifier::Probs probs{};
     const int n = static_cast<int>(review->tokens.size());
     if (n == 0) {
       a.sentiment = {0.0f, SentimentLabel::kNeutral, 0.0f};
-    } else if (review == &t && t.sentences.size() == 1 && !a.sentences.empty()) {
+      probs = {0.0f, 0.0f, 1.0f, 0.0f};
+    } else if (review == &t && t.sentences.size() == 1 &&
+               t.sentences[0].first_token == 0 && t.sentences[0].end_token == n) {
       // One sentence: the review is that sentence (saves a model call).
-      sentiment_->Classify(t, 0, n, a.language, &probs);
       a.sentiment = a.sentences[0].sentiment;
     } else {
       a.sentiment = sentiment_->Classify(*review, 0, n, a.language, &probs);

@@ -105,6 +105,10 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
     present[k] = map.idx[k] >= 0;
     if (present[k]) z[k] = std::log(std::max(raw[map.idx[k]], 1e-6f));
   }
+  const std::array<float, 4>& bias = model == pl_.get() ? params_.pl_bias
+                                      : model == en_.get() ? params_.en_bias
+                                                           : params_.multi_bias;
+  for (int k = 0; k < kNumClasses; ++k) z[k] += bias[k];
   const bool binary = !present[kNeu] && !present[kMix];
   if (params_.use_rules) {
     // Rules use the detected language's lexicon; unknown languages still

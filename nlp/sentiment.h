@@ -35,6 +35,12 @@ struct SentimentParams {
   float neutral_margin = 0.25f;  // 2-class models: |pos-neg| below = neutral
   float rating_weight = 3.0f;    // logit shift per unit of star score
   bool use_rules = true;
+  // Per-model logit bias by class (positive, negative, neutral, mixed):
+  // corrects the class priors of the mixed training sets towards the
+  // target domain. Tuned on the dev splits.
+  std::array<float, 4> pl_bias{0, 0, 0, 0};
+  std::array<float, 4> en_bias{0, 0, 0, 0};
+  std::array<float, 4> multi_bias{0, 0, 0, 0};
 };
 
 class SentimentClassifier {

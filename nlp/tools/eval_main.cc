@@ -6,6 +6,7 @@
 //   opinia-eval --models=DIR [--stars] [--hint] [--no_rules]
 //               [--lid=combined|fasttext|cld2] [--rule_weight=F]
 //               [--mixed_boost=F] [--neutral_margin=F] [--rating_weight=F]
+//               [--pl_bias=P,N,U,M] [--en_bias=P,N] [--multi_bias=P,N,U]
 //               FILE.tsv...
 //
 // --stars passes the file's star rating to the analyzer (star fusion);
@@ -22,6 +23,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "nlp/analyzer.h"
 #include "nlp/analyzer_config.h"
 #include "nlp/tools/tsv.h"
@@ -149,7 +151,16 @@ int main(int argc, char** argv) {
     else if (fl("mixed_boost", &f.config.sentiment.mixed_boost)) {}
     else if (fl("neutral_margin", &f.config.sentiment.neutral_margin)) {}
     else if (fl("rating_weight", &f.config.sentiment.rating_weight)) {}
-    else if (absl::StartsWith(a, "--")) {
+    else if (absl::StartsWith(a, "--pl_bias=") || absl::StartsWith(a, "--en_bias=") ||
+             absl::StartsWith(a, "--multi_bias=")) {
+      auto& b = a[1 + 1] == 'p' ? f.config.sentiment.pl_bias
+                : a[2] == 'e'   ? f.config.sentiment.en_bias
+                                : f.config.sentiment.multi_bias;
+      std::vector<std::string> v = absl::StrSplit(a.substr(a.find('=') + 1), ',');
+      for (size_t k = 0; k < v.size() && k < 4; ++k) {
+        if (!absl::SimpleAtof(v[k], &b[k])) return 2;
+      }
+    } else if (absl::StartsWith(a, "--")) {
       std::cerr << "unknown flag " << a << "\n";
       return 2;
     } else {

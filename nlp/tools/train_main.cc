@@ -39,18 +39,17 @@ struct ModelSpec {
   size_t cutoff;  // quantization: keep this many words/ngrams (0 = all)
 };
 
-const std::vector<ModelSpec>& Specs() {
-  static const auto* specs = new std::vector<ModelSpec>{
+std::vector<ModelSpec> Specs() {
+  return std::vector<ModelSpec>{
       {"sentiment_pl",
        {"pl_clarin_emo.train.tsv", "pl_polemo2_medicine.train.tsv"},
-       25, 0.3, 2, 3, 5, 50, 500000, 100000},
+       25, 0.3, 2, 3, 5, 50, 200000, 0},
       {"sentiment_en",
        {"en_amazon_reviews.train.tsv", "en_uci_sentences.train.tsv"},
-       25, 0.3, 2, 3, 5, 50, 500000, 100000},
+       10, 0.3, 2, 0, 0, 50, 200000, 0},
       {"sentiment_multi", {"multi_tweets.train.tsv"},
-       15, 0.2, 2, 3, 5, 50, 500000, 100000},
+       10, 0.2, 2, 3, 5, 50, 200000, 0},
   };
-  return *specs;
 }
 
 std::string Line(const Example& e) {
@@ -109,8 +108,21 @@ bool Train(const ModelSpec& spec, const std::string& input,
 int main(int argc, char** argv) {
   using namespace opinia::nlp::tools;  // NOLINT
   std::string data = "/work/shared/data", out = "models", only, dump_dir;
+  // Experiment overrides (apply to every selected model); the committed
+  // models use the defaults above.
+  std::vector<std::pair<std::string, double>> overrides;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
+    bool is_override = false;
+    for (const char* k : {"epoch", "lr", "ngrams", "minn", "maxn", "dim",
+                          "bucket", "cutoff"}) {
+      std::string p = std::string("--") + k + "=";
+      if (absl::StartsWith(a, p)) {
+        overrides.emplace_back(k, std::stod(a.substr(p.size())));
+        is_override = true;
+      }
+    }
+    if (is_override) continue;
     if (absl::StartsWith(a, "--data=")) data = a.substr(7);
     else if (absl::StartsWith(a, "--out=")) out = a.substr(6);
     else if (absl::StartsWith(a, "--only=")) only = a.substr(7);
@@ -147,7 +159,17 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  for (const ModelSpec& spec : Specs()) {
+  for (ModelSpec spec : Specs()) {
+    for (const auto& [k, v] : overrides) {
+      if (k == "epoch") spec.epoch = static_cast<int>(v);
+      if (k == "lr") spec.lr = v;
+      if (k == "ngrams") spec.word_ngrams = static_cast<int>(v);
+      if (k == "minn") spec.minn = static_cast<int>(v);
+      if (k == "maxn") spec.maxn = static_cast<int>(v);
+      if (k == "dim") spec.dim = static_cast<int>(v);
+      if (k == "bucket") spec.bucket = static_cast<int>(v);
+      if (k == "cutoff") spec.cutoff = static_cast<size_t>(v);
+    }
     bool want = wanted.empty();
     for (const auto& w : wanted) want |= absl::EndsWith(spec.name, "_" + w);
     if (!want) continue;

@@ -1,0 +1,138 @@
+// Benchmark of the full analysis (language, sentiment per review and
+// sentence, aspects, urgency) on one core:
+//   - analyzer start-up time (CreateAnalyzer) and RSS after loading models;
+//   - reviews/s and MB/s over pl_clarin_emo.test (Polish sentences) and
+//     en_amazon_reviews.test (English reviews), and overall MB/s.
+// Targets (issue 3): >= 20,000 reviews/s for the Polish sentences, >= 5 MB/s
+// overall, <= 150 MB RSS, <= 1 s start-up.
+//
+//   opinia_analyzer_bench [--data=DIR] [--models=DIR] [--passes=N]
+// DIR defaults: $OPINIA_DATA_DIR or /work/shared/data; $OPINIA_MODELS_DIR or
+// the source tree's models/.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "nlp/analyzer.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::vector<std::string> ReadTexts(const std::string& path) {
+  std::vector<std::string> out;
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    // lang \t label \t stars \t text
+    size_t p = 0;
+    for (int k = 0; k < 3 && p != std::string::npos; ++k) {
+      p = line.find('\t', p);
+      if (p != std::string::npos) ++p;
+    }
+    if (p != std::string::npos) out.push_back(line.substr(p));
+  }
+  return out;
+}
+
+long RssKb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+  }
+  return -1;
+}
+
+struct Result {
+  double reviews_per_s = 0;
+  double mb_per_s = 0;
+  size_t bytes = 0;
+  double seconds = 0;
+};
+
+Result Run(const opinia::nlp::Analyzer& a, const std::vector<std::string>& texts,
+           int passes) {
+  Result r;
+  size_t sink = 0;
+  auto start = Clock::now();
+  for (int p = 0; p < passes; ++p) {
+    for (const std::string& t : texts) {
+      opinia::nlp::Analysis an = a.Analyze(t, opinia::nlp::AnalyzeOptions());
+      sink += an.sentences.size() + an.aspects.size();
+      r.bytes += t.size();
+    }
+  }
+  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  r.reviews_per_s = static_cast<double>(texts.size()) * passes / r.seconds;
+  r.mb_per_s = static_cast<double>(r.bytes) / 1e6 / r.seconds;
+  if (sink == 0) std::printf("(no sentences?)\n");
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string data = std::getenv("OPINIA_DATA_DIR") ? std::getenv("OPINIA_DATA_DIR")
+                                                    : "/work/shared/data";
+  std::string models = std::getenv("OPINIA_MODELS_DIR")
+                           ? std::getenv("OPINIA_MODELS_DIR")
+                           : OPINIA_DEFAULT_MODELS_DIR;
+  int passes = 3;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (absl::StartsWith(a, "--data=")) data = a.substr(7);
+    else if (absl::StartsWith(a, "--models=")) models = a.substr(9);
+    else if (absl::StartsWith(a, "--passes=")) {
+      if (!absl::SimpleAtoi(a.substr(9), &passes) || passes < 1) passes = 3;
+    } else {
+      std::fprintf(stderr, "usage: %s [--data=DIR] [--models=DIR] [--passes=N]\n",
+                   argv[0]);
+      return 2;
+    }
+  }
+  const long rss_before = RssKb();
+  auto t0 = Clock::now();
+  auto analyzer = opinia::nlp::CreateAnalyzer(models);
+  const double startup = std::chrono::duration<double>(Clock::now() - t0).count();
+  if (!analyzer.ok()) {
+    std::fprintf(stderr, "CreateAnalyzer(%s): %s\n", models.c_str(),
+                 analyzer.status().ToString().c_str());
+    return 1;
+  }
+  const long rss_loaded = RssKb();
+  std::printf("model_version     %s\n", (*analyzer)->ModelVersion().c_str());
+  std::printf("startup           %.3f s (target <= 1 s)\n", startup);
+  std::printf("rss_after_load    %.1f MB (process before load %.1f MB; target "
+              "<= 150 MB)\n", rss_loaded / 1024.0, rss_before / 1024.0);
+
+  const auto pl = ReadTexts(data + "/sentiment/pl_clarin_emo.test.tsv");
+  const auto en = ReadTexts(data + "/sentiment/en_amazon_reviews.test.tsv");
+  if (pl.empty() || en.empty()) {
+    std::fprintf(stderr, "no data under %s/sentiment\n", data.c_str());
+    return 1;
+  }
+  // Warm-up: per-thread ICU clones, page-in of the models.
+  Run(**analyzer, pl, 1);
+  Run(**analyzer, en, 1);
+
+  Result rpl = Run(**analyzer, pl, passes);
+  Result ren = Run(**analyzer, en, passes);
+  const double overall_mb =
+      static_cast<double>(rpl.bytes + ren.bytes) / 1e6 / (rpl.seconds + ren.seconds);
+  std::printf("pl_clarin_emo     %.0f reviews/s, %.2f MB/s (%zu texts x %d; "
+              "target >= 20000 reviews/s)\n",
+              rpl.reviews_per_s, rpl.mb_per_s, pl.size(), passes);
+  std::printf("en_amazon         %.0f reviews/s, %.2f MB/s (%zu texts x %d)\n",
+              ren.reviews_per_s, ren.mb_per_s, en.size(), passes);
+  std::printf("overall           %.2f MB/s on one core (target >= 5 MB/s)\n",
+              overall_mb);
+  std::printf("rss_after_run     %.1f MB\n", RssKb() / 1024.0);
+  return 0;
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Rebuilds every model file of models/ that opinia-train owns, reproducibly
+# (fixed seed, one training thread): lexicon.tsv, sentiment_pl.ftz,
+# sentiment_en.ftz, sentiment_multi.ftz. lid.176.ftz is copied from the data
+# set as shipped. Takes ~15 min on one core.
+#   scripts/train_models.sh [DATA_DIR] [BUILD_DIR]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+DATA="${1:-${OPINIA_DATA_DIR:-/work/shared/data}}"
+BUILD="${2:-$ROOT/build}"
+if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release
+fi
+cmake --build "$BUILD" --target opinia-train -j2
+cp "$DATA/models/lid.176.ftz" "$ROOT/models/lid.176.ftz"
+chmod 644 "$ROOT/models/lid.176.ftz"
+"$BUILD/nlp/tools/opinia-train" --data="$DATA" --out="$ROOT/models"
+ls -l "$ROOT/models"
