@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -17,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "opinia/v1/reviews.pb.h"
 #include "tests/integration/server_fixture.h"
+#include "tests/integration/test_cert.h"
 
 extern char** environ;
 
@@ -85,51 +87,57 @@ IngestSummary ParseSummary(const std::string& json) {
   return s;
 }
 
+// Runs opinia with `args`; OPINIA_ADDR is `address` and OPINIA_KEY is `key`
+// (unset when empty). Output goes through files in `work_dir`.
+CliRun RunCli(const std::vector<std::string>& args, const std::string& address,
+            const std::string& key, const std::string& work_dir) {
+  const std::string out_path = work_dir + "/cli.out";
+  const std::string err_path = work_dir + "/cli.err";
+  std::vector<std::string> argv_storage = {CliPath()};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_storage;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::string(*e).rfind("OPINIA_KEY", 0) == 0) continue;
+    if (std::string(*e).rfind("OPINIA_ADDR=", 0) == 0) continue;
+    env_storage.push_back(*e);
+  }
+  env_storage.push_back("OPINIA_ADDR=" + address);
+  if (!key.empty()) env_storage.push_back("OPINIA_KEY=" + key);
+  std::vector<char*> envp;
+  for (auto& e : env_storage) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid;
+  CliRun run;
+  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) {
+    ADD_FAILURE() << "cannot run " << argv[0];
+    return run;
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  run.out = ReadFile(out_path);
+  run.err = ReadFile(err_path);
+  return run;
+}
+
+
 class CliTest : public ServerTest {
  protected:
-  // Runs opinia with `args`; OPINIA_ADDR points at the test server and
-  // OPINIA_KEY is `key` (unset when empty).
   CliRun Opinia(const std::vector<std::string>& args, const std::string& key) {
-    const std::string out_path = server_->dir() + "/cli.out";
-    const std::string err_path = server_->dir() + "/cli.err";
-    std::vector<std::string> argv_storage = {CliPath()};
-    argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_storage) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    std::vector<std::string> env_storage;
-    for (char** e = environ; *e != nullptr; ++e) {
-      if (std::string(*e).rfind("OPINIA_KEY", 0) == 0) continue;
-      if (std::string(*e).rfind("OPINIA_ADDR=", 0) == 0) continue;
-      env_storage.push_back(*e);
-    }
-    env_storage.push_back("OPINIA_ADDR=" + server_->address());
-    if (!key.empty()) env_storage.push_back("OPINIA_KEY=" + key);
-    std::vector<char*> envp;
-    for (auto& e : env_storage) envp.push_back(e.data());
-    envp.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    pid_t pid;
-    CliRun run;
-    const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) {
-      ADD_FAILURE() << "cannot run " << argv[0];
-      return run;
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    run.out = ReadFile(out_path);
-    run.err = ReadFile(err_path);
-    return run;
+    return RunCli(args, server_->address(), key, server_->dir());
   }
 
   void SetUp() override {
@@ -358,6 +366,25 @@ TEST_F(CliTest, AnalyzeStoresNothing) {
   EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &analysis).ok()) << json.out;
   CliRun after = Opinia({"reviews", "list", "--json", "--all"}, key_);
   EXPECT_EQ(before.out, after.out);
+}
+
+TEST(CliTlsTest, TlsCaFlagTrustsTheServerCertificate) {
+  std::string dir = ::testing::TempDir() + "opinia-cli-tls-XXXXXX";
+  ASSERT_NE(mkdtemp(dir.data()), nullptr);
+  auto cert = MakeSelfSignedCert(dir);
+  ASSERT_TRUE(cert.ok()) << cert.status();
+  auto server = ServerProcess::Start(
+      {"--tls-cert=" + cert->cert_path, "--tls-key=" + cert->key_path});
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string key_file = "--key-file=" + (*server)->key_file();
+  CliRun ok = RunCli({"tenants", "list", "--tls-ca=" + cert->cert_path, key_file},
+                     (*server)->address(), "", dir);
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  CliRun plain = RunCli({"tenants", "list", "--timeout=5", key_file}, (*server)->address(), "",
+                        dir);
+  EXPECT_EQ(plain.exit_code, 1) << plain.out;
+  EXPECT_NE(plain.err.find("UNAVAILABLE"), std::string::npos) << plain.err;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -1,0 +1,194 @@
+// Hand-written sentiment cases (negation, contrast, intensifiers, emoji,
+// edge cases) for Polish and English, run through the full analyzer with the
+// shipped models. Each case names itself in the failure message.
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "nlp/analyzer.h"
+
+namespace opinia::nlp {
+namespace {
+
+constexpr auto P = SentimentLabel::kPositive;
+constexpr auto N = SentimentLabel::kNegative;
+constexpr auto U = SentimentLabel::kNeutral;
+constexpr auto M = SentimentLabel::kMixed;
+
+struct Case {
+  const char* name;
+  const char* lang;
+  const char* text;
+  // Accepted labels (some texts are legitimately one of two).
+  std::vector<SentimentLabel> labels;
+};
+
+const char* Name(SentimentLabel l) {
+  switch (l) {
+    case SentimentLabel::kPositive: return "POSITIVE";
+    case SentimentLabel::kNegative: return "NEGATIVE";
+    case SentimentLabel::kNeutral: return "NEUTRAL";
+    case SentimentLabel::kMixed: return "MIXED";
+    default: return "UNSPECIFIED";
+  }
+}
+
+const std::vector<Case>& Cases() {
+  static const auto* cases = new std::vector<Case>{
+      // ---- Polish: plain polarity.
+      {"pl_polecam", "pl", "Polecam ten sklep każdemu.", {P}},
+      {"pl_super_produkt", "pl", "Super produkt, działa bez zarzutu.", {P}},
+      {"pl_fatalna_obsluga", "pl", "Fatalna obsługa klienta.", {N}},
+      {"pl_porazka", "pl", "Totalna porażka, szkoda pieniędzy.", {N}},
+      {"pl_rozczarowanie", "pl", "Jestem bardzo rozczarowana tym zakupem.", {N}},
+      {"pl_dostawa_szybka", "pl", "Dostawa była szybka, a paczka dobrze zapakowana.", {P}},
+      {"pl_zepsuty", "pl", "Telefon przyszedł zepsuty.", {N}},
+      {"pl_oszusci", "pl", "To są oszuści, nie wysyłają towaru.", {N}},
+      {"pl_zadowolony", "pl", "Jestem bardzo zadowolony z zakupu.", {P}},
+      {"pl_tragedia", "pl", "Tragedia, nigdy więcej.", {N}},
+      // ---- Polish: negation.
+      {"pl_nie_polecam", "pl", "Nie polecam.", {N}},
+      {"pl_nie_polecam_sklepu", "pl", "Nie polecam tego sklepu.", {N}},
+      {"pl_zdecydowanie_nie_polecam", "pl", "Zdecydowanie nie polecam!", {N}},
+      {"pl_nie_jest_dobry", "pl", "Ten produkt nie jest dobry.", {N}},
+      {"pl_bez_problemu", "pl", "Wszystko przebiegło bez problemu.", {P}},
+      {"pl_zadnych_problemow", "pl", "Żadnych problemów, wszystko działa.", {P}},
+      {"pl_nie_zawiodlem", "pl", "Nie zawiodłem się, świetna jakość.", {P}},
+      {"pl_nigdy_wiecej", "pl", "Nigdy więcej nie kupię w tym sklepie.", {N}},
+      {"pl_nie_dziala", "pl", "Nie działa od pierwszego dnia.", {N}},
+      {"pl_nie_warto", "pl", "Nie warto tracić czasu.", {N}},
+      // ---- Polish: contrast.
+      {"pl_ale_negative_after", "pl",
+       "Ładne opakowanie, ale produkt się zepsuł po tygodniu.", {N, M}},
+      {"pl_ale_positive_after", "pl",
+       "Dostawa trochę trwała, ale produkt jest świetny.", {P, M}},
+      {"pl_niestety", "pl", "Niestety produkt nie spełnił oczekiwań.", {N}},
+      {"pl_niestety_start", "pl", "Niestety, paczka przyszła uszkodzona.", {N}},
+      {"pl_jednak", "pl", "Cena dobra, jednak jakość fatalna.", {N, M}},
+      {"pl_mixed_two_sentences", "pl",
+       "Obsługa była bardzo miła i pomocna. Niestety pokój był brudny i "
+       "śmierdzący.", {M, N}},
+      // ---- Polish: intensifiers and emphasis.
+      {"pl_bardzo_dobry", "pl", "Bardzo dobry kontakt ze sprzedawcą.", {P}},
+      {"pl_mega_polecam", "pl", "Mega polecam!!!", {P}},
+      {"pl_absolutnie_beznadziejny", "pl", "Absolutnie beznadziejny serwis.", {N}},
+      {"pl_rewelacja", "pl", "Rewelacja! Wszystko idealnie.", {P}},
+      // ---- Polish: emoji / emoticons.
+      {"pl_emoticon_smile", "pl", "Wszystko ok :)", {P}},
+      {"pl_emoticon_sad", "pl", "Czekam już trzeci tydzień :(", {N}},
+      {"pl_emoji_thumbs", "pl", "Paczka dotarła 👍", {P}},
+      {"pl_emoji_angry", "pl", "Znowu opóźnienie 😡😡", {N}},
+      {"pl_emoji_heart", "pl", "Kocham ten krem ❤️", {P}},
+      // ---- Polish: edge cases.
+      {"pl_neutral_fact", "pl", "Zamówienie złożyłem w poniedziałek.", {U, P, N}},
+      {"pl_no_diacritics", "pl", "Nie polecam, obsluga fatalna.", {N}},
+      {"pl_uppercase", "pl", "POLECAM GORĄCO!", {P}},
+      {"pl_question_complaint", "pl",
+       "Dlaczego nikt nie odpowiada na moje maile? Skandal.", {N}},
+      {"pl_strata_pieniedzy", "pl", "Strata pieniędzy.", {N}},
+      {"pl_lekarz_pozytywny", "pl", "Pani doktor bardzo miła i kompetentna.", {P}},
+      {"pl_lekarz_negatywny", "pl", "Lekarz niemiły, nie słucha pacjenta.", {N}},
+      // ---- English: plain polarity.
+      {"en_love_it", "en", "I love it, works perfectly.", {P}},
+      {"en_great_product", "en", "Great product and great value.", {P}},
+      {"en_terrible", "en", "Terrible quality, it broke after two days.", {N}},
+      {"en_waste", "en", "Complete waste of money.", {N}},
+      {"en_disappointed", "en", "I am very disappointed with this purchase.", {N}},
+      {"en_excellent_service", "en", "Excellent customer service.", {P}},
+      {"en_worst", "en", "The worst purchase I have ever made.", {N}},
+      {"en_highly_recommend", "en", "Highly recommend this seller!", {P}},
+      {"en_scam", "en", "This is a scam, they never shipped my order.", {N}},
+      {"en_happy", "en", "Very happy with the quality.", {P}},
+      // ---- English: negation.
+      {"en_no_problems", "en", "No problems at all, everything works.", {P}},
+      {"en_not_good", "en", "This is not good.", {N}},
+      {"en_not_recommend", "en", "I would not recommend this product.", {N}},
+      {"en_dont_buy", "en", "Don't buy this, it doesn't work.", {N}},
+      {"en_never_again", "en", "Never again will I order from them.", {N}},
+      {"en_not_bad", "en", "Not bad at all, I'm pleased.", {P}},
+      {"en_no_issues", "en", "Arrived on time with no issues.", {P}},
+      {"en_didnt_work", "en", "It didn't work out of the box.", {N}},
+      {"en_cannot_recommend", "en", "I cannot recommend it enough, fantastic!", {P, M}},
+      {"en_not_worth", "en", "Not worth the price.", {N}},
+      // ---- English: contrast.
+      {"en_but_negative_after", "en",
+       "The design is nice, but it stopped working after a week.", {N, M}},
+      {"en_but_positive_after", "en",
+       "Shipping was slow, but the product is excellent.", {P, M}},
+      {"en_however", "en",
+       "Looks good. However, the battery is awful and dies quickly.", {N, M}},
+      {"en_unfortunately", "en", "Unfortunately it arrived damaged.", {N}},
+      {"en_mixed_two_sentences", "en",
+       "The staff were friendly and helpful. The room was dirty and noisy.",
+       {M, N}},
+      // ---- English: intensifiers and emphasis.
+      {"en_extremely_good", "en", "Extremely good value!", {P}},
+      {"en_really_bad", "en", "Really bad experience.", {N}},
+      {"en_absolutely_love", "en", "Absolutely love these shoes!!!", {P}},
+      {"en_totally_useless", "en", "Totally useless.", {N}},
+      // ---- English: emoji / emoticons.
+      {"en_emoticon_smile", "en", "Arrived today :)", {P}},
+      {"en_emoticon_sad", "en", "Still waiting for my refund :(", {N}},
+      {"en_emoji_thumbs_up", "en", "Works as described 👍", {P}},
+      {"en_emoji_angry", "en", "Charged twice 😡", {N}},
+      {"en_emoji_heart_eyes", "en", "My kids love it 😍", {P}},
+      // ---- English: edge cases.
+      {"en_neutral_fact", "en", "I ordered it on Monday.", {U, P, N}},
+      {"en_all_caps", "en", "DO NOT BUY THIS!", {N}},
+      {"en_question", "en", "Why is nobody answering my emails? Awful.", {N}},
+      {"en_five_stars_text", "en", "Five stars, would buy again.", {P}},
+      {"en_return", "en", "I had to return it, it was broken.", {N}},
+      {"en_short_ok", "en", "Good.", {P}},
+  };
+  return *cases;
+}
+
+class SentimentCasesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    const char* dir = std::getenv("OPINIA_MODELS_DIR");
+    auto a = CreateAnalyzer(dir != nullptr ? dir : "models");
+    ASSERT_TRUE(a.ok()) << a.status();
+    analyzer_ = a->release();
+  }
+  static void TearDownTestSuite() {
+    delete analyzer_;
+    analyzer_ = nullptr;
+  }
+  static const Analyzer* analyzer_;
+};
+const Analyzer* SentimentCasesTest::analyzer_ = nullptr;
+
+TEST_F(SentimentCasesTest, AtLeastFortyPerLanguage) {
+  int pl = 0, en = 0;
+  for (const Case& c : Cases()) {
+    pl += std::string(c.lang) == "pl";
+    en += std::string(c.lang) == "en";
+  }
+  EXPECT_GE(pl, 40);
+  EXPECT_GE(en, 40);
+}
+
+TEST_F(SentimentCasesTest, Table) {
+  ASSERT_NE(analyzer_, nullptr);
+  int failed = 0;
+  for (const Case& c : Cases()) {
+    AnalyzeOptions o;
+    o.language_hint = c.lang;
+    Analysis a = analyzer_->Analyze(c.text, o);
+    bool ok = false;
+    for (SentimentLabel l : c.labels) ok |= a.sentiment.label == l;
+    failed += !ok;
+    EXPECT_TRUE(ok) << "case " << c.name << ": \"" << c.text << "\" got "
+                    << Name(a.sentiment.label) << " score " << a.sentiment.score
+                    << " conf " << a.sentiment.confidence << " lang "
+                    << a.language << ", want " << Name(c.labels[0]);
+    EXPECT_GE(a.sentiment.score, -1.0f) << c.name;
+    EXPECT_LE(a.sentiment.score, 1.0f) << c.name;
+  }
+  std::printf("%d of %zu cases failed\n", failed, Cases().size());
+}
+
+}  // namespace
+}  // namespace opinia::nlp
