@@ -18,9 +18,22 @@ TEST_F(ShutdownTest, InFlightStreamFinishesNewCallsAreRefused) {
   auto ctx = Ctx(a_.all);
   opinia::v1::IngestSummary summary;
   auto writer = reviews_->StreamIngestReviews(ctx.get(), &summary);
-  for (int i = 0; i < kItems / 2; ++i) {
+  constexpr int kBeforeShutdown = 600;  // one full stream batch and more
+  for (int i = 0; i < kBeforeShutdown; ++i) {
     ASSERT_TRUE(writer->Write(Input("s" + std::to_string(i))));
   }
+  // Wait until the server is working on the call (its first batch is
+  // stored): a call not yet started when shutdown begins is refused.
+  int stored = 0;
+  for (int i = 0; i < 1000 && stored < 500; ++i) {
+    opinia::v1::ListReviewsRequest r;
+    r.set_page_size(1);
+    opinia::v1::ListReviewsResponse out;
+    ASSERT_TRUE(reviews_->ListReviews(Ctx(a_.read).get(), r, &out).ok());
+    stored = out.total_size();
+    if (stored < 500) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(stored, 500);
 
   std::thread stopper([this] { app_->Shutdown(absl::Seconds(20)); });
   // Shutdown has begun once a fresh call is refused.
@@ -36,12 +49,14 @@ TEST_F(ShutdownTest, InFlightStreamFinishesNewCallsAreRefused) {
   }
   EXPECT_TRUE(refused) << "new calls were still accepted";
 
-  for (int i = kItems / 2; i < kItems; ++i) {
-    ASSERT_TRUE(writer->Write(Input("s" + std::to_string(i)))) << i;
+  bool written = true;
+  for (int i = kBeforeShutdown; i < kItems && written; ++i) {
+    written = writer->Write(Input("s" + std::to_string(i)));
   }
   writer->WritesDone();
   grpc::Status s = writer->Finish();
   stopper.join();
+  EXPECT_TRUE(written);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(summary.created(), kItems);
 
