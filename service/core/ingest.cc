@@ -96,6 +96,7 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
                                   p.input->external_id());
       if (!found.ok()) return found.status();
       storage::ReviewRow row;
+      std::optional<storage::ReviewRow> before;
       if (found->has_value()) {
         row = **std::move(found);
         if (row.input_hash == p.input_hash && !row.deleted) {
@@ -107,6 +108,7 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
           continue;
         }
         const bool content_changed = row.content_hash != p.content_hash;
+        if (observer_ != nullptr) before = row;
         SetInput(p, now, &row);
         if (content_changed) {
           // Rare race: content changed after the snapshot above.
@@ -138,10 +140,23 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
         *result.mutable_analysis() = *p.analysis;
       }
       result.set_name(ReviewName(row.id));
+      if (observer_ != nullptr) {
+        ReviewChange change;
+        change.kind = before.has_value() ? ReviewChange::Kind::kUpdated
+                                         : ReviewChange::Kind::kCreated;
+        change.before = before.has_value() ? &*before : nullptr;
+        change.after = &row;
+        change.now = now;
+        if (absl::Status s = observer_->OnReviewChanged(txn, change);
+            !s.ok()) {
+          return s;
+        }
+      }
     }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
+  if (observer_ != nullptr) observer_->OnCommitted(tenant_id);
   return results;
 }
 
@@ -232,13 +247,27 @@ absl::StatusOr<int64_t> Ingestor::RescoreTenant(const std::string& tenant_id,
         if (!current.ok()) return current.status();
         // Changed since the read: ingest analysed it with this analyzer.
         if (current->content_hash != rows[i].content_hash) continue;
+        std::optional<storage::ReviewRow> before;
+        if (observer_ != nullptr) before = *current;
         SetAnalysis(analyses[i], current->ingest_time, &*current);
         if (absl::Status u = txn.UpdateReview(*current); !u.ok()) return u;
+        if (observer_ != nullptr) {
+          ReviewChange change;
+          change.kind = ReviewChange::Kind::kRescored;
+          change.before = &*before;
+          change.after = &*current;
+          change.now = clock_->Now();
+          if (absl::Status o = observer_->OnReviewChanged(txn, change);
+              !o.ok()) {
+            return o;
+          }
+        }
         ++rescored;
       }
       return absl::OkStatus();
     });
     if (!s.ok()) return s;
+    if (observer_ != nullptr) observer_->OnCommitted(tenant_id);
   }
 }
 

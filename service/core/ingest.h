@@ -22,17 +22,24 @@
 #include "service/core/analyze.h"
 #include "service/core/auth.h"
 #include "service/core/clock.h"
+#include "service/core/review_observer.h"
 #include "service/core/validation.h"
 #include "service/storage/store.h"
 
 namespace opinia::core {
 
-// Thread-safe; the pointees must outlive it.
+// Thread-safe; the pointees must outlive it. `observer` (optional) sees
+// every created/updated/rescored review inside the write transaction.
 class Ingestor {
  public:
   Ingestor(storage::Store* store, const TextAnalysis* analysis,
-           const Clock* clock, IngestLimits limits)
-      : store_(store), analysis_(analysis), clock_(clock), limits_(limits) {}
+           const Clock* clock, IngestLimits limits,
+           ReviewObserver* observer = nullptr)
+      : store_(store),
+        analysis_(analysis),
+        clock_(clock),
+        limits_(limits),
+        observer_(observer) {}
 
   const IngestLimits& limits() const { return limits_; }
 
@@ -63,6 +70,7 @@ class Ingestor {
   const TextAnalysis* analysis_;
   const Clock* clock_;
   IngestLimits limits_;
+  ReviewObserver* observer_;
 };
 
 }  // namespace opinia::core

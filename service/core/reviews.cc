@@ -349,10 +349,29 @@ absl::StatusOr<Review> Reviews::Mutate(std::string_view tenant_id,
           absl::StrCat(Av(name_field), ": ", Av(name), " is deleted"));
     }
     std::string detail;
+    const storage::ReviewRow before = row;
     if (absl::Status s = mutate(row, detail); !s.ok()) return s;
     if (detail.empty()) return absl::OkStatus();
     row.modify_time = now;
     if (absl::Status s = txn.UpdateReview(row); !s.ok()) return s;
+    if (observer_ != nullptr) {
+      ReviewChange change;
+      if (action == "review.delete") {
+        change.kind = ReviewChange::Kind::kDeleted;
+      } else if (action == "review.respond") {
+        change.kind = ReviewChange::Kind::kResponded;
+      } else if (before.override_analysis != row.override_analysis) {
+        change.kind = ReviewChange::Kind::kOverridden;
+      } else {
+        change.kind = ReviewChange::Kind::kStatusChanged;
+      }
+      change.before = &before;
+      change.after = &row;
+      change.now = now;
+      if (absl::Status s = observer_->OnReviewChanged(txn, change); !s.ok()) {
+        return s;
+      }
+    }
     storage::AuditRow audit;
     audit.tenant_id = std::string(tenant_id);
     audit.actor = std::string(actor);
@@ -363,6 +382,7 @@ absl::StatusOr<Review> Reviews::Mutate(std::string_view tenant_id,
     return txn.InsertAudit(audit).status();
   });
   if (!status.ok()) return status;
+  if (observer_ != nullptr) observer_->OnCommitted(tenant_id);
   return ReviewFromRow(row);
 }
 

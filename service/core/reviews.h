@@ -11,15 +11,18 @@
 #include "absl/status/statusor.h"
 #include "opinia/v1/reviews.pb.h"
 #include "service/core/clock.h"
+#include "service/core/review_observer.h"
 #include "service/storage/store.h"
 
 namespace opinia::core {
 
-// Thread-safe; `store` and `clock` must outlive it.
+// Thread-safe; `store`, `clock` and `observer` (optional; sees every change
+// inside its transaction) must outlive it.
 class Reviews {
  public:
-  Reviews(storage::Store* store, const Clock* clock)
-      : store_(store), clock_(clock) {}
+  Reviews(storage::Store* store, const Clock* clock,
+          ReviewObserver* observer = nullptr)
+      : store_(store), clock_(clock), observer_(observer) {}
 
   // INVALID_ARGUMENT for a malformed name; NOT_FOUND. Soft-deleted reviews
   // are returned with deleted=true.
@@ -68,6 +71,7 @@ class Reviews {
 
   storage::Store* store_;
   const Clock* clock_;
+  ReviewObserver* observer_;
 };
 
 }  // namespace opinia::core

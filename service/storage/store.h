@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "service/storage/alert_store.h"
 
 namespace opinia::storage {
 
@@ -161,6 +162,10 @@ class Txn {
   // Oldest first; an empty target lists every row of the tenant.
   virtual absl::StatusOr<std::vector<AuditRow>> ListAudit(
       std::string_view tenant_id, std::string_view target) = 0;
+
+  // Alerts, rules and alert scheduler state (alert_store.h), in this same
+  // transaction.
+  virtual AlertTxn& alerts() = 0;
 };
 
 class Store {

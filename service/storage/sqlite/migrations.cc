@@ -86,6 +86,58 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_by_target ON audit_log(tenant_id, target, id);
 )sql",
+    // 2: alerts outbox, alert rules, alert settings and scheduler state
+    // (alerts issue). alerts.id is the outbox order (streams, resume tokens,
+    // webhooks); rows are never deleted so ids are never reused.
+    R"sql(
+CREATE TABLE alert_rules (
+  id             INTEGER PRIMARY KEY,
+  tenant_id      TEXT NOT NULL REFERENCES tenants(id),
+  spec           BLOB NOT NULL,
+  create_time    INTEGER NOT NULL,
+  update_time    INTEGER NOT NULL,
+  last_fire_time INTEGER NOT NULL
+);
+CREATE INDEX alert_rules_by_tenant ON alert_rules(tenant_id, id);
+
+CREATE TABLE alerts (
+  id           INTEGER PRIMARY KEY,
+  tenant_id    TEXT NOT NULL REFERENCES tenants(id),
+  kind         INTEGER NOT NULL,
+  priority     INTEGER NOT NULL,
+  review_id    INTEGER NOT NULL,
+  rule_id      INTEGER NOT NULL,
+  reasons      TEXT NOT NULL,
+  state        INTEGER NOT NULL,
+  snooze_until INTEGER NOT NULL,
+  create_time  INTEGER NOT NULL,
+  update_time  INTEGER NOT NULL,
+  summary      TEXT NOT NULL,
+  source       TEXT NOT NULL,
+  dedup_key    TEXT NOT NULL
+);
+CREATE INDEX alerts_by_tenant ON alerts(tenant_id, id);
+CREATE INDEX alerts_by_dedup ON alerts(tenant_id, dedup_key, state);
+CREATE INDEX alerts_by_review ON alerts(tenant_id, review_id, state)
+  WHERE review_id != 0;
+
+CREATE TABLE alert_settings (
+  tenant_id        TEXT PRIMARY KEY REFERENCES tenants(id),
+  defaults_created INTEGER NOT NULL,
+  spike_k          REAL NOT NULL
+);
+
+CREATE TABLE alert_spikes (
+  tenant_id  TEXT NOT NULL,
+  scope      TEXT NOT NULL,
+  fired_time INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, scope)
+);
+
+-- SLA scan: unanswered reviews by deadline.
+CREATE INDEX reviews_by_respond_by ON reviews(tenant_id, respond_by)
+  WHERE deleted = 0 AND status IN (1, 2);
+)sql",
 };
 
 constexpr int64_t kNumMigrations = sizeof(kMigrations) / sizeof(kMigrations[0]);

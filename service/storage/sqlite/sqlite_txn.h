@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "service/storage/sqlite/connection.h"
+#include "service/storage/sqlite/sqlite_alerts.h"
 #include "service/storage/store.h"
 
 namespace opinia::storage::sqlite {
@@ -20,7 +21,7 @@ namespace opinia::storage::sqlite {
 class SqliteTxn final : public Txn {
  public:
   SqliteTxn(Connection& conn, bool read_only)
-      : conn_(conn), read_only_(read_only) {}
+      : conn_(conn), read_only_(read_only), alerts_(conn, read_only) {}
 
   absl::Status InsertTenant(const TenantRow& row) override;
   absl::StatusOr<TenantRow> GetTenant(std::string_view id) override;
@@ -54,12 +55,15 @@ class SqliteTxn final : public Txn {
   absl::StatusOr<std::vector<AuditRow>> ListAudit(
       std::string_view tenant_id, std::string_view target) override;
 
+  AlertTxn& alerts() override { return alerts_; }
+
  private:
   absl::Status CheckWritable(std::string_view op) const;
   absl::StatusOr<std::vector<ApiKeyRow>> ReadKeys(Statement& stmt);
 
   Connection& conn_;
   const bool read_only_;
+  SqliteAlerts alerts_;
 };
 
 }  // namespace opinia::storage::sqlite

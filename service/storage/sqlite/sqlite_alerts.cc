@@ -1,0 +1,413 @@
+#include "service/storage/sqlite/sqlite_alerts.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "service/storage/sqlite/status_macros.h"
+
+namespace opinia::storage::sqlite {
+namespace {
+
+constexpr char kRuleColumns[] =
+    "id, tenant_id, spec, create_time, update_time, last_fire_time";
+constexpr char kAlertColumns[] =
+    "id, tenant_id, kind, priority, review_id, rule_id, reasons, state, "
+    "snooze_until, create_time, update_time, summary, source, dedup_key";
+// Active = open, acknowledged or snoozed.
+constexpr char kActive[] = "state IN (1, 2, 4)";
+
+absl::Status CheckLimit(int limit) {
+  if (limit <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit must be > 0, got ", limit));
+  }
+  return absl::OkStatus();
+}
+
+AlertRuleRow ReadRule(const Statement& s) {
+  AlertRuleRow r;
+  r.id = s.ColumnInt64(0);
+  r.tenant_id = s.ColumnString(1);
+  r.spec = s.ColumnString(2);
+  r.create_time = s.ColumnTime(3);
+  r.update_time = s.ColumnTime(4);
+  r.last_fire_time = s.ColumnTime(5);
+  return r;
+}
+
+// Reasons are kept one per line; a reason never contains a newline (the
+// writer replaces them).
+std::string JoinReasons(const std::vector<std::string>& reasons) {
+  std::vector<std::string> clean;
+  clean.reserve(reasons.size());
+  for (std::string r : reasons) {
+    for (char& c : r) {
+      if (c == '\n') c = ' ';
+    }
+    clean.push_back(std::move(r));
+  }
+  return absl::StrJoin(clean, "\n");
+}
+
+AlertRow ReadAlert(const Statement& s) {
+  AlertRow a;
+  a.id = s.ColumnInt64(0);
+  a.tenant_id = s.ColumnString(1);
+  a.kind = static_cast<int32_t>(s.ColumnInt64(2));
+  a.priority = static_cast<int32_t>(s.ColumnInt64(3));
+  a.review_id = s.ColumnInt64(4);
+  a.rule_id = s.ColumnInt64(5);
+  const std::string reasons = s.ColumnString(6);
+  if (!reasons.empty()) a.reasons = absl::StrSplit(reasons, '\n');
+  a.state = static_cast<int32_t>(s.ColumnInt64(7));
+  a.snooze_until = s.ColumnTime(8);
+  a.create_time = s.ColumnTime(9);
+  a.update_time = s.ColumnTime(10);
+  a.summary = s.ColumnString(11);
+  a.source = s.ColumnString(12);
+  a.dedup_key = s.ColumnString(13);
+  return a;
+}
+
+// "col IN (?, ?, ...)" for a non-empty list, "" otherwise.
+std::string InClause(const char* column, size_t n) {
+  if (n == 0) return "";
+  std::string s = absl::StrCat(" AND ", column, " IN (");
+  for (size_t i = 0; i < n; ++i) absl::StrAppend(&s, i ? ", ?" : "?");
+  absl::StrAppend(&s, ")");
+  return s;
+}
+
+}  // namespace
+
+absl::Status SqliteAlerts::CheckWritable(const char* op) const {
+  if (read_only_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(op, " inside a read-only transaction"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> SqliteAlerts::InsertAlertRule(const AlertRuleRow& row) {
+  STORE_RETURN_IF_ERROR(CheckWritable("InsertAlertRule"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("INSERT INTO alert_rules (tenant_id, spec, create_time, "
+                    "update_time, last_fire_time) VALUES (?, ?, ?, ?, ?)"));
+  stmt.BindText(row.tenant_id)
+      .BindBlob(row.spec)
+      .BindTime(row.create_time)
+      .BindTime(row.update_time)
+      .BindTime(row.last_fire_time);
+  STORE_RETURN_IF_ERROR(stmt.Run());
+  return conn_.LastInsertRowId();
+}
+
+absl::StatusOr<AlertRuleRow> SqliteAlerts::GetAlertRule(
+    std::string_view tenant_id, int64_t id) {
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat("SELECT ", kRuleColumns,
+                                 " FROM alert_rules WHERE id = ? AND "
+                                 "tenant_id = ?")));
+  stmt.BindInt64(id).BindText(tenant_id);
+  STORE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  if (!found) return absl::NotFoundError(absl::StrCat("alert rule ", id));
+  return ReadRule(stmt);
+}
+
+absl::StatusOr<std::vector<AlertRuleRow>> SqliteAlerts::ListAlertRules(
+    std::string_view tenant_id, int64_t after_id, int limit) {
+  STORE_RETURN_IF_ERROR(CheckLimit(limit));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat("SELECT ", kRuleColumns,
+                                 " FROM alert_rules WHERE tenant_id = ? AND "
+                                 "id > ? ORDER BY id LIMIT ?")));
+  stmt.BindText(tenant_id).BindInt64(after_id).BindInt64(limit);
+  std::vector<AlertRuleRow> out;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(ReadRule(stmt));
+  }
+  return out;
+}
+
+absl::Status SqliteAlerts::UpdateAlertRule(const AlertRuleRow& row) {
+  STORE_RETURN_IF_ERROR(CheckWritable("UpdateAlertRule"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("UPDATE alert_rules SET spec = ?, update_time = ?, "
+                    "last_fire_time = ? WHERE id = ? AND tenant_id = ?"));
+  stmt.BindBlob(row.spec)
+      .BindTime(row.update_time)
+      .BindTime(row.last_fire_time)
+      .BindInt64(row.id)
+      .BindText(row.tenant_id);
+  STORE_RETURN_IF_ERROR(stmt.Run());
+  if (conn_.Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("alert rule ", row.id));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteAlerts::DeleteAlertRule(std::string_view tenant_id,
+                                           int64_t id) {
+  STORE_RETURN_IF_ERROR(CheckWritable("DeleteAlertRule"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("DELETE FROM alert_rules WHERE id = ? AND tenant_id = ?"));
+  stmt.BindInt64(id).BindText(tenant_id);
+  STORE_RETURN_IF_ERROR(stmt.Run());
+  if (conn_.Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("alert rule ", id));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> SqliteAlerts::InsertAlert(const AlertRow& row) {
+  STORE_RETURN_IF_ERROR(CheckWritable("InsertAlert"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("INSERT INTO alerts (tenant_id, kind, priority, "
+                    "review_id, rule_id, reasons, state, snooze_until, "
+                    "create_time, update_time, summary, source, dedup_key) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  stmt.BindText(row.tenant_id)
+      .BindInt64(row.kind)
+      .BindInt64(row.priority)
+      .BindInt64(row.review_id)
+      .BindInt64(row.rule_id)
+      .BindText(JoinReasons(row.reasons))
+      .BindInt64(row.state)
+      .BindTime(row.snooze_until)
+      .BindTime(row.create_time)
+      .BindTime(row.update_time)
+      .BindText(row.summary)
+      .BindText(row.source)
+      .BindText(row.dedup_key);
+  STORE_RETURN_IF_ERROR(stmt.Run());
+  return conn_.LastInsertRowId();
+}
+
+absl::StatusOr<AlertRow> SqliteAlerts::GetAlert(std::string_view tenant_id,
+                                                int64_t id) {
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat("SELECT ", kAlertColumns,
+                                 " FROM alerts WHERE id = ? AND "
+                                 "tenant_id = ?")));
+  stmt.BindInt64(id).BindText(tenant_id);
+  STORE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  if (!found) return absl::NotFoundError(absl::StrCat("alert ", id));
+  return ReadAlert(stmt);
+}
+
+absl::Status SqliteAlerts::UpdateAlert(const AlertRow& row) {
+  STORE_RETURN_IF_ERROR(CheckWritable("UpdateAlert"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("UPDATE alerts SET state = ?, priority = ?, reasons = ?, "
+                    "snooze_until = ?, update_time = ?, summary = ? "
+                    "WHERE id = ? AND tenant_id = ?"));
+  stmt.BindInt64(row.state)
+      .BindInt64(row.priority)
+      .BindText(JoinReasons(row.reasons))
+      .BindTime(row.snooze_until)
+      .BindTime(row.update_time)
+      .BindText(row.summary)
+      .BindInt64(row.id)
+      .BindText(row.tenant_id);
+  STORE_RETURN_IF_ERROR(stmt.Run());
+  if (conn_.Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("alert ", row.id));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ReadAlerts(
+    Statement& stmt) {
+  std::vector<AlertRow> out;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(ReadAlert(stmt));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ListAlertsAfter(
+    std::string_view tenant_id, int64_t after_id, int limit) {
+  STORE_RETURN_IF_ERROR(CheckLimit(limit));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat("SELECT ", kAlertColumns,
+                                 " FROM alerts WHERE tenant_id = ? AND id > ? "
+                                 "ORDER BY id LIMIT ?")));
+  stmt.BindText(tenant_id).BindInt64(after_id).BindInt64(limit);
+  return ReadAlerts(stmt);
+}
+
+absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ListAlerts(
+    std::string_view tenant_id, const AlertFilter& filter, int64_t before_id,
+    int limit) {
+  STORE_RETURN_IF_ERROR(CheckLimit(limit));
+  const std::string sql = absl::StrCat(
+      "SELECT ", kAlertColumns, " FROM alerts WHERE tenant_id = ? AND id < ?",
+      InClause("state", filter.states.size()),
+      InClause("kind", filter.kinds.size()),
+      InClause("priority", filter.priorities.size()),
+      " ORDER BY id DESC LIMIT ?");
+  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(sql));
+  stmt.BindText(tenant_id).BindInt64(before_id > 0 ? before_id : INT64_MAX);
+  for (int32_t v : filter.states) stmt.BindInt64(v);
+  for (int32_t v : filter.kinds) stmt.BindInt64(v);
+  for (int32_t v : filter.priorities) stmt.BindInt64(v);
+  stmt.BindInt64(limit);
+  return ReadAlerts(stmt);
+}
+
+absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::FindActiveAlerts(
+    std::string_view tenant_id, std::string_view dedup_key) {
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat("SELECT ", kAlertColumns,
+                                 " FROM alerts WHERE tenant_id = ? AND "
+                                 "dedup_key = ? AND ",
+                                 kActive, " ORDER BY id")));
+  stmt.BindText(tenant_id).BindText(dedup_key);
+  return ReadAlerts(stmt);
+}
+
+absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ActiveAlertsOfReview(
+    std::string_view tenant_id, int64_t review_id) {
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat("SELECT ", kAlertColumns,
+                                 " FROM alerts WHERE tenant_id = ? AND "
+                                 "review_id = ? AND review_id != 0 AND ",
+                                 kActive, " ORDER BY id")));
+  stmt.BindText(tenant_id).BindInt64(review_id);
+  return ReadAlerts(stmt);
+}
+
+absl::StatusOr<int64_t> SqliteAlerts::MaxAlertId() {
+  STORE_ASSIGN_OR_RETURN(Statement stmt,
+                         conn_.Prepare("SELECT COALESCE(MAX(id), 0) FROM "
+                                       "alerts"));
+  STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return 0;
+  return stmt.ColumnInt64(0);
+}
+
+absl::StatusOr<AlertSettingsRow> SqliteAlerts::GetAlertSettings(
+    std::string_view tenant_id) {
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("SELECT defaults_created, spike_k FROM alert_settings "
+                    "WHERE tenant_id = ?"));
+  stmt.BindText(tenant_id);
+  AlertSettingsRow out;
+  out.tenant_id = std::string(tenant_id);
+  STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (row) {
+    out.defaults_created = stmt.ColumnInt64(0) != 0;
+    out.spike_k = stmt.ColumnDouble(1);
+  }
+  return out;
+}
+
+absl::Status SqliteAlerts::PutAlertSettings(const AlertSettingsRow& row) {
+  STORE_RETURN_IF_ERROR(CheckWritable("PutAlertSettings"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("INSERT INTO alert_settings (tenant_id, defaults_created, "
+                    "spike_k) VALUES (?, ?, ?) ON CONFLICT(tenant_id) DO "
+                    "UPDATE SET defaults_created = excluded.defaults_created, "
+                    "spike_k = excluded.spike_k"));
+  stmt.BindText(row.tenant_id)
+      .BindInt64(row.defaults_created ? 1 : 0)
+      .BindDouble(row.spike_k);
+  return stmt.Run();
+}
+
+absl::StatusOr<std::vector<SlaCandidate>> SqliteAlerts::ListSlaCandidates(
+    std::string_view tenant_id, absl::Time now, int limit) {
+  STORE_RETURN_IF_ERROR(CheckLimit(limit));
+  // The partial index reviews_by_respond_by covers the scan.
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(
+          "SELECT r.id, r.priority, r.source, r.respond_by FROM reviews r "
+          "WHERE r.tenant_id = ? AND r.deleted = 0 AND r.status IN (1, 2) "
+          "AND r.respond_by > ? AND r.respond_by <= ? AND NOT EXISTS ("
+          "SELECT 1 FROM alerts a WHERE a.tenant_id = r.tenant_id AND "
+          "a.dedup_key = 'sla:' || r.id) ORDER BY r.respond_by, r.id "
+          "LIMIT ?"));
+  stmt.BindText(tenant_id)
+      .BindTime(absl::InfinitePast())
+      .BindTime(now)
+      .BindInt64(limit);
+  std::vector<SlaCandidate> out;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    SlaCandidate c;
+    c.review_id = stmt.ColumnInt64(0);
+    c.priority = static_cast<int32_t>(stmt.ColumnInt64(1));
+    c.source = stmt.ColumnString(2);
+    c.respond_by = stmt.ColumnTime(3);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, int64_t>>>
+SqliteAlerts::CountReviewsBySource(std::string_view tenant_id, int32_t label,
+                                   absl::Time start, absl::Time end) {
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("SELECT source, COUNT(*) FROM reviews WHERE "
+                    "tenant_id = ? AND create_time >= ? AND create_time < ? "
+                    "AND deleted = 0 AND label = ? GROUP BY source "
+                    "ORDER BY source"));
+  stmt.BindText(tenant_id).BindTime(start).BindTime(end).BindInt64(label);
+  std::vector<std::pair<std::string, int64_t>> out;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.emplace_back(stmt.ColumnString(0), stmt.ColumnInt64(1));
+  }
+  return out;
+}
+
+absl::StatusOr<absl::Time> SqliteAlerts::GetSpikeFired(
+    std::string_view tenant_id, std::string_view scope) {
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("SELECT fired_time FROM alert_spikes WHERE tenant_id = ? "
+                    "AND scope = ?"));
+  stmt.BindText(tenant_id).BindText(scope);
+  STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return absl::InfinitePast();
+  return stmt.ColumnTime(0);
+}
+
+absl::Status SqliteAlerts::SetSpikeFired(std::string_view tenant_id,
+                                         std::string_view scope,
+                                         absl::Time time) {
+  STORE_RETURN_IF_ERROR(CheckWritable("SetSpikeFired"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("INSERT INTO alert_spikes (tenant_id, scope, fired_time) "
+                    "VALUES (?, ?, ?) ON CONFLICT(tenant_id, scope) DO "
+                    "UPDATE SET fired_time = excluded.fired_time"));
+  stmt.BindText(tenant_id).BindText(scope).BindTime(time);
+  return stmt.Run();
+}
+
+}  // namespace opinia::storage::sqlite
