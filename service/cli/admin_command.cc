@@ -26,8 +26,10 @@ std::string RoleText(const opinia::v1::ApiKey& key) {
   return roles.empty() ? "-" : absl::StrJoin(roles, ",");
 }
 
-int RunTenantsCreate(const Args& args, const std::vector<std::string>& operands) {
-  if (!operands.empty()) return ReportUsageError("tenants create takes no operands");
+int RunTenantsCreate(const Args& args,
+                     const std::vector<std::string>& operands) {
+  if (!operands.empty())
+    return ReportUsageError("tenants create takes no operands");
   auto name = args.Get("name");
   if (!name || name->empty()) {
     return ReportUsageError("tenants create needs --name=DISPLAY_NAME");
@@ -53,7 +55,8 @@ int RunTenantsCreate(const Args& args, const std::vector<std::string>& operands)
 }
 
 int RunTenantsList(const Args& args, const std::vector<std::string>& operands) {
-  if (!operands.empty()) return ReportUsageError("tenants list takes no operands");
+  if (!operands.empty())
+    return ReportUsageError("tenants list takes no operands");
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
   auto stub = AdminService::NewStub((*connection)->channel());
@@ -64,7 +67,8 @@ int RunTenantsList(const Args& args, const std::vector<std::string>& operands) {
     opinia::v1::ListTenantsResponse response;
     auto context = (*connection)->NewContext();
     grpc::Status status = stub->ListTenants(context.get(), request, &response);
-    if (!status.ok()) return ReportRpcError(status, "ListTenants", **connection);
+    if (!status.ok())
+      return ReportRpcError(status, "ListTenants", **connection);
     for (const auto& t : response.tenants()) {
       if (args.Has("json")) {
         std::cout << ToJsonLine(t) << "\n";
@@ -80,16 +84,20 @@ int RunTenantsList(const Args& args, const std::vector<std::string>& operands) {
 }
 
 int RunKeysCreate(const Args& args, const std::vector<std::string>& operands) {
-  if (!operands.empty()) return ReportUsageError("keys create takes no operands");
+  if (!operands.empty())
+    return ReportUsageError("keys create takes no operands");
   opinia::v1::CreateApiKeyRequest request;
   auto* key = request.mutable_api_key();
-  if (auto tenant = args.Get("tenant")) key->set_tenant(QualifyName("tenants", *tenant));
+  if (auto tenant = args.Get("tenant"))
+    key->set_tenant(QualifyName("tenants", *tenant));
   key->set_display_name(args.GetOr("name", ""));
   auto roles = args.Get("roles");
   if (!roles || roles->empty()) {
-    return ReportUsageError("keys create needs --roles=ingest,read,respond,admin");
+    return ReportUsageError(
+        "keys create needs --roles=ingest,read,respond,admin");
   }
-  for (absl::string_view part : absl::StrSplit(*roles, ',', absl::SkipEmpty())) {
+  for (absl::string_view part :
+       absl::StrSplit(*roles, ',', absl::SkipEmpty())) {
     std::string name = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(part));
     opinia::v1::Role role;
     if (!opinia::v1::Role_Parse(name, &role) &&
@@ -132,13 +140,18 @@ int RunKeysList(const Args& args, const std::vector<std::string>& operands) {
     request.set_tenant(QualifyName("tenants", *tenant));
   }
   request.set_page_size(1000);
-  Table table({{"NAME"}, {"TENANT"}, {"ROLES"}, {"DISPLAY NAME", 30},
-               {"CREATED"}, {"REVOKED"}});
+  Table table({{"NAME"},
+               {"TENANT"},
+               {"ROLES"},
+               {"DISPLAY NAME", 30},
+               {"CREATED"},
+               {"REVOKED"}});
   do {
     opinia::v1::ListApiKeysResponse response;
     auto context = (*connection)->NewContext();
     grpc::Status status = stub->ListApiKeys(context.get(), request, &response);
-    if (!status.ok()) return ReportRpcError(status, "ListApiKeys", **connection);
+    if (!status.ok())
+      return ReportRpcError(status, "ListApiKeys", **connection);
     for (const auto& k : response.api_keys()) {
       if (args.Has("json")) {
         std::cout << ToJsonLine(k) << "\n";
@@ -155,7 +168,8 @@ int RunKeysList(const Args& args, const std::vector<std::string>& operands) {
 }
 
 int RunKeysRevoke(const Args& args, const std::vector<std::string>& operands) {
-  if (operands.size() != 1) return ReportUsageError("usage: opinia keys revoke NAME");
+  if (operands.size() != 1)
+    return ReportUsageError("usage: opinia keys revoke NAME");
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
   auto stub = AdminService::NewStub((*connection)->channel());
@@ -182,13 +196,19 @@ std::vector<Command> AdminCommands() {
        "create a tenant (operator key)",
        {{"name", "DISPLAY_NAME", "the tenant's display name (required)"},
         {"id", "ID", "tenant id (default: generated)"},
-        {"time-zone", "IANA", "time zone for SLAs and trends (default Europe/Warsaw)"}},
+        {"time-zone", "IANA",
+         "time zone for SLAs and trends (default Europe/Warsaw)"}},
        RunTenantsCreate},
-      {{"tenants", "list"}, "", "list tenants (operator key)", {}, RunTenantsList},
+      {{"tenants", "list"},
+       "",
+       "list tenants (operator key)",
+       {},
+       RunTenantsList},
       {{"keys", "create"},
        "",
        "create an API key and print its secret (shown once)",
-       {{"tenant", "tenants/ID", "the key's tenant (operator keys must name one)"},
+       {{"tenant", "tenants/ID",
+         "the key's tenant (operator keys must name one)"},
         {"roles", "ingest,read,respond,admin", "the key's roles (required)"},
         {"name", "TEXT", "display name"},
         {"secret-only", "", "print only the secret (for scripts)"}},
@@ -198,7 +218,11 @@ std::vector<Command> AdminCommands() {
        "list API keys (never their secrets)",
        {{"tenant", "tenants/ID", "only this tenant's keys (operator keys)"}},
        RunKeysList},
-      {{"keys", "revoke"}, "NAME", "revoke an API key (NAME: apiKeys/ID or ID)", {}, RunKeysRevoke},
+      {{"keys", "revoke"},
+       "NAME",
+       "revoke an API key (NAME: apiKeys/ID or ID)",
+       {},
+       RunKeysRevoke},
   };
 }
 

@@ -23,8 +23,8 @@ absl::StatusOr<Args> Args::Parse(
     }
     if (token == "-h") token = "--help";
     if (token.rfind("--", 0) != 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown option ", token, " (options look like --name)"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown option ", token, " (options look like --name)"));
     }
     std::string name = token.substr(2);
     std::string value;
@@ -71,9 +71,9 @@ absl::StatusOr<int> Args::GetInt(absl::string_view name, int fallback, int min,
   if (!value) return fallback;
   int n = 0;
   if (!absl::SimpleAtoi(*value, &n) || n < min || n > max) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--", name, " must be an integer in [", min, ", ", max, "], got '",
-        *value, "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, " must be an integer in [", min, ", ", max,
+                     "], got '", *value, "'"));
   }
   return n;
 }

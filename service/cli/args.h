@@ -27,9 +27,7 @@ class Args {
       const absl::flat_hash_set<std::string>& bool_options);
 
   const std::vector<std::string>& positional() const { return positional_; }
-  const std::map<std::string, std::string>& options() const {
-    return options_;
-  }
+  const std::map<std::string, std::string>& options() const { return options_; }
 
   bool Has(absl::string_view name) const;
   // The option's value, or nullopt when it was not given.

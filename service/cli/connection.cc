@@ -22,7 +22,8 @@ std::string EnvOr(const char* name, absl::string_view fallback) {
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", path));
+  if (!in)
+    return absl::InvalidArgumentError(absl::StrCat("cannot read ", path));
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
@@ -48,7 +49,8 @@ Connection::Connection(std::string address, std::string key,
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Create(
     const Args& args) {
-  std::string address = args.GetOr("addr", EnvOr("OPINIA_ADDR", kDefaultAddress));
+  std::string address =
+      args.GetOr("addr", EnvOr("OPINIA_ADDR", kDefaultAddress));
 
   std::string key;
   if (auto flag = args.Get("key")) {
@@ -91,9 +93,9 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Create(
   // Large list pages and analyses can exceed the 4 MiB default.
   channel_args.SetMaxReceiveMessageSize(64 << 20);
   auto channel = grpc::CreateCustomChannel(address, credentials, channel_args);
-  return std::unique_ptr<Connection>(new Connection(
-      std::move(address), std::move(key), absl::Seconds(seconds),
-      std::move(channel)));
+  return std::unique_ptr<Connection>(
+      new Connection(std::move(address), std::move(key), absl::Seconds(seconds),
+                     std::move(channel)));
 }
 
 std::unique_ptr<grpc::ClientContext> Connection::NewContext() const {
@@ -107,13 +109,23 @@ std::unique_ptr<grpc::ClientContext> Connection::NewContext() const {
 }
 
 std::string StatusCodeName(grpc::StatusCode code) {
-  static const char* const kNames[] = {
-      "OK",           "CANCELLED",          "UNKNOWN",
-      "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-      "ALREADY_EXISTS",   "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-      "FAILED_PRECONDITION", "ABORTED",        "OUT_OF_RANGE",
-      "UNIMPLEMENTED",    "INTERNAL",          "UNAVAILABLE",
-      "DATA_LOSS",        "UNAUTHENTICATED"};
+  static const char* const kNames[] = {"OK",
+                                       "CANCELLED",
+                                       "UNKNOWN",
+                                       "INVALID_ARGUMENT",
+                                       "DEADLINE_EXCEEDED",
+                                       "NOT_FOUND",
+                                       "ALREADY_EXISTS",
+                                       "PERMISSION_DENIED",
+                                       "RESOURCE_EXHAUSTED",
+                                       "FAILED_PRECONDITION",
+                                       "ABORTED",
+                                       "OUT_OF_RANGE",
+                                       "UNIMPLEMENTED",
+                                       "INTERNAL",
+                                       "UNAVAILABLE",
+                                       "DATA_LOSS",
+                                       "UNAUTHENTICATED"};
   const int index = static_cast<int>(code);
   if (index >= 0 && index < static_cast<int>(std::size(kNames))) {
     return kNames[index];

@@ -4,10 +4,10 @@
 #ifndef OPINIA_SERVICE_CLI_CONNECTION_H_
 #define OPINIA_SERVICE_CLI_CONNECTION_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"

@@ -16,7 +16,8 @@ std::string ToJsonLine(const google::protobuf::Message& message) {
   std::string out;
   auto status =
       google::protobuf::util::MessageToJsonString(message, &out, options);
-  if (!status.ok()) return absl::StrCat("{\"error\":\"", status.ToString(), "\"}");
+  if (!status.ok())
+    return absl::StrCat("{\"error\":\"", status.ToString(), "\"}");
   return out;
 }
 
@@ -35,7 +36,8 @@ google::protobuf::Timestamp ToProtoTime(absl::Time t) {
 
 std::string ShortTime(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() == 0 && ts.nanos() == 0) return "-";
-  return absl::FormatTime("%Y-%m-%d %H:%M", ToAbslTime(ts), absl::UTCTimeZone());
+  return absl::FormatTime("%Y-%m-%d %H:%M", ToAbslTime(ts),
+                          absl::UTCTimeZone());
 }
 
 std::string LongTime(const google::protobuf::Timestamp& ts) {
@@ -44,7 +46,8 @@ std::string LongTime(const google::protobuf::Timestamp& ts) {
                           absl::UTCTimeZone());
 }
 
-absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view text, absl::Time now) {
+absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view text,
+                                        absl::Time now) {
   absl::Time t;
   std::string err;
   const std::string s(absl::StripAsciiWhitespace(text));
@@ -55,10 +58,14 @@ absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view text, absl::Time now) 
     const char unit = s.back();
     if (absl::SimpleAtoi(s.substr(0, s.size() - 1), &n) && n >= 0) {
       switch (unit) {
-        case 'd': return now - absl::Hours(24 * n);
-        case 'h': return now - absl::Hours(n);
-        case 'm': return now - absl::Minutes(n);
-        default: break;
+        case 'd':
+          return now - absl::Hours(24 * n);
+        case 'h':
+          return now - absl::Hours(n);
+        case 'm':
+          return now - absl::Minutes(n);
+        default:
+          break;
       }
     }
   }

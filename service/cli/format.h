@@ -3,10 +3,10 @@
 #ifndef OPINIA_SERVICE_CLI_FORMAT_H_
 #define OPINIA_SERVICE_CLI_FORMAT_H_
 
-#include <string>
-
 #include <google/protobuf/message.h>
 #include <google/protobuf/timestamp.pb.h>
+
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"

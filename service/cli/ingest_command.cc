@@ -23,7 +23,7 @@ namespace {
 using opinia::v1::IngestResult;
 using opinia::v1::ReviewInput;
 
-constexpr int kMaxBatch = 1000;           // the server's limit
+constexpr int kMaxBatch = 1000;             // the server's limit
 constexpr size_t kMaxBatchBytes = 3 << 20;  // under the 4 MiB message limit
 
 struct Rejection {
@@ -42,7 +42,8 @@ struct Summary {
 
   void Reject(int line, std::string error) {
     ++rejected;
-    if (rejections.size() < keep) rejections.push_back({line, std::move(error)});
+    if (rejections.size() < keep)
+      rejections.push_back({line, std::move(error)});
   }
 };
 
@@ -50,11 +51,21 @@ std::string JsonEscape(absl::string_view s) {
   std::string out;
   for (const char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += absl::StrFormat("\\u%04x", c);
@@ -123,18 +134,24 @@ class Ingester {
       return false;
     }
     if (response.results_size() != static_cast<int>(batch.size())) {
-      *failure = grpc::Status(
-          grpc::StatusCode::INTERNAL,
-          absl::StrCat("server answered ", response.results_size(),
-                       " results for ", batch.size(), " reviews"));
+      *failure =
+          grpc::Status(grpc::StatusCode::INTERNAL,
+                       absl::StrCat("server answered ", response.results_size(),
+                                    " results for ", batch.size(), " reviews"));
       return false;
     }
     for (int i = 0; i < response.results_size(); ++i) {
       const IngestResult& result = response.results(i);
       switch (result.outcome()) {
-        case IngestResult::CREATED: ++summary_->created; break;
-        case IngestResult::UPDATED: ++summary_->updated; break;
-        case IngestResult::UNCHANGED: ++summary_->unchanged; break;
+        case IngestResult::CREATED:
+          ++summary_->created;
+          break;
+        case IngestResult::UPDATED:
+          ++summary_->updated;
+          break;
+        case IngestResult::UNCHANGED:
+          ++summary_->unchanged;
+          break;
         default:
           summary_->Reject(lines[i], result.error().empty()
                                          ? "rejected (no reason given)"
@@ -163,8 +180,9 @@ void PrintSummary(const std::string& path, const Summary& s,
     std::cout << absl::StrCat(
                      "{\"file\":\"", JsonEscape(path), "\",\"read\":", s.read,
                      ",\"created\":", s.created, ",\"updated\":", s.updated,
-                     ",\"unchanged\":", s.unchanged, ",\"rejected\":",
-                     s.rejected, ",\"rejections\":[", rejections, "]}")
+                     ",\"unchanged\":", s.unchanged,
+                     ",\"rejected\":", s.rejected, ",\"rejections\":[",
+                     rejections, "]}")
               << "\n";
     return;
   }
@@ -193,7 +211,8 @@ int RunIngest(const Args& args, const std::vector<std::string>& operands) {
   if (!attempts.ok()) return ReportUsageError(attempts.status().message());
   auto show = args.GetInt("show-errors", 10, 0, 100000);
   if (!show.ok()) return ReportUsageError(show.status().message());
-  auto format = DetectFormat(path == "-" ? "stdin" : path, args.GetOr("format", ""));
+  auto format =
+      DetectFormat(path == "-" ? "stdin" : path, args.GetOr("format", ""));
   if (!format.ok()) return ReportUsageError(format.status().message());
 
   std::ifstream file;
@@ -208,7 +227,8 @@ int RunIngest(const Args& args, const std::vector<std::string>& operands) {
   }
   auto reader = ReviewReader::Create(in, *format);
   if (!reader.ok()) {
-    return ReportUsageError(absl::StrCat(path, ": ", reader.status().message()));
+    return ReportUsageError(
+        absl::StrCat(path, ": ", reader.status().message()));
   }
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
@@ -275,9 +295,12 @@ std::vector<Command> IngestCommands() {
           {"format", "jsonl|csv", "file format (default: from the extension)"},
           {"source", "ID", "source for items that have none (e.g. allegro)"},
           {"subject", "ID", "subject_id for items that have none"},
-          {"batch", "N", "reviews per IngestReviews call (default 500, max 1000)"},
-          {"retries", "N", "retries of a batch while the server is unavailable (default 8)"},
-          {"show-errors", "N", "rejections to list in the summary (default 10)"},
+          {"batch", "N",
+           "reviews per IngestReviews call (default 500, max 1000)"},
+          {"retries", "N",
+           "retries of a batch while the server is unavailable (default 8)"},
+          {"show-errors", "N",
+           "rejections to list in the summary (default 10)"},
           {"no-progress", "", "no progress output on stderr"},
       },
       RunIngest,

@@ -32,7 +32,8 @@ void PrintOptions(const std::vector<OptionHelp>& options) {
   for (const OptionHelp& o : options) {
     std::string flag = absl::StrCat("--", o.name);
     if (!o.value.empty()) absl::StrAppend(&flag, "=", o.value);
-    std::cout << "  " << flag << std::string(flag.size() < 26 ? 26 - flag.size() : 1, ' ')
+    std::cout << "  " << flag
+              << std::string(flag.size() < 26 ? 26 - flag.size() : 1, ' ')
               << o.help << "\n";
   }
 }
@@ -72,7 +73,8 @@ const Command* Match(const std::vector<Command>& commands,
   const Command* best = nullptr;
   for (const Command& c : commands) {
     if (c.words.size() > positional.size()) continue;
-    if (!std::equal(c.words.begin(), c.words.end(), positional.begin())) continue;
+    if (!std::equal(c.words.begin(), c.words.end(), positional.begin()))
+      continue;
     if (best == nullptr || c.words.size() > best->words.size()) best = &c;
   }
   return best;
@@ -115,9 +117,9 @@ int Main(int argc, char** argv) {
   for (const auto& o : command->options) allowed.insert(o.name);
   for (const auto& [name, value] : args->options()) {
     if (!allowed.contains(name)) {
-      return ReportUsageError(absl::StrCat(
-          "unknown option --", name, " for 'opinia ",
-          absl::StrJoin(command->words, " "), "'; see --help"));
+      return ReportUsageError(
+          absl::StrCat("unknown option --", name, " for 'opinia ",
+                       absl::StrJoin(command->words, " "), "'; see --help"));
     }
   }
   std::vector<std::string> operands(positional.begin() + command->words.size(),
@@ -129,10 +131,12 @@ int Main(int argc, char** argv) {
 
 const std::vector<OptionHelp>& GlobalOptions() {
   static const auto* options = new std::vector<OptionHelp>{
-      {"addr", "HOST:PORT", "server address (env OPINIA_ADDR, default 127.0.0.1:50051)"},
+      {"addr", "HOST:PORT",
+       "server address (env OPINIA_ADDR, default 127.0.0.1:50051)"},
       {"key", "SECRET", "API key (env OPINIA_KEY)"},
-      {"key-file", "PATH", "read the API key from the first line of PATH "
-                           "(e.g. the server's bootstrap key file)"},
+      {"key-file", "PATH",
+       "read the API key from the first line of PATH "
+       "(e.g. the server's bootstrap key file)"},
       {"tls", "", "use TLS with the system root certificates"},
       {"tls-ca", "PATH", "use TLS trusting the CA certificate in PATH"},
       {"timeout", "SECONDS", "deadline of each call (default 30)"},

@@ -52,8 +52,9 @@ void Progress::Print(uint64_t bytes_done, int64_t items_done, absl::Time now) {
                  static_cast<long long>(items_done), rate);
   } else {
     std::string percent =
-        fraction >= 0 ? absl::StrFormat(" (%d%%)", static_cast<int>(fraction * 100))
-                      : "";
+        fraction >= 0
+            ? absl::StrFormat(" (%d%%)", static_cast<int>(fraction * 100))
+            : "";
     std::fprintf(stderr, "ingest: %lld reviews sent%s, %.0f/s\n",
                  static_cast<long long>(items_done), percent.c_str(), rate);
   }

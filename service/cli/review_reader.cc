@@ -46,8 +46,8 @@ class JsonlReader : public ReviewReader {
         item.kind = ReadItem::Kind::kReview;
       } else {
         item.kind = ReadItem::Kind::kBadLine;
-        item.error =
-            absl::StrCat("not a ReviewInput JSON object: ", std::string(status.message()));
+        item.error = absl::StrCat("not a ReviewInput JSON object: ",
+                                  std::string(status.message()));
       }
       return item;
     }
@@ -80,14 +80,16 @@ class CsvReviewReader : public ReviewReader {
     const auto* descriptor = ReviewInput::descriptor();
     absl::flat_hash_set<std::string> seen;
     for (const std::string& raw : header) {
-      const std::string name = absl::AsciiStrToLower(absl::StripAsciiWhitespace(raw));
+      const std::string name =
+          absl::AsciiStrToLower(absl::StripAsciiWhitespace(raw));
       if (!seen.insert(name).second) {
         return absl::InvalidArgumentError(
             absl::StrCat("CSV header names column '", name, "' twice"));
       }
       CsvColumn column;
       if (absl::StartsWith(name, "attributes.") && name.size() > 11) {
-        column.attribute = std::string(absl::StripAsciiWhitespace(raw)).substr(11);
+        column.attribute =
+            std::string(absl::StripAsciiWhitespace(raw)).substr(11);
       } else {
         column.field = descriptor->FindFieldByName(name);
         if (column.field == nullptr) {
@@ -124,9 +126,9 @@ class CsvReviewReader : public ReviewReader {
     }
     if (fields.size() != columns_.size()) {
       item.kind = ReadItem::Kind::kBadLine;
-      item.error = absl::StrCat("expected ", columns_.size(),
-                                " fields as in the header, found ",
-                                fields.size());
+      item.error =
+          absl::StrCat("expected ", columns_.size(),
+                       " fields as in the header, found ", fields.size());
       return item;
     }
     for (size_t i = 0; i < fields.size(); ++i) {
@@ -150,9 +152,11 @@ class CsvReviewReader : public ReviewReader {
     if (!IsValidUtf8(value)) {
       // Spreadsheets on Polish Windows often save CSV as Windows-1250.
       return absl::InvalidArgumentError(absl::StrCat(
-          "column ", column.field != nullptr ? column.field->name()
-                                             : "attributes." + column.attribute,
-          ": not valid UTF-8 (convert the file, e.g. iconv -f cp1250 -t utf-8)"));
+          "column ",
+          column.field != nullptr ? column.field->name()
+                                  : "attributes." + column.attribute,
+          ": not valid UTF-8 (convert the file, e.g. iconv -f cp1250 -t "
+          "utf-8)"));
     }
     if (column.field == nullptr) {
       (*review->mutable_attributes())[column.attribute] = value;
@@ -182,9 +186,9 @@ class CsvReviewReader : public ReviewReader {
         const std::string s(absl::StripAsciiWhitespace(value));
         if (!absl::ParseTime(absl::RFC3339_full, s, &t, &err) &&
             !absl::ParseTime("%Y-%m-%d", s, absl::UTCTimeZone(), &t, &err)) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "column ", field->name(), ": not an RFC 3339 time: '", value,
-              "'"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("column ", field->name(),
+                           ": not an RFC 3339 time: '", value, "'"));
         }
         reflection->MutableMessage(review, field)->CopyFrom(ToProtoTime(t));
         return absl::OkStatus();
@@ -216,9 +220,9 @@ absl::StatusOr<FileFormat> DetectFormat(absl::string_view path,
     return FileFormat::kJsonl;
   }
   if (format == "csv") return FileFormat::kCsv;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "cannot tell the format of '", path,
-      "': name it *.jsonl or *.csv, or pass --format=jsonl|csv"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("cannot tell the format of '", path,
+                   "': name it *.jsonl or *.csv, or pass --format=jsonl|csv"));
 }
 
 absl::StatusOr<std::unique_ptr<ReviewReader>> ReviewReader::Create(

@@ -23,7 +23,8 @@ using opinia::v1::Review;
 // Parses a comma-separated list of enum names (case-insensitive, with or
 // without the enum's value prefix).
 template <typename Enum>
-bool ParseEnumList(const std::string& text, bool (*parse)(const std::string&, Enum*),
+bool ParseEnumList(const std::string& text,
+                   bool (*parse)(const std::string&, Enum*),
                    const std::string& prefix, std::vector<Enum>* out,
                    std::string* bad) {
   for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
@@ -49,7 +50,8 @@ bool ParseStatus(const std::string& s, opinia::v1::ReviewStatus* v) {
 }
 
 std::string PriorityText(opinia::v1::Priority p) {
-  if (p == opinia::v1::PRIORITY_UNSPECIFIED || p == opinia::v1::NONE) return "-";
+  if (p == opinia::v1::PRIORITY_UNSPECIFIED || p == opinia::v1::NONE)
+    return "-";
   return opinia::v1::Priority_Name(p);
 }
 
@@ -61,7 +63,8 @@ std::string SentimentText(const opinia::v1::Sentiment& s) {
 
 // A person's override wins over the model's analysis.
 const opinia::v1::Sentiment& EffectiveSentiment(const Review& r) {
-  return r.override().sentiment().label() != opinia::v1::SENTIMENT_LABEL_UNSPECIFIED
+  return r.override().sentiment().label() !=
+                 opinia::v1::SENTIMENT_LABEL_UNSPECIFIED
              ? r.override().sentiment()
              : r.analysis().sentiment();
 }
@@ -79,7 +82,8 @@ std::string StatusText(opinia::v1::ReviewStatus s) {
 
 std::string RatingText(const opinia::v1::ReviewInput& in) {
   if (in.rating() == 0) return "-";
-  return absl::StrCat(in.rating(), "/", in.rating_scale() == 0 ? 5 : in.rating_scale());
+  return absl::StrCat(in.rating(), "/",
+                      in.rating_scale() == 0 ? 5 : in.rating_scale());
 }
 
 Table ReviewTable() {
@@ -97,18 +101,20 @@ Table ReviewTable() {
 
 void AddReviewRow(const Review& r, Table* table) {
   const auto& in = r.input();
-  std::string text = in.title().empty() ? in.text()
-                                        : absl::StrCat(in.title(), " — ", in.text());
-  table->AddRow({r.name(), ShortTime(in.create_time()), in.source(),
-                 in.subject_id().empty() ? "-" : in.subject_id(), RatingText(in),
-                 r.analysis().language().empty() ? "-" : r.analysis().language(),
-                 SentimentText(EffectiveSentiment(r)),
-                 PriorityText(EffectivePriority(r)), StatusText(r.status()),
-                 text});
+  std::string text = in.title().empty()
+                         ? in.text()
+                         : absl::StrCat(in.title(), " — ", in.text());
+  table->AddRow(
+      {r.name(), ShortTime(in.create_time()), in.source(),
+       in.subject_id().empty() ? "-" : in.subject_id(), RatingText(in),
+       r.analysis().language().empty() ? "-" : r.analysis().language(),
+       SentimentText(EffectiveSentiment(r)), PriorityText(EffectivePriority(r)),
+       StatusText(r.status()), text});
 }
 
 // Fills `request` from the filter flags; a usage error message otherwise.
-std::string BuildListRequest(const Args& args, opinia::v1::ListReviewsRequest* request) {
+std::string BuildListRequest(const Args& args,
+                             opinia::v1::ListReviewsRequest* request) {
   auto split = [](const std::string& s) {
     std::vector<std::string> out;
     for (absl::string_view p : absl::StrSplit(s, ',', absl::SkipEmpty())) {
@@ -137,7 +143,8 @@ std::string BuildListRequest(const Args& args, opinia::v1::ListReviewsRequest* r
   if (auto v = args.Get("priority")) {
     std::vector<opinia::v1::Priority> priorities;
     if (!ParseEnumList(*v, ParsePriority, "", &priorities, &bad)) {
-      return absl::StrCat("--priority: unknown priority ", bad, " (P1..P4, NONE)");
+      return absl::StrCat("--priority: unknown priority ", bad,
+                          " (P1..P4, NONE)");
     }
     for (auto p : priorities) request->add_priorities(p);
   }
@@ -181,7 +188,8 @@ std::string BuildListRequest(const Args& args, opinia::v1::ListReviewsRequest* r
 }
 
 int RunList(const Args& args, const std::vector<std::string>& operands) {
-  if (!operands.empty()) return ReportUsageError("reviews list takes no operands");
+  if (!operands.empty())
+    return ReportUsageError("reviews list takes no operands");
   opinia::v1::ListReviewsRequest request;
   if (std::string error = BuildListRequest(args, &request); !error.empty()) {
     return ReportUsageError(error);
@@ -203,7 +211,8 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
     opinia::v1::ListReviewsResponse response;
     auto context = (*connection)->NewContext();
     grpc::Status status = stub->ListReviews(context.get(), request, &response);
-    if (!status.ok()) return ReportRpcError(status, "ListReviews", **connection);
+    if (!status.ok())
+      return ReportRpcError(status, "ListReviews", **connection);
     for (const Review& r : response.reviews()) {
       if (json) {
         std::cout << ToJsonLine(r) << "\n";
@@ -239,7 +248,8 @@ void PrintAnalysis(const Analysis& a, const std::string& text) {
   const auto& u = a.urgency();
   std::cout << "priority:      " << PriorityText(u.priority());
   if (u.reasons_size() > 0) std::cout << " " << absl::StrJoin(u.reasons(), ",");
-  if (u.has_respond_by()) std::cout << ", respond by " << LongTime(u.respond_by());
+  if (u.has_respond_by())
+    std::cout << ", respond by " << LongTime(u.respond_by());
   std::cout << "\n";
   for (const auto& aspect : a.aspects()) {
     std::string evidence;
@@ -250,21 +260,27 @@ void PrintAnalysis(const Analysis& a, const std::string& text) {
         break;
       }
     }
-    std::cout << absl::StrFormat("aspect:        %-17s %s", opinia::v1::Aspect_Name(aspect.aspect()),
+    std::cout << absl::StrFormat("aspect:        %-17s %s",
+                                 opinia::v1::Aspect_Name(aspect.aspect()),
                                  SentimentText(aspect.sentiment()));
-    if (!evidence.empty()) std::cout << "  \"" << Truncate(OneLine(evidence), 60) << "\"";
+    if (!evidence.empty())
+      std::cout << "  \"" << Truncate(OneLine(evidence), 60) << "\"";
     std::cout << "\n";
   }
-  std::cout << "model_version: " << (a.model_version().empty() ? "-" : a.model_version())
-            << "\n";
+  std::cout << "model_version: "
+            << (a.model_version().empty() ? "-" : a.model_version()) << "\n";
 }
 
 void PrintReview(const Review& r) {
   const auto& in = r.input();
-  std::cout << "name:          " << r.name() << (r.deleted() ? " (deleted)" : "") << "\n"
-            << "source:        " << in.source() << " / " << in.external_id() << "\n"
-            << "subject:       " << (in.subject_id().empty() ? "-" : in.subject_id()) << "\n"
-            << "author:        " << (in.author_name().empty() ? "-" : in.author_name()) << "\n"
+  std::cout << "name:          " << r.name()
+            << (r.deleted() ? " (deleted)" : "") << "\n"
+            << "source:        " << in.source() << " / " << in.external_id()
+            << "\n"
+            << "subject:       "
+            << (in.subject_id().empty() ? "-" : in.subject_id()) << "\n"
+            << "author:        "
+            << (in.author_name().empty() ? "-" : in.author_name()) << "\n"
             << "rating:        " << RatingText(in) << "\n"
             << "created:       " << LongTime(in.create_time()) << "\n"
             << "ingested:      " << LongTime(r.ingest_time()) << "\n"
@@ -272,20 +288,23 @@ void PrintReview(const Review& r) {
   if (!in.url().empty()) std::cout << "url:           " << in.url() << "\n";
   PrintAnalysis(r.analysis(), in.text());
   if (r.has_override()) {
-    std::cout << "override:      sentiment " << SentimentText(r.override().sentiment())
-              << ", priority " << PriorityText(r.override().urgency().priority()) << "\n";
+    std::cout << "override:      sentiment "
+              << SentimentText(r.override().sentiment()) << ", priority "
+              << PriorityText(r.override().urgency().priority()) << "\n";
   }
   if (!in.title().empty()) std::cout << "title:         " << in.title() << "\n";
   std::cout << "text:\n  " << in.text() << "\n";
   if (!r.response().text().empty()) {
-    std::cout << "response (" << (r.response().author().empty() ? "-" : r.response().author())
+    std::cout << "response ("
+              << (r.response().author().empty() ? "-" : r.response().author())
               << ", " << LongTime(r.response().response_time()) << "):\n  "
               << r.response().text() << "\n";
   }
 }
 
 int RunGet(const Args& args, const std::vector<std::string>& operands) {
-  if (operands.size() != 1) return ReportUsageError("usage: opinia reviews get NAME");
+  if (operands.size() != 1)
+    return ReportUsageError("usage: opinia reviews get NAME");
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
   auto stub = opinia::v1::ReviewService::NewStub((*connection)->channel());
@@ -305,10 +324,12 @@ int RunGet(const Args& args, const std::vector<std::string>& operands) {
 
 int RunRespond(const Args& args, const std::vector<std::string>& operands) {
   if (operands.size() != 1) {
-    return ReportUsageError("usage: opinia respond NAME --text=TEXT [--author=NAME]");
+    return ReportUsageError(
+        "usage: opinia respond NAME --text=TEXT [--author=NAME]");
   }
   auto text = args.Get("text");
-  if (!text || text->empty()) return ReportUsageError("respond needs --text=TEXT");
+  if (!text || text->empty())
+    return ReportUsageError("respond needs --text=TEXT");
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
   auto stub = opinia::v1::ReviewService::NewStub((*connection)->channel());
@@ -316,11 +337,13 @@ int RunRespond(const Args& args, const std::vector<std::string>& operands) {
   request.set_name(QualifyName("reviews", operands[0]));
   request.mutable_response()->set_text(*text);
   request.mutable_response()->set_author(args.GetOr("author", ""));
-  *request.mutable_response()->mutable_response_time() = ToProtoTime(absl::Now());
+  *request.mutable_response()->mutable_response_time() =
+      ToProtoTime(absl::Now());
   Review review;
   auto context = (*connection)->NewContext();
   grpc::Status status = stub->RecordResponse(context.get(), request, &review);
-  if (!status.ok()) return ReportRpcError(status, "RecordResponse", **connection);
+  if (!status.ok())
+    return ReportRpcError(status, "RecordResponse", **connection);
   if (args.Has("json")) {
     std::cout << ToJsonLine(review) << "\n";
   } else {
@@ -370,7 +393,8 @@ std::vector<Command> ReviewCommands() {
            {"status", "NEW,...", "only these statuses"},
            {"min-rating", "N", "rating at least N"},
            {"max-rating", "N", "rating at most N"},
-           {"since", "TIME", "created at or after (RFC 3339, YYYY-MM-DD or 7d/24h)"},
+           {"since", "TIME",
+            "created at or after (RFC 3339, YYYY-MM-DD or 7d/24h)"},
            {"until", "TIME", "created before"},
            {"query", "TEXT", "full-text search"},
            {"order", "desc|asc", "by create time (default desc)"},

@@ -12,7 +12,7 @@
 namespace opinia::cli {
 namespace {
 
-constexpr char kEllipsis[] = "\xE2\x80\xA6";  // U+2026
+constexpr char kEllipsis[] = "\xE2\x80\xA6";     // U+2026
 constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
 
 // Decodes one UTF-8 character at `s[i]`; returns its length in bytes (0 when

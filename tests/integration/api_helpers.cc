@@ -14,9 +14,9 @@ absl::Status ToAbsl(const grpc::Status& status) {
                       status.error_message());
 }
 
-absl::StatusOr<std::string> CreateTenant(const std::shared_ptr<grpc::Channel>& channel,
-                                         const std::string& operator_key,
-                                         const std::string& display_name) {
+absl::StatusOr<std::string> CreateTenant(
+    const std::shared_ptr<grpc::Channel>& channel,
+    const std::string& operator_key, const std::string& display_name) {
   auto stub = opinia::v1::AdminService::NewStub(channel);
   opinia::v1::CreateTenantRequest request;
   request.mutable_tenant()->set_display_name(display_name);
@@ -27,10 +27,9 @@ absl::StatusOr<std::string> CreateTenant(const std::shared_ptr<grpc::Channel>& c
   return tenant.name();
 }
 
-absl::StatusOr<CreatedKey> CreateKey(const std::shared_ptr<grpc::Channel>& channel,
-                                     const std::string& admin_key,
-                                     const std::string& tenant,
-                                     const std::vector<opinia::v1::Role>& roles) {
+absl::StatusOr<CreatedKey> CreateKey(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& admin_key,
+    const std::string& tenant, const std::vector<opinia::v1::Role>& roles) {
   auto stub = opinia::v1::AdminService::NewStub(channel);
   opinia::v1::CreateApiKeyRequest request;
   request.mutable_api_key()->set_tenant(tenant);
@@ -44,9 +43,9 @@ absl::StatusOr<CreatedKey> CreateKey(const std::shared_ptr<grpc::Channel>& chann
   return CreatedKey{response.api_key().name(), response.secret()};
 }
 
-absl::StatusOr<TenantWithKey> CreateTenantWithKey(const std::shared_ptr<grpc::Channel>& channel,
-                                                  const std::string& operator_key,
-                                                  const std::string& display_name) {
+absl::StatusOr<TenantWithKey> CreateTenantWithKey(
+    const std::shared_ptr<grpc::Channel>& channel,
+    const std::string& operator_key, const std::string& display_name) {
   auto tenant = CreateTenant(channel, operator_key, display_name);
   if (!tenant.ok()) return tenant.status();
   auto key = CreateKey(channel, operator_key, *tenant,
@@ -88,8 +87,8 @@ absl::StatusOr<opinia::v1::IngestReviewsResponse> Ingest(
   grpc::Status status = stub->IngestReviews(context.get(), request, &response);
   if (!status.ok()) return ToAbsl(status);
   if (response.results_size() != static_cast<int>(reviews.size())) {
-    return absl::InternalError(absl::StrCat(response.results_size(),
-                                            " results for ", reviews.size()));
+    return absl::InternalError(
+        absl::StrCat(response.results_size(), " results for ", reviews.size()));
   }
   return response;
 }
@@ -109,8 +108,9 @@ absl::StatusOr<std::vector<std::string>> ListAllNames(
     grpc::Status status = stub->ListReviews(context.get(), request, &response);
     if (!status.ok()) return ToAbsl(status);
     if (response.reviews_size() > request.page_size()) {
-      return absl::InternalError(absl::StrCat("page of ", response.reviews_size(),
-                                              " for page_size ", request.page_size()));
+      return absl::InternalError(
+          absl::StrCat("page of ", response.reviews_size(), " for page_size ",
+                       request.page_size()));
     }
     for (const auto& r : response.reviews()) names.push_back(r.name());
     if (response.next_page_token().empty()) return names;

@@ -3,11 +3,11 @@
 #ifndef OPINIA_TESTS_INTEGRATION_API_HELPERS_H_
 #define OPINIA_TESTS_INTEGRATION_API_HELPERS_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "opinia/v1/admin.grpc.pb.h"
@@ -19,28 +19,27 @@ namespace opinia::testing {
 absl::Status ToAbsl(const grpc::Status& status);
 
 // Creates a tenant with the operator key; returns "tenants/{id}".
-absl::StatusOr<std::string> CreateTenant(const std::shared_ptr<grpc::Channel>& channel,
-                                         const std::string& operator_key,
-                                         const std::string& display_name);
+absl::StatusOr<std::string> CreateTenant(
+    const std::shared_ptr<grpc::Channel>& channel,
+    const std::string& operator_key, const std::string& display_name);
 
 // Creates a key for `tenant` with `roles`; returns {name, secret}.
 struct CreatedKey {
   std::string name;
   std::string secret;
 };
-absl::StatusOr<CreatedKey> CreateKey(const std::shared_ptr<grpc::Channel>& channel,
-                                     const std::string& admin_key,
-                                     const std::string& tenant,
-                                     const std::vector<opinia::v1::Role>& roles);
+absl::StatusOr<CreatedKey> CreateKey(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& admin_key,
+    const std::string& tenant, const std::vector<opinia::v1::Role>& roles);
 
 // A tenant plus one key holding all four tenant roles.
 struct TenantWithKey {
   std::string tenant;
   std::string key;
 };
-absl::StatusOr<TenantWithKey> CreateTenantWithKey(const std::shared_ptr<grpc::Channel>& channel,
-                                                  const std::string& operator_key,
-                                                  const std::string& display_name);
+absl::StatusOr<TenantWithKey> CreateTenantWithKey(
+    const std::shared_ptr<grpc::Channel>& channel,
+    const std::string& operator_key, const std::string& display_name);
 
 // A valid review; `i` varies the text and the create time (minutes apart).
 opinia::v1::ReviewInput MakeReview(const std::string& external_id, int i,

@@ -15,7 +15,8 @@ TEST(DurabilityTest, SigkillRightAfterAcksLosesNothing) {
   auto server = ServerProcess::Start();
   ASSERT_TRUE(server.ok()) << server.status();
   ServerProcess& s = **server;
-  auto tenant = CreateTenantWithKey(s.NewChannel(), s.admin_key(), "Durable shop");
+  auto tenant =
+      CreateTenantWithKey(s.NewChannel(), s.admin_key(), "Durable shop");
   ASSERT_TRUE(tenant.ok()) << tenant.status();
 
   // Several rounds: ingest in batches, SIGKILL at once after the last ack,
@@ -33,7 +34,8 @@ TEST(DurabilityTest, SigkillRightAfterAcksLosesNothing) {
       auto response = Ingest(channel, tenant->key, reviews);
       ASSERT_TRUE(response.ok()) << response.status();
       for (int i = 0; i < response->results_size(); ++i) {
-        ASSERT_EQ(response->results(i).outcome(), opinia::v1::IngestResult::CREATED);
+        ASSERT_EQ(response->results(i).outcome(),
+                  opinia::v1::IngestResult::CREATED);
         acked[response->results(i).name()] = reviews[i].external_id();
       }
     }
@@ -48,12 +50,14 @@ TEST(DurabilityTest, SigkillRightAfterAcksLosesNothing) {
     for (const auto& n : *names) ++seen[n];
     EXPECT_EQ(names->size(), acked.size());
     for (const auto& [name, external_id] : acked) {
-      EXPECT_EQ(seen[name], 1) << name << " (" << external_id << ") after SIGKILL";
+      EXPECT_EQ(seen[name], 1)
+          << name << " (" << external_id << ") after SIGKILL";
     }
   }
   // Re-sending everything after the restarts changes nothing.
   std::vector<opinia::v1::ReviewInput> again;
-  for (int i = 0; i < 600; ++i) again.push_back(MakeReview("d" + std::to_string(i), i));
+  for (int i = 0; i < 600; ++i)
+    again.push_back(MakeReview("d" + std::to_string(i), i));
   auto response = Ingest(s.NewChannel(), tenant->key, again);
   ASSERT_TRUE(response.ok()) << response.status();
   for (const auto& r : response->results()) {
@@ -66,7 +70,8 @@ TEST(DurabilityTest, SigtermExitsZeroAndRestartKeepsData) {
   ASSERT_TRUE(server.ok()) << server.status();
   ServerProcess& s = **server;
   const std::string first_key = s.admin_key();
-  auto tenant = CreateTenantWithKey(s.NewChannel(), s.admin_key(), "Graceful shop");
+  auto tenant =
+      CreateTenantWithKey(s.NewChannel(), s.admin_key(), "Graceful shop");
   ASSERT_TRUE(tenant.ok()) << tenant.status();
   auto response = Ingest(s.NewChannel(), tenant->key, {MakeReview("g1", 1)});
   ASSERT_TRUE(response.ok()) << response.status();
@@ -76,7 +81,8 @@ TEST(DurabilityTest, SigtermExitsZeroAndRestartKeepsData) {
   EXPECT_EQ(*code, 0) << "SIGTERM exit code; log:\n" << s.Log();
 
   ASSERT_TRUE(s.Restart().ok());
-  EXPECT_EQ(s.admin_key(), first_key) << "the bootstrap key file is left as it is";
+  EXPECT_EQ(s.admin_key(), first_key)
+      << "the bootstrap key file is left as it is";
   auto names = ListAllNames(s.NewChannel(), tenant->key, {10});
   ASSERT_TRUE(names.ok()) << names.status();
   EXPECT_EQ(*names, std::vector<std::string>{response->results(0).name()});

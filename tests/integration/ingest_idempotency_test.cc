@@ -21,7 +21,8 @@ class IngestIdempotencyTest : public ServerTest {
 
   static std::vector<ReviewInput> Batch(const std::string& prefix, int n) {
     std::vector<ReviewInput> reviews;
-    for (int i = 0; i < n; ++i) reviews.push_back(MakeReview(prefix + std::to_string(i), i));
+    for (int i = 0; i < n; ++i)
+      reviews.push_back(MakeReview(prefix + std::to_string(i), i));
     return reviews;
   }
 
@@ -53,19 +54,23 @@ TEST_F(IngestIdempotencyTest, CreatedThenUnchangedThenUpdated) {
   EXPECT_EQ(Outcomes(*second),
             std::vector<IngestResult::Outcome>(50, IngestResult::UNCHANGED));
   for (int i = 0; i < 50; ++i) {
-    EXPECT_EQ(second->results(i).name(), first->results(i).name()) << "item " << i;
+    EXPECT_EQ(second->results(i).name(), first->results(i).name())
+        << "item " << i;
   }
 
   // Edit the text of 0..4 and the rating of 5..9; the rest stays as it was.
-  for (int i = 0; i < 5; ++i) reviews[i].set_text(reviews[i].text() + " (edytowano)");
-  for (int i = 5; i < 10; ++i) reviews[i].set_rating(reviews[i].rating() % 5 + 1);
+  for (int i = 0; i < 5; ++i)
+    reviews[i].set_text(reviews[i].text() + " (edytowano)");
+  for (int i = 5; i < 10; ++i)
+    reviews[i].set_rating(reviews[i].rating() % 5 + 1);
   auto third = Ingest(channel_, key_, reviews);
   ASSERT_TRUE(third.ok()) << third.status();
   for (int i = 0; i < 50; ++i) {
     EXPECT_EQ(third->results(i).outcome(),
               i < 10 ? IngestResult::UPDATED : IngestResult::UNCHANGED)
         << "item " << i;
-    EXPECT_EQ(third->results(i).name(), first->results(i).name()) << "item " << i;
+    EXPECT_EQ(third->results(i).name(), first->results(i).name())
+        << "item " << i;
   }
 
   // The stored review is the input as last received.
@@ -126,16 +131,19 @@ TEST_F(IngestIdempotencyTest, ConcurrentSendersCreateEachReviewOnce) {
       kThreads, absl::UnknownError("not run"));
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] { responses[t] = Ingest(channel_, key_, reviews); });
+    threads.emplace_back(
+        [&, t] { responses[t] = Ingest(channel_, key_, reviews); });
   }
   for (auto& thread : threads) thread.join();
   std::vector<int> created(reviews.size(), 0);
   std::vector<std::string> names(reviews.size());
   for (int t = 0; t < kThreads; ++t) {
-    ASSERT_TRUE(responses[t].ok()) << "sender " << t << ": " << responses[t].status();
+    ASSERT_TRUE(responses[t].ok())
+        << "sender " << t << ": " << responses[t].status();
     for (size_t i = 0; i < reviews.size(); ++i) {
       const auto& r = responses[t]->results(i);
-      EXPECT_TRUE(r.outcome() == IngestResult::CREATED || r.outcome() == IngestResult::UNCHANGED)
+      EXPECT_TRUE(r.outcome() == IngestResult::CREATED ||
+                  r.outcome() == IngestResult::UNCHANGED)
           << "sender " << t << " item " << i << ": " << r.error();
       created[i] += r.outcome() == IngestResult::CREATED;
       if (names[i].empty()) names[i] = r.name();
@@ -143,7 +151,8 @@ TEST_F(IngestIdempotencyTest, ConcurrentSendersCreateEachReviewOnce) {
     }
   }
   for (size_t i = 0; i < reviews.size(); ++i) {
-    EXPECT_EQ(created[i], 1) << "item " << i << " CREATED by " << created[i] << " senders";
+    EXPECT_EQ(created[i], 1)
+        << "item " << i << " CREATED by " << created[i] << " senders";
   }
 }
 
@@ -163,8 +172,10 @@ TEST_F(IngestIdempotencyTest, StreamIngestRejectsBadItemsAndKeepsTheRest) {
   EXPECT_EQ(summary.created(), 8);
   EXPECT_EQ(summary.rejected(), 2);
   ASSERT_EQ(summary.errors_size(), 2);
-  EXPECT_NE(summary.errors(0).find("rating"), std::string::npos) << summary.errors(0);
-  EXPECT_NE(summary.errors(1).find("external_id"), std::string::npos) << summary.errors(1);
+  EXPECT_NE(summary.errors(0).find("rating"), std::string::npos)
+      << summary.errors(0);
+  EXPECT_NE(summary.errors(1).find("external_id"), std::string::npos)
+      << summary.errors(1);
 }
 
 }  // namespace

@@ -49,7 +49,8 @@ class PaginationTest : public ServerTest {
       request.set_page_size(page_sizes[page % page_sizes.size()]);
       opinia::v1::ListReviewsResponse response;
       auto context = ContextWithKey(key_);
-      grpc::Status status = stub->ListReviews(context.get(), request, &response);
+      grpc::Status status =
+          stub->ListReviews(context.get(), request, &response);
       EXPECT_TRUE(status.ok()) << status.error_message();
       if (!status.ok()) return out;
       EXPECT_LE(response.reviews_size(), request.page_size());
@@ -73,13 +74,15 @@ TEST_F(PaginationTest, EveryPageSizeMixNoGapsNoRepeatsBothOrders) {
   for (const std::string order : {"", "create_time desc", "create_time asc"}) {
     for (const auto& mix : mixes) {
       SCOPED_TRACE("order_by='" + order + "' first page size " +
-                   std::to_string(mix[0]) + " of " + std::to_string(mix.size()));
+                   std::to_string(mix[0]) + " of " +
+                   std::to_string(mix.size()));
       opinia::v1::ListReviewsRequest request;
       request.set_order_by(order);
       std::vector<Listed> listed = ListAll(request, mix);
       std::set<std::string> names;
       for (const auto& l : listed) names.insert(l.name);
-      EXPECT_EQ(listed.size(), static_cast<size_t>(kReviews)) << "gaps or repeats";
+      EXPECT_EQ(listed.size(), static_cast<size_t>(kReviews))
+          << "gaps or repeats";
       EXPECT_EQ(names.size(), listed.size()) << "a review was listed twice";
       EXPECT_EQ(names, ingested_) << "listed set differs from ingested set";
       const bool asc = order == "create_time asc";
@@ -128,7 +131,8 @@ TEST_F(PaginationTest, NewReviewsDuringPagingCauseNoRepeats) {
     if (response.next_page_token().empty()) break;
     request.set_page_token(response.next_page_token());
   }
-  for (const auto& name : ingested_) EXPECT_TRUE(seen.count(name)) << name << " missed";
+  for (const auto& name : ingested_)
+    EXPECT_TRUE(seen.count(name)) << name << " missed";
   EXPECT_EQ(listed, kReviews) << "the newer review sorts before the cursor";
   // Later tests expect the full set, the fresh review included.
   ingested_.insert(fresh);

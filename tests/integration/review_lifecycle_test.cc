@@ -27,7 +27,8 @@ class ReviewLifecycleTest : public ServerTest {
     opinia::v1::GetReviewRequest request;
     request.set_name(name);
     opinia::v1::Review review;
-    grpc::Status s = stub_->GetReview(ContextWithKey(key_).get(), request, &review);
+    grpc::Status s =
+        stub_->GetReview(ContextWithKey(key_).get(), request, &review);
     EXPECT_TRUE(s.ok()) << name << ": " << s.error_message();
     return review;
   }
@@ -37,7 +38,8 @@ class ReviewLifecycleTest : public ServerTest {
     request.set_page_size(1000);
     request.set_show_deleted(show_deleted);
     opinia::v1::ListReviewsResponse response;
-    grpc::Status s = stub_->ListReviews(ContextWithKey(key_).get(), request, &response);
+    grpc::Status s =
+        stub_->ListReviews(ContextWithKey(key_).get(), request, &response);
     EXPECT_TRUE(s.ok()) << s.error_message();
     std::vector<std::string> names;
     for (const auto& r : response.reviews()) names.push_back(r.name());
@@ -56,15 +58,19 @@ TEST_F(ReviewLifecycleTest, StatusAndOverrideSurviveAnUnchangedResend) {
   opinia::v1::UpdateReviewRequest update;
   update.mutable_review()->set_name(name);
   update.mutable_review()->set_status(opinia::v1::ACKNOWLEDGED);
-  auto* sentiment = update.mutable_review()->mutable_override()->mutable_sentiment();
+  auto* sentiment =
+      update.mutable_review()->mutable_override()->mutable_sentiment();
   sentiment->set_label(opinia::v1::NEGATIVE);
   sentiment->set_score(-0.8f);
-  update.mutable_review()->mutable_override()->mutable_urgency()->set_priority(opinia::v1::P2);
-  for (const char* path : {"status", "override.sentiment", "override.urgency.priority"}) {
+  update.mutable_review()->mutable_override()->mutable_urgency()->set_priority(
+      opinia::v1::P2);
+  for (const char* path :
+       {"status", "override.sentiment", "override.urgency.priority"}) {
     update.mutable_update_mask()->add_paths(path);
   }
   opinia::v1::Review updated;
-  grpc::Status s = stub_->UpdateReview(ContextWithKey(key_).get(), update, &updated);
+  grpc::Status s =
+      stub_->UpdateReview(ContextWithKey(key_).get(), update, &updated);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(updated.status(), opinia::v1::ACKNOWLEDGED);
   EXPECT_EQ(updated.override().sentiment().label(), opinia::v1::NEGATIVE);
@@ -84,10 +90,12 @@ TEST_F(ReviewLifecycleTest, OnlyTheMaskedFieldsChange) {
   opinia::v1::UpdateReviewRequest update;
   update.mutable_review()->set_name(name);
   update.mutable_review()->set_status(opinia::v1::RESOLVED);
-  update.mutable_review()->mutable_override()->mutable_urgency()->set_priority(opinia::v1::P1);
+  update.mutable_review()->mutable_override()->mutable_urgency()->set_priority(
+      opinia::v1::P1);
   update.mutable_update_mask()->add_paths("override.urgency.priority");
   opinia::v1::Review updated;
-  ASSERT_TRUE(stub_->UpdateReview(ContextWithKey(key_).get(), update, &updated).ok());
+  ASSERT_TRUE(
+      stub_->UpdateReview(ContextWithKey(key_).get(), update, &updated).ok());
   const opinia::v1::Review stored = Get(name);
   EXPECT_EQ(stored.status(), opinia::v1::NEW) << "status was not in the mask";
   EXPECT_EQ(stored.override().urgency().priority(), opinia::v1::P1);
@@ -97,16 +105,20 @@ TEST_F(ReviewLifecycleTest, RecordResponseSetsRespondedAndKeepsTheText) {
   const std::string name = IngestOne(MakeReview("life-3", 3));
   opinia::v1::RecordResponseRequest request;
   request.set_name(name);
-  request.mutable_response()->set_text("Przepraszamy, wysłaliśmy nowy egzemplarz.");
+  request.mutable_response()->set_text(
+      "Przepraszamy, wysłaliśmy nowy egzemplarz.");
   request.mutable_response()->set_author("Obsługa klienta");
   opinia::v1::Review review;
-  grpc::Status s = stub_->RecordResponse(ContextWithKey(key_).get(), request, &review);
+  grpc::Status s =
+      stub_->RecordResponse(ContextWithKey(key_).get(), request, &review);
   ASSERT_TRUE(s.ok()) << s.error_message();
   const opinia::v1::Review stored = Get(name);
   EXPECT_EQ(stored.status(), opinia::v1::RESPONDED);
-  EXPECT_EQ(stored.response().text(), "Przepraszamy, wysłaliśmy nowy egzemplarz.");
+  EXPECT_EQ(stored.response().text(),
+            "Przepraszamy, wysłaliśmy nowy egzemplarz.");
   EXPECT_EQ(stored.response().author(), "Obsługa klienta");
-  EXPECT_GT(stored.response().response_time().seconds(), 0) << "server fills the time";
+  EXPECT_GT(stored.response().response_time().seconds(), 0)
+      << "server fills the time";
 }
 
 TEST_F(ReviewLifecycleTest, DeleteIsSoft) {
@@ -114,13 +126,16 @@ TEST_F(ReviewLifecycleTest, DeleteIsSoft) {
   opinia::v1::DeleteReviewRequest request;
   request.set_name(name);
   opinia::v1::Review deleted;
-  grpc::Status s = stub_->DeleteReview(ContextWithKey(key_).get(), request, &deleted);
+  grpc::Status s =
+      stub_->DeleteReview(ContextWithKey(key_).get(), request, &deleted);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_TRUE(deleted.deleted());
   auto visible = ListNames(false);
-  EXPECT_EQ(std::count(visible.begin(), visible.end(), name), 0) << "listed after delete";
+  EXPECT_EQ(std::count(visible.begin(), visible.end(), name), 0)
+      << "listed after delete";
   auto all = ListNames(true);
-  EXPECT_EQ(std::count(all.begin(), all.end(), name), 1) << "show_deleted lists it";
+  EXPECT_EQ(std::count(all.begin(), all.end(), name), 1)
+      << "show_deleted lists it";
 }
 
 }  // namespace

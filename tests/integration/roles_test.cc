@@ -16,7 +16,8 @@ using opinia::v1::Role;
 
 // The kinds of caller of the table.
 enum Who { kIngest, kRead, kRespond, kAdmin, kOperator, kWhoCount };
-const char* const kWhoNames[] = {"ingest", "read", "respond", "admin", "operator"};
+const char* const kWhoNames[] = {"ingest", "read", "respond", "admin",
+                                 "operator"};
 
 class RolesTest : public ServerTest {
  protected:
@@ -37,12 +38,14 @@ class RolesTest : public ServerTest {
   // A fresh review of the tenant, so mutating calls never collide.
   std::string FreshReview() {
     const int n = counter_++;
-    auto r = Ingest(channel_, tenant_.key, {MakeReview("roles-" + std::to_string(n), n)});
+    auto r = Ingest(channel_, tenant_.key,
+                    {MakeReview("roles-" + std::to_string(n), n)});
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? r->results(0).name() : "reviews/missing";
   }
   std::string FreshKeyName() {
-    auto k = CreateKey(channel_, operator_key(), tenant_.tenant, {opinia::v1::ROLE_READ});
+    auto k = CreateKey(channel_, operator_key(), tenant_.tenant,
+                       {opinia::v1::ROLE_READ});
     EXPECT_TRUE(k.ok()) << k.status();
     return k.ok() ? k->name : "apiKeys/missing";
   }
@@ -58,7 +61,8 @@ class RolesTest : public ServerTest {
       opinia::v1::IngestReviewsRequest request;
       *request.add_reviews() = MakeReview("roles-ingest", 1);
       opinia::v1::IngestReviewsResponse response;
-      return reviews->IngestReviews(ContextWithKey(key).get(), request, &response);
+      return reviews->IngestReviews(ContextWithKey(key).get(), request,
+                                    &response);
     };
     calls["StreamIngestReviews"] = [=](const std::string& key) {
       auto context = ContextWithKey(key);
@@ -77,7 +81,8 @@ class RolesTest : public ServerTest {
     calls["ListReviews"] = [=](const std::string& key) {
       opinia::v1::ListReviewsRequest request;
       opinia::v1::ListReviewsResponse response;
-      return reviews->ListReviews(ContextWithKey(key).get(), request, &response);
+      return reviews->ListReviews(ContextWithKey(key).get(), request,
+                                  &response);
     };
     calls["UpdateReview"] = [=](const std::string& key) {
       opinia::v1::UpdateReviewRequest request;
@@ -85,26 +90,30 @@ class RolesTest : public ServerTest {
       request.mutable_review()->set_status(opinia::v1::ACKNOWLEDGED);
       request.mutable_update_mask()->add_paths("status");
       opinia::v1::Review response;
-      return reviews->UpdateReview(ContextWithKey(key).get(), request, &response);
+      return reviews->UpdateReview(ContextWithKey(key).get(), request,
+                                   &response);
     };
     calls["DeleteReview"] = [=](const std::string& key) {
       opinia::v1::DeleteReviewRequest request;
       request.set_name(FreshReview());
       opinia::v1::Review response;
-      return reviews->DeleteReview(ContextWithKey(key).get(), request, &response);
+      return reviews->DeleteReview(ContextWithKey(key).get(), request,
+                                   &response);
     };
     calls["AnalyzeText"] = [=](const std::string& key) {
       opinia::v1::AnalyzeTextRequest request;
       request.set_text("Paczka przyszła szybko, wszystko działa.");
       opinia::v1::Analysis response;
-      return reviews->AnalyzeText(ContextWithKey(key).get(), request, &response);
+      return reviews->AnalyzeText(ContextWithKey(key).get(), request,
+                                  &response);
     };
     calls["RecordResponse"] = [=](const std::string& key) {
       opinia::v1::RecordResponseRequest request;
       request.set_name(FreshReview());
       request.mutable_response()->set_text("Dziękujemy!");
       opinia::v1::Review response;
-      return reviews->RecordResponse(ContextWithKey(key).get(), request, &response);
+      return reviews->RecordResponse(ContextWithKey(key).get(), request,
+                                     &response);
     };
     calls["CreateTenant"] = [=](const std::string& key) {
       opinia::v1::CreateTenantRequest request;
@@ -138,7 +147,8 @@ class RolesTest : public ServerTest {
     calls["RescoreReviews"] = [=](const std::string& key) {
       opinia::v1::RescoreReviewsRequest request;
       opinia::v1::RescoreReviewsResponse response;
-      return admin->RescoreReviews(ContextWithKey(key).get(), request, &response);
+      return admin->RescoreReviews(ContextWithKey(key).get(), request,
+                                   &response);
     };
     return calls;
   }
@@ -203,7 +213,8 @@ TEST_F(RolesTest, MissingUnknownOrRevokedKeyIsUnauthenticated) {
     opinia::v1::RevokeApiKeyRequest request;
     request.set_name(revoked->name);
     opinia::v1::ApiKey key;
-    grpc::Status s = admin->RevokeApiKey(ContextWithKey(operator_key()).get(), request, &key);
+    grpc::Status s = admin->RevokeApiKey(ContextWithKey(operator_key()).get(),
+                                         request, &key);
     ASSERT_TRUE(s.ok()) << s.error_message();
     EXPECT_TRUE(key.revoked());
   }

@@ -23,7 +23,8 @@ class ServerTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_NE(server_, nullptr) << "server did not start";
-    ASSERT_TRUE(server_->Alive()) << "the server died; log:\n" << server_->Log();
+    ASSERT_TRUE(server_->Alive()) << "the server died; log:\n"
+                                  << server_->Log();
     channel_ = server_->NewChannel();
   }
 

@@ -35,16 +35,19 @@ std::string ReadWholeFile(const std::string& path) {
 
 std::string ServerBinaryPath() {
 #ifdef OPINIA_SERVER_BINARY
-  if (std::filesystem::exists(OPINIA_SERVER_BINARY)) return OPINIA_SERVER_BINARY;
+  if (std::filesystem::exists(OPINIA_SERVER_BINARY))
+    return OPINIA_SERVER_BINARY;
 #endif
   const char* dir = std::getenv("OPINIA_BINARY_DIR");
-  return absl::StrCat(dir != nullptr ? dir : ".", "/service/server/opinia-server");
+  return absl::StrCat(dir != nullptr ? dir : ".",
+                      "/service/server/opinia-server");
 }
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     std::vector<std::string> extra_args, absl::Duration ready_timeout) {
   const char* tmp = std::getenv("TMPDIR");
-  std::string templ = absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/opinia-it-XXXXXX");
+  std::string templ =
+      absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/opinia-it-XXXXXX");
   if (mkdtemp(templ.data()) == nullptr) {
     return absl::InternalError(absl::StrCat("mkdtemp failed for ", templ));
   }
@@ -71,7 +74,8 @@ absl::Status ServerProcess::Launch() {
       absl::StrCat("--bootstrap-admin-key-file=", key_file()),
       absl::StrCat("--ready-file=", ready_file),
   };
-  if (const char* models = std::getenv("OPINIA_MODELS_DIR"); models != nullptr) {
+  if (const char* models = std::getenv("OPINIA_MODELS_DIR");
+      models != nullptr) {
     argv_storage.push_back(absl::StrCat("--models=", models));
   }
   for (const std::string& a : extra_args_) argv_storage.push_back(a);
@@ -114,14 +118,15 @@ absl::Status ServerProcess::Launch() {
     if (absl::Now() > deadline) {
       (void)Stop(SIGKILL);
       return absl::UnavailableError(absl::StrCat(
-          "opinia-server not ready after ", absl::FormatDuration(ready_timeout_),
-          "; log:\n", Log()));
+          "opinia-server not ready after ",
+          absl::FormatDuration(ready_timeout_), "; log:\n", Log()));
     }
     std::this_thread::sleep_for(absl::ToChronoMilliseconds(wait));
     wait = std::min(wait * 2, absl::Milliseconds(50));
   }
   std::string key = ReadWholeFile(key_file());
-  admin_key_ = std::string(absl::StripAsciiWhitespace(key.substr(0, key.find('\n'))));
+  admin_key_ =
+      std::string(absl::StripAsciiWhitespace(key.substr(0, key.find('\n'))));
   if (admin_key_.empty()) {
     return absl::UnavailableError(
         absl::StrCat("no admin key in ", key_file(), "; log:\n", Log()));
@@ -159,7 +164,9 @@ absl::Status ServerProcess::Restart() {
   return Launch();
 }
 
-std::string ServerProcess::Log() const { return ReadWholeFile(dir_ + "/server.log"); }
+std::string ServerProcess::Log() const {
+  return ReadWholeFile(dir_ + "/server.log");
+}
 
 std::shared_ptr<grpc::Channel> ServerProcess::NewChannel() const {
   grpc::ChannelArguments args;
@@ -172,7 +179,8 @@ std::shared_ptr<grpc::Channel> ServerProcess::NewChannel() const {
 std::unique_ptr<grpc::ClientContext> ContextWithKey(const std::string& key) {
   auto context = std::make_unique<grpc::ClientContext>();
   if (!key.empty()) context->AddMetadata("authorization", "Bearer " + key);
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::seconds(30));
   return context;
 }
 

@@ -4,13 +4,12 @@
 #ifndef OPINIA_TESTS_INTEGRATION_SERVER_PROCESS_H_
 #define OPINIA_TESTS_INTEGRATION_SERVER_PROCESS_H_
 
+#include <grpcpp/grpcpp.h>
 #include <sys/types.h>
 
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"

@@ -21,8 +21,8 @@ TEST_F(StandardServicesTest, HealthIsServing) {
   // grpc.health.v1.HealthCheckRequest{service: ""} is the empty message; the
   // response is HealthCheckResponse{status = 1 (SERVING)}.
   std::string response;
-  grpc::Status status = RawUnaryCall(channel_, "/grpc.health.v1.Health/Check", "", "",
-                                     &response);
+  grpc::Status status =
+      RawUnaryCall(channel_, "/grpc.health.v1.Health/Check", "", "", &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   UnknownFieldSet fields;
   ASSERT_TRUE(fields.ParseFromString(response));
@@ -32,7 +32,8 @@ TEST_F(StandardServicesTest, HealthIsServing) {
   fields.Clear();
 
   // Per service too.
-  for (const char* service : {"opinia.v1.ReviewService", "opinia.v1.AdminService"}) {
+  for (const char* service :
+       {"opinia.v1.ReviewService", "opinia.v1.AdminService"}) {
     status = RawUnaryCall(channel_, "/grpc.health.v1.Health/Check",
                           WireBytesField(1, service), "", &response);
     ASSERT_TRUE(status.ok()) << service << ": " << status.error_message();
@@ -48,11 +49,13 @@ TEST_F(StandardServicesTest, HealthIsServing) {
 
 // Sends one ServerReflectionRequest{list_services: ""} and returns the
 // service names of the answer.
-std::vector<std::string> ListServices(const std::shared_ptr<grpc::Channel>& channel,
-                                      const std::string& method, grpc::Status* status) {
+std::vector<std::string> ListServices(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+    grpc::Status* status) {
   grpc::GenericStub stub(channel);
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
   grpc::CompletionQueue cq;
   auto call = stub.PrepareCall(&context, method, &cq);
   void* tag;
@@ -78,7 +81,8 @@ std::vector<std::string> ListServices(const std::shared_ptr<grpc::Channel>& chan
       std::vector<grpc::Slice> slices;
       (void)reply.Dump(&slices);
       std::string bytes;
-      for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+      for (const auto& s : slices)
+        bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
       // ServerReflectionResponse.list_services_response = 6
       //   { repeated ServiceResponse service = 1 { string name = 1 } }
       UnknownFieldSet response;
@@ -109,14 +113,16 @@ std::vector<std::string> ListServices(const std::shared_ptr<grpc::Channel>& chan
 
 TEST_F(StandardServicesTest, ReflectionListsOpiniaServices) {
   bool found = false;
-  for (const char* method : {"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-                             "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"}) {
+  for (const char* method :
+       {"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+        "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"}) {
     grpc::Status status;
     std::vector<std::string> names = ListServices(channel_, method, &status);
     if (!status.ok()) continue;
     for (const auto& n : names) found |= n == "opinia.v1.ReviewService";
     if (found) {
-      EXPECT_NE(std::find(names.begin(), names.end(), "opinia.v1.AdminService"), names.end());
+      EXPECT_NE(std::find(names.begin(), names.end(), "opinia.v1.AdminService"),
+                names.end());
     }
   }
   EXPECT_TRUE(found) << "no reflection service lists opinia.v1.ReviewService";

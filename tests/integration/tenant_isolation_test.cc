@@ -59,14 +59,16 @@ TEST_F(TenantIsolationTest, EachTenantListsOnlyItsOwnReviews) {
     auto names = ListAllNames(channel_, sides_[me].tenant.key, {7});
     ASSERT_TRUE(names.ok()) << names.status();
     std::set<std::string> got(names->begin(), names->end());
-    std::set<std::string> want(sides_[me].names.begin(), sides_[me].names.end());
+    std::set<std::string> want(sides_[me].names.begin(),
+                               sides_[me].names.end());
     EXPECT_EQ(got, want) << "tenant " << me;
   }
   // A third tenant with no reviews of its own sees nothing at all.
   const TenantWithKey empty = NewTenant("Shop C");
   auto names = ListAllNames(channel_, empty.key, {1000});
   ASSERT_TRUE(names.ok()) << names.status();
-  EXPECT_TRUE(names->empty()) << names->size() << " reviews visible to an empty tenant";
+  EXPECT_TRUE(names->empty())
+      << names->size() << " reviews visible to an empty tenant";
 }
 
 TEST_F(TenantIsolationTest, EveryCallOnAnotherTenantsReviewIsNotFound) {
@@ -75,41 +77,42 @@ TEST_F(TenantIsolationTest, EveryCallOnAnotherTenantsReviewIsNotFound) {
     const Side& mine = sides_[me];
     const Side& theirs = sides_[1 - me];
     const std::string& target = theirs.names[0];
-    const std::vector<std::pair<std::string, std::function<grpc::Status()>>> calls = {
-        {"GetReview",
-         [&] {
-           grpc::Status s;
-           Get(mine.tenant.key, target, &s);
-           return s;
-         }},
-        {"UpdateReview",
-         [&] {
-           opinia::v1::UpdateReviewRequest request;
-           request.mutable_review()->set_name(target);
-           request.mutable_review()->set_status(opinia::v1::RESOLVED);
-           request.mutable_update_mask()->add_paths("status");
-           opinia::v1::Review out;
-           auto context = ContextWithKey(mine.tenant.key);
-           return stub->UpdateReview(context.get(), request, &out);
-         }},
-        {"DeleteReview",
-         [&] {
-           opinia::v1::DeleteReviewRequest request;
-           request.set_name(target);
-           opinia::v1::Review out;
-           auto context = ContextWithKey(mine.tenant.key);
-           return stub->DeleteReview(context.get(), request, &out);
-         }},
-        {"RecordResponse",
-         [&] {
-           opinia::v1::RecordResponseRequest request;
-           request.set_name(target);
-           request.mutable_response()->set_text("Dziękujemy za opinię.");
-           opinia::v1::Review out;
-           auto context = ContextWithKey(mine.tenant.key);
-           return stub->RecordResponse(context.get(), request, &out);
-         }},
-    };
+    const std::vector<std::pair<std::string, std::function<grpc::Status()>>>
+        calls = {
+            {"GetReview",
+             [&] {
+               grpc::Status s;
+               Get(mine.tenant.key, target, &s);
+               return s;
+             }},
+            {"UpdateReview",
+             [&] {
+               opinia::v1::UpdateReviewRequest request;
+               request.mutable_review()->set_name(target);
+               request.mutable_review()->set_status(opinia::v1::RESOLVED);
+               request.mutable_update_mask()->add_paths("status");
+               opinia::v1::Review out;
+               auto context = ContextWithKey(mine.tenant.key);
+               return stub->UpdateReview(context.get(), request, &out);
+             }},
+            {"DeleteReview",
+             [&] {
+               opinia::v1::DeleteReviewRequest request;
+               request.set_name(target);
+               opinia::v1::Review out;
+               auto context = ContextWithKey(mine.tenant.key);
+               return stub->DeleteReview(context.get(), request, &out);
+             }},
+            {"RecordResponse",
+             [&] {
+               opinia::v1::RecordResponseRequest request;
+               request.set_name(target);
+               request.mutable_response()->set_text("Dziękujemy za opinię.");
+               opinia::v1::Review out;
+               auto context = ContextWithKey(mine.tenant.key);
+               return stub->RecordResponse(context.get(), request, &out);
+             }},
+        };
     for (const auto& [method, call] : calls) {
       grpc::Status status = call();
       EXPECT_EQ(status.error_code(), StatusCode::NOT_FOUND)
@@ -153,8 +156,10 @@ TEST_F(TenantIsolationTest, AnotherTenantsKeysAreInvisible) {
   create.mutable_api_key()->add_roles(opinia::v1::ROLE_READ);
   opinia::v1::CreateApiKeyResponse created;
   context = ContextWithKey(sides_[1].tenant.key);
-  const StatusCode code = admin->CreateApiKey(context.get(), create, &created).error_code();
-  EXPECT_TRUE(code == StatusCode::NOT_FOUND || code == StatusCode::PERMISSION_DENIED)
+  const StatusCode code =
+      admin->CreateApiKey(context.get(), create, &created).error_code();
+  EXPECT_TRUE(code == StatusCode::NOT_FOUND ||
+              code == StatusCode::PERMISSION_DENIED)
       << "code " << code;
   // A's key still works.
   auto names = ListAllNames(channel_, victim->secret, {50});

@@ -23,13 +23,15 @@ TEST(TlsTest, TrustedClientWorksPlaintextFails) {
 
   grpc::SslCredentialsOptions options;
   options.pem_root_certs = cert->cert_pem;
-  auto tls = grpc::CreateChannel((*server)->address(), grpc::SslCredentials(options));
+  auto tls =
+      grpc::CreateChannel((*server)->address(), grpc::SslCredentials(options));
   auto tenant = CreateTenant(tls, (*server)->admin_key(), "TLS shop");
   EXPECT_TRUE(tenant.ok()) << tenant.status();
 
   auto plain = (*server)->NewChannel();
   auto refused = CreateTenant(plain, (*server)->admin_key(), "Plain shop");
-  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable) << refused.status();
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable)
+      << refused.status();
   std::filesystem::remove_all(dir);
 }
 

@@ -25,10 +25,12 @@ class ValidationTest : public ServerTest {
     if (!key_.empty()) return;
     key_ = NewTenant("Validation shop").key;
     std::vector<ReviewInput> batch;
-    for (int i = 0; i < 10; ++i) batch.push_back(MakeReview("v" + std::to_string(i), i));
+    for (int i = 0; i < 10; ++i)
+      batch.push_back(MakeReview("v" + std::to_string(i), i));
     auto response = Ingest(channel_, key_, batch);
     ASSERT_TRUE(response.ok()) << response.status();
-    for (const auto& r : response->results()) before_.push_back(Fetch(r.name()));
+    for (const auto& r : response->results())
+      before_.push_back(Fetch(r.name()));
   }
 
   opinia::v1::Review Fetch(const std::string& name) {
@@ -36,7 +38,8 @@ class ValidationTest : public ServerTest {
     opinia::v1::GetReviewRequest request;
     request.set_name(name);
     opinia::v1::Review review;
-    grpc::Status s = stub->GetReview(ContextWithKey(key_).get(), request, &review);
+    grpc::Status s =
+        stub->GetReview(ContextWithKey(key_).get(), request, &review);
     EXPECT_TRUE(s.ok()) << name << ": " << s.error_message();
     return review;
   }
@@ -47,12 +50,15 @@ class ValidationTest : public ServerTest {
                            const std::string& field,
                            StatusCode alt = StatusCode::INVALID_ARGUMENT) {
     std::string bytes;
-    grpc::Status status = RawUnaryCall(channel_, kIngestMethod, payload, key_, &bytes);
+    grpc::Status status =
+        RawUnaryCall(channel_, kIngestMethod, payload, key_, &bytes);
     if (!status.ok()) {
       EXPECT_TRUE(status.error_code() == StatusCode::INVALID_ARGUMENT ||
                   status.error_code() == alt)
-          << what << ": code " << status.error_code() << " " << status.error_message();
-      EXPECT_TRUE(absl::StrContains(absl::AsciiStrToLower(status.error_message()), field))
+          << what << ": code " << status.error_code() << " "
+          << status.error_message();
+      EXPECT_TRUE(absl::StrContains(
+          absl::AsciiStrToLower(status.error_message()), field))
           << what << ": message does not name " << field << ": "
           << status.error_message();
       return;
@@ -61,7 +67,8 @@ class ValidationTest : public ServerTest {
     ASSERT_TRUE(response.ParseFromString(bytes)) << what;
     ASSERT_EQ(response.results_size(), 1) << what;
     EXPECT_EQ(response.results(0).outcome(), IngestResult::REJECTED) << what;
-    EXPECT_TRUE(absl::StrContains(absl::AsciiStrToLower(response.results(0).error()), field))
+    EXPECT_TRUE(absl::StrContains(
+        absl::AsciiStrToLower(response.results(0).error()), field))
         << what << ": reason does not name " << field << ": "
         << response.results(0).error();
   }
@@ -79,13 +86,13 @@ TEST_F(ValidationTest, BadReviewsAreRefusedNamingTheField) {
   const std::string bad_utf8_text = WireBytesField(1, "storefront") +
                                     WireBytesField(2, "bad-utf8") +
                                     WireBytesField(9, "ok \xff\xfe broken");
-  ExpectIngestRefused("invalid UTF-8 text", WireBytesField(1, bad_utf8_text), "text");
-  const std::string bad_utf8_author = WireBytesField(1, "storefront") +
-                                      WireBytesField(2, "bad-utf8-author") +
-                                      WireBytesField(4, "Jan \xc3\x28") +
-                                      WireBytesField(9, "ok");
-  ExpectIngestRefused("invalid UTF-8 author", WireBytesField(1, bad_utf8_author),
-                      "author_name");
+  ExpectIngestRefused("invalid UTF-8 text", WireBytesField(1, bad_utf8_text),
+                      "text");
+  const std::string bad_utf8_author =
+      WireBytesField(1, "storefront") + WireBytesField(2, "bad-utf8-author") +
+      WireBytesField(4, "Jan \xc3\x28") + WireBytesField(9, "ok");
+  ExpectIngestRefused("invalid UTF-8 author",
+                      WireBytesField(1, bad_utf8_author), "author_name");
   const std::string overlong = WireBytesField(1, "storefront") +
                                WireBytesField(2, "overlong") +
                                WireBytesField(9, "\xc0\xaf");
@@ -98,19 +105,27 @@ TEST_F(ValidationTest, BadReviewsAreRefusedNamingTheField) {
   };
   const std::vector<Case> cases = {
       {"empty source", [](ReviewInput* r) { r->clear_source(); }, "source"},
-      {"empty external_id", [](ReviewInput* r) { r->clear_external_id(); }, "external_id"},
+      {"empty external_id", [](ReviewInput* r) { r->clear_external_id(); },
+       "external_id"},
       {"rating 9", [](ReviewInput* r) { r->set_rating(9); }, "rating"},
       {"rating -1", [](ReviewInput* r) { r->set_rating(-1); }, "rating"},
-      {"rating 11 of 10", [](ReviewInput* r) { r->set_rating(11); r->set_rating_scale(10); },
+      {"rating 11 of 10",
+       [](ReviewInput* r) {
+         r->set_rating(11);
+         r->set_rating_scale(10);
+       },
        "rating"},
       {"text over 64 KiB",
-       [](ReviewInput* r) { r->set_text(std::string(64 * 1024 + 1, 'a')); }, "text"},
+       [](ReviewInput* r) { r->set_text(std::string(64 * 1024 + 1, 'a')); },
+       "text"},
       // A rejected re-send of a stored review must not change it.
-      {"stored review with rating 9", [](ReviewInput* r) {
+      {"stored review with rating 9",
+       [](ReviewInput* r) {
          *r = MakeReview("v3", 3);
          r->set_rating(9);
          r->set_text("zmieniony tekst, który nie powinien zostać zapisany");
-       }, "rating"},
+       },
+       "rating"},
   };
   for (const Case& c : cases) {
     ReviewInput review = MakeReview("case-" + c.what, 1);
@@ -121,9 +136,11 @@ TEST_F(ValidationTest, BadReviewsAreRefusedNamingTheField) {
 
 TEST_F(ValidationTest, OversizeBatchIsRefusedAndNothingIsStored) {
   std::string payload;
-  for (int i = 0; i < 1001; ++i) payload += OneItem(MakeReview("big" + std::to_string(i), i));
+  for (int i = 0; i < 1001; ++i)
+    payload += OneItem(MakeReview("big" + std::to_string(i), i));
   std::string bytes;
-  grpc::Status status = RawUnaryCall(channel_, kIngestMethod, payload, key_, &bytes);
+  grpc::Status status =
+      RawUnaryCall(channel_, kIngestMethod, payload, key_, &bytes);
   EXPECT_TRUE(status.error_code() == StatusCode::RESOURCE_EXHAUSTED ||
               status.error_code() == StatusCode::INVALID_ARGUMENT)
       << "code " << status.error_code() << " " << status.error_message();
@@ -138,15 +155,18 @@ TEST_F(ValidationTest, OversizeMessageIsResourceExhausted) {
     payload += OneItem(review);
   }
   std::string bytes;
-  grpc::Status status = RawUnaryCall(channel_, kIngestMethod, payload, key_, &bytes);
-  EXPECT_EQ(status.error_code(), StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+  grpc::Status status =
+      RawUnaryCall(channel_, kIngestMethod, payload, key_, &bytes);
+  EXPECT_EQ(status.error_code(), StatusCode::RESOURCE_EXHAUSTED)
+      << status.error_message();
 }
 
 TEST_F(ValidationTest, MixedBatchStoresTheValidItems) {
   ReviewInput bad = MakeReview("mixed-bad", 1);
   bad.set_rating(7);
-  auto response = Ingest(channel_, key_, {MakeReview("mixed-ok-1", 1), bad,
-                                          MakeReview("mixed-ok-2", 2)});
+  auto response =
+      Ingest(channel_, key_,
+             {MakeReview("mixed-ok-1", 1), bad, MakeReview("mixed-ok-2", 2)});
   ASSERT_TRUE(response.ok()) << response.status();
   EXPECT_EQ(response->results(0).outcome(), IngestResult::CREATED);
   EXPECT_EQ(response->results(1).outcome(), IngestResult::REJECTED);
@@ -185,12 +205,14 @@ TEST_F(ValidationTest, BadNamesTokensAndRequestsAreInvalidArgument) {
     opinia::v1::ListReviewsRequest request;
     request.set_page_size(2);
     opinia::v1::ListReviewsResponse out;
-    ASSERT_TRUE(reviews->ListReviews(ContextWithKey(key_).get(), request, &out).ok());
+    ASSERT_TRUE(
+        reviews->ListReviews(ContextWithKey(key_).get(), request, &out).ok());
     token = out.next_page_token();
     ASSERT_FALSE(token.empty());
   }
   std::string tampered = token;
-  tampered[tampered.size() / 2] = tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
+  tampered[tampered.size() / 2] =
+      tampered[tampered.size() / 2] == 'A' ? 'B' : 'A';
 
   const std::vector<Case> cases = {
       {"name without collection", get("12345"), StatusCode::INVALID_ARGUMENT},
@@ -198,9 +220,12 @@ TEST_F(ValidationTest, BadNamesTokensAndRequestsAreInvalidArgument) {
       {"wrong collection", get("alerts/1"), StatusCode::INVALID_ARGUMENT},
       {"empty id", get("reviews/"), StatusCode::INVALID_ARGUMENT},
       {"junk id", get("reviews/../../etc"), StatusCode::INVALID_ARGUMENT},
-      {"well-formed unknown name", get("reviews/999999999"), StatusCode::NOT_FOUND},
-      {"garbage page token", list_with_token("garbage!!"), StatusCode::INVALID_ARGUMENT},
-      {"tampered page token", list_with_token(tampered), StatusCode::INVALID_ARGUMENT},
+      {"well-formed unknown name", get("reviews/999999999"),
+       StatusCode::NOT_FOUND},
+      {"garbage page token", list_with_token("garbage!!"),
+       StatusCode::INVALID_ARGUMENT},
+      {"tampered page token", list_with_token(tampered),
+       StatusCode::INVALID_ARGUMENT},
       {"negative page size",
        [&] {
          opinia::v1::ListReviewsRequest request;
@@ -223,7 +248,8 @@ TEST_F(ValidationTest, BadNamesTokensAndRequestsAreInvalidArgument) {
          request.mutable_review()->set_name(before_[0].name());
          request.mutable_update_mask()->add_paths("input.text");
          opinia::v1::Review out;
-         return reviews->UpdateReview(ContextWithKey(key_).get(), request, &out);
+         return reviews->UpdateReview(ContextWithKey(key_).get(), request,
+                                      &out);
        },
        StatusCode::INVALID_ARGUMENT},
       {"bad tenant id",
@@ -232,7 +258,8 @@ TEST_F(ValidationTest, BadNamesTokensAndRequestsAreInvalidArgument) {
          request.set_tenant_id("Bad_ID!");
          request.mutable_tenant()->set_display_name("x");
          opinia::v1::Tenant out;
-         return admin->CreateTenant(ContextWithKey(operator_key()).get(), request, &out);
+         return admin->CreateTenant(ContextWithKey(operator_key()).get(),
+                                    request, &out);
        },
        StatusCode::INVALID_ARGUMENT},
       {"bad time zone",
@@ -241,7 +268,8 @@ TEST_F(ValidationTest, BadNamesTokensAndRequestsAreInvalidArgument) {
          request.mutable_tenant()->set_display_name("x");
          request.mutable_tenant()->set_time_zone("Mars/Olympus");
          opinia::v1::Tenant out;
-         return admin->CreateTenant(ContextWithKey(operator_key()).get(), request, &out);
+         return admin->CreateTenant(ContextWithKey(operator_key()).get(),
+                                    request, &out);
        },
        StatusCode::INVALID_ARGUMENT},
       {"bad api key name",
@@ -249,13 +277,15 @@ TEST_F(ValidationTest, BadNamesTokensAndRequestsAreInvalidArgument) {
          opinia::v1::RevokeApiKeyRequest request;
          request.set_name("keys/whatever");
          opinia::v1::ApiKey out;
-         return admin->RevokeApiKey(ContextWithKey(operator_key()).get(), request, &out);
+         return admin->RevokeApiKey(ContextWithKey(operator_key()).get(),
+                                    request, &out);
        },
        StatusCode::INVALID_ARGUMENT},
   };
   for (const Case& c : cases) {
     grpc::Status status = c.call();
-    EXPECT_EQ(status.error_code(), c.want) << c.what << ": " << status.error_message();
+    EXPECT_EQ(status.error_code(), c.want)
+        << c.what << ": " << status.error_message();
   }
 }
 
@@ -264,14 +294,16 @@ TEST_F(ValidationTest, BadNamesTokensAndRequestsAreInvalidArgument) {
 TEST_F(ValidationTest, ServerHealthyAndStoredDataUntouched) {
   for (const auto& before : before_) {
     opinia::v1::Review now = Fetch(before.name());
-    EXPECT_EQ(now.input().SerializeAsString(), before.input().SerializeAsString())
+    EXPECT_EQ(now.input().SerializeAsString(),
+              before.input().SerializeAsString())
         << before.name() << " changed";
   }
   std::set<std::string> names;
   auto listed = ListAllNames(channel_, key_, {1000});
   ASSERT_TRUE(listed.ok()) << listed.status();
   names.insert(listed->begin(), listed->end());
-  EXPECT_EQ(names.size(), 12u) << "10 from SetUp + 2 valid items of the mixed batch";
+  EXPECT_EQ(names.size(), 12u)
+      << "10 from SetUp + 2 valid items of the mixed batch";
   auto ok = Ingest(channel_, key_, {MakeReview("after-bad-input", 1)});
   ASSERT_TRUE(ok.ok()) << ok.status();
   EXPECT_EQ(ok->results(0).outcome(), IngestResult::CREATED);

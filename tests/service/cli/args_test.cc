@@ -9,12 +9,13 @@ namespace {
 
 absl::StatusOr<Args> Parse(std::vector<const char*> argv) {
   argv.insert(argv.begin(), "opinia");
-  return Args::Parse(static_cast<int>(argv.size()), argv.data(), {"json", "all"});
+  return Args::Parse(static_cast<int>(argv.size()), argv.data(),
+                     {"json", "all"});
 }
 
 TEST(ArgsTest, PositionalsAndBothOptionForms) {
-  auto args = Parse({"reviews", "list", "--limit=5", "--source", "allegro", "--json",
-                     "--", "--not-an-option"});
+  auto args = Parse({"reviews", "list", "--limit=5", "--source", "allegro",
+                     "--json", "--", "--not-an-option"});
   ASSERT_TRUE(args.ok()) << args.status();
   EXPECT_EQ(args->positional(),
             (std::vector<std::string>{"reviews", "list", "--not-an-option"}));

@@ -1,6 +1,7 @@
 // The `opinia` binary against a real opinia-server: run as a subprocess, its
 // stdout, stderr and exit code checked.
 #include <fcntl.h>
+#include <google/protobuf/util/json_util.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,8 +11,6 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
-
-#include <google/protobuf/util/json_util.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -49,7 +48,8 @@ int CountNonBlankLines(const std::string& path) {
   std::ifstream in(path);
   std::string line;
   int n = 0;
-  while (std::getline(in, line)) n += line.find_first_not_of(" \t\r") != std::string::npos;
+  while (std::getline(in, line))
+    n += line.find_first_not_of(" \t\r") != std::string::npos;
   return n;
 }
 
@@ -90,7 +90,7 @@ IngestSummary ParseSummary(const std::string& json) {
 // Runs opinia with `args`; OPINIA_ADDR is `address` and OPINIA_KEY is `key`
 // (unset when empty). Output goes through files in `work_dir`.
 CliRun RunCli(const std::vector<std::string>& args, const std::string& address,
-            const std::string& key, const std::string& work_dir) {
+              const std::string& key, const std::string& work_dir) {
   const std::string out_path = work_dir + "/cli.out";
   const std::string err_path = work_dir + "/cli.err";
   std::vector<std::string> argv_storage = {CliPath()};
@@ -112,14 +112,16 @@ CliRun RunCli(const std::vector<std::string>& args, const std::string& address,
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
+                                   O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid;
   CliRun run;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  const int rc =
+      posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     ADD_FAILURE() << "cannot run " << argv[0];
@@ -127,12 +129,12 @@ CliRun RunCli(const std::vector<std::string>& args, const std::string& address,
   }
   int status = 0;
   waitpid(pid, &status, 0);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  run.exit_code =
+      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   run.out = ReadFile(out_path);
   run.err = ReadFile(err_path);
   return run;
 }
-
 
 class CliTest : public ServerTest {
  protected:
@@ -144,16 +146,21 @@ class CliTest : public ServerTest {
     ServerTest::SetUp();
     if (!key_.empty()) return;
     // Operator: a tenant and a key, both through the CLI.
-    CliRun tenant = Opinia({"tenants", "create", "--name=CLI shop", "--id=cli-shop",
-                         "--key-file=" + server_->key_file()}, "");
+    CliRun tenant =
+        Opinia({"tenants", "create", "--name=CLI shop", "--id=cli-shop",
+                "--key-file=" + server_->key_file()},
+               "");
     ASSERT_EQ(tenant.exit_code, 0) << tenant.err;
-    EXPECT_NE(tenant.out.find("tenants/cli-shop"), std::string::npos) << tenant.out;
-    CliRun key = Opinia({"keys", "create", "--tenant=tenants/cli-shop",
-                      "--roles=ingest,read,respond,admin", "--name=cli test"},
-                     operator_key());
+    EXPECT_NE(tenant.out.find("tenants/cli-shop"), std::string::npos)
+        << tenant.out;
+    CliRun key =
+        Opinia({"keys", "create", "--tenant=tenants/cli-shop",
+                "--roles=ingest,read,respond,admin", "--name=cli test"},
+               operator_key());
     ASSERT_EQ(key.exit_code, 0) << key.err;
     std::smatch m;
-    ASSERT_TRUE(std::regex_search(key.out, m, std::regex("secret: (\\S+)"))) << key.out;
+    ASSERT_TRUE(std::regex_search(key.out, m, std::regex("secret: (\\S+)")))
+        << key.out;
     key_ = m[1];
   }
 
@@ -163,13 +170,15 @@ class CliTest : public ServerTest {
 TEST_F(CliTest, HelpListsCommandsAndOptions) {
   CliRun help = Opinia({"--help"}, "");
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* word : {"ingest", "reviews list", "reviews get", "respond", "tenants create",
-                           "keys create", "keys revoke", "analyze", "--addr", "--json"}) {
+  for (const char* word :
+       {"ingest", "reviews list", "reviews get", "respond", "tenants create",
+        "keys create", "keys revoke", "analyze", "--addr", "--json"}) {
     EXPECT_NE(help.out.find(word), std::string::npos) << word;
   }
   CliRun list_help = Opinia({"reviews", "list", "--help"}, "");
   EXPECT_EQ(list_help.exit_code, 0);
-  for (const char* flag : {"--source", "--label", "--priority", "--since", "--limit", "--all"}) {
+  for (const char* flag :
+       {"--source", "--label", "--priority", "--since", "--limit", "--all"}) {
     EXPECT_NE(list_help.out.find(flag), std::string::npos) << flag;
   }
   CliRun bad = Opinia({"reviews", "list", "--colour=red"}, key_);
@@ -193,10 +202,12 @@ TEST_F(CliTest, IngestSampleFilesThenReingestIsUnchanged) {
   CliRun csv_run = Opinia({"ingest", csv, "--batch=7"}, key_);
   ASSERT_EQ(csv_run.exit_code, 0) << csv_run.out << csv_run.err;
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(csv_run.out, m, std::regex("created +(\\d+)"))) << csv_run.out;
+  ASSERT_TRUE(std::regex_search(csv_run.out, m, std::regex("created +(\\d+)")))
+      << csv_run.out;
   const int csv_n = std::stoi(m[1]);
   EXPECT_GE(csv_n, 15);
-  EXPECT_NE(csv_run.out.find("rejected          0"), std::string::npos) << csv_run.out;
+  EXPECT_NE(csv_run.out.find("rejected          0"), std::string::npos)
+      << csv_run.out;
   EXPECT_NE(csv_run.err.find("ingest:"), std::string::npos)
       << "plain progress lines when stderr is not a terminal: " << csv_run.err;
 
@@ -213,9 +224,11 @@ TEST_F(CliTest, IngestSampleFilesThenReingestIsUnchanged) {
   ASSERT_EQ(list.exit_code, 0) << list.err;
   int lines = 0;
   std::string first_name;
-  for (absl::string_view line : absl::StrSplit(list.out, '\n', absl::SkipEmpty())) {
+  for (absl::string_view line :
+       absl::StrSplit(list.out, '\n', absl::SkipEmpty())) {
     opinia::v1::Review review;
-    auto status = google::protobuf::util::JsonStringToMessage(std::string(line), &review);
+    auto status =
+        google::protobuf::util::JsonStringToMessage(std::string(line), &review);
     ASSERT_TRUE(status.ok()) << status.ToString() << ": " << line;
     EXPECT_FALSE(review.name().empty());
     if (first_name.empty()) first_name = review.name();
@@ -225,16 +238,22 @@ TEST_F(CliTest, IngestSampleFilesThenReingestIsUnchanged) {
 
   // Filters reach the server: --min-rating and --since against a local count.
   int high = 0, recent = 0;
-  for (absl::string_view line : absl::StrSplit(list.out, '\n', absl::SkipEmpty())) {
+  for (absl::string_view line :
+       absl::StrSplit(list.out, '\n', absl::SkipEmpty())) {
     opinia::v1::Review review;
-    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(std::string(line), &review).ok());
+    ASSERT_TRUE(
+        google::protobuf::util::JsonStringToMessage(std::string(line), &review)
+            .ok());
     high += review.input().rating() >= 4;
-    recent += review.input().create_time().seconds() >= 1794787200;  // 2026-11-16
+    recent +=
+        review.input().create_time().seconds() >= 1794787200;  // 2026-11-16
   }
-  CliRun rated = Opinia({"reviews", "list", "--json", "--all", "--min-rating=4"}, key_);
+  CliRun rated =
+      Opinia({"reviews", "list", "--json", "--all", "--min-rating=4"}, key_);
   ASSERT_EQ(rated.exit_code, 0) << rated.err;
   EXPECT_EQ(std::count(rated.out.begin(), rated.out.end(), '\n'), high);
-  CliRun since = Opinia({"reviews", "list", "--json", "--all", "--since=2026-11-16"}, key_);
+  CliRun since = Opinia(
+      {"reviews", "list", "--json", "--all", "--since=2026-11-16"}, key_);
   ASSERT_EQ(since.exit_code, 0) << since.err;
   EXPECT_EQ(std::count(since.out.begin(), since.out.end(), '\n'), recent);
   EXPECT_GT(recent, 0);
@@ -242,27 +261,34 @@ TEST_F(CliTest, IngestSampleFilesThenReingestIsUnchanged) {
   EXPECT_EQ(bad_label.exit_code, 2);
   EXPECT_NE(bad_label.err.find("GRUMPY"), std::string::npos) << bad_label.err;
 
-  CliRun limited = Opinia({"reviews", "list", "--json", "--limit=5", "--source=allegro"}, key_);
+  CliRun limited = Opinia(
+      {"reviews", "list", "--json", "--limit=5", "--source=allegro"}, key_);
   ASSERT_EQ(limited.exit_code, 0) << limited.err;
   EXPECT_EQ(std::count(limited.out.begin(), limited.out.end(), '\n'), 5);
-  EXPECT_NE(limited.err.find("--page-token="), std::string::npos) << limited.err;
+  EXPECT_NE(limited.err.find("--page-token="), std::string::npos)
+      << limited.err;
 
   CliRun table = Opinia({"reviews", "list", "--limit=3"}, key_);
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_EQ(table.out.rfind("NAME", 0), 0u) << table.out;
-  EXPECT_EQ(std::count(table.out.begin(), table.out.end(), '\n'), 4) << table.out;
+  EXPECT_EQ(std::count(table.out.begin(), table.out.end(), '\n'), 4)
+      << table.out;
 
   // get, respond, get again.
   CliRun get = Opinia({"reviews", "get", first_name}, key_);
   ASSERT_EQ(get.exit_code, 0) << get.err;
-  EXPECT_NE(get.out.find("name:          " + first_name), std::string::npos) << get.out;
-  CliRun respond = Opinia({"respond", first_name, "--text=Dziękujemy za opinię!",
-                        "--author=Obsługa"}, key_);
+  EXPECT_NE(get.out.find("name:          " + first_name), std::string::npos)
+      << get.out;
+  CliRun respond = Opinia({"respond", first_name,
+                           "--text=Dziękujemy za opinię!", "--author=Obsługa"},
+                          key_);
   ASSERT_EQ(respond.exit_code, 0) << respond.err;
   CliRun after = Opinia({"reviews", "get", first_name, "--json"}, key_);
   ASSERT_EQ(after.exit_code, 0) << after.err;
   opinia::v1::Review review;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(after.out, &review).ok()) << after.out;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(after.out, &review).ok())
+      << after.out;
   EXPECT_EQ(review.response().text(), "Dziękujemy za opinię!");
   EXPECT_EQ(review.status(), opinia::v1::RESPONDED);
 }
@@ -271,11 +297,14 @@ TEST_F(CliTest, BadLinesAreReportedWithTheirLineNumbers) {
   const std::string key_ = NewTenant("Bad lines shop").key;  // own tenant
   const std::string jsonl = server_->dir() + "/bad.jsonl";
   std::ofstream(jsonl)
-      << "{\"source\":\"allegro\",\"external_id\":\"ok-1\",\"rating\":5,\"text\":\"Super\"}\n"
+      << "{\"source\":\"allegro\",\"external_id\":\"ok-1\",\"rating\":5,"
+         "\"text\":\"Super\"}\n"
       << "\n"
       << "{\"source\":\"allegro\",\"external_id\":\"broken\",\n"
-      << "{\"source\":\"allegro\",\"external_id\":\"ok-2\",\"text\":\"Dobrze\"}\n"
-      << "{\"source\":\"allegro\",\"external_id\":\"nine\",\"rating\":9,\"text\":\"?\"}\n";
+      << "{\"source\":\"allegro\",\"external_id\":\"ok-2\",\"text\":\"Dobrze\"}"
+         "\n"
+      << "{\"source\":\"allegro\",\"external_id\":\"nine\",\"rating\":9,"
+         "\"text\":\"?\"}\n";
   CliRun run = Opinia({"ingest", jsonl, "--json"}, key_);
   EXPECT_EQ(run.exit_code, 3) << "some items rejected: " << run.out << run.err;
   IngestSummary s = ParseSummary(run.out);
@@ -287,7 +316,8 @@ TEST_F(CliTest, BadLinesAreReportedWithTheirLineNumbers) {
   EXPECT_EQ(human.exit_code, 3);
   EXPECT_NE(human.out.find("line 3: "), std::string::npos) << human.out;
   EXPECT_NE(human.out.find("line 5: "), std::string::npos) << human.out;
-  EXPECT_NE(human.out.find("rating"), std::string::npos) << "the server's reason: " << human.out;
+  EXPECT_NE(human.out.find("rating"), std::string::npos)
+      << "the server's reason: " << human.out;
 
   const std::string csv = server_->dir() + "/bad.csv";
   std::ofstream(csv) << "external_id,rating,text\n"
@@ -295,53 +325,64 @@ TEST_F(CliTest, BadLinesAreReportedWithTheirLineNumbers) {
                      << "c2,pięć,zła ocena\n";
   CliRun csv_run = Opinia({"ingest", csv, "--source=ceneo", "--json"}, key_);
   EXPECT_EQ(csv_run.exit_code, 3) << csv_run.out << csv_run.err;
-  EXPECT_EQ(ParseSummary(csv_run.out).rejected_lines, (std::vector<int>{4})) << csv_run.out;
+  EXPECT_EQ(ParseSummary(csv_run.out).rejected_lines, (std::vector<int>{4}))
+      << csv_run.out;
 
   CliRun missing = Opinia({"ingest", server_->dir() + "/no-such.jsonl"}, key_);
   EXPECT_EQ(missing.exit_code, 2);
 }
 
 TEST_F(CliTest, KeysCreateListRevoke) {
-  CliRun created = Opinia({"keys", "create", "--tenant=cli-shop", "--roles=read", "--json"},
-                       key_);
+  CliRun created = Opinia(
+      {"keys", "create", "--tenant=cli-shop", "--roles=read", "--json"}, key_);
   ASSERT_EQ(created.exit_code, 0) << created.err;
   opinia::v1::CreateApiKeyResponse response;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(created.out, &response).ok())
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(created.out, &response).ok())
       << created.out;
   ASSERT_FALSE(response.secret().empty());
   CliRun with_new = Opinia({"reviews", "list", "--limit=1"}, response.secret());
-  EXPECT_EQ(with_new.exit_code, 0) << "the printed secret works: " << with_new.err;
+  EXPECT_EQ(with_new.exit_code, 0)
+      << "the printed secret works: " << with_new.err;
 
   CliRun list = Opinia({"keys", "list"}, key_);
   ASSERT_EQ(list.exit_code, 0) << list.err;
-  EXPECT_NE(list.out.find(response.api_key().name()), std::string::npos) << list.out;
-  EXPECT_EQ(list.out.find(response.secret()), std::string::npos) << "secrets never listed";
+  EXPECT_NE(list.out.find(response.api_key().name()), std::string::npos)
+      << list.out;
+  EXPECT_EQ(list.out.find(response.secret()), std::string::npos)
+      << "secrets never listed";
 
   CliRun revoke = Opinia({"keys", "revoke", response.api_key().name()}, key_);
   ASSERT_EQ(revoke.exit_code, 0) << revoke.err;
   CliRun denied = Opinia({"reviews", "list"}, response.secret());
   EXPECT_EQ(denied.exit_code, 1);
-  EXPECT_NE(denied.err.find("UNAUTHENTICATED"), std::string::npos) << denied.err;
+  EXPECT_NE(denied.err.find("UNAUTHENTICATED"), std::string::npos)
+      << denied.err;
 }
 
 TEST_F(CliTest, ErrorsPrintTheCodeAndExitNonZero) {
   CliRun not_found = Opinia({"reviews", "get", "reviews/999999999"}, key_);
   EXPECT_EQ(not_found.exit_code, 1);
-  EXPECT_NE(not_found.err.find("NOT_FOUND"), std::string::npos) << not_found.err;
+  EXPECT_NE(not_found.err.find("NOT_FOUND"), std::string::npos)
+      << not_found.err;
   CliRun no_key = Opinia({"reviews", "list"}, "");
   EXPECT_EQ(no_key.exit_code, 1);
-  EXPECT_NE(no_key.err.find("UNAUTHENTICATED"), std::string::npos) << no_key.err;
+  EXPECT_NE(no_key.err.find("UNAUTHENTICATED"), std::string::npos)
+      << no_key.err;
   CliRun denied = Opinia({"tenants", "create", "--name=x"}, key_);
   EXPECT_EQ(denied.exit_code, 1);
-  EXPECT_NE(denied.err.find("PERMISSION_DENIED"), std::string::npos) << denied.err;
-  CliRun unreachable = Opinia({"reviews", "list", "--addr=127.0.0.1:1", "--timeout=5"}, key_);
+  EXPECT_NE(denied.err.find("PERMISSION_DENIED"), std::string::npos)
+      << denied.err;
+  CliRun unreachable =
+      Opinia({"reviews", "list", "--addr=127.0.0.1:1", "--timeout=5"}, key_);
   EXPECT_EQ(unreachable.exit_code, 1);
-  EXPECT_NE(unreachable.err.find("UNAVAILABLE"), std::string::npos) << unreachable.err;
+  EXPECT_NE(unreachable.err.find("UNAVAILABLE"), std::string::npos)
+      << unreachable.err;
 }
 
 TEST_F(CliTest, IngestRetriesWhileUnavailableThenFails) {
-  CliRun run = Opinia({"ingest", SourceDir() + "/examples/reviews.csv", "--addr=127.0.0.1:1",
-                       "--retries=2", "--timeout=5"},
+  CliRun run = Opinia({"ingest", SourceDir() + "/examples/reviews.csv",
+                       "--addr=127.0.0.1:1", "--retries=2", "--timeout=5"},
                       key_);
   EXPECT_EQ(run.exit_code, 1);
   size_t retries = 0;
@@ -355,15 +396,18 @@ TEST_F(CliTest, IngestRetriesWhileUnavailableThenFails) {
 
 TEST_F(CliTest, AnalyzeStoresNothing) {
   CliRun before = Opinia({"reviews", "list", "--json", "--all"}, key_);
-  CliRun run = Opinia({"analyze", "Paczka", "przyszła", "uszkodzona,", "żądam", "zwrotu", "pieniędzy!"},
-                   key_);
+  CliRun run = Opinia({"analyze", "Paczka", "przyszła", "uszkodzona,", "żądam",
+                       "zwrotu", "pieniędzy!"},
+                      key_);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("sentiment:"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("model_version:"), std::string::npos) << run.out;
   CliRun json = Opinia({"analyze", "Great product", "--json"}, key_);
   ASSERT_EQ(json.exit_code, 0) << json.err;
   opinia::v1::Analysis analysis;
-  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &analysis).ok()) << json.out;
+  EXPECT_TRUE(
+      google::protobuf::util::JsonStringToMessage(json.out, &analysis).ok())
+      << json.out;
   CliRun after = Opinia({"reviews", "list", "--json", "--all"}, key_);
   EXPECT_EQ(before.out, after.out);
 }
@@ -377,11 +421,12 @@ TEST(CliTlsTest, TlsCaFlagTrustsTheServerCertificate) {
       {"--tls-cert=" + cert->cert_path, "--tls-key=" + cert->key_path});
   ASSERT_TRUE(server.ok()) << server.status();
   const std::string key_file = "--key-file=" + (*server)->key_file();
-  CliRun ok = RunCli({"tenants", "list", "--tls-ca=" + cert->cert_path, key_file},
-                     (*server)->address(), "", dir);
+  CliRun ok =
+      RunCli({"tenants", "list", "--tls-ca=" + cert->cert_path, key_file},
+             (*server)->address(), "", dir);
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
-  CliRun plain = RunCli({"tenants", "list", "--timeout=5", key_file}, (*server)->address(), "",
-                        dir);
+  CliRun plain = RunCli({"tenants", "list", "--timeout=5", key_file},
+                        (*server)->address(), "", dir);
   EXPECT_EQ(plain.exit_code, 1) << plain.out;
   EXPECT_NE(plain.err.find("UNAVAILABLE"), std::string::npos) << plain.err;
   std::filesystem::remove_all(dir);

@@ -24,7 +24,8 @@ std::vector<ReadItem> ReadAll(const std::string& text, FileFormat format,
 
 TEST(CsvReaderTest, Rfc4180QuotingAndLineNumbers) {
   std::istringstream in(
-      "\xEF\xBB\xBF" "a,b,c\r\n"
+      "\xEF\xBB\xBF"
+      "a,b,c\r\n"
       "1,\"x, y\",\"say \"\"hi\"\"\"\r\n"
       "\n"
       "2,\"multi\nline\",z\n"
@@ -55,9 +56,11 @@ TEST(CsvReaderTest, UnterminatedQuote) {
 
 TEST(ReviewReaderTest, JsonlLinesWithErrorsKeepTheirLineNumbers) {
   auto items = ReadAll(
-      "{\"source\":\"allegro\",\"external_id\":\"1\",\"rating\":5,\"text\":\"Super\"}\n"
+      "{\"source\":\"allegro\",\"external_id\":\"1\",\"rating\":5,\"text\":"
+      "\"Super\"}\n"
       "\n"
-      "{\"source\":\"google\",\"externalId\":\"2\",\"createTime\":\"2026-11-20T10:00:00Z\"}\n"
+      "{\"source\":\"google\",\"externalId\":\"2\",\"createTime\":\"2026-11-"
+      "20T10:00:00Z\"}\n"
       "{not json}\n"
       "{\"source\":\"x\",\"no_such_field\":1}\n",
       FileFormat::kJsonl);
@@ -70,7 +73,8 @@ TEST(ReviewReaderTest, JsonlLinesWithErrorsKeepTheirLineNumbers) {
   EXPECT_EQ(items[1].review.create_time().seconds(), 1795168800);
   EXPECT_EQ(items[2].kind, ReadItem::Kind::kBadLine);
   EXPECT_EQ(items[2].line, 4);
-  EXPECT_EQ(items[3].kind, ReadItem::Kind::kBadLine) << "unknown fields are errors";
+  EXPECT_EQ(items[3].kind, ReadItem::Kind::kBadLine)
+      << "unknown fields are errors";
   EXPECT_EQ(items[3].line, 5);
 }
 
@@ -103,7 +107,8 @@ TEST(ReviewReaderTest, CsvColumnsMapToFields) {
 
 TEST(ReviewReaderTest, CsvCellsMustBeUtf8) {
   // "Świetny" in Windows-1250: 0x8C is not a UTF-8 lead byte.
-  auto items = ReadAll("external_id,text\nw1,\x8Cwietny\nw2,Świetny\n", FileFormat::kCsv);
+  auto items = ReadAll("external_id,text\nw1,\x8Cwietny\nw2,Świetny\n",
+                       FileFormat::kCsv);
   ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(items[0].kind, ReadItem::Kind::kBadLine);
   EXPECT_NE(items[0].error.find("UTF-8"), std::string::npos) << items[0].error;

@@ -15,12 +15,13 @@ TEST(DisplayWidthTest, CountsColumnsNotBytes) {
       {"", 0},
       {"abc", 3},
       {"zażółć gęślą jaźń", 17},
-      {"e\xCC\x81", 1},             // e + combining acute
+      {"e\xCC\x81", 1},                 // e + combining acute
       {"\xE6\x97\xA5\xE6\x9C\xAC", 4},  // 日本: wide
       {"\xF0\x9F\x98\x80", 2},          // emoji
       {"a\xFFz", 3},                    // invalid byte counts 1
   };
-  for (const auto& c : cases) EXPECT_EQ(DisplayWidth(c.text), c.width) << c.text;
+  for (const auto& c : cases)
+    EXPECT_EQ(DisplayWidth(c.text), c.width) << c.text;
 }
 
 TEST(TruncateTest, CutsOnCharacterBoundariesWithEllipsis) {
@@ -46,8 +47,10 @@ TEST(TruncateTest, CutsOnCharacterBoundariesWithEllipsis) {
 
 TEST(IsValidUtf8Test, RejectsMalformedSequences) {
   EXPECT_TRUE(IsValidUtf8("zażółć 日本 \xF0\x9F\x98\x80"));
-  for (const char* bad : {"\xFF", "\xC0\xAF", "\xC3", "\xED\xA0\x80", "\xF4\x90\x80\x80"}) {
-    EXPECT_FALSE(IsValidUtf8(bad)) << "case " << static_cast<int>(static_cast<unsigned char>(bad[0]));
+  for (const char* bad :
+       {"\xFF", "\xC0\xAF", "\xC3", "\xED\xA0\x80", "\xF4\x90\x80\x80"}) {
+    EXPECT_FALSE(IsValidUtf8(bad))
+        << "case " << static_cast<int>(static_cast<unsigned char>(bad[0]));
   }
 }
 
@@ -58,7 +61,8 @@ TEST(OneLineTest, FlattensControlCharactersAndBadBytes) {
 
 TEST(TableTest, AlignsColumnsAndBoundsTheFlexibleOne) {
   Table table({{"NAME"}, {"N", 0, true}, {"TEXT", 0, false, true}});
-  table.AddRow({"reviews/1", "5", "Świetny produkt, polecam każdemu kto szuka"});
+  table.AddRow(
+      {"reviews/1", "5", "Świetny produkt, polecam każdemu kto szuka"});
   table.AddRow({"reviews/22", "10", "krótko"});
   std::ostringstream out;
   table.Print(out, 40);
