@@ -156,6 +156,19 @@ TEST_F(IngestIdempotencyTest, ConcurrentSendersCreateEachReviewOnce) {
   }
 }
 
+TEST_F(IngestIdempotencyTest, StreamIngestTakesMoreThanOneBatch) {
+  auto stub = opinia::v1::ReviewService::NewStub(channel_);
+  auto context = ContextWithKey(key_);
+  opinia::v1::IngestSummary summary;
+  auto writer = stub->StreamIngestReviews(context.get(), &summary);
+  for (const auto& r : Batch("backfill-", 2500)) ASSERT_TRUE(writer->Write(r));
+  ASSERT_TRUE(writer->WritesDone());
+  grpc::Status status = writer->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(summary.received(), 2500);
+  EXPECT_EQ(summary.created(), 2500);
+}
+
 TEST_F(IngestIdempotencyTest, StreamIngestRejectsBadItemsAndKeepsTheRest) {
   auto stub = opinia::v1::ReviewService::NewStub(channel_);
   auto context = ContextWithKey(key_);

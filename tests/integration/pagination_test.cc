@@ -138,6 +138,25 @@ TEST_F(PaginationTest, NewReviewsDuringPagingCauseNoRepeats) {
   ingested_.insert(fresh);
 }
 
+TEST_F(PaginationTest, PageSizeAboveTheMaximumIsCappedOrRefused) {
+  auto stub = opinia::v1::ReviewService::NewStub(channel_);
+  opinia::v1::ListReviewsRequest request;
+  request.set_page_size(5000);
+  opinia::v1::ListReviewsResponse response;
+  grpc::Status status = stub->ListReviews(ContextWithKey(key_).get(), request, &response);
+  if (status.ok()) {
+    EXPECT_LE(response.reviews_size(), 1000);
+    EXPECT_FALSE(response.next_page_token().empty());
+  } else {
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  // page_size 0 means the default (50).
+  request.set_page_size(0);
+  status = stub->ListReviews(ContextWithKey(key_).get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.reviews_size(), 50);
+}
+
 TEST_F(PaginationTest, FilteredListingPagesToTheRightCount) {
   opinia::v1::ListReviewsRequest request;
   request.add_sources("google");

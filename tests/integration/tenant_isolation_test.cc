@@ -129,6 +129,25 @@ TEST_F(TenantIsolationTest, EveryCallOnAnotherTenantsReviewIsNotFound) {
   }
 }
 
+TEST_F(TenantIsolationTest, AnotherTenantsPageTokenLeaksNothing) {
+  auto stub = opinia::v1::ReviewService::NewStub(channel_);
+  opinia::v1::ListReviewsRequest request;
+  request.set_page_size(3);
+  opinia::v1::ListReviewsResponse page;
+  ASSERT_TRUE(stub->ListReviews(ContextWithKey(sides_[0].tenant.key).get(), request, &page).ok());
+  ASSERT_FALSE(page.next_page_token().empty());
+  request.set_page_token(page.next_page_token());
+  opinia::v1::ListReviewsResponse other;
+  grpc::Status status =
+      stub->ListReviews(ContextWithKey(sides_[1].tenant.key).get(), request, &other);
+  if (status.ok()) {
+    const std::set<std::string> a(sides_[0].names.begin(), sides_[0].names.end());
+    for (const auto& r : other.reviews()) EXPECT_FALSE(a.count(r.name())) << r.name();
+  } else {
+    EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT) << status.error_message();
+  }
+}
+
 TEST_F(TenantIsolationTest, AnotherTenantsKeysAreInvisible) {
   auto admin = opinia::v1::AdminService::NewStub(channel_);
   auto victim = CreateKey(channel_, operator_key(), sides_[0].tenant.tenant,
