@@ -270,7 +270,10 @@ int RunIngest(const Args& args, const std::vector<std::string>& operands) {
     if (review.source().empty()) review.set_source(default_source);
     if (review.subject_id().empty()) review.set_subject_id(default_subject);
     const size_t size = review.ByteSizeLong();
-    if (!batch.empty() && batch_bytes + size > kMaxBatchBytes) ok = flush();
+    if (!batch.empty() && batch_bytes + size > kMaxBatchBytes && !flush()) {
+      ok = false;
+      break;
+    }
     batch.push_back(std::move(review));
     lines.push_back(item.line);
     batch_bytes += size;
