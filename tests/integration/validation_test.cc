@@ -134,7 +134,7 @@ TEST_F(ValidationTest, BadReviewsAreRefusedNamingTheField) {
   }
 }
 
-TEST_F(ValidationTest, OversizeBatchIsRefusedAndNothingIsStored) {
+TEST_F(ValidationTest, OversizeBatchIsRefused) {
   std::string payload;
   for (int i = 0; i < 1001; ++i)
     payload += OneItem(MakeReview("big" + std::to_string(i), i));
