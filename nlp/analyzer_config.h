@@ -16,7 +16,9 @@ namespace opinia::nlp {
 struct AnalyzerConfig {
   SentimentParams sentiment;
   LanguageIdentifier::Method lid_method = LanguageIdentifier::Method::kCombined;
-  bool review_mixed_rule = true;  // MIXED from confident sentences
+  // MIXED from confident sentences on both sides: off by default, it cost
+  // 4 points of en_amazon_reviews.dev accuracy (0.878 -> 0.837).
+  bool review_mixed_rule = false;
 };
 
 // As CreateAnalyzer(), with `config`. Same error codes.

@@ -81,13 +81,16 @@ void FastTextModel::PredictAll(std::string_view line,
 
 std::vector<std::pair<float, std::string>> FastTextModel::Predict(
     std::string_view line, int k) const {
-  std::vector<float> probs;
+  thread_local std::vector<float> probs;
   PredictAll(line, &probs);
+  std::vector<int> order(probs.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  const size_t want = k > 0 ? std::min<size_t>(k, order.size()) : order.size();
+  std::partial_sort(order.begin(), order.begin() + want, order.end(),
+                    [&](int a, int b) { return probs[a] > probs[b]; });
   std::vector<std::pair<float, std::string>> out;
-  for (size_t i = 0; i < probs.size(); ++i) out.emplace_back(probs[i], labels_[i]);
-  std::sort(out.begin(), out.end(),
-            [](const auto& a, const auto& b) { return a.first > b.first; });
-  if (k > 0 && out.size() > static_cast<size_t>(k)) out.resize(k);
+  out.reserve(want);
+  for (size_t i = 0; i < want; ++i) out.emplace_back(probs[order[i]], labels_[order[i]]);
   return out;
 }
 

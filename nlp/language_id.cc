@@ -21,9 +21,15 @@ constexpr int kShortLetters = 12;
 constexpr float kSure = 0.6f;
 // Below this (and no agreement with CLD2) the answer is "und".
 constexpr float kUnsure = 0.3f;
+// Short text without a hint: the guess must be at least this sure.
+constexpr float kShortSure = 0.9f;
 // Only the start of long texts is looked at: language is a global property
 // and this bounds the cost on 1 MB inputs.
-constexpr int kMaxTokens = 200;
+constexpr int kMaxTokens = 40;
+// CLD2 (about 20x cheaper than lid.176) decides alone when it is reliable
+// and this sure on at least this many bytes; else fastText decides.
+constexpr int kCld2SurePercent = 90;
+constexpr int kCld2SureBytes = 60;
 constexpr size_t kMaxCld2Bytes = 4096;
 
 std::string Primary(std::string_view tag) {
@@ -80,6 +86,8 @@ LanguageGuess LanguageIdentifier::Cld2Guess(std::string_view text) {
   if (lang == CLD2::UNKNOWN_LANGUAGE) return g;
   g.language = Primary(CLD2::LanguageCode(lang));
   g.confidence = reliable ? percent3[0] / 100.0f : percent3[0] / 200.0f;
+  g.sure = reliable && percent3[0] >= kCld2SurePercent &&
+           text_bytes >= kCld2SureBytes;
   return g;
 }
 
@@ -97,22 +105,30 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text,
     return {hint_lang, 0.5f};
   }
   LanguageGuess out;
-  if (method == Method::kCld2) {
+  auto cld2 = [&] {
     // CLD2 requires valid UTF-8; the tokens' norms are, the text may not be.
-    out = IsValidUtf8(text) ? Cld2Guess(text) : Cld2Guess(ModelInput(t, 0, 1 << 30));
-  } else {
+    return IsValidUtf8(text) ? Cld2Guess(text)
+                             : Cld2Guess(ModelInput(t, 0, 1 << 30));
+  };
+  if (method == Method::kCld2) {
+    out = cld2();
+  } else if (method == Method::kFastText) {
     out = FastTextGuess(t);
-    if (method == Method::kCombined && out.confidence < kSure) {
-      LanguageGuess c = IsValidUtf8(text)
-                            ? Cld2Guess(text)
-                            : Cld2Guess(ModelInput(t, 0, 1 << 30));
-      if (c.language == out.language) {
-        out.confidence = std::max(out.confidence, c.confidence);
-      } else if (!hint_lang.empty() &&
-                 (c.language == hint_lang || out.language == hint_lang)) {
-        out = {hint_lang, std::max(out.confidence, c.confidence)};
-      } else if (c.confidence > out.confidence && c.confidence >= 0.9f) {
-        out = c;
+  } else {
+    LanguageGuess c = cld2();
+    if (c.sure) {
+      out = c;
+    } else {
+      out = FastTextGuess(t);
+      if (out.confidence < kSure) {
+        if (c.language == out.language) {
+          out.confidence = std::max(out.confidence, c.confidence);
+        } else if (!hint_lang.empty() &&
+                   (c.language == hint_lang || out.language == hint_lang)) {
+          out = {hint_lang, std::max(out.confidence, c.confidence)};
+        } else if (c.confidence > out.confidence && c.confidence >= 0.9f) {
+          out = c;
+        }
       }
     }
   }
@@ -121,7 +137,9 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text,
     return {};
   }
   if (letters < kShortLetters) {
-    // A few letters: never a confident guess.
+    // A few letters and no hint: only a near-certain guess stands, and
+    // never with a high confidence.
+    if (out.confidence < kShortSure) return {};
     out.confidence = std::min(out.confidence, 0.5f);
   }
   return out;

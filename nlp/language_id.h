@@ -1,6 +1,7 @@
 // Language identification: fastText lid.176.ftz (176 languages) as the
-// primary model, CLD2 (Debian libcld2) as a second opinion when fastText is
-// unsure. Measured on ../shared/data (models/README.md): lid.176 is the more
+// accurate model, CLD2 (Debian libcld2) as the fast path: when CLD2 is
+// reliable and >= 90% sure on >= 60 bytes its answer stands, otherwise
+// lid.176 decides (with CLD2 and the hint as tie-breakers when it is unsure). Measured on ../shared/data (models/README.md): lid.176 is the more
 // accurate on the review/tweet data except for English, where CLD2 is
 // slightly better; the two agree on most texts.
 #ifndef OPINIA_NLP_LANGUAGE_ID_H_
@@ -19,6 +20,7 @@ namespace opinia::nlp {
 struct LanguageGuess {
   std::string language = "und";  // BCP-47 primary subtag or "und"
   float confidence = 0;
+  bool sure = false;  // internal: CLD2 alone is enough
 };
 
 class LanguageIdentifier {

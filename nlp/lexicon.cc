@@ -54,4 +54,26 @@ std::optional<float> Lexicon::Valence(std::string_view lang,
   return std::nullopt;
 }
 
+Lexicon::View Lexicon::ForLanguage(std::string_view lang) const {
+  View v;
+  auto l = by_lang_.find(absl::string_view(lang.data(), lang.size()));
+  if (l != by_lang_.end()) v.lang = &l->second;
+  auto any = by_lang_.find("*");
+  if (any != by_lang_.end()) v.any = &any->second;
+  return v;
+}
+
+std::optional<float> Lexicon::Valence(const View& view, std::string_view norm) {
+  const absl::string_view key(norm.data(), norm.size());
+  if (view.lang != nullptr) {
+    auto it = view.lang->find(key);
+    if (it != view.lang->end()) return it->second;
+  }
+  if (view.any != nullptr) {
+    auto it = view.any->find(key);
+    if (it != view.any->end()) return it->second;
+  }
+  return std::nullopt;
+}
+
 }  // namespace opinia::nlp

@@ -26,13 +26,24 @@ class Lexicon {
   std::optional<float> Valence(std::string_view lang,
                                std::string_view norm) const;
   bool HasLanguage(std::string_view lang) const;
+
+ private:
+  using Map = absl::flat_hash_map<std::string, float>;
+
+ public:
+  // The maps of one language resolved once, for many lookups.
+  struct View {
+    const Map* lang = nullptr;
+    const Map* any = nullptr;
+  };
+  View ForLanguage(std::string_view lang) const;
+  static std::optional<float> Valence(const View& view, std::string_view norm);
   size_t size() const { return size_; }
 
   // Adds or replaces an entry (used while compiling; not after sharing).
   void Add(std::string_view lang, std::string_view norm, float valence);
 
  private:
-  using Map = absl::flat_hash_map<std::string, float>;
   absl::flat_hash_map<std::string, Map> by_lang_;
   size_t size_ = 0;
 };

@@ -99,11 +99,19 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
   thread_local std::vector<float> raw;
   model->PredictAll(SentimentInput(t, first, end), &raw);
 
+  int words = 0;
+  for (int i = std::max(first, 0); i < end && i < static_cast<int>(t.tokens.size()); ++i) {
+    words += t.tokens[i].kind != TokenKind::kPunct;
+  }
+  const float length_k = model == pl_.get() ? params_.pl_length_k
+                         : model == en_.get() ? params_.en_length_k
+                                              : params_.multi_length_k;
+  const float temper = static_cast<float>(words) / (static_cast<float>(words) + length_k);
   std::array<float, 4> z{};
   std::array<bool, 4> present{};
   for (int k = 0; k < kNumClasses; ++k) {
     present[k] = map.idx[k] >= 0;
-    if (present[k]) z[k] = std::log(std::max(raw[map.idx[k]], 1e-6f));
+    if (present[k]) z[k] = temper * std::log(std::max(raw[map.idx[k]], 1e-6f));
   }
   const std::array<float, 4>& bias = model == pl_.get() ? params_.pl_bias
                                       : model == en_.get() ? params_.en_bias
@@ -114,11 +122,18 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
     // Rules use the detected language's lexicon; unknown languages still
     // get the language-independent emoji/emoticon entries.
     RuleScore r = ScoreRules(t, first, end, language, *lexicon_);
-    z[kPos] += params_.rule_weight * r.score;
-    z[kNeg] -= params_.rule_weight * r.score;
-    if (present[kNeu]) z[kNeu] -= params_.rule_weight * 0.5f * std::fabs(r.score);
-    if (present[kMix] && r.positive >= 0.4f && r.negative >= 0.4f) {
-      z[kMix] += params_.mixed_boost;
+    // Rules weigh more where the model is tempered most (short texts).
+    const float w = params_.rule_weight * (2.0f - temper);
+    z[kPos] += w * r.score;
+    z[kNeg] -= w * r.score;
+    if (present[kNeu]) z[kNeu] -= w * 0.5f * std::fabs(r.score);
+    if (present[kMix]) {
+      if (r.positive >= 0.4f && r.negative >= 0.4f) {
+        z[kMix] += params_.mixed_boost;
+      } else if (r.positive == 0 || r.negative == 0) {
+        // MIXED needs both sides; one-sided evidence argues against it.
+        z[kMix] -= w * std::fabs(r.score);
+      }
     }
   }
   Softmax(z, present);
@@ -127,8 +142,8 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
     // Two-class model: a small margin means neither; spread it to neutral.
     float margin = std::fabs(p[kPos] - p[kNeg]);
     if (margin < params_.neutral_margin) {
-      float neu = 1.0f - margin / params_.neutral_margin;
-      p[kNeu] = neu * 0.6f;
+      // NEUTRAL wins exactly when the margin is below neutral_margin.
+      p[kNeu] = 0.5f + 0.5f * (1.0f - margin / params_.neutral_margin);
       p[kPos] *= 1.0f - p[kNeu];
       p[kNeg] *= 1.0f - p[kNeu];
     }

@@ -32,9 +32,15 @@ inline constexpr float kUnsupportedConfidenceCap = 0.35f;
 struct SentimentParams {
   float rule_weight = 1.5f;      // logit shift per unit of rule score
   float mixed_boost = 1.0f;      // logit added to MIXED for two-sided text
-  float neutral_margin = 0.25f;  // 2-class models: |pos-neg| below = neutral
+  float neutral_margin = 0.1f;   // 2-class models: |pos-neg| below = neutral
   float rating_weight = 3.0f;    // logit shift per unit of star score
   bool use_rules = true;
+  // Model evidence is tempered by n / (n + k) for a text of n words: a
+  // model trained on long reviews (en) is over-confident on one short
+  // sentence, where the lexicon rules should weigh relatively more.
+  float pl_length_k = 2.0f;
+  float en_length_k = 20.0f;
+  float multi_length_k = 3.0f;
   // Per-model logit bias by class (positive, negative, neutral, mixed):
   // corrects the class priors of the mixed training sets towards the
   // target domain. Tuned on the dev splits.

@@ -17,6 +17,9 @@ constexpr std::string_view kNegators[] = {
 };
 
 constexpr int kScope = 3;
+// Stem length in bytes: 5 letters keeps Polish/German roots apart while
+// merging their endings.
+constexpr size_t kStem = 5;
 
 }  // namespace
 
@@ -37,7 +40,9 @@ std::string SentimentInput(const TokenizedText& t, int first_token,
   std::string out;
   first_token = std::max(first_token, 0);
   end_token = std::min<int>(end_token, static_cast<int>(t.tokens.size()));
-  out.reserve(static_cast<size_t>(std::max(0, end_token - first_token)) * 10);
+  const size_t n = static_cast<size_t>(std::max(0, end_token - first_token));
+  out.reserve(n * 16);
+  // Part 1: the words, negation scopes marked.
   int scope = 0;
   for (int i = first_token; i < end_token; ++i) {
     const Token& tok = t.tokens[i];
@@ -57,6 +62,22 @@ std::string SentimentInput(const TokenizedText& t, int first_token,
       out += tok.norm;
       --scope;
     }
+  }
+  // Part 2: the words again as stems ("~" + first kStem bytes of the
+  // diacritic-free form), so inflected forms share features (Polish
+  // "polecam/polecamy/polecił" -> "~polec") without the cost of character
+  // n-grams; word bigrams then also cover stem bigrams.
+  for (int i = first_token; i < end_token; ++i) {
+    const Token& tok = t.tokens[i];
+    if (tok.kind != TokenKind::kWord || tok.plain.size() <= kStem) continue;
+    size_t len = kStem;
+    // Never cut a multi-byte character (non-Latin scripts).
+    while (len > 0 && (static_cast<unsigned char>(tok.plain[len]) & 0xC0) == 0x80) {
+      --len;
+    }
+    if (len == 0) continue;
+    out += " ~";
+    out.append(tok.plain, 0, len);
   }
   return out;
 }

@@ -14,7 +14,8 @@ namespace opinia::nlp {
 // the words following a negator ("nie", "not", "never", "don't", "kein", ...)
 // up to the next punctuation or 3 words are emitted as "neg_<word>" in
 // addition to the word itself, so "nie polecam" and "polecam" differ beyond
-// the bigram window.
+// the bigram window; then the stem ("~" + first 5 bytes of `plain`) of
+// every word longer than that, so inflected forms share features.
 std::string SentimentInput(const TokenizedText& t, int first_token,
                            int end_token);
 

@@ -58,6 +58,7 @@ RuleScore ScoreRules(const TokenizedText& t, int first_token, int end_token,
   thread_local std::vector<int> contrast_at;  // token indexes
   contrib.assign(static_cast<size_t>(std::max(0, end_token - first_token)), 0);
   contrast_at.clear();
+  const Lexicon::View view = lexicon.ForLanguage(lang);
   int neg_scope = 0;
   float intensity = 1.0f;
   int bangs = 0;
@@ -83,19 +84,19 @@ RuleScore ScoreRules(const TokenizedText& t, int first_token, int end_token,
       if (f != 1.0f) {
         intensity *= f;
         // "bardzo" itself carries nothing; "super" may (handled below).
-        if (!lexicon.Valence(lang, tok.norm)) continue;
+        if (!Lexicon::Valence(view, tok.norm)) continue;
       }
     }
-    std::optional<float> v = lexicon.Valence(lang, tok.norm);
+    std::optional<float> v = Lexicon::Valence(view, tok.norm);
     if (!v && tok.kind == TokenKind::kWord && tok.plain != tok.norm) {
-      v = lexicon.Valence(lang, tok.plain);
+      v = Lexicon::Valence(view, tok.plain);
     }
     if (!v && tok.kind == TokenKind::kWord && tok.plain.size() >= 6) {
       // Poor man's stemmer for inflected languages: consistent 5-letter
       // prefixes of lexicon words ("~rozcz" for rozczarowany/-a/-e/-ie).
       prefix_key.assign("~");
       prefix_key.append(tok.plain, 0, 5);
-      v = lexicon.Valence(lang, prefix_key);
+      v = Lexicon::Valence(view, prefix_key);
     }
     if (!v) {
       if (neg_scope > 0 && tok.kind == TokenKind::kWord) --neg_scope;

@@ -144,6 +144,7 @@ int main(int argc, char** argv) {
     else if (a == "--hint") f.hint = true;
     else if (a == "--no_rules") f.config.sentiment.use_rules = false;
     else if (a == "--no_mixed_rule") f.config.review_mixed_rule = false;
+    else if (a == "--mixed_rule") f.config.review_mixed_rule = true;
     else if (a == "--lid=fasttext") f.config.lid_method = LanguageIdentifier::Method::kFastText;
     else if (a == "--lid=cld2") f.config.lid_method = LanguageIdentifier::Method::kCld2;
     else if (a == "--lid=combined") f.config.lid_method = LanguageIdentifier::Method::kCombined;
@@ -151,6 +152,9 @@ int main(int argc, char** argv) {
     else if (fl("mixed_boost", &f.config.sentiment.mixed_boost)) {}
     else if (fl("neutral_margin", &f.config.sentiment.neutral_margin)) {}
     else if (fl("rating_weight", &f.config.sentiment.rating_weight)) {}
+    else if (fl("pl_length_k", &f.config.sentiment.pl_length_k)) {}
+    else if (fl("en_length_k", &f.config.sentiment.en_length_k)) {}
+    else if (fl("multi_length_k", &f.config.sentiment.multi_length_k)) {}
     else if (absl::StartsWith(a, "--pl_bias=") || absl::StartsWith(a, "--en_bias=") ||
              absl::StartsWith(a, "--multi_bias=")) {
       auto& b = a[1 + 1] == 'p' ? f.config.sentiment.pl_bias
