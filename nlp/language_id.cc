@@ -30,7 +30,7 @@ constexpr int kMaxTokens = 40;
 // and this sure on at least this many bytes; else fastText decides.
 constexpr int kCld2SurePercent = 90;
 constexpr int kCld2SureBytes = 60;
-constexpr size_t kMaxCld2Bytes = 4096;
+constexpr size_t kMaxCld2Bytes = 1024;
 
 std::string Primary(std::string_view tag) {
   std::string s(tag.substr(0, tag.find_first_of("-_")));
@@ -115,12 +115,15 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text,
   } else if (method == Method::kFastText) {
     out = FastTextGuess(t);
   } else {
-    LanguageGuess c = cld2();
+    // Below kCld2SureBytes CLD2 cannot be sure: ask it only if needed.
+    LanguageGuess c;
+    if (text.size() >= static_cast<size_t>(kCld2SureBytes)) c = cld2();
     if (c.sure) {
       out = c;
     } else {
       out = FastTextGuess(t);
       if (out.confidence < kSure) {
+        if (text.size() < static_cast<size_t>(kCld2SureBytes)) c = cld2();
         if (c.language == out.language) {
           out.confidence = std::max(out.confidence, c.confidence);
         } else if (!hint_lang.empty() &&
