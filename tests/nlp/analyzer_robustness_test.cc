@@ -2,6 +2,7 @@
 // every span inside the text, never a crash.
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -150,6 +151,34 @@ TEST_F(AnalyzerRobustnessTest, UnsupportedLanguageHasLowConfidence) {
       "Tento výrobek je naprosto skvělý, doporučuji všem svým přátelům.", {});
   EXPECT_EQ(a.language, "cs");
   EXPECT_LE(a.sentiment.confidence, 0.35f);
+}
+
+TEST_F(AnalyzerRobustnessTest, ConcurrentCallsMatchSequential) {
+  const std::vector<std::string> texts = {
+      "Nie polecam, obsługa fatalna :(", "Great product, fast delivery 👍",
+      "Produkt super. Dostawa niestety spóźniona.", "Das ist sehr gut!",
+      "Zamówienie dotarło uszkodzone, żądam zwrotu pieniędzy."};
+  std::vector<Analysis> expected;
+  for (const auto& t : texts) expected.push_back(analyzer_->Analyze(t, {}));
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(4, 0);
+  for (int k = 0; k < 4; ++k) {
+    threads.emplace_back([&, k] {
+      for (int rep = 0; rep < 50; ++rep) {
+        for (size_t i = 0; i < texts.size(); ++i) {
+          Analysis a = analyzer_->Analyze(texts[i], {});
+          if (a.sentiment.label != expected[i].sentiment.label ||
+              a.sentiment.score != expected[i].sentiment.score ||
+              a.language != expected[i].language ||
+              a.sentences.size() != expected[i].sentences.size()) {
+            ++mismatches[k];
+          }
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int k = 0; k < 4; ++k) EXPECT_EQ(mismatches[k], 0) << "thread " << k;
 }
 
 }  // namespace
