@@ -8,6 +8,7 @@
 // computed on `text` alone: every reported span is a byte offset into `text`.
 #include "nlp/analyzer.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
 #include <memory>
@@ -85,12 +86,14 @@ class AnalyzerImpl : public Analyzer {
     a.sentences.reserve(t.sentences.size());
     int pos_sentences = 0, neg_sentences = 0;
     SentimentClassifier::Probs probs{};
+    std::vector<SentimentClassifier::Probs> sentence_probs;
     for (const Sentence& s : t.sentences) {
       SentenceSentiment ss;
       ss.span = s.span;
       // Probabilities kept for a one-sentence review (below).
       ss.sentiment = sentiment_->Classify(t, s.first_token, s.end_token,
                                           a.language, &probs);
+      if (config_.review_from_sentences) sentence_probs.push_back(probs);
       if (ss.sentiment.confidence >= kMixedSentenceConfidence) {
         pos_sentences += ss.sentiment.label == SentimentLabel::kPositive;
         neg_sentences += ss.sentiment.label == SentimentLabel::kNegative;
@@ -106,6 +109,23 @@ class AnalyzerImpl : public Analyzer {
                t.sentences[0].first_token == 0 && t.sentences[0].end_token == n) {
       // One sentence: the review is that sentence (saves a model call).
       a.sentiment = a.sentences[0].sentiment;
+    } else if (config_.review_from_sentences && review == &t) {
+      SentimentClassifier::Probs sum{};
+      float weight = 0;
+      for (size_t i = 0; i < t.sentences.size(); ++i) {
+        const float w = static_cast<float>(t.sentences[i].end_token -
+                                           t.sentences[i].first_token);
+        SentimentClassifier::Probs p{};
+        // Recomputing would cost the pass we save: keep each sentence's
+        // probabilities from the loop above.
+        p = sentence_probs[i];
+        for (int k = 0; k < SentimentClassifier::kNumClasses; ++k) sum[k] += w * p[k];
+        weight += w;
+      }
+      for (float& v : sum) v /= std::max(weight, 1.0f);
+      probs = sum;
+      a.sentiment = SentimentClassifier::FromProbs(
+          probs, sentiment_->ConfidenceCap(a.language));
     } else {
       a.sentiment = sentiment_->Classify(*review, 0, n, a.language, &probs);
     }

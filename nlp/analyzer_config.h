@@ -19,6 +19,11 @@ struct AnalyzerConfig {
   // MIXED from confident sentences on both sides: off by default, it cost
   // 4 points of en_amazon_reviews.dev accuracy (0.878 -> 0.837).
   bool review_mixed_rule = false;
+  // Review sentiment of a multi-sentence text without title as the
+  // token-weighted mean of its sentences' probabilities instead of one more
+  // model pass over the whole text: ~20% faster on long reviews but
+  // en_amazon_reviews.dev accuracy 0.870 -> 0.804, so off.
+  bool review_from_sentences = false;
 };
 
 // As CreateAnalyzer(), with `config`. Same error codes.

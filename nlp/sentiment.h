@@ -70,6 +70,10 @@ class SentimentClassifier {
   Sentiment FuseRating(const Probs& text_probs, float text_confidence_cap,
                        int rating, int scale, Probs* fused = nullptr) const;
 
+  // Sentiment (label = argmax, score = P(pos) - P(neg), confidence capped at
+  // `cap`) of fused class probabilities.
+  static Sentiment FromProbs(const Probs& p, float cap);
+
   // Confidence cap of `language` (1 for trained languages).
   float ConfidenceCap(std::string_view language) const;
 
@@ -79,7 +83,6 @@ class SentimentClassifier {
  private:
   SentimentClassifier() = default;
   const FastTextModel* ModelFor(std::string_view language) const;
-  static Sentiment FromProbs(const Probs& p, float cap);
 
   std::unique_ptr<FastTextModel> pl_, en_, multi_;
   std::unique_ptr<Lexicon> lexicon_;
