@@ -16,7 +16,8 @@ namespace {
 
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
-  for (auto group : {IngestCommands, ReviewCommands, AdminCommands}) {
+  for (auto group : {IngestCommands, ReviewCommands, AdminCommands,
+                     InsightsCommands}) {
     for (Command& c : group()) all.push_back(std::move(c));
   }
   return all;

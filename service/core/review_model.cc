@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "service/core/aspect_rows.h"
 #include "service/core/crypto.h"
 #include "service/core/names.h"
 #include "service/core/time_proto.h"
@@ -98,6 +99,7 @@ void SetAnalysis(const opinia::v1::Analysis& analysis, absl::Time received,
   // An unparsable override is treated as none rather than blocking ingest.
   override_analysis.ParseFromString(row->override_analysis);
   ApplyEffective(analysis, override_analysis, received, row);
+  row->aspects = AspectsJson(analysis);  // insights' aspect rows
 }
 
 absl::Status RefreshEffective(storage::ReviewRow* row) {

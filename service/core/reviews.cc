@@ -15,6 +15,7 @@
 #include "service/core/names.h"
 #include "service/core/paging.h"
 #include "service/core/review_model.h"
+#include "service/core/search_query.h"
 #include "service/core/time_proto.h"
 #include "service/core/utf8.h"
 
@@ -44,12 +45,12 @@ absl::StatusOr<bool> ParseOrderBy(std::string_view order_by) {
 
 absl::StatusOr<storage::ReviewFilter> FilterOf(
     const opinia::v1::ListReviewsRequest& r) {
-  if (!r.query().empty()) {
-    return absl::UnimplementedError(
-        "query: full-text search is not implemented yet (planned by a later "
-        "issue); use the structured filters");
-  }
   storage::ReviewFilter f;
+  if (!r.query().empty()) {
+    auto text_query = BuildFtsQuery(r.query());
+    if (!text_query.ok()) return text_query.status();
+    f.text_query = *std::move(text_query);
+  }
   auto order = ParseOrderBy(r.order_by());
   if (!order.ok()) return order.status();
   f.ascending = *order;

@@ -31,8 +31,8 @@ class Reviews {
 
   // Filters of ListReviewsRequest, newest first by default, keyset-paged.
   // INVALID_ARGUMENT naming the field for a bad page_token, page_size,
-  // order_by, rating bound or time; UNIMPLEMENTED for `query` (full-text
-  // search is a later issue).
+  // order_by, rating bound, time or `query` (full-text search, syntax in
+  // search_query.h; combined with every other filter and paging).
   absl::StatusOr<opinia::v1::ListReviewsResponse> List(
       std::string_view tenant_id,
       const opinia::v1::ListReviewsRequest& request) const;

@@ -7,6 +7,7 @@
 #include "service/core/auth.h"
 #include "service/core/clock.h"
 #include "service/core/ingest.h"
+#include "service/core/insights.h"
 #include "service/core/reviews.h"
 #include "service/rpc/worker_pool.h"
 
@@ -21,6 +22,7 @@ struct Deps {
   const core::TextAnalysis* analysis = nullptr;
   const core::Clock* clock = nullptr;
   WorkerPool* pool = nullptr;
+  const core::Insights* insights = nullptr;  // InsightsService
 };
 
 }  // namespace opinia::rpc

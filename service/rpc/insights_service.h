@@ -1,11 +1,12 @@
-// InsightsService placeholder: every method authenticates, then answers
-// UNIMPLEMENTED until the insights issue builds it.
+// InsightsService: dashboards' summaries, trends and aspect insights, thin
+// over core::Insights (semantics and codes in service/core/insights.h).
+// Role: read; the tenant comes from the key. Operator keys hold no tenant
+// data and get PERMISSION_DENIED.
 #ifndef OPINIA_SERVICE_RPC_INSIGHTS_SERVICE_H_
 #define OPINIA_SERVICE_RPC_INSIGHTS_SERVICE_H_
 
 #include "opinia/v1/insights.grpc.pb.h"
 #include "service/rpc/deps.h"
-#include "service/rpc/unimplemented.h"
 
 namespace opinia::rpc {
 
@@ -14,13 +15,18 @@ class InsightsServiceImpl final
  public:
   explicit InsightsServiceImpl(Deps deps) : deps_(deps) {}
 
-  OPINIA_UNIMPLEMENTED_UNARY(GetReputationSummary, opinia::v1::SummaryRequest,
-                             opinia::v1::ReputationSummary, "insights")
-  OPINIA_UNIMPLEMENTED_UNARY(GetTrends, opinia::v1::TrendsRequest,
-                             opinia::v1::Trends, "insights")
-  OPINIA_UNIMPLEMENTED_UNARY(ListAspectInsights, opinia::v1::SummaryRequest,
-                             opinia::v1::ListAspectInsightsResponse,
-                             "insights")
+  grpc::ServerUnaryReactor* GetReputationSummary(
+      grpc::CallbackServerContext* context,
+      const opinia::v1::SummaryRequest* request,
+      opinia::v1::ReputationSummary* response) override;
+  grpc::ServerUnaryReactor* GetTrends(
+      grpc::CallbackServerContext* context,
+      const opinia::v1::TrendsRequest* request,
+      opinia::v1::Trends* response) override;
+  grpc::ServerUnaryReactor* ListAspectInsights(
+      grpc::CallbackServerContext* context,
+      const opinia::v1::SummaryRequest* request,
+      opinia::v1::ListAspectInsightsResponse* response) override;
 
  private:
   const Deps deps_;

@@ -82,6 +82,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   app->ingestor_ = std::make_unique<core::Ingestor>(
       app->store_.get(), app->analysis_.get(), clock, limits);
   app->reviews_ = std::make_unique<core::Reviews>(app->store_.get(), clock);
+  app->insights_ = std::make_unique<core::Insights>(app->store_.get(), clock);
   if (absl::Status s = app->Bootstrap(options); !s.ok()) return s;
   if (absl::Status s = app->Serve(options); !s.ok()) return s;
   return app;
@@ -117,6 +118,7 @@ absl::Status App::Serve(const Options& options) {
   rpc::Deps deps{auth_.get(),    admin_.get(),       ingestor_.get(),
                  reviews_.get(), analysis_.get(),    core::RealClock(),
                  pool_.get()};
+  deps.insights = insights_.get();
   review_service_ = std::make_unique<rpc::ReviewServiceImpl>(deps);
   admin_service_ = std::make_unique<rpc::AdminServiceImpl>(deps);
   alert_service_ = std::make_unique<rpc::AlertServiceImpl>(deps);

@@ -53,6 +53,7 @@ class App {
   std::unique_ptr<core::Admin> admin_;
   std::unique_ptr<core::Ingestor> ingestor_;
   std::unique_ptr<core::Reviews> reviews_;
+  std::unique_ptr<core::Insights> insights_;
   std::unique_ptr<rpc::WorkerPool> pool_;
   std::unique_ptr<rpc::ReviewServiceImpl> review_service_;
   std::unique_ptr<rpc::AdminServiceImpl> admin_service_;

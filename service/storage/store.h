@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "service/storage/insights_store.h"
 #include "service/storage/alert_store.h"
 
 namespace opinia::storage {
@@ -75,6 +76,11 @@ struct ReviewRow {
   std::string response_author;
   absl::Time response_time = absl::InfinitePast();
   std::string search_text;  // title + text, for full-text search
+  // The review's aspects for insights, filled by core from the analysis:
+  // a JSON array of {"a": aspect, "l": label, "s": score, "b": begin,
+  // "e": end} (opinia.v1 enum numbers; evidence span in bytes of the text),
+  // one entry per aspect. "" or "[]" = none. See insights_store.h.
+  std::string aspects;
 };
 
 // Conditions are ANDed; an empty list or an unset bound matches everything.
@@ -91,6 +97,10 @@ struct ReviewFilter {
   absl::Time start_time = absl::InfinitePast();  // create_time >= start
   absl::Time end_time = absl::InfiniteFuture();  // create_time < end
   bool include_deleted = false;
+  // Full-text condition: an FTS5 MATCH expression over the folded title and
+  // text (core builds it from the user's query; never raw user text).
+  // "" = none.
+  std::string text_query;
   bool ascending = false;  // order by (create_time, id); default newest first
 };
 
@@ -166,6 +176,10 @@ class Txn {
   // Alerts, rules and alert scheduler state (alert_store.h), in this same
   // transaction.
   virtual AlertTxn& alerts() = 0;
+
+  // Rollups and exact sums for dashboards (insights_store.h), in this same
+  // transaction.
+  virtual InsightsTxn& insights() = 0;
 };
 
 class Store {

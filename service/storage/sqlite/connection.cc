@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "service/storage/sqlite/functions.h"
 
 namespace opinia::storage::sqlite {
 namespace {
@@ -159,6 +160,11 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
     return status;
   }
   sqlite3_extended_result_codes(db, 1);
+  // The schema's triggers and review writes call these (functions.h).
+  if (absl::Status s = RegisterFunctions(db); !s.ok()) {
+    sqlite3_close_v2(db);
+    return s;
+  }
   sqlite3_busy_timeout(
       db, static_cast<int>(absl::ToInt64Milliseconds(busy_timeout)));
   return std::unique_ptr<Connection>(new Connection(db));

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "service/storage/sqlite/insights_schema.h"
 
 namespace opinia::storage::sqlite {
 namespace {
@@ -138,6 +139,9 @@ CREATE TABLE alert_spikes (
 CREATE INDEX reviews_by_respond_by ON reviews(tenant_id, respond_by)
   WHERE deleted = 0 AND status IN (1, 2);
 )sql",
+    // 3: insights rollups, review aspects and full-text search (insights
+    // issue); the SQL is in insights_schema.cc.
+    kInsightsMigration,
 };
 
 constexpr int64_t kNumMigrations = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -14,7 +14,7 @@ constexpr char kColumns[] =
     "score, priority, status, deleted, create_time, ingest_time, modify_time, "
     "respond_by, content_hash, input_hash, input, analysis, "
     "override_analysis, response_text, response_author, response_time, "
-    "search_text";
+    "search_text, aspects";
 
 // Appends "AND column IN (?, ...)" ("= ?" for one value, which lets the
 // planner use a (tenant_id, column, create_time, id) index in order).
@@ -65,6 +65,12 @@ void AddConditions(std::string_view tenant_id, const ReviewFilter& f,
   if (f.max_rating != 0) {
     absl::StrAppend(&q.sql, " AND rating <= ?");
     q.params.emplace_back(int64_t{f.max_rating});
+  }
+  if (!f.text_query.empty()) {
+    absl::StrAppend(&q.sql,
+                    " AND id IN (SELECT rowid FROM reviews_fts WHERE "
+                    "reviews_fts MATCH ?)");
+    q.params.emplace_back(f.text_query);
   }
   if (f.start_time != absl::InfinitePast()) {
     absl::StrAppend(&q.sql, " AND create_time >= ?");
@@ -145,6 +151,7 @@ ReviewRow ReadReviewRow(const Statement& s) {
   r.response_author = s.ColumnString(22);
   r.response_time = s.ColumnTime(23);
   r.search_text = s.ColumnString(24);
+  r.aspects = s.ColumnString(25);
   return r;
 }
 
@@ -172,7 +179,8 @@ void BindReviewColumns(Statement& s, const ReviewRow& r) {
       .BindText(r.response_text)
       .BindText(r.response_author)
       .BindTime(r.response_time)
-      .BindText(r.search_text);
+      .BindText(r.search_text)
+      .BindText(r.aspects);
 }
 
 }  // namespace opinia::storage::sqlite

@@ -242,8 +242,12 @@ absl::StatusOr<int64_t> SqliteTxn::InsertReview(const ReviewRow& row) {
           "rating, language, label, score, priority, status, deleted, "
           "create_time, ingest_time, modify_time, respond_by, content_hash, "
           "input_hash, input, analysis, override_analysis, response_text, "
-          "response_author, response_time, search_text) VALUES (?, ?, ?, ?, "
-          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+          "response_author, response_time, search_text, aspects, local_day) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          "?, ?, ?, ?, ?, "
+          // local_day: create_time (?12) in the zone of tenant ?1.
+          "opinia_local_day(?12, (SELECT time_zone FROM tenants WHERE id = "
+          "?1)))"));
   BindReviewColumns(stmt, row);
   STORE_RETURN_IF_ERROR(stmt.Run());
   return conn_.LastInsertRowId();
@@ -260,8 +264,9 @@ absl::Status SqliteTxn::UpdateReview(const ReviewRow& row) {
           "ingest_time = ?, modify_time = ?, respond_by = ?, "
           "content_hash = ?, input_hash = ?, input = ?, analysis = ?, "
           "override_analysis = ?, response_text = ?, response_author = ?, "
-          "response_time = ?, search_text = ? "
-          "WHERE id = ? AND tenant_id = ?"));
+          "response_time = ?, search_text = ?, aspects = ?, "
+          "local_day = opinia_local_day(?12, (SELECT time_zone FROM tenants "
+          "WHERE id = ?1)) WHERE id = ? AND tenant_id = ?"));
   BindReviewColumns(stmt, row);
   stmt.BindInt64(row.id).BindText(row.tenant_id);
   STORE_RETURN_IF_ERROR(stmt.Run());

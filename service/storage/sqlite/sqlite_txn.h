@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "service/storage/sqlite/connection.h"
+#include "service/storage/sqlite/sqlite_insights.h"
 #include "service/storage/sqlite/sqlite_alerts.h"
 #include "service/storage/store.h"
 
@@ -21,7 +22,7 @@ namespace opinia::storage::sqlite {
 class SqliteTxn final : public Txn {
  public:
   SqliteTxn(Connection& conn, bool read_only)
-      : conn_(conn), read_only_(read_only), alerts_(conn, read_only) {}
+      : conn_(conn), read_only_(read_only), alerts_(conn, read_only), insights_(conn) {}
 
   absl::Status InsertTenant(const TenantRow& row) override;
   absl::StatusOr<TenantRow> GetTenant(std::string_view id) override;
@@ -57,6 +58,8 @@ class SqliteTxn final : public Txn {
 
   AlertTxn& alerts() override { return alerts_; }
 
+  InsightsTxn& insights() override { return insights_; }
+
  private:
   absl::Status CheckWritable(std::string_view op) const;
   absl::StatusOr<std::vector<ApiKeyRow>> ReadKeys(Statement& stmt);
@@ -64,6 +67,7 @@ class SqliteTxn final : public Txn {
   Connection& conn_;
   const bool read_only_;
   SqliteAlerts alerts_;
+  SqliteInsights insights_;
 };
 
 }  // namespace opinia::storage::sqlite

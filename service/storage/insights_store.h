@@ -1,0 +1,116 @@
+// Storage side of InsightsService: rollup reads and the exact (row-level)
+// computations the rollups are checked against and complete. Reached through
+// Txn::insights(), inside the caller's transaction.
+//
+// Semantics shared by rollups and row queries (see
+// sqlite/insights_schema.h): only non-deleted reviews count; a review is
+// "responded" when a response is recorded (response_time set); "pending"
+// when it has a deadline (respond_by), no response and status NEW or
+// ACKNOWLEDGED; "late" when responded after its deadline.
+//
+// Filters: only sources, subject_ids, languages, start_time and end_time of
+// ReviewFilter are used (create_time in [start, end)); other fields are
+// ignored. Days are local day numbers (local_time.h) of the tenant's zone.
+#ifndef OPINIA_SERVICE_STORAGE_INSIGHTS_STORE_H_
+#define OPINIA_SERVICE_STORAGE_INSIGHTS_STORE_H_
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace opinia::storage {
+
+struct ReviewFilter;
+
+struct ReviewStats {
+  int64_t count = 0;
+  std::array<int64_t, 5> ratings{};  // [0] = 1 star; unrated count nowhere
+  std::array<int64_t, 5> labels{};   // by opinia.v1.SentimentLabel 0..4
+  int64_t responded = 0;
+  int64_t sla_pending = 0;
+  int64_t sla_late = 0;
+
+  void Add(const ReviewStats& o) {
+    count += o.count;
+    for (int i = 0; i < 5; ++i) {
+      ratings[i] += o.ratings[i];
+      labels[i] += o.labels[i];
+    }
+    responded += o.responded;
+    sla_pending += o.sla_pending;
+    sla_late += o.sla_late;
+  }
+  bool operator==(const ReviewStats& o) const {
+    return count == o.count && ratings == o.ratings && labels == o.labels &&
+           responded == o.responded && sla_pending == o.sla_pending &&
+           sla_late == o.sla_late;
+  }
+};
+
+struct DayStats {
+  int64_t day = 0;
+  ReviewStats stats;
+};
+
+// Mentions of one aspect by aspect label (opinia.v1.SentimentLabel 0..4).
+struct AspectStats {
+  int64_t day = 0;  // only set by ListDayAspectStats
+  int32_t aspect = 0;
+  std::array<int64_t, 5> labels{};
+};
+
+// One aspect of one review (a row of review_aspects).
+struct AspectMention {
+  int64_t review_id = 0;
+  int32_t aspect = 0;
+  int32_t label = 0;
+  float score = 0;
+  int32_t begin = 0;  // evidence span, byte offsets into the review's text
+  int32_t end = 0;
+};
+
+// Codes as in store.h (UNAVAILABLE, INTERNAL).
+class InsightsTxn {
+ public:
+  virtual ~InsightsTxn() = default;
+
+  // Rollups of local days [first_day, end_day), one entry per day with
+  // data, ascending. start_time/end_time of `filter` are ignored.
+  virtual absl::StatusOr<std::vector<DayStats>> ListDayStats(
+      std::string_view tenant_id, const ReviewFilter& filter,
+      int64_t first_day, int64_t end_day) = 0;
+  // Aspect rollups of local days [first_day, end_day), by (day, aspect).
+  virtual absl::StatusOr<std::vector<AspectStats>> ListDayAspectStats(
+      std::string_view tenant_id, const ReviewFilter& filter,
+      int64_t first_day, int64_t end_day) = 0;
+
+  // The same sums computed from the reviews (and review_aspects) rows with
+  // create_time in [filter.start_time, filter.end_time).
+  virtual absl::StatusOr<ReviewStats> SumReviewStats(
+      std::string_view tenant_id, const ReviewFilter& filter) = 0;
+  virtual absl::StatusOr<std::vector<AspectStats>> SumAspectStats(
+      std::string_view tenant_id, const ReviewFilter& filter) = 0;
+
+  // response_time - create_time of every responded review in range, in
+  // microseconds, unordered.
+  virtual absl::StatusOr<std::vector<int64_t>> ListResponseDelays(
+      std::string_view tenant_id, const ReviewFilter& filter) = 0;
+  // Pending reviews in range whose deadline is after `now`.
+  virtual absl::StatusOr<int64_t> CountOpenSla(std::string_view tenant_id,
+                                               const ReviewFilter& filter,
+                                               absl::Time now) = 0;
+
+  // Up to `limit` mentions of `aspect` with aspect label `label` in range,
+  // lowest score first (`ascending`) or highest first; ties by review id.
+  virtual absl::StatusOr<std::vector<AspectMention>> ListAspectMentions(
+      std::string_view tenant_id, const ReviewFilter& filter, int32_t aspect,
+      int32_t label, bool ascending, int limit) = 0;
+};
+
+}  // namespace opinia::storage
+
+#endif  // OPINIA_SERVICE_STORAGE_INSIGHTS_STORE_H_

@@ -1,0 +1,31 @@
+// The insights migration (issue 5), kept in its own file because it is long;
+// migrations.cc lists it like any other. Generated once by
+// gen_insights_schema.py, then frozen (append-only migrations).
+//
+// What it maintains, all by triggers in the transaction that changes a
+// review (ingest, update, override, soft delete, response, rescore):
+// - insights_rollup: per (tenant, dims cell, local day) counts of
+//   non-deleted reviews: total, by rating 1..5, by effective label
+//   (NEGATIVE, NEUTRAL, POSITIVE, MIXED), responded (a response is
+//   recorded), sla_pending (deadline set, no response, status NEW or
+//   ACKNOWLEDGED) and sla_late (responded after the deadline). Each review
+//   adds to 8 cells: every subset of {source, subject_id, language} with the
+//   other dimensions stored as '' (dims bit 0/1/2 says which are set), so
+//   any filter with lists of sources, subjects and languages is an exact
+//   sum over disjoint cells, read in one index range per combination.
+// - review_aspects: the aspects JSON of each non-deleted review as rows
+//   (for quotes), and insights_aspect_rollup: per cell, day and aspect, the
+//   count of mentions by aspect label.
+// - reviews_fts: contentless FTS5 over opinia_fold(search_text).
+// - partial indexes for the exact median response time (reviews_responded)
+//   and open SLAs (reviews_sla_open), which depend on "now".
+#ifndef OPINIA_SERVICE_STORAGE_SQLITE_INSIGHTS_SCHEMA_H_
+#define OPINIA_SERVICE_STORAGE_SQLITE_INSIGHTS_SCHEMA_H_
+
+namespace opinia::storage::sqlite {
+
+extern const char kInsightsMigration[];
+
+}  // namespace opinia::storage::sqlite
+
+#endif  // OPINIA_SERVICE_STORAGE_SQLITE_INSIGHTS_SCHEMA_H_

@@ -1,0 +1,267 @@
+#include "service/storage/sqlite/sqlite_insights.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "service/storage/sqlite/review_query.h"
+#include "service/storage/sqlite/status_macros.h"
+#include "service/storage/store.h"
+
+namespace opinia::storage::sqlite {
+namespace {
+
+constexpr char kNoTime[] = "-9223372036854775808";
+
+// Stored times are whole microseconds: for a bound with a finer part,
+// t >= b and t < b hold exactly when they hold for ceil(b).
+int64_t EncodeTimeCeil(absl::Time t) {
+  const int64_t floor = EncodeTime(t);
+  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) return floor;
+  return DecodeTime(floor) == t ? floor : floor + 1;
+}
+
+void AddIn(absl::string_view column, const std::vector<std::string>& values,
+           ReviewQuery& q) {
+  if (values.empty()) return;
+  std::vector<absl::string_view> marks(values.size(), "?");
+  absl::StrAppend(&q.sql, " AND ", column, " IN (", absl::StrJoin(marks, ", "),
+                  ")");
+  for (const std::string& v : values) q.params.emplace_back(v);
+}
+
+// Row conditions: tenant, the three dimensions and the create_time range.
+void AddRowConditions(std::string_view tenant_id, const ReviewFilter& f,
+                      ReviewQuery& q) {
+  absl::StrAppend(&q.sql, " WHERE tenant_id = ?");
+  q.params.emplace_back(std::string(tenant_id));
+  AddIn("source", f.sources, q);
+  AddIn("subject_id", f.subject_ids, q);
+  AddIn("language", f.languages, q);
+  if (f.start_time != absl::InfinitePast()) {
+    absl::StrAppend(&q.sql, " AND create_time >= ?");
+    q.params.emplace_back(EncodeTimeCeil(f.start_time));
+  }
+  if (f.end_time != absl::InfiniteFuture()) {
+    absl::StrAppend(&q.sql, " AND create_time < ?");
+    q.params.emplace_back(EncodeTimeCeil(f.end_time));
+  }
+}
+
+// Rollup conditions: the cell kind (dims) and its dimension values.
+void AddCellConditions(std::string_view tenant_id, const ReviewFilter& f,
+                       int64_t first_day, int64_t end_day, ReviewQuery& q) {
+  const int64_t dims = (f.sources.empty() ? 0 : 1) |
+                       (f.subject_ids.empty() ? 0 : 2) |
+                       (f.languages.empty() ? 0 : 4);
+  absl::StrAppend(&q.sql, " WHERE tenant_id = ? AND dims = ?");
+  q.params.emplace_back(std::string(tenant_id));
+  q.params.emplace_back(dims);
+  for (const auto& [column, values] :
+       {std::pair<const char*, const std::vector<std::string>*>{"source",
+                                                                &f.sources},
+        {"subject_id", &f.subject_ids},
+        {"language", &f.languages}}) {
+    if (values->empty()) {
+      absl::StrAppend(&q.sql, " AND ", column, " = ''");
+    } else {
+      AddIn(column, *values, q);
+    }
+  }
+  absl::StrAppend(&q.sql, " AND day >= ? AND day < ?");
+  q.params.emplace_back(first_day);
+  q.params.emplace_back(end_day);
+}
+
+std::string StatsColumns(bool rollup) {
+  if (rollup) {
+    return "sum(n), sum(r1), sum(r2), sum(r3), sum(r4), sum(r5), sum(neg), "
+           "sum(neu), sum(pos), sum(mix), sum(responded), sum(sla_pending), "
+           "sum(sla_late)";
+  }
+  // The trigger expressions of insights_schema.cc, over rows.
+  return absl::StrCat(
+      "count(*), sum(rating = 1), sum(rating = 2), sum(rating = 3), "
+      "sum(rating = 4), sum(rating = 5), sum(label = 1), sum(label = 2), "
+      "sum(label = 3), sum(label = 4), sum(response_time != ",
+      kNoTime, "), sum(respond_by != ", kNoTime, " AND response_time = ",
+      kNoTime, " AND status IN (1, 2)), sum(respond_by != ", kNoTime,
+      " AND response_time != ", kNoTime,
+      " AND response_time > respond_by)");
+}
+
+// Reads StatsColumns starting at column `at`.
+ReviewStats ReadStats(const Statement& s, int at) {
+  ReviewStats st;
+  st.count = s.ColumnInt64(at);
+  for (int i = 0; i < 5; ++i) st.ratings[i] = s.ColumnInt64(at + 1 + i);
+  int64_t labelled = 0;
+  for (int i = 0; i < 4; ++i) {
+    st.labels[i + 1] = s.ColumnInt64(at + 6 + i);
+    labelled += st.labels[i + 1];
+  }
+  st.labels[0] = st.count - labelled;
+  st.responded = s.ColumnInt64(at + 10);
+  st.sla_pending = s.ColumnInt64(at + 11);
+  st.sla_late = s.ColumnInt64(at + 12);
+  return st;
+}
+
+AspectStats ReadAspect(const Statement& s, int at, bool with_unspecified) {
+  AspectStats a;
+  a.aspect = static_cast<int32_t>(s.ColumnInt64(at));
+  const int first = with_unspecified ? 0 : 1;
+  for (int i = first; i < 5; ++i) {
+    a.labels[i] = s.ColumnInt64(at + 1 + i - first);
+  }
+  return a;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<DayStats>> SqliteInsights::ListDayStats(
+    std::string_view tenant_id, const ReviewFilter& filter, int64_t first_day,
+    int64_t end_day) {
+  ReviewQuery q;
+  q.sql = absl::StrCat("SELECT day, ", StatsColumns(true),
+                       " FROM insights_rollup");
+  AddCellConditions(tenant_id, filter, first_day, end_day, q);
+  absl::StrAppend(&q.sql, " GROUP BY day ORDER BY day");
+  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  q.BindTo(stmt);
+  std::vector<DayStats> out;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    DayStats d{stmt.ColumnInt64(0), ReadStats(stmt, 1)};
+    if (d.stats.count != 0) out.push_back(d);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<AspectStats>> SqliteInsights::ListDayAspectStats(
+    std::string_view tenant_id, const ReviewFilter& filter, int64_t first_day,
+    int64_t end_day) {
+  ReviewQuery q;
+  q.sql =
+      "SELECT day, aspect, sum(neg), sum(neu), sum(pos), sum(mix) FROM "
+      "insights_aspect_rollup";
+  AddCellConditions(tenant_id, filter, first_day, end_day, q);
+  absl::StrAppend(&q.sql, " GROUP BY day, aspect ORDER BY day, aspect");
+  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  q.BindTo(stmt);
+  std::vector<AspectStats> out;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    AspectStats a = ReadAspect(stmt, 1, /*with_unspecified=*/false);
+    a.day = stmt.ColumnInt64(0);
+    out.push_back(a);
+  }
+  return out;
+}
+
+absl::StatusOr<ReviewStats> SqliteInsights::SumReviewStats(
+    std::string_view tenant_id, const ReviewFilter& filter) {
+  ReviewQuery q;
+  q.sql = absl::StrCat("SELECT ", StatsColumns(false), " FROM reviews");
+  AddRowConditions(tenant_id, filter, q);
+  absl::StrAppend(&q.sql, " AND deleted = 0");
+  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  q.BindTo(stmt);
+  STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return ReviewStats{};
+  return ReadStats(stmt, 0);
+}
+
+absl::StatusOr<std::vector<AspectStats>> SqliteInsights::SumAspectStats(
+    std::string_view tenant_id, const ReviewFilter& filter) {
+  ReviewQuery q;
+  q.sql =
+      "SELECT aspect, sum(label = 0), sum(label = 1), sum(label = 2), "
+      "sum(label = 3), sum(label = 4) FROM review_aspects";
+  AddRowConditions(tenant_id, filter, q);
+  absl::StrAppend(&q.sql, " GROUP BY aspect ORDER BY aspect");
+  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  q.BindTo(stmt);
+  std::vector<AspectStats> out;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(ReadAspect(stmt, 0, /*with_unspecified=*/true));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<int64_t>> SqliteInsights::ListResponseDelays(
+    std::string_view tenant_id, const ReviewFilter& filter) {
+  ReviewQuery q;
+  // The literal conditions match the partial index reviews_responded.
+  q.sql = "SELECT response_time - create_time FROM reviews";
+  AddRowConditions(tenant_id, filter, q);
+  absl::StrAppend(&q.sql, " AND deleted = 0 AND response_time != ", kNoTime);
+  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  q.BindTo(stmt);
+  std::vector<int64_t> out;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(stmt.ColumnInt64(0));
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> SqliteInsights::CountOpenSla(
+    std::string_view tenant_id, const ReviewFilter& filter, absl::Time now) {
+  ReviewQuery q;
+  // Open deadlines are all in the future, a short range of reviews_sla_open
+  // whatever the create_time range.
+  q.sql = "SELECT count(*) FROM reviews INDEXED BY reviews_sla_open";
+  AddRowConditions(tenant_id, filter, q);
+  absl::StrAppend(&q.sql, " AND deleted = 0 AND response_time = ", kNoTime,
+                  " AND status IN (1, 2) AND respond_by != ", kNoTime,
+                  " AND respond_by > ?");
+  q.params.emplace_back(EncodeTime(now));
+  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  q.BindTo(stmt);
+  STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  return row ? stmt.ColumnInt64(0) : 0;
+}
+
+absl::StatusOr<std::vector<AspectMention>> SqliteInsights::ListAspectMentions(
+    std::string_view tenant_id, const ReviewFilter& filter, int32_t aspect,
+    int32_t label, bool ascending, int limit) {
+  if (limit <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit must be > 0, got ", limit));
+  }
+  ReviewQuery q;
+  q.sql =
+      "SELECT review_id, aspect, label, score, span_begin, span_end FROM "
+      "review_aspects";
+  AddRowConditions(tenant_id, filter, q);
+  absl::StrAppend(&q.sql, " AND aspect = ? AND label = ? ORDER BY score ",
+                  ascending ? "ASC" : "DESC", ", review_id ASC LIMIT ?");
+  q.params.emplace_back(int64_t{aspect});
+  q.params.emplace_back(int64_t{label});
+  q.params.emplace_back(int64_t{limit});
+  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  q.BindTo(stmt);
+  std::vector<AspectMention> out;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    AspectMention m;
+    m.review_id = stmt.ColumnInt64(0);
+    m.aspect = static_cast<int32_t>(stmt.ColumnInt64(1));
+    m.label = static_cast<int32_t>(stmt.ColumnInt64(2));
+    m.score = static_cast<float>(stmt.ColumnDouble(3));
+    m.begin = static_cast<int32_t>(stmt.ColumnInt64(4));
+    m.end = static_cast<int32_t>(stmt.ColumnInt64(5));
+    out.push_back(m);
+  }
+  return out;
+}
+
+}  // namespace opinia::storage::sqlite

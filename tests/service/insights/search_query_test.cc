@@ -1,0 +1,61 @@
+// BuildFtsQuery: the user syntax becomes a safe FTS5 expression, and bad
+// queries are INVALID_ARGUMENT naming `query`. The end-to-end matching
+// (diacritics, prefixes, filters, paging) is in search_test.cc.
+#include "service/core/search_query.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace opinia::core {
+namespace {
+
+TEST(BuildFtsQueryTest, Translates) {
+  const struct {
+    const char* in;
+    const char* want;
+  } kCases[] = {
+      {"zwrot", "\"zwrot\""},
+      {"  zwrot   paczka ", "\"zwrot\" AND \"paczka\""},
+      {"zwrot*", "\"zwrot\"*"},
+      {"\"nie polecam\"", "\"nie polecam\""},
+      {"\"nie pol\"*", "\"nie pol\"*"},
+      {"kurier OR poczta", "(\"kurier\" OR \"poczta\")"},
+      {"a OR b c", "(\"a\" OR \"b\") AND \"c\""},
+      {"OR a", "\"a\""},
+      {"a OR", "\"a\""},
+      {"zwrot -allegro", "(\"zwrot\") NOT (\"allegro\")"},
+      {"dostałem", "\"dostalem\""},  // ł folded; other marks by the tokenizer
+      {"Żółć", "\"Żólć\""},
+      {"NEAR(a b) AND c", "\"NEAR(a\" AND \"b)\" AND \"AND\" AND \"c\""},
+      {"a\"b", "\"a b\""},
+      {"!!! zwrot ???", "\"zwrot\""},
+      {"or", "\"or\""},
+  };
+  for (const auto& c : kCases) {
+    auto got = BuildFtsQuery(c.in);
+    ASSERT_TRUE(got.ok()) << c.in << ": " << got.status();
+    EXPECT_EQ(*got, c.want) << c.in;
+  }
+}
+
+TEST(BuildFtsQueryTest, RejectsNamingQuery) {
+  const std::string kCases[] = {
+      "",           "   ",         "!!!",          "*",
+      "\"unterminated", "-only -excluded", "-", std::string(1025, 'a'),
+      std::string("\xff\xfe"),
+  };
+  for (const std::string& c : kCases) {
+    auto got = BuildFtsQuery(c);
+    ASSERT_FALSE(got.ok()) << c;
+    EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument) << c;
+    EXPECT_EQ(got.status().message().substr(0, 6), "query:") << c;
+  }
+  std::string many;
+  for (int i = 0; i < 40; ++i) many += "w" + std::to_string(i) + " ";
+  EXPECT_EQ(BuildFtsQuery(many).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace opinia::core
