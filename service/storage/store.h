@@ -23,6 +23,7 @@
 #include "absl/time/time.h"
 #include "service/storage/insights_store.h"
 #include "service/storage/alert_store.h"
+#include "service/storage/webhook_store.h"
 
 namespace opinia::storage {
 
@@ -176,6 +177,8 @@ class Txn {
   // Alerts, rules and alert scheduler state (alert_store.h), in this same
   // transaction.
   virtual AlertTxn& alerts() = 0;
+  // Webhooks and their delivery queue (webhook_store.h).
+  virtual WebhookTxn& webhooks() = 0;
 
   // Rollups and exact sums for dashboards (insights_store.h), in this same
   // transaction.

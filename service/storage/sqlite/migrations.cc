@@ -142,6 +142,45 @@ CREATE INDEX reviews_by_respond_by ON reviews(tenant_id, respond_by)
     // 3: insights rollups, review aspects and full-text search (insights
     // issue); the SQL is in insights_schema.cc.
     kInsightsMigration,
+    // 4: webhooks and their delivery queue (alerts issue, webhooks). A
+    // webhook's cursor is the last alert id it has considered; deliveries
+    // hold the retry state so a restart resumes them. AUTOINCREMENT: ids of
+    // deleted rows are never reused (an attempt in flight for a deleted
+    // delivery must not update a new one).
+    R"sql(
+CREATE TABLE webhooks (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id   TEXT NOT NULL REFERENCES tenants(id),
+  url         TEXT NOT NULL,
+  secret      BLOB NOT NULL,
+  priorities  TEXT NOT NULL,
+  kinds       TEXT NOT NULL,
+  create_time INTEGER NOT NULL,
+  cursor      INTEGER NOT NULL
+);
+CREATE INDEX webhooks_by_tenant ON webhooks(tenant_id, id);
+
+CREATE TABLE webhook_deliveries (
+  id                INTEGER PRIMARY KEY AUTOINCREMENT,
+  webhook_id        INTEGER NOT NULL REFERENCES webhooks(id),
+  tenant_id         TEXT NOT NULL,
+  alert_id          INTEGER NOT NULL,
+  state             INTEGER NOT NULL,
+  attempts          INTEGER NOT NULL,
+  next_attempt_time INTEGER NOT NULL,
+  create_time       INTEGER NOT NULL,
+  update_time       INTEGER NOT NULL,
+  last_error        TEXT NOT NULL,
+  last_status       INTEGER NOT NULL,
+  UNIQUE (webhook_id, alert_id)
+);
+-- The dispatcher's queue: pending rows by due time.
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_time, id)
+  WHERE state = 1;
+-- ListWebhooks: counts per state, the latest finished row and error.
+CREATE INDEX webhook_deliveries_by_update
+  ON webhook_deliveries(webhook_id, update_time, id);
+)sql",
 };
 
 constexpr int64_t kNumMigrations = sizeof(kMigrations) / sizeof(kMigrations[0]);

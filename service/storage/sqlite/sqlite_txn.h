@@ -15,6 +15,7 @@
 #include "service/storage/sqlite/connection.h"
 #include "service/storage/sqlite/sqlite_insights.h"
 #include "service/storage/sqlite/sqlite_alerts.h"
+#include "service/storage/sqlite/sqlite_webhooks.h"
 #include "service/storage/store.h"
 
 namespace opinia::storage::sqlite {
@@ -22,7 +23,8 @@ namespace opinia::storage::sqlite {
 class SqliteTxn final : public Txn {
  public:
   SqliteTxn(Connection& conn, bool read_only)
-      : conn_(conn), read_only_(read_only), alerts_(conn, read_only), insights_(conn) {}
+      : conn_(conn), read_only_(read_only), alerts_(conn, read_only), insights_(conn),
+        webhooks_(conn, read_only) {}
 
   absl::Status InsertTenant(const TenantRow& row) override;
   absl::StatusOr<TenantRow> GetTenant(std::string_view id) override;
@@ -57,6 +59,7 @@ class SqliteTxn final : public Txn {
       std::string_view tenant_id, std::string_view target) override;
 
   AlertTxn& alerts() override { return alerts_; }
+  WebhookTxn& webhooks() override { return webhooks_; }
 
   InsightsTxn& insights() override { return insights_; }
 
@@ -68,6 +71,7 @@ class SqliteTxn final : public Txn {
   const bool read_only_;
   SqliteAlerts alerts_;
   SqliteInsights insights_;
+  SqliteWebhooks webhooks_;
 };
 
 }  // namespace opinia::storage::sqlite

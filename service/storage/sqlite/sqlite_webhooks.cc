@@ -1,0 +1,319 @@
+#include "service/storage/sqlite/sqlite_webhooks.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "service/storage/sqlite/status_macros.h"
+
+namespace opinia::storage::sqlite {
+namespace {
+
+constexpr char kWebhookColumns[] =
+    "id, tenant_id, url, secret, priorities, kinds, create_time, cursor";
+constexpr char kDeliveryColumns[] =
+    "id, webhook_id, tenant_id, alert_id, state, attempts, next_attempt_time, "
+    "create_time, update_time, last_error, last_status";
+
+absl::Status CheckLimit(int limit) {
+  if (limit <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit must be > 0, got ", limit));
+  }
+  return absl::OkStatus();
+}
+
+// Enum lists are kept as "1,3" (TEXT); only this file reads them.
+std::string JoinInts(const std::vector<int32_t>& v) {
+  return absl::StrJoin(v, ",");
+}
+
+std::vector<int32_t> SplitInts(const std::string& s) {
+  std::vector<int32_t> out;
+  for (absl::string_view part : absl::StrSplit(s, ',', absl::SkipEmpty())) {
+    int32_t v = 0;
+    if (absl::SimpleAtoi(part, &v)) out.push_back(v);
+  }
+  return out;
+}
+
+WebhookRow ReadWebhook(const Statement& s) {
+  WebhookRow w;
+  w.id = s.ColumnInt64(0);
+  w.tenant_id = s.ColumnString(1);
+  w.url = s.ColumnString(2);
+  w.secret = s.ColumnString(3);
+  w.priorities = SplitInts(s.ColumnString(4));
+  w.kinds = SplitInts(s.ColumnString(5));
+  w.create_time = s.ColumnTime(6);
+  w.cursor = s.ColumnInt64(7);
+  return w;
+}
+
+DeliveryRow ReadDelivery(const Statement& s) {
+  DeliveryRow d;
+  d.id = s.ColumnInt64(0);
+  d.webhook_id = s.ColumnInt64(1);
+  d.tenant_id = s.ColumnString(2);
+  d.alert_id = s.ColumnInt64(3);
+  d.state = static_cast<int32_t>(s.ColumnInt64(4));
+  d.attempts = static_cast<int32_t>(s.ColumnInt64(5));
+  d.next_attempt_time = s.ColumnTime(6);
+  d.create_time = s.ColumnTime(7);
+  d.update_time = s.ColumnTime(8);
+  d.last_error = s.ColumnString(9);
+  d.last_status = static_cast<int32_t>(s.ColumnInt64(10));
+  return d;
+}
+
+}  // namespace
+
+absl::Status SqliteWebhooks::CheckWritable(const char* op) const {
+  if (read_only_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(op, " inside a read-only transaction"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<WebhookRow>> SqliteWebhooks::ReadWebhooks(
+    Statement& stmt) {
+  std::vector<WebhookRow> rows;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool more, stmt.Step());
+    if (!more) break;
+    rows.push_back(ReadWebhook(stmt));
+  }
+  return rows;
+}
+
+absl::StatusOr<std::vector<DeliveryRow>> SqliteWebhooks::ReadDeliveries(
+    Statement& stmt) {
+  std::vector<DeliveryRow> rows;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool more, stmt.Step());
+    if (!more) break;
+    rows.push_back(ReadDelivery(stmt));
+  }
+  return rows;
+}
+
+absl::StatusOr<int64_t> SqliteWebhooks::InsertWebhook(const WebhookRow& row) {
+  STORE_RETURN_IF_ERROR(CheckWritable("InsertWebhook"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("INSERT INTO webhooks (tenant_id, url, secret, "
+                    "priorities, kinds, create_time, cursor) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  stmt.BindText(row.tenant_id)
+      .BindText(row.url)
+      .BindBlob(row.secret)
+      .BindText(JoinInts(row.priorities))
+      .BindText(JoinInts(row.kinds))
+      .BindTime(row.create_time)
+      .BindInt64(row.cursor);
+  STORE_RETURN_IF_ERROR(stmt.Run());
+  return conn_.LastInsertRowId();
+}
+
+absl::StatusOr<WebhookRow> SqliteWebhooks::GetWebhook(
+    std::string_view tenant_id, int64_t id) {
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat("SELECT ", kWebhookColumns,
+                                 " FROM webhooks WHERE id = ? AND "
+                                 "tenant_id = ?")));
+  stmt.BindInt64(id).BindText(tenant_id);
+  STORE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  if (!found) return absl::NotFoundError(absl::StrCat("webhook ", id));
+  return ReadWebhook(stmt);
+}
+
+absl::StatusOr<std::vector<WebhookRow>> SqliteWebhooks::ListWebhooks(
+    std::string_view tenant_id, int64_t after_id, int limit) {
+  STORE_RETURN_IF_ERROR(CheckLimit(limit));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat(
+          "SELECT ", kWebhookColumns,
+          " FROM webhooks WHERE tenant_id = ? AND id > ? ORDER BY id "
+          "LIMIT ?")));
+  stmt.BindText(tenant_id).BindInt64(after_id).BindInt64(limit);
+  return ReadWebhooks(stmt);
+}
+
+absl::StatusOr<std::vector<WebhookRow>> SqliteWebhooks::ListAllWebhooks(
+    int64_t after_id, int limit) {
+  STORE_RETURN_IF_ERROR(CheckLimit(limit));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat("SELECT ", kWebhookColumns,
+                                 " FROM webhooks WHERE id > ? ORDER BY id "
+                                 "LIMIT ?")));
+  stmt.BindInt64(after_id).BindInt64(limit);
+  return ReadWebhooks(stmt);
+}
+
+absl::Status SqliteWebhooks::DeleteWebhook(std::string_view tenant_id,
+                                           int64_t id) {
+  STORE_RETURN_IF_ERROR(CheckWritable("DeleteWebhook"));
+  // Existence first, so a failed call changes nothing.
+  STORE_ASSIGN_OR_RETURN(WebhookRow row, GetWebhook(tenant_id, id));
+  {
+    STORE_ASSIGN_OR_RETURN(
+        Statement stmt,
+        conn_.Prepare("DELETE FROM webhook_deliveries WHERE webhook_id = ?"));
+    stmt.BindInt64(row.id);
+    STORE_RETURN_IF_ERROR(stmt.Run());
+  }
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("DELETE FROM webhooks WHERE id = ? AND tenant_id = ?"));
+  stmt.BindInt64(row.id).BindText(tenant_id);
+  return stmt.Run();
+}
+
+absl::Status SqliteWebhooks::SetWebhookCursor(int64_t id, int64_t cursor) {
+  STORE_RETURN_IF_ERROR(CheckWritable("SetWebhookCursor"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("UPDATE webhooks SET cursor = ? WHERE id = ?"));
+  stmt.BindInt64(cursor).BindInt64(id);
+  STORE_RETURN_IF_ERROR(stmt.Run());
+  if (conn_.Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("webhook ", id));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> SqliteWebhooks::InsertDelivery(const DeliveryRow& row) {
+  STORE_RETURN_IF_ERROR(CheckWritable("InsertDelivery"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("INSERT INTO webhook_deliveries (webhook_id, tenant_id, "
+                    "alert_id, state, attempts, next_attempt_time, "
+                    "create_time, update_time, last_error, last_status) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  stmt.BindInt64(row.webhook_id)
+      .BindText(row.tenant_id)
+      .BindInt64(row.alert_id)
+      .BindInt64(row.state)
+      .BindInt64(row.attempts)
+      .BindTime(row.next_attempt_time)
+      .BindTime(row.create_time)
+      .BindTime(row.update_time)
+      .BindText(row.last_error)
+      .BindInt64(row.last_status);
+  STORE_RETURN_IF_ERROR(stmt.Run());
+  return conn_.LastInsertRowId();
+}
+
+absl::StatusOr<DeliveryRow> SqliteWebhooks::GetDelivery(int64_t id) {
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat("SELECT ", kDeliveryColumns,
+                                 " FROM webhook_deliveries WHERE id = ?")));
+  stmt.BindInt64(id);
+  STORE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  if (!found) return absl::NotFoundError(absl::StrCat("delivery ", id));
+  return ReadDelivery(stmt);
+}
+
+absl::Status SqliteWebhooks::UpdateDelivery(const DeliveryRow& row) {
+  STORE_RETURN_IF_ERROR(CheckWritable("UpdateDelivery"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("UPDATE webhook_deliveries SET state = ?, attempts = ?, "
+                    "next_attempt_time = ?, update_time = ?, last_error = ?, "
+                    "last_status = ? WHERE id = ?"));
+  stmt.BindInt64(row.state)
+      .BindInt64(row.attempts)
+      .BindTime(row.next_attempt_time)
+      .BindTime(row.update_time)
+      .BindText(row.last_error)
+      .BindInt64(row.last_status)
+      .BindInt64(row.id);
+  STORE_RETURN_IF_ERROR(stmt.Run());
+  if (conn_.Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("delivery ", row.id));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<DeliveryRow>> SqliteWebhooks::ListDueDeliveries(
+    absl::Time now, int limit) {
+  STORE_RETURN_IF_ERROR(CheckLimit(limit));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat(
+          "SELECT ", kDeliveryColumns,
+          " FROM webhook_deliveries WHERE state = 1 AND next_attempt_time <= "
+          "? ORDER BY next_attempt_time, id LIMIT ?")));
+  stmt.BindTime(now).BindInt64(limit);
+  return ReadDeliveries(stmt);
+}
+
+absl::StatusOr<std::vector<DeliveryRow>> SqliteWebhooks::ListDeliveries(
+    int64_t webhook_id, int64_t after_id, int limit) {
+  STORE_RETURN_IF_ERROR(CheckLimit(limit));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat("SELECT ", kDeliveryColumns,
+                                 " FROM webhook_deliveries WHERE webhook_id "
+                                 "= ? AND id > ? ORDER BY id LIMIT ?")));
+  stmt.BindInt64(webhook_id).BindInt64(after_id).BindInt64(limit);
+  return ReadDeliveries(stmt);
+}
+
+absl::StatusOr<DeliveryStats> SqliteWebhooks::GetDeliveryStats(
+    int64_t webhook_id) {
+  DeliveryStats stats;
+  {
+    STORE_ASSIGN_OR_RETURN(
+        Statement stmt,
+        conn_.Prepare("SELECT state, attempts > 0, COUNT(*) FROM "
+                      "webhook_deliveries WHERE webhook_id = ? GROUP BY 1, 2"));
+    stmt.BindInt64(webhook_id);
+    while (true) {
+      STORE_ASSIGN_OR_RETURN(bool more, stmt.Step());
+      if (!more) break;
+      const int64_t state = stmt.ColumnInt64(0);
+      const bool tried = stmt.ColumnInt64(1) != 0;
+      const int64_t n = stmt.ColumnInt64(2);
+      if (state == kDeliveryPending) {
+        stats.pending += n;
+        if (tried) stats.retrying += n;
+      } else if (state == kDeliveryDelivered) {
+        stats.delivered += n;
+      } else if (state == kDeliveryDead) {
+        stats.dead += n;
+      }
+    }
+  }
+  {
+    STORE_ASSIGN_OR_RETURN(
+        Statement stmt,
+        conn_.Prepare("SELECT state FROM webhook_deliveries WHERE webhook_id "
+                      "= ? AND state IN (2, 3) ORDER BY update_time DESC, id "
+                      "DESC LIMIT 1"));
+    stmt.BindInt64(webhook_id);
+    STORE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+    if (found) stats.last_finished_state = static_cast<int32_t>(stmt.ColumnInt64(0));
+  }
+  {
+    STORE_ASSIGN_OR_RETURN(
+        Statement stmt,
+        conn_.Prepare("SELECT last_error FROM webhook_deliveries WHERE "
+                      "webhook_id = ? AND last_error != '' ORDER BY "
+                      "update_time DESC, id DESC LIMIT 1"));
+    stmt.BindInt64(webhook_id);
+    STORE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+    if (found) stats.last_error = stmt.ColumnString(0);
+  }
+  return stats;
+}
+
+}  // namespace opinia::storage::sqlite
