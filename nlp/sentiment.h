@@ -5,9 +5,9 @@
 // Model per language: pl -> sentiment_pl (4 classes, CLARIN-Emo + PolEmo),
 // en -> sentiment_en (positive/negative, Amazon + UCI), ar de es fr hi it pt
 // -> sentiment_multi (3 classes, tweets). Any other language is scored by
-// sentiment_multi's character n-grams plus emoji/lexicon rules with a
-// confidence capped at kUnsupportedConfidenceCap: a hint, never a confident
-// guess.
+// sentiment_multi (shared emoji, names, loan words, stems) plus the
+// emoji/lexicon rules, with a confidence capped at kUnsupportedConfidenceCap:
+// a hint, never a confident guess.
 #ifndef OPINIA_NLP_SENTIMENT_H_
 #define OPINIA_NLP_SENTIMENT_H_
 
