@@ -2,7 +2,7 @@
 # Rebuilds every model file of models/ that opinia-train owns, reproducibly
 # (fixed seed, one training thread): lexicon.tsv, sentiment_pl.ftz,
 # sentiment_en.ftz, sentiment_multi.ftz. lid.176.ftz is copied from the data
-# set as shipped. Takes ~15 min on one core.
+# set as shipped. Takes ~4 min of CPU on one core.
 #   scripts/train_models.sh [DATA_DIR] [BUILD_DIR]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"

@@ -16,7 +16,7 @@ namespace {
 
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
-  for (auto group : {IngestCommands, ReviewCommands, AdminCommands,
+  for (auto group : {IngestCommands, ReviewCommands, AlertCommands, AdminCommands,
                      InsightsCommands}) {
     for (Command& c : group()) all.push_back(std::move(c));
   }
@@ -83,7 +83,8 @@ const Command* Match(const std::vector<Command>& commands,
 
 int Main(int argc, char** argv) {
   const absl::flat_hash_set<std::string> bool_options = {
-      "help", "json", "all", "tls", "secret-only", "no-progress"};
+      "help", "json", "all", "tls", "secret-only", "no-progress",
+      "enabled", "disabled"};
   auto args = Args::Parse(argc, argv, bool_options);
   if (!args.ok()) return ReportUsageError(args.status().message());
   const std::vector<Command> commands = AllCommands();

@@ -1,5 +1,7 @@
-// AlertService placeholder: every method authenticates, then answers
-// UNIMPLEMENTED until the alerts issue builds it.
+// AlertService: thin callback handlers over core::Alerts (rules, workflow)
+// and the StreamAlerts reactor (alert_stream.h). Roles: read for
+// Stream/List/Get, respond for acknowledge/resolve/snooze, admin for rules;
+// operator keys hold no tenant data (PERMISSION_DENIED).
 #ifndef OPINIA_SERVICE_RPC_ALERT_SERVICE_H_
 #define OPINIA_SERVICE_RPC_ALERT_SERVICE_H_
 
@@ -17,22 +19,36 @@ class AlertServiceImpl final : public opinia::v1::AlertService::CallbackService 
       grpc::CallbackServerContext* context,
       const opinia::v1::StreamAlertsRequest* request) override;
 
-#define OPINIA_ALERTS(M, Req, Resp) \
-  OPINIA_UNIMPLEMENTED_UNARY(M, opinia::v1::Req, opinia::v1::Resp, "alerts")
-  OPINIA_ALERTS(ListAlerts, ListAlertsRequest, ListAlertsResponse)
-  OPINIA_ALERTS(GetAlert, GetAlertRequest, Alert)
-  OPINIA_ALERTS(AcknowledgeAlert, AcknowledgeAlertRequest, Alert)
-  OPINIA_ALERTS(ResolveAlert, ResolveAlertRequest, Alert)
-  OPINIA_ALERTS(SnoozeAlert, SnoozeAlertRequest, Alert)
-  OPINIA_ALERTS(CreateAlertRule, CreateAlertRuleRequest, AlertRule)
-  OPINIA_ALERTS(GetAlertRule, GetAlertRuleRequest, AlertRule)
-  OPINIA_ALERTS(ListAlertRules, ListAlertRulesRequest, ListAlertRulesResponse)
-  OPINIA_ALERTS(UpdateAlertRule, UpdateAlertRuleRequest, AlertRule)
-  OPINIA_ALERTS(DeleteAlertRule, DeleteAlertRuleRequest, DeleteResponse)
-  OPINIA_ALERTS(CreateWebhook, CreateWebhookRequest, Webhook)
-  OPINIA_ALERTS(ListWebhooks, ListWebhooksRequest, ListWebhooksResponse)
-  OPINIA_ALERTS(DeleteWebhook, DeleteWebhookRequest, DeleteResponse)
-#undef OPINIA_ALERTS
+#define OPINIA_ALERT_METHOD(M, Req, Resp)                                \
+  grpc::ServerUnaryReactor* M(grpc::CallbackServerContext* context,     \
+                              const opinia::v1::Req* request,           \
+                              opinia::v1::Resp* response) override;
+  OPINIA_ALERT_METHOD(ListAlerts, ListAlertsRequest, ListAlertsResponse)
+  OPINIA_ALERT_METHOD(GetAlert, GetAlertRequest, Alert)
+  OPINIA_ALERT_METHOD(AcknowledgeAlert, AcknowledgeAlertRequest, Alert)
+  OPINIA_ALERT_METHOD(ResolveAlert, ResolveAlertRequest, Alert)
+  OPINIA_ALERT_METHOD(SnoozeAlert, SnoozeAlertRequest, Alert)
+  OPINIA_ALERT_METHOD(CreateAlertRule, CreateAlertRuleRequest, AlertRule)
+  OPINIA_ALERT_METHOD(GetAlertRule, GetAlertRuleRequest, AlertRule)
+  OPINIA_ALERT_METHOD(ListAlertRules, ListAlertRulesRequest,
+                      ListAlertRulesResponse)
+  OPINIA_ALERT_METHOD(UpdateAlertRule, UpdateAlertRuleRequest, AlertRule)
+  OPINIA_ALERT_METHOD(DeleteAlertRule, DeleteAlertRuleRequest, DeleteResponse)
+#undef OPINIA_ALERT_METHOD
+
+  // Webhooks: defined in webhook_handlers.cc (over core::Webhooks).
+  grpc::ServerUnaryReactor* CreateWebhook(
+      grpc::CallbackServerContext* context,
+      const opinia::v1::CreateWebhookRequest* request,
+      opinia::v1::Webhook* response) override;
+  grpc::ServerUnaryReactor* ListWebhooks(
+      grpc::CallbackServerContext* context,
+      const opinia::v1::ListWebhooksRequest* request,
+      opinia::v1::ListWebhooksResponse* response) override;
+  grpc::ServerUnaryReactor* DeleteWebhook(
+      grpc::CallbackServerContext* context,
+      const opinia::v1::DeleteWebhookRequest* request,
+      opinia::v1::DeleteResponse* response) override;
 
  private:
   const Deps deps_;

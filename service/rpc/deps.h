@@ -3,6 +3,8 @@
 #define OPINIA_SERVICE_RPC_DEPS_H_
 
 #include "service/core/admin.h"
+#include "service/core/alert_hub.h"
+#include "service/core/alerts.h"
 #include "service/core/analyze.h"
 #include "service/core/auth.h"
 #include "service/core/clock.h"
@@ -22,6 +24,8 @@ struct Deps {
   const core::TextAnalysis* analysis = nullptr;
   const core::Clock* clock = nullptr;
   WorkerPool* pool = nullptr;
+  const core::Alerts* alerts = nullptr;  // AlertService
+  core::AlertHub* alert_hub = nullptr;    // wakes StreamAlerts
   const core::Insights* insights = nullptr;  // InsightsService
 };
 

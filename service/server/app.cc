@@ -79,12 +79,26 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   core::IngestLimits limits;
   limits.max_batch = options.max_batch;
   limits.max_text_bytes = static_cast<size_t>(options.max_text_bytes);
+  // Alerts: the evaluator writes alerts inside every review transaction
+  // and wakes streams through the hub after the commit.
+  app->alert_hub_ = std::make_unique<core::AlertHub>();
+  app->alert_evaluator_ =
+      std::make_unique<core::AlertEvaluator>(app->alert_hub_.get());
+  app->alerts_ = std::make_unique<core::Alerts>(app->store_.get(), clock,
+                                                app->alert_hub_.get());
+  app->alert_scheduler_ = std::make_unique<core::AlertScheduler>(
+      app->store_.get(), clock, app->alert_hub_.get());
   app->ingestor_ = std::make_unique<core::Ingestor>(
-      app->store_.get(), app->analysis_.get(), clock, limits);
-  app->reviews_ = std::make_unique<core::Reviews>(app->store_.get(), clock);
+      app->store_.get(), app->analysis_.get(), clock, limits,
+      app->alert_evaluator_.get());
+  app->reviews_ = std::make_unique<core::Reviews>(
+      app->store_.get(), clock, app->alert_evaluator_.get());
   app->insights_ = std::make_unique<core::Insights>(app->store_.get(), clock);
   if (absl::Status s = app->Bootstrap(options); !s.ok()) return s;
   if (absl::Status s = app->Serve(options); !s.ok()) return s;
+  if (options.alert_tick > absl::ZeroDuration()) {
+    app->alert_scheduler_->Start(options.alert_tick);
+  }
   return app;
 }
 
@@ -118,6 +132,8 @@ absl::Status App::Serve(const Options& options) {
   rpc::Deps deps{auth_.get(),    admin_.get(),       ingestor_.get(),
                  reviews_.get(), analysis_.get(),    core::RealClock(),
                  pool_.get()};
+  deps.alerts = alerts_.get();
+  deps.alert_hub = alert_hub_.get();
   deps.insights = insights_.get();
   review_service_ = std::make_unique<rpc::ReviewServiceImpl>(deps);
   admin_service_ = std::make_unique<rpc::AdminServiceImpl>(deps);
@@ -164,6 +180,11 @@ absl::Status App::Serve(const Options& options) {
 void App::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  if (alert_scheduler_) alert_scheduler_->Stop();
+  // Alert streams never end by themselves: end them now (UNAVAILABLE,
+  // clients resume with their last token) instead of letting Shutdown wait
+  // out the whole grace period for them.
+  if (alert_hub_) alert_hub_->CloseAll();
   if (server_) {
     server_->GetHealthCheckService()->SetServingStatus(false);
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));

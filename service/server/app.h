@@ -11,6 +11,10 @@
 #include "grpcpp/server.h"
 #include "nlp/analyzer.h"
 #include "service/core/admin.h"
+#include "service/core/alert_evaluator.h"
+#include "service/core/alert_hub.h"
+#include "service/core/alert_scheduler.h"
+#include "service/core/alerts.h"
 #include "service/core/analyze.h"
 #include "service/core/auth.h"
 #include "service/core/ingest.h"
@@ -51,6 +55,10 @@ class App {
   std::unique_ptr<core::TextAnalysis> analysis_;
   std::unique_ptr<core::Authenticator> auth_;
   std::unique_ptr<core::Admin> admin_;
+  std::unique_ptr<core::AlertHub> alert_hub_;
+  std::unique_ptr<core::AlertEvaluator> alert_evaluator_;
+  std::unique_ptr<core::Alerts> alerts_;
+  std::unique_ptr<core::AlertScheduler> alert_scheduler_;
   std::unique_ptr<core::Ingestor> ingestor_;
   std::unique_ptr<core::Reviews> reviews_;
   std::unique_ptr<core::Insights> insights_;

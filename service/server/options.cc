@@ -30,6 +30,9 @@ ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "On SIGTERM/SIGINT, how long in-flight calls may take to finish");
 ABSL_FLAG(int, workers, 0,
           "Worker threads for request work; 0 = 2 x hardware threads, min 4");
+ABSL_FLAG(int, alert_tick_seconds, 30,
+          "How often the alert scheduler looks for SLA breaches, volume "
+          "spikes and expired snoozes; 0 disables it");
 
 #ifndef OPINIA_SOURCE_MODELS_DIR
 #define OPINIA_SOURCE_MODELS_DIR ""
@@ -69,6 +72,7 @@ Options OptionsFromFlags() {
   o.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   o.shutdown_grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
   o.workers = absl::GetFlag(FLAGS_workers);
+  o.alert_tick = absl::Seconds(absl::GetFlag(FLAGS_alert_tick_seconds));
   return o;
 }
 

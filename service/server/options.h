@@ -22,6 +22,7 @@ struct Options {
   int64_t max_message_bytes = 8 << 20;
   absl::Duration shutdown_grace = absl::Seconds(10);
   int workers = 0;                   // 0 = 2 x hardware threads (min 4)
+  absl::Duration alert_tick = absl::Seconds(30);  // SLA/spike scheduler; 0 = off
 };
 
 // Reads the parsed flags. An empty --models resolves to the first existing

@@ -1,5 +1,6 @@
 #include "service/storage/sqlite/sqlite_alerts.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -79,6 +80,18 @@ std::string InClause(const char* column, size_t n) {
   for (size_t i = 0; i < n; ++i) absl::StrAppend(&s, i ? ", ?" : "?");
   absl::StrAppend(&s, ")");
   return s;
+}
+
+// No ORDER BY in SQL for the dedup/review lookups: with it, SQLite may
+// pick alerts_by_tenant (tenant_id, id) to avoid a sort and scan every
+// alert of the tenant; the few matching rows are sorted here instead.
+absl::StatusOr<std::vector<AlertRow>> SortedById(
+    absl::StatusOr<std::vector<AlertRow>> rows) {
+  if (rows.ok()) {
+    std::sort(rows->begin(), rows->end(),
+              [](const AlertRow& a, const AlertRow& b) { return a.id < b.id; });
+  }
+  return rows;
 }
 
 }  // namespace
@@ -278,9 +291,9 @@ absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::FindActiveAlerts(
       conn_.Prepare(absl::StrCat("SELECT ", kAlertColumns,
                                  " FROM alerts WHERE tenant_id = ? AND "
                                  "dedup_key = ? AND ",
-                                 kActive, " ORDER BY id")));
+                                 kActive)));
   stmt.BindText(tenant_id).BindText(dedup_key);
-  return ReadAlerts(stmt);
+  return SortedById(ReadAlerts(stmt));
 }
 
 absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ActiveAlertsOfReview(
@@ -290,9 +303,9 @@ absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ActiveAlertsOfReview(
       conn_.Prepare(absl::StrCat("SELECT ", kAlertColumns,
                                  " FROM alerts WHERE tenant_id = ? AND "
                                  "review_id = ? AND review_id != 0 AND ",
-                                 kActive, " ORDER BY id")));
+                                 kActive)));
   stmt.BindText(tenant_id).BindInt64(review_id);
-  return ReadAlerts(stmt);
+  return SortedById(ReadAlerts(stmt));
 }
 
 absl::StatusOr<int64_t> SqliteAlerts::MaxAlertId() {

@@ -23,24 +23,10 @@ TEST_F(PlannedServicesTest, AuthenticateThenUnimplementedNamingTheIssue) {
     const char* issue;
     std::function<grpc::Status(const std::string&)> call;
   } cases[] = {
-      {"ListAlerts", "alerts",
-       [&](const std::string& key) {
-         opinia::v1::ListAlertsResponse out;
-         return alerts->ListAlerts(Ctx(key).get(), {}, &out);
-       }},
       {"CreateWebhook", "alerts",
        [&](const std::string& key) {
          opinia::v1::Webhook out;
          return alerts->CreateWebhook(Ctx(key).get(), {}, &out);
-       }},
-      {"StreamAlerts", "alerts",
-       [&](const std::string& key) {
-         auto ctx = Ctx(key);
-         auto reader = alerts->StreamAlerts(ctx.get(), {});
-         opinia::v1::AlertEvent event;
-         while (reader->Read(&event)) {
-         }
-         return reader->Finish();
        }},
       {"GetReputationSummary", "insights",
        [&](const std::string& key) {

@@ -1,0 +1,295 @@
+#include "service/rpc/alert_stream.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "service/core/alert_model.h"
+#include "service/rpc/call.h"
+#include "service/rpc/status.h"
+
+namespace opinia::rpc {
+namespace {
+
+absl::Status ValidateFilter(const opinia::v1::StreamAlertsRequest& r) {
+  for (int i = 0; i < r.priorities_size(); ++i) {
+    if (r.priorities(i) == 0 || !opinia::v1::Priority_IsValid(r.priorities(i))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("priorities[", i, "]: unknown value"));
+    }
+  }
+  for (int i = 0; i < r.kinds_size(); ++i) {
+    if (r.kinds(i) == 0 || !opinia::v1::AlertKind_IsValid(r.kinds(i))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("kinds[", i, "]: unknown value"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+AlertStream::AlertStream(grpc::CallbackServerContext* context,
+                         const Deps* deps,
+                         const opinia::v1::StreamAlertsRequest& request)
+    : context_(context), deps_(deps), request_(request) {
+  Action action;
+  {
+    absl::MutexLock lock(&mutex_);
+    if (!SubmitLocked([this] { Begin(); })) {
+      action = FinishLocked(grpc::Status(
+          grpc::StatusCode::UNAVAILABLE, "server overloaded; retry with backoff"));
+    }
+  }
+  Run(action);
+}
+
+bool AlertStream::SubmitLocked(std::function<void()> fn) {
+  ++pending_tasks_;
+  const bool queued = deps_->pool->Submit([this, fn = std::move(fn)] {
+    fn();
+    TaskDone();
+  });
+  if (!queued) --pending_tasks_;
+  return queued;
+}
+
+void AlertStream::TaskDone() {
+  bool destroy = false;
+  {
+    absl::MutexLock lock(&mutex_);
+    --pending_tasks_;
+    destroy = done_ && pending_tasks_ == 0;
+  }
+  if (destroy) Destroy();
+}
+
+void AlertStream::Destroy() {
+  std::string tenant;
+  bool subscribed = false;
+  {
+    absl::MutexLock lock(&mutex_);
+    tenant = tenant_;
+    subscribed = subscribed_;
+  }
+  // After Unsubscribe returns the hub never calls us again.
+  if (subscribed) deps_->alert_hub->Unsubscribe(tenant, this);
+  delete this;
+}
+
+void AlertStream::Begin() {
+  auto caller = Authenticate(*context_, *deps_->auth);
+  absl::Status status = caller.status();
+  if (status.ok()) {
+    status = core::RequireTenantRole(*caller, storage::kRoleRead);
+  }
+  if (status.ok()) status = ValidateFilter(request_);
+  absl::StatusOr<int64_t> start =
+      status.ok() ? deps_->alerts->StreamStart(caller->tenant_id,
+                                               request_.resume_token())
+                  : absl::StatusOr<int64_t>(status);
+  Action action;
+  {
+    absl::MutexLock lock(&mutex_);
+    if (finishing_) return;
+    if (!start.ok()) {
+      action = FinishLocked(ToGrpcStatus(start.status()));
+    } else {
+      tenant_ = caller->tenant_id;
+      after_id_ = *start;
+      subscribed_ = true;
+    }
+  }
+  if (action.what != Action::kNone) {
+    Run(action);
+    return;
+  }
+  // Subscribe before the first read: a commit in between wakes us, so
+  // nothing falls between the read and the subscription.
+  if (!deps_->alert_hub->Subscribe(caller->tenant_id, this)) {
+    absl::MutexLock lock(&mutex_);
+    action = FinishLocked(grpc::Status(
+        grpc::StatusCode::UNAVAILABLE,
+        "server shutting down; reconnect with the last resume_token"));
+  } else {
+    absl::MutexLock lock(&mutex_);
+    started_ = true;
+    dirty_ = true;
+    action = PumpLocked();
+  }
+  Run(action);
+}
+
+bool AlertStream::Matches(const opinia::v1::Alert& alert) const {
+  const auto& r = request_;
+  if (!r.priorities().empty() &&
+      std::find(r.priorities().begin(), r.priorities().end(),
+                alert.priority()) == r.priorities().end()) {
+    return false;
+  }
+  if (!r.kinds().empty() && std::find(r.kinds().begin(), r.kinds().end(),
+                                      alert.kind()) == r.kinds().end()) {
+    return false;
+  }
+  if (!r.sources().empty() &&
+      std::find(r.sources().begin(), r.sources().end(), alert.source()) ==
+          r.sources().end()) {
+    return false;
+  }
+  return true;
+}
+
+void AlertStream::ReadPage() {
+  std::string tenant;
+  int64_t after = 0;
+  {
+    absl::MutexLock lock(&mutex_);
+    if (finishing_) {
+      reading_ = false;
+      return;
+    }
+    tenant = tenant_;
+    after = after_id_;
+  }
+  auto rows = deps_->alerts->ReadAfter(tenant, after, kPageSize);
+  Action action;
+  {
+    absl::MutexLock lock(&mutex_);
+    reading_ = false;
+    if (!rows.ok()) {
+      action = FinishLocked(ToGrpcStatus(rows.status()));
+    } else {
+      for (const auto& row : *rows) {
+        opinia::v1::AlertEvent event;
+        *event.mutable_alert() = core::AlertFromRow(row);
+        after_id_ = row.id;
+        if (!Matches(event.alert())) continue;
+        event.set_resume_token(deps_->alerts->ResumeToken(tenant, row.id));
+        buffer_.push_back(std::move(event));
+      }
+      if (static_cast<int>(rows->size()) == kPageSize) dirty_ = true;
+      action = PumpLocked();
+    }
+  }
+  Run(action);
+}
+
+AlertStream::Action AlertStream::PumpLocked() {
+  if (finishing_ || writing_ || !started_) return {};
+  if (!buffer_.empty()) {
+    current_ = std::move(buffer_.front());
+    buffer_.pop_front();
+    writing_ = true;
+    return {Action::kWrite, grpc::Status::OK};
+  }
+  if (dirty_ && !reading_) {
+    dirty_ = false;
+    reading_ = true;
+    if (!SubmitLocked([this] { ReadPage(); })) {
+      reading_ = false;
+      return FinishLocked(grpc::Status(
+          grpc::StatusCode::UNAVAILABLE,
+          "server overloaded; reconnect with the last resume_token"));
+    }
+  }
+  return {};
+}
+
+AlertStream::Action AlertStream::FinishLocked(grpc::Status status) {
+  if (!finishing_) {
+    finishing_ = true;
+    final_status_ = std::move(status);
+  }
+  if (writing_ || finish_called_) return {};  // OnWriteDone finishes
+  finish_called_ = true;
+  return {Action::kFinish, final_status_};
+}
+
+void AlertStream::Run(const Action& action) {
+  switch (action.what) {
+    case Action::kNone:
+      break;
+    case Action::kWrite:
+      StartWrite(&current_);
+      break;
+    case Action::kFinish:
+      Finish(action.status);
+      break;
+  }
+}
+
+void AlertStream::Wake() {
+  absl::MutexLock lock(&mutex_);
+  dirty_ = true;
+  // Only start a read here; writes continue from OnWriteDone. Never call
+  // gRPC under the hub's lock.
+  if (finishing_ || !started_ || writing_ || reading_ || !buffer_.empty()) {
+    return;
+  }
+  dirty_ = false;
+  reading_ = true;
+  if (!SubmitLocked([this] { ReadPage(); })) {
+    // Queue full: stay dirty; the next wake (or write completion) retries.
+    reading_ = false;
+    dirty_ = true;
+  }
+}
+
+void AlertStream::Close() {
+  absl::MutexLock lock(&mutex_);
+  if (finishing_) return;
+  if (!SubmitLocked([this] {
+        Action action;
+        {
+          absl::MutexLock lock(&mutex_);
+          action = FinishLocked(grpc::Status(
+              grpc::StatusCode::UNAVAILABLE,
+              "server shutting down; reconnect with the last resume_token"));
+        }
+        Run(action);
+      })) {
+    context_->TryCancel();
+  }
+}
+
+void AlertStream::OnWriteDone(bool ok) {
+  Action action;
+  {
+    absl::MutexLock lock(&mutex_);
+    writing_ = false;
+    if (!ok) {
+      action = FinishLocked(
+          grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+    } else if (finishing_) {
+      if (!finish_called_) {
+        finish_called_ = true;
+        action = {Action::kFinish, final_status_};
+      }
+    } else {
+      action = PumpLocked();
+    }
+  }
+  Run(action);
+}
+
+void AlertStream::OnCancel() {
+  Action action;
+  {
+    absl::MutexLock lock(&mutex_);
+    action = FinishLocked(
+        grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client"));
+  }
+  Run(action);
+}
+
+void AlertStream::OnDone() {
+  bool destroy = false;
+  {
+    absl::MutexLock lock(&mutex_);
+    done_ = true;
+    destroy = pending_tasks_ == 0;
+  }
+  if (destroy) Destroy();
+}
+
+}  // namespace opinia::rpc

@@ -1,0 +1,94 @@
+// StreamAlerts: a server-streaming callback reactor over the alerts outbox.
+//
+// The reactor holds at most one page of events (kPageSize) and one write in
+// flight. When woken by the AlertHub (a commit for its tenant), it reads the
+// next page of alerts with id > the last one read from storage ON THE WORKER
+// POOL (never SQLite on a gRPC thread), filters them, and writes them one at
+// a time, each with a resume token naming its id. A stalled client
+// therefore costs one page of memory and nothing else: the writer never
+// waits for it and it catches up from storage when it reads again.
+//
+// It ends (Finish exactly once) on client cancel, a failed write, a storage
+// error, or hub Close() at server shutdown (UNAVAILABLE: reconnect with the
+// last token). It deletes itself in OnDone, or after the last pool task it
+// started when that finishes later.
+#ifndef OPINIA_SERVICE_RPC_ALERT_STREAM_H_
+#define OPINIA_SERVICE_RPC_ALERT_STREAM_H_
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "grpcpp/support/server_callback.h"
+#include "opinia/v1/alerts.pb.h"
+#include "service/core/alert_hub.h"
+#include "service/rpc/deps.h"
+
+namespace opinia::rpc {
+
+class AlertStream final
+    : public grpc::ServerWriteReactor<opinia::v1::AlertEvent>,
+      public core::AlertHub::Subscriber {
+ public:
+  static constexpr int kPageSize = 128;
+
+  AlertStream(grpc::CallbackServerContext* context, const Deps* deps,
+              const opinia::v1::StreamAlertsRequest& request);
+
+  // AlertHub::Subscriber (called under the hub's lock: only queue work).
+  void Wake() override;
+  void Close() override;
+
+  void OnWriteDone(bool ok) override;
+  void OnCancel() override;
+  void OnDone() override;
+
+ private:
+  // What to do with gRPC once our lock is released (gRPC may run reactions
+  // inline, so it is never called while holding mutex_).
+  struct Action {
+    enum { kNone, kWrite, kFinish } what = kNone;
+    grpc::Status status;
+  };
+
+  void Begin();     // pool: authenticate, resolve the token, subscribe
+  void ReadPage();  // pool: next page from storage
+  bool Matches(const opinia::v1::Alert& alert) const;
+
+  Action PumpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  Action FinishLocked(grpc::Status status)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // Queues fn on the pool, counted in pending_tasks_; false when refused.
+  bool SubmitLocked(std::function<void()> fn)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  void Run(const Action& action);
+  void TaskDone();
+  void Destroy();
+
+  grpc::CallbackServerContext* const context_;
+  const Deps* const deps_;
+  const opinia::v1::StreamAlertsRequest request_;
+
+  absl::Mutex mutex_;
+  std::string tenant_ ABSL_GUARDED_BY(mutex_);
+  bool subscribed_ ABSL_GUARDED_BY(mutex_) = false;
+  bool started_ ABSL_GUARDED_BY(mutex_) = false;
+  bool reading_ ABSL_GUARDED_BY(mutex_) = false;
+  bool dirty_ ABSL_GUARDED_BY(mutex_) = true;
+  bool writing_ ABSL_GUARDED_BY(mutex_) = false;
+  bool finishing_ ABSL_GUARDED_BY(mutex_) = false;
+  bool finish_called_ ABSL_GUARDED_BY(mutex_) = false;
+  bool done_ ABSL_GUARDED_BY(mutex_) = false;
+  int pending_tasks_ ABSL_GUARDED_BY(mutex_) = 0;
+  grpc::Status final_status_ ABSL_GUARDED_BY(mutex_);
+  int64_t after_id_ ABSL_GUARDED_BY(mutex_) = 0;
+  std::deque<opinia::v1::AlertEvent> buffer_ ABSL_GUARDED_BY(mutex_);
+  opinia::v1::AlertEvent current_;  // owned by the write in flight
+};
+
+}  // namespace opinia::rpc
+
+#endif  // OPINIA_SERVICE_RPC_ALERT_STREAM_H_

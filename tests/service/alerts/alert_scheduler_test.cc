@@ -1,0 +1,138 @@
+// SLA breaches, volume spikes and snooze expiry, driven by a fake clock and
+// direct Tick() calls (no sleeps).
+#include "service/core/alert_scheduler.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "service/core/alert_model.h"
+#include "service/core/names.h"
+#include "service/core/time_proto.h"
+#include "tests/service/alerts/alert_test_env.h"
+
+namespace opinia::core {
+namespace {
+
+class AlertSchedulerTest : public testing::AlertCoreTest {
+ protected:
+  TickStats TickOk() {
+    auto stats = scheduler_.Tick();
+    EXPECT_TRUE(stats.ok()) << stats.status();
+    return stats.ok() ? *stats : TickStats{};
+  }
+  std::vector<storage::AlertRow> OfKind(int kind) {
+    std::vector<storage::AlertRow> out;
+    for (auto& a : AllAlerts()) {
+      if (a.kind == kind) out.push_back(a);
+    }
+    return out;
+  }
+  // A negative review created at `t` (baseline history).
+  opinia::v1::ReviewInput NegativeAt(const std::string& id, absl::Time t,
+                                     const std::string& source = "allegro") {
+    auto in = Input(id, 2, "słabo", source);  // NEGATIVE, P4: no rule alert
+    ToTimestamp(t, in.mutable_create_time());
+    return in;
+  }
+
+  AlertScheduler scheduler_{store_.get(), &clock_, &hub_};
+};
+
+TEST_F(AlertSchedulerTest, SlaBreachExactlyOnceAndResponseStopsTheClock) {
+  // P2: respond within 4 h of ingest (counting analyzer's SLA policy).
+  auto names = Ingest({Input("late", 1), Input("answered", 1)});
+  clock_.Advance(absl::Hours(1));
+  opinia::v1::RecordResponseRequest respond;
+  respond.set_name(names[1]);
+  respond.mutable_response()->set_text("Przepraszamy");
+  ASSERT_TRUE(reviews_.RecordResponse("shop-a", "apiKeys/k", respond).ok());
+
+  EXPECT_EQ(TickOk().sla_alerts, 0);  // not due yet
+  clock_.Advance(absl::Hours(3) + absl::Seconds(1));
+  EXPECT_EQ(TickOk().sla_alerts, 1);
+  auto sla = OfKind(opinia::v1::SLA_BREACH);
+  ASSERT_EQ(sla.size(), 1u);
+  EXPECT_EQ(ReviewName(sla[0].review_id), names[0]);
+  EXPECT_EQ(sla[0].priority, opinia::v1::P2);
+  // Exactly one, however often the scheduler runs.
+  clock_.Advance(absl::Hours(10));
+  EXPECT_EQ(TickOk().sla_alerts, 0);
+  EXPECT_EQ(OfKind(opinia::v1::SLA_BREACH).size(), 1u);
+  // Other tenants are not affected.
+  EXPECT_TRUE(AllAlerts("shop-b").empty());
+}
+
+TEST_F(AlertSchedulerTest, VolumeSpikeOverallAndPerSourceOncePerCooldown) {
+  const absl::Time now = clock_.Now();
+  std::vector<opinia::v1::ReviewInput> in;
+  // Baseline: 1 or 2 negatives a day on allegro for the past 7 days.
+  for (int day = 1; day <= 7; ++day) {
+    for (int i = 0; i < 1 + day % 2; ++i) {
+      in.push_back(NegativeAt(absl::StrCat("b", day, "-", i),
+                              now - absl::Hours(24 * day) - absl::Hours(2)));
+    }
+  }
+  Ingest(in);
+  EXPECT_EQ(TickOk().spike_alerts, 0);  // nothing today
+
+  in.clear();
+  for (int i = 0; i < 12; ++i) {
+    in.push_back(NegativeAt(absl::StrCat("t", i), now - absl::Hours(1)));
+  }
+  in.push_back(NegativeAt("g1", now - absl::Hours(1), "google"));
+  Ingest(in);
+  EXPECT_EQ(TickOk().spike_alerts, 2);  // overall and allegro; google < min
+  auto spikes = OfKind(opinia::v1::VOLUME_SPIKE);
+  ASSERT_EQ(spikes.size(), 2u);
+  std::vector<std::string> scopes = {spikes[0].source, spikes[1].source};
+  std::sort(scopes.begin(), scopes.end());
+  EXPECT_EQ(scopes, (std::vector<std::string>{"", "allegro"}));
+  EXPECT_FALSE(spikes[0].reasons.empty());
+
+  // Within the cooldown: no repeat.
+  clock_.Advance(absl::Hours(2));
+  EXPECT_EQ(TickOk().spike_alerts, 0);
+}
+
+TEST_F(AlertSchedulerTest, SpikeThresholdUsesTenantK) {
+  const absl::Time now = clock_.Now();
+  std::vector<opinia::v1::ReviewInput> in;
+  for (int day = 1; day <= 7; ++day) {
+    for (int i = 0; i < (day % 2 ? 1 : 5); ++i) {  // mean 2.7, sd ~2
+      in.push_back(NegativeAt(absl::StrCat("b", day, "-", i),
+                              now - absl::Hours(24 * day) - absl::Hours(2)));
+    }
+  }
+  for (int i = 0; i < 8; ++i) {
+    in.push_back(NegativeAt(absl::StrCat("t", i), now - absl::Hours(1)));
+  }
+  Ingest(in);
+  // 8 < 2.7 + 3 * 2: no spike with the default k = 3.
+  EXPECT_EQ(TickOk().spike_alerts, 0);
+  ASSERT_TRUE(store_->Write([](storage::Txn& txn) {
+                        storage::AlertSettingsRow s;
+                        s.tenant_id = "shop-a";
+                        s.defaults_created = true;
+                        s.spike_k = 1.0;
+                        return txn.alerts().PutAlertSettings(s);
+                      }).ok());
+  EXPECT_EQ(TickOk().spike_alerts, 2);
+}
+
+TEST_F(AlertSchedulerTest, ExpiredSnoozeReopens) {
+  Ingest({Input("1", 1)});
+  auto a = AllAlerts().at(0);
+  opinia::v1::SnoozeAlertRequest snooze;
+  snooze.set_name(AlertName(a.id));
+  ToTimestamp(clock_.Now() + absl::Minutes(30), snooze.mutable_snooze_until());
+  ASSERT_TRUE(alerts_.Snooze("shop-a", "apiKeys/k", snooze).ok());
+  EXPECT_EQ(TickOk().reopened, 0);
+  clock_.Advance(absl::Minutes(31));
+  EXPECT_EQ(TickOk().reopened, 1);
+  EXPECT_EQ(AllAlerts().at(0).state, storage::kAlertOpen);
+}
+
+}  // namespace
+}  // namespace opinia::core

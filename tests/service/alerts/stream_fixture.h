@@ -1,0 +1,198 @@
+// A real opinia server in-process (App: SQLite file in a temp dir, port 0,
+// the real models from OPINIA_MODELS_DIR) that can be restarted on the same
+// database, with a tenant key and helpers for alert streams.
+#ifndef OPINIA_TESTS_SERVICE_ALERTS_STREAM_FIXTURE_H_
+#define OPINIA_TESTS_SERVICE_ALERTS_STREAM_FIXTURE_H_
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "gtest/gtest.h"
+#include "opinia/v1/admin.grpc.pb.h"
+#include "opinia/v1/alerts.grpc.pb.h"
+#include "opinia/v1/reviews.grpc.pb.h"
+#include "service/core/crypto.h"
+#include "service/server/app.h"
+
+namespace opinia::alerts_testing {
+
+// Text the analyzer ranks P1 (fraud + authority + lawyer).
+inline std::string UrgentText(int i) {
+  return absl::StrCat("Zamówienie ", i,
+                      " nie dotarło. Oszustwo! Zgłaszam sprawę do UOKiK i "
+                      "do prawnika.");
+}
+
+class StreamTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = absl::StrCat(::testing::TempDir(), "/opinia-alerts-",
+                        core::NewResourceId('d', 12));
+    StartServer();
+    std::ifstream key(dir_ + "/admin.key");
+    std::getline(key, operator_key_);
+    ASSERT_FALSE(operator_key_.empty());
+    opinia::v1::CreateTenantRequest t;
+    t.set_tenant_id("shop-a");
+    t.mutable_tenant()->set_display_name("A");
+    opinia::v1::Tenant tenant;
+    ASSERT_TRUE(admin_->CreateTenant(Ctx(operator_key_).get(), t, &tenant).ok());
+    opinia::v1::CreateApiKeyRequest k;
+    k.mutable_api_key()->set_tenant(tenant.name());
+    for (auto r : {opinia::v1::ROLE_INGEST, opinia::v1::ROLE_READ,
+                   opinia::v1::ROLE_RESPOND, opinia::v1::ROLE_ADMIN}) {
+      k.mutable_api_key()->add_roles(r);
+    }
+    opinia::v1::CreateApiKeyResponse out;
+    ASSERT_TRUE(admin_->CreateApiKey(Ctx(operator_key_).get(), k, &out).ok());
+    key_ = out.secret();
+  }
+
+  void TearDown() override {
+    StopServer();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void StartServer(int workers = 4) {
+    server::Options o;
+    o.listen = "127.0.0.1:0";
+    o.db = dir_ + "/db/opinia.db";
+    o.bootstrap_key_file = dir_ + "/admin.key";
+    const char* models = std::getenv("OPINIA_MODELS_DIR");
+    o.models_dir = models ? models : "models";
+    o.workers = workers;
+    o.alert_tick = absl::ZeroDuration();
+    auto app = server::App::Start(o);
+    ASSERT_TRUE(app.ok()) << app.status();
+    app_ = *std::move(app);
+    channel_ = grpc::CreateChannel(app_->address(),
+                                   grpc::InsecureChannelCredentials());
+    reviews_ = opinia::v1::ReviewService::NewStub(channel_);
+    admin_ = opinia::v1::AdminService::NewStub(channel_);
+    alerts_ = opinia::v1::AlertService::NewStub(channel_);
+  }
+
+  void StopServer() {
+    if (app_) app_->Shutdown(absl::Seconds(5));
+    app_.reset();
+  }
+
+  static std::unique_ptr<grpc::ClientContext> Ctx(const std::string& key,
+                                                  int seconds = 60) {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->AddMetadata("authorization", "Bearer " + key);
+    ctx->set_deadline(std::chrono::system_clock::now() +
+                      std::chrono::seconds(seconds));
+    return ctx;
+  }
+
+  // Ingests `n` urgent reviews (ids prefix+i); returns their names in order.
+  std::vector<std::string> IngestUrgent(const std::string& prefix, int n,
+                                        opinia::v1::ReviewService::Stub* stub =
+                                            nullptr) {
+    opinia::v1::IngestReviewsRequest r;
+    for (int i = 0; i < n; ++i) {
+      auto* in = r.add_reviews();
+      in->set_source("allegro");
+      in->set_external_id(absl::StrCat(prefix, i));
+      in->set_rating(1);
+      in->set_text(UrgentText(i));
+    }
+    opinia::v1::IngestReviewsResponse out;
+    grpc::Status s =
+        (stub ? stub : reviews_.get())->IngestReviews(Ctx(key_).get(), r, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    std::vector<std::string> names;
+    for (const auto& x : out.results()) names.push_back(x.name());
+    return names;
+  }
+
+  std::string dir_;
+  std::unique_ptr<server::App> app_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<opinia::v1::ReviewService::Stub> reviews_;
+  std::unique_ptr<opinia::v1::AdminService::Stub> admin_;
+  std::unique_ptr<opinia::v1::AlertService::Stub> alerts_;
+  std::string operator_key_, key_;
+};
+
+// A subscriber reading on its own thread, recording every event.
+class Subscriber {
+ public:
+  Subscriber(opinia::v1::AlertService::Stub* stub, const std::string& key,
+             opinia::v1::StreamAlertsRequest request = {}) {
+    ctx_ = std::make_unique<grpc::ClientContext>();
+    ctx_->AddMetadata("authorization", "Bearer " + key);
+    reader_ = stub->StreamAlerts(ctx_.get(), request);
+    thread_ = std::thread([this] {
+      opinia::v1::AlertEvent event;
+      while (reader_->Read(&event)) {
+        absl::MutexLock lock(&mu_);
+        events_.push_back(event);
+      }
+      grpc::Status s = reader_->Finish();
+      absl::MutexLock lock(&mu_);
+      status_ = s;
+      ended_ = true;
+    });
+  }
+  ~Subscriber() { Stop(); }
+
+  // Waits (event-driven, with a deadline) until `n` events have arrived.
+  bool WaitFor(size_t n, absl::Duration timeout = absl::Seconds(30)) {
+    absl::MutexLock lock(&mu_);
+    auto enough = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return events_.size() >= n || ended_;
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&enough), timeout);
+    return events_.size() >= n;
+  }
+  bool WaitEnded(absl::Duration timeout = absl::Seconds(30)) {
+    absl::MutexLock lock(&mu_);
+    mu_.AwaitWithTimeout(absl::Condition(&ended_), timeout);
+    return ended_;
+  }
+  void Stop() {
+    if (thread_.joinable()) {
+      ctx_->TryCancel();
+      thread_.join();
+    }
+  }
+  std::vector<opinia::v1::AlertEvent> events() {
+    absl::MutexLock lock(&mu_);
+    return events_;
+  }
+  std::vector<std::string> reviews() {
+    std::vector<std::string> out;
+    for (const auto& e : events()) out.push_back(e.alert().review());
+    return out;
+  }
+  grpc::Status status() {
+    absl::MutexLock lock(&mu_);
+    return status_;
+  }
+
+ private:
+  std::unique_ptr<grpc::ClientContext> ctx_;
+  std::unique_ptr<grpc::ClientReader<opinia::v1::AlertEvent>> reader_;
+  std::thread thread_;
+  absl::Mutex mu_;
+  std::vector<opinia::v1::AlertEvent> events_ ABSL_GUARDED_BY(mu_);
+  grpc::Status status_ ABSL_GUARDED_BY(mu_);
+  bool ended_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace opinia::alerts_testing
+
+#endif  // OPINIA_TESTS_SERVICE_ALERTS_STREAM_FIXTURE_H_
