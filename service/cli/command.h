@@ -30,6 +30,7 @@ std::vector<Command> IngestCommands();
 std::vector<Command> ReviewCommands();
 std::vector<Command> AdminCommands();
 std::vector<Command> AlertCommands();  // alerts_command.cc
+std::vector<Command> WebhookCommands();  // webhooks_command.cc
 std::vector<Command> InsightsCommands();  // insights_command.cc
 
 // Options every command accepts (connection, output, help).

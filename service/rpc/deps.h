@@ -11,6 +11,7 @@
 #include "service/core/ingest.h"
 #include "service/core/insights.h"
 #include "service/core/reviews.h"
+#include "service/core/webhooks.h"
 #include "service/rpc/worker_pool.h"
 
 namespace opinia::rpc {
@@ -26,6 +27,7 @@ struct Deps {
   WorkerPool* pool = nullptr;
   const core::Alerts* alerts = nullptr;  // AlertService
   core::AlertHub* alert_hub = nullptr;    // wakes StreamAlerts
+  core::Webhooks* webhooks = nullptr;  // AlertService webhook methods
   const core::Insights* insights = nullptr;  // InsightsService
 };
 

@@ -94,8 +94,23 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   app->reviews_ = std::make_unique<core::Reviews>(
       app->store_.get(), clock, app->alert_evaluator_.get());
   app->insights_ = std::make_unique<core::Insights>(app->store_.get(), clock);
+  // Webhooks: deliveries run on the dispatcher's own thread (never on gRPC
+  // or worker threads), woken by the alert hub and every second.
+  auto webhook_http = core::CreateCurlHttpClient("opinia-webhooks/0.1");
+  if (!webhook_http.ok()) return webhook_http.status();
+  app->webhook_http_ = *std::move(webhook_http);
+  app->webhooks_ = std::make_unique<core::Webhooks>(app->store_.get(), clock);
+  core::WebhookDispatcherOptions webhook_options;
+  webhook_options.max_attempts = options.webhook_max_attempts;
+  webhook_options.http.timeout = options.webhook_timeout;
+  auto dispatcher = core::WebhookDispatcher::Create(
+      app->store_.get(), clock, app->webhook_http_.get(), webhook_options,
+      app->alert_hub_.get());
+  if (!dispatcher.ok()) return dispatcher.status();
+  app->webhook_dispatcher_ = *std::move(dispatcher);
   if (absl::Status s = app->Bootstrap(options); !s.ok()) return s;
   if (absl::Status s = app->Serve(options); !s.ok()) return s;
+  app->webhook_dispatcher_->Start();
   if (options.alert_tick > absl::ZeroDuration()) {
     app->alert_scheduler_->Start(options.alert_tick);
   }
@@ -135,6 +150,7 @@ absl::Status App::Serve(const Options& options) {
   deps.alerts = alerts_.get();
   deps.alert_hub = alert_hub_.get();
   deps.insights = insights_.get();
+  deps.webhooks = webhooks_.get();
   review_service_ = std::make_unique<rpc::ReviewServiceImpl>(deps);
   admin_service_ = std::make_unique<rpc::AdminServiceImpl>(deps);
   alert_service_ = std::make_unique<rpc::AlertServiceImpl>(deps);
@@ -181,6 +197,9 @@ void App::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
   if (alert_scheduler_) alert_scheduler_->Stop();
+  // Ends after the deliveries in flight (bounded by --webhook-timeout);
+  // unsubscribes from the hub before the hub closes.
+  webhook_dispatcher_.reset();
   // Alert streams never end by themselves: end them now (UNAVAILABLE,
   // clients resume with their last token) instead of letting Shutdown wait
   // out the whole grace period for them.

@@ -19,6 +19,8 @@
 #include "service/core/auth.h"
 #include "service/core/ingest.h"
 #include "service/core/reviews.h"
+#include "service/core/webhook_dispatcher.h"
+#include "service/core/webhooks.h"
 #include "service/rpc/admin_service.h"
 #include "service/rpc/alert_service.h"
 #include "service/rpc/collector_service.h"
@@ -59,6 +61,10 @@ class App {
   std::unique_ptr<core::AlertEvaluator> alert_evaluator_;
   std::unique_ptr<core::Alerts> alerts_;
   std::unique_ptr<core::AlertScheduler> alert_scheduler_;
+  // Webhooks: CRUD and the delivery thread (its own HTTP client).
+  std::unique_ptr<core::HttpClient> webhook_http_;
+  std::unique_ptr<core::Webhooks> webhooks_;
+  std::unique_ptr<core::WebhookDispatcher> webhook_dispatcher_;
   std::unique_ptr<core::Ingestor> ingestor_;
   std::unique_ptr<core::Reviews> reviews_;
   std::unique_ptr<core::Insights> insights_;

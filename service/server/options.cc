@@ -33,6 +33,10 @@ ABSL_FLAG(int, workers, 0,
 ABSL_FLAG(int, alert_tick_seconds, 30,
           "How often the alert scheduler looks for SLA breaches, volume "
           "spikes and expired snoozes; 0 disables it");
+ABSL_FLAG(int, webhook_max_attempts, 8,
+          "Webhook delivery attempts before a delivery is dead-lettered");
+ABSL_FLAG(int, webhook_timeout_seconds, 10,
+          "Timeout of one webhook POST (connect + response)");
 
 #ifndef OPINIA_SOURCE_MODELS_DIR
 #define OPINIA_SOURCE_MODELS_DIR ""
@@ -73,6 +77,9 @@ Options OptionsFromFlags() {
   o.shutdown_grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
   o.workers = absl::GetFlag(FLAGS_workers);
   o.alert_tick = absl::Seconds(absl::GetFlag(FLAGS_alert_tick_seconds));
+  o.webhook_max_attempts = absl::GetFlag(FLAGS_webhook_max_attempts);
+  o.webhook_timeout =
+      absl::Seconds(absl::GetFlag(FLAGS_webhook_timeout_seconds));
   return o;
 }
 

@@ -23,6 +23,8 @@ struct Options {
   absl::Duration shutdown_grace = absl::Seconds(10);
   int workers = 0;                   // 0 = 2 x hardware threads (min 4)
   absl::Duration alert_tick = absl::Seconds(30);  // SLA/spike scheduler; 0 = off
+  int webhook_max_attempts = 8;      // then a delivery is dead-lettered
+  absl::Duration webhook_timeout = absl::Seconds(10);  // per POST
 };
 
 // Reads the parsed flags. An empty --models resolves to the first existing

@@ -23,11 +23,6 @@ TEST_F(PlannedServicesTest, AuthenticateThenUnimplementedNamingTheIssue) {
     const char* issue;
     std::function<grpc::Status(const std::string&)> call;
   } cases[] = {
-      {"CreateWebhook", "alerts",
-       [&](const std::string& key) {
-         opinia::v1::Webhook out;
-         return alerts->CreateWebhook(Ctx(key).get(), {}, &out);
-       }},
       {"GetReputationSummary", "insights",
        [&](const std::string& key) {
          opinia::v1::ReputationSummary out;

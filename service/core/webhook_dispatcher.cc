@@ -1,0 +1,355 @@
+#include "service/core/webhook_dispatcher.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "service/core/absl_sv.h"
+#include "service/core/webhook_signing.h"
+#include "service/core/webhooks.h"
+
+namespace opinia::core {
+namespace {
+
+// Webhooks read per page while enqueueing.
+constexpr int kWebhookPage = 100;
+// Bytes of a failing response body kept in last_error.
+constexpr size_t kErrorBodyBytes = 200;
+
+struct Job {
+  storage::WebhookRow webhook;
+  // Due rows of this webhook, oldest first, with their alerts.
+  std::vector<std::pair<storage::DeliveryRow, storage::AlertRow>> rows;
+};
+
+std::string Truncate(std::string s, size_t n) {
+  if (s.size() > n) {
+    s.resize(n);
+    s += "...";
+  }
+  for (char& c : s) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return s;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<WebhookDispatcher>> WebhookDispatcher::Create(
+    storage::Store* store, const Clock* clock, HttpClient* http,
+    WebhookDispatcherOptions options, AlertHub* hub) {
+  if (options.max_attempts < 1 || options.enqueue_batch < 1 ||
+      options.deliver_batch < 1 || options.workers < 1) {
+    return absl::InvalidArgumentError(
+        "webhook dispatcher: max_attempts, batches and workers must be >= 1");
+  }
+  if (options.base_backoff < absl::ZeroDuration() ||
+      options.max_backoff < absl::ZeroDuration() ||
+      options.max_retry_after < absl::ZeroDuration() ||
+      options.tick_interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "webhook dispatcher: durations must not be negative");
+  }
+  return std::unique_ptr<WebhookDispatcher>(
+      new WebhookDispatcher(store, clock, http, options, hub));
+}
+
+WebhookDispatcher::~WebhookDispatcher() {
+  Stop();
+  if (hub_ == nullptr) return;
+  absl::MutexLock tick(&tick_mutex_);
+  for (const std::string& tenant : subscribed_) {
+    hub_->Unsubscribe(tenant, &hub_subscriber_);
+  }
+  subscribed_.clear();
+}
+
+void WebhookDispatcher::SubscribeTenants(const std::set<std::string>& tenants) {
+  if (hub_ == nullptr) return;
+  for (const std::string& tenant : tenants) {
+    if (subscribed_.count(tenant) != 0) continue;
+    // A closed hub (shutdown) refuses; the periodic tick still runs.
+    if (hub_->Subscribe(tenant, &hub_subscriber_)) subscribed_.insert(tenant);
+  }
+}
+
+absl::Duration WebhookDispatcher::Backoff(
+    const WebhookDispatcherOptions& options, int attempts, double u) {
+  // base * 2^(attempts-1), computed in doubles and capped before it can
+  // overflow a Duration.
+  const int exponent = std::clamp(attempts - 1, 0, 62);
+  const double cap_s = absl::ToDoubleSeconds(options.max_backoff);
+  const double exp_s = std::min(
+      cap_s, absl::ToDoubleSeconds(options.base_backoff) * std::ldexp(1.0, exponent));
+  return absl::Seconds(exp_s * std::clamp(u, 0.0, 1.0));
+}
+
+double WebhookDispatcher::Uniform() {
+  absl::MutexLock lock(&random_mutex_);
+  return std::uniform_real_distribution<double>(0.0, 1.0)(random_);
+}
+
+absl::StatusOr<TickResult> WebhookDispatcher::Tick() {
+  absl::MutexLock tick(&tick_mutex_);
+  std::set<std::string> tenants;
+  auto enqueued = Enqueue(&tenants);
+  if (!enqueued.ok()) return enqueued.status();
+  SubscribeTenants(tenants);
+  auto result = Deliver();
+  if (!result.ok()) return result.status();
+  result->enqueued = *enqueued;
+  return result;
+}
+
+absl::StatusOr<int> WebhookDispatcher::Enqueue(std::set<std::string>* tenants) {
+  int total = 0;
+  int64_t after = 0;
+  while (true) {
+    // Which webhooks have new alerts: one cheap read, so an idle tick never
+    // takes the writer.
+    std::vector<storage::WebhookRow> busy;
+    int page = 0;
+    absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
+      auto hooks = txn.webhooks().ListAllWebhooks(after, kWebhookPage);
+      if (!hooks.ok()) return hooks.status();
+      page = static_cast<int>(hooks->size());
+      if (!hooks->empty()) after = hooks->back().id;
+      for (storage::WebhookRow& w : *hooks) {
+        tenants->insert(w.tenant_id);
+        auto next = txn.alerts().ListAlertsAfter(w.tenant_id, w.cursor, 1);
+        if (!next.ok()) return next.status();
+        if (!next->empty()) busy.push_back(std::move(w));
+      }
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+
+    for (const storage::WebhookRow& listed : busy) {
+      bool more = true;
+      while (more) {
+        int added = 0;
+        status = store_->Write([&](storage::Txn& txn) -> absl::Status {
+          added = 0;
+          more = false;
+          // Re-read inside the writer: the cursor may have moved (another
+          // dispatcher) or the webhook may be gone.
+          auto w = txn.webhooks().GetWebhook(listed.tenant_id, listed.id);
+          if (absl::IsNotFound(w.status())) return absl::OkStatus();
+          if (!w.ok()) return w.status();
+          auto alerts = txn.alerts().ListAlertsAfter(w->tenant_id, w->cursor,
+                                                     options_.enqueue_batch);
+          if (!alerts.ok()) return alerts.status();
+          if (alerts->empty()) return absl::OkStatus();
+          const absl::Time now = clock_->Now();
+          for (const storage::AlertRow& a : *alerts) {
+            if (!WebhookMatches(*w, a)) continue;
+            storage::DeliveryRow d;
+            d.webhook_id = w->id;
+            d.tenant_id = w->tenant_id;
+            d.alert_id = a.id;
+            d.state = storage::kDeliveryPending;
+            d.next_attempt_time = now;
+            d.create_time = now;
+            d.update_time = now;
+            auto id = txn.webhooks().InsertDelivery(d);
+            if (absl::IsAlreadyExists(id.status())) continue;
+            if (!id.ok()) return id.status();
+            ++added;
+          }
+          more = static_cast<int>(alerts->size()) == options_.enqueue_batch;
+          return txn.webhooks().SetWebhookCursor(w->id, alerts->back().id);
+        });
+        if (!status.ok()) return status;
+        total += added;
+      }
+    }
+    if (page < kWebhookPage) break;
+  }
+  return total;
+}
+
+absl::StatusOr<TickResult> WebhookDispatcher::Deliver() {
+  std::vector<Job> jobs;
+  std::vector<storage::DeliveryRow> orphans;  // their alert is gone
+  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
+    auto due =
+        txn.webhooks().ListDueDeliveries(clock_->Now(), options_.deliver_batch);
+    if (!due.ok()) return due.status();
+    std::map<int64_t, size_t> index;  // webhook id -> jobs position
+    for (storage::DeliveryRow& d : *due) {
+      auto it = index.find(d.webhook_id);
+      if (it == index.end()) {
+        auto w = txn.webhooks().GetWebhook(d.tenant_id, d.webhook_id);
+        if (absl::IsNotFound(w.status())) continue;  // deleted meanwhile
+        if (!w.ok()) return w.status();
+        it = index.emplace(d.webhook_id, jobs.size()).first;
+        jobs.push_back(Job{*std::move(w), {}});
+      }
+      auto alert = txn.alerts().GetAlert(d.tenant_id, d.alert_id);
+      if (absl::IsNotFound(alert.status())) {
+        // Alerts are never deleted; should one vanish anyway, give its
+        // delivery up instead of failing every tick on it.
+        orphans.push_back(std::move(d));
+        continue;
+      }
+      if (!alert.ok()) return alert.status();
+      jobs[it->second].rows.emplace_back(std::move(d), *std::move(alert));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+
+  absl::Mutex result_mutex;
+  TickResult result;
+  if (!orphans.empty()) {
+    status = store_->Write([&](storage::Txn& txn) -> absl::Status {
+      for (storage::DeliveryRow& d : orphans) {
+        d.state = storage::kDeliveryDead;
+        d.last_error = "alert not found";
+        d.update_time = clock_->Now();
+        absl::Status u = txn.webhooks().UpdateDelivery(d);
+        if (!u.ok() && !absl::IsNotFound(u)) return u;
+      }
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    result.dead += static_cast<int>(orphans.size());
+  }
+  absl::Status first_error;
+  std::atomic<size_t> next_job{0};
+  auto work = [&] {
+    for (size_t j = next_job++; j < jobs.size(); j = next_job++) {
+      const Job& job = jobs[j];
+      for (const auto& [row, alert] : job.rows) {
+        const std::string body =
+            WebhookEventJson(MakeWebhookEvent(job.webhook, alert));
+        storage::DeliveryRow d = row;
+        d.attempts += 1;
+        const HttpHeaders headers = {
+            {"Content-Type", "application/json"},
+            {kEventIdHeader, absl::StrCat("alerts/", alert.id)},
+            {kSignatureHeader,
+             SignatureHeaderValue(job.webhook.secret, clock_->Now(), body)},
+            {"Opinia-Delivery-Attempt", absl::StrCat(d.attempts)},
+        };
+        absl::StatusOr<HttpResult> response =
+            http_->Post(job.webhook.url, headers, body, options_.http);
+        const absl::Time now = clock_->Now();
+        d.update_time = now;
+        bool ok = false;
+        absl::Duration retry_after = absl::ZeroDuration();
+        if (response.ok()) {
+          d.last_status = response->status;
+          ok = response->status >= 200 && response->status < 300;
+          if (!ok) {
+            d.last_error =
+                absl::StrCat("HTTP ", response->status, ": ",
+                             Truncate(response->body, kErrorBodyBytes));
+            int64_t seconds = 0;
+            if ((response->status == 429 || response->status == 503) &&
+                absl::SimpleAtoi(response->Header("Retry-After"), &seconds) &&
+                seconds > 0) {
+              retry_after =
+                  std::min(absl::Seconds(seconds), options_.max_retry_after);
+            }
+          }
+        } else {
+          d.last_status = 0;
+          d.last_error = Truncate(std::string(response.status().message()),
+                                  2 * kErrorBodyBytes);
+        }
+        bool dead = false;
+        if (ok) {
+          d.state = storage::kDeliveryDelivered;
+        } else if (d.attempts >= options_.max_attempts) {
+          d.state = storage::kDeliveryDead;
+          dead = true;
+        } else {
+          d.next_attempt_time =
+              now + std::max(Backoff(options_, d.attempts, Uniform()),
+                             retry_after);
+        }
+        absl::Status s = store_->Write([&](storage::Txn& txn) {
+          absl::Status u = txn.webhooks().UpdateDelivery(d);
+          // Deleted while in flight: nothing left to record.
+          return absl::IsNotFound(u) ? absl::OkStatus() : u;
+        });
+        absl::MutexLock lock(&result_mutex);
+        ++result.attempted;
+        if (!s.ok()) {
+          if (first_error.ok()) first_error = s;
+          break;
+        }
+        if (ok) {
+          ++result.delivered;
+        } else if (dead) {
+          ++result.dead;
+        } else {
+          ++result.retrying;
+        }
+        // A failing receiver gets one attempt per tick, not a burst.
+        if (!ok) break;
+      }
+    }
+  };
+  const size_t threads =
+      std::min(jobs.size(), static_cast<size_t>(options_.workers));
+  if (threads <= 1) {
+    work();
+  } else {
+    std::vector<std::thread> pool;
+    for (size_t i = 0; i < threads; ++i) pool.emplace_back(work);
+    for (std::thread& t : pool) t.join();
+  }
+  if (!first_error.ok()) return first_error;
+  return result;
+}
+
+void WebhookDispatcher::Start() {
+  absl::MutexLock lock(&mutex_);
+  if (running_ || stopping_) return;
+  running_ = true;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void WebhookDispatcher::Stop() {
+  {
+    absl::MutexLock lock(&mutex_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void WebhookDispatcher::Wake() {
+  absl::MutexLock lock(&mutex_);
+  woken_ = true;
+}
+
+void WebhookDispatcher::Loop() {
+  while (true) {
+    {
+      // Wait first: a wake that came before this point is not lost (woken_
+      // stays set), and with nothing to do the loop costs nothing.
+      absl::MutexLock lock(&mutex_);
+      auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+        return stopping_ || woken_;
+      };
+      mutex_.AwaitWithTimeout(absl::Condition(&wake), options_.tick_interval);
+      if (stopping_) return;
+      woken_ = false;
+    }
+    absl::StatusOr<TickResult> r = Tick();
+    if (!r.ok()) {
+      std::fprintf(stderr, "opinia-server: webhook dispatcher: %s\n",
+                   std::string(r.status().message()).c_str());
+    }
+  }
+}
+
+}  // namespace opinia::core

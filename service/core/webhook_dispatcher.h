@@ -1,0 +1,150 @@
+// Delivers alerts to webhooks: at least once, signed, with retries.
+//
+// One Tick():
+//  1. Enqueue. For every webhook, the alerts of its tenant after its cursor
+//     that pass its filters become delivery rows, and the cursor advances,
+//     in one write transaction per webhook (so an alert is queued once per
+//     webhook, whatever crashes happen; UNIQUE(webhook_id, alert_id) backs
+//     this up).
+//  2. Deliver. Due pending rows (next_attempt_time <= now) are POSTed, one
+//     worker thread per webhook group (a webhook's deliveries go one at a
+//     time, oldest first; different webhooks in parallel, up to `workers`).
+//     2xx marks the row DELIVERED. Anything else (non-2xx, timeout, network
+//     error) counts an attempt: after `max_attempts` the row is DEAD
+//     (dead-lettered); otherwise it waits a full-jitter exponential back-off
+//     uniform(0, min(max_backoff, base_backoff * 2^(attempts-1))), and at
+//     least the receiver's Retry-After (seconds) on 429/503, capped at
+//     max_retry_after. After a failure the webhook's other due rows wait for
+//     the next tick, so a down receiver is not hammered.
+// The outcome of each attempt is written before the next one starts; the
+// row's state survives a restart, and an attempt whose outcome was not
+// written (crash mid-POST) is repeated: receivers dedupe on
+// Opinia-Event-Id. A webhook deleted mid-attempt loses the outcome silently.
+//
+// Start() runs Tick() on a background thread every `tick_interval` and at
+// once after Wake(). With an AlertHub, the dispatcher subscribes to every
+// tenant that has a webhook (refreshed each tick), so an alert committed
+// with a review (or by the SLA/spike scheduler) wakes it at once. Tests call
+// Tick() directly with a FakeClock and never Start().
+#ifndef OPINIA_SERVICE_CORE_WEBHOOK_DISPATCHER_H_
+#define OPINIA_SERVICE_CORE_WEBHOOK_DISPATCHER_H_
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "service/core/clock.h"
+#include "service/core/http_client.h"
+#include "service/core/alert_hub.h"
+#include "service/storage/store.h"
+
+namespace opinia::core {
+
+struct WebhookDispatcherOptions {
+  int max_attempts = 8;  // then DEAD (dead-lettered)
+  absl::Duration base_backoff = absl::Seconds(1);
+  absl::Duration max_backoff = absl::Minutes(10);
+  absl::Duration max_retry_after = absl::Hours(1);
+  HttpCallOptions http;  // connect 5 s, total 10 s
+  int enqueue_batch = 500;  // alerts read per webhook per tick
+  int deliver_batch = 200;  // due rows attempted per tick
+  int workers = 4;          // concurrent POSTs (by webhook)
+  absl::Duration tick_interval = absl::Seconds(1);
+};
+
+// What one Tick() did (for tests and logs).
+struct TickResult {
+  int enqueued = 0;
+  int attempted = 0;
+  int delivered = 0;
+  int retrying = 0;  // failed, will retry
+  int dead = 0;      // failed for the last time
+};
+
+// Thread-safe. `store`, `clock`, `http` and `hub` must outlive it.
+class WebhookDispatcher final {
+ public:
+  // INVALID_ARGUMENT for nonsensical options (max_attempts < 1, batches or
+  // workers < 1, negative durations).
+  static absl::StatusOr<std::unique_ptr<WebhookDispatcher>> Create(
+      storage::Store* store, const Clock* clock, HttpClient* http,
+      WebhookDispatcherOptions options = {}, AlertHub* hub = nullptr);
+  ~WebhookDispatcher();  // Stop(), unsubscribes
+
+  // One enqueue + deliver pass, synchronously. Ticks never overlap (a
+  // second caller waits). Storage errors are returned; delivery failures
+  // are not errors (they are recorded on the rows).
+  absl::StatusOr<TickResult> Tick();
+
+  // Background loop; Stop() ends it after the current tick (in-flight POSTs
+  // finish or time out first). Idempotent.
+  void Start();
+  void Stop();
+  // Runs a tick soon (non-blocking).
+  void Wake();
+
+  // The back-off before attempt number `attempts + 1`, given a uniform
+  // random `u` in [0, 1) (exposed for tests).
+  static absl::Duration Backoff(const WebhookDispatcherOptions& options,
+                                int attempts, double u);
+
+ private:
+  WebhookDispatcher(storage::Store* store, const Clock* clock,
+                    HttpClient* http, WebhookDispatcherOptions options,
+                    AlertHub* hub)
+      : store_(store),
+        clock_(clock),
+        http_(http),
+        options_(options),
+        hub_(hub),
+        hub_subscriber_(this) {}
+
+  // Wakes the dispatcher from the hub's notifications.
+  class HubSubscriber final : public AlertHub::Subscriber {
+   public:
+    explicit HubSubscriber(WebhookDispatcher* d) : d_(d) {}
+    void Wake() override { d_->Wake(); }
+    void Close() override {}
+
+   private:
+    WebhookDispatcher* d_;
+  };
+
+  absl::StatusOr<int> Enqueue(std::set<std::string>* tenants);
+  void SubscribeTenants(const std::set<std::string>& tenants);
+  absl::StatusOr<TickResult> Deliver();
+  void Loop();
+  double Uniform();
+
+  storage::Store* const store_;
+  const Clock* const clock_;
+  HttpClient* const http_;
+  const WebhookDispatcherOptions options_;
+  AlertHub* const hub_;
+  HubSubscriber hub_subscriber_;
+  std::set<std::string> subscribed_ ABSL_GUARDED_BY(tick_mutex_);
+
+  absl::Mutex tick_mutex_;  // serialises Tick()
+
+  absl::Mutex mutex_;
+  bool running_ ABSL_GUARDED_BY(mutex_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  bool woken_ ABSL_GUARDED_BY(mutex_) = false;
+  std::thread thread_;
+
+  absl::Mutex random_mutex_;
+  std::mt19937_64 random_ ABSL_GUARDED_BY(random_mutex_){std::random_device{}()};
+};
+
+}  // namespace opinia::core
+
+#endif  // OPINIA_SERVICE_CORE_WEBHOOK_DISPATCHER_H_

@@ -1,0 +1,53 @@
+// AlertService's webhook methods (CreateWebhook, ListWebhooks,
+// DeleteWebhook): thin handlers over core::Webhooks, which checks the role
+// (tenant ROLE_ADMIN), the tenant scope and the fields. Kept apart from
+// alert_service.cc so the two parts of AlertService evolve independently.
+#include "service/rpc/alert_service.h"
+#include "service/rpc/call.h"
+
+namespace opinia::rpc {
+namespace {
+
+absl::Status NotConfigured() {
+  return absl::UnimplementedError("webhooks are not configured on this server");
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* AlertServiceImpl::CreateWebhook(
+    grpc::CallbackServerContext* context,
+    const opinia::v1::CreateWebhookRequest* request,
+    opinia::v1::Webhook* response) {
+  return Respond(context, deps_, response,
+                 [this, request](const core::Principal& caller)
+                     -> absl::StatusOr<opinia::v1::Webhook> {
+                   if (deps_.webhooks == nullptr) return NotConfigured();
+                   return deps_.webhooks->Create(caller, *request);
+                 });
+}
+
+grpc::ServerUnaryReactor* AlertServiceImpl::ListWebhooks(
+    grpc::CallbackServerContext* context,
+    const opinia::v1::ListWebhooksRequest* request,
+    opinia::v1::ListWebhooksResponse* response) {
+  return Respond(context, deps_, response,
+                 [this, request](const core::Principal& caller)
+                     -> absl::StatusOr<opinia::v1::ListWebhooksResponse> {
+                   if (deps_.webhooks == nullptr) return NotConfigured();
+                   return deps_.webhooks->List(caller, *request);
+                 });
+}
+
+grpc::ServerUnaryReactor* AlertServiceImpl::DeleteWebhook(
+    grpc::CallbackServerContext* context,
+    const opinia::v1::DeleteWebhookRequest* request,
+    opinia::v1::DeleteResponse* response) {
+  return Respond(context, deps_, response,
+                 [this, request](const core::Principal& caller)
+                     -> absl::StatusOr<opinia::v1::DeleteResponse> {
+                   if (deps_.webhooks == nullptr) return NotConfigured();
+                   return deps_.webhooks->Delete(caller, *request);
+                 });
+}
+
+}  // namespace opinia::rpc
