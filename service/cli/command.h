@@ -29,6 +29,7 @@ struct Command {
 std::vector<Command> IngestCommands();
 std::vector<Command> ReviewCommands();
 std::vector<Command> AdminCommands();
+std::vector<Command> CollectorCommands();  // collectors_command.cc
 std::vector<Command> AlertCommands();  // alerts_command.cc
 std::vector<Command> WebhookCommands();  // webhooks_command.cc
 std::vector<Command> InsightsCommands();  // insights_command.cc

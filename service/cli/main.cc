@@ -20,6 +20,7 @@ std::vector<Command> AllCommands() {
                      InsightsCommands, WebhookCommands}) {
     for (Command& c : group()) all.push_back(std::move(c));
   }
+  for (Command& c : CollectorCommands()) all.push_back(std::move(c));
   return all;
 }
 
@@ -83,7 +84,7 @@ const Command* Match(const std::vector<Command>& commands,
 
 int Main(int argc, char** argv) {
   const absl::flat_hash_set<std::string> bool_options = {
-      "help", "json", "all", "tls", "secret-only", "no-progress",
+      "help", "json", "all", "tls", "secret-only", "no-progress", "full",
       "enabled", "disabled"};
   auto args = Args::Parse(argc, argv, bool_options);
   if (!args.ok()) return ReportUsageError(args.status().message());

@@ -1,31 +1,52 @@
-// CollectorService placeholder: every method authenticates, then answers
-// UNIMPLEMENTED until the collectors issue builds it.
+// CollectorService: scheduled pulls of reviews from platforms. Thin:
+// authentication here, roles, validation and the sync in
+// core::collectors::Collectors. RunCollector holds a worker until the sync
+// is done (it answers with the run's counts).
 #ifndef OPINIA_SERVICE_RPC_COLLECTOR_SERVICE_H_
 #define OPINIA_SERVICE_RPC_COLLECTOR_SERVICE_H_
 
 #include "opinia/v1/collectors.grpc.pb.h"
+#include "service/core/collectors/collectors.h"
 #include "service/rpc/deps.h"
-#include "service/rpc/unimplemented.h"
 
 namespace opinia::rpc {
 
 class CollectorServiceImpl final
     : public opinia::v1::CollectorService::CallbackService {
  public:
-  explicit CollectorServiceImpl(Deps deps) : deps_(deps) {}
+  // `collectors` must outlive the service.
+  CollectorServiceImpl(Deps deps,
+                       const core::collectors::Collectors* collectors)
+      : deps_(deps), collectors_(collectors) {}
 
-#define OPINIA_COLLECTORS(M, Req, Resp) \
-  OPINIA_UNIMPLEMENTED_UNARY(M, opinia::v1::Req, opinia::v1::Resp, "collectors")
-  OPINIA_COLLECTORS(CreateCollector, CreateCollectorRequest, Collector)
-  OPINIA_COLLECTORS(GetCollector, GetCollectorRequest, Collector)
-  OPINIA_COLLECTORS(ListCollectors, ListCollectorsRequest, ListCollectorsResponse)
-  OPINIA_COLLECTORS(UpdateCollector, UpdateCollectorRequest, Collector)
-  OPINIA_COLLECTORS(DeleteCollector, DeleteCollectorRequest, DeleteCollectorResponse)
-  OPINIA_COLLECTORS(RunCollector, RunCollectorRequest, RunCollectorResponse)
-#undef OPINIA_COLLECTORS
+  grpc::ServerUnaryReactor* CreateCollector(
+      grpc::CallbackServerContext* context,
+      const opinia::v1::CreateCollectorRequest* request,
+      opinia::v1::Collector* response) override;
+  grpc::ServerUnaryReactor* GetCollector(
+      grpc::CallbackServerContext* context,
+      const opinia::v1::GetCollectorRequest* request,
+      opinia::v1::Collector* response) override;
+  grpc::ServerUnaryReactor* ListCollectors(
+      grpc::CallbackServerContext* context,
+      const opinia::v1::ListCollectorsRequest* request,
+      opinia::v1::ListCollectorsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateCollector(
+      grpc::CallbackServerContext* context,
+      const opinia::v1::UpdateCollectorRequest* request,
+      opinia::v1::Collector* response) override;
+  grpc::ServerUnaryReactor* DeleteCollector(
+      grpc::CallbackServerContext* context,
+      const opinia::v1::DeleteCollectorRequest* request,
+      opinia::v1::DeleteCollectorResponse* response) override;
+  grpc::ServerUnaryReactor* RunCollector(
+      grpc::CallbackServerContext* context,
+      const opinia::v1::RunCollectorRequest* request,
+      opinia::v1::RunCollectorResponse* response) override;
 
  private:
   const Deps deps_;
+  const core::collectors::Collectors* const collectors_;
 };
 
 }  // namespace opinia::rpc

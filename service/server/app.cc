@@ -108,8 +108,27 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
       app->alert_hub_.get());
   if (!dispatcher.ok()) return dispatcher.status();
   app->webhook_dispatcher_ = *std::move(dispatcher);
+  // Collectors go through the same Ingestor and Reviews as pushed
+  // reviews (analysis, alerts, rollups).
+  auto collector_http = core::CreateCurlHttpClient("opinia-collector/0.1");
+  if (!collector_http.ok()) return collector_http.status();
+  app->collector_http_ = *std::move(collector_http);
+  app->collector_sleeper_ =
+      std::make_unique<core::collectors::StoppableSleeper>();
+  app->collector_fetcher_ = std::make_unique<core::collectors::Fetcher>(
+      app->collector_http_.get(), app->collector_sleeper_.get(), clock,
+      core::collectors::FetchOptions{});
+  app->collector_syncer_ = std::make_unique<core::collectors::Syncer>(
+      app->store_.get(), app->ingestor_.get(), app->reviews_.get(),
+      app->collector_fetcher_.get());
+  app->collectors_ = std::make_unique<core::collectors::Collectors>(
+      app->store_.get(), app->collector_syncer_.get(), clock);
+  app->collector_scheduler_ =
+      std::make_unique<core::collectors::CollectorScheduler>(
+          app->collectors_.get());
   if (absl::Status s = app->Bootstrap(options); !s.ok()) return s;
   if (absl::Status s = app->Serve(options); !s.ok()) return s;
+  app->collector_scheduler_->Start();
   app->webhook_dispatcher_->Start();
   if (options.alert_tick > absl::ZeroDuration()) {
     app->alert_scheduler_->Start(options.alert_tick);
@@ -155,7 +174,8 @@ absl::Status App::Serve(const Options& options) {
   admin_service_ = std::make_unique<rpc::AdminServiceImpl>(deps);
   alert_service_ = std::make_unique<rpc::AlertServiceImpl>(deps);
   insights_service_ = std::make_unique<rpc::InsightsServiceImpl>(deps);
-  collector_service_ = std::make_unique<rpc::CollectorServiceImpl>(deps);
+  collector_service_ = std::make_unique<rpc::CollectorServiceImpl>(
+      deps, collectors_.get());
 
   auto credentials = Credentials(options);
   if (!credentials.ok()) return credentials.status();
@@ -196,6 +216,10 @@ absl::Status App::Serve(const Options& options) {
 void App::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  // Collector back-offs end at once; runs in progress finish their
+  // current request (bounded by its timeout).
+  if (collector_sleeper_) collector_sleeper_->Stop();
+  if (collector_scheduler_) collector_scheduler_->Stop();
   if (alert_scheduler_) alert_scheduler_->Stop();
   // Ends after the deliveries in flight (bounded by --webhook-timeout);
   // unsubscribes from the hub before the hub closes.

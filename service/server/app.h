@@ -17,6 +17,11 @@
 #include "service/core/alerts.h"
 #include "service/core/analyze.h"
 #include "service/core/auth.h"
+#include "service/core/collectors/collectors.h"
+#include "service/core/collectors/fetcher.h"
+#include "service/core/collectors/scheduler.h"
+#include "service/core/collectors/syncer.h"
+#include "service/core/http_client.h"
 #include "service/core/ingest.h"
 #include "service/core/reviews.h"
 #include "service/core/webhook_dispatcher.h"
@@ -67,6 +72,13 @@ class App {
   std::unique_ptr<core::WebhookDispatcher> webhook_dispatcher_;
   std::unique_ptr<core::Ingestor> ingestor_;
   std::unique_ptr<core::Reviews> reviews_;
+  // Collectors: pulls from platforms (outbound HTTP, sync, scheduler).
+  std::unique_ptr<core::HttpClient> collector_http_;
+  std::unique_ptr<core::collectors::StoppableSleeper> collector_sleeper_;
+  std::unique_ptr<core::collectors::Fetcher> collector_fetcher_;
+  std::unique_ptr<core::collectors::Syncer> collector_syncer_;
+  std::unique_ptr<core::collectors::Collectors> collectors_;
+  std::unique_ptr<core::collectors::CollectorScheduler> collector_scheduler_;
   std::unique_ptr<core::Insights> insights_;
   std::unique_ptr<rpc::WorkerPool> pool_;
   std::unique_ptr<rpc::ReviewServiceImpl> review_service_;

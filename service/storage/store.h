@@ -24,6 +24,7 @@
 #include "service/storage/insights_store.h"
 #include "service/storage/alert_store.h"
 #include "service/storage/webhook_store.h"
+#include "service/storage/collector_store.h"
 
 namespace opinia::storage {
 
@@ -183,6 +184,9 @@ class Txn {
   // Rollups and exact sums for dashboards (insights_store.h), in this same
   // transaction.
   virtual InsightsTxn& insights() = 0;
+
+  // Collectors and their sync state (collector_store.h).
+  virtual CollectorTxn& collectors() = 0;
 };
 
 class Store {

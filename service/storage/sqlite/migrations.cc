@@ -181,6 +181,31 @@ CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_time, id)
 CREATE INDEX webhook_deliveries_by_update
   ON webhook_deliveries(webhook_id, update_time, id);
 )sql",
+    // 5: collectors (collectors issue): configuration blob, schedule and
+    // sync state. AUTOINCREMENT: a deleted collector's id is never reused
+    // (its reviews keep naming it in attributes["collector"]).
+    R"sql(
+CREATE TABLE collectors (
+  id                    INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant_id             TEXT NOT NULL REFERENCES tenants(id),
+  spec                  BLOB NOT NULL,
+  poll_interval_seconds INTEGER NOT NULL,
+  create_time           INTEGER NOT NULL,
+  update_time           INTEGER NOT NULL,
+  next_run_time         INTEGER NOT NULL,
+  last_run_time         INTEGER NOT NULL,
+  last_success_time     INTEGER NOT NULL,
+  last_full_time        INTEGER NOT NULL,
+  last_error            TEXT NOT NULL,
+  reviews_fetched       INTEGER NOT NULL,
+  runs_since_full       INTEGER NOT NULL,
+  cursor                BLOB NOT NULL
+);
+CREATE INDEX collectors_by_tenant ON collectors(tenant_id, id);
+-- The scheduler's query: scheduled collectors by due time.
+CREATE INDEX collectors_due ON collectors(next_run_time, id)
+  WHERE poll_interval_seconds > 0;
+)sql",
 };
 
 constexpr int64_t kNumMigrations = sizeof(kMigrations) / sizeof(kMigrations[0]);

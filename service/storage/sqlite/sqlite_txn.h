@@ -16,6 +16,7 @@
 #include "service/storage/sqlite/sqlite_insights.h"
 #include "service/storage/sqlite/sqlite_alerts.h"
 #include "service/storage/sqlite/sqlite_webhooks.h"
+#include "service/storage/sqlite/sqlite_collectors.h"
 #include "service/storage/store.h"
 
 namespace opinia::storage::sqlite {
@@ -24,7 +25,7 @@ class SqliteTxn final : public Txn {
  public:
   SqliteTxn(Connection& conn, bool read_only)
       : conn_(conn), read_only_(read_only), alerts_(conn, read_only), insights_(conn),
-        webhooks_(conn, read_only) {}
+        webhooks_(conn, read_only), collectors_(conn, read_only) {}
 
   absl::Status InsertTenant(const TenantRow& row) override;
   absl::StatusOr<TenantRow> GetTenant(std::string_view id) override;
@@ -62,6 +63,7 @@ class SqliteTxn final : public Txn {
   WebhookTxn& webhooks() override { return webhooks_; }
 
   InsightsTxn& insights() override { return insights_; }
+  CollectorTxn& collectors() override { return collectors_; }
 
  private:
   absl::Status CheckWritable(std::string_view op) const;
@@ -72,6 +74,7 @@ class SqliteTxn final : public Txn {
   SqliteAlerts alerts_;
   SqliteInsights insights_;
   SqliteWebhooks webhooks_;
+  SqliteCollectors collectors_;
 };
 
 }  // namespace opinia::storage::sqlite

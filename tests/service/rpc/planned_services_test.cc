@@ -33,11 +33,6 @@ TEST_F(PlannedServicesTest, AuthenticateThenUnimplementedNamingTheIssue) {
          opinia::v1::Trends out;
          return insights->GetTrends(Ctx(key).get(), {}, &out);
        }},
-      {"RunCollector", "collectors",
-       [&](const std::string& key) {
-         opinia::v1::RunCollectorResponse out;
-         return collectors->RunCollector(Ctx(key).get(), {}, &out);
-       }},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(c.call("").error_code(), StatusCode::UNAUTHENTICATED) << c.name;

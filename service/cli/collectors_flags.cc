@@ -1,0 +1,86 @@
+#include "service/cli/collectors_flags.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace opinia::cli {
+
+absl::StatusOr<opinia::v1::CollectorKind> ParseKind(const std::string& text,
+                                                    const char* flag) {
+  if (text == "gbp" || text == "google") {
+    return opinia::v1::GOOGLE_BUSINESS_PROFILE;
+  }
+  if (text == "trustpilot") return opinia::v1::TRUSTPILOT;
+  if (text == "json") return opinia::v1::JSON_FEED;
+  if (text == "csv") return opinia::v1::CSV_FEED;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--", flag, ": gbp, trustpilot, json or csv, got \"", text, "\""));
+}
+
+absl::StatusOr<std::map<std::string, std::string>> ParseMapping(
+    const std::string& text) {
+  std::map<std::string, std::string> mapping;
+  for (absl::string_view pair : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    const size_t eq = pair.find('=');
+    if (eq == absl::string_view::npos || eq == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--mapping: expected key=path pairs separated by commas, got \"",
+          pair, "\""));
+    }
+    mapping[std::string(pair.substr(0, eq))] = std::string(pair.substr(eq + 1));
+  }
+  return mapping;
+}
+
+absl::StatusOr<opinia::v1::Collector> CollectorFromFlags(const Args& args,
+                                                         bool require_all) {
+  opinia::v1::Collector c;
+  for (const char* flag : {"kind", "endpoint", "source"}) {
+    if (require_all && !args.Has(flag)) {
+      return absl::InvalidArgumentError(absl::StrCat("--", flag, " is required"));
+    }
+  }
+  auto kind = ParseKind(args.GetOr("kind", ""), "kind");
+  if (!kind.ok()) return kind.status();
+  c.set_kind(*kind);
+  c.set_endpoint(args.GetOr("endpoint", ""));
+  c.set_source(args.GetOr("source", ""));
+  c.set_subject_id(args.GetOr("subject", ""));
+  auto poll = args.GetInt("poll", 0, 0, 7 * 24 * 3600);
+  if (!poll.ok()) return poll.status();
+  c.set_poll_interval_seconds(*poll);
+  auto mapping = ParseMapping(args.GetOr("mapping", ""));
+  if (!mapping.ok()) return mapping.status();
+  for (const auto& [k, v] : *mapping) (*c.mutable_mapping())[k] = v;
+  const std::pair<const char*, const char*> creds[] = {
+      {"bearer-token", "bearer_token"}, {"api-key", "api_key"},
+      {"api-key-header", "api_key_header"}, {"username", "username"},
+      {"password", "password"}};
+  for (const auto& [flag, key] : creds) {
+    if (auto v = args.Get(flag); v.has_value()) {
+      (*c.mutable_credentials())[key] = *v;
+    }
+  }
+  return c;
+}
+
+std::vector<OptionHelp> CollectorFlagHelp() {
+  return {
+      {"kind", "gbp|trustpilot|json|csv", "platform (required)"},
+      {"endpoint", "URL",
+       "GBP: .../v4/accounts/A/locations/L/reviews; Trustpilot: "
+       ".../v1/business-units/ID/reviews; feeds: the feed URL"},
+      {"source", "ID", "source stamped on the reviews, e.g. google"},
+      {"subject", "ID", "subject_id stamped on the reviews"},
+      {"poll", "SECONDS", "poll interval (0 = only on 'collectors run')"},
+      {"mapping", "K=PATH,...",
+       "feeds: field mapping, e.g. external_id=id,text=body,rating=stars"},
+      {"bearer-token", "TOKEN", "GBP OAuth access token; feeds: Bearer"},
+      {"api-key", "KEY", "Trustpilot API key; feeds: API key header"},
+      {"api-key-header", "NAME", "feeds: header for --api-key (X-Api-Key)"},
+      {"username", "USER", "feeds: HTTP Basic user"},
+      {"password", "PASS", "feeds: HTTP Basic password"},
+  };
+}
+
+}  // namespace opinia::cli

@@ -1,0 +1,39 @@
+// Flags shared by `opinia collectors add` and `opinia import`: the kind, the
+// field mapping and the credentials of a collector.
+#ifndef OPINIA_SERVICE_CLI_COLLECTORS_FLAGS_H_
+#define OPINIA_SERVICE_CLI_COLLECTORS_FLAGS_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "opinia/v1/collectors.pb.h"
+#include "service/cli/args.h"
+#include "service/cli/command.h"
+
+namespace opinia::cli {
+
+// "gbp"|"google", "trustpilot", "json", "csv" -> kind; INVALID_ARGUMENT
+// naming --kind/--format otherwise.
+absl::StatusOr<opinia::v1::CollectorKind> ParseKind(const std::string& text,
+                                                    const char* flag);
+
+// "--mapping=external_id=id,text=body.text" -> map; INVALID_ARGUMENT for a
+// pair without '='.
+absl::StatusOr<std::map<std::string, std::string>> ParseMapping(
+    const std::string& text);
+
+// A Collector from --kind, --endpoint, --source, --subject, --poll,
+// --mapping, --bearer-token, --api-key, --api-key-header, --username,
+// --password. The server validates the rest.
+absl::StatusOr<opinia::v1::Collector> CollectorFromFlags(const Args& args,
+                                                         bool require_all);
+std::vector<OptionHelp> CollectorFlagHelp();
+
+// `opinia import` (import_command.cc).
+std::vector<Command> ImportCommands();
+
+}  // namespace opinia::cli
+
+#endif  // OPINIA_SERVICE_CLI_COLLECTORS_FLAGS_H_

@@ -1,0 +1,435 @@
+#include "service/core/collectors/collectors.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "service/core/absl_sv.h"
+#include "service/core/collectors/formats.h"
+#include "service/core/collectors/platform.h"
+#include "service/core/paging.h"
+#include "service/core/time_proto.h"
+#include "service/core/utf8.h"
+
+namespace opinia::core::collectors {
+namespace {
+
+using opinia::v1::Collector;
+
+constexpr char kPrefix[] = "collectors/";
+constexpr int kMinPoll = 60;
+constexpr int kMaxPoll = 7 * 24 * 3600;
+constexpr size_t kMaxEndpoint = 2048;
+constexpr size_t kMaxField = 1024;
+
+absl::Status Invalid(std::string_view field, std::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat(Av(field), ": ", Av(why)));
+}
+
+bool IsFeed(opinia::v1::CollectorKind kind) {
+  return kind == opinia::v1::JSON_FEED || kind == opinia::v1::CSV_FEED;
+}
+
+absl::Status Validate(const Collector& c, std::string_view prefix) {
+  const std::string p(prefix);
+  if (!opinia::v1::CollectorKind_IsValid(c.kind()) ||
+      c.kind() == opinia::v1::COLLECTOR_KIND_UNSPECIFIED) {
+    return Invalid(p + ".kind",
+                   "required: GOOGLE_BUSINESS_PROFILE, TRUSTPILOT, JSON_FEED "
+                   "or CSV_FEED");
+  }
+  const std::string& e = c.endpoint();
+  const bool scheme =
+      absl::StartsWith(e, "http://") || absl::StartsWith(e, "https://");
+  if (!scheme || UrlHost(e).empty() || e.size() > kMaxEndpoint ||
+      e.find_first_of(" \t\r\n") != std::string::npos) {
+    return Invalid(p + ".endpoint",
+                   absl::StrCat("an http:// or https:// URL with a host, at "
+                                "most ",
+                                kMaxEndpoint, " bytes"));
+  }
+  if (c.kind() == opinia::v1::GOOGLE_BUSINESS_PROFILE &&
+      !absl::StrContains(e, "/reviews")) {
+    return Invalid(p + ".endpoint",
+                   "the reviews list URL, e.g. https://mybusiness.googleapis."
+                   "com/v4/accounts/{a}/locations/{l}/reviews");
+  }
+  if (c.source().empty()) return Invalid(p + ".source", "required");
+  for (auto [name, value] : {std::pair{".source", &c.source()},
+                             std::pair{".subject_id", &c.subject_id()}}) {
+    if (!IsValidUtf8(*value) || value->size() > kMaxField) {
+      return Invalid(p + name, absl::StrCat("invalid UTF-8 or longer than ",
+                                            kMaxField, " bytes"));
+    }
+  }
+  if (c.poll_interval_seconds() != 0 &&
+      (c.poll_interval_seconds() < kMinPoll ||
+       c.poll_interval_seconds() > kMaxPoll)) {
+    return Invalid(p + ".poll_interval_seconds",
+                   absl::StrCat("0 (only on RunCollector) or ", kMinPoll, "..",
+                                kMaxPoll, ", got ", c.poll_interval_seconds()));
+  }
+  if (IsFeed(c.kind())) {
+    if (c.mapping().empty()) {
+      return Invalid(p + ".mapping",
+                     "required for feeds: at least external_id, e.g. "
+                     "{\"external_id\": \"id\", \"text\": \"body\"}");
+    }
+    const FeedMapping mapping(c.mapping().begin(), c.mapping().end());
+    if (auto s = ValidateFeedMapping(c.kind(), mapping, p + ".mapping");
+        !s.ok()) {
+      return s;
+    }
+  } else if (!c.mapping().empty()) {
+    return Invalid(p + ".mapping", "only for JSON_FEED and CSV_FEED");
+  }
+  return ValidateCredentials(c, p + ".credentials");
+}
+
+// The API view: no credentials, state from the row.
+Collector ToProto(const storage::CollectorRow& row) {
+  Collector c;
+  c.ParseFromString(row.spec);
+  c.clear_credentials();
+  c.set_name(CollectorName(row.id));
+  opinia::v1::CollectorState* st = c.mutable_state();
+  if (row.last_run_time != absl::InfinitePast()) {
+    ToTimestamp(row.last_run_time, st->mutable_last_run_time());
+  }
+  if (row.last_success_time != absl::InfinitePast()) {
+    ToTimestamp(row.last_success_time, st->mutable_last_success_time());
+  }
+  if (row.last_full_time != absl::InfinitePast()) {
+    ToTimestamp(row.last_full_time, st->mutable_last_full_sync_time());
+  }
+  if (row.poll_interval_seconds > 0 &&
+      row.next_run_time != absl::InfiniteFuture()) {
+    ToTimestamp(row.next_run_time, st->mutable_next_run_time());
+  }
+  st->set_last_error(row.last_error);
+  st->set_reviews_fetched(row.reviews_fetched);
+  if (auto cursor = DecodeCursor(row.cursor); cursor.ok()) {
+    st->set_cursor(DescribeCursor(*cursor));
+  }
+  return c;
+}
+
+// The stored spec: the configuration only.
+std::string Spec(Collector c) {
+  c.clear_name();
+  c.clear_state();
+  return c.SerializeAsString();
+}
+
+absl::Status CheckCaller(const Principal& caller) {
+  return RequireTenantRole(caller, storage::kRoleAdmin);
+}
+
+}  // namespace
+
+std::string CollectorName(int64_t id) { return absl::StrCat(kPrefix, id); }
+
+absl::StatusOr<int64_t> ParseCollectorName(std::string_view name,
+                                           std::string_view field) {
+  int64_t id = 0;
+  const absl::string_view n = Av(name);
+  if (!absl::StartsWith(n, kPrefix) ||
+      !absl::SimpleAtoi(n.substr(sizeof(kPrefix) - 1), &id) || id <= 0) {
+    return Invalid(field, absl::StrCat("expected \"collectors/{id}\", got \"",
+                                       n.substr(0, 100), "\""));
+  }
+  return id;
+}
+
+absl::StatusOr<Collector> Collectors::Create(
+    const Principal& caller,
+    const opinia::v1::CreateCollectorRequest& request) const {
+  if (auto s = CheckCaller(caller); !s.ok()) return s;
+  if (auto s = Validate(request.collector(), "collector"); !s.ok()) return s;
+  const absl::Time now = clock_->Now();
+  storage::CollectorRow row;
+  row.tenant_id = caller.tenant_id;
+  row.spec = Spec(request.collector());
+  row.poll_interval_seconds = request.collector().poll_interval_seconds();
+  row.create_time = now;
+  row.update_time = now;
+  row.next_run_time = now;  // a scheduled collector runs soon after creation
+  absl::Status s = store_->Write([&](storage::Txn& txn) -> absl::Status {
+    auto id = txn.collectors().InsertCollector(row);
+    if (!id.ok()) return id.status();
+    row.id = *id;
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return ToProto(row);
+}
+
+absl::StatusOr<Collector> Collectors::Get(
+    const Principal& caller,
+    const opinia::v1::GetCollectorRequest& request) const {
+  if (auto s = CheckCaller(caller); !s.ok()) return s;
+  auto id = ParseCollectorName(request.name(), "name");
+  if (!id.ok()) return id.status();
+  storage::CollectorRow row;
+  absl::Status s = store_->Read([&](storage::Txn& txn) -> absl::Status {
+    auto found = txn.collectors().GetCollector(caller.tenant_id, *id);
+    if (!found.ok()) return found.status();
+    row = *std::move(found);
+    return absl::OkStatus();
+  });
+  if (absl::IsNotFound(s)) {
+    return absl::NotFoundError(
+        absl::StrCat("name: ", request.name(), " not found"));
+  }
+  if (!s.ok()) return s;
+  return ToProto(row);
+}
+
+absl::StatusOr<opinia::v1::ListCollectorsResponse> Collectors::List(
+    const Principal& caller,
+    const opinia::v1::ListCollectorsRequest& request) const {
+  if (auto s = CheckCaller(caller); !s.ok()) return s;
+  auto size = PageSize(request.page_size());
+  if (!size.ok()) return size.status();
+  const std::string query = absl::StrCat("collectors|", caller.tenant_id);
+  auto cursor = DecodePageToken(query, request.page_token());
+  if (!cursor.ok()) return cursor.status();
+  int64_t after = 0;
+  if (!cursor->empty() && !absl::SimpleAtoi(*cursor, &after)) {
+    return absl::InvalidArgumentError("page_token: not valid");
+  }
+  std::vector<storage::CollectorRow> rows;
+  absl::Status s = store_->Read([&](storage::Txn& txn) -> absl::Status {
+    auto page =
+        txn.collectors().ListCollectors(caller.tenant_id, after, *size + 1);
+    if (!page.ok()) return page.status();
+    rows = *std::move(page);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  opinia::v1::ListCollectorsResponse response;
+  const bool more = static_cast<int>(rows.size()) > *size;
+  if (more) rows.resize(*size);
+  for (const auto& row : rows) *response.add_collectors() = ToProto(row);
+  if (more) {
+    response.set_next_page_token(
+        EncodePageToken(query, absl::StrCat(rows.back().id)));
+  }
+  return response;
+}
+
+absl::StatusOr<Collector> Collectors::Update(
+    const Principal& caller,
+    const opinia::v1::UpdateCollectorRequest& request) const {
+  if (auto s = CheckCaller(caller); !s.ok()) return s;
+  const Collector& in = request.collector();
+  auto id = ParseCollectorName(in.name(), "collector.name");
+  if (!id.ok()) return id.status();
+  std::vector<std::string> paths(request.update_mask().paths().begin(),
+                                 request.update_mask().paths().end());
+  if (paths.empty()) {
+    paths = {"endpoint",   "credentials",           "source",
+             "subject_id", "poll_interval_seconds", "mapping"};
+  }
+  storage::CollectorRow row;
+  absl::Status s = store_->Write([&](storage::Txn& txn) -> absl::Status {
+    auto found = txn.collectors().GetCollector(caller.tenant_id, *id);
+    if (absl::IsNotFound(found.status())) {
+      return absl::NotFoundError(
+          absl::StrCat("collector.name: ", in.name(), " not found"));
+    }
+    if (!found.ok()) return found.status();
+    row = *std::move(found);
+    Collector spec;
+    if (!spec.ParseFromString(row.spec)) {
+      return absl::InternalError("stored collector is corrupt");
+    }
+    const std::string old_endpoint = spec.endpoint();
+    const std::string old_source = spec.source();
+    for (const std::string& path : paths) {
+      if (path == "endpoint") {
+        spec.set_endpoint(in.endpoint());
+      } else if (path == "credentials") {
+        *spec.mutable_credentials() = in.credentials();
+      } else if (path == "source") {
+        spec.set_source(in.source());
+      } else if (path == "subject_id") {
+        spec.set_subject_id(in.subject_id());
+      } else if (path == "poll_interval_seconds") {
+        spec.set_poll_interval_seconds(in.poll_interval_seconds());
+      } else if (path == "mapping") {
+        *spec.mutable_mapping() = in.mapping();
+      } else if (path == "kind") {
+        if (in.kind() != spec.kind()) {
+          return Invalid("update_mask",
+                         "kind cannot change; create a new "
+                         "collector");
+        }
+      } else {
+        return Invalid("update_mask",
+                       absl::StrCat("unknown path \"", path,
+                                    "\"; use endpoint, credentials, source, "
+                                    "subject_id, poll_interval_seconds, "
+                                    "mapping"));
+      }
+    }
+    if (auto v = Validate(spec, "collector"); !v.ok()) return v;
+    const absl::Time now = clock_->Now();
+    if (spec.endpoint() != old_endpoint || spec.source() != old_source) {
+      row.cursor.clear();
+      row.last_full_time = absl::InfinitePast();
+    }
+    if (spec.poll_interval_seconds() != row.poll_interval_seconds) {
+      row.next_run_time = now;
+    }
+    row.poll_interval_seconds = spec.poll_interval_seconds();
+    row.spec = Spec(spec);
+    row.update_time = now;
+    return txn.collectors().UpdateCollector(row);
+  });
+  if (!s.ok()) return s;
+  return ToProto(row);
+}
+
+absl::Status Collectors::Delete(
+    const Principal& caller,
+    const opinia::v1::DeleteCollectorRequest& request) const {
+  if (auto s = CheckCaller(caller); !s.ok()) return s;
+  auto id = ParseCollectorName(request.name(), "name");
+  if (!id.ok()) return id.status();
+  absl::Status s = store_->Write([&](storage::Txn& txn) {
+    return txn.collectors().DeleteCollector(caller.tenant_id, *id);
+  });
+  if (absl::IsNotFound(s)) {
+    return absl::NotFoundError(
+        absl::StrCat("name: ", request.name(), " not found"));
+  }
+  return s;
+}
+
+absl::StatusOr<opinia::v1::RunCollectorResponse> Collectors::Run(
+    const Principal& caller,
+    const opinia::v1::RunCollectorRequest& request) const {
+  if (auto s = CheckCaller(caller); !s.ok()) return s;
+  auto id = ParseCollectorName(request.name(), "name");
+  if (!id.ok()) return id.status();
+  auto result = RunLocked(caller.tenant_id, *id, request.full(),
+                          /*scheduled=*/false);
+  if (absl::IsNotFound(result.status())) {
+    return absl::NotFoundError(
+        absl::StrCat("name: ", request.name(), " not found"));
+  }
+  return result;
+}
+
+absl::StatusOr<std::vector<DueCollector>> Collectors::ListDue(int limit) const {
+  std::vector<DueCollector> due;
+  absl::Status s = store_->Read([&](storage::Txn& txn) -> absl::Status {
+    auto rows = txn.collectors().ListDueCollectors(clock_->Now(), limit);
+    if (!rows.ok()) return rows.status();
+    for (const auto& row : *rows) due.push_back({row.tenant_id, row.id});
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return due;
+}
+
+absl::StatusOr<opinia::v1::RunCollectorResponse> Collectors::RunScheduled(
+    const DueCollector& due) const {
+  return RunLocked(due.tenant_id, due.id, /*full=*/false, /*scheduled=*/true);
+}
+
+std::shared_ptr<absl::Mutex> Collectors::RunLock(int64_t id) const {
+  absl::MutexLock lock(&locks_mutex_);
+  std::shared_ptr<absl::Mutex> m = run_locks_[id].lock();
+  if (m == nullptr) {
+    m = std::make_shared<absl::Mutex>();
+    run_locks_[id] = m;
+  }
+  // Forget locks nobody holds, so the map does not grow forever.
+  for (auto it = run_locks_.begin(); it != run_locks_.end();) {
+    if (it->second.expired()) {
+      run_locks_.erase(it++);
+    } else {
+      ++it;
+    }
+  }
+  return m;
+}
+
+absl::StatusOr<opinia::v1::RunCollectorResponse> Collectors::RunLocked(
+    const std::string& tenant_id, int64_t id, bool full, bool scheduled) const {
+  std::shared_ptr<absl::Mutex> run_lock = RunLock(id);
+  absl::MutexLock hold(run_lock.get());
+
+  storage::CollectorRow row;
+  absl::Status s = store_->Read([&](storage::Txn& txn) -> absl::Status {
+    auto found = txn.collectors().GetCollector(tenant_id, id);
+    if (!found.ok()) return found.status();
+    row = *std::move(found);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  SyncRequest sync;
+  sync.tenant_id = tenant_id;
+  sync.collector_name = CollectorName(id);
+  if (!sync.spec.ParseFromString(row.spec)) {
+    return absl::InternalError("stored collector is corrupt");
+  }
+  auto cursor = DecodeCursor(row.cursor);
+  if (!cursor.ok()) return cursor.status();
+  sync.cursor = *cursor;
+  const absl::Time start = clock_->Now();
+  sync.full = full || row.last_full_time == absl::InfinitePast() ||
+              row.runs_since_full >= options_.full_every_runs ||
+              start - row.last_full_time >= options_.full_every;
+  sync.had_reviews = row.reviews_fetched > 0 || !cursor->empty();
+
+  SyncReport report;
+  const absl::Status result = syncer_->Sync(sync, &report);
+  const absl::Time end = clock_->Now();
+
+  // Record the outcome on the current row (it may have been updated or
+  // deleted while the sync ran).
+  absl::Status saved = store_->Write([&](storage::Txn& txn) -> absl::Status {
+    auto found = txn.collectors().GetCollector(tenant_id, id);
+    if (!found.ok()) return found.status();
+    storage::CollectorRow now_row = *std::move(found);
+    now_row.last_run_time = start;
+    now_row.reviews_fetched += report.counts.fetched();
+    const bool same_config = now_row.spec == row.spec;
+    if (result.ok()) {
+      now_row.last_success_time = end;
+      now_row.last_error = report.warning;
+      if (same_config) now_row.cursor = EncodeCursor(report.cursor);
+      if (sync.full) {
+        now_row.last_full_time = start;
+        now_row.runs_since_full = 0;
+      } else {
+        ++now_row.runs_since_full;
+      }
+    } else {
+      now_row.last_error = std::string(result.message());
+    }
+    if (now_row.poll_interval_seconds > 0 && (scheduled || result.ok())) {
+      absl::Duration next = absl::Seconds(now_row.poll_interval_seconds);
+      if (!result.ok()) next = std::min(next, options_.retry_failed_after);
+      now_row.next_run_time = end + next;
+    }
+    return txn.collectors().UpdateCollector(now_row);
+  });
+  if (!saved.ok() && !absl::IsNotFound(saved)) return saved;
+  if (!result.ok()) {
+    const bool retryable =
+        absl::IsUnavailable(result) || absl::IsDeadlineExceeded(result);
+    const std::string message =
+        absl::StrCat(CollectorName(id), " run failed: ", result.message());
+    return retryable ? absl::UnavailableError(message)
+                     : absl::FailedPreconditionError(message);
+  }
+  return report.counts;
+}
+
+}  // namespace opinia::core::collectors

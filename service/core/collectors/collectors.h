@@ -1,0 +1,120 @@
+// Collectors of one tenant: CRUD (CollectorService) and running them, now
+// (RunCollector) or when due (CollectorScheduler).
+//
+// Every call needs a tenant key with ROLE_ADMIN (PERMISSION_DENIED
+// otherwise; operator keys hold no tenant data). A collector of another
+// tenant answers NOT_FOUND like a missing one. Credentials are input only:
+// Get/List/Create/Update never return them.
+//
+// Validation (INVALID_ARGUMENT naming the field, e.g.
+// "collector.endpoint: ..."): kind set; endpoint an http(s) URL; source
+// required; poll_interval_seconds 0 (only on RunCollector) or
+// 60..604800; feeds need a mapping with external_id (formats.h), platforms
+// take none; credentials as platform.h lists them per kind.
+//
+// Runs: one run per collector at a time (a second caller waits for the
+// first to finish, then runs). A run is full (re-crawl, detects deletions)
+// when asked, on the first run, and after `full_every_runs` incremental
+// runs or `full_every` time. The state (last run/success/error, cursor,
+// reviews fetched) is stored after every run; the cursor advances only
+// when the run succeeded. A failed run stores its error in
+// state.last_error (other collectors are unaffected) and RunCollector
+// answers UNAVAILABLE (the platform could not be reached or kept failing;
+// retry later) or FAILED_PRECONDITION (bad credentials, a body that is not
+// the platform's format, a suspicious empty page, ...) with the reason.
+#ifndef OPINIA_SERVICE_CORE_COLLECTORS_COLLECTORS_H_
+#define OPINIA_SERVICE_CORE_COLLECTORS_COLLECTORS_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "opinia/v1/collectors.pb.h"
+#include "service/core/auth.h"
+#include "service/core/clock.h"
+#include "service/core/collectors/syncer.h"
+#include "service/storage/store.h"
+
+namespace opinia::core::collectors {
+
+struct CollectorsOptions {
+  int full_every_runs = 24;
+  absl::Duration full_every = absl::Hours(24);
+  // After a failed scheduled run, retry after min(poll interval, this).
+  absl::Duration retry_failed_after = absl::Minutes(5);
+};
+
+// A due collector, for the scheduler.
+struct DueCollector {
+  std::string tenant_id;
+  int64_t id = 0;
+};
+
+// Thread-safe; the pointees must outlive it.
+class Collectors {
+ public:
+  Collectors(storage::Store* store, const Syncer* syncer, const Clock* clock,
+             CollectorsOptions options = {})
+      : store_(store), syncer_(syncer), clock_(clock), options_(options) {}
+
+  absl::StatusOr<opinia::v1::Collector> Create(
+      const Principal& caller,
+      const opinia::v1::CreateCollectorRequest& request) const;
+  absl::StatusOr<opinia::v1::Collector> Get(
+      const Principal& caller,
+      const opinia::v1::GetCollectorRequest& request) const;
+  // Ordered by id; INVALID_ARGUMENT for a bad page_size or page_token.
+  absl::StatusOr<opinia::v1::ListCollectorsResponse> List(
+      const Principal& caller,
+      const opinia::v1::ListCollectorsRequest& request) const;
+  // update_mask paths: endpoint, credentials (replaces the whole map),
+  // source, subject_id, poll_interval_seconds, mapping; an empty mask
+  // updates all of them. kind cannot change (INVALID_ARGUMENT). A changed
+  // endpoint or source resets the cursor (next run is full).
+  absl::StatusOr<opinia::v1::Collector> Update(
+      const Principal& caller,
+      const opinia::v1::UpdateCollectorRequest& request) const;
+  // The reviews it collected stay.
+  absl::Status Delete(const Principal& caller,
+                      const opinia::v1::DeleteCollectorRequest& request) const;
+  absl::StatusOr<opinia::v1::RunCollectorResponse> Run(
+      const Principal& caller,
+      const opinia::v1::RunCollectorRequest& request) const;
+
+  // Scheduler side (no caller): due collectors, and one scheduled run
+  // (NOT_FOUND when the collector was deleted meanwhile).
+  absl::StatusOr<std::vector<DueCollector>> ListDue(int limit) const;
+  absl::StatusOr<opinia::v1::RunCollectorResponse> RunScheduled(
+      const DueCollector& due) const;
+
+ private:
+  absl::StatusOr<opinia::v1::RunCollectorResponse> RunLocked(
+      const std::string& tenant_id, int64_t id, bool full,
+      bool scheduled) const;
+  std::shared_ptr<absl::Mutex> RunLock(int64_t id) const;
+
+  storage::Store* store_;
+  const Syncer* syncer_;
+  const Clock* clock_;
+  const CollectorsOptions options_;
+
+  mutable absl::Mutex locks_mutex_;
+  mutable absl::flat_hash_map<int64_t, std::weak_ptr<absl::Mutex>> run_locks_
+      ABSL_GUARDED_BY(locks_mutex_);
+};
+
+// "collectors/{id}"; ParseCollectorName: INVALID_ARGUMENT naming `field`.
+std::string CollectorName(int64_t id);
+absl::StatusOr<int64_t> ParseCollectorName(std::string_view name,
+                                           std::string_view field);
+
+}  // namespace opinia::core::collectors
+
+#endif  // OPINIA_SERVICE_CORE_COLLECTORS_COLLECTORS_H_

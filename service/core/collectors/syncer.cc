@@ -1,0 +1,218 @@
+#include "service/core/collectors/syncer.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "service/core/collectors/platform.h"
+#include "service/core/names.h"
+#include "service/core/time_proto.h"
+
+namespace opinia::core::collectors {
+namespace {
+
+using opinia::v1::IngestResult;
+using opinia::v1::ReviewInput;
+
+constexpr char kCollectorAttribute[] = "collector";
+constexpr int kDeleteScanChunk = 500;
+
+// The time a platform orders by; InfinitePast when the review has none.
+absl::Time SortKey(SortOrder order, const ReviewInput& in) {
+  const bool use_create =
+      order == SortOrder::kCreateTimeDesc || !in.has_update_time();
+  if (use_create) {
+    return in.has_create_time() ? FromTimestamp(in.create_time())
+                                : absl::InfinitePast();
+  }
+  return FromTimestamp(in.update_time());
+}
+
+}  // namespace
+
+absl::Status Syncer::Sync(const SyncRequest& request,
+                          SyncReport* report) const {
+  const opinia::v1::Collector& spec = request.spec;
+  const SortOrder order = PlatformOrder(spec.kind());
+  const HttpHeaders headers = RequestHeaders(spec);
+  const FeedMapping mapping(spec.mapping().begin(), spec.mapping().end());
+  report->cursor = request.cursor;
+  std::set<std::string> seen;  // external ids listed by the platform
+  std::string url = FirstPageUrl(spec);
+  std::set<std::string> visited_urls;
+  for (int page_number = 1;; ++page_number) {
+    if (page_number > options_.max_pages || !visited_urls.insert(url).second) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "page ", page_number, ": the platform keeps paging (",
+          page_number > options_.max_pages ? "too many pages"
+                                           : "a next link seen before",
+          "); stopped"));
+    }
+    absl::StatusOr<MappedPage> page;
+    for (int retry = 0;; ++retry) {
+      absl::StatusOr<std::string> body = fetcher_->Get(url, headers);
+      if (!body.ok()) return body.status();
+      page = ParsePage(spec.kind(), *body, mapping);
+      if (!page.ok()) {
+        return absl::Status(page.status().code(),
+                            absl::StrCat("page ", page_number, " (", url,
+                                         "): ", page.status().message()));
+      }
+      const bool suspicious =
+          page->reviews.empty() &&
+          (!page->next.empty() || (page_number == 1 && request.had_reviews));
+      if (!suspicious) break;
+      if (retry >= options_.empty_page_retries) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("page ", page_number,
+                         " came back empty where the platform had "
+                         "reviews (fetched ",
+                         retry + 1,
+                         " times); nothing was deleted, "
+                         "will try again on the next run"));
+      }
+      fetcher_->Wait(fetcher_->Backoff(retry + 1));
+    }
+
+    std::vector<MappedReview> fresh;
+    bool reached_synced = false;
+    for (MappedReview& r : page->reviews) {
+      ReviewInput& in = r.input;
+      in.set_source(spec.source());
+      if (in.subject_id().empty()) in.set_subject_id(spec.subject_id());
+      (*in.mutable_attributes())[kCollectorAttribute] = request.collector_name;
+      report->counts.set_fetched(report->counts.fetched() + 1);
+      if (!seen.insert(in.external_id()).second) continue;  // seen this run
+      const absl::Time key = SortKey(order, in);
+      if (request.cursor.Covers(key, in.external_id())) reached_synced = true;
+      fresh.push_back(std::move(r));
+    }
+    if (absl::Status s = Store(request, fresh, report); !s.ok()) return s;
+    for (const MappedReview& r : fresh) {
+      report->cursor.Advance(SortKey(order, r.input), r.input.external_id());
+    }
+    if (page->next.empty()) break;
+    if (!request.full && order != SortOrder::kNone && reached_synced) break;
+    url = NextPageUrl(spec, url, page->next);
+  }
+  if (request.full) return DeleteMissing(request, seen, report);
+  return absl::OkStatus();
+}
+
+absl::Status Syncer::Store(const SyncRequest& request,
+                           std::vector<MappedReview>& reviews,
+                           SyncReport* report) const {
+  const size_t batch = static_cast<size_t>(ingestor_->limits().max_batch);
+  auto& counts = report->counts;
+  for (size_t start = 0; start < reviews.size(); start += batch) {
+    const size_t n = std::min(batch, reviews.size() - start);
+    std::vector<ReviewInput> inputs;
+    inputs.reserve(n);
+    for (size_t i = 0; i < n; ++i) inputs.push_back(reviews[start + i].input);
+    auto results = ingestor_->Ingest(request.tenant_id, inputs);
+    if (!results.ok()) return results.status();
+    for (size_t i = 0; i < n; ++i) {
+      const IngestResult& result = (*results)[i];
+      switch (result.outcome()) {
+        case IngestResult::CREATED:
+          counts.set_created(counts.created() + 1);
+          break;
+        case IngestResult::UPDATED:
+          counts.set_updated(counts.updated() + 1);
+          break;
+        case IngestResult::UNCHANGED:
+          counts.set_unchanged(counts.unchanged() + 1);
+          break;
+        default:
+          counts.set_rejected(counts.rejected() + 1);
+          if (report->warning.empty()) {
+            report->warning =
+                absl::StrCat("review ",
+                             inputs[i].external_id().empty()
+                                 ? std::string("without an id")
+                                 : "\"" + inputs[i].external_id() + "\"",
+                             " rejected: ", result.error());
+          }
+          continue;
+      }
+      const MappedReview& r = reviews[start + i];
+      if (!r.has_reply) continue;
+      auto stored = reviews_->Get(request.tenant_id, result.name());
+      if (!stored.ok()) return stored.status();
+      if (stored->deleted() || stored->response().text() == r.reply.text()) {
+        continue;
+      }
+      opinia::v1::RecordResponseRequest respond;
+      respond.set_name(result.name());
+      *respond.mutable_response() = r.reply;
+      if (respond.response().author().empty()) {
+        respond.mutable_response()->set_author("owner (" +
+                                               request.spec.source() + ")");
+      }
+      auto recorded = reviews_->RecordResponse(request.tenant_id,
+                                               request.collector_name, respond);
+      if (absl::IsInvalidArgument(recorded.status())) {
+        // A reply we cannot store (e.g. oversize) must not stop the sync.
+        if (report->warning.empty()) {
+          report->warning = absl::StrCat("reply to \"", r.input.external_id(),
+                                         "\" not "
+                                         "recorded: ",
+                                         recorded.status().message());
+        }
+        continue;
+      }
+      if (!recorded.ok()) return recorded.status();
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Syncer::DeleteMissing(const SyncRequest& request,
+                                   const std::set<std::string>& seen,
+                                   SyncReport* report) const {
+  storage::ReviewFilter filter;
+  filter.sources = {request.spec.source()};
+  filter.ascending = true;
+  std::optional<storage::ReviewCursor> after;
+  std::vector<int64_t> missing;
+  int64_t owned = 0;
+  while (true) {
+    std::vector<storage::ReviewRow> rows;
+    absl::Status s = store_->Read([&](storage::Txn& txn) -> absl::Status {
+      auto page =
+          txn.ListReviews(request.tenant_id, filter, after, kDeleteScanChunk);
+      if (!page.ok()) return page.status();
+      rows = *std::move(page);
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return s;
+    if (rows.empty()) break;
+    after = storage::ReviewCursor{rows.back().create_time, rows.back().id};
+    for (const storage::ReviewRow& row : rows) {
+      ReviewInput input;
+      if (!input.ParseFromString(row.input)) continue;
+      auto it = input.attributes().find(kCollectorAttribute);
+      if (it == input.attributes().end() ||
+          it->second != request.collector_name) {
+        continue;
+      }
+      ++owned;
+      if (seen.count(row.external_id) == 0) missing.push_back(row.id);
+    }
+  }
+  if (seen.empty() && owned > 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the platform listed no reviews at all; not marking ",
+                     owned, " stored reviews deleted"));
+  }
+  for (int64_t id : missing) {
+    auto deleted = reviews_->Delete(request.tenant_id, request.collector_name,
+                                    ReviewName(id));
+    if (absl::IsNotFound(deleted.status())) continue;
+    if (!deleted.ok()) return deleted.status();
+    report->counts.set_deleted(report->counts.deleted() + 1);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace opinia::core::collectors

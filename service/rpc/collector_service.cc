@@ -1,0 +1,63 @@
+#include "service/rpc/collector_service.h"
+
+#include "service/rpc/call.h"
+
+namespace opinia::rpc {
+
+using core::Principal;
+
+grpc::ServerUnaryReactor* CollectorServiceImpl::CreateCollector(
+    grpc::CallbackServerContext* context,
+    const opinia::v1::CreateCollectorRequest* request,
+    opinia::v1::Collector* response) {
+  return Respond(context, deps_, response, [this, request](const Principal& p) {
+    return collectors_->Create(p, *request);
+  });
+}
+
+grpc::ServerUnaryReactor* CollectorServiceImpl::GetCollector(
+    grpc::CallbackServerContext* context,
+    const opinia::v1::GetCollectorRequest* request,
+    opinia::v1::Collector* response) {
+  return Respond(context, deps_, response, [this, request](const Principal& p) {
+    return collectors_->Get(p, *request);
+  });
+}
+
+grpc::ServerUnaryReactor* CollectorServiceImpl::ListCollectors(
+    grpc::CallbackServerContext* context,
+    const opinia::v1::ListCollectorsRequest* request,
+    opinia::v1::ListCollectorsResponse* response) {
+  return Respond(context, deps_, response, [this, request](const Principal& p) {
+    return collectors_->List(p, *request);
+  });
+}
+
+grpc::ServerUnaryReactor* CollectorServiceImpl::UpdateCollector(
+    grpc::CallbackServerContext* context,
+    const opinia::v1::UpdateCollectorRequest* request,
+    opinia::v1::Collector* response) {
+  return Respond(context, deps_, response, [this, request](const Principal& p) {
+    return collectors_->Update(p, *request);
+  });
+}
+
+grpc::ServerUnaryReactor* CollectorServiceImpl::DeleteCollector(
+    grpc::CallbackServerContext* context,
+    const opinia::v1::DeleteCollectorRequest* request,
+    opinia::v1::DeleteCollectorResponse* /*response*/) {
+  return RunUnary(context, deps_, [this, request](const Principal& p) {
+    return collectors_->Delete(p, *request);
+  });
+}
+
+grpc::ServerUnaryReactor* CollectorServiceImpl::RunCollector(
+    grpc::CallbackServerContext* context,
+    const opinia::v1::RunCollectorRequest* request,
+    opinia::v1::RunCollectorResponse* response) {
+  return Respond(context, deps_, response, [this, request](const Principal& p) {
+    return collectors_->Run(p, *request);
+  });
+}
+
+}  // namespace opinia::rpc

@@ -1,0 +1,171 @@
+#include "service/storage/sqlite/sqlite_collectors.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "service/storage/sqlite/status_macros.h"
+
+namespace opinia::storage::sqlite {
+namespace {
+
+constexpr char kColumns[] =
+    "id, tenant_id, spec, poll_interval_seconds, create_time, update_time, "
+    "next_run_time, last_run_time, last_success_time, last_full_time, "
+    "last_error, reviews_fetched, runs_since_full, cursor";
+
+CollectorRow ReadRow(const Statement& s) {
+  CollectorRow r;
+  r.id = s.ColumnInt64(0);
+  r.tenant_id = s.ColumnString(1);
+  r.spec = s.ColumnString(2);
+  r.poll_interval_seconds = static_cast<int32_t>(s.ColumnInt64(3));
+  r.create_time = s.ColumnTime(4);
+  r.update_time = s.ColumnTime(5);
+  r.next_run_time = s.ColumnTime(6);
+  r.last_run_time = s.ColumnTime(7);
+  r.last_success_time = s.ColumnTime(8);
+  r.last_full_time = s.ColumnTime(9);
+  r.last_error = s.ColumnString(10);
+  r.reviews_fetched = s.ColumnInt64(11);
+  r.runs_since_full = static_cast<int32_t>(s.ColumnInt64(12));
+  r.cursor = s.ColumnString(13);
+  return r;
+}
+
+// Binds the columns after id and tenant_id in kColumns order (without
+// create_time for an UPDATE: it never changes).
+void BindState(Statement& stmt, const CollectorRow& r, bool with_create) {
+  stmt.BindBlob(r.spec).BindInt64(r.poll_interval_seconds);
+  if (with_create) stmt.BindTime(r.create_time);
+  stmt.BindTime(r.update_time)
+      .BindTime(r.next_run_time)
+      .BindTime(r.last_run_time)
+      .BindTime(r.last_success_time)
+      .BindTime(r.last_full_time)
+      .BindText(r.last_error)
+      .BindInt64(r.reviews_fetched)
+      .BindInt64(r.runs_since_full)
+      .BindBlob(r.cursor);
+}
+
+absl::Status CheckLimit(int limit) {
+  if (limit <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit must be > 0, got ", limit));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status SqliteCollectors::CheckWritable(const char* op) const {
+  if (read_only_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(op, " inside a read-only transaction"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<CollectorRow>> SqliteCollectors::ReadRows(
+    Statement& stmt) {
+  std::vector<CollectorRow> rows;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool more, stmt.Step());
+    if (!more) break;
+    rows.push_back(ReadRow(stmt));
+  }
+  return rows;
+}
+
+absl::StatusOr<int64_t> SqliteCollectors::InsertCollector(
+    const CollectorRow& row) {
+  STORE_RETURN_IF_ERROR(CheckWritable("InsertCollector"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("INSERT INTO collectors (tenant_id, spec, "
+                    "poll_interval_seconds, create_time, update_time, "
+                    "next_run_time, last_run_time, last_success_time, "
+                    "last_full_time, last_error, reviews_fetched, "
+                    "runs_since_full, cursor) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  stmt.BindText(row.tenant_id);
+  BindState(stmt, row, /*with_create=*/true);
+  STORE_RETURN_IF_ERROR(stmt.Run());
+  return conn_.LastInsertRowId();
+}
+
+absl::StatusOr<CollectorRow> SqliteCollectors::GetCollector(
+    std::string_view tenant_id, int64_t id) {
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat("SELECT ", kColumns,
+                                 " FROM collectors WHERE id = ? AND "
+                                 "tenant_id = ?")));
+  stmt.BindInt64(id).BindText(tenant_id);
+  STORE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  if (!found) return absl::NotFoundError(absl::StrCat("collector ", id));
+  return ReadRow(stmt);
+}
+
+absl::StatusOr<std::vector<CollectorRow>> SqliteCollectors::ListCollectors(
+    std::string_view tenant_id, int64_t after_id, int limit) {
+  STORE_RETURN_IF_ERROR(CheckLimit(limit));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat(
+          "SELECT ", kColumns,
+          " FROM collectors WHERE tenant_id = ? AND id > ? ORDER BY id "
+          "LIMIT ?")));
+  stmt.BindText(tenant_id).BindInt64(after_id).BindInt64(limit);
+  return ReadRows(stmt);
+}
+
+absl::StatusOr<std::vector<CollectorRow>> SqliteCollectors::ListDueCollectors(
+    absl::Time now, int limit) {
+  STORE_RETURN_IF_ERROR(CheckLimit(limit));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat(
+          "SELECT ", kColumns,
+          " FROM collectors WHERE poll_interval_seconds > 0 AND "
+          "next_run_time <= ? ORDER BY next_run_time, id LIMIT ?")));
+  stmt.BindTime(now).BindInt64(limit);
+  return ReadRows(stmt);
+}
+
+absl::Status SqliteCollectors::UpdateCollector(const CollectorRow& row) {
+  STORE_RETURN_IF_ERROR(CheckWritable("UpdateCollector"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(
+          "UPDATE collectors SET spec = ?, "
+          "poll_interval_seconds = ?, update_time = ?, next_run_time = ?, "
+          "last_run_time = ?, last_success_time = ?, "
+          "last_full_time = ?, last_error = ?, "
+          "reviews_fetched = ?, runs_since_full = ?, cursor = ? "
+          "WHERE id = ? AND tenant_id = ?"));
+  BindState(stmt, row, /*with_create=*/false);
+  stmt.BindInt64(row.id).BindText(row.tenant_id);
+  STORE_RETURN_IF_ERROR(stmt.Run());
+  if (conn_.Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("collector ", row.id));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteCollectors::DeleteCollector(std::string_view tenant_id,
+                                               int64_t id) {
+  STORE_RETURN_IF_ERROR(CheckWritable("DeleteCollector"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("DELETE FROM collectors WHERE id = ? AND tenant_id = ?"));
+  stmt.BindInt64(id).BindText(tenant_id);
+  STORE_RETURN_IF_ERROR(stmt.Run());
+  if (conn_.Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("collector ", id));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace opinia::storage::sqlite
