@@ -127,8 +127,18 @@ void FastTextModel::Fast::Predict(std::string_view line, float* probs) const {
   // same float operations in the same order.
   hidden.assign(dim, 0.0f);
   float* hv = hidden.data();
-  for (int32_t id : ids) {
-    const float* r = rows.data() + static_cast<size_t>(id) * dim;
+  // Rows are scattered over tens of MB: fetch a few rows ahead of the sum.
+  constexpr size_t kAhead = 4;
+  const size_t row_bytes = static_cast<size_t>(dim) * sizeof(float);
+  auto prefetch = [&](int32_t id) {
+    const char* p = reinterpret_cast<const char*>(
+        rows.data() + static_cast<size_t>(id) * dim);
+    for (size_t c = 0; c < row_bytes; c += 64) __builtin_prefetch(p + c);
+  };
+  for (size_t k = 0; k < kAhead && k < ids.size(); ++k) prefetch(ids[k]);
+  for (size_t k = 0; k < ids.size(); ++k) {
+    if (k + kAhead < ids.size()) prefetch(ids[k + kAhead]);
+    const float* r = rows.data() + static_cast<size_t>(ids[k]) * dim;
     for (int d = 0; d < dim; ++d) hv[d] += r[d];
   }
   const float scale = static_cast<float>(1.0 / ids.size());

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <string_view>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/string_view.h"
+
 namespace opinia::nlp {
 namespace {
 
-// Sorted for binary search.
 constexpr std::string_view kNegators[] = {
     "ain't",   "aren't",  "bez",     "can't",   "cannot",   "couldn't",
     "didn't",  "doesn't", "don't",   "hadn't",  "hasn't",   "haven't",
@@ -15,6 +17,16 @@ constexpr std::string_view kNegators[] = {
     "no",      "non",     "nor",     "not",     "nothing",  "nunca",
     "shouldn't", "wasn't", "weren't", "without", "won't",   "wouldn't",
 };
+
+// One hash probe per word (IsNegator runs on every word, twice).
+bool InNegators(std::string_view w) {
+  static const auto* set = [] {
+    auto* s = new absl::flat_hash_set<absl::string_view>();
+    for (std::string_view n : kNegators) s->insert(absl::string_view(n.data(), n.size()));
+    return s;
+  }();
+  return set->contains(absl::string_view(w.data(), w.size()));
+}
 
 constexpr int kScope = 3;
 // Stem length in bytes: 5 letters keeps Polish/German roots apart while
@@ -29,10 +41,9 @@ bool IsNegator(std::string_view norm) {
     std::string ascii(norm);
     size_t p = ascii.find("\xE2\x80\x99");
     ascii.replace(p, 3, "'");
-    return std::binary_search(std::begin(kNegators), std::end(kNegators),
-                              std::string_view(ascii));
+    return InNegators(ascii);
   }
-  return std::binary_search(std::begin(kNegators), std::end(kNegators), norm);
+  return InNegators(norm);
 }
 
 std::string SentimentInput(const TokenizedText& t, int first_token,

@@ -5,42 +5,60 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
 #include "nlp/sentiment_features.h"
 
 namespace opinia::nlp {
 namespace {
 
-bool In(std::string_view w, std::initializer_list<std::string_view> set) {
-  for (std::string_view s : set) {
-    if (s == w) return true;
-  }
-  return false;
+// The word classes below, looked up once per word: one hash probe instead
+// of comparing every word with ~80 strings.
+struct WordClass {
+  bool contrast = false;
+  float factor = 1.0f;  // intensifier (>1) or down-toner (<1)
+};
+
+using WordClasses = absl::flat_hash_map<absl::string_view, WordClass>;
+
+const WordClasses& Classes() {
+  static const WordClasses* classes = [] {
+    auto* m = new WordClasses();
+    // Intensifiers first: a word in both lists stays an intensifier.
+    for (absl::string_view w :
+         {"bardzo", "naprawdę", "mega", "totalnie", "wyjątkowo", "niezwykle",
+          "absolutnie", "całkowicie", "kompletnie", "zupełnie", "strasznie",
+          "niesamowicie", "super", "wielce", "ogromnie", "najbardziej",
+          "very", "really", "extremely", "absolutely", "totally",
+          "completely", "incredibly", "so", "truly", "highly", "super",
+          "utterly", "sehr", "wirklich", "total", "muy", "très", "molto",
+          "muito"}) {
+      (*m)[w].factor = 1.5f;
+    }
+    for (absl::string_view w :
+         {"trochę", "nieco", "lekko", "dość", "dosyć", "raczej", "troszkę",
+          "slightly", "somewhat", "fairly", "rather", "bit", "kinda",
+          "quite", "etwas", "ziemlich", "poco"}) {
+      WordClass& c = (*m)[w];
+      if (c.factor == 1.0f) c.factor = 0.6f;
+    }
+    // Clause markers: what follows weighs more than what precedes.
+    for (absl::string_view w :
+         {"ale", "jednak", "jednakże", "lecz", "niestety", "natomiast",
+          "but", "however", "although", "though", "unfortunately",
+          "yet", "aber", "jedoch", "leider", "pero", "mais", "ma",
+          "però", "mas", "porém", "sin"}) {
+      (*m)[w].contrast = true;
+    }
+    return m;
+  }();
+  return *classes;
 }
 
-float IntensifierFactor(std::string_view w) {
-  if (In(w, {"bardzo", "naprawdę", "mega", "totalnie", "wyjątkowo", "niezwykle",
-             "absolutnie", "całkowicie", "kompletnie", "zupełnie", "strasznie",
-             "niesamowicie", "super", "wielce", "ogromnie", "najbardziej",
-             "very", "really", "extremely", "absolutely", "totally",
-             "completely", "incredibly", "so", "truly", "highly", "super",
-             "utterly", "sehr", "wirklich", "total", "muy", "très", "molto",
-             "muito"})) {
-    return 1.5f;
-  }
-  if (In(w, {"trochę", "nieco", "lekko", "dość", "dosyć", "raczej", "troszkę",
-             "slightly", "somewhat", "fairly", "rather", "bit", "kinda",
-             "quite", "etwas", "ziemlich", "poco"})) {
-    return 0.6f;
-  }
-  return 1.0f;
-}
-
-// Clause markers: what follows weighs more than what precedes.
-bool IsContrast(std::string_view w) {
-  return In(w, {"ale", "jednak", "jednakże", "lecz", "niestety", "natomiast",
-                "but", "however", "although", "though", "unfortunately",
-                "yet", "aber", "jedoch", "leider", "pero", "mais", "ma",
-                "però", "mas", "porém", "sin"});
+WordClass ClassOf(std::string_view w) {
+  const WordClasses& m = Classes();
+  auto it = m.find(absl::string_view(w.data(), w.size()));
+  return it == m.end() ? WordClass() : it->second;
 }
 
 // Negators whose scope skips one more word ("nie jest dobry").
@@ -75,12 +93,13 @@ RuleScore ScoreRules(const TokenizedText& t, int first_token, int end_token,
     }
     if (tok.kind == TokenKind::kNumber) continue;
     if (tok.kind == TokenKind::kWord) {
-      if (IsContrast(tok.norm)) contrast_at.push_back(i);
+      const WordClass wc = ClassOf(tok.norm);
+      if (wc.contrast) contrast_at.push_back(i);
       if (IsNegator(tok.norm)) {
         neg_scope = kNegScope;
         continue;
       }
-      float f = IntensifierFactor(tok.norm);
+      const float f = wc.factor;
       if (f != 1.0f) {
         intensity *= f;
         // "bardzo" itself carries nothing; "super" may (handled below).
