@@ -47,8 +47,11 @@ int64_t EncodeTimeCeil(absl::Time t) {
 }
 
 void AddConditions(std::string_view tenant_id, const ReviewFilter& f,
-                   ReviewQuery& q) {
-  absl::StrAppend(&q.sql, " FROM reviews WHERE tenant_id = ?");
+                   ReviewQuery& q, bool text_first = false) {
+  // NOT INDEXED keeps the rowid lookup of the full-text matches.
+  absl::StrAppend(&q.sql, text_first && !f.text_query.empty()
+                              ? " FROM reviews NOT INDEXED WHERE tenant_id = ?"
+                              : " FROM reviews WHERE tenant_id = ?");
   q.params.emplace_back(std::string(tenant_id));
   if (!f.include_deleted) absl::StrAppend(&q.sql, " AND deleted = 0");
   AddIn("source", f.sources, q);
@@ -96,10 +99,11 @@ void ReviewQuery::BindTo(Statement& stmt) const {
 
 ReviewQuery ListReviewsQuery(std::string_view tenant_id,
                              const ReviewFilter& filter,
-                             const std::optional<ReviewCursor>& after) {
+                             const std::optional<ReviewCursor>& after,
+                             bool text_first) {
   ReviewQuery q;
   q.sql = absl::StrCat("SELECT ", kColumns);
-  AddConditions(tenant_id, filter, q);
+  AddConditions(tenant_id, filter, q, text_first);
   if (after.has_value()) {
     // A row value comparison walks the (…, create_time, id) index as a range.
     absl::StrAppend(&q.sql, filter.ascending
@@ -118,7 +122,7 @@ ReviewQuery CountReviewsQuery(std::string_view tenant_id,
                               const ReviewFilter& filter) {
   ReviewQuery q;
   q.sql = "SELECT COUNT(*)";
-  AddConditions(tenant_id, filter, q);
+  AddConditions(tenant_id, filter, q, /*text_first=*/true);
   return q;
 }
 

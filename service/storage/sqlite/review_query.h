@@ -26,10 +26,15 @@ struct ReviewQuery {
 
 // SELECT <every column> in keyset order, strictly after `after`; the caller
 // binds LIMIT as the last parameter.
+// `text_first` (with a text_query): look the full-text matches up by id and
+// sort them, instead of walking the keyset index and testing each row;
+// faster when the matches are few.
 ReviewQuery ListReviewsQuery(std::string_view tenant_id,
                              const ReviewFilter& filter,
-                             const std::optional<ReviewCursor>& after);
-// SELECT COUNT(*) with the same conditions, no cursor.
+                             const std::optional<ReviewCursor>& after,
+                             bool text_first = false);
+// SELECT COUNT(*) with the same conditions, no cursor (with a text_query,
+// counted over the full-text matches looked up by id).
 ReviewQuery CountReviewsQuery(std::string_view tenant_id,
                               const ReviewFilter& filter);
 

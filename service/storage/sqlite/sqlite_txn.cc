@@ -280,7 +280,20 @@ absl::StatusOr<std::vector<ReviewRow>> SqliteTxn::ListReviews(
     std::string_view tenant_id, const ReviewFilter& filter,
     const std::optional<ReviewCursor>& after, int limit) {
   STORE_RETURN_IF_ERROR(CheckLimit(limit));
-  const ReviewQuery query = ListReviewsQuery(tenant_id, filter, after);
+  bool text_first = false;
+  if (!filter.text_query.empty()) {
+    // Few full-text matches: look them up and sort; many: walk the keyset
+    // index, where matches are dense enough to fill a page quickly.
+    STORE_ASSIGN_OR_RETURN(
+        Statement count,
+        conn_.Prepare("SELECT count(*) FROM reviews_fts WHERE reviews_fts "
+                      "MATCH ?"));
+    count.BindText(filter.text_query);
+    STORE_ASSIGN_OR_RETURN(bool row, count.Step());
+    text_first = row && count.ColumnInt64(0) <= 5000;
+  }
+  const ReviewQuery query =
+      ListReviewsQuery(tenant_id, filter, after, text_first);
   STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(query.sql));
   query.BindTo(stmt);
   stmt.BindInt64(limit);
