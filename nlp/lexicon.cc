@@ -27,10 +27,24 @@ absl::StatusOr<std::unique_ptr<Lexicon>> Lexicon::Load(const std::string& path) 
     lex->Add(std::string_view(f[0].data(), f[0].size()),
              std::string_view(f[1].data(), f[1].size()), v);
   }
+  lex->BuildMerged();
   return lex;
 }
 
+void Lexicon::BuildMerged() {
+  merged_.clear();
+  auto any = by_lang_.find("*");
+  if (any == by_lang_.end()) return;
+  for (const auto& [lang, map] : by_lang_) {
+    if (lang == "*") continue;
+    Map& m = merged_[lang];
+    m = map;
+    for (const auto& [norm, v] : any->second) m.try_emplace(norm, v);
+  }
+}
+
 void Lexicon::Add(std::string_view lang, std::string_view norm, float valence) {
+  merged_.clear();
   auto [it, inserted] = by_lang_[std::string(lang)].insert_or_assign(std::string(norm), valence);
   if (inserted) ++size_;
 }
@@ -56,6 +70,11 @@ std::optional<float> Lexicon::Valence(std::string_view lang,
 
 Lexicon::View Lexicon::ForLanguage(std::string_view lang) const {
   View v;
+  auto m = merged_.find(absl::string_view(lang.data(), lang.size()));
+  if (m != merged_.end()) {
+    v.lang = &m->second;
+    return v;
+  }
   auto l = by_lang_.find(absl::string_view(lang.data(), lang.size()));
   if (l != by_lang_.end()) v.lang = &l->second;
   auto any = by_lang_.find("*");

@@ -44,7 +44,11 @@ class Lexicon {
   void Add(std::string_view lang, std::string_view norm, float valence);
 
  private:
+  // Each language's map with the "*" entries merged in (the language's own
+  // entry wins), so a lookup is one probe; built by Load(), dropped by Add().
+  void BuildMerged();
   absl::flat_hash_map<std::string, Map> by_lang_;
+  absl::flat_hash_map<std::string, Map> merged_;
   size_t size_ = 0;
 };
 
