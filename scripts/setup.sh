@@ -13,6 +13,8 @@ packages=(
   libcld2-dev                       # language identification
   libssl-dev                        # SHA-256 / HMAC, CSPRNG for API keys
   libcurl4-openssl-dev              # HTTP client (webhooks, collectors)
+  prometheus-cpp-dev                # /metrics endpoint (Prometheus exposition)
+  linux-perf valgrind               # profiling (bench/README: opinia-load)
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
   python3-grpcio python3-protobuf   # outside contract checks (../shared/contract)
 )

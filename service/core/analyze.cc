@@ -2,7 +2,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "service/core/analysis_proto.h"
+#include "service/core/metrics.h"
 #include "service/core/utf8.h"
 
 namespace opinia::core {
@@ -21,7 +23,11 @@ opinia::v1::Analysis TextAnalysis::Analyze(
   options.rating_scale = input.rating_scale() == 0 ? 5 : input.rating_scale();
   options.source = input.source();
   options.received = received;
-  return ToProto(analyzer_->Analyze(input.text(), options));
+  const absl::Time start = absl::Now();
+  opinia::v1::Analysis analysis =
+      ToProto(analyzer_->Analyze(input.text(), options));
+  Metrics().AnalysisTime(absl::Now() - start);
+  return analysis;
 }
 
 absl::StatusOr<opinia::v1::Analysis> TextAnalysis::AnalyzeText(

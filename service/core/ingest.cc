@@ -1,11 +1,13 @@
 #include "service/core/ingest.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "service/core/metrics.h"
 #include "service/core/names.h"
 #include "service/core/review_model.h"
 #include "service/core/time_proto.h"
@@ -45,6 +47,20 @@ void SetInput(const Pending& p, absl::Time now, storage::ReviewRow* row) {
 
 constexpr int kRescoreChunk = 200;
 
+// Counts a committed batch's outcomes for monitoring.
+void ReportOutcomes(const std::vector<IngestResult>& results) {
+  int64_t counts[5] = {0, 0, 0, 0, 0};
+  for (const IngestResult& r : results) {
+    ++counts[std::clamp(static_cast<int>(r.outcome()), 0, 4)];
+  }
+  static constexpr const char* kOutcomes[] = {"unspecified", "created",
+                                              "updated", "unchanged",
+                                              "rejected"};
+  for (int i = 1; i < 5; ++i) {
+    if (counts[i] > 0) Metrics().ReviewsIngested(kOutcomes[i], counts[i]);
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
@@ -69,7 +85,10 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
     pending.push_back(
         {i, &inputs[i], InputHash(inputs[i]), ContentHash(inputs[i]), {}});
   }
-  if (pending.empty()) return results;
+  if (pending.empty()) {
+    ReportOutcomes(results);
+    return results;
+  }
 
   // Which items need analysis: new ones and those whose content changed.
   absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
@@ -157,6 +176,7 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
   });
   if (!status.ok()) return status;
   if (observer_ != nullptr) observer_->OnCommitted(tenant_id);
+  ReportOutcomes(results);
   return results;
 }
 

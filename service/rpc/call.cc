@@ -5,6 +5,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/time/clock.h"
+#include "service/rpc/rate_limiter.h"
 
 namespace opinia::rpc {
 
@@ -34,6 +36,14 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
   bool queued = deps.pool->Submit([context, reactor, d, body = std::move(body)] {
     absl::Status status;
     auto caller = Authenticate(*context, *d->auth);
+    if (caller.ok() && d->rate_limiter != nullptr) {
+      const absl::Duration wait =
+          d->rate_limiter->Acquire(caller->key_id, absl::Now());
+      if (wait > absl::ZeroDuration()) {
+        reactor->Finish(RateLimitedStatus(wait));
+        return;
+      }
+    }
     status = caller.ok() ? body(*caller) : caller.status();
     reactor->Finish(ToGrpcStatus(status));
   });

@@ -16,6 +16,8 @@
 
 namespace opinia::rpc {
 
+class RateLimiter;
+
 // Non-owning; everything must outlive the services using it.
 struct Deps {
   const core::Authenticator* auth = nullptr;
@@ -25,6 +27,7 @@ struct Deps {
   const core::TextAnalysis* analysis = nullptr;
   const core::Clock* clock = nullptr;
   WorkerPool* pool = nullptr;
+  RateLimiter* rate_limiter = nullptr;  // per-key calls/s; null = none
   const core::Alerts* alerts = nullptr;  // AlertService
   core::AlertHub* alert_hub = nullptr;    // wakes StreamAlerts
   core::Webhooks* webhooks = nullptr;  // AlertService webhook methods

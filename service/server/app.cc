@@ -15,6 +15,8 @@
 #include "grpcpp/server_builder.h"
 #include "service/core/clock.h"
 #include "service/server/files.h"
+#include "service/server/log.h"
+#include "service/server/parse_error_interceptor.h"
 #include "service/storage/sqlite/sqlite_store.h"
 
 namespace opinia::server {
@@ -59,18 +61,23 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   auto store = storage::OpenSqliteStore(options.db);
   if (!store.ok()) return store.status();
   app->store_ = *std::move(store);
+  if (!options.metrics_listen.empty()) {
+    auto metrics = ServerMetrics::Create(options.metrics_listen, options.db);
+    if (!metrics.ok()) return metrics.status();
+    app->metrics_ = *std::move(metrics);
+    LogInfo("metrics on http://" + app->metrics_->address() + "/metrics",
+            {{"metrics_address", app->metrics_->address()}});
+  }
 
   auto analyzer = nlp::CreateAnalyzer(options.models_dir);
   if (analyzer.ok()) {
     app->analyzer_ = *std::move(analyzer);
-    std::printf("opinia-server: models %s loaded from %s\n",
-                app->analyzer_->ModelVersion().c_str(),
-                options.models_dir.c_str());
+    LogInfo("models loaded", {{"model_version", app->analyzer_->ModelVersion()},
+                              {"models_dir", options.models_dir}});
   } else {
-    std::fprintf(stderr,
-                 "opinia-server: WARNING: no analyzer (%s); reviews are "
-                 "stored with an empty analysis, model_version \"none\"\n",
-                 std::string(analyzer.status().message()).c_str());
+    LogWarning("no analyzer; reviews are stored with an empty analysis, "
+               "model_version \"none\"",
+               {{"error", std::string(analyzer.status().message())}});
   }
   const core::Clock* clock = core::RealClock();
   app->analysis_ = std::make_unique<core::TextAnalysis>(app->analyzer_.get());
@@ -140,8 +147,8 @@ absl::Status App::Bootstrap(const Options& options) {
   if (options.bootstrap_key_file.empty()) return absl::OkStatus();
   std::error_code ec;
   if (std::filesystem::exists(options.bootstrap_key_file, ec)) {
-    std::printf("opinia-server: bootstrap key file %s exists; left as it is\n",
-                options.bootstrap_key_file.c_str());
+    LogInfo("bootstrap key file exists; left as it is",
+            {{"file", options.bootstrap_key_file}});
     return absl::OkStatus();
   }
   auto secret = core::BootstrapOperatorKey(store_.get(), core::RealClock());
@@ -152,8 +159,7 @@ absl::Status App::Bootstrap(const Options& options) {
       !s.ok()) {
     return s;
   }
-  std::printf("opinia-server: operator key written to %s\n",
-              options.bootstrap_key_file.c_str());
+  LogInfo("operator key written", {{"file", options.bootstrap_key_file}});
   return absl::OkStatus();
 }
 
@@ -166,6 +172,13 @@ absl::Status App::Serve(const Options& options) {
   rpc::Deps deps{auth_.get(),    admin_.get(),       ingestor_.get(),
                  reviews_.get(), analysis_.get(),    core::RealClock(),
                  pool_.get()};
+  if (options.rate_limit_rps > 0) {
+    rate_limiter_ = std::make_unique<rpc::RateLimiter>(
+        options.rate_limit_rps, options.rate_limit_burst > 0
+                                    ? options.rate_limit_burst
+                                    : std::max(1.0, options.rate_limit_rps));
+  }
+  deps.rate_limiter = rate_limiter_.get();
   deps.alerts = alerts_.get();
   deps.alert_hub = alert_hub_.get();
   deps.insights = insights_.get();
@@ -185,6 +198,16 @@ absl::Status App::Serve(const Options& options) {
   int port = 0;
   builder.AddListeningPort(options.listen, *credentials, &port);
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
+  {
+    std::vector<std::unique_ptr<
+        grpc::experimental::ServerInterceptorFactoryInterface>>
+        interceptors;
+    interceptors.push_back(NewParseErrorInterceptorFactory());
+    if (metrics_ != nullptr) {
+      interceptors.push_back(metrics_->NewInterceptorFactory());
+    }
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  }
   builder.RegisterService(review_service_.get());
   builder.RegisterService(admin_service_.get());
   builder.RegisterService(alert_service_.get());
@@ -201,8 +224,7 @@ absl::Status App::Serve(const Options& options) {
 
   const size_t colon = options.listen.rfind(':');
   address_ = absl::StrCat(options.listen.substr(0, colon), ":", port);
-  std::printf("opinia-server listening on %s\n", address_.c_str());
-  std::fflush(stdout);
+  LogInfo("listening on " + address_, {{"address", address_}});
   if (!options.ready_file.empty()) {
     if (absl::Status s =
             WriteFileAtomically(options.ready_file, address_ + "\n", 0644);

@@ -31,8 +31,10 @@
 #include "service/rpc/collector_service.h"
 #include "service/rpc/insights_service.h"
 #include "service/rpc/review_service.h"
+#include "service/rpc/rate_limiter.h"
 #include "service/rpc/worker_pool.h"
 #include "service/server/options.h"
+#include "service/server/metrics.h"
 #include "service/storage/store.h"
 
 namespace opinia::server {
@@ -57,6 +59,10 @@ class App {
   absl::Status Bootstrap(const Options& options);
   absl::Status Serve(const Options& options);
 
+  // Declared first, destroyed last: calls that finish during shutdown
+  // still report to them.
+  std::unique_ptr<ServerMetrics> metrics_;
+  std::unique_ptr<rpc::RateLimiter> rate_limiter_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<nlp::Analyzer> analyzer_;
   std::unique_ptr<core::TextAnalysis> analysis_;

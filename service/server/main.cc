@@ -9,6 +9,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "service/server/app.h"
+#include "service/server/log.h"
 #include "service/server/options.h"
 
 namespace {
@@ -53,18 +54,25 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
   const opinia::server::Options options = opinia::server::OptionsFromFlags();
+  opinia::server::LogFormat log_format;
+  if (!opinia::server::ParseLogFormat(options.log_format, &log_format)) {
+    std::fprintf(stderr, "opinia-server: --log-format must be text or json\n");
+    return 2;
+  }
+  opinia::server::SetLogFormat(log_format);
   auto app = opinia::server::App::Start(options);
   if (!app.ok()) {
-    std::fprintf(stderr, "opinia-server: %s\n", app.status().ToString().c_str());
+    opinia::server::LogError("cannot start",
+                             {{"error", app.status().ToString()}});
     return 1;
   }
   int signal_number = 0;
   sigwait(&stop, &signal_number);
-  std::printf("opinia-server: %s received, shutting down (grace %s)\n",
-              strsignal(signal_number),
-              absl::FormatDuration(options.shutdown_grace).c_str());
-  std::fflush(stdout);
+  opinia::server::LogInfo(
+      "shutting down",
+      {{"signal", strsignal(signal_number)},
+       {"grace", absl::FormatDuration(options.shutdown_grace)}});
   (*app)->Shutdown(options.shutdown_grace);
-  std::printf("opinia-server: stopped\n");
+  opinia::server::LogInfo("stopped");
   return 0;
 }

@@ -22,6 +22,17 @@ ABSL_FLAG(std::string, tls_key, "", "PEM private key (with --tls-cert)");
 ABSL_FLAG(std::string, ready_file, "",
           "Once serving, write \"HOST:PORT\\n\" with the bound port here "
           "(atomically, via rename)");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "HOST:PORT to serve Prometheus metrics on (GET /metrics); port 0 "
+          "picks a free one (logged as \"metrics on ...\"); empty = off");
+ABSL_FLAG(std::string, log_format, "text",
+          "Log lines as \"text\" or \"json\" (one object per line: time, "
+          "level, msg, fields)");
+ABSL_FLAG(double, rate_limit_rps, 0,
+          "Calls per second allowed per API key (token bucket); over it: "
+          "RESOURCE_EXHAUSTED with google.rpc.RetryInfo. 0 = no limit");
+ABSL_FLAG(double, rate_limit_burst, 0,
+          "Token bucket size of --rate-limit-rps; 0 = one second's worth");
 ABSL_FLAG(int, max_batch, 1000, "Most reviews per IngestReviews call");
 ABSL_FLAG(int64_t, max_text_bytes, 65536, "Longest review text in bytes");
 ABSL_FLAG(int64_t, max_message_bytes, 8 << 20,
@@ -71,6 +82,10 @@ Options OptionsFromFlags() {
   o.tls_cert = absl::GetFlag(FLAGS_tls_cert);
   o.tls_key = absl::GetFlag(FLAGS_tls_key);
   o.ready_file = absl::GetFlag(FLAGS_ready_file);
+  o.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  o.log_format = absl::GetFlag(FLAGS_log_format);
+  o.rate_limit_rps = absl::GetFlag(FLAGS_rate_limit_rps);
+  o.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
   o.max_batch = absl::GetFlag(FLAGS_max_batch);
   o.max_text_bytes = absl::GetFlag(FLAGS_max_text_bytes);
   o.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);

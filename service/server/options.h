@@ -17,6 +17,10 @@ struct Options {
   std::string models_dir;            // resolved; may not exist
   std::string tls_cert, tls_key;     // both or neither
   std::string ready_file;            // "" = none
+  std::string metrics_listen;        // HOST:PORT of /metrics; "" = off
+  std::string log_format = "text";   // "text" or "json"
+  double rate_limit_rps = 0;         // per API key; 0 = no limit
+  double rate_limit_burst = 0;       // 0 = max(1, rate_limit_rps)
   int max_batch = 1000;
   int64_t max_text_bytes = 65536;
   int64_t max_message_bytes = 8 << 20;

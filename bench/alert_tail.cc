@@ -1,0 +1,130 @@
+// opinia-alert-tail: a StreamAlerts subscriber that survives server
+// restarts, for scripts/chaos.sh. It resumes with the last resume_token it
+// received after every broken stream, and appends each alert's name to
+// --out as it arrives. With --list it instead prints the names of every
+// alert ListAlerts knows (one per line), for the comparison.
+//
+//   opinia-alert-tail --target=127.0.0.1:PORT --key=KEY --out=alerts.txt
+//       (runs until SIGTERM/SIGINT)
+//   opinia-alert-tail --target=127.0.0.1:PORT --key=KEY --list
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "grpcpp/grpcpp.h"
+#include "opinia/v1/alerts.grpc.pb.h"
+
+ABSL_FLAG(std::string, target, "", "HOST:PORT of the server");
+ABSL_FLAG(std::string, key, "", "Tenant key with ROLE_READ");
+ABSL_FLAG(std::string, out, "", "Append alert names here (tail mode)");
+ABSL_FLAG(bool, list, false, "Print every alert name from ListAlerts");
+
+namespace {
+
+std::mutex g_mutex;
+grpc::ClientContext* g_current = nullptr;  // guarded by g_mutex
+bool g_stop = false;                        // guarded by g_mutex
+
+std::unique_ptr<grpc::ClientContext> Context(const std::string& key) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->AddMetadata("authorization", "Bearer " + key);
+  return ctx;
+}
+
+int List(opinia::v1::AlertService::Stub* stub, const std::string& key) {
+  std::string token;
+  do {
+    opinia::v1::ListAlertsRequest request;
+    request.set_page_size(1000);
+    request.set_page_token(token);
+    opinia::v1::ListAlertsResponse response;
+    auto ctx = Context(key);
+    ctx->set_deadline(std::chrono::system_clock::now() +
+                      std::chrono::seconds(60));
+    grpc::Status s = stub->ListAlerts(ctx.get(), request, &response);
+    if (!s.ok()) {
+      std::fprintf(stderr, "opinia-alert-tail: ListAlerts: %s\n",
+                   s.error_message().c_str());
+      return 1;
+    }
+    for (const auto& a : response.alerts()) std::printf("%s\n", a.name().c_str());
+    token = response.next_page_token();
+  } while (!token.empty());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  const std::string key = absl::GetFlag(FLAGS_key);
+  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_target),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = opinia::v1::AlertService::NewStub(channel);
+  if (absl::GetFlag(FLAGS_list)) return List(stub.get(), key);
+
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  std::thread stopper([&stop] {
+    int sig = 0;
+    sigwait(&stop, &sig);
+    std::lock_guard<std::mutex> lock(g_mutex);
+    g_stop = true;
+    if (g_current != nullptr) g_current->TryCancel();
+  });
+  stopper.detach();
+
+  std::ofstream out(absl::GetFlag(FLAGS_out), std::ios::app);
+  std::string token;
+  int64_t received = 0;
+  int streams = 0;
+  while (true) {
+    auto ctx = Context(key);
+    {
+      std::lock_guard<std::mutex> lock(g_mutex);
+      if (g_stop) break;
+      g_current = ctx.get();
+    }
+    opinia::v1::StreamAlertsRequest request;
+    request.set_resume_token(token);
+    auto reader = stub->StreamAlerts(ctx.get(), request);
+    ++streams;
+    opinia::v1::AlertEvent event;
+    while (reader->Read(&event)) {
+      out << event.alert().name() << "\n";
+      out.flush();
+      token = event.resume_token();
+      ++received;
+    }
+    grpc::Status s = reader->Finish();
+    {
+      std::lock_guard<std::mutex> lock(g_mutex);
+      g_current = nullptr;
+      if (g_stop) break;
+    }
+    if (s.error_code() != grpc::StatusCode::UNAVAILABLE &&
+        s.error_code() != grpc::StatusCode::CANCELLED &&
+        s.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED &&
+        !s.ok()) {
+      std::fprintf(stderr, "opinia-alert-tail: StreamAlerts: %d %s\n",
+                   s.error_code(), s.error_message().c_str());
+    }
+    // The server is restarting: try again soon, with the last token.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::printf("opinia-alert-tail: %lld alerts over %d streams\n",
+              static_cast<long long>(received), streams);
+  return 0;
+}
