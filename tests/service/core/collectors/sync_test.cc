@@ -248,5 +248,42 @@ TEST_F(GbpSyncTest, OverlappingPagesStoreEachReviewOnce) {
   EXPECT_EQ(analyzer_.calls(), 101);
 }
 
+TEST_F(GbpSyncTest, PeriodicFullRecrawlCatchesDeletions) {
+  FakeGbp gbp(10);
+  auto server = Serve(&gbp);
+  CollectorsOptions options;
+  options.full_every_runs = 2;
+  options.full_every = absl::Hours(24);
+  collectors_ = std::make_unique<Collectors>(store_.get(), syncer_.get(),
+                                             &clock_, options);
+  const auto c = CreateGbp(server->Url(FakeGbp::kPath));
+  ASSERT_TRUE(Run(c.name()).ok());  // the first run is full
+  {
+    absl::MutexLock lock(&gbp.mutex);
+    gbp.reviews.erase(gbp.reviews.begin());
+  }
+  auto second = Run(c.name());
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->deleted(), 0);
+  auto third = Run(c.name());
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->deleted(), 0) << "1 incremental run since the full one";
+  auto fourth = Run(c.name());
+  ASSERT_TRUE(fourth.ok());
+  EXPECT_EQ(fourth->deleted(), 1) << "every 2 incremental runs: full";
+
+  {
+    absl::MutexLock lock(&gbp.mutex);
+    gbp.reviews.erase(gbp.reviews.begin());
+  }
+  auto fifth = Run(c.name());
+  ASSERT_TRUE(fifth.ok());
+  EXPECT_EQ(fifth->deleted(), 0);
+  clock_.Advance(absl::Hours(25));
+  auto day_later = Run(c.name());
+  ASSERT_TRUE(day_later.ok());
+  EXPECT_EQ(day_later->deleted(), 1) << "a day since the last full re-crawl";
+}
+
 }  // namespace
 }  // namespace opinia::core::collectors
