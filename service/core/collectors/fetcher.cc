@@ -113,11 +113,12 @@ absl::StatusOr<std::string> Fetcher::Get(const std::string& url,
     std::optional<absl::Duration> wait;
     if (!result.ok()) {
       if (!Retryable(result.status())) return result.status();
+      // The transport's message already names the URL.
       last_failure = std::string(result.status().message());
     } else if (result->status >= 200 && result->status < 300) {
       return std::move(result->body);
     } else if (result->status == 429) {
-      last_failure = "HTTP 429 Too Many Requests";
+      last_failure = absl::StrCat("GET ", url, ": HTTP 429 Too Many Requests");
       wait = RetryAfter(*result);
       if (wait.has_value() && *wait > options_.max_retry_after) {
         return absl::FailedPreconditionError(absl::StrCat(
@@ -125,7 +126,7 @@ absl::StatusOr<std::string> Fetcher::Get(const std::string& url,
             absl::FormatDuration(*wait), "; will try again on the next run"));
       }
     } else if (result->status >= 500) {
-      last_failure = absl::StrCat("HTTP ", result->status);
+      last_failure = absl::StrCat("GET ", url, ": HTTP ", result->status);
     } else if (result->status == 401 || result->status == 403) {
       return absl::UnauthenticatedError(
           absl::StrCat("GET ", url, ": HTTP ", result->status,
@@ -138,13 +139,13 @@ absl::StatusOr<std::string> Fetcher::Get(const std::string& url,
           absl::StrCat("GET ", url, ": HTTP ", result->status));
     }
     if (attempt >= options_.max_attempts) {
-      return absl::UnavailableError(absl::StrCat(
-          "GET ", url, ": ", last_failure, " (", attempt, " attempts)"));
+      return absl::UnavailableError(
+          absl::StrCat(last_failure, " (", attempt, " attempts)"));
     }
     sleeper_->Sleep(wait.has_value() ? *wait : Backoff(attempt));
     if (sleeper_->stopped()) {
       return absl::UnavailableError(
-          absl::StrCat("GET ", url, ": ", last_failure, "; shutting down"));
+          absl::StrCat(last_failure, "; shutting down"));
     }
   }
 }
