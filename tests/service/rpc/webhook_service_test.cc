@@ -81,11 +81,12 @@ TEST_F(WebhookServiceTest, IngestedReviewAlertReachesTheReceiverSigned) {
   ASSERT_TRUE(server.ok()) << server.status();
   opinia::v1::Webhook w;
   ASSERT_TRUE(Create(a_.admin, (*server)->Url("/opinia"), &w).ok());
-  // A rule without conditions alerts on every review (the server runs
-  // without models, so reviews carry no priority for the default rule).
+  // A rule matching every rated review (the server runs without models, so
+  // reviews carry no priority for the default rule).
   opinia::v1::CreateAlertRuleRequest rule;
-  rule.mutable_rule()->set_display_name("everything");
+  rule.mutable_rule()->set_display_name("every rated review");
   rule.mutable_rule()->set_enabled(true);
+  rule.mutable_rule()->set_max_rating(5);
   opinia::v1::AlertRule created_rule;
   grpc::Status s =
       alerts_->CreateAlertRule(Ctx(a_.admin).get(), rule, &created_rule);
