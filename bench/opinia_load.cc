@@ -357,6 +357,11 @@ void RunClient(int id, const std::string& target, const std::string& key,
   // connection (and one server thread's read path) among all clients.
   args.SetInt("grpc.channel_id", id);
   args.SetMaxSendMessageSize(64 << 20);
+  // Reconnect quickly after a server restart (chaos runs) instead of
+  // gRPC's default back-off of up to two minutes.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
   args.SetMaxReceiveMessageSize(64 << 20);
   auto channel = grpc::CreateCustomChannel(
       target, grpc::InsecureChannelCredentials(), args);
@@ -450,7 +455,18 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Load generator for opinia-server (see the comment at the top of "
       "bench/opinia_load.cc)");
-  absl::ParseCommandLine(argc, argv);
+  // --flag-name and --flag_name both work (like opinia-server).
+  std::vector<std::string> arg_storage(argv, argv + argc);
+  std::vector<char*> args;
+  for (size_t i = 0; i < arg_storage.size(); ++i) {
+    std::string& a = arg_storage[i];
+    if (i > 0 && a.rfind("--", 0) == 0) {
+      const size_t end = std::min(a.find('='), a.size());
+      std::replace(a.begin() + 2, a.begin() + end, '-', '_');
+    }
+    args.push_back(a.data());
+  }
+  absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
   signal(SIGPIPE, SIG_IGN);
   // SIGINT/SIGTERM end the run early; the summary is still printed.
   signal(SIGINT, [](int) { g_stop = true; });
