@@ -170,7 +170,9 @@ int RunTail(const Args& args, const std::vector<std::string>& operands) {
               << status.error_message() << "); reconnecting in "
               << absl::FormatDuration(backoff) << "\n";
     std::this_thread::sleep_for(absl::ToChronoMilliseconds(backoff));
-    backoff = std::min(backoff * 2, absl::Seconds(10));
+    // Capped low: a restart takes about a second, and a tail that waits
+    // long after the server is back looks broken.
+    backoff = std::min(backoff * 2, absl::Seconds(2));
   }
 }
 

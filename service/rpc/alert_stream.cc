@@ -46,7 +46,8 @@ AlertStream::AlertStream(grpc::CallbackServerContext* context,
 
 bool AlertStream::SubmitLocked(std::function<void()> fn) {
   ++pending_tasks_;
-  const bool queued = deps_->pool->Submit([this, fn = std::move(fn)] {
+  WorkerPool* pool = deps_->alert_pool ? deps_->alert_pool : deps_->pool;
+  const bool queued = pool->Submit([this, fn = std::move(fn)] {
     fn();
     TaskDone();
   });

@@ -181,6 +181,8 @@ absl::Status App::Serve(const Options& options) {
   deps.rate_limiter = rate_limiter_.get();
   deps.alerts = alerts_.get();
   deps.alert_hub = alert_hub_.get();
+  alert_pool_ = std::make_unique<rpc::WorkerPool>(2, /*max_queue=*/1 << 16);
+  deps.alert_pool = alert_pool_.get();
   deps.insights = insights_.get();
   deps.webhooks = webhooks_.get();
   review_service_ = std::make_unique<rpc::ReviewServiceImpl>(deps);
@@ -256,6 +258,7 @@ void App::Shutdown(absl::Duration grace) {
     server_->Wait();
   }
   pool_.reset();   // runs what is queued, joins
+  alert_pool_.reset();
   store_.reset();  // closes the database
 }
 

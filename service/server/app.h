@@ -87,6 +87,7 @@ class App {
   std::unique_ptr<core::collectors::CollectorScheduler> collector_scheduler_;
   std::unique_ptr<core::Insights> insights_;
   std::unique_ptr<rpc::WorkerPool> pool_;
+  std::unique_ptr<rpc::WorkerPool> alert_pool_;  // StreamAlerts reads
   std::unique_ptr<rpc::ReviewServiceImpl> review_service_;
   std::unique_ptr<rpc::AdminServiceImpl> admin_service_;
   std::unique_ptr<rpc::AlertServiceImpl> alert_service_;
