@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "service/core/absl_sv.h"
+#include "service/core/metrics.h"
 #include "service/core/webhook_signing.h"
 #include "service/core/webhooks.h"
 
@@ -293,6 +294,7 @@ absl::StatusOr<TickResult> WebhookDispatcher::Deliver() {
         } else {
           ++result.retrying;
         }
+        Metrics().WebhookDelivery(ok ? "delivered" : dead ? "dead" : "retry");
         // A failing receiver gets one attempt per tick, not a burst.
         if (!ok) break;
       }
