@@ -133,13 +133,17 @@ int RunTail(const Args& args, const std::vector<std::string>& operands) {
   request.set_resume_token(args.GetOr("token", ""));
   auto max_events = args.GetInt("max-events", 0, 0, 1 << 30);
   if (!max_events.ok()) return ReportUsageError(max_events.status().message());
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = opinia::v1::AlertService::NewStub((*connection)->channel());
   const bool json = args.Has("json");
   int printed = 0;
   absl::Duration backoff = absl::Milliseconds(200);
   while (true) {
+    // A fresh channel per attempt: a channel that saw the server go away
+    // keeps failing fast for its own (long) reconnect back-off.
+    auto connection = Connection::Create(args);
+    if (!connection.ok()) {
+      return ReportUsageError(connection.status().message());
+    }
+    auto stub = opinia::v1::AlertService::NewStub((*connection)->channel());
     auto context = (*connection)->NewContext();
     // A stream has no deadline; --timeout bounds unary calls only.
     context->set_deadline(std::chrono::system_clock::time_point::max());
