@@ -220,7 +220,8 @@ TEST_F(ReviewsTest, BadListArgumentsNameTheField) {
       C::kInvalidArgument, "min_rating");
   add("max 6", [](auto* r) { r->set_max_rating(6); }, C::kInvalidArgument,
       "max_rating");
-  add("query", [](auto* r) { r->set_query("dostawa"); }, C::kUnimplemented,
+  add("unterminated quote in query",
+      [](auto* r) { r->set_query("\"dostawa"); }, C::kInvalidArgument,
       "query");
   for (const auto& c : cases) {
     auto r = reviews_.List("shop-a", c.request);
