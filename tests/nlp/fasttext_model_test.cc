@@ -24,8 +24,12 @@ std::string ModelsDir() {
 }
 
 std::string DataDir() {
-  const char* d = std::getenv("OPINIA_DATA_DIR");
-  return d != nullptr ? d : "/work/shared/data";
+  // The labelled data sits beside the checkout (../shared/data), not in it.
+  if (const char* d = std::getenv("OPINIA_DATA_DIR")) return d;
+  if (const char* src = std::getenv("OPINIA_SOURCE_DIR")) {
+    return std::string(src) + "/../shared/data";
+  }
+  return "/work/shared/data";
 }
 
 // Largest |Δp| between our inference and libfasttext for `line`.
