@@ -4,6 +4,7 @@
 #ifndef OPINIA_SERVICE_RPC_CALL_H_
 #define OPINIA_SERVICE_RPC_CALL_H_
 
+#include <cstdint>
 #include <functional>
 #include <utility>
 
@@ -42,6 +43,23 @@ grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,
                     *response = *std::move(result);
                     return absl::OkStatus();
                   });
+}
+
+// Respond for tenant data: the caller's key must belong to a tenant and hold
+// `tenant_role` (core::RequireTenantRole) before `fn` runs.
+template <typename Response, typename Fn>
+grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,
+                                  const Deps& deps, Response* response,
+                                  uint32_t tenant_role, Fn fn) {
+  return Respond(context, deps, response,
+                 [tenant_role, fn = std::move(fn)](const core::Principal& caller)
+                     -> absl::StatusOr<Response> {
+                   if (auto s = core::RequireTenantRole(caller, tenant_role);
+                       !s.ok()) {
+                     return s;
+                   }
+                   return fn(caller);
+                 });
 }
 
 }  // namespace opinia::rpc

@@ -45,13 +45,9 @@ grpc::ServerUnaryReactor* ReviewServiceImpl::GetReview(
     grpc::CallbackServerContext* context,
     const opinia::v1::GetReviewRequest* request,
     opinia::v1::Review* response) {
-  return Respond(context, deps_, response,
+  return Respond(context, deps_, response, kRoleRead,
                  [this, request](const Principal& caller)
                      -> absl::StatusOr<opinia::v1::Review> {
-                   if (auto s = core::RequireTenantRole(caller, kRoleRead);
-                       !s.ok()) {
-                     return s;
-                   }
                    return deps_.reviews->Get(caller.tenant_id, request->name());
                  });
 }
@@ -60,13 +56,9 @@ grpc::ServerUnaryReactor* ReviewServiceImpl::ListReviews(
     grpc::CallbackServerContext* context,
     const opinia::v1::ListReviewsRequest* request,
     opinia::v1::ListReviewsResponse* response) {
-  return Respond(context, deps_, response,
+  return Respond(context, deps_, response, kRoleRead,
                  [this, request](const Principal& caller)
                      -> absl::StatusOr<opinia::v1::ListReviewsResponse> {
-                   if (auto s = core::RequireTenantRole(caller, kRoleRead);
-                       !s.ok()) {
-                     return s;
-                   }
                    return deps_.reviews->List(caller.tenant_id, *request);
                  });
 }
@@ -75,13 +67,9 @@ grpc::ServerUnaryReactor* ReviewServiceImpl::UpdateReview(
     grpc::CallbackServerContext* context,
     const opinia::v1::UpdateReviewRequest* request,
     opinia::v1::Review* response) {
-  return Respond(context, deps_, response,
+  return Respond(context, deps_, response, kRoleRespond,
                  [this, request](const Principal& caller)
                      -> absl::StatusOr<opinia::v1::Review> {
-                   if (auto s = core::RequireTenantRole(caller, kRoleRespond);
-                       !s.ok()) {
-                     return s;
-                   }
                    return deps_.reviews->Update(caller.tenant_id,
                                                 caller.actor(), *request);
                  });
@@ -91,13 +79,9 @@ grpc::ServerUnaryReactor* ReviewServiceImpl::DeleteReview(
     grpc::CallbackServerContext* context,
     const opinia::v1::DeleteReviewRequest* request,
     opinia::v1::Review* response) {
-  return Respond(context, deps_, response,
+  return Respond(context, deps_, response, kRoleIngest,
                  [this, request](const Principal& caller)
                      -> absl::StatusOr<opinia::v1::Review> {
-                   if (auto s = core::RequireTenantRole(caller, kRoleIngest);
-                       !s.ok()) {
-                     return s;
-                   }
                    return deps_.reviews->Delete(caller.tenant_id,
                                                 caller.actor(), request->name());
                  });
@@ -107,13 +91,9 @@ grpc::ServerUnaryReactor* ReviewServiceImpl::AnalyzeText(
     grpc::CallbackServerContext* context,
     const opinia::v1::AnalyzeTextRequest* request,
     opinia::v1::Analysis* response) {
-  return Respond(context, deps_, response,
+  return Respond(context, deps_, response, kRoleRead,
                  [this, request](const Principal& caller)
                      -> absl::StatusOr<opinia::v1::Analysis> {
-                   if (auto s = core::RequireTenantRole(caller, kRoleRead);
-                       !s.ok()) {
-                     return s;
-                   }
                    return deps_.analysis->AnalyzeText(
                        *request, deps_.ingestor->limits().max_text_bytes,
                        deps_.clock->Now());
@@ -124,13 +104,9 @@ grpc::ServerUnaryReactor* ReviewServiceImpl::RecordResponse(
     grpc::CallbackServerContext* context,
     const opinia::v1::RecordResponseRequest* request,
     opinia::v1::Review* response) {
-  return Respond(context, deps_, response,
+  return Respond(context, deps_, response, kRoleRespond,
                  [this, request](const Principal& caller)
                      -> absl::StatusOr<opinia::v1::Review> {
-                   if (auto s = core::RequireTenantRole(caller, kRoleRespond);
-                       !s.ok()) {
-                     return s;
-                   }
                    return deps_.reviews->RecordResponse(
                        caller.tenant_id, caller.actor(), *request);
                  });
