@@ -21,8 +21,9 @@ esac
 start=$(date +%s)
 dir=build-$kind
 supp=$(pwd)/scripts/sanitizers
+# -O1 -g1: about half the compile time of -O2 -g, stacks still have file:line.
 cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOPINIA_SANITIZE="$kind" \
-  -DOPINIA_BUILD_BENCH=OFF >/dev/null
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DOPINIA_BUILD_BENCH=OFF >/dev/null
 nice -n 10 cmake --build "$dir" -j"${OPINIA_JOBS:-2}"
 built=$(date +%s)
 
