@@ -155,6 +155,9 @@ int RunTail(const Args& args, const std::vector<std::string>& operands) {
       request.set_resume_token(event.resume_token());
       if (json) {
         std::cout << ToJsonLine(event) << std::endl;
+      } else if (event.type() == opinia::v1::ALERT_REOPENED) {
+        std::cout << AlertLine(event.alert()) << "  [reopened: snooze ended]"
+                  << std::endl;
       } else {
         std::cout << AlertLine(event.alert()) << std::endl;
       }

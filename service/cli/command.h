@@ -33,6 +33,7 @@ std::vector<Command> CollectorCommands();  // collectors_command.cc
 std::vector<Command> AlertCommands();  // alerts_command.cc
 std::vector<Command> WebhookCommands();  // webhooks_command.cc
 std::vector<Command> InsightsCommands();  // insights_command.cc
+std::vector<Command> SettingsCommands();  // settings_command.cc
 
 // Options every command accepts (connection, output, help).
 const std::vector<OptionHelp>& GlobalOptions();

@@ -17,7 +17,7 @@ namespace {
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
   for (auto group : {IngestCommands, ReviewCommands, AlertCommands, AdminCommands,
-                     InsightsCommands, WebhookCommands}) {
+                     InsightsCommands, WebhookCommands, SettingsCommands}) {
     for (Command& c : group()) all.push_back(std::move(c));
   }
   for (Command& c : CollectorCommands()) all.push_back(std::move(c));

@@ -46,7 +46,9 @@ absl::StatusOr<TickStats> AlertScheduler::Tick() {
       absl::Status ts = TickTenant(t.id, now, &tenant_stats);
       if (!ts.ok() && first_error.ok()) first_error = ts;
       if (ts.ok() && hub_ != nullptr &&
-          tenant_stats.sla_alerts + tenant_stats.spike_alerts > 0) {
+          tenant_stats.sla_alerts + tenant_stats.spike_alerts +
+                  tenant_stats.reopened >
+              0) {
         hub_->Notify(t.id);
       }
       stats.sla_alerts += tenant_stats.sla_alerts;
@@ -88,7 +90,8 @@ absl::Status AlertScheduler::TickTenant(const std::string& tenant_id,
       ++stats->sla_alerts;
     }
 
-    // Snoozes that have run out.
+    // Snoozes that have run out: OPEN again, and an event in the same
+    // transaction so streams and webhooks hear that the alert is back.
     storage::AlertFilter snoozed;
     snoozed.states = {storage::kAlertSnoozed};
     auto rows = alerts.ListAlerts(tenant_id, snoozed, 0, 1000);
@@ -99,6 +102,11 @@ absl::Status AlertScheduler::TickTenant(const std::string& tenant_id,
       row.snooze_until = absl::InfinitePast();
       row.update_time = now;
       if (auto s = alerts.UpdateAlert(row); !s.ok()) return s;
+      if (auto e = alerts.InsertAlertEvent(tenant_id, row.id,
+                                           storage::kAlertEventReopened, now);
+          !e.ok()) {
+        return e.status();
+      }
       ++stats->reopened;
     }
 
@@ -137,7 +145,7 @@ absl::Status AlertScheduler::TickTenant(const std::string& tenant_id,
       auto fired = alerts.GetSpikeFired(tenant_id, scope);
       if (!fired.ok()) return fired.status();
       if (*fired != absl::InfinitePast() &&
-          now - *fired < options_.spike_cooldown) {
+          now - *fired < settings->spike_cooldown) {
         continue;
       }
       storage::AlertRow a;

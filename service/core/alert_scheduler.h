@@ -8,10 +8,13 @@
 //   respond_by gets exactly one alert (dedup key "sla:{review}").
 // - VOLUME_SPIKE: negative reviews created in the last 24 h, overall and per
 //   source, compared with the 7 preceding days: alert when the count exceeds
-//   mean + k * stddev of the daily counts (k per tenant, default 3), is
-//   above the mean and at least `min_spike_count`; at most once per
-//   `spike_cooldown` per scope.
-// - SNOOZED alerts whose snooze_until has passed are OPEN again.
+//   mean + k * stddev of the daily counts, is above the mean and at least
+//   `min_spike_count`; at most once per cooldown per scope. k (default 3)
+//   and the cooldown (default 24 h) are the tenant's settings
+//   (TenantSettings, read on every tick).
+// - SNOOZED alerts whose snooze_until has passed are OPEN again, with an
+//   ALERT_REOPENED event written in the same transaction (streams and
+//   webhooks deliver it like a new alert).
 #ifndef OPINIA_SERVICE_CORE_ALERT_SCHEDULER_H_
 #define OPINIA_SERVICE_CORE_ALERT_SCHEDULER_H_
 
@@ -29,7 +32,6 @@
 namespace opinia::core {
 
 struct AlertSchedulerOptions {
-  absl::Duration spike_cooldown = absl::Hours(24);
   int min_spike_count = 3;
   int sla_batch = 500;  // SLA alerts written per tenant per tick, at most
 };

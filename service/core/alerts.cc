@@ -369,7 +369,7 @@ absl::StatusOr<int64_t> Alerts::StreamStart(
   }
   int64_t max_id = 0;
   absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto id = txn.alerts().MaxAlertId();
+    auto id = txn.alerts().MaxAlertEventId();
     if (!id.ok()) return id.status();
     max_id = *id;
     return absl::OkStatus();
@@ -382,11 +382,11 @@ std::string Alerts::ResumeToken(std::string_view tenant_id, int64_t id) const {
   return EncodePageToken(StreamKey(tenant_id), absl::StrCat(id));
 }
 
-absl::StatusOr<std::vector<storage::AlertRow>> Alerts::ReadAfter(
+absl::StatusOr<std::vector<storage::AlertEventRow>> Alerts::ReadAfter(
     std::string_view tenant_id, int64_t after_id, int limit) const {
-  std::vector<storage::AlertRow> rows;
+  std::vector<storage::AlertEventRow> rows;
   absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto page = txn.alerts().ListAlertsAfter(tenant_id, after_id, limit);
+    auto page = txn.alerts().ListAlertEventsAfter(tenant_id, after_id, limit);
     if (!page.ok()) return page.status();
     rows = *std::move(page);
     return absl::OkStatus();

@@ -65,15 +65,15 @@ class Alerts {
       std::string_view tenant_id, std::string_view actor,
       const opinia::v1::SnoozeAlertRequest& request) const;
 
-  // ---- streams
-  // The id to stream after: from `resume_token`, or the current newest
-  // alert id for an empty token. INVALID_ARGUMENT naming resume_token for a
-  // malformed token or one issued to another tenant.
+  // ---- streams (over the alert event log, alert_store.h)
+  // The event id to stream after: from `resume_token`, or the current
+  // newest event id for an empty token. INVALID_ARGUMENT naming
+  // resume_token for a malformed token or one issued to another tenant.
   absl::StatusOr<int64_t> StreamStart(std::string_view tenant_id,
                                       std::string_view resume_token) const;
   std::string ResumeToken(std::string_view tenant_id, int64_t id) const;
-  // Up to `limit` alerts of the tenant with id > after_id, in order.
-  absl::StatusOr<std::vector<storage::AlertRow>> ReadAfter(
+  // Up to `limit` events of the tenant with id > after_id, in order.
+  absl::StatusOr<std::vector<storage::AlertEventRow>> ReadAfter(
       std::string_view tenant_id, int64_t after_id, int limit) const;
 
  private:

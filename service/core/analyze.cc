@@ -14,7 +14,8 @@ std::string TextAnalysis::model_version() const {
 }
 
 opinia::v1::Analysis TextAnalysis::Analyze(
-    const opinia::v1::ReviewInput& input, absl::Time received) const {
+    const opinia::v1::ReviewInput& input, absl::Time received,
+    const nlp::SlaPolicy& sla) const {
   if (analyzer_ == nullptr) return EmptyAnalysis();
   nlp::AnalyzeOptions options;
   options.title = input.title();
@@ -23,6 +24,7 @@ opinia::v1::Analysis TextAnalysis::Analyze(
   options.rating_scale = input.rating_scale() == 0 ? 5 : input.rating_scale();
   options.source = input.source();
   options.received = received;
+  options.sla = sla;
   const absl::Time start = absl::Now();
   opinia::v1::Analysis analysis =
       ToProto(analyzer_->Analyze(input.text(), options));

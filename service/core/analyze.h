@@ -23,9 +23,11 @@ class TextAnalysis {
   bool has_analyzer() const { return analyzer_ != nullptr; }
   std::string model_version() const;
 
-  // `received` starts the SLA clock (urgency.respond_by).
+  // `received` starts the SLA clock (urgency.respond_by = received + the
+  // `sla` deadline of the priority; ingest passes the tenant's policy).
   opinia::v1::Analysis Analyze(const opinia::v1::ReviewInput& input,
-                               absl::Time received) const;
+                               absl::Time received,
+                               const nlp::SlaPolicy& sla = {}) const;
   // INVALID_ARGUMENT naming the field for invalid UTF-8, text over
   // `max_text_bytes` or a rating outside its scale.
   absl::StatusOr<opinia::v1::Analysis> AnalyzeText(

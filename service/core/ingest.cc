@@ -10,6 +10,7 @@
 #include "service/core/metrics.h"
 #include "service/core/names.h"
 #include "service/core/review_model.h"
+#include "service/core/tenant_settings.h"
 #include "service/core/time_proto.h"
 
 namespace opinia::core {
@@ -90,8 +91,13 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
     return results;
   }
 
-  // Which items need analysis: new ones and those whose content changed.
+  // Which items need analysis: new ones and those whose content changed;
+  // and the tenant's SLA policy (respond_by), read once per batch.
+  nlp::SlaPolicy sla;
   absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
+    auto policy = LoadSlaPolicy(txn, tenant_id);
+    if (!policy.ok()) return policy.status();
+    sla = *policy;
     for (Pending& p : pending) {
       auto found = txn.FindReview(tenant_id, p.input->source(),
                                   p.input->external_id());
@@ -105,7 +111,9 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
   if (!status.ok()) return status;
   const absl::Time now = clock_->Now();
   for (Pending& p : pending) {
-    if (p.analysis.has_value()) *p.analysis = analysis_->Analyze(*p.input, now);
+    if (p.analysis.has_value()) {
+      *p.analysis = analysis_->Analyze(*p.input, now, sla);
+    }
   }
 
   status = store_->Write([&](storage::Txn& txn) -> absl::Status {
@@ -132,9 +140,9 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
         if (content_changed) {
           // Rare race: content changed after the snapshot above.
           if (!p.analysis.has_value()) {
-            p.analysis = analysis_->Analyze(*p.input, now);
+            p.analysis = analysis_->Analyze(*p.input, now, sla);
           }
-          SetAnalysis(*p.analysis, now, &row);
+          SetAnalysis(*p.analysis, now, &row, sla);
           *result.mutable_analysis() = *p.analysis;
         } else {
           auto analysis = StoredAnalysis(row);
@@ -145,13 +153,13 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
         result.set_outcome(IngestResult::UPDATED);
       } else {
         if (!p.analysis.has_value()) {
-          p.analysis = analysis_->Analyze(*p.input, now);
+          p.analysis = analysis_->Analyze(*p.input, now, sla);
         }
         row.tenant_id = std::string(tenant_id);
         row.ingest_time = now;
         row.status = opinia::v1::NEW;
         SetInput(p, now, &row);
-        SetAnalysis(*p.analysis, now, &row);
+        SetAnalysis(*p.analysis, now, &row, sla);
         auto id = txn.InsertReview(row);
         if (!id.ok()) return id.status();
         row.id = *id;
@@ -241,7 +249,11 @@ absl::StatusOr<int64_t> Ingestor::RescoreTenant(const std::string& tenant_id,
   int64_t rescored = 0;
   while (true) {
     std::vector<storage::ReviewRow> rows;
+    nlp::SlaPolicy sla;  // deadlines by the tenant's current policy
     absl::Status s = store_->Read([&](storage::Txn& txn) -> absl::Status {
+      auto policy = LoadSlaPolicy(txn, tenant_id);
+      if (!policy.ok()) return policy.status();
+      sla = *policy;
       auto page = txn.ListReviews(tenant_id, filter, cursor, kRescoreChunk);
       if (!page.ok()) return page.status();
       rows = *std::move(page);
@@ -259,7 +271,7 @@ absl::StatusOr<int64_t> Ingestor::RescoreTenant(const std::string& tenant_id,
         return absl::InternalError(
             absl::StrCat("stored review ", row.id, " has a corrupt input"));
       }
-      analyses.push_back(analysis_->Analyze(input, row.ingest_time));
+      analyses.push_back(analysis_->Analyze(input, row.ingest_time, sla));
     }
     s = store_->Write([&](storage::Txn& txn) -> absl::Status {
       for (size_t i = 0; i < rows.size(); ++i) {
@@ -269,7 +281,7 @@ absl::StatusOr<int64_t> Ingestor::RescoreTenant(const std::string& tenant_id,
         if (current->content_hash != rows[i].content_hash) continue;
         std::optional<storage::ReviewRow> before;
         if (observer_ != nullptr) before = *current;
-        SetAnalysis(analyses[i], current->ingest_time, &*current);
+        SetAnalysis(analyses[i], current->ingest_time, &*current, sla);
         if (absl::Status u = txn.UpdateReview(*current); !u.ok()) return u;
         if (observer_ != nullptr) {
           ReviewChange change;

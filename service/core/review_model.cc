@@ -37,7 +37,8 @@ absl::Status ParseBlob(const std::string& bytes,
 // Effective columns: override fields set by a person win.
 void ApplyEffective(const opinia::v1::Analysis& analysis,
                     const opinia::v1::Analysis& override_analysis,
-                    absl::Time received, storage::ReviewRow* row) {
+                    absl::Time received, const nlp::SlaPolicy& sla,
+                    storage::ReviewRow* row) {
   row->language = analysis.language();
   const opinia::v1::Sentiment& sentiment =
       override_analysis.sentiment().label() !=
@@ -50,7 +51,7 @@ void ApplyEffective(const opinia::v1::Analysis& analysis,
       opinia::v1::PRIORITY_UNSPECIFIED) {
     row->priority = override_analysis.urgency().priority();
     row->respond_by =
-        RespondBy(override_analysis.urgency().priority(), received, {});
+        RespondBy(override_analysis.urgency().priority(), received, sla);
   } else {
     row->priority = analysis.urgency().priority();
     row->respond_by = FromTimestamp(analysis.urgency().respond_by());
@@ -93,16 +94,17 @@ absl::Time RespondBy(opinia::v1::Priority priority, absl::Time from,
 }
 
 void SetAnalysis(const opinia::v1::Analysis& analysis, absl::Time received,
-                 storage::ReviewRow* row) {
+                 storage::ReviewRow* row, const nlp::SlaPolicy& sla) {
   row->analysis = analysis.SerializeAsString();
   opinia::v1::Analysis override_analysis;
   // An unparsable override is treated as none rather than blocking ingest.
   override_analysis.ParseFromString(row->override_analysis);
-  ApplyEffective(analysis, override_analysis, received, row);
+  ApplyEffective(analysis, override_analysis, received, sla, row);
   row->aspects = AspectsJson(analysis);  // insights' aspect rows
 }
 
-absl::Status RefreshEffective(storage::ReviewRow* row) {
+absl::Status RefreshEffective(storage::ReviewRow* row,
+                              const nlp::SlaPolicy& sla) {
   opinia::v1::Analysis analysis, override_analysis;
   if (absl::Status s = ParseBlob(row->analysis, &analysis, row->id); !s.ok()) {
     return s;
@@ -112,7 +114,7 @@ absl::Status RefreshEffective(storage::ReviewRow* row) {
       !s.ok()) {
     return s;
   }
-  ApplyEffective(analysis, override_analysis, row->ingest_time, row);
+  ApplyEffective(analysis, override_analysis, row->ingest_time, sla, row);
   return absl::OkStatus();
 }
 

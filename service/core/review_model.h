@@ -29,12 +29,14 @@ absl::Time RespondBy(opinia::v1::Priority priority, absl::Time from,
 
 // Sets row->analysis and the effective columns (language, label, score,
 // priority, respond_by) from `analysis` and row->override_analysis.
-// `received` is when the SLA clock of the analysis started.
+// `received` is when the SLA clock of the analysis started; a priority set
+// by a person gets its deadline from `sla` (the tenant's policy).
 void SetAnalysis(const opinia::v1::Analysis& analysis, absl::Time received,
-                 storage::ReviewRow* row);
+                 storage::ReviewRow* row, const nlp::SlaPolicy& sla = {});
 // Recomputes the effective columns after row->override_analysis changed.
 // INTERNAL when a stored blob does not parse.
-absl::Status RefreshEffective(storage::ReviewRow* row);
+absl::Status RefreshEffective(storage::ReviewRow* row,
+                              const nlp::SlaPolicy& sla = {});
 
 // The API view of a stored row. INTERNAL when a stored blob does not parse.
 absl::StatusOr<opinia::v1::Review> ReviewFromRow(const storage::ReviewRow& row);

@@ -16,6 +16,7 @@
 #include "service/core/paging.h"
 #include "service/core/review_model.h"
 #include "service/core/search_query.h"
+#include "service/core/tenant_settings.h"
 #include "service/core/time_proto.h"
 #include "service/core/utf8.h"
 
@@ -239,6 +240,15 @@ absl::StatusOr<Review> Reviews::Update(
   }
   std::vector<std::string> paths(request.update_mask().paths().begin(),
                                  request.update_mask().paths().end());
+  // A priority set by a person gets its deadline from the tenant's policy.
+  nlp::SlaPolicy sla;
+  absl::Status read = store_->Read([&](storage::Txn& txn) -> absl::Status {
+    auto policy = LoadSlaPolicy(txn, tenant_id);
+    if (!policy.ok()) return policy.status();
+    sla = *policy;
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return read;
   return Mutate(
       tenant_id, actor, in.name(), "review.name", "review.update",
       [&](storage::ReviewRow& row, std::string& detail) -> absl::Status {
@@ -261,7 +271,7 @@ absl::StatusOr<Review> Reviews::Update(
         if (set_status) row.status = in.status();
         row.override_analysis =
             ov.ByteSizeLong() == 0 ? "" : ov.SerializeAsString();
-        if (absl::Status s = RefreshEffective(&row); !s.ok()) return s;
+        if (absl::Status s = RefreshEffective(&row, sla); !s.ok()) return s;
         detail = absl::StrCat("{\"paths\":[\"", absl::StrJoin(paths, "\",\""),
                               "\"],\"old\":", before,
                               ",\"new\":", Describe(ov, row.status), "}");

@@ -25,8 +25,8 @@ constexpr size_t kErrorBodyBytes = 200;
 
 struct Job {
   storage::WebhookRow webhook;
-  // Due rows of this webhook, oldest first, with their alerts.
-  std::vector<std::pair<storage::DeliveryRow, storage::AlertRow>> rows;
+  // Due rows of this webhook, oldest first, with their events.
+  std::vector<std::pair<storage::DeliveryRow, storage::AlertEventRow>> rows;
 };
 
 std::string Truncate(std::string s, size_t n) {
@@ -123,7 +123,8 @@ absl::StatusOr<int> WebhookDispatcher::Enqueue(std::set<std::string>* tenants) {
       if (!hooks->empty()) after = hooks->back().id;
       for (storage::WebhookRow& w : *hooks) {
         tenants->insert(w.tenant_id);
-        auto next = txn.alerts().ListAlertsAfter(w.tenant_id, w.cursor, 1);
+        auto next =
+            txn.alerts().ListAlertEventsAfter(w.tenant_id, w.cursor, 1);
         if (!next.ok()) return next.status();
         if (!next->empty()) busy.push_back(std::move(w));
       }
@@ -143,17 +144,18 @@ absl::StatusOr<int> WebhookDispatcher::Enqueue(std::set<std::string>* tenants) {
           auto w = txn.webhooks().GetWebhook(listed.tenant_id, listed.id);
           if (absl::IsNotFound(w.status())) return absl::OkStatus();
           if (!w.ok()) return w.status();
-          auto alerts = txn.alerts().ListAlertsAfter(w->tenant_id, w->cursor,
-                                                     options_.enqueue_batch);
-          if (!alerts.ok()) return alerts.status();
-          if (alerts->empty()) return absl::OkStatus();
+          auto events = txn.alerts().ListAlertEventsAfter(
+              w->tenant_id, w->cursor, options_.enqueue_batch);
+          if (!events.ok()) return events.status();
+          if (events->empty()) return absl::OkStatus();
           const absl::Time now = clock_->Now();
-          for (const storage::AlertRow& a : *alerts) {
-            if (!WebhookMatches(*w, a)) continue;
+          for (const storage::AlertEventRow& e : *events) {
+            if (!WebhookMatches(*w, e.alert)) continue;
             storage::DeliveryRow d;
             d.webhook_id = w->id;
             d.tenant_id = w->tenant_id;
-            d.alert_id = a.id;
+            d.alert_id = e.alert.id;
+            d.event_id = e.id;
             d.state = storage::kDeliveryPending;
             d.next_attempt_time = now;
             d.create_time = now;
@@ -163,8 +165,8 @@ absl::StatusOr<int> WebhookDispatcher::Enqueue(std::set<std::string>* tenants) {
             if (!id.ok()) return id.status();
             ++added;
           }
-          more = static_cast<int>(alerts->size()) == options_.enqueue_batch;
-          return txn.webhooks().SetWebhookCursor(w->id, alerts->back().id);
+          more = static_cast<int>(events->size()) == options_.enqueue_batch;
+          return txn.webhooks().SetWebhookCursor(w->id, events->back().id);
         });
         if (!status.ok()) return status;
         total += added;
@@ -177,7 +179,7 @@ absl::StatusOr<int> WebhookDispatcher::Enqueue(std::set<std::string>* tenants) {
 
 absl::StatusOr<TickResult> WebhookDispatcher::Deliver() {
   std::vector<Job> jobs;
-  std::vector<storage::DeliveryRow> orphans;  // their alert is gone
+  std::vector<storage::DeliveryRow> orphans;  // their event is gone
   absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
     auto due =
         txn.webhooks().ListDueDeliveries(clock_->Now(), options_.deliver_batch);
@@ -192,15 +194,15 @@ absl::StatusOr<TickResult> WebhookDispatcher::Deliver() {
         it = index.emplace(d.webhook_id, jobs.size()).first;
         jobs.push_back(Job{*std::move(w), {}});
       }
-      auto alert = txn.alerts().GetAlert(d.tenant_id, d.alert_id);
-      if (absl::IsNotFound(alert.status())) {
-        // Alerts are never deleted; should one vanish anyway, give its
-        // delivery up instead of failing every tick on it.
+      auto event = txn.alerts().GetAlertEvent(d.tenant_id, d.event_id);
+      if (absl::IsNotFound(event.status())) {
+        // Alerts and events are never deleted; should one vanish anyway,
+        // give its delivery up instead of failing every tick on it.
         orphans.push_back(std::move(d));
         continue;
       }
-      if (!alert.ok()) return alert.status();
-      jobs[it->second].rows.emplace_back(std::move(d), *std::move(alert));
+      if (!event.ok()) return event.status();
+      jobs[it->second].rows.emplace_back(std::move(d), *std::move(event));
     }
     return absl::OkStatus();
   });
@@ -212,7 +214,7 @@ absl::StatusOr<TickResult> WebhookDispatcher::Deliver() {
     status = store_->Write([&](storage::Txn& txn) -> absl::Status {
       for (storage::DeliveryRow& d : orphans) {
         d.state = storage::kDeliveryDead;
-        d.last_error = "alert not found";
+        d.last_error = "alert event not found";
         d.update_time = clock_->Now();
         absl::Status u = txn.webhooks().UpdateDelivery(d);
         if (!u.ok() && !absl::IsNotFound(u)) return u;
@@ -227,14 +229,14 @@ absl::StatusOr<TickResult> WebhookDispatcher::Deliver() {
   auto work = [&] {
     for (size_t j = next_job++; j < jobs.size(); j = next_job++) {
       const Job& job = jobs[j];
-      for (const auto& [row, alert] : job.rows) {
+      for (const auto& [row, event] : job.rows) {
         const std::string body =
-            WebhookEventJson(MakeWebhookEvent(job.webhook, alert));
+            WebhookEventJson(MakeWebhookEvent(job.webhook, event));
         storage::DeliveryRow d = row;
         d.attempts += 1;
         const HttpHeaders headers = {
             {"Content-Type", "application/json"},
-            {kEventIdHeader, absl::StrCat("alerts/", alert.id)},
+            {kEventIdHeader, WebhookEventId(event)},
             {kSignatureHeader,
              SignatureHeaderValue(job.webhook.secret, clock_->Now(), body)},
             {"Opinia-Delivery-Attempt", absl::StrCat(d.attempts)},

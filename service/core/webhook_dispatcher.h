@@ -1,10 +1,11 @@
 // Delivers alerts to webhooks: at least once, signed, with retries.
 //
 // One Tick():
-//  1. Enqueue. For every webhook, the alerts of its tenant after its cursor
-//     that pass its filters become delivery rows, and the cursor advances,
-//     in one write transaction per webhook (so an alert is queued once per
-//     webhook, whatever crashes happen; UNIQUE(webhook_id, alert_id) backs
+//  1. Enqueue. For every webhook, the alert events of its tenant after its
+//     cursor (an alert created, a snoozed alert reopened) whose alert
+//     passes its filters become delivery rows, and the cursor advances, in
+//     one write transaction per webhook (so an event is queued once per
+//     webhook, whatever crashes happen; UNIQUE(webhook_id, event_id) backs
 //     this up).
 //  2. Deliver. Due pending rows (next_attempt_time <= now) are POSTed, one
 //     worker thread per webhook group (a webhook's deliveries go one at a

@@ -107,14 +107,24 @@ bool WebhookMatches(const storage::WebhookRow& webhook,
   return true;
 }
 
+std::string WebhookEventId(const storage::AlertEventRow& event) {
+  // Creation keeps the plain alert name, the id receivers deduped on before
+  // alerts had later events.
+  if (event.type == storage::kAlertEventCreated) {
+    return absl::StrCat("alerts/", event.alert.id);
+  }
+  return absl::StrCat("alerts/", event.alert.id, "/events/", event.id);
+}
+
 opinia::v1::WebhookEvent MakeWebhookEvent(const storage::WebhookRow& webhook,
-                                          const storage::AlertRow& alert) {
+                                          const storage::AlertEventRow& e) {
   opinia::v1::WebhookEvent event;
-  event.set_event_id(absl::StrCat("alerts/", alert.id));
-  event.set_tenant(TenantName(alert.tenant_id));
+  event.set_event_id(WebhookEventId(e));
+  event.set_tenant(TenantName(e.alert.tenant_id));
   event.set_webhook(WebhookName(webhook.id));
-  ToTimestamp(alert.create_time, event.mutable_event_time());
-  *event.mutable_alert() = AlertToWebhookProto(alert);
+  ToTimestamp(e.time, event.mutable_event_time());
+  *event.mutable_alert() = AlertToWebhookProto(e.alert);
+  event.set_type(static_cast<opinia::v1::AlertEventType>(e.type));
   return event;
 }
 
@@ -188,9 +198,9 @@ absl::StatusOr<opinia::v1::Webhook> Webhooks::Create(
   row.create_time = clock_->Now();
 
   absl::Status status = store_->Write([&](storage::Txn& txn) -> absl::Status {
-    // Only alerts from now on: the newest id of any tenant is a safe start
-    // (ids are global and grow in commit order).
-    auto newest = txn.alerts().MaxAlertId();
+    // Only events from now on: the newest event id of any tenant is a safe
+    // start (ids are global and grow in commit order).
+    auto newest = txn.alerts().MaxAlertEventId();
     if (!newest.ok()) return newest.status();
     row.cursor = *newest;
     auto id = txn.webhooks().InsertWebhook(row);

@@ -7,8 +7,8 @@
 //
 // The secret is input only: required on create (16..1024 bytes), used as
 // the HMAC-SHA256 key of every delivery (webhook_signing.h), never returned.
-// A new webhook receives alerts created after it (its cursor starts at the
-// newest alert id).
+// A new webhook receives alert events after it (its cursor starts at the
+// newest event id): alerts created and snoozed alerts reopened.
 //
 // State in ListWebhooks: RETRYING while some delivery failed and waits for
 // its next attempt; else DEAD_LETTER when the most recently finished
@@ -49,10 +49,14 @@ absl::Status ValidateWebhookUrl(std::string_view url, std::string_view field);
 bool WebhookMatches(const storage::WebhookRow& webhook,
                     const storage::AlertRow& alert);
 
-// The delivery body of `alert` for `webhook` (see WebhookEvent in
+// The Opinia-Event-Id of an event: "alerts/{id}" for the creation of an
+// alert, "alerts/{id}/events/{event id}" for its later events.
+std::string WebhookEventId(const storage::AlertEventRow& event);
+
+// The delivery body of `event` for `webhook` (see WebhookEvent in
 // alerts.proto) and its JSON (proto field names, compact).
 opinia::v1::WebhookEvent MakeWebhookEvent(const storage::WebhookRow& webhook,
-                                          const storage::AlertRow& alert);
+                                          const storage::AlertEventRow& event);
 std::string WebhookEventJson(const opinia::v1::WebhookEvent& event);
 
 opinia::v1::Webhook WebhookToProto(const storage::WebhookRow& row,

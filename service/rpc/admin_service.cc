@@ -60,4 +60,22 @@ grpc::ServerUnaryReactor* AdminServiceImpl::RescoreReviews(
   });
 }
 
+grpc::ServerUnaryReactor* AdminServiceImpl::GetTenantSettings(
+    grpc::CallbackServerContext* context,
+    const opinia::v1::GetTenantSettingsRequest* request,
+    opinia::v1::TenantSettings* response) {
+  return Respond(context, deps_, response, [this, request](const Principal& p) {
+    return deps_.settings->Get(p, *request);
+  });
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::UpdateTenantSettings(
+    grpc::CallbackServerContext* context,
+    const opinia::v1::UpdateTenantSettingsRequest* request,
+    opinia::v1::TenantSettings* response) {
+  return Respond(context, deps_, response, [this, request](const Principal& p) {
+    return deps_.settings->Update(p, *request);
+  });
+}
+
 }  // namespace opinia::rpc

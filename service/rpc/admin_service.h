@@ -36,6 +36,14 @@ class AdminServiceImpl final : public opinia::v1::AdminService::CallbackService 
       grpc::CallbackServerContext* context,
       const opinia::v1::RescoreReviewsRequest* request,
       opinia::v1::RescoreReviewsResponse* response) override;
+  grpc::ServerUnaryReactor* GetTenantSettings(
+      grpc::CallbackServerContext* context,
+      const opinia::v1::GetTenantSettingsRequest* request,
+      opinia::v1::TenantSettings* response) override;
+  grpc::ServerUnaryReactor* UpdateTenantSettings(
+      grpc::CallbackServerContext* context,
+      const opinia::v1::UpdateTenantSettingsRequest* request,
+      opinia::v1::TenantSettings* response) override;
 
  private:
   const Deps deps_;

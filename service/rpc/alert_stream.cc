@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/core/alert_model.h"
+#include "service/core/time_proto.h"
 #include "service/rpc/call.h"
 #include "service/rpc/status.h"
 
@@ -162,7 +163,9 @@ void AlertStream::ReadPage() {
     } else {
       for (const auto& row : *rows) {
         opinia::v1::AlertEvent event;
-        *event.mutable_alert() = core::AlertFromRow(row);
+        *event.mutable_alert() = core::AlertFromRow(row.alert);
+        event.set_type(static_cast<opinia::v1::AlertEventType>(row.type));
+        core::ToTimestamp(row.time, event.mutable_event_time());
         after_id_ = row.id;
         if (!Matches(event.alert())) continue;
         event.set_resume_token(deps_->alerts->ResumeToken(tenant, row.id));

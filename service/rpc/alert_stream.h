@@ -2,9 +2,10 @@
 //
 // The reactor holds at most one page of events (kPageSize) and one write in
 // flight. When woken by the AlertHub (a commit for its tenant), it reads the
-// next page of alerts with id > the last one read from storage ON THE WORKER
-// POOL (never SQLite on a gRPC thread), filters them, and writes them one at
-// a time, each with a resume token naming its id. A stalled client
+// next page of alert events (alert created, snoozed alert reopened) with
+// id > the last one read from storage ON THE WORKER POOL (never SQLite on a
+// gRPC thread), filters them by their alert, and writes them one at a time,
+// each with a resume token naming its event id. A stalled client
 // therefore costs one page of memory and nothing else: the writer never
 // waits for it and it catches up from storage when it reads again.
 //

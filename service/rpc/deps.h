@@ -11,6 +11,7 @@
 #include "service/core/ingest.h"
 #include "service/core/insights.h"
 #include "service/core/reviews.h"
+#include "service/core/tenant_settings.h"
 #include "service/core/webhooks.h"
 #include "service/rpc/worker_pool.h"
 
@@ -35,6 +36,7 @@ struct Deps {
   WorkerPool* alert_pool = nullptr;
   core::Webhooks* webhooks = nullptr;  // AlertService webhook methods
   const core::Insights* insights = nullptr;  // InsightsService
+  const core::Settings* settings = nullptr;  // AdminService tenant settings
 };
 
 }  // namespace opinia::rpc

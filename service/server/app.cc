@@ -79,7 +79,9 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
                "model_version \"none\"",
                {{"error", std::string(analyzer.status().message())}});
   }
-  const core::Clock* clock = core::RealClock();
+  const core::Clock* clock =
+      options.clock != nullptr ? options.clock : core::RealClock();
+  app->clock_ = clock;
   app->analysis_ = std::make_unique<core::TextAnalysis>(app->analyzer_.get());
   app->auth_ = std::make_unique<core::Authenticator>(app->store_.get());
   app->admin_ = std::make_unique<core::Admin>(app->store_.get(), clock);
@@ -101,6 +103,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   app->reviews_ = std::make_unique<core::Reviews>(
       app->store_.get(), clock, app->alert_evaluator_.get());
   app->insights_ = std::make_unique<core::Insights>(app->store_.get(), clock);
+  app->settings_ = std::make_unique<core::Settings>(app->store_.get(), clock);
   // Webhooks: deliveries run on the dispatcher's own thread (never on gRPC
   // or worker threads), woken by the alert hub and every second.
   auto webhook_http = core::CreateCurlHttpClient("opinia-webhooks/0.1");
@@ -170,7 +173,7 @@ absl::Status App::Serve(const Options& options) {
   }
   pool_ = std::make_unique<rpc::WorkerPool>(workers, /*max_queue=*/4096);
   rpc::Deps deps{auth_.get(),    admin_.get(),       ingestor_.get(),
-                 reviews_.get(), analysis_.get(),    core::RealClock(),
+                 reviews_.get(), analysis_.get(),    clock_,
                  pool_.get()};
   if (options.rate_limit_rps > 0) {
     rate_limiter_ = std::make_unique<rpc::RateLimiter>(
@@ -184,6 +187,7 @@ absl::Status App::Serve(const Options& options) {
   alert_pool_ = std::make_unique<rpc::WorkerPool>(2, /*max_queue=*/1 << 16);
   deps.alert_pool = alert_pool_.get();
   deps.insights = insights_.get();
+  deps.settings = settings_.get();
   deps.webhooks = webhooks_.get();
   review_service_ = std::make_unique<rpc::ReviewServiceImpl>(deps);
   admin_service_ = std::make_unique<rpc::AdminServiceImpl>(deps);

@@ -24,6 +24,7 @@
 #include "service/core/http_client.h"
 #include "service/core/ingest.h"
 #include "service/core/reviews.h"
+#include "service/core/tenant_settings.h"
 #include "service/core/webhook_dispatcher.h"
 #include "service/core/webhooks.h"
 #include "service/rpc/admin_service.h"
@@ -50,6 +51,10 @@ class App {
   // "HOST:PORT" with the bound port.
   const std::string& address() const { return address_; }
 
+  // The SLA/spike/snooze scheduler, so in-process tests with
+  // Options::clock and alert_tick 0 can run its passes themselves.
+  core::AlertScheduler* alert_scheduler() { return alert_scheduler_.get(); }
+
   // Stops accepting calls, lets in-flight calls run until `grace` has
   // passed (then cancels them), drains the workers and closes the database.
   void Shutdown(absl::Duration grace);
@@ -62,6 +67,7 @@ class App {
   // Declared first, destroyed last: calls that finish during shutdown
   // still report to them.
   std::unique_ptr<ServerMetrics> metrics_;
+  const core::Clock* clock_ = nullptr;
   std::unique_ptr<rpc::RateLimiter> rate_limiter_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<nlp::Analyzer> analyzer_;
@@ -86,6 +92,7 @@ class App {
   std::unique_ptr<core::collectors::Collectors> collectors_;
   std::unique_ptr<core::collectors::CollectorScheduler> collector_scheduler_;
   std::unique_ptr<core::Insights> insights_;
+  std::unique_ptr<core::Settings> settings_;
   std::unique_ptr<rpc::WorkerPool> pool_;
   std::unique_ptr<rpc::WorkerPool> alert_pool_;  // StreamAlerts reads
   std::unique_ptr<rpc::ReviewServiceImpl> review_service_;

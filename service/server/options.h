@@ -8,6 +8,10 @@
 
 #include "absl/time/time.h"
 
+namespace opinia::core {
+class Clock;
+}  // namespace opinia::core
+
 namespace opinia::server {
 
 struct Options {
@@ -29,6 +33,9 @@ struct Options {
   absl::Duration alert_tick = absl::Seconds(30);  // SLA/spike scheduler; 0 = off
   int webhook_max_attempts = 8;      // then a delivery is dead-lettered
   absl::Duration webhook_timeout = absl::Seconds(10);  // per POST
+  // Not a flag: in-process tests inject a FakeClock (must outlive the App);
+  // nullptr = the real clock.
+  const core::Clock* clock = nullptr;
 };
 
 // Reads the parsed flags. An empty --models resolves to the first existing

@@ -3,11 +3,16 @@
 // `txn.alerts()`, so alerts commit or roll back with the review change that
 // produced them.
 //
-// The `alerts` table is the OUTBOX: ids are INTEGER PRIMARY KEYs assigned at
-// insert; writers are serialised, so ids grow in commit order and a snapshot
-// always sees a prefix of them. Streams, resume tokens and the webhook
-// dispatcher read "every alert with id > N" (ListAlertsAfter). Alerts are
-// never deleted, so ids are never reused.
+// The `alert_events` table is the OUTBOX: one row per thing a subscriber
+// must hear about (an alert was created; a snoozed alert reopened), written
+// in the transaction that made it happen. Event ids are INTEGER PRIMARY KEYs
+// assigned at insert; writers are serialised, so ids grow in commit order
+// and a snapshot always sees a prefix of them. Streams, resume tokens and
+// the webhook dispatcher read "every event with id > N"
+// (ListAlertEventsAfter). Alerts and events are never deleted, so ids are
+// never reused. (Events of alerts created before the event log existed
+// carry the alert's id, so resume tokens and webhook cursors from then stay
+// valid.)
 //
 // Codes as for Txn (store.h): NOT_FOUND for a missing row or one of another
 // tenant, INVALID_ARGUMENT for limit <= 0, FAILED_PRECONDITION for a write in
@@ -64,6 +69,17 @@ struct AlertRow {
   std::string dedup_key;
 };
 
+// Alert event types (opinia.v1.AlertEventType values).
+inline constexpr int32_t kAlertEventCreated = 1;
+inline constexpr int32_t kAlertEventReopened = 2;
+
+struct AlertEventRow {
+  int64_t id = 0;  // the stream position
+  int32_t type = kAlertEventCreated;
+  absl::Time time = absl::UnixEpoch();
+  AlertRow alert;  // the alert as it is now
+};
+
 // Conditions ANDed; empty lists match everything.
 struct AlertFilter {
   std::vector<int32_t> states;
@@ -79,11 +95,17 @@ struct SlaCandidate {
   absl::Time respond_by = absl::InfinitePast();
 };
 
-// Per-tenant alert settings.
+// Per-tenant settings (alerts and the SLA policy: opinia.v1.TenantSettings).
 struct AlertSettingsRow {
   std::string tenant_id;
   bool defaults_created = false;  // the default rule was created once
   double spike_k = 3.0;           // standard deviations for VOLUME_SPIKE
+  absl::Duration spike_cooldown = absl::Hours(24);  // per spike scope
+  // Response deadlines by priority (urgency.respond_by).
+  absl::Duration sla_p1 = absl::Hours(1);
+  absl::Duration sla_p2 = absl::Hours(4);
+  absl::Duration sla_p3 = absl::Hours(24);
+  absl::Duration sla_p4 = absl::Hours(72);
 };
 
 class AlertTxn {
@@ -103,13 +125,14 @@ class AlertTxn {
   virtual absl::Status DeleteAlertRule(std::string_view tenant_id,
                                        int64_t id) = 0;
 
-  // ---- alerts (the outbox)
+  // ---- alerts
+  // Also appends the alert's kAlertEventCreated event (time = create_time).
   virtual absl::StatusOr<int64_t> InsertAlert(const AlertRow& row) = 0;
   virtual absl::StatusOr<AlertRow> GetAlert(std::string_view tenant_id,
                                             int64_t id) = 0;
   // Replaces state, priority, reasons, snooze_until, update_time and summary.
   virtual absl::Status UpdateAlert(const AlertRow& row) = 0;
-  // The tenant's alerts with id > after_id, oldest first (stream order).
+  // The tenant's alerts with id > after_id, oldest first.
   virtual absl::StatusOr<std::vector<AlertRow>> ListAlertsAfter(
       std::string_view tenant_id, int64_t after_id, int limit) = 0;
   // Newest first, ids < before_id (0 = from the newest).
@@ -125,8 +148,23 @@ class AlertTxn {
   // The largest alert id of any tenant; 0 when there is none.
   virtual absl::StatusOr<int64_t> MaxAlertId() = 0;
 
+  // ---- alert events (the outbox)
+  // Appends an event of the tenant's alert `alert_id` (NOT_FOUND when it
+  // has no such alert); returns the event id.
+  virtual absl::StatusOr<int64_t> InsertAlertEvent(std::string_view tenant_id,
+                                                   int64_t alert_id,
+                                                   int32_t type,
+                                                   absl::Time time) = 0;
+  // The tenant's events with id > after_id, oldest first (stream order).
+  virtual absl::StatusOr<std::vector<AlertEventRow>> ListAlertEventsAfter(
+      std::string_view tenant_id, int64_t after_id, int limit) = 0;
+  virtual absl::StatusOr<AlertEventRow> GetAlertEvent(
+      std::string_view tenant_id, int64_t id) = 0;
+  // The largest event id of any tenant; 0 when there is none.
+  virtual absl::StatusOr<int64_t> MaxAlertEventId() = 0;
+
   // ---- settings
-  // Defaults (not created, k = 3) when the tenant has no row.
+  // The AlertSettingsRow defaults when the tenant has no row.
   virtual absl::StatusOr<AlertSettingsRow> GetAlertSettings(
       std::string_view tenant_id) = 0;
   virtual absl::Status PutAlertSettings(const AlertSettingsRow& row) = 0;

@@ -2,15 +2,15 @@
 // as `txn.webhooks()`.
 //
 // Delivery model (at least once): each webhook has a `cursor`, the last
-// alert id (alerts outbox, alert_store.h) it has considered. The dispatcher
-// reads alerts after the cursor and, in ONE write transaction, inserts a
-// delivery row per matching alert and advances the cursor, so an alert is
-// queued exactly once per webhook even across crashes; UNIQUE(webhook_id,
-// alert_id) backs this up. Delivery rows carry their retry state
+// alert event id (the outbox, alert_store.h) it has considered. The
+// dispatcher reads events after the cursor and, in ONE write transaction,
+// inserts a delivery row per matching event and advances the cursor, so an
+// event is queued exactly once per webhook even across crashes;
+// UNIQUE(webhook_id, event_id) backs this up. Delivery rows carry their retry state
 // (attempts, next_attempt_time), so a restart resumes where it stopped.
 //
 // Codes as for Txn (store.h): NOT_FOUND for a missing row or one of another
-// tenant, ALREADY_EXISTS for a second delivery of one alert to one webhook,
+// tenant, ALREADY_EXISTS for a second delivery of one event to one webhook,
 // INVALID_ARGUMENT for limit <= 0, FAILED_PRECONDITION for a write in a
 // read-only transaction, INTERNAL on database errors.
 #ifndef OPINIA_SERVICE_STORAGE_WEBHOOK_STORE_H_
@@ -37,7 +37,7 @@ struct WebhookRow {
   std::vector<int32_t> priorities;  // opinia.v1.Priority; empty = any
   std::vector<int32_t> kinds;       // opinia.v1.AlertKind; empty = any
   absl::Time create_time = absl::UnixEpoch();
-  int64_t cursor = 0;  // last alert id considered
+  int64_t cursor = 0;  // last alert event id considered
 };
 
 // Delivery states.
@@ -50,6 +50,7 @@ struct DeliveryRow {
   int64_t webhook_id = 0;
   std::string tenant_id;
   int64_t alert_id = 0;
+  int64_t event_id = 0;  // the alert event delivered
   int32_t state = kDeliveryPending;
   int32_t attempts = 0;  // POSTs made so far
   absl::Time next_attempt_time = absl::UnixEpoch();
@@ -91,7 +92,7 @@ class WebhookTxn {
                                      int64_t id) = 0;
   virtual absl::Status SetWebhookCursor(int64_t id, int64_t cursor) = 0;
 
-  // Returns the new id; ALREADY_EXISTS when (webhook_id, alert_id) exists.
+  // Returns the new id; ALREADY_EXISTS when (webhook_id, event_id) exists.
   virtual absl::StatusOr<int64_t> InsertDelivery(const DeliveryRow& row) = 0;
   virtual absl::StatusOr<DeliveryRow> GetDelivery(int64_t id) = 0;
   // Replaces state, attempts, next_attempt_time, update_time, last_error

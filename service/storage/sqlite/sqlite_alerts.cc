@@ -17,6 +17,12 @@ constexpr char kRuleColumns[] =
 constexpr char kAlertColumns[] =
     "id, tenant_id, kind, priority, review_id, rule_id, reasons, state, "
     "snooze_until, create_time, update_time, summary, source, dedup_key";
+// An event joined with its alert: e.id, e.type, e.time, then the alert
+// columns (ReadAlert at offset 3).
+constexpr char kEventColumns[] =
+    "e.id, e.type, e.time, a.id, a.tenant_id, a.kind, a.priority, "
+    "a.review_id, a.rule_id, a.reasons, a.state, a.snooze_until, "
+    "a.create_time, a.update_time, a.summary, a.source, a.dedup_key";
 // Active = open, acknowledged or snoozed.
 constexpr char kActive[] = "state IN (1, 2, 4)";
 
@@ -53,25 +59,37 @@ std::string JoinReasons(const std::vector<std::string>& reasons) {
   return absl::StrJoin(clean, "\n");
 }
 
-AlertRow ReadAlert(const Statement& s) {
+// The kAlertColumns starting at column `at`.
+AlertRow ReadAlert(const Statement& s, int at = 0) {
   AlertRow a;
-  a.id = s.ColumnInt64(0);
-  a.tenant_id = s.ColumnString(1);
-  a.kind = static_cast<int32_t>(s.ColumnInt64(2));
-  a.priority = static_cast<int32_t>(s.ColumnInt64(3));
-  a.review_id = s.ColumnInt64(4);
-  a.rule_id = s.ColumnInt64(5);
-  const std::string reasons = s.ColumnString(6);
+  a.id = s.ColumnInt64(at + 0);
+  a.tenant_id = s.ColumnString(at + 1);
+  a.kind = static_cast<int32_t>(s.ColumnInt64(at + 2));
+  a.priority = static_cast<int32_t>(s.ColumnInt64(at + 3));
+  a.review_id = s.ColumnInt64(at + 4);
+  a.rule_id = s.ColumnInt64(at + 5);
+  const std::string reasons = s.ColumnString(at + 6);
   if (!reasons.empty()) a.reasons = absl::StrSplit(reasons, '\n');
-  a.state = static_cast<int32_t>(s.ColumnInt64(7));
-  a.snooze_until = s.ColumnTime(8);
-  a.create_time = s.ColumnTime(9);
-  a.update_time = s.ColumnTime(10);
-  a.summary = s.ColumnString(11);
-  a.source = s.ColumnString(12);
-  a.dedup_key = s.ColumnString(13);
+  a.state = static_cast<int32_t>(s.ColumnInt64(at + 7));
+  a.snooze_until = s.ColumnTime(at + 8);
+  a.create_time = s.ColumnTime(at + 9);
+  a.update_time = s.ColumnTime(at + 10);
+  a.summary = s.ColumnString(at + 11);
+  a.source = s.ColumnString(at + 12);
+  a.dedup_key = s.ColumnString(at + 13);
   return a;
 }
+
+AlertEventRow ReadEvent(const Statement& s) {
+  AlertEventRow e;
+  e.id = s.ColumnInt64(0);
+  e.type = static_cast<int32_t>(s.ColumnInt64(1));
+  e.time = s.ColumnTime(2);
+  e.alert = ReadAlert(s, 3);
+  return e;
+}
+
+int64_t Micros(absl::Duration d) { return absl::ToInt64Microseconds(d); }
 
 // "col IN (?, ?, ...)" for a non-empty list, "" otherwise.
 std::string InClause(const char* column, size_t n) {
@@ -204,7 +222,11 @@ absl::StatusOr<int64_t> SqliteAlerts::InsertAlert(const AlertRow& row) {
       .BindText(row.source)
       .BindText(row.dedup_key);
   STORE_RETURN_IF_ERROR(stmt.Run());
-  return conn_.LastInsertRowId();
+  const int64_t id = conn_.LastInsertRowId();
+  STORE_RETURN_IF_ERROR(
+      InsertAlertEvent(row.tenant_id, id, kAlertEventCreated, row.create_time)
+          .status());
+  return id;
 }
 
 absl::StatusOr<AlertRow> SqliteAlerts::GetAlert(std::string_view tenant_id,
@@ -317,11 +339,76 @@ absl::StatusOr<int64_t> SqliteAlerts::MaxAlertId() {
   return stmt.ColumnInt64(0);
 }
 
+absl::StatusOr<int64_t> SqliteAlerts::InsertAlertEvent(
+    std::string_view tenant_id, int64_t alert_id, int32_t type,
+    absl::Time time) {
+  STORE_RETURN_IF_ERROR(CheckWritable("InsertAlertEvent"));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("INSERT INTO alert_events (tenant_id, alert_id, type, "
+                    "time) SELECT tenant_id, id, ?, ? FROM alerts WHERE "
+                    "id = ? AND tenant_id = ?"));
+  stmt.BindInt64(type).BindTime(time).BindInt64(alert_id).BindText(tenant_id);
+  STORE_RETURN_IF_ERROR(stmt.Run());
+  if (conn_.Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("alert ", alert_id));
+  }
+  return conn_.LastInsertRowId();
+}
+
+absl::StatusOr<std::vector<AlertEventRow>> SqliteAlerts::ReadEvents(
+    Statement& stmt) {
+  std::vector<AlertEventRow> out;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(ReadEvent(stmt));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<AlertEventRow>> SqliteAlerts::ListAlertEventsAfter(
+    std::string_view tenant_id, int64_t after_id, int limit) {
+  STORE_RETURN_IF_ERROR(CheckLimit(limit));
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat(
+          "SELECT ", kEventColumns,
+          " FROM alert_events e JOIN alerts a ON a.id = e.alert_id "
+          "WHERE e.tenant_id = ? AND e.id > ? ORDER BY e.id LIMIT ?")));
+  stmt.BindText(tenant_id).BindInt64(after_id).BindInt64(limit);
+  return ReadEvents(stmt);
+}
+
+absl::StatusOr<AlertEventRow> SqliteAlerts::GetAlertEvent(
+    std::string_view tenant_id, int64_t id) {
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(absl::StrCat(
+          "SELECT ", kEventColumns,
+          " FROM alert_events e JOIN alerts a ON a.id = e.alert_id "
+          "WHERE e.id = ? AND e.tenant_id = ?")));
+  stmt.BindInt64(id).BindText(tenant_id);
+  STORE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  if (!found) return absl::NotFoundError(absl::StrCat("alert event ", id));
+  return ReadEvent(stmt);
+}
+
+absl::StatusOr<int64_t> SqliteAlerts::MaxAlertEventId() {
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("SELECT COALESCE(MAX(id), 0) FROM alert_events"));
+  STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return 0;
+  return stmt.ColumnInt64(0);
+}
+
 absl::StatusOr<AlertSettingsRow> SqliteAlerts::GetAlertSettings(
     std::string_view tenant_id) {
   STORE_ASSIGN_OR_RETURN(
       Statement stmt,
-      conn_.Prepare("SELECT defaults_created, spike_k FROM alert_settings "
+      conn_.Prepare("SELECT defaults_created, spike_k, spike_cooldown, "
+                    "sla_p1, sla_p2, sla_p3, sla_p4 FROM alert_settings "
                     "WHERE tenant_id = ?"));
   stmt.BindText(tenant_id);
   AlertSettingsRow out;
@@ -330,6 +417,11 @@ absl::StatusOr<AlertSettingsRow> SqliteAlerts::GetAlertSettings(
   if (row) {
     out.defaults_created = stmt.ColumnInt64(0) != 0;
     out.spike_k = stmt.ColumnDouble(1);
+    out.spike_cooldown = absl::Microseconds(stmt.ColumnInt64(2));
+    out.sla_p1 = absl::Microseconds(stmt.ColumnInt64(3));
+    out.sla_p2 = absl::Microseconds(stmt.ColumnInt64(4));
+    out.sla_p3 = absl::Microseconds(stmt.ColumnInt64(5));
+    out.sla_p4 = absl::Microseconds(stmt.ColumnInt64(6));
   }
   return out;
 }
@@ -338,13 +430,22 @@ absl::Status SqliteAlerts::PutAlertSettings(const AlertSettingsRow& row) {
   STORE_RETURN_IF_ERROR(CheckWritable("PutAlertSettings"));
   STORE_ASSIGN_OR_RETURN(
       Statement stmt,
-      conn_.Prepare("INSERT INTO alert_settings (tenant_id, defaults_created, "
-                    "spike_k) VALUES (?, ?, ?) ON CONFLICT(tenant_id) DO "
-                    "UPDATE SET defaults_created = excluded.defaults_created, "
-                    "spike_k = excluded.spike_k"));
+      conn_.Prepare(
+          "INSERT INTO alert_settings (tenant_id, defaults_created, spike_k, "
+          "spike_cooldown, sla_p1, sla_p2, sla_p3, sla_p4) VALUES (?, ?, ?, "
+          "?, ?, ?, ?, ?) ON CONFLICT(tenant_id) DO UPDATE SET "
+          "defaults_created = excluded.defaults_created, spike_k = "
+          "excluded.spike_k, spike_cooldown = excluded.spike_cooldown, "
+          "sla_p1 = excluded.sla_p1, sla_p2 = excluded.sla_p2, sla_p3 = "
+          "excluded.sla_p3, sla_p4 = excluded.sla_p4"));
   stmt.BindText(row.tenant_id)
       .BindInt64(row.defaults_created ? 1 : 0)
-      .BindDouble(row.spike_k);
+      .BindDouble(row.spike_k)
+      .BindInt64(Micros(row.spike_cooldown))
+      .BindInt64(Micros(row.sla_p1))
+      .BindInt64(Micros(row.sla_p2))
+      .BindInt64(Micros(row.sla_p3))
+      .BindInt64(Micros(row.sla_p4));
   return stmt.Run();
 }
 

@@ -41,6 +41,15 @@ class SqliteAlerts final : public AlertTxn {
       std::string_view tenant_id, int64_t review_id) override;
   absl::StatusOr<int64_t> MaxAlertId() override;
 
+  absl::StatusOr<int64_t> InsertAlertEvent(std::string_view tenant_id,
+                                           int64_t alert_id, int32_t type,
+                                           absl::Time time) override;
+  absl::StatusOr<std::vector<AlertEventRow>> ListAlertEventsAfter(
+      std::string_view tenant_id, int64_t after_id, int limit) override;
+  absl::StatusOr<AlertEventRow> GetAlertEvent(std::string_view tenant_id,
+                                              int64_t id) override;
+  absl::StatusOr<int64_t> MaxAlertEventId() override;
+
   absl::StatusOr<AlertSettingsRow> GetAlertSettings(
       std::string_view tenant_id) override;
   absl::Status PutAlertSettings(const AlertSettingsRow& row) override;
@@ -58,6 +67,7 @@ class SqliteAlerts final : public AlertTxn {
  private:
   absl::Status CheckWritable(const char* op) const;
   absl::StatusOr<std::vector<AlertRow>> ReadAlerts(Statement& stmt);
+  absl::StatusOr<std::vector<AlertEventRow>> ReadEvents(Statement& stmt);
 
   Connection& conn_;
   const bool read_only_;

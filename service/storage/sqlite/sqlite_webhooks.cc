@@ -16,7 +16,7 @@ constexpr char kWebhookColumns[] =
     "id, tenant_id, url, secret, priorities, kinds, create_time, cursor";
 constexpr char kDeliveryColumns[] =
     "id, webhook_id, tenant_id, alert_id, state, attempts, next_attempt_time, "
-    "create_time, update_time, last_error, last_status";
+    "create_time, update_time, last_error, last_status, event_id";
 
 absl::Status CheckLimit(int limit) {
   if (limit <= 0) {
@@ -66,6 +66,7 @@ DeliveryRow ReadDelivery(const Statement& s) {
   d.update_time = s.ColumnTime(8);
   d.last_error = s.ColumnString(9);
   d.last_status = static_cast<int32_t>(s.ColumnInt64(10));
+  d.event_id = s.ColumnInt64(11);
   return d;
 }
 
@@ -194,12 +195,14 @@ absl::StatusOr<int64_t> SqliteWebhooks::InsertDelivery(const DeliveryRow& row) {
   STORE_ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("INSERT INTO webhook_deliveries (webhook_id, tenant_id, "
-                    "alert_id, state, attempts, next_attempt_time, "
-                    "create_time, update_time, last_error, last_status) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                    "alert_id, event_id, state, attempts, "
+                    "next_attempt_time, create_time, update_time, "
+                    "last_error, last_status) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   stmt.BindInt64(row.webhook_id)
       .BindText(row.tenant_id)
       .BindInt64(row.alert_id)
+      .BindInt64(row.event_id)
       .BindInt64(row.state)
       .BindInt64(row.attempts)
       .BindTime(row.next_attempt_time)

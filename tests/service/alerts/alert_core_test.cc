@@ -300,7 +300,7 @@ TEST_F(AlertWorkflowTest, ResumeTokensAreTenantBound) {
     EXPECT_NE(s.status().message().find("resume_token"), std::string::npos);
   }
   Ingest({Input("1", 1)});
-  EXPECT_EQ(*alerts_.StreamStart("shop-a", ""), AllAlerts().back().id);
+  EXPECT_EQ(*alerts_.StreamStart("shop-a", ""), AllEvents().back().id);
 }
 
 }  // namespace

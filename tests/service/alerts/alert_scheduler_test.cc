@@ -3,12 +3,14 @@
 #include "service/core/alert_scheduler.h"
 
 #include <algorithm>
+#include <atomic>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "service/core/alert_model.h"
 #include "service/core/names.h"
+#include "service/core/tenant_settings.h"
 #include "service/core/time_proto.h"
 #include "tests/service/alerts/alert_test_env.h"
 
@@ -121,17 +123,87 @@ TEST_F(AlertSchedulerTest, SpikeThresholdUsesTenantK) {
   EXPECT_EQ(TickOk().spike_alerts, 2);
 }
 
-TEST_F(AlertSchedulerTest, ExpiredSnoozeReopens) {
-  Ingest({Input("1", 1)});
+// Counts hub wake-ups of one tenant.
+class WakeCounter : public AlertHub::Subscriber {
+ public:
+  void Wake() override { wakes.fetch_add(1); }
+  void Close() override {}
+  std::atomic<int> wakes{0};
+};
+
+TEST_F(AlertSchedulerTest, ExpiredSnoozeReopensWithOneStreamEvent) {
+  Ingest({Input("1", 1), Input("2", 1)});
   auto a = AllAlerts().at(0);
   opinia::v1::SnoozeAlertRequest snooze;
   snooze.set_name(AlertName(a.id));
   ToTimestamp(clock_.Now() + absl::Minutes(30), snooze.mutable_snooze_until());
   ASSERT_TRUE(alerts_.Snooze("shop-a", "apiKeys/k", snooze).ok());
+  // A subscriber that has seen everything so far (its last token).
+  const std::string token =
+      alerts_.ResumeToken("shop-a", AllEvents().back().id);
+  WakeCounter woken;
+  ASSERT_TRUE(hub_.Subscribe("shop-a", &woken));
+
   EXPECT_EQ(TickOk().reopened, 0);
+  EXPECT_EQ(woken.wakes.load(), 0);
   clock_.Advance(absl::Minutes(31));
+  const absl::Time reopen_time = clock_.Now();
   EXPECT_EQ(TickOk().reopened, 1);
   EXPECT_EQ(AllAlerts().at(0).state, storage::kAlertOpen);
+  EXPECT_EQ(woken.wakes.load(), 1);
+
+  // Resuming from the token delivers the reopen exactly once.
+  auto start = alerts_.StreamStart("shop-a", token);
+  ASSERT_TRUE(start.ok()) << start.status();
+  auto events = AllEvents("shop-a", *start);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, storage::kAlertEventReopened);
+  EXPECT_EQ(events[0].alert.id, a.id);
+  EXPECT_EQ(events[0].alert.state, storage::kAlertOpen);
+  EXPECT_EQ(events[0].time, reopen_time);
+  // Later passes add nothing.
+  clock_.Advance(absl::Hours(1));
+  EXPECT_EQ(TickOk().reopened, 0);
+  EXPECT_EQ(AllEvents("shop-a", *start).size(), 1u);
+  // From the beginning: both creations, then the reopen, in order.
+  auto all = AllEvents();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].type, storage::kAlertEventCreated);
+  EXPECT_EQ(all[1].type, storage::kAlertEventCreated);
+  EXPECT_EQ(all[2].type, storage::kAlertEventReopened);
+  EXPECT_LT(all[1].id, all[2].id);
+  EXPECT_TRUE(AllEvents("shop-b").empty());
+  hub_.Unsubscribe("shop-a", &woken);
+}
+
+TEST_F(AlertSchedulerTest, SpikeKAndCooldownComeFromTenantSettings) {
+  const absl::Time now = clock_.Now();
+  std::vector<opinia::v1::ReviewInput> in;
+  for (int day = 1; day <= 7; ++day) {
+    for (int i = 0; i < (day % 2 ? 1 : 5); ++i) {  // mean 2.7, sd ~2
+      in.push_back(NegativeAt(absl::StrCat("b", day, "-", i),
+                              now - absl::Hours(24 * day) - absl::Hours(2)));
+    }
+  }
+  for (int i = 0; i < 8; ++i) {
+    in.push_back(NegativeAt(absl::StrCat("t", i), now - absl::Hours(1)));
+  }
+  Ingest(in);
+  EXPECT_EQ(TickOk().spike_alerts, 0);  // 8 < 2.7 + 3 * 2
+
+  Settings settings(store_.get(), &clock_);
+  opinia::v1::UpdateTenantSettingsRequest update;
+  update.mutable_settings()->set_volume_spike_k(1);
+  update.mutable_settings()->mutable_volume_spike_cooldown()->set_seconds(
+      3600);
+  const Principal admin{"k1", "shop-a", storage::kRoleAdmin};
+  ASSERT_TRUE(settings.Update(admin, update).ok());
+  EXPECT_EQ(TickOk().spike_alerts, 2);  // overall and allegro
+  clock_.Advance(absl::Minutes(30));
+  EXPECT_EQ(TickOk().spike_alerts, 0);  // within the 1 h cooldown
+  clock_.Advance(absl::Minutes(31));
+  EXPECT_EQ(TickOk().spike_alerts, 2);  // the cooldown has passed
+  EXPECT_TRUE(OfKind(opinia::v1::VOLUME_SPIKE).size() == 4u);
 }
 
 }  // namespace

@@ -54,11 +54,21 @@ class AlertCoreTest : public ::testing::Test {
     return names;
   }
 
-  // Every alert of the tenant, oldest first.
-  std::vector<storage::AlertRow> AllAlerts(const std::string& tenant = "shop-a") {
-    auto rows = alerts_.ReadAfter(tenant, 0, 10000);
+  // Every alert event of the tenant (the stream), oldest first.
+  std::vector<storage::AlertEventRow> AllEvents(
+      const std::string& tenant = "shop-a", int64_t after = 0) {
+    auto rows = alerts_.ReadAfter(tenant, after, 10000);
     EXPECT_TRUE(rows.ok()) << rows.status();
-    return rows.ok() ? *rows : std::vector<storage::AlertRow>{};
+    return rows.ok() ? *rows : std::vector<storage::AlertEventRow>{};
+  }
+
+  // Every alert of the tenant (as it is now), oldest first.
+  std::vector<storage::AlertRow> AllAlerts(const std::string& tenant = "shop-a") {
+    std::vector<storage::AlertRow> out;
+    for (auto& e : AllEvents(tenant)) {
+      if (e.type == storage::kAlertEventCreated) out.push_back(e.alert);
+    }
+    return out;
   }
 
   std::unique_ptr<storage::Store> store_ = OpenTestStore();

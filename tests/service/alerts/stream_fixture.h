@@ -73,6 +73,7 @@ class StreamTest : public ::testing::Test {
     o.models_dir = models ? models : "models";
     o.workers = workers;
     o.alert_tick = absl::ZeroDuration();
+    o.clock = server_clock_;
     auto app = server::App::Start(o);
     ASSERT_TRUE(app.ok()) << app.status();
     app_ = *std::move(app);
@@ -119,6 +120,8 @@ class StreamTest : public ::testing::Test {
   }
 
   std::string dir_;
+  // Set by a subclass's constructor to run the server on a fake clock.
+  const core::Clock* server_clock_ = nullptr;
   std::unique_ptr<server::App> app_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<opinia::v1::ReviewService::Stub> reviews_;

@@ -19,6 +19,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "service/core/alert_hub.h"
+#include "service/core/alert_scheduler.h"
 #include "service/core/clock.h"
 #include "service/core/crypto.h"
 #include "service/core/http_client.h"
@@ -323,6 +324,54 @@ TEST_F(WebhooksTest, DeliversSignedJsonOnlyForAlertsAfterCreation) {
 
 // The case: the receiver fails the first attempts (500, then 429
 // with Retry-After, then a timeout) and then succeeds.
+TEST_F(WebhooksTest, ReopenedSnoozeIsDeliveredAsItsOwnEvent) {
+  server_->SetHandler([](const HttpRequest&) { return HttpResponse::Ok(); });
+  const opinia::v1::Webhook hook = Create("/hook");
+  const int64_t alert_id = AddAlert("acme");
+  ASSERT_EQ(Tick().delivered, 1);
+  // Snoozed for 10 minutes; the scheduler reopens it once that has passed.
+  ASSERT_TRUE(store_->Write([&](storage::Txn& txn) -> absl::Status {
+                        auto a = txn.alerts().GetAlert("acme", alert_id);
+                        if (!a.ok()) return a.status();
+                        a->state = storage::kAlertSnoozed;
+                        a->snooze_until = clock_.Now() + absl::Minutes(10);
+                        return txn.alerts().UpdateAlert(*a);
+                      }).ok());
+  EXPECT_EQ(Tick().enqueued, 0);  // a snooze is not an event
+  clock_.Advance(absl::Minutes(11));
+  AlertScheduler scheduler(store_.get(), &clock_, nullptr);
+  auto stats = scheduler.Tick();
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  ASSERT_EQ(stats->reopened, 1);
+
+  const TickResult r = Tick();
+  EXPECT_EQ(r.enqueued, 1);
+  EXPECT_EQ(r.delivered, 1);
+  ASSERT_EQ(server_->RequestCount(), 2u);
+  const HttpRequest req = server_->Requests()[1];
+  const std::string event_id = req.Header("opinia-event-id");
+  EXPECT_THAT(event_id, StartsWith(absl::StrCat("alerts/", alert_id,
+                                                "/events/")));
+  EXPECT_NE(event_id, server_->Requests()[0].Header("opinia-event-id"));
+  EXPECT_TRUE(VerifySignatureHeader(kSecret, req.Header("opinia-signature"),
+                                    req.body, clock_.Now())
+                  .ok());
+  opinia::v1::WebhookEvent event;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(req.body, &event).ok())
+      << req.body;
+  EXPECT_EQ(event.event_id(), event_id);
+  EXPECT_EQ(event.type(), opinia::v1::ALERT_REOPENED);
+  EXPECT_EQ(event.alert().name(), absl::StrCat("alerts/", alert_id));
+  EXPECT_EQ(event.alert().state(), opinia::v1::OPEN);
+  EXPECT_EQ(event.event_time().seconds(), absl::ToUnixSeconds(clock_.Now()));
+  EXPECT_EQ(Listed(hook.name()).delivered(), 2);
+  // Delivered once: later ticks find nothing new.
+  clock_.Advance(absl::Hours(1));
+  ASSERT_TRUE(scheduler.Tick().ok());
+  EXPECT_EQ(Tick().attempted, 0);
+  EXPECT_EQ(server_->RequestCount(), 2u);
+}
+
 TEST_F(WebhooksTest, RetriesThroughFailuresThenDeliversOnce) {
   std::atomic<int> calls{0};
   server_->SetHandler([&calls](const HttpRequest&) {
