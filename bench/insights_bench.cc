@@ -1,25 +1,30 @@
 // Insights benchmark: builds a tenant of N reviews (default 1,000,000) from
-// the texts in ../shared/data/sentiment through the real SQLite store (with
-// its rollup, aspect and full-text triggers), then times dashboard queries
+// the texts in ../shared/data/sentiment through the real SQLite store (its
+// InsertReview, so rollups, aspect rows and full-text search are maintained
+// by the same triggers as in production), then times dashboard queries
 // through core (core::Insights and core::Reviews::List, the code behind the
-// RPCs, without gRPC) and prints p50/p99:
+// RPCs, without gRPC) and prints p50/p99 of wall and thread CPU time:
 //   summary  GetReputationSummary over 7 days .. everything, with and
 //            without source/subject/language filters, edges not aligned
 //   trends   GetTrends DAY over 90 days, WEEK over a year, MONTH over 2 years
 //   search   ListReviews with `query` (page of 50 plus total_size)
 //
-// Data: timestamps over the two years before --now with a daily rhythm,
-// 6 sources, 60 subjects (skewed), ratings from the data set's stars,
-// languages from it (pl/en/...), 30% of the reviews answered after a
-// skewed delay. The NLP analysis is NOT run (about 1 ms per review would
-// make generation take half an hour); a documented stand-in fills it: the
-// label is the data set's label, priority P2 for 1 star and P4 for 2 stars
-// (with a deadline), and 0..2 aspects found by keywords, labelled like the
-// review, evidence = the keyword.
+// Data: timestamps over the two years before --now with growing volume and
+// a daily rhythm, 6 sources, 60 subjects (skewed), ratings from the data
+// set's stars, 30% of the reviews answered after a skewed delay. Every
+// distinct text is analysed once by the real analyzer (--models) and its
+// analysis reused (respond_by shifted to each review's ingest time), so a
+// million reviews take minutes, not the ~50 min of one analysis per review.
+// Reviews are inserted in create_time order (as a live feed arrives), in
+// transactions of --batch reviews.
 //
 //   build/bench/opinia_insights_bench [--db=PATH] [--reviews=N]
-//       [--queries=N] [--data=DIR] [--reuse]
+//       [--queries=N] [--data=DIR] [--models=DIR] [--batch=N] [--reuse]
+//       [--write-bench=N]
 // --reuse keeps an existing database of the same size (skips generation).
+// --write-bench=N first inserts N more reviews into a fresh database
+// (PATH.write) in transactions of 100, the ingest batch size, and prints
+// reviews/s and CPU per review of the store's write path (no analysis).
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -38,6 +43,8 @@
 #include "absl/time/time.h"
 #include "opinia/v1/insights.pb.h"
 #include "opinia/v1/reviews.pb.h"
+#include "nlp/analyzer.h"
+#include "service/core/analyze.h"
 #include "service/core/clock.h"
 #include "service/core/insights.h"
 #include "service/core/review_model.h"
@@ -88,65 +95,6 @@ std::vector<Text> LoadTexts(const std::string& dir) {
 const char* const kSources[] = {"google",   "allegro",  "ceneo",
                                 "facebook", "app_store", "trustpilot"};
 
-struct Keyword {
-  const char* word;
-  opinia::v1::Aspect aspect;
-};
-const Keyword kKeywords[] = {
-    {"dostaw", opinia::v1::DELIVERY},     {"deliver", opinia::v1::DELIVERY},
-    {"paczk", opinia::v1::PACKAGING},     {"packag", opinia::v1::PACKAGING},
-    {"cena", opinia::v1::PRICE},          {"price", opinia::v1::PRICE},
-    {"zwrot", opinia::v1::RETURNS},       {"return", opinia::v1::RETURNS},
-    {"obsług", opinia::v1::CUSTOMER_SERVICE},
-    {"service", opinia::v1::CUSTOMER_SERVICE},
-    {"jakoś", opinia::v1::PRODUCT_QUALITY}, {"quality", opinia::v1::PRODUCT_QUALITY},
-    {"płat", opinia::v1::PAYMENT},        {"pay", opinia::v1::PAYMENT},
-    {"easy", opinia::v1::USABILITY},      {"łatw", opinia::v1::USABILITY},
-};
-
-opinia::v1::SentimentLabel LabelOf(const std::string& s) {
-  if (s == "positive") return opinia::v1::POSITIVE;
-  if (s == "negative") return opinia::v1::NEGATIVE;
-  if (s == "neutral") return opinia::v1::NEUTRAL;
-  if (s == "mixed" || s == "ambivalent") return opinia::v1::MIXED;
-  return opinia::v1::NEUTRAL;
-}
-
-// The stand-in analysis (see the file comment).
-opinia::v1::Analysis StandIn(const Text& t, int rating, absl::Time received) {
-  opinia::v1::Analysis a;
-  a.set_language(t.lang);
-  a.set_model_version("bench-stand-in");
-  const auto label = LabelOf(t.label);
-  const float score = label == opinia::v1::POSITIVE   ? 0.7f
-                      : label == opinia::v1::NEGATIVE ? -0.7f
-                                                      : 0.0f;
-  a.mutable_sentiment()->set_label(label);
-  a.mutable_sentiment()->set_score(score);
-  int found = 0;
-  for (const Keyword& k : kKeywords) {
-    const size_t at = t.text.find(k.word);
-    if (at == std::string::npos || found == 2) continue;
-    auto* as = a.add_aspects();
-    as->set_aspect(k.aspect);
-    as->mutable_sentiment()->set_label(label);
-    as->mutable_sentiment()->set_score(score + (at % 13) / 100.0f);
-    as->add_evidence()->set_begin(static_cast<int>(at));
-    as->mutable_evidence(0)->set_end(
-        static_cast<int>(at + std::string(k.word).size()));
-    ++found;
-  }
-  if (rating == 1 || rating == 2) {
-    a.mutable_urgency()->set_priority(rating == 1 ? opinia::v1::P2
-                                                  : opinia::v1::P4);
-    ToTimestamp(received + absl::Hours(rating == 1 ? 24 : 72),
-                a.mutable_urgency()->mutable_respond_by());
-  } else {
-    a.mutable_urgency()->set_priority(opinia::v1::NONE);
-  }
-  return a;
-}
-
 double Ms(std::chrono::steady_clock::duration d) {
   return std::chrono::duration<double, std::milli>(d).count();
 }
@@ -157,6 +105,167 @@ double CpuMs() {
   timespec ts;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+// The 1-minute load average, for the log.
+std::string LoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string one;
+  in >> one;
+  return one;
+}
+
+// One distinct text, analysed once.
+struct Prepared {
+  const Text* text = nullptr;
+  opinia::v1::Analysis analysis;  // analysed as received at kAnalysedAt
+  std::string content_hash;
+};
+
+const absl::Time kAnalysedAt = absl::FromUnixSeconds(1'700'000'000);
+
+opinia::v1::ReviewInput InputOf(const Text& t) {
+  opinia::v1::ReviewInput in;
+  in.set_rating(std::clamp(t.stars, 0, 5));
+  in.set_text(t.text);
+  return in;
+}
+
+std::vector<Prepared> Analyse(const std::vector<Text>& texts,
+                              const opinia::core::TextAnalysis& analysis) {
+  std::vector<Prepared> out(texts.size());
+  const auto start = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const opinia::v1::ReviewInput in = InputOf(texts[i]);
+    out[i].text = &texts[i];
+    out[i].analysis = analysis.Analyze(in, kAnalysedAt);
+    out[i].content_hash = opinia::core::ContentHash(in);
+    if ((i + 1) % 10000 == 0 || i + 1 == texts.size()) {
+      std::printf("  analysed %zu/%zu texts  %.0f s\n", i + 1, texts.size(),
+                  std::chrono::duration<double>(
+                      std::chrono::steady_clock::now() - start)
+                      .count());
+      std::fflush(stdout);
+    }
+  }
+  return out;
+}
+
+// The analysis of `p` as if received at `received` (the SLA clock moves).
+opinia::v1::Analysis AnalysisAt(const Prepared& p, absl::Time received) {
+  opinia::v1::Analysis a = p.analysis;
+  if (a.urgency().has_respond_by()) {
+    ToTimestamp(FromTimestamp(a.urgency().respond_by()) + (received - kAnalysedAt),
+                a.mutable_urgency()->mutable_respond_by());
+  }
+  return a;
+}
+
+// Review number `i` (reviews are numbered in create_time order) of the
+// generated tenant, created at `created`.
+opinia::storage::ReviewRow MakeRow(const std::vector<Prepared>& prepared,
+                                   const char* tenant, int64_t i,
+                                   absl::Time created, absl::Time now,
+                                   std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> unit(0, 1);
+  const Prepared& p = prepared[rng() % prepared.size()];
+  opinia::v1::ReviewInput in = InputOf(*p.text);
+  const int source = static_cast<int>(rng() % 6);
+  in.set_source(kSources[source]);
+  // Increasing per source, like a platform's ids: the unique index grows
+  // at its end instead of at random places.
+  in.set_external_id(absl::StrCat(kSources[source], "-", 100000000 + i));
+  const int subject = static_cast<int>(60 * unit(rng) * unit(rng));
+  in.set_subject_id(absl::StrCat("product-", subject));
+  ToTimestamp(created, in.mutable_create_time());
+  opinia::storage::ReviewRow row;
+  row.tenant_id = tenant;
+  row.source = in.source();
+  row.external_id = in.external_id();
+  row.subject_id = in.subject_id();
+  row.rating = in.rating();
+  row.create_time = created;
+  row.ingest_time = std::min(now, created + absl::Minutes(1));
+  row.modify_time = row.ingest_time;
+  row.status = opinia::v1::NEW;
+  row.content_hash = p.content_hash;
+  row.input_hash = opinia::core::InputHash(in);
+  row.input = in.SerializeAsString();
+  row.search_text = in.text();
+  opinia::core::SetAnalysis(AnalysisAt(p, row.ingest_time), row.ingest_time,
+                            &row);
+  if (unit(rng) < 0.3) {
+    const double hours = 48 * unit(rng) * unit(rng) * unit(rng);
+    row.response_time = std::min(
+        now, created + absl::Seconds(static_cast<int64_t>(hours * 3600 + 60)));
+    row.response_text = "Dziękujemy za opinię";
+    row.status = opinia::v1::RESPONDED;
+  }
+  return row;
+}
+
+// Create times of n reviews over the two years before `now`, ascending:
+// growing volume, more by day than by night (local hours of Warsaw).
+std::vector<absl::Time> CreateTimes(int64_t n, absl::Time now,
+                                    std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> unit(0, 1);
+  std::vector<absl::Time> out;
+  out.reserve(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    const double age_days = 730 * (1 - std::sqrt(unit(rng)));
+    absl::Time created =
+        now - absl::Seconds(static_cast<int64_t>(age_days * 86400));
+    const absl::CivilSecond utc = absl::ToCivilSecond(created, absl::UTCTimeZone());
+    if (utc.hour() < 6 && unit(rng) < 0.7) created += absl::Hours(10);
+    if (created > now) created = now - absl::Minutes(5);
+    out.push_back(created);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Inserts rows [first, first + count) of the generated tenant into `store`
+// in transactions of `batch`; prints progress every `report` reviews.
+bool Insert(opinia::storage::Store& store, const std::vector<Prepared>& prepared,
+            const char* tenant, const std::vector<absl::Time>& times,
+            absl::Time now, int64_t batch, int64_t report, std::mt19937_64& rng,
+            double* cpu_ms) {
+  const auto start = std::chrono::steady_clock::now();
+  const double cpu0 = CpuMs();
+  const int64_t n = static_cast<int64_t>(times.size());
+  std::vector<opinia::storage::ReviewRow> rows;
+  double cpu_rows = 0;
+  for (int64_t done = 0; done < n; done += batch) {
+    const double c0 = CpuMs();
+    rows.clear();
+    for (int64_t i = done; i < std::min(n, done + batch); ++i) {
+      rows.push_back(MakeRow(prepared, tenant, i, times[static_cast<size_t>(i)],
+                             now, rng));
+    }
+    cpu_rows += CpuMs() - c0;
+    absl::Status s = store.Write([&](opinia::storage::Txn& txn) {
+      for (const auto& row : rows) {
+        if (auto id = txn.InsertReview(row); !id.ok()) return id.status();
+      }
+      return absl::OkStatus();
+    });
+    if (!s.ok()) {
+      std::fprintf(stderr, "write: %s\n", std::string(s.message()).c_str());
+      return false;
+    }
+    const int64_t stored = std::min(n, done + batch);
+    if (stored % report < batch || stored == n) {
+      const double secs =
+          Ms(std::chrono::steady_clock::now() - start) / 1000;
+      std::printf("  %8lld reviews  %6.0f s  %6.0f reviews/s  load %s\n",
+                  static_cast<long long>(stored), secs,
+                  static_cast<double>(stored) / secs, LoadAverage().c_str());
+      std::fflush(stdout);
+    }
+  }
+  // CPU of the store's part only (row building excluded).
+  *cpu_ms = CpuMs() - cpu0 - cpu_rows;
+  return true;
 }
 
 void Report(const char* what, std::vector<double> ms) {
@@ -174,15 +283,73 @@ int main(int argc, char** argv) {
   const std::string db = Flag(argc, argv, "db", "/tmp/opinia-insights-bench.db");
   int64_t n = 1'000'000;
   int queries = 200;
+  int64_t batch = 20000;
+  int64_t write_bench = 0;
   absl::SimpleAtoi(Flag(argc, argv, "reviews", "1000000"), &n);
   absl::SimpleAtoi(Flag(argc, argv, "queries", "200"), &queries);
+  absl::SimpleAtoi(Flag(argc, argv, "batch", "20000"), &batch);
+  absl::SimpleAtoi(Flag(argc, argv, "write-bench", "0"), &write_bench);
+  if (batch < 1) batch = 1;
   const std::string data =
       Flag(argc, argv, "data", OPINIA_DEFAULT_DATA_DIR "/sentiment");
+  const std::string models =
+      Flag(argc, argv, "models", OPINIA_DEFAULT_MODELS_DIR);
   const bool reuse = Flag(argc, argv, "reuse", "") == "1";
   const absl::Time now = absl::FromCivil(absl::CivilSecond(2026, 11, 23, 14, 7, 31),
                                          absl::UTCTimeZone());
   opinia::core::FakeClock clock(now);
   const char* tenant = "bench";
+  std::printf("load average at start: %s\n", LoadAverage().c_str());
+
+  // Texts and their analyses, only when something is to be generated.
+  std::vector<Text> texts;
+  std::vector<Prepared> prepared;
+  auto prepare = [&]() -> bool {
+    if (!prepared.empty()) return true;
+    texts = LoadTexts(data);
+    if (texts.empty()) {
+      std::fprintf(stderr, "no texts in %s\n", data.c_str());
+      return false;
+    }
+    auto analyzer = opinia::nlp::CreateAnalyzer(models);
+    if (!analyzer.ok()) {
+      std::fprintf(stderr, "models %s: %s\n", models.c_str(),
+                   std::string(analyzer.status().message()).c_str());
+      return false;
+    }
+    std::printf("analysing %zu distinct texts once (%s)\n", texts.size(),
+                (*analyzer)->ModelVersion().c_str());
+    opinia::core::TextAnalysis analysis(analyzer->get());
+    prepared = Analyse(texts, analysis);
+    return true;
+  };
+
+  if (write_bench > 0) {
+    const std::string path = db + ".write";
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(path + suffix);
+    }
+    opinia::storage::SqliteOptions options;  // production: synchronous FULL
+    auto wstore = opinia::storage::OpenSqliteStore(path, options);
+    if (!wstore.ok() || !prepare()) return 1;
+    (*wstore)->Write([&](opinia::storage::Txn& txn) {
+      return txn.InsertTenant({tenant, "Bench shop", "Europe/Warsaw", now});
+    }).IgnoreError();
+    std::mt19937_64 rng(43);
+    const std::vector<absl::Time> times = CreateTimes(write_bench, now, rng);
+    const auto t0 = std::chrono::steady_clock::now();
+    double cpu = 0;
+    if (!Insert(**wstore, prepared, tenant, times, now, /*batch=*/100,
+                /*report=*/write_bench, rng, &cpu)) {
+      return 1;
+    }
+    const double secs = Ms(std::chrono::steady_clock::now() - t0) / 1000;
+    std::printf("write path: %lld reviews in transactions of 100: %.0f "
+                "reviews/s wall, %.1f us CPU per review (store only)\n",
+                static_cast<long long>(write_bench),
+                static_cast<double>(write_bench) / secs,
+                1000 * cpu / static_cast<double>(write_bench));
+  }
 
   if (!reuse) {
     for (const char* suffix : {"", "-wal", "-shm"}) {
@@ -191,7 +358,11 @@ int main(int argc, char** argv) {
   }
   opinia::storage::SqliteOptions options;
   options.synchronous = opinia::storage::SqliteOptions::Synchronous::kNormal;
+  const auto open_start = std::chrono::steady_clock::now();
   auto store = opinia::storage::OpenSqliteStore(db, options);
+  // Opening an existing database migrates it to the latest schema.
+  std::printf("opened %s in %.1f s\n", db.c_str(),
+              Ms(std::chrono::steady_clock::now() - open_start) / 1000);
   if (!store.ok()) {
     std::fprintf(stderr, "open %s: %s\n", db.c_str(),
                  std::string(store.status().message()).c_str());
@@ -211,83 +382,27 @@ int main(int argc, char** argv) {
                    static_cast<long long>(n));
       return 1;
     }
-    const std::vector<Text> texts = LoadTexts(data);
-    if (texts.empty()) {
-      std::fprintf(stderr, "no texts in %s\n", data.c_str());
-      return 1;
-    }
+    if (!prepare()) return 1;
     std::printf("generating %lld reviews from %zu texts into %s\n",
                 static_cast<long long>(n), texts.size(), db.c_str());
     (*store)->Write([&](opinia::storage::Txn& txn) {
       return txn.InsertTenant({tenant, "Bench shop", "Europe/Warsaw", now});
     }).IgnoreError();
     std::mt19937_64 rng(42);
-    std::uniform_real_distribution<double> unit(0, 1);
-    const auto start = std::chrono::steady_clock::now();
-    const int64_t kBatch = 5000;
-    for (int64_t done = 0; done < n; done += kBatch) {
-      absl::Status s = (*store)->Write([&](opinia::storage::Txn& txn) {
-        for (int64_t i = done; i < std::min(n, done + kBatch); ++i) {
-          const Text& t = texts[rng() % texts.size()];
-          // Two years back, growing volume, a daily rhythm (day > night).
-          const double age_days = 730 * (1 - std::sqrt(unit(rng)));
-          absl::Time created = now - absl::Seconds(static_cast<int64_t>(
-                                         age_days * 86400));
-          const absl::CivilSecond local =
-              absl::ToCivilSecond(created, absl::UTCTimeZone());
-          if (local.hour() < 7 && unit(rng) < 0.7) created += absl::Hours(10);
-          if (created > now) created = now - absl::Minutes(5);
-          opinia::v1::ReviewInput in;
-          in.set_source(kSources[rng() % 6]);
-          in.set_external_id(absl::StrCat("b", i));
-          const int subject = static_cast<int>(60 * unit(rng) * unit(rng));
-          in.set_subject_id(absl::StrCat("product-", subject));
-          in.set_rating(std::clamp(t.stars, 0, 5));
-          in.set_text(t.text);
-          ToTimestamp(created, in.mutable_create_time());
-          opinia::storage::ReviewRow row;
-          row.tenant_id = tenant;
-          row.source = in.source();
-          row.external_id = in.external_id();
-          row.subject_id = in.subject_id();
-          row.rating = in.rating();
-          row.create_time = created;
-          row.ingest_time = created + absl::Minutes(1);
-          row.modify_time = row.ingest_time;
-          row.status = opinia::v1::NEW;
-          row.input = in.SerializeAsString();
-          row.search_text = in.text();
-          opinia::core::SetAnalysis(StandIn(t, row.rating, row.ingest_time),
-                                    row.ingest_time, &row);
-          if (unit(rng) < 0.3) {
-            const double hours = 48 * unit(rng) * unit(rng) * unit(rng);
-            row.response_time =
-                std::min(now, created + absl::Seconds(static_cast<int64_t>(
-                                            hours * 3600 + 60)));
-            row.response_text = "Dziękujemy za opinię";
-            row.status = opinia::v1::RESPONDED;
-          }
-          if (auto id = txn.InsertReview(row); !id.ok()) return id.status();
-        }
-        return absl::OkStatus();
-      });
-      if (!s.ok()) {
-        std::fprintf(stderr, "write: %s\n", std::string(s.message()).c_str());
-        return 1;
-      }
-      if ((done + kBatch) % 50000 == 0 || done + kBatch >= n) {
-        const double secs = Ms(std::chrono::steady_clock::now() - start) / 1000;
-        std::printf("  %8lld reviews  %6.0f s  %6.0f reviews/s\n",
-                    static_cast<long long>(std::min(n, done + kBatch)), secs,
-                    static_cast<double>(std::min(n, done + kBatch)) / secs);
-        std::fflush(stdout);
-      }
+    const std::vector<absl::Time> times = CreateTimes(n, now, rng);
+    double cpu = 0;
+    if (!Insert(**store, prepared, tenant, times, now, batch, 50000, rng,
+                &cpu)) {
+      return 1;
     }
+    std::printf("store CPU %.1f us per review\n",
+                1000 * cpu / static_cast<double>(n));
   } else {
     std::printf("reusing %s with %lld reviews\n", db.c_str(),
                 static_cast<long long>(existing));
   }
 
+  if (queries <= 0) return 0;
   opinia::core::Insights insights(store->get(), &clock);
   opinia::core::Reviews reviews(store->get(), &clock);
   std::mt19937 rng(7);
@@ -376,5 +491,6 @@ int main(int argc, char** argv) {
   Report("summary cpu", summary_cpu);
   Report("trends cpu", trends_cpu);
   Report("search cpu", search_cpu);
+  std::printf("load average at end: %s\n", LoadAverage().c_str());
   return 0;
 }

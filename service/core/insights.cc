@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -87,6 +88,18 @@ absl::StatusOr<storage::ReviewFilter> FilterOf(
   return f;
 }
 
+int64_t WeekStart(int64_t day) { return day - (((day + 3) % 7) + 7) % 7; }
+
+const absl::CivilDay kEpoch(1970, 1, 1);
+
+int64_t MonthStart(int64_t day) {
+  return absl::CivilDay(absl::CivilMonth(kEpoch + day)) - kEpoch;
+}
+
+int64_t NextMonth(int64_t day) {
+  return absl::CivilDay(absl::CivilMonth(kEpoch + day) + 1) - kEpoch;
+}
+
 // Everything computed inside one read transaction for one tenant.
 class Plan {
  public:
@@ -148,20 +161,84 @@ class Plan {
   }
 
   // Exact median of max(0, response - create) in seconds; 0 when none.
+  // Over whole local months the delay histograms of the rollups say which
+  // bucket holds the middle value(s) and at which rank; the value itself is
+  // then read at that rank from an index ordered by delay. The rest of the
+  // range (at most two partial months) comes from rows.
   absl::StatusOr<double> MedianResponseSeconds(absl::Time start,
                                                absl::Time end) {
-    auto delays = txn_.insights().ListResponseDelays(tenant_id_,
-                                                     Range(start, end));
-    if (!delays.ok()) return delays.status();
-    std::vector<int64_t>& v = *delays;
-    if (v.empty()) return 0.0;
-    for (int64_t& d : v) d = std::max<int64_t>(d, 0);
-    const size_t mid = v.size() / 2;
-    std::nth_element(v.begin(), v.begin() + mid, v.end());
-    double median = static_cast<double>(v[mid]);
-    if (v.size() % 2 == 0) {
-      const int64_t lower = *std::max_element(v.begin(), v.begin() + mid);
-      median = (median + static_cast<double>(lower)) / 2;
+    const bool open_start = start == absl::InfinitePast();
+    const bool open_end = end == absl::InfiniteFuture();
+    int64_t first_month = kMinDay, end_month = kMaxDay;
+    if (!open_start) {
+      int64_t first_whole = Day(start);
+      if (DayStart(first_whole) != start) ++first_whole;
+      first_month = MonthStart(first_whole) == first_whole
+                        ? first_whole
+                        : NextMonth(first_whole);
+    }
+    if (!open_end) end_month = MonthStart(Day(end));
+    if (mode_ == Insights::Mode::kRowsOnly || first_month >= end_month) {
+      return MedianOfRows(start, end);
+    }
+    auto buckets = txn_.insights().ListDelayBuckets();
+    if (!buckets.ok()) return buckets.status();
+    auto months = txn_.insights().ListMonthResponseCounts(
+        tenant_id_, filter_, first_month, end_month);
+    if (!months.ok()) return months.status();
+    std::map<int64_t, int64_t> counts;  // bucket lower bound -> reviews
+    for (const auto& b : *months) counts[b.lo] += b.count;
+    std::vector<std::pair<absl::Time, absl::Time>> edges;
+    if (!open_start) edges.push_back({start, DayStart(first_month)});
+    if (!open_end) edges.push_back({DayStart(end_month), end});
+    for (const auto& [from, to] : edges) {
+      if (to <= from) continue;
+      auto delays = txn_.insights().ListResponseDelays(tenant_id_,
+                                                       Range(from, to));
+      if (!delays.ok()) return delays.status();
+      for (int64_t d : *delays) {
+        d = std::max<int64_t>(d, 0);
+        auto it = std::upper_bound(buckets->begin(), buckets->end(), d);
+        if (it == buckets->begin()) {
+          return absl::InternalError("no delay bucket starts at 0");
+        }
+        ++counts[*(it - 1)];
+      }
+    }
+    int64_t total = 0;
+    for (const auto& [lo, n] : counts) total += n;
+    if (total == 0) return 0.0;
+    // The values of ranks (total - 1) / 2 and total / 2 (0-based).
+    auto value_at = [&](int64_t rank) -> absl::StatusOr<int64_t> {
+      for (const auto& [lo, n] : counts) {
+        if (rank >= n) {
+          rank -= n;
+          continue;
+        }
+        auto next = std::upper_bound(buckets->begin(), buckets->end(), lo);
+        // The first bucket also holds the negative delays (clamped to 0).
+        const int64_t from = lo == 0 ? std::numeric_limits<int64_t>::min() : lo;
+        const int64_t to = next == buckets->end()
+                               ? std::numeric_limits<int64_t>::max()
+                               : *next;
+        auto v = txn_.insights().ListResponseDelaysBetween(
+            tenant_id_, Range(start, end), from, to, rank, 1);
+        if (!v.ok()) return v.status();
+        if (v->empty()) {
+          return absl::InternalError(
+              "response rollups disagree with the reviews");
+        }
+        return std::max<int64_t>((*v)[0], 0);
+      }
+      return absl::InternalError("median rank beyond the rollup counts");
+    };
+    auto lower = value_at((total - 1) / 2);
+    if (!lower.ok()) return lower.status();
+    double median = static_cast<double>(*lower);
+    if (total % 2 == 0) {
+      auto upper = value_at(total / 2);
+      if (!upper.ok()) return upper.status();
+      median = (static_cast<double>(*upper) + median) / 2;
     }
     return median / 1e6;
   }
@@ -179,6 +256,23 @@ class Plan {
   }
 
  private:
+  absl::StatusOr<double> MedianOfRows(absl::Time start, absl::Time end) {
+    auto delays = txn_.insights().ListResponseDelays(tenant_id_,
+                                                     Range(start, end));
+    if (!delays.ok()) return delays.status();
+    std::vector<int64_t>& v = *delays;
+    if (v.empty()) return 0.0;
+    for (int64_t& d : v) d = std::max<int64_t>(d, 0);
+    const size_t mid = v.size() / 2;
+    std::nth_element(v.begin(), v.begin() + mid, v.end());
+    double median = static_cast<double>(v[mid]);
+    if (v.size() % 2 == 0) {
+      const int64_t lower = *std::max_element(v.begin(), v.begin() + mid);
+      median = (median + static_cast<double>(lower)) / 2;
+    }
+    return median / 1e6;
+  }
+
   static void AddAspect(const storage::AspectStats& a, Totals* t) {
     if (a.aspect <= 0 || a.aspect >= kNumAspects) return;
     for (int l = 0; l < 5; ++l) t->aspects[a.aspect][l] += a.labels[l];
@@ -301,18 +395,6 @@ std::string Quote(std::string_view text, int begin, int end,
   span->set_begin(static_cast<int32_t>(b));
   span->set_end(static_cast<int32_t>(e));
   return std::string(text.substr(b, e - b));
-}
-
-int64_t WeekStart(int64_t day) { return day - (((day + 3) % 7) + 7) % 7; }
-
-const absl::CivilDay kEpoch(1970, 1, 1);
-
-int64_t MonthStart(int64_t day) {
-  return absl::CivilDay(absl::CivilMonth(kEpoch + day)) - kEpoch;
-}
-
-int64_t NextMonth(int64_t day) {
-  return absl::CivilDay(absl::CivilMonth(kEpoch + day) + 1) - kEpoch;
 }
 
 }  // namespace

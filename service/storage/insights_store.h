@@ -63,6 +63,15 @@ struct AspectStats {
   std::array<int64_t, 5> labels{};
 };
 
+// Responded reviews in one response delay bucket.
+struct BucketCount {
+  int64_t lo = 0;  // the bucket's lower bound, microseconds
+  int64_t count = 0;
+  bool operator==(const BucketCount& o) const {
+    return lo == o.lo && count == o.count;
+  }
+};
+
 // One aspect of one review (a row of review_aspects).
 struct AspectMention {
   int64_t review_id = 0;
@@ -99,6 +108,27 @@ class InsightsTxn {
   // microseconds, unordered.
   virtual absl::StatusOr<std::vector<int64_t>> ListResponseDelays(
       std::string_view tenant_id, const ReviewFilter& filter) = 0;
+
+  // Response delay histograms. A responded review's delay is max(0,
+  // response_time - create_time) in microseconds; its bucket is the last of
+  // these lower bounds (ascending, the first is 0) not above the delay.
+  virtual absl::StatusOr<std::vector<int64_t>> ListDelayBuckets() = 0;
+  // Responded reviews by bucket (ascending lower bound, no zero counts)
+  // over the local months starting at local days [first_month, end_month),
+  // from rollups. start_time/end_time of `filter` are ignored.
+  virtual absl::StatusOr<std::vector<BucketCount>> ListMonthResponseCounts(
+      std::string_view tenant_id, const ReviewFilter& filter,
+      int64_t first_month, int64_t end_month) = 0;
+  // The same counts computed from the rows in [start_time, end_time).
+  virtual absl::StatusOr<std::vector<BucketCount>> SumResponseCounts(
+      std::string_view tenant_id, const ReviewFilter& filter) = 0;
+  // Ascending response_time - create_time (not clamped) of the responded
+  // reviews in range with that difference in [lo, hi), skipping the first
+  // `offset`, at most `limit`. Reads an index ordered by the difference, so
+  // the cost is the number of reviews in [lo, hi) over all time.
+  virtual absl::StatusOr<std::vector<int64_t>> ListResponseDelaysBetween(
+      std::string_view tenant_id, const ReviewFilter& filter, int64_t lo,
+      int64_t hi, int64_t offset, int limit) = 0;
   // Pending reviews in range whose deadline is after `now`.
   virtual absl::StatusOr<int64_t> CountOpenSla(std::string_view tenant_id,
                                                const ReviewFilter& filter,

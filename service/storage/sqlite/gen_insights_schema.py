@@ -179,6 +179,99 @@ WHEN old.search_text IS NOT new.search_text BEGIN
 END;
 """)
 sql = "".join(out)
+
+# ---- migration 7: response delay histograms per month and the index for
+# the exact median (see insights_schema.h). ----
+
+RKEY = "tenant_id, dims, source, subject_id, language, month, lo"
+
+def month(r):
+    return (f"CAST(julianday({r}.local_day * 86400, 'unixepoch', "
+            f"'start of month') - 2440587.5 AS INTEGER)")
+
+def bucket(r):
+    return (f"(SELECT lo FROM insights_delay_buckets WHERE lo <= "
+            f"max(0, {r}.response_time - {r}.create_time) "
+            f"ORDER BY lo DESC LIMIT 1)")
+
+def hist(r, sign, where):
+    sel = ",\n    ".join(dimcols(r, "local_day")[:5] +
+                          [month(r), bucket(r), "1" if sign > 0 else "-1"])
+    return (f"  INSERT INTO insights_response_rollup ({RKEY}, n)\n"
+            f"  SELECT\n    {sel}\n"
+            f"  FROM insights_dims d WHERE {where}\n"
+            f"  ON CONFLICT ({RKEY}) DO UPDATE SET n = n + excluded.n;\n")
+
+def responded(r):
+    p = f"{r}." if r else ""
+    return f"{p}deleted = 0 AND {p}response_time != {MIN}"
+
+HIST_CHANGED = " OR ".join(f"old.{c} IS NOT new.{c}" for c in [
+    "tenant_id", "deleted", "local_day", "source", "subject_id", "language",
+    "response_time", "create_time"])
+
+m7 = f"""-- Response delay buckets [lo, next lo) in microseconds of max(0,
+-- response_time - create_time): [0, 1 s), then 16 per doubling from 1 s
+-- (each at most 1/16 of its lower bound wide) up to about 2^36 s.
+CREATE TABLE insights_delay_buckets (lo INTEGER PRIMARY KEY);
+INSERT INTO insights_delay_buckets VALUES (0);
+INSERT INTO insights_delay_buckets
+  WITH RECURSIVE e(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM e WHERE x < 35),
+    j(y) AS (SELECT 0 UNION ALL SELECT y + 1 FROM j WHERE y < 15)
+  SELECT (1 << x) * (16 + y) * 62500 FROM e, j;
+
+-- Per tenant, cell (as in insights_rollup), local month (its first local
+-- day) and delay bucket: the number of non-deleted responded reviews. The
+-- median's bucket and rank come from here; its exact value from
+-- reviews_response_delay.
+CREATE TABLE insights_response_rollup (
+  tenant_id   TEXT NOT NULL,
+  dims        INTEGER NOT NULL,
+  source      TEXT NOT NULL,
+  subject_id  TEXT NOT NULL,
+  language    TEXT NOT NULL,
+  month       INTEGER NOT NULL,
+  lo          INTEGER NOT NULL,
+  n           INTEGER NOT NULL,
+  PRIMARY KEY ({RKEY})
+) WITHOUT ROWID;
+INSERT INTO insights_response_rollup ({RKEY}, n)
+SELECT r.tenant_id, d.dims,
+  CASE WHEN d.dims & 1 THEN r.source ELSE '' END,
+  CASE WHEN d.dims & 2 THEN r.subject_id ELSE '' END,
+  CASE WHEN d.dims & 4 THEN r.language ELSE '' END,
+  {month("r")},
+  {bucket("r")}, count(*)
+FROM reviews r, insights_dims d WHERE {responded("r")}
+GROUP BY 1, 2, 3, 4, 5, 6, 7;
+
+-- Responded reviews by delay: the median's value at its rank within one
+-- bucket (covering: no row is read).
+CREATE INDEX reviews_response_delay ON reviews(tenant_id,
+  (response_time - create_time), create_time, source, subject_id, language,
+  response_time)
+  WHERE {responded("")};
+
+-- Full-text search joins its matches (rowids, ascending) to this narrow
+-- index instead of the wide rows: filters, total_size and the page order
+-- are read from it, and only the rows of one page are fetched.
+CREATE INDEX reviews_search ON reviews(id, tenant_id, deleted, create_time,
+  source, subject_id, language, label, priority, status, rating);
+
+CREATE TRIGGER reviews_response_ai AFTER INSERT ON reviews
+WHEN {responded("new")} BEGIN
+{hist("new", 1, "true")}END;
+
+CREATE TRIGGER reviews_response_ad AFTER DELETE ON reviews
+WHEN {responded("old")} BEGIN
+{hist("old", -1, "true")}END;
+
+CREATE TRIGGER reviews_response_au AFTER UPDATE ON reviews
+WHEN ({HIST_CHANGED})
+  AND (old.response_time != {MIN} OR new.response_time != {MIN}) BEGIN
+{hist("old", -1, responded("old"))}{hist("new", 1, responded("new"))}END;
+"""
+
 print('''// GENERATED once by hand-run script, then frozen like every shipped
 // migration: the insights schema (issue 5). See insights_schema.h.
 #include "service/storage/sqlite/insights_schema.h"
@@ -187,5 +280,8 @@ namespace opinia::storage::sqlite {
 
 extern const char kInsightsMigration[] = R"sql(
 ''' + sql + ''')sql";
+
+extern const char kInsightsRollupsMigration[] = R"sql(
+''' + m7 + ''')sql";
 
 }  // namespace opinia::storage::sqlite''')

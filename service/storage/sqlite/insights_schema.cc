@@ -354,4 +354,115 @@ WHEN old.search_text IS NOT new.search_text BEGIN
 END;
 )sql";
 
+extern const char kInsightsRollupsMigration[] = R"sql(
+-- Response delay buckets [lo, next lo) in microseconds of max(0,
+-- response_time - create_time): [0, 1 s), then 16 per doubling from 1 s
+-- (each at most 1/16 of its lower bound wide) up to about 2^36 s.
+CREATE TABLE insights_delay_buckets (lo INTEGER PRIMARY KEY);
+INSERT INTO insights_delay_buckets VALUES (0);
+INSERT INTO insights_delay_buckets
+  WITH RECURSIVE e(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM e WHERE x < 35),
+    j(y) AS (SELECT 0 UNION ALL SELECT y + 1 FROM j WHERE y < 15)
+  SELECT (1 << x) * (16 + y) * 62500 FROM e, j;
+
+-- Per tenant, cell (as in insights_rollup), local month (its first local
+-- day) and delay bucket: the number of non-deleted responded reviews. The
+-- median's bucket and rank come from here; its exact value from
+-- reviews_response_delay.
+CREATE TABLE insights_response_rollup (
+  tenant_id   TEXT NOT NULL,
+  dims        INTEGER NOT NULL,
+  source      TEXT NOT NULL,
+  subject_id  TEXT NOT NULL,
+  language    TEXT NOT NULL,
+  month       INTEGER NOT NULL,
+  lo          INTEGER NOT NULL,
+  n           INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, dims, source, subject_id, language, month, lo)
+) WITHOUT ROWID;
+INSERT INTO insights_response_rollup (tenant_id, dims, source, subject_id, language, month, lo, n)
+SELECT r.tenant_id, d.dims,
+  CASE WHEN d.dims & 1 THEN r.source ELSE '' END,
+  CASE WHEN d.dims & 2 THEN r.subject_id ELSE '' END,
+  CASE WHEN d.dims & 4 THEN r.language ELSE '' END,
+  CAST(julianday(r.local_day * 86400, 'unixepoch', 'start of month') - 2440587.5 AS INTEGER),
+  (SELECT lo FROM insights_delay_buckets WHERE lo <= max(0, r.response_time - r.create_time) ORDER BY lo DESC LIMIT 1), count(*)
+FROM reviews r, insights_dims d WHERE r.deleted = 0 AND r.response_time != -9223372036854775808
+GROUP BY 1, 2, 3, 4, 5, 6, 7;
+
+-- Responded reviews by delay: the median's value at its rank within one
+-- bucket (covering: no row is read).
+CREATE INDEX reviews_response_delay ON reviews(tenant_id,
+  (response_time - create_time), create_time, source, subject_id, language,
+  response_time)
+  WHERE deleted = 0 AND response_time != -9223372036854775808;
+
+-- Full-text search joins its matches (rowids, ascending) to this narrow
+-- index instead of the wide rows: filters, total_size and the page order
+-- are read from it, and only the rows of one page are fetched.
+CREATE INDEX reviews_search ON reviews(id, tenant_id, deleted, create_time,
+  source, subject_id, language, label, priority, status, rating);
+
+CREATE TRIGGER reviews_response_ai AFTER INSERT ON reviews
+WHEN new.deleted = 0 AND new.response_time != -9223372036854775808 BEGIN
+  INSERT INTO insights_response_rollup (tenant_id, dims, source, subject_id, language, month, lo, n)
+  SELECT
+    new.tenant_id,
+    d.dims,
+    CASE WHEN d.dims & 1 THEN new.source ELSE '' END,
+    CASE WHEN d.dims & 2 THEN new.subject_id ELSE '' END,
+    CASE WHEN d.dims & 4 THEN new.language ELSE '' END,
+    CAST(julianday(new.local_day * 86400, 'unixepoch', 'start of month') - 2440587.5 AS INTEGER),
+    (SELECT lo FROM insights_delay_buckets WHERE lo <= max(0, new.response_time - new.create_time) ORDER BY lo DESC LIMIT 1),
+    1
+  FROM insights_dims d WHERE true
+  ON CONFLICT (tenant_id, dims, source, subject_id, language, month, lo) DO UPDATE SET n = n + excluded.n;
+END;
+
+CREATE TRIGGER reviews_response_ad AFTER DELETE ON reviews
+WHEN old.deleted = 0 AND old.response_time != -9223372036854775808 BEGIN
+  INSERT INTO insights_response_rollup (tenant_id, dims, source, subject_id, language, month, lo, n)
+  SELECT
+    old.tenant_id,
+    d.dims,
+    CASE WHEN d.dims & 1 THEN old.source ELSE '' END,
+    CASE WHEN d.dims & 2 THEN old.subject_id ELSE '' END,
+    CASE WHEN d.dims & 4 THEN old.language ELSE '' END,
+    CAST(julianday(old.local_day * 86400, 'unixepoch', 'start of month') - 2440587.5 AS INTEGER),
+    (SELECT lo FROM insights_delay_buckets WHERE lo <= max(0, old.response_time - old.create_time) ORDER BY lo DESC LIMIT 1),
+    -1
+  FROM insights_dims d WHERE true
+  ON CONFLICT (tenant_id, dims, source, subject_id, language, month, lo) DO UPDATE SET n = n + excluded.n;
+END;
+
+CREATE TRIGGER reviews_response_au AFTER UPDATE ON reviews
+WHEN (old.tenant_id IS NOT new.tenant_id OR old.deleted IS NOT new.deleted OR old.local_day IS NOT new.local_day OR old.source IS NOT new.source OR old.subject_id IS NOT new.subject_id OR old.language IS NOT new.language OR old.response_time IS NOT new.response_time OR old.create_time IS NOT new.create_time)
+  AND (old.response_time != -9223372036854775808 OR new.response_time != -9223372036854775808) BEGIN
+  INSERT INTO insights_response_rollup (tenant_id, dims, source, subject_id, language, month, lo, n)
+  SELECT
+    old.tenant_id,
+    d.dims,
+    CASE WHEN d.dims & 1 THEN old.source ELSE '' END,
+    CASE WHEN d.dims & 2 THEN old.subject_id ELSE '' END,
+    CASE WHEN d.dims & 4 THEN old.language ELSE '' END,
+    CAST(julianday(old.local_day * 86400, 'unixepoch', 'start of month') - 2440587.5 AS INTEGER),
+    (SELECT lo FROM insights_delay_buckets WHERE lo <= max(0, old.response_time - old.create_time) ORDER BY lo DESC LIMIT 1),
+    -1
+  FROM insights_dims d WHERE old.deleted = 0 AND old.response_time != -9223372036854775808
+  ON CONFLICT (tenant_id, dims, source, subject_id, language, month, lo) DO UPDATE SET n = n + excluded.n;
+  INSERT INTO insights_response_rollup (tenant_id, dims, source, subject_id, language, month, lo, n)
+  SELECT
+    new.tenant_id,
+    d.dims,
+    CASE WHEN d.dims & 1 THEN new.source ELSE '' END,
+    CASE WHEN d.dims & 2 THEN new.subject_id ELSE '' END,
+    CASE WHEN d.dims & 4 THEN new.language ELSE '' END,
+    CAST(julianday(new.local_day * 86400, 'unixepoch', 'start of month') - 2440587.5 AS INTEGER),
+    (SELECT lo FROM insights_delay_buckets WHERE lo <= max(0, new.response_time - new.create_time) ORDER BY lo DESC LIMIT 1),
+    1
+  FROM insights_dims d WHERE new.deleted = 0 AND new.response_time != -9223372036854775808
+  ON CONFLICT (tenant_id, dims, source, subject_id, language, month, lo) DO UPDATE SET n = n + excluded.n;
+END;
+)sql";
+
 }  // namespace opinia::storage::sqlite

@@ -19,12 +19,27 @@
 // - reviews_fts: contentless FTS5 over opinia_fold(search_text).
 // - partial indexes for the exact median response time (reviews_responded)
 //   and open SLAs (reviews_sla_open), which depend on "now".
+//
+// kInsightsRollupsMigration (migration 7) adds, for the median response
+// time:
+// - insights_response_rollup: per (tenant, dims cell, local month, delay
+//   bucket) the number of non-deleted responded reviews; the buckets are
+//   insights_delay_buckets (0, then 16 per doubling from 1 s), a review's
+//   is the last lower bound <= max(0, response_time - create_time).
+// - reviews_response_delay: responded reviews ordered by response_time -
+//   create_time. Over whole months the histogram gives the bucket and rank
+//   of the median, this index its exact value, so the median costs one
+//   histogram read and one short index range instead of every responded
+//   review in range.
+// - reviews_response_ai/ad/au keeping the histograms (only reviews with a
+//   response, before or after the change, touch them).
 #ifndef OPINIA_SERVICE_STORAGE_SQLITE_INSIGHTS_SCHEMA_H_
 #define OPINIA_SERVICE_STORAGE_SQLITE_INSIGHTS_SCHEMA_H_
 
 namespace opinia::storage::sqlite {
 
 extern const char kInsightsMigration[];
+extern const char kInsightsRollupsMigration[];
 
 }  // namespace opinia::storage::sqlite
 

@@ -25,6 +25,11 @@ absl::StatusOr<int64_t> SchemaVersion(Connection& conn);
 // rolled back, earlier ones stay).
 absl::Status ApplyMigrations(Connection& conn);
 
+// Applies the migrations above the database's version up to `version` only
+// (tests of upgrades from an older schema). INVALID_ARGUMENT for a version
+// this binary does not have; otherwise as ApplyMigrations.
+absl::Status ApplyMigrationsUpTo(Connection& conn, int64_t version);
+
 }  // namespace opinia::storage::sqlite
 
 #endif  // OPINIA_SERVICE_STORAGE_SQLITE_MIGRATIONS_H_

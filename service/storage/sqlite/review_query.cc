@@ -48,10 +48,13 @@ int64_t EncodeTimeCeil(absl::Time t) {
 
 void AddConditions(std::string_view tenant_id, const ReviewFilter& f,
                    ReviewQuery& q, bool text_first = false) {
-  // NOT INDEXED keeps the rowid lookup of the full-text matches.
-  absl::StrAppend(&q.sql, text_first && !f.text_query.empty()
-                              ? " FROM reviews NOT INDEXED WHERE tenant_id = ?"
-                              : " FROM reviews WHERE tenant_id = ?");
+  // Full-text matches first: each is looked up in reviews_search (narrow,
+  // keyed by id, carries every filter column), never in the wide rows.
+  absl::StrAppend(&q.sql,
+                  text_first && !f.text_query.empty()
+                      ? " FROM reviews INDEXED BY reviews_search WHERE "
+                        "tenant_id = ?"
+                      : " FROM reviews WHERE tenant_id = ?");
   q.params.emplace_back(std::string(tenant_id));
   if (!f.include_deleted) absl::StrAppend(&q.sql, " AND deleted = 0");
   AddIn("source", f.sources, q);
@@ -102,7 +105,15 @@ ReviewQuery ListReviewsQuery(std::string_view tenant_id,
                              const std::optional<ReviewCursor>& after,
                              bool text_first) {
   ReviewQuery q;
-  q.sql = absl::StrCat("SELECT ", kColumns);
+  const bool bounded_join = text_first && !filter.text_query.empty();
+  const char* order = filter.ascending ? " ORDER BY create_time ASC, id ASC"
+                                       : " ORDER BY create_time DESC, id DESC";
+  // Bounded join: the page's ids come from the narrow index (sorting only
+  // ids and times), then only those rows are read.
+  q.sql = bounded_join
+              ? absl::StrCat("SELECT ", kColumns,
+                             " FROM reviews WHERE id IN (SELECT id")
+              : absl::StrCat("SELECT ", kColumns);
   AddConditions(tenant_id, filter, q, text_first);
   if (after.has_value()) {
     // A row value comparison walks the (…, create_time, id) index as a range.
@@ -112,9 +123,9 @@ ReviewQuery ListReviewsQuery(std::string_view tenant_id,
     q.params.emplace_back(EncodeTime(after->create_time));
     q.params.emplace_back(after->id);
   }
-  absl::StrAppend(&q.sql, filter.ascending
-                              ? " ORDER BY create_time ASC, id ASC LIMIT ?"
-                              : " ORDER BY create_time DESC, id DESC LIMIT ?");
+  // The caller binds the limit last (the only parameter after these).
+  absl::StrAppend(&q.sql, order, " LIMIT ?", bounded_join ? ")" : "",
+                  bounded_join ? order : "");
   return q;
 }
 

@@ -26,15 +26,16 @@ struct ReviewQuery {
 
 // SELECT <every column> in keyset order, strictly after `after`; the caller
 // binds LIMIT as the last parameter.
-// `text_first` (with a text_query): look the full-text matches up by id and
-// sort them, instead of walking the keyset index and testing each row;
+// `text_first` (with a text_query): look the full-text matches up by id in
+// the narrow index reviews_search and sort their ids, then read the page's
+// rows only, instead of walking the keyset index and testing each row;
 // faster when the matches are few.
 ReviewQuery ListReviewsQuery(std::string_view tenant_id,
                              const ReviewFilter& filter,
                              const std::optional<ReviewCursor>& after,
                              bool text_first = false);
 // SELECT COUNT(*) with the same conditions, no cursor (with a text_query,
-// counted over the full-text matches looked up by id).
+// counted over the full-text matches looked up by id in reviews_search).
 ReviewQuery CountReviewsQuery(std::string_view tenant_id,
                               const ReviewFilter& filter);
 

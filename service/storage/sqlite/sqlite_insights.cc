@@ -51,7 +51,8 @@ void AddRowConditions(std::string_view tenant_id, const ReviewFilter& f,
 
 // Rollup conditions: the cell kind (dims) and its dimension values.
 void AddCellConditions(std::string_view tenant_id, const ReviewFilter& f,
-                       int64_t first_day, int64_t end_day, ReviewQuery& q) {
+                       int64_t first_day, int64_t end_day, ReviewQuery& q,
+                       const char* day_column = "day") {
   const int64_t dims = (f.sources.empty() ? 0 : 1) |
                        (f.subject_ids.empty() ? 0 : 2) |
                        (f.languages.empty() ? 0 : 4);
@@ -69,7 +70,8 @@ void AddCellConditions(std::string_view tenant_id, const ReviewFilter& f,
       AddIn(column, *values, q);
     }
   }
-  absl::StrAppend(&q.sql, " AND day >= ? AND day < ?");
+  absl::StrAppend(&q.sql, " AND ", day_column, " >= ? AND ", day_column,
+                  " < ?");
   q.params.emplace_back(first_day);
   q.params.emplace_back(end_day);
 }
@@ -201,6 +203,97 @@ absl::StatusOr<std::vector<int64_t>> SqliteInsights::ListResponseDelays(
   q.sql = "SELECT response_time - create_time FROM reviews";
   AddRowConditions(tenant_id, filter, q);
   absl::StrAppend(&q.sql, " AND deleted = 0 AND response_time != ", kNoTime);
+  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  q.BindTo(stmt);
+  std::vector<int64_t> out;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(stmt.ColumnInt64(0));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<int64_t>> SqliteInsights::ListDelayBuckets() {
+  STORE_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare("SELECT lo FROM insights_delay_buckets ORDER BY lo"));
+  std::vector<int64_t> out;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(stmt.ColumnInt64(0));
+  }
+  return out;
+}
+
+namespace {
+
+absl::StatusOr<std::vector<BucketCount>> ReadBuckets(Statement& stmt) {
+  std::vector<BucketCount> out;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    BucketCount b{stmt.ColumnInt64(0), stmt.ColumnInt64(1)};
+    if (b.count != 0) out.push_back(b);
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<BucketCount>>
+SqliteInsights::ListMonthResponseCounts(std::string_view tenant_id,
+                                        const ReviewFilter& filter,
+                                        int64_t first_month,
+                                        int64_t end_month) {
+  ReviewQuery q;
+  q.sql = "SELECT lo, sum(n) FROM insights_response_rollup";
+  AddCellConditions(tenant_id, filter, first_month, end_month, q, "month");
+  absl::StrAppend(&q.sql, " GROUP BY lo ORDER BY lo");
+  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  q.BindTo(stmt);
+  return ReadBuckets(stmt);
+}
+
+absl::StatusOr<std::vector<BucketCount>> SqliteInsights::SumResponseCounts(
+    std::string_view tenant_id, const ReviewFilter& filter) {
+  ReviewQuery q;
+  // The trigger's bucket expression (insights_schema.cc), over rows.
+  q.sql =
+      "SELECT (SELECT lo FROM insights_delay_buckets WHERE lo <= max(0, "
+      "response_time - create_time) ORDER BY lo DESC LIMIT 1) AS b, count(*) "
+      "FROM reviews";
+  AddRowConditions(tenant_id, filter, q);
+  absl::StrAppend(&q.sql, " AND deleted = 0 AND response_time != ", kNoTime,
+                  " GROUP BY b ORDER BY b");
+  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  q.BindTo(stmt);
+  return ReadBuckets(stmt);
+}
+
+absl::StatusOr<std::vector<int64_t>> SqliteInsights::ListResponseDelaysBetween(
+    std::string_view tenant_id, const ReviewFilter& filter, int64_t lo,
+    int64_t hi, int64_t offset, int limit) {
+  if (limit <= 0 || offset < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "limit must be > 0 and offset >= 0, got ", limit, ", ", offset));
+  }
+  ReviewQuery q;
+  // The expression and the literal conditions match the partial index
+  // reviews_response_delay, which yields the rows in delay order.
+  q.sql =
+      "SELECT response_time - create_time FROM reviews INDEXED BY "
+      "reviews_response_delay";
+  AddRowConditions(tenant_id, filter, q);
+  absl::StrAppend(&q.sql, " AND deleted = 0 AND response_time != ", kNoTime,
+                  " AND response_time - create_time >= ?"
+                  " AND response_time - create_time < ?"
+                  " ORDER BY response_time - create_time LIMIT ? OFFSET ?");
+  q.params.emplace_back(lo);
+  q.params.emplace_back(hi);
+  q.params.emplace_back(int64_t{limit});
+  q.params.emplace_back(offset);
   STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
   q.BindTo(stmt);
   std::vector<int64_t> out;

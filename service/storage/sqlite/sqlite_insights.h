@@ -26,6 +26,15 @@ class SqliteInsights final : public InsightsTxn {
       std::string_view tenant_id, const ReviewFilter& filter) override;
   absl::StatusOr<std::vector<int64_t>> ListResponseDelays(
       std::string_view tenant_id, const ReviewFilter& filter) override;
+  absl::StatusOr<std::vector<int64_t>> ListDelayBuckets() override;
+  absl::StatusOr<std::vector<BucketCount>> ListMonthResponseCounts(
+      std::string_view tenant_id, const ReviewFilter& filter,
+      int64_t first_month, int64_t end_month) override;
+  absl::StatusOr<std::vector<BucketCount>> SumResponseCounts(
+      std::string_view tenant_id, const ReviewFilter& filter) override;
+  absl::StatusOr<std::vector<int64_t>> ListResponseDelaysBetween(
+      std::string_view tenant_id, const ReviewFilter& filter, int64_t lo,
+      int64_t hi, int64_t offset, int limit) override;
   absl::StatusOr<int64_t> CountOpenSla(std::string_view tenant_id,
                                        const ReviewFilter& filter,
                                        absl::Time now) override;

@@ -1,0 +1,187 @@
+// Migration 7 (response delay histograms; sqlite/insights_schema.h)
+// upgrades a database written at schema 6 with
+// reviews, aspects, responses and deletes: afterwards every rollup equals
+// the brute-force SQL sum over the rows, and later inserts, updates and
+// deletes keep it so.
+#include <algorithm>
+#include <sqlite3.h>
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "service/storage/local_time.h"
+#include "service/storage/sqlite/connection.h"
+#include "service/storage/sqlite/migrations.h"
+#include "service/storage/sqlite/sqlite_txn.h"
+
+namespace opinia::storage::sqlite {
+namespace {
+
+constexpr char kTenant[] = "t1";
+constexpr char kZone[] = "Europe/Warsaw";
+
+class InsightsUpgradeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = absl::StrCat(::testing::TempDir(), "/insights-upgrade-",
+                        ::testing::UnitTest::GetInstance()->random_seed(), "-",
+                        reinterpret_cast<uintptr_t>(this));
+    std::filesystem::create_directories(dir_);
+    auto conn = Connection::Open(dir_ + "/t.db",
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                 absl::Seconds(5));
+    ASSERT_TRUE(conn.ok()) << conn.status();
+    conn_ = *std::move(conn);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Runs fn in one write transaction.
+  void Write(const std::function<absl::Status(SqliteTxn&)>& fn) {
+    ASSERT_TRUE(conn_->Exec("BEGIN IMMEDIATE").ok());
+    SqliteTxn txn(*conn_, /*read_only=*/false);
+    const absl::Status s = fn(txn);
+    ASSERT_TRUE(s.ok()) << s;
+    ASSERT_TRUE(conn_->Exec("COMMIT").ok());
+  }
+
+  ReviewRow RandomRow(int i) {
+    ReviewRow r;
+    r.tenant_id = kTenant;
+    r.source = i % 3 == 0 ? "google" : "allegro";
+    r.external_id = absl::StrCat("e", i, "-", rng_());
+    r.subject_id = absl::StrCat("p", rng_() % 3);
+    r.rating = static_cast<int32_t>(rng_() % 6);
+    r.language = rng_() % 2 ? "pl" : "en";
+    r.label = static_cast<int32_t>(rng_() % 5);
+    r.create_time = absl::FromUnixSeconds(1'750'000'000) +
+                    absl::Seconds(static_cast<int64_t>(rng_() % 20'000'000));
+    r.ingest_time = r.create_time;
+    r.modify_time = r.create_time;
+    if (rng_() % 3 == 0) {
+      // Negative, sub-second, minutes and weeks: several buckets.
+      r.response_time = r.create_time + absl::Seconds(static_cast<int64_t>(
+                                            rng_() % 2'000'000)) -
+                        absl::Seconds(100);
+    }
+    std::vector<std::string> aspects;
+    for (int a = 1; a <= 8; ++a) {
+      if (rng_() % 3 == 0) {
+        aspects.push_back(absl::StrCat(R"({"a":)", a, R"(,"l":)",
+                                       1 + rng_() % 4, R"(,"s":0.5,"b":0,"e":1})"));
+      }
+    }
+    r.aspects = absl::StrCat("[", absl::StrJoin(aspects, ","), "]");
+    r.search_text = "tekst";
+    return r;
+  }
+
+  // Every rollup against the rows, for a few filters over all time.
+  void ExpectRollupsMatchRows() {
+    SqliteInsights insights(*conn_);
+    std::vector<ReviewFilter> filters(4);
+    filters[1].sources = {"google"};
+    filters[2].subject_ids = {"p0", "p2"};
+    filters[3].languages = {"pl"};
+    filters[3].sources = {"allegro", "google"};
+    for (const ReviewFilter& f : filters) {
+      auto days = insights.ListDayStats(kTenant, f, -100000, 100000);
+      auto rows = insights.SumReviewStats(kTenant, f);
+      ASSERT_TRUE(days.ok() && rows.ok());
+      ReviewStats sum;
+      for (const auto& d : *days) sum.Add(d.stats);
+      EXPECT_EQ(sum, *rows);
+
+      auto aspect_days =
+          insights.ListDayAspectStats(kTenant, f, -100000, 100000);
+      auto aspect_rows = insights.SumAspectStats(kTenant, f);
+      ASSERT_TRUE(aspect_days.ok() && aspect_rows.ok());
+      std::map<int, std::array<int64_t, 5>> a, b;
+      for (const auto& s : *aspect_days) {
+        for (int l = 1; l < 5; ++l) a[s.aspect][l] += s.labels[l];
+      }
+      for (const auto& s : *aspect_rows) {
+        for (int l = 1; l < 5; ++l) b[s.aspect][l] += s.labels[l];
+      }
+      EXPECT_EQ(a, b);
+      EXPECT_FALSE(b.empty());
+
+      auto months = insights.ListMonthResponseCounts(kTenant, f, -100000, 100000);
+      auto buckets = insights.SumResponseCounts(kTenant, f);
+      ASSERT_TRUE(months.ok() && buckets.ok());
+      EXPECT_EQ(*months, *buckets);
+      EXPECT_GT(buckets->size(), 3u);
+    }
+  }
+
+  std::string dir_;
+  std::unique_ptr<Connection> conn_;
+  std::mt19937_64 rng_{7};
+};
+
+TEST_F(InsightsUpgradeTest, Migration7KeepsEveryRollupEqualToTheRows) {
+  ASSERT_TRUE(ApplyMigrationsUpTo(*conn_, 6).ok());
+  ASSERT_EQ(*SchemaVersion(*conn_), 6);
+  std::vector<int64_t> ids;
+  Write([&](SqliteTxn& txn) -> absl::Status {
+    if (auto s = txn.InsertTenant({kTenant, "T", kZone, absl::UnixEpoch()});
+        !s.ok()) {
+      return s;
+    }
+    for (int i = 0; i < 300; ++i) {
+      auto id = txn.InsertReview(RandomRow(i));
+      if (!id.ok()) return id.status();
+      ids.push_back(*id);
+    }
+    return absl::OkStatus();
+  });
+  // A few soft deletes before the upgrade.
+  Write([&](SqliteTxn& txn) -> absl::Status {
+    for (int i = 0; i < 300; i += 17) {
+      auto row = txn.GetReview(kTenant, ids[i]);
+      if (!row.ok()) return row.status();
+      row->deleted = true;
+      if (auto s = txn.UpdateReview(*row); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  });
+
+  ASSERT_TRUE(ApplyMigrations(*conn_).ok());
+  ASSERT_EQ(*SchemaVersion(*conn_), LatestSchemaVersion());
+  ExpectRollupsMatchRows();
+
+  // After the upgrade the triggers keep them: inserts, responses, moves
+  // (new time, source, aspects), deletes and undeletes, a hard delete.
+  Write([&](SqliteTxn& txn) -> absl::Status {
+    for (int i = 300; i < 400; ++i) {
+      auto id = txn.InsertReview(RandomRow(i));
+      if (!id.ok()) return id.status();
+      ids.push_back(*id);
+    }
+    for (size_t i = 0; i < ids.size(); i += 3) {
+      auto row = txn.GetReview(kTenant, ids[i]);
+      if (!row.ok()) return row.status();
+      ReviewRow moved = RandomRow(static_cast<int>(i));
+      moved.id = row->id;
+      moved.external_id = row->external_id;
+      moved.deleted = i % 2 == 0 ? !row->deleted : row->deleted;
+      if (i % 5 == 0) moved.aspects = row->aspects;
+      if (auto s = txn.UpdateReview(moved); !s.ok()) return s;
+    }
+    return conn_->Exec(
+        absl::StrCat("DELETE FROM reviews WHERE id = ", ids[1]).c_str());
+  });
+  ExpectRollupsMatchRows();
+}
+
+}  // namespace
+}  // namespace opinia::storage::sqlite
