@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "opinia/v1/admin.pb.h"
 #include "opinia/v1/reviews.pb.h"
 #include "tests/integration/server_fixture.h"
 #include "tests/integration/test_cert.h"
@@ -358,6 +359,40 @@ TEST_F(CliTest, KeysCreateListRevoke) {
   EXPECT_EQ(denied.exit_code, 1);
   EXPECT_NE(denied.err.find("UNAUTHENTICATED"), std::string::npos)
       << denied.err;
+}
+
+TEST_F(CliTest, SettingsSetThenGetAsTableAndJson) {
+  CliRun set = Opinia({"settings", "set", "--sla-p1=30m", "--sla-p4=4d",
+                       "--spike-k=2.5", "--spike-cooldown=12h"},
+                      key_);
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_NE(set.out.find("sla_policy.p1"), std::string::npos) << set.out;
+  EXPECT_NE(set.out.find("30m"), std::string::npos) << set.out;
+  EXPECT_NE(set.out.find("96h"), std::string::npos) << set.out;
+
+  // The operator names the tenant; --json is the TenantSettings message.
+  CliRun get = Opinia({"settings", "get", "--tenant=cli-shop", "--json",
+                       "--key-file=" + server_->key_file()},
+                      "");
+  ASSERT_EQ(get.exit_code, 0) << get.err;
+  opinia::v1::TenantSettings settings;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(get.out, &settings).ok())
+      << get.out;
+  EXPECT_EQ(settings.name(), "tenants/cli-shop/settings");
+  EXPECT_EQ(settings.sla_policy().p1().seconds(), 30 * 60);
+  EXPECT_EQ(settings.sla_policy().p2().seconds(), 4 * 3600);
+  EXPECT_EQ(settings.sla_policy().p4().seconds(), 96 * 3600);
+  EXPECT_EQ(settings.volume_spike_k(), 2.5);
+  EXPECT_EQ(settings.volume_spike_cooldown().seconds(), 12 * 3600);
+
+  CliRun bad = Opinia({"settings", "set", "--sla-p2=10m"}, key_);
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("INVALID_ARGUMENT"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("settings.sla_policy.p2"), std::string::npos)
+      << bad.err;
+  EXPECT_EQ(Opinia({"settings", "set"}, key_).exit_code, 2);
+  EXPECT_EQ(Opinia({"settings", "set", "--sla-p1=soon"}, key_).exit_code, 2);
 }
 
 TEST_F(CliTest, ErrorsPrintTheCodeAndExitNonZero) {
