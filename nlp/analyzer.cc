@@ -87,12 +87,30 @@ class AnalyzerImpl : public Analyzer {
     int pos_sentences = 0, neg_sentences = 0;
     SentimentClassifier::Probs probs{};
     std::vector<SentimentClassifier::Probs> sentence_probs;
-    for (const Sentence& s : t.sentences) {
+    // Each sentence's model row sums and rule contributions are kept: the
+    // review's sentiment is computed from them without a second pass.
+    const bool join = sentiment_->CanJoin(a.language);
+    thread_local std::vector<SentimentClassifier::Part> parts;
+    thread_local std::vector<const SentimentClassifier::Part*> part_ptrs;
+    parts.resize(t.sentences.size() + 1);
+    part_ptrs.clear();
+    if (join && !options.title.empty()) {
+      // The title is the first part (as "title. text" in training).
+      thread_local TokenizedText title;
+      title = Tokenize(options.title);
+      sentiment_->Classify(title, 0, static_cast<int>(title.tokens.size()),
+                           a.language, nullptr, &parts.back());
+      part_ptrs.push_back(&parts.back());
+    }
+    for (size_t si = 0; si < t.sentences.size(); ++si) {
+      const Sentence& s = t.sentences[si];
       SentenceSentiment ss;
       ss.span = s.span;
       // Probabilities kept for a one-sentence review (below).
       ss.sentiment = sentiment_->Classify(t, s.first_token, s.end_token,
-                                          a.language, &probs);
+                                          a.language, &probs,
+                                          join ? &parts[si] : nullptr);
+      if (join) part_ptrs.push_back(&parts[si]);
       if (config_.review_from_sentences) sentence_probs.push_back(probs);
       if (ss.sentiment.confidence >= kMixedSentenceConfidence) {
         pos_sentences += ss.sentiment.label == SentimentLabel::kPositive;
@@ -126,6 +144,8 @@ class AnalyzerImpl : public Analyzer {
       probs = sum;
       a.sentiment = SentimentClassifier::FromProbs(
           probs, sentiment_->ConfidenceCap(a.language));
+    } else if (join) {
+      a.sentiment = sentiment_->ClassifyJoined(part_ptrs, a.language, &probs);
     } else {
       a.sentiment = sentiment_->Classify(*review, 0, n, a.language, &probs);
     }

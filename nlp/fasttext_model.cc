@@ -74,12 +74,22 @@ struct FastTextModel::Fast {
     }
   }
 
+  // Sums the rows of `line` (as Predict) into `part`; returns false when
+  // the line has no input rows.
+  void Accumulate(std::string_view line, PartialSum* part) const;
+  void Output(const float* sum, size_t count, float* probs) const;
   void Predict(std::string_view line, float* probs) const;
+  void AddRow(int32_t id, float* sum) const {
+    const float* r = rows.data() + static_cast<size_t>(id) * dim;
+    for (int d = 0; d < dim; ++d) sum[d] += r[d];
+  }
+  // Input row of the word bigram (a, b) of fastText word hashes; -1 pruned.
+  int32_t BigramRow(uint32_t a, uint32_t b) const;
 };
 
-void FastTextModel::Fast::Predict(std::string_view line, float* probs) const {
+void FastTextModel::Fast::Accumulate(std::string_view line,
+                                     PartialSum* part) const {
   thread_local std::vector<int32_t> ids, hashes;
-  thread_local std::vector<float> hidden, out;
   ids.clear();
   hashes.clear();
   // Dictionary::getLine: whitespace-separated tokens up to the first newline,
@@ -107,26 +117,36 @@ void FastTextModel::Fast::Predict(std::string_view line, float* probs) const {
         continue;
       }
     }
-    if (wid >= 0) ids.push_back(wid);
+    // The closing "</s>" is kept apart (tail below).
+    if (wid >= 0 && !eos) ids.push_back(wid);
     hashes.push_back(static_cast<int32_t>(h));
   }
+  // The rows that involve the closing "</s>": its own row and the n-grams
+  // ending in it. A longer text containing this line in the middle has
+  // other rows there instead (PredictJoined).
+  part->ntail = 0;
+  if (eos_wid >= 0) part->tail[part->ntail++] = eos_wid;
   // Dictionary::addWordNgrams (the int32 -> uint64 sign extension included).
+  const size_t last = hashes.size() - 1;  // index of "</s>"
   for (size_t a = 0; a < hashes.size(); ++a) {
     uint64_t h = static_cast<uint64_t>(static_cast<int64_t>(hashes[a]));
     for (size_t b = a + 1; b < hashes.size() && b < a + word_ngrams; ++b) {
       h = h * 116049371 + static_cast<uint64_t>(static_cast<int64_t>(hashes[b]));
       const int32_t row = bucket_row[h % bucket];
-      if (row >= 0) ids.push_back(row);
+      if (row < 0) continue;
+      if (b == last && part->ntail < 2 && word_ngrams == 2) {
+        part->tail[part->ntail++] = row;
+      } else {
+        ids.push_back(row);
+      }
     }
   }
-  if (ids.empty()) {
-    for (int l = 0; l < nlabels; ++l) probs[l] = 1.0f / nlabels;
-    return;
-  }
-  // Model::computeHidden, SoftmaxLoss::computeOutput, Loss::findKBest: the
-  // same float operations in the same order.
-  hidden.assign(dim, 0.0f);
-  float* hv = hidden.data();
+  part->has_words = hashes.size() > 1;
+  part->first_hash = part->has_words ? static_cast<uint32_t>(hashes[0]) : 0;
+  part->last_hash = part->has_words ? static_cast<uint32_t>(hashes[last - 1]) : 0;
+  part->count = ids.size();
+  part->sum.assign(dim, 0.0f);
+  float* hv = part->sum.data();
   // Rows are scattered over tens of MB: fetch a few rows ahead of the sum.
   constexpr size_t kAhead = 4;
   const size_t row_bytes = static_cast<size_t>(dim) * sizeof(float);
@@ -138,10 +158,36 @@ void FastTextModel::Fast::Predict(std::string_view line, float* probs) const {
   for (size_t k = 0; k < kAhead && k < ids.size(); ++k) prefetch(ids[k]);
   for (size_t k = 0; k < ids.size(); ++k) {
     if (k + kAhead < ids.size()) prefetch(ids[k + kAhead]);
-    const float* r = rows.data() + static_cast<size_t>(ids[k]) * dim;
-    for (int d = 0; d < dim; ++d) hv[d] += r[d];
+    AddRow(ids[k], hv);
   }
-  const float scale = static_cast<float>(1.0 / ids.size());
+}
+
+int32_t FastTextModel::Fast::BigramRow(uint32_t a, uint32_t b) const {
+  uint64_t h = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(a)));
+  h = h * 116049371 +
+      static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(b)));
+  return bucket_row[h % bucket];
+}
+
+void FastTextModel::Fast::Predict(std::string_view line, float* probs) const {
+  thread_local PartialSum part;
+  Accumulate(line, &part);
+  for (int k = 0; k < part.ntail; ++k) AddRow(part.tail[k], part.sum.data());
+  Output(part.sum.data(), part.count + part.ntail, probs);
+}
+
+void FastTextModel::Fast::Output(const float* sum, size_t count,
+                                 float* probs) const {
+  thread_local std::vector<float> hidden, out;
+  if (count == 0) {
+    for (int l = 0; l < nlabels; ++l) probs[l] = 1.0f / nlabels;
+    return;
+  }
+  // Model::computeHidden's scaling, SoftmaxLoss::computeOutput,
+  // Loss::findKBest: the same float operations in the same order.
+  hidden.assign(sum, sum + dim);
+  float* hv = hidden.data();
+  const float scale = static_cast<float>(1.0 / count);
   for (int d = 0; d < dim; ++d) hv[d] *= scale;
   out.resize(nlabels);
   for (int l = 0; l < nlabels; ++l) {
@@ -309,6 +355,66 @@ void FastTextModel::PredictAllReference(std::string_view line,
       (*probs)[idx] = std::exp(logp);
     }
   }
+}
+
+void FastTextModel::PredictPart(std::string_view line, PartialSum* part,
+                                std::vector<float>* probs) const {
+  probs->resize(labels_.size());
+  if (fast_ == nullptr) {
+    *part = PartialSum();
+    PredictAllReference(line, probs);
+    return;
+  }
+  fast_->Accumulate(line, part);
+  thread_local std::vector<float> whole;
+  whole = part->sum;
+  for (int k = 0; k < part->ntail; ++k) fast_->AddRow(part->tail[k], whole.data());
+  fast_->Output(whole.data(), part->count + part->ntail, probs->data());
+}
+
+bool FastTextModel::CanJoin() const {
+  return fast_ != nullptr && fast_->word_ngrams <= 2;
+}
+
+void FastTextModel::PredictJoined(const std::vector<const PartialSum*>& parts,
+                                  std::string_view separator,
+                                  std::vector<float>* probs) const {
+  probs->resize(labels_.size());
+  const Fast& f = *fast_;
+  thread_local std::vector<float> sum;
+  sum.assign(f.dim, 0.0f);
+  size_t count = 0;
+  const uint32_t sep_hash = FtHash(separator);
+  const int32_t sep_wid = separator.empty() ? -1 : f.Find(separator, sep_hash);
+  auto add = [&](int32_t row) {
+    if (row < 0) return;
+    f.AddRow(row, sum.data());
+    ++count;
+  };
+  const PartialSum* prev = nullptr;
+  for (const PartialSum* p : parts) {
+    if (!p->has_words) continue;
+    if (prev != nullptr) {
+      // The rows of the junction "... prev_last [SEP] p_first ...".
+      if (separator.empty()) {
+        if (f.word_ngrams >= 2) add(f.BigramRow(prev->last_hash, p->first_hash));
+      } else {
+        add(sep_wid);
+        if (f.word_ngrams >= 2) {
+          add(f.BigramRow(prev->last_hash, sep_hash));
+          add(f.BigramRow(sep_hash, p->first_hash));
+        }
+      }
+    }
+    for (int d = 0; d < f.dim; ++d) sum[d] += p->sum[d];
+    count += p->count;
+    prev = p;
+  }
+  // The closing "</s>" of the whole line.
+  if (prev != nullptr) {
+    for (int k = 0; k < prev->ntail; ++k) add(prev->tail[k]);
+  }
+  f.Output(sum.data(), count, probs->data());
 }
 
 std::vector<std::pair<float, std::string>> FastTextModel::Predict(

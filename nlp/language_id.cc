@@ -30,7 +30,7 @@ constexpr int kMaxTokens = 40;
 // and this sure on at least this many bytes; else fastText decides.
 constexpr int kCld2SurePercent = 90;
 constexpr int kCld2SureBytes = 60;
-constexpr size_t kMaxCld2Bytes = 1024;
+constexpr size_t kMaxCld2Bytes = 512;
 
 std::string Primary(std::string_view tag) {
   std::string s(tag.substr(0, tag.find_first_of("-_")));

@@ -90,19 +90,60 @@ Sentiment SentimentClassifier::FromProbs(const Probs& p, float cap) {
   return s;
 }
 
+bool SentimentClassifier::CanJoin(std::string_view language) const {
+  return ModelFor(language)->CanJoin();
+}
+
 Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
                                         int end, std::string_view language,
-                                        Probs* out) const {
+                                        Probs* out, Part* keep) const {
   const FastTextModel* model = ModelFor(language);
+  thread_local std::vector<float> raw;
+  thread_local Part scratch;
+  Part& part = keep != nullptr ? *keep : scratch;
+  if (keep != nullptr) {
+    model->PredictPart(SentimentInput(t, first, end), &part.model, &raw);
+  } else {
+    model->PredictAll(SentimentInput(t, first, end), &raw);
+  }
+  part.words = 0;
+  for (int i = std::max(first, 0); i < end && i < static_cast<int>(t.tokens.size()); ++i) {
+    part.words += t.tokens[i].kind != TokenKind::kPunct;
+  }
+  // Rules use the detected language's lexicon; unknown languages still get
+  // the language-independent emoji/emoticon entries.
+  part.rules = params_.use_rules ? ScoreRules(t, first, end, language, *lexicon_)
+                                 : RuleScore();
+  return Combine(model, raw, part.words, part.rules, language, out);
+}
+
+Sentiment SentimentClassifier::ClassifyJoined(
+    const std::vector<const Part*>& parts, std::string_view language,
+    Probs* out) const {
+  const FastTextModel* model = ModelFor(language);
+  thread_local std::vector<const FastTextModel::PartialSum*> sums;
+  thread_local std::vector<const RuleScore*> rules;
+  thread_local std::vector<float> raw;
+  sums.clear();
+  rules.clear();
+  int words = 0;
+  for (const Part* p : parts) {
+    sums.push_back(&p->model);
+    rules.push_back(&p->rules);
+    words += p->words;
+  }
+  model->PredictJoined(sums, kSegmentSeparator, &raw);
+  return Combine(model, raw, words, JoinRules(rules.data(), rules.size()),
+                 language, out);
+}
+
+Sentiment SentimentClassifier::Combine(const FastTextModel* model,
+                                       const std::vector<float>& raw,
+                                       int words, const RuleScore& r,
+                                       std::string_view language,
+                                       Probs* out) const {
   const Map& map = model == pl_.get() ? pl_map_
                    : model == en_.get() ? en_map_ : multi_map_;
-  thread_local std::vector<float> raw;
-  model->PredictAll(SentimentInput(t, first, end), &raw);
-
-  int words = 0;
-  for (int i = std::max(first, 0); i < end && i < static_cast<int>(t.tokens.size()); ++i) {
-    words += t.tokens[i].kind != TokenKind::kPunct;
-  }
   const float length_k = model == pl_.get() ? params_.pl_length_k
                          : model == en_.get() ? params_.en_length_k
                                               : params_.multi_length_k;
@@ -119,9 +160,6 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
   for (int k = 0; k < kNumClasses; ++k) z[k] += bias[k];
   const bool binary = !present[kNeu] && !present[kMix];
   if (params_.use_rules) {
-    // Rules use the detected language's lexicon; unknown languages still
-    // get the language-independent emoji/emoticon entries.
-    RuleScore r = ScoreRules(t, first, end, language, *lexicon_);
     // Rules weigh more where the model is tempered most (short texts).
     const float w = params_.rule_weight * (2.0f - temper);
     z[kPos] += w * r.score;

@@ -62,8 +62,26 @@ class SentimentClassifier {
 
   // Sentiment of tokens [first, end) of `t` in `language`. `probs` (may be
   // null) receives the fused class probabilities.
+  // What one text part (a sentence, a title) contributes to the sentiment
+  // of a longer text: model row sums, rule contributions, word count.
+  struct Part {
+    FastTextModel::PartialSum model;
+    RuleScore rules;
+    int words = 0;
+  };
   Sentiment Classify(const TokenizedText& t, int first, int end,
-                     std::string_view language, Probs* probs = nullptr) const;
+                     std::string_view language, Probs* probs = nullptr,
+                     Part* keep = nullptr) const;
+  // True when ClassifyJoined() can serve `language` (the model has our own
+  // inference, so row sums can be reused).
+  bool CanJoin(std::string_view language) const;
+  // Sentiment of the text made of `parts` (each from Classify(..., keep)
+  // in the same `language`), in order: the model sees ReviewInput() of the
+  // whole text (sentences joined by "</s>", as in training) without a
+  // second pass over its tokens; rules add up the parts' contributions.
+  Sentiment ClassifyJoined(const std::vector<const Part*>& parts,
+                           std::string_view language,
+                           Probs* probs = nullptr) const;
 
   // Combines text probabilities with a star rating (1..scale). Returns the
   // text result unchanged when rating is out of range.
@@ -83,6 +101,11 @@ class SentimentClassifier {
  private:
   SentimentClassifier() = default;
   const FastTextModel* ModelFor(std::string_view language) const;
+  // Model probabilities `raw` (label order of `model`) of a text of `words`
+  // words fused with its rule score.
+  Sentiment Combine(const FastTextModel* model, const std::vector<float>& raw,
+                    int words, const RuleScore& rules,
+                    std::string_view language, Probs* out) const;
 
   std::unique_ptr<FastTextModel> pl_, en_, multi_;
   std::unique_ptr<Lexicon> lexicon_;

@@ -93,4 +93,15 @@ std::string SentimentInput(const TokenizedText& t, int first_token,
   return out;
 }
 
+std::string ReviewInput(const TokenizedText& t) {
+  std::string out;
+  for (const Sentence& s : t.sentences) {
+    std::string part = SentimentInput(t, s.first_token, s.end_token);
+    if (part.empty()) continue;
+    if (!out.empty()) out += ' ';
+    out += part;
+  }
+  return out;
+}
+
 }  // namespace opinia::nlp

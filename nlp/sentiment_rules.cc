@@ -149,7 +149,20 @@ RuleScore ScoreRules(const TokenizedText& t, int first_token, int end_token,
   if (bangs > 0 && sum != 0) {
     sum += (sum > 0 ? 1 : -1) * 0.1f * std::min(bangs, 3);
   }
+  r.sum = sum;
   r.score = sum / std::sqrt(sum * sum + 1.0f);
+  return r;
+}
+
+RuleScore JoinRules(const RuleScore* const* parts, size_t n) {
+  RuleScore r;
+  for (size_t i = 0; i < n; ++i) {
+    r.sum += parts[i]->sum;
+    r.positive += parts[i]->positive;
+    r.negative += parts[i]->negative;
+    r.hits += parts[i]->hits;
+  }
+  r.score = r.sum / std::sqrt(r.sum * r.sum + 1.0f);
   return r;
 }
 

@@ -18,7 +18,12 @@ struct RuleScore {
   float positive = 0;  // sum of positive contributions (>= 0)
   float negative = 0;  // sum of |negative contributions| (>= 0)
   int hits = 0;        // tokens that carried sentiment
+  float sum = 0;       // unsquashed score: score = sum / sqrt(sum^2 + 1)
 };
+
+// The rule score of a text made of parts scored separately: contributions
+// add up (each part's contrast and emphasis weighting stays within it).
+RuleScore JoinRules(const RuleScore* const* parts, size_t n);
 
 // Scores tokens [first_token, end_token) of `t` in `lang` ("pl", "en", ...).
 RuleScore ScoreRules(const TokenizedText& t, int first_token, int end_token,

@@ -213,6 +213,13 @@ int64_t TermMatcher::Fit(const Phrase& p, const TokenizedText& t, int i,
     const Word& w = p.words[k];
     const Token& tok = t.tokens[i + k];
     const std::string_view plain = tok.plain;
+    if (k == 0 && w.mode != Mode::kNorm) {
+      // Matched by the trie walk (Longest): exact terminal, prefix path or
+      // reversed suffix path.
+      if (w.mode == Mode::kExact) score += kPerExactWord;
+      score += static_cast<int64_t>(w.text.size());
+      continue;
+    }
     switch (w.mode) {
       case Mode::kExact:
         if (plain != w.text) return -1;

@@ -125,6 +125,8 @@ class TermMatcher {
   bool Longest(const TokenizedText& t, int i, int end, uint32_t languages,
                Match* best) const;
   // Score of `p` matched at token i, or -1 when the rest of it does not match.
+  // The trie walk that found `p` already matched its first word unless that
+  // word is kNorm (keyed by its plain form): that comparison is skipped.
   int64_t Fit(const Phrase& p, const TokenizedText& t, int i, int end) const;
 
   std::vector<Phrase> phrases_;

@@ -107,6 +107,10 @@ struct Resources {
   // norm / plain of every code point below kFastLimit.
   std::array<std::string, kFastLimit> fast_norm;
   std::array<std::string, kFastLimit> fast_plain;
+  // The same for ASCII, where each is a single byte.
+  std::array<char, 0x80> ascii_norm;
+  std::array<char, 0x80> ascii_plain;
+  std::array<bool, 0x80> ascii_single;  // both forms are one byte
 };
 
 void PlainFromNorm16(const Resources& r, const icu::UnicodeString& norm,
@@ -144,6 +148,13 @@ const Resources& GetResources() {
       if (U_FAILURE(status)) norm = one;
       norm.toUTF8String(r->fast_norm[c]);
       PlainFromNorm16(*r, norm, &r->fast_plain[c]);
+      if (c < 0x80) {
+        // Checked, not assumed: other mappings take the string path.
+        r->ascii_single[c] =
+            r->fast_norm[c].size() == 1 && r->fast_plain[c].size() == 1;
+        r->ascii_norm[c] = r->ascii_single[c] ? r->fast_norm[c][0] : 0;
+        r->ascii_plain[c] = r->ascii_single[c] ? r->fast_plain[c][0] : 0;
+      }
     }
     return r;
   }();
@@ -378,8 +389,15 @@ TokenizedText Tokenize(std::string_view text) {
       tok.norm.reserve(end - start + 2);
       tok.plain.reserve(end - start + 2);
       for (int32_t i = start; i < end; ++i) {
-        tok.norm += res.fast_norm[u[i]];
-        tok.plain += res.fast_plain[u[i]];
+        const char16_t c = u[i];
+        if (c < 0x80 && res.ascii_single[c]) {
+          // ASCII: one byte each way.
+          tok.norm.push_back(res.ascii_norm[c]);
+          tok.plain.push_back(res.ascii_plain[c]);
+        } else {
+          tok.norm += res.fast_norm[c];
+          tok.plain += res.fast_plain[c];
+        }
       }
     } else {
       scratch16.setTo(false, u + start, end - start);

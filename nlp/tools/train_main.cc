@@ -55,8 +55,7 @@ std::vector<ModelSpec> Specs() {
 
 std::string Line(const Example& e) {
   TokenizedText t = Tokenize(e.text);
-  return "__label__" + e.label + " " +
-         SentimentInput(t, 0, static_cast<int>(t.tokens.size()));
+  return "__label__" + e.label + " " + ReviewInput(t);
 }
 
 bool WriteTrainingFile(const std::string& data, const ModelSpec& spec,

@@ -1,7 +1,7 @@
 // FastTextModel's own inference (decoded rows, flat vocabulary, word n-gram
 // hashing) must give fastText's probabilities: compared with libfasttext on
-// every dev and test text of the sentiment data, sentence by sentence and
-// whole review, plus hand-made edge cases for the tokenizer and the hash.
+// every dev and test text of the sentiment data, sentence by sentence,
+// whole review, and the review joined from its sentences' row sums, plus hand-made edge cases for the tokenizer and the hash.
 #include "nlp/fasttext_model.h"
 
 #include <cmath>
@@ -92,10 +92,30 @@ TEST_P(FastTextModelTest, MatchesLibfasttextOnData) {
       const int n = static_cast<int>(t.tokens.size());
       const float whole = MaxDiff(**m, SentimentInput(t, 0, n));
       ASSERT_LT(whole, 1e-4f) << e.text;
-      for (const Sentence& s : t.sentences) {
-        const float d = MaxDiff(
-            **m, SentimentInput(t, s.first_token, s.end_token));
-        ASSERT_LT(d, 1e-4f) << e.text;
+      // The review as the analyzer computes it: per-sentence passes whose
+      // row sums are joined, against libfasttext on ReviewInput().
+      std::vector<FastTextModel::PartialSum> parts(t.sentences.size());
+      std::vector<const FastTextModel::PartialSum*> ptrs;
+      std::vector<float> probs;
+      for (size_t i = 0; i < t.sentences.size(); ++i) {
+        const Sentence& s = t.sentences[i];
+        const std::string line = SentimentInput(t, s.first_token, s.end_token);
+        ASSERT_LT(MaxDiff(**m, line), 1e-4f) << e.text;
+        (*m)->PredictPart(line, &parts[i], &probs);
+        std::vector<float> ref;
+        (*m)->PredictAllReference(line, &ref);
+        for (size_t k = 0; k < ref.size(); ++k) {
+          ASSERT_NEAR(probs[k], ref[k], 1e-4f) << e.text;
+        }
+        ptrs.push_back(&parts[i]);
+      }
+      ASSERT_TRUE((*m)->CanJoin());
+      std::vector<float> joined, ref;
+      (*m)->PredictJoined(ptrs, kSegmentSeparator, &joined);
+      (*m)->PredictAllReference(ReviewInput(t), &ref);
+      ASSERT_EQ(joined.size(), ref.size());
+      for (size_t k = 0; k < ref.size(); ++k) {
+        ASSERT_NEAR(joined[k], ref[k], 1e-4f) << e.text;
       }
       ++compared;
     }
