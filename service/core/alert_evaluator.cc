@@ -133,7 +133,12 @@ absl::Status AlertEvaluator::OnReviewChanged(storage::Txn& txn,
   for (LoadedRule& rule : *rules) {
     std::string key = absl::StrCat("review:", after.id, ":rule:", rule.row.id);
     const bool match = RuleMatches(rule.spec, {&after, &analysis});
-    auto active = alerts.FindActiveAlerts(tenant, key);
+    // A created review has a fresh id (rowids are never reused), so no alert
+    // can carry its key yet: skip the lookup on the hot ingest path.
+    absl::StatusOr<std::vector<AlertRow>> active = std::vector<AlertRow>{};
+    if (change.kind != Kind::kCreated) {
+      active = alerts.FindActiveAlerts(tenant, key);
+    }
     if (!active.ok()) return active.status();
     if (!match) {
       for (auto& a : *active) {

@@ -2,7 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <deque>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -31,31 +34,137 @@ absl::Status Configure(Connection& conn, const SqliteOptions& options) {
   return absl::OkStatus();
 }
 
+// Copies committed WAL frames into the database file on its own thread and
+// connection, so the writer never pays for a checkpoint inside a commit.
+// PASSIVE checkpoints never block the writer or the readers; frames still
+// in a reader's snapshot are copied by a later round.
+class Checkpointer {
+ public:
+  static constexpr int kCatchUpFactor = 4;
+
+  Checkpointer(std::unique_ptr<Connection> conn, int threshold_pages)
+      : conn_(std::move(conn)),
+        threshold_pages_(threshold_pages),
+        thread_([this] { Loop(); }) {}
+
+  ~Checkpointer() {
+    {
+      absl::MutexLock lock(&mu_);
+      stop_ = true;
+    }
+    thread_.join();
+  }
+
+  // sqlite3_wal_hook callback: runs on the writer's thread after each commit.
+  // Under a steady stream of commits a background checkpoint never catches
+  // up with the last frame, and only a fully checkpointed WAL is rewound, so
+  // the file would grow forever. Once the WAL is kCatchUpFactor times the
+  // threshold the writer finishes the checkpoint itself: the background
+  // rounds have copied most frames already, so this round is short.
+  static int OnCommit(void* self, sqlite3* db, const char* name,
+                      int wal_pages) {
+    auto* checkpointer = static_cast<Checkpointer*>(self);
+    if (wal_pages >= kCatchUpFactor * checkpointer->threshold_pages_) {
+      sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                nullptr);
+    } else if (wal_pages >= checkpointer->threshold_pages_) {
+      absl::MutexLock lock(&checkpointer->mu_);
+      checkpointer->requested_ = true;
+    }
+    return SQLITE_OK;
+  }
+
+ private:
+  void Loop() {
+    absl::MutexLock lock(&mu_);
+    while (true) {
+      mu_.Await(absl::Condition(
+          +[](Checkpointer* c) { return c->requested_ || c->stop_; }, this));
+      if (stop_) return;
+      requested_ = false;
+      mu_.Unlock();
+      int wal_frames = 0;
+      int copied = 0;
+      // Failure (e.g. SQLITE_BUSY while another checkpoint runs) is harmless:
+      // the frames stay in the WAL and the next commit asks again.
+      sqlite3_wal_checkpoint_v2(conn_->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                &wal_frames, &copied);
+      mu_.Lock();
+    }
+  }
+
+  const std::unique_ptr<Connection> conn_;
+  const int threshold_pages_;
+  absl::Mutex mu_;
+  bool requested_ ABSL_GUARDED_BY(mu_) = false;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+// At most this many concurrent Write calls share one transaction, which
+// bounds how long the first of them waits for the group's commit.
+constexpr size_t kMaxGroup = 32;
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::unique_ptr<Connection> writer,
-              std::vector<std::unique_ptr<Connection>> readers)
-      : writer_(std::move(writer)), readers_(std::move(readers)) {}
+              std::vector<std::unique_ptr<Connection>> readers,
+              std::unique_ptr<Checkpointer> checkpointer)
+      : writer_(std::move(writer)),
+        readers_(std::move(readers)),
+        checkpointer_(std::move(checkpointer)) {}
 
-  absl::Status Write(const TxnFn& fn) override {
+  ~SqliteStore() override {
+    // The hook points at the checkpointer: unhook before it goes away.
     absl::MutexLock lock(&writer_mu_);
-    // IMMEDIATE takes the write lock now, so the transaction cannot fail
-    // later on a lock upgrade.
-    STORE_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
-    SqliteTxn txn(*writer_, /*read_only=*/false);
-    absl::Status status = fn(txn);
-    if (writer_->InAutocommit()) {
-      // SQLite itself rolled back (disk full, I/O error): nothing is stored.
-      return status.ok() ? absl::InternalError(
-                               "transaction was rolled back by the database")
-                         : status;
+    if (checkpointer_ != nullptr) {
+      sqlite3_wal_hook(writer_->db(), nullptr, nullptr);
+      checkpointer_.reset();
     }
-    if (status.ok()) {
-      status = writer_->Exec("COMMIT");
-      if (status.ok()) return status;
+  }
+
+  // Group commit: concurrent Write calls queue up; whoever finds no group
+  // running leads the next one, running every queued function in a single
+  // transaction, each inside its own SAVEPOINT so that one function's
+  // failure undoes only its own changes. One COMMIT (one WAL fsync) then
+  // acknowledges the whole group. Every caller returns only after the
+  // commit that made its changes durable, so "Write returned OK" still
+  // means "stored".
+  absl::Status Write(const TxnFn& fn) override {
+    PendingWrite me;
+    me.fn = &fn;
+    std::vector<PendingWrite*> group;
+    {
+      absl::MutexLock lock(&queue_mu_);
+      queue_.push_back(&me);
+      ++stats_.writes;
+      while (!me.done && group_running_) queue_cv_.Wait(&queue_mu_);
+      if (me.done) return me.status;
+      group_running_ = true;
+      ++stats_.transactions;
+      const size_t n = std::min(queue_.size(), kMaxGroup);
+      group.assign(queue_.begin(), queue_.begin() + n);
+      queue_.erase(queue_.begin(), queue_.begin() + n);
+      if (std::find(group.begin(), group.end(), &me) == group.end()) {
+        queue_.erase(std::find(queue_.begin(), queue_.end(), &me));
+        group.push_back(&me);
+      }
     }
-    if (!writer_->InAutocommit()) writer_->Exec("ROLLBACK").IgnoreError();
-    return status;
+    RunGroup(group);
+    {
+      absl::MutexLock lock(&queue_mu_);
+      for (PendingWrite* p : group) p->done = true;
+      group_running_ = false;
+    }
+    queue_cv_.SignalAll();
+    return me.status;
+  }
+
+  SqliteWriteStats WriteStats() {
+    absl::MutexLock lock(&queue_mu_);
+    SqliteWriteStats stats = stats_;
+    stats.waiting = static_cast<int64_t>(queue_.size());
+    return stats;
   }
 
   absl::Status Read(const TxnFn& fn) override {
@@ -71,6 +180,67 @@ class SqliteStore final : public Store {
   }
 
  private:
+  struct PendingWrite {
+    const TxnFn* fn = nullptr;
+    absl::Status status;
+    bool done = false;
+  };
+
+  // Runs `group` in one transaction and sets each member's status.
+  void RunGroup(const std::vector<PendingWrite*>& group) {
+    absl::MutexLock lock(&writer_mu_);
+    auto fail_all = [&](const absl::Status& status) {
+      for (PendingWrite* p : group) p->status = status;
+    };
+    // IMMEDIATE takes the write lock now, so the transaction cannot fail
+    // later on a lock upgrade.
+    if (absl::Status s = writer_->Exec("BEGIN IMMEDIATE"); !s.ok()) {
+      return fail_all(s);
+    }
+    SqliteTxn txn(*writer_, /*read_only=*/false);
+    // A lone function needs no savepoint: its failure rolls back everything.
+    const bool isolate = group.size() > 1;
+    bool any_ok = false;
+    for (PendingWrite* p : group) {
+      absl::Status status =
+          isolate ? writer_->Exec("SAVEPOINT opinia_write") : absl::OkStatus();
+      if (status.ok()) status = (*p->fn)(txn);
+      if (writer_->InAutocommit()) {
+        // SQLite itself rolled back (disk full, I/O error): nothing of the
+        // group is stored, including the functions that already succeeded.
+        return fail_all(status.ok()
+                            ? absl::InternalError(
+                                  "transaction was rolled back by the database")
+                            : status);
+      }
+      p->status = status;
+      if (status.ok()) {
+        any_ok = true;
+        if (isolate) {
+          if (absl::Status s = writer_->Exec("RELEASE opinia_write"); !s.ok()) {
+            writer_->Exec("ROLLBACK").IgnoreError();
+            return fail_all(s);
+          }
+        }
+      } else if (isolate) {
+        absl::Status s = writer_->Exec("ROLLBACK TO opinia_write");
+        if (s.ok()) s = writer_->Exec("RELEASE opinia_write");
+        if (!s.ok()) {
+          if (!writer_->InAutocommit()) writer_->Exec("ROLLBACK").IgnoreError();
+          return fail_all(s);
+        }
+      }
+    }
+    if (any_ok) {
+      absl::Status commit = writer_->Exec("COMMIT");
+      if (commit.ok()) return;
+      for (PendingWrite* p : group) {
+        if (p->status.ok()) p->status = commit;
+      }
+    }
+    if (!writer_->InAutocommit()) writer_->Exec("ROLLBACK").IgnoreError();
+  }
+
   std::unique_ptr<Connection> AcquireReader() {
     absl::MutexLock lock(&readers_mu_);
     readers_mu_.Await(absl::Condition(
@@ -88,11 +258,19 @@ class SqliteStore final : public Store {
     readers_.push_back(std::move(conn));
   }
 
+  absl::Mutex queue_mu_;
+  absl::CondVar queue_cv_;
+  std::deque<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool group_running_ ABSL_GUARDED_BY(queue_mu_) = false;
+  SqliteWriteStats stats_ ABSL_GUARDED_BY(queue_mu_);
+
+  // Held only by the leader of the running group.
   absl::Mutex writer_mu_;
   std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(writer_mu_);
   absl::Mutex readers_mu_;
   std::vector<std::unique_ptr<Connection>> readers_
       ABSL_GUARDED_BY(readers_mu_);
+  std::unique_ptr<Checkpointer> checkpointer_ ABSL_GUARDED_BY(writer_mu_);
 };
 
 absl::StatusOr<std::unique_ptr<Connection>> OpenWriter(
@@ -108,14 +286,21 @@ absl::StatusOr<std::unique_ptr<Connection>> OpenWriter(
         "cannot enable WAL on ", path, " (journal_mode ", mode, ")"));
   }
   STORE_RETURN_IF_ERROR(Configure(*conn, options));
-  const std::string checkpoint =
-      absl::StrCat("PRAGMA wal_autocheckpoint = ", options.wal_autocheckpoint);
-  STORE_RETURN_IF_ERROR(conn->Exec(checkpoint.c_str()));
+  // Checkpoints run on the Checkpointer's thread, not inside commits.
+  STORE_RETURN_IF_ERROR(conn->Exec("PRAGMA wal_autocheckpoint = 0"));
+  // After a checkpoint resets the WAL, truncate it back to this size so a
+  // burst does not leave a large file behind.
+  STORE_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_size_limit = 67108864"));
   STORE_RETURN_IF_ERROR(sqlite::ApplyMigrations(*conn));
   return conn;
 }
 
 }  // namespace
+
+SqliteWriteStats GetSqliteWriteStats(Store& store) {
+  auto* sqlite = dynamic_cast<SqliteStore*>(&store);
+  return sqlite == nullptr ? SqliteWriteStats{} : sqlite->WriteStats();
+}
 
 absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
     const std::string& path, const SqliteOptions& options) {
@@ -137,8 +322,19 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
     STORE_RETURN_IF_ERROR(Configure(*reader, options));
     readers.push_back(std::move(reader));
   }
-  return std::unique_ptr<Store>(
-      new SqliteStore(std::move(writer), std::move(readers)));
+  std::unique_ptr<Checkpointer> checkpointer;
+  if (options.wal_autocheckpoint > 0) {
+    STORE_ASSIGN_OR_RETURN(
+        std::unique_ptr<Connection> conn,
+        Connection::Open(path, SQLITE_OPEN_READWRITE, options.busy_timeout));
+    STORE_RETURN_IF_ERROR(Configure(*conn, options));
+    checkpointer = std::make_unique<Checkpointer>(std::move(conn),
+                                                  options.wal_autocheckpoint);
+    sqlite3_wal_hook(writer->db(), &Checkpointer::OnCommit,
+                     checkpointer.get());
+  }
+  return std::unique_ptr<Store>(new SqliteStore(
+      std::move(writer), std::move(readers), std::move(checkpointer)));
 }
 
 }  // namespace opinia::storage

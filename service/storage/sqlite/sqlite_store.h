@@ -1,8 +1,13 @@
 // The SQLite implementation of Store (see service/storage/store.h).
 //
-// One writer connection behind a mutex (Write: BEGIN IMMEDIATE ... COMMIT)
-// and a pool of read-only connections (Read: BEGIN DEFERRED, a snapshot), so
-// reads run concurrently with the writer in WAL mode. Thread-safe: any number
+// One writer connection (Write: BEGIN IMMEDIATE ... COMMIT) and a pool of
+// read-only connections (Read: BEGIN DEFERRED, a snapshot), so reads run
+// concurrently with the writer in WAL mode. Concurrent Write calls are
+// group-committed: they share one transaction and one fsync, each function in
+// its own SAVEPOINT, so a failing function undoes only its own changes and
+// every caller returns after the commit that made its changes durable. A
+// background thread checkpoints the WAL into the database file, outside the
+// writer's commits. Thread-safe: any number
 // of threads may call Read and Write at once; Read blocks while every reader
 // connection is in use.
 //
@@ -23,6 +28,7 @@
 #ifndef OPINIA_SERVICE_STORAGE_SQLITE_SQLITE_STORE_H_
 #define OPINIA_SERVICE_STORAGE_SQLITE_SQLITE_STORE_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -42,7 +48,8 @@ struct SqliteOptions {
   absl::Duration busy_timeout = absl::Seconds(5);
   // Read-only connections for Read(); at least 1.
   int reader_pool_size = 4;
-  // PRAGMA wal_autocheckpoint, in pages; 0 disables automatic checkpoints.
+  // A background PASSIVE checkpoint starts once the WAL holds this many
+  // pages after a commit; 0 disables automatic checkpoints.
   int wal_autocheckpoint = 1000;
 };
 
@@ -52,6 +59,16 @@ struct SqliteOptions {
 // options; INTERNAL/UNAVAILABLE when the file cannot be opened or migrated.
 absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
     const std::string& path, const SqliteOptions& options = {});
+
+// Group-commit counters of a store opened by OpenSqliteStore (zeros for any
+// other Store): how many Write calls and transactions there were, and how
+// many Write calls wait for the running group right now.
+struct SqliteWriteStats {
+  int64_t writes = 0;
+  int64_t transactions = 0;
+  int64_t waiting = 0;
+};
+SqliteWriteStats GetSqliteWriteStats(Store& store);
 
 }  // namespace opinia::storage
 
