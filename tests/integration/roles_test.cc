@@ -150,6 +150,22 @@ class RolesTest : public ServerTest {
       return admin->RescoreReviews(ContextWithKey(key).get(), request,
                                    &response);
     };
+    calls["GetTenantSettings"] = [=](const std::string& key) {
+      opinia::v1::GetTenantSettingsRequest request;
+      request.set_name(tenant_.tenant + "/settings");
+      opinia::v1::TenantSettings response;
+      return admin->GetTenantSettings(ContextWithKey(key).get(), request,
+                                      &response);
+    };
+    calls["UpdateTenantSettings"] = [=](const std::string& key) {
+      opinia::v1::UpdateTenantSettingsRequest request;
+      request.mutable_settings()->set_name(tenant_.tenant + "/settings");
+      request.mutable_settings()->set_volume_spike_k(3);
+      request.mutable_update_mask()->add_paths("volume_spike_k");
+      opinia::v1::TenantSettings response;
+      return admin->UpdateTenantSettings(ContextWithKey(key).get(), request,
+                                         &response);
+    };
     return calls;
   }
 
@@ -183,6 +199,8 @@ const Allowed kTable[] = {
     {"RevokeApiKey", {kAdmin, kOperator}},
     // FAILED_PRECONDITION when the server runs without models.
     {"RescoreReviews", {kAdmin, kOperator}, StatusCode::FAILED_PRECONDITION},
+    {"GetTenantSettings", {kAdmin, kOperator}},
+    {"UpdateTenantSettings", {kAdmin, kOperator}},
 };
 
 TEST_F(RolesTest, EveryRoleOnEveryMethod) {
