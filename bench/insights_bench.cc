@@ -20,11 +20,12 @@
 //
 //   build/bench/opinia_insights_bench [--db=PATH] [--reviews=N]
 //       [--queries=N] [--data=DIR] [--models=DIR] [--batch=N] [--reuse]
-//       [--write-bench=N]
+//       [--write-bench=N] [--verbose]
 // --reuse keeps an existing database of the same size (skips generation).
 // --write-bench=N first inserts N more reviews into a fresh database
 // (PATH.write) in transactions of 100, the ingest batch size, and prints
 // reviews/s and CPU per review of the store's write path (no analysis).
+// --verbose prints every search with its time.
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -295,6 +296,7 @@ int main(int argc, char** argv) {
   const std::string models =
       Flag(argc, argv, "models", OPINIA_DEFAULT_MODELS_DIR);
   const bool reuse = Flag(argc, argv, "reuse", "") == "1";
+  const bool verbose = Flag(argc, argv, "verbose", "") == "1";
   const absl::Time now = absl::FromCivil(absl::CivilSecond(2026, 11, 23, 14, 7, 31),
                                          absl::UTCTimeZone());
   opinia::core::FakeClock clock(now);
@@ -476,6 +478,11 @@ int main(int argc, char** argv) {
     auto page = reviews.List(tenant, req);
     search_ms.push_back(Ms(std::chrono::steady_clock::now() - t0));
     search_cpu.push_back(CpuMs() - c0);
+    if (verbose) {
+      std::printf("  search %-20s %s  %7.2f ms  cpu %7.2f ms\n",
+                  req.query().c_str(), req.ShortDebugString().c_str(),
+                  search_ms.back(), search_cpu.back());
+    }
     if (!page.ok()) {
       std::fprintf(stderr, "search %s: %s\n", req.query().c_str(),
                    std::string(page.status().message()).c_str());

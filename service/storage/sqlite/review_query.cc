@@ -73,8 +73,11 @@ void AddConditions(std::string_view tenant_id, const ReviewFilter& f,
     q.params.emplace_back(int64_t{f.max_rating});
   }
   if (!f.text_query.empty()) {
-    absl::StrAppend(&q.sql,
-                    " AND id IN (SELECT rowid FROM reviews_fts WHERE "
+    // Not text first: "+id" keeps the planner from looking every match up
+    // by rowid and sorting the wide rows; it walks a keyset index and tests
+    // each entry against the (materialized) matches instead.
+    absl::StrAppend(&q.sql, text_first ? " AND id" : " AND +id",
+                    " IN (SELECT rowid FROM reviews_fts WHERE "
                     "reviews_fts MATCH ?)");
     q.params.emplace_back(f.text_query);
   }
