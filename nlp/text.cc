@@ -214,6 +214,13 @@ std::string CanonicalEmoticon(std::string_view e) {
 // Length in bytes of an emoticon at text[b], 0 if none. Repeated mouths
 // (":)))", ":((((") are absorbed.
 size_t MatchEmoticon(std::string_view text, size_t b) {
+  // Every emoticon starts with one of these: most punctuation is not one.
+  switch (text[b]) {
+    case ':': case ';': case '=': case '<': case '^': case '-':
+      break;
+    default:
+      return 0;
+  }
   for (std::string_view e : kEmoticons) {
     if (text.compare(b, e.size(), e) != 0) continue;
     size_t end = b + e.size();
@@ -259,6 +266,33 @@ std::string EmojiNorm(std::string_view bytes) {
   }
   if (out.empty()) out = std::string(bytes);
   return out;
+}
+
+// True when the UAX #29 sentence rules cannot break inside u[0, n): every
+// character is below kFastLimit (so the only sentence terminators are
+// '.', '!' and '?'), there is no paragraph separator (CR, LF, NEL, VT, FF),
+// and the first terminator starts the text's closing run: terminators, then
+// closing quotes/brackets, then spaces. Such texts (most one-sentence reviews)
+// skip the sentence iterator; any other text goes through ICU.
+bool IsOneSentence(const UChar* u, int32_t n) {
+  int32_t k = 0;
+  for (; k < n; ++k) {
+    const UChar c = u[k];
+    if (c >= kFastLimit || c == '\n' || c == '\r' || c == 0x0B || c == 0x0C ||
+        c == 0x85) {
+      return false;
+    }
+    if (c == '.' || c == '!' || c == '?') break;
+  }
+  // The closing run must be Terminators+ Close* Sp* (rules SB9, SB10): a
+  // closing quote after a space, say, starts a sentence of its own.
+  auto skip = [&](auto in_class) {
+    while (k < n && in_class(u[k])) ++k;
+  };
+  skip([](UChar c) { return c == '.' || c == '!' || c == '?'; });
+  skip([](UChar c) { return c == '"' || c == '\'' || c == ')' || c == ']'; });
+  skip([](UChar c) { return c == ' ' || c == '\t'; });
+  return k == n;
 }
 
 }  // namespace
@@ -422,17 +456,23 @@ TokenizedText Tokenize(std::string_view text) {
   }
 
   // 3. Sentences; each token goes to the sentence holding its first byte.
-  icu::BreakIterator* sb = sc.sentence.get();
-  status = U_ZERO_ERROR;
-  sb->setText(&ut, status);
-  if (U_FAILURE(status)) {
-    utext_close(&ut);
-    return result;
-  }
   std::vector<int32_t>& bounds = sc.sentence_bounds;
   bounds.clear();
-  for (int32_t p = sb->first(); p != icu::BreakIterator::DONE; p = sb->next()) {
-    bounds.push_back(p);
+  if (IsOneSentence(u, n16)) {
+    // What the sentence iterator would return, without running it.
+    bounds.push_back(0);
+    bounds.push_back(n16);
+  } else {
+    icu::BreakIterator* sb = sc.sentence.get();
+    status = U_ZERO_ERROR;
+    sb->setText(&ut, status);
+    if (U_FAILURE(status)) {
+      utext_close(&ut);
+      return result;
+    }
+    for (int32_t p = sb->first(); p != icu::BreakIterator::DONE; p = sb->next()) {
+      bounds.push_back(p);
+    }
   }
   utext_close(&ut);
 

@@ -1,5 +1,13 @@
 #include "nlp/text.h"
 
+#include <unicode/brkiter.h>
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
+#include <unicode/utf16.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -171,6 +179,103 @@ TEST(IsValidUtf8Test, Table) {
     EXPECT_EQ(IsValidUtf8(c.text), c.valid) << c.name;
   }
 }
+
+// Texts that look like one sentence skip ICU's sentence iterator
+// (IsOneSentence in text.cc): on both sides of that shortcut, the sentences
+// must be exactly ICU's (ASCII texts: UTF-16 index == byte offset).
+TEST(TokenizeTest, SentencesMatchIcuAroundTheOneSentenceShortcut) {
+  const std::vector<std::string> texts = {
+      "Polecam.", "Polecam", "Polecam!!!", "Great product?!", "Great! ",
+      "Great! \"", "Great!\" ", "Great!) ok", "He said \"great.\"",
+      "Hello. World.", "e.g. this one", "It costs 3.50 now.", "Wait... what",
+      "Nie polecam ;)", "Bad:(", "one\ntwo", "one\rtwo.", "tab\tend.  ",
+      "Great! !", "Great. )", "ok.'", "ok.']  ", "Mr. Smith is here.",
+      "end .", "?", "...", "! hello"};
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::BreakIterator> bi(
+      icu::BreakIterator::createSentenceInstance(icu::Locale::getRoot(), status));
+  ASSERT_TRUE(U_SUCCESS(status));
+  for (const std::string& text : texts) {
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(text);
+    bi->setText(u);
+    std::vector<std::string> want;
+    for (int32_t b = bi->first(), e = bi->next(); e != icu::BreakIterator::DONE;
+         b = e, e = bi->next()) {
+      std::string seg = text.substr(b, e - b);
+      const size_t first = seg.find_first_not_of(" \t\r\n");
+      if (first == std::string::npos) continue;
+      seg = seg.substr(first, seg.find_last_not_of(" \t\r\n") - first + 1);
+      want.push_back(seg);
+    }
+    TokenizedText t = Tokenize(text);
+    std::vector<std::string> got;
+    for (const Sentence& s : t.sentences) {
+      got.push_back(text.substr(s.span.begin, s.span.end - s.span.begin));
+    }
+    EXPECT_EQ(got, want) << "[" << text << "]";
+  }
+}
+
+// The same over every dev/test text of the labelled data, when present.
+TEST(TokenizeTest, SentencesMatchIcuOnData) {
+  std::string dir = "/work/shared/data";
+  if (const char* d = std::getenv("OPINIA_DATA_DIR")) dir = d;
+  else if (const char* src = std::getenv("OPINIA_SOURCE_DIR")) {
+    dir = std::string(src) + "/../shared/data";
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::BreakIterator> bi(
+      icu::BreakIterator::createSentenceInstance(icu::Locale::getRoot(), status));
+  ASSERT_TRUE(U_SUCCESS(status));
+  int compared = 0;
+  for (const char* f : {"pl_clarin_emo.dev.tsv", "pl_clarin_emo.test.tsv",
+                        "en_amazon_reviews.dev.tsv", "multi_tweets.dev.tsv",
+                        "en_uci_sentences.test.tsv"}) {
+    std::ifstream in(dir + "/sentiment/" + f);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      size_t p = 0;
+      for (int k = 0; k < 3 && p != std::string::npos; ++k) {
+        p = line.find('\t', p);
+        if (p != std::string::npos) ++p;
+      }
+      if (p == std::string::npos) continue;
+      const std::string text = line.substr(p);
+      if (!IsValidUtf8(text)) continue;
+      // ICU boundaries as byte offsets.
+      icu::UnicodeString u = icu::UnicodeString::fromUTF8(text);
+      std::vector<int32_t> byte_at;
+      for (int32_t i = 0, b = 0; i < u.length(); ++i) {
+        byte_at.push_back(b);
+        const UChar c = u.charAt(i);
+        if (U16_IS_LEAD(c)) continue;  // the trail unit advances
+        const UChar32 cp = U16_IS_TRAIL(c) ? u.char32At(i - 1) : c;
+        b += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      }
+      byte_at.push_back(static_cast<int32_t>(text.size()));
+      bi->setText(u);
+      // Each token belongs to the ICU sentence holding its first byte (a
+      // word may run across a boundary: "word.word" in Arabic).
+      TokenizedText t = Tokenize(text);
+      std::vector<std::pair<int, int>> want;  // token ranges
+      size_t ti = 0;
+      for (int32_t e = bi->next(); e != icu::BreakIterator::DONE; e = bi->next()) {
+        const size_t first = ti;
+        while (ti < t.tokens.size() && t.tokens[ti].span.begin < byte_at[e]) ++ti;
+        if (ti > first) want.emplace_back(first, ti);
+      }
+      std::vector<std::pair<int, int>> got;
+      for (const Sentence& s : t.sentences) {
+        got.emplace_back(s.first_token, s.end_token);
+      }
+      ASSERT_EQ(got, want) << text;
+      ++compared;
+    }
+  }
+  if (compared == 0) GTEST_SKIP() << "no data under " << dir;
+}
+
 
 }  // namespace
 }  // namespace opinia::nlp
