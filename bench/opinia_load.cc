@@ -30,6 +30,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -158,6 +159,25 @@ int64_t RssKb(int pid) {
     if (line.rfind("VmRSS:", 0) == 0) return std::atoll(line.c_str() + 6);
   }
   return -1;
+}
+
+// User + system CPU seconds the process has used (/proc/PID/stat), -1 when
+// unknown.
+double CpuSeconds(int pid) {
+  if (pid <= 0) return -1;
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  // Fields after the parenthesised command name; utime and stime are the
+  // 14th and 15th fields of the line.
+  const size_t paren = stat.rfind(')');
+  if (paren == std::string::npos) return -1;
+  std::vector<std::string> fields = absl::StrSplit(
+      absl::string_view(stat).substr(paren + 2), ' ', absl::SkipEmpty());
+  if (fields.size() < 13) return -1;
+  const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+  return (std::atof(fields[11].c_str()) + std::atof(fields[12].c_str())) /
+         ticks;
 }
 
 int64_t FileSize(const std::string& path) {
@@ -538,6 +558,7 @@ int main(int argc, char** argv) {
                          start, end, warm, &ack_log, &stats[i]);
   }
   int64_t acked_at_warm = 0;
+  double cpu_at_warm = warmup == 0 ? CpuSeconds(pid) : -1;
   {
     const int every = absl::GetFlag(FLAGS_sample_every);
     int64_t last = 0;
@@ -550,6 +571,7 @@ int main(int argc, char** argv) {
       if (!warm_seen && now >= warm) {
         warm_seen = true;
         acked_at_warm = g_acked.load();
+        cpu_at_warm = CpuSeconds(pid);
       }
       if (every > 0 && now - last_t >= std::chrono::seconds(every)) {
         const int64_t acked = g_acked.load();
@@ -605,6 +627,13 @@ int main(int argc, char** argv) {
   if (all.errors.empty()) std::printf(" none");
   for (auto& [code, n] : all.errors) std::printf(" %s=%" PRId64, code.c_str(), n);
   std::printf("\n");
+  const double cpu_after = CpuSeconds(pid);
+  if (cpu_at_warm >= 0 && cpu_after >= 0 && acked > 0) {
+    const double cpu = cpu_after - cpu_at_warm;
+    std::printf("server CPU: %.1f s (%.2f cores), %.3f ms per acknowledged "
+                "review\n",
+                cpu, cpu / elapsed, cpu * 1000 / acked);
+  }
   const int64_t rss_after = RssKb(pid);
   std::printf("server RSS after: %" PRId64 " KiB (before %" PRId64
               " KiB)%s\n",
