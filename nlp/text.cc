@@ -295,6 +295,101 @@ bool IsOneSentence(const UChar* u, int32_t n) {
   return k == n;
 }
 
+// UAX #29 word-break classes of the characters below kFastLimit, for our
+// own word segmenter (FastWordEnd). kUnsafe characters send the whole text
+// through ICU's word iterator.
+enum WbClass : uint8_t {
+  kWbOther,      // a segment of its own
+  kWbLetter,     // ALetter
+  kWbDigit,      // Numeric
+  kWbMidLetter,  // between letters only
+  kWbMidNumLet,  // between letters or between digits ('.', apostrophe)
+  kWbMidNum,     // between digits only
+  kWbSpace,      // WSegSpace: a run of them is one segment
+  kWbUnsafe,     // not modelled here
+};
+
+const std::array<WbClass, kFastLimit>& WbClasses() {
+  static const auto* table = [] {
+    auto* t = new std::array<WbClass, kFastLimit>();
+    for (UChar32 c = 0; c < kFastLimit; ++c) {
+      WbClass k = kWbOther;
+      // ICU counts '@' as a letter ("@user" is one word).
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '@' ||
+          (c >= 0xC0 && c != 0xD7 && c != 0xF7)) {
+        k = kWbLetter;
+      } else if (c >= '0' && c <= '9') {
+        k = kWbDigit;
+      } else if (c == '.' || c == '\'') {
+        // (':' is MidLetter in UAX #29 but not in ICU's rules: kWbOther.)
+        k = kWbMidNumLet;
+      } else if (c == ',' || c == ';') {
+        k = kWbMidNum;
+      } else if (c == ' ') {
+        k = kWbSpace;
+      } else if (c == '_' || (c >= 0x80 && c < 0xC0)) {
+        // ExtendNumLet, and Latin-1 symbols/spaces/format characters.
+        k = kWbUnsafe;
+      }
+      (*t)[c] = k;
+    }
+    return t;
+  }();
+  return *table;
+}
+
+// True when every unit of u[0, n) has a modelled class.
+bool FastWordsApply(const UChar* u, int32_t n) {
+  const auto& cls = WbClasses();
+  for (int32_t i = 0; i < n; ++i) {
+    if (u[i] >= kFastLimit || cls[u[i]] == kWbUnsafe) return false;
+  }
+  return true;
+}
+
+// End of the word segment starting at `start` (UAX #29 rules WB3d, WB5-WB12
+// for the classes above) and its ICU rule status: UBRK_WORD_LETTER or
+// UBRK_WORD_NUMBER for letters and digits, UBRK_WORD_NONE for the rest.
+int32_t FastWordEnd(const UChar* u, int32_t n, int32_t start, int32_t* status) {
+  const auto& cls = WbClasses();
+  const WbClass first = cls[u[start]];
+  int32_t k = start + 1;
+  if (first == kWbSpace) {
+    while (k < n && cls[u[k]] == kWbSpace) ++k;
+    *status = UBRK_WORD_NONE;
+    return k;
+  }
+  if (first != kWbLetter && first != kWbDigit) {
+    *status = UBRK_WORD_NONE;
+    return k;
+  }
+  while (k < n) {
+    const WbClass c = cls[u[k]];
+    if (c == kWbLetter || c == kWbDigit) {  // WB5, WB8, WB9, WB10
+      ++k;
+      continue;
+    }
+    if (k + 1 >= n) break;
+    const WbClass prev = cls[u[k - 1]];
+    const WbClass next = cls[u[k + 1]];
+    if (prev == kWbLetter && next == kWbLetter &&
+        (c == kWbMidLetter || c == kWbMidNumLet)) {  // WB6, WB7
+      k += 2;
+      continue;
+    }
+    if (prev == kWbDigit && next == kWbDigit &&
+        (c == kWbMidNum || c == kWbMidNumLet)) {  // WB11, WB12
+      k += 2;
+      continue;
+    }
+    break;
+  }
+  // ICU's status is that of the last rule applied, i.e. of the last
+  // character: "b1" is a number, "1b" a word.
+  *status = cls[u[k - 1]] == kWbLetter ? UBRK_WORD_LETTER : UBRK_WORD_NUMBER;
+  return k;
+}
+
 }  // namespace
 
 bool IsValidUtf8(std::string_view text) {
@@ -307,7 +402,9 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
-TokenizedText Tokenize(std::string_view text) {
+namespace {
+
+TokenizedText TokenizeImpl(std::string_view text, bool allow_fast_words) {
   TokenizedText result;
   if (text.empty()) return result;
   // Spans are int32: analyse at most 2 GiB - 1 (callers cap far lower).
@@ -353,24 +450,34 @@ TokenizedText Tokenize(std::string_view text) {
   utext_openUChars(&ut, u, n16, &status);
   if (U_FAILURE(status)) return result;
 
-  // 2. Words.
+  // 2. Words: our own segmenter when every character is one it models
+  //    (Latin script; nlp_text_test compares it with ICU), else ICU's.
+  const bool fast_words = allow_fast_words && FastWordsApply(u, n16);
   icu::BreakIterator* wb = sc.word.get();
-  wb->setText(&ut, status);
-  if (U_FAILURE(status)) {
-    utext_close(&ut);
-    return result;
+  if (!fast_words) {
+    wb->setText(&ut, status);
+    if (U_FAILURE(status)) {
+      utext_close(&ut);
+      return result;
+    }
   }
   result.tokens.reserve(n16 / 4 + 4);
   icu::UnicodeString scratch16;
   int32_t skip_until = 0;  // u16 index covered by an emoticon
-  int32_t start = wb->first();
-  for (int32_t end = wb->next(); end != icu::BreakIterator::DONE;
-       start = end, end = wb->next()) {
+  int32_t fast_status = UBRK_WORD_NONE;
+  auto next_boundary = [&](int32_t from) -> int32_t {
+    if (!fast_words) return wb->next();
+    if (from >= n16) return icu::BreakIterator::DONE;
+    return FastWordEnd(u, n16, from, &fast_status);
+  };
+  int32_t start = fast_words ? 0 : wb->first();
+  for (int32_t end = next_boundary(start); end != icu::BreakIterator::DONE;
+       start = end, end = next_boundary(end)) {
     if (start < skip_until) continue;
     UChar32 first;
     U16_GET(u, 0, start, n16, first);
     if (u_isUWhiteSpace(first) || u_iscntrl(first)) continue;
-    const int32_t rule = wb->getRuleStatus();
+    const int32_t rule = fast_words ? fast_status : wb->getRuleStatus();
     const int32_t b = byte_at[start];
     int32_t e = byte_at[end];
     Token tok;
@@ -502,6 +609,16 @@ TokenizedText Tokenize(std::string_view text) {
     result.sentences.push_back(s);
   }
   return result;
+}
+
+}  // namespace
+
+TokenizedText Tokenize(std::string_view text) {
+  return TokenizeImpl(text, /*allow_fast_words=*/true);
+}
+
+TokenizedText TokenizeWithIcuWords(std::string_view text) {
+  return TokenizeImpl(text, /*allow_fast_words=*/false);
 }
 
 std::string ModelInput(const TokenizedText& t, int first_token, int end_token) {

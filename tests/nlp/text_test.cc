@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -270,6 +271,72 @@ TEST(TokenizeTest, SentencesMatchIcuOnData) {
         got.emplace_back(s.first_token, s.end_token);
       }
       ASSERT_EQ(got, want) << text;
+      ++compared;
+    }
+  }
+  if (compared == 0) GTEST_SKIP() << "no data under " << dir;
+}
+
+
+void ExpectSameTokens(const std::string& text) {
+  const TokenizedText fast = Tokenize(text);
+  const TokenizedText icu = TokenizeWithIcuWords(text);
+  ASSERT_EQ(fast.tokens.size(), icu.tokens.size()) << "[" << text << "]";
+  for (size_t i = 0; i < fast.tokens.size(); ++i) {
+    const Token& a = fast.tokens[i];
+    const Token& b = icu.tokens[i];
+    ASSERT_TRUE(a.span.begin == b.span.begin && a.span.end == b.span.end &&
+                a.norm == b.norm && a.plain == b.plain && a.kind == b.kind)
+        << "[" << text << "] token " << i << ": [" << a.norm << "] "
+        << a.span.begin << "-" << a.span.end << " kind "
+        << static_cast<int>(a.kind) << " vs [" << b.norm << "] "
+        << b.span.begin << "-" << b.span.end << " kind "
+        << static_cast<int>(b.kind);
+  }
+  ASSERT_EQ(fast.sentences.size(), icu.sentences.size()) << "[" << text << "]";
+}
+
+// Our word segmenter for Latin text against ICU's word iterator: random
+// strings over letters, digits and every ASCII separator it models.
+TEST(TokenizeTest, OwnWordSegmenterMatchesIcuOnRandomText) {
+  const std::vector<std::string> alphabet = {
+      "a", "Z", "x", "D", "ó", "ł", "Ż", "é", "ß", "1", "0", "9", ".", ",",
+      ";", ":", "'", "\"", " ", "  ", "\t", "\n", "\r", "-", "@", "#", "!",
+      "?", "(", ")", "/", "%", "$", "&", "*", "+", "=", "<", ">", "^", "[",
+      "]", "~", "|", "\\", "`", "{", "}", "×", "÷"};
+  std::mt19937 rng(20261123);
+  for (int n = 0; n < 30000; ++n) {
+    std::string text;
+    const int len = 1 + static_cast<int>(rng() % 24);
+    for (int k = 0; k < len; ++k) text += alphabet[rng() % alphabet.size()];
+    ExpectSameTokens(text);
+    if (HasFatalFailure()) return;
+  }
+}
+
+TEST(TokenizeTest, OwnWordSegmenterMatchesIcuOnData) {
+  std::string dir = "/work/shared/data";
+  if (const char* d = std::getenv("OPINIA_DATA_DIR")) dir = d;
+  else if (const char* src = std::getenv("OPINIA_SOURCE_DIR")) {
+    dir = std::string(src) + "/../shared/data";
+  }
+  int compared = 0;
+  for (const char* f : {"pl_clarin_emo.train.tsv", "pl_clarin_emo.dev.tsv",
+                        "pl_clarin_emo.test.tsv", "en_amazon_reviews.dev.tsv",
+                        "en_amazon_reviews.test.tsv", "multi_tweets.dev.tsv",
+                        "en_uci_sentences.test.tsv"}) {
+    std::ifstream in(dir + "/sentiment/" + f);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      size_t p = 0;
+      for (int k = 0; k < 3 && p != std::string::npos; ++k) {
+        p = line.find('\t', p);
+        if (p != std::string::npos) ++p;
+      }
+      if (p == std::string::npos) continue;
+      ExpectSameTokens(line.substr(p));
+      if (HasFatalFailure()) return;
       ++compared;
     }
   }
