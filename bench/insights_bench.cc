@@ -23,7 +23,8 @@
 //       [--write-bench=N] [--verbose]
 // --reuse keeps an existing database of the same size (skips generation).
 // --write-bench=N first inserts N more reviews into a fresh database
-// (PATH.write) in transactions of 100, the ingest batch size, and prints
+// (PATH.write) in transactions of 100, the ingest batch size, at the
+// density of the tenant's latest days (a live feed), and prints
 // reviews/s and CPU per review of the store's write path (no analysis).
 // --verbose prints every search with its time.
 #include <algorithm>
@@ -208,12 +209,12 @@ opinia::storage::ReviewRow MakeRow(const std::vector<Prepared>& prepared,
 // Create times of n reviews over the two years before `now`, ascending:
 // growing volume, more by day than by night (local hours of Warsaw).
 std::vector<absl::Time> CreateTimes(int64_t n, absl::Time now,
-                                    std::mt19937_64& rng) {
+                                    std::mt19937_64& rng, double days = 730) {
   std::uniform_real_distribution<double> unit(0, 1);
   std::vector<absl::Time> out;
   out.reserve(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) {
-    const double age_days = 730 * (1 - std::sqrt(unit(rng)));
+    const double age_days = days * (1 - std::sqrt(unit(rng)));
     absl::Time created =
         now - absl::Seconds(static_cast<int64_t>(age_days * 86400));
     const absl::CivilSecond utc = absl::ToCivilSecond(created, absl::UTCTimeZone());
@@ -338,7 +339,10 @@ int main(int argc, char** argv) {
       return txn.InsertTenant({tenant, "Bench shop", "Europe/Warsaw", now});
     }).IgnoreError();
     std::mt19937_64 rng(43);
-    const std::vector<absl::Time> times = CreateTimes(write_bench, now, rng);
+    // The density of the generated tenant's last days (~2,700 a day), as a
+    // live feed writes them.
+    const std::vector<absl::Time> times = CreateTimes(
+        write_bench, now, rng, std::max(1.0, write_bench / 1350.0));
     const auto t0 = std::chrono::steady_clock::now();
     double cpu = 0;
     if (!Insert(**wstore, prepared, tenant, times, now, /*batch=*/100,
