@@ -202,7 +202,9 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
             InterceptionHookPoints::PRE_SEND_MESSAGE)) {
       if (const void* m = methods->GetSendMessage(); m != nullptr) {
         const auto* event = static_cast<const opinia::v1::AlertEvent*>(m);
-        const auto& t = event->alert().create_time();
+        // From the event (a reopen happens long after the alert's creation).
+        const auto& t = event->has_event_time() ? event->event_time()
+                                                : event->alert().create_time();
         if (t.seconds() > 0) {
           const absl::Time created =
               absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());

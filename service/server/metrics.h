@@ -6,7 +6,7 @@
 //   opinia_reviews_ingested_total{outcome}        created/updated/unchanged/rejected
 //   opinia_analysis_seconds                       histogram, one review analysed
 //   opinia_alert_subscribers                      open StreamAlerts streams
-//   opinia_alert_lag_seconds                      histogram, alert create_time -> sent
+//   opinia_alert_lag_seconds                      histogram, alert event time -> sent
 //   opinia_webhook_deliveries_total{result}
 //   opinia_db_size_bytes{file=db|wal}             read at scrape time
 // RPC numbers come from a gRPC server interceptor, so no service code has to
