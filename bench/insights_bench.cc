@@ -26,7 +26,7 @@
 // (PATH.write) in transactions of 100, the ingest batch size, at the
 // density of the tenant's latest days (a live feed), and prints
 // reviews/s and CPU per review of the store's write path (no analysis).
-// --verbose prints every search with its time.
+// --verbose prints every summary and search with its time.
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -442,6 +442,11 @@ int main(int argc, char** argv) {
     auto s = insights.Summary(tenant, q);
     summary_ms.push_back(Ms(std::chrono::steady_clock::now() - t0));
     summary_cpu.push_back(CpuMs() - c0);
+    if (verbose) {
+      std::printf("  summary %4d days  %s  %7.2f ms  cpu %7.2f ms\n", days,
+                  q.ShortDebugString().c_str(), summary_ms.back(),
+                  summary_cpu.back());
+    }
     if (!s.ok()) {
       std::fprintf(stderr, "summary: %s\n", std::string(s.status().message()).c_str());
       return 1;

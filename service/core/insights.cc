@@ -163,21 +163,47 @@ class Plan {
   // Exact median of max(0, response - create) in seconds; 0 when none.
   // Over whole local months the delay histograms of the rollups say which
   // bucket holds the middle value(s) and at which rank; the value itself is
-  // then read at that rank from an index ordered by delay. The rest of the
-  // range (at most two partial months) comes from rows.
+  // then read at that rank from an index ordered by delay. The partial
+  // months at the ends are corrected with rows (below).
   absl::StatusOr<double> MedianResponseSeconds(absl::Time start,
                                                absl::Time end) {
+    // Months [first_month, end_month) come from the histograms. A partial
+    // month at either end is either read from its rows in range (`add`) or
+    // taken whole from the histograms with its rows outside the range
+    // subtracted (`subtract`), whichever covers less time: a range ending
+    // today subtracts a few hours instead of adding most of a month.
     const bool open_start = start == absl::InfinitePast();
     const bool open_end = end == absl::InfiniteFuture();
     int64_t first_month = kMinDay, end_month = kMaxDay;
+    std::vector<std::pair<absl::Time, absl::Time>> add, subtract;
     if (!open_start) {
-      int64_t first_whole = Day(start);
-      if (DayStart(first_whole) != start) ++first_whole;
-      first_month = MonthStart(first_whole) == first_whole
-                        ? first_whole
-                        : NextMonth(first_whole);
+      const int64_t month = MonthStart(Day(start));
+      const absl::Time month_start = DayStart(month);
+      const absl::Time next = DayStart(NextMonth(month));
+      if (month_start == start) {
+        first_month = month;
+      } else if (start - month_start < next - start) {
+        first_month = month;
+        subtract.push_back({month_start, start});
+      } else {
+        first_month = NextMonth(month);
+        add.push_back({start, std::min(next, end)});
+      }
     }
-    if (!open_end) end_month = MonthStart(Day(end));
+    if (!open_end) {
+      const int64_t month = MonthStart(Day(end));
+      const absl::Time month_start = DayStart(month);
+      const absl::Time next = DayStart(NextMonth(month));
+      if (month_start == end) {
+        end_month = month;
+      } else if (next - end < end - month_start) {
+        end_month = NextMonth(month);
+        subtract.push_back({end, next});
+      } else {
+        end_month = month;
+        add.push_back({std::max(month_start, start), end});
+      }
+    }
     if (mode_ == Insights::Mode::kRowsOnly || first_month >= end_month) {
       return MedianOfRows(start, end);
     }
@@ -188,21 +214,21 @@ class Plan {
     if (!months.ok()) return months.status();
     std::map<int64_t, int64_t> counts;  // bucket lower bound -> reviews
     for (const auto& b : *months) counts[b.lo] += b.count;
-    std::vector<std::pair<absl::Time, absl::Time>> edges;
-    if (!open_start) edges.push_back({start, DayStart(first_month)});
-    if (!open_end) edges.push_back({DayStart(end_month), end});
-    for (const auto& [from, to] : edges) {
-      if (to <= from) continue;
-      auto delays = txn_.insights().ListResponseDelays(tenant_id_,
-                                                       Range(from, to));
-      if (!delays.ok()) return delays.status();
-      for (int64_t d : *delays) {
-        d = std::max<int64_t>(d, 0);
-        auto it = std::upper_bound(buckets->begin(), buckets->end(), d);
-        if (it == buckets->begin()) {
-          return absl::InternalError("no delay bucket starts at 0");
+    for (const auto* edges : {&add, &subtract}) {
+      const int64_t sign = edges == &add ? 1 : -1;
+      for (const auto& [from, to] : *edges) {
+        if (to <= from) continue;
+        auto delays =
+            txn_.insights().ListResponseDelays(tenant_id_, Range(from, to));
+        if (!delays.ok()) return delays.status();
+        for (int64_t d : *delays) {
+          d = std::max<int64_t>(d, 0);
+          auto it = std::upper_bound(buckets->begin(), buckets->end(), d);
+          if (it == buckets->begin()) {
+            return absl::InternalError("no delay bucket starts at 0");
+          }
+          counts[*(it - 1)] += sign;
         }
-        ++counts[*(it - 1)];
       }
     }
     int64_t total = 0;
