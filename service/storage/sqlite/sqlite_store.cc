@@ -65,6 +65,9 @@ class Checkpointer {
                       int wal_pages) {
     auto* checkpointer = static_cast<Checkpointer*>(self);
     if (wal_pages >= kCatchUpFactor * checkpointer->threshold_pages_) {
+      // SQLite runs one checkpoint at a time and a PASSIVE one gives up at
+      // once when another runs, so wait for the background round first.
+      absl::MutexLock round(&checkpointer->round_mu_);
       sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr,
                                 nullptr);
     } else if (wal_pages >= checkpointer->threshold_pages_) {
@@ -87,14 +90,19 @@ class Checkpointer {
       int copied = 0;
       // Failure (e.g. SQLITE_BUSY while another checkpoint runs) is harmless:
       // the frames stay in the WAL and the next commit asks again.
-      sqlite3_wal_checkpoint_v2(conn_->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                &wal_frames, &copied);
+      {
+        absl::MutexLock round(&round_mu_);
+        sqlite3_wal_checkpoint_v2(conn_->db(), nullptr,
+                                  SQLITE_CHECKPOINT_PASSIVE, &wal_frames,
+                                  &copied);
+      }
       mu_.Lock();
     }
   }
 
   const std::unique_ptr<Connection> conn_;
   const int threshold_pages_;
+  absl::Mutex round_mu_;  // held while a checkpoint round runs
   absl::Mutex mu_;
   bool requested_ ABSL_GUARDED_BY(mu_) = false;
   bool stop_ ABSL_GUARDED_BY(mu_) = false;
