@@ -39,7 +39,7 @@ log="log_path=$reports/$kind:log_exe_name=1"
 export ASAN_OPTIONS="$log:detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0:check_initialization_order=1:strict_init_order=1"
 export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="$log:print_stacktrace=1:halt_on_error=0:suppressions=$supp/ubsan.supp"
-export TSAN_OPTIONS="$log:suppressions=$supp/tsan.supp:halt_on_error=0:second_deadlock_stack=1:history_size=4:print_suppressions=0"
+export TSAN_OPTIONS="$log:suppressions=$supp/tsan.supp:halt_on_error=0:second_deadlock_stack=1:history_size=7:print_suppressions=0"
 
 # Test cases that cannot run meaningfully under a sanitizer (asserted
 # wall-clock bounds meant for optimised builds) are skipped with a reason.
