@@ -33,7 +33,12 @@ absl::Status ValidateFilter(const opinia::v1::StreamAlertsRequest& r) {
 AlertStream::AlertStream(grpc::CallbackServerContext* context,
                          const Deps* deps,
                          const opinia::v1::StreamAlertsRequest& request)
-    : context_(context), deps_(deps), request_(request) {
+    : context_(context),
+      deps_(deps),
+      request_(request),
+      // Copied now, on gRPC's thread: Begin runs later on a pool thread,
+      // and a client that cancels first may have its context freed by then.
+      authorization_(AuthorizationHeader(*context)) {
   Action action;
   {
     absl::MutexLock lock(&mutex_);
@@ -80,7 +85,7 @@ void AlertStream::Destroy() {
 }
 
 void AlertStream::Begin() {
-  auto caller = Authenticate(*context_, *deps_->auth);
+  auto caller = Authenticate(authorization_, *deps_->auth);
   absl::Status status = caller.status();
   if (status.ok()) {
     status = core::RequireTenantRole(*caller, storage::kRoleRead);

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -72,6 +73,7 @@ class AlertStream final
   grpc::CallbackServerContext* const context_;
   const Deps* const deps_;
   const opinia::v1::StreamAlertsRequest request_;
+  const std::optional<std::string> authorization_;
 
   absl::Mutex mutex_;
   std::string tenant_ ABSL_GUARDED_BY(mutex_);

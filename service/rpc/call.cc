@@ -1,5 +1,6 @@
 #include "service/rpc/call.h"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -10,13 +11,19 @@
 
 namespace opinia::rpc {
 
-absl::StatusOr<core::Principal> Authenticate(
-    const grpc::CallbackServerContext& context,
-    const core::Authenticator& auth) {
+std::optional<std::string> AuthorizationHeader(
+    const grpc::CallbackServerContext& context) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
-  if (it == metadata.end()) return auth.Authenticate("");
-  std::string value(it->second.data(), it->second.size());
+  if (it == metadata.end()) return std::nullopt;
+  return std::string(it->second.data(), it->second.size());
+}
+
+absl::StatusOr<core::Principal> Authenticate(
+    const std::optional<std::string>& authorization,
+    const core::Authenticator& auth) {
+  if (!authorization.has_value()) return auth.Authenticate("");
+  const std::string& value = *authorization;
   constexpr std::string_view kBearer = "bearer ";
   if (value.size() <= kBearer.size() ||
       !absl::EqualsIgnoreCase(absl::string_view(value).substr(0, kBearer.size()),
@@ -27,6 +34,12 @@ absl::StatusOr<core::Principal> Authenticate(
   std::string secret(absl::StripAsciiWhitespace(
       absl::string_view(value).substr(kBearer.size())));
   return auth.Authenticate(secret);
+}
+
+absl::StatusOr<core::Principal> Authenticate(
+    const grpc::CallbackServerContext& context,
+    const core::Authenticator& auth) {
+  return Authenticate(AuthorizationHeader(context), auth);
 }
 
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,

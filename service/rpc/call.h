@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -22,6 +24,16 @@ namespace opinia::rpc {
 // unknown or revoked.
 absl::StatusOr<core::Principal> Authenticate(
     const grpc::CallbackServerContext& context,
+    const core::Authenticator& auth);
+
+// The call's "authorization" metadata, copied; nullopt when absent. For work
+// that may run after the call's context is gone (a stream cancelled before
+// its first task ran), copy it while the context is valid and authenticate
+// the copy with the overload below.
+std::optional<std::string> AuthorizationHeader(
+    const grpc::CallbackServerContext& context);
+absl::StatusOr<core::Principal> Authenticate(
+    const std::optional<std::string>& authorization,
     const core::Authenticator& auth);
 
 using Body = std::function<absl::Status(const core::Principal&)>;
