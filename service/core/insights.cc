@@ -116,6 +116,18 @@ class Plan {
     return storage::LocalDayStart(day, tz_);
   }
 
+  // Totals, with aspect counts, of every review in the filter's range.
+  absl::StatusOr<Totals> RangeTotals() {
+    std::vector<Totals> totals(1);
+    if (auto s = Accumulate(filter_.start_time, filter_.end_time,
+                            [](int64_t) { return size_t{0}; },
+                            /*aspects=*/true, &totals);
+        !s.ok()) {
+      return s;
+    }
+    return std::move(totals[0]);
+  }
+
   // Adds the numbers of reviews created in [start, end) to
   // (*out)[bucket_of(local day)], where bucket_of maps every day of the
   // range to an index of *out. `aspects` also fills aspect counts.
@@ -436,14 +448,9 @@ absl::StatusOr<opinia::v1::ReputationSummary> Insights::Summary(
     auto tz = TenantZone(txn, tenant_id);
     if (!tz.ok()) return tz.status();
     Plan plan(txn, tenant_id, *tz, *filter, mode_);
-    std::vector<Totals> totals(1);
-    if (auto s = plan.Accumulate(filter->start_time, filter->end_time,
-                                 [](int64_t) { return size_t{0}; },
-                                 /*aspects=*/true, &totals);
-        !s.ok()) {
-      return s;
-    }
-    const ReviewStats& stats = totals[0].stats;
+    auto totals = plan.RangeTotals();
+    if (!totals.ok()) return totals.status();
+    const ReviewStats& stats = totals->stats;
     FillCounts(stats, &out);
     auto median =
         plan.MedianResponseSeconds(filter->start_time, filter->end_time);
@@ -453,9 +460,9 @@ absl::StatusOr<opinia::v1::ReputationSummary> Insights::Summary(
     if (!open.ok()) return open.status();
     out.set_open_sla_count(*open);
     out.set_breached_sla_count(stats.sla_late + stats.sla_pending - *open);
-    FillTopAspects(totals[0].aspects, opinia::v1::NEGATIVE,
+    FillTopAspects(totals->aspects, opinia::v1::NEGATIVE,
                    out.mutable_top_negative_aspects());
-    FillTopAspects(totals[0].aspects, opinia::v1::POSITIVE,
+    FillTopAspects(totals->aspects, opinia::v1::POSITIVE,
                    out.mutable_top_positive_aspects());
     return absl::OkStatus();
   });
@@ -555,13 +562,8 @@ absl::StatusOr<opinia::v1::ListAspectInsightsResponse> Insights::AspectInsights(
     auto tz = TenantZone(txn, tenant_id);
     if (!tz.ok()) return tz.status();
     Plan plan(txn, tenant_id, *tz, *filter, mode_);
-    std::vector<Totals> totals(1);
-    if (auto s = plan.Accumulate(filter->start_time, filter->end_time,
-                                 [](int64_t) { return size_t{0}; },
-                                 /*aspects=*/true, &totals);
-        !s.ok()) {
-      return s;
-    }
+    auto totals = plan.RangeTotals();
+    if (!totals.ok()) return totals.status();
     std::map<int64_t, std::string> texts;  // review id -> text
     auto text_of = [&](int64_t id) -> absl::StatusOr<std::string_view> {
       auto it = texts.find(id);
@@ -582,7 +584,7 @@ absl::StatusOr<opinia::v1::ListAspectInsightsResponse> Insights::AspectInsights(
     for (int a = 1; a < kNumAspects; ++a) {
       auto* insight = out.add_aspects();
       insight->set_aspect(static_cast<opinia::v1::Aspect>(a));
-      const auto& c = totals[0].aspects[a];
+      const auto& c = totals->aspects[a];
       insight->set_negative_count(c[opinia::v1::NEGATIVE]);
       insight->set_neutral_count(c[opinia::v1::NEUTRAL]);
       insight->set_positive_count(c[opinia::v1::POSITIVE]);

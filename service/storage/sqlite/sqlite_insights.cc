@@ -120,6 +120,17 @@ AspectStats ReadAspect(const Statement& s, int at, bool with_unspecified) {
   return a;
 }
 
+// Steps `stmt` to the end; the first column of every row.
+absl::StatusOr<std::vector<int64_t>> FirstColumnInt64(Statement& stmt) {
+  std::vector<int64_t> out;
+  while (true) {
+    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    out.push_back(stmt.ColumnInt64(0));
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<DayStats>> SqliteInsights::ListDayStats(
@@ -205,26 +216,14 @@ absl::StatusOr<std::vector<int64_t>> SqliteInsights::ListResponseDelays(
   absl::StrAppend(&q.sql, " AND deleted = 0 AND response_time != ", kNoTime);
   STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
   q.BindTo(stmt);
-  std::vector<int64_t> out;
-  while (true) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    out.push_back(stmt.ColumnInt64(0));
-  }
-  return out;
+  return FirstColumnInt64(stmt);
 }
 
 absl::StatusOr<std::vector<int64_t>> SqliteInsights::ListDelayBuckets() {
   STORE_ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("SELECT lo FROM insights_delay_buckets ORDER BY lo"));
-  std::vector<int64_t> out;
-  while (true) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    out.push_back(stmt.ColumnInt64(0));
-  }
-  return out;
+  return FirstColumnInt64(stmt);
 }
 
 namespace {
@@ -296,13 +295,7 @@ absl::StatusOr<std::vector<int64_t>> SqliteInsights::ListResponseDelaysBetween(
   q.params.emplace_back(offset);
   STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
   q.BindTo(stmt);
-  std::vector<int64_t> out;
-  while (true) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    out.push_back(stmt.ColumnInt64(0));
-  }
-  return out;
+  return FirstColumnInt64(stmt);
 }
 
 absl::StatusOr<int64_t> SqliteInsights::CountOpenSla(

@@ -86,15 +86,12 @@ class Checkpointer {
       if (stop_) return;
       requested_ = false;
       mu_.Unlock();
-      int wal_frames = 0;
-      int copied = 0;
       // Failure (e.g. SQLITE_BUSY while another checkpoint runs) is harmless:
       // the frames stay in the WAL and the next commit asks again.
       {
         absl::MutexLock round(&round_mu_);
         sqlite3_wal_checkpoint_v2(conn_->db(), nullptr,
-                                  SQLITE_CHECKPOINT_PASSIVE, &wal_frames,
-                                  &copied);
+                                  SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
       }
       mu_.Lock();
     }
