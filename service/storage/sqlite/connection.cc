@@ -167,7 +167,25 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   }
   sqlite3_busy_timeout(
       db, static_cast<int>(absl::ToInt64Milliseconds(busy_timeout)));
-  return std::unique_ptr<Connection>(new Connection(db));
+  std::unique_ptr<Connection> conn(new Connection(db));
+  if (absl::Status s = conn->deferred_.Register(db); !s.ok()) return s;
+  // A transaction must not commit with index writes still deferred (they
+  // would be lost): non-zero turns the COMMIT into a rollback.
+  sqlite3_commit_hook(
+      db,
+      +[](void* self) -> int {
+        return static_cast<Connection*>(self)->deferred_.empty() ? 0 : 1;
+      },
+      conn.get());
+  sqlite3_rollback_hook(
+      db, +[](void* self) { static_cast<Connection*>(self)->deferred_.Clear(); },
+      conn.get());
+  return conn;
+}
+
+absl::Status Connection::Commit() {
+  if (absl::Status s = deferred_.Flush(*this); !s.ok()) return s;
+  return Exec("COMMIT");
 }
 
 Connection::~Connection() {

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "service/storage/sqlite/deferred_writes.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -103,12 +104,21 @@ class Connection {
   bool InAutocommit() const;
   sqlite3* db() const { return db_; }
 
+  // Applies the deferred index writes (deferred_writes.h), then COMMITs.
+  // On error the transaction is still open: the caller rolls it back.
+  absl::Status Commit();
+  // What the open transaction's triggers have deferred. A COMMIT while it
+  // is not empty fails (SQLITE_CONSTRAINT_COMMITHOOK); a ROLLBACK clears
+  // it; ROLLBACK TO a savepoint does not: use its Mark.
+  DeferredWrites& deferred() { return deferred_; }
+
  private:
   friend class Statement;
   explicit Connection(sqlite3* db) : db_(db) {}
   void Release(sqlite3_stmt* stmt);
 
   sqlite3* db_;
+  DeferredWrites deferred_;
   absl::flat_hash_map<std::string, sqlite3_stmt*> cache_;
   // Cached statements currently checked out; a second concurrent use of the
   // same SQL (e.g. nested) gets its own uncached statement.

@@ -40,6 +40,10 @@ namespace opinia::storage::sqlite {
 
 extern const char kInsightsMigration[];
 extern const char kInsightsRollupsMigration[];
+// Migration 8 (deferred_schema.cc): the triggers above log their changes
+// through opinia_defer_* instead, applied per transaction by
+// DeferredWrites (deferred_writes.h).
+extern const char kDeferredIndexMigration[];
 
 }  // namespace opinia::storage::sqlite
 

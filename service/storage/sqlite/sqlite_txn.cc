@@ -233,6 +233,15 @@ absl::StatusOr<ReviewRow> SqliteTxn::GetReview(std::string_view tenant_id,
   return ReadReviewRow(stmt);
 }
 
+absl::Status SqliteTxn::RunReviewWrite(Statement& stmt) {
+  // SQLite undoes a failed statement's changes, and its triggers' deferred
+  // index writes must go with them (the caller may carry on).
+  const DeferredWrites::Mark mark = conn_.deferred().GetMark();
+  absl::Status status = stmt.Run();
+  if (!status.ok()) conn_.deferred().RollBackTo(mark);
+  return status;
+}
+
 absl::StatusOr<int64_t> SqliteTxn::InsertReview(const ReviewRow& row) {
   STORE_RETURN_IF_ERROR(CheckWritable("InsertReview"));
   STORE_ASSIGN_OR_RETURN(
@@ -249,7 +258,7 @@ absl::StatusOr<int64_t> SqliteTxn::InsertReview(const ReviewRow& row) {
           "opinia_local_day(?12, (SELECT time_zone FROM tenants WHERE id = "
           "?1)))"));
   BindReviewColumns(stmt, row);
-  STORE_RETURN_IF_ERROR(stmt.Run());
+  STORE_RETURN_IF_ERROR(RunReviewWrite(stmt));
   return conn_.LastInsertRowId();
 }
 
@@ -269,7 +278,7 @@ absl::Status SqliteTxn::UpdateReview(const ReviewRow& row) {
           "WHERE id = ?1)) WHERE id = ? AND tenant_id = ?"));
   BindReviewColumns(stmt, row);
   stmt.BindInt64(row.id).BindText(row.tenant_id);
-  STORE_RETURN_IF_ERROR(stmt.Run());
+  STORE_RETURN_IF_ERROR(RunReviewWrite(stmt));
   if (conn_.Changes() == 0) {
     return absl::NotFoundError(absl::StrCat("review ", row.id, " not found"));
   }

@@ -67,6 +67,9 @@ class SqliteTxn final : public Txn {
 
  private:
   absl::Status CheckWritable(std::string_view op) const;
+  // Runs an INSERT or UPDATE of reviews; on failure also forgets what its
+  // triggers deferred.
+  absl::Status RunReviewWrite(Statement& stmt);
   absl::StatusOr<std::vector<ApiKeyRow>> ReadKeys(Statement& stmt);
 
   Connection& conn_;

@@ -1,8 +1,9 @@
-// Migration 7 (response delay histograms; sqlite/insights_schema.h)
-// upgrades a database written at schema 6 with
+// Migrations 7 (response delay histograms; sqlite/insights_schema.h) and 8
+// (rollups and full-text changes deferred to the end of the transaction;
+// sqlite/deferred_writes.h) upgrade a database written at schema 6 with
 // reviews, aspects, responses and deletes: afterwards every rollup equals
-// the brute-force SQL sum over the rows, and later inserts, updates and
-// deletes keep it so.
+// the brute-force SQL sum over the rows and the full-text index holds each
+// row's current text, and later inserts, updates and deletes keep it so.
 #include <algorithm>
 #include <sqlite3.h>
 
@@ -51,7 +52,10 @@ class InsightsUpgradeTest : public ::testing::Test {
     SqliteTxn txn(*conn_, /*read_only=*/false);
     const absl::Status s = fn(txn);
     ASSERT_TRUE(s.ok()) << s;
-    ASSERT_TRUE(conn_->Exec("COMMIT").ok());
+    // Commit() applies what the schema-8 triggers deferred (a plain COMMIT
+    // would be refused while it is pending).
+    const absl::Status commit = conn_->Commit();
+    ASSERT_TRUE(commit.ok()) << commit;
   }
 
   ReviewRow RandomRow(int i) {
@@ -81,7 +85,8 @@ class InsightsUpgradeTest : public ::testing::Test {
       }
     }
     r.aspects = absl::StrCat("[", absl::StrJoin(aspects, ","), "]");
-    r.search_text = "tekst";
+    // A token of its own, so search can be checked row by row.
+    r.search_text = absl::StrCat("tekst u", next_token_++);
     return r;
   }
 
@@ -123,9 +128,35 @@ class InsightsUpgradeTest : public ::testing::Test {
     }
   }
 
+  // The full-text index holds exactly each row's current text: its own
+  // token finds it and nothing else (old tokens of updated rows are gone).
+  void ExpectSearchMatchesRows() {
+    auto rows = conn_->Prepare("SELECT id, search_text FROM reviews");
+    ASSERT_TRUE(rows.ok());
+    int64_t n = 0;
+    while (*rows->Step()) {
+      ++n;
+      const std::string text = rows->ColumnString(1);
+      const std::string token = text.substr(text.find(' ') + 1);
+      auto match = conn_->Prepare(
+          "SELECT rowid FROM reviews_fts WHERE reviews_fts MATCH ?");
+      ASSERT_TRUE(match.ok());
+      match->BindText(token);
+      std::vector<int64_t> found;
+      while (*match->Step()) found.push_back(match->ColumnInt64(0));
+      EXPECT_EQ(found, std::vector<int64_t>{rows->ColumnInt64(0)}) << token;
+    }
+    auto all = conn_->Prepare(
+        "SELECT count(*) FROM reviews_fts WHERE reviews_fts MATCH 'tekst'");
+    ASSERT_TRUE(all.ok() && *all->Step());
+    EXPECT_EQ(all->ColumnInt64(0), n);
+    EXPECT_GT(n, 0);
+  }
+
   std::string dir_;
   std::unique_ptr<Connection> conn_;
   std::mt19937_64 rng_{7};
+  int next_token_ = 0;
 };
 
 TEST_F(InsightsUpgradeTest, Migration7KeepsEveryRollupEqualToTheRows) {
@@ -158,6 +189,7 @@ TEST_F(InsightsUpgradeTest, Migration7KeepsEveryRollupEqualToTheRows) {
   ASSERT_TRUE(ApplyMigrations(*conn_).ok());
   ASSERT_EQ(*SchemaVersion(*conn_), LatestSchemaVersion());
   ExpectRollupsMatchRows();
+  ExpectSearchMatchesRows();
 
   // After the upgrade the triggers keep them: inserts, responses, moves
   // (new time, source, aspects), deletes and undeletes, a hard delete.
@@ -181,6 +213,7 @@ TEST_F(InsightsUpgradeTest, Migration7KeepsEveryRollupEqualToTheRows) {
         absl::StrCat("DELETE FROM reviews WHERE id = ", ids[1]).c_str());
   });
   ExpectRollupsMatchRows();
+  ExpectSearchMatchesRows();
 }
 
 }  // namespace
