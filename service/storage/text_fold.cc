@@ -24,16 +24,22 @@ std::string FoldForSearch(std::string_view text) {
   out.reserve(text.size());
   size_t i = 0;
   while (i < text.size()) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
+    // Every letter above starts with a byte >= 0xC3: copy the bytes before
+    // the next such byte in one go (the write path folds every review).
+    size_t end = i;
+    while (end < text.size() && static_cast<unsigned char>(text[end]) < 0xC3) {
+      ++end;
+    }
+    out.append(text.data() + i, end - i);
+    i = end;
+    if (i == text.size()) break;
     bool folded = false;
-    if (c >= 0xC3) {  // every letter above starts with a byte >= 0xC3
-      for (const Fold& f : kFolds) {
-        if (text.compare(i, f.from.size(), f.from) == 0) {
-          out.append(f.to);
-          i += f.from.size();
-          folded = true;
-          break;
-        }
+    for (const Fold& f : kFolds) {
+      if (text.compare(i, f.from.size(), f.from) == 0) {
+        out.append(f.to);
+        i += f.from.size();
+        folded = true;
+        break;
       }
     }
     if (!folded) out.push_back(text[i++]);
