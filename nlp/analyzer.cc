@@ -87,9 +87,10 @@ class AnalyzerImpl : public Analyzer {
     int pos_sentences = 0, neg_sentences = 0;
     SentimentClassifier::Probs probs{};
     std::vector<SentimentClassifier::Probs> sentence_probs;
-    // Each sentence's model row sums and rule contributions are kept: the
+    // Each sentence's model input and rule contributions are kept: the
     // review's sentiment is computed from them without a second pass.
     const bool join = sentiment_->CanJoin(a.language);
+    const bool tweet = config_.route_tweets && LooksLikeTweet(text);
     thread_local std::vector<SentimentClassifier::Part> parts;
     thread_local std::vector<const SentimentClassifier::Part*> part_ptrs;
     parts.resize(t.sentences.size() + 1);
@@ -99,7 +100,7 @@ class AnalyzerImpl : public Analyzer {
       thread_local TokenizedText title;
       title = Tokenize(options.title);
       sentiment_->Classify(title, 0, static_cast<int>(title.tokens.size()),
-                           a.language, nullptr, &parts.back());
+                           a.language, nullptr, &parts.back(), tweet);
       part_ptrs.push_back(&parts.back());
     }
     for (size_t si = 0; si < t.sentences.size(); ++si) {
@@ -109,7 +110,7 @@ class AnalyzerImpl : public Analyzer {
       // Probabilities kept for a one-sentence review (below).
       ss.sentiment = sentiment_->Classify(t, s.first_token, s.end_token,
                                           a.language, &probs,
-                                          join ? &parts[si] : nullptr);
+                                          join ? &parts[si] : nullptr, tweet);
       if (join) part_ptrs.push_back(&parts[si]);
       if (config_.review_from_sentences) sentence_probs.push_back(probs);
       if (ss.sentiment.confidence >= kMixedSentenceConfidence) {
@@ -145,9 +146,10 @@ class AnalyzerImpl : public Analyzer {
       a.sentiment = SentimentClassifier::FromProbs(
           probs, sentiment_->ConfidenceCap(a.language));
     } else if (join) {
-      a.sentiment = sentiment_->ClassifyJoined(part_ptrs, a.language, &probs);
+      a.sentiment = sentiment_->ClassifyJoined(part_ptrs, a.language, &probs, tweet);
     } else {
-      a.sentiment = sentiment_->Classify(*review, 0, n, a.language, &probs);
+      a.sentiment = sentiment_->Classify(*review, 0, n, a.language, &probs,
+                                         nullptr, tweet);
     }
     if (config_.review_mixed_rule && n > 0 && pos_sentences > 0 && neg_sentences > 0 &&
         a.sentiment.label != SentimentLabel::kMixed &&
@@ -202,8 +204,8 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   auto sentiment = SentimentClassifier::Create(models_dir, config.sentiment);
   if (!sentiment.ok()) return sentiment.status();
   uint64_t h = 1469598103934665603ULL;
-  for (const char* f : {"lid.176.ftz", "sentiment_pl.ftz", "sentiment_en.ftz",
-                        "sentiment_multi.ftz", "lexicon.tsv", "aspects.tsv",
+  for (const char* f : {"lid.176.ftz", "sentiment_pl.lin", "sentiment_en.lin",
+                        "sentiment_multi.lin", "lexicon.tsv", "aspects.tsv",
                         "urgency.tsv"}) {
     h = HashFile(models_dir + "/" + f, h);
   }

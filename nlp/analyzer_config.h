@@ -24,6 +24,9 @@ struct AnalyzerConfig {
   // model pass over the whole text: ~20% faster on long reviews but
   // en_amazon_reviews.dev accuracy 0.870 -> 0.804, so off.
   bool review_from_sentences = false;
+  // English text that LooksLikeTweet() goes to the tweet model instead of
+  // the review model.
+  bool route_tweets = true;
 };
 
 // As CreateAnalyzer(), with `config`. Same error codes.

@@ -36,9 +36,9 @@ absl::StatusOr<std::unique_ptr<SentimentClassifier>> SentimentClassifier::Create
     const std::string& models_dir, SentimentParams params) {
   std::unique_ptr<SentimentClassifier> c(new SentimentClassifier());
   c->params_ = params;
-  auto load = [&](const char* name, std::unique_ptr<FastTextModel>* m,
+  auto load = [&](const char* name, std::unique_ptr<LinearModel>* m,
                   Map* map) -> absl::Status {
-    auto r = FastTextModel::Load(models_dir + "/" + name);
+    auto r = LinearModel::Load(models_dir + "/" + name);
     if (!r.ok()) return r.status();
     *m = *std::move(r);
     for (int k = 0; k < kNumClasses; ++k) {
@@ -50,9 +50,9 @@ absl::StatusOr<std::unique_ptr<SentimentClassifier>> SentimentClassifier::Create
     }
     return absl::OkStatus();
   };
-  if (auto s = load("sentiment_pl.ftz", &c->pl_, &c->pl_map_); !s.ok()) return s;
-  if (auto s = load("sentiment_en.ftz", &c->en_, &c->en_map_); !s.ok()) return s;
-  if (auto s = load("sentiment_multi.ftz", &c->multi_, &c->multi_map_); !s.ok()) {
+  if (auto s = load("sentiment_pl.lin", &c->pl_, &c->pl_map_); !s.ok()) return s;
+  if (auto s = load("sentiment_en.lin", &c->en_, &c->en_map_); !s.ok()) return s;
+  if (auto s = load("sentiment_multi.lin", &c->multi_, &c->multi_map_); !s.ok()) {
     return s;
   }
   auto lex = Lexicon::Load(models_dir + "/lexicon.tsv");
@@ -67,10 +67,36 @@ float SentimentClassifier::ConfidenceCap(std::string_view language) const {
   return kUnsupportedConfidenceCap;
 }
 
-const FastTextModel* SentimentClassifier::ModelFor(std::string_view l) const {
+const LinearModel* SentimentClassifier::ModelFor(std::string_view l,
+                                                 bool tweet) const {
   if (l == "pl") return pl_.get();
-  if (l == "en") return en_.get();
+  if (l == "en" && !tweet) return en_.get();
   return multi_.get();
+}
+
+bool LooksLikeTweet(std::string_view text) {
+  if (text.substr(0, 3) == "RT ") return true;
+  auto word_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_';
+  };
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    const char c = text[i];
+    if (c != '@' && c != '#' && c != 'h') continue;
+    // Marks start a token: an e-mail address is not a mention.
+    if (i > 0 && word_char(text[i - 1])) continue;
+    if (c == 'h') {
+      if (text.substr(i, 7) == "http://" || text.substr(i, 8) == "https://") return true;
+      continue;
+    }
+    // "@user", "#hashtag" (a letter after '#': "#1" is a number).
+    const char n = text[i + 1];
+    if (c == '@' ? word_char(n) : ((n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') ||
+                                   static_cast<unsigned char>(n) >= 0x80)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 Sentiment SentimentClassifier::FromProbs(const Probs& p, float cap) {
@@ -90,22 +116,19 @@ Sentiment SentimentClassifier::FromProbs(const Probs& p, float cap) {
   return s;
 }
 
-bool SentimentClassifier::CanJoin(std::string_view language) const {
-  return ModelFor(language)->CanJoin();
+bool SentimentClassifier::CanJoin(std::string_view /*language*/) const {
+  return true;
 }
 
 Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
                                         int end, std::string_view language,
-                                        Probs* out, Part* keep) const {
-  const FastTextModel* model = ModelFor(language);
+                                        Probs* out, Part* keep,
+                                        bool tweet) const {
+  const LinearModel* model = ModelFor(language, tweet);
   thread_local std::vector<float> raw;
   thread_local Part scratch;
   Part& part = keep != nullptr ? *keep : scratch;
-  if (keep != nullptr) {
-    model->PredictPart(SentimentInput(t, first, end), &part.model, &raw);
-  } else {
-    model->PredictAll(SentimentInput(t, first, end), &raw);
-  }
+  model->PredictPart(SentimentInput(t, first, end), &part.model, &raw);
   part.words = 0;
   for (int i = std::max(first, 0); i < end && i < static_cast<int>(t.tokens.size()); ++i) {
     part.words += t.tokens[i].kind != TokenKind::kPunct;
@@ -119,25 +142,25 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
 
 Sentiment SentimentClassifier::ClassifyJoined(
     const std::vector<const Part*>& parts, std::string_view language,
-    Probs* out) const {
-  const FastTextModel* model = ModelFor(language);
-  thread_local std::vector<const FastTextModel::PartialSum*> sums;
+    Probs* out, bool tweet) const {
+  const LinearModel* model = ModelFor(language, tweet);
+  thread_local std::vector<const LinearModel::PartialInput*> inputs;
   thread_local std::vector<const RuleScore*> rules;
   thread_local std::vector<float> raw;
-  sums.clear();
+  inputs.clear();
   rules.clear();
   int words = 0;
   for (const Part* p : parts) {
-    sums.push_back(&p->model);
+    inputs.push_back(&p->model);
     rules.push_back(&p->rules);
     words += p->words;
   }
-  model->PredictJoined(sums, kSegmentSeparator, &raw);
+  model->PredictJoined(inputs, &raw);
   return Combine(model, raw, words, JoinRules(rules.data(), rules.size()),
                  language, out);
 }
 
-Sentiment SentimentClassifier::Combine(const FastTextModel* model,
+Sentiment SentimentClassifier::Combine(const LinearModel* model,
                                        const std::vector<float>& raw,
                                        int words, const RuleScore& r,
                                        std::string_view language,
@@ -147,7 +170,9 @@ Sentiment SentimentClassifier::Combine(const FastTextModel* model,
   const float length_k = model == pl_.get() ? params_.pl_length_k
                          : model == en_.get() ? params_.en_length_k
                                               : params_.multi_length_k;
-  const float temper = static_cast<float>(words) / (static_cast<float>(words) + length_k);
+  const float temper =
+      length_k > 0 ? static_cast<float>(words) / (static_cast<float>(words) + length_k)
+                   : 1.0f;
   std::array<float, 4> z{};
   std::array<bool, 4> present{};
   for (int k = 0; k < kNumClasses; ++k) {

@@ -1,8 +1,9 @@
-// Sentiment of a token range: supervised fastText models (models/
-// sentiment_{pl,en,multi}.ftz) fused with the lexicon+rules scorer, and an
-// optional star-rating fusion. Immutable after Create(); thread-safe.
+// Sentiment of a token range: supervised linear models (models/
+// sentiment_{pl,en,multi}.lin, logistic regression on TF-IDF word 1-2-grams,
+// see linear_model.h) fused with the lexicon+rules scorer, and an optional
+// star-rating fusion. Immutable after Create(); thread-safe.
 //
-// Model per language: pl -> sentiment_pl (4 classes, CLARIN-Emo + PolEmo),
+// Model per language: pl -> sentiment_pl (4 classes, CLARIN-Emo),
 // en -> sentiment_en (positive/negative, Amazon + UCI), ar de es fr hi it pt
 // -> sentiment_multi (3 classes, tweets). Any other language is scored by
 // sentiment_multi (shared emoji, names, loan words, stems) plus the
@@ -18,7 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "nlp/analysis.h"
-#include "nlp/fasttext_model.h"
+#include "nlp/linear_model.h"
 #include "nlp/lexicon.h"
 #include "nlp/sentiment_rules.h"
 #include "nlp/text.h"
@@ -27,20 +28,32 @@ namespace opinia::nlp {
 
 inline constexpr float kUnsupportedConfidenceCap = 0.35f;
 
+// True when `text` carries the marks of a social-media post: an @mention,
+// a #hashtag, a link, or a leading "RT ". Reviews almost never do (1 of 639
+// en_amazon_reviews.dev texts, none of en_uci_sentences or pl_clarin_emo).
+bool LooksLikeTweet(std::string_view text);
+
 // Tunables, chosen on the dev splits (models/README.md). Exposed so that
 // opinia-eval can report the effect of each part.
 struct SentimentParams {
-  float rule_weight = 1.5f;      // logit shift per unit of rule score
-  float mixed_boost = 1.0f;      // logit added to MIXED for two-sided text
-  float neutral_margin = 0.1f;   // 2-class models: |pos-neg| below = neutral
+  // Values for the linear models (LIBLINEAR logistic regression), chosen on
+  // the dev splits (models/README.md). Its probabilities are calibrated,
+  // unlike fastText's (which needed rule weight 1.5 and length tempering).
+  float rule_weight = 0.25f;     // logit shift per unit of rule score
+  float mixed_boost = 0.0f;      // logit added to MIXED for two-sided text
+  float neutral_margin = 0.02f;  // 2-class models: |pos-neg| below = neutral
   float rating_weight = 3.0f;    // logit shift per unit of star score
   bool use_rules = true;
-  // Model evidence is tempered by n / (n + k) for a text of n words: a
-  // model trained on long reviews (en) is over-confident on one short
-  // sentence, where the lexicon rules should weigh relatively more.
-  float pl_length_k = 2.0f;
+  // Model evidence is tempered by n / (n + k) for a text of n words (0 =
+  // off), and the rules weigh up to 2x more where it is: the English model,
+  // trained mostly on long reviews, needs the lexicon on one short sentence
+  // ("Not bad at all, I'm pleased."; with k = 0 two hand-written cases fail,
+  // with k = 15..30 none, en_amazon_reviews.dev 0.90 -> 0.89). The Polish
+  // and tweet models, trained on sentences and tweets, do not (dev accuracy
+  // flat or lower for k = 1..3).
+  float pl_length_k = 0.0f;
   float en_length_k = 20.0f;
-  float multi_length_k = 3.0f;
+  float multi_length_k = 0.0f;
   // Per-model logit bias by class (positive, negative, neutral, mixed):
   // corrects the class priors of the mixed training sets towards the
   // target domain. Tuned on the dev splits.
@@ -54,7 +67,7 @@ class SentimentClassifier {
   enum Class { kPos = 0, kNeg, kNeu, kMix, kNumClasses };
   using Probs = std::array<float, kNumClasses>;
 
-  // Needs sentiment_pl.ftz, sentiment_en.ftz, sentiment_multi.ftz and
+  // Needs sentiment_pl.lin, sentiment_en.lin, sentiment_multi.lin and
   // lexicon.tsv in `models_dir`: NOT_FOUND if one is missing,
   // INVALID_ARGUMENT if one is malformed.
   static absl::StatusOr<std::unique_ptr<SentimentClassifier>> Create(
@@ -63,25 +76,29 @@ class SentimentClassifier {
   // Sentiment of tokens [first, end) of `t` in `language`. `probs` (may be
   // null) receives the fused class probabilities.
   // What one text part (a sentence, a title) contributes to the sentiment
-  // of a longer text: model row sums, rule contributions, word count.
+  // of a longer text: model features, rule contributions, word count.
   struct Part {
-    FastTextModel::PartialSum model;
+    LinearModel::PartialInput model;
     RuleScore rules;
     int words = 0;
   };
+  // `tweet`: the text looks like a social-media post (LooksLikeTweet()):
+  // English then goes to the tweet model (trained on English tweets too)
+  // instead of the review model.
   Sentiment Classify(const TokenizedText& t, int first, int end,
                      std::string_view language, Probs* probs = nullptr,
-                     Part* keep = nullptr) const;
-  // True when ClassifyJoined() can serve `language` (the model has our own
-  // inference, so row sums can be reused).
+                     Part* keep = nullptr, bool tweet = false) const;
+  // True when ClassifyJoined() can serve `language` (always, kept for the
+  // analyzer's fallback path).
   bool CanJoin(std::string_view language) const;
   // Sentiment of the text made of `parts` (each from Classify(..., keep)
   // in the same `language`), in order: the model sees ReviewInput() of the
-  // whole text (sentences joined by "</s>", as in training) without a
-  // second pass over its tokens; rules add up the parts' contributions.
+  // whole text (the parts' inputs one after the other, as in training)
+  // from the parts' features, without a second pass over its tokens; rules
+  // add up the parts' contributions.
   Sentiment ClassifyJoined(const std::vector<const Part*>& parts,
-                           std::string_view language,
-                           Probs* probs = nullptr) const;
+                           std::string_view language, Probs* probs = nullptr,
+                           bool tweet = false) const;
 
   // Combines text probabilities with a star rating (1..scale). Returns the
   // text result unchanged when rating is out of range.
@@ -100,14 +117,14 @@ class SentimentClassifier {
 
  private:
   SentimentClassifier() = default;
-  const FastTextModel* ModelFor(std::string_view language) const;
+  const LinearModel* ModelFor(std::string_view language, bool tweet) const;
   // Model probabilities `raw` (label order of `model`) of a text of `words`
   // words fused with its rule score.
-  Sentiment Combine(const FastTextModel* model, const std::vector<float>& raw,
+  Sentiment Combine(const LinearModel* model, const std::vector<float>& raw,
                     int words, const RuleScore& rules,
                     std::string_view language, Probs* out) const;
 
-  std::unique_ptr<FastTextModel> pl_, en_, multi_;
+  std::unique_ptr<LinearModel> pl_, en_, multi_;
   std::unique_ptr<Lexicon> lexicon_;
   SentimentParams params_;
   // Label index of each Class in each model (-1 when the model lacks it).

@@ -1,4 +1,4 @@
-// The exact token string fed to the fastText sentiment models. Shared by
+// The exact token string fed to the sentiment models. Shared by
 // opinia-train (building training files) and the analyzer (serving), so the
 // models see identical input in both.
 #ifndef OPINIA_NLP_SENTIMENT_FEATURES_H_
@@ -21,18 +21,17 @@ std::string SentimentInput(const TokenizedText& t, int first_token,
 
 // The separator between the sentences of a multi-sentence text in the model
 // input: none. The input of a text is the inputs of its sentences one after
-// the other (each sentence's words, then its stems), so the analyzer sums
-// each sentence's model rows once and reuses the sums for the whole review
-// (FastTextModel::PredictJoined) instead of a second pass over its tokens.
-// fastText's "</s>" cannot separate them (its getLine() stops reading a
-// training line there) and an explicit separator token cost accuracy on
-// en_amazon_reviews.dev (0.858 vs 0.875 without, model alone).
+// the other (each sentence's words, then its stems), so the analyzer reuses
+// each sentence's input for the whole review (ClassifyJoined) instead of
+// building it again from the tokens. An explicit separator token cost
+// accuracy with the former fastText models (en_amazon_reviews.dev 0.858 vs
+// 0.875 without, model alone).
 inline constexpr char kSegmentSeparator[] = "";
 
 // The model input of a whole text: SentimentInput() of each sentence of `t`
 // (sentences without model input skipped), one after the other. Used to
-// build training lines; at serving time the analyzer computes the same sums
-// from the per-sentence passes.
+// build training lines; at serving time the analyzer joins the same
+// per-sentence inputs (tests/nlp/linear_model_test.cc checks they agree).
 std::string ReviewInput(const TokenizedText& t);
 
 // True when `norm` is a negator in one of the supported languages.

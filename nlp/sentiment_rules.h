@@ -2,7 +2,7 @@
 // flips ("nie polecam", "no problems"), intensifiers ("bardzo", "very") and
 // down-toners, contrast ("ale", "but", "niestety", "however": the clause
 // after weighs more), '!' emphasis, emoji and emoticons. Complements the
-// fastText models where they are unsure or have no training data.
+// statistical models where they are unsure or have no training data.
 #ifndef OPINIA_NLP_SENTIMENT_RULES_H_
 #define OPINIA_NLP_SENTIMENT_RULES_H_
 

@@ -9,7 +9,8 @@ packages=(
   libabsl-dev                       # Status, flags, time, synchronization
   libicu-dev                        # Unicode normalisation, segmentation, calendars
   libsqlite3-dev sqlite3            # embedded storage
-  libfasttext-dev fasttext          # sentiment classifiers (training and serving)
+  libfasttext-dev fasttext          # language identification (lid.176.ftz)
+  liblinear-dev                     # trains the sentiment models (opinia-train; the analyzer reads the weights itself)
   libcld2-dev                       # language identification
   libssl-dev                        # SHA-256 / HMAC, CSPRNG for API keys
   libcurl4-openssl-dev              # HTTP client (webhooks, collectors)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Rebuilds every model file of models/ that opinia-train owns, reproducibly
-# (fixed seed, one training thread): lexicon.tsv, sentiment_pl.ftz,
-# sentiment_en.ftz, sentiment_multi.ftz. lid.176.ftz is copied from the data
-# set as shipped. Takes ~4 min of CPU on one core.
+# (LIBLINEAR's logistic regression is deterministic; one thread):
+# lexicon.tsv, sentiment_pl.lin, sentiment_en.lin, sentiment_multi.lin.
+# lid.176.ftz is copied from the data set as shipped. Takes ~10 s of CPU.
 #   scripts/train_models.sh [DATA_DIR] [BUILD_DIR]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"

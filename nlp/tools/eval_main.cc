@@ -146,6 +146,7 @@ int main(int argc, char** argv) {
     else if (a == "--no_mixed_rule") f.config.review_mixed_rule = false;
     else if (a == "--mixed_rule") f.config.review_mixed_rule = true;
     else if (a == "--review_from_sentences") f.config.review_from_sentences = true;
+    else if (a == "--no_route_tweets") f.config.route_tweets = false;
     else if (a == "--lid=fasttext") f.config.lid_method = LanguageIdentifier::Method::kFastText;
     else if (a == "--lid=cld2") f.config.lid_method = LanguageIdentifier::Method::kCld2;
     else if (a == "--lid=combined") f.config.lid_method = LanguageIdentifier::Method::kCombined;

@@ -1,0 +1,245 @@
+#include "nlp/linear_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "absl/status/status.h"
+
+namespace opinia::nlp {
+namespace {
+
+constexpr char kMagic[] = "OPLM1\n";
+
+uint64_t Fnv1a(std::string_view s) {
+  uint64_t h = 14695981039346656037ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+// splitmix64 finaliser: spreads the pair hash over all bits (the table
+// index uses the low bits).
+uint64_t Mix(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ULL;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBULL;
+  x ^= x >> 31;
+  return x;
+}
+
+uint64_t NonZero(uint64_t h) { return h == 0 ? 1 : h; }
+
+template <typename T>
+bool ReadPod(std::istream& in, T* v) {
+  return static_cast<bool>(in.read(reinterpret_cast<char*>(v), sizeof(T)));
+}
+
+uint64_t PairFeature(uint64_t a, uint64_t b) {
+  // Order matters ("nie polecam" vs "polecam nie").
+  return NonZero(Mix(a * 31 + b + 0x9E3779B97F4A7C15ULL));
+}
+
+// Calls f(token hash) for each token of `input`.
+template <typename F>
+void ForEachToken(std::string_view input, F&& f) {
+  size_t i = 0;
+  while (i < input.size()) {
+    size_t j = input.find(' ', i);
+    if (j == std::string_view::npos) j = input.size();
+    if (j > i) f(Fnv1a(input.substr(i, j - i)));
+    i = j + 1;
+  }
+}
+
+}  // namespace
+
+void LinearFeatures(std::string_view input, std::vector<uint64_t>* out) {
+  uint64_t prev = 0;
+  bool have_prev = false;
+  ForEachToken(input, [&](uint64_t h) {
+    out->push_back(NonZero(Mix(h)));
+    if (have_prev) out->push_back(PairFeature(prev, h));
+    prev = h;
+    have_prev = true;
+  });
+}
+
+absl::StatusOr<std::unique_ptr<LinearModel>> LinearModel::Load(
+    const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError("cannot open " + path);
+  auto bad = [&](const char* what) {
+    return absl::InvalidArgumentError(path + ": not a linear model (" + what + ")");
+  };
+  char magic[sizeof(kMagic) - 1];
+  if (!in.read(magic, sizeof(magic)) ||
+      std::memcmp(magic, kMagic, sizeof(magic)) != 0) {
+    return bad("magic");
+  }
+  std::unique_ptr<LinearModel> m(new LinearModel());
+  uint32_t k = 0;
+  if (!ReadPod(in, &k) || k < 2 || k > kMaxClasses) return bad("class count");
+  m->k_ = k;
+  for (uint32_t c = 0; c < k; ++c) {
+    uint32_t len = 0;
+    if (!ReadPod(in, &len) || len == 0 || len > 64) return bad("label");
+    std::string label(len, '\0');
+    if (!in.read(label.data(), len)) return bad("label");
+    m->labels_.push_back(std::move(label));
+  }
+  m->bias_.resize(k);
+  if (!in.read(reinterpret_cast<char*>(m->bias_.data()), k * sizeof(float))) {
+    return bad("bias");
+  }
+  uint64_t n = 0;
+  if (!ReadPod(in, &n) || n > (1ULL << 26)) return bad("feature count");
+  uint64_t slots = 16;
+  while (slots < 2 * n) slots <<= 1;
+  m->mask_ = slots - 1;
+  m->table_.assign(slots, Slot{0, 0.0f, {0, 0, 0, 0}});
+  float row[1 + kMaxClasses];
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t key = 0;
+    if (!ReadPod(in, &key) || key == 0) return bad("feature");
+    if (!in.read(reinterpret_cast<char*>(row), (1 + k) * sizeof(float))) {
+      return bad("weights");
+    }
+    uint64_t s = key & m->mask_;
+    while (m->table_[s].key != 0) {
+      if (m->table_[s].key == key) return bad("duplicate feature");
+      s = (s + 1) & m->mask_;
+    }
+    Slot& slot = m->table_[s];
+    slot.key = key;
+    slot.idf = row[0];
+    for (uint32_t c = 0; c < k; ++c) slot.w[c] = row[1 + c];
+  }
+  if (in.peek() != std::char_traits<char>::eof()) return bad("trailing bytes");
+  m->size_ = n;
+  return m;
+}
+
+int64_t LinearModel::Find(uint64_t feature) const {
+  uint64_t s = feature & mask_;
+  while (true) {
+    const uint64_t key = table_[s].key;
+    if (key == feature) return static_cast<int64_t>(s);
+    if (key == 0) return -1;
+    s = (s + 1) & mask_;
+  }
+}
+
+int LinearModel::LabelIndex(std::string_view label) const {
+  for (size_t i = 0; i < labels_.size(); ++i) {
+    if (labels_[i] == label) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void LinearModel::Collect(std::vector<uint64_t>* features,
+                          std::vector<Hit>* hits) const {
+  std::vector<uint64_t>& f = *features;
+  // Sentences are short: insertion sort beats std::sort's set-up there.
+  if (f.size() <= 48) {
+    for (size_t i = 1; i < f.size(); ++i) {
+      const uint64_t v = f[i];
+      size_t j = i;
+      for (; j > 0 && f[j - 1] > v; --j) f[j] = f[j - 1];
+      f[j] = v;
+    }
+  } else {
+    std::sort(f.begin(), f.end());
+  }
+  hits->clear();
+  for (size_t i = 0; i < f.size();) {
+    size_t j = i + 1;
+    while (j < f.size() && f[j] == f[i]) ++j;
+    const int64_t slot = Find(f[i]);
+    if (slot >= 0) {
+      hits->push_back({f[i], static_cast<uint32_t>(slot), static_cast<uint32_t>(j - i)});
+    }
+    i = j;
+  }
+}
+
+void LinearModel::Score(const std::vector<Hit>& hits,
+                        std::vector<float>* probs) const {
+  float d[kMaxClasses] = {};
+  double norm2 = 0;
+  for (size_t i = 0; i < hits.size();) {
+    uint32_t count = hits[i].count;
+    size_t j = i + 1;
+    for (; j < hits.size() && hits[j].feature == hits[i].feature; ++j) {
+      count += hits[j].count;
+    }
+    const Slot& slot = table_[hits[i].slot];
+    const float x = (1.0f + std::log(static_cast<float>(count))) * slot.idf;
+    norm2 += static_cast<double>(x) * x;
+    for (size_t c = 0; c < k_; ++c) d[c] += x * slot.w[c];
+    i = j;
+  }
+  const float inv = norm2 > 0 ? static_cast<float>(1.0 / std::sqrt(norm2)) : 0.0f;
+  probs->resize(k_);
+  float sum = 0;
+  for (size_t c = 0; c < k_; ++c) {
+    const float z = bias_[c] + d[c] * inv;
+    (*probs)[c] = 1.0f / (1.0f + std::exp(-z));
+    sum += (*probs)[c];
+  }
+  for (float& p : *probs) p /= sum;
+}
+
+void LinearModel::Predict(std::string_view input, std::vector<float>* probs) const {
+  thread_local PartialInput part;
+  PredictPart(input, &part, probs);
+}
+
+void LinearModel::PredictPart(std::string_view input, PartialInput* part,
+                              std::vector<float>* probs) const {
+  thread_local std::vector<uint64_t> feats;
+  feats.clear();
+  part->has_tokens = false;
+  uint64_t prev = 0;
+  ForEachToken(input, [&](uint64_t h) {
+    feats.push_back(NonZero(Mix(h)));
+    if (part->has_tokens) {
+      feats.push_back(PairFeature(prev, h));
+    } else {
+      part->first = h;
+    }
+    prev = h;
+    part->has_tokens = true;
+  });
+  part->last = prev;
+  Collect(&feats, &part->hits);
+  Score(part->hits, probs);
+}
+
+void LinearModel::PredictJoined(const std::vector<const PartialInput*>& parts,
+                                std::vector<float>* probs) const {
+  thread_local std::vector<Hit> hits;
+  hits.clear();
+  const PartialInput* prev = nullptr;
+  for (const PartialInput* p : parts) {
+    if (!p->has_tokens) continue;
+    hits.insert(hits.end(), p->hits.begin(), p->hits.end());
+    if (prev != nullptr) {
+      // The pair across the junction: "... last" + "first ...".
+      const uint64_t f = PairFeature(prev->last, p->first);
+      const int64_t slot = Find(f);
+      if (slot >= 0) hits.push_back({f, static_cast<uint32_t>(slot), 1});
+    }
+    prev = p;
+  }
+  std::sort(hits.begin(), hits.end(),
+            [](const Hit& a, const Hit& b) { return a.feature < b.feature; });
+  Score(hits, probs);
+}
+
+}  // namespace opinia::nlp

@@ -1,0 +1,104 @@
+// A linear sentiment classifier: L2-regularised logistic regression
+// (LIBLINEAR, one-vs-rest) over TF-IDF-weighted word unigrams and bigrams of
+// the SentimentInput() token string. Immutable after Load(); Predict() is
+// const and thread-safe (per-thread scratch only).
+//
+// Features are 64-bit hashes of the tokens and token pairs
+// (LinearFeatures()); opinia-train uses the same function to build the
+// training matrix, so training and serving see identical features.
+//
+// File format (little-endian, written by opinia-train):
+//   "OPLM1\n", uint32 k (classes, 2..4), k x (uint32 len, label bytes),
+//   float bias[k], uint64 n, n x (uint64 feature, float idf, float w[k]).
+// For a text with feature counts c_f (only features in the model count):
+//   x_f = (1 + ln c_f) * idf_f / ||(1 + ln c) * idf||_2,
+//   d_k = bias_k + sum_f x_f * w_fk,  p_k = sigmoid(d_k) / sum_j sigmoid(d_j)
+// (LIBLINEAR's one-vs-rest probability estimate).
+#ifndef OPINIA_NLP_LINEAR_MODEL_H_
+#define OPINIA_NLP_LINEAR_MODEL_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace opinia::nlp {
+
+// Appends to `out` the feature hashes of `input` (space-separated tokens):
+// one per token and one per pair of adjacent tokens. Empty tokens (double
+// spaces) are skipped.
+void LinearFeatures(std::string_view input, std::vector<uint64_t>* out);
+
+class LinearModel {
+ public:
+  // NOT_FOUND when `path` cannot be opened; INVALID_ARGUMENT when it is not
+  // a well-formed model file.
+  static absl::StatusOr<std::unique_ptr<LinearModel>> Load(
+      const std::string& path);
+
+  // Probability per label index (see Labels()) for `input`. A text with no
+  // known feature gets the bias-only distribution.
+  void Predict(std::string_view input, std::vector<float>* probs) const;
+
+  // What one part of a longer text (a sentence) contributes to the text's
+  // features: its known features with counts, and its first and last
+  // tokens (for the pair across the junction with the next part).
+  struct Hit {
+    uint64_t feature;
+    uint32_t slot;   // in the table
+    uint32_t count;
+  };
+  struct PartialInput {
+    std::vector<Hit> hits;  // sorted by feature
+    uint64_t first = 0;     // token hashes (see LinearFeatures)
+    uint64_t last = 0;
+    bool has_tokens = false;
+  };
+  // As Predict(), and keeps `input`'s contribution in `part`.
+  void PredictPart(std::string_view input, PartialInput* part,
+                   std::vector<float>* probs) const;
+  // Predict() of the parts' inputs joined by single spaces (parts without
+  // tokens skipped), i.e. ReviewInput() of the text, computed from the
+  // parts without hashing or looking up their tokens again. Equal to
+  // Predict() of the joined input up to float summation order
+  // (tests/nlp/linear_model_test.cc).
+  void PredictJoined(const std::vector<const PartialInput*>& parts,
+                     std::vector<float>* probs) const;
+
+  const std::vector<std::string>& Labels() const { return labels_; }
+  int LabelIndex(std::string_view label) const;  // -1 when absent
+  size_t NumFeatures() const { return size_; }
+
+ private:
+  LinearModel() = default;
+  static constexpr size_t kMaxClasses = 4;
+  // One table slot: key and row together, so a lookup touches one cache
+  // line (half of one: 32 bytes).
+  struct Slot {
+    uint64_t key;  // 0 = empty (LinearFeatures never yields 0)
+    float idf;
+    float w[kMaxClasses];
+  };
+  // Slot index of `feature`, or -1.
+  int64_t Find(uint64_t feature) const;
+  // Sorted, counted hits of `features` (sorted in place).
+  void Collect(std::vector<uint64_t>* features, std::vector<Hit>* hits) const;
+  // Probabilities from merged hits (sorted by feature, equal features
+  // adjacent: their counts add up).
+  void Score(const std::vector<Hit>& hits, std::vector<float>* probs) const;
+
+  std::vector<std::string> labels_;
+  std::vector<float> bias_;
+  size_t k_ = 0;
+  size_t size_ = 0;
+  // Open addressing, linear probing, load factor <= 0.5.
+  std::vector<Slot> table_;
+  uint64_t mask_ = 0;
+};
+
+}  // namespace opinia::nlp
+
+#endif  // OPINIA_NLP_LINEAR_MODEL_H_

@@ -1,0 +1,318 @@
+// LinearModel (the sentiment models' inference): load errors, exact
+// probabilities on a hand-made model, agreement with a plain reference
+// implementation of the documented formula on every dev/test text with the
+// shipped models, and the review computed from its sentences' parts (as the
+// analyzer does) equal to the model on the training line (ReviewInput).
+#include "nlp/linear_model.h"
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include "gtest/gtest.h"
+#include "nlp/sentiment_features.h"
+#include "nlp/text.h"
+#include "nlp/tools/tsv.h"
+
+namespace opinia::nlp {
+namespace {
+
+std::string ModelsDir() {
+  const char* d = std::getenv("OPINIA_MODELS_DIR");
+  return d != nullptr ? d : "models";
+}
+
+std::string DataDir() {
+  // The labelled data sits beside the checkout (../shared/data), not in it.
+  if (const char* d = std::getenv("OPINIA_DATA_DIR")) return d;
+  if (const char* src = std::getenv("OPINIA_SOURCE_DIR")) {
+    return std::string(src) + "/../shared/data";
+  }
+  return "/work/shared/data";
+}
+
+std::string TempPath(const std::string& name) {
+  return (std::filesystem::temp_directory_path() /
+          ("opinia_linear_model_test_" + std::to_string(::getpid()) + "_" + name))
+      .string();
+}
+
+template <typename T>
+void Put(std::string* s, T v) {
+  s->append(reinterpret_cast<const char*>(&v), sizeof(T));
+}
+
+struct Feature {
+  std::string token;  // unigram whose hash is stored
+  float idf;
+  std::vector<float> w;
+};
+
+// A model file in the documented format.
+std::string ModelBytes(const std::vector<std::string>& labels,
+                       const std::vector<float>& bias,
+                       const std::vector<Feature>& features) {
+  std::string s = "OPLM1\n";
+  Put<uint32_t>(&s, static_cast<uint32_t>(labels.size()));
+  for (const auto& l : labels) {
+    Put<uint32_t>(&s, static_cast<uint32_t>(l.size()));
+    s += l;
+  }
+  for (float b : bias) Put<float>(&s, b);
+  Put<uint64_t>(&s, features.size());
+  for (const Feature& f : features) {
+    std::vector<uint64_t> h;
+    LinearFeatures(f.token, &h);
+    Put<uint64_t>(&s, h.at(0));
+    Put<float>(&s, f.idf);
+    for (float w : f.w) Put<float>(&s, w);
+  }
+  return s;
+}
+
+std::string WriteFile(const std::string& name, const std::string& bytes) {
+  const std::string path = TempPath(name);
+  std::ofstream(path, std::ios::binary) << bytes;
+  return path;
+}
+
+double Sigmoid(double z) { return 1 / (1 + std::exp(-z)); }
+
+TEST(LinearFeaturesTest, TokensAndPairs) {
+  struct Case {
+    const char* input;
+    size_t features;
+  };
+  for (const Case& c : std::vector<Case>{{"", 0},
+                                         {"   ", 0},
+                                         {"good", 1},
+                                         {"not good", 3},
+                                         {"a  b   c", 5},
+                                         {"nie polecam ~polec", 5}}) {
+    std::vector<uint64_t> f;
+    LinearFeatures(c.input, &f);
+    EXPECT_EQ(f.size(), c.features) << c.input;
+    for (uint64_t h : f) EXPECT_NE(h, 0u) << c.input;
+  }
+  // Order matters for pairs, not for the set of unigrams.
+  std::vector<uint64_t> ab, ba;
+  LinearFeatures("a b", &ab);
+  LinearFeatures("b a", &ba);
+  EXPECT_EQ(ab[0], ba[1]);
+  EXPECT_NE(ab[2], ba[2]);
+}
+
+TEST(LinearModelTest, LoadErrors) {
+  const std::string good =
+      ModelBytes({"positive", "negative"}, {0.5f, -0.5f},
+                 {{"good", 2.0f, {1.5f, -1.5f}}});
+  struct Case {
+    const char* name;
+    std::string bytes;
+    absl::StatusCode code;
+  };
+  const std::vector<Case> cases = {
+      {"ok", good, absl::StatusCode::kOk},
+      {"empty", "", absl::StatusCode::kInvalidArgument},
+      {"magic", "OPLM2\n" + good.substr(6), absl::StatusCode::kInvalidArgument},
+      {"truncated", good.substr(0, good.size() - 3),
+       absl::StatusCode::kInvalidArgument},
+      {"trailing", good + "x", absl::StatusCode::kInvalidArgument},
+      {"one_class", ModelBytes({"positive"}, {0.0f}, {}),
+       absl::StatusCode::kInvalidArgument},
+      {"duplicate",
+       ModelBytes({"a", "b"}, {0, 0},
+                  {{"x", 1, {1, -1}}, {"x", 1, {1, -1}}}),
+       absl::StatusCode::kInvalidArgument},
+  };
+  for (const Case& c : cases) {
+    auto m = LinearModel::Load(WriteFile(c.name, c.bytes));
+    EXPECT_EQ(m.status().code(), c.code) << c.name << ": " << m.status();
+    std::filesystem::remove(TempPath(c.name));
+  }
+  EXPECT_EQ(LinearModel::Load(WriteFile("five_classes",
+                                         ModelBytes({"a", "b", "c", "d", "e"},
+                                                    {0, 0, 0, 0, 0}, {})))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  std::filesystem::remove(TempPath("five_classes"));
+  EXPECT_EQ(LinearModel::Load(TempPath("does_not_exist")).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST(LinearModelTest, ProbabilitiesFollowTheFormula) {
+  const std::string path = WriteFile(
+      "hand", ModelBytes({"positive", "negative", "neutral"}, {0.1f, -0.2f, 0.3f},
+                         {{"good", 2.0f, {1.0f, -1.0f, 0.0f}},
+                          {"bad", 1.0f, {-2.0f, 2.0f, 0.5f}}}));
+  auto m = LinearModel::Load(path);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ((*m)->LabelIndex("neutral"), 2);
+  EXPECT_EQ((*m)->LabelIndex("mixed"), -1);
+  EXPECT_EQ((*m)->NumFeatures(), 2u);
+  struct Case {
+    const char* input;
+    double x_good, x_bad;  // (1 + ln count) * idf, before normalisation
+  };
+  for (const Case& c : std::vector<Case>{{"", 0, 0},
+                                         {"unknown words only", 0, 0},
+                                         {"good", 2, 0},
+                                         {"good good", 2 * (1 + std::log(2.0)), 0},
+                                         {"good bad", 2, 1},
+                                         {"bad x bad y bad", 0, 1 + std::log(3.0)}}) {
+    const double norm = std::sqrt(c.x_good * c.x_good + c.x_bad * c.x_bad);
+    const double g = norm > 0 ? c.x_good / norm : 0, b = norm > 0 ? c.x_bad / norm : 0;
+    const double z[3] = {0.1 + g * 1.0 - b * 2.0, -0.2 - g * 1.0 + b * 2.0,
+                         0.3 + b * 0.5};
+    const double sum = Sigmoid(z[0]) + Sigmoid(z[1]) + Sigmoid(z[2]);
+    std::vector<float> p;
+    (*m)->Predict(c.input, &p);
+    ASSERT_EQ(p.size(), 3u);
+    for (int k = 0; k < 3; ++k) {
+      EXPECT_NEAR(p[k], Sigmoid(z[k]) / sum, 1e-6) << c.input << " class " << k;
+    }
+  }
+}
+
+// The documented formula over a std::map, in double precision.
+class Reference {
+ public:
+  explicit Reference(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::string magic(6, '\0');
+    in.read(magic.data(), 6);
+    uint32_t k = 0;
+    in.read(reinterpret_cast<char*>(&k), 4);
+    for (uint32_t c = 0; c < k; ++c) {
+      uint32_t len = 0;
+      in.read(reinterpret_cast<char*>(&len), 4);
+      in.ignore(len);
+    }
+    bias_.resize(k);
+    in.read(reinterpret_cast<char*>(bias_.data()), k * sizeof(float));
+    uint64_t n = 0;
+    in.read(reinterpret_cast<char*>(&n), 8);
+    for (uint64_t i = 0; i < n; ++i) {
+      uint64_t key = 0;
+      std::vector<float> row(1 + k);
+      in.read(reinterpret_cast<char*>(&key), 8);
+      in.read(reinterpret_cast<char*>(row.data()), row.size() * sizeof(float));
+      rows_[key] = row;
+    }
+  }
+  std::vector<double> Predict(const std::string& input) const {
+    std::vector<uint64_t> f;
+    LinearFeatures(input, &f);
+    std::map<uint64_t, int> counts;
+    for (uint64_t h : f) ++counts[h];
+    std::vector<double> d(bias_.size(), 0.0);
+    double norm2 = 0;
+    for (const auto& [h, c] : counts) {
+      auto it = rows_.find(h);
+      if (it == rows_.end()) continue;
+      const double x = (1 + std::log(static_cast<double>(c))) * it->second[0];
+      norm2 += x * x;
+      for (size_t k = 0; k < d.size(); ++k) d[k] += x * it->second[1 + k];
+    }
+    std::vector<double> p(d.size());
+    double sum = 0;
+    for (size_t k = 0; k < d.size(); ++k) {
+      p[k] = Sigmoid(bias_[k] + (norm2 > 0 ? d[k] / std::sqrt(norm2) : 0));
+      sum += p[k];
+    }
+    for (double& v : p) v /= sum;
+    return p;
+  }
+
+ private:
+  std::vector<float> bias_;
+  std::map<uint64_t, std::vector<float>> rows_;
+};
+
+struct ModelCase {
+  const char* model;
+  std::vector<const char*> files;
+};
+
+class ShippedLinearModelTest : public ::testing::TestWithParam<ModelCase> {};
+
+TEST_P(ShippedLinearModelTest, MatchesReferenceAndTrainingInput) {
+  const std::string path = ModelsDir() + "/" + GetParam().model;
+  auto m = LinearModel::Load(path);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_GE((*m)->LabelIndex("positive"), 0);
+  EXPECT_GE((*m)->LabelIndex("negative"), 0);
+  const Reference ref(path);
+  int compared = 0;
+  for (const char* file : GetParam().files) {
+    const std::string data = DataDir() + "/sentiment/" + file;
+    if (!std::filesystem::exists(data)) continue;
+    auto examples = tools::ReadTsv(data);
+    ASSERT_TRUE(examples.ok()) << examples.status();
+    for (const tools::Example& e : *examples) {
+      const TokenizedText t = Tokenize(e.text);
+      // What the analyzer feeds the model for the review: its sentences'
+      // inputs joined (SentimentClassifier::ClassifyJoined) must be the
+      // training line.
+      std::string joined;
+      std::vector<LinearModel::PartialInput> parts(t.sentences.size());
+      std::vector<const LinearModel::PartialInput*> ptrs;
+      std::vector<float> p;
+      for (size_t i = 0; i < t.sentences.size(); ++i) {
+        const Sentence& s = t.sentences[i];
+        const std::string part = SentimentInput(t, s.first_token, s.end_token);
+        (*m)->PredictPart(part, &parts[i], &p);
+        ptrs.push_back(&parts[i]);
+        if (part.empty()) continue;
+        if (!joined.empty()) joined += ' ';
+        joined += part;
+      }
+      const std::string line = ReviewInput(t);
+      ASSERT_EQ(joined, line) << e.text;
+      std::vector<float> from_parts;
+      (*m)->PredictJoined(ptrs, &from_parts);
+      (*m)->Predict(line, &p);
+      ASSERT_EQ(from_parts.size(), p.size());
+      for (size_t k = 0; k < p.size(); ++k) {
+        ASSERT_NEAR(from_parts[k], p[k], 1e-6) << e.text;
+      }
+      const std::vector<double> want = ref.Predict(line);
+      ASSERT_EQ(p.size(), want.size());
+      double sum = 0;
+      for (size_t k = 0; k < p.size(); ++k) {
+        ASSERT_NEAR(p[k], want[k], 1e-5) << e.text;
+        sum += p[k];
+      }
+      ASSERT_NEAR(sum, 1.0, 1e-5) << e.text;
+      ++compared;
+    }
+  }
+  if (compared == 0) GTEST_SKIP() << "no data under " << DataDir();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Models, ShippedLinearModelTest,
+    ::testing::Values(
+        ModelCase{"sentiment_pl.lin",
+                  {"pl_clarin_emo.dev.tsv", "pl_clarin_emo.test.tsv"}},
+        ModelCase{"sentiment_en.lin",
+                  {"en_amazon_reviews.dev.tsv", "en_amazon_reviews.test.tsv",
+                   "en_uci_sentences.test.tsv"}},
+        ModelCase{"sentiment_multi.lin",
+                  {"multi_tweets.dev.tsv", "multi_tweets.test.tsv"}}),
+    [](const auto& info) {
+      std::string n = info.param.model;
+      return n.substr(0, n.find('.'));
+    });
+
+}  // namespace
+}  // namespace opinia::nlp
