@@ -430,12 +430,15 @@ void RunClient(int id, const std::string& target, const std::string& key,
     if (!status.ok()) {
       ++stats->errors[CodeName(status.error_code())];
       g_failed_calls.fetch_add(1, std::memory_order_relaxed);
-      if (absl::GetFlag(FLAGS_stop_on_error)) {
+      // The first few failures are printed: a count alone does not say
+      // whether the server, the network or the deadline failed.
+      static std::atomic<int> printed{0};
+      if (absl::GetFlag(FLAGS_stop_on_error) || printed.fetch_add(1) < 5) {
         std::fprintf(stderr, "opinia-load: %s: %s\n",
                      CodeName(status.error_code()),
                      status.error_message().c_str());
-        g_stop = true;
       }
+      if (absl::GetFlag(FLAGS_stop_on_error)) g_stop = true;
       // Failing fast (server restarting): do not spin.
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       continue;

@@ -19,9 +19,17 @@ namespace {
 }  // namespace
 
 std::string Sha256(std::string_view data) {
+  // Fetched once: EVP_sha256() makes every EVP_Digest look the
+  // implementation up in the provider again (ingest hashes each review
+  // twice). Never freed; thread-safe to share.
+  static EVP_MD* const kSha256 = [] {
+    EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    if (md == nullptr) Die("SHA-256 unavailable");
+    return md;
+  }();
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(),
+  if (EVP_Digest(data.data(), data.size(), digest, &size, kSha256,
                  nullptr) != 1) {
     Die("SHA-256 failed");
   }

@@ -26,6 +26,7 @@ struct Pending {
   std::string input_hash;
   std::string content_hash;
   std::optional<opinia::v1::Analysis> analysis;  // computed outside the txn
+  bool seen_new = false;  // not stored when the batch was read
 };
 
 // Fills the identity and input columns of `row` from `p`.
@@ -102,7 +103,8 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
       auto found = txn.FindReview(tenant_id, p.input->source(),
                                   p.input->external_id());
       if (!found.ok()) return found.status();
-      if (!found->has_value() || (*found)->content_hash != p.content_hash) {
+      p.seen_new = !found->has_value();
+      if (p.seen_new || (*found)->content_hash != p.content_hash) {
         p.analysis.emplace();  // placeholder: analyse below
       }
     }
@@ -116,15 +118,49 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
     }
   }
 
+  // A new review's row; its id is set by the caller.
+  auto new_row = [&](Pending& p) {
+    if (!p.analysis.has_value()) {
+      p.analysis = analysis_->Analyze(*p.input, now, sla);
+    }
+    storage::ReviewRow row;
+    row.tenant_id = std::string(tenant_id);
+    row.ingest_time = now;
+    row.status = opinia::v1::NEW;
+    SetInput(p, now, &row);
+    SetAnalysis(*p.analysis, now, &row, sla);
+    return row;
+  };
+
   status = store_->Write([&](storage::Txn& txn) -> absl::Status {
     for (Pending& p : pending) {
       IngestResult& result = results[p.index];
-      auto found = txn.FindReview(tenant_id, p.input->source(),
-                                  p.input->external_id());
-      if (!found.ok()) return found.status();
       storage::ReviewRow row;
       std::optional<storage::ReviewRow> before;
-      if (found->has_value()) {
+      // Not stored when the batch was read (the common case): insert
+      // without looking it up again. If a concurrent call stored it since,
+      // the unique key refuses the row and it takes the lookup path below.
+      bool created = false;
+      if (p.seen_new) {
+        row = new_row(p);
+        auto id = txn.InsertReview(row);
+        if (id.ok()) {
+          row.id = *id;
+          created = true;
+        } else if (!absl::IsAlreadyExists(id.status())) {
+          return id.status();
+        }
+      }
+      absl::StatusOr<std::optional<storage::ReviewRow>> found;
+      if (!created) {
+        found = txn.FindReview(tenant_id, p.input->source(),
+                               p.input->external_id());
+        if (!found.ok()) return found.status();
+      }
+      if (created) {
+        result.set_outcome(IngestResult::CREATED);
+        *result.mutable_analysis() = *p.analysis;
+      } else if (found->has_value()) {
         row = **std::move(found);
         if (row.input_hash == p.input_hash && !row.deleted) {
           auto analysis = StoredAnalysis(row);
@@ -152,14 +188,7 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
         if (absl::Status s = txn.UpdateReview(row); !s.ok()) return s;
         result.set_outcome(IngestResult::UPDATED);
       } else {
-        if (!p.analysis.has_value()) {
-          p.analysis = analysis_->Analyze(*p.input, now, sla);
-        }
-        row.tenant_id = std::string(tenant_id);
-        row.ingest_time = now;
-        row.status = opinia::v1::NEW;
-        SetInput(p, now, &row);
-        SetAnalysis(*p.analysis, now, &row, sla);
+        row = new_row(p);
         auto id = txn.InsertReview(row);
         if (!id.ok()) return id.status();
         row.id = *id;
