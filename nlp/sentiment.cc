@@ -187,9 +187,11 @@ Sentiment SentimentClassifier::Combine(const LinearModel* model,
   if (params_.use_rules) {
     // Rules weigh more where the model is tempered most (short texts).
     const float w = params_.rule_weight * (2.0f - temper);
-    z[kPos] += w * r.score;
-    z[kNeg] -= w * r.score;
-    if (present[kNeu]) z[kNeu] -= w * 0.5f * std::fabs(r.score);
+    const float shift = w * r.score + params_.emoji_weight * r.emoji /
+                                          std::sqrt(r.emoji * r.emoji + 1.0f);
+    z[kPos] += shift;
+    z[kNeg] -= shift;
+    if (present[kNeu]) z[kNeu] -= 0.5f * std::fabs(shift);
     if (present[kMix]) {
       if (r.positive >= 0.4f && r.negative >= 0.4f) {
         z[kMix] += params_.mixed_boost;

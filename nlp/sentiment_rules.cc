@@ -141,10 +141,13 @@ RuleScore ScoreRules(const TokenizedText& t, int first_token, int end_token,
     }
   }
   float sum = 0;
-  for (float c : contrib) {
+  for (size_t k = 0; k < contrib.size(); ++k) {
+    const float c = contrib[k];
     sum += c;
     if (c > 0) r.positive += c;
     if (c < 0) r.negative -= c;
+    const TokenKind kind = t.tokens[first_token + static_cast<int>(k)].kind;
+    if (kind == TokenKind::kEmoji || kind == TokenKind::kEmoticon) r.emoji += c;
   }
   if (bangs > 0 && sum != 0) {
     sum += (sum > 0 ? 1 : -1) * 0.1f * std::min(bangs, 3);
@@ -161,6 +164,7 @@ RuleScore JoinRules(const RuleScore* const* parts, size_t n) {
     r.positive += parts[i]->positive;
     r.negative += parts[i]->negative;
     r.hits += parts[i]->hits;
+    r.emoji += parts[i]->emoji;
   }
   r.score = r.sum / std::sqrt(r.sum * r.sum + 1.0f);
   return r;

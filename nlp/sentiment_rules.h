@@ -19,6 +19,7 @@ struct RuleScore {
   float negative = 0;  // sum of |negative contributions| (>= 0)
   int hits = 0;        // tokens that carried sentiment
   float sum = 0;       // unsquashed score: score = sum / sqrt(sum^2 + 1)
+  float emoji = 0;     // the part of `sum` carried by emoji and emoticons
 };
 
 // The rule score of a text made of parts scored separately: contributions

@@ -5,7 +5,8 @@
 //
 //   opinia-eval --models=DIR [--stars] [--hint] [--no_rules]
 //               [--lid=combined|fasttext|cld2] [--rule_weight=F]
-//               [--mixed_boost=F] [--neutral_margin=F] [--rating_weight=F]
+//               [--mixed_boost=F] [--emoji_weight=F] [--neutral_margin=F]
+//               [--rating_weight=F] [--{pl,en,multi}_length_k=F]
 //               [--pl_bias=P,N,U,M] [--en_bias=P,N] [--multi_bias=P,N,U]
 //               FILE.tsv...
 //
@@ -152,6 +153,7 @@ int main(int argc, char** argv) {
     else if (a == "--lid=combined") f.config.lid_method = LanguageIdentifier::Method::kCombined;
     else if (fl("rule_weight", &f.config.sentiment.rule_weight)) {}
     else if (fl("mixed_boost", &f.config.sentiment.mixed_boost)) {}
+    else if (fl("emoji_weight", &f.config.sentiment.emoji_weight)) {}
     else if (fl("neutral_margin", &f.config.sentiment.neutral_margin)) {}
     else if (fl("rating_weight", &f.config.sentiment.rating_weight)) {}
     else if (fl("pl_length_k", &f.config.sentiment.pl_length_k)) {}
