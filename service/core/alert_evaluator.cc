@@ -100,6 +100,25 @@ absl::StatusOr<std::vector<LoadedRule>> LoadAlertRules(
 
 absl::Status AlertEvaluator::OnReviewChanged(storage::Txn& txn,
                                              const ReviewChange& change) {
+  std::optional<std::vector<LoadedRule>> rules;
+  return Evaluate(txn, change, rules);
+}
+
+absl::Status AlertEvaluator::OnReviewsChanged(
+    storage::Txn& txn, absl::Span<const ReviewChange> changes) {
+  std::optional<std::vector<LoadedRule>> rules;
+  std::string_view rules_tenant;
+  for (const ReviewChange& change : changes) {
+    if (change.after->tenant_id != rules_tenant) rules.reset();
+    rules_tenant = change.after->tenant_id;
+    if (absl::Status s = Evaluate(txn, change, rules); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AlertEvaluator::Evaluate(
+    storage::Txn& txn, const ReviewChange& change,
+    std::optional<std::vector<LoadedRule>>& rules) {
   using Kind = ReviewChange::Kind;
   const storage::ReviewRow& after = *change.after;
   const std::string& tenant = after.tenant_id;
@@ -122,8 +141,11 @@ absl::Status AlertEvaluator::OnReviewChanged(storage::Txn& txn,
     default:
       break;
   }
-  auto rules = LoadAlertRules(txn, tenant, change.now);
-  if (!rules.ok()) return rules.status();
+  if (!rules.has_value()) {
+    auto loaded = LoadAlertRules(txn, tenant, change.now);
+    if (!loaded.ok()) return loaded.status();
+    rules = *std::move(loaded);
+  }
   if (rules->empty()) return absl::OkStatus();
   opinia::v1::Analysis analysis, before_analysis;
   analysis.ParseFromString(after.analysis);  // corrupt -> no aspects/reasons

@@ -17,6 +17,7 @@
 #ifndef OPINIA_SERVICE_CORE_ALERT_EVALUATOR_H_
 #define OPINIA_SERVICE_CORE_ALERT_EVALUATOR_H_
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -45,9 +46,17 @@ class AlertEvaluator final : public ReviewObserver {
 
   absl::Status OnReviewChanged(storage::Txn& txn,
                                const ReviewChange& change) override;
+  // Loads the tenant's rules once for the whole batch.
+  absl::Status OnReviewsChanged(
+      storage::Txn& txn, absl::Span<const ReviewChange> changes) override;
   void OnCommitted(std::string_view tenant_id) override;
 
  private:
+  // `rules`: the tenant's rules, loaded on first need; firing updates the
+  // rule rows both in the store and here (cooldowns within a batch).
+  absl::Status Evaluate(storage::Txn& txn, const ReviewChange& change,
+                        std::optional<std::vector<LoadedRule>>& rules);
+
   AlertHub* hub_;
 };
 

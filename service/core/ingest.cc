@@ -1,6 +1,7 @@
 #include "service/core/ingest.h"
 
 #include <algorithm>
+#include <deque>
 #include <optional>
 #include <string>
 #include <utility>
@@ -133,6 +134,10 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
   };
 
   status = store_->Write([&](storage::Txn& txn) -> absl::Status {
+    // The batch's changes go to the observer together at the end (it loads
+    // the tenant's alert rules once); deques keep the rows' addresses.
+    std::deque<storage::ReviewRow> rows, befores;
+    std::vector<ReviewChange> changes;
     for (Pending& p : pending) {
       IngestResult& result = results[p.index];
       storage::ReviewRow row;
@@ -200,16 +205,16 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
         ReviewChange change;
         change.kind = before.has_value() ? ReviewChange::Kind::kUpdated
                                          : ReviewChange::Kind::kCreated;
-        change.before = before.has_value() ? &*before : nullptr;
-        change.after = &row;
-        change.now = now;
-        if (absl::Status s = observer_->OnReviewChanged(txn, change);
-            !s.ok()) {
-          return s;
+        if (before.has_value()) {
+          change.before = &befores.emplace_back(*std::move(before));
         }
+        change.after = &rows.emplace_back(std::move(row));
+        change.now = now;
+        changes.push_back(change);
       }
     }
-    return absl::OkStatus();
+    if (changes.empty()) return absl::OkStatus();
+    return observer_->OnReviewsChanged(txn, changes);
   });
   if (!status.ok()) return status;
   if (observer_ != nullptr) observer_->OnCommitted(tenant_id);

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 #include "absl/time/time.h"
 #include "service/storage/store.h"
 
@@ -47,6 +48,16 @@ class ReviewObserver {
   virtual ~ReviewObserver() = default;
   virtual absl::Status OnReviewChanged(storage::Txn& txn,
                                        const ReviewChange& change) = 0;
+  // Several changes of one tenant in one transaction, in order (an ingest
+  // batch). The same as one OnReviewChanged each; observers override it to
+  // share work across the batch.
+  virtual absl::Status OnReviewsChanged(
+      storage::Txn& txn, absl::Span<const ReviewChange> changes) {
+    for (const ReviewChange& change : changes) {
+      if (absl::Status s = OnReviewChanged(txn, change); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
   virtual void OnCommitted(std::string_view /*tenant_id*/) {}
 };
 
@@ -60,6 +71,15 @@ class ReviewObservers final : public ReviewObserver {
                                const ReviewChange& change) override {
     for (ReviewObserver* o : observers_) {
       if (absl::Status s = o->OnReviewChanged(txn, change); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+  absl::Status OnReviewsChanged(
+      storage::Txn& txn, absl::Span<const ReviewChange> changes) override {
+    for (ReviewObserver* o : observers_) {
+      if (absl::Status s = o->OnReviewsChanged(txn, changes); !s.ok()) {
+        return s;
+      }
     }
     return absl::OkStatus();
   }

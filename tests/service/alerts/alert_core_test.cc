@@ -131,6 +131,25 @@ TEST_F(AlertEvaluatorTest, CooldownSuppressesButNeverP1) {
   EXPECT_EQ(AllAlerts().size(), 3u);
 }
 
+// An ingest batch goes to the evaluator in one call that loads the rules
+// once: every review is still evaluated, and a rule that fires on one review
+// is cooling down for the next one of the same batch.
+TEST_F(AlertEvaluatorTest, OneBatchIsEvaluatedLikeSeparateCalls) {
+  Ingest({Input("1", 1), Input("2", 5), Input("3", 1)});
+  EXPECT_EQ(AllAlerts().size(), 2u);
+
+  auto rules = alerts_.ListRules("shop-a", {});
+  ASSERT_TRUE(rules.ok());
+  opinia::v1::UpdateAlertRuleRequest update;
+  update.mutable_rule()->set_name(rules->rules(0).name());
+  update.mutable_rule()->set_cooldown_seconds(3600);
+  update.mutable_update_mask()->add_paths("cooldown_seconds");
+  ASSERT_TRUE(alerts_.UpdateRule("shop-a", update).ok());
+  clock_.Advance(absl::Hours(2));
+  Ingest({Input("4", 1), Input("5", 1), Input("6", 1)});
+  EXPECT_EQ(AllAlerts().size(), 3u);  // the first fires, the rest cool down
+}
+
 TEST_F(AlertEvaluatorTest, DeleteClosesAlerts) {
   auto names = Ingest({Input("1", 1)});
   ASSERT_TRUE(reviews_.Delete("shop-a", "apiKeys/k", names[0]).ok());
