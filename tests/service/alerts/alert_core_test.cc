@@ -108,15 +108,20 @@ TEST_F(AlertEvaluatorTest, AcknowledgedAlertIsNotReNotifiedBelowP1) {
   EXPECT_EQ(all[0].state, storage::kAlertAcknowledged);
 }
 
-TEST_F(AlertEvaluatorTest, CooldownSuppressesButNeverP1) {
-  // Replace the default rule with one cooling down for an hour.
-  auto rules = alerts_.ListRules("shop-a", {});
+// The tenant's (default) rule cools down for `seconds` after it fires.
+void SetDefaultRuleCooldown(Alerts& alerts, int seconds) {
+  auto rules = alerts.ListRules("shop-a", {});
   ASSERT_TRUE(rules.ok());
   opinia::v1::UpdateAlertRuleRequest update;
   update.mutable_rule()->set_name(rules->rules(0).name());
-  update.mutable_rule()->set_cooldown_seconds(3600);
+  update.mutable_rule()->set_cooldown_seconds(seconds);
   update.mutable_update_mask()->add_paths("cooldown_seconds");
-  ASSERT_TRUE(alerts_.UpdateRule("shop-a", update).ok());
+  ASSERT_TRUE(alerts.UpdateRule("shop-a", update).ok());
+}
+
+TEST_F(AlertEvaluatorTest, CooldownSuppressesButNeverP1) {
+  // Replace the default rule with one cooling down for an hour.
+  SetDefaultRuleCooldown(alerts_, 3600);
 
   Ingest({Input("1", 1)});
   Ingest({Input("2", 1)});  // within cooldown: suppressed
@@ -138,13 +143,7 @@ TEST_F(AlertEvaluatorTest, OneBatchIsEvaluatedLikeSeparateCalls) {
   Ingest({Input("1", 1), Input("2", 5), Input("3", 1)});
   EXPECT_EQ(AllAlerts().size(), 2u);
 
-  auto rules = alerts_.ListRules("shop-a", {});
-  ASSERT_TRUE(rules.ok());
-  opinia::v1::UpdateAlertRuleRequest update;
-  update.mutable_rule()->set_name(rules->rules(0).name());
-  update.mutable_rule()->set_cooldown_seconds(3600);
-  update.mutable_update_mask()->add_paths("cooldown_seconds");
-  ASSERT_TRUE(alerts_.UpdateRule("shop-a", update).ok());
+  SetDefaultRuleCooldown(alerts_, 3600);
   clock_.Advance(absl::Hours(2));
   Ingest({Input("4", 1), Input("5", 1), Input("6", 1)});
   EXPECT_EQ(AllAlerts().size(), 3u);  // the first fires, the rest cool down
