@@ -33,9 +33,12 @@ std::string FoldForSearch(std::string_view text) {
     out.append(text.data() + i, end - i);
     i = end;
     if (i == text.size()) break;
+    const std::string_view rest = text.substr(i);
     bool folded = false;
     for (const Fold& f : kFolds) {
-      if (text.compare(i, f.from.size(), f.from) == 0) {
+      // Compare the lead byte first: most letters here (ó, ż, ę, ü, é ...)
+      // fold to themselves.
+      if (f.from[0] == rest[0] && rest.substr(0, f.from.size()) == f.from) {
         out.append(f.to);
         i += f.from.size();
         folded = true;
