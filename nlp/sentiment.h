@@ -3,9 +3,11 @@
 // see linear_model.h) fused with the lexicon+rules scorer, and an optional
 // star-rating fusion. Immutable after Create(); thread-safe.
 //
-// Model per language: pl -> sentiment_pl (4 classes, CLARIN-Emo),
+// Model per language: pl -> sentiment_pl (4 classes, CLARIN-Emo with PolEmo
+// 2.0 medicine as an auxiliary domain),
 // en -> sentiment_en (positive/negative, Amazon + UCI), ar de es fr hi it pt
-// -> sentiment_multi (3 classes, tweets). Any other language is scored by
+// -> sentiment_multi (3 classes, tweets; also English text that
+// LooksLikeTweet()). Any other language is scored by
 // sentiment_multi (shared emoji, names, loan words, stems) plus the
 // emoji/lexicon rules, with a confidence capped at kUnsupportedConfidenceCap:
 // a hint, never a confident guess.
