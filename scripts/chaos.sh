@@ -3,7 +3,8 @@
 # opinia-load ingests and opinia-alert-tail follows StreamAlerts, restarting
 # the server each time on the same database and port. Then checks:
 #   1. every review whose ingest was acknowledged is stored, exactly once;
-#   2. PRAGMA integrity_check is "ok";
+#   2. PRAGMA integrity_check is "ok", and the insights rollups and the
+#      full-text index agree with the stored rows;
 #   3. the subscriber, resuming with its last token across every restart,
 #      received every alert ListAlerts knows, exactly once.
 # Prints PASS/FAIL per check and a verdict; exit 0 only when all pass.
@@ -116,6 +117,13 @@ check "acknowledged reviews stored" "$(holds [ "$acked" -gt 0 -a "$missing" -eq 
 check "no review stored twice" "$(holds [ "$dups" -eq 0 ])" "$dups duplicated identities"
 integrity=$(sqlite3 "$db" "PRAGMA integrity_check;")
 check "PRAGMA integrity_check" "$(holds [ "$integrity" = "ok" ])" "$integrity"
+# Derived data commits with its rows (the store applies the deferred rollup
+# and full-text changes inside the same transaction): the all-dimensions
+# rollup cells count every stored review, the full-text index holds one
+# document per review and passes FTS5's own integrity check.
+derived=$(sqlite3 "$db" "SELECT (SELECT coalesce(sum(n), 0) FROM insights_rollup WHERE dims = 0) - (SELECT count(*) FROM reviews WHERE deleted = 0), (SELECT count(*) FROM reviews_fts) - (SELECT count(*) FROM reviews);")
+fts_check=$(sqlite3 "$db" "INSERT INTO reviews_fts(reviews_fts) VALUES('integrity-check');" 2>&1 || true)
+check "rollups and full-text index match the rows" "$(holds [ "$derived" = "0|0" -a -z "$fts_check" ])" "rollup - rows, fts - rows = $derived${fts_check:+; $fts_check}"
 
 streamed=$(wc -l <"$dir/streamed.txt" 2>/dev/null || echo 0)
 streamed_unique=$(sort -u "$dir/streamed.txt" 2>/dev/null | wc -l)
