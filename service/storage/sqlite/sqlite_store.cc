@@ -300,12 +300,6 @@ absl::StatusOr<std::unique_ptr<Connection>> OpenWriter(
   // After a checkpoint resets the WAL, truncate it back to this size so a
   // burst does not leave a large file behind.
   STORE_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_size_limit = 67108864"));
-  // Statement and savepoint journals (every group-commit member runs in a
-  // SAVEPOINT; every INSERT with triggers opens a statement journal) stay
-  // in memory. On a temp file they spilled past 64 KiB and cost the writer
-  // ~8x the WAL's own write volume in pwrite() calls (bench/README.md).
-  // Bounded by one group's changed pages; the writer runs no big sorts.
-  STORE_RETURN_IF_ERROR(conn->Exec("PRAGMA temp_store = MEMORY"));
   STORE_RETURN_IF_ERROR(sqlite::ApplyMigrations(*conn));
   return conn;
 }
