@@ -62,7 +62,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   if (!store.ok()) return store.status();
   app->store_ = *std::move(store);
   if (!options.metrics_listen.empty()) {
-    auto metrics = ServerMetrics::Create(options.metrics_listen, options.db);
+    auto metrics = ServerMetrics::Create(options.metrics_listen, options.db,
+                                         app->store_.get());
     if (!metrics.ok()) return metrics.status();
     app->metrics_ = *std::move(metrics);
     LogInfo("metrics on http://" + app->metrics_->address() + "/metrics",

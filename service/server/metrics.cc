@@ -19,6 +19,7 @@
 #include "prometheus/gauge.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
+#include "service/storage/sqlite/sqlite_store.h"
 
 namespace opinia::server {
 namespace {
@@ -57,11 +58,42 @@ int64_t FileSize(const std::string& path) {
   return stat(path.c_str(), &st) == 0 ? st.st_size : 0;
 }
 
-// opinia_db_size_bytes, measured when scraped.
+prometheus::MetricFamily Counter(const char* name, const char* help,
+                                 double value) {
+  prometheus::MetricFamily family;
+  family.name = name;
+  family.help = help;
+  family.type = prometheus::MetricType::Counter;
+  prometheus::ClientMetric m;
+  m.counter.value = value;
+  family.metric.push_back(std::move(m));
+  return family;
+}
+
+// opinia_db_size_bytes and the group-commit writer's counters, read when
+// scraped.
 class DbSizeCollectable : public prometheus::Collectable {
  public:
-  explicit DbSizeCollectable(std::string db) : db_(std::move(db)) {}
+  DbSizeCollectable(std::string db, storage::Store* store)
+      : db_(std::move(db)), store_(store) {}
   std::vector<prometheus::MetricFamily> Collect() const override {
+    std::vector<prometheus::MetricFamily> out;
+    if (store_ != nullptr) {
+      const storage::SqliteWriteStats w = storage::GetSqliteWriteStats(*store_);
+      out.push_back(Counter("opinia_store_writes_total",
+                            "Write transactions requested (one per ingest "
+                            "call or other change)",
+                            static_cast<double>(w.writes)));
+      out.push_back(Counter("opinia_store_commits_total",
+                            "SQLite transactions committed for them (group "
+                            "commit shares one between queued writes)",
+                            static_cast<double>(w.transactions)));
+      out.push_back(Counter(
+          "opinia_store_writer_busy_seconds_total",
+          "Time the single SQLite writer spent running transactions; its "
+          "rate near 1 means writes are limited by the writer",
+          absl::ToDoubleSeconds(w.busy)));
+    }
     prometheus::MetricFamily family;
     family.name = "opinia_db_size_bytes";
     family.help = "Size of the SQLite database file and its write-ahead log";
@@ -74,11 +106,13 @@ class DbSizeCollectable : public prometheus::Collectable {
       m.gauge.value = static_cast<double>(FileSize(path));
       family.metric.push_back(std::move(m));
     }
-    return {std::move(family)};
+    out.push_back(std::move(family));
+    return out;
   }
 
  private:
   const std::string db_;
+  storage::Store* const store_;
 };
 
 }  // namespace
@@ -253,7 +287,8 @@ class MetricsInterceptorFactory
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ServerMetrics>> ServerMetrics::Create(
-    const std::string& listen, const std::string& db_path) {
+    const std::string& listen, const std::string& db_path,
+    storage::Store* store) {
   auto impl = std::make_unique<Impl>(std::make_shared<prometheus::Registry>());
   try {
     impl->exposer_ = std::make_unique<prometheus::Exposer>(listen, 1);
@@ -267,7 +302,7 @@ absl::StatusOr<std::unique_ptr<ServerMetrics>> ServerMetrics::Create(
         absl::StrCat("cannot serve metrics on ", listen));
   }
   impl->exposer_->RegisterCollectable(impl->registry_);
-  impl->db_size_ = std::make_shared<DbSizeCollectable>(db_path);
+  impl->db_size_ = std::make_shared<DbSizeCollectable>(db_path, store);
   impl->exposer_->RegisterCollectable(impl->db_size_);
   const size_t colon = listen.rfind(':');
   impl->address_ = absl::StrCat(listen.substr(0, colon), ":", ports.front());

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "service/storage/store.h"
 #include "grpcpp/support/server_interceptor.h"
 #include "service/core/metrics.h"
 
@@ -28,9 +29,11 @@ namespace opinia::server {
 class ServerMetrics {
  public:
   // Serves /metrics on `listen` ("HOST:PORT", port 0 = any free port).
-  // UNAVAILABLE when it cannot bind. `db_path` is measured on every scrape.
+  // UNAVAILABLE when it cannot bind. `db_path` is measured and `store`'s
+  // writer counters read on every scrape; `store` must outlive this.
   static absl::StatusOr<std::unique_ptr<ServerMetrics>> Create(
-      const std::string& listen, const std::string& db_path);
+      const std::string& listen, const std::string& db_path,
+      storage::Store* store);
   ~ServerMetrics();
 
   // "HOST:PORT" actually bound.

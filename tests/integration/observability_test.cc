@@ -129,11 +129,18 @@ TEST(ObservabilityTest, MetricsMoveWithTrafficAndLogsAreJson) {
        kCalls},
       {"opinia_reviews_ingested_total{outcome=\"created\"}", 2 * kCalls},
       {"opinia_analysis_seconds_count", 2 * kCalls},
+      // Every ingest call is one write; commits may be shared (group
+      // commit), and the writer was busy for some time.
+      {"opinia_store_writes_total", kCalls},
+      {"opinia_store_commits_total", 1},
   };
   for (const auto& c : cases) {
     EXPECT_GE(delta(c.sample), c.at_least) << c.sample;
   }
   EXPECT_GT(after["opinia_db_size_bytes{file=\"db\"}"], 0);
+  EXPECT_GT(delta("opinia_store_writer_busy_seconds_total"), 0);
+  EXPECT_LE(delta("opinia_store_commits_total"),
+            delta("opinia_store_writes_total"));
   EXPECT_EQ(after["opinia_alert_subscribers"], 0);
 
   // Every line the server's logger wrote is one JSON object with the

@@ -155,11 +155,14 @@ class SqliteStore final : public Store {
         group.push_back(&me);
       }
     }
+    const absl::Time start = absl::Now();
     RunGroup(group);
+    const absl::Duration busy = absl::Now() - start;
     {
       absl::MutexLock lock(&queue_mu_);
       for (PendingWrite* p : group) p->done = true;
       group_running_ = false;
+      stats_.busy += busy;
     }
     queue_cv_.SignalAll();
     return me.status;

@@ -63,10 +63,15 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
 // Group-commit counters of a store opened by OpenSqliteStore (zeros for any
 // other Store): how many Write calls and transactions there were, and how
 // many Write calls wait for the running group right now.
+// The group-commit writer's counters since the store opened: Write calls,
+// transactions they shared, calls waiting now, and the time the writer
+// spent running groups (its utilisation: busy / elapsed; near 1 means
+// ingest is limited by the single writer).
 struct SqliteWriteStats {
   int64_t writes = 0;
   int64_t transactions = 0;
   int64_t waiting = 0;
+  absl::Duration busy;
 };
 SqliteWriteStats GetSqliteWriteStats(Store& store);
 
