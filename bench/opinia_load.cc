@@ -385,6 +385,12 @@ void RunClient(int id, const std::string& target, const std::string& key,
   args.SetMaxReceiveMessageSize(64 << 20);
   auto channel = grpc::CreateCustomChannel(
       target, grpc::InsecureChannelCredentials(), args);
+  // Connect before the first call: a call on a channel still connecting
+  // fails fast, and 16 clients connecting at once sometimes saw a transient
+  // "failed to connect" that is the client's, not the server's. If the
+  // server is down (chaos runs) the calls below fail and retry as usual.
+  channel->WaitForConnected(std::chrono::system_clock::now() +
+                            std::chrono::seconds(10));
   auto stub = opinia::v1::ReviewService::NewStub(channel);
   const int batch = std::max(1, absl::GetFlag(FLAGS_batch));
   const int clients = std::max(1, absl::GetFlag(FLAGS_clients));
