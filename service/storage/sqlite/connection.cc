@@ -185,7 +185,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
 
 absl::Status Connection::Commit() {
   if (absl::Status s = deferred_.Flush(*this); !s.ok()) return s;
-  return Run("COMMIT");
+  return Exec("COMMIT");
 }
 
 Connection::~Connection() {
@@ -228,13 +228,6 @@ absl::Status Connection::Exec(const char* sql) {
     return SqliteError(db_, sqlite3_extended_errcode(db_), sql);
   }
   return absl::OkStatus();
-}
-
-absl::Status Connection::Run(const char* sql) {
-  absl::StatusOr<Statement> stmt = Prepare(sql);
-  absl::Status status = stmt.ok() ? stmt->Run() : stmt.status();
-  if (status.ok()) return status;
-  return absl::Status(status.code(), absl::StrCat(sql, ": ", status.message()));
 }
 
 absl::StatusOr<std::string> Connection::PragmaValue(const char* pragma) {
