@@ -21,6 +21,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "nlp/analyzer.h"
+#include "nlp/tools/tsv.h"
 
 namespace {
 
@@ -28,18 +29,9 @@ using Clock = std::chrono::steady_clock;
 
 std::vector<std::string> ReadTexts(const std::string& path) {
   std::vector<std::string> out;
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    // lang \t label \t stars \t text
-    size_t p = 0;
-    for (int k = 0; k < 3 && p != std::string::npos; ++k) {
-      p = line.find('\t', p);
-      if (p != std::string::npos) ++p;
-    }
-    if (p != std::string::npos) out.push_back(line.substr(p));
-  }
+  auto examples = opinia::nlp::tools::ReadTsv(path);
+  if (!examples.ok()) return out;  // the caller reports "no texts"
+  for (opinia::nlp::tools::Example& e : *examples) out.push_back(std::move(e.text));
   return out;
 }
 

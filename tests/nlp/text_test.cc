@@ -6,7 +6,6 @@
 #include <unicode/utf16.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <memory>
 #include <random>
 #include <string>
@@ -15,6 +14,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlp/tools/tsv.h"
 
 namespace opinia::nlp {
 namespace {
@@ -217,13 +217,18 @@ TEST(TokenizeTest, SentencesMatchIcuAroundTheOneSentenceShortcut) {
   }
 }
 
+// ../shared/data, or OPINIA_DATA_DIR.
+std::string DataDir() {
+  if (const char* d = std::getenv("OPINIA_DATA_DIR")) return d;
+  if (const char* src = std::getenv("OPINIA_SOURCE_DIR")) {
+    return std::string(src) + "/../shared/data";
+  }
+  return "/work/shared/data";
+}
+
 // The same over every dev/test text of the labelled data, when present.
 TEST(TokenizeTest, SentencesMatchIcuOnData) {
-  std::string dir = "/work/shared/data";
-  if (const char* d = std::getenv("OPINIA_DATA_DIR")) dir = d;
-  else if (const char* src = std::getenv("OPINIA_SOURCE_DIR")) {
-    dir = std::string(src) + "/../shared/data";
-  }
+  const std::string dir = DataDir();
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::BreakIterator> bi(
       icu::BreakIterator::createSentenceInstance(icu::Locale::getRoot(), status));
@@ -232,17 +237,10 @@ TEST(TokenizeTest, SentencesMatchIcuOnData) {
   for (const char* f : {"pl_clarin_emo.dev.tsv", "pl_clarin_emo.test.tsv",
                         "en_amazon_reviews.dev.tsv", "multi_tweets.dev.tsv",
                         "en_uci_sentences.test.tsv"}) {
-    std::ifstream in(dir + "/sentiment/" + f);
-    std::string line;
-    std::getline(in, line);  // header
-    while (std::getline(in, line)) {
-      size_t p = 0;
-      for (int k = 0; k < 3 && p != std::string::npos; ++k) {
-        p = line.find('\t', p);
-        if (p != std::string::npos) ++p;
-      }
-      if (p == std::string::npos) continue;
-      const std::string text = line.substr(p);
+    auto examples = tools::ReadTsv(dir + "/sentiment/" + f);
+    if (!examples.ok()) continue;  // data not present
+    for (const tools::Example& example : *examples) {
+      const std::string& text = example.text;
       if (!IsValidUtf8(text)) continue;
       // ICU boundaries as byte offsets.
       icu::UnicodeString u = icu::UnicodeString::fromUTF8(text);
@@ -315,27 +313,16 @@ TEST(TokenizeTest, OwnWordSegmenterMatchesIcuOnRandomText) {
 }
 
 TEST(TokenizeTest, OwnWordSegmenterMatchesIcuOnData) {
-  std::string dir = "/work/shared/data";
-  if (const char* d = std::getenv("OPINIA_DATA_DIR")) dir = d;
-  else if (const char* src = std::getenv("OPINIA_SOURCE_DIR")) {
-    dir = std::string(src) + "/../shared/data";
-  }
+  const std::string dir = DataDir();
   int compared = 0;
   for (const char* f : {"pl_clarin_emo.train.tsv", "pl_clarin_emo.dev.tsv",
                         "pl_clarin_emo.test.tsv", "en_amazon_reviews.dev.tsv",
                         "en_amazon_reviews.test.tsv", "multi_tweets.dev.tsv",
                         "en_uci_sentences.test.tsv"}) {
-    std::ifstream in(dir + "/sentiment/" + f);
-    std::string line;
-    std::getline(in, line);  // header
-    while (std::getline(in, line)) {
-      size_t p = 0;
-      for (int k = 0; k < 3 && p != std::string::npos; ++k) {
-        p = line.find('\t', p);
-        if (p != std::string::npos) ++p;
-      }
-      if (p == std::string::npos) continue;
-      ExpectSameTokens(line.substr(p));
+    auto examples = tools::ReadTsv(dir + "/sentiment/" + f);
+    if (!examples.ok()) continue;  // data not present
+    for (const tools::Example& example : *examples) {
+      ExpectSameTokens(example.text);
       if (HasFatalFailure()) return;
       ++compared;
     }
