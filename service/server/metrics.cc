@@ -72,9 +72,9 @@ prometheus::MetricFamily Counter(const char* name, const char* help,
 
 // opinia_db_size_bytes and the group-commit writer's counters, read when
 // scraped.
-class DbSizeCollectable : public prometheus::Collectable {
+class StoreCollectable : public prometheus::Collectable {
  public:
-  DbSizeCollectable(std::string db, storage::Store* store)
+  StoreCollectable(std::string db, storage::Store* store)
       : db_(std::move(db)), store_(store) {}
   std::vector<prometheus::MetricFamily> Collect() const override {
     std::vector<prometheus::MetricFamily> out;
@@ -199,7 +199,7 @@ class ServerMetrics::Impl : public core::MetricsSink {
   prometheus::Gauge& subscribers_;
   prometheus::Histogram& alert_lag_;
   prometheus::Family<prometheus::Counter>& webhooks_;
-  std::shared_ptr<DbSizeCollectable> db_size_;
+  std::shared_ptr<StoreCollectable> store_metrics_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   std::string address_;
 };
@@ -302,8 +302,8 @@ absl::StatusOr<std::unique_ptr<ServerMetrics>> ServerMetrics::Create(
         absl::StrCat("cannot serve metrics on ", listen));
   }
   impl->exposer_->RegisterCollectable(impl->registry_);
-  impl->db_size_ = std::make_shared<DbSizeCollectable>(db_path, store);
-  impl->exposer_->RegisterCollectable(impl->db_size_);
+  impl->store_metrics_ = std::make_shared<StoreCollectable>(db_path, store);
+  impl->exposer_->RegisterCollectable(impl->store_metrics_);
   const size_t colon = listen.rfind(':');
   impl->address_ = absl::StrCat(listen.substr(0, colon), ":", ports.front());
   core::SetMetricsSink(impl.get());
