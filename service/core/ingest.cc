@@ -119,18 +119,23 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
     }
   }
 
-  // A new review's row; its id is set by the caller.
-  auto new_row = [&](Pending& p) {
+  // Stores `p` as a new review in *row (id included). ALREADY_EXISTS when
+  // its identity is stored already.
+  auto create = [&](storage::Txn& txn, Pending& p,
+                    storage::ReviewRow* row) -> absl::Status {
     if (!p.analysis.has_value()) {
       p.analysis = analysis_->Analyze(*p.input, now, sla);
     }
-    storage::ReviewRow row;
-    row.tenant_id = std::string(tenant_id);
-    row.ingest_time = now;
-    row.status = opinia::v1::NEW;
-    SetInput(p, now, &row);
-    SetAnalysis(*p.analysis, now, &row, sla);
-    return row;
+    *row = storage::ReviewRow();
+    row->tenant_id = std::string(tenant_id);
+    row->ingest_time = now;
+    row->status = opinia::v1::NEW;
+    SetInput(p, now, row);
+    SetAnalysis(*p.analysis, now, row, sla);
+    auto id = txn.InsertReview(*row);
+    if (!id.ok()) return id.status();
+    row->id = *id;
+    return absl::OkStatus();
   };
 
   status = store_->Write([&](storage::Txn& txn) -> absl::Status {
@@ -147,14 +152,9 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
       // the unique key refuses the row and it takes the lookup path below.
       bool created = false;
       if (p.seen_new) {
-        row = new_row(p);
-        auto id = txn.InsertReview(row);
-        if (id.ok()) {
-          row.id = *id;
-          created = true;
-        } else if (!absl::IsAlreadyExists(id.status())) {
-          return id.status();
-        }
+        absl::Status s = create(txn, p, &row);
+        if (!s.ok() && !absl::IsAlreadyExists(s)) return s;
+        created = s.ok();
       }
       absl::StatusOr<std::optional<storage::ReviewRow>> found;
       if (!created) {
@@ -193,10 +193,7 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
         if (absl::Status s = txn.UpdateReview(row); !s.ok()) return s;
         result.set_outcome(IngestResult::UPDATED);
       } else {
-        row = new_row(p);
-        auto id = txn.InsertReview(row);
-        if (!id.ok()) return id.status();
-        row.id = *id;
+        if (absl::Status s = create(txn, p, &row); !s.ok()) return s;
         result.set_outcome(IngestResult::CREATED);
         *result.mutable_analysis() = *p.analysis;
       }
