@@ -18,36 +18,12 @@
 #include "service/storage/sqlite/connection.h"
 #include "service/storage/sqlite/migrations.h"
 #include "service/storage/sqlite/sqlite_txn.h"
+#include "tests/service/storage/raw_db_test.h"
 
 namespace opinia::storage::sqlite {
 namespace {
 
-class AlertEventsUpgradeTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = absl::StrCat(::testing::TempDir(), "/alert-events-upgrade-",
-                        reinterpret_cast<uintptr_t>(this));
-    std::filesystem::create_directories(dir_);
-    auto conn = Connection::Open(dir_ + "/t.db",
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                 absl::Seconds(5));
-    ASSERT_TRUE(conn.ok()) << conn.status();
-    conn_ = *std::move(conn);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  // Runs fn in one write transaction.
-  void Write(const std::function<absl::Status(SqliteTxn&)>& fn) {
-    ASSERT_TRUE(conn_->Exec("BEGIN IMMEDIATE").ok());
-    SqliteTxn txn(*conn_, /*read_only=*/false);
-    const absl::Status s = fn(txn);
-    ASSERT_TRUE(s.ok()) << s;
-    ASSERT_TRUE(conn_->Exec("COMMIT").ok());
-  }
-
-  std::string dir_;
-  std::unique_ptr<Connection> conn_;
-};
+using AlertEventsUpgradeTest = RawDbTest;
 
 TEST_F(AlertEventsUpgradeTest, Migration6KeepsStreamPositionsAndDeliveries) {
   ASSERT_TRUE(ApplyMigrationsUpTo(*conn_, 5).ok());

@@ -24,6 +24,7 @@
 #include "service/storage/sqlite/connection.h"
 #include "service/storage/sqlite/migrations.h"
 #include "service/storage/sqlite/sqlite_txn.h"
+#include "tests/service/storage/raw_db_test.h"
 
 namespace opinia::storage::sqlite {
 namespace {
@@ -31,33 +32,8 @@ namespace {
 constexpr char kTenant[] = "t1";
 constexpr char kZone[] = "Europe/Warsaw";
 
-class InsightsUpgradeTest : public ::testing::Test {
+class InsightsUpgradeTest : public RawDbTest {
  protected:
-  void SetUp() override {
-    dir_ = absl::StrCat(::testing::TempDir(), "/insights-upgrade-",
-                        ::testing::UnitTest::GetInstance()->random_seed(), "-",
-                        reinterpret_cast<uintptr_t>(this));
-    std::filesystem::create_directories(dir_);
-    auto conn = Connection::Open(dir_ + "/t.db",
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                 absl::Seconds(5));
-    ASSERT_TRUE(conn.ok()) << conn.status();
-    conn_ = *std::move(conn);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  // Runs fn in one write transaction.
-  void Write(const std::function<absl::Status(SqliteTxn&)>& fn) {
-    ASSERT_TRUE(conn_->Exec("BEGIN IMMEDIATE").ok());
-    SqliteTxn txn(*conn_, /*read_only=*/false);
-    const absl::Status s = fn(txn);
-    ASSERT_TRUE(s.ok()) << s;
-    // Commit() applies what the schema-8 triggers deferred (a plain COMMIT
-    // would be refused while it is pending).
-    const absl::Status commit = conn_->Commit();
-    ASSERT_TRUE(commit.ok()) << commit;
-  }
-
   ReviewRow RandomRow(int i) {
     ReviewRow r;
     r.tenant_id = kTenant;
@@ -153,8 +129,6 @@ class InsightsUpgradeTest : public ::testing::Test {
     EXPECT_GT(n, 0);
   }
 
-  std::string dir_;
-  std::unique_ptr<Connection> conn_;
   std::mt19937_64 rng_{7};
   int next_token_ = 0;
 };
