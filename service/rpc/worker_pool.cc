@@ -1,13 +1,28 @@
 #include "service/rpc/worker_pool.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <utility>
 
 namespace opinia::rpc {
 
-WorkerPool::WorkerPool(int threads, size_t max_queue) : max_queue_(max_queue) {
+WorkerPool::WorkerPool(int threads, size_t max_queue, int nice)
+    : max_queue_(max_queue) {
   if (threads < 1) threads = 1;
   threads_.reserve(threads);
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back([this, nice] {
+      // Linux: a thread's nice value is its own (PRIO_PROCESS with a thread
+      // id). Raising it needs no privilege; failure only leaves it as is.
+      if (nice > 0) {
+        setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)),
+                    getpriority(PRIO_PROCESS, 0) + nice);
+      }
+      Run();
+    });
+  }
 }
 
 WorkerPool::~WorkerPool() {

@@ -19,7 +19,10 @@ namespace opinia::rpc {
 // Thread-safe.
 class WorkerPool {
  public:
-  WorkerPool(int threads, size_t max_queue);
+  // `nice` > 0 runs the threads that much nicer than the process (lower
+  // CPU priority): their work is parallel, while the store's single writer
+  // thread, which they wait for, is not.
+  WorkerPool(int threads, size_t max_queue, int nice = 0);
   // Runs every task already queued, then joins the threads.
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;

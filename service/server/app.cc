@@ -170,9 +170,10 @@ absl::Status App::Bootstrap(const Options& options) {
 absl::Status App::Serve(const Options& options) {
   int workers = options.workers;
   if (workers <= 0) {
-    workers = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+    workers = std::max(16, 8 * static_cast<int>(std::thread::hardware_concurrency()));
   }
-  pool_ = std::make_unique<rpc::WorkerPool>(workers, /*max_queue=*/4096);
+  pool_ = std::make_unique<rpc::WorkerPool>(workers, /*max_queue=*/4096,
+                                            options.worker_nice);
   rpc::Deps deps{auth_.get(),    admin_.get(),       ingestor_.get(),
                  reviews_.get(), analysis_.get(),    clock_,
                  pool_.get()};

@@ -40,7 +40,11 @@ ABSL_FLAG(int64_t, max_message_bytes, 8 << 20,
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "On SIGTERM/SIGINT, how long in-flight calls may take to finish");
 ABSL_FLAG(int, workers, 0,
-          "Worker threads for request work; 0 = 2 x hardware threads, min 4");
+          "Worker threads for request work; 0 = 8 x hardware threads, min 16 "
+          "(they mostly wait for the group commit)");
+ABSL_FLAG(int, worker_nice, 5,
+          "How much nicer (lower CPU priority, 0..19) the worker threads run "
+          "than the store's single writer thread");
 ABSL_FLAG(int, alert_tick_seconds, 30,
           "How often the alert scheduler looks for SLA breaches, volume "
           "spikes and expired snoozes; 0 disables it");
@@ -91,6 +95,7 @@ Options OptionsFromFlags() {
   o.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   o.shutdown_grace = absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
   o.workers = absl::GetFlag(FLAGS_workers);
+  o.worker_nice = absl::GetFlag(FLAGS_worker_nice);
   o.alert_tick = absl::Seconds(absl::GetFlag(FLAGS_alert_tick_seconds));
   o.webhook_max_attempts = absl::GetFlag(FLAGS_webhook_max_attempts);
   o.webhook_timeout =

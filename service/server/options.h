@@ -29,7 +29,8 @@ struct Options {
   int64_t max_text_bytes = 65536;
   int64_t max_message_bytes = 8 << 20;
   absl::Duration shutdown_grace = absl::Seconds(10);
-  int workers = 0;                   // 0 = 2 x hardware threads (min 4)
+  int workers = 0;                   // 0 = 8 x hardware threads (min 16)
+  int worker_nice = 5;               // worker threads' nice above the writer
   absl::Duration alert_tick = absl::Seconds(30);  // SLA/spike scheduler; 0 = off
   int webhook_max_attempts = 8;      // then a delivery is dead-lettered
   absl::Duration webhook_timeout = absl::Seconds(10);  // per POST

@@ -5,6 +5,7 @@
 #include <limits>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "service/storage/sqlite/functions.h"
 
@@ -228,6 +229,18 @@ absl::Status Connection::Exec(const char* sql) {
     return SqliteError(db_, sqlite3_extended_errcode(db_), sql);
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> Connection::UserVersion() {
+  if (user_version_ >= 0) return user_version_;
+  absl::StatusOr<std::string> v = PragmaValue("user_version");
+  if (!v.ok()) return v.status();
+  int64_t version = 0;
+  if (!absl::SimpleAtoi(*v, &version) || version < 0) {
+    return absl::InternalError(absl::StrCat("user_version: ", *v));
+  }
+  user_version_ = version;
+  return version;
 }
 
 absl::StatusOr<std::string> Connection::PragmaValue(const char* pragma) {

@@ -97,6 +97,11 @@ class Connection {
   // The value of a pragma that answers one row, e.g. "journal_mode".
   absl::StatusOr<std::string> PragmaValue(const char* pragma);
 
+  // PRAGMA user_version (the schema version, migrations.h), read once and
+  // cached; migrations on this connection update the cache.
+  absl::StatusOr<int64_t> UserVersion();
+  void SetUserVersionCache(int64_t version) { user_version_ = version; }
+
   // Rows changed by the last INSERT/UPDATE/DELETE.
   int64_t Changes() const;
   int64_t LastInsertRowId() const;
@@ -119,6 +124,7 @@ class Connection {
 
   sqlite3* db_;
   DeferredWrites deferred_;
+  int64_t user_version_ = -1;  // -1: not read yet
   absl::flat_hash_map<std::string, sqlite3_stmt*> cache_;
   // Cached statements currently checked out; a second concurrent use of the
   // same SQL (e.g. nested) gets its own uncached statement.

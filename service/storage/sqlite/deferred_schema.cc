@@ -106,4 +106,79 @@ WHEN old.search_text IS NOT new.search_text BEGIN
 END;
 )sql";
 
+// Migration 9 (issue 7): no trigger fires on INSERT INTO reviews or
+// review_aspects. Any trigger makes SQLite run the insert as a statement
+// that may write several rows, so it journals every page it touches to the
+// statement journal (a temp file) before changing it: at 100 reviews per
+// call that was 16 MB of journal per transaction, a sixth of the single
+// writer's time. SqliteTxn::InsertReview now logs the same changes with
+// the statements below; updates and deletes keep their triggers, which
+// now log the aspect rollups themselves (review_aspects has no triggers).
+extern const char kInsertWithoutTriggersMigration[] = R"sql(
+DROP TRIGGER reviews_insights_ai;
+DROP TRIGGER reviews_response_ai;
+DROP TRIGGER reviews_fts_ai;
+DROP TRIGGER review_aspects_ai;
+DROP TRIGGER review_aspects_ad;
+DROP TRIGGER reviews_insights_ad;
+DROP TRIGGER reviews_aspects_au;
+
+CREATE TRIGGER reviews_insights_ad AFTER DELETE ON reviews BEGIN
+  SELECT opinia_defer_rollup(old.tenant_id, old.source, old.subject_id, old.language, old.local_day, -1,
+    old.rating, old.label, old.response_time != -9223372036854775808,
+    (old.respond_by != -9223372036854775808 AND old.response_time = -9223372036854775808 AND old.status IN (1, 2)),
+    (old.respond_by != -9223372036854775808 AND old.response_time != -9223372036854775808 AND old.response_time > old.respond_by))
+  WHERE old.deleted = 0;
+  SELECT opinia_defer_aspect_rollup(tenant_id, source, subject_id, language, day, aspect, -1, label)
+  FROM review_aspects WHERE review_id = old.id;
+  DELETE FROM review_aspects WHERE review_id = old.id;
+END;
+
+CREATE TRIGGER reviews_aspects_au AFTER UPDATE ON reviews
+WHEN old.aspects IS NOT new.aspects OR old.tenant_id IS NOT new.tenant_id OR old.deleted IS NOT new.deleted OR old.local_day IS NOT new.local_day OR old.create_time IS NOT new.create_time OR old.source IS NOT new.source OR old.subject_id IS NOT new.subject_id OR old.language IS NOT new.language BEGIN
+  SELECT opinia_defer_aspect_rollup(tenant_id, source, subject_id, language, day, aspect, -1, label)
+  FROM review_aspects WHERE review_id = old.id;
+  DELETE FROM review_aspects WHERE review_id = old.id;
+  INSERT OR IGNORE INTO review_aspects (review_id, aspect, tenant_id, label,
+    score, span_begin, span_end, create_time, day, source, subject_id,
+    language)
+  SELECT new.id, coalesce(json_extract(j.value, '$.a'), 0), new.tenant_id, coalesce(json_extract(j.value, '$.l'), 0), coalesce(json_extract(j.value, '$.s'), 0), coalesce(json_extract(j.value, '$.b'), 0),
+    coalesce(json_extract(j.value, '$.e'), 0), new.create_time, new.local_day, new.source,
+    new.subject_id, new.language
+  FROM json_each(nullif(new.aspects, '')) AS j WHERE new.deleted = 0;
+  SELECT opinia_defer_aspect_rollup(tenant_id, source, subject_id, language, day, aspect, 1, label)
+  FROM review_aspects WHERE review_id = new.id;
+END;
+)sql";
+
+// What the dropped insert triggers did, as statements on the inserted row
+// (?1 = its id), run by SqliteTxn::InsertReview in this order.
+extern const char kLogInsertedReview[] = R"sql(
+SELECT opinia_defer_fts(1, id, search_text),
+  CASE WHEN deleted = 0 THEN opinia_defer_rollup(tenant_id, source, subject_id, language, local_day, 1,
+    rating, label, response_time != -9223372036854775808,
+    (respond_by != -9223372036854775808 AND response_time = -9223372036854775808 AND status IN (1, 2)),
+    (respond_by != -9223372036854775808 AND response_time != -9223372036854775808 AND response_time > respond_by)) END,
+  CASE WHEN deleted = 0 AND response_time != -9223372036854775808 THEN
+    opinia_defer_response_rollup(tenant_id, source, subject_id, language, CAST(julianday(local_day * 86400, 'unixepoch', 'start of month') - 2440587.5 AS INTEGER),
+      (SELECT lo FROM insights_delay_buckets WHERE lo <= max(0, response_time - create_time) ORDER BY lo DESC LIMIT 1), 1) END
+FROM reviews WHERE id = ?1
+)sql";
+
+extern const char kInsertAspectRows[] = R"sql(
+INSERT OR IGNORE INTO review_aspects (review_id, aspect, tenant_id, label,
+  score, span_begin, span_end, create_time, day, source, subject_id,
+  language)
+SELECT r.id, coalesce(json_extract(j.value, '$.a'), 0), r.tenant_id, coalesce(json_extract(j.value, '$.l'), 0), coalesce(json_extract(j.value, '$.s'), 0), coalesce(json_extract(j.value, '$.b'), 0),
+  coalesce(json_extract(j.value, '$.e'), 0), r.create_time, r.local_day, r.source,
+  r.subject_id, r.language
+FROM reviews AS r, json_each(nullif(r.aspects, '')) AS j
+WHERE r.id = ?1 AND r.deleted = 0
+)sql";
+
+extern const char kLogInsertedAspects[] = R"sql(
+SELECT opinia_defer_aspect_rollup(tenant_id, source, subject_id, language, day, aspect, 1, label)
+FROM review_aspects WHERE review_id = ?1
+)sql";
+
 }  // namespace opinia::storage::sqlite

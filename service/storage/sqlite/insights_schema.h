@@ -44,6 +44,14 @@ extern const char kInsightsRollupsMigration[];
 // through opinia_defer_* instead, applied per transaction by
 // DeferredWrites (deferred_writes.h).
 extern const char kDeferredIndexMigration[];
+// Migration 9 (deferred_schema.cc): no triggers on INSERT INTO reviews or
+// review_aspects; SqliteTxn::InsertReview runs these three statements on
+// the new row (?1 = its id) instead.
+extern const char kInsertWithoutTriggersMigration[];
+inline constexpr int kSchemaWithoutInsertTriggers = 9;
+extern const char kLogInsertedReview[];
+extern const char kInsertAspectRows[];
+extern const char kLogInsertedAspects[];
 
 }  // namespace opinia::storage::sqlite
 

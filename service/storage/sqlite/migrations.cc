@@ -276,6 +276,10 @@ CREATE INDEX webhook_deliveries_by_update
     // 8: the insights and full-text triggers defer their work to the end of
     // the write transaction (load issue); deferred_schema.cc.
     kDeferredIndexMigration,
+    // 9: nothing fires on INSERT INTO reviews (no statement journal per
+    // review); SqliteTxn::InsertReview logs what the triggers did
+    // (load issue); deferred_schema.cc.
+    kInsertWithoutTriggersMigration,
 };
 
 constexpr int64_t kNumMigrations = sizeof(kMigrations) / sizeof(kMigrations[0]);
@@ -302,6 +306,7 @@ absl::Status ApplyNext(Connection& conn, int64_t target, bool* done) {
     if (status.ok()) status = conn.Exec(bump.c_str());
   }
   if (status.ok()) status = conn.Commit();
+  if (status.ok() && next > 0) conn.SetUserVersionCache(next);
   if (!status.ok()) {
     if (!conn.InAutocommit()) conn.Exec("ROLLBACK").IgnoreError();
     if (next == 0) return status;
@@ -318,7 +323,9 @@ int64_t LatestSchemaVersion() { return kNumMigrations; }
 absl::StatusOr<int64_t> SchemaVersion(Connection& conn) {
   absl::StatusOr<std::string> v = conn.PragmaValue("user_version");
   if (!v.ok()) return v.status();
-  return std::stoll(*v);
+  const int64_t version = std::stoll(*v);
+  conn.SetUserVersionCache(version);
+  return version;
 }
 
 absl::Status ApplyMigrations(Connection& conn) {

@@ -120,6 +120,12 @@ class SqliteStore final : public Store {
         checkpointer_(std::move(checkpointer)) {}
 
   ~SqliteStore() override {
+    {
+      absl::MutexLock lock(&queue_mu_);
+      stopping_ = true;
+    }
+    // The writer finishes what is queued, then exits.
+    if (writer_thread_.joinable()) writer_thread_.join();
     // The hook points at the checkpointer: unhook before it goes away.
     absl::MutexLock lock(&writer_mu_);
     if (checkpointer_ != nullptr) {
@@ -128,44 +134,32 @@ class SqliteStore final : public Store {
     }
   }
 
-  // Group commit: concurrent Write calls queue up; whoever finds no group
-  // running leads the next one, running every queued function in a single
-  // transaction, each inside its own SAVEPOINT so that one function's
-  // failure undoes only its own changes. One COMMIT (one WAL fsync) then
-  // acknowledges the whole group. Every caller returns only after the
-  // commit that made its changes durable, so "Write returned OK" still
-  // means "stored".
+  // Group commit: concurrent Write calls queue up and the writer thread
+  // runs every queued function in a single transaction, each inside its own
+  // SAVEPOINT so that one function's failure undoes only its own changes.
+  // One COMMIT (one WAL fsync) then acknowledges the whole group. Every
+  // caller returns only after the commit that made its changes durable, so
+  // "Write returned OK" still means "stored". The writer is a thread of its
+  // own (not whichever caller came first) so that it can run at a higher
+  // scheduling priority than the CPU-bound callers (analysis): it is the
+  // one serial stage of ingest, and on a loaded machine it used to wait
+  // for a core as long as it ran.
   absl::Status Write(const TxnFn& fn) override {
     PendingWrite me;
     me.fn = &fn;
-    std::vector<PendingWrite*> group;
-    {
-      absl::MutexLock lock(&queue_mu_);
-      queue_.push_back(&me);
-      ++stats_.writes;
-      while (!me.done && group_running_) queue_cv_.Wait(&queue_mu_);
-      if (me.done) return me.status;
-      group_running_ = true;
-      ++stats_.transactions;
-      const size_t n = std::min(queue_.size(), kMaxGroup);
-      group.assign(queue_.begin(), queue_.begin() + n);
-      queue_.erase(queue_.begin(), queue_.begin() + n);
-      if (std::find(group.begin(), group.end(), &me) == group.end()) {
-        queue_.erase(std::find(queue_.begin(), queue_.end(), &me));
-        group.push_back(&me);
-      }
+    absl::MutexLock lock(&queue_mu_);
+    if (stopping_) {
+      return absl::UnavailableError("the store is shutting down");
     }
-    const absl::Time start = absl::Now();
-    RunGroup(group);
-    const absl::Duration busy = absl::Now() - start;
-    {
-      absl::MutexLock lock(&queue_mu_);
-      for (PendingWrite* p : group) p->done = true;
-      group_running_ = false;
-      stats_.busy += busy;
-    }
-    queue_cv_.SignalAll();
+    queue_.push_back(&me);
+    ++stats_.writes;
+    queue_mu_.Await(absl::Condition(&me.done));
     return me.status;
+  }
+
+  // Starts the writer thread; called once, before the first Write.
+  void StartWriter() {
+    writer_thread_ = std::thread([this] { WriterLoop(); });
   }
 
   SqliteWriteStats WriteStats() {
@@ -193,6 +187,31 @@ class SqliteStore final : public Store {
     absl::Status status;
     bool done = false;
   };
+
+  void WriterLoop() {
+    std::vector<PendingWrite*> group;
+    while (true) {
+      {
+        absl::MutexLock lock(&queue_mu_);
+        queue_mu_.Await(absl::Condition(
+            +[](SqliteStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->queue_mu_) {
+              return !s->queue_.empty() || s->stopping_;
+            },
+            this));
+        if (queue_.empty()) return;  // stopping, nothing left
+        ++stats_.transactions;
+        const size_t n = std::min(queue_.size(), kMaxGroup);
+        group.assign(queue_.begin(), queue_.begin() + n);
+        queue_.erase(queue_.begin(), queue_.begin() + n);
+      }
+      const absl::Time start = absl::Now();
+      RunGroup(group);
+      const absl::Duration busy = absl::Now() - start;
+      absl::MutexLock lock(&queue_mu_);
+      for (PendingWrite* p : group) p->done = true;
+      stats_.busy += busy;
+    }
+  }
 
   // Runs `group` in one transaction and sets each member's status.
   void RunGroup(const std::vector<PendingWrite*>& group) {
@@ -271,12 +290,12 @@ class SqliteStore final : public Store {
   }
 
   absl::Mutex queue_mu_;
-  absl::CondVar queue_cv_;
   std::deque<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
-  bool group_running_ ABSL_GUARDED_BY(queue_mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
   SqliteWriteStats stats_ ABSL_GUARDED_BY(queue_mu_);
+  std::thread writer_thread_;
 
-  // Held only by the leader of the running group.
+  // Held by the writer thread while it runs a group.
   absl::Mutex writer_mu_;
   std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(writer_mu_);
   absl::Mutex readers_mu_;
@@ -345,8 +364,10 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
     sqlite3_wal_hook(writer->db(), &Checkpointer::OnCommit,
                      checkpointer.get());
   }
-  return std::unique_ptr<Store>(new SqliteStore(
-      std::move(writer), std::move(readers), std::move(checkpointer)));
+  auto store = std::make_unique<SqliteStore>(
+      std::move(writer), std::move(readers), std::move(checkpointer));
+  store->StartWriter();
+  return std::unique_ptr<Store>(std::move(store));
 }
 
 }  // namespace opinia::storage

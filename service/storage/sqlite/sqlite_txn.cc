@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "service/storage/sqlite/insights_schema.h"
 #include "service/storage/sqlite/review_query.h"
 #include "service/storage/sqlite/status_macros.h"
 
@@ -259,7 +260,34 @@ absl::StatusOr<int64_t> SqliteTxn::InsertReview(const ReviewRow& row) {
           "?1)))"));
   BindReviewColumns(stmt, row);
   STORE_RETURN_IF_ERROR(RunReviewWrite(stmt));
-  return conn_.LastInsertRowId();
+  const int64_t id = conn_.LastInsertRowId();
+  // Before migration 9 (upgrade tests stop there) the triggers do it.
+  STORE_ASSIGN_OR_RETURN(const int64_t schema, conn_.UserVersion());
+  if (schema < kSchemaWithoutInsertTriggers) return id;
+  // No trigger fires on this insert (migration 9: a trigger would make
+  // SQLite journal every page the insert touches); log the rollup, response
+  // and full-text changes, and add the aspect rows, as the triggers did.
+  // A failure here leaves the row without its index entries, so the caller
+  // must roll back (every caller returns the error to Store::Write, which
+  // undoes the call's savepoint and what it logged).
+  const DeferredWrites::Mark mark = conn_.deferred().GetMark();
+  absl::Status status = LogInsertedReview(id);
+  if (!status.ok()) {
+    conn_.deferred().RollBackTo(mark);
+    return absl::InternalError(
+        absl::StrCat("indexing new review ", id, ": ", status.message()));
+  }
+  return id;
+}
+
+absl::Status SqliteTxn::LogInsertedReview(int64_t id) {
+  for (const char* sql :
+       {kLogInsertedReview, kInsertAspectRows, kLogInsertedAspects}) {
+    STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(sql));
+    stmt.BindInt64(id);
+    STORE_RETURN_IF_ERROR(stmt.Run());
+  }
+  return absl::OkStatus();
 }
 
 absl::Status SqliteTxn::UpdateReview(const ReviewRow& row) {

@@ -70,6 +70,8 @@ class SqliteTxn final : public Txn {
   // Runs an INSERT or UPDATE of reviews; on failure also forgets what its
   // triggers deferred.
   absl::Status RunReviewWrite(Statement& stmt);
+  // What the insert triggers did before migration 9, for the new row `id`.
+  absl::Status LogInsertedReview(int64_t id);
   absl::StatusOr<std::vector<ApiKeyRow>> ReadKeys(Statement& stmt);
 
   Connection& conn_;
