@@ -8,6 +8,7 @@
 #include "service/rpc/call.h"
 #include "service/rpc/raw_ingest.h"
 #include "service/rpc/status.h"
+#include "service/rpc/tsan_annotations.h"
 
 namespace opinia::rpc {
 
@@ -27,17 +28,17 @@ StreamIngestReactor::StreamIngestReactor(grpc::CallbackServerContext* context,
       status = core::RequireTenantRole(*caller, storage::kRoleIngest);
     }
     if (!status.ok()) {
-      Finish(ToGrpcStatus(status));
+      End(ToGrpcStatus(status));
       return;
     }
     caller_ = *std::move(caller);
-    StartRead(&message_);
+    Read();
   });
 }
 
 void StreamIngestReactor::Schedule(std::function<void()> task) {
   if (!deps_->pool->Submit(std::move(task))) {
-    Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+    End(grpc::Status(grpc::StatusCode::UNAVAILABLE,
                         "server overloaded; retry with backoff"));
   }
 }
@@ -49,16 +50,27 @@ void StreamIngestReactor::Reject(std::string reason) {
   }
 }
 
+void StreamIngestReactor::End(const grpc::Status& status) {
+  OPINIA_HAPPENS_BEFORE(this);
+  Finish(status);
+}
+
+void StreamIngestReactor::Read() {
+  OPINIA_HAPPENS_BEFORE(this);
+  StartRead(&message_);
+}
+
 void StreamIngestReactor::OnReadDone(bool ok) {
+  OPINIA_HAPPENS_AFTER(this);
   if (!ok) {  // half-close, or the call is cancelled
     Schedule([this] {
       if (context_->IsCancelled()) {
-        Finish(grpc::Status::CANCELLED);
+        End(grpc::Status::CANCELLED);
         return;
       }
       if (!Flush()) return;
       SerializeTo(summary_, response_);
-      Finish(grpc::Status::OK);
+      End(grpc::Status::OK);
     });
     return;
   }
@@ -76,11 +88,11 @@ void StreamIngestReactor::OnReadDone(bool ok) {
     Reject(absl::StrCat("reviews[", index, "]: ", input.status().message()));
   }
   if (static_cast<int>(batch_.size()) < batch_size_) {
-    StartRead(&message_);
+    Read();
     return;
   }
   Schedule([this] {
-    if (Flush()) StartRead(&message_);
+    if (Flush()) Read();
   });
 }
 
@@ -89,7 +101,7 @@ bool StreamIngestReactor::Flush() {
   auto results =
       deps_->ingestor->Ingest(caller_.tenant_id, batch_, batch_start_);
   if (!results.ok()) {
-    Finish(ToGrpcStatus(results.status()));
+    End(ToGrpcStatus(results.status()));
     return false;
   }
   for (size_t i = 0; i < results->size(); ++i) {

@@ -19,6 +19,7 @@
 #include "opinia/v1/reviews.pb.h"
 #include "service/core/auth.h"
 #include "service/rpc/deps.h"
+#include "service/rpc/tsan_annotations.h"
 
 namespace opinia::rpc {
 
@@ -29,7 +30,10 @@ class StreamIngestReactor final
                       grpc::ByteBuffer* response, int batch_size);
 
   void OnReadDone(bool ok) override;
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    OPINIA_HAPPENS_AFTER(this);
+    delete this;
+  }
 
  private:
   static constexpr int kMaxErrors = 100;
@@ -39,6 +43,10 @@ class StreamIngestReactor final
   // Stores batch_; false after finishing the call with the error.
   bool Flush();
   void Reject(std::string reason);
+  // StartRead / Finish, telling TSan that gRPC orders what follows
+  // (tsan_annotations.h).
+  void Read();
+  void End(const grpc::Status& status);
 
   grpc::CallbackServerContext* const context_;
   const Deps* const deps_;

@@ -68,6 +68,24 @@ class InsightsUpgradeTest : public RawDbTest {
 
   // Every rollup against the rows, for a few filters over all time.
   void ExpectRollupsMatchRows() {
+    // review_aspects holds one row per aspect of every non-deleted review
+    // (RandomRow lists each aspect at most once) and nothing else.
+    auto expected = conn_->Prepare(
+        "SELECT count(*) FROM reviews AS r, json_each(nullif(r.aspects, '')) "
+        "WHERE r.deleted = 0");
+    auto stored = conn_->Prepare(
+        "SELECT count(*), count(DISTINCT review_id || '/' || aspect) FROM "
+        "review_aspects AS a JOIN reviews AS r ON r.id = a.review_id AND "
+        "r.deleted = 0 AND r.tenant_id = a.tenant_id AND "
+        "r.create_time = a.create_time AND r.local_day = a.day");
+    auto all = conn_->Prepare("SELECT count(*) FROM review_aspects");
+    ASSERT_TRUE(expected.ok() && stored.ok() && all.ok());
+    ASSERT_TRUE(*expected->Step() && *stored->Step() && *all->Step());
+    EXPECT_GT(expected->ColumnInt64(0), 0);
+    EXPECT_EQ(stored->ColumnInt64(0), expected->ColumnInt64(0));
+    EXPECT_EQ(stored->ColumnInt64(1), expected->ColumnInt64(0));
+    EXPECT_EQ(all->ColumnInt64(0), expected->ColumnInt64(0));
+
     SqliteInsights insights(*conn_);
     std::vector<ReviewFilter> filters(4);
     filters[1].sources = {"google"};
