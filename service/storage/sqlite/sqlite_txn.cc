@@ -264,8 +264,8 @@ absl::StatusOr<int64_t> SqliteTxn::InsertReview(const ReviewRow& row) {
   // Before migration 9 (upgrade tests stop there) the triggers do it.
   STORE_ASSIGN_OR_RETURN(const int64_t schema, conn_.UserVersion());
   if (schema < kSchemaWithoutInsertTriggers) return id;
-  // No trigger fires on this insert (migration 9: a trigger would make
-  // SQLite journal every page the insert touches); log the rollup, response
+  // No trigger fires on this insert (migration 9: a trigger makes every
+  // insert a multi-row statement with its own journal); log the rollup, response
   // and full-text changes, and add the aspect rows, as the triggers did.
   // A failure here leaves the row without its index entries, so the caller
   // must roll back (every caller returns the error to Store::Write, which
