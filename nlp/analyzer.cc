@@ -90,7 +90,8 @@ class AnalyzerImpl : public Analyzer {
     // Each sentence's model input and rule contributions are kept: the
     // review's sentiment is computed from them without a second pass.
     const bool join = sentiment_->CanJoin(a.language);
-    const bool tweet = config_.route_tweets && LooksLikeTweet(text);
+    const bool tweet = config_.route_tweets && (IsSocialSource(options.source) ||
+                                                LooksLikeTweet(text));
     thread_local std::vector<SentimentClassifier::Part> parts;
     thread_local std::vector<const SentimentClassifier::Part*> part_ptrs;
     parts.resize(t.sentences.size() + 1);

@@ -12,6 +12,8 @@ namespace opinia::nlp {
 namespace {
 
 constexpr char kMagic[] = "OPLM1\n";
+constexpr char kMagicChars[] = "OPLM2\n";
+constexpr uint32_t kMaxCharGram = 8;
 
 uint64_t Fnv1a(std::string_view s) {
   uint64_t h = 14695981039346656037ULL;
@@ -45,26 +47,62 @@ uint64_t PairFeature(uint64_t a, uint64_t b) {
   return NonZero(Mix(a * 31 + b + 0x9E3779B97F4A7C15ULL));
 }
 
-// Calls f(token hash) for each token of `input`.
+// Calls f(token, token hash) for each token of `input`.
 template <typename F>
 void ForEachToken(std::string_view input, F&& f) {
   size_t i = 0;
   while (i < input.size()) {
     size_t j = input.find(' ', i);
     if (j == std::string_view::npos) j = input.size();
-    if (j > i) f(Fnv1a(input.substr(i, j - i)));
+    if (j > i) {
+      const std::string_view token = input.substr(i, j - i);
+      f(token, Fnv1a(token));
+    }
     i = j + 1;
+  }
+}
+
+// Appends the character n-gram hashes of "<" + token + ">" (code points;
+// a stray continuation byte counts as one) for min <= n <= max. Marks of
+// SentimentInput() ("neg_x", "~stem") get none: their words already have.
+void CharGramFeatures(std::string_view token, CharGrams chars,
+                      std::vector<uint64_t>* out) {
+  if (token[0] == '~' || token.substr(0, 4) == "neg_") return;
+  thread_local std::string padded;
+  thread_local std::vector<uint32_t> starts;  // code point starts in padded
+  padded.assign("<");
+  padded.append(token);
+  padded.push_back('>');
+  starts.clear();
+  for (uint32_t i = 0; i < padded.size(); ++i) {
+    const auto c = static_cast<unsigned char>(padded[i]);
+    if ((c & 0xC0) != 0x80 || starts.empty() || i - starts.back() >= 4) {
+      starts.push_back(i);
+    }
+  }
+  const auto points = static_cast<uint32_t>(starts.size());
+  starts.push_back(static_cast<uint32_t>(padded.size()));
+  for (uint32_t n = chars.min; n <= chars.max && n <= points; ++n) {
+    for (uint32_t b = 0; b + n <= points; ++b) {
+      const std::string_view gram(padded.data() + starts[b], starts[b + n] - starts[b]);
+      // A seed of their own: the gram "ab" is not the token "ab".
+      out->push_back(NonZero(Mix(Fnv1a(gram) ^ 0x5C4A7E3D1B2F6081ULL)));
+    }
   }
 }
 
 }  // namespace
 
-void LinearFeatures(std::string_view input, std::vector<uint64_t>* out) {
+void LinearFeatures(std::string_view input, std::vector<uint64_t>* out,
+                    CharGrams chars, std::vector<uint64_t>* char_out) {
   uint64_t prev = 0;
   bool have_prev = false;
-  ForEachToken(input, [&](uint64_t h) {
+  ForEachToken(input, [&](std::string_view token, uint64_t h) {
     out->push_back(NonZero(Mix(h)));
     if (have_prev) out->push_back(PairFeature(prev, h));
+    if (chars.enabled()) {
+      CharGramFeatures(token, chars, char_out != nullptr ? char_out : out);
+    }
     prev = h;
     have_prev = true;
   });
@@ -78,11 +116,17 @@ absl::StatusOr<std::unique_ptr<LinearModel>> LinearModel::Load(
     return absl::InvalidArgumentError(path + ": not a linear model (" + what + ")");
   };
   char magic[sizeof(kMagic) - 1];
-  if (!in.read(magic, sizeof(magic)) ||
-      std::memcmp(magic, kMagic, sizeof(magic)) != 0) {
+  if (!in.read(magic, sizeof(magic))) return bad("magic");
+  std::unique_ptr<LinearModel> m(new LinearModel());
+  if (std::memcmp(magic, kMagicChars, sizeof(magic)) == 0) {
+    CharGrams& c = m->chars_;
+    if (!ReadPod(in, &c.min) || !ReadPod(in, &c.max) || c.min < 1 ||
+        c.min > c.max || c.max > kMaxCharGram) {
+      return bad("character n-gram sizes");
+    }
+  } else if (std::memcmp(magic, kMagic, sizeof(magic)) != 0) {
     return bad("magic");
   }
-  std::unique_ptr<LinearModel> m(new LinearModel());
   uint32_t k = 0;
   if (!ReadPod(in, &k) || k < 2 || k > kMaxClasses) return bad("class count");
   m->k_ = k;
@@ -206,13 +250,14 @@ void LinearModel::PredictPart(std::string_view input, PartialInput* part,
   feats.clear();
   part->has_tokens = false;
   uint64_t prev = 0;
-  ForEachToken(input, [&](uint64_t h) {
+  ForEachToken(input, [&](std::string_view token, uint64_t h) {
     feats.push_back(NonZero(Mix(h)));
     if (part->has_tokens) {
       feats.push_back(PairFeature(prev, h));
     } else {
       part->first = h;
     }
+    if (chars_.enabled()) CharGramFeatures(token, chars_, &feats);
     prev = h;
     part->has_tokens = true;
   });

@@ -9,7 +9,9 @@
 //
 // File format (little-endian, written by opinia-train):
 //   "OPLM1\n", uint32 k (classes, 2..4), k x (uint32 len, label bytes),
-//   float bias[k], uint64 n, n x (uint64 feature, float idf, float w[k]).
+//   float bias[k], uint64 n, n x (uint64 feature, float idf, float w[k]);
+// or "OPLM2\n", uint32 char_min, uint32 char_max (character n-gram sizes,
+// 1 <= min <= max <= 8), then the same fields as OPLM1.
 // For a text with feature counts c_f (only features in the model count):
 //   x_f = (1 + ln c_f) * idf_f / ||(1 + ln c) * idf||_2,
 //   d_k = bias_k + sum_f x_f * w_fk,  p_k = sigmoid(d_k) / sum_j sigmoid(d_j)
@@ -27,10 +29,24 @@
 
 namespace opinia::nlp {
 
+// Character n-gram sizes of a model; {0, 0}: none (OPLM1 files).
+struct CharGrams {
+  uint32_t min = 0;
+  uint32_t max = 0;
+  bool enabled() const { return max > 0; }
+};
+
 // Appends to `out` the feature hashes of `input` (space-separated tokens):
 // one per token and one per pair of adjacent tokens. Empty tokens (double
-// spaces) are skipped.
-void LinearFeatures(std::string_view input, std::vector<uint64_t>* out);
+// spaces) are skipped. With `chars` enabled, also one per character
+// (code point) n-gram, min <= n <= max, of "<" + token + ">" for every
+// word token (not the "neg_" and "~" marks of SentimentInput()), as in
+// fastText's subwords: spelling variants, hashtags and romanised words
+// share features. The n-gram hashes go to `char_out` when it is given
+// (opinia-train weights them apart), else to `out`.
+void LinearFeatures(std::string_view input, std::vector<uint64_t>* out,
+                    CharGrams chars = {},
+                    std::vector<uint64_t>* char_out = nullptr);
 
 class LinearModel {
  public:
@@ -69,6 +85,7 @@ class LinearModel {
                      std::vector<float>* probs) const;
 
   const std::vector<std::string>& Labels() const { return labels_; }
+  CharGrams Chars() const { return chars_; }
   int LabelIndex(std::string_view label) const;  // -1 when absent
   size_t NumFeatures() const { return size_; }
 
@@ -92,6 +109,7 @@ class LinearModel {
 
   std::vector<std::string> labels_;
   std::vector<float> bias_;
+  CharGrams chars_;
   size_t k_ = 0;
   size_t size_ = 0;
   // Open addressing, linear probing, load factor <= 0.5.

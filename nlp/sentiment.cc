@@ -99,6 +99,18 @@ bool LooksLikeTweet(std::string_view text) {
   return false;
 }
 
+bool IsSocialSource(std::string_view source) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+  for (std::string_view s : {"twitter", "x", "threads", "mastodon", "bluesky"}) {
+    if (source.size() == s.size() &&
+        std::equal(s.begin(), s.end(), source.begin(),
+                   [&](char a, char b) { return a == lower(b); })) {
+      return true;
+    }
+  }
+  return false;
+}
+
 Sentiment SentimentClassifier::FromProbs(const Probs& p, float cap) {
   Sentiment s;
   int best = 0;

@@ -35,6 +35,12 @@ inline constexpr float kUnsupportedConfidenceCap = 0.35f;
 // en_amazon_reviews.dev texts, none of en_uci_sentences or pl_clarin_emo).
 bool LooksLikeTweet(std::string_view text);
 
+// True for the platform ids (ReviewInput.source) of short social-media
+// posts: "twitter", "x", "threads", "mastodon", "bluesky" (ASCII case
+// ignored). Their texts go to the tweet model whatever marks they carry:
+// a post without @, # or a link is still a post.
+bool IsSocialSource(std::string_view source);
+
 // Tunables, chosen on the dev splits (models/README.md). Exposed so that
 // opinia-eval can report the effect of each part.
 struct SentimentParams {

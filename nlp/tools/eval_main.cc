@@ -3,7 +3,8 @@
 // precision/recall, the confusion matrix, language-ID accuracy per language
 // and throughput.
 //
-//   opinia-eval --models=DIR [--stars] [--hint] [--no_rules]
+//   opinia-eval --models=DIR [--stars] [--hint] [--source=NAME]
+//               [--dump=FILE] [--no_rules]
 //               [--lid=combined|fasttext|cld2] [--rule_weight=F]
 //               [--mixed_boost=F] [--emoji_weight=F] [--neutral_margin=F]
 //               [--rating_weight=F] [--{pl,en,multi}_length_k=F]
@@ -12,7 +13,10 @@
 //
 // --stars passes the file's star rating to the analyzer (star fusion);
 // --hint passes the file's language as language_hint. Without them the
-// numbers are text-only. Throughput counts Analyze() calls only.
+// numbers are text-only. --source=NAME passes NAME as every example's
+// platform (AnalyzeOptions::source), as a collector would. --dump=FILE
+// appends "lang gold predicted detected_lang score text" per example.
+// Throughput counts Analyze() calls only.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -46,6 +50,8 @@ struct Flags {
   std::string models = "models";
   bool stars = false;
   bool hint = false;
+  std::string source;  // --source: the platform every example came from
+  std::string dump;    // --dump: one line per example, for error analysis
   AnalyzerConfig config;
   std::vector<std::string> files;
 };
@@ -143,6 +149,8 @@ int main(int argc, char** argv) {
     if (absl::StartsWith(a, "--models=")) f.models = a.substr(9);
     else if (a == "--stars") f.stars = true;
     else if (a == "--hint") f.hint = true;
+    else if (absl::StartsWith(a, "--source=")) f.source = a.substr(9);
+    else if (absl::StartsWith(a, "--dump=")) f.dump = a.substr(7);
     else if (a == "--no_rules") f.config.sentiment.use_rules = false;
     else if (a == "--no_mixed_rule") f.config.review_mixed_rule = false;
     else if (a == "--mixed_rule") f.config.review_mixed_rule = true;
@@ -202,12 +210,28 @@ int main(int argc, char** argv) {
       AnalyzeOptions o;
       if (f.stars) o.rating = e.stars;
       if (f.hint) o.language_hint = e.lang;
+      o.source = f.source;
       bytes += e.text.size();
       out.push_back((*analyzer)->Analyze(e.text, o));
     }
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                              start).count();
     Report(file, *ex, out, s, bytes);
+    if (!f.dump.empty()) {
+      std::FILE* d = std::fopen(f.dump.c_str(), "a");
+      if (d == nullptr) {
+        std::cerr << "cannot write " << f.dump << "\n";
+        return 1;
+      }
+      for (size_t i = 0; i < ex->size(); ++i) {
+        const Example& e = (*ex)[i];
+        std::fprintf(d, "%s\t%s\t%s\t%s\t%.3f\t%s\n", e.lang.c_str(),
+                     e.label.c_str(), LabelName(out[i].sentiment.label),
+                     out[i].language.c_str(), out[i].sentiment.score,
+                     e.text.c_str());
+      }
+      std::fclose(d);
+    }
   }
   return 0;
 }

@@ -77,6 +77,14 @@ std::string ModelBytes(const std::vector<std::string>& labels,
   return s;
 }
 
+// An OPLM1 file's model as OPLM2 with character n-grams min..max.
+std::string WithChars(const std::string& oplm1, uint32_t min, uint32_t max) {
+  std::string s = "OPLM2\n";
+  Put<uint32_t>(&s, min);
+  Put<uint32_t>(&s, max);
+  return s + oplm1.substr(6);
+}
+
 std::string WriteFile(const std::string& name, const std::string& bytes) {
   const std::string path = TempPath(name);
   std::ofstream(path, std::ios::binary) << bytes;
@@ -109,6 +117,52 @@ TEST(LinearFeaturesTest, TokensAndPairs) {
   EXPECT_NE(ab[2], ba[2]);
 }
 
+TEST(LinearFeaturesTest, CharacterGrams) {
+  const CharGrams c36{3, 6};
+  struct Case {
+    const char* input;
+    size_t features;  // tokens + pairs + grams
+  };
+  for (const Case& c : std::vector<Case>{
+           {"", 0},
+           // "<good>": 6 code points -> 4 + 3 + 2 + 1 grams of 3..6.
+           {"good", 1 + 10},
+           // The same in code points, not bytes: "<żółw>".
+           {"\xC5\xBC\xC3\xB3\xC5\x82w", 1 + 10},
+           // "<a>": 3 code points -> one 3-gram.
+           {"a", 1 + 1},
+           // Marks of SentimentInput() get none.
+           {"neg_good ~polec", 2 + 1},
+           // "<not>": 3 + 2 + 1.
+           {"not good", 3 + (3 + 2 + 1) + 10},
+           // A stray continuation byte belongs to the code point before
+           // it: "<\x80" ">" are 2 points, too few for a 3-gram.
+           {"\x80", 1 + 0}}) {
+    std::vector<uint64_t> f;
+    LinearFeatures(c.input, &f, c36);
+    EXPECT_EQ(f.size(), c.features) << c.input;
+    for (uint64_t h : f) EXPECT_NE(h, 0u) << c.input;
+  }
+  // Without n-grams the features are the OPLM1 ones.
+  std::vector<uint64_t> plain, with, grams;
+  LinearFeatures("so good", &plain);
+  LinearFeatures("so good", &with, c36, &grams);
+  EXPECT_EQ(with, plain);
+  EXPECT_EQ(grams.size(), 3u + 10u);  // "<so>": 2 + 1; "<good>": 10
+  // Words that share letters share grams ("<go", "goo", "ood", "<goo", ...),
+  // and a gram is not the token of the same letters.
+  std::vector<uint64_t> good, goods, token;
+  LinearFeatures("good", &good, c36);
+  LinearFeatures("goods", &goods, c36);
+  LinearFeatures("<go", &token);
+  int shared = 0;
+  for (size_t i = 1; i < good.size(); ++i) {
+    for (size_t j = 1; j < goods.size(); ++j) shared += good[i] == goods[j];
+  }
+  EXPECT_EQ(shared, 3 + 2 + 1);  // <go goo ood, <goo good, <good
+  for (uint64_t h : good) EXPECT_NE(h, token.at(0));
+}
+
 TEST(LinearModelTest, LoadErrors) {
   const std::string good =
       ModelBytes({"positive", "negative"}, {0.5f, -0.5f},
@@ -121,7 +175,13 @@ TEST(LinearModelTest, LoadErrors) {
   const std::vector<Case> cases = {
       {"ok", good, absl::StatusCode::kOk},
       {"empty", "", absl::StatusCode::kInvalidArgument},
-      {"magic", "OPLM2\n" + good.substr(6), absl::StatusCode::kInvalidArgument},
+      {"magic", "OPLM9\n" + good.substr(6), absl::StatusCode::kInvalidArgument},
+      {"chars_ok", WithChars(good, 3, 6), absl::StatusCode::kOk},
+      {"chars_none", WithChars(good, 0, 0), absl::StatusCode::kInvalidArgument},
+      {"chars_reversed", WithChars(good, 4, 3), absl::StatusCode::kInvalidArgument},
+      {"chars_too_long", WithChars(good, 1, 9), absl::StatusCode::kInvalidArgument},
+      {"chars_truncated", WithChars(good, 3, 6).substr(0, 8),
+       absl::StatusCode::kInvalidArgument},
       {"truncated", good.substr(0, good.size() - 3),
        absl::StatusCode::kInvalidArgument},
       {"trailing", good + "x", absl::StatusCode::kInvalidArgument},
@@ -190,6 +250,10 @@ class Reference {
     std::ifstream in(path, std::ios::binary);
     std::string magic(6, '\0');
     in.read(magic.data(), 6);
+    if (magic == "OPLM2\n") {
+      in.read(reinterpret_cast<char*>(&chars_.min), 4);
+      in.read(reinterpret_cast<char*>(&chars_.max), 4);
+    }
     uint32_t k = 0;
     in.read(reinterpret_cast<char*>(&k), 4);
     for (uint32_t c = 0; c < k; ++c) {
@@ -211,7 +275,7 @@ class Reference {
   }
   std::vector<double> Predict(const std::string& input) const {
     std::vector<uint64_t> f;
-    LinearFeatures(input, &f);
+    LinearFeatures(input, &f, chars_);
     std::map<uint64_t, int> counts;
     for (uint64_t h : f) ++counts[h];
     std::vector<double> d(bias_.size(), 0.0);
@@ -235,6 +299,7 @@ class Reference {
 
  private:
   std::vector<float> bias_;
+  CharGrams chars_;
   std::map<uint64_t, std::vector<float>> rows_;
 };
 

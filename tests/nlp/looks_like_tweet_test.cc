@@ -1,8 +1,11 @@
-// LooksLikeTweet(): which texts the analyzer sends to the tweet model.
+// LooksLikeTweet() and IsSocialSource(): which texts the analyzer sends to
+// the tweet model; and that the analyzer does route by the source.
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "nlp/analyzer.h"
 #include "nlp/sentiment.h"
 
 namespace opinia::nlp {
@@ -34,6 +37,38 @@ TEST(LooksLikeTweetTest, Table) {
   for (const Case& c : cases) {
     EXPECT_EQ(LooksLikeTweet(c.text), c.tweet) << c.text;
   }
+}
+
+TEST(IsSocialSourceTest, Table) {
+  for (const char* s : {"twitter", "Twitter", "X", "x", "threads", "mastodon",
+                        "bluesky"}) {
+    EXPECT_TRUE(IsSocialSource(s)) << s;
+  }
+  for (const char* s : {"", "google", "allegro", "storefront", "twitterx", "xx",
+                        "facebook", "email"}) {
+    EXPECT_FALSE(IsSocialSource(s)) << s;
+  }
+}
+
+// An English text without tweet marks is scored by the review model,
+// unless it comes from a social platform; Polish keeps its own model.
+TEST(TweetRoutingTest, SocialSourceSelectsTheTweetModel) {
+  const char* dir = std::getenv("OPINIA_MODELS_DIR");
+  auto analyzer = CreateAnalyzer(dir != nullptr ? dir : "models");
+  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
+  auto score = [&](const char* text, const char* source) {
+    AnalyzeOptions o;
+    o.source = source;
+    return (*analyzer)->Analyze(text, o).sentiment.score;
+  };
+  const char* en = "The delivery came on Tuesday and the box was fine.";
+  EXPECT_EQ(score(en, "google"), score(en, ""));
+  EXPECT_NE(score(en, "twitter"), score(en, ""));
+  // With a mark, the text goes to the tweet model from any source.
+  const char* marked = "The delivery came on Tuesday #shopping";
+  EXPECT_EQ(score(marked, "twitter"), score(marked, "google"));
+  const char* pl = "Dostawa przyszła we wtorek, paczka w porządku.";
+  EXPECT_EQ(score(pl, "twitter"), score(pl, ""));
 }
 
 }  // namespace
