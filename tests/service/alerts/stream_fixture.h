@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -142,6 +143,7 @@ class Subscriber {
       opinia::v1::AlertEvent event;
       while (reader_->Read(&event)) {
         absl::MutexLock lock(&mu_);
+        if (!ignored_.count(event.alert().review())) ++counted_;
         events_.push_back(event);
       }
       grpc::Status s = reader_->Finish();
@@ -160,6 +162,30 @@ class Subscriber {
     };
     mu_.AwaitWithTimeout(absl::Condition(&enough), timeout);
     return events_.size() >= n;
+  }
+  // From now on WaitForNew does not count events of these reviews (a
+  // warm-up's: which of them a stream delivers depends on when it became
+  // live, so their number is not known in advance).
+  void Ignore(const std::set<std::string>& reviews) {
+    absl::MutexLock lock(&mu_);
+    ignored_ = reviews;
+    counted_ = 0;
+    for (const auto& e : events_) {
+      if (!ignored_.count(e.alert().review())) ++counted_;
+    }
+  }
+  // Waits until `n` events of reviews not ignored have arrived.
+  bool WaitForNew(size_t n, absl::Duration timeout = absl::Seconds(30)) {
+    absl::MutexLock lock(&mu_);
+    auto enough = [this, n]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return counted_ >= n || ended_;
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&enough), timeout);
+    return counted_ >= n;
+  }
+  size_t new_count() {
+    absl::MutexLock lock(&mu_);
+    return counted_;
   }
   bool WaitEnded(absl::Duration timeout = absl::Seconds(30)) {
     absl::MutexLock lock(&mu_);
@@ -192,6 +218,8 @@ class Subscriber {
   std::thread thread_;
   absl::Mutex mu_;
   std::vector<opinia::v1::AlertEvent> events_ ABSL_GUARDED_BY(mu_);
+  std::set<std::string> ignored_ ABSL_GUARDED_BY(mu_);
+  size_t counted_ ABSL_GUARDED_BY(mu_) = 0;  // events not of ignored_
   grpc::Status status_ ABSL_GUARDED_BY(mu_);
   bool ended_ ABSL_GUARDED_BY(mu_) = false;
 };
