@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
+#include "nlp/word_filter.h"
 
 namespace opinia::nlp {
 namespace {
@@ -18,14 +19,23 @@ constexpr std::string_view kNegators[] = {
     "shouldn't", "wasn't", "weren't", "without", "won't",   "wouldn't",
 };
 
-// One hash probe per word (IsNegator runs on every word, twice).
+// At most one hash probe per word (IsNegator runs on every word, twice),
+// and none for the words the filter rules out.
 bool InNegators(std::string_view w) {
-  static const auto* set = [] {
-    auto* s = new absl::flat_hash_set<absl::string_view>();
-    for (std::string_view n : kNegators) s->insert(absl::string_view(n.data(), n.size()));
-    return s;
+  struct Negators {
+    WordFilter filter;
+    absl::flat_hash_set<absl::string_view> set;
+  };
+  static const Negators* negators = [] {
+    auto* n = new Negators();
+    for (std::string_view w : kNegators) {
+      n->filter.Add(w);
+      n->set.insert(absl::string_view(w.data(), w.size()));
+    }
+    return n;
   }();
-  return set->contains(absl::string_view(w.data(), w.size()));
+  return negators->filter.MayContain(w) &&
+         negators->set.contains(absl::string_view(w.data(), w.size()));
 }
 
 constexpr int kScope = 3;

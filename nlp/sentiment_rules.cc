@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "nlp/sentiment_features.h"
+#include "nlp/word_filter.h"
 
 namespace opinia::nlp {
 namespace {
@@ -19,11 +20,15 @@ struct WordClass {
   float factor = 1.0f;  // intensifier (>1) or down-toner (<1)
 };
 
-using WordClasses = absl::flat_hash_map<absl::string_view, WordClass>;
+struct WordClasses {
+  absl::flat_hash_map<absl::string_view, WordClass> map;
+  WordFilter filter;  // of map's keys
+};
 
 const WordClasses& Classes() {
   static const WordClasses* classes = [] {
-    auto* m = new WordClasses();
+    auto* wc = new WordClasses();
+    auto* m = &wc->map;
     // Intensifiers first: a word in both lists stays an intensifier.
     for (absl::string_view w :
          {"bardzo", "naprawdę", "mega", "totalnie", "wyjątkowo", "niezwykle",
@@ -50,15 +55,17 @@ const WordClasses& Classes() {
           "però", "mas", "porém", "sin"}) {
       (*m)[w].contrast = true;
     }
-    return m;
+    for (const auto& [w, c] : *m) wc->filter.Add(std::string_view(w.data(), w.size()));
+    return wc;
   }();
   return *classes;
 }
 
 WordClass ClassOf(std::string_view w) {
-  const WordClasses& m = Classes();
-  auto it = m.find(absl::string_view(w.data(), w.size()));
-  return it == m.end() ? WordClass() : it->second;
+  const WordClasses& c = Classes();
+  if (!c.filter.MayContain(w)) return WordClass();
+  auto it = c.map.find(absl::string_view(w.data(), w.size()));
+  return it == c.map.end() ? WordClass() : it->second;
 }
 
 // Negators whose scope skips one more word ("nie jest dobry").
