@@ -186,7 +186,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
 
 absl::Status Connection::Commit() {
   if (absl::Status s = deferred_.Flush(*this); !s.ok()) return s;
-  return Exec("COMMIT");
+  return Run("COMMIT");
 }
 
 Connection::~Connection() {
@@ -241,6 +241,13 @@ absl::StatusOr<int64_t> Connection::UserVersion() {
   }
   user_version_ = version;
   return version;
+}
+
+absl::Status Connection::Run(const char* sql) {
+  absl::StatusOr<Statement> stmt = Prepare(sql);
+  absl::Status status = stmt.ok() ? stmt->Run() : stmt.status();
+  if (status.ok()) return status;
+  return absl::Status(status.code(), absl::StrCat(sql, ": ", status.message()));
 }
 
 absl::StatusOr<std::string> Connection::PragmaValue(const char* pragma) {

@@ -91,9 +91,13 @@ class Connection {
   // A reset statement for `sql`, prepared once and cached (up to a bound;
   // beyond it statements are prepared per call). INTERNAL on a bad statement.
   absl::StatusOr<Statement> Prepare(absl::string_view sql);
-  // Runs fixed SQL text without parameters (transaction control, pragmas,
-  // migrations). Never pass values built from input.
+  // Runs fixed SQL text without parameters (pragmas, migrations; several
+  // statements allowed). Never pass values built from input.
   absl::Status Exec(const char* sql);
+  // Runs one fixed statement through the statement cache, so it is parsed
+  // once: transaction control on the hot paths (BEGIN, SAVEPOINT, RELEASE,
+  // COMMIT run several times per call). Errors name `sql`.
+  absl::Status Run(const char* sql);
   // The value of a pragma that answers one row, e.g. "journal_mode".
   absl::StatusOr<std::string> PragmaValue(const char* pragma);
 

@@ -171,11 +171,11 @@ class SqliteStore final : public Store {
 
   absl::Status Read(const TxnFn& fn) override {
     std::unique_ptr<Connection> conn = AcquireReader();
-    absl::Status status = conn->Exec("BEGIN DEFERRED");
+    absl::Status status = conn->Run("BEGIN DEFERRED");
     if (status.ok()) {
       SqliteTxn txn(*conn, /*read_only=*/true);
       status = fn(txn);
-      if (!conn->InAutocommit()) conn->Exec("ROLLBACK").IgnoreError();
+      if (!conn->InAutocommit()) conn->Run("ROLLBACK").IgnoreError();
     }
     ReleaseReader(std::move(conn));
     return status;
@@ -221,7 +221,7 @@ class SqliteStore final : public Store {
     };
     // IMMEDIATE takes the write lock now, so the transaction cannot fail
     // later on a lock upgrade.
-    if (absl::Status s = writer_->Exec("BEGIN IMMEDIATE"); !s.ok()) {
+    if (absl::Status s = writer_->Run("BEGIN IMMEDIATE"); !s.ok()) {
       return fail_all(s);
     }
     SqliteTxn txn(*writer_, /*read_only=*/false);
@@ -232,7 +232,7 @@ class SqliteStore final : public Store {
       // What this function's triggers defer is dropped with its savepoint.
       const sqlite::DeferredWrites::Mark mark = writer_->deferred().GetMark();
       absl::Status status =
-          isolate ? writer_->Exec("SAVEPOINT opinia_write") : absl::OkStatus();
+          isolate ? writer_->Run("SAVEPOINT opinia_write") : absl::OkStatus();
       if (status.ok()) status = (*p->fn)(txn);
       if (writer_->InAutocommit()) {
         // SQLite itself rolled back (disk full, I/O error): nothing of the
@@ -246,15 +246,15 @@ class SqliteStore final : public Store {
       if (status.ok()) {
         any_ok = true;
         if (isolate) {
-          if (absl::Status s = writer_->Exec("RELEASE opinia_write"); !s.ok()) {
+          if (absl::Status s = writer_->Run("RELEASE opinia_write"); !s.ok()) {
             writer_->Exec("ROLLBACK").IgnoreError();
             return fail_all(s);
           }
         }
       } else if (isolate) {
-        absl::Status s = writer_->Exec("ROLLBACK TO opinia_write");
+        absl::Status s = writer_->Run("ROLLBACK TO opinia_write");
         writer_->deferred().RollBackTo(mark);
-        if (s.ok()) s = writer_->Exec("RELEASE opinia_write");
+        if (s.ok()) s = writer_->Run("RELEASE opinia_write");
         if (!s.ok()) {
           if (!writer_->InAutocommit()) writer_->Exec("ROLLBACK").IgnoreError();
           return fail_all(s);
