@@ -7,10 +7,15 @@
 // overall, <= 150 MB RSS, <= 1 s start-up.
 //
 //   opinia_analyzer_bench [--data=DIR] [--models=DIR] [--passes=N]
+//                         [--repeats=R]
+// Each of R rounds times N passes over each file; the rounds' results and
+// their median are printed (on a shared machine single runs vary by
+// +-30 %, the median of a few rounds much less).
 // DIR defaults: $OPINIA_DATA_DIR or /work/shared/data; $OPINIA_MODELS_DIR or
 // the source tree's models/.
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -95,14 +100,19 @@ int main(int argc, char** argv) {
                            ? std::getenv("OPINIA_MODELS_DIR")
                            : OPINIA_DEFAULT_MODELS_DIR;
   int passes = 3;
+  int repeats = 5;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (absl::StartsWith(a, "--data=")) data = a.substr(7);
     else if (absl::StartsWith(a, "--models=")) models = a.substr(9);
     else if (absl::StartsWith(a, "--passes=")) {
       if (!absl::SimpleAtoi(a.substr(9), &passes) || passes < 1) passes = 3;
+    } else if (absl::StartsWith(a, "--repeats=")) {
+      if (!absl::SimpleAtoi(a.substr(10), &repeats) || repeats < 1) repeats = 5;
     } else {
-      std::fprintf(stderr, "usage: %s [--data=DIR] [--models=DIR] [--passes=N]\n",
+      std::fprintf(stderr,
+                   "usage: %s [--data=DIR] [--models=DIR] [--passes=N] "
+                   "[--repeats=R]\n",
                    argv[0]);
       return 2;
     }
@@ -135,12 +145,36 @@ int main(int argc, char** argv) {
   Run(**analyzer, pl, 1);
   Run(**analyzer, en, 1);
 
-  Result rpl = Run(**analyzer, pl, passes);
-  Result ren = Run(**analyzer, en, passes);
-  const double overall_mb =
-      static_cast<double>(rpl.bytes + ren.bytes) / 1e6 / (rpl.seconds + ren.seconds);
-  const double overall_cpu_mb = static_cast<double>(rpl.bytes + ren.bytes) /
-                                1e6 / (rpl.cpu_seconds + ren.cpu_seconds);
+  std::vector<Result> pls, ens;
+  std::vector<double> overall, overall_cpu;
+  for (int r = 0; r < repeats; ++r) {
+    const Result rpl = Run(**analyzer, pl, passes);
+    const Result ren = Run(**analyzer, en, passes);
+    pls.push_back(rpl);
+    ens.push_back(ren);
+    overall.push_back(static_cast<double>(rpl.bytes + ren.bytes) / 1e6 /
+                      (rpl.seconds + ren.seconds));
+    overall_cpu.push_back(static_cast<double>(rpl.bytes + ren.bytes) / 1e6 /
+                          (rpl.cpu_seconds + ren.cpu_seconds));
+    std::printf("round %d           pl %.0f reviews/s cpu | en %.0f reviews/s "
+                "cpu | overall %.2f MB/s cpu (%.2f wall)\n",
+                r + 1, rpl.cpu_reviews_per_s, ren.cpu_reviews_per_s,
+                overall_cpu.back(), overall.back());
+  }
+  // The round with the median overall CPU rate stands for the run.
+  std::vector<size_t> order(repeats);
+  for (int r = 0; r < repeats; ++r) order[r] = static_cast<size_t>(r);
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return overall_cpu[a] < overall_cpu[b]; });
+  const size_t med = order[order.size() / 2];
+  const Result& rpl = pls[med];
+  const Result& ren = ens[med];
+  double cpu_seconds = 0, seconds = 0;
+  for (int r = 0; r < repeats; ++r) {
+    cpu_seconds += pls[r].cpu_seconds + ens[r].cpu_seconds;
+    seconds += pls[r].seconds + ens[r].seconds;
+  }
+  std::printf("median of %d rounds (%d passes each):\n", repeats, passes);
   std::printf("pl_clarin_emo     wall %.0f reviews/s %.2f MB/s | cpu %.0f "
               "reviews/s %.2f MB/s (%zu texts x %d; target >= 20000 "
               "reviews/s)\n",
@@ -151,11 +185,12 @@ int main(int argc, char** argv) {
               ren.reviews_per_s, ren.mb_per_s, ren.cpu_reviews_per_s,
               ren.cpu_mb_per_s, en.size(), passes);
   std::printf("overall           wall %.2f MB/s | cpu %.2f MB/s on one core "
-              "(target >= 5 MB/s)\n", overall_mb, overall_cpu_mb);
+              "(target >= 5 MB/s); rounds %.2f .. %.2f MB/s cpu\n",
+              overall[med], overall_cpu[med], overall_cpu[order.front()],
+              overall_cpu[order.back()]);
   std::printf("cpu share         %.0f%% of the wall time was our CPU time "
               "(shared machine)\n",
-              100.0 * (rpl.cpu_seconds + ren.cpu_seconds) /
-                  (rpl.seconds + ren.seconds));
+              100.0 * cpu_seconds / seconds);
   std::printf("rss_after_run     %.1f MB\n", RssKb() / 1024.0);
   return 0;
 }
