@@ -16,6 +16,7 @@ namespace {
 
 constexpr char kMagic[] = "OPLM1\n";
 constexpr char kMagicChars[] = "OPLM2\n";
+constexpr char kMagicHalf[] = "OPLM3\n";
 constexpr uint32_t kMaxCharGram = 8;
 
 uint64_t Fnv1a(std::string_view s) {
@@ -96,6 +97,60 @@ void CharGramFeatures(std::string_view token, CharGrams chars,
 
 }  // namespace
 
+uint16_t FloatToHalf(float f) {
+  uint32_t x = 0;
+  std::memcpy(&x, &f, sizeof(x));
+  const auto sign = static_cast<uint16_t>((x >> 16) & 0x8000u);
+  const uint32_t biased = (x >> 23) & 0xFFu;
+  uint32_t mant = x & 0x7FFFFFu;
+  if (biased == 0xFF) {  // infinity, NaN
+    return static_cast<uint16_t>(sign | 0x7C00u | (mant != 0 ? 0x200u : 0u));
+  }
+  const int32_t exp = static_cast<int32_t>(biased) - 127 + 15;
+  if (exp >= 31) return static_cast<uint16_t>(sign | 0x7C00u);
+  if (exp <= 0) {  // a binary16 subnormal, or zero
+    if (exp < -10) return sign;
+    mant |= 0x800000u;
+    const int shift = 14 - exp;
+    uint32_t h = mant >> shift;
+    const uint32_t rem = mant & ((1u << shift) - 1);
+    const uint32_t halfway = 1u << (shift - 1);
+    if (rem > halfway || (rem == halfway && (h & 1u) != 0)) ++h;
+    return static_cast<uint16_t>(sign | h);
+  }
+  uint32_t h = (static_cast<uint32_t>(exp) << 10) | (mant >> 13);
+  const uint32_t rem = mant & 0x1FFFu;
+  // A carry out of the mantissa correctly moves to the next exponent.
+  if (rem > 0x1000u || (rem == 0x1000u && (h & 1u) != 0)) ++h;
+  return static_cast<uint16_t>(sign | h);
+}
+
+float HalfToFloat(uint16_t h) {
+  const uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
+  const uint32_t exp = (h >> 10) & 0x1Fu;
+  uint32_t mant = h & 0x3FFu;
+  uint32_t x = 0;
+  if (exp == 0) {
+    if (mant == 0) {
+      x = sign;
+    } else {  // subnormal: normalise
+      uint32_t e = 0;
+      while ((mant & 0x400u) == 0) {
+        mant <<= 1;
+        ++e;
+      }
+      x = sign | ((127 - 15 + 1 - e) << 23) | ((mant & 0x3FFu) << 13);
+    }
+  } else if (exp == 31) {
+    x = sign | 0x7F800000u | (mant << 13);
+  } else {
+    x = sign | ((exp + 127 - 15) << 23) | (mant << 13);
+  }
+  float f = 0;
+  std::memcpy(&f, &x, sizeof(f));
+  return f;
+}
+
 template <typename T>
 T* LinearModel::HugePageAllocator<T>::allocate(size_t n) {
   constexpr size_t kHuge = size_t{1} << 21;
@@ -132,10 +187,14 @@ absl::StatusOr<std::unique_ptr<LinearModel>> LinearModel::Load(
   char magic[sizeof(kMagic) - 1];
   if (!in.read(magic, sizeof(magic))) return bad("magic");
   std::unique_ptr<LinearModel> m(new LinearModel());
-  if (std::memcmp(magic, kMagicChars, sizeof(magic)) == 0) {
+  const bool half = std::memcmp(magic, kMagicHalf, sizeof(magic)) == 0;
+  if (half || std::memcmp(magic, kMagicChars, sizeof(magic)) == 0) {
     CharGrams& c = m->chars_;
-    if (!ReadPod(in, &c.min) || !ReadPod(in, &c.max) || c.min < 1 ||
-        c.min > c.max || c.max > kMaxCharGram) {
+    if (!ReadPod(in, &c.min) || !ReadPod(in, &c.max)) {
+      return bad("character n-gram sizes");
+    }
+    const bool none = half && c.min == 0 && c.max == 0;
+    if (!none && (c.min < 1 || c.min > c.max || c.max > kMaxCharGram)) {
       return bad("character n-gram sizes");
     }
   } else if (std::memcmp(magic, kMagic, sizeof(magic)) != 0) {
@@ -165,8 +224,17 @@ absl::StatusOr<std::unique_ptr<LinearModel>> LinearModel::Load(
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t key = 0;
     if (!ReadPod(in, &key) || key == 0) return bad("feature");
-    if (!in.read(reinterpret_cast<char*>(row), (1 + k) * sizeof(float))) {
+    if (half) {
+      uint16_t packed[1 + kMaxClasses];
+      if (!in.read(reinterpret_cast<char*>(packed), (1 + k) * sizeof(uint16_t))) {
+        return bad("weights");
+      }
+      for (uint32_t c = 0; c <= k; ++c) row[c] = HalfToFloat(packed[c]);
+    } else if (!in.read(reinterpret_cast<char*>(row), (1 + k) * sizeof(float))) {
       return bad("weights");
+    }
+    for (uint32_t c = 0; c <= k; ++c) {
+      if (!std::isfinite(row[c])) return bad("weights");
     }
     uint64_t s = key & m->mask_;
     while (m->table_[s].key != 0) {

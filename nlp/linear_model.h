@@ -11,7 +11,13 @@
 //   "OPLM1\n", uint32 k (classes, 2..4), k x (uint32 len, label bytes),
 //   float bias[k], uint64 n, n x (uint64 feature, float idf, float w[k]);
 // or "OPLM2\n", uint32 char_min, uint32 char_max (character n-gram sizes,
-// 1 <= min <= max <= 8), then the same fields as OPLM1.
+// 1 <= min <= max <= 8), then the same fields as OPLM1;
+// or "OPLM3\n" (quantized, what opinia-train writes): uint32 char_min,
+// uint32 char_max (0, 0: no character n-grams), then as OPLM1 except that
+// each feature's idf and weights are IEEE binary16 (uint16) instead of
+// float: n x (uint64 feature, uint16 idf, uint16 w[k]). Load() widens them
+// to float, so serving costs the same; the files are ~35 % smaller and the
+// predictions move by < 1e-3 (tests/nlp/linear_model_test.cc).
 // For a text with feature counts c_f (only features in the model count):
 //   x_f = (1 + ln c_f) * idf_f / ||(1 + ln c) * idf||_2,
 //   d_k = bias_k + sum_f x_f * w_fk,  p_k = sigmoid(d_k) / sum_j sigmoid(d_j)
@@ -48,6 +54,12 @@ struct CharGrams {
 void LinearFeatures(std::string_view input, std::vector<uint64_t>* out,
                     CharGrams chars = {},
                     std::vector<uint64_t>* char_out = nullptr);
+
+// IEEE 754 binary16 <-> binary32, round to nearest even (the OPLM3 fields).
+// Values beyond the binary16 range become infinities; opinia-train refuses
+// to write them.
+uint16_t FloatToHalf(float f);
+float HalfToFloat(uint16_t h);
 
 class LinearModel {
  public:

@@ -203,13 +203,15 @@ bool TrainLinear(const std::string& data, const ModelSpec& spec,
   get_labels(m, ids.data());
 
   std::ofstream out(out_path, std::ios::binary);
-  if (spec.chars.enabled()) {
-    out.write("OPLM2\n", 6);
-    WritePod<uint32_t>(out, spec.chars.min);
-    WritePod<uint32_t>(out, spec.chars.max);
-  } else {
-    out.write("OPLM1\n", 6);
-  }
+  // Quantized: idf and weights as binary16 (nlp/linear_model.h, OPLM3).
+  out.write("OPLM3\n", 6);
+  WritePod<uint32_t>(out, spec.chars.enabled() ? spec.chars.min : 0);
+  WritePod<uint32_t>(out, spec.chars.enabled() ? spec.chars.max : 0);
+  bool representable = true;
+  auto half = [&](double v) {
+    if (!(std::fabs(v) < 65504.0)) representable = false;
+    return FloatToHalf(static_cast<float>(v));
+  };
   WritePod<uint32_t>(out, static_cast<uint32_t>(k));
   for (int id : ids) {
     const std::string& name = names[static_cast<size_t>(id - 1)];
@@ -229,14 +231,18 @@ bool TrainLinear(const std::string& data, const ModelSpec& spec,
   WritePod<uint64_t>(out, static_cast<uint64_t>(n));
   for (int i = 1; i <= n; ++i) {
     WritePod<uint64_t>(out, vocab[static_cast<size_t>(i - 1)]);
-    WritePod<float>(out, static_cast<float>(idf[static_cast<size_t>(i - 1)]));
+    WritePod<uint16_t>(out, half(idf[static_cast<size_t>(i - 1)]));
     for (int c = 0; c < k; ++c) {
       double w = get_decfun_coef(m, i, c);
       if (adapt) w += get_decfun_coef(m, n + i, c);
-      WritePod<float>(out, static_cast<float>(w * scale));
+      WritePod<uint16_t>(out, half(w * scale));
     }
   }
   free_and_destroy_model(&m);
+  if (!representable) {
+    std::cerr << out_path << ": a weight or idf is beyond binary16's range\n";
+    return false;
+  }
   std::cerr << out_path << ": " << k << " classes, " << n << " features, "
             << docs.size() << " texts\n";
   return static_cast<bool>(out);

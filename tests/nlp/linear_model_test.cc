@@ -77,6 +77,32 @@ std::string ModelBytes(const std::vector<std::string>& labels,
   return s;
 }
 
+// The same model in the quantized format (OPLM3, binary16 idf and weights),
+// with character n-grams min..max (0, 0: none).
+std::string HalfModelBytes(const std::vector<std::string>& labels,
+                           const std::vector<float>& bias,
+                           const std::vector<Feature>& features,
+                           uint32_t min = 0, uint32_t max = 0) {
+  std::string s = "OPLM3\n";
+  Put<uint32_t>(&s, min);
+  Put<uint32_t>(&s, max);
+  Put<uint32_t>(&s, static_cast<uint32_t>(labels.size()));
+  for (const auto& l : labels) {
+    Put<uint32_t>(&s, static_cast<uint32_t>(l.size()));
+    s += l;
+  }
+  for (float b : bias) Put<float>(&s, b);
+  Put<uint64_t>(&s, features.size());
+  for (const Feature& f : features) {
+    std::vector<uint64_t> h;
+    LinearFeatures(f.token, &h);
+    Put<uint64_t>(&s, h.at(0));
+    Put<uint16_t>(&s, FloatToHalf(f.idf));
+    for (float w : f.w) Put<uint16_t>(&s, FloatToHalf(w));
+  }
+  return s;
+}
+
 // An OPLM1 file's model as OPLM2 with character n-grams min..max.
 std::string WithChars(const std::string& oplm1, uint32_t min, uint32_t max) {
   std::string s = "OPLM2\n";
@@ -163,6 +189,75 @@ TEST(LinearFeaturesTest, CharacterGrams) {
   for (uint64_t h : good) EXPECT_NE(h, token.at(0));
 }
 
+TEST(HalfFloatTest, KnownValuesAndRounding) {
+  struct Case {
+    float f;
+    uint16_t h;
+  };
+  for (const Case& c : std::vector<Case>{
+           {0.0f, 0x0000},       {-0.0f, 0x8000},     {1.0f, 0x3C00},
+           {-2.0f, 0xC000},      {0.5f, 0x3800},      {65504.0f, 0x7BFF},
+           {0.1f, 0x2E66},       {6.1035156e-05f, 0x0400},  // smallest normal
+           {5.9604645e-08f, 0x0001},                        // smallest subnormal
+           {1e-9f, 0x0000},      {1e6f, 0x7C00},      {-1e6f, 0xFC00},
+           // Ties go to the even mantissa: 2049 -> 2048, 2051 -> 2052.
+           {2049.0f, 0x6800},    {2051.0f, 0x6802},
+           // A carry out of the mantissa moves to the next exponent.
+           {2047.9f, 0x6800}}) {
+    EXPECT_EQ(FloatToHalf(c.f), c.h) << c.f;
+  }
+  EXPECT_TRUE(std::isnan(HalfToFloat(FloatToHalf(std::nanf("")))));
+  EXPECT_TRUE(std::isinf(HalfToFloat(0x7C00)));
+}
+
+TEST(HalfFloatTest, EveryHalfRoundTripsAndFloatsStayClose) {
+  for (uint32_t h = 0; h <= 0xFFFF; ++h) {
+    const float f = HalfToFloat(static_cast<uint16_t>(h));
+    if (std::isnan(f)) continue;
+    ASSERT_EQ(FloatToHalf(f), h) << std::hex << h;
+  }
+  // Normal range: relative error at most 2^-11 (half a unit in the last
+  // place of an 11-bit significand).
+  uint64_t x = 88172645463325252ULL;
+  for (int i = 0; i < 100000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    const double u = static_cast<double>(x >> 11) / 9007199254740992.0;  // [0, 1)
+    const float f = static_cast<float>(std::ldexp(1.0 + u, static_cast<int>(x % 30) - 14)) *
+                    ((x & 1) != 0 ? -1.0f : 1.0f);
+    const float back = HalfToFloat(FloatToHalf(f));
+    ASSERT_LE(std::fabs(back - f), std::fabs(f) * (1.0 / 2048)) << f;
+  }
+}
+
+TEST(LinearModelTest, QuantizedModelPredictsLikeTheFloatOne) {
+  const std::vector<std::string> labels = {"positive", "negative", "neutral"};
+  const std::vector<float> bias = {0.1f, -0.2f, 0.3f};
+  const std::vector<Feature> features = {{"good", 2.0f, {1.0f, -1.0f, 0.0f}},
+                                         {"bad", 1.1f, {-2.3f, 2.0f, 0.51f}},
+                                         {"ok", 0.7f, {0.013f, -0.004f, 0.2f}}};
+  const std::string full = WriteFile("full", ModelBytes(labels, bias, features));
+  const std::string half =
+      WriteFile("half", HalfModelBytes(labels, bias, features));
+  auto f = LinearModel::Load(full);
+  auto h = LinearModel::Load(half);
+  std::filesystem::remove(full);
+  std::filesystem::remove(half);
+  ASSERT_TRUE(f.ok()) << f.status();
+  ASSERT_TRUE(h.ok()) << h.status();
+  EXPECT_FALSE((*h)->Chars().enabled());
+  for (const char* input : {"", "good", "good bad ok", "ok ok ok bad", "x"}) {
+    std::vector<float> pf, ph;
+    (*f)->Predict(input, &pf);
+    (*h)->Predict(input, &ph);
+    ASSERT_EQ(pf.size(), ph.size());
+    for (size_t k = 0; k < pf.size(); ++k) {
+      EXPECT_NEAR(pf[k], ph[k], 1e-3) << input << " class " << k;
+    }
+  }
+}
+
 TEST(LinearModelTest, LoadErrors) {
   const std::string good =
       ModelBytes({"positive", "negative"}, {0.5f, -0.5f},
@@ -180,6 +275,20 @@ TEST(LinearModelTest, LoadErrors) {
       {"chars_none", WithChars(good, 0, 0), absl::StatusCode::kInvalidArgument},
       {"chars_reversed", WithChars(good, 4, 3), absl::StatusCode::kInvalidArgument},
       {"chars_too_long", WithChars(good, 1, 9), absl::StatusCode::kInvalidArgument},
+      {"half_ok", HalfModelBytes({"a", "b"}, {0, 0}, {{"x", 1, {1, -1}}}),
+       absl::StatusCode::kOk},
+      {"half_chars_ok",
+       HalfModelBytes({"a", "b"}, {0, 0}, {{"x", 1, {1, -1}}}, 3, 6),
+       absl::StatusCode::kOk},
+      {"half_chars_reversed",
+       HalfModelBytes({"a", "b"}, {0, 0}, {{"x", 1, {1, -1}}}, 4, 3),
+       absl::StatusCode::kInvalidArgument},
+      {"half_infinite_weight",
+       HalfModelBytes({"a", "b"}, {0, 0}, {{"x", 1, {1e6f, -1}}}),
+       absl::StatusCode::kInvalidArgument},
+      {"half_truncated",
+       HalfModelBytes({"a", "b"}, {0, 0}, {{"x", 1, {1, -1}}}).substr(0, 40),
+       absl::StatusCode::kInvalidArgument},
       {"chars_truncated", WithChars(good, 3, 6).substr(0, 8),
        absl::StatusCode::kInvalidArgument},
       {"truncated", good.substr(0, good.size() - 3),
@@ -250,7 +359,8 @@ class Reference {
     std::ifstream in(path, std::ios::binary);
     std::string magic(6, '\0');
     in.read(magic.data(), 6);
-    if (magic == "OPLM2\n") {
+    const bool half = magic == "OPLM3\n";
+    if (magic == "OPLM2\n" || half) {
       in.read(reinterpret_cast<char*>(&chars_.min), 4);
       in.read(reinterpret_cast<char*>(&chars_.max), 4);
     }
@@ -269,7 +379,13 @@ class Reference {
       uint64_t key = 0;
       std::vector<float> row(1 + k);
       in.read(reinterpret_cast<char*>(&key), 8);
-      in.read(reinterpret_cast<char*>(row.data()), row.size() * sizeof(float));
+      if (half) {
+        std::vector<uint16_t> packed(1 + k);
+        in.read(reinterpret_cast<char*>(packed.data()), packed.size() * 2);
+        for (uint32_t c = 0; c <= k; ++c) row[c] = HalfToFloat(packed[c]);
+      } else {
+        in.read(reinterpret_cast<char*>(row.data()), row.size() * sizeof(float));
+      }
       rows_[key] = row;
     }
   }
