@@ -206,8 +206,9 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   if (!sentiment.ok()) return sentiment.status();
   uint64_t h = 1469598103934665603ULL;
   for (const char* f : {"lid.176.ftz", "sentiment_pl.lin", "sentiment_en.lin",
-                        "sentiment_multi.lin", "lexicon.tsv", "aspects.tsv",
-                        "urgency.tsv"}) {
+                        "sentiment_multi.lin", "sentiment_pl.meta",
+                        "sentiment_en.meta", "sentiment_multi.meta",
+                        "lexicon.tsv", "aspects.tsv", "urgency.tsv"}) {
     h = HashFile(models_dir + "/" + f, h);
   }
   auto analyzer = std::make_unique<AnalyzerImpl>(

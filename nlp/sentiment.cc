@@ -37,7 +37,7 @@ absl::StatusOr<std::unique_ptr<SentimentClassifier>> SentimentClassifier::Create
   std::unique_ptr<SentimentClassifier> c(new SentimentClassifier());
   c->params_ = params;
   auto load = [&](const char* name, std::unique_ptr<LinearModel>* m,
-                  Map* map) -> absl::Status {
+                  Map* map, std::unique_ptr<MetaModel>* meta) -> absl::Status {
     auto r = LinearModel::Load(models_dir + "/" + name);
     if (!r.ok()) return r.status();
     *m = *std::move(r);
@@ -48,16 +48,26 @@ absl::StatusOr<std::unique_ptr<SentimentClassifier>> SentimentClassifier::Create
       return absl::InvalidArgumentError(std::string(name) +
                                         ": needs positive and negative labels");
     }
+    std::string meta_path = models_dir + "/" + name;
+    meta_path.replace(meta_path.size() - 4, 4, ".meta");  // ".lin"
+    auto mm = MetaModel::Load(meta_path, (*m)->Labels());
+    if (mm.ok()) {
+      *meta = *std::move(mm);
+    } else if (!absl::IsNotFound(mm.status())) {
+      return mm.status();
+    }
     return absl::OkStatus();
   };
-  if (auto s = load("sentiment_pl.lin", &c->pl_, &c->pl_map_); !s.ok()) return s;
-  if (auto s = load("sentiment_en.lin", &c->en_, &c->en_map_); !s.ok()) return s;
-  if (auto s = load("sentiment_multi.lin", &c->multi_, &c->multi_map_); !s.ok()) {
+  if (auto s = load("sentiment_pl.lin", &c->pl_, &c->pl_map_, &c->pl_meta_); !s.ok()) return s;
+  if (auto s = load("sentiment_en.lin", &c->en_, &c->en_map_, &c->en_meta_); !s.ok()) return s;
+  if (auto s = load("sentiment_multi.lin", &c->multi_, &c->multi_map_,
+                        &c->multi_meta_); !s.ok()) {
     return s;
   }
   auto lex = Lexicon::Load(models_dir + "/lexicon.tsv");
   if (!lex.ok()) return lex.status();
   c->lexicon_ = *std::move(lex);
+  c->any_view_ = c->lexicon_->ForLanguage("*");
   return c;
 }
 
@@ -147,7 +157,13 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
   thread_local std::vector<float> raw;
   thread_local Part scratch;
   Part& part = keep != nullptr ? *keep : scratch;
-  model->PredictPart(SentimentInput(t, first, end), &part.model, &raw);
+  thread_local std::string input;
+  input = SentimentInput(t, first, end);
+  model->PredictPart(input, &part.model, &raw);
+  part.lex = LexiconCounts();
+  if (MetaFor(model) != nullptr) {
+    CountLexicon(input, lexicon_->ForLanguage(language), any_view_, &part.lex);
+  }
   part.words = 0;
   for (int i = std::max(first, 0); i < end && i < static_cast<int>(t.tokens.size()); ++i) {
     part.words += t.tokens[i].kind != TokenKind::kPunct;
@@ -156,7 +172,7 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
   // the language-independent emoji/emoticon entries.
   part.rules = params_.use_rules ? ScoreRules(t, first, end, language, *lexicon_)
                                  : RuleScore();
-  return Combine(model, raw, part.words, part.rules, language, out);
+  return Combine(model, raw, part.words, part.rules, part.lex, language, out);
 }
 
 Sentiment SentimentClassifier::ClassifyJoined(
@@ -169,21 +185,36 @@ Sentiment SentimentClassifier::ClassifyJoined(
   inputs.clear();
   rules.clear();
   int words = 0;
+  LexiconCounts lex;
   for (const Part* p : parts) {
     inputs.push_back(&p->model);
     rules.push_back(&p->rules);
     words += p->words;
+    lex.Add(p->lex);
   }
   model->PredictJoined(inputs, &raw);
-  return Combine(model, raw, words, JoinRules(rules.data(), rules.size()),
+  return Combine(model, raw, words, JoinRules(rules.data(), rules.size()), lex,
                  language, out);
 }
 
+const MetaModel* SentimentClassifier::MetaFor(const LinearModel* model) const {
+  if (!params_.use_meta) return nullptr;
+  return model == pl_.get()   ? pl_meta_.get()
+         : model == en_.get() ? en_meta_.get()
+                              : multi_meta_.get();
+}
+
 Sentiment SentimentClassifier::Combine(const LinearModel* model,
-                                       const std::vector<float>& raw,
+                                       const std::vector<float>& base,
                                        int words, const RuleScore& r,
+                                       const LexiconCounts& lex,
                                        std::string_view language,
                                        Probs* out) const {
+  // The meta model's probabilities replace the base model's.
+  thread_local std::vector<float> meta;
+  const MetaModel* mm = MetaFor(model);
+  if (mm != nullptr) mm->Predict(base, lex, &meta);
+  const std::vector<float>& raw = mm != nullptr ? meta : base;
   const Map& map = model == pl_.get() ? pl_map_
                    : model == en_.get() ? en_map_ : multi_map_;
   const float length_k = model == pl_.get() ? params_.pl_length_k
@@ -205,8 +236,11 @@ Sentiment SentimentClassifier::Combine(const LinearModel* model,
   const bool binary = !present[kNeu] && !present[kMix];
   if (params_.use_rules) {
     // Rules weigh more where the model is tempered most (short texts).
-    const float w = params_.rule_weight * (2.0f - temper);
-    const float shift = w * r.score + params_.emoji_weight * r.emoji /
+    // A meta model already weighs the lexicon: the rules add less.
+    const float rule_weight = mm != nullptr ? params_.meta_rule_weight : params_.rule_weight;
+    const float emoji_weight = mm != nullptr ? params_.meta_emoji_weight : params_.emoji_weight;
+    const float w = rule_weight * (2.0f - temper);
+    const float shift = w * r.score + emoji_weight * r.emoji /
                                           std::sqrt(r.emoji * r.emoji + 1.0f);
     z[kPos] += shift;
     z[kNeg] -= shift;

@@ -23,6 +23,7 @@
 #include "nlp/analysis.h"
 #include "nlp/linear_model.h"
 #include "nlp/lexicon.h"
+#include "nlp/sentiment_meta.h"
 #include "nlp/sentiment_rules.h"
 #include "nlp/text.h"
 
@@ -54,10 +55,22 @@ struct SentimentParams {
   // needs 2 to pass the hand-written cases; dev accuracy moves by at most
   // 0.3 points for 0..2, as the dev texts have few emoji).
   float emoji_weight = 2.0f;
+  // rule_weight and emoji_weight for a model with a meta model
+  // (sentiment_*.meta: pl and the tweet model), which already weighs the
+  // lexicon's valences. Chosen on dev: 0.02-0.05 and 1-1.25 are a plateau
+  // (pl_clarin_emo.dev 0.731-0.733, multi_tweets.dev macro-F1 0.581-0.582);
+  // 0.25 (the base models' value) gave 0.713 / 0.568, emoji weight 0.75
+  // fails the hand-written "Paczka dotarła 👍".
+  float meta_rule_weight = 0.03f;
+  float meta_emoji_weight = 1.0f;
   float mixed_boost = 0.0f;      // logit added to MIXED for two-sided text
   float neutral_margin = 0.02f;  // 2-class models: |pos-neg| below = neutral
   float rating_weight = 3.0f;    // logit shift per unit of star score
   bool use_rules = true;
+  // Use the stacked meta models (sentiment_*.meta, nlp/sentiment_meta.h)
+  // when present; false serves the base models' probabilities (for
+  // opinia-eval --no_meta).
+  bool use_meta = true;
   // Model evidence is tempered by n / (n + k) for a text of n words (0 =
   // off), and the rules weigh up to 2x more where it is: the English model,
   // trained mostly on long reviews, needs the lexicon on one short sentence
@@ -83,7 +96,10 @@ class SentimentClassifier {
 
   // Needs sentiment_pl.lin, sentiment_en.lin, sentiment_multi.lin and
   // lexicon.tsv in `models_dir`: NOT_FOUND if one is missing,
-  // INVALID_ARGUMENT if one is malformed.
+  // INVALID_ARGUMENT if one is malformed. Loads the meta model
+  // sentiment_{pl,en,multi}.meta next to each (nlp/sentiment_meta.h) when
+  // the file exists (INVALID_ARGUMENT if malformed); without it that model's
+  // probabilities are served as they are.
   static absl::StatusOr<std::unique_ptr<SentimentClassifier>> Create(
       const std::string& models_dir, SentimentParams params = {});
 
@@ -95,6 +111,7 @@ class SentimentClassifier {
     LinearModel::PartialInput model;
     RuleScore rules;
     int words = 0;
+    LexiconCounts lex;  // for the meta model (when it has one)
   };
   // `tweet`: the text looks like a social-media post (LooksLikeTweet()):
   // English then goes to the tweet model (trained on English tweets too)
@@ -135,11 +152,15 @@ class SentimentClassifier {
   // Model probabilities `raw` (label order of `model`) of a text of `words`
   // words fused with its rule score.
   Sentiment Combine(const LinearModel* model, const std::vector<float>& raw,
-                    int words, const RuleScore& rules,
+                    int words, const RuleScore& rules, const LexiconCounts& lex,
                     std::string_view language, Probs* out) const;
+  // The meta model of `model` when it has one and params_.use_meta.
+  const MetaModel* MetaFor(const LinearModel* model) const;
 
   std::unique_ptr<LinearModel> pl_, en_, multi_;
+  std::unique_ptr<MetaModel> pl_meta_, en_meta_, multi_meta_;
   std::unique_ptr<Lexicon> lexicon_;
+  Lexicon::View any_view_;  // the "*" section (emoji, emoticons)
   SentimentParams params_;
   // Label index of each Class in each model (-1 when the model lacks it).
   struct Map { std::array<int, kNumClasses> idx{-1, -1, -1, -1}; };

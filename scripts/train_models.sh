@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Rebuilds every model file of models/ that opinia-train owns, reproducibly
 # (LIBLINEAR's logistic regression is deterministic; one thread):
-# lexicon.tsv, sentiment_pl.lin, sentiment_en.lin, sentiment_multi.lin.
-# lid.176.ftz is copied from the data set as shipped. Takes ~6 s of CPU.
+# lexicon.tsv, sentiment_pl.lin, sentiment_en.lin, sentiment_multi.lin and
+# the stacked meta models sentiment_pl.meta, sentiment_multi.meta.
+# lid.176.ftz is copied from the data set as shipped. Takes ~30 s of CPU.
 #   scripts/train_models.sh [DATA_DIR] [BUILD_DIR]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"

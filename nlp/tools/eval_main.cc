@@ -4,9 +4,10 @@
 // and throughput.
 //
 //   opinia-eval --models=DIR [--stars] [--hint] [--source=NAME]
-//               [--dump=FILE] [--no_rules]
+//               [--dump=FILE] [--no_rules] [--no_meta]
 //               [--lid=combined|fasttext|cld2] [--rule_weight=F]
 //               [--mixed_boost=F] [--emoji_weight=F] [--neutral_margin=F]
+//               [--meta_rule_weight=F] [--meta_emoji_weight=F]
 //               [--rating_weight=F] [--{pl,en,multi}_length_k=F]
 //               [--pl_bias=P,N,U,M] [--en_bias=P,N] [--multi_bias=P,N,U]
 //               FILE.tsv...
@@ -152,6 +153,7 @@ int main(int argc, char** argv) {
     else if (absl::StartsWith(a, "--source=")) f.source = a.substr(9);
     else if (absl::StartsWith(a, "--dump=")) f.dump = a.substr(7);
     else if (a == "--no_rules") f.config.sentiment.use_rules = false;
+    else if (a == "--no_meta") f.config.sentiment.use_meta = false;
     else if (a == "--no_mixed_rule") f.config.review_mixed_rule = false;
     else if (a == "--mixed_rule") f.config.review_mixed_rule = true;
     else if (a == "--review_from_sentences") f.config.review_from_sentences = true;
@@ -161,6 +163,8 @@ int main(int argc, char** argv) {
     else if (a == "--lid=combined") f.config.lid_method = LanguageIdentifier::Method::kCombined;
     else if (fl("rule_weight", &f.config.sentiment.rule_weight)) {}
     else if (fl("mixed_boost", &f.config.sentiment.mixed_boost)) {}
+    else if (fl("meta_rule_weight", &f.config.sentiment.meta_rule_weight)) {}
+    else if (fl("meta_emoji_weight", &f.config.sentiment.meta_emoji_weight)) {}
     else if (fl("emoji_weight", &f.config.sentiment.emoji_weight)) {}
     else if (fl("neutral_margin", &f.config.sentiment.neutral_margin)) {}
     else if (fl("rating_weight", &f.config.sentiment.rating_weight)) {}

@@ -2,6 +2,14 @@
 //
 //   opinia-train --data=/work/shared/data --out=models [--only=lexicon,pl,en,multi]
 //                [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]
+//                [--no_meta] [--meta=pl,en,multi] [--meta_files=N] [--meta_columns=C,...]
+//
+// For each model with a meta model (ModelSpec::meta; --meta=LIST overrides,
+// --no_meta: none), also writes sentiment_<lang>.meta (nlp/sentiment_meta.h):
+// 5-fold out-of-fold predictions of the model over its training set (fold
+// models trained exactly as the served one), the lexicon features of each
+// text (lexicon.tsv of --out, so the lexicon is compiled first), and a
+// multinomial logistic regression on them.
 //
 // Every training text goes through Tokenize() + ReviewInput() +
 // LinearFeatures(), exactly as at serving time. LIBLINEAR's logistic
@@ -22,9 +30,12 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "nlp/lexicon.h"
 #include "nlp/linear_model.h"
 #include "nlp/sentiment_features.h"
+#include "nlp/sentiment_meta.h"
 #include "nlp/text.h"
 #include "nlp/tools/lexicon_compile.h"
 #include "nlp/tools/tsv.h"
@@ -47,6 +58,16 @@ struct ModelSpec {
   // nothing else): {0, 0} for none.
   CharGrams chars = {};
   double char_weight = 1.0;
+  // The meta model (nlp/sentiment_meta.h): lexicon features used, its C,
+  // how many of `files` (from the first) make its training set (-1: all),
+  // and whether the out-of-fold predictions use contiguous folds.
+  // meta = false: no meta model file (the analyzer then serves the base
+  // model's probabilities).
+  std::vector<int> meta_columns = {};
+  double meta_c = 1.0;
+  int meta_files = -1;
+  bool contiguous_folds = false;
+  bool meta = true;
 };
 
 std::vector<ModelSpec> Specs() {
@@ -56,16 +77,27 @@ std::vector<ModelSpec> Specs() {
       // regression 0.645 vs 0.697); as an auxiliary domain it raises it
       // (0.720 vs 0.697 model alone; +2.3 points in 5-fold CV on the
       // CLARIN-Emo training set, every fold up). See models/README.md.
+      // Meta models (nlp/sentiment_meta.h): lexicon features of words and
+      // stems; pl_clarin_emo.train is in review order, so its folds are
+      // contiguous (a review's sentences stay in one fold).
       {"sentiment_pl.lin", {"pl_clarin_emo.train.tsv"}, 8.0,
-       {"pl_polemo2_medicine.train.tsv"}},
+       {"pl_polemo2_medicine.train.tsv"}, {}, 1.0,
+       {0, 1, 2, 3, 4, 5, 6, 7, 10}, 1.0, -1, true},
+      // No meta model for English (--meta=en trains one: on the Amazon
+      // reviews' out-of-fold predictions, the UCI sentences staying training
+      // data of every fold model; words only): en_amazon_reviews.dev
+      // 0.872-0.903 against 0.894 over the fusion settings tried, and every
+      // setting above 0.894 failed 1-3 hand-written English cases.
       {"sentiment_en.lin",
-       {"en_amazon_reviews.train.tsv", "en_uci_sentences.train.tsv"}, 8.0},
+       {"en_amazon_reviews.train.tsv", "en_uci_sentences.train.tsv"}, 8.0,
+       {}, {}, 1.0, {0, 1, 2, 3, 10}, 1.0, 1, false, false},
       // Character 3-6-grams at half weight: multi_tweets.dev macro-F1
       // 0.564 -> 0.576 in the analyzer, and up in every fold of a 5-fold CV
       // on the training set (+0.2 ... +1.9, mean +0.95). Sizes 2-5, 3-5,
       // weights 0.3-1 and C 2-8 all gave 0.567-0.576 on dev. Not for pl or en:
       // lower there (models/README.md).
-      {"sentiment_multi.lin", {"multi_tweets.train.tsv"}, 4.0, {}, {3, 6}, 0.5},
+      {"sentiment_multi.lin", {"multi_tweets.train.tsv"}, 4.0, {}, {3, 6}, 0.5,
+       {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 1.0, -1, false},
   };
 }
 
@@ -86,32 +118,39 @@ void WritePod(std::ostream& out, T v) {
   out.write(reinterpret_cast<const char*>(&v), sizeof(T));
 }
 
-// Trains one LinearModel file (format: nlp/linear_model.h) from the texts of
-// spec.files, each through Tokenize() + ReviewInput() as at serving time.
-// LIBLINEAR's L2-regularised logistic regression (primal Newton) is
-// deterministic: same data, same bytes.
-bool TrainLinear(const std::string& data, const ModelSpec& spec,
-                 const std::string& out_path) {
+// The texts of one model's training files, each through Tokenize() +
+// ReviewInput() + LinearFeatures() as at serving time.
+struct Corpus {
   std::vector<std::vector<std::pair<uint64_t, int>>> docs;  // (feature, count)
   std::vector<std::string> labels;
-  std::vector<bool> aux;  // from an auxiliary-domain file
-  std::vector<uint64_t> feats, char_feats;
+  std::vector<bool> aux;           // from an auxiliary-domain file
+  std::vector<bool> meta;          // a row of the meta model's training set
+  std::vector<std::string> inputs;  // ReviewInput()
+  std::vector<std::string> langs;   // the file's language column
   absl::flat_hash_set<uint64_t> is_char;  // features that are n-grams
+  std::vector<std::string> names;  // sorted label names
+};
+
+bool ReadCorpus(const std::string& data, const ModelSpec& spec, Corpus* c) {
+  std::vector<uint64_t> feats, char_feats;
   std::vector<std::pair<std::string, bool>> files;
   for (const std::string& f : spec.files) files.emplace_back(f, false);
   for (const std::string& f : spec.aux_files) files.emplace_back(f, true);
-  const bool adapt = !spec.aux_files.empty();
-  for (const auto& [f, is_aux] : files) {
+  for (size_t fi = 0; fi < files.size(); ++fi) {
+    const auto& [f, is_aux] = files[fi];
     auto examples = ReadTsv(data + "/sentiment/" + f);
     if (!examples.ok()) {
       std::cerr << examples.status() << "\n";
       return false;
     }
+    const bool meta = !is_aux && (spec.meta_files < 0 ||
+                                  static_cast<int>(fi) < spec.meta_files);
     for (const Example& e : *examples) {
       feats.clear();
       char_feats.clear();
-      LinearFeatures(ReviewInput(Tokenize(e.text)), &feats, spec.chars, &char_feats);
-      is_char.insert(char_feats.begin(), char_feats.end());
+      std::string input = ReviewInput(Tokenize(e.text));
+      LinearFeatures(input, &feats, spec.chars, &char_feats);
+      c->is_char.insert(char_feats.begin(), char_feats.end());
       feats.insert(feats.end(), char_feats.begin(), char_feats.end());
       std::sort(feats.begin(), feats.end());
       std::vector<std::pair<uint64_t, int>> doc;
@@ -122,52 +161,75 @@ bool TrainLinear(const std::string& data, const ModelSpec& spec,
           doc.emplace_back(h, 1);
         }
       }
-      docs.push_back(std::move(doc));
-      labels.push_back(e.label);
-      aux.push_back(is_aux);
+      c->docs.push_back(std::move(doc));
+      c->labels.push_back(e.label);
+      c->aux.push_back(is_aux);
+      c->meta.push_back(meta);
+      c->inputs.push_back(std::move(input));
+      c->langs.push_back(e.lang);
     }
   }
+  c->names = c->labels;
+  std::sort(c->names.begin(), c->names.end());
+  c->names.erase(std::unique(c->names.begin(), c->names.end()), c->names.end());
+  return true;
+}
+
+// A trained linear model as served (weights of the main domain).
+struct Fitted {
+  std::vector<uint64_t> vocab;  // sorted
+  std::vector<double> idf;
+  absl::flat_hash_map<uint64_t, int> index;  // feature -> vocab position
+  int k = 0;
+  std::vector<int> ids;        // label of each class: index into names + 1
+  std::vector<double> bias;    // k
+  std::vector<double> w;       // vocab.size() x k
+};
+
+// Trains on `rows` of `c`. LIBLINEAR's L2-regularised logistic regression
+// (primal Newton) is deterministic: same data, same weights.
+bool Fit(const Corpus& c, const ModelSpec& spec, const std::vector<int>& rows,
+         Fitted* fit) {
+  const bool adapt = !spec.aux_files.empty();
   absl::flat_hash_map<uint64_t, int> df;
-  for (const auto& doc : docs) {
-    for (const auto& [h, c] : doc) ++df[h];
+  for (int d : rows) {
+    for (const auto& [h, n] : c.docs[static_cast<size_t>(d)]) ++df[h];
   }
-  std::vector<uint64_t> vocab;
+  fit->vocab.clear();
   for (const auto& [h, n] : df) {
-    if (n >= kMinDocFreq) vocab.push_back(h);
+    if (n >= kMinDocFreq) fit->vocab.push_back(h);
   }
-  std::sort(vocab.begin(), vocab.end());  // deterministic feature indices
-  absl::flat_hash_map<uint64_t, int> index;
-  std::vector<double> idf(vocab.size());
-  const double n_docs = static_cast<double>(docs.size());
-  for (size_t i = 0; i < vocab.size(); ++i) {
-    index[vocab[i]] = static_cast<int>(i) + 1;  // LIBLINEAR counts from 1
-    idf[i] = std::log((n_docs + 1) / (df[vocab[i]] + 1)) + 1;
+  std::sort(fit->vocab.begin(), fit->vocab.end());  // deterministic indices
+  fit->index.clear();
+  fit->idf.assign(fit->vocab.size(), 0);
+  const double n_docs = static_cast<double>(rows.size());
+  for (size_t i = 0; i < fit->vocab.size(); ++i) {
+    fit->index[fit->vocab[i]] = static_cast<int>(i);
+    fit->idf[i] = std::log((n_docs + 1) / (df[fit->vocab[i]] + 1)) + 1;
     // A hash that is both a word feature and a gram (never seen: 64 bits)
     // would be weighted as a gram.
-    if (is_char.contains(vocab[i])) idf[i] *= spec.char_weight;
+    if (c.is_char.contains(fit->vocab[i])) fit->idf[i] *= spec.char_weight;
   }
-  std::vector<std::string> names = labels;
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-
-  const int n = static_cast<int>(vocab.size());
+  const int n = static_cast<int>(fit->vocab.size());
   // With domain adaptation, feature i has LIBLINEAR indices i (shared),
   // n + i (main domain) and 2n + i (auxiliary domain).
   const int copies = adapt ? 3 : 1;
-  std::vector<std::vector<feature_node>> rows(docs.size());
-  std::vector<feature_node*> x(docs.size());
-  std::vector<double> y(docs.size());
-  for (size_t d = 0; d < docs.size(); ++d) {
-    auto& row = rows[d];
+  std::vector<std::vector<feature_node>> xs(rows.size());
+  std::vector<feature_node*> x(rows.size());
+  std::vector<double> y(rows.size());
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const size_t d = static_cast<size_t>(rows[r]);
+    auto& row = xs[r];
     double norm2 = 0;
-    for (const auto& [h, c] : docs[d]) {
-      auto it = index.find(h);
-      if (it == index.end()) continue;
-      const double v = (1 + std::log(static_cast<double>(c))) * idf[it->second - 1];
-      row.push_back({it->second, v});
+    for (const auto& [h, cnt] : c.docs[d]) {
+      auto it = fit->index.find(h);
+      if (it == fit->index.end()) continue;
+      const int i = it->second + 1;  // LIBLINEAR counts from 1
+      const double v = (1 + std::log(static_cast<double>(cnt))) * fit->idf[it->second];
+      row.push_back({i, v});
       norm2 += v * v;
       if (adapt) {
-        row.push_back({it->second + (aux[d] ? 2 * n : n), v});
+        row.push_back({i + (c.aux[d] ? 2 * n : n), v});
         norm2 += v * v;
       }
     }
@@ -177,12 +239,12 @@ bool TrainLinear(const std::string& data, const ModelSpec& spec,
     for (auto& node : row) node.value *= inv;
     row.push_back({copies * n + 1, 1.0});  // bias
     row.push_back({-1, 0.0});
-    x[d] = row.data();
-    y[d] = static_cast<double>(
-        std::lower_bound(names.begin(), names.end(), labels[d]) - names.begin() + 1);
+    x[r] = row.data();
+    y[r] = static_cast<double>(
+        std::lower_bound(c.names.begin(), c.names.end(), c.labels[d]) - c.names.begin() + 1);
   }
   problem prob{};
-  prob.l = static_cast<int>(docs.size());
+  prob.l = static_cast<int>(rows.size());
   prob.n = copies * n + 1;
   prob.y = y.data();
   prob.x = x.data();
@@ -198,10 +260,65 @@ bool TrainLinear(const std::string& data, const ModelSpec& spec,
     return false;
   }
   model* m = train(&prob, &param);
-  const int k = get_nr_class(m);
-  std::vector<int> ids(static_cast<size_t>(k));
-  get_labels(m, ids.data());
+  fit->k = get_nr_class(m);
+  fit->ids.assign(static_cast<size_t>(fit->k), 0);
+  get_labels(m, fit->ids.data());
+  fit->bias.assign(static_cast<size_t>(fit->k), 0);
+  // The bias is the weight of feature n+1 (value 1).
+  for (int k = 0; k < fit->k; ++k) fit->bias[static_cast<size_t>(k)] = get_decfun_bias(m, k);
+  // With domain adaptation a main-domain text's vector is (x, x, 0) /
+  // (sqrt(2) |x|), so its decision value is x . (w_shared + w_main) /
+  // (sqrt(2) |x|): the served weights are (w_shared + w_main) / sqrt(2)
+  // over the usual normalisation.
+  const double scale = adapt ? 1 / std::sqrt(2.0) : 1.0;
+  fit->w.assign(static_cast<size_t>(n) * static_cast<size_t>(fit->k), 0);
+  for (int i = 1; i <= n; ++i) {
+    for (int k = 0; k < fit->k; ++k) {
+      double w = get_decfun_coef(m, i, k);
+      if (adapt) w += get_decfun_coef(m, n + i, k);
+      fit->w[static_cast<size_t>(i - 1) * static_cast<size_t>(fit->k) + static_cast<size_t>(k)] =
+          w * scale;
+    }
+  }
+  free_and_destroy_model(&m);
+  return true;
+}
 
+double Half(double v) { return HalfToFloat(FloatToHalf(static_cast<float>(v))); }
+
+// Probabilities (label order of names) of document `d` by `fit`, as the
+// served (binary16) model computes them.
+void PredictFitted(const Fitted& fit, const std::vector<std::pair<uint64_t, int>>& doc,
+                   size_t n_names, std::vector<float>* probs) {
+  std::vector<double> dec(static_cast<size_t>(fit.k));
+  for (int k = 0; k < fit.k; ++k) dec[static_cast<size_t>(k)] = static_cast<float>(fit.bias[static_cast<size_t>(k)]);
+  double norm2 = 0;
+  std::vector<std::pair<int, double>> xs;
+  for (const auto& [h, cnt] : doc) {
+    auto it = fit.index.find(h);
+    if (it == fit.index.end()) continue;
+    const double v = (1 + std::log(static_cast<double>(cnt))) * Half(fit.idf[static_cast<size_t>(it->second)]);
+    xs.emplace_back(it->second, v);
+    norm2 += v * v;
+  }
+  const double inv = norm2 > 0 ? 1 / std::sqrt(norm2) : 0;
+  for (const auto& [i, v] : xs) {
+    for (int k = 0; k < fit.k; ++k) {
+      dec[static_cast<size_t>(k)] +=
+          v * inv * Half(fit.w[static_cast<size_t>(i) * static_cast<size_t>(fit.k) + static_cast<size_t>(k)]);
+    }
+  }
+  probs->assign(n_names, 0.0f);
+  double sum = 0;
+  for (int k = 0; k < fit.k; ++k) sum += 1 / (1 + std::exp(-dec[static_cast<size_t>(k)]));
+  for (int k = 0; k < fit.k; ++k) {
+    (*probs)[static_cast<size_t>(fit.ids[static_cast<size_t>(k)] - 1)] =
+        static_cast<float>(1 / (1 + std::exp(-dec[static_cast<size_t>(k)])) / sum);
+  }
+}
+
+bool WriteLinear(const Corpus& c, const ModelSpec& spec, const Fitted& fit,
+                 const std::string& out_path) {
   std::ofstream out(out_path, std::ios::binary);
   // Quantized: idf and weights as binary16 (nlp/linear_model.h, OPLM3).
   out.write("OPLM3\n", 6);
@@ -212,40 +329,315 @@ bool TrainLinear(const std::string& data, const ModelSpec& spec,
     if (!(std::fabs(v) < 65504.0)) representable = false;
     return FloatToHalf(static_cast<float>(v));
   };
+  const int k = fit.k;
   WritePod<uint32_t>(out, static_cast<uint32_t>(k));
-  for (int id : ids) {
-    const std::string& name = names[static_cast<size_t>(id - 1)];
+  for (int id : fit.ids) {
+    const std::string& name = c.names[static_cast<size_t>(id - 1)];
     WritePod<uint32_t>(out, static_cast<uint32_t>(name.size()));
     out.write(name.data(), static_cast<std::streamsize>(name.size()));
   }
-  // The bias is the weight of feature n+1 (value 1).
-  for (int c = 0; c < k; ++c) {
-    WritePod<float>(out, static_cast<float>(get_decfun_bias(m, c)));
+  for (int i = 0; i < k; ++i) {
+    WritePod<float>(out, static_cast<float>(fit.bias[static_cast<size_t>(i)]));
   }
   // Every vocabulary feature is written, also one whose weights are 0: it
-  // still counts in the text's norm. With domain adaptation a main-domain
-  // text's vector is (x, x, 0) / (sqrt(2) |x|), so its decision value is
-  // x . (w_shared + w_main) / (sqrt(2) |x|): the served weights are
-  // (w_shared + w_main) / sqrt(2) over the usual normalisation.
-  const double scale = adapt ? 1 / std::sqrt(2.0) : 1.0;
+  // still counts in the text's norm.
+  const size_t n = fit.vocab.size();
   WritePod<uint64_t>(out, static_cast<uint64_t>(n));
-  for (int i = 1; i <= n; ++i) {
-    WritePod<uint64_t>(out, vocab[static_cast<size_t>(i - 1)]);
-    WritePod<uint16_t>(out, half(idf[static_cast<size_t>(i - 1)]));
-    for (int c = 0; c < k; ++c) {
-      double w = get_decfun_coef(m, i, c);
-      if (adapt) w += get_decfun_coef(m, n + i, c);
-      WritePod<uint16_t>(out, half(w * scale));
+  for (size_t i = 0; i < n; ++i) {
+    WritePod<uint64_t>(out, fit.vocab[i]);
+    WritePod<uint16_t>(out, half(fit.idf[i]));
+    for (int j = 0; j < k; ++j) {
+      WritePod<uint16_t>(out, half(fit.w[i * static_cast<size_t>(k) + static_cast<size_t>(j)]));
     }
   }
-  free_and_destroy_model(&m);
   if (!representable) {
     std::cerr << out_path << ": a weight or idf is beyond binary16's range\n";
     return false;
   }
   std::cerr << out_path << ": " << k << " classes, " << n << " features, "
-            << docs.size() << " texts\n";
+            << c.docs.size() << " texts\n";
   return static_cast<bool>(out);
+}
+
+// Out-of-fold probabilities (label order of c.names) of the meta rows:
+// 5 folds, contiguous blocks (spec.contiguous_folds: texts in document
+// order, a review's sentences stay together) or every 5th meta row. The
+// fold models are trained as the served one (all other rows, auxiliary
+// data included, except auxiliary texts identical to a held-out text).
+bool OutOfFold(const Corpus& c, const ModelSpec& spec, std::vector<int>* meta_rows,
+               std::vector<std::vector<float>>* oof) {
+  constexpr int kFolds = 5;
+  meta_rows->clear();
+  for (size_t d = 0; d < c.docs.size(); ++d) {
+    if (c.meta[d]) meta_rows->push_back(static_cast<int>(d));
+  }
+  const size_t m = meta_rows->size();
+  std::vector<int> fold(c.docs.size(), -1);
+  for (size_t j = 0; j < m; ++j) {
+    fold[static_cast<size_t>((*meta_rows)[j])] =
+        spec.contiguous_folds ? static_cast<int>(j * kFolds / m) : static_cast<int>(j % kFolds);
+  }
+  // Auxiliary texts equal to a main text: left out while that one is held out.
+  absl::flat_hash_map<std::string_view, std::vector<int>> main_by_input;
+  for (int d : *meta_rows) main_by_input[c.inputs[static_cast<size_t>(d)]].push_back(fold[static_cast<size_t>(d)]);
+  oof->assign(c.docs.size(), {});
+  for (int f = 0; f < kFolds; ++f) {
+    std::vector<int> rows;
+    for (size_t d = 0; d < c.docs.size(); ++d) {
+      if (fold[d] == f) continue;
+      if (c.aux[d]) {
+        auto it = main_by_input.find(c.inputs[d]);
+        if (it != main_by_input.end() &&
+            std::find(it->second.begin(), it->second.end(), f) != it->second.end()) {
+          continue;
+        }
+      }
+      rows.push_back(static_cast<int>(d));
+    }
+    Fitted fit;
+    if (!Fit(c, spec, rows, &fit)) return false;
+    for (int d : *meta_rows) {
+      if (fold[static_cast<size_t>(d)] != f) continue;
+      PredictFitted(fit, c.docs[static_cast<size_t>(d)], c.names.size(),
+                    &(*oof)[static_cast<size_t>(d)]);
+    }
+  }
+  return true;
+}
+
+// Multinomial logistic regression on rows z (last column the constant 1),
+// labels y in 0..k-1: minimises C * sum_i -ln softmax(W z_i)[y_i] +
+// ||W||^2 / 2 (the constant's weights not penalised) by Newton's method
+// with step halving; deterministic. W: k x dim.
+void FitMultinomial(const std::vector<std::vector<double>>& z, const std::vector<int>& y,
+                    int k, double C, std::vector<std::vector<double>>* W) {
+  const size_t n = z.size(), dim = z.empty() ? 0 : z[0].size();
+  const size_t K = static_cast<size_t>(k), P = K * dim;
+  std::vector<double> w(P, 0.0);
+  auto loss = [&](const std::vector<double>& v) {
+    double l = 0;
+    for (size_t i = 0; i < n; ++i) {
+      std::vector<double> d(K, 0.0);
+      double mx = -1e300;
+      for (size_t c = 0; c < K; ++c) {
+        for (size_t j = 0; j < dim; ++j) d[c] += v[c * dim + j] * z[i][j];
+        mx = std::max(mx, d[c]);
+      }
+      double s = 0;
+      for (size_t c = 0; c < K; ++c) s += std::exp(d[c] - mx);
+      l += C * (std::log(s) + mx - d[static_cast<size_t>(y[i])]);
+    }
+    for (size_t c = 0; c < K; ++c) {
+      for (size_t j = 0; j + 1 < dim; ++j) l += 0.5 * v[c * dim + j] * v[c * dim + j];
+    }
+    return l;
+  };
+  double cur = loss(w);
+  for (int iter = 0; iter < 100; ++iter) {
+    std::vector<double> g(P, 0.0), H(P * P, 0.0), p(K);
+    for (size_t i = 0; i < n; ++i) {
+      double mx = -1e300;
+      for (size_t c = 0; c < K; ++c) {
+        double d = 0;
+        for (size_t j = 0; j < dim; ++j) d += w[c * dim + j] * z[i][j];
+        p[c] = d;
+        mx = std::max(mx, d);
+      }
+      double s = 0;
+      for (size_t c = 0; c < K; ++c) s += (p[c] = std::exp(p[c] - mx));
+      for (size_t c = 0; c < K; ++c) p[c] /= s;
+      for (size_t c = 0; c < K; ++c) {
+        const double e = C * (p[c] - (static_cast<int>(c) == y[i] ? 1.0 : 0.0));
+        for (size_t j = 0; j < dim; ++j) g[c * dim + j] += e * z[i][j];
+        for (size_t c2 = 0; c2 < K; ++c2) {
+          const double h = C * p[c] * ((c == c2 ? 1.0 : 0.0) - p[c2]);
+          for (size_t j = 0; j < dim; ++j) {
+            const double hj = h * z[i][j];
+            double* row = &H[(c * dim + j) * P + c2 * dim];
+            for (size_t j2 = 0; j2 < dim; ++j2) row[j2] += hj * z[i][j2];
+          }
+        }
+      }
+    }
+    double gmax = 0;
+    for (size_t c = 0; c < K; ++c) {
+      for (size_t j = 0; j < dim; ++j) {
+        const size_t a = c * dim + j;
+        if (j + 1 < dim) {
+          g[a] += w[a];
+          H[a * P + a] += 1.0;
+        }
+        H[a * P + a] += 1e-8;  // the softmax's shift along the constant
+        gmax = std::max(gmax, std::fabs(g[a]));
+      }
+    }
+    if (gmax < 1e-6) break;
+    // Solve H step = g (Gaussian elimination, partial pivoting).
+    std::vector<double> step = g;
+    for (size_t col = 0; col < P; ++col) {
+      size_t piv = col;
+      for (size_t r = col + 1; r < P; ++r) {
+        if (std::fabs(H[r * P + col]) > std::fabs(H[piv * P + col])) piv = r;
+      }
+      if (piv != col) {
+        for (size_t j = 0; j < P; ++j) std::swap(H[col * P + j], H[piv * P + j]);
+        std::swap(step[col], step[piv]);
+      }
+      for (size_t r = col + 1; r < P; ++r) {
+        const double f = H[r * P + col] / H[col * P + col];
+        if (f == 0) continue;
+        for (size_t j = col; j < P; ++j) H[r * P + j] -= f * H[col * P + j];
+        step[r] -= f * step[col];
+      }
+    }
+    for (size_t col = P; col-- > 0;) {
+      double v = step[col];
+      for (size_t j = col + 1; j < P; ++j) v -= H[col * P + j] * step[j];
+      step[col] = v / H[col * P + col];
+    }
+    double t = 1.0, next = cur;
+    std::vector<double> cand(P);
+    for (int h = 0; h < 30; ++h, t *= 0.5) {
+      for (size_t a = 0; a < P; ++a) cand[a] = w[a] - t * step[a];
+      next = loss(cand);
+      if (next <= cur) break;
+    }
+    if (!(next <= cur)) break;
+    w = cand;
+    const bool done = cur - next < 1e-10 * std::max(1.0, std::fabs(cur));
+    cur = next;
+    if (done) break;
+  }
+  W->assign(K, std::vector<double>(dim));
+  for (size_t c = 0; c < K; ++c) {
+    for (size_t j = 0; j < dim; ++j) (*W)[c][j] = w[c * dim + j];
+  }
+}
+
+// Fits the meta model (nlp/sentiment_meta.h) on the out-of-fold
+// predictions and writes it. Features standardised (mean, standard
+// deviation over the rows), multinomial logistic regression
+// (FitMultinomial, C = spec.meta_c), the standardisation folded into the
+// written weights.
+bool TrainMeta(const Corpus& c, const ModelSpec& spec, const Fitted& final_fit,
+               const std::string& lexicon_path, const std::string& out_path) {
+  auto lexicon = Lexicon::Load(lexicon_path);
+  if (!lexicon.ok()) {
+    std::cerr << lexicon.status() << "\n";
+    return false;
+  }
+  std::vector<int> rows;
+  std::vector<std::vector<float>> oof;
+  if (!OutOfFold(c, spec, &rows, &oof)) return false;
+  const int k = final_fit.k;
+  const Lexicon::View any = (*lexicon)->ForLanguage("*");
+  std::vector<std::vector<double>> feats(rows.size());
+  std::vector<double> y(rows.size());
+  std::vector<float> probs(static_cast<size_t>(k));
+  int base_correct = 0;
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const size_t d = static_cast<size_t>(rows[r]);
+    // In the final model's label order.
+    int label = -1, best = 0;
+    for (int j = 0; j < k; ++j) {
+      const size_t name = static_cast<size_t>(final_fit.ids[static_cast<size_t>(j)] - 1);
+      probs[static_cast<size_t>(j)] = oof[d][name];
+      if (c.names[name] == c.labels[d]) label = j;
+      if (probs[static_cast<size_t>(j)] > probs[static_cast<size_t>(best)]) best = j;
+    }
+    base_correct += best == label;
+    LexiconCounts counts;
+    CountLexicon(c.inputs[d], (*lexicon)->ForLanguage(c.langs[d]), any, &counts);
+    MetaModel::Inputs(probs.data(), k, counts, spec.meta_columns, &feats[r]);
+    y[r] = label + 1;
+  }
+  const size_t nf = feats.empty() ? 0 : feats[0].size();
+  std::vector<double> mean(nf, 0), sd(nf, 0);
+  for (const auto& f : feats) {
+    for (size_t i = 0; i < nf; ++i) mean[i] += f[i];
+  }
+  for (double& v : mean) v /= static_cast<double>(feats.size());
+  for (const auto& f : feats) {
+    for (size_t i = 0; i < nf; ++i) sd[i] += (f[i] - mean[i]) * (f[i] - mean[i]);
+  }
+  for (double& v : sd) {
+    v = std::sqrt(v / static_cast<double>(feats.size()));
+    if (!(v > 1e-12)) v = 1;
+  }
+  std::vector<std::vector<double>> z(rows.size());  // standardised, then 1
+  std::vector<int> yi(rows.size());
+  std::vector<int> seen(static_cast<size_t>(k), 0);
+  for (size_t r = 0; r < rows.size(); ++r) {
+    for (size_t i = 0; i < nf; ++i) z[r].push_back((feats[r][i] - mean[i]) / sd[i]);
+    z[r].push_back(1.0);
+    yi[r] = static_cast<int>(y[r]) - 1;
+    seen[static_cast<size_t>(yi[r])] = 1;
+  }
+  if (std::find(seen.begin(), seen.end(), 0) != seen.end()) {
+    std::cerr << out_path << ": a label has no out-of-fold row\n";
+    return false;
+  }
+  std::vector<std::vector<double>> Wz;
+  FitMultinomial(z, yi, k, spec.meta_c, &Wz);
+  std::string text = "OPMETA1\nlabels " + std::to_string(k);
+  for (int id : final_fit.ids) text += " " + c.names[static_cast<size_t>(id - 1)];
+  text += "\nlexicon " + std::to_string(spec.meta_columns.size());
+  for (int col : spec.meta_columns) text += " " + std::to_string(col);
+  text += "\n";
+  int meta_correct = 0;
+  std::vector<std::vector<double>> W(static_cast<size_t>(k));
+  std::vector<double> B(static_cast<size_t>(k));
+  for (int j = 0; j < k; ++j) {
+    const std::vector<double>& wz = Wz[static_cast<size_t>(j)];
+    double b = wz[nf];
+    std::vector<double>& w = W[static_cast<size_t>(j)];
+    for (size_t i = 0; i < nf; ++i) {
+      const double wi = wz[i] / sd[i];
+      w.push_back(wi);
+      b -= wi * mean[i];
+    }
+    B[static_cast<size_t>(j)] = b;
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%.9g", b);
+    text += buf;
+    for (double wi : w) {
+      std::snprintf(buf, sizeof(buf), " %.9g", wi);
+      text += buf;
+    }
+    text += "\n";
+  }
+  for (size_t r = 0; r < rows.size(); ++r) {
+    int best = 0;
+    double bd = -1e300;
+    for (int j = 0; j < k; ++j) {
+      double d = B[static_cast<size_t>(j)];
+      for (size_t i = 0; i < nf; ++i) d += W[static_cast<size_t>(j)][i] * feats[r][i];
+      if (d > bd) bd = d, best = j;
+    }
+    meta_correct += best + 1 == static_cast<int>(y[r]);
+  }
+  std::ofstream out(out_path, std::ios::binary);
+  out << text;
+  std::fprintf(stderr, "%s: %zu out-of-fold rows, accuracy base %.4f, meta (in-sample) %.4f\n",
+               out_path.c_str(), rows.size(),
+               static_cast<double>(base_correct) / static_cast<double>(rows.size()),
+               static_cast<double>(meta_correct) / static_cast<double>(rows.size()));
+  return static_cast<bool>(out);
+}
+
+bool TrainLinear(const std::string& data, const ModelSpec& spec,
+                 const std::string& out_dir, bool meta) {
+  Corpus c;
+  if (!ReadCorpus(data, spec, &c)) return false;
+  std::vector<int> all(c.docs.size());
+  for (size_t d = 0; d < all.size(); ++d) all[d] = static_cast<int>(d);
+  Fitted fit;
+  if (!Fit(c, spec, all, &fit)) return false;
+  if (!WriteLinear(c, spec, fit, out_dir + "/" + spec.name)) return false;
+  if (!meta) return true;
+  std::string meta_name = spec.name;
+  meta_name.replace(meta_name.size() - 4, 4, ".meta");
+  return TrainMeta(c, spec, fit, out_dir + "/lexicon.tsv", out_dir + "/" + meta_name);
 }
 
 }  // namespace
@@ -257,6 +649,8 @@ int main(int argc, char** argv) {
   // Experiment overrides (apply to every selected model); the committed
   // models use the defaults above.
   double c_override = 0, char_weight = -1;
+  bool no_meta = false;
+  std::string meta_files, meta_columns, meta_models;
   opinia::nlp::CharGrams chars;
   bool chars_set = false;
   for (int i = 1; i < argc; ++i) {
@@ -271,13 +665,19 @@ int main(int argc, char** argv) {
       chars.max = static_cast<uint32_t>(std::stoul(v[1]));
       chars_set = true;
     }
+    else if (a == "--no_meta") no_meta = true;
+    else if (absl::StartsWith(a, "--meta_files=")) meta_files = a.substr(13);
+    else if (absl::StartsWith(a, "--meta=")) meta_models = a.substr(7);
+    else if (absl::StartsWith(a, "--meta_columns=")) meta_columns = a.substr(15);
     else if (absl::StartsWith(a, "--data=")) data = a.substr(7);
     else if (absl::StartsWith(a, "--out=")) out = a.substr(6);
     else if (absl::StartsWith(a, "--only=")) only = a.substr(7);
     else if (absl::StartsWith(a, "--dump_dir=")) dump_dir = a.substr(11);
     else {
       std::cerr << "usage: opinia-train --data=DIR --out=DIR [--only=lexicon,pl,en,multi]"
-                   " [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]\n";
+                   " [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]"
+                   " [--no_meta] [--meta=pl,en,multi] [--meta_files=N]"
+                   " [--meta_columns=C,...]\n";
       return 2;
     }
   }
@@ -311,13 +711,26 @@ int main(int argc, char** argv) {
     if (c_override > 0) spec.c = c_override;
     if (chars_set) spec.chars = chars;
     if (char_weight >= 0) spec.char_weight = char_weight;
+    if (!meta_files.empty()) spec.meta_files = std::stoi(meta_files);
+    if (!meta_models.empty()) {
+      spec.meta = false;
+      for (absl::string_view w : absl::StrSplit(meta_models, ',')) {
+        spec.meta |= absl::StrContains(spec.name, absl::StrCat("_", w, "."));
+      }
+    }
+    if (!meta_columns.empty()) {
+      spec.meta_columns.clear();
+      for (absl::string_view v : absl::StrSplit(meta_columns, ',')) {
+        spec.meta_columns.push_back(std::stoi(std::string(v)));
+      }
+    }
     bool want = wanted.empty();
     for (const auto& w : wanted) {
       want |= absl::StrContains(spec.name, "_" + w + ".");
     }
     if (!want) continue;
     std::cerr << "training " << spec.name << "\n";
-    if (!TrainLinear(data, spec, out + "/" + spec.name)) return 1;
+    if (!TrainLinear(data, spec, out, spec.meta && !no_meta)) return 1;
   }
   return 0;
 }

@@ -13,17 +13,12 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "nlp/text.h"
+#include "tests/nlp/test_paths.h"
 
 namespace opinia::nlp {
 namespace {
 
-std::string ModelsDir() {
-  if (const char* d = std::getenv("OPINIA_MODELS_DIR"); d && *d) return d;
-  if (const char* s = std::getenv("OPINIA_SOURCE_DIR"); s && *s) {
-    return std::string(s) + "/models";
-  }
-  return "models";
-}
+using ::opinia::nlp::test_paths::ModelsDir;
 
 // One char per sentence: '+' positive, '-' negative, '0' neutral, '~' mixed.
 Sentiment FromCode(char c) {

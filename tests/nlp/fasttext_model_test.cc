@@ -11,14 +11,12 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/nlp/test_paths.h"
 
 namespace opinia::nlp {
 namespace {
 
-std::string ModelsDir() {
-  const char* d = std::getenv("OPINIA_MODELS_DIR");
-  return d != nullptr ? d : "models";
-}
+using ::opinia::nlp::test_paths::ModelsDir;
 
 TEST(FastTextModelTest, LoadErrors) {
   EXPECT_EQ(FastTextModel::Load(ModelsDir() + "/no_such_model.ftz").status().code(),

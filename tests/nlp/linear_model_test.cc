@@ -20,23 +20,13 @@
 #include "nlp/sentiment_features.h"
 #include "nlp/text.h"
 #include "nlp/tools/tsv.h"
+#include "tests/nlp/test_paths.h"
 
 namespace opinia::nlp {
 namespace {
 
-std::string ModelsDir() {
-  const char* d = std::getenv("OPINIA_MODELS_DIR");
-  return d != nullptr ? d : "models";
-}
-
-std::string DataDir() {
-  // The labelled data sits beside the checkout (../shared/data), not in it.
-  if (const char* d = std::getenv("OPINIA_DATA_DIR")) return d;
-  if (const char* src = std::getenv("OPINIA_SOURCE_DIR")) {
-    return std::string(src) + "/../shared/data";
-  }
-  return "/work/shared/data";
-}
+using ::opinia::nlp::test_paths::ModelsDir;
+using ::opinia::nlp::test_paths::DataDir;
 
 std::string TempPath(const std::string& name) {
   return (std::filesystem::temp_directory_path() /

@@ -15,9 +15,12 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlp/tools/tsv.h"
+#include "tests/nlp/test_paths.h"
 
 namespace opinia::nlp {
 namespace {
+
+using ::opinia::nlp::test_paths::DataDir;
 
 std::vector<std::string> Norms(const TokenizedText& t) {
   std::vector<std::string> out;
@@ -215,15 +218,6 @@ TEST(TokenizeTest, SentencesMatchIcuAroundTheOneSentenceShortcut) {
     }
     EXPECT_EQ(got, want) << "[" << text << "]";
   }
-}
-
-// ../shared/data, or OPINIA_DATA_DIR.
-std::string DataDir() {
-  if (const char* d = std::getenv("OPINIA_DATA_DIR")) return d;
-  if (const char* src = std::getenv("OPINIA_SOURCE_DIR")) {
-    return std::string(src) + "/../shared/data";
-  }
-  return "/work/shared/data";
 }
 
 // The same over every dev/test text of the labelled data, when present.

@@ -12,17 +12,12 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "nlp/text.h"
+#include "tests/nlp/test_paths.h"
 
 namespace opinia::nlp {
 namespace {
 
-std::string ModelsDir() {
-  if (const char* d = std::getenv("OPINIA_MODELS_DIR"); d && *d) return d;
-  if (const char* s = std::getenv("OPINIA_SOURCE_DIR"); s && *s) {
-    return std::string(s) + "/models";
-  }
-  return "models";
-}
+using ::opinia::nlp::test_paths::ModelsDir;
 
 // Overall sentiments the table refers to by name.
 const Sentiment kStrongNeg = {-0.8f, SentimentLabel::kNegative, 0.9f};
