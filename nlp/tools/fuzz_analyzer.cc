@@ -2,6 +2,7 @@
 // title/hint/rating) must give a defined result with every span inside the
 // text. Built only with -DOPINIA_FUZZ=ON (clang); run via scripts/fuzz.sh.
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -16,7 +17,10 @@ const opinia::nlp::Analyzer& GetAnalyzer() {
     const char* dir = std::getenv("OPINIA_MODELS_DIR");
     auto a = opinia::nlp::CreateAnalyzer(dir != nullptr ? dir
                                                          : OPINIA_DEFAULT_MODELS_DIR);
-    if (!a.ok()) std::abort();
+    if (!a.ok()) {
+      std::fprintf(stderr, "CreateAnalyzer: %s\n", a.status().ToString().c_str());
+      std::abort();
+    }
     return a->release();
   }();
   return *analyzer;
