@@ -157,8 +157,7 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
   thread_local std::vector<float> raw;
   thread_local Part scratch;
   Part& part = keep != nullptr ? *keep : scratch;
-  thread_local std::string input;
-  input = SentimentInput(t, first, end);
+  const std::string input = SentimentInput(t, first, end);
   model->PredictPart(input, &part.model, &raw);
   part.lex = LexiconCounts();
   if (MetaFor(model) != nullptr) {

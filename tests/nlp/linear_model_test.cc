@@ -45,11 +45,12 @@ struct Feature {
   std::vector<float> w;
 };
 
-// A model file in the documented format.
-std::string ModelBytes(const std::vector<std::string>& labels,
-                       const std::vector<float>& bias,
-                       const std::vector<Feature>& features) {
-  std::string s = "OPLM1\n";
+// Everything after the magic (and OPLM2/3's n-gram sizes): classes, bias,
+// features with float (OPLM1/2) or binary16 (OPLM3) idf and weights.
+std::string ModelBody(const std::vector<std::string>& labels,
+                      const std::vector<float>& bias,
+                      const std::vector<Feature>& features, bool half) {
+  std::string s;
   Put<uint32_t>(&s, static_cast<uint32_t>(labels.size()));
   for (const auto& l : labels) {
     Put<uint32_t>(&s, static_cast<uint32_t>(l.size()));
@@ -61,10 +62,22 @@ std::string ModelBytes(const std::vector<std::string>& labels,
     std::vector<uint64_t> h;
     LinearFeatures(f.token, &h);
     Put<uint64_t>(&s, h.at(0));
-    Put<float>(&s, f.idf);
-    for (float w : f.w) Put<float>(&s, w);
+    if (half) {
+      Put<uint16_t>(&s, FloatToHalf(f.idf));
+      for (float w : f.w) Put<uint16_t>(&s, FloatToHalf(w));
+    } else {
+      Put<float>(&s, f.idf);
+      for (float w : f.w) Put<float>(&s, w);
+    }
   }
   return s;
+}
+
+// A model file in the documented format.
+std::string ModelBytes(const std::vector<std::string>& labels,
+                       const std::vector<float>& bias,
+                       const std::vector<Feature>& features) {
+  return "OPLM1\n" + ModelBody(labels, bias, features, /*half=*/false);
 }
 
 // The same model in the quantized format (OPLM3, binary16 idf and weights),
@@ -76,21 +89,7 @@ std::string HalfModelBytes(const std::vector<std::string>& labels,
   std::string s = "OPLM3\n";
   Put<uint32_t>(&s, min);
   Put<uint32_t>(&s, max);
-  Put<uint32_t>(&s, static_cast<uint32_t>(labels.size()));
-  for (const auto& l : labels) {
-    Put<uint32_t>(&s, static_cast<uint32_t>(l.size()));
-    s += l;
-  }
-  for (float b : bias) Put<float>(&s, b);
-  Put<uint64_t>(&s, features.size());
-  for (const Feature& f : features) {
-    std::vector<uint64_t> h;
-    LinearFeatures(f.token, &h);
-    Put<uint64_t>(&s, h.at(0));
-    Put<uint16_t>(&s, FloatToHalf(f.idf));
-    for (float w : f.w) Put<uint16_t>(&s, FloatToHalf(w));
-  }
-  return s;
+  return s + ModelBody(labels, bias, features, /*half=*/true);
 }
 
 // An OPLM1 file's model as OPLM2 with character n-grams min..max.
