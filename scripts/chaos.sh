@@ -36,7 +36,7 @@ command -v sqlite3 >/dev/null || { echo "needs the sqlite3 CLI" >&2; exit 2; }
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/opinia-chaos-XXXXXX")
 echo "chaos: working in $dir"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 addr=127.0.0.1:$port
 server_pid=""
 load_pid=""

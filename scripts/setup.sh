@@ -30,6 +30,22 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "setup: installing ${missing[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# apt's and dpkg's screens of Unpacking/Setting up go to a log; one line per step
+# here, and the log's tail if a step fails.
+log=$(mktemp /tmp/opinia-setup.XXXXXX.log)
+step() {
+  local what=$1; shift
+  local start=$SECONDS
+  echo -n "setup: $what ... "
+  if ! "$@" >>"$log" 2>&1; then
+    echo "failed; the last lines of $log:"
+    tail -n 30 "$log"
+    exit 1
+  fi
+  echo "done ($((SECONDS - start)) s)"
+}
+echo "setup: ${#missing[@]} of ${#packages[@]} packages missing: ${missing[*]}"
+step "apt-get update" $sudo apt-get update -q
+step "apt-get install (${#missing[@]} packages)" \
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+rm -f "$log"
