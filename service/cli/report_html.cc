@@ -38,6 +38,19 @@ std::string Card(const std::string& label, const std::string& value) {
                       HtmlEscape(label), "</div>");
 }
 
+// The first and last bucket's labels under a chart, and the end of its svg.
+std::string EndLabels(const opinia::v1::Trends& trends,
+                      opinia::v1::Interval interval,
+                      const absl::TimeZone& zone) {
+  return absl::StrFormat(
+      "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#777\">%s</text>"
+      "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#777\" "
+      "text-anchor=\"end\">%s</text></svg>",
+      kPad, kHeight + 18, BucketLabel(trends.points(0), interval, zone),
+      kWidth - kPad, kHeight + 18,
+      BucketLabel(trends.points(trends.points_size() - 1), interval, zone));
+}
+
 // Average rating as a line over review-count bars.
 std::string RatingChart(const opinia::v1::Trends& trends,
                         opinia::v1::Interval interval) {
@@ -82,16 +95,7 @@ std::string RatingChart(const opinia::v1::Trends& trends,
   }
   absl::StrAppend(&svg, "<polyline fill=\"none\" stroke=\"#2c6fbb\" "
                         "stroke-width=\"2\" points=\"", line, "\"/>");
-  absl::StrAppend(
-      &svg,
-      absl::StrFormat(
-          "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#777\">%s</text>"
-          "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#777\" "
-          "text-anchor=\"end\">%s</text></svg>",
-          kPad, kHeight + 18, BucketLabel(trends.points(0), interval, zone),
-          kWidth - kPad, kHeight + 18,
-          BucketLabel(trends.points(n - 1), interval, zone)));
-  return svg;
+  return svg + EndLabels(trends, interval, zone);
 }
 
 // Stacked sentiment bars per bucket.
@@ -136,16 +140,7 @@ std::string SentimentChart(const opinia::v1::Trends& trends,
             BucketLabel(trends.points(i), interval, zone), s.negative_count(),
             s.neutral_count(), s.positive_count(), s.mixed_count()));
   }
-  absl::StrAppend(
-      &svg,
-      absl::StrFormat(
-          "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#777\">%s</text>"
-          "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#777\" "
-          "text-anchor=\"end\">%s</text></svg>",
-          kPad, kHeight + 18, BucketLabel(trends.points(0), interval, zone),
-          kWidth - kPad, kHeight + 18,
-          BucketLabel(trends.points(n - 1), interval, zone)));
-  return svg;
+  return svg + EndLabels(trends, interval, zone);
 }
 
 // Negative (left, red) and positive (right, green) mentions per aspect.
