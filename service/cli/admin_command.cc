@@ -62,7 +62,8 @@ int RunTenantsList(const Args& args, const std::vector<std::string>& operands) {
   auto stub = AdminService::NewStub((*connection)->channel());
   opinia::v1::ListTenantsRequest request;
   request.set_page_size(1000);
-  Table table({{"NAME"}, {"DISPLAY NAME", 40}, {"TIME ZONE"}, {"CREATED"}});
+  Table table(
+      {{"NAME"}, {"DISPLAY NAME", 40}, {"TIME ZONE"}, {"CREATED (UTC)"}});
   do {
     opinia::v1::ListTenantsResponse response;
     auto context = (*connection)->NewContext();
@@ -144,7 +145,7 @@ int RunKeysList(const Args& args, const std::vector<std::string>& operands) {
                {"TENANT"},
                {"ROLES"},
                {"DISPLAY NAME", 30},
-               {"CREATED"},
+               {"CREATED (UTC)"},
                {"REVOKED"}});
   do {
     opinia::v1::ListApiKeysResponse response;

@@ -20,6 +20,7 @@
 #include "opinia/v1/alerts.grpc.pb.h"
 #include "service/cli/command.h"
 #include "service/cli/connection.h"
+#include "service/cli/display_zone.h"
 #include "service/cli/format.h"
 #include "service/cli/table.h"
 
@@ -71,9 +72,9 @@ bool ParseAspect(const std::string& s, opinia::v1::Aspect* v) {
   return opinia::v1::Aspect_Parse(s, v);
 }
 
-Table AlertTable() {
+Table AlertTable(const DisplayZone& zone) {
   return Table({{"NAME"},
-                {"CREATED"},
+                {absl::StrCat("CREATED (", zone.name, ")")},
                 {"KIND"},
                 {"PRI"},
                 {"STATE"},
@@ -82,8 +83,8 @@ Table AlertTable() {
                 {"SUMMARY", 0, false, true}});
 }
 
-void AddAlertRow(const Alert& a, Table* table) {
-  table->AddRow({a.name(), ShortTime(a.create_time()),
+void AddAlertRow(const Alert& a, const DisplayZone& zone, Table* table) {
+  table->AddRow({a.name(), ShortTime(a.create_time(), zone.tz),
                  opinia::v1::AlertKind_Name(a.kind()),
                  opinia::v1::Priority_Name(a.priority()),
                  opinia::v1::AlertState_Name(a.state()),
@@ -214,7 +215,9 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
   auto stub = opinia::v1::AlertService::NewStub((*connection)->channel());
-  Table table = AlertTable();
+  auto zone = ResolveDisplayZone(args, **connection);
+  if (!zone.ok()) return ReportUsageError(zone.status().message());
+  Table table = AlertTable(*zone);
   int shown = 0;
   const bool json = args.Has("json");
   while (shown < *limit) {
@@ -227,7 +230,7 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
       if (json) {
         std::cout << ToJsonLine(a) << "\n";
       } else {
-        AddAlertRow(a, &table);
+        AddAlertRow(a, *zone, &table);
       }
       ++shown;
     }

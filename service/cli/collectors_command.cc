@@ -98,7 +98,7 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
                {"KIND"},
                {"SOURCE"},
                {"POLL", 0, true},
-               {"LAST RUN"},
+               {"LAST RUN (UTC)"},
                {"FETCHED", 0, true},
                {"LAST ERROR", 0, false, true}});
   opinia::v1::ListCollectorsRequest request;

@@ -34,16 +34,44 @@ google::protobuf::Timestamp ToProtoTime(absl::Time t) {
   return ts;
 }
 
-std::string ShortTime(const google::protobuf::Timestamp& ts) {
+namespace {
+
+std::string Format(const char* format, const google::protobuf::Timestamp& ts,
+                   const absl::TimeZone& zone) {
   if (ts.seconds() == 0 && ts.nanos() == 0) return "-";
-  return absl::FormatTime("%Y-%m-%d %H:%M", ToAbslTime(ts),
-                          absl::UTCTimeZone());
+  return absl::FormatTime(format, ToAbslTime(ts), zone);
 }
 
-std::string LongTime(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() == 0 && ts.nanos() == 0) return "-";
-  return absl::FormatTime(absl::RFC3339_sec, ToAbslTime(ts),
-                          absl::UTCTimeZone());
+}  // namespace
+
+std::string ShortTime(const google::protobuf::Timestamp& ts,
+                      const absl::TimeZone& zone) {
+  return Format("%Y-%m-%d %H:%M", ts, zone);
+}
+
+std::string ShortDate(const google::protobuf::Timestamp& ts,
+                      const absl::TimeZone& zone) {
+  return Format("%Y-%m-%d", ts, zone);
+}
+
+std::string LongTime(const google::protobuf::Timestamp& ts,
+                     const absl::TimeZone& zone) {
+  return Format(absl::RFC3339_sec, ts, zone);
+}
+
+std::string BucketLabel(const opinia::v1::TrendPoint& point,
+                        opinia::v1::Interval interval,
+                        const absl::TimeZone& zone) {
+  return Format(interval == opinia::v1::MONTH ? "%Y-%m" : "%Y-%m-%d",
+                point.start_time(), zone);
+}
+
+std::string BucketHeader(opinia::v1::Interval interval,
+                         absl::string_view zone_name) {
+  const char* what = interval == opinia::v1::MONTH  ? "MONTH"
+                     : interval == opinia::v1::WEEK ? "WEEK FROM"
+                                                    : "DAY";
+  return absl::StrCat(what, " (", zone_name, ")");
 }
 
 absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view text,

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "opinia/v1/insights.pb.h"
 
 namespace opinia::cli {
 
@@ -18,10 +19,24 @@ namespace opinia::cli {
 // names `opinia ingest` reads), enums by name.
 std::string ToJsonLine(const google::protobuf::Message& message);
 
-// "2026-11-20 14:03" (UTC) or "-" when unset.
-std::string ShortTime(const google::protobuf::Timestamp& ts);
-// RFC 3339, or "-" when unset.
-std::string LongTime(const google::protobuf::Timestamp& ts);
+// "2026-11-20 14:03" in `zone` (name it in the header), or "-" when unset.
+std::string ShortTime(const google::protobuf::Timestamp& ts,
+                      const absl::TimeZone& zone = absl::UTCTimeZone());
+// "2026-11-20" in `zone`, or "-" when unset.
+std::string ShortDate(const google::protobuf::Timestamp& ts,
+                      const absl::TimeZone& zone);
+// RFC 3339 with the offset of `zone`, or "-" when unset.
+std::string LongTime(const google::protobuf::Timestamp& ts,
+                     const absl::TimeZone& zone = absl::UTCTimeZone());
+
+// A trend bucket's first day in `zone` (the Trends.time_zone the server cut
+// it in): "2026-11-20" for DAY and WEEK (a Monday), "2026-11" for MONTH.
+std::string BucketLabel(const opinia::v1::TrendPoint& point,
+                        opinia::v1::Interval interval,
+                        const absl::TimeZone& zone);
+// "DAY (Europe/Warsaw)", "WEEK FROM (...)", "MONTH (...)".
+std::string BucketHeader(opinia::v1::Interval interval,
+                         absl::string_view zone_name);
 
 absl::Time ToAbslTime(const google::protobuf::Timestamp& ts);
 google::protobuf::Timestamp ToProtoTime(absl::Time t);

@@ -15,6 +15,7 @@
 #include "opinia/v1/reviews.grpc.pb.h"
 #include "service/cli/command.h"
 #include "service/cli/connection.h"
+#include "service/cli/display_zone.h"
 #include "service/cli/format.h"
 #include "service/cli/report_html.h"
 #include "service/cli/table.h"
@@ -98,15 +99,21 @@ void PrintSummary(const ReputationSummary& s) {
   }
   std::cout << absl::StrFormat(
                    "sentiment:        %d negative, %d neutral, %d positive, "
-                   "%d mixed\n",
+                   "%d mixed  (analyzer labels; NEUTRAL is rare)\n",
                    s.negative_count(), s.neutral_count(), s.positive_count(),
                    s.mixed_count())
-            << absl::StrFormat("net sentiment:    %+.3f\n", s.net_sentiment())
-            << "response rate:    " << Percent(s.response_rate()) << "\n"
+            << absl::StrFormat(
+                   "net sentiment:    %+.3f  ((positive - negative) / "
+                   "reviews)\n",
+                   s.net_sentiment())
+            << "response rate:    " << Percent(s.response_rate())
+            << "  (reviews with a recorded response)\n"
             << "median response:  " << Duration(s.median_response_seconds())
-            << "\n"
-            << absl::StrFormat("SLA:              %d open, %d breached\n",
-                               s.open_sla_count(), s.breached_sla_count());
+            << "  (" << kMedianResponseDefinition << ")\n"
+            << absl::StrFormat(
+                   "SLA:              %d open, %d breached  (deadline from "
+                   "the tenant's SLA policy)\n",
+                   s.open_sla_count(), s.breached_sla_count());
   for (const auto& [title, list] :
        {std::pair<const char*, const google::protobuf::RepeatedPtrField<
                                    opinia::v1::AspectCount>*>{
@@ -176,7 +183,10 @@ int RunTrends(const Args& args, const std::vector<std::string>& operands) {
   }
   std::cout << "reviews  " << Sparkline(counts) << "\n"
             << "rating   " << Sparkline(ratings) << "\n\n";
-  Table table({{"START"},
+  // Buckets start at the tenant's local midnight, which is the evening
+  // before in UTC: a UTC date would label every bucket a day early.
+  const DisplayZone zone = LoadDisplayZone(trends.time_zone());
+  Table table({{BucketHeader(interval, zone.name)},
                {"REVIEWS", 0, true},
                {"RATING", 0, true},
                {"NEG", 0, true},
@@ -186,7 +196,7 @@ int RunTrends(const Args& args, const std::vector<std::string>& operands) {
                {"", 0, false, true}});
   for (const auto& p : trends.points()) {
     const auto& s = p.summary();
-    table.AddRow({ShortTime(p.start_time()).substr(0, 10),
+    table.AddRow({BucketLabel(p, interval, zone.tz),
                   absl::StrCat(s.review_count()),
                   s.review_count() ? absl::StrFormat("%.2f", s.average_rating())
                                    : "-",
@@ -231,8 +241,10 @@ int RunSearch(const Args& args, const std::vector<std::string>& operands) {
     for (const auto& r : response.reviews()) std::cout << ToJsonLine(r) << "\n";
     return kExitOk;
   }
+  auto zone = ResolveDisplayZone(args, **connection);
+  if (!zone.ok()) return ReportUsageError(zone.status().message());
   Table table({{"NAME"},
-               {"CREATED"},
+               {absl::StrCat("CREATED (", zone->name, ")")},
                {"SOURCE", 12},
                {"RATING", 0, true},
                {"SENTIMENT"},
@@ -242,7 +254,7 @@ int RunSearch(const Args& args, const std::vector<std::string>& operands) {
                                 opinia::v1::SENTIMENT_LABEL_UNSPECIFIED
                             ? r.override().sentiment().label()
                             : r.analysis().sentiment().label();
-    table.AddRow({r.name(), ShortTime(r.input().create_time()),
+    table.AddRow({r.name(), ShortTime(r.input().create_time(), zone->tz),
                   r.input().source(),
                   r.input().rating() ? absl::StrCat(r.input().rating()) : "-",
                   label ? opinia::v1::SentimentLabel_Name(label) : "-",
@@ -354,7 +366,13 @@ std::vector<Command> InsightsCommands() {
   return {
       {{"summary"},
        "",
-       "reputation summary: ratings, sentiment, responses, SLAs, aspects",
+       "reputation summary: ratings, sentiment, responses, SLAs, aspects. "
+       "Over reviews created in [--since, --until): average of the rated "
+       "reviews; sentiment counts of the analyzer's labels (a person's "
+       "override wins); net = (positive - negative) / reviews; response "
+       "rate = reviews with a recorded response / reviews; median response "
+       "from create_time to the response; SLA open = deadline ahead and "
+       "unanswered, breached = deadline passed unanswered or answered late",
        With({}),
        RunSummary},
       {{"trends"},

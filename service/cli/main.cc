@@ -143,6 +143,10 @@ const std::vector<OptionHelp>& GlobalOptions() {
       {"tls", "", "use TLS with the system root certificates"},
       {"tls-ca", "PATH", "use TLS trusting the CA certificate in PATH"},
       {"timeout", "SECONDS", "deadline of each call (default 30)"},
+      {"time-zone", "IANA",
+       "show times in this zone (default: the tenant's zone when the key "
+       "may read its settings, else UTC; trends and reports always use the "
+       "tenant's)"},
       {"json", "", "machine-readable output: one JSON object per line"},
       {"help", "", "show help"},
   };

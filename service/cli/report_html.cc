@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "service/cli/display_zone.h"
 #include "service/cli/format.h"
 
 namespace opinia::cli {
@@ -37,12 +38,23 @@ std::string Card(const std::string& label, const std::string& value) {
                       HtmlEscape(label), "</div>");
 }
 
-std::string BucketLabel(const opinia::v1::TrendPoint& p) {
-  return ShortTime(p.start_time()).substr(0, 10);
+// The first and last bucket's labels under a chart, and the end of its svg.
+std::string EndLabels(const opinia::v1::Trends& trends,
+                      opinia::v1::Interval interval,
+                      const absl::TimeZone& zone) {
+  return absl::StrFormat(
+      "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#777\">%s</text>"
+      "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#777\" "
+      "text-anchor=\"end\">%s</text></svg>",
+      kPad, kHeight + 18, BucketLabel(trends.points(0), interval, zone),
+      kWidth - kPad, kHeight + 18,
+      BucketLabel(trends.points(trends.points_size() - 1), interval, zone));
 }
 
 // Average rating as a line over review-count bars.
-std::string RatingChart(const opinia::v1::Trends& trends) {
+std::string RatingChart(const opinia::v1::Trends& trends,
+                        opinia::v1::Interval interval) {
+  const absl::TimeZone zone = LoadDisplayZone(trends.time_zone()).tz;
   const int n = trends.points_size();
   std::string svg = absl::StrFormat(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
@@ -66,11 +78,14 @@ std::string RatingChart(const opinia::v1::Trends& trends) {
     const auto& s = trends.points(i).summary();
     const double x = kPad + i * step;
     const double h = static_cast<double>(s.review_count()) / max * (kHeight - kPad);
-    absl::StrAppend(&svg, absl::StrFormat(
-        "<rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\" fill=\"#dce6f2\">"
-        "<title>%s: %d reviews</title></rect>",
-        Num(x + 1), Num(kHeight - h), Num(std::max(1.0, step - 2)), Num(h),
-        BucketLabel(trends.points(i)), s.review_count()));
+    absl::StrAppend(
+        &svg, absl::StrFormat("<rect x=\"%s\" y=\"%s\" width=\"%s\" "
+                              "height=\"%s\" fill=\"#dce6f2\">"
+                              "<title>%s: %d reviews</title></rect>",
+                              Num(x + 1), Num(kHeight - h),
+                              Num(std::max(1.0, step - 2)), Num(h),
+                              BucketLabel(trends.points(i), interval, zone),
+                              s.review_count()));
     if (s.review_count() > 0 && s.average_rating() > 0) {
       const double y =
           kHeight - (s.average_rating() - 1) * (kHeight - kPad) / 4.0;
@@ -80,17 +95,13 @@ std::string RatingChart(const opinia::v1::Trends& trends) {
   }
   absl::StrAppend(&svg, "<polyline fill=\"none\" stroke=\"#2c6fbb\" "
                         "stroke-width=\"2\" points=\"", line, "\"/>");
-  absl::StrAppend(&svg, absl::StrFormat(
-      "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#777\">%s</text>"
-      "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#777\" "
-      "text-anchor=\"end\">%s</text></svg>",
-      kPad, kHeight + 18, BucketLabel(trends.points(0)), kWidth - kPad,
-      kHeight + 18, BucketLabel(trends.points(n - 1))));
-  return svg;
+  return svg + EndLabels(trends, interval, zone);
 }
 
 // Stacked sentiment bars per bucket.
-std::string SentimentChart(const opinia::v1::Trends& trends) {
+std::string SentimentChart(const opinia::v1::Trends& trends,
+                           opinia::v1::Interval interval) {
+  const absl::TimeZone zone = LoadDisplayZone(trends.time_zone()).tz;
   const int n = trends.points_size();
   std::string svg = absl::StrFormat(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
@@ -119,21 +130,17 @@ std::string SentimentChart(const opinia::v1::Trends& trends) {
           Num(kPad + i * step + 1), Num(y), Num(std::max(1.0, step - 2)),
           Num(h), color));
     }
-    absl::StrAppend(&svg, absl::StrFormat(
-        "<rect x=\"%s\" y=\"%d\" width=\"%s\" height=\"%d\" fill=\"none\">"
-        "<title>%s: %d negative, %d neutral, %d positive, %d mixed</title>"
-        "</rect>",
-        Num(kPad + i * step), kPad, Num(step), kHeight - kPad,
-        BucketLabel(trends.points(i)), s.negative_count(), s.neutral_count(),
-        s.positive_count(), s.mixed_count()));
+    absl::StrAppend(
+        &svg,
+        absl::StrFormat(
+            "<rect x=\"%s\" y=\"%d\" width=\"%s\" height=\"%d\" fill=\"none\">"
+            "<title>%s: %d negative, %d neutral, %d positive, %d mixed</title>"
+            "</rect>",
+            Num(kPad + i * step), kPad, Num(step), kHeight - kPad,
+            BucketLabel(trends.points(i), interval, zone), s.negative_count(),
+            s.neutral_count(), s.positive_count(), s.mixed_count()));
   }
-  absl::StrAppend(&svg, absl::StrFormat(
-      "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#777\">%s</text>"
-      "<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#777\" "
-      "text-anchor=\"end\">%s</text></svg>",
-      kPad, kHeight + 18, BucketLabel(trends.points(0)), kWidth - kPad,
-      kHeight + 18, BucketLabel(trends.points(n - 1))));
-  return svg;
+  return svg + EndLabels(trends, interval, zone);
 }
 
 // Negative (left, red) and positive (right, green) mentions per aspect.
@@ -188,15 +195,21 @@ std::string HtmlEscape(const std::string& text) {
 
 std::string RenderReportHtml(const ReportData& d) {
   const auto& s = d.summary;
+  // Insights cut days at the tenant's midnight; every date and time of the
+  // page is shown in the tenant's zone and the zone is named once.
+  const DisplayZone zone = LoadDisplayZone(d.trends.time_zone());
   std::string h = absl::StrCat(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width\">"
-      "<title>", HtmlEscape(d.title), "</title><style>", kStyle,
-      "</style></head><body>\n<h1>", HtmlEscape(d.title), "</h1>"
+      "<title>",
+      HtmlEscape(d.title), "</title><style>", kStyle,
+      "</style></head><body>\n<h1>", HtmlEscape(d.title),
+      "</h1>"
       "<div class=\"muted\">Reviews created ",
-      d.filter.has_start_time() ? "from " + LongTime(d.filter.start_time())
-                                : std::string("since the beginning"),
-      d.filter.has_end_time() ? " to " + LongTime(d.filter.end_time())
+      d.filter.has_start_time()
+          ? "from " + ShortTime(d.filter.start_time(), zone.tz)
+          : std::string("since the beginning"),
+      d.filter.has_end_time() ? " to " + ShortTime(d.filter.end_time(), zone.tz)
                               : std::string(" until now"));
   for (const auto& [what, list] :
        {std::pair<const char*, const google::protobuf::RepeatedPtrField<
@@ -210,9 +223,9 @@ std::string RenderReportHtml(const ReportData& d) {
     }
   }
   absl::StrAppend(
-      &h, ". Generated ", absl::FormatTime("%Y-%m-%d %H:%M UTC", d.generated,
-                                           absl::UTCTimeZone()),
-      ".</div>\n<h2>Summary</h2><div class=\"cards\">",
+      &h, ". Generated ",
+      absl::FormatTime("%Y-%m-%d %H:%M", d.generated, zone.tz), ". Times in ",
+      HtmlEscape(zone.name), ".</div>\n<h2>Summary</h2><div class=\"cards\">",
       Card("reviews", absl::StrCat(s.review_count())),
       Card("average rating", absl::StrFormat("%.2f ★", s.average_rating())),
       Card("net sentiment", absl::StrFormat("%+.2f", s.net_sentiment())),
@@ -225,15 +238,20 @@ std::string RenderReportHtml(const ReportData& d) {
       Card("breached SLAs", absl::StrCat(s.breached_sla_count())),
       Card("negative / positive",
            absl::StrCat(s.negative_count(), " / ", s.positive_count())),
-      "</div>\n");
+      "</div>\n<p class=\"muted\">Median response: ", kMedianResponseDefinition,
+      ". Net sentiment: (positive &minus; negative) / reviews. Response "
+      "rate: reviews with a recorded response / reviews. Sentiment labels "
+      "are the analyzer's (a person's override wins); it rarely answers "
+      "neutral.</p>\n");
   const std::string interval =
       absl::AsciiStrToLower(opinia::v1::Interval_Name(d.interval));
   absl::StrAppend(&h, "<h2>Rating trend (per ", interval, ")</h2>",
-                  RatingChart(d.trends), "\n<h2>Sentiment trend (per ",
-                  interval, ")</h2><div class=\"muted\">"
+                  RatingChart(d.trends, d.interval),
+                  "\n<h2>Sentiment trend (per ", interval,
+                  ")</h2><div class=\"muted\">"
                   "<span class=\"neg\">■ negative</span> ■ mixed ■ neutral "
                   "<span class=\"pos\">■ positive</span></div>",
-                  SentimentChart(d.trends), "\n<h2>Aspects</h2>",
+                  SentimentChart(d.trends, d.interval), "\n<h2>Aspects</h2>",
                   AspectChart(d.aspects));
   for (const auto& a : d.aspects.aspects()) {
     if (a.negative_quotes().empty() && a.positive_quotes().empty()) continue;
@@ -265,12 +283,13 @@ std::string RenderReportHtml(const ReportData& d) {
       }
       absl::StrAppend(
           &h, "<tr><td>", opinia::v1::Priority_Name(p), "</td><td>",
-          ShortTime(r.input().create_time()), "</td><td>",
+          ShortTime(r.input().create_time(), zone.tz), "</td><td>",
           HtmlEscape(r.input().source()), "</td><td>",
           r.input().rating() ? absl::StrCat(r.input().rating()) : "-",
           "</td><td>", HtmlEscape(r.input().text()),
-          reasons.empty() ? "" : "<br><span class=\"muted\">" +
-                                     HtmlEscape(reasons) + "</span>",
+          reasons.empty()
+              ? ""
+              : "<br><span class=\"muted\">" + HtmlEscape(reasons) + "</span>",
           "</td></tr>");
     }
     absl::StrAppend(&h, "</table>");

@@ -13,6 +13,11 @@
 
 namespace opinia::cli {
 
+// What median_response_seconds measures, shown next to the number in the
+// terminal and in the report.
+inline constexpr char kMedianResponseDefinition[] =
+    "from the review's create_time to its recorded response";
+
 struct ReportData {
   std::string title;
   absl::Time generated;

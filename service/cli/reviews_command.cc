@@ -11,6 +11,7 @@
 #include "opinia/v1/reviews.grpc.pb.h"
 #include "service/cli/command.h"
 #include "service/cli/connection.h"
+#include "service/cli/display_zone.h"
 #include "service/cli/format.h"
 #include "service/cli/table.h"
 
@@ -86,9 +87,9 @@ std::string RatingText(const opinia::v1::ReviewInput& in) {
                       in.rating_scale() == 0 ? 5 : in.rating_scale());
 }
 
-Table ReviewTable() {
+Table ReviewTable(const DisplayZone& zone) {
   return Table({{"NAME"},
-                {"CREATED"},
+                {absl::StrCat("CREATED (", zone.name, ")")},
                 {"SOURCE", 12},
                 {"SUBJECT", 16},
                 {"RATING", 0, true},
@@ -99,13 +100,13 @@ Table ReviewTable() {
                 {"TEXT", 0, false, true}});
 }
 
-void AddReviewRow(const Review& r, Table* table) {
+void AddReviewRow(const Review& r, const DisplayZone& zone, Table* table) {
   const auto& in = r.input();
   std::string text = in.title().empty()
                          ? in.text()
                          : absl::StrCat(in.title(), " — ", in.text());
   table->AddRow(
-      {r.name(), ShortTime(in.create_time()), in.source(),
+      {r.name(), ShortTime(in.create_time(), zone.tz), in.source(),
        in.subject_id().empty() ? "-" : in.subject_id(), RatingText(in),
        r.analysis().language().empty() ? "-" : r.analysis().language(),
        SentimentText(EffectiveSentiment(r)), PriorityText(EffectivePriority(r)),
@@ -200,9 +201,11 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
   auto stub = opinia::v1::ReviewService::NewStub((*connection)->channel());
+  auto zone = ResolveDisplayZone(args, **connection);
+  if (!zone.ok()) return ReportUsageError(zone.status().message());
 
   const bool json = args.Has("json");
-  Table table = ReviewTable();
+  Table table = ReviewTable(*zone);
   int64_t shown = 0;
   std::string next;
   while (true) {
@@ -217,7 +220,7 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
       if (json) {
         std::cout << ToJsonLine(r) << "\n";
       } else {
-        AddReviewRow(r, &table);
+        AddReviewRow(r, *zone, &table);
       }
       ++shown;
     }
@@ -238,7 +241,8 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
   return kExitOk;
 }
 
-void PrintAnalysis(const Analysis& a, const std::string& text) {
+void PrintAnalysis(const Analysis& a, const std::string& text,
+                   const absl::TimeZone& zone = absl::UTCTimeZone()) {
   std::cout << absl::StrFormat("language:      %s (%.2f)\n",
                                a.language().empty() ? "-" : a.language(),
                                a.language_confidence())
@@ -249,7 +253,7 @@ void PrintAnalysis(const Analysis& a, const std::string& text) {
   std::cout << "priority:      " << PriorityText(u.priority());
   if (u.reasons_size() > 0) std::cout << " " << absl::StrJoin(u.reasons(), ",");
   if (u.has_respond_by())
-    std::cout << ", respond by " << LongTime(u.respond_by());
+    std::cout << ", respond by " << LongTime(u.respond_by(), zone);
   std::cout << "\n";
   for (const auto& aspect : a.aspects()) {
     std::string evidence;
@@ -271,7 +275,7 @@ void PrintAnalysis(const Analysis& a, const std::string& text) {
             << (a.model_version().empty() ? "-" : a.model_version()) << "\n";
 }
 
-void PrintReview(const Review& r) {
+void PrintReview(const Review& r, const DisplayZone& zone) {
   const auto& in = r.input();
   std::cout << "name:          " << r.name()
             << (r.deleted() ? " (deleted)" : "") << "\n"
@@ -282,11 +286,12 @@ void PrintReview(const Review& r) {
             << "author:        "
             << (in.author_name().empty() ? "-" : in.author_name()) << "\n"
             << "rating:        " << RatingText(in) << "\n"
-            << "created:       " << LongTime(in.create_time()) << "\n"
-            << "ingested:      " << LongTime(r.ingest_time()) << "\n"
+            << "times in:      " << zone.name << "\n"
+            << "created:       " << LongTime(in.create_time(), zone.tz) << "\n"
+            << "ingested:      " << LongTime(r.ingest_time(), zone.tz) << "\n"
             << "status:        " << StatusText(r.status()) << "\n";
   if (!in.url().empty()) std::cout << "url:           " << in.url() << "\n";
-  PrintAnalysis(r.analysis(), in.text());
+  PrintAnalysis(r.analysis(), in.text(), zone.tz);
   if (r.has_override()) {
     std::cout << "override:      sentiment "
               << SentimentText(r.override().sentiment()) << ", priority "
@@ -297,7 +302,8 @@ void PrintReview(const Review& r) {
   if (!r.response().text().empty()) {
     std::cout << "response ("
               << (r.response().author().empty() ? "-" : r.response().author())
-              << ", " << LongTime(r.response().response_time()) << "):\n  "
+              << ", " << LongTime(r.response().response_time(), zone.tz)
+              << "):\n  "
               << r.response().text() << "\n";
   }
 }
@@ -317,7 +323,9 @@ int RunGet(const Args& args, const std::vector<std::string>& operands) {
   if (args.Has("json")) {
     std::cout << ToJsonLine(review) << "\n";
   } else {
-    PrintReview(review);
+    auto zone = ResolveDisplayZone(args, **connection);
+    if (!zone.ok()) return ReportUsageError(zone.status().message());
+    PrintReview(review, *zone);
   }
   return kExitOk;
 }

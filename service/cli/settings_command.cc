@@ -57,6 +57,7 @@ void Print(const Args& args, const opinia::v1::TenantSettings& s) {
   }
   Table table({{"SETTING"}, {"VALUE", 40}});
   table.AddRow({"name", s.name()});
+  table.AddRow({"time_zone", s.time_zone()});
   table.AddRow({"sla_policy.p1", ShowDuration(s.sla_policy().p1())});
   table.AddRow({"sla_policy.p2", ShowDuration(s.sla_policy().p2())});
   table.AddRow({"sla_policy.p3", ShowDuration(s.sla_policy().p3())});

@@ -41,27 +41,25 @@ AlertRow NewReviewAlert(const storage::ReviewRow& row, const LoadedRule& rule,
   a.review_id = row.id;
   a.rule_id = rule.row.id;
   for (const auto& r : analysis.urgency().reasons()) a.reasons.push_back(r);
-  a.reasons.push_back(absl::StrCat(
-      "rule \"",
-      rule.spec.display_name().empty() ? AlertRuleName(rule.row.id)
-                                       : rule.spec.display_name(),
-      "\""));
   a.state = storage::kAlertOpen;
   a.create_time = now;
   a.update_time = now;
   a.summary = absl::StrCat(
       PriorityName(row.priority), " review on ", row.source,
       row.rating > 0 ? absl::StrCat(" (", row.rating, "/5)") : std::string(),
-      ": ", Snippet(row.search_text, kSummaryBytes));
+      ", rule \"",
+      rule.spec.display_name().empty() ? AlertRuleName(rule.row.id)
+                                       : rule.spec.display_name(),
+      "\": ", Snippet(row.search_text, kSummaryBytes));
   a.source = row.source;
   a.dedup_key = std::move(key);
   return a;
 }
 
-absl::Status Close(storage::Txn& txn, AlertRow alert, std::string reason,
+absl::Status Close(storage::Txn& txn, AlertRow alert, const char* reason,
                    absl::Time now) {
   alert.state = storage::kAlertResolved;
-  alert.reasons.push_back(std::move(reason));
+  alert.reasons.push_back(reason);
   alert.update_time = now;
   return txn.alerts().UpdateAlert(alert);
 }
@@ -131,7 +129,7 @@ absl::Status AlertEvaluator::Evaluate(
       auto active = alerts.ActiveAlertsOfReview(tenant, after.id);
       if (!active.ok()) return active.status();
       for (auto& a : *active) {
-        if (auto s = Close(txn, std::move(a), "review deleted", change.now);
+        if (auto s = Close(txn, std::move(a), kReasonReviewDeleted, change.now);
             !s.ok()) {
           return s;
         }
@@ -164,10 +162,7 @@ absl::Status AlertEvaluator::Evaluate(
     if (!active.ok()) return active.status();
     if (!match) {
       for (auto& a : *active) {
-        if (auto s = Close(txn, std::move(a),
-                           absl::StrCat("review no longer matches the rule "
-                                        "(now ",
-                                        PriorityName(after.priority), ")"),
+        if (auto s = Close(txn, std::move(a), kReasonNoLongerMatches,
                            change.now);
             !s.ok()) {
           return s;
@@ -186,10 +181,8 @@ absl::Status AlertEvaluator::Evaluate(
         continue;
       }
       for (auto& a : *active) {
-        if (auto s = Close(txn, std::move(a),
-                           absl::StrCat("superseded: priority rose to ",
-                                        PriorityName(after.priority)),
-                           change.now);
+        if (auto s =
+                Close(txn, std::move(a), kReasonSuperseded, change.now);
             !s.ok()) {
           return s;
         }

@@ -7,12 +7,16 @@
 // - a new review that matches alerts, unless the rule fired within its
 //   cooldown_seconds (P1 is never suppressed);
 // - an edited/rescored/overridden review re-alerts only if its priority
-//   rose: the old alert is resolved ("superseded") and a new one written.
+//   rose: the old alert is resolved (SUPERSEDED_BY_HIGHER_PRIORITY) and a
+//   new one written.
 //   An ACKNOWLEDGED alert is updated in place instead (no re-notification)
 //   unless the review became P1;
 // - a review that stops matching (e.g. a human override lowered its
-//   priority below the rule) closes its active alert (RESOLVED);
-// - a deleted review closes all its active alerts.
+//   priority below the rule) closes its active alert (RESOLVED,
+//   NO_LONGER_MATCHES_RULE);
+// - a deleted review closes all its active alerts (REVIEW_DELETED).
+// An alert's reasons are the review's urgency codes; its summary names the
+// rule that matched.
 // A tenant's default rule (DefaultAlertRule) is created on first use.
 #ifndef OPINIA_SERVICE_CORE_ALERT_EVALUATOR_H_
 #define OPINIA_SERVICE_CORE_ALERT_EVALUATOR_H_

@@ -120,6 +120,15 @@ absl::StatusOr<int64_t> ParseAlertRuleName(std::string_view name,
   return ParseIntName(name, kRules, field);
 }
 
+bool IsReasonCode(std::string_view reason) {
+  if (reason.empty() || reason.front() < 'A' || reason.front() > 'Z') {
+    return false;
+  }
+  return std::all_of(reason.begin(), reason.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
 opinia::v1::Alert AlertFromRow(const storage::AlertRow& row) {
   opinia::v1::Alert a;
   a.set_name(AlertName(row.id));
@@ -127,7 +136,9 @@ opinia::v1::Alert AlertFromRow(const storage::AlertRow& row) {
   a.set_priority(static_cast<opinia::v1::Priority>(row.priority));
   if (row.review_id > 0) a.set_review(ReviewName(row.review_id));
   if (row.rule_id > 0) a.set_rule(AlertRuleName(row.rule_id));
-  for (const auto& r : row.reasons) a.add_reasons(r);
+  for (const auto& r : row.reasons) {
+    if (IsReasonCode(r)) a.add_reasons(r);
+  }
   a.set_state(static_cast<opinia::v1::AlertState>(row.state));
   ToTimestamp(row.create_time, a.mutable_create_time());
   a.set_summary(row.summary);

@@ -23,6 +23,22 @@ absl::StatusOr<int64_t> ParseAlertName(std::string_view name,
 absl::StatusOr<int64_t> ParseAlertRuleName(std::string_view name,
                                            std::string_view field);
 
+// The codes alerts add to Alert.reasons besides the urgency reasons of the
+// review (LEGAL_THREAT, STRONG_NEGATIVE, ...). The human account of an
+// alert - which rule matched, the deadline, the spike's numbers - is its
+// summary, never a reason.
+inline constexpr char kReasonNoResponseByDeadline[] = "NO_RESPONSE_BY_DEADLINE";
+inline constexpr char kReasonAboveBaseline[] = "NEGATIVE_VOLUME_ABOVE_BASELINE";
+// Why an alert was resolved by Opinia rather than by a person.
+inline constexpr char kReasonReviewDeleted[] = "REVIEW_DELETED";
+inline constexpr char kReasonNoLongerMatches[] = "NO_LONGER_MATCHES_RULE";
+inline constexpr char kReasonSuperseded[] = "SUPERSEDED_BY_HIGHER_PRIORITY";
+
+// Whether `reason` is a machine-readable code: UPPER_SNAKE, a letter first.
+bool IsReasonCode(std::string_view reason);
+
+// Only reason codes are shown: a stored row may hold prose reasons, which
+// are left out (IsReasonCode).
 opinia::v1::Alert AlertFromRow(const storage::AlertRow& row);
 // INTERNAL when the stored spec does not parse.
 absl::StatusOr<opinia::v1::AlertRule> RuleFromRow(

@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "opinia/v1/alerts.pb.h"
 #include "opinia/v1/common.pb.h"
+#include "service/core/alert_model.h"
 #include "service/core/names.h"
 
 namespace opinia::core {
@@ -75,15 +76,17 @@ absl::Status AlertScheduler::TickTenant(const std::string& tenant_id,
       a.kind = opinia::v1::SLA_BREACH;
       a.priority = c.priority;
       a.review_id = c.review_id;
-      a.reasons.push_back(absl::StrCat("no response by ",
-                                       absl::FormatTime(c.respond_by)));
+      a.reasons.push_back(kReasonNoResponseByDeadline);
       a.state = storage::kAlertOpen;
       a.create_time = a.update_time = now;
       a.summary = absl::StrCat(
           opinia::v1::Priority_Name(
               static_cast<opinia::v1::Priority>(c.priority)),
           " review ", ReviewName(c.review_id), " on ", c.source,
-          " is unanswered past its deadline");
+          " is unanswered past its deadline (",
+          absl::FormatTime(absl::RFC3339_sec, c.respond_by,
+                           absl::UTCTimeZone()),
+          ")");
       a.source = c.source;
       a.dedup_key = absl::StrCat("sla:", c.review_id);
       if (auto id = alerts.InsertAlert(a); !id.ok()) return id.status();
@@ -154,16 +157,13 @@ absl::Status AlertScheduler::TickTenant(const std::string& tenant_id,
       a.priority = opinia::v1::P2;
       const std::string where =
           scope.empty() ? std::string("all sources") : scope;
-      a.reasons.push_back(absl::StrFormat(
-          "%d negative reviews in 24 h; 7-day baseline %.1f ± %.1f per day; "
-          "threshold %.1f (k = %.1f)",
-          c.current, mean, stddev, threshold, settings->spike_k));
+      a.reasons.push_back(kReasonAboveBaseline);
       a.state = storage::kAlertOpen;
       a.create_time = a.update_time = now;
       a.summary = absl::StrFormat(
           "Spike of negative reviews on %s: %d in the last 24 h (usually "
-          "%.1f)",
-          where, c.current, mean);
+          "%.1f ± %.1f per day; threshold %.1f at k = %.1f)",
+          where, c.current, mean, stddev, threshold, settings->spike_k);
       a.source = scope;
       a.dedup_key = absl::StrCat("spike:", scope);
       if (auto id = alerts.InsertAlert(a); !id.ok()) return id.status();

@@ -49,7 +49,9 @@ opinia::v1::Analysis ToProto(const nlp::Analysis& a) {
   auto* urgency = out.mutable_urgency();
   urgency->set_priority(static_cast<opinia::v1::Priority>(a.urgency.priority));
   for (const auto& r : a.urgency.reasons) urgency->add_reasons(r);
-  ToTimestamp(a.urgency.respond_by, urgency->mutable_respond_by());
+  if (a.urgency.respond_by != absl::InfinitePast()) {
+    ToTimestamp(a.urgency.respond_by, urgency->mutable_respond_by());
+  }
   for (const auto& e : a.urgency.evidence) {
     SpanToProto(e, urgency->add_evidence());
   }
@@ -84,6 +86,13 @@ nlp::Analysis FromProto(const opinia::v1::Analysis& a) {
   }
   out.model_version = a.model_version();
   return out;
+}
+
+void DropZeroDeadline(opinia::v1::Analysis* analysis) {
+  if (analysis->has_urgency() && analysis->urgency().has_respond_by() &&
+      FromTimestamp(analysis->urgency().respond_by()) == absl::InfinitePast()) {
+    analysis->mutable_urgency()->clear_respond_by();
+  }
 }
 
 opinia::v1::Analysis EmptyAnalysis() {

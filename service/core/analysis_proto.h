@@ -10,8 +10,14 @@ namespace opinia::core {
 // The model_version of an analysis made without an analyzer.
 inline constexpr char kNoModelVersion[] = "none";
 
+// An absent deadline (priority NONE) leaves urgency.respond_by unset: a
+// present but zero Timestamp reads as 1970-01-01 to every client.
 opinia::v1::Analysis ToProto(const nlp::Analysis& analysis);
 nlp::Analysis FromProto(const opinia::v1::Analysis& analysis);
+
+// Clears a present but zero urgency.respond_by (stored blobs may hold one)
+// so that readers see the deadline as absent.
+void DropZeroDeadline(opinia::v1::Analysis* analysis);
 
 // What is stored when no analyzer is loaded: language "und",
 // model_version "none" and nothing else - no made-up scores or priority.

@@ -513,6 +513,7 @@ absl::StatusOr<opinia::v1::Trends> Insights::Trends(
       }
     }
     Plan plan(txn, tenant_id, *tz, f, mode_);
+    out.set_time_zone(*tz);
     if (f.start_time == absl::InfinitePast()) {
       const int back = interval == opinia::v1::DAY ? 29 : 11;
       int64_t first = bucket_start(plan.Day(f.end_time - absl::Microseconds(1)));

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "service/core/analysis_proto.h"
 #include "service/core/aspect_rows.h"
 #include "service/core/crypto.h"
 #include "service/core/names.h"
@@ -138,6 +139,8 @@ absl::StatusOr<opinia::v1::Review> ReviewFromRow(
       return s;
     }
   }
+  DropZeroDeadline(review.mutable_analysis());
+  if (review.has_override()) DropZeroDeadline(review.mutable_override());
   review.set_status(static_cast<opinia::v1::ReviewStatus>(row.status));
   if (!row.response_text.empty() || row.response_time != absl::InfinitePast()) {
     auto* response = review.mutable_response();
@@ -157,6 +160,7 @@ absl::StatusOr<opinia::v1::Analysis> StoredAnalysis(
   if (absl::Status s = ParseBlob(row.analysis, &analysis, row.id); !s.ok()) {
     return s;
   }
+  DropZeroDeadline(&analysis);
   return analysis;
 }
 

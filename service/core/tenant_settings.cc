@@ -13,6 +13,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "service/core/absl_sv.h"
 #include "service/core/names.h"
+#include "service/storage/local_time.h"
 
 namespace opinia::core {
 namespace {
@@ -180,6 +181,20 @@ absl::Status ValidateTenantSettings(const storage::AlertSettingsRow& row) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// The tenant's IANA zone as stored (the default when none is).
+absl::Status ReadTimeZone(storage::Txn& txn, std::string_view tenant_id,
+                          std::string* out) {
+  auto tenant = txn.GetTenant(tenant_id);
+  if (!tenant.ok()) return tenant.status();
+  *out = tenant->time_zone.empty() ? std::string(storage::kDefaultTimeZone)
+                                   : tenant->time_zone;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> Settings::Scope(const Principal& caller,
                                             std::string_view name,
                                             std::string_view field) const {
@@ -216,14 +231,17 @@ absl::StatusOr<opinia::v1::TenantSettings> Settings::Get(
   auto tenant_id = Scope(caller, request.name(), "name");
   if (!tenant_id.ok()) return tenant_id.status();
   storage::AlertSettingsRow row;
+  std::string time_zone;
   absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
     auto found = txn.alerts().GetAlertSettings(*tenant_id);
     if (!found.ok()) return found.status();
     row = *std::move(found);
-    return absl::OkStatus();
+    return ReadTimeZone(txn, *tenant_id, &time_zone);
   });
   if (!status.ok()) return status;
-  return TenantSettingsToProto(row);
+  opinia::v1::TenantSettings out = TenantSettingsToProto(row);
+  out.set_time_zone(time_zone);
+  return out;
 }
 
 absl::StatusOr<opinia::v1::TenantSettings> Settings::Update(
@@ -246,10 +264,12 @@ absl::StatusOr<opinia::v1::TenantSettings> Settings::Update(
     for (const Setter& setter : it->second) setters.push_back(&setter);
   }
   storage::AlertSettingsRow row;
+  std::string time_zone;
   absl::Status status = store_->Write([&](storage::Txn& txn) -> absl::Status {
     auto found = txn.alerts().GetAlertSettings(*tenant_id);
     if (!found.ok()) return found.status();
     row = *std::move(found);
+    if (auto s = ReadTimeZone(txn, *tenant_id, &time_zone); !s.ok()) return s;
     if (setters.empty()) return absl::OkStatus();  // nothing to change
     for (const Setter* setter : setters) {
       if (absl::Status s = (*setter)(request.settings(), &row); !s.ok()) {
@@ -271,7 +291,9 @@ absl::StatusOr<opinia::v1::TenantSettings> Settings::Update(
     return txn.InsertAudit(audit).status();
   });
   if (!status.ok()) return status;
-  return TenantSettingsToProto(row);
+  opinia::v1::TenantSettings out = TenantSettingsToProto(row);
+  out.set_time_zone(time_zone);
+  return out;
 }
 
 }  // namespace opinia::core

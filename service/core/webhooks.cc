@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "service/core/absl_sv.h"
+#include "service/core/alert_model.h"
 #include "service/core/names.h"
 #include "service/core/paging.h"
 #include "service/core/time_proto.h"
@@ -37,7 +38,9 @@ opinia::v1::Alert AlertToWebhookProto(const storage::AlertRow& row) {
   a.set_priority(static_cast<opinia::v1::Priority>(row.priority));
   if (row.review_id != 0) a.set_review(ReviewName(row.review_id));
   if (row.rule_id != 0) a.set_rule(absl::StrCat("alertRules/", row.rule_id));
-  for (const std::string& r : row.reasons) a.add_reasons(r);
+  for (const std::string& r : row.reasons) {
+    if (IsReasonCode(r)) a.add_reasons(r);
+  }
   a.set_state(static_cast<opinia::v1::AlertState>(row.state));
   ToTimestamp(row.create_time, a.mutable_create_time());
   a.set_summary(row.summary);

@@ -3,6 +3,7 @@
 // re-send of the same input keeps all of it.
 #include <algorithm>
 
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "tests/integration/server_fixture.h"
 
@@ -136,6 +137,26 @@ TEST_F(ReviewLifecycleTest, DeleteIsSoft) {
   auto all = ListNames(true);
   EXPECT_EQ(std::count(all.begin(), all.end(), name), 1)
       << "show_deleted lists it";
+}
+
+TEST_F(ReviewLifecycleTest, NoDeadlineIsAnUnsetRespondBy) {
+  auto input = MakeReview("life-5", 3);
+  input.set_rating(5);
+  input.set_text("Great quality, fast delivery, would buy again.");
+  auto ingested = Ingest(channel_, key_, {input});
+  ASSERT_TRUE(ingested.ok()) << ingested.status();
+  const auto& result = ingested->results(0);
+  ASSERT_EQ(result.analysis().urgency().priority(), opinia::v1::NONE)
+      << "the case needs a review without a deadline";
+  EXPECT_FALSE(result.analysis().urgency().has_respond_by())
+      << "IngestResult: " << result.analysis().urgency().respond_by().DebugString();
+  const opinia::v1::Review review = Get(result.name());
+  EXPECT_FALSE(review.analysis().urgency().has_respond_by())
+      << "GetReview: " << review.analysis().urgency().respond_by().DebugString();
+  std::string json;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(review, &json).ok());
+  EXPECT_EQ(json.find("respondBy"), std::string::npos) << json;
+  EXPECT_EQ(json.find("1970"), std::string::npos) << json;
 }
 
 }  // namespace

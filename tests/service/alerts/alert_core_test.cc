@@ -157,6 +157,38 @@ TEST_F(AlertEvaluatorTest, DeleteClosesAlerts) {
   EXPECT_EQ(all[0].state, storage::kAlertResolved);
 }
 
+// Reasons are codes a program can switch on; which rule matched is prose
+// for people and lives in the summary (and Alert.rule).
+TEST_F(AlertEvaluatorTest, ReasonsAreCodesAndTheSummaryNamesTheRule) {
+  auto names = Ingest({Input("1", 1), Input("2", 1)});
+  ASSERT_TRUE(reviews_.Delete("shop-a", "apiKeys/k", names[0]).ok());
+  ASSERT_TRUE(reviews_.Update("shop-a", "apiKeys/k",
+                              OverridePriority(names[1], opinia::v1::P1))
+                  .ok());
+  auto all = AllAlerts();
+  ASSERT_EQ(all.size(), 3u);
+  for (const storage::AlertRow& a : all) {
+    for (const std::string& r : a.reasons) {
+      EXPECT_TRUE(IsReasonCode(r)) << "alert " << a.id << ": " << r;
+    }
+    EXPECT_NE(a.summary.find("rule \"P1 and P2 reviews\""), std::string::npos)
+        << a.summary;
+  }
+  EXPECT_EQ(all[0].reasons.back(), kReasonReviewDeleted);
+  EXPECT_EQ(all[1].reasons.back(), kReasonSuperseded);
+}
+
+TEST(AlertModelTest, ProseReasonsOfStoredRowsAreLeftOut) {
+  storage::AlertRow row;
+  row.id = 1;
+  row.reasons = {"STRONG_NEGATIVE", "rule \"P1 and P2 reviews\"",
+                 "review deleted", "HIGH_REACH", "P2", "_X", ""};
+  const opinia::v1::Alert alert = AlertFromRow(row);
+  EXPECT_EQ(std::vector<std::string>(alert.reasons().begin(),
+                                     alert.reasons().end()),
+            (std::vector<std::string>{"STRONG_NEGATIVE", "HIGH_REACH", "P2"}));
+}
+
 TEST_F(AlertEvaluatorTest, FailingObserverRollsTheReviewBack) {
   class Failing : public ReviewObserver {
    public:

@@ -58,6 +58,10 @@ TEST_F(AlertSchedulerTest, SlaBreachExactlyOnceAndResponseStopsTheClock) {
   ASSERT_EQ(sla.size(), 1u);
   EXPECT_EQ(ReviewName(sla[0].review_id), names[0]);
   EXPECT_EQ(sla[0].priority, opinia::v1::P2);
+  EXPECT_EQ(sla[0].reasons,
+            std::vector<std::string>{kReasonNoResponseByDeadline});
+  EXPECT_NE(sla[0].summary.find("deadline (20"), std::string::npos)
+      << sla[0].summary;
   // Exactly one, however often the scheduler runs.
   clock_.Advance(absl::Hours(10));
   EXPECT_EQ(TickOk().sla_alerts, 0);
@@ -91,7 +95,11 @@ TEST_F(AlertSchedulerTest, VolumeSpikeOverallAndPerSourceOncePerCooldown) {
   std::vector<std::string> scopes = {spikes[0].source, spikes[1].source};
   std::sort(scopes.begin(), scopes.end());
   EXPECT_EQ(scopes, (std::vector<std::string>{"", "allegro"}));
-  EXPECT_FALSE(spikes[0].reasons.empty());
+  for (const auto& spike : spikes) {
+    EXPECT_EQ(spike.reasons, std::vector<std::string>{kReasonAboveBaseline});
+    EXPECT_NE(spike.summary.find("threshold"), std::string::npos)
+        << spike.summary;
+  }
 
   // Within the cooldown: no repeat.
   clock_.Advance(absl::Hours(2));

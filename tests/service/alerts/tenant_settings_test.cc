@@ -83,6 +83,8 @@ TEST_F(TenantSettingsTest, DefaultsThenAPartialUpdateKeepsTheRest) {
   EXPECT_EQ(Of(s.sla_policy().p4()), absl::Hours(72));
   EXPECT_EQ(s.volume_spike_k(), 3.0);
   EXPECT_EQ(Of(s.volume_spike_cooldown()), absl::Hours(24));
+  // Clients show times in the zone insights cut days in.
+  EXPECT_EQ(s.time_zone(), "Europe/Warsaw");
 
   TenantSettings in;
   SetDuration(absl::Minutes(30), in.mutable_sla_policy()->mutable_p1());

@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -83,6 +84,26 @@ CliRun RunCli(const std::vector<std::string>& args, const std::string& address,
   run.out = ReadFile(out_path);
   run.err = ReadFile(err_path);
   return run;
+}
+
+// Every YYYY-MM-DD in `text` after `from`.
+std::vector<std::string> DatesIn(const std::string& text, size_t from = 0) {
+  static const std::regex kDate("\\b\\d{4}-\\d{2}-\\d{2}\\b");
+  std::vector<std::string> out;
+  for (auto it = std::sregex_iterator(text.begin() + from, text.end(), kDate);
+       it != std::sregex_iterator(); ++it) {
+    out.push_back(it->str());
+  }
+  return out;
+}
+
+std::string Weekday(const std::string& date) {
+  absl::Time t;
+  std::string err;
+  if (!absl::ParseTime("%Y-%m-%d", date, absl::UTCTimeZone(), &t, &err)) {
+    return "not a date: " + date;
+  }
+  return absl::FormatTime("%a", t, absl::UTCTimeZone());
 }
 
 class InsightsCliTest : public ServerTest {
@@ -162,6 +183,30 @@ TEST_F(InsightsCliTest, SummaryTrendsAndSearch) {
   EXPECT_NE(trends.out.find("reviews  "), std::string::npos) << trends.out;
   EXPECT_NE(trends.out.find("█"), std::string::npos) << trends.out;
 
+  // Weeks start on the tenant's (Europe/Warsaw) Monday midnight, which is
+  // Sunday evening in UTC: the labels are Mondays of the tenant's calendar.
+  const size_t header = trends.out.find("WEEK FROM (Europe/Warsaw)");
+  ASSERT_NE(header, std::string::npos) << trends.out;
+  const auto weeks = DatesIn(trends.out, header);
+  EXPECT_GE(weeks.size(), 4u) << trends.out;
+  for (const std::string& date : weeks) {
+    EXPECT_EQ(Weekday(date), "Mon") << date << " in\n" << trends.out;
+  }
+  CliRun days = Opinia({"trends", "--since=3d"});
+  ASSERT_EQ(days.exit_code, 0) << days.err;
+  const size_t day_header = days.out.find("DAY (Europe/Warsaw)");
+  ASSERT_NE(day_header, std::string::npos) << days.out;
+  const auto day_dates = DatesIn(days.out, day_header);
+  ASSERT_FALSE(day_dates.empty()) << days.out;
+  const absl::TimeZone warsaw = [] {
+    absl::TimeZone tz;
+    EXPECT_TRUE(absl::LoadTimeZone("Europe/Warsaw", &tz));
+    return tz;
+  }();
+  // The last bucket is today in Warsaw (the date a person there reads).
+  EXPECT_EQ(day_dates.back(), absl::FormatTime("%Y-%m-%d", absl::Now(), warsaw))
+      << days.out;
+
   CliRun bad = Opinia({"trends", "--interval=year"});
   EXPECT_EQ(bad.exit_code, 2);
 
@@ -169,6 +214,13 @@ TEST_F(InsightsCliTest, SummaryTrendsAndSearch) {
   ASSERT_EQ(search.exit_code, 0) << search.err;
   EXPECT_NE(search.out.find("20 matching reviews"), std::string::npos)
       << search.out;
+  EXPECT_NE(search.out.find("CREATED (Europe/Warsaw)"), std::string::npos)
+      << search.out;
+  CliRun utc = Opinia({"search", "zwrot*", "--time-zone=UTC"});
+  ASSERT_EQ(utc.exit_code, 0) << utc.err;
+  EXPECT_NE(utc.out.find("CREATED (UTC)"), std::string::npos) << utc.out;
+  EXPECT_EQ(Opinia({"search", "zwrot*", "--time-zone=Mars/Olympus"}).exit_code,
+            2);
   CliRun folded = Opinia({"search", "dostalem", "--source=allegro"});
   ASSERT_EQ(folded.exit_code, 0) << folded.err;
   EXPECT_NE(folded.out.find("10 matching reviews"), std::string::npos)
@@ -200,6 +252,16 @@ TEST_F(InsightsCliTest, HtmlReportIsSelfContained) {
   EXPECT_EQ(html.find("src="), std::string::npos);
   EXPECT_EQ(html.find("<link"), std::string::npos);
   EXPECT_NE(html.find("<td>P1</td>"), std::string::npos);
+  // Week buckets are labelled with the tenant's Mondays, and the page says
+  // which zone its times are in.
+  EXPECT_NE(html.find("Times in Europe/Warsaw."), std::string::npos);
+  static const std::regex kBar("<title>(\\d{4}-\\d{2}-\\d{2}): ");
+  int bars = 0;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), kBar);
+       it != std::sregex_iterator(); ++it, ++bars) {
+    EXPECT_EQ(Weekday((*it)[1].str()), "Mon") << (*it)[1].str();
+  }
+  EXPECT_GE(bars, 4);
 }
 
 TEST_F(InsightsCliTest, ServiceValidatesAndChecksRoles) {
