@@ -108,6 +108,21 @@ std::vector<int64_t> IdsOf(const std::vector<Row>& rows) {
   return ids;
 }
 
+// `update` (an Update* method taking a row) fails with NOT_FOUND for `row`
+// moved to `other_tenant`, and for `row` with id `missing_id`.
+template <typename Row, typename Fn>
+void ExpectUpdateNotFound(const Row& row, const std::string& other_tenant,
+                          int64_t missing_id, Fn update) {
+  Row foreign = row;
+  foreign.tenant_id = other_tenant;
+  EXPECT_EQ(StatusOf(update(foreign)).code(), absl::StatusCode::kNotFound)
+      << "row of another tenant";
+  Row missing = row;
+  missing.id = missing_id;
+  EXPECT_EQ(StatusOf(update(missing)).code(), absl::StatusCode::kNotFound)
+      << "missing row";
+}
+
 // Sets the review's aspects (the insights input); review_id of the
 // mentions is ignored. The one place that knows how aspects are passed.
 inline void SetAspects(ReviewRow& row,
