@@ -108,6 +108,16 @@ std::vector<int64_t> IdsOf(const std::vector<Row>& rows) {
   return ids;
 }
 
+// Inserts the rows in one transaction with `insert` (Txn&, const Row&) ->
+// absl::StatusOr<int64_t>, setting each row's id to the one returned.
+template <typename Row, typename Insert>
+void InsertEach(Store& store, const std::vector<Row*>& rows, Insert insert) {
+  EXPECT_OK(store.Write([&](Txn& txn) {
+    for (Row* row : rows) row->id = VALUE(insert(txn, *row));
+    return absl::OkStatus();
+  }));
+}
+
 // `update` (an Update* method taking a row) fails with NOT_FOUND for `row`
 // moved to `other_tenant`, and for `row` with id `missing_id`.
 template <typename Row, typename Fn>
