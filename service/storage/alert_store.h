@@ -15,7 +15,7 @@
 // valid.)
 //
 // Codes as for Txn (store.h): NOT_FOUND for a missing row or one of another
-// tenant, INVALID_ARGUMENT for limit <= 0, FAILED_PRECONDITION for a write in
+// tenant (or an unknown tenant on insert), INVALID_ARGUMENT for limit <= 0, FAILED_PRECONDITION for a write in
 // a read-only transaction, INTERNAL on database errors.
 #ifndef OPINIA_SERVICE_STORAGE_ALERT_STORE_H_
 #define OPINIA_SERVICE_STORAGE_ALERT_STORE_H_
@@ -139,10 +139,11 @@ class AlertTxn {
   virtual absl::StatusOr<std::vector<AlertRow>> ListAlerts(
       std::string_view tenant_id, const AlertFilter& filter, int64_t before_id,
       int limit) = 0;
-  // Active (open, acknowledged, snoozed) alerts with this dedup key.
+  // Active (open, acknowledged, snoozed) alerts with this dedup key, oldest
+  // first.
   virtual absl::StatusOr<std::vector<AlertRow>> FindActiveAlerts(
       std::string_view tenant_id, std::string_view dedup_key) = 0;
-  // Active alerts of a review (any rule or kind).
+  // Active alerts of a review (any rule or kind), oldest first.
   virtual absl::StatusOr<std::vector<AlertRow>> ActiveAlertsOfReview(
       std::string_view tenant_id, int64_t review_id) = 0;
   // The largest alert id of any tenant; 0 when there is none.
@@ -164,14 +165,16 @@ class AlertTxn {
   virtual absl::StatusOr<int64_t> MaxAlertEventId() = 0;
 
   // ---- settings
-  // The AlertSettingsRow defaults when the tenant has no row.
+  // The AlertSettingsRow defaults (with tenant_id set) when the tenant has
+  // no row.
   virtual absl::StatusOr<AlertSettingsRow> GetAlertSettings(
       std::string_view tenant_id) = 0;
   virtual absl::Status PutAlertSettings(const AlertSettingsRow& row) = 0;
 
   // ---- scheduler state
   // Not deleted, status NEW or ACKNOWLEDGED, respond_by in (InfinitePast,
-  // now], and no alert with dedup key "sla:{review_id}" exists.
+  // now], and no alert with dedup key "sla:{review_id}" exists (in any
+  // state); ordered by (respond_by, review_id).
   virtual absl::StatusOr<std::vector<SlaCandidate>> ListSlaCandidates(
       std::string_view tenant_id, absl::Time now, int limit) = 0;
   // Non-deleted reviews with effective `label` and create_time in

@@ -82,7 +82,8 @@ struct AspectMention {
   int32_t end = 0;
 };
 
-// Codes as in store.h (UNAVAILABLE, INTERNAL).
+// Codes as in store.h: INVALID_ARGUMENT for a `limit` <= 0 (or a negative
+// `offset`), UNAVAILABLE, INTERNAL.
 class InsightsTxn {
  public:
   virtual ~InsightsTxn() = default;
@@ -92,7 +93,8 @@ class InsightsTxn {
   virtual absl::StatusOr<std::vector<DayStats>> ListDayStats(
       std::string_view tenant_id, const ReviewFilter& filter,
       int64_t first_day, int64_t end_day) = 0;
-  // Aspect rollups of local days [first_day, end_day), by (day, aspect).
+  // Aspect rollups of local days [first_day, end_day), by (day, aspect);
+  // entries whose counts are all zero may appear.
   virtual absl::StatusOr<std::vector<AspectStats>> ListDayAspectStats(
       std::string_view tenant_id, const ReviewFilter& filter,
       int64_t first_day, int64_t end_day) = 0;

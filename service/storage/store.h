@@ -144,7 +144,8 @@ class Txn {
   virtual absl::StatusOr<ApiKeyRow> GetApiKey(std::string_view id) = 0;
   virtual absl::StatusOr<ApiKeyRow> GetApiKeyByHash(
       std::string_view secret_hash) = 0;
-  // tenant_id std::nullopt = keys of every tenant and operator keys.
+  // Ordered by id; tenant_id std::nullopt = keys of every tenant and
+  // operator keys, "" = operator keys only.
   virtual absl::StatusOr<std::vector<ApiKeyRow>> ListApiKeys(
       std::optional<std::string_view> tenant_id, std::string_view after_id,
       int limit) = 0;

@@ -92,7 +92,8 @@ class WebhookTxn {
                                      int64_t id) = 0;
   virtual absl::Status SetWebhookCursor(int64_t id, int64_t cursor) = 0;
 
-  // Returns the new id; ALREADY_EXISTS when (webhook_id, event_id) exists.
+  // Returns the new id; ALREADY_EXISTS when (webhook_id, event_id) exists,
+  // NOT_FOUND for an unknown webhook.
   virtual absl::StatusOr<int64_t> InsertDelivery(const DeliveryRow& row) = 0;
   virtual absl::StatusOr<DeliveryRow> GetDelivery(int64_t id) = 0;
   // Replaces state, attempts, next_attempt_time, update_time, last_error

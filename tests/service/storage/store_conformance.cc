@@ -13,62 +13,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
+#include "tests/service/storage/store_conformance_util.h"
 
 namespace opinia::storage::conformance {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-#define ASSERT_OK(expr)             \
-  do {                              \
-    const absl::Status _s = (expr); \
-    ASSERT_TRUE(_s.ok()) << _s;     \
-  } while (0)
-#define EXPECT_CODE(expr, code_)                         \
-  do {                                                   \
-    const absl::Status _s = (expr);                      \
-    EXPECT_EQ(_s.code(), absl::StatusCode::code_) << _s; \
-  } while (0)
-
-const absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
-
-TenantRow Tenant(std::string id) {
-  return TenantRow{id, "Shop " + id, "Europe/Warsaw", kT0};
-}
-
-ApiKeyRow Key(std::string id, std::string tenant, std::string hash) {
-  ApiKeyRow k;
-  k.id = std::move(id);
-  k.tenant_id = std::move(tenant);
-  k.roles = kRoleRead | kRoleIngest;
-  k.display_name = "key " + k.id;
-  k.secret_hash = std::move(hash);
-  k.create_time = kT0 + absl::Seconds(1);
-  return k;
-}
-
-ReviewRow Review(std::string tenant, std::string external_id,
-                 absl::Time create_time) {
-  ReviewRow r;
-  r.tenant_id = std::move(tenant);
-  r.source = "google";
-  r.external_id = std::move(external_id);
-  r.subject_id = "store-1";
-  r.rating = 4;
-  r.language = "pl";
-  r.label = 3;
-  r.score = 0.5f;
-  r.priority = 1;
-  r.status = 1;
-  r.create_time = create_time;
-  r.ingest_time = kT0;
-  r.modify_time = kT0;
-  r.input = "input-bytes";
-  r.analysis = "analysis-bytes";
-  r.search_text = "title text";
-  return r;
-}
 
 // Every column, compared field by field so a failure names the field.
 void ExpectSameReview(const ReviewRow& a, const ReviewRow& b) {
@@ -601,6 +552,7 @@ TEST_P(StoreConformanceTest, EveryFilterMatchesListAndCount) {
 }
 
 TEST_P(StoreConformanceTest, AuditRowsByTargetOldestFirst) {
+  InsertTenants(*store_, {Tenant("t"), Tenant("u")});
   std::vector<int64_t> ids;
   ASSERT_OK(store_->Write([&](Txn& txn) {
     const AuditRow rows[] = {
@@ -642,6 +594,30 @@ TEST_P(StoreConformanceTest, AuditRowsByTargetOldestFirst) {
     EXPECT_THAT(
         txn.ListAudit("t", "reviews/9").value_or(std::vector<AuditRow>()),
         IsEmpty());
+    return absl::OkStatus();
+  }));
+}
+
+TEST_P(StoreConformanceTest, TimesAreTruncatedToTheMicrosecond) {
+  const absl::Time fine = kT0 + absl::Nanoseconds(1'999);
+  const absl::Time want = kT0 + absl::Microseconds(1);
+  TenantRow tenant = Tenant("t");
+  tenant.create_time = fine;
+  ApiKeyRow key = Key("k", "t", "h");
+  key.create_time = fine;
+  ASSERT_OK(store_->Write([&](Txn& txn) {
+    EXPECT_OK(txn.InsertTenant(tenant));
+    EXPECT_OK(txn.InsertApiKey(key));
+    return txn.InsertAudit({0, "t", "a", "x", "y", "", fine}).status();
+  }));
+  ASSERT_OK(store_->Read([&](Txn& txn) {
+    EXPECT_EQ(VALUE(txn.GetTenant("t")).create_time, want);
+    EXPECT_EQ(VALUE(txn.GetApiKey("k")).create_time, want);
+    const std::vector<AuditRow> audit = VALUE(txn.ListAudit("t", ""));
+    EXPECT_EQ(audit.size(), 1u);
+    if (!audit.empty()) {
+      EXPECT_EQ(audit[0].time, want);
+    }
     return absl::OkStatus();
   }));
 }

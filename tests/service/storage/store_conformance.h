@@ -6,7 +6,10 @@
 //         return *OpenSqliteStore(dir + "/db.sqlite"); }}),
 //       [](const auto& info) { return info.param.name; });
 //
-// and links store_conformance.cc into the same test executable.
+// and links the suite's sources (STORE_CONFORMANCE_SRCS in
+// tests/service/storage/CMakeLists.txt: one file per storage interface)
+// into the same test executable. The suite uses only the interfaces in
+// service/storage/, never a backend's specifics.
 #ifndef OPINIA_TESTS_SERVICE_STORAGE_STORE_CONFORMANCE_H_
 #define OPINIA_TESTS_SERVICE_STORAGE_STORE_CONFORMANCE_H_
 
