@@ -117,6 +117,7 @@ TEST_F(ReviewsTest, TiesOnCreateTimeStillPageCleanly) {
   for (int i = 0; i < 40; ++i) {
     batch[i].set_source("allegro");
     batch[i].set_external_id("t" + std::to_string(i));
+    batch[i].set_rating(4);
   }
   ASSERT_TRUE(ingestor_.Ingest("shop-a", batch).ok());
   auto names = ListAll({}, 7);
