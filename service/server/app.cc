@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -14,6 +15,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "service/core/clock.h"
+#include "service/rpc/utf8_checked_service.h"
 #include "service/server/files.h"
 #include "service/server/log.h"
 #include "service/server/parse_error_interceptor.h"
@@ -216,11 +218,18 @@ absl::Status App::Serve(const Options& options) {
     }
     builder.experimental().SetInterceptorCreators(std::move(interceptors));
   }
-  builder.RegisterService(review_service_.get());
-  builder.RegisterService(admin_service_.get());
-  builder.RegisterService(alert_service_.get());
-  builder.RegisterService(insights_service_.get());
-  builder.RegisterService(collector_service_.get());
+  const std::pair<grpc::Service*, const char*> services[] = {
+      {review_service_.get(), kServiceNames[0]},
+      {admin_service_.get(), kServiceNames[1]},
+      {alert_service_.get(), kServiceNames[2]},
+      {insights_service_.get(), kServiceNames[3]},
+      {collector_service_.get(), kServiceNames[4]}};
+  for (const auto& [service, name] : services) {
+    auto checked = rpc::CheckUtf8OfRequests(service, name);
+    if (!checked.ok()) return checked.status();
+    builder.RegisterService(checked->get());
+    checked_services_.push_back(*std::move(checked));
+  }
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port == 0) {
     return absl::UnavailableError(

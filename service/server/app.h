@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -100,6 +101,8 @@ class App {
   std::unique_ptr<rpc::AlertServiceImpl> alert_service_;
   std::unique_ptr<rpc::InsightsServiceImpl> insights_service_;
   std::unique_ptr<rpc::CollectorServiceImpl> collector_service_;
+  // What the server calls: the services above, behind a UTF-8 check.
+  std::vector<std::unique_ptr<grpc::Service>> checked_services_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   bool shut_down_ = false;
