@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <thread>
 #include <utility>
@@ -230,6 +231,13 @@ absl::Status App::Serve(const Options& options) {
     builder.RegisterService(checked->get());
     checked_services_.push_back(*std::move(checked));
   }
+  std::vector<std::string> reflected(std::begin(kServiceNames),
+                                     std::end(kServiceNames));
+  reflected.insert(reflected.end(), {"grpc.health.v1.Health",
+                                     "grpc.reflection.v1alpha.ServerReflection",
+                                     "grpc.reflection.v1.ServerReflection"});
+  reflection_v1_ = std::make_unique<ReflectionV1Service>(std::move(reflected));
+  builder.RegisterService(reflection_v1_.get());
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port == 0) {
     return absl::UnavailableError(
