@@ -107,7 +107,8 @@ absl::StatusOr<opinia::v1::ListTenantsResponse> Admin::ListTenants(
   auto page_size = PageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   const std::string query = absl::StrCat("tenants\n", caller.tenant_id);
-  auto after = DecodePageToken(query, request.page_token());
+  auto after =
+      DecodePageToken(store_->ServerSecret(), query, request.page_token());
   if (!after.ok()) return after.status();
 
   opinia::v1::ListTenantsResponse response;
@@ -124,8 +125,8 @@ absl::StatusOr<opinia::v1::ListTenantsResponse> Admin::ListTenants(
       *response.add_tenants() = TenantToProto((*rows)[i]);
     }
     if (static_cast<int>(rows->size()) > *page_size) {
-      response.set_next_page_token(
-          EncodePageToken(query, (*rows)[*page_size - 1].id));
+      response.set_next_page_token(EncodePageToken(
+          store_->ServerSecret(), query, (*rows)[*page_size - 1].id));
     }
     return absl::OkStatus();
   });
@@ -210,7 +211,8 @@ absl::StatusOr<opinia::v1::ListApiKeysResponse> Admin::ListApiKeys(
   if (!(caller.is_operator() && request.tenant().empty())) scope = *tenant_id;
   const std::string query =
       absl::StrCat("apiKeys\n", caller.tenant_id, "\n", request.tenant());
-  auto after = DecodePageToken(query, request.page_token());
+  auto after =
+      DecodePageToken(store_->ServerSecret(), query, request.page_token());
   if (!after.ok()) return after.status();
 
   opinia::v1::ListApiKeysResponse response;
@@ -225,8 +227,8 @@ absl::StatusOr<opinia::v1::ListApiKeysResponse> Admin::ListApiKeys(
       *response.add_api_keys() = ApiKeyToProto((*rows)[i]);
     }
     if (static_cast<int>(rows->size()) > *page_size) {
-      response.set_next_page_token(
-          EncodePageToken(query, (*rows)[*page_size - 1].id));
+      response.set_next_page_token(EncodePageToken(
+          store_->ServerSecret(), query, (*rows)[*page_size - 1].id));
     }
     return absl::OkStatus();
   });

@@ -119,7 +119,8 @@ absl::StatusOr<opinia::v1::ListAlertRulesResponse> Alerts::ListRules(
   auto page_size = PageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   const std::string key = absl::StrCat("alert-rules\n", Av(tenant_id));
-  auto cursor = DecodePageToken(key, request.page_token());
+  auto cursor =
+      DecodePageToken(store_->ServerSecret(), key, request.page_token());
   if (!cursor.ok()) return cursor.status();
   auto after = CursorId(*cursor);
   if (!after.ok()) return after.status();
@@ -145,8 +146,8 @@ absl::StatusOr<opinia::v1::ListAlertRulesResponse> Alerts::ListRules(
     *response.add_rules() = *std::move(rule);
   }
   if (more) {
-    response.set_next_page_token(
-        EncodePageToken(key, absl::StrCat(rows.back().id)));
+    response.set_next_page_token(EncodePageToken(store_->ServerSecret(), key,
+                                                 absl::StrCat(rows.back().id)));
   }
   return response;
 }
@@ -227,7 +228,8 @@ absl::StatusOr<opinia::v1::ListAlertsResponse> Alerts::List(
   query.clear_page_token();
   const std::string key =
       absl::StrCat("alerts\n", Av(tenant_id), "\n", query.SerializeAsString());
-  auto cursor = DecodePageToken(key, request.page_token());
+  auto cursor =
+      DecodePageToken(store_->ServerSecret(), key, request.page_token());
   if (!cursor.ok()) return cursor.status();
   auto before = CursorId(*cursor);
   if (!before.ok()) return before.status();
@@ -245,8 +247,8 @@ absl::StatusOr<opinia::v1::ListAlertsResponse> Alerts::List(
   if (more) rows.resize(*page_size);
   for (const auto& row : rows) *response.add_alerts() = AlertFromRow(row);
   if (more) {
-    response.set_next_page_token(
-        EncodePageToken(key, absl::StrCat(rows.back().id)));
+    response.set_next_page_token(EncodePageToken(store_->ServerSecret(), key,
+                                                 absl::StrCat(rows.back().id)));
   }
   return response;
 }
@@ -358,7 +360,8 @@ absl::StatusOr<opinia::v1::Alert> Alerts::Snooze(
 absl::StatusOr<int64_t> Alerts::StreamStart(
     std::string_view tenant_id, std::string_view resume_token) const {
   if (!resume_token.empty()) {
-    auto cursor = DecodePageToken(StreamKey(tenant_id), resume_token);
+    auto cursor = DecodePageToken(store_->ServerSecret(), StreamKey(tenant_id),
+                                  resume_token);
     int64_t id = 0;
     if (!cursor.ok() || !absl::SimpleAtoi(*cursor, &id) || id < 0) {
       return absl::InvalidArgumentError(
@@ -379,7 +382,8 @@ absl::StatusOr<int64_t> Alerts::StreamStart(
 }
 
 std::string Alerts::ResumeToken(std::string_view tenant_id, int64_t id) const {
-  return EncodePageToken(StreamKey(tenant_id), absl::StrCat(id));
+  return EncodePageToken(store_->ServerSecret(), StreamKey(tenant_id),
+                         absl::StrCat(id));
 }
 
 absl::StatusOr<std::vector<storage::AlertEventRow>> Alerts::ReadAfter(

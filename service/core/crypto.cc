@@ -1,6 +1,7 @@
 #include "service/core/crypto.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <cstdio>
@@ -32,6 +33,17 @@ std::string Sha256(std::string_view data) {
   if (EVP_Digest(data.data(), data.size(), digest, &size, kSha256,
                  nullptr) != 1) {
     Die("SHA-256 failed");
+  }
+  return std::string(reinterpret_cast<const char*>(digest), size);
+}
+
+std::string HmacSha256(std::string_view key, std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+           digest, &size) == nullptr) {
+    Die("HMAC-SHA256 failed");
   }
   return std::string(reinterpret_cast<const char*>(digest), size);
 }

@@ -12,6 +12,9 @@ std::string Sha256(std::string_view data);
 // Lowercase hex of Sha256(data): the stored form of API key secrets.
 std::string Sha256Hex(std::string_view data);
 
+// The 32-byte HMAC-SHA256 of `data` under `key`.
+std::string HmacSha256(std::string_view key, std::string_view data);
+
 // `n` bytes from the OpenSSL CSPRNG. Aborts if the CSPRNG fails: running
 // on with predictable secrets would be worse than stopping.
 std::string RandomBytes(size_t n);

@@ -1,9 +1,13 @@
 // AIP-158 pagination helpers: page sizes and opaque page tokens.
 //
-// A token is base64url(fingerprint || cursor) where fingerprint is 8 bytes of
-// SHA-256 over everything that defines the result set (tenant and filter).
-// Tokens therefore survive restarts, and a token replayed with another
-// filter is refused instead of silently returning the wrong rows.
+// A token is base64url(fingerprint || cursor || tag): fingerprint is 8 bytes
+// of SHA-256 over everything that defines the result set (tenant and
+// filter), tag 16 bytes of HMAC-SHA256 keyed by the database's server
+// secret (storage::Store::ServerSecret) over the rest. A token replayed with
+// another filter is refused instead of silently returning the wrong rows; a
+// token with any byte changed, cut short or made by a server on another
+// database is refused as malformed; tokens survive restarts and work on
+// every replica sharing the database.
 #ifndef OPINIA_SERVICE_CORE_PAGING_H_
 #define OPINIA_SERVICE_CORE_PAGING_H_
 
@@ -21,11 +25,15 @@ inline constexpr int kMaxPageSize = 1000;
 // INVALID_ARGUMENT naming page_size.
 absl::StatusOr<int> PageSize(int requested);
 
-// `query` identifies the result set (any deterministic bytes).
-std::string EncodePageToken(std::string_view query, std::string_view cursor);
-// The cursor of `token`. INVALID_ARGUMENT naming page_token when it is not
-// one of ours or was made for another query. Empty token: empty cursor.
-absl::StatusOr<std::string> DecodePageToken(std::string_view query,
+// `secret` is the server secret; `query` identifies the result set (any
+// deterministic bytes).
+std::string EncodePageToken(std::string_view secret, std::string_view query,
+                            std::string_view cursor);
+// The cursor of `token`. INVALID_ARGUMENT "page_token: malformed" when it is
+// not one we made, "page_token: does not belong ..." when it was made for
+// another query. Empty token: empty cursor.
+absl::StatusOr<std::string> DecodePageToken(std::string_view secret,
+                                            std::string_view query,
                                             std::string_view token);
 
 }  // namespace opinia::core

@@ -157,7 +157,8 @@ absl::StatusOr<opinia::v1::ListReviewsResponse> Reviews::List(
   auto page_size = PageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   auto cursor_bytes =
-      DecodePageToken(QueryKey(tenant_id, request), request.page_token());
+      DecodePageToken(store_->ServerSecret(), QueryKey(tenant_id, request),
+                      request.page_token());
   if (!cursor_bytes.ok()) return cursor_bytes.status();
   auto cursor = DecodeCursor(*cursor_bytes);
   if (!cursor.ok()) return cursor.status();
@@ -184,8 +185,9 @@ absl::StatusOr<opinia::v1::ListReviewsResponse> Reviews::List(
     *response.add_reviews() = *std::move(review);
   }
   if (more) {
-    response.set_next_page_token(EncodePageToken(
-        QueryKey(tenant_id, request), EncodeCursor(rows.back())));
+    response.set_next_page_token(EncodePageToken(store_->ServerSecret(),
+                                                 QueryKey(tenant_id, request),
+                                                 EncodeCursor(rows.back())));
   }
   response.set_total_size(static_cast<int32_t>(total));
   return response;

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "service/core/absl_sv.h"
 #include "service/core/time_proto.h"
@@ -69,6 +70,12 @@ absl::Status ValidateReviewInput(const opinia::v1::ReviewInput& input,
     return Invalid(prefix, "rating",
                    absl::StrCat(input.rating(), " is outside 0..", scale,
                                 " (0 = no rating)"));
+  }
+  // Nothing to analyse and nothing to count: such an item is a mapping or
+  // export mistake on the client's side, not a review.
+  if (input.rating() == 0 && absl::StripAsciiWhitespace(input.text()).empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Av(prefix), ": text or rating required"));
   }
   if (input.has_create_time()) {
     if (absl::Status s = ValidateTimestamp(

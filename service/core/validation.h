@@ -24,6 +24,8 @@ struct IngestLimits {
 };
 
 // `prefix` names the item, e.g. "reviews[3]"; fields are appended to it.
+// An item with neither text (after trimming whitespace) nor a rating is
+// refused as "<prefix>: text or rating required".
 absl::Status ValidateReviewInput(const opinia::v1::ReviewInput& input,
                                  const IngestLimits& limits,
                                  std::string_view prefix);

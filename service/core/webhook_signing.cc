@@ -1,33 +1,20 @@
 #include "service/core/webhook_signing.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
-#include <cstdlib>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "service/core/absl_sv.h"
+#include "service/core/crypto.h"
 
 namespace opinia::core {
 
 std::string WebhookSignature(std::string_view secret, int64_t unix_seconds,
                              std::string_view body) {
-  const std::string message = absl::StrCat(unix_seconds, ".", Av(body));
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-           reinterpret_cast<const unsigned char*>(message.data()),
-           message.size(), digest, &length) == nullptr) {
-    // Only on allocation failure inside OpenSSL; an unsigned webhook must
-    // never go out.
-    std::abort();
-  }
-  return absl::BytesToHexString(absl::string_view(
-      reinterpret_cast<const char*>(digest), length));
+  return absl::BytesToHexString(
+      HmacSha256(secret, absl::StrCat(unix_seconds, ".", Av(body))));
 }
 
 std::string SignatureHeaderValue(std::string_view secret, absl::Time now,

@@ -230,7 +230,8 @@ absl::StatusOr<opinia::v1::ListWebhooksResponse> Webhooks::List(
   auto page_size = PageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   const std::string query = absl::StrCat("webhooks\n", caller.tenant_id);
-  auto cursor = DecodePageToken(query, request.page_token());
+  auto cursor =
+      DecodePageToken(store_->ServerSecret(), query, request.page_token());
   if (!cursor.ok()) return cursor.status();
   int64_t after = 0;
   if (!cursor->empty() && !absl::SimpleAtoi(*cursor, &after)) {
@@ -249,8 +250,9 @@ absl::StatusOr<opinia::v1::ListWebhooksResponse> Webhooks::List(
       *response.add_webhooks() = WebhookToProto((*rows)[i], *stats);
     }
     if (static_cast<int>(rows->size()) > *page_size) {
-      response.set_next_page_token(EncodePageToken(
-          query, absl::StrCat((*rows)[*page_size - 1].id)));
+      response.set_next_page_token(
+          EncodePageToken(store_->ServerSecret(), query,
+                          absl::StrCat((*rows)[*page_size - 1].id)));
     }
     return absl::OkStatus();
   });

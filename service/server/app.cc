@@ -4,8 +4,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -14,6 +16,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "service/core/clock.h"
+#include "service/rpc/utf8_checked_service.h"
 #include "service/server/files.h"
 #include "service/server/log.h"
 #include "service/server/parse_error_interceptor.h"
@@ -216,11 +219,25 @@ absl::Status App::Serve(const Options& options) {
     }
     builder.experimental().SetInterceptorCreators(std::move(interceptors));
   }
-  builder.RegisterService(review_service_.get());
-  builder.RegisterService(admin_service_.get());
-  builder.RegisterService(alert_service_.get());
-  builder.RegisterService(insights_service_.get());
-  builder.RegisterService(collector_service_.get());
+  const std::pair<grpc::Service*, const char*> services[] = {
+      {review_service_.get(), kServiceNames[0]},
+      {admin_service_.get(), kServiceNames[1]},
+      {alert_service_.get(), kServiceNames[2]},
+      {insights_service_.get(), kServiceNames[3]},
+      {collector_service_.get(), kServiceNames[4]}};
+  for (const auto& [service, name] : services) {
+    auto checked = rpc::CheckUtf8OfRequests(service, name);
+    if (!checked.ok()) return checked.status();
+    builder.RegisterService(checked->get());
+    checked_services_.push_back(*std::move(checked));
+  }
+  std::vector<std::string> reflected(std::begin(kServiceNames),
+                                     std::end(kServiceNames));
+  reflected.insert(reflected.end(), {"grpc.health.v1.Health",
+                                     "grpc.reflection.v1alpha.ServerReflection",
+                                     "grpc.reflection.v1.ServerReflection"});
+  reflection_v1_ = std::make_unique<ReflectionV1Service>(std::move(reflected));
+  builder.RegisterService(reflection_v1_.get());
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port == 0) {
     return absl::UnavailableError(

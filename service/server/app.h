@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -36,6 +37,7 @@
 #include "service/rpc/worker_pool.h"
 #include "service/server/options.h"
 #include "service/server/metrics.h"
+#include "service/server/reflection_v1.h"
 #include "service/storage/store.h"
 
 namespace opinia::server {
@@ -100,6 +102,9 @@ class App {
   std::unique_ptr<rpc::AlertServiceImpl> alert_service_;
   std::unique_ptr<rpc::InsightsServiceImpl> insights_service_;
   std::unique_ptr<rpc::CollectorServiceImpl> collector_service_;
+  std::unique_ptr<ReflectionV1Service> reflection_v1_;
+  // What the server calls: the services above, behind a UTF-8 check.
+  std::vector<std::unique_ptr<grpc::Service>> checked_services_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   bool shut_down_ = false;

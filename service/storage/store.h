@@ -200,6 +200,11 @@ class Store {
   virtual absl::Status Write(const TxnFn& fn) = 0;
   // A read-only snapshot; writes inside fn fail with FAILED_PRECONDITION.
   virtual absl::Status Read(const TxnFn& fn) = 0;
+
+  // 32 random bytes made once with the database and never changed: every
+  // server on one database shares them, servers on others do not. Core
+  // keys its MACs (page tokens) with it.
+  virtual const std::string& ServerSecret() const = 0;
 };
 
 }  // namespace opinia::storage

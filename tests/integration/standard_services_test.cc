@@ -1,11 +1,13 @@
 // The standard gRPC services: health reports SERVING for "" and reflection
 // lists opinia.v1.ReviewService (what grpcurl needs).
+#include <google/protobuf/descriptor.pb.h>
 #include <google/protobuf/unknown_field_set.h>
 #include <grpcpp/generic/generic_stub.h>
 
 #include <algorithm>
 #include <chrono>
 
+#include "grpc/reflection/v1/reflection.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/integration/server_fixture.h"
 
@@ -111,21 +113,79 @@ std::vector<std::string> ListServices(
   return names;
 }
 
+// Both versions: grpcurl >= 1.8.8 and evans ask for v1, older clients for
+// v1alpha.
 TEST_F(StandardServicesTest, ReflectionListsOpiniaServices) {
-  bool found = false;
   for (const char* method :
        {"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
         "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"}) {
+    SCOPED_TRACE(method);
     grpc::Status status;
     std::vector<std::string> names = ListServices(channel_, method, &status);
-    if (!status.ok()) continue;
-    for (const auto& n : names) found |= n == "opinia.v1.ReviewService";
-    if (found) {
-      EXPECT_NE(std::find(names.begin(), names.end(), "opinia.v1.AdminService"),
-                names.end());
+    ASSERT_TRUE(status.ok())
+        << status.error_code() << " " << status.error_message();
+    for (const char* service :
+         {"opinia.v1.ReviewService", "opinia.v1.AdminService",
+          "opinia.v1.AlertService", "opinia.v1.InsightsService",
+          "opinia.v1.CollectorService",
+          "grpc.reflection.v1.ServerReflection"}) {
+      EXPECT_NE(std::find(names.begin(), names.end(), service), names.end())
+          << service;
     }
   }
-  EXPECT_TRUE(found) << "no reflection service lists opinia.v1.ReviewService";
+}
+
+TEST_F(StandardServicesTest, ReflectionV1ServesFileDescriptors) {
+  using grpc::reflection::v1::ServerReflectionRequest;
+  using grpc::reflection::v1::ServerReflectionResponse;
+  auto stub = grpc::reflection::v1::ServerReflection::NewStub(channel_);
+  auto context = ContextWithKey("");
+  auto stream = stub->ServerReflectionInfo(context.get());
+  ServerReflectionRequest request;
+  ServerReflectionResponse response;
+
+  request.set_file_containing_symbol("opinia.v1.ReviewService.AnalyzeText");
+  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->Read(&response));
+  ASSERT_TRUE(response.has_file_descriptor_response())
+      << response.DebugString();
+  std::vector<std::string> files;
+  bool has_service = false;
+  for (const std::string& bytes :
+       response.file_descriptor_response().file_descriptor_proto()) {
+    google::protobuf::FileDescriptorProto file;
+    ASSERT_TRUE(file.ParseFromString(bytes));
+    files.push_back(file.name());
+    for (const auto& s : file.service())
+      has_service |= s.name() == "ReviewService";
+  }
+  ASSERT_FALSE(files.empty());
+  EXPECT_EQ(files[0], "opinia/v1/reviews.proto");
+  EXPECT_TRUE(has_service);
+  // With what it imports, so a client can build the whole type.
+  EXPECT_NE(
+      std::find(files.begin(), files.end(), "google/protobuf/timestamp.proto"),
+      files.end());
+
+  request.set_file_by_filename("opinia/v1/admin.proto");
+  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->Read(&response));
+  ASSERT_TRUE(response.has_file_descriptor_response());
+  google::protobuf::FileDescriptorProto admin;
+  ASSERT_TRUE(admin.ParseFromString(
+      response.file_descriptor_response().file_descriptor_proto(0)));
+  EXPECT_EQ(admin.package(), "opinia.v1");
+
+  request.set_file_containing_symbol("opinia.v1.NoSuchThing");
+  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_EQ(response.error_response().error_code(),
+            static_cast<int>(grpc::StatusCode::NOT_FOUND));
+
+  ASSERT_TRUE(stream->WritesDone());
+  EXPECT_FALSE(stream->Read(&response));
+  grpc::Status status = stream->Finish();
+  EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
 }  // namespace

@@ -115,6 +115,12 @@ TEST_F(ValidationTest, BadReviewsAreRefusedNamingTheField) {
          r->set_rating_scale(10);
        },
        "rating"},
+      {"neither text nor rating",
+       [](ReviewInput* r) {
+         r->clear_text();
+         r->clear_rating();
+       },
+       "text or rating required"},
       {"text over 64 KiB",
        [](ReviewInput* r) { r->set_text(std::string(64 * 1024 + 1, 'a')); },
        "text"},

@@ -194,7 +194,8 @@ absl::StatusOr<opinia::v1::ListCollectorsResponse> Collectors::List(
   auto size = PageSize(request.page_size());
   if (!size.ok()) return size.status();
   const std::string query = absl::StrCat("collectors|", caller.tenant_id);
-  auto cursor = DecodePageToken(query, request.page_token());
+  auto cursor =
+      DecodePageToken(store_->ServerSecret(), query, request.page_token());
   if (!cursor.ok()) return cursor.status();
   int64_t after = 0;
   if (!cursor->empty() && !absl::SimpleAtoi(*cursor, &after)) {
@@ -214,8 +215,8 @@ absl::StatusOr<opinia::v1::ListCollectorsResponse> Collectors::List(
   if (more) rows.resize(*size);
   for (const auto& row : rows) *response.add_collectors() = ToProto(row);
   if (more) {
-    response.set_next_page_token(
-        EncodePageToken(query, absl::StrCat(rows.back().id)));
+    response.set_next_page_token(EncodePageToken(store_->ServerSecret(), query,
+                                                 absl::StrCat(rows.back().id)));
   }
   return response;
 }

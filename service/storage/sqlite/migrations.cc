@@ -280,6 +280,15 @@ CREATE INDEX webhook_deliveries_by_update
     // review); SqliteTxn::InsertReview logs what the triggers did
     // (load issue); deferred_schema.cc.
     kInsertWithoutTriggersMigration,
+    // 10: the server secret (Store::ServerSecret). randomblob() draws from
+    // SQLite's ChaCha20 generator, seeded from /dev/urandom.
+    R"sql(
+CREATE TABLE server_secrets (
+  name   TEXT PRIMARY KEY,
+  secret BLOB NOT NULL
+);
+INSERT INTO server_secrets (name, secret) VALUES ('server', randomblob(32));
+)sql",
 };
 
 constexpr int64_t kNumMigrations = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -112,10 +112,11 @@ constexpr size_t kMaxGroup = 32;
 
 class SqliteStore final : public Store {
  public:
-  SqliteStore(std::unique_ptr<Connection> writer,
+  SqliteStore(std::string server_secret, std::unique_ptr<Connection> writer,
               std::vector<std::unique_ptr<Connection>> readers,
               std::unique_ptr<Checkpointer> checkpointer)
-      : writer_(std::move(writer)),
+      : server_secret_(std::move(server_secret)),
+        writer_(std::move(writer)),
         readers_(std::move(readers)),
         checkpointer_(std::move(checkpointer)) {}
 
@@ -156,6 +157,8 @@ class SqliteStore final : public Store {
     queue_mu_.Await(absl::Condition(&me.done));
     return me.status;
   }
+
+  const std::string& ServerSecret() const override { return server_secret_; }
 
   // Starts the writer thread; called once, before the first Write.
   void StartWriter() {
@@ -289,6 +292,7 @@ class SqliteStore final : public Store {
     readers_.push_back(std::move(conn));
   }
 
+  const std::string server_secret_;
   absl::Mutex queue_mu_;
   std::deque<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
@@ -326,6 +330,15 @@ absl::StatusOr<std::unique_ptr<Connection>> OpenWriter(
   return conn;
 }
 
+absl::StatusOr<std::string> ReadServerSecret(Connection& conn) {
+  STORE_ASSIGN_OR_RETURN(
+      sqlite::Statement select,
+      conn.Prepare("SELECT secret FROM server_secrets WHERE name = 'server'"));
+  STORE_ASSIGN_OR_RETURN(bool row, select.Step());
+  if (!row) return absl::DataLossError("the server secret is missing");
+  return select.ColumnString(0);
+}
+
 }  // namespace
 
 SqliteWriteStats GetSqliteWriteStats(Store& store) {
@@ -343,6 +356,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
   }
   STORE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
                          OpenWriter(path, options));
+  STORE_ASSIGN_OR_RETURN(std::string server_secret, ReadServerSecret(*writer));
   // Readers open after the writer has created the file, the WAL and the
   // schema; READONLY makes a stray write fail in SQLite as well.
   std::vector<std::unique_ptr<Connection>> readers;
@@ -365,7 +379,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
                      checkpointer.get());
   }
   auto store = std::make_unique<SqliteStore>(
-      std::move(writer), std::move(readers), std::move(checkpointer));
+      std::move(server_secret), std::move(writer), std::move(readers),
+      std::move(checkpointer));
   store->StartWriter();
   return std::unique_ptr<Store>(std::move(store));
 }

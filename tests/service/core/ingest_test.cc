@@ -179,6 +179,18 @@ TEST_F(IngestTest, ValidationTableRejectsItemsAndStoresTheRest) {
   EXPECT_EQ(all->total_size(), 2 * n);
 }
 
+TEST_F(IngestTest, ReviewNeedsTextOrRating) {
+  auto r = IngestOk({Input("empty", "", 0), Input("blank", " \n\t", 0),
+                     Input("rating only", "", 4), Input("text only", "ok", 0)});
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_EQ(r[0].outcome(), IngestResult::REJECTED);
+  EXPECT_EQ(r[0].error(), "reviews[0]: text or rating required");
+  EXPECT_EQ(r[1].outcome(), IngestResult::REJECTED);
+  EXPECT_EQ(r[1].error(), "reviews[1]: text or rating required");
+  EXPECT_EQ(r[2].outcome(), IngestResult::CREATED) << r[2].error();
+  EXPECT_EQ(r[3].outcome(), IngestResult::CREATED) << r[3].error();
+}
+
 TEST_F(IngestTest, OversizeBatchIsRefusedWholeAndStoresNothing) {
   std::vector<ReviewInput> batch;
   for (int i = 0; i < 1001; ++i) batch.push_back(Input(std::to_string(i), "t"));

@@ -117,6 +117,7 @@ TEST_F(ReviewsTest, TiesOnCreateTimeStillPageCleanly) {
   for (int i = 0; i < 40; ++i) {
     batch[i].set_source("allegro");
     batch[i].set_external_id("t" + std::to_string(i));
+    batch[i].set_rating(4);
   }
   ASSERT_TRUE(ingestor_.Ingest("shop-a", batch).ok());
   auto names = ListAll({}, 7);
@@ -205,8 +206,12 @@ TEST_F(ReviewsTest, BadListArgumentsNameTheField) {
         r->set_order_by("create_time asc");
       },
       C::kInvalidArgument, "page_token");
-  add("forged cursor",
-      [](auto* r) { r->set_page_token(EncodePageToken("x", "1:2:3")); },
+  add(
+      "forged cursor",
+      [&](auto* r) {
+        r->set_page_token(
+            EncodePageToken(store_->ServerSecret(), "x", "1:2:3"));
+      },
       C::kInvalidArgument, "page_token");
   add("negative page size", [](auto* r) { r->set_page_size(-1); },
       C::kInvalidArgument, "page_size");

@@ -155,6 +155,25 @@ TEST_F(SqliteStoreTest, ReopenKeepsDataAndSchemaVersion) {
             absl::StrCat(sqlite::LatestSchemaVersion()));
 }
 
+TEST_F(SqliteStoreTest, ServerSecretIsMadeOncePerDatabase) {
+  std::string secret;
+  {
+    std::unique_ptr<Store> store = Open();
+    ASSERT_NE(store, nullptr);
+    secret = store->ServerSecret();
+    EXPECT_EQ(secret.size(), 32u);
+  }
+  std::unique_ptr<Store> reopened = Open();
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(reopened->ServerSecret(), secret);
+  // Another database: another secret.
+  path_ = dir_ + "/other.db";
+  std::unique_ptr<Store> other = Open();
+  ASSERT_NE(other, nullptr);
+  EXPECT_EQ(other->ServerSecret().size(), 32u);
+  EXPECT_NE(other->ServerSecret(), secret);
+}
+
 TEST_F(SqliteStoreTest, AcknowledgedWritesSurviveSigkill) {
   {
     std::unique_ptr<Store> store = Open();
