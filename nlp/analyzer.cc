@@ -19,22 +19,16 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 #include "nlp/analyzer_config.h"
+#include "nlp/aspects.h"
 #include "nlp/language_id.h"
 #include "nlp/sentiment.h"
 #include "nlp/text.h"
-#if defined(OPINIA_HAVE_ASPECTS)
-#include "nlp/aspects.h"
-#endif
-#if defined(OPINIA_HAVE_URGENCY)
 #include "nlp/urgency.h"
-#endif
 
 namespace opinia::nlp {
 namespace {
 
 constexpr char kVersionPrefix[] = "opinia-nlp-1";
-// Review-level MIXED: both sides carried by confident sentences.
-constexpr float kMixedSentenceConfidence = 0.6f;
 
 // FNV-1a of the model files: the version changes whenever a model does.
 uint64_t HashFile(const std::string& path, uint64_t h) {
@@ -54,10 +48,14 @@ class AnalyzerImpl : public Analyzer {
  public:
   AnalyzerImpl(std::unique_ptr<LanguageIdentifier> lid,
                std::unique_ptr<SentimentClassifier> sentiment,
-               std::string version, AnalyzerConfig config)
+               std::unique_ptr<AspectExtractor> aspects,
+               std::unique_ptr<UrgencyAssessor> urgency, std::string version,
+               AnalyzerConfig config)
       : config_(std::move(config)),
         lid_(std::move(lid)),
         sentiment_(std::move(sentiment)),
+        aspects_(std::move(aspects)),
+        urgency_(std::move(urgency)),
         version_(std::move(version)) {}
 
   Analysis Analyze(std::string_view text,
@@ -84,19 +82,16 @@ class AnalyzerImpl : public Analyzer {
     a.language_confidence = lang.confidence;
 
     a.sentences.reserve(t.sentences.size());
-    int pos_sentences = 0, neg_sentences = 0;
     SentimentClassifier::Probs probs{};
-    std::vector<SentimentClassifier::Probs> sentence_probs;
     // Each sentence's model input and rule contributions are kept: the
     // review's sentiment is computed from them without a second pass.
-    const bool join = sentiment_->CanJoin(a.language);
     const bool tweet = config_.route_tweets && (IsSocialSource(options.source) ||
                                                 LooksLikeTweet(text));
     thread_local std::vector<SentimentClassifier::Part> parts;
     thread_local std::vector<const SentimentClassifier::Part*> part_ptrs;
     parts.resize(t.sentences.size() + 1);
     part_ptrs.clear();
-    if (join && !options.title.empty()) {
+    if (!options.title.empty()) {
       // The title is the first part (as "title. text" in training).
       thread_local TokenizedText title;
       title = Tokenize(options.title);
@@ -110,14 +105,8 @@ class AnalyzerImpl : public Analyzer {
       ss.span = s.span;
       // Probabilities kept for a one-sentence review (below).
       ss.sentiment = sentiment_->Classify(t, s.first_token, s.end_token,
-                                          a.language, &probs,
-                                          join ? &parts[si] : nullptr, tweet);
-      if (join) part_ptrs.push_back(&parts[si]);
-      if (config_.review_from_sentences) sentence_probs.push_back(probs);
-      if (ss.sentiment.confidence >= kMixedSentenceConfidence) {
-        pos_sentences += ss.sentiment.label == SentimentLabel::kPositive;
-        neg_sentences += ss.sentiment.label == SentimentLabel::kNegative;
-      }
+                                          a.language, &probs, &parts[si], tweet);
+      part_ptrs.push_back(&parts[si]);
       a.sentences.push_back(ss);
     }
 
@@ -129,34 +118,9 @@ class AnalyzerImpl : public Analyzer {
                t.sentences[0].first_token == 0 && t.sentences[0].end_token == n) {
       // One sentence: the review is that sentence (saves a model call).
       a.sentiment = a.sentences[0].sentiment;
-    } else if (config_.review_from_sentences && review == &t) {
-      SentimentClassifier::Probs sum{};
-      float weight = 0;
-      for (size_t i = 0; i < t.sentences.size(); ++i) {
-        const float w = static_cast<float>(t.sentences[i].end_token -
-                                           t.sentences[i].first_token);
-        SentimentClassifier::Probs p{};
-        // Recomputing would cost the pass we save: keep each sentence's
-        // probabilities from the loop above.
-        p = sentence_probs[i];
-        for (int k = 0; k < SentimentClassifier::kNumClasses; ++k) sum[k] += w * p[k];
-        weight += w;
-      }
-      for (float& v : sum) v /= std::max(weight, 1.0f);
-      probs = sum;
-      a.sentiment = SentimentClassifier::FromProbs(
-          probs, sentiment_->ConfidenceCap(a.language));
-    } else if (join) {
-      a.sentiment = sentiment_->ClassifyJoined(part_ptrs, a.language, &probs, tweet);
     } else {
-      a.sentiment = sentiment_->Classify(*review, 0, n, a.language, &probs,
-                                         nullptr, tweet);
-    }
-    if (config_.review_mixed_rule && n > 0 && pos_sentences > 0 && neg_sentences > 0 &&
-        a.sentiment.label != SentimentLabel::kMixed &&
-        std::abs(a.sentiment.score) < 0.5f) {
-      // Confident sentences on both sides and no clear overall winner.
-      a.sentiment.label = SentimentLabel::kMixed;
+      a.sentiment =
+          sentiment_->ClassifyJoined(part_ptrs, a.language, &probs, tweet);
     }
     if (options.rating > 0) {
       const float cap = sentiment_->ConfidenceCap(a.language);
@@ -164,30 +128,19 @@ class AnalyzerImpl : public Analyzer {
                                            options.rating_scale);
     }
 
-#if defined(OPINIA_HAVE_ASPECTS)
-    if (aspects_) a.aspects = aspects_->Extract(text, t, a.language, a.sentences);
-#endif
-#if defined(OPINIA_HAVE_URGENCY)
-    if (urgency_) {
-      a.urgency = urgency_->Assess(text, t, a.language, a.sentiment, options);
-    }
-#endif
+    a.aspects = aspects_->Extract(text, t, a.language, a.sentences);
+    a.urgency = urgency_->Assess(text, t, a.language, a.sentiment, options);
     return a;
   }
 
   std::string ModelVersion() const override { return version_; }
 
-#if defined(OPINIA_HAVE_ASPECTS)
-  std::unique_ptr<AspectExtractor> aspects_;
-#endif
-#if defined(OPINIA_HAVE_URGENCY)
-  std::unique_ptr<UrgencyAssessor> urgency_;
-#endif
-
  private:
   const AnalyzerConfig config_;
   std::unique_ptr<LanguageIdentifier> lid_;
   std::unique_ptr<SentimentClassifier> sentiment_;
+  std::unique_ptr<AspectExtractor> aspects_;
+  std::unique_ptr<UrgencyAssessor> urgency_;
   std::string version_;
 };
 
@@ -211,21 +164,15 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
                         "lexicon.tsv", "aspects.tsv", "urgency.tsv"}) {
     h = HashFile(models_dir + "/" + f, h);
   }
-  auto analyzer = std::make_unique<AnalyzerImpl>(
-      *std::move(lid), *std::move(sentiment),
-      absl::StrFormat("%s-%08x", kVersionPrefix, static_cast<uint32_t>(h)),
-      config);
-#if defined(OPINIA_HAVE_ASPECTS)
   auto aspects = AspectExtractor::Create(models_dir);
   if (!aspects.ok()) return aspects.status();
-  analyzer->aspects_ = *std::move(aspects);
-#endif
-#if defined(OPINIA_HAVE_URGENCY)
   auto urgency = UrgencyAssessor::Create(models_dir);
   if (!urgency.ok()) return urgency.status();
-  analyzer->urgency_ = *std::move(urgency);
-#endif
-  return analyzer;
+  return std::make_unique<AnalyzerImpl>(
+      *std::move(lid), *std::move(sentiment), *std::move(aspects),
+      *std::move(urgency),
+      absl::StrFormat("%s-%08x", kVersionPrefix, static_cast<uint32_t>(h)),
+      config);
 }
 
 }  // namespace opinia::nlp

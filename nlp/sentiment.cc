@@ -145,10 +145,6 @@ Sentiment SentimentClassifier::FromProbs(const Probs& p, float cap) {
   return s;
 }
 
-bool SentimentClassifier::CanJoin(std::string_view /*language*/) const {
-  return true;
-}
-
 Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
                                         int end, std::string_view language,
                                         Probs* out, Part* keep,
@@ -228,10 +224,6 @@ Sentiment SentimentClassifier::Combine(const LinearModel* model,
     present[k] = map.idx[k] >= 0;
     if (present[k]) z[k] = temper * std::log(std::max(raw[map.idx[k]], 1e-6f));
   }
-  const std::array<float, 4>& bias = model == pl_.get() ? params_.pl_bias
-                                      : model == en_.get() ? params_.en_bias
-                                                           : params_.multi_bias;
-  for (int k = 0; k < kNumClasses; ++k) z[k] += bias[k];
   const bool binary = !present[kNeu] && !present[kMix];
   if (params_.use_rules) {
     // Rules weigh more where the model is tempered most (short texts).
@@ -244,13 +236,9 @@ Sentiment SentimentClassifier::Combine(const LinearModel* model,
     z[kPos] += shift;
     z[kNeg] -= shift;
     if (present[kNeu]) z[kNeu] -= 0.5f * std::fabs(shift);
-    if (present[kMix]) {
-      if (r.positive >= 0.4f && r.negative >= 0.4f) {
-        z[kMix] += params_.mixed_boost;
-      } else if (r.positive == 0 || r.negative == 0) {
-        // MIXED needs both sides; one-sided evidence argues against it.
-        z[kMix] -= w * std::fabs(r.score);
-      }
+    if (present[kMix] && (r.positive == 0 || r.negative == 0)) {
+      // MIXED needs both sides; one-sided evidence argues against it.
+      z[kMix] -= w * std::fabs(r.score);
     }
   }
   Softmax(z, present);

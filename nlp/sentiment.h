@@ -63,7 +63,6 @@ struct SentimentParams {
   // fails the hand-written "Paczka dotarła 👍".
   float meta_rule_weight = 0.03f;
   float meta_emoji_weight = 1.0f;
-  float mixed_boost = 0.0f;      // logit added to MIXED for two-sided text
   float neutral_margin = 0.02f;  // 2-class models: |pos-neg| below = neutral
   float rating_weight = 3.0f;    // logit shift per unit of star score
   bool use_rules = true;
@@ -81,12 +80,6 @@ struct SentimentParams {
   float pl_length_k = 0.0f;
   float en_length_k = 20.0f;
   float multi_length_k = 0.0f;
-  // Per-model logit bias by class (positive, negative, neutral, mixed):
-  // corrects the class priors of the mixed training sets towards the
-  // target domain. Tuned on the dev splits.
-  std::array<float, 4> pl_bias{0, 0, 0, 0};
-  std::array<float, 4> en_bias{0, 0, 0, 0};
-  std::array<float, 4> multi_bias{0, 0, 0, 0};
 };
 
 class SentimentClassifier {
@@ -119,9 +112,6 @@ class SentimentClassifier {
   Sentiment Classify(const TokenizedText& t, int first, int end,
                      std::string_view language, Probs* probs = nullptr,
                      Part* keep = nullptr, bool tweet = false) const;
-  // True when ClassifyJoined() can serve `language` (always, kept for the
-  // analyzer's fallback path).
-  bool CanJoin(std::string_view language) const;
   // Sentiment of the text made of `parts` (each from Classify(..., keep)
   // in the same `language`), in order: the model sees ReviewInput() of the
   // whole text (the parts' inputs one after the other, as in training)

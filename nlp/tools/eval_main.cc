@@ -6,18 +6,18 @@
 //   opinia-eval --models=DIR [--stars] [--hint] [--source=NAME]
 //               [--dump=FILE] [--no_rules] [--no_meta]
 //               [--lid=combined|fasttext|cld2] [--rule_weight=F]
-//               [--mixed_boost=F] [--emoji_weight=F] [--neutral_margin=F]
+//               [--emoji_weight=F] [--neutral_margin=F]
 //               [--meta_rule_weight=F] [--meta_emoji_weight=F]
 //               [--rating_weight=F] [--{pl,en,multi}_length_k=F]
-//               [--pl_bias=P,N,U,M] [--en_bias=P,N] [--multi_bias=P,N,U]
-//               FILE.tsv...
+//               [--no_route_tweets] FILE.tsv...
 //
 // --stars passes the file's star rating to the analyzer (star fusion);
 // --hint passes the file's language as language_hint. Without them the
 // numbers are text-only. --source=NAME passes NAME as every example's
 // platform (AnalyzeOptions::source), as a collector would. --dump=FILE
 // appends "lang gold predicted detected_lang score text" per example.
-// Throughput counts Analyze() calls only.
+// --no_route_tweets scores English texts that look like tweets with the
+// review model. Throughput counts Analyze() calls only.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -29,7 +29,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
 #include "nlp/analyzer.h"
 #include "nlp/analyzer_config.h"
 #include "nlp/tools/tsv.h"
@@ -154,15 +153,11 @@ int main(int argc, char** argv) {
     else if (absl::StartsWith(a, "--dump=")) f.dump = a.substr(7);
     else if (a == "--no_rules") f.config.sentiment.use_rules = false;
     else if (a == "--no_meta") f.config.sentiment.use_meta = false;
-    else if (a == "--no_mixed_rule") f.config.review_mixed_rule = false;
-    else if (a == "--mixed_rule") f.config.review_mixed_rule = true;
-    else if (a == "--review_from_sentences") f.config.review_from_sentences = true;
     else if (a == "--no_route_tweets") f.config.route_tweets = false;
     else if (a == "--lid=fasttext") f.config.lid_method = LanguageIdentifier::Method::kFastText;
     else if (a == "--lid=cld2") f.config.lid_method = LanguageIdentifier::Method::kCld2;
     else if (a == "--lid=combined") f.config.lid_method = LanguageIdentifier::Method::kCombined;
     else if (fl("rule_weight", &f.config.sentiment.rule_weight)) {}
-    else if (fl("mixed_boost", &f.config.sentiment.mixed_boost)) {}
     else if (fl("meta_rule_weight", &f.config.sentiment.meta_rule_weight)) {}
     else if (fl("meta_emoji_weight", &f.config.sentiment.meta_emoji_weight)) {}
     else if (fl("emoji_weight", &f.config.sentiment.emoji_weight)) {}
@@ -171,16 +166,7 @@ int main(int argc, char** argv) {
     else if (fl("pl_length_k", &f.config.sentiment.pl_length_k)) {}
     else if (fl("en_length_k", &f.config.sentiment.en_length_k)) {}
     else if (fl("multi_length_k", &f.config.sentiment.multi_length_k)) {}
-    else if (absl::StartsWith(a, "--pl_bias=") || absl::StartsWith(a, "--en_bias=") ||
-             absl::StartsWith(a, "--multi_bias=")) {
-      auto& b = a[1 + 1] == 'p' ? f.config.sentiment.pl_bias
-                : a[2] == 'e'   ? f.config.sentiment.en_bias
-                                : f.config.sentiment.multi_bias;
-      std::vector<std::string> v = absl::StrSplit(a.substr(a.find('=') + 1), ',');
-      for (size_t k = 0; k < v.size() && k < 4; ++k) {
-        if (!absl::SimpleAtof(v[k], &b[k])) return 2;
-      }
-    } else if (absl::StartsWith(a, "--")) {
+    else if (absl::StartsWith(a, "--")) {
       std::cerr << "unknown flag " << a << "\n";
       return 2;
     } else {
