@@ -63,65 +63,23 @@ class AnalyzerImpl : public Analyzer {
     Analysis a;
     a.model_version = version_;
     const TokenizedText t = Tokenize(text);
-    TokenizedText with_title;
-    const TokenizedText* review = &t;
-    if (!options.title.empty()) {
-      with_title = Tokenize(options.title);
-      with_title.tokens.insert(with_title.tokens.end(), t.tokens.begin(),
-                               t.tokens.end());
-      review = &with_title;
-    }
+    // Empty when there is no title. The scratch is per thread: Analyze() is
+    // const and called from many threads.
+    thread_local TokenizedText title;
+    title = options.title.empty() ? TokenizedText() : Tokenize(options.title);
+    const bool has_title = !options.title.empty();
 
-    LanguageGuess lang = lid_->Identify(
-        options.title.empty() ? text : std::string_view(), *review,
-        options.language_hint, config_.lid_method);
-    if (!options.title.empty() && lang.language == "und") {
-      lang = lid_->Identify(text, t, options.language_hint, config_.lid_method);
-    }
+    const LanguageGuess lang = IdentifyLanguage(text, t, title, has_title, options);
     a.language = lang.language;
     a.language_confidence = lang.confidence;
 
-    a.sentences.reserve(t.sentences.size());
-    SentimentClassifier::Probs probs{};
-    // Each sentence's model input and rule contributions are kept: the
-    // review's sentiment is computed from them without a second pass.
     const bool tweet = config_.route_tweets && (IsSocialSource(options.source) ||
                                                 LooksLikeTweet(text));
-    thread_local std::vector<SentimentClassifier::Part> parts;
-    thread_local std::vector<const SentimentClassifier::Part*> part_ptrs;
-    parts.resize(t.sentences.size() + 1);
-    part_ptrs.clear();
-    if (!options.title.empty()) {
-      // The title is the first part (as "title. text" in training).
-      thread_local TokenizedText title;
-      title = Tokenize(options.title);
-      sentiment_->Classify(title, 0, static_cast<int>(title.tokens.size()),
-                           a.language, nullptr, &parts.back(), tweet);
-      part_ptrs.push_back(&parts.back());
-    }
-    for (size_t si = 0; si < t.sentences.size(); ++si) {
-      const Sentence& s = t.sentences[si];
-      SentenceSentiment ss;
-      ss.span = s.span;
-      // Probabilities kept for a one-sentence review (below).
-      ss.sentiment = sentiment_->Classify(t, s.first_token, s.end_token,
-                                          a.language, &probs, &parts[si], tweet);
-      part_ptrs.push_back(&parts[si]);
-      a.sentences.push_back(ss);
-    }
-
-    const int n = static_cast<int>(review->tokens.size());
-    if (n == 0) {
-      a.sentiment = {0.0f, SentimentLabel::kNeutral, 0.0f};
-      probs = {0.0f, 0.0f, 1.0f, 0.0f};
-    } else if (review == &t && t.sentences.size() == 1 &&
-               t.sentences[0].first_token == 0 && t.sentences[0].end_token == n) {
-      // One sentence: the review is that sentence (saves a model call).
-      a.sentiment = a.sentences[0].sentiment;
-    } else {
-      a.sentiment =
-          sentiment_->ClassifyJoined(part_ptrs, a.language, &probs, tweet);
-    }
+    thread_local Parts parts;
+    SentimentClassifier::Probs probs =
+        ClassifySentences(t, has_title ? &title : nullptr, a.language, tweet,
+                          &a.sentences, &parts);
+    a.sentiment = ReviewSentiment(t, title, has_title, a, parts, tweet, &probs);
     if (options.rating > 0) {
       const float cap = sentiment_->ConfidenceCap(a.language);
       a.sentiment = sentiment_->FuseRating(probs, cap, options.rating,
@@ -136,6 +94,82 @@ class AnalyzerImpl : public Analyzer {
   std::string ModelVersion() const override { return version_; }
 
  private:
+  // What each text part (the title, then every sentence) contributes to the
+  // review's sentiment: kept from the sentence pass, so the review needs no
+  // second pass over its tokens.
+  struct Parts {
+    std::vector<SentimentClassifier::Part> parts;
+    std::vector<const SentimentClassifier::Part*> in_order;
+  };
+
+  // Language of the title and text together (the title's words help a short
+  // review); of the text alone when that says nothing.
+  LanguageGuess IdentifyLanguage(std::string_view text, const TokenizedText& t,
+                                 const TokenizedText& title, bool has_title,
+                                 const AnalyzeOptions& options) const {
+    if (!has_title) {
+      return lid_->Identify(text, t, options.language_hint, config_.lid_method);
+    }
+    TokenizedText with_title;
+    with_title.tokens = title.tokens;
+    with_title.tokens.insert(with_title.tokens.end(), t.tokens.begin(),
+                             t.tokens.end());
+    LanguageGuess lang = lid_->Identify(std::string_view(), with_title,
+                                        options.language_hint, config_.lid_method);
+    if (lang.language == "und") {
+      lang = lid_->Identify(text, t, options.language_hint, config_.lid_method);
+    }
+    return lang;
+  }
+
+  // Sentiment of every sentence of `t` into `sentences`, keeping each part's
+  // contribution in `parts` (the title, when given, first, as "title. text"
+  // in training). Returns the last sentence's probabilities.
+  SentimentClassifier::Probs ClassifySentences(
+      const TokenizedText& t, const TokenizedText* title,
+      std::string_view language, bool tweet,
+      std::vector<SentenceSentiment>* sentences, Parts* parts) const {
+    parts->parts.resize(t.sentences.size() + 1);
+    parts->in_order.clear();
+    if (title != nullptr) {
+      sentiment_->Classify(*title, 0, static_cast<int>(title->tokens.size()),
+                           language, nullptr, &parts->parts.back(), tweet);
+      parts->in_order.push_back(&parts->parts.back());
+    }
+    SentimentClassifier::Probs probs{};
+    sentences->reserve(t.sentences.size());
+    for (size_t si = 0; si < t.sentences.size(); ++si) {
+      const Sentence& s = t.sentences[si];
+      SentenceSentiment ss;
+      ss.span = s.span;
+      ss.sentiment = sentiment_->Classify(t, s.first_token, s.end_token, language,
+                                          &probs, &parts->parts[si], tweet);
+      parts->in_order.push_back(&parts->parts[si]);
+      sentences->push_back(ss);
+    }
+    return probs;
+  }
+
+  // The review's sentiment from its parts; `probs` holds the last sentence's
+  // probabilities on entry and the review's on return.
+  Sentiment ReviewSentiment(const TokenizedText& t, const TokenizedText& title,
+                            bool has_title, const Analysis& a,
+                            const Parts& parts, bool tweet,
+                            SentimentClassifier::Probs* probs) const {
+    const size_t n = title.tokens.size() + t.tokens.size();
+    if (n == 0) {
+      *probs = {0.0f, 0.0f, 1.0f, 0.0f};
+      return {0.0f, SentimentLabel::kNeutral, 0.0f};
+    }
+    if (!has_title && t.sentences.size() == 1 &&
+        t.sentences[0].first_token == 0 &&
+        static_cast<size_t>(t.sentences[0].end_token) == n) {
+      // One sentence: the review is that sentence (saves a model call).
+      return a.sentences[0].sentiment;
+    }
+    return sentiment_->ClassifyJoined(parts.in_order, a.language, probs, tweet);
+  }
+
   const AnalyzerConfig config_;
   std::unique_ptr<LanguageIdentifier> lid_;
   std::unique_ptr<SentimentClassifier> sentiment_;
