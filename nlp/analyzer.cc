@@ -191,13 +191,13 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   if (!lid.ok()) return lid.status();
   auto sentiment = SentimentClassifier::Create(models_dir, config.sentiment);
   if (!sentiment.ok()) return sentiment.status();
-  uint64_t h = 1469598103934665603ULL;
-  for (const char* f : {"lid.176.ftz", "sentiment_pl.lin", "sentiment_en.lin",
-                        "sentiment_multi.lin", "sentiment_pl.meta",
-                        "sentiment_en.meta", "sentiment_multi.meta",
-                        "lexicon.tsv", "aspects.tsv", "urgency.tsv"}) {
-    h = HashFile(models_dir + "/" + f, h);
+  std::vector<std::string> files = {"lid.176.ftz"};
+  for (std::string& f : (*sentiment)->ModelFiles()) files.push_back(std::move(f));
+  for (const char* f : {"lexicon.tsv", "aspects.tsv", "urgency.tsv"}) {
+    files.push_back(f);
   }
+  uint64_t h = 1469598103934665603ULL;
+  for (const std::string& f : files) h = HashFile(models_dir + "/" + f, h);
   auto aspects = AspectExtractor::Create(models_dir);
   if (!aspects.ok()) return aspects.status();
   auto urgency = UrgencyAssessor::Create(models_dir);

@@ -8,7 +8,7 @@
 //               [--lid=combined|fasttext|cld2] [--rule_weight=F]
 //               [--emoji_weight=F] [--neutral_margin=F]
 //               [--meta_rule_weight=F] [--meta_emoji_weight=F]
-//               [--rating_weight=F] [--{pl,en,multi}_length_k=F]
+//               [--rating_weight=F] [--length_k=MODEL:K]
 //               [--no_route_tweets] FILE.tsv...
 //
 // --stars passes the file's star rating to the analyzer (star fusion);
@@ -163,9 +163,16 @@ int main(int argc, char** argv) {
     else if (fl("emoji_weight", &f.config.sentiment.emoji_weight)) {}
     else if (fl("neutral_margin", &f.config.sentiment.neutral_margin)) {}
     else if (fl("rating_weight", &f.config.sentiment.rating_weight)) {}
-    else if (fl("pl_length_k", &f.config.sentiment.pl_length_k)) {}
-    else if (fl("en_length_k", &f.config.sentiment.en_length_k)) {}
-    else if (fl("multi_length_k", &f.config.sentiment.multi_length_k)) {}
+    else if (absl::StartsWith(a, "--length_k=")) {
+      // MODEL:K, MODEL a name in models/sentiment_models.tsv.
+      const size_t colon = a.find(':');
+      float k = 0;
+      if (colon == std::string::npos || !absl::SimpleAtof(a.substr(colon + 1), &k)) {
+        std::cerr << "want --length_k=MODEL:K, got " << a << "\n";
+        return 2;
+      }
+      f.config.sentiment.length_k[a.substr(11, colon - 11)] = k;
+    }
     else if (absl::StartsWith(a, "--")) {
       std::cerr << "unknown flag " << a << "\n";
       return 2;
