@@ -19,22 +19,16 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 #include "nlp/analyzer_config.h"
+#include "nlp/aspects.h"
 #include "nlp/language_id.h"
 #include "nlp/sentiment.h"
 #include "nlp/text.h"
-#if defined(OPINIA_HAVE_ASPECTS)
-#include "nlp/aspects.h"
-#endif
-#if defined(OPINIA_HAVE_URGENCY)
 #include "nlp/urgency.h"
-#endif
 
 namespace opinia::nlp {
 namespace {
 
 constexpr char kVersionPrefix[] = "opinia-nlp-1";
-// Review-level MIXED: both sides carried by confident sentences.
-constexpr float kMixedSentenceConfidence = 0.6f;
 
 // FNV-1a of the model files: the version changes whenever a model does.
 uint64_t HashFile(const std::string& path, uint64_t h) {
@@ -54,10 +48,14 @@ class AnalyzerImpl : public Analyzer {
  public:
   AnalyzerImpl(std::unique_ptr<LanguageIdentifier> lid,
                std::unique_ptr<SentimentClassifier> sentiment,
-               std::string version, AnalyzerConfig config)
+               std::unique_ptr<AspectExtractor> aspects,
+               std::unique_ptr<UrgencyAssessor> urgency, std::string version,
+               AnalyzerConfig config)
       : config_(std::move(config)),
         lid_(std::move(lid)),
         sentiment_(std::move(sentiment)),
+        aspects_(std::move(aspects)),
+        urgency_(std::move(urgency)),
         version_(std::move(version)) {}
 
   Analysis Analyze(std::string_view text,
@@ -65,129 +63,118 @@ class AnalyzerImpl : public Analyzer {
     Analysis a;
     a.model_version = version_;
     const TokenizedText t = Tokenize(text);
-    TokenizedText with_title;
-    const TokenizedText* review = &t;
-    if (!options.title.empty()) {
-      with_title = Tokenize(options.title);
-      with_title.tokens.insert(with_title.tokens.end(), t.tokens.begin(),
-                               t.tokens.end());
-      review = &with_title;
-    }
+    // Empty when there is no title. The scratch is per thread: Analyze() is
+    // const and called from many threads.
+    thread_local TokenizedText title;
+    title = options.title.empty() ? TokenizedText() : Tokenize(options.title);
+    const bool has_title = !options.title.empty();
 
-    LanguageGuess lang = lid_->Identify(
-        options.title.empty() ? text : std::string_view(), *review,
-        options.language_hint, config_.lid_method);
-    if (!options.title.empty() && lang.language == "und") {
-      lang = lid_->Identify(text, t, options.language_hint, config_.lid_method);
-    }
+    const LanguageGuess lang = IdentifyLanguage(text, t, title, has_title, options);
     a.language = lang.language;
     a.language_confidence = lang.confidence;
 
-    a.sentences.reserve(t.sentences.size());
-    int pos_sentences = 0, neg_sentences = 0;
-    SentimentClassifier::Probs probs{};
-    std::vector<SentimentClassifier::Probs> sentence_probs;
-    // Each sentence's model input and rule contributions are kept: the
-    // review's sentiment is computed from them without a second pass.
-    const bool join = sentiment_->CanJoin(a.language);
     const bool tweet = config_.route_tweets && (IsSocialSource(options.source) ||
                                                 LooksLikeTweet(text));
-    thread_local std::vector<SentimentClassifier::Part> parts;
-    thread_local std::vector<const SentimentClassifier::Part*> part_ptrs;
-    parts.resize(t.sentences.size() + 1);
-    part_ptrs.clear();
-    if (join && !options.title.empty()) {
-      // The title is the first part (as "title. text" in training).
-      thread_local TokenizedText title;
-      title = Tokenize(options.title);
-      sentiment_->Classify(title, 0, static_cast<int>(title.tokens.size()),
-                           a.language, nullptr, &parts.back(), tweet);
-      part_ptrs.push_back(&parts.back());
-    }
-    for (size_t si = 0; si < t.sentences.size(); ++si) {
-      const Sentence& s = t.sentences[si];
-      SentenceSentiment ss;
-      ss.span = s.span;
-      // Probabilities kept for a one-sentence review (below).
-      ss.sentiment = sentiment_->Classify(t, s.first_token, s.end_token,
-                                          a.language, &probs,
-                                          join ? &parts[si] : nullptr, tweet);
-      if (join) part_ptrs.push_back(&parts[si]);
-      if (config_.review_from_sentences) sentence_probs.push_back(probs);
-      if (ss.sentiment.confidence >= kMixedSentenceConfidence) {
-        pos_sentences += ss.sentiment.label == SentimentLabel::kPositive;
-        neg_sentences += ss.sentiment.label == SentimentLabel::kNegative;
-      }
-      a.sentences.push_back(ss);
-    }
-
-    const int n = static_cast<int>(review->tokens.size());
-    if (n == 0) {
-      a.sentiment = {0.0f, SentimentLabel::kNeutral, 0.0f};
-      probs = {0.0f, 0.0f, 1.0f, 0.0f};
-    } else if (review == &t && t.sentences.size() == 1 &&
-               t.sentences[0].first_token == 0 && t.sentences[0].end_token == n) {
-      // One sentence: the review is that sentence (saves a model call).
-      a.sentiment = a.sentences[0].sentiment;
-    } else if (config_.review_from_sentences && review == &t) {
-      SentimentClassifier::Probs sum{};
-      float weight = 0;
-      for (size_t i = 0; i < t.sentences.size(); ++i) {
-        const float w = static_cast<float>(t.sentences[i].end_token -
-                                           t.sentences[i].first_token);
-        SentimentClassifier::Probs p{};
-        // Recomputing would cost the pass we save: keep each sentence's
-        // probabilities from the loop above.
-        p = sentence_probs[i];
-        for (int k = 0; k < SentimentClassifier::kNumClasses; ++k) sum[k] += w * p[k];
-        weight += w;
-      }
-      for (float& v : sum) v /= std::max(weight, 1.0f);
-      probs = sum;
-      a.sentiment = SentimentClassifier::FromProbs(
-          probs, sentiment_->ConfidenceCap(a.language));
-    } else if (join) {
-      a.sentiment = sentiment_->ClassifyJoined(part_ptrs, a.language, &probs, tweet);
-    } else {
-      a.sentiment = sentiment_->Classify(*review, 0, n, a.language, &probs,
-                                         nullptr, tweet);
-    }
-    if (config_.review_mixed_rule && n > 0 && pos_sentences > 0 && neg_sentences > 0 &&
-        a.sentiment.label != SentimentLabel::kMixed &&
-        std::abs(a.sentiment.score) < 0.5f) {
-      // Confident sentences on both sides and no clear overall winner.
-      a.sentiment.label = SentimentLabel::kMixed;
-    }
+    thread_local Parts parts;
+    SentimentClassifier::Probs probs =
+        ClassifySentences(t, has_title ? &title : nullptr, a.language, tweet,
+                          &a.sentences, &parts);
+    a.sentiment = ReviewSentiment(t, title, has_title, a, parts, tweet, &probs);
     if (options.rating > 0) {
       const float cap = sentiment_->ConfidenceCap(a.language);
       a.sentiment = sentiment_->FuseRating(probs, cap, options.rating,
                                            options.rating_scale);
     }
 
-#if defined(OPINIA_HAVE_ASPECTS)
-    if (aspects_) a.aspects = aspects_->Extract(text, t, a.language, a.sentences);
-#endif
-#if defined(OPINIA_HAVE_URGENCY)
-    if (urgency_) {
-      a.urgency = urgency_->Assess(text, t, a.language, a.sentiment, options);
-    }
-#endif
+    a.aspects = aspects_->Extract(text, t, a.language, a.sentences);
+    a.urgency = urgency_->Assess(text, t, a.language, a.sentiment, options);
     return a;
   }
 
   std::string ModelVersion() const override { return version_; }
 
-#if defined(OPINIA_HAVE_ASPECTS)
-  std::unique_ptr<AspectExtractor> aspects_;
-#endif
-#if defined(OPINIA_HAVE_URGENCY)
-  std::unique_ptr<UrgencyAssessor> urgency_;
-#endif
-
  private:
+  // What each text part (the title, then every sentence) contributes to the
+  // review's sentiment: kept from the sentence pass, so the review needs no
+  // second pass over its tokens.
+  struct Parts {
+    std::vector<SentimentClassifier::Part> parts;
+    std::vector<const SentimentClassifier::Part*> in_order;
+  };
+
+  // Language of the title and text together (the title's words help a short
+  // review); of the text alone when that says nothing.
+  LanguageGuess IdentifyLanguage(std::string_view text, const TokenizedText& t,
+                                 const TokenizedText& title, bool has_title,
+                                 const AnalyzeOptions& options) const {
+    if (!has_title) {
+      return lid_->Identify(text, t, options.language_hint, config_.lid_method);
+    }
+    TokenizedText with_title;
+    with_title.tokens = title.tokens;
+    with_title.tokens.insert(with_title.tokens.end(), t.tokens.begin(),
+                             t.tokens.end());
+    LanguageGuess lang = lid_->Identify(std::string_view(), with_title,
+                                        options.language_hint, config_.lid_method);
+    if (lang.language == "und") {
+      lang = lid_->Identify(text, t, options.language_hint, config_.lid_method);
+    }
+    return lang;
+  }
+
+  // Sentiment of every sentence of `t` into `sentences`, keeping each part's
+  // contribution in `parts` (the title, when given, first, as "title. text"
+  // in training). Returns the last sentence's probabilities.
+  SentimentClassifier::Probs ClassifySentences(
+      const TokenizedText& t, const TokenizedText* title,
+      std::string_view language, bool tweet,
+      std::vector<SentenceSentiment>* sentences, Parts* parts) const {
+    parts->parts.resize(t.sentences.size() + 1);
+    parts->in_order.clear();
+    if (title != nullptr) {
+      sentiment_->Classify(*title, 0, static_cast<int>(title->tokens.size()),
+                           language, nullptr, &parts->parts.back(), tweet);
+      parts->in_order.push_back(&parts->parts.back());
+    }
+    SentimentClassifier::Probs probs{};
+    sentences->reserve(t.sentences.size());
+    for (size_t si = 0; si < t.sentences.size(); ++si) {
+      const Sentence& s = t.sentences[si];
+      SentenceSentiment ss;
+      ss.span = s.span;
+      ss.sentiment = sentiment_->Classify(t, s.first_token, s.end_token, language,
+                                          &probs, &parts->parts[si], tweet);
+      parts->in_order.push_back(&parts->parts[si]);
+      sentences->push_back(ss);
+    }
+    return probs;
+  }
+
+  // The review's sentiment from its parts; `probs` holds the last sentence's
+  // probabilities on entry and the review's on return.
+  Sentiment ReviewSentiment(const TokenizedText& t, const TokenizedText& title,
+                            bool has_title, const Analysis& a,
+                            const Parts& parts, bool tweet,
+                            SentimentClassifier::Probs* probs) const {
+    const size_t n = title.tokens.size() + t.tokens.size();
+    if (n == 0) {
+      *probs = {0.0f, 0.0f, 1.0f, 0.0f};
+      return {0.0f, SentimentLabel::kNeutral, 0.0f};
+    }
+    if (!has_title && t.sentences.size() == 1 &&
+        t.sentences[0].first_token == 0 &&
+        static_cast<size_t>(t.sentences[0].end_token) == n) {
+      // One sentence: the review is that sentence (saves a model call).
+      return a.sentences[0].sentiment;
+    }
+    return sentiment_->ClassifyJoined(parts.in_order, a.language, probs, tweet);
+  }
+
   const AnalyzerConfig config_;
   std::unique_ptr<LanguageIdentifier> lid_;
   std::unique_ptr<SentimentClassifier> sentiment_;
+  std::unique_ptr<AspectExtractor> aspects_;
+  std::unique_ptr<UrgencyAssessor> urgency_;
   std::string version_;
 };
 
@@ -204,28 +191,22 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   if (!lid.ok()) return lid.status();
   auto sentiment = SentimentClassifier::Create(models_dir, config.sentiment);
   if (!sentiment.ok()) return sentiment.status();
-  uint64_t h = 1469598103934665603ULL;
-  for (const char* f : {"lid.176.ftz", "sentiment_pl.lin", "sentiment_en.lin",
-                        "sentiment_multi.lin", "sentiment_pl.meta",
-                        "sentiment_en.meta", "sentiment_multi.meta",
-                        "lexicon.tsv", "aspects.tsv", "urgency.tsv"}) {
-    h = HashFile(models_dir + "/" + f, h);
+  std::vector<std::string> files = {"lid.176.ftz"};
+  for (std::string& f : (*sentiment)->ModelFiles()) files.push_back(std::move(f));
+  for (const char* f : {"lexicon.tsv", "aspects.tsv", "urgency.tsv"}) {
+    files.push_back(f);
   }
-  auto analyzer = std::make_unique<AnalyzerImpl>(
-      *std::move(lid), *std::move(sentiment),
-      absl::StrFormat("%s-%08x", kVersionPrefix, static_cast<uint32_t>(h)),
-      config);
-#if defined(OPINIA_HAVE_ASPECTS)
+  uint64_t h = 1469598103934665603ULL;
+  for (const std::string& f : files) h = HashFile(models_dir + "/" + f, h);
   auto aspects = AspectExtractor::Create(models_dir);
   if (!aspects.ok()) return aspects.status();
-  analyzer->aspects_ = *std::move(aspects);
-#endif
-#if defined(OPINIA_HAVE_URGENCY)
   auto urgency = UrgencyAssessor::Create(models_dir);
   if (!urgency.ok()) return urgency.status();
-  analyzer->urgency_ = *std::move(urgency);
-#endif
-  return analyzer;
+  return std::make_unique<AnalyzerImpl>(
+      *std::move(lid), *std::move(sentiment), *std::move(aspects),
+      *std::move(urgency),
+      absl::StrFormat("%s-%08x", kVersionPrefix, static_cast<uint32_t>(h)),
+      config);
 }
 
 }  // namespace opinia::nlp

@@ -16,16 +16,9 @@ namespace opinia::nlp {
 struct AnalyzerConfig {
   SentimentParams sentiment;
   LanguageIdentifier::Method lid_method = LanguageIdentifier::Method::kCombined;
-  // MIXED from confident sentences on both sides: off by default, it cost
-  // 4 points of en_amazon_reviews.dev accuracy (0.878 -> 0.837).
-  bool review_mixed_rule = false;
-  // Review sentiment of a multi-sentence text without title as the
-  // token-weighted mean of its sentences' probabilities instead of one more
-  // model pass over the whole text: ~20% faster on long reviews but
-  // en_amazon_reviews.dev accuracy 0.870 -> 0.804, so off.
-  bool review_from_sentences = false;
   // English text that LooksLikeTweet() goes to the tweet model instead of
-  // the review model.
+  // the review model (false: opinia-eval --no_route_tweets measures what
+  // the routing gains).
   bool route_tweets = true;
 };
 

@@ -2,9 +2,6 @@
 // language-identification model lid.176.ftz. Immutable after Load();
 // Predict() is const and thread-safe (per-thread scratch only; fastText
 // keeps per-call state on the stack).
-//
-// (The sentiment models were fastText models with our own inference until
-// 2026-11-23 evening; they are linear models now, see linear_model.h.)
 #ifndef OPINIA_NLP_FASTTEXT_MODEL_H_
 #define OPINIA_NLP_FASTTEXT_MODEL_H_
 

@@ -10,6 +10,7 @@
 #include <new>
 
 #include "absl/status/status.h"
+#include "nlp/fnv1a.h"
 
 namespace opinia::nlp {
 namespace {
@@ -18,15 +19,6 @@ constexpr char kMagic[] = "OPLM1\n";
 constexpr char kMagicChars[] = "OPLM2\n";
 constexpr char kMagicHalf[] = "OPLM3\n";
 constexpr uint32_t kMaxCharGram = 8;
-
-uint64_t Fnv1a(std::string_view s) {
-  uint64_t h = 14695981039346656037ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
 
 // splitmix64 finaliser: spreads the pair hash over all bits (the table
 // index uses the low bits).
@@ -60,7 +52,7 @@ void ForEachToken(std::string_view input, F&& f) {
     if (j == std::string_view::npos) j = input.size();
     if (j > i) {
       const std::string_view token = input.substr(i, j - i);
-      f(token, Fnv1a(token));
+      f(token, Fnv1a64(token));
     }
     i = j + 1;
   }
@@ -90,7 +82,7 @@ void CharGramFeatures(std::string_view token, CharGrams chars,
     for (uint32_t b = 0; b + n <= points; ++b) {
       const std::string_view gram(padded.data() + starts[b], starts[b + n] - starts[b]);
       // A seed of their own: the gram "ab" is not the token "ab".
-      out->push_back(NonZero(Mix(Fnv1a(gram) ^ 0x5C4A7E3D1B2F6081ULL)));
+      out->push_back(NonZero(Mix(Fnv1a64(gram) ^ 0x5C4A7E3D1B2F6081ULL)));
     }
   }
 }

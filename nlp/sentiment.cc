@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
+
+#include "absl/status/status.h"
 
 #include "nlp/sentiment_features.h"
 
@@ -11,11 +14,6 @@ namespace {
 
 constexpr std::string_view kClassLabels[] = {"positive", "negative", "neutral",
                                              "mixed"};
-
-bool IsMultiLanguage(std::string_view l) {
-  return l == "ar" || l == "de" || l == "es" || l == "fr" || l == "hi" ||
-         l == "it" || l == "pt";
-}
 
 void Softmax(std::array<float, 4>& z, std::array<bool, 4> present) {
   float mx = -1e30f;
@@ -35,35 +33,10 @@ void Softmax(std::array<float, 4>& z, std::array<bool, 4> present) {
 absl::StatusOr<std::unique_ptr<SentimentClassifier>> SentimentClassifier::Create(
     const std::string& models_dir, SentimentParams params) {
   std::unique_ptr<SentimentClassifier> c(new SentimentClassifier());
-  c->params_ = params;
-  auto load = [&](const char* name, std::unique_ptr<LinearModel>* m,
-                  Map* map, std::unique_ptr<MetaModel>* meta) -> absl::Status {
-    auto r = LinearModel::Load(models_dir + "/" + name);
-    if (!r.ok()) return r.status();
-    *m = *std::move(r);
-    for (int k = 0; k < kNumClasses; ++k) {
-      map->idx[k] = (*m)->LabelIndex(kClassLabels[k]);
-    }
-    if (map->idx[kPos] < 0 || map->idx[kNeg] < 0) {
-      return absl::InvalidArgumentError(std::string(name) +
-                                        ": needs positive and negative labels");
-    }
-    std::string meta_path = models_dir + "/" + name;
-    meta_path.replace(meta_path.size() - 4, 4, ".meta");  // ".lin"
-    auto mm = MetaModel::Load(meta_path, (*m)->Labels());
-    if (mm.ok()) {
-      *meta = *std::move(mm);
-    } else if (!absl::IsNotFound(mm.status())) {
-      return mm.status();
-    }
-    return absl::OkStatus();
-  };
-  if (auto s = load("sentiment_pl.lin", &c->pl_, &c->pl_map_, &c->pl_meta_); !s.ok()) return s;
-  if (auto s = load("sentiment_en.lin", &c->en_, &c->en_map_, &c->en_meta_); !s.ok()) return s;
-  if (auto s = load("sentiment_multi.lin", &c->multi_, &c->multi_map_,
-                        &c->multi_meta_); !s.ok()) {
-    return s;
-  }
+  c->params_ = std::move(params);
+  auto rows = LoadSentimentModels(models_dir + "/" + kSentimentModelsFile);
+  if (!rows.ok()) return rows.status();
+  if (absl::Status s = c->LoadModels(models_dir, *rows); !s.ok()) return s;
   auto lex = Lexicon::Load(models_dir + "/lexicon.tsv");
   if (!lex.ok()) return lex.status();
   c->lexicon_ = *std::move(lex);
@@ -71,17 +44,81 @@ absl::StatusOr<std::unique_ptr<SentimentClassifier>> SentimentClassifier::Create
   return c;
 }
 
-float SentimentClassifier::ConfidenceCap(std::string_view language) const {
-  if (language == "pl" || language == "en") return 1.0f;
-  if (IsMultiLanguage(language)) return 0.8f;
-  return kUnsupportedConfidenceCap;
+absl::Status SentimentClassifier::LoadModels(
+    const std::string& models_dir, const std::vector<SentimentModelRow>& rows) {
+  models_.resize(rows.size());  // never resized again: routes point into it
+  for (size_t i = 0; i < rows.size(); ++i) {
+    Model& m = models_[i];
+    m.name = rows[i].name;
+    const std::string path = models_dir + "/" + m.name;
+    auto linear = LinearModel::Load(path + ".lin");
+    if (!linear.ok()) return linear.status();
+    m.linear = *std::move(linear);
+    for (int k = 0; k < kNumClasses; ++k) {
+      m.class_index[k] = m.linear->LabelIndex(kClassLabels[k]);
+    }
+    if (m.class_index[kPos] < 0 || m.class_index[kNeg] < 0) {
+      return absl::InvalidArgumentError(m.name +
+                                        ".lin: needs positive and negative labels");
+    }
+    auto meta = MetaModel::Load(path + ".meta", m.linear->Labels());
+    if (meta.ok()) {
+      m.meta = *std::move(meta);
+    } else if (!absl::IsNotFound(meta.status())) {
+      return meta.status();
+    }
+    auto k = params_.length_k.find(m.name);
+    m.length_k = k != params_.length_k.end() ? k->second : rows[i].length_k;
+  }
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const bool tweet = rows[i].domain == TextDomain::kTweet;
+    for (const std::string& l : rows[i].languages) {
+      Route& r = l == kAnyLanguage ? other_languages_ : routes_[l];
+      (tweet ? r.tweet : r.review) = &models_[i];
+    }
+  }
+  // A language's model of the other domain serves it when it has none of
+  // the text's own; the cap says how well the language is served.
+  auto complete = [](Route& r, float cap) {
+    r.confidence_cap = cap;
+    if (r.review == nullptr) r.review = r.tweet;
+    if (r.tweet == nullptr) r.tweet = r.review;
+  };
+  for (auto& [language, r] : routes_) {
+    complete(r, r.review != nullptr ? 1.0f : kTweetOnlyConfidenceCap);
+  }
+  complete(other_languages_, kUnsupportedConfidenceCap);
+  return absl::OkStatus();
 }
 
-const LinearModel* SentimentClassifier::ModelFor(std::string_view l,
-                                                 bool tweet) const {
-  if (l == "pl") return pl_.get();
-  if (l == "en" && !tweet) return en_.get();
-  return multi_.get();
+const SentimentClassifier::Route& SentimentClassifier::RouteFor(
+    std::string_view language) const {
+  auto it = routes_.find(absl::string_view(language.data(), language.size()));
+  return it != routes_.end() ? it->second : other_languages_;
+}
+
+const SentimentClassifier::Model& SentimentClassifier::ModelFor(
+    std::string_view language, bool tweet) const {
+  const Route& r = RouteFor(language);
+  return tweet ? *r.tweet : *r.review;
+}
+
+float SentimentClassifier::ConfidenceCap(std::string_view language) const {
+  return RouteFor(language).confidence_cap;
+}
+
+std::string_view SentimentClassifier::ModelName(std::string_view language,
+                                                bool tweet) const {
+  return ModelFor(language, tweet).name;
+}
+
+std::vector<std::string> SentimentClassifier::ModelFiles() const {
+  std::vector<std::string> files;
+  for (const Model& m : models_) files.push_back(m.name + ".lin");
+  for (const Model& m : models_) {
+    if (m.meta != nullptr) files.push_back(m.name + ".meta");
+  }
+  return files;
 }
 
 bool LooksLikeTweet(std::string_view text) {
@@ -145,20 +182,16 @@ Sentiment SentimentClassifier::FromProbs(const Probs& p, float cap) {
   return s;
 }
 
-bool SentimentClassifier::CanJoin(std::string_view /*language*/) const {
-  return true;
-}
-
 Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
                                         int end, std::string_view language,
                                         Probs* out, Part* keep,
                                         bool tweet) const {
-  const LinearModel* model = ModelFor(language, tweet);
+  const Model& model = ModelFor(language, tweet);
   thread_local std::vector<float> raw;
   thread_local Part scratch;
   Part& part = keep != nullptr ? *keep : scratch;
   const std::string input = SentimentInput(t, first, end);
-  model->PredictPart(input, &part.model, &raw);
+  model.linear->PredictPart(input, &part.model, &raw);
   part.lex = LexiconCounts();
   if (MetaFor(model) != nullptr) {
     CountLexicon(input, lexicon_->ForLanguage(language), any_view_, &part.lex);
@@ -177,7 +210,7 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
 Sentiment SentimentClassifier::ClassifyJoined(
     const std::vector<const Part*>& parts, std::string_view language,
     Probs* out, bool tweet) const {
-  const LinearModel* model = ModelFor(language, tweet);
+  const Model& model = ModelFor(language, tweet);
   thread_local std::vector<const LinearModel::PartialInput*> inputs;
   thread_local std::vector<const RuleScore*> rules;
   thread_local std::vector<float> raw;
@@ -191,19 +224,16 @@ Sentiment SentimentClassifier::ClassifyJoined(
     words += p->words;
     lex.Add(p->lex);
   }
-  model->PredictJoined(inputs, &raw);
+  model.linear->PredictJoined(inputs, &raw);
   return Combine(model, raw, words, JoinRules(rules.data(), rules.size()), lex,
                  language, out);
 }
 
-const MetaModel* SentimentClassifier::MetaFor(const LinearModel* model) const {
-  if (!params_.use_meta) return nullptr;
-  return model == pl_.get()   ? pl_meta_.get()
-         : model == en_.get() ? en_meta_.get()
-                              : multi_meta_.get();
+const MetaModel* SentimentClassifier::MetaFor(const Model& model) const {
+  return params_.use_meta ? model.meta.get() : nullptr;
 }
 
-Sentiment SentimentClassifier::Combine(const LinearModel* model,
+Sentiment SentimentClassifier::Combine(const Model& model,
                                        const std::vector<float>& base,
                                        int words, const RuleScore& r,
                                        const LexiconCounts& lex,
@@ -214,24 +244,18 @@ Sentiment SentimentClassifier::Combine(const LinearModel* model,
   const MetaModel* mm = MetaFor(model);
   if (mm != nullptr) mm->Predict(base, lex, &meta);
   const std::vector<float>& raw = mm != nullptr ? meta : base;
-  const Map& map = model == pl_.get() ? pl_map_
-                   : model == en_.get() ? en_map_ : multi_map_;
-  const float length_k = model == pl_.get() ? params_.pl_length_k
-                         : model == en_.get() ? params_.en_length_k
-                                              : params_.multi_length_k;
+  const float length_k = model.length_k;
   const float temper =
       length_k > 0 ? static_cast<float>(words) / (static_cast<float>(words) + length_k)
                    : 1.0f;
   std::array<float, 4> z{};
   std::array<bool, 4> present{};
   for (int k = 0; k < kNumClasses; ++k) {
-    present[k] = map.idx[k] >= 0;
-    if (present[k]) z[k] = temper * std::log(std::max(raw[map.idx[k]], 1e-6f));
+    present[k] = model.class_index[k] >= 0;
+    if (present[k]) {
+      z[k] = temper * std::log(std::max(raw[model.class_index[k]], 1e-6f));
+    }
   }
-  const std::array<float, 4>& bias = model == pl_.get() ? params_.pl_bias
-                                      : model == en_.get() ? params_.en_bias
-                                                           : params_.multi_bias;
-  for (int k = 0; k < kNumClasses; ++k) z[k] += bias[k];
   const bool binary = !present[kNeu] && !present[kMix];
   if (params_.use_rules) {
     // Rules weigh more where the model is tempered most (short texts).
@@ -244,13 +268,9 @@ Sentiment SentimentClassifier::Combine(const LinearModel* model,
     z[kPos] += shift;
     z[kNeg] -= shift;
     if (present[kNeu]) z[kNeu] -= 0.5f * std::fabs(shift);
-    if (present[kMix]) {
-      if (r.positive >= 0.4f && r.negative >= 0.4f) {
-        z[kMix] += params_.mixed_boost;
-      } else if (r.positive == 0 || r.negative == 0) {
-        // MIXED needs both sides; one-sided evidence argues against it.
-        z[kMix] -= w * std::fabs(r.score);
-      }
+    if (present[kMix] && (r.positive == 0 || r.negative == 0)) {
+      // MIXED needs both sides; one-sided evidence argues against it.
+      z[kMix] -= w * std::fabs(r.score);
     }
   }
   Softmax(z, present);

@@ -1,34 +1,40 @@
-// Sentiment of a token range: supervised linear models (models/
-// sentiment_{pl,en,multi}.lin, logistic regression on TF-IDF word 1-2-grams,
-// see linear_model.h) fused with the lexicon+rules scorer, and an optional
-// star-rating fusion. Immutable after Create(); thread-safe.
+// Sentiment of a token range: supervised linear models (models/*.lin,
+// logistic regression on TF-IDF word 1-2-grams, see linear_model.h) fused
+// with the lexicon+rules scorer, and an optional star-rating fusion.
+// Immutable after Create(); thread-safe.
 //
-// Model per language: pl -> sentiment_pl (4 classes, CLARIN-Emo with PolEmo
-// 2.0 medicine as an auxiliary domain),
-// en -> sentiment_en (positive/negative, Amazon + UCI), ar de es fr hi it pt
-// -> sentiment_multi (3 classes, tweets; also English text that
-// LooksLikeTweet()). Any other language is scored by
-// sentiment_multi (shared emoji, names, loan words, stems) plus the
-// emoji/lexicon rules, with a confidence capped at kUnsupportedConfidenceCap:
-// a hint, never a confident guess.
+// Which model scores a text comes from the model table
+// (models/sentiment_models.tsv, nlp/sentiment_models.h), by the text's
+// language and domain: a text that looks like a social-media post goes to
+// the tweet model of its language, any other text to the review model, and
+// a language with a model of the other domain only is scored by that one.
+// Confidence is capped by how well the language is served: 1 with a review
+// model, kTweetOnlyConfidenceCap with a tweet model only, and
+// kUnsupportedConfidenceCap for a language no model was trained on (scored
+// by the `*` row's model through shared emoji, names, loan words and stems,
+// plus the emoji/lexicon rules): a hint, never a confident guess.
 #ifndef OPINIA_NLP_SENTIMENT_H_
 #define OPINIA_NLP_SENTIMENT_H_
 
 #include <array>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "nlp/analysis.h"
 #include "nlp/linear_model.h"
 #include "nlp/lexicon.h"
 #include "nlp/sentiment_meta.h"
+#include "nlp/sentiment_models.h"
 #include "nlp/sentiment_rules.h"
 #include "nlp/text.h"
 
 namespace opinia::nlp {
 
+inline constexpr float kTweetOnlyConfidenceCap = 0.8f;
 inline constexpr float kUnsupportedConfidenceCap = 0.35f;
 
 // True when `text` carries the marks of a social-media post: an @mention,
@@ -63,7 +69,6 @@ struct SentimentParams {
   // fails the hand-written "Paczka dotarła 👍".
   float meta_rule_weight = 0.03f;
   float meta_emoji_weight = 1.0f;
-  float mixed_boost = 0.0f;      // logit added to MIXED for two-sided text
   float neutral_margin = 0.02f;  // 2-class models: |pos-neg| below = neutral
   float rating_weight = 3.0f;    // logit shift per unit of star score
   bool use_rules = true;
@@ -71,22 +76,12 @@ struct SentimentParams {
   // when present; false serves the base models' probabilities (for
   // opinia-eval --no_meta).
   bool use_meta = true;
-  // Model evidence is tempered by n / (n + k) for a text of n words (0 =
-  // off), and the rules weigh up to 2x more where it is: the English model,
-  // trained mostly on long reviews, needs the lexicon on one short sentence
-  // ("Not bad at all, I'm pleased."; with k = 0 two hand-written cases fail,
-  // with k = 15..30 none, en_amazon_reviews.dev 0.90 -> 0.89). The Polish
-  // and tweet models, trained on sentences and tweets, do not (dev accuracy
-  // flat or lower for k = 1..3).
-  float pl_length_k = 0.0f;
-  float en_length_k = 20.0f;
-  float multi_length_k = 0.0f;
-  // Per-model logit bias by class (positive, negative, neutral, mixed):
-  // corrects the class priors of the mixed training sets towards the
-  // target domain. Tuned on the dev splits.
-  std::array<float, 4> pl_bias{0, 0, 0, 0};
-  std::array<float, 4> en_bias{0, 0, 0, 0};
-  std::array<float, 4> multi_bias{0, 0, 0, 0};
+  // Model evidence is tempered by n / (n + k) for a text of n words, k the
+  // model's length_k in the model table (0 = off), and the rules weigh up
+  // to 2x more where it is: a model trained mostly on long reviews needs
+  // the lexicon on one short sentence. Overrides by model name, for
+  // opinia-eval --length_k=NAME:K.
+  std::map<std::string, float> length_k;
 };
 
 class SentimentClassifier {
@@ -94,12 +89,12 @@ class SentimentClassifier {
   enum Class { kPos = 0, kNeg, kNeu, kMix, kNumClasses };
   using Probs = std::array<float, kNumClasses>;
 
-  // Needs sentiment_pl.lin, sentiment_en.lin, sentiment_multi.lin and
+  // Needs sentiment_models.tsv, every model it names (<name>.lin) and
   // lexicon.tsv in `models_dir`: NOT_FOUND if one is missing,
-  // INVALID_ARGUMENT if one is malformed. Loads the meta model
-  // sentiment_{pl,en,multi}.meta next to each (nlp/sentiment_meta.h) when
-  // the file exists (INVALID_ARGUMENT if malformed); without it that model's
-  // probabilities are served as they are.
+  // INVALID_ARGUMENT if one is malformed. Loads the meta model <name>.meta
+  // next to each (nlp/sentiment_meta.h) when the file exists
+  // (INVALID_ARGUMENT if malformed); without it that model's probabilities
+  // are served as they are.
   static absl::StatusOr<std::unique_ptr<SentimentClassifier>> Create(
       const std::string& models_dir, SentimentParams params = {});
 
@@ -119,9 +114,6 @@ class SentimentClassifier {
   Sentiment Classify(const TokenizedText& t, int first, int end,
                      std::string_view language, Probs* probs = nullptr,
                      Part* keep = nullptr, bool tweet = false) const;
-  // True when ClassifyJoined() can serve `language` (always, kept for the
-  // analyzer's fallback path).
-  bool CanJoin(std::string_view language) const;
   // Sentiment of the text made of `parts` (each from Classify(..., keep)
   // in the same `language`), in order: the model sees ReviewInput() of the
   // whole text (the parts' inputs one after the other, as in training)
@@ -140,31 +132,56 @@ class SentimentClassifier {
   // `cap`) of fused class probabilities.
   static Sentiment FromProbs(const Probs& p, float cap);
 
-  // Confidence cap of `language` (1 for trained languages).
+  // Confidence cap of `language` (1 for a language with a review model).
   float ConfidenceCap(std::string_view language) const;
+
+  // Name (file stem) of the model that scores `language`; `tweet` as for
+  // Classify().
+  std::string_view ModelName(std::string_view language, bool tweet) const;
+
+  // The model files loaded (<name>.lin, then <name>.meta), in table order.
+  std::vector<std::string> ModelFiles() const;
 
   const Lexicon& lexicon() const { return *lexicon_; }
   const SentimentParams& params() const { return params_; }
 
  private:
+  // One row of the model table, loaded.
+  struct Model {
+    std::string name;
+    std::unique_ptr<LinearModel> linear;
+    std::unique_ptr<MetaModel> meta;  // null without a meta model
+    // Label index of each Class in `linear` (-1 when the model lacks it).
+    std::array<int, kNumClasses> class_index{-1, -1, -1, -1};
+    float length_k = 0;
+  };
+  // How a language is served.
+  struct Route {
+    const Model* review = nullptr;
+    const Model* tweet = nullptr;
+    float confidence_cap = kUnsupportedConfidenceCap;
+  };
+
   SentimentClassifier() = default;
-  const LinearModel* ModelFor(std::string_view language, bool tweet) const;
+  // Loads the models of `rows` and routes every language they list.
+  absl::Status LoadModels(const std::string& models_dir,
+                          const std::vector<SentimentModelRow>& rows);
+  const Route& RouteFor(std::string_view language) const;
+  const Model& ModelFor(std::string_view language, bool tweet) const;
   // Model probabilities `raw` (label order of `model`) of a text of `words`
   // words fused with its rule score.
-  Sentiment Combine(const LinearModel* model, const std::vector<float>& raw,
+  Sentiment Combine(const Model& model, const std::vector<float>& raw,
                     int words, const RuleScore& rules, const LexiconCounts& lex,
                     std::string_view language, Probs* out) const;
   // The meta model of `model` when it has one and params_.use_meta.
-  const MetaModel* MetaFor(const LinearModel* model) const;
+  const MetaModel* MetaFor(const Model& model) const;
 
-  std::unique_ptr<LinearModel> pl_, en_, multi_;
-  std::unique_ptr<MetaModel> pl_meta_, en_meta_, multi_meta_;
+  std::vector<Model> models_;  // table order; Route points into it
+  absl::flat_hash_map<std::string, Route> routes_;
+  Route other_languages_;  // the `*` row's model, capped
   std::unique_ptr<Lexicon> lexicon_;
   Lexicon::View any_view_;  // the "*" section (emoji, emoticons)
   SentimentParams params_;
-  // Label index of each Class in each model (-1 when the model lacks it).
-  struct Map { std::array<int, kNumClasses> idx{-1, -1, -1, -1}; };
-  Map pl_map_, en_map_, multi_map_;
 };
 
 }  // namespace opinia::nlp

@@ -22,6 +22,7 @@
 #include <array>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 namespace opinia::nlp {
 namespace {
@@ -404,6 +405,219 @@ bool IsValidUtf8(std::string_view text) {
 
 namespace {
 
+// UTF-8 -> UTF-16 with the byte offset of every unit (and one past the
+// end). Invalid bytes become spaces, i.e. separators.
+void DecodeToUtf16(std::string_view text, std::u16string* buf,
+                   std::vector<int32_t>* byte_at) {
+  buf->clear();
+  byte_at->clear();
+  buf->reserve(text.size());
+  byte_at->reserve(text.size() + 1);
+  for (size_t i = 0; i < text.size();) {
+    UChar32 c = 0;
+    int len = DecodeUtf8(text, i, &c);
+    if (len == 0) {
+      buf->push_back(kInvalidAsSpace);
+      byte_at->push_back(static_cast<int32_t>(i));
+      ++i;
+      continue;
+    }
+    if (c < 0x10000) {
+      buf->push_back(static_cast<char16_t>(c));
+      byte_at->push_back(static_cast<int32_t>(i));
+    } else {
+      buf->push_back(static_cast<char16_t>(U16_LEAD(c)));
+      buf->push_back(static_cast<char16_t>(U16_TRAIL(c)));
+      byte_at->push_back(static_cast<int32_t>(i));
+      byte_at->push_back(static_cast<int32_t>(i));
+    }
+    i += len;
+  }
+  byte_at->push_back(static_cast<int32_t>(text.size()));
+}
+
+// The text being tokenized: its bytes and their UTF-16 copy.
+struct Utf16Text {
+  std::string_view bytes;
+  const UChar* u;
+  int32_t n;
+  const std::vector<int32_t>& byte_at;
+};
+
+// An emoji, or punctuation normalised by NFKC_Casefold, for the non-word
+// segment [start, end). False when it is no token (nothing left after
+// normalisation, or U+FFFD).
+bool MakeSymbolToken(const Resources& res, const Utf16Text& in, int32_t start,
+                     int32_t end, UChar32 first, icu::UnicodeString* scratch16,
+                     Token* tok) {
+  const int32_t b = in.byte_at[start];
+  const int32_t e = in.byte_at[end];
+  tok->span = {b, e};
+  if (IsEmojiStart(first)) {
+    tok->kind = TokenKind::kEmoji;
+    tok->norm = EmojiNorm(in.bytes.substr(b, e - b));
+    tok->plain = tok->norm;
+    return true;
+  }
+  tok->kind = TokenKind::kPunct;
+  scratch16->setTo(false, in.u + start, end - start);
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString norm = res.nfkc_cf->normalize(*scratch16, status);
+  if (U_FAILURE(status) || norm.isEmpty()) return false;
+  norm.toUTF8String(tok->norm);
+  tok->plain = tok->norm;
+  return first != 0xFFFD;
+}
+
+// norm and plain of a word or number [start, end): by the per-character
+// tables when every unit is below kFastLimit, else by ICU. False when
+// normalisation fails.
+bool NormalizeWord(const Resources& res, const Utf16Text& in, int32_t start,
+                   int32_t end, icu::UnicodeString* scratch16, Token* tok) {
+  const bool fast = std::all_of(in.u + start, in.u + end,
+                                [](UChar c) { return c < kFastLimit; });
+  if (!fast) {
+    scratch16->setTo(false, in.u + start, end - start);
+    UErrorCode status = U_ZERO_ERROR;
+    icu::UnicodeString norm = res.nfkc_cf->normalize(*scratch16, status);
+    if (U_FAILURE(status)) return false;
+    norm.toUTF8String(tok->norm);
+    PlainFromNorm16(res, norm, &tok->plain);
+    return true;
+  }
+  tok->norm.reserve(end - start + 2);
+  tok->plain.reserve(end - start + 2);
+  for (int32_t i = start; i < end; ++i) {
+    const char16_t c = in.u[i];
+    if (c < 0x80 && res.ascii_single[c]) {
+      // ASCII: one byte each way.
+      tok->norm.push_back(res.ascii_norm[c]);
+      tok->plain.push_back(res.ascii_plain[c]);
+    } else {
+      tok->norm += res.fast_norm[c];
+      tok->plain += res.fast_plain[c];
+    }
+  }
+  return true;
+}
+
+// The word or number segment [start, end) as a token; "xD"-style words
+// become emoticons. False when nothing is left after normalisation.
+bool MakeWordToken(const Resources& res, const Utf16Text& in, int32_t start,
+                   int32_t end, int32_t rule, icu::UnicodeString* scratch16,
+                   Token* tok) {
+  tok->kind = rule < UBRK_WORD_LETTER ? TokenKind::kNumber : TokenKind::kWord;
+  tok->span = {in.byte_at[start], in.byte_at[end]};
+  if (!NormalizeWord(res, in, start, end, scratch16, tok)) return false;
+  if (tok->norm.empty()) return false;
+  if (tok->kind == TokenKind::kWord) {
+    for (std::string_view w : kWordEmoticons) {
+      if (tok->norm == w) {
+        tok->kind = TokenKind::kEmoticon;
+        if (tok->norm[0] == 'x') tok->norm = "xd";
+        tok->plain = tok->norm;
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+// Walks the word boundaries of `in` (our segmenter when `fast_words`, else
+// ICU's `wb`, already set to the text) and appends one token per emoticon,
+// emoji, punctuation mark, number and word; white space is skipped.
+void SplitWords(const Resources& res, const Utf16Text& in, bool fast_words,
+                icu::BreakIterator* wb, std::vector<Token>* tokens) {
+  tokens->reserve(in.n / 4 + 4);
+  icu::UnicodeString scratch16;
+  int32_t skip_until = 0;  // u16 index covered by an emoticon
+  int32_t fast_status = UBRK_WORD_NONE;
+  auto next_boundary = [&](int32_t from) -> int32_t {
+    if (!fast_words) return wb->next();
+    if (from >= in.n) return icu::BreakIterator::DONE;
+    return FastWordEnd(in.u, in.n, from, &fast_status);
+  };
+  int32_t start = fast_words ? 0 : wb->first();
+  for (int32_t end = next_boundary(start); end != icu::BreakIterator::DONE;
+       start = end, end = next_boundary(end)) {
+    if (start < skip_until) continue;
+    UChar32 first;
+    U16_GET(in.u, 0, start, in.n, first);
+    if (u_isUWhiteSpace(first) || u_iscntrl(first)) continue;
+    const int32_t rule = fast_words ? fast_status : wb->getRuleStatus();
+    Token tok;
+    if (rule < UBRK_WORD_NUMBER) {
+      // Emoticons first: ICU splits ":)" into ":" and ")".
+      const int32_t b = in.byte_at[start];
+      const size_t len =
+          first < 0x80 ? MatchEmoticon(in.bytes, static_cast<size_t>(b)) : 0;
+      if (len > 0) {
+        tok.kind = TokenKind::kEmoticon;
+        tok.span = {b, b + static_cast<int32_t>(len)};
+        tok.norm = CanonicalEmoticon(in.bytes.substr(b, len));
+        tok.plain = tok.norm;
+        skip_until = start + static_cast<int32_t>(len);  // ASCII: 1 unit/byte
+      } else if (!MakeSymbolToken(res, in, start, end, first, &scratch16, &tok)) {
+        continue;
+      }
+    } else if (!MakeWordToken(res, in, start, end, rule, &scratch16, &tok)) {
+      continue;
+    }
+    tokens->push_back(std::move(tok));
+  }
+}
+
+// Sentence boundaries (UTF-16 indices, first 0, last n) of `in`; false when
+// ICU's sentence iterator cannot take the text.
+bool FindSentenceBounds(const Utf16Text& in, UText* ut, icu::BreakIterator* sb,
+                        std::vector<int32_t>* bounds) {
+  bounds->clear();
+  if (IsOneSentence(in.u, in.n)) {
+    // What the sentence iterator would return, without running it.
+    bounds->push_back(0);
+    bounds->push_back(in.n);
+    return true;
+  }
+  UErrorCode status = U_ZERO_ERROR;
+  sb->setText(ut, status);
+  if (U_FAILURE(status)) return false;
+  for (int32_t p = sb->first(); p != icu::BreakIterator::DONE; p = sb->next()) {
+    bounds->push_back(p);
+  }
+  return true;
+}
+
+// Each token goes to the sentence holding its first byte; a sentence's span
+// runs from its first to its last token (outer white space trimmed).
+void GroupSentences(const std::vector<int32_t>& bounds,
+                    const std::vector<int32_t>& byte_at,
+                    TokenizedText* result) {
+  const std::vector<Token>& tokens = result->tokens;
+  size_t ti = 0;
+  const size_t nt = tokens.size();
+  int32_t prev_end = 0;
+  for (size_t k = 0; k + 1 < bounds.size() && ti < nt; ++k) {
+    const int32_t send = byte_at[bounds[k + 1]];
+    Sentence s;
+    s.first_token = static_cast<int>(ti);
+    while (ti < nt && tokens[ti].span.begin < send) ++ti;
+    s.end_token = static_cast<int>(ti);
+    if (s.end_token == s.first_token) continue;
+    s.span.begin = std::max(prev_end, tokens[s.first_token].span.begin);
+    s.span.end = tokens[s.end_token - 1].span.end;
+    prev_end = s.span.end;
+    result->sentences.push_back(s);
+  }
+  if (ti < nt) {
+    // Unreachable with a consistent BreakIterator; keep every token covered.
+    Sentence s;
+    s.first_token = static_cast<int>(ti);
+    s.end_token = static_cast<int>(nt);
+    s.span = {std::max(prev_end, tokens[ti].span.begin), tokens[nt - 1].span.end};
+    result->sentences.push_back(s);
+  }
+}
+
 TokenizedText TokenizeImpl(std::string_view text, bool allow_fast_words) {
   TokenizedText result;
   if (text.empty()) return result;
@@ -413,201 +627,30 @@ TokenizedText TokenizeImpl(std::string_view text, bool allow_fast_words) {
   Scratch& sc = GetScratch();
   if (!sc.word || !sc.sentence) return result;
 
-  // 1. UTF-8 -> UTF-16 with a byte offset for every unit. Invalid bytes
-  //    become spaces, i.e. separators.
-  std::u16string& buf = sc.buf;
-  std::vector<int32_t>& byte_at = sc.byte_at;
-  buf.clear();
-  byte_at.clear();
-  buf.reserve(text.size());
-  byte_at.reserve(text.size() + 1);
-  for (size_t i = 0; i < text.size();) {
-    UChar32 c = 0;
-    int len = DecodeUtf8(text, i, &c);
-    if (len == 0) {
-      buf.push_back(kInvalidAsSpace);
-      byte_at.push_back(static_cast<int32_t>(i));
-      ++i;
-      continue;
-    }
-    if (c < 0x10000) {
-      buf.push_back(static_cast<char16_t>(c));
-      byte_at.push_back(static_cast<int32_t>(i));
-    } else {
-      buf.push_back(static_cast<char16_t>(U16_LEAD(c)));
-      buf.push_back(static_cast<char16_t>(U16_TRAIL(c)));
-      byte_at.push_back(static_cast<int32_t>(i));
-      byte_at.push_back(static_cast<int32_t>(i));
-    }
-    i += len;
-  }
-  byte_at.push_back(static_cast<int32_t>(text.size()));
-  const int32_t n16 = static_cast<int32_t>(buf.size());
-  const UChar* u = reinterpret_cast<const UChar*>(buf.data());
-
+  DecodeToUtf16(text, &sc.buf, &sc.byte_at);
+  const Utf16Text in{text, reinterpret_cast<const UChar*>(sc.buf.data()),
+                     static_cast<int32_t>(sc.buf.size()), sc.byte_at};
   UErrorCode status = U_ZERO_ERROR;
   UText ut = UTEXT_INITIALIZER;
-  utext_openUChars(&ut, u, n16, &status);
+  utext_openUChars(&ut, in.u, in.n, &status);
   if (U_FAILURE(status)) return result;
 
-  // 2. Words: our own segmenter when every character is one it models
-  //    (Latin script; nlp_text_test compares it with ICU), else ICU's.
-  const bool fast_words = allow_fast_words && FastWordsApply(u, n16);
-  icu::BreakIterator* wb = sc.word.get();
+  // Our own word segmenter when every character is one it models (Latin
+  // script; nlp_text_test compares it with ICU), else ICU's.
+  const bool fast_words = allow_fast_words && FastWordsApply(in.u, in.n);
   if (!fast_words) {
-    wb->setText(&ut, status);
+    sc.word->setText(&ut, status);
     if (U_FAILURE(status)) {
       utext_close(&ut);
       return result;
     }
   }
-  result.tokens.reserve(n16 / 4 + 4);
-  icu::UnicodeString scratch16;
-  int32_t skip_until = 0;  // u16 index covered by an emoticon
-  int32_t fast_status = UBRK_WORD_NONE;
-  auto next_boundary = [&](int32_t from) -> int32_t {
-    if (!fast_words) return wb->next();
-    if (from >= n16) return icu::BreakIterator::DONE;
-    return FastWordEnd(u, n16, from, &fast_status);
-  };
-  int32_t start = fast_words ? 0 : wb->first();
-  for (int32_t end = next_boundary(start); end != icu::BreakIterator::DONE;
-       start = end, end = next_boundary(end)) {
-    if (start < skip_until) continue;
-    UChar32 first;
-    U16_GET(u, 0, start, n16, first);
-    if (u_isUWhiteSpace(first) || u_iscntrl(first)) continue;
-    const int32_t rule = fast_words ? fast_status : wb->getRuleStatus();
-    const int32_t b = byte_at[start];
-    int32_t e = byte_at[end];
-    Token tok;
+  SplitWords(res, in, fast_words, sc.word.get(), &result.tokens);
 
-    // Emoticons first: ICU splits ":)" into ":" and ")".
-    if (first < 0x80 && rule < UBRK_WORD_NUMBER) {
-      size_t len = MatchEmoticon(text, static_cast<size_t>(b));
-      if (len > 0) {
-        tok.kind = TokenKind::kEmoticon;
-        tok.span = {b, b + static_cast<int32_t>(len)};
-        tok.norm = CanonicalEmoticon(text.substr(b, len));
-        tok.plain = tok.norm;
-        skip_until = start + static_cast<int32_t>(len);  // ASCII: 1 unit/byte
-        result.tokens.push_back(std::move(tok));
-        continue;
-      }
-    }
-
-    if (rule < UBRK_WORD_NUMBER) {
-      tok.span = {b, e};
-      if (IsEmojiStart(first)) {
-        tok.kind = TokenKind::kEmoji;
-        tok.norm = EmojiNorm(text.substr(b, e - b));
-        tok.plain = tok.norm;
-      } else {
-        tok.kind = TokenKind::kPunct;
-        scratch16.setTo(false, u + start, end - start);
-        status = U_ZERO_ERROR;
-        icu::UnicodeString norm = res.nfkc_cf->normalize(scratch16, status);
-        if (U_FAILURE(status) || norm.isEmpty()) continue;
-        norm.toUTF8String(tok.norm);
-        tok.plain = tok.norm;
-        // U+FFFD and similar leftovers are not tokens.
-        if (first == 0xFFFD) continue;
-      }
-      result.tokens.push_back(std::move(tok));
-      continue;
-    }
-
-    tok.kind = rule < UBRK_WORD_LETTER ? TokenKind::kNumber : TokenKind::kWord;
-    tok.span = {b, e};
-    bool fast = true;
-    for (int32_t i = start; i < end; ++i) {
-      if (u[i] >= kFastLimit) {
-        fast = false;
-        break;
-      }
-    }
-    if (fast) {
-      tok.norm.reserve(end - start + 2);
-      tok.plain.reserve(end - start + 2);
-      for (int32_t i = start; i < end; ++i) {
-        const char16_t c = u[i];
-        if (c < 0x80 && res.ascii_single[c]) {
-          // ASCII: one byte each way.
-          tok.norm.push_back(res.ascii_norm[c]);
-          tok.plain.push_back(res.ascii_plain[c]);
-        } else {
-          tok.norm += res.fast_norm[c];
-          tok.plain += res.fast_plain[c];
-        }
-      }
-    } else {
-      scratch16.setTo(false, u + start, end - start);
-      status = U_ZERO_ERROR;
-      icu::UnicodeString norm = res.nfkc_cf->normalize(scratch16, status);
-      if (U_FAILURE(status)) continue;
-      norm.toUTF8String(tok.norm);
-      PlainFromNorm16(res, norm, &tok.plain);
-    }
-    if (tok.norm.empty()) continue;
-    if (tok.kind == TokenKind::kWord) {
-      for (std::string_view w : kWordEmoticons) {
-        if (tok.norm == w) {
-          tok.kind = TokenKind::kEmoticon;
-          if (tok.norm[0] == 'x') tok.norm = "xd";
-          tok.plain = tok.norm;
-          break;
-        }
-      }
-    }
-    result.tokens.push_back(std::move(tok));
-  }
-
-  // 3. Sentences; each token goes to the sentence holding its first byte.
-  std::vector<int32_t>& bounds = sc.sentence_bounds;
-  bounds.clear();
-  if (IsOneSentence(u, n16)) {
-    // What the sentence iterator would return, without running it.
-    bounds.push_back(0);
-    bounds.push_back(n16);
-  } else {
-    icu::BreakIterator* sb = sc.sentence.get();
-    status = U_ZERO_ERROR;
-    sb->setText(&ut, status);
-    if (U_FAILURE(status)) {
-      utext_close(&ut);
-      return result;
-    }
-    for (int32_t p = sb->first(); p != icu::BreakIterator::DONE; p = sb->next()) {
-      bounds.push_back(p);
-    }
-  }
+  const bool have_bounds =
+      FindSentenceBounds(in, &ut, sc.sentence.get(), &sc.sentence_bounds);
   utext_close(&ut);
-
-  size_t ti = 0;
-  const size_t nt = result.tokens.size();
-  int32_t prev_end = 0;
-  for (size_t k = 0; k + 1 < bounds.size() && ti < nt; ++k) {
-    const int32_t send = byte_at[bounds[k + 1]];
-    Sentence s;
-    s.first_token = static_cast<int>(ti);
-    while (ti < nt && result.tokens[ti].span.begin < send) ++ti;
-    s.end_token = static_cast<int>(ti);
-    if (s.end_token == s.first_token) continue;
-    // Trimmed of outer whitespace: from the first to the last token.
-    s.span.begin = std::max(prev_end, result.tokens[s.first_token].span.begin);
-    s.span.end = result.tokens[s.end_token - 1].span.end;
-    prev_end = s.span.end;
-    result.sentences.push_back(s);
-  }
-  if (ti < nt) {
-    // Unreachable with a consistent BreakIterator; keep every token covered.
-    Sentence s;
-    s.first_token = static_cast<int>(ti);
-    s.end_token = static_cast<int>(nt);
-    s.span = {std::max(prev_end, result.tokens[ti].span.begin),
-              result.tokens[nt - 1].span.end};
-    result.sentences.push_back(s);
-  }
+  if (have_bounds) GroupSentences(sc.sentence_bounds, sc.byte_at, &result);
   return result;
 }
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Rebuilds every model file of models/ that opinia-train owns, reproducibly
 # (LIBLINEAR's logistic regression is deterministic; one thread):
-# lexicon.tsv, sentiment_pl.lin, sentiment_en.lin, sentiment_multi.lin and
-# the stacked meta models sentiment_pl.meta, sentiment_multi.meta.
+# lexicon.tsv, the sentiment model of every row of opinia-train's training
+# table (nlp/tools/train_main.cc, Specs(): sentiment_<name>.lin and its
+# stacked meta model .meta) and the table the analyzer reads,
+# sentiment_models.tsv.
 # lid.176.ftz is copied from the data set as shipped. Takes ~30 s of CPU.
 #   scripts/train_models.sh [DATA_DIR] [BUILD_DIR]
 set -euo pipefail

@@ -6,32 +6,48 @@
 //   opinia-eval --models=DIR [--stars] [--hint] [--source=NAME]
 //               [--dump=FILE] [--no_rules] [--no_meta]
 //               [--lid=combined|fasttext|cld2] [--rule_weight=F]
-//               [--mixed_boost=F] [--emoji_weight=F] [--neutral_margin=F]
+//               [--emoji_weight=F] [--neutral_margin=F]
 //               [--meta_rule_weight=F] [--meta_emoji_weight=F]
-//               [--rating_weight=F] [--{pl,en,multi}_length_k=F]
-//               [--pl_bias=P,N,U,M] [--en_bias=P,N] [--multi_bias=P,N,U]
-//               FILE.tsv...
+//               [--rating_weight=F] [--length_k=MODEL:K]
+//               [--no_route_tweets] FILE.tsv...
+//   opinia-eval --models=DIR --cases=nlp/eval --split=dev|test|all
+//               [--lang=pl,en,...] [--dump]
 //
 // --stars passes the file's star rating to the analyzer (star fusion);
 // --hint passes the file's language as language_hint. Without them the
 // numbers are text-only. --source=NAME passes NAME as every example's
 // platform (AnalyzeOptions::source), as a collector would. --dump=FILE
 // appends "lang gold predicted detected_lang score text" per example.
-// Throughput counts Analyze() calls only.
+// --no_route_tweets scores English texts that look like tweets with the
+// review model. Throughput counts Analyze() calls only.
+//
+// --cases=DIR scores the full analyzer on the hand-written case table
+// DIR/cases_<lang>.tsv (nlp/eval/README.md; scoring in
+// nlp/tools/eval_cases.h): per language and category the label accuracy,
+// aspects found and with the right polarity, urgency false alarms, misses
+// and reason recall, then the language's totals. Each case gets its star
+// rating, no language hint and no source. --split picks the half of the
+// table (dev: FNV-1a 64 of the id even; test: odd); the test half is for
+// one run at the end. --dump prints every case's expected and predicted
+// values.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "nlp/analyzer.h"
 #include "nlp/analyzer_config.h"
+#include "nlp/tools/eval_cases.h"
 #include "nlp/tools/tsv.h"
 
 namespace opinia::nlp::tools {
@@ -55,7 +71,74 @@ struct Flags {
   std::string dump;    // --dump: one line per example, for error analysis
   AnalyzerConfig config;
   std::vector<std::string> files;
+  std::string cases;  // --cases: the case table's directory
+  Split split = Split::kDev;
+  bool split_set = false;
+  std::vector<std::string> langs = {"pl", "en", "de", "es", "fr", "it"};
+  bool dump_cases = false;
 };
+
+void DumpCase(const EvalCase& c, const CaseScore& s, const Analysis& a) {
+  std::string expected_aspects, got_aspects, labels;
+  for (const ExpectedAspect& e : c.aspects) {
+    absl::StrAppend(&expected_aspects, expected_aspects.empty() ? "" : ";",
+                    AspectName(e.aspect), ":",
+                    e.polarity == Polarity::kPos   ? "POS"
+                    : e.polarity == Polarity::kNeg ? "NEG"
+                                                   : "NEU");
+  }
+  for (const AspectSentiment& g : a.aspects) {
+    absl::StrAppendFormat(&got_aspects, "%s%s:%.2f", got_aspects.empty() ? "" : ";",
+                          AspectName(g.aspect), g.sentiment.score);
+  }
+  for (SentimentLabel l : c.labels) {
+    absl::StrAppend(&labels, labels.empty() ? "" : "|", CaseLabelName(l));
+  }
+  std::string reasons;
+  for (const std::string& r : a.urgency.reasons) {
+    absl::StrAppend(&reasons, reasons.empty() ? "" : ";", r);
+  }
+  std::printf("%s\t%s\t%s\t%s %.2f\t%s\t%s\t%s\tP%d %s\t%s\n", c.id.c_str(),
+              s.label_right ? "ok" : "WRONG", labels.c_str(),
+              CaseLabelName(a.sentiment.label), a.sentiment.score,
+              expected_aspects.c_str(), got_aspects.c_str(),
+              c.urgent ? "urgent" : "-", static_cast<int>(a.urgency.priority),
+              reasons.c_str(), c.text.c_str());
+}
+
+// opinia-eval --cases: see the file comment.
+int RunCases(const Flags& f, const Analyzer& analyzer) {
+  if (f.split != Split::kDev) {
+    std::fprintf(stderr, "test split: run once at the end\n");
+  }
+  for (const std::string& lang : f.langs) {
+    const std::string path = f.cases + "/cases_" + lang + ".tsv";
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      std::cerr << "cannot open " << path << "\n";
+      return 1;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    auto cases = ParseCases(text.str(), path);
+    if (!cases.ok()) {
+      std::cerr << cases.status() << "\n";
+      return 1;
+    }
+    std::map<std::string, Tally> by_category;
+    for (const EvalCase& c : *cases) {
+      if (!InSplit(c.id, f.split)) continue;
+      AnalyzeOptions o;
+      o.rating = c.rating;
+      const Analysis a = analyzer.Analyze(c.text, o);
+      const CaseScore s = ScoreCase(c, a);
+      by_category[c.category].Add(c, s);
+      if (f.dump_cases) DumpCase(c, s, a);
+    }
+    std::printf("%s", FormatLanguageReport(lang, by_category).c_str());
+  }
+  return 0;
+}
 
 void Report(const std::string& name, const std::vector<Example>& ex,
             const std::vector<Analysis>& out, double seconds, size_t bytes) {
@@ -152,43 +235,47 @@ int main(int argc, char** argv) {
     else if (a == "--hint") f.hint = true;
     else if (absl::StartsWith(a, "--source=")) f.source = a.substr(9);
     else if (absl::StartsWith(a, "--dump=")) f.dump = a.substr(7);
+    else if (a == "--dump") f.dump_cases = true;
+    else if (absl::StartsWith(a, "--cases=")) f.cases = a.substr(8);
+    else if (a == "--split=dev") f.split = Split::kDev, f.split_set = true;
+    else if (a == "--split=test") f.split = Split::kTest, f.split_set = true;
+    else if (a == "--split=all") f.split = Split::kAll, f.split_set = true;
+    else if (absl::StartsWith(a, "--lang=")) {
+      f.langs = absl::StrSplit(a.substr(7), ',', absl::SkipEmpty());
+    }
     else if (a == "--no_rules") f.config.sentiment.use_rules = false;
     else if (a == "--no_meta") f.config.sentiment.use_meta = false;
-    else if (a == "--no_mixed_rule") f.config.review_mixed_rule = false;
-    else if (a == "--mixed_rule") f.config.review_mixed_rule = true;
-    else if (a == "--review_from_sentences") f.config.review_from_sentences = true;
     else if (a == "--no_route_tweets") f.config.route_tweets = false;
     else if (a == "--lid=fasttext") f.config.lid_method = LanguageIdentifier::Method::kFastText;
     else if (a == "--lid=cld2") f.config.lid_method = LanguageIdentifier::Method::kCld2;
     else if (a == "--lid=combined") f.config.lid_method = LanguageIdentifier::Method::kCombined;
     else if (fl("rule_weight", &f.config.sentiment.rule_weight)) {}
-    else if (fl("mixed_boost", &f.config.sentiment.mixed_boost)) {}
     else if (fl("meta_rule_weight", &f.config.sentiment.meta_rule_weight)) {}
     else if (fl("meta_emoji_weight", &f.config.sentiment.meta_emoji_weight)) {}
     else if (fl("emoji_weight", &f.config.sentiment.emoji_weight)) {}
     else if (fl("neutral_margin", &f.config.sentiment.neutral_margin)) {}
     else if (fl("rating_weight", &f.config.sentiment.rating_weight)) {}
-    else if (fl("pl_length_k", &f.config.sentiment.pl_length_k)) {}
-    else if (fl("en_length_k", &f.config.sentiment.en_length_k)) {}
-    else if (fl("multi_length_k", &f.config.sentiment.multi_length_k)) {}
-    else if (absl::StartsWith(a, "--pl_bias=") || absl::StartsWith(a, "--en_bias=") ||
-             absl::StartsWith(a, "--multi_bias=")) {
-      auto& b = a[1 + 1] == 'p' ? f.config.sentiment.pl_bias
-                : a[2] == 'e'   ? f.config.sentiment.en_bias
-                                : f.config.sentiment.multi_bias;
-      std::vector<std::string> v = absl::StrSplit(a.substr(a.find('=') + 1), ',');
-      for (size_t k = 0; k < v.size() && k < 4; ++k) {
-        if (!absl::SimpleAtof(v[k], &b[k])) return 2;
+    else if (absl::StartsWith(a, "--length_k=")) {
+      // MODEL:K, MODEL a name in models/sentiment_models.tsv.
+      const size_t colon = a.find(':');
+      float k = 0;
+      if (colon == std::string::npos || !absl::SimpleAtof(a.substr(colon + 1), &k)) {
+        std::cerr << "want --length_k=MODEL:K, got " << a << "\n";
+        return 2;
       }
-    } else if (absl::StartsWith(a, "--")) {
+      f.config.sentiment.length_k[a.substr(11, colon - 11)] = k;
+    }
+    else if (absl::StartsWith(a, "--")) {
       std::cerr << "unknown flag " << a << "\n";
       return 2;
     } else {
       f.files.push_back(a);
     }
   }
-  if (f.files.empty()) {
-    std::cerr << "usage: opinia-eval --models=DIR [--stars] [--hint] FILE.tsv...\n";
+  if (f.files.empty() == f.cases.empty() || f.cases.empty() == f.split_set) {
+    std::cerr << "usage: opinia-eval --models=DIR [--stars] [--hint] FILE.tsv...\n"
+                 "       opinia-eval --models=DIR --cases=DIR --split=dev|test|all"
+                 " [--lang=pl,en,...] [--dump]\n";
     return 2;
   }
   auto analyzer = CreateAnalyzerWithConfig(f.models, f.config);
@@ -196,6 +283,7 @@ int main(int argc, char** argv) {
     std::cerr << analyzer.status() << "\n";
     return 1;
   }
+  if (!f.cases.empty()) return RunCases(f, **analyzer);
   std::printf("model_version %s; stars %s; hint %s; rules %s\n",
               (*analyzer)->ModelVersion().c_str(), f.stars ? "on" : "off",
               f.hint ? "on" : "off",

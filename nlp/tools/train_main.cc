@@ -1,4 +1,7 @@
-// opinia-train: rebuilds the sentiment models in models/ from ../shared/data.
+// opinia-train: rebuilds the sentiment models in models/ from ../shared/data,
+// and the model table models/sentiment_models.tsv (nlp/sentiment_models.h)
+// that tells the analyzer which model serves which language: a language is
+// trained by adding a row to Specs() below.
 //
 //   opinia-train --data=/work/shared/data --out=models [--only=lexicon,pl,en,multi]
 //                [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]
@@ -36,6 +39,7 @@
 #include "nlp/linear_model.h"
 #include "nlp/sentiment_features.h"
 #include "nlp/sentiment_meta.h"
+#include "nlp/sentiment_models.h"
 #include "nlp/text.h"
 #include "nlp/tools/lexicon_compile.h"
 #include "nlp/tools/tsv.h"
@@ -44,7 +48,9 @@ namespace opinia::nlp::tools {
 namespace {
 
 struct ModelSpec {
-  std::string name;                // output file name in --out
+  // What the model serves (its row of sentiment_models.tsv); the files are
+  // <serving.name>.lin and .meta. Every language of `files` must be listed.
+  SentimentModelRow serving;
   std::vector<std::string> files;  // under <data>/sentiment/
   double c;                        // LIBLINEAR's C (inverse regularisation)
   // Auxiliary-domain training files (may be empty), used by "frustratingly
@@ -80,7 +86,8 @@ std::vector<ModelSpec> Specs() {
       // Meta models (nlp/sentiment_meta.h): lexicon features of words and
       // stems; pl_clarin_emo.train is in review order, so its folds are
       // contiguous (a review's sentences stay in one fold).
-      {"sentiment_pl.lin", {"pl_clarin_emo.train.tsv"}, 8.0,
+      {{"sentiment_pl", TextDomain::kReview, {"pl"}, 0.0f},
+       {"pl_clarin_emo.train.tsv"}, 8.0,
        {"pl_polemo2_medicine.train.tsv"}, {}, 1.0,
        {0, 1, 2, 3, 4, 5, 6, 7, 10}, 1.0, -1, true},
       // No meta model for English (--meta=en trains one: on the Amazon
@@ -88,15 +95,25 @@ std::vector<ModelSpec> Specs() {
       // data of every fold model; words only): en_amazon_reviews.dev
       // 0.872-0.903 against 0.894 over the fusion settings tried, and every
       // setting above 0.894 failed 1-3 hand-written English cases.
-      {"sentiment_en.lin",
+      // length_k 20: trained mostly on long reviews, the model needs the
+      // lexicon on one short sentence ("Not bad at all, I'm pleased."; with
+      // 0 two hand-written cases fail, with 15..30 none; dev 0.90 -> 0.89).
+      // The Polish and tweet models, trained on sentences and tweets, do not
+      // (dev flat or lower for 1..3).
+      {{"sentiment_en", TextDomain::kReview, {"en"}, 20.0f},
        {"en_amazon_reviews.train.tsv", "en_uci_sentences.train.tsv"}, 8.0,
        {}, {}, 1.0, {0, 1, 2, 3, 10}, 1.0, 1, false, false},
       // Character 3-6-grams at half weight: multi_tweets.dev macro-F1
       // 0.564 -> 0.576 in the analyzer, and up in every fold of a 5-fold CV
       // on the training set (+0.2 ... +1.9, mean +0.95). Sizes 2-5, 3-5,
       // weights 0.3-1 and C 2-8 all gave 0.567-0.576 on dev. Not for pl or en:
-      // lower there (models/README.md).
-      {"sentiment_multi.lin", {"multi_tweets.train.tsv"}, 4.0, {}, {3, 6}, 0.5,
+      // lower there (models/README.md). Also the model of every language no
+      // other row lists ("*"; shared emoji, names, loan words, stems).
+      {{"sentiment_multi",
+        TextDomain::kTweet,
+        {"ar", "de", "en", "es", "fr", "hi", "it", "pt", kAnyLanguage},
+        0.0f},
+       {"multi_tweets.train.tsv"}, 4.0, {}, {3, 6}, 0.5,
        {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 1.0, -1, false},
   };
 }
@@ -146,6 +163,12 @@ bool ReadCorpus(const std::string& data, const ModelSpec& spec, Corpus* c) {
     const bool meta = !is_aux && (spec.meta_files < 0 ||
                                   static_cast<int>(fi) < spec.meta_files);
     for (const Example& e : *examples) {
+      const auto& served = spec.serving.languages;
+      if (std::find(served.begin(), served.end(), e.lang) == served.end()) {
+        std::cerr << f << ": language " << e.lang << " is not in the "
+                  << spec.serving.name << " row's languages\n";
+        return false;
+      }
       feats.clear();
       char_feats.clear();
       std::string input = ReviewInput(Tokenize(e.text));
@@ -633,11 +656,20 @@ bool TrainLinear(const std::string& data, const ModelSpec& spec,
   for (size_t d = 0; d < all.size(); ++d) all[d] = static_cast<int>(d);
   Fitted fit;
   if (!Fit(c, spec, all, &fit)) return false;
-  if (!WriteLinear(c, spec, fit, out_dir + "/" + spec.name)) return false;
+  const std::string path = out_dir + "/" + spec.serving.name;
+  if (!WriteLinear(c, spec, fit, path + ".lin")) return false;
   if (!meta) return true;
-  std::string meta_name = spec.name;
-  meta_name.replace(meta_name.size() - 4, 4, ".meta");
-  return TrainMeta(c, spec, fit, out_dir + "/lexicon.tsv", out_dir + "/" + meta_name);
+  return TrainMeta(c, spec, fit, out_dir + "/lexicon.tsv", path + ".meta");
+}
+
+bool WriteModelTable(const std::string& out_dir) {
+  std::vector<SentimentModelRow> rows;
+  for (const ModelSpec& spec : Specs()) rows.push_back(spec.serving);
+  const std::string path = out_dir + "/" + kSentimentModelsFile;
+  std::ofstream out(path, std::ios::binary);
+  out << FormatSentimentModels(rows);
+  if (!out) std::cerr << "cannot write " << path << "\n";
+  return static_cast<bool>(out);
 }
 
 }  // namespace
@@ -715,7 +747,7 @@ int main(int argc, char** argv) {
     if (!meta_models.empty()) {
       spec.meta = false;
       for (absl::string_view w : absl::StrSplit(meta_models, ',')) {
-        spec.meta |= absl::StrContains(spec.name, absl::StrCat("_", w, "."));
+        spec.meta |= absl::EndsWith(spec.serving.name, absl::StrCat("_", w));
       }
     }
     if (!meta_columns.empty()) {
@@ -726,11 +758,12 @@ int main(int argc, char** argv) {
     }
     bool want = wanted.empty();
     for (const auto& w : wanted) {
-      want |= absl::StrContains(spec.name, "_" + w + ".");
+      want |= absl::EndsWith(spec.serving.name, "_" + w);
     }
     if (!want) continue;
-    std::cerr << "training " << spec.name << "\n";
+    std::cerr << "training " << spec.serving.name << "\n";
     if (!TrainLinear(data, spec, out, spec.meta && !no_meta)) return 1;
   }
-  return 0;
+  // Always: the table follows Specs(), whichever models were retrained.
+  return WriteModelTable(out) ? 0 : 1;
 }

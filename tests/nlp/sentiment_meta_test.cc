@@ -97,8 +97,9 @@ TEST(MetaModelTest, ClassifierRejectsMalformedMetaFile) {
       std::filesystem::temp_directory_path() /
       ("opinia_sentiment_meta_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  for (const char* f : {"sentiment_pl.lin", "sentiment_en.lin",
-                        "sentiment_multi.lin", "lexicon.tsv"}) {
+  for (const char* f : {"sentiment_models.tsv", "sentiment_pl.lin",
+                        "sentiment_en.lin", "sentiment_multi.lin",
+                        "lexicon.tsv"}) {
     std::filesystem::create_symlink(
         std::filesystem::absolute(ModelsDir() + "/" + f), dir / f);
   }

@@ -1,0 +1,90 @@
+// The hand-written e-commerce case table (nlp/eval/cases_<lang>.tsv, format
+// in nlp/eval/README.md) and how opinia-eval --cases scores the analyzer on
+// it: overall label, aspect detection and polarity, urgency.
+#ifndef OPINIA_NLP_TOOLS_EVAL_CASES_H_
+#define OPINIA_NLP_TOOLS_EVAL_CASES_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "nlp/analysis.h"
+
+namespace opinia::nlp::tools {
+
+enum class Polarity { kPos, kNeg, kNeu };
+
+struct ExpectedAspect {
+  Aspect aspect = Aspect::kUnspecified;
+  Polarity polarity = Polarity::kNeu;
+};
+
+struct EvalCase {
+  std::string id;
+  std::string category;
+  int rating = 0;  // 0 = none
+  std::string text;
+  std::vector<SentimentLabel> labels;  // any of them is right
+  std::vector<ExpectedAspect> aspects;
+  bool urgent = false;
+  std::vector<std::string> reasons;
+};
+
+// The cases of one file's contents (`file` is named in errors). Returns
+// INVALID_ARGUMENT with file:line for a wrong header, a line without 8
+// fields, or an unknown label, aspect, polarity, urgent value or rating.
+absl::StatusOr<std::vector<EvalCase>> ParseCases(absl::string_view text,
+                                                 absl::string_view file);
+
+// Which half of the table a case belongs to. Fixed once: the split is
+// FNV-1a 64 (nlp/fnv1a.h) of the case id, even = dev, odd = test, so
+// adding or editing a case never moves another.
+enum class Split { kDev, kTest, kAll };
+bool InSplit(absl::string_view id, Split split);
+
+// An aspect's score counts as POS above kPolarityThreshold, NEG below
+// -kPolarityThreshold, NEU in between (aspect scores are means of sentence
+// scores P(positive) - P(negative), in [-1, 1]).
+inline constexpr float kPolarityThreshold = 0.05f;
+Polarity PolarityOf(float score);
+
+// What the analyzer got right on one case. An expected aspect is found when
+// the analysis has it, right when also its polarity (PolarityOf) matches.
+// Urgent means priority P1 or P2; a reason is found when the analysis
+// lists it, whatever the priority.
+struct CaseScore {
+  bool label_right = false;
+  int aspects = 0, aspects_found = 0, aspects_right = 0;
+  bool predicted_urgent = false;
+  int reasons = 0, reasons_found = 0;
+};
+CaseScore ScoreCase(const EvalCase& c, const Analysis& a);
+
+// Sums of CaseScores.
+struct Tally {
+  int cases = 0, labels_right = 0;
+  int aspects = 0, aspects_found = 0, aspects_right = 0;
+  int not_urgent = 0, false_alarms = 0;
+  int urgent = 0, misses = 0;
+  int reasons = 0, reasons_found = 0;
+  void Add(const EvalCase& c, const CaseScore& s);
+  void Merge(const Tally& o);
+};
+
+// True for the categories of the "negation/contrast cases" total.
+bool IsNegationOrContrast(absl::string_view category);
+
+// The report of one language: a row per category, then the totals.
+std::string FormatLanguageReport(const std::string& lang,
+                                 const std::map<std::string, Tally>& by_category);
+
+// "POSITIVE", "NEGATIVE", "NEUTRAL", "MIXED" (as in the case files).
+const char* CaseLabelName(SentimentLabel l);
+const char* AspectName(Aspect a);
+
+}  // namespace opinia::nlp::tools
+
+#endif  // OPINIA_NLP_TOOLS_EVAL_CASES_H_

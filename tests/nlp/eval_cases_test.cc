@@ -1,0 +1,132 @@
+// opinia-eval --cases (nlp/tools/eval_cases.h): parsing the case table,
+// the dev/test split and the scoring, on a tiny table of made-up cases.
+#include "nlp/tools/eval_cases.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "nlp/fnv1a.h"
+
+namespace opinia::nlp::tools {
+namespace {
+
+const std::string kHeader = "id\tcategory\trating\ttext\tlabel\taspects\turgent\treasons\n";
+
+TEST(EvalCasesTest, ParsesTable) {
+  auto cases = ParseCases(
+      kHeader +
+          "xx-a-01\tnegated_negative\t5\tNo problems.\tPOSITIVE\t\tno\t\n"
+          "xx-a-02\tmixed\t\tFast, but broken.\tNEGATIVE|MIXED\t"
+          "DELIVERY:POS;PRODUCT_QUALITY:NEG\tyes\tHEALTH_SAFETY;FRAUD_CLAIM\n",
+      "t.tsv");
+  ASSERT_TRUE(cases.ok()) << cases.status();
+  ASSERT_EQ(cases->size(), 2u);
+  const EvalCase& a = (*cases)[0];
+  EXPECT_EQ(a.id, "xx-a-01");
+  EXPECT_EQ(a.rating, 5);
+  EXPECT_EQ(a.labels, std::vector<SentimentLabel>{SentimentLabel::kPositive});
+  EXPECT_TRUE(a.aspects.empty());
+  EXPECT_FALSE(a.urgent);
+  const EvalCase& b = (*cases)[1];
+  EXPECT_EQ(b.rating, 0);
+  EXPECT_EQ(b.labels, (std::vector<SentimentLabel>{SentimentLabel::kNegative,
+                                                   SentimentLabel::kMixed}));
+  ASSERT_EQ(b.aspects.size(), 2u);
+  EXPECT_EQ(b.aspects[1].aspect, Aspect::kProductQuality);
+  EXPECT_EQ(b.aspects[1].polarity, Polarity::kNeg);
+  EXPECT_TRUE(b.urgent);
+  EXPECT_EQ(b.reasons, (std::vector<std::string>{"HEALTH_SAFETY", "FRAUD_CLAIM"}));
+}
+
+TEST(EvalCasesTest, MalformedLinesNameFileAndLine) {
+  const std::string ok = "xx-a-01\tidiom\t\tTop.\tPOSITIVE\t\tno\t\n";
+  struct Case {
+    std::string text;
+    std::string error;
+  };
+  const std::vector<Case> cases = {
+      {"id\tcategory\n" + ok, "t.tsv:1: want the header"},
+      {kHeader + ok + "xx-a-02\tidiom\t\tTop.\tPOSITIVE\tno\t\n", "t.tsv:3: want 8"},
+      {kHeader + "xx-a-02\tidiom\t\tTop.\tGOOD\t\tno\t\n", "t.tsv:2: unknown label 'GOOD'"},
+      {kHeader + "xx-a-02\tidiom\t6\tTop.\tPOSITIVE\t\tno\t\n", "t.tsv:2: rating '6'"},
+      {kHeader + "xx-a-02\tidiom\t\tTop.\tPOSITIVE\tPRICE:GOOD\tno\t\n",
+       "t.tsv:2: want ASPECT:POS|NEG|NEU, got 'PRICE:GOOD'"},
+      {kHeader + "xx-a-02\tidiom\t\tTop.\tPOSITIVE\tSHIPPING:POS\tno\t\n",
+       "t.tsv:2: want ASPECT"},
+      {kHeader + ok + "xx-a-02\tidiom\t\tTop.\tPOSITIVE\t\tmaybe\t\n",
+       "t.tsv:3: urgent is 'maybe'"},
+      {kHeader, "t.tsv: no cases"},
+  };
+  for (const Case& c : cases) {
+    auto parsed = ParseCases(c.text, "t.tsv");
+    ASSERT_FALSE(parsed.ok()) << c.text;
+    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(parsed.status().message().find(c.error), std::string::npos)
+        << c.text << " -> " << parsed.status();
+  }
+}
+
+TEST(EvalCasesTest, SplitIsFnv1a64Parity) {
+  // Reference values of 64-bit FNV-1a.
+  EXPECT_EQ(Fnv1a64(""), 0xcbf29ce484222325ULL);
+  EXPECT_EQ(Fnv1a64("a"), 0xaf63dc4c8601ec8cULL);
+  EXPECT_EQ(Fnv1a64("foobar"), 0x85944171f73967e8ULL);
+  // Even: dev; odd: test.
+  EXPECT_EQ(Fnv1a64("b"), 0xaf63df4c8601f1a5ULL);
+  EXPECT_TRUE(InSplit("a", Split::kDev));
+  EXPECT_FALSE(InSplit("a", Split::kTest));
+  EXPECT_TRUE(InSplit("b", Split::kTest));
+  EXPECT_FALSE(InSplit("b", Split::kDev));
+  EXPECT_TRUE(InSplit("a", Split::kAll));
+  EXPECT_TRUE(InSplit("b", Split::kAll));
+}
+
+TEST(EvalCasesTest, ScoresLabelAspectsAndUrgency) {
+  EvalCase c;
+  c.labels = {SentimentLabel::kNegative, SentimentLabel::kMixed};
+  c.aspects = {{Aspect::kDelivery, Polarity::kPos},
+               {Aspect::kProductQuality, Polarity::kNeg},
+               {Aspect::kPrice, Polarity::kNeu},
+               {Aspect::kReturns, Polarity::kNeg}};
+  c.urgent = true;
+  c.reasons = {"HEALTH_SAFETY", "FRAUD_CLAIM"};
+  Analysis a;
+  a.sentiment.label = SentimentLabel::kMixed;
+  a.aspects = {{Aspect::kDelivery, {0.06f, SentimentLabel::kPositive, 1}, {}},
+               {Aspect::kProductQuality, {-0.05f, SentimentLabel::kNeutral, 1}, {}},
+               {Aspect::kPrice, {0.05f, SentimentLabel::kNeutral, 1}, {}}};
+  a.urgency.priority = Priority::kP2;
+  a.urgency.reasons = {"HEALTH_SAFETY", "STRONG_NEGATIVE"};
+  const CaseScore s = ScoreCase(c, a);
+  EXPECT_TRUE(s.label_right);
+  EXPECT_EQ(s.aspects, 4);
+  EXPECT_EQ(s.aspects_found, 3);  // RETURNS missing
+  EXPECT_EQ(s.aspects_right, 2);  // -0.05 is NEU, not NEG; 0.05 is NEU
+  EXPECT_TRUE(s.predicted_urgent);
+  EXPECT_EQ(s.reasons, 2);
+  EXPECT_EQ(s.reasons_found, 1);
+
+  a.sentiment.label = SentimentLabel::kPositive;
+  a.urgency.priority = Priority::kP3;
+  const CaseScore t = ScoreCase(c, a);
+  EXPECT_FALSE(t.label_right);
+  EXPECT_FALSE(t.predicted_urgent);
+
+  Tally tally;
+  tally.Add(c, t);  // urgent, not predicted: a miss
+  c.urgent = false;
+  tally.Add(c, s);  // not urgent, predicted: a false alarm
+  EXPECT_EQ(tally.cases, 2);
+  EXPECT_EQ(tally.labels_right, 1);
+  EXPECT_EQ(tally.urgent, 1);
+  EXPECT_EQ(tally.misses, 1);
+  EXPECT_EQ(tally.not_urgent, 1);
+  EXPECT_EQ(tally.false_alarms, 1);
+  EXPECT_TRUE(IsNegationOrContrast("contrast_pos_after"));
+  EXPECT_TRUE(IsNegationOrContrast("expectation_relief"));
+  EXPECT_FALSE(IsNegationOrContrast("sarcasm"));
+}
+
+}  // namespace
+}  // namespace opinia::nlp::tools
