@@ -280,6 +280,9 @@ CREATE INDEX webhook_deliveries_by_update
     // review); SqliteTxn::InsertReview logs what the triggers did
     // (load issue); deferred_schema.cc.
     kInsertWithoutTriggersMigration,
+    // 10: response delays measured from when Opinia first saw the review
+    // (issue 15); response_delay_schema.cc.
+    kResponseDelayMigration,
 };
 
 constexpr int64_t kNumMigrations = sizeof(kMigrations) / sizeof(kMigrations[0]);
