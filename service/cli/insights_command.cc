@@ -371,7 +371,9 @@ std::vector<Command> InsightsCommands() {
        "reviews; sentiment counts of the analyzer's labels (a person's "
        "override wins); net = (positive - negative) / reviews; response "
        "rate = reviews with a recorded response / reviews; median response "
-       "from create_time to the response; SLA open = deadline ahead and "
+       "from when Opinia first saw the review (or its create_time, if "
+       "later) to the response, a reply imported with the review from "
+       "create_time; SLA open = deadline ahead and "
        "unanswered, breached = deadline passed unanswered or answered late",
        With({}),
        RunSummary},

@@ -16,7 +16,9 @@ namespace opinia::cli {
 // What median_response_seconds measures, shown next to the number in the
 // terminal and in the report.
 inline constexpr char kMedianResponseDefinition[] =
-    "from the review's create_time to its recorded response";
+    "from when Opinia first saw the review (or its create_time, if later) "
+    "to the response; a reply imported with the review counts from "
+    "create_time";
 
 struct ReportData {
   std::string title;

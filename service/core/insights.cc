@@ -172,11 +172,12 @@ class Plan {
     return absl::OkStatus();
   }
 
-  // Exact median of max(0, response - create) in seconds; 0 when none.
-  // Over whole local months the delay histograms of the rollups say which
-  // bucket holds the middle value(s) and at which rank; the value itself is
-  // then read at that rank from an index ordered by delay. The partial
-  // months at the ends are corrected with rows (below).
+  // Exact median response delay (storage/insights_store.h; the store
+  // clamps at 0) in seconds; 0 when none. Over whole local months the delay
+  // histograms of the rollups say which bucket holds the middle value(s)
+  // and at which rank; the value itself is then read at that rank from an
+  // index ordered by delay. The partial months at the ends are corrected
+  // with rows (below).
   absl::StatusOr<double> MedianResponseSeconds(absl::Time start,
                                                absl::Time end) {
     // Months [first_month, end_month) come from the histograms. A partial
@@ -234,7 +235,6 @@ class Plan {
             txn_.insights().ListResponseDelays(tenant_id_, Range(from, to));
         if (!delays.ok()) return delays.status();
         for (int64_t d : *delays) {
-          d = std::max<int64_t>(d, 0);
           auto it = std::upper_bound(buckets->begin(), buckets->end(), d);
           if (it == buckets->begin()) {
             return absl::InternalError("no delay bucket starts at 0");
@@ -254,19 +254,17 @@ class Plan {
           continue;
         }
         auto next = std::upper_bound(buckets->begin(), buckets->end(), lo);
-        // The first bucket also holds the negative delays (clamped to 0).
-        const int64_t from = lo == 0 ? std::numeric_limits<int64_t>::min() : lo;
         const int64_t to = next == buckets->end()
                                ? std::numeric_limits<int64_t>::max()
                                : *next;
         auto v = txn_.insights().ListResponseDelaysBetween(
-            tenant_id_, Range(start, end), from, to, rank, 1);
+            tenant_id_, Range(start, end), lo, to, rank, 1);
         if (!v.ok()) return v.status();
         if (v->empty()) {
           return absl::InternalError(
               "response rollups disagree with the reviews");
         }
-        return std::max<int64_t>((*v)[0], 0);
+        return (*v)[0];
       }
       return absl::InternalError("median rank beyond the rollup counts");
     };
@@ -300,7 +298,6 @@ class Plan {
     if (!delays.ok()) return delays.status();
     std::vector<int64_t>& v = *delays;
     if (v.empty()) return 0.0;
-    for (int64_t& d : v) d = std::max<int64_t>(d, 0);
     const size_t mid = v.size() / 2;
     std::nth_element(v.begin(), v.begin() + mid, v.end());
     double median = static_cast<double>(v[mid]);

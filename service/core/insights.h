@@ -9,9 +9,11 @@
 //   change of a review (storage/sqlite/insights_schema.h). The partial days
 //   at either end of a range that is not aligned to local midnights are
 //   summed from the reviews themselves (at most two partial days).
-// - Median time to first response: exact, the median of (response_time -
-//   create_time, clamped at 0) over responded reviews in range, read from a
-//   partial index; with an even count, the mean of the two middle values.
+// - Median time to first response: exact, the median of the response
+//   delays of the responded reviews in range (InsightsStore: from the later
+//   of create_time and ingest_time, or from create_time for a response
+//   recorded before ingest_time; clamped at 0), read from a partial index;
+//   with an even count, the mean of the two middle values.
 //   The stored response is the last one recorded (RecordResponse replaces
 //   it), so "first" means the response on record.
 // - SLAs count reviews in range with a deadline (urgency respond_by; P1..P4):

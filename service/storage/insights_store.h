@@ -106,14 +106,18 @@ class InsightsTxn {
   virtual absl::StatusOr<std::vector<AspectStats>> SumAspectStats(
       std::string_view tenant_id, const ReviewFilter& filter) = 0;
 
-  // response_time - create_time of every responded review in range, in
-  // microseconds, unordered.
+  // The response delay (below) of every responded review in range,
+  // unordered.
   virtual absl::StatusOr<std::vector<int64_t>> ListResponseDelays(
       std::string_view tenant_id, const ReviewFilter& filter) = 0;
 
-  // Response delay histograms. A responded review's delay is max(0,
-  // response_time - create_time) in microseconds; its bucket is the last of
-  // these lower bounds (ascending, the first is 0) not above the delay.
+  // Response delay histograms. A responded review's delay, in microseconds,
+  // runs from when the shop could first answer it in Opinia to its
+  // response: response_time - max(create_time, ingest_time), or
+  // response_time - create_time for a response recorded before ingest_time
+  // (imported history that carried the reply); clamped at 0. Its bucket is
+  // the last of these lower bounds (ascending, the first is 0) not above
+  // the delay.
   virtual absl::StatusOr<std::vector<int64_t>> ListDelayBuckets() = 0;
   // Responded reviews by bucket (ascending lower bound, no zero counts)
   // over the local months starting at local days [first_month, end_month),
@@ -124,10 +128,10 @@ class InsightsTxn {
   // The same counts computed from the rows in [start_time, end_time).
   virtual absl::StatusOr<std::vector<BucketCount>> SumResponseCounts(
       std::string_view tenant_id, const ReviewFilter& filter) = 0;
-  // Ascending response_time - create_time (not clamped) of the responded
-  // reviews in range with that difference in [lo, hi), skipping the first
-  // `offset`, at most `limit`. Reads an index ordered by the difference, so
-  // the cost is the number of reviews in [lo, hi) over all time.
+  // Ascending response delays of the responded reviews in range with the
+  // delay in [lo, hi), skipping the first `offset`, at most `limit`. Reads
+  // an index ordered by delay, so the cost is the number of reviews in
+  // [lo, hi) over all time.
   virtual absl::StatusOr<std::vector<int64_t>> ListResponseDelaysBetween(
       std::string_view tenant_id, const ReviewFilter& filter, int64_t lo,
       int64_t hi, int64_t offset, int limit) = 0;

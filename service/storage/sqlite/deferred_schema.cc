@@ -152,8 +152,9 @@ END;
 )sql";
 
 // What the dropped insert triggers did, as statements on the inserted row
-// (?1 = its id), run by SqliteTxn::InsertReview in this order.
-extern const char kLogInsertedReview[] = R"sql(
+// (?1 = its id), run by SqliteTxn::InsertReview in this order. At schema 11
+// kLogInsertedReview (response_delay_schema.cc) replaces the first.
+extern const char kLogInsertedReviewSchema9[] = R"sql(
 SELECT opinia_defer_fts(1, id, search_text),
   CASE WHEN deleted = 0 THEN opinia_defer_rollup(tenant_id, source, subject_id, language, local_day, 1,
     rating, label, response_time != -9223372036854775808,

@@ -49,9 +49,18 @@ extern const char kDeferredIndexMigration[];
 // the new row (?1 = its id) instead.
 extern const char kInsertWithoutTriggersMigration[];
 inline constexpr int kSchemaWithoutInsertTriggers = 9;
-extern const char kLogInsertedReview[];
+extern const char kLogInsertedReviewSchema9[];
 extern const char kInsertAspectRows[];
 extern const char kLogInsertedAspects[];
+// Migration 11 (response_delay_schema.cc): the virtual column
+// reviews.response_delay, the delay from when Opinia first saw a review to
+// its response, replaces response_time - create_time in the histograms, in
+// reviews_response_delay and in their triggers. From this schema on
+// InsertReview logs with kLogInsertedReview instead of
+// kLogInsertedReviewSchema9.
+extern const char kResponseDelayMigration[];
+inline constexpr int kSchemaWithResponseDelay = 11;
+extern const char kLogInsertedReview[];
 
 }  // namespace opinia::storage::sqlite
 

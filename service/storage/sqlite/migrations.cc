@@ -289,6 +289,9 @@ CREATE TABLE server_secrets (
 );
 INSERT INTO server_secrets (name, secret) VALUES ('server', randomblob(32));
 )sql",
+    // 11: response delays measured from when Opinia first saw the review;
+    // response_delay_schema.cc.
+    kResponseDelayMigration,
 };
 
 constexpr int64_t kNumMigrations = sizeof(kMigrations) / sizeof(kMigrations[0]);

@@ -211,7 +211,7 @@ absl::StatusOr<std::vector<int64_t>> SqliteInsights::ListResponseDelays(
     std::string_view tenant_id, const ReviewFilter& filter) {
   ReviewQuery q;
   // The literal conditions match the partial index reviews_responded.
-  q.sql = "SELECT response_time - create_time FROM reviews";
+  q.sql = "SELECT response_delay FROM reviews";
   AddRowConditions(tenant_id, filter, q);
   absl::StrAppend(&q.sql, " AND deleted = 0 AND response_time != ", kNoTime);
   STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
@@ -260,9 +260,8 @@ absl::StatusOr<std::vector<BucketCount>> SqliteInsights::SumResponseCounts(
   ReviewQuery q;
   // The trigger's bucket expression (insights_schema.cc), over rows.
   q.sql =
-      "SELECT (SELECT lo FROM insights_delay_buckets WHERE lo <= max(0, "
-      "response_time - create_time) ORDER BY lo DESC LIMIT 1) AS b, count(*) "
-      "FROM reviews";
+      "SELECT (SELECT lo FROM insights_delay_buckets WHERE lo <= "
+      "response_delay ORDER BY lo DESC LIMIT 1) AS b, count(*) FROM reviews";
   AddRowConditions(tenant_id, filter, q);
   absl::StrAppend(&q.sql, " AND deleted = 0 AND response_time != ", kNoTime,
                   " GROUP BY b ORDER BY b");
@@ -279,16 +278,14 @@ absl::StatusOr<std::vector<int64_t>> SqliteInsights::ListResponseDelaysBetween(
         "limit must be > 0 and offset >= 0, got ", limit, ", ", offset));
   }
   ReviewQuery q;
-  // The expression and the literal conditions match the partial index
-  // reviews_response_delay, which yields the rows in delay order.
+  // The literal conditions match the partial index reviews_response_delay,
+  // which yields the rows in delay order.
   q.sql =
-      "SELECT response_time - create_time FROM reviews INDEXED BY "
-      "reviews_response_delay";
+      "SELECT response_delay FROM reviews INDEXED BY reviews_response_delay";
   AddRowConditions(tenant_id, filter, q);
   absl::StrAppend(&q.sql, " AND deleted = 0 AND response_time != ", kNoTime,
-                  " AND response_time - create_time >= ?"
-                  " AND response_time - create_time < ?"
-                  " ORDER BY response_time - create_time LIMIT ? OFFSET ?");
+                  " AND response_delay >= ? AND response_delay < ?"
+                  " ORDER BY response_delay LIMIT ? OFFSET ?");
   q.params.emplace_back(lo);
   q.params.emplace_back(hi);
   q.params.emplace_back(int64_t{limit});

@@ -271,7 +271,7 @@ absl::StatusOr<int64_t> SqliteTxn::InsertReview(const ReviewRow& row) {
   // must roll back (every caller returns the error to Store::Write, which
   // undoes the call's savepoint and what it logged).
   const DeferredWrites::Mark mark = conn_.deferred().GetMark();
-  absl::Status status = LogInsertedReview(id);
+  absl::Status status = LogInsertedReview(id, schema);
   if (!status.ok()) {
     conn_.deferred().RollBackTo(mark);
     return absl::InternalError(
@@ -280,9 +280,12 @@ absl::StatusOr<int64_t> SqliteTxn::InsertReview(const ReviewRow& row) {
   return id;
 }
 
-absl::Status SqliteTxn::LogInsertedReview(int64_t id) {
-  for (const char* sql :
-       {kLogInsertedReview, kInsertAspectRows, kLogInsertedAspects}) {
+absl::Status SqliteTxn::LogInsertedReview(int64_t id, int64_t schema) {
+  // Upgrade tests write at schema 9, before reviews.response_delay exists.
+  const char* log_review = schema < kSchemaWithResponseDelay
+                               ? kLogInsertedReviewSchema9
+                               : kLogInsertedReview;
+  for (const char* sql : {log_review, kInsertAspectRows, kLogInsertedAspects}) {
     STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(sql));
     stmt.BindInt64(id);
     STORE_RETURN_IF_ERROR(stmt.Run());

@@ -70,8 +70,9 @@ class SqliteTxn final : public Txn {
   // Runs an INSERT or UPDATE of reviews; on failure also forgets what its
   // triggers deferred.
   absl::Status RunReviewWrite(Statement& stmt);
-  // What the insert triggers did before migration 9, for the new row `id`.
-  absl::Status LogInsertedReview(int64_t id);
+  // What the insert triggers did before migration 9, for the new row `id`
+  // in a database at schema `schema` (>= 9).
+  absl::Status LogInsertedReview(int64_t id, int64_t schema);
   absl::StatusOr<std::vector<ApiKeyRow>> ReadKeys(Statement& stmt);
 
   Connection& conn_;

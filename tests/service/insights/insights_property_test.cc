@@ -139,9 +139,13 @@ void Add(const storage::ReviewRow& r, absl::Time now, Expected* e) {
   const bool deadline = r.respond_by != absl::InfinitePast();
   if (responded) {
     ++e->responded;
-    e->delays.push_back(
-        std::max<int64_t>(0, absl::ToInt64Microseconds(r.response_time -
-                                                       r.create_time)));
+    // From when Opinia showed the review, or from create_time for a reply
+    // recorded before Opinia saw it (insights.proto).
+    const absl::Time from = r.response_time < r.ingest_time
+                                ? r.create_time
+                                : std::max(r.create_time, r.ingest_time);
+    e->delays.push_back(std::max<int64_t>(
+        0, absl::ToInt64Microseconds(r.response_time - from)));
   }
   const bool pending = deadline && !responded &&
                        (r.status == opinia::v1::NEW ||

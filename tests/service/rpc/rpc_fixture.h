@@ -1,5 +1,6 @@
 // An in-process opinia server (the real App wiring: SQLite in a temp dir,
-// port 0, no models) with stubs and keys for two tenants.
+// port 0, no models; a fake clock if a subclass sets one) with stubs and
+// keys for two tenants.
 #ifndef OPINIA_TESTS_SERVICE_RPC_RPC_FIXTURE_H_
 #define OPINIA_TESTS_SERVICE_RPC_RPC_FIXTURE_H_
 
@@ -18,6 +19,7 @@
 #include "opinia/v1/collectors.grpc.pb.h"
 #include "opinia/v1/insights.grpc.pb.h"
 #include "opinia/v1/reviews.grpc.pb.h"
+#include "service/core/clock.h"
 #include "service/core/crypto.h"
 #include "service/server/app.h"
 
@@ -41,6 +43,7 @@ class RpcTest : public ::testing::Test {
     o.models_dir = dir_ + "/no-models";
     o.max_message_bytes = 1 << 20;
     o.workers = 4;
+    o.clock = server_clock_;
     auto app = server::App::Start(o);
     ASSERT_TRUE(app.ok()) << app.status();
     app_ = *std::move(app);
@@ -125,6 +128,8 @@ class RpcTest : public ::testing::Test {
   }
 
   std::string dir_;
+  // Set by a subclass's constructor to run the server on a fake clock.
+  const core::Clock* server_clock_ = nullptr;
   std::unique_ptr<server::App> app_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<opinia::v1::ReviewService::Stub> reviews_;

@@ -1,9 +1,12 @@
 // Migrations 7 (response delay histograms; sqlite/insights_schema.h), 8
 // (rollups and full-text changes deferred to the end of the transaction;
-// sqlite/deferred_writes.h) and 9 (no triggers on insert) upgrade a database written at schema 6 with
-// reviews, aspects, responses and deletes: afterwards every rollup equals
-// the brute-force SQL sum over the rows and the full-text index holds each
-// row's current text, and later inserts, updates and deletes keep it so.
+// sqlite/deferred_writes.h), 9 (no triggers on insert) and 10 (response
+// delays from when Opinia first saw a review) upgrade a database written at
+// an older schema with reviews, aspects, responses and deletes: afterwards
+// every rollup equals the brute-force SQL sum over the rows and the rollups
+// of a fresh database holding the same rows, the response delays follow
+// their definition, the full-text index holds each row's current text, and
+// later inserts, updates and deletes keep it so.
 #include <algorithm>
 #include <sqlite3.h>
 
@@ -45,10 +48,18 @@ class InsightsUpgradeTest : public RawDbTest {
     r.label = static_cast<int32_t>(rng_() % 5);
     r.create_time = absl::FromUnixSeconds(1'750'000'000) +
                     absl::Seconds(static_cast<int64_t>(rng_() % 20'000'000));
-    r.ingest_time = r.create_time;
-    r.modify_time = r.create_time;
+    // Seen when written, imported weeks later, or (a platform clock ahead
+    // of ours) seen before its create_time.
+    const int seen = static_cast<int>(rng_() % 3);
+    r.ingest_time = r.create_time +
+                    (seen == 0 ? absl::ZeroDuration()
+                     : seen == 1
+                         ? absl::Seconds(static_cast<int64_t>(rng_() % 3'000'000))
+                         : -absl::Seconds(static_cast<int64_t>(rng_() % 600)));
+    r.modify_time = r.ingest_time;
     if (rng_() % 3 == 0) {
-      // Negative, sub-second, minutes and weeks: several buckets.
+      // Negative, sub-second, minutes and weeks: several buckets; before
+      // and after ingest_time.
       r.response_time = r.create_time + absl::Seconds(static_cast<int64_t>(
                                             rng_() % 2'000'000)) -
                         absl::Seconds(100);
@@ -122,6 +133,93 @@ class InsightsUpgradeTest : public RawDbTest {
     }
   }
 
+  // reviews.response_delay against its definition (insights_store.h),
+  // computed here in C++: from the later of create_time and ingest_time,
+  // or from create_time for a response before ingest_time; at least 0.
+  void ExpectDelaysFollowTheDefinition() {
+    auto rows = conn_->Prepare(
+        "SELECT create_time, ingest_time, response_time, response_delay "
+        "FROM reviews WHERE response_time != -9223372036854775808");
+    ASSERT_TRUE(rows.ok());
+    int64_t n = 0, before_ingest = 0, after_ingest = 0;
+    while (*rows->Step()) {
+      const int64_t create = rows->ColumnInt64(0);
+      const int64_t ingest = rows->ColumnInt64(1);
+      const int64_t response = rows->ColumnInt64(2);
+      const int64_t from =
+          response < ingest ? create : std::max(create, ingest);
+      EXPECT_EQ(rows->ColumnInt64(3), std::max<int64_t>(0, response - from))
+          << create << " " << ingest << " " << response;
+      ++n;
+      ++(response < ingest ? before_ingest : after_ingest);
+    }
+    EXPECT_GT(before_ingest, 0);
+    EXPECT_GT(after_ingest, 0);
+  }
+
+  // Every rollup table holds the same non-zero rows as in a fresh database
+  // at the latest schema into which the same reviews were inserted.
+  void ExpectRollupsEqualAFreshDatabase() {
+    auto fresh = Connection::Open(dir_ + "/fresh.db",
+                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                  absl::Seconds(5));
+    ASSERT_TRUE(fresh.ok()) << fresh.status();
+    ASSERT_TRUE(ApplyMigrations(**fresh).ok());
+    std::vector<ReviewRow> rows;
+    Write([&](SqliteTxn& txn) -> absl::Status {
+      auto ids = conn_->Prepare("SELECT id FROM reviews ORDER BY id");
+      if (!ids.ok()) return ids.status();
+      while (*ids->Step()) {
+        auto row = txn.GetReview(kTenant, ids->ColumnInt64(0));
+        if (!row.ok()) return row.status();
+        rows.push_back(*std::move(row));
+      }
+      return absl::OkStatus();
+    });
+    Write(**fresh, [&](SqliteTxn& txn) -> absl::Status {
+      if (auto s = txn.InsertTenant({kTenant, "T", kZone, absl::UnixEpoch()});
+          !s.ok()) {
+        return s;
+      }
+      for (const ReviewRow& row : rows) {
+        if (auto id = txn.InsertReview(row); !id.ok()) return id.status();
+      }
+      return absl::OkStatus();
+    });
+    const std::string key =
+        "tenant_id || '|' || dims || '|' || source || '|' || subject_id || "
+        "'|' || language";
+    const std::string queries[] = {
+        absl::StrCat("SELECT ", key, " || '|' || month || '|' || lo || '|' || "
+                     "n FROM insights_response_rollup WHERE n != 0"),
+        absl::StrCat("SELECT ", key, " || '|' || day || '|' || n || '|' || "
+                     "r1 || '|' || r2 || '|' || r3 || '|' || r4 || '|' || r5 "
+                     "|| '|' || neg || '|' || neu || '|' || pos || '|' || mix "
+                     "|| '|' || responded || '|' || sla_pending || '|' || "
+                     "sla_late FROM insights_rollup WHERE n != 0"),
+        absl::StrCat("SELECT ", key, " || '|' || day || '|' || aspect || '|' "
+                     "|| neg || '|' || neu || '|' || pos || '|' || mix FROM "
+                     "insights_aspect_rollup WHERE neg + neu + pos + mix != 0"),
+    };
+    for (const std::string& sql : queries) {
+      const std::vector<std::string> upgraded = Dump(*conn_, sql);
+      EXPECT_GT(upgraded.size(), 10u) << sql;
+      EXPECT_EQ(upgraded, Dump(**fresh, sql)) << sql;
+    }
+  }
+
+  // The first column of every row of `sql`, sorted.
+  static std::vector<std::string> Dump(Connection& conn,
+                                       const std::string& sql) {
+    std::vector<std::string> out;
+    auto stmt = conn.Prepare(sql);
+    EXPECT_TRUE(stmt.ok()) << sql;
+    if (!stmt.ok()) return out;
+    while (*stmt->Step()) out.push_back(stmt->ColumnString(0));
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
   // The full-text index holds exactly each row's current text: its own
   // token finds it and nothing else (old tokens of updated rows are gone).
   void ExpectSearchMatchesRows() {
@@ -186,6 +284,8 @@ void InsightsUpgradeTest::UpgradeFrom(int64_t from) {
   ASSERT_TRUE(ApplyMigrations(*conn_).ok());
   ASSERT_EQ(*SchemaVersion(*conn_), LatestSchemaVersion());
   ExpectRollupsMatchRows();
+  ExpectDelaysFollowTheDefinition();
+  ExpectRollupsEqualAFreshDatabase();
   ExpectSearchMatchesRows();
 
   // After the upgrade the triggers keep them: inserts, responses, moves
@@ -210,6 +310,7 @@ void InsightsUpgradeTest::UpgradeFrom(int64_t from) {
         absl::StrCat("DELETE FROM reviews WHERE id = ", ids[1]).c_str());
   });
   ExpectRollupsMatchRows();
+  ExpectDelaysFollowTheDefinition();
   ExpectSearchMatchesRows();
 }
 
@@ -221,6 +322,12 @@ TEST_F(InsightsUpgradeTest, Migration7KeepsEveryRollupEqualToTheRows) {
 // triggers; rows written by the schema-8 triggers stay counted once.
 TEST_F(InsightsUpgradeTest, Migration9KeepsEveryRollupEqualToTheRows) {
   UpgradeFrom(8);
+}
+
+// Migration 11: response delays from when Opinia first saw each review;
+// the histograms are rebuilt and the delay index recreated.
+TEST_F(InsightsUpgradeTest, Migration10KeepsEveryRollupEqualToTheRows) {
+  UpgradeFrom(9);
 }
 
 // At the latest schema from the start (the server's case).

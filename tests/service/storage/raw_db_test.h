@@ -42,13 +42,17 @@ class RawDbTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  // Runs fn in one write transaction.
+  // Runs fn in one write transaction (of conn_ or of another database).
   void Write(const std::function<absl::Status(SqliteTxn&)>& fn) {
-    ASSERT_TRUE(conn_->Exec("BEGIN IMMEDIATE").ok());
-    SqliteTxn txn(*conn_, /*read_only=*/false);
+    Write(*conn_, fn);
+  }
+  static void Write(Connection& conn,
+                    const std::function<absl::Status(SqliteTxn&)>& fn) {
+    ASSERT_TRUE(conn.Exec("BEGIN IMMEDIATE").ok());
+    SqliteTxn txn(conn, /*read_only=*/false);
     const absl::Status s = fn(txn);
     ASSERT_TRUE(s.ok()) << s;
-    const absl::Status commit = conn_->Commit();
+    const absl::Status commit = conn.Commit();
     ASSERT_TRUE(commit.ok()) << commit;
   }
 
