@@ -7,8 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/time/time.h"
-
 namespace opinia::nlp {
 
 struct Span {
@@ -57,7 +55,6 @@ enum class Priority { kUnspecified = 0, kP1 = 1, kP2 = 2, kP3 = 3, kP4 = 4, kNon
 struct Urgency {
   Priority priority = Priority::kNone;
   std::vector<std::string> reasons;  // LEGAL_THREAT, HEALTH_SAFETY, ...
-  absl::Time respond_by = absl::InfinitePast();  // InfinitePast = no deadline
   std::vector<Span> evidence;
 };
 
@@ -71,23 +68,13 @@ struct Analysis {
   std::string model_version;
 };
 
-// Per-tenant response deadlines by priority.
-struct SlaPolicy {
-  absl::Duration p1 = absl::Hours(1);
-  absl::Duration p2 = absl::Hours(4);
-  absl::Duration p3 = absl::Hours(24);
-  absl::Duration p4 = absl::Hours(72);
-};
-
 // What the caller knows about the text besides its words.
 struct AnalyzeOptions {
   std::string title;          // analysed together with the text when set
   std::string language_hint;  // BCP-47 or empty
   int rating = 0;             // 0 = none, else 1..rating_scale
   int rating_scale = 5;
-  std::string source;         // platform id; some platforms have high reach
-  absl::Time received = absl::UnixEpoch();  // respond_by is counted from here
-  SlaPolicy sla;
+  std::string source;  // platform id; some platforms have high reach
 };
 
 }  // namespace opinia::nlp

@@ -34,19 +34,6 @@ bool IsNegatorSuffix(const std::string& w) {
   return absl::EndsWith(w, "n't") || absl::EndsWith(w, "n\u2019t");
 }
 
-absl::Duration SlaFor(Priority p, const SlaPolicy& sla) {
-  switch (p) {
-    case Priority::kP1:
-      return sla.p1;
-    case Priority::kP2:
-      return sla.p2;
-    case Priority::kP3:
-      return sla.p3;
-    default:
-      return sla.p4;
-  }
-}
-
 // The first plain token of a single word, for the word sets.
 std::string PlainWord(const std::string& word) {
   TokenizedText t = Tokenize(word);
@@ -190,9 +177,6 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
     u.reasons.emplace_back("HIGH_REACH");
   }
   u.priority = static_cast<Priority>(level);
-  u.respond_by = level == 5
-                     ? absl::InfinitePast()
-                     : options.received + SlaFor(u.priority, options.sla);
   return u;
 }
 

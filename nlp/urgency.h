@@ -37,8 +37,9 @@
 // HIGH_REACH raises P2..P4 by one level (P1 stays P1) and is listed only when
 // the priority is not NONE. An unspecified overall label is read from the
 // score (<= -0.25 negative, >= 0.25 positive, else neutral).
-// respond_by = options.received + options.sla.pN for priority PN;
-// InfinitePast for NONE. The rating scale is options.rating_scale (0 = 5).
+// The rating scale is options.rating_scale (0 = 5). How soon a priority
+// must be answered is the service's business (tenant SLA policies), not
+// this library's.
 //
 // Immutable and thread-safe once built; a few microseconds per review.
 #ifndef OPINIA_NLP_URGENCY_H_

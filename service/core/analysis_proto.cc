@@ -49,9 +49,6 @@ opinia::v1::Analysis ToProto(const nlp::Analysis& a) {
   auto* urgency = out.mutable_urgency();
   urgency->set_priority(static_cast<opinia::v1::Priority>(a.urgency.priority));
   for (const auto& r : a.urgency.reasons) urgency->add_reasons(r);
-  if (a.urgency.respond_by != absl::InfinitePast()) {
-    ToTimestamp(a.urgency.respond_by, urgency->mutable_respond_by());
-  }
   for (const auto& e : a.urgency.evidence) {
     SpanToProto(e, urgency->add_evidence());
   }
@@ -80,7 +77,6 @@ nlp::Analysis FromProto(const opinia::v1::Analysis& a) {
   out.urgency.priority = static_cast<nlp::Priority>(a.urgency().priority());
   out.urgency.reasons.assign(a.urgency().reasons().begin(),
                              a.urgency().reasons().end());
-  out.urgency.respond_by = FromTimestamp(a.urgency().respond_by());
   for (const auto& e : a.urgency().evidence()) {
     out.urgency.evidence.push_back(SpanFromProto(e));
   }

@@ -10,8 +10,7 @@ namespace opinia::core {
 // The model_version of an analysis made without an analyzer.
 inline constexpr char kNoModelVersion[] = "none";
 
-// An absent deadline (priority NONE) leaves urgency.respond_by unset: a
-// present but zero Timestamp reads as 1970-01-01 to every client.
+// nlp knows no deadlines: urgency.respond_by is left to core/sla.h.
 opinia::v1::Analysis ToProto(const nlp::Analysis& analysis);
 nlp::Analysis FromProto(const opinia::v1::Analysis& analysis);
 

@@ -5,6 +5,7 @@
 #include "absl/time/clock.h"
 #include "service/core/analysis_proto.h"
 #include "service/core/metrics.h"
+#include "service/core/time_proto.h"
 #include "service/core/utf8.h"
 
 namespace opinia::core {
@@ -13,9 +14,9 @@ std::string TextAnalysis::model_version() const {
   return analyzer_ ? analyzer_->ModelVersion() : kNoModelVersion;
 }
 
-opinia::v1::Analysis TextAnalysis::Analyze(
-    const opinia::v1::ReviewInput& input, absl::Time received,
-    const nlp::SlaPolicy& sla) const {
+opinia::v1::Analysis TextAnalysis::Analyze(const opinia::v1::ReviewInput& input,
+                                           absl::Time received,
+                                           const SlaPolicy& sla) const {
   if (analyzer_ == nullptr) return EmptyAnalysis();
   nlp::AnalyzeOptions options;
   options.title = input.title();
@@ -23,12 +24,15 @@ opinia::v1::Analysis TextAnalysis::Analyze(
   options.rating = input.rating();
   options.rating_scale = input.rating_scale() == 0 ? 5 : input.rating_scale();
   options.source = input.source();
-  options.received = received;
-  options.sla = sla;
   const absl::Time start = absl::Now();
   opinia::v1::Analysis analysis =
       ToProto(analyzer_->Analyze(input.text(), options));
   Metrics().AnalysisTime(absl::Now() - start);
+  const absl::Time respond_by =
+      RespondBy(analysis.urgency().priority(), received, sla);
+  if (respond_by != absl::InfinitePast()) {
+    ToTimestamp(respond_by, analysis.mutable_urgency()->mutable_respond_by());
+  }
   return analysis;
 }
 

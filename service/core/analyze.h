@@ -12,6 +12,7 @@
 #include "nlp/analyzer.h"
 #include "opinia/v1/common.pb.h"
 #include "opinia/v1/reviews.pb.h"
+#include "service/core/sla.h"
 
 namespace opinia::core {
 
@@ -23,11 +24,13 @@ class TextAnalysis {
   bool has_analyzer() const { return analyzer_ != nullptr; }
   std::string model_version() const;
 
-  // `received` starts the SLA clock (urgency.respond_by = received + the
-  // `sla` deadline of the priority; ingest passes the tenant's policy).
+  // `received` starts the SLA clock: urgency.respond_by is
+  // RespondBy(priority, received, sla) (ingest passes the tenant's policy),
+  // left unset when there is no deadline (priority NONE) - a present but
+  // zero Timestamp reads as 1970-01-01 to every client.
   opinia::v1::Analysis Analyze(const opinia::v1::ReviewInput& input,
                                absl::Time received,
-                               const nlp::SlaPolicy& sla = {}) const;
+                               const SlaPolicy& sla = {}) const;
   // INVALID_ARGUMENT naming the field for invalid UTF-8, text over
   // `max_text_bytes` or a rating outside its scale.
   absl::StatusOr<opinia::v1::Analysis> AnalyzeText(

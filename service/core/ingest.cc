@@ -95,7 +95,7 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
 
   // Which items need analysis: new ones and those whose content changed;
   // and the tenant's SLA policy (respond_by), read once per batch.
-  nlp::SlaPolicy sla;
+  SlaPolicy sla;
   absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
     auto policy = LoadSlaPolicy(txn, tenant_id);
     if (!policy.ok()) return policy.status();
@@ -280,7 +280,7 @@ absl::StatusOr<int64_t> Ingestor::RescoreTenant(const std::string& tenant_id,
   int64_t rescored = 0;
   while (true) {
     std::vector<storage::ReviewRow> rows;
-    nlp::SlaPolicy sla;  // deadlines by the tenant's current policy
+    SlaPolicy sla;  // deadlines by the tenant's current policy
     absl::Status s = store_->Read([&](storage::Txn& txn) -> absl::Status {
       auto policy = LoadSlaPolicy(txn, tenant_id);
       if (!policy.ok()) return policy.status();

@@ -38,7 +38,7 @@ absl::Status ParseBlob(const std::string& bytes,
 // Effective columns: override fields set by a person win.
 void ApplyEffective(const opinia::v1::Analysis& analysis,
                     const opinia::v1::Analysis& override_analysis,
-                    absl::Time received, const nlp::SlaPolicy& sla,
+                    absl::Time received, const SlaPolicy& sla,
                     storage::ReviewRow* row) {
   row->language = analysis.language();
   const opinia::v1::Sentiment& sentiment =
@@ -78,24 +78,8 @@ std::string ContentHash(const opinia::v1::ReviewInput& input) {
                                 input.rating(), "/", input.rating_scale()));
 }
 
-absl::Time RespondBy(opinia::v1::Priority priority, absl::Time from,
-                     const nlp::SlaPolicy& sla) {
-  switch (priority) {
-    case opinia::v1::P1:
-      return from + sla.p1;
-    case opinia::v1::P2:
-      return from + sla.p2;
-    case opinia::v1::P3:
-      return from + sla.p3;
-    case opinia::v1::P4:
-      return from + sla.p4;
-    default:
-      return absl::InfinitePast();
-  }
-}
-
 void SetAnalysis(const opinia::v1::Analysis& analysis, absl::Time received,
-                 storage::ReviewRow* row, const nlp::SlaPolicy& sla) {
+                 storage::ReviewRow* row, const SlaPolicy& sla) {
   row->analysis = analysis.SerializeAsString();
   opinia::v1::Analysis override_analysis;
   // An unparsable override is treated as none rather than blocking ingest.
@@ -104,8 +88,7 @@ void SetAnalysis(const opinia::v1::Analysis& analysis, absl::Time received,
   row->aspects = AspectsJson(analysis);  // insights' aspect rows
 }
 
-absl::Status RefreshEffective(storage::ReviewRow* row,
-                              const nlp::SlaPolicy& sla) {
+absl::Status RefreshEffective(storage::ReviewRow* row, const SlaPolicy& sla) {
   opinia::v1::Analysis analysis, override_analysis;
   if (absl::Status s = ParseBlob(row->analysis, &analysis, row->id); !s.ok()) {
     return s;

@@ -8,8 +8,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "nlp/analysis.h"
 #include "opinia/v1/reviews.pb.h"
+#include "service/core/sla.h"
 #include "service/storage/store.h"
 
 namespace opinia::core {
@@ -22,21 +22,16 @@ std::string InputHash(const opinia::v1::ReviewInput& input);
 // Hash of what the analysis depends on: title, text, rating and scale.
 std::string ContentHash(const opinia::v1::ReviewInput& input);
 
-// When a review of `priority` received at `from` must be answered;
-// InfinitePast for NONE/unspecified.
-absl::Time RespondBy(opinia::v1::Priority priority, absl::Time from,
-                     const nlp::SlaPolicy& sla);
-
 // Sets row->analysis and the effective columns (language, label, score,
 // priority, respond_by) from `analysis` and row->override_analysis.
 // `received` is when the SLA clock of the analysis started; a priority set
 // by a person gets its deadline from `sla` (the tenant's policy).
 void SetAnalysis(const opinia::v1::Analysis& analysis, absl::Time received,
-                 storage::ReviewRow* row, const nlp::SlaPolicy& sla = {});
+                 storage::ReviewRow* row, const SlaPolicy& sla = {});
 // Recomputes the effective columns after row->override_analysis changed.
 // INTERNAL when a stored blob does not parse.
 absl::Status RefreshEffective(storage::ReviewRow* row,
-                              const nlp::SlaPolicy& sla = {});
+                              const SlaPolicy& sla = {});
 
 // The API view of a stored row. INTERNAL when a stored blob does not parse.
 absl::StatusOr<opinia::v1::Review> ReviewFromRow(const storage::ReviewRow& row);

@@ -243,7 +243,7 @@ absl::StatusOr<Review> Reviews::Update(
   std::vector<std::string> paths(request.update_mask().paths().begin(),
                                  request.update_mask().paths().end());
   // A priority set by a person gets its deadline from the tenant's policy.
-  nlp::SlaPolicy sla;
+  SlaPolicy sla;
   absl::Status read = store_->Read([&](storage::Txn& txn) -> absl::Status {
     auto policy = LoadSlaPolicy(txn, tenant_id);
     if (!policy.ok()) return policy.status();

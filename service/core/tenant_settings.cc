@@ -117,8 +117,8 @@ std::string TenantSettingsName(std::string_view tenant_id) {
   return absl::StrCat(TenantName(tenant_id), kSettingsSuffix);
 }
 
-nlp::SlaPolicy SlaPolicyOf(const storage::AlertSettingsRow& row) {
-  nlp::SlaPolicy sla;
+SlaPolicy SlaPolicyOf(const storage::AlertSettingsRow& row) {
+  SlaPolicy sla;
   sla.p1 = row.sla_p1;
   sla.p2 = row.sla_p2;
   sla.p3 = row.sla_p3;
@@ -126,8 +126,8 @@ nlp::SlaPolicy SlaPolicyOf(const storage::AlertSettingsRow& row) {
   return sla;
 }
 
-absl::StatusOr<nlp::SlaPolicy> LoadSlaPolicy(storage::Txn& txn,
-                                             std::string_view tenant_id) {
+absl::StatusOr<SlaPolicy> LoadSlaPolicy(storage::Txn& txn,
+                                        std::string_view tenant_id) {
   auto row = txn.alerts().GetAlertSettings(tenant_id);
   if (!row.ok()) return row.status();
   return SlaPolicyOf(*row);

@@ -18,10 +18,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "nlp/analysis.h"
 #include "opinia/v1/admin.pb.h"
 #include "service/core/auth.h"
 #include "service/core/clock.h"
+#include "service/core/sla.h"
 #include "service/storage/store.h"
 
 namespace opinia::core {
@@ -36,11 +36,11 @@ inline constexpr absl::Duration kMaxSlaDeadline = absl::Hours(24 * 365);
 std::string TenantSettingsName(std::string_view tenant_id);
 
 // The SLA policy of a settings row.
-nlp::SlaPolicy SlaPolicyOf(const storage::AlertSettingsRow& row);
+SlaPolicy SlaPolicyOf(const storage::AlertSettingsRow& row);
 // The tenant's SLA policy, read in `txn` (the defaults when never set).
 // Ingest reads it once per batch.
-absl::StatusOr<nlp::SlaPolicy> LoadSlaPolicy(storage::Txn& txn,
-                                             std::string_view tenant_id);
+absl::StatusOr<SlaPolicy> LoadSlaPolicy(storage::Txn& txn,
+                                        std::string_view tenant_id);
 
 opinia::v1::TenantSettings TenantSettingsToProto(
     const storage::AlertSettingsRow& row);

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "absl/strings/str_join.h"
-#include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "nlp/text.h"
 #include "tests/nlp/test_paths.h"
@@ -31,8 +30,6 @@ const Sentiment kPos = {0.8f, SentimentLabel::kPositive, 0.9f};
 
 constexpr Priority P1 = Priority::kP1, P2 = Priority::kP2, P3 = Priority::kP3,
                    P4 = Priority::kP4, NONE = Priority::kNone;
-
-const absl::Time kReceived = absl::FromUnixSeconds(1'800'000'000);
 
 struct Case {
   const char* name;
@@ -158,21 +155,6 @@ const Case kCases[] = {
 };
 // clang-format on
 
-absl::Duration DefaultSla(Priority p) {
-  switch (p) {
-    case Priority::kP1:
-      return absl::Hours(1);
-    case Priority::kP2:
-      return absl::Hours(4);
-    case Priority::kP3:
-      return absl::Hours(24);
-    case Priority::kP4:
-      return absl::Hours(72);
-    default:
-      return absl::InfiniteDuration();
-  }
-}
-
 class UrgencyTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -199,7 +181,6 @@ TEST_F(UrgencyTest, Table) {
     o.rating = c.rating;
     o.rating_scale = c.scale;
     o.source = c.source;
-    o.received = kReceived;
     const std::string_view text = c.text;
     const Urgency u = Run(text, c.language, c.overall, o);
     const std::string where =
@@ -212,11 +193,6 @@ TEST_F(UrgencyTest, Table) {
       ev.emplace_back(text.substr(s.begin, s.end - s.begin));
     }
     EXPECT_EQ(absl::StrJoin(ev, "|"), c.want_evidence) << where;
-    if (c.want_priority == NONE) {
-      EXPECT_EQ(u.respond_by, absl::InfinitePast()) << where;
-    } else {
-      EXPECT_EQ(u.respond_by, kReceived + DefaultSla(c.want_priority)) << where;
-    }
   }
 }
 
@@ -233,35 +209,11 @@ TEST_F(UrgencyTest, AtLeastTwentyCasesPerLanguage) {
   EXPECT_GE(de, 20);
 }
 
-TEST_F(UrgencyTest, RespondByUsesTenantSla) {
-  AnalyzeOptions o;
-  o.received = kReceived;
-  o.sla.p1 = absl::Minutes(30);
-  o.sla.p2 = absl::Hours(2);
-  o.sla.p3 = absl::Hours(8);
-  o.sla.p4 = absl::Hours(48);
-  struct {
-    const char* text;
-    Sentiment overall;
-    absl::Time want;
-  } cases[] = {
-      {"To oszustwo.", kNeg, kReceived + absl::Minutes(30)},
-      {"Tragedia.", kStrongNeg, kReceived + absl::Hours(2)},
-      {"Słabo.", kNeg, kReceived + absl::Hours(8)},
-      {"Tak sobie.", kMixed, kReceived + absl::Hours(48)},
-      {"Super.", kPos, absl::InfinitePast()},
-  };
-  for (const auto& c : cases) {
-    EXPECT_EQ(Run(c.text, "pl", c.overall, o).respond_by, c.want) << c.text;
-  }
-}
-
 TEST_F(UrgencyTest, EmptyTextIsDefined) {
   AnalyzeOptions o;
   const Urgency u = Run("", "und", Sentiment{}, o);
   EXPECT_EQ(u.priority, Priority::kNone);
   EXPECT_TRUE(u.reasons.empty());
-  EXPECT_EQ(u.respond_by, absl::InfinitePast());
 }
 
 TEST_F(UrgencyTest, EvidenceIsCapped) {

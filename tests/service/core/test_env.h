@@ -37,8 +37,6 @@ class CountingAnalyzer : public nlp::Analyzer {
     a.sentiment.score = r >= 4 ? 0.8f : r >= 1 && r <= 2 ? -0.8f : 0.0f;
     a.sentiment.confidence = 0.7f;
     a.urgency.priority = r == 1 ? nlp::Priority::kP2 : nlp::Priority::kP4;
-    a.urgency.respond_by = options.received +
-                           (r == 1 ? options.sla.p2 : options.sla.p4);
     a.sentences.push_back({{0, static_cast<int32_t>(text.size())}, a.sentiment});
     a.model_version = "counting-1";
     return a;
