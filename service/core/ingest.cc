@@ -222,7 +222,7 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
 absl::StatusOr<opinia::v1::RescoreReviewsResponse> Ingestor::Rescore(
     const Principal& caller,
     const opinia::v1::RescoreReviewsRequest& request) const {
-  if (absl::Status s = Require(caller, storage::kRoleAdmin); !s.ok()) return s;
+  if (absl::Status s = Require(caller, kRoleAdmin); !s.ok()) return s;
   if (!analysis_->has_analyzer()) {
     return absl::FailedPreconditionError(
         "no analyzer is loaded (models missing); rescoring would erase the "

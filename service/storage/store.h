@@ -35,16 +35,10 @@ struct TenantRow {
   absl::Time create_time = absl::UnixEpoch();
 };
 
-// Role bits of ApiKeyRow::roles.
-inline constexpr uint32_t kRoleIngest = 1u << 0;
-inline constexpr uint32_t kRoleRead = 1u << 1;
-inline constexpr uint32_t kRoleRespond = 1u << 2;
-inline constexpr uint32_t kRoleAdmin = 1u << 3;
-
 struct ApiKeyRow {
   std::string id;
   std::string tenant_id;  // empty: a server operator key
-  uint32_t roles = 0;     // kRole* bits
+  uint32_t roles = 0;     // stored as given; core gives the bits meaning
   std::string display_name;
   std::string secret_hash;  // hex SHA-256 of the secret; unique
   absl::Time create_time = absl::UnixEpoch();

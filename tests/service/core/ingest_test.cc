@@ -225,7 +225,7 @@ TEST_F(IngestTest, OverridesSurviveReingestAndRescore) {
 
   const int before = analyzer_.calls();
   auto rescored = ingestor_.Rescore(
-      Principal{"op", "", storage::kRoleAdmin}, {});
+      Principal{"op", "", core::kRoleAdmin}, {});
   ASSERT_TRUE(rescored.ok()) << rescored.status();
   EXPECT_EQ(rescored->rescored(), 1);
   EXPECT_EQ(rescored->model_version(), "counting-1");
@@ -250,7 +250,7 @@ TEST(IngestWithoutAnalyzerTest, StoresEmptyAnalysisMarkedNone) {
   EXPECT_EQ(a.language(), "und");
   EXPECT_EQ(a.sentiment().label(), opinia::v1::SENTIMENT_LABEL_UNSPECIFIED);
   EXPECT_EQ(a.urgency().priority(), opinia::v1::PRIORITY_UNSPECIFIED);
-  EXPECT_EQ(ingestor.Rescore(Principal{"op", "", storage::kRoleAdmin}, {})
+  EXPECT_EQ(ingestor.Rescore(Principal{"op", "", core::kRoleAdmin}, {})
                 .status()
                 .code(),
             absl::StatusCode::kFailedPrecondition);
