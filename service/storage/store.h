@@ -183,6 +183,17 @@ class Txn {
   virtual CollectorTxn& collectors() = 0;
 };
 
+// A store's counters since it opened, for monitoring. A backend leaves at
+// zero what it does not count.
+struct StoreStats {
+  int64_t writes = 0;        // Write calls
+  int64_t transactions = 0;  // transactions they ran in (may be shared)
+  int64_t waiting = 0;       // Write calls waiting for their turn now
+  // Time spent running write transactions; busy / elapsed near 1 means
+  // writes are limited by the store.
+  absl::Duration busy;
+};
+
 class Store {
  public:
   using TxnFn = std::function<absl::Status(Txn&)>;
@@ -193,6 +204,9 @@ class Store {
   virtual absl::Status Write(const TxnFn& fn) = 0;
   // A read-only snapshot; writes inside fn fail with FAILED_PRECONDITION.
   virtual absl::Status Read(const TxnFn& fn) = 0;
+
+  // Thread-safe; cheap enough to call on every metrics scrape.
+  virtual StoreStats Stats() = 0;
 };
 
 }  // namespace opinia::storage

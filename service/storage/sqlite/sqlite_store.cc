@@ -162,9 +162,9 @@ class SqliteStore final : public Store {
     writer_thread_ = std::thread([this] { WriterLoop(); });
   }
 
-  SqliteWriteStats WriteStats() {
+  StoreStats Stats() override {
     absl::MutexLock lock(&queue_mu_);
-    SqliteWriteStats stats = stats_;
+    StoreStats stats = stats_;
     stats.waiting = static_cast<int64_t>(queue_.size());
     return stats;
   }
@@ -292,7 +292,7 @@ class SqliteStore final : public Store {
   absl::Mutex queue_mu_;
   std::deque<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
-  SqliteWriteStats stats_ ABSL_GUARDED_BY(queue_mu_);
+  StoreStats stats_ ABSL_GUARDED_BY(queue_mu_);
   std::thread writer_thread_;
 
   // Held by the writer thread while it runs a group.
@@ -327,11 +327,6 @@ absl::StatusOr<std::unique_ptr<Connection>> OpenWriter(
 }
 
 }  // namespace
-
-SqliteWriteStats GetSqliteWriteStats(Store& store) {
-  auto* sqlite = dynamic_cast<SqliteStore*>(&store);
-  return sqlite == nullptr ? SqliteWriteStats{} : sqlite->WriteStats();
-}
 
 absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
     const std::string& path, const SqliteOptions& options) {

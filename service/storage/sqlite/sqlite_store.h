@@ -25,6 +25,9 @@
 //
 // Keep transactions short: one Write holds the only writer for its whole
 // duration, so do slow work (analysis, network) outside the function.
+//
+// Stats(): `transactions` counts the groups, `busy` the writer thread's time
+// running them.
 #ifndef OPINIA_SERVICE_STORAGE_SQLITE_SQLITE_STORE_H_
 #define OPINIA_SERVICE_STORAGE_SQLITE_SQLITE_STORE_H_
 
@@ -59,21 +62,6 @@ struct SqliteOptions {
 // options; INTERNAL/UNAVAILABLE when the file cannot be opened or migrated.
 absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
     const std::string& path, const SqliteOptions& options = {});
-
-// Group-commit counters of a store opened by OpenSqliteStore (zeros for any
-// other Store): how many Write calls and transactions there were, and how
-// many Write calls wait for the running group right now.
-// The group-commit writer's counters since the store opened: Write calls,
-// transactions they shared, calls waiting now, and the time the writer
-// spent running groups (its utilisation: busy / elapsed; near 1 means
-// ingest is limited by the single writer).
-struct SqliteWriteStats {
-  int64_t writes = 0;
-  int64_t transactions = 0;
-  int64_t waiting = 0;
-  absl::Duration busy;
-};
-SqliteWriteStats GetSqliteWriteStats(Store& store);
 
 }  // namespace opinia::storage
 

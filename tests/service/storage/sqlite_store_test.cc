@@ -347,7 +347,7 @@ TEST_F(SqliteStoreTest, QueuedWritesShareOneTransactionAndFailAlone) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(AddTenant(*store).ok());
-  const SqliteWriteStats before = GetSqliteWriteStats(*store);
+  const StoreStats before = store->Stats();
   absl::Notification first_running, release;
   std::thread first([&] {
     EXPECT_TRUE(store
@@ -375,10 +375,10 @@ TEST_F(SqliteStoreTest, QueuedWritesShareOneTransactionAndFailAlone) {
   }
   // Release the first transaction once all three wait behind it.
   const absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (GetSqliteWriteStats(*store).waiting < 3 && absl::Now() < deadline) {
+  while (store->Stats().waiting < 3 && absl::Now() < deadline) {
     std::this_thread::yield();
   }
-  ASSERT_EQ(GetSqliteWriteStats(*store).waiting, 3);
+  ASSERT_EQ(store->Stats().waiting, 3);
   release.Notify();
   first.join();
   for (std::thread& t : queued) t.join();
@@ -386,7 +386,7 @@ TEST_F(SqliteStoreTest, QueuedWritesShareOneTransactionAndFailAlone) {
   EXPECT_TRUE(results[0].ok()) << results[0];
   EXPECT_EQ(results[1].code(), absl::StatusCode::kAborted);
   EXPECT_TRUE(results[2].ok()) << results[2];
-  const SqliteWriteStats after = GetSqliteWriteStats(*store);
+  const StoreStats after = store->Stats();
   EXPECT_EQ(after.writes - before.writes, 4);
   EXPECT_EQ(after.transactions - before.transactions, 2);
   EXPECT_TRUE(store
