@@ -45,6 +45,16 @@ struct ApiKeyRow {
   bool revoked = false;
 };
 
+// One aspect of a review. A non-finite score is stored as 0.
+struct ReviewAspect {
+  int32_t aspect = 0;  // opinia.v1.Aspect
+  int32_t label = 0;   // opinia.v1.SentimentLabel of the aspect
+  float score = 0;
+  // The first evidence span, in bytes of the text; 0, 0 = none.
+  int32_t begin = 0;
+  int32_t end = 0;
+};
+
 // Absent times are absl::InfinitePast().
 struct ReviewRow {
   int64_t id = 0;  // assigned by InsertReview
@@ -72,11 +82,31 @@ struct ReviewRow {
   std::string response_author;
   absl::Time response_time = absl::InfinitePast();
   std::string search_text;  // title + text, for full-text search
-  // The review's aspects for insights, filled by core from the analysis:
-  // a JSON array of {"a": aspect, "l": label, "s": score, "b": begin,
-  // "e": end} (opinia.v1 enum numbers; evidence span in bytes of the text),
-  // one entry per aspect. "" or "[]" = none. See insights_store.h.
-  std::string aspects;
+  // The review's aspects for insights (insights_store.h), filled by core
+  // from the analysis; at most one entry per aspect (a repeated aspect is
+  // indexed once, as its first entry).
+  std::vector<ReviewAspect> aspects;
+};
+
+// A full-text term: words folded by FoldForSearch (text_fold.h). A backend
+// splits it into tokens as it does the indexed text (the folded title and
+// text); the term matches a review containing those tokens in this order,
+// next to each other (a phrase; usually a single token). With `prefix` the
+// last token also matches any longer token it starts.
+struct SearchTerm {
+  std::string text;
+  bool prefix = false;
+};
+
+// A parsed full-text query (core/search_query.h owns the user syntax):
+// matches when each group of `all_of` has a matching term and no term of
+// `none_of` matches. Every group has at least one term; no group means no
+// full-text condition at all.
+struct SearchQuery {
+  std::vector<std::vector<SearchTerm>> all_of;
+  std::vector<SearchTerm> none_of;
+
+  bool empty() const { return all_of.empty(); }
 };
 
 // Conditions are ANDed; an empty list or an unset bound matches everything.
@@ -93,10 +123,8 @@ struct ReviewFilter {
   absl::Time start_time = absl::InfinitePast();  // create_time >= start
   absl::Time end_time = absl::InfiniteFuture();  // create_time < end
   bool include_deleted = false;
-  // Full-text condition: an FTS5 MATCH expression over the folded title and
-  // text (core builds it from the user's query; never raw user text).
-  // "" = none.
-  std::string text_query;
+  // Full-text condition over the title and text; no group = none.
+  SearchQuery text_query;
   bool ascending = false;  // order by (create_time, id); default newest first
 };
 

@@ -4,6 +4,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "service/storage/sqlite/aspects_json.h"
+#include "service/storage/sqlite/fts_query.h"
 #include "service/storage/sqlite/insights_schema.h"
 #include "service/storage/sqlite/review_query.h"
 #include "service/storage/sqlite/status_macros.h"
@@ -271,7 +273,7 @@ absl::StatusOr<int64_t> SqliteTxn::InsertReview(const ReviewRow& row) {
   // must roll back (every caller returns the error to Store::Write, which
   // undoes the call's savepoint and what it logged).
   const DeferredWrites::Mark mark = conn_.deferred().GetMark();
-  absl::Status status = LogInsertedReview(id);
+  absl::Status status = LogInsertedReview(id, row);
   if (!status.ok()) {
     conn_.deferred().RollBackTo(mark);
     return absl::InternalError(
@@ -280,14 +282,26 @@ absl::StatusOr<int64_t> SqliteTxn::InsertReview(const ReviewRow& row) {
   return id;
 }
 
-absl::Status SqliteTxn::LogInsertedReview(int64_t id) {
-  for (const char* sql :
-       {kLogInsertedReview, kInsertAspectRows, kLogInsertedAspects}) {
-    STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(sql));
+absl::Status SqliteTxn::LogInsertedReview(int64_t id, const ReviewRow& row) {
+  {
+    STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kLogInsertedReview));
     stmt.BindInt64(id);
     STORE_RETURN_IF_ERROR(stmt.Run());
   }
-  return absl::OkStatus();
+  for (const ReviewAspect& a : row.aspects) {
+    STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kInsertAspectRow));
+    stmt.BindInt64(id)
+        .BindInt64(a.aspect)
+        .BindInt64(a.label)
+        .BindDouble(StoredScore(a.score))
+        .BindInt64(a.begin)
+        .BindInt64(a.end);
+    STORE_RETURN_IF_ERROR(stmt.Run());
+  }
+  if (row.aspects.empty()) return absl::OkStatus();
+  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kLogInsertedAspects));
+  stmt.BindInt64(id);
+  return stmt.Run();
 }
 
 absl::Status SqliteTxn::UpdateReview(const ReviewRow& row) {
@@ -325,7 +339,7 @@ absl::StatusOr<std::vector<ReviewRow>> SqliteTxn::ListReviews(
         Statement count,
         conn_.Prepare("SELECT count(*) FROM reviews_fts WHERE reviews_fts "
                       "MATCH ?"));
-    count.BindText(filter.text_query);
+    count.BindText(FtsMatchExpression(filter.text_query));
     STORE_ASSIGN_OR_RETURN(bool row, count.Step());
     text_first = row && count.ColumnInt64(0) <= 5000;
   }

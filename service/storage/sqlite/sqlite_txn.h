@@ -71,7 +71,7 @@ class SqliteTxn final : public Txn {
   // triggers deferred.
   absl::Status RunReviewWrite(Statement& stmt);
   // What the insert triggers did before migration 9, for the new row `id`.
-  absl::Status LogInsertedReview(int64_t id);
+  absl::Status LogInsertedReview(int64_t id, const ReviewRow& row);
   absl::StatusOr<std::vector<ApiKeyRow>> ReadKeys(Statement& stmt);
 
   Connection& conn_;

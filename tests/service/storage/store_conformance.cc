@@ -99,6 +99,14 @@ void ExpectSameReview(const ReviewRow& a, const ReviewRow& b) {
   EXPECT_EQ(a.response_author, b.response_author);
   EXPECT_EQ(a.response_time, b.response_time);
   EXPECT_EQ(a.search_text, b.search_text);
+  ASSERT_EQ(a.aspects.size(), b.aspects.size());
+  for (size_t i = 0; i < a.aspects.size(); ++i) {
+    EXPECT_EQ(a.aspects[i].aspect, b.aspects[i].aspect) << "aspect " << i;
+    EXPECT_EQ(a.aspects[i].label, b.aspects[i].label) << "aspect " << i;
+    EXPECT_EQ(a.aspects[i].score, b.aspects[i].score) << "aspect " << i;
+    EXPECT_EQ(a.aspects[i].begin, b.aspects[i].begin) << "aspect " << i;
+    EXPECT_EQ(a.aspects[i].end, b.aspects[i].end) << "aspect " << i;
+  }
 }
 
 std::vector<std::string> ExternalIds(const std::vector<ReviewRow>& rows) {
@@ -233,6 +241,9 @@ TEST_P(StoreConformanceTest, ReviewInsertFindGetUpdateRoundTripEveryColumn) {
   row.input = std::string("a\0b", 3);
   row.respond_by = absl::InfiniteFuture();
   row.response_time = absl::InfinitePast();
+  // Scores of every magnitude keep all their float bits.
+  row.aspects = {{1, 3, 0.123456789f, 0, 5}, {4, 1, -0.75f, 10, 20},
+                 {7, 2, 1e-7f, 0, 0}};
   ASSERT_OK(store_->Write([&](Txn& txn) {
     if (absl::Status s = txn.InsertTenant(Tenant("t1")); !s.ok()) return s;
     absl::StatusOr<int64_t> id = txn.InsertReview(row);
@@ -283,6 +294,7 @@ TEST_P(StoreConformanceTest, ReviewInsertFindGetUpdateRoundTripEveryColumn) {
   changed.response_author = "owner";
   changed.response_time = kT0 + absl::Hours(2);
   changed.search_text = "new text";
+  changed.aspects = {{2, 4, 0.1f, 1, 2}};
   ASSERT_OK(store_->Write([&](Txn& txn) {
     ReviewRow missing = changed;
     missing.id += 1000;
@@ -596,6 +608,61 @@ TEST_P(StoreConformanceTest, EveryFilterMatchesListAndCount) {
       }
       absl::StatusOr<int64_t> count = txn.CountReviews("t", c.filter);
       EXPECT_EQ(count.value_or(-1), static_cast<int64_t>(c.want.size()))
+          << c.what;
+    }
+    return absl::OkStatus();
+  }));
+}
+
+TEST_P(StoreConformanceTest, FullTextTermsPhrasesPrefixesGroupsExclusions) {
+  const std::pair<const char*, const char*> texts[] = {
+      {"r1", "kurier zgubil paczke"},
+      {"r2", "poczta szybka"},
+      {"r3", "nie polecam kuriera"},
+      {"r4", "polecam allegro"},
+  };
+  ASSERT_OK(store_->Write([&](Txn& txn) {
+    if (absl::Status s = txn.InsertTenant(Tenant("t")); !s.ok()) return s;
+    int hour = 0;
+    for (const auto& [name, text] : texts) {
+      ReviewRow r = Review("t", name, kT0 + absl::Hours(hour++));
+      r.search_text = text;
+      if (absl::StatusOr<int64_t> id = txn.InsertReview(r); !id.ok()) {
+        return id.status();
+      }
+    }
+    return absl::OkStatus();
+  }));
+  auto term = [](const char* text, bool prefix = false) {
+    return SearchTerm{text, prefix};
+  };
+  struct Case {
+    const char* what;
+    SearchQuery query;
+    std::vector<std::string> want;  // newest first
+  };
+  const Case cases[] = {
+      {"word", {{{term("kurier")}}, {}}, {"r1"}},
+      {"prefix", {{{term("kurier", true)}}, {}}, {"r3", "r1"}},
+      {"and", {{{term("kurier")}, {term("poczta")}}, {}}, {}},
+      {"or", {{{term("kurier"), term("poczta")}}, {}}, {"r2", "r1"}},
+      {"phrase", {{{term("nie polecam")}}, {}}, {"r3"}},
+      {"phrase order", {{{term("polecam nie")}}, {}}, {}},
+      {"exclusion", {{{term("polecam")}}, {term("allegro")}}, {"r3"}},
+      {"exclusions or", {{{term("polecam")}}, {term("x"), term("nie")}},
+       {"r4"}},
+      {"no group", {}, {"r4", "r3", "r2", "r1"}},
+  };
+  ASSERT_OK(store_->Read([&](Txn& txn) {
+    for (const Case& c : cases) {
+      ReviewFilter filter;
+      filter.text_query = c.query;
+      absl::StatusOr<std::vector<ReviewRow>> rows =
+          txn.ListReviews("t", filter, std::nullopt, 100);
+      EXPECT_TRUE(rows.ok()) << c.what << ": " << rows.status();
+      if (rows.ok()) EXPECT_EQ(ExternalIds(*rows), c.want) << c.what;
+      EXPECT_EQ(txn.CountReviews("t", filter).value_or(-1),
+                static_cast<int64_t>(c.want.size()))
           << c.what;
     }
     return absl::OkStatus();
