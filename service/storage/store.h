@@ -128,6 +128,13 @@ struct ReviewFilter {
   bool ascending = false;  // order by (create_time, id); default newest first
 };
 
+// What InsertOrFindReview did: inserted the row (`existing` empty, `id` the
+// new id), or found its identity stored (`existing` that row, `id` its id).
+struct InsertOrFindResult {
+  int64_t id = 0;
+  std::optional<ReviewRow> existing;
+};
+
 // Keyset position: the last row of the previous page.
 struct ReviewCursor {
   absl::Time create_time;
@@ -147,11 +154,21 @@ struct AuditRow {
 // Operations inside one transaction. Codes: NOT_FOUND when a named row does
 // not exist (or belongs to another tenant, or a referenced tenant is
 // missing), ALREADY_EXISTS on a unique key clash, INVALID_ARGUMENT for a
-// `limit` <= 0, FAILED_PRECONDITION for a write inside Read(), UNAVAILABLE
-// when the database is busy, INTERNAL on a database error. A failed call
-// changes nothing and leaves the transaction usable. Times are kept to the
-// microsecond (finer parts are truncated); InfinitePast/InfiniteFuture
-// round-trip exactly.
+// `limit` <= 0, FAILED_PRECONDITION for a write inside Read(), ABORTED on a
+// conflict with a concurrent transaction (see Store::Write), UNAVAILABLE
+// when the database is busy, INTERNAL on a database error.
+//
+// A failed call changes nothing, but only "no such row" answers leave the
+// transaction usable for sure: NOT_FOUND from a Get*, an update, revoke or
+// delete of a missing row, and std::nullopt from a Find*. After any other
+// failure (ALREADY_EXISTS, NOT_FOUND for a missing referenced row, ...)
+// the transaction may be unusable, as a failed statement aborts a
+// PostgreSQL transaction: return the error from the function. Where a row
+// may exist already, use an operation that says so instead of catching
+// ALREADY_EXISTS (InsertOrFindReview).
+//
+// Times are kept to the microsecond (finer parts are truncated);
+// InfinitePast/InfiniteFuture round-trip exactly.
 class Txn {
  public:
   virtual ~Txn() = default;
@@ -183,6 +200,11 @@ class Txn {
   // tenants, never reused); ALREADY_EXISTS for a duplicate
   // (tenant_id, source, external_id); NOT_FOUND for an unknown tenant.
   virtual absl::StatusOr<int64_t> InsertReview(const ReviewRow& row) = 0;
+  // Inserts `row` unless its (tenant_id, source, external_id) is stored
+  // already; then it changes nothing and returns that stored review.
+  // Codes as InsertReview, never ALREADY_EXISTS.
+  virtual absl::StatusOr<InsertOrFindResult> InsertOrFindReview(
+      const ReviewRow& row) = 0;
   // Replaces every column of the row (tenant_id, id); NOT_FOUND if absent.
   virtual absl::Status UpdateReview(const ReviewRow& row) = 0;
   // One page in filter order, strictly after `after` when given.

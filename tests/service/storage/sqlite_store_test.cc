@@ -341,6 +341,24 @@ TEST_F(SqliteStoreTest, ConcurrentWritersAndReaders) {
   EXPECT_EQ(Count(*store), kWriters * kPerWriter);
 }
 
+// More than store.h promises: after a failed statement SQLite's transaction
+// goes on.
+TEST_F(SqliteStoreTest, FailedStatementLeavesTransactionUsable) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(AddTenant(*store).ok());
+  ASSERT_TRUE(store
+                  ->Write([](Txn& txn) {
+                    EXPECT_EQ(txn.InsertTenant(TenantRow{"t", "T", "UTC"})
+                                  .code(),
+                              absl::StatusCode::kAlreadyExists);
+                    return txn.InsertTenant(TenantRow{"u", "U", "UTC"});
+                  })
+                  .ok());
+  EXPECT_TRUE(store->Read([](Txn& txn) { return txn.GetTenant("u").status(); })
+                  .ok());
+}
+
 // Writes that queue behind a running transaction share the next one; the
 // one that fails is undone alone (its savepoint), the others commit.
 TEST_F(SqliteStoreTest, QueuedWritesShareOneTransactionAndFailAlone) {

@@ -175,11 +175,20 @@ TEST_P(StoreConformanceTest, ApiKeysCrudUniquenessAndRevoke) {
       return s;
     return txn.InsertApiKey(Key("k0", "", "h0"));  // operator key
   }));
+  // A failed insert may end its transaction: one Write each.
+  const std::pair<ApiKeyRow, absl::StatusCode> refused[] = {
+      {Key("k1", "t1", "other"), absl::StatusCode::kAlreadyExists},
+      {Key("k9", "t1", "h1"), absl::StatusCode::kAlreadyExists},
+      {Key("k9", "missing-tenant", "h9"), absl::StatusCode::kNotFound},
+  };
+  for (const auto& [key, code] : refused) {
+    EXPECT_EQ(store_->Write([&](Txn& txn) { return txn.InsertApiKey(key); })
+                  .code(),
+              code)
+        << key.id << " " << key.secret_hash;
+  }
   ASSERT_OK(store_->Write([](Txn& txn) {
-    EXPECT_CODE(txn.InsertApiKey(Key("k1", "t1", "other")), kAlreadyExists);
-    EXPECT_CODE(txn.InsertApiKey(Key("k9", "t1", "h1")), kAlreadyExists);
-    EXPECT_CODE(txn.InsertApiKey(Key("k9", "missing-tenant", "h9")), kNotFound);
-    EXPECT_CODE(txn.RevokeApiKey("nope"), kNotFound);
+    EXPECT_CODE(txn.RevokeApiKey("nope"), kNotFound);  // no such row: usable
     return txn.RevokeApiKey("k2");
   }));
   ASSERT_OK(store_->Read([](Txn& txn) {
@@ -253,10 +262,15 @@ TEST_P(StoreConformanceTest, ReviewInsertFindGetUpdateRoundTripEveryColumn) {
     if (!id2.ok()) return id2.status();
     EXPECT_GT(row.id, 0);
     EXPECT_NE(*id2, row.id);
-    EXPECT_CODE(txn.InsertReview(row).status(), kAlreadyExists);
-    EXPECT_CODE(txn.InsertReview(Review("nope", "x", kT0)).status(), kNotFound);
     return absl::OkStatus();
   }));
+  EXPECT_CODE(
+      store_->Write([&](Txn& txn) { return txn.InsertReview(row).status(); }),
+      kAlreadyExists);
+  EXPECT_CODE(store_->Write([&](Txn& txn) {
+    return txn.InsertReview(Review("nope", "x", kT0)).status();
+  }),
+              kNotFound);
   ASSERT_OK(store_->Read([&](Txn& txn) {
     absl::StatusOr<ReviewRow> got = txn.GetReview("t1", row.id);
     EXPECT_TRUE(got.ok()) << got.status();
@@ -379,14 +393,54 @@ TEST_P(StoreConformanceTest, NonOkStatusRollsBackEverything) {
   }));
 }
 
-TEST_P(StoreConformanceTest, FailedStatementLeavesTransactionUsable) {
-  ASSERT_OK(
-      store_->Write([](Txn& txn) { return txn.InsertTenant(Tenant("t")); }));
-  ASSERT_OK(store_->Write([](Txn& txn) {
-    EXPECT_CODE(txn.InsertTenant(Tenant("t")), kAlreadyExists);
-    return txn.InsertTenant(Tenant("u"));
+TEST_P(StoreConformanceTest, InsertOrFindReviewInsertsOnceThenFindsIt) {
+  ReviewRow row = Review("t", "r", kT0);
+  row.aspects = {{3, 1, -0.5f, 2, 9}};
+  int64_t id = 0;
+  ASSERT_OK(store_->Write([&](Txn& txn) {
+    if (absl::Status s = txn.InsertTenant(Tenant("t")); !s.ok()) return s;
+    absl::StatusOr<InsertOrFindResult> first = txn.InsertOrFindReview(row);
+    if (!first.ok()) return first.status();
+    EXPECT_FALSE(first->existing.has_value());
+    EXPECT_GT(first->id, 0);
+    id = first->id;
+    // In the same transaction and in a later one: found, nothing changed.
+    ReviewRow again = row;
+    again.subject_id = "other";
+    absl::StatusOr<InsertOrFindResult> second = txn.InsertOrFindReview(again);
+    if (!second.ok()) return second.status();
+    EXPECT_EQ(second->id, id);
+    EXPECT_TRUE(second->existing.has_value());
+    // The transaction goes on.
+    return txn.InsertReview(Review("t", "after", kT0)).status();
   }));
-  ASSERT_OK(store_->Read([](Txn& txn) { return txn.GetTenant("u").status(); }));
+  ReviewRow stored = row;
+  stored.id = id;
+  ASSERT_OK(store_->Write([&](Txn& txn) {
+    ReviewRow again = row;
+    again.search_text = "changed";
+    absl::StatusOr<InsertOrFindResult> found = txn.InsertOrFindReview(again);
+    if (!found.ok()) return found.status();
+    EXPECT_EQ(found->id, id);
+    EXPECT_TRUE(found->existing.has_value());
+    if (found->existing.has_value()) ExpectSameReview(*found->existing, stored);
+    return absl::OkStatus();
+  }));
+  ASSERT_OK(store_->Read([&](Txn& txn) {
+    EXPECT_EQ(txn.CountReviews("t", ReviewFilter{}).value_or(-1), 2);
+    absl::StatusOr<ReviewRow> got = txn.GetReview("t", id);
+    EXPECT_TRUE(got.ok()) << got.status();
+    if (got.ok()) ExpectSameReview(*got, stored);
+    return absl::OkStatus();
+  }));
+  EXPECT_CODE(store_->Write([&](Txn& txn) {
+    return txn.InsertOrFindReview(Review("nope", "x", kT0)).status();
+  }),
+              kNotFound);
+  EXPECT_CODE(store_->Read([&](Txn& txn) {
+    return txn.InsertOrFindReview(Review("t", "y", kT0)).status();
+  }),
+              kFailedPrecondition);
 }
 
 TEST_P(StoreConformanceTest, ReadIsReadOnly) {
