@@ -4,7 +4,8 @@
 // tenant_id and every query on such rows is scoped by it.
 //
 // Transactions: Write() runs its function in one write transaction, commits
-// when it returns OK and rolls back otherwise; writers are serialised. Read()
+// when it returns OK and rolls back otherwise, and runs it again after a
+// conflict (ABORTED); the result is as if writers ran one at a time. Read()
 // runs on a consistent snapshot, concurrently with other readers and with a
 // writer. A Txn must not escape its function.
 #ifndef OPINIA_SERVICE_STORAGE_STORE_H_
@@ -251,6 +252,14 @@ class Store {
 
   // Commits when fn returns OK (the data is durable when Write returns OK),
   // rolls back otherwise and returns fn's status.
+  //
+  // ABORTED means a conflict with a concurrent transaction (a Txn call
+  // reports it, or fn returns it): Write then rolls back and runs fn again
+  // in a fresh transaction, a bounded number of times, and returns ABORTED
+  // only when the last run still conflicts. So fn must be safe to run
+  // again: no effects outside the transaction (network calls,
+  // notifications, counters) and no state carried over from an earlier
+  // run; only the writes of the run that commits are kept.
   virtual absl::Status Write(const TxnFn& fn) = 0;
   // A read-only snapshot; writes inside fn fail with FAILED_PRECONDITION.
   virtual absl::Status Read(const TxnFn& fn) = 0;

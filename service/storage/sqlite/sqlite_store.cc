@@ -110,6 +110,9 @@ class Checkpointer {
 // bounds how long the first of them waits for the group's commit.
 constexpr size_t kMaxGroup = 32;
 
+// How often Write runs a function that keeps returning ABORTED.
+constexpr int kMaxWriteRuns = 5;
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::unique_ptr<Connection> writer,
@@ -229,18 +232,40 @@ class SqliteStore final : public Store {
     const bool isolate = group.size() > 1;
     bool any_ok = false;
     for (PendingWrite* p : group) {
-      // What this function's triggers defer is dropped with its savepoint.
-      const sqlite::DeferredWrites::Mark mark = writer_->deferred().GetMark();
-      absl::Status status =
-          isolate ? writer_->Run("SAVEPOINT opinia_write") : absl::OkStatus();
-      if (status.ok()) status = (*p->fn)(txn);
-      if (writer_->InAutocommit()) {
-        // SQLite itself rolled back (disk full, I/O error): nothing of the
-        // group is stored, including the functions that already succeeded.
-        return fail_all(status.ok()
-                            ? absl::InternalError(
-                                  "transaction was rolled back by the database")
-                            : status);
+      absl::Status status;
+      for (int run = 1;; ++run) {
+        // What this function's triggers defer is dropped with its savepoint.
+        const sqlite::DeferredWrites::Mark mark =
+            writer_->deferred().GetMark();
+        status = isolate ? writer_->Run("SAVEPOINT opinia_write")
+                         : absl::OkStatus();
+        if (status.ok()) status = (*p->fn)(txn);
+        if (writer_->InAutocommit()) {
+          // SQLite itself rolled back (disk full, I/O error): nothing of the
+          // group is stored, including the functions that already succeeded.
+          return fail_all(
+              status.ok() ? absl::InternalError(
+                                "transaction was rolled back by the database")
+                          : status);
+        }
+        if (status.ok()) break;
+        // Undo this run: its savepoint, or the whole (lone) transaction.
+        absl::Status undo;
+        if (isolate) {
+          undo = writer_->Run("ROLLBACK TO opinia_write");
+          writer_->deferred().RollBackTo(mark);
+          if (undo.ok()) undo = writer_->Run("RELEASE opinia_write");
+        } else {
+          undo = writer_->Run("ROLLBACK");
+          if (undo.ok() && absl::IsAborted(status) && run < kMaxWriteRuns) {
+            undo = writer_->Run("BEGIN IMMEDIATE");
+          }
+        }
+        if (!undo.ok()) {
+          if (!writer_->InAutocommit()) writer_->Exec("ROLLBACK").IgnoreError();
+          return fail_all(undo);
+        }
+        if (!absl::IsAborted(status) || run == kMaxWriteRuns) break;
       }
       p->status = status;
       if (status.ok()) {
@@ -250,14 +275,6 @@ class SqliteStore final : public Store {
             writer_->Exec("ROLLBACK").IgnoreError();
             return fail_all(s);
           }
-        }
-      } else if (isolate) {
-        absl::Status s = writer_->Run("ROLLBACK TO opinia_write");
-        writer_->deferred().RollBackTo(mark);
-        if (s.ok()) s = writer_->Run("RELEASE opinia_write");
-        if (!s.ok()) {
-          if (!writer_->InAutocommit()) writer_->Exec("ROLLBACK").IgnoreError();
-          return fail_all(s);
         }
       }
     }

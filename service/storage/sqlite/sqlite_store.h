@@ -19,7 +19,11 @@
 //
 // Write commits only when fn returns OK *and* the database did not abort the
 // transaction itself (e.g. disk full); a statement's constraint error
-// (ALREADY_EXISTS, NOT_FOUND) leaves the transaction usable. Never call
+// (ALREADY_EXISTS, NOT_FOUND) leaves the transaction usable, more than
+// store.h promises. A function that returns ABORTED is undone (its
+// savepoint, or the lone transaction) and run again, at most 5 runs. The
+// writer takes the database lock at BEGIN IMMEDIATE, so SQLite itself never
+// reports a snapshot conflict (BUSY_SNAPSHOT) inside one. Never call
 // Write from inside a Write function (it would wait for itself); a Read
 // inside a Write runs, but does not see the uncommitted changes.
 //

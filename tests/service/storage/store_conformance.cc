@@ -373,7 +373,7 @@ TEST_P(StoreConformanceTest, TenantsAreIsolated) {
 }
 
 TEST_P(StoreConformanceTest, NonOkStatusRollsBackEverything) {
-  const absl::Status failure = absl::AbortedError("changed my mind");
+  const absl::Status failure = absl::FailedPreconditionError("changed my mind");
   EXPECT_EQ(store_->Write([&](Txn& txn) {
     EXPECT_TRUE(txn.InsertTenant(Tenant("t")).ok());
     EXPECT_TRUE(txn.InsertApiKey(Key("k", "t", "h")).ok());
@@ -441,6 +441,54 @@ TEST_P(StoreConformanceTest, InsertOrFindReviewInsertsOnceThenFindsIt) {
     return txn.InsertOrFindReview(Review("t", "y", kT0)).status();
   }),
               kFailedPrecondition);
+}
+
+// Store::Write: ABORTED (a conflict) runs fn again; only the run that
+// commits leaves its writes.
+TEST_P(StoreConformanceTest, AbortedWriteRunsAgainAndCommitsOnlyTheLastRun) {
+  ASSERT_OK(
+      store_->Write([](Txn& txn) { return txn.InsertTenant(Tenant("t")); }));
+  int runs = 0;
+  ASSERT_OK(store_->Write([&](Txn& txn) -> absl::Status {
+    ++runs;
+    const std::string run = absl::StrCat("run", runs);
+    if (absl::Status s = txn.InsertTenant(Tenant(run)); !s.ok()) return s;
+    if (absl::StatusOr<int64_t> id =
+            txn.InsertAudit({0, "t", "a", run, "retried", "", kT0});
+        !id.ok()) {
+      return id.status();
+    }
+    if (runs == 1) return absl::AbortedError("conflict");
+    return absl::OkStatus();
+  }));
+  EXPECT_EQ(runs, 2);
+  ASSERT_OK(store_->Read([](Txn& txn) {
+    absl::StatusOr<std::vector<AuditRow>> audit = txn.ListAudit("t", "retried");
+    EXPECT_TRUE(audit.ok()) << audit.status();
+    if (audit.ok()) {
+      EXPECT_EQ(audit->size(), 1u);  // committed once
+      if (!audit->empty()) EXPECT_EQ(audit->back().action, "run2");
+    }
+    EXPECT_CODE(txn.GetTenant("run1").status(), kNotFound);
+    EXPECT_TRUE(txn.GetTenant("run2").ok());
+    return absl::OkStatus();
+  }));
+}
+
+TEST_P(StoreConformanceTest, WriteThatKeepsConflictingEndsAborted) {
+  int runs = 0;
+  EXPECT_CODE(store_->Write([&](Txn& txn) -> absl::Status {
+    ++runs;
+    if (absl::Status s = txn.InsertTenant(Tenant("t")); !s.ok()) return s;
+    return absl::AbortedError("conflict");
+  }),
+              kAborted);
+  EXPECT_GE(runs, 2);
+  EXPECT_LE(runs, 100);  // bounded
+  ASSERT_OK(store_->Read([](Txn& txn) {
+    EXPECT_CODE(txn.GetTenant("t").status(), kNotFound);
+    return absl::OkStatus();
+  }));
 }
 
 TEST_P(StoreConformanceTest, ReadIsReadOnly) {
