@@ -1,5 +1,6 @@
 #include "service/storage/sqlite/aspects_json.h"
 
+#include <cmath>
 #include <string>
 
 #include "absl/strings/ascii.h"
@@ -26,14 +27,23 @@ double NumberAt(std::string_view object, size_t pos) {
   return value;
 }
 
+std::string ScoreText(float score) {
+  return absl::StrFormat("%.9g", std::isfinite(score) ? score : 0.0f);
+}
+
 }  // namespace
+
+double StoredScore(float score) {
+  double value = 0;
+  return absl::SimpleAtod(ScoreText(score), &value) ? value : 0;
+}
 
 std::string AspectsToJson(const std::vector<ReviewAspect>& aspects) {
   std::string out = "[";
   for (const ReviewAspect& a : aspects) {
     absl::StrAppend(&out, out.size() > 1 ? "," : "", "{\"a\":", a.aspect,
                     ",\"l\":", a.label, ",\"s\":",
-                    absl::StrFormat("%.9g", StoredScore(a.score)), ",\"b\":", a.begin,
+                    ScoreText(a.score), ",\"b\":", a.begin,
                     ",\"e\":", a.end, "}");
   }
   out.push_back(']');

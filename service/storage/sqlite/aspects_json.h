@@ -5,7 +5,6 @@
 #ifndef OPINIA_SERVICE_STORAGE_SQLITE_ASPECTS_JSON_H_
 #define OPINIA_SERVICE_STORAGE_SQLITE_ASPECTS_JSON_H_
 
-#include <cmath>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,14 +13,13 @@
 
 namespace opinia::storage::sqlite {
 
-// Scores keep every bit of the float (9 significant digits); a non-finite
-// one is written as 0 (StoredScore).
+// Scores are written with 9 significant digits, enough to read the same
+// float back; a non-finite one as 0.
 std::string AspectsToJson(const std::vector<ReviewAspect>& aspects);
 
-// The score as the column holds it.
-inline double StoredScore(float score) {
-  return std::isfinite(score) ? score : 0.0;
-}
+// review_aspects.score for `score`: the number the update trigger reads
+// from AspectsToJson's text, so the insert path stores the same value.
+double StoredScore(float score);
 
 // The inverse, for what AspectsToJson and earlier versions wrote ("" or
 // "[]" = none). A missing or non-numeric member reads as 0, as the trigger's

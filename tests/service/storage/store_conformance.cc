@@ -469,7 +469,9 @@ TEST_P(StoreConformanceTest, AbortedWriteRunsAgainAndCommitsOnlyTheLastRun) {
     EXPECT_TRUE(audit.ok()) << audit.status();
     if (audit.ok()) {
       EXPECT_EQ(audit->size(), 1u);  // committed once
-      if (!audit->empty()) EXPECT_EQ(audit->back().action, "run2");
+      if (!audit->empty()) {
+        EXPECT_EQ(audit->back().action, "run2");
+      }
     }
     EXPECT_CODE(txn.GetTenant("run1").status(), kNotFound);
     EXPECT_TRUE(txn.GetTenant("run2").ok());
@@ -764,7 +766,9 @@ TEST_P(StoreConformanceTest, FullTextTermsPhrasesPrefixesGroupsExclusions) {
       absl::StatusOr<std::vector<ReviewRow>> rows =
           txn.ListReviews("t", filter, std::nullopt, 100);
       EXPECT_TRUE(rows.ok()) << c.what << ": " << rows.status();
-      if (rows.ok()) EXPECT_EQ(ExternalIds(*rows), c.want) << c.what;
+      if (rows.ok()) {
+        EXPECT_EQ(ExternalIds(*rows), c.want) << c.what;
+      }
       EXPECT_EQ(txn.CountReviews("t", filter).value_or(-1),
                 static_cast<int64_t>(c.want.size()))
           << c.what;
