@@ -30,7 +30,7 @@ absl::Status CheckDisplayName(std::string_view name, std::string_view field) {
 }
 
 absl::Status RequireAdmin(const Principal& caller) {
-  return Require(caller, storage::kRoleAdmin);
+  return Require(caller, kRoleAdmin);
 }
 
 }  // namespace
@@ -171,7 +171,7 @@ absl::StatusOr<opinia::v1::CreateApiKeyResponse> Admin::CreateApiKey(
   if (row.roles == 0) {
     return absl::InvalidArgumentError("api_key.roles: at least one role");
   }
-  if (row.tenant_id.empty() && row.roles != storage::kRoleAdmin) {
+  if (row.tenant_id.empty() && row.roles != kRoleAdmin) {
     return absl::InvalidArgumentError(
         "api_key.roles: a key without a tenant is an operator key and can "
         "only have ROLE_ADMIN; set api_key.tenant for tenant roles");

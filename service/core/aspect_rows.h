@@ -1,19 +1,20 @@
 // The aspects of an analysis in the form the store indexes for insights
-// (storage::ReviewRow::aspects): a JSON array, one object per aspect,
-//   {"a": aspect, "l": label, "s": score, "b": begin, "e": end}
-// with opinia.v1 enum numbers and the first evidence span (byte offsets into
-// the review text; 0,0 when the analysis gave none). When an analysis lists
-// an aspect twice the first entry wins, so a review counts once per aspect.
+// (storage::ReviewRow::aspects): one row per aspect with opinia.v1 enum
+// numbers and the first evidence span (byte offsets into the review text;
+// 0, 0 when the analysis gave none). When an analysis lists an aspect twice
+// the first entry wins, so a review counts once per aspect.
 #ifndef OPINIA_SERVICE_CORE_ASPECT_ROWS_H_
 #define OPINIA_SERVICE_CORE_ASPECT_ROWS_H_
 
-#include <string>
+#include <vector>
 
 #include "opinia/v1/reviews.pb.h"
+#include "service/storage/store.h"
 
 namespace opinia::core {
 
-std::string AspectsJson(const opinia::v1::Analysis& analysis);
+std::vector<storage::ReviewAspect> AspectRows(
+    const opinia::v1::Analysis& analysis);
 
 }  // namespace opinia::core
 

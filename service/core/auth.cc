@@ -54,7 +54,7 @@ absl::StatusOr<std::optional<std::string>> BootstrapOperatorKey(
     if (*count > 0) return absl::OkStatus();
     storage::ApiKeyRow row;
     row.id = NewResourceId('k', 16);
-    row.roles = storage::kRoleAdmin;
+    row.roles = kRoleAdmin;
     row.display_name = "bootstrap operator key";
     std::string s = NewApiKeySecret();
     row.secret_hash = Sha256Hex(s);
@@ -71,13 +71,13 @@ absl::StatusOr<std::optional<std::string>> BootstrapOperatorKey(
 uint32_t RoleBit(int proto_role) {
   switch (proto_role) {
     case opinia::v1::ROLE_INGEST:
-      return storage::kRoleIngest;
+      return kRoleIngest;
     case opinia::v1::ROLE_READ:
-      return storage::kRoleRead;
+      return kRoleRead;
     case opinia::v1::ROLE_RESPOND:
-      return storage::kRoleRespond;
+      return kRoleRespond;
     case opinia::v1::ROLE_ADMIN:
-      return storage::kRoleAdmin;
+      return kRoleAdmin;
     default:
       return 0;
   }
@@ -85,13 +85,13 @@ uint32_t RoleBit(int proto_role) {
 
 std::string RoleName(uint32_t role_bit) {
   switch (role_bit) {
-    case storage::kRoleIngest:
+    case kRoleIngest:
       return "ingest";
-    case storage::kRoleRead:
+    case kRoleRead:
       return "read";
-    case storage::kRoleRespond:
+    case kRoleRespond:
       return "respond";
-    case storage::kRoleAdmin:
+    case kRoleAdmin:
       return "admin";
     default:
       return "unknown";

@@ -19,11 +19,18 @@
 
 namespace opinia::core {
 
+// Role bits of a key (storage::ApiKeyRow::roles, Principal::roles). Stored
+// as numbers: never renumber one.
+inline constexpr uint32_t kRoleIngest = 1u << 0;
+inline constexpr uint32_t kRoleRead = 1u << 1;
+inline constexpr uint32_t kRoleRespond = 1u << 2;
+inline constexpr uint32_t kRoleAdmin = 1u << 3;
+
 // The verified caller.
 struct Principal {
   std::string key_id;
   std::string tenant_id;  // empty: a server operator key
-  uint32_t roles = 0;     // storage::kRole* bits
+  uint32_t roles = 0;     // kRole* bits
 
   bool is_operator() const { return tenant_id.empty(); }
   bool has(uint32_t role) const { return (roles & role) != 0; }

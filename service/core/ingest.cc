@@ -119,23 +119,18 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
     }
   }
 
-  // Stores `p` as a new review in *row (id included). ALREADY_EXISTS when
-  // its identity is stored already.
-  auto create = [&](storage::Txn& txn, Pending& p,
-                    storage::ReviewRow* row) -> absl::Status {
+  // `p` as a new review, analysed; its id is not known yet.
+  auto new_row = [&](Pending& p) {
     if (!p.analysis.has_value()) {
       p.analysis = analysis_->Analyze(*p.input, now, sla);
     }
-    *row = storage::ReviewRow();
-    row->tenant_id = std::string(tenant_id);
-    row->ingest_time = now;
-    row->status = opinia::v1::NEW;
-    SetInput(p, now, row);
-    SetAnalysis(*p.analysis, now, row, sla);
-    auto id = txn.InsertReview(*row);
-    if (!id.ok()) return id.status();
-    row->id = *id;
-    return absl::OkStatus();
+    storage::ReviewRow row;
+    row.tenant_id = std::string(tenant_id);
+    row.ingest_time = now;
+    row.status = opinia::v1::NEW;
+    SetInput(p, now, &row);
+    SetAnalysis(*p.analysis, now, &row, sla);
+    return row;
   };
 
   status = store_->Write([&](storage::Txn& txn) -> absl::Status {
@@ -148,25 +143,28 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
       storage::ReviewRow row;
       std::optional<storage::ReviewRow> before;
       // Not stored when the batch was read (the common case): insert
-      // without looking it up again. If a concurrent call stored it since,
-      // the unique key refuses the row and it takes the lookup path below.
+      // without looking it up again, or get the row a concurrent call
+      // stored since.
       bool created = false;
+      std::optional<storage::ReviewRow> found;
       if (p.seen_new) {
-        absl::Status s = create(txn, p, &row);
-        if (!s.ok() && !absl::IsAlreadyExists(s)) return s;
-        created = s.ok();
-      }
-      absl::StatusOr<std::optional<storage::ReviewRow>> found;
-      if (!created) {
-        found = txn.FindReview(tenant_id, p.input->source(),
-                               p.input->external_id());
-        if (!found.ok()) return found.status();
+        row = new_row(p);
+        auto inserted = txn.InsertOrFindReview(row);
+        if (!inserted.ok()) return inserted.status();
+        row.id = inserted->id;
+        found = std::move(inserted->existing);
+        created = !found.has_value();
+      } else {
+        auto stored = txn.FindReview(tenant_id, p.input->source(),
+                                     p.input->external_id());
+        if (!stored.ok()) return stored.status();
+        found = *std::move(stored);
       }
       if (created) {
         result.set_outcome(IngestResult::CREATED);
         *result.mutable_analysis() = *p.analysis;
-      } else if (found->has_value()) {
-        row = **std::move(found);
+      } else if (found.has_value()) {
+        row = *std::move(found);
         if (row.input_hash == p.input_hash && !row.deleted) {
           auto analysis = StoredAnalysis(row);
           if (!analysis.ok()) return analysis.status();
@@ -193,7 +191,10 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
         if (absl::Status s = txn.UpdateReview(row); !s.ok()) return s;
         result.set_outcome(IngestResult::UPDATED);
       } else {
-        if (absl::Status s = create(txn, p, &row); !s.ok()) return s;
+        row = new_row(p);
+        auto id = txn.InsertReview(row);
+        if (!id.ok()) return id.status();
+        row.id = *id;
         result.set_outcome(IngestResult::CREATED);
         *result.mutable_analysis() = *p.analysis;
       }
@@ -222,7 +223,7 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
 absl::StatusOr<opinia::v1::RescoreReviewsResponse> Ingestor::Rescore(
     const Principal& caller,
     const opinia::v1::RescoreReviewsRequest& request) const {
-  if (absl::Status s = Require(caller, storage::kRoleAdmin); !s.ok()) return s;
+  if (absl::Status s = Require(caller, kRoleAdmin); !s.ok()) return s;
   if (!analysis_->has_analyzer()) {
     return absl::FailedPreconditionError(
         "no analyzer is loaded (models missing); rescoring would erase the "

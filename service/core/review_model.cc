@@ -85,7 +85,7 @@ void SetAnalysis(const opinia::v1::Analysis& analysis, absl::Time received,
   // An unparsable override is treated as none rather than blocking ingest.
   override_analysis.ParseFromString(row->override_analysis);
   ApplyEffective(analysis, override_analysis, received, sla, row);
-  row->aspects = AspectsJson(analysis);  // insights' aspect rows
+  row->aspects = AspectRows(analysis);  // insights' aspect rows
 }
 
 absl::Status RefreshEffective(storage::ReviewRow* row, const SlaPolicy& sla) {

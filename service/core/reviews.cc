@@ -48,7 +48,7 @@ absl::StatusOr<storage::ReviewFilter> FilterOf(
     const opinia::v1::ListReviewsRequest& r) {
   storage::ReviewFilter f;
   if (!r.query().empty()) {
-    auto text_query = BuildFtsQuery(r.query());
+    auto text_query = ParseSearchQuery(r.query());
     if (!text_query.ok()) return text_query.status();
     f.text_query = *std::move(text_query);
   }

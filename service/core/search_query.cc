@@ -4,7 +4,6 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "service/core/utf8.h"
 #include "service/storage/text_fold.h"
 
@@ -34,17 +33,6 @@ bool HasWord(std::string_view s) {
     }
   }
   return false;
-}
-
-std::string Quote(const Item& item) {
-  std::string out = "\"";
-  for (char c : item.text) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  if (item.prefix) out.push_back('*');
-  return out;
 }
 
 absl::Status Invalid(absl::string_view why) {
@@ -100,7 +88,8 @@ absl::StatusOr<std::vector<Item>> Tokenize(std::string_view q) {
 
 }  // namespace
 
-absl::StatusOr<std::string> BuildFtsQuery(std::string_view query) {
+absl::StatusOr<storage::SearchQuery> ParseSearchQuery(
+    std::string_view query) {
   if (!IsValidUtf8(query)) return Invalid("invalid UTF-8");
   if (query.size() > kMaxQueryBytes) {
     return Invalid(absl::StrCat("longer than ", kMaxQueryBytes, " bytes"));
@@ -109,45 +98,31 @@ absl::StatusOr<std::string> BuildFtsQuery(std::string_view query) {
   if (!items.ok()) return items.status();
 
   // Positive items form AND-ed groups; OR joins an item to the group before.
-  std::vector<std::vector<std::string>> groups;
-  std::vector<std::string> excluded;
+  storage::SearchQuery out;
   bool pending_or = false;
   int count = 0;
-  for (const Item& item : *items) {
+  for (Item& item : *items) {
     if (item.is_or) {
-      pending_or = !groups.empty();
+      pending_or = !out.all_of.empty();
       continue;
     }
     if (++count > kMaxQueryItems) {
       return Invalid(absl::StrCat("more than ", kMaxQueryItems, " words"));
     }
+    storage::SearchTerm term{std::move(item.text), item.prefix};
     if (item.negated) {
-      excluded.push_back(Quote(item));
-      pending_or = false;
-      continue;
-    }
-    if (pending_or) {
-      groups.back().push_back(Quote(item));
+      out.none_of.push_back(std::move(term));
+    } else if (pending_or) {
+      out.all_of.back().push_back(std::move(term));
     } else {
-      groups.push_back({Quote(item)});
+      out.all_of.push_back({std::move(term)});
     }
     pending_or = false;
   }
-  if (groups.empty()) {
-    return Invalid(excluded.empty()
+  if (out.all_of.empty()) {
+    return Invalid(out.none_of.empty()
                        ? "no word to search for"
                        : "needs at least one word that is not excluded (-)");
-  }
-  std::vector<std::string> ands;
-  for (const auto& g : groups) {
-    ands.push_back(g.size() == 1 ? g[0]
-                                 : absl::StrCat("(", absl::StrJoin(g, " OR "),
-                                                ")"));
-  }
-  std::string out = absl::StrJoin(ands, " AND ");
-  if (!excluded.empty()) {
-    out = absl::StrCat("(", out, ") NOT (", absl::StrJoin(excluded, " OR "),
-                       ")");
   }
   return out;
 }

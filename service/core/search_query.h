@@ -1,6 +1,7 @@
-// The user syntax of ListReviewsRequest.query, translated into an FTS5
-// MATCH expression that can never be a syntax error: every word is quoted,
-// so FTS5 operators typed by a user are just words.
+// The user syntax of ListReviewsRequest.query, parsed into a backend-neutral
+// storage::SearchQuery (the backend renders it, e.g. as an FTS5 MATCH
+// expression). Operators are only those below: anything else a user types
+// is a word.
 //
 //   zwrot paczka        both words (AND)
 //   zwrot*              prefix: zwrot, zwrotu, zwrotem ...
@@ -9,8 +10,8 @@
 //   -allegro            exclude (at least one non-excluded item required)
 //
 // Matching ignores case and diacritics ("zolc" finds "żółć", "dostalem"
-// finds "dostałem"): the tokenizer strips what Unicode decomposes and
-// storage::FoldForSearch folds the rest, on the index and on the query.
+// finds "dostałem"): terms are folded with storage::FoldForSearch, like the
+// indexed text.
 #ifndef OPINIA_SERVICE_CORE_SEARCH_QUERY_H_
 #define OPINIA_SERVICE_CORE_SEARCH_QUERY_H_
 
@@ -18,6 +19,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "service/storage/store.h"
 
 namespace opinia::core {
 
@@ -27,7 +29,7 @@ inline constexpr int kMaxQueryItems = 32;
 // INVALID_ARGUMENT naming `query` for invalid UTF-8, more than
 // kMaxQueryBytes or kMaxQueryItems, an unterminated quote, or no word to
 // find (empty, only punctuation, or only exclusions).
-absl::StatusOr<std::string> BuildFtsQuery(std::string_view query);
+absl::StatusOr<storage::SearchQuery> ParseSearchQuery(std::string_view query);
 
 }  // namespace opinia::core
 

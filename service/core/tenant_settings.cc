@@ -198,7 +198,7 @@ absl::Status ReadTimeZone(storage::Txn& txn, std::string_view tenant_id,
 absl::StatusOr<std::string> Settings::Scope(const Principal& caller,
                                             std::string_view name,
                                             std::string_view field) const {
-  if (absl::Status s = Require(caller, storage::kRoleAdmin); !s.ok()) return s;
+  if (absl::Status s = Require(caller, kRoleAdmin); !s.ok()) return s;
   if (name.empty()) {
     if (caller.is_operator()) {
       return Invalid(field,

@@ -166,7 +166,7 @@ opinia::v1::Webhook WebhookToProto(const storage::WebhookRow& row,
 
 absl::StatusOr<opinia::v1::Webhook> Webhooks::Create(
     const Principal& caller, const opinia::v1::CreateWebhookRequest& request) {
-  if (absl::Status s = RequireTenantRole(caller, storage::kRoleAdmin); !s.ok()) {
+  if (absl::Status s = RequireTenantRole(caller, kRoleAdmin); !s.ok()) {
     return s;
   }
   const opinia::v1::Webhook& in = request.webhook();
@@ -224,7 +224,7 @@ absl::StatusOr<opinia::v1::Webhook> Webhooks::Create(
 
 absl::StatusOr<opinia::v1::ListWebhooksResponse> Webhooks::List(
     const Principal& caller, const opinia::v1::ListWebhooksRequest& request) {
-  if (absl::Status s = RequireTenantRole(caller, storage::kRoleAdmin); !s.ok()) {
+  if (absl::Status s = RequireTenantRole(caller, kRoleAdmin); !s.ok()) {
     return s;
   }
   auto page_size = PageSize(request.page_size());
@@ -262,7 +262,7 @@ absl::StatusOr<opinia::v1::ListWebhooksResponse> Webhooks::List(
 
 absl::StatusOr<opinia::v1::DeleteResponse> Webhooks::Delete(
     const Principal& caller, const opinia::v1::DeleteWebhookRequest& request) {
-  if (absl::Status s = RequireTenantRole(caller, storage::kRoleAdmin); !s.ok()) {
+  if (absl::Status s = RequireTenantRole(caller, kRoleAdmin); !s.ok()) {
     return s;
   }
   auto id = ParseWebhookName(request.name(), "name");

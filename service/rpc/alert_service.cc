@@ -6,9 +6,9 @@
 namespace opinia::rpc {
 
 using core::Principal;
-using storage::kRoleAdmin;
-using storage::kRoleRead;
-using storage::kRoleRespond;
+using core::kRoleAdmin;
+using core::kRoleRead;
+using core::kRoleRespond;
 
 grpc::ServerWriteReactor<opinia::v1::AlertEvent>* AlertServiceImpl::StreamAlerts(
     grpc::CallbackServerContext* context,

@@ -88,7 +88,7 @@ void AlertStream::Begin() {
   auto caller = Authenticate(authorization_, *deps_->auth);
   absl::Status status = caller.status();
   if (status.ok()) {
-    status = core::RequireTenantRole(*caller, storage::kRoleRead);
+    status = core::RequireTenantRole(*caller, core::kRoleRead);
   }
   if (status.ok()) status = ValidateFilter(request_);
   absl::StatusOr<int64_t> start =

@@ -5,7 +5,7 @@
 namespace opinia::rpc {
 
 using core::Principal;
-using storage::kRoleRead;
+using core::kRoleRead;
 
 namespace {
 

@@ -9,9 +9,9 @@
 namespace opinia::rpc {
 
 using core::Principal;
-using storage::kRoleIngest;
-using storage::kRoleRead;
-using storage::kRoleRespond;
+using core::kRoleIngest;
+using core::kRoleRead;
+using core::kRoleRespond;
 
 grpc::ServerUnaryReactor* ReviewServiceImpl::IngestReviews(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,

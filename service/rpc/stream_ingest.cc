@@ -25,7 +25,7 @@ StreamIngestReactor::StreamIngestReactor(grpc::CallbackServerContext* context,
     auto caller = Authenticate(*context_, *deps_->auth);
     absl::Status status = caller.status();
     if (caller.ok()) {
-      status = core::RequireTenantRole(*caller, storage::kRoleIngest);
+      status = core::RequireTenantRole(*caller, core::kRoleIngest);
     }
     if (!status.ok()) {
       End(ToGrpcStatus(status));

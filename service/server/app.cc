@@ -20,7 +20,7 @@
 #include "service/server/files.h"
 #include "service/server/log.h"
 #include "service/server/parse_error_interceptor.h"
-#include "service/storage/sqlite/sqlite_store.h"
+#include "service/storage/open/open_store.h"
 
 namespace opinia::server {
 namespace {
@@ -60,8 +60,10 @@ constexpr const char* kServiceNames[] = {
 
 absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   std::unique_ptr<App> app(new App());
-  if (absl::Status s = EnsureParentDir(options.db); !s.ok()) return s;
-  auto store = storage::OpenSqliteStore(options.db);
+  if (!storage::IsStoreUrl(options.db)) {
+    if (absl::Status s = EnsureParentDir(options.db); !s.ok()) return s;
+  }
+  auto store = storage::OpenStore(options.db);
   if (!store.ok()) return store.status();
   app->store_ = *std::move(store);
   if (!options.metrics_listen.empty()) {

@@ -19,7 +19,7 @@
 #include "prometheus/gauge.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
-#include "service/storage/sqlite/sqlite_store.h"
+#include "service/storage/store.h"
 
 namespace opinia::server {
 namespace {
@@ -79,7 +79,7 @@ class StoreCollectable : public prometheus::Collectable {
   std::vector<prometheus::MetricFamily> Collect() const override {
     std::vector<prometheus::MetricFamily> out;
     if (store_ != nullptr) {
-      const storage::SqliteWriteStats w = storage::GetSqliteWriteStats(*store_);
+      const storage::StoreStats w = store_->Stats();
       out.push_back(Counter("opinia_store_writes_total",
                             "Write transactions requested (one per ingest "
                             "call or other change)",

@@ -10,7 +10,8 @@
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "HOST:PORT to listen on; port 0 picks a free port (see --ready-file)");
 ABSL_FLAG(std::string, db, "data/opinia.db",
-          "SQLite database file; its directory is created if missing");
+          "SQLite database file (its directory is created if missing); a "
+          "scheme:// URL names another backend (none yet)");
 ABSL_FLAG(std::string, bootstrap_admin_key_file, "",
           "On an empty key table, create an operator key and write its "
           "secret to this file (mode 0600); an existing file is left alone");

@@ -5,11 +5,14 @@
 //
 // The `alert_events` table is the OUTBOX: one row per thing a subscriber
 // must hear about (an alert was created; a snoozed alert reopened), written
-// in the transaction that made it happen. Event ids are INTEGER PRIMARY KEYs
-// assigned at insert; writers are serialised, so ids grow in commit order
-// and a snapshot always sees a prefix of them. Streams, resume tokens and
-// the webhook dispatcher read "every event with id > N"
-// (ListAlertEventsAfter). Alerts and events are never deleted, so ids are
+// in the transaction that made it happen. Streams, resume tokens and the
+// webhook dispatcher read "every event with id > N" (ListAlertEventsAfter),
+// so every backend must give this guarantee: event ids are IN COMMIT ORDER.
+// An event committed after another has a larger id, so a snapshot that
+// sees an event sees every event with a smaller id (a prefix), and a reader
+// resuming after the last id it saw never skips one. (SQLite gets this from
+// its single writer; a backend with concurrent writers must not use ids
+// that can commit out of order, such as a bare sequence.) Alerts and events are never deleted, so ids are
 // never reused. (Events of alerts created before the event log existed
 // carry the alert's id, so resume tokens and webhook cursors from then stay
 // valid.)

@@ -4,7 +4,8 @@
 // tenant_id and every query on such rows is scoped by it.
 //
 // Transactions: Write() runs its function in one write transaction, commits
-// when it returns OK and rolls back otherwise; writers are serialised. Read()
+// when it returns OK and rolls back otherwise, and runs it again after a
+// conflict (ABORTED); the result is as if writers ran one at a time. Read()
 // runs on a consistent snapshot, concurrently with other readers and with a
 // writer. A Txn must not escape its function.
 #ifndef OPINIA_SERVICE_STORAGE_STORE_H_
@@ -35,20 +36,24 @@ struct TenantRow {
   absl::Time create_time = absl::UnixEpoch();
 };
 
-// Role bits of ApiKeyRow::roles.
-inline constexpr uint32_t kRoleIngest = 1u << 0;
-inline constexpr uint32_t kRoleRead = 1u << 1;
-inline constexpr uint32_t kRoleRespond = 1u << 2;
-inline constexpr uint32_t kRoleAdmin = 1u << 3;
-
 struct ApiKeyRow {
   std::string id;
   std::string tenant_id;  // empty: a server operator key
-  uint32_t roles = 0;     // kRole* bits
+  uint32_t roles = 0;     // stored as given; core gives the bits meaning
   std::string display_name;
   std::string secret_hash;  // hex SHA-256 of the secret; unique
   absl::Time create_time = absl::UnixEpoch();
   bool revoked = false;
+};
+
+// One aspect of a review. A non-finite score is stored as 0.
+struct ReviewAspect {
+  int32_t aspect = 0;  // opinia.v1.Aspect
+  int32_t label = 0;   // opinia.v1.SentimentLabel of the aspect
+  float score = 0;
+  // The first evidence span, in bytes of the text; 0, 0 = none.
+  int32_t begin = 0;
+  int32_t end = 0;
 };
 
 // Absent times are absl::InfinitePast().
@@ -78,11 +83,31 @@ struct ReviewRow {
   std::string response_author;
   absl::Time response_time = absl::InfinitePast();
   std::string search_text;  // title + text, for full-text search
-  // The review's aspects for insights, filled by core from the analysis:
-  // a JSON array of {"a": aspect, "l": label, "s": score, "b": begin,
-  // "e": end} (opinia.v1 enum numbers; evidence span in bytes of the text),
-  // one entry per aspect. "" or "[]" = none. See insights_store.h.
-  std::string aspects;
+  // The review's aspects for insights (insights_store.h), filled by core
+  // from the analysis; at most one entry per aspect (a repeated aspect is
+  // indexed once, as its first entry).
+  std::vector<ReviewAspect> aspects;
+};
+
+// A full-text term: words folded by FoldForSearch (text_fold.h). A backend
+// splits it into tokens as it does the indexed text (the folded title and
+// text); the term matches a review containing those tokens in this order,
+// next to each other (a phrase; usually a single token). With `prefix` the
+// last token also matches any longer token it starts.
+struct SearchTerm {
+  std::string text;
+  bool prefix = false;
+};
+
+// A parsed full-text query (core/search_query.h owns the user syntax):
+// matches when each group of `all_of` has a matching term and no term of
+// `none_of` matches. Every group has at least one term; no group means no
+// full-text condition at all.
+struct SearchQuery {
+  std::vector<std::vector<SearchTerm>> all_of;
+  std::vector<SearchTerm> none_of;
+
+  bool empty() const { return all_of.empty(); }
 };
 
 // Conditions are ANDed; an empty list or an unset bound matches everything.
@@ -99,11 +124,16 @@ struct ReviewFilter {
   absl::Time start_time = absl::InfinitePast();  // create_time >= start
   absl::Time end_time = absl::InfiniteFuture();  // create_time < end
   bool include_deleted = false;
-  // Full-text condition: an FTS5 MATCH expression over the folded title and
-  // text (core builds it from the user's query; never raw user text).
-  // "" = none.
-  std::string text_query;
+  // Full-text condition over the title and text; no group = none.
+  SearchQuery text_query;
   bool ascending = false;  // order by (create_time, id); default newest first
+};
+
+// What InsertOrFindReview did: inserted the row (`existing` empty, `id` the
+// new id), or found its identity stored (`existing` that row, `id` its id).
+struct InsertOrFindResult {
+  int64_t id = 0;
+  std::optional<ReviewRow> existing;
 };
 
 // Keyset position: the last row of the previous page.
@@ -125,11 +155,21 @@ struct AuditRow {
 // Operations inside one transaction. Codes: NOT_FOUND when a named row does
 // not exist (or belongs to another tenant, or a referenced tenant is
 // missing), ALREADY_EXISTS on a unique key clash, INVALID_ARGUMENT for a
-// `limit` <= 0, FAILED_PRECONDITION for a write inside Read(), UNAVAILABLE
-// when the database is busy, INTERNAL on a database error. A failed call
-// changes nothing and leaves the transaction usable. Times are kept to the
-// microsecond (finer parts are truncated); InfinitePast/InfiniteFuture
-// round-trip exactly.
+// `limit` <= 0, FAILED_PRECONDITION for a write inside Read(), ABORTED on a
+// conflict with a concurrent transaction (see Store::Write), UNAVAILABLE
+// when the database is busy, INTERNAL on a database error.
+//
+// A failed call changes nothing, but only "no such row" answers leave the
+// transaction usable for sure: NOT_FOUND from a Get*, an update, revoke or
+// delete of a missing row, and std::nullopt from a Find*. After any other
+// failure (ALREADY_EXISTS, NOT_FOUND for a missing referenced row, ...)
+// the transaction may be unusable, as a failed statement aborts a
+// PostgreSQL transaction: return the error from the function. Where a row
+// may exist already, use an operation that says so instead of catching
+// ALREADY_EXISTS (InsertOrFindReview).
+//
+// Times are kept to the microsecond (finer parts are truncated);
+// InfinitePast/InfiniteFuture round-trip exactly.
 class Txn {
  public:
   virtual ~Txn() = default;
@@ -162,6 +202,11 @@ class Txn {
   // tenants, never reused); ALREADY_EXISTS for a duplicate
   // (tenant_id, source, external_id); NOT_FOUND for an unknown tenant.
   virtual absl::StatusOr<int64_t> InsertReview(const ReviewRow& row) = 0;
+  // Inserts `row` unless its (tenant_id, source, external_id) is stored
+  // already; then it changes nothing and returns that stored review.
+  // Codes as InsertReview, never ALREADY_EXISTS.
+  virtual absl::StatusOr<InsertOrFindResult> InsertOrFindReview(
+      const ReviewRow& row) = 0;
   // Replaces every column of the row (tenant_id, id); NOT_FOUND if absent.
   virtual absl::Status UpdateReview(const ReviewRow& row) = 0;
   // One page in filter order, strictly after `after` when given.
@@ -190,6 +235,17 @@ class Txn {
   virtual CollectorTxn& collectors() = 0;
 };
 
+// A store's counters since it opened, for monitoring. A backend leaves at
+// zero what it does not count.
+struct StoreStats {
+  int64_t writes = 0;        // Write calls
+  int64_t transactions = 0;  // transactions they ran in (may be shared)
+  int64_t waiting = 0;       // Write calls waiting for their turn now
+  // Time spent running write transactions; busy / elapsed near 1 means
+  // writes are limited by the store.
+  absl::Duration busy;
+};
+
 class Store {
  public:
   using TxnFn = std::function<absl::Status(Txn&)>;
@@ -197,6 +253,14 @@ class Store {
 
   // Commits when fn returns OK (the data is durable when Write returns OK),
   // rolls back otherwise and returns fn's status.
+  //
+  // ABORTED means a conflict with a concurrent transaction (a Txn call
+  // reports it, or fn returns it): Write then rolls back and runs fn again
+  // in a fresh transaction, a bounded number of times, and returns ABORTED
+  // only when the last run still conflicts. So fn must be safe to run
+  // again: no effects outside the transaction (network calls,
+  // notifications, counters) and no state carried over from an earlier
+  // run; only the writes of the run that commits are kept.
   virtual absl::Status Write(const TxnFn& fn) = 0;
   // A read-only snapshot; writes inside fn fail with FAILED_PRECONDITION.
   virtual absl::Status Read(const TxnFn& fn) = 0;
@@ -205,6 +269,8 @@ class Store {
   // server on one database shares them, servers on others do not. Core
   // keys its MACs (page tokens) with it.
   virtual const std::string& ServerSecret() const = 0;
+  // Thread-safe; cheap enough to call on every metrics scrape.
+  virtual StoreStats Stats() = 0;
 };
 
 }  // namespace opinia::storage

@@ -46,7 +46,9 @@ inline constexpr int32_t kDeliveryDelivered = 2;
 inline constexpr int32_t kDeliveryDead = 3;
 
 struct DeliveryRow {
-  int64_t id = 0;  // assigned by InsertDelivery
+  // Assigned by InsertDelivery, in commit order like alert event ids
+  // (alert_store.h): ListDeliveries after the last id seen misses none.
+  int64_t id = 0;
   int64_t webhook_id = 0;
   std::string tenant_id;
   int64_t alert_id = 0;

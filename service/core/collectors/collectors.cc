@@ -124,7 +124,7 @@ std::string Spec(Collector c) {
 }
 
 absl::Status CheckCaller(const Principal& caller) {
-  return RequireTenantRole(caller, storage::kRoleAdmin);
+  return RequireTenantRole(caller, kRoleAdmin);
 }
 
 }  // namespace

@@ -49,6 +49,9 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
       return absl::FailedPreconditionError(msg);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
+      if (rc == SQLITE_BUSY_SNAPSHOT || rc == SQLITE_LOCKED_SHAREDCACHE) {
+        return absl::AbortedError(msg);
+      }
       return absl::UnavailableError(msg);
     default:
       return absl::InternalError(msg);

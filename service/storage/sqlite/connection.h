@@ -37,7 +37,10 @@ inline absl::string_view AsAbsl(std::string_view s) {
 
 // Maps a SQLite result code to a status: constraint UNIQUE/PRIMARY KEY ->
 // ALREADY_EXISTS, FOREIGN KEY -> NOT_FOUND (the referenced row is missing),
-// READONLY -> FAILED_PRECONDITION, BUSY/LOCKED -> UNAVAILABLE, else INTERNAL.
+// READONLY -> FAILED_PRECONDITION, a snapshot conflict (BUSY_SNAPSHOT,
+// LOCKED_SHAREDCACHE) -> ABORTED (Store::Write runs the function again),
+// other BUSY/LOCKED (another process kept the lock past the busy timeout)
+// -> UNAVAILABLE, else INTERNAL.
 absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what);
 
 // A prepared statement checked out of a Connection's cache. Parameters are

@@ -152,8 +152,9 @@ END;
 )sql";
 
 // What the dropped insert triggers did, as statements on the inserted row
-// (?1 = its id), run by SqliteTxn::InsertReview in this order. At schema 11
-// kLogInsertedReview (response_delay_schema.cc) replaces the first.
+// (?1 = its id), run by SqliteTxn::InsertReview in this order (the aspect
+// row statement once per aspect). At schema 11 kLogInsertedReview
+// (response_delay_schema.cc) replaces the first.
 extern const char kLogInsertedReviewSchema9[] = R"sql(
 SELECT opinia_defer_fts(1, id, search_text),
   CASE WHEN deleted = 0 THEN opinia_defer_rollup(tenant_id, source, subject_id, language, local_day, 1,
@@ -166,15 +167,15 @@ SELECT opinia_defer_fts(1, id, search_text),
 FROM reviews WHERE id = ?1
 )sql";
 
-extern const char kInsertAspectRows[] = R"sql(
+// One aspect row of the inserted review ?1: aspect ?2, label ?3, score ?4,
+// evidence span ?5..?6; the filter columns come from the review.
+extern const char kInsertAspectRow[] = R"sql(
 INSERT OR IGNORE INTO review_aspects (review_id, aspect, tenant_id, label,
   score, span_begin, span_end, create_time, day, source, subject_id,
   language)
-SELECT r.id, coalesce(json_extract(j.value, '$.a'), 0), r.tenant_id, coalesce(json_extract(j.value, '$.l'), 0), coalesce(json_extract(j.value, '$.s'), 0), coalesce(json_extract(j.value, '$.b'), 0),
-  coalesce(json_extract(j.value, '$.e'), 0), r.create_time, r.local_day, r.source,
-  r.subject_id, r.language
-FROM reviews AS r, json_each(nullif(r.aspects, '')) AS j
-WHERE r.id = ?1 AND r.deleted = 0
+SELECT id, ?2, tenant_id, ?3, ?4, ?5, ?6, create_time, local_day, source,
+  subject_id, language
+FROM reviews WHERE id = ?1 AND deleted = 0
 )sql";
 
 extern const char kLogInsertedAspects[] = R"sql(

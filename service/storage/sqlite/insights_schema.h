@@ -45,12 +45,12 @@ extern const char kInsightsRollupsMigration[];
 // DeferredWrites (deferred_writes.h).
 extern const char kDeferredIndexMigration[];
 // Migration 9 (deferred_schema.cc): no triggers on INSERT INTO reviews or
-// review_aspects; SqliteTxn::InsertReview runs these three statements on
-// the new row (?1 = its id) instead.
+// review_aspects; SqliteTxn::InsertReview runs these statements on the new
+// row (?1 = its id) instead.
 extern const char kInsertWithoutTriggersMigration[];
 inline constexpr int kSchemaWithoutInsertTriggers = 9;
 extern const char kLogInsertedReviewSchema9[];
-extern const char kInsertAspectRows[];
+extern const char kInsertAspectRow[];
 extern const char kLogInsertedAspects[];
 // Migration 11 (response_delay_schema.cc): the virtual column
 // reviews.response_delay, the delay from when Opinia first saw a review to

@@ -5,6 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "service/storage/sqlite/aspects_json.h"
+#include "service/storage/sqlite/fts_query.h"
 
 namespace opinia::storage::sqlite {
 namespace {
@@ -79,7 +81,7 @@ void AddConditions(std::string_view tenant_id, const ReviewFilter& f,
     absl::StrAppend(&q.sql, text_first ? " AND id" : " AND +id",
                     " IN (SELECT rowid FROM reviews_fts WHERE "
                     "reviews_fts MATCH ?)");
-    q.params.emplace_back(f.text_query);
+    q.params.emplace_back(FtsMatchExpression(f.text_query));
   }
   if (f.start_time != absl::InfinitePast()) {
     absl::StrAppend(&q.sql, " AND create_time >= ?");
@@ -169,7 +171,7 @@ ReviewRow ReadReviewRow(const Statement& s) {
   r.response_author = s.ColumnString(22);
   r.response_time = s.ColumnTime(23);
   r.search_text = s.ColumnString(24);
-  r.aspects = s.ColumnString(25);
+  r.aspects = AspectsFromJson(s.ColumnString(25));
   return r;
 }
 
@@ -198,7 +200,7 @@ void BindReviewColumns(Statement& s, const ReviewRow& r) {
       .BindText(r.response_author)
       .BindTime(r.response_time)
       .BindText(r.search_text)
-      .BindText(r.aspects);
+      .BindText(AspectsToJson(r.aspects));
 }
 
 }  // namespace opinia::storage::sqlite

@@ -110,6 +110,9 @@ class Checkpointer {
 // bounds how long the first of them waits for the group's commit.
 constexpr size_t kMaxGroup = 32;
 
+// How often Write runs a function that keeps returning ABORTED.
+constexpr int kMaxWriteRuns = 5;
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::string server_secret, std::unique_ptr<Connection> writer,
@@ -165,9 +168,9 @@ class SqliteStore final : public Store {
     writer_thread_ = std::thread([this] { WriterLoop(); });
   }
 
-  SqliteWriteStats WriteStats() {
+  StoreStats Stats() override {
     absl::MutexLock lock(&queue_mu_);
-    SqliteWriteStats stats = stats_;
+    StoreStats stats = stats_;
     stats.waiting = static_cast<int64_t>(queue_.size());
     return stats;
   }
@@ -232,18 +235,40 @@ class SqliteStore final : public Store {
     const bool isolate = group.size() > 1;
     bool any_ok = false;
     for (PendingWrite* p : group) {
-      // What this function's triggers defer is dropped with its savepoint.
-      const sqlite::DeferredWrites::Mark mark = writer_->deferred().GetMark();
-      absl::Status status =
-          isolate ? writer_->Run("SAVEPOINT opinia_write") : absl::OkStatus();
-      if (status.ok()) status = (*p->fn)(txn);
-      if (writer_->InAutocommit()) {
-        // SQLite itself rolled back (disk full, I/O error): nothing of the
-        // group is stored, including the functions that already succeeded.
-        return fail_all(status.ok()
-                            ? absl::InternalError(
-                                  "transaction was rolled back by the database")
-                            : status);
+      absl::Status status;
+      for (int run = 1;; ++run) {
+        // What this function's triggers defer is dropped with its savepoint.
+        const sqlite::DeferredWrites::Mark mark =
+            writer_->deferred().GetMark();
+        status = isolate ? writer_->Run("SAVEPOINT opinia_write")
+                         : absl::OkStatus();
+        if (status.ok()) status = (*p->fn)(txn);
+        if (writer_->InAutocommit()) {
+          // SQLite itself rolled back (disk full, I/O error): nothing of the
+          // group is stored, including the functions that already succeeded.
+          return fail_all(
+              status.ok() ? absl::InternalError(
+                                "transaction was rolled back by the database")
+                          : status);
+        }
+        if (status.ok()) break;
+        // Undo this run: its savepoint, or the whole (lone) transaction.
+        absl::Status undo;
+        if (isolate) {
+          undo = writer_->Run("ROLLBACK TO opinia_write");
+          writer_->deferred().RollBackTo(mark);
+          if (undo.ok()) undo = writer_->Run("RELEASE opinia_write");
+        } else {
+          undo = writer_->Run("ROLLBACK");
+          if (undo.ok() && absl::IsAborted(status) && run < kMaxWriteRuns) {
+            undo = writer_->Run("BEGIN IMMEDIATE");
+          }
+        }
+        if (!undo.ok()) {
+          if (!writer_->InAutocommit()) writer_->Exec("ROLLBACK").IgnoreError();
+          return fail_all(undo);
+        }
+        if (!absl::IsAborted(status) || run == kMaxWriteRuns) break;
       }
       p->status = status;
       if (status.ok()) {
@@ -253,14 +278,6 @@ class SqliteStore final : public Store {
             writer_->Exec("ROLLBACK").IgnoreError();
             return fail_all(s);
           }
-        }
-      } else if (isolate) {
-        absl::Status s = writer_->Run("ROLLBACK TO opinia_write");
-        writer_->deferred().RollBackTo(mark);
-        if (s.ok()) s = writer_->Run("RELEASE opinia_write");
-        if (!s.ok()) {
-          if (!writer_->InAutocommit()) writer_->Exec("ROLLBACK").IgnoreError();
-          return fail_all(s);
         }
       }
     }
@@ -296,7 +313,7 @@ class SqliteStore final : public Store {
   absl::Mutex queue_mu_;
   std::deque<PendingWrite*> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
-  SqliteWriteStats stats_ ABSL_GUARDED_BY(queue_mu_);
+  StoreStats stats_ ABSL_GUARDED_BY(queue_mu_);
   std::thread writer_thread_;
 
   // Held by the writer thread while it runs a group.
@@ -340,11 +357,6 @@ absl::StatusOr<std::string> ReadServerSecret(Connection& conn) {
 }
 
 }  // namespace
-
-SqliteWriteStats GetSqliteWriteStats(Store& store) {
-  auto* sqlite = dynamic_cast<SqliteStore*>(&store);
-  return sqlite == nullptr ? SqliteWriteStats{} : sqlite->WriteStats();
-}
 
 absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
     const std::string& path, const SqliteOptions& options) {

@@ -19,12 +19,19 @@
 //
 // Write commits only when fn returns OK *and* the database did not abort the
 // transaction itself (e.g. disk full); a statement's constraint error
-// (ALREADY_EXISTS, NOT_FOUND) leaves the transaction usable. Never call
+// (ALREADY_EXISTS, NOT_FOUND) leaves the transaction usable, more than
+// store.h promises. A function that returns ABORTED is undone (its
+// savepoint, or the lone transaction) and run again, at most 5 runs. The
+// writer takes the database lock at BEGIN IMMEDIATE, so SQLite itself never
+// reports a snapshot conflict (BUSY_SNAPSHOT) inside one. Never call
 // Write from inside a Write function (it would wait for itself); a Read
 // inside a Write runs, but does not see the uncommitted changes.
 //
 // Keep transactions short: one Write holds the only writer for its whole
 // duration, so do slow work (analysis, network) outside the function.
+//
+// Stats(): `transactions` counts the groups, `busy` the writer thread's time
+// running them.
 #ifndef OPINIA_SERVICE_STORAGE_SQLITE_SQLITE_STORE_H_
 #define OPINIA_SERVICE_STORAGE_SQLITE_SQLITE_STORE_H_
 
@@ -59,21 +66,6 @@ struct SqliteOptions {
 // options; INTERNAL/UNAVAILABLE when the file cannot be opened or migrated.
 absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
     const std::string& path, const SqliteOptions& options = {});
-
-// Group-commit counters of a store opened by OpenSqliteStore (zeros for any
-// other Store): how many Write calls and transactions there were, and how
-// many Write calls wait for the running group right now.
-// The group-commit writer's counters since the store opened: Write calls,
-// transactions they shared, calls waiting now, and the time the writer
-// spent running groups (its utilisation: busy / elapsed; near 1 means
-// ingest is limited by the single writer).
-struct SqliteWriteStats {
-  int64_t writes = 0;
-  int64_t transactions = 0;
-  int64_t waiting = 0;
-  absl::Duration busy;
-};
-SqliteWriteStats GetSqliteWriteStats(Store& store);
 
 }  // namespace opinia::storage
 

@@ -4,6 +4,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "service/storage/sqlite/aspects_json.h"
+#include "service/storage/sqlite/fts_query.h"
 #include "service/storage/sqlite/insights_schema.h"
 #include "service/storage/sqlite/review_query.h"
 #include "service/storage/sqlite/status_macros.h"
@@ -244,22 +246,50 @@ absl::Status SqliteTxn::RunReviewWrite(Statement& stmt) {
 }
 
 absl::StatusOr<int64_t> SqliteTxn::InsertReview(const ReviewRow& row) {
-  STORE_RETURN_IF_ERROR(CheckWritable("InsertReview"));
+  STORE_ASSIGN_OR_RETURN(std::optional<int64_t> id,
+                         AddReview(row, /*if_absent=*/false));
+  return *id;
+}
+
+absl::StatusOr<InsertOrFindResult> SqliteTxn::InsertOrFindReview(
+    const ReviewRow& row) {
+  STORE_ASSIGN_OR_RETURN(std::optional<int64_t> id,
+                         AddReview(row, /*if_absent=*/true));
+  if (id.has_value()) return InsertOrFindResult{*id, std::nullopt};
+  STORE_ASSIGN_OR_RETURN(
+      std::optional<ReviewRow> existing,
+      FindReview(row.tenant_id, row.source, row.external_id));
+  if (!existing.has_value()) {
+    return absl::InternalError("review insert conflicted with no stored row");
+  }
+  const int64_t existing_id = existing->id;
+  return InsertOrFindResult{existing_id, std::move(existing)};
+}
+
+absl::StatusOr<std::optional<int64_t>> SqliteTxn::AddReview(
+    const ReviewRow& row, bool if_absent) {
+  STORE_RETURN_IF_ERROR(
+      CheckWritable(if_absent ? "InsertOrFindReview" : "InsertReview"));
+  // Two fixed texts, so each is prepared once.
+  static constexpr char kInsert[] =
+      "INSERT INTO reviews (tenant_id, source, external_id, subject_id, "
+      "rating, language, label, score, priority, status, deleted, "
+      "create_time, ingest_time, modify_time, respond_by, content_hash, "
+      "input_hash, input, analysis, override_analysis, response_text, "
+      "response_author, response_time, search_text, aspects, local_day) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, ?, ?, ?, "
+      // local_day: create_time (?12) in the zone of tenant ?1.
+      "opinia_local_day(?12, (SELECT time_zone FROM tenants WHERE id = "
+      "?1)))";
+  static const std::string kInsertIfAbsent = absl::StrCat(
+      kInsert, " ON CONFLICT (tenant_id, source, external_id) DO NOTHING");
   STORE_ASSIGN_OR_RETURN(
       Statement stmt,
-      conn_.Prepare(
-          "INSERT INTO reviews (tenant_id, source, external_id, subject_id, "
-          "rating, language, label, score, priority, status, deleted, "
-          "create_time, ingest_time, modify_time, respond_by, content_hash, "
-          "input_hash, input, analysis, override_analysis, response_text, "
-          "response_author, response_time, search_text, aspects, local_day) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-          "?, ?, ?, ?, ?, "
-          // local_day: create_time (?12) in the zone of tenant ?1.
-          "opinia_local_day(?12, (SELECT time_zone FROM tenants WHERE id = "
-          "?1)))"));
+      conn_.Prepare(if_absent ? absl::string_view(kInsertIfAbsent) : kInsert));
   BindReviewColumns(stmt, row);
   STORE_RETURN_IF_ERROR(RunReviewWrite(stmt));
+  if (if_absent && conn_.Changes() == 0) return std::optional<int64_t>();
   const int64_t id = conn_.LastInsertRowId();
   // Before migration 9 (upgrade tests stop there) the triggers do it.
   STORE_ASSIGN_OR_RETURN(const int64_t schema, conn_.UserVersion());
@@ -271,7 +301,7 @@ absl::StatusOr<int64_t> SqliteTxn::InsertReview(const ReviewRow& row) {
   // must roll back (every caller returns the error to Store::Write, which
   // undoes the call's savepoint and what it logged).
   const DeferredWrites::Mark mark = conn_.deferred().GetMark();
-  absl::Status status = LogInsertedReview(id, schema);
+  absl::Status status = LogInsertedReview(id, row, schema);
   if (!status.ok()) {
     conn_.deferred().RollBackTo(mark);
     return absl::InternalError(
@@ -280,17 +310,31 @@ absl::StatusOr<int64_t> SqliteTxn::InsertReview(const ReviewRow& row) {
   return id;
 }
 
-absl::Status SqliteTxn::LogInsertedReview(int64_t id, int64_t schema) {
-  // Upgrade tests write at schema 9, before reviews.response_delay exists.
-  const char* log_review = schema < kSchemaWithResponseDelay
-                               ? kLogInsertedReviewSchema9
-                               : kLogInsertedReview;
-  for (const char* sql : {log_review, kInsertAspectRows, kLogInsertedAspects}) {
-    STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(sql));
+absl::Status SqliteTxn::LogInsertedReview(int64_t id, const ReviewRow& row,
+                                          int64_t schema) {
+  {
+    // Upgrade tests write at schema 9, before reviews.response_delay exists.
+    const char* log_review = schema < kSchemaWithResponseDelay
+                                 ? kLogInsertedReviewSchema9
+                                 : kLogInsertedReview;
+    STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(log_review));
     stmt.BindInt64(id);
     STORE_RETURN_IF_ERROR(stmt.Run());
   }
-  return absl::OkStatus();
+  for (const ReviewAspect& a : row.aspects) {
+    STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kInsertAspectRow));
+    stmt.BindInt64(id)
+        .BindInt64(a.aspect)
+        .BindInt64(a.label)
+        .BindDouble(StoredScore(a.score))
+        .BindInt64(a.begin)
+        .BindInt64(a.end);
+    STORE_RETURN_IF_ERROR(stmt.Run());
+  }
+  if (row.aspects.empty()) return absl::OkStatus();
+  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kLogInsertedAspects));
+  stmt.BindInt64(id);
+  return stmt.Run();
 }
 
 absl::Status SqliteTxn::UpdateReview(const ReviewRow& row) {
@@ -328,7 +372,7 @@ absl::StatusOr<std::vector<ReviewRow>> SqliteTxn::ListReviews(
         Statement count,
         conn_.Prepare("SELECT count(*) FROM reviews_fts WHERE reviews_fts "
                       "MATCH ?"));
-    count.BindText(filter.text_query);
+    count.BindText(FtsMatchExpression(filter.text_query));
     STORE_ASSIGN_OR_RETURN(bool row, count.Step());
     text_first = row && count.ColumnInt64(0) <= 5000;
   }

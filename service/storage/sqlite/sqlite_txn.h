@@ -48,6 +48,8 @@ class SqliteTxn final : public Txn {
   absl::StatusOr<ReviewRow> GetReview(std::string_view tenant_id,
                                       int64_t id) override;
   absl::StatusOr<int64_t> InsertReview(const ReviewRow& row) override;
+  absl::StatusOr<InsertOrFindResult> InsertOrFindReview(
+      const ReviewRow& row) override;
   absl::Status UpdateReview(const ReviewRow& row) override;
   absl::StatusOr<std::vector<ReviewRow>> ListReviews(
       std::string_view tenant_id, const ReviewFilter& filter,
@@ -70,9 +72,14 @@ class SqliteTxn final : public Txn {
   // Runs an INSERT or UPDATE of reviews; on failure also forgets what its
   // triggers deferred.
   absl::Status RunReviewWrite(Statement& stmt);
+  // Inserts `row`; std::nullopt when `if_absent` and its identity is stored
+  // already (nothing changed).
+  absl::StatusOr<std::optional<int64_t>> AddReview(const ReviewRow& row,
+                                                   bool if_absent);
   // What the insert triggers did before migration 9, for the new row `id`
   // in a database at schema `schema` (>= 9).
-  absl::Status LogInsertedReview(int64_t id, int64_t schema);
+  absl::Status LogInsertedReview(int64_t id, const ReviewRow& row,
+                                 int64_t schema);
   absl::StatusOr<std::vector<ApiKeyRow>> ReadKeys(Statement& stmt);
 
   Connection& conn_;

@@ -204,7 +204,7 @@ TEST_F(AlertSchedulerTest, SpikeKAndCooldownComeFromTenantSettings) {
   update.mutable_settings()->set_volume_spike_k(1);
   update.mutable_settings()->mutable_volume_spike_cooldown()->set_seconds(
       3600);
-  const Principal admin{"k1", "shop-a", storage::kRoleAdmin};
+  const Principal admin{"k1", "shop-a", core::kRoleAdmin};
   ASSERT_TRUE(settings.Update(admin, update).ok());
   EXPECT_EQ(TickOk().spike_alerts, 2);  // overall and allegro
   clock_.Advance(absl::Minutes(30));

@@ -33,9 +33,9 @@ class TenantSettingsTest : public testing::AlertCoreTest {
     return Principal{"k1", tenant, roles};
   }
   static Principal Admin(const std::string& tenant = "shop-a") {
-    return Key(tenant, storage::kRoleAdmin | storage::kRoleRead);
+    return Key(tenant, core::kRoleAdmin | core::kRoleRead);
   }
-  static Principal Operator() { return Key("", storage::kRoleAdmin); }
+  static Principal Operator() { return Key("", core::kRoleAdmin); }
 
   TenantSettings GetOk(const std::string& tenant = "shop-a") {
     opinia::v1::GetTenantSettingsRequest r;
@@ -212,7 +212,7 @@ TEST_F(TenantSettingsTest, TenantAdminsOwnTenantOperatorsAny) {
       {"admin, other tenant", Admin(), "tenants/shop-b/settings",
        absl::StatusCode::kNotFound},
       {"read-only key",
-       Key("shop-a", storage::kRoleRead | storage::kRoleIngest), "",
+       Key("shop-a", core::kRoleRead | core::kRoleIngest), "",
        absl::StatusCode::kPermissionDenied},
       {"operator, any tenant", Operator(), "tenants/shop-b/settings",
        absl::StatusCode::kOk},

@@ -35,7 +35,7 @@ TEST_F(AuthTest, BootstrapCreatesOneOperatorKeyOnlyOnEmptyTable) {
   auto principal = auth_.Authenticate(**first);
   ASSERT_TRUE(principal.ok()) << principal.status();
   EXPECT_TRUE(principal->is_operator());
-  EXPECT_EQ(principal->roles, storage::kRoleAdmin);
+  EXPECT_EQ(principal->roles, core::kRoleAdmin);
 }
 
 TEST_F(AuthTest, SecretIsStoredOnlyAsSha256Hex) {
@@ -83,8 +83,8 @@ TEST_F(AuthTest, UnknownEmptyAndRevokedKeysAreUnauthenticated) {
 }
 
 TEST(RequireTest, RoleMatrix) {
-  const Principal tenant_reader{"k1", "shop", storage::kRoleRead};
-  const Principal op{"k2", "", storage::kRoleAdmin};
+  const Principal tenant_reader{"k1", "shop", core::kRoleRead};
+  const Principal op{"k2", "", core::kRoleAdmin};
   struct Case {
     const char* name;
     const Principal* who;
@@ -92,17 +92,17 @@ TEST(RequireTest, RoleMatrix) {
     bool tenant_scoped;
     absl::StatusCode want;
   } cases[] = {
-      {"reader reads", &tenant_reader, storage::kRoleRead, true,
+      {"reader reads", &tenant_reader, core::kRoleRead, true,
        absl::StatusCode::kOk},
-      {"reader ingests", &tenant_reader, storage::kRoleIngest, true,
+      {"reader ingests", &tenant_reader, core::kRoleIngest, true,
        absl::StatusCode::kPermissionDenied},
-      {"reader administers", &tenant_reader, storage::kRoleAdmin, false,
+      {"reader administers", &tenant_reader, core::kRoleAdmin, false,
        absl::StatusCode::kPermissionDenied},
-      {"operator administers", &op, storage::kRoleAdmin, false,
+      {"operator administers", &op, core::kRoleAdmin, false,
        absl::StatusCode::kOk},
-      {"operator reads reviews", &op, storage::kRoleRead, true,
+      {"operator reads reviews", &op, core::kRoleRead, true,
        absl::StatusCode::kPermissionDenied},
-      {"operator with admin on tenant data", &op, storage::kRoleAdmin, true,
+      {"operator with admin on tenant data", &op, core::kRoleAdmin, true,
        absl::StatusCode::kPermissionDenied},
   };
   for (const auto& c : cases) {

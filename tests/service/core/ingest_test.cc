@@ -1,7 +1,9 @@
 #include "service/core/ingest.h"
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -53,6 +55,46 @@ class IngestTest : public ::testing::Test {
   Ingestor ingestor_{store_.get(), &analysis_, &clock_, IngestLimits{}};
   Reviews reviews_{store_.get(), &clock_};
 };
+
+// Runs `race` once, at the first analysis: between ingest's batch read and
+// its write, where a concurrent call may store the same review.
+class RacingAnalyzer : public CountingAnalyzer {
+ public:
+  nlp::Analysis Analyze(std::string_view text,
+                        const nlp::AnalyzeOptions& options) const override {
+    if (race) std::exchange(race, nullptr)();
+    return CountingAnalyzer::Analyze(text, options);
+  }
+  mutable std::function<void()> race;
+};
+
+TEST_F(IngestTest, ReviewStoredByAConcurrentCallIsFoundNotDuplicated) {
+  RacingAnalyzer racing;
+  TextAnalysis racing_analysis{&racing};
+  Ingestor ingestor{store_.get(), &racing_analysis, &clock_, IngestLimits{}};
+  std::string raced_name;
+  racing.race = [&] {
+    auto raced = IngestOk({Input("1", "Super")});
+    ASSERT_EQ(raced.size(), 1u);
+    EXPECT_EQ(raced[0].outcome(), IngestResult::CREATED);
+    raced_name = raced[0].name();
+  };
+  auto r = ingestor.Ingest("shop-a", {Input("1", "Super"), Input("2", "Nie")});
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].outcome(), IngestResult::UNCHANGED);
+  EXPECT_EQ((*r)[0].name(), raced_name);
+  EXPECT_EQ((*r)[1].outcome(), IngestResult::CREATED);
+  int64_t count = -1;
+  ASSERT_TRUE(store_
+                  ->Read([&](storage::Txn& txn) {
+                    auto n = txn.CountReviews("shop-a", storage::ReviewFilter{});
+                    count = n.value_or(-1);
+                    return n.status();
+                  })
+                  .ok());
+  EXPECT_EQ(count, 2);
+}
 
 TEST_F(IngestTest, OutcomesCreatedUnchangedUpdated) {
   auto created = IngestOk({Input("1", "Super"), Input("2", "Okropne", 1)});
@@ -237,7 +279,7 @@ TEST_F(IngestTest, OverridesSurviveReingestAndRescore) {
 
   const int before = analyzer_.calls();
   auto rescored = ingestor_.Rescore(
-      Principal{"op", "", storage::kRoleAdmin}, {});
+      Principal{"op", "", core::kRoleAdmin}, {});
   ASSERT_TRUE(rescored.ok()) << rescored.status();
   EXPECT_EQ(rescored->rescored(), 1);
   EXPECT_EQ(rescored->model_version(), "counting-1");
@@ -262,7 +304,7 @@ TEST(IngestWithoutAnalyzerTest, StoresEmptyAnalysisMarkedNone) {
   EXPECT_EQ(a.language(), "und");
   EXPECT_EQ(a.sentiment().label(), opinia::v1::SENTIMENT_LABEL_UNSPECIFIED);
   EXPECT_EQ(a.urgency().priority(), opinia::v1::PRIORITY_UNSPECIFIED);
-  EXPECT_EQ(ingestor.Rescore(Principal{"op", "", storage::kRoleAdmin}, {})
+  EXPECT_EQ(ingestor.Rescore(Principal{"op", "", core::kRoleAdmin}, {})
                 .status()
                 .code(),
             absl::StatusCode::kFailedPrecondition);

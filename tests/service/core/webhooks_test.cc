@@ -171,8 +171,8 @@ class WebhooksTest : public ::testing::Test {
   std::unique_ptr<HttpClient> http_;
   WebhookDispatcherOptions options_;
   std::unique_ptr<WebhookDispatcher> dispatcher_;
-  Principal admin_{"k1", "acme", storage::kRoleAdmin};
-  Principal other_admin_{"k2", "other", storage::kRoleAdmin};
+  Principal admin_{"k1", "acme", core::kRoleAdmin};
+  Principal other_admin_{"k2", "other", core::kRoleAdmin};
 };
 
 TEST_F(WebhooksTest, CreateValidatesNamingTheField) {
@@ -219,8 +219,8 @@ TEST_F(WebhooksTest, OnlyTenantAdminsManageAndSecretNeverReturned) {
   opinia::v1::CreateWebhookRequest r;
   r.mutable_webhook()->set_url("https://hooks.example.com/opinia?x=1");
   r.mutable_webhook()->set_secret(kSecret);
-  const Principal reader{"k3", "acme", storage::kRoleRead};
-  const Principal op{"k0", "", storage::kRoleAdmin};
+  const Principal reader{"k3", "acme", core::kRoleRead};
+  const Principal op{"k0", "", core::kRoleAdmin};
   EXPECT_EQ(webhooks_->Create(reader, r).status().code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(webhooks_->Create(op, r).status().code(),

@@ -20,7 +20,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "service/storage/local_time.h"
@@ -64,14 +63,12 @@ class InsightsUpgradeTest : public RawDbTest {
                                             rng_() % 2'000'000)) -
                         absl::Seconds(100);
     }
-    std::vector<std::string> aspects;
     for (int a = 1; a <= 8; ++a) {
       if (rng_() % 3 == 0) {
-        aspects.push_back(absl::StrCat(R"({"a":)", a, R"(,"l":)",
-                                       1 + rng_() % 4, R"(,"s":0.5,"b":0,"e":1})"));
+        r.aspects.push_back(ReviewAspect{
+            a, static_cast<int32_t>(1 + rng_() % 4), 0.5f, 0, 1});
       }
     }
-    r.aspects = absl::StrCat("[", absl::StrJoin(aspects, ","), "]");
     // A token of its own, so search can be checked row by row.
     r.search_text = absl::StrCat("tekst u", next_token_++);
     return r;

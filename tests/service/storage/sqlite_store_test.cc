@@ -360,13 +360,46 @@ TEST_F(SqliteStoreTest, ConcurrentWritersAndReaders) {
   EXPECT_EQ(Count(*store), kWriters * kPerWriter);
 }
 
+// Snapshot conflicts are ABORTED (Write runs the function again); a lock
+// held past the busy timeout stays UNAVAILABLE.
+TEST(SqliteErrorTest, SnapshotConflictsAreAborted) {
+  EXPECT_EQ(sqlite::SqliteError(nullptr, SQLITE_BUSY_SNAPSHOT, "x").code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(
+      sqlite::SqliteError(nullptr, SQLITE_LOCKED_SHAREDCACHE, "x").code(),
+      absl::StatusCode::kAborted);
+  EXPECT_EQ(sqlite::SqliteError(nullptr, SQLITE_BUSY, "x").code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(sqlite::SqliteError(nullptr, SQLITE_LOCKED, "x").code(),
+            absl::StatusCode::kUnavailable);
+}
+
+// More than store.h promises: after a failed statement SQLite's transaction
+// goes on.
+TEST_F(SqliteStoreTest, FailedStatementLeavesTransactionUsable) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(AddTenant(*store).ok());
+  ASSERT_TRUE(store
+                  ->Write([](Txn& txn) {
+                    EXPECT_EQ(txn.InsertTenant(TenantRow{"t", "T", "UTC"})
+                                  .code(),
+                              absl::StatusCode::kAlreadyExists);
+                    return txn.InsertTenant(TenantRow{"u", "U", "UTC"});
+                  })
+                  .ok());
+  EXPECT_TRUE(store->Read([](Txn& txn) { return txn.GetTenant("u").status(); })
+                  .ok());
+}
+
 // Writes that queue behind a running transaction share the next one; the
-// one that fails is undone alone (its savepoint), the others commit.
+// one that fails is undone alone (its savepoint), the others commit, and
+// the one that conflicts once runs again inside the group.
 TEST_F(SqliteStoreTest, QueuedWritesShareOneTransactionAndFailAlone) {
   std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(AddTenant(*store).ok());
-  const SqliteWriteStats before = GetSqliteWriteStats(*store);
+  const StoreStats before = store->Stats();
   absl::Notification first_running, release;
   std::thread first([&] {
     EXPECT_TRUE(store
@@ -380,37 +413,43 @@ TEST_F(SqliteStoreTest, QueuedWritesShareOneTransactionAndFailAlone) {
   });
   first_running.WaitForNotification();
   std::vector<std::thread> queued;
-  std::vector<absl::Status> results(3);
-  for (int i = 0; i < 3; ++i) {
+  std::vector<absl::Status> results(4);
+  std::atomic<int> last_runs{0};
+  for (int i = 0; i < 4; ++i) {
     queued.emplace_back([&, i] {
-      results[i] = store->Write([i](Txn& txn) -> absl::Status {
+      results[i] = store->Write([&, i](Txn& txn) -> absl::Status {
         absl::Status s =
             txn.InsertReview(Review(absl::StrCat("q", i))).status();
         if (!s.ok()) return s;
-        // The middle one fails after its insert: only that insert is undone.
-        return i == 1 ? absl::AbortedError("changed my mind") : s;
+        // q1 fails after its insert: only that insert is undone. q3
+        // conflicts on its first run.
+        if (i == 1) return absl::FailedPreconditionError("changed my mind");
+        if (i == 3 && ++last_runs == 1) return absl::AbortedError("conflict");
+        return s;
       });
     });
   }
-  // Release the first transaction once all three wait behind it.
+  // Release the first transaction once all four wait behind it.
   const absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (GetSqliteWriteStats(*store).waiting < 3 && absl::Now() < deadline) {
+  while (store->Stats().waiting < 4 && absl::Now() < deadline) {
     std::this_thread::yield();
   }
-  ASSERT_EQ(GetSqliteWriteStats(*store).waiting, 3);
+  ASSERT_EQ(store->Stats().waiting, 4);
   release.Notify();
   first.join();
   for (std::thread& t : queued) t.join();
 
   EXPECT_TRUE(results[0].ok()) << results[0];
-  EXPECT_EQ(results[1].code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(results[1].code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(results[2].ok()) << results[2];
-  const SqliteWriteStats after = GetSqliteWriteStats(*store);
-  EXPECT_EQ(after.writes - before.writes, 4);
+  EXPECT_TRUE(results[3].ok()) << results[3];
+  EXPECT_EQ(last_runs, 2);
+  const StoreStats after = store->Stats();
+  EXPECT_EQ(after.writes - before.writes, 5);
   EXPECT_EQ(after.transactions - before.transactions, 2);
   EXPECT_TRUE(store
                   ->Read([&](Txn& txn) {
-                    for (const char* id : {"a", "q0", "q2"}) {
+                    for (const char* id : {"a", "q0", "q2", "q3"}) {
                       EXPECT_TRUE(
                           txn.FindReview("t", "google", id).value_or(std::nullopt).has_value())
                           << id;
@@ -420,7 +459,7 @@ TEST_F(SqliteStoreTest, QueuedWritesShareOneTransactionAndFailAlone) {
                     return absl::OkStatus();
                   })
                   .ok());
-  EXPECT_EQ(Count(*store), 3);
+  EXPECT_EQ(Count(*store), 4);
 }
 
 // The background checkpointer keeps the WAL bounded while writes go on.

@@ -3,9 +3,11 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <set>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -48,6 +50,14 @@ void ExpectSameReview(const ReviewRow& a, const ReviewRow& b) {
   EXPECT_EQ(a.response_author, b.response_author);
   EXPECT_EQ(a.response_time, b.response_time);
   EXPECT_EQ(a.search_text, b.search_text);
+  ASSERT_EQ(a.aspects.size(), b.aspects.size());
+  for (size_t i = 0; i < a.aspects.size(); ++i) {
+    EXPECT_EQ(a.aspects[i].aspect, b.aspects[i].aspect) << "aspect " << i;
+    EXPECT_EQ(a.aspects[i].label, b.aspects[i].label) << "aspect " << i;
+    EXPECT_EQ(a.aspects[i].score, b.aspects[i].score) << "aspect " << i;
+    EXPECT_EQ(a.aspects[i].begin, b.aspects[i].begin) << "aspect " << i;
+    EXPECT_EQ(a.aspects[i].end, b.aspects[i].end) << "aspect " << i;
+  }
 }
 
 std::vector<std::string> ExternalIds(const std::vector<ReviewRow>& rows) {
@@ -116,11 +126,20 @@ TEST_P(StoreConformanceTest, ApiKeysCrudUniquenessAndRevoke) {
       return s;
     return txn.InsertApiKey(Key("k0", "", "h0"));  // operator key
   }));
+  // A failed insert may end its transaction: one Write each.
+  const std::pair<ApiKeyRow, absl::StatusCode> refused[] = {
+      {Key("k1", "t1", "other"), absl::StatusCode::kAlreadyExists},
+      {Key("k9", "t1", "h1"), absl::StatusCode::kAlreadyExists},
+      {Key("k9", "missing-tenant", "h9"), absl::StatusCode::kNotFound},
+  };
+  for (const auto& [key, code] : refused) {
+    EXPECT_EQ(store_->Write([&](Txn& txn) { return txn.InsertApiKey(key); })
+                  .code(),
+              code)
+        << key.id << " " << key.secret_hash;
+  }
   ASSERT_OK(store_->Write([](Txn& txn) {
-    EXPECT_CODE(txn.InsertApiKey(Key("k1", "t1", "other")), kAlreadyExists);
-    EXPECT_CODE(txn.InsertApiKey(Key("k9", "t1", "h1")), kAlreadyExists);
-    EXPECT_CODE(txn.InsertApiKey(Key("k9", "missing-tenant", "h9")), kNotFound);
-    EXPECT_CODE(txn.RevokeApiKey("nope"), kNotFound);
+    EXPECT_CODE(txn.RevokeApiKey("nope"), kNotFound);  // no such row: usable
     return txn.RevokeApiKey("k2");
   }));
   ASSERT_OK(store_->Read([](Txn& txn) {
@@ -128,7 +147,7 @@ TEST_P(StoreConformanceTest, ApiKeysCrudUniquenessAndRevoke) {
     EXPECT_TRUE(k1.ok()) << k1.status();
     if (k1.ok()) {
       EXPECT_EQ(k1->tenant_id, "t1");
-      EXPECT_EQ(k1->roles, kRoleRead | kRoleIngest);
+      EXPECT_EQ(k1->roles, kRoles);
       EXPECT_EQ(k1->display_name, "key k1");
       EXPECT_EQ(k1->secret_hash, "h1");
       EXPECT_EQ(k1->create_time, kT0 + absl::Seconds(1));
@@ -182,6 +201,9 @@ TEST_P(StoreConformanceTest, ReviewInsertFindGetUpdateRoundTripEveryColumn) {
   row.input = std::string("a\0b", 3);
   row.respond_by = absl::InfiniteFuture();
   row.response_time = absl::InfinitePast();
+  // Scores of every magnitude keep all their float bits.
+  row.aspects = {{1, 3, 0.123456789f, 0, 5}, {4, 1, -0.75f, 10, 20},
+                 {7, 2, 1e-7f, 0, 0}};
   ASSERT_OK(store_->Write([&](Txn& txn) {
     if (absl::Status s = txn.InsertTenant(Tenant("t1")); !s.ok()) return s;
     absl::StatusOr<int64_t> id = txn.InsertReview(row);
@@ -191,10 +213,15 @@ TEST_P(StoreConformanceTest, ReviewInsertFindGetUpdateRoundTripEveryColumn) {
     if (!id2.ok()) return id2.status();
     EXPECT_GT(row.id, 0);
     EXPECT_NE(*id2, row.id);
-    EXPECT_CODE(txn.InsertReview(row).status(), kAlreadyExists);
-    EXPECT_CODE(txn.InsertReview(Review("nope", "x", kT0)).status(), kNotFound);
     return absl::OkStatus();
   }));
+  EXPECT_CODE(
+      store_->Write([&](Txn& txn) { return txn.InsertReview(row).status(); }),
+      kAlreadyExists);
+  EXPECT_CODE(store_->Write([&](Txn& txn) {
+    return txn.InsertReview(Review("nope", "x", kT0)).status();
+  }),
+              kNotFound);
   ASSERT_OK(store_->Read([&](Txn& txn) {
     absl::StatusOr<ReviewRow> got = txn.GetReview("t1", row.id);
     EXPECT_TRUE(got.ok()) << got.status();
@@ -232,6 +259,7 @@ TEST_P(StoreConformanceTest, ReviewInsertFindGetUpdateRoundTripEveryColumn) {
   changed.response_author = "owner";
   changed.response_time = kT0 + absl::Hours(2);
   changed.search_text = "new text";
+  changed.aspects = {{2, 4, 0.1f, 1, 2}};
   ASSERT_OK(store_->Write([&](Txn& txn) {
     ReviewRow missing = changed;
     missing.id += 1000;
@@ -296,7 +324,7 @@ TEST_P(StoreConformanceTest, TenantsAreIsolated) {
 }
 
 TEST_P(StoreConformanceTest, NonOkStatusRollsBackEverything) {
-  const absl::Status failure = absl::AbortedError("changed my mind");
+  const absl::Status failure = absl::FailedPreconditionError("changed my mind");
   EXPECT_EQ(store_->Write([&](Txn& txn) {
     EXPECT_TRUE(txn.InsertTenant(Tenant("t")).ok());
     EXPECT_TRUE(txn.InsertApiKey(Key("k", "t", "h")).ok());
@@ -316,14 +344,104 @@ TEST_P(StoreConformanceTest, NonOkStatusRollsBackEverything) {
   }));
 }
 
-TEST_P(StoreConformanceTest, FailedStatementLeavesTransactionUsable) {
+TEST_P(StoreConformanceTest, InsertOrFindReviewInsertsOnceThenFindsIt) {
+  ReviewRow row = Review("t", "r", kT0);
+  row.aspects = {{3, 1, -0.5f, 2, 9}};
+  int64_t id = 0;
+  ASSERT_OK(store_->Write([&](Txn& txn) {
+    if (absl::Status s = txn.InsertTenant(Tenant("t")); !s.ok()) return s;
+    absl::StatusOr<InsertOrFindResult> first = txn.InsertOrFindReview(row);
+    if (!first.ok()) return first.status();
+    EXPECT_FALSE(first->existing.has_value());
+    EXPECT_GT(first->id, 0);
+    id = first->id;
+    // In the same transaction and in a later one: found, nothing changed.
+    ReviewRow again = row;
+    again.subject_id = "other";
+    absl::StatusOr<InsertOrFindResult> second = txn.InsertOrFindReview(again);
+    if (!second.ok()) return second.status();
+    EXPECT_EQ(second->id, id);
+    EXPECT_TRUE(second->existing.has_value());
+    // The transaction goes on.
+    return txn.InsertReview(Review("t", "after", kT0)).status();
+  }));
+  ReviewRow stored = row;
+  stored.id = id;
+  ASSERT_OK(store_->Write([&](Txn& txn) {
+    ReviewRow again = row;
+    again.search_text = "changed";
+    absl::StatusOr<InsertOrFindResult> found = txn.InsertOrFindReview(again);
+    if (!found.ok()) return found.status();
+    EXPECT_EQ(found->id, id);
+    EXPECT_TRUE(found->existing.has_value());
+    if (found->existing.has_value()) ExpectSameReview(*found->existing, stored);
+    return absl::OkStatus();
+  }));
+  ASSERT_OK(store_->Read([&](Txn& txn) {
+    EXPECT_EQ(txn.CountReviews("t", ReviewFilter{}).value_or(-1), 2);
+    absl::StatusOr<ReviewRow> got = txn.GetReview("t", id);
+    EXPECT_TRUE(got.ok()) << got.status();
+    if (got.ok()) ExpectSameReview(*got, stored);
+    return absl::OkStatus();
+  }));
+  EXPECT_CODE(store_->Write([&](Txn& txn) {
+    return txn.InsertOrFindReview(Review("nope", "x", kT0)).status();
+  }),
+              kNotFound);
+  EXPECT_CODE(store_->Read([&](Txn& txn) {
+    return txn.InsertOrFindReview(Review("t", "y", kT0)).status();
+  }),
+              kFailedPrecondition);
+}
+
+// Store::Write: ABORTED (a conflict) runs fn again; only the run that
+// commits leaves its writes.
+TEST_P(StoreConformanceTest, AbortedWriteRunsAgainAndCommitsOnlyTheLastRun) {
   ASSERT_OK(
       store_->Write([](Txn& txn) { return txn.InsertTenant(Tenant("t")); }));
-  ASSERT_OK(store_->Write([](Txn& txn) {
-    EXPECT_CODE(txn.InsertTenant(Tenant("t")), kAlreadyExists);
-    return txn.InsertTenant(Tenant("u"));
+  int runs = 0;
+  ASSERT_OK(store_->Write([&](Txn& txn) -> absl::Status {
+    ++runs;
+    const std::string run = absl::StrCat("run", runs);
+    if (absl::Status s = txn.InsertTenant(Tenant(run)); !s.ok()) return s;
+    if (absl::StatusOr<int64_t> id =
+            txn.InsertAudit({0, "t", "a", run, "retried", "", kT0});
+        !id.ok()) {
+      return id.status();
+    }
+    if (runs == 1) return absl::AbortedError("conflict");
+    return absl::OkStatus();
   }));
-  ASSERT_OK(store_->Read([](Txn& txn) { return txn.GetTenant("u").status(); }));
+  EXPECT_EQ(runs, 2);
+  ASSERT_OK(store_->Read([](Txn& txn) {
+    absl::StatusOr<std::vector<AuditRow>> audit = txn.ListAudit("t", "retried");
+    EXPECT_TRUE(audit.ok()) << audit.status();
+    if (audit.ok()) {
+      EXPECT_EQ(audit->size(), 1u);  // committed once
+      if (!audit->empty()) {
+        EXPECT_EQ(audit->back().action, "run2");
+      }
+    }
+    EXPECT_CODE(txn.GetTenant("run1").status(), kNotFound);
+    EXPECT_TRUE(txn.GetTenant("run2").ok());
+    return absl::OkStatus();
+  }));
+}
+
+TEST_P(StoreConformanceTest, WriteThatKeepsConflictingEndsAborted) {
+  int runs = 0;
+  EXPECT_CODE(store_->Write([&](Txn& txn) -> absl::Status {
+    ++runs;
+    if (absl::Status s = txn.InsertTenant(Tenant("t")); !s.ok()) return s;
+    return absl::AbortedError("conflict");
+  }),
+              kAborted);
+  EXPECT_GE(runs, 2);
+  EXPECT_LE(runs, 100);  // bounded
+  ASSERT_OK(store_->Read([](Txn& txn) {
+    EXPECT_CODE(txn.GetTenant("t").status(), kNotFound);
+    return absl::OkStatus();
+  }));
 }
 
 TEST_P(StoreConformanceTest, ReadIsReadOnly) {
@@ -549,6 +667,158 @@ TEST_P(StoreConformanceTest, EveryFilterMatchesListAndCount) {
     }
     return absl::OkStatus();
   }));
+}
+
+TEST_P(StoreConformanceTest, FullTextTermsPhrasesPrefixesGroupsExclusions) {
+  const std::pair<const char*, const char*> texts[] = {
+      {"r1", "kurier zgubil paczke"},
+      {"r2", "poczta szybka"},
+      {"r3", "nie polecam kuriera"},
+      {"r4", "polecam allegro"},
+  };
+  ASSERT_OK(store_->Write([&](Txn& txn) {
+    if (absl::Status s = txn.InsertTenant(Tenant("t")); !s.ok()) return s;
+    int hour = 0;
+    for (const auto& [name, text] : texts) {
+      ReviewRow r = Review("t", name, kT0 + absl::Hours(hour++));
+      r.search_text = text;
+      if (absl::StatusOr<int64_t> id = txn.InsertReview(r); !id.ok()) {
+        return id.status();
+      }
+    }
+    return absl::OkStatus();
+  }));
+  auto term = [](const char* text, bool prefix = false) {
+    return SearchTerm{text, prefix};
+  };
+  struct Case {
+    const char* what;
+    SearchQuery query;
+    std::vector<std::string> want;  // newest first
+  };
+  const Case cases[] = {
+      {"word", {{{term("kurier")}}, {}}, {"r1"}},
+      {"prefix", {{{term("kurier", true)}}, {}}, {"r3", "r1"}},
+      {"and", {{{term("kurier")}, {term("poczta")}}, {}}, {}},
+      {"or", {{{term("kurier"), term("poczta")}}, {}}, {"r2", "r1"}},
+      {"phrase", {{{term("nie polecam")}}, {}}, {"r3"}},
+      {"phrase order", {{{term("polecam nie")}}, {}}, {}},
+      {"exclusion", {{{term("polecam")}}, {term("allegro")}}, {"r3"}},
+      {"exclusions or", {{{term("polecam")}}, {term("x"), term("nie")}},
+       {"r4"}},
+      {"no group", {}, {"r4", "r3", "r2", "r1"}},
+  };
+  ASSERT_OK(store_->Read([&](Txn& txn) {
+    for (const Case& c : cases) {
+      ReviewFilter filter;
+      filter.text_query = c.query;
+      absl::StatusOr<std::vector<ReviewRow>> rows =
+          txn.ListReviews("t", filter, std::nullopt, 100);
+      EXPECT_TRUE(rows.ok()) << c.what << ": " << rows.status();
+      if (rows.ok()) {
+        EXPECT_EQ(ExternalIds(*rows), c.want) << c.what;
+      }
+      EXPECT_EQ(txn.CountReviews("t", filter).value_or(-1),
+                static_cast<int64_t>(c.want.size()))
+          << c.what;
+    }
+    return absl::OkStatus();
+  }));
+}
+
+// Outbox positions (alert event ids, webhook delivery ids) are in commit
+// order: a reader tailing "after the last id I saw" while writers commit
+// concurrently sees every row exactly once, in id order.
+TEST_P(StoreConformanceTest, OutboxPositionsAreInCommitOrder) {
+  int64_t webhook = 0;
+  ASSERT_OK(store_->Write([&](Txn& txn) -> absl::Status {
+    if (absl::Status s = txn.InsertTenant(Tenant("t")); !s.ok()) return s;
+    WebhookRow w;
+    w.tenant_id = "t";
+    w.url = "http://127.0.0.1:1/hook";
+    w.secret = "s";
+    w.create_time = kT0;
+    absl::StatusOr<int64_t> id = txn.webhooks().InsertWebhook(w);
+    webhook = id.value_or(0);
+    return id.status();
+  }));
+  constexpr int kWriters = 4;
+  constexpr int kPerWriter = 40;
+  std::atomic<int> writers_left{kWriters};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; i < kPerWriter; ++i) {
+        EXPECT_TRUE(store_
+                        ->Write([&](Txn& txn) -> absl::Status {
+                          AlertRow alert;
+                          alert.tenant_id = "t";
+                          alert.kind = 1;
+                          alert.priority = 1;
+                          alert.create_time = kT0;
+                          alert.update_time = kT0;
+                          alert.dedup_key = absl::StrCat("w", w, ":", i);
+                          absl::StatusOr<int64_t> id =
+                              txn.alerts().InsertAlert(alert);
+                          if (!id.ok()) return id.status();
+                          absl::StatusOr<int64_t> event =
+                              txn.alerts().InsertAlertEvent(
+                                  "t", *id, kAlertEventReopened, kT0);
+                          if (!event.ok()) return event.status();
+                          DeliveryRow d;
+                          d.webhook_id = webhook;
+                          d.tenant_id = "t";
+                          d.alert_id = *id;
+                          d.event_id = *event;
+                          d.create_time = kT0;
+                          d.update_time = kT0;
+                          return txn.webhooks().InsertDelivery(d).status();
+                        })
+                        .ok());
+      }
+      --writers_left;
+    });
+  }
+  // Tails both outboxes until the writers are done and a last pass finds
+  // nothing new.
+  std::vector<int64_t> events, deliveries;
+  int64_t event_cursor = 0, delivery_cursor = 0;
+  bool done = false;
+  while (!done) {
+    done = writers_left == 0;
+    ASSERT_OK(store_->Read([&](Txn& txn) -> absl::Status {
+      absl::StatusOr<std::vector<AlertEventRow>> e =
+          txn.alerts().ListAlertEventsAfter("t", event_cursor, 1000);
+      if (!e.ok()) return e.status();
+      for (const AlertEventRow& row : *e) events.push_back(row.id);
+      if (!e->empty()) event_cursor = e->back().id;
+      absl::StatusOr<std::vector<DeliveryRow>> d =
+          txn.webhooks().ListDeliveries(webhook, delivery_cursor, 1000);
+      if (!d.ok()) return d.status();
+      for (const DeliveryRow& row : *d) deliveries.push_back(row.id);
+      if (!d->empty()) delivery_cursor = d->back().id;
+      return absl::OkStatus();
+    }));
+  }
+  for (std::thread& t : writers) t.join();
+  std::vector<int64_t> all_events, all_deliveries;
+  ASSERT_OK(store_->Read([&](Txn& txn) -> absl::Status {
+    absl::StatusOr<std::vector<AlertEventRow>> e =
+        txn.alerts().ListAlertEventsAfter("t", 0, 100000);
+    if (!e.ok()) return e.status();
+    for (const AlertEventRow& row : *e) all_events.push_back(row.id);
+    absl::StatusOr<std::vector<DeliveryRow>> d =
+        txn.webhooks().ListDeliveries(webhook, 0, 100000);
+    if (!d.ok()) return d.status();
+    for (const DeliveryRow& row : *d) all_deliveries.push_back(row.id);
+    return absl::OkStatus();
+  }));
+  // InsertAlert appends a created event too: two events per write.
+  EXPECT_EQ(all_events.size(), 2u * kWriters * kPerWriter);
+  EXPECT_EQ(all_deliveries.size(), 1u * kWriters * kPerWriter);
+  EXPECT_TRUE(std::is_sorted(all_events.begin(), all_events.end()));
+  EXPECT_EQ(events, all_events);  // the tailer missed none, saw each once
+  EXPECT_EQ(deliveries, all_deliveries);
 }
 
 TEST_P(StoreConformanceTest, AuditRowsByTargetOldestFirst) {

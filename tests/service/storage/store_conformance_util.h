@@ -67,11 +67,14 @@ inline TenantRow Tenant(std::string id,
   return TenantRow{id, "Shop " + id, std::move(time_zone), kT0};
 }
 
+// Role bits mean nothing to a store; the high bit checks all 32 survive.
+inline constexpr uint32_t kRoles = 0x80000003u;
+
 inline ApiKeyRow Key(std::string id, std::string tenant, std::string hash) {
   ApiKeyRow k;
   k.id = std::move(id);
   k.tenant_id = std::move(tenant);
-  k.roles = kRoleRead | kRoleIngest;
+  k.roles = kRoles;
   k.display_name = "key " + k.id;
   k.secret_hash = std::move(hash);
   k.create_time = kT0 + absl::Seconds(1);
@@ -137,14 +140,11 @@ void ExpectUpdateNotFound(const Row& row, const std::string& other_tenant,
 // mentions is ignored. The one place that knows how aspects are passed.
 inline void SetAspects(ReviewRow& row,
                        const std::vector<AspectMention>& aspects) {
-  row.aspects = "[";
+  row.aspects.clear();
   for (const AspectMention& m : aspects) {
-    if (row.aspects.size() > 1) row.aspects += ",";
-    row.aspects += absl::StrCat("{\"a\":", m.aspect, ",\"l\":", m.label,
-                                ",\"s\":", m.score, ",\"b\":", m.begin,
-                                ",\"e\":", m.end, "}");
+    row.aspects.push_back(
+        ReviewAspect{m.aspect, m.label, m.score, m.begin, m.end});
   }
-  row.aspects += "]";
 }
 
 // Inserts the tenants in one transaction; fails the test on an error.

@@ -274,7 +274,7 @@ class CollectorEnv : public ::testing::Test {
   std::unique_ptr<Fetcher> fetcher_;
   std::unique_ptr<Syncer> syncer_;
   std::unique_ptr<Collectors> collectors_;
-  const Principal admin_{"k1", "shop-a", storage::kRoleAdmin};
+  const Principal admin_{"k1", "shop-a", core::kRoleAdmin};
 };
 
 }  // namespace opinia::core::collectors::testing

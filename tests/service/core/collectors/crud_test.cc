@@ -100,7 +100,7 @@ TEST_F(CrudTest, CredentialsAreNeverReturned) {
 TEST_F(CrudTest, TenantIsolationAndRoles) {
   auto created = Create(Valid());
   ASSERT_TRUE(created.ok());
-  const Principal other{"k2", "shop-b", storage::kRoleAdmin};
+  const Principal other{"k2", "shop-b", core::kRoleAdmin};
   opinia::v1::GetCollectorRequest get;
   get.set_name(created->name());
   EXPECT_EQ(collectors_->Get(other, get).status().code(),
@@ -112,10 +112,10 @@ TEST_F(CrudTest, TenantIsolationAndRoles) {
   run.set_name(created->name());
   EXPECT_EQ(collectors_->Run(other, run).status().code(),
             absl::StatusCode::kNotFound);
-  const Principal reader{"k3", "shop-a", storage::kRoleRead};
+  const Principal reader{"k3", "shop-a", core::kRoleRead};
   EXPECT_EQ(collectors_->Get(reader, get).status().code(),
             absl::StatusCode::kPermissionDenied);
-  const Principal op{"k4", "", storage::kRoleAdmin};
+  const Principal op{"k4", "", core::kRoleAdmin};
   EXPECT_EQ(Create(Valid(), &op).status().code(),
             absl::StatusCode::kPermissionDenied);
   get.set_name("collectors/x");
