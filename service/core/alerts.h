@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "opinia/v1/alerts.pb.h"
 #include "service/core/alert_hub.h"
+#include "service/core/alert_outbox.h"
 #include "service/core/clock.h"
 #include "service/storage/store.h"
 
@@ -72,9 +73,12 @@ class Alerts {
   absl::StatusOr<int64_t> StreamStart(std::string_view tenant_id,
                                       std::string_view resume_token) const;
   std::string ResumeToken(std::string_view tenant_id, int64_t id) const;
-  // Up to `limit` events of the tenant with id > after_id, in order.
-  absl::StatusOr<std::vector<storage::AlertEventRow>> ReadAfter(
-      std::string_view tenant_id, int64_t after_id, int limit) const;
+  // One page of the outbox for a subscriber (core::ReadOutbox in a read
+  // transaction).
+  absl::StatusOr<OutboxPage> ReadOutbox(std::string_view tenant_id,
+                                        int64_t after_position,
+                                        const SubscriberFilter& filter,
+                                        int limit) const;
 
  private:
   using Transition = std::function<absl::Status(storage::AlertRow&)>;

@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "service/core/absl_sv.h"
+#include "service/core/alert_outbox.h"
 #include "service/core/metrics.h"
 #include "service/core/webhook_signing.h"
 #include "service/core/webhooks.h"
@@ -144,13 +145,12 @@ absl::StatusOr<int> WebhookDispatcher::Enqueue(std::set<std::string>* tenants) {
           auto w = txn.webhooks().GetWebhook(listed.tenant_id, listed.id);
           if (absl::IsNotFound(w.status())) return absl::OkStatus();
           if (!w.ok()) return w.status();
-          auto events = txn.alerts().ListAlertEventsAfter(
-              w->tenant_id, w->cursor, options_.enqueue_batch);
-          if (!events.ok()) return events.status();
-          if (events->empty()) return absl::OkStatus();
+          auto page = ReadOutbox(txn.alerts(), w->tenant_id, w->cursor,
+                                 WebhookFilter(*w), options_.enqueue_batch);
+          if (!page.ok()) return page.status();
+          if (page->next_position == w->cursor) return absl::OkStatus();
           const absl::Time now = clock_->Now();
-          for (const storage::AlertEventRow& e : *events) {
-            if (!WebhookMatches(*w, e.alert)) continue;
+          for (const storage::AlertEventRow& e : page->events) {
             storage::DeliveryRow d;
             d.webhook_id = w->id;
             d.tenant_id = w->tenant_id;
@@ -165,8 +165,8 @@ absl::StatusOr<int> WebhookDispatcher::Enqueue(std::set<std::string>* tenants) {
             if (!id.ok()) return id.status();
             ++added;
           }
-          more = static_cast<int>(events->size()) == options_.enqueue_batch;
-          return txn.webhooks().SetWebhookCursor(w->id, events->back().id);
+          more = page->more;
+          return txn.webhooks().SetWebhookCursor(w->id, page->next_position);
         });
         if (!status.ok()) return status;
         total += added;

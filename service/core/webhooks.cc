@@ -98,16 +98,8 @@ absl::Status ValidateWebhookUrl(std::string_view url, std::string_view field) {
   return absl::OkStatus();
 }
 
-bool WebhookMatches(const storage::WebhookRow& webhook,
-                    const storage::AlertRow& alert) {
-  if (!webhook.priorities.empty() &&
-      !Contains(webhook.priorities, alert.priority)) {
-    return false;
-  }
-  if (!webhook.kinds.empty() && !Contains(webhook.kinds, alert.kind)) {
-    return false;
-  }
-  return true;
+SubscriberFilter WebhookFilter(const storage::WebhookRow& webhook) {
+  return {webhook.priorities, webhook.kinds, /*sources=*/{}};
 }
 
 std::string WebhookEventId(const storage::AlertEventRow& event) {
