@@ -37,6 +37,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -120,9 +121,35 @@ class WebhookDispatcher final {
     WebhookDispatcher* d_;
   };
 
+  struct Job;        // a webhook and its due deliveries
+  struct JobResult;  // what delivering one Job did
+
+  // Enqueue: webhooks with new events, then each webhook page by page (one
+  // write transaction per page). Returns the deliveries added.
   absl::StatusOr<int> Enqueue(std::set<std::string>* tenants);
+  absl::StatusOr<int> EnqueueWebhook(const storage::WebhookRow& listed);
+  absl::Status EnqueuePage(storage::Txn& txn, const storage::WebhookRow& listed,
+                           int* added, bool* more);
   void SubscribeTenants(const std::set<std::string>& tenants);
+
+  // Deliver: the due rows grouped by webhook, the jobs run on up to
+  // `workers` threads, each attempt's outcome written before the next.
   absl::StatusOr<TickResult> Deliver();
+  absl::Status ReadDue(std::vector<Job>* jobs,
+                       std::vector<storage::DeliveryRow>* orphans);
+  // Marks deliveries whose event is gone DEAD.
+  absl::Status GiveUp(std::vector<storage::DeliveryRow>& orphans);
+  std::vector<JobResult> RunJobs(const std::vector<Job>& jobs);
+  JobResult RunJob(const Job& job);
+  // POSTs `row`'s event once; returns the row as the attempt left it.
+  storage::DeliveryRow Attempt(const storage::WebhookRow& webhook,
+                               const storage::DeliveryRow& row,
+                               const storage::AlertEventRow& event);
+  // DELIVERED on 2xx; otherwise DEAD after max_attempts, else the next
+  // attempt time after the back-off (at least the receiver's Retry-After).
+  void ApplyResponse(const absl::StatusOr<HttpResult>& response,
+                     absl::Time now, storage::DeliveryRow* d);
+  absl::Status RecordAttempt(const storage::DeliveryRow& d);
   void Loop();
   double Uniform();
 
