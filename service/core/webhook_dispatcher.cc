@@ -12,7 +12,6 @@
 #include "absl/strings/str_cat.h"
 #include "service/core/absl_sv.h"
 #include "service/core/alert_outbox.h"
-#include "service/core/metrics.h"
 #include "service/core/webhook_signing.h"
 #include "service/core/webhooks.h"
 
@@ -133,7 +132,7 @@ struct WebhookDispatcher::JobResult {
 
 absl::StatusOr<std::unique_ptr<WebhookDispatcher>> WebhookDispatcher::Create(
     storage::Store* store, const Clock* clock, HttpClient* http,
-    WebhookDispatcherOptions options, AlertHub* hub) {
+    WebhookDispatcherOptions options, AlertHub* hub, MetricsSink* metrics) {
   if (options.max_attempts < 1 || options.enqueue_batch < 1 ||
       options.deliver_batch < 1 || options.workers < 1) {
     return absl::InvalidArgumentError(
@@ -147,7 +146,7 @@ absl::StatusOr<std::unique_ptr<WebhookDispatcher>> WebhookDispatcher::Create(
         "webhook dispatcher: durations must not be negative");
   }
   return std::unique_ptr<WebhookDispatcher>(
-      new WebhookDispatcher(store, clock, http, options, hub));
+      new WebhookDispatcher(store, clock, http, options, hub, metrics));
 }
 
 WebhookDispatcher::~WebhookDispatcher() {
@@ -344,7 +343,7 @@ WebhookDispatcher::JobResult WebhookDispatcher::RunJob(const Job& job) {
     result.status = RecordAttempt(d);
     if (!result.status.ok()) break;
     Count(d.state, &result.counts);
-    Metrics().WebhookDelivery(ResultLabel(d.state));
+    metrics_->WebhookDelivery(ResultLabel(d.state));
     // A failing receiver gets one attempt per tick, not a burst.
     if (d.state != storage::kDeliveryDelivered) break;
   }

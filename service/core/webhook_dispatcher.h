@@ -47,6 +47,7 @@
 #include "service/core/clock.h"
 #include "service/core/http_client.h"
 #include "service/core/alert_hub.h"
+#include "service/core/metrics.h"
 #include "service/storage/store.h"
 
 namespace opinia::core {
@@ -72,14 +73,15 @@ struct TickResult {
   int dead = 0;      // failed for the last time
 };
 
-// Thread-safe. `store`, `clock`, `http` and `hub` must outlive it.
+// Thread-safe. `store`, `clock`, `http`, `hub` and `metrics` must outlive it.
 class WebhookDispatcher final {
  public:
   // INVALID_ARGUMENT for nonsensical options (max_attempts < 1, batches or
   // workers < 1, negative durations).
   static absl::StatusOr<std::unique_ptr<WebhookDispatcher>> Create(
       storage::Store* store, const Clock* clock, HttpClient* http,
-      WebhookDispatcherOptions options = {}, AlertHub* hub = nullptr);
+      WebhookDispatcherOptions options = {}, AlertHub* hub = nullptr,
+      MetricsSink* metrics = NoMetrics());
   ~WebhookDispatcher();  // Stop(), unsubscribes
 
   // One enqueue + deliver pass, synchronously. Ticks never overlap (a
@@ -102,12 +104,13 @@ class WebhookDispatcher final {
  private:
   WebhookDispatcher(storage::Store* store, const Clock* clock,
                     HttpClient* http, WebhookDispatcherOptions options,
-                    AlertHub* hub)
+                    AlertHub* hub, MetricsSink* metrics)
       : store_(store),
         clock_(clock),
         http_(http),
         options_(options),
         hub_(hub),
+        metrics_(metrics),
         hub_subscriber_(this) {}
 
   // Wakes the dispatcher from the hub's notifications.
@@ -158,6 +161,7 @@ class WebhookDispatcher final {
   HttpClient* const http_;
   const WebhookDispatcherOptions options_;
   AlertHub* const hub_;
+  MetricsSink* const metrics_;  // one count per attempt, by result
   HubSubscriber hub_subscriber_;
   std::set<std::string> subscribed_ ABSL_GUARDED_BY(tick_mutex_);
 
