@@ -14,18 +14,17 @@
 
 #include "absl/status/statusor.h"
 #include "opinia/v1/alerts.pb.h"
-#include "service/core/alert_hub.h"
 #include "service/core/alert_outbox.h"
 #include "service/core/clock.h"
 #include "service/storage/store.h"
 
 namespace opinia::core {
 
-// Thread-safe; the pointees must outlive it. `hub` may be nullptr.
+// Thread-safe; the pointees must outlive it.
 class Alerts {
  public:
-  Alerts(storage::Store* store, const Clock* clock, AlertHub* hub)
-      : store_(store), clock_(clock), hub_(hub) {}
+  Alerts(storage::Store* store, const Clock* clock)
+      : store_(store), clock_(clock) {}
 
   // ---- rules. INVALID_ARGUMENT naming the field (ValidateAlertRule, bad
   // names, update_mask paths); NOT_FOUND.
@@ -90,7 +89,6 @@ class Alerts {
 
   storage::Store* store_;
   const Clock* clock_;
-  AlertHub* hub_;
 };
 
 }  // namespace opinia::core

@@ -103,8 +103,9 @@ SubscriberFilter WebhookFilter(const storage::WebhookRow& webhook) {
 }
 
 std::string WebhookEventId(const storage::AlertEventRow& event) {
-  // Creation keeps the plain alert name, the id receivers deduped on before
-  // alerts had later events.
+  // The creation event's id is the alert's name itself: receivers dedupe on
+  // it, so it must not change; later events of the alert need ids of their
+  // own.
   if (event.type == storage::kAlertEventCreated) {
     return absl::StrCat("alerts/", event.alert.id);
   }

@@ -58,8 +58,7 @@ AlertStream::AlertStream(grpc::CallbackServerContext* context,
 
 bool AlertStream::SubmitLocked(std::function<void()> fn) {
   ++pending_tasks_;
-  WorkerPool* pool = deps_->alert_pool ? deps_->alert_pool : deps_->pool;
-  const bool queued = pool->Submit([this, fn = std::move(fn)] {
+  const bool queued = deps_->alert_pool->Submit([this, fn = std::move(fn)] {
     fn();
     TaskDone();
   });

@@ -100,8 +100,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   app->alert_hub_ = std::make_unique<core::AlertHub>();
   app->alert_evaluator_ =
       std::make_unique<core::AlertEvaluator>(app->alert_hub_.get());
-  app->alerts_ = std::make_unique<core::Alerts>(app->store_.get(), clock,
-                                                app->alert_hub_.get());
+  app->alerts_ = std::make_unique<core::Alerts>(app->store_.get(), clock);
   app->alert_scheduler_ = std::make_unique<core::AlertScheduler>(
       app->store_.get(), clock, app->alert_hub_.get());
   app->ingestor_ = std::make_unique<core::Ingestor>(

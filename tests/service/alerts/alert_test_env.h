@@ -80,7 +80,7 @@ class AlertCoreTest : public ::testing::Test {
   Ingestor ingestor_{store_.get(), &analysis_, &clock_, IngestLimits{},
                      &evaluator_};
   Reviews reviews_{store_.get(), &clock_, &evaluator_};
-  Alerts alerts_{store_.get(), &clock_, &hub_};
+  Alerts alerts_{store_.get(), &clock_};
 };
 
 }  // namespace opinia::core::testing
