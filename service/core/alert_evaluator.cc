@@ -209,7 +209,7 @@ absl::Status AlertEvaluator::Evaluate(
 }
 
 void AlertEvaluator::OnCommitted(std::string_view tenant_id) {
-  if (hub_ != nullptr) hub_->Notify(tenant_id);
+  hub_->Notify(tenant_id);
 }
 
 }  // namespace opinia::core

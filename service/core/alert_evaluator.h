@@ -43,7 +43,7 @@ struct LoadedRule {
 absl::StatusOr<std::vector<LoadedRule>> LoadAlertRules(
     storage::Txn& txn, std::string_view tenant_id, absl::Time now);
 
-// Thread-safe. `hub` may be nullptr (no wake-ups) and must outlive it.
+// Thread-safe. `hub` must outlive it.
 class AlertEvaluator final : public ReviewObserver {
  public:
   explicit AlertEvaluator(AlertHub* hub) : hub_(hub) {}

@@ -386,17 +386,20 @@ std::string Alerts::ResumeToken(std::string_view tenant_id, int64_t id) const {
                          absl::StrCat(id));
 }
 
-absl::StatusOr<std::vector<storage::AlertEventRow>> Alerts::ReadAfter(
-    std::string_view tenant_id, int64_t after_id, int limit) const {
-  std::vector<storage::AlertEventRow> rows;
+absl::StatusOr<OutboxPage> Alerts::ReadOutbox(std::string_view tenant_id,
+                                              int64_t after_position,
+                                              const SubscriberFilter& filter,
+                                              int limit) const {
+  OutboxPage page;
   absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto page = txn.alerts().ListAlertEventsAfter(tenant_id, after_id, limit);
-    if (!page.ok()) return page.status();
-    rows = *std::move(page);
+    auto read = core::ReadOutbox(txn.alerts(), tenant_id, after_position,
+                                 filter, limit);
+    if (!read.ok()) return read.status();
+    page = *std::move(read);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  return rows;
+  return page;
 }
 
 }  // namespace opinia::core

@@ -14,17 +14,17 @@
 
 #include "absl/status/statusor.h"
 #include "opinia/v1/alerts.pb.h"
-#include "service/core/alert_hub.h"
+#include "service/core/alert_outbox.h"
 #include "service/core/clock.h"
 #include "service/storage/store.h"
 
 namespace opinia::core {
 
-// Thread-safe; the pointees must outlive it. `hub` may be nullptr.
+// Thread-safe; the pointees must outlive it.
 class Alerts {
  public:
-  Alerts(storage::Store* store, const Clock* clock, AlertHub* hub)
-      : store_(store), clock_(clock), hub_(hub) {}
+  Alerts(storage::Store* store, const Clock* clock)
+      : store_(store), clock_(clock) {}
 
   // ---- rules. INVALID_ARGUMENT naming the field (ValidateAlertRule, bad
   // names, update_mask paths); NOT_FOUND.
@@ -72,9 +72,12 @@ class Alerts {
   absl::StatusOr<int64_t> StreamStart(std::string_view tenant_id,
                                       std::string_view resume_token) const;
   std::string ResumeToken(std::string_view tenant_id, int64_t id) const;
-  // Up to `limit` events of the tenant with id > after_id, in order.
-  absl::StatusOr<std::vector<storage::AlertEventRow>> ReadAfter(
-      std::string_view tenant_id, int64_t after_id, int limit) const;
+  // One page of the outbox for a subscriber (core::ReadOutbox in a read
+  // transaction).
+  absl::StatusOr<OutboxPage> ReadOutbox(std::string_view tenant_id,
+                                        int64_t after_position,
+                                        const SubscriberFilter& filter,
+                                        int limit) const;
 
  private:
   using Transition = std::function<absl::Status(storage::AlertRow&)>;
@@ -86,7 +89,6 @@ class Alerts {
 
   storage::Store* store_;
   const Clock* clock_;
-  AlertHub* hub_;
 };
 
 }  // namespace opinia::core

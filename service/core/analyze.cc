@@ -4,7 +4,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "service/core/analysis_proto.h"
-#include "service/core/metrics.h"
 #include "service/core/time_proto.h"
 #include "service/core/utf8.h"
 
@@ -27,7 +26,7 @@ opinia::v1::Analysis TextAnalysis::Analyze(const opinia::v1::ReviewInput& input,
   const absl::Time start = absl::Now();
   opinia::v1::Analysis analysis =
       ToProto(analyzer_->Analyze(input.text(), options));
-  Metrics().AnalysisTime(absl::Now() - start);
+  metrics_->AnalysisTime(absl::Now() - start);
   const absl::Time respond_by =
       RespondBy(analysis.urgency().priority(), received, sla);
   if (respond_by != absl::InfinitePast()) {

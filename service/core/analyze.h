@@ -12,14 +12,19 @@
 #include "nlp/analyzer.h"
 #include "opinia/v1/common.pb.h"
 #include "opinia/v1/reviews.pb.h"
+#include "service/core/metrics.h"
 #include "service/core/sla.h"
 
 namespace opinia::core {
 
-// Immutable and thread-safe; `analyzer` (may be null) must outlive it.
+// Immutable and thread-safe; `analyzer` (may be null) and `metrics` must
+// outlive it.
 class TextAnalysis {
  public:
-  explicit TextAnalysis(const nlp::Analyzer* analyzer) : analyzer_(analyzer) {}
+  // `metrics` receives the analysis time of every review.
+  explicit TextAnalysis(const nlp::Analyzer* analyzer,
+                        MetricsSink* metrics = NoMetrics())
+      : analyzer_(analyzer), metrics_(metrics) {}
 
   bool has_analyzer() const { return analyzer_ != nullptr; }
   std::string model_version() const;
@@ -39,6 +44,7 @@ class TextAnalysis {
 
  private:
   const nlp::Analyzer* analyzer_;
+  MetricsSink* metrics_;
 };
 
 }  // namespace opinia::core

@@ -51,7 +51,8 @@ void SetInput(const Pending& p, absl::Time now, storage::ReviewRow* row) {
 constexpr int kRescoreChunk = 200;
 
 // Counts a committed batch's outcomes for monitoring.
-void ReportOutcomes(const std::vector<IngestResult>& results) {
+void ReportOutcomes(const std::vector<IngestResult>& results,
+                    MetricsSink& metrics) {
   int64_t counts[5] = {0, 0, 0, 0, 0};
   for (const IngestResult& r : results) {
     ++counts[std::clamp(static_cast<int>(r.outcome()), 0, 4)];
@@ -60,7 +61,7 @@ void ReportOutcomes(const std::vector<IngestResult>& results) {
                                               "updated", "unchanged",
                                               "rejected"};
   for (int i = 1; i < 5; ++i) {
-    if (counts[i] > 0) Metrics().ReviewsIngested(kOutcomes[i], counts[i]);
+    if (counts[i] > 0) metrics.ReviewsIngested(kOutcomes[i], counts[i]);
   }
 }
 
@@ -89,7 +90,7 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
         {i, &inputs[i], InputHash(inputs[i]), ContentHash(inputs[i]), {}});
   }
   if (pending.empty()) {
-    ReportOutcomes(results);
+    ReportOutcomes(results, *metrics_);
     return results;
   }
 
@@ -216,7 +217,7 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
   });
   if (!status.ok()) return status;
   if (observer_ != nullptr) observer_->OnCommitted(tenant_id);
-  ReportOutcomes(results);
+  ReportOutcomes(results, *metrics_);
   return results;
 }
 

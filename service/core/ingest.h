@@ -22,6 +22,7 @@
 #include "service/core/analyze.h"
 #include "service/core/auth.h"
 #include "service/core/clock.h"
+#include "service/core/metrics.h"
 #include "service/core/review_observer.h"
 #include "service/core/validation.h"
 #include "service/storage/store.h"
@@ -34,12 +35,14 @@ class Ingestor {
  public:
   Ingestor(storage::Store* store, const TextAnalysis* analysis,
            const Clock* clock, IngestLimits limits,
-           ReviewObserver* observer = nullptr)
+           ReviewObserver* observer = nullptr,
+           MetricsSink* metrics = NoMetrics())
       : store_(store),
         analysis_(analysis),
         clock_(clock),
         limits_(limits),
-        observer_(observer) {}
+        observer_(observer),
+        metrics_(metrics) {}
 
   const IngestLimits& limits() const { return limits_; }
 
@@ -71,6 +74,7 @@ class Ingestor {
   const Clock* clock_;
   IngestLimits limits_;
   ReviewObserver* observer_;
+  MetricsSink* metrics_;  // ingest outcomes
 };
 
 }  // namespace opinia::core

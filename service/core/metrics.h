@@ -2,14 +2,13 @@
 // analysis time, alert lag, subscriber streams, webhook deliveries),
 // behind an interface so that the core stays free of Prometheus headers.
 //
-// The server installs one sink at start-up (service/server/metrics.h exports
-// it on /metrics); until then, and in tests and tools, every call is a
-// no-op. Header-only on purpose: any library may report without a new link
-// dependency.
+// The server creates one sink (service/server/metrics.h exports it on
+// /metrics) and hands it to the components that count; tests and tools
+// that do not look at the numbers pass NoMetrics(). Header-only on purpose:
+// any library may report without a new link dependency.
 #ifndef OPINIA_SERVICE_CORE_METRICS_H_
 #define OPINIA_SERVICE_CORE_METRICS_H_
 
-#include <atomic>
 #include <cstdint>
 #include <string_view>
 
@@ -17,7 +16,8 @@
 
 namespace opinia::core {
 
-// Implementations must be thread-safe and cheap (called on hot paths).
+// Implementations must be thread-safe and cheap (called on hot paths). The
+// base class drops every number.
 class MetricsSink {
  public:
   virtual ~MetricsSink() = default;
@@ -29,29 +29,14 @@ class MetricsSink {
   virtual void AlertLag(absl::Duration d) {}
   // +1 when a StreamAlerts subscriber attaches, -1 when it leaves.
   virtual void SubscriberStreams(int delta) {}
-  // `result`: "delivered", "retry", "failed" (gave up), ...
+  // `result`: "delivered", "retry" or "dead" (gave up).
   virtual void WebhookDelivery(std::string_view result) {}
 };
 
-namespace metrics_internal {
-inline MetricsSink* NoopSink() {
+// A sink that drops every number (stateless, shared, never destroyed).
+inline MetricsSink* NoMetrics() {
   static MetricsSink* const sink = new MetricsSink();
   return sink;
-}
-inline std::atomic<MetricsSink*> g_sink{nullptr};
-}  // namespace metrics_internal
-
-// The installed sink, or a no-op one. Never null.
-inline MetricsSink& Metrics() {
-  MetricsSink* sink =
-      metrics_internal::g_sink.load(std::memory_order_acquire);
-  return sink != nullptr ? *sink : *metrics_internal::NoopSink();
-}
-
-// Installs `sink` (nullptr: back to no-op). It must outlive every call
-// made while it is installed; uninstall it before destroying it.
-inline void SetMetricsSink(MetricsSink* sink) {
-  metrics_internal::g_sink.store(sink, std::memory_order_release);
 }
 
 }  // namespace opinia::core

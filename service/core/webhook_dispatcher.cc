@@ -11,7 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "service/core/absl_sv.h"
-#include "service/core/metrics.h"
+#include "service/core/alert_outbox.h"
 #include "service/core/webhook_signing.h"
 #include "service/core/webhooks.h"
 
@@ -22,12 +22,6 @@ namespace {
 constexpr int kWebhookPage = 100;
 // Bytes of a failing response body kept in last_error.
 constexpr size_t kErrorBodyBytes = 200;
-
-struct Job {
-  storage::WebhookRow webhook;
-  // Due rows of this webhook, oldest first, with their events.
-  std::vector<std::pair<storage::DeliveryRow, storage::AlertEventRow>> rows;
-};
 
 std::string Truncate(std::string s, size_t n) {
   if (s.size() > n) {
@@ -40,11 +34,105 @@ std::string Truncate(std::string s, size_t n) {
   return s;
 }
 
+// One page of webhooks for the enqueue pass.
+struct WebhookPage {
+  std::vector<storage::WebhookRow> busy;  // with events after their cursor
+  int64_t last_id = 0;                    // the last webhook listed
+  bool full = false;                      // more webhooks may follow
+};
+
+// Which webhooks have new alert events: one cheap read, so an idle tick
+// never takes the writer. Adds every listed webhook's tenant to `tenants`.
+absl::StatusOr<WebhookPage> ListBusyWebhooks(storage::Store& store,
+                                             int64_t after,
+                                             std::set<std::string>* tenants) {
+  WebhookPage page;
+  page.last_id = after;
+  absl::Status status = store.Read([&](storage::Txn& txn) -> absl::Status {
+    auto hooks = txn.webhooks().ListAllWebhooks(after, kWebhookPage);
+    if (!hooks.ok()) return hooks.status();
+    page.full = static_cast<int>(hooks->size()) == kWebhookPage;
+    if (!hooks->empty()) page.last_id = hooks->back().id;
+    for (storage::WebhookRow& w : *hooks) {
+      tenants->insert(w.tenant_id);
+      auto next = txn.alerts().ListAlertEventsAfter(w.tenant_id, w.cursor, 1);
+      if (!next.ok()) return next.status();
+      if (!next->empty()) page.busy.push_back(std::move(w));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return page;
+}
+
+storage::DeliveryRow PendingDelivery(const storage::WebhookRow& webhook,
+                                     const storage::AlertEventRow& event,
+                                     absl::Time now) {
+  storage::DeliveryRow d;
+  d.webhook_id = webhook.id;
+  d.tenant_id = webhook.tenant_id;
+  d.alert_id = event.alert.id;
+  d.event_id = event.id;
+  d.state = storage::kDeliveryPending;
+  d.next_attempt_time = now;
+  d.create_time = now;
+  d.update_time = now;
+  return d;
+}
+
+// How long a receiver asked us to wait (Retry-After in seconds on 429 and
+// 503), capped at `max`; zero when it did not ask.
+absl::Duration RetryAfter(const HttpResult& response, absl::Duration max) {
+  int64_t seconds = 0;
+  if ((response.status == 429 || response.status == 503) &&
+      absl::SimpleAtoi(response.Header("Retry-After"), &seconds) &&
+      seconds > 0) {
+    return std::min(absl::Seconds(seconds), max);
+  }
+  return absl::ZeroDuration();
+}
+
+// The metrics label of a delivery's state after an attempt.
+const char* ResultLabel(int32_t state) {
+  switch (state) {
+    case storage::kDeliveryDelivered:
+      return "delivered";
+    case storage::kDeliveryDead:
+      return "dead";
+    default:
+      return "retry";
+  }
+}
+
+void Count(int32_t state, TickResult* result) {
+  switch (state) {
+    case storage::kDeliveryDelivered:
+      ++result->delivered;
+      break;
+    case storage::kDeliveryDead:
+      ++result->dead;
+      break;
+    default:
+      ++result->retrying;
+  }
+}
+
 }  // namespace
+
+struct WebhookDispatcher::Job {
+  storage::WebhookRow webhook;
+  // Due rows of this webhook, oldest first, with their events.
+  std::vector<std::pair<storage::DeliveryRow, storage::AlertEventRow>> rows;
+};
+
+struct WebhookDispatcher::JobResult {
+  TickResult counts;   // attempted and their outcomes
+  absl::Status status;  // a failed write of an outcome ends the job
+};
 
 absl::StatusOr<std::unique_ptr<WebhookDispatcher>> WebhookDispatcher::Create(
     storage::Store* store, const Clock* clock, HttpClient* http,
-    WebhookDispatcherOptions options, AlertHub* hub) {
+    WebhookDispatcherOptions options, AlertHub* hub, MetricsSink* metrics) {
   if (options.max_attempts < 1 || options.enqueue_batch < 1 ||
       options.deliver_batch < 1 || options.workers < 1) {
     return absl::InvalidArgumentError(
@@ -58,7 +146,7 @@ absl::StatusOr<std::unique_ptr<WebhookDispatcher>> WebhookDispatcher::Create(
         "webhook dispatcher: durations must not be negative");
   }
   return std::unique_ptr<WebhookDispatcher>(
-      new WebhookDispatcher(store, clock, http, options, hub));
+      new WebhookDispatcher(store, clock, http, options, hub, metrics));
 }
 
 WebhookDispatcher::~WebhookDispatcher() {
@@ -110,77 +198,80 @@ absl::StatusOr<TickResult> WebhookDispatcher::Tick() {
 
 absl::StatusOr<int> WebhookDispatcher::Enqueue(std::set<std::string>* tenants) {
   int total = 0;
-  int64_t after = 0;
-  while (true) {
-    // Which webhooks have new alerts: one cheap read, so an idle tick never
-    // takes the writer.
-    std::vector<storage::WebhookRow> busy;
-    int page = 0;
-    absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
-      auto hooks = txn.webhooks().ListAllWebhooks(after, kWebhookPage);
-      if (!hooks.ok()) return hooks.status();
-      page = static_cast<int>(hooks->size());
-      if (!hooks->empty()) after = hooks->back().id;
-      for (storage::WebhookRow& w : *hooks) {
-        tenants->insert(w.tenant_id);
-        auto next =
-            txn.alerts().ListAlertEventsAfter(w.tenant_id, w.cursor, 1);
-        if (!next.ok()) return next.status();
-        if (!next->empty()) busy.push_back(std::move(w));
-      }
-      return absl::OkStatus();
+  WebhookPage page;
+  do {
+    auto listed = ListBusyWebhooks(*store_, page.last_id, tenants);
+    if (!listed.ok()) return listed.status();
+    page = *std::move(listed);
+    for (const storage::WebhookRow& webhook : page.busy) {
+      auto added = EnqueueWebhook(webhook);
+      if (!added.ok()) return added.status();
+      total += *added;
+    }
+  } while (page.full);
+  return total;
+}
+
+absl::StatusOr<int> WebhookDispatcher::EnqueueWebhook(
+    const storage::WebhookRow& listed) {
+  int total = 0;
+  bool more = true;
+  while (more) {
+    int added = 0;
+    absl::Status status = store_->Write([&](storage::Txn& txn) {
+      return EnqueuePage(txn, listed, &added, &more);
     });
     if (!status.ok()) return status;
-
-    for (const storage::WebhookRow& listed : busy) {
-      bool more = true;
-      while (more) {
-        int added = 0;
-        status = store_->Write([&](storage::Txn& txn) -> absl::Status {
-          added = 0;
-          more = false;
-          // Re-read inside the writer: the cursor may have moved (another
-          // dispatcher) or the webhook may be gone.
-          auto w = txn.webhooks().GetWebhook(listed.tenant_id, listed.id);
-          if (absl::IsNotFound(w.status())) return absl::OkStatus();
-          if (!w.ok()) return w.status();
-          auto events = txn.alerts().ListAlertEventsAfter(
-              w->tenant_id, w->cursor, options_.enqueue_batch);
-          if (!events.ok()) return events.status();
-          if (events->empty()) return absl::OkStatus();
-          const absl::Time now = clock_->Now();
-          for (const storage::AlertEventRow& e : *events) {
-            if (!WebhookMatches(*w, e.alert)) continue;
-            storage::DeliveryRow d;
-            d.webhook_id = w->id;
-            d.tenant_id = w->tenant_id;
-            d.alert_id = e.alert.id;
-            d.event_id = e.id;
-            d.state = storage::kDeliveryPending;
-            d.next_attempt_time = now;
-            d.create_time = now;
-            d.update_time = now;
-            auto id = txn.webhooks().InsertDelivery(d);
-            if (absl::IsAlreadyExists(id.status())) continue;
-            if (!id.ok()) return id.status();
-            ++added;
-          }
-          more = static_cast<int>(events->size()) == options_.enqueue_batch;
-          return txn.webhooks().SetWebhookCursor(w->id, events->back().id);
-        });
-        if (!status.ok()) return status;
-        total += added;
-      }
-    }
-    if (page < kWebhookPage) break;
+    total += added;
   }
   return total;
+}
+
+absl::Status WebhookDispatcher::EnqueuePage(storage::Txn& txn,
+                                            const storage::WebhookRow& listed,
+                                            int* added, bool* more) {
+  *added = 0;
+  *more = false;
+  // Re-read inside the writer: the cursor may have moved (another
+  // dispatcher) or the webhook may be gone.
+  auto w = txn.webhooks().GetWebhook(listed.tenant_id, listed.id);
+  if (absl::IsNotFound(w.status())) return absl::OkStatus();
+  if (!w.ok()) return w.status();
+  auto page = ReadOutbox(txn.alerts(), w->tenant_id, w->cursor,
+                         WebhookFilter(*w), options_.enqueue_batch);
+  if (!page.ok()) return page.status();
+  if (page->next_position == w->cursor) return absl::OkStatus();
+  const absl::Time now = clock_->Now();
+  for (const storage::AlertEventRow& e : page->events) {
+    auto id = txn.webhooks().InsertDelivery(PendingDelivery(*w, e, now));
+    if (absl::IsAlreadyExists(id.status())) continue;
+    if (!id.ok()) return id.status();
+    ++*added;
+  }
+  *more = page->more;
+  return txn.webhooks().SetWebhookCursor(w->id, page->next_position);
 }
 
 absl::StatusOr<TickResult> WebhookDispatcher::Deliver() {
   std::vector<Job> jobs;
   std::vector<storage::DeliveryRow> orphans;  // their event is gone
-  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
+  if (absl::Status s = ReadDue(&jobs, &orphans); !s.ok()) return s;
+  if (absl::Status s = GiveUp(orphans); !s.ok()) return s;
+  TickResult result;
+  result.dead += static_cast<int>(orphans.size());
+  for (const JobResult& done : RunJobs(jobs)) {
+    if (!done.status.ok()) return done.status;
+    result.attempted += done.counts.attempted;
+    result.delivered += done.counts.delivered;
+    result.retrying += done.counts.retrying;
+    result.dead += done.counts.dead;
+  }
+  return result;
+}
+
+absl::Status WebhookDispatcher::ReadDue(
+    std::vector<Job>* jobs, std::vector<storage::DeliveryRow>* orphans) {
+  return store_->Read([&](storage::Txn& txn) -> absl::Status {
     auto due =
         txn.webhooks().ListDueDeliveries(clock_->Now(), options_.deliver_batch);
     if (!due.ok()) return due.status();
@@ -191,115 +282,45 @@ absl::StatusOr<TickResult> WebhookDispatcher::Deliver() {
         auto w = txn.webhooks().GetWebhook(d.tenant_id, d.webhook_id);
         if (absl::IsNotFound(w.status())) continue;  // deleted meanwhile
         if (!w.ok()) return w.status();
-        it = index.emplace(d.webhook_id, jobs.size()).first;
-        jobs.push_back(Job{*std::move(w), {}});
+        it = index.emplace(d.webhook_id, jobs->size()).first;
+        jobs->push_back(Job{*std::move(w), {}});
       }
       auto event = txn.alerts().GetAlertEvent(d.tenant_id, d.event_id);
       if (absl::IsNotFound(event.status())) {
         // Alerts and events are never deleted; should one vanish anyway,
         // give its delivery up instead of failing every tick on it.
-        orphans.push_back(std::move(d));
+        orphans->push_back(std::move(d));
         continue;
       }
       if (!event.ok()) return event.status();
-      jobs[it->second].rows.emplace_back(std::move(d), *std::move(event));
+      (*jobs)[it->second].rows.emplace_back(std::move(d), *std::move(event));
     }
     return absl::OkStatus();
   });
-  if (!status.ok()) return status;
+}
 
-  absl::Mutex result_mutex;
-  TickResult result;
-  if (!orphans.empty()) {
-    status = store_->Write([&](storage::Txn& txn) -> absl::Status {
-      for (storage::DeliveryRow& d : orphans) {
-        d.state = storage::kDeliveryDead;
-        d.last_error = "alert event not found";
-        d.update_time = clock_->Now();
-        absl::Status u = txn.webhooks().UpdateDelivery(d);
-        if (!u.ok() && !absl::IsNotFound(u)) return u;
-      }
-      return absl::OkStatus();
-    });
-    if (!status.ok()) return status;
-    result.dead += static_cast<int>(orphans.size());
-  }
-  absl::Status first_error;
+absl::Status WebhookDispatcher::GiveUp(
+    std::vector<storage::DeliveryRow>& orphans) {
+  if (orphans.empty()) return absl::OkStatus();
+  return store_->Write([&](storage::Txn& txn) -> absl::Status {
+    for (storage::DeliveryRow& d : orphans) {
+      d.state = storage::kDeliveryDead;
+      d.last_error = "alert event not found";
+      d.update_time = clock_->Now();
+      absl::Status u = txn.webhooks().UpdateDelivery(d);
+      if (!u.ok() && !absl::IsNotFound(u)) return u;
+    }
+    return absl::OkStatus();
+  });
+}
+
+std::vector<WebhookDispatcher::JobResult> WebhookDispatcher::RunJobs(
+    const std::vector<Job>& jobs) {
+  std::vector<JobResult> results(jobs.size());
   std::atomic<size_t> next_job{0};
   auto work = [&] {
     for (size_t j = next_job++; j < jobs.size(); j = next_job++) {
-      const Job& job = jobs[j];
-      for (const auto& [row, event] : job.rows) {
-        const std::string body =
-            WebhookEventJson(MakeWebhookEvent(job.webhook, event));
-        storage::DeliveryRow d = row;
-        d.attempts += 1;
-        const HttpHeaders headers = {
-            {"Content-Type", "application/json"},
-            {kEventIdHeader, WebhookEventId(event)},
-            {kSignatureHeader,
-             SignatureHeaderValue(job.webhook.secret, clock_->Now(), body)},
-            {"Opinia-Delivery-Attempt", absl::StrCat(d.attempts)},
-        };
-        absl::StatusOr<HttpResult> response =
-            http_->Post(job.webhook.url, headers, body, options_.http);
-        const absl::Time now = clock_->Now();
-        d.update_time = now;
-        bool ok = false;
-        absl::Duration retry_after = absl::ZeroDuration();
-        if (response.ok()) {
-          d.last_status = response->status;
-          ok = response->status >= 200 && response->status < 300;
-          if (!ok) {
-            d.last_error =
-                absl::StrCat("HTTP ", response->status, ": ",
-                             Truncate(response->body, kErrorBodyBytes));
-            int64_t seconds = 0;
-            if ((response->status == 429 || response->status == 503) &&
-                absl::SimpleAtoi(response->Header("Retry-After"), &seconds) &&
-                seconds > 0) {
-              retry_after =
-                  std::min(absl::Seconds(seconds), options_.max_retry_after);
-            }
-          }
-        } else {
-          d.last_status = 0;
-          d.last_error = Truncate(std::string(response.status().message()),
-                                  2 * kErrorBodyBytes);
-        }
-        bool dead = false;
-        if (ok) {
-          d.state = storage::kDeliveryDelivered;
-        } else if (d.attempts >= options_.max_attempts) {
-          d.state = storage::kDeliveryDead;
-          dead = true;
-        } else {
-          d.next_attempt_time =
-              now + std::max(Backoff(options_, d.attempts, Uniform()),
-                             retry_after);
-        }
-        absl::Status s = store_->Write([&](storage::Txn& txn) {
-          absl::Status u = txn.webhooks().UpdateDelivery(d);
-          // Deleted while in flight: nothing left to record.
-          return absl::IsNotFound(u) ? absl::OkStatus() : u;
-        });
-        absl::MutexLock lock(&result_mutex);
-        ++result.attempted;
-        if (!s.ok()) {
-          if (first_error.ok()) first_error = s;
-          break;
-        }
-        if (ok) {
-          ++result.delivered;
-        } else if (dead) {
-          ++result.dead;
-        } else {
-          ++result.retrying;
-        }
-        Metrics().WebhookDelivery(ok ? "delivered" : dead ? "dead" : "retry");
-        // A failing receiver gets one attempt per tick, not a burst.
-        if (!ok) break;
-      }
+      results[j] = RunJob(jobs[j]);
     }
   };
   const size_t threads =
@@ -311,8 +332,76 @@ absl::StatusOr<TickResult> WebhookDispatcher::Deliver() {
     for (size_t i = 0; i < threads; ++i) pool.emplace_back(work);
     for (std::thread& t : pool) t.join();
   }
-  if (!first_error.ok()) return first_error;
+  return results;
+}
+
+WebhookDispatcher::JobResult WebhookDispatcher::RunJob(const Job& job) {
+  JobResult result;
+  for (const auto& [row, event] : job.rows) {
+    const storage::DeliveryRow d = Attempt(job.webhook, row, event);
+    ++result.counts.attempted;
+    result.status = RecordAttempt(d);
+    if (!result.status.ok()) break;
+    Count(d.state, &result.counts);
+    metrics_->WebhookDelivery(ResultLabel(d.state));
+    // A failing receiver gets one attempt per tick, not a burst.
+    if (d.state != storage::kDeliveryDelivered) break;
+  }
   return result;
+}
+
+storage::DeliveryRow WebhookDispatcher::Attempt(
+    const storage::WebhookRow& webhook, const storage::DeliveryRow& row,
+    const storage::AlertEventRow& event) {
+  const std::string body = WebhookEventJson(MakeWebhookEvent(webhook, event));
+  storage::DeliveryRow d = row;
+  d.attempts += 1;
+  const HttpHeaders headers = {
+      {"Content-Type", "application/json"},
+      {kEventIdHeader, WebhookEventId(event)},
+      {kSignatureHeader,
+       SignatureHeaderValue(webhook.secret, clock_->Now(), body)},
+      {"Opinia-Delivery-Attempt", absl::StrCat(d.attempts)},
+  };
+  const absl::StatusOr<HttpResult> response =
+      http_->Post(webhook.url, headers, body, options_.http);
+  ApplyResponse(response, clock_->Now(), &d);
+  return d;
+}
+
+void WebhookDispatcher::ApplyResponse(
+    const absl::StatusOr<HttpResult>& response, absl::Time now,
+    storage::DeliveryRow* d) {
+  d->update_time = now;
+  absl::Duration retry_after = absl::ZeroDuration();
+  if (!response.ok()) {
+    d->last_status = 0;
+    d->last_error = Truncate(std::string(response.status().message()),
+                             2 * kErrorBodyBytes);
+  } else if (response->status >= 200 && response->status < 300) {
+    d->last_status = response->status;
+    d->state = storage::kDeliveryDelivered;
+    return;
+  } else {
+    d->last_status = response->status;
+    d->last_error = absl::StrCat("HTTP ", response->status, ": ",
+                                 Truncate(response->body, kErrorBodyBytes));
+    retry_after = RetryAfter(*response, options_.max_retry_after);
+  }
+  if (d->attempts >= options_.max_attempts) {
+    d->state = storage::kDeliveryDead;
+    return;
+  }
+  d->next_attempt_time =
+      now + std::max(Backoff(options_, d->attempts, Uniform()), retry_after);
+}
+
+absl::Status WebhookDispatcher::RecordAttempt(const storage::DeliveryRow& d) {
+  return store_->Write([&](storage::Txn& txn) {
+    absl::Status u = txn.webhooks().UpdateDelivery(d);
+    // Deleted while in flight: nothing left to record.
+    return absl::IsNotFound(u) ? absl::OkStatus() : u;
+  });
 }
 
 void WebhookDispatcher::Start() {

@@ -37,6 +37,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -46,6 +47,7 @@
 #include "service/core/clock.h"
 #include "service/core/http_client.h"
 #include "service/core/alert_hub.h"
+#include "service/core/metrics.h"
 #include "service/storage/store.h"
 
 namespace opinia::core {
@@ -71,14 +73,15 @@ struct TickResult {
   int dead = 0;      // failed for the last time
 };
 
-// Thread-safe. `store`, `clock`, `http` and `hub` must outlive it.
+// Thread-safe. `store`, `clock`, `http`, `hub` and `metrics` must outlive it.
 class WebhookDispatcher final {
  public:
   // INVALID_ARGUMENT for nonsensical options (max_attempts < 1, batches or
   // workers < 1, negative durations).
   static absl::StatusOr<std::unique_ptr<WebhookDispatcher>> Create(
       storage::Store* store, const Clock* clock, HttpClient* http,
-      WebhookDispatcherOptions options = {}, AlertHub* hub = nullptr);
+      WebhookDispatcherOptions options = {}, AlertHub* hub = nullptr,
+      MetricsSink* metrics = NoMetrics());
   ~WebhookDispatcher();  // Stop(), unsubscribes
 
   // One enqueue + deliver pass, synchronously. Ticks never overlap (a
@@ -101,12 +104,13 @@ class WebhookDispatcher final {
  private:
   WebhookDispatcher(storage::Store* store, const Clock* clock,
                     HttpClient* http, WebhookDispatcherOptions options,
-                    AlertHub* hub)
+                    AlertHub* hub, MetricsSink* metrics)
       : store_(store),
         clock_(clock),
         http_(http),
         options_(options),
         hub_(hub),
+        metrics_(metrics),
         hub_subscriber_(this) {}
 
   // Wakes the dispatcher from the hub's notifications.
@@ -120,9 +124,35 @@ class WebhookDispatcher final {
     WebhookDispatcher* d_;
   };
 
+  struct Job;        // a webhook and its due deliveries
+  struct JobResult;  // what delivering one Job did
+
+  // Enqueue: webhooks with new events, then each webhook page by page (one
+  // write transaction per page). Returns the deliveries added.
   absl::StatusOr<int> Enqueue(std::set<std::string>* tenants);
+  absl::StatusOr<int> EnqueueWebhook(const storage::WebhookRow& listed);
+  absl::Status EnqueuePage(storage::Txn& txn, const storage::WebhookRow& listed,
+                           int* added, bool* more);
   void SubscribeTenants(const std::set<std::string>& tenants);
+
+  // Deliver: the due rows grouped by webhook, the jobs run on up to
+  // `workers` threads, each attempt's outcome written before the next.
   absl::StatusOr<TickResult> Deliver();
+  absl::Status ReadDue(std::vector<Job>* jobs,
+                       std::vector<storage::DeliveryRow>* orphans);
+  // Marks deliveries whose event is gone DEAD.
+  absl::Status GiveUp(std::vector<storage::DeliveryRow>& orphans);
+  std::vector<JobResult> RunJobs(const std::vector<Job>& jobs);
+  JobResult RunJob(const Job& job);
+  // POSTs `row`'s event once; returns the row as the attempt left it.
+  storage::DeliveryRow Attempt(const storage::WebhookRow& webhook,
+                               const storage::DeliveryRow& row,
+                               const storage::AlertEventRow& event);
+  // DELIVERED on 2xx; otherwise DEAD after max_attempts, else the next
+  // attempt time after the back-off (at least the receiver's Retry-After).
+  void ApplyResponse(const absl::StatusOr<HttpResult>& response,
+                     absl::Time now, storage::DeliveryRow* d);
+  absl::Status RecordAttempt(const storage::DeliveryRow& d);
   void Loop();
   double Uniform();
 
@@ -131,6 +161,7 @@ class WebhookDispatcher final {
   HttpClient* const http_;
   const WebhookDispatcherOptions options_;
   AlertHub* const hub_;
+  MetricsSink* const metrics_;  // one count per attempt, by result
   HubSubscriber hub_subscriber_;
   std::set<std::string> subscribed_ ABSL_GUARDED_BY(tick_mutex_);
 

@@ -98,21 +98,14 @@ absl::Status ValidateWebhookUrl(std::string_view url, std::string_view field) {
   return absl::OkStatus();
 }
 
-bool WebhookMatches(const storage::WebhookRow& webhook,
-                    const storage::AlertRow& alert) {
-  if (!webhook.priorities.empty() &&
-      !Contains(webhook.priorities, alert.priority)) {
-    return false;
-  }
-  if (!webhook.kinds.empty() && !Contains(webhook.kinds, alert.kind)) {
-    return false;
-  }
-  return true;
+SubscriberFilter WebhookFilter(const storage::WebhookRow& webhook) {
+  return {webhook.priorities, webhook.kinds, /*sources=*/{}};
 }
 
 std::string WebhookEventId(const storage::AlertEventRow& event) {
-  // Creation keeps the plain alert name, the id receivers deduped on before
-  // alerts had later events.
+  // The creation event's id is the alert's name itself: receivers dedupe on
+  // it, so it must not change; later events of the alert need ids of their
+  // own.
   if (event.type == storage::kAlertEventCreated) {
     return absl::StrCat("alerts/", event.alert.id);
   }

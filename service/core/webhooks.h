@@ -1,5 +1,5 @@
 // Webhooks: CreateWebhook / ListWebhooks / DeleteWebhook (AlertService),
-// and the pieces the dispatcher shares (filters, the JSON event).
+// and the pieces the dispatcher shares (the filter, the JSON event).
 //
 // Who: tenant keys with ROLE_ADMIN only (PERMISSION_DENIED otherwise;
 // operator keys hold no tenant data). Another tenant's webhook answers
@@ -24,6 +24,7 @@
 
 #include "absl/status/statusor.h"
 #include "opinia/v1/alerts.pb.h"
+#include "service/core/alert_outbox.h"
 #include "service/core/auth.h"
 #include "service/core/clock.h"
 #include "service/storage/alert_store.h"
@@ -45,9 +46,9 @@ absl::StatusOr<int64_t> ParseWebhookName(std::string_view name,
 // characters, at most kMaxWebhookUrl bytes; INVALID_ARGUMENT naming `field`.
 absl::Status ValidateWebhookUrl(std::string_view url, std::string_view field);
 
-// Whether `alert` passes the webhook's priority and kind filters.
-bool WebhookMatches(const storage::WebhookRow& webhook,
-                    const storage::AlertRow& alert);
+// The alerts a webhook receives: its priority and kind filters (webhooks
+// have no source filter).
+SubscriberFilter WebhookFilter(const storage::WebhookRow& webhook);
 
 // The Opinia-Event-Id of an event: "alerts/{id}" for the creation of an
 // alert, "alerts/{id}/events/{event id}" for its later events.

@@ -7,7 +7,6 @@
 
 #include "opinia/v1/alerts.grpc.pb.h"
 #include "service/rpc/deps.h"
-#include "service/rpc/unimplemented.h"
 
 namespace opinia::rpc {
 

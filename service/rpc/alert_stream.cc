@@ -1,6 +1,5 @@
 #include "service/rpc/alert_stream.h"
 
-#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -28,6 +27,12 @@ absl::Status ValidateFilter(const opinia::v1::StreamAlertsRequest& r) {
   return absl::OkStatus();
 }
 
+core::SubscriberFilter FilterOf(const opinia::v1::StreamAlertsRequest& r) {
+  return {{r.priorities().begin(), r.priorities().end()},
+          {r.kinds().begin(), r.kinds().end()},
+          {r.sources().begin(), r.sources().end()}};
+}
+
 }  // namespace
 
 AlertStream::AlertStream(grpc::CallbackServerContext* context,
@@ -36,6 +41,7 @@ AlertStream::AlertStream(grpc::CallbackServerContext* context,
     : context_(context),
       deps_(deps),
       request_(request),
+      filter_(FilterOf(request)),
       // Copied now, on gRPC's thread: Begin runs later on a pool thread,
       // and a client that cancels first may have its context freed by then.
       authorization_(AuthorizationHeader(*context)) {
@@ -52,8 +58,7 @@ AlertStream::AlertStream(grpc::CallbackServerContext* context,
 
 bool AlertStream::SubmitLocked(std::function<void()> fn) {
   ++pending_tasks_;
-  WorkerPool* pool = deps_->alert_pool ? deps_->alert_pool : deps_->pool;
-  const bool queued = pool->Submit([this, fn = std::move(fn)] {
+  const bool queued = deps_->alert_pool->Submit([this, fn = std::move(fn)] {
     fn();
     TaskDone();
   });
@@ -127,25 +132,6 @@ void AlertStream::Begin() {
   Run(action);
 }
 
-bool AlertStream::Matches(const opinia::v1::Alert& alert) const {
-  const auto& r = request_;
-  if (!r.priorities().empty() &&
-      std::find(r.priorities().begin(), r.priorities().end(),
-                alert.priority()) == r.priorities().end()) {
-    return false;
-  }
-  if (!r.kinds().empty() && std::find(r.kinds().begin(), r.kinds().end(),
-                                      alert.kind()) == r.kinds().end()) {
-    return false;
-  }
-  if (!r.sources().empty() &&
-      std::find(r.sources().begin(), r.sources().end(), alert.source()) ==
-          r.sources().end()) {
-    return false;
-  }
-  return true;
-}
-
 void AlertStream::ReadPage() {
   std::string tenant;
   int64_t after = 0;
@@ -158,25 +144,24 @@ void AlertStream::ReadPage() {
     tenant = tenant_;
     after = after_id_;
   }
-  auto rows = deps_->alerts->ReadAfter(tenant, after, kPageSize);
+  auto page = deps_->alerts->ReadOutbox(tenant, after, filter_, kPageSize);
   Action action;
   {
     absl::MutexLock lock(&mutex_);
     reading_ = false;
-    if (!rows.ok()) {
-      action = FinishLocked(ToGrpcStatus(rows.status()));
+    if (!page.ok()) {
+      action = FinishLocked(ToGrpcStatus(page.status()));
     } else {
-      for (const auto& row : *rows) {
+      for (const storage::AlertEventRow& row : page->events) {
         opinia::v1::AlertEvent event;
         *event.mutable_alert() = core::AlertFromRow(row.alert);
         event.set_type(static_cast<opinia::v1::AlertEventType>(row.type));
         core::ToTimestamp(row.time, event.mutable_event_time());
-        after_id_ = row.id;
-        if (!Matches(event.alert())) continue;
         event.set_resume_token(deps_->alerts->ResumeToken(tenant, row.id));
         buffer_.push_back(std::move(event));
       }
-      if (static_cast<int>(rows->size()) == kPageSize) dirty_ = true;
+      after_id_ = page->next_position;
+      if (page->more) dirty_ = true;
       action = PumpLocked();
     }
   }

@@ -4,7 +4,8 @@
 // flight. When woken by the AlertHub (a commit for its tenant), it reads the
 // next page of alert events (alert created, snoozed alert reopened) with
 // id > the last one read from storage ON THE WORKER POOL (never SQLite on a
-// gRPC thread), filters them by their alert, and writes them one at a time,
+// gRPC thread), keeps those the request's filter wants (core::ReadOutbox),
+// and writes them one at a time,
 // each with a resume token naming its event id. A stalled client
 // therefore costs one page of memory and nothing else: the writer never
 // waits for it and it catches up from storage when it reads again.
@@ -27,6 +28,7 @@
 #include "grpcpp/support/server_callback.h"
 #include "opinia/v1/alerts.pb.h"
 #include "service/core/alert_hub.h"
+#include "service/core/alert_outbox.h"
 #include "service/rpc/deps.h"
 
 namespace opinia::rpc {
@@ -58,7 +60,6 @@ class AlertStream final
 
   void Begin();     // pool: authenticate, resolve the token, subscribe
   void ReadPage();  // pool: next page from storage
-  bool Matches(const opinia::v1::Alert& alert) const;
 
   Action PumpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   Action FinishLocked(grpc::Status status)
@@ -73,6 +74,7 @@ class AlertStream final
   grpc::CallbackServerContext* const context_;
   const Deps* const deps_;
   const opinia::v1::StreamAlertsRequest request_;
+  const core::SubscriberFilter filter_;
   const std::optional<std::string> authorization_;
 
   absl::Mutex mutex_;

@@ -32,7 +32,7 @@ struct Deps {
   const core::Alerts* alerts = nullptr;  // AlertService
   core::AlertHub* alert_hub = nullptr;    // wakes StreamAlerts
   // StreamAlerts' storage reads; its own threads so that alert delivery
-  // never queues behind analysis work on `pool` (nullptr: use `pool`).
+  // never queues behind analysis work on `pool`.
   WorkerPool* alert_pool = nullptr;
   core::Webhooks* webhooks = nullptr;  // AlertService webhook methods
   const core::Insights* insights = nullptr;  // InsightsService

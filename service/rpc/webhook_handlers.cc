@@ -6,13 +6,6 @@
 #include "service/rpc/call.h"
 
 namespace opinia::rpc {
-namespace {
-
-absl::Status NotConfigured() {
-  return absl::UnimplementedError("webhooks are not configured on this server");
-}
-
-}  // namespace
 
 grpc::ServerUnaryReactor* AlertServiceImpl::CreateWebhook(
     grpc::CallbackServerContext* context,
@@ -21,7 +14,6 @@ grpc::ServerUnaryReactor* AlertServiceImpl::CreateWebhook(
   return Respond(context, deps_, response,
                  [this, request](const core::Principal& caller)
                      -> absl::StatusOr<opinia::v1::Webhook> {
-                   if (deps_.webhooks == nullptr) return NotConfigured();
                    return deps_.webhooks->Create(caller, *request);
                  });
 }
@@ -33,7 +25,6 @@ grpc::ServerUnaryReactor* AlertServiceImpl::ListWebhooks(
   return Respond(context, deps_, response,
                  [this, request](const core::Principal& caller)
                      -> absl::StatusOr<opinia::v1::ListWebhooksResponse> {
-                   if (deps_.webhooks == nullptr) return NotConfigured();
                    return deps_.webhooks->List(caller, *request);
                  });
 }
@@ -45,7 +36,6 @@ grpc::ServerUnaryReactor* AlertServiceImpl::DeleteWebhook(
   return Respond(context, deps_, response,
                  [this, request](const core::Principal& caller)
                      -> absl::StatusOr<opinia::v1::DeleteResponse> {
-                   if (deps_.webhooks == nullptr) return NotConfigured();
                    return deps_.webhooks->Delete(caller, *request);
                  });
 }

@@ -88,7 +88,10 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   const core::Clock* clock =
       options.clock != nullptr ? options.clock : core::RealClock();
   app->clock_ = clock;
-  app->analysis_ = std::make_unique<core::TextAnalysis>(app->analyzer_.get());
+  core::MetricsSink* metrics =
+      app->metrics_ != nullptr ? app->metrics_->sink() : core::NoMetrics();
+  app->analysis_ =
+      std::make_unique<core::TextAnalysis>(app->analyzer_.get(), metrics);
   app->auth_ = std::make_unique<core::Authenticator>(app->store_.get());
   app->admin_ = std::make_unique<core::Admin>(app->store_.get(), clock);
   core::IngestLimits limits;
@@ -99,13 +102,12 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   app->alert_hub_ = std::make_unique<core::AlertHub>();
   app->alert_evaluator_ =
       std::make_unique<core::AlertEvaluator>(app->alert_hub_.get());
-  app->alerts_ = std::make_unique<core::Alerts>(app->store_.get(), clock,
-                                                app->alert_hub_.get());
+  app->alerts_ = std::make_unique<core::Alerts>(app->store_.get(), clock);
   app->alert_scheduler_ = std::make_unique<core::AlertScheduler>(
       app->store_.get(), clock, app->alert_hub_.get());
   app->ingestor_ = std::make_unique<core::Ingestor>(
       app->store_.get(), app->analysis_.get(), clock, limits,
-      app->alert_evaluator_.get());
+      app->alert_evaluator_.get(), metrics);
   app->reviews_ = std::make_unique<core::Reviews>(
       app->store_.get(), clock, app->alert_evaluator_.get());
   app->insights_ = std::make_unique<core::Insights>(app->store_.get(), clock);
@@ -121,7 +123,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   webhook_options.http.timeout = options.webhook_timeout;
   auto dispatcher = core::WebhookDispatcher::Create(
       app->store_.get(), clock, app->webhook_http_.get(), webhook_options,
-      app->alert_hub_.get());
+      app->alert_hub_.get(), metrics);
   if (!dispatcher.ok()) return dispatcher.status();
   app->webhook_dispatcher_ = *std::move(dispatcher);
   // Collectors go through the same Ingestor and Reviews as pushed
@@ -160,7 +162,7 @@ absl::Status App::Bootstrap(const Options& options) {
             {{"file", options.bootstrap_key_file}});
     return absl::OkStatus();
   }
-  auto secret = core::BootstrapOperatorKey(store_.get(), core::RealClock());
+  auto secret = core::BootstrapOperatorKey(store_.get(), clock_);
   if (!secret.ok()) return secret.status();
   if (!secret->has_value()) return absl::OkStatus();  // keys exist already
   if (absl::Status s = WriteFileAtomically(options.bootstrap_key_file,

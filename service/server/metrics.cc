@@ -306,14 +306,15 @@ absl::StatusOr<std::unique_ptr<ServerMetrics>> ServerMetrics::Create(
   impl->exposer_->RegisterCollectable(impl->store_metrics_);
   const size_t colon = listen.rfind(':');
   impl->address_ = absl::StrCat(listen.substr(0, colon), ":", ports.front());
-  core::SetMetricsSink(impl.get());
   return std::unique_ptr<ServerMetrics>(new ServerMetrics(std::move(impl)));
 }
 
 ServerMetrics::ServerMetrics(std::unique_ptr<Impl> impl)
     : impl_(std::move(impl)) {}
 
-ServerMetrics::~ServerMetrics() { core::SetMetricsSink(nullptr); }
+ServerMetrics::~ServerMetrics() = default;
+
+core::MetricsSink* ServerMetrics::sink() { return impl_.get(); }
 
 const std::string& ServerMetrics::address() const { return impl_->address_; }
 

@@ -10,7 +10,7 @@
 //   opinia_webhook_deliveries_total{result}
 //   opinia_db_size_bytes{file=db|wal}             read at scrape time
 // RPC numbers come from a gRPC server interceptor, so no service code has to
-// remember them; the core reports through core::MetricsSink.
+// remember them; the core reports through the core::MetricsSink of sink().
 #ifndef OPINIA_SERVICE_SERVER_METRICS_H_
 #define OPINIA_SERVICE_SERVER_METRICS_H_
 
@@ -25,7 +25,7 @@
 
 namespace opinia::server {
 
-// Thread-safe. Installs itself as the core's MetricsSink for its lifetime.
+// Thread-safe.
 class ServerMetrics {
  public:
   // Serves /metrics on `listen` ("HOST:PORT", port 0 = any free port).
@@ -38,6 +38,10 @@ class ServerMetrics {
 
   // "HOST:PORT" actually bound.
   const std::string& address() const;
+
+  // For the core components that count (ingest, analysis, webhooks); valid
+  // as long as this object.
+  core::MetricsSink* sink();
 
   // Add to the ServerBuilder (experimental().SetInterceptorCreators).
   std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>

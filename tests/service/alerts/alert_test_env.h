@@ -57,9 +57,9 @@ class AlertCoreTest : public ::testing::Test {
   // Every alert event of the tenant (the stream), oldest first.
   std::vector<storage::AlertEventRow> AllEvents(
       const std::string& tenant = "shop-a", int64_t after = 0) {
-    auto rows = alerts_.ReadAfter(tenant, after, 10000);
-    EXPECT_TRUE(rows.ok()) << rows.status();
-    return rows.ok() ? *rows : std::vector<storage::AlertEventRow>{};
+    auto page = alerts_.ReadOutbox(tenant, after, SubscriberFilter{}, 10000);
+    EXPECT_TRUE(page.ok()) << page.status();
+    return page.ok() ? page->events : std::vector<storage::AlertEventRow>{};
   }
 
   // Every alert of the tenant (as it is now), oldest first.
@@ -80,7 +80,7 @@ class AlertCoreTest : public ::testing::Test {
   Ingestor ingestor_{store_.get(), &analysis_, &clock_, IngestLimits{},
                      &evaluator_};
   Reviews reviews_{store_.get(), &clock_, &evaluator_};
-  Alerts alerts_{store_.get(), &clock_, &hub_};
+  Alerts alerts_{store_.get(), &clock_};
 };
 
 }  // namespace opinia::core::testing

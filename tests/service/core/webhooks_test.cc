@@ -15,6 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
@@ -23,6 +24,7 @@
 #include "service/core/clock.h"
 #include "service/core/crypto.h"
 #include "service/core/http_client.h"
+#include "service/core/metrics.h"
 #include "service/core/webhook_dispatcher.h"
 #include "service/core/webhook_signing.h"
 #include "service/core/webhooks.h"
@@ -90,7 +92,7 @@ class WebhooksTest : public ::testing::Test {
   }
   void NewDispatcher() {
     auto d = WebhookDispatcher::Create(store_.get(), &clock_, http_.get(),
-                                       options_);
+                                       options_, /*hub=*/nullptr, metrics_);
     ASSERT_TRUE(d.ok()) << d.status();
     dispatcher_ = *std::move(d);
   }
@@ -170,6 +172,7 @@ class WebhooksTest : public ::testing::Test {
   std::unique_ptr<HttpServer> server_;
   std::unique_ptr<HttpClient> http_;
   WebhookDispatcherOptions options_;
+  MetricsSink* metrics_ = NoMetrics();
   std::unique_ptr<WebhookDispatcher> dispatcher_;
   Principal admin_{"k1", "acme", core::kRoleAdmin};
   Principal other_admin_{"k2", "other", core::kRoleAdmin};
@@ -470,6 +473,42 @@ TEST_F(WebhooksTest, DeadLettersAfterMaxAttempts) {
   EXPECT_EQ(after.state(), opinia::v1::HEALTHY);
   EXPECT_EQ(after.dead_lettered(), 1);
   EXPECT_EQ(after.delivered(), 1);
+}
+
+// Keeps the webhook results it is told, in order.
+class RecordingSink : public MetricsSink {
+ public:
+  void WebhookDelivery(std::string_view result) override {
+    absl::MutexLock lock(&mutex_);
+    results_.emplace_back(result);
+  }
+  std::vector<std::string> results() {
+    absl::MutexLock lock(&mutex_);
+    return results_;
+  }
+
+ private:
+  absl::Mutex mutex_;
+  std::vector<std::string> results_ ABSL_GUARDED_BY(mutex_);
+};
+
+TEST_F(WebhooksTest, EveryAttemptIsCountedInTheGivenMetricsSink) {
+  RecordingSink sink;
+  metrics_ = &sink;
+  options_.max_attempts = 2;
+  NewDispatcher();
+  server_->SetHandler(
+      [](const HttpRequest&) { return HttpResponse::Status(503, "nope"); });
+  Create("/down");
+  AddAlert("acme");
+  Tick();
+  clock_.Advance(absl::Minutes(11));
+  Tick();
+  server_->SetHandler([](const HttpRequest&) { return HttpResponse::Ok(); });
+  AddAlert("acme");
+  Tick();
+  EXPECT_EQ(sink.results(),
+            (std::vector<std::string>{"retry", "dead", "delivered"}));
 }
 
 TEST_F(WebhooksTest, RestartResumesPendingWithoutDuplicates) {

@@ -94,5 +94,24 @@ TEST_F(AdminServiceTest, KeysOfAnotherTenantAreNotFound) {
   EXPECT_TRUE(admin_->RevokeApiKey(Ctx(operator_key_).get(), revoke, &out).ok());
 }
 
+// A server clock far from the real one, so a real-clock stamp shows.
+class AdminServiceFakeClockTest : public testing::RpcTest {
+ protected:
+  AdminServiceFakeClockTest() { server_clock_ = &clock_; }
+  core::FakeClock clock_{absl::FromUnixSeconds(1000000000)};
+};
+
+TEST_F(AdminServiceFakeClockTest, BootstrapKeyIsStampedByTheServerClock) {
+  opinia::v1::ListApiKeysResponse keys;
+  ASSERT_TRUE(admin_->ListApiKeys(Ctx(operator_key_).get(), {}, &keys).ok());
+  int bootstrap_keys = 0;
+  for (const opinia::v1::ApiKey& key : keys.api_keys()) {
+    if (key.display_name() != "bootstrap operator key") continue;
+    ++bootstrap_keys;
+    EXPECT_EQ(key.create_time().seconds(), 1000000000);
+  }
+  EXPECT_EQ(bootstrap_keys, 1);
+}
+
 }  // namespace
 }  // namespace opinia::rpc
