@@ -1,8 +1,8 @@
 // `opinia import FILE --format=gbp|trustpilot|json|csv`: a one-off import of
 // a platform export in the same formats the collectors read (one GBP or
 // Trustpilot API response, a JSON feed or a CSV file), mapped by the same
-// code (opinia_review_formats) and sent through IngestReviews in batches
-// with a progress bar. Owner replies in the file are recorded with
+// code (the kind's Platform, opinia_review_formats) and sent through
+// IngestReviews in batches with a progress bar. Owner replies in the file are recorded with
 // RecordResponse (needs a key with the respond role; skipped with a
 // warning otherwise). Re-importing is harmless: (source, external_id) is
 // the identity.
@@ -19,7 +19,7 @@
 #include "service/cli/command.h"
 #include "service/cli/connection.h"
 #include "service/cli/progress.h"
-#include "service/core/collectors/formats.h"
+#include "service/core/collectors/platform.h"
 
 namespace opinia::cli {
 namespace {
@@ -41,14 +41,13 @@ int RunImport(const Args& args, const std::vector<std::string>& operands) {
   if (!kind.ok()) return ReportUsageError(kind.status().message());
   auto mapping = ParseMapping(args.GetOr("mapping", ""));
   if (!mapping.ok()) return ReportUsageError(mapping.status().message());
-  const bool feed =
-      *kind == opinia::v1::JSON_FEED || *kind == opinia::v1::CSV_FEED;
-  if (feed && mapping->count("external_id") == 0) {
-    (*mapping)["external_id"] = "external_id";  // same-name column/path
-  }
-  if (feed) {
-    if (auto s = core::collectors::ValidateFeedMapping(*kind, *mapping,
-                                                       "--mapping");
+  auto platform = core::collectors::PlatformFor(*kind);
+  if (!platform.ok()) return ReportUsageError(platform.status().message());
+  if ((*platform)->uses_mapping()) {
+    if (mapping->count("external_id") == 0) {
+      (*mapping)["external_id"] = "external_id";  // same-name column/path
+    }
+    if (auto s = (*platform)->ValidateMapping(*mapping, "--mapping");
         !s.ok()) {
       return ReportUsageError(s.message());
     }
@@ -57,7 +56,7 @@ int RunImport(const Args& args, const std::vector<std::string>& operands) {
   if (!file) return ReportUsageError(absl::StrCat("cannot open ", operands[0]));
   std::stringstream body;
   body << file.rdbuf();
-  auto page = core::collectors::ParsePage(*kind, body.str(), *mapping);
+  auto page = (*platform)->ParsePage(body.str(), *mapping);
   if (!page.ok()) {
     return ReportUsageError(
         absl::StrCat(operands[0], ": ", page.status().message()));
