@@ -9,16 +9,17 @@
 //
 // How to add a platform (five touch points, nothing else):
 //   1. protos/opinia/v1/collectors.proto: a new CollectorKind value;
-//   2. platforms/<name>.cc: a class implementing Platform and its factory
-//      `std::unique_ptr<Platform> New<Name>Platform()`; shared helpers in
-//      format_util.h (URLs, credentials, headers, times, ratings) and
-//      platforms/feed_mapping.h (a field-mapped feed);
-//   3. its registration: one line in platforms/builtin.cc (and the .cc in
-//      service/core/CMakeLists.txt's opinia_review_formats);
-//   4. the CLI's flag table, service/cli/collectors_flags.cc (kKinds);
-//   5. its test, tests/service/cli/collectors_flags_test.cc (every kind has
-//      a flag), plus the platform's own format/sync tests.
-// tests/service/core/collectors/registry_test.cc fails until 1-3 agree.
+//   2. platforms/<name>.cc: a class deriving from Platform (its facts in the
+//      constructor, overrides for what differs) or a Feed (platforms/feed.h)
+//      with its parser, and a factory `New<Name>Platform()`; shared helpers
+//      in format_util.h (URLs, credentials, headers, times, ratings, replies);
+//      its format tests next to formats_test.cc;
+//   3. its registration: one line in platforms/builtin.cc, and the .cc in
+//      opinia_review_formats (service/core/CMakeLists.txt);
+//   4. the CLI's flag table: KindFlags() in service/cli/collectors_flags.cc;
+//   5. that table's test: tests/service/cli/collectors_flags_test.cc.
+// registry_test.cc and collectors_flags_test.cc fail while 1, 3 and 4
+// disagree.
 #ifndef OPINIA_SERVICE_CORE_COLLECTORS_PLATFORM_H_
 #define OPINIA_SERVICE_CORE_COLLECTORS_PLATFORM_H_
 
