@@ -38,8 +38,7 @@ TEST(RegistryTest, UnknownKindIsInvalidArgument) {
     auto platform = PlatformFor(static_cast<CollectorKind>(kind));
     EXPECT_EQ(platform.status().code(), absl::StatusCode::kInvalidArgument)
         << kind;
-    EXPECT_NE(platform.status().message().find("TRUSTPILOT"),
-              std::string::npos)
+    EXPECT_NE(platform.status().message().find("TRUSTPILOT"), std::string::npos)
         << "lists the known kinds: " << platform.status();
   }
 }
@@ -47,9 +46,9 @@ TEST(RegistryTest, UnknownKindIsInvalidArgument) {
 TEST(RegistryTest, KindNames) {
   EXPECT_EQ(KindNames([](const Platform&) { return true; }, "or"),
             "GOOGLE_BUSINESS_PROFILE, TRUSTPILOT, JSON_FEED or CSV_FEED");
-  EXPECT_EQ(KindNames([](const Platform& p) { return p.uses_mapping(); },
-                      "and"),
-            "JSON_FEED and CSV_FEED");
+  EXPECT_EQ(
+      KindNames([](const Platform& p) { return p.uses_mapping(); }, "and"),
+      "JSON_FEED and CSV_FEED");
 }
 
 const Platform& Of(CollectorKind kind) { return **PlatformFor(kind); }
@@ -142,9 +141,7 @@ TEST(PlatformValidationTest, CredentialsNameTheKey) {
       continue;
     }
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << c.error;
-    EXPECT_NE(s.message().find("c.credentials"),
-              std::string::npos)
-        << s;
+    EXPECT_NE(s.message().find("c.credentials"), std::string::npos) << s;
     EXPECT_NE(s.message().find(c.error), std::string::npos) << s;
   }
 }
