@@ -23,25 +23,10 @@ std::unique_ptr<opinia::v1::CollectorService::Stub> Stub(
   return opinia::v1::CollectorService::NewStub(c.channel());
 }
 
-std::string KindName(opinia::v1::CollectorKind kind) {
-  switch (kind) {
-    case opinia::v1::GOOGLE_BUSINESS_PROFILE:
-      return "gbp";
-    case opinia::v1::TRUSTPILOT:
-      return "trustpilot";
-    case opinia::v1::JSON_FEED:
-      return "json";
-    case opinia::v1::CSV_FEED:
-      return "csv";
-    default:
-      return "?";
-  }
-}
-
 void PrintCollector(const Collector& c) {
   const auto& s = c.state();
   std::cout << c.name() << "\n"
-            << "  kind           " << KindName(c.kind()) << "\n"
+            << "  kind           " << KindFlagName(c.kind()) << "\n"
             << "  endpoint       " << c.endpoint() << "\n"
             << "  source         " << c.source() << "\n"
             << "  subject_id     " << c.subject_id() << "\n"
@@ -113,7 +98,7 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
         std::cout << ToJsonLine(c) << "\n";
         continue;
       }
-      table.AddRow({c.name(), KindName(c.kind()), c.source(),
+      table.AddRow({c.name(), KindFlagName(c.kind()), c.source(),
                     c.poll_interval_seconds() > 0
                         ? absl::StrCat(c.poll_interval_seconds(), "s")
                         : "manual",

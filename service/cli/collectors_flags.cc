@@ -1,20 +1,59 @@
 #include "service/cli/collectors_flags.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
 namespace opinia::cli {
 
+namespace {
+
+// The collector kinds on the command line: the first name is the one shown,
+// the others are accepted too. One row per CollectorKind (but UNSPECIFIED).
+struct KindFlag {
+  opinia::v1::CollectorKind kind;
+  std::vector<const char*> names;
+};
+
+const std::vector<KindFlag>& KindFlags() {
+  static const auto* const kKinds = new std::vector<KindFlag>{
+      {opinia::v1::GOOGLE_BUSINESS_PROFILE, {"gbp", "google"}},
+      {opinia::v1::TRUSTPILOT, {"trustpilot"}},
+      {opinia::v1::JSON_FEED, {"json"}},
+      {opinia::v1::CSV_FEED, {"csv"}},
+  };
+  return *kKinds;
+}
+
+}  // namespace
+
 absl::StatusOr<opinia::v1::CollectorKind> ParseKind(const std::string& text,
                                                     const char* flag) {
-  if (text == "gbp" || text == "google") {
-    return opinia::v1::GOOGLE_BUSINESS_PROFILE;
+  std::vector<std::string> shown;
+  for (const KindFlag& k : KindFlags()) {
+    for (const char* name : k.names) {
+      if (text == name) return k.kind;
+    }
+    shown.push_back(k.names.front());
   }
-  if (text == "trustpilot") return opinia::v1::TRUSTPILOT;
-  if (text == "json") return opinia::v1::JSON_FEED;
-  if (text == "csv") return opinia::v1::CSV_FEED;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "--", flag, ": gbp, trustpilot, json or csv, got \"", text, "\""));
+  const std::string last = shown.back();
+  shown.pop_back();
+  return absl::InvalidArgumentError(
+      absl::StrCat("--", flag, ": ", absl::StrJoin(shown, ", "), " or ", last,
+                   ", got \"", text, "\""));
+}
+
+std::string KindFlagName(opinia::v1::CollectorKind kind) {
+  for (const KindFlag& k : KindFlags()) {
+    if (k.kind == kind) return k.names.front();
+  }
+  return "?";
+}
+
+std::string KindFlagNames() {
+  std::vector<std::string> shown;
+  for (const KindFlag& k : KindFlags()) shown.push_back(k.names.front());
+  return absl::StrJoin(shown, "|");
 }
 
 absl::StatusOr<std::map<std::string, std::string>> ParseMapping(
@@ -37,7 +76,8 @@ absl::StatusOr<opinia::v1::Collector> CollectorFromFlags(const Args& args,
   opinia::v1::Collector c;
   for (const char* flag : {"kind", "endpoint", "source"}) {
     if (require_all && !args.Has(flag)) {
-      return absl::InvalidArgumentError(absl::StrCat("--", flag, " is required"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag, " is required"));
     }
   }
   auto kind = ParseKind(args.GetOr("kind", ""), "kind");
@@ -53,8 +93,10 @@ absl::StatusOr<opinia::v1::Collector> CollectorFromFlags(const Args& args,
   if (!mapping.ok()) return mapping.status();
   for (const auto& [k, v] : *mapping) (*c.mutable_mapping())[k] = v;
   const std::pair<const char*, const char*> creds[] = {
-      {"bearer-token", "bearer_token"}, {"api-key", "api_key"},
-      {"api-key-header", "api_key_header"}, {"username", "username"},
+      {"bearer-token", "bearer_token"},
+      {"api-key", "api_key"},
+      {"api-key-header", "api_key_header"},
+      {"username", "username"},
       {"password", "password"}};
   for (const auto& [flag, key] : creds) {
     if (auto v = args.Get(flag); v.has_value()) {
@@ -66,7 +108,7 @@ absl::StatusOr<opinia::v1::Collector> CollectorFromFlags(const Args& args,
 
 std::vector<OptionHelp> CollectorFlagHelp() {
   return {
-      {"kind", "gbp|trustpilot|json|csv", "platform (required)"},
+      {"kind", KindFlagNames(), "platform (required)"},
       {"endpoint", "URL",
        "GBP: .../v4/accounts/A/locations/L/reviews; Trustpilot: "
        ".../v1/business-units/ID/reviews; feeds: the feed URL"},

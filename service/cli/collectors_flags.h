@@ -14,10 +14,16 @@
 
 namespace opinia::cli {
 
+// The collector kinds' names on the command line (the table in
+// collectors_flags.cc; one row per CollectorKind but UNSPECIFIED):
 // "gbp"|"google", "trustpilot", "json", "csv" -> kind; INVALID_ARGUMENT
 // naming --kind/--format otherwise.
 absl::StatusOr<opinia::v1::CollectorKind> ParseKind(const std::string& text,
                                                     const char* flag);
+// The name shown for `kind` ("gbp"); "?" for one not in the table.
+std::string KindFlagName(opinia::v1::CollectorKind kind);
+// "gbp|trustpilot|json|csv", for help texts.
+std::string KindFlagNames();
 
 // "--mapping=external_id=id,text=body.text" -> map; INVALID_ARGUMENT for a
 // pair without '='.

@@ -1,11 +1,11 @@
 // `opinia import FILE --format=gbp|trustpilot|json|csv`: a one-off import of
 // a platform export in the same formats the collectors read (one GBP or
 // Trustpilot API response, a JSON feed or a CSV file), mapped by the same
-// code (opinia_review_formats) and sent through IngestReviews in batches
-// with a progress bar. Owner replies in the file are recorded with
-// RecordResponse (needs a key with the respond role; skipped with a
-// warning otherwise). Re-importing is harmless: (source, external_id) is
-// the identity.
+// code (the kind's Platform, opinia_review_formats) and sent through
+// IngestReviews in batches with a progress bar. Owner replies in the file
+// are recorded with RecordResponse (needs a key with the respond role;
+// skipped with a warning otherwise). Re-importing is harmless: (source,
+// external_id) is the identity.
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -19,7 +19,7 @@
 #include "service/cli/command.h"
 #include "service/cli/connection.h"
 #include "service/cli/progress.h"
-#include "service/core/collectors/formats.h"
+#include "service/core/collectors/platform.h"
 
 namespace opinia::cli {
 namespace {
@@ -28,11 +28,40 @@ using opinia::v1::IngestResult;
 
 constexpr int kBatch = 500;
 
+// The file at `path` mapped by the platform of `kind`; INVALID_ARGUMENT
+// with the reason (a bad mapping, an unreadable file, a body not in the
+// platform's format).
+absl::StatusOr<core::collectors::MappedPage> ReadExport(
+    const std::string& path, opinia::v1::CollectorKind kind,
+    core::collectors::FeedMapping mapping) {
+  auto platform = core::collectors::PlatformFor(kind);
+  if (!platform.ok()) return platform.status();
+  if ((*platform)->uses_mapping()) {
+    if (mapping.count("external_id") == 0) {
+      mapping["external_id"] = "external_id";  // same-name column/path
+    }
+    if (auto s = (*platform)->ValidateMapping(mapping, "--mapping"); !s.ok()) {
+      return s;
+    }
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot open ", path));
+  }
+  std::stringstream body;
+  body << file.rdbuf();
+  auto page = (*platform)->ParsePage(body.str(), mapping);
+  if (!page.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", page.status().message()));
+  }
+  return page;
+}
+
 int RunImport(const Args& args, const std::vector<std::string>& operands) {
   if (operands.size() != 1) {
-    return ReportUsageError(
-        "usage: opinia import FILE --format=gbp|trustpilot|json|csv "
-        "--source=ID");
+    return ReportUsageError(absl::StrCat("usage: opinia import FILE --format=",
+                                         KindFlagNames(), " --source=ID"));
   }
   if (!args.Has("format") || !args.Has("source")) {
     return ReportUsageError("import: --format and --source are required");
@@ -41,27 +70,8 @@ int RunImport(const Args& args, const std::vector<std::string>& operands) {
   if (!kind.ok()) return ReportUsageError(kind.status().message());
   auto mapping = ParseMapping(args.GetOr("mapping", ""));
   if (!mapping.ok()) return ReportUsageError(mapping.status().message());
-  const bool feed =
-      *kind == opinia::v1::JSON_FEED || *kind == opinia::v1::CSV_FEED;
-  if (feed && mapping->count("external_id") == 0) {
-    (*mapping)["external_id"] = "external_id";  // same-name column/path
-  }
-  if (feed) {
-    if (auto s = core::collectors::ValidateFeedMapping(*kind, *mapping,
-                                                       "--mapping");
-        !s.ok()) {
-      return ReportUsageError(s.message());
-    }
-  }
-  std::ifstream file(operands[0], std::ios::binary);
-  if (!file) return ReportUsageError(absl::StrCat("cannot open ", operands[0]));
-  std::stringstream body;
-  body << file.rdbuf();
-  auto page = core::collectors::ParsePage(*kind, body.str(), *mapping);
-  if (!page.ok()) {
-    return ReportUsageError(
-        absl::StrCat(operands[0], ": ", page.status().message()));
-  }
+  auto page = ReadExport(operands[0], *kind, *std::move(mapping));
+  if (!page.ok()) return ReportUsageError(page.status().message());
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
   auto stub = opinia::v1::ReviewService::NewStub((*connection)->channel());
@@ -141,7 +151,7 @@ std::vector<Command> ImportCommands() {
            "FILE",
            "one-off import of a platform export (GBP or Trustpilot API "
            "response, JSON feed, CSV) through IngestReviews",
-           {{"format", "gbp|trustpilot|json|csv", "the file's format"},
+           {{"format", KindFlagNames(), "the file's format"},
             {"source", "ID", "source of the reviews, e.g. google"},
             {"subject", "ID", "subject_id for reviews that have none"},
             {"mapping", "K=PATH,...",

@@ -7,7 +7,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "service/core/absl_sv.h"
-#include "service/core/collectors/formats.h"
 #include "service/core/collectors/platform.h"
 #include "service/core/paging.h"
 #include "service/core/time_proto.h"
@@ -28,34 +27,22 @@ absl::Status Invalid(std::string_view field, std::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(Av(field), ": ", Av(why)));
 }
 
-bool IsFeed(opinia::v1::CollectorKind kind) {
-  return kind == opinia::v1::JSON_FEED || kind == opinia::v1::CSV_FEED;
-}
-
-absl::Status Validate(const Collector& c, std::string_view prefix) {
-  const std::string p(prefix);
-  if (!opinia::v1::CollectorKind_IsValid(c.kind()) ||
-      c.kind() == opinia::v1::COLLECTOR_KIND_UNSPECIFIED) {
-    return Invalid(p + ".kind",
-                   "required: GOOGLE_BUSINESS_PROFILE, TRUSTPILOT, JSON_FEED "
-                   "or CSV_FEED");
-  }
-  const std::string& e = c.endpoint();
+absl::Status ValidateEndpoint(const Platform& platform, const std::string& e,
+                              const std::string& field) {
   const bool scheme =
       absl::StartsWith(e, "http://") || absl::StartsWith(e, "https://");
   if (!scheme || UrlHost(e).empty() || e.size() > kMaxEndpoint ||
       e.find_first_of(" \t\r\n") != std::string::npos) {
-    return Invalid(p + ".endpoint",
+    return Invalid(field,
                    absl::StrCat("an http:// or https:// URL with a host, at "
                                 "most ",
                                 kMaxEndpoint, " bytes"));
   }
-  if (c.kind() == opinia::v1::GOOGLE_BUSINESS_PROFILE &&
-      !absl::StrContains(e, "/reviews")) {
-    return Invalid(p + ".endpoint",
-                   "the reviews list URL, e.g. https://mybusiness.googleapis."
-                   "com/v4/accounts/{a}/locations/{l}/reviews");
-  }
+  return platform.ValidateEndpoint(e, field);
+}
+
+// source, subject_id and poll_interval_seconds.
+absl::Status ValidateStamps(const Collector& c, const std::string& p) {
   if (c.source().empty()) return Invalid(p + ".source", "required");
   for (auto [name, value] : {std::pair{".source", &c.source()},
                              std::pair{".subject_id", &c.subject_id()}}) {
@@ -71,21 +58,28 @@ absl::Status Validate(const Collector& c, std::string_view prefix) {
                    absl::StrCat("0 (only on RunCollector) or ", kMinPoll, "..",
                                 kMaxPoll, ", got ", c.poll_interval_seconds()));
   }
-  if (IsFeed(c.kind())) {
-    if (c.mapping().empty()) {
-      return Invalid(p + ".mapping",
-                     "required for feeds: at least external_id, e.g. "
-                     "{\"external_id\": \"id\", \"text\": \"body\"}");
-    }
-    const FeedMapping mapping(c.mapping().begin(), c.mapping().end());
-    if (auto s = ValidateFeedMapping(c.kind(), mapping, p + ".mapping");
-        !s.ok()) {
-      return s;
-    }
-  } else if (!c.mapping().empty()) {
-    return Invalid(p + ".mapping", "only for JSON_FEED and CSV_FEED");
+  return absl::OkStatus();
+}
+
+absl::Status Validate(const Collector& c, std::string_view prefix) {
+  const std::string p(prefix);
+  auto platform = PlatformFor(c.kind());
+  if (!platform.ok()) {
+    return Invalid(
+        p + ".kind",
+        absl::StrCat("required: ",
+                     KindNames([](const Platform&) { return true; }, "or")));
   }
-  return ValidateCredentials(c, p + ".credentials");
+  if (auto s = ValidateEndpoint(**platform, c.endpoint(), p + ".endpoint");
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = ValidateStamps(c, p); !s.ok()) return s;
+  const FeedMapping mapping(c.mapping().begin(), c.mapping().end());
+  if (auto s = (*platform)->ValidateMapping(mapping, p + ".mapping"); !s.ok()) {
+    return s;
+  }
+  return (*platform)->ValidateCredentials(c.credentials(), p + ".credentials");
 }
 
 // The API view: no credentials, state from the row.

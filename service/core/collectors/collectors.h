@@ -9,8 +9,8 @@
 // Validation (INVALID_ARGUMENT naming the field, e.g.
 // "collector.endpoint: ..."): kind set; endpoint an http(s) URL; source
 // required; poll_interval_seconds 0 (only on RunCollector) or
-// 60..604800; feeds need a mapping with external_id (formats.h), platforms
-// take none; credentials as platform.h lists them per kind.
+// 60..604800; the rest as the kind's Platform says (platform.h; each
+// platform's file lists its credentials and mapping).
 //
 // Runs: one run per collector at a time (a second caller waits for the
 // first to finish, then runs). A run is full (re-crawl, detects deletions)

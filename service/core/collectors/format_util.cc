@@ -5,7 +5,11 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace opinia::core::collectors {
 
@@ -48,6 +52,162 @@ int ParseRatingText(std::string_view raw) {
 
 int ParseRating(const JsonValue* value) {
   return ParseRatingText(ScalarText(value).value_or(""));
+}
+
+std::string TextAt(const JsonValue& value, std::string_view path) {
+  return ScalarText(FindPath(value, path)).value_or("");
+}
+
+void SetReply(const std::string& text,
+              const std::optional<google::protobuf::Timestamp>& time,
+              const std::string& author, MappedReview* r) {
+  if (text.empty()) return;
+  r->has_reply = true;
+  r->reply.set_text(text);
+  if (!author.empty()) r->reply.set_author(author);
+  if (time.has_value()) *r->reply.mutable_response_time() = *time;
+}
+
+absl::StatusOr<MappedPage> ParseReviewsPage(
+    std::string_view body, const char* list_field,
+    std::string (*next)(const JsonValue& doc),
+    MappedReview (*map)(const JsonValue& item)) {
+  auto doc = ParseJson(body);
+  if (!doc.ok()) return doc.status();
+  if (!doc->has_struct_value()) {
+    return absl::InvalidArgumentError("response: not a JSON object");
+  }
+  const JsonValue* list = FindPath(*doc, list_field);
+  if (list != nullptr && !list->has_list_value()) {
+    return absl::InvalidArgumentError(absl::StrCat(list_field, ": not a list"));
+  }
+  MappedPage page;
+  page.next = next(*doc);
+  if (list == nullptr) return page;  // GBP omits the field when empty
+  for (const JsonValue& item : list->list_value().values()) {
+    page.reviews.push_back(map(item));
+  }
+  return page;
+}
+
+std::string UrlEncode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' ||
+        c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::string AddQuery(const std::string& url, const std::string& param) {
+  return absl::StrCat(url, url.find('?') == std::string::npos ? "?" : "&",
+                      param);
+}
+
+std::string DropQuery(const std::string& url, const std::string& name) {
+  const size_t q = url.find('?');
+  if (q == std::string::npos) return url;
+  std::string out = url.substr(0, q);
+  std::string sep = "?";
+  size_t start = q + 1;
+  while (start <= url.size()) {
+    size_t end = url.find('&', start);
+    if (end == std::string::npos) end = url.size();
+    const std::string part = url.substr(start, end - start);
+    if (!part.empty() && part != name && !absl::StartsWith(part, name + "=")) {
+      absl::StrAppend(&out, sep, part);
+      sep = "&";
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string ReplaceQuery(std::string url,
+                         std::initializer_list<const char*> names,
+                         const std::string& params) {
+  for (const char* name : names) url = DropQuery(url, name);
+  return AddQuery(url, params);
+}
+
+std::string ResolveUrl(const std::string& current, const std::string& next) {
+  if (absl::StrContains(next, "://")) return next;
+  // Relative reference: "/path?..." against the origin, "?..." against the
+  // current path, anything else against the current directory.
+  const size_t scheme = current.find("://");
+  const size_t path_start =
+      scheme == std::string::npos ? 0 : current.find('/', scheme + 3);
+  const std::string origin =
+      path_start == std::string::npos ? current : current.substr(0, path_start);
+  if (absl::StartsWith(next, "/")) return origin + next;
+  const std::string without_query = current.substr(0, current.find('?'));
+  if (absl::StartsWith(next, "?")) return without_query + next;
+  return without_query.substr(0, without_query.rfind('/') + 1) + next;
+}
+
+std::string Cred(const Credentials& credentials, const char* key) {
+  auto it = credentials.find(key);
+  return it == credentials.end() ? "" : it->second;
+}
+
+absl::Status CheckCredentials(opinia::v1::CollectorKind kind,
+                              const Credentials& credentials,
+                              const std::set<std::string>& allowed,
+                              const char* required, std::string_view field_sv) {
+  const std::string field(field_sv);
+  for (const auto& [key, value] : credentials) {
+    if (allowed.count(key) == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, "[\"", key, "\"]: not used by ",
+                       opinia::v1::CollectorKind_Name(kind),
+                       "; allowed: ", absl::StrJoin(allowed, ", ")));
+    }
+    if (value.empty() || value.find_first_of("\r\n") != std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, "[\"", key, "\"]: empty or contains a line break"));
+    }
+  }
+  if (required != nullptr && Cred(credentials, required).empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, "[\"", required, "\"]: required for ",
+                     opinia::v1::CollectorKind_Name(kind)));
+  }
+  if (Cred(credentials, "username").empty() !=
+      Cred(credentials, "password").empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": username and password go together"));
+  }
+  return absl::OkStatus();
+}
+
+HttpHeaders CredentialHeaders(const Credentials& credentials,
+                              std::string_view accept,
+                              std::string_view api_key_header) {
+  HttpHeaders h = {{"Accept", std::string(accept)}};
+  if (const std::string t = Cred(credentials, "bearer_token"); !t.empty()) {
+    h.emplace_back("Authorization", absl::StrCat("Bearer ", t));
+  }
+  if (const std::string k = Cred(credentials, "api_key"); !k.empty()) {
+    std::string name(api_key_header);
+    if (const std::string n = Cred(credentials, "api_key_header"); !n.empty()) {
+      name = n;
+    }
+    h.emplace_back(name, k);
+  }
+  if (const std::string u = Cred(credentials, "username"); !u.empty()) {
+    h.emplace_back(
+        "Authorization",
+        absl::StrCat("Basic ", absl::Base64Escape(absl::StrCat(
+                                   u, ":", Cred(credentials, "password")))));
+  }
+  return h;
 }
 
 }  // namespace opinia::core::collectors

@@ -1,16 +1,24 @@
-// Small conversions shared by the format parsers (formats.h); internal to
-// the formats library.
+// Helpers shared by the platforms (platform.h): reading values out of a
+// page, and building a platform's requests. Internal to opinia_review_formats.
 #ifndef OPINIA_SERVICE_CORE_COLLECTORS_FORMAT_UTIL_H_
 #define OPINIA_SERVICE_CORE_COLLECTORS_FORMAT_UTIL_H_
 
+#include <initializer_list>
 #include <optional>
+#include <set>
+#include <string>
 #include <string_view>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "service/core/collectors/json_value.h"
+#include "service/core/collectors/platform.h"
 
 namespace opinia::core::collectors {
+
+// --- Reading a page.
 
 void ToProtoTime(absl::Time t, google::protobuf::Timestamp* out);
 
@@ -23,6 +31,60 @@ std::optional<google::protobuf::Timestamp> TimeOfText(std::string_view text);
 // number (ingest validates the range).
 int ParseRating(const JsonValue* value);
 int ParseRatingText(std::string_view text);
+
+// The text at `path` of `value`; "" when missing (ScalarText).
+std::string TextAt(const JsonValue& value, std::string_view path);
+
+// Records the owner's reply in *r when `text` is not empty.
+void SetReply(const std::string& text,
+              const std::optional<google::protobuf::Timestamp>& time,
+              const std::string& author, MappedReview* r);
+
+// A platform's JSON page: an object whose `list_field` (absent: no
+// reviews) lists the reviews, each mapped by `map`; `next` reads where the
+// next page is from the document. INVALID_ARGUMENT for malformed JSON, a
+// document that is not an object or a `list_field` that is not a list.
+absl::StatusOr<MappedPage> ParseReviewsPage(
+    std::string_view body, const char* list_field,
+    std::string (*next)(const JsonValue& doc),
+    MappedReview (*map)(const JsonValue& item));
+
+// --- Building requests.
+
+// Percent-encodes everything but RFC 3986 unreserved characters.
+std::string UrlEncode(std::string_view s);
+// `url` with `param` (already encoded) added to its query.
+std::string AddQuery(const std::string& url, const std::string& param);
+// `url` without the query parameter `name`.
+std::string DropQuery(const std::string& url, const std::string& name);
+// `url` without the query parameters `names`, then with `params` (already
+// encoded) added: a platform's own paging and order on a given endpoint.
+std::string ReplaceQuery(std::string url,
+                         std::initializer_list<const char*> names,
+                         const std::string& params);
+// `next` (absolute, "/path?...", "?..." or relative to the directory)
+// resolved against `current`.
+std::string ResolveUrl(const std::string& current, const std::string& next);
+
+// The credential `key`; "" when absent.
+std::string Cred(const Credentials& credentials, const char* key);
+
+// Credentials of a platform of `kind` that takes the keys `allowed` and
+// needs `required` (nullptr: none): INVALID_ARGUMENT naming
+// `field["key"]` for another key, an empty value or one with a line break,
+// a missing required key, or a username without a password (or back).
+absl::Status CheckCredentials(opinia::v1::CollectorKind kind,
+                              const Credentials& credentials,
+                              const std::set<std::string>& allowed,
+                              const char* required, std::string_view field);
+
+// Headers of every request: Accept, then from the credentials
+// "bearer_token" -> Authorization: Bearer; "api_key" -> a header named by
+// "api_key_header", else `api_key_header`; "username" + "password" ->
+// Authorization: Basic.
+HttpHeaders CredentialHeaders(const Credentials& credentials,
+                              std::string_view accept,
+                              std::string_view api_key_header);
 
 }  // namespace opinia::core::collectors
 

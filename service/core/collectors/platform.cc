@@ -1,176 +1,96 @@
+// The registry: the built-in platforms (platforms/builtin.cc) indexed by
+// kind, built once on first use.
 #include "service/core/collectors/platform.h"
 
-#include <set>
+#include <algorithm>
+#include <memory>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
+#include "service/core/collectors/format_util.h"
 
 namespace opinia::core::collectors {
 namespace {
 
-using opinia::v1::Collector;
+struct Registry {
+  std::vector<std::unique_ptr<Platform>> owned;
+  std::vector<const Platform*> by_kind;  // sorted by kind
+};
 
-std::string Cred(const Collector& spec, const char* key) {
-  auto it = spec.credentials().find(key);
-  return it == spec.credentials().end() ? "" : it->second;
-}
-
-// `url` with `param` (already encoded) added to its query.
-std::string AddQuery(const std::string& url, const std::string& param) {
-  return absl::StrCat(url, url.find('?') == std::string::npos ? "?" : "&",
-                      param);
-}
-
-// `url` without the query parameter `name`.
-std::string DropQuery(const std::string& url, const std::string& name) {
-  const size_t q = url.find('?');
-  if (q == std::string::npos) return url;
-  std::string out = url.substr(0, q);
-  std::string sep = "?";
-  size_t start = q + 1;
-  while (start <= url.size()) {
-    size_t end = url.find('&', start);
-    if (end == std::string::npos) end = url.size();
-    const std::string part = url.substr(start, end - start);
-    if (!part.empty() && part != name && !absl::StartsWith(part, name + "=")) {
-      absl::StrAppend(&out, sep, part);
-      sep = "&";
-    }
-    start = end + 1;
-  }
-  return out;
+const Registry& TheRegistry() {
+  static const Registry* const registry = [] {
+    auto* r = new Registry{BuiltinPlatforms(), {}};
+    for (const auto& p : r->owned) r->by_kind.push_back(p.get());
+    std::stable_sort(r->by_kind.begin(), r->by_kind.end(),
+                     [](const Platform* a, const Platform* b) {
+                       return a->kind() < b->kind();
+                     });
+    return r;
+  }();
+  return *registry;
 }
 
 }  // namespace
 
-std::string UrlEncode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' ||
-        c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
-absl::Status ValidateCredentials(const Collector& spec,
-                                 std::string_view field_sv) {
-  const std::string field(field_sv);
-  std::set<std::string> allowed;
-  const char* required = nullptr;
-  switch (spec.kind()) {
-    case opinia::v1::GOOGLE_BUSINESS_PROFILE:
-      allowed = {"bearer_token"};
-      required = "bearer_token";
-      break;
-    case opinia::v1::TRUSTPILOT:
-      allowed = {"api_key", "bearer_token"};
-      required = "api_key";
-      break;
-    default:
-      allowed = {"bearer_token", "api_key", "api_key_header", "username",
-                 "password"};
-  }
-  for (const auto& [key, value] : spec.credentials()) {
-    if (allowed.count(key) == 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, "[\"", key, "\"]: not used by ",
-                       opinia::v1::CollectorKind_Name(spec.kind()),
-                       "; allowed: ", absl::StrJoin(allowed, ", ")));
-    }
-    if (value.empty() || value.find_first_of("\r\n") != std::string::npos) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          field, "[\"", key, "\"]: empty or contains a line break"));
-    }
-  }
-  if (required != nullptr && Cred(spec, required).empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, "[\"", required, "\"]: required for ",
-                     opinia::v1::CollectorKind_Name(spec.kind())));
-  }
-  if (Cred(spec, "username").empty() != Cred(spec, "password").empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": username and password go together"));
-  }
+absl::Status Platform::ValidateEndpoint(const std::string& endpoint,
+                                        std::string_view field) const {
   return absl::OkStatus();
 }
 
-std::string FirstPageUrl(const Collector& spec) {
-  switch (spec.kind()) {
-    case opinia::v1::GOOGLE_BUSINESS_PROFILE:
-      return AddQuery(
-          DropQuery(DropQuery(spec.endpoint(), "pageToken"), "orderBy"),
-          "pageSize=50&orderBy=updateTime%20desc");
-    case opinia::v1::TRUSTPILOT:
-      return AddQuery(DropQuery(DropQuery(spec.endpoint(), "page"), "orderBy"),
-                      "perPage=100&orderBy=createdat.desc");
-    default:
-      return spec.endpoint();
-  }
+absl::Status Platform::ValidateMapping(const FeedMapping& mapping,
+                                       std::string_view field) const {
+  if (mapping.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      std::string(field), ": only for ",
+      KindNames([](const Platform& p) { return p.uses_mapping(); }, "and")));
 }
 
-std::string NextPageUrl(const Collector& spec, const std::string& current,
-                        const std::string& next) {
-  if (spec.kind() == opinia::v1::GOOGLE_BUSINESS_PROFILE) {
-    return AddQuery(DropQuery(current, "pageToken"),
-                    absl::StrCat("pageToken=", UrlEncode(next)));
-  }
-  if (absl::StrContains(next, "://")) return next;
-  // Relative reference: "/path?..." against the origin, "?..." against the
-  // current path, anything else against the current directory.
-  const size_t scheme = current.find("://");
-  const size_t path_start =
-      scheme == std::string::npos ? 0 : current.find('/', scheme + 3);
-  const std::string origin =
-      path_start == std::string::npos ? current : current.substr(0, path_start);
-  if (absl::StartsWith(next, "/")) return origin + next;
-  const std::string without_query = current.substr(0, current.find('?'));
-  if (absl::StartsWith(next, "?")) return without_query + next;
-  return without_query.substr(0, without_query.rfind('/') + 1) + next;
+absl::Status Platform::ValidateCredentials(const Credentials& credentials,
+                                           std::string_view field) const {
+  return CheckCredentials(kind_, credentials, credentials_.allowed,
+                          credentials_.required, field);
 }
 
-HttpHeaders RequestHeaders(const Collector& spec) {
-  HttpHeaders h = {{"Accept", spec.kind() == opinia::v1::CSV_FEED
-                                  ? "text/csv, */*"
-                                  : "application/json"}};
-  if (const std::string t = Cred(spec, "bearer_token"); !t.empty()) {
-    h.emplace_back("Authorization", absl::StrCat("Bearer ", t));
+std::string Platform::FirstPageUrl(const std::string& endpoint) const {
+  return endpoint;
+}
+
+std::string Platform::NextPageUrl(const std::string& current,
+                                  const std::string& next) const {
+  return ResolveUrl(current, next);
+}
+
+HttpHeaders Platform::RequestHeaders(const Credentials& credentials) const {
+  return CredentialHeaders(credentials, "application/json", "X-Api-Key");
+}
+
+const std::vector<const Platform*>& AllPlatforms() {
+  return TheRegistry().by_kind;
+}
+
+absl::StatusOr<const Platform*> PlatformFor(opinia::v1::CollectorKind kind) {
+  for (const Platform* p : AllPlatforms()) {
+    if (p->kind() == kind) return p;
   }
-  if (const std::string k = Cred(spec, "api_key"); !k.empty()) {
-    std::string name =
-        spec.kind() == opinia::v1::TRUSTPILOT ? "apikey" : "X-Api-Key";
-    if (const std::string n = Cred(spec, "api_key_header"); !n.empty()) {
-      name = n;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "kind: unknown collector kind ", static_cast<int>(kind), "; use ",
+      KindNames([](const Platform&) { return true; }, "or")));
+}
+
+std::string KindNames(bool (*pick)(const Platform&), std::string_view last) {
+  std::vector<std::string> names;
+  for (const Platform* p : AllPlatforms()) {
+    if (pick(*p)) names.push_back(opinia::v1::CollectorKind_Name(p->kind()));
+  }
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) {
+      absl::StrAppend(&out, i + 1 == names.size()
+                                ? absl::StrCat(" ", std::string(last), " ")
+                                : ", ");
     }
-    h.emplace_back(name, k);
+    absl::StrAppend(&out, names[i]);
   }
-  if (const std::string u = Cred(spec, "username"); !u.empty()) {
-    h.emplace_back(
-        "Authorization",
-        absl::StrCat("Basic ", absl::Base64Escape(absl::StrCat(
-                                   u, ":", Cred(spec, "password")))));
-  }
-  return h;
-}
-
-SortOrder PlatformOrder(opinia::v1::CollectorKind kind) {
-  switch (kind) {
-    case opinia::v1::GOOGLE_BUSINESS_PROFILE:
-      return SortOrder::kUpdateTimeDesc;
-    case opinia::v1::TRUSTPILOT:
-      return SortOrder::kCreateTimeDesc;
-    default:
-      return SortOrder::kNone;
-  }
+  return out;
 }
 
 }  // namespace opinia::core::collectors

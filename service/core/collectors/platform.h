@@ -1,55 +1,157 @@
-// How each collector kind talks HTTP: the first page's URL, the next page's
-// URL from what a page said, the credential headers, and whether the
-// platform lists reviews newest first (so incremental sync can stop paging
-// at the synced region).
+// A review platform a collector reads (Google Business Profile, Trustpilot,
+// a JSON or CSV feed): everything that differs by CollectorKind sits behind
+// one `Platform`, one implementation per file in platforms/. The syncer,
+// the collector validation and `opinia import` look the platform up by kind
+// and never switch on it.
 //
-// Credentials (Collector.credentials keys):
-//   GOOGLE_BUSINESS_PROFILE  "bearer_token": an OAuth 2.0 access token with
-//                            the business.manage scope ->
-//                            "Authorization: Bearer <token>";
-//   TRUSTPILOT               "api_key" -> header "apikey: <key>" (public
-//                            reviews endpoint); "bearer_token" (optional,
-//                            private endpoint) -> "Authorization: Bearer";
-//   JSON_FEED, CSV_FEED      optional: "bearer_token" -> Bearer;
-//                            "api_key" -> header named by "api_key_header"
-//                            (default "X-Api-Key"); "username" +
-//                            "password" -> HTTP Basic.
+// This library (opinia_review_formats) depends on the protos and absl only:
+// the CLI maps platform exports with the same code.
+//
+// How to add a platform (five touch points, nothing else):
+//   1. protos/opinia/v1/collectors.proto: a new CollectorKind value;
+//   2. platforms/<name>.cc: a class deriving from Platform (its facts in the
+//      constructor, overrides for what differs) or a Feed (platforms/feed.h)
+//      with its parser, and a factory `New<Name>Platform()`; shared helpers
+//      in format_util.h (URLs, credentials, headers, times, ratings, replies);
+//      its format tests next to formats_test.cc;
+//   3. its registration: one line in platforms/builtin.cc, and the .cc in
+//      opinia_review_formats (service/core/CMakeLists.txt);
+//   4. the CLI's flag table: KindFlags() in service/cli/collectors_flags.cc;
+//   5. that table's test: tests/service/cli/collectors_flags_test.cc.
+// registry_test.cc and collectors_flags_test.cc fail while 1, 3 and 4
+// disagree.
 #ifndef OPINIA_SERVICE_CORE_COLLECTORS_PLATFORM_H_
 #define OPINIA_SERVICE_CORE_COLLECTORS_PLATFORM_H_
 
+#include <map>
+#include <memory>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "google/protobuf/map.h"
 #include "opinia/v1/collectors.pb.h"
+#include "opinia/v1/reviews.pb.h"
 #include "service/core/http_client.h"
 
 namespace opinia::core::collectors {
 
-// Allowed credential keys per kind; INVALID_ARGUMENT naming
-// `field["key"]` for another key, or `field["bearer_token"]` (GBP) /
-// `field["api_key"]` (Trustpilot) when the required one is missing.
-absl::Status ValidateCredentials(const opinia::v1::Collector& spec,
-                                 std::string_view field);
+struct MappedReview {
+  opinia::v1::ReviewInput input;
+  // The owner's public reply found on the platform (recorded as the
+  // review's response).
+  bool has_reply = false;
+  opinia::v1::ReviewResponse reply;
+};
 
-// GBP asks for pageSize=50 ordered by updateTime desc; Trustpilot for
-// perPage=100 ordered by createdat.desc; feeds use the endpoint as given.
-std::string FirstPageUrl(const opinia::v1::Collector& spec);
+// One response body (a page) mapped to ReviewInputs. The caller stamps
+// `source` and `subject_id` (unless a feed maps them) and validates the
+// inputs (Ingestor). An item whose id is missing is still returned, with an
+// empty external_id, so ingest REJECTs it with a reason instead of it
+// vanishing silently.
+struct MappedPage {
+  std::vector<MappedReview> reviews;
+  // Where the next page is, as the platform said it (Platform::NextPageUrl
+  // turns it into a URL). "" on the last page.
+  std::string next;
+};
 
-// The URL of the page after `current` given the page's `next` (GBP: a
-// pageToken; Trustpilot/JSON feed: a URL, absolute or relative to
-// `current`).
-std::string NextPageUrl(const opinia::v1::Collector& spec,
-                        const std::string& current, const std::string& next);
+// A feed's field mapping (Collector.mapping); platforms/feed_mapping.h
+// lists the keys. Empty for platforms that take none.
+using FeedMapping = std::map<std::string, std::string>;
+using Credentials = google::protobuf::Map<std::string, std::string>;
 
-HttpHeaders RequestHeaders(const opinia::v1::Collector& spec);
-
-// GBP: by update time; Trustpilot: by create time; feeds: unknown order.
+// How a platform lists reviews. Newest first lets incremental sync stop
+// paging at the synced region; kNone means every run reads everything.
 enum class SortOrder { kNone, kUpdateTimeDesc, kCreateTimeDesc };
-SortOrder PlatformOrder(opinia::v1::CollectorKind kind);
 
-// Percent-encodes everything but RFC 3986 unreserved characters.
-std::string UrlEncode(std::string_view s);
+// One platform: its facts (constructor) and behaviour (the virtuals; those
+// with a default suit a feed-like platform). Immutable and thread-safe; the
+// registry owns one per kind for the life of the process.
+class Platform {
+ public:
+  // The Collector.credentials keys a platform takes, and the one it
+  // requires (nullptr: none).
+  struct CredentialKeys {
+    std::set<std::string> allowed;
+    const char* required = nullptr;
+  };
+
+  virtual ~Platform() = default;
+
+  opinia::v1::CollectorKind kind() const { return kind_; }
+  // For people, e.g. "Google Business Profile".
+  std::string_view name() const { return name_; }
+  SortOrder order() const { return order_; }
+  // Whether Collector.mapping applies (feeds) or must be empty.
+  bool uses_mapping() const { return uses_mapping_; }
+
+  // Validation beyond what every collector needs (an http(s) endpoint,
+  // checked by the caller). Each returns INVALID_ARGUMENT naming `field`,
+  // e.g. "collector.credentials[\"api_key\"]: required for TRUSTPILOT".
+  // Default: any endpoint.
+  virtual absl::Status ValidateEndpoint(const std::string& endpoint,
+                                        std::string_view field) const;
+  // Default: no mapping at all.
+  virtual absl::Status ValidateMapping(const FeedMapping& mapping,
+                                       std::string_view field) const;
+  // Only the keys CredentialKeys allows, non-empty, without line breaks,
+  // the required one present, "username" only with "password".
+  absl::Status ValidateCredentials(const Credentials& credentials,
+                                   std::string_view field) const;
+
+  // The requests of a validated collector. Default: the endpoint as given.
+  virtual std::string FirstPageUrl(const std::string& endpoint) const;
+  // The page after `current` given its MappedPage::next. Default: `next`
+  // is a URL, absolute or relative to `current`.
+  virtual std::string NextPageUrl(const std::string& current,
+                                  const std::string& next) const;
+  // The headers of every request: Accept and the credentials. Default:
+  // JSON, and CredentialHeaders (format_util.h) with "X-Api-Key".
+  virtual HttpHeaders RequestHeaders(const Credentials& credentials) const;
+
+  // One response body. INVALID_ARGUMENT for a body that is not the
+  // platform's format ("malformed JSON: ...", "reviews: not a list", ...),
+  // naming what was wrong.
+  virtual absl::StatusOr<MappedPage> ParsePage(
+      std::string_view body, const FeedMapping& mapping) const = 0;
+
+ protected:
+  Platform(opinia::v1::CollectorKind kind, std::string_view name,
+           SortOrder order, CredentialKeys credentials,
+           bool uses_mapping = false)
+      : kind_(kind),
+        name_(name),
+        order_(order),
+        credentials_(std::move(credentials)),
+        uses_mapping_(uses_mapping) {}
+
+ private:
+  const opinia::v1::CollectorKind kind_;
+  const std::string_view name_;  // a literal
+  const SortOrder order_;
+  const CredentialKeys credentials_;
+  const bool uses_mapping_;
+};
+
+// The platform of `kind`; INVALID_ARGUMENT "kind: ..." listing the known
+// kinds for UNSPECIFIED or a kind no platform registered.
+absl::StatusOr<const Platform*> PlatformFor(opinia::v1::CollectorKind kind);
+
+// Every registered platform, by kind.
+const std::vector<const Platform*>& AllPlatforms();
+
+// The registration list (platforms/builtin.cc): one new instance of every
+// built-in platform. PlatformFor and AllPlatforms read it once.
+std::vector<std::unique_ptr<Platform>> BuiltinPlatforms();
+
+// The kinds of the platforms for which `pick` holds, for messages:
+// "A, B or C" (`last` = "or").
+std::string KindNames(bool (*pick)(const Platform&), std::string_view last);
 
 }  // namespace opinia::core::collectors
 

@@ -32,13 +32,16 @@ absl::Time SortKey(SortOrder order, const ReviewInput& in) {
 
 absl::Status Syncer::Sync(const SyncRequest& request,
                           SyncReport* report) const {
-  const opinia::v1::Collector& spec = request.spec;
-  const SortOrder order = PlatformOrder(spec.kind());
-  const HttpHeaders headers = RequestHeaders(spec);
-  const FeedMapping mapping(spec.mapping().begin(), spec.mapping().end());
+  auto platform = PlatformFor(request.spec.kind());
+  if (!platform.ok()) return platform.status();
+  PageRun run{
+      **platform,
+      request,
+      (*platform)->RequestHeaders(request.spec.credentials()),
+      FeedMapping(request.spec.mapping().begin(), request.spec.mapping().end()),
+      {}};
   report->cursor = request.cursor;
-  std::set<std::string> seen;  // external ids listed by the platform
-  std::string url = FirstPageUrl(spec);
+  std::string url = (*platform)->FirstPageUrl(request.spec.endpoint());
   std::set<std::string> visited_urls;
   for (int page_number = 1;; ++page_number) {
     if (page_number > options_.max_pages || !visited_urls.insert(url).second) {
@@ -48,55 +51,74 @@ absl::Status Syncer::Sync(const SyncRequest& request,
                                            : "a next link seen before",
           "); stopped"));
     }
-    absl::StatusOr<MappedPage> page;
-    for (int retry = 0;; ++retry) {
-      absl::StatusOr<std::string> body = fetcher_->Get(url, headers);
-      if (!body.ok()) return body.status();
-      page = ParsePage(spec.kind(), *body, mapping);
-      if (!page.ok()) {
-        return absl::Status(page.status().code(),
-                            absl::StrCat("page ", page_number, " (", url,
-                                         "): ", page.status().message()));
-      }
-      const bool suspicious =
-          page->reviews.empty() &&
-          (!page->next.empty() || (page_number == 1 && request.had_reviews));
-      if (!suspicious) break;
-      if (retry >= options_.empty_page_retries) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("page ", page_number,
-                         " came back empty where the platform had "
-                         "reviews (fetched ",
-                         retry + 1,
-                         " times); nothing was deleted, "
-                         "will try again on the next run"));
-      }
-      fetcher_->Wait(fetcher_->Backoff(retry + 1));
-    }
-
-    std::vector<MappedReview> fresh;
+    absl::StatusOr<MappedPage> page = FetchPage(run, url, page_number);
+    if (!page.ok()) return page.status();
     bool reached_synced = false;
-    for (MappedReview& r : page->reviews) {
-      ReviewInput& in = r.input;
-      in.set_source(spec.source());
-      if (in.subject_id().empty()) in.set_subject_id(spec.subject_id());
-      (*in.mutable_attributes())[kCollectorAttribute] = request.collector_name;
-      report->counts.set_fetched(report->counts.fetched() + 1);
-      if (!seen.insert(in.external_id()).second) continue;  // seen this run
-      const absl::Time key = SortKey(order, in);
-      if (request.cursor.Covers(key, in.external_id())) reached_synced = true;
-      fresh.push_back(std::move(r));
-    }
+    std::vector<MappedReview> fresh =
+        TakeFresh(run, *page, report, &reached_synced);
     if (absl::Status s = Store(request, fresh, report); !s.ok()) return s;
     for (const MappedReview& r : fresh) {
-      report->cursor.Advance(SortKey(order, r.input), r.input.external_id());
+      report->cursor.Advance(SortKey(run.platform.order(), r.input),
+                             r.input.external_id());
     }
     if (page->next.empty()) break;
-    if (!request.full && order != SortOrder::kNone && reached_synced) break;
-    url = NextPageUrl(spec, url, page->next);
+    if (!request.full && run.platform.order() != SortOrder::kNone &&
+        reached_synced) {
+      break;
+    }
+    url = run.platform.NextPageUrl(url, page->next);
   }
-  if (request.full) return DeleteMissing(request, seen, report);
+  if (request.full) return DeleteMissing(request, run.seen, report);
   return absl::OkStatus();
+}
+
+absl::StatusOr<MappedPage> Syncer::FetchPage(const PageRun& run,
+                                             const std::string& url,
+                                             int page_number) const {
+  for (int retry = 0;; ++retry) {
+    absl::StatusOr<std::string> body = fetcher_->Get(url, run.headers);
+    if (!body.ok()) return body.status();
+    absl::StatusOr<MappedPage> page =
+        run.platform.ParsePage(*body, run.mapping);
+    if (!page.ok()) {
+      return absl::Status(page.status().code(),
+                          absl::StrCat("page ", page_number, " (", url,
+                                       "): ", page.status().message()));
+    }
+    const bool suspicious =
+        page->reviews.empty() &&
+        (!page->next.empty() || (page_number == 1 && run.request.had_reviews));
+    if (!suspicious) return page;
+    if (retry >= options_.empty_page_retries) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("page ", page_number,
+                       " came back empty where the platform had "
+                       "reviews (fetched ",
+                       retry + 1,
+                       " times); nothing was deleted, "
+                       "will try again on the next run"));
+    }
+    fetcher_->Wait(fetcher_->Backoff(retry + 1));
+  }
+}
+
+std::vector<MappedReview> Syncer::TakeFresh(PageRun& run, MappedPage& page,
+                                            SyncReport* report,
+                                            bool* reached_synced) const {
+  const SyncRequest& request = run.request;
+  std::vector<MappedReview> fresh;
+  for (MappedReview& r : page.reviews) {
+    ReviewInput& in = r.input;
+    in.set_source(request.spec.source());
+    if (in.subject_id().empty()) in.set_subject_id(request.spec.subject_id());
+    (*in.mutable_attributes())[kCollectorAttribute] = request.collector_name;
+    report->counts.set_fetched(report->counts.fetched() + 1);
+    if (!run.seen.insert(in.external_id()).second) continue;  // seen this run
+    const absl::Time key = SortKey(run.platform.order(), in);
+    if (request.cursor.Covers(key, in.external_id())) *reached_synced = true;
+    fresh.push_back(std::move(r));
+  }
+  return fresh;
 }
 
 absl::Status Syncer::Store(const SyncRequest& request,

@@ -35,7 +35,7 @@
 #include "opinia/v1/collectors.pb.h"
 #include "service/core/collectors/cursor.h"
 #include "service/core/collectors/fetcher.h"
-#include "service/core/collectors/formats.h"
+#include "service/core/collectors/platform.h"
 #include "service/core/ingest.h"
 #include "service/core/reviews.h"
 #include "service/storage/store.h"
@@ -75,11 +75,30 @@ class Syncer {
 
   // Fills *report also on failure (the counts of what was committed).
   // Codes: those of Fetcher::Get; INVALID_ARGUMENT "page N: ..." for a body
-  // that is not the platform's format (bad JSON); FAILED_PRECONDITION for a
+  // that is not the platform's format (bad JSON), and "kind: ..." for a
+  // kind no platform registered (PlatformFor); FAILED_PRECONDITION for a
   // suspicious empty page or too many pages; storage errors.
   absl::Status Sync(const SyncRequest& request, SyncReport* report) const;
 
  private:
+  // One run's fixed inputs and the external ids the platform listed so far.
+  struct PageRun {
+    const Platform& platform;
+    const SyncRequest& request;
+    HttpHeaders headers;
+    FeedMapping mapping;
+    std::set<std::string> seen;
+  };
+  // Fetches and parses one page, refetching a suspicious empty one.
+  absl::StatusOr<MappedPage> FetchPage(const PageRun& run,
+                                       const std::string& url,
+                                       int page_number) const;
+  // Stamps the page's reviews, counts them and moves out those not seen
+  // before in this run; sets *reached_synced when one is at or below the
+  // cursor.
+  std::vector<MappedReview> TakeFresh(PageRun& run, MappedPage& page,
+                                      SyncReport* report,
+                                      bool* reached_synced) const;
   // Ingests `reviews` (already stamped) and records their replies.
   absl::Status Store(const SyncRequest& request,
                      std::vector<MappedReview>& reviews,

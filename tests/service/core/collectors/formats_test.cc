@@ -1,5 +1,5 @@
 // The platform mappers on fixture bodies in each platform's own format.
-#include "service/core/collectors/formats.h"
+#include "service/core/collectors/platform.h"
 
 #include <string>
 
@@ -9,6 +9,37 @@
 
 namespace opinia::core::collectors {
 namespace {
+
+// One body through the platform of `kind`, as the syncer and `opinia import`
+// parse it.
+absl::StatusOr<MappedPage> Parse(opinia::v1::CollectorKind kind,
+                                 std::string_view body,
+                                 const FeedMapping& mapping = {}) {
+  auto platform = PlatformFor(kind);
+  if (!platform.ok()) return platform.status();
+  return (*platform)->ParsePage(body, mapping);
+}
+absl::StatusOr<MappedPage> ParseGbpPage(std::string_view body) {
+  return Parse(opinia::v1::GOOGLE_BUSINESS_PROFILE, body);
+}
+absl::StatusOr<MappedPage> ParseTrustpilotPage(std::string_view body) {
+  return Parse(opinia::v1::TRUSTPILOT, body);
+}
+absl::StatusOr<MappedPage> ParseJsonFeed(std::string_view body,
+                                         const FeedMapping& mapping) {
+  return Parse(opinia::v1::JSON_FEED, body, mapping);
+}
+absl::StatusOr<MappedPage> ParseCsvFeed(std::string_view body,
+                                        const FeedMapping& mapping) {
+  return Parse(opinia::v1::CSV_FEED, body, mapping);
+}
+absl::Status ValidateFeedMapping(opinia::v1::CollectorKind kind,
+                                 const FeedMapping& mapping,
+                                 std::string_view field) {
+  auto platform = PlatformFor(kind);
+  if (!platform.ok()) return platform.status();
+  return (*platform)->ValidateMapping(mapping, field);
+}
 
 constexpr char kGbpPage[] = R"json({
   "reviews": [
