@@ -9,6 +9,7 @@
 #include "nlp/analyzer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <fstream>
 #include <memory>
@@ -29,6 +30,12 @@ namespace opinia::nlp {
 namespace {
 
 constexpr char kVersionPrefix[] = "opinia-nlp-1";
+// A question's clause with evidence below this is neutral (a pre-sale
+// question mentioning "delivery" has no opinion about it).
+constexpr float kClearClause = 0.5f;
+// Net clause-weighted evidence at or below -kStrongEvidence lets a strongly
+// negative text raise P2 (chosen on the dev half of nlp/eval).
+constexpr float kStrongEvidence = 1.5f;
 
 // FNV-1a of the model files: the version changes whenever a model does.
 uint64_t HashFile(const std::string& path, uint64_t h) {
@@ -86,8 +93,12 @@ class AnalyzerImpl : public Analyzer {
                                            options.rating_scale);
     }
 
-    a.aspects = aspects_->Extract(text, t, a.language, a.sentences);
-    a.urgency = urgency_->Assess(text, t, a.language, a.sentiment, options);
+    thread_local std::vector<ClauseSentiment> clauses;
+    ClauseSentiments(t, parts, a.sentences, &clauses);
+    a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses);
+    a.urgency = urgency_->Assess(
+        text, t, a.language, a.sentiment, options,
+        ClauseLevel(SentimentClassifier::JoinedPolarity(parts.in_order)));
     return a;
   }
 
@@ -101,6 +112,46 @@ class AnalyzerImpl : public Analyzer {
     std::vector<SentimentClassifier::Part> parts;
     std::vector<const SentimentClassifier::Part*> in_order;
   };
+
+  // Each clause's sentiment from its own evidence (nlp/polarity_rules.h):
+  // a clause without any takes its sentence's, and a question's clause is
+  // neutral unless it carries a clear opinion.
+  static void ClauseSentiments(const TokenizedText& t, const Parts& parts,
+                               const std::vector<SentenceSentiment>& sentences,
+                               std::vector<ClauseSentiment>* out) {
+    out->clear();
+    for (size_t si = 0; si < t.sentences.size() && si < sentences.size(); ++si) {
+      const Sentiment& whole = sentences[si].sentiment;
+      for (const Clause& c : parts.parts[si].clauses) {
+        ClauseSentiment cs{c.first_token, c.end_token, whole};
+        const float net = c.Net();
+        if (c.question && std::fabs(net) < kClearClause) {
+          cs.sentiment = {0.0f, SentimentLabel::kNeutral, whole.confidence};
+        } else if (c.hits > 0 && net != 0) {
+          const float score = net / std::sqrt(net * net + 1.0f);
+          cs.sentiment = {score,
+                          score > 0 ? SentimentLabel::kPositive
+                                    : SentimentLabel::kNegative,
+                          std::fabs(score)};
+        } else if (whole.label == SentimentLabel::kNeutral) {
+          cs.sentiment.score = 0;
+        }
+        out->push_back(cs);
+      }
+    }
+  }
+
+  // The review's clause-level outcome, for urgency: NEUTRAL without
+  // evidence (or questions only), NEGATIVE only for strong net negative
+  // evidence (kStrongEvidence: several complaints, or one intensified
+  // severe one), MIXED for a milder complaint, else POSITIVE.
+  static SentimentLabel ClauseLevel(const PolarityEvidence& e) {
+    if (e.NoOpinion()) return SentimentLabel::kNeutral;
+    const float net = e.Net() + e.lexicon_positive - e.lexicon_negative;
+    if (net <= -kStrongEvidence) return SentimentLabel::kNegative;
+    if (net < 0) return SentimentLabel::kMixed;
+    return net > 0 ? SentimentLabel::kPositive : SentimentLabel::kNeutral;
+  }
 
   // Language of the title and text together (the title's words help a short
   // review); of the text alone when that says nothing.
@@ -193,7 +244,8 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   if (!sentiment.ok()) return sentiment.status();
   std::vector<std::string> files = {"lid.176.ftz"};
   for (std::string& f : (*sentiment)->ModelFiles()) files.push_back(std::move(f));
-  for (const char* f : {"lexicon.tsv", "aspects.tsv", "urgency.tsv"}) {
+  for (const char* f :
+       {"lexicon.tsv", "polarity.tsv", "aspects.tsv", "urgency.tsv"}) {
     files.push_back(f);
   }
   uint64_t h = 1469598103934665603ULL;

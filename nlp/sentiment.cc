@@ -41,6 +41,9 @@ absl::StatusOr<std::unique_ptr<SentimentClassifier>> SentimentClassifier::Create
   if (!lex.ok()) return lex.status();
   c->lexicon_ = *std::move(lex);
   c->any_view_ = c->lexicon_->ForLanguage("*");
+  auto polarity = PolarityRules::Create(models_dir);
+  if (!polarity.ok()) return polarity.status();
+  c->polarity_ = *std::move(polarity);
   return c;
 }
 
@@ -204,7 +207,13 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
   // the language-independent emoji/emoticon entries.
   part.rules = params_.use_rules ? ScoreRules(t, first, end, language, *lexicon_)
                                  : RuleScore();
-  return Combine(model, raw, part.words, part.rules, part.lex, language, out);
+  part.clauses.clear();
+  part.polarity = params_.use_composition
+                      ? polarity_->Score(t, first, end, language, *lexicon_,
+                                         &part.clauses)
+                      : PolarityEvidence();
+  return Combine(model, raw, part.words, part.rules, part.lex, part.polarity,
+                 language, out);
 }
 
 Sentiment SentimentClassifier::ClassifyJoined(
@@ -226,7 +235,15 @@ Sentiment SentimentClassifier::ClassifyJoined(
   }
   model.linear->PredictJoined(inputs, &raw);
   return Combine(model, raw, words, JoinRules(rules.data(), rules.size()), lex,
-                 language, out);
+                 JoinedPolarity(parts), language, out);
+}
+
+PolarityEvidence SentimentClassifier::JoinedPolarity(
+    const std::vector<const Part*>& parts) {
+  thread_local std::vector<const PolarityEvidence*> evidence;
+  evidence.clear();
+  for (const Part* p : parts) evidence.push_back(&p->polarity);
+  return JoinPolarity(evidence.data(), evidence.size());
 }
 
 const MetaModel* SentimentClassifier::MetaFor(const Model& model) const {
@@ -237,6 +254,7 @@ Sentiment SentimentClassifier::Combine(const Model& model,
                                        const std::vector<float>& base,
                                        int words, const RuleScore& r,
                                        const LexiconCounts& lex,
+                                       const PolarityEvidence& e,
                                        std::string_view language,
                                        Probs* out) const {
   // The meta model's probabilities replace the base model's.
@@ -273,6 +291,18 @@ Sentiment SentimentClassifier::Combine(const Model& model,
       z[kMix] -= w * std::fabs(r.score);
     }
   }
+  if (params_.use_composition && !e.NoOpinion()) {
+    // Clause-level evidence dominates the model (models/README.md).
+    const float net =
+        e.Net() + params_.compose_lexicon * (e.lexicon_positive - e.lexicon_negative);
+    const float damp =
+        std::min(1.0f, params_.compose_words / static_cast<float>(std::max(words, 1)));
+    const float shift =
+        damp * params_.compose_weight * net / std::sqrt(net * net + 1.0f);
+    z[kPos] += shift;
+    z[kNeg] -= shift;
+    if (present[kNeu]) z[kNeu] -= 0.5f * std::fabs(shift);
+  }
   Softmax(z, present);
   Probs p = z;
   if (binary) {
@@ -285,8 +315,30 @@ Sentiment SentimentClassifier::Combine(const Model& model,
       p[kNeg] *= 1.0f - p[kNeu];
     }
   }
+  if (params_.use_composition && e.sentences > 0) Compose(e, words, &p);
   if (out != nullptr) *out = p;
   return FromProbs(p, ConfidenceCap(language));
+}
+
+void SentimentClassifier::Compose(const PolarityEvidence& e, int words,
+                                  Probs* p) const {
+  Probs& q = *p;
+  // A question is not a complaint; a note without evidence is NEUTRAL
+  // unless the model is sure.
+  if (e.QuestionsOnly() ||
+      (e.hits == 0 && *std::max_element(q.begin(), q.end()) < params_.neutral_keep)) {
+    q = {0.2f, 0.2f, 0.6f, 0.0f};
+    return;
+  }
+  if (e.hits == 0) return;
+  const float weak = std::min(e.best_positive, e.best_negative);
+  const float strong = std::max(e.best_positive, e.best_negative);
+  if (static_cast<float>(words) <= params_.compose_words &&
+      weak >= params_.mixed_min && weak >= params_.mixed_ratio * strong) {
+    const float rest = q[kPos] + q[kNeg];
+    const float scale = rest > 0 ? 0.4f / rest : 0.0f;
+    q = {q[kPos] * scale, q[kNeg] * scale, 0.0f, 0.6f};
+  }
 }
 
 Sentiment SentimentClassifier::FuseRating(const Probs& text, float cap,

@@ -66,10 +66,16 @@ class UrgencyAssessor {
 
   // `t` is Tokenize(text); `language` selects the lexicon ("pl", "de-AT"),
   // an unknown or empty one ("und") tries all; `overall` is the review's
-  // sentiment. Never fails.
+  // sentiment. `clause_level` is the compositional layer's outcome
+  // (nlp/polarity_rules.h; kUnspecified = not known; the analyzer says
+  // NEGATIVE only for strong clause evidence, MIXED for a milder
+  // complaint): STRONG_NEGATIVE is given only when it is NEGATIVE (or
+  // unknown), and any other value caps a text without a lexicon reason at
+  // P3, after HIGH_REACH. Never fails.
   Urgency Assess(std::string_view text, const TokenizedText& t,
                  std::string_view language, const Sentiment& overall,
-                 const AnalyzeOptions& options) const;
+                 const AnalyzeOptions& options,
+                 SentimentLabel clause_level = SentimentLabel::kUnspecified) const;
 
   static constexpr int kMaxEvidence = 16;
   static constexpr int kNegationWindow = 3;      // NEGATION

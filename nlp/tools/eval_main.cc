@@ -9,7 +9,10 @@
 //               [--emoji_weight=F] [--neutral_margin=F]
 //               [--meta_rule_weight=F] [--meta_emoji_weight=F]
 //               [--rating_weight=F] [--length_k=MODEL:K]
-//               [--no_route_tweets] FILE.tsv...
+//               [--no_route_tweets] [--no_composition]
+//               [--compose_weight=F] [--neutral_keep=F] [--mixed_min=F]
+//               [--mixed_ratio=F] [--compose_words=F]
+//               [--compose_lexicon=F] FILE.tsv...
 //   opinia-eval --models=DIR --cases=nlp/eval --split=dev|test|all
 //               [--lang=pl,en,...] [--dump]
 //
@@ -255,6 +258,13 @@ int main(int argc, char** argv) {
     else if (fl("emoji_weight", &f.config.sentiment.emoji_weight)) {}
     else if (fl("neutral_margin", &f.config.sentiment.neutral_margin)) {}
     else if (fl("rating_weight", &f.config.sentiment.rating_weight)) {}
+    else if (a == "--no_composition") f.config.sentiment.use_composition = false;
+    else if (fl("compose_weight", &f.config.sentiment.compose_weight)) {}
+    else if (fl("neutral_keep", &f.config.sentiment.neutral_keep)) {}
+    else if (fl("mixed_min", &f.config.sentiment.mixed_min)) {}
+    else if (fl("mixed_ratio", &f.config.sentiment.mixed_ratio)) {}
+    else if (fl("compose_words", &f.config.sentiment.compose_words)) {}
+    else if (fl("compose_lexicon", &f.config.sentiment.compose_lexicon)) {}
     else if (absl::StartsWith(a, "--length_k=")) {
       // MODEL:K, MODEL a name in models/sentiment_models.tsv.
       const size_t colon = a.find(':');
