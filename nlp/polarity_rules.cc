@@ -69,6 +69,19 @@ std::optional<float> SuffixShift(const Lexicon::View& view,
   return std::nullopt;
 }
 
+// "Ok, ...", "Bueno, ...", "Well: ...": a mild word that opens a sentence
+// and is set off by a comma or colon before more words is a discourse
+// marker, not an evaluation ("Jest ok." and "Super, danke!" stay).
+bool DiscourseMarker(const TokenizedText& t, int first, int end, int at,
+                     int after, float valence) {
+  if (at != first || after != at + 1 || valence <= 0 || valence > 0.7f ||
+      after + 1 >= end) {
+    return false;
+  }
+  const std::string& n = t.tokens[after].norm;
+  return (n == "," || n == ":") && t.tokens[after + 1].kind == TokenKind::kWord;
+}
+
 }  // namespace
 
 PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
@@ -91,6 +104,7 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.best_negative = std::max(e.best_negative, p.best_negative);
     e.hits += p.hits;
     e.constructions += p.constructions;
+    e.contrasts += p.contrasts;
     e.sentences += p.sentences;
     e.questions += p.questions;
     if (i == 0) e.leading_contrast = p.leading_contrast;
@@ -258,7 +272,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
         case kConcession: {
           const bool opens_sentence = i == first || (i == first + 1 && t.tokens[first].kind == TokenKind::kPunct);
           if (label == kContrast && opens_sentence) e.leading_contrast = true;
-          if (words_in_clause > 0) close_clause(i);
+          if (words_in_clause > 0) {
+            close_clause(i);
+            ++e.contrasts;
+          }
           if (label == kContrast) {
             for (Clause& c : own) {
               if (&c != &own.back()) c.weight *= kBeforeContrastWeight;
@@ -306,7 +323,15 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           add(i, 0.5f, true);
           break;
         case kQuestion:
-          if (own.size() <= 2 && words_in_clause == 0) opener = true;
+          // The first word of the sentence, or of its second clause after
+          // a greeting ("Dzień dobry, czy ..."), not a relative pronoun
+          // after a longer clause ("..., który ...").
+          if (words_in_clause == 0 &&
+              (own.size() == 1 ||
+               (own.size() == 2 &&
+                own[0].end_token - own[0].first_token <= kGreetingTokens))) {
+            opener = true;
+          }
           break;
         default:
           // Negative concord: "nie mam żadnych zastrzeżeń" is one negation.
@@ -314,8 +339,12 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
             neg_scope = 0;
             without = false;
           }
-          if (valences_[label - kFirstValence] != 0) {
-            add(i, valences_[label - kFirstValence], true);
+          if (valences_[label - kFirstValence] != 0 &&
+              !DiscourseMarker(t, first, end, i, m.end_token,
+                               valences_[label - kFirstValence])) {
+            // An idiom is a construction; a single table word is evidence
+            // the model may already have.
+            add(i, valences_[label - kFirstValence], m.end_token - i > 1);
           }
           break;
       }
@@ -337,6 +366,9 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
         continue;
       }
     }
+    if (v && *v != 0 && DiscourseMarker(t, first, end, i, i + 1, *v)) {
+      v.reset();
+    }
     if (v && *v != 0) {
       // The general lexicon is noisier than the table: it weighs less
       // unless a construction turns it around.
@@ -350,8 +382,14 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   if (concession_clause) own.back().weight *= kConcessionWeight;
   if (own.back().first_token >= end && own.size() > 1) own.pop_back();
 
-  // "What a great product!" opens like a question and is not one.
-  question = question || (opener && !exclamation);
+  // "What a great product!" opens like a question and is not one;
+  // "?!" is indignation, not a question.
+  // Without a '?' only a short sentence is read as a question by its
+  // opener ("Kiedy wysyłka"): a longer one is more often an exclamation
+  // or a statement ("Que lindo día el de hoy", "Quand la moule menace ...").
+  int words = 0;
+  for (int i = first; i < end; ++i) words += t.tokens[i].kind == TokenKind::kWord;
+  question = (question || (opener && words <= kOpenerWords)) && !exclamation;
   const float q = question ? 0.5f : 1.0f;
   e.questions = question;
   for (Clause& c : own) {

@@ -78,6 +78,7 @@ struct PolarityEvidence {
   // Hits from idioms, shifted negations, relief, scare quotes: the
   // constructions the models are known to miss.
   int constructions = 0;
+  int contrasts = 0;  // clauses opened by a contrast or concession word
   int sentences = 0;
   int questions = 0;  // sentences read as questions
   bool leading_contrast = false;  // the (first) sentence opens with "but"
@@ -104,6 +105,11 @@ class PolarityRules {
   static constexpr float kBeforeContrastWeight = 0.5f;
   static constexpr float kConcessionWeight = 0.4f;
   static constexpr int kScareQuoteWords = 4;
+  // Tokens (with the comma) of a greeting before an interrogative opener.
+  static constexpr int kGreetingTokens = 3;
+  // Longest sentence without '?' that an interrogative opener makes a
+  // question.
+  static constexpr int kOpenerWords = 5;
 
   // Loads `models_dir`/polarity.tsv (format in lexicon_file.h; labels in the
   // file's header). NOT_FOUND when missing; INVALID_ARGUMENT (naming the

@@ -71,6 +71,15 @@ const Case kCases[] = {
     {"en_quest", "en", "Will the charger fit a 2019 model?", 0, true},
     {"de_quest", "de", "Gibt es die Hose auch in Blau?", 0, true},
     {"en_note", "en", "Collected from the locker on Tuesday.", 0},
+    // "?!" is indignation; a longer sentence opened by "when" or a relative
+    // pronoun after a clause is no question
+    {"de_indignant", "de", "Wo bleibt mein Geld?!", 0, false},
+    {"pl_kiedy", "pl", "Kiedy kurier dojechał, wszystko było w porządku.", +1},
+    {"pl_ktory", "pl", "Paczkę odebrał sąsiad, który mieszka obok.", 0},
+    // discourse markers: "Ok, ..." opens, it does not praise
+    {"en_ok_marker", "en", "Okay, picked it up at the depot on Friday.", 0},
+    {"de_ok_marker", "de", "Ok, das Paket liegt jetzt bei der Post.", 0},
+    {"pl_ok_word", "pl", "Wszystko ok.", +1},
 };
 
 class PolarityRulesTest : public ::testing::Test {
