@@ -125,7 +125,10 @@ class AnalyzerImpl : public Analyzer {
       for (const Clause& c : parts.parts[si].clauses) {
         ClauseSentiment cs{c.first_token, c.end_token, whole};
         const float net = c.Net();
-        if (c.question && std::fabs(net) < kClearClause) {
+        const bool neutral_sentence = whole.label == SentimentLabel::kNeutral;
+        // A question, or a note in a NEUTRAL sentence, mentions an aspect
+        // without judging it unless the clause carries a clear opinion.
+        if ((c.question || neutral_sentence) && std::fabs(net) < kClearClause) {
           cs.sentiment = {0.0f, SentimentLabel::kNeutral, whole.confidence};
         } else if (c.hits > 0 && net != 0) {
           const float score = net / std::sqrt(net * net + 1.0f);
@@ -133,8 +136,6 @@ class AnalyzerImpl : public Analyzer {
                           score > 0 ? SentimentLabel::kPositive
                                     : SentimentLabel::kNegative,
                           std::fabs(score)};
-        } else if (whole.label == SentimentLabel::kNeutral) {
-          cs.sentiment.score = 0;
         }
         out->push_back(cs);
       }
