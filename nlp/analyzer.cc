@@ -96,6 +96,19 @@ class AnalyzerImpl : public Analyzer {
     thread_local std::vector<ClauseSentiment> clauses;
     ClauseSentiments(t, parts, a.sentences, &clauses);
     a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses);
+    int words = 0;
+    for (const SentimentClassifier::Part* p : parts.in_order) words += p->words;
+    const SentimentParams& sp = config_.sentiment;
+    const bool middle_rating =
+        options.rating <= 0 ||
+        (options.rating > 1 && options.rating < options.rating_scale);
+    if (!tweet && sp.use_composition && middle_rating &&
+        static_cast<float>(words) <= sp.mixed_words &&
+        (a.sentiment.label == SentimentLabel::kPositive ||
+         a.sentiment.label == SentimentLabel::kNegative) &&
+        MixedByAspects(a.aspects, sp.mixed_min)) {
+      a.sentiment.label = SentimentLabel::kMixed;
+    }
     a.urgency = urgency_->Assess(
         text, t, a.language, a.sentiment, options,
         ClauseLevel(SentimentClassifier::JoinedPolarity(parts.in_order)));
@@ -140,6 +153,26 @@ class AnalyzerImpl : public Analyzer {
         out->push_back(cs);
       }
     }
+  }
+
+  // Praise and a complaint of real weight about different aspects, the
+  // praise first and the product not among the complaints: MIXED ("great
+  // product, but delivery took ages"). A complaint about the product
+  // decides ("nice box, but it broke"); so does praise after a complaint
+  // ("slow delivery, but an amazing product").
+  static bool MixedByAspects(const std::vector<AspectSentiment>& aspects,
+                             float min_score) {
+    int first_pos = -1;
+    int first_neg = -1;
+    for (size_t i = 0; i < aspects.size(); ++i) {
+      const float s = aspects[i].sentiment.score;
+      if (s >= min_score && first_pos < 0) first_pos = static_cast<int>(i);
+      if (s <= -min_score) {
+        if (aspects[i].aspect == Aspect::kProductQuality) return false;
+        if (first_neg < 0) first_neg = static_cast<int>(i);
+      }
+    }
+    return first_pos >= 0 && first_neg > first_pos;
   }
 
   // The review's clause-level outcome, for urgency: NEUTRAL without

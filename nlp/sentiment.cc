@@ -332,20 +332,12 @@ void SentimentClassifier::Compose(const PolarityEvidence& e, int words,
                                   Probs* p) const {
   Probs& q = *p;
   // A question is not a complaint; a note without evidence is NEUTRAL
-  // unless the model is sure.
+  // unless the model is sure. (MIXED is decided on the aspects' clauses:
+  // nlp/analyzer.cc.)
   if (e.QuestionsOnly() ||
       (e.hits == 0 && *std::max_element(q.begin(), q.end()) < params_.neutral_keep)) {
     q = {0.2f, 0.2f, 0.6f, 0.0f};
     return;
-  }
-  if (e.hits == 0) return;
-  const float weak = std::min(e.best_positive, e.best_negative);
-  const float strong = std::max(e.best_positive, e.best_negative);
-  if (static_cast<float>(words) <= params_.compose_words &&
-      weak >= params_.mixed_min && weak >= params_.mixed_ratio * strong) {
-    const float rest = q[kPos] + q[kNeg];
-    const float scale = rest > 0 ? 0.4f / rest : 0.0f;
-    q = {q[kPos] * scale, q[kNeg] * scale, 0.0f, 0.6f};
   }
 }
 

@@ -75,17 +75,19 @@ struct SentimentParams {
   // The compositional layer (nlp/polarity_rules.h; models/README.md,
   // "Compositional layer"): logit shift per unit of the squashed net
   // clause evidence, large enough to override the model; below
-  // neutral_keep model confidence a text without evidence is NEUTRAL; both
-  // sides at least mixed_min (weighted) and the weaker at least mixed_ratio
-  // of the stronger make it MIXED. Chosen on the dev half of nlp/eval.
+  // neutral_keep model confidence a text without evidence is NEUTRAL. A
+  // text of at most mixed_words words is MIXED when an aspect's clause
+  // scores at least +mixed_min, a later-mentioned other aspect's at most
+  // -mixed_min, and the product is not among the complaints (applied by
+  // the analyzer after the aspects). Chosen on the dev half of nlp/eval.
   bool use_composition = true;
   float compose_weight = 2.0f;
   float neutral_keep = 0.35f;
   float mixed_min = 0.3f;
-  float mixed_ratio = 0.8f;
+  float mixed_words = 40.0f;
   // Texts longer than compose_words words: the shift shrinks by
   // compose_words / words (a long review is the model's ground: its
-  // lexicon sums are noise there) and MIXED is left to the model.
+  // lexicon sums are noise there).
   float compose_words = 10.0f;
   // Weight of the plain lexicon words in the shift (the table's words and
   // the constructions weigh 1).
@@ -204,7 +206,7 @@ class SentimentClassifier {
                     const PolarityEvidence& polarity,
                     std::string_view language, bool tweet, Probs* out) const;
   // The compositional layer's decision over fused probabilities `p`:
-  // NEUTRAL without evidence, MIXED with real praise and a real complaint.
+  // NEUTRAL without evidence.
   void Compose(const PolarityEvidence& e, int words, Probs* p) const;
   // The meta model of `model` when it has one and params_.use_meta.
   const MetaModel* MetaFor(const Model& model) const;

@@ -11,7 +11,7 @@
 //               [--rating_weight=F] [--length_k=MODEL:K]
 //               [--no_route_tweets] [--no_composition]
 //               [--compose_weight=F] [--neutral_keep=F] [--mixed_min=F]
-//               [--mixed_ratio=F] [--compose_words=F]
+//               [--mixed_words=F] [--compose_words=F]
 //               [--compose_lexicon=F] [--compose_plain_words=F]
 //               [--compose_plain=F] FILE.tsv...
 //   opinia-eval --models=DIR --cases=nlp/eval --split=dev|test|all
@@ -233,7 +233,7 @@ constexpr const char* kUsage =
     "  --meta_emoji_weight=F --neutral_margin=F --rating_weight=F\n"
     "  --no_composition --compose_weight=F --compose_words=F\n"
     "  --compose_lexicon=F --compose_plain_words=F --compose_plain=F\n"
-    "  --neutral_keep=F --mixed_min=F --mixed_ratio=F\n"
+    "  --neutral_keep=F --mixed_min=F --mixed_words=F\n"
     "(meaning of each: the comment at the top of nlp/tools/eval_main.cc and\n"
     "nlp/sentiment.h, SentimentParams)\n";
 
@@ -281,7 +281,7 @@ int main(int argc, char** argv) {
     else if (fl("compose_weight", &f.config.sentiment.compose_weight)) {}
     else if (fl("neutral_keep", &f.config.sentiment.neutral_keep)) {}
     else if (fl("mixed_min", &f.config.sentiment.mixed_min)) {}
-    else if (fl("mixed_ratio", &f.config.sentiment.mixed_ratio)) {}
+    else if (fl("mixed_words", &f.config.sentiment.mixed_words)) {}
     else if (fl("compose_words", &f.config.sentiment.compose_words)) {}
     else if (fl("compose_lexicon", &f.config.sentiment.compose_lexicon)) {}
     else if (fl("compose_plain_words", &f.config.sentiment.compose_plain_words)) {}

@@ -52,5 +52,35 @@ TEST(ClauseAnalysisTest, AspectSignsFollowTheirClause) {
   }
 }
 
+struct LabelCase {
+  const char* name;
+  const char* text;
+  SentimentLabel label;
+};
+
+const LabelCase kLabelCases[] = {
+    // praise, then a complaint about another aspect: MIXED
+    {"en_mixed", "Excellent quality, but the courier was rude.",
+     SentimentLabel::kMixed},
+    {"pl_mixed", "Jakość świetna, ale obsługa klienta niemiła.",
+     SentimentLabel::kMixed},
+    // the product failing decides
+    {"en_product_decides", "Nice box, but the blender broke within a week.",
+     SentimentLabel::kNegative},
+    // praise after the complaint decides
+    {"en_praise_after", "The delivery was slow, but the sweater is wonderful.",
+     SentimentLabel::kPositive},
+};
+
+TEST(ClauseAnalysisTest, MixedNeedsPraiseThenAnotherAspectsComplaint) {
+  auto analyzer = CreateAnalyzer(test_paths::ModelsDir());
+  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
+  for (const LabelCase& c : kLabelCases) {
+    const Analysis a = (*analyzer)->Analyze(c.text, {});
+    EXPECT_EQ(a.sentiment.label, c.label)
+        << c.name << ": \"" << c.text << "\" score " << a.sentiment.score;
+  }
+}
+
 }  // namespace
 }  // namespace opinia::nlp
