@@ -82,7 +82,7 @@ struct SentimentParams {
   // the analyzer after the aspects). Chosen on the dev half of nlp/eval.
   bool use_composition = true;
   float compose_weight = 2.0f;
-  float neutral_keep = 0.35f;
+  float neutral_keep = 0.55f;
   float mixed_min = 0.3f;
   float mixed_words = 40.0f;
   // Texts longer than compose_words words: the shift shrinks by

@@ -24,6 +24,8 @@ const AspectCase kAspectCases[] = {
     {"en_question", "Can I return the jacket after thirty days?",
      Aspect::kReturns, 0},
     {"de_question", "Kann ich per Rechnung bezahlen?", Aspect::kPayment, 0},
+    {"de_note", "Per Rechnung bezahlt, Paket am Montag abgeholt.",
+     Aspect::kPayment, 0},
     {"pl_contrast_price", "Trochę za drogo, ale jakość rewelacyjna.",
      Aspect::kPrice, -1},
     {"pl_contrast_quality", "Trochę za drogo, ale jakość rewelacyjna.",

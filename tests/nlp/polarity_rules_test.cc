@@ -80,6 +80,11 @@ const Case kCases[] = {
     {"en_ok_marker", "en", "Okay, picked it up at the depot on Friday.", 0},
     {"de_ok_marker", "de", "Ok, das Paket liegt jetzt bei der Post.", 0},
     {"pl_ok_word", "pl", "Wszystko ok.", +1},
+    // complaints without an evaluative word
+    {"en_soaked", "en", "The parcel arrived soaked.", -1},
+    {"pl_od_tygodni", "pl", "Na zwrot czekam od tygodni.", -1},
+    {"de_nass", "de", "Der Karton kam nass an.", -1},
+    {"fr_ecoute", "fr", "Le vendeur est à l'écoute.", +1},
 };
 
 class PolarityRulesTest : public ::testing::Test {
