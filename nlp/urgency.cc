@@ -162,9 +162,13 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // or neutral clause-level reading never cries wolf).
   const bool clauses_agree = clause_level == SentimentLabel::kUnspecified ||
                              clause_level == SentimentLabel::kNegative;
+  // Strong negative clause evidence stands for a weak model score: a long
+  // complaint told with the model's positive words ("birthday present")
+  // still counts when its clauses are clearly negative.
   const bool strong_negative =
       negative && clauses_agree &&
-      ((overall.score <= kStrongNegativeScore && confident) || lowest_rating);
+      ((overall.score <= kStrongNegativeScore && confident) || lowest_rating ||
+       clause_level == SentimentLabel::kNegative);
   const bool mismatch =
       (high_rating && clearly_negative) || (low_rating && clearly_positive);
 

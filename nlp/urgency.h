@@ -17,7 +17,8 @@
 //       score >= 0.5, confidence >= 0.5) unless the rating is low: there
 //       such words are hypothetical or praise ("great for allergy sufferers").
 //   STRONG_NEGATIVE  overall NEGATIVE with score <= -0.6 and confidence
-//       >= 0.5, or NEGATIVE text with the lowest rating of the scale.
+//       >= 0.5, or NEGATIVE text with the lowest rating of the scale, or
+//       NEGATIVE text whose clause-level outcome is NEGATIVE (see Assess).
 //   RATING_TEXT_MISMATCH  a high rating (top quarter of the scale: 4-5 of 5)
 //       with clearly negative text (NEGATIVE, score <= -0.5, confidence >=
 //       0.5), or a low rating (bottom quarter: 1-2 of 5) with clearly positive
