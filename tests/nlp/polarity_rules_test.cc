@@ -80,6 +80,12 @@ const Case kCases[] = {
     {"en_ok_marker", "en", "Okay, picked it up at the depot on Friday.", 0},
     {"de_ok_marker", "de", "Ok, das Paket liegt jetzt bei der Post.", 0},
     {"pl_ok_word", "pl", "Wszystko ok.", +1},
+    // negated positives, negated comparatives, competitors
+    {"pl_niezbyt", "pl", "Kurier niezbyt uprzejmy.", -1},
+    {"en_never_better", "en", "My shirts have never looked better.", +1},
+    {"en_cheaper_elsewhere", "en", "You can get it cheaper elsewhere.", -1},
+    {"en_top", "en", "Top quality stitching.", +1},
+    {"de_teile", "de", "Der Spiegel kam in zwei Teilen an.", -1},
     // complaints without an evaluative word
     {"en_soaked", "en", "The parcel arrived soaked.", -1},
     {"pl_od_tygodni", "pl", "Na zwrot czekam od tygodni.", -1},
