@@ -21,8 +21,11 @@
 //   - intensifiers (x1.5) and diminishers (x0.6);
 //   - scare quotes: praise inside quotation marks („free delivery”) counts
 //     as a complaint;
-//   - questions: a sentence with '?' or opened by an interrogative word
-//     ("czy", "kiedy", "will it", "ist es", "¿", "est-ce que").
+//   - questions: a sentence with '?' (not "?!"), or a sentence of at most
+//     kOpenerWords words opened by an interrogative word ("czy", "kiedy",
+//     "will it", "ist es", "¿", "est-ce que"), also after a short greeting;
+//   - discourse markers: a mild positive word opening a sentence before a
+//     comma or colon ("Ok, ...", "Bueno, ...") carries no valence.
 // Word valences come from polarity.tsv first (e-commerce words: "late",
 // "kaputt", "cieknie"), then from the sentiment lexicon (lexicon.tsv).
 // How the evidence is combined with the model: SentimentClassifier (and
@@ -75,8 +78,9 @@ struct PolarityEvidence {
   float best_positive = 0;
   float best_negative = 0;
   int hits = 0;
-  // Hits from idioms, shifted negations, relief, scare quotes: the
-  // constructions the models are known to miss.
+  // Hits from idioms (multi-word table entries), shifted negations,
+  // relief, scare quotes: the constructions the models are known to miss.
+  // A single table word is evidence, not a construction.
   int constructions = 0;
   int contrasts = 0;  // clauses opened by a contrast or concession word
   int sentences = 0;
