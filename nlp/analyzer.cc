@@ -9,6 +9,7 @@
 #include "nlp/analyzer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <fstream>
 #include <memory>
@@ -29,6 +30,12 @@ namespace opinia::nlp {
 namespace {
 
 constexpr char kVersionPrefix[] = "opinia-nlp-1";
+// A question's clause with evidence below this is neutral (a pre-sale
+// question mentioning "delivery" has no opinion about it).
+constexpr float kClearClause = 0.5f;
+// Net clause-weighted evidence at or below -kStrongEvidence lets a strongly
+// negative text raise P2 (chosen on the dev half of nlp/eval).
+constexpr float kStrongEvidence = 1.5f;
 
 // FNV-1a of the model files: the version changes whenever a model does.
 uint64_t HashFile(const std::string& path, uint64_t h) {
@@ -86,8 +93,25 @@ class AnalyzerImpl : public Analyzer {
                                            options.rating_scale);
     }
 
-    a.aspects = aspects_->Extract(text, t, a.language, a.sentences);
-    a.urgency = urgency_->Assess(text, t, a.language, a.sentiment, options);
+    thread_local std::vector<ClauseSentiment> clauses;
+    ClauseSentiments(t, parts, a.sentences, &clauses);
+    a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses);
+    int words = 0;
+    for (const SentimentClassifier::Part* p : parts.in_order) words += p->words;
+    const SentimentParams& sp = config_.sentiment;
+    const bool middle_rating =
+        options.rating <= 0 ||
+        (options.rating > 1 && options.rating < options.rating_scale);
+    if (!tweet && sp.use_composition && middle_rating &&
+        static_cast<float>(words) <= sp.mixed_words &&
+        (a.sentiment.label == SentimentLabel::kPositive ||
+         a.sentiment.label == SentimentLabel::kNegative) &&
+        MixedByAspects(a.aspects, sp.mixed_min)) {
+      a.sentiment.label = SentimentLabel::kMixed;
+    }
+    a.urgency = urgency_->Assess(
+        text, t, a.language, a.sentiment, options,
+        ClauseLevel(SentimentClassifier::JoinedPolarity(parts.in_order)));
     return a;
   }
 
@@ -101,6 +125,67 @@ class AnalyzerImpl : public Analyzer {
     std::vector<SentimentClassifier::Part> parts;
     std::vector<const SentimentClassifier::Part*> in_order;
   };
+
+  // Each clause's sentiment from its own evidence (nlp/polarity_rules.h):
+  // a clause without any takes its sentence's, and a question's clause is
+  // neutral unless it carries a clear opinion.
+  static void ClauseSentiments(const TokenizedText& t, const Parts& parts,
+                               const std::vector<SentenceSentiment>& sentences,
+                               std::vector<ClauseSentiment>* out) {
+    out->clear();
+    for (size_t si = 0; si < t.sentences.size() && si < sentences.size(); ++si) {
+      const Sentiment& whole = sentences[si].sentiment;
+      for (const Clause& c : parts.parts[si].clauses) {
+        ClauseSentiment cs{c.first_token, c.end_token, whole};
+        const float net = c.Net();
+        const bool neutral_sentence = whole.label == SentimentLabel::kNeutral;
+        // A question, or a note in a NEUTRAL sentence, mentions an aspect
+        // without judging it unless the clause carries a clear opinion.
+        if ((c.question || neutral_sentence) && std::fabs(net) < kClearClause) {
+          cs.sentiment = {0.0f, SentimentLabel::kNeutral, whole.confidence};
+        } else if (c.hits > 0 && net != 0) {
+          const float score = net / std::sqrt(net * net + 1.0f);
+          cs.sentiment = {score,
+                          score > 0 ? SentimentLabel::kPositive
+                                    : SentimentLabel::kNegative,
+                          std::fabs(score)};
+        }
+        out->push_back(cs);
+      }
+    }
+  }
+
+  // Praise and a complaint of real weight about different aspects, the
+  // praise first and the product not among the complaints: MIXED ("great
+  // product, but delivery took ages"). A complaint about the product
+  // decides ("nice box, but it broke"); so does praise after a complaint
+  // ("slow delivery, but an amazing product").
+  static bool MixedByAspects(const std::vector<AspectSentiment>& aspects,
+                             float min_score) {
+    int first_pos = -1;
+    int first_neg = -1;
+    for (size_t i = 0; i < aspects.size(); ++i) {
+      const float s = aspects[i].sentiment.score;
+      if (s >= min_score && first_pos < 0) first_pos = static_cast<int>(i);
+      if (s <= -min_score) {
+        if (aspects[i].aspect == Aspect::kProductQuality) return false;
+        if (first_neg < 0) first_neg = static_cast<int>(i);
+      }
+    }
+    return first_pos >= 0 && first_neg > first_pos;
+  }
+
+  // The review's clause-level outcome, for urgency: NEUTRAL without
+  // evidence (or questions only), NEGATIVE only for strong net negative
+  // evidence (kStrongEvidence: several complaints, or one intensified
+  // severe one), MIXED for a milder complaint, else POSITIVE.
+  static SentimentLabel ClauseLevel(const PolarityEvidence& e) {
+    if (e.NoOpinion()) return SentimentLabel::kNeutral;
+    const float net = e.Net() + e.lexicon_positive - e.lexicon_negative;
+    if (net <= -kStrongEvidence) return SentimentLabel::kNegative;
+    if (net < 0) return SentimentLabel::kMixed;
+    return net > 0 ? SentimentLabel::kPositive : SentimentLabel::kNeutral;
+  }
 
   // Language of the title and text together (the title's words help a short
   // review); of the text alone when that says nothing.
@@ -193,7 +278,8 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   if (!sentiment.ok()) return sentiment.status();
   std::vector<std::string> files = {"lid.176.ftz"};
   for (std::string& f : (*sentiment)->ModelFiles()) files.push_back(std::move(f));
-  for (const char* f : {"lexicon.tsv", "aspects.tsv", "urgency.tsv"}) {
+  for (const char* f :
+       {"lexicon.tsv", "polarity.tsv", "aspects.tsv", "urgency.tsv"}) {
     files.push_back(f);
   }
   uint64_t h = 1469598103934665603ULL;

@@ -19,7 +19,7 @@ constexpr std::array<std::string_view, kNumAspects> kAspectNames = {
 // Per-aspect running totals while scanning one review.
 struct Tally {
   int first_mention = -1;  // order of first mention; -1 = not mentioned
-  int last_sentence = -1;
+  int last_unit = -1;
   int sentences = 0;
   int positive = 0;
   int negative = 0;
@@ -83,24 +83,40 @@ absl::StatusOr<std::unique_ptr<AspectExtractor>> AspectExtractor::Create(
 
 std::vector<AspectSentiment> AspectExtractor::Extract(
     std::string_view text, const TokenizedText& t, std::string_view language,
-    const std::vector<SentenceSentiment>& sentences) const {
+    const std::vector<SentenceSentiment>& sentences,
+    const std::vector<ClauseSentiment>* clauses) const {
   const uint32_t languages = matcher_->LanguageMask(language);
   std::array<Tally, kNumAspects> tally;
   int mentioned = 0;
+  size_t clause = 0;  // clauses are in token order, as the mentions
   auto scan = [&](int sentence, int begin, int end) {
-    Sentiment s;  // neutral, confidence 0, when the caller gave none
+    Sentiment sentence_sentiment;  // neutral, confidence 0, when none given
     if (sentence >= 0 && sentence < static_cast<int>(sentences.size())) {
-      s = sentences[sentence].sentiment;
+      sentence_sentiment = sentences[sentence].sentiment;
     }
     matcher_->Scan(t, begin, end, languages, [&](const TermMatcher::Match& m) {
+      Sentiment s = sentence_sentiment;
+      // Counted once per sentence, or once per clause with clauses.
+      int unit = sentence;
+      if (clauses != nullptr) {
+        while (clause < clauses->size() &&
+               (*clauses)[clause].end_token <= m.first_token) {
+          ++clause;
+        }
+        if (clause < clauses->size() &&
+            (*clauses)[clause].first_token <= m.first_token) {
+          s = (*clauses)[clause].sentiment;
+          unit = static_cast<int>(clause);
+        }
+      }
       Tally& a = tally[m.label];
       if (a.first_mention < 0) a.first_mention = mentioned++;
       if (static_cast<int>(a.evidence.size()) < kMaxEvidence) {
         a.evidence.push_back({t.tokens[m.first_token].span.begin,
                               t.tokens[m.end_token - 1].span.end});
       }
-      if (a.sentences > 0 && a.last_sentence == sentence) return;
-      a.last_sentence = sentence;
+      if (a.sentences > 0 && a.last_unit == unit) return;
+      a.last_unit = unit;
       ++a.sentences;
       a.score_sum += s.score;
       a.confidence_sum += s.confidence;

@@ -26,6 +26,14 @@
 
 namespace opinia::nlp {
 
+// The sentiment of one clause (tokens [first_token, end_token) of a
+// sentence): what an aspect mentioned in it feels like.
+struct ClauseSentiment {
+  int first_token = 0;
+  int end_token = 0;
+  Sentiment sentiment;
+};
+
 class AspectExtractor {
  public:
   // Loads `models_dir`/aspects.tsv. NOT_FOUND when the file is missing;
@@ -46,9 +54,15 @@ class AspectExtractor {
   // mixed one), else NEGATIVE or POSITIVE when any is, else NEUTRAL. Its
   // evidence is the byte span of each mention in `text` (at most
   // kMaxEvidence per aspect, first ones kept).
+  //
+  // With `clauses` (in token order, from the compositional layer), a mention
+  // takes the sentiment of the clause it stands in instead of its
+  // sentence's ("a bit overpriced, but the quality is excellent": PRICE
+  // negative, PRODUCT_QUALITY positive), each clause counted once.
   std::vector<AspectSentiment> Extract(
       std::string_view text, const TokenizedText& t, std::string_view language,
-      const std::vector<SentenceSentiment>& sentences) const;
+      const std::vector<SentenceSentiment>& sentences,
+      const std::vector<ClauseSentiment>* clauses = nullptr) const;
 
   static constexpr int kMaxEvidence = 16;
 

@@ -1,5 +1,6 @@
 #include "nlp/lexicon.h"
 
+#include <algorithm>
 #include <fstream>
 #include <vector>
 
@@ -93,6 +94,19 @@ std::optional<float> Lexicon::Valence(const View& view, std::string_view norm) {
     if (it != view.any->end()) return it->second;
   }
   return std::nullopt;
+}
+
+std::optional<float> Lexicon::WordValence(const View& view,
+                                          std::string_view norm,
+                                          std::string_view plain) {
+  std::optional<float> v = Valence(view, norm);
+  if (!v && plain != norm) v = Valence(view, plain);
+  if (!v && plain.size() >= 6) {
+    char key[6] = {'~'};
+    std::copy(plain.begin(), plain.begin() + 5, key + 1);
+    v = Valence(view, std::string_view(key, 6));
+  }
+  return v;
 }
 
 }  // namespace opinia::nlp

@@ -38,6 +38,12 @@ class Lexicon {
   };
   View ForLanguage(std::string_view lang) const;
   static std::optional<float> Valence(const View& view, std::string_view norm);
+  // Valence of a word token: its `norm`, then its diacritic-free `plain`
+  // form, then (for words of 6+ bytes) the 5-letter stem key "~xxxxx" of
+  // inflected languages ("~rozcz" for rozczarowany/-a/-e/-ie).
+  static std::optional<float> WordValence(const View& view,
+                                          std::string_view norm,
+                                          std::string_view plain);
   size_t size() const { return size_; }
 
   // Adds or replaces an entry (used while compiling; not after sharing).

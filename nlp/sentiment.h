@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "nlp/analysis.h"
 #include "nlp/linear_model.h"
+#include "nlp/polarity_rules.h"
 #include "nlp/lexicon.h"
 #include "nlp/sentiment_meta.h"
 #include "nlp/sentiment_models.h"
@@ -71,6 +72,32 @@ struct SentimentParams {
   float meta_emoji_weight = 1.0f;
   float neutral_margin = 0.02f;  // 2-class models: |pos-neg| below = neutral
   float rating_weight = 3.0f;    // logit shift per unit of star score
+  // The compositional layer (nlp/polarity_rules.h; models/README.md,
+  // "Compositional layer"): logit shift per unit of the squashed net
+  // clause evidence, large enough to override the model; below
+  // neutral_keep model confidence a text without evidence is NEUTRAL. A
+  // text of at most mixed_words words is MIXED when an aspect's clause
+  // scores at least +mixed_min, a later-mentioned other aspect's at most
+  // -mixed_min, and the product is not among the complaints (applied by
+  // the analyzer after the aspects). Chosen on the dev half of nlp/eval.
+  bool use_composition = true;
+  float compose_weight = 2.0f;
+  float neutral_keep = 0.55f;
+  float mixed_min = 0.3f;
+  float mixed_words = 40.0f;
+  // Texts longer than compose_words words: the shift shrinks by
+  // compose_words / words (a long review is the model's ground: its
+  // lexicon sums are noise there).
+  float compose_words = 10.0f;
+  // Weight of the plain lexicon words in the shift (the table's words and
+  // the constructions weigh 1).
+  float compose_lexicon = 0.0f;
+  // Texts longer than compose_plain_words words whose evidence holds no
+  // construction (idiom, shifted negation, relief, scare quotes) shift by
+  // compose_plain of that: the ../shared/data dev splits lost 0.2-0.6
+  // points to table words on long reviews.
+  float compose_plain_words = 15.0f;
+  float compose_plain = 0.3f;
   bool use_rules = true;
   // Use the stacked meta models (sentiment_*.meta, nlp/sentiment_meta.h)
   // when present; false serves the base models' probabilities (for
@@ -89,8 +116,8 @@ class SentimentClassifier {
   enum Class { kPos = 0, kNeg, kNeu, kMix, kNumClasses };
   using Probs = std::array<float, kNumClasses>;
 
-  // Needs sentiment_models.tsv, every model it names (<name>.lin) and
-  // lexicon.tsv in `models_dir`: NOT_FOUND if one is missing,
+  // Needs sentiment_models.tsv, every model it names (<name>.lin),
+  // lexicon.tsv and polarity.tsv in `models_dir`: NOT_FOUND if one is missing,
   // INVALID_ARGUMENT if one is malformed. Loads the meta model <name>.meta
   // next to each (nlp/sentiment_meta.h) when the file exists
   // (INVALID_ARGUMENT if malformed); without it that model's probabilities
@@ -107,7 +134,11 @@ class SentimentClassifier {
     RuleScore rules;
     int words = 0;
     LexiconCounts lex;  // for the meta model (when it has one)
+    PolarityEvidence polarity;  // the compositional layer's evidence
+    std::vector<Clause> clauses;
   };
+  // The compositional evidence of the text made of `parts`, in order.
+  static PolarityEvidence JoinedPolarity(const std::vector<const Part*>& parts);
   // `tweet`: the text looks like a social-media post (LooksLikeTweet()):
   // English then goes to the tweet model (trained on English tweets too)
   // instead of the review model.
@@ -172,7 +203,11 @@ class SentimentClassifier {
   // words fused with its rule score.
   Sentiment Combine(const Model& model, const std::vector<float>& raw,
                     int words, const RuleScore& rules, const LexiconCounts& lex,
-                    std::string_view language, Probs* out) const;
+                    const PolarityEvidence& polarity,
+                    std::string_view language, bool tweet, Probs* out) const;
+  // The compositional layer's decision over fused probabilities `p`:
+  // NEUTRAL without evidence.
+  void Compose(const PolarityEvidence& e, int words, Probs* p) const;
   // The meta model of `model` when it has one and params_.use_meta.
   const MetaModel* MetaFor(const Model& model) const;
 
@@ -180,6 +215,7 @@ class SentimentClassifier {
   absl::flat_hash_map<std::string, Route> routes_;
   Route other_languages_;  // the `*` row's model, capped
   std::unique_ptr<Lexicon> lexicon_;
+  std::unique_ptr<PolarityRules> polarity_;
   Lexicon::View any_view_;  // the "*" section (emoji, emoticons)
   SentimentParams params_;
 };

@@ -87,7 +87,6 @@ RuleScore ScoreRules(const TokenizedText& t, int first_token, int end_token,
   int neg_scope = 0;
   float intensity = 1.0f;
   int bangs = 0;
-  std::string prefix_key;
   for (int i = first_token; i < end_token; ++i) {
     const Token& tok = t.tokens[i];
     if (tok.kind == TokenKind::kPunct) {
@@ -113,17 +112,9 @@ RuleScore ScoreRules(const TokenizedText& t, int first_token, int end_token,
         if (!Lexicon::Valence(view, tok.norm)) continue;
       }
     }
-    std::optional<float> v = Lexicon::Valence(view, tok.norm);
-    if (!v && tok.kind == TokenKind::kWord && tok.plain != tok.norm) {
-      v = Lexicon::Valence(view, tok.plain);
-    }
-    if (!v && tok.kind == TokenKind::kWord && tok.plain.size() >= 6) {
-      // Poor man's stemmer for inflected languages: consistent 5-letter
-      // prefixes of lexicon words ("~rozcz" for rozczarowany/-a/-e/-ie).
-      prefix_key.assign("~");
-      prefix_key.append(tok.plain, 0, 5);
-      v = Lexicon::Valence(view, prefix_key);
-    }
+    std::optional<float> v = tok.kind == TokenKind::kWord
+                                 ? Lexicon::WordValence(view, tok.norm, tok.plain)
+                                 : Lexicon::Valence(view, tok.norm);
     if (!v) {
       if (neg_scope > 0 && tok.kind == TokenKind::kWord) --neg_scope;
       continue;

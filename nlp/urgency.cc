@@ -102,7 +102,8 @@ bool UrgencyAssessor::Negated(const TokenizedText& t, int sentence_begin,
 Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
                                 std::string_view language,
                                 const Sentiment& overall,
-                                const AnalyzeOptions& options) const {
+                                const AnalyzeOptions& options,
+                                SentimentLabel clause_level) const {
   Urgency u;
   const SentimentLabel label = LabelOf(overall);
   const bool negative = label == SentimentLabel::kNegative;
@@ -144,9 +145,17 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
     }
   }
 
+  // The clauses must agree that the text is negative (issue 17: a positive
+  // or neutral clause-level reading never cries wolf).
+  const bool clauses_agree = clause_level == SentimentLabel::kUnspecified ||
+                             clause_level == SentimentLabel::kNegative;
+  // Strong negative clause evidence stands for a weak model score: a long
+  // complaint told with the model's positive words ("birthday present")
+  // still counts when its clauses are clearly negative.
   const bool strong_negative =
-      negative &&
-      ((overall.score <= kStrongNegativeScore && confident) || lowest_rating);
+      negative && clauses_agree &&
+      ((overall.score <= kStrongNegativeScore && confident) || lowest_rating ||
+       clause_level == SentimentLabel::kNegative);
   const bool mismatch =
       (high_rating && clearly_negative) || (low_rating && clearly_positive);
 
@@ -175,6 +184,10 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
       high_reach_.contains(absl::AsciiStrToLower(options.source))) {
     level = std::max(1, level - 1);
     u.reasons.emplace_back("HIGH_REACH");
+  }
+  if (!clauses_agree && !found[kLegal] && !found[kHealth] && !found[kFraud] &&
+      !found[kChurn]) {
+    level = std::max(level, 3);
   }
   u.priority = static_cast<Priority>(level);
   return u;

@@ -17,7 +17,8 @@
 //       score >= 0.5, confidence >= 0.5) unless the rating is low: there
 //       such words are hypothetical or praise ("great for allergy sufferers").
 //   STRONG_NEGATIVE  overall NEGATIVE with score <= -0.6 and confidence
-//       >= 0.5, or NEGATIVE text with the lowest rating of the scale.
+//       >= 0.5, or NEGATIVE text with the lowest rating of the scale, or
+//       NEGATIVE text whose clause-level outcome is NEGATIVE (see Assess).
 //   RATING_TEXT_MISMATCH  a high rating (top quarter of the scale: 4-5 of 5)
 //       with clearly negative text (NEGATIVE, score <= -0.5, confidence >=
 //       0.5), or a low rating (bottom quarter: 1-2 of 5) with clearly positive
@@ -67,10 +68,16 @@ class UrgencyAssessor {
 
   // `t` is Tokenize(text); `language` selects the lexicon ("pl", "de-AT"),
   // an unknown or empty one ("und") tries all; `overall` is the review's
-  // sentiment. Never fails.
+  // sentiment. `clause_level` is the compositional layer's outcome
+  // (nlp/polarity_rules.h; kUnspecified = not known; the analyzer says
+  // NEGATIVE only for strong clause evidence, MIXED for a milder
+  // complaint): STRONG_NEGATIVE is given only when it is NEGATIVE (or
+  // unknown), and any other value caps a text without a lexicon reason at
+  // P3, after HIGH_REACH. Never fails.
   Urgency Assess(std::string_view text, const TokenizedText& t,
                  std::string_view language, const Sentiment& overall,
-                 const AnalyzeOptions& options) const;
+                 const AnalyzeOptions& options,
+                 SentimentLabel clause_level = SentimentLabel::kUnspecified) const;
 
   static constexpr int kMaxEvidence = 16;
   static constexpr int kNegationWindow = 3;      // NEGATION

@@ -9,7 +9,11 @@
 //               [--emoji_weight=F] [--neutral_margin=F]
 //               [--meta_rule_weight=F] [--meta_emoji_weight=F]
 //               [--rating_weight=F] [--length_k=MODEL:K]
-//               [--no_route_tweets] FILE.tsv...
+//               [--no_route_tweets] [--no_composition]
+//               [--compose_weight=F] [--neutral_keep=F] [--mixed_min=F]
+//               [--mixed_words=F] [--compose_words=F]
+//               [--compose_lexicon=F] [--compose_plain_words=F]
+//               [--compose_plain=F] FILE.tsv...
 //   opinia-eval --models=DIR --cases=nlp/eval --split=dev|test|all
 //               [--lang=pl,en,...] [--dump]
 //
@@ -219,6 +223,20 @@ void Report(const std::string& name, const std::vector<Example>& ex,
 }  // namespace
 }  // namespace opinia::nlp::tools
 
+constexpr const char* kUsage =
+    "usage: opinia-eval --models=DIR [flags] FILE.tsv...\n"
+    "       opinia-eval --models=DIR --cases=DIR --split=dev|test|all"
+    " [--lang=pl,en,...] [--dump]\n"
+    "flags: --stars --hint --source=NAME --dump=FILE --no_rules --no_meta\n"
+    "  --no_route_tweets --lid=combined|fasttext|cld2 --length_k=MODEL:K\n"
+    "  --rule_weight=F --emoji_weight=F --meta_rule_weight=F\n"
+    "  --meta_emoji_weight=F --neutral_margin=F --rating_weight=F\n"
+    "  --no_composition --compose_weight=F --compose_words=F\n"
+    "  --compose_lexicon=F --compose_plain_words=F --compose_plain=F\n"
+    "  --neutral_keep=F --mixed_min=F --mixed_words=F\n"
+    "(meaning of each: the comment at the top of nlp/tools/eval_main.cc and\n"
+    "nlp/sentiment.h, SentimentParams)\n";
+
 int main(int argc, char** argv) {
   using namespace opinia::nlp;         // NOLINT
   using namespace opinia::nlp::tools;  // NOLINT
@@ -230,6 +248,10 @@ int main(int argc, char** argv) {
       if (!absl::StartsWith(a, p)) return false;
       return absl::SimpleAtof(a.substr(p.size()), v);
     };
+    if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
     if (absl::StartsWith(a, "--models=")) f.models = a.substr(9);
     else if (a == "--stars") f.stars = true;
     else if (a == "--hint") f.hint = true;
@@ -255,6 +277,15 @@ int main(int argc, char** argv) {
     else if (fl("emoji_weight", &f.config.sentiment.emoji_weight)) {}
     else if (fl("neutral_margin", &f.config.sentiment.neutral_margin)) {}
     else if (fl("rating_weight", &f.config.sentiment.rating_weight)) {}
+    else if (a == "--no_composition") f.config.sentiment.use_composition = false;
+    else if (fl("compose_weight", &f.config.sentiment.compose_weight)) {}
+    else if (fl("neutral_keep", &f.config.sentiment.neutral_keep)) {}
+    else if (fl("mixed_min", &f.config.sentiment.mixed_min)) {}
+    else if (fl("mixed_words", &f.config.sentiment.mixed_words)) {}
+    else if (fl("compose_words", &f.config.sentiment.compose_words)) {}
+    else if (fl("compose_lexicon", &f.config.sentiment.compose_lexicon)) {}
+    else if (fl("compose_plain_words", &f.config.sentiment.compose_plain_words)) {}
+    else if (fl("compose_plain", &f.config.sentiment.compose_plain)) {}
     else if (absl::StartsWith(a, "--length_k=")) {
       // MODEL:K, MODEL a name in models/sentiment_models.tsv.
       const size_t colon = a.find(':');
@@ -273,9 +304,7 @@ int main(int argc, char** argv) {
     }
   }
   if (f.files.empty() == f.cases.empty() || f.cases.empty() == f.split_set) {
-    std::cerr << "usage: opinia-eval --models=DIR [--stars] [--hint] FILE.tsv...\n"
-                 "       opinia-eval --models=DIR --cases=DIR --split=dev|test|all"
-                 " [--lang=pl,en,...] [--dump]\n";
+    std::cerr << kUsage;
     return 2;
   }
   auto analyzer = CreateAnalyzerWithConfig(f.models, f.config);

@@ -99,7 +99,7 @@ TEST(MetaModelTest, ClassifierRejectsMalformedMetaFile) {
   std::filesystem::create_directories(dir);
   for (const char* f : {"sentiment_models.tsv", "sentiment_pl.lin",
                         "sentiment_en.lin", "sentiment_multi.lin",
-                        "lexicon.tsv"}) {
+                        "lexicon.tsv", "polarity.tsv"}) {
     std::filesystem::create_symlink(
         std::filesystem::absolute(ModelsDir() + "/" + f), dir / f);
   }

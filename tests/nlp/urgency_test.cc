@@ -149,6 +149,18 @@ const Case kCases[] = {
     {"de_lower_case", "de", "ich gehe zur verbraucherzentrale", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "verbraucherzentrale"},
     {"de_nicht_klagen", "de", "Wir können nicht klagen.", kMildPos, 0, 0, "", NONE, "", ""},
     {"de_scale_10_mismatch", "de", "Schrott, sofort kaputt.", kClearNeg, 10, 10, "", P3, "RATING_TEXT_MISMATCH", ""},
+    // ------------------------------- smoke, chargebacks; es, fr, it (issue 17)
+    {"pl_dymi", "pl", "Czajnik zaczął dymić przy pierwszym użyciu.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "zaczął dymić"},
+    {"pl_chargeback", "pl", "Zgłosiłem chargeback w banku.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "chargeback"},
+    {"en_sparks", "en", "The toaster gave off sparks.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "sparks"},
+    {"de_raucht", "de", "Der Wasserkocher raucht.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "raucht"},
+    {"de_kaeuferschutz", "de", "Ich habe den Käuferschutz beantragt.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "Käuferschutz"},
+    {"es_denuncia", "es", "Mañana pondré una denuncia en la policía.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "pondré una denuncia|policía"},
+    {"es_estafa_negated", "es", "No es ninguna estafa, solo tardan.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"fr_litige", "fr", "J'ai ouvert un litige auprès de ma banque.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "ouvert un litige"},
+    {"fr_fumee", "fr", "De la fumée sortait du chargeur.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "fumée"},
+    {"it_truffa", "it", "Una truffa, soldi presi e niente pacco.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "truffa"},
+    {"it_avvocato", "it", "Mi rivolgerò a un avvocato.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "avvocato"},
     // ------------------------------------------------------- language choice
     {"und_tries_all", "und", "Totale Abzocke.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "Abzocke"},
     {"known_language_only_its_lexicon", "pl", "Totale Abzocke.", kNeg, 0, 0, "", P3, "", ""},

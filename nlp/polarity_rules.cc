@@ -1,0 +1,411 @@
+#include "nlp/polarity_rules.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "nlp/lexicon_file.h"
+
+namespace opinia::nlp {
+namespace {
+
+// Matcher labels of the word classes; valences follow from kFirstValence.
+enum Label {
+  kNegator = 0,
+  kWithout,
+  kContrast,
+  kConcession,
+  kIntensifier,
+  kDiminisher,
+  kExpect,
+  kCompare,
+  kRelief,
+  kQuestion,
+  kFirstValence
+};
+constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
+    "NEGATOR",  "WITHOUT", "CONTRAST", "CONCESSION", "INTENSIFIER",
+    "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION"};
+
+bool IsClauseBreak(const Token& tok) {
+  const std::string& n = tok.norm;
+  return n == "," || n == ";" || n == ":" || n == "(" || n == ")" ||
+         n == "\xE2\x80\x93" || n == "\xE2\x80\x94" || n == "-" ||
+         n == "\xE2\x80\xA6" || n == "/";
+}
+
+bool IsQuote(const Token& tok) {
+  const std::string& n = tok.norm;
+  return n == "\"" || n == "'" || n == "\xE2\x80\x9E" || n == "\xE2\x80\x9C" ||
+         n == "\xE2\x80\x9D" || n == "\xC2\xAB" || n == "\xC2\xBB" ||
+         n == "\xE2\x80\x9A" || n == "\xE2\x80\x98" || n == "\xE2\x80\x99";
+}
+
+// German adjectives of a noun + "-los"/"-frei" ("problemlos",
+// "störungsfrei"): the valence of the noun turned around, or nothing.
+std::optional<float> SuffixShift(const Lexicon::View& view,
+                                 std::string_view plain) {
+  static constexpr std::string_view kSuffixes[] = {
+      "losen", "loser", "loses", "losem", "lose", "los",
+      "freien", "freier", "freies", "freiem", "freie", "frei"};
+  for (std::string_view suf : kSuffixes) {
+    if (plain.size() < suf.size() + 4 ||
+        plain.substr(plain.size() - suf.size()) != suf) {
+      continue;
+    }
+    std::string_view stem = plain.substr(0, plain.size() - suf.size());
+    std::optional<float> v = Lexicon::WordValence(view, stem, stem);
+    if (!v && stem.back() == 's') {
+      stem.remove_suffix(1);  // Fugen-s: "störungsfrei"
+      v = Lexicon::WordValence(view, stem, stem);
+    }
+    if (!v || *v == 0) return std::nullopt;
+    return *v < 0 ? std::min(1.0f, 0.2f - *v) : -*v;
+  }
+  return std::nullopt;
+}
+
+// "Ok, ...", "Bueno, ...", "Well: ...": a mild word that opens a sentence
+// and is set off by a comma or colon before more words is a discourse
+// marker, not an evaluation ("Jest ok." and "Super, danke!" stay).
+bool DiscourseMarker(const TokenizedText& t, int first, int end, int at,
+                     int after, float valence) {
+  if (at != first || after != at + 1 || valence <= 0 || valence > 0.7f ||
+      after + 1 >= end) {
+    return false;
+  }
+  const std::string& n = t.tokens[after].norm;
+  return (n == "," || n == ":") && t.tokens[after + 1].kind == TokenKind::kWord;
+}
+
+}  // namespace
+
+PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
+  PolarityEvidence e;
+  for (size_t i = 0; i < n; ++i) {
+    const PolarityEvidence& p = *parts[i];
+    if (p.leading_contrast && i > 0) {
+      e.positive *= PolarityRules::kBeforeContrastWeight;
+      e.negative *= PolarityRules::kBeforeContrastWeight;
+      e.best_positive *= PolarityRules::kBeforeContrastWeight;
+      e.best_negative *= PolarityRules::kBeforeContrastWeight;
+      e.lexicon_positive *= PolarityRules::kBeforeContrastWeight;
+      e.lexicon_negative *= PolarityRules::kBeforeContrastWeight;
+    }
+    e.lexicon_positive += p.lexicon_positive;
+    e.lexicon_negative += p.lexicon_negative;
+    e.positive += p.positive;
+    e.negative += p.negative;
+    e.best_positive = std::max(e.best_positive, p.best_positive);
+    e.best_negative = std::max(e.best_negative, p.best_negative);
+    e.hits += p.hits;
+    e.constructions += p.constructions;
+    e.contrasts += p.contrasts;
+    e.sentences += p.sentences;
+    e.questions += p.questions;
+    if (i == 0) e.leading_contrast = p.leading_contrast;
+  }
+  return e;
+}
+
+absl::StatusOr<std::unique_ptr<PolarityRules>> PolarityRules::Create(
+    const std::string& models_dir) {
+  const std::string path = absl::StrCat(models_dir, "/polarity.tsv");
+  absl::StatusOr<std::vector<LexiconLine>> lines = ReadLexiconFile(path);
+  if (!lines.ok()) return lines.status();
+  auto r = std::unique_ptr<PolarityRules>(new PolarityRules());
+  TermMatcher::Builder builder;
+  for (const LexiconLine& l : *lines) {
+    int label = -1;
+    for (int k = 0; k < kFirstValence; ++k) {
+      if (l.label == kLabelNames[k]) label = k;
+    }
+    float v = 0;
+    if (label < 0 && l.label == "-") {
+      label = TermMatcher::kStop;
+    } else if (label < 0 && absl::SimpleAtof(l.label, &v) && v >= -1 && v <= 1) {
+      auto it = std::find(r->valences_.begin(), r->valences_.end(), v);
+      label = kFirstValence + static_cast<int>(it - r->valences_.begin());
+      if (it == r->valences_.end()) r->valences_.push_back(v);
+    } else if (label < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ":", l.line, ": unknown label \"", l.label, "\""));
+    }
+    if (absl::Status s = builder.Add(l.language, l.phrase, label); !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ":", l.line, ": ", s.message()));
+    }
+    if (label == kNegator || label == kWithout) {
+      const TokenizedText w = Tokenize(l.phrase);
+      if (w.tokens.size() == 1) r->negators_.insert(w.tokens[0].plain);
+    }
+  }
+  r->matcher_ = std::move(builder).Build();
+  return r;
+}
+
+PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
+                                      int end, std::string_view language,
+                                      const Lexicon& lexicon,
+                                      std::vector<Clause>* clauses) const {
+  PolarityEvidence e;
+  first = std::max(first, 0);
+  end = std::min<int>(end, static_cast<int>(t.tokens.size()));
+  if (first >= end) return e;
+  e.sentences = 1;
+  thread_local std::vector<TermMatcher::Match> matches;
+  thread_local std::vector<Clause> own;
+  // Contribution of each token (0 = none), for relief to cancel worries.
+  thread_local std::vector<float> contrib;
+  matches.clear();
+  own.clear();
+  contrib.assign(static_cast<size_t>(end - first), 0.0f);
+  matcher_->Scan(t, first, end, matcher_->LanguageMask(language),
+                 [&](const TermMatcher::Match& m) { matches.push_back(m); });
+  const Lexicon::View view = lexicon.ForLanguage(language);
+  const bool german = language.substr(0, 2) == "de";
+
+  own.push_back(Clause{first, end});
+  int neg_scope = 0;       // words left in a negation's scope
+  bool without = false;    // a "without" word waits for its noun
+  int without_words = 0;   // words since it
+  float intensity = 1.0f;  // intensifiers waiting for their word
+  bool in_quotes = false;
+  bool question = false;  // a '?' or an interrogative opener
+  bool opener = false;    // an interrogative opener (no '?' yet)
+  bool exclamation = false;
+  bool concession_clause = false;
+  int words_in_clause = 0;
+  size_t next_match = 0;
+  int last_contrib = -1;  // index into contrib of the clause's last hit
+
+  auto close_clause = [&](int at) {
+    Clause& c = own.back();
+    c.end_token = at;
+    if (concession_clause) c.weight *= kConcessionWeight;
+    concession_clause = false;
+    own.push_back(Clause{at, end});
+    neg_scope = 0;
+    without = false;
+    intensity = 1.0f;
+    words_in_clause = 0;
+    last_contrib = -1;
+  };
+  auto add = [&](int at, float v, bool construction, bool lexicon = false) {
+    if (neg_scope > 0) {
+      // "not good" is less negative than "bad"; "no problems" is positive.
+      v = v > 0 ? -0.75f * v : -0.9f * v;
+      neg_scope = 0;
+      construction = true;
+    } else if (without) {
+      v = v > 0 ? -0.75f * v : -0.9f * v;
+      construction = true;
+    }
+    without = false;
+    v *= intensity;
+    intensity = 1.0f;
+    if (in_quotes && v > 0) {
+      v = -0.6f * v;  // scare quotes: the promise, not the outcome
+      construction = true;
+    }
+    contrib[at - first] += v;
+    last_contrib = at - first;
+    Clause& c = own.back();
+    (v > 0 ? c.positive : c.negative) += std::fabs(v);
+    if (lexicon && !construction) {
+      (v > 0 ? c.lexicon_positive : c.lexicon_negative) += std::fabs(v);
+    }
+    ++c.hits;
+    ++e.hits;
+    e.constructions += construction;
+  };
+
+  // Scare quotes are short („free delivery”); a longer quotation is
+  // reported speech and keeps its words' signs.
+  thread_local std::vector<bool> scare;
+  scare.assign(static_cast<size_t>(end - first), false);
+  for (int i = first, open = -1; i < end; ++i) {
+    if (!IsQuote(t.tokens[i])) continue;
+    if (open < 0) {
+      open = i;
+      continue;
+    }
+    int words = 0;
+    for (int k = open + 1; k < i; ++k) words += t.tokens[k].kind == TokenKind::kWord;
+    if (words <= kScareQuoteWords) {
+      for (int k = open + 1; k < i; ++k) scare[k - first] = true;
+    }
+    open = -1;
+  }
+
+  for (int i = first; i < end; ++i) {
+    const Token& tok = t.tokens[i];
+    in_quotes = scare[i - first];
+    if (tok.kind == TokenKind::kPunct) {
+      if (tok.norm == "?" || tok.norm == "\xC2\xBF") question = true;
+      if (tok.norm == "!") exclamation = true;
+      if (IsClauseBreak(tok) && words_in_clause > 0) {
+        close_clause(i + 1);
+      }
+      continue;
+    }
+    while (next_match < matches.size() && matches[next_match].first_token < i) {
+      ++next_match;
+    }
+    if (next_match < matches.size() && matches[next_match].first_token == i) {
+      const TermMatcher::Match& m = matches[next_match++];
+      const int label = m.label;
+      switch (label) {
+        case kNegator:
+          neg_scope = kNegScope + 1;
+          break;
+        case kWithout:
+          without = true;
+          without_words = 0;
+          neg_scope = 0;
+          break;
+        case kContrast:
+        case kConcession: {
+          const bool opens_sentence = i == first || (i == first + 1 && t.tokens[first].kind == TokenKind::kPunct);
+          if (label == kContrast && opens_sentence) e.leading_contrast = true;
+          if (words_in_clause > 0) {
+            close_clause(i);
+            ++e.contrasts;
+          }
+          if (label == kContrast) {
+            for (Clause& c : own) {
+              if (&c != &own.back()) c.weight *= kBeforeContrastWeight;
+            }
+          } else {
+            concession_clause = true;
+          }
+          // "niestety", "leider" are connectives and complaints.
+          if (m.end_token == i + 1) {
+            if (std::optional<float> v =
+                    Lexicon::WordValence(view, tok.norm, tok.plain)) {
+              add(i, *v, false);
+            }
+          }
+          break;
+        }
+        case kIntensifier:
+          intensity *= 1.5f;
+          break;
+        case kDiminisher:
+          intensity *= 0.6f;
+          break;
+        case kExpect:
+          // "didn't expect such fast shipping": the negation is of the
+          // expectation, so what follows keeps its sign.
+          if (neg_scope > 0) {
+            neg_scope = 0;
+            ++e.constructions;
+          }
+          break;
+        case kCompare:
+          // "faster than expected": strengthens the comparison before it.
+          if (last_contrib >= 0) {
+            contrib[last_contrib] *= 1.5f;
+            Clause& c = own.back();
+            const float v = contrib[last_contrib] / 1.5f;
+            (v > 0 ? c.positive : c.negative) += 0.5f * std::fabs(v);
+            ++e.constructions;
+          }
+          break;
+        case kRelief:
+          // "I was worried ..., needlessly": the worries do not count.
+          for (Clause& c : own) c.negative = c.lexicon_negative = 0;
+          for (float& c : contrib) c = std::max(c, 0.0f);
+          add(i, 0.5f, true);
+          break;
+        case kQuestion:
+          // The first word of the sentence, or of its second clause after
+          // a greeting ("Dzień dobry, czy ..."), not a relative pronoun
+          // after a longer clause ("..., który ...").
+          if (words_in_clause == 0 &&
+              (own.size() == 1 ||
+               (own.size() == 2 &&
+                own[0].end_token - own[0].first_token <= kGreetingTokens))) {
+            opener = true;
+          }
+          break;
+        default:
+          // Negative concord: "nie mam żadnych zastrzeżeń" is one negation.
+          if (negators_.contains(tok.plain)) {
+            neg_scope = 0;
+            without = false;
+          }
+          if (valences_[label - kFirstValence] != 0 &&
+              !DiscourseMarker(t, first, end, i, m.end_token,
+                               valences_[label - kFirstValence])) {
+            // An idiom is a construction; a single table word is evidence
+            // the model may already have.
+            add(i, valences_[label - kFirstValence], m.end_token - i > 1);
+          }
+          break;
+      }
+      words_in_clause += m.end_token - i;
+      i = m.end_token - 1;
+      continue;
+    }
+    if (tok.kind != TokenKind::kWord && tok.kind != TokenKind::kEmoji &&
+        tok.kind != TokenKind::kEmoticon) {
+      continue;
+    }
+    ++words_in_clause;
+    std::optional<float> v = tok.kind == TokenKind::kWord
+                                 ? Lexicon::WordValence(view, tok.norm, tok.plain)
+                                 : Lexicon::Valence(view, tok.norm);
+    if (!v && german && tok.kind == TokenKind::kWord) {
+      if ((v = SuffixShift(view, tok.plain))) {
+        add(i, *v, true);
+        continue;
+      }
+    }
+    if (v && *v != 0 && DiscourseMarker(t, first, end, i, i + 1, *v)) {
+      v.reset();
+    }
+    if (v && *v != 0) {
+      // The general lexicon is noisier than the table: it weighs less
+      // unless a construction turns it around.
+      add(i, *v, false, /*lexicon=*/true);
+    } else {
+      if (neg_scope > 0) --neg_scope;
+      if (without && ++without_words > 2) without = false;
+    }
+  }
+  own.back().end_token = end;
+  if (concession_clause) own.back().weight *= kConcessionWeight;
+  if (own.back().first_token >= end && own.size() > 1) own.pop_back();
+
+  // "What a great product!" opens like a question and is not one;
+  // "?!" is indignation, not a question.
+  // Without a '?' only a short sentence is read as a question by its
+  // opener ("Kiedy wysyłka"): a longer one is more often an exclamation
+  // or a statement ("Que lindo día el de hoy", "Quand la moule menace ...").
+  int words = 0;
+  for (int i = first; i < end; ++i) words += t.tokens[i].kind == TokenKind::kWord;
+  question = (question || (opener && words <= kOpenerWords)) && !exclamation;
+  const float q = question ? 0.5f : 1.0f;
+  e.questions = question;
+  for (Clause& c : own) {
+    c.question = question;
+    const float w = c.weight * q;
+    const float pos = c.positive - c.lexicon_positive;
+    const float neg = c.negative - c.lexicon_negative;
+    e.positive += w * pos;
+    e.negative += w * neg;
+    e.lexicon_positive += w * c.lexicon_positive;
+    e.lexicon_negative += w * c.lexicon_negative;
+    e.best_positive = std::max(e.best_positive, w * pos);
+    e.best_negative = std::max(e.best_negative, w * neg);
+  }
+  if (clauses != nullptr) clauses->insert(clauses->end(), own.begin(), own.end());
+  return e;
+}
+
+}  // namespace opinia::nlp

@@ -1,0 +1,142 @@
+// PolarityRules: the compositional layer over the sentiment models. Reads a
+// sentence as clauses and scores each from word valences with the
+// constructions bag-of-words models get wrong:
+//   - clauses end at , ; : – — ( ) and at connectives: contrast ("but",
+//     "ale", "aber", "pero", "mais", "ma": the clauses before it in the
+//     sentence weigh kBeforeContrastWeight) and concession ("although", "choć",
+//     "obwohl", "aunque", "bien que", "anche se": the clause it opens weighs
+//     kConcessionWeight); a sentence that opens with a contrast word halves the
+//     sentences before it (JoinPolarity);
+//   - negation scope: a negator or negative determiner ("nie", "not",
+//     "keine", "żadnych", "ningún", "aucun", "nessun") flips the next valenced
+//     word of its clause (at most kNegScope words on); "without" words ("bez",
+//     "ohne", "sin", "sans", "senza") flip the next one; German adjectives in
+//     -los/-frei of a negative noun ("problemlos") are positive;
+//   - idioms (models/polarity.tsv: "bez zarzutu", "no issues",
+//     "einwandfrei", "sin problemas", "rien à redire", "thanks for nothing"),
+//     which win over the words they span;
+//   - expectation and relief: a negated expectation verb ("didn't expect")
+//     does not negate what follows; a relief word ("niepotrzebnie",
+//     "needlessly", "unnötig") cancels the worries before it in its sentence;
+//   - intensifiers (x1.5) and diminishers (x0.6);
+//   - scare quotes: praise inside quotation marks („free delivery”) counts
+//     as a complaint;
+//   - questions: a sentence with '?' (not "?!"), or a sentence of at most
+//     kOpenerWords words opened by an interrogative word ("czy", "kiedy",
+//     "will it", "ist es", "¿", "est-ce que"), also after a short greeting;
+//   - discourse markers: a mild positive word opening a sentence before a
+//     comma or colon ("Ok, ...", "Bueno, ...") carries no valence.
+// Word valences come from polarity.tsv first (e-commerce words: "late",
+// "kaputt", "cieknie"), then from the sentiment lexicon (lexicon.tsv).
+// How the evidence is combined with the model: SentimentClassifier (and
+// models/README.md, "Compositional layer").
+//
+// Immutable after Create(); thread-safe; no allocation per sentence once
+// the caller's clause vector has grown.
+#ifndef OPINIA_NLP_POLARITY_RULES_H_
+#define OPINIA_NLP_POLARITY_RULES_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "nlp/lexicon.h"
+#include "nlp/term_matcher.h"
+#include "nlp/text.h"
+
+namespace opinia::nlp {
+
+// One clause of a sentence and its polarity evidence.
+struct Clause {
+  int first_token = 0;
+  int end_token = 0;  // one past the last token
+  float weight = 1;   // contrast and concession weighting within the sentence
+  float positive = 0;  // sum of positive contributions (unweighted)
+  float negative = 0;  // sum of |negative contributions| (unweighted)
+  int hits = 0;        // words or idioms that carried polarity
+  // The part of positive/negative that came from lexicon.tsv alone (a word
+  // the table does not know, not turned around by a construction).
+  float lexicon_positive = 0;
+  float lexicon_negative = 0;
+  bool question = false;  // the clause's sentence is a question
+  float Net() const { return positive - negative; }
+};
+
+// The evidence of a sentence, or of a text (JoinPolarity).
+struct PolarityEvidence {
+  // Clause-weighted sums of the table's words and idioms and of every
+  // construction (negation, relief, scare quotes): the decisive evidence.
+  float positive = 0;
+  float negative = 0;
+  // Clause-weighted sums of the plain lexicon words: opinion, not decisive.
+  float lexicon_positive = 0;
+  float lexicon_negative = 0;
+  // The strongest single clause on each side (weighted), for MIXED.
+  float best_positive = 0;
+  float best_negative = 0;
+  int hits = 0;
+  // Hits from idioms (multi-word table entries), shifted negations,
+  // relief, scare quotes: the constructions the models are known to miss.
+  // A single table word is evidence, not a construction.
+  int constructions = 0;
+  int contrasts = 0;  // clauses opened by a contrast or concession word
+  int sentences = 0;
+  int questions = 0;  // sentences read as questions
+  bool leading_contrast = false;  // the (first) sentence opens with "but"
+  float Net() const { return positive - negative; }
+  // True when nothing carries polarity, or when every sentence is a
+  // question and what they carry is weak (below kQuestionOpinion, weighted).
+  bool NoOpinion() const { return hits == 0 || QuestionsOnly(); }
+  // Every sentence is a question, and what they carry is weak.
+  bool QuestionsOnly() const {
+    return sentences > 0 && questions == sentences &&
+           positive + negative + lexicon_positive + lexicon_negative <
+               kQuestionOpinion;
+  }
+  static constexpr float kQuestionOpinion = 0.5f;
+};
+
+// The evidence of a text made of parts (title, sentences) in order: sums,
+// with the parts before a sentence that opens with a contrast word halved.
+PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n);
+
+class PolarityRules {
+ public:
+  static constexpr int kNegScope = 3;
+  static constexpr float kBeforeContrastWeight = 0.5f;
+  static constexpr float kConcessionWeight = 0.4f;
+  static constexpr int kScareQuoteWords = 4;
+  // Tokens (with the comma) of a greeting before an interrogative opener.
+  static constexpr int kGreetingTokens = 3;
+  // Longest sentence without '?' that an interrogative opener makes a
+  // question.
+  static constexpr int kOpenerWords = 5;
+
+  // Loads `models_dir`/polarity.tsv (format in lexicon_file.h; labels in the
+  // file's header). NOT_FOUND when missing; INVALID_ARGUMENT (naming the
+  // line) for a malformed line or unknown label.
+  static absl::StatusOr<std::unique_ptr<PolarityRules>> Create(
+      const std::string& models_dir);
+
+  // Evidence of tokens [first, end) of `t` (one sentence) in `language`,
+  // with `lexicon` for the words the table does not know. When `clauses` is
+  // not null the sentence's clauses are appended to it.
+  PolarityEvidence Score(const TokenizedText& t, int first, int end,
+                         std::string_view language, const Lexicon& lexicon,
+                         std::vector<Clause>* clauses) const;
+
+ private:
+  PolarityRules() = default;
+
+  std::unique_ptr<TermMatcher> matcher_;
+  std::vector<float> valences_;  // matcher label - kFirstValence -> valence
+  // Plain forms of the one-word NEGATOR and WITHOUT entries.
+  absl::flat_hash_set<std::string> negators_;
+};
+
+}  // namespace opinia::nlp
+
+#endif  // OPINIA_NLP_POLARITY_RULES_H_

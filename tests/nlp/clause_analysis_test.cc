@@ -1,0 +1,88 @@
+// Unit table for what the full analyzer makes of clauses (nlp/analyzer.cc):
+// an aspect takes the sign of the clause it stands in, and an aspect
+// mentioned in a question or an informational note scores near 0. The
+// sentences are written for this test, apart from the evaluation table.
+#include <memory>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "nlp/analyzer.h"
+#include "tests/nlp/test_paths.h"
+
+namespace opinia::nlp {
+namespace {
+
+struct AspectCase {
+  const char* name;
+  const char* text;
+  Aspect aspect;
+  int sign;  // +1 above +0.05, -1 below -0.05, 0 within +-0.05
+};
+
+const AspectCase kAspectCases[] = {
+    {"pl_question", "Czy wysyłka jest w sobotę?", Aspect::kDelivery, 0},
+    {"en_question", "Can I return the jacket after thirty days?",
+     Aspect::kReturns, 0},
+    {"de_question", "Kann ich per Rechnung bezahlen?", Aspect::kPayment, 0},
+    {"de_note", "Per Rechnung bezahlt, Paket am Montag abgeholt.",
+     Aspect::kPayment, 0},
+    {"pl_contrast_price", "Trochę za drogo, ale jakość rewelacyjna.",
+     Aspect::kPrice, -1},
+    {"pl_contrast_quality", "Trochę za drogo, ale jakość rewelacyjna.",
+     Aspect::kProductQuality, +1},
+    {"en_failure", "Nice colour, but it melted on the stove.",
+     Aspect::kProductQuality, -1},
+    {"es_delivery", "El envío llegó tarde, pero la calidad es excelente.",
+     Aspect::kDelivery, -1},
+    {"fr_quality", "Livraison lente, mais la qualité est parfaite.",
+     Aspect::kProductQuality, +1},
+};
+
+TEST(ClauseAnalysisTest, AspectSignsFollowTheirClause) {
+  auto analyzer = CreateAnalyzer(test_paths::ModelsDir());
+  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
+  for (const AspectCase& c : kAspectCases) {
+    const Analysis a = (*analyzer)->Analyze(c.text, {});
+    const AspectSentiment* found = nullptr;
+    for (const AspectSentiment& as : a.aspects) {
+      if (as.aspect == c.aspect) found = &as;
+    }
+    ASSERT_NE(found, nullptr) << c.name << ": no aspect in \"" << c.text << "\"";
+    const float s = found->sentiment.score;
+    const int sign = s > 0.05f ? 1 : (s < -0.05f ? -1 : 0);
+    EXPECT_EQ(sign, c.sign) << c.name << ": \"" << c.text << "\" score " << s;
+  }
+}
+
+struct LabelCase {
+  const char* name;
+  const char* text;
+  SentimentLabel label;
+};
+
+const LabelCase kLabelCases[] = {
+    // praise, then a complaint about another aspect: MIXED
+    {"en_mixed", "Excellent quality, but the courier was rude.",
+     SentimentLabel::kMixed},
+    {"pl_mixed", "Jakość świetna, ale obsługa klienta niemiła.",
+     SentimentLabel::kMixed},
+    // the product failing decides
+    {"en_product_decides", "Nice box, but the blender broke within a week.",
+     SentimentLabel::kNegative},
+    // praise after the complaint decides
+    {"en_praise_after", "The delivery was slow, but the sweater is wonderful.",
+     SentimentLabel::kPositive},
+};
+
+TEST(ClauseAnalysisTest, MixedNeedsPraiseThenAnotherAspectsComplaint) {
+  auto analyzer = CreateAnalyzer(test_paths::ModelsDir());
+  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
+  for (const LabelCase& c : kLabelCases) {
+    const Analysis a = (*analyzer)->Analyze(c.text, {});
+    EXPECT_EQ(a.sentiment.label, c.label)
+        << c.name << ": \"" << c.text << "\" score " << a.sentiment.score;
+  }
+}
+
+}  // namespace
+}  // namespace opinia::nlp

@@ -1,0 +1,149 @@
+// Unit table for the compositional layer (nlp/polarity_rules.h): the sign
+// of the evidence and the question mark per category and language. The
+// sentences are written for this test, apart from the evaluation table.
+#include "nlp/polarity_rules.h"
+
+#include <memory>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "nlp/lexicon.h"
+#include "nlp/text.h"
+#include "tests/nlp/test_paths.h"
+
+namespace opinia::nlp {
+namespace {
+
+struct Case {
+  const char* name;
+  const char* lang;
+  const char* text;
+  int sign;  // +1 praise, -1 complaint, 0 no evidence
+  bool question = false;
+};
+
+const Case kCases[] = {
+    // negated negative
+    {"pl_negneg", "pl", "Żadnych zastrzeżeń do sprzedawcy.", +1},
+    {"pl_bez", "pl", "Montaż przebiegł bez problemów.", +1},
+    {"en_negneg", "en", "Setup went without any issues.", +1},
+    {"de_los", "de", "Die Bezahlung war völlig problemlos.", +1},
+    {"de_keine", "de", "Keine Probleme mit dem Umtausch.", +1},
+    {"es_negneg", "es", "Ningún problema con el pedido.", +1},
+    {"fr_negneg", "fr", "Aucun souci avec la livraison.", +1},
+    {"it_negneg", "it", "Nessun problema con il reso.", +1},
+    // negated positive
+    {"pl_negpos", "pl", "Obsługa nie była pomocna.", -1},
+    {"en_negpos", "en", "The seller was not helpful.", -1},
+    {"de_negpos", "de", "Der Versand war nicht schnell.", -1},
+    // contrast, both directions
+    {"pl_contneg", "pl", "Ładne pudełko, ale lampa przestała działać.", -1},
+    {"pl_contpos", "pl", "Kurier się spóźnił, ale towar jest świetny.", +1},
+    {"en_contneg", "en", "Lovely colour, but it broke within days.", -1},
+    {"en_contpos", "en", "Delivery was late, but the jacket is excellent.", +1},
+    {"de_contneg", "de", "Tolle Farbe, aber der Akku ist defekt.", -1},
+    {"es_contneg", "es", "Bonito diseño, pero se rompió enseguida.", -1},
+    {"fr_contpos", "fr", "Un peu en retard, mais produit impeccable.", +1},
+    {"it_contneg", "it", "Bel colore, ma non funziona più.", -1},
+    // concession
+    {"en_conc", "en", "Although the box was dented, I am delighted.", +1},
+    {"de_conc", "de", "Obwohl der Preis hoch war, bin ich sehr zufrieden.", +1},
+    // expectation and relief
+    {"en_relief", "en", "I didn't expect such quick delivery.", +1},
+    {"pl_relief", "pl", "Bałem się o rozmiar, niepotrzebnie.", +1},
+    {"en_notbad", "en", "Not bad at all.", +1},
+    // idioms
+    {"pl_idiom", "pl", "Wszystko bez zarzutu.", +1},
+    {"de_idiom", "de", "Ware einwandfrei.", +1},
+    {"fr_idiom", "fr", "Rien à redire.", +1},
+    {"it_idiom", "it", "Niente da eccepire.", +1},
+    {"es_idiom", "es", "Todo sin problemas.", +1},
+    // sarcasm
+    {"pl_sarc", "pl", "No to dzięki za nic.", -1},
+    {"es_sarc", "es", "Pues gracias por nada.", -1},
+    {"en_quotes", "en", "So much for the 'free returns'.", -1},
+    // product failure
+    {"en_fail", "en", "The kettle melted on first use.", -1},
+    {"pl_fail", "pl", "Suszarka zaczęła dymić.", -1},
+    {"de_fail", "de", "Das Gerät überhitzt ständig.", -1},
+    // questions and notes
+    {"pl_quest", "pl", "Czy ten model ma gwarancję", 0, true},
+    {"en_quest", "en", "Will the charger fit a 2019 model?", 0, true},
+    {"de_quest", "de", "Gibt es die Hose auch in Blau?", 0, true},
+    {"en_note", "en", "Collected from the locker on Tuesday.", 0},
+    // "?!" is indignation; a longer sentence opened by "when" or a relative
+    // pronoun after a clause is no question
+    {"de_indignant", "de", "Wo bleibt mein Geld?!", 0, false},
+    {"pl_kiedy", "pl", "Kiedy kurier dojechał, wszystko było w porządku.", +1},
+    {"pl_ktory", "pl", "Paczkę odebrał sąsiad, który mieszka obok.", 0},
+    // discourse markers: "Ok, ..." opens, it does not praise
+    {"en_ok_marker", "en", "Okay, picked it up at the depot on Friday.", 0},
+    {"de_ok_marker", "de", "Ok, das Paket liegt jetzt bei der Post.", 0},
+    {"pl_ok_word", "pl", "Wszystko ok.", +1},
+    // negated positives, negated comparatives, competitors
+    {"pl_niezbyt", "pl", "Kurier niezbyt uprzejmy.", -1},
+    {"en_never_better", "en", "My shirts have never looked better.", +1},
+    {"en_cheaper_elsewhere", "en", "You can get it cheaper elsewhere.", -1},
+    {"en_top", "en", "Top quality stitching.", +1},
+    {"de_teile", "de", "Der Spiegel kam in zwei Teilen an.", -1},
+    // complaints without an evaluative word
+    {"en_soaked", "en", "The parcel arrived soaked.", -1},
+    {"pl_od_tygodni", "pl", "Na zwrot czekam od tygodni.", -1},
+    {"de_nass", "de", "Der Karton kam nass an.", -1},
+    {"fr_ecoute", "fr", "Le vendeur est à l'écoute.", +1},
+};
+
+class PolarityRulesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto r = PolarityRules::Create(test_paths::ModelsDir());
+    ASSERT_TRUE(r.ok()) << r.status();
+    rules_ = r->release();
+    auto l = Lexicon::Load(test_paths::ModelsDir() + "/lexicon.tsv");
+    ASSERT_TRUE(l.ok()) << l.status();
+    lexicon_ = l->release();
+  }
+  static void TearDownTestSuite() {
+    delete rules_;
+    delete lexicon_;
+  }
+  static PolarityRules* rules_;
+  static Lexicon* lexicon_;
+};
+PolarityRules* PolarityRulesTest::rules_ = nullptr;
+Lexicon* PolarityRulesTest::lexicon_ = nullptr;
+
+TEST_F(PolarityRulesTest, Table) {
+  for (const Case& c : kCases) {
+    const TokenizedText t = Tokenize(c.text);
+    std::vector<const PolarityEvidence*> parts;
+    std::vector<PolarityEvidence> each(t.sentences.size());
+    for (size_t i = 0; i < t.sentences.size(); ++i) {
+      each[i] = rules_->Score(t, t.sentences[i].first_token,
+                              t.sentences[i].end_token, c.lang, *lexicon_,
+                              nullptr);
+      parts.push_back(&each[i]);
+    }
+    const PolarityEvidence e = JoinPolarity(parts.data(), parts.size());
+    const float net = e.Net() + e.lexicon_positive - e.lexicon_negative;
+    const int sign = e.NoOpinion() ? 0 : (net > 0 ? 1 : (net < 0 ? -1 : 0));
+    EXPECT_EQ(sign, c.sign) << c.name << ": \"" << c.text << "\" net " << net
+                            << " hits " << e.hits;
+    EXPECT_EQ(e.questions == e.sentences && e.sentences > 0, c.question)
+        << c.name;
+  }
+}
+
+TEST_F(PolarityRulesTest, ContrastWeighsTheLaterClause) {
+  const TokenizedText t = Tokenize("Great price, but terrible quality.");
+  std::vector<Clause> clauses;
+  rules_->Score(t, 0, static_cast<int>(t.tokens.size()), "en", *lexicon_,
+                &clauses);
+  ASSERT_EQ(clauses.size(), 2u);
+  EXPECT_GT(clauses[0].Net(), 0);
+  EXPECT_LT(clauses[1].Net(), 0);
+  EXPECT_LT(clauses[0].weight, clauses[1].weight);
+}
+
+}  // namespace
+}  // namespace opinia::nlp
