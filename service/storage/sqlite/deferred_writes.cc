@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/storage/sqlite/connection.h"
+#include "service/storage/sqlite/rollup_sql.h"
 #include "service/storage/sqlite/status_macros.h"
 #include "service/storage/text_fold.h"
 
@@ -33,16 +34,16 @@ DeferredWrites* Self(sqlite3_context* ctx) {
 using CellKey = std::tuple<std::string, int, std::string, std::string,
                            std::string, int64_t, int64_t>;
 
-// The 8 cells a change at `w` adds to: dims bit 0 keeps the source, bit 1
-// the subject, bit 2 the language; a dimension left out is ''.
+// The cells a change at `w` adds to (rollup_cells.h).
 template <typename Where, typename Fn>
 void ForEachCell(const Where& w, int64_t last, Fn fn) {
-  static const std::string kEmpty;
-  for (int dims = 0; dims < 8; ++dims) {
-    fn(CellKey(w.tenant, dims, (dims & 1) ? w.source : kEmpty,
-               (dims & 2) ? w.subject : kEmpty,
-               (dims & 4) ? w.language : kEmpty, w.day, last));
-  }
+  ForEachRollupCell(w.source, w.subject, w.language,
+                    [&](int dims, const std::string& source,
+                        const std::string& subject,
+                        const std::string& language) {
+                      fn(CellKey(w.tenant, dims, source, subject, language,
+                                 w.day, last));
+                    });
 }
 
 template <size_t N>
@@ -82,26 +83,16 @@ void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
-constexpr char kRollupUpsert[] =
-    "INSERT INTO insights_rollup (tenant_id, dims, source, subject_id, "
-    "language, day, n, r1, r2, r3, r4, r5, neg, neu, pos, mix, responded, "
-    "sla_pending, sla_late) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    "?, ?, ?, ?, ?) ON CONFLICT (tenant_id, dims, source, subject_id, "
-    "language, day) DO UPDATE SET n = n + excluded.n, r1 = r1 + excluded.r1, "
-    "r2 = r2 + excluded.r2, r3 = r3 + excluded.r3, r4 = r4 + excluded.r4, "
-    "r5 = r5 + excluded.r5, neg = neg + excluded.neg, "
-    "neu = neu + excluded.neu, pos = pos + excluded.pos, "
-    "mix = mix + excluded.mix, responded = responded + excluded.responded, "
-    "sla_pending = sla_pending + excluded.sla_pending, "
-    "sla_late = sla_late + excluded.sla_late";
+// Rendered once from rollup_cells.h (rollup_sql.h).
+const std::string& RollupUpsert() {
+  static const std::string* const kSql = new std::string(InsightsUpsertSql());
+  return *kSql;
+}
 
-constexpr char kAspectUpsert[] =
-    "INSERT INTO insights_aspect_rollup (tenant_id, dims, source, "
-    "subject_id, language, day, aspect, neg, neu, pos, mix) VALUES (?, ?, ?, "
-    "?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, dims, source, "
-    "subject_id, language, day, aspect) DO UPDATE SET "
-    "neg = neg + excluded.neg, neu = neu + excluded.neu, "
-    "pos = pos + excluded.pos, mix = mix + excluded.mix";
+const std::string& AspectUpsert() {
+  static const std::string* const kSql = new std::string(AspectUpsertSql());
+  return *kSql;
+}
 
 constexpr char kResponseUpsert[] =
     "INSERT INTO insights_response_rollup (tenant_id, dims, source, "
@@ -129,7 +120,7 @@ absl::Status DeferredWrites::Register(sqlite3* db) {
   };
   // Not DETERMINISTIC: they have a side effect and must run once per call.
   const Fn fns[] = {
-      {"opinia_defer_rollup", 11, &DeferredWrites::RollupFn},
+      {"opinia_defer_rollup", 8 + kNumRollupFlags, &DeferredWrites::RollupFn},
       {"opinia_defer_aspect_rollup", 8, &DeferredWrites::AspectFn},
       {"opinia_defer_response_rollup", 7, &DeferredWrites::ResponseFn},
       {"opinia_defer_fts", 3, &DeferredWrites::FtsFn},
@@ -149,11 +140,11 @@ void DeferredWrites::RollupFn(sqlite3_context* ctx, int,
   c.where = {TextArg(argv[0]), TextArg(argv[1]), TextArg(argv[2]),
              TextArg(argv[3]), IntArg(argv[4])};
   c.sign = IntArg(argv[5]) < 0 ? -1 : 1;
-  c.rating = static_cast<int>(IntArg(argv[6]));
-  c.label = static_cast<int>(IntArg(argv[7]));
-  c.responded = IntArg(argv[8]) != 0;
-  c.sla_pending = IntArg(argv[9]) != 0;
-  c.sla_late = IntArg(argv[10]) != 0;
+  c.facts.rating = static_cast<int32_t>(IntArg(argv[6]));
+  c.facts.label = static_cast<int32_t>(IntArg(argv[7]));
+  for (int i = 0; i < kNumRollupFlags; ++i) {
+    c.facts.flags[i] = IntArg(argv[8 + i]) != 0;
+  }
   Self(ctx)->rollups_.push_back(std::move(c));
   sqlite3_result_null(ctx);
 }
@@ -218,16 +209,9 @@ absl::Status DeferredWrites::Flush(Connection& conn) {
 
 absl::Status DeferredWrites::FlushRollups(Connection& conn) {
   if (rollups_.empty()) return absl::OkStatus();
-  // n, r1..r5, neg, neu, pos, mix, responded, sla_pending, sla_late.
-  std::map<CellKey, std::array<int64_t, 13>> cells;
+  std::map<CellKey, InsightsDeltas> cells;
   for (const RollupChange& c : rollups_) {
-    std::array<int64_t, 13> d{};
-    d[0] = c.sign;
-    if (c.rating >= 1 && c.rating <= 5) d[c.rating] = c.sign;
-    if (c.label >= 1 && c.label <= 4) d[5 + c.label] = c.sign;
-    d[10] = c.responded ? c.sign : 0;
-    d[11] = c.sla_pending ? c.sign : 0;
-    d[12] = c.sla_late ? c.sign : 0;
+    const InsightsDeltas d = InsightsDeltasOf(c.facts, c.sign);
     ForEachCell(c.where, 0, [&](CellKey key) {
       auto& sum = cells[std::move(key)];
       for (size_t i = 0; i < d.size(); ++i) sum[i] += d[i];
@@ -235,7 +219,7 @@ absl::Status DeferredWrites::FlushRollups(Connection& conn) {
   }
   for (const auto& [key, sum] : cells) {
     if (AllZero(sum)) continue;
-    STORE_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kRollupUpsert));
+    STORE_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(RollupUpsert()));
     BindCell(stmt, key);
     for (int64_t v : sum) stmt.BindInt64(v);
     STORE_RETURN_IF_ERROR(stmt.Run());
@@ -245,16 +229,18 @@ absl::Status DeferredWrites::FlushRollups(Connection& conn) {
 
 absl::Status DeferredWrites::FlushAspects(Connection& conn) {
   if (aspects_.empty()) return absl::OkStatus();
-  std::map<CellKey, std::array<int64_t, 4>> cells;  // neg, neu, pos, mix
+  std::map<CellKey, AspectDeltas> cells;
   for (const AspectChange& c : aspects_) {
-    if (c.label < 1 || c.label > 4) continue;
+    const AspectDeltas d = AspectDeltasOf(c.label, c.sign);
+    if (AllZero(d)) continue;
     ForEachCell(c.where, c.aspect, [&](CellKey key) {
-      cells[std::move(key)][c.label - 1] += c.sign;
+      auto& sum = cells[std::move(key)];
+      for (size_t i = 0; i < d.size(); ++i) sum[i] += d[i];
     });
   }
   for (const auto& [key, sum] : cells) {
     if (AllZero(sum)) continue;
-    STORE_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kAspectUpsert));
+    STORE_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(AspectUpsert()));
     BindCell(stmt, key);
     stmt.BindInt64(std::get<6>(key));
     for (int64_t v : sum) stmt.BindInt64(v);

@@ -46,10 +46,11 @@ extern const char kInsightsRollupsMigration[];
 extern const char kDeferredIndexMigration[];
 // Migration 9 (deferred_schema.cc): no triggers on INSERT INTO reviews or
 // review_aspects; SqliteTxn::InsertReview runs these three statements on
-// the new row (?1 = its id) instead.
+// the new row (?1 = its id) instead. The first is rendered at startup from
+// the rollup description (rollup_sql.h: LogInsertedReviewSql).
 extern const char kInsertWithoutTriggersMigration[];
 inline constexpr int kSchemaWithoutInsertTriggers = 9;
-extern const char kLogInsertedReviewSchema9[];
+extern const char* const kLogInsertedReviewSchema9;
 extern const char kInsertAspectRows[];
 extern const char kLogInsertedAspects[];
 // Migration 11 (response_delay_schema.cc): the virtual column
@@ -60,7 +61,7 @@ extern const char kLogInsertedAspects[];
 // kLogInsertedReviewSchema9.
 extern const char kResponseDelayMigration[];
 inline constexpr int kSchemaWithResponseDelay = 11;
-extern const char kLogInsertedReview[];
+extern const char* const kLogInsertedReview;
 
 }  // namespace opinia::storage::sqlite
 
