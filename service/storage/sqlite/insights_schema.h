@@ -1,6 +1,13 @@
 // The insights migration (issue 5), kept in its own file because it is long;
-// migrations.cc lists it like any other. Generated once by
-// gen_insights_schema.py, then frozen (append-only migrations).
+// migrations.cc lists it like any other. Frozen (append-only migrations).
+//
+// Which counter of which rollup cell a review changes is described once,
+// backend-neutrally, in service/storage/rollup_cells.h; the statements the
+// store runs today are rendered from it (sqlite/rollup_sql.h). The shipped
+// migrations here, in deferred_schema.cc and response_delay_schema.cc keep
+// their own copies of those expressions, because shipped migration text
+// never changes; their triggers hand rollup_cells.h's facts to
+// opinia_defer_rollup (deferred_writes.h).
 //
 // What it maintains, all by triggers in the transaction that changes a
 // review (ingest, update, override, soft delete, response, rescore):

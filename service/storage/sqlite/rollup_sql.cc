@@ -146,6 +146,17 @@ std::string LogInsertedReviewSql(bool has_response_delay) {
       ", 1) END\nFROM reviews WHERE id = ?1");
 }
 
+std::string InsightsRowSumsSql(absl::string_view row) {
+  return SumsSql(kInsightsCounters, row);
+}
+
+std::string InsightsRollupSumsSql() {
+  return absl::StrJoin(kInsightsCounters, ", ",
+                       [](std::string* out, const RollupCounter& c) {
+                         absl::StrAppend(out, "sum(", c.column, ")");
+                       });
+}
+
 std::string InsightsUpsertSql() {
   return UpsertSql("insights_rollup", absl::StrCat(kCellKey, ", day"), 6,
                    kInsightsCounters);
@@ -159,7 +170,7 @@ std::string AspectUpsertSql() {
 
 std::string InsightsRollupSelectSql() {
   return absl::StrCat("SELECT ", CellSql("r"), ", r.local_day,\n  ",
-                      SumsSql(kInsightsCounters, "r"),
+                      InsightsRowSumsSql("r"),
                       "\nFROM reviews r, insights_dims d WHERE r.deleted = 0 "
                       "GROUP BY 1, 2, 3, 4, 5, 6");
 }

@@ -24,6 +24,11 @@ namespace opinia::storage::sqlite {
 std::string FlagSql(const RollupFlag& flag, absl::string_view row);
 std::string CounterSql(const RollupCounter& counter, absl::string_view row);
 
+// The insights counters summed, in kInsightsCounters order: over rows of
+// reviews (`row` as above) or over insights_rollup rows.
+std::string InsightsRowSumsSql(absl::string_view row);
+std::string InsightsRollupSumsSql();
+
 // The statement that logs a newly inserted review's rollup and full-text
 // changes (?1 = its id). Before schema 11 (no reviews.response_delay) the
 // response bucket is of response_time - create_time.
