@@ -28,8 +28,8 @@ bool TermHolds(const RollupTerm& t, const RollupReview& r) {
     case RollupTerm::Op::kUnset:
       return v == kNoTime;
     case RollupTerm::Op::kIn:
-      return std::find(t.values.begin(), t.values.begin() + t.num_values,
-                       v) != t.values.begin() + t.num_values;
+      return std::find(t.values.begin(), t.values.begin() + t.num_values, v) !=
+             t.values.begin() + t.num_values;
     case RollupTerm::Op::kAfterRespondBy:
       return v > r.respond_by;
   }
@@ -39,7 +39,8 @@ bool TermHolds(const RollupTerm& t, const RollupReview& r) {
 std::vector<int64_t> MakeDelayBuckets() {
   std::vector<int64_t> lo = {0};
   for (int x = 0; x <= 35; ++x) {
-    for (int y = 0; y <= 15; ++y) lo.push_back((int64_t{1} << x) * (16 + y) * 62500);
+    for (int y = 0; y <= 15; ++y)
+      lo.push_back((int64_t{1} << x) * (16 + y) * 62500);
   }
   return lo;
 }

@@ -76,9 +76,7 @@ enum RollupFlagIndex { kResponded = 0, kSlaPending = 1, kSlaLate = 2 };
 inline constexpr int kNumRollupFlags = 3;
 inline constexpr std::array<RollupFlag, kNumRollupFlags> kRollupFlags = {{
     // A response is recorded.
-    {"responded",
-     {{{RollupColumn::kResponseTime, RollupTerm::Op::kSet}}},
-     1},
+    {"responded", {{{RollupColumn::kResponseTime, RollupTerm::Op::kSet}}}, 1},
     // Waiting for a response within a deadline: status NEW or ACKNOWLEDGED.
     {"sla_pending",
      {{{RollupColumn::kRespondBy, RollupTerm::Op::kSet},
@@ -126,6 +124,12 @@ inline constexpr std::array<RollupCounter, 4> kAspectCounters = {{
     {"mix", RollupCounter::Counts::kLabel, 4},
 }};
 using AspectDeltas = std::array<int64_t, kAspectCounters.size()>;
+
+// insights_response_rollup counts every responded review in its cell.
+inline constexpr std::array<RollupCounter, 1> kResponseCounters = {{
+    {"n", RollupCounter::Counts::kAll},
+}};
+using ResponseDeltas = std::array<int64_t, kResponseCounters.size()>;
 
 // The rollup cells of a review: dims bit 0 keeps the source, bit 1 the
 // subject, bit 2 the language.

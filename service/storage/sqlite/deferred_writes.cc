@@ -37,13 +37,12 @@ using CellKey = std::tuple<std::string, int, std::string, std::string,
 // The cells a change at `w` adds to (rollup_cells.h).
 template <typename Where, typename Fn>
 void ForEachCell(const Where& w, int64_t last, Fn fn) {
-  ForEachRollupCell(w.source, w.subject, w.language,
-                    [&](int dims, const std::string& source,
-                        const std::string& subject,
-                        const std::string& language) {
-                      fn(CellKey(w.tenant, dims, source, subject, language,
-                                 w.day, last));
-                    });
+  ForEachRollupCell(
+      w.source, w.subject, w.language,
+      [&](int dims, const std::string& source, const std::string& subject,
+          const std::string& language) {
+        fn(CellKey(w.tenant, dims, source, subject, language, w.day, last));
+      });
 }
 
 template <size_t N>
@@ -94,11 +93,38 @@ const std::string& AspectUpsert() {
   return *kSql;
 }
 
-constexpr char kResponseUpsert[] =
-    "INSERT INTO insights_response_rollup (tenant_id, dims, source, "
-    "subject_id, language, month, lo, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (tenant_id, dims, source, subject_id, language, month, lo) "
-    "DO UPDATE SET n = n + excluded.n";
+const std::string& ResponseUpsert() {
+  static const std::string* const kSql = new std::string(ResponseUpsertSql());
+  return *kSql;
+}
+
+// Sums the deltas of `changes` per cell and upserts every cell whose sum is
+// not all zero; with bind_last the key part after the day (aspect, delay
+// bucket) is bound too.
+template <typename Change, typename DeltasOf, typename LastOf>
+absl::Status UpsertCells(Connection& conn, const std::vector<Change>& changes,
+                         const std::string& upsert, bool bind_last,
+                         DeltasOf deltas_of, LastOf last_of) {
+  using Deltas = decltype(deltas_of(changes.front()));
+  std::map<CellKey, Deltas> cells;
+  for (const Change& c : changes) {
+    const Deltas d = deltas_of(c);
+    if (AllZero(d)) continue;
+    ForEachCell(c.where, last_of(c), [&](CellKey key) {
+      Deltas& sum = cells[std::move(key)];
+      for (size_t i = 0; i < d.size(); ++i) sum[i] += d[i];
+    });
+  }
+  for (const auto& [key, sum] : cells) {
+    if (AllZero(sum)) continue;
+    STORE_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(upsert));
+    BindCell(stmt, key);
+    if (bind_last) stmt.BindInt64(std::get<6>(key));
+    for (int64_t v : sum) stmt.BindInt64(v);
+    STORE_RETURN_IF_ERROR(stmt.Run());
+  }
+  return absl::OkStatus();
+}
 
 // One statement for all of a transaction's full-text changes: FTS5 would
 // flush its pending terms into a new segment at every statement boundary.
@@ -134,11 +160,16 @@ absl::Status DeferredWrites::Register(sqlite3* db) {
   return absl::OkStatus();
 }
 
+// The first five arguments of every opinia_defer_*_rollup.
+DeferredWrites::Where DeferredWrites::WhereOf(sqlite3_value** argv) {
+  return {TextArg(argv[0]), TextArg(argv[1]), TextArg(argv[2]),
+          TextArg(argv[3]), IntArg(argv[4])};
+}
+
 void DeferredWrites::RollupFn(sqlite3_context* ctx, int,
                               sqlite3_value** argv) {
   RollupChange c;
-  c.where = {TextArg(argv[0]), TextArg(argv[1]), TextArg(argv[2]),
-             TextArg(argv[3]), IntArg(argv[4])};
+  c.where = WhereOf(argv);
   c.sign = IntArg(argv[5]) < 0 ? -1 : 1;
   c.facts.rating = static_cast<int32_t>(IntArg(argv[6]));
   c.facts.label = static_cast<int32_t>(IntArg(argv[7]));
@@ -152,8 +183,7 @@ void DeferredWrites::RollupFn(sqlite3_context* ctx, int,
 void DeferredWrites::AspectFn(sqlite3_context* ctx, int,
                               sqlite3_value** argv) {
   AspectChange c;
-  c.where = {TextArg(argv[0]), TextArg(argv[1]), TextArg(argv[2]),
-             TextArg(argv[3]), IntArg(argv[4])};
+  c.where = WhereOf(argv);
   c.aspect = IntArg(argv[5]);
   c.sign = IntArg(argv[6]) < 0 ? -1 : 1;
   c.label = static_cast<int>(IntArg(argv[7]));
@@ -164,8 +194,7 @@ void DeferredWrites::AspectFn(sqlite3_context* ctx, int,
 void DeferredWrites::ResponseFn(sqlite3_context* ctx, int,
                                 sqlite3_value** argv) {
   ResponseChange c;
-  c.where = {TextArg(argv[0]), TextArg(argv[1]), TextArg(argv[2]),
-             TextArg(argv[3]), IntArg(argv[4])};
+  c.where = WhereOf(argv);
   c.lo = IntArg(argv[5]);
   c.sign = IntArg(argv[6]) < 0 ? -1 : 1;
   Self(ctx)->responses_.push_back(std::move(c));
@@ -208,62 +237,24 @@ absl::Status DeferredWrites::Flush(Connection& conn) {
 }
 
 absl::Status DeferredWrites::FlushRollups(Connection& conn) {
-  if (rollups_.empty()) return absl::OkStatus();
-  std::map<CellKey, InsightsDeltas> cells;
-  for (const RollupChange& c : rollups_) {
-    const InsightsDeltas d = InsightsDeltasOf(c.facts, c.sign);
-    ForEachCell(c.where, 0, [&](CellKey key) {
-      auto& sum = cells[std::move(key)];
-      for (size_t i = 0; i < d.size(); ++i) sum[i] += d[i];
-    });
-  }
-  for (const auto& [key, sum] : cells) {
-    if (AllZero(sum)) continue;
-    STORE_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(RollupUpsert()));
-    BindCell(stmt, key);
-    for (int64_t v : sum) stmt.BindInt64(v);
-    STORE_RETURN_IF_ERROR(stmt.Run());
-  }
-  return absl::OkStatus();
+  return UpsertCells(
+      conn, rollups_, RollupUpsert(), /*bind_last=*/false,
+      [](const RollupChange& c) { return InsightsDeltasOf(c.facts, c.sign); },
+      [](const RollupChange&) { return int64_t{0}; });
 }
 
 absl::Status DeferredWrites::FlushAspects(Connection& conn) {
-  if (aspects_.empty()) return absl::OkStatus();
-  std::map<CellKey, AspectDeltas> cells;
-  for (const AspectChange& c : aspects_) {
-    const AspectDeltas d = AspectDeltasOf(c.label, c.sign);
-    if (AllZero(d)) continue;
-    ForEachCell(c.where, c.aspect, [&](CellKey key) {
-      auto& sum = cells[std::move(key)];
-      for (size_t i = 0; i < d.size(); ++i) sum[i] += d[i];
-    });
-  }
-  for (const auto& [key, sum] : cells) {
-    if (AllZero(sum)) continue;
-    STORE_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(AspectUpsert()));
-    BindCell(stmt, key);
-    stmt.BindInt64(std::get<6>(key));
-    for (int64_t v : sum) stmt.BindInt64(v);
-    STORE_RETURN_IF_ERROR(stmt.Run());
-  }
-  return absl::OkStatus();
+  return UpsertCells(
+      conn, aspects_, AspectUpsert(), /*bind_last=*/true,
+      [](const AspectChange& c) { return AspectDeltasOf(c.label, c.sign); },
+      [](const AspectChange& c) { return c.aspect; });
 }
 
 absl::Status DeferredWrites::FlushResponses(Connection& conn) {
-  if (responses_.empty()) return absl::OkStatus();
-  std::map<CellKey, int64_t> cells;
-  for (const ResponseChange& c : responses_) {
-    ForEachCell(c.where, c.lo,
-                [&](CellKey key) { cells[std::move(key)] += c.sign; });
-  }
-  for (const auto& [key, n] : cells) {
-    if (n == 0) continue;
-    STORE_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kResponseUpsert));
-    BindCell(stmt, key);
-    stmt.BindInt64(std::get<6>(key)).BindInt64(n);
-    STORE_RETURN_IF_ERROR(stmt.Run());
-  }
-  return absl::OkStatus();
+  return UpsertCells(
+      conn, responses_, ResponseUpsert(), /*bind_last=*/true,
+      [](const ResponseChange& c) { return ResponseDeltas{c.sign}; },
+      [](const ResponseChange& c) { return c.lo; });
 }
 
 absl::Status DeferredWrites::FlushFts(Connection& conn) {

@@ -102,6 +102,7 @@ class DeferredWrites {
     std::string text;
   };
 
+  static Where WhereOf(sqlite3_value** argv);
   static void RollupFn(sqlite3_context* ctx, int argc,
                        sqlite3_value** argv);
   static void AspectFn(sqlite3_context* ctx, int argc,

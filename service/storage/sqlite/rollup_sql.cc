@@ -38,11 +38,10 @@ std::string TermSql(const RollupTerm& t, absl::string_view row) {
     case RollupTerm::Op::kUnset:
       return absl::StrCat(c, " = ", kNoTimeSql);
     case RollupTerm::Op::kIn:
-      return absl::StrCat(
-          c, " IN (",
-          absl::StrJoin(t.values.begin(), t.values.begin() + t.num_values,
-                        ", "),
-          ")");
+      return absl::StrCat(c, " IN (",
+                          absl::StrJoin(t.values.begin(),
+                                        t.values.begin() + t.num_values, ", "),
+                          ")");
     case RollupTerm::Op::kAfterRespondBy:
       return absl::StrCat(c, " > ", Col(row, "respond_by"));
   }
@@ -51,11 +50,11 @@ std::string TermSql(const RollupTerm& t, absl::string_view row) {
 
 // The cell columns of a row of `row` for the dims of insights_dims d.
 std::string CellSql(absl::string_view row) {
-  return absl::StrCat(Col(row, "tenant_id"), ", d.dims,\n  CASE WHEN d.dims & 1 THEN ",
-                      Col(row, "source"), " ELSE '' END,\n  CASE WHEN d.dims & 2 THEN ",
-                      Col(row, "subject_id"),
-                      " ELSE '' END,\n  CASE WHEN d.dims & 4 THEN ",
-                      Col(row, "language"), " ELSE '' END");
+  return absl::StrCat(
+      Col(row, "tenant_id"), ", d.dims,\n  CASE WHEN d.dims & 1 THEN ",
+      Col(row, "source"), " ELSE '' END,\n  CASE WHEN d.dims & 2 THEN ",
+      Col(row, "subject_id"), " ELSE '' END,\n  CASE WHEN d.dims & 4 THEN ",
+      Col(row, "language"), " ELSE '' END");
 }
 
 std::string MonthSql(absl::string_view row) {
@@ -84,13 +83,13 @@ std::string UpsertSql(absl::string_view table, absl::string_view key,
   std::vector<std::string> params(key_params + N, "?");
   std::vector<std::string> sets;
   for (const RollupCounter& c : counters) {
-    sets.push_back(absl::StrCat(c.column, " = ", c.column, " + excluded.",
-                                c.column));
+    sets.push_back(
+        absl::StrCat(c.column, " = ", c.column, " + excluded.", c.column));
   }
-  return absl::StrCat("INSERT INTO ", table, " (", key, ", ",
-                      Columns(counters), ") VALUES (",
-                      absl::StrJoin(params, ", "), ") ON CONFLICT (", key,
-                      ") DO UPDATE SET ", absl::StrJoin(sets, ", "));
+  return absl::StrCat("INSERT INTO ", table, " (", key, ", ", Columns(counters),
+                      ") VALUES (", absl::StrJoin(params, ", "),
+                      ") ON CONFLICT (", key, ") DO UPDATE SET ",
+                      absl::StrJoin(sets, ", "));
 }
 
 template <size_t N>
@@ -164,8 +163,12 @@ std::string InsightsUpsertSql() {
 
 std::string AspectUpsertSql() {
   return UpsertSql("insights_aspect_rollup",
-                   absl::StrCat(kCellKey, ", day, aspect"), 7,
-                   kAspectCounters);
+                   absl::StrCat(kCellKey, ", day, aspect"), 7, kAspectCounters);
+}
+
+std::string ResponseUpsertSql() {
+  return UpsertSql("insights_response_rollup",
+                   absl::StrCat(kCellKey, ", month, lo"), 7, kResponseCounters);
 }
 
 std::string InsightsRollupSelectSql() {
@@ -183,12 +186,12 @@ std::string AspectRollupSelectSql() {
 }
 
 std::string ResponseRollupSelectSql() {
-  return absl::StrCat("SELECT ", CellSql("r"), ", ", MonthSql("r"), ",\n  ",
-                      BucketSql("r.response_delay"),
-                      ", count(*)\nFROM reviews r, insights_dims d WHERE "
-                      "r.deleted = 0 AND ",
-                      FlagSql(kRollupFlags[kResponded], "r"),
-                      "\nGROUP BY 1, 2, 3, 4, 5, 6, 7");
+  return absl::StrCat(
+      "SELECT ", CellSql("r"), ", ", MonthSql("r"), ",\n  ",
+      BucketSql("r.response_delay"), ",\n  ", SumsSql(kResponseCounters, "r"),
+      "\nFROM reviews r, insights_dims d WHERE "
+      "r.deleted = 0 AND ",
+      FlagSql(kRollupFlags[kResponded], "r"), "\nGROUP BY 1, 2, 3, 4, 5, 6, 7");
 }
 
 // Rendered when the program starts; never destroyed (SqliteTxn prepares

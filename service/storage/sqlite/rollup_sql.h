@@ -13,8 +13,8 @@
 #define OPINIA_SERVICE_STORAGE_SQLITE_ROLLUP_SQL_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "service/storage/rollup_cells.h"
 
 namespace opinia::storage::sqlite {
@@ -35,9 +35,11 @@ std::string InsightsRollupSumsSql();
 std::string LogInsertedReviewSql(bool has_response_delay);
 
 // Upserts adding one cell's deltas (bound in the order of the key, then
-// the counters) to insights_rollup and insights_aspect_rollup.
+// the counters) to insights_rollup, insights_aspect_rollup and
+// insights_response_rollup.
 std::string InsightsUpsertSql();
 std::string AspectUpsertSql();
+std::string ResponseUpsertSql();
 
 // SELECTs of the rollup rows computed from the rows of reviews
 // (review_aspects for aspects), in the column order of their tables; a

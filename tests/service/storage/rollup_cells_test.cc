@@ -6,6 +6,8 @@
 // the store keeps (rendered logging statement, deferred upserts; the
 // frozen update triggers for a second pass) equal both the C++ sums over
 // the rows and the rendered rebuild SELECTs.
+#include "service/storage/rollup_cells.h"
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -20,7 +22,6 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
-#include "service/storage/rollup_cells.h"
 #include "service/storage/sqlite/connection.h"
 #include "service/storage/sqlite/migrations.h"
 #include "service/storage/sqlite/rollup_sql.h"
@@ -59,7 +60,8 @@ class RollupCellsTest : public RawDbTest {
     r.ingest_time = r.create_time + absl::Seconds((i + salt) % 3 * 86'400);
     r.modify_time = r.ingest_time;
     if (responded) {
-      r.response_time = r.create_time + absl::Seconds((i * 131 + salt) % 300'000) -
+      r.response_time = r.create_time +
+                        absl::Seconds((i * 131 + salt) % 300'000) -
                         absl::Seconds(100);
     }
     switch ((i + salt) % 3) {  // no deadline, before or after the response
@@ -74,7 +76,8 @@ class RollupCellsTest : public RawDbTest {
     for (int a = 1; a <= 3; ++a) {
       if ((i + a + salt) % 2) {
         aspects.push_back(absl::StrCat(R"({"a":)", a, R"(,"l":)",
-                                       (i + a + salt) % 6, R"(,"s":0.5,"b":0,"e":1})"));
+                                       (i + a + salt) % 6,
+                                       R"(,"s":0.5,"b":0,"e":1})"));
       }
     }
     r.aspects = absl::StrCat("[", absl::StrJoin(aspects, ","), "]");
@@ -200,29 +203,32 @@ class RollupCellsTest : public RawDbTest {
     };
     for (const auto& [id, r] : StoredReviews()) {
       if (r.deleted) continue;
-      ForEachRollupCell(r.source, r.subject_id, r.language,
-                        [&](int dims, const std::string& source,
-                            const std::string& subject,
-                            const std::string& language) {
-        const std::string cell = absl::StrJoin(
-            {r.tenant_id, absl::StrCat(dims), source, subject, language}, "|");
-        add(insights, absl::StrCat(cell, "|", r.local_day),
-            InsightsDeltasOf(r, 1));
-        if (r.response_time != kNoTime) {
-          add(responses,
-              absl::StrCat(cell, "|", FirstDayOfMonth(r.local_day), "|",
-                           DelayBucket(ResponseDelay(r))),
-              std::array<int64_t, 1>{1});
-        }
-        auto stmt = conn_->Prepare(
-            "SELECT aspect, label FROM review_aspects WHERE review_id = ?");
-        stmt->BindInt64(id);
-        while (*stmt->Step()) {
-          add(aspects,
-              absl::StrCat(cell, "|", r.local_day, "|", stmt->ColumnInt64(0)),
-              AspectDeltasOf(static_cast<int32_t>(stmt->ColumnInt64(1)), 1));
-        }
-      });
+      ForEachRollupCell(
+          r.source, r.subject_id, r.language,
+          [&](int dims, const std::string& source, const std::string& subject,
+              const std::string& language) {
+            const std::string cell = absl::StrJoin(
+                {r.tenant_id, absl::StrCat(dims), source, subject, language},
+                "|");
+            add(insights, absl::StrCat(cell, "|", r.local_day),
+                InsightsDeltasOf(r, 1));
+            if (r.response_time != kNoTime) {
+              add(responses,
+                  absl::StrCat(cell, "|", FirstDayOfMonth(r.local_day), "|",
+                               DelayBucket(ResponseDelay(r))),
+                  std::array<int64_t, 1>{1});
+            }
+            auto stmt = conn_->Prepare(
+                "SELECT aspect, label FROM review_aspects WHERE review_id = ?");
+            stmt->BindInt64(id);
+            while (*stmt->Step()) {
+              add(aspects,
+                  absl::StrCat(cell, "|", r.local_day, "|",
+                               stmt->ColumnInt64(0)),
+                  AspectDeltasOf(static_cast<int32_t>(stmt->ColumnInt64(1)),
+                                 1));
+            }
+          });
     }
     for (Rows* rows : {&insights, &aspects, &responses}) {
       for (auto it = rows->begin(); it != rows->end();) {
@@ -231,13 +237,11 @@ class RollupCellsTest : public RawDbTest {
         it = zero ? rows->erase(it) : std::next(it);
       }
     }
-    EXPECT_EQ(Query("SELECT * FROM insights_rollup", 6, 13),
-              insights);
+    EXPECT_EQ(Query("SELECT * FROM insights_rollup", 6, 13), insights);
     EXPECT_EQ(Query(InsightsRollupSelectSql(), 6, 13), insights);
     EXPECT_EQ(Query("SELECT * FROM insights_aspect_rollup", 7, 4), aspects);
     EXPECT_EQ(Query(AspectRollupSelectSql(), 7, 4), aspects);
-    EXPECT_EQ(Query("SELECT * FROM insights_response_rollup", 7, 1),
-              responses);
+    EXPECT_EQ(Query("SELECT * FROM insights_response_rollup", 7, 1), responses);
     EXPECT_EQ(Query(ResponseRollupSelectSql(), 7, 1), responses);
     EXPECT_GT(insights.size(), 100u);
     EXPECT_GT(aspects.size(), 100u);
