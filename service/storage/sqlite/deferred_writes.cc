@@ -144,9 +144,12 @@ absl::Status DeferredWrites::Register(sqlite3* db) {
     int args;
     void (*fn)(sqlite3_context*, int, sqlite3_value**);
   };
+  // The triggers of migrations 8 and 9 (frozen) pass rating, label and
+  // exactly these three flags: a new flag needs a new function.
+  static_assert(kNumRollupFlags == 3);
   // Not DETERMINISTIC: they have a side effect and must run once per call.
   const Fn fns[] = {
-      {"opinia_defer_rollup", 8 + kNumRollupFlags, &DeferredWrites::RollupFn},
+      {"opinia_defer_rollup", 11, &DeferredWrites::RollupFn},
       {"opinia_defer_aspect_rollup", 8, &DeferredWrites::AspectFn},
       {"opinia_defer_response_rollup", 7, &DeferredWrites::ResponseFn},
       {"opinia_defer_fts", 3, &DeferredWrites::FtsFn},
