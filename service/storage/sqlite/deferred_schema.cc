@@ -152,23 +152,11 @@ END;
 )sql";
 
 // What the dropped insert triggers did, as statements on the inserted row
-// (?1 = its id), run by SqliteTxn::InsertReview in this order (the aspect
-// row statement once per aspect). At schema 11 kLogInsertedReview
-// (response_delay_schema.cc) replaces the first.
-extern const char kLogInsertedReviewSchema9[] = R"sql(
-SELECT opinia_defer_fts(1, id, search_text),
-  CASE WHEN deleted = 0 THEN opinia_defer_rollup(tenant_id, source, subject_id, language, local_day, 1,
-    rating, label, response_time != -9223372036854775808,
-    (respond_by != -9223372036854775808 AND response_time = -9223372036854775808 AND status IN (1, 2)),
-    (respond_by != -9223372036854775808 AND response_time != -9223372036854775808 AND response_time > respond_by)) END,
-  CASE WHEN deleted = 0 AND response_time != -9223372036854775808 THEN
-    opinia_defer_response_rollup(tenant_id, source, subject_id, language, CAST(julianday(local_day * 86400, 'unixepoch', 'start of month') - 2440587.5 AS INTEGER),
-      (SELECT lo FROM insights_delay_buckets WHERE lo <= max(0, response_time - create_time) ORDER BY lo DESC LIMIT 1), 1) END
-FROM reviews WHERE id = ?1
-)sql";
-
-// One aspect row of the inserted review ?1: aspect ?2, label ?3, score ?4,
-// evidence span ?5..?6; the filter columns come from the review.
+// (?1 = its id), run by SqliteTxn::InsertReview in this order after
+// kLogInsertedReview (rendered from rollup_cells.h, rollup_sql.cc): one
+// aspect row of the inserted review ?1 (aspect ?2, label ?3, score ?4,
+// evidence span ?5..?6; the filter columns come from the review) per
+// aspect, then the aspect rollups of all of them.
 extern const char kInsertAspectRow[] = R"sql(
 INSERT OR IGNORE INTO review_aspects (review_id, aspect, tenant_id, label,
   score, span_begin, span_end, create_time, day, source, subject_id,

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/storage/sqlite/connection.h"
+#include "service/storage/sqlite/rollup_sql.h"
 #include "service/storage/sqlite/status_macros.h"
 #include "service/storage/text_fold.h"
 
@@ -33,16 +34,15 @@ DeferredWrites* Self(sqlite3_context* ctx) {
 using CellKey = std::tuple<std::string, int, std::string, std::string,
                            std::string, int64_t, int64_t>;
 
-// The 8 cells a change at `w` adds to: dims bit 0 keeps the source, bit 1
-// the subject, bit 2 the language; a dimension left out is ''.
+// The cells a change at `w` adds to (rollup_cells.h).
 template <typename Where, typename Fn>
 void ForEachCell(const Where& w, int64_t last, Fn fn) {
-  static const std::string kEmpty;
-  for (int dims = 0; dims < 8; ++dims) {
-    fn(CellKey(w.tenant, dims, (dims & 1) ? w.source : kEmpty,
-               (dims & 2) ? w.subject : kEmpty,
-               (dims & 4) ? w.language : kEmpty, w.day, last));
-  }
+  ForEachRollupCell(
+      w.source, w.subject, w.language,
+      [&](int dims, const std::string& source, const std::string& subject,
+          const std::string& language) {
+        fn(CellKey(w.tenant, dims, source, subject, language, w.day, last));
+      });
 }
 
 template <size_t N>
@@ -82,32 +82,49 @@ void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
-constexpr char kRollupUpsert[] =
-    "INSERT INTO insights_rollup (tenant_id, dims, source, subject_id, "
-    "language, day, n, r1, r2, r3, r4, r5, neg, neu, pos, mix, responded, "
-    "sla_pending, sla_late) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    "?, ?, ?, ?, ?) ON CONFLICT (tenant_id, dims, source, subject_id, "
-    "language, day) DO UPDATE SET n = n + excluded.n, r1 = r1 + excluded.r1, "
-    "r2 = r2 + excluded.r2, r3 = r3 + excluded.r3, r4 = r4 + excluded.r4, "
-    "r5 = r5 + excluded.r5, neg = neg + excluded.neg, "
-    "neu = neu + excluded.neu, pos = pos + excluded.pos, "
-    "mix = mix + excluded.mix, responded = responded + excluded.responded, "
-    "sla_pending = sla_pending + excluded.sla_pending, "
-    "sla_late = sla_late + excluded.sla_late";
+// Rendered once from rollup_cells.h (rollup_sql.h).
+const std::string& RollupUpsert() {
+  static const std::string* const kSql = new std::string(InsightsUpsertSql());
+  return *kSql;
+}
 
-constexpr char kAspectUpsert[] =
-    "INSERT INTO insights_aspect_rollup (tenant_id, dims, source, "
-    "subject_id, language, day, aspect, neg, neu, pos, mix) VALUES (?, ?, ?, "
-    "?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, dims, source, "
-    "subject_id, language, day, aspect) DO UPDATE SET "
-    "neg = neg + excluded.neg, neu = neu + excluded.neu, "
-    "pos = pos + excluded.pos, mix = mix + excluded.mix";
+const std::string& AspectUpsert() {
+  static const std::string* const kSql = new std::string(AspectUpsertSql());
+  return *kSql;
+}
 
-constexpr char kResponseUpsert[] =
-    "INSERT INTO insights_response_rollup (tenant_id, dims, source, "
-    "subject_id, language, month, lo, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (tenant_id, dims, source, subject_id, language, month, lo) "
-    "DO UPDATE SET n = n + excluded.n";
+const std::string& ResponseUpsert() {
+  static const std::string* const kSql = new std::string(ResponseUpsertSql());
+  return *kSql;
+}
+
+// Sums the deltas of `changes` per cell and upserts every cell whose sum is
+// not all zero; with bind_last the key part after the day (aspect, delay
+// bucket) is bound too.
+template <typename Change, typename DeltasOf, typename LastOf>
+absl::Status UpsertCells(Connection& conn, const std::vector<Change>& changes,
+                         const std::string& upsert, bool bind_last,
+                         DeltasOf deltas_of, LastOf last_of) {
+  using Deltas = decltype(deltas_of(changes.front()));
+  std::map<CellKey, Deltas> cells;
+  for (const Change& c : changes) {
+    const Deltas d = deltas_of(c);
+    if (AllZero(d)) continue;
+    ForEachCell(c.where, last_of(c), [&](CellKey key) {
+      Deltas& sum = cells[std::move(key)];
+      for (size_t i = 0; i < d.size(); ++i) sum[i] += d[i];
+    });
+  }
+  for (const auto& [key, sum] : cells) {
+    if (AllZero(sum)) continue;
+    STORE_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(upsert));
+    BindCell(stmt, key);
+    if (bind_last) stmt.BindInt64(std::get<6>(key));
+    for (int64_t v : sum) stmt.BindInt64(v);
+    STORE_RETURN_IF_ERROR(stmt.Run());
+  }
+  return absl::OkStatus();
+}
 
 // One statement for all of a transaction's full-text changes: FTS5 would
 // flush its pending terms into a new segment at every statement boundary.
@@ -127,6 +144,9 @@ absl::Status DeferredWrites::Register(sqlite3* db) {
     int args;
     void (*fn)(sqlite3_context*, int, sqlite3_value**);
   };
+  // The triggers of migrations 8 and 9 (frozen) pass rating, label and
+  // exactly these three flags: a new flag needs a new function.
+  static_assert(kNumRollupFlags == 3);
   // Not DETERMINISTIC: they have a side effect and must run once per call.
   const Fn fns[] = {
       {"opinia_defer_rollup", 11, &DeferredWrites::RollupFn},
@@ -143,17 +163,22 @@ absl::Status DeferredWrites::Register(sqlite3* db) {
   return absl::OkStatus();
 }
 
+// The first five arguments of every opinia_defer_*_rollup.
+DeferredWrites::Where DeferredWrites::WhereOf(sqlite3_value** argv) {
+  return {TextArg(argv[0]), TextArg(argv[1]), TextArg(argv[2]),
+          TextArg(argv[3]), IntArg(argv[4])};
+}
+
 void DeferredWrites::RollupFn(sqlite3_context* ctx, int,
                               sqlite3_value** argv) {
   RollupChange c;
-  c.where = {TextArg(argv[0]), TextArg(argv[1]), TextArg(argv[2]),
-             TextArg(argv[3]), IntArg(argv[4])};
+  c.where = WhereOf(argv);
   c.sign = IntArg(argv[5]) < 0 ? -1 : 1;
-  c.rating = static_cast<int>(IntArg(argv[6]));
-  c.label = static_cast<int>(IntArg(argv[7]));
-  c.responded = IntArg(argv[8]) != 0;
-  c.sla_pending = IntArg(argv[9]) != 0;
-  c.sla_late = IntArg(argv[10]) != 0;
+  c.facts.rating = static_cast<int32_t>(IntArg(argv[6]));
+  c.facts.label = static_cast<int32_t>(IntArg(argv[7]));
+  for (int i = 0; i < kNumRollupFlags; ++i) {
+    c.facts.flags[i] = IntArg(argv[8 + i]) != 0;
+  }
   Self(ctx)->rollups_.push_back(std::move(c));
   sqlite3_result_null(ctx);
 }
@@ -161,8 +186,7 @@ void DeferredWrites::RollupFn(sqlite3_context* ctx, int,
 void DeferredWrites::AspectFn(sqlite3_context* ctx, int,
                               sqlite3_value** argv) {
   AspectChange c;
-  c.where = {TextArg(argv[0]), TextArg(argv[1]), TextArg(argv[2]),
-             TextArg(argv[3]), IntArg(argv[4])};
+  c.where = WhereOf(argv);
   c.aspect = IntArg(argv[5]);
   c.sign = IntArg(argv[6]) < 0 ? -1 : 1;
   c.label = static_cast<int>(IntArg(argv[7]));
@@ -173,8 +197,7 @@ void DeferredWrites::AspectFn(sqlite3_context* ctx, int,
 void DeferredWrites::ResponseFn(sqlite3_context* ctx, int,
                                 sqlite3_value** argv) {
   ResponseChange c;
-  c.where = {TextArg(argv[0]), TextArg(argv[1]), TextArg(argv[2]),
-             TextArg(argv[3]), IntArg(argv[4])};
+  c.where = WhereOf(argv);
   c.lo = IntArg(argv[5]);
   c.sign = IntArg(argv[6]) < 0 ? -1 : 1;
   Self(ctx)->responses_.push_back(std::move(c));
@@ -217,67 +240,24 @@ absl::Status DeferredWrites::Flush(Connection& conn) {
 }
 
 absl::Status DeferredWrites::FlushRollups(Connection& conn) {
-  if (rollups_.empty()) return absl::OkStatus();
-  // n, r1..r5, neg, neu, pos, mix, responded, sla_pending, sla_late.
-  std::map<CellKey, std::array<int64_t, 13>> cells;
-  for (const RollupChange& c : rollups_) {
-    std::array<int64_t, 13> d{};
-    d[0] = c.sign;
-    if (c.rating >= 1 && c.rating <= 5) d[c.rating] = c.sign;
-    if (c.label >= 1 && c.label <= 4) d[5 + c.label] = c.sign;
-    d[10] = c.responded ? c.sign : 0;
-    d[11] = c.sla_pending ? c.sign : 0;
-    d[12] = c.sla_late ? c.sign : 0;
-    ForEachCell(c.where, 0, [&](CellKey key) {
-      auto& sum = cells[std::move(key)];
-      for (size_t i = 0; i < d.size(); ++i) sum[i] += d[i];
-    });
-  }
-  for (const auto& [key, sum] : cells) {
-    if (AllZero(sum)) continue;
-    STORE_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kRollupUpsert));
-    BindCell(stmt, key);
-    for (int64_t v : sum) stmt.BindInt64(v);
-    STORE_RETURN_IF_ERROR(stmt.Run());
-  }
-  return absl::OkStatus();
+  return UpsertCells(
+      conn, rollups_, RollupUpsert(), /*bind_last=*/false,
+      [](const RollupChange& c) { return InsightsDeltasOf(c.facts, c.sign); },
+      [](const RollupChange&) { return int64_t{0}; });
 }
 
 absl::Status DeferredWrites::FlushAspects(Connection& conn) {
-  if (aspects_.empty()) return absl::OkStatus();
-  std::map<CellKey, std::array<int64_t, 4>> cells;  // neg, neu, pos, mix
-  for (const AspectChange& c : aspects_) {
-    if (c.label < 1 || c.label > 4) continue;
-    ForEachCell(c.where, c.aspect, [&](CellKey key) {
-      cells[std::move(key)][c.label - 1] += c.sign;
-    });
-  }
-  for (const auto& [key, sum] : cells) {
-    if (AllZero(sum)) continue;
-    STORE_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kAspectUpsert));
-    BindCell(stmt, key);
-    stmt.BindInt64(std::get<6>(key));
-    for (int64_t v : sum) stmt.BindInt64(v);
-    STORE_RETURN_IF_ERROR(stmt.Run());
-  }
-  return absl::OkStatus();
+  return UpsertCells(
+      conn, aspects_, AspectUpsert(), /*bind_last=*/true,
+      [](const AspectChange& c) { return AspectDeltasOf(c.label, c.sign); },
+      [](const AspectChange& c) { return c.aspect; });
 }
 
 absl::Status DeferredWrites::FlushResponses(Connection& conn) {
-  if (responses_.empty()) return absl::OkStatus();
-  std::map<CellKey, int64_t> cells;
-  for (const ResponseChange& c : responses_) {
-    ForEachCell(c.where, c.lo,
-                [&](CellKey key) { cells[std::move(key)] += c.sign; });
-  }
-  for (const auto& [key, n] : cells) {
-    if (n == 0) continue;
-    STORE_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kResponseUpsert));
-    BindCell(stmt, key);
-    stmt.BindInt64(std::get<6>(key)).BindInt64(n);
-    STORE_RETURN_IF_ERROR(stmt.Run());
-  }
-  return absl::OkStatus();
+  return UpsertCells(
+      conn, responses_, ResponseUpsert(), /*bind_last=*/true,
+      [](const ResponseChange& c) { return ResponseDeltas{c.sign}; },
+      [](const ResponseChange& c) { return c.lo; });
 }
 
 absl::Status DeferredWrites::FlushFts(Connection& conn) {

@@ -18,15 +18,15 @@
 // with that connection's DeferredWrites:
 //   opinia_defer_rollup(tenant, source, subject, language, day, sign,
 //                       rating, label, responded, sla_pending, sla_late)
+//     (the review's RollupFacts, service/storage/rollup_cells.h)
 //   opinia_defer_aspect_rollup(tenant, source, subject, language, day,
 //                              aspect, sign, label)
 //   opinia_defer_response_rollup(tenant, source, subject, language, month,
 //                                lo, sign)
 //   opinia_defer_fts(insert, rowid, text)   insert 0 = delete old tokens
 // Each records one change in an ordered log. Flush() sums the rollup
-// changes over the 8 cells each one adds to (every subset of source,
-// subject, language; see insights_schema.h) and applies them, then the
-// full-text changes.
+// changes over the cells each one adds to (ForEachRollupCell) with the
+// counters of rollup_cells.h, and applies them, then the full-text changes.
 //
 // The log follows the transaction: Mark()/RollBackTo() undo what a failed
 // statement or a rolled-back savepoint logged, Clear() drops it on
@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "service/storage/rollup_cells.h"
 
 struct sqlite3;
 struct sqlite3_context;
@@ -82,9 +83,7 @@ class DeferredWrites {
   struct RollupChange {
     Where where;
     int sign = 0;
-    int rating = 0;  // 1..5, else not counted by rating
-    int label = 0;   // 1..4, else not counted by label
-    bool responded = false, sla_pending = false, sla_late = false;
+    RollupFacts facts;
   };
   struct AspectChange {
     Where where;
@@ -103,6 +102,7 @@ class DeferredWrites {
     std::string text;
   };
 
+  static Where WhereOf(sqlite3_value** argv);
   static void RollupFn(sqlite3_context* ctx, int argc,
                        sqlite3_value** argv);
   static void AspectFn(sqlite3_context* ctx, int argc,

@@ -1,5 +1,6 @@
-// GENERATED once by hand-run script, then frozen like every shipped
-// migration: the insights schema (issue 5). See insights_schema.h.
+// Generated once by a hand-run script (since deleted: the live statements
+// are rendered from service/storage/rollup_cells.h), then frozen like every
+// shipped migration: the insights schema (issue 5). See insights_schema.h.
 #include "service/storage/sqlite/insights_schema.h"
 
 namespace opinia::storage::sqlite {

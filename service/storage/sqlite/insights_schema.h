@@ -1,6 +1,13 @@
 // The insights migration (issue 5), kept in its own file because it is long;
-// migrations.cc lists it like any other. Generated once by
-// gen_insights_schema.py, then frozen (append-only migrations).
+// migrations.cc lists it like any other. Frozen (append-only migrations).
+//
+// Which counter of which rollup cell a review changes is described once,
+// backend-neutrally, in service/storage/rollup_cells.h; the statements the
+// store runs today are rendered from it (sqlite/rollup_sql.h). The shipped
+// migrations here, in deferred_schema.cc and response_delay_schema.cc keep
+// their own copies of those expressions, because shipped migration text
+// never changes; their triggers hand rollup_cells.h's facts to
+// opinia_defer_rollup (deferred_writes.h).
 //
 // What it maintains, all by triggers in the transaction that changes a
 // review (ingest, update, override, soft delete, response, rescore):
@@ -46,10 +53,12 @@ extern const char kInsightsRollupsMigration[];
 extern const char kDeferredIndexMigration[];
 // Migration 9 (deferred_schema.cc): no triggers on INSERT INTO reviews or
 // review_aspects; SqliteTxn::InsertReview runs these statements on the new
-// row (?1 = its id) instead.
+// row (?1 = its id) instead (the aspect row statement once per aspect). The
+// first is rendered at startup from the rollup description (rollup_sql.h:
+// LogInsertedReviewSql).
 extern const char kInsertWithoutTriggersMigration[];
 inline constexpr int kSchemaWithoutInsertTriggers = 9;
-extern const char kLogInsertedReviewSchema9[];
+extern const char* const kLogInsertedReviewSchema9;
 extern const char kInsertAspectRow[];
 extern const char kLogInsertedAspects[];
 // Migration 11 (response_delay_schema.cc): the virtual column
@@ -60,7 +69,7 @@ extern const char kLogInsertedAspects[];
 // kLogInsertedReviewSchema9.
 extern const char kResponseDelayMigration[];
 inline constexpr int kSchemaWithResponseDelay = 11;
-extern const char kLogInsertedReview[];
+extern const char* const kLogInsertedReview;
 
 }  // namespace opinia::storage::sqlite
 

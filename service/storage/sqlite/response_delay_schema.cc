@@ -59,18 +59,4 @@ WHEN (old.tenant_id IS NOT new.tenant_id OR old.deleted IS NOT new.deleted OR ol
 END;
 )sql";
 
-// kLogInsertedReviewSchema9 (deferred_schema.cc) with the bucket of
-// response_delay.
-extern const char kLogInsertedReview[] = R"sql(
-SELECT opinia_defer_fts(1, id, search_text),
-  CASE WHEN deleted = 0 THEN opinia_defer_rollup(tenant_id, source, subject_id, language, local_day, 1,
-    rating, label, response_time != -9223372036854775808,
-    (respond_by != -9223372036854775808 AND response_time = -9223372036854775808 AND status IN (1, 2)),
-    (respond_by != -9223372036854775808 AND response_time != -9223372036854775808 AND response_time > respond_by)) END,
-  CASE WHEN deleted = 0 AND response_time != -9223372036854775808 THEN
-    opinia_defer_response_rollup(tenant_id, source, subject_id, language, CAST(julianday(local_day * 86400, 'unixepoch', 'start of month') - 2440587.5 AS INTEGER),
-      (SELECT lo FROM insights_delay_buckets WHERE lo <= response_delay ORDER BY lo DESC LIMIT 1), 1) END
-FROM reviews WHERE id = ?1
-)sql";
-
 }  // namespace opinia::storage::sqlite

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "service/storage/sqlite/review_query.h"
+#include "service/storage/sqlite/rollup_sql.h"
 #include "service/storage/sqlite/status_macros.h"
 #include "service/storage/store.h"
 
@@ -76,37 +77,42 @@ void AddCellConditions(std::string_view tenant_id, const ReviewFilter& f,
   q.params.emplace_back(end_day);
 }
 
-std::string StatsColumns(bool rollup) {
-  if (rollup) {
-    return "sum(n), sum(r1), sum(r2), sum(r3), sum(r4), sum(r5), sum(neg), "
-           "sum(neu), sum(pos), sum(mix), sum(responded), sum(sla_pending), "
-           "sum(sla_late)";
-  }
-  // The trigger expressions of insights_schema.cc, over rows.
-  return absl::StrCat(
-      "count(*), sum(rating = 1), sum(rating = 2), sum(rating = 3), "
-      "sum(rating = 4), sum(rating = 5), sum(label = 1), sum(label = 2), "
-      "sum(label = 3), sum(label = 4), sum(response_time != ",
-      kNoTime, "), sum(respond_by != ", kNoTime, " AND response_time = ",
-      kNoTime, " AND status IN (1, 2)), sum(respond_by != ", kNoTime,
-      " AND response_time != ", kNoTime,
-      " AND response_time > respond_by)");
+// The insights counters summed over insights_rollup or over the rows
+// (rollup_sql.h), in kInsightsCounters order; ReadStats reads them back.
+const std::string& StatsColumns(bool rollup) {
+  static const std::string* const kRollup =
+      new std::string(InsightsRollupSumsSql());
+  static const std::string* const kRows =
+      new std::string(InsightsRowSumsSql(""));
+  return rollup ? *kRollup : *kRows;
 }
 
 // Reads StatsColumns starting at column `at`.
 ReviewStats ReadStats(const Statement& s, int at) {
   ReviewStats st;
-  st.count = s.ColumnInt64(at);
-  for (int i = 0; i < 5; ++i) st.ratings[i] = s.ColumnInt64(at + 1 + i);
   int64_t labelled = 0;
-  for (int i = 0; i < 4; ++i) {
-    st.labels[i + 1] = s.ColumnInt64(at + 6 + i);
-    labelled += st.labels[i + 1];
+  for (size_t i = 0; i < kInsightsCounters.size(); ++i) {
+    const RollupCounter& c = kInsightsCounters[i];
+    const int64_t v = s.ColumnInt64(at + static_cast<int>(i));
+    switch (c.counts) {
+      case RollupCounter::Counts::kAll:
+        st.count = v;
+        break;
+      case RollupCounter::Counts::kRating:
+        st.ratings[c.value - 1] = v;
+        break;
+      case RollupCounter::Counts::kLabel:
+        st.labels[c.value] = v;
+        labelled += v;
+        break;
+      case RollupCounter::Counts::kFlag:
+        (c.value == kResponded    ? st.responded
+         : c.value == kSlaPending ? st.sla_pending
+                                  : st.sla_late) = v;
+        break;
+    }
   }
   st.labels[0] = st.count - labelled;
-  st.responded = s.ColumnInt64(at + 10);
-  st.sla_pending = s.ColumnInt64(at + 11);
-  st.sla_late = s.ColumnInt64(at + 12);
   return st;
 }
 
