@@ -3,8 +3,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "service/core/alert_model.h"
-#include "service/core/time_proto.h"
+#include "service/core/alerts/alert_model.h"
+#include "service/core/util/time_proto.h"
 #include "service/rpc/call.h"
 #include "service/rpc/status.h"
 

@@ -27,8 +27,8 @@
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/support/server_callback.h"
 #include "opinia/v1/alerts.pb.h"
-#include "service/core/alert_hub.h"
-#include "service/core/alert_outbox.h"
+#include "service/core/alerts/alert_hub.h"
+#include "service/core/alerts/alert_outbox.h"
 #include "service/rpc/deps.h"
 
 namespace opinia::rpc {

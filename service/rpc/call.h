@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
-#include "service/core/auth.h"
+#include "service/core/auth/auth.h"
 #include "service/rpc/deps.h"
 #include "service/rpc/status.h"
 

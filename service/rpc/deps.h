@@ -2,17 +2,17 @@
 #ifndef OPINIA_SERVICE_RPC_DEPS_H_
 #define OPINIA_SERVICE_RPC_DEPS_H_
 
-#include "service/core/admin.h"
-#include "service/core/alert_hub.h"
-#include "service/core/alerts.h"
-#include "service/core/analyze.h"
-#include "service/core/auth.h"
-#include "service/core/clock.h"
-#include "service/core/ingest.h"
-#include "service/core/insights.h"
-#include "service/core/reviews.h"
-#include "service/core/tenant_settings.h"
-#include "service/core/webhooks.h"
+#include "service/core/alerts/alert_hub.h"
+#include "service/core/alerts/alerts.h"
+#include "service/core/alerts/webhooks.h"
+#include "service/core/auth/auth.h"
+#include "service/core/ingest/analyze.h"
+#include "service/core/ingest/ingest.h"
+#include "service/core/insights/insights.h"
+#include "service/core/reviews/reviews.h"
+#include "service/core/tenants/admin.h"
+#include "service/core/tenants/tenant_settings.h"
+#include "service/core/util/clock.h"
 #include "service/rpc/worker_pool.h"
 
 namespace opinia::rpc {

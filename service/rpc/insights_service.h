@@ -1,5 +1,5 @@
 // InsightsService: dashboards' summaries, trends and aspect insights, thin
-// over core::Insights (semantics and codes in service/core/insights.h).
+// over core::Insights (semantics and codes in service/core/insights/insights.h).
 // Role: read; the tenant comes from the key. Operator keys hold no tenant
 // data and get PERMISSION_DENIED.
 #ifndef OPINIA_SERVICE_RPC_INSIGHTS_SERVICE_H_

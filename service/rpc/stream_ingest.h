@@ -17,7 +17,7 @@
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/server_callback.h"
 #include "opinia/v1/reviews.pb.h"
-#include "service/core/auth.h"
+#include "service/core/auth/auth.h"
 #include "service/rpc/deps.h"
 #include "service/rpc/tsan_annotations.h"
 

@@ -16,7 +16,7 @@
 #include "grpcpp/impl/codegen/server_callback_handlers.h"
 #include "grpcpp/impl/rpc_service_method.h"
 #include "grpcpp/support/byte_buffer.h"
-#include "service/core/utf8.h"
+#include "service/core/util/utf8.h"
 
 namespace opinia::rpc {
 namespace {

@@ -15,7 +15,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
-#include "service/core/clock.h"
+#include "service/core/util/clock.h"
 #include "service/rpc/utf8_checked_service.h"
 #include "service/server/files.h"
 #include "service/server/log.h"

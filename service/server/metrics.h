@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "service/storage/store.h"
 #include "grpcpp/support/server_interceptor.h"
-#include "service/core/metrics.h"
+#include "service/core/util/metrics.h"
+#include "service/storage/store.h"
 
 namespace opinia::server {
 

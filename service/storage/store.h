@@ -99,7 +99,7 @@ struct SearchTerm {
   bool prefix = false;
 };
 
-// A parsed full-text query (core/search_query.h owns the user syntax):
+// A parsed full-text query (core/reviews/search_query.h owns the user syntax):
 // matches when each group of `all_of` has a matching term and no term of
 // `none_of` matches. Every group has at least one term; no group means no
 // full-text condition at all.

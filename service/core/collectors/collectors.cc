@@ -6,11 +6,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "service/core/absl_sv.h"
 #include "service/core/collectors/platform.h"
-#include "service/core/paging.h"
-#include "service/core/time_proto.h"
-#include "service/core/utf8.h"
+#include "service/core/util/absl_sv.h"
+#include "service/core/util/paging.h"
+#include "service/core/util/time_proto.h"
+#include "service/core/util/utf8.h"
 
 namespace opinia::core::collectors {
 namespace {

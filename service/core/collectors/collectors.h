@@ -37,9 +37,9 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "opinia/v1/collectors.pb.h"
-#include "service/core/auth.h"
-#include "service/core/clock.h"
+#include "service/core/auth/auth.h"
 #include "service/core/collectors/syncer.h"
+#include "service/core/util/clock.h"
 #include "service/storage/store.h"
 
 namespace opinia::core::collectors {

@@ -29,8 +29,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "service/core/clock.h"
-#include "service/core/http_client.h"
+#include "service/core/util/clock.h"
+#include "service/core/util/http_client.h"
 
 namespace opinia::core::collectors {
 

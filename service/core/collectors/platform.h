@@ -15,7 +15,7 @@
 //      in format_util.h (URLs, credentials, headers, times, ratings, replies);
 //      its format tests next to formats_test.cc;
 //   3. its registration: one line in platforms/builtin.cc, and the .cc in
-//      opinia_review_formats (service/core/CMakeLists.txt);
+//      opinia_review_formats (service/core/collectors/CMakeLists.txt);
 //   4. the CLI's flag table: KindFlags() in service/cli/collectors_flags.cc;
 //   5. that table's test: tests/service/cli/collectors_flags_test.cc.
 // registry_test.cc and collectors_flags_test.cc fail while 1, 3 and 4
@@ -36,7 +36,7 @@
 #include "google/protobuf/map.h"
 #include "opinia/v1/collectors.pb.h"
 #include "opinia/v1/reviews.pb.h"
-#include "service/core/http_client.h"
+#include "service/core/util/http_client.h"
 
 namespace opinia::core::collectors {
 

@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/core/collectors/platform.h"
-#include "service/core/names.h"
-#include "service/core/time_proto.h"
+#include "service/core/util/names.h"
+#include "service/core/util/time_proto.h"
 
 namespace opinia::core::collectors {
 namespace {

@@ -36,8 +36,8 @@
 #include "service/core/collectors/cursor.h"
 #include "service/core/collectors/fetcher.h"
 #include "service/core/collectors/platform.h"
-#include "service/core/ingest.h"
-#include "service/core/reviews.h"
+#include "service/core/ingest/ingest.h"
+#include "service/core/reviews/reviews.h"
 #include "service/storage/store.h"
 
 namespace opinia::core::collectors {

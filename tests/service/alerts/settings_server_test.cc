@@ -9,8 +9,8 @@
 
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
-#include "service/core/clock.h"
-#include "service/core/time_proto.h"
+#include "service/core/util/clock.h"
+#include "service/core/util/time_proto.h"
 #include "tests/service/alerts/stream_fixture.h"
 
 namespace opinia::alerts_testing {

@@ -23,7 +23,7 @@
 #include "opinia/v1/admin.grpc.pb.h"
 #include "opinia/v1/alerts.grpc.pb.h"
 #include "opinia/v1/reviews.grpc.pb.h"
-#include "service/core/crypto.h"
+#include "service/core/util/crypto.h"
 #include "service/server/app.h"
 
 namespace opinia::alerts_testing {

@@ -13,8 +13,8 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "nlp/analyzer.h"
-#include "service/core/clock.h"
-#include "service/core/crypto.h"
+#include "service/core/util/clock.h"
+#include "service/core/util/crypto.h"
 #include "service/storage/sqlite/sqlite_store.h"
 #include "service/storage/store.h"
 

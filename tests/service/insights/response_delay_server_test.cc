@@ -14,8 +14,8 @@
 #include "gtest/gtest.h"
 #include "opinia/v1/insights.grpc.pb.h"
 #include "opinia/v1/reviews.grpc.pb.h"
-#include "service/core/clock.h"
-#include "service/core/time_proto.h"
+#include "service/core/util/clock.h"
+#include "service/core/util/time_proto.h"
 #include "tests/service/rpc/rpc_fixture.h"
 
 namespace opinia {

@@ -19,8 +19,8 @@
 #include "opinia/v1/collectors.grpc.pb.h"
 #include "opinia/v1/insights.grpc.pb.h"
 #include "opinia/v1/reviews.grpc.pb.h"
-#include "service/core/clock.h"
-#include "service/core/crypto.h"
+#include "service/core/util/clock.h"
+#include "service/core/util/crypto.h"
 #include "service/server/app.h"
 
 namespace opinia::rpc::testing {

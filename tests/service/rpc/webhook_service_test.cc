@@ -7,7 +7,7 @@
 #include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "service/core/webhook_signing.h"
+#include "service/core/alerts/webhook_signing.h"
 #include "tests/service/rpc/rpc_fixture.h"
 #include "tests/testing/http_server.h"
 

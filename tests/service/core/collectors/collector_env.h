@@ -17,9 +17,9 @@
 #include "service/core/collectors/collectors.h"
 #include "service/core/collectors/fetcher.h"
 #include "service/core/collectors/syncer.h"
-#include "service/core/http_client.h"
-#include "service/core/ingest.h"
-#include "service/core/reviews.h"
+#include "service/core/ingest/ingest.h"
+#include "service/core/reviews/reviews.h"
+#include "service/core/util/http_client.h"
 #include "tests/service/core/test_env.h"
 #include "tests/testing/http_server.h"
 

@@ -1,0 +1,448 @@
+#include "service/core/alerts/webhook_dispatcher.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "service/core/alerts/alert_outbox.h"
+#include "service/core/alerts/webhook_signing.h"
+#include "service/core/alerts/webhooks.h"
+#include "service/core/util/absl_sv.h"
+
+namespace opinia::core {
+namespace {
+
+// Webhooks read per page while enqueueing.
+constexpr int kWebhookPage = 100;
+// Bytes of a failing response body kept in last_error.
+constexpr size_t kErrorBodyBytes = 200;
+
+std::string Truncate(std::string s, size_t n) {
+  if (s.size() > n) {
+    s.resize(n);
+    s += "...";
+  }
+  for (char& c : s) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return s;
+}
+
+// One page of webhooks for the enqueue pass.
+struct WebhookPage {
+  std::vector<storage::WebhookRow> busy;  // with events after their cursor
+  int64_t last_id = 0;                    // the last webhook listed
+  bool full = false;                      // more webhooks may follow
+};
+
+// Which webhooks have new alert events: one cheap read, so an idle tick
+// never takes the writer. Adds every listed webhook's tenant to `tenants`.
+absl::StatusOr<WebhookPage> ListBusyWebhooks(storage::Store& store,
+                                             int64_t after,
+                                             std::set<std::string>* tenants) {
+  WebhookPage page;
+  page.last_id = after;
+  absl::Status status = store.Read([&](storage::Txn& txn) -> absl::Status {
+    auto hooks = txn.webhooks().ListAllWebhooks(after, kWebhookPage);
+    if (!hooks.ok()) return hooks.status();
+    page.full = static_cast<int>(hooks->size()) == kWebhookPage;
+    if (!hooks->empty()) page.last_id = hooks->back().id;
+    for (storage::WebhookRow& w : *hooks) {
+      tenants->insert(w.tenant_id);
+      auto next = txn.alerts().ListAlertEventsAfter(w.tenant_id, w.cursor, 1);
+      if (!next.ok()) return next.status();
+      if (!next->empty()) page.busy.push_back(std::move(w));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return page;
+}
+
+storage::DeliveryRow PendingDelivery(const storage::WebhookRow& webhook,
+                                     const storage::AlertEventRow& event,
+                                     absl::Time now) {
+  storage::DeliveryRow d;
+  d.webhook_id = webhook.id;
+  d.tenant_id = webhook.tenant_id;
+  d.alert_id = event.alert.id;
+  d.event_id = event.id;
+  d.state = storage::kDeliveryPending;
+  d.next_attempt_time = now;
+  d.create_time = now;
+  d.update_time = now;
+  return d;
+}
+
+// How long a receiver asked us to wait (Retry-After in seconds on 429 and
+// 503), capped at `max`; zero when it did not ask.
+absl::Duration RetryAfter(const HttpResult& response, absl::Duration max) {
+  int64_t seconds = 0;
+  if ((response.status == 429 || response.status == 503) &&
+      absl::SimpleAtoi(response.Header("Retry-After"), &seconds) &&
+      seconds > 0) {
+    return std::min(absl::Seconds(seconds), max);
+  }
+  return absl::ZeroDuration();
+}
+
+// The metrics label of a delivery's state after an attempt.
+const char* ResultLabel(int32_t state) {
+  switch (state) {
+    case storage::kDeliveryDelivered:
+      return "delivered";
+    case storage::kDeliveryDead:
+      return "dead";
+    default:
+      return "retry";
+  }
+}
+
+void Count(int32_t state, TickResult* result) {
+  switch (state) {
+    case storage::kDeliveryDelivered:
+      ++result->delivered;
+      break;
+    case storage::kDeliveryDead:
+      ++result->dead;
+      break;
+    default:
+      ++result->retrying;
+  }
+}
+
+}  // namespace
+
+struct WebhookDispatcher::Job {
+  storage::WebhookRow webhook;
+  // Due rows of this webhook, oldest first, with their events.
+  std::vector<std::pair<storage::DeliveryRow, storage::AlertEventRow>> rows;
+};
+
+struct WebhookDispatcher::JobResult {
+  TickResult counts;   // attempted and their outcomes
+  absl::Status status;  // a failed write of an outcome ends the job
+};
+
+absl::StatusOr<std::unique_ptr<WebhookDispatcher>> WebhookDispatcher::Create(
+    storage::Store* store, const Clock* clock, HttpClient* http,
+    WebhookDispatcherOptions options, AlertHub* hub, MetricsSink* metrics) {
+  if (options.max_attempts < 1 || options.enqueue_batch < 1 ||
+      options.deliver_batch < 1 || options.workers < 1) {
+    return absl::InvalidArgumentError(
+        "webhook dispatcher: max_attempts, batches and workers must be >= 1");
+  }
+  if (options.base_backoff < absl::ZeroDuration() ||
+      options.max_backoff < absl::ZeroDuration() ||
+      options.max_retry_after < absl::ZeroDuration() ||
+      options.tick_interval <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "webhook dispatcher: durations must not be negative");
+  }
+  return std::unique_ptr<WebhookDispatcher>(
+      new WebhookDispatcher(store, clock, http, options, hub, metrics));
+}
+
+WebhookDispatcher::~WebhookDispatcher() {
+  Stop();
+  if (hub_ == nullptr) return;
+  absl::MutexLock tick(&tick_mutex_);
+  for (const std::string& tenant : subscribed_) {
+    hub_->Unsubscribe(tenant, &hub_subscriber_);
+  }
+  subscribed_.clear();
+}
+
+void WebhookDispatcher::SubscribeTenants(const std::set<std::string>& tenants) {
+  if (hub_ == nullptr) return;
+  for (const std::string& tenant : tenants) {
+    if (subscribed_.count(tenant) != 0) continue;
+    // A closed hub (shutdown) refuses; the periodic tick still runs.
+    if (hub_->Subscribe(tenant, &hub_subscriber_)) subscribed_.insert(tenant);
+  }
+}
+
+absl::Duration WebhookDispatcher::Backoff(
+    const WebhookDispatcherOptions& options, int attempts, double u) {
+  // base * 2^(attempts-1), computed in doubles and capped before it can
+  // overflow a Duration.
+  const int exponent = std::clamp(attempts - 1, 0, 62);
+  const double cap_s = absl::ToDoubleSeconds(options.max_backoff);
+  const double exp_s = std::min(
+      cap_s, absl::ToDoubleSeconds(options.base_backoff) * std::ldexp(1.0, exponent));
+  return absl::Seconds(exp_s * std::clamp(u, 0.0, 1.0));
+}
+
+double WebhookDispatcher::Uniform() {
+  absl::MutexLock lock(&random_mutex_);
+  return std::uniform_real_distribution<double>(0.0, 1.0)(random_);
+}
+
+absl::StatusOr<TickResult> WebhookDispatcher::Tick() {
+  absl::MutexLock tick(&tick_mutex_);
+  std::set<std::string> tenants;
+  auto enqueued = Enqueue(&tenants);
+  if (!enqueued.ok()) return enqueued.status();
+  SubscribeTenants(tenants);
+  auto result = Deliver();
+  if (!result.ok()) return result.status();
+  result->enqueued = *enqueued;
+  return result;
+}
+
+absl::StatusOr<int> WebhookDispatcher::Enqueue(std::set<std::string>* tenants) {
+  int total = 0;
+  WebhookPage page;
+  do {
+    auto listed = ListBusyWebhooks(*store_, page.last_id, tenants);
+    if (!listed.ok()) return listed.status();
+    page = *std::move(listed);
+    for (const storage::WebhookRow& webhook : page.busy) {
+      auto added = EnqueueWebhook(webhook);
+      if (!added.ok()) return added.status();
+      total += *added;
+    }
+  } while (page.full);
+  return total;
+}
+
+absl::StatusOr<int> WebhookDispatcher::EnqueueWebhook(
+    const storage::WebhookRow& listed) {
+  int total = 0;
+  bool more = true;
+  while (more) {
+    int added = 0;
+    absl::Status status = store_->Write([&](storage::Txn& txn) {
+      return EnqueuePage(txn, listed, &added, &more);
+    });
+    if (!status.ok()) return status;
+    total += added;
+  }
+  return total;
+}
+
+absl::Status WebhookDispatcher::EnqueuePage(storage::Txn& txn,
+                                            const storage::WebhookRow& listed,
+                                            int* added, bool* more) {
+  *added = 0;
+  *more = false;
+  // Re-read inside the writer: the cursor may have moved (another
+  // dispatcher) or the webhook may be gone.
+  auto w = txn.webhooks().GetWebhook(listed.tenant_id, listed.id);
+  if (absl::IsNotFound(w.status())) return absl::OkStatus();
+  if (!w.ok()) return w.status();
+  auto page = ReadOutbox(txn.alerts(), w->tenant_id, w->cursor,
+                         WebhookFilter(*w), options_.enqueue_batch);
+  if (!page.ok()) return page.status();
+  if (page->next_position == w->cursor) return absl::OkStatus();
+  const absl::Time now = clock_->Now();
+  for (const storage::AlertEventRow& e : page->events) {
+    auto id = txn.webhooks().InsertDelivery(PendingDelivery(*w, e, now));
+    if (absl::IsAlreadyExists(id.status())) continue;
+    if (!id.ok()) return id.status();
+    ++*added;
+  }
+  *more = page->more;
+  return txn.webhooks().SetWebhookCursor(w->id, page->next_position);
+}
+
+absl::StatusOr<TickResult> WebhookDispatcher::Deliver() {
+  std::vector<Job> jobs;
+  std::vector<storage::DeliveryRow> orphans;  // their event is gone
+  if (absl::Status s = ReadDue(&jobs, &orphans); !s.ok()) return s;
+  if (absl::Status s = GiveUp(orphans); !s.ok()) return s;
+  TickResult result;
+  result.dead += static_cast<int>(orphans.size());
+  for (const JobResult& done : RunJobs(jobs)) {
+    if (!done.status.ok()) return done.status;
+    result.attempted += done.counts.attempted;
+    result.delivered += done.counts.delivered;
+    result.retrying += done.counts.retrying;
+    result.dead += done.counts.dead;
+  }
+  return result;
+}
+
+absl::Status WebhookDispatcher::ReadDue(
+    std::vector<Job>* jobs, std::vector<storage::DeliveryRow>* orphans) {
+  return store_->Read([&](storage::Txn& txn) -> absl::Status {
+    auto due =
+        txn.webhooks().ListDueDeliveries(clock_->Now(), options_.deliver_batch);
+    if (!due.ok()) return due.status();
+    std::map<int64_t, size_t> index;  // webhook id -> jobs position
+    for (storage::DeliveryRow& d : *due) {
+      auto it = index.find(d.webhook_id);
+      if (it == index.end()) {
+        auto w = txn.webhooks().GetWebhook(d.tenant_id, d.webhook_id);
+        if (absl::IsNotFound(w.status())) continue;  // deleted meanwhile
+        if (!w.ok()) return w.status();
+        it = index.emplace(d.webhook_id, jobs->size()).first;
+        jobs->push_back(Job{*std::move(w), {}});
+      }
+      auto event = txn.alerts().GetAlertEvent(d.tenant_id, d.event_id);
+      if (absl::IsNotFound(event.status())) {
+        // Alerts and events are never deleted; should one vanish anyway,
+        // give its delivery up instead of failing every tick on it.
+        orphans->push_back(std::move(d));
+        continue;
+      }
+      if (!event.ok()) return event.status();
+      (*jobs)[it->second].rows.emplace_back(std::move(d), *std::move(event));
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status WebhookDispatcher::GiveUp(
+    std::vector<storage::DeliveryRow>& orphans) {
+  if (orphans.empty()) return absl::OkStatus();
+  return store_->Write([&](storage::Txn& txn) -> absl::Status {
+    for (storage::DeliveryRow& d : orphans) {
+      d.state = storage::kDeliveryDead;
+      d.last_error = "alert event not found";
+      d.update_time = clock_->Now();
+      absl::Status u = txn.webhooks().UpdateDelivery(d);
+      if (!u.ok() && !absl::IsNotFound(u)) return u;
+    }
+    return absl::OkStatus();
+  });
+}
+
+std::vector<WebhookDispatcher::JobResult> WebhookDispatcher::RunJobs(
+    const std::vector<Job>& jobs) {
+  std::vector<JobResult> results(jobs.size());
+  std::atomic<size_t> next_job{0};
+  auto work = [&] {
+    for (size_t j = next_job++; j < jobs.size(); j = next_job++) {
+      results[j] = RunJob(jobs[j]);
+    }
+  };
+  const size_t threads =
+      std::min(jobs.size(), static_cast<size_t>(options_.workers));
+  if (threads <= 1) {
+    work();
+  } else {
+    std::vector<std::thread> pool;
+    for (size_t i = 0; i < threads; ++i) pool.emplace_back(work);
+    for (std::thread& t : pool) t.join();
+  }
+  return results;
+}
+
+WebhookDispatcher::JobResult WebhookDispatcher::RunJob(const Job& job) {
+  JobResult result;
+  for (const auto& [row, event] : job.rows) {
+    const storage::DeliveryRow d = Attempt(job.webhook, row, event);
+    ++result.counts.attempted;
+    result.status = RecordAttempt(d);
+    if (!result.status.ok()) break;
+    Count(d.state, &result.counts);
+    metrics_->WebhookDelivery(ResultLabel(d.state));
+    // A failing receiver gets one attempt per tick, not a burst.
+    if (d.state != storage::kDeliveryDelivered) break;
+  }
+  return result;
+}
+
+storage::DeliveryRow WebhookDispatcher::Attempt(
+    const storage::WebhookRow& webhook, const storage::DeliveryRow& row,
+    const storage::AlertEventRow& event) {
+  const std::string body = WebhookEventJson(MakeWebhookEvent(webhook, event));
+  storage::DeliveryRow d = row;
+  d.attempts += 1;
+  const HttpHeaders headers = {
+      {"Content-Type", "application/json"},
+      {kEventIdHeader, WebhookEventId(event)},
+      {kSignatureHeader,
+       SignatureHeaderValue(webhook.secret, clock_->Now(), body)},
+      {"Opinia-Delivery-Attempt", absl::StrCat(d.attempts)},
+  };
+  const absl::StatusOr<HttpResult> response =
+      http_->Post(webhook.url, headers, body, options_.http);
+  ApplyResponse(response, clock_->Now(), &d);
+  return d;
+}
+
+void WebhookDispatcher::ApplyResponse(
+    const absl::StatusOr<HttpResult>& response, absl::Time now,
+    storage::DeliveryRow* d) {
+  d->update_time = now;
+  absl::Duration retry_after = absl::ZeroDuration();
+  if (!response.ok()) {
+    d->last_status = 0;
+    d->last_error = Truncate(std::string(response.status().message()),
+                             2 * kErrorBodyBytes);
+  } else if (response->status >= 200 && response->status < 300) {
+    d->last_status = response->status;
+    d->state = storage::kDeliveryDelivered;
+    return;
+  } else {
+    d->last_status = response->status;
+    d->last_error = absl::StrCat("HTTP ", response->status, ": ",
+                                 Truncate(response->body, kErrorBodyBytes));
+    retry_after = RetryAfter(*response, options_.max_retry_after);
+  }
+  if (d->attempts >= options_.max_attempts) {
+    d->state = storage::kDeliveryDead;
+    return;
+  }
+  d->next_attempt_time =
+      now + std::max(Backoff(options_, d->attempts, Uniform()), retry_after);
+}
+
+absl::Status WebhookDispatcher::RecordAttempt(const storage::DeliveryRow& d) {
+  return store_->Write([&](storage::Txn& txn) {
+    absl::Status u = txn.webhooks().UpdateDelivery(d);
+    // Deleted while in flight: nothing left to record.
+    return absl::IsNotFound(u) ? absl::OkStatus() : u;
+  });
+}
+
+void WebhookDispatcher::Start() {
+  absl::MutexLock lock(&mutex_);
+  if (running_ || stopping_) return;
+  running_ = true;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void WebhookDispatcher::Stop() {
+  {
+    absl::MutexLock lock(&mutex_);
+    stopping_ = true;
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void WebhookDispatcher::Wake() {
+  absl::MutexLock lock(&mutex_);
+  woken_ = true;
+}
+
+void WebhookDispatcher::Loop() {
+  while (true) {
+    {
+      // Wait first: a wake that came before this point is not lost (woken_
+      // stays set), and with nothing to do the loop costs nothing.
+      absl::MutexLock lock(&mutex_);
+      auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+        return stopping_ || woken_;
+      };
+      mutex_.AwaitWithTimeout(absl::Condition(&wake), options_.tick_interval);
+      if (stopping_) return;
+      woken_ = false;
+    }
+    absl::StatusOr<TickResult> r = Tick();
+    if (!r.ok()) {
+      std::fprintf(stderr, "opinia-server: webhook dispatcher: %s\n",
+                   std::string(r.status().message()).c_str());
+    }
+  }
+}
+
+}  // namespace opinia::core

@@ -1,0 +1,182 @@
+// Delivers alerts to webhooks: at least once, signed, with retries.
+//
+// One Tick():
+//  1. Enqueue. For every webhook, the alert events of its tenant after its
+//     cursor (an alert created, a snoozed alert reopened) whose alert
+//     passes its filters become delivery rows, and the cursor advances, in
+//     one write transaction per webhook (so an event is queued once per
+//     webhook, whatever crashes happen; UNIQUE(webhook_id, event_id) backs
+//     this up).
+//  2. Deliver. Due pending rows (next_attempt_time <= now) are POSTed, one
+//     worker thread per webhook group (a webhook's deliveries go one at a
+//     time, oldest first; different webhooks in parallel, up to `workers`).
+//     2xx marks the row DELIVERED. Anything else (non-2xx, timeout, network
+//     error) counts an attempt: after `max_attempts` the row is DEAD
+//     (dead-lettered); otherwise it waits a full-jitter exponential back-off
+//     uniform(0, min(max_backoff, base_backoff * 2^(attempts-1))), and at
+//     least the receiver's Retry-After (seconds) on 429/503, capped at
+//     max_retry_after. After a failure the webhook's other due rows wait for
+//     the next tick, so a down receiver is not hammered.
+// The outcome of each attempt is written before the next one starts; the
+// row's state survives a restart, and an attempt whose outcome was not
+// written (crash mid-POST) is repeated: receivers dedupe on
+// Opinia-Event-Id. A webhook deleted mid-attempt loses the outcome silently.
+//
+// Start() runs Tick() on a background thread every `tick_interval` and at
+// once after Wake(). With an AlertHub, the dispatcher subscribes to every
+// tenant that has a webhook (refreshed each tick), so an alert committed
+// with a review (or by the SLA/spike scheduler) wakes it at once. Tests call
+// Tick() directly with a FakeClock and never Start().
+#ifndef OPINIA_SERVICE_CORE_ALERTS_WEBHOOK_DISPATCHER_H_
+#define OPINIA_SERVICE_CORE_ALERTS_WEBHOOK_DISPATCHER_H_
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "service/core/alerts/alert_hub.h"
+#include "service/core/util/clock.h"
+#include "service/core/util/http_client.h"
+#include "service/core/util/metrics.h"
+#include "service/storage/store.h"
+
+namespace opinia::core {
+
+struct WebhookDispatcherOptions {
+  int max_attempts = 8;  // then DEAD (dead-lettered)
+  absl::Duration base_backoff = absl::Seconds(1);
+  absl::Duration max_backoff = absl::Minutes(10);
+  absl::Duration max_retry_after = absl::Hours(1);
+  HttpCallOptions http;  // connect 5 s, total 10 s
+  int enqueue_batch = 500;  // alerts read per webhook per tick
+  int deliver_batch = 200;  // due rows attempted per tick
+  int workers = 4;          // concurrent POSTs (by webhook)
+  absl::Duration tick_interval = absl::Seconds(1);
+};
+
+// What one Tick() did (for tests and logs).
+struct TickResult {
+  int enqueued = 0;
+  int attempted = 0;
+  int delivered = 0;
+  int retrying = 0;  // failed, will retry
+  int dead = 0;      // failed for the last time
+};
+
+// Thread-safe. `store`, `clock`, `http`, `hub` and `metrics` must outlive it.
+class WebhookDispatcher final {
+ public:
+  // INVALID_ARGUMENT for nonsensical options (max_attempts < 1, batches or
+  // workers < 1, negative durations).
+  static absl::StatusOr<std::unique_ptr<WebhookDispatcher>> Create(
+      storage::Store* store, const Clock* clock, HttpClient* http,
+      WebhookDispatcherOptions options = {}, AlertHub* hub = nullptr,
+      MetricsSink* metrics = NoMetrics());
+  ~WebhookDispatcher();  // Stop(), unsubscribes
+
+  // One enqueue + deliver pass, synchronously. Ticks never overlap (a
+  // second caller waits). Storage errors are returned; delivery failures
+  // are not errors (they are recorded on the rows).
+  absl::StatusOr<TickResult> Tick();
+
+  // Background loop; Stop() ends it after the current tick (in-flight POSTs
+  // finish or time out first). Idempotent.
+  void Start();
+  void Stop();
+  // Runs a tick soon (non-blocking).
+  void Wake();
+
+  // The back-off before attempt number `attempts + 1`, given a uniform
+  // random `u` in [0, 1) (exposed for tests).
+  static absl::Duration Backoff(const WebhookDispatcherOptions& options,
+                                int attempts, double u);
+
+ private:
+  WebhookDispatcher(storage::Store* store, const Clock* clock,
+                    HttpClient* http, WebhookDispatcherOptions options,
+                    AlertHub* hub, MetricsSink* metrics)
+      : store_(store),
+        clock_(clock),
+        http_(http),
+        options_(options),
+        hub_(hub),
+        metrics_(metrics),
+        hub_subscriber_(this) {}
+
+  // Wakes the dispatcher from the hub's notifications.
+  class HubSubscriber final : public AlertHub::Subscriber {
+   public:
+    explicit HubSubscriber(WebhookDispatcher* d) : d_(d) {}
+    void Wake() override { d_->Wake(); }
+    void Close() override {}
+
+   private:
+    WebhookDispatcher* d_;
+  };
+
+  struct Job;        // a webhook and its due deliveries
+  struct JobResult;  // what delivering one Job did
+
+  // Enqueue: webhooks with new events, then each webhook page by page (one
+  // write transaction per page). Returns the deliveries added.
+  absl::StatusOr<int> Enqueue(std::set<std::string>* tenants);
+  absl::StatusOr<int> EnqueueWebhook(const storage::WebhookRow& listed);
+  absl::Status EnqueuePage(storage::Txn& txn, const storage::WebhookRow& listed,
+                           int* added, bool* more);
+  void SubscribeTenants(const std::set<std::string>& tenants);
+
+  // Deliver: the due rows grouped by webhook, the jobs run on up to
+  // `workers` threads, each attempt's outcome written before the next.
+  absl::StatusOr<TickResult> Deliver();
+  absl::Status ReadDue(std::vector<Job>* jobs,
+                       std::vector<storage::DeliveryRow>* orphans);
+  // Marks deliveries whose event is gone DEAD.
+  absl::Status GiveUp(std::vector<storage::DeliveryRow>& orphans);
+  std::vector<JobResult> RunJobs(const std::vector<Job>& jobs);
+  JobResult RunJob(const Job& job);
+  // POSTs `row`'s event once; returns the row as the attempt left it.
+  storage::DeliveryRow Attempt(const storage::WebhookRow& webhook,
+                               const storage::DeliveryRow& row,
+                               const storage::AlertEventRow& event);
+  // DELIVERED on 2xx; otherwise DEAD after max_attempts, else the next
+  // attempt time after the back-off (at least the receiver's Retry-After).
+  void ApplyResponse(const absl::StatusOr<HttpResult>& response,
+                     absl::Time now, storage::DeliveryRow* d);
+  absl::Status RecordAttempt(const storage::DeliveryRow& d);
+  void Loop();
+  double Uniform();
+
+  storage::Store* const store_;
+  const Clock* const clock_;
+  HttpClient* const http_;
+  const WebhookDispatcherOptions options_;
+  AlertHub* const hub_;
+  MetricsSink* const metrics_;  // one count per attempt, by result
+  HubSubscriber hub_subscriber_;
+  std::set<std::string> subscribed_ ABSL_GUARDED_BY(tick_mutex_);
+
+  absl::Mutex tick_mutex_;  // serialises Tick()
+
+  absl::Mutex mutex_;
+  bool running_ ABSL_GUARDED_BY(mutex_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
+  bool woken_ ABSL_GUARDED_BY(mutex_) = false;
+  std::thread thread_;
+
+  absl::Mutex random_mutex_;
+  std::mt19937_64 random_ ABSL_GUARDED_BY(random_mutex_){std::random_device{}()};
+};
+
+}  // namespace opinia::core
+
+#endif  // OPINIA_SERVICE_CORE_ALERTS_WEBHOOK_DISPATCHER_H_

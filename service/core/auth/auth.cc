@@ -1,0 +1,101 @@
+#include "service/core/auth/auth.h"
+
+#include "absl/strings/str_cat.h"
+#include "opinia/v1/admin.pb.h"
+#include "service/core/util/crypto.h"
+#include "service/core/util/names.h"
+
+namespace opinia::core {
+
+std::string Principal::actor() const { return ApiKeyName(key_id); }
+
+absl::StatusOr<Principal> Authenticator::Authenticate(
+    std::string_view secret) const {
+  if (secret.empty()) {
+    return absl::UnauthenticatedError(
+        "missing API key: send \"authorization: Bearer <key>\"");
+  }
+  const std::string hash = Sha256Hex(secret);
+  storage::ApiKeyRow row;
+  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
+    auto found = txn.GetApiKeyByHash(hash);
+    if (!found.ok()) return found.status();
+    row = *std::move(found);
+    return absl::OkStatus();
+  });
+  if (absl::IsNotFound(status)) {
+    return absl::UnauthenticatedError("unknown API key");
+  }
+  if (!status.ok()) return status;
+  if (row.revoked) return absl::UnauthenticatedError("API key revoked");
+  return Principal{row.id, row.tenant_id, row.roles};
+}
+
+absl::Status Require(const Principal& principal, uint32_t role) {
+  if (principal.has(role)) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat("this key lacks the ", RoleName(role), " role"));
+}
+
+absl::Status RequireTenantRole(const Principal& principal, uint32_t role) {
+  if (principal.is_operator()) {
+    return absl::PermissionDeniedError(
+        "operator keys manage tenants and keys only; use a tenant key");
+  }
+  return Require(principal, role);
+}
+
+absl::StatusOr<std::optional<std::string>> BootstrapOperatorKey(
+    storage::Store* store, const Clock* clock) {
+  std::optional<std::string> secret;
+  absl::Status status = store->Write([&](storage::Txn& txn) -> absl::Status {
+    auto count = txn.CountApiKeys();
+    if (!count.ok()) return count.status();
+    if (*count > 0) return absl::OkStatus();
+    storage::ApiKeyRow row;
+    row.id = NewResourceId('k', 16);
+    row.roles = kRoleAdmin;
+    row.display_name = "bootstrap operator key";
+    std::string s = NewApiKeySecret();
+    row.secret_hash = Sha256Hex(s);
+    row.create_time = clock->Now();
+    absl::Status inserted = txn.InsertApiKey(row);
+    if (!inserted.ok()) return inserted;
+    secret = std::move(s);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return secret;
+}
+
+uint32_t RoleBit(int proto_role) {
+  switch (proto_role) {
+    case opinia::v1::ROLE_INGEST:
+      return kRoleIngest;
+    case opinia::v1::ROLE_READ:
+      return kRoleRead;
+    case opinia::v1::ROLE_RESPOND:
+      return kRoleRespond;
+    case opinia::v1::ROLE_ADMIN:
+      return kRoleAdmin;
+    default:
+      return 0;
+  }
+}
+
+std::string RoleName(uint32_t role_bit) {
+  switch (role_bit) {
+    case kRoleIngest:
+      return "ingest";
+    case kRoleRead:
+      return "read";
+    case kRoleRespond:
+      return "respond";
+    case kRoleAdmin:
+      return "admin";
+    default:
+      return "unknown";
+  }
+}
+
+}  // namespace opinia::core

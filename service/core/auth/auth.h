@@ -1,0 +1,72 @@
+// Who is calling: API key secrets, their verification and role checks.
+//
+// A secret is "opk_" + base64url(32 random bytes); only its hex SHA-256 is
+// stored. Keys are looked up on every call (no cache), so a revocation takes
+// effect on the next call; one indexed SQLite read plus one SHA-256 costs a
+// few microseconds.
+#ifndef OPINIA_SERVICE_CORE_AUTH_H_
+#define OPINIA_SERVICE_CORE_AUTH_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "service/core/util/clock.h"
+#include "service/storage/store.h"
+
+namespace opinia::core {
+
+// Role bits of a key (storage::ApiKeyRow::roles, Principal::roles). Stored
+// as numbers: never renumber one.
+inline constexpr uint32_t kRoleIngest = 1u << 0;
+inline constexpr uint32_t kRoleRead = 1u << 1;
+inline constexpr uint32_t kRoleRespond = 1u << 2;
+inline constexpr uint32_t kRoleAdmin = 1u << 3;
+
+// The verified caller.
+struct Principal {
+  std::string key_id;
+  std::string tenant_id;  // empty: a server operator key
+  uint32_t roles = 0;     // kRole* bits
+
+  bool is_operator() const { return tenant_id.empty(); }
+  bool has(uint32_t role) const { return (roles & role) != 0; }
+  // "apiKeys/{id}", recorded as the actor of audited changes.
+  std::string actor() const;
+};
+
+// Thread-safe; `store` must outlive it.
+class Authenticator {
+ public:
+  explicit Authenticator(storage::Store* store) : store_(store) {}
+
+  // UNAUTHENTICATED for an empty, unknown or revoked secret; INTERNAL on a
+  // storage error.
+  absl::StatusOr<Principal> Authenticate(std::string_view secret) const;
+
+ private:
+  storage::Store* store_;
+};
+
+// PERMISSION_DENIED unless the principal has `role`.
+absl::Status Require(const Principal& principal, uint32_t role);
+// PERMISSION_DENIED unless the principal is a tenant key (operator keys hold
+// no tenant data) with `role`.
+absl::Status RequireTenantRole(const Principal& principal, uint32_t role);
+
+// On an empty key table, creates an operator key (ROLE_ADMIN, no tenant) in
+// one transaction and returns its secret; std::nullopt when keys exist.
+absl::StatusOr<std::optional<std::string>> BootstrapOperatorKey(
+    storage::Store* store, const Clock* clock);
+
+// Role bit of an opinia.v1.Role value; 0 for ROLE_UNSPECIFIED or unknown.
+uint32_t RoleBit(int proto_role);
+// Human name for messages ("ingest", "read", "respond", "admin").
+std::string RoleName(uint32_t role_bit);
+
+}  // namespace opinia::core
+
+#endif  // OPINIA_SERVICE_CORE_AUTH_H_

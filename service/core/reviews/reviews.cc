@@ -1,0 +1,402 @@
+#include "service/core/reviews/reviews.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "service/core/reviews/review_model.h"
+#include "service/core/reviews/search_query.h"
+#include "service/core/tenants/tenant_settings.h"
+#include "service/core/util/absl_sv.h"
+#include "service/core/util/names.h"
+#include "service/core/util/paging.h"
+#include "service/core/util/time_proto.h"
+#include "service/core/util/utf8.h"
+
+namespace opinia::core {
+namespace {
+
+using opinia::v1::Review;
+
+constexpr size_t kMaxResponseBytes = 64 * 1024;
+constexpr size_t kMaxAuthorBytes = 1024;
+
+absl::StatusOr<bool> ParseOrderBy(std::string_view order_by) {
+  std::vector<std::string> words =
+      absl::StrSplit(absl::AsciiStrToLower(Av(order_by)), ' ',
+                     absl::SkipEmpty());
+  if (words.empty() || words == std::vector<std::string>{"create_time", "desc"}) {
+    return false;
+  }
+  if (words == std::vector<std::string>{"create_time"} ||
+      words == std::vector<std::string>{"create_time", "asc"}) {
+    return true;
+  }
+  return absl::InvalidArgumentError(
+      "order_by: supported are \"create_time desc\" (default) and "
+      "\"create_time asc\"");
+}
+
+absl::StatusOr<storage::ReviewFilter> FilterOf(
+    const opinia::v1::ListReviewsRequest& r) {
+  storage::ReviewFilter f;
+  if (!r.query().empty()) {
+    auto text_query = ParseSearchQuery(r.query());
+    if (!text_query.ok()) return text_query.status();
+    f.text_query = *std::move(text_query);
+  }
+  auto order = ParseOrderBy(r.order_by());
+  if (!order.ok()) return order.status();
+  f.ascending = *order;
+  f.sources.assign(r.sources().begin(), r.sources().end());
+  f.subject_ids.assign(r.subject_ids().begin(), r.subject_ids().end());
+  f.languages.assign(r.languages().begin(), r.languages().end());
+  f.labels.assign(r.labels().begin(), r.labels().end());
+  f.priorities.assign(r.priorities().begin(), r.priorities().end());
+  f.statuses.assign(r.statuses().begin(), r.statuses().end());
+  if (r.min_rating() < 0 || r.min_rating() > 5) {
+    return absl::InvalidArgumentError("min_rating: outside 0..5");
+  }
+  if (r.max_rating() < 0 || r.max_rating() > 5) {
+    return absl::InvalidArgumentError("max_rating: outside 0..5");
+  }
+  if (r.min_rating() && r.max_rating() && r.min_rating() > r.max_rating()) {
+    return absl::InvalidArgumentError("min_rating: greater than max_rating");
+  }
+  f.min_rating = r.min_rating();
+  f.max_rating = r.max_rating();
+  if (r.has_start_time()) {
+    if (auto s = ValidateTimestamp(r.start_time(), "start_time"); !s.ok()) {
+      return s;
+    }
+    f.start_time = FromTimestamp(r.start_time());
+  }
+  if (r.has_end_time()) {
+    if (auto s = ValidateTimestamp(r.end_time(), "end_time"); !s.ok()) {
+      return s;
+    }
+    f.end_time = FromTimestamp(r.end_time());
+    if (f.end_time == absl::InfinitePast()) f.end_time = absl::InfiniteFuture();
+  }
+  f.include_deleted = r.show_deleted();
+  return f;
+}
+
+std::string EncodeCursor(const storage::ReviewRow& row) {
+  const int64_t seconds = absl::ToUnixSeconds(row.create_time);
+  const int64_t nanos = absl::ToInt64Nanoseconds(
+      row.create_time - absl::FromUnixSeconds(seconds));
+  return absl::StrCat(seconds, ":", nanos, ":", row.id);
+}
+
+absl::StatusOr<std::optional<storage::ReviewCursor>> DecodeCursor(
+    std::string_view cursor) {
+  if (cursor.empty()) return std::nullopt;
+  std::vector<absl::string_view> parts = absl::StrSplit(Av(cursor), ':');
+  int64_t seconds = 0, nanos = 0, id = 0;
+  if (parts.size() != 3 || !absl::SimpleAtoi(parts[0], &seconds) ||
+      !absl::SimpleAtoi(parts[1], &nanos) || !absl::SimpleAtoi(parts[2], &id)) {
+    return absl::InvalidArgumentError("page_token: malformed");
+  }
+  return storage::ReviewCursor{
+      absl::FromUnixSeconds(seconds) + absl::Nanoseconds(nanos), id};
+}
+
+// Identity of a result set for page tokens: tenant + request sans paging.
+std::string QueryKey(std::string_view tenant_id,
+                     opinia::v1::ListReviewsRequest request) {
+  request.clear_page_token();
+  request.clear_page_size();
+  std::string bytes;
+  request.SerializeToString(&bytes);
+  return absl::StrCat("reviews\n", Av(tenant_id), "\n", bytes);
+}
+
+std::string Describe(const opinia::v1::Analysis& ov, int32_t status) {
+  return absl::StrCat(
+      "{\"override.sentiment\":\"",
+      opinia::v1::SentimentLabel_Name(ov.sentiment().label()),
+      "\",\"override.urgency.priority\":\"",
+      opinia::v1::Priority_Name(ov.urgency().priority()), "\",\"status\":\"",
+      opinia::v1::ReviewStatus_Name(static_cast<opinia::v1::ReviewStatus>(status)),
+      "\"}");
+}
+
+}  // namespace
+
+absl::StatusOr<Review> Reviews::Get(std::string_view tenant_id,
+                                    std::string_view name) const {
+  auto id = ParseReviewName(name, "name");
+  if (!id.ok()) return id.status();
+  storage::ReviewRow row;
+  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
+    auto found = txn.GetReview(tenant_id, *id);
+    if (!found.ok()) return found.status();
+    row = *std::move(found);
+    return absl::OkStatus();
+  });
+  if (absl::IsNotFound(status)) {
+    return absl::NotFoundError(absl::StrCat("name: ", Av(name), " not found"));
+  }
+  if (!status.ok()) return status;
+  return ReviewFromRow(row);
+}
+
+absl::StatusOr<opinia::v1::ListReviewsResponse> Reviews::List(
+    std::string_view tenant_id,
+    const opinia::v1::ListReviewsRequest& request) const {
+  auto filter = FilterOf(request);
+  if (!filter.ok()) return filter.status();
+  auto page_size = PageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  auto cursor_bytes =
+      DecodePageToken(store_->ServerSecret(), QueryKey(tenant_id, request),
+                      request.page_token());
+  if (!cursor_bytes.ok()) return cursor_bytes.status();
+  auto cursor = DecodeCursor(*cursor_bytes);
+  if (!cursor.ok()) return cursor.status();
+
+  std::vector<storage::ReviewRow> rows;
+  int64_t total = 0;
+  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
+    auto page = txn.ListReviews(tenant_id, *filter, *cursor, *page_size + 1);
+    if (!page.ok()) return page.status();
+    rows = *std::move(page);
+    auto count = txn.CountReviews(tenant_id, *filter);
+    if (!count.ok()) return count.status();
+    total = *count;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+
+  opinia::v1::ListReviewsResponse response;
+  const bool more = static_cast<int>(rows.size()) > *page_size;
+  if (more) rows.resize(*page_size);
+  for (const auto& row : rows) {
+    auto review = ReviewFromRow(row);
+    if (!review.ok()) return review.status();
+    *response.add_reviews() = *std::move(review);
+  }
+  if (more) {
+    response.set_next_page_token(EncodePageToken(store_->ServerSecret(),
+                                                 QueryKey(tenant_id, request),
+                                                 EncodeCursor(rows.back())));
+  }
+  response.set_total_size(static_cast<int32_t>(total));
+  return response;
+}
+
+absl::StatusOr<Review> Reviews::Update(
+    std::string_view tenant_id, std::string_view actor,
+    const opinia::v1::UpdateReviewRequest& request) const {
+  bool set_sentiment = false, set_priority = false, set_status = false;
+  if (request.update_mask().paths().empty()) {
+    return absl::InvalidArgumentError(
+        "update_mask: required; paths: override.sentiment, "
+        "override.urgency.priority, override, status");
+  }
+  for (const std::string& path : request.update_mask().paths()) {
+    if (path == "override.sentiment") {
+      set_sentiment = true;
+    } else if (path == "override.urgency.priority") {
+      set_priority = true;
+    } else if (path == "override") {
+      set_sentiment = set_priority = true;
+    } else if (path == "status") {
+      set_status = true;
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "update_mask: path \"", path.substr(0, 100),
+          "\" cannot be updated; paths: override.sentiment, "
+          "override.urgency.priority, override, status"));
+    }
+  }
+  const Review& in = request.review();
+  const opinia::v1::Sentiment& sentiment = in.override().sentiment();
+  if (set_sentiment) {
+    if (!opinia::v1::SentimentLabel_IsValid(sentiment.label())) {
+      return absl::InvalidArgumentError(
+          "review.override.sentiment.label: unknown value");
+    }
+    if (sentiment.score() < -1 || sentiment.score() > 1) {
+      return absl::InvalidArgumentError(
+          "review.override.sentiment.score: outside [-1, 1]");
+    }
+  }
+  const opinia::v1::Priority priority = in.override().urgency().priority();
+  if (set_priority && !opinia::v1::Priority_IsValid(priority)) {
+    return absl::InvalidArgumentError(
+        "review.override.urgency.priority: unknown value");
+  }
+  if (set_status && (!opinia::v1::ReviewStatus_IsValid(in.status()) ||
+                     in.status() == opinia::v1::REVIEW_STATUS_UNSPECIFIED)) {
+    return absl::InvalidArgumentError(
+        "review.status: must be NEW, ACKNOWLEDGED, RESPONDED or RESOLVED");
+  }
+  std::vector<std::string> paths(request.update_mask().paths().begin(),
+                                 request.update_mask().paths().end());
+  // A priority set by a person gets its deadline from the tenant's policy.
+  SlaPolicy sla;
+  absl::Status read = store_->Read([&](storage::Txn& txn) -> absl::Status {
+    auto policy = LoadSlaPolicy(txn, tenant_id);
+    if (!policy.ok()) return policy.status();
+    sla = *policy;
+    return absl::OkStatus();
+  });
+  if (!read.ok()) return read;
+  return Mutate(
+      tenant_id, actor, in.name(), "review.name", "review.update",
+      [&](storage::ReviewRow& row, std::string& detail) -> absl::Status {
+        opinia::v1::Analysis ov;
+        if (!ov.ParseFromString(row.override_analysis)) {
+          return absl::InternalError("stored override is corrupt");
+        }
+        const std::string before = Describe(ov, row.status);
+        if (set_sentiment) {
+          if (sentiment.label() == opinia::v1::SENTIMENT_LABEL_UNSPECIFIED) {
+            ov.clear_sentiment();
+          } else {
+            *ov.mutable_sentiment() = sentiment;
+          }
+        }
+        if (set_priority) {
+          ov.mutable_urgency()->set_priority(priority);
+          if (ov.urgency().ByteSizeLong() == 0) ov.clear_urgency();
+        }
+        if (set_status) row.status = in.status();
+        row.override_analysis =
+            ov.ByteSizeLong() == 0 ? "" : ov.SerializeAsString();
+        if (absl::Status s = RefreshEffective(&row, sla); !s.ok()) return s;
+        detail = absl::StrCat("{\"paths\":[\"", absl::StrJoin(paths, "\",\""),
+                              "\"],\"old\":", before,
+                              ",\"new\":", Describe(ov, row.status), "}");
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<Review> Reviews::Delete(std::string_view tenant_id,
+                                       std::string_view actor,
+                                       std::string_view name) const {
+  return Mutate(tenant_id, actor, name, "name", "review.delete",
+                [](storage::ReviewRow& row, std::string& detail) {
+                  if (row.deleted) return absl::OkStatus();  // no change
+                  row.deleted = true;
+                  detail = "{\"deleted\":true}";
+                  return absl::OkStatus();
+                });
+}
+
+absl::StatusOr<Review> Reviews::RecordResponse(
+    std::string_view tenant_id, std::string_view actor,
+    const opinia::v1::RecordResponseRequest& request) const {
+  const opinia::v1::ReviewResponse& response = request.response();
+  if (response.text().empty()) {
+    return absl::InvalidArgumentError("response.text: required");
+  }
+  if (!IsValidUtf8(response.text())) {
+    return absl::InvalidArgumentError("response.text: invalid UTF-8");
+  }
+  if (response.text().size() > kMaxResponseBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "response.text: longer than ", kMaxResponseBytes, " bytes"));
+  }
+  if (!IsValidUtf8(response.author()) ||
+      response.author().size() > kMaxAuthorBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "response.author: invalid UTF-8 or longer than ", kMaxAuthorBytes,
+        " bytes"));
+  }
+  absl::Time when = clock_->Now();
+  if (response.has_response_time()) {
+    if (auto s = ValidateTimestamp(response.response_time(),
+                                   "response.response_time");
+        !s.ok()) {
+      return s;
+    }
+    when = FromTimestamp(response.response_time());
+  }
+  return Mutate(
+      tenant_id, actor, request.name(), "name", "review.respond",
+      [&](storage::ReviewRow& row, std::string& detail) {
+        detail = absl::StrCat(
+            "{\"old_status\":\"",
+            opinia::v1::ReviewStatus_Name(
+                static_cast<opinia::v1::ReviewStatus>(row.status)),
+            "\",\"new_status\":\"RESPONDED\",\"response_bytes\":",
+            response.text().size(), "}");
+        row.response_text = response.text();
+        row.response_author = response.author();
+        row.response_time = when;
+        row.status = opinia::v1::RESPONDED;
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<Review> Reviews::Mutate(std::string_view tenant_id,
+                                       std::string_view actor,
+                                       std::string_view name,
+                                       std::string_view name_field,
+                                       std::string_view action,
+                                       const Mutation& mutate) const {
+  auto id = ParseReviewName(name, name_field);
+  if (!id.ok()) return id.status();
+  const absl::Time now = clock_->Now();
+  storage::ReviewRow row;
+  absl::Status status = store_->Write([&](storage::Txn& txn) -> absl::Status {
+    auto found = txn.GetReview(tenant_id, *id);
+    if (absl::IsNotFound(found.status())) {
+      return absl::NotFoundError(
+          absl::StrCat(Av(name_field), ": ", Av(name), " not found"));
+    }
+    if (!found.ok()) return found.status();
+    row = *std::move(found);
+    if (row.deleted && action != "review.delete") {
+      return absl::FailedPreconditionError(
+          absl::StrCat(Av(name_field), ": ", Av(name), " is deleted"));
+    }
+    std::string detail;
+    const storage::ReviewRow before = row;
+    if (absl::Status s = mutate(row, detail); !s.ok()) return s;
+    if (detail.empty()) return absl::OkStatus();
+    row.modify_time = now;
+    if (absl::Status s = txn.UpdateReview(row); !s.ok()) return s;
+    if (observer_ != nullptr) {
+      ReviewChange change;
+      if (action == "review.delete") {
+        change.kind = ReviewChange::Kind::kDeleted;
+      } else if (action == "review.respond") {
+        change.kind = ReviewChange::Kind::kResponded;
+      } else if (before.override_analysis != row.override_analysis) {
+        change.kind = ReviewChange::Kind::kOverridden;
+      } else {
+        change.kind = ReviewChange::Kind::kStatusChanged;
+      }
+      change.before = &before;
+      change.after = &row;
+      change.now = now;
+      if (absl::Status s = observer_->OnReviewChanged(txn, change); !s.ok()) {
+        return s;
+      }
+    }
+    storage::AuditRow audit;
+    audit.tenant_id = std::string(tenant_id);
+    audit.actor = std::string(actor);
+    audit.action = std::string(action);
+    audit.target = ReviewName(row.id);
+    audit.detail = std::move(detail);
+    audit.time = now;
+    return txn.InsertAudit(audit).status();
+  });
+  if (!status.ok()) return status;
+  if (observer_ != nullptr) observer_->OnCommitted(tenant_id);
+  return ReviewFromRow(row);
+}
+
+}  // namespace opinia::core

@@ -1,0 +1,79 @@
+// Reading and curating stored reviews of one tenant (the non-ingest part of
+// ReviewService). Every function is scoped by `tenant_id`: a review of
+// another tenant answers NOT_FOUND exactly like a missing one. Changes made
+// by people (override, status, delete, response) write an audit row naming
+// the acting key in the same transaction.
+#ifndef OPINIA_SERVICE_CORE_REVIEWS_REVIEWS_H_
+#define OPINIA_SERVICE_CORE_REVIEWS_REVIEWS_H_
+
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "opinia/v1/reviews.pb.h"
+#include "service/core/reviews/review_observer.h"
+#include "service/core/util/clock.h"
+#include "service/storage/store.h"
+
+namespace opinia::core {
+
+// Thread-safe; `store`, `clock` and `observer` (optional; sees every change
+// inside its transaction) must outlive it.
+class Reviews {
+ public:
+  Reviews(storage::Store* store, const Clock* clock,
+          ReviewObserver* observer = nullptr)
+      : store_(store), clock_(clock), observer_(observer) {}
+
+  // INVALID_ARGUMENT for a malformed name; NOT_FOUND. Soft-deleted reviews
+  // are returned with deleted=true.
+  absl::StatusOr<opinia::v1::Review> Get(std::string_view tenant_id,
+                                         std::string_view name) const;
+
+  // Filters of ListReviewsRequest, newest first by default, keyset-paged.
+  // INVALID_ARGUMENT naming the field for a bad page_token, page_size,
+  // order_by, rating bound, time or `query` (full-text search, syntax in
+  // search_query.h; combined with every other filter and paging).
+  absl::StatusOr<opinia::v1::ListReviewsResponse> List(
+      std::string_view tenant_id,
+      const opinia::v1::ListReviewsRequest& request) const;
+
+  // update_mask paths: "override.sentiment", "override.urgency.priority",
+  // "override" (both), "status". An unset value in a masked override field
+  // clears that override. INVALID_ARGUMENT for other paths or values;
+  // FAILED_PRECONDITION for a deleted review.
+  absl::StatusOr<opinia::v1::Review> Update(
+      std::string_view tenant_id, std::string_view actor,
+      const opinia::v1::UpdateReviewRequest& request) const;
+
+  // Soft delete; idempotent.
+  absl::StatusOr<opinia::v1::Review> Delete(std::string_view tenant_id,
+                                            std::string_view actor,
+                                            std::string_view name) const;
+
+  // Stores the response and sets status RESPONDED, which stops the SLA
+  // clock (respond_by stays as the record of the deadline). INVALID_ARGUMENT
+  // for empty or invalid text; FAILED_PRECONDITION for a deleted review.
+  absl::StatusOr<opinia::v1::Review> RecordResponse(
+      std::string_view tenant_id, std::string_view actor,
+      const opinia::v1::RecordResponseRequest& request) const;
+
+ private:
+  using Mutation = std::function<absl::Status(storage::ReviewRow&,
+                                              std::string& detail)>;
+  // Loads the review `name`, applies `mutate`, stores it and an audit row
+  // with `action`, all in one transaction.
+  absl::StatusOr<opinia::v1::Review> Mutate(std::string_view tenant_id,
+                                            std::string_view actor,
+                                            std::string_view name,
+                                            std::string_view name_field,
+                                            std::string_view action,
+                                            const Mutation& mutate) const;
+
+  storage::Store* store_;
+  const Clock* clock_;
+  ReviewObserver* observer_;
+};
+
+}  // namespace opinia::core
+
+#endif  // OPINIA_SERVICE_CORE_REVIEWS_REVIEWS_H_

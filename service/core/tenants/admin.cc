@@ -1,0 +1,265 @@
+#include "service/core/tenants/admin.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "service/core/util/absl_sv.h"
+#include "service/core/util/crypto.h"
+#include "service/core/util/names.h"
+#include "service/core/util/paging.h"
+#include "service/core/util/time_proto.h"
+#include "service/core/util/utf8.h"
+
+namespace opinia::core {
+namespace {
+
+constexpr size_t kMaxDisplayName = 200;
+
+absl::Status CheckDisplayName(std::string_view name, std::string_view field) {
+  if (!IsValidUtf8(name)) {
+    return absl::InvalidArgumentError(absl::StrCat(Av(field), ": invalid UTF-8"));
+  }
+  if (name.size() > kMaxDisplayName) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Av(field), ": longer than ", kMaxDisplayName, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequireAdmin(const Principal& caller) {
+  return Require(caller, kRoleAdmin);
+}
+
+}  // namespace
+
+opinia::v1::Tenant TenantToProto(const storage::TenantRow& row) {
+  opinia::v1::Tenant t;
+  t.set_name(TenantName(row.id));
+  t.set_display_name(row.display_name);
+  t.set_time_zone(row.time_zone);
+  ToTimestamp(row.create_time, t.mutable_create_time());
+  return t;
+}
+
+opinia::v1::ApiKey ApiKeyToProto(const storage::ApiKeyRow& row) {
+  opinia::v1::ApiKey k;
+  k.set_name(ApiKeyName(row.id));
+  if (!row.tenant_id.empty()) k.set_tenant(TenantName(row.tenant_id));
+  for (int role : {opinia::v1::ROLE_INGEST, opinia::v1::ROLE_READ,
+                   opinia::v1::ROLE_RESPOND, opinia::v1::ROLE_ADMIN}) {
+    if (row.roles & RoleBit(role)) {
+      k.add_roles(static_cast<opinia::v1::Role>(role));
+    }
+  }
+  k.set_display_name(row.display_name);
+  ToTimestamp(row.create_time, k.mutable_create_time());
+  k.set_revoked(row.revoked);
+  return k;
+}
+
+absl::StatusOr<opinia::v1::Tenant> Admin::CreateTenant(
+    const Principal& caller, const opinia::v1::CreateTenantRequest& request) {
+  if (absl::Status s = RequireAdmin(caller); !s.ok()) return s;
+  if (!caller.is_operator()) {
+    return absl::PermissionDeniedError("only operator keys create tenants");
+  }
+  storage::TenantRow row;
+  row.id = request.tenant_id();
+  if (row.id.empty()) {
+    row.id = NewResourceId('t', 12);
+  } else if (!IsValidResourceId(row.id)) {
+    return absl::InvalidArgumentError(
+        "tenant_id: must match [a-z][a-z0-9-]{0,62} and not end in '-'");
+  }
+  if (absl::Status s =
+          CheckDisplayName(request.tenant().display_name(),
+                           "tenant.display_name");
+      !s.ok()) {
+    return s;
+  }
+  row.display_name = request.tenant().display_name();
+  row.time_zone = request.tenant().time_zone().empty()
+                      ? kDefaultTimeZone
+                      : request.tenant().time_zone();
+  absl::TimeZone tz;
+  if (!IsValidUtf8(row.time_zone) || !absl::LoadTimeZone(row.time_zone, &tz)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "tenant.time_zone: unknown IANA time zone \"",
+        row.time_zone.substr(0, 64), "\""));
+  }
+  row.create_time = clock_->Now();
+  absl::Status status = store_->Write(
+      [&](storage::Txn& txn) { return txn.InsertTenant(row); });
+  if (absl::IsAlreadyExists(status)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("tenant_id: tenant \"", row.id, "\" already exists"));
+  }
+  if (!status.ok()) return status;
+  return TenantToProto(row);
+}
+
+absl::StatusOr<opinia::v1::ListTenantsResponse> Admin::ListTenants(
+    const Principal& caller, const opinia::v1::ListTenantsRequest& request) {
+  if (absl::Status s = RequireAdmin(caller); !s.ok()) return s;
+  auto page_size = PageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  const std::string query = absl::StrCat("tenants\n", caller.tenant_id);
+  auto after =
+      DecodePageToken(store_->ServerSecret(), query, request.page_token());
+  if (!after.ok()) return after.status();
+
+  opinia::v1::ListTenantsResponse response;
+  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
+    if (!caller.is_operator()) {
+      auto row = txn.GetTenant(caller.tenant_id);
+      if (!row.ok()) return row.status();
+      *response.add_tenants() = TenantToProto(*row);
+      return absl::OkStatus();
+    }
+    auto rows = txn.ListTenants(*after, *page_size + 1);
+    if (!rows.ok()) return rows.status();
+    for (int i = 0; i < static_cast<int>(rows->size()) && i < *page_size; ++i) {
+      *response.add_tenants() = TenantToProto((*rows)[i]);
+    }
+    if (static_cast<int>(rows->size()) > *page_size) {
+      response.set_next_page_token(EncodePageToken(
+          store_->ServerSecret(), query, (*rows)[*page_size - 1].id));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<std::string> Admin::ScopeTenant(const Principal& caller,
+                                               std::string_view tenant_name,
+                                               std::string_view field) {
+  if (tenant_name.empty()) return caller.tenant_id;
+  auto id = ParseTenantName(tenant_name, field);
+  if (!id.ok()) return id.status();
+  if (!caller.is_operator() && *id != caller.tenant_id) {
+    return absl::NotFoundError(
+        absl::StrCat(Av(field), ": ", Av(tenant_name), " not found"));
+  }
+  return *id;
+}
+
+absl::StatusOr<opinia::v1::CreateApiKeyResponse> Admin::CreateApiKey(
+    const Principal& caller, const opinia::v1::CreateApiKeyRequest& request) {
+  if (absl::Status s = RequireAdmin(caller); !s.ok()) return s;
+  const opinia::v1::ApiKey& in = request.api_key();
+  auto tenant_id = ScopeTenant(caller, in.tenant(), "api_key.tenant");
+  if (!tenant_id.ok()) return tenant_id.status();
+  if (absl::Status s = CheckDisplayName(in.display_name(),
+                                        "api_key.display_name");
+      !s.ok()) {
+    return s;
+  }
+  storage::ApiKeyRow row;
+  row.tenant_id = *tenant_id;
+  for (int role : in.roles()) {
+    uint32_t bit = RoleBit(role);
+    if (bit == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("api_key.roles: unknown role ", role));
+    }
+    row.roles |= bit;
+  }
+  if (row.roles == 0) {
+    return absl::InvalidArgumentError("api_key.roles: at least one role");
+  }
+  if (row.tenant_id.empty() && row.roles != kRoleAdmin) {
+    return absl::InvalidArgumentError(
+        "api_key.roles: a key without a tenant is an operator key and can "
+        "only have ROLE_ADMIN; set api_key.tenant for tenant roles");
+  }
+  row.id = NewResourceId('k', 16);
+  row.display_name = in.display_name();
+  const std::string secret = NewApiKeySecret();
+  row.secret_hash = Sha256Hex(secret);
+  row.create_time = clock_->Now();
+  absl::Status status = store_->Write([&](storage::Txn& txn) -> absl::Status {
+    if (!row.tenant_id.empty()) {
+      auto tenant = txn.GetTenant(row.tenant_id);
+      if (absl::IsNotFound(tenant.status())) {
+        return absl::NotFoundError(
+            absl::StrCat("api_key.tenant: ", in.tenant(), " not found"));
+      }
+      if (!tenant.ok()) return tenant.status();
+    }
+    return txn.InsertApiKey(row);
+  });
+  if (!status.ok()) return status;
+  opinia::v1::CreateApiKeyResponse response;
+  *response.mutable_api_key() = ApiKeyToProto(row);
+  response.set_secret(secret);
+  return response;
+}
+
+absl::StatusOr<opinia::v1::ListApiKeysResponse> Admin::ListApiKeys(
+    const Principal& caller, const opinia::v1::ListApiKeysRequest& request) {
+  if (absl::Status s = RequireAdmin(caller); !s.ok()) return s;
+  auto tenant_id = ScopeTenant(caller, request.tenant(), "tenant");
+  if (!tenant_id.ok()) return tenant_id.status();
+  auto page_size = PageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  // Operators without a tenant filter see every key.
+  std::optional<std::string_view> scope;
+  if (!(caller.is_operator() && request.tenant().empty())) scope = *tenant_id;
+  const std::string query =
+      absl::StrCat("apiKeys\n", caller.tenant_id, "\n", request.tenant());
+  auto after =
+      DecodePageToken(store_->ServerSecret(), query, request.page_token());
+  if (!after.ok()) return after.status();
+
+  opinia::v1::ListApiKeysResponse response;
+  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
+    if (caller.is_operator() && !tenant_id->empty()) {
+      auto tenant = txn.GetTenant(*tenant_id);
+      if (!tenant.ok()) return tenant.status();
+    }
+    auto rows = txn.ListApiKeys(scope, *after, *page_size + 1);
+    if (!rows.ok()) return rows.status();
+    for (int i = 0; i < static_cast<int>(rows->size()) && i < *page_size; ++i) {
+      *response.add_api_keys() = ApiKeyToProto((*rows)[i]);
+    }
+    if (static_cast<int>(rows->size()) > *page_size) {
+      response.set_next_page_token(EncodePageToken(
+          store_->ServerSecret(), query, (*rows)[*page_size - 1].id));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<opinia::v1::ApiKey> Admin::RevokeApiKey(
+    const Principal& caller, const opinia::v1::RevokeApiKeyRequest& request) {
+  if (absl::Status s = RequireAdmin(caller); !s.ok()) return s;
+  auto id = ParseApiKeyName(request.name(), "name");
+  if (!id.ok()) return id.status();
+  storage::ApiKeyRow row;
+  absl::Status status = store_->Write([&](storage::Txn& txn) -> absl::Status {
+    auto found = txn.GetApiKey(*id);
+    if (found.ok() && !caller.is_operator() &&
+        found->tenant_id != caller.tenant_id) {
+      found = absl::NotFoundError("");
+    }
+    if (absl::IsNotFound(found.status())) {
+      return absl::NotFoundError(
+          absl::StrCat("name: ", request.name(), " not found"));
+    }
+    if (!found.ok()) return found.status();
+    row = *std::move(found);
+    if (row.revoked) return absl::OkStatus();
+    row.revoked = true;
+    return txn.RevokeApiKey(row.id);
+  });
+  if (!status.ok()) return status;
+  return ApiKeyToProto(row);
+}
+
+}  // namespace opinia::core

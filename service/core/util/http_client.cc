@@ -1,0 +1,188 @@
+#include "service/core/util/http_client.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <mutex>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "service/core/util/absl_sv.h"
+
+namespace opinia::core {
+namespace {
+
+// curl_global_init is not thread-safe and must run once before any handle.
+CURLcode GlobalInit() {
+  static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+  return rc;
+}
+
+struct Transfer {
+  HttpResult result;
+  size_t max_bytes = 0;
+  bool too_large = false;
+};
+
+size_t OnBody(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t bytes = size * n;
+  if (t->result.body.size() + bytes > t->max_bytes) {
+    t->too_large = true;
+    return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
+  }
+  t->result.body.append(data, bytes);
+  return bytes;
+}
+
+size_t OnHeader(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t bytes = size * n;
+  absl::string_view line(data, bytes);
+  // A new status line (e.g. after "100 Continue") starts a new header set.
+  if (absl::StartsWith(line, "HTTP/")) {
+    t->result.headers.clear();
+    return bytes;
+  }
+  const size_t colon = line.find(':');
+  if (colon == absl::string_view::npos) return bytes;
+  t->result.headers.emplace_back(
+      std::string(absl::StripAsciiWhitespace(line.substr(0, colon))),
+      std::string(absl::StripAsciiWhitespace(line.substr(colon + 1))));
+  return bytes;
+}
+
+long Millis(absl::Duration d) {
+  return static_cast<long>(
+      std::max<int64_t>(1, absl::ToInt64Milliseconds(d)));
+}
+
+absl::Status CurlStatus(CURLcode rc, const char* error_buffer,
+                        std::string_view url) {
+  std::string detail = error_buffer[0] != '\0' ? std::string(error_buffer)
+                                               : curl_easy_strerror(rc);
+  std::string message = absl::StrCat(Av(url), ": ", detail);
+  switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT:
+      return absl::DeadlineExceededError(message);
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return absl::InvalidArgumentError(message);
+    case CURLE_OUT_OF_MEMORY:
+    case CURLE_FAILED_INIT:
+      return absl::InternalError(message);
+    default:
+      return absl::UnavailableError(message);
+  }
+}
+
+class CurlHttpClient final : public HttpClient {
+ public:
+  explicit CurlHttpClient(std::string user_agent)
+      : user_agent_(std::move(user_agent)) {}
+
+  absl::StatusOr<HttpResult> Post(std::string_view url,
+                                  const HttpHeaders& headers,
+                                  std::string_view body,
+                                  const HttpCallOptions& options) override {
+    return Perform(url, headers, &body, options);
+  }
+  absl::StatusOr<HttpResult> Get(std::string_view url,
+                                 const HttpHeaders& headers,
+                                 const HttpCallOptions& options) override {
+    return Perform(url, headers, nullptr, options);
+  }
+
+ private:
+  absl::StatusOr<HttpResult> Perform(std::string_view url,
+                                     const HttpHeaders& headers,
+                                     const std::string_view* body,
+                                     const HttpCallOptions& options) {
+    const std::string lower = absl::AsciiStrToLower(Av(url));
+    if (!absl::StartsWith(lower, "http://") &&
+        !absl::StartsWith(lower, "https://")) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Av(url), ": only http and https URLs are supported"));
+    }
+    if (GlobalInit() != CURLE_OK) {
+      return absl::InternalError("curl_global_init failed");
+    }
+    // A handle per call: no shared state between threads; connection reuse
+    // is not worth it at webhook rates.
+    std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(),
+                                                curl_easy_cleanup);
+    if (curl == nullptr) return absl::InternalError("curl_easy_init failed");
+    curl_slist* list = nullptr;
+    for (const auto& [name, value] : headers) {
+      list = curl_slist_append(list, absl::StrCat(name, ": ", value).c_str());
+    }
+    // libcurl would otherwise wait up to 1 s for "100 Continue" on bodies.
+    list = curl_slist_append(list, "Expect:");
+    std::unique_ptr<curl_slist, void (*)(curl_slist*)> header_list(
+        list, curl_slist_free_all);
+
+    Transfer transfer;
+    transfer.max_bytes = options.max_response_bytes;
+    char error_buffer[CURL_ERROR_SIZE] = {0};
+    const std::string url_string(url);
+    CURL* h = curl.get();
+    curl_easy_setopt(h, CURLOPT_URL, url_string.c_str());
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     Millis(options.connect_timeout));
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, Millis(options.timeout));
+    curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent_.c_str());
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list.get());
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+    if (body != nullptr) {
+      curl_easy_setopt(h, CURLOPT_POST, 1L);
+      curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->data());
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(body->size()));
+    } else {
+      curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    }
+    const CURLcode rc = curl_easy_perform(h);
+    if (transfer.too_large) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat(Av(url), ": response body larger than ",
+                       options.max_response_bytes, " bytes"));
+    }
+    if (rc != CURLE_OK) return CurlStatus(rc, error_buffer, url);
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    transfer.result.status = static_cast<int>(status);
+    return std::move(transfer.result);
+  }
+
+  const std::string user_agent_;
+};
+
+}  // namespace
+
+std::string HttpResult::Header(std::string_view name) const {
+  std::string value;
+  for (const auto& [k, v] : headers) {
+    if (absl::EqualsIgnoreCase(k, Av(name))) value = v;
+  }
+  return value;
+}
+
+absl::StatusOr<std::unique_ptr<HttpClient>> CreateCurlHttpClient(
+    std::string user_agent) {
+  if (GlobalInit() != CURLE_OK) {
+    return absl::InternalError("curl_global_init failed");
+  }
+  return std::make_unique<CurlHttpClient>(std::move(user_agent));
+}
+
+}  // namespace opinia::core

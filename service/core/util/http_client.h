@@ -1,0 +1,68 @@
+// Outbound HTTP for webhooks and collectors: an injectable interface and its
+// libcurl implementation.
+//
+// A response with any HTTP status (including 4xx/5xx) is an OK result; the
+// status codes describe the transport only:
+//   INVALID_ARGUMENT   malformed URL or a scheme other than http/https;
+//   DEADLINE_EXCEEDED  connect or total timeout passed;
+//   UNAVAILABLE        DNS, connection refused/reset, TLS or other network
+//                      failure (worth retrying);
+//   RESOURCE_EXHAUSTED the response body exceeded max_response_bytes;
+//   INTERNAL           libcurl could not be set up.
+// Redirects are not followed (a 3xx is returned as it is): a webhook
+// receiver that moved should be re-registered, not silently followed.
+#ifndef OPINIA_SERVICE_CORE_UTIL_HTTP_CLIENT_H_
+#define OPINIA_SERVICE_CORE_UTIL_HTTP_CLIENT_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace opinia::core {
+
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpResult {
+  int status = 0;
+  HttpHeaders headers;  // names as received, in order
+  std::string body;
+
+  // The last value of header `name` (case-insensitive); "" when absent.
+  std::string Header(std::string_view name) const;
+};
+
+struct HttpCallOptions {
+  absl::Duration connect_timeout = absl::Seconds(5);
+  absl::Duration timeout = absl::Seconds(10);  // whole exchange
+  size_t max_response_bytes = 1 << 20;
+};
+
+// Thread-safe: calls may run concurrently from any threads.
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  virtual absl::StatusOr<HttpResult> Post(std::string_view url,
+                                          const HttpHeaders& headers,
+                                          std::string_view body,
+                                          const HttpCallOptions& options) = 0;
+  virtual absl::StatusOr<HttpResult> Get(std::string_view url,
+                                         const HttpHeaders& headers,
+                                         const HttpCallOptions& options) = 0;
+};
+
+// libcurl (curl_global_init runs once per process; one easy handle per call,
+// CURLOPT_NOSIGNAL so timeouts never raise signals in a threaded server).
+// `user_agent` goes into every request. INTERNAL when libcurl cannot
+// initialise.
+absl::StatusOr<std::unique_ptr<HttpClient>> CreateCurlHttpClient(
+    std::string user_agent = "opinia/0.1");
+
+}  // namespace opinia::core
+
+#endif  // OPINIA_SERVICE_CORE_UTIL_HTTP_CLIENT_H_

@@ -1,0 +1,218 @@
+// SLA breaches, volume spikes and snooze expiry, driven by a fake clock and
+// direct Tick() calls (no sleeps).
+#include "service/core/alerts/alert_scheduler.h"
+
+#include <algorithm>
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "service/core/alerts/alert_model.h"
+#include "service/core/tenants/tenant_settings.h"
+#include "service/core/util/names.h"
+#include "service/core/util/time_proto.h"
+#include "tests/service/core/alerts/alert_test_env.h"
+
+namespace opinia::core {
+namespace {
+
+class AlertSchedulerTest : public testing::AlertCoreTest {
+ protected:
+  TickStats TickOk() {
+    auto stats = scheduler_.Tick();
+    EXPECT_TRUE(stats.ok()) << stats.status();
+    return stats.ok() ? *stats : TickStats{};
+  }
+  std::vector<storage::AlertRow> OfKind(int kind) {
+    std::vector<storage::AlertRow> out;
+    for (auto& a : AllAlerts()) {
+      if (a.kind == kind) out.push_back(a);
+    }
+    return out;
+  }
+  // A negative review created at `t` (baseline history).
+  opinia::v1::ReviewInput NegativeAt(const std::string& id, absl::Time t,
+                                     const std::string& source = "allegro") {
+    auto in = Input(id, 2, "słabo", source);  // NEGATIVE, P4: no rule alert
+    ToTimestamp(t, in.mutable_create_time());
+    return in;
+  }
+
+  AlertScheduler scheduler_{store_.get(), &clock_, &hub_};
+};
+
+TEST_F(AlertSchedulerTest, SlaBreachExactlyOnceAndResponseStopsTheClock) {
+  // P2: respond within 4 h of ingest (counting analyzer's SLA policy).
+  auto names = Ingest({Input("late", 1), Input("answered", 1)});
+  clock_.Advance(absl::Hours(1));
+  opinia::v1::RecordResponseRequest respond;
+  respond.set_name(names[1]);
+  respond.mutable_response()->set_text("Przepraszamy");
+  ASSERT_TRUE(reviews_.RecordResponse("shop-a", "apiKeys/k", respond).ok());
+
+  EXPECT_EQ(TickOk().sla_alerts, 0);  // not due yet
+  clock_.Advance(absl::Hours(3) + absl::Seconds(1));
+  EXPECT_EQ(TickOk().sla_alerts, 1);
+  auto sla = OfKind(opinia::v1::SLA_BREACH);
+  ASSERT_EQ(sla.size(), 1u);
+  EXPECT_EQ(ReviewName(sla[0].review_id), names[0]);
+  EXPECT_EQ(sla[0].priority, opinia::v1::P2);
+  EXPECT_EQ(sla[0].reasons,
+            std::vector<std::string>{kReasonNoResponseByDeadline});
+  EXPECT_NE(sla[0].summary.find("deadline (20"), std::string::npos)
+      << sla[0].summary;
+  // Exactly one, however often the scheduler runs.
+  clock_.Advance(absl::Hours(10));
+  EXPECT_EQ(TickOk().sla_alerts, 0);
+  EXPECT_EQ(OfKind(opinia::v1::SLA_BREACH).size(), 1u);
+  // Other tenants are not affected.
+  EXPECT_TRUE(AllAlerts("shop-b").empty());
+}
+
+TEST_F(AlertSchedulerTest, VolumeSpikeOverallAndPerSourceOncePerCooldown) {
+  const absl::Time now = clock_.Now();
+  std::vector<opinia::v1::ReviewInput> in;
+  // Baseline: 1 or 2 negatives a day on allegro for the past 7 days.
+  for (int day = 1; day <= 7; ++day) {
+    for (int i = 0; i < 1 + day % 2; ++i) {
+      in.push_back(NegativeAt(absl::StrCat("b", day, "-", i),
+                              now - absl::Hours(24 * day) - absl::Hours(2)));
+    }
+  }
+  Ingest(in);
+  EXPECT_EQ(TickOk().spike_alerts, 0);  // nothing today
+
+  in.clear();
+  for (int i = 0; i < 12; ++i) {
+    in.push_back(NegativeAt(absl::StrCat("t", i), now - absl::Hours(1)));
+  }
+  in.push_back(NegativeAt("g1", now - absl::Hours(1), "google"));
+  Ingest(in);
+  EXPECT_EQ(TickOk().spike_alerts, 2);  // overall and allegro; google < min
+  auto spikes = OfKind(opinia::v1::VOLUME_SPIKE);
+  ASSERT_EQ(spikes.size(), 2u);
+  std::vector<std::string> scopes = {spikes[0].source, spikes[1].source};
+  std::sort(scopes.begin(), scopes.end());
+  EXPECT_EQ(scopes, (std::vector<std::string>{"", "allegro"}));
+  for (const auto& spike : spikes) {
+    EXPECT_EQ(spike.reasons, std::vector<std::string>{kReasonAboveBaseline});
+    EXPECT_NE(spike.summary.find("threshold"), std::string::npos)
+        << spike.summary;
+  }
+
+  // Within the cooldown: no repeat.
+  clock_.Advance(absl::Hours(2));
+  EXPECT_EQ(TickOk().spike_alerts, 0);
+}
+
+TEST_F(AlertSchedulerTest, SpikeThresholdUsesTenantK) {
+  const absl::Time now = clock_.Now();
+  std::vector<opinia::v1::ReviewInput> in;
+  for (int day = 1; day <= 7; ++day) {
+    for (int i = 0; i < (day % 2 ? 1 : 5); ++i) {  // mean 2.7, sd ~2
+      in.push_back(NegativeAt(absl::StrCat("b", day, "-", i),
+                              now - absl::Hours(24 * day) - absl::Hours(2)));
+    }
+  }
+  for (int i = 0; i < 8; ++i) {
+    in.push_back(NegativeAt(absl::StrCat("t", i), now - absl::Hours(1)));
+  }
+  Ingest(in);
+  // 8 < 2.7 + 3 * 2: no spike with the default k = 3.
+  EXPECT_EQ(TickOk().spike_alerts, 0);
+  ASSERT_TRUE(store_->Write([](storage::Txn& txn) {
+                        storage::AlertSettingsRow s;
+                        s.tenant_id = "shop-a";
+                        s.defaults_created = true;
+                        s.spike_k = 1.0;
+                        return txn.alerts().PutAlertSettings(s);
+                      }).ok());
+  EXPECT_EQ(TickOk().spike_alerts, 2);
+}
+
+// Counts hub wake-ups of one tenant.
+class WakeCounter : public AlertHub::Subscriber {
+ public:
+  void Wake() override { wakes.fetch_add(1); }
+  void Close() override {}
+  std::atomic<int> wakes{0};
+};
+
+TEST_F(AlertSchedulerTest, ExpiredSnoozeReopensWithOneStreamEvent) {
+  Ingest({Input("1", 1), Input("2", 1)});
+  auto a = AllAlerts().at(0);
+  opinia::v1::SnoozeAlertRequest snooze;
+  snooze.set_name(AlertName(a.id));
+  ToTimestamp(clock_.Now() + absl::Minutes(30), snooze.mutable_snooze_until());
+  ASSERT_TRUE(alerts_.Snooze("shop-a", "apiKeys/k", snooze).ok());
+  // A subscriber that has seen everything so far (its last token).
+  const std::string token =
+      alerts_.ResumeToken("shop-a", AllEvents().back().id);
+  WakeCounter woken;
+  ASSERT_TRUE(hub_.Subscribe("shop-a", &woken));
+
+  EXPECT_EQ(TickOk().reopened, 0);
+  EXPECT_EQ(woken.wakes.load(), 0);
+  clock_.Advance(absl::Minutes(31));
+  const absl::Time reopen_time = clock_.Now();
+  EXPECT_EQ(TickOk().reopened, 1);
+  EXPECT_EQ(AllAlerts().at(0).state, storage::kAlertOpen);
+  EXPECT_EQ(woken.wakes.load(), 1);
+
+  // Resuming from the token delivers the reopen exactly once.
+  auto start = alerts_.StreamStart("shop-a", token);
+  ASSERT_TRUE(start.ok()) << start.status();
+  auto events = AllEvents("shop-a", *start);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].type, storage::kAlertEventReopened);
+  EXPECT_EQ(events[0].alert.id, a.id);
+  EXPECT_EQ(events[0].alert.state, storage::kAlertOpen);
+  EXPECT_EQ(events[0].time, reopen_time);
+  // Later passes add nothing.
+  clock_.Advance(absl::Hours(1));
+  EXPECT_EQ(TickOk().reopened, 0);
+  EXPECT_EQ(AllEvents("shop-a", *start).size(), 1u);
+  // From the beginning: both creations, then the reopen, in order.
+  auto all = AllEvents();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].type, storage::kAlertEventCreated);
+  EXPECT_EQ(all[1].type, storage::kAlertEventCreated);
+  EXPECT_EQ(all[2].type, storage::kAlertEventReopened);
+  EXPECT_LT(all[1].id, all[2].id);
+  EXPECT_TRUE(AllEvents("shop-b").empty());
+  hub_.Unsubscribe("shop-a", &woken);
+}
+
+TEST_F(AlertSchedulerTest, SpikeKAndCooldownComeFromTenantSettings) {
+  const absl::Time now = clock_.Now();
+  std::vector<opinia::v1::ReviewInput> in;
+  for (int day = 1; day <= 7; ++day) {
+    for (int i = 0; i < (day % 2 ? 1 : 5); ++i) {  // mean 2.7, sd ~2
+      in.push_back(NegativeAt(absl::StrCat("b", day, "-", i),
+                              now - absl::Hours(24 * day) - absl::Hours(2)));
+    }
+  }
+  for (int i = 0; i < 8; ++i) {
+    in.push_back(NegativeAt(absl::StrCat("t", i), now - absl::Hours(1)));
+  }
+  Ingest(in);
+  EXPECT_EQ(TickOk().spike_alerts, 0);  // 8 < 2.7 + 3 * 2
+
+  Settings settings(store_.get(), &clock_);
+  opinia::v1::UpdateTenantSettingsRequest update;
+  update.mutable_settings()->set_volume_spike_k(1);
+  update.mutable_settings()->mutable_volume_spike_cooldown()->set_seconds(
+      3600);
+  const Principal admin{"k1", "shop-a", core::kRoleAdmin};
+  ASSERT_TRUE(settings.Update(admin, update).ok());
+  EXPECT_EQ(TickOk().spike_alerts, 2);  // overall and allegro
+  clock_.Advance(absl::Minutes(30));
+  EXPECT_EQ(TickOk().spike_alerts, 0);  // within the 1 h cooldown
+  clock_.Advance(absl::Minutes(31));
+  EXPECT_EQ(TickOk().spike_alerts, 2);  // the cooldown has passed
+  EXPECT_TRUE(OfKind(opinia::v1::VOLUME_SPIKE).size() == 4u);
+}
+
+}  // namespace
+}  // namespace opinia::core

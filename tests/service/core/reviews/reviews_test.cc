@@ -1,0 +1,414 @@
+#include "service/core/reviews/reviews.h"
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "service/core/ingest/ingest.h"
+#include "service/core/util/paging.h"
+#include "tests/service/core/test_env.h"
+
+namespace opinia::core {
+namespace {
+
+using opinia::v1::ListReviewsRequest;
+using opinia::v1::ReviewInput;
+using testing::CountingAnalyzer;
+using testing::OpenTestStore;
+using testing::TestEpoch;
+
+class ReviewsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(store_->Write([](storage::Txn& txn) {
+                        if (auto s = txn.InsertTenant(
+                                {"shop-a", "A", "Europe/Warsaw"});
+                            !s.ok()) {
+                          return s;
+                        }
+                        return txn.InsertTenant({"shop-b", "B", "Europe/Warsaw"});
+                      }).ok());
+  }
+
+  // Ingests `n` reviews; review i was created i minutes after TestEpoch,
+  // alternating sources and ratings 1..5.
+  std::vector<std::string> Seed(int n, const std::string& tenant = "shop-a") {
+    std::vector<ReviewInput> batch;
+    for (int i = 0; i < n; ++i) {
+      ReviewInput in;
+      in.set_source(i % 2 ? "google" : "allegro");
+      in.set_external_id("e" + std::to_string(i));
+      in.set_rating(1 + i % 5);
+      in.set_text("review " + std::to_string(i));
+      in.mutable_create_time()->set_seconds(
+          absl::ToUnixSeconds(TestEpoch()) + 60 * i);
+      batch.push_back(in);
+    }
+    auto r = ingestor_.Ingest(tenant, batch);
+    EXPECT_TRUE(r.ok()) << r.status();
+    std::vector<std::string> names;
+    for (const auto& x : *r) names.push_back(x.name());
+    return names;
+  }
+
+  std::vector<std::string> ListAll(ListReviewsRequest r, int page_size) {
+    std::vector<std::string> names;
+    r.set_page_size(page_size);
+    for (int i = 0; i < 1000; ++i) {
+      auto page = reviews_.List("shop-a", r);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      for (const auto& x : page->reviews()) names.push_back(x.name());
+      if (page->next_page_token().empty()) break;
+      r.set_page_token(page->next_page_token());
+    }
+    return names;
+  }
+
+  std::unique_ptr<storage::Store> store_ = OpenTestStore();
+  FakeClock clock_{TestEpoch()};
+  CountingAnalyzer analyzer_;
+  TextAnalysis analysis_{&analyzer_};
+  Ingestor ingestor_{store_.get(), &analysis_, &clock_, IngestLimits{}};
+  Reviews reviews_{store_.get(), &clock_};
+};
+
+TEST_F(ReviewsTest, GetIsTenantScopedAndValidatesNames) {
+  auto names = Seed(1);
+  auto got = reviews_.Get("shop-a", names[0]);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->input().external_id(), "e0");
+  EXPECT_EQ(got->status(), opinia::v1::NEW);
+  EXPECT_EQ(got->analysis().model_version(), "counting-1");
+
+  EXPECT_EQ(reviews_.Get("shop-b", names[0]).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(reviews_.Get("shop-a", "reviews/999999").status().code(),
+            absl::StatusCode::kNotFound);
+  for (const char* bad : {"", "reviews/", "reviews/abc", "reviews/-1",
+                          "reviews/0", "review/1", "reviews/1/x"}) {
+    auto r = reviews_.Get("shop-a", bad);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(r.status().message().rfind("name:", 0), 0u) << r.status();
+  }
+}
+
+TEST_F(ReviewsTest, PagesCoverEverythingOnceInBothOrders) {
+  Seed(120);
+  Seed(30, "shop-b");
+  for (int page_size : {1, 7, 50, 1000}) {
+    auto desc = ListAll({}, page_size);
+    ASSERT_EQ(desc.size(), 120u) << page_size;
+    EXPECT_EQ(std::set<std::string>(desc.begin(), desc.end()).size(), 120u);
+    ListReviewsRequest asc_req;
+    asc_req.set_order_by("create_time asc");
+    auto asc = ListAll(asc_req, page_size);
+    ASSERT_EQ(asc.size(), 120u);
+    EXPECT_EQ(std::vector<std::string>(asc.rbegin(), asc.rend()), desc)
+        << page_size;
+  }
+}
+
+TEST_F(ReviewsTest, TiesOnCreateTimeStillPageCleanly) {
+  // No create_time in the input: every review gets the same ingest time.
+  std::vector<ReviewInput> batch(40);
+  for (int i = 0; i < 40; ++i) {
+    batch[i].set_source("allegro");
+    batch[i].set_external_id("t" + std::to_string(i));
+    batch[i].set_rating(4);
+  }
+  ASSERT_TRUE(ingestor_.Ingest("shop-a", batch).ok());
+  auto names = ListAll({}, 7);
+  EXPECT_EQ(names.size(), 40u);
+  EXPECT_EQ(std::set<std::string>(names.begin(), names.end()).size(), 40u);
+}
+
+TEST_F(ReviewsTest, FiltersAndTotalSize) {
+  Seed(50);
+  struct Case {
+    const char* name;
+    void (*set)(ListReviewsRequest*);
+    int want;
+  } cases[] = {
+      {"all", [](ListReviewsRequest*) {}, 50},
+      {"source", [](ListReviewsRequest* r) { r->add_sources("google"); }, 25},
+      {"rating 5", [](ListReviewsRequest* r) { r->set_min_rating(5); }, 10},
+      {"rating 1..2",
+       [](ListReviewsRequest* r) {
+         r->set_min_rating(1);
+         r->set_max_rating(2);
+       },
+       20},
+      {"positive",
+       [](ListReviewsRequest* r) { r->add_labels(opinia::v1::POSITIVE); }, 20},
+      {"P2", [](ListReviewsRequest* r) { r->add_priorities(opinia::v1::P2); },
+       10},
+      {"status NEW",
+       [](ListReviewsRequest* r) { r->add_statuses(opinia::v1::NEW); }, 50},
+      {"first 10 minutes",
+       [](ListReviewsRequest* r) {
+         r->mutable_end_time()->set_seconds(absl::ToUnixSeconds(TestEpoch()) +
+                                            600);
+       },
+       10},
+      {"language",
+       [](ListReviewsRequest* r) { r->add_languages("de"); }, 0},
+  };
+  for (const auto& c : cases) {
+    ListReviewsRequest r;
+    c.set(&r);
+    r.set_page_size(5);
+    auto page = reviews_.List("shop-a", r);
+    ASSERT_TRUE(page.ok()) << c.name << ": " << page.status();
+    EXPECT_EQ(page->total_size(), c.want) << c.name;
+    EXPECT_EQ(page->reviews_size(), std::min(5, c.want)) << c.name;
+  }
+}
+
+TEST_F(ReviewsTest, BadListArgumentsNameTheField) {
+  Seed(10);
+  ListReviewsRequest first;
+  first.set_page_size(3);
+  auto page = reviews_.List("shop-a", first);
+  ASSERT_TRUE(page.ok());
+  const std::string token = page->next_page_token();
+  ASSERT_FALSE(token.empty());
+
+  struct Case {
+    const char* name;
+    ListReviewsRequest request;
+    absl::StatusCode code;
+    std::string field;
+  };
+  std::vector<Case> cases;
+  auto add = [&](const char* name, auto edit, absl::StatusCode code,
+                 std::string field) {
+    ListReviewsRequest r;
+    edit(&r);
+    cases.push_back({name, r, code, field});
+  };
+  using C = absl::StatusCode;
+  add("garbage token", [](auto* r) { r->set_page_token("garbage!!"); },
+      C::kInvalidArgument, "page_token");
+  add("short token", [](auto* r) { r->set_page_token("AAAA"); },
+      C::kInvalidArgument, "page_token");
+  add("token with other filter",
+      [&](auto* r) {
+        r->set_page_token(token);
+        r->add_sources("google");
+      },
+      C::kInvalidArgument, "page_token");
+  add("token with other order",
+      [&](auto* r) {
+        r->set_page_token(token);
+        r->set_order_by("create_time asc");
+      },
+      C::kInvalidArgument, "page_token");
+  add(
+      "forged cursor",
+      [&](auto* r) {
+        r->set_page_token(
+            EncodePageToken(store_->ServerSecret(), "x", "1:2:3"));
+      },
+      C::kInvalidArgument, "page_token");
+  add("negative page size", [](auto* r) { r->set_page_size(-1); },
+      C::kInvalidArgument, "page_size");
+  add("order_by rating", [](auto* r) { r->set_order_by("rating desc"); },
+      C::kInvalidArgument, "order_by");
+  add("min > max",
+      [](auto* r) {
+        r->set_min_rating(4);
+        r->set_max_rating(2);
+      },
+      C::kInvalidArgument, "min_rating");
+  add("max 6", [](auto* r) { r->set_max_rating(6); }, C::kInvalidArgument,
+      "max_rating");
+  add("unterminated quote in query",
+      [](auto* r) { r->set_query("\"dostawa"); }, C::kInvalidArgument,
+      "query");
+  for (const auto& c : cases) {
+    auto r = reviews_.List("shop-a", c.request);
+    EXPECT_EQ(r.status().code(), c.code) << c.name << ": " << r.status();
+    EXPECT_EQ(r.status().message().rfind(c.field, 0), 0u)
+        << c.name << ": " << r.status();
+  }
+  // The token is still good with the original request, and not for shop-b.
+  first.set_page_token(token);
+  EXPECT_TRUE(reviews_.List("shop-a", first).ok());
+  EXPECT_EQ(reviews_.List("shop-b", first).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ReviewsTest, UpdateOverridesAndStatusAreAudited) {
+  auto names = Seed(1);  // rating 1: NEGATIVE, P2
+  opinia::v1::UpdateReviewRequest u;
+  u.mutable_review()->set_name(names[0]);
+  u.mutable_review()->mutable_override()->mutable_sentiment()->set_label(
+      opinia::v1::POSITIVE);
+  u.mutable_review()->mutable_override()->mutable_urgency()->set_priority(
+      opinia::v1::P1);
+  u.mutable_review()->set_status(opinia::v1::ACKNOWLEDGED);
+  u.mutable_update_mask()->add_paths("override");
+  u.mutable_update_mask()->add_paths("status");
+  clock_.Advance(absl::Minutes(5));
+  auto updated = reviews_.Update("shop-a", "apiKeys/k1", u);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->override().sentiment().label(), opinia::v1::POSITIVE);
+  EXPECT_EQ(updated->override().urgency().priority(), opinia::v1::P1);
+  EXPECT_EQ(updated->analysis().sentiment().label(), opinia::v1::NEGATIVE);
+  EXPECT_EQ(updated->status(), opinia::v1::ACKNOWLEDGED);
+
+  ListReviewsRequest p1;
+  p1.add_priorities(opinia::v1::P1);
+  EXPECT_EQ(reviews_.List("shop-a", p1)->total_size(), 1);
+
+  // Clearing one override path leaves the other.
+  opinia::v1::UpdateReviewRequest clear;
+  clear.mutable_review()->set_name(names[0]);
+  clear.mutable_update_mask()->add_paths("override.sentiment");
+  auto cleared = reviews_.Update("shop-a", "apiKeys/k2", clear);
+  ASSERT_TRUE(cleared.ok()) << cleared.status();
+  EXPECT_FALSE(cleared->override().has_sentiment());
+  EXPECT_EQ(cleared->override().urgency().priority(), opinia::v1::P1);
+
+  std::vector<storage::AuditRow> audit;
+  ASSERT_TRUE(store_
+                  ->Read([&](storage::Txn& txn) -> absl::Status {
+                    auto rows = txn.ListAudit("shop-a", names[0]);
+                    if (!rows.ok()) return rows.status();
+                    audit = *rows;
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_EQ(audit.size(), 2u);
+  EXPECT_EQ(audit[0].actor, "apiKeys/k1");
+  EXPECT_EQ(audit[0].action, "review.update");
+  EXPECT_EQ(audit[0].time, TestEpoch() + absl::Minutes(5));
+  EXPECT_NE(audit[0].detail.find("\"old\":{\"override.sentiment\":"
+                                 "\"SENTIMENT_LABEL_UNSPECIFIED\""),
+            std::string::npos)
+      << audit[0].detail;
+  EXPECT_NE(audit[0].detail.find("\"status\":\"ACKNOWLEDGED\""),
+            std::string::npos)
+      << audit[0].detail;
+  EXPECT_EQ(audit[1].actor, "apiKeys/k2");
+}
+
+TEST_F(ReviewsTest, UpdateRejectsBadMasksAndValues) {
+  auto names = Seed(1);
+  struct Case {
+    const char* name;
+    std::string path;
+    void (*set)(opinia::v1::Review*);
+    absl::StatusCode code;
+    std::string field;
+  } cases[] = {
+      {"no mask", "", [](opinia::v1::Review*) {},
+       absl::StatusCode::kInvalidArgument, "update_mask"},
+      {"input path", "input.text", [](opinia::v1::Review*) {},
+       absl::StatusCode::kInvalidArgument, "update_mask"},
+      {"status unspecified", "status", [](opinia::v1::Review*) {},
+       absl::StatusCode::kInvalidArgument, "review.status"},
+      {"label 42", "override.sentiment",
+       [](opinia::v1::Review* r) {
+         r->mutable_override()->mutable_sentiment()->set_label(
+             static_cast<opinia::v1::SentimentLabel>(42));
+       },
+       absl::StatusCode::kInvalidArgument, "review.override.sentiment.label"},
+      {"priority 9", "override.urgency.priority",
+       [](opinia::v1::Review* r) {
+         r->mutable_override()->mutable_urgency()->set_priority(
+             static_cast<opinia::v1::Priority>(9));
+       },
+       absl::StatusCode::kInvalidArgument, "review.override.urgency.priority"},
+  };
+  for (const auto& c : cases) {
+    opinia::v1::UpdateReviewRequest u;
+    u.mutable_review()->set_name(names[0]);
+    c.set(u.mutable_review());
+    if (!c.path.empty()) u.mutable_update_mask()->add_paths(c.path);
+    auto r = reviews_.Update("shop-a", "apiKeys/k", u);
+    EXPECT_EQ(r.status().code(), c.code) << c.name << ": " << r.status();
+    EXPECT_EQ(r.status().message().rfind(c.field, 0), 0u)
+        << c.name << ": " << r.status();
+  }
+  opinia::v1::UpdateReviewRequest other_tenant;
+  other_tenant.mutable_review()->set_name(names[0]);
+  other_tenant.mutable_review()->set_status(opinia::v1::RESOLVED);
+  other_tenant.mutable_update_mask()->add_paths("status");
+  EXPECT_EQ(reviews_.Update("shop-b", "apiKeys/k", other_tenant).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(ReviewsTest, DeleteIsSoftAuditedAndHidden) {
+  auto names = Seed(3);
+  auto deleted = reviews_.Delete("shop-a", "apiKeys/k1", names[1]);
+  ASSERT_TRUE(deleted.ok()) << deleted.status();
+  EXPECT_TRUE(deleted->deleted());
+  EXPECT_TRUE(reviews_.Delete("shop-a", "apiKeys/k1", names[1]).ok());
+  EXPECT_EQ(reviews_.Delete("shop-b", "apiKeys/k1", names[1]).status().code(),
+            absl::StatusCode::kNotFound);
+
+  EXPECT_EQ(reviews_.List("shop-a", {})->total_size(), 2);
+  ListReviewsRequest with_deleted;
+  with_deleted.set_show_deleted(true);
+  EXPECT_EQ(reviews_.List("shop-a", with_deleted)->total_size(), 3);
+  auto got = reviews_.Get("shop-a", names[1]);
+  ASSERT_TRUE(got.ok());
+  EXPECT_TRUE(got->deleted());
+
+  opinia::v1::RecordResponseRequest respond;
+  respond.set_name(names[1]);
+  respond.mutable_response()->set_text("Dziękujemy");
+  EXPECT_EQ(reviews_.RecordResponse("shop-a", "apiKeys/k1", respond)
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  size_t audit_rows = 0;
+  ASSERT_TRUE(store_
+                  ->Read([&](storage::Txn& txn) -> absl::Status {
+                    auto rows = txn.ListAudit("shop-a", names[1]);
+                    if (!rows.ok()) return rows.status();
+                    audit_rows = rows->size();
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(audit_rows, 1u) << "the second, no-op delete is not audited";
+}
+
+TEST_F(ReviewsTest, RecordResponseSetsRespondedAndValidates) {
+  auto names = Seed(1);
+  opinia::v1::RecordResponseRequest r;
+  r.set_name(names[0]);
+  r.mutable_response()->set_text("Przepraszamy, już wysyłamy nową.");
+  r.mutable_response()->set_author("Sklep");
+  clock_.Advance(absl::Hours(2));
+  auto got = reviews_.RecordResponse("shop-a", "apiKeys/k1", r);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->status(), opinia::v1::RESPONDED);
+  EXPECT_EQ(got->response().author(), "Sklep");
+  EXPECT_EQ(got->response().response_time().seconds(),
+            absl::ToUnixSeconds(TestEpoch() + absl::Hours(2)));
+
+  struct Case {
+    const char* name;
+    std::string text;
+    std::string field;
+  } cases[] = {
+      {"empty", "", "response.text"},
+      {"bad utf8", "\xff", "response.text"},
+      {"too long", std::string(64 * 1024 + 1, 'x'), "response.text"},
+  };
+  for (const auto& c : cases) {
+    r.mutable_response()->set_text(c.text);
+    auto bad = reviews_.RecordResponse("shop-a", "apiKeys/k1", r);
+    EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument) << c.name;
+    EXPECT_EQ(bad.status().message().rfind(c.field, 0), 0u) << bad.status();
+  }
+}
+
+}  // namespace
+}  // namespace opinia::core
