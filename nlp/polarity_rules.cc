@@ -168,6 +168,11 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
                  [&](const TermMatcher::Match& m) { matches.push_back(m); });
   const Lexicon::View view = lexicon.ForLanguage(language);
   const bool german = language.substr(0, 2) == "de";
+  // lexicon.tsv's diacritic-free forms and 5-letter stems help Polish;
+  // for de/es/fr/it (machine-translated AFINN) they hit order words
+  // ("bestellt", "geliefert", "schon"): nlp/eval dev de 0.736 -> 0.764
+  // without them. Their inflections are in polarity.tsv instead.
+  const bool stems = language.substr(0, 2) == "pl";
 
   own.push_back(Clause{first, end});
   int neg_scope = 0;       // words left in a negation's scope
@@ -358,7 +363,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     }
     ++words_in_clause;
     std::optional<float> v = tok.kind == TokenKind::kWord
-                                 ? Lexicon::WordValence(view, tok.norm, tok.plain)
+                                 ? (stems ? Lexicon::WordValence(view, tok.norm, tok.plain)
+                                          : Lexicon::Valence(view, tok.norm))
                                  : Lexicon::Valence(view, tok.norm);
     if (!v && german && tok.kind == TokenKind::kWord) {
       if ((v = SuffixShift(view, tok.plain))) {

@@ -76,6 +76,18 @@ const Case kCases[] = {
     {"de_indignant", "de", "Wo bleibt mein Geld?!", 0, false},
     {"pl_kiedy", "pl", "Kiedy kurier dojechał, wszystko było w porządku.", +1},
     {"pl_ktory", "pl", "Paczkę odebrał sąsiad, który mieszka obok.", 0},
+    // German inflections (the table, not lexicon.tsv's stems) and order
+    // words that carry no opinion
+    {"de_tolles", "de", "Ein tolles Geschenk für meinen Bruder.", +1},
+    {"de_zufriedene", "de", "Eine sehr zufriedene Kundin.", +1},
+    {"de_enttaeuschend", "de", "Die Haltbarkeit ist enttäuschend.", -1},
+    {"de_mangelhafte", "de", "Mangelhafte Nähte am Kragen.", -1},
+    {"de_order_note", "de", "Gestern bestellt, heute geliefert.", 0},
+    {"de_schon", "de", "Das Paket wurde schon abgeholt.", 0},
+    // "of no use": the negation is of the verb
+    {"es_no_sirve", "es", "La garantía no sirve de nada.", -1},
+    {"fr_sert_a_rien", "fr", "Ce filtre ne sert à rien.", -1},
+    {"it_non_serve", "it", "Questo filtro non serve a niente.", -1},
     // discourse markers: "Ok, ..." opens, it does not praise
     {"en_ok_marker", "en", "Okay, picked it up at the depot on Friday.", 0},
     {"de_ok_marker", "de", "Ok, das Paket liegt jetzt bei der Post.", 0},
