@@ -62,7 +62,7 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.use_composition, ",", p.compose_weight, ",", p.neutral_keep, ",",
       p.mixed_min, ",", p.mixed_words, ",", p.compose_words, ",",
       p.compose_lexicon, ",", p.compose_plain_words, ",", p.compose_plain, ",",
-      p.borrowed_compose_weight, ",", p.use_rules, ",", p.use_meta, ",",
+      p.borrowed_compose_weight, ",", p.mixed_ratio, ",", p.use_rules, ",", p.use_meta, ",",
       static_cast<int>(c.lid_method), ",", c.route_tweets);
   for (const auto& [name, k] : p.length_k) absl::StrAppend(&key, ",", name, "=", k);
   return key;
@@ -136,7 +136,8 @@ class AnalyzerImpl : public Analyzer {
         static_cast<float>(words) <= sp.mixed_words &&
         (a.sentiment.label == SentimentLabel::kPositive ||
          a.sentiment.label == SentimentLabel::kNegative) &&
-        MixedByAspects(a.aspects, sp.mixed_min)) {
+        MixedByAspects(a.aspects, sp.mixed_min) &&
+        ComparableSides(parts, sp.mixed_ratio)) {
       a.sentiment.label = SentimentLabel::kMixed;
     }
     a.urgency = urgency_->Assess(
@@ -190,6 +191,27 @@ class AnalyzerImpl : public Analyzer {
   // product, but delivery took ages"). A complaint about the product
   // decides ("nice box, but it broke"); so does praise after a complaint
   // ("slow delivery, but an amazing product").
+  // MIXED only when praise and complaints weigh alike: praise of one
+  // aspect followed by several complaints is NEGATIVE. Not comparable when
+  // one side's clause evidence is `ratio` times the other's, or it has two
+  // more clauses.
+  static bool ComparableSides(const Parts& parts, float ratio) {
+    const PolarityEvidence e =
+        SentimentClassifier::JoinedPolarity(parts.in_order);
+    const float pos = e.positive + e.lexicon_positive;
+    const float neg = e.negative + e.lexicon_negative;
+    if (pos >= ratio * neg || neg >= ratio * pos) return false;
+    int pos_clauses = 0;
+    int neg_clauses = 0;
+    for (const SentimentClassifier::Part* p : parts.in_order) {
+      for (const Clause& c : p->clauses) {
+        if (c.Net() > 0) ++pos_clauses;
+        if (c.Net() < 0) ++neg_clauses;
+      }
+    }
+    return std::abs(pos_clauses - neg_clauses) < 2;
+  }
+
   static bool MixedByAspects(const std::vector<AspectSentiment>& aspects,
                              float min_score) {
     int first_pos = -1;

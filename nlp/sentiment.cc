@@ -337,10 +337,15 @@ void SentimentClassifier::Compose(const PolarityEvidence& e, int words,
   // A question is not a complaint; a note without evidence is NEUTRAL
   // unless the model is sure. (MIXED is decided on the aspects' clauses:
   // nlp/analyzer.cc.)
-  if (e.QuestionsOnly() ||
-      (e.hits == 0 && *std::max_element(q.begin(), q.end()) < params_.neutral_keep)) {
+  const float top = *std::max_element(q.begin(), q.end());
+  if (e.QuestionsOnly() || (e.hits == 0 && top < params_.neutral_keep)) {
     q = {0.2f, 0.2f, 0.6f, 0.0f};
     return;
+  }
+  // Sarcasm ("Great, broke on day two", "thanks for nothing") is a
+  // complaint whatever the model read in its praise.
+  if (e.sarcasms > 0 && e.Net() < 0 && q[kNeg] < 0.6f) {
+    q = {0.15f, 0.6f, 0.15f, 0.1f};
   }
 }
 

@@ -98,6 +98,9 @@ struct SentimentParams {
   // points to table words on long reviews.
   float compose_plain_words = 15.0f;
   float compose_plain = 0.3f;
+  // MIXED needs comparable sides: not when one side has at least
+  // mixed_ratio times the other's clause evidence, or two more clauses.
+  float mixed_ratio = 4.0f;
   // compose_weight for review languages scored by the tweet model (de,
   // es, fr, it: no review model of their own), whose probabilities say
   // little about a review: nlp/eval dev de 0.773 / 0.791 / 0.809 at 2 / 3
