@@ -14,10 +14,12 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "nlp/analyzer_config.h"
 #include "nlp/aspects.h"
@@ -29,7 +31,9 @@
 namespace opinia::nlp {
 namespace {
 
-constexpr char kVersionPrefix[] = "opinia-nlp-1";
+// Bumped when the analysis code changes its results (2: the rule layer of
+// issue 17): the model-file and tunable hashes below cannot see code.
+constexpr char kVersionPrefix[] = "opinia-nlp-2";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;
@@ -37,7 +41,33 @@ constexpr float kClearClause = 0.5f;
 // negative text raise P2 (chosen on the dev half of nlp/eval).
 constexpr float kStrongEvidence = 1.5f;
 
-// FNV-1a of the model files: the version changes whenever a model does.
+// FNV-1a of the model files and the tunables: the version changes whenever
+// a model, a table (polarity.tsv, aspects.tsv, ...) or a tunable does.
+uint64_t HashBytes(std::string_view bytes, uint64_t h) {
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+// Every tunable that changes an analysis, so that an analyzer built with
+// other values (opinia-eval's sweeps) never shares a version with the
+// server's.
+std::string TunablesKey(const AnalyzerConfig& c) {
+  const SentimentParams& p = c.sentiment;
+  std::string key = absl::StrCat(
+      p.rule_weight, ",", p.emoji_weight, ",", p.meta_rule_weight, ",",
+      p.meta_emoji_weight, ",", p.neutral_margin, ",", p.rating_weight, ",",
+      p.use_composition, ",", p.compose_weight, ",", p.neutral_keep, ",",
+      p.mixed_min, ",", p.mixed_words, ",", p.compose_words, ",",
+      p.compose_lexicon, ",", p.compose_plain_words, ",", p.compose_plain, ",",
+      p.borrowed_compose_weight, ",", p.mixed_ratio, ",", p.use_rules, ",", p.use_meta, ",",
+      static_cast<int>(c.lid_method), ",", c.route_tweets);
+  for (const auto& [name, k] : p.length_k) absl::StrAppend(&key, ",", name, "=", k);
+  return key;
+}
+
 uint64_t HashFile(const std::string& path, uint64_t h) {
   std::ifstream in(path, std::ios::binary);
   char buf[1 << 16];
@@ -106,7 +136,8 @@ class AnalyzerImpl : public Analyzer {
         static_cast<float>(words) <= sp.mixed_words &&
         (a.sentiment.label == SentimentLabel::kPositive ||
          a.sentiment.label == SentimentLabel::kNegative) &&
-        MixedByAspects(a.aspects, sp.mixed_min)) {
+        MixedByAspects(a.aspects, sp.mixed_min) &&
+        ComparableSides(parts, sp.mixed_ratio)) {
       a.sentiment.label = SentimentLabel::kMixed;
     }
     a.urgency = urgency_->Assess(
@@ -160,6 +191,27 @@ class AnalyzerImpl : public Analyzer {
   // product, but delivery took ages"). A complaint about the product
   // decides ("nice box, but it broke"); so does praise after a complaint
   // ("slow delivery, but an amazing product").
+  // MIXED only when praise and complaints weigh alike: praise of one
+  // aspect followed by several complaints is NEGATIVE. Not comparable when
+  // one side's clause evidence is `ratio` times the other's, or it has two
+  // more clauses.
+  static bool ComparableSides(const Parts& parts, float ratio) {
+    const PolarityEvidence e =
+        SentimentClassifier::JoinedPolarity(parts.in_order);
+    const float pos = e.positive + e.lexicon_positive;
+    const float neg = e.negative + e.lexicon_negative;
+    if (pos >= ratio * neg || neg >= ratio * pos) return false;
+    int pos_clauses = 0;
+    int neg_clauses = 0;
+    for (const SentimentClassifier::Part* p : parts.in_order) {
+      for (const Clause& c : p->clauses) {
+        if (c.Net() > 0) ++pos_clauses;
+        if (c.Net() < 0) ++neg_clauses;
+      }
+    }
+    return std::abs(pos_clauses - neg_clauses) < 2;
+  }
+
   static bool MixedByAspects(const std::vector<AspectSentiment>& aspects,
                              float min_score) {
     int first_pos = -1;
@@ -278,12 +330,13 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   if (!sentiment.ok()) return sentiment.status();
   std::vector<std::string> files = {"lid.176.ftz"};
   for (std::string& f : (*sentiment)->ModelFiles()) files.push_back(std::move(f));
-  for (const char* f :
-       {"lexicon.tsv", "polarity.tsv", "aspects.tsv", "urgency.tsv"}) {
+  for (const char* f : {"sentiment_models.tsv", "lexicon.tsv", "polarity.tsv",
+                        "aspects.tsv", "urgency.tsv"}) {
     files.push_back(f);
   }
   uint64_t h = 1469598103934665603ULL;
   for (const std::string& f : files) h = HashFile(models_dir + "/" + f, h);
+  h = HashBytes(TunablesKey(config), h);
   auto aspects = AspectExtractor::Create(models_dir);
   if (!aspects.ok()) return aspects.status();
   auto urgency = UrgencyAssessor::Create(models_dir);

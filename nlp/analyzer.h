@@ -23,7 +23,9 @@ class Analyzer {
   virtual Analysis Analyze(std::string_view text,
                            const AnalyzeOptions& options) const = 0;
 
-  // Identifies the loaded models; stored with every analysis.
+  // Identifies the loaded models, tables and tunables ("opinia-nlp-N-hash";
+  // N changes with the analysis code); stored with every analysis, so that
+  // a rescore after any of them changes is visible.
   virtual std::string ModelVersion() const = 0;
 };
 

@@ -85,14 +85,22 @@ struct PolarityEvidence {
   int contrasts = 0;  // clauses opened by a contrast or concession word
   int sentences = 0;
   int questions = 0;  // sentences read as questions
+  // Sentences that only say thanks or hello ("Thanks", "Danke"), which do
+  // not make a question into an opinion.
+  int courtesies = 0;
+  // Sarcasm: a praise word that opens a sentence on its own and is followed
+  // by a complaint ("Great, broke on day two"), or a SARCASM idiom
+  // ("thanks for nothing"). The text is a complaint whatever the model says.
+  int sarcasms = 0;
   bool leading_contrast = false;  // the (first) sentence opens with "but"
   float Net() const { return positive - negative; }
   // True when nothing carries polarity, or when every sentence is a
   // question and what they carry is weak (below kQuestionOpinion, weighted).
   bool NoOpinion() const { return hits == 0 || QuestionsOnly(); }
-  // Every sentence is a question, and what they carry is weak.
+  // Every sentence is a question (or a thanks after one), and what they
+  // carry is weak.
   bool QuestionsOnly() const {
-    return sentences > 0 && questions == sentences &&
+    return sentences > 0 && questions > 0 && questions + courtesies == sentences &&
            positive + negative + lexicon_positive + lexicon_negative <
                kQuestionOpinion;
   }
@@ -114,6 +122,10 @@ class PolarityRules {
   // Longest sentence without '?' that an interrogative opener makes a
   // question.
   static constexpr int kOpenerWords = 5;
+  // Valence of a regret marker the lexicon does not know.
+  static constexpr float kRegret = -0.3f;
+  // Lowest valence of a praise word that can be sarcastic.
+  static constexpr float kSarcasticPraise = 0.5f;
 
   // Loads `models_dir`/polarity.tsv (format in lexicon_file.h; labels in the
   // file's header). NOT_FOUND when missing; INVALID_ARGUMENT (naming the

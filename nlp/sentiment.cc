@@ -84,6 +84,7 @@ absl::Status SentimentClassifier::LoadModels(
   // the text's own; the cap says how well the language is served.
   auto complete = [](Route& r, float cap) {
     r.confidence_cap = cap;
+    r.reviews_by_tweet_model = r.review == nullptr && r.tweet != nullptr;
     if (r.review == nullptr) r.review = r.tweet;
     if (r.tweet == nullptr) r.tweet = r.review;
   };
@@ -294,6 +295,7 @@ Sentiment SentimentClassifier::Combine(const Model& model,
   // Social posts are not what the table was written for (a #hashtag or an
   // @mention: multi_tweets.dev loses 0.4 points macro-F1 under the layer).
   const bool compose = params_.use_composition && !tweet;
+  const bool borrowed = RouteFor(language).reviews_by_tweet_model;
   if (compose && !e.NoOpinion()) {
     // Clause-level evidence dominates the model (models/README.md). On a
     // long text without a construction the table's words are mostly what
@@ -305,8 +307,9 @@ Sentiment SentimentClassifier::Combine(const Model& model,
     if (static_cast<float>(words) > params_.compose_plain_words && e.constructions == 0) {
       damp *= params_.compose_plain;
     }
-    const float shift =
-        damp * params_.compose_weight * net / std::sqrt(net * net + 1.0f);
+    const float weight =
+        borrowed ? params_.borrowed_compose_weight : params_.compose_weight;
+    const float shift = damp * weight * net / std::sqrt(net * net + 1.0f);
     z[kPos] += shift;
     z[kNeg] -= shift;
     if (present[kNeu]) z[kNeu] -= 0.5f * std::fabs(shift);
@@ -334,10 +337,15 @@ void SentimentClassifier::Compose(const PolarityEvidence& e, int words,
   // A question is not a complaint; a note without evidence is NEUTRAL
   // unless the model is sure. (MIXED is decided on the aspects' clauses:
   // nlp/analyzer.cc.)
-  if (e.QuestionsOnly() ||
-      (e.hits == 0 && *std::max_element(q.begin(), q.end()) < params_.neutral_keep)) {
+  const float top = *std::max_element(q.begin(), q.end());
+  if (e.QuestionsOnly() || (e.hits == 0 && top < params_.neutral_keep)) {
     q = {0.2f, 0.2f, 0.6f, 0.0f};
     return;
+  }
+  // Sarcasm ("Great, broke on day two", "thanks for nothing") is a
+  // complaint whatever the model read in its praise.
+  if (e.sarcasms > 0 && e.Net() < 0 && q[kNeg] < 0.6f) {
+    q = {0.15f, 0.6f, 0.15f, 0.1f};
   }
 }
 

@@ -98,6 +98,15 @@ struct SentimentParams {
   // points to table words on long reviews.
   float compose_plain_words = 15.0f;
   float compose_plain = 0.3f;
+  // MIXED needs comparable sides: not when one side has at least
+  // mixed_ratio times the other's clause evidence, or two more clauses.
+  float mixed_ratio = 4.0f;
+  // compose_weight for review languages scored by the tweet model (de,
+  // es, fr, it: no review model of their own), whose probabilities say
+  // little about a review: nlp/eval dev de 0.773 / 0.791 / 0.809 at 2 / 3
+  // / 4, multi_tweets.dev macro-F1 (unmarked tweets take this path)
+  // 0.5846 / 0.5822 / 0.5799.
+  float borrowed_compose_weight = 3.0f;
   bool use_rules = true;
   // Use the stacked meta models (sentiment_*.meta, nlp/sentiment_meta.h)
   // when present; false serves the base models' probabilities (for
@@ -191,6 +200,9 @@ class SentimentClassifier {
     const Model* review = nullptr;
     const Model* tweet = nullptr;
     float confidence_cap = kUnsupportedConfidenceCap;
+    // Reviews are scored by the tweet model (no review model of its own:
+    // de, es, fr, it): the rule layer and its NEUTRAL weigh more.
+    bool reviews_by_tweet_model = false;
   };
 
   SentimentClassifier() = default;

@@ -11,6 +11,7 @@
 //               [--rating_weight=F] [--length_k=MODEL:K]
 //               [--no_route_tweets] [--no_composition]
 //               [--compose_weight=F] [--neutral_keep=F] [--mixed_min=F]
+//               [--borrowed_compose_weight=F]
 //               [--mixed_words=F] [--compose_words=F]
 //               [--compose_lexicon=F] [--compose_plain_words=F]
 //               [--compose_plain=F] FILE.tsv...
@@ -234,6 +235,8 @@ constexpr const char* kUsage =
     "  --no_composition --compose_weight=F --compose_words=F\n"
     "  --compose_lexicon=F --compose_plain_words=F --compose_plain=F\n"
     "  --neutral_keep=F --mixed_min=F --mixed_words=F\n"
+    "  --mixed_ratio=F\n"
+    "  --borrowed_compose_weight=F\n"
     "(meaning of each: the comment at the top of nlp/tools/eval_main.cc and\n"
     "nlp/sentiment.h, SentimentParams)\n";
 
@@ -280,6 +283,8 @@ int main(int argc, char** argv) {
     else if (a == "--no_composition") f.config.sentiment.use_composition = false;
     else if (fl("compose_weight", &f.config.sentiment.compose_weight)) {}
     else if (fl("neutral_keep", &f.config.sentiment.neutral_keep)) {}
+    else if (fl("mixed_ratio", &f.config.sentiment.mixed_ratio)) {}
+    else if (fl("borrowed_compose_weight", &f.config.sentiment.borrowed_compose_weight)) {}
     else if (fl("mixed_min", &f.config.sentiment.mixed_min)) {}
     else if (fl("mixed_words", &f.config.sentiment.mixed_words)) {}
     else if (fl("compose_words", &f.config.sentiment.compose_words)) {}

@@ -76,6 +76,18 @@ const Case kCases[] = {
     {"de_indignant", "de", "Wo bleibt mein Geld?!", 0, false},
     {"pl_kiedy", "pl", "Kiedy kurier dojechał, wszystko było w porządku.", +1},
     {"pl_ktory", "pl", "Paczkę odebrał sąsiad, który mieszka obok.", 0},
+    // German inflections (the table, not lexicon.tsv's stems) and order
+    // words that carry no opinion
+    {"de_tolles", "de", "Ein tolles Geschenk für meinen Bruder.", +1},
+    {"de_zufriedene", "de", "Eine sehr zufriedene Kundin.", +1},
+    {"de_enttaeuschend", "de", "Die Haltbarkeit ist enttäuschend.", -1},
+    {"de_mangelhafte", "de", "Mangelhafte Nähte am Kragen.", -1},
+    {"de_order_note", "de", "Gestern bestellt, heute geliefert.", 0},
+    {"de_schon", "de", "Das Paket wurde schon abgeholt.", 0},
+    // "of no use": the negation is of the verb
+    {"es_no_sirve", "es", "La garantía no sirve de nada.", -1},
+    {"fr_sert_a_rien", "fr", "Ce filtre ne sert à rien.", -1},
+    {"it_non_serve", "it", "Questo filtro non serve a niente.", -1},
     // discourse markers: "Ok, ..." opens, it does not praise
     {"en_ok_marker", "en", "Okay, picked it up at the depot on Friday.", 0},
     {"de_ok_marker", "de", "Ok, das Paket liegt jetzt bei der Post.", 0},
@@ -91,7 +103,21 @@ const Case kCases[] = {
     {"pl_od_tygodni", "pl", "Na zwrot czekam od tygodni.", -1},
     {"de_nass", "de", "Der Karton kam nass an.", -1},
     {"fr_ecoute", "fr", "Le vendeur est à l'écoute.", +1},
+    // sarcasm: a praise word alone before a complaint, "thanks for nothing"
+    {"en_sarc_praise", "en", "Wonderful, the handle broke on the first use.", -1},
+    {"de_sarc_praise", "de", "Klasse, nach einer Woche defekt.", -1},
+    {"pl_sarc_praise", "pl", "Brawo, po tygodniu zepsuty.", -1},
+    {"es_sarc_idiom", "es", "Muchas gracias por nada, de verdad.", -1},
+    {"it_sarc_idiom", "it", "Grazie di niente, davvero.", -1},
+    {"fr_sarc_idiom", "fr", "Merci beaucoup pour rien.", -1},
+    // an aspect's praise before a complaint is a contrast, not sarcasm
+    {"it_praise_aspect", "it", "Colore bellissimo, cuciture pessime.", -1},
+    // regret markers: a mild complaint
+    {"de_leider", "de", "Leider nur in Grau erhältlich.", -1},
+    {"en_unfortunately", "en", "Unfortunately only available in grey.", -1},
 };
+
+using Evidence = PolarityEvidence;
 
 class PolarityRulesTest : public ::testing::Test {
  protected:
@@ -134,6 +160,28 @@ TEST_F(PolarityRulesTest, Table) {
   }
 }
 
+Evidence JoinAll(const PolarityRules& rules, const Lexicon& lexicon,
+                 const char* text, const char* lang);
+
+TEST_F(PolarityRulesTest, SarcasmIsMarked) {
+  EXPECT_GT(JoinAll(*rules_, *lexicon_, "Fantastic, it died after two days.", "en").sarcasms, 0);
+  EXPECT_GT(JoinAll(*rules_, *lexicon_, "Dziękuję za nic.", "pl").sarcasms, 0);
+  // An aspect named with the praise: no sarcasm.
+  const PolarityEvidence e =
+      JoinAll(*rules_, *lexicon_, "Tolle Farbe, aber der Reißverschluss klemmt.", "de");
+  EXPECT_EQ(e.sarcasms, 0);
+  EXPECT_GT(e.best_positive, 0);
+}
+
+TEST_F(PolarityRulesTest, ThanksAfterAQuestionKeepsItAQuestion) {
+  EXPECT_TRUE(JoinAll(*rules_, *lexicon_, "Is parcel 7731 on its way yet? Thanks", "en")
+                  .QuestionsOnly());
+  EXPECT_TRUE(JoinAll(*rules_, *lexicon_, "Gibt es den Tisch auch in Eiche? Danke!", "de")
+                  .QuestionsOnly());
+  // Thanks alone is no question.
+  EXPECT_FALSE(JoinAll(*rules_, *lexicon_, "Thanks", "en").QuestionsOnly());
+}
+
 TEST_F(PolarityRulesTest, ContrastWeighsTheLaterClause) {
   const TokenizedText t = Tokenize("Great price, but terrible quality.");
   std::vector<Clause> clauses;
@@ -143,6 +191,19 @@ TEST_F(PolarityRulesTest, ContrastWeighsTheLaterClause) {
   EXPECT_GT(clauses[0].Net(), 0);
   EXPECT_LT(clauses[1].Net(), 0);
   EXPECT_LT(clauses[0].weight, clauses[1].weight);
+}
+
+Evidence JoinAll(const PolarityRules& rules, const Lexicon& lexicon,
+                 const char* text, const char* lang) {
+  const TokenizedText t = Tokenize(text);
+  std::vector<PolarityEvidence> each(t.sentences.size());
+  std::vector<const PolarityEvidence*> parts;
+  for (size_t i = 0; i < t.sentences.size(); ++i) {
+    each[i] = rules.Score(t, t.sentences[i].first_token, t.sentences[i].end_token,
+                          lang, lexicon, nullptr);
+    parts.push_back(&each[i]);
+  }
+  return JoinPolarity(parts.data(), parts.size());
 }
 
 }  // namespace

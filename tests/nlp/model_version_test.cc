@@ -1,0 +1,80 @@
+// The analyzer's model_version changes whenever what it analyses with does:
+// a model, a rule table (polarity.tsv, aspects.tsv, urgency.tsv, ...) or a
+// tunable. RescoreReviews re-analyses stored reviews with the server's
+// analyzer; the stored version shows which analysis a review carries.
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "nlp/analyzer.h"
+#include "nlp/analyzer_config.h"
+#include "tests/nlp/test_paths.h"
+
+namespace opinia::nlp {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string VersionOf(const std::string& dir, const AnalyzerConfig& config = {}) {
+  auto a = CreateAnalyzerWithConfig(dir, config);
+  EXPECT_TRUE(a.ok()) << a.status();
+  return a.ok() ? (*a)->ModelVersion() : "";
+}
+
+class ModelVersionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) / "model_version_models";
+    fs::remove_all(dir_);
+    fs::copy(test_paths::ModelsDir(), dir_, fs::copy_options::recursive);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void Append(const std::string& file, const std::string& line) {
+    std::ofstream out(dir_ / file, std::ios::app);
+    out << line << "\n";
+  }
+  fs::path dir_;
+};
+
+TEST_F(ModelVersionTest, SameFilesSameVersion) {
+  const std::string v = VersionOf(dir_);
+  EXPECT_EQ(v.rfind("opinia-nlp-2-", 0), 0u) << v;
+  EXPECT_EQ(VersionOf(dir_), v);
+  EXPECT_EQ(VersionOf(test_paths::ModelsDir()), v);
+}
+
+TEST_F(ModelVersionTest, EveryTableChangesTheVersion) {
+  for (const char* file : {"polarity.tsv", "aspects.tsv", "urgency.tsv",
+                           "lexicon.tsv", "sentiment_models.tsv"}) {
+    const std::string before = VersionOf(dir_);
+    Append(file, "# edited");
+    EXPECT_NE(VersionOf(dir_), before) << file;
+  }
+}
+
+TEST_F(ModelVersionTest, RuleRowChangesAnalysisAndVersion) {
+  const std::string text = "Der Artikel ist quabbelig.";
+  auto before = CreateAnalyzer(dir_.string());
+  ASSERT_TRUE(before.ok()) << before.status();
+  Append("polarity.tsv", "de\t-0.8\tquabbelig");
+  auto after = CreateAnalyzer(dir_.string());
+  ASSERT_TRUE(after.ok()) << after.status();
+  AnalyzeOptions o;
+  o.language_hint = "de";
+  const Analysis a = (*before)->Analyze(text, o);
+  const Analysis b = (*after)->Analyze(text, o);
+  EXPECT_NE(a.model_version, b.model_version);
+  EXPECT_LT(b.sentiment.score, a.sentiment.score);
+  EXPECT_EQ(b.sentiment.label, SentimentLabel::kNegative);
+}
+
+TEST_F(ModelVersionTest, TunablesChangeTheVersion) {
+  AnalyzerConfig other;
+  other.sentiment.compose_weight += 1;
+  EXPECT_NE(VersionOf(dir_, other), VersionOf(dir_));
+}
+
+}  // namespace
+}  // namespace opinia::nlp
