@@ -9,8 +9,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/storage/sqlite/connection.h"
-#include "service/storage/sqlite/status_macros.h"
 #include "service/storage/text_fold.h"
+#include "util/status_macros.h"
 
 namespace opinia::storage::sqlite {
 namespace {
@@ -208,10 +208,10 @@ bool DeferredWrites::empty() const {
 absl::Status DeferredWrites::Flush(Connection& conn) {
   // Rollups first: the full-text statement must be the transaction's last
   // write to reviews_fts (see kFtsApply).
-  STORE_RETURN_IF_ERROR(FlushRollups(conn));
-  STORE_RETURN_IF_ERROR(FlushAspects(conn));
-  STORE_RETURN_IF_ERROR(FlushResponses(conn));
-  STORE_RETURN_IF_ERROR(FlushFts(conn));
+  RETURN_IF_ERROR(FlushRollups(conn));
+  RETURN_IF_ERROR(FlushAspects(conn));
+  RETURN_IF_ERROR(FlushResponses(conn));
+  RETURN_IF_ERROR(FlushFts(conn));
   Clear();
   return absl::OkStatus();
 }
@@ -235,10 +235,10 @@ absl::Status DeferredWrites::FlushRollups(Connection& conn) {
   }
   for (const auto& [key, sum] : cells) {
     if (AllZero(sum)) continue;
-    STORE_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kRollupUpsert));
+    ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kRollupUpsert));
     BindCell(stmt, key);
     for (int64_t v : sum) stmt.BindInt64(v);
-    STORE_RETURN_IF_ERROR(stmt.Run());
+    RETURN_IF_ERROR(stmt.Run());
   }
   return absl::OkStatus();
 }
@@ -254,11 +254,11 @@ absl::Status DeferredWrites::FlushAspects(Connection& conn) {
   }
   for (const auto& [key, sum] : cells) {
     if (AllZero(sum)) continue;
-    STORE_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kAspectUpsert));
+    ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kAspectUpsert));
     BindCell(stmt, key);
     stmt.BindInt64(std::get<6>(key));
     for (int64_t v : sum) stmt.BindInt64(v);
-    STORE_RETURN_IF_ERROR(stmt.Run());
+    RETURN_IF_ERROR(stmt.Run());
   }
   return absl::OkStatus();
 }
@@ -272,10 +272,10 @@ absl::Status DeferredWrites::FlushResponses(Connection& conn) {
   }
   for (const auto& [key, n] : cells) {
     if (n == 0) continue;
-    STORE_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kResponseUpsert));
+    ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kResponseUpsert));
     BindCell(stmt, key);
     stmt.BindInt64(std::get<6>(key)).BindInt64(n);
-    STORE_RETURN_IF_ERROR(stmt.Run());
+    RETURN_IF_ERROR(stmt.Run());
   }
   return absl::OkStatus();
 }
@@ -296,9 +296,9 @@ absl::Status DeferredWrites::FlushFts(Connection& conn) {
       json.push_back(']');
     }
     json.push_back(']');
-    STORE_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kFtsApply));
+    ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kFtsApply));
     stmt.BindText(json);
-    STORE_RETURN_IF_ERROR(stmt.Run());
+    RETURN_IF_ERROR(stmt.Run());
   }
   return absl::OkStatus();
 }
