@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """What each part of the schema costs per inserted review (issue 7).
 
 Copies the reviews of a database made by

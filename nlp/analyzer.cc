@@ -27,6 +27,7 @@
 #include "nlp/sentiment.h"
 #include "nlp/text.h"
 #include "nlp/urgency.h"
+#include "util/status_macros.h"
 
 namespace opinia::nlp {
 namespace {
@@ -324,12 +325,11 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzer(
 
 absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
     const std::string& models_dir, const AnalyzerConfig& config) {
-  auto lid = LanguageIdentifier::Create(models_dir);
-  if (!lid.ok()) return lid.status();
-  auto sentiment = SentimentClassifier::Create(models_dir, config.sentiment);
-  if (!sentiment.ok()) return sentiment.status();
+  ASSIGN_OR_RETURN(auto lid, LanguageIdentifier::Create(models_dir));
+  ASSIGN_OR_RETURN(auto sentiment,
+                   SentimentClassifier::Create(models_dir, config.sentiment));
   std::vector<std::string> files = {"lid.176.ftz"};
-  for (std::string& f : (*sentiment)->ModelFiles()) files.push_back(std::move(f));
+  for (std::string& f : sentiment->ModelFiles()) files.push_back(std::move(f));
   for (const char* f : {"sentiment_models.tsv", "lexicon.tsv", "polarity.tsv",
                         "aspects.tsv", "urgency.tsv"}) {
     files.push_back(f);
@@ -337,13 +337,11 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   uint64_t h = 1469598103934665603ULL;
   for (const std::string& f : files) h = HashFile(models_dir + "/" + f, h);
   h = HashBytes(TunablesKey(config), h);
-  auto aspects = AspectExtractor::Create(models_dir);
-  if (!aspects.ok()) return aspects.status();
-  auto urgency = UrgencyAssessor::Create(models_dir);
-  if (!urgency.ok()) return urgency.status();
+  ASSIGN_OR_RETURN(auto aspects, AspectExtractor::Create(models_dir));
+  ASSIGN_OR_RETURN(auto urgency, UrgencyAssessor::Create(models_dir));
   return std::make_unique<AnalyzerImpl>(
-      *std::move(lid), *std::move(sentiment), *std::move(aspects),
-      *std::move(urgency),
+      std::move(lid), std::move(sentiment), std::move(aspects),
+      std::move(urgency),
       absl::StrFormat("%s-%08x", kVersionPrefix, static_cast<uint32_t>(h)),
       config);
 }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "nlp/lexicon_file.h"
+#include "util/status_macros.h"
 
 namespace opinia::nlp {
 namespace {
@@ -56,10 +57,9 @@ std::string_view AspectName(Aspect aspect) {
 absl::StatusOr<std::unique_ptr<AspectExtractor>> AspectExtractor::Create(
     const std::string& models_dir) {
   const std::string path = absl::StrCat(models_dir, "/aspects.tsv");
-  absl::StatusOr<std::vector<LexiconLine>> lines = ReadLexiconFile(path);
-  if (!lines.ok()) return lines.status();
+  ASSIGN_OR_RETURN(std::vector<LexiconLine> lines, ReadLexiconFile(path));
   TermMatcher::Builder builder;
-  for (const LexiconLine& l : *lines) {
+  for (const LexiconLine& l : lines) {
     int label = -2;
     if (l.label == "-") {
       label = TermMatcher::kStop;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "util/status_macros.h"
 
 namespace CLD2 {
 // Declared in cld2/internal/lang_script.h, which is not a public header.
@@ -45,10 +46,9 @@ std::string Primary(std::string_view tag) {
 
 absl::StatusOr<std::unique_ptr<LanguageIdentifier>> LanguageIdentifier::Create(
     const std::string& models_dir) {
-  auto lid = FastTextModel::Load(models_dir + "/lid.176.ftz");
-  if (!lid.ok()) return lid.status();
+  ASSIGN_OR_RETURN(auto lid, FastTextModel::Load(models_dir + "/lid.176.ftz"));
   return std::unique_ptr<LanguageIdentifier>(
-      new LanguageIdentifier(*std::move(lid)));
+      new LanguageIdentifier(std::move(lid)));
 }
 
 LanguageGuess LanguageIdentifier::FastTextGuess(const TokenizedText& t) const {

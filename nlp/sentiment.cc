@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
-
 #include "nlp/sentiment_features.h"
+#include "util/status_macros.h"
 
 namespace opinia::nlp {
 namespace {
@@ -34,12 +34,11 @@ absl::StatusOr<std::unique_ptr<SentimentClassifier>> SentimentClassifier::Create
     const std::string& models_dir, SentimentParams params) {
   std::unique_ptr<SentimentClassifier> c(new SentimentClassifier());
   c->params_ = std::move(params);
-  auto rows = LoadSentimentModels(models_dir + "/" + kSentimentModelsFile);
-  if (!rows.ok()) return rows.status();
-  if (absl::Status s = c->LoadModels(models_dir, *rows); !s.ok()) return s;
-  auto lex = Lexicon::Load(models_dir + "/lexicon.tsv");
-  if (!lex.ok()) return lex.status();
-  c->lexicon_ = *std::move(lex);
+  ASSIGN_OR_RETURN(
+      auto rows, LoadSentimentModels(models_dir + "/" + kSentimentModelsFile));
+  RETURN_IF_ERROR(c->LoadModels(models_dir, rows));
+  ASSIGN_OR_RETURN(auto lex, Lexicon::Load(models_dir + "/lexicon.tsv"));
+  c->lexicon_ = std::move(lex);
   c->any_view_ = c->lexicon_->ForLanguage("*");
   auto polarity = PolarityRules::Create(models_dir);
   if (!polarity.ok()) return polarity.status();

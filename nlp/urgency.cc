@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "nlp/lexicon_file.h"
+#include "util/status_macros.h"
 
 namespace opinia::nlp {
 namespace {
@@ -45,11 +46,10 @@ std::string PlainWord(const std::string& word) {
 absl::StatusOr<std::unique_ptr<UrgencyAssessor>> UrgencyAssessor::Create(
     const std::string& models_dir) {
   const std::string path = absl::StrCat(models_dir, "/urgency.tsv");
-  absl::StatusOr<std::vector<LexiconLine>> lines = ReadLexiconFile(path);
-  if (!lines.ok()) return lines.status();
+  ASSIGN_OR_RETURN(std::vector<LexiconLine> lines, ReadLexiconFile(path));
   auto u = std::unique_ptr<UrgencyAssessor>(new UrgencyAssessor());
   TermMatcher::Builder builder;
-  for (const LexiconLine& l : *lines) {
+  for (const LexiconLine& l : lines) {
     auto where = [&] { return absl::StrCat(path, ":", l.line, ": "); };
     if (l.label == "NEGATION" || l.label == "NEGATION_NEAR") {
       u->negators_[PlainWord(l.phrase)] =

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Which service/core/ folders include which: prints the matrix (number of
 #include lines from the row folder into the column folder) and fails when an
 include points up the layer order of service/core/CMakeLists.txt (a folder

@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "nlp/lexicon_seed.h"
 #include "nlp/text.h"
+#include "util/status_macros.h"
 
 namespace opinia::nlp::tools {
 namespace {
@@ -80,9 +81,8 @@ absl::Status CompileLexicon(const std::string& data, const std::string& out_path
     Put(t, std::string(e.lang), std::string(e.word), e.valence, true);
   }
   {
-    auto vader = Slurp(dir + "en_vader_lexicon.txt");
-    if (!vader.ok()) return vader.status();
-    for (absl::string_view line : absl::StrSplit(*vader, '\n')) {
+    ASSIGN_OR_RETURN(auto vader, Slurp(dir + "en_vader_lexicon.txt"));
+    for (absl::string_view line : absl::StrSplit(vader, '\n')) {
       std::vector<std::string> f = absl::StrSplit(line, '\t');
       float v = 0;
       if (f.size() < 2 || !absl::SimpleAtof(f[1], &v)) continue;
@@ -101,10 +101,9 @@ absl::Status CompileLexicon(const std::string& data, const std::string& out_path
     for (const auto& [k, v] : ParseFlatJson(*j)) Put(t, lang, k, v / 5.0f, false);
   }
   {
-    auto csv = Slurp(dir + "emoji_sentiment_ranking_v1.0.csv");
-    if (!csv.ok()) return csv.status();
+    ASSIGN_OR_RETURN(auto csv, Slurp(dir + "emoji_sentiment_ranking_v1.0.csv"));
     bool header = true;
-    for (absl::string_view line : absl::StrSplit(*csv, '\n')) {
+    for (absl::string_view line : absl::StrSplit(csv, '\n')) {
       if (header) {
         header = false;
         continue;

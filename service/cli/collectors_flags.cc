@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "util/status_macros.h"
 
 namespace opinia::cli {
 
@@ -80,18 +81,15 @@ absl::StatusOr<opinia::v1::Collector> CollectorFromFlags(const Args& args,
           absl::StrCat("--", flag, " is required"));
     }
   }
-  auto kind = ParseKind(args.GetOr("kind", ""), "kind");
-  if (!kind.ok()) return kind.status();
-  c.set_kind(*kind);
+  ASSIGN_OR_RETURN(auto kind, ParseKind(args.GetOr("kind", ""), "kind"));
+  c.set_kind(kind);
   c.set_endpoint(args.GetOr("endpoint", ""));
   c.set_source(args.GetOr("source", ""));
   c.set_subject_id(args.GetOr("subject", ""));
-  auto poll = args.GetInt("poll", 0, 0, 7 * 24 * 3600);
-  if (!poll.ok()) return poll.status();
-  c.set_poll_interval_seconds(*poll);
-  auto mapping = ParseMapping(args.GetOr("mapping", ""));
-  if (!mapping.ok()) return mapping.status();
-  for (const auto& [k, v] : *mapping) (*c.mutable_mapping())[k] = v;
+  ASSIGN_OR_RETURN(auto poll, args.GetInt("poll", 0, 0, 7 * 24 * 3600));
+  c.set_poll_interval_seconds(poll);
+  ASSIGN_OR_RETURN(auto mapping, ParseMapping(args.GetOr("mapping", "")));
+  for (const auto& [k, v] : mapping) (*c.mutable_mapping())[k] = v;
   const std::pair<const char*, const char*> creds[] = {
       {"bearer-token", "bearer_token"},
       {"api-key", "api_key"},

@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "util/status_macros.h"
 
 namespace opinia::cli {
 namespace {
@@ -31,9 +32,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 
 // The key file holds the secret alone on its first line.
 absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
-  auto content = ReadFile(path);
-  if (!content.ok()) return content.status();
-  std::string line = content->substr(0, content->find('\n'));
+  ASSIGN_OR_RETURN(auto content, ReadFile(path));
+  std::string line = content.substr(0, content.find('\n'));
   return std::string(absl::StripAsciiWhitespace(line));
 }
 
@@ -56,16 +56,12 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Create(
   if (auto flag = args.Get("key")) {
     key = *flag;
   } else if (auto file = args.Get("key-file")) {
-    auto read = ReadKeyFile(*file);
-    if (!read.ok()) return read.status();
-    key = *read;
+    ASSIGN_OR_RETURN(key, ReadKeyFile(*file));
   } else if (const std::string env = EnvOr("OPINIA_KEY", ""); !env.empty()) {
     key = env;
   } else if (const std::string env_file = EnvOr("OPINIA_KEY_FILE", "");
              !env_file.empty()) {
-    auto read = ReadKeyFile(env_file);
-    if (!read.ok()) return read.status();
-    key = *read;
+    ASSIGN_OR_RETURN(key, ReadKeyFile(env_file));
   }
 
   double seconds = 30;
@@ -79,10 +75,9 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Create(
 
   std::shared_ptr<grpc::ChannelCredentials> credentials;
   if (auto ca = args.Get("tls-ca")) {
-    auto pem = ReadFile(*ca);
-    if (!pem.ok()) return pem.status();
+    ASSIGN_OR_RETURN(auto pem, ReadFile(*ca));
     grpc::SslCredentialsOptions options;
-    options.pem_root_certs = *pem;
+    options.pem_root_certs = pem;
     credentials = grpc::SslCredentials(options);
   } else if (args.Has("tls")) {
     credentials = grpc::SslCredentials(grpc::SslCredentialsOptions());

@@ -20,6 +20,7 @@
 #include "service/cli/connection.h"
 #include "service/cli/progress.h"
 #include "service/core/collectors/platform.h"
+#include "util/status_macros.h"
 
 namespace opinia::cli {
 namespace {
@@ -34,13 +35,12 @@ constexpr int kBatch = 500;
 absl::StatusOr<core::collectors::MappedPage> ReadExport(
     const std::string& path, opinia::v1::CollectorKind kind,
     core::collectors::FeedMapping mapping) {
-  auto platform = core::collectors::PlatformFor(kind);
-  if (!platform.ok()) return platform.status();
-  if ((*platform)->uses_mapping()) {
+  ASSIGN_OR_RETURN(auto platform, core::collectors::PlatformFor(kind));
+  if (platform->uses_mapping()) {
     if (mapping.count("external_id") == 0) {
       mapping["external_id"] = "external_id";  // same-name column/path
     }
-    if (auto s = (*platform)->ValidateMapping(mapping, "--mapping"); !s.ok()) {
+    if (auto s = platform->ValidateMapping(mapping, "--mapping"); !s.ok()) {
       return s;
     }
   }
@@ -50,7 +50,7 @@ absl::StatusOr<core::collectors::MappedPage> ReadExport(
   }
   std::stringstream body;
   body << file.rdbuf();
-  auto page = (*platform)->ParsePage(body.str(), mapping);
+  auto page = platform->ParsePage(body.str(), mapping);
   if (!page.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": ", page.status().message()));

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "service/core/alerts/alert_model.h"
 #include "service/core/util/absl_sv.h"
+#include "util/status_macros.h"
 
 namespace opinia::core {
 namespace {
@@ -69,29 +70,26 @@ absl::Status Close(storage::Txn& txn, AlertRow alert, const char* reason,
 absl::StatusOr<std::vector<LoadedRule>> LoadAlertRules(
     storage::Txn& txn, std::string_view tenant_id, absl::Time now) {
   storage::AlertTxn& alerts = txn.alerts();
-  auto settings = alerts.GetAlertSettings(tenant_id);
-  if (!settings.ok()) return settings.status();
-  if (!settings->defaults_created) {
+  ASSIGN_OR_RETURN(auto settings, alerts.GetAlertSettings(tenant_id));
+  if (!settings.defaults_created) {
     storage::AlertRuleRow row;
     row.tenant_id = std::string(tenant_id);
     row.spec = DefaultAlertRule().SerializeAsString();
     row.create_time = row.update_time = now;
-    if (auto id = alerts.InsertAlertRule(row); !id.ok()) return id.status();
-    settings->defaults_created = true;
-    if (auto s = alerts.PutAlertSettings(*settings); !s.ok()) return s;
+    RETURN_IF_ERROR(alerts.InsertAlertRule(row).status());
+    settings.defaults_created = true;
+    RETURN_IF_ERROR(alerts.PutAlertSettings(settings));
   }
   std::vector<LoadedRule> out;
   int64_t after = 0;
   while (true) {
-    auto page = alerts.ListAlertRules(tenant_id, after, 200);
-    if (!page.ok()) return page.status();
-    for (auto& row : *page) {
-      auto spec = RuleFromRow(row);
-      if (!spec.ok()) return spec.status();
-      out.push_back({std::move(row), *std::move(spec)});
+    ASSIGN_OR_RETURN(auto page, alerts.ListAlertRules(tenant_id, after, 200));
+    for (auto& row : page) {
+      ASSIGN_OR_RETURN(auto spec, RuleFromRow(row));
+      out.push_back({std::move(row), std::move(spec)});
     }
-    if (page->size() < 200) break;
-    after = page->back().id;
+    if (page.size() < 200) break;
+    after = page.back().id;
   }
   return out;
 }
@@ -109,7 +107,7 @@ absl::Status AlertEvaluator::OnReviewsChanged(
   for (const ReviewChange& change : changes) {
     if (change.after->tenant_id != rules_tenant) rules.reset();
     rules_tenant = change.after->tenant_id;
-    if (absl::Status s = Evaluate(txn, change, rules); !s.ok()) return s;
+    RETURN_IF_ERROR(Evaluate(txn, change, rules));
   }
   return absl::OkStatus();
 }
@@ -126,13 +124,11 @@ absl::Status AlertEvaluator::Evaluate(
     case Kind::kResponded:
       return absl::OkStatus();  // SLA scans skip answered reviews themselves
     case Kind::kDeleted: {
-      auto active = alerts.ActiveAlertsOfReview(tenant, after.id);
-      if (!active.ok()) return active.status();
-      for (auto& a : *active) {
-        if (auto s = Close(txn, std::move(a), kReasonReviewDeleted, change.now);
-            !s.ok()) {
-          return s;
-        }
+      ASSIGN_OR_RETURN(auto active,
+                       alerts.ActiveAlertsOfReview(tenant, after.id));
+      for (auto& a : active) {
+        RETURN_IF_ERROR(
+            Close(txn, std::move(a), kReasonReviewDeleted, change.now));
       }
       return absl::OkStatus();
     }
@@ -140,9 +136,7 @@ absl::Status AlertEvaluator::Evaluate(
       break;
   }
   if (!rules.has_value()) {
-    auto loaded = LoadAlertRules(txn, tenant, change.now);
-    if (!loaded.ok()) return loaded.status();
-    rules = *std::move(loaded);
+    ASSIGN_OR_RETURN(rules, LoadAlertRules(txn, tenant, change.now));
   }
   if (rules->empty()) return absl::OkStatus();
   opinia::v1::Analysis analysis, before_analysis;
@@ -162,11 +156,8 @@ absl::Status AlertEvaluator::Evaluate(
     if (!active.ok()) return active.status();
     if (!match) {
       for (auto& a : *active) {
-        if (auto s = Close(txn, std::move(a), kReasonNoLongerMatches,
-                           change.now);
-            !s.ok()) {
-          return s;
-        }
+        RETURN_IF_ERROR(
+            Close(txn, std::move(a), kReasonNoLongerMatches, change.now));
       }
       continue;
     }
@@ -177,15 +168,12 @@ absl::Status AlertEvaluator::Evaluate(
           after.priority != opinia::v1::P1) {
         current.priority = after.priority;
         current.update_time = change.now;
-        if (auto s = alerts.UpdateAlert(current); !s.ok()) return s;
+        RETURN_IF_ERROR(alerts.UpdateAlert(current));
         continue;
       }
       for (auto& a : *active) {
-        if (auto s =
-                Close(txn, std::move(a), kReasonSuperseded, change.now);
-            !s.ok()) {
-          return s;
-        }
+        RETURN_IF_ERROR(
+            Close(txn, std::move(a), kReasonSuperseded, change.now));
       }
     } else {
       if (change.before != nullptr &&
@@ -199,11 +187,12 @@ absl::Status AlertEvaluator::Evaluate(
         continue;  // the rule is cooling down
       }
     }
-    auto id = alerts.InsertAlert(
-        NewReviewAlert(after, rule, analysis, change.now, std::move(key)));
-    if (!id.ok()) return id.status();
+    RETURN_IF_ERROR(alerts
+                        .InsertAlert(NewReviewAlert(after, rule, analysis,
+                                                    change.now, std::move(key)))
+                        .status());
     rule.row.last_fire_time = change.now;
-    if (auto s = alerts.UpdateAlertRule(rule.row); !s.ok()) return s;
+    RETURN_IF_ERROR(alerts.UpdateAlertRule(rule.row));
   }
   return absl::OkStatus();
 }

@@ -10,6 +10,7 @@
 #include "service/core/util/names.h"
 #include "service/core/util/time_proto.h"
 #include "service/core/util/utf8.h"
+#include "util/status_macros.h"
 
 namespace opinia::core {
 namespace {
@@ -177,22 +178,15 @@ absl::Status ValidateAlertRule(const opinia::v1::AlertRule& rule) {
         absl::StrCat("rule.display_name: UTF-8 of at most ",
                      kMaxDisplayNameBytes, " bytes"));
   }
-  if (auto s = CheckEnums(rule.priorities(), "priorities",
-                          [](int v) { return opinia::v1::Priority_IsValid(v); });
-      !s.ok()) {
-    return s;
-  }
-  if (auto s = CheckEnums(
-          rule.labels(), "labels",
-          [](int v) { return opinia::v1::SentimentLabel_IsValid(v); });
-      !s.ok()) {
-    return s;
-  }
-  if (auto s = CheckEnums(rule.aspects(), "aspects",
-                          [](int v) { return opinia::v1::Aspect_IsValid(v); });
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckEnums(rule.priorities(), "priorities", [](int v) {
+    return opinia::v1::Priority_IsValid(v);
+  }));
+  RETURN_IF_ERROR(CheckEnums(rule.labels(), "labels", [](int v) {
+    return opinia::v1::SentimentLabel_IsValid(v);
+  }));
+  RETURN_IF_ERROR(CheckEnums(rule.aspects(), "aspects", [](int v) {
+    return opinia::v1::Aspect_IsValid(v);
+  }));
   if (rule.has_max_sentiment_score() &&
       !(rule.max_sentiment_score() >= -1 && rule.max_sentiment_score() <= 1)) {
     return absl::InvalidArgumentError(
@@ -206,7 +200,7 @@ absl::Status ValidateAlertRule(const opinia::v1::AlertRule& rule) {
         std::pair{&rule.sources(), "sources"},
         std::pair{&rule.languages(), "languages"},
         std::pair{&rule.subject_ids(), "subject_ids"}}) {
-    if (auto s = CheckStrings(*list, field); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckStrings(*list, field));
   }
   if (rule.cooldown_seconds() < 0 ||
       rule.cooldown_seconds() > kMaxCooldownSeconds) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "util/status_macros.h"
+
 namespace opinia::core {
 namespace {
 
@@ -26,12 +28,12 @@ absl::StatusOr<OutboxPage> ReadOutbox(storage::AlertTxn& txn,
                                       int64_t after_position,
                                       const SubscriberFilter& filter,
                                       int limit) {
-  auto rows = txn.ListAlertEventsAfter(tenant_id, after_position, limit);
-  if (!rows.ok()) return rows.status();
+  ASSIGN_OR_RETURN(auto rows,
+                   txn.ListAlertEventsAfter(tenant_id, after_position, limit));
   OutboxPage page;
-  page.next_position = rows->empty() ? after_position : rows->back().id;
-  page.more = static_cast<int>(rows->size()) == limit;
-  for (storage::AlertEventRow& row : *rows) {
+  page.next_position = rows.empty() ? after_position : rows.back().id;
+  page.more = static_cast<int>(rows.size()) == limit;
+  for (storage::AlertEventRow& row : rows) {
     if (SubscriberWants(filter, row.alert)) {
       page.events.push_back(std::move(row));
     }

@@ -12,6 +12,7 @@
 #include "opinia/v1/common.pb.h"
 #include "service/core/alerts/alert_model.h"
 #include "service/core/util/names.h"
+#include "util/status_macros.h"
 
 namespace opinia::core {
 namespace {
@@ -64,12 +65,10 @@ storage::AlertRow SlaAlert(const std::string& tenant_id,
 absl::Status AlertSlaBreaches(storage::AlertTxn& alerts,
                               const std::string& tenant_id, absl::Time now,
                               int batch, TickStats* stats) {
-  auto breached = alerts.ListSlaCandidates(tenant_id, now, batch);
-  if (!breached.ok()) return breached.status();
-  for (const storage::SlaCandidate& c : *breached) {
-    if (auto id = alerts.InsertAlert(SlaAlert(tenant_id, c, now)); !id.ok()) {
-      return id.status();
-    }
+  ASSIGN_OR_RETURN(auto breached,
+                   alerts.ListSlaCandidates(tenant_id, now, batch));
+  for (const storage::SlaCandidate& c : breached) {
+    RETURN_IF_ERROR(alerts.InsertAlert(SlaAlert(tenant_id, c, now)).status());
     ++stats->sla_alerts;
   }
   return absl::OkStatus();
@@ -82,19 +81,18 @@ absl::Status ReopenExpiredSnoozes(storage::AlertTxn& alerts,
                                   absl::Time now, TickStats* stats) {
   storage::AlertFilter snoozed;
   snoozed.states = {storage::kAlertSnoozed};
-  auto rows = alerts.ListAlerts(tenant_id, snoozed, 0, kSnoozedBatch);
-  if (!rows.ok()) return rows.status();
-  for (storage::AlertRow& row : *rows) {
+  ASSIGN_OR_RETURN(auto rows,
+                   alerts.ListAlerts(tenant_id, snoozed, 0, kSnoozedBatch));
+  for (storage::AlertRow& row : rows) {
     if (row.snooze_until > now) continue;
     row.state = storage::kAlertOpen;
     row.snooze_until = absl::InfinitePast();
     row.update_time = now;
-    if (auto s = alerts.UpdateAlert(row); !s.ok()) return s;
-    if (auto e = alerts.InsertAlertEvent(tenant_id, row.id,
-                                         storage::kAlertEventReopened, now);
-        !e.ok()) {
-      return e.status();
-    }
+    RETURN_IF_ERROR(alerts.UpdateAlert(row));
+    RETURN_IF_ERROR(alerts
+                        .InsertAlertEvent(tenant_id, row.id,
+                                          storage::kAlertEventReopened, now)
+                        .status());
     ++stats->reopened;
   }
   return absl::OkStatus();
@@ -107,10 +105,10 @@ absl::StatusOr<std::map<std::string, DailyCounts>> CountNegativeByScope(
   std::map<std::string, DailyCounts> counts;
   for (int day = 0; day <= kBaselineDays; ++day) {
     const absl::Time end = now - absl::Hours(24) * day;
-    auto by_source = alerts.CountReviewsBySource(
-        tenant_id, opinia::v1::NEGATIVE, end - absl::Hours(24), end);
-    if (!by_source.ok()) return by_source.status();
-    for (const auto& [source, n] : *by_source) {
+    ASSIGN_OR_RETURN(auto by_source, alerts.CountReviewsBySource(
+                                         tenant_id, opinia::v1::NEGATIVE,
+                                         end - absl::Hours(24), end));
+    for (const auto& [source, n] : by_source) {
       for (const std::string& scope : {std::string(), source}) {
         if (day == 0) {
           counts[scope].current += n;
@@ -157,9 +155,8 @@ absl::StatusOr<bool> CoolingDown(storage::AlertTxn& alerts,
                                  const std::string& tenant_id,
                                  const std::string& scope,
                                  absl::Duration cooldown, absl::Time now) {
-  auto fired = alerts.GetSpikeFired(tenant_id, scope);
-  if (!fired.ok()) return fired.status();
-  return *fired != absl::InfinitePast() && now - *fired < cooldown;
+  ASSIGN_OR_RETURN(auto fired, alerts.GetSpikeFired(tenant_id, scope));
+  return fired != absl::InfinitePast() && now - fired < cooldown;
 }
 
 // A spike alert per scope whose last 24 h exceed mean + k * stddev of its
@@ -167,29 +164,23 @@ absl::StatusOr<bool> CoolingDown(storage::AlertTxn& alerts,
 absl::Status AlertVolumeSpikes(storage::AlertTxn& alerts,
                                const std::string& tenant_id, absl::Time now,
                                int min_count, TickStats* stats) {
-  auto settings = alerts.GetAlertSettings(tenant_id);
-  if (!settings.ok()) return settings.status();
-  auto counts = CountNegativeByScope(alerts, tenant_id, now);
-  if (!counts.ok()) return counts.status();
-  for (const auto& [scope, c] : *counts) {
+  ASSIGN_OR_RETURN(auto settings, alerts.GetAlertSettings(tenant_id));
+  ASSIGN_OR_RETURN(auto counts, CountNegativeByScope(alerts, tenant_id, now));
+  for (const auto& [scope, c] : counts) {
     if (c.current < min_count) continue;
     const Baseline b = BaselineOf(c);
-    const double threshold = b.mean + settings->spike_k * b.stddev;
+    const double threshold = b.mean + settings.spike_k * b.stddev;
     const double current = static_cast<double>(c.current);
     if (!(current > threshold && current > b.mean)) continue;
-    auto cooling = CoolingDown(alerts, tenant_id, scope,
-                               settings->spike_cooldown, now);
-    if (!cooling.ok()) return cooling.status();
-    if (*cooling) continue;
-    if (auto id = alerts.InsertAlert(SpikeAlert(tenant_id, scope, c.current, b,
-                                                threshold, settings->spike_k,
-                                                now));
-        !id.ok()) {
-      return id.status();
-    }
-    if (auto s = alerts.SetSpikeFired(tenant_id, scope, now); !s.ok()) {
-      return s;
-    }
+    ASSIGN_OR_RETURN(auto cooling, CoolingDown(alerts, tenant_id, scope,
+                                               settings.spike_cooldown, now));
+    if (cooling) continue;
+    RETURN_IF_ERROR(
+        alerts
+            .InsertAlert(SpikeAlert(tenant_id, scope, c.current, b, threshold,
+                                    settings.spike_k, now))
+            .status());
+    RETURN_IF_ERROR(alerts.SetSpikeFired(tenant_id, scope, now));
     ++stats->spike_alerts;
   }
   return absl::OkStatus();
@@ -206,13 +197,10 @@ absl::StatusOr<TickStats> AlertScheduler::Tick() {
   std::string after;
   while (true) {
     std::vector<storage::TenantRow> tenants;
-    absl::Status s = store_->Read([&](storage::Txn& txn) -> absl::Status {
-      auto page = txn.ListTenants(after, 200);
-      if (!page.ok()) return page.status();
-      tenants = *std::move(page);
+    RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
+      ASSIGN_OR_RETURN(tenants, txn.ListTenants(after, 200));
       return absl::OkStatus();
-    });
-    if (!s.ok()) return s;
+    }));
     if (tenants.empty()) break;
     for (const auto& t : tenants) {
       TickStats tenant_stats;
@@ -239,15 +227,9 @@ absl::Status AlertScheduler::TickTenant(const std::string& tenant_id,
   return store_->Write([&](storage::Txn& txn) -> absl::Status {
     *stats = TickStats();
     storage::AlertTxn& alerts = txn.alerts();
-    if (auto s = AlertSlaBreaches(alerts, tenant_id, now, options_.sla_batch,
-                                  stats);
-        !s.ok()) {
-      return s;
-    }
-    if (auto s = ReopenExpiredSnoozes(alerts, tenant_id, now, stats);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        AlertSlaBreaches(alerts, tenant_id, now, options_.sla_batch, stats));
+    RETURN_IF_ERROR(ReopenExpiredSnoozes(alerts, tenant_id, now, stats));
     return AlertVolumeSpikes(alerts, tenant_id, now, options_.min_spike_count,
                              stats);
   });

@@ -11,6 +11,7 @@
 #include "service/core/util/absl_sv.h"
 #include "service/core/util/paging.h"
 #include "service/core/util/time_proto.h"
+#include "util/status_macros.h"
 
 namespace opinia::core {
 namespace {
@@ -73,7 +74,7 @@ absl::Status ApplyMask(const AlertRule& from,
 
 absl::StatusOr<AlertRule> Alerts::CreateRule(std::string_view tenant_id,
                                              const AlertRule& rule) const {
-  if (auto s = ValidateAlertRule(rule); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateAlertRule(rule));
   AlertRule spec = rule;
   spec.clear_name();
   spec.clear_create_time();
@@ -81,31 +82,22 @@ absl::StatusOr<AlertRule> Alerts::CreateRule(std::string_view tenant_id,
   row.tenant_id = std::string(tenant_id);
   row.spec = spec.SerializeAsString();
   row.create_time = row.update_time = clock_->Now();
-  absl::Status status = store_->Write([&](storage::Txn& txn) -> absl::Status {
+  RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
     // Seeds the default rule first so a tenant's first own rule does not
     // end up as its only one.
-    if (auto rules = LoadAlertRules(txn, tenant_id, row.create_time);
-        !rules.ok()) {
-      return rules.status();
-    }
-    auto id = txn.alerts().InsertAlertRule(row);
-    if (!id.ok()) return id.status();
-    row.id = *id;
+    RETURN_IF_ERROR(LoadAlertRules(txn, tenant_id, row.create_time).status());
+    ASSIGN_OR_RETURN(row.id, txn.alerts().InsertAlertRule(row));
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   return RuleFromRow(row);
 }
 
 absl::StatusOr<AlertRule> Alerts::GetRule(std::string_view tenant_id,
                                           std::string_view name) const {
-  auto id = ParseAlertRuleName(name, "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, ParseAlertRuleName(name, "name"));
   storage::AlertRuleRow row;
   absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto found = txn.alerts().GetAlertRule(tenant_id, *id);
-    if (!found.ok()) return found.status();
-    row = *std::move(found);
+    ASSIGN_OR_RETURN(row, txn.alerts().GetAlertRule(tenant_id, id));
     return absl::OkStatus();
   });
   if (absl::IsNotFound(status)) return NotFound("name", name);
@@ -116,34 +108,25 @@ absl::StatusOr<AlertRule> Alerts::GetRule(std::string_view tenant_id,
 absl::StatusOr<opinia::v1::ListAlertRulesResponse> Alerts::ListRules(
     std::string_view tenant_id,
     const opinia::v1::ListAlertRulesRequest& request) const {
-  auto page_size = PageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
+  ASSIGN_OR_RETURN(auto page_size, PageSize(request.page_size()));
   const std::string key = absl::StrCat("alert-rules\n", Av(tenant_id));
-  auto cursor =
-      DecodePageToken(store_->ServerSecret(), key, request.page_token());
-  if (!cursor.ok()) return cursor.status();
-  auto after = CursorId(*cursor);
-  if (!after.ok()) return after.status();
+  ASSIGN_OR_RETURN(auto cursor, DecodePageToken(store_->ServerSecret(), key,
+                                                request.page_token()));
+  ASSIGN_OR_RETURN(auto after, CursorId(cursor));
   std::vector<storage::AlertRuleRow> rows;
   // A write: the first look at a tenant's rules creates its default rule.
-  absl::Status status = store_->Write([&](storage::Txn& txn) -> absl::Status {
-    if (auto rules = LoadAlertRules(txn, tenant_id, clock_->Now());
-        !rules.ok()) {
-      return rules.status();
-    }
-    auto page = txn.alerts().ListAlertRules(tenant_id, *after, *page_size + 1);
-    if (!page.ok()) return page.status();
-    rows = *std::move(page);
+  RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
+    RETURN_IF_ERROR(LoadAlertRules(txn, tenant_id, clock_->Now()).status());
+    ASSIGN_OR_RETURN(
+        rows, txn.alerts().ListAlertRules(tenant_id, after, page_size + 1));
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   opinia::v1::ListAlertRulesResponse response;
-  const bool more = static_cast<int>(rows.size()) > *page_size;
-  if (more) rows.resize(*page_size);
+  const bool more = static_cast<int>(rows.size()) > page_size;
+  if (more) rows.resize(page_size);
   for (const auto& row : rows) {
-    auto rule = RuleFromRow(row);
-    if (!rule.ok()) return rule.status();
-    *response.add_rules() = *std::move(rule);
+    ASSIGN_OR_RETURN(auto rule, RuleFromRow(row));
+    *response.add_rules() = std::move(rule);
   }
   if (more) {
     response.set_next_page_token(EncodePageToken(store_->ServerSecret(), key,
@@ -155,11 +138,11 @@ absl::StatusOr<opinia::v1::ListAlertRulesResponse> Alerts::ListRules(
 absl::StatusOr<AlertRule> Alerts::UpdateRule(
     std::string_view tenant_id,
     const opinia::v1::UpdateAlertRuleRequest& request) const {
-  auto id = ParseAlertRuleName(request.rule().name(), "rule.name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id,
+                   ParseAlertRuleName(request.rule().name(), "rule.name"));
   storage::AlertRuleRow row;
-  absl::Status status = store_->Write([&](storage::Txn& txn) -> absl::Status {
-    auto found = txn.alerts().GetAlertRule(tenant_id, *id);
+  RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
+    auto found = txn.alerts().GetAlertRule(tenant_id, id);
     if (absl::IsNotFound(found.status())) {
       return NotFound("rule.name", request.rule().name());
     }
@@ -167,27 +150,22 @@ absl::StatusOr<AlertRule> Alerts::UpdateRule(
     row = *std::move(found);
     auto spec = RuleFromRow(row);
     if (!spec.ok()) return spec.status();
-    if (auto s = ApplyMask(request.rule(), request.update_mask(), &*spec);
-        !s.ok()) {
-      return s;
-    }
-    if (auto s = ValidateAlertRule(*spec); !s.ok()) return s;
+    RETURN_IF_ERROR(ApplyMask(request.rule(), request.update_mask(), &*spec));
+    RETURN_IF_ERROR(ValidateAlertRule(*spec));
     spec->clear_name();
     spec->clear_create_time();
     row.spec = spec->SerializeAsString();
     row.update_time = clock_->Now();
     return txn.alerts().UpdateAlertRule(row);
-  });
-  if (!status.ok()) return status;
+  }));
   return RuleFromRow(row);
 }
 
 absl::Status Alerts::DeleteRule(std::string_view tenant_id,
                                 std::string_view name) const {
-  auto id = ParseAlertRuleName(name, "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, ParseAlertRuleName(name, "name"));
   absl::Status status = store_->Write([&](storage::Txn& txn) {
-    return txn.alerts().DeleteAlertRule(tenant_id, *id);
+    return txn.alerts().DeleteAlertRule(tenant_id, id);
   });
   if (absl::IsNotFound(status)) return NotFound("name", name);
   return status;
@@ -196,8 +174,7 @@ absl::Status Alerts::DeleteRule(std::string_view tenant_id,
 absl::StatusOr<opinia::v1::ListAlertsResponse> Alerts::List(
     std::string_view tenant_id,
     const opinia::v1::ListAlertsRequest& request) const {
-  auto page_size = PageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
+  ASSIGN_OR_RETURN(auto page_size, PageSize(request.page_size()));
   storage::AlertFilter filter;
   for (int i = 0; i < request.states_size(); ++i) {
     if (request.states(i) == 0 ||
@@ -228,23 +205,18 @@ absl::StatusOr<opinia::v1::ListAlertsResponse> Alerts::List(
   query.clear_page_token();
   const std::string key =
       absl::StrCat("alerts\n", Av(tenant_id), "\n", query.SerializeAsString());
-  auto cursor =
-      DecodePageToken(store_->ServerSecret(), key, request.page_token());
-  if (!cursor.ok()) return cursor.status();
-  auto before = CursorId(*cursor);
-  if (!before.ok()) return before.status();
+  ASSIGN_OR_RETURN(auto cursor, DecodePageToken(store_->ServerSecret(), key,
+                                                request.page_token()));
+  ASSIGN_OR_RETURN(auto before, CursorId(cursor));
   std::vector<storage::AlertRow> rows;
-  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto page =
-        txn.alerts().ListAlerts(tenant_id, filter, *before, *page_size + 1);
-    if (!page.ok()) return page.status();
-    rows = *std::move(page);
+  RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(rows, txn.alerts().ListAlerts(tenant_id, filter, before,
+                                                   page_size + 1));
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   opinia::v1::ListAlertsResponse response;
-  const bool more = static_cast<int>(rows.size()) > *page_size;
-  if (more) rows.resize(*page_size);
+  const bool more = static_cast<int>(rows.size()) > page_size;
+  if (more) rows.resize(page_size);
   for (const auto& row : rows) *response.add_alerts() = AlertFromRow(row);
   if (more) {
     response.set_next_page_token(EncodePageToken(store_->ServerSecret(), key,
@@ -255,13 +227,10 @@ absl::StatusOr<opinia::v1::ListAlertsResponse> Alerts::List(
 
 absl::StatusOr<opinia::v1::Alert> Alerts::Get(std::string_view tenant_id,
                                               std::string_view name) const {
-  auto id = ParseAlertName(name, "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, ParseAlertName(name, "name"));
   storage::AlertRow row;
   absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto found = txn.alerts().GetAlert(tenant_id, *id);
-    if (!found.ok()) return found.status();
-    row = *std::move(found);
+    ASSIGN_OR_RETURN(row, txn.alerts().GetAlert(tenant_id, id));
     return absl::OkStatus();
   });
   if (absl::IsNotFound(status)) return NotFound("name", name);
@@ -276,15 +245,15 @@ absl::StatusOr<opinia::v1::Alert> Alerts::Transit(
   if (!id.ok()) return id.status();
   const absl::Time now = clock_->Now();
   storage::AlertRow row;
-  absl::Status status = store_->Write([&](storage::Txn& txn) -> absl::Status {
+  RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
     auto found = txn.alerts().GetAlert(tenant_id, *id);
     if (absl::IsNotFound(found.status())) return NotFound("name", name);
     if (!found.ok()) return found.status();
     row = *std::move(found);
     const int32_t old_state = row.state;
-    if (auto s = fn(row); !s.ok()) return s;
+    RETURN_IF_ERROR(fn(row));
     row.update_time = now;
-    if (auto s = txn.alerts().UpdateAlert(row); !s.ok()) return s;
+    RETURN_IF_ERROR(txn.alerts().UpdateAlert(row));
     storage::AuditRow audit;
     audit.tenant_id = std::string(tenant_id);
     audit.actor = std::string(actor);
@@ -300,8 +269,7 @@ absl::StatusOr<opinia::v1::Alert> Alerts::Transit(
         "\"}");
     audit.time = now;
     return txn.InsertAudit(audit).status();
-  });
-  if (!status.ok()) return status;
+  }));
   return AlertFromRow(row);
 }
 
@@ -337,10 +305,7 @@ absl::StatusOr<opinia::v1::Alert> Alerts::Snooze(
   if (!request.has_snooze_until()) {
     return absl::InvalidArgumentError("snooze_until: required");
   }
-  if (auto s = ValidateTimestamp(request.snooze_until(), "snooze_until");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(ValidateTimestamp(request.snooze_until(), "snooze_until"));
   const absl::Time until = FromTimestamp(request.snooze_until());
   if (until <= clock_->Now()) {
     return absl::InvalidArgumentError("snooze_until: must be in the future");
@@ -371,13 +336,10 @@ absl::StatusOr<int64_t> Alerts::StreamStart(
     return id;
   }
   int64_t max_id = 0;
-  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto id = txn.alerts().MaxAlertEventId();
-    if (!id.ok()) return id.status();
-    max_id = *id;
+  RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(max_id, txn.alerts().MaxAlertEventId());
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   return max_id;
 }
 
@@ -391,14 +353,11 @@ absl::StatusOr<OutboxPage> Alerts::ReadOutbox(std::string_view tenant_id,
                                               const SubscriberFilter& filter,
                                               int limit) const {
   OutboxPage page;
-  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto read = core::ReadOutbox(txn.alerts(), tenant_id, after_position,
-                                 filter, limit);
-    if (!read.ok()) return read.status();
-    page = *std::move(read);
+  RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(page, core::ReadOutbox(txn.alerts(), tenant_id,
+                                            after_position, filter, limit));
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   return page;
 }
 

@@ -14,6 +14,7 @@
 #include "service/core/alerts/webhook_signing.h"
 #include "service/core/alerts/webhooks.h"
 #include "service/core/util/absl_sv.h"
+#include "util/status_macros.h"
 
 namespace opinia::core {
 namespace {
@@ -48,20 +49,19 @@ absl::StatusOr<WebhookPage> ListBusyWebhooks(storage::Store& store,
                                              std::set<std::string>* tenants) {
   WebhookPage page;
   page.last_id = after;
-  absl::Status status = store.Read([&](storage::Txn& txn) -> absl::Status {
-    auto hooks = txn.webhooks().ListAllWebhooks(after, kWebhookPage);
-    if (!hooks.ok()) return hooks.status();
-    page.full = static_cast<int>(hooks->size()) == kWebhookPage;
-    if (!hooks->empty()) page.last_id = hooks->back().id;
-    for (storage::WebhookRow& w : *hooks) {
+  RETURN_IF_ERROR(store.Read([&](storage::Txn& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(auto hooks,
+                     txn.webhooks().ListAllWebhooks(after, kWebhookPage));
+    page.full = static_cast<int>(hooks.size()) == kWebhookPage;
+    if (!hooks.empty()) page.last_id = hooks.back().id;
+    for (storage::WebhookRow& w : hooks) {
       tenants->insert(w.tenant_id);
-      auto next = txn.alerts().ListAlertEventsAfter(w.tenant_id, w.cursor, 1);
-      if (!next.ok()) return next.status();
-      if (!next->empty()) page.busy.push_back(std::move(w));
+      ASSIGN_OR_RETURN(auto next, txn.alerts().ListAlertEventsAfter(
+                                      w.tenant_id, w.cursor, 1));
+      if (!next.empty()) page.busy.push_back(std::move(w));
     }
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   return page;
 }
 
@@ -200,13 +200,10 @@ absl::StatusOr<int> WebhookDispatcher::Enqueue(std::set<std::string>* tenants) {
   int total = 0;
   WebhookPage page;
   do {
-    auto listed = ListBusyWebhooks(*store_, page.last_id, tenants);
-    if (!listed.ok()) return listed.status();
-    page = *std::move(listed);
+    ASSIGN_OR_RETURN(page, ListBusyWebhooks(*store_, page.last_id, tenants));
     for (const storage::WebhookRow& webhook : page.busy) {
-      auto added = EnqueueWebhook(webhook);
-      if (!added.ok()) return added.status();
-      total += *added;
+      ASSIGN_OR_RETURN(auto added, EnqueueWebhook(webhook));
+      total += added;
     }
   } while (page.full);
   return total;
@@ -218,10 +215,9 @@ absl::StatusOr<int> WebhookDispatcher::EnqueueWebhook(
   bool more = true;
   while (more) {
     int added = 0;
-    absl::Status status = store_->Write([&](storage::Txn& txn) {
+    RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) {
       return EnqueuePage(txn, listed, &added, &more);
-    });
-    if (!status.ok()) return status;
+    }));
     total += added;
   }
   return total;
@@ -237,26 +233,26 @@ absl::Status WebhookDispatcher::EnqueuePage(storage::Txn& txn,
   auto w = txn.webhooks().GetWebhook(listed.tenant_id, listed.id);
   if (absl::IsNotFound(w.status())) return absl::OkStatus();
   if (!w.ok()) return w.status();
-  auto page = ReadOutbox(txn.alerts(), w->tenant_id, w->cursor,
-                         WebhookFilter(*w), options_.enqueue_batch);
-  if (!page.ok()) return page.status();
-  if (page->next_position == w->cursor) return absl::OkStatus();
+  ASSIGN_OR_RETURN(auto page,
+                   ReadOutbox(txn.alerts(), w->tenant_id, w->cursor,
+                              WebhookFilter(*w), options_.enqueue_batch));
+  if (page.next_position == w->cursor) return absl::OkStatus();
   const absl::Time now = clock_->Now();
-  for (const storage::AlertEventRow& e : page->events) {
+  for (const storage::AlertEventRow& e : page.events) {
     auto id = txn.webhooks().InsertDelivery(PendingDelivery(*w, e, now));
     if (absl::IsAlreadyExists(id.status())) continue;
     if (!id.ok()) return id.status();
     ++*added;
   }
-  *more = page->more;
-  return txn.webhooks().SetWebhookCursor(w->id, page->next_position);
+  *more = page.more;
+  return txn.webhooks().SetWebhookCursor(w->id, page.next_position);
 }
 
 absl::StatusOr<TickResult> WebhookDispatcher::Deliver() {
   std::vector<Job> jobs;
   std::vector<storage::DeliveryRow> orphans;  // their event is gone
-  if (absl::Status s = ReadDue(&jobs, &orphans); !s.ok()) return s;
-  if (absl::Status s = GiveUp(orphans); !s.ok()) return s;
+  RETURN_IF_ERROR(ReadDue(&jobs, &orphans));
+  RETURN_IF_ERROR(GiveUp(orphans));
   TickResult result;
   result.dead += static_cast<int>(orphans.size());
   for (const JobResult& done : RunJobs(jobs)) {
@@ -272,11 +268,10 @@ absl::StatusOr<TickResult> WebhookDispatcher::Deliver() {
 absl::Status WebhookDispatcher::ReadDue(
     std::vector<Job>* jobs, std::vector<storage::DeliveryRow>* orphans) {
   return store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto due =
-        txn.webhooks().ListDueDeliveries(clock_->Now(), options_.deliver_batch);
-    if (!due.ok()) return due.status();
+    ASSIGN_OR_RETURN(auto due, txn.webhooks().ListDueDeliveries(
+                                   clock_->Now(), options_.deliver_batch));
     std::map<int64_t, size_t> index;  // webhook id -> jobs position
-    for (storage::DeliveryRow& d : *due) {
+    for (storage::DeliveryRow& d : due) {
       auto it = index.find(d.webhook_id);
       if (it == index.end()) {
         auto w = txn.webhooks().GetWebhook(d.tenant_id, d.webhook_id);

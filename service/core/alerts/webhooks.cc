@@ -15,6 +15,7 @@
 #include "service/core/util/names.h"
 #include "service/core/util/paging.h"
 #include "service/core/util/time_proto.h"
+#include "util/status_macros.h"
 
 namespace opinia::core {
 namespace {
@@ -159,13 +160,9 @@ opinia::v1::Webhook WebhookToProto(const storage::WebhookRow& row,
 
 absl::StatusOr<opinia::v1::Webhook> Webhooks::Create(
     const Principal& caller, const opinia::v1::CreateWebhookRequest& request) {
-  if (absl::Status s = RequireTenantRole(caller, kRoleAdmin); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(RequireTenantRole(caller, kRoleAdmin));
   const opinia::v1::Webhook& in = request.webhook();
-  if (absl::Status s = ValidateWebhookUrl(in.url(), "webhook.url"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(ValidateWebhookUrl(in.url(), "webhook.url"));
   if (in.secret().size() < kMinWebhookSecret ||
       in.secret().size() > kMaxWebhookSecret) {
     return Invalid("webhook.secret",
@@ -193,12 +190,11 @@ absl::StatusOr<opinia::v1::Webhook> Webhooks::Create(
   }
   row.create_time = clock_->Now();
 
-  absl::Status status = store_->Write([&](storage::Txn& txn) -> absl::Status {
+  RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
     // Only events from now on: the newest event id of any tenant is a safe
     // start (ids are global and grow in commit order).
-    auto newest = txn.alerts().MaxAlertEventId();
-    if (!newest.ok()) return newest.status();
-    row.cursor = *newest;
+    ASSIGN_OR_RETURN(auto newest, txn.alerts().MaxAlertEventId());
+    row.cursor = newest;
     auto id = txn.webhooks().InsertWebhook(row);
     if (!id.ok()) return id.status();
     row.id = *id;
@@ -210,62 +206,50 @@ absl::StatusOr<opinia::v1::Webhook> Webhooks::Create(
     audit.detail = row.url;
     audit.time = row.create_time;
     return txn.InsertAudit(audit).status();
-  });
-  if (!status.ok()) return status;
+  }));
   return WebhookToProto(row, storage::DeliveryStats{});
 }
 
 absl::StatusOr<opinia::v1::ListWebhooksResponse> Webhooks::List(
     const Principal& caller, const opinia::v1::ListWebhooksRequest& request) {
-  if (absl::Status s = RequireTenantRole(caller, kRoleAdmin); !s.ok()) {
-    return s;
-  }
-  auto page_size = PageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
+  RETURN_IF_ERROR(RequireTenantRole(caller, kRoleAdmin));
+  ASSIGN_OR_RETURN(auto page_size, PageSize(request.page_size()));
   const std::string query = absl::StrCat("webhooks\n", caller.tenant_id);
-  auto cursor =
-      DecodePageToken(store_->ServerSecret(), query, request.page_token());
-  if (!cursor.ok()) return cursor.status();
+  ASSIGN_OR_RETURN(auto cursor, DecodePageToken(store_->ServerSecret(), query,
+                                                request.page_token()));
   int64_t after = 0;
-  if (!cursor->empty() && !absl::SimpleAtoi(*cursor, &after)) {
+  if (!cursor.empty() && !absl::SimpleAtoi(cursor, &after)) {
     return Invalid("page_token", "malformed");
   }
 
   opinia::v1::ListWebhooksResponse response;
-  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto rows =
-        txn.webhooks().ListWebhooks(caller.tenant_id, after, *page_size + 1);
-    if (!rows.ok()) return rows.status();
-    const int n = std::min<int>(static_cast<int>(rows->size()), *page_size);
+  RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(auto rows, txn.webhooks().ListWebhooks(
+                                    caller.tenant_id, after, page_size + 1));
+    const int n = std::min<int>(static_cast<int>(rows.size()), page_size);
     for (int i = 0; i < n; ++i) {
-      auto stats = txn.webhooks().GetDeliveryStats((*rows)[i].id);
-      if (!stats.ok()) return stats.status();
-      *response.add_webhooks() = WebhookToProto((*rows)[i], *stats);
+      ASSIGN_OR_RETURN(auto stats, txn.webhooks().GetDeliveryStats(rows[i].id));
+      *response.add_webhooks() = WebhookToProto(rows[i], stats);
     }
-    if (static_cast<int>(rows->size()) > *page_size) {
-      response.set_next_page_token(
-          EncodePageToken(store_->ServerSecret(), query,
-                          absl::StrCat((*rows)[*page_size - 1].id)));
+    if (static_cast<int>(rows.size()) > page_size) {
+      response.set_next_page_token(EncodePageToken(
+          store_->ServerSecret(), query, absl::StrCat(rows[page_size - 1].id)));
     }
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   return response;
 }
 
 absl::StatusOr<opinia::v1::DeleteResponse> Webhooks::Delete(
     const Principal& caller, const opinia::v1::DeleteWebhookRequest& request) {
-  if (absl::Status s = RequireTenantRole(caller, kRoleAdmin); !s.ok()) {
-    return s;
-  }
-  auto id = ParseWebhookName(request.name(), "name");
-  if (!id.ok()) return id.status();
-  absl::Status status = store_->Write([&](storage::Txn& txn) -> absl::Status {
-    if (absl::Status s = txn.webhooks().DeleteWebhook(caller.tenant_id, *id);
+  RETURN_IF_ERROR(RequireTenantRole(caller, kRoleAdmin));
+  ASSIGN_OR_RETURN(auto id, ParseWebhookName(request.name(), "name"));
+  RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
+    if (absl::Status s = txn.webhooks().DeleteWebhook(caller.tenant_id, id);
         !s.ok()) {
       if (absl::IsNotFound(s)) {
         return absl::NotFoundError(
-            absl::StrCat("name: ", WebhookName(*id), " not found"));
+            absl::StrCat("name: ", WebhookName(id), " not found"));
       }
       return s;
     }
@@ -273,11 +257,10 @@ absl::StatusOr<opinia::v1::DeleteResponse> Webhooks::Delete(
     audit.tenant_id = caller.tenant_id;
     audit.actor = caller.actor();
     audit.action = "webhook.delete";
-    audit.target = WebhookName(*id);
+    audit.target = WebhookName(id);
     audit.time = clock_->Now();
     return txn.InsertAudit(audit).status();
-  });
-  if (!status.ok()) return status;
+  }));
   return opinia::v1::DeleteResponse();
 }
 

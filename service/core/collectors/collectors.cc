@@ -11,6 +11,7 @@
 #include "service/core/util/paging.h"
 #include "service/core/util/time_proto.h"
 #include "service/core/util/utf8.h"
+#include "util/status_macros.h"
 
 namespace opinia::core::collectors {
 namespace {
@@ -70,15 +71,10 @@ absl::Status Validate(const Collector& c, std::string_view prefix) {
         absl::StrCat("required: ",
                      KindNames([](const Platform&) { return true; }, "or")));
   }
-  if (auto s = ValidateEndpoint(**platform, c.endpoint(), p + ".endpoint");
-      !s.ok()) {
-    return s;
-  }
-  if (auto s = ValidateStamps(c, p); !s.ok()) return s;
+  RETURN_IF_ERROR(ValidateEndpoint(**platform, c.endpoint(), p + ".endpoint"));
+  RETURN_IF_ERROR(ValidateStamps(c, p));
   const FeedMapping mapping(c.mapping().begin(), c.mapping().end());
-  if (auto s = (*platform)->ValidateMapping(mapping, p + ".mapping"); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR((*platform)->ValidateMapping(mapping, p + ".mapping"));
   return (*platform)->ValidateCredentials(c.credentials(), p + ".credentials");
 }
 
@@ -140,8 +136,8 @@ absl::StatusOr<int64_t> ParseCollectorName(std::string_view name,
 absl::StatusOr<Collector> Collectors::Create(
     const Principal& caller,
     const opinia::v1::CreateCollectorRequest& request) const {
-  if (auto s = CheckCaller(caller); !s.ok()) return s;
-  if (auto s = Validate(request.collector(), "collector"); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckCaller(caller));
+  RETURN_IF_ERROR(Validate(request.collector(), "collector"));
   const absl::Time now = clock_->Now();
   storage::CollectorRow row;
   row.tenant_id = caller.tenant_id;
@@ -150,27 +146,21 @@ absl::StatusOr<Collector> Collectors::Create(
   row.create_time = now;
   row.update_time = now;
   row.next_run_time = now;  // a scheduled collector runs soon after creation
-  absl::Status s = store_->Write([&](storage::Txn& txn) -> absl::Status {
-    auto id = txn.collectors().InsertCollector(row);
-    if (!id.ok()) return id.status();
-    row.id = *id;
+  RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(row.id, txn.collectors().InsertCollector(row));
     return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
+  }));
   return ToProto(row);
 }
 
 absl::StatusOr<Collector> Collectors::Get(
     const Principal& caller,
     const opinia::v1::GetCollectorRequest& request) const {
-  if (auto s = CheckCaller(caller); !s.ok()) return s;
-  auto id = ParseCollectorName(request.name(), "name");
-  if (!id.ok()) return id.status();
+  RETURN_IF_ERROR(CheckCaller(caller));
+  ASSIGN_OR_RETURN(auto id, ParseCollectorName(request.name(), "name"));
   storage::CollectorRow row;
   absl::Status s = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto found = txn.collectors().GetCollector(caller.tenant_id, *id);
-    if (!found.ok()) return found.status();
-    row = *std::move(found);
+    ASSIGN_OR_RETURN(row, txn.collectors().GetCollector(caller.tenant_id, id));
     return absl::OkStatus();
   });
   if (absl::IsNotFound(s)) {
@@ -184,26 +174,22 @@ absl::StatusOr<Collector> Collectors::Get(
 absl::StatusOr<opinia::v1::ListCollectorsResponse> Collectors::List(
     const Principal& caller,
     const opinia::v1::ListCollectorsRequest& request) const {
-  if (auto s = CheckCaller(caller); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckCaller(caller));
   auto size = PageSize(request.page_size());
   if (!size.ok()) return size.status();
   const std::string query = absl::StrCat("collectors|", caller.tenant_id);
-  auto cursor =
-      DecodePageToken(store_->ServerSecret(), query, request.page_token());
-  if (!cursor.ok()) return cursor.status();
+  ASSIGN_OR_RETURN(auto cursor, DecodePageToken(store_->ServerSecret(), query,
+                                                request.page_token()));
   int64_t after = 0;
-  if (!cursor->empty() && !absl::SimpleAtoi(*cursor, &after)) {
+  if (!cursor.empty() && !absl::SimpleAtoi(cursor, &after)) {
     return absl::InvalidArgumentError("page_token: not valid");
   }
   std::vector<storage::CollectorRow> rows;
-  absl::Status s = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto page =
-        txn.collectors().ListCollectors(caller.tenant_id, after, *size + 1);
-    if (!page.ok()) return page.status();
-    rows = *std::move(page);
+  RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(rows, txn.collectors().ListCollectors(caller.tenant_id,
+                                                           after, *size + 1));
     return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
+  }));
   opinia::v1::ListCollectorsResponse response;
   const bool more = static_cast<int>(rows.size()) > *size;
   if (more) rows.resize(*size);
@@ -218,10 +204,9 @@ absl::StatusOr<opinia::v1::ListCollectorsResponse> Collectors::List(
 absl::StatusOr<Collector> Collectors::Update(
     const Principal& caller,
     const opinia::v1::UpdateCollectorRequest& request) const {
-  if (auto s = CheckCaller(caller); !s.ok()) return s;
+  RETURN_IF_ERROR(CheckCaller(caller));
   const Collector& in = request.collector();
-  auto id = ParseCollectorName(in.name(), "collector.name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, ParseCollectorName(in.name(), "collector.name"));
   std::vector<std::string> paths(request.update_mask().paths().begin(),
                                  request.update_mask().paths().end());
   if (paths.empty()) {
@@ -229,8 +214,8 @@ absl::StatusOr<Collector> Collectors::Update(
              "subject_id", "poll_interval_seconds", "mapping"};
   }
   storage::CollectorRow row;
-  absl::Status s = store_->Write([&](storage::Txn& txn) -> absl::Status {
-    auto found = txn.collectors().GetCollector(caller.tenant_id, *id);
+  RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
+    auto found = txn.collectors().GetCollector(caller.tenant_id, id);
     if (absl::IsNotFound(found.status())) {
       return absl::NotFoundError(
           absl::StrCat("collector.name: ", in.name(), " not found"));
@@ -270,7 +255,7 @@ absl::StatusOr<Collector> Collectors::Update(
                                     "mapping"));
       }
     }
-    if (auto v = Validate(spec, "collector"); !v.ok()) return v;
+    RETURN_IF_ERROR(Validate(spec, "collector"));
     const absl::Time now = clock_->Now();
     if (spec.endpoint() != old_endpoint || spec.source() != old_source) {
       row.cursor.clear();
@@ -283,19 +268,17 @@ absl::StatusOr<Collector> Collectors::Update(
     row.spec = Spec(spec);
     row.update_time = now;
     return txn.collectors().UpdateCollector(row);
-  });
-  if (!s.ok()) return s;
+  }));
   return ToProto(row);
 }
 
 absl::Status Collectors::Delete(
     const Principal& caller,
     const opinia::v1::DeleteCollectorRequest& request) const {
-  if (auto s = CheckCaller(caller); !s.ok()) return s;
-  auto id = ParseCollectorName(request.name(), "name");
-  if (!id.ok()) return id.status();
+  RETURN_IF_ERROR(CheckCaller(caller));
+  ASSIGN_OR_RETURN(auto id, ParseCollectorName(request.name(), "name"));
   absl::Status s = store_->Write([&](storage::Txn& txn) {
-    return txn.collectors().DeleteCollector(caller.tenant_id, *id);
+    return txn.collectors().DeleteCollector(caller.tenant_id, id);
   });
   if (absl::IsNotFound(s)) {
     return absl::NotFoundError(
@@ -307,10 +290,9 @@ absl::Status Collectors::Delete(
 absl::StatusOr<opinia::v1::RunCollectorResponse> Collectors::Run(
     const Principal& caller,
     const opinia::v1::RunCollectorRequest& request) const {
-  if (auto s = CheckCaller(caller); !s.ok()) return s;
-  auto id = ParseCollectorName(request.name(), "name");
-  if (!id.ok()) return id.status();
-  auto result = RunLocked(caller.tenant_id, *id, request.full(),
+  RETURN_IF_ERROR(CheckCaller(caller));
+  ASSIGN_OR_RETURN(auto id, ParseCollectorName(request.name(), "name"));
+  auto result = RunLocked(caller.tenant_id, id, request.full(),
                           /*scheduled=*/false);
   if (absl::IsNotFound(result.status())) {
     return absl::NotFoundError(
@@ -321,13 +303,12 @@ absl::StatusOr<opinia::v1::RunCollectorResponse> Collectors::Run(
 
 absl::StatusOr<std::vector<DueCollector>> Collectors::ListDue(int limit) const {
   std::vector<DueCollector> due;
-  absl::Status s = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto rows = txn.collectors().ListDueCollectors(clock_->Now(), limit);
-    if (!rows.ok()) return rows.status();
-    for (const auto& row : *rows) due.push_back({row.tenant_id, row.id});
+  RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(auto rows,
+                     txn.collectors().ListDueCollectors(clock_->Now(), limit));
+    for (const auto& row : rows) due.push_back({row.tenant_id, row.id});
     return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
+  }));
   return due;
 }
 
@@ -360,13 +341,10 @@ absl::StatusOr<opinia::v1::RunCollectorResponse> Collectors::RunLocked(
   absl::MutexLock hold(run_lock.get());
 
   storage::CollectorRow row;
-  absl::Status s = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto found = txn.collectors().GetCollector(tenant_id, id);
-    if (!found.ok()) return found.status();
-    row = *std::move(found);
+  RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(row, txn.collectors().GetCollector(tenant_id, id));
     return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
+  }));
   SyncRequest sync;
   sync.tenant_id = tenant_id;
   sync.collector_name = CollectorName(id);
@@ -389,9 +367,8 @@ absl::StatusOr<opinia::v1::RunCollectorResponse> Collectors::RunLocked(
   // Record the outcome on the current row (it may have been updated or
   // deleted while the sync ran).
   absl::Status saved = store_->Write([&](storage::Txn& txn) -> absl::Status {
-    auto found = txn.collectors().GetCollector(tenant_id, id);
-    if (!found.ok()) return found.status();
-    storage::CollectorRow now_row = *std::move(found);
+    ASSIGN_OR_RETURN(storage::CollectorRow now_row,
+                     txn.collectors().GetCollector(tenant_id, id));
     now_row.last_run_time = start;
     now_row.reviews_fetched += report.counts.fetched();
     const bool same_config = now_row.spec == row.spec;

@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "util/status_macros.h"
 
 namespace opinia::core::collectors {
 
@@ -72,17 +73,16 @@ absl::StatusOr<MappedPage> ParseReviewsPage(
     std::string_view body, const char* list_field,
     std::string (*next)(const JsonValue& doc),
     MappedReview (*map)(const JsonValue& item)) {
-  auto doc = ParseJson(body);
-  if (!doc.ok()) return doc.status();
-  if (!doc->has_struct_value()) {
+  ASSIGN_OR_RETURN(auto doc, ParseJson(body));
+  if (!doc.has_struct_value()) {
     return absl::InvalidArgumentError("response: not a JSON object");
   }
-  const JsonValue* list = FindPath(*doc, list_field);
+  const JsonValue* list = FindPath(doc, list_field);
   if (list != nullptr && !list->has_list_value()) {
     return absl::InvalidArgumentError(absl::StrCat(list_field, ": not a list"));
   }
   MappedPage page;
-  page.next = next(*doc);
+  page.next = next(doc);
   if (list == nullptr) return page;  // GBP omits the field when empty
   for (const JsonValue& item : list->list_value().values()) {
     page.reviews.push_back(map(item));

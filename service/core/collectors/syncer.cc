@@ -7,6 +7,7 @@
 #include "service/core/collectors/platform.h"
 #include "service/core/util/names.h"
 #include "service/core/util/time_proto.h"
+#include "util/status_macros.h"
 
 namespace opinia::core::collectors {
 namespace {
@@ -51,22 +52,21 @@ absl::Status Syncer::Sync(const SyncRequest& request,
                                            : "a next link seen before",
           "); stopped"));
     }
-    absl::StatusOr<MappedPage> page = FetchPage(run, url, page_number);
-    if (!page.ok()) return page.status();
+    ASSIGN_OR_RETURN(MappedPage page, FetchPage(run, url, page_number));
     bool reached_synced = false;
     std::vector<MappedReview> fresh =
-        TakeFresh(run, *page, report, &reached_synced);
-    if (absl::Status s = Store(request, fresh, report); !s.ok()) return s;
+        TakeFresh(run, page, report, &reached_synced);
+    RETURN_IF_ERROR(Store(request, fresh, report));
     for (const MappedReview& r : fresh) {
       report->cursor.Advance(SortKey(run.platform.order(), r.input),
                              r.input.external_id());
     }
-    if (page->next.empty()) break;
+    if (page.next.empty()) break;
     if (!request.full && run.platform.order() != SortOrder::kNone &&
         reached_synced) {
       break;
     }
-    url = run.platform.NextPageUrl(url, page->next);
+    url = run.platform.NextPageUrl(url, page.next);
   }
   if (request.full) return DeleteMissing(request, run.seen, report);
   return absl::OkStatus();
@@ -76,10 +76,8 @@ absl::StatusOr<MappedPage> Syncer::FetchPage(const PageRun& run,
                                              const std::string& url,
                                              int page_number) const {
   for (int retry = 0;; ++retry) {
-    absl::StatusOr<std::string> body = fetcher_->Get(url, run.headers);
-    if (!body.ok()) return body.status();
-    absl::StatusOr<MappedPage> page =
-        run.platform.ParsePage(*body, run.mapping);
+    ASSIGN_OR_RETURN(std::string body, fetcher_->Get(url, run.headers));
+    absl::StatusOr<MappedPage> page = run.platform.ParsePage(body, run.mapping);
     if (!page.ok()) {
       return absl::Status(page.status().code(),
                           absl::StrCat("page ", page_number, " (", url,
@@ -131,10 +129,10 @@ absl::Status Syncer::Store(const SyncRequest& request,
     std::vector<ReviewInput> inputs;
     inputs.reserve(n);
     for (size_t i = 0; i < n; ++i) inputs.push_back(reviews[start + i].input);
-    auto results = ingestor_->Ingest(request.tenant_id, inputs);
-    if (!results.ok()) return results.status();
+    ASSIGN_OR_RETURN(auto results,
+                     ingestor_->Ingest(request.tenant_id, inputs));
     for (size_t i = 0; i < n; ++i) {
-      const IngestResult& result = (*results)[i];
+      const IngestResult& result = results[i];
       switch (result.outcome()) {
         case IngestResult::CREATED:
           counts.set_created(counts.created() + 1);
@@ -159,9 +157,9 @@ absl::Status Syncer::Store(const SyncRequest& request,
       }
       const MappedReview& r = reviews[start + i];
       if (!r.has_reply) continue;
-      auto stored = reviews_->Get(request.tenant_id, result.name());
-      if (!stored.ok()) return stored.status();
-      if (stored->deleted() || stored->response().text() == r.reply.text()) {
+      ASSIGN_OR_RETURN(auto stored,
+                       reviews_->Get(request.tenant_id, result.name()));
+      if (stored.deleted() || stored.response().text() == r.reply.text()) {
         continue;
       }
       opinia::v1::RecordResponseRequest respond;
@@ -200,14 +198,11 @@ absl::Status Syncer::DeleteMissing(const SyncRequest& request,
   int64_t owned = 0;
   while (true) {
     std::vector<storage::ReviewRow> rows;
-    absl::Status s = store_->Read([&](storage::Txn& txn) -> absl::Status {
-      auto page =
-          txn.ListReviews(request.tenant_id, filter, after, kDeleteScanChunk);
-      if (!page.ok()) return page.status();
-      rows = *std::move(page);
+    RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
+      ASSIGN_OR_RETURN(rows, txn.ListReviews(request.tenant_id, filter, after,
+                                             kDeleteScanChunk));
       return absl::OkStatus();
-    });
-    if (!s.ok()) return s;
+    }));
     if (rows.empty()) break;
     after = storage::ReviewCursor{rows.back().create_time, rows.back().id};
     for (const storage::ReviewRow& row : rows) {

@@ -9,6 +9,7 @@
 #include "service/core/util/absl_sv.h"
 #include "service/core/util/time_proto.h"
 #include "service/core/util/utf8.h"
+#include "util/status_macros.h"
 
 namespace opinia::core {
 namespace {
@@ -40,22 +41,12 @@ absl::Status ValidateReviewInput(const opinia::v1::ReviewInput& input,
       {"url", &input.url()},
   };
   for (const auto& [field, value] : short_fields) {
-    if (absl::Status s =
-            CheckString(*value, limits.max_field_bytes, prefix, field);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(CheckString(*value, limits.max_field_bytes, prefix, field));
   }
-  if (absl::Status s =
-          CheckString(input.title(), limits.max_title_bytes, prefix, "title");
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s =
-          CheckString(input.text(), limits.max_text_bytes, prefix, "text");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(
+      CheckString(input.title(), limits.max_title_bytes, prefix, "title"));
+  RETURN_IF_ERROR(
+      CheckString(input.text(), limits.max_text_bytes, prefix, "text"));
   if (input.source().empty()) return Invalid(prefix, "source", "required");
   if (input.external_id().empty()) {
     return Invalid(prefix, "external_id", "required");
@@ -78,18 +69,12 @@ absl::Status ValidateReviewInput(const opinia::v1::ReviewInput& input,
         absl::StrCat(Av(prefix), ": text or rating required"));
   }
   if (input.has_create_time()) {
-    if (absl::Status s = ValidateTimestamp(
-            input.create_time(), absl::StrCat(Av(prefix), ".create_time"));
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(ValidateTimestamp(
+        input.create_time(), absl::StrCat(Av(prefix), ".create_time")));
   }
   if (input.has_update_time()) {
-    if (absl::Status s = ValidateTimestamp(
-            input.update_time(), absl::StrCat(Av(prefix), ".update_time"));
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(ValidateTimestamp(
+        input.update_time(), absl::StrCat(Av(prefix), ".update_time")));
   }
   if (input.attributes_size() > limits.max_attributes) {
     return Invalid(prefix, "attributes",
@@ -104,11 +89,8 @@ absl::Status ValidateReviewInput(const opinia::v1::ReviewInput& input,
                      absl::StrCat("key must have 1..",
                                   limits.max_attribute_key_bytes, " bytes"));
     }
-    if (absl::Status s = CheckString(value, limits.max_attribute_value_bytes,
-                                     prefix, field);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        CheckString(value, limits.max_attribute_value_bytes, prefix, field));
   }
   return absl::OkStatus();
 }

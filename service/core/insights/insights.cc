@@ -19,6 +19,7 @@
 #include "service/core/util/time_proto.h"
 #include "service/core/util/utf8.h"
 #include "service/storage/local_time.h"
+#include "util/status_macros.h"
 
 namespace opinia::core {
 namespace {
@@ -64,19 +65,13 @@ absl::StatusOr<storage::ReviewFilter> FilterOf(
     out->erase(std::unique(out->begin(), out->end()), out->end());
   }
   if (r.has_start_time()) {
-    if (auto s = ValidateTimestamp(r.start_time(),
-                                   absl::StrCat(prefix, "start_time"));
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        ValidateTimestamp(r.start_time(), absl::StrCat(prefix, "start_time")));
     f.start_time = FromTimestamp(r.start_time());
   }
   if (r.has_end_time()) {
-    if (auto s =
-            ValidateTimestamp(r.end_time(), absl::StrCat(prefix, "end_time"));
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        ValidateTimestamp(r.end_time(), absl::StrCat(prefix, "end_time")));
     f.end_time = FromTimestamp(r.end_time());
     if (f.end_time == absl::InfinitePast()) f.end_time = absl::InfiniteFuture();
   }
@@ -119,12 +114,9 @@ class Plan {
   // Totals, with aspect counts, of every review in the filter's range.
   absl::StatusOr<Totals> RangeTotals() {
     std::vector<Totals> totals(1);
-    if (auto s = Accumulate(filter_.start_time, filter_.end_time,
-                            [](int64_t) { return size_t{0}; },
-                            /*aspects=*/true, &totals);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(Accumulate(
+        filter_.start_time, filter_.end_time, [](int64_t) { return size_t{0}; },
+        /*aspects=*/true, &totals));
     return std::move(totals[0]);
   }
 
@@ -149,22 +141,19 @@ class Plan {
       // No whole day: at most two partial days, from rows.
       return AccumulateRows(start, end, bucket_of, aspects, out);
     }
-    auto days = txn_.insights().ListDayStats(tenant_id_, filter_, first_whole,
-                                             end_whole);
-    if (!days.ok()) return days.status();
-    for (const auto& d : *days) (*out)[bucket_of(d.day)].stats.Add(d.stats);
+    ASSIGN_OR_RETURN(auto days,
+                     txn_.insights().ListDayStats(tenant_id_, filter_,
+                                                  first_whole, end_whole));
+    for (const auto& d : days) (*out)[bucket_of(d.day)].stats.Add(d.stats);
     if (aspects) {
-      auto rows = txn_.insights().ListDayAspectStats(tenant_id_, filter_,
-                                                     first_whole, end_whole);
-      if (!rows.ok()) return rows.status();
-      for (const auto& a : *rows) AddAspect(a, &(*out)[bucket_of(a.day)]);
+      ASSIGN_OR_RETURN(auto rows,
+                       txn_.insights().ListDayAspectStats(
+                           tenant_id_, filter_, first_whole, end_whole));
+      for (const auto& a : rows) AddAspect(a, &(*out)[bucket_of(a.day)]);
     }
     if (!open_start) {
-      if (auto s = AccumulateRows(start, DayStart(first_whole), bucket_of,
-                                  aspects, out);
-          !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(AccumulateRows(start, DayStart(first_whole), bucket_of,
+                                     aspects, out));
     }
     if (!open_end) {
       return AccumulateRows(DayStart(end_whole), end, bucket_of, aspects, out);
@@ -220,23 +209,21 @@ class Plan {
     if (mode_ == Insights::Mode::kRowsOnly || first_month >= end_month) {
       return MedianOfRows(start, end);
     }
-    auto buckets = txn_.insights().ListDelayBuckets();
-    if (!buckets.ok()) return buckets.status();
-    auto months = txn_.insights().ListMonthResponseCounts(
-        tenant_id_, filter_, first_month, end_month);
-    if (!months.ok()) return months.status();
+    ASSIGN_OR_RETURN(auto buckets, txn_.insights().ListDelayBuckets());
+    ASSIGN_OR_RETURN(auto months,
+                     txn_.insights().ListMonthResponseCounts(
+                         tenant_id_, filter_, first_month, end_month));
     std::map<int64_t, int64_t> counts;  // bucket lower bound -> reviews
-    for (const auto& b : *months) counts[b.lo] += b.count;
+    for (const auto& b : months) counts[b.lo] += b.count;
     for (const auto* edges : {&add, &subtract}) {
       const int64_t sign = edges == &add ? 1 : -1;
       for (const auto& [from, to] : *edges) {
         if (to <= from) continue;
-        auto delays =
-            txn_.insights().ListResponseDelays(tenant_id_, Range(from, to));
-        if (!delays.ok()) return delays.status();
-        for (int64_t d : *delays) {
-          auto it = std::upper_bound(buckets->begin(), buckets->end(), d);
-          if (it == buckets->begin()) {
+        ASSIGN_OR_RETURN(auto delays, txn_.insights().ListResponseDelays(
+                                          tenant_id_, Range(from, to)));
+        for (int64_t d : delays) {
+          auto it = std::upper_bound(buckets.begin(), buckets.end(), d);
+          if (it == buckets.begin()) {
             return absl::InternalError("no delay bucket starts at 0");
           }
           counts[*(it - 1)] += sign;
@@ -253,28 +240,25 @@ class Plan {
           rank -= n;
           continue;
         }
-        auto next = std::upper_bound(buckets->begin(), buckets->end(), lo);
-        const int64_t to = next == buckets->end()
-                               ? std::numeric_limits<int64_t>::max()
-                               : *next;
-        auto v = txn_.insights().ListResponseDelaysBetween(
-            tenant_id_, Range(start, end), lo, to, rank, 1);
-        if (!v.ok()) return v.status();
-        if (v->empty()) {
+        auto next = std::upper_bound(buckets.begin(), buckets.end(), lo);
+        const int64_t to =
+            next == buckets.end() ? std::numeric_limits<int64_t>::max() : *next;
+        ASSIGN_OR_RETURN(auto v,
+                         txn_.insights().ListResponseDelaysBetween(
+                             tenant_id_, Range(start, end), lo, to, rank, 1));
+        if (v.empty()) {
           return absl::InternalError(
               "response rollups disagree with the reviews");
         }
-        return (*v)[0];
+        return v[0];
       }
       return absl::InternalError("median rank beyond the rollup counts");
     };
-    auto lower = value_at((total - 1) / 2);
-    if (!lower.ok()) return lower.status();
-    double median = static_cast<double>(*lower);
+    ASSIGN_OR_RETURN(auto lower, value_at((total - 1) / 2));
+    double median = static_cast<double>(lower);
     if (total % 2 == 0) {
-      auto upper = value_at(total / 2);
-      if (!upper.ok()) return upper.status();
-      median = (static_cast<double>(*upper) + median) / 2;
+      ASSIGN_OR_RETURN(auto upper, value_at(total / 2));
+      median = (static_cast<double>(upper) + median) / 2;
     }
     return median / 1e6;
   }
@@ -293,10 +277,9 @@ class Plan {
 
  private:
   absl::StatusOr<double> MedianOfRows(absl::Time start, absl::Time end) {
-    auto delays = txn_.insights().ListResponseDelays(tenant_id_,
-                                                     Range(start, end));
-    if (!delays.ok()) return delays.status();
-    std::vector<int64_t>& v = *delays;
+    ASSIGN_OR_RETURN(auto delays, txn_.insights().ListResponseDelays(
+                                      tenant_id_, Range(start, end)));
+    std::vector<int64_t>& v = delays;
     if (v.empty()) return 0.0;
     const size_t mid = v.size() / 2;
     std::nth_element(v.begin(), v.begin() + mid, v.end());
@@ -338,9 +321,9 @@ class Plan {
       if (!stats.ok()) return stats.status();
       (*out)[bucket].stats.Add(*stats);
       if (aspects) {
-        auto rows = txn_.insights().SumAspectStats(tenant_id_, f);
-        if (!rows.ok()) return rows.status();
-        for (const auto& a : *rows) AddAspect(a, &(*out)[bucket]);
+        ASSIGN_OR_RETURN(auto rows,
+                         txn_.insights().SumAspectStats(tenant_id_, f));
+        for (const auto& a : rows) AddAspect(a, &(*out)[bucket]);
       }
       piece_start = piece_end;
     }
@@ -356,10 +339,9 @@ class Plan {
 
 absl::StatusOr<std::string> TenantZone(storage::Txn& txn,
                                        std::string_view tenant_id) {
-  auto tenant = txn.GetTenant(tenant_id);
-  if (!tenant.ok()) return tenant.status();
-  return tenant->time_zone.empty() ? std::string(storage::kDefaultTimeZone)
-                                   : tenant->time_zone;
+  ASSIGN_OR_RETURN(auto tenant, txn.GetTenant(tenant_id));
+  return tenant.time_zone.empty() ? std::string(storage::kDefaultTimeZone)
+                                  : tenant.time_zone;
 }
 
 void FillCounts(const ReviewStats& s, opinia::v1::ReputationSummary* out) {
@@ -437,33 +419,28 @@ std::string Quote(std::string_view text, int begin, int end,
 absl::StatusOr<opinia::v1::ReputationSummary> Insights::Summary(
     std::string_view tenant_id,
     const opinia::v1::SummaryRequest& request) const {
-  auto filter = FilterOf(request, "");
-  if (!filter.ok()) return filter.status();
+  ASSIGN_OR_RETURN(auto filter, FilterOf(request, ""));
   const absl::Time now = clock_->Now();
   opinia::v1::ReputationSummary out;
-  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto tz = TenantZone(txn, tenant_id);
-    if (!tz.ok()) return tz.status();
-    Plan plan(txn, tenant_id, *tz, *filter, mode_);
-    auto totals = plan.RangeTotals();
-    if (!totals.ok()) return totals.status();
-    const ReviewStats& stats = totals->stats;
+  RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(auto tz, TenantZone(txn, tenant_id));
+    Plan plan(txn, tenant_id, tz, filter, mode_);
+    ASSIGN_OR_RETURN(auto totals, plan.RangeTotals());
+    const ReviewStats& stats = totals.stats;
     FillCounts(stats, &out);
-    auto median =
-        plan.MedianResponseSeconds(filter->start_time, filter->end_time);
-    if (!median.ok()) return median.status();
-    out.set_median_response_seconds(*median);
-    auto open = plan.CountOpenSla(filter->start_time, filter->end_time, now);
-    if (!open.ok()) return open.status();
-    out.set_open_sla_count(*open);
-    out.set_breached_sla_count(stats.sla_late + stats.sla_pending - *open);
-    FillTopAspects(totals->aspects, opinia::v1::NEGATIVE,
+    ASSIGN_OR_RETURN(auto median, plan.MedianResponseSeconds(filter.start_time,
+                                                             filter.end_time));
+    out.set_median_response_seconds(median);
+    ASSIGN_OR_RETURN(
+        auto open, plan.CountOpenSla(filter.start_time, filter.end_time, now));
+    out.set_open_sla_count(open);
+    out.set_breached_sla_count(stats.sla_late + stats.sla_pending - open);
+    FillTopAspects(totals.aspects, opinia::v1::NEGATIVE,
                    out.mutable_top_negative_aspects());
-    FillTopAspects(totals->aspects, opinia::v1::POSITIVE,
+    FillTopAspects(totals.aspects, opinia::v1::POSITIVE,
                    out.mutable_top_positive_aspects());
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   return out;
 }
 
@@ -498,9 +475,8 @@ absl::StatusOr<opinia::v1::Trends> Insights::Trends(
     }
   };
   opinia::v1::Trends out;
-  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto tz = TenantZone(txn, tenant_id);
-    if (!tz.ok()) return tz.status();
+  RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(auto tz, TenantZone(txn, tenant_id));
     storage::ReviewFilter f = *filter;
     if (f.end_time == absl::InfiniteFuture()) {
       f.end_time = clock_->Now();
@@ -509,8 +485,8 @@ absl::StatusOr<opinia::v1::Trends> Insights::Trends(
             "filter.start_time: in the future (end_time defaults to now)");
       }
     }
-    Plan plan(txn, tenant_id, *tz, f, mode_);
-    out.set_time_zone(*tz);
+    Plan plan(txn, tenant_id, tz, f, mode_);
+    out.set_time_zone(tz);
     if (f.start_time == absl::InfinitePast()) {
       const int back = interval == opinia::v1::DAY ? 29 : 11;
       int64_t first = bucket_start(plan.Day(f.end_time - absl::Microseconds(1)));
@@ -534,42 +510,34 @@ absl::StatusOr<opinia::v1::Trends> Insights::Trends(
                                   : static_cast<size_t>(it - firsts.begin() - 1);
     };
     std::vector<Totals> totals(firsts.size());
-    if (auto s = plan.Accumulate(f.start_time, f.end_time, bucket_of,
-                                 /*aspects=*/false, &totals);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(plan.Accumulate(f.start_time, f.end_time, bucket_of,
+                                    /*aspects=*/false, &totals));
     for (size_t i = 0; i < firsts.size(); ++i) {
       auto* point = out.add_points();
       ToTimestamp(plan.DayStart(firsts[i]), point->mutable_start_time());
       FillCounts(totals[i].stats, point->mutable_summary());
     }
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   return out;
 }
 
 absl::StatusOr<opinia::v1::ListAspectInsightsResponse> Insights::AspectInsights(
     std::string_view tenant_id,
     const opinia::v1::SummaryRequest& request) const {
-  auto filter = FilterOf(request, "");
-  if (!filter.ok()) return filter.status();
+  ASSIGN_OR_RETURN(auto filter, FilterOf(request, ""));
   opinia::v1::ListAspectInsightsResponse out;
-  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto tz = TenantZone(txn, tenant_id);
-    if (!tz.ok()) return tz.status();
-    Plan plan(txn, tenant_id, *tz, *filter, mode_);
-    auto totals = plan.RangeTotals();
-    if (!totals.ok()) return totals.status();
+  RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(auto tz, TenantZone(txn, tenant_id));
+    Plan plan(txn, tenant_id, tz, filter, mode_);
+    ASSIGN_OR_RETURN(auto totals, plan.RangeTotals());
     std::map<int64_t, std::string> texts;  // review id -> text
     auto text_of = [&](int64_t id) -> absl::StatusOr<std::string_view> {
       auto it = texts.find(id);
       if (it == texts.end()) {
-        auto row = txn.GetReview(tenant_id, id);
-        if (!row.ok()) return row.status();
+        ASSIGN_OR_RETURN(auto row, txn.GetReview(tenant_id, id));
         opinia::v1::ReviewInput input;
-        if (!input.ParseFromString(row->input)) {
+        if (!input.ParseFromString(row.input)) {
           return absl::InternalError(
               absl::StrCat("stored review ", id, " has a corrupt input"));
         }
@@ -578,11 +546,11 @@ absl::StatusOr<opinia::v1::ListAspectInsightsResponse> Insights::AspectInsights(
       return std::string_view(it->second);
     };
     const storage::ReviewFilter range =
-        plan.Range(filter->start_time, filter->end_time);
+        plan.Range(filter.start_time, filter.end_time);
     for (int a = 1; a < kNumAspects; ++a) {
       auto* insight = out.add_aspects();
       insight->set_aspect(static_cast<opinia::v1::Aspect>(a));
-      const auto& c = totals->aspects[a];
+      const auto& c = totals.aspects[a];
       insight->set_negative_count(c[opinia::v1::NEGATIVE]);
       insight->set_neutral_count(c[opinia::v1::NEUTRAL]);
       insight->set_positive_count(c[opinia::v1::POSITIVE]);
@@ -591,25 +559,24 @@ absl::StatusOr<opinia::v1::ListAspectInsightsResponse> Insights::AspectInsights(
         if (c[negative ? opinia::v1::NEGATIVE : opinia::v1::POSITIVE] == 0) {
           continue;
         }
-        auto mentions = txn.insights().ListAspectMentions(
-            tenant_id, range, a,
-            negative ? opinia::v1::NEGATIVE : opinia::v1::POSITIVE,
-            /*ascending=*/negative, kQuotesPerSide);
-        if (!mentions.ok()) return mentions.status();
-        for (const auto& m : *mentions) {
-          auto text = text_of(m.review_id);
-          if (!text.ok()) return text.status();
+        ASSIGN_OR_RETURN(
+            auto mentions,
+            txn.insights().ListAspectMentions(
+                tenant_id, range, a,
+                negative ? opinia::v1::NEGATIVE : opinia::v1::POSITIVE,
+                /*ascending=*/negative, kQuotesPerSide));
+        for (const auto& m : mentions) {
+          ASSIGN_OR_RETURN(auto text, text_of(m.review_id));
           auto* quote = negative ? insight->add_negative_quotes()
                                  : insight->add_positive_quotes();
           quote->set_review(ReviewName(m.review_id));
           quote->set_score(m.score);
-          quote->set_text(Quote(*text, m.begin, m.end, quote->mutable_span()));
+          quote->set_text(Quote(text, m.begin, m.end, quote->mutable_span()));
         }
       }
     }
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include "service/core/util/crypto.h"
 #include "service/core/util/names.h"
 #include "service/core/util/time_proto.h"
+#include "util/status_macros.h"
 
 namespace opinia::core {
 namespace {
@@ -90,14 +91,9 @@ void SetAnalysis(const opinia::v1::Analysis& analysis, absl::Time received,
 
 absl::Status RefreshEffective(storage::ReviewRow* row, const SlaPolicy& sla) {
   opinia::v1::Analysis analysis, override_analysis;
-  if (absl::Status s = ParseBlob(row->analysis, &analysis, row->id); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s =
-          ParseBlob(row->override_analysis, &override_analysis, row->id);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(ParseBlob(row->analysis, &analysis, row->id));
+  RETURN_IF_ERROR(
+      ParseBlob(row->override_analysis, &override_analysis, row->id));
   ApplyEffective(analysis, override_analysis, row->ingest_time, sla, row);
   return absl::OkStatus();
 }
@@ -106,21 +102,11 @@ absl::StatusOr<opinia::v1::Review> ReviewFromRow(
     const storage::ReviewRow& row) {
   opinia::v1::Review review;
   review.set_name(ReviewName(row.id));
-  if (absl::Status s = ParseBlob(row.input, review.mutable_input(), row.id);
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s =
-          ParseBlob(row.analysis, review.mutable_analysis(), row.id);
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(ParseBlob(row.input, review.mutable_input(), row.id));
+  RETURN_IF_ERROR(ParseBlob(row.analysis, review.mutable_analysis(), row.id));
   if (!row.override_analysis.empty()) {
-    if (absl::Status s = ParseBlob(row.override_analysis,
-                                   review.mutable_override(), row.id);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        ParseBlob(row.override_analysis, review.mutable_override(), row.id));
   }
   DropZeroDeadline(review.mutable_analysis());
   if (review.has_override()) DropZeroDeadline(review.mutable_override());
@@ -140,9 +126,7 @@ absl::StatusOr<opinia::v1::Review> ReviewFromRow(
 absl::StatusOr<opinia::v1::Analysis> StoredAnalysis(
     const storage::ReviewRow& row) {
   opinia::v1::Analysis analysis;
-  if (absl::Status s = ParseBlob(row.analysis, &analysis, row.id); !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(ParseBlob(row.analysis, &analysis, row.id));
   DropZeroDeadline(&analysis);
   return analysis;
 }

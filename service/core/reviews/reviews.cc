@@ -19,6 +19,7 @@
 #include "service/core/util/paging.h"
 #include "service/core/util/time_proto.h"
 #include "service/core/util/utf8.h"
+#include "util/status_macros.h"
 
 namespace opinia::core {
 namespace {
@@ -48,13 +49,10 @@ absl::StatusOr<storage::ReviewFilter> FilterOf(
     const opinia::v1::ListReviewsRequest& r) {
   storage::ReviewFilter f;
   if (!r.query().empty()) {
-    auto text_query = ParseSearchQuery(r.query());
-    if (!text_query.ok()) return text_query.status();
-    f.text_query = *std::move(text_query);
+    ASSIGN_OR_RETURN(f.text_query, ParseSearchQuery(r.query()));
   }
-  auto order = ParseOrderBy(r.order_by());
-  if (!order.ok()) return order.status();
-  f.ascending = *order;
+  ASSIGN_OR_RETURN(auto order, ParseOrderBy(r.order_by()));
+  f.ascending = order;
   f.sources.assign(r.sources().begin(), r.sources().end());
   f.subject_ids.assign(r.subject_ids().begin(), r.subject_ids().end());
   f.languages.assign(r.languages().begin(), r.languages().end());
@@ -73,15 +71,11 @@ absl::StatusOr<storage::ReviewFilter> FilterOf(
   f.min_rating = r.min_rating();
   f.max_rating = r.max_rating();
   if (r.has_start_time()) {
-    if (auto s = ValidateTimestamp(r.start_time(), "start_time"); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(ValidateTimestamp(r.start_time(), "start_time"));
     f.start_time = FromTimestamp(r.start_time());
   }
   if (r.has_end_time()) {
-    if (auto s = ValidateTimestamp(r.end_time(), "end_time"); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(ValidateTimestamp(r.end_time(), "end_time"));
     f.end_time = FromTimestamp(r.end_time());
     if (f.end_time == absl::InfinitePast()) f.end_time = absl::InfiniteFuture();
   }
@@ -133,13 +127,10 @@ std::string Describe(const opinia::v1::Analysis& ov, int32_t status) {
 
 absl::StatusOr<Review> Reviews::Get(std::string_view tenant_id,
                                     std::string_view name) const {
-  auto id = ParseReviewName(name, "name");
-  if (!id.ok()) return id.status();
+  ASSIGN_OR_RETURN(auto id, ParseReviewName(name, "name"));
   storage::ReviewRow row;
   absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto found = txn.GetReview(tenant_id, *id);
-    if (!found.ok()) return found.status();
-    row = *std::move(found);
+    ASSIGN_OR_RETURN(row, txn.GetReview(tenant_id, id));
     return absl::OkStatus();
   });
   if (absl::IsNotFound(status)) {
@@ -152,37 +143,29 @@ absl::StatusOr<Review> Reviews::Get(std::string_view tenant_id,
 absl::StatusOr<opinia::v1::ListReviewsResponse> Reviews::List(
     std::string_view tenant_id,
     const opinia::v1::ListReviewsRequest& request) const {
-  auto filter = FilterOf(request);
-  if (!filter.ok()) return filter.status();
-  auto page_size = PageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
-  auto cursor_bytes =
+  ASSIGN_OR_RETURN(auto filter, FilterOf(request));
+  ASSIGN_OR_RETURN(auto page_size, PageSize(request.page_size()));
+  ASSIGN_OR_RETURN(
+      auto cursor_bytes,
       DecodePageToken(store_->ServerSecret(), QueryKey(tenant_id, request),
-                      request.page_token());
-  if (!cursor_bytes.ok()) return cursor_bytes.status();
-  auto cursor = DecodeCursor(*cursor_bytes);
-  if (!cursor.ok()) return cursor.status();
+                      request.page_token()));
+  ASSIGN_OR_RETURN(auto cursor, DecodeCursor(cursor_bytes));
 
   std::vector<storage::ReviewRow> rows;
   int64_t total = 0;
-  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto page = txn.ListReviews(tenant_id, *filter, *cursor, *page_size + 1);
-    if (!page.ok()) return page.status();
-    rows = *std::move(page);
-    auto count = txn.CountReviews(tenant_id, *filter);
-    if (!count.ok()) return count.status();
-    total = *count;
+  RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(rows,
+                     txn.ListReviews(tenant_id, filter, cursor, page_size + 1));
+    ASSIGN_OR_RETURN(total, txn.CountReviews(tenant_id, filter));
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
 
   opinia::v1::ListReviewsResponse response;
-  const bool more = static_cast<int>(rows.size()) > *page_size;
-  if (more) rows.resize(*page_size);
+  const bool more = static_cast<int>(rows.size()) > page_size;
+  if (more) rows.resize(page_size);
   for (const auto& row : rows) {
-    auto review = ReviewFromRow(row);
-    if (!review.ok()) return review.status();
-    *response.add_reviews() = *std::move(review);
+    ASSIGN_OR_RETURN(auto review, ReviewFromRow(row));
+    *response.add_reviews() = std::move(review);
   }
   if (more) {
     response.set_next_page_token(EncodePageToken(store_->ServerSecret(),
@@ -244,13 +227,10 @@ absl::StatusOr<Review> Reviews::Update(
                                  request.update_mask().paths().end());
   // A priority set by a person gets its deadline from the tenant's policy.
   SlaPolicy sla;
-  absl::Status read = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto policy = LoadSlaPolicy(txn, tenant_id);
-    if (!policy.ok()) return policy.status();
-    sla = *policy;
+  RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(sla, LoadSlaPolicy(txn, tenant_id));
     return absl::OkStatus();
-  });
-  if (!read.ok()) return read;
+  }));
   return Mutate(
       tenant_id, actor, in.name(), "review.name", "review.update",
       [&](storage::ReviewRow& row, std::string& detail) -> absl::Status {
@@ -273,7 +253,7 @@ absl::StatusOr<Review> Reviews::Update(
         if (set_status) row.status = in.status();
         row.override_analysis =
             ov.ByteSizeLong() == 0 ? "" : ov.SerializeAsString();
-        if (absl::Status s = RefreshEffective(&row, sla); !s.ok()) return s;
+        RETURN_IF_ERROR(RefreshEffective(&row, sla));
         detail = absl::StrCat("{\"paths\":[\"", absl::StrJoin(paths, "\",\""),
                               "\"],\"old\":", before,
                               ",\"new\":", Describe(ov, row.status), "}");
@@ -315,11 +295,8 @@ absl::StatusOr<Review> Reviews::RecordResponse(
   }
   absl::Time when = clock_->Now();
   if (response.has_response_time()) {
-    if (auto s = ValidateTimestamp(response.response_time(),
-                                   "response.response_time");
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(
+        ValidateTimestamp(response.response_time(), "response.response_time"));
     when = FromTimestamp(response.response_time());
   }
   return Mutate(
@@ -349,7 +326,7 @@ absl::StatusOr<Review> Reviews::Mutate(std::string_view tenant_id,
   if (!id.ok()) return id.status();
   const absl::Time now = clock_->Now();
   storage::ReviewRow row;
-  absl::Status status = store_->Write([&](storage::Txn& txn) -> absl::Status {
+  RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
     auto found = txn.GetReview(tenant_id, *id);
     if (absl::IsNotFound(found.status())) {
       return absl::NotFoundError(
@@ -363,10 +340,10 @@ absl::StatusOr<Review> Reviews::Mutate(std::string_view tenant_id,
     }
     std::string detail;
     const storage::ReviewRow before = row;
-    if (absl::Status s = mutate(row, detail); !s.ok()) return s;
+    RETURN_IF_ERROR(mutate(row, detail));
     if (detail.empty()) return absl::OkStatus();
     row.modify_time = now;
-    if (absl::Status s = txn.UpdateReview(row); !s.ok()) return s;
+    RETURN_IF_ERROR(txn.UpdateReview(row));
     if (observer_ != nullptr) {
       ReviewChange change;
       if (action == "review.delete") {
@@ -381,9 +358,7 @@ absl::StatusOr<Review> Reviews::Mutate(std::string_view tenant_id,
       change.before = &before;
       change.after = &row;
       change.now = now;
-      if (absl::Status s = observer_->OnReviewChanged(txn, change); !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR(observer_->OnReviewChanged(txn, change));
     }
     storage::AuditRow audit;
     audit.tenant_id = std::string(tenant_id);
@@ -393,8 +368,7 @@ absl::StatusOr<Review> Reviews::Mutate(std::string_view tenant_id,
     audit.detail = std::move(detail);
     audit.time = now;
     return txn.InsertAudit(audit).status();
-  });
-  if (!status.ok()) return status;
+  }));
   if (observer_ != nullptr) observer_->OnCommitted(tenant_id);
   return ReviewFromRow(row);
 }

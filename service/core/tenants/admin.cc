@@ -12,6 +12,7 @@
 #include "service/core/util/paging.h"
 #include "service/core/util/time_proto.h"
 #include "service/core/util/utf8.h"
+#include "util/status_macros.h"
 
 namespace opinia::core {
 namespace {
@@ -62,7 +63,7 @@ opinia::v1::ApiKey ApiKeyToProto(const storage::ApiKeyRow& row) {
 
 absl::StatusOr<opinia::v1::Tenant> Admin::CreateTenant(
     const Principal& caller, const opinia::v1::CreateTenantRequest& request) {
-  if (absl::Status s = RequireAdmin(caller); !s.ok()) return s;
+  RETURN_IF_ERROR(RequireAdmin(caller));
   if (!caller.is_operator()) {
     return absl::PermissionDeniedError("only operator keys create tenants");
   }
@@ -74,12 +75,8 @@ absl::StatusOr<opinia::v1::Tenant> Admin::CreateTenant(
     return absl::InvalidArgumentError(
         "tenant_id: must match [a-z][a-z0-9-]{0,62} and not end in '-'");
   }
-  if (absl::Status s =
-          CheckDisplayName(request.tenant().display_name(),
-                           "tenant.display_name");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(
+      CheckDisplayName(request.tenant().display_name(), "tenant.display_name"));
   row.display_name = request.tenant().display_name();
   row.time_zone = request.tenant().time_zone().empty()
                       ? kDefaultTimeZone
@@ -103,34 +100,29 @@ absl::StatusOr<opinia::v1::Tenant> Admin::CreateTenant(
 
 absl::StatusOr<opinia::v1::ListTenantsResponse> Admin::ListTenants(
     const Principal& caller, const opinia::v1::ListTenantsRequest& request) {
-  if (absl::Status s = RequireAdmin(caller); !s.ok()) return s;
-  auto page_size = PageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
+  RETURN_IF_ERROR(RequireAdmin(caller));
+  ASSIGN_OR_RETURN(auto page_size, PageSize(request.page_size()));
   const std::string query = absl::StrCat("tenants\n", caller.tenant_id);
-  auto after =
-      DecodePageToken(store_->ServerSecret(), query, request.page_token());
-  if (!after.ok()) return after.status();
+  ASSIGN_OR_RETURN(auto after, DecodePageToken(store_->ServerSecret(), query,
+                                               request.page_token()));
 
   opinia::v1::ListTenantsResponse response;
-  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
+  RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
     if (!caller.is_operator()) {
-      auto row = txn.GetTenant(caller.tenant_id);
-      if (!row.ok()) return row.status();
-      *response.add_tenants() = TenantToProto(*row);
+      ASSIGN_OR_RETURN(auto row, txn.GetTenant(caller.tenant_id));
+      *response.add_tenants() = TenantToProto(row);
       return absl::OkStatus();
     }
-    auto rows = txn.ListTenants(*after, *page_size + 1);
-    if (!rows.ok()) return rows.status();
-    for (int i = 0; i < static_cast<int>(rows->size()) && i < *page_size; ++i) {
-      *response.add_tenants() = TenantToProto((*rows)[i]);
+    ASSIGN_OR_RETURN(auto rows, txn.ListTenants(after, page_size + 1));
+    for (int i = 0; i < static_cast<int>(rows.size()) && i < page_size; ++i) {
+      *response.add_tenants() = TenantToProto(rows[i]);
     }
-    if (static_cast<int>(rows->size()) > *page_size) {
+    if (static_cast<int>(rows.size()) > page_size) {
       response.set_next_page_token(EncodePageToken(
-          store_->ServerSecret(), query, (*rows)[*page_size - 1].id));
+          store_->ServerSecret(), query, rows[page_size - 1].id));
     }
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   return response;
 }
 
@@ -138,26 +130,21 @@ absl::StatusOr<std::string> Admin::ScopeTenant(const Principal& caller,
                                                std::string_view tenant_name,
                                                std::string_view field) {
   if (tenant_name.empty()) return caller.tenant_id;
-  auto id = ParseTenantName(tenant_name, field);
-  if (!id.ok()) return id.status();
-  if (!caller.is_operator() && *id != caller.tenant_id) {
+  ASSIGN_OR_RETURN(auto id, ParseTenantName(tenant_name, field));
+  if (!caller.is_operator() && id != caller.tenant_id) {
     return absl::NotFoundError(
         absl::StrCat(Av(field), ": ", Av(tenant_name), " not found"));
   }
-  return *id;
+  return id;
 }
 
 absl::StatusOr<opinia::v1::CreateApiKeyResponse> Admin::CreateApiKey(
     const Principal& caller, const opinia::v1::CreateApiKeyRequest& request) {
-  if (absl::Status s = RequireAdmin(caller); !s.ok()) return s;
+  RETURN_IF_ERROR(RequireAdmin(caller));
   const opinia::v1::ApiKey& in = request.api_key();
   auto tenant_id = ScopeTenant(caller, in.tenant(), "api_key.tenant");
   if (!tenant_id.ok()) return tenant_id.status();
-  if (absl::Status s = CheckDisplayName(in.display_name(),
-                                        "api_key.display_name");
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(CheckDisplayName(in.display_name(), "api_key.display_name"));
   storage::ApiKeyRow row;
   row.tenant_id = *tenant_id;
   for (int role : in.roles()) {
@@ -181,7 +168,7 @@ absl::StatusOr<opinia::v1::CreateApiKeyResponse> Admin::CreateApiKey(
   const std::string secret = NewApiKeySecret();
   row.secret_hash = Sha256Hex(secret);
   row.create_time = clock_->Now();
-  absl::Status status = store_->Write([&](storage::Txn& txn) -> absl::Status {
+  RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
     if (!row.tenant_id.empty()) {
       auto tenant = txn.GetTenant(row.tenant_id);
       if (absl::IsNotFound(tenant.status())) {
@@ -191,8 +178,7 @@ absl::StatusOr<opinia::v1::CreateApiKeyResponse> Admin::CreateApiKey(
       if (!tenant.ok()) return tenant.status();
     }
     return txn.InsertApiKey(row);
-  });
-  if (!status.ok()) return status;
+  }));
   opinia::v1::CreateApiKeyResponse response;
   *response.mutable_api_key() = ApiKeyToProto(row);
   response.set_secret(secret);
@@ -201,48 +187,43 @@ absl::StatusOr<opinia::v1::CreateApiKeyResponse> Admin::CreateApiKey(
 
 absl::StatusOr<opinia::v1::ListApiKeysResponse> Admin::ListApiKeys(
     const Principal& caller, const opinia::v1::ListApiKeysRequest& request) {
-  if (absl::Status s = RequireAdmin(caller); !s.ok()) return s;
+  RETURN_IF_ERROR(RequireAdmin(caller));
   auto tenant_id = ScopeTenant(caller, request.tenant(), "tenant");
   if (!tenant_id.ok()) return tenant_id.status();
-  auto page_size = PageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
+  ASSIGN_OR_RETURN(auto page_size, PageSize(request.page_size()));
   // Operators without a tenant filter see every key.
   std::optional<std::string_view> scope;
   if (!(caller.is_operator() && request.tenant().empty())) scope = *tenant_id;
   const std::string query =
       absl::StrCat("apiKeys\n", caller.tenant_id, "\n", request.tenant());
-  auto after =
-      DecodePageToken(store_->ServerSecret(), query, request.page_token());
-  if (!after.ok()) return after.status();
+  ASSIGN_OR_RETURN(auto after, DecodePageToken(store_->ServerSecret(), query,
+                                               request.page_token()));
 
   opinia::v1::ListApiKeysResponse response;
-  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
+  RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
     if (caller.is_operator() && !tenant_id->empty()) {
-      auto tenant = txn.GetTenant(*tenant_id);
-      if (!tenant.ok()) return tenant.status();
+      ASSIGN_OR_RETURN(auto tenant, txn.GetTenant(*tenant_id));
     }
-    auto rows = txn.ListApiKeys(scope, *after, *page_size + 1);
-    if (!rows.ok()) return rows.status();
-    for (int i = 0; i < static_cast<int>(rows->size()) && i < *page_size; ++i) {
-      *response.add_api_keys() = ApiKeyToProto((*rows)[i]);
+    ASSIGN_OR_RETURN(auto rows, txn.ListApiKeys(scope, after, page_size + 1));
+    for (int i = 0; i < static_cast<int>(rows.size()) && i < page_size; ++i) {
+      *response.add_api_keys() = ApiKeyToProto(rows[i]);
     }
-    if (static_cast<int>(rows->size()) > *page_size) {
+    if (static_cast<int>(rows.size()) > page_size) {
       response.set_next_page_token(EncodePageToken(
-          store_->ServerSecret(), query, (*rows)[*page_size - 1].id));
+          store_->ServerSecret(), query, rows[page_size - 1].id));
     }
     return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  }));
   return response;
 }
 
 absl::StatusOr<opinia::v1::ApiKey> Admin::RevokeApiKey(
     const Principal& caller, const opinia::v1::RevokeApiKeyRequest& request) {
-  if (absl::Status s = RequireAdmin(caller); !s.ok()) return s;
+  RETURN_IF_ERROR(RequireAdmin(caller));
   auto id = ParseApiKeyName(request.name(), "name");
   if (!id.ok()) return id.status();
   storage::ApiKeyRow row;
-  absl::Status status = store_->Write([&](storage::Txn& txn) -> absl::Status {
+  RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
     auto found = txn.GetApiKey(*id);
     if (found.ok() && !caller.is_operator() &&
         found->tenant_id != caller.tenant_id) {
@@ -257,8 +238,7 @@ absl::StatusOr<opinia::v1::ApiKey> Admin::RevokeApiKey(
     if (row.revoked) return absl::OkStatus();
     row.revoked = true;
     return txn.RevokeApiKey(row.id);
-  });
-  if (!status.ok()) return status;
+  }));
   return ApiKeyToProto(row);
 }
 

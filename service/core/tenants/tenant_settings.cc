@@ -14,6 +14,7 @@
 #include "service/core/util/absl_sv.h"
 #include "service/core/util/names.h"
 #include "service/storage/local_time.h"
+#include "util/status_macros.h"
 
 namespace opinia::core {
 namespace {
@@ -61,10 +62,10 @@ Setter SlaSetter(int priority) {
     const Duration* d[] = {&p.p1(), &p.p2(), &p.p3(), &p.p4()};
     absl::Duration* out[] = {&to->sla_p1, &to->sla_p2, &to->sla_p3,
                              &to->sla_p4};
-    auto v = FromDuration(*d[priority - 1],
-                          absl::StrCat("settings.sla_policy.p", priority));
-    if (!v.ok()) return v.status();
-    *out[priority - 1] = *v;
+    ASSIGN_OR_RETURN(
+        auto v, FromDuration(*d[priority - 1],
+                             absl::StrCat("settings.sla_policy.p", priority)));
+    *out[priority - 1] = v;
     return absl::OkStatus();
   };
 }
@@ -85,10 +86,10 @@ const std::map<std::string, std::vector<Setter>>& Setters() {
     (*m)["volume_spike_cooldown"] = {
         [](const opinia::v1::TenantSettings& from,
            storage::AlertSettingsRow* to) -> absl::Status {
-          auto v = FromDuration(from.volume_spike_cooldown(),
-                                "settings.volume_spike_cooldown");
-          if (!v.ok()) return v.status();
-          to->spike_cooldown = *v;
+          ASSIGN_OR_RETURN(auto v,
+                           FromDuration(from.volume_spike_cooldown(),
+                                        "settings.volume_spike_cooldown"));
+          to->spike_cooldown = v;
           return absl::OkStatus();
         }};
     return m;
@@ -128,9 +129,8 @@ SlaPolicy SlaPolicyOf(const storage::AlertSettingsRow& row) {
 
 absl::StatusOr<SlaPolicy> LoadSlaPolicy(storage::Txn& txn,
                                         std::string_view tenant_id) {
-  auto row = txn.alerts().GetAlertSettings(tenant_id);
-  if (!row.ok()) return row.status();
-  return SlaPolicyOf(*row);
+  ASSIGN_OR_RETURN(auto row, txn.alerts().GetAlertSettings(tenant_id));
+  return SlaPolicyOf(row);
 }
 
 opinia::v1::TenantSettings TenantSettingsToProto(
@@ -186,10 +186,9 @@ namespace {
 // The tenant's IANA zone as stored (the default when none is).
 absl::Status ReadTimeZone(storage::Txn& txn, std::string_view tenant_id,
                           std::string* out) {
-  auto tenant = txn.GetTenant(tenant_id);
-  if (!tenant.ok()) return tenant.status();
-  *out = tenant->time_zone.empty() ? std::string(storage::kDefaultTimeZone)
-                                   : tenant->time_zone;
+  ASSIGN_OR_RETURN(auto tenant, txn.GetTenant(tenant_id));
+  *out = tenant.time_zone.empty() ? std::string(storage::kDefaultTimeZone)
+                                  : tenant.time_zone;
   return absl::OkStatus();
 }
 
@@ -198,7 +197,7 @@ absl::Status ReadTimeZone(storage::Txn& txn, std::string_view tenant_id,
 absl::StatusOr<std::string> Settings::Scope(const Principal& caller,
                                             std::string_view name,
                                             std::string_view field) const {
-  if (absl::Status s = Require(caller, kRoleAdmin); !s.ok()) return s;
+  RETURN_IF_ERROR(Require(caller, kRoleAdmin));
   if (name.empty()) {
     if (caller.is_operator()) {
       return Invalid(field,
@@ -228,17 +227,13 @@ absl::StatusOr<std::string> Settings::Scope(const Principal& caller,
 absl::StatusOr<opinia::v1::TenantSettings> Settings::Get(
     const Principal& caller,
     const opinia::v1::GetTenantSettingsRequest& request) const {
-  auto tenant_id = Scope(caller, request.name(), "name");
-  if (!tenant_id.ok()) return tenant_id.status();
+  ASSIGN_OR_RETURN(auto tenant_id, Scope(caller, request.name(), "name"));
   storage::AlertSettingsRow row;
   std::string time_zone;
-  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto found = txn.alerts().GetAlertSettings(*tenant_id);
-    if (!found.ok()) return found.status();
-    row = *std::move(found);
-    return ReadTimeZone(txn, *tenant_id, &time_zone);
-  });
-  if (!status.ok()) return status;
+  RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(row, txn.alerts().GetAlertSettings(tenant_id));
+    return ReadTimeZone(txn, tenant_id, &time_zone);
+  }));
   opinia::v1::TenantSettings out = TenantSettingsToProto(row);
   out.set_time_zone(time_zone);
   return out;
@@ -265,19 +260,15 @@ absl::StatusOr<opinia::v1::TenantSettings> Settings::Update(
   }
   storage::AlertSettingsRow row;
   std::string time_zone;
-  absl::Status status = store_->Write([&](storage::Txn& txn) -> absl::Status {
-    auto found = txn.alerts().GetAlertSettings(*tenant_id);
-    if (!found.ok()) return found.status();
-    row = *std::move(found);
-    if (auto s = ReadTimeZone(txn, *tenant_id, &time_zone); !s.ok()) return s;
+  RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(row, txn.alerts().GetAlertSettings(*tenant_id));
+    RETURN_IF_ERROR(ReadTimeZone(txn, *tenant_id, &time_zone));
     if (setters.empty()) return absl::OkStatus();  // nothing to change
     for (const Setter* setter : setters) {
-      if (absl::Status s = (*setter)(request.settings(), &row); !s.ok()) {
-        return s;
-      }
+      RETURN_IF_ERROR((*setter)(request.settings(), &row));
     }
-    if (absl::Status s = ValidateTenantSettings(row); !s.ok()) return s;
-    if (absl::Status s = txn.alerts().PutAlertSettings(row); !s.ok()) return s;
+    RETURN_IF_ERROR(ValidateTenantSettings(row));
+    RETURN_IF_ERROR(txn.alerts().PutAlertSettings(row));
     storage::AuditRow audit;
     audit.tenant_id = *tenant_id;
     audit.actor = caller.actor();
@@ -289,8 +280,7 @@ absl::StatusOr<opinia::v1::TenantSettings> Settings::Update(
         TenantSettingsToProto(row), &audit.detail, options);
     audit.time = clock_->Now();
     return txn.InsertAudit(audit).status();
-  });
-  if (!status.ok()) return status;
+  }));
   opinia::v1::TenantSettings out = TenantSettingsToProto(row);
   out.set_time_zone(time_zone);
   return out;

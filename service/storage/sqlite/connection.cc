@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "service/storage/sqlite/functions.h"
+#include "util/status_macros.h"
 
 namespace opinia::storage::sqlite {
 namespace {
@@ -124,11 +125,9 @@ absl::StatusOr<bool> Statement::Step() {
 }
 
 absl::Status Statement::Run() {
-  absl::StatusOr<bool> row = Step();
-  if (!row.ok()) return row.status();
-  while (*row) {
-    row = Step();
-    if (!row.ok()) return row.status();
+  ASSIGN_OR_RETURN(bool row, Step());
+  while (row) {
+    ASSIGN_OR_RETURN(row, Step());
   }
   return absl::OkStatus();
 }
@@ -172,7 +171,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   sqlite3_busy_timeout(
       db, static_cast<int>(absl::ToInt64Milliseconds(busy_timeout)));
   std::unique_ptr<Connection> conn(new Connection(db));
-  if (absl::Status s = conn->deferred_.Register(db); !s.ok()) return s;
+  RETURN_IF_ERROR(conn->deferred_.Register(db));
   // A transaction must not commit with index writes still deferred (they
   // would be lost): non-zero turns the COMMIT into a rollback.
   sqlite3_commit_hook(
@@ -188,7 +187,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
 }
 
 absl::Status Connection::Commit() {
-  if (absl::Status s = deferred_.Flush(*this); !s.ok()) return s;
+  RETURN_IF_ERROR(deferred_.Flush(*this));
   return Run("COMMIT");
 }
 
@@ -236,11 +235,10 @@ absl::Status Connection::Exec(const char* sql) {
 
 absl::StatusOr<int64_t> Connection::UserVersion() {
   if (user_version_ >= 0) return user_version_;
-  absl::StatusOr<std::string> v = PragmaValue("user_version");
-  if (!v.ok()) return v.status();
+  ASSIGN_OR_RETURN(std::string v, PragmaValue("user_version"));
   int64_t version = 0;
-  if (!absl::SimpleAtoi(*v, &version) || version < 0) {
-    return absl::InternalError(absl::StrCat("user_version: ", *v));
+  if (!absl::SimpleAtoi(v, &version) || version < 0) {
+    return absl::InternalError(absl::StrCat("user_version: ", v));
   }
   user_version_ = version;
   return version;
@@ -254,13 +252,12 @@ absl::Status Connection::Run(const char* sql) {
 }
 
 absl::StatusOr<std::string> Connection::PragmaValue(const char* pragma) {
-  absl::StatusOr<Statement> stmt = Prepare(absl::StrCat("PRAGMA ", pragma));
-  if (!stmt.ok()) return stmt.status();
-  absl::StatusOr<bool> row = stmt->Step();
-  if (!row.ok()) return row.status();
-  if (!*row)
+  ASSIGN_OR_RETURN(Statement stmt, Prepare(absl::StrCat("PRAGMA ", pragma)));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) {
     return absl::InternalError(absl::StrCat("PRAGMA ", pragma, ": no row"));
-  return stmt->ColumnString(0);
+  }
+  return stmt.ColumnString(0);
 }
 
 int64_t Connection::Changes() const { return sqlite3_changes64(db_); }

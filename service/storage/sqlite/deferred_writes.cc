@@ -10,8 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "service/storage/sqlite/connection.h"
 #include "service/storage/sqlite/rollup_sql.h"
-#include "service/storage/sqlite/status_macros.h"
 #include "service/storage/text_fold.h"
+#include "util/status_macros.h"
 
 namespace opinia::storage::sqlite {
 namespace {
@@ -117,11 +117,11 @@ absl::Status UpsertCells(Connection& conn, const std::vector<Change>& changes,
   }
   for (const auto& [key, sum] : cells) {
     if (AllZero(sum)) continue;
-    STORE_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(upsert));
+    ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(upsert));
     BindCell(stmt, key);
     if (bind_last) stmt.BindInt64(std::get<6>(key));
     for (int64_t v : sum) stmt.BindInt64(v);
-    STORE_RETURN_IF_ERROR(stmt.Run());
+    RETURN_IF_ERROR(stmt.Run());
   }
   return absl::OkStatus();
 }
@@ -231,10 +231,10 @@ bool DeferredWrites::empty() const {
 absl::Status DeferredWrites::Flush(Connection& conn) {
   // Rollups first: the full-text statement must be the transaction's last
   // write to reviews_fts (see kFtsApply).
-  STORE_RETURN_IF_ERROR(FlushRollups(conn));
-  STORE_RETURN_IF_ERROR(FlushAspects(conn));
-  STORE_RETURN_IF_ERROR(FlushResponses(conn));
-  STORE_RETURN_IF_ERROR(FlushFts(conn));
+  RETURN_IF_ERROR(FlushRollups(conn));
+  RETURN_IF_ERROR(FlushAspects(conn));
+  RETURN_IF_ERROR(FlushResponses(conn));
+  RETURN_IF_ERROR(FlushFts(conn));
   Clear();
   return absl::OkStatus();
 }
@@ -276,9 +276,9 @@ absl::Status DeferredWrites::FlushFts(Connection& conn) {
       json.push_back(']');
     }
     json.push_back(']');
-    STORE_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kFtsApply));
+    ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(kFtsApply));
     stmt.BindText(json);
-    STORE_RETURN_IF_ERROR(stmt.Run());
+    RETURN_IF_ERROR(stmt.Run());
   }
   return absl::OkStatus();
 }

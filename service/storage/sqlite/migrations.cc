@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/storage/sqlite/insights_schema.h"
+#include "util/status_macros.h"
 
 namespace opinia::storage::sqlite {
 namespace {
@@ -300,7 +301,7 @@ constexpr int64_t kNumMigrations = sizeof(kMigrations) / sizeof(kMigrations[0]);
 // inside the write transaction so two processes opening one file at once
 // cannot both apply it. Sets *done when nothing was left to apply.
 absl::Status ApplyNext(Connection& conn, int64_t target, bool* done) {
-  if (absl::Status s = conn.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
   absl::StatusOr<int64_t> current = SchemaVersion(conn);
   absl::Status status = current.status();
   int64_t next = 0;
@@ -333,9 +334,8 @@ absl::Status ApplyNext(Connection& conn, int64_t target, bool* done) {
 int64_t LatestSchemaVersion() { return kNumMigrations; }
 
 absl::StatusOr<int64_t> SchemaVersion(Connection& conn) {
-  absl::StatusOr<std::string> v = conn.PragmaValue("user_version");
-  if (!v.ok()) return v.status();
-  const int64_t version = std::stoll(*v);
+  ASSIGN_OR_RETURN(std::string v, conn.PragmaValue("user_version"));
+  const int64_t version = std::stoll(v);
   conn.SetUserVersionCache(version);
   return version;
 }
@@ -351,7 +351,7 @@ absl::Status ApplyMigrationsUpTo(Connection& conn, int64_t version) {
   }
   bool done = false;
   while (!done) {
-    if (absl::Status s = ApplyNext(conn, version, &done); !s.ok()) return s;
+    RETURN_IF_ERROR(ApplyNext(conn, version, &done));
   }
   return absl::OkStatus();
 }

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "service/storage/sqlite/status_macros.h"
+#include "util/status_macros.h"
 
 namespace opinia::storage::sqlite {
 namespace {
@@ -123,8 +123,8 @@ absl::Status SqliteAlerts::CheckWritable(const char* op) const {
 }
 
 absl::StatusOr<int64_t> SqliteAlerts::InsertAlertRule(const AlertRuleRow& row) {
-  STORE_RETURN_IF_ERROR(CheckWritable("InsertAlertRule"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("InsertAlertRule"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("INSERT INTO alert_rules (tenant_id, spec, create_time, "
                     "update_time, last_fire_time) VALUES (?, ?, ?, ?, ?)"));
@@ -133,27 +133,26 @@ absl::StatusOr<int64_t> SqliteAlerts::InsertAlertRule(const AlertRuleRow& row) {
       .BindTime(row.create_time)
       .BindTime(row.update_time)
       .BindTime(row.last_fire_time);
-  STORE_RETURN_IF_ERROR(stmt.Run());
+  RETURN_IF_ERROR(stmt.Run());
   return conn_.LastInsertRowId();
 }
 
 absl::StatusOr<AlertRuleRow> SqliteAlerts::GetAlertRule(
     std::string_view tenant_id, int64_t id) {
-  STORE_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare(absl::StrCat("SELECT ", kRuleColumns,
-                                 " FROM alert_rules WHERE id = ? AND "
-                                 "tenant_id = ?")));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(absl::StrCat(
+                                       "SELECT ", kRuleColumns,
+                                       " FROM alert_rules WHERE id = ? AND "
+                                       "tenant_id = ?")));
   stmt.BindInt64(id).BindText(tenant_id);
-  STORE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) return absl::NotFoundError(absl::StrCat("alert rule ", id));
   return ReadRule(stmt);
 }
 
 absl::StatusOr<std::vector<AlertRuleRow>> SqliteAlerts::ListAlertRules(
     std::string_view tenant_id, int64_t after_id, int limit) {
-  STORE_RETURN_IF_ERROR(CheckLimit(limit));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckLimit(limit));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(absl::StrCat("SELECT ", kRuleColumns,
                                  " FROM alert_rules WHERE tenant_id = ? AND "
@@ -161,7 +160,7 @@ absl::StatusOr<std::vector<AlertRuleRow>> SqliteAlerts::ListAlertRules(
   stmt.BindText(tenant_id).BindInt64(after_id).BindInt64(limit);
   std::vector<AlertRuleRow> out;
   while (true) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     out.push_back(ReadRule(stmt));
   }
@@ -169,8 +168,8 @@ absl::StatusOr<std::vector<AlertRuleRow>> SqliteAlerts::ListAlertRules(
 }
 
 absl::Status SqliteAlerts::UpdateAlertRule(const AlertRuleRow& row) {
-  STORE_RETURN_IF_ERROR(CheckWritable("UpdateAlertRule"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("UpdateAlertRule"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("UPDATE alert_rules SET spec = ?, update_time = ?, "
                     "last_fire_time = ? WHERE id = ? AND tenant_id = ?"));
@@ -179,7 +178,7 @@ absl::Status SqliteAlerts::UpdateAlertRule(const AlertRuleRow& row) {
       .BindTime(row.last_fire_time)
       .BindInt64(row.id)
       .BindText(row.tenant_id);
-  STORE_RETURN_IF_ERROR(stmt.Run());
+  RETURN_IF_ERROR(stmt.Run());
   if (conn_.Changes() == 0) {
     return absl::NotFoundError(absl::StrCat("alert rule ", row.id));
   }
@@ -188,12 +187,12 @@ absl::Status SqliteAlerts::UpdateAlertRule(const AlertRuleRow& row) {
 
 absl::Status SqliteAlerts::DeleteAlertRule(std::string_view tenant_id,
                                            int64_t id) {
-  STORE_RETURN_IF_ERROR(CheckWritable("DeleteAlertRule"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("DeleteAlertRule"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("DELETE FROM alert_rules WHERE id = ? AND tenant_id = ?"));
   stmt.BindInt64(id).BindText(tenant_id);
-  STORE_RETURN_IF_ERROR(stmt.Run());
+  RETURN_IF_ERROR(stmt.Run());
   if (conn_.Changes() == 0) {
     return absl::NotFoundError(absl::StrCat("alert rule ", id));
   }
@@ -201,8 +200,8 @@ absl::Status SqliteAlerts::DeleteAlertRule(std::string_view tenant_id,
 }
 
 absl::StatusOr<int64_t> SqliteAlerts::InsertAlert(const AlertRow& row) {
-  STORE_RETURN_IF_ERROR(CheckWritable("InsertAlert"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("InsertAlert"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("INSERT INTO alerts (tenant_id, kind, priority, "
                     "review_id, rule_id, reasons, state, snooze_until, "
@@ -221,9 +220,9 @@ absl::StatusOr<int64_t> SqliteAlerts::InsertAlert(const AlertRow& row) {
       .BindText(row.summary)
       .BindText(row.source)
       .BindText(row.dedup_key);
-  STORE_RETURN_IF_ERROR(stmt.Run());
+  RETURN_IF_ERROR(stmt.Run());
   const int64_t id = conn_.LastInsertRowId();
-  STORE_RETURN_IF_ERROR(
+  RETURN_IF_ERROR(
       InsertAlertEvent(row.tenant_id, id, kAlertEventCreated, row.create_time)
           .status());
   return id;
@@ -231,20 +230,19 @@ absl::StatusOr<int64_t> SqliteAlerts::InsertAlert(const AlertRow& row) {
 
 absl::StatusOr<AlertRow> SqliteAlerts::GetAlert(std::string_view tenant_id,
                                                 int64_t id) {
-  STORE_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare(absl::StrCat("SELECT ", kAlertColumns,
-                                 " FROM alerts WHERE id = ? AND "
-                                 "tenant_id = ?")));
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn_.Prepare(absl::StrCat("SELECT ", kAlertColumns,
+                                              " FROM alerts WHERE id = ? AND "
+                                              "tenant_id = ?")));
   stmt.BindInt64(id).BindText(tenant_id);
-  STORE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) return absl::NotFoundError(absl::StrCat("alert ", id));
   return ReadAlert(stmt);
 }
 
 absl::Status SqliteAlerts::UpdateAlert(const AlertRow& row) {
-  STORE_RETURN_IF_ERROR(CheckWritable("UpdateAlert"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("UpdateAlert"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("UPDATE alerts SET state = ?, priority = ?, reasons = ?, "
                     "snooze_until = ?, update_time = ?, summary = ? "
@@ -257,7 +255,7 @@ absl::Status SqliteAlerts::UpdateAlert(const AlertRow& row) {
       .BindText(row.summary)
       .BindInt64(row.id)
       .BindText(row.tenant_id);
-  STORE_RETURN_IF_ERROR(stmt.Run());
+  RETURN_IF_ERROR(stmt.Run());
   if (conn_.Changes() == 0) {
     return absl::NotFoundError(absl::StrCat("alert ", row.id));
   }
@@ -268,7 +266,7 @@ absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ReadAlerts(
     Statement& stmt) {
   std::vector<AlertRow> out;
   while (true) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     out.push_back(ReadAlert(stmt));
   }
@@ -277,8 +275,8 @@ absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ReadAlerts(
 
 absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ListAlertsAfter(
     std::string_view tenant_id, int64_t after_id, int limit) {
-  STORE_RETURN_IF_ERROR(CheckLimit(limit));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckLimit(limit));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(absl::StrCat("SELECT ", kAlertColumns,
                                  " FROM alerts WHERE tenant_id = ? AND id > ? "
@@ -290,14 +288,14 @@ absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ListAlertsAfter(
 absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ListAlerts(
     std::string_view tenant_id, const AlertFilter& filter, int64_t before_id,
     int limit) {
-  STORE_RETURN_IF_ERROR(CheckLimit(limit));
+  RETURN_IF_ERROR(CheckLimit(limit));
   const std::string sql = absl::StrCat(
       "SELECT ", kAlertColumns, " FROM alerts WHERE tenant_id = ? AND id < ?",
       InClause("state", filter.states.size()),
       InClause("kind", filter.kinds.size()),
       InClause("priority", filter.priorities.size()),
       " ORDER BY id DESC LIMIT ?");
-  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(sql));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(sql));
   stmt.BindText(tenant_id).BindInt64(before_id > 0 ? before_id : INT64_MAX);
   for (int32_t v : filter.states) stmt.BindInt64(v);
   for (int32_t v : filter.kinds) stmt.BindInt64(v);
@@ -308,33 +306,31 @@ absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ListAlerts(
 
 absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::FindActiveAlerts(
     std::string_view tenant_id, std::string_view dedup_key) {
-  STORE_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare(absl::StrCat("SELECT ", kAlertColumns,
-                                 " FROM alerts WHERE tenant_id = ? AND "
-                                 "dedup_key = ? AND ",
-                                 kActive)));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(absl::StrCat(
+                                       "SELECT ", kAlertColumns,
+                                       " FROM alerts WHERE tenant_id = ? AND "
+                                       "dedup_key = ? AND ",
+                                       kActive)));
   stmt.BindText(tenant_id).BindText(dedup_key);
   return SortedById(ReadAlerts(stmt));
 }
 
 absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ActiveAlertsOfReview(
     std::string_view tenant_id, int64_t review_id) {
-  STORE_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare(absl::StrCat("SELECT ", kAlertColumns,
-                                 " FROM alerts WHERE tenant_id = ? AND "
-                                 "review_id = ? AND review_id != 0 AND ",
-                                 kActive)));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(absl::StrCat(
+                                       "SELECT ", kAlertColumns,
+                                       " FROM alerts WHERE tenant_id = ? AND "
+                                       "review_id = ? AND review_id != 0 AND ",
+                                       kActive)));
   stmt.BindText(tenant_id).BindInt64(review_id);
   return SortedById(ReadAlerts(stmt));
 }
 
 absl::StatusOr<int64_t> SqliteAlerts::MaxAlertId() {
-  STORE_ASSIGN_OR_RETURN(Statement stmt,
-                         conn_.Prepare("SELECT COALESCE(MAX(id), 0) FROM "
-                                       "alerts"));
-  STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn_.Prepare("SELECT COALESCE(MAX(id), 0) FROM "
+                                 "alerts"));
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return 0;
   return stmt.ColumnInt64(0);
 }
@@ -342,14 +338,14 @@ absl::StatusOr<int64_t> SqliteAlerts::MaxAlertId() {
 absl::StatusOr<int64_t> SqliteAlerts::InsertAlertEvent(
     std::string_view tenant_id, int64_t alert_id, int32_t type,
     absl::Time time) {
-  STORE_RETURN_IF_ERROR(CheckWritable("InsertAlertEvent"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("InsertAlertEvent"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("INSERT INTO alert_events (tenant_id, alert_id, type, "
                     "time) SELECT tenant_id, id, ?, ? FROM alerts WHERE "
                     "id = ? AND tenant_id = ?"));
   stmt.BindInt64(type).BindTime(time).BindInt64(alert_id).BindText(tenant_id);
-  STORE_RETURN_IF_ERROR(stmt.Run());
+  RETURN_IF_ERROR(stmt.Run());
   if (conn_.Changes() == 0) {
     return absl::NotFoundError(absl::StrCat("alert ", alert_id));
   }
@@ -360,7 +356,7 @@ absl::StatusOr<std::vector<AlertEventRow>> SqliteAlerts::ReadEvents(
     Statement& stmt) {
   std::vector<AlertEventRow> out;
   while (true) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     out.push_back(ReadEvent(stmt));
   }
@@ -369,8 +365,8 @@ absl::StatusOr<std::vector<AlertEventRow>> SqliteAlerts::ReadEvents(
 
 absl::StatusOr<std::vector<AlertEventRow>> SqliteAlerts::ListAlertEventsAfter(
     std::string_view tenant_id, int64_t after_id, int limit) {
-  STORE_RETURN_IF_ERROR(CheckLimit(limit));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckLimit(limit));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(absl::StrCat(
           "SELECT ", kEventColumns,
@@ -382,30 +378,30 @@ absl::StatusOr<std::vector<AlertEventRow>> SqliteAlerts::ListAlertEventsAfter(
 
 absl::StatusOr<AlertEventRow> SqliteAlerts::GetAlertEvent(
     std::string_view tenant_id, int64_t id) {
-  STORE_ASSIGN_OR_RETURN(
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(absl::StrCat(
           "SELECT ", kEventColumns,
           " FROM alert_events e JOIN alerts a ON a.id = e.alert_id "
           "WHERE e.id = ? AND e.tenant_id = ?")));
   stmt.BindInt64(id).BindText(tenant_id);
-  STORE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) return absl::NotFoundError(absl::StrCat("alert event ", id));
   return ReadEvent(stmt);
 }
 
 absl::StatusOr<int64_t> SqliteAlerts::MaxAlertEventId() {
-  STORE_ASSIGN_OR_RETURN(
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("SELECT COALESCE(MAX(id), 0) FROM alert_events"));
-  STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return 0;
   return stmt.ColumnInt64(0);
 }
 
 absl::StatusOr<AlertSettingsRow> SqliteAlerts::GetAlertSettings(
     std::string_view tenant_id) {
-  STORE_ASSIGN_OR_RETURN(
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("SELECT defaults_created, spike_k, spike_cooldown, "
                     "sla_p1, sla_p2, sla_p3, sla_p4 FROM alert_settings "
@@ -413,7 +409,7 @@ absl::StatusOr<AlertSettingsRow> SqliteAlerts::GetAlertSettings(
   stmt.BindText(tenant_id);
   AlertSettingsRow out;
   out.tenant_id = std::string(tenant_id);
-  STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (row) {
     out.defaults_created = stmt.ColumnInt64(0) != 0;
     out.spike_k = stmt.ColumnDouble(1);
@@ -427,8 +423,8 @@ absl::StatusOr<AlertSettingsRow> SqliteAlerts::GetAlertSettings(
 }
 
 absl::Status SqliteAlerts::PutAlertSettings(const AlertSettingsRow& row) {
-  STORE_RETURN_IF_ERROR(CheckWritable("PutAlertSettings"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("PutAlertSettings"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(
           "INSERT INTO alert_settings (tenant_id, defaults_created, spike_k, "
@@ -451,9 +447,9 @@ absl::Status SqliteAlerts::PutAlertSettings(const AlertSettingsRow& row) {
 
 absl::StatusOr<std::vector<SlaCandidate>> SqliteAlerts::ListSlaCandidates(
     std::string_view tenant_id, absl::Time now, int limit) {
-  STORE_RETURN_IF_ERROR(CheckLimit(limit));
+  RETURN_IF_ERROR(CheckLimit(limit));
   // The partial index reviews_by_respond_by covers the scan.
-  STORE_ASSIGN_OR_RETURN(
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(
           "SELECT r.id, r.priority, r.source, r.respond_by FROM reviews r "
@@ -468,7 +464,7 @@ absl::StatusOr<std::vector<SlaCandidate>> SqliteAlerts::ListSlaCandidates(
       .BindInt64(limit);
   std::vector<SlaCandidate> out;
   while (true) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     SlaCandidate c;
     c.review_id = stmt.ColumnInt64(0);
@@ -483,7 +479,7 @@ absl::StatusOr<std::vector<SlaCandidate>> SqliteAlerts::ListSlaCandidates(
 absl::StatusOr<std::vector<std::pair<std::string, int64_t>>>
 SqliteAlerts::CountReviewsBySource(std::string_view tenant_id, int32_t label,
                                    absl::Time start, absl::Time end) {
-  STORE_ASSIGN_OR_RETURN(
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("SELECT source, COUNT(*) FROM reviews WHERE "
                     "tenant_id = ? AND create_time >= ? AND create_time < ? "
@@ -492,7 +488,7 @@ SqliteAlerts::CountReviewsBySource(std::string_view tenant_id, int32_t label,
   stmt.BindText(tenant_id).BindTime(start).BindTime(end).BindInt64(label);
   std::vector<std::pair<std::string, int64_t>> out;
   while (true) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     out.emplace_back(stmt.ColumnString(0), stmt.ColumnInt64(1));
   }
@@ -501,12 +497,12 @@ SqliteAlerts::CountReviewsBySource(std::string_view tenant_id, int32_t label,
 
 absl::StatusOr<absl::Time> SqliteAlerts::GetSpikeFired(
     std::string_view tenant_id, std::string_view scope) {
-  STORE_ASSIGN_OR_RETURN(
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("SELECT fired_time FROM alert_spikes WHERE tenant_id = ? "
                     "AND scope = ?"));
   stmt.BindText(tenant_id).BindText(scope);
-  STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return absl::InfinitePast();
   return stmt.ColumnTime(0);
 }
@@ -514,8 +510,8 @@ absl::StatusOr<absl::Time> SqliteAlerts::GetSpikeFired(
 absl::Status SqliteAlerts::SetSpikeFired(std::string_view tenant_id,
                                          std::string_view scope,
                                          absl::Time time) {
-  STORE_RETURN_IF_ERROR(CheckWritable("SetSpikeFired"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("SetSpikeFired"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("INSERT INTO alert_spikes (tenant_id, scope, fired_time) "
                     "VALUES (?, ?, ?) ON CONFLICT(tenant_id, scope) DO "

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "service/storage/sqlite/status_macros.h"
+#include "util/status_macros.h"
 
 namespace opinia::storage::sqlite {
 namespace {
@@ -71,7 +71,7 @@ absl::StatusOr<std::vector<CollectorRow>> SqliteCollectors::ReadRows(
     Statement& stmt) {
   std::vector<CollectorRow> rows;
   while (true) {
-    STORE_ASSIGN_OR_RETURN(bool more, stmt.Step());
+    ASSIGN_OR_RETURN(bool more, stmt.Step());
     if (!more) break;
     rows.push_back(ReadRow(stmt));
   }
@@ -80,8 +80,8 @@ absl::StatusOr<std::vector<CollectorRow>> SqliteCollectors::ReadRows(
 
 absl::StatusOr<int64_t> SqliteCollectors::InsertCollector(
     const CollectorRow& row) {
-  STORE_RETURN_IF_ERROR(CheckWritable("InsertCollector"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("InsertCollector"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("INSERT INTO collectors (tenant_id, spec, "
                     "poll_interval_seconds, create_time, update_time, "
@@ -91,27 +91,26 @@ absl::StatusOr<int64_t> SqliteCollectors::InsertCollector(
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   stmt.BindText(row.tenant_id);
   BindState(stmt, row, /*with_create=*/true);
-  STORE_RETURN_IF_ERROR(stmt.Run());
+  RETURN_IF_ERROR(stmt.Run());
   return conn_.LastInsertRowId();
 }
 
 absl::StatusOr<CollectorRow> SqliteCollectors::GetCollector(
     std::string_view tenant_id, int64_t id) {
-  STORE_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare(absl::StrCat("SELECT ", kColumns,
-                                 " FROM collectors WHERE id = ? AND "
-                                 "tenant_id = ?")));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(absl::StrCat(
+                                       "SELECT ", kColumns,
+                                       " FROM collectors WHERE id = ? AND "
+                                       "tenant_id = ?")));
   stmt.BindInt64(id).BindText(tenant_id);
-  STORE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) return absl::NotFoundError(absl::StrCat("collector ", id));
   return ReadRow(stmt);
 }
 
 absl::StatusOr<std::vector<CollectorRow>> SqliteCollectors::ListCollectors(
     std::string_view tenant_id, int64_t after_id, int limit) {
-  STORE_RETURN_IF_ERROR(CheckLimit(limit));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckLimit(limit));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(absl::StrCat(
           "SELECT ", kColumns,
@@ -123,8 +122,8 @@ absl::StatusOr<std::vector<CollectorRow>> SqliteCollectors::ListCollectors(
 
 absl::StatusOr<std::vector<CollectorRow>> SqliteCollectors::ListDueCollectors(
     absl::Time now, int limit) {
-  STORE_RETURN_IF_ERROR(CheckLimit(limit));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckLimit(limit));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(absl::StrCat(
           "SELECT ", kColumns,
@@ -135,8 +134,8 @@ absl::StatusOr<std::vector<CollectorRow>> SqliteCollectors::ListDueCollectors(
 }
 
 absl::Status SqliteCollectors::UpdateCollector(const CollectorRow& row) {
-  STORE_RETURN_IF_ERROR(CheckWritable("UpdateCollector"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("UpdateCollector"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(
           "UPDATE collectors SET spec = ?, "
@@ -147,7 +146,7 @@ absl::Status SqliteCollectors::UpdateCollector(const CollectorRow& row) {
           "WHERE id = ? AND tenant_id = ?"));
   BindState(stmt, row, /*with_create=*/false);
   stmt.BindInt64(row.id).BindText(row.tenant_id);
-  STORE_RETURN_IF_ERROR(stmt.Run());
+  RETURN_IF_ERROR(stmt.Run());
   if (conn_.Changes() == 0) {
     return absl::NotFoundError(absl::StrCat("collector ", row.id));
   }
@@ -156,12 +155,12 @@ absl::Status SqliteCollectors::UpdateCollector(const CollectorRow& row) {
 
 absl::Status SqliteCollectors::DeleteCollector(std::string_view tenant_id,
                                                int64_t id) {
-  STORE_RETURN_IF_ERROR(CheckWritable("DeleteCollector"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("DeleteCollector"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("DELETE FROM collectors WHERE id = ? AND tenant_id = ?"));
   stmt.BindInt64(id).BindText(tenant_id);
-  STORE_RETURN_IF_ERROR(stmt.Run());
+  RETURN_IF_ERROR(stmt.Run());
   if (conn_.Changes() == 0) {
     return absl::NotFoundError(absl::StrCat("collector ", id));
   }

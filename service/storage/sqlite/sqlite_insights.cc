@@ -7,8 +7,8 @@
 #include "absl/strings/str_join.h"
 #include "service/storage/sqlite/review_query.h"
 #include "service/storage/sqlite/rollup_sql.h"
-#include "service/storage/sqlite/status_macros.h"
 #include "service/storage/store.h"
+#include "util/status_macros.h"
 
 namespace opinia::storage::sqlite {
 namespace {
@@ -130,7 +130,7 @@ AspectStats ReadAspect(const Statement& s, int at, bool with_unspecified) {
 absl::StatusOr<std::vector<int64_t>> FirstColumnInt64(Statement& stmt) {
   std::vector<int64_t> out;
   while (true) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     out.push_back(stmt.ColumnInt64(0));
   }
@@ -147,11 +147,11 @@ absl::StatusOr<std::vector<DayStats>> SqliteInsights::ListDayStats(
                        " FROM insights_rollup");
   AddCellConditions(tenant_id, filter, first_day, end_day, q);
   absl::StrAppend(&q.sql, " GROUP BY day ORDER BY day");
-  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
   q.BindTo(stmt);
   std::vector<DayStats> out;
   while (true) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     DayStats d{stmt.ColumnInt64(0), ReadStats(stmt, 1)};
     if (d.stats.count != 0) out.push_back(d);
@@ -168,11 +168,11 @@ absl::StatusOr<std::vector<AspectStats>> SqliteInsights::ListDayAspectStats(
       "insights_aspect_rollup";
   AddCellConditions(tenant_id, filter, first_day, end_day, q);
   absl::StrAppend(&q.sql, " GROUP BY day, aspect ORDER BY day, aspect");
-  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
   q.BindTo(stmt);
   std::vector<AspectStats> out;
   while (true) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     AspectStats a = ReadAspect(stmt, 1, /*with_unspecified=*/false);
     a.day = stmt.ColumnInt64(0);
@@ -187,9 +187,9 @@ absl::StatusOr<ReviewStats> SqliteInsights::SumReviewStats(
   q.sql = absl::StrCat("SELECT ", StatsColumns(false), " FROM reviews");
   AddRowConditions(tenant_id, filter, q);
   absl::StrAppend(&q.sql, " AND deleted = 0");
-  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
   q.BindTo(stmt);
-  STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return ReviewStats{};
   return ReadStats(stmt, 0);
 }
@@ -202,11 +202,11 @@ absl::StatusOr<std::vector<AspectStats>> SqliteInsights::SumAspectStats(
       "sum(label = 3), sum(label = 4) FROM review_aspects";
   AddRowConditions(tenant_id, filter, q);
   absl::StrAppend(&q.sql, " GROUP BY aspect ORDER BY aspect");
-  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
   q.BindTo(stmt);
   std::vector<AspectStats> out;
   while (true) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     out.push_back(ReadAspect(stmt, 0, /*with_unspecified=*/true));
   }
@@ -220,13 +220,13 @@ absl::StatusOr<std::vector<int64_t>> SqliteInsights::ListResponseDelays(
   q.sql = "SELECT response_delay FROM reviews";
   AddRowConditions(tenant_id, filter, q);
   absl::StrAppend(&q.sql, " AND deleted = 0 AND response_time != ", kNoTime);
-  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
   q.BindTo(stmt);
   return FirstColumnInt64(stmt);
 }
 
 absl::StatusOr<std::vector<int64_t>> SqliteInsights::ListDelayBuckets() {
-  STORE_ASSIGN_OR_RETURN(
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("SELECT lo FROM insights_delay_buckets ORDER BY lo"));
   return FirstColumnInt64(stmt);
@@ -237,7 +237,7 @@ namespace {
 absl::StatusOr<std::vector<BucketCount>> ReadBuckets(Statement& stmt) {
   std::vector<BucketCount> out;
   while (true) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     BucketCount b{stmt.ColumnInt64(0), stmt.ColumnInt64(1)};
     if (b.count != 0) out.push_back(b);
@@ -256,7 +256,7 @@ SqliteInsights::ListMonthResponseCounts(std::string_view tenant_id,
   q.sql = "SELECT lo, sum(n) FROM insights_response_rollup";
   AddCellConditions(tenant_id, filter, first_month, end_month, q, "month");
   absl::StrAppend(&q.sql, " GROUP BY lo ORDER BY lo");
-  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
   q.BindTo(stmt);
   return ReadBuckets(stmt);
 }
@@ -271,7 +271,7 @@ absl::StatusOr<std::vector<BucketCount>> SqliteInsights::SumResponseCounts(
   AddRowConditions(tenant_id, filter, q);
   absl::StrAppend(&q.sql, " AND deleted = 0 AND response_time != ", kNoTime,
                   " GROUP BY b ORDER BY b");
-  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
   q.BindTo(stmt);
   return ReadBuckets(stmt);
 }
@@ -296,7 +296,7 @@ absl::StatusOr<std::vector<int64_t>> SqliteInsights::ListResponseDelaysBetween(
   q.params.emplace_back(hi);
   q.params.emplace_back(int64_t{limit});
   q.params.emplace_back(offset);
-  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
   q.BindTo(stmt);
   return FirstColumnInt64(stmt);
 }
@@ -312,9 +312,9 @@ absl::StatusOr<int64_t> SqliteInsights::CountOpenSla(
                   " AND status IN (1, 2) AND respond_by != ", kNoTime,
                   " AND respond_by > ?");
   q.params.emplace_back(EncodeTime(now));
-  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
   q.BindTo(stmt);
-  STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
   return row ? stmt.ColumnInt64(0) : 0;
 }
 
@@ -335,11 +335,11 @@ absl::StatusOr<std::vector<AspectMention>> SqliteInsights::ListAspectMentions(
   q.params.emplace_back(int64_t{aspect});
   q.params.emplace_back(int64_t{label});
   q.params.emplace_back(int64_t{limit});
-  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
   q.BindTo(stmt);
   std::vector<AspectMention> out;
   while (true) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     AspectMention m;
     m.review_id = stmt.ColumnInt64(0);

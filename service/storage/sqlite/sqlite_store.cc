@@ -16,7 +16,7 @@
 #include "service/storage/sqlite/connection.h"
 #include "service/storage/sqlite/migrations.h"
 #include "service/storage/sqlite/sqlite_txn.h"
-#include "service/storage/sqlite/status_macros.h"
+#include "util/status_macros.h"
 
 namespace opinia::storage {
 namespace {
@@ -26,8 +26,8 @@ using sqlite::SqliteTxn;
 
 // Settings every connection needs; fixed text, no values from input.
 absl::Status Configure(Connection& conn, const SqliteOptions& options) {
-  STORE_RETURN_IF_ERROR(conn.Exec("PRAGMA foreign_keys = ON"));
-  STORE_RETURN_IF_ERROR(
+  RETURN_IF_ERROR(conn.Exec("PRAGMA foreign_keys = ON"));
+  RETURN_IF_ERROR(
       conn.Exec(options.synchronous == SqliteOptions::Synchronous::kFull
                     ? "PRAGMA synchronous = FULL"
                     : "PRAGMA synchronous = NORMAL"));
@@ -327,31 +327,30 @@ class SqliteStore final : public Store {
 
 absl::StatusOr<std::unique_ptr<Connection>> OpenWriter(
     const std::string& path, const SqliteOptions& options) {
-  STORE_ASSIGN_OR_RETURN(
+  ASSIGN_OR_RETURN(
       std::unique_ptr<Connection> conn,
       Connection::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
                        options.busy_timeout));
-  STORE_ASSIGN_OR_RETURN(std::string mode,
-                         conn->PragmaValue("journal_mode = WAL"));
+  ASSIGN_OR_RETURN(std::string mode, conn->PragmaValue("journal_mode = WAL"));
   if (absl::AsciiStrToLower(mode) != "wal") {
     return absl::FailedPreconditionError(absl::StrCat(
         "cannot enable WAL on ", path, " (journal_mode ", mode, ")"));
   }
-  STORE_RETURN_IF_ERROR(Configure(*conn, options));
+  RETURN_IF_ERROR(Configure(*conn, options));
   // Checkpoints run on the Checkpointer's thread, not inside commits.
-  STORE_RETURN_IF_ERROR(conn->Exec("PRAGMA wal_autocheckpoint = 0"));
+  RETURN_IF_ERROR(conn->Exec("PRAGMA wal_autocheckpoint = 0"));
   // After a checkpoint resets the WAL, truncate it back to this size so a
   // burst does not leave a large file behind.
-  STORE_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_size_limit = 67108864"));
-  STORE_RETURN_IF_ERROR(sqlite::ApplyMigrations(*conn));
+  RETURN_IF_ERROR(conn->Exec("PRAGMA journal_size_limit = 67108864"));
+  RETURN_IF_ERROR(sqlite::ApplyMigrations(*conn));
   return conn;
 }
 
 absl::StatusOr<std::string> ReadServerSecret(Connection& conn) {
-  STORE_ASSIGN_OR_RETURN(
+  ASSIGN_OR_RETURN(
       sqlite::Statement select,
       conn.Prepare("SELECT secret FROM server_secrets WHERE name = 'server'"));
-  STORE_ASSIGN_OR_RETURN(bool row, select.Step());
+  ASSIGN_OR_RETURN(bool row, select.Step());
   if (!row) return absl::DataLossError("the server secret is missing");
   return select.ColumnString(0);
 }
@@ -366,25 +365,25 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
   if (options.wal_autocheckpoint < 0) {
     return absl::InvalidArgumentError("wal_autocheckpoint must be >= 0");
   }
-  STORE_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
-                         OpenWriter(path, options));
-  STORE_ASSIGN_OR_RETURN(std::string server_secret, ReadServerSecret(*writer));
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
+                   OpenWriter(path, options));
+  ASSIGN_OR_RETURN(std::string server_secret, ReadServerSecret(*writer));
   // Readers open after the writer has created the file, the WAL and the
   // schema; READONLY makes a stray write fail in SQLite as well.
   std::vector<std::unique_ptr<Connection>> readers;
   for (int i = 0; i < options.reader_pool_size; ++i) {
-    STORE_ASSIGN_OR_RETURN(
+    ASSIGN_OR_RETURN(
         std::unique_ptr<Connection> reader,
         Connection::Open(path, SQLITE_OPEN_READONLY, options.busy_timeout));
-    STORE_RETURN_IF_ERROR(Configure(*reader, options));
+    RETURN_IF_ERROR(Configure(*reader, options));
     readers.push_back(std::move(reader));
   }
   std::unique_ptr<Checkpointer> checkpointer;
   if (options.wal_autocheckpoint > 0) {
-    STORE_ASSIGN_OR_RETURN(
+    ASSIGN_OR_RETURN(
         std::unique_ptr<Connection> conn,
         Connection::Open(path, SQLITE_OPEN_READWRITE, options.busy_timeout));
-    STORE_RETURN_IF_ERROR(Configure(*conn, options));
+    RETURN_IF_ERROR(Configure(*conn, options));
     checkpointer = std::make_unique<Checkpointer>(std::move(conn),
                                                   options.wal_autocheckpoint);
     sqlite3_wal_hook(writer->db(), &Checkpointer::OnCommit,

@@ -8,7 +8,7 @@
 #include "service/storage/sqlite/fts_query.h"
 #include "service/storage/sqlite/insights_schema.h"
 #include "service/storage/sqlite/review_query.h"
-#include "service/storage/sqlite/status_macros.h"
+#include "util/status_macros.h"
 
 namespace opinia::storage::sqlite {
 namespace {
@@ -58,7 +58,7 @@ AuditRow ReadAudit(const Statement& s) {
 
 // Steps a single-row lookup; NOT_FOUND naming `what` when there is no row.
 absl::Status ExpectRow(Statement& stmt, absl::string_view what) {
-  STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return absl::NotFoundError(absl::StrCat(what, " not found"));
   return absl::OkStatus();
 }
@@ -74,8 +74,8 @@ absl::Status SqliteTxn::CheckWritable(std::string_view op) const {
 }
 
 absl::Status SqliteTxn::InsertTenant(const TenantRow& row) {
-  STORE_RETURN_IF_ERROR(CheckWritable("InsertTenant"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("InsertTenant"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("INSERT INTO tenants (id, display_name, time_zone, "
                     "create_time) VALUES (?, ?, ?, ?)"));
@@ -87,25 +87,25 @@ absl::Status SqliteTxn::InsertTenant(const TenantRow& row) {
 }
 
 absl::StatusOr<TenantRow> SqliteTxn::GetTenant(std::string_view id) {
-  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(absl::StrCat(
-                                             "SELECT ", kTenantColumns,
-                                             " FROM tenants WHERE id = ?")));
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn_.Prepare(absl::StrCat("SELECT ", kTenantColumns,
+                                              " FROM tenants WHERE id = ?")));
   stmt.BindText(id);
-  STORE_RETURN_IF_ERROR(ExpectRow(stmt, absl::StrCat("tenant ", AsAbsl(id))));
+  RETURN_IF_ERROR(ExpectRow(stmt, absl::StrCat("tenant ", AsAbsl(id))));
   return ReadTenant(stmt);
 }
 
 absl::StatusOr<std::vector<TenantRow>> SqliteTxn::ListTenants(
     std::string_view after_id, int limit) {
-  STORE_RETURN_IF_ERROR(CheckLimit(limit));
-  STORE_ASSIGN_OR_RETURN(
-      Statement stmt, conn_.Prepare(absl::StrCat("SELECT ", kTenantColumns,
-                                                 " FROM tenants WHERE id > ? "
-                                                 "ORDER BY id LIMIT ?")));
+  RETURN_IF_ERROR(CheckLimit(limit));
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn_.Prepare(absl::StrCat("SELECT ", kTenantColumns,
+                                              " FROM tenants WHERE id > ? "
+                                              "ORDER BY id LIMIT ?")));
   stmt.BindText(after_id).BindInt64(limit);
   std::vector<TenantRow> out;
   while (true) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     out.push_back(ReadTenant(stmt));
   }
@@ -113,8 +113,8 @@ absl::StatusOr<std::vector<TenantRow>> SqliteTxn::ListTenants(
 }
 
 absl::Status SqliteTxn::InsertApiKey(const ApiKeyRow& row) {
-  STORE_RETURN_IF_ERROR(CheckWritable("InsertApiKey"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("InsertApiKey"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("INSERT INTO api_keys (id, tenant_id, roles, "
                     "display_name, secret_hash, create_time, revoked) "
@@ -134,29 +134,29 @@ absl::Status SqliteTxn::InsertApiKey(const ApiKeyRow& row) {
 }
 
 absl::StatusOr<ApiKeyRow> SqliteTxn::GetApiKey(std::string_view id) {
-  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(absl::StrCat(
-                                             "SELECT ", kKeyColumns,
-                                             " FROM api_keys WHERE id = ?")));
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn_.Prepare(absl::StrCat("SELECT ", kKeyColumns,
+                                              " FROM api_keys WHERE id = ?")));
   stmt.BindText(id);
-  STORE_RETURN_IF_ERROR(ExpectRow(stmt, absl::StrCat("api key ", AsAbsl(id))));
+  RETURN_IF_ERROR(ExpectRow(stmt, absl::StrCat("api key ", AsAbsl(id))));
   return ReadKey(stmt);
 }
 
 absl::StatusOr<ApiKeyRow> SqliteTxn::GetApiKeyByHash(
     std::string_view secret_hash) {
-  STORE_ASSIGN_OR_RETURN(
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(absl::StrCat("SELECT ", kKeyColumns,
                                  " FROM api_keys WHERE secret_hash = ?")));
   stmt.BindText(secret_hash);
-  STORE_RETURN_IF_ERROR(ExpectRow(stmt, "api key"));
+  RETURN_IF_ERROR(ExpectRow(stmt, "api key"));
   return ReadKey(stmt);
 }
 
 absl::StatusOr<std::vector<ApiKeyRow>> SqliteTxn::ReadKeys(Statement& stmt) {
   std::vector<ApiKeyRow> out;
   while (true) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     out.push_back(ReadKey(stmt));
   }
@@ -166,17 +166,17 @@ absl::StatusOr<std::vector<ApiKeyRow>> SqliteTxn::ReadKeys(Statement& stmt) {
 absl::StatusOr<std::vector<ApiKeyRow>> SqliteTxn::ListApiKeys(
     std::optional<std::string_view> tenant_id, std::string_view after_id,
     int limit) {
-  STORE_RETURN_IF_ERROR(CheckLimit(limit));
+  RETURN_IF_ERROR(CheckLimit(limit));
   if (!tenant_id.has_value()) {
-    STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(absl::StrCat(
-                                               "SELECT ", kKeyColumns,
-                                               " FROM api_keys WHERE id > ? "
-                                               "ORDER BY id LIMIT ?")));
+    ASSIGN_OR_RETURN(Statement stmt,
+                     conn_.Prepare(absl::StrCat("SELECT ", kKeyColumns,
+                                                " FROM api_keys WHERE id > ? "
+                                                "ORDER BY id LIMIT ?")));
     stmt.BindText(after_id).BindInt64(limit);
     return ReadKeys(stmt);
   }
   // `IS ?` matches NULL too: tenant "" lists the operator keys.
-  STORE_ASSIGN_OR_RETURN(
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(absl::StrCat("SELECT ", kKeyColumns,
                                  " FROM api_keys WHERE tenant_id IS ? AND "
@@ -191,12 +191,12 @@ absl::StatusOr<std::vector<ApiKeyRow>> SqliteTxn::ListApiKeys(
 }
 
 absl::Status SqliteTxn::RevokeApiKey(std::string_view id) {
-  STORE_RETURN_IF_ERROR(CheckWritable("RevokeApiKey"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("RevokeApiKey"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("UPDATE api_keys SET revoked = 1 WHERE id = ?"));
   stmt.BindText(id);
-  STORE_RETURN_IF_ERROR(stmt.Run());
+  RETURN_IF_ERROR(stmt.Run());
   if (conn_.Changes() == 0) {
     return absl::NotFoundError(
         absl::StrCat("api key ", AsAbsl(id), " not found"));
@@ -205,34 +205,33 @@ absl::Status SqliteTxn::RevokeApiKey(std::string_view id) {
 }
 
 absl::StatusOr<int64_t> SqliteTxn::CountApiKeys() {
-  STORE_ASSIGN_OR_RETURN(Statement stmt,
-                         conn_.Prepare("SELECT COUNT(*) FROM api_keys"));
-  STORE_RETURN_IF_ERROR(ExpectRow(stmt, "count"));
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn_.Prepare("SELECT COUNT(*) FROM api_keys"));
+  RETURN_IF_ERROR(ExpectRow(stmt, "count"));
   return stmt.ColumnInt64(0);
 }
 
 absl::StatusOr<std::optional<ReviewRow>> SqliteTxn::FindReview(
     std::string_view tenant_id, std::string_view source,
     std::string_view external_id) {
-  STORE_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare(absl::StrCat("SELECT ", ReviewColumns(),
-                                 " FROM reviews WHERE tenant_id = ? AND "
-                                 "source = ? AND external_id = ?")));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(absl::StrCat(
+                                       "SELECT ", ReviewColumns(),
+                                       " FROM reviews WHERE tenant_id = ? AND "
+                                       "source = ? AND external_id = ?")));
   stmt.BindText(tenant_id).BindText(source).BindText(external_id);
-  STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return std::optional<ReviewRow>();
   return std::optional<ReviewRow>(ReadReviewRow(stmt));
 }
 
 absl::StatusOr<ReviewRow> SqliteTxn::GetReview(std::string_view tenant_id,
                                                int64_t id) {
-  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(absl::StrCat(
-                                             "SELECT ", ReviewColumns(),
-                                             " FROM reviews WHERE id = ? AND "
-                                             "tenant_id = ?")));
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn_.Prepare(absl::StrCat("SELECT ", ReviewColumns(),
+                                              " FROM reviews WHERE id = ? AND "
+                                              "tenant_id = ?")));
   stmt.BindInt64(id).BindText(tenant_id);
-  STORE_RETURN_IF_ERROR(ExpectRow(stmt, absl::StrCat("review ", id)));
+  RETURN_IF_ERROR(ExpectRow(stmt, absl::StrCat("review ", id)));
   return ReadReviewRow(stmt);
 }
 
@@ -246,19 +245,18 @@ absl::Status SqliteTxn::RunReviewWrite(Statement& stmt) {
 }
 
 absl::StatusOr<int64_t> SqliteTxn::InsertReview(const ReviewRow& row) {
-  STORE_ASSIGN_OR_RETURN(std::optional<int64_t> id,
-                         AddReview(row, /*if_absent=*/false));
+  ASSIGN_OR_RETURN(std::optional<int64_t> id,
+                   AddReview(row, /*if_absent=*/false));
   return *id;
 }
 
 absl::StatusOr<InsertOrFindResult> SqliteTxn::InsertOrFindReview(
     const ReviewRow& row) {
-  STORE_ASSIGN_OR_RETURN(std::optional<int64_t> id,
-                         AddReview(row, /*if_absent=*/true));
+  ASSIGN_OR_RETURN(std::optional<int64_t> id,
+                   AddReview(row, /*if_absent=*/true));
   if (id.has_value()) return InsertOrFindResult{*id, std::nullopt};
-  STORE_ASSIGN_OR_RETURN(
-      std::optional<ReviewRow> existing,
-      FindReview(row.tenant_id, row.source, row.external_id));
+  ASSIGN_OR_RETURN(std::optional<ReviewRow> existing,
+                   FindReview(row.tenant_id, row.source, row.external_id));
   if (!existing.has_value()) {
     return absl::InternalError("review insert conflicted with no stored row");
   }
@@ -268,7 +266,7 @@ absl::StatusOr<InsertOrFindResult> SqliteTxn::InsertOrFindReview(
 
 absl::StatusOr<std::optional<int64_t>> SqliteTxn::AddReview(
     const ReviewRow& row, bool if_absent) {
-  STORE_RETURN_IF_ERROR(
+  RETURN_IF_ERROR(
       CheckWritable(if_absent ? "InsertOrFindReview" : "InsertReview"));
   // Two fixed texts, so each is prepared once.
   static constexpr char kInsert[] =
@@ -284,15 +282,15 @@ absl::StatusOr<std::optional<int64_t>> SqliteTxn::AddReview(
       "?1)))";
   static const std::string kInsertIfAbsent = absl::StrCat(
       kInsert, " ON CONFLICT (tenant_id, source, external_id) DO NOTHING");
-  STORE_ASSIGN_OR_RETURN(
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(if_absent ? absl::string_view(kInsertIfAbsent) : kInsert));
   BindReviewColumns(stmt, row);
-  STORE_RETURN_IF_ERROR(RunReviewWrite(stmt));
+  RETURN_IF_ERROR(RunReviewWrite(stmt));
   if (if_absent && conn_.Changes() == 0) return std::optional<int64_t>();
   const int64_t id = conn_.LastInsertRowId();
   // Before migration 9 (upgrade tests stop there) the triggers do it.
-  STORE_ASSIGN_OR_RETURN(const int64_t schema, conn_.UserVersion());
+  ASSIGN_OR_RETURN(const int64_t schema, conn_.UserVersion());
   if (schema < kSchemaWithoutInsertTriggers) return id;
   // No trigger fires on this insert (migration 9: a trigger makes every
   // insert a multi-row statement with its own journal); log the rollup, response
@@ -317,29 +315,29 @@ absl::Status SqliteTxn::LogInsertedReview(int64_t id, const ReviewRow& row,
     const char* log_review = schema < kSchemaWithResponseDelay
                                  ? kLogInsertedReviewSchema9
                                  : kLogInsertedReview;
-    STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(log_review));
+    ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(log_review));
     stmt.BindInt64(id);
-    STORE_RETURN_IF_ERROR(stmt.Run());
+    RETURN_IF_ERROR(stmt.Run());
   }
   for (const ReviewAspect& a : row.aspects) {
-    STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kInsertAspectRow));
+    ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kInsertAspectRow));
     stmt.BindInt64(id)
         .BindInt64(a.aspect)
         .BindInt64(a.label)
         .BindDouble(StoredScore(a.score))
         .BindInt64(a.begin)
         .BindInt64(a.end);
-    STORE_RETURN_IF_ERROR(stmt.Run());
+    RETURN_IF_ERROR(stmt.Run());
   }
   if (row.aspects.empty()) return absl::OkStatus();
-  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kLogInsertedAspects));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kLogInsertedAspects));
   stmt.BindInt64(id);
   return stmt.Run();
 }
 
 absl::Status SqliteTxn::UpdateReview(const ReviewRow& row) {
-  STORE_RETURN_IF_ERROR(CheckWritable("UpdateReview"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("UpdateReview"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(
           "UPDATE reviews SET tenant_id = ?, source = ?, external_id = ?, "
@@ -353,7 +351,7 @@ absl::Status SqliteTxn::UpdateReview(const ReviewRow& row) {
           "WHERE id = ?1)) WHERE id = ? AND tenant_id = ?"));
   BindReviewColumns(stmt, row);
   stmt.BindInt64(row.id).BindText(row.tenant_id);
-  STORE_RETURN_IF_ERROR(RunReviewWrite(stmt));
+  RETURN_IF_ERROR(RunReviewWrite(stmt));
   if (conn_.Changes() == 0) {
     return absl::NotFoundError(absl::StrCat("review ", row.id, " not found"));
   }
@@ -363,27 +361,27 @@ absl::Status SqliteTxn::UpdateReview(const ReviewRow& row) {
 absl::StatusOr<std::vector<ReviewRow>> SqliteTxn::ListReviews(
     std::string_view tenant_id, const ReviewFilter& filter,
     const std::optional<ReviewCursor>& after, int limit) {
-  STORE_RETURN_IF_ERROR(CheckLimit(limit));
+  RETURN_IF_ERROR(CheckLimit(limit));
   bool text_first = false;
   if (!filter.text_query.empty()) {
     // Few full-text matches: look them up and sort; many: walk the keyset
     // index, where matches are dense enough to fill a page quickly.
-    STORE_ASSIGN_OR_RETURN(
+    ASSIGN_OR_RETURN(
         Statement count,
         conn_.Prepare("SELECT count(*) FROM reviews_fts WHERE reviews_fts "
                       "MATCH ?"));
     count.BindText(FtsMatchExpression(filter.text_query));
-    STORE_ASSIGN_OR_RETURN(bool row, count.Step());
+    ASSIGN_OR_RETURN(bool row, count.Step());
     text_first = row && count.ColumnInt64(0) <= 5000;
   }
   const ReviewQuery query =
       ListReviewsQuery(tenant_id, filter, after, text_first);
-  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(query.sql));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(query.sql));
   query.BindTo(stmt);
   stmt.BindInt64(limit);
   std::vector<ReviewRow> out;
   while (true) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     out.push_back(ReadReviewRow(stmt));
   }
@@ -393,15 +391,15 @@ absl::StatusOr<std::vector<ReviewRow>> SqliteTxn::ListReviews(
 absl::StatusOr<int64_t> SqliteTxn::CountReviews(std::string_view tenant_id,
                                                 const ReviewFilter& filter) {
   const ReviewQuery query = CountReviewsQuery(tenant_id, filter);
-  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(query.sql));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(query.sql));
   query.BindTo(stmt);
-  STORE_RETURN_IF_ERROR(ExpectRow(stmt, "count"));
+  RETURN_IF_ERROR(ExpectRow(stmt, "count"));
   return stmt.ColumnInt64(0);
 }
 
 absl::StatusOr<int64_t> SqliteTxn::InsertAudit(const AuditRow& row) {
-  STORE_RETURN_IF_ERROR(CheckWritable("InsertAudit"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("InsertAudit"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("INSERT INTO audit_log (tenant_id, actor, action, "
                     "target, detail, time) VALUES (?, ?, ?, ?, ?, ?)"));
@@ -411,7 +409,7 @@ absl::StatusOr<int64_t> SqliteTxn::InsertAudit(const AuditRow& row) {
       .BindText(row.target)
       .BindText(row.detail)
       .BindTime(row.time);
-  STORE_RETURN_IF_ERROR(stmt.Run());
+  RETURN_IF_ERROR(stmt.Run());
   return conn_.LastInsertRowId();
 }
 
@@ -421,12 +419,12 @@ absl::StatusOr<std::vector<AuditRow>> SqliteTxn::ListAudit(
   const std::string sql = absl::StrCat(
       "SELECT ", kAuditColumns, " FROM audit_log WHERE tenant_id = ?",
       target.empty() ? "" : " AND target = ?", " ORDER BY id");
-  STORE_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(sql));
+  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(sql));
   stmt.BindText(tenant_id);
   if (!target.empty()) stmt.BindText(target);
   std::vector<AuditRow> out;
   while (true) {
-    STORE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     out.push_back(ReadAudit(stmt));
   }

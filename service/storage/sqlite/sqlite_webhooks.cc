@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "service/storage/sqlite/status_macros.h"
+#include "util/status_macros.h"
 
 namespace opinia::storage::sqlite {
 namespace {
@@ -84,7 +84,7 @@ absl::StatusOr<std::vector<WebhookRow>> SqliteWebhooks::ReadWebhooks(
     Statement& stmt) {
   std::vector<WebhookRow> rows;
   while (true) {
-    STORE_ASSIGN_OR_RETURN(bool more, stmt.Step());
+    ASSIGN_OR_RETURN(bool more, stmt.Step());
     if (!more) break;
     rows.push_back(ReadWebhook(stmt));
   }
@@ -95,7 +95,7 @@ absl::StatusOr<std::vector<DeliveryRow>> SqliteWebhooks::ReadDeliveries(
     Statement& stmt) {
   std::vector<DeliveryRow> rows;
   while (true) {
-    STORE_ASSIGN_OR_RETURN(bool more, stmt.Step());
+    ASSIGN_OR_RETURN(bool more, stmt.Step());
     if (!more) break;
     rows.push_back(ReadDelivery(stmt));
   }
@@ -103,8 +103,8 @@ absl::StatusOr<std::vector<DeliveryRow>> SqliteWebhooks::ReadDeliveries(
 }
 
 absl::StatusOr<int64_t> SqliteWebhooks::InsertWebhook(const WebhookRow& row) {
-  STORE_RETURN_IF_ERROR(CheckWritable("InsertWebhook"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("InsertWebhook"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("INSERT INTO webhooks (tenant_id, url, secret, "
                     "priorities, kinds, create_time, cursor) "
@@ -116,27 +116,26 @@ absl::StatusOr<int64_t> SqliteWebhooks::InsertWebhook(const WebhookRow& row) {
       .BindText(JoinInts(row.kinds))
       .BindTime(row.create_time)
       .BindInt64(row.cursor);
-  STORE_RETURN_IF_ERROR(stmt.Run());
+  RETURN_IF_ERROR(stmt.Run());
   return conn_.LastInsertRowId();
 }
 
 absl::StatusOr<WebhookRow> SqliteWebhooks::GetWebhook(
     std::string_view tenant_id, int64_t id) {
-  STORE_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare(absl::StrCat("SELECT ", kWebhookColumns,
-                                 " FROM webhooks WHERE id = ? AND "
-                                 "tenant_id = ?")));
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn_.Prepare(absl::StrCat("SELECT ", kWebhookColumns,
+                                              " FROM webhooks WHERE id = ? AND "
+                                              "tenant_id = ?")));
   stmt.BindInt64(id).BindText(tenant_id);
-  STORE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) return absl::NotFoundError(absl::StrCat("webhook ", id));
   return ReadWebhook(stmt);
 }
 
 absl::StatusOr<std::vector<WebhookRow>> SqliteWebhooks::ListWebhooks(
     std::string_view tenant_id, int64_t after_id, int limit) {
-  STORE_RETURN_IF_ERROR(CheckLimit(limit));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckLimit(limit));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(absl::StrCat(
           "SELECT ", kWebhookColumns,
@@ -148,8 +147,8 @@ absl::StatusOr<std::vector<WebhookRow>> SqliteWebhooks::ListWebhooks(
 
 absl::StatusOr<std::vector<WebhookRow>> SqliteWebhooks::ListAllWebhooks(
     int64_t after_id, int limit) {
-  STORE_RETURN_IF_ERROR(CheckLimit(limit));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckLimit(limit));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(absl::StrCat("SELECT ", kWebhookColumns,
                                  " FROM webhooks WHERE id > ? ORDER BY id "
@@ -160,17 +159,17 @@ absl::StatusOr<std::vector<WebhookRow>> SqliteWebhooks::ListAllWebhooks(
 
 absl::Status SqliteWebhooks::DeleteWebhook(std::string_view tenant_id,
                                            int64_t id) {
-  STORE_RETURN_IF_ERROR(CheckWritable("DeleteWebhook"));
+  RETURN_IF_ERROR(CheckWritable("DeleteWebhook"));
   // Existence first, so a failed call changes nothing.
-  STORE_ASSIGN_OR_RETURN(WebhookRow row, GetWebhook(tenant_id, id));
+  ASSIGN_OR_RETURN(WebhookRow row, GetWebhook(tenant_id, id));
   {
-    STORE_ASSIGN_OR_RETURN(
+    ASSIGN_OR_RETURN(
         Statement stmt,
         conn_.Prepare("DELETE FROM webhook_deliveries WHERE webhook_id = ?"));
     stmt.BindInt64(row.id);
-    STORE_RETURN_IF_ERROR(stmt.Run());
+    RETURN_IF_ERROR(stmt.Run());
   }
-  STORE_ASSIGN_OR_RETURN(
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("DELETE FROM webhooks WHERE id = ? AND tenant_id = ?"));
   stmt.BindInt64(row.id).BindText(tenant_id);
@@ -178,12 +177,12 @@ absl::Status SqliteWebhooks::DeleteWebhook(std::string_view tenant_id,
 }
 
 absl::Status SqliteWebhooks::SetWebhookCursor(int64_t id, int64_t cursor) {
-  STORE_RETURN_IF_ERROR(CheckWritable("SetWebhookCursor"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("SetWebhookCursor"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("UPDATE webhooks SET cursor = ? WHERE id = ?"));
   stmt.BindInt64(cursor).BindInt64(id);
-  STORE_RETURN_IF_ERROR(stmt.Run());
+  RETURN_IF_ERROR(stmt.Run());
   if (conn_.Changes() == 0) {
     return absl::NotFoundError(absl::StrCat("webhook ", id));
   }
@@ -191,8 +190,8 @@ absl::Status SqliteWebhooks::SetWebhookCursor(int64_t id, int64_t cursor) {
 }
 
 absl::StatusOr<int64_t> SqliteWebhooks::InsertDelivery(const DeliveryRow& row) {
-  STORE_RETURN_IF_ERROR(CheckWritable("InsertDelivery"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("InsertDelivery"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("INSERT INTO webhook_deliveries (webhook_id, tenant_id, "
                     "alert_id, event_id, state, attempts, "
@@ -210,24 +209,24 @@ absl::StatusOr<int64_t> SqliteWebhooks::InsertDelivery(const DeliveryRow& row) {
       .BindTime(row.update_time)
       .BindText(row.last_error)
       .BindInt64(row.last_status);
-  STORE_RETURN_IF_ERROR(stmt.Run());
+  RETURN_IF_ERROR(stmt.Run());
   return conn_.LastInsertRowId();
 }
 
 absl::StatusOr<DeliveryRow> SqliteWebhooks::GetDelivery(int64_t id) {
-  STORE_ASSIGN_OR_RETURN(
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(absl::StrCat("SELECT ", kDeliveryColumns,
                                  " FROM webhook_deliveries WHERE id = ?")));
   stmt.BindInt64(id);
-  STORE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+  ASSIGN_OR_RETURN(bool found, stmt.Step());
   if (!found) return absl::NotFoundError(absl::StrCat("delivery ", id));
   return ReadDelivery(stmt);
 }
 
 absl::Status SqliteWebhooks::UpdateDelivery(const DeliveryRow& row) {
-  STORE_RETURN_IF_ERROR(CheckWritable("UpdateDelivery"));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckWritable("UpdateDelivery"));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare("UPDATE webhook_deliveries SET state = ?, attempts = ?, "
                     "next_attempt_time = ?, update_time = ?, last_error = ?, "
@@ -239,7 +238,7 @@ absl::Status SqliteWebhooks::UpdateDelivery(const DeliveryRow& row) {
       .BindText(row.last_error)
       .BindInt64(row.last_status)
       .BindInt64(row.id);
-  STORE_RETURN_IF_ERROR(stmt.Run());
+  RETURN_IF_ERROR(stmt.Run());
   if (conn_.Changes() == 0) {
     return absl::NotFoundError(absl::StrCat("delivery ", row.id));
   }
@@ -248,8 +247,8 @@ absl::Status SqliteWebhooks::UpdateDelivery(const DeliveryRow& row) {
 
 absl::StatusOr<std::vector<DeliveryRow>> SqliteWebhooks::ListDueDeliveries(
     absl::Time now, int limit) {
-  STORE_RETURN_IF_ERROR(CheckLimit(limit));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckLimit(limit));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(absl::StrCat(
           "SELECT ", kDeliveryColumns,
@@ -261,8 +260,8 @@ absl::StatusOr<std::vector<DeliveryRow>> SqliteWebhooks::ListDueDeliveries(
 
 absl::StatusOr<std::vector<DeliveryRow>> SqliteWebhooks::ListDeliveries(
     int64_t webhook_id, int64_t after_id, int limit) {
-  STORE_RETURN_IF_ERROR(CheckLimit(limit));
-  STORE_ASSIGN_OR_RETURN(
+  RETURN_IF_ERROR(CheckLimit(limit));
+  ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(absl::StrCat("SELECT ", kDeliveryColumns,
                                  " FROM webhook_deliveries WHERE webhook_id "
@@ -275,13 +274,13 @@ absl::StatusOr<DeliveryStats> SqliteWebhooks::GetDeliveryStats(
     int64_t webhook_id) {
   DeliveryStats stats;
   {
-    STORE_ASSIGN_OR_RETURN(
+    ASSIGN_OR_RETURN(
         Statement stmt,
         conn_.Prepare("SELECT state, attempts > 0, COUNT(*) FROM "
                       "webhook_deliveries WHERE webhook_id = ? GROUP BY 1, 2"));
     stmt.BindInt64(webhook_id);
     while (true) {
-      STORE_ASSIGN_OR_RETURN(bool more, stmt.Step());
+      ASSIGN_OR_RETURN(bool more, stmt.Step());
       if (!more) break;
       const int64_t state = stmt.ColumnInt64(0);
       const bool tried = stmt.ColumnInt64(1) != 0;
@@ -297,23 +296,23 @@ absl::StatusOr<DeliveryStats> SqliteWebhooks::GetDeliveryStats(
     }
   }
   {
-    STORE_ASSIGN_OR_RETURN(
+    ASSIGN_OR_RETURN(
         Statement stmt,
         conn_.Prepare("SELECT state FROM webhook_deliveries WHERE webhook_id "
                       "= ? AND state IN (2, 3) ORDER BY update_time DESC, id "
                       "DESC LIMIT 1"));
     stmt.BindInt64(webhook_id);
-    STORE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+    ASSIGN_OR_RETURN(bool found, stmt.Step());
     if (found) stats.last_finished_state = static_cast<int32_t>(stmt.ColumnInt64(0));
   }
   {
-    STORE_ASSIGN_OR_RETURN(
+    ASSIGN_OR_RETURN(
         Statement stmt,
         conn_.Prepare("SELECT last_error FROM webhook_deliveries WHERE "
                       "webhook_id = ? AND last_error != '' ORDER BY "
                       "update_time DESC, id DESC LIMIT 1"));
     stmt.BindInt64(webhook_id);
-    STORE_ASSIGN_OR_RETURN(bool found, stmt.Step());
+    ASSIGN_OR_RETURN(bool found, stmt.Step());
     if (found) stats.last_error = stmt.ColumnString(0);
   }
   return stats;

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "service/core/collectors/platform.h"
 #include "service/core/collectors/platforms/feed.h"
+#include "util/status_macros.h"
 
 namespace opinia::core::collectors {
 namespace {
@@ -129,15 +130,12 @@ FieldGetter FieldsOf(const Columns& columns, const Record& row) {
 
 absl::StatusOr<MappedPage> ParseCsvFeed(std::string_view body,
                                         const FeedMapping& mapping) {
-  auto records = CsvReader().Read(body);
-  if (!records.ok()) return records.status();
+  ASSIGN_OR_RETURN(auto records, CsvReader().Read(body));
   MappedPage page;
-  if (records->empty()) return page;
-  auto column = ColumnsOf(records->front(), mapping);
-  if (!column.ok()) return column.status();
-  for (size_t r = 1; r < records->size(); ++r) {
-    page.reviews.push_back(
-        MapFeedItem(mapping, FieldsOf(*column, (*records)[r])));
+  if (records.empty()) return page;
+  ASSIGN_OR_RETURN(auto column, ColumnsOf(records.front(), mapping));
+  for (size_t r = 1; r < records.size(); ++r) {
+    page.reviews.push_back(MapFeedItem(mapping, FieldsOf(column, records[r])));
   }
   return page;
 }

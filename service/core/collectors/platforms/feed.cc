@@ -4,6 +4,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "service/core/collectors/format_util.h"
+#include "util/status_macros.h"
 
 namespace opinia::core::collectors {
 namespace {
@@ -79,9 +80,8 @@ absl::Status Feed::ValidateMapping(const FeedMapping& mapping,
                      "{\"external_id\": \"id\", \"text\": \"body\"}"));
   }
   for (const auto& [key, path] : mapping) {
-    absl::Status s = ValidateEntry(json_keys_, key, path,
-                                   absl::StrCat(f, "[\"", key, "\"]"));
-    if (!s.ok()) return s;
+    RETURN_IF_ERROR(ValidateEntry(json_keys_, key, path,
+                                  absl::StrCat(f, "[\"", key, "\"]")));
   }
   if (mapping.find("external_id") == mapping.end()) {
     return absl::InvalidArgumentError(

@@ -7,6 +7,7 @@
 #include "service/core/collectors/json_value.h"
 #include "service/core/collectors/platform.h"
 #include "service/core/collectors/platforms/feed.h"
+#include "util/status_macros.h"
 
 namespace opinia::core::collectors {
 namespace {
@@ -57,15 +58,14 @@ FieldGetter FieldsOf(const JsonValue& item) {
 
 absl::StatusOr<MappedPage> ParseJsonFeed(std::string_view body,
                                          const FeedMapping& mapping) {
-  auto doc = ParseJson(body);
-  if (!doc.ok()) return doc.status();
-  const Items items = FindItems(*doc, mapping);
+  ASSIGN_OR_RETURN(auto doc, ParseJson(body));
+  const Items items = FindItems(doc, mapping);
   MappedPage page;
   if (auto it = mapping.find("next_page"); it != mapping.end()) {
-    page.next = ScalarText(FindPath(*doc, it->second)).value_or("");
+    page.next = ScalarText(FindPath(doc, it->second)).value_or("");
   }
   if (items.list == nullptr) {
-    if (absl::Status s = CheckNoItems(*doc, mapping); !s.ok()) return s;
+    RETURN_IF_ERROR(CheckNoItems(doc, mapping));
     return page;  // an empty page
   }
   if (!items.list->has_list_value()) {
