@@ -17,6 +17,7 @@
 #define OPINIA_SERVICE_STORAGE_WEBHOOK_STORE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -97,6 +98,12 @@ class WebhookTxn {
   // Returns the new id; ALREADY_EXISTS when (webhook_id, event_id) exists,
   // NOT_FOUND for an unknown webhook.
   virtual absl::StatusOr<int64_t> InsertDelivery(const DeliveryRow& row) = 0;
+  // The same, but a delivery of (webhook_id, event_id) that exists already
+  // is not an error: std::nullopt, nothing changed, and the transaction
+  // goes on (a failed statement need not leave it usable, so callers that
+  // may meet a queued event use this, not InsertDelivery).
+  virtual absl::StatusOr<std::optional<int64_t>> InsertDeliveryIfAbsent(
+      const DeliveryRow& row) = 0;
   virtual absl::StatusOr<DeliveryRow> GetDelivery(int64_t id) = 0;
   // Replaces state, attempts, next_attempt_time, update_time, last_error
   // and last_status; NOT_FOUND when gone (its webhook was deleted).

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -239,10 +240,10 @@ absl::Status WebhookDispatcher::EnqueuePage(storage::Txn& txn,
   if (page.next_position == w->cursor) return absl::OkStatus();
   const absl::Time now = clock_->Now();
   for (const storage::AlertEventRow& e : page.events) {
-    auto id = txn.webhooks().InsertDelivery(PendingDelivery(*w, e, now));
-    if (absl::IsAlreadyExists(id.status())) continue;
-    if (!id.ok()) return id.status();
-    ++*added;
+    ASSIGN_OR_RETURN(std::optional<int64_t> id,
+                     txn.webhooks().InsertDeliveryIfAbsent(
+                         PendingDelivery(*w, e, now)));
+    if (id.has_value()) ++*added;
   }
   *more = page.more;
   return txn.webhooks().SetWebhookCursor(w->id, page.next_position);

@@ -190,14 +190,31 @@ absl::Status SqliteWebhooks::SetWebhookCursor(int64_t id, int64_t cursor) {
 }
 
 absl::StatusOr<int64_t> SqliteWebhooks::InsertDelivery(const DeliveryRow& row) {
+  ASSIGN_OR_RETURN(std::optional<int64_t> id, AddDelivery(row, false));
+  return *id;
+}
+
+absl::StatusOr<std::optional<int64_t>> SqliteWebhooks::InsertDeliveryIfAbsent(
+    const DeliveryRow& row) {
+  return AddDelivery(row, true);
+}
+
+absl::StatusOr<std::optional<int64_t>> SqliteWebhooks::AddDelivery(
+    const DeliveryRow& row, bool if_absent) {
   RETURN_IF_ERROR(CheckWritable("InsertDelivery"));
-  ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare("INSERT INTO webhook_deliveries (webhook_id, tenant_id, "
-                    "alert_id, event_id, state, attempts, "
-                    "next_attempt_time, create_time, update_time, "
-                    "last_error, last_status) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  static constexpr char kInsert[] =
+      "INSERT INTO webhook_deliveries (webhook_id, tenant_id, alert_id, "
+      "event_id, state, attempts, next_attempt_time, create_time, "
+      "update_time, last_error, last_status) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  static constexpr char kInsertIfAbsent[] =
+      "INSERT INTO webhook_deliveries (webhook_id, tenant_id, alert_id, "
+      "event_id, state, attempts, next_attempt_time, create_time, "
+      "update_time, last_error, last_status) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (webhook_id, event_id) DO NOTHING";
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn_.Prepare(if_absent ? kInsertIfAbsent : kInsert));
   stmt.BindInt64(row.webhook_id)
       .BindText(row.tenant_id)
       .BindInt64(row.alert_id)
@@ -210,7 +227,8 @@ absl::StatusOr<int64_t> SqliteWebhooks::InsertDelivery(const DeliveryRow& row) {
       .BindText(row.last_error)
       .BindInt64(row.last_status);
   RETURN_IF_ERROR(stmt.Run());
-  return conn_.LastInsertRowId();
+  if (if_absent && conn_.Changes() == 0) return std::optional<int64_t>();
+  return std::optional<int64_t>(conn_.LastInsertRowId());
 }
 
 absl::StatusOr<DeliveryRow> SqliteWebhooks::GetDelivery(int64_t id) {

@@ -3,6 +3,7 @@
 #define OPINIA_SERVICE_STORAGE_SQLITE_SQLITE_WEBHOOKS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -29,6 +30,8 @@ class SqliteWebhooks final : public WebhookTxn {
   absl::Status SetWebhookCursor(int64_t id, int64_t cursor) override;
 
   absl::StatusOr<int64_t> InsertDelivery(const DeliveryRow& row) override;
+  absl::StatusOr<std::optional<int64_t>> InsertDeliveryIfAbsent(
+      const DeliveryRow& row) override;
   absl::StatusOr<DeliveryRow> GetDelivery(int64_t id) override;
   absl::Status UpdateDelivery(const DeliveryRow& row) override;
   absl::StatusOr<std::vector<DeliveryRow>> ListDueDeliveries(
@@ -39,6 +42,9 @@ class SqliteWebhooks final : public WebhookTxn {
 
  private:
   absl::Status CheckWritable(const char* op) const;
+  // Inserts `row`; std::nullopt when `if_absent` and the delivery exists.
+  absl::StatusOr<std::optional<int64_t>> AddDelivery(const DeliveryRow& row,
+                                                     bool if_absent);
   absl::StatusOr<std::vector<WebhookRow>> ReadWebhooks(Statement& stmt);
   absl::StatusOr<std::vector<DeliveryRow>> ReadDeliveries(Statement& stmt);
 

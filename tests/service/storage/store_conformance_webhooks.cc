@@ -1,6 +1,7 @@
 // Conformance of WebhookTxn (webhook_store.h): webhooks, their cursors and
 // the delivery queue.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -376,11 +377,22 @@ TEST_P(StoreConformanceTest, DispatchTransactionIsAllOrNothing) {
     return absl::OkStatus();
   }));
   ASSERT_OK(store_->Write([&](Txn& txn) {
-    EXPECT_OK(txn.webhooks().InsertDelivery(Delivery(w, 1)));
-    EXPECT_CODE(txn.webhooks().InsertDelivery(Delivery(w, 1)), kAlreadyExists);
+    const std::optional<int64_t> first =
+        VALUE(txn.webhooks().InsertDeliveryIfAbsent(Delivery(w, 1)));
+    EXPECT_TRUE(first.has_value());
+    // A second delivery of the event: nothing changes, the transaction
+    // goes on.
+    EXPECT_EQ(VALUE(txn.webhooks().InsertDeliveryIfAbsent(Delivery(w, 1))),
+              std::nullopt);
     EXPECT_OK(txn.webhooks().InsertDelivery(Delivery(w, 2)));
     return txn.webhooks().SetWebhookCursor(w.id, 2);
   }));
+  // InsertDelivery of a queued event is ALREADY_EXISTS (its own Write: after
+  // a failed statement only the error may be returned).
+  EXPECT_CODE(store_->Write([&](Txn& txn) {
+                return txn.webhooks().InsertDelivery(Delivery(w, 1)).status();
+              }),
+              kAlreadyExists);
   ASSERT_OK(store_->Read([&](Txn& txn) {
     EXPECT_EQ(VALUE(txn.webhooks().GetWebhook("a", w.id)).cursor, 2);
     const std::vector<DeliveryRow> rows =
