@@ -83,6 +83,12 @@ void AddConditions(std::string_view tenant_id, const ReviewFilter& f,
                     "reviews_fts MATCH ?)");
     q.params.emplace_back(FtsMatchExpression(f.text_query));
   }
+  AddCreateTimeRange(f, q);
+}
+
+}  // namespace
+
+void AddCreateTimeRange(const ReviewFilter& f, ReviewQuery& q) {
   if (f.start_time != absl::InfinitePast()) {
     absl::StrAppend(&q.sql, " AND create_time >= ?");
     q.params.emplace_back(EncodeTimeCeil(f.start_time));
@@ -92,8 +98,6 @@ void AddConditions(std::string_view tenant_id, const ReviewFilter& f,
     q.params.emplace_back(EncodeTimeCeil(f.end_time));
   }
 }
-
-}  // namespace
 
 void ReviewQuery::BindTo(Statement& stmt) const {
   for (const auto& p : params) {

@@ -39,6 +39,10 @@ ReviewQuery ListReviewsQuery(std::string_view tenant_id,
 ReviewQuery CountReviewsQuery(std::string_view tenant_id,
                               const ReviewFilter& filter);
 
+// Appends the create_time range of `filter` (" AND create_time >= ?" and
+// " AND create_time < ?", each only for a finite bound).
+void AddCreateTimeRange(const ReviewFilter& filter, ReviewQuery& q);
+
 // Selects every column of a review, in ReadReviewRow's order.
 const char* ReviewColumns();
 ReviewRow ReadReviewRow(const Statement& stmt);

@@ -15,14 +15,6 @@ namespace {
 
 constexpr char kNoTime[] = "-9223372036854775808";
 
-// Stored times are whole microseconds: for a bound with a finer part,
-// t >= b and t < b hold exactly when they hold for ceil(b).
-int64_t EncodeTimeCeil(absl::Time t) {
-  const int64_t floor = EncodeTime(t);
-  if (t == absl::InfinitePast() || t == absl::InfiniteFuture()) return floor;
-  return DecodeTime(floor) == t ? floor : floor + 1;
-}
-
 void AddIn(absl::string_view column, const std::vector<std::string>& values,
            ReviewQuery& q) {
   if (values.empty()) return;
@@ -40,14 +32,7 @@ void AddRowConditions(std::string_view tenant_id, const ReviewFilter& f,
   AddIn("source", f.sources, q);
   AddIn("subject_id", f.subject_ids, q);
   AddIn("language", f.languages, q);
-  if (f.start_time != absl::InfinitePast()) {
-    absl::StrAppend(&q.sql, " AND create_time >= ?");
-    q.params.emplace_back(EncodeTimeCeil(f.start_time));
-  }
-  if (f.end_time != absl::InfiniteFuture()) {
-    absl::StrAppend(&q.sql, " AND create_time < ?");
-    q.params.emplace_back(EncodeTimeCeil(f.end_time));
-  }
+  AddCreateTimeRange(f, q);
 }
 
 // Rollup conditions: the cell kind (dims) and its dimension values.
@@ -126,15 +111,31 @@ AspectStats ReadAspect(const Statement& s, int at, bool with_unspecified) {
   return a;
 }
 
-// Steps `stmt` to the end; the first column of every row.
-absl::StatusOr<std::vector<int64_t>> FirstColumnInt64(Statement& stmt) {
-  std::vector<int64_t> out;
+// Prepares q.sql on `conn` and binds q.params.
+absl::StatusOr<Statement> PrepareQuery(Connection& conn, const ReviewQuery& q) {
+  ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(q.sql));
+  q.BindTo(stmt);
+  return stmt;
+}
+
+// Steps `stmt` to the end, calling read(stmt, out) on every row.
+template <typename T, typename Read>
+absl::StatusOr<std::vector<T>> ReadRows(Statement& stmt, Read read) {
+  std::vector<T> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
-    out.push_back(stmt.ColumnInt64(0));
+    read(stmt, out);
   }
   return out;
+}
+
+// Steps `stmt` to the end; the first column of every row.
+absl::StatusOr<std::vector<int64_t>> FirstColumnInt64(Statement& stmt) {
+  return ReadRows<int64_t>(
+      stmt, [](const Statement& s, std::vector<int64_t>& out) {
+        out.push_back(s.ColumnInt64(0));
+      });
 }
 
 }  // namespace
@@ -147,16 +148,12 @@ absl::StatusOr<std::vector<DayStats>> SqliteInsights::ListDayStats(
                        " FROM insights_rollup");
   AddCellConditions(tenant_id, filter, first_day, end_day, q);
   absl::StrAppend(&q.sql, " GROUP BY day ORDER BY day");
-  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
-  q.BindTo(stmt);
-  std::vector<DayStats> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    DayStats d{stmt.ColumnInt64(0), ReadStats(stmt, 1)};
-    if (d.stats.count != 0) out.push_back(d);
-  }
-  return out;
+  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
+  return ReadRows<DayStats>(
+      stmt, [](const Statement& s, std::vector<DayStats>& out) {
+        DayStats d{s.ColumnInt64(0), ReadStats(s, 1)};
+        if (d.stats.count != 0) out.push_back(d);
+      });
 }
 
 absl::StatusOr<std::vector<AspectStats>> SqliteInsights::ListDayAspectStats(
@@ -168,17 +165,13 @@ absl::StatusOr<std::vector<AspectStats>> SqliteInsights::ListDayAspectStats(
       "insights_aspect_rollup";
   AddCellConditions(tenant_id, filter, first_day, end_day, q);
   absl::StrAppend(&q.sql, " GROUP BY day, aspect ORDER BY day, aspect");
-  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
-  q.BindTo(stmt);
-  std::vector<AspectStats> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    AspectStats a = ReadAspect(stmt, 1, /*with_unspecified=*/false);
-    a.day = stmt.ColumnInt64(0);
-    out.push_back(a);
-  }
-  return out;
+  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
+  return ReadRows<AspectStats>(
+      stmt, [](const Statement& s, std::vector<AspectStats>& out) {
+        AspectStats a = ReadAspect(s, 1, /*with_unspecified=*/false);
+        a.day = s.ColumnInt64(0);
+        out.push_back(a);
+      });
 }
 
 absl::StatusOr<ReviewStats> SqliteInsights::SumReviewStats(
@@ -187,8 +180,7 @@ absl::StatusOr<ReviewStats> SqliteInsights::SumReviewStats(
   q.sql = absl::StrCat("SELECT ", StatsColumns(false), " FROM reviews");
   AddRowConditions(tenant_id, filter, q);
   absl::StrAppend(&q.sql, " AND deleted = 0");
-  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
-  q.BindTo(stmt);
+  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return ReviewStats{};
   return ReadStats(stmt, 0);
@@ -202,15 +194,11 @@ absl::StatusOr<std::vector<AspectStats>> SqliteInsights::SumAspectStats(
       "sum(label = 3), sum(label = 4) FROM review_aspects";
   AddRowConditions(tenant_id, filter, q);
   absl::StrAppend(&q.sql, " GROUP BY aspect ORDER BY aspect");
-  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
-  q.BindTo(stmt);
-  std::vector<AspectStats> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    out.push_back(ReadAspect(stmt, 0, /*with_unspecified=*/true));
-  }
-  return out;
+  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
+  return ReadRows<AspectStats>(
+      stmt, [](const Statement& s, std::vector<AspectStats>& out) {
+        out.push_back(ReadAspect(s, 0, /*with_unspecified=*/true));
+      });
 }
 
 absl::StatusOr<std::vector<int64_t>> SqliteInsights::ListResponseDelays(
@@ -220,8 +208,7 @@ absl::StatusOr<std::vector<int64_t>> SqliteInsights::ListResponseDelays(
   q.sql = "SELECT response_delay FROM reviews";
   AddRowConditions(tenant_id, filter, q);
   absl::StrAppend(&q.sql, " AND deleted = 0 AND response_time != ", kNoTime);
-  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
-  q.BindTo(stmt);
+  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
   return FirstColumnInt64(stmt);
 }
 
@@ -235,14 +222,11 @@ absl::StatusOr<std::vector<int64_t>> SqliteInsights::ListDelayBuckets() {
 namespace {
 
 absl::StatusOr<std::vector<BucketCount>> ReadBuckets(Statement& stmt) {
-  std::vector<BucketCount> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    BucketCount b{stmt.ColumnInt64(0), stmt.ColumnInt64(1)};
-    if (b.count != 0) out.push_back(b);
-  }
-  return out;
+  return ReadRows<BucketCount>(
+      stmt, [](const Statement& s, std::vector<BucketCount>& out) {
+        BucketCount b{s.ColumnInt64(0), s.ColumnInt64(1)};
+        if (b.count != 0) out.push_back(b);
+      });
 }
 
 }  // namespace
@@ -256,8 +240,7 @@ SqliteInsights::ListMonthResponseCounts(std::string_view tenant_id,
   q.sql = "SELECT lo, sum(n) FROM insights_response_rollup";
   AddCellConditions(tenant_id, filter, first_month, end_month, q, "month");
   absl::StrAppend(&q.sql, " GROUP BY lo ORDER BY lo");
-  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
-  q.BindTo(stmt);
+  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
   return ReadBuckets(stmt);
 }
 
@@ -271,8 +254,7 @@ absl::StatusOr<std::vector<BucketCount>> SqliteInsights::SumResponseCounts(
   AddRowConditions(tenant_id, filter, q);
   absl::StrAppend(&q.sql, " AND deleted = 0 AND response_time != ", kNoTime,
                   " GROUP BY b ORDER BY b");
-  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
-  q.BindTo(stmt);
+  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
   return ReadBuckets(stmt);
 }
 
@@ -296,8 +278,7 @@ absl::StatusOr<std::vector<int64_t>> SqliteInsights::ListResponseDelaysBetween(
   q.params.emplace_back(hi);
   q.params.emplace_back(int64_t{limit});
   q.params.emplace_back(offset);
-  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
-  q.BindTo(stmt);
+  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
   return FirstColumnInt64(stmt);
 }
 
@@ -312,8 +293,7 @@ absl::StatusOr<int64_t> SqliteInsights::CountOpenSla(
                   " AND status IN (1, 2) AND respond_by != ", kNoTime,
                   " AND respond_by > ?");
   q.params.emplace_back(EncodeTime(now));
-  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
-  q.BindTo(stmt);
+  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   return row ? stmt.ColumnInt64(0) : 0;
 }
@@ -335,22 +315,18 @@ absl::StatusOr<std::vector<AspectMention>> SqliteInsights::ListAspectMentions(
   q.params.emplace_back(int64_t{aspect});
   q.params.emplace_back(int64_t{label});
   q.params.emplace_back(int64_t{limit});
-  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(q.sql));
-  q.BindTo(stmt);
-  std::vector<AspectMention> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    AspectMention m;
-    m.review_id = stmt.ColumnInt64(0);
-    m.aspect = static_cast<int32_t>(stmt.ColumnInt64(1));
-    m.label = static_cast<int32_t>(stmt.ColumnInt64(2));
-    m.score = static_cast<float>(stmt.ColumnDouble(3));
-    m.begin = static_cast<int32_t>(stmt.ColumnInt64(4));
-    m.end = static_cast<int32_t>(stmt.ColumnInt64(5));
-    out.push_back(m);
-  }
-  return out;
+  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
+  return ReadRows<AspectMention>(
+      stmt, [](const Statement& s, std::vector<AspectMention>& out) {
+        AspectMention m;
+        m.review_id = s.ColumnInt64(0);
+        m.aspect = static_cast<int32_t>(s.ColumnInt64(1));
+        m.label = static_cast<int32_t>(s.ColumnInt64(2));
+        m.score = static_cast<float>(s.ColumnDouble(3));
+        m.begin = static_cast<int32_t>(s.ColumnInt64(4));
+        m.end = static_cast<int32_t>(s.ColumnInt64(5));
+        out.push_back(m);
+      });
 }
 
 }  // namespace opinia::storage::sqlite
