@@ -51,21 +51,39 @@ std::string EndLabels(const opinia::v1::Trends& trends,
       BucketLabel(trends.points(trends.points_size() - 1), interval, zone));
 }
 
+// What both charts start from: the display zone, the bucket count, the
+// opened svg, the largest bucket's review count (at least 1) and the width
+// of a bucket (0 with no buckets).
+struct ChartStart {
+  absl::TimeZone zone;
+  int n;
+  std::string svg;
+  int64_t max;
+  double step;
+};
+
+ChartStart StartChart(const opinia::v1::Trends& trends,
+                      const char* aria_label) {
+  ChartStart c;
+  c.zone = LoadDisplayZone(trends.time_zone()).tz;
+  c.n = trends.points_size();
+  c.svg = absl::StrFormat(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+      "role=\"img\" aria-label=\"%s\">",
+      kWidth, kHeight + kPad, aria_label);
+  c.max = 1;
+  for (const auto& p : trends.points()) {
+    c.max = std::max(c.max, p.summary().review_count());
+  }
+  c.step = c.n == 0 ? 0 : static_cast<double>(kWidth - 2 * kPad) / c.n;
+  return c;
+}
+
 // Average rating as a line over review-count bars.
 std::string RatingChart(const opinia::v1::Trends& trends,
                         opinia::v1::Interval interval) {
-  const absl::TimeZone zone = LoadDisplayZone(trends.time_zone()).tz;
-  const int n = trends.points_size();
-  std::string svg = absl::StrFormat(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-      "role=\"img\" aria-label=\"rating trend\">",
-      kWidth, kHeight + kPad);
+  auto [zone, n, svg, max, step] = StartChart(trends, "rating trend");
   if (n == 0) return svg + "</svg>";
-  int64_t max = 1;
-  for (const auto& p : trends.points()) {
-    max = std::max(max, p.summary().review_count());
-  }
-  const double step = static_cast<double>(kWidth - 2 * kPad) / n;
   for (int k = 1; k <= 5; ++k) {
     const double y = kHeight - (k - 1) * (kHeight - kPad) / 4.0;
     absl::StrAppend(&svg, absl::StrFormat(
@@ -101,18 +119,8 @@ std::string RatingChart(const opinia::v1::Trends& trends,
 // Stacked sentiment bars per bucket.
 std::string SentimentChart(const opinia::v1::Trends& trends,
                            opinia::v1::Interval interval) {
-  const absl::TimeZone zone = LoadDisplayZone(trends.time_zone()).tz;
-  const int n = trends.points_size();
-  std::string svg = absl::StrFormat(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-      "role=\"img\" aria-label=\"sentiment trend\">",
-      kWidth, kHeight + kPad);
+  auto [zone, n, svg, max, step] = StartChart(trends, "sentiment trend");
   if (n == 0) return svg + "</svg>";
-  int64_t max = 1;
-  for (const auto& p : trends.points()) {
-    max = std::max(max, p.summary().review_count());
-  }
-  const double step = static_cast<double>(kWidth - 2 * kPad) / n;
   for (int i = 0; i < n; ++i) {
     const auto& s = trends.points(i).summary();
     double y = kHeight;
