@@ -1,10 +1,6 @@
 // The `opinia` binary against a real opinia-server: run as a subprocess, its
 // stdout, stderr and exit code checked.
-#include <fcntl.h>
 #include <google/protobuf/util/json_util.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -17,10 +13,9 @@
 #include "gtest/gtest.h"
 #include "opinia/v1/admin.pb.h"
 #include "opinia/v1/reviews.pb.h"
+#include "tests/integration/cli_run.h"
 #include "tests/integration/server_fixture.h"
 #include "tests/integration/test_cert.h"
-
-extern char** environ;
 
 namespace opinia::testing {
 namespace {
@@ -38,13 +33,6 @@ std::string SourceDir() {
   return dir != nullptr ? dir : ".";
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 int CountNonBlankLines(const std::string& path) {
   std::ifstream in(path);
   std::string line;
@@ -53,12 +41,6 @@ int CountNonBlankLines(const std::string& path) {
     n += line.find_first_not_of(" \t\r") != std::string::npos;
   return n;
 }
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
 
 // Summary numbers of `opinia ingest --json`.
 struct IngestSummary {
@@ -92,49 +74,7 @@ IngestSummary ParseSummary(const std::string& json) {
 // (unset when empty). Output goes through files in `work_dir`.
 CliRun RunCli(const std::vector<std::string>& args, const std::string& address,
               const std::string& key, const std::string& work_dir) {
-  const std::string out_path = work_dir + "/cli.out";
-  const std::string err_path = work_dir + "/cli.err";
-  std::vector<std::string> argv_storage = {CliPath()};
-  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_storage;
-  for (char** e = environ; *e != nullptr; ++e) {
-    if (std::string(*e).rfind("OPINIA_KEY", 0) == 0) continue;
-    if (std::string(*e).rfind("OPINIA_ADDR=", 0) == 0) continue;
-    env_storage.push_back(*e);
-  }
-  env_storage.push_back("OPINIA_ADDR=" + address);
-  if (!key.empty()) env_storage.push_back("OPINIA_KEY=" + key);
-  std::vector<char*> envp;
-  for (auto& e : env_storage) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
-                                   O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid;
-  CliRun run;
-  const int rc =
-      posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    ADD_FAILURE() << "cannot run " << argv[0];
-    return run;
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  run.exit_code =
-      WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  run.out = ReadFile(out_path);
-  run.err = ReadFile(err_path);
-  return run;
+  return RunCliBinary(CliPath(), args, address, key, work_dir + "/cli");
 }
 
 class CliTest : public ServerTest {

@@ -1,15 +1,9 @@
 // `opinia summary|trends|search|report` against a real opinia-server: the
 // CLI binary run as a subprocess, its output and the HTML report checked.
 // Also checks InsightsService over gRPC (roles, validation errors).
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -20,70 +14,16 @@
 #include "opinia/v1/insights.grpc.pb.h"
 #include "opinia/v1/reviews.grpc.pb.h"
 #include "tests/integration/api_helpers.h"
+#include "tests/integration/cli_run.h"
 #include "tests/integration/server_fixture.h"
-
-extern char** environ;
 
 namespace opinia::testing {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
-
 CliRun RunCli(const std::vector<std::string>& args, const std::string& address,
               const std::string& key, const std::string& dir) {
-  const std::string out_path = dir + "/insights-cli.out";
-  const std::string err_path = dir + "/insights-cli.err";
-  std::vector<std::string> storage = {OPINIA_CLI_BINARY};
-  storage.insert(storage.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string v = *e;
-    if (v.rfind("OPINIA_KEY", 0) == 0 || v.rfind("OPINIA_ADDR=", 0) == 0) {
-      continue;
-    }
-    env.push_back(v);
-  }
-  env.push_back("OPINIA_ADDR=" + address);
-  env.push_back("OPINIA_KEY=" + key);
-  std::vector<char*> envp;
-  for (auto& e : env) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
-                                   O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  CliRun run;
-  pid_t pid;
-  const int rc =
-      posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    ADD_FAILURE() << "cannot run " << argv[0];
-    return run;
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-  run.out = ReadFile(out_path);
-  run.err = ReadFile(err_path);
-  return run;
+  return RunCliBinary(OPINIA_CLI_BINARY, args, address, key,
+                      dir + "/insights-cli");
 }
 
 // Every YYYY-MM-DD in `text` after `from`.
