@@ -1,6 +1,5 @@
 // Hostile and odd inputs through the full analyzer: always a defined result,
 // every span inside the text, never a crash.
-#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -8,25 +7,12 @@
 #include "gtest/gtest.h"
 #include "nlp/analyzer.h"
 #include "nlp/text.h"
+#include "tests/nlp/test_util.h"
 
 namespace opinia::nlp {
 namespace {
 
-class AnalyzerRobustnessTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    const char* dir = std::getenv("OPINIA_MODELS_DIR");
-    auto a = CreateAnalyzer(dir != nullptr ? dir : "models");
-    ASSERT_TRUE(a.ok()) << a.status();
-    analyzer_ = a->release();
-  }
-  static void TearDownTestSuite() {
-    delete analyzer_;
-    analyzer_ = nullptr;
-  }
-  static const Analyzer* analyzer_;
-};
-const Analyzer* AnalyzerRobustnessTest::analyzer_ = nullptr;
+class AnalyzerRobustnessTest : public test_util::AnalyzerSuiteTest {};
 
 void ExpectSpanInside(const std::string& name, const Span& s, size_t size) {
   EXPECT_LE(0, s.begin) << name;

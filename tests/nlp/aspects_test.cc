@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "nlp/text.h"
 #include "tests/nlp/test_paths.h"
+#include "tests/nlp/test_util.h"
 
 namespace opinia::nlp {
 namespace {
@@ -270,16 +271,8 @@ TEST_F(AspectsTest, Table) {
 }
 
 TEST_F(AspectsTest, AtLeastThirtyCasesPerLanguage) {
-  int pl = 0, en = 0, de = 0;
-  for (const Case& c : kCases) {
-    const std::string lang = c.language;
-    pl += lang == "pl";
-    en += lang == "en";
-    de += lang == "de";
-  }
-  EXPECT_GE(pl, 30);
-  EXPECT_GE(en, 30);
-  EXPECT_GE(de, 30);
+  test_util::ExpectCasesPerLanguage(kCases, &Case::language, 30,
+                                    {"pl", "en", "de"});
 }
 
 TEST_F(AspectsTest, CombinesSentenceScoresAsMeans) {

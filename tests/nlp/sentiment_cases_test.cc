@@ -5,12 +5,12 @@
 // MIXED for English (binary model), "Five stars, would buy again." (no
 // lexicon cue, model says negative), narrative Polish sentences that
 // CLARIN-Emo mostly labels negative ("Zamówienie złożyłem w poniedziałek.").
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "nlp/analyzer.h"
+#include "tests/nlp/test_util.h"
 
 namespace opinia::nlp {
 namespace {
@@ -148,30 +148,10 @@ const std::vector<Case>& Cases() {
   return *cases;
 }
 
-class SentimentCasesTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    const char* dir = std::getenv("OPINIA_MODELS_DIR");
-    auto a = CreateAnalyzer(dir != nullptr ? dir : "models");
-    ASSERT_TRUE(a.ok()) << a.status();
-    analyzer_ = a->release();
-  }
-  static void TearDownTestSuite() {
-    delete analyzer_;
-    analyzer_ = nullptr;
-  }
-  static const Analyzer* analyzer_;
-};
-const Analyzer* SentimentCasesTest::analyzer_ = nullptr;
+class SentimentCasesTest : public test_util::AnalyzerSuiteTest {};
 
 TEST_F(SentimentCasesTest, AtLeastFortyPerLanguage) {
-  int pl = 0, en = 0;
-  for (const Case& c : Cases()) {
-    pl += std::string(c.lang) == "pl";
-    en += std::string(c.lang) == "en";
-  }
-  EXPECT_GE(pl, 40);
-  EXPECT_GE(en, 40);
+  test_util::ExpectCasesPerLanguage(Cases(), &Case::lang, 40, {"pl", "en"});
 }
 
 TEST_F(SentimentCasesTest, Table) {

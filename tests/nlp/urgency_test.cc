@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "nlp/text.h"
 #include "tests/nlp/test_paths.h"
+#include "tests/nlp/test_util.h"
 
 namespace opinia::nlp {
 namespace {
@@ -209,16 +210,8 @@ TEST_F(UrgencyTest, Table) {
 }
 
 TEST_F(UrgencyTest, AtLeastTwentyCasesPerLanguage) {
-  int pl = 0, en = 0, de = 0;
-  for (const Case& c : kCases) {
-    const std::string lang = c.language;
-    pl += lang == "pl";
-    en += lang == "en";
-    de += lang == "de";
-  }
-  EXPECT_GE(pl, 20);
-  EXPECT_GE(en, 20);
-  EXPECT_GE(de, 20);
+  test_util::ExpectCasesPerLanguage(kCases, &Case::language, 20,
+                                    {"pl", "en", "de"});
 }
 
 TEST_F(UrgencyTest, EmptyTextIsDefined) {
