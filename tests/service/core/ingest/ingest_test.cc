@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "service/core/reviews/reviews.h"
 #include "tests/service/core/test_env.h"
+#include "tests/service/core/two_shops_test.h"
 
 namespace opinia::core {
 namespace {
@@ -30,30 +31,14 @@ ReviewInput Input(const std::string& id, const std::string& text,
   return in;
 }
 
-class IngestTest : public ::testing::Test {
+class IngestTest : public testing::TwoShopsTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(store_->Write([](storage::Txn& txn) {
-                        storage::TenantRow a{"shop-a", "A", "Europe/Warsaw"};
-                        storage::TenantRow b{"shop-b", "B", "Europe/Warsaw"};
-                        if (auto s = txn.InsertTenant(a); !s.ok()) return s;
-                        return txn.InsertTenant(b);
-                      }).ok());
-  }
-
   std::vector<IngestResult> IngestOk(const std::vector<ReviewInput>& in,
                                      const std::string& tenant = "shop-a") {
     auto r = ingestor_.Ingest(tenant, in);
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? *r : std::vector<IngestResult>{};
   }
-
-  std::unique_ptr<storage::Store> store_ = OpenTestStore();
-  FakeClock clock_{TestEpoch()};
-  CountingAnalyzer analyzer_;
-  TextAnalysis analysis_{&analyzer_};
-  Ingestor ingestor_{store_.get(), &analysis_, &clock_, IngestLimits{}};
-  Reviews reviews_{store_.get(), &clock_};
 };
 
 // Runs `race` once, at the first analysis: between ingest's batch read and

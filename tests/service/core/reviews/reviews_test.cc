@@ -9,29 +9,17 @@
 #include "service/core/ingest/ingest.h"
 #include "service/core/util/paging.h"
 #include "tests/service/core/test_env.h"
+#include "tests/service/core/two_shops_test.h"
 
 namespace opinia::core {
 namespace {
 
 using opinia::v1::ListReviewsRequest;
 using opinia::v1::ReviewInput;
-using testing::CountingAnalyzer;
-using testing::OpenTestStore;
 using testing::TestEpoch;
 
-class ReviewsTest : public ::testing::Test {
+class ReviewsTest : public testing::TwoShopsTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(store_->Write([](storage::Txn& txn) {
-                        if (auto s = txn.InsertTenant(
-                                {"shop-a", "A", "Europe/Warsaw"});
-                            !s.ok()) {
-                          return s;
-                        }
-                        return txn.InsertTenant({"shop-b", "B", "Europe/Warsaw"});
-                      }).ok());
-  }
-
   // Ingests `n` reviews; review i was created i minutes after TestEpoch,
   // alternating sources and ratings 1..5.
   std::vector<std::string> Seed(int n, const std::string& tenant = "shop-a") {
@@ -66,13 +54,6 @@ class ReviewsTest : public ::testing::Test {
     }
     return names;
   }
-
-  std::unique_ptr<storage::Store> store_ = OpenTestStore();
-  FakeClock clock_{TestEpoch()};
-  CountingAnalyzer analyzer_;
-  TextAnalysis analysis_{&analyzer_};
-  Ingestor ingestor_{store_.get(), &analysis_, &clock_, IngestLimits{}};
-  Reviews reviews_{store_.get(), &clock_};
 };
 
 TEST_F(ReviewsTest, GetIsTenantScopedAndValidatesNames) {
