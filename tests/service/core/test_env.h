@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
@@ -59,6 +60,16 @@ inline std::unique_ptr<storage::Store> OpenTestStore() {
 }
 
 inline absl::Time TestEpoch() { return absl::FromUnixSeconds(1767225600); }
+
+// Adds the tenants shop-a ("A") and shop-b ("B"), both Europe/Warsaw.
+inline absl::Status InsertTwoShops(storage::Store& store) {
+  return store.Write([](storage::Txn& txn) {
+    storage::TenantRow a{"shop-a", "A", "Europe/Warsaw"};
+    storage::TenantRow b{"shop-b", "B", "Europe/Warsaw"};
+    if (auto s = txn.InsertTenant(a); !s.ok()) return s;
+    return txn.InsertTenant(b);
+  });
+}
 
 }  // namespace opinia::core::testing
 

@@ -11,7 +11,6 @@
 #include "service/core/ingest/ingest.h"
 #include "service/core/reviews/reviews.h"
 #include "service/core/util/clock.h"
-#include "service/storage/store.h"
 #include "tests/service/core/test_env.h"
 
 namespace opinia::core::testing {
@@ -19,12 +18,7 @@ namespace opinia::core::testing {
 class TwoShopsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(store_->Write([](storage::Txn& txn) {
-                        storage::TenantRow a{"shop-a", "A", "Europe/Warsaw"};
-                        storage::TenantRow b{"shop-b", "B", "Europe/Warsaw"};
-                        if (auto s = txn.InsertTenant(a); !s.ok()) return s;
-                        return txn.InsertTenant(b);
-                      }).ok());
+    ASSERT_TRUE(InsertTwoShops(*store_).ok());
   }
 
   std::unique_ptr<storage::Store> store_ = OpenTestStore();

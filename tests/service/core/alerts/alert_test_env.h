@@ -22,12 +22,7 @@ class AlertCoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_NE(store_, nullptr);
-    ASSERT_TRUE(store_->Write([](storage::Txn& txn) {
-                        storage::TenantRow a{"shop-a", "A", "Europe/Warsaw"};
-                        storage::TenantRow b{"shop-b", "B", "Europe/Warsaw"};
-                        if (auto s = txn.InsertTenant(a); !s.ok()) return s;
-                        return txn.InsertTenant(b);
-                      }).ok());
+    ASSERT_TRUE(InsertTwoShops(*store_).ok());
   }
 
   static opinia::v1::ReviewInput Input(const std::string& id, int rating,
