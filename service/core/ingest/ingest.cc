@@ -8,11 +8,13 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "service/core/auth/authorization.h"
 #include "service/core/util/metrics.h"
 #include "service/core/util/names.h"
 #include "service/core/reviews/review_model.h"
 #include "service/core/tenants/tenant_settings.h"
 #include "service/core/util/time_proto.h"
+#include "util/status_macros.h"
 
 namespace opinia::core {
 namespace {
@@ -67,7 +69,21 @@ void ReportOutcomes(const std::vector<IngestResult>& results,
 
 }  // namespace
 
+absl::StatusOr<Ingestor::Session> Ingestor::Open(
+    const Principal& caller) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kIngestReviews));
+  return Session(this, caller.tenant_id);
+}
+
 absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
+    const Principal& caller, absl::Span<const ReviewInput> inputs,
+    int64_t first_index) const {
+  auto session = Open(caller);
+  if (!session.ok()) return session.status();
+  return session->Ingest(inputs, first_index);
+}
+
+absl::StatusOr<std::vector<IngestResult>> Ingestor::IngestForTenant(
     std::string_view tenant_id, absl::Span<const ReviewInput> inputs,
     int64_t first_index) const {
   if (static_cast<int64_t>(inputs.size()) > limits_.max_batch) {
@@ -224,7 +240,7 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
 absl::StatusOr<opinia::v1::RescoreReviewsResponse> Ingestor::Rescore(
     const Principal& caller,
     const opinia::v1::RescoreReviewsRequest& request) const {
-  if (absl::Status s = Require(caller, kRoleAdmin); !s.ok()) return s;
+  RETURN_IF_ERROR(Authorize(caller, Action::kRescoreReviews));
   if (!analysis_->has_analyzer()) {
     return absl::FailedPreconditionError(
         "no analyzer is loaded (models missing); rescoring would erase the "
