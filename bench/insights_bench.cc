@@ -47,6 +47,7 @@
 #include "opinia/v1/insights.pb.h"
 #include "opinia/v1/reviews.pb.h"
 #include "service/core/ingest/analyze.h"
+#include "service/core/auth/auth.h"
 #include "service/core/insights/insights.h"
 #include "service/core/reviews/review_model.h"
 #include "service/core/reviews/reviews.h"
@@ -427,6 +428,9 @@ int main(int argc, char** argv) {
   };
   const int kRangesDays[] = {7, 30, 90, 365, 730, 0};
   std::vector<double> summary_ms, trends_ms, search_ms;
+  // A read key of the generated tenant.
+  const opinia::core::Principal reader{"bench", tenant,
+                                       opinia::core::kRoleRead};
   std::vector<double> summary_cpu, trends_cpu, search_cpu;
   int64_t checksum = 0;
   for (int i = 0; i < queries; ++i) {
@@ -439,7 +443,7 @@ int main(int argc, char** argv) {
     ToTimestamp(end, q.mutable_end_time());
     auto t0 = std::chrono::steady_clock::now();
     double c0 = CpuMs();
-    auto s = insights.Summary(tenant, q);
+    auto s = insights.Summary(reader, q);
     summary_ms.push_back(Ms(std::chrono::steady_clock::now() - t0));
     summary_cpu.push_back(CpuMs() - c0);
     if (verbose) {
@@ -463,7 +467,7 @@ int main(int argc, char** argv) {
     ToTimestamp(end, t.mutable_filter()->mutable_end_time());
     t0 = std::chrono::steady_clock::now();
     c0 = CpuMs();
-    auto tr = insights.Trends(tenant, t);
+    auto tr = insights.Trends(reader, t);
     trends_ms.push_back(Ms(std::chrono::steady_clock::now() - t0));
     trends_cpu.push_back(CpuMs() - c0);
     if (!tr.ok()) {
@@ -484,7 +488,7 @@ int main(int argc, char** argv) {
     if (i % 4 == 2) ToTimestamp(now - absl::Hours(24 * 90), req.mutable_start_time());
     auto t0 = std::chrono::steady_clock::now();
     const double c0 = CpuMs();
-    auto page = reviews.List(tenant, req);
+    auto page = reviews.List(reader, req);
     search_ms.push_back(Ms(std::chrono::steady_clock::now() - t0));
     search_cpu.push_back(CpuMs() - c0);
     if (verbose) {

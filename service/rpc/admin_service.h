@@ -1,5 +1,6 @@
-// AdminService: tenants, API keys, rescoring. Thin: authentication and
-// the operator/tenant-admin rules live in core::Admin / core::Ingestor.
+// AdminService: tenants, API keys, rescoring. Thin: authentication here;
+// who may call what in core/auth/authorization.h, the tenant scoping of
+// operator and tenant keys in core::Admin / core::Ingestor.
 #ifndef OPINIA_SERVICE_RPC_ADMIN_SERVICE_H_
 #define OPINIA_SERVICE_RPC_ADMIN_SERVICE_H_
 

@@ -6,9 +6,6 @@
 namespace opinia::rpc {
 
 using core::Principal;
-using core::kRoleAdmin;
-using core::kRoleRead;
-using core::kRoleRespond;
 
 grpc::ServerWriteReactor<opinia::v1::AlertEvent>* AlertServiceImpl::StreamAlerts(
     grpc::CallbackServerContext* context,
@@ -16,51 +13,41 @@ grpc::ServerWriteReactor<opinia::v1::AlertEvent>* AlertServiceImpl::StreamAlerts
   return new AlertStream(context, &deps_, *request);
 }
 
-// One handler: role check, then one call into core::Alerts.
-#define OPINIA_ALERT_HANDLER(M, Req, Resp, role, expr)                        \
+// One handler: one call into core::Alerts.
+#define OPINIA_ALERT_HANDLER(M, Req, Resp, expr)                              \
   grpc::ServerUnaryReactor* AlertServiceImpl::M(                              \
       grpc::CallbackServerContext* context, const opinia::v1::Req* request,   \
       opinia::v1::Resp* response) {                                           \
     return Respond(context, deps_, response,                                  \
                    [this, request](const Principal& caller)                   \
                        -> absl::StatusOr<opinia::v1::Resp> {                  \
-                     if (auto s = core::RequireTenantRole(caller, role);      \
-                         !s.ok()) {                                           \
-                       return s;                                              \
-                     }                                                        \
-                     const auto& tenant = caller.tenant_id;                   \
-                     (void)tenant;                                            \
                      return expr;                                             \
                    });                                                        \
   }
 
 OPINIA_ALERT_HANDLER(ListAlerts, ListAlertsRequest, ListAlertsResponse,
-                     kRoleRead, deps_.alerts->List(tenant, *request))
-OPINIA_ALERT_HANDLER(GetAlert, GetAlertRequest, Alert, kRoleRead,
-                     deps_.alerts->Get(tenant, request->name()))
+                     deps_.alerts->List(caller, *request))
+OPINIA_ALERT_HANDLER(GetAlert, GetAlertRequest, Alert,
+                     deps_.alerts->Get(caller, request->name()))
 OPINIA_ALERT_HANDLER(AcknowledgeAlert, AcknowledgeAlertRequest, Alert,
-                     kRoleRespond,
-                     deps_.alerts->Acknowledge(tenant, caller.actor(),
-                                               request->name()))
-OPINIA_ALERT_HANDLER(ResolveAlert, ResolveAlertRequest, Alert, kRoleRespond,
-                     deps_.alerts->Resolve(tenant, caller.actor(),
-                                           request->name()))
-OPINIA_ALERT_HANDLER(SnoozeAlert, SnoozeAlertRequest, Alert, kRoleRespond,
-                     deps_.alerts->Snooze(tenant, caller.actor(), *request))
+                     deps_.alerts->Acknowledge(caller, request->name()))
+OPINIA_ALERT_HANDLER(ResolveAlert, ResolveAlertRequest, Alert,
+                     deps_.alerts->Resolve(caller, request->name()))
+OPINIA_ALERT_HANDLER(SnoozeAlert, SnoozeAlertRequest, Alert,
+                     deps_.alerts->Snooze(caller, *request))
 OPINIA_ALERT_HANDLER(CreateAlertRule, CreateAlertRuleRequest, AlertRule,
-                     kRoleAdmin,
-                     deps_.alerts->CreateRule(tenant, request->rule()))
-OPINIA_ALERT_HANDLER(GetAlertRule, GetAlertRuleRequest, AlertRule, kRoleAdmin,
-                     deps_.alerts->GetRule(tenant, request->name()))
+                     deps_.alerts->CreateRule(caller, request->rule()))
+OPINIA_ALERT_HANDLER(GetAlertRule, GetAlertRuleRequest, AlertRule,
+                     deps_.alerts->GetRule(caller, request->name()))
 OPINIA_ALERT_HANDLER(ListAlertRules, ListAlertRulesRequest,
-                     ListAlertRulesResponse, kRoleAdmin,
-                     deps_.alerts->ListRules(tenant, *request))
+                     ListAlertRulesResponse,
+                     deps_.alerts->ListRules(caller, *request))
 OPINIA_ALERT_HANDLER(UpdateAlertRule, UpdateAlertRuleRequest, AlertRule,
-                     kRoleAdmin, deps_.alerts->UpdateRule(tenant, *request))
+                     deps_.alerts->UpdateRule(caller, *request))
 OPINIA_ALERT_HANDLER(
-    DeleteAlertRule, DeleteAlertRuleRequest, DeleteResponse, kRoleAdmin,
+    DeleteAlertRule, DeleteAlertRuleRequest, DeleteResponse,
     [&]() -> absl::StatusOr<opinia::v1::DeleteResponse> {
-      if (auto s = deps_.alerts->DeleteRule(tenant, request->name()); !s.ok()) {
+      if (auto s = deps_.alerts->DeleteRule(caller, request->name()); !s.ok()) {
         return s;
       }
       return opinia::v1::DeleteResponse();

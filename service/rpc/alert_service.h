@@ -1,7 +1,6 @@
 // AlertService: thin callback handlers over core::Alerts (rules, workflow)
-// and the StreamAlerts reactor (alert_stream.h). Roles: read for
-// Stream/List/Get, respond for acknowledge/resolve/snooze, admin for rules;
-// operator keys hold no tenant data (PERMISSION_DENIED).
+// and the StreamAlerts reactor (alert_stream.h). Who may call what:
+// service/core/auth/authorization.h.
 #ifndef OPINIA_SERVICE_RPC_ALERT_SERVICE_H_
 #define OPINIA_SERVICE_RPC_ALERT_SERVICE_H_
 

@@ -11,22 +11,6 @@
 namespace opinia::rpc {
 namespace {
 
-absl::Status ValidateFilter(const opinia::v1::StreamAlertsRequest& r) {
-  for (int i = 0; i < r.priorities_size(); ++i) {
-    if (r.priorities(i) == 0 || !opinia::v1::Priority_IsValid(r.priorities(i))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("priorities[", i, "]: unknown value"));
-    }
-  }
-  for (int i = 0; i < r.kinds_size(); ++i) {
-    if (r.kinds(i) == 0 || !opinia::v1::AlertKind_IsValid(r.kinds(i))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("kinds[", i, "]: unknown value"));
-    }
-  }
-  return absl::OkStatus();
-}
-
 core::SubscriberFilter FilterOf(const opinia::v1::StreamAlertsRequest& r) {
   return {{r.priorities().begin(), r.priorities().end()},
           {r.kinds().begin(), r.kinds().end()},
@@ -81,7 +65,7 @@ void AlertStream::Destroy() {
   bool subscribed = false;
   {
     absl::MutexLock lock(&mutex_);
-    tenant = tenant_;
+    tenant = caller_.tenant_id;
     subscribed = subscribed_;
   }
   // After Unsubscribe returns the hub never calls us again.
@@ -91,15 +75,9 @@ void AlertStream::Destroy() {
 
 void AlertStream::Begin() {
   auto caller = Authenticate(authorization_, *deps_->auth);
-  absl::Status status = caller.status();
-  if (status.ok()) {
-    status = core::RequireTenantRole(*caller, core::kRoleRead);
-  }
-  if (status.ok()) status = ValidateFilter(request_);
   absl::StatusOr<int64_t> start =
-      status.ok() ? deps_->alerts->StreamStart(caller->tenant_id,
-                                               request_.resume_token())
-                  : absl::StatusOr<int64_t>(status);
+      caller.ok() ? deps_->alerts->StreamStart(*caller, request_)
+                  : absl::StatusOr<int64_t>(caller.status());
   Action action;
   {
     absl::MutexLock lock(&mutex_);
@@ -107,7 +85,7 @@ void AlertStream::Begin() {
     if (!start.ok()) {
       action = FinishLocked(ToGrpcStatus(start.status()));
     } else {
-      tenant_ = caller->tenant_id;
+      caller_ = *caller;
       after_id_ = *start;
       subscribed_ = true;
     }
@@ -133,7 +111,7 @@ void AlertStream::Begin() {
 }
 
 void AlertStream::ReadPage() {
-  std::string tenant;
+  core::Principal caller;
   int64_t after = 0;
   {
     absl::MutexLock lock(&mutex_);
@@ -141,10 +119,10 @@ void AlertStream::ReadPage() {
       reading_ = false;
       return;
     }
-    tenant = tenant_;
+    caller = caller_;
     after = after_id_;
   }
-  auto page = deps_->alerts->ReadOutbox(tenant, after, filter_, kPageSize);
+  auto page = deps_->alerts->ReadOutbox(caller, after, filter_, kPageSize);
   Action action;
   {
     absl::MutexLock lock(&mutex_);
@@ -157,7 +135,7 @@ void AlertStream::ReadPage() {
         *event.mutable_alert() = core::AlertFromRow(row.alert);
         event.set_type(static_cast<opinia::v1::AlertEventType>(row.type));
         core::ToTimestamp(row.time, event.mutable_event_time());
-        event.set_resume_token(deps_->alerts->ResumeToken(tenant, row.id));
+        event.set_resume_token(deps_->alerts->ResumeToken(caller.tenant_id, row.id));
         buffer_.push_back(std::move(event));
       }
       after_id_ = page->next_position;

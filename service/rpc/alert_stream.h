@@ -78,7 +78,7 @@ class AlertStream final
   const std::optional<std::string> authorization_;
 
   absl::Mutex mutex_;
-  std::string tenant_ ABSL_GUARDED_BY(mutex_);
+  core::Principal caller_ ABSL_GUARDED_BY(mutex_);  // set by Begin
   bool subscribed_ ABSL_GUARDED_BY(mutex_) = false;
   bool started_ ABSL_GUARDED_BY(mutex_) = false;
   bool reading_ ABSL_GUARDED_BY(mutex_) = false;

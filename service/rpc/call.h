@@ -1,10 +1,10 @@
 // The shape every unary handler shares: authenticate from the
 // "authorization: Bearer <key>" metadata, then run the body on the worker
-// pool (never on a gRPC reactor thread) and finish with its status.
+// pool (never on a gRPC reactor thread) and finish with its status. What
+// the caller may do is decided by the core call the body makes.
 #ifndef OPINIA_SERVICE_RPC_CALL_H_
 #define OPINIA_SERVICE_RPC_CALL_H_
 
-#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -55,23 +55,6 @@ grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,
                     *response = *std::move(result);
                     return absl::OkStatus();
                   });
-}
-
-// Respond for tenant data: the caller's key must belong to a tenant and hold
-// `tenant_role` (core::RequireTenantRole) before `fn` runs.
-template <typename Response, typename Fn>
-grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,
-                                  const Deps& deps, Response* response,
-                                  uint32_t tenant_role, Fn fn) {
-  return Respond(context, deps, response,
-                 [tenant_role, fn = std::move(fn)](const core::Principal& caller)
-                     -> absl::StatusOr<Response> {
-                   if (auto s = core::RequireTenantRole(caller, tenant_role);
-                       !s.ok()) {
-                     return s;
-                   }
-                   return fn(caller);
-                 });
 }
 
 }  // namespace opinia::rpc

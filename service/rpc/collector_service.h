@@ -1,6 +1,6 @@
 // CollectorService: scheduled pulls of reviews from platforms. Thin:
-// authentication here, roles, validation and the sync in
-// core::collectors::Collectors. RunCollector holds a worker until the sync
+// authentication here, roles (core/auth/authorization.h), validation and
+// the sync in core::collectors::Collectors. RunCollector holds a worker until the sync
 // is done (it answers with the run's counts).
 #ifndef OPINIA_SERVICE_RPC_COLLECTOR_SERVICE_H_
 #define OPINIA_SERVICE_RPC_COLLECTOR_SERVICE_H_

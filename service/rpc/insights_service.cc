@@ -5,20 +5,6 @@
 namespace opinia::rpc {
 
 using core::Principal;
-using core::kRoleRead;
-
-namespace {
-
-absl::Status CheckReady(const Deps& deps, const Principal& caller) {
-  if (auto s = core::RequireTenantRole(caller, kRoleRead); !s.ok()) return s;
-  if (deps.insights == nullptr) {
-    return absl::UnimplementedError("insights are not configured");
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
 grpc::ServerUnaryReactor* InsightsServiceImpl::GetReputationSummary(
     grpc::CallbackServerContext* context,
     const opinia::v1::SummaryRequest* request,
@@ -26,8 +12,7 @@ grpc::ServerUnaryReactor* InsightsServiceImpl::GetReputationSummary(
   return Respond(context, deps_, response,
                  [this, request](const Principal& caller)
                      -> absl::StatusOr<opinia::v1::ReputationSummary> {
-                   if (auto s = CheckReady(deps_, caller); !s.ok()) return s;
-                   return deps_.insights->Summary(caller.tenant_id, *request);
+                   return deps_.insights->Summary(caller, *request);
                  });
 }
 
@@ -37,8 +22,7 @@ grpc::ServerUnaryReactor* InsightsServiceImpl::GetTrends(
   return Respond(context, deps_, response,
                  [this, request](const Principal& caller)
                      -> absl::StatusOr<opinia::v1::Trends> {
-                   if (auto s = CheckReady(deps_, caller); !s.ok()) return s;
-                   return deps_.insights->Trends(caller.tenant_id, *request);
+                   return deps_.insights->Trends(caller, *request);
                  });
 }
 
@@ -50,8 +34,7 @@ grpc::ServerUnaryReactor* InsightsServiceImpl::ListAspectInsights(
       context, deps_, response,
       [this, request](const Principal& caller)
           -> absl::StatusOr<opinia::v1::ListAspectInsightsResponse> {
-        if (auto s = CheckReady(deps_, caller); !s.ok()) return s;
-        return deps_.insights->AspectInsights(caller.tenant_id, *request);
+        return deps_.insights->AspectInsights(caller, *request);
       });
 }
 

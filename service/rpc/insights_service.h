@@ -1,7 +1,7 @@
 // InsightsService: dashboards' summaries, trends and aspect insights, thin
 // over core::Insights (semantics and codes in service/core/insights/insights.h).
-// Role: read; the tenant comes from the key. Operator keys hold no tenant
-// data and get PERMISSION_DENIED.
+// The tenant comes from the key; who may call what:
+// service/core/auth/authorization.h.
 #ifndef OPINIA_SERVICE_RPC_INSIGHTS_SERVICE_H_
 #define OPINIA_SERVICE_RPC_INSIGHTS_SERVICE_H_
 

@@ -9,9 +9,6 @@
 namespace opinia::rpc {
 
 using core::Principal;
-using core::kRoleIngest;
-using core::kRoleRead;
-using core::kRoleRespond;
 
 grpc::ServerUnaryReactor* ReviewServiceImpl::IngestReviews(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
@@ -21,12 +18,11 @@ grpc::ServerUnaryReactor* ReviewServiceImpl::IngestReviews(
   return RunUnary(
       context, deps_,
       [this, buffer, response](const Principal& caller) -> absl::Status {
-        if (auto s = core::RequireTenantRole(caller, kRoleIngest); !s.ok()) {
-          return s;
-        }
+        auto session = deps_.ingestor->Open(caller);
+        if (!session.ok()) return session.status();
         auto inputs = ParseIngestRequest(buffer);
         if (!inputs.ok()) return inputs.status();
-        auto results = deps_.ingestor->Ingest(caller.tenant_id, *inputs);
+        auto results = session->Ingest(*inputs);
         if (!results.ok()) return results.status();
         opinia::v1::IngestReviewsResponse reply;
         for (auto& r : *results) *reply.add_results() = std::move(r);
@@ -45,10 +41,10 @@ grpc::ServerUnaryReactor* ReviewServiceImpl::GetReview(
     grpc::CallbackServerContext* context,
     const opinia::v1::GetReviewRequest* request,
     opinia::v1::Review* response) {
-  return Respond(context, deps_, response, kRoleRead,
+  return Respond(context, deps_, response,
                  [this, request](const Principal& caller)
                      -> absl::StatusOr<opinia::v1::Review> {
-                   return deps_.reviews->Get(caller.tenant_id, request->name());
+                   return deps_.reviews->Get(caller, request->name());
                  });
 }
 
@@ -56,10 +52,10 @@ grpc::ServerUnaryReactor* ReviewServiceImpl::ListReviews(
     grpc::CallbackServerContext* context,
     const opinia::v1::ListReviewsRequest* request,
     opinia::v1::ListReviewsResponse* response) {
-  return Respond(context, deps_, response, kRoleRead,
+  return Respond(context, deps_, response,
                  [this, request](const Principal& caller)
                      -> absl::StatusOr<opinia::v1::ListReviewsResponse> {
-                   return deps_.reviews->List(caller.tenant_id, *request);
+                   return deps_.reviews->List(caller, *request);
                  });
 }
 
@@ -67,11 +63,10 @@ grpc::ServerUnaryReactor* ReviewServiceImpl::UpdateReview(
     grpc::CallbackServerContext* context,
     const opinia::v1::UpdateReviewRequest* request,
     opinia::v1::Review* response) {
-  return Respond(context, deps_, response, kRoleRespond,
+  return Respond(context, deps_, response,
                  [this, request](const Principal& caller)
                      -> absl::StatusOr<opinia::v1::Review> {
-                   return deps_.reviews->Update(caller.tenant_id,
-                                                caller.actor(), *request);
+                   return deps_.reviews->Update(caller, *request);
                  });
 }
 
@@ -79,11 +74,10 @@ grpc::ServerUnaryReactor* ReviewServiceImpl::DeleteReview(
     grpc::CallbackServerContext* context,
     const opinia::v1::DeleteReviewRequest* request,
     opinia::v1::Review* response) {
-  return Respond(context, deps_, response, kRoleIngest,
+  return Respond(context, deps_, response,
                  [this, request](const Principal& caller)
                      -> absl::StatusOr<opinia::v1::Review> {
-                   return deps_.reviews->Delete(caller.tenant_id,
-                                                caller.actor(), request->name());
+                   return deps_.reviews->Delete(caller, request->name());
                  });
 }
 
@@ -91,11 +85,11 @@ grpc::ServerUnaryReactor* ReviewServiceImpl::AnalyzeText(
     grpc::CallbackServerContext* context,
     const opinia::v1::AnalyzeTextRequest* request,
     opinia::v1::Analysis* response) {
-  return Respond(context, deps_, response, kRoleRead,
+  return Respond(context, deps_, response,
                  [this, request](const Principal& caller)
                      -> absl::StatusOr<opinia::v1::Analysis> {
                    return deps_.analysis->AnalyzeText(
-                       *request, deps_.ingestor->limits().max_text_bytes,
+                       caller, *request, deps_.ingestor->limits().max_text_bytes,
                        deps_.clock->Now());
                  });
 }
@@ -104,11 +98,11 @@ grpc::ServerUnaryReactor* ReviewServiceImpl::RecordResponse(
     grpc::CallbackServerContext* context,
     const opinia::v1::RecordResponseRequest* request,
     opinia::v1::Review* response) {
-  return Respond(context, deps_, response, kRoleRespond,
+  return Respond(context, deps_, response,
                  [this, request](const Principal& caller)
                      -> absl::StatusOr<opinia::v1::Review> {
-                   return deps_.reviews->RecordResponse(
-                       caller.tenant_id, caller.actor(), *request);
+                   return deps_.reviews->RecordResponse(caller,
+                                                        *request);
                  });
 }
 

@@ -1,10 +1,7 @@
 // ReviewService. IngestReviews and StreamIngestReviews take raw bytes (see
 // raw_ingest.proto) so that invalid UTF-8 becomes a per-item REJECTED.
 //
-// Roles: ingest for IngestReviews, StreamIngestReviews and DeleteReview (the
-// platform removed the review); read for GetReview, ListReviews and
-// AnalyzeText; respond for UpdateReview and RecordResponse. Operator keys
-// hold no tenant data and get PERMISSION_DENIED.
+// Who may call what: service/core/auth/authorization.h.
 #ifndef OPINIA_SERVICE_RPC_REVIEW_SERVICE_H_
 #define OPINIA_SERVICE_RPC_REVIEW_SERVICE_H_
 

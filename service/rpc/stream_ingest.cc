@@ -23,15 +23,14 @@ StreamIngestReactor::StreamIngestReactor(grpc::CallbackServerContext* context,
           1, std::min(batch_size, deps->ingestor->limits().max_batch))) {
   Schedule([this] {
     auto caller = Authenticate(*context_, *deps_->auth);
-    absl::Status status = caller.status();
-    if (caller.ok()) {
-      status = core::RequireTenantRole(*caller, core::kRoleIngest);
-    }
-    if (!status.ok()) {
-      End(ToGrpcStatus(status));
+    auto session = caller.ok() ? deps_->ingestor->Open(*caller)
+                               : absl::StatusOr<core::Ingestor::Session>(
+                                     caller.status());
+    if (!session.ok()) {
+      End(ToGrpcStatus(session.status()));
       return;
     }
-    caller_ = *std::move(caller);
+    session_.emplace(*std::move(session));
     Read();
   });
 }
@@ -98,8 +97,7 @@ void StreamIngestReactor::OnReadDone(bool ok) {
 
 bool StreamIngestReactor::Flush() {
   if (batch_.empty()) return true;
-  auto results =
-      deps_->ingestor->Ingest(caller_.tenant_id, batch_, batch_start_);
+  auto results = session_->Ingest(batch_, batch_start_);
   if (!results.ok()) {
     End(ToGrpcStatus(results.status()));
     return false;

@@ -10,6 +10,7 @@
 #define OPINIA_SERVICE_RPC_STREAM_INGEST_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,7 +53,7 @@ class StreamIngestReactor final
   const Deps* const deps_;
   grpc::ByteBuffer* const response_;
   const int batch_size_;
-  core::Principal caller_;
+  std::optional<core::Ingestor::Session> session_;  // set before Read
   grpc::ByteBuffer message_;
   std::vector<opinia::v1::ReviewInput> batch_;
   std::vector<bool> unparsable_;  // parallel to batch_

@@ -1,7 +1,8 @@
 // AlertService's webhook methods (CreateWebhook, ListWebhooks,
-// DeleteWebhook): thin handlers over core::Webhooks, which checks the role
-// (tenant ROLE_ADMIN), the tenant scope and the fields. Kept apart from
-// alert_service.cc so the two parts of AlertService evolve independently.
+// DeleteWebhook): thin handlers over core::Webhooks, which authorizes the
+// caller (core/auth/authorization.h) and checks the tenant scope and the
+// fields. Kept apart from alert_service.cc so the two parts of AlertService
+// evolve independently.
 #include "service/rpc/alert_service.h"
 #include "service/rpc/call.h"
 

@@ -78,22 +78,20 @@ class StoreCollectable : public prometheus::Collectable {
       : db_(std::move(db)), store_(store) {}
   std::vector<prometheus::MetricFamily> Collect() const override {
     std::vector<prometheus::MetricFamily> out;
-    if (store_ != nullptr) {
-      const storage::StoreStats w = store_->Stats();
-      out.push_back(Counter("opinia_store_writes_total",
-                            "Write transactions requested (one per ingest "
-                            "call or other change)",
-                            static_cast<double>(w.writes)));
-      out.push_back(Counter("opinia_store_commits_total",
-                            "SQLite transactions committed for them (group "
-                            "commit shares one between queued writes)",
-                            static_cast<double>(w.transactions)));
-      out.push_back(Counter(
-          "opinia_store_writer_busy_seconds_total",
-          "Time the single SQLite writer spent running transactions; its "
-          "rate near 1 means writes are limited by the writer",
-          absl::ToDoubleSeconds(w.busy)));
-    }
+    const storage::StoreStats w = store_->Stats();
+    out.push_back(Counter("opinia_store_writes_total",
+                          "Write transactions requested (one per ingest "
+                          "call or other change)",
+                          static_cast<double>(w.writes)));
+    out.push_back(Counter("opinia_store_commits_total",
+                          "SQLite transactions committed for them (group "
+                          "commit shares one between queued writes)",
+                          static_cast<double>(w.transactions)));
+    out.push_back(Counter(
+        "opinia_store_writer_busy_seconds_total",
+        "Time the single SQLite writer spent running transactions; its "
+        "rate near 1 means writes are limited by the writer",
+        absl::ToDoubleSeconds(w.busy)));
     prometheus::MetricFamily family;
     family.name = "opinia_db_size_bytes";
     family.help = "Size of the SQLite database file and its write-ahead log";

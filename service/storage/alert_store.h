@@ -12,14 +12,13 @@
 // sees an event sees every event with a smaller id (a prefix), and a reader
 // resuming after the last id it saw never skips one. (SQLite gets this from
 // its single writer; a backend with concurrent writers must not use ids
-// that can commit out of order, such as a bare sequence.) Alerts and events are never deleted, so ids are
-// never reused. (Events of alerts created before the event log existed
-// carry the alert's id, so resume tokens and webhook cursors from then stay
-// valid.)
+// that can commit out of order, such as a bare sequence.) Alerts and events
+// are never deleted, so ids are never reused.
 //
 // Codes as for Txn (store.h): NOT_FOUND for a missing row or one of another
-// tenant (or an unknown tenant on insert), INVALID_ARGUMENT for limit <= 0, FAILED_PRECONDITION for a write in
-// a read-only transaction, INTERNAL on database errors.
+// tenant (or an unknown tenant on insert), INVALID_ARGUMENT for limit <= 0,
+// FAILED_PRECONDITION for a write in a read-only transaction, INTERNAL on
+// database errors.
 #ifndef OPINIA_SERVICE_STORAGE_ALERT_STORE_H_
 #define OPINIA_SERVICE_STORAGE_ALERT_STORE_H_
 

@@ -1,6 +1,6 @@
 // Which insights rollup counters a review adds to: the one description of
-// the rollups that every storage backend maintains (SQLite now, PostgreSQL
-// next), kept free of SQL so both render or evaluate it (issue 16).
+// the rollups that every storage backend maintains, kept free of SQL so that
+// each backend renders or evaluates the same description.
 //
 // A review that is not deleted adds, for its tenant and local day, to the
 // cells of every subset of {source, subject, language} (RollupCells; a

@@ -8,6 +8,7 @@
 #include "google/protobuf/descriptor.h"
 #include "service/core/alerts/alert_evaluator.h"
 #include "service/core/alerts/alert_model.h"
+#include "service/core/auth/authorization.h"
 #include "service/core/util/absl_sv.h"
 #include "service/core/util/paging.h"
 #include "service/core/util/time_proto.h"
@@ -29,6 +30,22 @@ absl::StatusOr<int64_t> CursorId(std::string_view cursor) {
     return absl::InvalidArgumentError("page_token: malformed");
   }
   return id;
+}
+
+absl::Status ValidateStreamFilter(const opinia::v1::StreamAlertsRequest& r) {
+  for (int i = 0; i < r.priorities_size(); ++i) {
+    if (r.priorities(i) == 0 || !opinia::v1::Priority_IsValid(r.priorities(i))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("priorities[", i, "]: unknown value"));
+    }
+  }
+  for (int i = 0; i < r.kinds_size(); ++i) {
+    if (r.kinds(i) == 0 || !opinia::v1::AlertKind_IsValid(r.kinds(i))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("kinds[", i, "]: unknown value"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 // NOT_FOUND naming `field` for a rule/alert missing in this tenant.
@@ -72,8 +89,10 @@ absl::Status ApplyMask(const AlertRule& from,
 
 }  // namespace
 
-absl::StatusOr<AlertRule> Alerts::CreateRule(std::string_view tenant_id,
+absl::StatusOr<AlertRule> Alerts::CreateRule(const Principal& caller,
                                              const AlertRule& rule) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kCreateAlertRule));
+  const std::string& tenant_id = caller.tenant_id;
   RETURN_IF_ERROR(ValidateAlertRule(rule));
   AlertRule spec = rule;
   spec.clear_name();
@@ -92,8 +111,10 @@ absl::StatusOr<AlertRule> Alerts::CreateRule(std::string_view tenant_id,
   return RuleFromRow(row);
 }
 
-absl::StatusOr<AlertRule> Alerts::GetRule(std::string_view tenant_id,
+absl::StatusOr<AlertRule> Alerts::GetRule(const Principal& caller,
                                           std::string_view name) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kGetAlertRule));
+  const std::string& tenant_id = caller.tenant_id;
   ASSIGN_OR_RETURN(auto id, ParseAlertRuleName(name, "name"));
   storage::AlertRuleRow row;
   absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
@@ -106,8 +127,10 @@ absl::StatusOr<AlertRule> Alerts::GetRule(std::string_view tenant_id,
 }
 
 absl::StatusOr<opinia::v1::ListAlertRulesResponse> Alerts::ListRules(
-    std::string_view tenant_id,
+    const Principal& caller,
     const opinia::v1::ListAlertRulesRequest& request) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kListAlertRules));
+  const std::string& tenant_id = caller.tenant_id;
   ASSIGN_OR_RETURN(auto page_size, PageSize(request.page_size()));
   const std::string key = absl::StrCat("alert-rules\n", Av(tenant_id));
   ASSIGN_OR_RETURN(auto cursor, DecodePageToken(store_->ServerSecret(), key,
@@ -136,8 +159,10 @@ absl::StatusOr<opinia::v1::ListAlertRulesResponse> Alerts::ListRules(
 }
 
 absl::StatusOr<AlertRule> Alerts::UpdateRule(
-    std::string_view tenant_id,
+    const Principal& caller,
     const opinia::v1::UpdateAlertRuleRequest& request) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kUpdateAlertRule));
+  const std::string& tenant_id = caller.tenant_id;
   ASSIGN_OR_RETURN(auto id,
                    ParseAlertRuleName(request.rule().name(), "rule.name"));
   storage::AlertRuleRow row;
@@ -161,8 +186,10 @@ absl::StatusOr<AlertRule> Alerts::UpdateRule(
   return RuleFromRow(row);
 }
 
-absl::Status Alerts::DeleteRule(std::string_view tenant_id,
+absl::Status Alerts::DeleteRule(const Principal& caller,
                                 std::string_view name) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kDeleteAlertRule));
+  const std::string& tenant_id = caller.tenant_id;
   ASSIGN_OR_RETURN(auto id, ParseAlertRuleName(name, "name"));
   absl::Status status = store_->Write([&](storage::Txn& txn) {
     return txn.alerts().DeleteAlertRule(tenant_id, id);
@@ -172,8 +199,10 @@ absl::Status Alerts::DeleteRule(std::string_view tenant_id,
 }
 
 absl::StatusOr<opinia::v1::ListAlertsResponse> Alerts::List(
-    std::string_view tenant_id,
+    const Principal& caller,
     const opinia::v1::ListAlertsRequest& request) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kListAlerts));
+  const std::string& tenant_id = caller.tenant_id;
   ASSIGN_OR_RETURN(auto page_size, PageSize(request.page_size()));
   storage::AlertFilter filter;
   for (int i = 0; i < request.states_size(); ++i) {
@@ -225,8 +254,10 @@ absl::StatusOr<opinia::v1::ListAlertsResponse> Alerts::List(
   return response;
 }
 
-absl::StatusOr<opinia::v1::Alert> Alerts::Get(std::string_view tenant_id,
+absl::StatusOr<opinia::v1::Alert> Alerts::Get(const Principal& caller,
                                               std::string_view name) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kGetAlert));
+  const std::string& tenant_id = caller.tenant_id;
   ASSIGN_OR_RETURN(auto id, ParseAlertName(name, "name"));
   storage::AlertRow row;
   absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
@@ -274,8 +305,10 @@ absl::StatusOr<opinia::v1::Alert> Alerts::Transit(
 }
 
 absl::StatusOr<opinia::v1::Alert> Alerts::Acknowledge(
-    std::string_view tenant_id, std::string_view actor,
-    std::string_view name) const {
+    const Principal& caller, std::string_view name) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kAcknowledgeAlert));
+  const std::string& tenant_id = caller.tenant_id;
+  const std::string actor = caller.actor();
   return Transit(tenant_id, actor, name, "alert.acknowledge",
                  [&](storage::AlertRow& row) -> absl::Status {
                    if (row.state == storage::kAlertResolved) {
@@ -288,9 +321,11 @@ absl::StatusOr<opinia::v1::Alert> Alerts::Acknowledge(
                  });
 }
 
-absl::StatusOr<opinia::v1::Alert> Alerts::Resolve(std::string_view tenant_id,
-                                                  std::string_view actor,
+absl::StatusOr<opinia::v1::Alert> Alerts::Resolve(const Principal& caller,
                                                   std::string_view name) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kResolveAlert));
+  const std::string& tenant_id = caller.tenant_id;
+  const std::string actor = caller.actor();
   return Transit(tenant_id, actor, name, "alert.resolve",
                  [](storage::AlertRow& row) {
                    row.state = storage::kAlertResolved;
@@ -300,8 +335,11 @@ absl::StatusOr<opinia::v1::Alert> Alerts::Resolve(std::string_view tenant_id,
 }
 
 absl::StatusOr<opinia::v1::Alert> Alerts::Snooze(
-    std::string_view tenant_id, std::string_view actor,
+    const Principal& caller,
     const opinia::v1::SnoozeAlertRequest& request) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kSnoozeAlert));
+  const std::string& tenant_id = caller.tenant_id;
+  const std::string actor = caller.actor();
   if (!request.has_snooze_until()) {
     return absl::InvalidArgumentError("snooze_until: required");
   }
@@ -323,7 +361,12 @@ absl::StatusOr<opinia::v1::Alert> Alerts::Snooze(
 }
 
 absl::StatusOr<int64_t> Alerts::StreamStart(
-    std::string_view tenant_id, std::string_view resume_token) const {
+    const Principal& caller,
+    const opinia::v1::StreamAlertsRequest& request) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kStreamAlerts));
+  const std::string& tenant_id = caller.tenant_id;
+  if (auto s = ValidateStreamFilter(request); !s.ok()) return s;
+  const std::string& resume_token = request.resume_token();
   if (!resume_token.empty()) {
     auto cursor = DecodePageToken(store_->ServerSecret(), StreamKey(tenant_id),
                                   resume_token);
@@ -348,10 +391,12 @@ std::string Alerts::ResumeToken(std::string_view tenant_id, int64_t id) const {
                          absl::StrCat(id));
 }
 
-absl::StatusOr<OutboxPage> Alerts::ReadOutbox(std::string_view tenant_id,
+absl::StatusOr<OutboxPage> Alerts::ReadOutbox(const Principal& caller,
                                               int64_t after_position,
                                               const SubscriberFilter& filter,
                                               int limit) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kStreamAlerts));
+  const std::string& tenant_id = caller.tenant_id;
   OutboxPage page;
   RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
     ASSIGN_OR_RETURN(page, core::ReadOutbox(txn.alerts(), tenant_id,

@@ -1,8 +1,10 @@
 // AlertService's logic without gRPC: rules CRUD, the alert workflow
 // (list/get/acknowledge/resolve/snooze) and what streams need (resume
-// tokens, reading the outbox). Every call is scoped by tenant: an alert or
-// rule of another tenant answers NOT_FOUND exactly like a missing one.
-// Workflow changes write an audit row naming the acting key.
+// tokens, reading the outbox). Every call taking a Principal first
+// authorizes it (auth/authorization.h: PERMISSION_DENIED) and is scoped by
+// the caller's tenant: an alert or rule of another tenant answers NOT_FOUND
+// exactly like a missing one. Workflow changes write an audit row naming the
+// caller's actor().
 #ifndef OPINIA_SERVICE_CORE_ALERTS_ALERTS_H_
 #define OPINIA_SERVICE_CORE_ALERTS_ALERTS_H_
 
@@ -15,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "opinia/v1/alerts.pb.h"
 #include "service/core/alerts/alert_outbox.h"
+#include "service/core/auth/auth.h"
 #include "service/core/util/clock.h"
 #include "service/storage/store.h"
 
@@ -29,52 +32,52 @@ class Alerts {
   // ---- rules. INVALID_ARGUMENT naming the field (ValidateAlertRule, bad
   // names, update_mask paths); NOT_FOUND.
   absl::StatusOr<opinia::v1::AlertRule> CreateRule(
-      std::string_view tenant_id, const opinia::v1::AlertRule& rule) const;
-  absl::StatusOr<opinia::v1::AlertRule> GetRule(std::string_view tenant_id,
+      const Principal& caller, const opinia::v1::AlertRule& rule) const;
+  absl::StatusOr<opinia::v1::AlertRule> GetRule(const Principal& caller,
                                                 std::string_view name) const;
   absl::StatusOr<opinia::v1::ListAlertRulesResponse> ListRules(
-      std::string_view tenant_id,
+      const Principal& caller,
       const opinia::v1::ListAlertRulesRequest& request) const;
   // update_mask paths are AlertRule field names (not name/create_time);
   // an empty mask replaces every settable field.
   absl::StatusOr<opinia::v1::AlertRule> UpdateRule(
-      std::string_view tenant_id,
+      const Principal& caller,
       const opinia::v1::UpdateAlertRuleRequest& request) const;
-  absl::Status DeleteRule(std::string_view tenant_id,
+  absl::Status DeleteRule(const Principal& caller,
                           std::string_view name) const;
 
   // ---- alerts. Newest first; filters ANDed.
   absl::StatusOr<opinia::v1::ListAlertsResponse> List(
-      std::string_view tenant_id,
+      const Principal& caller,
       const opinia::v1::ListAlertsRequest& request) const;
-  absl::StatusOr<opinia::v1::Alert> Get(std::string_view tenant_id,
+  absl::StatusOr<opinia::v1::Alert> Get(const Principal& caller,
                                         std::string_view name) const;
   // OPEN/SNOOZED -> ACKNOWLEDGED (idempotent); FAILED_PRECONDITION when
   // resolved.
-  absl::StatusOr<opinia::v1::Alert> Acknowledge(std::string_view tenant_id,
-                                                std::string_view actor,
+  absl::StatusOr<opinia::v1::Alert> Acknowledge(const Principal& caller,
                                                 std::string_view name) const;
   // Any -> RESOLVED (idempotent).
-  absl::StatusOr<opinia::v1::Alert> Resolve(std::string_view tenant_id,
-                                            std::string_view actor,
+  absl::StatusOr<opinia::v1::Alert> Resolve(const Principal& caller,
                                             std::string_view name) const;
   // -> SNOOZED until a future time (INVALID_ARGUMENT naming snooze_until
   // otherwise); FAILED_PRECONDITION when resolved. The scheduler reopens it
   // when the time has passed.
   absl::StatusOr<opinia::v1::Alert> Snooze(
-      std::string_view tenant_id, std::string_view actor,
+      const Principal& caller,
       const opinia::v1::SnoozeAlertRequest& request) const;
 
   // ---- streams (over the alert event log, alert_store.h)
-  // The event id to stream after: from `resume_token`, or the current
+  // The event id to stream after: from `request.resume_token`, or the current
   // newest event id for an empty token. INVALID_ARGUMENT naming
   // resume_token for a malformed token or one issued to another tenant.
-  absl::StatusOr<int64_t> StreamStart(std::string_view tenant_id,
-                                      std::string_view resume_token) const;
+  // INVALID_ARGUMENT naming the field for an unknown priority or kind.
+  absl::StatusOr<int64_t> StreamStart(
+      const Principal& caller,
+      const opinia::v1::StreamAlertsRequest& request) const;
   std::string ResumeToken(std::string_view tenant_id, int64_t id) const;
   // One page of the outbox for a subscriber (core::ReadOutbox in a read
   // transaction).
-  absl::StatusOr<OutboxPage> ReadOutbox(std::string_view tenant_id,
+  absl::StatusOr<OutboxPage> ReadOutbox(const Principal& caller,
                                         int64_t after_position,
                                         const SubscriberFilter& filter,
                                         int limit) const;

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "service/core/alerts/alert_model.h"
+#include "service/core/auth/authorization.h"
 #include "service/core/util/absl_sv.h"
 #include "service/core/util/names.h"
 #include "service/core/util/paging.h"
@@ -160,7 +161,7 @@ opinia::v1::Webhook WebhookToProto(const storage::WebhookRow& row,
 
 absl::StatusOr<opinia::v1::Webhook> Webhooks::Create(
     const Principal& caller, const opinia::v1::CreateWebhookRequest& request) {
-  RETURN_IF_ERROR(RequireTenantRole(caller, kRoleAdmin));
+  RETURN_IF_ERROR(Authorize(caller, Action::kCreateWebhook));
   const opinia::v1::Webhook& in = request.webhook();
   RETURN_IF_ERROR(ValidateWebhookUrl(in.url(), "webhook.url"));
   if (in.secret().size() < kMinWebhookSecret ||
@@ -212,7 +213,7 @@ absl::StatusOr<opinia::v1::Webhook> Webhooks::Create(
 
 absl::StatusOr<opinia::v1::ListWebhooksResponse> Webhooks::List(
     const Principal& caller, const opinia::v1::ListWebhooksRequest& request) {
-  RETURN_IF_ERROR(RequireTenantRole(caller, kRoleAdmin));
+  RETURN_IF_ERROR(Authorize(caller, Action::kListWebhooks));
   ASSIGN_OR_RETURN(auto page_size, PageSize(request.page_size()));
   const std::string query = absl::StrCat("webhooks\n", caller.tenant_id);
   ASSIGN_OR_RETURN(auto cursor, DecodePageToken(store_->ServerSecret(), query,
@@ -242,7 +243,7 @@ absl::StatusOr<opinia::v1::ListWebhooksResponse> Webhooks::List(
 
 absl::StatusOr<opinia::v1::DeleteResponse> Webhooks::Delete(
     const Principal& caller, const opinia::v1::DeleteWebhookRequest& request) {
-  RETURN_IF_ERROR(RequireTenantRole(caller, kRoleAdmin));
+  RETURN_IF_ERROR(Authorize(caller, Action::kDeleteWebhook));
   ASSIGN_OR_RETURN(auto id, ParseWebhookName(request.name(), "name"));
   RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
     if (absl::Status s = txn.webhooks().DeleteWebhook(caller.tenant_id, id);

@@ -1,13 +1,14 @@
 #include "service/core/auth/auth.h"
 
-#include "absl/strings/str_cat.h"
 #include "opinia/v1/admin.pb.h"
 #include "service/core/util/crypto.h"
 #include "service/core/util/names.h"
 
 namespace opinia::core {
 
-std::string Principal::actor() const { return ApiKeyName(key_id); }
+std::string Principal::actor() const {
+  return agent.empty() ? ApiKeyName(key_id) : agent;
+}
 
 absl::StatusOr<Principal> Authenticator::Authenticate(
     std::string_view secret) const {
@@ -29,20 +30,6 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
   if (!status.ok()) return status;
   if (row.revoked) return absl::UnauthenticatedError("API key revoked");
   return Principal{row.id, row.tenant_id, row.roles};
-}
-
-absl::Status Require(const Principal& principal, uint32_t role) {
-  if (principal.has(role)) return absl::OkStatus();
-  return absl::PermissionDeniedError(
-      absl::StrCat("this key lacks the ", RoleName(role), " role"));
-}
-
-absl::Status RequireTenantRole(const Principal& principal, uint32_t role) {
-  if (principal.is_operator()) {
-    return absl::PermissionDeniedError(
-        "operator keys manage tenants and keys only; use a tenant key");
-  }
-  return Require(principal, role);
 }
 
 absl::StatusOr<std::optional<std::string>> BootstrapOperatorKey(

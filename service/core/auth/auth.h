@@ -1,4 +1,5 @@
-// Who is calling: API key secrets, their verification and role checks.
+// Who is calling: API key secrets and their verification. What a caller
+// may do is decided in authorization.h.
 //
 // A secret is "opk_" + base64url(32 random bytes); only its hex SHA-256 is
 // stored. Keys are looked up on every call (no cache), so a revocation takes
@@ -31,10 +32,13 @@ struct Principal {
   std::string key_id;
   std::string tenant_id;  // empty: a server operator key
   uint32_t roles = 0;     // kRole* bits
+  // Non-empty when the server acts for a tenant on its own (a collector's
+  // sync): the resource named as the actor instead of a key.
+  std::string agent = {};
 
   bool is_operator() const { return tenant_id.empty(); }
   bool has(uint32_t role) const { return (roles & role) != 0; }
-  // "apiKeys/{id}", recorded as the actor of audited changes.
+  // "apiKeys/{id}" (or `agent`), recorded as the actor of audited changes.
   std::string actor() const;
 };
 
@@ -50,12 +54,6 @@ class Authenticator {
  private:
   storage::Store* store_;
 };
-
-// PERMISSION_DENIED unless the principal has `role`.
-absl::Status Require(const Principal& principal, uint32_t role);
-// PERMISSION_DENIED unless the principal is a tenant key (operator keys hold
-// no tenant data) with `role`.
-absl::Status RequireTenantRole(const Principal& principal, uint32_t role);
 
 // On an empty key table, creates an operator key (ROLE_ADMIN, no tenant) in
 // one transaction and returns its secret; std::nullopt when keys exist.

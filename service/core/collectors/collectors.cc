@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "service/core/auth/authorization.h"
 #include "service/core/collectors/platform.h"
 #include "service/core/util/absl_sv.h"
 #include "service/core/util/paging.h"
@@ -113,10 +114,6 @@ std::string Spec(Collector c) {
   return c.SerializeAsString();
 }
 
-absl::Status CheckCaller(const Principal& caller) {
-  return RequireTenantRole(caller, kRoleAdmin);
-}
-
 }  // namespace
 
 std::string CollectorName(int64_t id) { return absl::StrCat(kPrefix, id); }
@@ -136,7 +133,7 @@ absl::StatusOr<int64_t> ParseCollectorName(std::string_view name,
 absl::StatusOr<Collector> Collectors::Create(
     const Principal& caller,
     const opinia::v1::CreateCollectorRequest& request) const {
-  RETURN_IF_ERROR(CheckCaller(caller));
+  RETURN_IF_ERROR(Authorize(caller, Action::kCreateCollector));
   RETURN_IF_ERROR(Validate(request.collector(), "collector"));
   const absl::Time now = clock_->Now();
   storage::CollectorRow row;
@@ -156,7 +153,7 @@ absl::StatusOr<Collector> Collectors::Create(
 absl::StatusOr<Collector> Collectors::Get(
     const Principal& caller,
     const opinia::v1::GetCollectorRequest& request) const {
-  RETURN_IF_ERROR(CheckCaller(caller));
+  RETURN_IF_ERROR(Authorize(caller, Action::kGetCollector));
   ASSIGN_OR_RETURN(auto id, ParseCollectorName(request.name(), "name"));
   storage::CollectorRow row;
   absl::Status s = store_->Read([&](storage::Txn& txn) -> absl::Status {
@@ -174,7 +171,7 @@ absl::StatusOr<Collector> Collectors::Get(
 absl::StatusOr<opinia::v1::ListCollectorsResponse> Collectors::List(
     const Principal& caller,
     const opinia::v1::ListCollectorsRequest& request) const {
-  RETURN_IF_ERROR(CheckCaller(caller));
+  RETURN_IF_ERROR(Authorize(caller, Action::kListCollectors));
   auto size = PageSize(request.page_size());
   if (!size.ok()) return size.status();
   const std::string query = absl::StrCat("collectors|", caller.tenant_id);
@@ -204,7 +201,7 @@ absl::StatusOr<opinia::v1::ListCollectorsResponse> Collectors::List(
 absl::StatusOr<Collector> Collectors::Update(
     const Principal& caller,
     const opinia::v1::UpdateCollectorRequest& request) const {
-  RETURN_IF_ERROR(CheckCaller(caller));
+  RETURN_IF_ERROR(Authorize(caller, Action::kUpdateCollector));
   const Collector& in = request.collector();
   ASSIGN_OR_RETURN(auto id, ParseCollectorName(in.name(), "collector.name"));
   std::vector<std::string> paths(request.update_mask().paths().begin(),
@@ -275,7 +272,7 @@ absl::StatusOr<Collector> Collectors::Update(
 absl::Status Collectors::Delete(
     const Principal& caller,
     const opinia::v1::DeleteCollectorRequest& request) const {
-  RETURN_IF_ERROR(CheckCaller(caller));
+  RETURN_IF_ERROR(Authorize(caller, Action::kDeleteCollector));
   ASSIGN_OR_RETURN(auto id, ParseCollectorName(request.name(), "name"));
   absl::Status s = store_->Write([&](storage::Txn& txn) {
     return txn.collectors().DeleteCollector(caller.tenant_id, id);
@@ -290,7 +287,7 @@ absl::Status Collectors::Delete(
 absl::StatusOr<opinia::v1::RunCollectorResponse> Collectors::Run(
     const Principal& caller,
     const opinia::v1::RunCollectorRequest& request) const {
-  RETURN_IF_ERROR(CheckCaller(caller));
+  RETURN_IF_ERROR(Authorize(caller, Action::kRunCollector));
   ASSIGN_OR_RETURN(auto id, ParseCollectorName(request.name(), "name"));
   auto result = RunLocked(caller.tenant_id, id, request.full(),
                           /*scheduled=*/false);

@@ -12,6 +12,14 @@
 namespace opinia::core::collectors {
 namespace {
 
+// The collector acts for its tenant with the roles a sync needs; its audit
+// rows name the collector.
+Principal Agent(const SyncRequest& request) {
+  return Principal{"", request.tenant_id,
+                   kRoleIngest | kRoleRead | kRoleRespond,
+                   request.collector_name};
+}
+
 using opinia::v1::IngestResult;
 using opinia::v1::ReviewInput;
 
@@ -130,7 +138,7 @@ absl::Status Syncer::Store(const SyncRequest& request,
     inputs.reserve(n);
     for (size_t i = 0; i < n; ++i) inputs.push_back(reviews[start + i].input);
     ASSIGN_OR_RETURN(auto results,
-                     ingestor_->Ingest(request.tenant_id, inputs));
+                     ingestor_->Ingest(Agent(request), inputs));
     for (size_t i = 0; i < n; ++i) {
       const IngestResult& result = results[i];
       switch (result.outcome()) {
@@ -158,7 +166,7 @@ absl::Status Syncer::Store(const SyncRequest& request,
       const MappedReview& r = reviews[start + i];
       if (!r.has_reply) continue;
       ASSIGN_OR_RETURN(auto stored,
-                       reviews_->Get(request.tenant_id, result.name()));
+                       reviews_->Get(Agent(request), result.name()));
       if (stored.deleted() || stored.response().text() == r.reply.text()) {
         continue;
       }
@@ -169,8 +177,7 @@ absl::Status Syncer::Store(const SyncRequest& request,
         respond.mutable_response()->set_author("owner (" +
                                                request.spec.source() + ")");
       }
-      auto recorded = reviews_->RecordResponse(request.tenant_id,
-                                               request.collector_name, respond);
+      auto recorded = reviews_->RecordResponse(Agent(request), respond);
       if (absl::IsInvalidArgument(recorded.status())) {
         // A reply we cannot store (e.g. oversize) must not stop the sync.
         if (report->warning.empty()) {
@@ -223,8 +230,7 @@ absl::Status Syncer::DeleteMissing(const SyncRequest& request,
                      owned, " stored reviews deleted"));
   }
   for (int64_t id : missing) {
-    auto deleted = reviews_->Delete(request.tenant_id, request.collector_name,
-                                    ReviewName(id));
+    auto deleted = reviews_->Delete(Agent(request), ReviewName(id));
     if (absl::IsNotFound(deleted.status())) continue;
     if (!deleted.ok()) return deleted.status();
     report->counts.set_deleted(report->counts.deleted() + 1);

@@ -3,9 +3,11 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "service/core/auth/authorization.h"
 #include "service/core/reviews/analysis_proto.h"
 #include "service/core/util/time_proto.h"
 #include "service/core/util/utf8.h"
+#include "util/status_macros.h"
 
 namespace opinia::core {
 
@@ -36,8 +38,9 @@ opinia::v1::Analysis TextAnalysis::Analyze(const opinia::v1::ReviewInput& input,
 }
 
 absl::StatusOr<opinia::v1::Analysis> TextAnalysis::AnalyzeText(
-    const opinia::v1::AnalyzeTextRequest& request, size_t max_text_bytes,
-    absl::Time now) const {
+    const Principal& caller, const opinia::v1::AnalyzeTextRequest& request,
+    size_t max_text_bytes, absl::Time now) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kAnalyzeText));
   for (const auto& [field, value] :
        {std::pair<const char*, const std::string*>{"text", &request.text()},
         {"title", &request.title()},

@@ -12,6 +12,7 @@
 #include "nlp/analyzer.h"
 #include "opinia/v1/common.pb.h"
 #include "opinia/v1/reviews.pb.h"
+#include "service/core/auth/auth.h"
 #include "service/core/tenants/sla.h"
 #include "service/core/util/metrics.h"
 
@@ -36,11 +37,12 @@ class TextAnalysis {
   opinia::v1::Analysis Analyze(const opinia::v1::ReviewInput& input,
                                absl::Time received,
                                const SlaPolicy& sla = {}) const;
+  // PERMISSION_DENIED unless auth/authorization.h admits `caller`;
   // INVALID_ARGUMENT naming the field for invalid UTF-8, text over
   // `max_text_bytes` or a rating outside its scale.
   absl::StatusOr<opinia::v1::Analysis> AnalyzeText(
-      const opinia::v1::AnalyzeTextRequest& request, size_t max_text_bytes,
-      absl::Time now) const;
+      const Principal& caller, const opinia::v1::AnalyzeTextRequest& request,
+      size_t max_text_bytes, absl::Time now) const;
 
  private:
   const nlp::Analyzer* analyzer_;

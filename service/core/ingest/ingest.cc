@@ -8,11 +8,13 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "service/core/auth/authorization.h"
 #include "service/core/util/metrics.h"
 #include "service/core/util/names.h"
 #include "service/core/reviews/review_model.h"
 #include "service/core/tenants/tenant_settings.h"
 #include "service/core/util/time_proto.h"
+#include "util/status_macros.h"
 
 namespace opinia::core {
 namespace {
@@ -65,22 +67,17 @@ void ReportOutcomes(const std::vector<IngestResult>& results,
   }
 }
 
-}  // namespace
-
-absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
-    std::string_view tenant_id, absl::Span<const ReviewInput> inputs,
-    int64_t first_index) const {
-  if (static_cast<int64_t>(inputs.size()) > limits_.max_batch) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("reviews: ", inputs.size(), " items, at most ",
-                     limits_.max_batch, " per call"));
-  }
-  std::vector<IngestResult> results(inputs.size());
+// Validates every input: invalid ones are REJECTED in `results` with the
+// reason; the valid ones are returned, hashed, for the next steps.
+std::vector<Pending> ValidateInputs(absl::Span<const ReviewInput> inputs,
+                                    const IngestLimits& limits,
+                                    int64_t first_index,
+                                    std::vector<IngestResult>& results) {
   std::vector<Pending> pending;
   pending.reserve(inputs.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     absl::Status valid = ValidateReviewInput(
-        inputs[i], limits_, absl::StrCat("reviews[", first_index + i, "]"));
+        inputs[i], limits, absl::StrCat("reviews[", first_index + i, "]"));
     if (!valid.ok()) {
       results[i].set_outcome(IngestResult::REJECTED);
       results[i].set_error(std::string(valid.message()));
@@ -89,15 +86,17 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
     pending.push_back(
         {i, &inputs[i], InputHash(inputs[i]), ContentHash(inputs[i]), {}});
   }
-  if (pending.empty()) {
-    ReportOutcomes(results, *metrics_);
-    return results;
-  }
+  return pending;
+}
 
-  // Which items need analysis: new ones and those whose content changed;
-  // and the tenant's SLA policy (respond_by), read once per batch.
+// One read transaction before the analysis: marks the items that need
+// analysis (new ones and those whose content changed) and returns the
+// tenant's SLA policy (respond_by), read once per batch.
+absl::StatusOr<SlaPolicy> ReadSnapshot(storage::Store& store,
+                                       std::string_view tenant_id,
+                                       std::vector<Pending>& pending) {
   SlaPolicy sla;
-  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
+  absl::Status status = store.Read([&](storage::Txn& txn) -> absl::Status {
     auto policy = LoadSlaPolicy(txn, tenant_id);
     if (!policy.ok()) return policy.status();
     sla = *policy;
@@ -107,24 +106,33 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
       if (!found.ok()) return found.status();
       p.seen_new = !found->has_value();
       if (p.seen_new || (*found)->content_hash != p.content_hash) {
-        p.analysis.emplace();  // placeholder: analyse below
+        p.analysis.emplace();  // placeholder: AnalyzeChanged fills it
       }
     }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  const absl::Time now = clock_->Now();
-  for (Pending& p : pending) {
-    if (p.analysis.has_value()) {
-      *p.analysis = analysis_->Analyze(*p.input, now, sla);
+  return sla;
+}
+
+// What the items of one batch share once the snapshot is read.
+struct Batch {
+  std::string_view tenant_id;
+  absl::Time now;
+  SlaPolicy sla;
+  const TextAnalysis* analysis;
+
+  // Analyses `p` unless it already is (a race the snapshot missed).
+  const opinia::v1::Analysis& EnsureAnalysis(Pending& p) const {
+    if (!p.analysis.has_value()) {
+      p.analysis = analysis->Analyze(*p.input, now, sla);
     }
+    return *p.analysis;
   }
 
   // `p` as a new review, analysed; its id is not known yet.
-  auto new_row = [&](Pending& p) {
-    if (!p.analysis.has_value()) {
-      p.analysis = analysis_->Analyze(*p.input, now, sla);
-    }
+  storage::ReviewRow NewRow(Pending& p) const {
+    EnsureAnalysis(p);
     storage::ReviewRow row;
     row.tenant_id = std::string(tenant_id);
     row.ingest_time = now;
@@ -132,91 +140,170 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
     SetInput(p, now, &row);
     SetAnalysis(*p.analysis, now, &row, sla);
     return row;
-  };
+  }
+};
 
-  status = store_->Write([&](storage::Txn& txn) -> absl::Status {
-    // The batch's changes go to the observer together at the end (it loads
-    // the tenant's alert rules once); deques keep the rows' addresses.
+// The CPU work, outside any transaction: analyses the items ReadSnapshot
+// marked.
+void AnalyzeChanged(const Batch& batch, std::vector<Pending>& pending) {
+  for (Pending& p : pending) {
+    if (p.analysis.has_value()) {
+      *p.analysis = batch.analysis->Analyze(*p.input, batch.now, batch.sla);
+    }
+  }
+}
+
+// Sets `result`'s analysis to the one stored in `row`.
+absl::Status UseStoredAnalysis(const storage::ReviewRow& row,
+                               IngestResult& result) {
+  auto analysis = StoredAnalysis(row);
+  if (!analysis.ok()) return analysis.status();
+  *result.mutable_analysis() = *std::move(analysis);
+  return absl::OkStatus();
+}
+
+// A review one item created or updated; `before` is set for an update.
+struct Written {
+  storage::ReviewRow row;
+  std::optional<storage::ReviewRow> before;
+};
+
+// Applies `p` to its stored review `row`: UNCHANGED (nullopt) for a
+// byte-identical input to a live review, UPDATED otherwise.
+absl::StatusOr<std::optional<Written>> UpdateStored(
+    storage::Txn& txn, const Batch& batch, Pending& p, storage::ReviewRow row,
+    IngestResult& result) {
+  if (row.input_hash == p.input_hash && !row.deleted) {
+    if (absl::Status s = UseStoredAnalysis(row, result); !s.ok()) return s;
+    result.set_name(ReviewName(row.id));
+    result.set_outcome(IngestResult::UNCHANGED);
+    return std::nullopt;
+  }
+  const bool content_changed = row.content_hash != p.content_hash;
+  Written written{row, row};
+  SetInput(p, batch.now, &written.row);
+  if (content_changed) {
+    SetAnalysis(batch.EnsureAnalysis(p), batch.now, &written.row, batch.sla);
+    *result.mutable_analysis() = *p.analysis;
+  } else if (absl::Status s = UseStoredAnalysis(written.row, result);
+             !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = txn.UpdateReview(written.row); !s.ok()) return s;
+  result.set_outcome(IngestResult::UPDATED);
+  result.set_name(ReviewName(written.row.id));
+  return written;
+}
+
+// Stores one valid item in the write transaction and fills its result.
+absl::StatusOr<std::optional<Written>> WriteItem(storage::Txn& txn,
+                                                 const Batch& batch,
+                                                 Pending& p,
+                                                 IngestResult& result) {
+  std::optional<storage::ReviewRow> found;
+  if (p.seen_new) {
+    // Not stored when the batch was read (the common case): insert without
+    // looking it up again, or get the row a concurrent call stored since.
+    storage::ReviewRow row = batch.NewRow(p);
+    auto inserted = txn.InsertOrFindReview(row);
+    if (!inserted.ok()) return inserted.status();
+    if (!inserted->existing.has_value()) {
+      row.id = inserted->id;
+      result.set_outcome(IngestResult::CREATED);
+      *result.mutable_analysis() = *p.analysis;
+      result.set_name(ReviewName(row.id));
+      return Written{std::move(row), std::nullopt};
+    }
+    found = std::move(inserted->existing);
+  } else {
+    auto stored = txn.FindReview(batch.tenant_id, p.input->source(),
+                                 p.input->external_id());
+    if (!stored.ok()) return stored.status();
+    found = *std::move(stored);
+  }
+  if (found.has_value()) {
+    return UpdateStored(txn, batch, p, *std::move(found), result);
+  }
+  // No longer stored since the snapshot: store it anew.
+  storage::ReviewRow row = batch.NewRow(p);
+  auto id = txn.InsertReview(row);
+  if (!id.ok()) return id.status();
+  row.id = *id;
+  result.set_outcome(IngestResult::CREATED);
+  *result.mutable_analysis() = *p.analysis;
+  result.set_name(ReviewName(row.id));
+  return Written{std::move(row), std::nullopt};
+}
+
+// The one write transaction of a batch. The batch's changes go to the
+// observer (optional) together at the end: it loads the tenant's alert rules
+// once.
+absl::Status WriteBatch(storage::Store& store, const Batch& batch,
+                        ReviewObserver* observer,
+                        std::vector<Pending>& pending,
+                        std::vector<IngestResult>& results) {
+  return store.Write([&](storage::Txn& txn) -> absl::Status {
+    // Deques keep the rows' addresses for the changes.
     std::deque<storage::ReviewRow> rows, befores;
     std::vector<ReviewChange> changes;
     for (Pending& p : pending) {
-      IngestResult& result = results[p.index];
-      storage::ReviewRow row;
-      std::optional<storage::ReviewRow> before;
-      // Not stored when the batch was read (the common case): insert
-      // without looking it up again, or get the row a concurrent call
-      // stored since.
-      bool created = false;
-      std::optional<storage::ReviewRow> found;
-      if (p.seen_new) {
-        row = new_row(p);
-        auto inserted = txn.InsertOrFindReview(row);
-        if (!inserted.ok()) return inserted.status();
-        row.id = inserted->id;
-        found = std::move(inserted->existing);
-        created = !found.has_value();
-      } else {
-        auto stored = txn.FindReview(tenant_id, p.input->source(),
-                                     p.input->external_id());
-        if (!stored.ok()) return stored.status();
-        found = *std::move(stored);
+      auto written = WriteItem(txn, batch, p, results[p.index]);
+      if (!written.ok()) return written.status();
+      if (!written->has_value() || observer == nullptr) continue;
+      ReviewChange change;
+      change.kind = (*written)->before.has_value()
+                        ? ReviewChange::Kind::kUpdated
+                        : ReviewChange::Kind::kCreated;
+      if ((*written)->before.has_value()) {
+        change.before = &befores.emplace_back(*std::move((*written)->before));
       }
-      if (created) {
-        result.set_outcome(IngestResult::CREATED);
-        *result.mutable_analysis() = *p.analysis;
-      } else if (found.has_value()) {
-        row = *std::move(found);
-        if (row.input_hash == p.input_hash && !row.deleted) {
-          auto analysis = StoredAnalysis(row);
-          if (!analysis.ok()) return analysis.status();
-          result.set_name(ReviewName(row.id));
-          result.set_outcome(IngestResult::UNCHANGED);
-          *result.mutable_analysis() = *std::move(analysis);
-          continue;
-        }
-        const bool content_changed = row.content_hash != p.content_hash;
-        if (observer_ != nullptr) before = row;
-        SetInput(p, now, &row);
-        if (content_changed) {
-          // Rare race: content changed after the snapshot above.
-          if (!p.analysis.has_value()) {
-            p.analysis = analysis_->Analyze(*p.input, now, sla);
-          }
-          SetAnalysis(*p.analysis, now, &row, sla);
-          *result.mutable_analysis() = *p.analysis;
-        } else {
-          auto analysis = StoredAnalysis(row);
-          if (!analysis.ok()) return analysis.status();
-          *result.mutable_analysis() = *std::move(analysis);
-        }
-        if (absl::Status s = txn.UpdateReview(row); !s.ok()) return s;
-        result.set_outcome(IngestResult::UPDATED);
-      } else {
-        row = new_row(p);
-        auto id = txn.InsertReview(row);
-        if (!id.ok()) return id.status();
-        row.id = *id;
-        result.set_outcome(IngestResult::CREATED);
-        *result.mutable_analysis() = *p.analysis;
-      }
-      result.set_name(ReviewName(row.id));
-      if (observer_ != nullptr) {
-        ReviewChange change;
-        change.kind = before.has_value() ? ReviewChange::Kind::kUpdated
-                                         : ReviewChange::Kind::kCreated;
-        if (before.has_value()) {
-          change.before = &befores.emplace_back(*std::move(before));
-        }
-        change.after = &rows.emplace_back(std::move(row));
-        change.now = now;
-        changes.push_back(change);
-      }
+      change.after = &rows.emplace_back(std::move((*written)->row));
+      change.now = batch.now;
+      changes.push_back(change);
     }
     if (changes.empty()) return absl::OkStatus();
-    return observer_->OnReviewsChanged(txn, changes);
+    return observer->OnReviewsChanged(txn, changes);
   });
-  if (!status.ok()) return status;
-  if (observer_ != nullptr) observer_->OnCommitted(tenant_id);
+}
+
+}  // namespace
+
+absl::StatusOr<Ingestor::Session> Ingestor::Open(
+    const Principal& caller) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kIngestReviews));
+  return Session(this, caller.tenant_id);
+}
+
+absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
+    const Principal& caller, absl::Span<const ReviewInput> inputs,
+    int64_t first_index) const {
+  auto session = Open(caller);
+  if (!session.ok()) return session.status();
+  return session->Ingest(inputs, first_index);
+}
+
+absl::StatusOr<std::vector<IngestResult>> Ingestor::IngestForTenant(
+    std::string_view tenant_id, absl::Span<const ReviewInput> inputs,
+    int64_t first_index) const {
+  if (static_cast<int64_t>(inputs.size()) > limits_.max_batch) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("reviews: ", inputs.size(), " items, at most ",
+                     limits_.max_batch, " per call"));
+  }
+  std::vector<IngestResult> results(inputs.size());
+  std::vector<Pending> pending =
+      ValidateInputs(inputs, limits_, first_index, results);
+  if (!pending.empty()) {
+    auto sla = ReadSnapshot(*store_, tenant_id, pending);
+    if (!sla.ok()) return sla.status();
+    const Batch batch{tenant_id, clock_->Now(), *sla, analysis_};
+    AnalyzeChanged(batch, pending);
+    if (absl::Status s = WriteBatch(*store_, batch, observer_, pending, results);
+        !s.ok()) {
+      return s;
+    }
+    if (observer_ != nullptr) observer_->OnCommitted(tenant_id);
+  }
   ReportOutcomes(results, *metrics_);
   return results;
 }
@@ -224,7 +311,7 @@ absl::StatusOr<std::vector<IngestResult>> Ingestor::Ingest(
 absl::StatusOr<opinia::v1::RescoreReviewsResponse> Ingestor::Rescore(
     const Principal& caller,
     const opinia::v1::RescoreReviewsRequest& request) const {
-  if (absl::Status s = Require(caller, kRoleAdmin); !s.ok()) return s;
+  RETURN_IF_ERROR(Authorize(caller, Action::kRescoreReviews));
   if (!analysis_->has_analyzer()) {
     return absl::FailedPreconditionError(
         "no analyzer is loaded (models missing); rescoring would erase the "

@@ -12,7 +12,9 @@
 #ifndef OPINIA_SERVICE_CORE_INGEST_INGEST_H_
 #define OPINIA_SERVICE_CORE_INGEST_INGEST_H_
 
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -46,12 +48,34 @@ class Ingestor {
 
   const IngestLimits& limits() const { return limits_; }
 
-  // One result per input, in order. Item i is named "reviews[first_index+i]"
-  // in rejection reasons. RESOURCE_EXHAUSTED (nothing stored) when there are
-  // more than limits().max_batch inputs; INTERNAL on storage failure
-  // (nothing of the batch stored).
+  // Batches of one authorized caller (one IngestReviews call, or one
+  // StreamIngestReviews stream checked before its first message). Only
+  // Open makes one.
+  class Session {
+   public:
+    // One result per input, in order. Item i is named
+    // "reviews[first_index+i]" in rejection reasons. RESOURCE_EXHAUSTED
+    // (nothing stored) when there are more than limits().max_batch inputs;
+    // INTERNAL on storage failure (nothing of the batch stored).
+    absl::StatusOr<std::vector<opinia::v1::IngestResult>> Ingest(
+        absl::Span<const opinia::v1::ReviewInput> inputs,
+        int64_t first_index = 0) const {
+      return ingestor_->IngestForTenant(tenant_id_, inputs, first_index);
+    }
+
+   private:
+    friend class Ingestor;
+    Session(const Ingestor* ingestor, std::string tenant_id)
+        : ingestor_(ingestor), tenant_id_(std::move(tenant_id)) {}
+    const Ingestor* ingestor_;
+    std::string tenant_id_;
+  };
+
+  // PERMISSION_DENIED unless auth/authorization.h admits `caller` to ingest.
+  absl::StatusOr<Session> Open(const Principal& caller) const;
+  // Open(caller), then Session::Ingest.
   absl::StatusOr<std::vector<opinia::v1::IngestResult>> Ingest(
-      std::string_view tenant_id,
+      const Principal& caller,
       absl::Span<const opinia::v1::ReviewInput> inputs,
       int64_t first_index = 0) const;
 
@@ -65,6 +89,10 @@ class Ingestor {
       const opinia::v1::RescoreReviewsRequest& request) const;
 
  private:
+  absl::StatusOr<std::vector<opinia::v1::IngestResult>> IngestForTenant(
+      std::string_view tenant_id,
+      absl::Span<const opinia::v1::ReviewInput> inputs,
+      int64_t first_index) const;
   absl::StatusOr<int64_t> RescoreTenant(const std::string& tenant_id,
                                         absl::Time start,
                                         absl::Time end) const;

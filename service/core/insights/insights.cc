@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "opinia/v1/reviews.pb.h"
+#include "service/core/auth/authorization.h"
 #include "service/core/util/absl_sv.h"
 #include "service/core/util/names.h"
 #include "service/core/util/time_proto.h"
@@ -417,8 +418,10 @@ std::string Quote(std::string_view text, int begin, int end,
 }  // namespace
 
 absl::StatusOr<opinia::v1::ReputationSummary> Insights::Summary(
-    std::string_view tenant_id,
+    const Principal& caller,
     const opinia::v1::SummaryRequest& request) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kGetReputationSummary));
+  const std::string& tenant_id = caller.tenant_id;
   ASSIGN_OR_RETURN(auto filter, FilterOf(request, ""));
   const absl::Time now = clock_->Now();
   opinia::v1::ReputationSummary out;
@@ -445,8 +448,10 @@ absl::StatusOr<opinia::v1::ReputationSummary> Insights::Summary(
 }
 
 absl::StatusOr<opinia::v1::Trends> Insights::Trends(
-    std::string_view tenant_id,
+    const Principal& caller,
     const opinia::v1::TrendsRequest& request) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kGetTrends));
+  const std::string& tenant_id = caller.tenant_id;
   auto filter = FilterOf(request.filter(), "filter.");
   if (!filter.ok()) return filter.status();
   const opinia::v1::Interval interval = request.interval();
@@ -523,8 +528,10 @@ absl::StatusOr<opinia::v1::Trends> Insights::Trends(
 }
 
 absl::StatusOr<opinia::v1::ListAspectInsightsResponse> Insights::AspectInsights(
-    std::string_view tenant_id,
+    const Principal& caller,
     const opinia::v1::SummaryRequest& request) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kListAspectInsights));
+  const std::string& tenant_id = caller.tenant_id;
   ASSIGN_OR_RETURN(auto filter, FilterOf(request, ""));
   opinia::v1::ListAspectInsightsResponse out;
   RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {

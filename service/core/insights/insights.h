@@ -29,6 +29,9 @@
 //   aspect rows until re-analysed.
 // Deleted reviews never count.
 //
+// Every call first authorizes `caller` (auth/authorization.h:
+// PERMISSION_DENIED) and reads the caller's tenant.
+//
 // Codes: INVALID_ARGUMENT naming the field (start_time/end_time, interval,
 // sources/subject_ids/languages, too many buckets); NOT_FOUND for an unknown
 // tenant; UNAVAILABLE/INTERNAL from storage.
@@ -39,6 +42,7 @@
 
 #include "absl/status/statusor.h"
 #include "opinia/v1/insights.pb.h"
+#include "service/core/auth/auth.h"
 #include "service/core/util/clock.h"
 #include "service/storage/store.h"
 
@@ -62,7 +66,7 @@ class Insights {
       : store_(store), clock_(clock), mode_(mode) {}
 
   absl::StatusOr<opinia::v1::ReputationSummary> Summary(
-      std::string_view tenant_id,
+      const Principal& caller,
       const opinia::v1::SummaryRequest& request) const;
 
   // One point per DAY/WEEK (Monday)/MONTH bucket of local time that
@@ -73,7 +77,7 @@ class Insights {
   // Unset end_time = now; unset start_time = 30 days, 12 weeks or 12 months
   // back. At most kMaxTrendPoints points.
   absl::StatusOr<opinia::v1::Trends> Trends(
-      std::string_view tenant_id,
+      const Principal& caller,
       const opinia::v1::TrendsRequest& request) const;
 
   // Every aspect (PRODUCT_QUALITY..PACKAGING, in enum order) with its
@@ -81,7 +85,7 @@ class Insights {
   // span of the text) of the lowest-scored NEGATIVE and the highest-scored
   // POSITIVE mentions in range.
   absl::StatusOr<opinia::v1::ListAspectInsightsResponse> AspectInsights(
-      std::string_view tenant_id,
+      const Principal& caller,
       const opinia::v1::SummaryRequest& request) const;
 
  private:

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "service/core/auth/authorization.h"
 #include "service/core/reviews/review_model.h"
 #include "service/core/reviews/search_query.h"
 #include "service/core/tenants/tenant_settings.h"
@@ -125,8 +126,10 @@ std::string Describe(const opinia::v1::Analysis& ov, int32_t status) {
 
 }  // namespace
 
-absl::StatusOr<Review> Reviews::Get(std::string_view tenant_id,
+absl::StatusOr<Review> Reviews::Get(const Principal& caller,
                                     std::string_view name) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kGetReview));
+  const std::string& tenant_id = caller.tenant_id;
   ASSIGN_OR_RETURN(auto id, ParseReviewName(name, "name"));
   storage::ReviewRow row;
   absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
@@ -141,8 +144,10 @@ absl::StatusOr<Review> Reviews::Get(std::string_view tenant_id,
 }
 
 absl::StatusOr<opinia::v1::ListReviewsResponse> Reviews::List(
-    std::string_view tenant_id,
+    const Principal& caller,
     const opinia::v1::ListReviewsRequest& request) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kListReviews));
+  const std::string& tenant_id = caller.tenant_id;
   ASSIGN_OR_RETURN(auto filter, FilterOf(request));
   ASSIGN_OR_RETURN(auto page_size, PageSize(request.page_size()));
   ASSIGN_OR_RETURN(
@@ -177,8 +182,11 @@ absl::StatusOr<opinia::v1::ListReviewsResponse> Reviews::List(
 }
 
 absl::StatusOr<Review> Reviews::Update(
-    std::string_view tenant_id, std::string_view actor,
+    const Principal& caller,
     const opinia::v1::UpdateReviewRequest& request) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kUpdateReview));
+  const std::string& tenant_id = caller.tenant_id;
+  const std::string actor = caller.actor();
   bool set_sentiment = false, set_priority = false, set_status = false;
   if (request.update_mask().paths().empty()) {
     return absl::InvalidArgumentError(
@@ -261,9 +269,11 @@ absl::StatusOr<Review> Reviews::Update(
       });
 }
 
-absl::StatusOr<Review> Reviews::Delete(std::string_view tenant_id,
-                                       std::string_view actor,
+absl::StatusOr<Review> Reviews::Delete(const Principal& caller,
                                        std::string_view name) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kDeleteReview));
+  const std::string& tenant_id = caller.tenant_id;
+  const std::string actor = caller.actor();
   return Mutate(tenant_id, actor, name, "name", "review.delete",
                 [](storage::ReviewRow& row, std::string& detail) {
                   if (row.deleted) return absl::OkStatus();  // no change
@@ -274,8 +284,11 @@ absl::StatusOr<Review> Reviews::Delete(std::string_view tenant_id,
 }
 
 absl::StatusOr<Review> Reviews::RecordResponse(
-    std::string_view tenant_id, std::string_view actor,
+    const Principal& caller,
     const opinia::v1::RecordResponseRequest& request) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kRecordResponse));
+  const std::string& tenant_id = caller.tenant_id;
+  const std::string actor = caller.actor();
   const opinia::v1::ReviewResponse& response = request.response();
   if (response.text().empty()) {
     return absl::InvalidArgumentError("response.text: required");

@@ -1,8 +1,10 @@
 // Reading and curating stored reviews of one tenant (the non-ingest part of
-// ReviewService). Every function is scoped by `tenant_id`: a review of
-// another tenant answers NOT_FOUND exactly like a missing one. Changes made
+// ReviewService). Every function first authorizes `caller`
+// (auth/authorization.h: PERMISSION_DENIED) and is scoped by the caller's
+// tenant: a review of another tenant answers NOT_FOUND exactly like a
+// missing one. Changes made
 // by people (override, status, delete, response) write an audit row naming
-// the acting key in the same transaction.
+// the caller's actor() in the same transaction.
 #ifndef OPINIA_SERVICE_CORE_REVIEWS_REVIEWS_H_
 #define OPINIA_SERVICE_CORE_REVIEWS_REVIEWS_H_
 
@@ -10,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "opinia/v1/reviews.pb.h"
+#include "service/core/auth/auth.h"
 #include "service/core/reviews/review_observer.h"
 #include "service/core/util/clock.h"
 #include "service/storage/store.h"
@@ -26,7 +29,7 @@ class Reviews {
 
   // INVALID_ARGUMENT for a malformed name; NOT_FOUND. Soft-deleted reviews
   // are returned with deleted=true.
-  absl::StatusOr<opinia::v1::Review> Get(std::string_view tenant_id,
+  absl::StatusOr<opinia::v1::Review> Get(const Principal& caller,
                                          std::string_view name) const;
 
   // Filters of ListReviewsRequest, newest first by default, keyset-paged.
@@ -34,7 +37,7 @@ class Reviews {
   // order_by, rating bound, time or `query` (full-text search, syntax in
   // search_query.h; combined with every other filter and paging).
   absl::StatusOr<opinia::v1::ListReviewsResponse> List(
-      std::string_view tenant_id,
+      const Principal& caller,
       const opinia::v1::ListReviewsRequest& request) const;
 
   // update_mask paths: "override.sentiment", "override.urgency.priority",
@@ -42,19 +45,18 @@ class Reviews {
   // clears that override. INVALID_ARGUMENT for other paths or values;
   // FAILED_PRECONDITION for a deleted review.
   absl::StatusOr<opinia::v1::Review> Update(
-      std::string_view tenant_id, std::string_view actor,
+      const Principal& caller,
       const opinia::v1::UpdateReviewRequest& request) const;
 
   // Soft delete; idempotent.
-  absl::StatusOr<opinia::v1::Review> Delete(std::string_view tenant_id,
-                                            std::string_view actor,
+  absl::StatusOr<opinia::v1::Review> Delete(const Principal& caller,
                                             std::string_view name) const;
 
   // Stores the response and sets status RESPONDED, which stops the SLA
   // clock (respond_by stays as the record of the deadline). INVALID_ARGUMENT
   // for empty or invalid text; FAILED_PRECONDITION for a deleted review.
   absl::StatusOr<opinia::v1::Review> RecordResponse(
-      std::string_view tenant_id, std::string_view actor,
+      const Principal& caller,
       const opinia::v1::RecordResponseRequest& request) const;
 
  private:

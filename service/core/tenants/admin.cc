@@ -6,6 +6,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "service/core/auth/authorization.h"
 #include "service/core/util/absl_sv.h"
 #include "service/core/util/crypto.h"
 #include "service/core/util/names.h"
@@ -28,10 +29,6 @@ absl::Status CheckDisplayName(std::string_view name, std::string_view field) {
         absl::StrCat(Av(field), ": longer than ", kMaxDisplayName, " bytes"));
   }
   return absl::OkStatus();
-}
-
-absl::Status RequireAdmin(const Principal& caller) {
-  return Require(caller, kRoleAdmin);
 }
 
 }  // namespace
@@ -63,10 +60,7 @@ opinia::v1::ApiKey ApiKeyToProto(const storage::ApiKeyRow& row) {
 
 absl::StatusOr<opinia::v1::Tenant> Admin::CreateTenant(
     const Principal& caller, const opinia::v1::CreateTenantRequest& request) {
-  RETURN_IF_ERROR(RequireAdmin(caller));
-  if (!caller.is_operator()) {
-    return absl::PermissionDeniedError("only operator keys create tenants");
-  }
+  RETURN_IF_ERROR(Authorize(caller, Action::kCreateTenant));
   storage::TenantRow row;
   row.id = request.tenant_id();
   if (row.id.empty()) {
@@ -100,7 +94,7 @@ absl::StatusOr<opinia::v1::Tenant> Admin::CreateTenant(
 
 absl::StatusOr<opinia::v1::ListTenantsResponse> Admin::ListTenants(
     const Principal& caller, const opinia::v1::ListTenantsRequest& request) {
-  RETURN_IF_ERROR(RequireAdmin(caller));
+  RETURN_IF_ERROR(Authorize(caller, Action::kListTenants));
   ASSIGN_OR_RETURN(auto page_size, PageSize(request.page_size()));
   const std::string query = absl::StrCat("tenants\n", caller.tenant_id);
   ASSIGN_OR_RETURN(auto after, DecodePageToken(store_->ServerSecret(), query,
@@ -140,7 +134,7 @@ absl::StatusOr<std::string> Admin::ScopeTenant(const Principal& caller,
 
 absl::StatusOr<opinia::v1::CreateApiKeyResponse> Admin::CreateApiKey(
     const Principal& caller, const opinia::v1::CreateApiKeyRequest& request) {
-  RETURN_IF_ERROR(RequireAdmin(caller));
+  RETURN_IF_ERROR(Authorize(caller, Action::kCreateApiKey));
   const opinia::v1::ApiKey& in = request.api_key();
   auto tenant_id = ScopeTenant(caller, in.tenant(), "api_key.tenant");
   if (!tenant_id.ok()) return tenant_id.status();
@@ -187,7 +181,7 @@ absl::StatusOr<opinia::v1::CreateApiKeyResponse> Admin::CreateApiKey(
 
 absl::StatusOr<opinia::v1::ListApiKeysResponse> Admin::ListApiKeys(
     const Principal& caller, const opinia::v1::ListApiKeysRequest& request) {
-  RETURN_IF_ERROR(RequireAdmin(caller));
+  RETURN_IF_ERROR(Authorize(caller, Action::kListApiKeys));
   auto tenant_id = ScopeTenant(caller, request.tenant(), "tenant");
   if (!tenant_id.ok()) return tenant_id.status();
   ASSIGN_OR_RETURN(auto page_size, PageSize(request.page_size()));
@@ -219,7 +213,7 @@ absl::StatusOr<opinia::v1::ListApiKeysResponse> Admin::ListApiKeys(
 
 absl::StatusOr<opinia::v1::ApiKey> Admin::RevokeApiKey(
     const Principal& caller, const opinia::v1::RevokeApiKeyRequest& request) {
-  RETURN_IF_ERROR(RequireAdmin(caller));
+  RETURN_IF_ERROR(Authorize(caller, Action::kRevokeApiKey));
   auto id = ParseApiKeyName(request.name(), "name");
   if (!id.ok()) return id.status();
   storage::ApiKeyRow row;

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/duration.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "service/core/auth/authorization.h"
 #include "service/core/util/absl_sv.h"
 #include "service/core/util/names.h"
 #include "service/storage/local_time.h"
@@ -197,7 +198,6 @@ absl::Status ReadTimeZone(storage::Txn& txn, std::string_view tenant_id,
 absl::StatusOr<std::string> Settings::Scope(const Principal& caller,
                                             std::string_view name,
                                             std::string_view field) const {
-  RETURN_IF_ERROR(Require(caller, kRoleAdmin));
   if (name.empty()) {
     if (caller.is_operator()) {
       return Invalid(field,
@@ -227,6 +227,7 @@ absl::StatusOr<std::string> Settings::Scope(const Principal& caller,
 absl::StatusOr<opinia::v1::TenantSettings> Settings::Get(
     const Principal& caller,
     const opinia::v1::GetTenantSettingsRequest& request) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kGetTenantSettings));
   ASSIGN_OR_RETURN(auto tenant_id, Scope(caller, request.name(), "name"));
   storage::AlertSettingsRow row;
   std::string time_zone;
@@ -242,6 +243,7 @@ absl::StatusOr<opinia::v1::TenantSettings> Settings::Get(
 absl::StatusOr<opinia::v1::TenantSettings> Settings::Update(
     const Principal& caller,
     const opinia::v1::UpdateTenantSettingsRequest& request) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kUpdateTenantSettings));
   auto tenant_id = Scope(caller, request.settings().name(), "settings.name");
   if (!tenant_id.ok()) return tenant_id.status();
   std::vector<std::string> paths(request.update_mask().paths().begin(),

@@ -1,4 +1,4 @@
-// Migration 8 (issue 7): the insights and full-text triggers of migrations
+// Migration 8: the insights and full-text triggers of migrations
 // 3 and 7 rewritten to defer their work to the end of the transaction (see
 // deferred_writes.h). Written by hand; frozen like every shipped migration.
 #include "service/storage/sqlite/insights_schema.h"
@@ -106,7 +106,7 @@ WHEN old.search_text IS NOT new.search_text BEGIN
 END;
 )sql";
 
-// Migration 9 (issue 7): no trigger fires on INSERT INTO reviews or
+// Migration 9: no trigger fires on INSERT INTO reviews or
 // review_aspects. Any trigger makes SQLite run the insert as a statement
 // that may write several rows (a trigger program and a statement journal
 // for every insert). SqliteTxn::InsertReview now logs the same changes with

@@ -1,6 +1,6 @@
 // Index maintenance that the review triggers (schema 8) hand to C++ instead
 // of doing row by row, applied once per write transaction just before its
-// COMMIT (issue 7: the writer's cost per review).
+// COMMIT, to cut the writer's cost per review.
 //
 // Why: with the triggers of schemas 3 and 7 every review paid for
 // - 8 insights_rollup upserts (+ 8 per aspect, + 8 per answered review),

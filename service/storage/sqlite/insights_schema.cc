@@ -1,6 +1,6 @@
-// Generated once by a hand-run script (since deleted: the live statements
-// are rendered from service/storage/rollup_cells.h), then frozen like every
-// shipped migration: the insights schema (issue 5). See insights_schema.h.
+// The insights schema, frozen like every shipped migration (the statements
+// the server runs today are rendered from service/storage/rollup_cells.h).
+// See insights_schema.h.
 #include "service/storage/sqlite/insights_schema.h"
 
 namespace opinia::storage::sqlite {

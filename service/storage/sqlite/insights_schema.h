@@ -1,4 +1,4 @@
-// The insights migration (issue 5), kept in its own file because it is long;
+// The insights migration, kept in its own file because it is long;
 // migrations.cc lists it like any other. Frozen (append-only migrations).
 //
 // Which counter of which rollup cell a review changes is described once,
@@ -57,18 +57,14 @@ extern const char kDeferredIndexMigration[];
 // first is rendered at startup from the rollup description (rollup_sql.h:
 // LogInsertedReviewSql).
 extern const char kInsertWithoutTriggersMigration[];
-inline constexpr int kSchemaWithoutInsertTriggers = 9;
-extern const char* const kLogInsertedReviewSchema9;
 extern const char kInsertAspectRow[];
 extern const char kLogInsertedAspects[];
 // Migration 11 (response_delay_schema.cc): the virtual column
 // reviews.response_delay, the delay from when Opinia first saw a review to
 // its response, replaces response_time - create_time in the histograms, in
-// reviews_response_delay and in their triggers. From this schema on
-// InsertReview logs with kLogInsertedReview instead of
-// kLogInsertedReviewSchema9.
+// reviews_response_delay and in their triggers. InsertReview logs with
+// kLogInsertedReview, which reads it.
 extern const char kResponseDelayMigration[];
-inline constexpr int kSchemaWithResponseDelay = 11;
 extern const char* const kLogInsertedReview;
 
 }  // namespace opinia::storage::sqlite

@@ -9,8 +9,8 @@
 namespace opinia::storage::sqlite {
 namespace {
 
-// Append only: never edit a migration that has shipped. Later issues add
-// theirs here (alerts outbox, insights rollups, FTS5 over search_text).
+// Append only: never edit a migration that has shipped; a schema change is
+// a new migration at the end.
 //
 // Times are INTEGER microseconds since the epoch (INT64_MIN/MAX for
 // InfinitePast/InfiniteFuture); opaque bytes (hashes, serialized protos) are
@@ -88,8 +88,8 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_by_target ON audit_log(tenant_id, target, id);
 )sql",
-    // 2: alerts outbox, alert rules, alert settings and scheduler state
-    // (alerts issue). alerts.id is the outbox order (streams, resume tokens,
+    // 2: alerts outbox, alert rules, alert settings and scheduler state.
+    // alerts.id is the outbox order (streams, resume tokens,
     // webhooks); rows are never deleted so ids are never reused.
     R"sql(
 CREATE TABLE alert_rules (
@@ -140,10 +140,10 @@ CREATE TABLE alert_spikes (
 CREATE INDEX reviews_by_respond_by ON reviews(tenant_id, respond_by)
   WHERE deleted = 0 AND status IN (1, 2);
 )sql",
-    // 3: insights rollups, review aspects and full-text search (insights
-    // issue); the SQL is in insights_schema.cc.
+    // 3: insights rollups, review aspects and full-text search; the SQL is
+    // in insights_schema.cc.
     kInsightsMigration,
-    // 4: webhooks and their delivery queue (alerts issue, webhooks). A
+    // 4: webhooks and their delivery queue. A
     // webhook's cursor is the last alert id it has considered; deliveries
     // hold the retry state so a restart resumes them. AUTOINCREMENT: ids of
     // deleted rows are never reused (an attempt in flight for a deleted
@@ -182,7 +182,7 @@ CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_time, id)
 CREATE INDEX webhook_deliveries_by_update
   ON webhook_deliveries(webhook_id, update_time, id);
 )sql",
-    // 5: collectors (collectors issue): configuration blob, schedule and
+    // 5: collectors: configuration blob, schedule and
     // sync state. AUTOINCREMENT: a deleted collector's id is never reused
     // (its reviews keep naming it in attributes["collector"]).
     R"sql(
@@ -208,11 +208,11 @@ CREATE INDEX collectors_due ON collectors(next_run_time, id)
   WHERE poll_interval_seconds > 0;
 )sql",
     // 6: per-tenant settings (SLA policy, spike cooldown; durations in
-    // microseconds) and the alert event log (alerts issue). alert_events is
+    // microseconds) and the alert event log. alert_events is
     // the outbox streams and webhooks read: an alert's creation and its
     // later events (a snooze running out) each get a row. Existing alerts'
     // creation events keep the alert id as their id, so resume tokens and
-    // webhook cursors (both alert ids until now) stay valid. Deliveries are
+    // webhook cursors (alert ids before this migration) stay valid. Deliveries are
     // per event now: the table is rebuilt for UNIQUE (webhook_id, event_id),
     // keeping ids and the AUTOINCREMENT high-water mark.
     R"sql(
@@ -271,15 +271,15 @@ CREATE INDEX webhook_deliveries_by_update
   ON webhook_deliveries(webhook_id, update_time, id);
 )sql",
     // 7: monthly response delay histograms and an index by delay for the
-    // exact median response time (insights issue); the SQL is in
-    // insights_schema.cc.
+    // exact median response time; the SQL is in insights_schema.cc.
     kInsightsRollupsMigration,
     // 8: the insights and full-text triggers defer their work to the end of
-    // the write transaction (load issue); deferred_schema.cc.
+    // the write transaction (the writer's cost per review);
+    // deferred_schema.cc.
     kDeferredIndexMigration,
     // 9: nothing fires on INSERT INTO reviews (no statement journal per
-    // review); SqliteTxn::InsertReview logs what the triggers did
-    // (load issue); deferred_schema.cc.
+    // review); SqliteTxn::InsertReview logs what the triggers did;
+    // deferred_schema.cc.
     kInsertWithoutTriggersMigration,
     // 10: the server secret (Store::ServerSecret). randomblob() draws from
     // SQLite's ChaCha20 generator, seeded from /dev/urandom.

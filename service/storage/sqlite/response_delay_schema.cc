@@ -1,4 +1,4 @@
-// The response delay migration (issue 15): a review's response delay is
+// The response delay migration: a review's response delay is
 // measured from when Opinia first saw it, not from its create_time.
 // Written by hand; frozen like every shipped migration.
 #include "service/storage/sqlite/insights_schema.h"

@@ -179,6 +179,18 @@ ReviewRow ReadReviewRow(const Statement& s) {
   return r;
 }
 
+const char kInsertReview[] =
+    "INSERT INTO reviews (tenant_id, source, external_id, subject_id, "
+    "rating, language, label, score, priority, status, deleted, "
+    "create_time, ingest_time, modify_time, respond_by, content_hash, "
+    "input_hash, input, analysis, override_analysis, response_text, "
+    "response_author, response_time, search_text, aspects, local_day) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?, ?, ?, ?, ?, "
+    // local_day: create_time (?12) in the zone of tenant ?1.
+    "opinia_local_day(?12, (SELECT time_zone FROM tenants WHERE id = "
+    "?1)))";
+
 void BindReviewColumns(Statement& s, const ReviewRow& r) {
   s.BindText(r.tenant_id)
       .BindText(r.source)

@@ -48,6 +48,9 @@ const char* ReviewColumns();
 ReviewRow ReadReviewRow(const Statement& stmt);
 // Binds every column but id in ReviewColumns order (for INSERT/UPDATE).
 void BindReviewColumns(Statement& stmt, const ReviewRow& row);
+// Inserts a review bound by BindReviewColumns; local_day is computed from
+// create_time in the tenant's zone.
+extern const char kInsertReview[];
 
 }  // namespace opinia::storage::sqlite
 

@@ -196,9 +196,6 @@ std::string ResponseRollupSelectSql() {
 
 // Rendered when the program starts; never destroyed (SqliteTxn prepares
 // them by pointer at any time).
-const char* const kLogInsertedReviewSchema9 =
-    (new std::string(LogInsertedReviewSql(/*has_response_delay=*/false)))
-        ->c_str();
 const char* const kLogInsertedReview =
     (new std::string(LogInsertedReviewSql(/*has_response_delay=*/true)))
         ->c_str();

@@ -146,8 +146,8 @@ class SqliteStore final : public Store {
   // "Write returned OK" still means "stored". The writer is a thread of its
   // own (not whichever caller came first) so that it can run at a higher
   // scheduling priority than the CPU-bound callers (analysis): it is the
-  // one serial stage of ingest, and on a loaded machine it used to wait
-  // for a core as long as it ran.
+  // one serial stage of ingest, and on a loaded machine at normal priority
+  // it waits for a core as long as it runs.
   absl::Status Write(const TxnFn& fn) override {
     PendingWrite me;
     me.fn = &fn;

@@ -269,29 +269,17 @@ absl::StatusOr<std::optional<int64_t>> SqliteTxn::AddReview(
   RETURN_IF_ERROR(
       CheckWritable(if_absent ? "InsertOrFindReview" : "InsertReview"));
   // Two fixed texts, so each is prepared once.
-  static constexpr char kInsert[] =
-      "INSERT INTO reviews (tenant_id, source, external_id, subject_id, "
-      "rating, language, label, score, priority, status, deleted, "
-      "create_time, ingest_time, modify_time, respond_by, content_hash, "
-      "input_hash, input, analysis, override_analysis, response_text, "
-      "response_author, response_time, search_text, aspects, local_day) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?, ?, ?, ?, ?, "
-      // local_day: create_time (?12) in the zone of tenant ?1.
-      "opinia_local_day(?12, (SELECT time_zone FROM tenants WHERE id = "
-      "?1)))";
   static const std::string kInsertIfAbsent = absl::StrCat(
-      kInsert, " ON CONFLICT (tenant_id, source, external_id) DO NOTHING");
+      kInsertReview,
+      " ON CONFLICT (tenant_id, source, external_id) DO NOTHING");
   ASSIGN_OR_RETURN(
       Statement stmt,
-      conn_.Prepare(if_absent ? absl::string_view(kInsertIfAbsent) : kInsert));
+      conn_.Prepare(if_absent ? absl::string_view(kInsertIfAbsent)
+                              : kInsertReview));
   BindReviewColumns(stmt, row);
   RETURN_IF_ERROR(RunReviewWrite(stmt));
   if (if_absent && conn_.Changes() == 0) return std::optional<int64_t>();
   const int64_t id = conn_.LastInsertRowId();
-  // Before migration 9 (upgrade tests stop there) the triggers do it.
-  ASSIGN_OR_RETURN(const int64_t schema, conn_.UserVersion());
-  if (schema < kSchemaWithoutInsertTriggers) return id;
   // No trigger fires on this insert (migration 9: a trigger makes every
   // insert a multi-row statement with its own journal); log the rollup, response
   // and full-text changes, and add the aspect rows, as the triggers did.
@@ -299,7 +287,7 @@ absl::StatusOr<std::optional<int64_t>> SqliteTxn::AddReview(
   // must roll back (every caller returns the error to Store::Write, which
   // undoes the call's savepoint and what it logged).
   const DeferredWrites::Mark mark = conn_.deferred().GetMark();
-  absl::Status status = LogInsertedReview(id, row, schema);
+  absl::Status status = LogInsertedReview(id, row);
   if (!status.ok()) {
     conn_.deferred().RollBackTo(mark);
     return absl::InternalError(
@@ -308,14 +296,9 @@ absl::StatusOr<std::optional<int64_t>> SqliteTxn::AddReview(
   return id;
 }
 
-absl::Status SqliteTxn::LogInsertedReview(int64_t id, const ReviewRow& row,
-                                          int64_t schema) {
+absl::Status SqliteTxn::LogInsertedReview(int64_t id, const ReviewRow& row) {
   {
-    // Upgrade tests write at schema 9, before reviews.response_delay exists.
-    const char* log_review = schema < kSchemaWithResponseDelay
-                                 ? kLogInsertedReviewSchema9
-                                 : kLogInsertedReview;
-    ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(log_review));
+    ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kLogInsertedReview));
     stmt.BindInt64(id);
     RETURN_IF_ERROR(stmt.Run());
   }

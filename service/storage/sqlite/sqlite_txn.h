@@ -76,10 +76,8 @@ class SqliteTxn final : public Txn {
   // already (nothing changed).
   absl::StatusOr<std::optional<int64_t>> AddReview(const ReviewRow& row,
                                                    bool if_absent);
-  // What the insert triggers did before migration 9, for the new row `id`
-  // in a database at schema `schema` (>= 9).
-  absl::Status LogInsertedReview(int64_t id, const ReviewRow& row,
-                                 int64_t schema);
+  // What the insert triggers did before migration 9, for the new row `id`.
+  absl::Status LogInsertedReview(int64_t id, const ReviewRow& row);
   absl::StatusOr<std::vector<ApiKeyRow>> ReadKeys(Statement& stmt);
 
   Connection& conn_;

@@ -8,12 +8,14 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "nlp/analyzer.h"
+#include "service/core/auth/auth.h"
 #include "service/core/util/clock.h"
 #include "service/core/util/crypto.h"
 #include "service/storage/sqlite/sqlite_store.h"
@@ -48,6 +50,13 @@ class CountingAnalyzer : public nlp::Analyzer {
  private:
   mutable std::atomic<int> calls_{0};
 };
+
+// A key of `tenant` with every role: for tests of what a call does, not of
+// who may make it (authorization_test.cc). Audit rows name "apiKeys/<key>".
+inline Principal Caller(std::string tenant, std::string key = "k") {
+  return Principal{std::move(key), std::move(tenant),
+                   kRoleIngest | kRoleRead | kRoleRespond | kRoleAdmin};
+}
 
 // A fresh database file per test.
 inline std::unique_ptr<storage::Store> OpenTestStore() {

@@ -261,7 +261,9 @@ void InsightsUpgradeTest::UpgradeFrom(int64_t from) {
       return s;
     }
     for (int i = 0; i < 300; ++i) {
-      auto id = txn.InsertReview(RandomRow(i));
+      auto id = from == LatestSchemaVersion()
+                    ? txn.InsertReview(RandomRow(i))
+                    : InsertReviewAtSchema(RandomRow(i), from);
       if (!id.ok()) return id.status();
       ids.push_back(*id);
     }

@@ -29,7 +29,7 @@ TEST_F(AlertEvaluatorTest, DefaultRuleAlertsOnP2NotOnP4) {
   EXPECT_EQ(all[0].source, "allegro");
   EXPECT_FALSE(all[0].summary.empty());
   // The default rule exists and is listed.
-  auto rules = alerts_.ListRules("shop-a", {});
+  auto rules = alerts_.ListRules(testing::Caller("shop-a"), {});
   ASSERT_TRUE(rules.ok()) << rules.status();
   ASSERT_EQ(rules->rules_size(), 1);
   EXPECT_EQ(all[0].rule_id, *ParseAlertRuleName(rules->rules(0).name(), "n"));
@@ -44,7 +44,7 @@ TEST_F(AlertEvaluatorTest, DedupReingestAndEditsWithoutPriorityRise) {
   EXPECT_EQ(AllAlerts().size(), 1u);
   // Even once resolved, an edit that does not raise priority stays quiet.
   auto a = AllAlerts()[0];
-  ASSERT_TRUE(alerts_.Resolve("shop-a", "apiKeys/k", AlertName(a.id)).ok());
+  ASSERT_TRUE(alerts_.Resolve(testing::Caller("shop-a", "k"), AlertName(a.id)).ok());
   Ingest({Input("1", 1, "jeszcze inny tekst")});
   EXPECT_EQ(AllAlerts().size(), 1u);
 }
@@ -61,7 +61,7 @@ opinia::v1::UpdateReviewRequest OverridePriority(const std::string& name,
 TEST_F(AlertEvaluatorTest, OverrideLoweringPriorityClosesTheAlert) {
   auto names = Ingest({Input("1", 1)});
   ASSERT_EQ(AllAlerts().size(), 1u);
-  auto r = reviews_.Update("shop-a", "apiKeys/k",
+  auto r = reviews_.Update(testing::Caller("shop-a", "k"),
                            OverridePriority(names[0], opinia::v1::P4));
   ASSERT_TRUE(r.ok()) << r.status();
   auto all = AllAlerts();
@@ -71,7 +71,7 @@ TEST_F(AlertEvaluatorTest, OverrideLoweringPriorityClosesTheAlert) {
 
 TEST_F(AlertEvaluatorTest, PriorityRiseReAlertsAndSupersedes) {
   auto names = Ingest({Input("1", 1)});
-  auto r = reviews_.Update("shop-a", "apiKeys/k",
+  auto r = reviews_.Update(testing::Caller("shop-a", "k"),
                            OverridePriority(names[0], opinia::v1::P1));
   ASSERT_TRUE(r.ok()) << r.status();
   auto all = AllAlerts();
@@ -80,7 +80,7 @@ TEST_F(AlertEvaluatorTest, PriorityRiseReAlertsAndSupersedes) {
   EXPECT_EQ(all[1].state, storage::kAlertOpen);
   EXPECT_EQ(all[1].priority, opinia::v1::P1);
   // Lowering back to P2 does not re-alert (the P1 alert still covers it).
-  ASSERT_TRUE(reviews_.Update("shop-a", "apiKeys/k",
+  ASSERT_TRUE(reviews_.Update(testing::Caller("shop-a", "k"),
                               OverridePriority(names[0], opinia::v1::P2))
                   .ok());
   EXPECT_EQ(AllAlerts().size(), 2u);
@@ -93,13 +93,13 @@ TEST_F(AlertEvaluatorTest, AcknowledgedAlertIsNotReNotifiedBelowP1) {
   rule.add_priorities(opinia::v1::P2);
   rule.add_priorities(opinia::v1::P3);
   rule.add_priorities(opinia::v1::P4);
-  ASSERT_TRUE(alerts_.CreateRule("shop-a", rule).ok());
+  ASSERT_TRUE(alerts_.CreateRule(testing::Caller("shop-a"), rule).ok());
   auto names2 = Ingest({Input("2", 5)});
   auto all = AllAlerts();
   ASSERT_EQ(all.size(), 1u);  // review 2 via the new rule
   ASSERT_TRUE(
-      alerts_.Acknowledge("shop-a", "apiKeys/k", AlertName(all[0].id)).ok());
-  ASSERT_TRUE(reviews_.Update("shop-a", "apiKeys/k",
+      alerts_.Acknowledge(testing::Caller("shop-a", "k"), AlertName(all[0].id)).ok());
+  ASSERT_TRUE(reviews_.Update(testing::Caller("shop-a", "k"),
                               OverridePriority(names2[0], opinia::v1::P3))
                   .ok());
   all = AllAlerts();
@@ -110,13 +110,13 @@ TEST_F(AlertEvaluatorTest, AcknowledgedAlertIsNotReNotifiedBelowP1) {
 
 // The tenant's (default) rule cools down for `seconds` after it fires.
 void SetDefaultRuleCooldown(Alerts& alerts, int seconds) {
-  auto rules = alerts.ListRules("shop-a", {});
+  auto rules = alerts.ListRules(testing::Caller("shop-a"), {});
   ASSERT_TRUE(rules.ok());
   opinia::v1::UpdateAlertRuleRequest update;
   update.mutable_rule()->set_name(rules->rules(0).name());
   update.mutable_rule()->set_cooldown_seconds(seconds);
   update.mutable_update_mask()->add_paths("cooldown_seconds");
-  ASSERT_TRUE(alerts.UpdateRule("shop-a", update).ok());
+  ASSERT_TRUE(alerts.UpdateRule(testing::Caller("shop-a"), update).ok());
 }
 
 TEST_F(AlertEvaluatorTest, CooldownSuppressesButNeverP1) {
@@ -127,7 +127,7 @@ TEST_F(AlertEvaluatorTest, CooldownSuppressesButNeverP1) {
   Ingest({Input("2", 1)});  // within cooldown: suppressed
   EXPECT_EQ(AllAlerts().size(), 1u);
   auto names = Ingest({Input("3", 1)});
-  ASSERT_TRUE(reviews_.Update("shop-a", "apiKeys/k",
+  ASSERT_TRUE(reviews_.Update(testing::Caller("shop-a", "k"),
                               OverridePriority(names[0], opinia::v1::P1))
                   .ok());
   EXPECT_EQ(AllAlerts().size(), 2u);  // P1 is never suppressed
@@ -151,7 +151,7 @@ TEST_F(AlertEvaluatorTest, OneBatchIsEvaluatedLikeSeparateCalls) {
 
 TEST_F(AlertEvaluatorTest, DeleteClosesAlerts) {
   auto names = Ingest({Input("1", 1)});
-  ASSERT_TRUE(reviews_.Delete("shop-a", "apiKeys/k", names[0]).ok());
+  ASSERT_TRUE(reviews_.Delete(testing::Caller("shop-a", "k"), names[0]).ok());
   auto all = AllAlerts();
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].state, storage::kAlertResolved);
@@ -161,8 +161,8 @@ TEST_F(AlertEvaluatorTest, DeleteClosesAlerts) {
 // for people and lives in the summary (and Alert.rule).
 TEST_F(AlertEvaluatorTest, ReasonsAreCodesAndTheSummaryNamesTheRule) {
   auto names = Ingest({Input("1", 1), Input("2", 1)});
-  ASSERT_TRUE(reviews_.Delete("shop-a", "apiKeys/k", names[0]).ok());
-  ASSERT_TRUE(reviews_.Update("shop-a", "apiKeys/k",
+  ASSERT_TRUE(reviews_.Delete(testing::Caller("shop-a", "k"), names[0]).ok());
+  ASSERT_TRUE(reviews_.Update(testing::Caller("shop-a", "k"),
                               OverridePriority(names[1], opinia::v1::P1))
                   .ok());
   auto all = AllAlerts();
@@ -199,7 +199,7 @@ TEST_F(AlertEvaluatorTest, FailingObserverRollsTheReviewBack) {
   Ingestor ingestor(store_.get(), &analysis_, &clock_, IngestLimits{},
                     &failing);
   std::vector<opinia::v1::ReviewInput> in = {Input("x", 1)};
-  EXPECT_FALSE(ingestor.Ingest("shop-a", in).ok());
+  EXPECT_FALSE(ingestor.Ingest(testing::Caller("shop-a"), in).ok());
   auto count = store_->Read([](storage::Txn& txn) -> absl::Status {
     auto n = txn.CountReviews("shop-a", {});
     if (!n.ok()) return n.status();
@@ -231,17 +231,17 @@ TEST_F(AlertRulesTest, CrudIsTenantScoped) {
   rule.set_enabled(true);
   rule.add_aspects(opinia::v1::DELIVERY);
   rule.add_labels(opinia::v1::NEGATIVE);
-  auto created = alerts_.CreateRule("shop-a", rule);
+  auto created = alerts_.CreateRule(testing::Caller("shop-a"), rule);
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_TRUE(created->has_create_time());
-  auto got = alerts_.GetRule("shop-a", created->name());
+  auto got = alerts_.GetRule(testing::Caller("shop-a"), created->name());
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->display_name(), "Delivery complaints");
-  EXPECT_EQ(alerts_.GetRule("shop-b", created->name()).status().code(),
+  EXPECT_EQ(alerts_.GetRule(testing::Caller("shop-b"), created->name()).status().code(),
             absl::StatusCode::kNotFound);
-  EXPECT_EQ(alerts_.DeleteRule("shop-b", created->name()).code(),
+  EXPECT_EQ(alerts_.DeleteRule(testing::Caller("shop-b"), created->name()).code(),
             absl::StatusCode::kNotFound);
-  auto list = alerts_.ListRules("shop-a", {});
+  auto list = alerts_.ListRules(testing::Caller("shop-a"), {});
   ASSERT_TRUE(list.ok());
   EXPECT_EQ(list->rules_size(), 2);  // default + ours
 
@@ -249,34 +249,34 @@ TEST_F(AlertRulesTest, CrudIsTenantScoped) {
   update.mutable_rule()->set_name(created->name());
   update.mutable_rule()->add_keywords("kurier");
   update.mutable_update_mask()->add_paths("keywords");
-  auto updated = alerts_.UpdateRule("shop-a", update);
+  auto updated = alerts_.UpdateRule(testing::Caller("shop-a"), update);
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(updated->keywords_size(), 1);
   EXPECT_EQ(updated->aspects_size(), 1);  // untouched
   update.mutable_update_mask()->set_paths(0, "name");
-  EXPECT_EQ(alerts_.UpdateRule("shop-a", update).status().code(),
+  EXPECT_EQ(alerts_.UpdateRule(testing::Caller("shop-a"), update).status().code(),
             absl::StatusCode::kInvalidArgument);
   update.mutable_rule()->set_name("alertRules/999");
   update.mutable_update_mask()->set_paths(0, "keywords");
-  EXPECT_EQ(alerts_.UpdateRule("shop-a", update).status().code(),
+  EXPECT_EQ(alerts_.UpdateRule(testing::Caller("shop-a"), update).status().code(),
             absl::StatusCode::kNotFound);
 
-  ASSERT_TRUE(alerts_.DeleteRule("shop-a", created->name()).ok());
-  EXPECT_EQ(alerts_.GetRule("shop-a", created->name()).status().code(),
+  ASSERT_TRUE(alerts_.DeleteRule(testing::Caller("shop-a"), created->name()).ok());
+  EXPECT_EQ(alerts_.GetRule(testing::Caller("shop-a"), created->name()).status().code(),
             absl::StatusCode::kNotFound);
   AlertRule bad;
-  auto s = alerts_.CreateRule("shop-a", bad);
+  auto s = alerts_.CreateRule(testing::Caller("shop-a"), bad);
   EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(AlertRulesTest, DeletedDefaultRuleIsNotRecreated) {
-  auto list = alerts_.ListRules("shop-a", {});
+  auto list = alerts_.ListRules(testing::Caller("shop-a"), {});
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->rules_size(), 1);
-  ASSERT_TRUE(alerts_.DeleteRule("shop-a", list->rules(0).name()).ok());
+  ASSERT_TRUE(alerts_.DeleteRule(testing::Caller("shop-a"), list->rules(0).name()).ok());
   Ingest({Input("1", 1)});
   EXPECT_TRUE(AllAlerts().empty());
-  EXPECT_EQ(alerts_.ListRules("shop-a", {})->rules_size(), 0);
+  EXPECT_EQ(alerts_.ListRules(testing::Caller("shop-a"), {})->rules_size(), 0);
 }
 
 class AlertWorkflowTest : public AlertCoreTest {};
@@ -287,70 +287,73 @@ TEST_F(AlertWorkflowTest, AcknowledgeResolveSnoozeAndList) {
   ASSERT_EQ(all.size(), 3u);
   const std::string n0 = AlertName(all[0].id), n1 = AlertName(all[1].id),
                     n2 = AlertName(all[2].id);
-  auto acked = alerts_.Acknowledge("shop-a", "apiKeys/k", n0);
+  auto acked = alerts_.Acknowledge(testing::Caller("shop-a", "k"), n0);
   ASSERT_TRUE(acked.ok());
   EXPECT_EQ(acked->state(), opinia::v1::ACKNOWLEDGED_ALERT);
-  ASSERT_TRUE(alerts_.Resolve("shop-a", "apiKeys/k", n1).ok());
-  EXPECT_EQ(alerts_.Acknowledge("shop-a", "apiKeys/k", n1).status().code(),
+  ASSERT_TRUE(alerts_.Resolve(testing::Caller("shop-a", "k"), n1).ok());
+  EXPECT_EQ(alerts_.Acknowledge(testing::Caller("shop-a", "k"), n1).status().code(),
             absl::StatusCode::kFailedPrecondition);
 
   opinia::v1::SnoozeAlertRequest snooze;
   snooze.set_name(n2);
   ToTimestamp(clock_.Now() - absl::Minutes(1), snooze.mutable_snooze_until());
-  auto past = alerts_.Snooze("shop-a", "apiKeys/k", snooze);
+  auto past = alerts_.Snooze(testing::Caller("shop-a", "k"), snooze);
   EXPECT_EQ(past.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(past.status().message().find("snooze_until"), std::string::npos);
   ToTimestamp(clock_.Now() + absl::Hours(1), snooze.mutable_snooze_until());
-  auto snoozed = alerts_.Snooze("shop-a", "apiKeys/k", snooze);
+  auto snoozed = alerts_.Snooze(testing::Caller("shop-a", "k"), snooze);
   ASSERT_TRUE(snoozed.ok()) << snoozed.status();
   EXPECT_EQ(snoozed->state(), opinia::v1::SNOOZED);
 
   // Another tenant: NOT_FOUND, like a missing alert.
-  EXPECT_EQ(alerts_.Get("shop-b", n0).status().code(),
+  EXPECT_EQ(alerts_.Get(testing::Caller("shop-b"), n0).status().code(),
             absl::StatusCode::kNotFound);
-  EXPECT_EQ(alerts_.Resolve("shop-b", "apiKeys/k", n0).status().code(),
+  EXPECT_EQ(alerts_.Resolve(testing::Caller("shop-b", "k"), n0).status().code(),
             absl::StatusCode::kNotFound);
-  EXPECT_EQ(alerts_.Get("shop-a", "alerts/x").status().code(),
+  EXPECT_EQ(alerts_.Get(testing::Caller("shop-a"), "alerts/x").status().code(),
             absl::StatusCode::kInvalidArgument);
 
   // Pagination, newest first, filter by state.
   opinia::v1::ListAlertsRequest req;
   req.set_page_size(2);
-  auto page1 = alerts_.List("shop-a", req);
+  auto page1 = alerts_.List(testing::Caller("shop-a"), req);
   ASSERT_TRUE(page1.ok()) << page1.status();
   ASSERT_EQ(page1->alerts_size(), 2);
   EXPECT_EQ(page1->alerts(0).name(), n2);
   ASSERT_FALSE(page1->next_page_token().empty());
   req.set_page_token(page1->next_page_token());
-  auto page2 = alerts_.List("shop-a", req);
+  auto page2 = alerts_.List(testing::Caller("shop-a"), req);
   ASSERT_TRUE(page2.ok());
   ASSERT_EQ(page2->alerts_size(), 1);
   EXPECT_EQ(page2->alerts(0).name(), n0);
   EXPECT_TRUE(page2->next_page_token().empty());
   opinia::v1::ListAlertsRequest resolved;
   resolved.add_states(opinia::v1::RESOLVED_ALERT);
-  auto only = alerts_.List("shop-a", resolved);
+  auto only = alerts_.List(testing::Caller("shop-a"), resolved);
   ASSERT_TRUE(only.ok());
   ASSERT_EQ(only->alerts_size(), 1);
   EXPECT_EQ(only->alerts(0).name(), n1);
   // A token replayed with other filters is refused.
   resolved.set_page_token(page1->next_page_token());
-  EXPECT_EQ(alerts_.List("shop-a", resolved).status().code(),
+  EXPECT_EQ(alerts_.List(testing::Caller("shop-a"), resolved).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(AlertWorkflowTest, ResumeTokensAreTenantBound) {
   const std::string token = alerts_.ResumeToken("shop-a", 5);
-  EXPECT_EQ(*alerts_.StreamStart("shop-a", token), 5);
+  EXPECT_EQ(*alerts_.StreamStart(testing::Caller("shop-a"),
+                                    testing::ResumeFrom(token)), 5);
   for (const std::string& bad :
        {alerts_.ResumeToken("shop-b", 5), std::string("!!!"),
         std::string("AAAA")}) {
-    auto s = alerts_.StreamStart("shop-a", bad);
+    auto s = alerts_.StreamStart(testing::Caller("shop-a"),
+                                    testing::ResumeFrom(bad));
     EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_NE(s.status().message().find("resume_token"), std::string::npos);
   }
   Ingest({Input("1", 1)});
-  EXPECT_EQ(*alerts_.StreamStart("shop-a", ""), AllEvents().back().id);
+  EXPECT_EQ(*alerts_.StreamStart(testing::Caller("shop-a"),
+                                    testing::ResumeFrom("")), AllEvents().back().id);
 }
 
 }  // namespace

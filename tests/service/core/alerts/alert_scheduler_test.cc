@@ -49,7 +49,7 @@ TEST_F(AlertSchedulerTest, SlaBreachExactlyOnceAndResponseStopsTheClock) {
   opinia::v1::RecordResponseRequest respond;
   respond.set_name(names[1]);
   respond.mutable_response()->set_text("Przepraszamy");
-  ASSERT_TRUE(reviews_.RecordResponse("shop-a", "apiKeys/k", respond).ok());
+  ASSERT_TRUE(reviews_.RecordResponse(testing::Caller("shop-a", "k"), respond).ok());
 
   EXPECT_EQ(TickOk().sla_alerts, 0);  // not due yet
   clock_.Advance(absl::Hours(3) + absl::Seconds(1));
@@ -145,7 +145,7 @@ TEST_F(AlertSchedulerTest, ExpiredSnoozeReopensWithOneStreamEvent) {
   opinia::v1::SnoozeAlertRequest snooze;
   snooze.set_name(AlertName(a.id));
   ToTimestamp(clock_.Now() + absl::Minutes(30), snooze.mutable_snooze_until());
-  ASSERT_TRUE(alerts_.Snooze("shop-a", "apiKeys/k", snooze).ok());
+  ASSERT_TRUE(alerts_.Snooze(testing::Caller("shop-a", "k"), snooze).ok());
   // A subscriber that has seen everything so far (its last token).
   const std::string token =
       alerts_.ResumeToken("shop-a", AllEvents().back().id);
@@ -161,7 +161,8 @@ TEST_F(AlertSchedulerTest, ExpiredSnoozeReopensWithOneStreamEvent) {
   EXPECT_EQ(woken.wakes.load(), 1);
 
   // Resuming from the token delivers the reopen exactly once.
-  auto start = alerts_.StreamStart("shop-a", token);
+  auto start = alerts_.StreamStart(testing::Caller("shop-a"),
+                                    testing::ResumeFrom(token));
   ASSERT_TRUE(start.ok()) << start.status();
   auto events = AllEvents("shop-a", *start);
   ASSERT_EQ(events.size(), 1u);

@@ -18,6 +18,13 @@
 
 namespace opinia::core::testing {
 
+// StreamAlerts from `token` with no filter.
+inline opinia::v1::StreamAlertsRequest ResumeFrom(std::string token) {
+  opinia::v1::StreamAlertsRequest request;
+  request.set_resume_token(std::move(token));
+  return request;
+}
+
 class AlertCoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -40,7 +47,7 @@ class AlertCoreTest : public ::testing::Test {
   // Ingests and returns the review names.
   std::vector<std::string> Ingest(std::vector<opinia::v1::ReviewInput> in,
                                   const std::string& tenant = "shop-a") {
-    auto r = ingestor_.Ingest(tenant, in);
+    auto r = ingestor_.Ingest(testing::Caller(tenant), in);
     EXPECT_TRUE(r.ok()) << r.status();
     std::vector<std::string> names;
     if (r.ok()) {
@@ -52,7 +59,7 @@ class AlertCoreTest : public ::testing::Test {
   // Every alert event of the tenant (the stream), oldest first.
   std::vector<storage::AlertEventRow> AllEvents(
       const std::string& tenant = "shop-a", int64_t after = 0) {
-    auto page = alerts_.ReadOutbox(tenant, after, SubscriberFilter{}, 10000);
+    auto page = alerts_.ReadOutbox(testing::Caller(tenant), after, SubscriberFilter{}, 10000);
     EXPECT_TRUE(page.ok()) << page.status();
     return page.ok() ? page->events : std::vector<storage::AlertEventRow>{};
   }

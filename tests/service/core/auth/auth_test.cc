@@ -82,35 +82,5 @@ TEST_F(AuthTest, UnknownEmptyAndRevokedKeysAreUnauthenticated) {
             absl::StatusCode::kUnauthenticated);
 }
 
-TEST(RequireTest, RoleMatrix) {
-  const Principal tenant_reader{"k1", "shop", core::kRoleRead};
-  const Principal op{"k2", "", core::kRoleAdmin};
-  struct Case {
-    const char* name;
-    const Principal* who;
-    uint32_t role;
-    bool tenant_scoped;
-    absl::StatusCode want;
-  } cases[] = {
-      {"reader reads", &tenant_reader, core::kRoleRead, true,
-       absl::StatusCode::kOk},
-      {"reader ingests", &tenant_reader, core::kRoleIngest, true,
-       absl::StatusCode::kPermissionDenied},
-      {"reader administers", &tenant_reader, core::kRoleAdmin, false,
-       absl::StatusCode::kPermissionDenied},
-      {"operator administers", &op, core::kRoleAdmin, false,
-       absl::StatusCode::kOk},
-      {"operator reads reviews", &op, core::kRoleRead, true,
-       absl::StatusCode::kPermissionDenied},
-      {"operator with admin on tenant data", &op, core::kRoleAdmin, true,
-       absl::StatusCode::kPermissionDenied},
-  };
-  for (const auto& c : cases) {
-    absl::Status s = c.tenant_scoped ? RequireTenantRole(*c.who, c.role)
-                                     : Require(*c.who, c.role);
-    EXPECT_EQ(s.code(), c.want) << c.name << ": " << s;
-  }
-}
-
 }  // namespace
 }  // namespace opinia::core

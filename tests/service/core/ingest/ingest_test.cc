@@ -35,7 +35,7 @@ class IngestTest : public testing::TwoShopsTest {
  protected:
   std::vector<IngestResult> IngestOk(const std::vector<ReviewInput>& in,
                                      const std::string& tenant = "shop-a") {
-    auto r = ingestor_.Ingest(tenant, in);
+    auto r = ingestor_.Ingest(testing::Caller(tenant), in);
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? *r : std::vector<IngestResult>{};
   }
@@ -64,7 +64,7 @@ TEST_F(IngestTest, ReviewStoredByAConcurrentCallIsFoundNotDuplicated) {
     EXPECT_EQ(raced[0].outcome(), IngestResult::CREATED);
     raced_name = raced[0].name();
   };
-  auto r = ingestor.Ingest("shop-a", {Input("1", "Super"), Input("2", "Nie")});
+  auto r = ingestor.Ingest(testing::Caller("shop-a"), {Input("1", "Super"), Input("2", "Nie")});
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->size(), 2u);
   EXPECT_EQ((*r)[0].outcome(), IngestResult::UNCHANGED);
@@ -201,7 +201,7 @@ TEST_F(IngestTest, ValidationTableRejectsItemsAndStoresTheRest) {
     EXPECT_TRUE(r[1].name().empty()) << c.name;
   }
   // Exactly the valid items were stored.
-  auto all = reviews_.List("shop-a", {});
+  auto all = reviews_.List(testing::Caller("shop-a"), {});
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->total_size(), 2 * n);
 }
@@ -221,13 +221,13 @@ TEST_F(IngestTest, ReviewNeedsTextOrRating) {
 TEST_F(IngestTest, OversizeBatchIsRefusedWholeAndStoresNothing) {
   std::vector<ReviewInput> batch;
   for (int i = 0; i < 1001; ++i) batch.push_back(Input(std::to_string(i), "t"));
-  auto r = ingestor_.Ingest("shop-a", batch);
+  auto r = ingestor_.Ingest(testing::Caller("shop-a"), batch);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_NE(r.status().message().find("reviews"), std::string::npos);
   batch.pop_back();
-  auto ok = ingestor_.Ingest("shop-a", batch);
+  auto ok = ingestor_.Ingest(testing::Caller("shop-a"), batch);
   ASSERT_TRUE(ok.ok()) << ok.status();
-  auto all = reviews_.List("shop-a", {});
+  auto all = reviews_.List(testing::Caller("shop-a"), {});
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->total_size(), 1000);
 }
@@ -247,10 +247,10 @@ TEST_F(IngestTest, OverridesSurviveReingestAndRescore) {
   update.mutable_review()->mutable_override()->mutable_sentiment()->set_label(
       opinia::v1::NEGATIVE);
   update.mutable_update_mask()->add_paths("override.sentiment");
-  ASSERT_TRUE(reviews_.Update("shop-a", "apiKeys/k1", update).ok());
+  ASSERT_TRUE(reviews_.Update(testing::Caller("shop-a", "k1"), update).ok());
 
   IngestOk({Input("1", "Super, naprawdę", 4)});  // content change
-  auto review = reviews_.Get("shop-a", created[0].name());
+  auto review = reviews_.Get(testing::Caller("shop-a"), created[0].name());
   ASSERT_TRUE(review.ok());
   EXPECT_EQ(review->override().sentiment().label(), opinia::v1::NEGATIVE);
   EXPECT_EQ(review->analysis().sentiment().label(), opinia::v1::POSITIVE);
@@ -258,7 +258,7 @@ TEST_F(IngestTest, OverridesSurviveReingestAndRescore) {
 
   opinia::v1::ListReviewsRequest negatives;
   negatives.add_labels(opinia::v1::NEGATIVE);
-  auto listed = reviews_.List("shop-a", negatives);
+  auto listed = reviews_.List(testing::Caller("shop-a"), negatives);
   ASSERT_TRUE(listed.ok());
   EXPECT_EQ(listed->total_size(), 1) << "effective label is the override";
 
@@ -269,7 +269,7 @@ TEST_F(IngestTest, OverridesSurviveReingestAndRescore) {
   EXPECT_EQ(rescored->rescored(), 1);
   EXPECT_EQ(rescored->model_version(), "counting-1");
   EXPECT_EQ(analyzer_.calls() - before, 1);
-  review = reviews_.Get("shop-a", created[0].name());
+  review = reviews_.Get(testing::Caller("shop-a"), created[0].name());
   ASSERT_TRUE(review.ok());
   EXPECT_EQ(review->override().sentiment().label(), opinia::v1::NEGATIVE);
 }
@@ -282,7 +282,7 @@ TEST(IngestWithoutAnalyzerTest, StoresEmptyAnalysisMarkedNone) {
   FakeClock clock(TestEpoch());
   TextAnalysis none(nullptr);
   Ingestor ingestor(store.get(), &none, &clock, IngestLimits{});
-  auto r = ingestor.Ingest("shop-a", {Input("1", "Okropne", 1)});
+  auto r = ingestor.Ingest(testing::Caller("shop-a"), {Input("1", "Okropne", 1)});
   ASSERT_TRUE(r.ok()) << r.status();
   const auto& a = (*r)[0].analysis();
   EXPECT_EQ(a.model_version(), "none");

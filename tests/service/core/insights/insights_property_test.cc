@@ -222,7 +222,7 @@ class InsightsPropertyTest : public ::testing::TestWithParam<const char*> {
         ov->mutable_urgency()->set_priority(
             static_cast<opinia::v1::Priority>(env_.Uniform(6)));
         req.mutable_update_mask()->add_paths("override");
-        reviews.Update(kTenant, "apiKeys/test", req).IgnoreError();
+        reviews.Update(testing::Caller(kTenant, "test"), req).IgnoreError();
         break;
       }
       case 1: {  // status
@@ -231,7 +231,7 @@ class InsightsPropertyTest : public ::testing::TestWithParam<const char*> {
         req.mutable_review()->set_status(
             static_cast<opinia::v1::ReviewStatus>(1 + env_.Uniform(4)));
         req.mutable_update_mask()->add_paths("status");
-        reviews.Update(kTenant, "apiKeys/test", req).IgnoreError();
+        reviews.Update(testing::Caller(kTenant, "test"), req).IgnoreError();
         break;
       }
       case 2: {  // response, before or after the deadline
@@ -240,12 +240,12 @@ class InsightsPropertyTest : public ::testing::TestWithParam<const char*> {
         req.mutable_response()->set_text("Dziękujemy");
         ToTimestamp(env_.RandomTime(),
                     req.mutable_response()->mutable_response_time());
-        reviews.RecordResponse(kTenant, "apiKeys/test", req).IgnoreError();
+        reviews.RecordResponse(testing::Caller(kTenant, "test"), req).IgnoreError();
         break;
       }
       case 3:  // soft delete
         if (env_.Uniform(3) == 0) {
-          reviews.Delete(kTenant, "apiKeys/test", name).IgnoreError();
+          reviews.Delete(testing::Caller(kTenant, "test"), name).IgnoreError();
         }
         break;
       default: {  // re-ingest: new input and analysis (moves day, source...)
@@ -350,8 +350,8 @@ class InsightsPropertyTest : public ::testing::TestWithParam<const char*> {
       const opinia::v1::SummaryRequest q = RandomRequest();
       SCOPED_TRACE(q.ShortDebugString());
       CheckResponseRollups(q);
-      auto fast = rollups.Summary(kTenant, q);
-      auto slow = rows_only.Summary(kTenant, q);
+      auto fast = rollups.Summary(testing::Caller(kTenant), q);
+      auto slow = rows_only.Summary(testing::Caller(kTenant), q);
       ASSERT_TRUE(fast.ok()) << fast.status();
       ASSERT_TRUE(slow.ok()) << slow.status();
       EXPECT_TRUE(MessageDifferencer::Equals(*fast, *slow))
@@ -384,8 +384,8 @@ class InsightsPropertyTest : public ::testing::TestWithParam<const char*> {
         EXPECT_EQ(top.count(), e.aspects[top.aspect()][opinia::v1::NEGATIVE]);
       }
 
-      auto fast_aspects = rollups.AspectInsights(kTenant, q);
-      auto slow_aspects = rows_only.AspectInsights(kTenant, q);
+      auto fast_aspects = rollups.AspectInsights(testing::Caller(kTenant), q);
+      auto slow_aspects = rows_only.AspectInsights(testing::Caller(kTenant), q);
       ASSERT_TRUE(fast_aspects.ok()) << fast_aspects.status();
       ASSERT_TRUE(slow_aspects.ok()) << slow_aspects.status();
       EXPECT_TRUE(MessageDifferencer::Equals(*fast_aspects, *slow_aspects));
@@ -404,8 +404,8 @@ class InsightsPropertyTest : public ::testing::TestWithParam<const char*> {
         opinia::v1::TrendsRequest t;
         *t.mutable_filter() = q;
         t.set_interval(interval);
-        auto fast_t = rollups.Trends(kTenant, t);
-        auto slow_t = rows_only.Trends(kTenant, t);
+        auto fast_t = rollups.Trends(testing::Caller(kTenant), t);
+        auto slow_t = rows_only.Trends(testing::Caller(kTenant), t);
         ASSERT_TRUE(fast_t.ok()) << fast_t.status();
         ASSERT_TRUE(slow_t.ok()) << slow_t.status();
         EXPECT_TRUE(MessageDifferencer::Equals(*fast_t, *slow_t))

@@ -34,7 +34,7 @@ class ReviewsTest : public testing::TwoShopsTest {
           absl::ToUnixSeconds(TestEpoch()) + 60 * i);
       batch.push_back(in);
     }
-    auto r = ingestor_.Ingest(tenant, batch);
+    auto r = ingestor_.Ingest(testing::Caller(tenant), batch);
     EXPECT_TRUE(r.ok()) << r.status();
     std::vector<std::string> names;
     for (const auto& x : *r) names.push_back(x.name());
@@ -45,7 +45,7 @@ class ReviewsTest : public testing::TwoShopsTest {
     std::vector<std::string> names;
     r.set_page_size(page_size);
     for (int i = 0; i < 1000; ++i) {
-      auto page = reviews_.List("shop-a", r);
+      auto page = reviews_.List(testing::Caller("shop-a"), r);
       EXPECT_TRUE(page.ok()) << page.status();
       if (!page.ok()) break;
       for (const auto& x : page->reviews()) names.push_back(x.name());
@@ -58,19 +58,19 @@ class ReviewsTest : public testing::TwoShopsTest {
 
 TEST_F(ReviewsTest, GetIsTenantScopedAndValidatesNames) {
   auto names = Seed(1);
-  auto got = reviews_.Get("shop-a", names[0]);
+  auto got = reviews_.Get(testing::Caller("shop-a"), names[0]);
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(got->input().external_id(), "e0");
   EXPECT_EQ(got->status(), opinia::v1::NEW);
   EXPECT_EQ(got->analysis().model_version(), "counting-1");
 
-  EXPECT_EQ(reviews_.Get("shop-b", names[0]).status().code(),
+  EXPECT_EQ(reviews_.Get(testing::Caller("shop-b"), names[0]).status().code(),
             absl::StatusCode::kNotFound);
-  EXPECT_EQ(reviews_.Get("shop-a", "reviews/999999").status().code(),
+  EXPECT_EQ(reviews_.Get(testing::Caller("shop-a"), "reviews/999999").status().code(),
             absl::StatusCode::kNotFound);
   for (const char* bad : {"", "reviews/", "reviews/abc", "reviews/-1",
                           "reviews/0", "review/1", "reviews/1/x"}) {
-    auto r = reviews_.Get("shop-a", bad);
+    auto r = reviews_.Get(testing::Caller("shop-a"), bad);
     EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << bad;
     EXPECT_EQ(r.status().message().rfind("name:", 0), 0u) << r.status();
   }
@@ -100,7 +100,7 @@ TEST_F(ReviewsTest, TiesOnCreateTimeStillPageCleanly) {
     batch[i].set_external_id("t" + std::to_string(i));
     batch[i].set_rating(4);
   }
-  ASSERT_TRUE(ingestor_.Ingest("shop-a", batch).ok());
+  ASSERT_TRUE(ingestor_.Ingest(testing::Caller("shop-a"), batch).ok());
   auto names = ListAll({}, 7);
   EXPECT_EQ(names.size(), 40u);
   EXPECT_EQ(std::set<std::string>(names.begin(), names.end()).size(), 40u);
@@ -141,7 +141,7 @@ TEST_F(ReviewsTest, FiltersAndTotalSize) {
     ListReviewsRequest r;
     c.set(&r);
     r.set_page_size(5);
-    auto page = reviews_.List("shop-a", r);
+    auto page = reviews_.List(testing::Caller("shop-a"), r);
     ASSERT_TRUE(page.ok()) << c.name << ": " << page.status();
     EXPECT_EQ(page->total_size(), c.want) << c.name;
     EXPECT_EQ(page->reviews_size(), std::min(5, c.want)) << c.name;
@@ -152,7 +152,7 @@ TEST_F(ReviewsTest, BadListArgumentsNameTheField) {
   Seed(10);
   ListReviewsRequest first;
   first.set_page_size(3);
-  auto page = reviews_.List("shop-a", first);
+  auto page = reviews_.List(testing::Caller("shop-a"), first);
   ASSERT_TRUE(page.ok());
   const std::string token = page->next_page_token();
   ASSERT_FALSE(token.empty());
@@ -210,15 +210,15 @@ TEST_F(ReviewsTest, BadListArgumentsNameTheField) {
       [](auto* r) { r->set_query("\"dostawa"); }, C::kInvalidArgument,
       "query");
   for (const auto& c : cases) {
-    auto r = reviews_.List("shop-a", c.request);
+    auto r = reviews_.List(testing::Caller("shop-a"), c.request);
     EXPECT_EQ(r.status().code(), c.code) << c.name << ": " << r.status();
     EXPECT_EQ(r.status().message().rfind(c.field, 0), 0u)
         << c.name << ": " << r.status();
   }
   // The token is still good with the original request, and not for shop-b.
   first.set_page_token(token);
-  EXPECT_TRUE(reviews_.List("shop-a", first).ok());
-  EXPECT_EQ(reviews_.List("shop-b", first).status().code(),
+  EXPECT_TRUE(reviews_.List(testing::Caller("shop-a"), first).ok());
+  EXPECT_EQ(reviews_.List(testing::Caller("shop-b"), first).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 
@@ -234,7 +234,7 @@ TEST_F(ReviewsTest, UpdateOverridesAndStatusAreAudited) {
   u.mutable_update_mask()->add_paths("override");
   u.mutable_update_mask()->add_paths("status");
   clock_.Advance(absl::Minutes(5));
-  auto updated = reviews_.Update("shop-a", "apiKeys/k1", u);
+  auto updated = reviews_.Update(testing::Caller("shop-a", "k1"), u);
   ASSERT_TRUE(updated.ok()) << updated.status();
   EXPECT_EQ(updated->override().sentiment().label(), opinia::v1::POSITIVE);
   EXPECT_EQ(updated->override().urgency().priority(), opinia::v1::P1);
@@ -243,13 +243,13 @@ TEST_F(ReviewsTest, UpdateOverridesAndStatusAreAudited) {
 
   ListReviewsRequest p1;
   p1.add_priorities(opinia::v1::P1);
-  EXPECT_EQ(reviews_.List("shop-a", p1)->total_size(), 1);
+  EXPECT_EQ(reviews_.List(testing::Caller("shop-a"), p1)->total_size(), 1);
 
   // Clearing one override path leaves the other.
   opinia::v1::UpdateReviewRequest clear;
   clear.mutable_review()->set_name(names[0]);
   clear.mutable_update_mask()->add_paths("override.sentiment");
-  auto cleared = reviews_.Update("shop-a", "apiKeys/k2", clear);
+  auto cleared = reviews_.Update(testing::Caller("shop-a", "k2"), clear);
   ASSERT_TRUE(cleared.ok()) << cleared.status();
   EXPECT_FALSE(cleared->override().has_sentiment());
   EXPECT_EQ(cleared->override().urgency().priority(), opinia::v1::P1);
@@ -310,7 +310,7 @@ TEST_F(ReviewsTest, UpdateRejectsBadMasksAndValues) {
     u.mutable_review()->set_name(names[0]);
     c.set(u.mutable_review());
     if (!c.path.empty()) u.mutable_update_mask()->add_paths(c.path);
-    auto r = reviews_.Update("shop-a", "apiKeys/k", u);
+    auto r = reviews_.Update(testing::Caller("shop-a", "k"), u);
     EXPECT_EQ(r.status().code(), c.code) << c.name << ": " << r.status();
     EXPECT_EQ(r.status().message().rfind(c.field, 0), 0u)
         << c.name << ": " << r.status();
@@ -319,31 +319,31 @@ TEST_F(ReviewsTest, UpdateRejectsBadMasksAndValues) {
   other_tenant.mutable_review()->set_name(names[0]);
   other_tenant.mutable_review()->set_status(opinia::v1::RESOLVED);
   other_tenant.mutable_update_mask()->add_paths("status");
-  EXPECT_EQ(reviews_.Update("shop-b", "apiKeys/k", other_tenant).status().code(),
+  EXPECT_EQ(reviews_.Update(testing::Caller("shop-b", "k"), other_tenant).status().code(),
             absl::StatusCode::kNotFound);
 }
 
 TEST_F(ReviewsTest, DeleteIsSoftAuditedAndHidden) {
   auto names = Seed(3);
-  auto deleted = reviews_.Delete("shop-a", "apiKeys/k1", names[1]);
+  auto deleted = reviews_.Delete(testing::Caller("shop-a", "k1"), names[1]);
   ASSERT_TRUE(deleted.ok()) << deleted.status();
   EXPECT_TRUE(deleted->deleted());
-  EXPECT_TRUE(reviews_.Delete("shop-a", "apiKeys/k1", names[1]).ok());
-  EXPECT_EQ(reviews_.Delete("shop-b", "apiKeys/k1", names[1]).status().code(),
+  EXPECT_TRUE(reviews_.Delete(testing::Caller("shop-a", "k1"), names[1]).ok());
+  EXPECT_EQ(reviews_.Delete(testing::Caller("shop-b", "k1"), names[1]).status().code(),
             absl::StatusCode::kNotFound);
 
-  EXPECT_EQ(reviews_.List("shop-a", {})->total_size(), 2);
+  EXPECT_EQ(reviews_.List(testing::Caller("shop-a"), {})->total_size(), 2);
   ListReviewsRequest with_deleted;
   with_deleted.set_show_deleted(true);
-  EXPECT_EQ(reviews_.List("shop-a", with_deleted)->total_size(), 3);
-  auto got = reviews_.Get("shop-a", names[1]);
+  EXPECT_EQ(reviews_.List(testing::Caller("shop-a"), with_deleted)->total_size(), 3);
+  auto got = reviews_.Get(testing::Caller("shop-a"), names[1]);
   ASSERT_TRUE(got.ok());
   EXPECT_TRUE(got->deleted());
 
   opinia::v1::RecordResponseRequest respond;
   respond.set_name(names[1]);
   respond.mutable_response()->set_text("Dziękujemy");
-  EXPECT_EQ(reviews_.RecordResponse("shop-a", "apiKeys/k1", respond)
+  EXPECT_EQ(reviews_.RecordResponse(testing::Caller("shop-a", "k1"), respond)
                 .status()
                 .code(),
             absl::StatusCode::kFailedPrecondition);
@@ -367,7 +367,7 @@ TEST_F(ReviewsTest, RecordResponseSetsRespondedAndValidates) {
   r.mutable_response()->set_text("Przepraszamy, już wysyłamy nową.");
   r.mutable_response()->set_author("Sklep");
   clock_.Advance(absl::Hours(2));
-  auto got = reviews_.RecordResponse("shop-a", "apiKeys/k1", r);
+  auto got = reviews_.RecordResponse(testing::Caller("shop-a", "k1"), r);
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(got->status(), opinia::v1::RESPONDED);
   EXPECT_EQ(got->response().author(), "Sklep");
@@ -385,7 +385,7 @@ TEST_F(ReviewsTest, RecordResponseSetsRespondedAndValidates) {
   };
   for (const auto& c : cases) {
     r.mutable_response()->set_text(c.text);
-    auto bad = reviews_.RecordResponse("shop-a", "apiKeys/k1", r);
+    auto bad = reviews_.RecordResponse(testing::Caller("shop-a", "k1"), r);
     EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument) << c.name;
     EXPECT_EQ(bad.status().message().rfind(c.field, 0), 0u) << bad.status();
   }

@@ -64,7 +64,7 @@ class SearchTest : public ::testing::Test {
     std::set<std::string> names;
     Reviews reviews(store_.get(), &clock_);
     for (int pages = 0; pages < 100; ++pages) {
-      auto page = reviews.List(tenant, req);
+      auto page = reviews.List(testing::Caller(tenant), req);
       EXPECT_TRUE(page.ok()) << page.status();
       if (!page.ok()) break;
       for (const auto& r : page->reviews()) {
@@ -136,14 +136,14 @@ TEST_F(SearchTest, CombinesWithFiltersAndPages) {
   EXPECT_EQ(Search("t1", req), google);
 
   Reviews reviews(store_.get(), &clock_);
-  auto first = reviews.List("t1", req);
+  auto first = reviews.List(testing::Caller("t1"), req);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->total_size(), 7);
   ASSERT_FALSE(first->next_page_token().empty());
   opinia::v1::ListReviewsRequest other = req;
   other.set_query("inne");
   other.set_page_token(first->next_page_token());
-  EXPECT_EQ(reviews.List("t1", other).status().code(),
+  EXPECT_EQ(reviews.List(testing::Caller("t1"), other).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 
@@ -159,7 +159,7 @@ TEST_F(SearchTest, FollowsUpdatesAndDeletes) {
                   })
                   .ok());
   Reviews reviews(store_.get(), &clock_);
-  ASSERT_TRUE(reviews.Delete("t1", "apiKeys/x", ReviewName(gone)).ok());
+  ASSERT_TRUE(reviews.Delete(testing::Caller("t1", "x"), ReviewName(gone)).ok());
   EXPECT_EQ(Search("stary"), std::set<std::string>{});
   EXPECT_EQ(Search("platnosci"), std::set<std::string>{ReviewName(id)});
   EXPECT_EQ(Search("kurier*"), std::set<std::string>{});
@@ -174,7 +174,7 @@ TEST_F(SearchTest, BadQueryNamesTheField) {
   for (const char* q : {"\"open", "!!!", "-only"}) {
     opinia::v1::ListReviewsRequest req;
     req.set_query(q);
-    auto got = reviews.List("t1", req);
+    auto got = reviews.List(testing::Caller("t1"), req);
     EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument) << q;
     EXPECT_NE(got.status().message().find("query"), std::string::npos) << q;
   }

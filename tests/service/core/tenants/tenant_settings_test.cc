@@ -266,7 +266,7 @@ TEST_F(TenantSettingsTest, IngestTakesRespondByFromTheTenantPolicy) {
       ->mutable_urgency()
       ->set_priority(opinia::v1::P1);
   override_p1.mutable_update_mask()->add_paths("override.urgency.priority");
-  ASSERT_TRUE(reviews_.Update("shop-a", "apiKeys/k1", override_p1).ok());
+  ASSERT_TRUE(reviews_.Update(testing::Caller("shop-a", "k1"), override_p1).ok());
   EXPECT_EQ(RespondBy(second[0]), t1 + absl::Minutes(20));
 }
 
