@@ -19,3 +19,17 @@ function(opinia_test name)
   set_tests_properties(${name} PROPERTIES LABELS ${T_LABEL} TIMEOUT ${T_TIMEOUT}
     ENVIRONMENT "OPINIA_SOURCE_DIR=${CMAKE_SOURCE_DIR};OPINIA_BINARY_DIR=${CMAKE_BINARY_DIR};OPINIA_MODELS_DIR=${OPINIA_MODELS_DIR}")
 endfunction()
+
+# opinia_library(TARGET [ALIAS NAME] SRCS ... [PUBLIC deps...] [PRIVATE deps...]):
+# a library of the project, with the repository root on its include path and
+# the project's warnings; every folder's library is declared through it.
+function(opinia_library name)
+  cmake_parse_arguments(L "" "ALIAS" "SRCS;PUBLIC;PRIVATE" ${ARGN})
+  add_library(${name} ${L_SRCS})
+  if(L_ALIAS)
+    add_library(${L_ALIAS} ALIAS ${name})
+  endif()
+  target_include_directories(${name} PUBLIC ${CMAKE_SOURCE_DIR})
+  target_compile_options(${name} PRIVATE ${OPINIA_WARNINGS})
+  target_link_libraries(${name} PUBLIC ${L_PUBLIC} PRIVATE ${L_PRIVATE})
+endfunction()
