@@ -17,6 +17,7 @@
 #include "service/core/auth/auth.h"
 #include "service/rpc/deps.h"
 #include "service/rpc/status.h"
+#include "util/status_macros.h"
 
 namespace opinia::rpc {
 
@@ -50,9 +51,7 @@ grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,
   return RunUnary(context, deps,
                   [response, fn = std::move(fn)](
                       const core::Principal& caller) -> absl::Status {
-                    auto result = fn(caller);
-                    if (!result.ok()) return result.status();
-                    *response = *std::move(result);
+                    ASSIGN_OR_RETURN(*response, fn(caller));
                     return absl::OkStatus();
                   });
 }

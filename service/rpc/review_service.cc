@@ -18,14 +18,11 @@ grpc::ServerUnaryReactor* ReviewServiceImpl::IngestReviews(
   return RunUnary(
       context, deps_,
       [this, buffer, response](const Principal& caller) -> absl::Status {
-        auto session = deps_.ingestor->Open(caller);
-        if (!session.ok()) return session.status();
-        auto inputs = ParseIngestRequest(buffer);
-        if (!inputs.ok()) return inputs.status();
-        auto results = session->Ingest(*inputs);
-        if (!results.ok()) return results.status();
+        ASSIGN_OR_RETURN(auto session, deps_.ingestor->Open(caller));
+        ASSIGN_OR_RETURN(auto inputs, ParseIngestRequest(buffer));
+        ASSIGN_OR_RETURN(auto results, session.Ingest(inputs));
         opinia::v1::IngestReviewsResponse reply;
-        for (auto& r : *results) *reply.add_results() = std::move(r);
+        for (auto& r : results) *reply.add_results() = std::move(r);
         SerializeTo(reply, response);
         return absl::OkStatus();
       });

@@ -21,6 +21,7 @@
 #include "service/server/log.h"
 #include "service/server/parse_error_interceptor.h"
 #include "service/storage/open/open_store.h"
+#include "util/status_macros.h"
 
 namespace opinia::server {
 namespace {
@@ -42,12 +43,10 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
     return absl::InvalidArgumentError(
         "--tls-cert and --tls-key go together");
   }
-  auto cert = ReadFile(options.tls_cert);
-  if (!cert.ok()) return cert.status();
-  auto key = ReadFile(options.tls_key);
-  if (!key.ok()) return key.status();
+  ASSIGN_OR_RETURN(std::string cert, ReadFile(options.tls_cert));
+  ASSIGN_OR_RETURN(std::string key, ReadFile(options.tls_key));
   grpc::SslServerCredentialsOptions ssl;
-  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  ssl.pem_key_cert_pairs.push_back({key, cert});
   return grpc::SslServerCredentials(ssl);
 }
 
@@ -61,16 +60,13 @@ constexpr const char* kServiceNames[] = {
 absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   std::unique_ptr<App> app(new App());
   if (!storage::IsStoreUrl(options.db)) {
-    if (absl::Status s = EnsureParentDir(options.db); !s.ok()) return s;
+    RETURN_IF_ERROR(EnsureParentDir(options.db));
   }
-  auto store = storage::OpenStore(options.db);
-  if (!store.ok()) return store.status();
-  app->store_ = *std::move(store);
+  ASSIGN_OR_RETURN(app->store_, storage::OpenStore(options.db));
   if (!options.metrics_listen.empty()) {
-    auto metrics = ServerMetrics::Create(options.metrics_listen, options.db,
-                                         app->store_.get());
-    if (!metrics.ok()) return metrics.status();
-    app->metrics_ = *std::move(metrics);
+    ASSIGN_OR_RETURN(app->metrics_,
+                     ServerMetrics::Create(options.metrics_listen, options.db,
+                                           app->store_.get()));
     LogInfo("metrics on http://" + app->metrics_->address() + "/metrics",
             {{"metrics_address", app->metrics_->address()}});
   }
@@ -114,23 +110,20 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   app->settings_ = std::make_unique<core::Settings>(app->store_.get(), clock);
   // Webhooks: deliveries run on the dispatcher's own thread (never on gRPC
   // or worker threads), woken by the alert hub and every second.
-  auto webhook_http = core::CreateCurlHttpClient("opinia-webhooks/0.1");
-  if (!webhook_http.ok()) return webhook_http.status();
-  app->webhook_http_ = *std::move(webhook_http);
+  ASSIGN_OR_RETURN(app->webhook_http_,
+                   core::CreateCurlHttpClient("opinia-webhooks/0.1"));
   app->webhooks_ = std::make_unique<core::Webhooks>(app->store_.get(), clock);
   core::WebhookDispatcherOptions webhook_options;
   webhook_options.max_attempts = options.webhook_max_attempts;
   webhook_options.http.timeout = options.webhook_timeout;
-  auto dispatcher = core::WebhookDispatcher::Create(
-      app->store_.get(), clock, app->webhook_http_.get(), webhook_options,
-      app->alert_hub_.get(), metrics);
-  if (!dispatcher.ok()) return dispatcher.status();
-  app->webhook_dispatcher_ = *std::move(dispatcher);
+  ASSIGN_OR_RETURN(app->webhook_dispatcher_,
+                   core::WebhookDispatcher::Create(
+                       app->store_.get(), clock, app->webhook_http_.get(),
+                       webhook_options, app->alert_hub_.get(), metrics));
   // Collectors go through the same Ingestor and Reviews as pushed
   // reviews (analysis, alerts, rollups).
-  auto collector_http = core::CreateCurlHttpClient("opinia-collector/0.1");
-  if (!collector_http.ok()) return collector_http.status();
-  app->collector_http_ = *std::move(collector_http);
+  ASSIGN_OR_RETURN(app->collector_http_,
+                   core::CreateCurlHttpClient("opinia-collector/0.1"));
   app->collector_sleeper_ =
       std::make_unique<core::collectors::StoppableSleeper>();
   app->collector_fetcher_ = std::make_unique<core::collectors::Fetcher>(
