@@ -39,17 +39,26 @@ std::string Matches(const TermMatcher& m, std::string_view text,
   return absl::StrJoin(out, " ");
 }
 
+struct MatchCase {
+  const char* name;
+  const char* language;
+  const char* text;
+  const char* want;
+};
+
+template <size_t N>
+void ExpectMatches(const TermMatcher& m, const MatchCase (&cases)[N]) {
+  for (const auto& c : cases) {
+    EXPECT_EQ(Matches(m, c.text, c.language), c.want) << "case " << c.name;
+  }
+}
+
 TEST(TermMatcherTest, Modes) {
   auto m = Build({{"pl", "dostaw*", 1},
                   {"de", "*lieferung", 2},
                   {"pl", "=sąd", 3},
                   {"pl", "cena", 4}});
-  struct {
-    const char* name;
-    const char* language;
-    const char* text;
-    const char* want;
-  } cases[] = {
+  const MatchCase cases[] = {
       {"prefix_inflection", "pl", "Dostawę, dostawie i DOSTAWY",
        "1:Dostawę 1:dostawie 1:DOSTAWY"},
       {"prefix_equals_stem", "pl", "dostaw brak", "1:dostaw"},
@@ -64,9 +73,7 @@ TEST(TermMatcherTest, Modes) {
        "2:Lieferung 1:dostawa"},
       {"region_subtag", "DE-ch", "Lieferung", "2:Lieferung"},
   };
-  for (const auto& c : cases) {
-    EXPECT_EQ(Matches(*m, c.text, c.language), c.want) << "case " << c.name;
-  }
+  ExpectMatches(*m, cases);
 }
 
 TEST(TermMatcherTest, LongestPhraseWinsAndStopsMask) {
@@ -77,12 +84,7 @@ TEST(TermMatcherTest, LongestPhraseWinsAndStopsMask) {
                   {"pl", "pomoc*", 1},
                   {"en", "user-friendly", 2},
                   {"en", "friendly", 1}});
-  struct {
-    const char* name;
-    const char* language;
-    const char* text;
-    const char* want;
-  } cases[] = {
+  const MatchCase cases[] = {
       {"single_word", "pl", "Obsługa super", "1:Obsługa"},
       {"two_words_beat_one", "pl", "Prosty w obsłudze", "2:w obsłudze"},
       {"three_words_beat_two", "pl", "w obsłudze klienta",
@@ -92,9 +94,7 @@ TEST(TermMatcherTest, LongestPhraseWinsAndStopsMask) {
       {"hyphenated_word_is_a_phrase", "en", "very user-friendly and friendly",
        "2:user-friendly 1:friendly"},
   };
-  for (const auto& c : cases) {
-    EXPECT_EQ(Matches(*m, c.text, c.language), c.want) << "case " << c.name;
-  }
+  ExpectMatches(*m, cases);
 }
 
 TEST(TermMatcherTest, PhraseStopsAtRangeEnd) {

@@ -1,5 +1,6 @@
 #include "service/core/tenants/admin.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -29,6 +30,17 @@ absl::Status CheckDisplayName(std::string_view name, std::string_view field) {
         absl::StrCat(Av(field), ": longer than ", kMaxDisplayName, " bytes"));
   }
   return absl::OkStatus();
+}
+
+// Passes the first `page_size` of `rows` (fetched with one extra) to `add`;
+// the id of the last one passed when there is a next page.
+template <typename Rows, typename Add>
+std::optional<std::string> TakePage(const Rows& rows, int page_size, Add add) {
+  for (int i = 0; i < static_cast<int>(rows.size()) && i < page_size; ++i) {
+    add(rows[i]);
+  }
+  if (static_cast<int>(rows.size()) <= page_size) return std::nullopt;
+  return rows[page_size - 1].id;
 }
 
 }  // namespace
@@ -108,12 +120,11 @@ absl::StatusOr<opinia::v1::ListTenantsResponse> Admin::ListTenants(
       return absl::OkStatus();
     }
     ASSIGN_OR_RETURN(auto rows, txn.ListTenants(after, page_size + 1));
-    for (int i = 0; i < static_cast<int>(rows.size()) && i < page_size; ++i) {
-      *response.add_tenants() = TenantToProto(rows[i]);
-    }
-    if (static_cast<int>(rows.size()) > page_size) {
-      response.set_next_page_token(EncodePageToken(
-          store_->ServerSecret(), query, rows[page_size - 1].id));
+    if (auto last = TakePage(rows, page_size, [&](const auto& row) {
+          *response.add_tenants() = TenantToProto(row);
+        })) {
+      response.set_next_page_token(
+          EncodePageToken(store_->ServerSecret(), query, *last));
     }
     return absl::OkStatus();
   }));
@@ -199,12 +210,11 @@ absl::StatusOr<opinia::v1::ListApiKeysResponse> Admin::ListApiKeys(
       ASSIGN_OR_RETURN(auto tenant, txn.GetTenant(*tenant_id));
     }
     ASSIGN_OR_RETURN(auto rows, txn.ListApiKeys(scope, after, page_size + 1));
-    for (int i = 0; i < static_cast<int>(rows.size()) && i < page_size; ++i) {
-      *response.add_api_keys() = ApiKeyToProto(rows[i]);
-    }
-    if (static_cast<int>(rows.size()) > page_size) {
-      response.set_next_page_token(EncodePageToken(
-          store_->ServerSecret(), query, rows[page_size - 1].id));
+    if (auto last = TakePage(rows, page_size, [&](const auto& row) {
+          *response.add_api_keys() = ApiKeyToProto(row);
+        })) {
+      response.set_next_page_token(
+          EncodePageToken(store_->ServerSecret(), query, *last));
     }
     return absl::OkStatus();
   }));

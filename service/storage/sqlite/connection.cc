@@ -270,4 +270,12 @@ bool Connection::InAutocommit() const {
   return sqlite3_get_autocommit(db_) != 0;
 }
 
+absl::Status CheckWritable(bool read_only, absl::string_view op) {
+  if (read_only) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(op, " inside a read-only transaction"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace opinia::storage::sqlite

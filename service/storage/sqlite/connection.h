@@ -10,6 +10,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -81,6 +84,31 @@ class Statement {
   int next_param_ = 1;
   int bind_rc_ = 0;  // first bind error, reported by Step()
 };
+
+// Steps `stmt` to the end, calling add(stmt, out) on every row.
+template <typename T, typename Add>
+absl::StatusOr<std::vector<T>> CollectRows(Statement& stmt, Add add) {
+  std::vector<T> out;
+  while (true) {
+    absl::StatusOr<bool> row = stmt.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    add(static_cast<const Statement&>(stmt), out);
+  }
+  return out;
+}
+
+// Steps `stmt` to the end; read(stmt) of every row.
+template <typename Read, typename T = std::decay_t<
+                             std::invoke_result_t<Read, const Statement&>>>
+absl::StatusOr<std::vector<T>> ReadAllRows(Statement& stmt, Read read) {
+  return CollectRows<T>(stmt, [&read](const Statement& s, std::vector<T>& out) {
+    out.push_back(read(s));
+  });
+}
+
+// OK, or FAILED_PRECONDITION "<op> inside a read-only transaction".
+absl::Status CheckWritable(bool read_only, absl::string_view op);
 
 class Connection {
  public:

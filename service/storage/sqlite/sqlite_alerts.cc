@@ -115,11 +115,7 @@ absl::StatusOr<std::vector<AlertRow>> SortedById(
 }  // namespace
 
 absl::Status SqliteAlerts::CheckWritable(const char* op) const {
-  if (read_only_) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(op, " inside a read-only transaction"));
-  }
-  return absl::OkStatus();
+  return sqlite::CheckWritable(read_only_, op);
 }
 
 absl::StatusOr<int64_t> SqliteAlerts::InsertAlertRule(const AlertRuleRow& row) {
@@ -158,13 +154,7 @@ absl::StatusOr<std::vector<AlertRuleRow>> SqliteAlerts::ListAlertRules(
                                  " FROM alert_rules WHERE tenant_id = ? AND "
                                  "id > ? ORDER BY id LIMIT ?")));
   stmt.BindText(tenant_id).BindInt64(after_id).BindInt64(limit);
-  std::vector<AlertRuleRow> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    out.push_back(ReadRule(stmt));
-  }
-  return out;
+  return ReadAllRows(stmt, ReadRule);
 }
 
 absl::Status SqliteAlerts::UpdateAlertRule(const AlertRuleRow& row) {
@@ -264,13 +254,7 @@ absl::Status SqliteAlerts::UpdateAlert(const AlertRow& row) {
 
 absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ReadAlerts(
     Statement& stmt) {
-  std::vector<AlertRow> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    out.push_back(ReadAlert(stmt));
-  }
-  return out;
+  return ReadAllRows(stmt, [](const Statement& s) { return ReadAlert(s); });
 }
 
 absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ListAlertsAfter(
@@ -354,13 +338,7 @@ absl::StatusOr<int64_t> SqliteAlerts::InsertAlertEvent(
 
 absl::StatusOr<std::vector<AlertEventRow>> SqliteAlerts::ReadEvents(
     Statement& stmt) {
-  std::vector<AlertEventRow> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    out.push_back(ReadEvent(stmt));
-  }
-  return out;
+  return ReadAllRows(stmt, ReadEvent);
 }
 
 absl::StatusOr<std::vector<AlertEventRow>> SqliteAlerts::ListAlertEventsAfter(

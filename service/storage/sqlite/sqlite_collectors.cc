@@ -60,22 +60,12 @@ absl::Status CheckLimit(int limit) {
 }  // namespace
 
 absl::Status SqliteCollectors::CheckWritable(const char* op) const {
-  if (read_only_) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(op, " inside a read-only transaction"));
-  }
-  return absl::OkStatus();
+  return sqlite::CheckWritable(read_only_, op);
 }
 
 absl::StatusOr<std::vector<CollectorRow>> SqliteCollectors::ReadRows(
     Statement& stmt) {
-  std::vector<CollectorRow> rows;
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, stmt.Step());
-    if (!more) break;
-    rows.push_back(ReadRow(stmt));
-  }
-  return rows;
+  return ReadAllRows(stmt, ReadRow);
 }
 
 absl::StatusOr<int64_t> SqliteCollectors::InsertCollector(

@@ -118,21 +118,9 @@ absl::StatusOr<Statement> PrepareQuery(Connection& conn, const ReviewQuery& q) {
   return stmt;
 }
 
-// Steps `stmt` to the end, calling read(stmt, out) on every row.
-template <typename T, typename Read>
-absl::StatusOr<std::vector<T>> ReadRows(Statement& stmt, Read read) {
-  std::vector<T> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    read(stmt, out);
-  }
-  return out;
-}
-
 // Steps `stmt` to the end; the first column of every row.
 absl::StatusOr<std::vector<int64_t>> FirstColumnInt64(Statement& stmt) {
-  return ReadRows<int64_t>(
+  return CollectRows<int64_t>(
       stmt, [](const Statement& s, std::vector<int64_t>& out) {
         out.push_back(s.ColumnInt64(0));
       });
@@ -149,7 +137,7 @@ absl::StatusOr<std::vector<DayStats>> SqliteInsights::ListDayStats(
   AddCellConditions(tenant_id, filter, first_day, end_day, q);
   absl::StrAppend(&q.sql, " GROUP BY day ORDER BY day");
   ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
-  return ReadRows<DayStats>(
+  return CollectRows<DayStats>(
       stmt, [](const Statement& s, std::vector<DayStats>& out) {
         DayStats d{s.ColumnInt64(0), ReadStats(s, 1)};
         if (d.stats.count != 0) out.push_back(d);
@@ -166,7 +154,7 @@ absl::StatusOr<std::vector<AspectStats>> SqliteInsights::ListDayAspectStats(
   AddCellConditions(tenant_id, filter, first_day, end_day, q);
   absl::StrAppend(&q.sql, " GROUP BY day, aspect ORDER BY day, aspect");
   ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
-  return ReadRows<AspectStats>(
+  return CollectRows<AspectStats>(
       stmt, [](const Statement& s, std::vector<AspectStats>& out) {
         AspectStats a = ReadAspect(s, 1, /*with_unspecified=*/false);
         a.day = s.ColumnInt64(0);
@@ -195,7 +183,7 @@ absl::StatusOr<std::vector<AspectStats>> SqliteInsights::SumAspectStats(
   AddRowConditions(tenant_id, filter, q);
   absl::StrAppend(&q.sql, " GROUP BY aspect ORDER BY aspect");
   ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
-  return ReadRows<AspectStats>(
+  return CollectRows<AspectStats>(
       stmt, [](const Statement& s, std::vector<AspectStats>& out) {
         out.push_back(ReadAspect(s, 0, /*with_unspecified=*/true));
       });
@@ -222,7 +210,7 @@ absl::StatusOr<std::vector<int64_t>> SqliteInsights::ListDelayBuckets() {
 namespace {
 
 absl::StatusOr<std::vector<BucketCount>> ReadBuckets(Statement& stmt) {
-  return ReadRows<BucketCount>(
+  return CollectRows<BucketCount>(
       stmt, [](const Statement& s, std::vector<BucketCount>& out) {
         BucketCount b{s.ColumnInt64(0), s.ColumnInt64(1)};
         if (b.count != 0) out.push_back(b);
@@ -316,7 +304,7 @@ absl::StatusOr<std::vector<AspectMention>> SqliteInsights::ListAspectMentions(
   q.params.emplace_back(int64_t{label});
   q.params.emplace_back(int64_t{limit});
   ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
-  return ReadRows<AspectMention>(
+  return CollectRows<AspectMention>(
       stmt, [](const Statement& s, std::vector<AspectMention>& out) {
         AspectMention m;
         m.review_id = s.ColumnInt64(0);

@@ -66,11 +66,7 @@ absl::Status ExpectRow(Statement& stmt, absl::string_view what) {
 }  // namespace
 
 absl::Status SqliteTxn::CheckWritable(std::string_view op) const {
-  if (read_only_) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(AsAbsl(op), " inside a read-only transaction"));
-  }
-  return absl::OkStatus();
+  return sqlite::CheckWritable(read_only_, AsAbsl(op));
 }
 
 absl::Status SqliteTxn::InsertTenant(const TenantRow& row) {
@@ -103,13 +99,7 @@ absl::StatusOr<std::vector<TenantRow>> SqliteTxn::ListTenants(
                                               " FROM tenants WHERE id > ? "
                                               "ORDER BY id LIMIT ?")));
   stmt.BindText(after_id).BindInt64(limit);
-  std::vector<TenantRow> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    out.push_back(ReadTenant(stmt));
-  }
-  return out;
+  return ReadAllRows(stmt, ReadTenant);
 }
 
 absl::Status SqliteTxn::InsertApiKey(const ApiKeyRow& row) {
@@ -154,13 +144,7 @@ absl::StatusOr<ApiKeyRow> SqliteTxn::GetApiKeyByHash(
 }
 
 absl::StatusOr<std::vector<ApiKeyRow>> SqliteTxn::ReadKeys(Statement& stmt) {
-  std::vector<ApiKeyRow> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    out.push_back(ReadKey(stmt));
-  }
-  return out;
+  return ReadAllRows(stmt, ReadKey);
 }
 
 absl::StatusOr<std::vector<ApiKeyRow>> SqliteTxn::ListApiKeys(
@@ -362,13 +346,7 @@ absl::StatusOr<std::vector<ReviewRow>> SqliteTxn::ListReviews(
   ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(query.sql));
   query.BindTo(stmt);
   stmt.BindInt64(limit);
-  std::vector<ReviewRow> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    out.push_back(ReadReviewRow(stmt));
-  }
-  return out;
+  return ReadAllRows(stmt, ReadReviewRow);
 }
 
 absl::StatusOr<int64_t> SqliteTxn::CountReviews(std::string_view tenant_id,
@@ -405,13 +383,7 @@ absl::StatusOr<std::vector<AuditRow>> SqliteTxn::ListAudit(
   ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(sql));
   stmt.BindText(tenant_id);
   if (!target.empty()) stmt.BindText(target);
-  std::vector<AuditRow> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    out.push_back(ReadAudit(stmt));
-  }
-  return out;
+  return ReadAllRows(stmt, ReadAudit);
 }
 
 }  // namespace opinia::storage::sqlite

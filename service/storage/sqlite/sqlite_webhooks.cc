@@ -73,33 +73,17 @@ DeliveryRow ReadDelivery(const Statement& s) {
 }  // namespace
 
 absl::Status SqliteWebhooks::CheckWritable(const char* op) const {
-  if (read_only_) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(op, " inside a read-only transaction"));
-  }
-  return absl::OkStatus();
+  return sqlite::CheckWritable(read_only_, op);
 }
 
 absl::StatusOr<std::vector<WebhookRow>> SqliteWebhooks::ReadWebhooks(
     Statement& stmt) {
-  std::vector<WebhookRow> rows;
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, stmt.Step());
-    if (!more) break;
-    rows.push_back(ReadWebhook(stmt));
-  }
-  return rows;
+  return ReadAllRows(stmt, ReadWebhook);
 }
 
 absl::StatusOr<std::vector<DeliveryRow>> SqliteWebhooks::ReadDeliveries(
     Statement& stmt) {
-  std::vector<DeliveryRow> rows;
-  while (true) {
-    ASSIGN_OR_RETURN(bool more, stmt.Step());
-    if (!more) break;
-    rows.push_back(ReadDelivery(stmt));
-  }
-  return rows;
+  return ReadAllRows(stmt, ReadDelivery);
 }
 
 absl::StatusOr<int64_t> SqliteWebhooks::InsertWebhook(const WebhookRow& row) {
@@ -321,7 +305,8 @@ absl::StatusOr<DeliveryStats> SqliteWebhooks::GetDeliveryStats(
                       "DESC LIMIT 1"));
     stmt.BindInt64(webhook_id);
     ASSIGN_OR_RETURN(bool found, stmt.Step());
-    if (found) stats.last_finished_state = static_cast<int32_t>(stmt.ColumnInt64(0));
+    if (found)
+      stats.last_finished_state = static_cast<int32_t>(stmt.ColumnInt64(0));
   }
   {
     ASSIGN_OR_RETURN(

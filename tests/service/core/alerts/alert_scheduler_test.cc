@@ -39,6 +39,23 @@ class AlertSchedulerTest : public testing::AlertCoreTest {
     return in;
   }
 
+  // Negatives on allegro: 1 or 5 a day over the past 7 days (mean 2.7,
+  // sd ~2), then 8 in the last hour.
+  void IngestEightOverNoisyBaseline() {
+    const absl::Time now = clock_.Now();
+    std::vector<opinia::v1::ReviewInput> in;
+    for (int day = 1; day <= 7; ++day) {
+      for (int i = 0; i < (day % 2 ? 1 : 5); ++i) {
+        in.push_back(NegativeAt(absl::StrCat("b", day, "-", i),
+                                now - absl::Hours(24 * day) - absl::Hours(2)));
+      }
+    }
+    for (int i = 0; i < 8; ++i) {
+      in.push_back(NegativeAt(absl::StrCat("t", i), now - absl::Hours(1)));
+    }
+    Ingest(in);
+  }
+
   AlertScheduler scheduler_{store_.get(), &clock_, &hub_};
 };
 
@@ -107,18 +124,7 @@ TEST_F(AlertSchedulerTest, VolumeSpikeOverallAndPerSourceOncePerCooldown) {
 }
 
 TEST_F(AlertSchedulerTest, SpikeThresholdUsesTenantK) {
-  const absl::Time now = clock_.Now();
-  std::vector<opinia::v1::ReviewInput> in;
-  for (int day = 1; day <= 7; ++day) {
-    for (int i = 0; i < (day % 2 ? 1 : 5); ++i) {  // mean 2.7, sd ~2
-      in.push_back(NegativeAt(absl::StrCat("b", day, "-", i),
-                              now - absl::Hours(24 * day) - absl::Hours(2)));
-    }
-  }
-  for (int i = 0; i < 8; ++i) {
-    in.push_back(NegativeAt(absl::StrCat("t", i), now - absl::Hours(1)));
-  }
-  Ingest(in);
+  IngestEightOverNoisyBaseline();
   // 8 < 2.7 + 3 * 2: no spike with the default k = 3.
   EXPECT_EQ(TickOk().spike_alerts, 0);
   ASSERT_TRUE(store_->Write([](storage::Txn& txn) {
@@ -186,18 +192,7 @@ TEST_F(AlertSchedulerTest, ExpiredSnoozeReopensWithOneStreamEvent) {
 }
 
 TEST_F(AlertSchedulerTest, SpikeKAndCooldownComeFromTenantSettings) {
-  const absl::Time now = clock_.Now();
-  std::vector<opinia::v1::ReviewInput> in;
-  for (int day = 1; day <= 7; ++day) {
-    for (int i = 0; i < (day % 2 ? 1 : 5); ++i) {  // mean 2.7, sd ~2
-      in.push_back(NegativeAt(absl::StrCat("b", day, "-", i),
-                              now - absl::Hours(24 * day) - absl::Hours(2)));
-    }
-  }
-  for (int i = 0; i < 8; ++i) {
-    in.push_back(NegativeAt(absl::StrCat("t", i), now - absl::Hours(1)));
-  }
-  Ingest(in);
+  IngestEightOverNoisyBaseline();
   EXPECT_EQ(TickOk().spike_alerts, 0);  // 8 < 2.7 + 3 * 2
 
   Settings settings(store_.get(), &clock_);

@@ -135,6 +135,20 @@ class WebhooksTest : public ::testing::Test {
     return id;
   }
 
+  // Checks the request's signature (as of now) and parses its body.
+  ::testing::AssertionResult ParseSignedEvent(const HttpRequest& req,
+                                              opinia::v1::WebhookEvent* event) {
+    if (!VerifySignatureHeader(kSecret, req.Header("opinia-signature"),
+                               req.body, clock_.Now())
+             .ok()) {
+      return ::testing::AssertionFailure() << "bad signature";
+    }
+    if (!google::protobuf::util::JsonStringToMessage(req.body, event).ok()) {
+      return ::testing::AssertionFailure() << req.body;
+    }
+    return ::testing::AssertionSuccess();
+  }
+
   TickResult Tick() {
     auto r = dispatcher_->Tick();
     EXPECT_TRUE(r.ok()) << r.status();
@@ -301,13 +315,9 @@ TEST_F(WebhooksTest, DeliversSignedJsonOnlyForAlertsAfterCreation) {
   EXPECT_EQ(t, absl::StrCat(absl::ToUnixSeconds(clock_.Now())));
   EXPECT_EQ(v1, ReferenceHmacHex(kSecret, absl::StrCat(t, ".", req.body)));
   EXPECT_NE(v1, ReferenceHmacHex("wrong-secret-0123", absl::StrCat(t, ".", req.body)));
-  EXPECT_TRUE(VerifySignatureHeader(kSecret, req.Header("opinia-signature"),
-                                    req.body, clock_.Now())
-                  .ok());
 
   opinia::v1::WebhookEvent event;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(req.body, &event).ok())
-      << req.body;
+  ASSERT_TRUE(ParseSignedEvent(req, &event));
   EXPECT_EQ(event.event_id(), absl::StrCat("alerts/", alert_id));
   EXPECT_EQ(event.tenant(), "tenants/acme");
   EXPECT_EQ(event.webhook(), hook.name());
@@ -360,12 +370,8 @@ TEST_F(WebhooksTest, ReopenedSnoozeIsDeliveredAsItsOwnEvent) {
   EXPECT_THAT(event_id, StartsWith(absl::StrCat("alerts/", alert_id,
                                                 "/events/")));
   EXPECT_NE(event_id, server_->Requests()[0].Header("opinia-event-id"));
-  EXPECT_TRUE(VerifySignatureHeader(kSecret, req.Header("opinia-signature"),
-                                    req.body, clock_.Now())
-                  .ok());
   opinia::v1::WebhookEvent event;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(req.body, &event).ok())
-      << req.body;
+  ASSERT_TRUE(ParseSignedEvent(req, &event));
   EXPECT_EQ(event.event_id(), event_id);
   EXPECT_EQ(event.type(), opinia::v1::ALERT_REOPENED);
   EXPECT_EQ(event.alert().name(), absl::StrCat("alerts/", alert_id));
