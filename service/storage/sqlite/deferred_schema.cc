@@ -153,7 +153,7 @@ END;
 
 // What the dropped insert triggers did, as statements on the inserted row
 // (?1 = its id), run by SqliteTxn::InsertReview in this order after
-// kLogInsertedReview (rendered from rollup_cells.h, rollup_sql.cc): one
+// LogInsertedReviewStatement() (rendered from rollup_cells.h, rollup_sql.cc): one
 // aspect row of the inserted review ?1 (aspect ?2, label ?3, score ?4,
 // evidence span ?5..?6; the filter columns come from the review) per
 // aspect, then the aspect rollups of all of them.

@@ -63,9 +63,9 @@ extern const char kLogInsertedAspects[];
 // reviews.response_delay, the delay from when Opinia first saw a review to
 // its response, replaces response_time - create_time in the histograms, in
 // reviews_response_delay and in their triggers. InsertReview logs with
-// kLogInsertedReview, which reads it.
+// LogInsertedReviewStatement(), which reads it.
 extern const char kResponseDelayMigration[];
-extern const char* const kLogInsertedReview;
+const char* LogInsertedReviewStatement();
 
 }  // namespace opinia::storage::sqlite
 

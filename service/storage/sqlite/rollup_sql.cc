@@ -194,10 +194,13 @@ std::string ResponseRollupSelectSql() {
       FlagSql(kRollupFlags[kResponded], "r"), "\nGROUP BY 1, 2, 3, 4, 5, 6, 7");
 }
 
-// Rendered when the program starts; never destroyed (SqliteTxn prepares
-// them by pointer at any time).
-const char* const kLogInsertedReview =
-    (new std::string(LogInsertedReviewSql(/*has_response_delay=*/true)))
-        ->c_str();
+const char* LogInsertedReviewStatement() {
+  // Rendered on first use and never destroyed: SqliteTxn prepares it by
+  // pointer at any time, from any thread (a function-local static is
+  // initialised once, thread-safely, and stays reachable).
+  static const std::string* const sql =
+      new std::string(LogInsertedReviewSql(/*has_response_delay=*/true));
+  return sql->c_str();
+}
 
 }  // namespace opinia::storage::sqlite

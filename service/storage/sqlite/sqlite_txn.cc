@@ -282,7 +282,7 @@ absl::StatusOr<std::optional<int64_t>> SqliteTxn::AddReview(
 
 absl::Status SqliteTxn::LogInsertedReview(int64_t id, const ReviewRow& row) {
   {
-    ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(kLogInsertedReview));
+    ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(LogInsertedReviewStatement()));
     stmt.BindInt64(id);
     RETURN_IF_ERROR(stmt.Run());
   }
