@@ -60,7 +60,8 @@ std::string TunablesKey(const AnalyzerConfig& c) {
   std::string key = absl::StrCat(
       p.rule_weight, ",", p.emoji_weight, ",", p.meta_rule_weight, ",",
       p.meta_emoji_weight, ",", p.neutral_margin, ",", p.rating_weight, ",",
-      p.use_composition, ",", p.compose_weight, ",", p.neutral_keep, ",",
+      p.use_composition, ",", p.compose_weight, ",", p.neutral_keep, ",", p.neutral_raw, ",",
+      p.neutral_keep_untempered, ",",
       p.mixed_min, ",", p.mixed_words, ",", p.compose_words, ",",
       p.compose_lexicon, ",", p.compose_plain_words, ",", p.compose_plain, ",",
       p.borrowed_compose_weight, ",", p.mixed_ratio, ",", p.use_rules, ",", p.use_meta, ",",
@@ -110,14 +111,29 @@ class AnalyzerImpl : public Analyzer {
     const LanguageGuess lang = IdentifyLanguage(text, t, title, has_title, options);
     a.language = lang.language;
     a.language_confidence = lang.confidence;
+    // The sentiment of an undetermined short text ("Bad choice.") is scored
+    // in the language it most likely is, when a model knows it, at the
+    // confidence cap of "und" (aspects and urgency match every language's
+    // terms on "und").
+    const bool by_guess = a.language == "und" && !lang.guess.empty() &&
+                          sentiment_->Knows(lang.guess);
+    const std::string& language = by_guess ? lang.guess : a.language;
 
     const bool tweet = config_.route_tweets && (IsSocialSource(options.source) ||
                                                 LooksLikeTweet(text));
     thread_local Parts parts;
     SentimentClassifier::Probs probs =
-        ClassifySentences(t, has_title ? &title : nullptr, a.language, tweet,
+        ClassifySentences(t, has_title ? &title : nullptr, language, tweet,
                           &a.sentences, &parts);
-    a.sentiment = ReviewSentiment(t, title, has_title, a, parts, tweet, &probs);
+    a.sentiment = ReviewSentiment(t, title, has_title, a, language, parts,
+                                  tweet, &probs);
+    if (by_guess) {
+      const float cap = sentiment_->ConfidenceCap(a.language);
+      for (SentenceSentiment& ss : a.sentences) {
+        ss.sentiment.confidence = std::min(ss.sentiment.confidence, cap);
+      }
+      a.sentiment.confidence = std::min(a.sentiment.confidence, cap);
+    }
     if (options.rating > 0) {
       const float cap = sentiment_->ConfidenceCap(a.language);
       a.sentiment = sentiment_->FuseRating(probs, cap, options.rating,
@@ -292,7 +308,8 @@ class AnalyzerImpl : public Analyzer {
   // probabilities on entry and the review's on return.
   Sentiment ReviewSentiment(const TokenizedText& t, const TokenizedText& title,
                             bool has_title, const Analysis& a,
-                            const Parts& parts, bool tweet,
+                            std::string_view language, const Parts& parts,
+                            bool tweet,
                             SentimentClassifier::Probs* probs) const {
     const size_t n = title.tokens.size() + t.tokens.size();
     if (n == 0) {
@@ -305,7 +322,7 @@ class AnalyzerImpl : public Analyzer {
       // One sentence: the review is that sentence (saves a model call).
       return a.sentences[0].sentiment;
     }
-    return sentiment_->ClassifyJoined(parts.in_order, a.language, probs, tweet);
+    return sentiment_->ClassifyJoined(parts.in_order, language, probs, tweet);
   }
 
   const AnalyzerConfig config_;

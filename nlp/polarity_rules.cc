@@ -84,6 +84,52 @@ bool IsRegret(std::string_view plain) {
   return false;
 }
 
+// "never" words, and the degree words after which they do not negate: "I
+// have never been so disappointed", "nigdy nie byłem tak zadowolony",
+// "noch nie so enttäuscht", "jamais été aussi déçu" say the most, not the
+// opposite ("not so good" stays a negation: "not" is no "never" word).
+bool IsNever(std::string_view plain) {
+  static constexpr std::string_view kNever[] = {"never", "nigdy", "nie",
+                                                "nunca", "jamas", "jamais", "mai"};
+  for (std::string_view w : kNever) {
+    if (plain == w) return true;
+  }
+  return false;
+}
+
+bool IsDegree(std::string_view plain) {
+  static constexpr std::string_view kDegree[] = {
+      "so", "such", "more", "tak", "taka", "taki", "takie", "takiego", "bardziej",
+      "mehr", "tan", "mas", "aussi", "si", "plus", "autant", "cosi", "piu",
+      "tanto"};
+  for (std::string_view w : kDegree) {
+    if (plain == w) return true;
+  }
+  return false;
+}
+
+// Words that, right before a word of the other sign, are its degree:
+// "great disappointment", "ogromne rozczarowanie", "terribly good". Plain
+// forms; an entry ending in '*' is a prefix (Polish inflection).
+bool IsDegreeWord(std::string_view plain) {
+  static constexpr std::string_view kWords[] = {
+      "great", "big", "huge", "total", "complete", "real", "absolute",
+      "pretty", "terribly", "awfully", "horribly", "insanely", "crazy",
+      "damn", "super", "ogromn*", "wielk*", "totaln*", "kompletn*",
+      "straszn*", "okropn*", "potworn*", "gross", "grosse", "grossen",
+      "grosser", "riesig*", "furchtbar", "schrecklich", "gran", "enorme",
+      "terriblemente", "grand", "grande", "enorme", "terriblement",
+      "tremendamente"};
+  for (std::string_view w : kWords) {
+    const bool prefix = w.back() == '*';
+    if (prefix ? plain.substr(0, w.size() - 1) == w.substr(0, w.size() - 1)
+               : plain == w) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool DiscourseMarker(const TokenizedText& t, int first, int end, int at,
                      int after, float valence) {
   if (at != first || after != at + 1 || valence <= 0 || valence > 0.7f ||
@@ -190,6 +236,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
 
   own.push_back(Clause{first, end});
   int neg_scope = 0;       // words left in a negation's scope
+  bool never = false;      // the negation is a "never" ("nie" only in German)
   bool without = false;    // a "without" word waits for its noun
   int without_words = 0;   // words since it
   float intensity = 1.0f;  // intensifiers waiting for their word
@@ -201,6 +248,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   int words_in_clause = 0;
   size_t next_match = 0;
   int last_contrib = -1;  // index into contrib of the clause's last hit
+  // The clause's last hit was one plain word (no construction): its token
+  // and whether it came from lexicon.tsv.
+  int last_plain = -1;
+  bool last_plain_lexicon = false;
 
   auto close_clause = [&](int at) {
     Clause& c = own.back();
@@ -213,6 +264,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     intensity = 1.0f;
     words_in_clause = 0;
     last_contrib = -1;
+    last_plain = -1;
   };
   auto add = [&](int at, float v, bool construction, bool lexicon = false) {
     if (neg_scope > 0) {
@@ -225,6 +277,21 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       construction = true;
     }
     without = false;
+    // "great disappointment", "super wolna", "strangely good": a plain word
+    // right before a word of the other sign is its degree, not an opinion.
+    if (!construction && last_plain >= 0 && last_plain == at - first - 1 &&
+        contrib[last_plain] * v < 0 &&
+        IsDegreeWord(t.tokens[first + last_plain].plain)) {
+      const float prev = contrib[last_plain];
+      Clause& c = own.back();
+      (prev > 0 ? c.positive : c.negative) -= std::fabs(prev);
+      if (last_plain_lexicon) {
+        (prev > 0 ? c.lexicon_positive : c.lexicon_negative) -= std::fabs(prev);
+      }
+      contrib[last_plain] = 0;
+      v *= 1.5f;
+      construction = true;
+    }
     v *= intensity;
     intensity = 1.0f;
     if (in_quotes && v > 0) {
@@ -233,6 +300,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     }
     contrib[at - first] += v;
     last_contrib = at - first;
+    last_plain = construction ? -1 : at - first;
+    last_plain_lexicon = lexicon;
     Clause& c = own.back();
     (v > 0 ? c.positive : c.negative) += std::fabs(v);
     if (lexicon && !construction) {
@@ -272,6 +341,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       }
       continue;
     }
+    if (never && neg_scope > 0 && IsDegree(tok.plain)) {
+      neg_scope = 0;  // "never been so disappointed"
+      ++e.constructions;
+    }
     while (next_match < matches.size() && matches[next_match].first_token < i) {
       ++next_match;
     }
@@ -280,6 +353,13 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       const int label = m.label;
       switch (label) {
         case kNegator:
+          // Polish "nie" is "not" except after "nigdy" (negative concord);
+          // German "nie" is "never".
+          {
+            const std::string& last = t.tokens[m.end_token - 1].plain;  // "noch nie"
+            never = (never && neg_scope > 0) ||
+                    (IsNever(last) && (last != "nie" || german));
+          }
           neg_scope = kNegScope + 1;
           break;
         case kWithout:

@@ -104,7 +104,7 @@ struct PolarityEvidence {
            positive + negative + lexicon_positive + lexicon_negative <
                kQuestionOpinion;
   }
-  static constexpr float kQuestionOpinion = 0.5f;
+  static constexpr float kQuestionOpinion = 0.3f;
 };
 
 // The evidence of a text made of parts (title, sentences) in order: sums,

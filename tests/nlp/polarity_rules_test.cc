@@ -112,6 +112,24 @@ const Case kCases[] = {
     {"fr_sarc_idiom", "fr", "Merci beaucoup pour rien.", -1},
     // an aspect's praise before a complaint is a contrast, not sarcasm
     {"it_praise_aspect", "it", "Colore bellissimo, cuciture pessime.", -1},
+    // warnings: "don't" + a negative verb is advice against, not praise
+    {"en_dont_waste", "en", "Don't waste your money on this kettle.", -1},
+    {"en_dont_bother", "en", "Honestly, don't bother with the extended warranty.", -1},
+    {"pl_nie_marnuj", "pl", "Nie marnujcie pieniędzy na ten zestaw.", -1},
+    {"de_nicht_kaufen", "de", "Bitte nicht kaufen, das Ding ist Schrott.", -1},
+    {"es_no_pierdas", "es", "No pierdas tu tiempo con esta tienda.", -1},
+    {"fr_n_achetez_pas", "fr", "N'achetez pas ce grille-pain.", -1},
+    {"it_non_sprecate", "it", "Non sprecate soldi per questa cover.", -1},
+    {"en_cant_wait", "en", "Can't wait to order the matching chair.", +1},
+    // "never ... so/more": the most, not the opposite; "not so" still negates
+    {"en_never_so", "en", "I have never been so disappointed with an order.", -1},
+    {"en_never_more", "en", "Never been more pleased with a courier.", +1},
+    {"pl_nigdy_tak", "pl", "Nigdy nie byłam tak rozczarowana zakupem.", -1},
+    {"de_nie_so", "de", "Ich war noch nie so enttäuscht von einem Shop.", -1},
+    {"en_not_so", "en", "The lid is not so sturdy.", -1},
+    // a degree word before a word of the other sign
+    {"en_great_disappointment", "en", "All in all a great disappointment.", -1},
+    {"en_rarely", "en", "The app rarely works on my phone.", -1},
     // regret markers: a mild complaint
     {"de_leider", "de", "Leider nur in Grau erhältlich.", -1},
     {"en_unfortunately", "en", "Unfortunately only available in grey.", -1},
