@@ -41,6 +41,9 @@ constexpr float kClearClause = 0.5f;
 // Net clause-weighted evidence at or below -kStrongEvidence lets a strongly
 // negative text raise P2 (chosen on the dev half of nlp/eval).
 constexpr float kStrongEvidence = 1.5f;
+// A clause without evidence across a contrast from one with evidence takes
+// this share of its net evidence, turned around.
+constexpr float kContrastedShare = 0.5f;
 
 // FNV-1a of the model files and the tunables: the version changes whenever
 // a model, a table (polarity.tsv, aspects.tsv, ...) or a tunable does.
@@ -174,6 +177,28 @@ class AnalyzerImpl : public Analyzer {
     std::vector<const SentimentClassifier::Part*> in_order;
   };
 
+  static Sentiment FromNet(float net) {
+    const float score = net / std::sqrt(net * net + 1.0f);
+    return {score, score > 0 ? SentimentLabel::kPositive : SentimentLabel::kNegative,
+            std::fabs(score)};
+  }
+
+  // The clause with evidence on the other side of a contrast from clause
+  // `i` of `cl` ("X, but Y", "although X, Y", "Y, although X"), or null.
+  static const Clause* ContrastedNeighbour(const std::vector<Clause>& cl, size_t i) {
+    auto evident = [](const Clause& c) { return c.hits > 0 && c.Net() != 0; };
+    if (i + 1 < cl.size() && (cl[i + 1].contrast || cl[i + 1].concession ||
+                              cl[i].concession) &&
+        evident(cl[i + 1])) {
+      return &cl[i + 1];
+    }
+    if (i > 0 && (cl[i].contrast || cl[i].concession || cl[i - 1].concession) &&
+        evident(cl[i - 1])) {
+      return &cl[i - 1];
+    }
+    return nullptr;
+  }
+
   // Each clause's sentiment from its own evidence (nlp/polarity_rules.h):
   // a clause without any takes its sentence's, and a question's clause is
   // neutral unless it carries a clear opinion.
@@ -183,8 +208,11 @@ class AnalyzerImpl : public Analyzer {
     out->clear();
     for (size_t si = 0; si < t.sentences.size() && si < sentences.size(); ++si) {
       const Sentiment& whole = sentences[si].sentiment;
-      for (const Clause& c : parts.parts[si].clauses) {
+      const std::vector<Clause>& cl = parts.parts[si].clauses;
+      for (size_t ci = 0; ci < cl.size(); ++ci) {
+        const Clause& c = cl[ci];
         ClauseSentiment cs{c.first_token, c.end_token, whole};
+        cs.weight = c.weight;
         const float net = c.Net();
         const bool neutral_sentence = whole.label == SentimentLabel::kNeutral;
         // A question, or a note in a NEUTRAL sentence, mentions an aspect
@@ -192,13 +220,26 @@ class AnalyzerImpl : public Analyzer {
         if ((c.question || neutral_sentence) && std::fabs(net) < kClearClause) {
           cs.sentiment = {0.0f, SentimentLabel::kNeutral, whole.confidence};
         } else if (c.hits > 0 && net != 0) {
-          const float score = net / std::sqrt(net * net + 1.0f);
-          cs.sentiment = {score,
-                          score > 0 ? SentimentLabel::kPositive
-                                    : SentimentLabel::kNegative,
-                          std::fabs(score)};
+          cs.opinion = true;
+          cs.sentiment = FromNet(net);
+        } else if (const Clause* other = ContrastedNeighbour(cl, ci)) {
+          // "Paczka szła tydzień, ale warto było czekać": a clause without
+          // evidence across "but" from one with evidence says the opposite.
+          cs.sentiment = FromNet(-kContrastedShare * other->Net());
         }
         out->push_back(cs);
+      }
+      // "Obawiałem się płatności ..., ale wszystko przebiegło bez problemu":
+      // a worry's clauses take the praise of the clause after them.
+      const size_t base = out->size() - cl.size();
+      for (size_t ci = 0; ci < cl.size(); ++ci) {
+        if (!cl[ci].worry) continue;
+        size_t k = ci + 1;
+        while (k < cl.size() && cl[k].Net() <= 0) ++k;
+        if (k == cl.size()) continue;
+        for (size_t j = ci; j < k; ++j) {
+          (*out)[base + j].sentiment = (*out)[base + k].sentiment;
+        }
       }
     }
   }

@@ -26,11 +26,14 @@ enum Label {
   kRelief,
   kQuestion,
   kSarcasm,
+  kExcess,
+  kWorry,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "NEGATOR",  "WITHOUT", "CONTRAST", "CONCESSION", "INTENSIFIER",
-    "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION", "SARCASM"};
+    "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION", "SARCASM",
+    "EXCESS",   "WORRY"};
 
 bool IsClauseBreak(const Token& tok) {
   const std::string& n = tok.norm;
@@ -128,6 +131,23 @@ bool IsDegreeWord(std::string_view plain) {
     }
   }
   return false;
+}
+
+// The valence of a score "N/5" or "N/10" at token `i` (number, "/",
+// number), or nothing.
+std::optional<float> ScoreFraction(const TokenizedText& t, int i, int end) {
+  if (i + 2 >= end + 0 || t.tokens[i].kind != TokenKind::kNumber ||
+      t.tokens[i + 1].norm != "/" || t.tokens[i + 2].kind != TokenKind::kNumber) {
+    return std::nullopt;
+  }
+  double x = 0;
+  double of = 0;
+  if (!absl::SimpleAtod(t.tokens[i].norm, &x) ||
+      !absl::SimpleAtod(t.tokens[i + 2].norm, &of) || (of != 5 && of != 10) ||
+      x < 0 || x > of) {
+    return std::nullopt;
+  }
+  return static_cast<float>(0.9 * (2.0 * x / of - 1.0));
 }
 
 bool DiscourseMarker(const TokenizedText& t, int first, int end, int at,
@@ -237,6 +257,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   own.push_back(Clause{first, end});
   int neg_scope = 0;       // words left in a negation's scope
   bool never = false;      // the negation is a "never" ("nie" only in German)
+  bool excess = false;     // "too" waits for its word
   bool without = false;    // a "without" word waits for its noun
   int without_words = 0;   // words since it
   float intensity = 1.0f;  // intensifiers waiting for their word
@@ -262,6 +283,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     neg_scope = 0;
     without = false;
     intensity = 1.0f;
+    excess = false;
     words_in_clause = 0;
     last_contrib = -1;
     last_plain = -1;
@@ -333,6 +355,13 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   for (int i = first; i < end; ++i) {
     const Token& tok = t.tokens[i];
     in_quotes = scare[i - first];
+    // "Produkt 5/5, Service 1/5", "10/10": a score out of 5 or 10.
+    if (std::optional<float> v = ScoreFraction(t, i, end)) {
+      add(i, *v, true);
+      ++words_in_clause;
+      i += 2;
+      continue;
+    }
     if (tok.kind == TokenKind::kPunct) {
       if (tok.norm == "?" || tok.norm == "\xC2\xBF") question = true;
       if (tok.norm == "!") exclamation = true;
@@ -341,6 +370,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       }
       continue;
     }
+    const bool after_excess = excess;  // only the word right after "too"
+    excess = false;
     if (never && neg_scope > 0 && IsDegree(tok.plain)) {
       neg_scope = 0;  // "never been so disappointed"
       ++e.constructions;
@@ -371,10 +402,18 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
         case kConcession: {
           const bool opens_sentence = i == first || (i == first + 1 && t.tokens[first].kind == TokenKind::kPunct);
           if (label == kContrast && opens_sentence) e.leading_contrast = true;
+          // "Qualität leider mies": a regret word inside a clause is an
+          // adverb of it, not a connective.
+          if (words_in_clause > 0 && m.end_token == i + 1 && IsRegret(tok.plain)) {
+            std::optional<float> v = Lexicon::WordValence(view, tok.norm, tok.plain);
+            add(i, v && *v < 0 ? *v : kRegret, false);
+            break;
+          }
           if (words_in_clause > 0) {
             close_clause(i);
             ++e.contrasts;
           }
+          (label == kContrast ? own.back().contrast : own.back().concession) = true;
           if (label == kContrast) {
             for (Clause& c : own) {
               if (&c != &own.back()) c.weight *= kBeforeContrastWeight;
@@ -391,6 +430,19 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           break;
         }
         case kIntensifier:
+          intensity *= 1.5f;
+          break;
+        case kWorry:
+          // "I was worried about the payment, but ...": a mild complaint,
+          // and the clause's aspects follow what the worry turned into
+          // (nlp/analyzer.cc).
+          own.back().worry = true;
+          add(i, kWorryValence, false);
+          break;
+        case kExcess:
+          // "too late", "trop petit": the next word is a complaint, or a
+          // stronger one ("too flimsy"; "trop bien" is praise, x1.5).
+          excess = true;
           intensity *= 1.5f;
           break;
         case kDiminisher:
@@ -460,6 +512,13 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       continue;
     }
     ++words_in_clause;
+    // lexicon.tsv gives some one-letter words a valence (the emoji list's
+    // circled letters "ⓘ", "Ⓦ" normalise to Polish "i" +1.0, "w" +0.4;
+    // models/README.md): no one-letter word carries an opinion.
+    if (tok.kind == TokenKind::kWord && tok.plain.size() == 1) {
+      if (neg_scope > 0) --neg_scope;
+      continue;
+    }
     std::optional<float> v = tok.kind == TokenKind::kWord
                                  ? (stems ? Lexicon::WordValence(view, tok.norm, tok.plain)
                                           : Lexicon::Valence(view, tok.norm))
@@ -477,6 +536,9 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       // The general lexicon is noisier than the table: it weighs less
       // unless a construction turns it around.
       add(i, *v, false, /*lexicon=*/true);
+    } else if (after_excess && tok.kind == TokenKind::kWord) {
+      intensity = 1.0f;
+      add(i, kExcessValence, true);
     } else {
       if (neg_scope > 0) --neg_scope;
       if (without && ++without_words > 2) without = false;
@@ -514,6 +576,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     int praise_words = 0;
     bool particle = false;
     for (int i = own[0].first_token; i < own[0].end_token; ++i) {
+      // A score counts as words: "Produkt 5/5, ..." is no sarcasm.
+      if (t.tokens[i].kind == TokenKind::kNumber) praise_words += 2;
       if (t.tokens[i].kind != TokenKind::kWord) continue;
       ++praise_words;
       for (std::string_view p : kParticles) particle |= t.tokens[i].plain == p;
@@ -525,6 +589,17 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       ++e.constructions;
       ++e.sarcasms;
     }
+  }
+  // A worry followed by praise is relief ("I was sceptical, and these
+  // turned out to be the best headphones"): the worry and what was feared
+  // do not count.
+  for (size_t ci = 0; ci < own.size(); ++ci) {
+    if (!own[ci].worry) continue;
+    size_t k = ci + 1;
+    while (k < own.size() && own[k].Net() <= 0) ++k;
+    if (k == own.size()) continue;
+    for (size_t j = ci; j < k; ++j) own[j].negative = own[j].lexicon_negative = 0;
+    ++e.constructions;
   }
   for (Clause& c : own) {
     c.question = question;

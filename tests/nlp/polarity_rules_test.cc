@@ -130,6 +130,20 @@ const Case kCases[] = {
     // a degree word before a word of the other sign
     {"en_great_disappointment", "en", "All in all a great disappointment.", -1},
     {"en_rarely", "en", "The app rarely works on my phone.", -1},
+    // excess: "too" + a word without valence is a complaint
+    {"en_too_small", "en", "The jacket is too small.", -1},
+    {"fr_trop_petit", "fr", "La veste est trop petite.", -1},
+    {"de_zu_spaet", "de", "Der Bote kam zu spät.", -1},
+    {"pl_za_ciasne", "pl", "Buty są za ciasne.", -1},
+    // a worry turned into praise is praise; a worry alone a mild complaint
+    {"en_worry_relief", "en", "I was sceptical, but these are the best headphones I have had.", +1},
+    {"de_worry_relief", "de", "Hatte Sorge wegen Vorkasse, aber alles lief glatt.", +1},
+    {"pl_worry_alone", "pl", "Trochę się obawiam tej płatności.", -1},
+    // one-letter words carry no opinion (lexicon.tsv's circled letters)
+    {"pl_one_letter", "pl", "Paczka w paczkomacie i u sąsiada.", 0},
+    // scores out of 5 or 10
+    {"en_fraction", "en", "10/10 would order again.", +1},
+    {"pl_fraction", "pl", "Jakość 1/5.", -1},
     // regret markers: a mild complaint
     {"de_leider", "de", "Leider nur in Grau erhältlich.", -1},
     {"en_unfortunately", "en", "Unfortunately only available in grey.", -1},
