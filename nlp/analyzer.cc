@@ -33,8 +33,9 @@ namespace opinia::nlp {
 namespace {
 
 // Bumped when the analysis code changes its results (2: the rule layer of
-// issue 17): the model-file and tunable hashes below cannot see code.
-constexpr char kVersionPrefix[] = "opinia-nlp-2";
+// issue 17; 3: aspects from their clause, warnings, excess, worries): the
+// model-file and tunable hashes below cannot see code.
+constexpr char kVersionPrefix[] = "opinia-nlp-3";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;
