@@ -59,6 +59,13 @@ constexpr const char* kServiceNames[] = {
 
 absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   std::unique_ptr<App> app(new App());
+  // Where collectors and webhooks may connect (README "Outbound requests").
+  auto allow = core::ParseCidrList(options.outbound_allow);
+  if (!allow.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--outbound-allow: ", allow.status().message()));
+  }
+  app->outbound_ = std::make_unique<core::OutboundPolicy>(*std::move(allow));
   if (!storage::IsStoreUrl(options.db)) {
     RETURN_IF_ERROR(EnsureParentDir(options.db));
   }
@@ -69,6 +76,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
                                            app->store_.get()));
     LogInfo("metrics on http://" + app->metrics_->address() + "/metrics",
             {{"metrics_address", app->metrics_->address()}});
+    app->outbound_->DenyListeningAddress(app->metrics_->address());
   }
 
   auto analyzer = nlp::CreateAnalyzer(options.models_dir);
@@ -111,8 +119,10 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   // Webhooks: deliveries run on the dispatcher's own thread (never on gRPC
   // or worker threads), woken by the alert hub and every second.
   ASSIGN_OR_RETURN(app->webhook_http_,
-                   core::CreateCurlHttpClient("opinia-webhooks/0.1"));
-  app->webhooks_ = std::make_unique<core::Webhooks>(app->store_.get(), clock);
+                   core::CreateCurlHttpClient(app->outbound_.get(),
+                                              "opinia-webhooks/0.1"));
+  app->webhooks_ = std::make_unique<core::Webhooks>(app->store_.get(), clock,
+                                                    app->outbound_.get());
   core::WebhookDispatcherOptions webhook_options;
   webhook_options.max_attempts = options.webhook_max_attempts;
   webhook_options.http.timeout = options.webhook_timeout;
@@ -123,7 +133,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   // Collectors go through the same Ingestor and Reviews as pushed
   // reviews (analysis, alerts, rollups).
   ASSIGN_OR_RETURN(app->collector_http_,
-                   core::CreateCurlHttpClient("opinia-collector/0.1"));
+                   core::CreateCurlHttpClient(app->outbound_.get(),
+                                              "opinia-collector/0.1"));
   app->collector_sleeper_ =
       std::make_unique<core::collectors::StoppableSleeper>();
   app->collector_fetcher_ = std::make_unique<core::collectors::Fetcher>(
@@ -133,7 +144,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
       app->store_.get(), app->ingestor_.get(), app->reviews_.get(),
       app->collector_fetcher_.get());
   app->collectors_ = std::make_unique<core::collectors::Collectors>(
-      app->store_.get(), app->collector_syncer_.get(), clock);
+      app->store_.get(), app->collector_syncer_.get(), clock,
+      app->outbound_.get());
   app->collector_scheduler_ =
       std::make_unique<core::collectors::CollectorScheduler>(
           app->collectors_.get());
@@ -246,6 +258,7 @@ absl::Status App::Serve(const Options& options) {
 
   const size_t colon = options.listen.rfind(':');
   address_ = absl::StrCat(options.listen.substr(0, colon), ":", port);
+  outbound_->DenyListeningAddress(address_);
   LogInfo("listening on " + address_, {{"address", address_}});
   if (!options.ready_file.empty()) {
     if (absl::Status s =

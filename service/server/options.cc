@@ -53,6 +53,13 @@ ABSL_FLAG(int, webhook_max_attempts, 8,
           "Webhook delivery attempts before a delivery is dead-lettered");
 ABSL_FLAG(int, webhook_timeout_seconds, 10,
           "Timeout of one webhook POST (connect + response)");
+ABSL_FLAG(std::string, outbound_allow, "",
+          "CIDR[,CIDR...] that collectors and webhooks may connect to although "
+          "they are refused by default (loopback, private RFC 1918, "
+          "carrier-grade NAT, link-local incl. cloud metadata, unique-local, "
+          "multicast, unspecified, reserved), e.g. 10.20.0.0/16 for an "
+          "on-premises feed; the server's own listening ports stay refused. "
+          "Empty = none");
 
 #ifndef OPINIA_SOURCE_MODELS_DIR
 #define OPINIA_SOURCE_MODELS_DIR ""
@@ -101,6 +108,7 @@ Options OptionsFromFlags() {
   o.webhook_max_attempts = absl::GetFlag(FLAGS_webhook_max_attempts);
   o.webhook_timeout =
       absl::Seconds(absl::GetFlag(FLAGS_webhook_timeout_seconds));
+  o.outbound_allow = absl::GetFlag(FLAGS_outbound_allow);
   return o;
 }
 

@@ -34,6 +34,9 @@ struct Options {
   absl::Duration alert_tick = absl::Seconds(30);  // SLA/spike scheduler; 0 = off
   int webhook_max_attempts = 8;      // then a delivery is dead-lettered
   absl::Duration webhook_timeout = absl::Seconds(10);  // per POST
+  // CIDR[,CIDR...] that outbound HTTP may reach although they are loopback,
+  // private, link-local, ... (core/util/outbound_policy.h); "" = none.
+  std::string outbound_allow;
   // Not a flag: in-process tests inject a FakeClock (must outlive the App);
   // nullptr = the real clock.
   const core::Clock* clock = nullptr;
