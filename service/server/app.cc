@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
-#include <sstream>
 #include <thread>
 #include <utility>
 
@@ -20,19 +18,12 @@
 #include "service/server/files.h"
 #include "service/server/log.h"
 #include "service/server/parse_error_interceptor.h"
+#include "service/server/secrets_key.h"
 #include "service/storage/open/open_store.h"
 #include "util/status_macros.h"
 
 namespace opinia::server {
 namespace {
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
     const Options& options) {
@@ -43,8 +34,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
     return absl::InvalidArgumentError(
         "--tls-cert and --tls-key go together");
   }
-  ASSIGN_OR_RETURN(std::string cert, ReadFile(options.tls_cert));
-  ASSIGN_OR_RETURN(std::string key, ReadFile(options.tls_key));
+  ASSIGN_OR_RETURN(std::string cert, ReadWholeFile(options.tls_cert));
+  ASSIGN_OR_RETURN(std::string key, ReadWholeFile(options.tls_key));
   grpc::SslServerCredentialsOptions ssl;
   ssl.pem_key_cert_pairs.push_back({key, cert});
   return grpc::SslServerCredentials(ssl);
@@ -68,8 +59,14 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   app->outbound_ = std::make_unique<core::OutboundPolicy>(*std::move(allow));
   if (!storage::IsStoreUrl(options.db)) {
     RETURN_IF_ERROR(EnsureParentDir(options.db));
+    ASSIGN_OR_RETURN(auto narrowed, MakeDatabaseFilesPrivate(options.db));
+    for (const std::string& file : narrowed) {
+      LogInfo("took group and other permissions off", {{"file", file}});
+    }
   }
   ASSIGN_OR_RETURN(app->store_, storage::OpenStore(options.db));
+  // Webhook secrets and collector credentials are sealed in the database.
+  ASSIGN_OR_RETURN(app->store_, SealStore(options, std::move(app->store_)));
   if (!options.metrics_listen.empty()) {
     ASSIGN_OR_RETURN(app->metrics_,
                      ServerMetrics::Create(options.metrics_listen, options.db,
