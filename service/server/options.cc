@@ -53,6 +53,23 @@ ABSL_FLAG(int, webhook_max_attempts, 8,
           "Webhook delivery attempts before a delivery is dead-lettered");
 ABSL_FLAG(int, webhook_timeout_seconds, 10,
           "Timeout of one webhook POST (connect + response)");
+ABSL_FLAG(int, collector_threads, 16,
+          "Threads running collector syncs (RunCollector and scheduled), "
+          "shared by all tenants; never the RPC workers");
+ABSL_FLAG(int, collector_runs_per_tenant, 2,
+          "Collector syncs of one tenant running at once; more wait in the "
+          "tenant's queue while other tenants' runs go on");
+ABSL_FLAG(int, collector_runs_per_destination, 2,
+          "Collector syncs against one scheme://host:port at once (all "
+          "tenants; tenants take turns)");
+ABSL_FLAG(int, webhook_threads, 8,
+          "Threads delivering webhooks, shared by all tenants");
+ABSL_FLAG(int, webhook_posts_per_tenant, 2,
+          "Webhook deliveries of one tenant in flight at once (one per "
+          "webhook); a tenant's hanging receivers hold at most this many "
+          "threads");
+ABSL_FLAG(int, webhook_posts_per_destination, 2,
+          "Webhook deliveries to one scheme://host:port in flight at once");
 
 #ifndef OPINIA_SOURCE_MODELS_DIR
 #define OPINIA_SOURCE_MODELS_DIR ""
@@ -101,6 +118,14 @@ Options OptionsFromFlags() {
   o.webhook_max_attempts = absl::GetFlag(FLAGS_webhook_max_attempts);
   o.webhook_timeout =
       absl::Seconds(absl::GetFlag(FLAGS_webhook_timeout_seconds));
+  o.collector_threads = absl::GetFlag(FLAGS_collector_threads);
+  o.collector_runs_per_tenant = absl::GetFlag(FLAGS_collector_runs_per_tenant);
+  o.collector_runs_per_destination =
+      absl::GetFlag(FLAGS_collector_runs_per_destination);
+  o.webhook_threads = absl::GetFlag(FLAGS_webhook_threads);
+  o.webhook_posts_per_tenant = absl::GetFlag(FLAGS_webhook_posts_per_tenant);
+  o.webhook_posts_per_destination =
+      absl::GetFlag(FLAGS_webhook_posts_per_destination);
   return o;
 }
 

@@ -34,6 +34,13 @@ struct Options {
   absl::Duration alert_tick = absl::Seconds(30);  // SLA/spike scheduler; 0 = off
   int webhook_max_attempts = 8;      // then a delivery is dead-lettered
   absl::Duration webhook_timeout = absl::Seconds(10);  // per POST
+  // Outbound work on core's OutboundExecutors, never on RPC workers.
+  int collector_threads = 16;          // collector syncs at once, all tenants
+  int collector_runs_per_tenant = 2;
+  int collector_runs_per_destination = 2;  // per scheme://host:port
+  int webhook_threads = 8;             // webhook POSTs at once, all tenants
+  int webhook_posts_per_tenant = 2;
+  int webhook_posts_per_destination = 2;
   // Not a flag: in-process tests inject a FakeClock (must outlive the App);
   // nullptr = the real clock.
   const core::Clock* clock = nullptr;

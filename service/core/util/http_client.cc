@@ -25,7 +25,15 @@ struct Transfer {
   HttpResult result;
   size_t max_bytes = 0;
   bool too_large = false;
+  const std::atomic<bool>* cancel = nullptr;
 };
+
+// libcurl calls it about once a second even while nothing arrives; non-zero
+// aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* t = static_cast<const Transfer*>(user);
+  return t->cancel != nullptr && t->cancel->load() ? 1 : 0;
+}
 
 size_t OnBody(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
@@ -126,6 +134,10 @@ class CurlHttpClient final : public HttpClient {
 
     Transfer transfer;
     transfer.max_bytes = options.max_response_bytes;
+    transfer.cancel = options.cancel;
+    if (transfer.cancel != nullptr && transfer.cancel->load()) {
+      return absl::CancelledError(absl::StrCat(Av(url), ": cancelled"));
+    }
     char error_buffer[CURL_ERROR_SIZE] = {0};
     const std::string url_string(url);
     CURL* h = curl.get();
@@ -143,6 +155,11 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+    if (transfer.cancel != nullptr) {
+      curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
+      curl_easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
+      curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    }
     if (body != nullptr) {
       curl_easy_setopt(h, CURLOPT_POST, 1L);
       curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->data());
@@ -156,6 +173,9 @@ class CurlHttpClient final : public HttpClient {
       return absl::ResourceExhaustedError(
           absl::StrCat(Av(url), ": response body larger than ",
                        options.max_response_bytes, " bytes"));
+    }
+    if (rc == CURLE_ABORTED_BY_CALLBACK) {
+      return absl::CancelledError(absl::StrCat(Av(url), ": cancelled"));
     }
     if (rc != CURLE_OK) return CurlStatus(rc, error_buffer, url);
     long status = 0;
