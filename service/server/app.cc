@@ -120,9 +120,26 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
                                               "opinia-webhooks/0.1"));
   app->webhooks_ = std::make_unique<core::Webhooks>(app->store_.get(), clock,
                                                     app->outbound_.get());
+  for (const auto& [flag, value] :
+       {std::pair{"--collector-threads", options.collector_threads},
+        {"--collector-runs-per-tenant", options.collector_runs_per_tenant},
+        {"--collector-runs-per-destination",
+         options.collector_runs_per_destination},
+        {"--webhook-threads", options.webhook_threads},
+        {"--webhook-posts-per-tenant", options.webhook_posts_per_tenant},
+        {"--webhook-posts-per-destination",
+         options.webhook_posts_per_destination}}) {
+    if (value < 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(flag, " must be at least 1, got ", value));
+    }
+  }
   core::WebhookDispatcherOptions webhook_options;
   webhook_options.max_attempts = options.webhook_max_attempts;
   webhook_options.http.timeout = options.webhook_timeout;
+  webhook_options.workers = options.webhook_threads;
+  webhook_options.per_tenant = options.webhook_posts_per_tenant;
+  webhook_options.per_destination = options.webhook_posts_per_destination;
   ASSIGN_OR_RETURN(app->webhook_dispatcher_,
                    core::WebhookDispatcher::Create(
                        app->store_.get(), clock, app->webhook_http_.get(),
@@ -134,15 +151,25 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
                                               "opinia-collector/0.1"));
   app->collector_sleeper_ =
       std::make_unique<core::collectors::StoppableSleeper>();
+  app->collector_executor_ =
+      std::make_unique<core::OutboundExecutor>(core::OutboundExecutorOptions{
+          options.collector_threads, options.collector_runs_per_tenant,
+          options.collector_runs_per_destination});
+  core::collectors::FetchOptions fetch;
+  // The executor keeps runs per destination within its limit, so a run
+  // never waits for the fetcher's per-host slot.
+  fetch.max_per_host =
+      std::max(fetch.max_per_host, options.collector_runs_per_destination);
+  fetch.call.cancel = app->collector_executor_->cancel_flag();
   app->collector_fetcher_ = std::make_unique<core::collectors::Fetcher>(
-      app->collector_http_.get(), app->collector_sleeper_.get(), clock,
-      core::collectors::FetchOptions{});
+      app->collector_http_.get(), app->collector_sleeper_.get(), clock, fetch);
   app->collector_syncer_ = std::make_unique<core::collectors::Syncer>(
       app->store_.get(), app->ingestor_.get(), app->reviews_.get(),
       app->collector_fetcher_.get());
   app->collectors_ = std::make_unique<core::collectors::Collectors>(
       app->store_.get(), app->collector_syncer_.get(), clock,
-      app->outbound_.get());
+      app->outbound_.get(), core::collectors::CollectorsOptions{},
+      app->collector_executor_.get());
   app->collector_scheduler_ =
       std::make_unique<core::collectors::CollectorScheduler>(
           app->collectors_.get());
@@ -270,13 +297,16 @@ absl::Status App::Serve(const Options& options) {
 void App::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
-  // Collector back-offs end at once; runs in progress finish their
-  // current request (bounded by its timeout).
+  // Collector back-offs end at once; fetches in flight are cancelled (within
+  // about a second) and their runs record nothing, so they run again after
+  // a restart; queued runs are dropped (their RunCollector callers get
+  // UNAVAILABLE).
   if (collector_sleeper_) collector_sleeper_->Stop();
   if (collector_scheduler_) collector_scheduler_->Stop();
+  if (collector_executor_) collector_executor_->Stop();
   if (alert_scheduler_) alert_scheduler_->Stop();
-  // Ends after the deliveries in flight (bounded by --webhook-timeout);
-  // unsubscribes from the hub before the hub closes.
+  // Cancels the deliveries in flight (they stay due and are sent after a
+  // restart); unsubscribes from the hub before the hub closes.
   webhook_dispatcher_.reset();
   // Alert streams never end by themselves: end them now (UNAVAILABLE,
   // clients resume with their last token) instead of letting Shutdown wait

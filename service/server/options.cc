@@ -75,6 +75,23 @@ ABSL_FLAG(bool, rotate_secrets_key, false,
           "Re-seal every secret in --db with --secrets-key-file=NEW (made if "
           "missing), opening them with --old-secrets-key-file=OLD, then "
           "exit; stop the server first");
+ABSL_FLAG(int, collector_threads, 16,
+          "Threads running collector syncs (RunCollector and scheduled), "
+          "shared by all tenants; never the RPC workers");
+ABSL_FLAG(int, collector_runs_per_tenant, 2,
+          "Collector syncs of one tenant running at once; more wait in the "
+          "tenant's queue while other tenants' runs go on");
+ABSL_FLAG(int, collector_runs_per_destination, 2,
+          "Collector syncs against one scheme://host:port at once (all "
+          "tenants; tenants take turns)");
+ABSL_FLAG(int, webhook_threads, 8,
+          "Threads delivering webhooks, shared by all tenants");
+ABSL_FLAG(int, webhook_posts_per_tenant, 2,
+          "Webhook deliveries of one tenant in flight at once (one per "
+          "webhook); a tenant's hanging receivers hold at most this many "
+          "threads");
+ABSL_FLAG(int, webhook_posts_per_destination, 2,
+          "Webhook deliveries to one scheme://host:port in flight at once");
 
 #ifndef OPINIA_SOURCE_MODELS_DIR
 #define OPINIA_SOURCE_MODELS_DIR ""
@@ -133,6 +150,14 @@ Options OptionsFromFlags() {
   if (const char* env = std::getenv("OPINIA_SECRETS_KEY")) o.secrets_key = env;
   o.old_secrets_key_file = absl::GetFlag(FLAGS_old_secrets_key_file);
   o.rotate_secrets_key = absl::GetFlag(FLAGS_rotate_secrets_key);
+  o.collector_threads = absl::GetFlag(FLAGS_collector_threads);
+  o.collector_runs_per_tenant = absl::GetFlag(FLAGS_collector_runs_per_tenant);
+  o.collector_runs_per_destination =
+      absl::GetFlag(FLAGS_collector_runs_per_destination);
+  o.webhook_threads = absl::GetFlag(FLAGS_webhook_threads);
+  o.webhook_posts_per_tenant = absl::GetFlag(FLAGS_webhook_posts_per_tenant);
+  o.webhook_posts_per_destination =
+      absl::GetFlag(FLAGS_webhook_posts_per_destination);
   return o;
 }
 

@@ -44,6 +44,13 @@ struct Options {
   std::string secrets_key;                // base64 text; "" = none
   std::string old_secrets_key_file;       // also opens (rotation); "" = none
   bool rotate_secrets_key = false;        // re-seal every secret and exit
+  // Outbound work on core's OutboundExecutors, never on RPC workers.
+  int collector_threads = 16;          // collector syncs at once, all tenants
+  int collector_runs_per_tenant = 2;
+  int collector_runs_per_destination = 2;  // per scheme://host:port
+  int webhook_threads = 8;             // webhook POSTs at once, all tenants
+  int webhook_posts_per_tenant = 2;
+  int webhook_posts_per_destination = 2;
   // Not a flag: in-process tests inject a FakeClock (must outlive the App);
   // nullptr = the real clock.
   const core::Clock* clock = nullptr;

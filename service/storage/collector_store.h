@@ -59,6 +59,10 @@ class CollectorTxn {
   // next_run_time <= now, ordered by (next_run_time, id).
   virtual absl::StatusOr<std::vector<CollectorRow>> ListDueCollectors(
       absl::Time now, int limit) = 0;
+  // The same without the collectors whose ids are in `skip` (those the
+  // scheduler queued already, so that they cannot hide the others).
+  virtual absl::StatusOr<std::vector<CollectorRow>> ListDueCollectorsExcept(
+      absl::Time now, int limit, const std::vector<int64_t>& skip) = 0;
   // Replaces every column of (tenant_id, id) but id, tenant_id and
   // create_time.
   virtual absl::Status UpdateCollector(const CollectorRow& row) = 0;

@@ -116,6 +116,11 @@ class WebhookTxn {
   // (next_attempt_time, id).
   virtual absl::StatusOr<std::vector<DeliveryRow>> ListDueDeliveries(
       absl::Time now, int limit) = 0;
+  // The same without the deliveries of the webhooks in `skip_webhooks`
+  // (those the dispatcher is delivering to already, so that they cannot
+  // hide the others).
+  virtual absl::StatusOr<std::vector<DeliveryRow>> ListDueDeliveriesExcept(
+      absl::Time now, int limit, const std::vector<int64_t>& skip_webhooks) = 0;
   // The webhook's deliveries ordered by id, id > after_id.
   virtual absl::StatusOr<std::vector<DeliveryRow>> ListDeliveries(
       int64_t webhook_id, int64_t after_id, int limit) = 0;

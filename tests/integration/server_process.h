@@ -17,8 +17,9 @@
 
 namespace opinia::testing {
 
-// Path of the opinia-server binary: the OPINIA_SERVER_BINARY define set by
-// CMake, else $OPINIA_BINARY_DIR/service/server/opinia-server.
+// Path of the opinia-server binary: $OPINIA_SERVER_BINARY, else the
+// OPINIA_SERVER_BINARY define set by CMake, else
+// $OPINIA_BINARY_DIR/service/server/opinia-server.
 std::string ServerBinaryPath();
 
 // Not thread-safe; one test thread drives it.

@@ -154,7 +154,7 @@ absl::StatusOr<std::string> Fetcher::Get(const std::string& url,
     }
     sleeper_->Sleep(wait.has_value() ? *wait : Backoff(attempt));
     if (sleeper_->stopped()) {
-      return absl::UnavailableError(
+      return absl::CancelledError(
           absl::StrCat(last_failure, "; shutting down"));
     }
   }

@@ -149,6 +149,10 @@ class SealedWebhooks final : public Sealing<storage::WebhookTxn> {
       absl::Time now, int limit) override {
     return inner_.ListDueDeliveries(now, limit);
   }
+  absl::StatusOr<std::vector<storage::DeliveryRow>> ListDueDeliveriesExcept(
+      absl::Time now, int limit, const std::vector<int64_t>& skip_webhooks) override {
+    return inner_.ListDueDeliveriesExcept(now, limit, skip_webhooks);
+  }
   absl::StatusOr<std::vector<storage::DeliveryRow>> ListDeliveries(
       int64_t webhook_id, int64_t after_id, int limit) override {
     return inner_.ListDeliveries(webhook_id, after_id, limit);
@@ -184,6 +188,11 @@ class SealedCollectors final : public Sealing<storage::CollectorTxn> {
   absl::StatusOr<std::vector<CollectorRow>> ListDueCollectors(
       absl::Time now, int limit) override {
     return OpenAll(inner_.ListDueCollectors(now, limit), box_, OpenCollector);
+  }
+  absl::StatusOr<std::vector<CollectorRow>> ListDueCollectorsExcept(
+      absl::Time now, int limit, const std::vector<int64_t>& skip) override {
+    return OpenAll(inner_.ListDueCollectorsExcept(now, limit, skip), box_,
+                   OpenCollector);
   }
   absl::Status UpdateCollector(const CollectorRow& row) override {
     CollectorRow sealed = row;

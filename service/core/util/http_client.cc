@@ -30,6 +30,7 @@ struct Transfer {
   size_t max_bytes = 0;
   bool too_large = false;
   const OutboundPolicy* policy = nullptr;
+  const std::atomic<bool>* cancel = nullptr;
   int refused = 0;  // addresses the policy refused
   int opened = 0;   // sockets opened to allowed addresses
 };
@@ -69,6 +70,13 @@ int BeforeRequest(void* user, char* primary_ip, char* /*local_ip*/,
     return CURL_PREREQFUNC_ABORT;
   }
   return CURL_PREREQFUNC_OK;
+}
+
+// libcurl calls it about once a second even while nothing arrives; non-zero
+// aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* t = static_cast<const Transfer*>(user);
+  return t->cancel != nullptr && t->cancel->load() ? 1 : 0;
 }
 
 size_t OnBody(char* data, size_t size, size_t n, void* user) {
@@ -174,6 +182,10 @@ class CurlHttpClient final : public HttpClient {
     Transfer transfer;
     transfer.max_bytes = options.max_response_bytes;
     transfer.policy = policy_;
+    transfer.cancel = options.cancel;
+    if (transfer.cancel != nullptr && transfer.cancel->load()) {
+      return absl::CancelledError(absl::StrCat(origin, ": cancelled"));
+    }
     char error_buffer[CURL_ERROR_SIZE] = {0};
     const std::string url_string(url);
     CURL* h = curl.get();
@@ -200,6 +212,11 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+    if (transfer.cancel != nullptr) {
+      curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
+      curl_easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
+      curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    }
     if (body != nullptr) {
       curl_easy_setopt(h, CURLOPT_POST, 1L);
       curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->data());
@@ -215,12 +232,17 @@ class CurlHttpClient final : public HttpClient {
                        options.max_response_bytes, " bytes"));
     }
     // Refused addresses, and the allowed ones (if any) could not be
-    // connected: the policy is why the destination is unreachable.
+    // connected (or the connected peer was refused, which libcurl reports
+    // as an abort): the policy is why the destination is unreachable.
     if (transfer.refused > 0 &&
         ((rc != CURLE_OK && transfer.opened == 0) ||
          rc == CURLE_COULDNT_CONNECT)) {
       return absl::PermissionDeniedError(
           absl::StrCat(origin, ": ", kDestinationNotAllowed));
+    }
+    if (rc == CURLE_ABORTED_BY_CALLBACK && transfer.cancel != nullptr &&
+        transfer.cancel->load()) {
+      return absl::CancelledError(absl::StrCat(origin, ": cancelled"));
     }
     if (rc != CURLE_OK) return CurlStatus(rc, error_buffer, origin);
     long status = 0;

@@ -17,6 +17,8 @@
 //   UNAVAILABLE        DNS, connection refused/reset, TLS or other network
 //                      failure (worth retrying);
 //   RESOURCE_EXHAUSTED the response body exceeded max_response_bytes;
+//   CANCELLED          HttpCallOptions::cancel was set (checked at least
+//                      once a second while the call waits);
 //   INTERNAL           libcurl could not be set up.
 // Redirects are not followed (a 3xx is returned as it is): a webhook
 // receiver that moved should be re-registered, not silently followed.
@@ -25,6 +27,7 @@
 #ifndef OPINIA_SERVICE_CORE_UTIL_HTTP_CLIENT_H_
 #define OPINIA_SERVICE_CORE_UTIL_HTTP_CLIENT_H_
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -58,6 +61,8 @@ struct HttpCallOptions {
   // addresses without a DNS server. The policy checks these addresses like
   // resolved ones.
   std::vector<std::string> resolve;
+  // When set (server shutdown), the call aborts with CANCELLED; null = never.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Thread-safe: calls may run concurrently from any threads.

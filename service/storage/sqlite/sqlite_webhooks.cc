@@ -265,14 +265,21 @@ absl::Status SqliteWebhooks::UpdateDelivery(const DeliveryRow& row) {
 
 absl::StatusOr<std::vector<DeliveryRow>> SqliteWebhooks::ListDueDeliveries(
     absl::Time now, int limit) {
+  return ListDueDeliveriesExcept(now, limit, {});
+}
+
+absl::StatusOr<std::vector<DeliveryRow>>
+SqliteWebhooks::ListDueDeliveriesExcept(
+    absl::Time now, int limit, const std::vector<int64_t>& skip_webhooks) {
   RETURN_IF_ERROR(CheckLimit(limit));
   ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(absl::StrCat(
           "SELECT ", kDeliveryColumns,
           " FROM webhook_deliveries WHERE state = 1 AND next_attempt_time <= "
-          "? ORDER BY next_attempt_time, id LIMIT ?")));
-  stmt.BindTime(now).BindInt64(limit);
+          "? AND webhook_id NOT IN (SELECT value FROM json_each(?)) "
+          "ORDER BY next_attempt_time, id LIMIT ?")));
+  stmt.BindTime(now).BindText(JsonIdArray(skip_webhooks)).BindInt64(limit);
   return ReadDeliveries(stmt);
 }
 

@@ -246,6 +246,14 @@ TEST_P(StoreConformanceTest, DueDeliveriesArePendingOnesInDueOrder) {
     EXPECT_THAT(VALUE(txn.webhooks().ListDueDeliveries(kT0 - absl::Hours(1),
                                                        10)),
                 IsEmpty());
+    // The deliveries of webhooks being delivered to are left out, so the
+    // limit reaches the other webhooks'.
+    EXPECT_THAT(IdsOf(VALUE(txn.webhooks().ListDueDeliveriesExcept(
+                    now, 2, {w1.id}))),
+                ElementsAre(tie.id));
+    EXPECT_THAT(IdsOf(VALUE(txn.webhooks().ListDueDeliveriesExcept(
+                    now, 10, {w2.id, 999}))),
+                ElementsAre(first.id, late.id, due_now.id));
     return absl::OkStatus();
   }));
 }
@@ -440,6 +448,8 @@ TEST_P(StoreConformanceTest, WebhookListsRejectNonPositiveLimits) {
       EXPECT_CODE(webhooks.ListWebhooks("a", 0, limit), kInvalidArgument);
       EXPECT_CODE(webhooks.ListAllWebhooks(0, limit), kInvalidArgument);
       EXPECT_CODE(webhooks.ListDueDeliveries(kT0, limit), kInvalidArgument);
+      EXPECT_CODE(webhooks.ListDueDeliveriesExcept(kT0, limit, {1}),
+                  kInvalidArgument);
       EXPECT_CODE(webhooks.ListDeliveries(1, 0, limit), kInvalidArgument);
     }
     return absl::OkStatus();

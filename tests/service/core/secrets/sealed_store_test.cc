@@ -171,6 +171,10 @@ TEST_F(SealedStoreTest, CoreSeesPlaintextTheDatabaseHoldsSealedValues) {
                         absl::FromUnixSeconds(200), 10);
                     EXPECT_TRUE(due.ok());
                     EXPECT_EQ((*due)[0].spec, "spec with tok-plain");
+                    auto due_except = txn.collectors().ListDueCollectorsExcept(
+                        absl::FromUnixSeconds(200), 10, {c + 1000});
+                    EXPECT_TRUE(due_except.ok());
+                    EXPECT_EQ((*due_except)[0].spec, "spec with tok-plain");
                     auto listed = txn.collectors().ListCollectors("shop-a", 0, 10);
                     EXPECT_EQ((*listed)[0].spec, "spec with tok-plain");
                     storage::CollectorRow row = (*listed)[0];
