@@ -36,6 +36,13 @@ constexpr int kCld2SureBytes = 60;
 // on long reviews.
 constexpr size_t kMaxCld2Bytes = 256;
 
+LanguageGuess Hinted(const std::string& language, float confidence) {
+  LanguageGuess g;
+  g.language = language;
+  g.confidence = confidence;
+  return g;
+}
+
 std::string Primary(std::string_view tag) {
   std::string s(tag.substr(0, tag.find_first_of("-_")));
   absl::AsciiStrToLower(&s);
@@ -105,7 +112,7 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text,
   }
   const std::string hint_lang = hint.empty() ? "" : Primary(hint);
   if (letters < kShortLetters && !hint_lang.empty()) {
-    return {hint_lang, 0.5f};
+    return Hinted(hint_lang, 0.5f);
   }
   LanguageGuess out;
   auto cld2 = [&] {
@@ -131,7 +138,7 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text,
           out.confidence = std::max(out.confidence, c.confidence);
         } else if (!hint_lang.empty() &&
                    (c.language == hint_lang || out.language == hint_lang)) {
-          out = {hint_lang, std::max(out.confidence, c.confidence)};
+          out = Hinted(hint_lang, std::max(out.confidence, c.confidence));
         } else if (c.confidence > out.confidence && c.confidence >= 0.9f) {
           out = c;
         }
@@ -141,7 +148,7 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text,
   LanguageGuess undetermined;
   undetermined.guess = out.language;
   if (out.confidence < kUnsure || out.language.empty()) {
-    if (!hint_lang.empty()) return {hint_lang, 0.3f};
+    if (!hint_lang.empty()) return Hinted(hint_lang, 0.3f);
     return undetermined;
   }
   if (letters < kShortLetters) {
