@@ -21,7 +21,7 @@
 namespace opinia::core {
 namespace {
 
-constexpr std::string_view kWebhooks = "webhooks/";
+constexpr std::string_view kWebhooks = "webhooks";
 
 absl::Status Invalid(std::string_view field, std::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(Av(field), ": ", Av(what)));
@@ -55,19 +55,13 @@ opinia::v1::Alert AlertToWebhookProto(const storage::AlertRow& row) {
 
 }  // namespace
 
-std::string WebhookName(int64_t id) { return absl::StrCat(Av(kWebhooks), id); }
+std::string WebhookName(int64_t id) {
+  return absl::StrCat(Av(kWebhooks), "/", id);
+}
 
 absl::StatusOr<int64_t> ParseWebhookName(std::string_view name,
                                          std::string_view field) {
-  int64_t id = 0;
-  if (!absl::StartsWith(Av(name), Av(kWebhooks)) ||
-      !absl::SimpleAtoi(Av(name.substr(kWebhooks.size())), &id) || id <= 0 ||
-      name.substr(kWebhooks.size()).front() == '+') {
-    return absl::InvalidArgumentError(absl::StrCat(
-        Av(field), ": malformed name \"", Av(name.substr(0, 100)),
-        "\", expected \"webhooks/{id}\""));
-  }
-  return id;
+  return ParseNumericName(name, kWebhooks, field);
 }
 
 absl::Status ValidateWebhookUrl(std::string_view url, std::string_view field) {

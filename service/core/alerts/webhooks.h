@@ -38,7 +38,8 @@ inline constexpr size_t kMaxWebhookSecret = 1024;
 inline constexpr size_t kMaxWebhookUrl = 2048;
 
 std::string WebhookName(int64_t id);
-// "webhooks/{positive int64}"; INVALID_ARGUMENT naming `field` otherwise.
+// "webhooks/{positive int64}", spelt as util/names.h ParseNumericName asks;
+// INVALID_ARGUMENT naming `field` otherwise.
 absl::StatusOr<int64_t> ParseWebhookName(std::string_view name,
                                          std::string_view field);
 

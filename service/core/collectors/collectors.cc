@@ -9,6 +9,7 @@
 #include "service/core/auth/authorization.h"
 #include "service/core/collectors/platform.h"
 #include "service/core/util/absl_sv.h"
+#include "service/core/util/names.h"
 #include "service/core/util/paging.h"
 #include "service/core/util/time_proto.h"
 #include "service/core/util/utf8.h"
@@ -19,7 +20,7 @@ namespace {
 
 using opinia::v1::Collector;
 
-constexpr char kPrefix[] = "collectors/";
+constexpr char kCollectors[] = "collectors";
 constexpr int kMinPoll = 60;
 constexpr int kMaxPoll = 7 * 24 * 3600;
 constexpr size_t kMaxEndpoint = 2048;
@@ -116,18 +117,13 @@ std::string Spec(Collector c) {
 
 }  // namespace
 
-std::string CollectorName(int64_t id) { return absl::StrCat(kPrefix, id); }
+std::string CollectorName(int64_t id) {
+  return absl::StrCat(kCollectors, "/", id);
+}
 
 absl::StatusOr<int64_t> ParseCollectorName(std::string_view name,
                                            std::string_view field) {
-  int64_t id = 0;
-  const absl::string_view n = Av(name);
-  if (!absl::StartsWith(n, kPrefix) ||
-      !absl::SimpleAtoi(n.substr(sizeof(kPrefix) - 1), &id) || id <= 0) {
-    return Invalid(field, absl::StrCat("expected \"collectors/{id}\", got \"",
-                                       n.substr(0, 100), "\""));
-  }
-  return id;
+  return ParseNumericName(name, kCollectors, field);
 }
 
 absl::StatusOr<Collector> Collectors::Create(

@@ -110,7 +110,8 @@ class Collectors {
       ABSL_GUARDED_BY(locks_mutex_);
 };
 
-// "collectors/{id}"; ParseCollectorName: INVALID_ARGUMENT naming `field`.
+// "collectors/{id}"; ParseCollectorName: INVALID_ARGUMENT naming `field`
+// unless the id is spelt as util/names.h ParseNumericName asks.
 std::string CollectorName(int64_t id);
 absl::StatusOr<int64_t> ParseCollectorName(std::string_view name,
                                            std::string_view field);
