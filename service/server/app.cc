@@ -50,6 +50,9 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   return grpc::SslServerCredentials(ssl);
 }
 
+// How often open streams' keys are re-read from the store.
+constexpr absl::Duration kKeyRecheckInterval = absl::Milliseconds(500);
+
 constexpr const char* kServiceNames[] = {
     "opinia.v1.ReviewService", "opinia.v1.AdminService",
     "opinia.v1.AlertService", "opinia.v1.InsightsService",
@@ -89,7 +92,12 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   app->analysis_ =
       std::make_unique<core::TextAnalysis>(app->analyzer_.get(), metrics);
   app->auth_ = std::make_unique<core::Authenticator>(app->store_.get());
-  app->admin_ = std::make_unique<core::Admin>(app->store_.get(), clock);
+  app->key_watch_ = std::make_unique<core::KeyWatch>(
+      app->auth_.get(),
+      core::KeyWatch::Limits{options.max_streams_per_key,
+                             options.max_streams_per_tenant});
+  app->admin_ = std::make_unique<core::Admin>(app->store_.get(), clock,
+                                              app->key_watch_.get());
   core::IngestLimits limits;
   limits.max_batch = options.max_batch;
   limits.max_text_bytes = static_cast<size_t>(options.max_text_bytes);
@@ -112,7 +120,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   // or worker threads), woken by the alert hub and every second.
   ASSIGN_OR_RETURN(app->webhook_http_,
                    core::CreateCurlHttpClient("opinia-webhooks/0.1"));
-  app->webhooks_ = std::make_unique<core::Webhooks>(app->store_.get(), clock);
+  app->webhooks_ = std::make_unique<core::Webhooks>(
+      app->store_.get(), clock, options.max_webhooks_per_tenant);
   core::WebhookDispatcherOptions webhook_options;
   webhook_options.max_attempts = options.webhook_max_attempts;
   webhook_options.http.timeout = options.webhook_timeout;
@@ -132,8 +141,11 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   app->collector_syncer_ = std::make_unique<core::collectors::Syncer>(
       app->store_.get(), app->ingestor_.get(), app->reviews_.get(),
       app->collector_fetcher_.get());
+  core::collectors::CollectorsOptions collector_options;
+  collector_options.max_per_tenant = options.max_collectors_per_tenant;
   app->collectors_ = std::make_unique<core::collectors::Collectors>(
-      app->store_.get(), app->collector_syncer_.get(), clock);
+      app->store_.get(), app->collector_syncer_.get(), clock,
+      collector_options);
   app->collector_scheduler_ =
       std::make_unique<core::collectors::CollectorScheduler>(
           app->collectors_.get());
@@ -141,6 +153,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   if (absl::Status s = app->Serve(options); !s.ok()) return s;
   app->collector_scheduler_->Start();
   app->webhook_dispatcher_->Start();
+  // Revocations made elsewhere (another replica) end streams within 1 s.
+  app->key_watch_->Start(kKeyRecheckInterval);
   if (options.alert_tick > absl::ZeroDuration()) {
     app->alert_scheduler_->Start(options.alert_tick);
   }
@@ -179,11 +193,13 @@ absl::Status App::Serve(const Options& options) {
                  pool_.get()};
   if (options.rate_limit_rps > 0) {
     rate_limiter_ = std::make_unique<rpc::RateLimiter>(
-        options.rate_limit_rps, options.rate_limit_burst > 0
-                                    ? options.rate_limit_burst
-                                    : std::max(1.0, options.rate_limit_rps));
+        options.rate_limit_rps,
+        options.rate_limit_burst > 0
+            ? options.rate_limit_burst
+            : std::max(1.0, 2 * options.rate_limit_rps));
   }
   deps.rate_limiter = rate_limiter_.get();
+  deps.key_watch = key_watch_.get();
   deps.alerts = alerts_.get();
   deps.alert_hub = alert_hub_.get();
   alert_pool_ = std::make_unique<rpc::WorkerPool>(2, /*max_queue=*/1 << 16);
@@ -279,6 +295,7 @@ void App::Shutdown(absl::Duration grace) {
   }
   pool_.reset();   // runs what is queued, joins
   alert_pool_.reset();
+  if (key_watch_) key_watch_->Stop();  // reads the store
   store_.reset();  // closes the database
 }
 

@@ -18,6 +18,7 @@
 #include "service/core/alerts/webhook_dispatcher.h"
 #include "service/core/alerts/webhooks.h"
 #include "service/core/auth/auth.h"
+#include "service/core/auth/key_watch.h"
 #include "service/core/collectors/collectors.h"
 #include "service/core/collectors/fetcher.h"
 #include "service/core/collectors/scheduler.h"
@@ -75,6 +76,7 @@ class App {
   std::unique_ptr<nlp::Analyzer> analyzer_;
   std::unique_ptr<core::TextAnalysis> analysis_;
   std::unique_ptr<core::Authenticator> auth_;
+  std::unique_ptr<core::KeyWatch> key_watch_;  // open streams by key
   std::unique_ptr<core::Admin> admin_;
   std::unique_ptr<core::AlertHub> alert_hub_;
   std::unique_ptr<core::AlertEvaluator> alert_evaluator_;

@@ -12,6 +12,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "service/core/alerts/alert_model.h"
 #include "service/core/auth/authorization.h"
+#include "service/core/tenants/limits.h"
 #include "service/core/util/absl_sv.h"
 #include "service/core/util/names.h"
 #include "service/core/util/paging.h"
@@ -186,6 +187,11 @@ absl::StatusOr<opinia::v1::Webhook> Webhooks::Create(
   row.create_time = clock_->Now();
 
   RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
+    // Counted in the transaction that inserts: writers run one at a time.
+    ASSIGN_OR_RETURN(int64_t count,
+                     txn.webhooks().CountWebhooks(caller.tenant_id));
+    RETURN_IF_ERROR(CheckTenantCount(count, max_per_tenant_, "webhooks",
+                                     "--max-webhooks-per-tenant"));
     // Only events from now on: the newest event id of any tenant is a safe
     // start (ids are global and grow in commit order).
     ASSIGN_OR_RETURN(auto newest, txn.alerts().MaxAlertEventId());

@@ -67,11 +67,14 @@ opinia::v1::Webhook WebhookToProto(const storage::WebhookRow& row,
 // Thread-safe; `store` and `clock` must outlive it.
 class Webhooks {
  public:
-  Webhooks(storage::Store* store, const Clock* clock)
-      : store_(store), clock_(clock) {}
+  // `max_per_tenant`: the most webhooks one tenant may have (every alert
+  // becomes one POST per webhook); <= 0: no limit.
+  Webhooks(storage::Store* store, const Clock* clock, int max_per_tenant = 0)
+      : store_(store), clock_(clock), max_per_tenant_(max_per_tenant) {}
 
   // INVALID_ARGUMENT naming the field (webhook.url, webhook.secret,
-  // webhook.priorities, webhook.kinds). The answer has no secret.
+  // webhook.priorities, webhook.kinds); FAILED_PRECONDITION when the tenant
+  // has max_per_tenant webhooks. The answer has no secret.
   absl::StatusOr<opinia::v1::Webhook> Create(
       const Principal& caller, const opinia::v1::CreateWebhookRequest& request);
   // The caller's tenant's webhooks by id, with their delivery state.
@@ -85,6 +88,7 @@ class Webhooks {
  private:
   storage::Store* store_;
   const Clock* clock_;
+  const int max_per_tenant_;
 };
 
 }  // namespace opinia::core

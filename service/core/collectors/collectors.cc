@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "service/core/auth/authorization.h"
 #include "service/core/collectors/platform.h"
+#include "service/core/tenants/limits.h"
 #include "service/core/util/absl_sv.h"
 #include "service/core/util/names.h"
 #include "service/core/util/paging.h"
@@ -140,6 +141,12 @@ absl::StatusOr<Collector> Collectors::Create(
   row.update_time = now;
   row.next_run_time = now;  // a scheduled collector runs soon after creation
   RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
+    // Counted in the transaction that inserts: writers run one at a time.
+    ASSIGN_OR_RETURN(int64_t count,
+                     txn.collectors().CountCollectors(caller.tenant_id));
+    RETURN_IF_ERROR(CheckTenantCount(count, options_.max_per_tenant,
+                                     "collectors",
+                                     "--max-collectors-per-tenant"));
     ASSIGN_OR_RETURN(row.id, txn.collectors().InsertCollector(row));
     return absl::OkStatus();
   }));

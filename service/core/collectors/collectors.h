@@ -6,6 +6,9 @@
 // tenant answers NOT_FOUND like a missing one. Credentials are input only:
 // Get/List/Create/Update never return them.
 //
+// Create answers FAILED_PRECONDITION when the tenant has
+// CollectorsOptions::max_per_tenant collectors.
+//
 // Validation (INVALID_ARGUMENT naming the field, e.g.
 // "collector.endpoint: ..."): kind set; endpoint an http(s) URL; source
 // required; poll_interval_seconds 0 (only on RunCollector) or
@@ -49,6 +52,8 @@ struct CollectorsOptions {
   absl::Duration full_every = absl::Hours(24);
   // After a failed scheduled run, retry after min(poll interval, this).
   absl::Duration retry_failed_after = absl::Minutes(5);
+  // The most collectors one tenant may have; <= 0: no limit.
+  int max_per_tenant = 0;
 };
 
 // A due collector, for the scheduler.
