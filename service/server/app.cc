@@ -50,6 +50,9 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   return grpc::SslServerCredentials(ssl);
 }
 
+// How often the count of requests that failed authentication or parsing is
+// logged (when not zero).
+constexpr absl::Duration kFailedRequestsEvery = absl::Seconds(10);
 // How often open streams' keys are re-read from the store.
 constexpr absl::Duration kKeyRecheckInterval = absl::Milliseconds(500);
 
@@ -188,6 +191,8 @@ absl::Status App::Serve(const Options& options) {
   }
   pool_ = std::make_unique<rpc::WorkerPool>(workers, /*max_queue=*/4096,
                                             options.worker_nice);
+  failed_requests_ = std::make_unique<FailedRequestLog>(kFailedRequestsEvery);
+  FailedRequestLog::RouteProtobufLog(failed_requests_.get());
   rpc::Deps deps{auth_.get(),    admin_.get(),       ingestor_.get(),
                  reviews_.get(), analysis_.get(),    clock_,
                  pool_.get()};
@@ -226,7 +231,8 @@ absl::Status App::Serve(const Options& options) {
     std::vector<std::unique_ptr<
         grpc::experimental::ServerInterceptorFactoryInterface>>
         interceptors;
-    interceptors.push_back(NewParseErrorInterceptorFactory());
+    interceptors.push_back(
+        NewParseErrorInterceptorFactory(failed_requests_.get()));
     if (metrics_ != nullptr) {
       interceptors.push_back(metrics_->NewInterceptorFactory());
     }
@@ -293,6 +299,7 @@ void App::Shutdown(absl::Duration grace) {
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
     server_->Wait();
   }
+  failed_requests_.reset();  // logs the last count
   pool_.reset();   // runs what is queued, joins
   alert_pool_.reset();
   if (key_watch_) key_watch_->Stop();  // reads the store

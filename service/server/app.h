@@ -36,6 +36,7 @@
 #include "service/rpc/rate_limiter.h"
 #include "service/rpc/review_service.h"
 #include "service/rpc/worker_pool.h"
+#include "service/server/failed_requests.h"
 #include "service/server/metrics.h"
 #include "service/server/options.h"
 #include "service/server/reflection_v1.h"
@@ -70,6 +71,9 @@ class App {
   // Declared first, destroyed last: calls that finish during shutdown
   // still report to them.
   std::unique_ptr<ServerMetrics> metrics_;
+  // Counts requests that failed authentication or parsing; logs each kind
+  // every 10 s.
+  std::unique_ptr<FailedRequestLog> failed_requests_;
   const core::Clock* clock_ = nullptr;
   std::unique_ptr<rpc::RateLimiter> rate_limiter_;
   std::unique_ptr<storage::Store> store_;
