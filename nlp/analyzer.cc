@@ -33,14 +33,18 @@ namespace opinia::nlp {
 namespace {
 
 // Bumped when the analysis code changes its results (2: the rule layer of
-// issue 17): the model-file and tunable hashes below cannot see code.
-constexpr char kVersionPrefix[] = "opinia-nlp-2";
+// issue 17; 3: aspects from their clause, warnings, excess, worries): the
+// model-file and tunable hashes below cannot see code.
+constexpr char kVersionPrefix[] = "opinia-nlp-3";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;
 // Net clause-weighted evidence at or below -kStrongEvidence lets a strongly
 // negative text raise P2 (chosen on the dev half of nlp/eval).
 constexpr float kStrongEvidence = 1.5f;
+// A clause without evidence across a contrast from one with evidence takes
+// this share of its net evidence, turned around.
+constexpr float kContrastedShare = 0.5f;
 
 // FNV-1a of the model files and the tunables: the version changes whenever
 // a model, a table (polarity.tsv, aspects.tsv, ...) or a tunable does.
@@ -60,7 +64,8 @@ std::string TunablesKey(const AnalyzerConfig& c) {
   std::string key = absl::StrCat(
       p.rule_weight, ",", p.emoji_weight, ",", p.meta_rule_weight, ",",
       p.meta_emoji_weight, ",", p.neutral_margin, ",", p.rating_weight, ",",
-      p.use_composition, ",", p.compose_weight, ",", p.neutral_keep, ",",
+      p.use_composition, ",", p.compose_weight, ",", p.neutral_keep, ",", p.neutral_raw, ",",
+      p.neutral_keep_untempered, ",",
       p.mixed_min, ",", p.mixed_words, ",", p.compose_words, ",",
       p.compose_lexicon, ",", p.compose_plain_words, ",", p.compose_plain, ",",
       p.borrowed_compose_weight, ",", p.mixed_ratio, ",", p.use_rules, ",", p.use_meta, ",",
@@ -110,14 +115,29 @@ class AnalyzerImpl : public Analyzer {
     const LanguageGuess lang = IdentifyLanguage(text, t, title, has_title, options);
     a.language = lang.language;
     a.language_confidence = lang.confidence;
+    // The sentiment of an undetermined short text ("Bad choice.") is scored
+    // in the language it most likely is, when a model knows it, at the
+    // confidence cap of "und" (aspects and urgency match every language's
+    // terms on "und").
+    const bool by_guess = a.language == "und" && !lang.guess.empty() &&
+                          sentiment_->Knows(lang.guess);
+    const std::string& language = by_guess ? lang.guess : a.language;
 
     const bool tweet = config_.route_tweets && (IsSocialSource(options.source) ||
                                                 LooksLikeTweet(text));
     thread_local Parts parts;
     SentimentClassifier::Probs probs =
-        ClassifySentences(t, has_title ? &title : nullptr, a.language, tweet,
+        ClassifySentences(t, has_title ? &title : nullptr, language, tweet,
                           &a.sentences, &parts);
-    a.sentiment = ReviewSentiment(t, title, has_title, a, parts, tweet, &probs);
+    a.sentiment = ReviewSentiment(t, title, has_title, a, language, parts,
+                                  tweet, &probs);
+    if (by_guess) {
+      const float cap = sentiment_->ConfidenceCap(a.language);
+      for (SentenceSentiment& ss : a.sentences) {
+        ss.sentiment.confidence = std::min(ss.sentiment.confidence, cap);
+      }
+      a.sentiment.confidence = std::min(a.sentiment.confidence, cap);
+    }
     if (options.rating > 0) {
       const float cap = sentiment_->ConfidenceCap(a.language);
       a.sentiment = sentiment_->FuseRating(probs, cap, options.rating,
@@ -158,6 +178,28 @@ class AnalyzerImpl : public Analyzer {
     std::vector<const SentimentClassifier::Part*> in_order;
   };
 
+  static Sentiment FromNet(float net) {
+    const float score = net / std::sqrt(net * net + 1.0f);
+    return {score, score > 0 ? SentimentLabel::kPositive : SentimentLabel::kNegative,
+            std::fabs(score)};
+  }
+
+  // The clause with evidence on the other side of a contrast from clause
+  // `i` of `cl` ("X, but Y", "although X, Y", "Y, although X"), or null.
+  static const Clause* ContrastedNeighbour(const std::vector<Clause>& cl, size_t i) {
+    auto evident = [](const Clause& c) { return c.hits > 0 && c.Net() != 0; };
+    if (i + 1 < cl.size() && (cl[i + 1].contrast || cl[i + 1].concession ||
+                              cl[i].concession) &&
+        evident(cl[i + 1])) {
+      return &cl[i + 1];
+    }
+    if (i > 0 && (cl[i].contrast || cl[i].concession || cl[i - 1].concession) &&
+        evident(cl[i - 1])) {
+      return &cl[i - 1];
+    }
+    return nullptr;
+  }
+
   // Each clause's sentiment from its own evidence (nlp/polarity_rules.h):
   // a clause without any takes its sentence's, and a question's clause is
   // neutral unless it carries a clear opinion.
@@ -167,8 +209,11 @@ class AnalyzerImpl : public Analyzer {
     out->clear();
     for (size_t si = 0; si < t.sentences.size() && si < sentences.size(); ++si) {
       const Sentiment& whole = sentences[si].sentiment;
-      for (const Clause& c : parts.parts[si].clauses) {
+      const std::vector<Clause>& cl = parts.parts[si].clauses;
+      for (size_t ci = 0; ci < cl.size(); ++ci) {
+        const Clause& c = cl[ci];
         ClauseSentiment cs{c.first_token, c.end_token, whole};
+        cs.weight = c.weight;
         const float net = c.Net();
         const bool neutral_sentence = whole.label == SentimentLabel::kNeutral;
         // A question, or a note in a NEUTRAL sentence, mentions an aspect
@@ -176,13 +221,26 @@ class AnalyzerImpl : public Analyzer {
         if ((c.question || neutral_sentence) && std::fabs(net) < kClearClause) {
           cs.sentiment = {0.0f, SentimentLabel::kNeutral, whole.confidence};
         } else if (c.hits > 0 && net != 0) {
-          const float score = net / std::sqrt(net * net + 1.0f);
-          cs.sentiment = {score,
-                          score > 0 ? SentimentLabel::kPositive
-                                    : SentimentLabel::kNegative,
-                          std::fabs(score)};
+          cs.opinion = true;
+          cs.sentiment = FromNet(net);
+        } else if (const Clause* other = ContrastedNeighbour(cl, ci)) {
+          // "Paczka szła tydzień, ale warto było czekać": a clause without
+          // evidence across "but" from one with evidence says the opposite.
+          cs.sentiment = FromNet(-kContrastedShare * other->Net());
         }
         out->push_back(cs);
+      }
+      // "Obawiałem się płatności ..., ale wszystko przebiegło bez problemu":
+      // a worry's clauses take the praise of the clause after them.
+      const size_t base = out->size() - cl.size();
+      for (size_t ci = 0; ci < cl.size(); ++ci) {
+        if (!cl[ci].worry) continue;
+        size_t k = ci + 1;
+        while (k < cl.size() && cl[k].Net() <= 0) ++k;
+        if (k == cl.size()) continue;
+        for (size_t j = ci; j < k; ++j) {
+          (*out)[base + j].sentiment = (*out)[base + k].sentiment;
+        }
       }
     }
   }
@@ -292,7 +350,8 @@ class AnalyzerImpl : public Analyzer {
   // probabilities on entry and the review's on return.
   Sentiment ReviewSentiment(const TokenizedText& t, const TokenizedText& title,
                             bool has_title, const Analysis& a,
-                            const Parts& parts, bool tweet,
+                            std::string_view language, const Parts& parts,
+                            bool tweet,
                             SentimentClassifier::Probs* probs) const {
     const size_t n = title.tokens.size() + t.tokens.size();
     if (n == 0) {
@@ -305,7 +364,7 @@ class AnalyzerImpl : public Analyzer {
       // One sentence: the review is that sentence (saves a model call).
       return a.sentences[0].sentiment;
     }
-    return sentiment_->ClassifyJoined(parts.in_order, a.language, probs, tweet);
+    return sentiment_->ClassifyJoined(parts.in_order, language, probs, tweet);
   }
 
   const AnalyzerConfig config_;

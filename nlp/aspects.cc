@@ -11,6 +11,9 @@ namespace opinia::nlp {
 namespace {
 
 constexpr int kNumAspects = 9;  // including kUnspecified at 0
+// Matcher label of the SHOP words: the clause is about the shop, not the
+// product; no aspect of its own.
+constexpr int kShop = kNumAspects;
 
 constexpr std::array<std::string_view, kNumAspects> kAspectNames = {
     "ASPECT_UNSPECIFIED", "PRODUCT_QUALITY", "PRICE",
@@ -25,6 +28,7 @@ struct Tally {
   int positive = 0;
   int negative = 0;
   int mixed = 0;
+  float weight_sum = 0;
   float score_sum = 0;
   float confidence_sum = 0;
   std::vector<Span> evidence;
@@ -33,7 +37,7 @@ struct Tally {
 Sentiment Combine(const Tally& a) {
   Sentiment s;
   const float n = static_cast<float>(a.sentences);
-  s.score = a.score_sum / n;
+  s.score = a.score_sum / a.weight_sum;
   s.confidence = a.confidence_sum / n;
   if (a.mixed > 0 || (a.positive > 0 && a.negative > 0)) {
     s.label = SentimentLabel::kMixed;
@@ -63,6 +67,8 @@ absl::StatusOr<std::unique_ptr<AspectExtractor>> AspectExtractor::Create(
     int label = -2;
     if (l.label == "-") {
       label = TermMatcher::kStop;
+    } else if (l.label == "SHOP") {
+      label = kShop;
     } else {
       for (int a = 1; a < kNumAspects; ++a) {
         if (l.label == kAspectNames[a]) label = a;
@@ -89,6 +95,11 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
   std::array<Tally, kNumAspects> tally;
   int mentioned = 0;
   size_t clause = 0;  // clauses are in token order, as the mentions
+  // Clauses that name an aspect or the shop.
+  thread_local std::vector<bool> named;
+  thread_local std::vector<bool> named_aspect;  // an aspect, not the shop
+  named.assign(clauses != nullptr ? clauses->size() : 0, false);
+  named_aspect.assign(named.size(), false);
   auto scan = [&](int sentence, int begin, int end) {
     Sentiment sentence_sentiment;  // neutral, confidence 0, when none given
     if (sentence >= 0 && sentence < static_cast<int>(sentences.size())) {
@@ -96,6 +107,7 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
     }
     matcher_->Scan(t, begin, end, languages, [&](const TermMatcher::Match& m) {
       Sentiment s = sentence_sentiment;
+      float weight = 1;
       // Counted once per sentence, or once per clause with clauses.
       int unit = sentence;
       if (clauses != nullptr) {
@@ -106,9 +118,13 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
         if (clause < clauses->size() &&
             (*clauses)[clause].first_token <= m.first_token) {
           s = (*clauses)[clause].sentiment;
+          weight = (*clauses)[clause].weight;
           unit = static_cast<int>(clause);
+          named[clause] = true;
+          if (m.label != kShop) named_aspect[clause] = true;
         }
       }
+      if (m.label == kShop) return;
       Tally& a = tally[m.label];
       if (a.first_mention < 0) a.first_mention = mentioned++;
       if (static_cast<int>(a.evidence.size()) < kMaxEvidence) {
@@ -118,7 +134,8 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
       if (a.sentences > 0 && a.last_unit == unit) return;
       a.last_unit = unit;
       ++a.sentences;
-      a.score_sum += s.score;
+      a.weight_sum += weight;
+      a.score_sum += weight * s.score;
       a.confidence_sum += s.confidence;
       a.positive += s.label == SentimentLabel::kPositive;
       a.negative += s.label == SentimentLabel::kNegative;
@@ -131,6 +148,42 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
     for (int i = 0; i < static_cast<int>(t.sentences.size()); ++i) {
       scan(i, t.sentences[i].first_token, t.sentences[i].end_token);
     }
+  }
+
+  // Opinions that name nothing, in a sentence that names no aspect, are
+  // about the product ("wszystko przebiegło bez problemu" after "płatności"
+  // goes on about the payment).
+  auto sentence_of = [&](int token) {
+    for (size_t si = 0; si < t.sentences.size(); ++si) {
+      if (token < t.sentences[si].end_token) return static_cast<int>(si);
+    }
+    return -1;
+  };
+  thread_local std::vector<bool> sentence_named;
+  sentence_named.assign(t.sentences.size() + 1, false);
+  for (size_t i = 0; i < named.size(); ++i) {
+    if (named_aspect[i]) sentence_named[sentence_of((*clauses)[i].first_token) + 1] = true;
+  }
+  for (size_t i = 0; i < named.size(); ++i) {
+    const ClauseSentiment& c = (*clauses)[i];
+    if (named[i] || !c.opinion || c.end_token <= c.first_token ||
+        sentence_named[sentence_of(c.first_token) + 1]) {
+      continue;
+    }
+    Tally& a = tally[static_cast<int>(Aspect::kProductQuality)];
+    if (a.first_mention < 0) a.first_mention = mentioned++;
+    if (static_cast<int>(a.evidence.size()) < kMaxEvidence) {
+      int last = c.end_token - 1;  // the clause without its closing mark
+      while (last > c.first_token && t.tokens[last].kind == TokenKind::kPunct) --last;
+      a.evidence.push_back({t.tokens[c.first_token].span.begin, t.tokens[last].span.end});
+    }
+    ++a.sentences;
+    a.weight_sum += c.weight;
+    a.score_sum += c.weight * c.sentiment.score;
+    a.confidence_sum += c.sentiment.confidence;
+    a.positive += c.sentiment.label == SentimentLabel::kPositive;
+    a.negative += c.sentiment.label == SentimentLabel::kNegative;
+    a.mixed += c.sentiment.label == SentimentLabel::kMixed;
   }
 
   std::vector<AspectSentiment> out(mentioned);

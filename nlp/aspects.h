@@ -32,6 +32,13 @@ struct ClauseSentiment {
   int first_token = 0;
   int end_token = 0;
   Sentiment sentiment;
+  // The clause judges something with evidence of its own (not its
+  // sentence's): without an aspect term or a shop word, what it judges is
+  // the product ("Works like a charm", "Incredibly comfortable shoes").
+  bool opinion = false;
+  // Its weight in the sentence (a clause before "but" weighs less): an
+  // aspect mentioned in several clauses takes their weighted mean.
+  float weight = 1;
 };
 
 class AspectExtractor {
@@ -49,7 +56,8 @@ class AspectExtractor {
   //
   // Returns one AspectSentiment per aspect mentioned, in order of first
   // mention. Its sentiment combines the sentences that mention it, each
-  // sentence counted once: score and confidence are their means; the label is
+  // sentence counted once: score and confidence are their means (the score
+  // weighted by each clause's weight, with `clauses`); the label is
   // MIXED when they include both a positive and a negative sentence (or a
   // mixed one), else NEGATIVE or POSITIVE when any is, else NEUTRAL. Its
   // evidence is the byte span of each mention in `text` (at most
@@ -58,7 +66,10 @@ class AspectExtractor {
   // With `clauses` (in token order, from the compositional layer), a mention
   // takes the sentiment of the clause it stands in instead of its
   // sentence's ("a bit overpriced, but the quality is excellent": PRICE
-  // negative, PRODUCT_QUALITY positive), each clause counted once.
+  // negative, PRODUCT_QUALITY positive), each clause counted once. A
+  // clause with an opinion of its own that names no aspect and no SHOP
+  // word ("store", "sklep", "Händler") is about the product: it counts
+  // for PRODUCT_QUALITY with the clause as its evidence.
   std::vector<AspectSentiment> Extract(
       std::string_view text, const TokenizedText& t, std::string_view language,
       const std::vector<SentenceSentiment>& sentences,

@@ -138,14 +138,16 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text,
       }
     }
   }
+  LanguageGuess undetermined;
+  undetermined.guess = out.language;
   if (out.confidence < kUnsure || out.language.empty()) {
     if (!hint_lang.empty()) return {hint_lang, 0.3f};
-    return {};
+    return undetermined;
   }
   if (letters < kShortLetters) {
     // A few letters and no hint: only a near-certain guess stands, and
     // never with a high confidence.
-    if (out.confidence < kShortSure) return {};
+    if (out.confidence < kShortSure) return undetermined;
     out.confidence = std::min(out.confidence, 0.5f);
   }
   return out;

@@ -21,6 +21,10 @@ struct LanguageGuess {
   std::string language = "und";  // BCP-47 primary subtag or "und"
   float confidence = 0;
   bool sure = false;  // internal: CLD2 alone is enough
+  // The most likely language when `language` is "und" because the text is
+  // too short or the models too unsure ("Bad choice."): empty when there
+  // is no guess. Not a language id: the analyzer may score with it.
+  std::string guess;
 };
 
 class LanguageIdentifier {

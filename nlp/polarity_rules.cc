@@ -26,11 +26,14 @@ enum Label {
   kRelief,
   kQuestion,
   kSarcasm,
+  kExcess,
+  kWorry,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "NEGATOR",  "WITHOUT", "CONTRAST", "CONCESSION", "INTENSIFIER",
-    "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION", "SARCASM"};
+    "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION", "SARCASM",
+    "EXCESS",   "WORRY"};
 
 bool IsClauseBreak(const Token& tok) {
   const std::string& n = tok.norm;
@@ -82,6 +85,69 @@ bool IsRegret(std::string_view plain) {
     if (plain == r) return true;
   }
   return false;
+}
+
+// "never" words, and the degree words after which they do not negate: "I
+// have never been so disappointed", "nigdy nie byłem tak zadowolony",
+// "noch nie so enttäuscht", "jamais été aussi déçu" say the most, not the
+// opposite ("not so good" stays a negation: "not" is no "never" word).
+bool IsNever(std::string_view plain) {
+  static constexpr std::string_view kNever[] = {"never", "nigdy", "nie",
+                                                "nunca", "jamas", "jamais", "mai"};
+  for (std::string_view w : kNever) {
+    if (plain == w) return true;
+  }
+  return false;
+}
+
+bool IsDegree(std::string_view plain) {
+  static constexpr std::string_view kDegree[] = {
+      "so", "such", "more", "tak", "taka", "taki", "takie", "takiego", "bardziej",
+      "mehr", "tan", "mas", "aussi", "si", "plus", "autant", "cosi", "piu",
+      "tanto"};
+  for (std::string_view w : kDegree) {
+    if (plain == w) return true;
+  }
+  return false;
+}
+
+// Words that, right before a word of the other sign, are its degree:
+// "great disappointment", "ogromne rozczarowanie", "terribly good". Plain
+// forms; an entry ending in '*' is a prefix (Polish inflection).
+bool IsDegreeWord(std::string_view plain) {
+  static constexpr std::string_view kWords[] = {
+      "great", "big", "huge", "total", "complete", "real", "absolute",
+      "pretty", "terribly", "awfully", "horribly", "insanely", "crazy",
+      "damn", "super", "ogromn*", "wielk*", "totaln*", "kompletn*",
+      "straszn*", "okropn*", "potworn*", "gross", "grosse", "grossen",
+      "grosser", "riesig*", "furchtbar", "schrecklich", "gran", "enorme",
+      "terriblemente", "grand", "grande", "enorme", "terriblement",
+      "tremendamente"};
+  for (std::string_view w : kWords) {
+    const bool prefix = w.back() == '*';
+    if (prefix ? plain.substr(0, w.size() - 1) == w.substr(0, w.size() - 1)
+               : plain == w) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The valence of a score "N/5" or "N/10" at token `i` (number, "/",
+// number), or nothing.
+std::optional<float> ScoreFraction(const TokenizedText& t, int i, int end) {
+  if (i + 2 >= end + 0 || t.tokens[i].kind != TokenKind::kNumber ||
+      t.tokens[i + 1].norm != "/" || t.tokens[i + 2].kind != TokenKind::kNumber) {
+    return std::nullopt;
+  }
+  double x = 0;
+  double of = 0;
+  if (!absl::SimpleAtod(t.tokens[i].norm, &x) ||
+      !absl::SimpleAtod(t.tokens[i + 2].norm, &of) || (of != 5 && of != 10) ||
+      x < 0 || x > of) {
+    return std::nullopt;
+  }
+  return static_cast<float>(0.9 * (2.0 * x / of - 1.0));
 }
 
 bool DiscourseMarker(const TokenizedText& t, int first, int end, int at,
@@ -190,6 +256,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
 
   own.push_back(Clause{first, end});
   int neg_scope = 0;       // words left in a negation's scope
+  bool never = false;      // the negation is a "never" ("nie" only in German)
+  bool excess = false;     // "too" waits for its word
   bool without = false;    // a "without" word waits for its noun
   int without_words = 0;   // words since it
   float intensity = 1.0f;  // intensifiers waiting for their word
@@ -201,6 +269,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   int words_in_clause = 0;
   size_t next_match = 0;
   int last_contrib = -1;  // index into contrib of the clause's last hit
+  // The clause's last hit was one plain word (no construction): its token
+  // and whether it came from lexicon.tsv.
+  int last_plain = -1;
+  bool last_plain_lexicon = false;
 
   auto close_clause = [&](int at) {
     Clause& c = own.back();
@@ -211,8 +283,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     neg_scope = 0;
     without = false;
     intensity = 1.0f;
+    excess = false;
     words_in_clause = 0;
     last_contrib = -1;
+    last_plain = -1;
   };
   auto add = [&](int at, float v, bool construction, bool lexicon = false) {
     if (neg_scope > 0) {
@@ -225,6 +299,21 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       construction = true;
     }
     without = false;
+    // "great disappointment", "super wolna", "strangely good": a plain word
+    // right before a word of the other sign is its degree, not an opinion.
+    if (!construction && last_plain >= 0 && last_plain == at - first - 1 &&
+        contrib[last_plain] * v < 0 &&
+        IsDegreeWord(t.tokens[first + last_plain].plain)) {
+      const float prev = contrib[last_plain];
+      Clause& c = own.back();
+      (prev > 0 ? c.positive : c.negative) -= std::fabs(prev);
+      if (last_plain_lexicon) {
+        (prev > 0 ? c.lexicon_positive : c.lexicon_negative) -= std::fabs(prev);
+      }
+      contrib[last_plain] = 0;
+      v *= 1.5f;
+      construction = true;
+    }
     v *= intensity;
     intensity = 1.0f;
     if (in_quotes && v > 0) {
@@ -233,6 +322,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     }
     contrib[at - first] += v;
     last_contrib = at - first;
+    last_plain = construction ? -1 : at - first;
+    last_plain_lexicon = lexicon;
     Clause& c = own.back();
     (v > 0 ? c.positive : c.negative) += std::fabs(v);
     if (lexicon && !construction) {
@@ -264,6 +355,13 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   for (int i = first; i < end; ++i) {
     const Token& tok = t.tokens[i];
     in_quotes = scare[i - first];
+    // "Produkt 5/5, Service 1/5", "10/10": a score out of 5 or 10.
+    if (std::optional<float> v = ScoreFraction(t, i, end)) {
+      add(i, *v, true);
+      ++words_in_clause;
+      i += 2;
+      continue;
+    }
     if (tok.kind == TokenKind::kPunct) {
       if (tok.norm == "?" || tok.norm == "\xC2\xBF") question = true;
       if (tok.norm == "!") exclamation = true;
@@ -271,6 +369,12 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
         close_clause(i + 1);
       }
       continue;
+    }
+    const bool after_excess = excess;  // only the word right after "too"
+    excess = false;
+    if (never && neg_scope > 0 && IsDegree(tok.plain)) {
+      neg_scope = 0;  // "never been so disappointed"
+      ++e.constructions;
     }
     while (next_match < matches.size() && matches[next_match].first_token < i) {
       ++next_match;
@@ -280,6 +384,13 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       const int label = m.label;
       switch (label) {
         case kNegator:
+          // Polish "nie" is "not" except after "nigdy" (negative concord);
+          // German "nie" is "never".
+          {
+            const std::string& last = t.tokens[m.end_token - 1].plain;  // "noch nie"
+            never = (never && neg_scope > 0) ||
+                    (IsNever(last) && (last != "nie" || german));
+          }
           neg_scope = kNegScope + 1;
           break;
         case kWithout:
@@ -291,10 +402,18 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
         case kConcession: {
           const bool opens_sentence = i == first || (i == first + 1 && t.tokens[first].kind == TokenKind::kPunct);
           if (label == kContrast && opens_sentence) e.leading_contrast = true;
+          // "Qualität leider mies": a regret word inside a clause is an
+          // adverb of it, not a connective.
+          if (words_in_clause > 0 && m.end_token == i + 1 && IsRegret(tok.plain)) {
+            std::optional<float> v = Lexicon::WordValence(view, tok.norm, tok.plain);
+            add(i, v && *v < 0 ? *v : kRegret, false);
+            break;
+          }
           if (words_in_clause > 0) {
             close_clause(i);
             ++e.contrasts;
           }
+          (label == kContrast ? own.back().contrast : own.back().concession) = true;
           if (label == kContrast) {
             for (Clause& c : own) {
               if (&c != &own.back()) c.weight *= kBeforeContrastWeight;
@@ -311,6 +430,19 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           break;
         }
         case kIntensifier:
+          intensity *= 1.5f;
+          break;
+        case kWorry:
+          // "I was worried about the payment, but ...": a mild complaint,
+          // and the clause's aspects follow what the worry turned into
+          // (nlp/analyzer.cc).
+          own.back().worry = true;
+          add(i, kWorryValence, false);
+          break;
+        case kExcess:
+          // "too late", "trop petit": the next word is a complaint, or a
+          // stronger one ("too flimsy"; "trop bien" is praise, x1.5).
+          excess = true;
           intensity *= 1.5f;
           break;
         case kDiminisher:
@@ -380,6 +512,13 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       continue;
     }
     ++words_in_clause;
+    // lexicon.tsv gives some one-letter words a valence (the emoji list's
+    // circled letters "ⓘ", "Ⓦ" normalise to Polish "i" +1.0, "w" +0.4;
+    // models/README.md): no one-letter word carries an opinion.
+    if (tok.kind == TokenKind::kWord && tok.plain.size() == 1) {
+      if (neg_scope > 0) --neg_scope;
+      continue;
+    }
     std::optional<float> v = tok.kind == TokenKind::kWord
                                  ? (stems ? Lexicon::WordValence(view, tok.norm, tok.plain)
                                           : Lexicon::Valence(view, tok.norm))
@@ -397,6 +536,9 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       // The general lexicon is noisier than the table: it weighs less
       // unless a construction turns it around.
       add(i, *v, false, /*lexicon=*/true);
+    } else if (after_excess && tok.kind == TokenKind::kWord) {
+      intensity = 1.0f;
+      add(i, kExcessValence, true);
     } else {
       if (neg_scope > 0) --neg_scope;
       if (without && ++without_words > 2) without = false;
@@ -434,6 +576,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     int praise_words = 0;
     bool particle = false;
     for (int i = own[0].first_token; i < own[0].end_token; ++i) {
+      // A score counts as words: "Produkt 5/5, ..." is no sarcasm.
+      if (t.tokens[i].kind == TokenKind::kNumber) praise_words += 2;
       if (t.tokens[i].kind != TokenKind::kWord) continue;
       ++praise_words;
       for (std::string_view p : kParticles) particle |= t.tokens[i].plain == p;
@@ -445,6 +589,17 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       ++e.constructions;
       ++e.sarcasms;
     }
+  }
+  // A worry followed by praise is relief ("I was sceptical, and these
+  // turned out to be the best headphones"): the worry and what was feared
+  // do not count.
+  for (size_t ci = 0; ci < own.size(); ++ci) {
+    if (!own[ci].worry) continue;
+    size_t k = ci + 1;
+    while (k < own.size() && own[k].Net() <= 0) ++k;
+    if (k == own.size()) continue;
+    for (size_t j = ci; j < k; ++j) own[j].negative = own[j].lexicon_negative = 0;
+    ++e.constructions;
   }
   for (Clause& c : own) {
     c.question = question;

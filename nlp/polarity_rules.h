@@ -15,10 +15,14 @@
 //   - idioms (models/polarity.tsv: "bez zarzutu", "no issues",
 //     "einwandfrei", "sin problemas", "rien à redire", "thanks for nothing"),
 //     which win over the words they span;
+//   - worries ("obawiałem się", "worried", "hatte Sorge"): a mild complaint
+//     whose clause's aspects take the praise after a "but";
 //   - expectation and relief: a negated expectation verb ("didn't expect")
 //     does not negate what follows; a relief word ("niepotrzebnie",
 //     "needlessly", "unnötig") cancels the worries before it in its sentence;
-//   - intensifiers (x1.5) and diminishers (x0.6);
+//   - intensifiers (x1.5) and diminishers (x0.6); excess ("too", "trop",
+//     "troppo", "demasiado"): the next word x1.5, or kExcessValence when
+//     it has no valence ("too late", "trop petit");
 //   - scare quotes: praise inside quotation marks („free delivery”) counts
 //     as a complaint;
 //   - questions: a sentence with '?' (not "?!"), or a sentence of at most
@@ -62,6 +66,10 @@ struct Clause {
   float lexicon_positive = 0;
   float lexicon_negative = 0;
   bool question = false;  // the clause's sentence is a question
+  // Opened by a contrast ("but") or concession ("although") word.
+  bool contrast = false;
+  bool concession = false;
+  bool worry = false;  // holds a WORRY word ("obawiałem się", "worried")
   float Net() const { return positive - negative; }
 };
 
@@ -104,7 +112,7 @@ struct PolarityEvidence {
            positive + negative + lexicon_positive + lexicon_negative <
                kQuestionOpinion;
   }
-  static constexpr float kQuestionOpinion = 0.5f;
+  static constexpr float kQuestionOpinion = 0.3f;
 };
 
 // The evidence of a text made of parts (title, sentences) in order: sums,
@@ -122,6 +130,10 @@ class PolarityRules {
   // Longest sentence without '?' that an interrogative opener makes a
   // question.
   static constexpr int kOpenerWords = 5;
+  // Valence of a WORRY word.
+  static constexpr float kWorryValence = -0.4f;
+  // Valence of a word without one after an EXCESS word ("too late").
+  static constexpr float kExcessValence = -0.6f;
   // Valence of a regret marker the lexicon does not know.
   static constexpr float kRegret = -0.3f;
   // Lowest valence of a praise word that can be sarcastic.

@@ -110,6 +110,10 @@ float SentimentClassifier::ConfidenceCap(std::string_view language) const {
   return RouteFor(language).confidence_cap;
 }
 
+bool SentimentClassifier::Knows(std::string_view language) const {
+  return &RouteFor(language) != &other_languages_;
+}
+
 std::string_view SentimentClassifier::ModelName(std::string_view language,
                                                 bool tweet) const {
   return ModelFor(language, tweet).name;
@@ -325,19 +329,30 @@ Sentiment SentimentClassifier::Combine(const Model& model,
       p[kNeg] *= 1.0f - p[kNeu];
     }
   }
-  if (compose && e.sentences > 0) Compose(e, words, &p);
+  if (compose && e.sentences > 0) {
+    // A length-tempered model (English) is judged by how sure it is
+    // itself: tempering makes every short sentence look unsure.
+    float model_top = 0;
+    for (int k = 0; k < kNumClasses; ++k) {
+      if (present[k]) model_top = std::max(model_top, raw[model.class_index[k]]);
+    }
+    Compose(e, params_.neutral_raw && length_k > 0 ? model_top : -1.0f, &p);
+  }
   if (out != nullptr) *out = p;
   return FromProbs(p, ConfidenceCap(language));
 }
 
-void SentimentClassifier::Compose(const PolarityEvidence& e, int words,
+void SentimentClassifier::Compose(const PolarityEvidence& e, float model_top,
                                   Probs* p) const {
   Probs& q = *p;
   // A question is not a complaint; a note without evidence is NEUTRAL
   // unless the model is sure. (MIXED is decided on the aspects' clauses:
   // nlp/analyzer.cc.)
-  const float top = *std::max_element(q.begin(), q.end());
-  if (e.QuestionsOnly() || (e.hits == 0 && top < params_.neutral_keep)) {
+  const float top =
+      model_top >= 0 ? model_top : *std::max_element(q.begin(), q.end());
+  const float keep =
+      model_top >= 0 ? params_.neutral_keep_untempered : params_.neutral_keep;
+  if (e.QuestionsOnly() || (e.hits == 0 && top < keep)) {
     q = {0.2f, 0.2f, 0.6f, 0.0f};
     return;
   }

@@ -83,6 +83,12 @@ struct SentimentParams {
   bool use_composition = true;
   float compose_weight = 2.0f;
   float neutral_keep = 0.55f;
+  // Length-tempered models (English): a text without evidence is NEUTRAL
+  // below this untempered model confidence (neutral_raw; else neutral_keep
+  // on the tempered probabilities). Chosen on nlp/eval dev and
+  // en_uci_sentences.train (models/README.md).
+  bool neutral_raw = true;
+  float neutral_keep_untempered = 0.7f;
   float mixed_min = 0.3f;
   float mixed_words = 40.0f;
   // Texts longer than compose_words words: the shift shrinks by
@@ -174,6 +180,9 @@ class SentimentClassifier {
 
   // Confidence cap of `language` (1 for a language with a review model).
   float ConfidenceCap(std::string_view language) const;
+  // True when a model was trained on `language` (it has a route of its
+  // own, not the "*" fallback).
+  bool Knows(std::string_view language) const;
 
   // Name (file stem) of the model that scores `language`; `tweet` as for
   // Classify().
@@ -219,7 +228,9 @@ class SentimentClassifier {
                     std::string_view language, bool tweet, Probs* out) const;
   // The compositional layer's decision over fused probabilities `p`:
   // NEUTRAL without evidence.
-  void Compose(const PolarityEvidence& e, int words, Probs* p) const;
+  // `model_top`: the model's own top probability (untempered), or -1 to
+  // judge by `p`.
+  void Compose(const PolarityEvidence& e, float model_top, Probs* p) const;
   // The meta model of `model` when it has one and params_.use_meta.
   const MetaModel* MetaFor(const Model& model) const;
 

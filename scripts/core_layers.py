@@ -10,7 +10,7 @@ import os
 import re
 import sys
 
-LAYERS = ['util', 'auth', 'tenants', 'reviews', 'ingest', 'alerts',
+LAYERS = ['util', 'secrets', 'auth', 'tenants', 'reviews', 'ingest', 'alerts',
           'insights', 'collectors']
 INCLUDE = re.compile(r'#include "service/core/([a-z_]+)/')
 

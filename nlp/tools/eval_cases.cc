@@ -151,6 +151,12 @@ CaseScore ScoreCase(const EvalCase& c, const Analysis& a) {
       break;
     }
   }
+  for (const AspectSentiment& got : a.aspects) {
+    ++s.predicted_aspects;
+    s.extra_aspects += std::none_of(
+        c.aspects.begin(), c.aspects.end(),
+        [&](const ExpectedAspect& e) { return e.aspect == got.aspect; });
+  }
   s.predicted_urgent =
       a.urgency.priority == Priority::kP1 || a.urgency.priority == Priority::kP2;
   for (const std::string& r : c.reasons) {
@@ -167,6 +173,8 @@ void Tally::Add(const EvalCase& c, const CaseScore& s) {
   aspects += s.aspects;
   aspects_found += s.aspects_found;
   aspects_right += s.aspects_right;
+  predicted_aspects += s.predicted_aspects;
+  extra_aspects += s.extra_aspects;
   if (c.urgent) {
     ++urgent;
     misses += !s.predicted_urgent;
@@ -184,6 +192,8 @@ void Tally::Merge(const Tally& o) {
   aspects += o.aspects;
   aspects_found += o.aspects_found;
   aspects_right += o.aspects_right;
+  predicted_aspects += o.predicted_aspects;
+  extra_aspects += o.extra_aspects;
   not_urgent += o.not_urgent;
   false_alarms += o.false_alarms;
   urgent += o.urgent;
@@ -219,9 +229,13 @@ std::string FormatLanguageReport(const std::string& lang,
                         Rate(negation.labels_right, negation.cases),
                         negation.labels_right, negation.cases);
   absl::StrAppendFormat(
-      &out, "    aspect + polarity cases  found %s, polarity right %s (%d/%d expected aspects)\n",
+      &out,
+      "    aspect + polarity cases  found %s, polarity right %s (%d/%d expected "
+      "aspects); not expected %s (%d/%d reported)\n",
       Rate(all.aspects_found, all.aspects), Rate(all.aspects_right, all.aspects),
-      all.aspects_right, all.aspects);
+      all.aspects_right, all.aspects,
+      Rate(all.extra_aspects, all.predicted_aspects), all.extra_aspects,
+      all.predicted_aspects);
   absl::StrAppendFormat(
       &out,
       "    urgency                  false alarms %s (%d/%d), misses %s (%d/%d), "

@@ -58,6 +58,8 @@ Polarity PolarityOf(float score);
 struct CaseScore {
   bool label_right = false;
   int aspects = 0, aspects_found = 0, aspects_right = 0;
+  // Aspects the analysis reports and the case does not expect (precision).
+  int predicted_aspects = 0, extra_aspects = 0;
   bool predicted_urgent = false;
   int reasons = 0, reasons_found = 0;
 };
@@ -67,6 +69,7 @@ CaseScore ScoreCase(const EvalCase& c, const Analysis& a);
 struct Tally {
   int cases = 0, labels_right = 0;
   int aspects = 0, aspects_found = 0, aspects_right = 0;
+  int predicted_aspects = 0, extra_aspects = 0;
   int not_urgent = 0, false_alarms = 0;
   int urgent = 0, misses = 0;
   int reasons = 0, reasons_found = 0;

@@ -232,9 +232,9 @@ constexpr const char* kUsage =
     "  --no_route_tweets --lid=combined|fasttext|cld2 --length_k=MODEL:K\n"
     "  --rule_weight=F --emoji_weight=F --meta_rule_weight=F\n"
     "  --meta_emoji_weight=F --neutral_margin=F --rating_weight=F\n"
-    "  --no_composition --compose_weight=F --compose_words=F\n"
+    "  --no_composition --no_neutral_raw --compose_weight=F --compose_words=F\n"
     "  --compose_lexicon=F --compose_plain_words=F --compose_plain=F\n"
-    "  --neutral_keep=F --mixed_min=F --mixed_words=F\n"
+    "  --neutral_keep=F --neutral_keep_untempered=F --mixed_min=F --mixed_words=F\n"
     "  --mixed_ratio=F\n"
     "  --borrowed_compose_weight=F\n"
     "(meaning of each: the comment at the top of nlp/tools/eval_main.cc and\n"
@@ -281,8 +281,10 @@ int main(int argc, char** argv) {
     else if (fl("neutral_margin", &f.config.sentiment.neutral_margin)) {}
     else if (fl("rating_weight", &f.config.sentiment.rating_weight)) {}
     else if (a == "--no_composition") f.config.sentiment.use_composition = false;
+    else if (a == "--no_neutral_raw") f.config.sentiment.neutral_raw = false;
     else if (fl("compose_weight", &f.config.sentiment.compose_weight)) {}
     else if (fl("neutral_keep", &f.config.sentiment.neutral_keep)) {}
+    else if (fl("neutral_keep_untempered", &f.config.sentiment.neutral_keep_untempered)) {}
     else if (fl("mixed_ratio", &f.config.sentiment.mixed_ratio)) {}
     else if (fl("borrowed_compose_weight", &f.config.sentiment.borrowed_compose_weight)) {}
     else if (fl("mixed_min", &f.config.sentiment.mixed_min)) {}

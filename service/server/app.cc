@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
-#include <sstream>
 #include <thread>
 #include <utility>
 
@@ -20,19 +18,12 @@
 #include "service/server/files.h"
 #include "service/server/log.h"
 #include "service/server/parse_error_interceptor.h"
+#include "service/server/secrets_key.h"
 #include "service/storage/open/open_store.h"
 #include "util/status_macros.h"
 
 namespace opinia::server {
 namespace {
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
     const Options& options) {
@@ -43,8 +34,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
     return absl::InvalidArgumentError(
         "--tls-cert and --tls-key go together");
   }
-  ASSIGN_OR_RETURN(std::string cert, ReadFile(options.tls_cert));
-  ASSIGN_OR_RETURN(std::string key, ReadFile(options.tls_key));
+  ASSIGN_OR_RETURN(std::string cert, ReadWholeFile(options.tls_cert));
+  ASSIGN_OR_RETURN(std::string key, ReadWholeFile(options.tls_key));
   grpc::SslServerCredentialsOptions ssl;
   ssl.pem_key_cert_pairs.push_back({key, cert});
   return grpc::SslServerCredentials(ssl);
@@ -65,16 +56,30 @@ constexpr const char* kServiceNames[] = {
 
 absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   std::unique_ptr<App> app(new App());
+  // Where collectors and webhooks may connect (README "Outbound requests").
+  auto allow = core::ParseCidrList(options.outbound_allow);
+  if (!allow.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--outbound-allow: ", allow.status().message()));
+  }
+  app->outbound_ = std::make_unique<core::OutboundPolicy>(*std::move(allow));
   if (!storage::IsStoreUrl(options.db)) {
     RETURN_IF_ERROR(EnsureParentDir(options.db));
+    ASSIGN_OR_RETURN(auto narrowed, MakeDatabaseFilesPrivate(options.db));
+    for (const std::string& file : narrowed) {
+      LogInfo("took group and other permissions off", {{"file", file}});
+    }
   }
   ASSIGN_OR_RETURN(app->store_, storage::OpenStore(options.db));
+  // Webhook secrets and collector credentials are sealed in the database.
+  ASSIGN_OR_RETURN(app->store_, SealStore(options, std::move(app->store_)));
   if (!options.metrics_listen.empty()) {
     ASSIGN_OR_RETURN(app->metrics_,
                      ServerMetrics::Create(options.metrics_listen, options.db,
                                            app->store_.get()));
     LogInfo("metrics on http://" + app->metrics_->address() + "/metrics",
             {{"metrics_address", app->metrics_->address()}});
+    app->outbound_->DenyListeningAddress(app->metrics_->address());
   }
 
   auto analyzer = nlp::CreateAnalyzer(options.models_dir);
@@ -122,9 +127,11 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   // Webhooks: deliveries run on the dispatcher's own thread (never on gRPC
   // or worker threads), woken by the alert hub and every second.
   ASSIGN_OR_RETURN(app->webhook_http_,
-                   core::CreateCurlHttpClient("opinia-webhooks/0.1"));
+                   core::CreateCurlHttpClient(app->outbound_.get(),
+                                              "opinia-webhooks/0.1"));
   app->webhooks_ = std::make_unique<core::Webhooks>(
-      app->store_.get(), clock, options.max_webhooks_per_tenant);
+      app->store_.get(), clock, app->outbound_.get(),
+      options.max_webhooks_per_tenant);
   core::WebhookDispatcherOptions webhook_options;
   webhook_options.max_attempts = options.webhook_max_attempts;
   webhook_options.http.timeout = options.webhook_timeout;
@@ -135,7 +142,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   // Collectors go through the same Ingestor and Reviews as pushed
   // reviews (analysis, alerts, rollups).
   ASSIGN_OR_RETURN(app->collector_http_,
-                   core::CreateCurlHttpClient("opinia-collector/0.1"));
+                   core::CreateCurlHttpClient(app->outbound_.get(),
+                                              "opinia-collector/0.1"));
   app->collector_sleeper_ =
       std::make_unique<core::collectors::StoppableSleeper>();
   app->collector_fetcher_ = std::make_unique<core::collectors::Fetcher>(
@@ -148,7 +156,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   collector_options.max_per_tenant = options.max_collectors_per_tenant;
   app->collectors_ = std::make_unique<core::collectors::Collectors>(
       app->store_.get(), app->collector_syncer_.get(), clock,
-      collector_options);
+      app->outbound_.get(), collector_options);
   app->collector_scheduler_ =
       std::make_unique<core::collectors::CollectorScheduler>(
           app->collectors_.get());
@@ -268,6 +276,7 @@ absl::Status App::Serve(const Options& options) {
 
   const size_t colon = options.listen.rfind(':');
   address_ = absl::StrCat(options.listen.substr(0, colon), ":", port);
+  outbound_->DenyListeningAddress(address_);
   LogInfo("listening on " + address_, {{"address", address_}});
   if (!options.ready_file.empty()) {
     if (absl::Status s =

@@ -29,6 +29,7 @@
 #include "service/core/tenants/admin.h"
 #include "service/core/tenants/tenant_settings.h"
 #include "service/core/util/http_client.h"
+#include "service/core/util/outbound_policy.h"
 #include "service/rpc/admin_service.h"
 #include "service/rpc/alert_service.h"
 #include "service/rpc/collector_service.h"
@@ -86,6 +87,9 @@ class App {
   std::unique_ptr<core::AlertEvaluator> alert_evaluator_;
   std::unique_ptr<core::Alerts> alerts_;
   std::unique_ptr<core::AlertScheduler> alert_scheduler_;
+  // Where the HTTP clients below may connect; before them, so it outlives
+  // them.
+  std::unique_ptr<core::OutboundPolicy> outbound_;
   // Webhooks: CRUD and the delivery thread (its own HTTP client).
   std::unique_ptr<core::HttpClient> webhook_http_;
   std::unique_ptr<core::Webhooks> webhooks_;

@@ -3,7 +3,9 @@
 //
 // The configuration is an opaque blob (`spec`, a serialized
 // opinia.v1.Collector without state, credentials included: they must be
-// kept as given to be sent to the platform; the API never returns them).
+// kept to be sent to the platform; the API never returns them). The store
+// keeps the bytes as given; core keeps them sealed
+// (core/secrets/sealed_store.h).
 // `cursor` is opaque too (core's sync position). The scheduler reads
 // `poll_interval_seconds` and `next_run_time`, so they are columns.
 //

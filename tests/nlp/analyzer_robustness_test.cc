@@ -139,6 +139,18 @@ TEST_F(AnalyzerRobustnessTest, UnsupportedLanguageHasLowConfidence) {
   EXPECT_LE(a.sentiment.confidence, 0.35f);
 }
 
+// Too short to tell the language ("und"), but most likely English: the
+// sentiment is read with the English model and lexicon (not forced to
+// NEUTRAL for want of evidence), at the confidence cap of "und".
+TEST_F(AnalyzerRobustnessTest, UndeterminedShortTextIsScoredByItsLikelyLanguage) {
+  for (const char* text : {"Bad choice.", "What a waste."}) {
+    Analysis a = analyzer_->Analyze(text, {});
+    EXPECT_EQ(a.language, "und") << text;
+    EXPECT_EQ(a.sentiment.label, SentimentLabel::kNegative) << text;
+    EXPECT_LE(a.sentiment.confidence, 0.35f) << text;
+  }
+}
+
 TEST_F(AnalyzerRobustnessTest, ConcurrentCallsMatchSequential) {
   const std::vector<std::string> texts = {
       "Nie polecam, obsługa fatalna :(", "Great product, fast delivery 👍",

@@ -36,7 +36,42 @@ const AspectCase kAspectCases[] = {
      Aspect::kDelivery, -1},
     {"fr_quality", "Livraison lente, mais la qualité est parfaite.",
      Aspect::kProductQuality, +1},
+    // an opinion that names no aspect and no shop word is the product's
+    {"en_default_product", "Incredibly comfortable, I wear them all day.",
+     Aspect::kProductQuality, +1},
+    {"de_default_product", "Leider schon nach zwei Tagen kaputt gegangen.",
+     Aspect::kProductQuality, -1},
+    // a clause without evidence across "but" says the opposite
+    {"pl_contrasted_delivery", "Paczka szła tydzień, ale warto było czekać.",
+     Aspect::kDelivery, -1},
+    // an aspect in two clauses: the one after "but" weighs more
+    {"pl_weighted", "Ładnie wygląda, ale po tygodniu odpadła rączka.",
+     Aspect::kProductQuality, -1},
+    // a worry turned into praise: the worried-about aspect is praised
+    {"pl_worry", "Obawiałem się płatności przelewem, ale wszystko przebiegło bez problemu.",
+     Aspect::kPayment, +1},
+    {"en_worry", "I was worried about paying by bank transfer, but it went smoothly.",
+     Aspect::kPayment, +1},
+    // scores out of 5 or 10
+    {"de_fraction_good", "Produkt 5/5, Service 1/5.", Aspect::kProductQuality, +1},
+    {"de_fraction_bad", "Produkt 5/5, Service 1/5.", Aspect::kCustomerService, -1},
+    // "too" + a word without valence
+    {"en_too_late", "The courier came too late.", Aspect::kDelivery, -1},
 };
+
+// Opinions about the shop or the purchase as a whole are not the product's.
+TEST(ClauseAnalysisTest, ShopWordsKeepTheProductOut) {
+  auto analyzer = CreateAnalyzer(test_paths::ModelsDir());
+  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
+  for (const char* text : {"Never had an issue with this store.",
+                           "Wszystko bez zarzutu, polecam.",
+                           "Alles bestens, gerne wieder."}) {
+    const Analysis a = (*analyzer)->Analyze(text, {});
+    for (const AspectSentiment& as : a.aspects) {
+      EXPECT_NE(as.aspect, Aspect::kProductQuality) << text;
+    }
+  }
+}
 
 TEST(ClauseAnalysisTest, AspectSignsFollowTheirClause) {
   auto analyzer = CreateAnalyzer(test_paths::ModelsDir());

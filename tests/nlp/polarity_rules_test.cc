@@ -112,6 +112,38 @@ const Case kCases[] = {
     {"fr_sarc_idiom", "fr", "Merci beaucoup pour rien.", -1},
     // an aspect's praise before a complaint is a contrast, not sarcasm
     {"it_praise_aspect", "it", "Colore bellissimo, cuciture pessime.", -1},
+    // warnings: "don't" + a negative verb is advice against, not praise
+    {"en_dont_waste", "en", "Don't waste your money on this kettle.", -1},
+    {"en_dont_bother", "en", "Honestly, don't bother with the extended warranty.", -1},
+    {"pl_nie_marnuj", "pl", "Nie marnujcie pieniędzy na ten zestaw.", -1},
+    {"de_nicht_kaufen", "de", "Bitte nicht kaufen, das Ding ist Schrott.", -1},
+    {"es_no_pierdas", "es", "No pierdas tu tiempo con esta tienda.", -1},
+    {"fr_n_achetez_pas", "fr", "N'achetez pas ce grille-pain.", -1},
+    {"it_non_sprecate", "it", "Non sprecate soldi per questa cover.", -1},
+    {"en_cant_wait", "en", "Can't wait to order the matching chair.", +1},
+    // "never ... so/more": the most, not the opposite; "not so" still negates
+    {"en_never_so", "en", "I have never been so disappointed with an order.", -1},
+    {"en_never_more", "en", "Never been more pleased with a courier.", +1},
+    {"pl_nigdy_tak", "pl", "Nigdy nie byłam tak rozczarowana zakupem.", -1},
+    {"de_nie_so", "de", "Ich war noch nie so enttäuscht von einem Shop.", -1},
+    {"en_not_so", "en", "The lid is not so sturdy.", -1},
+    // a degree word before a word of the other sign
+    {"en_great_disappointment", "en", "All in all a great disappointment.", -1},
+    {"en_rarely", "en", "The app rarely works on my phone.", -1},
+    // excess: "too" + a word without valence is a complaint
+    {"en_too_small", "en", "The jacket is too small.", -1},
+    {"fr_trop_petit", "fr", "La veste est trop petite.", -1},
+    {"de_zu_spaet", "de", "Der Bote kam zu spät.", -1},
+    {"pl_za_ciasne", "pl", "Buty są za ciasne.", -1},
+    // a worry turned into praise is praise; a worry alone a mild complaint
+    {"en_worry_relief", "en", "I was sceptical, but these are the best headphones I have had.", +1},
+    {"de_worry_relief", "de", "Hatte Sorge wegen Vorkasse, aber alles lief glatt.", +1},
+    {"pl_worry_alone", "pl", "Trochę się obawiam tej płatności.", -1},
+    // one-letter words carry no opinion (lexicon.tsv's circled letters)
+    {"pl_one_letter", "pl", "Paczka w paczkomacie i u sąsiada.", 0},
+    // scores out of 5 or 10
+    {"en_fraction", "en", "10/10 would order again.", +1},
+    {"pl_fraction", "pl", "Jakość 1/5.", -1},
     // regret markers: a mild complaint
     {"de_leider", "de", "Leider nur in Grau erhältlich.", -1},
     {"en_unfortunately", "en", "Unfortunately only available in grey.", -1},

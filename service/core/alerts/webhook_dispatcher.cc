@@ -22,8 +22,8 @@ namespace {
 
 // Webhooks read per page while enqueueing.
 constexpr int kWebhookPage = 100;
-// Bytes of a failing response body kept in last_error.
-constexpr size_t kErrorBodyBytes = 200;
+// Longest transport error kept in last_error.
+constexpr size_t kMaxErrorBytes = 400;
 
 std::string Truncate(std::string s, size_t n) {
   if (s.size() > n) {
@@ -34,6 +34,22 @@ std::string Truncate(std::string s, size_t n) {
     if (c == '\n' || c == '\r') c = ' ';
   }
   return s;
+}
+
+// last_error of an answer that was not 2xx: the status and what it means,
+// never the receiver's body (it is not ours to echo back).
+std::string HttpFailure(int status) {
+  const char* what = "unexpected status";
+  if (status == 429) {
+    what = "rate limited by the receiver";
+  } else if (status >= 500) {
+    what = "receiver error";
+  } else if (status >= 400) {
+    what = "rejected by the receiver";
+  } else if (status >= 300) {
+    what = "redirect, not followed";
+  }
+  return absl::StrCat("HTTP ", status, " (", what, ")");
 }
 
 // One page of webhooks for the enqueue pass.
@@ -372,16 +388,15 @@ void WebhookDispatcher::ApplyResponse(
   absl::Duration retry_after = absl::ZeroDuration();
   if (!response.ok()) {
     d->last_status = 0;
-    d->last_error = Truncate(std::string(response.status().message()),
-                             2 * kErrorBodyBytes);
+    d->last_error =
+        Truncate(std::string(response.status().message()), kMaxErrorBytes);
   } else if (response->status >= 200 && response->status < 300) {
     d->last_status = response->status;
     d->state = storage::kDeliveryDelivered;
     return;
   } else {
     d->last_status = response->status;
-    d->last_error = absl::StrCat("HTTP ", response->status, ": ",
-                                 Truncate(response->body, kErrorBodyBytes));
+    d->last_error = HttpFailure(response->status);
     retry_after = RetryAfter(*response, options_.max_retry_after);
   }
   if (d->attempts >= options_.max_attempts) {

@@ -27,6 +27,7 @@
 #include "service/core/alerts/alert_outbox.h"
 #include "service/core/auth/auth.h"
 #include "service/core/util/clock.h"
+#include "service/core/util/outbound_policy.h"
 #include "service/storage/alert_store.h"
 #include "service/storage/store.h"
 #include "service/storage/webhook_store.h"
@@ -64,16 +65,23 @@ std::string WebhookEventJson(const opinia::v1::WebhookEvent& event);
 opinia::v1::Webhook WebhookToProto(const storage::WebhookRow& row,
                                    const storage::DeliveryStats& stats);
 
-// Thread-safe; `store` and `clock` must outlive it.
+// Thread-safe; `store`, `clock` and `outbound` must outlive it.
 class Webhooks {
  public:
-  // `max_per_tenant`: the most webhooks one tenant may have (every alert
-  // becomes one POST per webhook); <= 0: no limit.
-  Webhooks(storage::Store* store, const Clock* clock, int max_per_tenant = 0)
-      : store_(store), clock_(clock), max_per_tenant_(max_per_tenant) {}
+  // `outbound` refuses URLs whose host is an address the server does not
+  // send requests to. `max_per_tenant`: the most webhooks one tenant may
+  // have (every alert becomes one POST per webhook); <= 0: no limit.
+  Webhooks(storage::Store* store, const Clock* clock,
+           const OutboundPolicy* outbound, int max_per_tenant = 0)
+      : store_(store),
+        clock_(clock),
+        outbound_(outbound),
+        max_per_tenant_(max_per_tenant) {}
 
   // INVALID_ARGUMENT naming the field (webhook.url, webhook.secret,
-  // webhook.priorities, webhook.kinds); FAILED_PRECONDITION when the tenant
+  // webhook.priorities, webhook.kinds): webhook.url also when its host is
+  // a literal address the outbound policy refuses (127.0.0.1, [::1],
+  // 169.254.169.254, 10.0.0.1, ...); FAILED_PRECONDITION when the tenant
   // has max_per_tenant webhooks. The answer has no secret.
   absl::StatusOr<opinia::v1::Webhook> Create(
       const Principal& caller, const opinia::v1::CreateWebhookRequest& request);
@@ -88,6 +96,7 @@ class Webhooks {
  private:
   storage::Store* store_;
   const Clock* clock_;
+  const OutboundPolicy* outbound_;
   const int max_per_tenant_;
 };
 

@@ -31,8 +31,9 @@ absl::Status Invalid(std::string_view field, std::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(Av(field), ": ", Av(why)));
 }
 
-absl::Status ValidateEndpoint(const Platform& platform, const std::string& e,
-                              const std::string& field) {
+absl::Status ValidateEndpoint(const Platform& platform,
+                              const OutboundPolicy& outbound,
+                              const std::string& e, const std::string& field) {
   const bool scheme =
       absl::StartsWith(e, "http://") || absl::StartsWith(e, "https://");
   if (!scheme || UrlHost(e).empty() || e.size() > kMaxEndpoint ||
@@ -42,6 +43,7 @@ absl::Status ValidateEndpoint(const Platform& platform, const std::string& e,
                                 "most ",
                                 kMaxEndpoint, " bytes"));
   }
+  RETURN_IF_ERROR(outbound.CheckUrl(e, field));
   return platform.ValidateEndpoint(e, field);
 }
 
@@ -65,7 +67,8 @@ absl::Status ValidateStamps(const Collector& c, const std::string& p) {
   return absl::OkStatus();
 }
 
-absl::Status Validate(const Collector& c, std::string_view prefix) {
+absl::Status Validate(const Collector& c, const OutboundPolicy& outbound,
+                      std::string_view prefix) {
   const std::string p(prefix);
   auto platform = PlatformFor(c.kind());
   if (!platform.ok()) {
@@ -74,7 +77,8 @@ absl::Status Validate(const Collector& c, std::string_view prefix) {
         absl::StrCat("required: ",
                      KindNames([](const Platform&) { return true; }, "or")));
   }
-  RETURN_IF_ERROR(ValidateEndpoint(**platform, c.endpoint(), p + ".endpoint"));
+  RETURN_IF_ERROR(
+      ValidateEndpoint(**platform, outbound, c.endpoint(), p + ".endpoint"));
   RETURN_IF_ERROR(ValidateStamps(c, p));
   const FeedMapping mapping(c.mapping().begin(), c.mapping().end());
   RETURN_IF_ERROR((*platform)->ValidateMapping(mapping, p + ".mapping"));
@@ -131,7 +135,7 @@ absl::StatusOr<Collector> Collectors::Create(
     const Principal& caller,
     const opinia::v1::CreateCollectorRequest& request) const {
   RETURN_IF_ERROR(Authorize(caller, Action::kCreateCollector));
-  RETURN_IF_ERROR(Validate(request.collector(), "collector"));
+  RETURN_IF_ERROR(Validate(request.collector(), *outbound_, "collector"));
   const absl::Time now = clock_->Now();
   storage::CollectorRow row;
   row.tenant_id = caller.tenant_id;
@@ -255,7 +259,7 @@ absl::StatusOr<Collector> Collectors::Update(
                                     "mapping"));
       }
     }
-    RETURN_IF_ERROR(Validate(spec, "collector"));
+    RETURN_IF_ERROR(Validate(spec, *outbound_, "collector"));
     const absl::Time now = clock_->Now();
     if (spec.endpoint() != old_endpoint || spec.source() != old_source) {
       row.cursor.clear();

@@ -10,7 +10,8 @@
 // CollectorsOptions::max_per_tenant collectors.
 //
 // Validation (INVALID_ARGUMENT naming the field, e.g.
-// "collector.endpoint: ..."): kind set; endpoint an http(s) URL; source
+// "collector.endpoint: ..."): kind set; endpoint an http(s) URL whose
+// host is not a literal address the outbound policy refuses; source
 // required; poll_interval_seconds 0 (only on RunCollector) or
 // 60..604800; the rest as the kind's Platform says (platform.h; each
 // platform's file lists its credentials and mapping).
@@ -24,7 +25,10 @@
 // state.last_error (other collectors are unaffected) and RunCollector
 // answers UNAVAILABLE (the platform could not be reached or kept failing;
 // retry later) or FAILED_PRECONDITION (bad credentials, a body that is not
-// the platform's format, a suspicious empty page, ...) with the reason.
+// the platform's format, a suspicious empty page, an endpoint whose name
+// resolves only to refused addresses: "destination not allowed", a
+// next-page link to another origin, ...) with the reason. Reasons carry
+// HTTP statuses and classifications, never what the platform sent.
 #ifndef OPINIA_SERVICE_CORE_COLLECTORS_COLLECTORS_H_
 #define OPINIA_SERVICE_CORE_COLLECTORS_COLLECTORS_H_
 
@@ -43,6 +47,7 @@
 #include "service/core/auth/auth.h"
 #include "service/core/collectors/syncer.h"
 #include "service/core/util/clock.h"
+#include "service/core/util/outbound_policy.h"
 #include "service/storage/store.h"
 
 namespace opinia::core::collectors {
@@ -65,9 +70,15 @@ struct DueCollector {
 // Thread-safe; the pointees must outlive it.
 class Collectors {
  public:
+  // `outbound` refuses endpoints whose host is an address the server does
+  // not send requests to (checked on create and update).
   Collectors(storage::Store* store, const Syncer* syncer, const Clock* clock,
-             CollectorsOptions options = {})
-      : store_(store), syncer_(syncer), clock_(clock), options_(options) {}
+             const OutboundPolicy* outbound, CollectorsOptions options = {})
+      : store_(store),
+        syncer_(syncer),
+        clock_(clock),
+        outbound_(outbound),
+        options_(options) {}
 
   absl::StatusOr<opinia::v1::Collector> Create(
       const Principal& caller,
@@ -108,6 +119,7 @@ class Collectors {
   storage::Store* store_;
   const Syncer* syncer_;
   const Clock* clock_;
+  const OutboundPolicy* outbound_;
   const CollectorsOptions options_;
 
   mutable absl::Mutex locks_mutex_;

@@ -178,6 +178,22 @@ absl::Status SqliteWebhooks::SetWebhookCursor(int64_t id, int64_t cursor) {
   return absl::OkStatus();
 }
 
+absl::Status SqliteWebhooks::SetWebhookSecret(std::string_view tenant_id,
+                                              int64_t id,
+                                              std::string_view secret) {
+  RETURN_IF_ERROR(CheckWritable("SetWebhookSecret"));
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(
+          "UPDATE webhooks SET secret = ? WHERE id = ? AND tenant_id = ?"));
+  stmt.BindBlob(secret).BindInt64(id).BindText(tenant_id);
+  RETURN_IF_ERROR(stmt.Run());
+  if (conn_.Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("webhook ", id));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int64_t> SqliteWebhooks::InsertDelivery(const DeliveryRow& row) {
   ASSIGN_OR_RETURN(std::optional<int64_t> id, AddDelivery(row, false));
   return *id;

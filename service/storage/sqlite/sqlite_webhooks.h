@@ -29,6 +29,8 @@ class SqliteWebhooks final : public WebhookTxn {
   absl::StatusOr<int64_t> CountWebhooks(std::string_view tenant_id) override;
   absl::Status DeleteWebhook(std::string_view tenant_id, int64_t id) override;
   absl::Status SetWebhookCursor(int64_t id, int64_t cursor) override;
+  absl::Status SetWebhookSecret(std::string_view tenant_id, int64_t id,
+                                std::string_view secret) override;
 
   absl::StatusOr<int64_t> InsertDelivery(const DeliveryRow& row) override;
   absl::StatusOr<std::optional<int64_t>> InsertDeliveryIfAbsent(

@@ -44,6 +44,8 @@ class RpcTest : public ::testing::Test {
     o.max_message_bytes = 1 << 20;
     o.workers = 4;
     o.clock = server_clock_;
+    // Collectors and webhooks of these tests call loopback HTTP servers.
+    o.outbound_allow = "127.0.0.0/8,::1/128";
     auto app = server::App::Start(o);
     ASSERT_TRUE(app.ok()) << app.status();
     app_ = *std::move(app);

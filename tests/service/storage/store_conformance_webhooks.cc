@@ -329,6 +329,34 @@ TEST_P(StoreConformanceTest, DeliveryStatsCountStatesAndShowTheLatest) {
   }));
 }
 
+// Core seals a new webhook's secret once the id is known, and re-seals
+// secrets under a new key: SetWebhookSecret replaces exactly those bytes.
+TEST_P(StoreConformanceTest, WebhookSecretIsReplacedInItsTenantOnly) {
+  InsertTenants(*store_, {Tenant("a"), Tenant("b")});
+  WebhookRow w = Webhook("a", "https://a.example");
+  w.cursor = 5;
+  WebhookRow other = Webhook("a", "https://a.example/2");
+  InsertWebhooks(*store_, {&w, &other});
+  const std::string sealed("\0SB\x01\x7f\xff", 6);
+  ASSERT_OK(store_->Write([&](Txn& txn) {
+    EXPECT_CODE(txn.webhooks().SetWebhookSecret("b", w.id, "x"), kNotFound);
+    EXPECT_CODE(txn.webhooks().SetWebhookSecret("a", other.id + 100, "x"),
+                kNotFound);
+    return txn.webhooks().SetWebhookSecret("a", w.id, sealed);
+  }));
+  ASSERT_OK(store_->Read([&](Txn& txn) {
+    const WebhookRow got = VALUE(txn.webhooks().GetWebhook("a", w.id));
+    EXPECT_EQ(got.secret, sealed);
+    EXPECT_EQ(got.url, w.url);
+    EXPECT_EQ(got.cursor, 5);
+    EXPECT_EQ(VALUE(txn.webhooks().GetWebhook("a", other.id)).secret,
+              "secret");
+    EXPECT_CODE(txn.webhooks().SetWebhookSecret("a", w.id, "y"),
+                kFailedPrecondition);
+    return absl::OkStatus();
+  }));
+}
+
 TEST_P(StoreConformanceTest, WebhookWritesInsideReadFailAndChangeNothing) {
   InsertTenants(*store_, {Tenant("a")});
   WebhookRow w = Webhook("a", "u");
