@@ -63,30 +63,56 @@ void AlertStream::TaskDone() {
 void AlertStream::Destroy() {
   std::string tenant;
   bool subscribed = false;
+  core::KeyWatch::Ticket watched;
   {
     absl::MutexLock lock(&mutex_);
     tenant = caller_.tenant_id;
     subscribed = subscribed_;
+    watched = std::move(watched_);
   }
-  // After Unsubscribe returns the hub never calls us again.
+  // After Unsubscribe and Remove return, neither the hub nor the watch
+  // calls us again.
   if (subscribed) deps_->alert_hub->Unsubscribe(tenant, this);
+  if (watched != nullptr) deps_->key_watch->Remove(watched);
   delete this;
 }
 
+// Authenticates, takes a rate token, resolves the resume token and joins
+// the KeyWatch; the first failure is the stream's status.
+grpc::Status AlertStream::Admit(core::Principal* caller, int64_t* start,
+                                core::KeyWatch::Ticket* watched) {
+  auto authenticated = Authenticate(authorization_, *deps_->auth);
+  if (!authenticated.ok()) return ToGrpcStatus(authenticated.status());
+  *caller = *std::move(authenticated);
+  if (grpc::Status limited = TakeRateToken(*deps_, *caller); !limited.ok()) {
+    return limited;
+  }
+  auto position = deps_->alerts->StreamStart(*caller, request_);
+  if (!position.ok()) return ToGrpcStatus(position.status());
+  *start = *position;
+  if (deps_->key_watch == nullptr) return grpc::Status::OK;
+  auto ticket =
+      deps_->key_watch->Add(*caller, core::Action::kStreamAlerts, this);
+  if (!ticket.ok()) return ToGrpcStatus(ticket.status());
+  *watched = *std::move(ticket);
+  return grpc::Status::OK;
+}
+
 void AlertStream::Begin() {
-  auto caller = Authenticate(authorization_, *deps_->auth);
-  absl::StatusOr<int64_t> start =
-      caller.ok() ? deps_->alerts->StreamStart(*caller, request_)
-                  : absl::StatusOr<int64_t>(caller.status());
+  core::Principal caller;
+  int64_t start = 0;
+  core::KeyWatch::Ticket watched;
+  const grpc::Status admitted = Admit(&caller, &start, &watched);
   Action action;
   {
     absl::MutexLock lock(&mutex_);
+    watched_ = std::move(watched);  // Destroy removes it in every case
     if (finishing_) return;
-    if (!start.ok()) {
-      action = FinishLocked(ToGrpcStatus(start.status()));
+    if (!admitted.ok()) {
+      action = FinishLocked(admitted);
     } else {
-      caller_ = *caller;
-      after_id_ = *start;
+      caller_ = caller;
+      after_id_ = start;
       subscribed_ = true;
     }
   }
@@ -96,7 +122,7 @@ void AlertStream::Begin() {
   }
   // Subscribe before the first read: a commit in between wakes us, so
   // nothing falls between the read and the subscription.
-  if (!deps_->alert_hub->Subscribe(caller->tenant_id, this)) {
+  if (!deps_->alert_hub->Subscribe(caller.tenant_id, this)) {
     absl::MutexLock lock(&mutex_);
     action = FinishLocked(grpc::Status(
         grpc::StatusCode::UNAVAILABLE,
@@ -222,6 +248,15 @@ void AlertStream::Close() {
       })) {
     context_->TryCancel();
   }
+}
+
+void AlertStream::Revoked(const absl::Status& why) {
+  Action action;
+  {
+    absl::MutexLock lock(&mutex_);
+    action = FinishLocked(ToGrpcStatus(why));
+  }
+  Run(action);
 }
 
 void AlertStream::OnWriteDone(bool ok) {

@@ -10,10 +10,15 @@
 // therefore costs one page of memory and nothing else: the writer never
 // waits for it and it catches up from storage when it reads again.
 //
+// Opening it takes a rate-limit token of the key (call.h TakeRateToken) and
+// a place in the KeyWatch (limits on streams per key and tenant).
+//
 // It ends (Finish exactly once) on client cancel, a failed write, a storage
-// error, or hub Close() at server shutdown (UNAVAILABLE: reconnect with the
-// last token). It deletes itself in OnDone, or after the last pool task it
-// started when that finishes later.
+// error, its key revoked or no longer holding the read role (KeyWatch:
+// UNAUTHENTICATED or PERMISSION_DENIED; the event being written when that
+// comes is the last), or hub Close() at server shutdown (UNAVAILABLE:
+// reconnect with the last token). It deletes itself in OnDone, or after the
+// last pool task it started when that finishes later.
 #ifndef OPINIA_SERVICE_RPC_ALERT_STREAM_H_
 #define OPINIA_SERVICE_RPC_ALERT_STREAM_H_
 
@@ -35,7 +40,8 @@ namespace opinia::rpc {
 
 class AlertStream final
     : public grpc::ServerWriteReactor<opinia::v1::AlertEvent>,
-      public core::AlertHub::Subscriber {
+      public core::AlertHub::Subscriber,
+      public core::KeyWatch::Stream {
  public:
   static constexpr int kPageSize = 128;
 
@@ -45,6 +51,8 @@ class AlertStream final
   // AlertHub::Subscriber (called under the hub's lock: only queue work).
   void Wake() override;
   void Close() override;
+  // KeyWatch::Stream.
+  void Revoked(const absl::Status& why) override;
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
@@ -58,7 +66,9 @@ class AlertStream final
     grpc::Status status;
   };
 
-  void Begin();     // pool: authenticate, resolve the token, subscribe
+  void Begin();     // pool: Admit, subscribe
+  grpc::Status Admit(core::Principal* caller, int64_t* start,
+                     core::KeyWatch::Ticket* watched);
   void ReadPage();  // pool: next page from storage
 
   Action PumpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
@@ -79,6 +89,7 @@ class AlertStream final
 
   absl::Mutex mutex_;
   core::Principal caller_ ABSL_GUARDED_BY(mutex_);  // set by Begin
+  core::KeyWatch::Ticket watched_ ABSL_GUARDED_BY(mutex_);  // set by Begin
   bool subscribed_ ABSL_GUARDED_BY(mutex_) = false;
   bool started_ ABSL_GUARDED_BY(mutex_) = false;
   bool reading_ ABSL_GUARDED_BY(mutex_) = false;

@@ -46,23 +46,29 @@ absl::StatusOr<core::Principal> Authenticate(
   return Authenticate(AuthorizationHeader(context), auth);
 }
 
+grpc::Status TakeRateToken(const Deps& deps, const core::Principal& caller) {
+  if (deps.rate_limiter == nullptr) return grpc::Status::OK;
+  const absl::Duration wait =
+      deps.rate_limiter->Acquire(caller.key_id, absl::Now());
+  return wait > absl::ZeroDuration() ? RateLimitedStatus(wait)
+                                     : grpc::Status::OK;
+}
+
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
                                    const Deps& deps, Body body) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const Deps* d = &deps;
   bool queued = deps.pool->Submit([context, reactor, d, body = std::move(body)] {
-    absl::Status status;
     auto caller = Authenticate(*context, *d->auth);
-    if (caller.ok() && d->rate_limiter != nullptr) {
-      const absl::Duration wait =
-          d->rate_limiter->Acquire(caller->key_id, absl::Now());
-      if (wait > absl::ZeroDuration()) {
-        reactor->Finish(RateLimitedStatus(wait));
-        return;
-      }
+    if (!caller.ok()) {
+      reactor->Finish(ToGrpcStatus(caller.status()));
+      return;
     }
-    status = caller.ok() ? body(*caller) : caller.status();
-    reactor->Finish(ToGrpcStatus(status));
+    if (grpc::Status limited = TakeRateToken(*d, *caller); !limited.ok()) {
+      reactor->Finish(limited);
+      return;
+    }
+    reactor->Finish(ToGrpcStatus(body(*caller)));
   });
   if (!queued) {
     reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,

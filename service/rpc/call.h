@@ -38,6 +38,11 @@ absl::StatusOr<core::Principal> Authenticate(
     const std::optional<std::string>& authorization,
     const core::Authenticator& auth);
 
+// Takes one token of the caller's key from the rate limiter: OK, or
+// RESOURCE_EXHAUSTED with google.rpc.RetryInfo (rate_limiter.h). Every call
+// and stream open takes one, and so does every message of an ingest stream.
+grpc::Status TakeRateToken(const Deps& deps, const core::Principal& caller);
+
 using Body = std::function<absl::Status(const core::Principal&)>;
 
 // Answers UNAVAILABLE (retryable) when the pool's queue is full.

@@ -6,6 +6,7 @@
 #include "service/core/alerts/alerts.h"
 #include "service/core/alerts/webhooks.h"
 #include "service/core/auth/auth.h"
+#include "service/core/auth/key_watch.h"
 #include "service/core/ingest/analyze.h"
 #include "service/core/ingest/ingest.h"
 #include "service/core/insights/insights.h"
@@ -28,7 +29,12 @@ struct Deps {
   const core::TextAnalysis* analysis = nullptr;
   const core::Clock* clock = nullptr;
   WorkerPool* pool = nullptr;
-  RateLimiter* rate_limiter = nullptr;  // per-key calls/s; null = none
+  // Per-key calls/s (stream opens and ingest stream messages included);
+  // null = none.
+  RateLimiter* rate_limiter = nullptr;
+  // Ends streams whose key is revoked; limits streams per key and tenant.
+  // Null: streams are neither watched nor limited.
+  core::KeyWatch* key_watch = nullptr;
   const core::Alerts* alerts = nullptr;  // AlertService
   core::AlertHub* alert_hub = nullptr;    // wakes StreamAlerts
   // StreamAlerts' storage reads; its own threads so that alert delivery

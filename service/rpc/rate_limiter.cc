@@ -57,7 +57,7 @@ grpc::Status RateLimitedStatus(absl::Duration retry_after) {
   any.set_type_url("type.googleapis.com/google.rpc.RetryInfo");
   any.set_value(retry_info);
   const std::string message = absl::StrCat(
-      "rate limit of this API key exceeded; retry after ",
+      "rate limit of this API key exceeded (--rate-limit-rps); retry after ",
       absl::FormatDuration(absl::Milliseconds(
           std::ceil(absl::ToDoubleMilliseconds(retry_after)))));
   std::string status;

@@ -5,8 +5,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "service/rpc/call.h"
 #include "service/rpc/raw_ingest.h"
+#include "service/rpc/rate_limiter.h"
 #include "service/rpc/status.h"
 #include "service/rpc/tsan_annotations.h"
 
@@ -21,24 +23,49 @@ StreamIngestReactor::StreamIngestReactor(grpc::CallbackServerContext* context,
       response_(response),
       batch_size_(std::max(
           1, std::min(batch_size, deps->ingestor->limits().max_batch))) {
-  Schedule([this] {
-    auto caller = Authenticate(*context_, *deps_->auth);
-    auto session = caller.ok() ? deps_->ingestor->Open(*caller)
-                               : absl::StatusOr<core::Ingestor::Session>(
-                                     caller.status());
-    if (!session.ok()) {
-      End(ToGrpcStatus(session.status()));
-      return;
+  Schedule([this] { Open(); });
+}
+
+void StreamIngestReactor::Open() {
+  auto caller = Authenticate(*context_, *deps_->auth);
+  grpc::Status status =
+      caller.ok() ? TakeRateToken(*deps_, *caller) : ToGrpcStatus(caller.status());
+  if (status.ok()) {
+    auto session = deps_->ingestor->Open(*caller);
+    if (session.ok()) {
+      session_.emplace(*std::move(session));
+    } else {
+      status = ToGrpcStatus(session.status());
     }
-    session_.emplace(*std::move(session));
-    Read();
-  });
+  }
+  if (status.ok() && deps_->key_watch != nullptr) {
+    auto ticket =
+        deps_->key_watch->Add(*caller, core::Action::kIngestReviews, this);
+    if (ticket.ok()) {
+      absl::MutexLock lock(&mutex_);
+      watched_ = *std::move(ticket);
+    } else {
+      status = ToGrpcStatus(ticket.status());
+    }
+  }
+  if (!status.ok()) {
+    End(status);
+    return;
+  }
+  key_id_ = caller->key_id;
+  Read();
 }
 
 void StreamIngestReactor::Schedule(std::function<void()> task) {
+  {
+    absl::MutexLock lock(&mutex_);
+    // Revoked finished the call during a reaction: no task may outlive it.
+    if (finished_) return;
+    busy_ = true;
+  }
   if (!deps_->pool->Submit(std::move(task))) {
     End(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                        "server overloaded; retry with backoff"));
+                     "server overloaded; retry with backoff"));
   }
 }
 
@@ -51,16 +78,81 @@ void StreamIngestReactor::Reject(std::string reason) {
 
 void StreamIngestReactor::End(const grpc::Status& status) {
   OPINIA_HAPPENS_BEFORE(this);
+  absl::MutexLock lock(&mutex_);
+  busy_ = false;
+  if (finished_) return;
+  finished_ = true;
+  // gRPC runs no reaction inline from Finish (OnDone comes on its own
+  // thread), so calling it under mutex_ is safe.
   Finish(status);
 }
 
 void StreamIngestReactor::Read() {
+  bool revoked = false;
+  {
+    absl::MutexLock lock(&mutex_);
+    revoked = revoked_.has_value();
+  }
+  // The token of the message this read asks for.
+  absl::Duration wait = absl::ZeroDuration();
+  if (deps_->rate_limiter != nullptr && !revoked) {
+    wait = deps_->rate_limiter->Acquire(key_id_, absl::Now());
+  }
+  if (wait > absl::ZeroDuration()) {
+    {
+      absl::MutexLock lock(&mutex_);
+      if (finished_) return;
+      busy_ = true;  // the alarm's task calls Read again
+    }
+    // Only that one pending alarm or task touches pacing_; the alarm that
+    // led here (if any) has fired, so it may go.
+    pacing_ = std::make_unique<grpc::Alarm>();
+    pacing_->Set(absl::ToChronoTime(absl::Now() + wait),
+                 [this](bool) { Schedule([this] { Read(); }); });
+    return;
+  }
   OPINIA_HAPPENS_BEFORE(this);
+  absl::MutexLock lock(&mutex_);
+  busy_ = false;
+  if (finished_) return;
+  if (revoked_.has_value()) {
+    finished_ = true;
+    Finish(*revoked_);
+    return;
+  }
+  // As with Finish, OnReadDone never runs inline from StartRead.
   StartRead(&message_);
+}
+
+void StreamIngestReactor::Revoked(const absl::Status& why) {
+  absl::MutexLock lock(&mutex_);
+  if (finished_) return;
+  revoked_ = ToGrpcStatus(why);
+  // A pending task or alarm ends the call (after the batch it is storing).
+  if (busy_) return;
+  // Waiting for the client: the pending read completes with ok = false.
+  finished_ = true;
+  Finish(*revoked_);
+}
+
+void StreamIngestReactor::OnDone() {
+  OPINIA_HAPPENS_AFTER(this);
+  core::KeyWatch::Ticket watched;
+  {
+    absl::MutexLock lock(&mutex_);
+    watched = std::move(watched_);
+  }
+  // Once Remove returns the watch never calls Revoked again.
+  if (watched != nullptr) deps_->key_watch->Remove(watched);
+  delete this;
 }
 
 void StreamIngestReactor::OnReadDone(bool ok) {
   OPINIA_HAPPENS_AFTER(this);
+  {
+    absl::MutexLock lock(&mutex_);
+    if (finished_) return;  // revoked while the read was pending
+  }
   if (!ok) {  // half-close, or the call is cancelled
     Schedule([this] {
       if (context_->IsCancelled()) {
@@ -97,6 +189,15 @@ void StreamIngestReactor::OnReadDone(bool ok) {
 
 bool StreamIngestReactor::Flush() {
   if (batch_.empty()) return true;
+  std::optional<grpc::Status> revoked;
+  {
+    absl::MutexLock lock(&mutex_);
+    revoked = revoked_;
+  }
+  if (revoked.has_value()) {
+    End(*revoked);
+    return false;
+  }
   auto results = session_->Ingest(batch_, batch_start_);
   if (!results.ok()) {
     End(ToGrpcStatus(results.status()));

@@ -150,7 +150,7 @@ class CheckingHandler : public MethodHandler {
     }
     // Handlers own the payload they are given.
     grpc_byte_buffer_destroy(request);
-    const std::string text = absl::StrCat(path, ": invalid UTF-8");
+    const std::string text = absl::StrCat(path, kInvalidUtf8);
     grpc_slice slice = grpc_slice_from_copied_buffer(text.data(), text.size());
     grpc_byte_buffer* message = grpc_raw_byte_buffer_create(&slice, 1);
     grpc_slice_unref(slice);

@@ -17,6 +17,9 @@
 
 namespace opinia::rpc {
 
+// How a refusal's message ends: "<field path>: invalid UTF-8".
+inline constexpr char kInvalidUtf8[] = ": invalid UTF-8";
+
 // The path of the first string field of the `type` message in `wire` that
 // is not valid UTF-8, e.g. "reviews[1].text" (map fields: "labels.key",
 // "labels.value"); "" when every string is valid or when `wire` is not a

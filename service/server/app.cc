@@ -41,6 +41,12 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   return grpc::SslServerCredentials(ssl);
 }
 
+// How often the count of requests that failed authentication or parsing is
+// logged (when not zero).
+constexpr absl::Duration kFailedRequestsEvery = absl::Seconds(10);
+// How often open streams' keys are re-read from the store.
+constexpr absl::Duration kKeyRecheckInterval = absl::Milliseconds(500);
+
 constexpr const char* kServiceNames[] = {
     "opinia.v1.ReviewService", "opinia.v1.AdminService",
     "opinia.v1.AlertService", "opinia.v1.InsightsService",
@@ -94,7 +100,12 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   app->analysis_ =
       std::make_unique<core::TextAnalysis>(app->analyzer_.get(), metrics);
   app->auth_ = std::make_unique<core::Authenticator>(app->store_.get());
-  app->admin_ = std::make_unique<core::Admin>(app->store_.get(), clock);
+  app->key_watch_ = std::make_unique<core::KeyWatch>(
+      app->auth_.get(),
+      core::KeyWatch::Limits{options.max_streams_per_key,
+                             options.max_streams_per_tenant});
+  app->admin_ = std::make_unique<core::Admin>(app->store_.get(), clock,
+                                              app->key_watch_.get());
   core::IngestLimits limits;
   limits.max_batch = options.max_batch;
   limits.max_text_bytes = static_cast<size_t>(options.max_text_bytes);
@@ -118,8 +129,9 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   ASSIGN_OR_RETURN(app->webhook_http_,
                    core::CreateCurlHttpClient(app->outbound_.get(),
                                               "opinia-webhooks/0.1"));
-  app->webhooks_ = std::make_unique<core::Webhooks>(app->store_.get(), clock,
-                                                    app->outbound_.get());
+  app->webhooks_ = std::make_unique<core::Webhooks>(
+      app->store_.get(), clock, app->outbound_.get(),
+      options.max_webhooks_per_tenant);
   for (const auto& [flag, value] :
        {std::pair{"--collector-threads", options.collector_threads},
         {"--collector-runs-per-tenant", options.collector_runs_per_tenant},
@@ -166,9 +178,11 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   app->collector_syncer_ = std::make_unique<core::collectors::Syncer>(
       app->store_.get(), app->ingestor_.get(), app->reviews_.get(),
       app->collector_fetcher_.get());
+  core::collectors::CollectorsOptions collector_options;
+  collector_options.max_per_tenant = options.max_collectors_per_tenant;
   app->collectors_ = std::make_unique<core::collectors::Collectors>(
       app->store_.get(), app->collector_syncer_.get(), clock,
-      app->outbound_.get(), core::collectors::CollectorsOptions{},
+      app->outbound_.get(), collector_options,
       app->collector_executor_.get());
   app->collector_scheduler_ =
       std::make_unique<core::collectors::CollectorScheduler>(
@@ -177,6 +191,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   if (absl::Status s = app->Serve(options); !s.ok()) return s;
   app->collector_scheduler_->Start();
   app->webhook_dispatcher_->Start();
+  // Revocations made elsewhere (another replica) end streams within 1 s.
+  app->key_watch_->Start(kKeyRecheckInterval);
   if (options.alert_tick > absl::ZeroDuration()) {
     app->alert_scheduler_->Start(options.alert_tick);
   }
@@ -210,16 +226,20 @@ absl::Status App::Serve(const Options& options) {
   }
   pool_ = std::make_unique<rpc::WorkerPool>(workers, /*max_queue=*/4096,
                                             options.worker_nice);
+  failed_requests_ = std::make_unique<FailedRequestLog>(kFailedRequestsEvery);
+  FailedRequestLog::RouteProtobufLog(failed_requests_.get());
   rpc::Deps deps{auth_.get(),    admin_.get(),       ingestor_.get(),
                  reviews_.get(), analysis_.get(),    clock_,
                  pool_.get()};
   if (options.rate_limit_rps > 0) {
     rate_limiter_ = std::make_unique<rpc::RateLimiter>(
-        options.rate_limit_rps, options.rate_limit_burst > 0
-                                    ? options.rate_limit_burst
-                                    : std::max(1.0, options.rate_limit_rps));
+        options.rate_limit_rps,
+        options.rate_limit_burst > 0
+            ? options.rate_limit_burst
+            : std::max(1.0, 2 * options.rate_limit_rps));
   }
   deps.rate_limiter = rate_limiter_.get();
+  deps.key_watch = key_watch_.get();
   deps.alerts = alerts_.get();
   deps.alert_hub = alert_hub_.get();
   alert_pool_ = std::make_unique<rpc::WorkerPool>(2, /*max_queue=*/1 << 16);
@@ -246,7 +266,8 @@ absl::Status App::Serve(const Options& options) {
     std::vector<std::unique_ptr<
         grpc::experimental::ServerInterceptorFactoryInterface>>
         interceptors;
-    interceptors.push_back(NewParseErrorInterceptorFactory());
+    interceptors.push_back(
+        NewParseErrorInterceptorFactory(failed_requests_.get()));
     if (metrics_ != nullptr) {
       interceptors.push_back(metrics_->NewInterceptorFactory());
     }
@@ -317,8 +338,10 @@ void App::Shutdown(absl::Duration grace) {
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
     server_->Wait();
   }
+  failed_requests_.reset();  // logs the last count
   pool_.reset();   // runs what is queued, joins
   alert_pool_.reset();
+  if (key_watch_) key_watch_->Stop();  // reads the store
   store_.reset();  // closes the database
 }
 

@@ -18,6 +18,7 @@
 #include "service/core/alerts/webhook_dispatcher.h"
 #include "service/core/alerts/webhooks.h"
 #include "service/core/auth/auth.h"
+#include "service/core/auth/key_watch.h"
 #include "service/core/collectors/collectors.h"
 #include "service/core/collectors/fetcher.h"
 #include "service/core/collectors/scheduler.h"
@@ -37,6 +38,7 @@
 #include "service/rpc/rate_limiter.h"
 #include "service/rpc/review_service.h"
 #include "service/rpc/worker_pool.h"
+#include "service/server/failed_requests.h"
 #include "service/server/metrics.h"
 #include "service/server/options.h"
 #include "service/server/reflection_v1.h"
@@ -71,12 +73,16 @@ class App {
   // Declared first, destroyed last: calls that finish during shutdown
   // still report to them.
   std::unique_ptr<ServerMetrics> metrics_;
+  // Counts requests that failed authentication or parsing; logs each kind
+  // every 10 s.
+  std::unique_ptr<FailedRequestLog> failed_requests_;
   const core::Clock* clock_ = nullptr;
   std::unique_ptr<rpc::RateLimiter> rate_limiter_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<nlp::Analyzer> analyzer_;
   std::unique_ptr<core::TextAnalysis> analysis_;
   std::unique_ptr<core::Authenticator> auth_;
+  std::unique_ptr<core::KeyWatch> key_watch_;  // open streams by key
   std::unique_ptr<core::Admin> admin_;
   std::unique_ptr<core::AlertHub> alert_hub_;
   std::unique_ptr<core::AlertEvaluator> alert_evaluator_;

@@ -29,11 +29,25 @@ ABSL_FLAG(std::string, metrics_listen, "",
 ABSL_FLAG(std::string, log_format, "text",
           "Log lines as \"text\" or \"json\" (one object per line: time, "
           "level, msg, fields)");
-ABSL_FLAG(double, rate_limit_rps, 0,
-          "Calls per second allowed per API key (token bucket); over it: "
-          "RESOURCE_EXHAUSTED with google.rpc.RetryInfo. 0 = no limit");
+ABSL_FLAG(double, rate_limit_rps, 5000,
+          "Calls per second allowed per API key (token bucket); every call, "
+          "stream open and StreamIngestReviews message takes a token. Over "
+          "it: RESOURCE_EXHAUSTED with google.rpc.RetryInfo (an ingest "
+          "stream is slowed to the rate instead). 0 = no limit");
 ABSL_FLAG(double, rate_limit_burst, 0,
-          "Token bucket size of --rate-limit-rps; 0 = one second's worth");
+          "Token bucket size of --rate-limit-rps; 0 = two seconds' worth");
+ABSL_FLAG(int, max_streams_per_key, 128,
+          "Open streams (StreamAlerts, StreamIngestReviews) one API key may "
+          "have; over it: RESOURCE_EXHAUSTED. 0 = no limit");
+ABSL_FLAG(int, max_streams_per_tenant, 512,
+          "Open streams all keys of one tenant may have together; over it: "
+          "RESOURCE_EXHAUSTED. 0 = no limit");
+ABSL_FLAG(int, max_webhooks_per_tenant, 20,
+          "Webhooks one tenant may have (each alert is POSTed to each); "
+          "CreateWebhook over it: FAILED_PRECONDITION. 0 = no limit");
+ABSL_FLAG(int, max_collectors_per_tenant, 100,
+          "Collectors one tenant may have; CreateCollector over it: "
+          "FAILED_PRECONDITION. 0 = no limit");
 ABSL_FLAG(int, max_batch, 1000, "Most reviews per IngestReviews call");
 ABSL_FLAG(int64_t, max_text_bytes, 65536, "Longest review text in bytes");
 ABSL_FLAG(int64_t, max_message_bytes, 8 << 20,
@@ -130,6 +144,10 @@ Options OptionsFromFlags() {
   o.log_format = absl::GetFlag(FLAGS_log_format);
   o.rate_limit_rps = absl::GetFlag(FLAGS_rate_limit_rps);
   o.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);
+  o.max_streams_per_key = absl::GetFlag(FLAGS_max_streams_per_key);
+  o.max_streams_per_tenant = absl::GetFlag(FLAGS_max_streams_per_tenant);
+  o.max_webhooks_per_tenant = absl::GetFlag(FLAGS_max_webhooks_per_tenant);
+  o.max_collectors_per_tenant = absl::GetFlag(FLAGS_max_collectors_per_tenant);
   o.max_batch = absl::GetFlag(FLAGS_max_batch);
   o.max_text_bytes = absl::GetFlag(FLAGS_max_text_bytes);
   o.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);

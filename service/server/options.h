@@ -23,8 +23,12 @@ struct Options {
   std::string ready_file;            // "" = none
   std::string metrics_listen;        // HOST:PORT of /metrics; "" = off
   std::string log_format = "text";   // "text" or "json"
-  double rate_limit_rps = 0;         // per API key; 0 = no limit
-  double rate_limit_burst = 0;       // 0 = max(1, rate_limit_rps)
+  double rate_limit_rps = 5000;      // per API key; 0 = no limit
+  double rate_limit_burst = 0;       // 0 = max(1, 2 x rate_limit_rps)
+  int max_streams_per_key = 128;     // open streams; 0 = no limit
+  int max_streams_per_tenant = 512;  // open streams; 0 = no limit
+  int max_webhooks_per_tenant = 20;  // 0 = no limit
+  int max_collectors_per_tenant = 100;  // 0 = no limit
   int max_batch = 1000;
   int64_t max_text_bytes = 65536;
   int64_t max_message_bytes = 8 << 20;

@@ -55,6 +55,9 @@ class CollectorTxn {
   // The tenant's collectors ordered by id, id > after_id.
   virtual absl::StatusOr<std::vector<CollectorRow>> ListCollectors(
       std::string_view tenant_id, int64_t after_id, int limit) = 0;
+  // How many collectors the tenant has (0 for an unknown tenant).
+  virtual absl::StatusOr<int64_t> CountCollectors(
+      std::string_view tenant_id) = 0;
   // Every tenant's collectors with poll_interval_seconds > 0 and
   // next_run_time <= now, ordered by (next_run_time, id).
   virtual absl::StatusOr<std::vector<CollectorRow>> ListDueCollectors(

@@ -87,6 +87,8 @@ class WebhookTxn {
   // The tenant's webhooks ordered by id, id > after_id.
   virtual absl::StatusOr<std::vector<WebhookRow>> ListWebhooks(
       std::string_view tenant_id, int64_t after_id, int limit) = 0;
+  // How many webhooks the tenant has (0 for an unknown tenant).
+  virtual absl::StatusOr<int64_t> CountWebhooks(std::string_view tenant_id) = 0;
   // Every tenant's webhooks ordered by id, id > after_id (the dispatcher).
   virtual absl::StatusOr<std::vector<WebhookRow>> ListAllWebhooks(
       int64_t after_id, int limit) = 0;

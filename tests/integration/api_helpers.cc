@@ -162,4 +162,29 @@ std::string WireBytesField(int field_number, const std::string& payload) {
   return out + payload;
 }
 
+grpc::Status CreateWebhook(const std::shared_ptr<grpc::Channel>& channel,
+                           const std::string& key, const std::string& url,
+                           opinia::v1::Webhook* created) {
+  auto stub = opinia::v1::AlertService::NewStub(channel);
+  opinia::v1::CreateWebhookRequest request;
+  request.mutable_webhook()->set_url(url);
+  request.mutable_webhook()->set_secret("0123456789abcdef0123456789abcdef");
+  return stub->CreateWebhook(ContextWithKey(key).get(), request, created);
+}
+
+grpc::Status CreateCollector(const std::shared_ptr<grpc::Channel>& channel,
+                             const std::string& key,
+                             opinia::v1::Collector* created) {
+  auto stub = opinia::v1::CollectorService::NewStub(channel);
+  opinia::v1::CreateCollectorRequest request;
+  auto* c = request.mutable_collector();
+  c->set_kind(opinia::v1::GOOGLE_BUSINESS_PROFILE);
+  c->set_endpoint(
+      "https://mybusiness.googleapis.com/v4/accounts/1/locations/2/reviews");
+  (*c->mutable_credentials())["bearer_token"] = "token";
+  c->set_source("google");
+  c->set_poll_interval_seconds(0);
+  return stub->CreateCollector(ContextWithKey(key).get(), request, created);
+}
+
 }  // namespace opinia::testing

@@ -11,6 +11,8 @@
 
 #include "absl/status/statusor.h"
 #include "opinia/v1/admin.grpc.pb.h"
+#include "opinia/v1/alerts.grpc.pb.h"
+#include "opinia/v1/collectors.grpc.pb.h"
 #include "opinia/v1/reviews.grpc.pb.h"
 
 namespace opinia::testing {
@@ -66,6 +68,17 @@ grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,
 
 // Protobuf wire encoding of one length-delimited field.
 std::string WireBytesField(int field_number, const std::string& payload);
+
+// Creates a webhook to `url` (a host name that is never resolved unless an
+// alert is raised) with a 32-byte secret.
+grpc::Status CreateWebhook(const std::shared_ptr<grpc::Channel>& channel,
+                           const std::string& key, const std::string& url,
+                           opinia::v1::Webhook* created);
+// Creates a Google Business Profile collector that only runs on
+// RunCollector (poll_interval_seconds 0).
+grpc::Status CreateCollector(const std::shared_ptr<grpc::Channel>& channel,
+                             const std::string& key,
+                             opinia::v1::Collector* created);
 
 }  // namespace opinia::testing
 

@@ -4,7 +4,6 @@
 #include <string>
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "service/core/util/absl_sv.h"
 #include "service/core/util/names.h"
@@ -15,26 +14,12 @@
 namespace opinia::core {
 namespace {
 
-constexpr std::string_view kAlerts = "alerts/";
-constexpr std::string_view kRules = "alertRules/";
+constexpr std::string_view kAlerts = "alerts";
+constexpr std::string_view kRules = "alertRules";
 constexpr size_t kMaxListItems = 100;
 constexpr size_t kMaxKeywordBytes = 200;
 constexpr size_t kMaxDisplayNameBytes = 200;
 constexpr int64_t kMaxCooldownSeconds = 30LL * 24 * 3600;
-
-absl::StatusOr<int64_t> ParseIntName(std::string_view name,
-                                     std::string_view prefix,
-                                     std::string_view field) {
-  int64_t id = 0;
-  if (!absl::StartsWith(Av(name), Av(prefix)) ||
-      !absl::SimpleAtoi(Av(name.substr(prefix.size())), &id) || id <= 0 ||
-      name.substr(prefix.size()).front() == '+') {
-    return absl::InvalidArgumentError(
-        absl::StrCat(Av(field), ": malformed name \"", Av(name.substr(0, 100)),
-                     "\", expected \"", Av(prefix), "{id}\""));
-  }
-  return id;
-}
 
 template <typename T>
 bool In(const google::protobuf::RepeatedField<T>& list, T v) {
@@ -109,16 +94,20 @@ void AppendFolded(uint32_t cp, std::string* out) {
 
 }  // namespace
 
-std::string AlertName(int64_t id) { return absl::StrCat(Av(kAlerts), id); }
-std::string AlertRuleName(int64_t id) { return absl::StrCat(Av(kRules), id); }
+std::string AlertName(int64_t id) {
+  return absl::StrCat(Av(kAlerts), "/", id);
+}
+std::string AlertRuleName(int64_t id) {
+  return absl::StrCat(Av(kRules), "/", id);
+}
 
 absl::StatusOr<int64_t> ParseAlertName(std::string_view name,
                                        std::string_view field) {
-  return ParseIntName(name, kAlerts, field);
+  return ParseNumericName(name, kAlerts, field);
 }
 absl::StatusOr<int64_t> ParseAlertRuleName(std::string_view name,
                                            std::string_view field) {
-  return ParseIntName(name, kRules, field);
+  return ParseNumericName(name, kRules, field);
 }
 
 bool IsReasonCode(std::string_view reason) {

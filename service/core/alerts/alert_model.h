@@ -17,7 +17,8 @@ namespace opinia::core {
 
 std::string AlertName(int64_t id);
 std::string AlertRuleName(int64_t id);
-// INVALID_ARGUMENT naming `field` unless "alerts/{positive int}".
+// INVALID_ARGUMENT naming `field` unless "alerts/{positive int}", spelt as
+// util/names.h ParseNumericName asks.
 absl::StatusOr<int64_t> ParseAlertName(std::string_view name,
                                        std::string_view field);
 absl::StatusOr<int64_t> ParseAlertRuleName(std::string_view name,

@@ -12,6 +12,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "service/core/alerts/alert_model.h"
 #include "service/core/auth/authorization.h"
+#include "service/core/tenants/limits.h"
 #include "service/core/util/absl_sv.h"
 #include "service/core/util/names.h"
 #include "service/core/util/paging.h"
@@ -21,7 +22,7 @@
 namespace opinia::core {
 namespace {
 
-constexpr std::string_view kWebhooks = "webhooks/";
+constexpr std::string_view kWebhooks = "webhooks";
 
 absl::Status Invalid(std::string_view field, std::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(Av(field), ": ", Av(what)));
@@ -55,19 +56,13 @@ opinia::v1::Alert AlertToWebhookProto(const storage::AlertRow& row) {
 
 }  // namespace
 
-std::string WebhookName(int64_t id) { return absl::StrCat(Av(kWebhooks), id); }
+std::string WebhookName(int64_t id) {
+  return absl::StrCat(Av(kWebhooks), "/", id);
+}
 
 absl::StatusOr<int64_t> ParseWebhookName(std::string_view name,
                                          std::string_view field) {
-  int64_t id = 0;
-  if (!absl::StartsWith(Av(name), Av(kWebhooks)) ||
-      !absl::SimpleAtoi(Av(name.substr(kWebhooks.size())), &id) || id <= 0 ||
-      name.substr(kWebhooks.size()).front() == '+') {
-    return absl::InvalidArgumentError(absl::StrCat(
-        Av(field), ": malformed name \"", Av(name.substr(0, 100)),
-        "\", expected \"webhooks/{id}\""));
-  }
-  return id;
+  return ParseNumericName(name, kWebhooks, field);
 }
 
 absl::Status ValidateWebhookUrl(std::string_view url, std::string_view field) {
@@ -193,6 +188,11 @@ absl::StatusOr<opinia::v1::Webhook> Webhooks::Create(
   row.create_time = clock_->Now();
 
   RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
+    // Counted in the transaction that inserts: writers run one at a time.
+    ASSIGN_OR_RETURN(int64_t count,
+                     txn.webhooks().CountWebhooks(caller.tenant_id));
+    RETURN_IF_ERROR(CheckTenantCount(count, max_per_tenant_, "webhooks",
+                                     "--max-webhooks-per-tenant"));
     // Only events from now on: the newest event id of any tenant is a safe
     // start (ids are global and grow in commit order).
     ASSIGN_OR_RETURN(auto newest, txn.alerts().MaxAlertEventId());

@@ -39,7 +39,8 @@ inline constexpr size_t kMaxWebhookSecret = 1024;
 inline constexpr size_t kMaxWebhookUrl = 2048;
 
 std::string WebhookName(int64_t id);
-// "webhooks/{positive int64}"; INVALID_ARGUMENT naming `field` otherwise.
+// "webhooks/{positive int64}", spelt as util/names.h ParseNumericName asks;
+// INVALID_ARGUMENT naming `field` otherwise.
 absl::StatusOr<int64_t> ParseWebhookName(std::string_view name,
                                          std::string_view field);
 
@@ -68,15 +69,20 @@ opinia::v1::Webhook WebhookToProto(const storage::WebhookRow& row,
 class Webhooks {
  public:
   // `outbound` refuses URLs whose host is an address the server does not
-  // send requests to.
+  // send requests to. `max_per_tenant`: the most webhooks one tenant may
+  // have (every alert becomes one POST per webhook); <= 0: no limit.
   Webhooks(storage::Store* store, const Clock* clock,
-           const OutboundPolicy* outbound)
-      : store_(store), clock_(clock), outbound_(outbound) {}
+           const OutboundPolicy* outbound, int max_per_tenant = 0)
+      : store_(store),
+        clock_(clock),
+        outbound_(outbound),
+        max_per_tenant_(max_per_tenant) {}
 
   // INVALID_ARGUMENT naming the field (webhook.url, webhook.secret,
   // webhook.priorities, webhook.kinds): webhook.url also when its host is
   // a literal address the outbound policy refuses (127.0.0.1, [::1],
-  // 169.254.169.254, 10.0.0.1, ...). The answer has no secret.
+  // 169.254.169.254, 10.0.0.1, ...); FAILED_PRECONDITION when the tenant
+  // has max_per_tenant webhooks. The answer has no secret.
   absl::StatusOr<opinia::v1::Webhook> Create(
       const Principal& caller, const opinia::v1::CreateWebhookRequest& request);
   // The caller's tenant's webhooks by id, with their delivery state.
@@ -91,6 +97,7 @@ class Webhooks {
   storage::Store* store_;
   const Clock* clock_;
   const OutboundPolicy* outbound_;
+  const int max_per_tenant_;
 };
 
 }  // namespace opinia::core

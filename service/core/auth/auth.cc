@@ -1,14 +1,46 @@
 #include "service/core/auth/auth.h"
 
+#include <functional>
+
 #include "opinia/v1/admin.pb.h"
 #include "service/core/util/crypto.h"
 #include "service/core/util/names.h"
+#include "util/status_macros.h"
 
 namespace opinia::core {
 
 std::string Principal::actor() const {
   return agent.empty() ? ApiKeyName(key_id) : agent;
 }
+
+namespace {
+
+// The key `find` reads, if it is still good: not revoked, its tenant there.
+absl::StatusOr<Principal> LiveKey(
+    storage::Store& store,
+    const std::function<absl::StatusOr<storage::ApiKeyRow>(storage::Txn&)>&
+        find) {
+  storage::ApiKeyRow row;
+  bool tenant_exists = true;
+  absl::Status status = store.Read([&](storage::Txn& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(row, find(txn));
+    if (row.tenant_id.empty()) return absl::OkStatus();
+    auto tenant = txn.GetTenant(row.tenant_id);
+    if (absl::IsNotFound(tenant.status())) tenant_exists = false;
+    return tenant.ok() || !tenant_exists ? absl::OkStatus() : tenant.status();
+  });
+  if (absl::IsNotFound(status)) {
+    return absl::UnauthenticatedError("unknown API key");
+  }
+  if (!status.ok()) return status;
+  if (row.revoked) return absl::UnauthenticatedError("API key revoked");
+  if (!tenant_exists) {
+    return absl::UnauthenticatedError("the API key's tenant no longer exists");
+  }
+  return Principal{row.id, row.tenant_id, row.roles};
+}
+
+}  // namespace
 
 absl::StatusOr<Principal> Authenticator::Authenticate(
     std::string_view secret) const {
@@ -17,19 +49,15 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
         "missing API key: send \"authorization: Bearer <key>\"");
   }
   const std::string hash = Sha256Hex(secret);
-  storage::ApiKeyRow row;
-  absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    auto found = txn.GetApiKeyByHash(hash);
-    if (!found.ok()) return found.status();
-    row = *std::move(found);
-    return absl::OkStatus();
+  return LiveKey(*store_, [&hash](storage::Txn& txn) {
+    return txn.GetApiKeyByHash(hash);
   });
-  if (absl::IsNotFound(status)) {
-    return absl::UnauthenticatedError("unknown API key");
-  }
-  if (!status.ok()) return status;
-  if (row.revoked) return absl::UnauthenticatedError("API key revoked");
-  return Principal{row.id, row.tenant_id, row.roles};
+}
+
+absl::StatusOr<Principal> Authenticator::Reauthenticate(
+    std::string_view key_id) const {
+  return LiveKey(*store_,
+                 [key_id](storage::Txn& txn) { return txn.GetApiKey(key_id); });
 }
 
 absl::StatusOr<std::optional<std::string>> BootstrapOperatorKey(

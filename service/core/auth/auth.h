@@ -3,8 +3,9 @@
 //
 // A secret is "opk_" + base64url(32 random bytes); only its hex SHA-256 is
 // stored. Keys are looked up on every call (no cache), so a revocation takes
-// effect on the next call; one indexed SQLite read plus one SHA-256 costs a
-// few microseconds.
+// effect on the next call; two indexed SQLite reads (the key, its tenant)
+// plus one SHA-256 cost a few microseconds. Streams, authenticated once when
+// they open, are re-checked by key_watch.h.
 #ifndef OPINIA_SERVICE_CORE_AUTH_H_
 #define OPINIA_SERVICE_CORE_AUTH_H_
 
@@ -47,9 +48,13 @@ class Authenticator {
  public:
   explicit Authenticator(storage::Store* store) : store_(store) {}
 
-  // UNAUTHENTICATED for an empty, unknown or revoked secret; INTERNAL on a
-  // storage error.
+  // UNAUTHENTICATED for an empty, unknown or revoked secret, or a key whose
+  // tenant no longer exists; INTERNAL on a storage error.
   absl::StatusOr<Principal> Authenticate(std::string_view secret) const;
+  // The key `key_id` as it is now in the store (its roles may have changed
+  // since it was authenticated). Codes as Authenticate; a key deleted since
+  // is UNAUTHENTICATED too.
+  absl::StatusOr<Principal> Reauthenticate(std::string_view key_id) const;
 
  private:
   storage::Store* store_;

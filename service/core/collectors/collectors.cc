@@ -9,7 +9,9 @@
 #include "absl/synchronization/notification.h"
 #include "service/core/auth/authorization.h"
 #include "service/core/collectors/platform.h"
+#include "service/core/tenants/limits.h"
 #include "service/core/util/absl_sv.h"
+#include "service/core/util/names.h"
 #include "service/core/util/paging.h"
 #include "service/core/util/time_proto.h"
 #include "service/core/util/utf8.h"
@@ -20,7 +22,7 @@ namespace {
 
 using opinia::v1::Collector;
 
-constexpr char kPrefix[] = "collectors/";
+constexpr char kCollectors[] = "collectors";
 constexpr int kMinPoll = 60;
 constexpr int kMaxPoll = 7 * 24 * 3600;
 constexpr size_t kMaxEndpoint = 2048;
@@ -121,18 +123,13 @@ std::string Spec(Collector c) {
 
 }  // namespace
 
-std::string CollectorName(int64_t id) { return absl::StrCat(kPrefix, id); }
+std::string CollectorName(int64_t id) {
+  return absl::StrCat(kCollectors, "/", id);
+}
 
 absl::StatusOr<int64_t> ParseCollectorName(std::string_view name,
                                            std::string_view field) {
-  int64_t id = 0;
-  const absl::string_view n = Av(name);
-  if (!absl::StartsWith(n, kPrefix) ||
-      !absl::SimpleAtoi(n.substr(sizeof(kPrefix) - 1), &id) || id <= 0) {
-    return Invalid(field, absl::StrCat("expected \"collectors/{id}\", got \"",
-                                       n.substr(0, 100), "\""));
-  }
-  return id;
+  return ParseNumericName(name, kCollectors, field);
 }
 
 absl::StatusOr<Collector> Collectors::Create(
@@ -149,6 +146,12 @@ absl::StatusOr<Collector> Collectors::Create(
   row.update_time = now;
   row.next_run_time = now;  // a scheduled collector runs soon after creation
   RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
+    // Counted in the transaction that inserts: writers run one at a time.
+    ASSIGN_OR_RETURN(int64_t count,
+                     txn.collectors().CountCollectors(caller.tenant_id));
+    RETURN_IF_ERROR(CheckTenantCount(count, options_.max_per_tenant,
+                                     "collectors",
+                                     "--max-collectors-per-tenant"));
     ASSIGN_OR_RETURN(row.id, txn.collectors().InsertCollector(row));
     return absl::OkStatus();
   }));

@@ -6,6 +6,9 @@
 // tenant answers NOT_FOUND like a missing one. Credentials are input only:
 // Get/List/Create/Update never return them.
 //
+// Create answers FAILED_PRECONDITION when the tenant has
+// CollectorsOptions::max_per_tenant collectors.
+//
 // Validation (INVALID_ARGUMENT naming the field, e.g.
 // "collector.endpoint: ..."): kind set; endpoint an http(s) URL whose
 // host is not a literal address the outbound policy refuses; source
@@ -65,6 +68,8 @@ struct CollectorsOptions {
   absl::Duration full_every = absl::Hours(24);
   // After a failed scheduled run, retry after min(poll interval, this).
   absl::Duration retry_failed_after = absl::Minutes(5);
+  // The most collectors one tenant may have; <= 0: no limit.
+  int max_per_tenant = 0;
 };
 
 // A due collector, for the scheduler.
@@ -159,7 +164,8 @@ class Collectors {
   mutable absl::flat_hash_map<int64_t, Slot> runs_ ABSL_GUARDED_BY(runs_mutex_);
 };
 
-// "collectors/{id}"; ParseCollectorName: INVALID_ARGUMENT naming `field`.
+// "collectors/{id}"; ParseCollectorName: INVALID_ARGUMENT naming `field`
+// unless the id is spelt as util/names.h ParseNumericName asks.
 std::string CollectorName(int64_t id);
 absl::StatusOr<int64_t> ParseCollectorName(std::string_view name,
                                            std::string_view field);

@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "service/core/util/utf8.h"
 #include "service/storage/text_fold.h"
 
@@ -37,6 +38,22 @@ bool HasWord(std::string_view s) {
 
 absl::Status Invalid(absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat("query: ", why));
+}
+
+// The first control character of `q` other than the whitespace that
+// separates words (C0 and DEL; C1, U+0080..U+009F, as UTF-8 0xC2 0x80..0x9F):
+// no term can hold one (NUL cannot even pass through SQLite's text).
+// Expects valid UTF-8; std::string_view::npos when there is none.
+size_t FindControl(std::string_view q) {
+  for (size_t i = 0; i < q.size(); ++i) {
+    const unsigned char u = static_cast<unsigned char>(q[i]);
+    if ((u < 0x20 && !IsSpace(q[i])) || u == 0x7f) return i;
+    if (u == 0xc2 && i + 1 < q.size() &&
+        static_cast<unsigned char>(q[i + 1]) <= 0x9f) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
 }
 
 absl::StatusOr<std::vector<Item>> Tokenize(std::string_view q) {
@@ -91,6 +108,13 @@ absl::StatusOr<std::vector<Item>> Tokenize(std::string_view q) {
 absl::StatusOr<storage::SearchQuery> ParseSearchQuery(
     std::string_view query) {
   if (!IsValidUtf8(query)) return Invalid("invalid UTF-8");
+  if (const size_t at = FindControl(query); at != std::string_view::npos) {
+    const unsigned char u = static_cast<unsigned char>(query[at]);
+    const unsigned cp =
+        u == 0xc2 ? static_cast<unsigned char>(query[at + 1]) : u;
+    return Invalid(absl::StrFormat(
+        "control character U+%04X at byte %d is not allowed", cp, at));
+  }
   if (query.size() > kMaxQueryBytes) {
     return Invalid(absl::StrCat("longer than ", kMaxQueryBytes, " bytes"));
   }

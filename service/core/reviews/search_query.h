@@ -26,7 +26,9 @@ namespace opinia::core {
 inline constexpr size_t kMaxQueryBytes = 1024;
 inline constexpr int kMaxQueryItems = 32;
 
-// INVALID_ARGUMENT naming `query` for invalid UTF-8, more than
+// INVALID_ARGUMENT naming `query` for invalid UTF-8, a control character
+// (NUL included; tab, newline and the other ASCII spaces separate words),
+// more than
 // kMaxQueryBytes or kMaxQueryItems, an unterminated quote, or no word to
 // find (empty, only punctuation, or only exclusions).
 absl::StatusOr<storage::SearchQuery> ParseSearchQuery(std::string_view query);

@@ -114,6 +114,9 @@ class SealedWebhooks final : public Sealing<storage::WebhookTxn> {
     return OpenAll(inner_.ListWebhooks(tenant_id, after_id, limit), box_,
                    OpenWebhook);
   }
+  absl::StatusOr<int64_t> CountWebhooks(std::string_view tenant_id) override {
+    return inner_.CountWebhooks(tenant_id);
+  }
   absl::StatusOr<std::vector<WebhookRow>> ListAllWebhooks(int64_t after_id,
                                                           int limit) override {
     return OpenAll(inner_.ListAllWebhooks(after_id, limit), box_, OpenWebhook);
@@ -184,6 +187,10 @@ class SealedCollectors final : public Sealing<storage::CollectorTxn> {
       std::string_view tenant_id, int64_t after_id, int limit) override {
     return OpenAll(inner_.ListCollectors(tenant_id, after_id, limit), box_,
                    OpenCollector);
+  }
+  absl::StatusOr<int64_t> CountCollectors(
+      std::string_view tenant_id) override {
+    return inner_.CountCollectors(tenant_id);
   }
   absl::StatusOr<std::vector<CollectorRow>> ListDueCollectors(
       absl::Time now, int limit) override {

@@ -243,6 +243,8 @@ absl::StatusOr<opinia::v1::ApiKey> Admin::RevokeApiKey(
     row.revoked = true;
     return txn.RevokeApiKey(row.id);
   }));
+  // Streams opened with the key end now, not at the watch's next pass.
+  if (key_watch_ != nullptr) key_watch_->Recheck(row.id);
   return ApiKeyToProto(row);
 }
 

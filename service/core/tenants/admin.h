@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "opinia/v1/admin.pb.h"
 #include "service/core/auth/auth.h"
+#include "service/core/auth/key_watch.h"
 #include "service/core/util/clock.h"
 #include "service/storage/store.h"
 
@@ -19,11 +20,13 @@ namespace opinia::core {
 
 inline constexpr char kDefaultTimeZone[] = "Europe/Warsaw";
 
-// Thread-safe; `store` and `clock` must outlive it.
+// Thread-safe; `store`, `clock` and `key_watch` must outlive it.
 class Admin {
  public:
-  Admin(storage::Store* store, const Clock* clock)
-      : store_(store), clock_(clock) {}
+  // `key_watch` (may be null) learns of revocations at once.
+  Admin(storage::Store* store, const Clock* clock,
+        KeyWatch* key_watch = nullptr)
+      : store_(store), clock_(clock), key_watch_(key_watch) {}
 
   // Operator only (PERMISSION_DENIED otherwise). INVALID_ARGUMENT for a
   // malformed tenant_id or unknown time zone; ALREADY_EXISTS for a taken id.
@@ -38,7 +41,8 @@ class Admin {
       const Principal& caller, const opinia::v1::CreateApiKeyRequest& request);
   absl::StatusOr<opinia::v1::ListApiKeysResponse> ListApiKeys(
       const Principal& caller, const opinia::v1::ListApiKeysRequest& request);
-  // Idempotent; NOT_FOUND for an unknown key or another tenant's key.
+  // Idempotent; NOT_FOUND for an unknown key or another tenant's key. The
+  // key's open streams have ended (UNAUTHENTICATED) when it returns.
   absl::StatusOr<opinia::v1::ApiKey> RevokeApiKey(
       const Principal& caller, const opinia::v1::RevokeApiKeyRequest& request);
 
@@ -51,6 +55,7 @@ class Admin {
 
   storage::Store* store_;
   const Clock* clock_;
+  KeyWatch* const key_watch_;
 };
 
 // Row -> message conversions, shared with tests.

@@ -10,7 +10,7 @@
 namespace opinia::core {
 namespace {
 
-constexpr std::string_view kReviews = "reviews/";
+constexpr std::string_view kReviews = "reviews";
 constexpr std::string_view kTenants = "tenants/";
 constexpr std::string_view kApiKeys = "apiKeys/";
 
@@ -44,21 +44,32 @@ bool IsValidResourceId(std::string_view id) {
   return true;
 }
 
-std::string ReviewName(int64_t id) { return absl::StrCat(Av(kReviews), id); }
+absl::StatusOr<int64_t> ParseNumericName(std::string_view name,
+                                         std::string_view collection,
+                                         std::string_view field) {
+  const std::string prefix = absl::StrCat(Av(collection), "/");
+  std::string_view digits = name;
+  bool canonical = absl::StartsWith(Av(name), prefix);
+  if (canonical) digits.remove_prefix(prefix.size());
+  // At most 19 digits, the first not 0: SimpleAtoi alone would also take
+  // a sign, surrounding spaces and leading zeros.
+  canonical = canonical && !digits.empty() && digits.size() <= 19 &&
+              digits.front() != '0';
+  for (char c : digits) canonical = canonical && absl::ascii_isdigit(c);
+  int64_t id = 0;
+  if (!canonical || !absl::SimpleAtoi(Av(digits), &id) || id <= 0) {
+    return Malformed(field, name, absl::StrCat(prefix, "{id}"));
+  }
+  return id;
+}
+
+std::string ReviewName(int64_t id) {
+  return absl::StrCat(Av(kReviews), "/", id);
+}
 
 absl::StatusOr<int64_t> ParseReviewName(std::string_view name,
                                         std::string_view field) {
-  int64_t id = 0;
-  if (!absl::StartsWith(Av(name), Av(kReviews))) {
-    return Malformed(field, name, "reviews/{id}");
-  }
-  std::string_view digits = name.substr(kReviews.size());
-  bool all_digits = !digits.empty() && digits.size() <= 19;
-  for (char c : digits) all_digits = all_digits && absl::ascii_isdigit(c);
-  if (!all_digits || !absl::SimpleAtoi(Av(digits), &id) || id <= 0) {
-    return Malformed(field, name, "reviews/{id}");
-  }
-  return id;
+  return ParseNumericName(name, kReviews, field);
 }
 
 std::string TenantName(std::string_view id) {

@@ -270,6 +270,18 @@ bool Connection::InAutocommit() const {
   return sqlite3_get_autocommit(db_) != 0;
 }
 
+absl::StatusOr<int64_t> CountTenantRows(Connection& conn,
+                                        absl::string_view table,
+                                        std::string_view tenant_id) {
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn.Prepare(absl::StrCat("SELECT COUNT(*) FROM ", table,
+                                             " WHERE tenant_id = ?")));
+  stmt.BindText(tenant_id);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return absl::InternalError("COUNT(*) returned no row");
+  return stmt.ColumnInt64(0);
+}
+
 absl::Status CheckWritable(bool read_only, absl::string_view op) {
   if (read_only) {
     return absl::FailedPreconditionError(

@@ -170,6 +170,12 @@ class Connection {
   absl::flat_hash_set<sqlite3_stmt*> in_use_;
 };
 
+// How many rows of `table` (a constant of ours, never input) belong to
+// `tenant_id`.
+absl::StatusOr<int64_t> CountTenantRows(Connection& conn,
+                                        absl::string_view table,
+                                        std::string_view tenant_id);
+
 }  // namespace opinia::storage::sqlite
 
 #endif  // OPINIA_SERVICE_STORAGE_SQLITE_CONNECTION_H_

@@ -110,6 +110,11 @@ absl::StatusOr<std::vector<CollectorRow>> SqliteCollectors::ListCollectors(
   return ReadRows(stmt);
 }
 
+absl::StatusOr<int64_t> SqliteCollectors::CountCollectors(
+    std::string_view tenant_id) {
+  return CountTenantRows(conn_, "collectors", tenant_id);
+}
+
 absl::StatusOr<std::vector<CollectorRow>> SqliteCollectors::ListDueCollectors(
     absl::Time now, int limit) {
   return ListDueCollectorsExcept(now, limit, {});

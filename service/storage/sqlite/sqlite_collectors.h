@@ -27,6 +27,7 @@ class SqliteCollectors final : public CollectorTxn {
   absl::StatusOr<std::vector<CollectorRow>> ListDueCollectorsExcept(
       absl::Time now, int limit, const std::vector<int64_t>& skip) override;
   absl::Status UpdateCollector(const CollectorRow& row) override;
+  absl::StatusOr<int64_t> CountCollectors(std::string_view tenant_id) override;
   absl::Status DeleteCollector(std::string_view tenant_id, int64_t id) override;
 
  private:

@@ -141,6 +141,11 @@ absl::StatusOr<std::vector<WebhookRow>> SqliteWebhooks::ListAllWebhooks(
   return ReadWebhooks(stmt);
 }
 
+absl::StatusOr<int64_t> SqliteWebhooks::CountWebhooks(
+    std::string_view tenant_id) {
+  return CountTenantRows(conn_, "webhooks", tenant_id);
+}
+
 absl::Status SqliteWebhooks::DeleteWebhook(std::string_view tenant_id,
                                            int64_t id) {
   RETURN_IF_ERROR(CheckWritable("DeleteWebhook"));

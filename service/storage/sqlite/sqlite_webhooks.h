@@ -26,6 +26,7 @@ class SqliteWebhooks final : public WebhookTxn {
       std::string_view tenant_id, int64_t after_id, int limit) override;
   absl::StatusOr<std::vector<WebhookRow>> ListAllWebhooks(int64_t after_id,
                                                           int limit) override;
+  absl::StatusOr<int64_t> CountWebhooks(std::string_view tenant_id) override;
   absl::Status DeleteWebhook(std::string_view tenant_id, int64_t id) override;
   absl::Status SetWebhookCursor(int64_t id, int64_t cursor) override;
   absl::Status SetWebhookSecret(std::string_view tenant_id, int64_t id,

@@ -81,6 +81,9 @@ TEST_P(StoreConformanceTest, CollectorsInsertGetListUpdateDelete) {
     EXPECT_THAT(IdsOf(VALUE(collectors.ListCollectors("b", 0, 10))),
                 ElementsAre(cb.id));
     EXPECT_THAT(VALUE(collectors.ListCollectors("c", 0, 10)), IsEmpty());
+    EXPECT_EQ(VALUE(collectors.CountCollectors("a")), 3);
+    EXPECT_EQ(VALUE(collectors.CountCollectors("b")), 1);
+    EXPECT_EQ(VALUE(collectors.CountCollectors("c")), 0);
     return absl::OkStatus();
   }));
 

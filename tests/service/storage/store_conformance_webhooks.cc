@@ -108,6 +108,9 @@ TEST_P(StoreConformanceTest, WebhooksInsertGetListDeleteAndCursor) {
     EXPECT_THAT(IdsOf(VALUE(webhooks.ListWebhooks("b", 0, 10))),
                 ElementsAre(wb.id));
     EXPECT_THAT(VALUE(webhooks.ListWebhooks("c", 0, 10)), IsEmpty());
+    EXPECT_EQ(VALUE(webhooks.CountWebhooks("a")), 3);
+    EXPECT_EQ(VALUE(webhooks.CountWebhooks("b")), 1);
+    EXPECT_EQ(VALUE(webhooks.CountWebhooks("c")), 0);
     EXPECT_THAT(IdsOf(VALUE(webhooks.ListAllWebhooks(0, 10))),
                 ElementsAre(w1.id, wb.id, w2.id, w3.id));
     EXPECT_THAT(IdsOf(VALUE(webhooks.ListAllWebhooks(w1.id, 2))),
@@ -128,6 +131,7 @@ TEST_P(StoreConformanceTest, WebhooksInsertGetListDeleteAndCursor) {
   ASSERT_OK(store_->Read([&](Txn& txn) {
     EXPECT_EQ(VALUE(txn.webhooks().GetWebhook("a", w2.id)).cursor, 42);
     EXPECT_CODE(txn.webhooks().GetWebhook("a", w3.id), kNotFound);
+    EXPECT_EQ(VALUE(txn.webhooks().CountWebhooks("a")), 3);  // w1, w2, w4
     EXPECT_THAT(IdsOf(VALUE(txn.webhooks().ListAllWebhooks(0, 10))),
                 ElementsAre(w1.id, wb.id, w2.id, w4.id));
     return absl::OkStatus();

@@ -81,5 +81,34 @@ TEST(ParseSearchQueryTest, RejectsNamingQuery) {
             absl::StatusCode::kInvalidArgument);
 }
 
+TEST(ParseSearchQueryTest, RejectsControlCharactersNamingThem) {
+  struct Case {
+    std::string in;
+    std::string code_point;
+  };
+  const Case kCases[] = {
+      {std::string("zwrot\0paczka", 13), "U+0000 at byte 5"},
+      {std::string("\0", 1), "U+0000 at byte 0"},
+      {"zwrot\x01", "U+0001 at byte 5"},
+      {"\"a\x1b[31m\"", "U+001B at byte 2"},
+      {"kurier\x7f", "U+007F at byte 6"},
+      {"zwrot \xc2\x85 paczka", "U+0085 at byte 6"},
+  };
+  for (const Case& c : kCases) {
+    auto got = ParseSearchQuery(c.in);
+    ASSERT_FALSE(got.ok()) << c.code_point;
+    EXPECT_EQ(got.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(got.status().message().substr(0, 6), "query:");
+    EXPECT_NE(got.status().message().find("control character " + c.code_point),
+              std::string::npos)
+        << got.status();
+  }
+  // Whitespace separates words; non-control characters after 0xC2 stay.
+  for (const char* ok : {"zwrot\tpaczka", "zwrot\r\npaczka\f\v", "\xc2\xa3 cena",
+                         "zwrot \xc2\xa0 paczka"}) {
+    EXPECT_TRUE(ParseSearchQuery(ok).ok()) << ok;
+  }
+}
+
 }  // namespace
 }  // namespace opinia::core
