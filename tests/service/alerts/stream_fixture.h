@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -24,6 +25,7 @@
 #include "opinia/v1/alerts.grpc.pb.h"
 #include "opinia/v1/reviews.grpc.pb.h"
 #include "service/core/util/crypto.h"
+#include "service/core/util/time_proto.h"
 #include "service/server/app.h"
 
 namespace opinia::alerts_testing {
@@ -99,24 +101,41 @@ class StreamTest : public ::testing::Test {
     return ctx;
   }
 
-  // Ingests `n` urgent reviews (ids prefix+i); returns their names in order.
-  std::vector<std::string> IngestUrgent(const std::string& prefix, int n,
-                                        opinia::v1::ReviewService::Stub* stub =
-                                            nullptr) {
+  // Ingests `n` one-star reviews (ids prefix+i, text text(i), created at
+  // `create_time` unless it is InfinitePast) with key_; returns the results
+  // in order.
+  std::vector<opinia::v1::IngestResult> IngestOneStar(
+      const std::string& prefix, int n,
+      const std::function<std::string(int)>& text,
+      absl::Time create_time = absl::InfinitePast(),
+      opinia::v1::ReviewService::Stub* stub = nullptr) {
     opinia::v1::IngestReviewsRequest r;
     for (int i = 0; i < n; ++i) {
       auto* in = r.add_reviews();
       in->set_source("allegro");
       in->set_external_id(absl::StrCat(prefix, i));
       in->set_rating(1);
-      in->set_text(UrgentText(i));
+      in->set_text(text(i));
+      if (create_time != absl::InfinitePast()) {
+        core::ToTimestamp(create_time, in->mutable_create_time());
+      }
     }
     opinia::v1::IngestReviewsResponse out;
     grpc::Status s =
         (stub ? stub : reviews_.get())->IngestReviews(Ctx(key_).get(), r, &out);
     EXPECT_TRUE(s.ok()) << s.error_message();
+    return {out.results().begin(), out.results().end()};
+  }
+
+  // Ingests `n` urgent reviews (ids prefix+i); returns their names in order.
+  std::vector<std::string> IngestUrgent(
+      const std::string& prefix, int n,
+      opinia::v1::ReviewService::Stub* stub = nullptr) {
     std::vector<std::string> names;
-    for (const auto& x : out.results()) names.push_back(x.name());
+    for (const auto& x :
+         IngestOneStar(prefix, n, UrgentText, absl::InfinitePast(), stub)) {
+      names.push_back(x.name());
+    }
     return names;
   }
 
