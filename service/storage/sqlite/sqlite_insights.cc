@@ -235,7 +235,7 @@ SqliteInsights::ListMonthResponseCounts(std::string_view tenant_id,
 absl::StatusOr<std::vector<BucketCount>> SqliteInsights::SumResponseCounts(
     std::string_view tenant_id, const ReviewFilter& filter) {
   ReviewQuery q;
-  // The trigger's bucket expression (insights_schema.cc), over rows.
+  // The triggers' bucket expression (migrations.sql), over rows.
   q.sql =
       "SELECT (SELECT lo FROM insights_delay_buckets WHERE lo <= "
       "response_delay ORDER BY lo DESC LIMIT 1) AS b, count(*) FROM reviews";

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "service/storage/sqlite/aspects_json.h"
 #include "service/storage/sqlite/fts_query.h"
-#include "service/storage/sqlite/insights_schema.h"
+#include "service/storage/sqlite/rollup_sql.h"
 #include "service/storage/sqlite/review_query.h"
 #include "service/storage/sqlite/statements.h"
 #include "util/status_macros.h"
