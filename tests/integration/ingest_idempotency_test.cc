@@ -74,14 +74,10 @@ TEST_F(IngestIdempotencyTest, CreatedThenUnchangedThenUpdated) {
   }
 
   // The stored review is the input as last received.
-  auto stub = opinia::v1::ReviewService::NewStub(channel_);
-  opinia::v1::GetReviewRequest get;
-  get.set_name(first->results(0).name());
-  opinia::v1::Review review;
-  auto context = ContextWithKey(key_);
-  ASSERT_TRUE(stub->GetReview(context.get(), get, &review).ok());
-  EXPECT_EQ(review.input().text(), reviews[0].text());
-  EXPECT_EQ(review.input().external_id(), "idem-0");
+  auto review = GetReview(channel_, key_, first->results(0).name());
+  ASSERT_TRUE(review.ok()) << review.status();
+  EXPECT_EQ(review->input().text(), reviews[0].text());
+  EXPECT_EQ(review->input().external_id(), "idem-0");
 
   auto again = Ingest(channel_, key_, reviews);
   ASSERT_TRUE(again.ok()) << again.status();
