@@ -50,6 +50,11 @@ absl::StatusOr<opinia::v1::IngestReviewsResponse> Ingest(
     const std::shared_ptr<grpc::Channel>& channel, const std::string& key,
     const std::vector<opinia::v1::ReviewInput>& reviews);
 
+// Sends `reviews` on one StreamIngestReviews call; its summary.
+absl::StatusOr<opinia::v1::IngestSummary> StreamIngest(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& key,
+    const std::vector<opinia::v1::ReviewInput>& reviews);
+
 // GetReview of `name` with `key`.
 absl::StatusOr<opinia::v1::Review> GetReview(
     const std::shared_ptr<grpc::Channel>& channel, const std::string& key,
