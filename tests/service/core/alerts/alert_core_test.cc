@@ -60,7 +60,6 @@ TEST_F(AlertEvaluatorTest, DedupReingestAndEditsWithoutPriorityRise) {
   EXPECT_EQ(AllAlerts().size(), 1u);
 }
 
-
 TEST_F(AlertEvaluatorTest, OverrideLoweringPriorityClosesTheAlert) {
   auto names = Ingest({Input("1", 1)});
   ASSERT_EQ(AllAlerts().size(), 1u);
