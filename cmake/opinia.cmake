@@ -38,5 +38,5 @@ endfunction()
 # and its code includes, only folders before it. service/core/ and
 # tests/service/core/ add them in this order, and scripts/core_layers.py
 # (core_layers_test) reads this list to check the includes.
-set(OPINIA_CORE_LAYERS util auth tenants reviews ingest alerts insights
-  collectors)
+set(OPINIA_CORE_LAYERS util secrets auth tenants reviews ingest alerts
+  insights collectors)

@@ -3,8 +3,10 @@
 # (opinia-server and the opinia client; tests and benchmarks are left to
 # scripts/test.sh), start the server on its embedded defaults (SQLite file
 # data/opinia.db, 127.0.0.1:50051). On the first start the operator (admin)
-# key is written to data/admin.key. OPINIA_LISTEN and OPINIA_DATA_DIR change
-# the address and the folder; arguments go to opinia-server.
+# key is written to data/admin.key, and the key that seals webhook secrets
+# and collector credentials to data/secrets.key. OPINIA_LISTEN and
+# OPINIA_DATA_DIR change the address and the folder; arguments go to
+# opinia-server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -22,7 +24,7 @@ if ! scripts/build.sh opinia-server opinia 2>&1 | tee "$log" |
 fi
 echo "build: done in $((SECONDS - start)) s"
 data=${OPINIA_DATA_DIR:-data}
-mkdir -p "$data"
+(umask 077 && mkdir -p "$data")  # like the folders the server creates: 0700
 echo "starting opinia-server on ${OPINIA_LISTEN:-127.0.0.1:50051}; admin key file: $(cd "$data" && pwd)/admin.key"
 exec build/service/server/opinia-server \
   --listen="${OPINIA_LISTEN:-127.0.0.1:50051}" \

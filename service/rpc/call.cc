@@ -1,12 +1,16 @@
 #include "service/rpc/call.h"
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "service/rpc/rate_limiter.h"
 
 namespace opinia::rpc {
@@ -63,6 +67,95 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
   if (!queued) {
     reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
                                  "server overloaded; retry with backoff"));
+  }
+  return reactor;
+}
+
+namespace {
+
+// A unary reactor that finishes when LateReply::Send says so, or at once
+// when the call is cancelled (deadline included).
+class LateReactor final : public grpc::ServerUnaryReactor {
+ public:
+  class Reply final : public LateReply {
+   public:
+    explicit Reply(LateReactor* reactor) : reactor_(reactor) {}
+    void Send(const absl::Status& status,
+              const std::function<void()>& fill = nullptr) override {
+      Finish(ToGrpcStatus(status), status.ok() ? fill : nullptr);
+    }
+    // Finishes the call unless it was finished already.
+    void Finish(const grpc::Status& status,
+                const std::function<void()>& fill = nullptr) {
+      {
+        absl::MutexLock lock(&mutex_);
+        if (finished_) return;
+        finished_ = true;
+        if (fill) fill();
+      }
+      // After this the reactor may be deleted at any time (OnDone).
+      reactor_->Finish(status);
+    }
+    bool finished() const {
+      absl::MutexLock lock(&mutex_);
+      return finished_;
+    }
+
+   private:
+    LateReactor* const reactor_;
+    mutable absl::Mutex mutex_;
+    bool finished_ ABSL_GUARDED_BY(mutex_) = false;
+  };
+
+  explicit LateReactor(const grpc::CallbackServerContext& context)
+      : reply_(std::make_shared<Reply>(this)),
+        deadline_(absl::FromChrono(context.deadline())) {}
+
+  const std::shared_ptr<Reply>& reply() const { return reply_; }
+
+  void OnCancel() override {
+    std::shared_ptr<Reply> reply = reply_;  // OnDone may delete *this
+    const bool expired = absl::Now() >= deadline_;
+    reply->Finish(grpc::Status(
+        expired ? grpc::StatusCode::DEADLINE_EXCEEDED
+                : grpc::StatusCode::CANCELLED,
+        expired ? "deadline exceeded; the work goes on in the background"
+                : "cancelled; the work goes on in the background"));
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  const std::shared_ptr<Reply> reply_;
+  const absl::Time deadline_;
+};
+
+}  // namespace
+
+grpc::ServerUnaryReactor* RunUnaryLater(grpc::CallbackServerContext* context,
+                                        const Deps& deps, LateBody body) {
+  auto* reactor = new LateReactor(*context);
+  std::shared_ptr<LateReactor::Reply> reply = reactor->reply();
+  const Deps* d = &deps;
+  // The context may be gone when the task runs (a call cancelled while
+  // queued ends at once): copy what the task needs.
+  bool queued = deps.pool->Submit(
+      [reply, d, authorization = AuthorizationHeader(*context),
+       body = std::move(body)] {
+        if (reply->finished()) return;
+        auto caller = Authenticate(authorization, *d->auth);
+        if (!caller.ok()) return reply->Send(caller.status());
+        if (d->rate_limiter != nullptr) {
+          const absl::Duration wait =
+              d->rate_limiter->Acquire(caller->key_id, absl::Now());
+          if (wait > absl::ZeroDuration()) {
+            return reply->Finish(RateLimitedStatus(wait));
+          }
+        }
+        body(*caller, reply);
+      });
+  if (!queued) {
+    reply->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                               "server overloaded; retry with backoff"));
   }
   return reactor;
 }

@@ -6,6 +6,7 @@
 #define OPINIA_SERVICE_RPC_CALL_H_
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -54,6 +55,48 @@ grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,
                     ASSIGN_OR_RETURN(*response, fn(caller));
                     return absl::OkStatus();
                   });
+}
+
+// The answer of a call whose work finishes later on another thread (a
+// collector run on core's OutboundExecutor), so that no worker waits for
+// it. Thread-safe; Send takes effect once. When the client cancels or its
+// deadline passes first, the call has already ended (CANCELLED or
+// DEADLINE_EXCEEDED) and Send does nothing: `fill` never touches a
+// response that is gone.
+class LateReply {
+ public:
+  virtual ~LateReply() = default;
+  // Finishes the call with `status`; runs `fill` (writes the response)
+  // first when the status is OK and the call is still open.
+  virtual void Send(const absl::Status& status,
+                    const std::function<void()>& fill = nullptr) = 0;
+};
+
+using LateBody = std::function<void(const core::Principal&,
+                                    std::shared_ptr<LateReply> reply)>;
+
+// RunUnary for a body that only starts the work: authentication and the
+// rate limit on the worker pool as for RunUnary, then `body`, which hands
+// `reply` to whatever finishes the work.
+grpc::ServerUnaryReactor* RunUnaryLater(grpc::CallbackServerContext* context,
+                                        const Deps& deps, LateBody body);
+
+// RunUnaryLater for core's asynchronous calls: `fn(caller, done)` starts the
+// work and `done(absl::StatusOr<Response>)` answers, from any thread.
+template <typename Response, typename Fn>
+grpc::ServerUnaryReactor* RespondLater(grpc::CallbackServerContext* context,
+                                       const Deps& deps, Response* response,
+                                       Fn fn) {
+  return RunUnaryLater(
+      context, deps,
+      [response, fn = std::move(fn)](const core::Principal& caller,
+                                     std::shared_ptr<LateReply> reply) {
+        fn(caller, [response, reply](absl::StatusOr<Response> result) {
+          if (!result.ok()) return reply->Send(result.status());
+          reply->Send(absl::OkStatus(),
+                      [&] { *response = *std::move(result); });
+        });
+      });
 }
 
 }  // namespace opinia::rpc

@@ -55,9 +55,14 @@ grpc::ServerUnaryReactor* CollectorServiceImpl::RunCollector(
     grpc::CallbackServerContext* context,
     const opinia::v1::RunCollectorRequest* request,
     opinia::v1::RunCollectorResponse* response) {
-  return Respond(context, deps_, response, [this, request](const Principal& p) {
-    return collectors_->Run(p, *request);
-  });
+  // The run goes to core's executor; the call waits for it without holding
+  // a worker, and ends at the caller's deadline while the run goes on.
+  return RespondLater(
+      context, deps_, response,
+      [this, request = *request](const Principal& p,
+                                 core::collectors::Collectors::RunDone done) {
+        collectors_->RunAsync(p, request, std::move(done));
+      });
 }
 
 }  // namespace opinia::rpc

@@ -1,7 +1,10 @@
 // CollectorService: scheduled pulls of reviews from platforms. Thin:
 // authentication here, roles (core/auth/authorization.h), validation and
-// the sync in core::collectors::Collectors. RunCollector holds a worker until the sync
-// is done (it answers with the run's counts).
+// the sync in core::collectors::Collectors. RunCollector answers with the
+// run's counts when the sync is done, without holding a worker meanwhile
+// (the run is on core's executor); at the caller's deadline it answers
+// DEADLINE_EXCEEDED and the run goes on, its outcome in the collector's
+// state.
 #ifndef OPINIA_SERVICE_RPC_COLLECTOR_SERVICE_H_
 #define OPINIA_SERVICE_RPC_COLLECTOR_SERVICE_H_
 

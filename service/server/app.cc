@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
-#include <sstream>
 #include <thread>
 #include <utility>
 
@@ -20,19 +18,12 @@
 #include "service/server/files.h"
 #include "service/server/log.h"
 #include "service/server/parse_error_interceptor.h"
+#include "service/server/secrets_key.h"
 #include "service/storage/open/open_store.h"
 #include "util/status_macros.h"
 
 namespace opinia::server {
 namespace {
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
     const Options& options) {
@@ -43,8 +34,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
     return absl::InvalidArgumentError(
         "--tls-cert and --tls-key go together");
   }
-  ASSIGN_OR_RETURN(std::string cert, ReadFile(options.tls_cert));
-  ASSIGN_OR_RETURN(std::string key, ReadFile(options.tls_key));
+  ASSIGN_OR_RETURN(std::string cert, ReadWholeFile(options.tls_cert));
+  ASSIGN_OR_RETURN(std::string key, ReadWholeFile(options.tls_key));
   grpc::SslServerCredentialsOptions ssl;
   ssl.pem_key_cert_pairs.push_back({key, cert});
   return grpc::SslServerCredentials(ssl);
@@ -59,16 +50,30 @@ constexpr const char* kServiceNames[] = {
 
 absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   std::unique_ptr<App> app(new App());
+  // Where collectors and webhooks may connect (README "Outbound requests").
+  auto allow = core::ParseCidrList(options.outbound_allow);
+  if (!allow.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--outbound-allow: ", allow.status().message()));
+  }
+  app->outbound_ = std::make_unique<core::OutboundPolicy>(*std::move(allow));
   if (!storage::IsStoreUrl(options.db)) {
     RETURN_IF_ERROR(EnsureParentDir(options.db));
+    ASSIGN_OR_RETURN(auto narrowed, MakeDatabaseFilesPrivate(options.db));
+    for (const std::string& file : narrowed) {
+      LogInfo("took group and other permissions off", {{"file", file}});
+    }
   }
   ASSIGN_OR_RETURN(app->store_, storage::OpenStore(options.db));
+  // Webhook secrets and collector credentials are sealed in the database.
+  ASSIGN_OR_RETURN(app->store_, SealStore(options, std::move(app->store_)));
   if (!options.metrics_listen.empty()) {
     ASSIGN_OR_RETURN(app->metrics_,
                      ServerMetrics::Create(options.metrics_listen, options.db,
                                            app->store_.get()));
     LogInfo("metrics on http://" + app->metrics_->address() + "/metrics",
             {{"metrics_address", app->metrics_->address()}});
+    app->outbound_->DenyListeningAddress(app->metrics_->address());
   }
 
   auto analyzer = nlp::CreateAnalyzer(options.models_dir);
@@ -111,11 +116,30 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   // Webhooks: deliveries run on the dispatcher's own thread (never on gRPC
   // or worker threads), woken by the alert hub and every second.
   ASSIGN_OR_RETURN(app->webhook_http_,
-                   core::CreateCurlHttpClient("opinia-webhooks/0.1"));
-  app->webhooks_ = std::make_unique<core::Webhooks>(app->store_.get(), clock);
+                   core::CreateCurlHttpClient(app->outbound_.get(),
+                                              "opinia-webhooks/0.1"));
+  app->webhooks_ = std::make_unique<core::Webhooks>(app->store_.get(), clock,
+                                                    app->outbound_.get());
+  for (const auto& [flag, value] :
+       {std::pair{"--collector-threads", options.collector_threads},
+        {"--collector-runs-per-tenant", options.collector_runs_per_tenant},
+        {"--collector-runs-per-destination",
+         options.collector_runs_per_destination},
+        {"--webhook-threads", options.webhook_threads},
+        {"--webhook-posts-per-tenant", options.webhook_posts_per_tenant},
+        {"--webhook-posts-per-destination",
+         options.webhook_posts_per_destination}}) {
+    if (value < 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(flag, " must be at least 1, got ", value));
+    }
+  }
   core::WebhookDispatcherOptions webhook_options;
   webhook_options.max_attempts = options.webhook_max_attempts;
   webhook_options.http.timeout = options.webhook_timeout;
+  webhook_options.workers = options.webhook_threads;
+  webhook_options.per_tenant = options.webhook_posts_per_tenant;
+  webhook_options.per_destination = options.webhook_posts_per_destination;
   ASSIGN_OR_RETURN(app->webhook_dispatcher_,
                    core::WebhookDispatcher::Create(
                        app->store_.get(), clock, app->webhook_http_.get(),
@@ -123,17 +147,29 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   // Collectors go through the same Ingestor and Reviews as pushed
   // reviews (analysis, alerts, rollups).
   ASSIGN_OR_RETURN(app->collector_http_,
-                   core::CreateCurlHttpClient("opinia-collector/0.1"));
+                   core::CreateCurlHttpClient(app->outbound_.get(),
+                                              "opinia-collector/0.1"));
   app->collector_sleeper_ =
       std::make_unique<core::collectors::StoppableSleeper>();
+  app->collector_executor_ =
+      std::make_unique<core::OutboundExecutor>(core::OutboundExecutorOptions{
+          options.collector_threads, options.collector_runs_per_tenant,
+          options.collector_runs_per_destination});
+  core::collectors::FetchOptions fetch;
+  // The executor keeps runs per destination within its limit, so a run
+  // never waits for the fetcher's per-host slot.
+  fetch.max_per_host =
+      std::max(fetch.max_per_host, options.collector_runs_per_destination);
+  fetch.call.cancel = app->collector_executor_->cancel_flag();
   app->collector_fetcher_ = std::make_unique<core::collectors::Fetcher>(
-      app->collector_http_.get(), app->collector_sleeper_.get(), clock,
-      core::collectors::FetchOptions{});
+      app->collector_http_.get(), app->collector_sleeper_.get(), clock, fetch);
   app->collector_syncer_ = std::make_unique<core::collectors::Syncer>(
       app->store_.get(), app->ingestor_.get(), app->reviews_.get(),
       app->collector_fetcher_.get());
   app->collectors_ = std::make_unique<core::collectors::Collectors>(
-      app->store_.get(), app->collector_syncer_.get(), clock);
+      app->store_.get(), app->collector_syncer_.get(), clock,
+      app->outbound_.get(), core::collectors::CollectorsOptions{},
+      app->collector_executor_.get());
   app->collector_scheduler_ =
       std::make_unique<core::collectors::CollectorScheduler>(
           app->collectors_.get());
@@ -246,6 +282,7 @@ absl::Status App::Serve(const Options& options) {
 
   const size_t colon = options.listen.rfind(':');
   address_ = absl::StrCat(options.listen.substr(0, colon), ":", port);
+  outbound_->DenyListeningAddress(address_);
   LogInfo("listening on " + address_, {{"address", address_}});
   if (!options.ready_file.empty()) {
     if (absl::Status s =
@@ -260,13 +297,16 @@ absl::Status App::Serve(const Options& options) {
 void App::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
-  // Collector back-offs end at once; runs in progress finish their
-  // current request (bounded by its timeout).
+  // Collector back-offs end at once; fetches in flight are cancelled (within
+  // about a second) and their runs record nothing, so they run again after
+  // a restart; queued runs are dropped (their RunCollector callers get
+  // UNAVAILABLE).
   if (collector_sleeper_) collector_sleeper_->Stop();
   if (collector_scheduler_) collector_scheduler_->Stop();
+  if (collector_executor_) collector_executor_->Stop();
   if (alert_scheduler_) alert_scheduler_->Stop();
-  // Ends after the deliveries in flight (bounded by --webhook-timeout);
-  // unsubscribes from the hub before the hub closes.
+  // Cancels the deliveries in flight (they stay due and are sent after a
+  // restart); unsubscribes from the hub before the hub closes.
   webhook_dispatcher_.reset();
   // Alert streams never end by themselves: end them now (UNAVAILABLE,
   // clients resume with their last token) instead of letting Shutdown wait

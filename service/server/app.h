@@ -28,6 +28,8 @@
 #include "service/core/tenants/admin.h"
 #include "service/core/tenants/tenant_settings.h"
 #include "service/core/util/http_client.h"
+#include "service/core/util/outbound_policy.h"
+#include "service/core/util/outbound_executor.h"
 #include "service/rpc/admin_service.h"
 #include "service/rpc/alert_service.h"
 #include "service/rpc/collector_service.h"
@@ -80,6 +82,9 @@ class App {
   std::unique_ptr<core::AlertEvaluator> alert_evaluator_;
   std::unique_ptr<core::Alerts> alerts_;
   std::unique_ptr<core::AlertScheduler> alert_scheduler_;
+  // Where the HTTP clients below may connect; before them, so it outlives
+  // them.
+  std::unique_ptr<core::OutboundPolicy> outbound_;
   // Webhooks: CRUD and the delivery thread (its own HTTP client).
   std::unique_ptr<core::HttpClient> webhook_http_;
   std::unique_ptr<core::Webhooks> webhooks_;
@@ -89,6 +94,9 @@ class App {
   // Collectors: pulls from platforms (outbound HTTP, sync, scheduler).
   std::unique_ptr<core::HttpClient> collector_http_;
   std::unique_ptr<core::collectors::StoppableSleeper> collector_sleeper_;
+  // Runs the syncs: per-tenant and per-destination limits; Shutdown stops
+  // it, which cancels the fetches in flight.
+  std::unique_ptr<core::OutboundExecutor> collector_executor_;
   std::unique_ptr<core::collectors::Fetcher> collector_fetcher_;
   std::unique_ptr<core::collectors::Syncer> collector_syncer_;
   std::unique_ptr<core::collectors::Collectors> collectors_;

@@ -7,6 +7,9 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 
@@ -21,16 +24,56 @@ absl::Status Errno(const std::string& what, const std::string& path) {
 }  // namespace
 
 absl::Status EnsureParentDir(const std::string& path) {
-  std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (parent.empty()) return absl::OkStatus();
+  namespace fs = std::filesystem;
+  std::vector<fs::path> missing;  // innermost first
   std::error_code ec;
-  std::filesystem::create_directories(parent, ec);
-  if (ec) {
-    return absl::InternalError(absl::StrCat("cannot create directory ",
-                                            parent.string(), ": ",
-                                            ec.message()));
+  for (fs::path dir = fs::path(path).parent_path();
+       !dir.empty() && !fs::exists(dir, ec); dir = dir.parent_path()) {
+    missing.push_back(dir);
+    if (dir == dir.parent_path()) break;
+  }
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    const std::string dir = it->string();
+    if (mkdir(dir.c_str(), 0700) != 0) {
+      if (errno == EEXIST) continue;  // made meanwhile by someone else
+      return Errno("cannot create directory", dir);
+    }
+    // The umask may have narrowed 0700; make it exact.
+    chmod(dir.c_str(), 0700);
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> MakeDatabaseFilesPrivate(
+    const std::string& db_path) {
+  int fd = open(db_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+                0600);
+  if (fd >= 0) {
+    fchmod(fd, 0600);
+    close(fd);
+  } else if (errno != EEXIST) {
+    return Errno("cannot create", db_path);
+  }
+  std::vector<std::string> narrowed;
+  for (const std::string& file :
+       {db_path, db_path + "-wal", db_path + "-shm"}) {
+    struct stat st;
+    if (stat(file.c_str(), &st) != 0) continue;
+    if ((st.st_mode & 077) == 0) continue;
+    if (chmod(file.c_str(), st.st_mode & 0700) != 0) {
+      return Errno("cannot chmod", file);
+    }
+    narrowed.push_back(file);
+  }
+  return narrowed;
+}
+
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 absl::Status WriteFileAtomically(const std::string& path,

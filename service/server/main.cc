@@ -1,5 +1,6 @@
 // opinia-server: the Opinia gRPC server. See --help and README.md.
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include "service/server/app.h"
 #include "service/server/log.h"
 #include "service/server/options.h"
+#include "service/server/secrets_key.h"
 
 namespace {
 
@@ -40,7 +42,12 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Opinia review-monitoring gRPC server.\n"
       "  opinia-server --listen=127.0.0.1:50051 --db=data/opinia.db "
-      "--bootstrap-admin-key-file=data/admin.key");
+      "--bootstrap-admin-key-file=data/admin.key\n"
+      "  opinia-server --rotate-secrets-key --db=data/opinia.db "
+      "--secrets-key-file=NEW --old-secrets-key-file=OLD");
+  // Whatever the server creates (database, its -wal and -shm, key files,
+  // folders) is its user's alone.
+  umask(077);
   std::vector<std::string> storage;
   std::vector<char*> args = NormalizeFlagNames(argc, argv, &storage);
   absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
@@ -60,6 +67,17 @@ int main(int argc, char** argv) {
     return 2;
   }
   opinia::server::SetLogFormat(log_format);
+  if (options.rotate_secrets_key) {
+    // Interruptible: each page of rows is its own transaction, and a
+    // second run finishes the job.
+    pthread_sigmask(SIG_UNBLOCK, &stop, nullptr);
+    if (absl::Status s = opinia::server::RotateSecretsKey(options); !s.ok()) {
+      opinia::server::LogError("cannot rotate the secrets key",
+                               {{"error", s.ToString()}});
+      return 1;
+    }
+    return 0;
+  }
   auto app = opinia::server::App::Start(options);
   if (!app.ok()) {
     opinia::server::LogError("cannot start",

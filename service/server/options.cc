@@ -53,6 +53,45 @@ ABSL_FLAG(int, webhook_max_attempts, 8,
           "Webhook delivery attempts before a delivery is dead-lettered");
 ABSL_FLAG(int, webhook_timeout_seconds, 10,
           "Timeout of one webhook POST (connect + response)");
+ABSL_FLAG(std::string, outbound_allow, "",
+          "CIDR[,CIDR...] that collectors and webhooks may connect to although "
+          "they are refused by default (loopback, private RFC 1918, "
+          "carrier-grade NAT, link-local incl. cloud metadata, unique-local, "
+          "multicast, unspecified, reserved), e.g. 10.20.0.0/16 for an "
+          "on-premises feed; the server's own listening ports stay refused. "
+          "Empty = none");
+ABSL_FLAG(std::string, secrets_key_file, "",
+          "Key that seals webhook secrets and collector credentials in the "
+          "database (AES-256-GCM): base64 of 32 random bytes, e.g. "
+          "`openssl rand -base64 32`; made (0600) if missing while nothing "
+          "is sealed yet. Default: $OPINIA_SECRETS_KEY_FILE, else the key "
+          "itself in $OPINIA_SECRETS_KEY, else secrets.key in the "
+          "database's folder. Keep it out of the database's backups");
+ABSL_FLAG(std::string, old_secrets_key_file, "",
+          "Rotation: the previous secrets key; secrets sealed with it are "
+          "re-sealed with --secrets-key-file at startup (or by "
+          "--rotate-secrets-key)");
+ABSL_FLAG(bool, rotate_secrets_key, false,
+          "Re-seal every secret in --db with --secrets-key-file=NEW (made if "
+          "missing), opening them with --old-secrets-key-file=OLD, then "
+          "exit; stop the server first");
+ABSL_FLAG(int, collector_threads, 16,
+          "Threads running collector syncs (RunCollector and scheduled), "
+          "shared by all tenants; never the RPC workers");
+ABSL_FLAG(int, collector_runs_per_tenant, 2,
+          "Collector syncs of one tenant running at once; more wait in the "
+          "tenant's queue while other tenants' runs go on");
+ABSL_FLAG(int, collector_runs_per_destination, 2,
+          "Collector syncs against one scheme://host:port at once (all "
+          "tenants; tenants take turns)");
+ABSL_FLAG(int, webhook_threads, 8,
+          "Threads delivering webhooks, shared by all tenants");
+ABSL_FLAG(int, webhook_posts_per_tenant, 2,
+          "Webhook deliveries of one tenant in flight at once (one per "
+          "webhook); a tenant's hanging receivers hold at most this many "
+          "threads");
+ABSL_FLAG(int, webhook_posts_per_destination, 2,
+          "Webhook deliveries to one scheme://host:port in flight at once");
 
 #ifndef OPINIA_SOURCE_MODELS_DIR
 #define OPINIA_SOURCE_MODELS_DIR ""
@@ -101,6 +140,24 @@ Options OptionsFromFlags() {
   o.webhook_max_attempts = absl::GetFlag(FLAGS_webhook_max_attempts);
   o.webhook_timeout =
       absl::Seconds(absl::GetFlag(FLAGS_webhook_timeout_seconds));
+  o.outbound_allow = absl::GetFlag(FLAGS_outbound_allow);
+  o.secrets_key_file = absl::GetFlag(FLAGS_secrets_key_file);
+  if (o.secrets_key_file.empty()) {
+    if (const char* env = std::getenv("OPINIA_SECRETS_KEY_FILE")) {
+      o.secrets_key_file = env;
+    }
+  }
+  if (const char* env = std::getenv("OPINIA_SECRETS_KEY")) o.secrets_key = env;
+  o.old_secrets_key_file = absl::GetFlag(FLAGS_old_secrets_key_file);
+  o.rotate_secrets_key = absl::GetFlag(FLAGS_rotate_secrets_key);
+  o.collector_threads = absl::GetFlag(FLAGS_collector_threads);
+  o.collector_runs_per_tenant = absl::GetFlag(FLAGS_collector_runs_per_tenant);
+  o.collector_runs_per_destination =
+      absl::GetFlag(FLAGS_collector_runs_per_destination);
+  o.webhook_threads = absl::GetFlag(FLAGS_webhook_threads);
+  o.webhook_posts_per_tenant = absl::GetFlag(FLAGS_webhook_posts_per_tenant);
+  o.webhook_posts_per_destination =
+      absl::GetFlag(FLAGS_webhook_posts_per_destination);
   return o;
 }
 

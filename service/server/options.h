@@ -34,6 +34,23 @@ struct Options {
   absl::Duration alert_tick = absl::Seconds(30);  // SLA/spike scheduler; 0 = off
   int webhook_max_attempts = 8;      // then a delivery is dead-lettered
   absl::Duration webhook_timeout = absl::Seconds(10);  // per POST
+  // CIDR[,CIDR...] that outbound HTTP may reach although they are loopback,
+  // private, link-local, ... (core/util/outbound_policy.h); "" = none.
+  std::string outbound_allow;
+  // Secrets at rest (secrets_key.h): the key file (--secrets-key-file, else
+  // $OPINIA_SECRETS_KEY_FILE), else the key itself ($OPINIA_SECRETS_KEY),
+  // else "secrets.key" beside the database, made on first start.
+  std::string secrets_key_file;
+  std::string secrets_key;                // base64 text; "" = none
+  std::string old_secrets_key_file;       // also opens (rotation); "" = none
+  bool rotate_secrets_key = false;        // re-seal every secret and exit
+  // Outbound work on core's OutboundExecutors, never on RPC workers.
+  int collector_threads = 16;          // collector syncs at once, all tenants
+  int collector_runs_per_tenant = 2;
+  int collector_runs_per_destination = 2;  // per scheme://host:port
+  int webhook_threads = 8;             // webhook POSTs at once, all tenants
+  int webhook_posts_per_tenant = 2;
+  int webhook_posts_per_destination = 2;
   // Not a flag: in-process tests inject a FakeClock (must outlive the App);
   // nullptr = the real clock.
   const core::Clock* clock = nullptr;

@@ -3,7 +3,9 @@
 //
 // The configuration is an opaque blob (`spec`, a serialized
 // opinia.v1.Collector without state, credentials included: they must be
-// kept as given to be sent to the platform; the API never returns them).
+// kept to be sent to the platform; the API never returns them). The store
+// keeps the bytes as given; core keeps them sealed
+// (core/secrets/sealed_store.h).
 // `cursor` is opaque too (core's sync position). The scheduler reads
 // `poll_interval_seconds` and `next_run_time`, so they are columns.
 //
@@ -57,6 +59,10 @@ class CollectorTxn {
   // next_run_time <= now, ordered by (next_run_time, id).
   virtual absl::StatusOr<std::vector<CollectorRow>> ListDueCollectors(
       absl::Time now, int limit) = 0;
+  // The same without the collectors whose ids are in `skip` (those the
+  // scheduler queued already, so that they cannot hide the others).
+  virtual absl::StatusOr<std::vector<CollectorRow>> ListDueCollectorsExcept(
+      absl::Time now, int limit, const std::vector<int64_t>& skip) = 0;
   // Replaces every column of (tenant_id, id) but id, tenant_id and
   // create_time.
   virtual absl::Status UpdateCollector(const CollectorRow& row) = 0;

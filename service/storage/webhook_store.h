@@ -32,8 +32,8 @@ struct WebhookRow {
   int64_t id = 0;  // assigned by InsertWebhook; never reused
   std::string tenant_id;
   std::string url;
-  // The HMAC key. Kept as given (it must be, to sign); never returned by
-  // the API.
+  // The HMAC key; never returned by the API. The store keeps the bytes as
+  // given; core keeps them sealed (core/secrets/sealed_store.h).
   std::string secret;
   std::vector<int32_t> priorities;  // opinia.v1.Priority; empty = any
   std::vector<int32_t> kinds;       // opinia.v1.AlertKind; empty = any
@@ -94,6 +94,10 @@ class WebhookTxn {
   virtual absl::Status DeleteWebhook(std::string_view tenant_id,
                                      int64_t id) = 0;
   virtual absl::Status SetWebhookCursor(int64_t id, int64_t cursor) = 0;
+  // Replaces the webhook's secret (sealing a new webhook once its id is
+  // known, re-sealing under a new key).
+  virtual absl::Status SetWebhookSecret(std::string_view tenant_id, int64_t id,
+                                        std::string_view secret) = 0;
 
   // Returns the new id; ALREADY_EXISTS when (webhook_id, event_id) exists,
   // NOT_FOUND for an unknown webhook.
@@ -112,6 +116,11 @@ class WebhookTxn {
   // (next_attempt_time, id).
   virtual absl::StatusOr<std::vector<DeliveryRow>> ListDueDeliveries(
       absl::Time now, int limit) = 0;
+  // The same without the deliveries of the webhooks in `skip_webhooks`
+  // (those the dispatcher is delivering to already, so that they cannot
+  // hide the others).
+  virtual absl::StatusOr<std::vector<DeliveryRow>> ListDueDeliveriesExcept(
+      absl::Time now, int limit, const std::vector<int64_t>& skip_webhooks) = 0;
   // The webhook's deliveries ordered by id, id > after_id.
   virtual absl::StatusOr<std::vector<DeliveryRow>> ListDeliveries(
       int64_t webhook_id, int64_t after_id, int limit) = 0;

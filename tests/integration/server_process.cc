@@ -34,6 +34,10 @@ std::string ReadWholeFile(const std::string& path) {
 }  // namespace
 
 std::string ServerBinaryPath() {
+  if (const char* env = std::getenv("OPINIA_SERVER_BINARY");
+      env != nullptr && *env != '\0') {
+    return env;  // e.g. a benchmark run against another build
+  }
 #ifdef OPINIA_SERVER_BINARY
   if (std::filesystem::exists(OPINIA_SERVER_BINARY))
     return OPINIA_SERVER_BINARY;

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -16,8 +17,9 @@
 
 namespace opinia::testing {
 
-// Path of the opinia-server binary: the OPINIA_SERVER_BINARY define set by
-// CMake, else $OPINIA_BINARY_DIR/service/server/opinia-server.
+// Path of the opinia-server binary: $OPINIA_SERVER_BINARY, else the
+// OPINIA_SERVER_BINARY define set by CMake, else
+// $OPINIA_BINARY_DIR/service/server/opinia-server.
 std::string ServerBinaryPath();
 
 // Not thread-safe; one test thread drives it.
@@ -38,6 +40,10 @@ class ServerProcess {
   absl::StatusOr<int> Stop(int signal);
   // Starts again on the same database and key file (after Stop()).
   absl::Status Restart();
+  // The extra arguments of later Restart()s, in place of Start()'s.
+  void set_extra_args(std::vector<std::string> args) {
+    extra_args_ = std::move(args);
+  }
 
   bool running() const { return pid_ > 0; }
   // Like running(), but also notices a server that died on its own (and

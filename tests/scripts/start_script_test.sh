@@ -19,6 +19,12 @@ for _ in $(seq 1 600); do
 done
 [ -s "$tmp/ready" ] || { echo "server not ready after 60 s:"; cat "$tmp/out"; exit 1; }
 [ -s "$tmp/data/admin.key" ] || { echo "no admin key written"; exit 1; }
+[ -s "$tmp/data/secrets.key" ] || { echo "no secrets key written"; exit 1; }
+for f in data data/admin.key data/secrets.key data/opinia.db; do
+  mode=$(stat -c %a "$tmp/$f")
+  case $f in data) want=700 ;; *) want=600 ;; esac
+  [ "$mode" = "$want" ] || { echo "$f has mode $mode, not $want"; exit 1; }
+done
 built=$(grep -o 'Built target [A-Za-z0-9_.+-]*' build/start-build.log | awk '{print $3}' | sort -u)
 echo "start.sh built: $(echo $built)"
 extra=$(echo "$built" | grep -E '_test$|_bench$|^opinia-(load|eval|train)$' || true)

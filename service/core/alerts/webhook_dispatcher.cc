@@ -22,8 +22,8 @@ namespace {
 
 // Webhooks read per page while enqueueing.
 constexpr int kWebhookPage = 100;
-// Bytes of a failing response body kept in last_error.
-constexpr size_t kErrorBodyBytes = 200;
+// Longest transport error kept in last_error.
+constexpr size_t kMaxErrorBytes = 400;
 
 std::string Truncate(std::string s, size_t n) {
   if (s.size() > n) {
@@ -34,6 +34,22 @@ std::string Truncate(std::string s, size_t n) {
     if (c == '\n' || c == '\r') c = ' ';
   }
   return s;
+}
+
+// last_error of an answer that was not 2xx: the status and what it means,
+// never the receiver's body (it is not ours to echo back).
+std::string HttpFailure(int status) {
+  const char* what = "unexpected status";
+  if (status == 429) {
+    what = "rate limited by the receiver";
+  } else if (status >= 500) {
+    what = "receiver error";
+  } else if (status >= 400) {
+    what = "rejected by the receiver";
+  } else if (status >= 300) {
+    what = "redirect, not followed";
+  }
+  return absl::StrCat("HTTP ", status, " (", what, ")");
 }
 
 // One page of webhooks for the enqueue pass.
@@ -131,13 +147,35 @@ struct WebhookDispatcher::JobResult {
   absl::Status status;  // a failed write of an outcome ends the job
 };
 
+struct WebhookDispatcher::Waiter {
+  absl::Mutex mutex;
+  size_t remaining ABSL_GUARDED_BY(mutex) = 0;
+  std::vector<JobResult> results ABSL_GUARDED_BY(mutex);
+};
+
+WebhookDispatcher::WebhookDispatcher(storage::Store* store, const Clock* clock,
+                                     HttpClient* http,
+                                     WebhookDispatcherOptions options,
+                                     AlertHub* hub, MetricsSink* metrics)
+    : store_(store),
+      clock_(clock),
+      http_(http),
+      options_(options),
+      hub_(hub),
+      metrics_(metrics),
+      hub_subscriber_(this),
+      executor_(OutboundExecutorOptions{options.workers, options.per_tenant,
+                                        options.per_destination}) {}
+
 absl::StatusOr<std::unique_ptr<WebhookDispatcher>> WebhookDispatcher::Create(
     storage::Store* store, const Clock* clock, HttpClient* http,
     WebhookDispatcherOptions options, AlertHub* hub, MetricsSink* metrics) {
   if (options.max_attempts < 1 || options.enqueue_batch < 1 ||
-      options.deliver_batch < 1 || options.workers < 1) {
+      options.deliver_batch < 1 || options.workers < 1 ||
+      options.per_tenant < 1 || options.per_destination < 1) {
     return absl::InvalidArgumentError(
-        "webhook dispatcher: max_attempts, batches and workers must be >= 1");
+        "webhook dispatcher: max_attempts, batches, workers and the "
+        "per-tenant and per-destination limits must be >= 1");
   }
   if (options.base_backoff < absl::ZeroDuration() ||
       options.max_backoff < absl::ZeroDuration() ||
@@ -186,12 +224,16 @@ double WebhookDispatcher::Uniform() {
 }
 
 absl::StatusOr<TickResult> WebhookDispatcher::Tick() {
+  return Pass(/*wait=*/true);
+}
+
+absl::StatusOr<TickResult> WebhookDispatcher::Pass(bool wait) {
   absl::MutexLock tick(&tick_mutex_);
   std::set<std::string> tenants;
   auto enqueued = Enqueue(&tenants);
   if (!enqueued.ok()) return enqueued.status();
   SubscribeTenants(tenants);
-  auto result = Deliver();
+  auto result = Deliver(wait);
   if (!result.ok()) return result.status();
   result->enqueued = *enqueued;
   return result;
@@ -249,14 +291,27 @@ absl::Status WebhookDispatcher::EnqueuePage(storage::Txn& txn,
   return txn.webhooks().SetWebhookCursor(w->id, page.next_position);
 }
 
-absl::StatusOr<TickResult> WebhookDispatcher::Deliver() {
+absl::StatusOr<TickResult> WebhookDispatcher::Deliver(bool wait) {
   std::vector<Job> jobs;
   std::vector<storage::DeliveryRow> orphans;  // their event is gone
   RETURN_IF_ERROR(ReadDue(&jobs, &orphans));
   RETURN_IF_ERROR(GiveUp(orphans));
   TickResult result;
   result.dead += static_cast<int>(orphans.size());
-  for (const JobResult& done : RunJobs(jobs)) {
+  std::shared_ptr<Waiter> waiter;
+  if (wait) {
+    waiter = std::make_shared<Waiter>();
+    absl::MutexLock lock(&waiter->mutex);
+    waiter->remaining = jobs.size();
+  }
+  for (Job& job : jobs) Submit(std::move(job), waiter);
+  if (waiter == nullptr) return result;
+  absl::MutexLock lock(&waiter->mutex);
+  auto all_done = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(waiter->mutex) {
+    return waiter->remaining == 0;
+  };
+  waiter->mutex.Await(absl::Condition(&all_done));
+  for (const JobResult& done : waiter->results) {
     if (!done.status.ok()) return done.status;
     result.attempted += done.counts.attempted;
     result.delivered += done.counts.delivered;
@@ -268,9 +323,15 @@ absl::StatusOr<TickResult> WebhookDispatcher::Deliver() {
 
 absl::Status WebhookDispatcher::ReadDue(
     std::vector<Job>* jobs, std::vector<storage::DeliveryRow>* orphans) {
+  std::vector<int64_t> busy;
+  {
+    absl::MutexLock lock(&jobs_mutex_);
+    busy.assign(busy_webhooks_.begin(), busy_webhooks_.end());
+  }
   return store_->Read([&](storage::Txn& txn) -> absl::Status {
-    ASSIGN_OR_RETURN(auto due, txn.webhooks().ListDueDeliveries(
-                                   clock_->Now(), options_.deliver_batch));
+    ASSIGN_OR_RETURN(auto due,
+                     txn.webhooks().ListDueDeliveriesExcept(
+                         clock_->Now(), options_.deliver_batch, busy));
     std::map<int64_t, size_t> index;  // webhook id -> jobs position
     for (storage::DeliveryRow& d : due) {
       auto it = index.find(d.webhook_id);
@@ -310,31 +371,43 @@ absl::Status WebhookDispatcher::GiveUp(
   });
 }
 
-std::vector<WebhookDispatcher::JobResult> WebhookDispatcher::RunJobs(
-    const std::vector<Job>& jobs) {
-  std::vector<JobResult> results(jobs.size());
-  std::atomic<size_t> next_job{0};
-  auto work = [&] {
-    for (size_t j = next_job++; j < jobs.size(); j = next_job++) {
-      results[j] = RunJob(jobs[j]);
-    }
-  };
-  const size_t threads =
-      std::min(jobs.size(), static_cast<size_t>(options_.workers));
-  if (threads <= 1) {
-    work();
-  } else {
-    std::vector<std::thread> pool;
-    for (size_t i = 0; i < threads; ++i) pool.emplace_back(work);
-    for (std::thread& t : pool) t.join();
+void WebhookDispatcher::Submit(Job job, const std::shared_ptr<Waiter>& waiter) {
+  {
+    absl::MutexLock lock(&jobs_mutex_);
+    busy_webhooks_.insert(job.webhook.id);
   }
-  return results;
+  std::string tenant = job.webhook.tenant_id;
+  std::string destination = OutboundDestination(job.webhook.url);
+  executor_.Submit(
+      std::move(tenant), std::move(destination),
+      [this, job = std::move(job), waiter](bool run) {
+        JobResult result = run ? RunJob(job) : JobResult{};
+        {
+          absl::MutexLock lock(&jobs_mutex_);
+          busy_webhooks_.erase(job.webhook.id);
+        }
+        if (waiter != nullptr) {
+          absl::MutexLock lock(&waiter->mutex);
+          waiter->results.push_back(std::move(result));
+          --waiter->remaining;
+          return;
+        }
+        if (!result.status.ok()) {
+          std::fprintf(stderr, "opinia-server: webhook dispatcher: %s\n",
+                       std::string(result.status.message()).c_str());
+        }
+        // Its next due rows (and what the store left out) go now.
+        if (run) Wake();
+      });
 }
 
 WebhookDispatcher::JobResult WebhookDispatcher::RunJob(const Job& job) {
   JobResult result;
   for (const auto& [row, event] : job.rows) {
-    const storage::DeliveryRow d = Attempt(job.webhook, row, event);
+    const std::optional<storage::DeliveryRow> attempt =
+        Attempt(job.webhook, row, event);
+    if (!attempt.has_value()) break;  // cancelled: the row stays as it was
+    const storage::DeliveryRow& d = *attempt;
     ++result.counts.attempted;
     result.status = RecordAttempt(d);
     if (!result.status.ok()) break;
@@ -346,7 +419,7 @@ WebhookDispatcher::JobResult WebhookDispatcher::RunJob(const Job& job) {
   return result;
 }
 
-storage::DeliveryRow WebhookDispatcher::Attempt(
+std::optional<storage::DeliveryRow> WebhookDispatcher::Attempt(
     const storage::WebhookRow& webhook, const storage::DeliveryRow& row,
     const storage::AlertEventRow& event) {
   const std::string body = WebhookEventJson(MakeWebhookEvent(webhook, event));
@@ -359,8 +432,11 @@ storage::DeliveryRow WebhookDispatcher::Attempt(
        SignatureHeaderValue(webhook.secret, clock_->Now(), body)},
       {"Opinia-Delivery-Attempt", absl::StrCat(d.attempts)},
   };
+  HttpCallOptions call = options_.http;
+  call.cancel = executor_.cancel_flag();
   const absl::StatusOr<HttpResult> response =
-      http_->Post(webhook.url, headers, body, options_.http);
+      http_->Post(webhook.url, headers, body, call);
+  if (absl::IsCancelled(response.status())) return std::nullopt;
   ApplyResponse(response, clock_->Now(), &d);
   return d;
 }
@@ -372,16 +448,15 @@ void WebhookDispatcher::ApplyResponse(
   absl::Duration retry_after = absl::ZeroDuration();
   if (!response.ok()) {
     d->last_status = 0;
-    d->last_error = Truncate(std::string(response.status().message()),
-                             2 * kErrorBodyBytes);
+    d->last_error =
+        Truncate(std::string(response.status().message()), kMaxErrorBytes);
   } else if (response->status >= 200 && response->status < 300) {
     d->last_status = response->status;
     d->state = storage::kDeliveryDelivered;
     return;
   } else {
     d->last_status = response->status;
-    d->last_error = absl::StrCat("HTTP ", response->status, ": ",
-                                 Truncate(response->body, kErrorBodyBytes));
+    d->last_error = HttpFailure(response->status);
     retry_after = RetryAfter(*response, options_.max_retry_after);
   }
   if (d->attempts >= options_.max_attempts) {
@@ -413,6 +488,7 @@ void WebhookDispatcher::Stop() {
     stopping_ = true;
   }
   if (thread_.joinable()) thread_.join();
+  executor_.Stop();  // cancels the POSTs in flight
 }
 
 void WebhookDispatcher::Wake() {
@@ -433,7 +509,7 @@ void WebhookDispatcher::Loop() {
       if (stopping_) return;
       woken_ = false;
     }
-    absl::StatusOr<TickResult> r = Tick();
+    absl::StatusOr<TickResult> r = Pass(/*wait=*/false);
     if (!r.ok()) {
       std::fprintf(stderr, "opinia-server: webhook dispatcher: %s\n",
                    std::string(r.status().message()).c_str());

@@ -8,9 +8,15 @@
 //     webhook, whatever crashes happen; UNIQUE(webhook_id, event_id) backs
 //     this up).
 //  2. Deliver. Due pending rows (next_attempt_time <= now) are POSTed, one
-//     worker thread per webhook group (a webhook's deliveries go one at a
-//     time, oldest first; different webhooks in parallel, up to `workers`).
-//     2xx marks the row DELIVERED. Anything else (non-2xx, timeout, network
+//     job per webhook (a webhook's deliveries go one at a time, oldest
+//     first) on the dispatcher's OutboundExecutor: different webhooks in
+//     parallel on up to `workers` threads, at most `per_tenant` jobs of one
+//     tenant and `per_destination` of one receiver (scheme://host:port) at
+//     once, tenants taking turns. So a tenant's hanging receivers hold at
+//     most `per_tenant` threads, and other tenants' deliveries start at
+//     once. A webhook with a job queued or running is left out of the next
+//     ticks' due lists (the store skips it) until its job ends, which wakes
+//     the dispatcher. 2xx marks the row DELIVERED. Anything else (non-2xx, timeout, network
 //     error) counts an attempt: after `max_attempts` the row is DEAD
 //     (dead-lettered); otherwise it waits a full-jitter exponential back-off
 //     uniform(0, min(max_backoff, base_backoff * 2^(attempts-1))), and at
@@ -21,9 +27,12 @@
 // row's state survives a restart, and an attempt whose outcome was not
 // written (crash mid-POST) is repeated: receivers dedupe on
 // Opinia-Event-Id. A webhook deleted mid-attempt loses the outcome silently.
+// Stop() cancels the POSTs in flight: a cancelled attempt is not counted
+// (the row stays due and is sent again after a restart).
 //
-// Start() runs Tick() on a background thread every `tick_interval` and at
-// once after Wake(). With an AlertHub, the dispatcher subscribes to every
+// Start() runs the passes on a background thread every `tick_interval` and
+// at once after Wake(); there they do not wait for the deliveries they
+// start. With an AlertHub, the dispatcher subscribes to every
 // tenant that has a webhook (refreshed each tick), so an alert committed
 // with a review (or by the SLA/spike scheduler) wakes it at once. Tests call
 // Tick() directly with a FakeClock and never Start().
@@ -32,6 +41,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -48,6 +58,7 @@
 #include "service/core/util/clock.h"
 #include "service/core/util/http_client.h"
 #include "service/core/util/metrics.h"
+#include "service/core/util/outbound_executor.h"
 #include "service/storage/store.h"
 
 namespace opinia::core {
@@ -60,7 +71,9 @@ struct WebhookDispatcherOptions {
   HttpCallOptions http;  // connect 5 s, total 10 s
   int enqueue_batch = 500;  // alerts read per webhook per tick
   int deliver_batch = 200;  // due rows attempted per tick
-  int workers = 4;          // concurrent POSTs (by webhook)
+  int workers = 8;          // concurrent POSTs (by webhook): threads
+  int per_tenant = 2;       // concurrent POSTs of one tenant
+  int per_destination = 2;  // concurrent POSTs to one scheme://host:port
   absl::Duration tick_interval = absl::Seconds(1);
 };
 
@@ -84,13 +97,14 @@ class WebhookDispatcher final {
       MetricsSink* metrics = NoMetrics());
   ~WebhookDispatcher();  // Stop(), unsubscribes
 
-  // One enqueue + deliver pass, synchronously. Ticks never overlap (a
-  // second caller waits). Storage errors are returned; delivery failures
-  // are not errors (they are recorded on the rows).
+  // One enqueue + deliver pass, synchronously (it waits for the deliveries
+  // it started). Ticks never overlap (a second caller waits). Storage
+  // errors are returned; delivery failures are not errors (they are
+  // recorded on the rows).
   absl::StatusOr<TickResult> Tick();
 
-  // Background loop; Stop() ends it after the current tick (in-flight POSTs
-  // finish or time out first). Idempotent.
+  // Background loop; Stop() ends it and cancels the POSTs in flight.
+  // Idempotent.
   void Start();
   void Stop();
   // Runs a tick soon (non-blocking).
@@ -104,14 +118,7 @@ class WebhookDispatcher final {
  private:
   WebhookDispatcher(storage::Store* store, const Clock* clock,
                     HttpClient* http, WebhookDispatcherOptions options,
-                    AlertHub* hub, MetricsSink* metrics)
-      : store_(store),
-        clock_(clock),
-        http_(http),
-        options_(options),
-        hub_(hub),
-        metrics_(metrics),
-        hub_subscriber_(this) {}
+                    AlertHub* hub, MetricsSink* metrics);
 
   // Wakes the dispatcher from the hub's notifications.
   class HubSubscriber final : public AlertHub::Subscriber {
@@ -126,28 +133,33 @@ class WebhookDispatcher final {
 
   struct Job;        // a webhook and its due deliveries
   struct JobResult;  // what delivering one Job did
+  struct Waiter;     // the jobs a synchronous Tick waits for
 
   // Enqueue: webhooks with new events, then each webhook page by page (one
   // write transaction per page). Returns the deliveries added.
+  absl::StatusOr<TickResult> Pass(bool wait);
   absl::StatusOr<int> Enqueue(std::set<std::string>* tenants);
   absl::StatusOr<int> EnqueueWebhook(const storage::WebhookRow& listed);
   absl::Status EnqueuePage(storage::Txn& txn, const storage::WebhookRow& listed,
                            int* added, bool* more);
   void SubscribeTenants(const std::set<std::string>& tenants);
 
-  // Deliver: the due rows grouped by webhook, the jobs run on up to
-  // `workers` threads, each attempt's outcome written before the next.
-  absl::StatusOr<TickResult> Deliver();
+  // Deliver: the due rows grouped by webhook (those with a job already
+  // left out), one job each on the executor, each attempt's outcome
+  // written before the next. With `wait`, waits for the jobs and counts
+  // what they did.
+  absl::StatusOr<TickResult> Deliver(bool wait);
   absl::Status ReadDue(std::vector<Job>* jobs,
                        std::vector<storage::DeliveryRow>* orphans);
   // Marks deliveries whose event is gone DEAD.
   absl::Status GiveUp(std::vector<storage::DeliveryRow>& orphans);
-  std::vector<JobResult> RunJobs(const std::vector<Job>& jobs);
+  void Submit(Job job, const std::shared_ptr<Waiter>& waiter);
   JobResult RunJob(const Job& job);
-  // POSTs `row`'s event once; returns the row as the attempt left it.
-  storage::DeliveryRow Attempt(const storage::WebhookRow& webhook,
-                               const storage::DeliveryRow& row,
-                               const storage::AlertEventRow& event);
+  // POSTs `row`'s event once; returns the row as the attempt left it, or
+  // nullopt when the POST was cancelled (shutdown: nothing to record).
+  std::optional<storage::DeliveryRow> Attempt(
+      const storage::WebhookRow& webhook, const storage::DeliveryRow& row,
+      const storage::AlertEventRow& event);
   // DELIVERED on 2xx; otherwise DEAD after max_attempts, else the next
   // attempt time after the back-off (at least the receiver's Retry-After).
   void ApplyResponse(const absl::StatusOr<HttpResult>& response,
@@ -167,6 +179,10 @@ class WebhookDispatcher final {
 
   absl::Mutex tick_mutex_;  // serialises Tick()
 
+  // Webhooks with a job queued or running.
+  absl::Mutex jobs_mutex_;
+  std::set<int64_t> busy_webhooks_ ABSL_GUARDED_BY(jobs_mutex_);
+
   absl::Mutex mutex_;
   bool running_ ABSL_GUARDED_BY(mutex_) = false;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
@@ -175,6 +191,9 @@ class WebhookDispatcher final {
 
   absl::Mutex random_mutex_;
   std::mt19937_64 random_ ABSL_GUARDED_BY(random_mutex_){std::random_device{}()};
+
+  // Declared last: destroyed (stopped) first, before what its jobs use.
+  OutboundExecutor executor_;
 };
 
 }  // namespace opinia::core

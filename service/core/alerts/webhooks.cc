@@ -164,6 +164,7 @@ absl::StatusOr<opinia::v1::Webhook> Webhooks::Create(
   RETURN_IF_ERROR(Authorize(caller, Action::kCreateWebhook));
   const opinia::v1::Webhook& in = request.webhook();
   RETURN_IF_ERROR(ValidateWebhookUrl(in.url(), "webhook.url"));
+  RETURN_IF_ERROR(outbound_->CheckUrl(in.url(), "webhook.url"));
   if (in.secret().size() < kMinWebhookSecret ||
       in.secret().size() > kMaxWebhookSecret) {
     return Invalid("webhook.secret",

@@ -27,6 +27,7 @@
 #include "service/core/alerts/alert_outbox.h"
 #include "service/core/auth/auth.h"
 #include "service/core/util/clock.h"
+#include "service/core/util/outbound_policy.h"
 #include "service/storage/alert_store.h"
 #include "service/storage/store.h"
 #include "service/storage/webhook_store.h"
@@ -63,14 +64,19 @@ std::string WebhookEventJson(const opinia::v1::WebhookEvent& event);
 opinia::v1::Webhook WebhookToProto(const storage::WebhookRow& row,
                                    const storage::DeliveryStats& stats);
 
-// Thread-safe; `store` and `clock` must outlive it.
+// Thread-safe; `store`, `clock` and `outbound` must outlive it.
 class Webhooks {
  public:
-  Webhooks(storage::Store* store, const Clock* clock)
-      : store_(store), clock_(clock) {}
+  // `outbound` refuses URLs whose host is an address the server does not
+  // send requests to.
+  Webhooks(storage::Store* store, const Clock* clock,
+           const OutboundPolicy* outbound)
+      : store_(store), clock_(clock), outbound_(outbound) {}
 
   // INVALID_ARGUMENT naming the field (webhook.url, webhook.secret,
-  // webhook.priorities, webhook.kinds). The answer has no secret.
+  // webhook.priorities, webhook.kinds): webhook.url also when its host is
+  // a literal address the outbound policy refuses (127.0.0.1, [::1],
+  // 169.254.169.254, 10.0.0.1, ...). The answer has no secret.
   absl::StatusOr<opinia::v1::Webhook> Create(
       const Principal& caller, const opinia::v1::CreateWebhookRequest& request);
   // The caller's tenant's webhooks by id, with their delivery state.
@@ -84,6 +90,7 @@ class Webhooks {
  private:
   storage::Store* store_;
   const Clock* clock_;
+  const OutboundPolicy* outbound_;
 };
 
 }  // namespace opinia::core

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "service/core/auth/authorization.h"
 #include "service/core/collectors/platform.h"
 #include "service/core/util/absl_sv.h"
@@ -29,8 +30,9 @@ absl::Status Invalid(std::string_view field, std::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(Av(field), ": ", Av(why)));
 }
 
-absl::Status ValidateEndpoint(const Platform& platform, const std::string& e,
-                              const std::string& field) {
+absl::Status ValidateEndpoint(const Platform& platform,
+                              const OutboundPolicy& outbound,
+                              const std::string& e, const std::string& field) {
   const bool scheme =
       absl::StartsWith(e, "http://") || absl::StartsWith(e, "https://");
   if (!scheme || UrlHost(e).empty() || e.size() > kMaxEndpoint ||
@@ -40,6 +42,7 @@ absl::Status ValidateEndpoint(const Platform& platform, const std::string& e,
                                 "most ",
                                 kMaxEndpoint, " bytes"));
   }
+  RETURN_IF_ERROR(outbound.CheckUrl(e, field));
   return platform.ValidateEndpoint(e, field);
 }
 
@@ -63,7 +66,8 @@ absl::Status ValidateStamps(const Collector& c, const std::string& p) {
   return absl::OkStatus();
 }
 
-absl::Status Validate(const Collector& c, std::string_view prefix) {
+absl::Status Validate(const Collector& c, const OutboundPolicy& outbound,
+                      std::string_view prefix) {
   const std::string p(prefix);
   auto platform = PlatformFor(c.kind());
   if (!platform.ok()) {
@@ -72,7 +76,8 @@ absl::Status Validate(const Collector& c, std::string_view prefix) {
         absl::StrCat("required: ",
                      KindNames([](const Platform&) { return true; }, "or")));
   }
-  RETURN_IF_ERROR(ValidateEndpoint(**platform, c.endpoint(), p + ".endpoint"));
+  RETURN_IF_ERROR(
+      ValidateEndpoint(**platform, outbound, c.endpoint(), p + ".endpoint"));
   RETURN_IF_ERROR(ValidateStamps(c, p));
   const FeedMapping mapping(c.mapping().begin(), c.mapping().end());
   RETURN_IF_ERROR((*platform)->ValidateMapping(mapping, p + ".mapping"));
@@ -134,7 +139,7 @@ absl::StatusOr<Collector> Collectors::Create(
     const Principal& caller,
     const opinia::v1::CreateCollectorRequest& request) const {
   RETURN_IF_ERROR(Authorize(caller, Action::kCreateCollector));
-  RETURN_IF_ERROR(Validate(request.collector(), "collector"));
+  RETURN_IF_ERROR(Validate(request.collector(), *outbound_, "collector"));
   const absl::Time now = clock_->Now();
   storage::CollectorRow row;
   row.tenant_id = caller.tenant_id;
@@ -252,7 +257,7 @@ absl::StatusOr<Collector> Collectors::Update(
                                     "mapping"));
       }
     }
-    RETURN_IF_ERROR(Validate(spec, "collector"));
+    RETURN_IF_ERROR(Validate(spec, *outbound_, "collector"));
     const absl::Time now = clock_->Now();
     if (spec.endpoint() != old_endpoint || spec.source() != old_source) {
       row.cursor.clear();
@@ -284,59 +289,160 @@ absl::Status Collectors::Delete(
   return s;
 }
 
-absl::StatusOr<opinia::v1::RunCollectorResponse> Collectors::Run(
-    const Principal& caller,
-    const opinia::v1::RunCollectorRequest& request) const {
-  RETURN_IF_ERROR(Authorize(caller, Action::kRunCollector));
-  ASSIGN_OR_RETURN(auto id, ParseCollectorName(request.name(), "name"));
-  auto result = RunLocked(caller.tenant_id, id, request.full(),
-                          /*scheduled=*/false);
-  if (absl::IsNotFound(result.status())) {
-    return absl::NotFoundError(
-        absl::StrCat("name: ", request.name(), " not found"));
-  }
+struct Collectors::Batch {
+  std::string tenant_id;
+  int64_t id = 0;
+  std::string destination;
+  bool full = false;
+  bool scheduled = false;
+  bool started = false;  // by the executor; later callers queue behind
+  std::vector<RunDone> waiters;
+};
+
+namespace {
+
+// Waits for what an asynchronous run hands its callback.
+template <typename Start>
+Collectors::Result Await(Start start) {
+  Collectors::Result result;
+  absl::Notification done;
+  start([&](Collectors::Result r) {
+    result = std::move(r);
+    done.Notify();
+  });
+  done.WaitForNotification();
   return result;
 }
 
-absl::StatusOr<std::vector<DueCollector>> Collectors::ListDue(int limit) const {
+}  // namespace
+
+void Collectors::RunAsync(const Principal& caller,
+                          const opinia::v1::RunCollectorRequest& request,
+                          RunDone done) const {
+  const std::string name = request.name();
+  auto not_found = [name] {
+    return absl::NotFoundError(absl::StrCat("name: ", name, " not found"));
+  };
+  if (absl::Status s = Authorize(caller, Action::kRunCollector); !s.ok()) {
+    return done(s);
+  }
+  auto id = ParseCollectorName(name, "name");
+  if (!id.ok()) return done(id.status());
+  storage::CollectorRow row;
+  absl::Status read = store_->Read([&](storage::Txn& txn) -> absl::Status {
+    ASSIGN_OR_RETURN(row, txn.collectors().GetCollector(caller.tenant_id, *id));
+    return absl::OkStatus();
+  });
+  if (absl::IsNotFound(read)) return done(not_found());
+  if (!read.ok()) return done(read);
+  Collector spec;
+  spec.ParseFromString(row.spec);
+  Enqueue(caller.tenant_id, *id, OutboundDestination(spec.endpoint()),
+          request.full(), /*scheduled=*/false,
+          [done = std::move(done), not_found](Result result) {
+            done(absl::IsNotFound(result.status()) ? not_found()
+                                                   : std::move(result));
+          });
+}
+
+Collectors::Result Collectors::Run(
+    const Principal& caller,
+    const opinia::v1::RunCollectorRequest& request) const {
+  return Await([&](RunDone done) { RunAsync(caller, request, std::move(done)); });
+}
+
+absl::StatusOr<std::vector<DueCollector>> Collectors::ListDue(
+    int limit, const std::vector<int64_t>& skip) const {
   std::vector<DueCollector> due;
   RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
-    ASSIGN_OR_RETURN(auto rows,
-                     txn.collectors().ListDueCollectors(clock_->Now(), limit));
-    for (const auto& row : rows) due.push_back({row.tenant_id, row.id});
+    ASSIGN_OR_RETURN(auto rows, txn.collectors().ListDueCollectorsExcept(
+                                    clock_->Now(), limit, skip));
+    for (const auto& row : rows) {
+      Collector spec;
+      spec.ParseFromString(row.spec);
+      due.push_back(
+          {row.tenant_id, row.id, OutboundDestination(spec.endpoint())});
+    }
     return absl::OkStatus();
   }));
   return due;
 }
 
-absl::StatusOr<opinia::v1::RunCollectorResponse> Collectors::RunScheduled(
-    const DueCollector& due) const {
-  return RunLocked(due.tenant_id, due.id, /*full=*/false, /*scheduled=*/true);
+void Collectors::RunScheduledAsync(const DueCollector& due,
+                                   RunDone done) const {
+  Enqueue(due.tenant_id, due.id, due.destination, /*full=*/false,
+          /*scheduled=*/true, std::move(done));
 }
 
-std::shared_ptr<absl::Mutex> Collectors::RunLock(int64_t id) const {
-  absl::MutexLock lock(&locks_mutex_);
-  std::shared_ptr<absl::Mutex> m = run_locks_[id].lock();
-  if (m == nullptr) {
-    m = std::make_shared<absl::Mutex>();
-    run_locks_[id] = m;
+Collectors::Result Collectors::RunScheduled(const DueCollector& due) const {
+  return Await([&](RunDone done) { RunScheduledAsync(due, std::move(done)); });
+}
+
+void Collectors::Enqueue(const std::string& tenant_id, int64_t id,
+                         const std::string& destination, bool full,
+                         bool scheduled, RunDone done) const {
+  std::shared_ptr<Batch> start;
+  {
+    absl::MutexLock lock(&runs_mutex_);
+    Slot& slot = runs_[id];
+    std::shared_ptr<Batch>* batch = &slot.current;
+    if (slot.current != nullptr && slot.current->started) batch = &slot.next;
+    if (*batch == nullptr) {
+      *batch = std::make_shared<Batch>();
+      (*batch)->tenant_id = tenant_id;
+      (*batch)->id = id;
+      (*batch)->destination = destination;
+      if (batch == &slot.current) start = *batch;
+    }
+    (*batch)->full |= full;
+    (*batch)->scheduled |= scheduled;
+    (*batch)->waiters.push_back(std::move(done));
   }
-  // Forget locks nobody holds, so the map does not grow forever.
-  for (auto it = run_locks_.begin(); it != run_locks_.end();) {
-    if (it->second.expired()) {
-      run_locks_.erase(it++);
-    } else {
-      ++it;
+  if (start != nullptr) Dispatch(std::move(start));
+}
+
+void Collectors::Dispatch(std::shared_ptr<Batch> batch) const {
+  auto task = [this, batch](bool run) { RunBatch(batch, run); };
+  if (executor_ == nullptr) return task(true);
+  executor_->Submit(batch->tenant_id, batch->destination, std::move(task));
+}
+
+void Collectors::RunBatch(const std::shared_ptr<Batch>& batch,
+                          bool run) const {
+  Result result = absl::UnavailableError(
+      absl::StrCat(CollectorName(batch->id),
+                   " did not run: the server is shutting down; run it "
+                   "again later"));
+  if (run) {
+    bool full = false;
+    bool scheduled = false;
+    {
+      absl::MutexLock lock(&runs_mutex_);
+      batch->started = true;
+      full = batch->full;
+      scheduled = batch->scheduled;
+    }
+    result = RunOnce(batch->tenant_id, batch->id, full, scheduled);
+  }
+  std::vector<RunDone> waiters;
+  std::shared_ptr<Batch> next;
+  {
+    absl::MutexLock lock(&runs_mutex_);
+    waiters = std::move(batch->waiters);
+    auto it = runs_.find(batch->id);
+    if (it != runs_.end()) {
+      it->second.current = std::move(it->second.next);
+      next = it->second.current;
+      if (next == nullptr) runs_.erase(it);
     }
   }
-  return m;
+  for (RunDone& done : waiters) done(result);
+  if (next != nullptr) Dispatch(std::move(next));
 }
 
-absl::StatusOr<opinia::v1::RunCollectorResponse> Collectors::RunLocked(
-    const std::string& tenant_id, int64_t id, bool full, bool scheduled) const {
-  std::shared_ptr<absl::Mutex> run_lock = RunLock(id);
-  absl::MutexLock hold(run_lock.get());
-
+Collectors::Result Collectors::RunOnce(const std::string& tenant_id,
+                                       int64_t id, bool full,
+                                       bool scheduled) const {
   storage::CollectorRow row;
   RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
     ASSIGN_OR_RETURN(row, txn.collectors().GetCollector(tenant_id, id));
@@ -360,6 +466,14 @@ absl::StatusOr<opinia::v1::RunCollectorResponse> Collectors::RunLocked(
   SyncReport report;
   const absl::Status result = syncer_->Sync(sync, &report);
   const absl::Time end = clock_->Now();
+  if (absl::IsCancelled(result)) {
+    // Shutdown: the pages committed so far stay (ingest is idempotent);
+    // nothing else is recorded, so the next start runs it again.
+    return absl::UnavailableError(
+        absl::StrCat(CollectorName(id),
+                     " run interrupted: the server is shutting down; "
+                     "nothing recorded, run it again later"));
+  }
 
   // Record the outcome on the current row (it may have been updated or
   // deleted while the sync ran).

@@ -7,13 +7,19 @@
 // Get/List/Create/Update never return them.
 //
 // Validation (INVALID_ARGUMENT naming the field, e.g.
-// "collector.endpoint: ..."): kind set; endpoint an http(s) URL; source
+// "collector.endpoint: ..."): kind set; endpoint an http(s) URL whose
+// host is not a literal address the outbound policy refuses; source
 // required; poll_interval_seconds 0 (only on RunCollector) or
 // 60..604800; the rest as the kind's Platform says (platform.h; each
 // platform's file lists its credentials and mapping).
 //
-// Runs: one run per collector at a time (a second caller waits for the
-// first to finish, then runs). A run is full (re-crawl, detects deletions)
+// Runs go to an OutboundExecutor (util/outbound_executor.h): a tenant runs
+// at most its per-tenant limit at once, a destination (the endpoint's
+// scheme://host:port) at most its limit, and no run holds the caller's
+// thread (RunAsync returns at once). One run per collector at a time:
+// callers that come while a run is queued share it (its result goes to
+// each); callers that come while it is running share the one queued after
+// it. A run is full (re-crawl, detects deletions)
 // when asked, on the first run, and after `full_every_runs` incremental
 // runs or `full_every` time. The state (last run/success/error, cursor,
 // reviews fetched) is stored after every run; the cursor advances only
@@ -21,11 +27,19 @@
 // state.last_error (other collectors are unaffected) and RunCollector
 // answers UNAVAILABLE (the platform could not be reached or kept failing;
 // retry later) or FAILED_PRECONDITION (bad credentials, a body that is not
-// the platform's format, a suspicious empty page, ...) with the reason.
+// the platform's format, a suspicious empty page, an endpoint whose name
+// resolves only to refused addresses: "destination not allowed", a
+// next-page link to another origin, ...) with the reason. Reasons carry
+// HTTP statuses and classifications, never what the platform sent.
+// A run cut short by shutdown (the executor stopped: its HTTP call is
+// cancelled, or it never started) records nothing: no success, no error,
+// the cursor and next_run_time stay, so it runs again after a restart; its
+// callers get UNAVAILABLE.
 #ifndef OPINIA_SERVICE_CORE_COLLECTORS_COLLECTORS_H_
 #define OPINIA_SERVICE_CORE_COLLECTORS_COLLECTORS_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,6 +54,8 @@
 #include "service/core/auth/auth.h"
 #include "service/core/collectors/syncer.h"
 #include "service/core/util/clock.h"
+#include "service/core/util/outbound_policy.h"
+#include "service/core/util/outbound_executor.h"
 #include "service/storage/store.h"
 
 namespace opinia::core::collectors {
@@ -55,14 +71,27 @@ struct CollectorsOptions {
 struct DueCollector {
   std::string tenant_id;
   int64_t id = 0;
+  std::string destination;  // OutboundDestination of its endpoint
 };
 
 // Thread-safe; the pointees must outlive it.
 class Collectors {
  public:
+  using Result = absl::StatusOr<opinia::v1::RunCollectorResponse>;
+  using RunDone = std::function<void(Result)>;
+
+  // `outbound` refuses endpoints whose host is an address the server does
+  // not send requests to (checked on create and update). `executor` runs
+  // the syncs; null: they run on the calling thread.
   Collectors(storage::Store* store, const Syncer* syncer, const Clock* clock,
-             CollectorsOptions options = {})
-      : store_(store), syncer_(syncer), clock_(clock), options_(options) {}
+             const OutboundPolicy* outbound, CollectorsOptions options = {},
+             OutboundExecutor* executor = nullptr)
+      : store_(store),
+        syncer_(syncer),
+        clock_(clock),
+        outbound_(outbound),
+        options_(options),
+        executor_(executor) {}
 
   absl::StatusOr<opinia::v1::Collector> Create(
       const Principal& caller,
@@ -84,30 +113,50 @@ class Collectors {
   // The reviews it collected stay.
   absl::Status Delete(const Principal& caller,
                       const opinia::v1::DeleteCollectorRequest& request) const;
-  absl::StatusOr<opinia::v1::RunCollectorResponse> Run(
-      const Principal& caller,
-      const opinia::v1::RunCollectorRequest& request) const;
+  // Checks the caller and the name here, then queues the run and returns;
+  // `done` gets the outcome once: on this thread for an error found here,
+  // else on the executor's thread when the run ended (or was dropped at
+  // shutdown).
+  void RunAsync(const Principal& caller,
+                const opinia::v1::RunCollectorRequest& request,
+                RunDone done) const;
+  // RunAsync, waiting for the outcome.
+  Result Run(const Principal& caller,
+             const opinia::v1::RunCollectorRequest& request) const;
 
-  // Scheduler side (no caller): due collectors, and one scheduled run
-  // (NOT_FOUND when the collector was deleted meanwhile).
-  absl::StatusOr<std::vector<DueCollector>> ListDue(int limit) const;
-  absl::StatusOr<opinia::v1::RunCollectorResponse> RunScheduled(
-      const DueCollector& due) const;
+  // Scheduler side (no caller): due collectors but those in `skip` (the
+  // ones it queued already), and one scheduled run (NOT_FOUND when the
+  // collector was deleted meanwhile).
+  absl::StatusOr<std::vector<DueCollector>> ListDue(
+      int limit, const std::vector<int64_t>& skip = {}) const;
+  void RunScheduledAsync(const DueCollector& due, RunDone done) const;
+  Result RunScheduled(const DueCollector& due) const;
 
  private:
-  absl::StatusOr<opinia::v1::RunCollectorResponse> RunLocked(
-      const std::string& tenant_id, int64_t id, bool full,
-      bool scheduled) const;
-  std::shared_ptr<absl::Mutex> RunLock(int64_t id) const;
+  struct Batch;  // one queued run and the callers waiting for it
+  // The runs of one collector: the one queued or running, and the one
+  // queued after it.
+  struct Slot {
+    std::shared_ptr<Batch> current;
+    std::shared_ptr<Batch> next;
+  };
+  void Enqueue(const std::string& tenant_id, int64_t id,
+               const std::string& destination, bool full, bool scheduled,
+               RunDone done) const;
+  void Dispatch(std::shared_ptr<Batch> batch) const;
+  void RunBatch(const std::shared_ptr<Batch>& batch, bool run) const;
+  Result RunOnce(const std::string& tenant_id, int64_t id, bool full,
+                 bool scheduled) const;
 
   storage::Store* store_;
   const Syncer* syncer_;
   const Clock* clock_;
+  const OutboundPolicy* outbound_;
   const CollectorsOptions options_;
+  OutboundExecutor* const executor_;
 
-  mutable absl::Mutex locks_mutex_;
-  mutable absl::flat_hash_map<int64_t, std::weak_ptr<absl::Mutex>> run_locks_
-      ABSL_GUARDED_BY(locks_mutex_);
+  mutable absl::Mutex runs_mutex_;
+  mutable absl::flat_hash_map<int64_t, Slot> runs_ ABSL_GUARDED_BY(runs_mutex_);
 };
 
 // "collectors/{id}"; ParseCollectorName: INVALID_ARGUMENT naming `field`.

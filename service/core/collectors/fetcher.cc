@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "service/core/util/outbound_policy.h"
 
 namespace opinia::core::collectors {
 namespace {
@@ -18,6 +19,14 @@ class RealSleeperImpl final : public Sleeper {
 
 bool Retryable(const absl::Status& s) {
   return absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s);
+}
+
+// What messages name: "GET <origin>", never the path or query (a next-page
+// link came from a response; a query may carry a key).
+std::string Where(const std::string& url) {
+  absl::StatusOr<HttpUrl> parsed = ParseHttpUrl(url);
+  return parsed.ok() ? absl::StrCat("GET ", parsed->Origin())
+                     : std::string("GET (not a valid URL)");
 }
 
 }  // namespace
@@ -104,6 +113,7 @@ std::optional<absl::Duration> Fetcher::RetryAfter(
 absl::StatusOr<std::string> Fetcher::Get(const std::string& url,
                                          const HttpHeaders& headers) {
   const std::string host = UrlHost(url);
+  const std::string where = Where(url);
   std::string last_failure;
   for (int attempt = 1;; ++attempt) {
     AcquireHost(host);
@@ -113,30 +123,30 @@ absl::StatusOr<std::string> Fetcher::Get(const std::string& url,
     std::optional<absl::Duration> wait;
     if (!result.ok()) {
       if (!Retryable(result.status())) return result.status();
-      // The transport's message already names the URL.
+      // The transport's message already names the origin.
       last_failure = std::string(result.status().message());
     } else if (result->status >= 200 && result->status < 300) {
       return std::move(result->body);
     } else if (result->status == 429) {
-      last_failure = absl::StrCat("GET ", url, ": HTTP 429 Too Many Requests");
+      last_failure = absl::StrCat(where, ": HTTP 429 Too Many Requests");
       wait = RetryAfter(*result);
       if (wait.has_value() && *wait > options_.max_retry_after) {
         return absl::FailedPreconditionError(absl::StrCat(
-            "GET ", url, ": HTTP 429 with Retry-After ",
+            where, ": HTTP 429 with Retry-After ",
             absl::FormatDuration(*wait), "; will try again on the next run"));
       }
     } else if (result->status >= 500) {
-      last_failure = absl::StrCat("GET ", url, ": HTTP ", result->status);
+      last_failure = absl::StrCat(where, ": HTTP ", result->status);
     } else if (result->status == 401 || result->status == 403) {
       return absl::UnauthenticatedError(
-          absl::StrCat("GET ", url, ": HTTP ", result->status,
+          absl::StrCat(where, ": HTTP ", result->status,
                        ": the platform rejected the credentials"));
     } else if (result->status == 404) {
       return absl::NotFoundError(
-          absl::StrCat("GET ", url, ": HTTP 404: check the endpoint"));
+          absl::StrCat(where, ": HTTP 404: check the endpoint"));
     } else {
       return absl::FailedPreconditionError(
-          absl::StrCat("GET ", url, ": HTTP ", result->status));
+          absl::StrCat(where, ": HTTP ", result->status));
     }
     if (attempt >= options_.max_attempts) {
       return absl::UnavailableError(
@@ -144,7 +154,7 @@ absl::StatusOr<std::string> Fetcher::Get(const std::string& url,
     }
     sleeper_->Sleep(wait.has_value() ? *wait : Backoff(attempt));
     if (sleeper_->stopped()) {
-      return absl::UnavailableError(
+      return absl::CancelledError(
           absl::StrCat(last_failure, "; shutting down"));
     }
   }

@@ -14,7 +14,13 @@
 //   FAILED_PRECONDITION another 4xx, or a Retry-After longer than
 //                       max_retry_after (try again on the next poll);
 //   INVALID_ARGUMENT    a malformed URL; RESOURCE_EXHAUSTED a body larger
-//                       than the call's max_response_bytes.
+//                       than the call's max_response_bytes;
+//   PERMISSION_DENIED   the outbound policy refused every address of the
+//                       host ("destination not allowed"; not retried).
+// Messages name "GET <scheme://host:port>" and the HTTP status or transport
+// reason, never the URL's path or query or the response body.
+//   CANCELLED           the server is stopping (the sleeper stopped, or
+//                       the call's cancel flag was set): not retried.
 #ifndef OPINIA_SERVICE_CORE_COLLECTORS_FETCHER_H_
 #define OPINIA_SERVICE_CORE_COLLECTORS_FETCHER_H_
 
@@ -66,8 +72,11 @@ struct FetchOptions {
   absl::Duration max_backoff = absl::Seconds(60);
   // A longer Retry-After fails the request instead of blocking a worker.
   absl::Duration max_retry_after = absl::Minutes(2);
+  // Requests in flight per host:port across all collectors (a run waits
+  // for a free one on its executor thread; keep it >= the executor's
+  // per-destination limit so that it never has to).
   int max_per_host = 2;
-  HttpCallOptions call{absl::Seconds(10), absl::Seconds(30), 32 << 20};
+  HttpCallOptions call{absl::Seconds(10), absl::Seconds(30), 32 << 20, {}};
 };
 
 // Thread-safe; `http`, `sleeper` and `clock` must outlive it.

@@ -1,5 +1,6 @@
 #include "service/core/collectors/format_util.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -152,6 +153,46 @@ std::string ResolveUrl(const std::string& current, const std::string& next) {
   return without_query.substr(0, without_query.rfind('/') + 1) + next;
 }
 
+absl::Status CheckCredentialHeaderName(std::string_view name,
+                                       std::string_view where) {
+  // RFC 7230 token characters.
+  static constexpr absl::string_view kTokenPunct = "!#$%&'*+-.^_`|~";
+  const bool token =
+      !name.empty() && name.size() <= 64 &&
+      std::all_of(name.begin(), name.end(), [](char c) {
+        return absl::ascii_isalnum(c) ||
+               kTokenPunct.find(c) != absl::string_view::npos;
+      });
+  if (!token) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        std::string(where),
+        ": not a header name (1..64 letters, digits or !#$%&'*+-.^_`|~)"));
+  }
+  // Headers the exchange itself depends on, that servers or proxies trust,
+  // or that have a field of their own (Authorization: bearer_token,
+  // username/password).
+  static constexpr const char* kReserved[] = {
+      "host",           "content-length",      "transfer-encoding",
+      "connection",     "cookie",              "authorization",
+      "metadata-flavor", "forwarded",          "proxy-authorization",
+      "proxy-connection", "keep-alive",        "te",
+      "trailer",        "upgrade",             "expect",
+      "content-type",   "accept"};
+  const std::string lower = absl::AsciiStrToLower(
+      absl::string_view(name.data(), name.size()));
+  bool reserved = absl::StartsWith(lower, "x-forwarded-");
+  for (const char* r : kReserved) reserved = reserved || lower == r;
+  if (reserved) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        std::string(where), ": ", lower,
+        " cannot carry a credential (reserved: Host, Content-Length, "
+        "Transfer-Encoding, Connection, Cookie, Authorization, "
+        "Metadata-Flavor, Forwarded, X-Forwarded-*, hop-by-hop headers, "
+        "Accept and Content-Type)"));
+  }
+  return absl::OkStatus();
+}
+
 std::string Cred(const Credentials& credentials, const char* key) {
   auto it = credentials.find(key);
   return it == credentials.end() ? "" : it->second;
@@ -172,6 +213,10 @@ absl::Status CheckCredentials(opinia::v1::CollectorKind kind,
     if (value.empty() || value.find_first_of("\r\n") != std::string::npos) {
       return absl::InvalidArgumentError(absl::StrCat(
           field, "[\"", key, "\"]: empty or contains a line break"));
+    }
+    if (key == "api_key_header") {
+      RETURN_IF_ERROR(CheckCredentialHeaderName(
+          value, absl::StrCat(field, "[\"", key, "\"]")));
     }
   }
   if (required != nullptr && Cred(credentials, required).empty()) {

@@ -66,13 +66,23 @@ std::string ReplaceQuery(std::string url,
 // resolved against `current`.
 std::string ResolveUrl(const std::string& current, const std::string& next);
 
+// A custom credential header (credentials["api_key_header"]): an RFC 7230
+// token of at most 64 bytes, and not Host, Content-Length,
+// Transfer-Encoding, Connection, Cookie, Authorization (bearer_token and
+// username/password have their own keys), Metadata-Flavor, Forwarded,
+// X-Forwarded-*, a hop-by-hop header, Accept or Content-Type
+// (case-insensitive). INVALID_ARGUMENT naming `where`.
+absl::Status CheckCredentialHeaderName(std::string_view name,
+                                       std::string_view where);
+
 // The credential `key`; "" when absent.
 std::string Cred(const Credentials& credentials, const char* key);
 
 // Credentials of a platform of `kind` that takes the keys `allowed` and
 // needs `required` (nullptr: none): INVALID_ARGUMENT naming
 // `field["key"]` for another key, an empty value or one with a line break,
-// a missing required key, or a username without a password (or back).
+// an api_key_header CheckCredentialHeaderName refuses, a missing required
+// key, or a username without a password (or back).
 absl::Status CheckCredentials(opinia::v1::CollectorKind kind,
                               const Credentials& credentials,
                               const std::set<std::string>& allowed,

@@ -11,14 +11,36 @@
 
 namespace opinia::core::collectors {
 
+namespace {
+
+// protobuf's reason without the excerpt of the input it appends on the
+// following lines: "Unexpected token.", "Expected a value.", ... Nothing
+// when the first line is not such a fixed phrase.
+std::string ParseErrorClass(std::string_view message) {
+  const std::string_view line = message.substr(0, message.find('\n'));
+  if (line.empty() || line.size() > 100) return "";
+  for (char c : line) {
+    if (!absl::ascii_isalnum(c) &&
+        absl::string_view(" .,:;/-[]{}").find(c) == absl::string_view::npos) {
+      return "";
+    }
+  }
+  return std::string(line);
+}
+
+}  // namespace
+
 absl::StatusOr<JsonValue> ParseJson(std::string_view text) {
   JsonValue value;
   auto status = google::protobuf::util::JsonStringToMessage(
       google::protobuf::StringPiece(text.data(), text.size()), &value);
   if (!status.ok()) {
-    std::string why(status.message());
-    if (why.size() > 200) why.resize(200);
-    return absl::InvalidArgumentError(absl::StrCat("malformed JSON: ", why));
+    // Never quote the input: it may be whatever a URL served.
+    const std::string message(status.message());
+    const std::string why = ParseErrorClass(message);
+    return absl::InvalidArgumentError(
+        absl::StrCat("malformed JSON", why.empty() ? "" : ": ", why, " (",
+                     text.size(), " bytes)"));
   }
   return value;
 }

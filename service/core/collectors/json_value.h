@@ -19,7 +19,8 @@ namespace opinia::core::collectors {
 using JsonValue = google::protobuf::Value;
 
 // Any JSON document (object, array or scalar). INVALID_ARGUMENT "malformed
-// JSON: ..." when it does not parse.
+// JSON: <reason> (<n> bytes)" when it does not parse; the message never
+// quotes the text.
 absl::StatusOr<JsonValue> ParseJson(std::string_view text);
 
 // The value at `path` ("a.b.c"; a numeric segment indexes a list; "" is the

@@ -2,25 +2,20 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace opinia::core::collectors {
 
 void CollectorScheduler::Start() {
-  threads_.emplace_back([this] { Tick(); });
-  for (int i = 0; i < std::max(1, options_.threads); ++i) {
-    threads_.emplace_back([this] { Work(); });
-  }
+  thread_ = std::thread([this] { Tick(); });
 }
 
 void CollectorScheduler::Stop() {
   {
     absl::MutexLock lock(&mutex_);
-    if (stopping_ && threads_.empty()) return;
     stopping_ = true;
-    queue_.clear();
   }
-  for (std::thread& t : threads_) t.join();
-  threads_.clear();
+  if (thread_.joinable()) thread_.join();
 }
 
 int CollectorScheduler::RunDueOnce() {
@@ -30,41 +25,41 @@ int CollectorScheduler::RunDueOnce() {
   return static_cast<int>(due->size());
 }
 
+void CollectorScheduler::QueueDue() {
+  std::vector<int64_t> skip;
+  {
+    absl::MutexLock lock(&pending_->mutex);
+    skip.assign(pending_->ids.begin(), pending_->ids.end());
+  }
+  auto due = collectors_->ListDue(options_.max_due_per_tick, skip);
+  if (!due.ok()) {
+    std::fprintf(stderr, "opinia-server: collector scheduler: %s\n",
+                 std::string(due.status().message()).c_str());
+    return;
+  }
+  for (const DueCollector& d : *due) {
+    {
+      absl::MutexLock lock(&pending_->mutex);
+      if (!pending_->ids.insert(d.id).second) continue;
+    }
+    // The outcome is in the collector's state; nothing to report here.
+    collectors_->RunScheduledAsync(
+        d, [pending = pending_, id = d.id](const Collectors::Result&) {
+          absl::MutexLock lock(&pending->mutex);
+          pending->ids.erase(id);
+        });
+  }
+}
+
 void CollectorScheduler::Tick() {
   absl::MutexLock lock(&mutex_);
   while (!stopping_) {
     mutex_.Unlock();
-    auto due = collectors_->ListDue(options_.max_due_per_tick);
+    QueueDue();
     mutex_.Lock();
-    if (due.ok()) {
-      for (const DueCollector& d : *due) {
-        if (pending_.insert(d.id).second) queue_.push_back(d);
-      }
-    } else {
-      std::fprintf(stderr, "opinia-server: collector scheduler: %s\n",
-                   std::string(due.status().message()).c_str());
-    }
     auto stop = [this]()
                     ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) { return stopping_; };
     mutex_.AwaitWithTimeout(absl::Condition(&stop), options_.tick);
-  }
-}
-
-void CollectorScheduler::Work() {
-  absl::MutexLock lock(&mutex_);
-  while (true) {
-    auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
-      return stopping_ || !queue_.empty();
-    };
-    mutex_.Await(absl::Condition(&ready));
-    if (stopping_) return;
-    DueCollector d = queue_.front();
-    queue_.pop_front();
-    mutex_.Unlock();
-    // The outcome is in the collector's state; nothing to report here.
-    collectors_->RunScheduled(d).IgnoreError();
-    mutex_.Lock();
-    pending_.erase(d.id);
   }
 }
 

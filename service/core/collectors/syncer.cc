@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/core/collectors/platform.h"
+#include "service/core/util/outbound_policy.h"
 #include "service/core/util/names.h"
 #include "service/core/util/time_proto.h"
 #include "util/status_macros.h"
@@ -37,6 +38,29 @@ absl::Time SortKey(SortOrder order, const ReviewInput& in) {
   return FromTimestamp(in.update_time());
 }
 
+// Where the page after `page_number` may be fetched: only the endpoint's
+// origin gets the collector's credentials. The link itself is not quoted
+// (it came from the response).
+absl::Status CheckSameOrigin(const HttpUrl& endpoint, const std::string& next,
+                             int page_number) {
+  absl::StatusOr<HttpUrl> parsed = ParseHttpUrl(next);
+  if (!parsed.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("page ", page_number,
+                     ": the next-page link is not a valid http(s) URL; not "
+                     "followed"));
+  }
+  if (!parsed->SameOrigin(endpoint)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "page ", page_number,
+        ": the next-page link leads away from the endpoint's origin ",
+        endpoint.Origin(),
+        "; not followed (credentials are sent only to the endpoint's own "
+        "scheme, host and port)"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status Syncer::Sync(const SyncRequest& request,
@@ -51,6 +75,11 @@ absl::Status Syncer::Sync(const SyncRequest& request,
       {}};
   report->cursor = request.cursor;
   std::string url = (*platform)->FirstPageUrl(request.spec.endpoint());
+  absl::StatusOr<HttpUrl> origin = ParseHttpUrl(url);
+  if (!origin.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("endpoint: ", origin.status().message()));
+  }
   std::set<std::string> visited_urls;
   for (int page_number = 1;; ++page_number) {
     if (page_number > options_.max_pages || !visited_urls.insert(url).second) {
@@ -75,6 +104,7 @@ absl::Status Syncer::Sync(const SyncRequest& request,
       break;
     }
     url = run.platform.NextPageUrl(url, page.next);
+    RETURN_IF_ERROR(CheckSameOrigin(*origin, url, page_number + 1));
   }
   if (request.full) return DeleteMissing(request, run.seen, report);
   return absl::OkStatus();
@@ -88,8 +118,8 @@ absl::StatusOr<MappedPage> Syncer::FetchPage(const PageRun& run,
     absl::StatusOr<MappedPage> page = run.platform.ParsePage(body, run.mapping);
     if (!page.ok()) {
       return absl::Status(page.status().code(),
-                          absl::StrCat("page ", page_number, " (", url,
-                                       "): ", page.status().message()));
+                          absl::StrCat("page ", page_number, ": ",
+                                       page.status().message()));
     }
     const bool suspicious =
         page->reviews.empty() &&
@@ -154,12 +184,10 @@ absl::Status Syncer::Store(const SyncRequest& request,
         default:
           counts.set_rejected(counts.rejected() + 1);
           if (report->warning.empty()) {
+            // Not its id: a rejected item's fields are stored nowhere, and
+            // a warning must not carry what was fetched.
             report->warning =
-                absl::StrCat("review ",
-                             inputs[i].external_id().empty()
-                                 ? std::string("without an id")
-                                 : "\"" + inputs[i].external_id() + "\"",
-                             " rejected: ", result.error());
+                absl::StrCat("a review was rejected: ", result.error());
           }
           continue;
       }

@@ -21,6 +21,12 @@
 // - A full re-crawl only deletes after every page was read, and never
 //   when the platform listed nothing at all.
 //
+// - Credentials stay with their origin: a next-page link is followed only
+//   to the endpoint's own scheme, host and port; a link elsewhere fails
+//   the run before anything is sent to it.
+// - Messages never quote what was fetched (no body, no next-page link, no
+//   external id of a rejected item).
+//
 // Each review is stamped with the collector's source, its subject_id
 // (unless the feed maps one) and attributes["collector"] = the collector's
 // name, which is how the deletion pass knows which reviews it owns.
@@ -77,7 +83,8 @@ class Syncer {
   // Codes: those of Fetcher::Get; INVALID_ARGUMENT "page N: ..." for a body
   // that is not the platform's format (bad JSON), and "kind: ..." for a
   // kind no platform registered (PlatformFor); FAILED_PRECONDITION for a
-  // suspicious empty page or too many pages; storage errors.
+  // suspicious empty page, too many pages or a next-page link to another
+  // origin; storage errors.
   absl::Status Sync(const SyncRequest& request, SyncReport* report) const;
 
  private:

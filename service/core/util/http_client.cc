@@ -1,9 +1,13 @@
 #include "service/core/util/http_client.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -25,7 +29,55 @@ struct Transfer {
   HttpResult result;
   size_t max_bytes = 0;
   bool too_large = false;
+  const OutboundPolicy* policy = nullptr;
+  const std::atomic<bool>* cancel = nullptr;
+  int refused = 0;  // addresses the policy refused
+  int opened = 0;   // sockets opened to allowed addresses
 };
+
+// libcurl asks for a socket for every address it tries: the policy decides
+// on the address itself, after resolution, so neither a name resolving to
+// a refused address nor one rebound between two lookups gets through.
+curl_socket_t OpenSocket(void* user, curlsocktype purpose,
+                         curl_sockaddr* address) {
+  auto* t = static_cast<Transfer*>(user);
+  const std::optional<IpAddress> ip = IpAddress::FromSockaddr(&address->addr);
+  int port = 0;
+  if (address->family == AF_INET) {
+    port = ntohs(reinterpret_cast<const sockaddr_in*>(&address->addr)->sin_port);
+  } else if (address->family == AF_INET6) {
+    port =
+        ntohs(reinterpret_cast<const sockaddr_in6*>(&address->addr)->sin6_port);
+  }
+  if (purpose != CURLSOCKTYPE_IPCXN || !ip.has_value() ||
+      !t->policy->Allows(*ip, port)) {
+    ++t->refused;
+    return CURL_SOCKET_BAD;
+  }
+  ++t->opened;
+  return socket(address->family, address->socktype | SOCK_CLOEXEC,
+                address->protocol);
+}
+
+// The connected peer, checked once more before anything is sent.
+int BeforeRequest(void* user, char* primary_ip, char* /*local_ip*/,
+                  int primary_port, int /*local_port*/) {
+  auto* t = static_cast<Transfer*>(user);
+  const std::optional<IpAddress> ip = ParseIpLiteral(primary_ip);
+  if (!ip.has_value() || !t->policy->Allows(*ip, primary_port)) {
+    ++t->refused;
+    t->opened = 0;
+    return CURL_PREREQFUNC_ABORT;
+  }
+  return CURL_PREREQFUNC_OK;
+}
+
+// libcurl calls it about once a second even while nothing arrives; non-zero
+// aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* t = static_cast<const Transfer*>(user);
+  return t->cancel != nullptr && t->cancel->load() ? 1 : 0;
+}
 
 size_t OnBody(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
@@ -61,10 +113,10 @@ long Millis(absl::Duration d) {
 }
 
 absl::Status CurlStatus(CURLcode rc, const char* error_buffer,
-                        std::string_view url) {
+                        const std::string& origin) {
   std::string detail = error_buffer[0] != '\0' ? std::string(error_buffer)
                                                : curl_easy_strerror(rc);
-  std::string message = absl::StrCat(Av(url), ": ", detail);
+  std::string message = absl::StrCat(origin, ": ", detail);
   switch (rc) {
     case CURLE_OPERATION_TIMEDOUT:
       return absl::DeadlineExceededError(message);
@@ -81,8 +133,8 @@ absl::Status CurlStatus(CURLcode rc, const char* error_buffer,
 
 class CurlHttpClient final : public HttpClient {
  public:
-  explicit CurlHttpClient(std::string user_agent)
-      : user_agent_(std::move(user_agent)) {}
+  CurlHttpClient(const OutboundPolicy* policy, std::string user_agent)
+      : policy_(policy), user_agent_(std::move(user_agent)) {}
 
   absl::StatusOr<HttpResult> Post(std::string_view url,
                                   const HttpHeaders& headers,
@@ -101,12 +153,9 @@ class CurlHttpClient final : public HttpClient {
                                      const HttpHeaders& headers,
                                      const std::string_view* body,
                                      const HttpCallOptions& options) {
-    const std::string lower = absl::AsciiStrToLower(Av(url));
-    if (!absl::StartsWith(lower, "http://") &&
-        !absl::StartsWith(lower, "https://")) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(Av(url), ": only http and https URLs are supported"));
-    }
+    absl::StatusOr<HttpUrl> parsed = ParseHttpUrl(url);
+    if (!parsed.ok()) return parsed.status();
+    const std::string origin = parsed->Origin();
     if (GlobalInit() != CURLE_OK) {
       return absl::InternalError("curl_global_init failed");
     }
@@ -123,9 +172,20 @@ class CurlHttpClient final : public HttpClient {
     list = curl_slist_append(list, "Expect:");
     std::unique_ptr<curl_slist, void (*)(curl_slist*)> header_list(
         list, curl_slist_free_all);
+    curl_slist* resolve = nullptr;
+    for (const std::string& entry : options.resolve) {
+      resolve = curl_slist_append(resolve, entry.c_str());
+    }
+    std::unique_ptr<curl_slist, void (*)(curl_slist*)> resolve_list(
+        resolve, curl_slist_free_all);
 
     Transfer transfer;
     transfer.max_bytes = options.max_response_bytes;
+    transfer.policy = policy_;
+    transfer.cancel = options.cancel;
+    if (transfer.cancel != nullptr && transfer.cancel->load()) {
+      return absl::CancelledError(absl::StrCat(origin, ": cancelled"));
+    }
     char error_buffer[CURL_ERROR_SIZE] = {0};
     const std::string url_string(url);
     CURL* h = curl.get();
@@ -133,16 +193,30 @@ class CurlHttpClient final : public HttpClient {
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    // No proxy from the environment: the policy must see the real peer.
+    curl_easy_setopt(h, CURLOPT_PROXY, "");
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, OpenSocket);
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &transfer);
+    curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, BeforeRequest);
+    curl_easy_setopt(h, CURLOPT_PREREQDATA, &transfer);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                      Millis(options.connect_timeout));
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, Millis(options.timeout));
     curl_easy_setopt(h, CURLOPT_USERAGENT, user_agent_.c_str());
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list.get());
+    if (resolve_list != nullptr) {
+      curl_easy_setopt(h, CURLOPT_RESOLVE, resolve_list.get());
+    }
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, OnHeader);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+    if (transfer.cancel != nullptr) {
+      curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, OnProgress);
+      curl_easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
+      curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    }
     if (body != nullptr) {
       curl_easy_setopt(h, CURLOPT_POST, 1L);
       curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->data());
@@ -154,16 +228,30 @@ class CurlHttpClient final : public HttpClient {
     const CURLcode rc = curl_easy_perform(h);
     if (transfer.too_large) {
       return absl::ResourceExhaustedError(
-          absl::StrCat(Av(url), ": response body larger than ",
+          absl::StrCat(origin, ": response body larger than ",
                        options.max_response_bytes, " bytes"));
     }
-    if (rc != CURLE_OK) return CurlStatus(rc, error_buffer, url);
+    // Refused addresses, and the allowed ones (if any) could not be
+    // connected (or the connected peer was refused, which libcurl reports
+    // as an abort): the policy is why the destination is unreachable.
+    if (transfer.refused > 0 &&
+        ((rc != CURLE_OK && transfer.opened == 0) ||
+         rc == CURLE_COULDNT_CONNECT)) {
+      return absl::PermissionDeniedError(
+          absl::StrCat(origin, ": ", kDestinationNotAllowed));
+    }
+    if (rc == CURLE_ABORTED_BY_CALLBACK && transfer.cancel != nullptr &&
+        transfer.cancel->load()) {
+      return absl::CancelledError(absl::StrCat(origin, ": cancelled"));
+    }
+    if (rc != CURLE_OK) return CurlStatus(rc, error_buffer, origin);
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     transfer.result.status = static_cast<int>(status);
     return std::move(transfer.result);
   }
 
+  const OutboundPolicy* const policy_;
   const std::string user_agent_;
 };
 
@@ -178,11 +266,14 @@ std::string HttpResult::Header(std::string_view name) const {
 }
 
 absl::StatusOr<std::unique_ptr<HttpClient>> CreateCurlHttpClient(
-    std::string user_agent) {
+    const OutboundPolicy* policy, std::string user_agent) {
+  if (policy == nullptr) {
+    return absl::InvalidArgumentError("HTTP client: no outbound policy");
+  }
   if (GlobalInit() != CURLE_OK) {
     return absl::InternalError("curl_global_init failed");
   }
-  return std::make_unique<CurlHttpClient>(std::move(user_agent));
+  return std::make_unique<CurlHttpClient>(policy, std::move(user_agent));
 }
 
 }  // namespace opinia::core

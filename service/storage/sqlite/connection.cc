@@ -278,4 +278,13 @@ absl::Status CheckWritable(bool read_only, absl::string_view op) {
   return absl::OkStatus();
 }
 
+std::string JsonIdArray(const std::vector<int64_t>& ids) {
+  std::string out = "[";
+  for (size_t i = 0; i < ids.size(); ++i) {
+    absl::StrAppend(&out, i == 0 ? "" : ",", ids[i]);
+  }
+  out += "]";
+  return out;
+}
+
 }  // namespace opinia::storage::sqlite

@@ -33,6 +33,10 @@ namespace opinia::storage::sqlite {
 int64_t EncodeTime(absl::Time t);
 absl::Time DecodeTime(int64_t micros);
 
+// "[1,2,3]": a list of ids bound as one parameter, for
+// "id NOT IN (SELECT value FROM json_each(?))".
+std::string JsonIdArray(const std::vector<int64_t>& ids);
+
 // The Debian abseil build has its own string_view type; store.h uses std's.
 inline absl::string_view AsAbsl(std::string_view s) {
   return absl::string_view(s.data(), s.size());

@@ -87,14 +87,21 @@ absl::StatusOr<std::vector<CollectorRow>> SqliteCollectors::ListCollectors(
 
 absl::StatusOr<std::vector<CollectorRow>> SqliteCollectors::ListDueCollectors(
     absl::Time now, int limit) {
+  return ListDueCollectorsExcept(now, limit, {});
+}
+
+absl::StatusOr<std::vector<CollectorRow>>
+SqliteCollectors::ListDueCollectorsExcept(absl::Time now, int limit,
+                                          const std::vector<int64_t>& skip) {
   RETURN_IF_ERROR(CheckLimit(limit));
   ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(absl::StrCat(
           "SELECT ", kColumns,
           " FROM collectors WHERE poll_interval_seconds > 0 AND "
-          "next_run_time <= ? ORDER BY next_run_time, id LIMIT ?")));
-  stmt.BindTime(now).BindInt64(limit);
+          "next_run_time <= ? AND id NOT IN (SELECT value FROM json_each(?)) "
+          "ORDER BY next_run_time, id LIMIT ?")));
+  stmt.BindTime(now).BindText(JsonIdArray(skip)).BindInt64(limit);
   return ReadAllRows(stmt, ReadRow);
 }
 

@@ -24,6 +24,8 @@ class SqliteCollectors final : public CollectorTxn {
       std::string_view tenant_id, int64_t after_id, int limit) override;
   absl::StatusOr<std::vector<CollectorRow>> ListDueCollectors(
       absl::Time now, int limit) override;
+  absl::StatusOr<std::vector<CollectorRow>> ListDueCollectorsExcept(
+      absl::Time now, int limit, const std::vector<int64_t>& skip) override;
   absl::Status UpdateCollector(const CollectorRow& row) override;
   absl::Status DeleteCollector(std::string_view tenant_id, int64_t id) override;
 

@@ -140,6 +140,22 @@ absl::Status SqliteWebhooks::SetWebhookCursor(int64_t id, int64_t cursor) {
   return RunOnRow(conn_, stmt, absl::StrCat("webhook ", id));
 }
 
+absl::Status SqliteWebhooks::SetWebhookSecret(std::string_view tenant_id,
+                                              int64_t id,
+                                              std::string_view secret) {
+  RETURN_IF_ERROR(CheckWritable("SetWebhookSecret"));
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn_.Prepare(
+          "UPDATE webhooks SET secret = ? WHERE id = ? AND tenant_id = ?"));
+  stmt.BindBlob(secret).BindInt64(id).BindText(tenant_id);
+  RETURN_IF_ERROR(stmt.Run());
+  if (conn_.Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("webhook ", id));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int64_t> SqliteWebhooks::InsertDelivery(const DeliveryRow& row) {
   ASSIGN_OR_RETURN(std::optional<int64_t> id, AddDelivery(row, false));
   return *id;
@@ -211,14 +227,21 @@ absl::Status SqliteWebhooks::UpdateDelivery(const DeliveryRow& row) {
 
 absl::StatusOr<std::vector<DeliveryRow>> SqliteWebhooks::ListDueDeliveries(
     absl::Time now, int limit) {
+  return ListDueDeliveriesExcept(now, limit, {});
+}
+
+absl::StatusOr<std::vector<DeliveryRow>>
+SqliteWebhooks::ListDueDeliveriesExcept(
+    absl::Time now, int limit, const std::vector<int64_t>& skip_webhooks) {
   RETURN_IF_ERROR(CheckLimit(limit));
   ASSIGN_OR_RETURN(
       Statement stmt,
       conn_.Prepare(absl::StrCat(
           "SELECT ", kDeliveryColumns,
           " FROM webhook_deliveries WHERE state = 1 AND next_attempt_time <= "
-          "? ORDER BY next_attempt_time, id LIMIT ?")));
-  stmt.BindTime(now).BindInt64(limit);
+          "? AND webhook_id NOT IN (SELECT value FROM json_each(?)) "
+          "ORDER BY next_attempt_time, id LIMIT ?")));
+  stmt.BindTime(now).BindText(JsonIdArray(skip_webhooks)).BindInt64(limit);
   return ReadDeliveries(stmt);
 }
 

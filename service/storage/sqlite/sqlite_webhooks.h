@@ -28,6 +28,8 @@ class SqliteWebhooks final : public WebhookTxn {
                                                           int limit) override;
   absl::Status DeleteWebhook(std::string_view tenant_id, int64_t id) override;
   absl::Status SetWebhookCursor(int64_t id, int64_t cursor) override;
+  absl::Status SetWebhookSecret(std::string_view tenant_id, int64_t id,
+                                std::string_view secret) override;
 
   absl::StatusOr<int64_t> InsertDelivery(const DeliveryRow& row) override;
   absl::StatusOr<std::optional<int64_t>> InsertDeliveryIfAbsent(
@@ -36,6 +38,9 @@ class SqliteWebhooks final : public WebhookTxn {
   absl::Status UpdateDelivery(const DeliveryRow& row) override;
   absl::StatusOr<std::vector<DeliveryRow>> ListDueDeliveries(
       absl::Time now, int limit) override;
+  absl::StatusOr<std::vector<DeliveryRow>> ListDueDeliveriesExcept(
+      absl::Time now, int limit,
+      const std::vector<int64_t>& skip_webhooks) override;
   absl::StatusOr<std::vector<DeliveryRow>> ListDeliveries(
       int64_t webhook_id, int64_t after_id, int limit) override;
   absl::StatusOr<DeliveryStats> GetDeliveryStats(int64_t webhook_id) override;

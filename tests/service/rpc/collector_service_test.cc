@@ -1,9 +1,13 @@
 // CollectorService through the real server wiring: a GBP collector synced
 // from a loopback platform over gRPC, credentials never echoed, roles and
 // tenant isolation, field-naming errors.
+#include <chrono>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "tests/service/rpc/rpc_fixture.h"
 #include "tests/testing/http_server.h"
@@ -94,6 +98,104 @@ TEST_F(CollectorServiceTest, ErrorsNameTheField) {
   EXPECT_EQ(s.error_code(), StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("collector.endpoint"), std::string::npos)
       << s.error_message();
+}
+
+// A JSON feed collector of tenant A on `url` ("collectors/{id}").
+std::string CreateFeedCollector(opinia::v1::CollectorService::Stub& stub,
+                                const std::string& key,
+                                const std::string& url) {
+  opinia::v1::CreateCollectorRequest create;
+  auto* c = create.mutable_collector();
+  c->set_kind(opinia::v1::JSON_FEED);
+  c->set_endpoint(url);
+  c->set_source("feed");
+  (*c->mutable_mapping())["external_id"] = "id";
+  (*c->mutable_mapping())["text"] = "text";
+  opinia::v1::Collector created;
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + key);
+  grpc::Status s = stub.CreateCollector(&ctx, create, &created);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  return created.name();
+}
+
+TEST_F(CollectorServiceTest, RunCollectorAnswersAtTheDeadlineAndTheRunGoesOn) {
+  auto feed = HttpServer::Start([](const HttpRequest&) {
+    HttpResponse r = HttpResponse::Json(
+        R"([{"id": "f1", "text": "Szybko"}, {"id": "f2", "text": "Wolno"}])");
+    r.delay = absl::Seconds(2);
+    return r;
+  });
+  ASSERT_TRUE(feed.ok());
+  const std::string name =
+      CreateFeedCollector(*collectors_, a_.admin, (*feed)->Url("/feed"));
+  opinia::v1::RunCollectorRequest run;
+  run.set_name(name);
+  opinia::v1::RunCollectorResponse counts;
+  auto ctx = Ctx(a_.admin);
+  ctx->set_deadline(std::chrono::system_clock::now() +
+                    std::chrono::milliseconds(300));
+  const absl::Time start = absl::Now();
+  grpc::Status s = collectors_->RunCollector(ctx.get(), run, &counts);
+  EXPECT_EQ(s.error_code(), StatusCode::DEADLINE_EXCEEDED) << s.error_message();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(1));
+
+  // The run went on: its outcome is in the collector's state.
+  opinia::v1::GetCollectorRequest get;
+  get.set_name(name);
+  opinia::v1::Collector c;
+  for (int i = 0; i < 100 && !c.state().has_last_success_time(); ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    ASSERT_TRUE(collectors_->GetCollector(Ctx(a_.admin).get(), get, &c).ok());
+  }
+  EXPECT_TRUE(c.state().has_last_success_time()) << c.DebugString();
+  EXPECT_EQ(c.state().reviews_fetched(), 2);
+
+  // Within the deadline it answers with the run's counts; two callers at
+  // once share one run or run one after the other, never together.
+  opinia::v1::RunCollectorResponse first, second;
+  grpc::Status s1, s2;
+  std::thread other([&] {
+    s2 = collectors_->RunCollector(Ctx(a_.admin).get(), run, &second);
+  });
+  s1 = collectors_->RunCollector(Ctx(a_.admin).get(), run, &first);
+  other.join();
+  ASSERT_TRUE(s1.ok()) << s1.error_message();
+  ASSERT_TRUE(s2.ok()) << s2.error_message();
+  EXPECT_EQ(first.fetched(), 2);
+  EXPECT_EQ(first.unchanged(), 2);
+  EXPECT_EQ(second.fetched(), 2);
+}
+
+TEST_F(CollectorServiceTest, SlowRunsDoNotHoldTheWorkers) {
+  // The fixture's server has 4 workers; 8 runs on a 2 s feed would hold
+  // them all if they ran there.
+  auto feed = HttpServer::Start([](const HttpRequest&) {
+    HttpResponse r = HttpResponse::Json(R"([{"id": "x", "text": "t"}])");
+    r.delay = absl::Seconds(2);
+    return r;
+  });
+  ASSERT_TRUE(feed.ok());
+  std::vector<std::thread> runs;
+  for (int i = 0; i < 8; ++i) {
+    const std::string name = CreateFeedCollector(
+        *collectors_, a_.admin, (*feed)->Url("/feed" + std::to_string(i)));
+    runs.emplace_back([this, name] {
+      opinia::v1::RunCollectorRequest run;
+      run.set_name(name);
+      opinia::v1::RunCollectorResponse counts;
+      collectors_->RunCollector(Ctx(a_.admin).get(), run, &counts)
+          .error_code();
+    });
+  }
+  ASSERT_TRUE((*feed)->WaitForRequests(2, absl::Seconds(10)));
+  for (int i = 0; i < 20; ++i) {
+    opinia::v1::ListReviewsResponse out;
+    const absl::Time start = absl::Now();
+    ASSERT_TRUE(reviews_->ListReviews(Ctx(b_.read).get(), {}, &out).ok());
+    EXPECT_LT(absl::Now() - start, absl::Milliseconds(500));
+  }
+  for (std::thread& t : runs) t.join();
 }
 
 }  // namespace

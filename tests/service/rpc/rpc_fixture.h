@@ -29,6 +29,8 @@ class RpcTest : public service_testing::AppTest {
     o.models_dir = dir_ + "/no-models";
     o.max_message_bytes = 1 << 20;
     o.workers = 4;
+    // Collectors and webhooks of these tests call loopback HTTP servers.
+    o.outbound_allow = "127.0.0.0/8,::1/128";
     ASSERT_NO_FATAL_FAILURE(StartApp(o));
     ASSERT_NO_FATAL_FAILURE(ReadOperatorKey());
     a_ = MakeTenant("shop-a");

@@ -143,6 +143,13 @@ TEST_P(StoreConformanceTest, DueCollectorsAreScheduledOnesInDueOrder) {
     EXPECT_THAT(VALUE(txn.collectors().ListDueCollectors(
                     now - absl::Hours(2), 10)),
                 IsEmpty());
+    // Those already queued are left out, so the limit reaches the others.
+    EXPECT_THAT(IdsOf(VALUE(txn.collectors().ListDueCollectorsExcept(
+                    now, 2, {first.id, tie.id, 999}))),
+                ElementsAre(late.id, due_now.id));
+    EXPECT_THAT(IdsOf(VALUE(txn.collectors().ListDueCollectorsExcept(
+                    now, 10, {}))),
+                ElementsAre(first.id, late.id, tie.id, due_now.id));
     return absl::OkStatus();
   }));
 }
@@ -189,6 +196,8 @@ TEST_P(StoreConformanceTest, CollectorListsRejectNonPositiveLimits) {
       EXPECT_CODE(txn.collectors().ListCollectors("a", 0, limit),
                   kInvalidArgument);
       EXPECT_CODE(txn.collectors().ListDueCollectors(kT0, limit),
+                  kInvalidArgument);
+      EXPECT_CODE(txn.collectors().ListDueCollectorsExcept(kT0, limit, {1}),
                   kInvalidArgument);
     }
     return absl::OkStatus();

@@ -246,6 +246,14 @@ TEST_P(StoreConformanceTest, DueDeliveriesArePendingOnesInDueOrder) {
     EXPECT_THAT(VALUE(txn.webhooks().ListDueDeliveries(kT0 - absl::Hours(1),
                                                        10)),
                 IsEmpty());
+    // The deliveries of webhooks being delivered to are left out, so the
+    // limit reaches the other webhooks'.
+    EXPECT_THAT(IdsOf(VALUE(txn.webhooks().ListDueDeliveriesExcept(
+                    now, 2, {w1.id}))),
+                ElementsAre(tie.id));
+    EXPECT_THAT(IdsOf(VALUE(txn.webhooks().ListDueDeliveriesExcept(
+                    now, 10, {w2.id, 999}))),
+                ElementsAre(first.id, late.id, due_now.id));
     return absl::OkStatus();
   }));
 }
@@ -321,6 +329,34 @@ TEST_P(StoreConformanceTest, DeliveryStatsCountStatesAndShowTheLatest) {
     EXPECT_EQ(s.delivered, 3);
     EXPECT_EQ(s.last_finished_state, kDeliveryDelivered);
     EXPECT_EQ(s.last_error, "timeout");
+    return absl::OkStatus();
+  }));
+}
+
+// Core seals a new webhook's secret once the id is known, and re-seals
+// secrets under a new key: SetWebhookSecret replaces exactly those bytes.
+TEST_P(StoreConformanceTest, WebhookSecretIsReplacedInItsTenantOnly) {
+  InsertTenants(*store_, {Tenant("a"), Tenant("b")});
+  WebhookRow w = Webhook("a", "https://a.example");
+  w.cursor = 5;
+  WebhookRow other = Webhook("a", "https://a.example/2");
+  InsertWebhooks(*store_, {&w, &other});
+  const std::string sealed("\0SB\x01\x7f\xff", 6);
+  ASSERT_OK(store_->Write([&](Txn& txn) {
+    EXPECT_CODE(txn.webhooks().SetWebhookSecret("b", w.id, "x"), kNotFound);
+    EXPECT_CODE(txn.webhooks().SetWebhookSecret("a", other.id + 100, "x"),
+                kNotFound);
+    return txn.webhooks().SetWebhookSecret("a", w.id, sealed);
+  }));
+  ASSERT_OK(store_->Read([&](Txn& txn) {
+    const WebhookRow got = VALUE(txn.webhooks().GetWebhook("a", w.id));
+    EXPECT_EQ(got.secret, sealed);
+    EXPECT_EQ(got.url, w.url);
+    EXPECT_EQ(got.cursor, 5);
+    EXPECT_EQ(VALUE(txn.webhooks().GetWebhook("a", other.id)).secret,
+              "secret");
+    EXPECT_CODE(txn.webhooks().SetWebhookSecret("a", w.id, "y"),
+                kFailedPrecondition);
     return absl::OkStatus();
   }));
 }
@@ -412,6 +448,8 @@ TEST_P(StoreConformanceTest, WebhookListsRejectNonPositiveLimits) {
       EXPECT_CODE(webhooks.ListWebhooks("a", 0, limit), kInvalidArgument);
       EXPECT_CODE(webhooks.ListAllWebhooks(0, limit), kInvalidArgument);
       EXPECT_CODE(webhooks.ListDueDeliveries(kT0, limit), kInvalidArgument);
+      EXPECT_CODE(webhooks.ListDueDeliveriesExcept(kT0, limit, {1}),
+                  kInvalidArgument);
       EXPECT_CODE(webhooks.ListDeliveries(1, 0, limit), kInvalidArgument);
     }
     return absl::OkStatus();

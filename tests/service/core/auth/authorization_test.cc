@@ -171,12 +171,14 @@ class AuthorizationTest : public testing::TwoShopsTest {
   Insights insights_{store_.get(), &clock_};
   Admin admin_{store_.get(), &clock_};
   Settings settings_{store_.get(), &clock_};
-  Webhooks webhooks_{store_.get(), &clock_};
+  OutboundPolicy outbound_;
+  Webhooks webhooks_{store_.get(), &clock_, &outbound_};
   NoSleep sleeper_;
   // No HTTP client: no call here gets as far as fetching.
   collectors::Fetcher fetcher_{nullptr, &sleeper_, &clock_, {}};
   collectors::Syncer syncer_{store_.get(), &ingestor_, &reviews_, &fetcher_};
-  collectors::Collectors collectors_{store_.get(), &syncer_, &clock_};
+  collectors::Collectors collectors_{store_.get(), &syncer_, &clock_,
+                                     &outbound_};
 };
 
 TEST_F(AuthorizationTest, EveryEntryPointEnforcesItsRow) {

@@ -22,6 +22,7 @@
 #include "service/core/util/http_client.h"
 #include "tests/service/core/test_env.h"
 #include "tests/testing/http_server.h"
+#include "tests/testing/loopback_outbound.h"
 
 namespace opinia::core::collectors::testing {
 
@@ -176,7 +177,7 @@ class CollectorEnv : public ::testing::Test {
                       return txn.InsertTenant(b);
                     })
                     .ok());
-    auto http = CreateCurlHttpClient();
+    auto http = CreateCurlHttpClient(opinia::testing::LoopbackAllowed());
     ASSERT_TRUE(http.ok()) << http.status();
     http_ = *std::move(http);
     FetchOptions fo;
@@ -188,7 +189,8 @@ class CollectorEnv : public ::testing::Test {
     syncer_ = std::make_unique<Syncer>(store_.get(), &ingestor_, &reviews_,
                                        fetcher_.get());
     collectors_ =
-        std::make_unique<Collectors>(store_.get(), syncer_.get(), &clock_);
+        std::make_unique<Collectors>(store_.get(), syncer_.get(), &clock_,
+                                     opinia::testing::LoopbackAllowed());
   }
 
   // Starts a loopback server answering with `gbp`.

@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "tests/service/core/collectors/collector_env.h"
+#include "tests/testing/loopback_outbound.h"
 
 namespace opinia::core::collectors {
 namespace {
@@ -22,7 +23,7 @@ using testing::HttpServer;
 class FetcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto http = CreateCurlHttpClient();
+    auto http = CreateCurlHttpClient(opinia::testing::LoopbackAllowed());
     ASSERT_TRUE(http.ok());
     http_ = *std::move(http);
   }

@@ -6,6 +6,7 @@
 #include "gtest/gtest.h"
 #include "service/core/collectors/scheduler.h"
 #include "tests/service/core/collectors/collector_env.h"
+#include "tests/testing/loopback_outbound.h"
 
 namespace opinia::core::collectors {
 namespace {
@@ -254,8 +255,9 @@ TEST_F(GbpSyncTest, PeriodicFullRecrawlCatchesDeletions) {
   CollectorsOptions options;
   options.full_every_runs = 2;
   options.full_every = absl::Hours(24);
-  collectors_ = std::make_unique<Collectors>(store_.get(), syncer_.get(),
-                                             &clock_, options);
+  collectors_ = std::make_unique<Collectors>(
+      store_.get(), syncer_.get(), &clock_, opinia::testing::LoopbackAllowed(),
+      options);
   const auto c = CreateGbp(server->Url(FakeGbp::kPath));
   ASSERT_TRUE(Run(c.name()).ok());  // the first run is full
   {

@@ -1,12 +1,16 @@
 // The libcurl HttpClient against the real loopback HTTP server.
 #include "service/core/util/http_client.h"
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/http_server.h"
+#include "tests/testing/loopback_outbound.h"
 
 namespace opinia::core {
 namespace {
@@ -21,7 +25,7 @@ class HttpClientTest : public ::testing::Test {
     auto server = HttpServer::Start();
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
-    auto client = CreateCurlHttpClient("opinia-test/1");
+    auto client = CreateCurlHttpClient(opinia::testing::LoopbackAllowed(), "opinia-test/1");
     ASSERT_TRUE(client.ok()) << client.status();
     client_ = *std::move(client);
   }
@@ -97,6 +101,109 @@ TEST_F(HttpClientTest, TransportFailuresMapToCodes) {
   server_.reset();  // closes the listening socket: connection refused
   EXPECT_EQ(client_->Get(gone, {}, {}).status().code(),
             absl::StatusCode::kUnavailable);
+}
+
+// A client whose policy is `allow` (a --outbound-allow value).
+std::unique_ptr<HttpClient> ClientWith(const OutboundPolicy* policy) {
+  auto client = CreateCurlHttpClient(policy, "opinia-test/1");
+  EXPECT_TRUE(client.ok()) << client.status();
+  return client.ok() ? *std::move(client) : nullptr;
+}
+
+void ExpectNotAllowed(const absl::StatusOr<HttpResult>& r) {
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kPermissionDenied)
+      << r.status();
+  EXPECT_THAT(std::string(r.status().message()),
+              ::testing::HasSubstr("destination not allowed"));
+}
+
+TEST_F(HttpClientTest, DefaultPolicyConnectsToNoLoopbackSpelling) {
+  server_->Route("GET", "/x", HttpResponse::Ok("secret"));
+  server_->Route("POST", "/x", HttpResponse::Ok("secret"));
+  OutboundPolicy policy;  // the server's default: no --outbound-allow
+  auto client = ClientWith(&policy);
+  const std::string port = absl::StrCat(server_->port());
+  for (const std::string& host :
+       {std::string("127.0.0.1"), std::string("localhost"),
+        std::string("127.1"), std::string("2130706433"),
+        std::string("0x7f.1"), std::string("017700000001"),
+        std::string("[::ffff:127.0.0.1]")}) {
+    const std::string url = absl::StrCat("http://", host, ":", port, "/x");
+    ExpectNotAllowed(client->Get(url, {}, {}));
+    ExpectNotAllowed(client->Post(url, {}, "{}", {}));
+  }
+  // Nothing reached the server: refused before connecting.
+  EXPECT_EQ(server_->RequestCount(), 0u);
+}
+
+TEST_F(HttpClientTest, EveryResolvedAddressIsCheckedWhereItIsConnected) {
+  server_->Route("GET", "/x", HttpResponse::Ok("ok"));
+  const std::string port = absl::StrCat(server_->port());
+  const std::string url = absl::StrCat("http://feed.test:", port, "/x");
+  HttpCallOptions call;
+  call.connect_timeout = absl::Seconds(2);
+
+  // Allowed first (nobody listens there), the server's address later: the
+  // later, refused address is never connected to.
+  OutboundPolicy only_2(*ParseCidrList("127.0.0.2/32"));
+  call.resolve = {absl::StrCat("feed.test:", port, ":127.0.0.2,127.0.0.1")};
+  auto r = ClientWith(&only_2)->Get(url, {}, call);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(server_->RequestCount(), 0u);
+
+  // Only refused addresses: "destination not allowed", nothing sent.
+  call.resolve = {absl::StrCat("feed.test:", port, ":127.0.0.1")};
+  ExpectNotAllowed(ClientWith(&only_2)->Get(url, {}, call));
+  EXPECT_EQ(server_->RequestCount(), 0u);
+
+  // A refused address is skipped and the allowed one is used.
+  OutboundPolicy only_1(*ParseCidrList("127.0.0.1/32"));
+  call.resolve = {absl::StrCat("feed.test:", port, ":127.0.0.2,127.0.0.1")};
+  auto ok = ClientWith(&only_1)->Get(url, {}, call);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->status, 200);
+  EXPECT_EQ(server_->RequestCount(), 1u);
+}
+
+TEST_F(HttpClientTest, OwnListeningPortIsRefusedEvenWhenLoopbackIsAllowed) {
+  OutboundPolicy policy(*ParseCidrList("127.0.0.0/8"));
+  policy.DenyListeningAddress(absl::StrCat("127.0.0.1:", server_->port()));
+  ExpectNotAllowed(ClientWith(&policy)->Get(server_->Url("/x"), {}, {}));
+  EXPECT_EQ(server_->RequestCount(), 0u);
+}
+
+TEST_F(HttpClientTest, ProxiesFromTheEnvironmentAreNotUsed) {
+  // Were http_proxy honoured, the request would go to the loopback server
+  // (the "proxy") instead of the address the policy checked.
+  const std::string proxy = server_->Url("");
+  setenv("http_proxy", proxy.c_str(), 1);
+  setenv("HTTP_PROXY", proxy.c_str(), 1);
+  setenv("ALL_PROXY", proxy.c_str(), 1);
+  // Loopback allowed, so a proxy there would be reachable.
+  OutboundPolicy policy(*ParseCidrList("127.0.0.0/8"));
+  HttpCallOptions call;
+  call.connect_timeout = absl::Milliseconds(500);
+  call.timeout = absl::Seconds(1);
+  // TEST-NET-3: public to the policy (whether anything answers there
+  // depends on the machine's network).
+  auto r = ClientWith(&policy)->Get("http://203.0.113.9/x", {}, call);
+  unsetenv("http_proxy");
+  unsetenv("HTTP_PROXY");
+  unsetenv("ALL_PROXY");
+  EXPECT_EQ(server_->RequestCount(), 0u) << r.status();
+}
+
+TEST_F(HttpClientTest, ErrorsNameTheOriginNotThePathOrQuery) {
+  const std::string gone = server_->Url("/private/path?key=SECRETKEY");
+  const std::string origin = absl::StrCat("http://127.0.0.1:", server_->port());
+  server_->Stop();
+  server_.reset();  // connection refused
+  auto r = client_->Get(gone, {}, {});
+  ASSERT_FALSE(r.ok());
+  const std::string message(r.status().message());
+  EXPECT_THAT(message, ::testing::HasSubstr(origin));
+  EXPECT_EQ(message.find("SECRETKEY"), std::string::npos) << message;
+  EXPECT_EQ(message.find("private"), std::string::npos) << message;
 }
 
 }  // namespace
