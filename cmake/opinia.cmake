@@ -33,3 +33,10 @@ function(opinia_library name)
   target_compile_options(${name} PRIVATE ${OPINIA_WARNINGS})
   target_link_libraries(${name} PUBLIC ${L_PUBLIC} PRIVATE ${L_PRIVATE})
 endfunction()
+
+# The folders of service/core/, in layer order: a folder's library links,
+# and its code includes, only folders before it. service/core/ and
+# tests/service/core/ add them in this order, and scripts/core_layers.py
+# (core_layers_test) reads this list to check the includes.
+set(OPINIA_CORE_LAYERS util secrets auth tenants reviews ingest alerts
+  insights collectors)

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Which service/core/ folders include which: prints the matrix (number of
 #include lines from the row folder into the column folder) and fails when an
-include points up the layer order of service/core/CMakeLists.txt (a folder
-may use only folders listed above it), which also rules out cycles.
+include points up the layer order (OPINIA_CORE_LAYERS in cmake/opinia.cmake:
+a folder may use only folders listed before it), which also rules out
+cycles.
 
   scripts/core_layers.py [SOURCE_DIR]
 """
@@ -10,17 +11,25 @@ import os
 import re
 import sys
 
-LAYERS = ['util', 'secrets', 'auth', 'tenants', 'reviews', 'ingest', 'alerts',
-          'insights', 'collectors']
 INCLUDE = re.compile(r'#include "service/core/([a-z_]+)/')
+LAYERS_SET = re.compile(r'set\(OPINIA_CORE_LAYERS\s([^)]*)\)')
+
+
+def read_layers(source):
+    with open(os.path.join(source, 'cmake', 'opinia.cmake')) as f:
+        m = LAYERS_SET.search(f.read())
+    if m is None:
+        sys.exit('error: no set(OPINIA_CORE_LAYERS ...) in cmake/opinia.cmake')
+    return m.group(1).split()
 
 
 def main():
-    core = os.path.join(sys.argv[1] if len(sys.argv) > 1 else '.',
-                        'service', 'core')
-    uses = {f: {} for f in LAYERS}
+    source = sys.argv[1] if len(sys.argv) > 1 else '.'
+    layers = read_layers(source)
+    core = os.path.join(source, 'service', 'core')
+    uses = {f: {} for f in layers}
     loose = [n for n in os.listdir(core) if n.endswith(('.h', '.cc'))]
-    for folder in LAYERS:
+    for folder in layers:
         for dirpath, _, names in os.walk(os.path.join(core, folder)):
             for name in names:
                 if not name.endswith(('.h', '.cc')):
@@ -31,13 +40,13 @@ def main():
                             uses[folder][m.group(1)] = (
                                 uses[folder].get(m.group(1), 0) + 1)
     w = 11
-    print('includes ->'.ljust(w) + ''.join(g[:w - 1].ljust(w) for g in LAYERS))
-    for f in LAYERS:
+    print('includes ->'.ljust(w) + ''.join(g[:w - 1].ljust(w) for g in layers))
+    for f in layers:
         print(f.ljust(w) + ''.join(
             ('-' if g == f else str(uses[f].get(g, ''))).ljust(w)
-            for g in LAYERS))
-    up = [(f, g) for f in LAYERS for g in uses[f]
-          if g not in LAYERS or LAYERS.index(g) > LAYERS.index(f)]
+            for g in layers))
+    up = [(f, g) for f in layers for g in uses[f]
+          if g not in layers or layers.index(g) > layers.index(f)]
     for f, g in up:
         print(f'error: {f}/ includes {g}/, which is not below it')
     for n in loose:

@@ -4,7 +4,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "opinia/v1/admin.grpc.pb.h"
 #include "service/cli/command.h"
 #include "service/cli/connection.h"
@@ -36,15 +35,15 @@ int RunTenantsCreate(const Args& args,
   }
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = AdminService::NewStub((*connection)->channel());
   opinia::v1::CreateTenantRequest request;
   request.set_tenant_id(args.GetOr("id", ""));
   request.mutable_tenant()->set_display_name(*name);
   request.mutable_tenant()->set_time_zone(args.GetOr("time-zone", ""));
   opinia::v1::Tenant tenant;
-  auto context = (*connection)->NewContext();
-  grpc::Status status = stub->CreateTenant(context.get(), request, &tenant);
-  if (!status.ok()) return ReportRpcError(status, "CreateTenant", **connection);
+  if (!Call(**connection, &AdminService::Stub::CreateTenant, "CreateTenant",
+            request, &tenant)) {
+    return kExitRpcError;
+  }
   if (args.Has("json")) {
     std::cout << ToJsonLine(tenant) << "\n";
   } else {
@@ -59,17 +58,16 @@ int RunTenantsList(const Args& args, const std::vector<std::string>& operands) {
     return ReportUsageError("tenants list takes no operands");
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = AdminService::NewStub((*connection)->channel());
   opinia::v1::ListTenantsRequest request;
   request.set_page_size(1000);
   Table table(
       {{"NAME"}, {"DISPLAY NAME", 40}, {"TIME ZONE"}, {"CREATED (UTC)"}});
   do {
     opinia::v1::ListTenantsResponse response;
-    auto context = (*connection)->NewContext();
-    grpc::Status status = stub->ListTenants(context.get(), request, &response);
-    if (!status.ok())
-      return ReportRpcError(status, "ListTenants", **connection);
+    if (!Call(**connection, &AdminService::Stub::ListTenants, "ListTenants",
+              request, &response)) {
+      return kExitRpcError;
+    }
     for (const auto& t : response.tenants()) {
       if (args.Has("json")) {
         std::cout << ToJsonLine(t) << "\n";
@@ -97,24 +95,21 @@ int RunKeysCreate(const Args& args, const std::vector<std::string>& operands) {
     return ReportUsageError(
         "keys create needs --roles=ingest,read,respond,admin");
   }
-  for (absl::string_view part :
-       absl::StrSplit(*roles, ',', absl::SkipEmpty())) {
-    std::string name = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(part));
-    opinia::v1::Role role;
-    if (!opinia::v1::Role_Parse(name, &role) &&
-        !opinia::v1::Role_Parse("ROLE_" + name, &role)) {
-      return ReportUsageError(absl::StrCat("--roles: unknown role '", part,
-                                           "' (ingest, read, respond, admin)"));
-    }
-    key->add_roles(role);
+  std::vector<opinia::v1::Role> role_list;
+  std::string bad;
+  if (!ParseEnumList(*roles, opinia::v1::Role_Parse, &role_list, &bad,
+                     "ROLE_")) {
+    return ReportUsageError(absl::StrCat("--roles: unknown role '", bad,
+                                         "' (ingest, read, respond, admin)"));
   }
+  for (auto role : role_list) key->add_roles(role);
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = AdminService::NewStub((*connection)->channel());
   opinia::v1::CreateApiKeyResponse response;
-  auto context = (*connection)->NewContext();
-  grpc::Status status = stub->CreateApiKey(context.get(), request, &response);
-  if (!status.ok()) return ReportRpcError(status, "CreateApiKey", **connection);
+  if (!Call(**connection, &AdminService::Stub::CreateApiKey, "CreateApiKey",
+            request, &response)) {
+    return kExitRpcError;
+  }
   if (args.Has("secret-only")) {
     std::cout << response.secret() << "\n";
   } else if (args.Has("json")) {
@@ -135,7 +130,6 @@ int RunKeysList(const Args& args, const std::vector<std::string>& operands) {
   if (!operands.empty()) return ReportUsageError("keys list takes no operands");
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = AdminService::NewStub((*connection)->channel());
   opinia::v1::ListApiKeysRequest request;
   if (auto tenant = args.Get("tenant")) {
     request.set_tenant(QualifyName("tenants", *tenant));
@@ -149,10 +143,10 @@ int RunKeysList(const Args& args, const std::vector<std::string>& operands) {
                {"REVOKED"}});
   do {
     opinia::v1::ListApiKeysResponse response;
-    auto context = (*connection)->NewContext();
-    grpc::Status status = stub->ListApiKeys(context.get(), request, &response);
-    if (!status.ok())
-      return ReportRpcError(status, "ListApiKeys", **connection);
+    if (!Call(**connection, &AdminService::Stub::ListApiKeys, "ListApiKeys",
+              request, &response)) {
+      return kExitRpcError;
+    }
     for (const auto& k : response.api_keys()) {
       if (args.Has("json")) {
         std::cout << ToJsonLine(k) << "\n";
@@ -173,13 +167,13 @@ int RunKeysRevoke(const Args& args, const std::vector<std::string>& operands) {
     return ReportUsageError("usage: opinia keys revoke NAME");
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = AdminService::NewStub((*connection)->channel());
   opinia::v1::RevokeApiKeyRequest request;
   request.set_name(QualifyName("apiKeys", operands[0]));
   opinia::v1::ApiKey key;
-  auto context = (*connection)->NewContext();
-  grpc::Status status = stub->RevokeApiKey(context.get(), request, &key);
-  if (!status.ok()) return ReportRpcError(status, "RevokeApiKey", **connection);
+  if (!Call(**connection, &AdminService::Stub::RevokeApiKey, "RevokeApiKey",
+            request, &key)) {
+    return kExitRpcError;
+  }
   if (args.Has("json")) {
     std::cout << ToJsonLine(key) << "\n";
   } else {

@@ -10,12 +10,10 @@
 #include <iostream>
 #include <thread>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "opinia/v1/alerts.grpc.pb.h"
 #include "service/cli/command.h"
@@ -29,48 +27,7 @@ namespace {
 
 using opinia::v1::Alert;
 using opinia::v1::AlertRule;
-
-std::vector<std::string> SplitList(const std::string& s) {
-  std::vector<std::string> out;
-  for (absl::string_view p : absl::StrSplit(s, ',', absl::SkipEmpty())) {
-    out.emplace_back(absl::StripAsciiWhitespace(p));
-  }
-  return out;
-}
-
-// Parses "P1,p2" style enum lists via the generated *_Parse; `prefix` is
-// tried too ("NEGATIVE_REVIEW" for "negative_review", "ALERT" suffixes...).
-template <typename Enum>
-bool ParseEnums(const std::string& text, bool (*parse)(const std::string&, Enum*),
-                std::vector<Enum>* out, std::string* bad,
-                const std::string& suffix = "") {
-  for (const std::string& part : SplitList(text)) {
-    const std::string name = absl::AsciiStrToUpper(part);
-    Enum v;
-    if (!parse(name, &v) && !parse(name + suffix, &v)) {
-      *bad = part;
-      return false;
-    }
-    out->push_back(v);
-  }
-  return true;
-}
-
-bool ParsePriority(const std::string& s, opinia::v1::Priority* v) {
-  return opinia::v1::Priority_Parse(s, v);
-}
-bool ParseKind(const std::string& s, opinia::v1::AlertKind* v) {
-  return opinia::v1::AlertKind_Parse(s, v);
-}
-bool ParseState(const std::string& s, opinia::v1::AlertState* v) {
-  return opinia::v1::AlertState_Parse(s, v);
-}
-bool ParseLabel(const std::string& s, opinia::v1::SentimentLabel* v) {
-  return opinia::v1::SentimentLabel_Parse(s, v);
-}
-bool ParseAspect(const std::string& s, opinia::v1::Aspect* v) {
-  return opinia::v1::Aspect_Parse(s, v);
-}
+using opinia::v1::AlertService;
 
 Table AlertTable(const DisplayZone& zone) {
   return Table({{"NAME"},
@@ -115,14 +72,14 @@ int RunTail(const Args& args, const std::vector<std::string>& operands) {
   std::string bad;
   if (auto v = args.Get("priority")) {
     std::vector<opinia::v1::Priority> list;
-    if (!ParseEnums(*v, ParsePriority, &list, &bad)) {
+    if (!ParseEnumList(*v, opinia::v1::Priority_Parse, &list, &bad)) {
       return ReportUsageError(absl::StrCat("--priority: unknown ", bad));
     }
     for (auto p : list) request.add_priorities(p);
   }
   if (auto v = args.Get("kind")) {
     std::vector<opinia::v1::AlertKind> list;
-    if (!ParseEnums(*v, ParseKind, &list, &bad)) {
+    if (!ParseEnumList(*v, opinia::v1::AlertKind_Parse, &list, &bad)) {
       return ReportUsageError(absl::StrCat(
           "--kind: unknown ", bad, " (NEGATIVE_REVIEW, VOLUME_SPIKE, SLA_BREACH)"));
     }
@@ -144,7 +101,7 @@ int RunTail(const Args& args, const std::vector<std::string>& operands) {
     if (!connection.ok()) {
       return ReportUsageError(connection.status().message());
     }
-    auto stub = opinia::v1::AlertService::NewStub((*connection)->channel());
+    auto stub = AlertService::NewStub((*connection)->channel());
     auto context = (*connection)->NewContext();
     // A stream has no deadline; --timeout bounds unary calls only.
     context->set_deadline(std::chrono::system_clock::time_point::max());
@@ -190,7 +147,8 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
   std::string bad;
   if (auto v = args.Get("state")) {
     std::vector<opinia::v1::AlertState> list;
-    if (!ParseEnums(*v, ParseState, &list, &bad, "_ALERT")) {
+    if (!ParseEnumList(*v, opinia::v1::AlertState_Parse, &list, &bad, "",
+                       "_ALERT")) {
       return ReportUsageError(absl::StrCat(
           "--state: unknown ", bad, " (OPEN, ACKNOWLEDGED, RESOLVED, SNOOZED)"));
     }
@@ -198,14 +156,14 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
   }
   if (auto v = args.Get("kind")) {
     std::vector<opinia::v1::AlertKind> list;
-    if (!ParseEnums(*v, ParseKind, &list, &bad)) {
+    if (!ParseEnumList(*v, opinia::v1::AlertKind_Parse, &list, &bad)) {
       return ReportUsageError(absl::StrCat("--kind: unknown ", bad));
     }
     for (auto k : list) request.add_kinds(k);
   }
   if (auto v = args.Get("priority")) {
     std::vector<opinia::v1::Priority> list;
-    if (!ParseEnums(*v, ParsePriority, &list, &bad)) {
+    if (!ParseEnumList(*v, opinia::v1::Priority_Parse, &list, &bad)) {
       return ReportUsageError(absl::StrCat("--priority: unknown ", bad));
     }
     for (auto p : list) request.add_priorities(p);
@@ -214,7 +172,6 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
   if (!limit.ok()) return ReportUsageError(limit.status().message());
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = opinia::v1::AlertService::NewStub((*connection)->channel());
   auto zone = ResolveDisplayZone(args, **connection);
   if (!zone.ok()) return ReportUsageError(zone.status().message());
   Table table = AlertTable(*zone);
@@ -223,9 +180,10 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
   while (shown < *limit) {
     request.set_page_size(std::min(*limit - shown, 1000));
     opinia::v1::ListAlertsResponse response;
-    auto context = (*connection)->NewContext();
-    grpc::Status status = stub->ListAlerts(context.get(), request, &response);
-    if (!status.ok()) return ReportRpcError(status, "ListAlerts", **connection);
+    if (!Call(**connection, &AlertService::Stub::ListAlerts, "ListAlerts",
+              request, &response)) {
+      return kExitRpcError;
+    }
     for (const Alert& a : response.alerts()) {
       if (json) {
         std::cout << ToJsonLine(a) << "\n";
@@ -283,25 +241,24 @@ int RunTransition(const Args& args, const std::vector<std::string>& operands,
   }
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = opinia::v1::AlertService::NewStub((*connection)->channel());
-  auto context = (*connection)->NewContext();
   Alert alert;
-  grpc::Status status;
+  bool ok = false;
   if (verb == "ack") {
     opinia::v1::AcknowledgeAlertRequest r;
     r.set_name(name);
-    status = stub->AcknowledgeAlert(context.get(), r, &alert);
+    ok = Call(**connection, &AlertService::Stub::AcknowledgeAlert, verb, r,
+              &alert);
   } else if (verb == "resolve") {
     opinia::v1::ResolveAlertRequest r;
     r.set_name(name);
-    status = stub->ResolveAlert(context.get(), r, &alert);
+    ok = Call(**connection, &AlertService::Stub::ResolveAlert, verb, r, &alert);
   } else {
     opinia::v1::SnoozeAlertRequest r;
     r.set_name(name);
     *r.mutable_snooze_until() = until;
-    status = stub->SnoozeAlert(context.get(), r, &alert);
+    ok = Call(**connection, &AlertService::Stub::SnoozeAlert, verb, r, &alert);
   }
-  if (!status.ok()) return ReportRpcError(status, verb, **connection);
+  if (!ok) return kExitRpcError;
   return PrintAlertResult(args, alert);
 }
 
@@ -382,13 +339,15 @@ std::string RuleFromFlags(const Args& args, AlertRule* rule,
   }
   if (auto v = args.Get("priority")) {
     std::vector<opinia::v1::Priority> list;
-    if (!ParseEnums(*v, ParsePriority, &list, &bad)) return "--priority: unknown " + bad;
+    if (!ParseEnumList(*v, opinia::v1::Priority_Parse, &list, &bad))
+      return "--priority: unknown " + bad;
     for (auto p : list) rule->add_priorities(p);
     mask->add_paths("priorities");
   }
   if (auto v = args.Get("label")) {
     std::vector<opinia::v1::SentimentLabel> list;
-    if (!ParseEnums(*v, ParseLabel, &list, &bad)) return "--label: unknown " + bad;
+    if (!ParseEnumList(*v, opinia::v1::SentimentLabel_Parse, &list, &bad))
+      return "--label: unknown " + bad;
     for (auto l : list) rule->add_labels(l);
     mask->add_paths("labels");
   }
@@ -408,7 +367,8 @@ std::string RuleFromFlags(const Args& args, AlertRule* rule,
   }
   if (auto v = args.Get("aspect")) {
     std::vector<opinia::v1::Aspect> list;
-    if (!ParseEnums(*v, ParseAspect, &list, &bad)) return "--aspect: unknown " + bad;
+    if (!ParseEnumList(*v, opinia::v1::Aspect_Parse, &list, &bad))
+      return "--aspect: unknown " + bad;
     for (auto a : list) rule->add_aspects(a);
     mask->add_paths("aspects");
   }
@@ -437,14 +397,14 @@ int RunRulesList(const Args& args, const std::vector<std::string>& operands) {
   if (!operands.empty()) return ReportUsageError("usage: opinia rules list");
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = opinia::v1::AlertService::NewStub((*connection)->channel());
   opinia::v1::ListAlertRulesRequest request;
   request.set_page_size(1000);
   while (true) {
     opinia::v1::ListAlertRulesResponse response;
-    auto context = (*connection)->NewContext();
-    grpc::Status status = stub->ListAlertRules(context.get(), request, &response);
-    if (!status.ok()) return ReportRpcError(status, "ListAlertRules", **connection);
+    if (!Call(**connection, &AlertService::Stub::ListAlertRules,
+              "ListAlertRules", request, &response)) {
+      return kExitRpcError;
+    }
     for (const auto& r : response.rules()) PrintRule(args, r);
     if (response.next_page_token().empty()) return kExitOk;
     request.set_page_token(response.next_page_token());
@@ -455,13 +415,13 @@ int RunRulesGet(const Args& args, const std::vector<std::string>& operands) {
   if (operands.size() != 1) return ReportUsageError("usage: opinia rules get NAME");
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = opinia::v1::AlertService::NewStub((*connection)->channel());
   opinia::v1::GetAlertRuleRequest request;
   request.set_name(QualifyName("alertRules", operands[0]));
   AlertRule rule;
-  auto context = (*connection)->NewContext();
-  grpc::Status status = stub->GetAlertRule(context.get(), request, &rule);
-  if (!status.ok()) return ReportRpcError(status, "GetAlertRule", **connection);
+  if (!Call(**connection, &AlertService::Stub::GetAlertRule, "GetAlertRule",
+            request, &rule)) {
+    return kExitRpcError;
+  }
   PrintRule(args, rule);
   return kExitOk;
 }
@@ -479,11 +439,11 @@ int RunRulesCreate(const Args& args, const std::vector<std::string>& operands) {
   }
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = opinia::v1::AlertService::NewStub((*connection)->channel());
   AlertRule rule;
-  auto context = (*connection)->NewContext();
-  grpc::Status status = stub->CreateAlertRule(context.get(), request, &rule);
-  if (!status.ok()) return ReportRpcError(status, "CreateAlertRule", **connection);
+  if (!Call(**connection, &AlertService::Stub::CreateAlertRule,
+            "CreateAlertRule", request, &rule)) {
+    return kExitRpcError;
+  }
   PrintRule(args, rule);
   return kExitOk;
 }
@@ -504,11 +464,11 @@ int RunRulesUpdate(const Args& args, const std::vector<std::string>& operands) {
   request.mutable_rule()->set_name(QualifyName("alertRules", operands[0]));
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = opinia::v1::AlertService::NewStub((*connection)->channel());
   AlertRule rule;
-  auto context = (*connection)->NewContext();
-  grpc::Status status = stub->UpdateAlertRule(context.get(), request, &rule);
-  if (!status.ok()) return ReportRpcError(status, "UpdateAlertRule", **connection);
+  if (!Call(**connection, &AlertService::Stub::UpdateAlertRule,
+            "UpdateAlertRule", request, &rule)) {
+    return kExitRpcError;
+  }
   PrintRule(args, rule);
   return kExitOk;
 }
@@ -517,13 +477,13 @@ int RunRulesDelete(const Args& args, const std::vector<std::string>& operands) {
   if (operands.size() != 1) return ReportUsageError("usage: opinia rules delete NAME");
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = opinia::v1::AlertService::NewStub((*connection)->channel());
   opinia::v1::DeleteAlertRuleRequest request;
   request.set_name(QualifyName("alertRules", operands[0]));
   opinia::v1::DeleteResponse response;
-  auto context = (*connection)->NewContext();
-  grpc::Status status = stub->DeleteAlertRule(context.get(), request, &response);
-  if (!status.ok()) return ReportRpcError(status, "DeleteAlertRule", **connection);
+  if (!Call(**connection, &AlertService::Stub::DeleteAlertRule,
+            "DeleteAlertRule", request, &response)) {
+    return kExitRpcError;
+  }
   if (!args.Has("json")) std::cout << request.name() << ": deleted\n";
   return kExitOk;
 }

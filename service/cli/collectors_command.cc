@@ -5,7 +5,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_split.h"
 #include "opinia/v1/collectors.grpc.pb.h"
 #include "service/cli/collectors_flags.h"
 #include "service/cli/command.h"
@@ -17,11 +16,7 @@ namespace opinia::cli {
 namespace {
 
 using opinia::v1::Collector;
-
-std::unique_ptr<opinia::v1::CollectorService::Stub> Stub(
-    const Connection& c) {
-  return opinia::v1::CollectorService::NewStub(c.channel());
-}
+using opinia::v1::CollectorService;
 
 void PrintCollector(const Collector& c) {
   const auto& s = c.state();
@@ -63,9 +58,10 @@ int RunAdd(const Args& args, const std::vector<std::string>& operands) {
   opinia::v1::CreateCollectorRequest request;
   *request.mutable_collector() = *collector;
   Collector out;
-  auto ctx = (*connection)->NewContext();
-  grpc::Status s = Stub(**connection)->CreateCollector(ctx.get(), request, &out);
-  if (!s.ok()) return ReportRpcError(s, "CreateCollector", **connection);
+  if (!Call(**connection, &CollectorService::Stub::CreateCollector,
+            "CreateCollector", request, &out)) {
+    return kExitRpcError;
+  }
   if (args.Has("json")) {
     std::cout << ToJsonLine(out) << "\n";
   } else {
@@ -78,7 +74,6 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
   if (!operands.empty()) return ReportUsageError("collectors list: no operands");
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = Stub(**connection);
   Table table({{"NAME"},
                {"KIND"},
                {"SOURCE"},
@@ -90,9 +85,10 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
   request.set_page_size(100);
   while (true) {
     opinia::v1::ListCollectorsResponse page;
-    auto ctx = (*connection)->NewContext();
-    grpc::Status s = stub->ListCollectors(ctx.get(), request, &page);
-    if (!s.ok()) return ReportRpcError(s, "ListCollectors", **connection);
+    if (!Call(**connection, &CollectorService::Stub::ListCollectors,
+              "ListCollectors", request, &page)) {
+      return kExitRpcError;
+    }
     for (const Collector& c : page.collectors()) {
       if (args.Has("json")) {
         std::cout << ToJsonLine(c) << "\n";
@@ -122,9 +118,10 @@ int RunGet(const Args& args, const std::vector<std::string>& operands) {
   opinia::v1::GetCollectorRequest request;
   request.set_name(QualifyName("collectors", operands[0]));
   Collector out;
-  auto ctx = (*connection)->NewContext();
-  grpc::Status s = Stub(**connection)->GetCollector(ctx.get(), request, &out);
-  if (!s.ok()) return ReportRpcError(s, "GetCollector", **connection);
+  if (!Call(**connection, &CollectorService::Stub::GetCollector, "GetCollector",
+            request, &out)) {
+    return kExitRpcError;
+  }
   if (args.Has("json")) {
     std::cout << ToJsonLine(out) << "\n";
   } else {
@@ -141,9 +138,10 @@ int RunRun(const Args& args, const std::vector<std::string>& operands) {
   request.set_name(QualifyName("collectors", operands[0]));
   request.set_full(args.Has("full"));
   opinia::v1::RunCollectorResponse out;
-  auto ctx = (*connection)->NewContext();
-  grpc::Status s = Stub(**connection)->RunCollector(ctx.get(), request, &out);
-  if (!s.ok()) return ReportRpcError(s, "RunCollector", **connection);
+  if (!Call(**connection, &CollectorService::Stub::RunCollector, "RunCollector",
+            request, &out)) {
+    return kExitRpcError;
+  }
   if (args.Has("json")) {
     std::cout << ToJsonLine(out) << "\n";
     return kExitOk;
@@ -163,9 +161,10 @@ int RunRemove(const Args& args, const std::vector<std::string>& operands) {
   opinia::v1::DeleteCollectorRequest request;
   request.set_name(QualifyName("collectors", operands[0]));
   opinia::v1::DeleteCollectorResponse out;
-  auto ctx = (*connection)->NewContext();
-  grpc::Status s = Stub(**connection)->DeleteCollector(ctx.get(), request, &out);
-  if (!s.ok()) return ReportRpcError(s, "DeleteCollector", **connection);
+  if (!Call(**connection, &CollectorService::Stub::DeleteCollector,
+            "DeleteCollector", request, &out)) {
+    return kExitRpcError;
+  }
   std::cout << "removed " << request.name()
             << " (the reviews it collected stay)\n";
   return kExitOk;

@@ -63,6 +63,25 @@ int ReportRpcError(const grpc::Status& status, absl::string_view what,
 // Prints "error: message" to stderr and returns kExitUsage.
 int ReportUsageError(absl::string_view message);
 
+// One unary call of a generated stub method on `connection` with a fresh
+// context (Connection::NewContext), e.g.
+//   Call(**connection, &AlertService::Stub::GetAlertRule, "GetAlertRule",
+//        request, &rule)
+// True when it succeeded; else false after ReportRpcError naming `what`
+// (the command then exits with kExitRpcError).
+template <typename Stub, typename Request, typename Response>
+bool Call(const Connection& connection,
+          grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                       Response*),
+          absl::string_view what, const Request& request, Response* response) {
+  Stub stub(connection.channel());
+  const std::unique_ptr<grpc::ClientContext> context = connection.NewContext();
+  const grpc::Status status = (stub.*method)(context.get(), request, response);
+  if (status.ok()) return true;
+  ReportRpcError(status, what, connection);
+  return false;
+}
+
 }  // namespace opinia::cli
 
 #endif  // OPINIA_SERVICE_CLI_CONNECTION_H_

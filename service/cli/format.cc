@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace opinia::cli {
 
@@ -106,6 +107,14 @@ absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view text,
 std::string QualifyName(absl::string_view collection, absl::string_view name) {
   if (name.find('/') != absl::string_view::npos) return std::string(name);
   return absl::StrCat(collection, "/", name);
+}
+
+std::vector<std::string> SplitList(absl::string_view text) {
+  std::vector<std::string> out;
+  for (absl::string_view p : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    out.emplace_back(absl::StripAsciiWhitespace(p));
+  }
+  return out;
 }
 
 }  // namespace opinia::cli

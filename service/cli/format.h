@@ -7,8 +7,11 @@
 #include <google/protobuf/timestamp.pb.h>
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "opinia/v1/insights.pb.h"
@@ -49,6 +52,34 @@ absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view text, absl::Time now);
 // Normalizes a resource name: "abc" -> "<collection>/abc"; a name that
 // already has the collection prefix (or any '/') is returned unchanged.
 std::string QualifyName(absl::string_view collection, absl::string_view name);
+
+// A comma-separated flag value split at the commas (empty parts dropped),
+// each part trimmed.
+std::vector<std::string> SplitList(absl::string_view text);
+
+// Parses a comma-separated list of enum names with the generated *_Parse
+// (`parse`), case-insensitively; a name is also tried with `prefix` before
+// it and with `suffix` after it ("admin" as ROLE_ADMIN, "open" as
+// OPEN_ALERT). Appends the values to `out`; false with *bad the part (as
+// typed) that names no value.
+template <typename Enum>
+bool ParseEnumList(absl::string_view text,
+                   bool (*parse)(const std::string&, Enum*),
+                   std::vector<Enum>* out, std::string* bad,
+                   absl::string_view prefix = "",
+                   absl::string_view suffix = "") {
+  for (std::string& part : SplitList(text)) {
+    const std::string name = absl::AsciiStrToUpper(part);
+    Enum value;
+    if (!parse(name, &value) && !parse(absl::StrCat(prefix, name), &value) &&
+        !parse(absl::StrCat(name, suffix), &value)) {
+      *bad = std::move(part);
+      return false;
+    }
+    out->push_back(value);
+  }
+  return true;
+}
 
 }  // namespace opinia::cli
 

@@ -9,7 +9,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "opinia/v1/insights.grpc.pb.h"
 #include "opinia/v1/reviews.grpc.pb.h"
@@ -24,15 +23,9 @@
 namespace opinia::cli {
 namespace {
 
+using opinia::v1::InsightsService;
 using opinia::v1::ReputationSummary;
-
-std::vector<std::string> SplitList(const std::string& s) {
-  std::vector<std::string> out;
-  for (absl::string_view p : absl::StrSplit(s, ',', absl::SkipEmpty())) {
-    out.emplace_back(absl::StripAsciiWhitespace(p));
-  }
-  return out;
-}
+using opinia::v1::ReviewService;
 
 // --source/--subject/--language/--since/--until into a SummaryRequest; a
 // usage error message otherwise.
@@ -137,12 +130,10 @@ int RunSummary(const Args& args, const std::vector<std::string>& operands) {
   }
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = opinia::v1::InsightsService::NewStub((*connection)->channel());
   ReputationSummary s;
-  auto context = (*connection)->NewContext();
-  grpc::Status status = stub->GetReputationSummary(context.get(), req, &s);
-  if (!status.ok()) {
-    return ReportRpcError(status, "GetReputationSummary", **connection);
+  if (!Call(**connection, &InsightsService::Stub::GetReputationSummary,
+            "GetReputationSummary", req, &s)) {
+    return kExitRpcError;
   }
   if (args.Has("json")) {
     std::cout << ToJsonLine(s) << "\n";
@@ -165,11 +156,11 @@ int RunTrends(const Args& args, const std::vector<std::string>& operands) {
   req.set_interval(interval);
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = opinia::v1::InsightsService::NewStub((*connection)->channel());
   opinia::v1::Trends trends;
-  auto context = (*connection)->NewContext();
-  grpc::Status status = stub->GetTrends(context.get(), req, &trends);
-  if (!status.ok()) return ReportRpcError(status, "GetTrends", **connection);
+  if (!Call(**connection, &InsightsService::Stub::GetTrends, "GetTrends", req,
+            &trends)) {
+    return kExitRpcError;
+  }
   if (args.Has("json")) {
     for (const auto& p : trends.points()) std::cout << ToJsonLine(p) << "\n";
     return kExitOk;
@@ -232,11 +223,11 @@ int RunSearch(const Args& args, const std::vector<std::string>& operands) {
   req.set_page_size(*limit);
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = opinia::v1::ReviewService::NewStub((*connection)->channel());
   opinia::v1::ListReviewsResponse response;
-  auto context = (*connection)->NewContext();
-  grpc::Status status = stub->ListReviews(context.get(), req, &response);
-  if (!status.ok()) return ReportRpcError(status, "ListReviews", **connection);
+  if (!Call(**connection, &ReviewService::Stub::ListReviews, "ListReviews", req,
+            &response)) {
+    return kExitRpcError;
+  }
   if (args.Has("json")) {
     for (const auto& r : response.reviews()) std::cout << ToJsonLine(r) << "\n";
     return kExitOk;
@@ -289,27 +280,26 @@ int RunReport(const Args& args, const std::vector<std::string>& operands) {
   data.generated = absl::Now();
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto insights = opinia::v1::InsightsService::NewStub((*connection)->channel());
-  auto reviews = opinia::v1::ReviewService::NewStub((*connection)->channel());
   {
-    auto context = (*connection)->NewContext();
-    grpc::Status s =
-        insights->GetReputationSummary(context.get(), data.filter, &data.summary);
-    if (!s.ok()) return ReportRpcError(s, "GetReputationSummary", **connection);
+    if (!Call(**connection, &InsightsService::Stub::GetReputationSummary,
+              "GetReputationSummary", data.filter, &data.summary)) {
+      return kExitRpcError;
+    }
   }
   {
     opinia::v1::TrendsRequest req;
     *req.mutable_filter() = data.filter;
     req.set_interval(data.interval);
-    auto context = (*connection)->NewContext();
-    grpc::Status s = insights->GetTrends(context.get(), req, &data.trends);
-    if (!s.ok()) return ReportRpcError(s, "GetTrends", **connection);
+    if (!Call(**connection, &InsightsService::Stub::GetTrends, "GetTrends", req,
+              &data.trends)) {
+      return kExitRpcError;
+    }
   }
   {
-    auto context = (*connection)->NewContext();
-    grpc::Status s =
-        insights->ListAspectInsights(context.get(), data.filter, &data.aspects);
-    if (!s.ok()) return ReportRpcError(s, "ListAspectInsights", **connection);
+    if (!Call(**connection, &InsightsService::Stub::ListAspectInsights,
+              "ListAspectInsights", data.filter, &data.aspects)) {
+      return kExitRpcError;
+    }
   }
   {
     opinia::v1::ListReviewsRequest req;
@@ -324,9 +314,10 @@ int RunReport(const Args& args, const std::vector<std::string>& operands) {
     req.add_priorities(opinia::v1::P2);
     req.set_page_size(10);
     opinia::v1::ListReviewsResponse response;
-    auto context = (*connection)->NewContext();
-    grpc::Status s = reviews->ListReviews(context.get(), req, &response);
-    if (!s.ok()) return ReportRpcError(s, "ListReviews", **connection);
+    if (!Call(**connection, &ReviewService::Stub::ListReviews, "ListReviews",
+              req, &response)) {
+      return kExitRpcError;
+    }
     data.urgent.assign(response.reviews().begin(), response.reviews().end());
   }
   const std::string html = RenderReportHtml(data);

@@ -6,7 +6,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "opinia/v1/reviews.grpc.pb.h"
 #include "service/cli/command.h"
@@ -20,35 +19,7 @@ namespace {
 
 using opinia::v1::Analysis;
 using opinia::v1::Review;
-
-// Parses a comma-separated list of enum names (case-insensitive, with or
-// without the enum's value prefix).
-template <typename Enum>
-bool ParseEnumList(const std::string& text,
-                   bool (*parse)(const std::string&, Enum*),
-                   const std::string& prefix, std::vector<Enum>* out,
-                   std::string* bad) {
-  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
-    std::string name = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(part));
-    Enum value;
-    if (!parse(name, &value) && !parse(prefix + name, &value)) {
-      *bad = name;
-      return false;
-    }
-    out->push_back(value);
-  }
-  return true;
-}
-
-bool ParseLabel(const std::string& s, opinia::v1::SentimentLabel* v) {
-  return opinia::v1::SentimentLabel_Parse(s, v);
-}
-bool ParsePriority(const std::string& s, opinia::v1::Priority* v) {
-  return opinia::v1::Priority_Parse(s, v);
-}
-bool ParseStatus(const std::string& s, opinia::v1::ReviewStatus* v) {
-  return opinia::v1::ReviewStatus_Parse(s, v);
-}
+using opinia::v1::ReviewService;
 
 std::string PriorityText(opinia::v1::Priority p) {
   if (p == opinia::v1::PRIORITY_UNSPECIFIED || p == opinia::v1::NONE)
@@ -116,43 +87,38 @@ void AddReviewRow(const Review& r, const DisplayZone& zone, Table* table) {
 // Fills `request` from the filter flags; a usage error message otherwise.
 std::string BuildListRequest(const Args& args,
                              opinia::v1::ListReviewsRequest* request) {
-  auto split = [](const std::string& s) {
-    std::vector<std::string> out;
-    for (absl::string_view p : absl::StrSplit(s, ',', absl::SkipEmpty())) {
-      out.emplace_back(absl::StripAsciiWhitespace(p));
-    }
-    return out;
-  };
   if (auto v = args.Get("source")) {
-    for (auto& s : split(*v)) request->add_sources(s);
+    for (auto& s : SplitList(*v)) request->add_sources(s);
   }
   if (auto v = args.Get("subject")) {
-    for (auto& s : split(*v)) request->add_subject_ids(s);
+    for (auto& s : SplitList(*v)) request->add_subject_ids(s);
   }
   if (auto v = args.Get("language")) {
-    for (auto& s : split(*v)) request->add_languages(s);
+    for (auto& s : SplitList(*v)) request->add_languages(s);
   }
   std::string bad;
   if (auto v = args.Get("label")) {
     std::vector<opinia::v1::SentimentLabel> labels;
-    if (!ParseEnumList(*v, ParseLabel, "", &labels, &bad)) {
-      return absl::StrCat("--label: unknown label ", bad,
+    if (!ParseEnumList(*v, opinia::v1::SentimentLabel_Parse, &labels, &bad)) {
+      return absl::StrCat("--label: unknown label ",
+                          absl::AsciiStrToUpper(bad),
                           " (NEGATIVE, NEUTRAL, POSITIVE, MIXED)");
     }
     for (auto l : labels) request->add_labels(l);
   }
   if (auto v = args.Get("priority")) {
     std::vector<opinia::v1::Priority> priorities;
-    if (!ParseEnumList(*v, ParsePriority, "", &priorities, &bad)) {
-      return absl::StrCat("--priority: unknown priority ", bad,
-                          " (P1..P4, NONE)");
+    if (!ParseEnumList(*v, opinia::v1::Priority_Parse, &priorities, &bad)) {
+      return absl::StrCat("--priority: unknown priority ",
+                          absl::AsciiStrToUpper(bad), " (P1..P4, NONE)");
     }
     for (auto p : priorities) request->add_priorities(p);
   }
   if (auto v = args.Get("status")) {
     std::vector<opinia::v1::ReviewStatus> statuses;
-    if (!ParseEnumList(*v, ParseStatus, "", &statuses, &bad)) {
-      return absl::StrCat("--status: unknown status ", bad,
+    if (!ParseEnumList(*v, opinia::v1::ReviewStatus_Parse, &statuses, &bad)) {
+      return absl::StrCat("--status: unknown status ",
+                          absl::AsciiStrToUpper(bad),
                           " (NEW, ACKNOWLEDGED, RESPONDED, RESOLVED)");
     }
     for (auto s : statuses) request->add_statuses(s);
@@ -200,7 +166,6 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
   if (!limit.ok()) return ReportUsageError(limit.status().message());
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = opinia::v1::ReviewService::NewStub((*connection)->channel());
   auto zone = ResolveDisplayZone(args, **connection);
   if (!zone.ok()) return ReportUsageError(zone.status().message());
 
@@ -212,10 +177,10 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
     const int64_t want = all ? 1000 : *limit - shown;
     request.set_page_size(static_cast<int>(std::min<int64_t>(want, 1000)));
     opinia::v1::ListReviewsResponse response;
-    auto context = (*connection)->NewContext();
-    grpc::Status status = stub->ListReviews(context.get(), request, &response);
-    if (!status.ok())
-      return ReportRpcError(status, "ListReviews", **connection);
+    if (!Call(**connection, &ReviewService::Stub::ListReviews, "ListReviews",
+              request, &response)) {
+      return kExitRpcError;
+    }
     for (const Review& r : response.reviews()) {
       if (json) {
         std::cout << ToJsonLine(r) << "\n";
@@ -313,13 +278,13 @@ int RunGet(const Args& args, const std::vector<std::string>& operands) {
     return ReportUsageError("usage: opinia reviews get NAME");
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = opinia::v1::ReviewService::NewStub((*connection)->channel());
   opinia::v1::GetReviewRequest request;
   request.set_name(QualifyName("reviews", operands[0]));
   Review review;
-  auto context = (*connection)->NewContext();
-  grpc::Status status = stub->GetReview(context.get(), request, &review);
-  if (!status.ok()) return ReportRpcError(status, "GetReview", **connection);
+  if (!Call(**connection, &ReviewService::Stub::GetReview, "GetReview", request,
+            &review)) {
+    return kExitRpcError;
+  }
   if (args.Has("json")) {
     std::cout << ToJsonLine(review) << "\n";
   } else {
@@ -340,7 +305,6 @@ int RunRespond(const Args& args, const std::vector<std::string>& operands) {
     return ReportUsageError("respond needs --text=TEXT");
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = opinia::v1::ReviewService::NewStub((*connection)->channel());
   opinia::v1::RecordResponseRequest request;
   request.set_name(QualifyName("reviews", operands[0]));
   request.mutable_response()->set_text(*text);
@@ -348,10 +312,10 @@ int RunRespond(const Args& args, const std::vector<std::string>& operands) {
   *request.mutable_response()->mutable_response_time() =
       ToProtoTime(absl::Now());
   Review review;
-  auto context = (*connection)->NewContext();
-  grpc::Status status = stub->RecordResponse(context.get(), request, &review);
-  if (!status.ok())
-    return ReportRpcError(status, "RecordResponse", **connection);
+  if (!Call(**connection, &ReviewService::Stub::RecordResponse,
+            "RecordResponse", request, &review)) {
+    return kExitRpcError;
+  }
   if (args.Has("json")) {
     std::cout << ToJsonLine(review) << "\n";
   } else {
@@ -367,16 +331,16 @@ int RunAnalyze(const Args& args, const std::vector<std::string>& operands) {
   if (!rating.ok()) return ReportUsageError(rating.status().message());
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = opinia::v1::ReviewService::NewStub((*connection)->channel());
   opinia::v1::AnalyzeTextRequest request;
   request.set_text(absl::StrJoin(operands, " "));
   request.set_language_hint(args.GetOr("language", ""));
   request.set_title(args.GetOr("title", ""));
   request.set_rating(*rating);
   Analysis analysis;
-  auto context = (*connection)->NewContext();
-  grpc::Status status = stub->AnalyzeText(context.get(), request, &analysis);
-  if (!status.ok()) return ReportRpcError(status, "AnalyzeText", **connection);
+  if (!Call(**connection, &ReviewService::Stub::AnalyzeText, "AnalyzeText",
+            request, &analysis)) {
+    return kExitRpcError;
+  }
   if (args.Has("json")) {
     std::cout << ToJsonLine(analysis) << "\n";
   } else {

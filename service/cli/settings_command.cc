@@ -74,15 +74,12 @@ int RunSettingsGet(const Args& args, const std::vector<std::string>& operands) {
   }
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = AdminService::NewStub((*connection)->channel());
   opinia::v1::GetTenantSettingsRequest request;
   request.set_name(SettingsName(args));
   opinia::v1::TenantSettings settings;
-  auto context = (*connection)->NewContext();
-  grpc::Status status =
-      stub->GetTenantSettings(context.get(), request, &settings);
-  if (!status.ok()) {
-    return ReportRpcError(status, "GetTenantSettings", **connection);
+  if (!Call(**connection, &AdminService::Stub::GetTenantSettings,
+            "GetTenantSettings", request, &settings)) {
+    return kExitRpcError;
   }
   Print(args, settings);
   return kExitOk;
@@ -134,13 +131,10 @@ int RunSettingsSet(const Args& args, const std::vector<std::string>& operands) {
   }
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = AdminService::NewStub((*connection)->channel());
   opinia::v1::TenantSettings updated;
-  auto context = (*connection)->NewContext();
-  grpc::Status status =
-      stub->UpdateTenantSettings(context.get(), request, &updated);
-  if (!status.ok()) {
-    return ReportRpcError(status, "UpdateTenantSettings", **connection);
+  if (!Call(**connection, &AdminService::Stub::UpdateTenantSettings,
+            "UpdateTenantSettings", request, &updated)) {
+    return kExitRpcError;
   }
   Print(args, updated);
   return kExitOk;

@@ -9,7 +9,6 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "opinia/v1/alerts.grpc.pb.h"
 #include "service/cli/command.h"
@@ -73,34 +72,29 @@ int RunCreate(const Args& args, const std::vector<std::string>& operands) {
     w->set_secret(GenerateSecret());
     generated = true;
   }
-  for (absl::string_view part :
-       absl::StrSplit(args.GetOr("priorities", ""), ',', absl::SkipEmpty())) {
-    opinia::v1::Priority p;
-    if (!opinia::v1::Priority_Parse(
-            absl::AsciiStrToUpper(absl::StripAsciiWhitespace(part)), &p)) {
-      return ReportUsageError(
-          absl::StrCat("--priorities: unknown priority '", part, "' (p1..p4)"));
-    }
-    w->add_priorities(p);
+  std::string bad;
+  std::vector<opinia::v1::Priority> priorities;
+  if (!ParseEnumList(args.GetOr("priorities", ""), opinia::v1::Priority_Parse,
+                     &priorities, &bad)) {
+    return ReportUsageError(
+        absl::StrCat("--priorities: unknown priority '", bad, "' (p1..p4)"));
   }
-  for (absl::string_view part :
-       absl::StrSplit(args.GetOr("kinds", ""), ',', absl::SkipEmpty())) {
-    opinia::v1::AlertKind k;
-    if (!opinia::v1::AlertKind_Parse(
-            absl::AsciiStrToUpper(absl::StripAsciiWhitespace(part)), &k)) {
-      return ReportUsageError(absl::StrCat(
-          "--kinds: unknown kind '", part,
-          "' (negative_review, volume_spike, sla_breach)"));
-    }
-    w->add_kinds(k);
+  for (auto p : priorities) w->add_priorities(p);
+  std::vector<opinia::v1::AlertKind> kinds;
+  if (!ParseEnumList(args.GetOr("kinds", ""), opinia::v1::AlertKind_Parse,
+                     &kinds, &bad)) {
+    return ReportUsageError(
+        absl::StrCat("--kinds: unknown kind '", bad,
+                     "' (negative_review, volume_spike, sla_breach)"));
   }
+  for (auto k : kinds) w->add_kinds(k);
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = AlertService::NewStub((*connection)->channel());
   opinia::v1::Webhook created;
-  auto context = (*connection)->NewContext();
-  grpc::Status status = stub->CreateWebhook(context.get(), request, &created);
-  if (!status.ok()) return ReportRpcError(status, "CreateWebhook", **connection);
+  if (!Call(**connection, &AlertService::Stub::CreateWebhook, "CreateWebhook",
+            request, &created)) {
+    return kExitRpcError;
+  }
   if (args.Has("json")) {
     std::cout << ToJsonLine(created) << "\n";
   } else {
@@ -121,7 +115,6 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
   if (!operands.empty()) return ReportUsageError("webhooks list takes no operands");
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = AlertService::NewStub((*connection)->channel());
   opinia::v1::ListWebhooksRequest request;
   request.set_page_size(1000);
   Table table({{"NAME"},
@@ -134,9 +127,10 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
                {"LAST ERROR", 40}});
   do {
     opinia::v1::ListWebhooksResponse response;
-    auto context = (*connection)->NewContext();
-    grpc::Status status = stub->ListWebhooks(context.get(), request, &response);
-    if (!status.ok()) return ReportRpcError(status, "ListWebhooks", **connection);
+    if (!Call(**connection, &AlertService::Stub::ListWebhooks, "ListWebhooks",
+              request, &response)) {
+      return kExitRpcError;
+    }
     for (const auto& w : response.webhooks()) {
       if (args.Has("json")) {
         std::cout << ToJsonLine(w) << "\n";
@@ -160,13 +154,13 @@ int RunDelete(const Args& args, const std::vector<std::string>& operands) {
   }
   auto connection = Connection::Create(args);
   if (!connection.ok()) return ReportUsageError(connection.status().message());
-  auto stub = AlertService::NewStub((*connection)->channel());
   opinia::v1::DeleteWebhookRequest request;
   request.set_name(QualifyName("webhooks", operands[0]));
   opinia::v1::DeleteResponse response;
-  auto context = (*connection)->NewContext();
-  grpc::Status status = stub->DeleteWebhook(context.get(), request, &response);
-  if (!status.ok()) return ReportRpcError(status, "DeleteWebhook", **connection);
+  if (!Call(**connection, &AlertService::Stub::DeleteWebhook, "DeleteWebhook",
+            request, &response)) {
+    return kExitRpcError;
+  }
   if (!args.Has("json")) std::cout << "deleted " << request.name() << "\n";
   return kExitOk;
 }

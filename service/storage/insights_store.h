@@ -3,7 +3,7 @@
 // Txn::insights(), inside the caller's transaction.
 //
 // Semantics shared by rollups and row queries (see
-// sqlite/insights_schema.h): only non-deleted reviews count; a review is
+// rollup_cells.h): only non-deleted reviews count; a review is
 // "responded" when a response is recorded (response_time set); "pending"
 // when it has a deadline (respond_by), no response and status NEW or
 // ACKNOWLEDGED; "late" when responded after its deadline.

@@ -76,6 +76,35 @@ opinia::v1::ReviewInput MakeReview(const std::string& external_id, int i,
   return review;
 }
 
+absl::StatusOr<opinia::v1::IngestSummary> StreamIngest(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& key,
+    const std::vector<opinia::v1::ReviewInput>& reviews) {
+  auto stub = opinia::v1::ReviewService::NewStub(channel);
+  auto context = ContextWithKey(key);
+  opinia::v1::IngestSummary summary;
+  auto writer = stub->StreamIngestReviews(context.get(), &summary);
+  for (const auto& r : reviews) {
+    if (!writer->Write(r)) break;  // Finish says why
+  }
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  if (!status.ok()) return ToAbsl(status);
+  return summary;
+}
+
+absl::StatusOr<opinia::v1::Review> GetReview(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& key,
+    const std::string& name) {
+  auto stub = opinia::v1::ReviewService::NewStub(channel);
+  opinia::v1::GetReviewRequest request;
+  request.set_name(name);
+  opinia::v1::Review review;
+  grpc::Status status =
+      stub->GetReview(ContextWithKey(key).get(), request, &review);
+  if (!status.ok()) return ToAbsl(status);
+  return review;
+}
+
 absl::StatusOr<opinia::v1::IngestReviewsResponse> Ingest(
     const std::shared_ptr<grpc::Channel>& channel, const std::string& key,
     const std::vector<opinia::v1::ReviewInput>& reviews) {

@@ -52,6 +52,16 @@ absl::StatusOr<opinia::v1::IngestReviewsResponse> Ingest(
     const std::shared_ptr<grpc::Channel>& channel, const std::string& key,
     const std::vector<opinia::v1::ReviewInput>& reviews);
 
+// Sends `reviews` on one StreamIngestReviews call; its summary.
+absl::StatusOr<opinia::v1::IngestSummary> StreamIngest(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& key,
+    const std::vector<opinia::v1::ReviewInput>& reviews);
+
+// GetReview of `name` with `key`.
+absl::StatusOr<opinia::v1::Review> GetReview(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& key,
+    const std::string& name);
+
 // Every review name, following next_page_token with the given page sizes in
 // turn (cycled). Fails on an error or after `max_pages` pages.
 absl::StatusOr<std::vector<std::string>> ListAllNames(

@@ -74,14 +74,10 @@ TEST_F(IngestIdempotencyTest, CreatedThenUnchangedThenUpdated) {
   }
 
   // The stored review is the input as last received.
-  auto stub = opinia::v1::ReviewService::NewStub(channel_);
-  opinia::v1::GetReviewRequest get;
-  get.set_name(first->results(0).name());
-  opinia::v1::Review review;
-  auto context = ContextWithKey(key_);
-  ASSERT_TRUE(stub->GetReview(context.get(), get, &review).ok());
-  EXPECT_EQ(review.input().text(), reviews[0].text());
-  EXPECT_EQ(review.input().external_id(), "idem-0");
+  auto review = GetReview(channel_, key_, first->results(0).name());
+  ASSERT_TRUE(review.ok()) << review.status();
+  EXPECT_EQ(review->input().text(), reviews[0].text());
+  EXPECT_EQ(review->input().external_id(), "idem-0");
 
   auto again = Ingest(channel_, key_, reviews);
   ASSERT_TRUE(again.ok()) << again.status();
@@ -108,19 +104,13 @@ TEST_F(IngestIdempotencyTest, DuplicateInOneBatchIsStoredOnce) {
 }
 
 TEST_F(IngestIdempotencyTest, StreamIngestIsIdempotentToo) {
-  auto stub = opinia::v1::ReviewService::NewStub(channel_);
   for (int pass = 0; pass < 2; ++pass) {
-    auto context = ContextWithKey(key_);
-    opinia::v1::IngestSummary summary;
-    auto writer = stub->StreamIngestReviews(context.get(), &summary);
-    for (const auto& r : Batch("stream-", 120)) ASSERT_TRUE(writer->Write(r));
-    ASSERT_TRUE(writer->WritesDone());
-    grpc::Status status = writer->Finish();
-    ASSERT_TRUE(status.ok()) << status.error_message();
-    EXPECT_EQ(summary.received(), 120) << "pass " << pass;
-    EXPECT_EQ(summary.created(), pass == 0 ? 120 : 0) << "pass " << pass;
-    EXPECT_EQ(summary.unchanged(), pass == 0 ? 0 : 120) << "pass " << pass;
-    EXPECT_EQ(summary.rejected(), 0) << "pass " << pass;
+    auto summary = StreamIngest(channel_, key_, Batch("stream-", 120));
+    ASSERT_TRUE(summary.ok()) << summary.status();
+    EXPECT_EQ(summary->received(), 120) << "pass " << pass;
+    EXPECT_EQ(summary->created(), pass == 0 ? 120 : 0) << "pass " << pass;
+    EXPECT_EQ(summary->unchanged(), pass == 0 ? 0 : 120) << "pass " << pass;
+    EXPECT_EQ(summary->rejected(), 0) << "pass " << pass;
   }
 }
 
@@ -157,38 +147,26 @@ TEST_F(IngestIdempotencyTest, ConcurrentSendersCreateEachReviewOnce) {
 }
 
 TEST_F(IngestIdempotencyTest, StreamIngestTakesMoreThanOneBatch) {
-  auto stub = opinia::v1::ReviewService::NewStub(channel_);
-  auto context = ContextWithKey(key_);
-  opinia::v1::IngestSummary summary;
-  auto writer = stub->StreamIngestReviews(context.get(), &summary);
-  for (const auto& r : Batch("backfill-", 2500)) ASSERT_TRUE(writer->Write(r));
-  ASSERT_TRUE(writer->WritesDone());
-  grpc::Status status = writer->Finish();
-  ASSERT_TRUE(status.ok()) << status.error_message();
-  EXPECT_EQ(summary.received(), 2500);
-  EXPECT_EQ(summary.created(), 2500);
+  auto summary = StreamIngest(channel_, key_, Batch("backfill-", 2500));
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->received(), 2500);
+  EXPECT_EQ(summary->created(), 2500);
 }
 
 TEST_F(IngestIdempotencyTest, StreamIngestRejectsBadItemsAndKeepsTheRest) {
-  auto stub = opinia::v1::ReviewService::NewStub(channel_);
-  auto context = ContextWithKey(key_);
-  opinia::v1::IngestSummary summary;
-  auto writer = stub->StreamIngestReviews(context.get(), &summary);
   auto reviews = Batch("stream-bad-", 10);
   reviews[4].set_rating(9);
   reviews[7].clear_external_id();
-  for (const auto& r : reviews) ASSERT_TRUE(writer->Write(r));
-  ASSERT_TRUE(writer->WritesDone());
-  grpc::Status status = writer->Finish();
-  ASSERT_TRUE(status.ok()) << status.error_message();
-  EXPECT_EQ(summary.received(), 10);
-  EXPECT_EQ(summary.created(), 8);
-  EXPECT_EQ(summary.rejected(), 2);
-  ASSERT_EQ(summary.errors_size(), 2);
-  EXPECT_NE(summary.errors(0).find("rating"), std::string::npos)
-      << summary.errors(0);
-  EXPECT_NE(summary.errors(1).find("external_id"), std::string::npos)
-      << summary.errors(1);
+  auto summary = StreamIngest(channel_, key_, reviews);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->received(), 10);
+  EXPECT_EQ(summary->created(), 8);
+  EXPECT_EQ(summary->rejected(), 2);
+  ASSERT_EQ(summary->errors_size(), 2);
+  EXPECT_NE(summary->errors(0).find("rating"), std::string::npos)
+      << summary->errors(0);
+  EXPECT_NE(summary->errors(1).find("external_id"), std::string::npos)
+      << summary->errors(1);
 }
 
 }  // namespace

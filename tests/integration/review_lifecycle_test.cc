@@ -25,13 +25,7 @@ class ReviewLifecycleTest : public ServerTest {
   }
 
   opinia::v1::Review Get(const std::string& name) {
-    opinia::v1::GetReviewRequest request;
-    request.set_name(name);
-    opinia::v1::Review review;
-    grpc::Status s =
-        stub_->GetReview(ContextWithKey(key_).get(), request, &review);
-    EXPECT_TRUE(s.ok()) << name << ": " << s.error_message();
-    return review;
+    return FetchReview(key_, name);
   }
 
   std::vector<std::string> ListNames(bool show_deleted) {

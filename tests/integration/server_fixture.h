@@ -35,6 +35,15 @@ class ServerTest : public ::testing::Test {
     return t.ok() ? *t : TenantWithKey{};
   }
 
+  // The review `name` as `key` reads it; a test failure (and an empty
+  // review) when the call fails.
+  opinia::v1::Review FetchReview(const std::string& key,
+                                 const std::string& name) {
+    auto review = GetReview(channel_, key, name);
+    EXPECT_TRUE(review.ok()) << name << ": " << review.status();
+    return review.ok() ? *review : opinia::v1::Review();
+  }
+
   const std::string& operator_key() const { return server_->admin_key(); }
 
   static inline std::unique_ptr<ServerProcess> server_;

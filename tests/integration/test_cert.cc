@@ -4,8 +4,10 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <stdlib.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "absl/status/status.h"
@@ -73,6 +75,28 @@ absl::StatusOr<TestCert> MakeSelfSignedCert(const std::string& dir) {
   if (f == nullptr) return absl::InternalError("cannot write " + out.key_path);
   PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
   std::fclose(f);
+  return out;
+}
+
+TlsServer::~TlsServer() {
+  server.reset();
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+}
+
+absl::StatusOr<std::unique_ptr<TlsServer>> StartTlsServer() {
+  auto out = std::make_unique<TlsServer>();
+  out->dir = std::filesystem::temp_directory_path() / "opinia-tls-XXXXXX";
+  if (mkdtemp(out->dir.data()) == nullptr) {
+    return absl::InternalError("mkdtemp failed for " + out->dir);
+  }
+  absl::StatusOr<TestCert> cert = MakeSelfSignedCert(out->dir);
+  if (!cert.ok()) return cert.status();
+  out->cert = *std::move(cert);
+  absl::StatusOr<std::unique_ptr<ServerProcess>> server = ServerProcess::Start(
+      {"--tls-cert=" + out->cert.cert_path, "--tls-key=" + out->cert.key_path});
+  if (!server.ok()) return server.status();
+  out->server = *std::move(server);
   return out;
 }
 

@@ -34,14 +34,7 @@ class ValidationTest : public ServerTest {
   }
 
   opinia::v1::Review Fetch(const std::string& name) {
-    auto stub = opinia::v1::ReviewService::NewStub(channel_);
-    opinia::v1::GetReviewRequest request;
-    request.set_name(name);
-    opinia::v1::Review review;
-    grpc::Status s =
-        stub->GetReview(ContextWithKey(key_).get(), request, &review);
-    EXPECT_TRUE(s.ok()) << name << ": " << s.error_message();
-    return review;
+    return FetchReview(key_, name);
   }
 
   // Either the call fails with INVALID_ARGUMENT (or `alt`), or the one item

@@ -57,7 +57,7 @@ std::string Repeat(const std::string& s, size_t n) {
 }
 
 TEST_F(AnalyzerRobustnessTest, HostileInputsTable) {
-  ASSERT_NE(analyzer_, nullptr);
+  ASSERT_NE(model_, nullptr);
   struct Case {
     std::string name;
     std::string text;
@@ -87,19 +87,19 @@ TEST_F(AnalyzerRobustnessTest, HostileInputsTable) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     AnalyzeOptions o;
-    Analysis a = analyzer_->Analyze(c.text, o);
+    Analysis a = model_->Analyze(c.text, o);
     ExpectDefined(c.name, c.text, a);
     // Same again with every option set.
     o.title = c.text.substr(0, 100);
     o.language_hint = "pl";
     o.rating = 1;
     o.source = "google";
-    ExpectDefined(c.name + " with options", c.text, analyzer_->Analyze(c.text, o));
+    ExpectDefined(c.name + " with options", c.text, model_->Analyze(c.text, o));
   }
 }
 
 TEST_F(AnalyzerRobustnessTest, EmptyTextIsNeutralWithoutSentences) {
-  Analysis a = analyzer_->Analyze("", AnalyzeOptions());
+  Analysis a = model_->Analyze("", AnalyzeOptions());
   EXPECT_EQ(a.language, "und");
   EXPECT_EQ(a.sentiment.label, SentimentLabel::kNeutral);
   EXPECT_EQ(a.sentiment.confidence, 0.0f);
@@ -109,16 +109,16 @@ TEST_F(AnalyzerRobustnessTest, EmptyTextIsNeutralWithoutSentences) {
 TEST_F(AnalyzerRobustnessTest, ShortTextUsesHint) {
   AnalyzeOptions o;
   o.language_hint = "de-DE";
-  EXPECT_EQ(analyzer_->Analyze("ok", o).language, "de");
-  EXPECT_EQ(analyzer_->Analyze("ok", AnalyzeOptions()).language, "und");
+  EXPECT_EQ(model_->Analyze("ok", o).language, "de");
+  EXPECT_EQ(model_->Analyze("ok", AnalyzeOptions()).language, "und");
 }
 
 TEST_F(AnalyzerRobustnessTest, RatingOutOfRangeIsIgnored) {
   AnalyzeOptions o;
   o.rating = 9;
   o.rating_scale = 5;
-  Analysis with = analyzer_->Analyze("Fatalna obsługa, nie polecam.", o);
-  Analysis without = analyzer_->Analyze("Fatalna obsługa, nie polecam.", {});
+  Analysis with = model_->Analyze("Fatalna obsługa, nie polecam.", o);
+  Analysis without = model_->Analyze("Fatalna obsługa, nie polecam.", {});
   EXPECT_EQ(with.sentiment.label, without.sentiment.label);
 }
 
@@ -126,14 +126,14 @@ TEST_F(AnalyzerRobustnessTest, TitleSpansStayInText) {
   AnalyzeOptions o;
   o.title = "Bardzo długi tytuł recenzji, który jest dłuższy niż tekst";
   const std::string text = "Źle.";
-  Analysis a = analyzer_->Analyze(text, o);
+  Analysis a = model_->Analyze(text, o);
   ExpectDefined("title", text, a);
   ASSERT_EQ(a.sentences.size(), 1u);
   EXPECT_EQ(a.sentences[0].span, (Span{0, static_cast<int32_t>(text.size())}));
 }
 
 TEST_F(AnalyzerRobustnessTest, UnsupportedLanguageHasLowConfidence) {
-  Analysis a = analyzer_->Analyze(
+  Analysis a = model_->Analyze(
       "Tento výrobek je naprosto skvělý, doporučuji všem svým přátelům.", {});
   EXPECT_EQ(a.language, "cs");
   EXPECT_LE(a.sentiment.confidence, 0.35f);
@@ -144,7 +144,7 @@ TEST_F(AnalyzerRobustnessTest, UnsupportedLanguageHasLowConfidence) {
 // NEUTRAL for want of evidence), at the confidence cap of "und".
 TEST_F(AnalyzerRobustnessTest, UndeterminedShortTextIsScoredByItsLikelyLanguage) {
   for (const char* text : {"Bad choice.", "What a waste."}) {
-    Analysis a = analyzer_->Analyze(text, {});
+    Analysis a = model_->Analyze(text, {});
     EXPECT_EQ(a.language, "und") << text;
     EXPECT_EQ(a.sentiment.label, SentimentLabel::kNegative) << text;
     EXPECT_LE(a.sentiment.confidence, 0.35f) << text;
@@ -157,14 +157,14 @@ TEST_F(AnalyzerRobustnessTest, ConcurrentCallsMatchSequential) {
       "Produkt super. Dostawa niestety spóźniona.", "Das ist sehr gut!",
       "Zamówienie dotarło uszkodzone, żądam zwrotu pieniędzy."};
   std::vector<Analysis> expected;
-  for (const auto& t : texts) expected.push_back(analyzer_->Analyze(t, {}));
+  for (const auto& t : texts) expected.push_back(model_->Analyze(t, {}));
   std::vector<std::thread> threads;
   std::vector<int> mismatches(4, 0);
   for (int k = 0; k < 4; ++k) {
     threads.emplace_back([&, k] {
       for (int rep = 0; rep < 50; ++rep) {
         for (size_t i = 0; i < texts.size(); ++i) {
-          Analysis a = analyzer_->Analyze(texts[i], {});
+          Analysis a = model_->Analyze(texts[i], {});
           if (a.sentiment.label != expected[i].sentiment.label ||
               a.sentiment.score != expected[i].sentiment.score ||
               a.language != expected[i].language ||

@@ -19,7 +19,6 @@
 namespace opinia::nlp {
 namespace {
 
-using ::opinia::nlp::test_paths::ModelsDir;
 
 // One char per sentence: '+' positive, '-' negative, '0' neutral, '~' mixed.
 Sentiment FromCode(char c) {
@@ -232,20 +231,8 @@ const Case kCases[] = {
 };
 // clang-format on
 
-class AspectsTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto e = AspectExtractor::Create(ModelsDir());
-    ASSERT_TRUE(e.ok()) << e.status();
-    extractor_ = e->release();
-  }
-  static void TearDownTestSuite() {
-    delete extractor_;
-    extractor_ = nullptr;
-  }
-  static const AspectExtractor* extractor_;
-};
-const AspectExtractor* AspectsTest::extractor_ = nullptr;
+using AspectsTest =
+    test_util::ModelSuiteTest<AspectExtractor, AspectExtractor::Create>;
 
 TEST_F(AspectsTest, Table) {
   for (const Case& c : kCases) {
@@ -263,9 +250,8 @@ TEST_F(AspectsTest, Table) {
     std::vector<std::string> want =
         absl::StrSplit(c.want, "; ", absl::SkipEmpty());
     std::sort(want.begin(), want.end());
-    EXPECT_EQ(
-        Describe(text, extractor_->Extract(text, t, c.language, sentences)),
-        want)
+    EXPECT_EQ(Describe(text, model_->Extract(text, t, c.language, sentences)),
+              want)
         << "case " << c.name << ": \"" << c.text << "\"";
   }
 }
@@ -284,7 +270,7 @@ TEST_F(AspectsTest, CombinesSentenceScoresAsMeans) {
       {t.sentences[0].span, {0.6f, SentimentLabel::kPositive, 0.8f}},
       {t.sentences[1].span, {0.9f, SentimentLabel::kPositive, 0.6f}},
       {t.sentences[2].span, {0.0f, SentimentLabel::kNeutral, 0.4f}}};
-  const auto got = extractor_->Extract(text, t, "pl", s);
+  const auto got = model_->Extract(text, t, "pl", s);
   // Order of first mention: DELIVERY (sentence 0), CUSTOMER_SERVICE (1).
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].aspect, Aspect::kDelivery);
@@ -302,7 +288,7 @@ TEST_F(AspectsTest, SameSentenceCountsOnce) {
   const TokenizedText t = Tokenize(text);
   std::vector<SentenceSentiment> s = {
       {t.sentences[0].span, {-0.7f, SentimentLabel::kNegative, 0.9f}}};
-  const auto got = extractor_->Extract(text, t, "pl", s);
+  const auto got = model_->Extract(text, t, "pl", s);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_NEAR(got[0].sentiment.score, -0.7f, 1e-6);
   EXPECT_EQ(got[0].evidence.size(), 3u);
@@ -311,7 +297,7 @@ TEST_F(AspectsTest, SameSentenceCountsOnce) {
 TEST_F(AspectsTest, MissingSentenceSentimentsCountAsNeutral) {
   const std::string_view text = "Dostawa szybka. Cena niska.";
   const TokenizedText t = Tokenize(text);
-  const auto got = extractor_->Extract(text, t, "pl", {});
+  const auto got = model_->Extract(text, t, "pl", {});
   ASSERT_EQ(got.size(), 2u);
   for (const auto& a : got) {
     EXPECT_EQ(a.sentiment.label, SentimentLabel::kNeutral);
@@ -320,11 +306,11 @@ TEST_F(AspectsTest, MissingSentenceSentimentsCountAsNeutral) {
 }
 
 TEST_F(AspectsTest, EmptyAndHugeTextAreDefined) {
-  EXPECT_TRUE(extractor_->Extract("", Tokenize(""), "pl", {}).empty());
+  EXPECT_TRUE(model_->Extract("", Tokenize(""), "pl", {}).empty());
   std::string big;
   for (int i = 0; i < 2000; ++i) big += "Dostawa szybka. ";
   const TokenizedText t = Tokenize(big);
-  const auto got = extractor_->Extract(big, t, "pl", {});
+  const auto got = model_->Extract(big, t, "pl", {});
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(static_cast<int>(got[0].evidence.size()),
             AspectExtractor::kMaxEvidence);
@@ -340,7 +326,7 @@ TEST_F(AspectsTest, OddTextIsDefined) {
   };
   for (const std::string& text : cases) {
     const TokenizedText t = Tokenize(text);
-    for (const AspectSentiment& a : extractor_->Extract(text, t, "und", {})) {
+    for (const AspectSentiment& a : model_->Extract(text, t, "und", {})) {
       for (const Span& s : a.evidence) {
         EXPECT_LE(0, s.begin);
         EXPECT_LT(s.begin, s.end);
@@ -349,7 +335,7 @@ TEST_F(AspectsTest, OddTextIsDefined) {
     }
   }
   const TokenizedText t = Tokenize(cases[0]);
-  const auto got = extractor_->Extract(cases[0], t, "pl", {});
+  const auto got = model_->Extract(cases[0], t, "pl", {});
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].evidence.size(), 2u);
 }

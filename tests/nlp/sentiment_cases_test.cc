@@ -155,12 +155,12 @@ TEST_F(SentimentCasesTest, AtLeastFortyPerLanguage) {
 }
 
 TEST_F(SentimentCasesTest, Table) {
-  ASSERT_NE(analyzer_, nullptr);
+  ASSERT_NE(model_, nullptr);
   int failed = 0;
   for (const Case& c : Cases()) {
     AnalyzeOptions o;
     o.language_hint = c.lang;
-    Analysis a = analyzer_->Analyze(c.text, o);
+    Analysis a = model_->Analyze(c.text, o);
     bool ok = false;
     for (SentimentLabel l : c.labels) ok |= a.sentiment.label == l;
     failed += !ok;

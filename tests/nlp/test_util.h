@@ -1,5 +1,5 @@
-// Helpers the nlp tests share: a suite-wide Analyzer and the check that a
-// table of cases covers each language.
+// Helpers the nlp tests share: a suite-wide model (the Analyzer or one of
+// its parts) and the check that a table of cases covers each language.
 #ifndef OPINIA_TESTS_NLP_TEST_UTIL_H_
 #define OPINIA_TESTS_NLP_TEST_UTIL_H_
 
@@ -9,25 +9,31 @@
 
 #include "gtest/gtest.h"
 #include "nlp/analyzer.h"
+#include "tests/nlp/test_paths.h"
 
 namespace opinia::nlp::test_util {
 
-// A test suite sharing one Analyzer, loaded from $OPINIA_MODELS_DIR (else
-// ./models) before its first test and deleted after its last.
-class AnalyzerSuiteTest : public ::testing::Test {
+// A test suite sharing one T, model_, loaded by `create` (a function of
+// the models directory, test_paths::ModelsDir(), returning an
+// absl::StatusOr<std::unique_ptr<T>>) before its first test and deleted
+// after its last.
+template <typename T, auto create>
+class ModelSuiteTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    const char* dir = std::getenv("OPINIA_MODELS_DIR");
-    auto a = CreateAnalyzer(dir != nullptr ? dir : "models");
-    ASSERT_TRUE(a.ok()) << a.status();
-    analyzer_ = a->release();
+    auto loaded = create(test_paths::ModelsDir());
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    model_ = loaded->release();
   }
   static void TearDownTestSuite() {
-    delete analyzer_;
-    analyzer_ = nullptr;
+    delete model_;
+    model_ = nullptr;
   }
-  inline static const Analyzer* analyzer_ = nullptr;
+  inline static const T* model_ = nullptr;
 };
+
+// A test suite sharing one Analyzer.
+using AnalyzerSuiteTest = ModelSuiteTest<Analyzer, CreateAnalyzer>;
 
 // Expects at least `at_least` of `cases` in each of `languages`, a case's
 // language being c.*language.

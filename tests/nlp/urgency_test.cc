@@ -17,7 +17,6 @@
 namespace opinia::nlp {
 namespace {
 
-using ::opinia::nlp::test_paths::ModelsDir;
 
 // Overall sentiments the table refers to by name.
 const Sentiment kStrongNeg = {-0.8f, SentimentLabel::kNegative, 0.9f};
@@ -168,24 +167,14 @@ const Case kCases[] = {
 };
 // clang-format on
 
-class UrgencyTest : public ::testing::Test {
+class UrgencyTest : public test_util::ModelSuiteTest<UrgencyAssessor,
+                                                     UrgencyAssessor::Create> {
  protected:
-  static void SetUpTestSuite() {
-    auto u = UrgencyAssessor::Create(ModelsDir());
-    ASSERT_TRUE(u.ok()) << u.status();
-    assessor_ = u->release();
-  }
-  static void TearDownTestSuite() {
-    delete assessor_;
-    assessor_ = nullptr;
-  }
   static Urgency Run(std::string_view text, std::string_view language,
                      const Sentiment& overall, const AnalyzeOptions& o) {
-    return assessor_->Assess(text, Tokenize(text), language, overall, o);
+    return model_->Assess(text, Tokenize(text), language, overall, o);
   }
-  static const UrgencyAssessor* assessor_;
 };
-const UrgencyAssessor* UrgencyTest::assessor_ = nullptr;
 
 TEST_F(UrgencyTest, Table) {
   for (const Case& c : kCases) {

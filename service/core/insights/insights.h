@@ -6,7 +6,7 @@
 // How answers are computed, exactly (no sampling, no approximation):
 // - Whole local days of the tenant's time zone (default Europe/Warsaw) come
 //   from rollups maintained by the store in the same transaction as every
-//   change of a review (storage/sqlite/insights_schema.h). The partial days
+//   change of a review (storage/rollup_cells.h). The partial days
 //   at either end of a range that is not aligned to local midnights are
 //   summed from the reviews themselves (at most two partial days).
 // - Median time to first response: exact, the median of the response

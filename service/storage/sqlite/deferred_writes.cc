@@ -25,6 +25,9 @@ std::string TextArg(sqlite3_value* v) {
 
 int64_t IntArg(sqlite3_value* v) { return sqlite3_value_int64(v); }
 
+// A change's sign argument: -1 takes a row out of its cells, 1 adds it.
+int SignArg(sqlite3_value* v) { return IntArg(v) < 0 ? -1 : 1; }
+
 DeferredWrites* Self(sqlite3_context* ctx) {
   return static_cast<DeferredWrites*>(sqlite3_user_data(ctx));
 }
@@ -173,7 +176,7 @@ void DeferredWrites::RollupFn(sqlite3_context* ctx, int,
                               sqlite3_value** argv) {
   RollupChange c;
   c.where = WhereOf(argv);
-  c.sign = IntArg(argv[5]) < 0 ? -1 : 1;
+  c.sign = SignArg(argv[5]);
   c.facts.rating = static_cast<int32_t>(IntArg(argv[6]));
   c.facts.label = static_cast<int32_t>(IntArg(argv[7]));
   for (int i = 0; i < kNumRollupFlags; ++i) {
@@ -185,22 +188,16 @@ void DeferredWrites::RollupFn(sqlite3_context* ctx, int,
 
 void DeferredWrites::AspectFn(sqlite3_context* ctx, int,
                               sqlite3_value** argv) {
-  AspectChange c;
-  c.where = WhereOf(argv);
-  c.aspect = IntArg(argv[5]);
-  c.sign = IntArg(argv[6]) < 0 ? -1 : 1;
-  c.label = static_cast<int>(IntArg(argv[7]));
-  Self(ctx)->aspects_.push_back(std::move(c));
+  Self(ctx)->aspects_.push_back({WhereOf(argv), IntArg(argv[5]),
+                                 SignArg(argv[6]),
+                                 static_cast<int>(IntArg(argv[7]))});
   sqlite3_result_null(ctx);
 }
 
 void DeferredWrites::ResponseFn(sqlite3_context* ctx, int,
                                 sqlite3_value** argv) {
-  ResponseChange c;
-  c.where = WhereOf(argv);
-  c.lo = IntArg(argv[5]);
-  c.sign = IntArg(argv[6]) < 0 ? -1 : 1;
-  Self(ctx)->responses_.push_back(std::move(c));
+  Self(ctx)->responses_.push_back(
+      {WhereOf(argv), IntArg(argv[5]), SignArg(argv[6])});
   sqlite3_result_null(ctx);
 }
 

@@ -4,7 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "service/storage/sqlite/insights_schema.h"
 
 namespace opinia::storage::sqlite {
 namespace {
@@ -193,6 +192,20 @@ std::string ResponseRollupSelectSql() {
       "r.deleted = 0 AND ",
       FlagSql(kRollupFlags[kResponded], "r"), "\nGROUP BY 1, 2, 3, 4, 5, 6, 7");
 }
+
+extern const char kInsertAspectRow[] = R"sql(
+INSERT OR IGNORE INTO review_aspects (review_id, aspect, tenant_id, label,
+  score, span_begin, span_end, create_time, day, source, subject_id,
+  language)
+SELECT id, ?2, tenant_id, ?3, ?4, ?5, ?6, create_time, local_day, source,
+  subject_id, language
+FROM reviews WHERE id = ?1 AND deleted = 0
+)sql";
+
+extern const char kLogInsertedAspects[] = R"sql(
+SELECT opinia_defer_aspect_rollup(tenant_id, source, subject_id, language, day, aspect, 1, label)
+FROM review_aspects WHERE review_id = ?1
+)sql";
 
 const char* LogInsertedReviewStatement() {
   // Rendered on first use and never destroyed: SqliteTxn prepares it by

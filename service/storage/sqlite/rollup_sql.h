@@ -5,10 +5,10 @@
 // rollups from the rows (rebuilds; the tests compare them with the C++
 // deltas).
 //
-// The migrations that shipped (3, 7, 8, 9, 11) keep their own copies of
-// these expressions: their text is frozen, and the triggers they created
-// still call opinia_defer_rollup with the facts rendered here (rating,
-// label, then kRollupFlags in order; deferred_writes.h).
+// The migrations that shipped (3, 7, 8, 9, 11 in migrations.sql) keep their
+// own copies of these expressions: their text is frozen, and the triggers
+// they created still call opinia_defer_rollup with the facts rendered here
+// (rating, label, then kRollupFlags in order; deferred_writes.h).
 #ifndef OPINIA_SERVICE_STORAGE_SQLITE_ROLLUP_SQL_H_
 #define OPINIA_SERVICE_STORAGE_SQLITE_ROLLUP_SQL_H_
 
@@ -47,6 +47,16 @@ std::string ResponseUpsertSql();
 std::string InsightsRollupSelectSql();
 std::string AspectRollupSelectSql();
 std::string ResponseRollupSelectSql();
+
+// What the insert triggers did before migration 9 dropped them, as
+// statements SqliteTxn::InsertReview runs on the inserted row (?1 = its id),
+// in this order: LogInsertedReviewStatement() (LogInsertedReviewSql of the
+// latest schema, rendered once and kept), then kInsertAspectRow once per
+// aspect (aspect ?2, label ?3, score ?4, evidence span ?5..?6; the filter
+// columns come from the review), then kLogInsertedAspects for all of them.
+const char* LogInsertedReviewStatement();
+extern const char kInsertAspectRow[];
+extern const char kLogInsertedAspects[];
 
 }  // namespace opinia::storage::sqlite
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "service/storage/sqlite/statements.h"
 #include "util/status_macros.h"
 
 namespace opinia::storage::sqlite {
@@ -23,16 +24,10 @@ constexpr char kEventColumns[] =
     "e.id, e.type, e.time, a.id, a.tenant_id, a.kind, a.priority, "
     "a.review_id, a.rule_id, a.reasons, a.state, a.snooze_until, "
     "a.create_time, a.update_time, a.summary, a.source, a.dedup_key";
+constexpr TenantTable kAlertRules{"alert_rules", kRuleColumns, "alert rule"};
+constexpr TenantTable kAlerts{"alerts", kAlertColumns, "alert"};
 // Active = open, acknowledged or snoozed.
 constexpr char kActive[] = "state IN (1, 2, 4)";
-
-absl::Status CheckLimit(int limit) {
-  if (limit <= 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("limit must be > 0, got ", limit));
-  }
-  return absl::OkStatus();
-}
 
 AlertRuleRow ReadRule(const Statement& s) {
   AlertRuleRow r;
@@ -135,26 +130,13 @@ absl::StatusOr<int64_t> SqliteAlerts::InsertAlertRule(const AlertRuleRow& row) {
 
 absl::StatusOr<AlertRuleRow> SqliteAlerts::GetAlertRule(
     std::string_view tenant_id, int64_t id) {
-  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(absl::StrCat(
-                                       "SELECT ", kRuleColumns,
-                                       " FROM alert_rules WHERE id = ? AND "
-                                       "tenant_id = ?")));
-  stmt.BindInt64(id).BindText(tenant_id);
-  ASSIGN_OR_RETURN(bool found, stmt.Step());
-  if (!found) return absl::NotFoundError(absl::StrCat("alert rule ", id));
-  return ReadRule(stmt);
+  return GetTenantRow(conn_, kAlertRules, tenant_id, id, ReadRule);
 }
 
 absl::StatusOr<std::vector<AlertRuleRow>> SqliteAlerts::ListAlertRules(
     std::string_view tenant_id, int64_t after_id, int limit) {
-  RETURN_IF_ERROR(CheckLimit(limit));
-  ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare(absl::StrCat("SELECT ", kRuleColumns,
-                                 " FROM alert_rules WHERE tenant_id = ? AND "
-                                 "id > ? ORDER BY id LIMIT ?")));
-  stmt.BindText(tenant_id).BindInt64(after_id).BindInt64(limit);
-  return ReadAllRows(stmt, ReadRule);
+  return ListTenantRows(conn_, kAlertRules, tenant_id, after_id, limit,
+                        ReadRule);
 }
 
 absl::Status SqliteAlerts::UpdateAlertRule(const AlertRuleRow& row) {
@@ -168,25 +150,13 @@ absl::Status SqliteAlerts::UpdateAlertRule(const AlertRuleRow& row) {
       .BindTime(row.last_fire_time)
       .BindInt64(row.id)
       .BindText(row.tenant_id);
-  RETURN_IF_ERROR(stmt.Run());
-  if (conn_.Changes() == 0) {
-    return absl::NotFoundError(absl::StrCat("alert rule ", row.id));
-  }
-  return absl::OkStatus();
+  return RunOnRow(conn_, stmt, absl::StrCat("alert rule ", row.id));
 }
 
 absl::Status SqliteAlerts::DeleteAlertRule(std::string_view tenant_id,
                                            int64_t id) {
   RETURN_IF_ERROR(CheckWritable("DeleteAlertRule"));
-  ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare("DELETE FROM alert_rules WHERE id = ? AND tenant_id = ?"));
-  stmt.BindInt64(id).BindText(tenant_id);
-  RETURN_IF_ERROR(stmt.Run());
-  if (conn_.Changes() == 0) {
-    return absl::NotFoundError(absl::StrCat("alert rule ", id));
-  }
-  return absl::OkStatus();
+  return DeleteTenantRow(conn_, kAlertRules, tenant_id, id);
 }
 
 absl::StatusOr<int64_t> SqliteAlerts::InsertAlert(const AlertRow& row) {
@@ -220,14 +190,8 @@ absl::StatusOr<int64_t> SqliteAlerts::InsertAlert(const AlertRow& row) {
 
 absl::StatusOr<AlertRow> SqliteAlerts::GetAlert(std::string_view tenant_id,
                                                 int64_t id) {
-  ASSIGN_OR_RETURN(Statement stmt,
-                   conn_.Prepare(absl::StrCat("SELECT ", kAlertColumns,
-                                              " FROM alerts WHERE id = ? AND "
-                                              "tenant_id = ?")));
-  stmt.BindInt64(id).BindText(tenant_id);
-  ASSIGN_OR_RETURN(bool found, stmt.Step());
-  if (!found) return absl::NotFoundError(absl::StrCat("alert ", id));
-  return ReadAlert(stmt);
+  return GetTenantRow(conn_, kAlerts, tenant_id, id,
+                      [](const Statement& s) { return ReadAlert(s); });
 }
 
 absl::Status SqliteAlerts::UpdateAlert(const AlertRow& row) {
@@ -245,11 +209,7 @@ absl::Status SqliteAlerts::UpdateAlert(const AlertRow& row) {
       .BindText(row.summary)
       .BindInt64(row.id)
       .BindText(row.tenant_id);
-  RETURN_IF_ERROR(stmt.Run());
-  if (conn_.Changes() == 0) {
-    return absl::NotFoundError(absl::StrCat("alert ", row.id));
-  }
-  return absl::OkStatus();
+  return RunOnRow(conn_, stmt, absl::StrCat("alert ", row.id));
 }
 
 absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ReadAlerts(
@@ -259,14 +219,8 @@ absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ReadAlerts(
 
 absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ListAlertsAfter(
     std::string_view tenant_id, int64_t after_id, int limit) {
-  RETURN_IF_ERROR(CheckLimit(limit));
-  ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare(absl::StrCat("SELECT ", kAlertColumns,
-                                 " FROM alerts WHERE tenant_id = ? AND id > ? "
-                                 "ORDER BY id LIMIT ?")));
-  stmt.BindText(tenant_id).BindInt64(after_id).BindInt64(limit);
-  return ReadAlerts(stmt);
+  return ListTenantRows(conn_, kAlerts, tenant_id, after_id, limit,
+                        [](const Statement& s) { return ReadAlert(s); });
 }
 
 absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ListAlerts(
@@ -311,12 +265,7 @@ absl::StatusOr<std::vector<AlertRow>> SqliteAlerts::ActiveAlertsOfReview(
 }
 
 absl::StatusOr<int64_t> SqliteAlerts::MaxAlertId() {
-  ASSIGN_OR_RETURN(Statement stmt,
-                   conn_.Prepare("SELECT COALESCE(MAX(id), 0) FROM "
-                                 "alerts"));
-  ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (!row) return 0;
-  return stmt.ColumnInt64(0);
+  return QueryInt64(conn_, "SELECT COALESCE(MAX(id), 0) FROM alerts");
 }
 
 absl::StatusOr<int64_t> SqliteAlerts::InsertAlertEvent(
@@ -329,10 +278,7 @@ absl::StatusOr<int64_t> SqliteAlerts::InsertAlertEvent(
                     "time) SELECT tenant_id, id, ?, ? FROM alerts WHERE "
                     "id = ? AND tenant_id = ?"));
   stmt.BindInt64(type).BindTime(time).BindInt64(alert_id).BindText(tenant_id);
-  RETURN_IF_ERROR(stmt.Run());
-  if (conn_.Changes() == 0) {
-    return absl::NotFoundError(absl::StrCat("alert ", alert_id));
-  }
+  RETURN_IF_ERROR(RunOnRow(conn_, stmt, absl::StrCat("alert ", alert_id)));
   return conn_.LastInsertRowId();
 }
 
@@ -363,18 +309,12 @@ absl::StatusOr<AlertEventRow> SqliteAlerts::GetAlertEvent(
           " FROM alert_events e JOIN alerts a ON a.id = e.alert_id "
           "WHERE e.id = ? AND e.tenant_id = ?")));
   stmt.BindInt64(id).BindText(tenant_id);
-  ASSIGN_OR_RETURN(bool found, stmt.Step());
-  if (!found) return absl::NotFoundError(absl::StrCat("alert event ", id));
+  RETURN_IF_ERROR(StepToRow(stmt, absl::StrCat("alert event ", id)));
   return ReadEvent(stmt);
 }
 
 absl::StatusOr<int64_t> SqliteAlerts::MaxAlertEventId() {
-  ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare("SELECT COALESCE(MAX(id), 0) FROM alert_events"));
-  ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (!row) return 0;
-  return stmt.ColumnInt64(0);
+  return QueryInt64(conn_, "SELECT COALESCE(MAX(id), 0) FROM alert_events");
 }
 
 absl::StatusOr<AlertSettingsRow> SqliteAlerts::GetAlertSettings(

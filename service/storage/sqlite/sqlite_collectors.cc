@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "service/storage/sqlite/statements.h"
 #include "util/status_macros.h"
 
 namespace opinia::storage::sqlite {
@@ -13,6 +14,7 @@ constexpr char kColumns[] =
     "id, tenant_id, spec, poll_interval_seconds, create_time, update_time, "
     "next_run_time, last_run_time, last_success_time, last_full_time, "
     "last_error, reviews_fetched, runs_since_full, cursor";
+constexpr TenantTable kCollectors{"collectors", kColumns, "collector"};
 
 CollectorRow ReadRow(const Statement& s) {
   CollectorRow r;
@@ -49,23 +51,10 @@ void BindState(Statement& stmt, const CollectorRow& r, bool with_create) {
       .BindBlob(r.cursor);
 }
 
-absl::Status CheckLimit(int limit) {
-  if (limit <= 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("limit must be > 0, got ", limit));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::Status SqliteCollectors::CheckWritable(const char* op) const {
   return sqlite::CheckWritable(read_only_, op);
-}
-
-absl::StatusOr<std::vector<CollectorRow>> SqliteCollectors::ReadRows(
-    Statement& stmt) {
-  return ReadAllRows(stmt, ReadRow);
 }
 
 absl::StatusOr<int64_t> SqliteCollectors::InsertCollector(
@@ -87,27 +76,13 @@ absl::StatusOr<int64_t> SqliteCollectors::InsertCollector(
 
 absl::StatusOr<CollectorRow> SqliteCollectors::GetCollector(
     std::string_view tenant_id, int64_t id) {
-  ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(absl::StrCat(
-                                       "SELECT ", kColumns,
-                                       " FROM collectors WHERE id = ? AND "
-                                       "tenant_id = ?")));
-  stmt.BindInt64(id).BindText(tenant_id);
-  ASSIGN_OR_RETURN(bool found, stmt.Step());
-  if (!found) return absl::NotFoundError(absl::StrCat("collector ", id));
-  return ReadRow(stmt);
+  return GetTenantRow(conn_, kCollectors, tenant_id, id, ReadRow);
 }
 
 absl::StatusOr<std::vector<CollectorRow>> SqliteCollectors::ListCollectors(
     std::string_view tenant_id, int64_t after_id, int limit) {
-  RETURN_IF_ERROR(CheckLimit(limit));
-  ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare(absl::StrCat(
-          "SELECT ", kColumns,
-          " FROM collectors WHERE tenant_id = ? AND id > ? ORDER BY id "
-          "LIMIT ?")));
-  stmt.BindText(tenant_id).BindInt64(after_id).BindInt64(limit);
-  return ReadRows(stmt);
+  return ListTenantRows(conn_, kCollectors, tenant_id, after_id, limit,
+                        ReadRow);
 }
 
 absl::StatusOr<int64_t> SqliteCollectors::CountCollectors(
@@ -132,7 +107,7 @@ SqliteCollectors::ListDueCollectorsExcept(absl::Time now, int limit,
           "next_run_time <= ? AND id NOT IN (SELECT value FROM json_each(?)) "
           "ORDER BY next_run_time, id LIMIT ?")));
   stmt.BindTime(now).BindText(JsonIdArray(skip)).BindInt64(limit);
-  return ReadRows(stmt);
+  return ReadAllRows(stmt, ReadRow);
 }
 
 absl::Status SqliteCollectors::UpdateCollector(const CollectorRow& row) {
@@ -148,25 +123,13 @@ absl::Status SqliteCollectors::UpdateCollector(const CollectorRow& row) {
           "WHERE id = ? AND tenant_id = ?"));
   BindState(stmt, row, /*with_create=*/false);
   stmt.BindInt64(row.id).BindText(row.tenant_id);
-  RETURN_IF_ERROR(stmt.Run());
-  if (conn_.Changes() == 0) {
-    return absl::NotFoundError(absl::StrCat("collector ", row.id));
-  }
-  return absl::OkStatus();
+  return RunOnRow(conn_, stmt, absl::StrCat("collector ", row.id));
 }
 
 absl::Status SqliteCollectors::DeleteCollector(std::string_view tenant_id,
                                                int64_t id) {
   RETURN_IF_ERROR(CheckWritable("DeleteCollector"));
-  ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare("DELETE FROM collectors WHERE id = ? AND tenant_id = ?"));
-  stmt.BindInt64(id).BindText(tenant_id);
-  RETURN_IF_ERROR(stmt.Run());
-  if (conn_.Changes() == 0) {
-    return absl::NotFoundError(absl::StrCat("collector ", id));
-  }
-  return absl::OkStatus();
+  return DeleteTenantRow(conn_, kCollectors, tenant_id, id);
 }
 
 }  // namespace opinia::storage::sqlite

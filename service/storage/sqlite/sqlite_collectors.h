@@ -32,7 +32,6 @@ class SqliteCollectors final : public CollectorTxn {
 
  private:
   absl::Status CheckWritable(const char* op) const;
-  absl::StatusOr<std::vector<CollectorRow>> ReadRows(Statement& stmt);
 
   Connection& conn_;
   const bool read_only_;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "service/storage/sqlite/review_query.h"
 #include "service/storage/sqlite/rollup_sql.h"
+#include "service/storage/sqlite/statements.h"
 #include "service/storage/store.h"
 #include "util/status_macros.h"
 
@@ -14,6 +15,10 @@ namespace opinia::storage::sqlite {
 namespace {
 
 constexpr char kNoTime[] = "-9223372036854775808";
+// The rows of responded reviews that count (the partial indexes'
+// conditions, written the same way).
+constexpr char kRespondedRows[] =
+    " AND deleted = 0 AND response_time != -9223372036854775808";
 
 void AddIn(absl::string_view column, const std::vector<std::string>& values,
            ReviewQuery& q) {
@@ -118,6 +123,34 @@ absl::StatusOr<Statement> PrepareQuery(Connection& conn, const ReviewQuery& q) {
   return stmt;
 }
 
+// `select` (up to its FROM) over the rows of `tenant_id` that `filter`
+// admits, then `tail` (more conditions, GROUP BY, ORDER BY ...) whose
+// placeholders take `tail_params`; prepared and bound.
+absl::StatusOr<Statement> PrepareRowQuery(
+    Connection& conn, absl::string_view select, std::string_view tenant_id,
+    const ReviewFilter& filter, absl::string_view tail,
+    std::initializer_list<int64_t> tail_params = {}) {
+  ReviewQuery q;
+  q.sql = std::string(select);
+  AddRowConditions(tenant_id, filter, q);
+  absl::StrAppend(&q.sql, tail);
+  for (int64_t p : tail_params) q.params.emplace_back(p);
+  return PrepareQuery(conn, q);
+}
+
+// `select` over the rollup cells that hold exactly what `filter` admits,
+// from `first` to before `end` in `day_column`, then `tail`.
+absl::StatusOr<Statement> PrepareCellQuery(
+    Connection& conn, absl::string_view select, std::string_view tenant_id,
+    const ReviewFilter& filter, int64_t first, int64_t end,
+    absl::string_view tail, const char* day_column = "day") {
+  ReviewQuery q;
+  q.sql = std::string(select);
+  AddCellConditions(tenant_id, filter, first, end, q, day_column);
+  absl::StrAppend(&q.sql, tail);
+  return PrepareQuery(conn, q);
+}
+
 // Steps `stmt` to the end; the first column of every row.
 absl::StatusOr<std::vector<int64_t>> FirstColumnInt64(Statement& stmt) {
   return CollectRows<int64_t>(
@@ -131,12 +164,13 @@ absl::StatusOr<std::vector<int64_t>> FirstColumnInt64(Statement& stmt) {
 absl::StatusOr<std::vector<DayStats>> SqliteInsights::ListDayStats(
     std::string_view tenant_id, const ReviewFilter& filter, int64_t first_day,
     int64_t end_day) {
-  ReviewQuery q;
-  q.sql = absl::StrCat("SELECT day, ", StatsColumns(true),
-                       " FROM insights_rollup");
-  AddCellConditions(tenant_id, filter, first_day, end_day, q);
-  absl::StrAppend(&q.sql, " GROUP BY day ORDER BY day");
-  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      PrepareCellQuery(conn_,
+                       absl::StrCat("SELECT day, ", StatsColumns(true),
+                                    " FROM insights_rollup"),
+                       tenant_id, filter, first_day, end_day,
+                       " GROUP BY day ORDER BY day"));
   return CollectRows<DayStats>(
       stmt, [](const Statement& s, std::vector<DayStats>& out) {
         DayStats d{s.ColumnInt64(0), ReadStats(s, 1)};
@@ -147,13 +181,13 @@ absl::StatusOr<std::vector<DayStats>> SqliteInsights::ListDayStats(
 absl::StatusOr<std::vector<AspectStats>> SqliteInsights::ListDayAspectStats(
     std::string_view tenant_id, const ReviewFilter& filter, int64_t first_day,
     int64_t end_day) {
-  ReviewQuery q;
-  q.sql =
-      "SELECT day, aspect, sum(neg), sum(neu), sum(pos), sum(mix) FROM "
-      "insights_aspect_rollup";
-  AddCellConditions(tenant_id, filter, first_day, end_day, q);
-  absl::StrAppend(&q.sql, " GROUP BY day, aspect ORDER BY day, aspect");
-  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      PrepareCellQuery(conn_,
+                       "SELECT day, aspect, sum(neg), sum(neu), sum(pos), "
+                       "sum(mix) FROM insights_aspect_rollup",
+                       tenant_id, filter, first_day, end_day,
+                       " GROUP BY day, aspect ORDER BY day, aspect"));
   return CollectRows<AspectStats>(
       stmt, [](const Statement& s, std::vector<AspectStats>& out) {
         AspectStats a = ReadAspect(s, 1, /*with_unspecified=*/false);
@@ -164,11 +198,11 @@ absl::StatusOr<std::vector<AspectStats>> SqliteInsights::ListDayAspectStats(
 
 absl::StatusOr<ReviewStats> SqliteInsights::SumReviewStats(
     std::string_view tenant_id, const ReviewFilter& filter) {
-  ReviewQuery q;
-  q.sql = absl::StrCat("SELECT ", StatsColumns(false), " FROM reviews");
-  AddRowConditions(tenant_id, filter, q);
-  absl::StrAppend(&q.sql, " AND deleted = 0");
-  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      PrepareRowQuery(
+          conn_, absl::StrCat("SELECT ", StatsColumns(false), " FROM reviews"),
+          tenant_id, filter, " AND deleted = 0"));
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return ReviewStats{};
   return ReadStats(stmt, 0);
@@ -176,13 +210,13 @@ absl::StatusOr<ReviewStats> SqliteInsights::SumReviewStats(
 
 absl::StatusOr<std::vector<AspectStats>> SqliteInsights::SumAspectStats(
     std::string_view tenant_id, const ReviewFilter& filter) {
-  ReviewQuery q;
-  q.sql =
-      "SELECT aspect, sum(label = 0), sum(label = 1), sum(label = 2), "
-      "sum(label = 3), sum(label = 4) FROM review_aspects";
-  AddRowConditions(tenant_id, filter, q);
-  absl::StrAppend(&q.sql, " GROUP BY aspect ORDER BY aspect");
-  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      PrepareRowQuery(conn_,
+                      "SELECT aspect, sum(label = 0), sum(label = 1), "
+                      "sum(label = 2), sum(label = 3), sum(label = 4) FROM "
+                      "review_aspects",
+                      tenant_id, filter, " GROUP BY aspect ORDER BY aspect"));
   return CollectRows<AspectStats>(
       stmt, [](const Statement& s, std::vector<AspectStats>& out) {
         out.push_back(ReadAspect(s, 0, /*with_unspecified=*/true));
@@ -191,12 +225,10 @@ absl::StatusOr<std::vector<AspectStats>> SqliteInsights::SumAspectStats(
 
 absl::StatusOr<std::vector<int64_t>> SqliteInsights::ListResponseDelays(
     std::string_view tenant_id, const ReviewFilter& filter) {
-  ReviewQuery q;
   // The literal conditions match the partial index reviews_responded.
-  q.sql = "SELECT response_delay FROM reviews";
-  AddRowConditions(tenant_id, filter, q);
-  absl::StrAppend(&q.sql, " AND deleted = 0 AND response_time != ", kNoTime);
-  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
+  ASSIGN_OR_RETURN(Statement stmt,
+                   PrepareRowQuery(conn_, "SELECT response_delay FROM reviews",
+                                   tenant_id, filter, kRespondedRows));
   return FirstColumnInt64(stmt);
 }
 
@@ -224,25 +256,25 @@ SqliteInsights::ListMonthResponseCounts(std::string_view tenant_id,
                                         const ReviewFilter& filter,
                                         int64_t first_month,
                                         int64_t end_month) {
-  ReviewQuery q;
-  q.sql = "SELECT lo, sum(n) FROM insights_response_rollup";
-  AddCellConditions(tenant_id, filter, first_month, end_month, q, "month");
-  absl::StrAppend(&q.sql, " GROUP BY lo ORDER BY lo");
-  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      PrepareCellQuery(conn_, "SELECT lo, sum(n) FROM insights_response_rollup",
+                       tenant_id, filter, first_month, end_month,
+                       " GROUP BY lo ORDER BY lo", "month"));
   return ReadBuckets(stmt);
 }
 
 absl::StatusOr<std::vector<BucketCount>> SqliteInsights::SumResponseCounts(
     std::string_view tenant_id, const ReviewFilter& filter) {
-  ReviewQuery q;
-  // The trigger's bucket expression (insights_schema.cc), over rows.
-  q.sql =
-      "SELECT (SELECT lo FROM insights_delay_buckets WHERE lo <= "
-      "response_delay ORDER BY lo DESC LIMIT 1) AS b, count(*) FROM reviews";
-  AddRowConditions(tenant_id, filter, q);
-  absl::StrAppend(&q.sql, " AND deleted = 0 AND response_time != ", kNoTime,
-                  " GROUP BY b ORDER BY b");
-  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
+  // The triggers' bucket expression (migrations.sql), over rows.
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      PrepareRowQuery(conn_,
+                      "SELECT (SELECT lo FROM insights_delay_buckets WHERE "
+                      "lo <= response_delay ORDER BY lo DESC LIMIT 1) AS b, "
+                      "count(*) FROM reviews",
+                      tenant_id, filter,
+                      absl::StrCat(kRespondedRows, " GROUP BY b ORDER BY b")));
   return ReadBuckets(stmt);
 }
 
@@ -253,35 +285,36 @@ absl::StatusOr<std::vector<int64_t>> SqliteInsights::ListResponseDelaysBetween(
     return absl::InvalidArgumentError(absl::StrCat(
         "limit must be > 0 and offset >= 0, got ", limit, ", ", offset));
   }
-  ReviewQuery q;
   // The literal conditions match the partial index reviews_response_delay,
   // which yields the rows in delay order.
-  q.sql =
-      "SELECT response_delay FROM reviews INDEXED BY reviews_response_delay";
-  AddRowConditions(tenant_id, filter, q);
-  absl::StrAppend(&q.sql, " AND deleted = 0 AND response_time != ", kNoTime,
-                  " AND response_delay >= ? AND response_delay < ?"
-                  " ORDER BY response_delay LIMIT ? OFFSET ?");
-  q.params.emplace_back(lo);
-  q.params.emplace_back(hi);
-  q.params.emplace_back(int64_t{limit});
-  q.params.emplace_back(offset);
-  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      PrepareRowQuery(
+          conn_,
+          "SELECT response_delay FROM reviews INDEXED BY "
+          "reviews_response_delay",
+          tenant_id, filter,
+          absl::StrCat(kRespondedRows,
+                       " AND response_delay >= ? AND response_delay < ?"
+                       " ORDER BY response_delay LIMIT ? OFFSET ?"),
+          {lo, hi, limit, offset}));
   return FirstColumnInt64(stmt);
 }
 
-absl::StatusOr<int64_t> SqliteInsights::CountOpenSla(
-    std::string_view tenant_id, const ReviewFilter& filter, absl::Time now) {
-  ReviewQuery q;
+absl::StatusOr<int64_t> SqliteInsights::CountOpenSla(std::string_view tenant_id,
+                                                     const ReviewFilter& filter,
+                                                     absl::Time now) {
   // Open deadlines are all in the future, a short range of reviews_sla_open
   // whatever the create_time range.
-  q.sql = "SELECT count(*) FROM reviews INDEXED BY reviews_sla_open";
-  AddRowConditions(tenant_id, filter, q);
-  absl::StrAppend(&q.sql, " AND deleted = 0 AND response_time = ", kNoTime,
-                  " AND status IN (1, 2) AND respond_by != ", kNoTime,
-                  " AND respond_by > ?");
-  q.params.emplace_back(EncodeTime(now));
-  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      PrepareRowQuery(
+          conn_, "SELECT count(*) FROM reviews INDEXED BY reviews_sla_open",
+          tenant_id, filter,
+          absl::StrCat(" AND deleted = 0 AND response_time = ", kNoTime,
+                       " AND status IN (1, 2) AND respond_by != ", kNoTime,
+                       " AND respond_by > ?"),
+          {EncodeTime(now)}));
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   return row ? stmt.ColumnInt64(0) : 0;
 }
@@ -289,21 +322,18 @@ absl::StatusOr<int64_t> SqliteInsights::CountOpenSla(
 absl::StatusOr<std::vector<AspectMention>> SqliteInsights::ListAspectMentions(
     std::string_view tenant_id, const ReviewFilter& filter, int32_t aspect,
     int32_t label, bool ascending, int limit) {
-  if (limit <= 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("limit must be > 0, got ", limit));
-  }
-  ReviewQuery q;
-  q.sql =
-      "SELECT review_id, aspect, label, score, span_begin, span_end FROM "
-      "review_aspects";
-  AddRowConditions(tenant_id, filter, q);
-  absl::StrAppend(&q.sql, " AND aspect = ? AND label = ? ORDER BY score ",
-                  ascending ? "ASC" : "DESC", ", review_id ASC LIMIT ?");
-  q.params.emplace_back(int64_t{aspect});
-  q.params.emplace_back(int64_t{label});
-  q.params.emplace_back(int64_t{limit});
-  ASSIGN_OR_RETURN(Statement stmt, PrepareQuery(conn_, q));
+  RETURN_IF_ERROR(CheckLimit(limit));
+  ASSIGN_OR_RETURN(
+      Statement stmt,
+      PrepareRowQuery(
+          conn_,
+          "SELECT review_id, aspect, label, score, span_begin, "
+          "span_end FROM review_aspects",
+          tenant_id, filter,
+          absl::StrCat(" AND aspect = ? AND label = ? ORDER BY "
+                       "score ",
+                       ascending ? "ASC" : "DESC", ", review_id ASC LIMIT ?"),
+          {aspect, label, limit}));
   return CollectRows<AspectMention>(
       stmt, [](const Statement& s, std::vector<AspectMention>& out) {
         AspectMention m;

@@ -6,8 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "service/storage/sqlite/aspects_json.h"
 #include "service/storage/sqlite/fts_query.h"
-#include "service/storage/sqlite/insights_schema.h"
+#include "service/storage/sqlite/rollup_sql.h"
 #include "service/storage/sqlite/review_query.h"
+#include "service/storage/sqlite/statements.h"
 #include "util/status_macros.h"
 
 namespace opinia::storage::sqlite {
@@ -18,14 +19,6 @@ constexpr char kKeyColumns[] =
     "id, tenant_id, roles, display_name, secret_hash, create_time, revoked";
 constexpr char kAuditColumns[] =
     "id, tenant_id, actor, action, target, detail, time";
-
-absl::Status CheckLimit(int limit) {
-  if (limit <= 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("limit must be > 0, got ", limit));
-  }
-  return absl::OkStatus();
-}
 
 TenantRow ReadTenant(const Statement& s) {
   return TenantRow{s.ColumnString(0), s.ColumnString(1), s.ColumnString(2),
@@ -56,13 +49,6 @@ AuditRow ReadAudit(const Statement& s) {
   return a;
 }
 
-// Steps a single-row lookup; NOT_FOUND naming `what` when there is no row.
-absl::Status ExpectRow(Statement& stmt, absl::string_view what) {
-  ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (!row) return absl::NotFoundError(absl::StrCat(what, " not found"));
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::Status SqliteTxn::CheckWritable(std::string_view op) const {
@@ -87,7 +73,8 @@ absl::StatusOr<TenantRow> SqliteTxn::GetTenant(std::string_view id) {
                    conn_.Prepare(absl::StrCat("SELECT ", kTenantColumns,
                                               " FROM tenants WHERE id = ?")));
   stmt.BindText(id);
-  RETURN_IF_ERROR(ExpectRow(stmt, absl::StrCat("tenant ", AsAbsl(id))));
+  RETURN_IF_ERROR(
+      StepToRow(stmt, absl::StrCat("tenant ", AsAbsl(id), " not found")));
   return ReadTenant(stmt);
 }
 
@@ -128,7 +115,8 @@ absl::StatusOr<ApiKeyRow> SqliteTxn::GetApiKey(std::string_view id) {
                    conn_.Prepare(absl::StrCat("SELECT ", kKeyColumns,
                                               " FROM api_keys WHERE id = ?")));
   stmt.BindText(id);
-  RETURN_IF_ERROR(ExpectRow(stmt, absl::StrCat("api key ", AsAbsl(id))));
+  RETURN_IF_ERROR(
+      StepToRow(stmt, absl::StrCat("api key ", AsAbsl(id), " not found")));
   return ReadKey(stmt);
 }
 
@@ -139,7 +127,7 @@ absl::StatusOr<ApiKeyRow> SqliteTxn::GetApiKeyByHash(
       conn_.Prepare(absl::StrCat("SELECT ", kKeyColumns,
                                  " FROM api_keys WHERE secret_hash = ?")));
   stmt.BindText(secret_hash);
-  RETURN_IF_ERROR(ExpectRow(stmt, "api key"));
+  RETURN_IF_ERROR(StepToRow(stmt, "api key not found"));
   return ReadKey(stmt);
 }
 
@@ -180,19 +168,12 @@ absl::Status SqliteTxn::RevokeApiKey(std::string_view id) {
       Statement stmt,
       conn_.Prepare("UPDATE api_keys SET revoked = 1 WHERE id = ?"));
   stmt.BindText(id);
-  RETURN_IF_ERROR(stmt.Run());
-  if (conn_.Changes() == 0) {
-    return absl::NotFoundError(
-        absl::StrCat("api key ", AsAbsl(id), " not found"));
-  }
-  return absl::OkStatus();
+  return RunOnRow(conn_, stmt,
+                  absl::StrCat("api key ", AsAbsl(id), " not found"));
 }
 
 absl::StatusOr<int64_t> SqliteTxn::CountApiKeys() {
-  ASSIGN_OR_RETURN(Statement stmt,
-                   conn_.Prepare("SELECT COUNT(*) FROM api_keys"));
-  RETURN_IF_ERROR(ExpectRow(stmt, "count"));
-  return stmt.ColumnInt64(0);
+  return QueryInt64(conn_, "SELECT COUNT(*) FROM api_keys");
 }
 
 absl::StatusOr<std::optional<ReviewRow>> SqliteTxn::FindReview(
@@ -215,7 +196,7 @@ absl::StatusOr<ReviewRow> SqliteTxn::GetReview(std::string_view tenant_id,
                                               " FROM reviews WHERE id = ? AND "
                                               "tenant_id = ?")));
   stmt.BindInt64(id).BindText(tenant_id);
-  RETURN_IF_ERROR(ExpectRow(stmt, absl::StrCat("review ", id)));
+  RETURN_IF_ERROR(StepToRow(stmt, absl::StrCat("review ", id, " not found")));
   return ReadReviewRow(stmt);
 }
 
@@ -253,21 +234,20 @@ absl::StatusOr<std::optional<int64_t>> SqliteTxn::AddReview(
   RETURN_IF_ERROR(
       CheckWritable(if_absent ? "InsertOrFindReview" : "InsertReview"));
   // Two fixed texts, so each is prepared once.
-  static const std::string kInsertIfAbsent = absl::StrCat(
-      kInsertReview,
-      " ON CONFLICT (tenant_id, source, external_id) DO NOTHING");
-  ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare(if_absent ? absl::string_view(kInsertIfAbsent)
-                              : kInsertReview));
+  static const std::string kInsertIfAbsent =
+      absl::StrCat(kInsertReview,
+                   " ON CONFLICT (tenant_id, source, external_id) DO NOTHING");
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn_.Prepare(if_absent ? absl::string_view(kInsertIfAbsent)
+                                           : kInsertReview));
   BindReviewColumns(stmt, row);
   RETURN_IF_ERROR(RunReviewWrite(stmt));
   if (if_absent && conn_.Changes() == 0) return std::optional<int64_t>();
   const int64_t id = conn_.LastInsertRowId();
   // No trigger fires on this insert (migration 9: a trigger makes every
-  // insert a multi-row statement with its own journal); log the rollup, response
-  // and full-text changes, and add the aspect rows, as the triggers did.
-  // A failure here leaves the row without its index entries, so the caller
+  // insert a multi-row statement with its own journal); log the rollup,
+  // response and full-text changes, and add the aspect rows, as the triggers
+  // did. A failure here leaves the row without its index entries, so the caller
   // must roll back (every caller returns the error to Store::Write, which
   // undoes the call's savepoint and what it logged).
   const DeferredWrites::Mark mark = conn_.deferred().GetMark();
@@ -282,7 +262,8 @@ absl::StatusOr<std::optional<int64_t>> SqliteTxn::AddReview(
 
 absl::Status SqliteTxn::LogInsertedReview(int64_t id, const ReviewRow& row) {
   {
-    ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(LogInsertedReviewStatement()));
+    ASSIGN_OR_RETURN(Statement stmt,
+                     conn_.Prepare(LogInsertedReviewStatement()));
     stmt.BindInt64(id);
     RETURN_IF_ERROR(stmt.Run());
   }
@@ -354,7 +335,7 @@ absl::StatusOr<int64_t> SqliteTxn::CountReviews(std::string_view tenant_id,
   const ReviewQuery query = CountReviewsQuery(tenant_id, filter);
   ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(query.sql));
   query.BindTo(stmt);
-  RETURN_IF_ERROR(ExpectRow(stmt, "count"));
+  RETURN_IF_ERROR(StepToRow(stmt, "count not found"));
   return stmt.ColumnInt64(0);
 }
 

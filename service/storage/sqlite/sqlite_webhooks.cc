@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "service/storage/sqlite/statements.h"
 #include "util/status_macros.h"
 
 namespace opinia::storage::sqlite {
@@ -17,14 +18,7 @@ constexpr char kWebhookColumns[] =
 constexpr char kDeliveryColumns[] =
     "id, webhook_id, tenant_id, alert_id, state, attempts, next_attempt_time, "
     "create_time, update_time, last_error, last_status, event_id";
-
-absl::Status CheckLimit(int limit) {
-  if (limit <= 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("limit must be > 0, got ", limit));
-  }
-  return absl::OkStatus();
-}
+constexpr TenantTable kWebhooks{"webhooks", kWebhookColumns, "webhook"};
 
 // Enum lists are kept as "1,3" (TEXT); only this file reads them.
 std::string JoinInts(const std::vector<int32_t>& v) {
@@ -76,11 +70,6 @@ absl::Status SqliteWebhooks::CheckWritable(const char* op) const {
   return sqlite::CheckWritable(read_only_, op);
 }
 
-absl::StatusOr<std::vector<WebhookRow>> SqliteWebhooks::ReadWebhooks(
-    Statement& stmt) {
-  return ReadAllRows(stmt, ReadWebhook);
-}
-
 absl::StatusOr<std::vector<DeliveryRow>> SqliteWebhooks::ReadDeliveries(
     Statement& stmt) {
   return ReadAllRows(stmt, ReadDelivery);
@@ -106,27 +95,13 @@ absl::StatusOr<int64_t> SqliteWebhooks::InsertWebhook(const WebhookRow& row) {
 
 absl::StatusOr<WebhookRow> SqliteWebhooks::GetWebhook(
     std::string_view tenant_id, int64_t id) {
-  ASSIGN_OR_RETURN(Statement stmt,
-                   conn_.Prepare(absl::StrCat("SELECT ", kWebhookColumns,
-                                              " FROM webhooks WHERE id = ? AND "
-                                              "tenant_id = ?")));
-  stmt.BindInt64(id).BindText(tenant_id);
-  ASSIGN_OR_RETURN(bool found, stmt.Step());
-  if (!found) return absl::NotFoundError(absl::StrCat("webhook ", id));
-  return ReadWebhook(stmt);
+  return GetTenantRow(conn_, kWebhooks, tenant_id, id, ReadWebhook);
 }
 
 absl::StatusOr<std::vector<WebhookRow>> SqliteWebhooks::ListWebhooks(
     std::string_view tenant_id, int64_t after_id, int limit) {
-  RETURN_IF_ERROR(CheckLimit(limit));
-  ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare(absl::StrCat(
-          "SELECT ", kWebhookColumns,
-          " FROM webhooks WHERE tenant_id = ? AND id > ? ORDER BY id "
-          "LIMIT ?")));
-  stmt.BindText(tenant_id).BindInt64(after_id).BindInt64(limit);
-  return ReadWebhooks(stmt);
+  return ListTenantRows(conn_, kWebhooks, tenant_id, after_id, limit,
+                        ReadWebhook);
 }
 
 absl::StatusOr<std::vector<WebhookRow>> SqliteWebhooks::ListAllWebhooks(
@@ -138,7 +113,7 @@ absl::StatusOr<std::vector<WebhookRow>> SqliteWebhooks::ListAllWebhooks(
                                  " FROM webhooks WHERE id > ? ORDER BY id "
                                  "LIMIT ?")));
   stmt.BindInt64(after_id).BindInt64(limit);
-  return ReadWebhooks(stmt);
+  return ReadAllRows(stmt, ReadWebhook);
 }
 
 absl::StatusOr<int64_t> SqliteWebhooks::CountWebhooks(
@@ -158,11 +133,7 @@ absl::Status SqliteWebhooks::DeleteWebhook(std::string_view tenant_id,
     stmt.BindInt64(row.id);
     RETURN_IF_ERROR(stmt.Run());
   }
-  ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn_.Prepare("DELETE FROM webhooks WHERE id = ? AND tenant_id = ?"));
-  stmt.BindInt64(row.id).BindText(tenant_id);
-  return stmt.Run();
+  return DeleteTenantRow(conn_, kWebhooks, tenant_id, row.id);
 }
 
 absl::Status SqliteWebhooks::SetWebhookCursor(int64_t id, int64_t cursor) {
@@ -171,11 +142,7 @@ absl::Status SqliteWebhooks::SetWebhookCursor(int64_t id, int64_t cursor) {
       Statement stmt,
       conn_.Prepare("UPDATE webhooks SET cursor = ? WHERE id = ?"));
   stmt.BindInt64(cursor).BindInt64(id);
-  RETURN_IF_ERROR(stmt.Run());
-  if (conn_.Changes() == 0) {
-    return absl::NotFoundError(absl::StrCat("webhook ", id));
-  }
-  return absl::OkStatus();
+  return RunOnRow(conn_, stmt, absl::StrCat("webhook ", id));
 }
 
 absl::Status SqliteWebhooks::SetWebhookSecret(std::string_view tenant_id,
@@ -242,8 +209,7 @@ absl::StatusOr<DeliveryRow> SqliteWebhooks::GetDelivery(int64_t id) {
       conn_.Prepare(absl::StrCat("SELECT ", kDeliveryColumns,
                                  " FROM webhook_deliveries WHERE id = ?")));
   stmt.BindInt64(id);
-  ASSIGN_OR_RETURN(bool found, stmt.Step());
-  if (!found) return absl::NotFoundError(absl::StrCat("delivery ", id));
+  RETURN_IF_ERROR(StepToRow(stmt, absl::StrCat("delivery ", id)));
   return ReadDelivery(stmt);
 }
 
@@ -261,11 +227,7 @@ absl::Status SqliteWebhooks::UpdateDelivery(const DeliveryRow& row) {
       .BindText(row.last_error)
       .BindInt64(row.last_status)
       .BindInt64(row.id);
-  RETURN_IF_ERROR(stmt.Run());
-  if (conn_.Changes() == 0) {
-    return absl::NotFoundError(absl::StrCat("delivery ", row.id));
-  }
-  return absl::OkStatus();
+  return RunOnRow(conn_, stmt, absl::StrCat("delivery ", row.id));
 }
 
 absl::StatusOr<std::vector<DeliveryRow>> SqliteWebhooks::ListDueDeliveries(

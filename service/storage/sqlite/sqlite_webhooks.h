@@ -51,7 +51,6 @@ class SqliteWebhooks final : public WebhookTxn {
   // Inserts `row`; std::nullopt when `if_absent` and the delivery exists.
   absl::StatusOr<std::optional<int64_t>> AddDelivery(const DeliveryRow& row,
                                                      bool if_absent);
-  absl::StatusOr<std::vector<WebhookRow>> ReadWebhooks(Statement& stmt);
   absl::StatusOr<std::vector<DeliveryRow>> ReadDeliveries(Statement& stmt);
 
   Connection& conn_;

@@ -59,18 +59,14 @@ class SettingsServerTest : public StreamTest {
 
   // Negative reviews created at `t`; checks the analyzer agrees.
   void IngestNegativeAt(const std::string& prefix, int n, absl::Time t) {
-    opinia::v1::IngestReviewsRequest r;
-    for (int i = 0; i < n; ++i) {
-      auto* in = r.add_reviews();
-      in->set_source("allegro");
-      in->set_external_id(absl::StrCat(prefix, i));
-      in->set_rating(1);
-      in->set_text("Fatalny produkt, nie polecam. Bardzo słaba jakość.");
-      core::ToTimestamp(t, in->mutable_create_time());
-    }
-    opinia::v1::IngestReviewsResponse out;
-    ASSERT_TRUE(reviews_->IngestReviews(Ctx(key_).get(), r, &out).ok());
-    for (const auto& x : out.results()) {
+    const auto results = IngestOneStar(
+        prefix, n,
+        [](int) {
+          return "Fatalny produkt, nie polecam. Bardzo słaba jakość.";
+        },
+        t);
+    ASSERT_EQ(results.size(), static_cast<size_t>(n));
+    for (const auto& x : results) {
       ASSERT_EQ(x.analysis().sentiment().label(), opinia::v1::NEGATIVE)
           << x.name();
     }

@@ -1,13 +1,12 @@
-// A real opinia server in-process (App: SQLite file in a temp dir, port 0,
-// the real models from OPINIA_MODELS_DIR) that can be restarted on the same
-// database, with a tenant key and helpers for alert streams.
+// A real opinia server in-process (AppTest: SQLite file in a temp dir, port
+// 0; the real models from OPINIA_MODELS_DIR) that can be restarted on the
+// same database, with a tenant key and helpers for alert streams.
 #ifndef OPINIA_TESTS_SERVICE_ALERTS_STREAM_FIXTURE_H_
 #define OPINIA_TESTS_SERVICE_ALERTS_STREAM_FIXTURE_H_
 
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -17,14 +16,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/client_context.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
-#include "opinia/v1/admin.grpc.pb.h"
-#include "opinia/v1/alerts.grpc.pb.h"
-#include "opinia/v1/reviews.grpc.pb.h"
-#include "service/core/util/crypto.h"
-#include "service/server/app.h"
+#include "service/core/util/time_proto.h"
+#include "tests/service/app_test.h"
 
 namespace opinia::alerts_testing {
 
@@ -35,15 +29,13 @@ inline std::string UrgentText(int i) {
                       "do prawnika.");
 }
 
-class StreamTest : public ::testing::Test {
+class StreamTest : public service_testing::AppTest {
  protected:
+  StreamTest() : AppTest("alerts") {}
+
   void SetUp() override {
-    dir_ = absl::StrCat(::testing::TempDir(), "/opinia-alerts-",
-                        core::NewResourceId('d', 12));
-    StartServer();
-    std::ifstream key(dir_ + "/admin.key");
-    std::getline(key, operator_key_);
-    ASSERT_FALSE(operator_key_.empty());
+    ASSERT_NO_FATAL_FAILURE(StartServer());
+    ASSERT_NO_FATAL_FAILURE(ReadOperatorKey());
     opinia::v1::CreateTenantRequest t;
     t.set_tenant_id("shop-a");
     t.mutable_tenant()->set_display_name("A");
@@ -60,35 +52,17 @@ class StreamTest : public ::testing::Test {
     key_ = out.secret();
   }
 
-  void TearDown() override {
-    StopServer();
-    std::filesystem::remove_all(dir_);
-  }
-
+  // (Re)starts the server on the same database, with the real models.
   void StartServer(int workers = 4) {
-    server::Options o;
-    o.listen = "127.0.0.1:0";
-    o.db = dir_ + "/db/opinia.db";
-    o.bootstrap_key_file = dir_ + "/admin.key";
+    server::Options o = AppOptions();
     const char* models = std::getenv("OPINIA_MODELS_DIR");
     o.models_dir = models ? models : "models";
     o.workers = workers;
     o.alert_tick = absl::ZeroDuration();
-    o.clock = server_clock_;
-    auto app = server::App::Start(o);
-    ASSERT_TRUE(app.ok()) << app.status();
-    app_ = *std::move(app);
-    channel_ = grpc::CreateChannel(app_->address(),
-                                   grpc::InsecureChannelCredentials());
-    reviews_ = opinia::v1::ReviewService::NewStub(channel_);
-    admin_ = opinia::v1::AdminService::NewStub(channel_);
-    alerts_ = opinia::v1::AlertService::NewStub(channel_);
+    StartApp(o);
   }
 
-  void StopServer() {
-    if (app_) app_->Shutdown(absl::Seconds(5));
-    app_.reset();
-  }
+  void StopServer() { StopApp(); }
 
   static std::unique_ptr<grpc::ClientContext> Ctx(const std::string& key,
                                                   int seconds = 60) {
@@ -99,36 +73,45 @@ class StreamTest : public ::testing::Test {
     return ctx;
   }
 
-  // Ingests `n` urgent reviews (ids prefix+i); returns their names in order.
-  std::vector<std::string> IngestUrgent(const std::string& prefix, int n,
-                                        opinia::v1::ReviewService::Stub* stub =
-                                            nullptr) {
+  // Ingests `n` one-star reviews (ids prefix+i, text text(i), created at
+  // `create_time` unless it is InfinitePast) with key_; returns the results
+  // in order.
+  std::vector<opinia::v1::IngestResult> IngestOneStar(
+      const std::string& prefix, int n,
+      const std::function<std::string(int)>& text,
+      absl::Time create_time = absl::InfinitePast(),
+      opinia::v1::ReviewService::Stub* stub = nullptr) {
     opinia::v1::IngestReviewsRequest r;
     for (int i = 0; i < n; ++i) {
       auto* in = r.add_reviews();
       in->set_source("allegro");
       in->set_external_id(absl::StrCat(prefix, i));
       in->set_rating(1);
-      in->set_text(UrgentText(i));
+      in->set_text(text(i));
+      if (create_time != absl::InfinitePast()) {
+        core::ToTimestamp(create_time, in->mutable_create_time());
+      }
     }
     opinia::v1::IngestReviewsResponse out;
     grpc::Status s =
         (stub ? stub : reviews_.get())->IngestReviews(Ctx(key_).get(), r, &out);
     EXPECT_TRUE(s.ok()) << s.error_message();
+    return {out.results().begin(), out.results().end()};
+  }
+
+  // Ingests `n` urgent reviews (ids prefix+i); returns their names in order.
+  std::vector<std::string> IngestUrgent(
+      const std::string& prefix, int n,
+      opinia::v1::ReviewService::Stub* stub = nullptr) {
     std::vector<std::string> names;
-    for (const auto& x : out.results()) names.push_back(x.name());
+    for (const auto& x :
+         IngestOneStar(prefix, n, UrgentText, absl::InfinitePast(), stub)) {
+      names.push_back(x.name());
+    }
     return names;
   }
 
-  std::string dir_;
-  // Set by a subclass's constructor to run the server on a fake clock.
-  const core::Clock* server_clock_ = nullptr;
-  std::unique_ptr<server::App> app_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<opinia::v1::ReviewService::Stub> reviews_;
-  std::unique_ptr<opinia::v1::AdminService::Stub> admin_;
-  std::unique_ptr<opinia::v1::AlertService::Stub> alerts_;
-  std::string operator_key_, key_;
+  std::string key_;
 };
 
 // A subscriber reading on its own thread, recording every event.

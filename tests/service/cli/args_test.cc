@@ -2,6 +2,9 @@
 
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "opinia/v1/admin.pb.h"
+#include "opinia/v1/alerts.pb.h"
+#include "opinia/v1/common.pb.h"
 #include "service/cli/format.h"
 
 namespace opinia::cli {
@@ -46,6 +49,42 @@ TEST(ParseTimeArgTest, Rfc3339DatesAndAges) {
 TEST(QualifyNameTest, AddsTheCollectionOnlyToBareIds) {
   EXPECT_EQ(QualifyName("reviews", "42"), "reviews/42");
   EXPECT_EQ(QualifyName("reviews", "reviews/42"), "reviews/42");
+}
+
+TEST(SplitListTest, TrimsPartsAndDropsEmptyOnes) {
+  EXPECT_EQ(SplitList(" a, b ,,c "), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(SplitList("a, ,b"), (std::vector<std::string>{"a", "", "b"}))
+      << "a blank part stays, so an enum list reports it";
+  EXPECT_TRUE(SplitList("").empty());
+}
+
+TEST(ParseEnumListTest, NamesAnyCaseWithPrefixOrSuffix) {
+  std::vector<opinia::v1::Priority> priorities;
+  std::string bad;
+  EXPECT_TRUE(
+      ParseEnumList("p1, P3", opinia::v1::Priority_Parse, &priorities, &bad));
+  EXPECT_EQ(priorities, (std::vector<opinia::v1::Priority>{opinia::v1::P1,
+                                                           opinia::v1::P3}));
+
+  std::vector<opinia::v1::Role> roles;
+  EXPECT_TRUE(ParseEnumList("admin,ROLE_READ", opinia::v1::Role_Parse, &roles,
+                            &bad, "ROLE_"));
+  EXPECT_EQ(roles, (std::vector<opinia::v1::Role>{opinia::v1::ROLE_ADMIN,
+                                                  opinia::v1::ROLE_READ}));
+
+  std::vector<opinia::v1::AlertState> states;
+  EXPECT_TRUE(ParseEnumList("resolved", opinia::v1::AlertState_Parse, &states,
+                            &bad, "", "_ALERT"));
+  EXPECT_EQ(states,
+            (std::vector<opinia::v1::AlertState>{opinia::v1::RESOLVED_ALERT}));
+}
+
+TEST(ParseEnumListTest, ReportsTheUnknownPartAsTyped) {
+  std::vector<opinia::v1::Priority> priorities;
+  std::string bad;
+  EXPECT_FALSE(ParseEnumList("p1, urgent ,p2", opinia::v1::Priority_Parse,
+                             &priorities, &bad));
+  EXPECT_EQ(bad, "urgent");
 }
 
 }  // namespace

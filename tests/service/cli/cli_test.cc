@@ -3,7 +3,6 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -388,23 +387,19 @@ TEST_F(CliTest, AnalyzeStoresNothing) {
 }
 
 TEST(CliTlsTest, TlsCaFlagTrustsTheServerCertificate) {
-  std::string dir = ::testing::TempDir() + "opinia-cli-tls-XXXXXX";
-  ASSERT_NE(mkdtemp(dir.data()), nullptr);
-  auto cert = MakeSelfSignedCert(dir);
-  ASSERT_TRUE(cert.ok()) << cert.status();
-  auto server = ServerProcess::Start(
-      {"--tls-cert=" + cert->cert_path, "--tls-key=" + cert->key_path});
-  ASSERT_TRUE(server.ok()) << server.status();
-  const std::string key_file = "--key-file=" + (*server)->key_file();
-  CliRun ok =
-      RunCli({"tenants", "list", "--tls-ca=" + cert->cert_path, key_file},
-             (*server)->address(), "", dir);
+  auto tls_server = StartTlsServer();
+  ASSERT_TRUE(tls_server.ok()) << tls_server.status();
+  const ServerProcess& server = *(*tls_server)->server;
+  const std::string& dir = (*tls_server)->dir;
+  const std::string key_file = "--key-file=" + server.key_file();
+  CliRun ok = RunCli({"tenants", "list",
+                      "--tls-ca=" + (*tls_server)->cert.cert_path, key_file},
+                     server.address(), "", dir);
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   CliRun plain = RunCli({"tenants", "list", "--timeout=5", key_file},
-                        (*server)->address(), "", dir);
+                        server.address(), "", dir);
   EXPECT_EQ(plain.exit_code, 1) << plain.out;
   EXPECT_NE(plain.err.find("UNAVAILABLE"), std::string::npos) << plain.err;
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

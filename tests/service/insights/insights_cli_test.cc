@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "opinia/v1/insights.grpc.pb.h"
 #include "opinia/v1/reviews.grpc.pb.h"
@@ -19,6 +20,8 @@
 
 namespace opinia::testing {
 namespace {
+
+using ::testing::HasSubstr;
 
 CliRun RunCli(const std::vector<std::string>& args, const std::string& address,
               const std::string& key, const std::string& dir) {
@@ -108,20 +111,17 @@ class InsightsCliTest : public ServerTest {
 TEST_F(InsightsCliTest, SummaryTrendsAndSearch) {
   CliRun summary = Opinia({"summary", "--since=30d"});
   ASSERT_EQ(summary.exit_code, 0) << summary.err;
-  EXPECT_NE(summary.out.find("reviews:          40"), std::string::npos)
-      << summary.out;
-  EXPECT_NE(summary.out.find("response rate:    25.0%"), std::string::npos)
-      << summary.out;
+  EXPECT_THAT(summary.out, HasSubstr("reviews:          40"));
+  EXPECT_THAT(summary.out, HasSubstr("response rate:    25.0%"));
 
   CliRun json = Opinia({"summary", "--source=google", "--json"});
   ASSERT_EQ(json.exit_code, 0) << json.err;
-  EXPECT_NE(json.out.find("\"review_count\":\"20\""), std::string::npos)
-      << json.out;
+  EXPECT_THAT(json.out, HasSubstr("\"review_count\":\"20\""));
 
   CliRun trends = Opinia({"trends", "--since=30d", "--interval=week"});
   ASSERT_EQ(trends.exit_code, 0) << trends.err;
-  EXPECT_NE(trends.out.find("reviews  "), std::string::npos) << trends.out;
-  EXPECT_NE(trends.out.find("█"), std::string::npos) << trends.out;
+  EXPECT_THAT(trends.out, HasSubstr("reviews  "));
+  EXPECT_THAT(trends.out, HasSubstr("█"));
 
   // Weeks start on the tenant's (Europe/Warsaw) Monday midnight, which is
   // Sunday evening in UTC: the labels are Mondays of the tenant's calendar.
@@ -152,22 +152,19 @@ TEST_F(InsightsCliTest, SummaryTrendsAndSearch) {
 
   CliRun search = Opinia({"search", "zwrot*"});
   ASSERT_EQ(search.exit_code, 0) << search.err;
-  EXPECT_NE(search.out.find("20 matching reviews"), std::string::npos)
-      << search.out;
-  EXPECT_NE(search.out.find("CREATED (Europe/Warsaw)"), std::string::npos)
-      << search.out;
+  EXPECT_THAT(search.out, HasSubstr("20 matching reviews"));
+  EXPECT_THAT(search.out, HasSubstr("CREATED (Europe/Warsaw)"));
   CliRun utc = Opinia({"search", "zwrot*", "--time-zone=UTC"});
   ASSERT_EQ(utc.exit_code, 0) << utc.err;
-  EXPECT_NE(utc.out.find("CREATED (UTC)"), std::string::npos) << utc.out;
+  EXPECT_THAT(utc.out, HasSubstr("CREATED (UTC)"));
   EXPECT_EQ(Opinia({"search", "zwrot*", "--time-zone=Mars/Olympus"}).exit_code,
             2);
   CliRun folded = Opinia({"search", "dostalem", "--source=allegro"});
   ASSERT_EQ(folded.exit_code, 0) << folded.err;
-  EXPECT_NE(folded.out.find("10 matching reviews"), std::string::npos)
-      << folded.out;
+  EXPECT_THAT(folded.out, HasSubstr("10 matching reviews"));
   CliRun invalid = Opinia({"search", "\"open"});
   EXPECT_EQ(invalid.exit_code, 1);
-  EXPECT_NE(invalid.err.find("query"), std::string::npos) << invalid.err;
+  EXPECT_THAT(invalid.err, HasSubstr("query"));
 }
 
 TEST_F(InsightsCliTest, HtmlReportIsSelfContained) {
@@ -178,23 +175,22 @@ TEST_F(InsightsCliTest, HtmlReportIsSelfContained) {
   const std::string html = ReadFile(path);
   ASSERT_FALSE(html.empty());
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
-  EXPECT_NE(html.find("Sklep &lt;Test&gt;"), std::string::npos);
-  EXPECT_NE(html.find("aria-label=\"rating trend\""), std::string::npos);
-  EXPECT_NE(html.find("aria-label=\"sentiment trend\""), std::string::npos);
-  EXPECT_NE(html.find("aria-label=\"aspects\""), std::string::npos);
-  EXPECT_NE(html.find("<polyline"), std::string::npos);
-  EXPECT_NE(html.find("<b>40</b>reviews"), std::string::npos);
+  EXPECT_THAT(html, HasSubstr("Sklep &lt;Test&gt;"));
+  EXPECT_THAT(html, HasSubstr("aria-label=\"rating trend\""));
+  EXPECT_THAT(html, HasSubstr("aria-label=\"sentiment trend\""));
+  EXPECT_THAT(html, HasSubstr("aria-label=\"aspects\""));
+  EXPECT_THAT(html, HasSubstr("<polyline"));
+  EXPECT_THAT(html, HasSubstr("<b>40</b>reviews"));
   // The urgent review, escaped; nothing executable or external.
-  EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"),
-            std::string::npos);
+  EXPECT_THAT(html, HasSubstr("&lt;script&gt;alert(1)&lt;/script&gt;"));
   EXPECT_EQ(html.find("<script"), std::string::npos);
-  EXPECT_NE(html.find("<svg xmlns="), std::string::npos);
+  EXPECT_THAT(html, HasSubstr("<svg xmlns="));
   EXPECT_EQ(html.find("src="), std::string::npos);
   EXPECT_EQ(html.find("<link"), std::string::npos);
-  EXPECT_NE(html.find("<td>P1</td>"), std::string::npos);
+  EXPECT_THAT(html, HasSubstr("<td>P1</td>"));
   // Week buckets are labelled with the tenant's Mondays, and the page says
   // which zone its times are in.
-  EXPECT_NE(html.find("Times in Europe/Warsaw."), std::string::npos);
+  EXPECT_THAT(html, HasSubstr("Times in Europe/Warsaw."));
   static const std::regex kBar("<title>(\\d{4}-\\d{2}-\\d{2}): ");
   int bars = 0;
   for (auto it = std::sregex_iterator(html.begin(), html.end(), kBar);
@@ -213,7 +209,7 @@ TEST_F(InsightsCliTest, ServiceValidatesAndChecksRoles) {
     opinia::v1::Trends out;
     grpc::Status s = stub->GetTrends(&ctx, req, &out);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-    EXPECT_NE(s.error_message().find("interval"), std::string::npos);
+    EXPECT_THAT(s.error_message(), HasSubstr("interval"));
   }
   {
     grpc::ClientContext ctx;
@@ -224,7 +220,7 @@ TEST_F(InsightsCliTest, ServiceValidatesAndChecksRoles) {
     opinia::v1::ReputationSummary out;
     grpc::Status s = stub->GetReputationSummary(&ctx, req, &out);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-    EXPECT_NE(s.error_message().find("end_time"), std::string::npos);
+    EXPECT_THAT(s.error_message(), HasSubstr("end_time"));
   }
   {
     grpc::ClientContext ctx;  // operator key: no tenant data

@@ -27,7 +27,6 @@ class ResponseDelayServerTest : public rpc::testing::RpcTest {
 
   void SetUp() override {
     RpcTest::SetUp();
-    insights_ = opinia::v1::InsightsService::NewStub(channel_);
     key_ = a_.all;
   }
 
@@ -82,9 +81,8 @@ class ResponseDelayServerTest : public rpc::testing::RpcTest {
   }
 
   // Mid-month, so the 30 days before are in another month.
-  core::FakeClock clock_{absl::FromCivil(absl::CivilSecond(2026, 3, 18, 10, 0, 0),
-                                         absl::UTCTimeZone())};
-  std::unique_ptr<opinia::v1::InsightsService::Stub> insights_;
+  core::FakeClock clock_{absl::FromCivil(
+      absl::CivilSecond(2026, 3, 18, 10, 0, 0), absl::UTCTimeZone())};
   std::string key_;
 };
 

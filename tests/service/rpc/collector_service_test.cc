@@ -20,14 +20,7 @@ using opinia::testing::HttpRequest;
 using opinia::testing::HttpResponse;
 using opinia::testing::HttpServer;
 
-class CollectorServiceTest : public testing::RpcTest {
- protected:
-  void SetUp() override {
-    RpcTest::SetUp();
-    collectors_ = opinia::v1::CollectorService::NewStub(channel_);
-  }
-  std::unique_ptr<opinia::v1::CollectorService::Stub> collectors_;
-};
+using CollectorServiceTest = testing::RpcTest;
 
 TEST_F(CollectorServiceTest, CreateRunListOverGrpc) {
   auto platform = HttpServer::Start([](const HttpRequest& r) {

@@ -1,31 +1,20 @@
-// An in-process opinia server (the real App wiring: SQLite in a temp dir,
-// port 0, no models; a fake clock if a subclass sets one) with stubs and
-// keys for two tenants.
+// An in-process opinia server (AppTest: the real App wiring, SQLite in a
+// temp dir, port 0; no models) with keys for two tenants.
 #ifndef OPINIA_TESTS_SERVICE_RPC_RPC_FIXTURE_H_
 #define OPINIA_TESTS_SERVICE_RPC_RPC_FIXTURE_H_
 
-#include <filesystem>
-#include <fstream>
+#include <chrono>
+#include <initializer_list>
 #include <memory>
 #include <string>
 
-#include "absl/strings/str_cat.h"
 #include "grpcpp/client_context.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
-#include "opinia/v1/admin.grpc.pb.h"
-#include "opinia/v1/alerts.grpc.pb.h"
-#include "opinia/v1/collectors.grpc.pb.h"
-#include "opinia/v1/insights.grpc.pb.h"
-#include "opinia/v1/reviews.grpc.pb.h"
-#include "service/core/util/clock.h"
-#include "service/core/util/crypto.h"
-#include "service/server/app.h"
+#include "tests/service/app_test.h"
 
 namespace opinia::rpc::testing {
 
-class RpcTest : public ::testing::Test {
+class RpcTest : public service_testing::AppTest {
  protected:
   // Roles of the per-tenant keys made in SetUp.
   struct TenantKeys {
@@ -33,36 +22,19 @@ class RpcTest : public ::testing::Test {
     std::string all, ingest, read, respond, admin;
   };
 
+  RpcTest() : AppTest("rpc") {}
+
   void SetUp() override {
-    dir_ = absl::StrCat(::testing::TempDir(), "/opinia-rpc-",
-                        core::NewResourceId('d', 12));
-    server::Options o;
-    o.listen = "127.0.0.1:0";
-    o.db = dir_ + "/db/opinia.db";
-    o.bootstrap_key_file = dir_ + "/admin.key";
+    server::Options o = AppOptions();
     o.models_dir = dir_ + "/no-models";
     o.max_message_bytes = 1 << 20;
     o.workers = 4;
-    o.clock = server_clock_;
     // Collectors and webhooks of these tests call loopback HTTP servers.
     o.outbound_allow = "127.0.0.0/8,::1/128";
-    auto app = server::App::Start(o);
-    ASSERT_TRUE(app.ok()) << app.status();
-    app_ = *std::move(app);
-    channel_ = grpc::CreateChannel(app_->address(),
-                                   grpc::InsecureChannelCredentials());
-    reviews_ = opinia::v1::ReviewService::NewStub(channel_);
-    admin_ = opinia::v1::AdminService::NewStub(channel_);
-    std::ifstream key(o.bootstrap_key_file);
-    std::getline(key, operator_key_);
-    ASSERT_FALSE(operator_key_.empty());
+    ASSERT_NO_FATAL_FAILURE(StartApp(o));
+    ASSERT_NO_FATAL_FAILURE(ReadOperatorKey());
     a_ = MakeTenant("shop-a");
     b_ = MakeTenant("shop-b");
-  }
-
-  void TearDown() override {
-    if (app_) app_->Shutdown(absl::Seconds(5));
-    std::filesystem::remove_all(dir_);
   }
 
   // A context carrying `key` ("" = no authorization metadata).
@@ -129,14 +101,6 @@ class RpcTest : public ::testing::Test {
     return out.results_size() ? out.results(0).name() : "";
   }
 
-  std::string dir_;
-  // Set by a subclass's constructor to run the server on a fake clock.
-  const core::Clock* server_clock_ = nullptr;
-  std::unique_ptr<server::App> app_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<opinia::v1::ReviewService::Stub> reviews_;
-  std::unique_ptr<opinia::v1::AdminService::Stub> admin_;
-  std::string operator_key_;
   TenantKeys a_, b_;
 };
 

@@ -24,10 +24,6 @@ constexpr char kSecret[] = "rpc-test-secret-0123456789";
 
 class WebhookServiceTest : public testing::RpcTest {
  protected:
-  void SetUp() override {
-    RpcTest::SetUp();
-    alerts_ = opinia::v1::AlertService::NewStub(channel_);
-  }
   grpc::Status Create(const std::string& key, const std::string& url,
                       opinia::v1::Webhook* out,
                       const std::string& secret = kSecret) {
@@ -36,7 +32,6 @@ class WebhookServiceTest : public testing::RpcTest {
     r.mutable_webhook()->set_secret(secret);
     return alerts_->CreateWebhook(Ctx(key).get(), r, out);
   }
-  std::unique_ptr<opinia::v1::AlertService::Stub> alerts_;
 };
 
 TEST_F(WebhookServiceTest, RolesTenantsAndFieldErrors) {

@@ -1,4 +1,4 @@
-// Migrations 7 (response delay histograms; sqlite/insights_schema.h), 8
+// Migrations 7 (response delay histograms; sqlite/migrations.sql), 8
 // (rollups and full-text changes deferred to the end of the transaction;
 // sqlite/deferred_writes.h), 9 (no triggers on insert) and 10 (response
 // delays from when Opinia first saw a review) upgrade a database written at

@@ -20,7 +20,6 @@
 #include "gtest/gtest.h"
 #include "service/storage/sqlite/aspects_json.h"
 #include "service/storage/sqlite/connection.h"
-#include "service/storage/sqlite/insights_schema.h"
 #include "service/storage/sqlite/review_query.h"
 #include "service/storage/sqlite/rollup_sql.h"
 #include "service/storage/sqlite/sqlite_txn.h"
@@ -65,7 +64,7 @@ class RawDbTest : public ::testing::Test {
   // latest: SqliteTxn writes new reviews for the latest schema only) as
   // SqliteTxn::InsertReview did at that schema: up to migration 8 the
   // insert triggers log the rollup, response and full-text changes and add
-  // the aspect rows; from migration 9 the statements of insights_schema.h
+  // the aspect rows; from migration 9 the statements of rollup_sql.h
   // do, with the response bucket of response_time - create_time before
   // migration 11. Call inside Write.
   absl::StatusOr<int64_t> InsertReviewAtSchema(const ReviewRow& row,

@@ -16,7 +16,18 @@ namespace {
 using opinia::v1::AlertRule;
 using testing::AlertCoreTest;
 
-class AlertEvaluatorTest : public AlertCoreTest {};
+class AlertEvaluatorTest : public AlertCoreTest {
+ protected:
+  // A shop-a key overrides the review's priority.
+  absl::Status OverridePriority(const std::string& name,
+                                opinia::v1::Priority p) {
+    opinia::v1::UpdateReviewRequest r;
+    r.mutable_review()->set_name(name);
+    r.mutable_review()->mutable_override()->mutable_urgency()->set_priority(p);
+    r.mutable_update_mask()->add_paths("override.urgency.priority");
+    return reviews_.Update(testing::Caller("shop-a", "k"), r).status();
+  }
+};
 
 TEST_F(AlertEvaluatorTest, DefaultRuleAlertsOnP2NotOnP4) {
   auto names = Ingest({Input("1", 1), Input("2", 5), Input("3", 2)});
@@ -49,21 +60,11 @@ TEST_F(AlertEvaluatorTest, DedupReingestAndEditsWithoutPriorityRise) {
   EXPECT_EQ(AllAlerts().size(), 1u);
 }
 
-opinia::v1::UpdateReviewRequest OverridePriority(const std::string& name,
-                                                 opinia::v1::Priority p) {
-  opinia::v1::UpdateReviewRequest r;
-  r.mutable_review()->set_name(name);
-  r.mutable_review()->mutable_override()->mutable_urgency()->set_priority(p);
-  r.mutable_update_mask()->add_paths("override.urgency.priority");
-  return r;
-}
-
 TEST_F(AlertEvaluatorTest, OverrideLoweringPriorityClosesTheAlert) {
   auto names = Ingest({Input("1", 1)});
   ASSERT_EQ(AllAlerts().size(), 1u);
-  auto r = reviews_.Update(testing::Caller("shop-a", "k"),
-                           OverridePriority(names[0], opinia::v1::P4));
-  ASSERT_TRUE(r.ok()) << r.status();
+  const absl::Status s = OverridePriority(names[0], opinia::v1::P4);
+  ASSERT_TRUE(s.ok()) << s;
   auto all = AllAlerts();
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].state, storage::kAlertResolved);
@@ -71,18 +72,15 @@ TEST_F(AlertEvaluatorTest, OverrideLoweringPriorityClosesTheAlert) {
 
 TEST_F(AlertEvaluatorTest, PriorityRiseReAlertsAndSupersedes) {
   auto names = Ingest({Input("1", 1)});
-  auto r = reviews_.Update(testing::Caller("shop-a", "k"),
-                           OverridePriority(names[0], opinia::v1::P1));
-  ASSERT_TRUE(r.ok()) << r.status();
+  const absl::Status s = OverridePriority(names[0], opinia::v1::P1);
+  ASSERT_TRUE(s.ok()) << s;
   auto all = AllAlerts();
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[0].state, storage::kAlertResolved);
   EXPECT_EQ(all[1].state, storage::kAlertOpen);
   EXPECT_EQ(all[1].priority, opinia::v1::P1);
   // Lowering back to P2 does not re-alert (the P1 alert still covers it).
-  ASSERT_TRUE(reviews_.Update(testing::Caller("shop-a", "k"),
-                              OverridePriority(names[0], opinia::v1::P2))
-                  .ok());
+  ASSERT_TRUE(OverridePriority(names[0], opinia::v1::P2).ok());
   EXPECT_EQ(AllAlerts().size(), 2u);
 }
 
@@ -99,9 +97,7 @@ TEST_F(AlertEvaluatorTest, AcknowledgedAlertIsNotReNotifiedBelowP1) {
   ASSERT_EQ(all.size(), 1u);  // review 2 via the new rule
   ASSERT_TRUE(
       alerts_.Acknowledge(testing::Caller("shop-a", "k"), AlertName(all[0].id)).ok());
-  ASSERT_TRUE(reviews_.Update(testing::Caller("shop-a", "k"),
-                              OverridePriority(names2[0], opinia::v1::P3))
-                  .ok());
+  ASSERT_TRUE(OverridePriority(names2[0], opinia::v1::P3).ok());
   all = AllAlerts();
   ASSERT_EQ(all.size(), 1u);  // updated in place, no new notification
   EXPECT_EQ(all[0].priority, opinia::v1::P3);
@@ -127,9 +123,7 @@ TEST_F(AlertEvaluatorTest, CooldownSuppressesButNeverP1) {
   Ingest({Input("2", 1)});  // within cooldown: suppressed
   EXPECT_EQ(AllAlerts().size(), 1u);
   auto names = Ingest({Input("3", 1)});
-  ASSERT_TRUE(reviews_.Update(testing::Caller("shop-a", "k"),
-                              OverridePriority(names[0], opinia::v1::P1))
-                  .ok());
+  ASSERT_TRUE(OverridePriority(names[0], opinia::v1::P1).ok());
   EXPECT_EQ(AllAlerts().size(), 2u);  // P1 is never suppressed
   clock_.Advance(absl::Hours(2));
   Ingest({Input("4", 1)});
@@ -162,9 +156,7 @@ TEST_F(AlertEvaluatorTest, DeleteClosesAlerts) {
 TEST_F(AlertEvaluatorTest, ReasonsAreCodesAndTheSummaryNamesTheRule) {
   auto names = Ingest({Input("1", 1), Input("2", 1)});
   ASSERT_TRUE(reviews_.Delete(testing::Caller("shop-a", "k"), names[0]).ok());
-  ASSERT_TRUE(reviews_.Update(testing::Caller("shop-a", "k"),
-                              OverridePriority(names[1], opinia::v1::P1))
-                  .ok());
+  ASSERT_TRUE(OverridePriority(names[1], opinia::v1::P1).ok());
   auto all = AllAlerts();
   ASSERT_EQ(all.size(), 3u);
   for (const storage::AlertRow& a : all) {

@@ -22,12 +22,11 @@
 #include "service/core/tenants/tenant_settings.h"
 #include "service/core/alerts/webhooks.h"
 #include "tests/service/core/test_env.h"
+#include "tests/service/core/two_shops_test.h"
 
 namespace opinia::core {
 namespace {
 
-using testing::CountingAnalyzer;
-using testing::OpenTestStore;
 using testing::TestEpoch;
 
 constexpr uint32_t kAllRoles = kRoleIngest | kRoleRead | kRoleRespond |
@@ -71,18 +70,9 @@ class NoSleep final : public collectors::Sleeper {
   void Sleep(absl::Duration) override {}
 };
 
-class AuthorizationTest : public ::testing::Test {
+class AuthorizationTest : public testing::TwoShopsTest {
  protected:
   using Call = std::function<absl::Status(const Principal&)>;
-
-  void SetUp() override {
-    ASSERT_TRUE(store_
-                    ->Write([](storage::Txn& txn) {
-                      return txn.InsertTenant(
-                          {"shop-a", "A", "Europe/Warsaw", TestEpoch()});
-                    })
-                    .ok());
-  }
 
   // The entry point serving each action, called with an empty request: what
   // it answers past authorization does not matter here.
@@ -177,12 +167,6 @@ class AuthorizationTest : public ::testing::Test {
     };
   }
 
-  std::unique_ptr<storage::Store> store_ = OpenTestStore();
-  FakeClock clock_{TestEpoch()};
-  CountingAnalyzer analyzer_;
-  TextAnalysis analysis_{&analyzer_};
-  Ingestor ingestor_{store_.get(), &analysis_, &clock_, IngestLimits{}};
-  Reviews reviews_{store_.get(), &clock_};
   Alerts alerts_{store_.get(), &clock_};
   Insights insights_{store_.get(), &clock_};
   Admin admin_{store_.get(), &clock_};
