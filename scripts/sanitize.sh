@@ -2,7 +2,8 @@
 # Builds everything with a sanitizer and runs the whole test suite under it:
 #   scripts/sanitize.sh asan   # AddressSanitizer + LeakSanitizer + UBSan -> build-asan
 #   scripts/sanitize.sh tsan   # ThreadSanitizer -> build-tsan
-# Extra arguments go to ctest (e.g. -R hostile). A full sanitizer build takes
+# Extra arguments go to ctest (e.g. -R hostile); OPINIA_TARGETS="a_test b_test"
+# builds only those (and opinia-server), for a part. A full sanitizer build takes
 # long on 2 cores: it runs niced with OPINIA_JOBS (default 2) jobs. Exits 0
 # only when every test passed AND no sanitized process (test binaries and the
 # opinia-server processes they spawn) wrote a report.
@@ -24,7 +25,13 @@ supp=$(pwd)/scripts/sanitizers
 # -O1 -g1: about half the compile time of -O2 -g, stacks still have file:line.
 cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOPINIA_SANITIZE="$kind" \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DOPINIA_BUILD_BENCH=OFF >/dev/null
-nice -n 10 cmake --build "$dir" -j"${OPINIA_JOBS:-2}"
+if [ -n "${OPINIA_TARGETS:-}" ]; then
+  # A part only: these targets (and the server the integration tests spawn).
+  # shellcheck disable=SC2086
+  nice -n 10 cmake --build "$dir" -j"${OPINIA_JOBS:-2}" --target opinia-server $OPINIA_TARGETS
+else
+  nice -n 10 cmake --build "$dir" -j"${OPINIA_JOBS:-2}"
+fi
 built=$(date +%s)
 
 # Every report goes to $reports/<kind>.<executable>.<pid> (log_exe_name), not
