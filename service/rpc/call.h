@@ -43,6 +43,15 @@ absl::StatusOr<core::Principal> Authenticate(
 // and stream open takes one, and so does every message of an ingest stream.
 grpc::Status TakeRateToken(const Deps& deps, const core::Principal& caller);
 
+// The prologue of every call and stream open: authenticates the key in
+// `authorization` (AuthorizationHeader) and takes its rate token. OK with
+// `*caller` set, or the status to finish the call with.
+grpc::Status AdmitCaller(const std::optional<std::string>& authorization,
+                         const Deps& deps, core::Principal* caller);
+
+// UNAVAILABLE (retryable): the worker pool's queue is full.
+grpc::Status OverloadedStatus();
+
 using Body = std::function<absl::Status(const core::Principal&)>;
 
 // Answers UNAVAILABLE (retryable) when the pool's queue is full.
