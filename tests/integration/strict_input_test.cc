@@ -93,13 +93,8 @@ TEST_F(StrictInputTest, EveryKindOfNameHasOneSpelling) {
   opinia::v1::ListAlertsResponse listed;
   ASSERT_TRUE(alerts->ListAlerts(ContextWithKey(key).get(), {}, &listed).ok());
   ASSERT_GE(listed.alerts_size(), 1);
-  opinia::v1::CreateAlertRuleRequest rule_request;
-  rule_request.mutable_rule()->set_display_name("low ratings");
-  rule_request.mutable_rule()->set_max_rating(2);
   opinia::v1::AlertRule rule;
-  ASSERT_TRUE(
-      alerts->CreateAlertRule(ContextWithKey(key).get(), rule_request, &rule)
-          .ok());
+  ASSERT_TRUE(CreateAlertOnEveryReview(channel_, key, &rule).ok());
   opinia::v1::Webhook webhook;
   ASSERT_TRUE(
       CreateWebhook(channel_, key, "https://hooks.example.com/x", &webhook)
