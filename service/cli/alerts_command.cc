@@ -200,15 +200,13 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
 }
 
 int PrintAlertResult(const Args& args, const Alert& alert) {
-  if (args.Has("json")) {
-    std::cout << ToJsonLine(alert) << "\n";
-  } else {
+  PrintJsonOr(args, alert, [&] {
     std::cout << alert.name() << ": " << opinia::v1::AlertState_Name(alert.state());
     if (alert.has_snooze_until()) {
       std::cout << " until " << LongTime(alert.snooze_until());
     }
     std::cout << "\n";
-  }
+  });
   return kExitOk;
 }
 
@@ -413,14 +411,12 @@ int RunRulesList(const Args& args, const std::vector<std::string>& operands) {
 
 int RunRulesGet(const Args& args, const std::vector<std::string>& operands) {
   if (operands.size() != 1) return ReportUsageError("usage: opinia rules get NAME");
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::GetAlertRuleRequest request;
   request.set_name(QualifyName("alertRules", operands[0]));
   AlertRule rule;
-  if (!Call(**connection, &AlertService::Stub::GetAlertRule, "GetAlertRule",
-            request, &rule)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &AlertService::Stub::GetAlertRule, "GetAlertRule",
+                        request, &rule)) {
+    return rc;
   }
   PrintRule(args, rule);
   return kExitOk;
@@ -437,12 +433,10 @@ int RunRulesCreate(const Args& args, const std::vector<std::string>& operands) {
       !e.empty()) {
     return ReportUsageError(e);
   }
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   AlertRule rule;
-  if (!Call(**connection, &AlertService::Stub::CreateAlertRule,
-            "CreateAlertRule", request, &rule)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &AlertService::Stub::CreateAlertRule,
+                        "CreateAlertRule", request, &rule)) {
+    return rc;
   }
   PrintRule(args, rule);
   return kExitOk;
@@ -462,12 +456,10 @@ int RunRulesUpdate(const Args& args, const std::vector<std::string>& operands) {
     return ReportUsageError("rules update: nothing to change; see --help");
   }
   request.mutable_rule()->set_name(QualifyName("alertRules", operands[0]));
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   AlertRule rule;
-  if (!Call(**connection, &AlertService::Stub::UpdateAlertRule,
-            "UpdateAlertRule", request, &rule)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &AlertService::Stub::UpdateAlertRule,
+                        "UpdateAlertRule", request, &rule)) {
+    return rc;
   }
   PrintRule(args, rule);
   return kExitOk;
@@ -475,14 +467,12 @@ int RunRulesUpdate(const Args& args, const std::vector<std::string>& operands) {
 
 int RunRulesDelete(const Args& args, const std::vector<std::string>& operands) {
   if (operands.size() != 1) return ReportUsageError("usage: opinia rules delete NAME");
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::DeleteAlertRuleRequest request;
   request.set_name(QualifyName("alertRules", operands[0]));
   opinia::v1::DeleteResponse response;
-  if (!Call(**connection, &AlertService::Stub::DeleteAlertRule,
-            "DeleteAlertRule", request, &response)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &AlertService::Stub::DeleteAlertRule,
+                        "DeleteAlertRule", request, &response)) {
+    return rc;
   }
   if (!args.Has("json")) std::cout << request.name() << ": deleted\n";
   return kExitOk;

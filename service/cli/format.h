@@ -6,6 +6,7 @@
 #include <google/protobuf/message.h>
 #include <google/protobuf/timestamp.pb.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,12 +16,18 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "opinia/v1/insights.pb.h"
+#include "service/cli/args.h"
 
 namespace opinia::cli {
 
 // One line of proto JSON with the .proto field names (snake_case, the same
 // names `opinia ingest` reads), enums by name.
 std::string ToJsonLine(const google::protobuf::Message& message);
+
+// What a command prints of `message`: with --json, its JSON line
+// (ToJsonLine) on stdout; else what `text` prints, the human-readable form.
+void PrintJsonOr(const Args& args, const google::protobuf::Message& message,
+                 const std::function<void()>& text);
 
 // "2026-11-20 14:03" in `zone` (name it in the header), or "-" when unset.
 std::string ShortTime(const google::protobuf::Timestamp& ts,

@@ -303,8 +303,6 @@ int RunRespond(const Args& args, const std::vector<std::string>& operands) {
   auto text = args.Get("text");
   if (!text || text->empty())
     return ReportUsageError("respond needs --text=TEXT");
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::RecordResponseRequest request;
   request.set_name(QualifyName("reviews", operands[0]));
   request.mutable_response()->set_text(*text);
@@ -312,16 +310,14 @@ int RunRespond(const Args& args, const std::vector<std::string>& operands) {
   *request.mutable_response()->mutable_response_time() =
       ToProtoTime(absl::Now());
   Review review;
-  if (!Call(**connection, &ReviewService::Stub::RecordResponse,
-            "RecordResponse", request, &review)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &ReviewService::Stub::RecordResponse,
+                        "RecordResponse", request, &review)) {
+    return rc;
   }
-  if (args.Has("json")) {
-    std::cout << ToJsonLine(review) << "\n";
-  } else {
+  PrintJsonOr(args, review, [&] {
     std::cout << review.name() << ": response recorded, status "
               << StatusText(review.status()) << "\n";
-  }
+  });
   return kExitOk;
 }
 
@@ -329,23 +325,17 @@ int RunAnalyze(const Args& args, const std::vector<std::string>& operands) {
   if (operands.empty()) return ReportUsageError("usage: opinia analyze TEXT");
   auto rating = args.GetInt("rating", 0, 0, 100);
   if (!rating.ok()) return ReportUsageError(rating.status().message());
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::AnalyzeTextRequest request;
   request.set_text(absl::StrJoin(operands, " "));
   request.set_language_hint(args.GetOr("language", ""));
   request.set_title(args.GetOr("title", ""));
   request.set_rating(*rating);
   Analysis analysis;
-  if (!Call(**connection, &ReviewService::Stub::AnalyzeText, "AnalyzeText",
-            request, &analysis)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &ReviewService::Stub::AnalyzeText, "AnalyzeText",
+                        request, &analysis)) {
+    return rc;
   }
-  if (args.Has("json")) {
-    std::cout << ToJsonLine(analysis) << "\n";
-  } else {
-    PrintAnalysis(analysis, request.text());
-  }
+  PrintJsonOr(args, analysis, [&] { PrintAnalysis(analysis, request.text()); });
   return kExitOk;
 }
 
