@@ -4,9 +4,11 @@
 #define OPINIA_SERVICE_CLI_FORMAT_H_
 
 #include <google/protobuf/message.h>
+#include <google/protobuf/repeated_field.h>
 #include <google/protobuf/timestamp.pb.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,6 +88,21 @@ bool ParseEnumList(absl::string_view text,
     out->push_back(value);
   }
   return true;
+}
+
+// Adds the enum values that `text` lists (ParseEnumList) to the repeated
+// enum field `field` of a request; std::nullopt, or the name (as typed)
+// that names no value, and then nothing is added.
+template <typename Enum>
+std::optional<std::string> AddEnumList(
+    absl::string_view text, bool (*parse)(const std::string&, Enum*),
+    google::protobuf::RepeatedField<int>* field, absl::string_view prefix = "",
+    absl::string_view suffix = "") {
+  std::vector<Enum> values;
+  std::string bad;
+  if (!ParseEnumList(text, parse, &values, &bad, prefix, suffix)) return bad;
+  for (const Enum value : values) field->Add(value);
+  return std::nullopt;
 }
 
 }  // namespace opinia::cli

@@ -96,32 +96,28 @@ std::string BuildListRequest(const Args& args,
   if (auto v = args.Get("language")) {
     for (auto& s : SplitList(*v)) request->add_languages(s);
   }
-  std::string bad;
   if (auto v = args.Get("label")) {
-    std::vector<opinia::v1::SentimentLabel> labels;
-    if (!ParseEnumList(*v, opinia::v1::SentimentLabel_Parse, &labels, &bad)) {
+    if (auto bad = AddEnumList(*v, opinia::v1::SentimentLabel_Parse,
+                               request->mutable_labels())) {
       return absl::StrCat("--label: unknown label ",
-                          absl::AsciiStrToUpper(bad),
+                          absl::AsciiStrToUpper(*bad),
                           " (NEGATIVE, NEUTRAL, POSITIVE, MIXED)");
     }
-    for (auto l : labels) request->add_labels(l);
   }
   if (auto v = args.Get("priority")) {
-    std::vector<opinia::v1::Priority> priorities;
-    if (!ParseEnumList(*v, opinia::v1::Priority_Parse, &priorities, &bad)) {
+    if (auto bad = AddEnumList(*v, opinia::v1::Priority_Parse,
+                               request->mutable_priorities())) {
       return absl::StrCat("--priority: unknown priority ",
-                          absl::AsciiStrToUpper(bad), " (P1..P4, NONE)");
+                          absl::AsciiStrToUpper(*bad), " (P1..P4, NONE)");
     }
-    for (auto p : priorities) request->add_priorities(p);
   }
   if (auto v = args.Get("status")) {
-    std::vector<opinia::v1::ReviewStatus> statuses;
-    if (!ParseEnumList(*v, opinia::v1::ReviewStatus_Parse, &statuses, &bad)) {
+    if (auto bad = AddEnumList(*v, opinia::v1::ReviewStatus_Parse,
+                               request->mutable_statuses())) {
       return absl::StrCat("--status: unknown status ",
-                          absl::AsciiStrToUpper(bad),
+                          absl::AsciiStrToUpper(*bad),
                           " (NEW, ACKNOWLEDGED, RESPONDED, RESOLVED)");
     }
-    for (auto s : statuses) request->add_statuses(s);
   }
   for (const char* flag : {"min-rating", "max-rating"}) {
     auto n = args.GetInt(flag, 0, 0, 100);
