@@ -71,6 +71,20 @@ grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,
                   });
 }
 
+// Defines the handler `Impl::Method` of a unary method (request `Req`,
+// response `Resp`, both in opinia.v1) that makes one call into core:
+// `expr`, an absl::StatusOr<Resp> of `caller` (the core::Principal) and
+// `request`, run by Respond. `Impl` holds `deps_`.
+#define OPINIA_UNARY_HANDLER(Impl, Method, Req, Resp, expr)                    \
+  grpc::ServerUnaryReactor* Impl::Method(grpc::CallbackServerContext* context, \
+                                         const ::opinia::v1::Req* request,     \
+                                         ::opinia::v1::Resp* response) {       \
+    return ::opinia::rpc::Respond(                                             \
+        context, deps_, response,                                              \
+        [this, request](const ::opinia::core::Principal& caller)               \
+            -> absl::StatusOr<::opinia::v1::Resp> { return expr; });           \
+  }
+
 // The answer of a call whose work finishes later on another thread (a
 // collector run on core's OutboundExecutor), so that no worker waits for
 // it. Thread-safe; Send takes effect once. When the client cancels or its
