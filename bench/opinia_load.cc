@@ -17,7 +17,6 @@
 // the database after crashes.
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,6 +50,7 @@
 #include "grpcpp/grpcpp.h"
 #include "opinia/v1/admin.grpc.pb.h"
 #include "opinia/v1/reviews.grpc.pb.h"
+#include "util/spawn.h"
 
 ABSL_FLAG(std::string, target, "",
           "HOST:PORT of a running server (or use --spawn)");
@@ -90,8 +90,6 @@ ABSL_FLAG(bool, stop_on_error, false, "Exit at the first failed call");
 ABSL_FLAG(bool, create_key_only, false,
           "With --key-file: create the tenant and key, print the key's "
           "secret alone on stdout and exit (for scripts)");
-
-extern char** environ;
 
 namespace {
 
@@ -218,40 +216,22 @@ Spawned SpawnServer(const std::string& binary, const std::string& db) {
                                             ' ', absl::SkipEmpty())) {
     args.emplace_back(a);
   }
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
   const std::string log = dir + "/opinia-server.log";
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  if (int rc = posix_spawn(&s.pid, binary.c_str(), &actions, nullptr,
-                           argv.data(), environ);
-      rc != 0) {
-    std::fprintf(stderr, "opinia-load: cannot start %s: %s\n", binary.c_str(),
-                 strerror(rc));
+  absl::StatusOr<pid_t> pid = opinia::SpawnLogged(std::move(args), log);
+  if (!pid.ok()) {
+    std::fprintf(stderr, "opinia-load: %s\n",
+                 std::string(pid.status().message()).c_str());
     std::exit(2);
   }
-  posix_spawn_file_actions_destroy(&actions);
-  const absl::Time deadline = absl::Now() + absl::Seconds(120);
-  while (true) {
-    std::ifstream in(ready);
-    std::string content((std::istreambuf_iterator<char>(in)),
-                        std::istreambuf_iterator<char>());
-    if (!content.empty() && content.back() == '\n') {
-      s.address = std::string(absl::StripAsciiWhitespace(content));
-      break;
-    }
-    int status = 0;
-    if (waitpid(s.pid, &status, WNOHANG) == s.pid || absl::Now() > deadline) {
-      std::fprintf(stderr, "opinia-load: server did not start; see %s\n",
-                   log.c_str());
-      std::exit(2);
-    }
-    absl::SleepFor(absl::Milliseconds(20));
+  s.pid = *pid;
+  absl::StatusOr<std::string> address =
+      opinia::AwaitReadyFile(ready, s.pid, absl::Seconds(120));
+  if (!address.ok()) {
+    std::fprintf(stderr, "opinia-load: server did not start; see %s\n",
+                 log.c_str());
+    std::exit(2);
   }
+  s.address = *std::move(address);
   std::printf("spawned opinia-server pid %d on %s (log %s)\n", s.pid,
               s.address.c_str(), log.c_str());
   return s;

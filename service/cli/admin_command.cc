@@ -33,23 +33,19 @@ int RunTenantsCreate(const Args& args,
   if (!name || name->empty()) {
     return ReportUsageError("tenants create needs --name=DISPLAY_NAME");
   }
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::CreateTenantRequest request;
   request.set_tenant_id(args.GetOr("id", ""));
   request.mutable_tenant()->set_display_name(*name);
   request.mutable_tenant()->set_time_zone(args.GetOr("time-zone", ""));
   opinia::v1::Tenant tenant;
-  if (!Call(**connection, &AdminService::Stub::CreateTenant, "CreateTenant",
-            request, &tenant)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &AdminService::Stub::CreateTenant, "CreateTenant",
+                        request, &tenant)) {
+    return rc;
   }
-  if (args.Has("json")) {
-    std::cout << ToJsonLine(tenant) << "\n";
-  } else {
+  PrintJsonOr(args, tenant, [&] {
     std::cout << "created " << tenant.name() << " (" << tenant.display_name()
               << ", " << tenant.time_zone() << ")\n";
-  }
+  });
   return kExitOk;
 }
 
@@ -103,12 +99,10 @@ int RunKeysCreate(const Args& args, const std::vector<std::string>& operands) {
                                          "' (ingest, read, respond, admin)"));
   }
   for (auto role : role_list) key->add_roles(role);
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::CreateApiKeyResponse response;
-  if (!Call(**connection, &AdminService::Stub::CreateApiKey, "CreateApiKey",
-            request, &response)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &AdminService::Stub::CreateApiKey, "CreateApiKey",
+                        request, &response)) {
+    return rc;
   }
   if (args.Has("secret-only")) {
     std::cout << response.secret() << "\n";
@@ -165,20 +159,15 @@ int RunKeysList(const Args& args, const std::vector<std::string>& operands) {
 int RunKeysRevoke(const Args& args, const std::vector<std::string>& operands) {
   if (operands.size() != 1)
     return ReportUsageError("usage: opinia keys revoke NAME");
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::RevokeApiKeyRequest request;
   request.set_name(QualifyName("apiKeys", operands[0]));
   opinia::v1::ApiKey key;
-  if (!Call(**connection, &AdminService::Stub::RevokeApiKey, "RevokeApiKey",
-            request, &key)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &AdminService::Stub::RevokeApiKey, "RevokeApiKey",
+                        request, &key)) {
+    return rc;
   }
-  if (args.Has("json")) {
-    std::cout << ToJsonLine(key) << "\n";
-  } else {
-    std::cout << "revoked " << key.name() << "\n";
-  }
+  PrintJsonOr(args, key,
+              [&] { std::cout << "revoked " << key.name() << "\n"; });
   return kExitOk;
 }
 

@@ -69,21 +69,19 @@ bool Retryable(grpc::StatusCode code) {
 int RunTail(const Args& args, const std::vector<std::string>& operands) {
   if (!operands.empty()) return ReportUsageError("usage: opinia alerts tail");
   opinia::v1::StreamAlertsRequest request;
-  std::string bad;
   if (auto v = args.Get("priority")) {
-    std::vector<opinia::v1::Priority> list;
-    if (!ParseEnumList(*v, opinia::v1::Priority_Parse, &list, &bad)) {
-      return ReportUsageError(absl::StrCat("--priority: unknown ", bad));
+    if (auto bad = AddEnumList(*v, opinia::v1::Priority_Parse,
+                               request.mutable_priorities())) {
+      return ReportUsageError(absl::StrCat("--priority: unknown ", *bad));
     }
-    for (auto p : list) request.add_priorities(p);
   }
   if (auto v = args.Get("kind")) {
-    std::vector<opinia::v1::AlertKind> list;
-    if (!ParseEnumList(*v, opinia::v1::AlertKind_Parse, &list, &bad)) {
-      return ReportUsageError(absl::StrCat(
-          "--kind: unknown ", bad, " (NEGATIVE_REVIEW, VOLUME_SPIKE, SLA_BREACH)"));
+    if (auto bad = AddEnumList(*v, opinia::v1::AlertKind_Parse,
+                               request.mutable_kinds())) {
+      return ReportUsageError(
+          absl::StrCat("--kind: unknown ", *bad,
+                       " (NEGATIVE_REVIEW, VOLUME_SPIKE, SLA_BREACH)"));
     }
-    for (auto k : list) request.add_kinds(k);
   }
   if (auto v = args.Get("source")) {
     for (auto& s : SplitList(*v)) request.add_sources(s);
@@ -144,29 +142,25 @@ int RunTail(const Args& args, const std::vector<std::string>& operands) {
 int RunList(const Args& args, const std::vector<std::string>& operands) {
   if (!operands.empty()) return ReportUsageError("usage: opinia alerts list");
   opinia::v1::ListAlertsRequest request;
-  std::string bad;
   if (auto v = args.Get("state")) {
-    std::vector<opinia::v1::AlertState> list;
-    if (!ParseEnumList(*v, opinia::v1::AlertState_Parse, &list, &bad, "",
-                       "_ALERT")) {
-      return ReportUsageError(absl::StrCat(
-          "--state: unknown ", bad, " (OPEN, ACKNOWLEDGED, RESOLVED, SNOOZED)"));
+    if (auto bad = AddEnumList(*v, opinia::v1::AlertState_Parse,
+                               request.mutable_states(), "", "_ALERT")) {
+      return ReportUsageError(
+          absl::StrCat("--state: unknown ", *bad,
+                       " (OPEN, ACKNOWLEDGED, RESOLVED, SNOOZED)"));
     }
-    for (auto s : list) request.add_states(s);
   }
   if (auto v = args.Get("kind")) {
-    std::vector<opinia::v1::AlertKind> list;
-    if (!ParseEnumList(*v, opinia::v1::AlertKind_Parse, &list, &bad)) {
-      return ReportUsageError(absl::StrCat("--kind: unknown ", bad));
+    if (auto bad = AddEnumList(*v, opinia::v1::AlertKind_Parse,
+                               request.mutable_kinds())) {
+      return ReportUsageError(absl::StrCat("--kind: unknown ", *bad));
     }
-    for (auto k : list) request.add_kinds(k);
   }
   if (auto v = args.Get("priority")) {
-    std::vector<opinia::v1::Priority> list;
-    if (!ParseEnumList(*v, opinia::v1::Priority_Parse, &list, &bad)) {
-      return ReportUsageError(absl::StrCat("--priority: unknown ", bad));
+    if (auto bad = AddEnumList(*v, opinia::v1::Priority_Parse,
+                               request.mutable_priorities())) {
+      return ReportUsageError(absl::StrCat("--priority: unknown ", *bad));
     }
-    for (auto p : list) request.add_priorities(p);
   }
   auto limit = args.GetInt("limit", 50, 1, 1000000);
   if (!limit.ok()) return ReportUsageError(limit.status().message());
@@ -200,15 +194,13 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
 }
 
 int PrintAlertResult(const Args& args, const Alert& alert) {
-  if (args.Has("json")) {
-    std::cout << ToJsonLine(alert) << "\n";
-  } else {
+  PrintJsonOr(args, alert, [&] {
     std::cout << alert.name() << ": " << opinia::v1::AlertState_Name(alert.state());
     if (alert.has_snooze_until()) {
       std::cout << " until " << LongTime(alert.snooze_until());
     }
     std::cout << "\n";
-  }
+  });
   return kExitOk;
 }
 
@@ -328,7 +320,6 @@ void PrintRule(const Args& args, const AlertRule& r) {
 // Fills `rule` and `mask` from the rule flags; "" or a usage error.
 std::string RuleFromFlags(const Args& args, AlertRule* rule,
                           google::protobuf::FieldMask* mask) {
-  std::string bad;
   if (auto v = args.Get("display-name")) {
     rule->set_display_name(*v);
     mask->add_paths("display_name");
@@ -338,17 +329,17 @@ std::string RuleFromFlags(const Args& args, AlertRule* rule,
     mask->add_paths("enabled");
   }
   if (auto v = args.Get("priority")) {
-    std::vector<opinia::v1::Priority> list;
-    if (!ParseEnumList(*v, opinia::v1::Priority_Parse, &list, &bad))
-      return "--priority: unknown " + bad;
-    for (auto p : list) rule->add_priorities(p);
+    if (auto bad = AddEnumList(*v, opinia::v1::Priority_Parse,
+                               rule->mutable_priorities())) {
+      return "--priority: unknown " + *bad;
+    }
     mask->add_paths("priorities");
   }
   if (auto v = args.Get("label")) {
-    std::vector<opinia::v1::SentimentLabel> list;
-    if (!ParseEnumList(*v, opinia::v1::SentimentLabel_Parse, &list, &bad))
-      return "--label: unknown " + bad;
-    for (auto l : list) rule->add_labels(l);
+    if (auto bad = AddEnumList(*v, opinia::v1::SentimentLabel_Parse,
+                               rule->mutable_labels())) {
+      return "--label: unknown " + *bad;
+    }
     mask->add_paths("labels");
   }
   if (auto v = args.Get("max-score")) {
@@ -366,10 +357,10 @@ std::string RuleFromFlags(const Args& args, AlertRule* rule,
     mask->add_paths("max_rating");
   }
   if (auto v = args.Get("aspect")) {
-    std::vector<opinia::v1::Aspect> list;
-    if (!ParseEnumList(*v, opinia::v1::Aspect_Parse, &list, &bad))
-      return "--aspect: unknown " + bad;
-    for (auto a : list) rule->add_aspects(a);
+    if (auto bad = AddEnumList(*v, opinia::v1::Aspect_Parse,
+                               rule->mutable_aspects())) {
+      return "--aspect: unknown " + *bad;
+    }
     mask->add_paths("aspects");
   }
   for (auto [flag, path] : {std::pair{"keyword", "keywords"},
@@ -413,14 +404,12 @@ int RunRulesList(const Args& args, const std::vector<std::string>& operands) {
 
 int RunRulesGet(const Args& args, const std::vector<std::string>& operands) {
   if (operands.size() != 1) return ReportUsageError("usage: opinia rules get NAME");
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::GetAlertRuleRequest request;
   request.set_name(QualifyName("alertRules", operands[0]));
   AlertRule rule;
-  if (!Call(**connection, &AlertService::Stub::GetAlertRule, "GetAlertRule",
-            request, &rule)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &AlertService::Stub::GetAlertRule, "GetAlertRule",
+                        request, &rule)) {
+    return rc;
   }
   PrintRule(args, rule);
   return kExitOk;
@@ -437,12 +426,10 @@ int RunRulesCreate(const Args& args, const std::vector<std::string>& operands) {
       !e.empty()) {
     return ReportUsageError(e);
   }
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   AlertRule rule;
-  if (!Call(**connection, &AlertService::Stub::CreateAlertRule,
-            "CreateAlertRule", request, &rule)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &AlertService::Stub::CreateAlertRule,
+                        "CreateAlertRule", request, &rule)) {
+    return rc;
   }
   PrintRule(args, rule);
   return kExitOk;
@@ -462,12 +449,10 @@ int RunRulesUpdate(const Args& args, const std::vector<std::string>& operands) {
     return ReportUsageError("rules update: nothing to change; see --help");
   }
   request.mutable_rule()->set_name(QualifyName("alertRules", operands[0]));
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   AlertRule rule;
-  if (!Call(**connection, &AlertService::Stub::UpdateAlertRule,
-            "UpdateAlertRule", request, &rule)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &AlertService::Stub::UpdateAlertRule,
+                        "UpdateAlertRule", request, &rule)) {
+    return rc;
   }
   PrintRule(args, rule);
   return kExitOk;
@@ -475,14 +460,12 @@ int RunRulesUpdate(const Args& args, const std::vector<std::string>& operands) {
 
 int RunRulesDelete(const Args& args, const std::vector<std::string>& operands) {
   if (operands.size() != 1) return ReportUsageError("usage: opinia rules delete NAME");
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::DeleteAlertRuleRequest request;
   request.set_name(QualifyName("alertRules", operands[0]));
   opinia::v1::DeleteResponse response;
-  if (!Call(**connection, &AlertService::Stub::DeleteAlertRule,
-            "DeleteAlertRule", request, &response)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &AlertService::Stub::DeleteAlertRule,
+                        "DeleteAlertRule", request, &response)) {
+    return rc;
   }
   if (!args.Has("json")) std::cout << request.name() << ": deleted\n";
   return kExitOk;

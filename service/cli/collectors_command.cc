@@ -53,20 +53,15 @@ int RunAdd(const Args& args, const std::vector<std::string>& operands) {
   if (!operands.empty()) return ReportUsageError("collectors add: no operands");
   auto collector = CollectorFromFlags(args, /*require_all=*/true);
   if (!collector.ok()) return ReportUsageError(collector.status().message());
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::CreateCollectorRequest request;
   *request.mutable_collector() = *collector;
   Collector out;
-  if (!Call(**connection, &CollectorService::Stub::CreateCollector,
-            "CreateCollector", request, &out)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &CollectorService::Stub::CreateCollector,
+                        "CreateCollector", request, &out)) {
+    return rc;
   }
-  if (args.Has("json")) {
-    std::cout << ToJsonLine(out) << "\n";
-  } else {
-    std::cout << "created " << out.name() << "\n";
-  }
+  PrintJsonOr(args, out,
+              [&] { std::cout << "created " << out.name() << "\n"; });
   return kExitOk;
 }
 
@@ -113,34 +108,26 @@ int RunList(const Args& args, const std::vector<std::string>& operands) {
 
 int RunGet(const Args& args, const std::vector<std::string>& operands) {
   if (operands.size() != 1) return ReportUsageError("usage: opinia collectors get NAME");
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::GetCollectorRequest request;
   request.set_name(QualifyName("collectors", operands[0]));
   Collector out;
-  if (!Call(**connection, &CollectorService::Stub::GetCollector, "GetCollector",
-            request, &out)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &CollectorService::Stub::GetCollector,
+                        "GetCollector", request, &out)) {
+    return rc;
   }
-  if (args.Has("json")) {
-    std::cout << ToJsonLine(out) << "\n";
-  } else {
-    PrintCollector(out);
-  }
+  PrintJsonOr(args, out, [&] { PrintCollector(out); });
   return kExitOk;
 }
 
 int RunRun(const Args& args, const std::vector<std::string>& operands) {
   if (operands.size() != 1) return ReportUsageError("usage: opinia collectors run NAME [--full]");
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::RunCollectorRequest request;
   request.set_name(QualifyName("collectors", operands[0]));
   request.set_full(args.Has("full"));
   opinia::v1::RunCollectorResponse out;
-  if (!Call(**connection, &CollectorService::Stub::RunCollector, "RunCollector",
-            request, &out)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &CollectorService::Stub::RunCollector,
+                        "RunCollector", request, &out)) {
+    return rc;
   }
   if (args.Has("json")) {
     std::cout << ToJsonLine(out) << "\n";
@@ -156,14 +143,12 @@ int RunRun(const Args& args, const std::vector<std::string>& operands) {
 
 int RunRemove(const Args& args, const std::vector<std::string>& operands) {
   if (operands.size() != 1) return ReportUsageError("usage: opinia collectors remove NAME");
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::DeleteCollectorRequest request;
   request.set_name(QualifyName("collectors", operands[0]));
   opinia::v1::DeleteCollectorResponse out;
-  if (!Call(**connection, &CollectorService::Stub::DeleteCollector,
-            "DeleteCollector", request, &out)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &CollectorService::Stub::DeleteCollector,
+                        "DeleteCollector", request, &out)) {
+    return rc;
   }
   std::cout << "removed " << request.name()
             << " (the reviews it collected stay)\n";

@@ -82,6 +82,22 @@ bool Call(const Connection& connection,
   return false;
 }
 
+// Call on a new connection made from `args` (Connection::Create), for a
+// command that makes one call: 0 (kExitOk) with `*response` filled; else
+// the command's exit code, after ReportUsageError for a bad connection flag
+// or ReportRpcError for the call.
+template <typename Stub, typename Request, typename Response>
+int CallOnce(const Args& args,
+             grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                          Response*),
+             absl::string_view what, const Request& request,
+             Response* response) {
+  auto connection = Connection::Create(args);
+  if (!connection.ok()) return ReportUsageError(connection.status().message());
+  return Call(**connection, method, what, request, response) ? kExitOk
+                                                             : kExitRpcError;
+}
+
 }  // namespace opinia::cli
 
 #endif  // OPINIA_SERVICE_CLI_CONNECTION_H_

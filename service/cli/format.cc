@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <iostream>
+
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -20,6 +22,15 @@ std::string ToJsonLine(const google::protobuf::Message& message) {
   if (!status.ok())
     return absl::StrCat("{\"error\":\"", status.ToString(), "\"}");
   return out;
+}
+
+void PrintJsonOr(const Args& args, const google::protobuf::Message& message,
+                 const std::function<void()>& text) {
+  if (args.Has("json")) {
+    std::cout << ToJsonLine(message) << "\n";
+  } else {
+    text();
+  }
 }
 
 absl::Time ToAbslTime(const google::protobuf::Timestamp& ts) {

@@ -4,8 +4,11 @@
 #define OPINIA_SERVICE_CLI_FORMAT_H_
 
 #include <google/protobuf/message.h>
+#include <google/protobuf/repeated_field.h>
 #include <google/protobuf/timestamp.pb.h>
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,12 +18,18 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "opinia/v1/insights.pb.h"
+#include "service/cli/args.h"
 
 namespace opinia::cli {
 
 // One line of proto JSON with the .proto field names (snake_case, the same
 // names `opinia ingest` reads), enums by name.
 std::string ToJsonLine(const google::protobuf::Message& message);
+
+// What a command prints of `message`: with --json, its JSON line
+// (ToJsonLine) on stdout; else what `text` prints, the human-readable form.
+void PrintJsonOr(const Args& args, const google::protobuf::Message& message,
+                 const std::function<void()>& text);
 
 // "2026-11-20 14:03" in `zone` (name it in the header), or "-" when unset.
 std::string ShortTime(const google::protobuf::Timestamp& ts,
@@ -79,6 +88,21 @@ bool ParseEnumList(absl::string_view text,
     out->push_back(value);
   }
   return true;
+}
+
+// Adds the enum values that `text` lists (ParseEnumList) to the repeated
+// enum field `field` of a request; std::nullopt, or the name (as typed)
+// that names no value, and then nothing is added.
+template <typename Enum>
+std::optional<std::string> AddEnumList(
+    absl::string_view text, bool (*parse)(const std::string&, Enum*),
+    google::protobuf::RepeatedField<int>* field, absl::string_view prefix = "",
+    absl::string_view suffix = "") {
+  std::vector<Enum> values;
+  std::string bad;
+  if (!ParseEnumList(text, parse, &values, &bad, prefix, suffix)) return bad;
+  for (const Enum value : values) field->Add(value);
+  return std::nullopt;
 }
 
 }  // namespace opinia::cli

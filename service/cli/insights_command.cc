@@ -128,18 +128,12 @@ int RunSummary(const Args& args, const std::vector<std::string>& operands) {
   if (auto e = BuildFilter(args, &req, nullptr); !e.empty()) {
     return ReportUsageError(e);
   }
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   ReputationSummary s;
-  if (!Call(**connection, &InsightsService::Stub::GetReputationSummary,
-            "GetReputationSummary", req, &s)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &InsightsService::Stub::GetReputationSummary,
+                        "GetReputationSummary", req, &s)) {
+    return rc;
   }
-  if (args.Has("json")) {
-    std::cout << ToJsonLine(s) << "\n";
-  } else {
-    PrintSummary(s);
-  }
+  PrintJsonOr(args, s, [&] { PrintSummary(s); });
   return kExitOk;
 }
 
@@ -154,12 +148,10 @@ int RunTrends(const Args& args, const std::vector<std::string>& operands) {
     return ReportUsageError(e);
   }
   req.set_interval(interval);
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::Trends trends;
-  if (!Call(**connection, &InsightsService::Stub::GetTrends, "GetTrends", req,
-            &trends)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &InsightsService::Stub::GetTrends, "GetTrends",
+                        req, &trends)) {
+    return rc;
   }
   if (args.Has("json")) {
     for (const auto& p : trends.points()) std::cout << ToJsonLine(p) << "\n";

@@ -96,32 +96,28 @@ std::string BuildListRequest(const Args& args,
   if (auto v = args.Get("language")) {
     for (auto& s : SplitList(*v)) request->add_languages(s);
   }
-  std::string bad;
   if (auto v = args.Get("label")) {
-    std::vector<opinia::v1::SentimentLabel> labels;
-    if (!ParseEnumList(*v, opinia::v1::SentimentLabel_Parse, &labels, &bad)) {
+    if (auto bad = AddEnumList(*v, opinia::v1::SentimentLabel_Parse,
+                               request->mutable_labels())) {
       return absl::StrCat("--label: unknown label ",
-                          absl::AsciiStrToUpper(bad),
+                          absl::AsciiStrToUpper(*bad),
                           " (NEGATIVE, NEUTRAL, POSITIVE, MIXED)");
     }
-    for (auto l : labels) request->add_labels(l);
   }
   if (auto v = args.Get("priority")) {
-    std::vector<opinia::v1::Priority> priorities;
-    if (!ParseEnumList(*v, opinia::v1::Priority_Parse, &priorities, &bad)) {
+    if (auto bad = AddEnumList(*v, opinia::v1::Priority_Parse,
+                               request->mutable_priorities())) {
       return absl::StrCat("--priority: unknown priority ",
-                          absl::AsciiStrToUpper(bad), " (P1..P4, NONE)");
+                          absl::AsciiStrToUpper(*bad), " (P1..P4, NONE)");
     }
-    for (auto p : priorities) request->add_priorities(p);
   }
   if (auto v = args.Get("status")) {
-    std::vector<opinia::v1::ReviewStatus> statuses;
-    if (!ParseEnumList(*v, opinia::v1::ReviewStatus_Parse, &statuses, &bad)) {
+    if (auto bad = AddEnumList(*v, opinia::v1::ReviewStatus_Parse,
+                               request->mutable_statuses())) {
       return absl::StrCat("--status: unknown status ",
-                          absl::AsciiStrToUpper(bad),
+                          absl::AsciiStrToUpper(*bad),
                           " (NEW, ACKNOWLEDGED, RESPONDED, RESOLVED)");
     }
-    for (auto s : statuses) request->add_statuses(s);
   }
   for (const char* flag : {"min-rating", "max-rating"}) {
     auto n = args.GetInt(flag, 0, 0, 100);
@@ -303,8 +299,6 @@ int RunRespond(const Args& args, const std::vector<std::string>& operands) {
   auto text = args.Get("text");
   if (!text || text->empty())
     return ReportUsageError("respond needs --text=TEXT");
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::RecordResponseRequest request;
   request.set_name(QualifyName("reviews", operands[0]));
   request.mutable_response()->set_text(*text);
@@ -312,16 +306,14 @@ int RunRespond(const Args& args, const std::vector<std::string>& operands) {
   *request.mutable_response()->mutable_response_time() =
       ToProtoTime(absl::Now());
   Review review;
-  if (!Call(**connection, &ReviewService::Stub::RecordResponse,
-            "RecordResponse", request, &review)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &ReviewService::Stub::RecordResponse,
+                        "RecordResponse", request, &review)) {
+    return rc;
   }
-  if (args.Has("json")) {
-    std::cout << ToJsonLine(review) << "\n";
-  } else {
+  PrintJsonOr(args, review, [&] {
     std::cout << review.name() << ": response recorded, status "
               << StatusText(review.status()) << "\n";
-  }
+  });
   return kExitOk;
 }
 
@@ -329,23 +321,17 @@ int RunAnalyze(const Args& args, const std::vector<std::string>& operands) {
   if (operands.empty()) return ReportUsageError("usage: opinia analyze TEXT");
   auto rating = args.GetInt("rating", 0, 0, 100);
   if (!rating.ok()) return ReportUsageError(rating.status().message());
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::AnalyzeTextRequest request;
   request.set_text(absl::StrJoin(operands, " "));
   request.set_language_hint(args.GetOr("language", ""));
   request.set_title(args.GetOr("title", ""));
   request.set_rating(*rating);
   Analysis analysis;
-  if (!Call(**connection, &ReviewService::Stub::AnalyzeText, "AnalyzeText",
-            request, &analysis)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &ReviewService::Stub::AnalyzeText, "AnalyzeText",
+                        request, &analysis)) {
+    return rc;
   }
-  if (args.Has("json")) {
-    std::cout << ToJsonLine(analysis) << "\n";
-  } else {
-    PrintAnalysis(analysis, request.text());
-  }
+  PrintJsonOr(args, analysis, [&] { PrintAnalysis(analysis, request.text()); });
   return kExitOk;
 }
 

@@ -72,14 +72,12 @@ int RunSettingsGet(const Args& args, const std::vector<std::string>& operands) {
   if (!operands.empty()) {
     return ReportUsageError("settings get takes no operands");
   }
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::GetTenantSettingsRequest request;
   request.set_name(SettingsName(args));
   opinia::v1::TenantSettings settings;
-  if (!Call(**connection, &AdminService::Stub::GetTenantSettings,
-            "GetTenantSettings", request, &settings)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &AdminService::Stub::GetTenantSettings,
+                        "GetTenantSettings", request, &settings)) {
+    return rc;
   }
   Print(args, settings);
   return kExitOk;
@@ -129,12 +127,10 @@ int RunSettingsSet(const Args& args, const std::vector<std::string>& operands) {
         "settings set needs at least one of --spike-k, --spike-cooldown, "
         "--sla-p1 .. --sla-p4");
   }
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::TenantSettings updated;
-  if (!Call(**connection, &AdminService::Stub::UpdateTenantSettings,
-            "UpdateTenantSettings", request, &updated)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &AdminService::Stub::UpdateTenantSettings,
+                        "UpdateTenantSettings", request, &updated)) {
+    return rc;
   }
   Print(args, updated);
   return kExitOk;

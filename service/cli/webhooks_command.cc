@@ -88,19 +88,15 @@ int RunCreate(const Args& args, const std::vector<std::string>& operands) {
                      "' (negative_review, volume_spike, sla_breach)"));
   }
   for (auto k : kinds) w->add_kinds(k);
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::Webhook created;
-  if (!Call(**connection, &AlertService::Stub::CreateWebhook, "CreateWebhook",
-            request, &created)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &AlertService::Stub::CreateWebhook,
+                        "CreateWebhook", request, &created)) {
+    return rc;
   }
-  if (args.Has("json")) {
-    std::cout << ToJsonLine(created) << "\n";
-  } else {
+  PrintJsonOr(args, created, [&] {
     std::cout << "created " << created.name() << " -> " << created.url()
               << " (alerts: " << FilterText(created) << ")\n";
-  }
+  });
   if (generated) {
     // On stderr with --json so stdout stays one JSON line.
     (args.Has("json") ? std::cerr : std::cout)
@@ -152,14 +148,12 @@ int RunDelete(const Args& args, const std::vector<std::string>& operands) {
   if (operands.size() != 1) {
     return ReportUsageError("usage: opinia webhooks delete NAME");
   }
-  auto connection = Connection::Create(args);
-  if (!connection.ok()) return ReportUsageError(connection.status().message());
   opinia::v1::DeleteWebhookRequest request;
   request.set_name(QualifyName("webhooks", operands[0]));
   opinia::v1::DeleteResponse response;
-  if (!Call(**connection, &AlertService::Stub::DeleteWebhook, "DeleteWebhook",
-            request, &response)) {
-    return kExitRpcError;
+  if (int rc = CallOnce(args, &AlertService::Stub::DeleteWebhook,
+                        "DeleteWebhook", request, &response)) {
+    return rc;
   }
   if (!args.Has("json")) std::cout << "deleted " << request.name() << "\n";
   return kExitOk;

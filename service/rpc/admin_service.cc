@@ -4,78 +4,27 @@
 
 namespace opinia::rpc {
 
-using core::Principal;
-
-grpc::ServerUnaryReactor* AdminServiceImpl::CreateTenant(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::CreateTenantRequest* request,
-    opinia::v1::Tenant* response) {
-  return Respond(context, deps_, response, [this, request](const Principal& p) {
-    return deps_.admin->CreateTenant(p, *request);
-  });
-}
-
-grpc::ServerUnaryReactor* AdminServiceImpl::ListTenants(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::ListTenantsRequest* request,
-    opinia::v1::ListTenantsResponse* response) {
-  return Respond(context, deps_, response, [this, request](const Principal& p) {
-    return deps_.admin->ListTenants(p, *request);
-  });
-}
-
-grpc::ServerUnaryReactor* AdminServiceImpl::CreateApiKey(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::CreateApiKeyRequest* request,
-    opinia::v1::CreateApiKeyResponse* response) {
-  return Respond(context, deps_, response, [this, request](const Principal& p) {
-    return deps_.admin->CreateApiKey(p, *request);
-  });
-}
-
-grpc::ServerUnaryReactor* AdminServiceImpl::ListApiKeys(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::ListApiKeysRequest* request,
-    opinia::v1::ListApiKeysResponse* response) {
-  return Respond(context, deps_, response, [this, request](const Principal& p) {
-    return deps_.admin->ListApiKeys(p, *request);
-  });
-}
-
-grpc::ServerUnaryReactor* AdminServiceImpl::RevokeApiKey(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::RevokeApiKeyRequest* request,
-    opinia::v1::ApiKey* response) {
-  return Respond(context, deps_, response, [this, request](const Principal& p) {
-    return deps_.admin->RevokeApiKey(p, *request);
-  });
-}
-
-grpc::ServerUnaryReactor* AdminServiceImpl::RescoreReviews(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::RescoreReviewsRequest* request,
-    opinia::v1::RescoreReviewsResponse* response) {
-  return Respond(context, deps_, response, [this, request](const Principal& p) {
-    return deps_.ingestor->Rescore(p, *request);
-  });
-}
-
-grpc::ServerUnaryReactor* AdminServiceImpl::GetTenantSettings(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::GetTenantSettingsRequest* request,
-    opinia::v1::TenantSettings* response) {
-  return Respond(context, deps_, response, [this, request](const Principal& p) {
-    return deps_.settings->Get(p, *request);
-  });
-}
-
-grpc::ServerUnaryReactor* AdminServiceImpl::UpdateTenantSettings(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::UpdateTenantSettingsRequest* request,
-    opinia::v1::TenantSettings* response) {
-  return Respond(context, deps_, response, [this, request](const Principal& p) {
-    return deps_.settings->Update(p, *request);
-  });
-}
+OPINIA_UNARY_HANDLER(AdminServiceImpl, CreateTenant, CreateTenantRequest,
+                     Tenant, deps_.admin->CreateTenant(caller, *request))
+OPINIA_UNARY_HANDLER(AdminServiceImpl, ListTenants, ListTenantsRequest,
+                     ListTenantsResponse,
+                     deps_.admin->ListTenants(caller, *request))
+OPINIA_UNARY_HANDLER(AdminServiceImpl, CreateApiKey, CreateApiKeyRequest,
+                     CreateApiKeyResponse,
+                     deps_.admin->CreateApiKey(caller, *request))
+OPINIA_UNARY_HANDLER(AdminServiceImpl, ListApiKeys, ListApiKeysRequest,
+                     ListApiKeysResponse,
+                     deps_.admin->ListApiKeys(caller, *request))
+OPINIA_UNARY_HANDLER(AdminServiceImpl, RevokeApiKey, RevokeApiKeyRequest,
+                     ApiKey, deps_.admin->RevokeApiKey(caller, *request))
+OPINIA_UNARY_HANDLER(AdminServiceImpl, RescoreReviews, RescoreReviewsRequest,
+                     RescoreReviewsResponse,
+                     deps_.ingestor->Rescore(caller, *request))
+OPINIA_UNARY_HANDLER(AdminServiceImpl, GetTenantSettings,
+                     GetTenantSettingsRequest, TenantSettings,
+                     deps_.settings->Get(caller, *request))
+OPINIA_UNARY_HANDLER(AdminServiceImpl, UpdateTenantSettings,
+                     UpdateTenantSettingsRequest, TenantSettings,
+                     deps_.settings->Update(caller, *request))
 
 }  // namespace opinia::rpc

@@ -33,8 +33,7 @@ AlertStream::AlertStream(grpc::CallbackServerContext* context,
   {
     absl::MutexLock lock(&mutex_);
     if (!SubmitLocked([this] { Begin(); })) {
-      action = FinishLocked(grpc::Status(
-          grpc::StatusCode::UNAVAILABLE, "server overloaded; retry with backoff"));
+      action = FinishLocked(OverloadedStatus());
     }
   }
   Run(action);
@@ -81,11 +80,9 @@ void AlertStream::Destroy() {
 // the KeyWatch; the first failure is the stream's status.
 grpc::Status AlertStream::Admit(core::Principal* caller, int64_t* start,
                                 core::KeyWatch::Ticket* watched) {
-  auto authenticated = Authenticate(authorization_, *deps_->auth);
-  if (!authenticated.ok()) return ToGrpcStatus(authenticated.status());
-  *caller = *std::move(authenticated);
-  if (grpc::Status limited = TakeRateToken(*deps_, *caller); !limited.ok()) {
-    return limited;
+  if (grpc::Status refused = AdmitCaller(authorization_, *deps_, caller);
+      !refused.ok()) {
+    return refused;
   }
   auto position = deps_->alerts->StreamStart(*caller, request_);
   if (!position.ok()) return ToGrpcStatus(position.status());

@@ -54,26 +54,37 @@ grpc::Status TakeRateToken(const Deps& deps, const core::Principal& caller) {
                                      : grpc::Status::OK;
 }
 
+grpc::Status AdmitCaller(const std::optional<std::string>& authorization,
+                         const Deps& deps, core::Principal* caller) {
+  absl::StatusOr<core::Principal> principal =
+      Authenticate(authorization, *deps.auth);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (grpc::Status limited = TakeRateToken(deps, *principal); !limited.ok()) {
+    return limited;
+  }
+  *caller = *std::move(principal);
+  return grpc::Status::OK;
+}
+
+grpc::Status OverloadedStatus() {
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                      "server overloaded; retry with backoff");
+}
+
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* context,
                                    const Deps& deps, Body body) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const Deps* d = &deps;
   bool queued = deps.pool->Submit([context, reactor, d, body = std::move(body)] {
-    auto caller = Authenticate(*context, *d->auth);
-    if (!caller.ok()) {
-      reactor->Finish(ToGrpcStatus(caller.status()));
-      return;
+    core::Principal caller;
+    if (grpc::Status refused = AdmitCaller(AuthorizationHeader(*context), *d,
+                                             &caller);
+        !refused.ok()) {
+      return reactor->Finish(refused);
     }
-    if (grpc::Status limited = TakeRateToken(*d, *caller); !limited.ok()) {
-      reactor->Finish(limited);
-      return;
-    }
-    reactor->Finish(ToGrpcStatus(body(*caller)));
+    reactor->Finish(ToGrpcStatus(body(caller)));
   });
-  if (!queued) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                 "server overloaded; retry with backoff"));
-  }
+  if (!queued) reactor->Finish(OverloadedStatus());
   return reactor;
 }
 
@@ -148,21 +159,14 @@ grpc::ServerUnaryReactor* RunUnaryLater(grpc::CallbackServerContext* context,
       [reply, d, authorization = AuthorizationHeader(*context),
        body = std::move(body)] {
         if (reply->finished()) return;
-        auto caller = Authenticate(authorization, *d->auth);
-        if (!caller.ok()) return reply->Send(caller.status());
-        if (d->rate_limiter != nullptr) {
-          const absl::Duration wait =
-              d->rate_limiter->Acquire(caller->key_id, absl::Now());
-          if (wait > absl::ZeroDuration()) {
-            return reply->Finish(RateLimitedStatus(wait));
-          }
+        core::Principal caller;
+        if (grpc::Status refused = AdmitCaller(authorization, *d, &caller);
+            !refused.ok()) {
+          return reply->Finish(refused);
         }
-        body(*caller, reply);
+        body(caller, reply);
       });
-  if (!queued) {
-    reply->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                               "server overloaded; retry with backoff"));
-  }
+  if (!queued) reply->Finish(OverloadedStatus());
   return reactor;
 }
 

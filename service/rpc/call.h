@@ -43,6 +43,15 @@ absl::StatusOr<core::Principal> Authenticate(
 // and stream open takes one, and so does every message of an ingest stream.
 grpc::Status TakeRateToken(const Deps& deps, const core::Principal& caller);
 
+// The prologue of every call and stream open: authenticates the key in
+// `authorization` (AuthorizationHeader) and takes its rate token. OK with
+// `*caller` set, or the status to finish the call with.
+grpc::Status AdmitCaller(const std::optional<std::string>& authorization,
+                         const Deps& deps, core::Principal* caller);
+
+// UNAVAILABLE (retryable): the worker pool's queue is full.
+grpc::Status OverloadedStatus();
+
 using Body = std::function<absl::Status(const core::Principal&)>;
 
 // Answers UNAVAILABLE (retryable) when the pool's queue is full.
@@ -61,6 +70,20 @@ grpc::ServerUnaryReactor* Respond(grpc::CallbackServerContext* context,
                     return absl::OkStatus();
                   });
 }
+
+// Defines the handler `Impl::Method` of a unary method (request `Req`,
+// response `Resp`, both in opinia.v1) that makes one call into core:
+// `expr`, an absl::StatusOr<Resp> of `caller` (the core::Principal) and
+// `request`, run by Respond. `Impl` holds `deps_`.
+#define OPINIA_UNARY_HANDLER(Impl, Method, Req, Resp, expr)                    \
+  grpc::ServerUnaryReactor* Impl::Method(grpc::CallbackServerContext* context, \
+                                         const ::opinia::v1::Req* request,     \
+                                         ::opinia::v1::Resp* response) {       \
+    return ::opinia::rpc::Respond(                                             \
+        context, deps_, response,                                              \
+        [this, request](const ::opinia::core::Principal& caller)               \
+            -> absl::StatusOr<::opinia::v1::Resp> { return expr; });           \
+  }
 
 // The answer of a call whose work finishes later on another thread (a
 // collector run on core's OutboundExecutor), so that no worker waits for

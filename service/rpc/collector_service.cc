@@ -6,41 +6,17 @@ namespace opinia::rpc {
 
 using core::Principal;
 
-grpc::ServerUnaryReactor* CollectorServiceImpl::CreateCollector(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::CreateCollectorRequest* request,
-    opinia::v1::Collector* response) {
-  return Respond(context, deps_, response, [this, request](const Principal& p) {
-    return collectors_->Create(p, *request);
-  });
-}
-
-grpc::ServerUnaryReactor* CollectorServiceImpl::GetCollector(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::GetCollectorRequest* request,
-    opinia::v1::Collector* response) {
-  return Respond(context, deps_, response, [this, request](const Principal& p) {
-    return collectors_->Get(p, *request);
-  });
-}
-
-grpc::ServerUnaryReactor* CollectorServiceImpl::ListCollectors(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::ListCollectorsRequest* request,
-    opinia::v1::ListCollectorsResponse* response) {
-  return Respond(context, deps_, response, [this, request](const Principal& p) {
-    return collectors_->List(p, *request);
-  });
-}
-
-grpc::ServerUnaryReactor* CollectorServiceImpl::UpdateCollector(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::UpdateCollectorRequest* request,
-    opinia::v1::Collector* response) {
-  return Respond(context, deps_, response, [this, request](const Principal& p) {
-    return collectors_->Update(p, *request);
-  });
-}
+OPINIA_UNARY_HANDLER(CollectorServiceImpl, CreateCollector,
+                     CreateCollectorRequest, Collector,
+                     collectors_->Create(caller, *request))
+OPINIA_UNARY_HANDLER(CollectorServiceImpl, GetCollector, GetCollectorRequest,
+                     Collector, collectors_->Get(caller, *request))
+OPINIA_UNARY_HANDLER(CollectorServiceImpl, ListCollectors,
+                     ListCollectorsRequest, ListCollectorsResponse,
+                     collectors_->List(caller, *request))
+OPINIA_UNARY_HANDLER(CollectorServiceImpl, UpdateCollector,
+                     UpdateCollectorRequest, Collector,
+                     collectors_->Update(caller, *request))
 
 grpc::ServerUnaryReactor* CollectorServiceImpl::DeleteCollector(
     grpc::CallbackServerContext* context,

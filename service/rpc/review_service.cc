@@ -34,73 +34,20 @@ ReviewServiceImpl::StreamIngestReviews(grpc::CallbackServerContext* context,
   return new StreamIngestReactor(context, &deps_, response, kStreamBatch);
 }
 
-grpc::ServerUnaryReactor* ReviewServiceImpl::GetReview(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::GetReviewRequest* request,
-    opinia::v1::Review* response) {
-  return Respond(context, deps_, response,
-                 [this, request](const Principal& caller)
-                     -> absl::StatusOr<opinia::v1::Review> {
-                   return deps_.reviews->Get(caller, request->name());
-                 });
-}
-
-grpc::ServerUnaryReactor* ReviewServiceImpl::ListReviews(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::ListReviewsRequest* request,
-    opinia::v1::ListReviewsResponse* response) {
-  return Respond(context, deps_, response,
-                 [this, request](const Principal& caller)
-                     -> absl::StatusOr<opinia::v1::ListReviewsResponse> {
-                   return deps_.reviews->List(caller, *request);
-                 });
-}
-
-grpc::ServerUnaryReactor* ReviewServiceImpl::UpdateReview(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::UpdateReviewRequest* request,
-    opinia::v1::Review* response) {
-  return Respond(context, deps_, response,
-                 [this, request](const Principal& caller)
-                     -> absl::StatusOr<opinia::v1::Review> {
-                   return deps_.reviews->Update(caller, *request);
-                 });
-}
-
-grpc::ServerUnaryReactor* ReviewServiceImpl::DeleteReview(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::DeleteReviewRequest* request,
-    opinia::v1::Review* response) {
-  return Respond(context, deps_, response,
-                 [this, request](const Principal& caller)
-                     -> absl::StatusOr<opinia::v1::Review> {
-                   return deps_.reviews->Delete(caller, request->name());
-                 });
-}
-
-grpc::ServerUnaryReactor* ReviewServiceImpl::AnalyzeText(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::AnalyzeTextRequest* request,
-    opinia::v1::Analysis* response) {
-  return Respond(context, deps_, response,
-                 [this, request](const Principal& caller)
-                     -> absl::StatusOr<opinia::v1::Analysis> {
-                   return deps_.analysis->AnalyzeText(
-                       caller, *request, deps_.ingestor->limits().max_text_bytes,
-                       deps_.clock->Now());
-                 });
-}
-
-grpc::ServerUnaryReactor* ReviewServiceImpl::RecordResponse(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::RecordResponseRequest* request,
-    opinia::v1::Review* response) {
-  return Respond(context, deps_, response,
-                 [this, request](const Principal& caller)
-                     -> absl::StatusOr<opinia::v1::Review> {
-                   return deps_.reviews->RecordResponse(caller,
-                                                        *request);
-                 });
-}
+OPINIA_UNARY_HANDLER(ReviewServiceImpl, GetReview, GetReviewRequest, Review,
+                     deps_.reviews->Get(caller, request->name()))
+OPINIA_UNARY_HANDLER(ReviewServiceImpl, ListReviews, ListReviewsRequest,
+                     ListReviewsResponse, deps_.reviews->List(caller, *request))
+OPINIA_UNARY_HANDLER(ReviewServiceImpl, UpdateReview, UpdateReviewRequest,
+                     Review, deps_.reviews->Update(caller, *request))
+OPINIA_UNARY_HANDLER(ReviewServiceImpl, DeleteReview, DeleteReviewRequest,
+                     Review, deps_.reviews->Delete(caller, request->name()))
+OPINIA_UNARY_HANDLER(
+    ReviewServiceImpl, AnalyzeText, AnalyzeTextRequest, Analysis,
+    deps_.analysis->AnalyzeText(caller, *request,
+                                deps_.ingestor->limits().max_text_bytes,
+                                deps_.clock->Now()))
+OPINIA_UNARY_HANDLER(ReviewServiceImpl, RecordResponse, RecordResponseRequest,
+                     Review, deps_.reviews->RecordResponse(caller, *request))
 
 }  // namespace opinia::rpc

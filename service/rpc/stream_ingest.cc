@@ -27,11 +27,11 @@ StreamIngestReactor::StreamIngestReactor(grpc::CallbackServerContext* context,
 }
 
 void StreamIngestReactor::Open() {
-  auto caller = Authenticate(*context_, *deps_->auth);
+  core::Principal caller;
   grpc::Status status =
-      caller.ok() ? TakeRateToken(*deps_, *caller) : ToGrpcStatus(caller.status());
+      AdmitCaller(AuthorizationHeader(*context_), *deps_, &caller);
   if (status.ok()) {
-    auto session = deps_->ingestor->Open(*caller);
+    auto session = deps_->ingestor->Open(caller);
     if (session.ok()) {
       session_.emplace(*std::move(session));
     } else {
@@ -40,7 +40,7 @@ void StreamIngestReactor::Open() {
   }
   if (status.ok() && deps_->key_watch != nullptr) {
     auto ticket =
-        deps_->key_watch->Add(*caller, core::Action::kIngestReviews, this);
+        deps_->key_watch->Add(caller, core::Action::kIngestReviews, this);
     if (ticket.ok()) {
       absl::MutexLock lock(&mutex_);
       watched_ = *std::move(ticket);
@@ -52,7 +52,7 @@ void StreamIngestReactor::Open() {
     End(status);
     return;
   }
-  key_id_ = caller->key_id;
+  key_id_ = caller.key_id;
   Read();
 }
 
@@ -64,8 +64,7 @@ void StreamIngestReactor::Schedule(std::function<void()> task) {
     busy_ = true;
   }
   if (!deps_->pool->Submit(std::move(task))) {
-    End(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                     "server overloaded; retry with backoff"));
+    End(OverloadedStatus());
   }
 }
 

@@ -8,37 +8,12 @@
 
 namespace opinia::rpc {
 
-grpc::ServerUnaryReactor* AlertServiceImpl::CreateWebhook(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::CreateWebhookRequest* request,
-    opinia::v1::Webhook* response) {
-  return Respond(context, deps_, response,
-                 [this, request](const core::Principal& caller)
-                     -> absl::StatusOr<opinia::v1::Webhook> {
-                   return deps_.webhooks->Create(caller, *request);
-                 });
-}
-
-grpc::ServerUnaryReactor* AlertServiceImpl::ListWebhooks(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::ListWebhooksRequest* request,
-    opinia::v1::ListWebhooksResponse* response) {
-  return Respond(context, deps_, response,
-                 [this, request](const core::Principal& caller)
-                     -> absl::StatusOr<opinia::v1::ListWebhooksResponse> {
-                   return deps_.webhooks->List(caller, *request);
-                 });
-}
-
-grpc::ServerUnaryReactor* AlertServiceImpl::DeleteWebhook(
-    grpc::CallbackServerContext* context,
-    const opinia::v1::DeleteWebhookRequest* request,
-    opinia::v1::DeleteResponse* response) {
-  return Respond(context, deps_, response,
-                 [this, request](const core::Principal& caller)
-                     -> absl::StatusOr<opinia::v1::DeleteResponse> {
-                   return deps_.webhooks->Delete(caller, *request);
-                 });
-}
+OPINIA_UNARY_HANDLER(AlertServiceImpl, CreateWebhook, CreateWebhookRequest,
+                     Webhook, deps_.webhooks->Create(caller, *request))
+OPINIA_UNARY_HANDLER(AlertServiceImpl, ListWebhooks, ListWebhooksRequest,
+                     ListWebhooksResponse,
+                     deps_.webhooks->List(caller, *request))
+OPINIA_UNARY_HANDLER(AlertServiceImpl, DeleteWebhook, DeleteWebhookRequest,
+                     DeleteResponse, deps_.webhooks->Delete(caller, *request))
 
 }  // namespace opinia::rpc

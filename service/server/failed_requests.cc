@@ -36,23 +36,12 @@ void HandleProtobufLog(google::protobuf::LogLevel level, const char* file,
 }  // namespace
 
 FailedRequestLog::FailedRequestLog(absl::Duration interval)
-    : interval_(interval), since_(absl::Now()) {
-  thread_ = std::thread([this] {
-    absl::MutexLock lock(&mutex_);
-    while (!mutex_.AwaitWithTimeout(absl::Condition(&stopping_), interval_)) {
-      mutex_.Unlock();
-      Flush();
-      mutex_.Lock();
-    }
-  });
+    : since_(absl::Now()) {
+  flushes_.Start(interval, [this] { Flush(); });
 }
 
 FailedRequestLog::~FailedRequestLog() {
-  {
-    absl::MutexLock lock(&mutex_);
-    stopping_ = true;
-  }
-  thread_.join();
+  flushes_.Stop();
   {
     absl::MutexLock lock(&route_mutex);
     if (routed == this) routed = nullptr;

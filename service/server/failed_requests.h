@@ -19,11 +19,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "service/core/util/periodic_thread.h"
 
 namespace opinia::server {
 
@@ -55,12 +55,10 @@ class FailedRequestLog {
   };
   void Flush() ABSL_LOCKS_EXCLUDED(mutex_);
 
-  const absl::Duration interval_;
   absl::Mutex mutex_;
   std::array<Tally, 2> tallies_ ABSL_GUARDED_BY(mutex_);
   absl::Time since_ ABSL_GUARDED_BY(mutex_);
-  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
-  std::thread thread_;
+  core::PeriodicThread flushes_;
 };
 
 }  // namespace opinia::server

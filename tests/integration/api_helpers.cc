@@ -201,6 +201,17 @@ grpc::Status CreateWebhook(const std::shared_ptr<grpc::Channel>& channel,
   return stub->CreateWebhook(ContextWithKey(key).get(), request, created);
 }
 
+grpc::Status CreateAlertOnEveryReview(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& key,
+    opinia::v1::AlertRule* created) {
+  auto stub = opinia::v1::AlertService::NewStub(channel);
+  opinia::v1::CreateAlertRuleRequest request;
+  request.mutable_rule()->set_display_name("every rated review");
+  request.mutable_rule()->set_enabled(true);
+  request.mutable_rule()->set_max_rating(5);
+  return stub->CreateAlertRule(ContextWithKey(key).get(), request, created);
+}
+
 grpc::Status CreateCollector(const std::shared_ptr<grpc::Channel>& channel,
                              const std::string& key,
                              opinia::v1::Collector* created) {

@@ -84,6 +84,12 @@ std::string WireBytesField(int field_number, const std::string& payload);
 grpc::Status CreateWebhook(const std::shared_ptr<grpc::Channel>& channel,
                            const std::string& key, const std::string& url,
                            opinia::v1::Webhook* created);
+// Creates an enabled alert rule that raises an alert for every rated
+// review (max_rating 5).
+grpc::Status CreateAlertOnEveryReview(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& key,
+    opinia::v1::AlertRule* created);
+
 // Creates a Google Business Profile collector that only runs on
 // RunCollector (poll_interval_seconds 0).
 grpc::Status CreateCollector(const std::shared_ptr<grpc::Channel>& channel,

@@ -34,19 +34,16 @@ absl::Status Check(const grpc::Status& status, const char* what) {
 // The stubs of one tenant's calls.
 struct Tenant {
   Tenant(const std::shared_ptr<grpc::Channel>& channel, TenantWithKey t)
-      : key(std::move(t.key)),
+      : channel(channel),
+        key(std::move(t.key)),
         reviews(opinia::v1::ReviewService::NewStub(channel)),
         alerts(opinia::v1::AlertService::NewStub(channel)),
         collectors(opinia::v1::CollectorService::NewStub(channel)) {}
 
   // A rule raising an alert for every rated review.
   absl::Status AlertOnEveryReview() {
-    opinia::v1::CreateAlertRuleRequest rule;
-    rule.mutable_rule()->set_display_name("every rated review");
-    rule.mutable_rule()->set_enabled(true);
-    rule.mutable_rule()->set_max_rating(5);
     opinia::v1::AlertRule out;
-    return Check(alerts->CreateAlertRule(ContextWithKey(key).get(), rule, &out),
+    return Check(CreateAlertOnEveryReview(channel, key, &out),
                  "CreateAlertRule");
   }
 
@@ -77,6 +74,7 @@ struct Tenant {
     return out.name();
   }
 
+  std::shared_ptr<grpc::Channel> channel;
   std::string key;
   std::unique_ptr<opinia::v1::ReviewService::Stub> reviews;
   std::unique_ptr<opinia::v1::AlertService::Stub> alerts;

@@ -122,13 +122,8 @@ class Outbound {
   void RaiseAlert(const std::string& id) {
     if (!has_rule_) {
       has_rule_ = true;
-      opinia::v1::CreateAlertRuleRequest rule;
-      rule.mutable_rule()->set_display_name("every rated review");
-      rule.mutable_rule()->set_enabled(true);
-      rule.mutable_rule()->set_max_rating(5);
       opinia::v1::AlertRule created;
-      grpc::Status s = alerts_->CreateAlertRule(ContextWithKey(key_).get(),
-                                                rule, &created);
+      grpc::Status s = CreateAlertOnEveryReview(channel_, key_, &created);
       ASSERT_TRUE(s.ok()) << s.error_message();
     }
     auto ingested = Ingest(channel_, key_, {MakeReview(id, 1)});

@@ -1,25 +1,23 @@
 #include "tests/integration/server_process.h"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-
-extern char** environ;
+#include "util/spawn.h"
 
 namespace opinia::testing {
 namespace {
@@ -71,7 +69,7 @@ absl::Status ServerProcess::Launch() {
   const std::string ready_file = dir_ + "/ready";
   std::filesystem::remove(ready_file);
   const std::string binary = ServerBinaryPath();
-  std::vector<std::string> argv_storage = {
+  std::vector<std::string> argv = {
       binary,
       "--listen=127.0.0.1:0",
       absl::StrCat("--db=", db_path()),
@@ -80,54 +78,23 @@ absl::Status ServerProcess::Launch() {
   };
   if (const char* models = std::getenv("OPINIA_MODELS_DIR");
       models != nullptr) {
-    argv_storage.push_back(absl::StrCat("--models=", models));
+    argv.push_back(absl::StrCat("--models=", models));
   }
-  for (const std::string& a : extra_args_) argv_storage.push_back(a);
-  std::vector<char*> argv;
-  for (std::string& a : argv_storage) argv.push_back(a.data());
-  argv.push_back(nullptr);
+  for (const std::string& a : extra_args_) argv.push_back(a);
+  absl::StatusOr<pid_t> pid =
+      SpawnLogged(std::move(argv), dir_ + "/server.log");
+  if (!pid.ok()) return pid.status();
+  pid_ = *pid;
 
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  const std::string log = dir_ + "/server.log";
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr,
-                             argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
+  absl::StatusOr<std::string> address =
+      AwaitReadyFile(ready_file, pid_, ready_timeout_);
+  if (absl::IsFailedPrecondition(address.status())) pid_ = -1;  // reaped
+  if (absl::IsDeadlineExceeded(address.status())) (void)Stop(SIGKILL);
+  if (!address.ok()) {
     return absl::UnavailableError(
-        absl::StrCat("cannot start ", binary, ": ", strerror(rc)));
+        absl::StrCat(address.status().message(), "; log:\n", Log()));
   }
-  pid_ = pid;
-
-  // Poll for the ready file with short waits; fail fast if the server dies.
-  const absl::Time deadline = absl::Now() + ready_timeout_;
-  absl::Duration wait = absl::Milliseconds(2);
-  while (true) {
-    std::string content = ReadWholeFile(ready_file);
-    if (!content.empty() && content.back() == '\n') {
-      address_ = std::string(absl::StripAsciiWhitespace(content));
-      break;
-    }
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return absl::UnavailableError(
-          absl::StrCat("opinia-server exited before it was ready (status ",
-                       status, "); log:\n", Log()));
-    }
-    if (absl::Now() > deadline) {
-      (void)Stop(SIGKILL);
-      return absl::UnavailableError(absl::StrCat(
-          "opinia-server not ready after ",
-          absl::FormatDuration(ready_timeout_), "; log:\n", Log()));
-    }
-    std::this_thread::sleep_for(absl::ToChronoMilliseconds(wait));
-    wait = std::min(wait * 2, absl::Milliseconds(50));
-  }
+  address_ = *std::move(address);
   std::string key = ReadWholeFile(key_file());
   admin_key_ =
       std::string(absl::StripAsciiWhitespace(key.substr(0, key.find('\n'))));

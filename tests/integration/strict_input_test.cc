@@ -62,6 +62,22 @@ struct Kind {
   std::function<grpc::Status(const std::string&)> call;
 };
 
+// A call of `method` on `stub` with `key` and a request that holds only the
+// name it is given.
+template <typename Stub, typename Request, typename Response>
+std::function<grpc::Status(const std::string&)> ByName(
+    Stub* stub,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
+    const std::string& key) {
+  return [stub, method, key](const std::string& name) {
+    Request request;
+    request.set_name(name);
+    Response response;
+    return (stub->*method)(ContextWithKey(key).get(), request, &response);
+  };
+}
+
 TEST_F(StrictInputTest, EveryKindOfNameHasOneSpelling) {
   const std::string& key = shop_.key;
   auto reviews = opinia::v1::ReviewService::NewStub(channel_);
@@ -77,13 +93,8 @@ TEST_F(StrictInputTest, EveryKindOfNameHasOneSpelling) {
   opinia::v1::ListAlertsResponse listed;
   ASSERT_TRUE(alerts->ListAlerts(ContextWithKey(key).get(), {}, &listed).ok());
   ASSERT_GE(listed.alerts_size(), 1);
-  opinia::v1::CreateAlertRuleRequest rule_request;
-  rule_request.mutable_rule()->set_display_name("low ratings");
-  rule_request.mutable_rule()->set_max_rating(2);
   opinia::v1::AlertRule rule;
-  ASSERT_TRUE(
-      alerts->CreateAlertRule(ContextWithKey(key).get(), rule_request, &rule)
-          .ok());
+  ASSERT_TRUE(CreateAlertOnEveryReview(channel_, key, &rule).ok());
   opinia::v1::Webhook webhook;
   ASSERT_TRUE(
       CreateWebhook(channel_, key, "https://hooks.example.com/x", &webhook)
@@ -93,41 +104,19 @@ TEST_F(StrictInputTest, EveryKindOfNameHasOneSpelling) {
 
   const std::vector<Kind> kinds = {
       {ingested->results(0).name(),
-       [&](const std::string& name) {
-         opinia::v1::GetReviewRequest r;
-         r.set_name(name);
-         opinia::v1::Review out;
-         return reviews->GetReview(ContextWithKey(key).get(), r, &out);
-       }},
+       ByName(reviews.get(), &opinia::v1::ReviewService::Stub::GetReview, key)},
       {listed.alerts(0).name(),
-       [&](const std::string& name) {
-         opinia::v1::GetAlertRequest r;
-         r.set_name(name);
-         opinia::v1::Alert out;
-         return alerts->GetAlert(ContextWithKey(key).get(), r, &out);
-       }},
+       ByName(alerts.get(), &opinia::v1::AlertService::Stub::GetAlert, key)},
       {rule.name(),
-       [&](const std::string& name) {
-         opinia::v1::GetAlertRuleRequest r;
-         r.set_name(name);
-         opinia::v1::AlertRule out;
-         return alerts->GetAlertRule(ContextWithKey(key).get(), r, &out);
-       }},
+       ByName(alerts.get(), &opinia::v1::AlertService::Stub::GetAlertRule,
+              key)},
       {collector.name(),
-       [&](const std::string& name) {
-         opinia::v1::GetCollectorRequest r;
-         r.set_name(name);
-         opinia::v1::Collector out;
-         return collectors->GetCollector(ContextWithKey(key).get(), r, &out);
-       }},
+       ByName(collectors.get(),
+              &opinia::v1::CollectorService::Stub::GetCollector, key)},
       // Last: a successful call deletes it.
       {webhook.name(),
-       [&](const std::string& name) {
-         opinia::v1::DeleteWebhookRequest r;
-         r.set_name(name);
-         opinia::v1::DeleteResponse out;
-         return alerts->DeleteWebhook(ContextWithKey(key).get(), r, &out);
-       }},
+       ByName(alerts.get(), &opinia::v1::AlertService::Stub::DeleteWebhook,
+              key)},
   };
   for (const Kind& kind : kinds) {
     const size_t slash = kind.canonical.find('/');

@@ -88,14 +88,8 @@ TEST(TenantFairnessTest, SigtermWithinTenSecondsCancelsFetchesAndRetriesLater) {
   auto alerts = opinia::v1::AlertService::NewStub(channel);
   auto collectors = opinia::v1::CollectorService::NewStub(channel);
 
-  opinia::v1::CreateAlertRuleRequest rule;
-  rule.mutable_rule()->set_display_name("every rated review");
-  rule.mutable_rule()->set_enabled(true);
-  rule.mutable_rule()->set_max_rating(5);
   opinia::v1::AlertRule created_rule;
-  ASSERT_TRUE(
-      alerts->CreateAlertRule(ContextWithKey(key).get(), rule, &created_rule)
-          .ok());
+  ASSERT_TRUE(CreateAlertOnEveryReview(channel, key, &created_rule).ok());
   opinia::v1::CreateWebhookRequest hook;
   hook.mutable_webhook()->set_url((*receiver)->Url("/hook"));
   hook.mutable_webhook()->set_secret("sigterm-secret-0123456789");

@@ -236,28 +236,15 @@ absl::Status AlertScheduler::TickTenant(const std::string& tenant_id,
 }
 
 void AlertScheduler::Start(absl::Duration interval) {
-  thread_ = std::thread([this, interval] {
-    absl::MutexLock lock(&mutex_);
-    while (!stopping_) {
-      mutex_.AwaitWithTimeout(absl::Condition(&stopping_), interval);
-      if (stopping_) break;
-      mutex_.Unlock();
-      auto stats = Tick();
-      if (!stats.ok()) {
-        std::fprintf(stderr, "opinia-server: alert scheduler: %s\n",
-                     stats.status().ToString().c_str());
-      }
-      mutex_.Lock();
+  ticks_.Start(interval, [this] {
+    auto stats = Tick();
+    if (!stats.ok()) {
+      std::fprintf(stderr, "opinia-server: alert scheduler: %s\n",
+                   stats.status().ToString().c_str());
     }
   });
 }
 
-void AlertScheduler::Stop() {
-  {
-    absl::MutexLock lock(&mutex_);
-    stopping_ = true;
-  }
-  if (thread_.joinable()) thread_.join();
-}
+void AlertScheduler::Stop() { ticks_.Stop(); }
 
 }  // namespace opinia::core

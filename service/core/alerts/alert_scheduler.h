@@ -19,14 +19,12 @@
 #define OPINIA_SERVICE_CORE_ALERTS_ALERT_SCHEDULER_H_
 
 #include <string>
-#include <thread>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "service/core/alerts/alert_hub.h"
 #include "service/core/util/clock.h"
+#include "service/core/util/periodic_thread.h"
 #include "service/storage/store.h"
 
 namespace opinia::core {
@@ -67,9 +65,7 @@ class AlertScheduler {
   const Clock* clock_;
   AlertHub* hub_;
   const AlertSchedulerOptions options_;
-  absl::Mutex mutex_;
-  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
-  std::thread thread_;
+  PeriodicThread ticks_;
 };
 
 }  // namespace opinia::core

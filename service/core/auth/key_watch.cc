@@ -111,25 +111,10 @@ void KeyWatch::RecheckAll() {
 }
 
 void KeyWatch::Start(absl::Duration interval) {
-  thread_ = std::thread([this, interval] {
-    absl::MutexLock lock(&mutex_);
-    while (!stopping_) {
-      mutex_.AwaitWithTimeout(absl::Condition(&stopping_), interval);
-      if (stopping_) break;
-      mutex_.Unlock();
-      RecheckAll();
-      mutex_.Lock();
-    }
-  });
+  rechecks_.Start(interval, [this] { RecheckAll(); });
 }
 
-void KeyWatch::Stop() {
-  {
-    absl::MutexLock lock(&mutex_);
-    stopping_ = true;
-  }
-  if (thread_.joinable()) thread_.join();
-}
+void KeyWatch::Stop() { rechecks_.Stop(); }
 
 int KeyWatch::size() const {
   absl::MutexLock lock(&mutex_);

@@ -19,7 +19,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -30,6 +29,7 @@
 #include "absl/time/time.h"
 #include "service/core/auth/auth.h"
 #include "service/core/auth/authorization.h"
+#include "service/core/util/periodic_thread.h"
 
 namespace opinia::core {
 
@@ -94,8 +94,7 @@ class KeyWatch {
       ABSL_GUARDED_BY(mutex_);
   absl::flat_hash_map<std::string, int> per_tenant_ ABSL_GUARDED_BY(mutex_);
   int size_ ABSL_GUARDED_BY(mutex_) = 0;
-  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
-  std::thread thread_;
+  PeriodicThread rechecks_;
 };
 
 }  // namespace opinia::core

@@ -29,97 +29,115 @@ std::string Context(std::string_view column, std::string_view tenant_id,
   return c;
 }
 
-// Opens a stored value, naming the row in the error.
-absl::StatusOr<std::string> OpenNamed(const SecretBox& box,
-                                      std::string_view sealed,
-                                      std::string_view context,
-                                      std::string_view name) {
-  auto opened = box.Open(sealed, context);
-  if (!opened.ok()) {
-    return absl::Status(opened.status().code(),
-                        absl::StrCat(Av(name), ": ", opened.status().message()));
+// A column that holds sealed values: its rows are "{table}/{id}" in
+// errors, and `context` binds a value to its row.
+struct SealedColumn {
+  std::string_view table;
+  std::string (*context)(std::string_view tenant_id, int64_t id);
+
+  std::string RowName(int64_t id) const {
+    return absl::StrCat(Av(table), "/", id);
   }
-  return opened;
-}
+  // Opens `sealed`, the value of row (tenant_id, id), naming the row in the
+  // error.
+  absl::StatusOr<std::string> Open(const SecretBox& box,
+                                   std::string_view tenant_id, int64_t id,
+                                   std::string_view sealed) const {
+    auto opened = box.Open(sealed, context(tenant_id, id));
+    if (!opened.ok()) {
+      return absl::Status(opened.status().code(),
+                          absl::StrCat(RowName(id), ": ",
+                                       opened.status().message()));
+    }
+    return opened;
+  }
+};
 
-std::string WebhookRowName(int64_t id) { return absl::StrCat("webhooks/", id); }
-std::string CollectorRowName(int64_t id) {
-  return absl::StrCat("collectors/", id);
-}
-
-absl::Status OpenWebhook(const SecretBox& box, WebhookRow& row) {
-  ASSIGN_OR_RETURN(row.secret,
-                   OpenNamed(box, row.secret,
-                             WebhookSecretContext(row.tenant_id, row.id),
-                             WebhookRowName(row.id)));
-  return absl::OkStatus();
-}
-
-absl::Status OpenCollector(const SecretBox& box, CollectorRow& row) {
-  ASSIGN_OR_RETURN(row.spec,
-                   OpenNamed(box, row.spec,
-                             CollectorSpecContext(row.tenant_id, row.id),
-                             CollectorRowName(row.id)));
-  return absl::OkStatus();
-}
-
-template <typename Row>
-absl::StatusOr<std::vector<Row>> OpenAll(
-    absl::StatusOr<std::vector<Row>> rows, const SecretBox& box,
-    absl::Status (*open)(const SecretBox&, Row&)) {
-  if (!rows.ok()) return rows;
-  for (Row& row : *rows) RETURN_IF_ERROR(open(box, row));
-  return rows;
-}
-
-template <typename Row>
-absl::StatusOr<Row> OpenOne(absl::StatusOr<Row> row, const SecretBox& box,
-                            absl::Status (*open)(const SecretBox&, Row&)) {
-  if (!row.ok()) return row;
-  RETURN_IF_ERROR(open(box, *row));
-  return row;
-}
+const SealedColumn kWebhookSecret{"webhooks", WebhookSecretContext};
+const SealedColumn kCollectorSpec{"collectors", CollectorSpecContext};
 
 // A part of a transaction (WebhookTxn, CollectorTxn) that seals what it
-// writes and opens what it reads, over the backend's `inner`.
-template <typename Part>
+// writes to the member `kValue` of its rows, stored in `kColumn`, and opens
+// what it reads, over the backend's `inner`.
+template <typename Part, typename Row, const SealedColumn& kColumn,
+          std::string Row::*kValue>
 class Sealing : public Part {
  public:
   Sealing(Part& inner, const SecretBox& box) : inner_(inner), box_(box) {}
 
  protected:
+  std::string Seal(std::string_view tenant_id, int64_t id,
+                   std::string_view plain) const {
+    return box_.Seal(plain, kColumn.context(tenant_id, id));
+  }
+  absl::StatusOr<Row> Opened(absl::StatusOr<Row> row) const {
+    if (row.ok()) {
+      RETURN_IF_ERROR(Open(*row));
+    }
+    return row;
+  }
+  absl::StatusOr<std::vector<Row>> Opened(
+      absl::StatusOr<std::vector<Row>> rows) const {
+    if (rows.ok()) {
+      for (Row& row : *rows) RETURN_IF_ERROR(Open(row));
+    }
+    return rows;
+  }
+  // The id is part of the context, so a new row goes in with an empty
+  // value (`insert`) and then gets its sealed one in the same transaction
+  // (`write`, given the row with its id).
+  template <typename Write>
+  absl::StatusOr<int64_t> InsertThenSeal(
+      const Row& row, absl::StatusOr<int64_t> (Part::*insert)(const Row&),
+      Write write) {
+    Row empty = row;
+    (empty.*kValue).clear();
+    Row inserted = row;
+    ASSIGN_OR_RETURN(inserted.id, (inner_.*insert)(empty));
+    RETURN_IF_ERROR(write(inserted));
+    return inserted.id;
+  }
+
   Part& inner_;
+
+ private:
+  absl::Status Open(Row& row) const {
+    ASSIGN_OR_RETURN(row.*kValue, kColumn.Open(box_, row.tenant_id, row.id,
+                                               row.*kValue));
+    return absl::OkStatus();
+  }
+
   const SecretBox& box_;
 };
 
-class SealedWebhooks final : public Sealing<storage::WebhookTxn> {
+class SealedWebhooks final
+    : public Sealing<storage::WebhookTxn, WebhookRow, kWebhookSecret,
+                     &WebhookRow::secret> {
  public:
   using Sealing::Sealing;
 
-  // The id is part of the context, so the row goes in with an empty
-  // secret and gets its sealed one in the same transaction.
   absl::StatusOr<int64_t> InsertWebhook(const WebhookRow& row) override {
-    WebhookRow unsealed = row;
-    unsealed.secret.clear();
-    ASSIGN_OR_RETURN(const int64_t id, inner_.InsertWebhook(unsealed));
-    RETURN_IF_ERROR(SetWebhookSecret(row.tenant_id, id, row.secret));
-    return id;
+    return InsertThenSeal(row, &storage::WebhookTxn::InsertWebhook,
+                          [this](const WebhookRow& inserted) {
+                            return SetWebhookSecret(inserted.tenant_id,
+                                                    inserted.id,
+                                                    inserted.secret);
+                          });
   }
   absl::StatusOr<WebhookRow> GetWebhook(std::string_view tenant_id,
                                         int64_t id) override {
-    return OpenOne(inner_.GetWebhook(tenant_id, id), box_, OpenWebhook);
+    return Opened(inner_.GetWebhook(tenant_id, id));
   }
   absl::StatusOr<std::vector<WebhookRow>> ListWebhooks(
       std::string_view tenant_id, int64_t after_id, int limit) override {
-    return OpenAll(inner_.ListWebhooks(tenant_id, after_id, limit), box_,
-                   OpenWebhook);
+    return Opened(inner_.ListWebhooks(tenant_id, after_id, limit));
   }
   absl::StatusOr<int64_t> CountWebhooks(std::string_view tenant_id) override {
     return inner_.CountWebhooks(tenant_id);
   }
   absl::StatusOr<std::vector<WebhookRow>> ListAllWebhooks(int64_t after_id,
                                                           int limit) override {
-    return OpenAll(inner_.ListAllWebhooks(after_id, limit), box_, OpenWebhook);
+    return Opened(inner_.ListAllWebhooks(after_id, limit));
   }
   absl::Status DeleteWebhook(std::string_view tenant_id, int64_t id) override {
     return inner_.DeleteWebhook(tenant_id, id);
@@ -129,9 +147,8 @@ class SealedWebhooks final : public Sealing<storage::WebhookTxn> {
   }
   absl::Status SetWebhookSecret(std::string_view tenant_id, int64_t id,
                                 std::string_view secret) override {
-    return inner_.SetWebhookSecret(
-        tenant_id, id,
-        box_.Seal(secret, WebhookSecretContext(tenant_id, id)));
+    return inner_.SetWebhookSecret(tenant_id, id,
+                                   Seal(tenant_id, id, secret));
   }
 
   absl::StatusOr<int64_t> InsertDelivery(
@@ -166,27 +183,26 @@ class SealedWebhooks final : public Sealing<storage::WebhookTxn> {
   }
 };
 
-class SealedCollectors final : public Sealing<storage::CollectorTxn> {
+class SealedCollectors final
+    : public Sealing<storage::CollectorTxn, CollectorRow, kCollectorSpec,
+                     &CollectorRow::spec> {
  public:
   using Sealing::Sealing;
 
-  // As for webhooks: in with an empty spec, then the sealed one.
   absl::StatusOr<int64_t> InsertCollector(const CollectorRow& row) override {
-    CollectorRow sealed = row;
-    sealed.spec.clear();
-    ASSIGN_OR_RETURN(sealed.id, inner_.InsertCollector(sealed));
-    sealed.spec = row.spec;
-    RETURN_IF_ERROR(UpdateCollector(sealed));
-    return sealed.id;
+    return InsertThenSeal(
+        row, &storage::CollectorTxn::InsertCollector,
+        [this](const CollectorRow& inserted) {
+          return UpdateCollector(inserted);
+        });
   }
   absl::StatusOr<CollectorRow> GetCollector(std::string_view tenant_id,
                                             int64_t id) override {
-    return OpenOne(inner_.GetCollector(tenant_id, id), box_, OpenCollector);
+    return Opened(inner_.GetCollector(tenant_id, id));
   }
   absl::StatusOr<std::vector<CollectorRow>> ListCollectors(
       std::string_view tenant_id, int64_t after_id, int limit) override {
-    return OpenAll(inner_.ListCollectors(tenant_id, after_id, limit), box_,
-                   OpenCollector);
+    return Opened(inner_.ListCollectors(tenant_id, after_id, limit));
   }
   absl::StatusOr<int64_t> CountCollectors(
       std::string_view tenant_id) override {
@@ -194,17 +210,15 @@ class SealedCollectors final : public Sealing<storage::CollectorTxn> {
   }
   absl::StatusOr<std::vector<CollectorRow>> ListDueCollectors(
       absl::Time now, int limit) override {
-    return OpenAll(inner_.ListDueCollectors(now, limit), box_, OpenCollector);
+    return Opened(inner_.ListDueCollectors(now, limit));
   }
   absl::StatusOr<std::vector<CollectorRow>> ListDueCollectorsExcept(
       absl::Time now, int limit, const std::vector<int64_t>& skip) override {
-    return OpenAll(inner_.ListDueCollectorsExcept(now, limit, skip), box_,
-                   OpenCollector);
+    return Opened(inner_.ListDueCollectorsExcept(now, limit, skip));
   }
   absl::Status UpdateCollector(const CollectorRow& row) override {
     CollectorRow sealed = row;
-    sealed.spec =
-        box_.Seal(row.spec, CollectorSpecContext(row.tenant_id, row.id));
+    sealed.spec = Seal(row.tenant_id, row.id, row.spec);
     return inner_.UpdateCollector(sealed);
   }
   absl::Status DeleteCollector(std::string_view tenant_id,
@@ -328,39 +342,60 @@ class SealedStore final : public Store {
 
 // One stored secret as the backend holds it.
 struct StoredSecret {
-  bool webhook = false;  // else a collector spec
+  const SealedColumn* column = nullptr;  // kWebhookSecret or kCollectorSpec
   std::string tenant_id;
   int64_t id = 0;
   std::string value;
 
-  std::string name() const {
-    return webhook ? WebhookRowName(id) : CollectorRowName(id);
-  }
-  std::string context() const {
-    return webhook ? WebhookSecretContext(tenant_id, id)
-                   : CollectorSpecContext(tenant_id, id);
-  }
+  std::string name() const { return column->RowName(id); }
+  std::string context() const { return column->context(tenant_id, id); }
 };
 
 using PageFn = std::function<absl::Status(std::vector<StoredSecret>&)>;
+// The stored secrets of the rows with ids after `after`, a page of them.
+using ReadPageFn = std::function<absl::StatusOr<std::vector<StoredSecret>>(
+    Txn& txn, int64_t after)>;
+
+// Calls `fn` with each page that `read` returns, each page read in its own
+// read transaction, until a page is empty.
+absl::Status ForEachPage(Store& store, const ReadPageFn& read,
+                         const PageFn& fn) {
+  for (int64_t after = 0;;) {
+    std::vector<StoredSecret> page;
+    RETURN_IF_ERROR(store.Read([&](Txn& txn) -> absl::Status {
+      ASSIGN_OR_RETURN(page, read(txn, after));
+      return absl::OkStatus();
+    }));
+    if (page.empty()) return absl::OkStatus();
+    after = page.back().id;
+    RETURN_IF_ERROR(fn(page));
+  }
+}
+
+// The value of `column` in each of `rows` (the member `value`).
+template <typename Row>
+absl::StatusOr<std::vector<StoredSecret>> StoredSecrets(
+    absl::StatusOr<std::vector<Row>> rows, const SealedColumn& column,
+    std::string Row::*value) {
+  if (!rows.ok()) return rows.status();
+  std::vector<StoredSecret> secrets;
+  for (Row& row : *rows) {
+    secrets.push_back(
+        {&column, row.tenant_id, row.id, std::move(row.*value)});
+  }
+  return secrets;
+}
 
 // Calls `fn` with each page of stored secrets (webhooks, then each
 // tenant's collectors), each page read in its own read transaction.
 absl::Status ForEachSecretPage(Store& store, const PageFn& fn) {
-  std::vector<StoredSecret> page;
-  for (int64_t after = 0;;) {
-    page.clear();
-    RETURN_IF_ERROR(store.Read([&](Txn& txn) -> absl::Status {
-      ASSIGN_OR_RETURN(auto rows, txn.webhooks().ListAllWebhooks(after, kPage));
-      for (WebhookRow& w : rows) {
-        page.push_back({true, w.tenant_id, w.id, std::move(w.secret)});
-      }
-      return absl::OkStatus();
-    }));
-    if (page.empty()) break;
-    after = page.back().id;
-    RETURN_IF_ERROR(fn(page));
-  }
+  RETURN_IF_ERROR(ForEachPage(
+      store,
+      [](Txn& txn, int64_t after) {
+        return StoredSecrets(txn.webhooks().ListAllWebhooks(after, kPage),
+                             kWebhookSecret, &WebhookRow::secret);
+      },
+      fn));
   for (std::string after_tenant;;) {
     std::vector<storage::TenantRow> tenants;
     RETURN_IF_ERROR(store.Read([&](Txn& txn) -> absl::Status {
@@ -370,20 +405,14 @@ absl::Status ForEachSecretPage(Store& store, const PageFn& fn) {
     if (tenants.empty()) break;
     after_tenant = tenants.back().id;
     for (const storage::TenantRow& tenant : tenants) {
-      for (int64_t after = 0;;) {
-        page.clear();
-        RETURN_IF_ERROR(store.Read([&](Txn& txn) -> absl::Status {
-          ASSIGN_OR_RETURN(auto rows, txn.collectors().ListCollectors(
-                                          tenant.id, after, kPage));
-          for (CollectorRow& c : rows) {
-            page.push_back({false, c.tenant_id, c.id, std::move(c.spec)});
-          }
-          return absl::OkStatus();
-        }));
-        if (page.empty()) break;
-        after = page.back().id;
-        RETURN_IF_ERROR(fn(page));
-      }
+      RETURN_IF_ERROR(ForEachPage(
+          store,
+          [&tenant](Txn& txn, int64_t after) {
+            return StoredSecrets(
+                txn.collectors().ListCollectors(tenant.id, after, kPage),
+                kCollectorSpec, &CollectorRow::spec);
+          },
+          fn));
     }
   }
   return absl::OkStatus();
@@ -401,7 +430,7 @@ absl::Status ReplaceSecrets(
           was->name(),
           " changed while its secret was being sealed: is another server "
           "running on this database?"));
-      if (was->webhook) {
+      if (was->column == &kWebhookSecret) {
         ASSIGN_OR_RETURN(WebhookRow row,
                          txn.webhooks().GetWebhook(was->tenant_id, was->id));
         if (row.secret != was->value) return changed;
@@ -449,7 +478,7 @@ absl::StatusOr<SealReport> SealStoredSecrets(Store& store,
             continue;
           }
           ASSIGN_OR_RETURN(std::string plain,
-                           OpenNamed(box, s.value, s.context(), s.name()));
+                           s.column->Open(box, s.tenant_id, s.id, s.value));
           if (*key == box.key_id()) {
             ++counts.current;
           } else {

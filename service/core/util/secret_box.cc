@@ -43,6 +43,26 @@ std::string Aad(std::string_view header, std::string_view context) {
   return aad;
 }
 
+// EVP_CipherInit_ex's direction.
+constexpr int kEncrypt = 1;
+constexpr int kDecrypt = 0;
+
+// Starts AES-256-GCM in `ctx` with `key` and `nonce` in direction `encrypt`
+// and authenticates `aad` with it. False when the library fails (no
+// context, no cipher).
+bool StartGcm(EVP_CIPHER_CTX* ctx, int encrypt, std::string_view key,
+              const unsigned char* nonce, std::string_view aad) {
+  int n = 0;
+  return ctx != nullptr &&
+         EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), nullptr, nullptr, nullptr,
+                           encrypt) == 1 &&
+         EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN,
+                             SecretBox::kNonceSize, nullptr) == 1 &&
+         EVP_CipherInit_ex(ctx, nullptr, nullptr, U(key), nonce, encrypt) ==
+             1 &&
+         EVP_CipherUpdate(ctx, nullptr, &n, U(aad), Len(aad)) == 1;
+}
+
 absl::Status CipherError(const char* what) {
   return absl::InternalError(absl::StrCat("secret box: ", what, " failed"));
 }
@@ -99,14 +119,7 @@ std::string SecretBox::Seal(std::string_view plaintext,
   int n = 0, final_n = 0;
   // A failure here is a broken crypto library (allocation, missing
   // cipher): nothing sensible can be stored, so stop like RandomBytes.
-  if (ctx == nullptr ||
-      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr,
-                         nullptr) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceSize,
-                          nullptr) != 1 ||
-      EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, U(key.bytes),
-                         U(out) + kHeaderSize) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), nullptr, &n, U(aad), Len(aad)) != 1 ||
+  if (!StartGcm(ctx.get(), kEncrypt, key.bytes, U(out) + kHeaderSize, aad) ||
       EVP_EncryptUpdate(ctx.get(), U(out) + body, &n, U(plaintext),
                         Len(plaintext)) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), U(out) + body + n, &final_n) != 1 ||
@@ -145,14 +158,7 @@ absl::StatusOr<std::string> SecretBox::Open(std::string_view sealed,
   std::string out(ciphertext.size(), '\0');
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   int n = 0, final_n = 0;
-  if (ctx == nullptr ||
-      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr,
-                         nullptr) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceSize,
-                          nullptr) != 1 ||
-      EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, U(key->bytes),
-                         U(nonce)) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), nullptr, &n, U(aad), Len(aad)) != 1 ||
+  if (!StartGcm(ctx.get(), kDecrypt, key->bytes, U(nonce), aad) ||
       EVP_DecryptUpdate(ctx.get(), U(out), &n, U(ciphertext),
                         Len(ciphertext)) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagSize,

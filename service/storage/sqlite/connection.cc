@@ -282,8 +282,8 @@ absl::StatusOr<int64_t> CountTenantRows(Connection& conn,
   return stmt.ColumnInt64(0);
 }
 
-absl::Status CheckWritable(bool read_only, absl::string_view op) {
-  if (read_only) {
+absl::Status TxnPart::CheckWritable(const char* op) const {
+  if (read_only_) {
     return absl::FailedPreconditionError(
         absl::StrCat(op, " inside a read-only transaction"));
   }

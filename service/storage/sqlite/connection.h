@@ -111,9 +111,6 @@ absl::StatusOr<std::vector<T>> ReadAllRows(Statement& stmt, Read read) {
   });
 }
 
-// OK, or FAILED_PRECONDITION "<op> inside a read-only transaction".
-absl::Status CheckWritable(bool read_only, absl::string_view op);
-
 class Connection {
  public:
   // flags: SQLITE_OPEN_* (NOMUTEX is added). Sets the busy timeout.
@@ -168,6 +165,24 @@ class Connection {
   // Cached statements currently checked out; a second concurrent use of the
   // same SQL (e.g. nested) gets its own uncached statement.
   absl::flat_hash_set<sqlite3_stmt*> in_use_;
+};
+
+// What SqliteTxn and each of its parts (SqliteAlerts, SqliteWebhooks,
+// SqliteCollectors) work on: the transaction's connection, and whether the
+// transaction is read-only.
+class TxnPart {
+ public:
+  TxnPart(Connection& conn, bool read_only)
+      : conn_(conn), read_only_(read_only) {}
+
+ protected:
+  // OK, or FAILED_PRECONDITION "<op> inside a read-only transaction".
+  absl::Status CheckWritable(const char* op) const;
+
+  Connection& conn_;
+
+ private:
+  const bool read_only_;
 };
 
 // How many rows of `table` (a constant of ours, never input) belong to

@@ -109,10 +109,6 @@ absl::StatusOr<std::vector<AlertRow>> SortedById(
 
 }  // namespace
 
-absl::Status SqliteAlerts::CheckWritable(const char* op) const {
-  return sqlite::CheckWritable(read_only_, op);
-}
-
 absl::StatusOr<int64_t> SqliteAlerts::InsertAlertRule(const AlertRuleRow& row) {
   RETURN_IF_ERROR(CheckWritable("InsertAlertRule"));
   ASSIGN_OR_RETURN(

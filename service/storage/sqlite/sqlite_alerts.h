@@ -11,10 +11,9 @@
 
 namespace opinia::storage::sqlite {
 
-class SqliteAlerts final : public AlertTxn {
+class SqliteAlerts final : public AlertTxn, private TxnPart {
  public:
-  SqliteAlerts(Connection& conn, bool read_only)
-      : conn_(conn), read_only_(read_only) {}
+  using TxnPart::TxnPart;
 
   absl::StatusOr<int64_t> InsertAlertRule(const AlertRuleRow& row) override;
   absl::StatusOr<AlertRuleRow> GetAlertRule(std::string_view tenant_id,
@@ -65,12 +64,8 @@ class SqliteAlerts final : public AlertTxn {
                              std::string_view scope, absl::Time time) override;
 
  private:
-  absl::Status CheckWritable(const char* op) const;
   absl::StatusOr<std::vector<AlertRow>> ReadAlerts(Statement& stmt);
   absl::StatusOr<std::vector<AlertEventRow>> ReadEvents(Statement& stmt);
-
-  Connection& conn_;
-  const bool read_only_;
 };
 
 }  // namespace opinia::storage::sqlite

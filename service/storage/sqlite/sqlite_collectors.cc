@@ -53,10 +53,6 @@ void BindState(Statement& stmt, const CollectorRow& r, bool with_create) {
 
 }  // namespace
 
-absl::Status SqliteCollectors::CheckWritable(const char* op) const {
-  return sqlite::CheckWritable(read_only_, op);
-}
-
 absl::StatusOr<int64_t> SqliteCollectors::InsertCollector(
     const CollectorRow& row) {
   RETURN_IF_ERROR(CheckWritable("InsertCollector"));

@@ -12,10 +12,9 @@
 namespace opinia::storage::sqlite {
 
 // The schema (table collectors) is a migration in migrations.cc.
-class SqliteCollectors final : public CollectorTxn {
+class SqliteCollectors final : public CollectorTxn, private TxnPart {
  public:
-  SqliteCollectors(Connection& conn, bool read_only)
-      : conn_(conn), read_only_(read_only) {}
+  using TxnPart::TxnPart;
 
   absl::StatusOr<int64_t> InsertCollector(const CollectorRow& row) override;
   absl::StatusOr<CollectorRow> GetCollector(std::string_view tenant_id,
@@ -31,10 +30,6 @@ class SqliteCollectors final : public CollectorTxn {
   absl::Status DeleteCollector(std::string_view tenant_id, int64_t id) override;
 
  private:
-  absl::Status CheckWritable(const char* op) const;
-
-  Connection& conn_;
-  const bool read_only_;
 };
 
 }  // namespace opinia::storage::sqlite

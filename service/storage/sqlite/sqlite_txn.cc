@@ -51,10 +51,6 @@ AuditRow ReadAudit(const Statement& s) {
 
 }  // namespace
 
-absl::Status SqliteTxn::CheckWritable(std::string_view op) const {
-  return sqlite::CheckWritable(read_only_, AsAbsl(op));
-}
-
 absl::Status SqliteTxn::InsertTenant(const TenantRow& row) {
   RETURN_IF_ERROR(CheckWritable("InsertTenant"));
   ASSIGN_OR_RETURN(

@@ -21,11 +21,14 @@
 
 namespace opinia::storage::sqlite {
 
-class SqliteTxn final : public Txn {
+class SqliteTxn final : public Txn, private TxnPart {
  public:
   SqliteTxn(Connection& conn, bool read_only)
-      : conn_(conn), read_only_(read_only), alerts_(conn, read_only), insights_(conn),
-        webhooks_(conn, read_only), collectors_(conn, read_only) {}
+      : TxnPart(conn, read_only),
+        alerts_(conn, read_only),
+        insights_(conn),
+        webhooks_(conn, read_only),
+        collectors_(conn, read_only) {}
 
   absl::Status InsertTenant(const TenantRow& row) override;
   absl::StatusOr<TenantRow> GetTenant(std::string_view id) override;
@@ -68,7 +71,6 @@ class SqliteTxn final : public Txn {
   CollectorTxn& collectors() override { return collectors_; }
 
  private:
-  absl::Status CheckWritable(std::string_view op) const;
   // Runs an INSERT or UPDATE of reviews; on failure also forgets what its
   // triggers deferred.
   absl::Status RunReviewWrite(Statement& stmt);
@@ -80,8 +82,6 @@ class SqliteTxn final : public Txn {
   absl::Status LogInsertedReview(int64_t id, const ReviewRow& row);
   absl::StatusOr<std::vector<ApiKeyRow>> ReadKeys(Statement& stmt);
 
-  Connection& conn_;
-  const bool read_only_;
   SqliteAlerts alerts_;
   SqliteInsights insights_;
   SqliteWebhooks webhooks_;

@@ -66,10 +66,6 @@ DeliveryRow ReadDelivery(const Statement& s) {
 
 }  // namespace
 
-absl::Status SqliteWebhooks::CheckWritable(const char* op) const {
-  return sqlite::CheckWritable(read_only_, op);
-}
-
 absl::StatusOr<std::vector<DeliveryRow>> SqliteWebhooks::ReadDeliveries(
     Statement& stmt) {
   return ReadAllRows(stmt, ReadDelivery);

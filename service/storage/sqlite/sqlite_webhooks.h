@@ -14,10 +14,9 @@ namespace opinia::storage::sqlite {
 
 // The schema (tables webhooks and webhook_deliveries) is a migration in
 // migrations.cc.
-class SqliteWebhooks final : public WebhookTxn {
+class SqliteWebhooks final : public WebhookTxn, private TxnPart {
  public:
-  SqliteWebhooks(Connection& conn, bool read_only)
-      : conn_(conn), read_only_(read_only) {}
+  using TxnPart::TxnPart;
 
   absl::StatusOr<int64_t> InsertWebhook(const WebhookRow& row) override;
   absl::StatusOr<WebhookRow> GetWebhook(std::string_view tenant_id,
@@ -47,14 +46,10 @@ class SqliteWebhooks final : public WebhookTxn {
   absl::StatusOr<DeliveryStats> GetDeliveryStats(int64_t webhook_id) override;
 
  private:
-  absl::Status CheckWritable(const char* op) const;
   // Inserts `row`; std::nullopt when `if_absent` and the delivery exists.
   absl::StatusOr<std::optional<int64_t>> AddDelivery(const DeliveryRow& row,
                                                      bool if_absent);
   absl::StatusOr<std::vector<DeliveryRow>> ReadDeliveries(Statement& stmt);
-
-  Connection& conn_;
-  const bool read_only_;
 };
 
 }  // namespace opinia::storage::sqlite

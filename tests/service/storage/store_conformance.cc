@@ -893,14 +893,12 @@ TEST_P(StoreConformanceTest, TimesAreTruncatedToTheMicrosecond) {
 }
 
 TEST_P(StoreConformanceTest, NonPositiveLimitIsInvalidArgument) {
-  ASSERT_OK(store_->Read([](Txn& txn) {
-    EXPECT_CODE(txn.ListTenants("", 0).status(), kInvalidArgument);
-    EXPECT_CODE(txn.ListApiKeys(std::nullopt, "", -1).status(),
+  ForEachNonPositiveLimit(*store_, [](Txn& txn, int limit) {
+    EXPECT_CODE(txn.ListTenants("", limit), kInvalidArgument);
+    EXPECT_CODE(txn.ListApiKeys(std::nullopt, "", limit), kInvalidArgument);
+    EXPECT_CODE(txn.ListReviews("t", ReviewFilter{}, std::nullopt, limit),
                 kInvalidArgument);
-    EXPECT_CODE(txn.ListReviews("t", ReviewFilter{}, std::nullopt, 0).status(),
-                kInvalidArgument);
-    return absl::OkStatus();
-  }));
+  });
 }
 
 }  // namespace

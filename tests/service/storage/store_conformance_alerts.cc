@@ -683,20 +683,14 @@ TEST_P(StoreConformanceTest, FailedWriteLeavesNoAlertState) {
 }
 
 TEST_P(StoreConformanceTest, AlertListsRejectNonPositiveLimits) {
-  ASSERT_OK(store_->Read([](Txn& txn) {
+  ForEachNonPositiveLimit(*store_, [](Txn& txn, int limit) {
     AlertTxn& alerts = txn.alerts();
-    for (const int limit : {0, -1}) {
-      SCOPED_TRACE(limit);
-      EXPECT_CODE(alerts.ListAlertRules("a", 0, limit), kInvalidArgument);
-      EXPECT_CODE(alerts.ListAlertsAfter("a", 0, limit), kInvalidArgument);
-      EXPECT_CODE(alerts.ListAlerts("a", {}, 0, limit), kInvalidArgument);
-      EXPECT_CODE(alerts.ListAlertEventsAfter("a", 0, limit),
-                  kInvalidArgument);
-      EXPECT_CODE(alerts.ListSlaCandidates("a", kT0, limit),
-                  kInvalidArgument);
-    }
-    return absl::OkStatus();
-  }));
+    EXPECT_CODE(alerts.ListAlertRules("a", 0, limit), kInvalidArgument);
+    EXPECT_CODE(alerts.ListAlertsAfter("a", 0, limit), kInvalidArgument);
+    EXPECT_CODE(alerts.ListAlerts("a", {}, 0, limit), kInvalidArgument);
+    EXPECT_CODE(alerts.ListAlertEventsAfter("a", 0, limit), kInvalidArgument);
+    EXPECT_CODE(alerts.ListSlaCandidates("a", kT0, limit), kInvalidArgument);
+  });
 }
 
 }  // namespace

@@ -193,18 +193,13 @@ TEST_P(StoreConformanceTest, CollectorWritesFailInReadAndRollBackInWrite) {
 }
 
 TEST_P(StoreConformanceTest, CollectorListsRejectNonPositiveLimits) {
-  ASSERT_OK(store_->Read([](Txn& txn) {
-    for (const int limit : {0, -1}) {
-      SCOPED_TRACE(limit);
-      EXPECT_CODE(txn.collectors().ListCollectors("a", 0, limit),
-                  kInvalidArgument);
-      EXPECT_CODE(txn.collectors().ListDueCollectors(kT0, limit),
-                  kInvalidArgument);
-      EXPECT_CODE(txn.collectors().ListDueCollectorsExcept(kT0, limit, {1}),
-                  kInvalidArgument);
-    }
-    return absl::OkStatus();
-  }));
+  ForEachNonPositiveLimit(*store_, [](Txn& txn, int limit) {
+    CollectorTxn& collectors = txn.collectors();
+    EXPECT_CODE(collectors.ListCollectors("a", 0, limit), kInvalidArgument);
+    EXPECT_CODE(collectors.ListDueCollectors(kT0, limit), kInvalidArgument);
+    EXPECT_CODE(collectors.ListDueCollectorsExcept(kT0, limit, {1}),
+                kInvalidArgument);
+  });
 }
 
 }  // namespace

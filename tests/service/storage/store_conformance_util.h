@@ -103,6 +103,19 @@ inline ReviewRow Review(std::string tenant, std::string external_id,
   return r;
 }
 
+// Runs `check(txn, limit)` in one read transaction for each limit that
+// every List call refuses with INVALID_ARGUMENT: 0 and -1.
+template <typename Check>
+void ForEachNonPositiveLimit(Store& store, Check check) {
+  EXPECT_OK(store.Read([&](Txn& txn) {
+    for (const int limit : {0, -1}) {
+      SCOPED_TRACE(limit);
+      check(txn, limit);
+    }
+    return absl::OkStatus();
+  }));
+}
+
 // The ids of rows, in their order.
 template <typename Row>
 std::vector<int64_t> IdsOf(const std::vector<Row>& rows) {

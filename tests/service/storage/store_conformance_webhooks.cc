@@ -445,19 +445,15 @@ TEST_P(StoreConformanceTest, DispatchTransactionIsAllOrNothing) {
 }
 
 TEST_P(StoreConformanceTest, WebhookListsRejectNonPositiveLimits) {
-  ASSERT_OK(store_->Read([](Txn& txn) {
+  ForEachNonPositiveLimit(*store_, [](Txn& txn, int limit) {
     WebhookTxn& webhooks = txn.webhooks();
-    for (const int limit : {0, -1}) {
-      SCOPED_TRACE(limit);
-      EXPECT_CODE(webhooks.ListWebhooks("a", 0, limit), kInvalidArgument);
-      EXPECT_CODE(webhooks.ListAllWebhooks(0, limit), kInvalidArgument);
-      EXPECT_CODE(webhooks.ListDueDeliveries(kT0, limit), kInvalidArgument);
-      EXPECT_CODE(webhooks.ListDueDeliveriesExcept(kT0, limit, {1}),
-                  kInvalidArgument);
-      EXPECT_CODE(webhooks.ListDeliveries(1, 0, limit), kInvalidArgument);
-    }
-    return absl::OkStatus();
-  }));
+    EXPECT_CODE(webhooks.ListWebhooks("a", 0, limit), kInvalidArgument);
+    EXPECT_CODE(webhooks.ListAllWebhooks(0, limit), kInvalidArgument);
+    EXPECT_CODE(webhooks.ListDueDeliveries(kT0, limit), kInvalidArgument);
+    EXPECT_CODE(webhooks.ListDueDeliveriesExcept(kT0, limit, {1}),
+                kInvalidArgument);
+    EXPECT_CODE(webhooks.ListDeliveries(1, 0, limit), kInvalidArgument);
+  });
 }
 
 }  // namespace

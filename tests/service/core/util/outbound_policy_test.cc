@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -18,6 +19,21 @@ using ::testing::HasSubstr;
 std::string Literal(const std::string& host) {
   std::optional<IpAddress> a = ParseIpLiteral(host);
   return a.has_value() ? a->ToString() : "name";
+}
+
+// (IP literal, port) pairs.
+using Endpoints = std::vector<std::pair<std::string, int>>;
+
+// Expects `policy` to allow each of `allowed` and refuse each of `refused`.
+void ExpectAllows(const OutboundPolicy& policy, const Endpoints& allowed,
+                  const Endpoints& refused) {
+  for (const auto& [ip, port] : allowed) {
+    EXPECT_TRUE(policy.Allows(*ParseIpLiteral(ip), port)) << ip << " " << port;
+  }
+  for (const auto& [ip, port] : refused) {
+    EXPECT_FALSE(policy.Allows(*ParseIpLiteral(ip), port))
+        << ip << " " << port;
+  }
 }
 
 TEST(ParseIpLiteralTest, ReadsEverySpellingTheResolverAccepts) {
@@ -147,27 +163,27 @@ TEST(ParseCidrListTest, ParsesCommaSeparatedRangesAndNamesTheBadOne) {
 }
 
 TEST(OutboundPolicyTest, DefaultRefusesInternalAllowsPublic) {
-  OutboundPolicy policy;
-  EXPECT_FALSE(policy.Allows(*ParseIpLiteral("127.0.0.1"), 80));
-  EXPECT_FALSE(policy.Allows(*ParseIpLiteral("::1"), 80));
-  EXPECT_FALSE(policy.Allows(*ParseIpLiteral("::ffff:127.0.0.1"), 80));
-  EXPECT_FALSE(policy.Allows(*ParseIpLiteral("169.254.169.254"), 80));
-  EXPECT_TRUE(policy.Allows(*ParseIpLiteral("93.184.216.34"), 443));
-  EXPECT_TRUE(policy.Allows(*ParseIpLiteral("2606:2800:220:1::1"), 443));
+  ExpectAllows(OutboundPolicy(),
+               {{"93.184.216.34", 443}, {"2606:2800:220:1::1", 443}},
+               {{"127.0.0.1", 80},
+                {"::1", 80},
+                {"::ffff:127.0.0.1", 80},
+                {"169.254.169.254", 80}});
 }
 
 TEST(OutboundPolicyTest, AllowListOpensRangesIncludingIpv6Forms) {
-  OutboundPolicy policy(*ParseCidrList("127.0.0.0/8,::1/128,10.20.0.0/16"));
-  EXPECT_TRUE(policy.Allows(*ParseIpLiteral("127.0.0.1"), 8080));
-  EXPECT_TRUE(policy.Allows(*ParseIpLiteral("127.9.9.9"), 8080));
-  EXPECT_TRUE(policy.Allows(*ParseIpLiteral("::1"), 8080));
-  EXPECT_TRUE(policy.Allows(*ParseIpLiteral("::ffff:127.0.0.1"), 8080));
-  EXPECT_TRUE(policy.Allows(*ParseIpLiteral("10.20.3.4"), 80));
-  // Only what is listed.
-  EXPECT_FALSE(policy.Allows(*ParseIpLiteral("10.21.0.1"), 80));
-  EXPECT_FALSE(policy.Allows(*ParseIpLiteral("169.254.169.254"), 80));
-  EXPECT_FALSE(policy.Allows(*ParseIpLiteral("192.168.0.1"), 80));
-  EXPECT_FALSE(policy.Allows(*ParseIpLiteral("fd00::1"), 80));
+  ExpectAllows(
+      OutboundPolicy(*ParseCidrList("127.0.0.0/8,::1/128,10.20.0.0/16")),
+      {{"127.0.0.1", 8080},
+       {"127.9.9.9", 8080},
+       {"::1", 8080},
+       {"::ffff:127.0.0.1", 8080},
+       {"10.20.3.4", 80}},
+      // Only what is listed.
+      {{"10.21.0.1", 80},
+       {"169.254.169.254", 80},
+       {"192.168.0.1", 80},
+       {"fd00::1", 80}});
 }
 
 TEST(OutboundPolicyTest, OwnListeningAddressesStayRefusedWhenAllowed) {
@@ -177,23 +193,19 @@ TEST(OutboundPolicyTest, OwnListeningAddressesStayRefusedWhenAllowed) {
   auto refusal = policy.Refusal(*ParseIpLiteral("127.0.0.1"), 50051);
   ASSERT_TRUE(refusal.has_value());
   EXPECT_THAT(*refusal, HasSubstr("own address"));
-  EXPECT_FALSE(policy.Allows(*ParseIpLiteral("::ffff:127.0.0.1"), 50051));
-  EXPECT_FALSE(policy.Allows(*ParseIpLiteral("::1"), 9090));
-  EXPECT_TRUE(policy.Allows(*ParseIpLiteral("127.0.0.1"), 50052));
-  EXPECT_TRUE(policy.Allows(*ParseIpLiteral("127.0.0.2"), 50051));
+  ExpectAllows(policy, {{"127.0.0.1", 50052}, {"127.0.0.2", 50051}},
+               {{"::ffff:127.0.0.1", 50051}, {"::1", 9090}});
 
   // A wildcard listen refuses the port on every local address.
   OutboundPolicy open_all(*ParseCidrList("0.0.0.0/0,::/0"));
   open_all.DenyListeningAddress("0.0.0.0:7000");
-  EXPECT_FALSE(open_all.Allows(*ParseIpLiteral("127.0.0.1"), 7000));
-  EXPECT_FALSE(open_all.Allows(*ParseIpLiteral("127.3.2.1"), 7000));
-  EXPECT_TRUE(open_all.Allows(*ParseIpLiteral("93.184.216.34"), 7000));
-  EXPECT_TRUE(open_all.Allows(*ParseIpLiteral("127.0.0.1"), 7001));
+  ExpectAllows(open_all, {{"93.184.216.34", 7000}, {"127.0.0.1", 7001}},
+               {{"127.0.0.1", 7000}, {"127.3.2.1", 7000}});
   // Names resolve; unix sockets have no address.
   OutboundPolicy named(*ParseCidrList("127.0.0.0/8"));
   named.DenyListeningAddress("localhost:7100");
   named.DenyListeningAddress("unix:/tmp/opinia.sock");
-  EXPECT_FALSE(named.Allows(*ParseIpLiteral("127.0.0.1"), 7100));
+  ExpectAllows(named, {}, {{"127.0.0.1", 7100}});
 }
 
 TEST(OutboundPolicyTest, CheckUrlRefusesLiteralDeniedHostsInAnySpelling) {
