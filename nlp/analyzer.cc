@@ -231,15 +231,11 @@ class AnalyzerImpl : public Analyzer {
         out->push_back(cs);
       }
       // "Obawiałem się płatności ..., ale wszystko przebiegło bez problemu":
-      // a worry's clauses take the praise of the clause after them.
+      // a worry's clauses take the praise that relieved them.
       const size_t base = out->size() - cl.size();
       for (size_t ci = 0; ci < cl.size(); ++ci) {
-        if (!cl[ci].worry) continue;
-        size_t k = ci + 1;
-        while (k < cl.size() && cl[k].Net() <= 0) ++k;
-        if (k == cl.size()) continue;
-        for (size_t j = ci; j < k; ++j) {
-          (*out)[base + j].sentiment = (*out)[base + k].sentiment;
+        if (cl[ci].relieved_by > 0) {
+          (*out)[base + ci].sentiment = (*out)[base + ci + cl[ci].relieved_by].sentiment;
         }
       }
     }

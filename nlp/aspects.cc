@@ -32,6 +32,17 @@ struct Tally {
   float score_sum = 0;
   float confidence_sum = 0;
   std::vector<Span> evidence;
+
+  // One more sentence (or clause) of weight `weight` that feels like `s`.
+  void Add(const Sentiment& s, float weight) {
+    ++sentences;
+    weight_sum += weight;
+    score_sum += weight * s.score;
+    confidence_sum += s.confidence;
+    positive += s.label == SentimentLabel::kPositive;
+    negative += s.label == SentimentLabel::kNegative;
+    mixed += s.label == SentimentLabel::kMixed;
+  }
 };
 
 Sentiment Combine(const Tally& a) {
@@ -95,11 +106,12 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
   std::array<Tally, kNumAspects> tally;
   int mentioned = 0;
   size_t clause = 0;  // clauses are in token order, as the mentions
-  // Clauses that name an aspect or the shop.
+  // Clauses that name an aspect or the shop, and sentences (index + 1;
+  // 0: no sentences) that name an aspect.
   thread_local std::vector<bool> named;
-  thread_local std::vector<bool> named_aspect;  // an aspect, not the shop
+  thread_local std::vector<bool> sentence_named;
   named.assign(clauses != nullptr ? clauses->size() : 0, false);
-  named_aspect.assign(named.size(), false);
+  sentence_named.assign(t.sentences.size() + 1, false);
   auto scan = [&](int sentence, int begin, int end) {
     Sentiment sentence_sentiment;  // neutral, confidence 0, when none given
     if (sentence >= 0 && sentence < static_cast<int>(sentences.size())) {
@@ -121,9 +133,9 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
           weight = (*clauses)[clause].weight;
           unit = static_cast<int>(clause);
           named[clause] = true;
-          if (m.label != kShop) named_aspect[clause] = true;
         }
       }
+      if (m.label != kShop) sentence_named[sentence + 1] = true;
       if (m.label == kShop) return;
       Tally& a = tally[m.label];
       if (a.first_mention < 0) a.first_mention = mentioned++;
@@ -133,13 +145,7 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
       }
       if (a.sentences > 0 && a.last_unit == unit) return;
       a.last_unit = unit;
-      ++a.sentences;
-      a.weight_sum += weight;
-      a.score_sum += weight * s.score;
-      a.confidence_sum += s.confidence;
-      a.positive += s.label == SentimentLabel::kPositive;
-      a.negative += s.label == SentimentLabel::kNegative;
-      a.mixed += s.label == SentimentLabel::kMixed;
+      a.Add(s, weight);
     });
   };
   if (t.sentences.empty()) {
@@ -152,22 +158,13 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
 
   // Opinions that name nothing, in a sentence that names no aspect, are
   // about the product ("wszystko przebiegło bez problemu" after "płatności"
-  // goes on about the payment).
-  auto sentence_of = [&](int token) {
-    for (size_t si = 0; si < t.sentences.size(); ++si) {
-      if (token < t.sentences[si].end_token) return static_cast<int>(si);
-    }
-    return -1;
-  };
-  thread_local std::vector<bool> sentence_named;
-  sentence_named.assign(t.sentences.size() + 1, false);
-  for (size_t i = 0; i < named.size(); ++i) {
-    if (named_aspect[i]) sentence_named[sentence_of((*clauses)[i].first_token) + 1] = true;
-  }
+  // goes on about the payment). Clauses and sentences are in token order.
+  size_t si = 0;
   for (size_t i = 0; i < named.size(); ++i) {
     const ClauseSentiment& c = (*clauses)[i];
-    if (named[i] || !c.opinion || c.end_token <= c.first_token ||
-        sentence_named[sentence_of(c.first_token) + 1]) {
+    while (si < t.sentences.size() && t.sentences[si].end_token <= c.first_token) ++si;
+    const size_t slot = si < t.sentences.size() ? si + 1 : 0;
+    if (named[i] || !c.opinion || c.end_token <= c.first_token || sentence_named[slot]) {
       continue;
     }
     Tally& a = tally[static_cast<int>(Aspect::kProductQuality)];
@@ -177,13 +174,7 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
       while (last > c.first_token && t.tokens[last].kind == TokenKind::kPunct) --last;
       a.evidence.push_back({t.tokens[c.first_token].span.begin, t.tokens[last].span.end});
     }
-    ++a.sentences;
-    a.weight_sum += c.weight;
-    a.score_sum += c.weight * c.sentiment.score;
-    a.confidence_sum += c.sentiment.confidence;
-    a.positive += c.sentiment.label == SentimentLabel::kPositive;
-    a.negative += c.sentiment.label == SentimentLabel::kNegative;
-    a.mixed += c.sentiment.label == SentimentLabel::kMixed;
+    a.Add(c.sentiment, c.weight);
   }
 
   std::vector<AspectSentiment> out(mentioned);

@@ -598,7 +598,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     size_t k = ci + 1;
     while (k < own.size() && own[k].Net() <= 0) ++k;
     if (k == own.size()) continue;
-    for (size_t j = ci; j < k; ++j) own[j].negative = own[j].lexicon_negative = 0;
+    for (size_t j = ci; j < k; ++j) {
+      own[j].negative = own[j].lexicon_negative = 0;
+      own[j].relieved_by = static_cast<int>(k - j);
+    }
     ++e.constructions;
   }
   for (Clause& c : own) {

@@ -70,6 +70,9 @@ struct Clause {
   bool contrast = false;
   bool concession = false;
   bool worry = false;  // holds a WORRY word ("obawiałem się", "worried")
+  // A worry (or what it feared) that the praise of the clause this many
+  // clauses on turned into relief; 0: none.
+  int relieved_by = 0;
   float Net() const { return positive - negative; }
 };
 
