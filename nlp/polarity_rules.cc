@@ -77,14 +77,24 @@ std::optional<float> SuffixShift(const Lexicon::View& view,
 // and is set off by a comma or colon before more words is a discourse
 // marker, not an evaluation ("Jest ok." and "Super, danke!" stay).
 // Regret markers: connectives that are also a mild complaint.
+// True when `plain` is one of `words`; an entry ending in '*' is a prefix
+// (Polish inflection).
+template <size_t N>
+bool InWordList(std::string_view plain, const std::string_view (&words)[N]) {
+  for (std::string_view w : words) {
+    if (w.back() == '*' ? plain.substr(0, w.size() - 1) == w.substr(0, w.size() - 1)
+                        : plain == w) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool IsRegret(std::string_view plain) {
   static constexpr std::string_view kRegrets[] = {
       "niestety", "leider", "unfortunately", "sadly", "lamentablemente",
       "desgraciadamente", "malheureusement", "purtroppo"};
-  for (std::string_view r : kRegrets) {
-    if (plain == r) return true;
-  }
-  return false;
+  return InWordList(plain, kRegrets);
 }
 
 // "never" words, and the degree words after which they do not negate: "I
@@ -94,10 +104,7 @@ bool IsRegret(std::string_view plain) {
 bool IsNever(std::string_view plain) {
   static constexpr std::string_view kNever[] = {"never", "nigdy", "nie",
                                                 "nunca", "jamas", "jamais", "mai"};
-  for (std::string_view w : kNever) {
-    if (plain == w) return true;
-  }
-  return false;
+  return InWordList(plain, kNever);
 }
 
 bool IsDegree(std::string_view plain) {
@@ -105,15 +112,11 @@ bool IsDegree(std::string_view plain) {
       "so", "such", "more", "tak", "taka", "taki", "takie", "takiego", "bardziej",
       "mehr", "tan", "mas", "aussi", "si", "plus", "autant", "cosi", "piu",
       "tanto"};
-  for (std::string_view w : kDegree) {
-    if (plain == w) return true;
-  }
-  return false;
+  return InWordList(plain, kDegree);
 }
 
 // Words that, right before a word of the other sign, are its degree:
-// "great disappointment", "ogromne rozczarowanie", "terribly good". Plain
-// forms; an entry ending in '*' is a prefix (Polish inflection).
+// "great disappointment", "ogromne rozczarowanie", "terribly good".
 bool IsDegreeWord(std::string_view plain) {
   static constexpr std::string_view kWords[] = {
       "great", "big", "huge", "total", "complete", "real", "absolute",
@@ -121,22 +124,14 @@ bool IsDegreeWord(std::string_view plain) {
       "damn", "super", "ogromn*", "wielk*", "totaln*", "kompletn*",
       "straszn*", "okropn*", "potworn*", "gross", "grosse", "grossen",
       "grosser", "riesig*", "furchtbar", "schrecklich", "gran", "enorme",
-      "terriblemente", "grand", "grande", "enorme", "terriblement",
-      "tremendamente"};
-  for (std::string_view w : kWords) {
-    const bool prefix = w.back() == '*';
-    if (prefix ? plain.substr(0, w.size() - 1) == w.substr(0, w.size() - 1)
-               : plain == w) {
-      return true;
-    }
-  }
-  return false;
+      "terriblemente", "grand", "grande", "terriblement", "tremendamente"};
+  return InWordList(plain, kWords);
 }
 
 // The valence of a score "N/5" or "N/10" at token `i` (number, "/",
 // number), or nothing.
 std::optional<float> ScoreFraction(const TokenizedText& t, int i, int end) {
-  if (i + 2 >= end + 0 || t.tokens[i].kind != TokenKind::kNumber ||
+  if (i + 2 >= end || t.tokens[i].kind != TokenKind::kNumber ||
       t.tokens[i + 1].norm != "/" || t.tokens[i + 2].kind != TokenKind::kNumber) {
     return std::nullopt;
   }
@@ -580,7 +575,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       if (t.tokens[i].kind == TokenKind::kNumber) praise_words += 2;
       if (t.tokens[i].kind != TokenKind::kWord) continue;
       ++praise_words;
-      for (std::string_view p : kParticles) particle |= t.tokens[i].plain == p;
+      particle |= InWordList(t.tokens[i].plain, kParticles);
     }
     if (praise_words == 1 || (praise_words == 2 && particle)) {
       Clause& c = own[0];
