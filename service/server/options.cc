@@ -10,8 +10,15 @@
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "HOST:PORT to listen on; port 0 picks a free port (see --ready-file)");
 ABSL_FLAG(std::string, db, "data/opinia.db",
-          "SQLite database file (its directory is created if missing); a "
-          "scheme:// URL names another backend (none yet)");
+          "SQLite database file (its directory is created if missing), or a "
+          "PostgreSQL connection URI postgresql://USER@HOST:PORT/DBNAME "
+          "(any libpq URI: password from the URI, $PGPASSWORD or ~/.pgpass; "
+          "TLS with ?sslmode=verify-full; needs --secrets-key-file or "
+          "$OPINIA_SECRETS_KEY)");
+ABSL_FLAG(int, db_pool_size, 8,
+          "PostgreSQL only: connections this server opens to the database "
+          "(one per transaction in flight); mind the server's "
+          "max_connections across all replicas");
 ABSL_FLAG(std::string, bootstrap_admin_key_file, "",
           "On an empty key table, create an operator key and write its "
           "secret to this file (mode 0600); an existing file is left alone");
@@ -134,6 +141,7 @@ Options OptionsFromFlags() {
   Options o;
   o.listen = absl::GetFlag(FLAGS_listen);
   o.db = absl::GetFlag(FLAGS_db);
+  o.db_pool_size = absl::GetFlag(FLAGS_db_pool_size);
   o.bootstrap_key_file = absl::GetFlag(FLAGS_bootstrap_admin_key_file);
   o.models_dir = absl::GetFlag(FLAGS_models);
   if (o.models_dir.empty()) o.models_dir = DefaultModelsDir();
