@@ -53,7 +53,8 @@ case "${1:-}" in
     ;;
   stop)
     dir=${2:?usage: pg.sh stop DIR}
-    [ -d "$dir/data" ] && as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    # immediate: no shutdown checkpoint, the data is deleted right after.
+    [ -d "$dir/data" ] && as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
     rm -rf "$dir"
     ;;
   *) echo "usage: pg.sh start [DIR] | restart DIR | stop DIR" >&2; exit 2 ;;

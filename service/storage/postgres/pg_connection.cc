@@ -96,12 +96,12 @@ Params& Params::Int(int64_t v) {
 
 Params& Params::Bool(bool v) { return Text(v ? "t" : "f"); }
 
-Params& Params::Float(float v) {
-  if (std::isnan(v)) return Text("NaN");
-  if (std::isinf(v)) return Text(v > 0 ? "Infinity" : "-Infinity");
+std::string FloatText(float v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.9g", static_cast<double>(v));
-  return Text(buf);
+  return buf;
 }
 
 Params& Params::Time(absl::Time t) { return Int(TimeToMicros(t)); }

@@ -50,15 +50,17 @@ inline absl::string_view AsAbsl(std::string_view s) {
 absl::Status PgStatus(std::string_view sqlstate, std::string_view message,
                       std::string_view what);
 
+// A float as PostgreSQL input text that reads back as the same float: 9
+// significant digits; NaN and the infinities as PostgreSQL spells them.
+std::string FloatText(float v);
+
 // A statement's parameters, $1, $2, ... in the order added.
 class Params {
  public:
   Params& Text(std::string_view v);
   Params& Int(int64_t v);
   Params& Bool(bool v);
-  // Exact: 9 significant digits read back as the same float; NaN and the
-  // infinities as PostgreSQL spells them.
-  Params& Float(float v);
+  Params& Float(float v) { return Text(FloatText(v)); }
   Params& Time(absl::Time t);         // TimeToMicros (time_micros.h)
   Params& Bytes(std::string_view v);  // a bytea, sent in binary
   Params& Null();

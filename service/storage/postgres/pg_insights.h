@@ -55,11 +55,12 @@ class PgInsights final : public InsightsTxn, private PgTxnPart {
       std::string_view tenant_id, const ReviewFilter& filter, int32_t aspect,
       int32_t label, bool ascending, int limit) override;
 
-  // Called by PgTxn in the same transaction after each write of a review,
-  // so the rollups can follow the rows: `before` is nullptr for an insert;
-  // `before` and `after` carry every column except the serialized blobs
-  // (input, analysis, override_analysis) and search_text, which the
-  // rollups do not read. Nothing to do until the rollups are written.
+  // Called by PgTxn in the same transaction after each write of a review
+  // (review_aspects is up to date already), so the rollups can follow the
+  // rows: `before` is nullptr for an insert, else the review's old values:
+  // every column except content_hash, input_hash, the serialized blobs
+  // (input, analysis, override_analysis) and search_text, which read as
+  // empty there. Nothing to do until the rollups are written.
   absl::Status OnReviewWritten(int64_t id, const PgStoredReview* before,
                                const PgStoredReview& after);
 };

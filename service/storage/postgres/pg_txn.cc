@@ -4,6 +4,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "service/storage/local_time.h"
+#include "service/storage/postgres/pg_review_rows.h"
 #include "util/status_macros.h"
 
 namespace opinia::storage::pg {
@@ -159,40 +161,161 @@ absl::StatusOr<int64_t> PgTxn::CountApiKeys() {
 absl::StatusOr<std::optional<ReviewRow>> PgTxn::FindReview(
     std::string_view tenant_id, std::string_view source,
     std::string_view external_id) {
-  return NotImplemented("Txn::FindReview");
+  static const std::string kSql =
+      absl::StrCat("SELECT ", kReviewColumns,
+                   " FROM reviews WHERE tenant_id = $1 AND source = $2 AND "
+                   "external_id = $3");
+  ASSIGN_OR_RETURN(Result r,
+                   conn_.Exec(kSql, Params().Text(tenant_id).Text(source).Text(
+                                        external_id)));
+  if (r.rows() == 0) return std::optional<ReviewRow>();
+  return std::optional<ReviewRow>(ReadReview(r, 0));
 }
 
 absl::StatusOr<ReviewRow> PgTxn::GetReview(std::string_view tenant_id,
                                            int64_t id) {
-  return NotImplemented("Txn::GetReview");
+  static const std::string kSql =
+      absl::StrCat("SELECT ", kReviewColumns,
+                   " FROM reviews WHERE id = $1 AND tenant_id = $2");
+  ASSIGN_OR_RETURN(Result r,
+                   conn_.Exec(kSql, Params().Int(id).Text(tenant_id)));
+  RETURN_IF_ERROR(ExpectRow(r, absl::StrCat("review ", id, " not found")));
+  return ReadReview(r, 0);
 }
 
 absl::StatusOr<int64_t> PgTxn::InsertReview(const ReviewRow& row) {
   RETURN_IF_ERROR(CheckWritable("InsertReview"));
-  return NotImplemented("Txn::InsertReview");
+  ASSIGN_OR_RETURN(std::optional<int64_t> id,
+                   AddReview(row, /*if_absent=*/false));
+  return *id;
 }
 
 absl::StatusOr<InsertOrFindResult> PgTxn::InsertOrFindReview(
     const ReviewRow& row) {
   RETURN_IF_ERROR(CheckWritable("InsertOrFindReview"));
-  return NotImplemented("Txn::InsertOrFindReview");
+  // ON CONFLICT DO NOTHING: a stored identity fails no statement, so the
+  // transaction goes on. A concurrent transaction's insert of the same
+  // identity either is in our snapshot (found) or makes this insert a
+  // serialization failure (ABORTED: Write runs the function again).
+  ASSIGN_OR_RETURN(std::optional<int64_t> id,
+                   AddReview(row, /*if_absent=*/true));
+  if (id.has_value()) return InsertOrFindResult{*id, std::nullopt};
+  ASSIGN_OR_RETURN(std::optional<ReviewRow> existing,
+                   FindReview(row.tenant_id, row.source, row.external_id));
+  if (!existing.has_value()) {
+    return absl::InternalError("review insert conflicted with no stored row");
+  }
+  const int64_t existing_id = existing->id;
+  return InsertOrFindResult{existing_id, std::move(existing)};
+}
+
+absl::StatusOr<int64_t> PgTxn::LocalDayOf(const ReviewRow& row) {
+  ASSIGN_OR_RETURN(const std::string zone,
+                   state_.TenantTimeZone(conn_, row.tenant_id, learned_zones_));
+  if (row.create_time == absl::InfinitePast() ||
+      row.create_time == absl::InfiniteFuture()) {
+    return 0;
+  }
+  return LocalDay(row.create_time, zone);
+}
+
+absl::StatusOr<std::optional<int64_t>> PgTxn::AddReview(const ReviewRow& row,
+                                                        bool if_absent) {
+  // The tenant's zone also tells an unknown tenant (NOT_FOUND) before any
+  // statement can fail.
+  ASSIGN_OR_RETURN(const int64_t local_day, LocalDayOf(row));
+  ASSIGN_OR_RETURN(Result r,
+                   conn_.Exec(if_absent ? kInsertReviewIfAbsent : kInsertReview,
+                              ReviewParams(row, local_day)));
+  if (r.rows() == 0) return std::optional<int64_t>();
+  const int64_t id = r.Int(0, 0);
+  RETURN_IF_ERROR(IndexReview(id, nullptr, row, local_day));
+  return std::optional<int64_t>(id);
+}
+
+absl::Status PgTxn::IndexReview(int64_t id, const PgStoredReview* before,
+                                const ReviewRow& after, int64_t local_day) {
+  // review_aspects copies the aspects with the review's filter columns:
+  // rewritten when any of them changed.
+  const bool changed =
+      before == nullptr || before->row.deleted != after.deleted ||
+      before->local_day != local_day ||
+      before->row.create_time != after.create_time ||
+      before->row.source != after.source ||
+      before->row.subject_id != after.subject_id ||
+      before->row.language != after.language ||
+      PackAspects(before->row.aspects) != PackAspects(after.aspects);
+  if (changed && before != nullptr && !before->row.deleted &&
+      !before->row.aspects.empty()) {
+    RETURN_IF_ERROR(conn_
+                        .Exec("DELETE FROM review_aspects WHERE review_id = $1",
+                              Params().Int(id))
+                        .status());
+  }
+  if (changed && !after.deleted && !after.aspects.empty()) {
+    RETURN_IF_ERROR(
+        conn_.Exec(kInsertAspectRows, AspectRowParams(id, after, local_day))
+            .status());
+  }
+  return insights_.OnReviewWritten(id, before,
+                                   PgStoredReview{after, local_day});
 }
 
 absl::Status PgTxn::UpdateReview(const ReviewRow& row) {
   RETURN_IF_ERROR(CheckWritable("UpdateReview"));
-  return NotImplemented("Txn::UpdateReview");
+  static const std::string kSelect =
+      absl::StrCat("SELECT ", kLightReviewColumns,
+                   " FROM reviews WHERE id = $1 AND tenant_id = $2 FOR UPDATE");
+  ASSIGN_OR_RETURN(
+      Result old,
+      conn_.Exec(kSelect, Params().Int(row.id).Text(row.tenant_id)));
+  RETURN_IF_ERROR(
+      ExpectRow(old, absl::StrCat("review ", row.id, " not found")));
+  int64_t old_day = 0;
+  const ReviewRow before = ReadLightReview(old, 0, &old_day);
+  ASSIGN_OR_RETURN(const int64_t local_day, LocalDayOf(row));
+  Params params = ReviewParams(row, local_day);
+  params.Int(row.id);
+  RETURN_IF_ERROR(conn_.Exec(kUpdateReview, params).status());
+  const PgStoredReview stored_before{before, old_day};
+  return IndexReview(row.id, &stored_before, row, local_day);
 }
 
 absl::StatusOr<std::vector<ReviewRow>> PgTxn::ListReviews(
     std::string_view tenant_id, const ReviewFilter& filter,
     const std::optional<ReviewCursor>& after, int limit) {
   RETURN_IF_ERROR(CheckLimit(limit));
-  return NotImplemented("Txn::ListReviews");
+  std::optional<ReviewWhere> where = ReviewConditions(tenant_id, filter);
+  if (!where.has_value()) return std::vector<ReviewRow>();
+  if (after.has_value()) {
+    // A row comparison walks the (tenant_id, create_time, id) index.
+    const std::string time = where->Next();
+    const std::string id = where->Next();
+    absl::StrAppend(&where->sql, " AND (create_time, id) ",
+                    filter.ascending ? ">" : "<", " (", time, ", ", id, ")");
+    where->params.Time(after->create_time).Int(after->id);
+  }
+  absl::StrAppend(&where->sql,
+                  filter.ascending ? " ORDER BY create_time, id"
+                                   : " ORDER BY create_time DESC, id DESC",
+                  " LIMIT ", where->Next());
+  where->params.Int(limit);
+  ASSIGN_OR_RETURN(Result r,
+                   conn_.Exec(absl::StrCat("SELECT ", kReviewColumns,
+                                           " FROM reviews", where->sql),
+                              where->params));
+  return ReadRows(r, ReadReview);
 }
 
 absl::StatusOr<int64_t> PgTxn::CountReviews(std::string_view tenant_id,
                                             const ReviewFilter& filter) {
-  return NotImplemented("Txn::CountReviews");
+  std::optional<ReviewWhere> where = ReviewConditions(tenant_id, filter);
+  if (!where.has_value()) return 0;
+  ASSIGN_OR_RETURN(
+      Result r,
+      conn_.Exec(absl::StrCat("SELECT count(*) FROM reviews", where->sql),
+                 where->params));
+  return r.Int(0, 0);
 }
 
 absl::StatusOr<int64_t> PgTxn::InsertAudit(const AuditRow& row) {

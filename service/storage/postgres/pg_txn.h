@@ -74,6 +74,18 @@ class PgTxn final : public Txn, private PgTxnPart {
   CollectorTxn& collectors() override { return collectors_; }
 
  private:
+  // The local day of row.create_time in its tenant's zone (0 for an
+  // infinite time); NOT_FOUND for an unknown tenant.
+  absl::StatusOr<int64_t> LocalDayOf(const ReviewRow& row);
+  // Inserts `row`; std::nullopt when `if_absent` and its identity is stored
+  // already (nothing changed).
+  absl::StatusOr<std::optional<int64_t>> AddReview(const ReviewRow& row,
+                                                   bool if_absent);
+  // After review `id` was written (`before`: its old values, nullptr for an
+  // insert): its review_aspects rows and the insights part's rollups.
+  absl::Status IndexReview(int64_t id, const PgStoredReview* before,
+                           const ReviewRow& after, int64_t local_day);
+
   PgAlerts alerts_;
   PgWebhooks webhooks_;
   PgCollectors collectors_;

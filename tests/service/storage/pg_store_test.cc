@@ -267,6 +267,104 @@ TEST_F(PgStoreTest, ConcurrentCountThenInsertMakesOneRow) {
   EXPECT_GE(stats.transactions, kWriters);
 }
 
+ReviewRow TestReview(const std::string& external_id) {
+  ReviewRow r;
+  r.tenant_id = "t";
+  r.source = "google";
+  r.external_id = external_id;
+  r.subject_id = "s";
+  r.language = "pl";
+  r.create_time = kT0;
+  r.ingest_time = kT0;
+  r.modify_time = kT0;
+  r.search_text = "text";
+  return r;
+}
+
+// review_aspects holds each aspect of a non-deleted review once, with the
+// review's filter columns, and follows updates and soft deletes.
+TEST_F(PgStoreTest, ReviewAspectRowsFollowTheReview) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  ReviewRow row = TestReview("r");
+  // Aspect 2 twice: indexed once, as its first entry.
+  row.aspects = {{1, 3, 0.5f, 0, 4}, {2, 1, -0.25f, 5, 9}, {2, 3, 0.9f, 1, 2}};
+  ASSERT_TRUE(store
+                  ->Write([&](Txn& txn) -> absl::Status {
+                    absl::Status s = txn.InsertTenant(
+                        TenantRow{"t", "T", "Asia/Tokyo", kT0});
+                    if (!s.ok()) return s;
+                    absl::StatusOr<int64_t> id = txn.InsertReview(row);
+                    row.id = id.value_or(0);
+                    return id.status();
+                  })
+                  .ok());
+  const std::string of_row =
+      absl::StrCat(" FROM review_aspects WHERE review_id = ", row.id);
+  EXPECT_EQ(QueryInt("SELECT count(*)" + of_row), 2);
+  EXPECT_EQ(QueryInt("SELECT label" + of_row + " AND aspect = 2"), 1);
+  EXPECT_EQ(QueryInt("SELECT span_end" + of_row + " AND aspect = 2"), 9);
+  // kT0 is 22:13 UTC on 2023-11-14, 07:13 on the 15th in Tokyo.
+  EXPECT_EQ(QueryInt("SELECT min(day)" + of_row), 19676);
+  EXPECT_EQ(QueryInt(absl::StrCat("SELECT local_day FROM reviews WHERE id = ",
+                                  row.id)),
+            19676);
+
+  row.aspects = {{3, 2, 0.0f, 0, 0}};
+  row.subject_id = "s2";
+  ASSERT_TRUE(
+      store->Write([&](Txn& txn) { return txn.UpdateReview(row); }).ok());
+  EXPECT_EQ(QueryInt("SELECT count(*)" + of_row), 1);
+  EXPECT_EQ(QueryInt("SELECT count(*)" + of_row +
+                     " AND aspect = 3 AND subject_id = 's2'"),
+            1);
+
+  row.deleted = true;
+  ASSERT_TRUE(
+      store->Write([&](Txn& txn) { return txn.UpdateReview(row); }).ok());
+  EXPECT_EQ(QueryInt("SELECT count(*)" + of_row), 0);
+  row.deleted = false;
+  ASSERT_TRUE(
+      store->Write([&](Txn& txn) { return txn.UpdateReview(row); }).ok());
+  EXPECT_EQ(QueryInt("SELECT count(*)" + of_row), 1);
+}
+
+// Two stores on one database (two replicas) insert the same identity at
+// once, many times over: each time exactly one inserts it and the other
+// finds that row; never a duplicate, never an error.
+TEST_F(PgStoreTest, InsertOrFindFromTwoStoresAtOnceInsertsOnce) {
+  std::unique_ptr<Store> a = Open();
+  std::unique_ptr<Store> b = Open();
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  ASSERT_TRUE(a->Write([](Txn& txn) {
+                 return txn.InsertTenant(TenantRow{"t", "T", "UTC", kT0});
+               }).ok());
+  constexpr int kRounds = 40;
+  std::atomic<int> created{0}, found{0};
+  auto ingest = [&](Store& store) {
+    for (int i = 0; i < kRounds; ++i) {
+      bool inserted = false;
+      const absl::Status status = store.Write([&](Txn& txn) -> absl::Status {
+        absl::StatusOr<InsertOrFindResult> r =
+            txn.InsertOrFindReview(TestReview(absl::StrCat("r", i)));
+        if (!r.ok()) return r.status();
+        inserted = !r->existing.has_value();
+        return absl::OkStatus();
+      });
+      EXPECT_TRUE(status.ok()) << status;
+      if (status.ok()) ++(inserted ? created : found);
+    }
+  };
+  std::thread ta([&] { ingest(*a); });
+  std::thread tb([&] { ingest(*b); });
+  ta.join();
+  tb.join();
+  EXPECT_EQ(created.load(), kRounds);
+  EXPECT_EQ(found.load(), kRounds);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM reviews"), kRounds);
+}
+
 // The server ends every connection of the store (as on a failover or an
 // idle timeout): the next calls reconnect by themselves.
 TEST_F(PgStoreTest, ReconnectsAfterTheServerEndsItsConnections) {
