@@ -121,19 +121,27 @@ ReviewRow ReadLightReview(const Result& r, int i, int64_t* local_day) {
   return row;
 }
 
-#define OPINIA_PG_INSERT_REVIEW                                               \
-  "INSERT INTO reviews (tenant_id, source, external_id, subject_id, rating, " \
-  "language, label, score, priority, status, deleted, create_time, "          \
-  "ingest_time, modify_time, respond_by, content_hash, input_hash, input, "   \
-  "analysis, override_analysis, response_text, response_author, "             \
-  "response_time, search_text, aspects, local_day, search) VALUES ($1, $2, "  \
-  "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, " \
-  "$19, $20, $21, $22, $23, $24, $25, $26, $27)"
+// The review, and in the same statement its review_aspects rows (the
+// arrays $28..$32 of AddAspectArrays: empty for a deleted review): one
+// round trip per review.
+#define OPINIA_PG_INSERT_REVIEW(on_conflict)                                   \
+  "WITH r AS (INSERT INTO reviews (tenant_id, source, external_id, "           \
+  "subject_id, rating, language, label, score, priority, status, deleted, "    \
+  "create_time, ingest_time, modify_time, respond_by, content_hash, "          \
+  "input_hash, input, analysis, override_analysis, response_text, "            \
+  "response_author, response_time, search_text, aspects, local_day, search) "  \
+  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, " \
+  "$16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)" on_conflict    \
+  " RETURNING id), a AS (INSERT INTO review_aspects (review_id, aspect, "      \
+  "tenant_id, label, score, span_begin, span_end, create_time, day, source, "  \
+  "subject_id, language) SELECT r.id, u.a, $1, u.l, u.s, u.b, u.e, $12, $26, " \
+  "$2, $4, $6 FROM r, unnest($28::integer[], $29::integer[], $30::real[], "    \
+  "$31::integer[], $32::integer[]) AS u(a, l, s, b, e)) SELECT id FROM r"
 
-const char kInsertReview[] = OPINIA_PG_INSERT_REVIEW " RETURNING id";
+const char kInsertReview[] = OPINIA_PG_INSERT_REVIEW("");
 
-const char kInsertReviewIfAbsent[] = OPINIA_PG_INSERT_REVIEW
-    " ON CONFLICT (tenant_id, source, external_id) DO NOTHING RETURNING id";
+const char kInsertReviewIfAbsent[] = OPINIA_PG_INSERT_REVIEW(
+    " ON CONFLICT (tenant_id, source, external_id) DO NOTHING");
 
 const char kUpdateReview[] =
     "UPDATE reviews SET source = $2, external_id = $3, subject_id = $4, "
@@ -219,17 +227,6 @@ const char kInsertAspectRows[] =
     "$12::integer[]) AS u(a, l, s, b, e)";
 
 Params AspectRowParams(int64_t id, const ReviewRow& row, int64_t local_day) {
-  std::vector<int32_t> aspect, label, begin, end;
-  std::vector<std::string> score;
-  absl::flat_hash_set<int32_t> seen;
-  for (const ReviewAspect& a : row.aspects) {
-    if (!seen.insert(a.aspect).second) continue;  // indexed as its first
-    aspect.push_back(a.aspect);
-    label.push_back(a.label);
-    score.push_back(FloatText(std::isfinite(a.score) ? a.score : 0.0f));
-    begin.push_back(a.begin);
-    end.push_back(a.end);
-  }
   Params p;
   p.Int(id)
       .Text(row.tenant_id)
@@ -237,13 +234,30 @@ Params AspectRowParams(int64_t id, const ReviewRow& row, int64_t local_day) {
       .Int(local_day)
       .Text(row.source)
       .Text(row.subject_id)
-      .Text(row.language)
-      .Text(IntArray(aspect))
+      .Text(row.language);
+  AddAspectArrays(row, p);
+  return p;
+}
+
+void AddAspectArrays(const ReviewRow& row, Params& p) {
+  std::vector<int32_t> aspect, label, begin, end;
+  std::vector<std::string> score;
+  if (!row.deleted) {
+    absl::flat_hash_set<int32_t> seen;
+    for (const ReviewAspect& a : row.aspects) {
+      if (!seen.insert(a.aspect).second) continue;  // indexed as its first
+      aspect.push_back(a.aspect);
+      label.push_back(a.label);
+      score.push_back(FloatText(std::isfinite(a.score) ? a.score : 0.0f));
+      begin.push_back(a.begin);
+      end.push_back(a.end);
+    }
+  }
+  p.Text(IntArray(aspect))
       .Text(IntArray(label))
       .Text(absl::StrCat("{", absl::StrJoin(score, ","), "}"))
       .Text(IntArray(begin))
       .Text(IntArray(end));
-  return p;
 }
 
 std::string ReviewWhere::Next() { return absl::StrCat("$", next++); }

@@ -28,10 +28,11 @@ ReviewRow ReadReview(const Result& r, int row);
 // A review of kLightReviewColumns; its local_day in `local_day`.
 ReviewRow ReadLightReview(const Result& r, int row, int64_t* local_day);
 
-// INSERT of a review with the parameters of ReviewParams.
+// INSERT of a review and its review_aspects rows, returning its id; the
+// parameters of ReviewParams, then AddAspectArrays.
 extern const char kInsertReview[];
 // kInsertReview that changes nothing when (tenant_id, source, external_id)
-// is stored already (RETURNING no row).
+// is stored already (returns no row).
 extern const char kInsertReviewIfAbsent[];
 // UPDATE of every column of review $28 in tenant $1 (ReviewParams, then
 // the id).
@@ -44,12 +45,15 @@ Params ReviewParams(const ReviewRow& row, int64_t local_day);
 std::string PackAspects(const std::vector<ReviewAspect>& aspects);
 std::vector<ReviewAspect> UnpackAspects(std::string_view packed);
 
-// The review_aspects rows of a non-deleted review: its aspects, each
-// aspect once (its first entry). Parameters: review id, tenant_id,
-// create_time, day, source, subject_id, language, then arrays of aspect,
-// label, score, begin, end.
+// The review_aspects rows of a stored review. Parameters: review id,
+// tenant_id, create_time, day, source, subject_id, language, then
+// AddAspectArrays.
 extern const char kInsertAspectRows[];
 Params AspectRowParams(int64_t id, const ReviewRow& row, int64_t local_day);
+// The review_aspects rows of `row` as five arrays (aspect, label, score,
+// begin, end): each aspect once (its first entry); none for a deleted
+// review.
+void AddAspectArrays(const ReviewRow& row, Params& p);
 
 // " WHERE tenant_id = $1 AND ..." for `filter` (cursor and order not
 // included), and the parameters so far; std::nullopt when the filter can

@@ -224,29 +224,31 @@ absl::StatusOr<std::optional<int64_t>> PgTxn::AddReview(const ReviewRow& row,
   // The tenant's zone also tells an unknown tenant (NOT_FOUND) before any
   // statement can fail.
   ASSIGN_OR_RETURN(const int64_t local_day, LocalDayOf(row));
-  ASSIGN_OR_RETURN(Result r,
-                   conn_.Exec(if_absent ? kInsertReviewIfAbsent : kInsertReview,
-                              ReviewParams(row, local_day)));
+  Params params = ReviewParams(row, local_day);
+  AddAspectArrays(row, params);  // its review_aspects rows: same statement
+  ASSIGN_OR_RETURN(
+      Result r,
+      conn_.Exec(if_absent ? kInsertReviewIfAbsent : kInsertReview, params));
   if (r.rows() == 0) return std::optional<int64_t>();
   const int64_t id = r.Int(0, 0);
-  RETURN_IF_ERROR(IndexReview(id, nullptr, row, local_day));
+  RETURN_IF_ERROR(
+      insights_.OnReviewWritten(id, nullptr, PgStoredReview{row, local_day}));
   return std::optional<int64_t>(id);
 }
 
-absl::Status PgTxn::IndexReview(int64_t id, const PgStoredReview* before,
-                                const ReviewRow& after, int64_t local_day) {
+absl::Status PgTxn::IndexUpdatedReview(int64_t id, const PgStoredReview& before,
+                                       const ReviewRow& after,
+                                       int64_t local_day) {
   // review_aspects copies the aspects with the review's filter columns:
   // rewritten when any of them changed.
   const bool changed =
-      before == nullptr || before->row.deleted != after.deleted ||
-      before->local_day != local_day ||
-      before->row.create_time != after.create_time ||
-      before->row.source != after.source ||
-      before->row.subject_id != after.subject_id ||
-      before->row.language != after.language ||
-      PackAspects(before->row.aspects) != PackAspects(after.aspects);
-  if (changed && before != nullptr && !before->row.deleted &&
-      !before->row.aspects.empty()) {
+      before.row.deleted != after.deleted || before.local_day != local_day ||
+      before.row.create_time != after.create_time ||
+      before.row.source != after.source ||
+      before.row.subject_id != after.subject_id ||
+      before.row.language != after.language ||
+      PackAspects(before.row.aspects) != PackAspects(after.aspects);
+  if (changed && !before.row.deleted && !before.row.aspects.empty()) {
     RETURN_IF_ERROR(conn_
                         .Exec("DELETE FROM review_aspects WHERE review_id = $1",
                               Params().Int(id))
@@ -257,7 +259,7 @@ absl::Status PgTxn::IndexReview(int64_t id, const PgStoredReview* before,
         conn_.Exec(kInsertAspectRows, AspectRowParams(id, after, local_day))
             .status());
   }
-  return insights_.OnReviewWritten(id, before,
+  return insights_.OnReviewWritten(id, &before,
                                    PgStoredReview{after, local_day});
 }
 
@@ -278,7 +280,7 @@ absl::Status PgTxn::UpdateReview(const ReviewRow& row) {
   params.Int(row.id);
   RETURN_IF_ERROR(conn_.Exec(kUpdateReview, params).status());
   const PgStoredReview stored_before{before, old_day};
-  return IndexReview(row.id, &stored_before, row, local_day);
+  return IndexUpdatedReview(row.id, stored_before, row, local_day);
 }
 
 absl::StatusOr<std::vector<ReviewRow>> PgTxn::ListReviews(

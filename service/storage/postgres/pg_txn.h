@@ -81,10 +81,11 @@ class PgTxn final : public Txn, private PgTxnPart {
   // already (nothing changed).
   absl::StatusOr<std::optional<int64_t>> AddReview(const ReviewRow& row,
                                                    bool if_absent);
-  // After review `id` was written (`before`: its old values, nullptr for an
-  // insert): its review_aspects rows and the insights part's rollups.
-  absl::Status IndexReview(int64_t id, const PgStoredReview* before,
-                           const ReviewRow& after, int64_t local_day);
+  // After review `id` was updated from `before`: its review_aspects rows
+  // and the insights part's rollups. (An insert writes its aspect rows in
+  // its own statement.)
+  absl::Status IndexUpdatedReview(int64_t id, const PgStoredReview& before,
+                                  const ReviewRow& after, int64_t local_day);
 
   PgAlerts alerts_;
   PgWebhooks webhooks_;
