@@ -13,8 +13,7 @@ ABSL_FLAG(std::string, db, "data/opinia.db",
           "SQLite database file (its directory is created if missing), or a "
           "PostgreSQL connection URI postgresql://USER@HOST:PORT/DBNAME "
           "(any libpq URI: password from the URI, $PGPASSWORD or ~/.pgpass; "
-          "TLS with ?sslmode=verify-full; needs --secrets-key-file or "
-          "$OPINIA_SECRETS_KEY)");
+          "TLS with ?sslmode=verify-full)");
 ABSL_FLAG(int, db_pool_size, 8,
           "PostgreSQL only: connections this server opens to the database "
           "(one per transaction in flight); mind the server's "
@@ -87,7 +86,9 @@ ABSL_FLAG(std::string, secrets_key_file, "",
           "`openssl rand -base64 32`; made (0600) if missing while nothing "
           "is sealed yet. Default: $OPINIA_SECRETS_KEY_FILE, else the key "
           "itself in $OPINIA_SECRETS_KEY, else secrets.key in the "
-          "database's folder. Keep it out of the database's backups");
+          "database's folder (in the working directory for a postgresql:// "
+          "database; every server on one database needs the same key). Keep "
+          "it out of the database's backups");
 ABSL_FLAG(std::string, old_secrets_key_file, "",
           "Rotation: the previous secrets key; secrets sealed with it are "
           "re-sealed with --secrets-key-file at startup (or by "

@@ -290,10 +290,10 @@ absl::StatusOr<Result> Connection::Exec(std::string_view sql,
                                         const Params& params) {
   if (broken_) return absl::UnavailableError("connection to PostgreSQL lost");
   if (params.has_nul_) return NulError(sql);
-  std::string key(sql);
-  auto it = prepared_.find(key);
+  auto it = prepared_.find(AsAbsl(sql));
   if (it == prepared_.end()) {
     if (prepared_.size() >= kMaxPrepared) return ExecOnce(sql, params);
+    std::string key(sql);
     std::string name = absl::StrCat("opinia_", prepared_.size());
     absl::StatusOr<Result> prepared =
         Check(PQprepare(conn_, name.c_str(), key.c_str(), 0, nullptr), sql);

@@ -1,5 +1,6 @@
 // InsightsTxn (insights_store.h) over the connection of one PgTxn.
-// Not written yet: every method returns UNIMPLEMENTED.
+// Not written yet (another part of issue 18): every method returns
+// UNIMPLEMENTED (empty answers would contradict the stored reviews).
 #ifndef OPINIA_SERVICE_STORAGE_POSTGRES_PG_INSIGHTS_H_
 #define OPINIA_SERVICE_STORAGE_POSTGRES_PG_INSIGHTS_H_
 

@@ -20,6 +20,7 @@
 #include "gtest/gtest.h"
 #include "service/storage/postgres/pg_connection.h"
 #include "service/storage/postgres/pg_migrations.h"
+#include "service/storage/postgres/pg_search.h"
 #include "tests/service/storage/store_conformance.h"
 #include "tests/testing/pg_test_db.h"
 
@@ -101,6 +102,35 @@ TEST(PgStatusTest, SqlStatesMapToCodes) {
     EXPECT_THAT(s.message(), HasSubstr("server said so")) << state;
     EXPECT_THAT(s.message(), HasSubstr("SELECT 1")) << state;
   }
+}
+
+// The search text PostgreSQL gets: folded tokens, never its own parsing.
+TEST(PgSearchTest, TokensVectorsAndQueries) {
+  EXPECT_THAT(pg::SearchTokens("Żółć, ŁOSOŚ! e-mail's 100% Straße"),
+              ::testing::ElementsAre("zolc", "losos", "e", "mail", "s", "100",
+                                     "strasse"));
+  EXPECT_EQ(pg::TsVectorText("b a B"), "'a':2 'b':1,3");
+  EXPECT_EQ(pg::TsVectorText("—"), "");
+  // Positions stop at 16383; a word keeps at most 256 of them.
+  std::string many;
+  for (int i = 0; i < 17000; ++i) absl::StrAppend(&many, "w", i % 2, " ");
+  const std::string vector = pg::TsVectorText(many + "last");
+  EXPECT_THAT(vector, HasSubstr("'last':16383"));
+  EXPECT_THAT(vector, HasSubstr(",511 "));  // w0's 256th position
+  EXPECT_THAT(vector, ::testing::Not(HasSubstr(",513 ")));
+  // A token is cut at kMaxTokenBytes, on both sides.
+  const std::string longword(3000, 'x');
+  EXPECT_EQ(pg::SearchTokens(longword)[0].size(), pg::kMaxTokenBytes);
+
+  SearchQuery q;
+  q.all_of = {{SearchTerm{"nie polecam", false}, SearchTerm{"kurier", true}},
+              {SearchTerm{"x", false}}};
+  q.none_of = {SearchTerm{"!!", false}, SearchTerm{"a'b", false}};
+  EXPECT_EQ(pg::TsQueryText(q).value_or("nullopt"),
+            "( ( 'nie' <-> 'polecam' ) | ( 'kurier':* ) ) & ( ( 'x' ) ) & "
+            "!( ( 'a' <-> 'b' ) )");
+  q.all_of.push_back({SearchTerm{"&|!", false}});
+  EXPECT_FALSE(pg::TsQueryText(q).has_value()) << "a group without a token";
 }
 
 class PgStoreTest : public ::testing::Test {

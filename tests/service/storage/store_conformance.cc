@@ -670,60 +670,30 @@ TEST_P(StoreConformanceTest, EveryFilterMatchesListAndCount) {
 }
 
 TEST_P(StoreConformanceTest, FullTextTermsPhrasesPrefixesGroupsExclusions) {
-  const std::pair<const char*, const char*> texts[] = {
-      {"r1", "kurier zgubil paczke"},
-      {"r2", "poczta szybka"},
-      {"r3", "nie polecam kuriera"},
-      {"r4", "polecam allegro"},
-  };
-  ASSERT_OK(store_->Write([&](Txn& txn) {
-    if (absl::Status s = txn.InsertTenant(Tenant("t")); !s.ok()) return s;
-    int hour = 0;
-    for (const auto& [name, text] : texts) {
-      ReviewRow r = Review("t", name, kT0 + absl::Hours(hour++));
-      r.search_text = text;
-      if (absl::StatusOr<int64_t> id = txn.InsertReview(r); !id.ok()) {
-        return id.status();
-      }
-    }
-    return absl::OkStatus();
-  }));
   auto term = [](const char* text, bool prefix = false) {
     return SearchTerm{text, prefix};
   };
-  struct Case {
-    const char* what;
-    SearchQuery query;
-    std::vector<std::string> want;  // newest first
-  };
-  const Case cases[] = {
-      {"word", {{{term("kurier")}}, {}}, {"r1"}},
-      {"prefix", {{{term("kurier", true)}}, {}}, {"r3", "r1"}},
-      {"and", {{{term("kurier")}, {term("poczta")}}, {}}, {}},
-      {"or", {{{term("kurier"), term("poczta")}}, {}}, {"r2", "r1"}},
-      {"phrase", {{{term("nie polecam")}}, {}}, {"r3"}},
-      {"phrase order", {{{term("polecam nie")}}, {}}, {}},
-      {"exclusion", {{{term("polecam")}}, {term("allegro")}}, {"r3"}},
-      {"exclusions or", {{{term("polecam")}}, {term("x"), term("nie")}},
-       {"r4"}},
-      {"no group", {}, {"r4", "r3", "r2", "r1"}},
-  };
-  ASSERT_OK(store_->Read([&](Txn& txn) {
-    for (const Case& c : cases) {
-      ReviewFilter filter;
-      filter.text_query = c.query;
-      absl::StatusOr<std::vector<ReviewRow>> rows =
-          txn.ListReviews("t", filter, std::nullopt, 100);
-      EXPECT_TRUE(rows.ok()) << c.what << ": " << rows.status();
-      if (rows.ok()) {
-        EXPECT_EQ(ExternalIds(*rows), c.want) << c.what;
-      }
-      EXPECT_EQ(txn.CountReviews("t", filter).value_or(-1),
-                static_cast<int64_t>(c.want.size()))
-          << c.what;
-    }
-    return absl::OkStatus();
-  }));
+  ExpectSearches(
+      *store_,
+      {
+          {"r1", "kurier zgubil paczke"},
+          {"r2", "poczta szybka"},
+          {"r3", "nie polecam kuriera"},
+          {"r4", "polecam allegro"},
+      },
+      {
+          {"word", {{{term("kurier")}}, {}}, {"r1"}},
+          {"prefix", {{{term("kurier", true)}}, {}}, {"r3", "r1"}},
+          {"and", {{{term("kurier")}, {term("poczta")}}, {}}, {}},
+          {"or", {{{term("kurier"), term("poczta")}}, {}}, {"r2", "r1"}},
+          {"phrase", {{{term("nie polecam")}}, {}}, {"r3"}},
+          {"phrase order", {{{term("polecam nie")}}, {}}, {}},
+          {"exclusion", {{{term("polecam")}}, {term("allegro")}}, {"r3"}},
+          {"exclusions or",
+           {{{term("polecam")}}, {term("x"), term("nie")}},
+           {"r4"}},
+          {"no group", {}, {"r4", "r3", "r2", "r1"}},
+      });
 }
 
 // Outbox positions (alert event ids, webhook delivery ids) are in commit

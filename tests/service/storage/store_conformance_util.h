@@ -170,6 +170,51 @@ inline void InsertTenants(Store& store, const std::vector<TenantRow>& rows) {
   }));
 }
 
+// A full-text search case over tenant "t": the external ids ListReviews
+// returns, newest first (CountReviews agrees).
+struct SearchCase {
+  const char* what;
+  SearchQuery query;
+  std::vector<std::string> want;
+};
+
+// Inserts tenant "t" with one review per (external id, search text) of
+// `texts`, an hour apart from kT0, then checks every case in one read.
+inline void ExpectSearches(
+    Store& store, const std::vector<std::pair<const char*, const char*>>& texts,
+    const std::vector<SearchCase>& cases) {
+  EXPECT_OK(store.Write([&](Txn& txn) {
+    if (absl::Status s = txn.InsertTenant(Tenant("t")); !s.ok()) return s;
+    int hour = 0;
+    for (const auto& [name, text] : texts) {
+      ReviewRow r = Review("t", name, kT0 + absl::Hours(hour++));
+      r.search_text = text;
+      if (absl::StatusOr<int64_t> id = txn.InsertReview(r); !id.ok()) {
+        return id.status();
+      }
+    }
+    return absl::OkStatus();
+  }));
+  EXPECT_OK(store.Read([&](Txn& txn) {
+    for (const SearchCase& c : cases) {
+      ReviewFilter filter;
+      filter.text_query = c.query;
+      absl::StatusOr<std::vector<ReviewRow>> rows =
+          txn.ListReviews("t", filter, std::nullopt, 100);
+      EXPECT_TRUE(rows.ok()) << c.what << ": " << rows.status();
+      std::vector<std::string> ids;
+      if (rows.ok()) {
+        for (const ReviewRow& r : *rows) ids.push_back(r.external_id);
+      }
+      EXPECT_EQ(ids, c.want) << c.what;
+      EXPECT_EQ(txn.CountReviews("t", filter).value_or(-1),
+                static_cast<int64_t>(c.want.size()))
+          << c.what;
+    }
+    return absl::OkStatus();
+  }));
+}
+
 }  // namespace opinia::storage::conformance
 
 #endif  // OPINIA_TESTS_SERVICE_STORAGE_STORE_CONFORMANCE_UTIL_H_
