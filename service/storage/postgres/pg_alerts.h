@@ -1,7 +1,36 @@
 // AlertTxn (alert_store.h) over the connection of one PgTxn.
-// Not written yet (another part of issue 18): its reads answer as for a
-// database where nothing of it was ever stored (empty lists, 0, NOT_FOUND,
-// defaults), which is true while its writes return UNIMPLEMENTED.
+//
+// The outbox order. alert_store.h asks that alert ids and alert event ids
+// be in COMMIT order: streams, resume tokens and the webhook dispatcher
+// read "events with id > the last one", and MaxAlertEventId() over all
+// tenants is where a new stream or webhook starts ("from now"). A
+// PostgreSQL sequence hands out values at insert, not at commit: with a
+// bare sequence, transaction A takes event 7, B takes 8 and commits, a
+// reader sees 8 and moves its cursor past 7, then A commits 7 and the
+// reader never sees it (pg_outbox_order_test provokes exactly this).
+//
+// Design: before its first alert or event id, a transaction takes the
+// transaction-level advisory lock (kOutboxLockClass, this schema), held
+// until it commits or rolls back (CommitOrderLocks, pg_tenant_rows.h). The
+// next transaction that wants an id waits for that commit before it draws
+// one, so a larger id always commits later, and a snapshot that sees an
+// event sees every event below it. The lock is global, not per tenant,
+// because MaxAlertEventId is global: a per-tenant lock would let tenant
+// b's event 8 commit while a's 7 is in flight, and a stream of tenant a
+// started "from now" (8) would skip 7.
+//
+// The cost: transactions that write alerts or alert events commit one at
+// a time, from their first alert write to their commit (other servers
+// too: the lock is in the database). Reviews ingested without an alert,
+// reads, and everything else do not take it. Alert-producing transactions
+// are a small share of ingest (an alert is raised for few reviews), and
+// the lock is taken late in them (after the review is written), so what
+// it serialises is the short tail of those transactions.
+//
+// Conflict-free statements: a call that answers NOT_FOUND (unknown tenant,
+// another tenant's row) finds that out with a read, never with a failed
+// statement, so the transaction stays usable (a failed statement aborts a
+// PostgreSQL transaction). SetSpikeFired and PutAlertSettings are upserts.
 #ifndef OPINIA_SERVICE_STORAGE_POSTGRES_PG_ALERTS_H_
 #define OPINIA_SERVICE_STORAGE_POSTGRES_PG_ALERTS_H_
 
@@ -13,9 +42,13 @@
 #include <vector>
 
 #include "service/storage/alert_store.h"
+#include "service/storage/postgres/pg_tenant_rows.h"
 #include "service/storage/postgres/pg_txn_part.h"
 
 namespace opinia::storage::pg {
+
+// First key of the outbox lock ("opno"); the second is the schema's hash.
+inline constexpr int32_t kOutboxLockClass = 0x6f706e6f;
 
 class PgAlerts final : public AlertTxn, private PgTxnPart {
  public:
@@ -63,6 +96,13 @@ class PgAlerts final : public AlertTxn, private PgTxnPart {
                                            std::string_view scope) override;
   absl::Status SetSpikeFired(std::string_view tenant_id, std::string_view scope,
                              absl::Time time) override;
+
+ private:
+  // Takes the outbox lock (once per transaction): call right before
+  // drawing an alert or alert event id.
+  absl::Status LockOutbox();
+
+  CommitOrderLocks locks_;
 };
 
 }  // namespace opinia::storage::pg

@@ -1,7 +1,8 @@
 // CollectorTxn (collector_store.h) over the connection of one PgTxn.
-// Not written yet (another part of issue 18): its reads answer as for a
-// database where nothing of it was ever stored (empty lists, 0, NOT_FOUND,
-// defaults), which is true while its writes return UNIMPLEMENTED.
+// Collector ids come from a sequence: unique, never reused, in insert (not
+// commit) order, which is all collector_store.h asks. An unknown tenant or
+// another tenant's row is NOT_FOUND found by a read, never by a failed
+// statement, so the transaction goes on.
 #ifndef OPINIA_SERVICE_STORAGE_POSTGRES_PG_COLLECTORS_H_
 #define OPINIA_SERVICE_STORAGE_POSTGRES_PG_COLLECTORS_H_
 
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "service/storage/collector_store.h"
+#include "service/storage/postgres/pg_tenant_rows.h"
 #include "service/storage/postgres/pg_txn_part.h"
 
 namespace opinia::storage::pg {
