@@ -50,9 +50,9 @@ ReviewWhere CellConditions(std::string_view tenant_id, const ReviewFilter& f,
   const struct {
     const char* column;
     const std::vector<std::string>& values;
-  } dimensions[] = {
-      {"source", f.sources}, {"subject_id", f.subject_ids},
-      {"language", f.languages}};
+  } dimensions[] = {{"source", f.sources},
+                    {"subject_id", f.subject_ids},
+                    {"language", f.languages}};
   ReviewWhere w;
   absl::StrAppend(&w.sql, " WHERE tenant_id = ", w.Next());
   w.params.Text(tenant_id);
@@ -65,8 +65,7 @@ ReviewWhere CellConditions(std::string_view tenant_id, const ReviewFilter& f,
       continue;
     }
     dims |= int64_t{1} << bit;
-    absl::StrAppend(&cell, " AND ", d.column, " = ANY(", w.Next(),
-                    "::text[])");
+    absl::StrAppend(&cell, " AND ", d.column, " = ANY(", w.Next(), "::text[])");
     w.params.Text(TextArray(d.values));
   }
   const std::string dims_param = Bind(w, dims);
@@ -144,11 +143,11 @@ absl::StatusOr<std::vector<DayStats>> PgInsights::ListDayStats(
     std::string_view tenant_id, const ReviewFilter& filter, int64_t first_day,
     int64_t end_day) {
   ReviewWhere w = CellConditions(tenant_id, filter, first_day, end_day, "day");
-  ASSIGN_OR_RETURN(
-      Result r, conn_.Exec(absl::StrCat("SELECT day, ", RollupSums(),
-                                        " FROM insights_rollup", w.sql,
-                                        " GROUP BY day ORDER BY day"),
-                           w.params));
+  ASSIGN_OR_RETURN(Result r,
+                   conn_.Exec(absl::StrCat("SELECT day, ", RollupSums(),
+                                           " FROM insights_rollup", w.sql,
+                                           " GROUP BY day ORDER BY day"),
+                              w.params));
   std::vector<DayStats> out;
   for (int i = 0; i < r.rows(); ++i) {
     const DayStats d{r.Int(i, 0), StatsOf(ReadDeltas(r, i, 1))};
@@ -164,12 +163,12 @@ absl::StatusOr<std::vector<AspectStats>> PgInsights::ListDayAspectStats(
   ReviewWhere w = CellConditions(tenant_id, filter, first_day, end_day, "day");
   ASSIGN_OR_RETURN(
       Result r,
-      conn_.Exec(absl::StrCat("SELECT day, aspect, sum(neg)::bigint, "
-                              "sum(neu)::bigint, sum(pos)::bigint, "
-                              "sum(mix)::bigint FROM insights_aspect_rollup",
-                              w.sql,
-                              " GROUP BY day, aspect ORDER BY day, aspect"),
-                 w.params));
+      conn_.Exec(
+          absl::StrCat("SELECT day, aspect, sum(neg)::bigint, "
+                       "sum(neu)::bigint, sum(pos)::bigint, "
+                       "sum(mix)::bigint FROM insights_aspect_rollup",
+                       w.sql, " GROUP BY day, aspect ORDER BY day, aspect"),
+          w.params));
   return ReadRows(r, [](const Result& res, int i) {
     AspectStats a;
     a.day = res.Int(i, 0);
@@ -218,11 +217,10 @@ absl::StatusOr<std::vector<AspectStats>> PgInsights::SumAspectStats(
     std::string_view tenant_id, const ReviewFilter& filter) {
   ReviewWhere w = RowConditions(tenant_id, filter, /*of_reviews=*/false);
   ASSIGN_OR_RETURN(
-      Result r,
-      conn_.Exec(absl::StrCat("SELECT aspect, label, count(*) FROM "
-                              "review_aspects",
-                              w.sql, " GROUP BY 1, 2"),
-                 w.params));
+      Result r, conn_.Exec(absl::StrCat("SELECT aspect, label, count(*) FROM "
+                                        "review_aspects",
+                                        w.sql, " GROUP BY 1, 2"),
+                           w.params));
   std::map<int32_t, AspectStats> by_aspect;
   for (int i = 0; i < r.rows(); ++i) {
     const int32_t aspect = static_cast<int32_t>(r.Int(i, 0));
@@ -239,10 +237,10 @@ absl::StatusOr<std::vector<AspectStats>> PgInsights::SumAspectStats(
 absl::StatusOr<std::vector<int64_t>> PgInsights::ListResponseDelays(
     std::string_view tenant_id, const ReviewFilter& filter) {
   ReviewWhere w = RowConditions(tenant_id, filter, /*of_reviews=*/true);
-  ASSIGN_OR_RETURN(
-      Result r, conn_.Exec(absl::StrCat("SELECT response_delay FROM reviews",
-                                        w.sql, kRespondedRows),
-                           w.params));
+  ASSIGN_OR_RETURN(Result r,
+                   conn_.Exec(absl::StrCat("SELECT response_delay FROM reviews",
+                                           w.sql, kRespondedRows),
+                              w.params));
   return FirstColumn(r);
 }
 
@@ -258,12 +256,11 @@ absl::StatusOr<std::vector<BucketCount>> PgInsights::ListMonthResponseCounts(
     int64_t end_month) {
   ReviewWhere w =
       CellConditions(tenant_id, filter, first_month, end_month, "month");
-  ASSIGN_OR_RETURN(
-      Result r,
-      conn_.Exec(absl::StrCat("SELECT lo, sum(n)::bigint FROM "
-                              "insights_response_rollup",
-                              w.sql, " GROUP BY lo ORDER BY lo"),
-                 w.params));
+  ASSIGN_OR_RETURN(Result r,
+                   conn_.Exec(absl::StrCat("SELECT lo, sum(n)::bigint FROM "
+                                           "insights_response_rollup",
+                                           w.sql, " GROUP BY lo ORDER BY lo"),
+                              w.params));
   return ReadBuckets(r);
 }
 
@@ -273,12 +270,12 @@ absl::StatusOr<std::vector<BucketCount>> PgInsights::SumResponseCounts(
   ReviewWhere w = RowConditions(tenant_id, filter, /*of_reviews=*/true);
   ASSIGN_OR_RETURN(
       Result r,
-      conn_.Exec(absl::StrCat(
-                     "SELECT b.lo, count(*) FROM reviews CROSS JOIN LATERAL "
-                     "(SELECT lo FROM insights_delay_buckets WHERE lo <= "
-                     "response_delay ORDER BY lo DESC LIMIT 1) AS b",
-                     w.sql, kRespondedRows, " GROUP BY b.lo ORDER BY b.lo"),
-                 w.params));
+      conn_.Exec(
+          absl::StrCat("SELECT b.lo, count(*) FROM reviews CROSS JOIN LATERAL "
+                       "(SELECT lo FROM insights_delay_buckets WHERE lo <= "
+                       "response_delay ORDER BY lo DESC LIMIT 1) AS b",
+                       w.sql, kRespondedRows, " GROUP BY b.lo ORDER BY b.lo"),
+          w.params));
   return ReadBuckets(r);
 }
 
@@ -316,12 +313,12 @@ absl::StatusOr<int64_t> PgInsights::CountOpenSla(std::string_view tenant_id,
   const std::string now_param = Bind(w, TimeToMicros(now));
   ASSIGN_OR_RETURN(
       Result r,
-      conn_.Exec(absl::StrCat("SELECT count(*) FROM reviews", w.sql,
-                              " AND response_time = ", kNoTimeSql,
-                              " AND status IN (1, 2) AND respond_by <> ",
-                              kNoTimeSql, " AND respond_by > ", now_param,
-                              "::bigint"),
-                 w.params));
+      conn_.Exec(
+          absl::StrCat("SELECT count(*) FROM reviews", w.sql,
+                       " AND response_time = ", kNoTimeSql,
+                       " AND status IN (1, 2) AND respond_by <> ", kNoTimeSql,
+                       " AND respond_by > ", now_param, "::bigint"),
+          w.params));
   return r.Int(0, 0);
 }
 

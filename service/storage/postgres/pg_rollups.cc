@@ -52,17 +52,17 @@ std::vector<absl::string_view> CounterColumns(
 
 // The tables in the order of Flush's statement and parameters.
 const std::array<Table, 3>& Tables() {
-  static const std::array<Table, 3>* const kTables =
-      new std::array<Table, 3>{{
-          {"insights_aspect_rollup",
-           {{"day", "integer"}, {"aspect", "integer"}},
-           CounterColumns(kAspectCounters)},
-          {"insights_response_rollup",
-           {{"month", "integer"}, {"lo", "bigint"}},
-           CounterColumns(kResponseCounters)},
-          {"insights_rollup", {{"day", "integer"}},
-           CounterColumns(kInsightsCounters)},
-      }};
+  static const std::array<Table, 3>* const kTables = new std::array<Table, 3>{{
+      {"insights_aspect_rollup",
+       {{"day", "integer"}, {"aspect", "integer"}},
+       CounterColumns(kAspectCounters)},
+      {"insights_response_rollup",
+       {{"month", "integer"}, {"lo", "bigint"}},
+       CounterColumns(kResponseCounters)},
+      {"insights_rollup",
+       {{"day", "integer"}},
+       CounterColumns(kInsightsCounters)},
+  }};
   return *kTables;
 }
 
@@ -71,8 +71,11 @@ const std::array<Table, 3>& Tables() {
 // the rows that exist.
 std::string UpsertSql(const Table& t, int& next) {
   std::vector<std::pair<absl::string_view, absl::string_view>> key = {
-      {"tenant_id", "text"}, {"dims", "integer"},  {"source", "text"},
-      {"subject_id", "text"}, {"language", "text"}};
+      {"tenant_id", "text"},
+      {"dims", "integer"},
+      {"source", "text"},
+      {"subject_id", "text"},
+      {"language", "text"}};
   key.insert(key.end(), t.tail.begin(), t.tail.end());
   std::vector<std::string> arrays, names, values, sets;
   for (const auto& [column, type] : key) {
@@ -92,12 +95,12 @@ std::string UpsertSql(const Table& t, int& next) {
     sets.push_back(
         absl::StrCat(counter, " = t.", counter, " + excluded.", counter));
   }
-  return absl::StrCat(
-      "INSERT INTO ", t.name, " AS t (", absl::StrJoin(columns, ", "),
-      ") SELECT ", absl::StrJoin(values, ", "), " FROM shard, unnest(",
-      absl::StrJoin(arrays, ", "), ") AS c(", absl::StrJoin(names, ", "),
-      ") ON CONFLICT (", key_names, ", shard) DO UPDATE SET ",
-      absl::StrJoin(sets, ", "));
+  return absl::StrCat("INSERT INTO ", t.name, " AS t (",
+                      absl::StrJoin(columns, ", "), ") SELECT ",
+                      absl::StrJoin(values, ", "), " FROM shard, unnest(",
+                      absl::StrJoin(arrays, ", "), ") AS c(",
+                      absl::StrJoin(names, ", "), ") ON CONFLICT (", key_names,
+                      ", shard) DO UPDATE SET ", absl::StrJoin(sets, ", "));
 }
 
 // One statement for all three tables: the session's shard once, then the
@@ -187,8 +190,7 @@ void PgRollups::Add(const PgStoredReview& stored, int sign) {
         r.source, r.subject_id, r.language,
         [&](int dims, const std::string& source, const std::string& subject,
             const std::string& language) {
-          add(CellKey(r.tenant_id, dims, source, subject, language, day,
-                      last));
+          add(CellKey(r.tenant_id, dims, source, subject, language, day, last));
         });
   };
 
