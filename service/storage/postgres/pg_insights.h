@@ -1,6 +1,12 @@
-// InsightsTxn (insights_store.h) over the connection of one PgTxn.
-// Not written yet (another part of issue 18): every method returns
-// UNIMPLEMENTED (empty answers would contradict the stored reviews).
+// InsightsTxn (insights_store.h) over the connection of one PgTxn: the
+// rollup reads sum the shards of each cell (pg_rollups.h), the row
+// computations read reviews and review_aspects through partial indexes of
+// migrations/003_insights.sql; the rollups follow every review write
+// (OnReviewWritten) and are written once, before COMMIT (FlushRollups).
+//
+// Call the reads in Store::Read: inside a Write (SERIALIZABLE) they take
+// predicate locks on the rows and index ranges they read, so concurrent
+// ingest into those ranges may make one of the transactions retry.
 #ifndef OPINIA_SERVICE_STORAGE_POSTGRES_PG_INSIGHTS_H_
 #define OPINIA_SERVICE_STORAGE_POSTGRES_PG_INSIGHTS_H_
 
@@ -12,16 +18,11 @@
 #include <vector>
 
 #include "service/storage/insights_store.h"
+#include "service/storage/postgres/pg_rollups.h"
 #include "service/storage/postgres/pg_txn_part.h"
 #include "service/storage/store.h"
 
 namespace opinia::storage::pg {
-
-// A review as PgTxn stored it, with its local day (reviews.local_day).
-struct PgStoredReview {
-  const ReviewRow& row;
-  int64_t local_day = 0;
-};
 
 class PgInsights final : public InsightsTxn, private PgTxnPart {
  public:
@@ -61,9 +62,14 @@ class PgInsights final : public InsightsTxn, private PgTxnPart {
   // rows: `before` is nullptr for an insert, else the review's old values:
   // every column except content_hash, input_hash, the serialized blobs
   // (input, analysis, override_analysis) and search_text, which read as
-  // empty there. Nothing to do until the rollups are written.
+  // empty there. Records the review's rollup deltas (pg_rollups.h).
   absl::Status OnReviewWritten(int64_t id, const PgStoredReview* before,
                                const PgStoredReview& after);
+  // Just before COMMIT: adds the recorded deltas to the rollups.
+  absl::Status FlushRollups() { return rollups_.Flush(conn_); }
+
+ private:
+  PgRollups rollups_;
 };
 
 }  // namespace opinia::storage::pg

@@ -202,6 +202,7 @@ class PgStore final : public Store {
           "a statement failed inside the write transaction, so PostgreSQL "
           "aborted it, but the function returned OK: nothing was stored");
     }
+    if (status.ok()) status = txn.BeforeCommit();
     if (!status.ok()) {
       if (lease->broken()) {
         again = true;  // COMMIT was never sent: nothing was stored

@@ -73,6 +73,10 @@ class PgTxn final : public Txn, private PgTxnPart {
   InsightsTxn& insights() override { return insights_; }
   CollectorTxn& collectors() override { return collectors_; }
 
+  // Run by PgStore after the function of a Write returned OK, just before
+  // COMMIT: applies what the parts deferred (the insights rollups).
+  absl::Status BeforeCommit() { return insights_.FlushRollups(); }
+
  private:
   // The local day of row.create_time in its tenant's zone (0 for an
   // infinite time); NOT_FOUND for an unknown tenant.

@@ -21,6 +21,7 @@
 #include "service/storage/postgres/pg_connection.h"
 #include "service/storage/postgres/pg_migrations.h"
 #include "service/storage/postgres/pg_search.h"
+#include "tests/service/storage/pg_store_fixture.h"
 #include "tests/service/storage/store_conformance.h"
 #include "tests/testing/pg_test_db.h"
 
@@ -133,39 +134,7 @@ TEST(PgSearchTest, TokensVectorsAndQueries) {
   EXPECT_FALSE(pg::TsQueryText(q).has_value()) << "a group without a token";
 }
 
-class PgStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    absl::StatusOr<std::unique_ptr<PgTestDb>> db = PgTestDb::Create();
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = *std::move(db);
-  }
-
-  std::unique_ptr<Store> Open(const PgOptions& options = {}) {
-    absl::StatusOr<std::unique_ptr<Store>> store =
-        OpenPgStore(db_->url(), options);
-    EXPECT_TRUE(store.ok()) << store.status();
-    return store.ok() ? *std::move(store) : nullptr;
-  }
-
-  // A connection of our own to the test schema.
-  std::unique_ptr<Connection> Connect() {
-    absl::StatusOr<std::unique_ptr<Connection>> conn =
-        Connection::Open(db_->url());
-    EXPECT_TRUE(conn.ok()) << conn.status();
-    return conn.ok() ? *std::move(conn) : nullptr;
-  }
-
-  int64_t QueryInt(const std::string& sql) {
-    std::unique_ptr<Connection> conn = Connect();
-    if (conn == nullptr) return -1;
-    absl::StatusOr<Result> r = conn->ExecOnce(sql);
-    EXPECT_TRUE(r.ok()) << sql << ": " << r.status();
-    return r.ok() && r->rows() > 0 ? r->Int(0, 0) : -1;
-  }
-
-  std::unique_ptr<PgTestDb> db_;
-};
+using PgStoreTest = testing::PgStoreFixture;
 
 TEST_F(PgStoreTest, ConcurrentOpensMigrateOnceAndShareTheSecret) {
   constexpr int kStores = 4;
