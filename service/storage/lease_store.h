@@ -56,6 +56,14 @@ class LeaseTxn {
                                                std::string_view holder,
                                                absl::Time now,
                                                absl::Duration ttl) = 0;
+  // Extends the lease to now + ttl when it is still `holder`'s term: the
+  // row is there and names `holder`, expired or not (nobody took it since).
+  // false when it was released, or taken by another holder (even if that
+  // one released it again): the holder's claim ended, stop the work.
+  virtual absl::StatusOr<bool> RenewLease(std::string_view name,
+                                          std::string_view holder,
+                                          absl::Time now,
+                                          absl::Duration ttl) = 0;
   // Gives the lease up when `holder` holds it (expired or not): true; false
   // when it does not (nothing changed).
   virtual absl::StatusOr<bool> ReleaseLease(std::string_view name,

@@ -53,14 +53,13 @@ absl::Status Lease::Renew() {
 }
 
 absl::Status Lease::RenewIn(storage::Txn& txn) {
-  ASSIGN_OR_RETURN(bool held, txn.leases().TryAcquireLease(
-                                  name_, holder_, clock_->Now(), ttl_));
+  ASSIGN_OR_RETURN(bool held, txn.leases().RenewLease(name_, holder_,
+                                                      clock_->Now(), ttl_));
   if (held) return absl::OkStatus();
   absl::MutexLock lock(&mutex_);
   lost_ = true;
-  return absl::FailedPreconditionError(
-      absl::StrCat("lease ", name_,
-                   " was taken over by another replica (it expired)"));
+  return absl::FailedPreconditionError(absl::StrCat(
+      "lease ", name_, " was taken over by another replica (it expired)"));
 }
 
 bool Lease::lost() const {

@@ -41,7 +41,8 @@ class Lease {
 
   // Extends the lease to now + ttl in a write transaction of its own.
   // FAILED_PRECONDITION when another holder took it meanwhile (it had
-  // expired): the work must stop, and lost() is true from then on.
+  // expired; even if that one has released it again): the work must stop,
+  // and lost() is true from then on.
   absl::Status Renew();
   // The same inside the caller's write transaction, so that the work the
   // transaction writes commits only under the claim (a backend serialises

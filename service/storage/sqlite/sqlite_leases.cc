@@ -15,6 +15,13 @@ absl::Status CheckNames(std::string_view name, std::string_view holder) {
   return absl::OkStatus();
 }
 
+absl::Status CheckTtl(absl::Duration ttl) {
+  if (ttl <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("a lease's ttl must be positive");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<bool> SqliteLeases::TryAcquireLease(std::string_view name,
@@ -23,9 +30,7 @@ absl::StatusOr<bool> SqliteLeases::TryAcquireLease(std::string_view name,
                                                    absl::Duration ttl) {
   RETURN_IF_ERROR(CheckWritable("TryAcquireLease"));
   RETURN_IF_ERROR(CheckNames(name, holder));
-  if (ttl <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("a lease's ttl must be positive");
-  }
+  RETURN_IF_ERROR(CheckTtl(ttl));
   // One statement that never fails on the key: a free, expired or own
   // lease is (re)written, another holder's live one is left alone (the
   // WHERE of DO UPDATE), and changes() tells which happened.
@@ -41,6 +46,21 @@ absl::StatusOr<bool> SqliteLeases::TryAcquireLease(std::string_view name,
           "WHERE leases.holder = excluded.holder "
           "OR leases.expire_time <= excluded.acquire_time"));
   stmt.BindText(name).BindText(holder).BindTime(now).BindTime(now + ttl);
+  RETURN_IF_ERROR(stmt.Run());
+  return conn_.Changes() > 0;
+}
+
+absl::StatusOr<bool> SqliteLeases::RenewLease(std::string_view name,
+                                              std::string_view holder,
+                                              absl::Time now,
+                                              absl::Duration ttl) {
+  RETURN_IF_ERROR(CheckWritable("RenewLease"));
+  RETURN_IF_ERROR(CheckNames(name, holder));
+  RETURN_IF_ERROR(CheckTtl(ttl));
+  ASSIGN_OR_RETURN(Statement stmt,
+                   conn_.Prepare("UPDATE leases SET expire_time = ? "
+                                 "WHERE name = ? AND holder = ?"));
+  stmt.BindTime(now + ttl).BindText(name).BindText(holder);
   RETURN_IF_ERROR(stmt.Run());
   return conn_.Changes() > 0;
 }

@@ -20,6 +20,9 @@ class SqliteLeases final : public LeaseTxn, private TxnPart {
   absl::StatusOr<bool> TryAcquireLease(std::string_view name,
                                        std::string_view holder, absl::Time now,
                                        absl::Duration ttl) override;
+  absl::StatusOr<bool> RenewLease(std::string_view name,
+                                  std::string_view holder, absl::Time now,
+                                  absl::Duration ttl) override;
   absl::StatusOr<bool> ReleaseLease(std::string_view name,
                                     std::string_view holder) override;
   absl::StatusOr<std::vector<LeaseRow>> ListLeases(std::string_view prefix,

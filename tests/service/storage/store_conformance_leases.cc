@@ -37,6 +37,20 @@ absl::StatusOr<bool> Acquire(Store& store, std::string_view name,
   return held;
 }
 
+absl::StatusOr<bool> Renew(Store& store, std::string_view name,
+                           std::string_view holder, absl::Time now,
+                           absl::Duration ttl) {
+  bool held = false;
+  absl::Status s = store.Write([&](Txn& txn) -> absl::Status {
+    absl::StatusOr<bool> r = txn.leases().RenewLease(name, holder, now, ttl);
+    if (!r.ok()) return r.status();
+    held = *r;
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return held;
+}
+
 absl::StatusOr<bool> Release(Store& store, std::string_view name,
                              std::string_view holder) {
   bool released = false;
@@ -86,8 +100,13 @@ TEST_P(StoreConformanceTest, LeaseIsTakenExtendedExpiresAndIsReleased) {
   EXPECT_FALSE(VALUE(Acquire(*store_, "job", "r2", kT0 + absl::Seconds(9),
                              absl::Hours(1))));
   ExpectLease(Leases(*store_), "r1", kT0, kT0 + ttl);
-  // The holder extends it; acquire_time stays.
-  EXPECT_TRUE(VALUE(Acquire(*store_, "job", "r1", kT0 + absl::Seconds(5), ttl)));
+  // The holder extends it (taking it again, or renewing); acquire_time
+  // stays.
+  EXPECT_TRUE(VALUE(Acquire(*store_, "job", "r1", kT0 + absl::Seconds(4), ttl)));
+  ExpectLease(Leases(*store_), "r1", kT0, kT0 + absl::Seconds(14));
+  EXPECT_TRUE(VALUE(Renew(*store_, "job", "r1", kT0 + absl::Seconds(5), ttl)));
+  ExpectLease(Leases(*store_), "r1", kT0, kT0 + absl::Seconds(15));
+  EXPECT_FALSE(VALUE(Renew(*store_, "job", "r2", kT0 + absl::Seconds(5), ttl)));
   ExpectLease(Leases(*store_), "r1", kT0, kT0 + absl::Seconds(15));
   EXPECT_FALSE(VALUE(Acquire(*store_, "job", "r2",
                              kT0 + absl::Seconds(15) - absl::Microseconds(1),
@@ -96,19 +115,28 @@ TEST_P(StoreConformanceTest, LeaseIsTakenExtendedExpiresAndIsReleased) {
   const absl::Time t2 = kT0 + absl::Seconds(15);
   EXPECT_TRUE(VALUE(Acquire(*store_, "job", "r2", t2, ttl)));
   ExpectLease(Leases(*store_), "r2", t2, t2 + ttl);
+  // r1's term ended: it cannot renew, however it tries.
+  EXPECT_FALSE(VALUE(Renew(*store_, "job", "r1", t2, ttl)));
+  ExpectLease(Leases(*store_), "r2", t2, t2 + ttl);
   // Released only by its holder; then free at once.
   EXPECT_FALSE(VALUE(Release(*store_, "job", "r1")));
   EXPECT_FALSE(VALUE(Acquire(*store_, "job", "r1", t2, ttl)));
   EXPECT_TRUE(VALUE(Release(*store_, "job", "r2")));
   EXPECT_THAT(Leases(*store_), IsEmpty());
   EXPECT_FALSE(VALUE(Release(*store_, "job", "r2")));
+  // Released: renewing does not bring it back.
+  EXPECT_FALSE(VALUE(Renew(*store_, "job", "r2", t2, ttl)));
+  EXPECT_THAT(Leases(*store_), IsEmpty());
   EXPECT_TRUE(VALUE(Acquire(*store_, "job", "r1", t2, ttl)));
   ExpectLease(Leases(*store_), "r1", t2, t2 + ttl);
   // Its own expired lease, not taken by anyone meanwhile: the holder
   // extends it like a live one (acquire_time stays).
   const absl::Time t3 = t2 + absl::Minutes(5);
-  EXPECT_TRUE(VALUE(Acquire(*store_, "job", "r1", t3, ttl)));
+  EXPECT_TRUE(VALUE(Renew(*store_, "job", "r1", t3, ttl)));
   ExpectLease(Leases(*store_), "r1", t2, t3 + ttl);
+  const absl::Time t4 = t3 + absl::Minutes(5);
+  EXPECT_TRUE(VALUE(Acquire(*store_, "job", "r1", t4, ttl)));
+  ExpectLease(Leases(*store_), "r1", t2, t4 + ttl);
 }
 
 TEST_P(StoreConformanceTest, LeasesAreIndependentAndListedByPrefix) {
@@ -149,10 +177,18 @@ TEST_P(StoreConformanceTest, LeaseCallsCheckTheirArguments) {
                 kInvalidArgument);
     EXPECT_CODE(write([&](LeaseTxn& l) { return l.ReleaseLease(name, holder); }),
                 kInvalidArgument);
+    EXPECT_CODE(write([&](LeaseTxn& l) {
+                  return l.RenewLease(name, holder, kT0, absl::Seconds(1));
+                }),
+                kInvalidArgument);
   }
   for (absl::Duration ttl : {absl::ZeroDuration(), absl::Seconds(-1)}) {
     EXPECT_CODE(write([&](LeaseTxn& l) {
                   return l.TryAcquireLease("job", "r1", kT0, ttl);
+                }),
+                kInvalidArgument);
+    EXPECT_CODE(write([&](LeaseTxn& l) {
+                  return l.RenewLease("job", "r1", kT0, ttl);
                 }),
                 kInvalidArgument);
   }
@@ -167,6 +203,12 @@ TEST_P(StoreConformanceTest, LeaseCallsCheckTheirArguments) {
               kFailedPrecondition);
   EXPECT_CODE(store_->Read([](Txn& txn) {
     return txn.leases().ReleaseLease("job", "r1").status();
+  }),
+              kFailedPrecondition);
+  EXPECT_CODE(store_->Read([](Txn& txn) {
+    return txn.leases()
+        .RenewLease("job", "r1", kT0, absl::Seconds(1))
+        .status();
   }),
               kFailedPrecondition);
   EXPECT_THAT(Leases(*store_), IsEmpty());
