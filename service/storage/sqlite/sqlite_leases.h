@@ -4,6 +4,8 @@
 #ifndef OPINIA_SERVICE_STORAGE_SQLITE_SQLITE_LEASES_H_
 #define OPINIA_SERVICE_STORAGE_SQLITE_SQLITE_LEASES_H_
 
+#include <initializer_list>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -27,6 +29,15 @@ class SqliteLeases final : public LeaseTxn, private TxnPart {
                                     std::string_view holder) override;
   absl::StatusOr<std::vector<LeaseRow>> ListLeases(std::string_view prefix,
                                                    int limit) override;
+
+ private:
+  // Checks the arguments of write `op`, runs `sql` with ?1 = name,
+  // ?2 = holder and `times` after them; true when it changed a row.
+  absl::StatusOr<bool> WriteLease(const char* op, const char* sql,
+                                  std::string_view name,
+                                  std::string_view holder,
+                                  std::optional<absl::Duration> ttl,
+                                  std::initializer_list<absl::Time> times);
 };
 
 }  // namespace opinia::storage::sqlite
