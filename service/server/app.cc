@@ -46,6 +46,10 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
 constexpr absl::Duration kFailedRequestsEvery = absl::Seconds(10);
 // How often open streams' keys are re-read from the store.
 constexpr absl::Duration kKeyRecheckInterval = absl::Milliseconds(500);
+// Health follows the database (store_health.h): a read every second; one
+// that fails or has not answered within 3 s makes the server NOT_SERVING.
+constexpr absl::Duration kStorePingInterval = absl::Seconds(1);
+constexpr absl::Duration kStorePingTimeout = absl::Seconds(3);
 
 constexpr const char* kServiceNames[] = {
     "opinia.v1.ReviewService", "opinia.v1.AdminService",
@@ -78,6 +82,10 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   ASSIGN_OR_RETURN(app->store_, storage::OpenStore(options.db, store_options));
   // Webhook secrets and collector credentials are sealed in the database.
   ASSIGN_OR_RETURN(app->store_, SealStore(options, std::move(app->store_)));
+  // This server's holder id for the leases that keep scheduled work to one
+  // replica at a time (core/util/lease.h).
+  app->replica_id_ = core::NewReplicaId();
+  LogInfo("replica " + app->replica_id_, {{"replica_id", app->replica_id_}});
   if (!options.metrics_listen.empty()) {
     ASSIGN_OR_RETURN(app->metrics_,
                      ServerMetrics::Create(options.metrics_listen, options.db,
@@ -117,11 +125,19 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   // Alerts: the evaluator writes alerts inside every review transaction
   // and wakes streams through the hub after the commit.
   app->alert_hub_ = std::make_unique<core::AlertHub>();
+  // Commits of other replicas (and this one's) wake the subscribers here.
+  app->store_->SetTenantListener(
+      [hub = app->alert_hub_.get()](std::string_view tenant) {
+        if (tenant.empty()) return hub->NotifyAll();
+        hub->Notify(tenant);
+      });
   app->alert_evaluator_ =
       std::make_unique<core::AlertEvaluator>(app->alert_hub_.get());
   app->alerts_ = std::make_unique<core::Alerts>(app->store_.get(), clock);
+  core::AlertSchedulerOptions scheduler_options;
+  scheduler_options.replica_id = app->replica_id_;
   app->alert_scheduler_ = std::make_unique<core::AlertScheduler>(
-      app->store_.get(), clock, app->alert_hub_.get());
+      app->store_.get(), clock, app->alert_hub_.get(), scheduler_options);
   app->ingestor_ = std::make_unique<core::Ingestor>(
       app->store_.get(), app->analysis_.get(), clock, limits,
       app->alert_evaluator_.get(), metrics);
@@ -157,6 +173,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   webhook_options.workers = options.webhook_threads;
   webhook_options.per_tenant = options.webhook_posts_per_tenant;
   webhook_options.per_destination = options.webhook_posts_per_destination;
+  webhook_options.replica_id = app->replica_id_;
   ASSIGN_OR_RETURN(app->webhook_dispatcher_,
                    core::WebhookDispatcher::Create(
                        app->store_.get(), clock, app->webhook_http_.get(),
@@ -185,6 +202,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
       app->collector_fetcher_.get());
   core::collectors::CollectorsOptions collector_options;
   collector_options.max_per_tenant = options.max_collectors_per_tenant;
+  collector_options.replica_id = app->replica_id_;
   app->collectors_ = std::make_unique<core::collectors::Collectors>(
       app->store_.get(), app->collector_syncer_.get(), clock,
       app->outbound_.get(), collector_options,
@@ -305,6 +323,17 @@ absl::Status App::Serve(const Options& options) {
   auto* health = server_->GetHealthCheckService();
   health->SetServingStatus("", true);
   for (const char* name : kServiceNames) health->SetServingStatus(name, true);
+  store_health_ = std::make_unique<StoreHealth>(
+      store_.get(), kStorePingInterval, kStorePingTimeout,
+      [health](bool reachable, const std::string& why) {
+        if (reachable) {
+          LogInfo("database reachable again; health SERVING");
+        } else {
+          LogWarning("database unreachable; health NOT_SERVING",
+                     {{"error", why}});
+        }
+        health->SetServingStatus(reachable);
+      });
 
   const size_t colon = options.listen.rfind(':');
   address_ = absl::StrCat(options.listen.substr(0, colon), ":", port);
@@ -338,6 +367,7 @@ void App::Shutdown(absl::Duration grace) {
   // clients resume with their last token) instead of letting Shutdown wait
   // out the whole grace period for them.
   if (alert_hub_) alert_hub_->CloseAll();
+  store_health_.reset();  // before the status goes NOT_SERVING for good
   if (server_) {
     server_->GetHealthCheckService()->SetServingStatus(false);
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));

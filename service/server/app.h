@@ -42,6 +42,7 @@
 #include "service/server/metrics.h"
 #include "service/server/options.h"
 #include "service/server/reflection_v1.h"
+#include "service/server/store_health.h"
 #include "service/storage/store.h"
 
 namespace opinia::server {
@@ -60,6 +61,10 @@ class App {
   // The SLA/spike/snooze scheduler, so in-process tests with
   // Options::clock and alert_tick 0 can run its passes themselves.
   core::AlertScheduler* alert_scheduler() { return alert_scheduler_.get(); }
+  // The store the services use (tests write through it as another replica
+  // would) and this server's holder id for leases (logged at start).
+  storage::Store* store() { return store_.get(); }
+  const std::string& replica_id() const { return replica_id_; }
 
   // Stops accepting calls, lets in-flight calls run until `grace` has
   // passed (then cancels them), drains the workers and closes the database.
@@ -79,6 +84,7 @@ class App {
   const core::Clock* clock_ = nullptr;
   std::unique_ptr<rpc::RateLimiter> rate_limiter_;
   std::unique_ptr<storage::Store> store_;
+  std::string replica_id_;
   std::unique_ptr<nlp::Analyzer> analyzer_;
   std::unique_ptr<core::TextAnalysis> analysis_;
   std::unique_ptr<core::Authenticator> auth_;
@@ -120,6 +126,8 @@ class App {
   // What the server calls: the services above, behind a UTF-8 check.
   std::vector<std::unique_ptr<grpc::Service>> checked_services_;
   std::unique_ptr<grpc::Server> server_;
+  // Sets the health service NOT_SERVING while the store is unreachable.
+  std::unique_ptr<StoreHealth> store_health_;
   std::string address_;
   bool shut_down_ = false;
 };

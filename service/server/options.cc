@@ -39,7 +39,8 @@ ABSL_FLAG(double, rate_limit_rps, 5000,
           "Calls per second allowed per API key (token bucket); every call, "
           "stream open and StreamIngestReviews message takes a token. Over "
           "it: RESOURCE_EXHAUSTED with google.rpc.RetryInfo (an ingest "
-          "stream is slowed to the rate instead). 0 = no limit");
+          "stream is slowed to the rate instead). Counted by each server: N "
+          "replicas admit up to N times the rate per key. 0 = no limit");
 ABSL_FLAG(double, rate_limit_burst, 0,
           "Token bucket size of --rate-limit-rps; 0 = two seconds' worth");
 ABSL_FLAG(int, max_streams_per_key, 128,
@@ -68,7 +69,9 @@ ABSL_FLAG(int, worker_nice, 5,
           "than the store's single writer thread");
 ABSL_FLAG(int, alert_tick_seconds, 30,
           "How often the alert scheduler looks for SLA breaches, volume "
-          "spikes and expired snoozes; 0 disables it");
+          "spikes and expired snoozes; 0 disables it. With replicas on one "
+          "database one of them runs the passes (its lease lasts 2 min or 3 "
+          "ticks, whichever is longer; another takes over when it ends)");
 ABSL_FLAG(int, webhook_max_attempts, 8,
           "Webhook delivery attempts before a delivery is dead-lettered");
 ABSL_FLAG(int, webhook_timeout_seconds, 10,

@@ -26,6 +26,7 @@
 #include "service/storage/alert_store.h"
 #include "service/storage/webhook_store.h"
 #include "service/storage/collector_store.h"
+#include "service/storage/lease_store.h"
 
 namespace opinia::storage {
 
@@ -233,6 +234,17 @@ class Txn {
 
   // Collectors and their sync state (collector_store.h).
   virtual CollectorTxn& collectors() = 0;
+
+  // Claims of scheduled work across replicas (lease_store.h).
+  virtual LeaseTxn& leases() = 0;
+
+  // Queues a change notification for `tenant_id` (its alert outbox may have
+  // grown), delivered to the listeners of the stores on this database
+  // (Store::SetTenantListener) once this transaction commits, never when
+  // it rolls back; one transaction's notifications of one tenant may come
+  // as one. FAILED_PRECONDITION inside Read(), INVALID_ARGUMENT for an
+  // empty tenant_id.
+  virtual absl::Status NotifyTenant(std::string_view tenant_id) = 0;
 };
 
 // A store's counters since it opened, for monitoring. A backend leaves at
@@ -271,6 +283,19 @@ class Store {
   virtual const std::string& ServerSecret() const = 0;
   // Thread-safe; cheap enough to call on every metrics scrape.
   virtual StoreStats Stats() = 0;
+
+  // Cross-replica wake-ups: `listener` is called with the tenant of each
+  // committed Txn::NotifyTenant, by every store on the database that has a
+  // listener (a backend says which stores that reaches: every replica's,
+  // or only this process's). It runs on a thread of the store, after the
+  // commit, possibly after Write has returned; it must not block and must
+  // not call Read or Write. Calls may be coalesced and repeated, so a
+  // listener only wakes readers, who read what is new themselves. An empty
+  // tenant means notifications may have been lost (e.g. the backend
+  // reconnected): any tenant may have news. Replaces the earlier listener;
+  // nullptr stops the calls (when this returns, no call is running).
+  using TenantListener = std::function<void(std::string_view tenant_id)>;
+  virtual void SetTenantListener(TenantListener listener) = 0;
 };
 
 }  // namespace opinia::storage

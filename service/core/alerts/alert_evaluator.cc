@@ -193,6 +193,8 @@ absl::Status AlertEvaluator::Evaluate(
                         .status());
     rule.row.last_fire_time = change.now;
     RETURN_IF_ERROR(alerts.UpdateAlertRule(rule.row));
+    // Subscribers on other replicas (this one's wake in OnCommitted).
+    RETURN_IF_ERROR(txn.NotifyTenant(tenant));
   }
   return absl::OkStatus();
 }

@@ -1,6 +1,8 @@
 // Produces NEGATIVE_REVIEW alerts from review changes, inside the review's
 // write transaction (the alerts table is the outbox), and wakes the tenant's
-// subscribers after the commit.
+// subscribers after the commit: this replica's through the hub, every
+// replica's through the store (Txn::NotifyTenant in the transaction that
+// wrote an alert).
 //
 // Per enabled rule and review (dedup key "review:{id}:rule:{rule}"):
 // - at most one active (open/acknowledged/snoozed) alert;

@@ -27,6 +27,13 @@ void AlertHub::Notify(std::string_view tenant_id) {
   for (Subscriber* s : it->second) s->Wake();
 }
 
+void AlertHub::NotifyAll() {
+  absl::MutexLock lock(&mutex_);
+  for (auto& [tenant, subs] : subs_) {
+    for (Subscriber* s : subs) s->Wake();
+  }
+}
+
 void AlertHub::CloseAll() {
   absl::MutexLock lock(&mutex_);
   closed_ = true;

@@ -35,6 +35,9 @@ class AlertHub {
   void Unsubscribe(std::string_view tenant_id, Subscriber* subscriber);
   // Wakes every subscriber of the tenant.
   void Notify(std::string_view tenant_id);
+  // Wakes every subscriber of every tenant (the store may have lost
+  // notifications: Store::SetTenantListener's empty tenant).
+  void NotifyAll();
   // Refuses new subscriptions and calls Close() on every subscriber.
   void CloseAll();
 

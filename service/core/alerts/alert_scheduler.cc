@@ -1,5 +1,6 @@
 #include "service/core/alerts/alert_scheduler.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -188,11 +189,39 @@ absl::Status AlertVolumeSpikes(storage::AlertTxn& alerts,
 
 }  // namespace
 
+AlertScheduler::AlertScheduler(storage::Store* store, const Clock* clock,
+                               AlertHub* hub, AlertSchedulerOptions options)
+    : store_(store),
+      clock_(clock),
+      hub_(hub),
+      options_(options),
+      replica_id_(options.replica_id.empty() ? NewReplicaId()
+                                             : options.replica_id),
+      lease_ttl_(options.lease_ttl) {}
+
 AlertScheduler::~AlertScheduler() { Stop(); }
 
+absl::StatusOr<bool> AlertScheduler::Claim() {
+  if (lease_ != nullptr) {
+    absl::Status renewed = lease_->Renew();
+    if (renewed.ok()) return true;
+    if (!lease_->lost()) return renewed;  // a storage error
+    lease_.reset();
+  }
+  ASSIGN_OR_RETURN(lease_, Lease::TryTake(store_, clock_, kAlertSchedulerLease,
+                                          replica_id_, lease_ttl_));
+  return lease_ != nullptr;
+}
+
 absl::StatusOr<TickStats> AlertScheduler::Tick() {
-  const absl::Time now = clock_->Now();
+  absl::MutexLock tick(&tick_mutex_);
   TickStats stats;
+  ASSIGN_OR_RETURN(bool claimed, Claim());
+  if (!claimed) {
+    stats.skipped = true;
+    return stats;
+  }
+  const absl::Time now = clock_->Now();
   absl::Status first_error;
   std::string after;
   while (true) {
@@ -205,6 +234,10 @@ absl::StatusOr<TickStats> AlertScheduler::Tick() {
     for (const auto& t : tenants) {
       TickStats tenant_stats;
       absl::Status ts = TickTenant(t.id, now, &tenant_stats);
+      if (!ts.ok() && lease_->lost()) {
+        lease_.reset();
+        return ts;  // another replica goes on from here
+      }
       if (!ts.ok() && first_error.ok()) first_error = ts;
       if (ts.ok() && hub_ != nullptr &&
           tenant_stats.sla_alerts + tenant_stats.spike_alerts +
@@ -226,16 +259,27 @@ absl::Status AlertScheduler::TickTenant(const std::string& tenant_id,
                                         absl::Time now, TickStats* stats) {
   return store_->Write([&](storage::Txn& txn) -> absl::Status {
     *stats = TickStats();
+    // Under the claim: if another replica took the lease over, this
+    // transaction writes nothing.
+    RETURN_IF_ERROR(lease_->RenewIn(txn));
     storage::AlertTxn& alerts = txn.alerts();
     RETURN_IF_ERROR(
         AlertSlaBreaches(alerts, tenant_id, now, options_.sla_batch, stats));
     RETURN_IF_ERROR(ReopenExpiredSnoozes(alerts, tenant_id, now, stats));
-    return AlertVolumeSpikes(alerts, tenant_id, now, options_.min_spike_count,
-                             stats);
+    RETURN_IF_ERROR(AlertVolumeSpikes(alerts, tenant_id, now,
+                                      options_.min_spike_count, stats));
+    if (stats->sla_alerts + stats->spike_alerts + stats->reopened > 0) {
+      RETURN_IF_ERROR(txn.NotifyTenant(tenant_id));  // other replicas
+    }
+    return absl::OkStatus();
   });
 }
 
 void AlertScheduler::Start(absl::Duration interval) {
+  {
+    absl::MutexLock tick(&tick_mutex_);
+    lease_ttl_ = std::max(options_.lease_ttl, 3 * interval);
+  }
   ticks_.Start(interval, [this] {
     auto stats = Tick();
     if (!stats.ok()) {
@@ -245,6 +289,10 @@ void AlertScheduler::Start(absl::Duration interval) {
   });
 }
 
-void AlertScheduler::Stop() { ticks_.Stop(); }
+void AlertScheduler::Stop() {
+  ticks_.Stop();
+  absl::MutexLock tick(&tick_mutex_);
+  lease_.reset();  // released: another replica may take over at once
+}
 
 }  // namespace opinia::core

@@ -161,6 +161,9 @@ WebhookDispatcher::WebhookDispatcher(storage::Store* store, const Clock* clock,
       clock_(clock),
       http_(http),
       options_(options),
+      replica_id_(options.replica_id.empty() ? NewReplicaId()
+                                             : options.replica_id),
+      lease_ttl_(std::max(options.lease_ttl, 3 * options.http.timeout)),
       hub_(hub),
       metrics_(metrics),
       hub_subscriber_(this),
@@ -396,16 +399,65 @@ void WebhookDispatcher::Submit(Job job, const std::shared_ptr<Waiter>& waiter) {
           std::fprintf(stderr, "opinia-server: webhook dispatcher: %s\n",
                        std::string(result.status.message()).c_str());
         }
-        // Its next due rows (and what the store left out) go now.
-        if (run) Wake();
+        // Its next due rows (and what the store left out) go now; not after
+        // a job that did nothing (its webhook claimed by another replica),
+        // which would only find the same rows again.
+        if (run && result.counts.attempted > 0) Wake();
       });
+}
+
+std::string WebhookLeaseName(int64_t id) {
+  return absl::StrCat("webhook:", id);
 }
 
 WebhookDispatcher::JobResult WebhookDispatcher::RunJob(const Job& job) {
   JobResult result;
-  for (const auto& [row, event] : job.rows) {
+  absl::StatusOr<std::unique_ptr<Lease>> lease =
+      Lease::TryTake(store_, clock_, WebhookLeaseName(job.webhook.id),
+                     replica_id_, lease_ttl_);
+  if (!lease.ok()) {
+    result.status = lease.status();
+    return result;
+  }
+  if (*lease == nullptr) return result;  // another replica delivers it
+  return RunClaimed(job, **lease);
+  // ~Lease releases the claim.
+}
+
+absl::StatusOr<std::optional<storage::DeliveryRow>>
+WebhookDispatcher::StillDue(const storage::DeliveryRow& row, Lease& lease) {
+  std::optional<storage::DeliveryRow> fresh;
+  RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
+    fresh.reset();
+    RETURN_IF_ERROR(lease.RenewIn(txn));
+    absl::StatusOr<storage::DeliveryRow> d =
+        txn.webhooks().GetDelivery(row.id);
+    if (absl::IsNotFound(d.status())) return absl::OkStatus();
+    if (!d.ok()) return d.status();
+    if (d->state == storage::kDeliveryPending &&
+        d->attempts == row.attempts &&
+        d->next_attempt_time <= clock_->Now()) {
+      fresh = *std::move(d);
+    }
+    return absl::OkStatus();
+  }));
+  return fresh;
+}
+
+WebhookDispatcher::JobResult WebhookDispatcher::RunClaimed(const Job& job,
+                                                           Lease& lease) {
+  JobResult result;
+  for (const auto& [listed, event] : job.rows) {
+    absl::StatusOr<std::optional<storage::DeliveryRow>> row =
+        StillDue(listed, lease);
+    if (!row.ok()) {
+      // A lost claim is no error: the replica that took it delivers.
+      if (!lease.lost()) result.status = row.status();
+      break;
+    }
+    if (!row->has_value()) break;  // attempted elsewhere meanwhile
     const std::optional<storage::DeliveryRow> attempt =
-        Attempt(job.webhook, row, event);
+        Attempt(job.webhook, **row, event);
     if (!attempt.has_value()) break;  // cancelled: the row stays as it was
     const storage::DeliveryRow& d = *attempt;
     ++result.counts.attempted;

@@ -30,6 +30,18 @@
 // Stop() cancels the POSTs in flight: a cancelled attempt is not counted
 // (the row stays due and is sent again after a restart).
 //
+// Replicas: a webhook's job runs only on the replica that claims the
+// webhook (the lease "webhook:{id}", util/lease.h, for lease_ttl, at
+// least 3 POST timeouts); the others skip it while it is held. Under the
+// claim each row is read again before its POST (another replica may have
+// attempted it since it was listed: then the job stops) and the claim is
+// renewed, so one delivery is never POSTed by two replicas at once, and
+// every attempt of an event carries the same Opinia-Event-Id whichever
+// replica makes it. A replica that dies mid-POST loses the claim after the
+// ttl; the attempt whose outcome it did not record is then repeated by
+// another replica. Enqueueing needs no claim (UNIQUE(webhook_id, event_id)
+// and the cursor, in one transaction).
+//
 // Start() runs the passes on a background thread every `tick_interval` and
 // at once after Wake(); there they do not wait for the deliveries they
 // start. With an AlertHub, the dispatcher subscribes to every
@@ -57,6 +69,7 @@
 #include "service/core/alerts/alert_hub.h"
 #include "service/core/util/clock.h"
 #include "service/core/util/http_client.h"
+#include "service/core/util/lease.h"
 #include "service/core/util/metrics.h"
 #include "service/core/util/outbound_executor.h"
 #include "service/storage/store.h"
@@ -75,7 +88,15 @@ struct WebhookDispatcherOptions {
   int per_tenant = 2;       // concurrent POSTs of one tenant
   int per_destination = 2;  // concurrent POSTs to one scheme://host:port
   absl::Duration tick_interval = absl::Seconds(1);
+  // This replica's holder id (util/lease.h); "" = a new NewReplicaId().
+  std::string replica_id;
+  // A job's claim on its webhook, renewed before each POST; at least 3
+  // times http.timeout is used.
+  absl::Duration lease_ttl = absl::Minutes(1);
 };
+
+// The name of webhook `id`'s lease.
+std::string WebhookLeaseName(int64_t id);
 
 // What one Tick() did (for tests and logs).
 struct TickResult {
@@ -155,6 +176,12 @@ class WebhookDispatcher final {
   absl::Status GiveUp(std::vector<storage::DeliveryRow>& orphans);
   void Submit(Job job, const std::shared_ptr<Waiter>& waiter);
   JobResult RunJob(const Job& job);
+  // The job under its claim.
+  JobResult RunClaimed(const Job& job, Lease& lease);
+  // Renews the claim and reads `row` again; nullopt when another replica
+  // changed it since it was listed (or it is gone).
+  absl::StatusOr<std::optional<storage::DeliveryRow>> StillDue(
+      const storage::DeliveryRow& row, Lease& lease);
   // POSTs `row`'s event once; returns the row as the attempt left it, or
   // nullopt when the POST was cancelled (shutdown: nothing to record).
   std::optional<storage::DeliveryRow> Attempt(
@@ -172,6 +199,8 @@ class WebhookDispatcher final {
   const Clock* const clock_;
   HttpClient* const http_;
   const WebhookDispatcherOptions options_;
+  const std::string replica_id_;
+  const absl::Duration lease_ttl_;
   AlertHub* const hub_;
   MetricsSink* const metrics_;  // one count per attempt, by result
   HubSubscriber hub_subscriber_;

@@ -127,6 +127,10 @@ std::string CollectorName(int64_t id) {
   return absl::StrCat(kCollectors, "/", id);
 }
 
+std::string CollectorLeaseName(int64_t id) {
+  return absl::StrCat("collector:", id);
+}
+
 absl::StatusOr<int64_t> ParseCollectorName(std::string_view name,
                                            std::string_view field) {
   return ParseNumericName(name, kCollectors, field);
@@ -298,6 +302,7 @@ struct Collectors::Batch {
   std::string destination;
   bool full = false;
   bool scheduled = false;
+  bool manual = false;   // a RunCollector caller waits for it
   bool started = false;  // by the executor; later callers queue behind
   std::vector<RunDone> waiters;
 };
@@ -399,6 +404,7 @@ void Collectors::Enqueue(const std::string& tenant_id, int64_t id,
     }
     (*batch)->full |= full;
     (*batch)->scheduled |= scheduled;
+    (*batch)->manual |= !scheduled;
     (*batch)->waiters.push_back(std::move(done));
   }
   if (start != nullptr) Dispatch(std::move(start));
@@ -419,13 +425,15 @@ void Collectors::RunBatch(const std::shared_ptr<Batch>& batch,
   if (run) {
     bool full = false;
     bool scheduled = false;
+    bool manual = false;
     {
       absl::MutexLock lock(&runs_mutex_);
       batch->started = true;
       full = batch->full;
       scheduled = batch->scheduled;
+      manual = batch->manual;
     }
-    result = RunOnce(batch->tenant_id, batch->id, full, scheduled);
+    result = RunOnce(batch->tenant_id, batch->id, full, scheduled, manual);
   }
   std::vector<RunDone> waiters;
   std::shared_ptr<Batch> next;
@@ -444,13 +452,40 @@ void Collectors::RunBatch(const std::shared_ptr<Batch>& batch,
 }
 
 Collectors::Result Collectors::RunOnce(const std::string& tenant_id,
-                                       int64_t id, bool full,
-                                       bool scheduled) const {
+                                       int64_t id, bool full, bool scheduled,
+                                       bool manual) const {
+  ASSIGN_OR_RETURN(std::unique_ptr<Lease> lease,
+                   Lease::TryTake(store_, clock_, CollectorLeaseName(id),
+                                  replica_id_, options_.lease_ttl));
+  if (lease == nullptr) {
+    return absl::UnavailableError(
+        absl::StrCat(CollectorName(id),
+                     " is running on another replica; run it again later"));
+  }
+  return RunClaimed(tenant_id, id, full, scheduled, manual, *lease);
+  // ~Lease releases the claim.
+}
+
+Collectors::Result Collectors::RunClaimed(const std::string& tenant_id,
+                                          int64_t id, bool full,
+                                          bool scheduled, bool manual,
+                                          Lease& lease) const {
   storage::CollectorRow row;
   RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
     ASSIGN_OR_RETURN(row, txn.collectors().GetCollector(tenant_id, id));
     return absl::OkStatus();
   }));
+  if (!manual && row.next_run_time > clock_->Now()) {
+    // Listed as due before another replica's run of it ended.
+    return absl::FailedPreconditionError(absl::StrCat(
+        CollectorName(id), " is not due: another replica ran it meanwhile"));
+  }
+  const auto taken_over = [id] {
+    return absl::UnavailableError(absl::StrCat(
+        CollectorName(id),
+        " run taken over by another replica (this one held its claim past "
+        "the lease); nothing recorded here"));
+  };
   SyncRequest sync;
   sync.tenant_id = tenant_id;
   sync.collector_name = CollectorName(id);
@@ -465,10 +500,12 @@ Collectors::Result Collectors::RunOnce(const std::string& tenant_id,
               row.runs_since_full >= options_.full_every_runs ||
               start - row.last_full_time >= options_.full_every;
   sync.had_reviews = row.reviews_fetched > 0 || !cursor->empty();
+  sync.keep_claim = [&lease] { return lease.Renew(); };
 
   SyncReport report;
   const absl::Status result = syncer_->Sync(sync, &report);
   const absl::Time end = clock_->Now();
+  if (lease.lost()) return taken_over();
   if (absl::IsCancelled(result)) {
     // Shutdown: the pages committed so far stay (ingest is idempotent);
     // nothing else is recorded, so the next start runs it again.
@@ -481,6 +518,7 @@ Collectors::Result Collectors::RunOnce(const std::string& tenant_id,
   // Record the outcome on the current row (it may have been updated or
   // deleted while the sync ran).
   absl::Status saved = store_->Write([&](storage::Txn& txn) -> absl::Status {
+    RETURN_IF_ERROR(lease.RenewIn(txn));  // recorded only under the claim
     ASSIGN_OR_RETURN(storage::CollectorRow now_row,
                      txn.collectors().GetCollector(tenant_id, id));
     now_row.last_run_time = start;
@@ -506,6 +544,7 @@ Collectors::Result Collectors::RunOnce(const std::string& tenant_id,
     }
     return txn.collectors().UpdateCollector(now_row);
   });
+  if (lease.lost()) return taken_over();
   if (!saved.ok() && !absl::IsNotFound(saved)) return saved;
   if (!result.ok()) {
     const bool retryable =

@@ -38,6 +38,20 @@
 // cancelled, or it never started) records nothing: no success, no error,
 // the cursor and next_run_time stay, so it runs again after a restart; its
 // callers get UNAVAILABLE.
+//
+// Replicas: a run claims its collector first (the lease "collector:{id}",
+// util/lease.h, for `lease_ttl`), renews the claim before it stores each
+// page and records its outcome only under it, and releases it at the end.
+// A collector claimed by another replica is not run here: a scheduled run
+// is skipped (the holder runs it), RunCollector answers UNAVAILABLE (try
+// again later). A scheduled run that finds the collector no longer due
+// (another replica ran it meanwhile) is skipped too. A replica that dies
+// mid-run loses its claim after lease_ttl and the next due listing on
+// another replica runs the collector again from its stored cursor: the
+// pages ingested before are UNCHANGED (ingest is idempotent by source and
+// external id), and the cursor moves only with a finished run. A run that
+// finds its claim taken over (it stalled for longer than lease_ttl) stops
+// before its next page and records nothing.
 #ifndef OPINIA_SERVICE_CORE_COLLECTORS_COLLECTORS_H_
 #define OPINIA_SERVICE_CORE_COLLECTORS_COLLECTORS_H_
 
@@ -57,6 +71,7 @@
 #include "service/core/auth/auth.h"
 #include "service/core/collectors/syncer.h"
 #include "service/core/util/clock.h"
+#include "service/core/util/lease.h"
 #include "service/core/util/outbound_policy.h"
 #include "service/core/util/outbound_executor.h"
 #include "service/storage/store.h"
@@ -70,7 +85,16 @@ struct CollectorsOptions {
   absl::Duration retry_failed_after = absl::Minutes(5);
   // The most collectors one tenant may have; <= 0: no limit.
   int max_per_tenant = 0;
+  // This replica's holder id (util/lease.h); "" = a new NewReplicaId().
+  std::string replica_id;
+  // A run's claim on its collector, renewed before each page is stored:
+  // longer than one page's fetch with the fetcher's retries (5 attempts of
+  // at most 30 s and their back-offs), so a live run keeps it.
+  absl::Duration lease_ttl = absl::Minutes(3);
 };
+
+// The name of collector `id`'s lease.
+std::string CollectorLeaseName(int64_t id);
 
 // A due collector, for the scheduler.
 struct DueCollector {
@@ -96,6 +120,8 @@ class Collectors {
         clock_(clock),
         outbound_(outbound),
         options_(options),
+        replica_id_(options.replica_id.empty() ? NewReplicaId()
+                                               : options.replica_id),
         executor_(executor) {}
 
   absl::StatusOr<opinia::v1::Collector> Create(
@@ -150,14 +176,19 @@ class Collectors {
                RunDone done) const;
   void Dispatch(std::shared_ptr<Batch> batch) const;
   void RunBatch(const std::shared_ptr<Batch>& batch, bool run) const;
+  // `scheduled`: the scheduler asked; `manual`: a RunCollector caller did.
   Result RunOnce(const std::string& tenant_id, int64_t id, bool full,
-                 bool scheduled) const;
+                 bool scheduled, bool manual) const;
+  // The run under its claim (`lease`).
+  Result RunClaimed(const std::string& tenant_id, int64_t id, bool full,
+                    bool scheduled, bool manual, Lease& lease) const;
 
   storage::Store* store_;
   const Syncer* syncer_;
   const Clock* clock_;
   const OutboundPolicy* outbound_;
   const CollectorsOptions options_;
+  const std::string replica_id_;
   OutboundExecutor* const executor_;
 
   mutable absl::Mutex runs_mutex_;

@@ -7,7 +7,9 @@
 // store leaves it out), so however many of one tenant's collectors wait, the
 // others' due ones are still found. Each run reschedules itself
 // (Collectors sets next_run_time), so a crash or restart just finds them
-// due again.
+// due again. With replicas on one database every replica's scheduler lists
+// the same due collectors; a run claims its collector first (collectors.h),
+// so the other replicas skip it and list it again at their next tick.
 //
 // Tests drive RunDueOnce() with a fake clock instead of starting threads.
 #ifndef OPINIA_SERVICE_CORE_COLLECTORS_SCHEDULER_H_

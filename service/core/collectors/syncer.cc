@@ -61,6 +61,10 @@ absl::Status CheckSameOrigin(const HttpUrl& endpoint, const std::string& next,
   return absl::OkStatus();
 }
 
+absl::Status KeepClaim(const SyncRequest& request) {
+  return request.keep_claim ? request.keep_claim() : absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status Syncer::Sync(const SyncRequest& request,
@@ -93,6 +97,7 @@ absl::Status Syncer::Sync(const SyncRequest& request,
     bool reached_synced = false;
     std::vector<MappedReview> fresh =
         TakeFresh(run, page, report, &reached_synced);
+    RETURN_IF_ERROR(KeepClaim(request));
     RETURN_IF_ERROR(Store(request, fresh, report));
     for (const MappedReview& r : fresh) {
       report->cursor.Advance(SortKey(run.platform.order(), r.input),
@@ -106,8 +111,9 @@ absl::Status Syncer::Sync(const SyncRequest& request,
     url = run.platform.NextPageUrl(url, page.next);
     RETURN_IF_ERROR(CheckSameOrigin(*origin, url, page_number + 1));
   }
-  if (request.full) return DeleteMissing(request, run.seen, report);
-  return absl::OkStatus();
+  if (!request.full) return absl::OkStatus();
+  RETURN_IF_ERROR(KeepClaim(request));
+  return DeleteMissing(request, run.seen, report);
 }
 
 absl::StatusOr<MappedPage> Syncer::FetchPage(const PageRun& run,

@@ -33,6 +33,7 @@
 #ifndef OPINIA_SERVICE_CORE_COLLECTORS_SYNCER_H_
 #define OPINIA_SERVICE_CORE_COLLECTORS_SYNCER_H_
 
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -60,6 +61,10 @@ struct SyncRequest {
   SyncCursor cursor;
   bool full = false;
   bool had_reviews = false;  // the collector fetched reviews before
+  // Called before each page is stored and before the deletion pass (the
+  // run's claim, collectors.h); an error ends the sync with it. Unset: no
+  // claim.
+  std::function<absl::Status()> keep_claim;
 };
 
 struct SyncReport {

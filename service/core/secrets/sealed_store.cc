@@ -227,7 +227,8 @@ class SealedCollectors final
   }
 };
 
-// Forwards every call; webhooks() and collectors() seal and open.
+// Forwards every call (leases and notifications too); webhooks() and
+// collectors() seal and open.
 class SealedTxn final : public Txn {
  public:
   SealedTxn(Txn& inner, const SecretBox& box)
@@ -305,6 +306,10 @@ class SealedTxn final : public Txn {
   storage::WebhookTxn& webhooks() override { return webhooks_; }
   storage::InsightsTxn& insights() override { return inner_.insights(); }
   storage::CollectorTxn& collectors() override { return collectors_; }
+  storage::LeaseTxn& leases() override { return inner_.leases(); }
+  absl::Status NotifyTenant(std::string_view tenant_id) override {
+    return inner_.NotifyTenant(tenant_id);
+  }
 
  private:
   Txn& inner_;
@@ -334,6 +339,9 @@ class SealedStore final : public Store {
     return inner_->ServerSecret();
   }
   storage::StoreStats Stats() override { return inner_->Stats(); }
+  void SetTenantListener(TenantListener listener) override {
+    inner_->SetTenantListener(std::move(listener));
+  }
 
  private:
   std::unique_ptr<Store> inner_;

@@ -966,3 +966,13 @@ WHEN (old.tenant_id IS NOT new.tenant_id OR old.deleted IS NOT new.deleted OR ol
     (SELECT lo FROM insights_delay_buckets WHERE lo <= new.response_delay ORDER BY lo DESC LIMIT 1), 1)
   WHERE new.deleted = 0 AND new.response_time != -9223372036854775808;
 END;
+-- migration 12: leases (lease_store.h): claims of scheduled work across
+-- replicas. A released lease is deleted; an expired one stays until it is
+-- taken again.
+
+CREATE TABLE leases (
+  name         TEXT PRIMARY KEY,
+  holder       TEXT NOT NULL,
+  acquire_time INTEGER NOT NULL,
+  expire_time  INTEGER NOT NULL
+) WITHOUT ROWID;

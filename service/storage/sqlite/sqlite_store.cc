@@ -168,6 +168,13 @@ class SqliteStore final : public Store {
     writer_thread_ = std::thread([this] { WriterLoop(); });
   }
 
+  // In this process only: another process (or another store object) on the
+  // same file does not hear this store's commits.
+  void SetTenantListener(TenantListener listener) override {
+    absl::MutexLock lock(&listener_mu_);
+    listener_ = std::move(listener);
+  }
+
   StoreStats Stats() override {
     absl::MutexLock lock(&queue_mu_);
     StoreStats stats = stats_;
@@ -211,16 +218,22 @@ class SqliteStore final : public Store {
         queue_.erase(queue_.begin(), queue_.begin() + n);
       }
       const absl::Time start = absl::Now();
-      RunGroup(group);
+      std::vector<std::string> notifications;
+      RunGroup(group, &notifications);
       const absl::Duration busy = absl::Now() - start;
+      // After the commit, before the callers return: a caller that wrote
+      // and then waits for its own notification never misses it.
+      Deliver(notifications);
       absl::MutexLock lock(&queue_mu_);
       for (PendingWrite* p : group) p->done = true;
       stats_.busy += busy;
     }
   }
 
-  // Runs `group` in one transaction and sets each member's status.
-  void RunGroup(const std::vector<PendingWrite*>& group) {
+  // Runs `group` in one transaction and sets each member's status; the
+  // tenants notified by the functions that committed go to *notifications.
+  void RunGroup(const std::vector<PendingWrite*>& group,
+                std::vector<std::string>* notifications) {
     absl::MutexLock lock(&writer_mu_);
     auto fail_all = [&](const absl::Status& status) {
       for (PendingWrite* p : group) p->status = status;
@@ -230,7 +243,10 @@ class SqliteStore final : public Store {
     if (absl::Status s = writer_->Run("BEGIN IMMEDIATE"); !s.ok()) {
       return fail_all(s);
     }
-    SqliteTxn txn(*writer_, /*read_only=*/false);
+    // What the functions queued with NotifyTenant; a function's part goes
+    // when it is undone.
+    std::vector<std::string> queued;
+    SqliteTxn txn(*writer_, /*read_only=*/false, &queued);
     // A lone function needs no savepoint: its failure rolls back everything.
     const bool isolate = group.size() > 1;
     bool any_ok = false;
@@ -240,6 +256,7 @@ class SqliteStore final : public Store {
         // What this function's triggers defer is dropped with its savepoint.
         const sqlite::DeferredWrites::Mark mark =
             writer_->deferred().GetMark();
+        const size_t queued_mark = queued.size();
         status = isolate ? writer_->Run("SAVEPOINT opinia_write")
                          : absl::OkStatus();
         if (status.ok()) status = (*p->fn)(txn);
@@ -253,6 +270,7 @@ class SqliteStore final : public Store {
         }
         if (status.ok()) break;
         // Undo this run: its savepoint, or the whole (lone) transaction.
+        queued.resize(queued_mark);
         absl::Status undo;
         if (isolate) {
           undo = writer_->Run("ROLLBACK TO opinia_write");
@@ -284,12 +302,25 @@ class SqliteStore final : public Store {
     if (any_ok) {
       // Applies the group's deferred rollups and full-text changes first.
       absl::Status commit = writer_->Commit();
-      if (commit.ok()) return;
+      if (commit.ok()) {
+        *notifications = std::move(queued);
+        return;
+      }
       for (PendingWrite* p : group) {
         if (p->status.ok()) p->status = commit;
       }
     }
     if (!writer_->InAutocommit()) writer_->Exec("ROLLBACK").IgnoreError();
+  }
+
+  // Calls the listener once per tenant in `tenants`.
+  void Deliver(std::vector<std::string>& tenants) {
+    if (tenants.empty()) return;
+    std::sort(tenants.begin(), tenants.end());
+    tenants.erase(std::unique(tenants.begin(), tenants.end()), tenants.end());
+    absl::MutexLock lock(&listener_mu_);
+    if (!listener_) return;
+    for (const std::string& tenant : tenants) listener_(tenant);
   }
 
   std::unique_ptr<Connection> AcquireReader() {
@@ -323,6 +354,9 @@ class SqliteStore final : public Store {
   std::vector<std::unique_ptr<Connection>> readers_
       ABSL_GUARDED_BY(readers_mu_);
   std::unique_ptr<Checkpointer> checkpointer_ ABSL_GUARDED_BY(writer_mu_);
+  // Held while the listener runs, so that replacing it waits for a call.
+  absl::Mutex listener_mu_;
+  TenantListener listener_ ABSL_GUARDED_BY(listener_mu_);
 };
 
 absl::StatusOr<std::unique_ptr<Connection>> OpenWriter(

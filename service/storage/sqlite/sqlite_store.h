@@ -32,6 +32,16 @@
 //
 // Stats(): `transactions` counts the groups, `busy` the writer thread's time
 // running them.
+//
+// Change notifications (Txn::NotifyTenant) reach only this store's own
+// listener (Store::SetTenantListener), in this process: the writer thread
+// calls it once per notified tenant after the group's commit and before the
+// group's Write calls return; a function that was undone (its savepoint)
+// notifies nothing. Another process, or another store object on the same
+// file, does not hear them: SQLite is the one-process backend.
+//
+// Leases (lease_store.h) are rows of the table `leases`; the single writer
+// makes TryAcquireLease trivially exclusive.
 #ifndef OPINIA_SERVICE_STORAGE_SQLITE_SQLITE_STORE_H_
 #define OPINIA_SERVICE_STORAGE_SQLITE_SQLITE_STORE_H_
 

@@ -363,4 +363,13 @@ absl::StatusOr<std::vector<AuditRow>> SqliteTxn::ListAudit(
   return ReadAllRows(stmt, ReadAudit);
 }
 
+absl::Status SqliteTxn::NotifyTenant(std::string_view tenant_id) {
+  RETURN_IF_ERROR(CheckWritable("NotifyTenant"));
+  if (tenant_id.empty()) {
+    return absl::InvalidArgumentError("NotifyTenant needs a tenant");
+  }
+  if (notifications_ != nullptr) notifications_->emplace_back(tenant_id);
+  return absl::OkStatus();
+}
+
 }  // namespace opinia::storage::sqlite

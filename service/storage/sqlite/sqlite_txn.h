@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,18 +18,24 @@
 #include "service/storage/sqlite/sqlite_alerts.h"
 #include "service/storage/sqlite/sqlite_webhooks.h"
 #include "service/storage/sqlite/sqlite_collectors.h"
+#include "service/storage/sqlite/sqlite_leases.h"
 #include "service/storage/store.h"
 
 namespace opinia::storage::sqlite {
 
 class SqliteTxn final : public Txn, private TxnPart {
  public:
-  SqliteTxn(Connection& conn, bool read_only)
+  // NotifyTenant appends to `notifications` (the store delivers them after
+  // the commit); nullptr in a read-only transaction.
+  SqliteTxn(Connection& conn, bool read_only,
+            std::vector<std::string>* notifications = nullptr)
       : TxnPart(conn, read_only),
         alerts_(conn, read_only),
         insights_(conn),
         webhooks_(conn, read_only),
-        collectors_(conn, read_only) {}
+        collectors_(conn, read_only),
+        leases_(conn, read_only),
+        notifications_(notifications) {}
 
   absl::Status InsertTenant(const TenantRow& row) override;
   absl::StatusOr<TenantRow> GetTenant(std::string_view id) override;
@@ -69,6 +76,8 @@ class SqliteTxn final : public Txn, private TxnPart {
 
   InsightsTxn& insights() override { return insights_; }
   CollectorTxn& collectors() override { return collectors_; }
+  LeaseTxn& leases() override { return leases_; }
+  absl::Status NotifyTenant(std::string_view tenant_id) override;
 
  private:
   // Runs an INSERT or UPDATE of reviews; on failure also forgets what its
@@ -86,6 +95,8 @@ class SqliteTxn final : public Txn, private TxnPart {
   SqliteInsights insights_;
   SqliteWebhooks webhooks_;
   SqliteCollectors collectors_;
+  SqliteLeases leases_;
+  std::vector<std::string>* const notifications_;
 };
 
 }  // namespace opinia::storage::sqlite

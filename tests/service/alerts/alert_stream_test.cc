@@ -12,6 +12,7 @@
 
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "service/core/alerts/alert_model.h"
 #include "tests/service/alerts/stream_fixture.h"
 
 namespace opinia::alerts_testing {
@@ -155,6 +156,55 @@ TEST_F(AlertStreamTest, HundredSubscribersWhileIngesting) {
       EXPECT_EQ(mine, names[t]);
     }
   }
+}
+
+// An alert committed by another replica reaches this server's streams
+// through the store's change notifications (Txn::NotifyTenant, the App's
+// tenant listener, its AlertHub), not through this server's own evaluator:
+// here it is written straight into the store, as another replica's
+// scheduler would write it. Wakes with nothing new behind them deliver
+// nothing twice: a woken stream reads the outbox after its position.
+TEST_F(AlertStreamTest, AlertFromAnotherReplicaWakesStreamsExactlyOnce) {
+  Subscriber sub(alerts_.get(), key_);
+  auto warm = WarmUp({&sub});
+  storage::Store* store = app_->store();
+  auto write_alert = [&](const std::string& summary) {
+    storage::AlertRow a;
+    a.tenant_id = "shop-a";
+    a.kind = opinia::v1::VOLUME_SPIKE;
+    a.priority = opinia::v1::P2;
+    a.reasons = {core::kReasonAboveBaseline};
+    a.summary = summary;
+    a.source = "allegro";
+    a.dedup_key = "spike:" + summary;
+    a.create_time = a.update_time = absl::Now();
+    EXPECT_TRUE(store
+                    ->Write([&](storage::Txn& txn) -> absl::Status {
+                      auto id = txn.alerts().InsertAlert(a);
+                      if (!id.ok()) return id.status();
+                      return txn.NotifyTenant("shop-a");
+                    })
+                    .ok());
+  };
+  write_alert("elsewhere-1");
+  ASSERT_TRUE(sub.WaitForNew(1)) << "not woken by the store's notification";
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(store
+                    ->Write([](storage::Txn& txn) {
+                      return txn.NotifyTenant("shop-a");
+                    })
+                    .ok());
+  }
+  write_alert("elsewhere-2");
+  ASSERT_TRUE(sub.WaitForNew(2));
+  absl::SleepFor(absl::Milliseconds(300));  // time for a duplicate to come
+  EXPECT_EQ(sub.new_count(), 2u);
+  std::vector<std::string> summaries;
+  for (const auto& e : sub.events()) {
+    if (!warm.count(e.alert().review())) summaries.push_back(e.alert().summary());
+  }
+  EXPECT_EQ(summaries,
+            (std::vector<std::string>{"elsewhere-1", "elsewhere-2"}));
 }
 
 TEST_F(AlertStreamTest, StalledSubscriberDoesNotSlowIngestionOrOthers) {

@@ -50,7 +50,7 @@ TEST(MigrationsTest, ShippedMigrationsAreUnchanged) {
       {5, 0xb059e549e0a508c5u},  {6, 0x55f8e8082eec157fu},
       {7, 0x2ea105a5a49b1fbfu},  {8, 0xcfe3d61d025cb611u},
       {9, 0xdf7c59ae5d9211e7u},  {10, 0x4f4bbcdd35d0c403u},
-      {11, 0x1c6b27e7fb875f20u},
+      {11, 0x1c6b27e7fb875f20u},  {12, 0x44c006320a358f1au},
   };
   auto migrations = SplitMigrations(kMigrationsSql);
   ASSERT_TRUE(migrations.ok()) << migrations.status();

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <memory>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -208,6 +211,97 @@ TEST_F(AlertSchedulerTest, SpikeKAndCooldownComeFromTenantSettings) {
   clock_.Advance(absl::Minutes(31));
   EXPECT_EQ(TickOk().spike_alerts, 2);  // the cooldown has passed
   EXPECT_TRUE(OfKind(opinia::v1::VOLUME_SPIKE).size() == 4u);
+}
+
+
+// Replicas on one database: the scheduler that holds the lease does every
+// pass; another's ticks are skipped while the holder keeps ticking, and it
+// takes over once the holder has not ticked for the lease's ttl (it died),
+// or at once when the holder stops (releases the lease).
+TEST_F(AlertSchedulerTest, OneReplicaTicksAndAnotherTakesOverWhenItDies) {
+  AlertSchedulerOptions options;
+  options.replica_id = "replica-b";
+  AlertScheduler b(store_.get(), &clock_, &hub_, options);
+  const absl::Duration ttl = options.lease_ttl;
+  auto tick_b = [&] {
+    auto stats = b.Tick();
+    EXPECT_TRUE(stats.ok()) << stats.status();
+    return stats.ok() ? *stats : TickStats{};
+  };
+  Ingest({Input("first", 1)});  // P2: due 4 h after ingest
+  clock_.Advance(absl::Minutes(1));
+  Ingest({Input("second", 1)});
+  clock_.Advance(absl::Hours(4) - absl::Minutes(1) + absl::Seconds(1));
+
+  TickStats a = TickOk();
+  EXPECT_FALSE(a.skipped);
+  EXPECT_EQ(a.sla_alerts, 1);
+  TickStats other = tick_b();
+  EXPECT_TRUE(other.skipped);
+  EXPECT_EQ(other.sla_alerts, 0);
+  // "second" is due now, but the holder's lease runs for `ttl` after its
+  // last tick: the other replica leaves it alone.
+  clock_.Advance(ttl - absl::Seconds(1));
+  EXPECT_TRUE(tick_b().skipped);
+  EXPECT_EQ(OfKind(opinia::v1::SLA_BREACH).size(), 1u);
+  // The holder has not ticked for the whole ttl: it died. Taken over.
+  clock_.Advance(absl::Seconds(1));
+  other = tick_b();
+  EXPECT_FALSE(other.skipped);
+  EXPECT_EQ(other.sla_alerts, 1);
+  // The old holder, back (or a zombie): its claim is gone.
+  EXPECT_TRUE(TickOk().skipped);
+  EXPECT_EQ(OfKind(opinia::v1::SLA_BREACH).size(), 2u);
+  // A stopping replica releases the lease: the other takes over at once.
+  b.Stop();
+  EXPECT_FALSE(TickOk().skipped);
+  EXPECT_TRUE(tick_b().skipped);
+  EXPECT_EQ(OfKind(opinia::v1::SLA_BREACH).size(), 2u);
+}
+
+// Replicas ticking at the same moment: in each round exactly one runs the
+// pass, and every breached review gets exactly one SLA_BREACH alert.
+TEST_F(AlertSchedulerTest, ConcurrentReplicasRunOnePassPerRound) {
+  constexpr int kReplicas = 3;
+  constexpr int kRounds = 6;
+  std::vector<std::unique_ptr<AlertScheduler>> replicas;
+  for (int r = 0; r < kReplicas; ++r) {
+    AlertSchedulerOptions options;
+    options.replica_id = absl::StrCat("replica-", r);
+    replicas.push_back(
+        std::make_unique<AlertScheduler>(store_.get(), &clock_, &hub_, options));
+  }
+  std::set<int> runners;
+  for (int round = 0; round < kRounds; ++round) {
+    Ingest({Input(absl::StrCat("late-", round), 1)});
+    // Past the review's deadline, and past the last holder's lease, so
+    // every replica may claim it.
+    clock_.Advance(absl::Hours(4) + absl::Seconds(1));
+    std::vector<TickStats> stats(kReplicas);
+    std::vector<std::thread> threads;
+    for (int r = 0; r < kReplicas; ++r) {
+      threads.emplace_back([&, r] {
+        auto s = replicas[r]->Tick();
+        EXPECT_TRUE(s.ok()) << s.status();
+        if (s.ok()) stats[r] = *s;
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    int ran = 0;
+    for (int r = 0; r < kReplicas; ++r) {
+      if (stats[r].skipped) continue;
+      ++ran;
+      runners.insert(r);
+      EXPECT_EQ(stats[r].sla_alerts, 1) << "round " << round;
+    }
+    EXPECT_EQ(ran, 1) << "round " << round;
+  }
+  auto sla = OfKind(opinia::v1::SLA_BREACH);
+  EXPECT_EQ(sla.size(), static_cast<size_t>(kRounds));
+  std::set<int64_t> reviews;
+  for (const auto& a : sla) reviews.insert(a.review_id);
+  EXPECT_EQ(reviews.size(), static_cast<size_t>(kRounds)) << "one per review";
+  EXPECT_FALSE(runners.empty());
 }
 
 }  // namespace

@@ -4,10 +4,13 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/escaping.h"
@@ -27,6 +30,7 @@
 #include "service/core/util/clock.h"
 #include "service/core/util/crypto.h"
 #include "service/core/util/http_client.h"
+#include "service/core/util/lease.h"
 #include "service/core/util/metrics.h"
 #include "service/storage/sqlite/sqlite_store.h"
 #include "tests/service/core/test_env.h"
@@ -621,6 +625,102 @@ TEST_F(WebhooksTest, HubNotificationWakesTheBackgroundLoop) {
   EXPECT_TRUE(server_->WaitForRequests(1, absl::Seconds(30)));
   d->reset();  // stops the loop and unsubscribes
   EXPECT_EQ(hub.SubscriberCount(), 0);
+}
+
+// Two replicas' dispatchers on one database, ticking at the same moments:
+// a webhook's deliveries are POSTed by one of them at a time, each event's
+// attempts in order (Opinia-Delivery-Attempt 1, then 2) under one
+// Opinia-Event-Id, however the attempts fall to the replicas.
+TEST_F(WebhooksTest, ReplicasNeverPostOneDeliveryTwiceAtOnce) {
+  options_.replica_id = "replica-a";
+  NewDispatcher();
+  WebhookDispatcherOptions b_options = options_;
+  b_options.replica_id = "replica-b";
+  auto b = WebhookDispatcher::Create(store_.get(), &clock_, http_.get(),
+                                     b_options, /*hub=*/nullptr, metrics_);
+  ASSERT_TRUE(b.ok()) << b.status();
+  // Fails each event's first attempt, answers slowly (POSTs of two
+  // replicas would overlap) and counts the POSTs in flight per event.
+  absl::Mutex mutex;
+  std::map<std::string, int> in_flight;
+  std::map<std::string, std::vector<std::string>> attempts;
+  int most = 0;
+  server_->SetHandler([&](const HttpRequest& req) {
+    const std::string event = req.Header("opinia-event-id");
+    size_t n = 0;
+    {
+      absl::MutexLock lock(&mutex);
+      attempts[event].push_back(req.Header("opinia-delivery-attempt"));
+      n = attempts[event].size();
+      most = std::max(most, ++in_flight[event]);
+    }
+    absl::SleepFor(absl::Milliseconds(60));
+    absl::MutexLock lock(&mutex);
+    --in_flight[event];
+    return n == 1 ? HttpResponse::Status(503) : HttpResponse::Ok();
+  });
+  const auto hook = Create("/hook");
+  std::set<std::string> events;
+  for (int i = 0; i < 3; ++i) {
+    events.insert(absl::StrCat("alerts/", AddAlert("acme")));
+  }
+  // A failing receiver gets one attempt per tick: 3 events need 4 rounds.
+  for (int round = 0; round < 6; ++round) {
+    std::vector<std::thread> replicas;
+    for (WebhookDispatcher* d : {dispatcher_.get(), b->get()}) {
+      replicas.emplace_back([d] {
+        auto r = d->Tick();
+        EXPECT_TRUE(r.ok()) << r.status();
+      });
+    }
+    for (std::thread& t : replicas) t.join();
+    clock_.Advance(absl::Hours(1));  // past any back-off
+  }
+  absl::MutexLock lock(&mutex);
+  EXPECT_EQ(most, 1) << "one delivery POSTed by two replicas at once";
+  std::set<std::string> posted;
+  for (const auto& [event, tries] : attempts) {
+    posted.insert(event);
+    EXPECT_THAT(tries, ::testing::ElementsAre("1", "2")) << event;
+  }
+  EXPECT_EQ(posted, events);
+  for (const storage::DeliveryRow& d : Deliveries(hook.name())) {
+    EXPECT_EQ(d.state, storage::kDeliveryDelivered) << d.event_id;
+    EXPECT_EQ(d.attempts, 2) << d.event_id;
+  }
+}
+
+// A replica that claimed a webhook and died (mid-POST: nothing recorded)
+// holds it for the lease's ttl; then another replica delivers the event,
+// and the dead one's claim cannot be renewed any more.
+TEST_F(WebhooksTest, DeadReplicasClaimIsTakenOverAfterTheTtl) {
+  server_->SetHandler([](const HttpRequest&) { return HttpResponse::Ok(); });
+  const auto hook = Create("/hook");
+  auto id = ParseWebhookName(hook.name(), "name");
+  ASSERT_TRUE(id.ok()) << id.status();
+  const int64_t alert = AddAlert("acme");
+  const absl::Duration ttl = WebhookDispatcherOptions().lease_ttl;
+  auto dead = Lease::TryTake(store_.get(), &clock_, WebhookLeaseName(*id),
+                             "dead-replica", ttl);
+  ASSERT_TRUE(dead.ok()) << dead.status();
+  ASSERT_NE(*dead, nullptr);
+
+  TickResult r = Tick();
+  EXPECT_EQ(r.enqueued, 1) << "queued without a claim";
+  EXPECT_EQ(r.attempted, 0) << "the claim stands";
+  EXPECT_TRUE(server_->Requests().empty());
+  clock_.Advance(ttl - absl::Seconds(1));
+  EXPECT_EQ(Tick().attempted, 0);
+
+  clock_.Advance(absl::Seconds(1));
+  r = Tick();
+  EXPECT_EQ(r.delivered, 1);
+  const auto requests = server_->Requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].Header("opinia-event-id"),
+            absl::StrCat("alerts/", alert));
+  EXPECT_FALSE((*dead)->Renew().ok());
+  EXPECT_TRUE((*dead)->lost());
 }
 
 TEST(WebhookBackoffTest, FullJitterExponentialCapped) {
