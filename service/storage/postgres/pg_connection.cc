@@ -1,7 +1,9 @@
 #include "service/storage/postgres/pg_connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -259,6 +261,41 @@ bool Connection::Idle() const {
 }
 
 int Connection::BackendPid() const { return PQbackendPID(conn_); }
+
+absl::StatusOr<std::vector<std::string>> Connection::WaitForNotifications(
+    absl::Duration timeout) {
+  if (broken_) return absl::UnavailableError("connection to PostgreSQL lost");
+  std::vector<std::string> payloads;
+  auto drain = [&] {
+    while (PGnotify* n = PQnotifies(conn_)) {
+      payloads.emplace_back(n->extra == nullptr ? "" : n->extra);
+      PQfreemem(n);
+    }
+  };
+  drain();  // some may have arrived with an earlier result
+  if (!payloads.empty()) return payloads;
+  pollfd fd{PQsocket(conn_), POLLIN, 0};
+  if (fd.fd < 0) {
+    broken_ = true;
+    return absl::UnavailableError("connection to PostgreSQL lost");
+  }
+  const int ms = static_cast<int>(absl::ToInt64Milliseconds(timeout));
+  const int ready = poll(&fd, 1, ms < 0 ? 0 : ms);
+  if (ready < 0 && errno != EINTR) {
+    return absl::InternalError("poll on the PostgreSQL connection failed");
+  }
+  if (ready > 0) {
+    if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) == CONNECTION_BAD) {
+      broken_ = true;
+      std::string message = PQerrorMessage(conn_);
+      absl::StripTrailingAsciiWhitespace(&message);
+      return absl::UnavailableError(
+          absl::StrCat("connection to PostgreSQL lost: ", message));
+    }
+    drain();
+  }
+  return payloads;
+}
 
 absl::StatusOr<Result> Connection::Check(PGresult* raw, std::string_view sql) {
   Result res(raw);

@@ -154,6 +154,13 @@ class Connection {
   // The server's process id (pg_backend_pid()), for tests and logs.
   int BackendPid() const;
 
+  // Waits up to `timeout` for NOTIFY messages on the channels this
+  // connection LISTENs to and returns their payloads, in arrival order
+  // (empty after a timeout). UNAVAILABLE (and broken) when the connection
+  // was lost. Call it only outside a transaction.
+  absl::StatusOr<std::vector<std::string>> WaitForNotifications(
+      absl::Duration timeout);
+
  private:
   explicit Connection(PGconn* conn) : conn_(conn) {}
   // Checks a result: OK, or the mapped error (and marks a lost connection

@@ -3,6 +3,8 @@
 #include <sys/random.h>
 
 #include <algorithm>
+#include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -126,10 +128,105 @@ class Lease {
   std::unique_ptr<Connection> conn_;
 };
 
+// Store::SetTenantListener over LISTEN: a thread with a connection of its
+// own (not the pool's) waits for the NOTIFYs of Txn::NotifyTenant on this
+// schema's channel and calls the listener with each payload (a tenant id).
+// The first listener's LISTEN is made before SetTenantListener returns, so
+// every later commit is heard. When the connection is lost the thread
+// reconnects every kRetry and then calls the listener with ""
+// (notifications sent meanwhile are lost: any tenant may have news). The
+// thread runs while a listener is set.
+class NotificationListener {
+ public:
+  explicit NotificationListener(std::string url) : url_(std::move(url)) {}
+  ~NotificationListener() { Set(nullptr); }
+
+  void Set(Store::TenantListener listener) {
+    std::thread stopped;
+    {
+      absl::MutexLock call(&call_mu_);  // no call runs once this returns
+      listener_ = std::move(listener);
+      absl::MutexLock lock(&mu_);
+      if (listener_ && !thread_.joinable()) {
+        stop_ = false;
+        // LISTEN before returning, so that every commit after this call is
+        // heard; if it fails, the thread retries and then calls with "".
+        absl::StatusOr<std::unique_ptr<Connection>> conn = Listen();
+        thread_ = std::thread(
+            [this, first = conn.ok() ? *std::move(conn) : nullptr]() mutable {
+              Run(std::move(first));
+            });
+      } else if (!listener_ && thread_.joinable()) {
+        stop_ = true;
+        stopped = std::move(thread_);
+      }
+    }
+    if (stopped.joinable()) stopped.join();
+  }
+
+ private:
+  static constexpr absl::Duration kPoll = absl::Milliseconds(200);
+  static constexpr absl::Duration kRetry = absl::Milliseconds(500);
+
+  bool Stopping() {
+    absl::MutexLock lock(&mu_);
+    return stop_;
+  }
+
+  void Call(std::string_view tenant) {
+    absl::MutexLock call(&call_mu_);
+    if (listener_) listener_(tenant);
+  }
+
+  // A connection that LISTENs on the channel, or an error.
+  absl::StatusOr<std::unique_ptr<Connection>> Listen() {
+    ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, Connection::Open(url_));
+    ASSIGN_OR_RETURN(Result r, conn->ExecOnce(absl::StrCat(
+                                   "SELECT ", pg::kTenantChannelSql)));
+    // 'opinia_' and 32 hex digits: nothing to quote.
+    const std::string listen = absl::StrCat("LISTEN ", r.String(0, 0));
+    RETURN_IF_ERROR(conn->ExecScript(listen.c_str()));
+    return conn;
+  }
+
+  void Run(std::unique_ptr<Connection> conn) {
+    bool lost = conn == nullptr;
+    while (!Stopping()) {
+      if (conn == nullptr) {
+        absl::StatusOr<std::unique_ptr<Connection>> c = Listen();
+        if (!c.ok()) {
+          lost = true;
+          absl::SleepFor(kRetry);
+          continue;
+        }
+        conn = *std::move(c);
+        if (lost) Call("");
+        lost = false;
+      }
+      absl::StatusOr<std::vector<std::string>> payloads =
+          conn->WaitForNotifications(kPoll);
+      if (!payloads.ok()) {
+        conn.reset();
+        lost = true;
+        continue;
+      }
+      for (const std::string& tenant : *payloads) Call(tenant);
+    }
+  }
+
+  const std::string url_;
+  absl::Mutex call_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  Store::TenantListener listener_ ABSL_GUARDED_BY(call_mu_);
+  absl::Mutex mu_;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_ ABSL_GUARDED_BY(mu_);
+};
+
 class PgStore final : public Store {
  public:
   PgStore(std::string url, const PgOptions& options, std::string secret)
       : options_(options),
+        listener_(url),
         pool_(std::move(url), options.pool_size),
         server_secret_(std::move(secret)) {}
 
@@ -167,6 +264,10 @@ class PgStore final : public Store {
   }
 
   const std::string& ServerSecret() const override { return server_secret_; }
+
+  void SetTenantListener(TenantListener listener) override {
+    listener_.Set(std::move(listener));
+  }
 
   StoreStats Stats() override {
     StoreStats stats;
@@ -242,6 +343,7 @@ class PgStore final : public Store {
   }
 
   const PgOptions options_;
+  NotificationListener listener_;
   Pool pool_;
   PgStoreState state_;
   const std::string server_secret_;

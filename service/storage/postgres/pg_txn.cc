@@ -48,6 +48,17 @@ AuditRow ReadAudit(const Result& r, int i) {
 
 }  // namespace
 
+absl::Status PgTxn::NotifyTenant(std::string_view tenant_id) {
+  RETURN_IF_ERROR(CheckWritable("NotifyTenant"));
+  if (tenant_id.empty()) {
+    return absl::InvalidArgumentError("NotifyTenant needs a tenant");
+  }
+  return conn_
+      .Exec(absl::StrCat("SELECT pg_notify(", kTenantChannelSql, ", $1)"),
+            Params().Text(tenant_id))
+      .status();
+}
+
 absl::Status PgTxn::InsertTenant(const TenantRow& row) {
   RETURN_IF_ERROR(CheckWritable("InsertTenant"));
   return conn_

@@ -19,6 +19,7 @@
 #include "service/storage/postgres/pg_alerts.h"
 #include "service/storage/postgres/pg_collectors.h"
 #include "service/storage/postgres/pg_insights.h"
+#include "service/storage/postgres/pg_leases.h"
 #include "service/storage/postgres/pg_txn_part.h"
 #include "service/storage/postgres/pg_webhooks.h"
 #include "service/storage/store.h"
@@ -32,7 +33,8 @@ class PgTxn final : public Txn, private PgTxnPart {
         alerts_(context),
         webhooks_(context),
         collectors_(context),
-        insights_(context) {}
+        insights_(context),
+        leases_(context) {}
 
   absl::Status InsertTenant(const TenantRow& row) override;
   absl::StatusOr<TenantRow> GetTenant(std::string_view id) override;
@@ -72,6 +74,12 @@ class PgTxn final : public Txn, private PgTxnPart {
   WebhookTxn& webhooks() override { return webhooks_; }
   InsightsTxn& insights() override { return insights_; }
   CollectorTxn& collectors() override { return collectors_; }
+  LeaseTxn& leases() override { return leases_; }
+
+  // pg_notify on the database's tenant channel (TenantChannelSql): sent by
+  // PostgreSQL at COMMIT to every listening store, never on ROLLBACK, and
+  // one transaction's duplicates are folded into one.
+  absl::Status NotifyTenant(std::string_view tenant_id) override;
 
   // Run by PgStore after the function of a Write returned OK, just before
   // COMMIT: applies what the parts deferred (the insights rollups).
@@ -95,7 +103,15 @@ class PgTxn final : public Txn, private PgTxnPart {
   PgWebhooks webhooks_;
   PgCollectors collectors_;
   PgInsights insights_;
+  PgLeases leases_;
 };
+
+// A SQL expression for the NOTIFY channel of the stores on this schema
+// (several schemas of one database must not hear each other): a fixed
+// prefix and the md5 of current_schema(), well inside the 63 bytes a
+// channel name may have.
+inline constexpr char kTenantChannelSql[] =
+    "'opinia_' || md5(current_schema())";
 
 }  // namespace opinia::storage::pg
 

@@ -51,6 +51,9 @@ class StoreOnTestDb final : public Store {
     return store_->ServerSecret();
   }
   StoreStats Stats() override { return store_->Stats(); }
+  void SetTenantListener(TenantListener listener) override {
+    store_->SetTenantListener(std::move(listener));
+  }
 
  private:
   std::unique_ptr<PgTestDb> db_;  // destroyed after store_
