@@ -18,6 +18,7 @@ function(opinia_test name)
   endif()
   add_test(NAME ${name} COMMAND ${name} ${T_ARGS})
   set_tests_properties(${name} PROPERTIES LABELS ${T_LABEL} TIMEOUT ${T_TIMEOUT}
+    OPINIA_ARGS "${T_ARGS}"
     ENVIRONMENT "OPINIA_SOURCE_DIR=${CMAKE_SOURCE_DIR};OPINIA_BINARY_DIR=${CMAKE_BINARY_DIR};OPINIA_MODELS_DIR=${OPINIA_MODELS_DIR}")
 endfunction()
 
@@ -32,6 +33,32 @@ function(opinia_pg_test name)
   set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED pg_cluster)
   set_property(TEST ${name} APPEND PROPERTY ENVIRONMENT
     "OPINIA_PG_STATE_DIR=${OPINIA_PG_STATE_DIR}")
+endfunction()
+
+# opinia_pg_variant(TEST...): for each opinia_test TEST made in the same
+# directory, a second ctest entry TEST_pg running the same binary (and
+# ARGS) on PostgreSQL: OPINIA_TEST_BACKEND=postgres makes its stores and
+# servers use fresh schemas in the pg_cluster fixture's cluster
+# (tests/testing/test_backend.h). Label `postgres` on top of TEST's labels,
+# so `ctest -L postgres` runs them all.
+function(opinia_pg_variant)
+  foreach(name IN LISTS ARGN)
+    get_test_property(${name} LABELS labels)
+    if(NOT labels)
+      message(FATAL_ERROR "opinia_pg_variant: no opinia_test ${name} here")
+    endif()
+    get_test_property(${name} TIMEOUT timeout)
+    get_test_property(${name} ENVIRONMENT environment)
+    get_test_property(${name} OPINIA_ARGS args)
+    if(NOT args)
+      set(args "")
+    endif()
+    add_test(NAME ${name}_pg COMMAND ${name} ${args})
+    set_tests_properties(${name}_pg PROPERTIES
+      LABELS "${labels};postgres" TIMEOUT ${timeout}
+      FIXTURES_REQUIRED pg_cluster
+      ENVIRONMENT "${environment};OPINIA_TEST_BACKEND=postgres;OPINIA_PG_STATE_DIR=${OPINIA_PG_STATE_DIR}")
+  endforeach()
 endfunction()
 
 # opinia_read_sql(VAR FILE): the text of FILE (SQL compiled in as a raw

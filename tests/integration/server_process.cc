@@ -54,14 +54,22 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   if (mkdtemp(templ.data()) == nullptr) {
     return absl::InternalError(absl::StrCat("mkdtemp failed for ", templ));
   }
-  std::unique_ptr<ServerProcess> server(new ServerProcess(
-      templ, std::move(extra_args), ready_timeout, require_admin_key));
+  absl::StatusOr<std::unique_ptr<TestDb>> db =
+      TestDb::Create(templ + "/opinia.db");
+  if (!db.ok()) {
+    std::filesystem::remove_all(templ);
+    return db.status();
+  }
+  std::unique_ptr<ServerProcess> server(
+      new ServerProcess(templ, *std::move(db), std::move(extra_args),
+                        ready_timeout, require_admin_key));
   if (absl::Status s = server->Launch(); !s.ok()) return s;
   return server;
 }
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) (void)Stop(SIGKILL);
+  db_.reset();
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);
 }
@@ -77,6 +85,9 @@ absl::Status ServerProcess::Launch() {
       absl::StrCat("--bootstrap-admin-key-file=", key_file()),
       absl::StrCat("--ready-file=", ready_file),
   };
+  if (db_->postgres()) {  // a URL has no folder for the default secrets.key
+    argv.push_back(absl::StrCat("--secrets-key-file=", dir_, "/secrets.key"));
+  }
   if (const char* models = std::getenv("OPINIA_MODELS_DIR");
       models != nullptr) {
     argv.push_back(absl::StrCat("--models=", models));

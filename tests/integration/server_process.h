@@ -1,6 +1,8 @@
 // Runs the real opinia-server binary for integration tests: a fresh temp dir
-// with the SQLite file and the bootstrap key file, --listen=127.0.0.1:0, and
-// the bound address read back from --ready-file.
+// with the SQLite file (under OPINIA_TEST_BACKEND=postgres a fresh
+// PostgreSQL schema instead, tests/testing/test_backend.h) and the bootstrap
+// key file, --listen=127.0.0.1:0, and the bound address read back from
+// --ready-file.
 #ifndef OPINIA_TESTS_INTEGRATION_SERVER_PROCESS_H_
 #define OPINIA_TESTS_INTEGRATION_SERVER_PROCESS_H_
 
@@ -14,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "tests/testing/test_backend.h"
 
 namespace opinia::testing {
 
@@ -56,7 +59,10 @@ class ServerProcess {
   const std::string& address() const { return address_; }  // "127.0.0.1:PORT"
   const std::string& admin_key() const { return admin_key_; }
   const std::string& dir() const { return dir_; }
-  std::string db_path() const { return dir_ + "/opinia.db"; }
+  // The server's --db: the SQLite file in dir(), or the PostgreSQL schema's
+  // URL (a test reading the SQLite file itself skips that on PostgreSQL:
+  // OPINIA_SKIP_ON_POSTGRES).
+  const std::string& db_path() const { return db_->location(); }
   std::string key_file() const { return dir_ + "/admin.key"; }
   // The server's stdout+stderr so far.
   std::string Log() const;
@@ -64,9 +70,11 @@ class ServerProcess {
   std::shared_ptr<grpc::Channel> NewChannel() const;
 
  private:
-  ServerProcess(std::string dir, std::vector<std::string> extra_args,
+  ServerProcess(std::string dir, std::unique_ptr<TestDb> db,
+                std::vector<std::string> extra_args,
                 absl::Duration ready_timeout, bool require_admin_key)
       : dir_(std::move(dir)),
+        db_(std::move(db)),
         extra_args_(std::move(extra_args)),
         ready_timeout_(ready_timeout),
         require_admin_key_(require_admin_key) {}
@@ -74,6 +82,7 @@ class ServerProcess {
   absl::Status Launch();
 
   std::string dir_;
+  std::unique_ptr<TestDb> db_;  // dropped after the server is killed
   std::vector<std::string> extra_args_;
   absl::Duration ready_timeout_;
   bool require_admin_key_ = true;

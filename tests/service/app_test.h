@@ -1,6 +1,8 @@
 // The base of the service tests' fixtures: the real server::App in this
-// process (port 0, its SQLite file and operator key file in a temp dir, a
-// fake clock if a fixture sets one) and a plaintext channel to it with a stub
+// process (port 0, its SQLite file and operator key file in a temp dir, or
+// under OPINIA_TEST_BACKEND=postgres a fresh PostgreSQL schema kept for the
+// fixture's life (tests/testing/test_backend.h); a fake clock if a fixture
+// sets one) and a plaintext channel to it with a stub
 // of every service. A fixture sets the rest of the options and starts it.
 #ifndef OPINIA_TESTS_SERVICE_APP_TEST_H_
 #define OPINIA_TESTS_SERVICE_APP_TEST_H_
@@ -23,6 +25,7 @@
 #include "service/core/util/clock.h"
 #include "service/core/util/crypto.h"
 #include "service/server/app.h"
+#include "tests/testing/test_backend.h"
 
 namespace opinia::service_testing {
 
@@ -35,17 +38,34 @@ class AppTest : public ::testing::Test {
 
   void TearDown() override {
     StopApp();
+    db_.reset();  // after the App closed its connections to it
     std::filesystem::remove_all(dir_);
   }
 
-  // Options of the App in dir_ on server_clock_; the fixture sets the rest.
+  // Options of the App in dir_ on server_clock_ and on the fixture's
+  // database (the same one on each call); the fixture sets the rest.
   server::Options AppOptions() const {
     server::Options o;
     o.listen = "127.0.0.1:0";
-    o.db = dir_ + "/db/opinia.db";
+    o.db = db().location();
     o.bootstrap_key_file = dir_ + "/admin.key";
+    // A database URL has no folder for the default secrets.key.
+    if (db().postgres()) o.secrets_key_file = dir_ + "/secrets.key";
     o.clock = server_clock_;
     return o;
+  }
+
+  // The fixture's database, made on first use. When PostgreSQL has none:
+  // a test failure naming the reason, and the SQLite file in its place.
+  const opinia::testing::TestDb& db() const {
+    if (db_ == nullptr) {
+      const std::string sqlite = dir_ + "/db/opinia.db";
+      auto db = opinia::testing::TestDb::Create(sqlite);
+      EXPECT_TRUE(db.ok()) << "no " << opinia::testing::TestBackendName()
+                           << " database for the test: " << db.status();
+      db_ = db.ok() ? *std::move(db) : opinia::testing::TestDb::Sqlite(sqlite);
+    }
+    return *db_;
   }
 
   // Starts the App of `options`, the channel and the stubs; a fatal test
@@ -77,6 +97,7 @@ class AppTest : public ::testing::Test {
   }
 
   const std::string dir_;
+  mutable std::unique_ptr<opinia::testing::TestDb> db_;
   // Set by a fixture's constructor to run the server on a fake clock.
   const core::Clock* server_clock_ = nullptr;
   std::unique_ptr<server::App> app_;

@@ -1,5 +1,6 @@
-// Shared fixtures of the core tests: a real SQLite store in a fresh temp
-// directory, a fake clock, and a counting analyzer (deterministic, so tests
+// Shared fixtures of the core tests: a real store on a fresh database (a
+// SQLite file in a temp directory, or a fresh PostgreSQL schema under
+// OPINIA_TEST_BACKEND=postgres: tests/testing/test_backend.h), a fake clock, and a counting analyzer (deterministic, so tests
 // can tell when re-analysis happened).
 #ifndef OPINIA_TESTS_SERVICE_CORE_TEST_ENV_H_
 #define OPINIA_TESTS_SERVICE_CORE_TEST_ENV_H_
@@ -18,8 +19,8 @@
 #include "service/core/auth/auth.h"
 #include "service/core/util/clock.h"
 #include "service/core/util/crypto.h"
-#include "service/storage/sqlite/sqlite_store.h"
 #include "service/storage/store.h"
+#include "tests/testing/test_backend.h"
 
 namespace opinia::core::testing {
 
@@ -58,12 +59,13 @@ inline Principal Caller(std::string tenant, std::string key = "k") {
                    kRoleIngest | kRoleRead | kRoleRespond | kRoleAdmin};
 }
 
-// A fresh database file per test.
+// A fresh database per test (a file in a new temp dir, or a new schema),
+// owned by the store; nullptr and a test failure when it cannot open.
 inline std::unique_ptr<storage::Store> OpenTestStore() {
   const std::string dir = absl::StrCat(
       ::testing::TempDir(), "/opinia-core-", NewResourceId('d', 12));
   std::filesystem::create_directories(dir);
-  auto store = storage::OpenSqliteStore(dir + "/test.db");
+  auto store = opinia::testing::OpenFreshTestStore(dir + "/test.db");
   EXPECT_TRUE(store.ok()) << store.status();
   return store.ok() ? *std::move(store) : nullptr;
 }

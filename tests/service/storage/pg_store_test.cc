@@ -24,6 +24,7 @@
 #include "tests/service/storage/pg_store_fixture.h"
 #include "tests/service/storage/store_conformance.h"
 #include "tests/testing/pg_test_db.h"
+#include "tests/testing/test_backend.h"
 
 namespace opinia::storage {
 namespace {
@@ -37,28 +38,6 @@ using ::testing::HasSubstr;
 using testing::PgTestDb;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1'700'000'000);
-
-// A store that owns its test schema and drops it after closing the store.
-class StoreOnTestDb final : public Store {
- public:
-  StoreOnTestDb(std::unique_ptr<PgTestDb> db, std::unique_ptr<Store> store)
-      : db_(std::move(db)), store_(std::move(store)) {}
-  ~StoreOnTestDb() override { store_.reset(); }
-
-  absl::Status Write(const TxnFn& fn) override { return store_->Write(fn); }
-  absl::Status Read(const TxnFn& fn) override { return store_->Read(fn); }
-  const std::string& ServerSecret() const override {
-    return store_->ServerSecret();
-  }
-  StoreStats Stats() override { return store_->Stats(); }
-  void SetTenantListener(TenantListener listener) override {
-    store_->SetTenantListener(std::move(listener));
-  }
-
- private:
-  std::unique_ptr<PgTestDb> db_;  // destroyed after store_
-  std::unique_ptr<Store> store_;
-};
 
 INSTANTIATE_TEST_SUITE_P(
     Postgres, StoreConformanceTest,
@@ -76,8 +55,7 @@ INSTANTIATE_TEST_SUITE_P(
             ADD_FAILURE() << store.status();
             return nullptr;
           }
-          return std::make_unique<StoreOnTestDb>(*std::move(db),
-                                                 *std::move(store));
+          return testing::StoreOwningDb(*std::move(db), *std::move(store));
         }}),
     [](const ::testing::TestParamInfo<StoreFactory>& info) {
       return info.param.name;

@@ -32,10 +32,10 @@
 #include "service/core/util/http_client.h"
 #include "service/core/util/lease.h"
 #include "service/core/util/metrics.h"
-#include "service/storage/sqlite/sqlite_store.h"
 #include "tests/service/core/test_env.h"
 #include "tests/testing/http_server.h"
 #include "tests/testing/loopback_outbound.h"
+#include "tests/testing/test_backend.h"
 
 namespace opinia::core {
 namespace {
@@ -66,6 +66,9 @@ class WebhooksTest : public ::testing::Test {
     dir_ = absl::StrCat(::testing::TempDir(), "/opinia-webhooks-",
                         NewResourceId('d', 12));
     std::filesystem::create_directories(dir_);
+    auto db = opinia::testing::TestDb::Create(dir_ + "/test.db");
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = *std::move(db);
     Reopen();
     ASSERT_TRUE(store_->Write([](storage::Txn& txn) {
                         if (auto s = txn.InsertTenant(
@@ -90,7 +93,7 @@ class WebhooksTest : public ::testing::Test {
     dispatcher_.reset();
     webhooks_.reset();
     store_.reset();
-    auto store = storage::OpenSqliteStore(dir_ + "/test.db");
+    auto store = opinia::testing::OpenTestDbStore(*db_);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
     webhooks_ = std::make_unique<Webhooks>(store_.get(), &clock_,
@@ -187,6 +190,7 @@ class WebhooksTest : public ::testing::Test {
 
   std::string dir_;
   FakeClock clock_{testing::TestEpoch()};
+  std::unique_ptr<opinia::testing::TestDb> db_;  // outlives store_
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<Webhooks> webhooks_;
   std::unique_ptr<HttpServer> server_;
