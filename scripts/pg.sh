@@ -4,6 +4,8 @@
 #
 #   url=$(scripts/pg.sh start /tmp/my-pg)   # prints postgresql://postgres@127.0.0.1:PORT/postgres
 #   scripts/pg.sh restart /tmp/my-pg        # pg_ctl restart -m immediate (a crash)
+#   scripts/pg.sh down /tmp/my-pg           # pg_ctl stop -m immediate, data kept
+#   scripts/pg.sh up /tmp/my-pg             # starts it again on the same port
 #   scripts/pg.sh stop /tmp/my-pg           # stops it and deletes the folder
 #
 # Without DIR, start makes one under /tmp and names it on stderr
@@ -18,6 +20,13 @@ die() { echo "pg.sh: $*" >&2; exit 1; }
 [ -n "$bin" ] && [ -x "$bin/initdb" ] ||
   die "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (run scripts/setup.sh: apt-get install postgresql)"
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# start_on DIR PORT: the server of DIR/data on 127.0.0.1:PORT.
+start_on() {
+  as_pg "$bin/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $2 -k $1 -c fsync=on -c max_connections=300" \
+    start >/dev/null 2>&1 ||
+    die "pg_ctl start failed: $(tail -n 5 "$1/server.log" 2>/dev/null)"
+}
 
 case "${1:-}" in
   start)
@@ -37,12 +46,22 @@ case "${1:-}" in
     as_pg "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 \
       --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
       die "initdb failed: $(tail -n 5 "$dir/initdb.log")"
-    if ! as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=on -c max_connections=300" \
-        start >/dev/null 2>&1; then
-      die "pg_ctl start failed: $(tail -n 5 "$dir/server.log" 2>/dev/null)"
-    fi
+    echo "$port" >"$dir/port"
+    start_on "$dir" "$port"
     echo "postgresql://postgres@127.0.0.1:$port/postgres"
+    ;;
+  down)
+    # Like a crash that leaves it down: open connections are cut and new
+    # ones refused until `up`; the data stays.
+    dir=${2:?usage: pg.sh down DIR}
+    as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate -w -t 60 stop >/dev/null 2>&1 ||
+      die "pg_ctl stop failed: $(tail -n 5 "$dir/server.log" 2>/dev/null)"
+    ;;
+  up)
+    # After `down`: recovers from its WAL and listens on the same port.
+    dir=${2:?usage: pg.sh up DIR}
+    [ -f "$dir/port" ] || die "$dir was not made by pg.sh start"
+    start_on "$dir" "$(cat "$dir/port")"
     ;;
   restart)
     # Like a crash: no shutdown checkpoint, open connections are cut; the
@@ -57,5 +76,5 @@ case "${1:-}" in
     [ -d "$dir/data" ] && as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
     rm -rf "$dir"
     ;;
-  *) echo "usage: pg.sh start [DIR] | restart DIR | stop DIR" >&2; exit 2 ;;
+  *) echo "usage: pg.sh start [DIR] | restart DIR | down DIR | up DIR | stop DIR" >&2; exit 2 ;;
 esac

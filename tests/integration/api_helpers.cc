@@ -4,6 +4,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "tests/integration/server_process.h"
 
 namespace opinia::testing {
@@ -146,6 +148,41 @@ absl::StatusOr<std::vector<std::string>> ListAllNames(
     request.set_page_token(response.next_page_token());
   }
   return absl::InternalError("too many pages");
+}
+
+int HealthStatus(const std::shared_ptr<grpc::Channel>& channel) {
+  std::string response;
+  const grpc::Status status = RawUnaryCall(
+      channel, "/grpc.health.v1.Health/Check", "", "", &response);
+  if (!status.ok()) return -1;
+  google::protobuf::UnknownFieldSet fields;
+  if (!fields.ParseFromString(response) || fields.field_count() != 1) {
+    return -1;
+  }
+  return static_cast<int>(fields.field(0).varint());
+}
+
+bool WaitForHealth(const std::shared_ptr<grpc::Channel>& channel, int want,
+                   absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    if (HealthStatus(channel) == want) return true;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  return false;
+}
+
+std::pair<int, int> HealthTransitionsLogged(const std::string& log) {
+  const auto count = [&log](const std::string& what) {
+    int n = 0;
+    for (size_t at = log.find(what); at != std::string::npos;
+         at = log.find(what, at + what.size())) {
+      ++n;
+    }
+    return n;
+  };
+  return {count("database unreachable; health NOT_SERVING"),
+          count("database reachable again; health SERVING")};
 }
 
 grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,

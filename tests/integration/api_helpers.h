@@ -7,9 +7,11 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "opinia/v1/admin.grpc.pb.h"
 #include "opinia/v1/alerts.grpc.pb.h"
 #include "opinia/v1/collectors.grpc.pb.h"
@@ -75,6 +77,16 @@ absl::StatusOr<std::vector<std::string>> ListAllNames(
 grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,
                           const std::string& method, const std::string& request,
                           const std::string& key, std::string* response);
+
+// grpc.health.v1.HealthCheckResponse.status of service "" (1 SERVING,
+// 2 NOT_SERVING); -1 when the call fails.
+int HealthStatus(const std::shared_ptr<grpc::Channel>& channel);
+// Polls HealthStatus every 100 ms until it is `want`; false after `timeout`.
+bool WaitForHealth(const std::shared_ptr<grpc::Channel>& channel, int want,
+                   absl::Duration timeout);
+// How many times a server's `log` says health went NOT_SERVING (the
+// database unreachable) and SERVING again: {down, up}.
+std::pair<int, int> HealthTransitionsLogged(const std::string& log);
 
 // Protobuf wire encoding of one length-delimited field.
 std::string WireBytesField(int field_number, const std::string& payload);

@@ -5,17 +5,13 @@
 // the connections or crashed.
 #include "service/storage/postgres/pg_store.h"
 
-#include <stdlib.h>
-
 #include <atomic>
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "service/storage/postgres/pg_connection.h"
@@ -23,6 +19,7 @@
 #include "service/storage/postgres/pg_search.h"
 #include "tests/service/storage/pg_store_fixture.h"
 #include "tests/service/storage/store_conformance.h"
+#include "tests/testing/pg_own_cluster.h"
 #include "tests/testing/pg_test_db.h"
 #include "tests/testing/test_backend.h"
 
@@ -375,51 +372,22 @@ TEST_F(PgStoreTest, ReconnectsAfterTheServerEndsItsConnections) {
   }
 }
 
-// The source tree's scripts/pg.sh.
-std::string PgScript() {
-  const char* src = std::getenv("OPINIA_SOURCE_DIR");
-  return absl::StrCat(src != nullptr ? src : ".", "/scripts/pg.sh");
-}
-
-std::string RunShell(const std::string& command, int* exit_code) {
-  std::string out;
-  FILE* p = popen(command.c_str(), "r");
-  if (p == nullptr) {
-    *exit_code = -1;
-    return out;
-  }
-  char buf[256];
-  while (fgets(buf, sizeof(buf), p) != nullptr) out += buf;
-  *exit_code = pclose(p);
-  return out;
-}
-
 // A crash of PostgreSQL itself (pg_ctl restart -m immediate) on a cluster of
 // this test's own: the store fails while the server is down and works again
 // once it is back, without being reopened.
 TEST(PgStoreCrashTest, WorksAgainAfterPostgresRestartsImmediately) {
-  std::string dir = ::testing::TempDir() + "/pg_crash_XXXXXX";
-  ASSERT_NE(mkdtemp(dir.data()), nullptr);
-  int code = 0;
-  std::string url = RunShell(absl::StrCat(PgScript(), " start ", dir), &code);
-  ASSERT_EQ(code, 0) << "scripts/pg.sh start failed: " << url;
-  url = std::string(absl::StripTrailingAsciiWhitespace(url));
-  struct Stop {
-    std::string dir;
-    ~Stop() {
-      int ignored = 0;
-      RunShell(absl::StrCat(PgScript(), " stop ", dir), &ignored);
-    }
-  } stop{dir};
-  absl::StatusOr<std::unique_ptr<Store>> store = OpenPgStore(url);
+  absl::StatusOr<std::unique_ptr<testing::PgOwnCluster>> cluster =
+      testing::PgOwnCluster::Start();
+  ASSERT_TRUE(cluster.ok()) << cluster.status();
+  absl::StatusOr<std::unique_ptr<Store>> store = OpenPgStore((*cluster)->url());
   ASSERT_TRUE(store.ok()) << store.status();
   ASSERT_TRUE((*store)
                   ->Write([](Txn& txn) {
                     return txn.InsertTenant(TenantRow{"t", "T", "UTC", kT0});
                   })
                   .ok());
-  RunShell(absl::StrCat(PgScript(), " restart ", dir), &code);
-  ASSERT_EQ(code, 0) << "scripts/pg.sh restart failed";
+  const absl::Status restarted = (*cluster)->Restart();
+  ASSERT_TRUE(restarted.ok()) << restarted;
   // The committed row survived the crash; the pool's cut connections are
   // replaced as they are used.
   for (int i = 0; i < 10; ++i) {
