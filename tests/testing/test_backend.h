@@ -83,4 +83,14 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenFreshTestStore(
     }                                                                    \
   } while (0)
 
+// In a test body: on SQLite, ends the test as skipped with `reason` (what
+// only PostgreSQL has); its _pg variant runs it.
+#define OPINIA_SKIP_UNLESS_POSTGRES(reason)                                \
+  do {                                                                     \
+    if (!::opinia::testing::TestsOnPostgres()) {                           \
+      GTEST_SKIP() << "PostgreSQL only (see the test's _pg variant): "     \
+                   << (reason);                                            \
+    }                                                                      \
+  } while (0)
+
 #endif  // OPINIA_TESTS_TESTING_TEST_BACKEND_H_

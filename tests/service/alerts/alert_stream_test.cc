@@ -18,40 +18,7 @@
 namespace opinia::alerts_testing {
 namespace {
 
-class AlertStreamTest : public StreamTest {
- protected:
-  // A stream without a token starts "from now" once the server has set it
-  // up; ingest warm-up reviews until one arrives so the test knows it is
-  // live. Returns the warm-up review names, which every subscriber then
-  // ignores in WaitForNew: a warm-up review committed before a stream was
-  // live never reaches it, so a stream may have fewer warm-up events than
-  // there are warm-up reviews (counting them in made a wait for
-  // "warm.size() + n" events hang on a loaded machine).
-  std::set<std::string> WarmUp(std::vector<Subscriber*> subs) {
-    std::set<std::string> warm;
-    for (int attempt = 0; attempt < 50; ++attempt) {
-      for (const auto& n : IngestUrgent(absl::StrCat("warm", warm.size(), "-"), 1)) {
-        warm.insert(n);
-      }
-      bool all = true;
-      for (Subscriber* s : subs) all = all && s->WaitFor(1, absl::Seconds(1));
-      if (all) {
-        for (Subscriber* s : subs) s->Ignore(warm);
-        return warm;
-      }
-    }
-    ADD_FAILURE() << "streams never became live";
-    return warm;
-  }
-
-  static std::vector<std::string> Without(std::vector<std::string> v,
-                                          const std::set<std::string>& skip) {
-    v.erase(std::remove_if(v.begin(), v.end(),
-                           [&](const std::string& s) { return skip.count(s); }),
-            v.end());
-    return v;
-  }
-};
+using AlertStreamTest = StreamTest;
 
 TEST_F(AlertStreamTest, ResumeAfterDisconnectDeliversTheMissedExactlyOnce) {
   auto sub = std::make_unique<Subscriber>(alerts_.get(), key_);

@@ -6,6 +6,12 @@
 // alert, which both servers list. (Change notifications of the SQLite
 // store stay in its process's store object: streams on one of two SQLite
 // servers do not hear the other's commits; PostgreSQL's do.)
+//
+// replicas_server_test_pg runs the same on one PostgreSQL database, the
+// real multi-replica case: there a stream on one server also receives the
+// alerts of reviews ingested through the other, exactly once and in the
+// order every subscriber sees, and a resume token of one server works on
+// the other.
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -108,6 +114,44 @@ TEST_F(ReplicasServerTest, TwoServersOnOneDatabaseRaiseOneSlaBreach) {
   ASSERT_TRUE(taken.ok()) << taken.status();
   EXPECT_FALSE(taken->skipped);
   EXPECT_EQ(taken->sla_alerts, 1);
+}
+
+TEST_F(ReplicasServerTest, StreamsOnBothServersGetEveryAlertOnceInOneOrder) {
+  OPINIA_SKIP_UNLESS_POSTGRES(
+      "a SQLite store's change notifications stay in its own store object, "
+      "so a stream on one server does not hear the other's commits");
+  Subscriber on_a(alerts_.get(), key_);
+  Subscriber on_b(alerts_b_.get(), key_);
+  auto warm = WarmUp({&on_a, &on_b});  // through A
+  std::vector<std::string> sent = IngestUrgent("via-a-", 8);
+  for (const std::string& name : IngestUrgent("via-b-", 4, reviews_b_.get())) {
+    sent.push_back(name);
+  }
+  for (const std::string& name : IngestUrgent("via-a-again-", 4)) {
+    sent.push_back(name);
+  }
+  ASSERT_TRUE(on_b.WaitForNew(sent.size())) << "B did not hear A's alerts";
+  ASSERT_TRUE(on_a.WaitForNew(sent.size())) << "A did not hear B's alerts";
+  absl::SleepFor(absl::Milliseconds(300));  // time for a duplicate to come
+  EXPECT_EQ(on_a.new_count(), sent.size());
+  EXPECT_EQ(on_b.new_count(), sent.size());
+  // Reviews ingested one call after another: their alerts in that order,
+  // the same on both servers.
+  EXPECT_EQ(Without(on_a.reviews(), warm), sent);
+  EXPECT_EQ(Without(on_b.reviews(), warm), sent);
+
+  // B's resume token on A: exactly what came after it.
+  const std::string token = on_b.events().back().resume_token();
+  ASSERT_FALSE(token.empty());
+  on_b.Stop();
+  const std::vector<std::string> missed =
+      IngestUrgent("missed-", 3, reviews_b_.get());
+  opinia::v1::StreamAlertsRequest resume;
+  resume.set_resume_token(token);
+  Subscriber resumed(alerts_.get(), key_, resume);
+  ASSERT_TRUE(resumed.WaitFor(missed.size()));
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_EQ(resumed.reviews(), missed);
 }
 
 }  // namespace

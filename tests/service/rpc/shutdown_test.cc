@@ -5,7 +5,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
-#include "service/storage/sqlite/sqlite_store.h"
+#include "tests/testing/test_backend.h"
 #include "tests/service/rpc/rpc_fixture.h"
 
 namespace opinia::rpc {
@@ -61,7 +61,7 @@ TEST_F(ShutdownTest, InFlightStreamFinishesNewCallsAreRefused) {
   EXPECT_EQ(summary.created(), kItems);
 
   // The database was closed cleanly and holds every acknowledged review.
-  auto store = storage::OpenSqliteStore(dir_ + "/db/opinia.db");
+  auto store = opinia::testing::OpenTestDbStore(db());
   ASSERT_TRUE(store.ok()) << store.status();
   int64_t count = 0;
   ASSERT_TRUE((*store)

@@ -11,7 +11,6 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "service/core/util/crypto.h"
-#include "service/storage/sqlite/sqlite_store.h"
 #include "tests/service/core/test_env.h"
 #include "util/status_macros.h"
 
@@ -39,12 +38,14 @@ std::string OtherKey(const std::string& other) {
 class SealedStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // One SQLite file seen two ways: raw (what the database holds) and
+    // One database seen two ways: raw (what the database holds) and
     // through the sealed store (what core sees).
     const std::string dir = absl::StrCat(::testing::TempDir(), "/opinia-seal-",
                                          NewResourceId('d', 12));
     std::filesystem::create_directories(dir);
-    path_ = dir + "/test.db";
+    auto db = opinia::testing::TestDb::Create(dir + "/test.db");
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = *std::move(db);
     raw_ = Open();
     ASSERT_TRUE(testing::InsertTwoShops(*raw_).ok());
     key_ = RandomBytes(SecretBox::kKeySize);
@@ -52,7 +53,7 @@ class SealedStoreTest : public ::testing::Test {
   }
 
   std::unique_ptr<storage::Store> Open() {
-    auto store = storage::OpenSqliteStore(path_);
+    auto store = opinia::testing::OpenTestDbStore(*db_);
     EXPECT_TRUE(store.ok()) << store.status();
     return *std::move(store);
   }
@@ -128,7 +129,7 @@ class SealedStoreTest : public ::testing::Test {
     });
   }
 
-  std::string path_;
+  std::unique_ptr<opinia::testing::TestDb> db_;  // outlives the stores
   std::string key_;
   std::unique_ptr<storage::Store> raw_;
   std::unique_ptr<storage::Store> sealed_;
