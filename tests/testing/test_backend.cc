@@ -30,8 +30,11 @@ bool ReadBackend() {
 // after the store is closed.
 class StoreOnTestDb final : public storage::Store {
  public:
-  StoreOnTestDb(std::shared_ptr<void> db, std::unique_ptr<Store> store)
-      : db_(std::move(db)), store_(std::move(store)) {}
+  StoreOnTestDb(std::shared_ptr<void> db, std::string location,
+                std::unique_ptr<Store> store)
+      : db_(std::move(db)),
+        location_(std::move(location)),
+        store_(std::move(store)) {}
   ~StoreOnTestDb() override { store_.reset(); }
 
   absl::Status Write(const TxnFn& fn) override { return store_->Write(fn); }
@@ -44,8 +47,11 @@ class StoreOnTestDb final : public storage::Store {
     store_->SetTenantListener(std::move(listener));
   }
 
+  const std::string& location() const { return location_; }
+
  private:
   std::shared_ptr<void> db_;  // released after store_
+  std::string location_;      // what OpenStore takes
   std::unique_ptr<Store> store_;
 };
 
@@ -76,12 +82,26 @@ absl::StatusOr<std::unique_ptr<storage::Store>> OpenTestDbStore(
 
 std::unique_ptr<storage::Store> StoreOwningDb(
     std::unique_ptr<TestDb> db, std::unique_ptr<storage::Store> store) {
-  return std::make_unique<StoreOnTestDb>(std::move(db), std::move(store));
+  std::string location = db->location();
+  return std::make_unique<StoreOnTestDb>(std::move(db), std::move(location),
+                                         std::move(store));
 }
 
 std::unique_ptr<storage::Store> StoreOwningDb(
     std::unique_ptr<PgTestDb> db, std::unique_ptr<storage::Store> store) {
-  return std::make_unique<StoreOnTestDb>(std::move(db), std::move(store));
+  std::string location = db->url();
+  return std::make_unique<StoreOnTestDb>(std::move(db), std::move(location),
+                                         std::move(store));
+}
+
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenAnotherStore(
+    const storage::Store& store) {
+  const auto* owner = dynamic_cast<const StoreOnTestDb*>(&store);
+  if (owner == nullptr) {
+    return absl::InvalidArgumentError(
+        "OpenAnotherStore: not a store of OpenFreshTestStore/StoreOwningDb");
+  }
+  return storage::OpenStore(owner->location());
 }
 
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenFreshTestStore(

@@ -72,6 +72,14 @@ std::unique_ptr<storage::Store> StoreOwningDb(
 absl::StatusOr<std::unique_ptr<storage::Store>> OpenFreshTestStore(
     const std::string& sqlite_path);
 
+// Another store object on the database of `store` (made by
+// OpenFreshTestStore or StoreOwningDb): what a second replica, a process of
+// its own, would open (its own connections or SQLite handles, its own
+// notifications). Close it before `store`, which drops the database.
+// INVALID_ARGUMENT for a store made otherwise.
+absl::StatusOr<std::unique_ptr<storage::Store>> OpenAnotherStore(
+    const storage::Store& store);
+
 }  // namespace opinia::testing
 
 // In a test body: on PostgreSQL, ends the test as skipped with `reason`

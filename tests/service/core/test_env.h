@@ -70,6 +70,16 @@ inline std::unique_ptr<storage::Store> OpenTestStore() {
   return store.ok() ? *std::move(store) : nullptr;
 }
 
+// A second store object on OpenTestStore's database, as another replica
+// (process) opens it; close it first. nullptr and a test failure when it
+// cannot open.
+inline std::unique_ptr<storage::Store> OpenReplicaStore(
+    const storage::Store& store) {
+  auto another = opinia::testing::OpenAnotherStore(store);
+  EXPECT_TRUE(another.ok()) << another.status();
+  return another.ok() ? *std::move(another) : nullptr;
+}
+
 inline absl::Time TestEpoch() { return absl::FromUnixSeconds(1767225600); }
 
 // Adds the tenants shop-a ("A") and shop-b ("B"), both Europe/Warsaw.

@@ -214,14 +214,17 @@ TEST_F(AlertSchedulerTest, SpikeKAndCooldownComeFromTenantSettings) {
 }
 
 
-// Replicas on one database: the scheduler that holds the lease does every
-// pass; another's ticks are skipped while the holder keeps ticking, and it
-// takes over once the holder has not ticked for the lease's ttl (it died),
-// or at once when the holder stops (releases the lease).
+// Replicas on one database (each with a store object of its own, as two
+// processes): the scheduler that holds the lease does every pass; another's
+// ticks are skipped while the holder keeps ticking, and it takes over once
+// the holder has not ticked for the lease's ttl (it died), or at once when
+// the holder stops (releases the lease).
 TEST_F(AlertSchedulerTest, OneReplicaTicksAndAnotherTakesOverWhenItDies) {
   AlertSchedulerOptions options;
   options.replica_id = "replica-b";
-  AlertScheduler b(store_.get(), &clock_, &hub_, options);
+  std::unique_ptr<storage::Store> store_b = testing::OpenReplicaStore(*store_);
+  ASSERT_NE(store_b, nullptr);
+  AlertScheduler b(store_b.get(), &clock_, &hub_, options);
   const absl::Duration ttl = options.lease_ttl;
   auto tick_b = [&] {
     auto stats = b.Tick();
@@ -264,12 +267,15 @@ TEST_F(AlertSchedulerTest, OneReplicaTicksAndAnotherTakesOverWhenItDies) {
 TEST_F(AlertSchedulerTest, ConcurrentReplicasRunOnePassPerRound) {
   constexpr int kReplicas = 3;
   constexpr int kRounds = 6;
+  std::vector<std::unique_ptr<storage::Store>> stores;  // one per replica
   std::vector<std::unique_ptr<AlertScheduler>> replicas;
   for (int r = 0; r < kReplicas; ++r) {
     AlertSchedulerOptions options;
     options.replica_id = absl::StrCat("replica-", r);
-    replicas.push_back(
-        std::make_unique<AlertScheduler>(store_.get(), &clock_, &hub_, options));
+    stores.push_back(testing::OpenReplicaStore(*store_));
+    ASSERT_NE(stores.back(), nullptr);
+    replicas.push_back(std::make_unique<AlertScheduler>(
+        stores.back().get(), &clock_, &hub_, options));
   }
   std::set<int> runners;
   for (int round = 0; round < kRounds; ++round) {

@@ -631,7 +631,8 @@ TEST_F(WebhooksTest, HubNotificationWakesTheBackgroundLoop) {
   EXPECT_EQ(hub.SubscriberCount(), 0);
 }
 
-// Two replicas' dispatchers on one database, ticking at the same moments:
+// Two replicas' dispatchers on one database (each with a store object of
+// its own, as two processes), ticking at the same moments:
 // a webhook's deliveries are POSTed by one of them at a time, each event's
 // attempts in order (Opinia-Delivery-Attempt 1, then 2) under one
 // Opinia-Event-Id, however the attempts fall to the replicas.
@@ -640,7 +641,9 @@ TEST_F(WebhooksTest, ReplicasNeverPostOneDeliveryTwiceAtOnce) {
   NewDispatcher();
   WebhookDispatcherOptions b_options = options_;
   b_options.replica_id = "replica-b";
-  auto b = WebhookDispatcher::Create(store_.get(), &clock_, http_.get(),
+  auto store_b = opinia::testing::OpenTestDbStore(*db_);
+  ASSERT_TRUE(store_b.ok()) << store_b.status();
+  auto b = WebhookDispatcher::Create(store_b->get(), &clock_, http_.get(),
                                      b_options, /*hub=*/nullptr, metrics_);
   ASSERT_TRUE(b.ok()) << b.status();
   // Fails each event's first attempt, answers slowly (POSTs of two

@@ -1,10 +1,12 @@
 // Collectors on two replicas of one database (two Collectors with their
-// own holder ids over one store, as two servers would be): a run claims its
+// own holder ids, each over a store object of its own, as two servers
+// would be; on PostgreSQL in the _pg variant): a run claims its
 // collector, the other replica neither runs it nor sends a request while
 // the claim stands, and a replica that dies mid-run has its claim taken
 // over after the lease's ttl, without a review stored twice.
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <memory>
 #include <string>
 #include <thread>
@@ -68,16 +70,31 @@ class CollectorReplicasTest : public CollectorEnv {
     fetch.call.timeout = absl::Seconds(60);
     patient_fetcher_ = std::make_unique<Fetcher>(http_.get(), &sleeper_,
                                                  &clock_, fetch, /*seed=*/7);
-    syncer_b_ = std::make_unique<Syncer>(store_.get(), &ingestor_, &reviews_,
-                                         patient_fetcher_.get());
     a_ = Replica("replica-a");
     b_ = Replica("replica-b");
   }
 
+  // What a replica's process has: a store object of its own on the
+  // database, the ingest path and a syncer over it (the patient fetcher,
+  // analyzer, clock and observer are shared).
+  struct ReplicaParts {
+    std::unique_ptr<storage::Store> store;
+    std::unique_ptr<Ingestor> ingestor;
+    std::unique_ptr<Reviews> reviews;
+    std::unique_ptr<Syncer> syncer;
+  };
   std::unique_ptr<Collectors> Replica(const std::string& id) {
+    ReplicaParts& p = replicas_.emplace_back();
+    p.store = core::testing::OpenReplicaStore(*store_);
+    if (p.store == nullptr) return nullptr;
+    p.ingestor = std::make_unique<Ingestor>(p.store.get(), &analysis_, &clock_,
+                                            IngestLimits{}, &observer_);
+    p.reviews = std::make_unique<Reviews>(p.store.get(), &clock_, &observer_);
+    p.syncer = std::make_unique<Syncer>(p.store.get(), p.ingestor.get(),
+                                        p.reviews.get(), patient_fetcher_.get());
     CollectorsOptions options;
     options.replica_id = id;
-    return std::make_unique<Collectors>(store_.get(), syncer_b_.get(), &clock_,
+    return std::make_unique<Collectors>(p.store.get(), p.syncer.get(), &clock_,
                                         opinia::testing::LoopbackAllowed(),
                                         options);
   }
@@ -102,7 +119,7 @@ class CollectorReplicasTest : public CollectorEnv {
   }
 
   std::unique_ptr<Fetcher> patient_fetcher_;
-  std::unique_ptr<Syncer> syncer_b_;
+  std::deque<ReplicaParts> replicas_;  // outlive a_ and b_
   std::unique_ptr<Collectors> a_;
   std::unique_ptr<Collectors> b_;
 };
