@@ -33,14 +33,15 @@ function(opinia_pg_test name)
   set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED pg_cluster)
   set_property(TEST ${name} APPEND PROPERTY ENVIRONMENT
     "OPINIA_PG_STATE_DIR=${OPINIA_PG_STATE_DIR}")
+  set_property(TEST ${name} APPEND PROPERTY LABELS postgres)
 endfunction()
 
 # opinia_pg_variant(TEST...): for each opinia_test TEST made in the same
 # directory, a second ctest entry TEST_pg running the same binary (and
 # ARGS) on PostgreSQL: OPINIA_TEST_BACKEND=postgres makes its stores and
 # servers use fresh schemas in the pg_cluster fixture's cluster
-# (tests/testing/test_backend.h). Label `postgres` on top of TEST's labels,
-# so `ctest -L postgres` runs them all.
+# (tests/testing/test_backend.h). Label `postgres` on top of TEST's labels
+# (as opinia_pg_test's), so `ctest -L postgres` runs every PostgreSQL test.
 function(opinia_pg_variant)
   foreach(name IN LISTS ARGN)
     get_test_property(${name} LABELS labels)
