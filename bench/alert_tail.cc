@@ -4,8 +4,17 @@
 // --out as it arrives. With --list it instead prints the names of every
 // alert ListAlerts knows (one per line), for the comparison.
 //
+// Several --target addresses (replicas on one database) make one channel
+// with gRPC's round_robin policy: each new stream goes to a replica that is
+// up, so after its replica is killed the subscriber resumes with its last
+// token on whichever replica answers. Every stream's end is logged to
+// stderr with the replica that served it, and the summary counts streams
+// per replica.
+//
 //   opinia-alert-tail --target=127.0.0.1:PORT --key=KEY --out=alerts.txt
 //       (runs until SIGTERM/SIGINT)
+//   opinia-alert-tail --target=127.0.0.1:A,127.0.0.1:B,127.0.0.1:C --key=KEY
+//       --out=alerts.txt
 //   opinia-alert-tail --target=127.0.0.1:PORT --key=KEY --list
 #include <signal.h>
 #include <unistd.h>
@@ -13,6 +22,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -20,10 +30,13 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "bench/replica_channel.h"
 #include "grpcpp/grpcpp.h"
 #include "opinia/v1/alerts.grpc.pb.h"
 
-ABSL_FLAG(std::string, target, "", "HOST:PORT of the server");
+ABSL_FLAG(std::string, target, "",
+          "HOST:PORT of the server; several, comma separated (IP literals): "
+          "round_robin over replicas");
 ABSL_FLAG(std::string, key, "", "Tenant key with ROLE_READ");
 ABSL_FLAG(std::string, out, "", "Append alert names here (tail mode)");
 ABSL_FLAG(bool, list, false, "Print every alert name from ListAlerts");
@@ -67,14 +80,10 @@ int List(opinia::v1::AlertService::Stub* stub, const std::string& key) {
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const std::string key = absl::GetFlag(FLAGS_key);
-  // Reconnect quickly after a server restart instead of gRPC's default
-  // back-off of up to two minutes.
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
-  auto channel = grpc::CreateCustomChannel(
-      absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials(), args);
+  // Reconnects quickly after a server restart; round_robin over replicas.
+  auto channel = opinia::bench::NewReplicaChannel(
+      opinia::bench::ReplicaTargetsOrExit(absl::GetFlag(FLAGS_target),
+                                          "--target", "opinia-alert-tail"));
   auto stub = opinia::v1::AlertService::NewStub(channel);
   if (absl::GetFlag(FLAGS_list)) return List(stub.get(), key);
 
@@ -96,6 +105,7 @@ int main(int argc, char** argv) {
   std::string token;
   int64_t received = 0;
   int streams = 0;
+  std::map<std::string, int> streams_by_replica;  // that delivered an alert
   while (true) {
     auto ctx = Context(key);
     {
@@ -108,13 +118,26 @@ int main(int argc, char** argv) {
     auto reader = stub->StreamAlerts(ctx.get(), request);
     ++streams;
     opinia::v1::AlertEvent event;
+    int64_t in_stream = 0;
     while (reader->Read(&event)) {
       out << event.alert().name() << "\n";
       out.flush();
       token = event.resume_token();
       ++received;
+      ++in_stream;
     }
     grpc::Status s = reader->Finish();
+    const std::string replica = opinia::bench::PeerAddress(ctx->peer());
+    if (in_stream > 0) ++streams_by_replica[replica];
+    // Calls that failed before reaching a replica (all down) are not logged:
+    // they repeat every 50 ms.
+    if (!replica.empty()) {
+      std::fprintf(stderr,
+                   "opinia-alert-tail: stream %d on %s ended (code %d) after "
+                   "%lld alerts\n",
+                   streams, replica.c_str(), s.error_code(),
+                   static_cast<long long>(in_stream));
+    }
     {
       std::lock_guard<std::mutex> lock(g_mutex);
       g_current = nullptr;
@@ -132,5 +155,12 @@ int main(int argc, char** argv) {
   }
   std::printf("opinia-alert-tail: %lld alerts over %d streams\n",
               static_cast<long long>(received), streams);
+  if (!streams_by_replica.empty()) {
+    std::printf("streams that delivered alerts, by replica:");
+    for (const auto& [replica, n] : streams_by_replica) {
+      std::printf(" %s=%d", replica.c_str(), n);
+    }
+    std::printf("\n");
+  }
   return 0;
 }
