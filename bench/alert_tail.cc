@@ -47,12 +47,6 @@ std::mutex g_mutex;
 grpc::ClientContext* g_current = nullptr;  // guarded by g_mutex
 bool g_stop = false;                        // guarded by g_mutex
 
-std::unique_ptr<grpc::ClientContext> Context(const std::string& key) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->AddMetadata("authorization", "Bearer " + key);
-  return ctx;
-}
-
 int List(opinia::v1::AlertService::Stub* stub, const std::string& key) {
   std::string token;
   do {
@@ -60,9 +54,7 @@ int List(opinia::v1::AlertService::Stub* stub, const std::string& key) {
     request.set_page_size(1000);
     request.set_page_token(token);
     opinia::v1::ListAlertsResponse response;
-    auto ctx = Context(key);
-    ctx->set_deadline(std::chrono::system_clock::now() +
-                      std::chrono::seconds(60));
+    auto ctx = opinia::bench::NewCallContext(key, absl::Seconds(60));
     grpc::Status s = stub->ListAlerts(ctx.get(), request, &response);
     if (!s.ok()) {
       std::fprintf(stderr, "opinia-alert-tail: ListAlerts: %s\n",
@@ -107,7 +99,8 @@ int main(int argc, char** argv) {
   int streams = 0;
   std::map<std::string, int> streams_by_replica;  // that delivered an alert
   while (true) {
-    auto ctx = Context(key);
+    // Waits for a ready replica (see NewCallContext); no deadline.
+    auto ctx = opinia::bench::NewCallContext(key);
     {
       std::lock_guard<std::mutex> lock(g_mutex);
       if (g_stop) break;
@@ -129,8 +122,7 @@ int main(int argc, char** argv) {
     grpc::Status s = reader->Finish();
     const std::string replica = opinia::bench::PeerAddress(ctx->peer());
     if (in_stream > 0) ++streams_by_replica[replica];
-    // Calls that failed before reaching a replica (all down) are not logged:
-    // they repeat every 50 ms.
+    // Calls that never reached a replica are not logged.
     if (!replica.empty()) {
       std::fprintf(stderr,
                    "opinia-alert-tail: stream %d on %s ended (code %d) after "

@@ -287,13 +287,10 @@ Spawned SpawnServer(const std::string& binary, const std::string& db) {
   return s;
 }
 
+// Calls wait for a ready replica (see NewCallContext) until the deadline.
 std::unique_ptr<grpc::ClientContext> Context(const std::string& key,
                                              int deadline_ms) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->AddMetadata("authorization", "Bearer " + key);
-  ctx->set_deadline(std::chrono::system_clock::now() +
-                    std::chrono::milliseconds(deadline_ms));
-  return ctx;
+  return opinia::bench::NewCallContext(key, absl::Milliseconds(deadline_ms));
 }
 
 // Creates a tenant and a key with ingest+read roles; returns the secret.

@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 
 namespace opinia::bench {
 namespace {
@@ -75,8 +76,10 @@ absl::StatusOr<ReplicaTarget> ParseReplicaTargets(absl::string_view list,
 void SetReplicaChannelArgs(const ReplicaTarget& target,
                            grpc::ChannelArguments* args) {
   args->SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args->SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args->SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
+  // Not GRPC_ARG_MIN_RECONNECT_BACKOFF_MS: gRPC uses it as the deadline of
+  // each connection attempt, and at 100 ms a server that has just started
+  // (busy loading models) had its handshakes cut off for seconds.
   if (target.round_robin) {
     args->SetServiceConfigJSON(
         R"({"loadBalancingConfig":[{"round_robin":{}}]})");
@@ -88,6 +91,17 @@ std::shared_ptr<grpc::Channel> NewReplicaChannel(const ReplicaTarget& target,
   SetReplicaChannelArgs(target, &args);
   return grpc::CreateCustomChannel(target.target,
                                    grpc::InsecureChannelCredentials(), args);
+}
+
+std::unique_ptr<grpc::ClientContext> NewCallContext(const std::string& key,
+                                                   absl::Duration deadline) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!key.empty()) context->AddMetadata("authorization", "Bearer " + key);
+  if (deadline > absl::ZeroDuration()) {
+    context->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  }
+  context->set_wait_for_ready(true);
+  return context;
 }
 
 ReplicaTarget ReplicaTargetsOrExit(absl::string_view list, absl::string_view flag,

@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
 
 namespace opinia::bench {
@@ -41,6 +42,17 @@ void SetReplicaChannelArgs(const ReplicaTarget& target,
 std::shared_ptr<grpc::Channel> NewReplicaChannel(
     const ReplicaTarget& target,
     grpc::ChannelArguments args = grpc::ChannelArguments());
+
+// A context for a call over such a channel: `authorization: Bearer <key>`
+// (none when `key` is empty), the deadline (none when zero), and
+// wait_for_ready. A call without wait_for_ready fails at once while no
+// replica is connected, and then nothing polls the sockets gRPC is
+// reconnecting on until its backup poller runs 5 s later: a client failing
+// fast in a loop took 3-7 s to see a restarted server. Waiting calls poll
+// them, go to the first replica that is ready, and fail only at their
+// deadline.
+std::unique_ptr<grpc::ClientContext> NewCallContext(
+    const std::string& key, absl::Duration deadline = absl::ZeroDuration());
 
 // Parses `list` like ParseReplicaTargets; on bad input prints the error as
 // "<program>: <message>" and exits with status 2 (for the tools' flags).
