@@ -28,6 +28,7 @@
 // the database after crashes.
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -226,6 +227,14 @@ std::vector<int> ParsePids(const std::string& list) {
     pids.push_back(pid);
   }
   return pids;
+}
+
+// This process's user + system CPU seconds (all threads).
+double OwnCpuSeconds() {
+  struct rusage u;
+  if (getrusage(RUSAGE_SELF, &u) != 0) return -1;
+  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec +
+         u.ru_stime.tv_usec / 1e6;
 }
 
 int64_t FileSize(const std::string& path) {
@@ -630,6 +639,7 @@ int main(int argc, char** argv) {
   }
   int64_t acked_at_warm = 0;
   double cpu_at_warm = warmup == 0 ? CpuSeconds(pids) : -1;
+  double own_cpu_at_warm = OwnCpuSeconds();
   // Scripts that measure other processes too (bench/replicas_bench.sh)
   // start their CPU counters at this line.
   if (warmup == 0) std::printf("measuring from now\n");
@@ -647,6 +657,7 @@ int main(int argc, char** argv) {
         warm_seen = true;
         acked_at_warm = g_acked.load();
         cpu_at_warm = CpuSeconds(pids);
+        own_cpu_at_warm = OwnCpuSeconds();
         std::printf("measuring from now\n");
         std::fflush(stdout);
       }
@@ -698,6 +709,8 @@ int main(int argc, char** argv) {
   std::printf("throughput: %.0f reviews/s acknowledged (%.1f calls/s) over "
               "%.1f s\n",
               acked / elapsed, all.latency_us.size() / elapsed, elapsed);
+  std::printf("acknowledged after warm-up: %" PRId64 " reviews in %.3f s\n",
+              acked, elapsed);
   std::printf("latency per call (ms): p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n",
               Percentile(all.latency_us, 0.50), Percentile(all.latency_us, 0.90),
               Percentile(all.latency_us, 0.99),
@@ -724,6 +737,10 @@ int main(int argc, char** argv) {
                 "review\n",
                 cpu, cpu / elapsed, cpu * 1000 / acked);
   }
+  // The load generator shares the machine with what it measures.
+  std::printf("load generator CPU: %.1f s (%.2f cores)\n",
+              OwnCpuSeconds() - own_cpu_at_warm,
+              (OwnCpuSeconds() - own_cpu_at_warm) / elapsed);
   const int64_t rss_after = RssKb(pids);
   std::printf("server RSS after: %" PRId64 " KiB (before %" PRId64
               " KiB)%s\n",

@@ -72,12 +72,9 @@ fi
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/opinia-chaos-XXXXXX")
 echo "chaos: $mode mode, $replicas replica(s), working in $dir"
-# One free port per replica, all bound at once so that none repeats.
-read -r -a ports <<<"$(/usr/bin/python3 -c '
-import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))' "$replicas")"
+# shellcheck source=scripts/pg_local.sh
+. scripts/pg_local.sh  # and scripts/proc_lib.sh
+read -r -a ports <<<"$(proc_free_ports "$replicas")"
 targets=""
 for p in "${ports[@]}"; do targets=${targets:+$targets,}127.0.0.1:$p; done
 
@@ -93,8 +90,6 @@ cleanup() {
 trap cleanup EXIT
 
 if [ "$mode" = pg ]; then
-  # shellcheck source=scripts/pg_local.sh
-  . scripts/pg_local.sh
   pg_local_start
   db=$(pg_local_createdb opinia_chaos)
   echo "chaos: PostgreSQL in $PG_DIR, database $db"
@@ -102,13 +97,6 @@ else
   db=$dir/opinia.db
 fi
 
-# kill -0 succeeds on a zombie: a server that exited on its own stays one
-# until waited for.
-alive() {
-  local state
-  state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-  [[ $state != Z* ]]
-}
 launch_replica() {  # index: starts it in the background
   local i=$1
   rm -f "$dir/ready$i"
@@ -121,7 +109,7 @@ await_replica() {  # index: waits for its ready file (60 s)
   local i=$1
   for _ in $(seq 1 1200); do
     [ -s "$dir/ready$i" ] && return 0
-    alive "${server_pids[$i]}" || {
+    proc_alive "${server_pids[$i]}" || {
       echo "replica $i died on start; see $dir/server$i.log" >&2; exit 1; }
     sleep 0.05
   done
@@ -175,7 +163,7 @@ restart_pg() {
     echo "chaos: ingest resumed $((SECONDS - t0)) s after PostgreSQL restart $n"
   fi
   for i in $(seq 0 $((replicas - 1))); do
-    if ! alive "${server_pids[$i]}"; then
+    if ! proc_alive "${server_pids[$i]}"; then
       echo "chaos: replica $i exited after PostgreSQL restart $n; see $dir/server$i.log" >&2
       replicas_died+=" $i@$n"
       launch_replica "$i"

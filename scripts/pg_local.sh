@@ -9,6 +9,7 @@
 #   pg_local_psql "$url" -c 'SELECT 1'
 #   pg_local_restart_immediate   # pg_ctl restart -m immediate (crash + recovery)
 #   pg_local_cpu_ticks      # CPU ticks of every process of the cluster so far
+#   pg_local_children       # pids of its live processes but the postmaster
 #   pg_local_stop           # stops it and removes its directory
 #
 # With scripts/pg.sh present (the PostgreSQL backend's own script), the
@@ -22,6 +23,9 @@
 # ADAPT once scripts/pg.sh is merged (branch br18p): check that its `start`
 # still prints OPINIA_PG / OPINIA_PG_DIR and its `stop` takes the directory;
 # pg_local_start fails with a message saying so when it does not.
+
+# shellcheck source=scripts/proc_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/proc_lib.sh"
 
 pg_local_bin() {
   local bin
@@ -60,7 +64,7 @@ pg_local_start() {
     [ "$(id -u)" -eq 0 ] && chown postgres "$PG_DIR"
     PG_DATA=$PG_DIR/data
     local port
-    port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    port=$(proc_free_ports 1)
     pg_local_as "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 \
       --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 || {
       echo "pg_local: initdb failed; see $PG_DIR/initdb.log" >&2; return 1; }
@@ -112,11 +116,12 @@ pg_local_createdb() {
   echo "${PG_URL%/*}/$name"
 }
 
-# psql with errors stopping the script, no .psqlrc, unaligned output.
+# psql with errors stopping the script, no .psqlrc, unaligned output, no
+# NOTICEs.
 pg_local_psql() {
   local url=$1
   shift
-  psql "$url" -X -v ON_ERROR_STOP=1 -At "$@"
+  PGOPTIONS="-c client_min_messages=warning" psql "$url" -X -v ON_ERROR_STOP=1 -At "$@"
 }
 
 # The postmaster's pid (it changes with every restart).
@@ -124,37 +129,31 @@ pg_local_postmaster_pid() {
   head -1 "$PG_DATA/postmaster.pid"
 }
 
-# utime+stime of one process in clock ticks; with "all", also the reaped
-# children's (cutime+cstime). 0 when the process is gone.
-pg_local_proc_ticks() {
-  local stat
-  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || { echo 0; return; }
-  stat=${stat##*) }
-  # shellcheck disable=SC2086
-  set -- $stat "${2:-}"
-  # After the command name: field 3 (state) is $1, utime (14) is $12.
-  if [ "${!#}" = all ]; then
-    echo $(( ${12} + ${13} + ${14} + ${15} ))
-  else
-    echo $(( ${12} + ${13} ))
-  fi
+# The pids of the cluster's live processes other than the postmaster (its
+# children: backends, checkpointer, WAL writer, autovacuum, ...).
+pg_local_children() {
+  local pm stat pid ppid
+  pm=$(pg_local_postmaster_pid)
+  for stat in /proc/[0-9]*/stat; do
+    { read -r ppid <"$stat"; } 2>/dev/null || continue
+    ppid=${ppid##*) }
+    ppid=${ppid#* }
+    ppid=${ppid%% *}
+    if [ "$ppid" = "$pm" ]; then
+      pid=${stat#/proc/}
+      echo "${pid%/stat}"
+    fi
+  done
 }
 
 # CPU ticks the cluster has used so far: the postmaster and the backends it
 # has reaped (cutime/cstime), plus every live child process. Only valid
 # between restarts (a restart starts a new postmaster).
 pg_local_cpu_ticks() {
-  local pm total=0 pid ppid stat
-  pm=$(pg_local_postmaster_pid)
-  total=$(pg_local_proc_ticks "$pm" all)
-  for stat in /proc/[0-9]*/stat; do
-    pid=${stat#/proc/}
-    pid=${pid%/stat}
-    { read -r ppid <"$stat"; } 2>/dev/null || continue
-    ppid=${ppid##*) }
-    ppid=${ppid#* }
-    ppid=${ppid%% *}
-    [ "$ppid" = "$pm" ] && total=$(( total + $(pg_local_proc_ticks "$pid") ))
+  local total pid
+  total=$(proc_ticks "$(pg_local_postmaster_pid)" all)
+  for pid in $(pg_local_children); do
+    total=$(( total + $(proc_ticks "$pid") ))
   done
   echo "$total"
 }
