@@ -1,7 +1,8 @@
-# opinia_test(NAME SOURCES... DEPS ...): one GoogleTest executable per *_test.cc,
-# registered with CTest. Labels let `ctest -L unit` / `-L integration` pick sets.
+# opinia_test(NAME SOURCES... DEPS ... [ARGS ...]): one GoogleTest executable
+# per *_test.cc, registered with CTest (run with ARGS, e.g. a --gtest_filter).
+# Labels let `ctest -L unit` / `-L integration` pick sets.
 function(opinia_test name)
-  cmake_parse_arguments(T "" "LABEL;TIMEOUT" "SRCS;DEPS" ${ARGN})
+  cmake_parse_arguments(T "" "LABEL;TIMEOUT" "SRCS;DEPS;ARGS" ${ARGN})
   add_executable(${name} ${T_SRCS})
   target_compile_options(${name} PRIVATE ${OPINIA_WARNINGS})
   target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gmock GTest::gtest_main)
@@ -15,9 +16,35 @@ function(opinia_test name)
     # Sanitized binaries run several times slower (TSan up to ~15x).
     math(EXPR T_TIMEOUT "${T_TIMEOUT} * 5")
   endif()
-  add_test(NAME ${name} COMMAND ${name})
+  add_test(NAME ${name} COMMAND ${name} ${T_ARGS})
   set_tests_properties(${name} PROPERTIES LABELS ${T_LABEL} TIMEOUT ${T_TIMEOUT}
     ENVIRONMENT "OPINIA_SOURCE_DIR=${CMAKE_SOURCE_DIR};OPINIA_BINARY_DIR=${CMAKE_BINARY_DIR};OPINIA_MODELS_DIR=${OPINIA_MODELS_DIR}")
+endfunction()
+
+# opinia_pg_test(NAME ...): an opinia_test that uses PostgreSQL
+# (tests/testing/pg_test_db.h). It requires the pg_cluster fixture, so ctest
+# starts one cluster before the first such test and stops it after the last
+# (tests/testing/CMakeLists.txt); OPINIA_PG_STATE_DIR tells the test where
+# the cluster's URL is.
+set(OPINIA_PG_STATE_DIR ${CMAKE_BINARY_DIR}/pg_test_cluster)
+function(opinia_pg_test name)
+  opinia_test(${name} ${ARGN})
+  set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED pg_cluster)
+  set_property(TEST ${name} APPEND PROPERTY ENVIRONMENT
+    "OPINIA_PG_STATE_DIR=${OPINIA_PG_STATE_DIR}")
+endfunction()
+
+# opinia_read_sql(VAR FILE): the text of FILE (SQL compiled in as a raw
+# string R"opinia_sql(...)opinia_sql") in VAR; stops if the text holds the
+# raw string's end. Editing FILE re-runs CMake.
+function(opinia_read_sql var file)
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${file})
+  file(READ ${file} text)
+  string(FIND "${text}" ")opinia_sql\"" raw_string_end)
+  if(NOT raw_string_end EQUAL -1)
+    message(FATAL_ERROR "${file} must not contain )opinia_sql\"")
+  endif()
+  set(${var} "${text}" PARENT_SCOPE)
 endfunction()
 
 # opinia_library(TARGET [ALIAS NAME] SRCS ... [PUBLIC deps...] [PRIVATE deps...]):

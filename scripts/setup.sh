@@ -9,6 +9,8 @@ packages=(
   libabsl-dev                       # Status, flags, time, synchronization
   libicu-dev                        # Unicode normalisation, segmentation, calendars
   libsqlite3-dev sqlite3            # embedded storage
+  libpq-dev                         # PostgreSQL backend (libpq client library)
+  postgresql                        # PostgreSQL server for the tests and scripts/pg.sh (initdb, pg_ctl)
   libfasttext-dev fasttext          # language identification (lid.176.ftz)
   liblinear-dev                     # trains the sentiment models (opinia-train; the analyzer reads the weights itself)
   libcld2-dev                       # language identification

@@ -70,7 +70,12 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
       LogInfo("took group and other permissions off", {{"file", file}});
     }
   }
-  ASSIGN_OR_RETURN(app->store_, storage::OpenStore(options.db));
+  if (options.db_pool_size < 1) {
+    return absl::InvalidArgumentError("--db-pool-size must be >= 1");
+  }
+  storage::OpenStoreOptions store_options;
+  store_options.postgres.pool_size = options.db_pool_size;
+  ASSIGN_OR_RETURN(app->store_, storage::OpenStore(options.db, store_options));
   // Webhook secrets and collector credentials are sealed in the database.
   ASSIGN_OR_RETURN(app->store_, SealStore(options, std::move(app->store_)));
   if (!options.metrics_listen.empty()) {

@@ -77,7 +77,8 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
 }
 
 absl::Status WriteFileAtomically(const std::string& path,
-                                 const std::string& content, int mode) {
+                                 const std::string& content, int mode,
+                                 bool replace) {
   if (absl::Status s = EnsureParentDir(path); !s.ok()) return s;
   const std::string tmp = absl::StrCat(path, ".tmp.", getpid());
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
@@ -100,6 +101,19 @@ absl::Status WriteFileAtomically(const std::string& path,
     absl::Status s = Errno("cannot sync", tmp);
     unlink(tmp.c_str());
     return s;
+  }
+  if (!replace) {
+    // link() fails when `path` exists: of several processes making the
+    // same file at once, exactly one succeeds.
+    const int rc = link(tmp.c_str(), path.c_str());
+    const int error = errno;
+    unlink(tmp.c_str());
+    if (rc == 0) return absl::OkStatus();
+    if (error == EEXIST) {
+      return absl::AlreadyExistsError(absl::StrCat(path, " exists already"));
+    }
+    errno = error;
+    return Errno("cannot link to", path);
   }
   if (rename(tmp.c_str(), path.c_str()) != 0) {
     absl::Status s = Errno("cannot rename to", path);

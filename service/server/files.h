@@ -14,8 +14,11 @@ namespace opinia::server {
 
 // Writes `content` to `path` via a temp file and rename, with `mode`
 // permissions; creates the parent directory. INTERNAL on I/O errors.
+// `replace` false: an existing `path` is left alone (ALREADY_EXISTS), also
+// when another process makes it at the same moment.
 absl::Status WriteFileAtomically(const std::string& path,
-                                 const std::string& content, int mode);
+                                 const std::string& content, int mode,
+                                 bool replace = true);
 
 // Creates the parent directory of `path` if missing, and every missing
 // folder above it, each with mode 0700.

@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
       "Opinia review-monitoring gRPC server.\n"
       "  opinia-server --listen=127.0.0.1:50051 --db=data/opinia.db "
       "--bootstrap-admin-key-file=data/admin.key\n"
+      "  opinia-server --db=postgresql://opinia@db.example:5432/opinia "
+      "--secrets-key-file=/etc/opinia/secrets.key --db-pool-size=8\n"
       "  opinia-server --rotate-secrets-key --db=data/opinia.db "
       "--secrets-key-file=NEW --old-secrets-key-file=OLD");
   // Whatever the server creates (database, its -wal and -shm, key files,

@@ -10,8 +10,14 @@
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "HOST:PORT to listen on; port 0 picks a free port (see --ready-file)");
 ABSL_FLAG(std::string, db, "data/opinia.db",
-          "SQLite database file (its directory is created if missing); a "
-          "scheme:// URL names another backend (none yet)");
+          "SQLite database file (its directory is created if missing), or a "
+          "PostgreSQL connection URI postgresql://USER@HOST:PORT/DBNAME "
+          "(any libpq URI: password from the URI, $PGPASSWORD or ~/.pgpass; "
+          "TLS with ?sslmode=verify-full)");
+ABSL_FLAG(int, db_pool_size, 8,
+          "PostgreSQL only: connections this server opens to the database "
+          "(one per transaction in flight); mind the server's "
+          "max_connections across all replicas");
 ABSL_FLAG(std::string, bootstrap_admin_key_file, "",
           "On an empty key table, create an operator key and write its "
           "secret to this file (mode 0600); an existing file is left alone");
@@ -80,7 +86,9 @@ ABSL_FLAG(std::string, secrets_key_file, "",
           "`openssl rand -base64 32`; made (0600) if missing while nothing "
           "is sealed yet. Default: $OPINIA_SECRETS_KEY_FILE, else the key "
           "itself in $OPINIA_SECRETS_KEY, else secrets.key in the "
-          "database's folder. Keep it out of the database's backups");
+          "database's folder (in the working directory for a postgresql:// "
+          "database; every server on one database needs the same key). Keep "
+          "it out of the database's backups");
 ABSL_FLAG(std::string, old_secrets_key_file, "",
           "Rotation: the previous secrets key; secrets sealed with it are "
           "re-sealed with --secrets-key-file at startup (or by "
@@ -134,6 +142,7 @@ Options OptionsFromFlags() {
   Options o;
   o.listen = absl::GetFlag(FLAGS_listen);
   o.db = absl::GetFlag(FLAGS_db);
+  o.db_pool_size = absl::GetFlag(FLAGS_db_pool_size);
   o.bootstrap_key_file = absl::GetFlag(FLAGS_bootstrap_admin_key_file);
   o.models_dir = absl::GetFlag(FLAGS_models);
   if (o.models_dir.empty()) o.models_dir = DefaultModelsDir();

@@ -16,7 +16,9 @@ namespace opinia::server {
 
 struct Options {
   std::string listen;                // HOST:PORT; port 0 picks a free one
-  std::string db;                    // SQLite file; parent dir is created
+  std::string db;                    // SQLite file (parent dir is created)
+                                     // or postgresql:// URI
+  int db_pool_size = 8;              // PostgreSQL connections
   std::string bootstrap_key_file;    // "" = do not bootstrap
   std::string models_dir;            // resolved; may not exist
   std::string tls_cert, tls_key;     // both or neither

@@ -25,8 +25,10 @@ using core::SecretBox;
 // Wipes a string that held key material.
 void Cleanse(std::string& s) { OPENSSL_cleanse(s.data(), s.size()); }
 
-// "secrets.key" in the database's folder.
+// "secrets.key" in the database's folder; for a database URL (no folder)
+// in the working directory.
 std::string DefaultKeyFile(const std::string& db) {
+  if (storage::IsStoreUrl(db)) return "secrets.key";
   return (std::filesystem::path(db).parent_path() / "secrets.key").string();
 }
 
@@ -67,13 +69,7 @@ absl::StatusOr<std::string> LoadKey(const Options& options,
     return key;
   }
   std::string path = options.secrets_key_file;
-  if (path.empty()) {
-    if (storage::IsStoreUrl(options.db)) {
-      return absl::InvalidArgumentError(
-          "a database URL needs --secrets-key-file or $OPINIA_SECRETS_KEY");
-    }
-    path = DefaultKeyFile(options.db);
-  }
+  if (path.empty()) path = DefaultKeyFile(options.db);
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) return ReadKeyFile(path);
   if (!rotating) {
@@ -89,14 +85,18 @@ absl::StatusOr<std::string> LoadKey(const Options& options,
     }
   }
   std::string text = SecretBox::NewKeyText();
-  absl::Status written = WriteFileAtomically(path, text, 0600);
+  // Replicas started at once from one folder make one key between them.
+  absl::Status written = WriteFileAtomically(path, text, 0600,
+                                             /*replace=*/false);
   Cleanse(text);
+  if (absl::IsAlreadyExists(written)) return ReadKeyFile(path);
   RETURN_IF_ERROR(written);
   ASSIGN_OR_RETURN(std::string key, ReadKeyFile(path));
   LogWarning(
       "made a new secrets key; keep it out of the database's backups and "
       "keep a copy of it elsewhere: without it the webhook secrets and "
-      "collector credentials in the database cannot be opened",
+      "collector credentials in the database cannot be opened; every "
+      "server on one database needs this same key",
       {{"file", path},
        {"key_id", SecretBox::KeyIdName(SecretBox::KeyIdOf(key))}});
   return key;

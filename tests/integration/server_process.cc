@@ -46,15 +46,16 @@ std::string ServerBinaryPath() {
 }
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
-    std::vector<std::string> extra_args, absl::Duration ready_timeout) {
+    std::vector<std::string> extra_args, absl::Duration ready_timeout,
+    bool require_admin_key) {
   const char* tmp = std::getenv("TMPDIR");
   std::string templ =
       absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/opinia-it-XXXXXX");
   if (mkdtemp(templ.data()) == nullptr) {
     return absl::InternalError(absl::StrCat("mkdtemp failed for ", templ));
   }
-  std::unique_ptr<ServerProcess> server(
-      new ServerProcess(templ, std::move(extra_args), ready_timeout));
+  std::unique_ptr<ServerProcess> server(new ServerProcess(
+      templ, std::move(extra_args), ready_timeout, require_admin_key));
   if (absl::Status s = server->Launch(); !s.ok()) return s;
   return server;
 }
@@ -98,7 +99,7 @@ absl::Status ServerProcess::Launch() {
   std::string key = ReadWholeFile(key_file());
   admin_key_ =
       std::string(absl::StripAsciiWhitespace(key.substr(0, key.find('\n'))));
-  if (admin_key_.empty()) {
+  if (admin_key_.empty() && require_admin_key_) {
     return absl::UnavailableError(
         absl::StrCat("no admin key in ", key_file(), "; log:\n", Log()));
   }

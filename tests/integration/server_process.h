@@ -26,11 +26,15 @@ std::string ServerBinaryPath();
 class ServerProcess {
  public:
   // Creates a temp dir and starts the server in it. `extra_args` are passed
-  // as they are. Returns UNAVAILABLE when the server exits or does not become
-  // ready within `ready_timeout` (its log is in the message).
+  // as they are (a later flag wins, e.g. --db=postgresql://...). Returns
+  // UNAVAILABLE when the server exits or does not become ready within
+  // `ready_timeout` (its log is in the message), or when it wrote no admin
+  // key and `require_admin_key` (a replica on a shared database whose keys
+  // exist already writes none: admin_key() is then empty).
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
       std::vector<std::string> extra_args = {},
-      absl::Duration ready_timeout = absl::Seconds(60));
+      absl::Duration ready_timeout = absl::Seconds(60),
+      bool require_admin_key = true);
 
   // SIGKILLs a running server and removes the temp dir.
   ~ServerProcess();
@@ -61,16 +65,18 @@ class ServerProcess {
 
  private:
   ServerProcess(std::string dir, std::vector<std::string> extra_args,
-                absl::Duration ready_timeout)
+                absl::Duration ready_timeout, bool require_admin_key)
       : dir_(std::move(dir)),
         extra_args_(std::move(extra_args)),
-        ready_timeout_(ready_timeout) {}
+        ready_timeout_(ready_timeout),
+        require_admin_key_(require_admin_key) {}
 
   absl::Status Launch();
 
   std::string dir_;
   std::vector<std::string> extra_args_;
   absl::Duration ready_timeout_;
+  bool require_admin_key_ = true;
   pid_t pid_ = -1;
   std::string address_;
   std::string admin_key_;

@@ -64,6 +64,7 @@ absl::StatusOr<std::optional<std::string>> BootstrapOperatorKey(
     storage::Store* store, const Clock* clock) {
   std::optional<std::string> secret;
   absl::Status status = store->Write([&](storage::Txn& txn) -> absl::Status {
+    secret.reset();  // a run that conflicted committed nothing
     auto count = txn.CountApiKeys();
     if (!count.ok()) return count.status();
     if (*count > 0) return absl::OkStatus();

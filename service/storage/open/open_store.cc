@@ -16,13 +16,16 @@ absl::StatusOr<std::unique_ptr<Store>> OpenStore(
   if (url_or_path.empty()) {
     return absl::InvalidArgumentError("store: no database path or URL");
   }
+  if (IsPostgresUrl(url_or_path)) {
+    return OpenPgStore(std::string(url_or_path), options.postgres);
+  }
   if (IsStoreUrl(url_or_path)) {
     const std::string_view scheme =
         url_or_path.substr(0, url_or_path.find("://"));
     return absl::InvalidArgumentError(
         absl::StrCat("store: unknown backend \"",
                      absl::string_view(scheme.data(), scheme.size()),
-                     "\" (a file path opens SQLite)"));
+                     "\" (postgresql:// opens PostgreSQL, a file path SQLite)"));
   }
   return OpenSqliteStore(std::string(url_or_path), options.sqlite);
 }

@@ -2,7 +2,10 @@
 // data lives, so the server names no backend.
 //
 //   /var/lib/opinia/opinia.db   a path: the SQLite file (sqlite_store.h)
-//   scheme://...                a URL: no backend yet (PostgreSQL comes later)
+//   postgresql://... (or postgres://...)
+//                               a libpq connection URI: PostgreSQL
+//                               (pg_store.h)
+//   other-scheme://...          INVALID_ARGUMENT
 #ifndef OPINIA_SERVICE_STORAGE_OPEN_OPEN_STORE_H_
 #define OPINIA_SERVICE_STORAGE_OPEN_OPEN_STORE_H_
 
@@ -10,6 +13,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "service/storage/postgres/pg_store.h"
 #include "service/storage/sqlite/sqlite_store.h"
 #include "service/storage/store.h"
 
@@ -18,6 +22,7 @@ namespace opinia::storage {
 // Each backend's options; only the chosen backend's are used.
 struct OpenStoreOptions {
   SqliteOptions sqlite;
+  PgOptions postgres;
 };
 
 // Whether `url_or_path` names a backend by URL ("scheme://..."), i.e. is no
@@ -25,7 +30,7 @@ struct OpenStoreOptions {
 bool IsStoreUrl(std::string_view url_or_path);
 
 // INVALID_ARGUMENT for an empty location or a URL of an unknown backend;
-// otherwise the chosen backend's open codes (OpenSqliteStore).
+// otherwise the chosen backend's open codes (OpenSqliteStore, OpenPgStore).
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(
     std::string_view url_or_path, const OpenStoreOptions& options = {});
 

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "service/storage/sqlite/functions.h"
+#include "service/storage/time_micros.h"
 #include "util/status_macros.h"
 
 namespace opinia::storage::sqlite {
@@ -19,21 +20,9 @@ constexpr size_t kMaxCachedStatements = 256;
 
 }  // namespace
 
-int64_t EncodeTime(absl::Time t) {
-  if (t == absl::InfinitePast()) return std::numeric_limits<int64_t>::min();
-  if (t == absl::InfiniteFuture()) return std::numeric_limits<int64_t>::max();
-  return absl::ToUnixMicros(t);
-}
+int64_t EncodeTime(absl::Time t) { return TimeToMicros(t); }
 
-absl::Time DecodeTime(int64_t micros) {
-  if (micros == std::numeric_limits<int64_t>::min()) {
-    return absl::InfinitePast();
-  }
-  if (micros == std::numeric_limits<int64_t>::max()) {
-    return absl::InfiniteFuture();
-  }
-  return absl::FromUnixMicros(micros);
-}
+absl::Time DecodeTime(int64_t micros) { return MicrosToTime(micros); }
 
 absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
   const std::string msg = absl::StrCat(

@@ -1,0 +1,4 @@
+-- Alerts (outbox, rules, settings, scheduler state), webhooks with their
+-- delivery queue, and collectors: filled by the alerts/webhooks/collectors
+-- part of the PostgreSQL backend (pg_alerts.h, pg_webhooks.h,
+-- pg_collectors.h). Until then this migration creates nothing.

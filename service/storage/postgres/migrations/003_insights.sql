@@ -1,0 +1,3 @@
+-- Insights rollups (insights_store.h, rollup_cells.h): filled by the
+-- insights part of the PostgreSQL backend (pg_insights.h). Until then this
+-- migration creates nothing.

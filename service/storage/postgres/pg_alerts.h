@@ -1,0 +1,70 @@
+// AlertTxn (alert_store.h) over the connection of one PgTxn.
+// Not written yet (another part of issue 18): its reads answer as for a
+// database where nothing of it was ever stored (empty lists, 0, NOT_FOUND,
+// defaults), which is true while its writes return UNIMPLEMENTED.
+#ifndef OPINIA_SERVICE_STORAGE_POSTGRES_PG_ALERTS_H_
+#define OPINIA_SERVICE_STORAGE_POSTGRES_PG_ALERTS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "service/storage/alert_store.h"
+#include "service/storage/postgres/pg_txn_part.h"
+
+namespace opinia::storage::pg {
+
+class PgAlerts final : public AlertTxn, private PgTxnPart {
+ public:
+  using PgTxnPart::PgTxnPart;
+
+  absl::StatusOr<int64_t> InsertAlertRule(const AlertRuleRow& row) override;
+  absl::StatusOr<AlertRuleRow> GetAlertRule(std::string_view tenant_id,
+                                            int64_t id) override;
+  absl::StatusOr<std::vector<AlertRuleRow>> ListAlertRules(
+      std::string_view tenant_id, int64_t after_id, int limit) override;
+  absl::Status UpdateAlertRule(const AlertRuleRow& row) override;
+  absl::Status DeleteAlertRule(std::string_view tenant_id, int64_t id) override;
+  absl::StatusOr<int64_t> InsertAlert(const AlertRow& row) override;
+  absl::StatusOr<AlertRow> GetAlert(std::string_view tenant_id,
+                                    int64_t id) override;
+  absl::Status UpdateAlert(const AlertRow& row) override;
+  absl::StatusOr<std::vector<AlertRow>> ListAlertsAfter(
+      std::string_view tenant_id, int64_t after_id, int limit) override;
+  absl::StatusOr<std::vector<AlertRow>> ListAlerts(std::string_view tenant_id,
+                                                   const AlertFilter& filter,
+                                                   int64_t before_id,
+                                                   int limit) override;
+  absl::StatusOr<std::vector<AlertRow>> FindActiveAlerts(
+      std::string_view tenant_id, std::string_view dedup_key) override;
+  absl::StatusOr<std::vector<AlertRow>> ActiveAlertsOfReview(
+      std::string_view tenant_id, int64_t review_id) override;
+  absl::StatusOr<int64_t> MaxAlertId() override;
+  absl::StatusOr<int64_t> InsertAlertEvent(std::string_view tenant_id,
+                                           int64_t alert_id, int32_t type,
+                                           absl::Time time) override;
+  absl::StatusOr<std::vector<AlertEventRow>> ListAlertEventsAfter(
+      std::string_view tenant_id, int64_t after_id, int limit) override;
+  absl::StatusOr<AlertEventRow> GetAlertEvent(std::string_view tenant_id,
+                                              int64_t id) override;
+  absl::StatusOr<int64_t> MaxAlertEventId() override;
+  absl::StatusOr<AlertSettingsRow> GetAlertSettings(
+      std::string_view tenant_id) override;
+  absl::Status PutAlertSettings(const AlertSettingsRow& row) override;
+  absl::StatusOr<std::vector<SlaCandidate>> ListSlaCandidates(
+      std::string_view tenant_id, absl::Time now, int limit) override;
+  absl::StatusOr<std::vector<std::pair<std::string, int64_t>>>
+  CountReviewsBySource(std::string_view tenant_id, int32_t label,
+                       absl::Time start, absl::Time end) override;
+  absl::StatusOr<absl::Time> GetSpikeFired(std::string_view tenant_id,
+                                           std::string_view scope) override;
+  absl::Status SetSpikeFired(std::string_view tenant_id, std::string_view scope,
+                             absl::Time time) override;
+};
+
+}  // namespace opinia::storage::pg
+
+#endif  // OPINIA_SERVICE_STORAGE_POSTGRES_PG_ALERTS_H_
