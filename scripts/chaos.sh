@@ -20,8 +20,12 @@
 #   1. every review whose ingest was acknowledged (opinia-load --ack-log,
 #      written only after OK) is stored, and no identity is stored twice;
 #   2. the storage is sound (SQLite: PRAGMA integrity_check; PostgreSQL:
-#      pg_amcheck of every heap and B-tree index) and the insights rollups
-#      and the full-text index agree with the stored rows;
+#      pg_amcheck of every heap and B-tree index), the insights rollups
+#      agree with the stored rows (all-dimensions cells, all cells, aspect
+#      cells; on PostgreSQL also per day) and so does the full-text index
+#      (SQLite: one FTS5 document per row and FTS5's integrity check;
+#      PostgreSQL: a document per row, and the GIN index finds what a
+#      sequential scan finds for the 20 most common tokens);
 #   3. each subscriber received every alert ListAlerts knows, exactly once;
 #      both received the same sequence, and it is the outbox's order;
 #   4. (--pg) every replica outlived every PostgreSQL restart, and ingest
@@ -213,6 +217,19 @@ check() {  # name, ok(0/1), detail
 }
 acked=$(sort -u "$dir/acked.tsv" | wc -l)
 
+# Derived data commits with its rows (both stores apply the rollup deltas
+# inside the transaction that changes the rows), so after the crashes, in
+# the same SQL on both backends: the all-dimensions rollup cells count every
+# stored review; all 8 cells of a review together count it 8 times; the
+# aspect rollups count every aspect row. (PostgreSQL sums its shards.)
+derived_sql="SELECT (SELECT coalesce(sum(n), 0) FROM insights_rollup WHERE dims = 0) - (SELECT count(*) FROM reviews WHERE CAST(deleted AS integer) = 0),
+  (SELECT coalesce(sum(n), 0) FROM insights_rollup) - 8 * (SELECT count(*) FROM reviews WHERE CAST(deleted AS integer) = 0),
+  (SELECT coalesce(sum(neg + neu + pos + mix), 0) FROM insights_aspect_rollup WHERE dims = 0) - (SELECT count(*) FROM review_aspects)"
+derived_names="rollup - rows, all cells - 8 x rows, aspect rollup - aspect rows"
+# The outbox: alert_events.id is the order every stream delivers in (on
+# PostgreSQL ids are taken under an advisory lock, in commit order).
+outbox_sql="SELECT 'alerts/' || alert_id FROM alert_events ORDER BY id"
+
 if [ "$mode" = sqlite ]; then
   sqlite3 "$db" <<SQL >"$dir/stored.txt"
 CREATE TEMP TABLE acked(source TEXT, external_id TEXT);
@@ -232,39 +249,20 @@ SQL
   check "no review stored twice" "$(holds [ "$dups" -eq 0 ])" "$dups duplicated identities"
   integrity=$(sqlite3 "$db" "PRAGMA integrity_check;")
   check "PRAGMA integrity_check" "$(holds [ "$integrity" = "ok" ])" "$integrity"
-  # Derived data commits with its rows (the store applies the deferred
-  # rollup and full-text changes inside the same transaction): the
-  # all-dimensions rollup cells count every stored review, the full-text
-  # index holds one document per review and passes FTS5's own check.
-  derived=$(sqlite3 "$db" "SELECT (SELECT coalesce(sum(n), 0) FROM insights_rollup WHERE dims = 0) - (SELECT count(*) FROM reviews WHERE deleted = 0), (SELECT count(*) FROM reviews_fts) - (SELECT count(*) FROM reviews);")
+  derived=$(sqlite3 "$db" "$derived_sql")
+  check "rollups match the rows" "$(holds [ "$derived" = "0|0|0" ])" "$derived_names = $derived"
+  # The full-text index holds one document per review and passes FTS5's
+  # own check.
+  fts=$(sqlite3 "$db" "SELECT (SELECT count(*) FROM reviews_fts) - (SELECT count(*) FROM reviews);")
   fts_check=$(sqlite3 "$db" "INSERT INTO reviews_fts(reviews_fts) VALUES('integrity-check');" 2>&1 || true)
-  check "rollups and full-text index match the rows" "$(holds [ "$derived" = "0|0" -a -z "$fts_check" ])" "rollup - rows, fts - rows = $derived${fts_check:+; $fts_check}"
-  # The outbox: alert_events.id is the order every stream delivers in.
-  sqlite3 "$db" "SELECT 'alerts/' || alert_id FROM alert_events ORDER BY id;" >"$dir/outbox.txt"
+  check "full-text index matches the rows" "$(holds [ "$fts" = 0 -a -z "$fts_check" ])" "fts - rows = $fts${fts_check:+; $fts_check}"
+  sqlite3 "$db" "$outbox_sql;" >"$dir/outbox.txt"
 else
-  # ---------------------------------------------------------------------
-  # PostgreSQL checks. ADAPT once the PostgreSQL schema is merged: these
-  # statements are written against the SQLite schema's names (reviews,
-  # insights_rollup, alert_events) because service/storage/postgres/
-  # migrations/*.sql (branches br18p, br18a, br18i) did not exist yet when
-  # this was written. A statement that fails says so in its check's detail.
-  # ---------------------------------------------------------------------
-  # Rollups: the all-dimensions cells (dims = 0) summed over every cell
-  # (per-writer cells and not-yet-folded deltas included, however the
-  # backend splits them) minus the stored, non-deleted reviews.
-  pg_sql_rollup_minus_rows="SELECT (SELECT coalesce(sum(n), 0) FROM insights_rollup WHERE dims = 0) - (SELECT count(*) FROM reviews WHERE deleted::int = 0)"
-  # Full-text index: reviews whose search document does not match what the
-  # folded text gives (ADAPT: the column names of the tsvector and of the
-  # folded text).
-  pg_sql_fts_mismatch="SELECT count(*) FROM reviews WHERE search_vector IS DISTINCT FROM to_tsvector('simple', search_text)"
-  # The outbox order every stream delivers in (ADAPT: the outbox table and
-  # its order column).
-  pg_sql_outbox="SELECT 'alerts/' || alert_id FROM alert_events ORDER BY id"
-
+  # PostgreSQL: the schema of service/storage/postgres/migrations/*.sql.
   psql_out() {  # file, statements...: runs them, output to file; 1 on error
     local out=$1
     shift
-    pg_local_psql "$db" -q "$@" >"$out" 2>"$out.err"
+    pg_local_psql "$db" -q -F'|' "$@" >"$out" 2>"$out.err"
   }
   psql_error() { head -c 300 "$1.err" | tr '\n' ' '; }
   if psql_out "$dir/stored.txt" \
@@ -272,7 +270,7 @@ else
       -c "\\copy acked FROM '$dir/acked.tsv'" \
       -c "SELECT count(*) FROM (SELECT DISTINCT source, external_id FROM acked) a
             WHERE NOT EXISTS (SELECT 1 FROM reviews r WHERE r.source = a.source
-                              AND r.external_id = a.external_id AND r.deleted::int = 0)" \
+                              AND r.external_id = a.external_id AND NOT r.deleted)" \
       -c "SELECT count(*) FROM (SELECT 1 FROM reviews GROUP BY tenant_id, source, external_id
                                 HAVING count(*) > 1) d" \
       -c "SELECT count(*) FROM reviews"; then
@@ -284,19 +282,48 @@ else
   else
     check "acknowledged reviews stored" 1 "SQL failed: $(psql_error "$dir/stored.txt")"
   fi
-  # Every heap page and B-tree index of the database (contrib's amcheck).
-  amcheck_out=$(pg_local_as "$PG_BIN/pg_amcheck" --install-missing --heapallindexed \
+  # Every heap page and B-tree index of the database (contrib's amcheck;
+  # GIN indexes are checked below).
+  amcheck_out=$("$PG_BIN/pg_amcheck" --install-missing --heapallindexed \
     -h 127.0.0.1 -p "$PG_PORT" -U postgres "${db##*/}" 2>&1) && amcheck_rc=0 || amcheck_rc=$?
   check "pg_amcheck (heaps and B-tree indexes)" "$(holds [ "$amcheck_rc" -eq 0 -a -z "$amcheck_out" ])" \
     "exit $amcheck_rc${amcheck_out:+; $(echo "$amcheck_out" | head -c 300 | tr '\n' ' ')}"
-  if psql_out "$dir/derived.txt" -c "$pg_sql_rollup_minus_rows" -c "$pg_sql_fts_mismatch"; then
+  # Rollups, as on SQLite, and per local day: (tenant, day) groups whose
+  # all-dimensions cells do not sum to the day's stored reviews.
+  if psql_out "$dir/derived.txt" -c "$derived_sql" \
+      -c "SELECT count(*) FROM
+            (SELECT tenant_id, day, sum(n) AS n FROM insights_rollup WHERE dims = 0 GROUP BY 1, 2) r
+            FULL JOIN (SELECT tenant_id, local_day AS day, count(*) AS n FROM reviews
+                       WHERE NOT deleted GROUP BY 1, 2) v USING (tenant_id, day)
+          WHERE coalesce(r.n, 0) <> coalesce(v.n, 0)"; then
     derived=$(paste -sd'|' "$dir/derived.txt")
-    check "rollups and full-text index match the rows" "$(holds [ "$derived" = "0|0" ])" "rollup - rows, fts mismatches = $derived"
+    check "rollups match the rows" "$(holds [ "$derived" = "0|0|0|0" ])" "$derived_names, days that differ = $derived"
   else
-    check "rollups and full-text index match the rows" 1 "SQL failed, adapt to the merged schema: $(psql_error "$dir/derived.txt")"
+    check "rollups match the rows" 1 "SQL failed: $(psql_error "$dir/derived.txt")"
   fi
-  psql_out "$dir/outbox.txt" -c "$pg_sql_outbox" || {
-    echo "note: outbox query failed (adapt to the merged schema): $(psql_error "$dir/outbox.txt")"; : >"$dir/outbox.txt"; }
+  # Full-text search: every review has its document (reviews.search, built
+  # in C++ from the folded text), and the GIN index finds, for the 20 most
+  # common tokens, exactly the rows a sequential scan finds (amcheck has no
+  # GIN check before PostgreSQL 18).
+  if psql_out "$dir/fts.txt" \
+      -c "SELECT count(*) FROM reviews WHERE length(search) = 0" \
+      -c "CREATE TEMP TABLE lex AS SELECT word FROM ts_stat('SELECT search FROM reviews') ORDER BY ndoc DESC, word LIMIT 20" \
+      -c "SET enable_seqscan = off" \
+      -c "CREATE TEMP TABLE via_index AS SELECT word, (SELECT count(*) FROM reviews r WHERE r.search @@ quote_literal(lex.word)::tsquery) AS n FROM lex" \
+      -c "RESET enable_seqscan" -c "SET enable_bitmapscan = off" -c "SET enable_indexscan = off" \
+      -c "CREATE TEMP TABLE via_heap AS SELECT word, (SELECT count(*) FROM reviews r WHERE r.search @@ quote_literal(lex.word)::tsquery) AS n FROM lex" \
+      -c "SELECT count(*), coalesce(sum(i.n), 0) FROM via_index i JOIN via_heap h USING (word) WHERE i.n <> h.n" \
+      -c "SELECT count(*), coalesce(sum(n), 0) FROM via_heap"; then
+    no_doc=$(sed -n 1p "$dir/fts.txt")
+    differ=$(sed -n 2p "$dir/fts.txt" | cut -d'|' -f1)
+    tokens=$(sed -n 3p "$dir/fts.txt")
+    check "full-text index matches the rows" "$(holds [ "$no_doc" = 0 -a "$differ" = 0 -a "${tokens%%|*}" -gt 0 ])" \
+      "$no_doc reviews without a document; index vs heap differ for $differ of ${tokens%%|*} common tokens (${tokens#*|} matches)"
+  else
+    check "full-text index matches the rows" 1 "SQL failed: $(psql_error "$dir/fts.txt")"
+  fi
+  psql_out "$dir/outbox.txt" -c "$outbox_sql" || {
+    echo "note: outbox query failed: $(psql_error "$dir/outbox.txt")"; : >"$dir/outbox.txt"; }
 fi
 
 listed=$(wc -l <"$dir/listed.txt")
@@ -321,8 +348,11 @@ fi
 if [ "$mode" = pg ]; then
   check "replicas outlived every PostgreSQL restart (none restarted by the script)" \
     "$(holds [ -z "$replicas_died" ])" "${replicas_died:-$pg_restarts restarts, $replicas replicas}"
-  check "ingest resumed within 60 s of every PostgreSQL restart" \
-    "$(holds [ -z "$slow_resume" ])" "${slow_resume:+not after restart(s)$slow_resume}${slow_resume:-$pg_restarts restarts}"
+  if [ -z "$slow_resume" ]; then
+    check "ingest resumed within 60 s of every PostgreSQL restart" 0 "$pg_restarts restarts"
+  else
+    check "ingest resumed within 60 s of every PostgreSQL restart" 1 "not after restart(s)$slow_resume"
+  fi
 fi
 
 grep -E "^(throughput|calls|errors|ok calls by replica)" "$dir/load.log" || true
