@@ -21,6 +21,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -46,6 +47,23 @@ namespace {
 std::mutex g_mutex;
 grpc::ClientContext* g_current = nullptr;  // guarded by g_mutex
 bool g_stop = false;                        // guarded by g_mutex
+
+// HH:MM:SS.mmm, local time: log lines to set beside scripts/chaos.sh's.
+std::string WallClock() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      now.time_since_epoch())
+                      .count() %
+                  1000;
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03d", buf, static_cast<int>(ms));
+  return out;
+}
 
 int List(opinia::v1::AlertService::Stub* stub, const std::string& key) {
   std::string token;
@@ -98,6 +116,7 @@ int main(int argc, char** argv) {
   int64_t received = 0;
   int streams = 0;
   std::map<std::string, int> streams_by_replica;  // that delivered an alert
+  std::string last_alert_at = "-";
   while (true) {
     // Waits for a ready replica (see NewCallContext); no deadline.
     auto ctx = opinia::bench::NewCallContext(key);
@@ -118,6 +137,7 @@ int main(int argc, char** argv) {
       token = event.resume_token();
       ++received;
       ++in_stream;
+      last_alert_at = WallClock();
     }
     grpc::Status s = reader->Finish();
     const std::string replica = opinia::bench::PeerAddress(ctx->peer());
@@ -125,10 +145,11 @@ int main(int argc, char** argv) {
     // Calls that never reached a replica are not logged.
     if (!replica.empty()) {
       std::fprintf(stderr,
-                   "opinia-alert-tail: stream %d on %s ended (code %d) after "
-                   "%lld alerts\n",
-                   streams, replica.c_str(), s.error_code(),
-                   static_cast<long long>(in_stream));
+                   "opinia-alert-tail: %s stream %d on %s ended (code %d) "
+                   "after %lld alerts; last alert at %s\n",
+                   WallClock().c_str(), streams, replica.c_str(),
+                   s.error_code(), static_cast<long long>(in_stream),
+                   last_alert_at.c_str());
     }
     {
       std::lock_guard<std::mutex> lock(g_mutex);

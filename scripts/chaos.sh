@@ -155,7 +155,7 @@ replicas_died=""   # replicas found dead after a PostgreSQL restart
 slow_resume=""     # restarts after which ingest did not resume within 60 s
 restart_pg() {
   local n=$1 before
-  echo "chaos: PostgreSQL restart $n/$pg_restarts (pg_ctl restart -m immediate; acknowledged so far: $(acked_count))"
+  echo "chaos: $(date +%T.%3N) PostgreSQL restart $n/$pg_restarts (pg_ctl restart -m immediate; acknowledged so far: $(acked_count))"
   pg_local_restart_immediate
   # Counted from when PostgreSQL accepts connections again.
   before=$(acked_count)
@@ -183,7 +183,7 @@ for i in $(seq 1 "$kills"); do
   victim=$((RANDOM % replicas))
   kill -9 "${server_pids[$victim]}"
   wait "${server_pids[$victim]}" 2>/dev/null || true
-  echo "chaos: kill $i/$kills of replica $victim (acknowledged so far: $(acked_count))"
+  echo "chaos: $(date +%T.%3N) kill $i/$kills of replica $victim (acknowledged so far: $(acked_count))"
   launch_replica "$victim"
   await_replica "$victim"
   if [[ $pg_restart_after == *" $i "* ]]; then
@@ -194,6 +194,7 @@ for i in $(seq 1 "$kills"); do
 done
 sleep 2  # a last stretch of load on the final servers
 kill -INT "$load_pid"; wait "$load_pid" 2>/dev/null || true; load_pid=""
+echo "chaos: $(date +%T.%3N) load stopped; waiting for the subscribers"
 "$tail_bin" --target="$targets" --key="$key" --list >"$dir/listed.txt"
 # Let the subscribers catch up with what the last batches raised (60 s).
 caught_up() {
