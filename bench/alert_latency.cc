@@ -33,12 +33,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "bench/replica_channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "opinia/v1/admin.grpc.pb.h"
 #include "opinia/v1/alerts.grpc.pb.h"
-#include "bench/replica_channel.h"
 #include "opinia/v1/reviews.grpc.pb.h"
 #include "service/server/app.h"
 
@@ -106,12 +106,12 @@ int main(int argc, char** argv) {
                    "--key-file (the operator key file)\n");
       return 2;
     }
-    channel = opinia::bench::NewReplicaChannel(
-        opinia::bench::ReplicaTargetsOrExit(ingest_target, "--ingest-target",
-                                            "alert_latency"));
-    stream_channel = opinia::bench::NewReplicaChannel(
-        opinia::bench::ReplicaTargetsOrExit(stream_target, "--stream-target",
-                                            "alert_latency"));
+    channel =
+        opinia::bench::NewReplicaChannel(opinia::bench::ReplicaTargetsOrExit(
+            ingest_target, "--ingest-target", "alert_latency"));
+    stream_channel =
+        opinia::bench::NewReplicaChannel(opinia::bench::ReplicaTargetsOrExit(
+            stream_target, "--stream-target", "alert_latency"));
   } else {
     dir = absl::StrCat(std::filesystem::temp_directory_path().string(),
                        "/opinia-alert-bench-", getpid());
@@ -128,8 +128,8 @@ int main(int argc, char** argv) {
       return 1;
     }
     app = *std::move(started);
-    channel = grpc::CreateChannel(app->address(),
-                                  grpc::InsecureChannelCredentials());
+    channel =
+        grpc::CreateChannel(app->address(), grpc::InsecureChannelCredentials());
     stream_channel = channel;
   }
   auto admin = opinia::v1::AdminService::NewStub(channel);

@@ -91,9 +91,9 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const std::string key = absl::GetFlag(FLAGS_key);
   // Reconnects quickly after a server restart; round_robin over replicas.
-  auto channel = opinia::bench::NewReplicaChannel(
-      opinia::bench::ReplicaTargetsOrExit(absl::GetFlag(FLAGS_target),
-                                          "--target", "opinia-alert-tail"));
+  auto channel =
+      opinia::bench::NewReplicaChannel(opinia::bench::ReplicaTargetsOrExit(
+          absl::GetFlag(FLAGS_target), "--target", "opinia-alert-tail"));
   auto stub = opinia::v1::AlertService::NewStub(channel);
   if (absl::GetFlag(FLAGS_list)) return List(stub.get(), key);
 

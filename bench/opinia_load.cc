@@ -60,10 +60,10 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench/replica_channel.h"
 #include "grpcpp/grpcpp.h"
 #include "opinia/v1/admin.grpc.pb.h"
 #include "opinia/v1/reviews.grpc.pb.h"
-#include "bench/replica_channel.h"
 #include "util/spawn.h"
 
 ABSL_FLAG(std::string, target, "",
@@ -424,10 +424,10 @@ bool Transient(grpc::StatusCode code) {
 }
 
 void RunClient(int id, const opinia::bench::ReplicaTarget& target,
-               const std::string& key,
-               const std::vector<Text>& texts, const std::string& run_id,
-               Clock::time_point start, Clock::time_point end,
-               Clock::time_point warm, AckLog* ack_log, Stats* stats) {
+               const std::string& key, const std::vector<Text>& texts,
+               const std::string& run_id, Clock::time_point start,
+               Clock::time_point end, Clock::time_point warm, AckLog* ack_log,
+               Stats* stats) {
   grpc::ChannelArguments args;
   // One connection per client: otherwise gRPC would share one TCP
   // connection (and one server thread's read path) among all clients.
@@ -500,10 +500,16 @@ void RunClient(int id, const opinia::bench::ReplicaTarget& target,
     if (!status.ok()) {
       ++stats->errors[CodeName(status.error_code())];
       g_failed_calls.fetch_add(1, std::memory_order_relaxed);
-      // The first few failures are printed: a count alone does not say
-      // whether the server, the network or the deadline failed.
+      // The first few failures, and the first of each code, are printed: a
+      // count alone does not say whether the server, the network or the
+      // deadline failed.
       static std::atomic<int> printed{0};
-      if (absl::GetFlag(FLAGS_stop_on_error) || printed.fetch_add(1) < 5) {
+      static std::atomic<uint32_t> codes_seen{0};
+      const uint32_t code_bit = 1u
+                                << (static_cast<int>(status.error_code()) & 31);
+      const bool new_code = (codes_seen.fetch_or(code_bit) & code_bit) == 0;
+      if (absl::GetFlag(FLAGS_stop_on_error) || printed.fetch_add(1) < 5 ||
+          new_code) {
         std::fprintf(stderr, "opinia-load: %s: %s\n",
                      CodeName(status.error_code()),
                      status.error_message().c_str());

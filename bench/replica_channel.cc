@@ -62,7 +62,8 @@ absl::StatusOr<ReplicaTarget> ParseReplicaTargets(absl::string_view list,
   for (const std::string& a : addresses) {
     if (AddressFamily(a) == Family::kOther || AddressFamily(a) != family) {
       return absl::InvalidArgumentError(absl::StrCat(
-          flag, ": with several addresses each must be an IP literal "
+          flag,
+          ": with several addresses each must be an IP literal "
           "HOST:PORT (IPv4) or [HOST]:PORT (IPv6), all of one family; got \"",
           a, "\""));
     }
@@ -94,7 +95,7 @@ std::shared_ptr<grpc::Channel> NewReplicaChannel(const ReplicaTarget& target,
 }
 
 std::unique_ptr<grpc::ClientContext> NewCallContext(const std::string& key,
-                                                   absl::Duration deadline) {
+                                                    absl::Duration deadline) {
   auto context = std::make_unique<grpc::ClientContext>();
   if (!key.empty()) context->AddMetadata("authorization", "Bearer " + key);
   if (deadline > absl::ZeroDuration()) {
@@ -104,12 +105,14 @@ std::unique_ptr<grpc::ClientContext> NewCallContext(const std::string& key,
   return context;
 }
 
-ReplicaTarget ReplicaTargetsOrExit(absl::string_view list, absl::string_view flag,
+ReplicaTarget ReplicaTargetsOrExit(absl::string_view list,
+                                   absl::string_view flag,
                                    absl::string_view program) {
   absl::StatusOr<ReplicaTarget> target = ParseReplicaTargets(list, flag);
   if (!target.ok()) {
     std::fprintf(stderr, "%.*s: %s\n", static_cast<int>(program.size()),
-                 program.data(), std::string(target.status().message()).c_str());
+                 program.data(),
+                 std::string(target.status().message()).c_str());
     std::exit(2);
   }
   return *std::move(target);

@@ -20,8 +20,8 @@
 namespace opinia::bench {
 
 struct ReplicaTarget {
-  std::string target;       // the channel target for grpc::CreateChannel
-  int replicas = 1;         // addresses in it
+  std::string target;        // the channel target for grpc::CreateChannel
+  int replicas = 1;          // addresses in it
   bool round_robin = false;  // several addresses: round_robin over them
 };
 
@@ -56,7 +56,8 @@ std::unique_ptr<grpc::ClientContext> NewCallContext(
 
 // Parses `list` like ParseReplicaTargets; on bad input prints the error as
 // "<program>: <message>" and exits with status 2 (for the tools' flags).
-ReplicaTarget ReplicaTargetsOrExit(absl::string_view list, absl::string_view flag,
+ReplicaTarget ReplicaTargetsOrExit(absl::string_view list,
+                                   absl::string_view flag,
                                    absl::string_view program);
 
 // "127.0.0.1:5001" from a ClientContext::peer() such as
