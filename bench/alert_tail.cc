@@ -90,6 +90,14 @@ int List(opinia::v1::AlertService::Stub* stub, const std::string& key) {
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const std::string key = absl::GetFlag(FLAGS_key);
+  // SIGTERM/SIGINT go to the stopper thread below: blocked before gRPC
+  // starts its threads, which inherit the mask (else one of them takes the
+  // signal and the process dies without its last log lines).
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
   // Reconnects quickly after a server restart; round_robin over replicas.
   auto channel =
       opinia::bench::NewReplicaChannel(opinia::bench::ReplicaTargetsOrExit(
@@ -97,11 +105,6 @@ int main(int argc, char** argv) {
   auto stub = opinia::v1::AlertService::NewStub(channel);
   if (absl::GetFlag(FLAGS_list)) return List(stub.get(), key);
 
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGTERM);
-  sigaddset(&stop, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
   std::thread stopper([&stop] {
     int sig = 0;
     sigwait(&stop, &sig);
