@@ -106,11 +106,19 @@ thread_ticks() {
     done
   done
 }
-# "<pid> <ticks> <title>" per live child of the postmaster.
+# "<pid> <ticks> <what>" per live child of the postmaster: "client backend"
+# (a server's pooled connection) or its own title (walwriter,
+# checkpointer, autovacuum worker, ...).
 pg_process_ticks() {
-  local pid
+  local pid title
   for pid in $(pg_local_children); do
-    echo "$pid $(proc_ticks "$pid") $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-60)"
+    title=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | sed 's/ *$//')
+    if [[ $title =~ ^postgres:\ [^\ ]+\ [^\ ]+\ [0-9.]+\( ]]; then
+      title="client backend"
+    else
+      title=${title#postgres: }
+    fi
+    echo "$pid $(proc_ticks "$pid") $title"
   done
 }
 # The entry with the largest growth between two snapshots: "<delta> <id> <title>".
@@ -227,7 +235,8 @@ run_config() {
       split(m0, a, " "); split(m1, b, " ")
       busy = (b[1] - a[1]) / hz / e; iowait = (b[2] - a[2]) / hz / e
       if (busy >= 0.85 * cores && total >= 0.85 * cores)
-        limit = sprintf("the %d cores (%.2f busy, %.2f of them ours)", cores, busy, total)
+        limit = sprintf("the %d cores (%.2f busy, %.2f of them ours, most by %s)", cores, busy, total,
+                        (pc > rc && pc > lc) ? "PostgreSQL" : (rc > lc ? "the servers" : "the load generator"))
       else if (busy >= 0.85 * cores)
         limit = sprintf("the %d cores, shared: %.2f busy, %.2f by other processes", cores, busy, busy - total)
       else if (tcores >= 0.85)
