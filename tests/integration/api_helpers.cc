@@ -150,7 +150,8 @@ absl::StatusOr<std::vector<std::string>> ListAllNames(
 
 grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,
                           const std::string& method, const std::string& request,
-                          const std::string& key, std::string* response) {
+                          const std::string& key, std::string* response,
+                          std::string* peer) {
   grpc::GenericStub stub(channel);
   grpc::CompletionQueue cq;
   auto context = ContextWithKey(key);
@@ -169,6 +170,7 @@ grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,
   cq.Shutdown();
   while (cq.Next(&tag, &ok)) {
   }
+  if (peer != nullptr) *peer = context->peer();
   response->clear();
   if (status.ok()) {
     std::vector<grpc::Slice> slices;
