@@ -1,10 +1,18 @@
 // alert_latency: time from the IngestReviews acknowledgement (the response
 // reaching the client) to the alert arriving at a StreamAlerts subscriber,
-// while ingesting at a steady rate. Runs the real server in-process on
-// loopback (real SQLite file with synchronous=FULL, real models) and prints
-// p50/p90/p99/max. Run:
+// while ingesting at a steady rate. Prints p50/p90/p99/max. By default it
+// runs the real server in-process on loopback (real SQLite file with
+// synchronous=FULL, real models):
 //   build/bench/alert_latency [--rate=1000] [--seconds=10] [--batch=10]
 //       [--urgent=2] [--subscribers=1] [--models=DIR]
+// Against running servers instead (replicas on one PostgreSQL database: the
+// subscribers stream from another replica than the one that ingests, so the
+// alert crosses replicas through the database):
+//   build/bench/alert_latency --ingest-target=127.0.0.1:A
+//       --stream-target=127.0.0.1:B --key-file=admin.key [--rate=1000] ...
+// Either target may be a comma-separated list (round_robin over it, see
+// bench/replica_channel.h); one given alone is used for both. --key-file is
+// the operator key file: a fresh tenant and key are made for the run.
 // Each batch of --batch reviews holds --urgent P1 reviews (one alert each).
 // An alert that arrives before the client has seen the acknowledgement
 // counts as 0 ms.
@@ -25,6 +33,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "bench/replica_channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -56,9 +65,7 @@ int IntFlag(int argc, char** argv, const std::string& name, int fallback) {
 }
 
 std::unique_ptr<grpc::ClientContext> Ctx(const std::string& key) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->AddMetadata("authorization", "Bearer " + key);
-  return ctx;
+  return opinia::bench::NewCallContext(key);
 }
 
 const char* kNeutral[] = {
@@ -81,31 +88,61 @@ int main(int argc, char** argv) {
   const std::string models = Flag(
       argc, argv, "models", env_models ? env_models : OPINIA_DEFAULT_MODELS_DIR);
 
-  const std::string dir = absl::StrCat(
-      std::filesystem::temp_directory_path().string(), "/opinia-alert-bench-",
-      getpid());
-  std::filesystem::remove_all(dir);
-  opinia::server::Options o;
-  o.listen = "127.0.0.1:0";
-  o.db = dir + "/opinia.db";
-  o.bootstrap_key_file = dir + "/admin.key";
-  o.models_dir = models;
-  o.alert_tick = absl::ZeroDuration();
-  auto app = App::Start(o);
-  if (!app.ok()) {
-    std::fprintf(stderr, "start: %s\n", app.status().ToString().c_str());
-    return 1;
+  std::string ingest_target = Flag(argc, argv, "ingest-target", "");
+  std::string stream_target = Flag(argc, argv, "stream-target", "");
+  if (ingest_target.empty()) ingest_target = stream_target;
+  if (stream_target.empty()) stream_target = ingest_target;
+  const bool external = !ingest_target.empty();
+
+  std::string dir;
+  std::string key_file = Flag(argc, argv, "key-file", "");
+  std::unique_ptr<App> app;
+  std::shared_ptr<grpc::Channel> channel;         // ingest, admin
+  std::shared_ptr<grpc::Channel> stream_channel;  // subscribers
+  if (external) {
+    if (key_file.empty()) {
+      std::fprintf(stderr,
+                   "alert_latency: --ingest-target/--stream-target need "
+                   "--key-file (the operator key file)\n");
+      return 2;
+    }
+    channel =
+        opinia::bench::NewReplicaChannel(opinia::bench::ReplicaTargetsOrExit(
+            ingest_target, "--ingest-target", "alert_latency"));
+    stream_channel =
+        opinia::bench::NewReplicaChannel(opinia::bench::ReplicaTargetsOrExit(
+            stream_target, "--stream-target", "alert_latency"));
+  } else {
+    dir = absl::StrCat(std::filesystem::temp_directory_path().string(),
+                       "/opinia-alert-bench-", getpid());
+    std::filesystem::remove_all(dir);
+    opinia::server::Options o;
+    o.listen = "127.0.0.1:0";
+    o.db = dir + "/opinia.db";
+    o.bootstrap_key_file = key_file = dir + "/admin.key";
+    o.models_dir = models;
+    o.alert_tick = absl::ZeroDuration();
+    auto started = App::Start(o);
+    if (!started.ok()) {
+      std::fprintf(stderr, "start: %s\n", started.status().ToString().c_str());
+      return 1;
+    }
+    app = *std::move(started);
+    channel =
+        grpc::CreateChannel(app->address(), grpc::InsecureChannelCredentials());
+    stream_channel = channel;
   }
-  auto channel = grpc::CreateChannel((*app)->address(),
-                                     grpc::InsecureChannelCredentials());
   auto admin = opinia::v1::AdminService::NewStub(channel);
   std::string op;
-  std::getline(std::ifstream(o.bootstrap_key_file), op);
+  std::getline(std::ifstream(key_file), op);
   opinia::v1::CreateTenantRequest ct;
-  ct.set_tenant_id("bench");
-  ct.mutable_tenant()->set_display_name("bench");
+  ct.mutable_tenant()->set_display_name("alert_latency");
   opinia::v1::Tenant tenant;
-  if (!admin->CreateTenant(Ctx(op).get(), ct, &tenant).ok()) return 1;
+  if (grpc::Status s = admin->CreateTenant(Ctx(op).get(), ct, &tenant);
+      !s.ok()) {
+    std::fprintf(stderr, "CreateTenant: %s\n", s.error_message().c_str());
+    return 1;
+  }
   opinia::v1::CreateApiKeyRequest ck;
   ck.mutable_api_key()->set_tenant(tenant.name());
   ck.mutable_api_key()->add_roles(opinia::v1::ROLE_INGEST);
@@ -119,7 +156,7 @@ int main(int argc, char** argv) {
   std::atomic<int> live{0};
   std::vector<std::unique_ptr<grpc::ClientContext>> sub_ctx;
   std::vector<std::thread> sub_threads;
-  auto alerts = opinia::v1::AlertService::NewStub(channel);
+  auto alerts = opinia::v1::AlertService::NewStub(stream_channel);
   for (int s = 0; s < subscribers; ++s) {
     sub_ctx.push_back(Ctx(key.secret()));
     sub_threads.emplace_back([&, s] {
@@ -230,6 +267,10 @@ int main(int argc, char** argv) {
   auto pct = [&](double p) {
     return ms.empty() ? 0.0 : ms[static_cast<size_t>(p * (ms.size() - 1))];
   };
+  if (external) {
+    std::printf("alert_latency: ingest through %s, subscribers on %s\n",
+                ingest_target.c_str(), stream_target.c_str());
+  }
   std::printf(
       "alert_latency: %lld reviews in %.1f s (%.0f reviews/s, target %d), "
       "%zu alerts x %d subscriber(s)\n"
@@ -240,7 +281,9 @@ int main(int argc, char** argv) {
       ms.empty() ? 0.0 : ms.back(), early, missing);
   for (auto& c : sub_ctx) c->TryCancel();
   for (auto& t : sub_threads) t.join();
-  (*app)->Shutdown(absl::Seconds(2));
-  std::filesystem::remove_all(dir);
+  if (app != nullptr) {
+    app->Shutdown(absl::Seconds(2));
+    std::filesystem::remove_all(dir);
+  }
   return missing == 0 ? 0 : 1;
 }

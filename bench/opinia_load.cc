@@ -11,12 +11,24 @@
 //       --clients=4 --batch=100 --duration=60
 //   opinia-load --target=127.0.0.1:50051 --key-file=data/admin.key
 //       --server-pid=$(pidof opinia-server) --clients=16 --batch=1
+//   opinia-load --target=127.0.0.1:5001,127.0.0.1:5002,127.0.0.1:5003
+//       --key-file=admin.key --server-pid=PID1,PID2,PID3
+//
+// Several --target addresses (replicas on one PostgreSQL database) are one
+// gRPC channel per client with the round_robin policy: calls are spread over
+// the replicas that are up, and a killed replica is skipped until it is
+// back. A call that fails with UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED,
+// RESOURCE_EXHAUSTED, CANCELLED or UNKNOWN (a replica killed under it, the
+// database restarting) is sent again with the same reviews: ingest is
+// idempotent per (source, external_id), so what the failed call stored
+// comes back UNCHANGED. The summary counts calls per replica that answered.
 //
 // --ack-log=FILE appends one acknowledged external id per line (written only
 // after the server answered OK for it), which scripts/chaos.sh compares with
 // the database after crashes.
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,18 +54,22 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench/replica_channel.h"
 #include "grpcpp/grpcpp.h"
 #include "opinia/v1/admin.grpc.pb.h"
 #include "opinia/v1/reviews.grpc.pb.h"
 #include "util/spawn.h"
 
 ABSL_FLAG(std::string, target, "",
-          "HOST:PORT of a running server (or use --spawn)");
+          "HOST:PORT of a running server (or use --spawn); several, comma "
+          "separated (IP literals), spread calls over replicas with gRPC's "
+          "round_robin");
 ABSL_FLAG(std::string, spawn, "",
           "Path of opinia-server: start it on 127.0.0.1:0 with --db, run the "
           "load, stop it with SIGTERM");
@@ -79,7 +95,9 @@ ABSL_FLAG(int, warmup, 0,
           "Seconds at the start not counted in latency/throughput");
 ABSL_FLAG(std::string, run_id, "",
           "Prefix of external ids; default: time-based, unique per run");
-ABSL_FLAG(int, server_pid, 0, "Server pid, for RSS (from /proc/PID/status)");
+ABSL_FLAG(std::string, server_pid, "",
+          "Server pid(s), comma separated, for RSS and CPU (from /proc; "
+          "summed over replicas)");
 ABSL_FLAG(int, sample_every, 0,
           "Print throughput, RSS and DB size every N seconds (0 = only at "
           "the end)");
@@ -178,6 +196,47 @@ double CpuSeconds(int pid) {
          ticks;
 }
 
+// Sums over the server processes (replicas); -1 when none is known.
+int64_t RssKb(const std::vector<int>& pids) {
+  int64_t sum = -1;
+  for (int pid : pids) {
+    const int64_t kb = RssKb(pid);
+    if (kb >= 0) sum = std::max<int64_t>(sum, 0) + kb;
+  }
+  return sum;
+}
+
+double CpuSeconds(const std::vector<int>& pids) {
+  double sum = -1;
+  for (int pid : pids) {
+    const double s = CpuSeconds(pid);
+    if (s >= 0) sum = std::max(sum, 0.0) + s;
+  }
+  return sum;
+}
+
+std::vector<int> ParsePids(const std::string& list) {
+  std::vector<int> pids;
+  for (absl::string_view p : absl::StrSplit(list, ',', absl::SkipEmpty())) {
+    int pid = 0;
+    if (!absl::SimpleAtoi(p, &pid) || pid <= 0) {
+      std::fprintf(stderr, "opinia-load: --server-pid: not a pid: \"%s\"\n",
+                   std::string(p).c_str());
+      std::exit(2);
+    }
+    pids.push_back(pid);
+  }
+  return pids;
+}
+
+// This process's user + system CPU seconds (all threads).
+double OwnCpuSeconds() {
+  struct rusage u;
+  if (getrusage(RUSAGE_SELF, &u) != 0) return -1;
+  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec +
+         u.ru_stime.tv_usec / 1e6;
+}
+
 int64_t FileSize(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0 ? st.st_size : 0;
@@ -237,13 +296,10 @@ Spawned SpawnServer(const std::string& binary, const std::string& db) {
   return s;
 }
 
+// Calls wait for a ready replica (see NewCallContext) until the deadline.
 std::unique_ptr<grpc::ClientContext> Context(const std::string& key,
                                              int deadline_ms) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->AddMetadata("authorization", "Bearer " + key);
-  ctx->set_deadline(std::chrono::system_clock::now() +
-                    std::chrono::milliseconds(deadline_ms));
-  return ctx;
+  return opinia::bench::NewCallContext(key, absl::Milliseconds(deadline_ms));
 }
 
 // Creates a tenant and a key with ingest+read roles; returns the secret.
@@ -285,6 +341,8 @@ constexpr const char* kSources[] = {"storefront", "google", "allegro",
 struct Stats {
   std::vector<int64_t> latency_us;  // successful calls after warm-up
   std::map<std::string, int64_t> errors;  // status code name -> calls
+  std::map<std::string, int64_t> by_replica;  // answering address -> calls
+  int64_t resent = 0;  // calls that repeated a failed call's reviews
   int64_t outcomes[5] = {0, 0, 0, 0, 0};  // by IngestResult::Outcome
   int64_t calls = 0;
 };
@@ -348,27 +406,42 @@ class AckLog {
   std::mutex mutex_;
 };
 
-void RunClient(int id, const std::string& target, const std::string& key,
-               const std::vector<Text>& texts, const std::string& run_id,
-               Clock::time_point start, Clock::time_point end,
-               Clock::time_point warm, AckLog* ack_log, Stats* stats) {
+// Failures after which the same reviews are sent again: the server or the
+// network failed, not the request. Ingest is idempotent, so a batch the
+// failed call did store comes back UNCHANGED.
+bool Transient(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::UNAVAILABLE:
+    case grpc::DEADLINE_EXCEEDED:
+    case grpc::ABORTED:
+    case grpc::RESOURCE_EXHAUSTED:
+    case grpc::CANCELLED:
+    case grpc::UNKNOWN:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void RunClient(int id, const opinia::bench::ReplicaTarget& target,
+               const std::string& key, const std::vector<Text>& texts,
+               const std::string& run_id, Clock::time_point start,
+               Clock::time_point end, Clock::time_point warm, AckLog* ack_log,
+               Stats* stats) {
   grpc::ChannelArguments args;
   // One connection per client: otherwise gRPC would share one TCP
   // connection (and one server thread's read path) among all clients.
   args.SetInt("grpc.channel_id", id);
   args.SetMaxSendMessageSize(64 << 20);
-  // Reconnect quickly after a server restart (chaos runs) instead of
-  // gRPC's default back-off of up to two minutes.
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
   args.SetMaxReceiveMessageSize(64 << 20);
-  auto channel = grpc::CreateCustomChannel(
-      target, grpc::InsecureChannelCredentials(), args);
+  // Reconnects quickly after a server restart (chaos runs); round_robin
+  // over several replicas.
+  auto channel = opinia::bench::NewReplicaChannel(target, args);
   // Connect before the first call: a call on a channel still connecting
   // fails fast, and 16 clients connecting at once sometimes saw a transient
   // "failed to connect" that is the client's, not the server's. If the
   // server is down (chaos runs) the calls below fail and retry as usual.
+  // With several replicas this returns once the first one is connected.
   channel->WaitForConnected(std::chrono::system_clock::now() +
                             std::chrono::seconds(10));
   auto stub = opinia::v1::ReviewService::NewStub(channel);
@@ -382,6 +455,8 @@ void RunClient(int id, const std::string& target, const std::string& key,
   size_t next_text = rng() % texts.size();
   int64_t seq = 0;
   int64_t call_no = 0;
+  opinia::v1::IngestReviewsRequest request;
+  bool resend = false;  // the last call failed transiently: same reviews
   while (!g_stop.load(std::memory_order_relaxed)) {
     Clock::time_point now = Clock::now();
     if (interval > 0) {
@@ -394,8 +469,12 @@ void RunClient(int id, const std::string& target, const std::string& key,
       ++call_no;
     }
     if (Clock::now() >= end) break;
-    opinia::v1::IngestReviewsRequest request;
-    for (int i = 0; i < batch; ++i) {
+    if (resend) {
+      ++stats->resent;
+    } else {
+      request.Clear();
+    }
+    for (int i = resend ? batch : 0; i < batch; ++i) {
       const Text& t = texts[next_text];
       next_text = (next_text + 1) % texts.size();
       opinia::v1::ReviewInput* r = request.add_reviews();
@@ -409,17 +488,28 @@ void RunClient(int id, const std::string& target, const std::string& key,
     }
     opinia::v1::IngestReviewsResponse response;
     const Clock::time_point sent = Clock::now();
-    grpc::Status status = stub->IngestReviews(
-        Context(key, deadline_ms).get(), request, &response);
+    std::unique_ptr<grpc::ClientContext> context = Context(key, deadline_ms);
+    grpc::Status status =
+        stub->IngestReviews(context.get(), request, &response);
     const Clock::time_point done = Clock::now();
     ++stats->calls;
+    resend = !status.ok() && Transient(status.error_code());
+    if (status.ok()) {
+      ++stats->by_replica[opinia::bench::PeerAddress(context->peer())];
+    }
     if (!status.ok()) {
       ++stats->errors[CodeName(status.error_code())];
       g_failed_calls.fetch_add(1, std::memory_order_relaxed);
-      // The first few failures are printed: a count alone does not say
-      // whether the server, the network or the deadline failed.
+      // The first few failures, and the first of each code, are printed: a
+      // count alone does not say whether the server, the network or the
+      // deadline failed.
       static std::atomic<int> printed{0};
-      if (absl::GetFlag(FLAGS_stop_on_error) || printed.fetch_add(1) < 5) {
+      static std::atomic<uint32_t> codes_seen{0};
+      const uint32_t code_bit = 1u
+                                << (static_cast<int>(status.error_code()) & 31);
+      const bool new_code = (codes_seen.fetch_or(code_bit) & code_bit) == 0;
+      if (absl::GetFlag(FLAGS_stop_on_error) || printed.fetch_add(1) < 5 ||
+          new_code) {
         std::fprintf(stderr, "opinia-load: %s: %s\n",
                      CodeName(status.error_code()),
                      status.error_message().c_str());
@@ -491,22 +581,24 @@ int main(int argc, char** argv) {
     run_id = absl::StrCat("load", absl::ToUnixMillis(absl::Now()));
   }
   Spawned spawned;
-  std::string target = absl::GetFlag(FLAGS_target);
+  std::string target_list = absl::GetFlag(FLAGS_target);
   std::string key_file = absl::GetFlag(FLAGS_key_file);
-  int pid = absl::GetFlag(FLAGS_server_pid);
+  std::vector<int> pids = ParsePids(absl::GetFlag(FLAGS_server_pid));
   const std::string db = absl::GetFlag(FLAGS_db);
   if (!absl::GetFlag(FLAGS_spawn).empty()) {
     spawned = SpawnServer(absl::GetFlag(FLAGS_spawn), db);
-    target = spawned.address;
+    target_list = spawned.address;
     key_file = spawned.key_file;
-    pid = spawned.pid;
+    pids = {spawned.pid};
   }
-  if (target.empty()) {
+  if (target_list.empty()) {
     std::fprintf(stderr, "opinia-load: give --target or --spawn\n");
     return 2;
   }
-  auto channel =
-      grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  const opinia::bench::ReplicaTarget target =
+      opinia::bench::ReplicaTargetsOrExit(target_list, "--target",
+                                          "opinia-load");
+  auto channel = opinia::bench::NewReplicaChannel(target);
   std::string key = absl::GetFlag(FLAGS_key);
   if (key.empty()) {
     if (key_file.empty()) {
@@ -530,8 +622,13 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_rate) > 0
           ? absl::StrCat(absl::GetFlag(FLAGS_rate), "/s").c_str()
           : "max",
-      duration, warmup, target.c_str());
-  const int64_t rss_before = RssKb(pid);
+      duration, warmup,
+      target.round_robin
+          ? absl::StrCat(target.replicas, " replicas, round_robin (",
+                         target_list, ")")
+                .c_str()
+          : target_list.c_str());
+  const int64_t rss_before = RssKb(pids);
   std::printf("server RSS before: %" PRId64 " KiB%s\n", rss_before,
               DbSizes(db).c_str());
   std::fflush(stdout);
@@ -547,7 +644,12 @@ int main(int argc, char** argv) {
                          start, end, warm, &ack_log, &stats[i]);
   }
   int64_t acked_at_warm = 0;
-  double cpu_at_warm = warmup == 0 ? CpuSeconds(pid) : -1;
+  double cpu_at_warm = warmup == 0 ? CpuSeconds(pids) : -1;
+  double own_cpu_at_warm = OwnCpuSeconds();
+  // Scripts that measure other processes too (bench/replicas_bench.sh)
+  // start their CPU counters at this line.
+  if (warmup == 0) std::printf("measuring from now\n");
+  std::fflush(stdout);
   {
     const int every = absl::GetFlag(FLAGS_sample_every);
     int64_t last = 0;
@@ -560,12 +662,15 @@ int main(int argc, char** argv) {
       if (!warm_seen && now >= warm) {
         warm_seen = true;
         acked_at_warm = g_acked.load();
-        cpu_at_warm = CpuSeconds(pid);
+        cpu_at_warm = CpuSeconds(pids);
+        own_cpu_at_warm = OwnCpuSeconds();
+        std::printf("measuring from now\n");
+        std::fflush(stdout);
       }
       if (every > 0 && now - last_t >= std::chrono::seconds(every)) {
         const int64_t acked = g_acked.load();
         const double secs = std::chrono::duration<double>(now - last_t).count();
-        const int64_t rss = RssKb(pid);
+        const int64_t rss = RssKb(pids);
         if (now >= warm) rss_peak_after_warm = std::max(rss_peak_after_warm, rss);
         std::printf(
             "t=%4.0fs %8.0f reviews/s acked=%" PRId64 " failed_calls=%" PRId64
@@ -594,6 +699,8 @@ int main(int argc, char** argv) {
     for (auto& [code, n] : s.errors) all.errors[code] += n;
     for (int i = 0; i < 5; ++i) all.outcomes[i] += s.outcomes[i];
     all.calls += s.calls;
+    all.resent += s.resent;
+    for (auto& [replica, n] : s.by_replica) all.by_replica[replica] += n;
   }
   std::sort(all.latency_us.begin(), all.latency_us.end());
   const int64_t acked = g_acked.load() - acked_at_warm;
@@ -608,6 +715,8 @@ int main(int argc, char** argv) {
   std::printf("throughput: %.0f reviews/s acknowledged (%.1f calls/s) over "
               "%.1f s\n",
               acked / elapsed, all.latency_us.size() / elapsed, elapsed);
+  std::printf("acknowledged after warm-up: %" PRId64 " reviews in %.3f s\n",
+              acked, elapsed);
   std::printf("latency per call (ms): p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n",
               Percentile(all.latency_us, 0.50), Percentile(all.latency_us, 0.90),
               Percentile(all.latency_us, 0.99),
@@ -616,14 +725,29 @@ int main(int argc, char** argv) {
   if (all.errors.empty()) std::printf(" none");
   for (auto& [code, n] : all.errors) std::printf(" %s=%" PRId64, code.c_str(), n);
   std::printf("\n");
-  const double cpu_after = CpuSeconds(pid);
+  if (all.resent > 0) {
+    std::printf("calls that resent a failed call's reviews: %" PRId64 "\n",
+                all.resent);
+  }
+  if (target.round_robin || all.by_replica.size() > 1) {
+    std::printf("ok calls by replica:");
+    for (auto& [replica, n] : all.by_replica) {
+      std::printf(" %s=%" PRId64, replica.c_str(), n);
+    }
+    std::printf("\n");
+  }
+  const double cpu_after = CpuSeconds(pids);
   if (cpu_at_warm >= 0 && cpu_after >= 0 && acked > 0) {
     const double cpu = cpu_after - cpu_at_warm;
     std::printf("server CPU: %.1f s (%.2f cores), %.3f ms per acknowledged "
                 "review\n",
                 cpu, cpu / elapsed, cpu * 1000 / acked);
   }
-  const int64_t rss_after = RssKb(pid);
+  // The load generator shares the machine with what it measures.
+  std::printf("load generator CPU: %.1f s (%.2f cores)\n",
+              OwnCpuSeconds() - own_cpu_at_warm,
+              (OwnCpuSeconds() - own_cpu_at_warm) / elapsed);
+  const int64_t rss_after = RssKb(pids);
   std::printf("server RSS after: %" PRId64 " KiB (before %" PRId64
               " KiB)%s\n",
               rss_after, rss_before, DbSizes(db).c_str());

@@ -187,7 +187,8 @@ std::pair<int, int> HealthTransitionsLogged(const std::string& log) {
 
 grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,
                           const std::string& method, const std::string& request,
-                          const std::string& key, std::string* response) {
+                          const std::string& key, std::string* response,
+                          std::string* peer) {
   grpc::GenericStub stub(channel);
   grpc::CompletionQueue cq;
   auto context = ContextWithKey(key);
@@ -206,6 +207,7 @@ grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,
   cq.Shutdown();
   while (cq.Next(&tag, &ok)) {
   }
+  if (peer != nullptr) *peer = context->peer();
   response->clear();
   if (status.ok()) {
     std::vector<grpc::Slice> slices;

@@ -73,10 +73,12 @@ absl::StatusOr<std::vector<std::string>> ListAllNames(
 
 // Calls a unary method ("/pkg.Service/Method") with raw request bytes, so a
 // test can send what a generated stub would refuse to build (invalid UTF-8).
-// `key` empty: no authorization header.
+// `key` empty: no authorization header. `peer`, when given, receives the
+// address that answered (ClientContext::peer(), e.g. "ipv4:127.0.0.1:PORT").
 grpc::Status RawUnaryCall(const std::shared_ptr<grpc::Channel>& channel,
                           const std::string& method, const std::string& request,
-                          const std::string& key, std::string* response);
+                          const std::string& key, std::string* response,
+                          std::string* peer = nullptr);
 
 // grpc.health.v1.HealthCheckResponse.status of service "" (1 SERVING,
 // 2 NOT_SERVING); -1 when the call fails.

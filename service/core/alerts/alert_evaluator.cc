@@ -191,8 +191,13 @@ absl::Status AlertEvaluator::Evaluate(
                         .InsertAlert(NewReviewAlert(after, rule, analysis,
                                                     change.now, std::move(key)))
                         .status());
-    rule.row.last_fire_time = change.now;
-    RETURN_IF_ERROR(alerts.UpdateAlertRule(rule.row));
+    // Only a cooldown reads when the rule last fired. Without one the rule
+    // row is left alone: writing it on every alert made it a hot row that
+    // all concurrent ingest transactions (every replica's) conflicted on.
+    if (rule.spec.cooldown_seconds() > 0) {
+      rule.row.last_fire_time = change.now;
+      RETURN_IF_ERROR(alerts.UpdateAlertRule(rule.row));
+    }
     // Subscribers on other replicas (this one's wake in OnCommitted).
     RETURN_IF_ERROR(txn.NotifyTenant(tenant));
   }

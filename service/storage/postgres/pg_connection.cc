@@ -25,9 +25,21 @@ constexpr size_t kMaxPrepared = 512;
 // Settings every connection needs, whatever the server's defaults: UTF-8
 // text, floats printed exactly (shortest form that reads back the same),
 // bytea as hex, and UTC for any time the server formats.
+//
+// enable_seqscan = off: under SERIALIZABLE a sequential scan takes a
+// predicate lock on the whole table, so every concurrent insert into it
+// conflicts with the scanning transaction and one of them is rolled back
+// and run again (PostgreSQL's manual, "Serializable Isolation Level":
+// "encourage the use of index scans"). Every query of the store has an
+// index; on a small or freshly created table the planner would still pick
+// a sequential scan (cheaper by its estimate), and a prepared statement
+// keeps that plan. Measured with opinia-load 4 x 100 on an empty database:
+// 381 of 713 write transactions rolled back with the scans, FindReview's
+// lookup 1.8 ms on average.
 constexpr char kSessionSetup[] =
     "SET client_encoding = 'UTF8'; SET extra_float_digits = 3; "
-    "SET bytea_output = 'hex'; SET TimeZone = 'UTC'";
+    "SET bytea_output = 'hex'; SET TimeZone = 'UTC'; "
+    "SET enable_seqscan = off";
 
 // The first words of a statement, to name it in an error.
 std::string_view What(std::string_view sql) {
