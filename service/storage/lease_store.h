@@ -24,6 +24,7 @@
 #ifndef OPINIA_SERVICE_STORAGE_LEASE_STORE_H_
 #define OPINIA_SERVICE_STORAGE_LEASE_STORE_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,20 @@ struct LeaseRow {
   // Free for anyone from this time on (expire_time <= now).
   absl::Time expire_time = absl::UnixEpoch();
 };
+
+// The argument checks every backend makes before a lease write:
+// INVALID_ARGUMENT for an empty name or holder, or a ttl (when given) <= 0.
+inline absl::Status CheckLeaseArguments(std::string_view name,
+                                        std::string_view holder,
+                                        std::optional<absl::Duration> ttl) {
+  if (name.empty() || holder.empty()) {
+    return absl::InvalidArgumentError("a lease needs a name and a holder");
+  }
+  if (ttl.has_value() && *ttl <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("a lease's ttl must be positive");
+  }
+  return absl::OkStatus();
+}
 
 class LeaseTxn {
  public:

@@ -11,12 +11,7 @@ absl::StatusOr<bool> PgLeases::WriteLease(
     std::string_view holder, std::optional<absl::Duration> ttl,
     std::initializer_list<absl::Time> times) {
   RETURN_IF_ERROR(CheckWritable(op));
-  if (name.empty() || holder.empty()) {
-    return absl::InvalidArgumentError("a lease needs a name and a holder");
-  }
-  if (ttl.has_value() && *ttl <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("a lease's ttl must be positive");
-  }
+  RETURN_IF_ERROR(CheckLeaseArguments(name, holder, ttl));
   Params params;
   params.Text(name).Text(holder);
   for (absl::Time t : times) params.Time(t);

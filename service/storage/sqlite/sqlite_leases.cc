@@ -12,12 +12,7 @@ absl::StatusOr<bool> SqliteLeases::WriteLease(
     std::string_view holder, std::optional<absl::Duration> ttl,
     std::initializer_list<absl::Time> times) {
   RETURN_IF_ERROR(CheckWritable(op));
-  if (name.empty() || holder.empty()) {
-    return absl::InvalidArgumentError("a lease needs a name and a holder");
-  }
-  if (ttl.has_value() && *ttl <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("a lease's ttl must be positive");
-  }
+  RETURN_IF_ERROR(CheckLeaseArguments(name, holder, ttl));
   ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(sql));
   stmt.BindText(name).BindText(holder);
   for (absl::Time t : times) stmt.BindTime(t);
