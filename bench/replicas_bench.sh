@@ -18,6 +18,14 @@
 #   bench/replicas_bench.sh [--build=build] [--duration=30] [--warmup=5]
 #       [--clients=4] [--batch=100] [--configs=sqlite,pg1,pg2]
 #       [--server-args="..."] [--pg-server-args="..."] [--alert-latency]
+#       [--repeat=1]
+#
+# --repeat=N runs the configurations N times, interleaved (sqlite, pg1,
+# pg2, sqlite, pg1, ...), so that a slow minute of the machine does not fall
+# on one configuration only; the table has a row per run and a line per
+# configuration with the median reviews/s and the range over its runs
+# (throughput of one 20 s run on a shared 2-core machine moves by about
+# 10 %).
 #
 # --server-args go to every opinia-server, --pg-server-args only to those on
 # PostgreSQL (e.g. a pool size). --alert-latency also runs
@@ -40,6 +48,7 @@ configs=sqlite,pg1,pg2
 server_args=""
 pg_server_args=""
 alert_latency=0
+repeat=1
 for arg in "$@"; do
   case "$arg" in
     --build=*) build=${arg#*=} ;;
@@ -51,6 +60,7 @@ for arg in "$@"; do
     --server-args=*) server_args=${arg#*=} ;;
     --pg-server-args=*) pg_server_args=${arg#*=} ;;
     --alert-latency) alert_latency=1 ;;
+    --repeat=*) repeat=${arg#*=} ;;
     *) echo "unknown argument $arg" >&2; exit 2 ;;
   esac
 done
@@ -60,6 +70,7 @@ latency_bin=$build/bench/alert_latency
 for b in "$server_bin" "$load_bin"; do
   [ -x "$b" ] || { echo "missing $b (build it first)" >&2; exit 2; }
 done
+[[ $repeat =~ ^[1-9][0-9]*$ ]] || { echo "--repeat must be a positive number" >&2; exit 2; }
 IFS=, read -r -a config_list <<<"$configs"
 for c in "${config_list[@]}"; do
   case "$c" in sqlite|pg1|pg2) ;; *) echo "unknown configuration $c (sqlite, pg1, pg2)" >&2; exit 2 ;; esac
@@ -136,16 +147,20 @@ declare -A row_label=(
   [sqlite]="(a) SQLite, 1 server"
   [pg1]="(b) PostgreSQL, 1 replica"
   [pg2]="(c) PostgreSQL, 2 replicas (round_robin)")
-declare -A row_text
-declare -A row_projection
+declare -A row_text        # per "cfg round"
+declare -A row_projection  # per "cfg round"
+declare -A rates           # per cfg: the reviews/s of its runs, space-separated
 
 run_config() {
-  local cfg=$1 n db extra cdir i targets="" pids_csv
+  local cfg=$1 round=$2 n db extra cdir i targets="" pids_csv
+  local key="$cfg $round" label=${row_label[$cfg]}
+  [ "$repeat" -gt 1 ] && label="$label, run $round"
   cdir=$dir/$cfg
+  [ "$repeat" -gt 1 ] && cdir=$dir/$cfg-$round
   mkdir -p "$cdir"
   case "$cfg" in
     sqlite) n=1; db=$cdir/opinia.db; extra=$server_args ;;
-    pg1|pg2) n=${cfg#pg}; db=$(pg_local_createdb "opinia_$cfg"); extra="$server_args $pg_server_args"
+    pg1|pg2) n=${cfg#pg}; db=$(pg_local_createdb "opinia_${cfg}_$round"); extra="$server_args $pg_server_args"
              pg_local_psql "$PG_URL" -q -c CHECKPOINT ;;
   esac
   server_pids=()
@@ -160,7 +175,7 @@ run_config() {
     for _ in $(seq 1 1200); do
       [ -s "$cdir/ready$i" ] && break
       if ! proc_alive "${server_pids[$((i - 1))]}"; then
-        row_text[$cfg]="| ${row_label[$cfg]} | not run: $(grep -m1 -i 'error' "$cdir/server$i.log" | cut -c1-150 | tr '|' '/') |||||||| "
+        row_text[$key]="| $label | not run: $(grep -m1 -i 'error' "$cdir/server$i.log" | cut -c1-150 | tr '|' '/') |||||||| "
         stop_servers
         return 0
       fi
@@ -169,7 +184,7 @@ run_config() {
     targets=${targets:+$targets,}$(head -1 "$cdir/ready$i")
   done
   pids_csv=$(IFS=,; echo "${server_pids[*]}")
-  echo "replicas_bench: $cfg: $n server(s) at $targets; opinia-load for ${warmup}+${duration} s" >&2
+  echo "replicas_bench: $cfg (run $round of $repeat): $n server(s) at $targets; opinia-load for ${warmup}+${duration} s" >&2
 
   "$load_bin" --target="$targets" --key-file="$cdir/admin.key" --clients="$clients" \
     --batch="$batch" --duration="$duration" --warmup="$warmup" \
@@ -191,7 +206,7 @@ run_config() {
   thread_ticks "${server_pids[@]}" >"$cdir/threads1"
   if [ "$cfg" != sqlite ]; then p1=$(pg_local_cpu_ticks); pg_process_ticks >"$cdir/pg1"; fi
 
-  if [ "$alert_latency" = 1 ] && [ "$cfg" = pg2 ]; then
+  if [ "$alert_latency" = 1 ] && [ "$cfg" = pg2 ] && [ "$round" = "$repeat" ]; then
     if [ -x "$latency_bin" ]; then
       local r1 r2
       r1=$(head -1 "$cdir/ready1"); r2=$(head -1 "$cdir/ready2")
@@ -208,10 +223,11 @@ run_config() {
   acked=$(field "$log" '/^acknowledged after warm-up:/' 4)
   elapsed=$(field "$log" '/^acknowledged after warm-up:/' 7)
   if [ -z "$acked" ] || [ "$acked" -eq 0 ]; then
-    row_text[$cfg]="| ${row_label[$cfg]} | no review acknowledged; see $log |||||||| "
+    row_text[$key]="| $label | no review acknowledged; see $log |||||||| "
     return 0
   fi
   rate=$(awk -v a="$acked" -v e="$elapsed" 'BEGIN { print a / e }')
+  rates[$cfg]="${rates[$cfg]:-} $rate"
   p50=$(field "$log" '/^latency per call/' 6)
   p99=$(field "$log" '/^latency per call/' 10)
   failed=$(field "$log" '/^calls:/' 4)
@@ -220,7 +236,7 @@ run_config() {
   top_thread=$(top_growth "$cdir/threads0" "$cdir/threads1")
   top_pg=""
   [ "$cfg" != sqlite ] && top_pg=$(top_growth "$cdir/pg0" "$cdir/pg1")
-  row_text[$cfg]=$(awk -v label="${row_label[$cfg]}" -v rate="$(fmt_int "$rate")" \
+  row_text[$key]=$(awk -v label="$label" -v rate="$(fmt_int "$rate")" \
     -v p50="$p50" -v p99="$p99" -v failed="$failed" -v acked="$acked" -v e="$elapsed" \
     -v hz="$hz" -v ds="$((s1 - s0))" -v dp="$((p1 - p0))" -v pg="${cfg#sqlite}" \
     -v lc="${load_cores:-0}" -v cores="$cores" -v tt="$top_thread" -v tp="$top_pg" \
@@ -251,7 +267,7 @@ run_config() {
         label, rate, p50, p99, failed, rms, (pg == "" ? "-" : sprintf("%.3f", pms)),
         rc, (pg == "" ? "-" : sprintf("%.2f", pc)), lc, limit, extra
     }')
-  row_projection[$cfg]=$(awk -v hz="$hz" -v ds="$((s1 - s0))" -v dp="$((p1 - p0))" -v acked="$acked" -v label="${row_label[$cfg]}" '
+  row_projection[$key]=$(awk -v hz="$hz" -v ds="$((s1 - s0))" -v dp="$((p1 - p0))" -v acked="$acked" -v label="$label" '
     BEGIN { ms = (ds + dp) / hz * 1000 / acked
             printf "%s: %.3f ms of server%s CPU per review = %s reviews/s per core", label, ms,
               (dp > 0 ? " + PostgreSQL" : ""), int(1000 / ms) }')
@@ -264,20 +280,39 @@ stop_servers() {
 }
 
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
-for c in "${config_list[@]}"; do run_config "$c"; done
+for round in $(seq 1 "$repeat"); do
+  for c in "${config_list[@]}"; do run_config "$c" "$round"; done
+done
 
 echo
 echo "replicas_bench: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $cores cores, load average at start $load_at_start"
 echo "command: $command_line"
+[ "$repeat" -gt 1 ] && echo "runs: $repeat of each configuration, interleaved"
 echo "each: opinia-load --clients=$clients --batch=$batch --duration=$duration --warmup=$warmup (flat out) on a fresh database${pg_settings:+; $pg_settings}"
 echo
 echo "| configuration | reviews/s | p50 ms | p99 ms | failed calls | server ms CPU / review | PostgreSQL ms CPU / review | cores: servers + PostgreSQL + load generator | limited by |"
 echo "|---|---|---|---|---|---|---|---|---|"
-for c in "${config_list[@]}"; do echo "${row_text[$c]}"; done
+for c in "${config_list[@]}"; do
+  for round in $(seq 1 "$repeat"); do echo "${row_text[$c $round]}"; done
+done
+if [ "$repeat" -gt 1 ]; then
+  echo
+  echo "Median over the runs (reviews/s, range in brackets):"
+  for c in "${config_list[@]}"; do
+    [ -n "${rates[$c]:-}" ] || continue
+    # shellcheck disable=SC2086
+    printf '%s\n' ${rates[$c]} | sort -g | awk -v label="${row_label[$c]}" '
+      { v[NR] = $1 }
+      END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+            printf "  %s: %.0f [%.0f - %.0f] over %d runs\n", label, m, v[1], v[NR], NR }'
+  done
+fi
 echo
 echo "Projection, if CPU is the only limit (reviews/s per core of server and database CPU; N cores ~ N x this):"
 for c in "${config_list[@]}"; do
-  [ -n "${row_projection[$c]:-}" ] && echo "  ${row_projection[$c]}"
+  for round in $(seq 1 "$repeat"); do
+    [ -n "${row_projection[$c $round]:-}" ] && echo "  ${row_projection[$c $round]}"
+  done
 done
 if [ "$alert_latency" = 1 ]; then
   echo

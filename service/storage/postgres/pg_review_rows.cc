@@ -93,6 +93,13 @@ const char kReviewColumns[] = OPINIA_PG_REVIEW_HEAD
     ", content_hash, input_hash, input, analysis, override_analysis, "
     "response_text, response_author, response_time, search_text, aspects";
 
+// reviews_by_key (migration 005): the array is matched by no other index.
+const char kFindReview[] = "SELECT " OPINIA_PG_REVIEW_HEAD
+    ", content_hash, input_hash, input, analysis, override_analysis, "
+    "response_text, response_author, response_time, search_text, aspects "
+    "FROM reviews WHERE ARRAY[tenant_id, source, external_id] = "
+    "ARRAY[$1, $2, $3]::text[]";
+
 const char kLightReviewColumns[] = OPINIA_PG_REVIEW_HEAD
     ", response_text, response_author, response_time, aspects, local_day";
 
@@ -141,7 +148,7 @@ ReviewRow ReadLightReview(const Result& r, int i, int64_t* local_day) {
 const char kInsertReview[] = OPINIA_PG_INSERT_REVIEW("");
 
 const char kInsertReviewIfAbsent[] = OPINIA_PG_INSERT_REVIEW(
-    " ON CONFLICT (tenant_id, source, external_id) DO NOTHING");
+    " ON CONFLICT ((ARRAY[tenant_id, source, external_id])) DO NOTHING");
 
 const char kUpdateReview[] =
     "UPDATE reviews SET source = $2, external_id = $3, subject_id = $4, "

@@ -24,6 +24,11 @@ extern const char kReviewColumns[];
 // in ReadLightReview's order.
 extern const char kLightReviewColumns[];
 
+// kReviewColumns of the review ($1 tenant, $2 source, $3 external id),
+// through the index reviews_by_key whatever the planner's statistics say
+// (migration 005 tells why).
+extern const char kFindReview[];
+
 ReviewRow ReadReview(const Result& r, int row);
 // A review of kLightReviewColumns; its local_day in `local_day`.
 ReviewRow ReadLightReview(const Result& r, int row, int64_t* local_day);

@@ -172,12 +172,8 @@ absl::StatusOr<int64_t> PgTxn::CountApiKeys() {
 absl::StatusOr<std::optional<ReviewRow>> PgTxn::FindReview(
     std::string_view tenant_id, std::string_view source,
     std::string_view external_id) {
-  static const std::string kSql =
-      absl::StrCat("SELECT ", kReviewColumns,
-                   " FROM reviews WHERE tenant_id = $1 AND source = $2 AND "
-                   "external_id = $3");
   ASSIGN_OR_RETURN(Result r,
-                   conn_.Exec(kSql, Params().Text(tenant_id).Text(source).Text(
+                   conn_.Exec(kFindReview, Params().Text(tenant_id).Text(source).Text(
                                         external_id)));
   if (r.rows() == 0) return std::optional<ReviewRow>();
   return std::optional<ReviewRow>(ReadReview(r, 0));
