@@ -117,7 +117,7 @@ function parseFlags(options, usage, allowPositionals) {
 // exponential delay fixed, half random ("equal jitter"), so that many
 // clients cut off by the same restart do not all come back in the same
 // instant, and no client retries at once. With the defaults the 7 waits of
-// 8 tries add up to at least 12 s: enough for a server restart.
+// 8 tries add up to at least 11.9 s: enough for a server restart.
 function backoff(attempt, base = 0.25, cap = 8) {
   const delay = Math.min(cap, base * 2 ** (attempt - 1));
   return delay / 2 + Math.random() * (delay / 2);

@@ -119,9 +119,9 @@ class Client:
     """A channel, the key as call metadata, and retrying unary calls."""
 
     def __init__(self, args):
+        self.stubs = load_stubs()  # first: it explains a missing grpc module
         import grpc
         self.grpc = grpc
-        self.stubs = load_stubs()
         self.metadata = [("authorization", f"Bearer {read_key()}")]
         self.deadline = args.deadline
         self.max_attempts = max(1, args.max_attempts)
@@ -218,8 +218,9 @@ def backoff(attempt, base=0.25, cap=8.0):
 
     Half of the exponential delay is fixed and half random ("equal jitter"),
     so that many clients cut off by the same restart do not all come back
-    in the same instant, and no client retries at once. The sum over the
-    default 8 tries is at least 12 s: enough for a server restart.
+    in the same instant, and no client retries at once. With the defaults
+    the 7 waits of 8 tries add up to at least 11.9 s: enough for a server
+    restart.
     """
     delay = min(cap, base * 2 ** (attempt - 1))
     return delay / 2 + random.uniform(0, delay / 2)

@@ -35,6 +35,8 @@ What is checked, in order:
      the line and the field named).
   8. rate limit: the server restarted with --rate-limit-rps=4: the ingest
      waits the server's RetryInfo delay and finishes (all UNCHANGED).
+  9. TLS: the server restarted with a self-signed certificate; list_urgent
+     with --tls-ca works, without it fails.
 """
 import argparse
 import json
@@ -438,6 +440,21 @@ def main():
               f"ingest under a rate limit: {s}, want all {n_jsonl} unchanged")
         check(re.search(r"RESOURCE_EXHAUSTED.*retrying in .*RetryInfo", r.stderr),
               "no retry after the server's RetryInfo in the ingest's log")
+        # 9. TLS: --tls-ca trusts the server's (self-signed) certificate.
+        print("== 9. TLS", flush=True)
+        cert, pkey = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                        "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
+                        "subjectAltName=IP:127.0.0.1", "-keyout", pkey, "-out", cert],
+                       check=True, capture_output=True)
+        server.stop()
+        server.start(f"--tls-cert={cert}", f"--tls-key={pkey}")
+        r = ex.run("list_urgent", f"--tls-ca={cert}")
+        check(r.returncode == 0 and re.search(r"^P1\b.*\ballegro/a-100234\b", r.stdout, re.M),
+              "list_urgent over TLS with --tls-ca")
+        r = ex.run("list_urgent", "--max-attempts=1")
+        check(r.returncode == 1 and "UNAVAILABLE" in r.stderr,
+              "list_urgent in plaintext against the TLS server: want UNAVAILABLE")
         print("PASS", flush=True)
         return 0
     except Fail as e:
