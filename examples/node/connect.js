@@ -136,7 +136,9 @@ class Client {
     this.metadata = new grpc.Metadata();
     this.metadata.set('authorization', `Bearer ${readKey()}`);
     this.deadlineSeconds = Number(values.deadline);
-    this.maxAttempts = Math.max(1, parseInt(values['max-attempts'], 10) || 1);
+    if (!(this.deadlineSeconds > 0)) fail(`--deadline: not a positive number of seconds: ${values.deadline}`);
+    this.maxAttempts = parseInt(values['max-attempts'], 10);
+    if (!(this.maxAttempts >= 1)) fail(`--max-attempts: not a positive number: ${values['max-attempts']}`);
     const credentials = values['tls-ca']
       ? grpc.credentials.createSsl(fs.readFileSync(values['tls-ca']))
       : grpc.credentials.createInsecure();
@@ -164,9 +166,20 @@ class Client {
     const names = new Map();
     for (const f of this.api.definition[`opinia.v1.${message}`].type.field) {
       names.set(f.name, f.name);
-      if (f.jsonName) names.set(f.jsonName, f.name);
+      names.set(f.name.replace(/_([a-z0-9])/g, (m, c) => c.toUpperCase()), f.name);
     }
     return names;
+  }
+
+  // Checks a comma-separated list of names of the opinia.v1 enum `name`
+  // (grpc-js would send an unknown name as 0, i.e. "any"); returns the list.
+  enumList(name, text, flag) {
+    const known = this.api.definition[`opinia.v1.${name}`].type.value.map((v) => v.name);
+    const list = text.split(',').filter(Boolean);
+    for (const v of list) {
+      if (!known.includes(v)) fail(`${flag}: unknown ${name} ${v} (${known.slice(1).join(', ')})`);
+    }
+    return list;
   }
 
   // The server's RetryInfo delay in seconds, or null without one. Opinia

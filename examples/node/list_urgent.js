@@ -26,11 +26,10 @@ async function main() {
   }, USAGE, false);
   const limit = Math.max(1, parseInt(values.limit, 10) || 200);
   const client = new Client(values);
-  const list = (s) => s.split(',').filter(Boolean);
-  // Enums by name: the server answers INVALID_ARGUMENT naming a wrong one.
+  // Enums by name.
   const request = {
-    priorities: list(values.priorities),
-    statuses: list(values.statuses),
+    priorities: client.enumList('Priority', values.priorities, '--priorities'),
+    statuses: client.enumList('ReviewStatus', values.statuses, '--statuses'),
     page_size: Math.min(limit, 1000),
   };
   let found = [];

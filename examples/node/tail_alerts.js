@@ -36,7 +36,7 @@ function loadToken(file) {
     return fs.readFileSync(file, 'utf8').trim();
   } catch (e) {
     if (e.code === 'ENOENT') return '';
-    throw e;
+    return fail(`--state-file: ${e.message}`);
   }
 }
 
@@ -84,7 +84,7 @@ async function main() {
   const state = { file: values['state-file'], failures: 0 };
   const request = {
     resume_token: loadToken(state.file),
-    priorities: values.priorities.split(',').filter(Boolean),
+    priorities: client.enumList('Priority', values.priorities, '--priorities'),
   };
 
   // Stop cleanly on SIGTERM as on Ctrl-C: cancel the open stream, which then

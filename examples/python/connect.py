@@ -123,8 +123,10 @@ class Client:
         import grpc
         self.grpc = grpc
         self.metadata = [("authorization", f"Bearer {read_key()}")]
+        if args.deadline <= 0 or args.max_attempts < 1:
+            fail("--deadline and --max-attempts must be positive")
         self.deadline = args.deadline
-        self.max_attempts = max(1, args.max_attempts)
+        self.max_attempts = args.max_attempts
         # gRPC reconnects a channel on its own, with a back-off that grows to
         # two minutes by default; capped here so that a server back after a
         # restart is found within a second or two by our own retries.

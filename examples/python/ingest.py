@@ -67,7 +67,8 @@ def batches(items, size):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("file", help="reviews as .jsonl or .csv")
     ap.add_argument("--batch-size", type=int, default=100,
                     help="reviews per IngestReviews call (default 100; the server allows "

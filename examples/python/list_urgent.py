@@ -17,7 +17,8 @@ import connect  # noqa: E402  (this folder's shared code)
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--priorities", default="P1,P2",
                     help="comma-separated priorities (default P1,P2)")
     ap.add_argument("--statuses", default="NEW,ACKNOWLEDGED",
@@ -33,7 +34,7 @@ def main():
         priorities = [common_pb2.Priority.Value(p) for p in args.priorities.split(",") if p]
         statuses = [reviews_pb2.ReviewStatus.Value(s) for s in args.statuses.split(",") if s]
     except ValueError as e:
-        connect.fail(str(e))
+        connect.fail(f"--priorities/--statuses: {e}")
     request = reviews_pb2.ListReviewsRequest(priorities=priorities, statuses=statuses,
                                              page_size=min(args.limit, 1000))
     found = []

@@ -39,6 +39,8 @@ def load_token(path):
             return f.read().strip()
     except FileNotFoundError:
         return ""
+    except OSError as e:
+        connect.fail(f"--state-file: {e}")
 
 
 def save_token(path, token):
@@ -52,7 +54,8 @@ def save_token(path, token):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--state-file", required=True,
                     help="where the last resume_token is kept between runs")
     ap.add_argument("--priorities", default="",
@@ -66,7 +69,7 @@ def main():
     try:
         priorities = [common_pb2.Priority.Value(p) for p in args.priorities.split(",") if p]
     except ValueError as e:
-        connect.fail(str(e))
+        connect.fail(f"--priorities: {e}")
 
     # Stop cleanly on SIGTERM as on Ctrl-C: cancel the open stream, whose
     # iteration then ends with CANCELLED. The handler only cancels, so an
