@@ -267,4 +267,4 @@ function rpcErrorExit(error, what) {
   fail(`${what}: ${codeName(error.code)}: ${error.details}`);
 }
 
-module.exports = { Client, parseFlags, fail, log, sleep, codeName, rpcErrorExit, grpc };
+module.exports = { Client, parseFlags, fail, log, sleep, backoff, codeName, rpcErrorExit, grpc };

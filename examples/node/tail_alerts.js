@@ -25,7 +25,7 @@
 'use strict';
 
 const fs = require('fs');
-const { Client, parseFlags, fail, log, codeName, rpcErrorExit } = require('./connect');
+const { Client, parseFlags, fail, log, backoff, codeName, rpcErrorExit } = require('./connect');
 
 const USAGE = `usage: tail_alerts.js --state-file=FILE [--priorities=P1,P2]
   --state-file=FILE     where the last resume_token is kept between runs
@@ -99,6 +99,11 @@ async function main() {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // A sleep that SIGTERM cuts short.
+  const pause = (seconds) => new Promise((resolve) => {
+    const timer = setTimeout(resolve, stopping ? 0 : seconds * 1000);
+    wake = () => { clearTimeout(timer); resolve(); };
+  }).finally(() => { wake = null; });
 
   while (!stopping) {
     log(`streaming alerts ${request.resume_token ? 'after the saved resume_token'
@@ -106,8 +111,9 @@ async function main() {
     try {
       await follow(client, request, state, (call) => { current = call; });
       // The server ended the stream without an error (it does not, but a
-      // proxy in between might): reconnect at once.
+      // proxy in between might): reconnect after a moment.
       log('stream ended; reconnecting');
+      await pause(backoff(1));
     } catch (error) {
       if (stopping) break;
       state.failures += 1;
@@ -118,12 +124,7 @@ async function main() {
       }
       log(`StreamAlerts: ${codeName(error.code)} (${error.details}); reconnecting in ` +
           `${wait[0].toFixed(2)} s (${wait[1]}), failure ${state.failures} of ${client.maxAttempts}`);
-      // A sleep that SIGTERM cuts short.
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, wait[0] * 1000);
-        wake = () => { clearTimeout(timer); resolve(); };
-      });
-      wake = null;
+      await pause(wait[0]);
     }
   }
   client.close();

@@ -108,8 +108,9 @@ def main():
                 save_token(args.state_file, token)
                 failures = 0
             # The server ended the stream without an error (it does not, but
-            # a proxy in between might): reconnect at once.
+            # a proxy in between might): reconnect after a moment.
             connect.log("stream ended; reconnecting")
+            stopping.wait(connect.backoff(1))
         except grpc.RpcError as e:
             if stopping.is_set():
                 break

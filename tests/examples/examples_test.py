@@ -41,7 +41,7 @@ What is checked, in order:
 import argparse
 import json
 import os
-import queue
+import random
 import re
 import signal
 import socket
@@ -62,9 +62,18 @@ def check(cond, message):
 
 
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port free now, below Linux's ephemeral range (32768-60999): the
+    server is restarted on it after a kill, and in between an outgoing
+    connection of another test could take an ephemeral one."""
+    for _ in range(100):
+        port = random.randrange(20000, 32000)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise Fail("no free port in 20000-32000")
 
 
 class Server:
