@@ -43,6 +43,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -233,7 +234,13 @@ def main():
     ap.add_argument("build")
     args = ap.parse_args()
     root, build = os.path.abspath(args.root), os.path.abspath(args.build)
-    tmp = tempfile.mkdtemp(prefix=f"opinia-examples-{args.lang}-")
+    # Under TEST_TMPDIR when ctest runs it (build/test_tmp): removed after a
+    # pass, kept after a failure to look at.
+    tmp_root = os.environ.get("TEST_TMPDIR")
+    if tmp_root:
+        os.makedirs(tmp_root, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=f"opinia-examples-{args.lang}-", dir=tmp_root)
+    passed = False
     server = Server(build, root, tmp)
     started = []
     try:
@@ -465,6 +472,7 @@ def main():
         check(r.returncode == 1 and "UNAVAILABLE" in r.stderr,
               "list_urgent in plaintext against the TLS server: want UNAVAILABLE")
         print("PASS", flush=True)
+        passed = True
         return 0
     except Fail as e:
         print(f"FAIL: {e}", flush=True)
@@ -478,8 +486,10 @@ def main():
                 p.kill()
                 p.wait()
         server.stop()
-        if os.environ.get("KEEP_TMP") is None:
-            subprocess.run(["rm", "-rf", tmp])
+        if passed:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print(f"the server's database, logs and key files are in {tmp}")
 
 
 if __name__ == "__main__":
