@@ -33,9 +33,10 @@ namespace opinia::nlp {
 namespace {
 
 // Bumped when the analysis code changes its results (2: the rule layer of
-// issue 17; 3: aspects from their clause, warnings, excess, worries): the
+// issue 17; 3: aspects from their clause, warnings, excess, worries; 4:
+// order notes, queries, relief across "but"): the
 // model-file and tunable hashes below cannot see code.
-constexpr char kVersionPrefix[] = "opinia-nlp-3";
+constexpr char kVersionPrefix[] = "opinia-nlp-4";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;
@@ -68,7 +69,8 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.neutral_keep_untempered, ",",
       p.mixed_min, ",", p.mixed_words, ",", p.compose_words, ",",
       p.compose_lexicon, ",", p.compose_plain_words, ",", p.compose_plain, ",",
-      p.borrowed_compose_weight, ",", p.mixed_ratio, ",", p.use_rules, ",", p.use_meta, ",",
+      p.borrowed_compose_weight, ",", p.mixed_ratio, ",", p.note_keep, ",",
+      p.note_lexicon, ",", p.note_words, ",", p.use_rules, ",", p.use_meta, ",",
       static_cast<int>(c.lid_method), ",", c.route_tweets);
   for (const auto& [name, k] : p.length_k) absl::StrAppend(&key, ",", name, "=", k);
   return key;

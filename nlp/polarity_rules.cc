@@ -28,12 +28,14 @@ enum Label {
   kSarcasm,
   kExcess,
   kWorry,
+  kNote,
+  kWhy,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "NEGATOR",  "WITHOUT", "CONTRAST", "CONCESSION", "INTENSIFIER",
     "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION", "SARCASM",
-    "EXCESS",   "WORRY"};
+    "EXCESS",   "WORRY",   "NOTE",     "WHY"};
 
 bool IsClauseBreak(const Token& tok) {
   const std::string& n = tok.norm;
@@ -182,6 +184,7 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.questions += p.questions;
     e.courtesies += p.courtesies;
     e.sarcasms += p.sarcasms;
+    e.notes += p.notes;
     if (i == 0) e.leading_contrast = p.leading_contrast;
   }
   return e;
@@ -259,6 +262,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   bool in_quotes = false;
   bool question = false;  // a '?' or an interrogative opener
   bool opener = false;    // an interrogative opener (no '?' yet)
+  bool why = false;       // the opener asks why: a complaint, not a query
   bool exclamation = false;
   bool concession_clause = false;
   int words_in_clause = 0;
@@ -473,6 +477,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           ++e.sarcasms;
           break;
         case kQuestion:
+        case kWhy:
           // The first word of the sentence, or of its second clause after
           // a greeting ("Dzień dobry, czy ..."), not a relative pronoun
           // after a longer clause ("..., który ...").
@@ -481,7 +486,12 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
                (own.size() == 2 &&
                 own[0].end_token - own[0].first_token <= kGreetingTokens))) {
             opener = true;
+            why = label == kWhy;
           }
+          break;
+        case kNote:
+          // "zamówienie", "Rechnung", "parcel": an order fact, no opinion.
+          ++e.notes;
           break;
         default:
           // Negative concord: "nie mam żadnych zastrzeżeń" is one negation.
@@ -551,7 +561,13 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   int words = 0;
   for (int i = first; i < end; ++i) words += t.tokens[i].kind == TokenKind::kWord;
   question = (question || (opener && words <= kOpenerWords)) && !exclamation;
-  const float q = question ? 0.5f : 1.0f;
+  // A query ("Czy materiał się nie mechaci?", "Does it struggle with
+  // frozen fruit?") names what could go wrong without saying it did; "why"
+  // ("Dlaczego nikt nie odpowiada?") asks about what did.
+  const float q = !question ? 1.0f
+                  : why     ? kWhyQuestionWeight
+                  : opener  ? kQueryWeight
+                            : kQuestionWeight;
   e.questions = question;
   // "Thanks", "Danke!": a short sentence whose only evidence is mild praise.
   if (!question && words <= 2 && own.size() == 1 && own[0].negative == 0 &&
@@ -597,6 +613,9 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       own[j].negative = own[j].lexicon_negative = 0;
       own[j].relieved_by = static_cast<int>(k - j);
     }
+    // The praise that relieved it across a "but" is the construction's,
+    // not a plain lexicon word ("I was sceptical, but I'm impressed").
+    if (own[k].contrast) own[k].lexicon_positive = 0;
     ++e.constructions;
   }
   for (Clause& c : own) {

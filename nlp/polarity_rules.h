@@ -28,6 +28,12 @@
 //   - questions: a sentence with '?' (not "?!"), or a sentence of at most
 //     kOpenerWords words opened by an interrogative word ("czy", "kiedy",
 //     "will it", "ist es", "¿", "est-ce que"), also after a short greeting;
+//     a question's evidence weighs kQuestionWeight, a query's (opened by
+//     an interrogative word) kQueryWeight, a "why" question's (WHY:
+//     "dlaczego", "why", "warum": a complaint) kWhyQuestionWeight;
+//   - order notes: NOTE words ("zamówienie", "faktura", "parcel",
+//     "Rechnung", "pedido") are counted (PolarityEvidence::notes) for
+//     the NEUTRAL of informational texts;
 //   - discourse markers: a mild positive word opening a sentence before a
 //     comma or colon ("Ok, ...", "Bueno, ...") carries no valence.
 // Word valences come from polarity.tsv first (e-commerce words: "late",
@@ -103,6 +109,8 @@ struct PolarityEvidence {
   // by a complaint ("Great, broke on day two"), or a SARCASM idiom
   // ("thanks for nothing"). The text is a complaint whatever the model says.
   int sarcasms = 0;
+  // NOTE words: order facts (order, invoice, parcel, size, paid by).
+  int notes = 0;
   bool leading_contrast = false;  // the (first) sentence opens with "but"
   float Net() const { return positive - negative; }
   // True when nothing carries polarity, or when every sentence is a
@@ -127,6 +135,11 @@ class PolarityRules {
   static constexpr int kNegScope = 3;
   static constexpr float kBeforeContrastWeight = 0.5f;
   static constexpr float kConcessionWeight = 0.4f;
+  // Weight of a question's evidence: any question, a query opened by an
+  // interrogative word, a "why" question.
+  static constexpr float kQuestionWeight = 0.5f;
+  static constexpr float kQueryWeight = 0.25f;
+  static constexpr float kWhyQuestionWeight = 1.0f;
   static constexpr int kScareQuoteWords = 4;
   // Tokens (with the comma) of a greeting before an interrogative opener.
   static constexpr int kGreetingTokens = 3;

@@ -336,14 +336,15 @@ Sentiment SentimentClassifier::Combine(const Model& model,
     for (int k = 0; k < kNumClasses; ++k) {
       if (present[k]) model_top = std::max(model_top, raw[model.class_index[k]]);
     }
-    Compose(e, params_.neutral_raw && length_k > 0 ? model_top : -1.0f, &p);
+    Compose(e, params_.neutral_raw && length_k > 0 ? model_top : -1.0f, words,
+            r.emoji != 0, &p);
   }
   if (out != nullptr) *out = p;
   return FromProbs(p, ConfidenceCap(language));
 }
 
 void SentimentClassifier::Compose(const PolarityEvidence& e, float model_top,
-                                  Probs* p) const {
+                                  int words, bool emoji, Probs* p) const {
   Probs& q = *p;
   // A question is not a complaint; a note without evidence is NEUTRAL
   // unless the model is sure. (MIXED is decided on the aspects' clauses:
@@ -352,7 +353,15 @@ void SentimentClassifier::Compose(const PolarityEvidence& e, float model_top,
       model_top >= 0 ? model_top : *std::max_element(q.begin(), q.end());
   const float keep =
       model_top >= 0 ? params_.neutral_keep_untempered : params_.neutral_keep;
-  if (e.QuestionsOnly() || (e.hits == 0 && top < keep)) {
+  // An order note without opinion evidence is NEUTRAL unless the model is
+  // very sure (the model reads "zamówienie", "Bestellung" as complaints:
+  // its training reviews mention orders mostly when they went wrong).
+  const bool note = e.notes > 0 && !emoji &&
+                    static_cast<float>(words) <= params_.note_words &&
+                    e.positive == 0 && e.negative == 0 &&
+                    e.lexicon_positive + e.lexicon_negative <= params_.note_lexicon &&
+                    top < params_.note_keep;
+  if (e.QuestionsOnly() || (e.hits == 0 && top < keep) || note) {
     q = {0.2f, 0.2f, 0.6f, 0.0f};
     return;
   }

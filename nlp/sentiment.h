@@ -113,6 +113,17 @@ struct SentimentParams {
   // / 4, multi_tweets.dev macro-F1 (unmarked tweets take this path)
   // 0.5846 / 0.5822 / 0.5799.
   float borrowed_compose_weight = 3.0f;
+  // Informational notes ("Zamówienie nr 48213, opłacone przelewem",
+  // "Zweite Bestellung, diesmal Größe 42"): a review with a NOTE word
+  // (polarity.tsv: order, invoice, parcel, size, paid by ...), no table
+  // evidence and at most note_lexicon of plain lexicon valence is NEUTRAL
+  // unless the model is at least note_keep sure Chosen on the dev halves
+  // of nlp/eval (both tables) with the ../shared/data dev splits as guard.
+  float note_keep = 0.9f;
+  float note_lexicon = 0.5f;
+  // ... and has at most note_words words (notes are short; a long text
+  // naming an invoice is a story about it).
+  float note_words = 15.0f;
   bool use_rules = true;
   // Use the stacked meta models (sentiment_*.meta, nlp/sentiment_meta.h)
   // when present; false serves the base models' probabilities (for
@@ -230,7 +241,10 @@ class SentimentClassifier {
   // NEUTRAL without evidence.
   // `model_top`: the model's own top probability (untempered), or -1 to
   // judge by `p`.
-  void Compose(const PolarityEvidence& e, float model_top, Probs* p) const;
+  // `words`: the text's word count; `emoji`: it has emoji or emoticons
+  // with a valence (an opinion: "Paczka dotarła 👍").
+  void Compose(const PolarityEvidence& e, float model_top, int words,
+               bool emoji, Probs* p) const;
   // The meta model of `model` when it has one and params_.use_meta.
   const MetaModel* MetaFor(const Model& model) const;
 

@@ -109,15 +109,41 @@ const LabelCase kLabelCases[] = {
      SentimentLabel::kPositive},
 };
 
-TEST(ClauseAnalysisTest, MixedNeedsPraiseThenAnotherAspectsComplaint) {
+// Every case's text gets its label.
+template <size_t N>
+void ExpectLabels(const LabelCase (&cases)[N]) {
   auto analyzer = CreateAnalyzer(test_paths::ModelsDir());
   ASSERT_TRUE(analyzer.ok()) << analyzer.status();
-  for (const LabelCase& c : kLabelCases) {
+  for (const LabelCase& c : cases) {
     const Analysis a = (*analyzer)->Analyze(c.text, {});
     EXPECT_EQ(a.sentiment.label, c.label)
         << c.name << ": \"" << c.text << "\" score " << a.sentiment.score;
   }
 }
+
+TEST(ClauseAnalysisTest, MixedNeedsPraiseThenAnotherAspectsComplaint) {
+  ExpectLabels(kLabelCases);
+}
+
+// Third pass: an order note is NEUTRAL, a query is never NEGATIVE, while a
+// note or question with an opinion in it keeps its label.
+const LabelCase kNoteCases[] = {
+    {"pl_note", "Zamówienie 5521 opłacone kartą, odbiór w środę.", SentimentLabel::kNeutral},
+    {"de_note", "Bestellung am Freitag aufgegeben, Rechnung liegt bei.",
+     SentimentLabel::kNeutral},
+    {"en_note", "Ordered the medium, paid via PayPal.", SentimentLabel::kNeutral},
+    {"es_note", "Pedido pagado con tarjeta, recogida en tienda.", SentimentLabel::kNeutral},
+    {"pl_query", "Czy ta bluza nie kurczy się w praniu?", SentimentLabel::kNeutral},
+    {"en_query", "Does the zipper break easily?", SentimentLabel::kNeutral},
+    {"de_query", "Läuft der Pullover beim Waschen ein?", SentimentLabel::kNeutral},
+    {"pl_note_opinion", "Zamówienie dotarło szybko, wszystko super.",
+     SentimentLabel::kPositive},
+    {"de_note_opinion", "Rechnung fehlt und die Ware ist kaputt.", SentimentLabel::kNegative},
+    {"en_why", "Why has nobody replied to my emails about the broken lamp?",
+     SentimentLabel::kNegative},
+};
+
+TEST(ClauseAnalysisTest, NotesAndQueriesAreNeutral) { ExpectLabels(kNoteCases); }
 
 }  // namespace
 }  // namespace opinia::nlp

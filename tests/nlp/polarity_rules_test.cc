@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "gtest/gtest.h"
 #include "nlp/lexicon.h"
@@ -147,6 +148,25 @@ const Case kCases[] = {
     // regret markers: a mild complaint
     {"de_leider", "de", "Leider nur in Grau erhältlich.", -1},
     {"en_unfortunately", "en", "Unfortunately only available in grey.", -1},
+    // third pass: a query (interrogative opener) about a possible defect
+    // carries next to no opinion; a "why" question is a complaint
+    {"pl_query_defect", "pl", "Czy ta bluza nie kurczy się w praniu?", 0, true},
+    {"en_query_defect", "en", "Does the zipper break easily?", 0, true},
+    {"de_query_defect", "de", "Geht der Griff leicht kaputt?", 0, true},
+    {"en_why", "en", "Why has nobody replied to my emails about the broken lamp?", -1, true},
+    {"de_warum", "de", "Warum reagiert niemand auf meine Reklamation wegen des defekten Geräts?", -1, true},
+    // third pass: set phrases
+    {"pl_zadnych_wad", "pl", "Nie znalazłem żadnych wad.", +1},
+    {"pl_bez_smaku", "pl", "Kawa zupełnie bez smaku.", -1},
+    {"pl_jedyny_plus", "pl", "Kolor to jedyny plus.", -1},
+    {"en_never_let_down", "en", "The seller has never let me down.", +1},
+    {"en_only_good_thing", "en", "The colour is the only good thing about it.", -1},
+    {"en_safe_and_sound", "en", "The vase arrived safe and sound.", +1},
+    {"de_anstandslos", "de", "Die Retoure lief anstandslos.", +1},
+    {"de_kein_thema", "de", "Der Umtausch war kein Thema.", +1},
+    {"de_weh", "de", "Nach zwei Stunden tun die Füße weh.", -1},
+    {"es_nunca_fallado", "es", "El vendedor nunca me ha fallado.", +1},
+    {"es_rasguno", "es", "Ni un rasguño en la pantalla.", +1},
 };
 
 using Evidence = PolarityEvidence;
@@ -212,6 +232,27 @@ TEST_F(PolarityRulesTest, ThanksAfterAQuestionKeepsItAQuestion) {
                   .QuestionsOnly());
   // Thanks alone is no question.
   EXPECT_FALSE(JoinAll(*rules_, *lexicon_, "Thanks", "en").QuestionsOnly());
+}
+
+TEST_F(PolarityRulesTest, NoteWordsAreCountedWithoutValence) {
+  for (const auto& [text, lang] :
+       {std::pair{"Zamówienie opłacone przelewem, odbiór w paczkomacie.", "pl"},
+        std::pair{"Rechnung und Sendungsnummer per Mail erhalten.", "de"},
+        std::pair{"Invoice attached to the parcel.", "en"},
+        std::pair{"Pedido pagado con Bizum.", "es"}}) {
+    const PolarityEvidence e = JoinAll(*rules_, *lexicon_, text, lang);
+    EXPECT_GT(e.notes, 0) << text;
+    EXPECT_EQ(e.positive + e.negative, 0) << text;
+  }
+}
+
+TEST_F(PolarityRulesTest, ReliefAcrossButIsDecisive) {
+  // The praise after "but" that relieves a worry counts as a construction,
+  // not as a plain lexicon word.
+  const PolarityEvidence e = JoinAll(
+      *rules_, *lexicon_, "I was sceptical about the seller, but I'm impressed.", "en");
+  EXPECT_GT(e.positive, 0);
+  EXPECT_EQ(e.negative, 0);
 }
 
 TEST_F(PolarityRulesTest, ContrastWeighsTheLaterClause) {
