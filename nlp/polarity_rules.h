@@ -31,6 +31,10 @@
 //     a question's evidence weighs kQuestionWeight, a query's (opened by
 //     an interrogative word) kQueryWeight, a "why" question's (WHY:
 //     "dlaczego", "why", "warum": a complaint) kWhyQuestionWeight;
+//   - waits: a span of time in a sentence about an order or a wait
+//     ("dostawa trwała dwa tygodnie", "9 Tage gewartet", "after 3 weeks")
+//     of kSlowDays or more (not "ago", "next week") is a complaint, one of kFastDays or less after
+//     "in"/"within"/"after" ("w 3 dni", "within an hour") praise;
 //   - order notes: NOTE words ("zamówienie", "faktura", "parcel",
 //     "Rechnung", "pedido") are counted (PolarityEvidence::notes) for
 //     the NEUTRAL of informational texts;
@@ -109,6 +113,9 @@ struct PolarityEvidence {
   // by a complaint ("Great, broke on day two"), or a SARCASM idiom
   // ("thanks for nothing"). The text is a complaint whatever the model says.
   int sarcasms = 0;
+  // The sentence is one praise word ("Brilliant.", "Brawo."): after a
+  // complaint, JoinPolarity counts it as sarcasm.
+  bool lone_praise = false;
   // NOTE words: order facts (order, invoice, parcel, size, paid by).
   int notes = 0;
   bool leading_contrast = false;  // the (first) sentence opens with "but"
@@ -154,6 +161,13 @@ class PolarityRules {
   static constexpr float kRegret = -0.3f;
   // Lowest valence of a praise word that can be sarcastic.
   static constexpr float kSarcasticPraise = 0.5f;
+  // Durations in a sentence about an order or a wait (NOTE, WAIT words):
+  // kSlowDays or more is a complaint, kFastDays or less after "in"/"after"
+  // praise.
+  static constexpr float kSlowDays = 6.0f;
+  static constexpr float kFastDays = 3.0f;
+  static constexpr float kSlowValence = -0.6f;
+  static constexpr float kFastValence = 0.5f;
 
   // Loads `models_dir`/polarity.tsv (format in lexicon_file.h; labels in the
   // file's header). NOT_FOUND when missing; INVALID_ARGUMENT (naming the

@@ -57,6 +57,12 @@ const AspectCase kAspectCases[] = {
     {"de_fraction_bad", "Produkt 5/5, Service 1/5.", Aspect::kCustomerService, -1},
     // "too" + a word without valence
     {"en_too_late", "The courier came too late.", Aspect::kDelivery, -1},
+    // a wait: the aspect of its clause is negative; praise of the other
+    // sign than every aspect-naming clause is the product's
+    {"de_wait_inside", "Zahlung per PayPal lief glatt, auf das Paket habe ich aber zwei Wochen gewartet.",
+     Aspect::kDelivery, -1},
+    {"es_other_side", "Muy cómoda la silla, pero la entrega tardó diez días.",
+     Aspect::kProductQuality, +1},
 };
 
 // Opinions about the shop or the purchase as a whole are not the product's.
@@ -104,6 +110,9 @@ const LabelCase kLabelCases[] = {
     // the product failing decides
     {"en_product_decides", "Nice box, but the blender broke within a week.",
      SentimentLabel::kNegative},
+    // a German "aber" inside the complaint's clause
+    {"de_mixed_inside", "Zahlung per PayPal lief glatt, auf das Paket habe ich aber zwei Wochen gewartet.",
+     SentimentLabel::kMixed},
     // praise after the complaint decides
     {"en_praise_after", "The delivery was slow, but the sweater is wonderful.",
      SentimentLabel::kPositive},

@@ -167,6 +167,20 @@ const Case kCases[] = {
     {"de_weh", "de", "Nach zwei Stunden tun die Füße weh.", -1},
     {"es_nunca_fallado", "es", "El vendedor nunca me ha fallado.", +1},
     {"es_rasguno", "es", "Ni un rasguño en la pantalla.", +1},
+    // waits: a long one is a complaint, a short one after "in"/"after"
+    // praise; not "ago", "next week", "for 30 days"
+    {"pl_wait_slow", "pl", "Na przesyłkę czekałam prawie trzy tygodnie.", -1},
+    {"de_wait_slow", "de", "Auf die Erstattung habe ich 12 Tage gewartet.", -1},
+    {"en_wait_slow", "en", "The parcel took 11 days.", -1},
+    {"pl_wait_fast", "pl", "Zwrot pieniędzy przyszedł po 2 dniach.", +1},
+    {"en_wait_fast", "en", "The refund arrived within 2 days.", +1},
+    {"en_ago", "en", "I sent the parcel back 10 days ago.", 0},
+    {"de_next_week", "de", "Die Lieferung kommt nächste Woche.", 0},
+    {"en_for_days", "en", "The order comes with a return window for 30 days.", 0},
+    // one praise word after a complaint is sarcasm; "WOW!" is not
+    {"en_lone_praise", "en", "The lid cracked on day one. Brilliant.", -1},
+    {"de_lone_praise", "de", "Nach zwei Tagen kaputt. Bravo.", -1},
+    {"en_wow", "en", "Wow! Best blender ever.", +1},
 };
 
 using Evidence = PolarityEvidence;
@@ -253,6 +267,27 @@ TEST_F(PolarityRulesTest, ReliefAcrossButIsDecisive) {
       *rules_, *lexicon_, "I was sceptical about the seller, but I'm impressed.", "en");
   EXPECT_GT(e.positive, 0);
   EXPECT_EQ(e.negative, 0);
+}
+
+TEST_F(PolarityRulesTest, ContrastInsideAClauseDoesNotSplitIt) {
+  // German and Polish put "aber", "jednak" after the clause's subject: the
+  // subject ("die Farbe") stays with the complaint.
+  for (const auto& [text, lang] :
+       {std::pair{"Versand schnell, die Farbe ist aber leider falsch.", "de"},
+        std::pair{"Wysyłka szybka, kolor jednak bardzo słaby.", "pl"}}) {
+    const TokenizedText t = Tokenize(text);
+    std::vector<Clause> clauses;
+    rules_->Score(t, 0, static_cast<int>(t.tokens.size()), lang, *lexicon_, &clauses);
+    ASSERT_EQ(clauses.size(), 2u) << text;
+    EXPECT_TRUE(clauses[1].contrast) << text;
+    EXPECT_LT(clauses[1].Net(), 0) << text;
+    EXPECT_LT(clauses[0].weight, clauses[1].weight) << text;
+  }
+}
+
+TEST_F(PolarityRulesTest, LonePraiseAfterAComplaintIsSarcasm) {
+  EXPECT_GT(JoinAll(*rules_, *lexicon_, "The lid cracked on day one. Brilliant.", "en").sarcasms, 0);
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Arrived on time. Brilliant.", "en").sarcasms, 0);
 }
 
 TEST_F(PolarityRulesTest, ContrastWeighsTheLaterClause) {
