@@ -335,6 +335,7 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.courtesies += p.courtesies;
     e.sarcasms += p.sarcasms;
     e.notes += p.notes;
+    e.distress += p.distress;
     if (i == 0) e.leading_contrast = p.leading_contrast;
   }
   return e;
@@ -417,6 +418,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   bool opener = false;    // an interrogative opener (no '?' yet)
   bool why = false;       // the opener asks why: a complaint, not a query
   bool exclamation = false;
+  int bangs = 0;  // '!' marks in the sentence
   bool concession_clause = false;
   int words_in_clause = 0;
   size_t next_match = 0;
@@ -522,7 +524,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     }
     if (tok.kind == TokenKind::kPunct) {
       if (tok.norm == "?" || tok.norm == "\xC2\xBF") question = true;
-      if (tok.norm == "!") exclamation = true;
+      if (tok.norm == "!") {
+        exclamation = true;
+        ++bangs;
+      }
       if (IsClauseBreak(tok) && words_in_clause > 0) {
         close_clause(i + 1);
       }
@@ -732,6 +737,11 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   own.back().end_token = end;
   if (concession_clause) own.back().weight *= kConcessionWeight;
   if (own.back().first_token >= end && own.size() > 1) own.pop_back();
+  // "..., I am devastated!!!": a complaint shouted is distress (for
+  // urgency; the label does not change).
+  if (bangs >= kDistressBangs && own.back().negative > 0) {
+    e.distress += (kDistress - 1.0f) * own.back().weight * own.back().negative;
+  }
   // A wait of kSlowDays or more is a complaint ("dostawa trwała dwa
   // tygodnie", "9 Tage gewartet", "after 3 weeks"); an answer, delivery
   // or refund within kFastDays is praise ("w 3 dni", "within an hour").

@@ -118,6 +118,9 @@ struct PolarityEvidence {
   bool lone_praise = false;
   // NOTE words: order facts (order, invoice, parcel, size, paid by).
   int notes = 0;
+  // Extra complaint weight of shouted complaints ("devastated!!!"), for
+  // urgency only (not in Net()).
+  float distress = 0;
   bool leading_contrast = false;  // the (first) sentence opens with "but"
   float Net() const { return positive - negative; }
   // True when nothing carries polarity, or when every sentence is a
@@ -164,6 +167,11 @@ class PolarityRules {
   // Durations in a sentence about an order or a wait (NOTE, WAIT words):
   // kSlowDays or more is a complaint, kFastDays or less after "in"/"after"
   // praise.
+  // A sentence with at least kDistressBangs '!' whose last clause
+  // complains: for urgency that complaint weighs kDistress times ("I am
+  // devastated!!!"; PolarityEvidence::distress).
+  static constexpr int kDistressBangs = 2;
+  static constexpr float kDistress = 1.5f;
   static constexpr float kSlowDays = 6.0f;
   static constexpr float kFastDays = 3.0f;
   static constexpr float kSlowValence = -0.6f;

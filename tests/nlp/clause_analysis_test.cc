@@ -154,5 +154,35 @@ const LabelCase kNoteCases[] = {
 
 TEST(ClauseAnalysisTest, NotesAndQueriesAreNeutral) { ExpectLabels(kNoteCases); }
 
+// Third pass: urgency that does not cry wolf. A laughing legal "threat" is
+// a joke; a complaint without distress or a reason code is not P1/P2; a
+// shouted distress over a ruined order is.
+struct UrgencyCase {
+  const char* name;
+  const char* text;
+  bool urgent;  // P1 or P2
+};
+
+const UrgencyCase kUrgencyCases[] = {
+    {"en_joke", "My husband says he will call a lawyer if I buy more shoes 😂 love them.", false},
+    {"de_joke", "Mein Mann droht mit dem Anwalt, wenn ich noch mehr Schuhe kaufe 😂", false},
+    {"en_plain_complaint", "Wrong size again, rather annoying.", false},
+    {"pl_plain_complaint", "Znowu zły kolor, trochę irytujące.", false},
+    {"en_distress", "The christening cake arrived crushed and the party is today, I am devastated!!!", true},
+    {"en_legal", "I will take legal action if the refund is not paid this week.", true},
+};
+
+TEST(ClauseAnalysisTest, UrgencyNeedsDistressOrAReason) {
+  auto analyzer = CreateAnalyzer(test_paths::ModelsDir());
+  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
+  for (const UrgencyCase& c : kUrgencyCases) {
+    const Analysis a = (*analyzer)->Analyze(c.text, {});
+    const bool urgent =
+        a.urgency.priority == Priority::kP1 || a.urgency.priority == Priority::kP2;
+    EXPECT_EQ(urgent, c.urgent) << c.name << ": \"" << c.text << "\" priority "
+                                << static_cast<int>(a.urgency.priority);
+  }
+}
+
 }  // namespace
 }  // namespace opinia::nlp
