@@ -311,7 +311,8 @@ Sentiment SentimentClassifier::Combine(const Model& model,
       damp *= params_.compose_plain;
     }
     const float weight =
-        borrowed ? params_.borrowed_compose_weight : params_.compose_weight;
+        (borrowed ? params_.borrowed_compose_weight : params_.compose_weight) *
+        (e.constructions > 0 ? params_.compose_construction : 1.0f);
     const float shift = damp * weight * net / std::sqrt(net * net + 1.0f);
     z[kPos] += shift;
     z[kNeg] -= shift;

@@ -104,6 +104,10 @@ struct SentimentParams {
   // points to table words on long reviews.
   float compose_plain_words = 15.0f;
   float compose_plain = 0.3f;
+  // The shift of evidence with a construction (negation, idiom, relief,
+  // wait, sarcasm) is compose_construction times larger: the constructions
+  // are what the models cannot read.
+  float compose_construction = 1.0f;
   // MIXED needs comparable sides: not when one side has at least
   // mixed_ratio times the other's clause evidence, or two more clauses.
   float mixed_ratio = 4.0f;

@@ -181,6 +181,12 @@ const Case kCases[] = {
     {"en_lone_praise", "en", "The lid cracked on day one. Brilliant.", -1},
     {"de_lone_praise", "de", "Nach zwei Tagen kaputt. Bravo.", -1},
     {"en_wow", "en", "Wow! Best blender ever.", +1},
+    // "at first" weakens what follows; set phrases of the third pass
+    {"en_at_first", "en", "At first it worked great, but now it is useless.", -1},
+    {"pl_rekompensuje", "pl", "Cena wysoka, ale jakość to rekompensuje.", +1},
+    {"de_gefaellt", "de", "Die Farbe gefällt mir sehr.", +1},
+    {"es_rechazaron", "es", "Me rechazaron la tarjeta dos veces.", -1},
+    {"en_too_early", "en", "Too early to tell, will report back.", 0},
 };
 
 using Evidence = PolarityEvidence;
@@ -283,6 +289,13 @@ TEST_F(PolarityRulesTest, ContrastInsideAClauseDoesNotSplitIt) {
     EXPECT_LT(clauses[1].Net(), 0) << text;
     EXPECT_LT(clauses[0].weight, clauses[1].weight) << text;
   }
+}
+
+TEST_F(PolarityRulesTest, AtFirstWeakensWhatFollows) {
+  EXPECT_LT(JoinAll(*rules_, *lexicon_, "At first it worked great.", "en").positive,
+            JoinAll(*rules_, *lexicon_, "It worked great.", "en").positive);
+  EXPECT_LT(JoinAll(*rules_, *lexicon_, "Na początku działał świetnie.", "pl").positive,
+            JoinAll(*rules_, *lexicon_, "Działał świetnie.", "pl").positive);
 }
 
 TEST_F(PolarityRulesTest, LonePraiseAfterAComplaintIsSarcasm) {
