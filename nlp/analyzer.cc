@@ -165,9 +165,20 @@ class AnalyzerImpl : public Analyzer {
         ComparableSides(parts, sp.mixed_ratio)) {
       a.sentiment.label = SentimentLabel::kMixed;
     }
-    a.urgency = urgency_->Assess(
-        text, t, a.language, a.sentiment, options,
-        ClauseLevel(SentimentClassifier::JoinedPolarity(parts.in_order)));
+    const PolarityEvidence joined = SentimentClassifier::JoinedPolarity(parts.in_order);
+    // Sarcasm ("Lovely service, they hang up when I ask about a refund"):
+    // the surface praise of an aspect is the complaint.
+    if (!tweet && sp.use_composition && joined.sarcasms > 0 &&
+        a.sentiment.label == SentimentLabel::kNegative) {
+      for (AspectSentiment& as : a.aspects) {
+        if (as.sentiment.score > 0) {
+          as.sentiment.score = -as.sentiment.score;
+          as.sentiment.label = SentimentLabel::kNegative;
+        }
+      }
+    }
+    a.urgency = urgency_->Assess(text, t, a.language, a.sentiment, options,
+                                 ClauseLevel(joined));
     return a;
   }
 

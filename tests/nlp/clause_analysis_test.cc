@@ -63,6 +63,9 @@ const AspectCase kAspectCases[] = {
      Aspect::kDelivery, -1},
     {"es_other_side", "Muy cómoda la silla, pero la entrega tardó diez días.",
      Aspect::kProductQuality, +1},
+    // sarcasm: the praised aspect is the complaint
+    {"en_sarcastic_aspect", "Great customer service, thanks for nothing.",
+     Aspect::kCustomerService, -1},
 };
 
 // Opinions about the shop or the purchase as a whole are not the product's.
