@@ -330,6 +330,7 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.hits += p.hits;
     e.constructions += p.constructions;
     e.contrasts += p.contrasts;
+    e.buts += p.buts;
     e.sentences += p.sentences;
     e.questions += p.questions;
     e.courtesies += p.courtesies;
@@ -581,7 +582,6 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           if (words_in_clause > 0 && !inside) {
             close_clause(i);
           }
-          if (words_in_clause > 0 || inside) ++e.contrasts;
           if (inside && own.size() == 1) e.leading_contrast = true;
           (label == kContrast ? own.back().contrast : own.back().concession) = true;
           if (label == kContrast) {
@@ -837,6 +837,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   }
   for (Clause& c : own) {
     c.question = question;
+    e.contrasts += c.contrast || c.concession;
+    e.buts += c.contrast;
     const float w = c.weight * q;
     const float pos = c.positive - c.lexicon_positive;
     const float neg = c.negative - c.lexicon_negative;

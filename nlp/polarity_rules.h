@@ -104,6 +104,7 @@ struct PolarityEvidence {
   // A single table word is evidence, not a construction.
   int constructions = 0;
   int contrasts = 0;  // clauses opened by a contrast or concession word
+  int buts = 0;       // clauses opened by a contrast word (not concession)
   int sentences = 0;
   int questions = 0;  // sentences read as questions
   // Sentences that only say thanks or hello ("Thanks", "Danke"), which do

@@ -128,6 +128,15 @@ struct SentimentParams {
   // ... and has at most note_words words (notes are short; a long text
   // naming an invoice is a story about it).
   float note_words = 15.0f;
+  // A text of at most contrast_decides_words words that the model calls
+  // MIXED, with a "but" (not "although") and at least contrast_decides net
+  // clause evidence on one side, is that side ("Trochę drogo, lecz jakość to
+  // rekompensuje"). Chosen on nlp/eval dev: 0.3 / 0.5 gave cases3 pl 0.818
+  // / 0.803 (0.773 without); without the word limit and with concessions
+  // pl_clarin_emo.dev lost 0.5 points (true MIXED: "Łazienka OK, choć bez
+  // szału").
+  float contrast_decides = 0.3f;
+  float contrast_decides_words = 15.0f;
   bool use_rules = true;
   // Use the stacked meta models (sentiment_*.meta, nlp/sentiment_meta.h)
   // when present; false serves the base models' probabilities (for

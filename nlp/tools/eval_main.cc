@@ -240,7 +240,7 @@ constexpr const char* kUsage =
     "  --compose_lexicon=F --compose_plain_words=F --compose_plain=F\n"
     "  --neutral_keep=F --neutral_keep_untempered=F --mixed_min=F --mixed_words=F\n"
     "  --mixed_ratio=F --note_keep=F --note_lexicon=F\n"
-    "  --note_words=F --compose_construction=F\n"
+    "  --note_words=F --compose_construction=F --contrast_decides=F\n"
     "  --borrowed_compose_weight=F\n"
     "(meaning of each: the comment at the top of nlp/tools/eval_main.cc and\n"
     "nlp/sentiment.h, SentimentParams)\n";
@@ -297,6 +297,7 @@ int main(int argc, char** argv) {
     else if (fl("note_lexicon", &f.config.sentiment.note_lexicon)) {}
     else if (fl("note_words", &f.config.sentiment.note_words)) {}
     else if (fl("compose_construction", &f.config.sentiment.compose_construction)) {}
+    else if (fl("contrast_decides", &f.config.sentiment.contrast_decides)) {}
     else if (fl("borrowed_compose_weight", &f.config.sentiment.borrowed_compose_weight)) {}
     else if (fl("mixed_min", &f.config.sentiment.mixed_min)) {}
     else if (fl("mixed_words", &f.config.sentiment.mixed_words)) {}

@@ -116,6 +116,11 @@ const LabelCase kLabelCases[] = {
     // a German "aber" inside the complaint's clause
     {"de_mixed_inside", "Zahlung per PayPal lief glatt, auf das Paket habe ich aber zwei Wochen gewartet.",
      SentimentLabel::kMixed},
+    // the model's MIXED yields to a contrast that comes down on one side
+    {"pl_but_decides_pos", "Trochę drogo, ale jakość to w pełni rekompensuje.",
+     SentimentLabel::kPositive},
+    {"pl_but_decides_neg", "Na początku działał dobrze, jednak po tygodniu przestał działać.",
+     SentimentLabel::kNegative},
     // praise after the complaint decides
     {"en_praise_after", "The delivery was slow, but the sweater is wonderful.",
      SentimentLabel::kPositive},
