@@ -187,6 +187,8 @@ const Case kCases[] = {
     {"de_gefaellt", "de", "Die Farbe gefällt mir sehr.", +1},
     {"es_rechazaron", "es", "Me rechazaron la tarjeta dos veces.", -1},
     {"en_too_early", "en", "Too early to tell, will report back.", 0},
+    // colours carry no opinion (lexicon.tsv: Polish "czarny" -0.8)
+    {"pl_colours", "pl", "Zamówiłam czarną i białą sukienkę.", 0},
 };
 
 using Evidence = PolarityEvidence;
