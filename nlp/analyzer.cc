@@ -43,7 +43,7 @@ constexpr float kClearClause = 0.5f;
 // Net clause-weighted evidence (with shouted distress) at or below
 // -kStrongEvidence lets a strongly negative text raise P2 (chosen on the dev
 // halves of nlp/eval: 1.5 -> 2.0 with distress took false alarms on
-// cases3/cases dev from 4/9 to 1/6, misses 1/1 -> 1/1).
+// cases3/cases dev from 5/9 to 1/6, misses 1/1 -> 0/1).
 constexpr float kStrongEvidence = 2.0f;
 // A clause without evidence across a contrast from one with evidence takes
 // this share of its net evidence, turned around.
