@@ -7,6 +7,8 @@
 //     "obwohl", "aunque", "bien que", "anche se": the clause it opens weighs
 //     kConcessionWeight); a sentence that opens with a contrast word halves the
 //     sentences before it (JoinPolarity);
+//     in German and Polish a contrast word after the clause's subject
+//     ("die Farbe ist aber falsch") marks the clause without splitting it;
 //   - negation scope: a negator or negative determiner ("nie", "not",
 //     "keine", "żadnych", "ningún", "aucun", "nessun") flips the next valenced
 //     word of its clause (at most kNegScope words on); "without" words ("bez",
@@ -25,6 +27,8 @@
 //     it has no valence ("too late", "trop petit");
 //   - scare quotes: praise inside quotation marks („free delivery”) counts
 //     as a complaint;
+//   - sarcasm: one praise word as a sentence after a complaint ("...
+//     fogged up. Brilliant."; JoinPolarity);
 //   - questions: a sentence with '?' (not "?!"), or a sentence of at most
 //     kOpenerWords words opened by an interrogative word ("czy", "kiedy",
 //     "will it", "ist es", "¿", "est-ce que"), also after a short greeting;

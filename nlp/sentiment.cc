@@ -370,9 +370,10 @@ void SentimentClassifier::Compose(const PolarityEvidence& e, float model_top,
   // complaint whatever the model read in its praise.
   if (e.sarcasms > 0 && e.Net() < 0 && q[kNeg] < 0.6f) {
     q = {0.15f, 0.6f, 0.15f, 0.1f};
-  }  // "Nie jest najtańszy, ale to najlepszy blender": a contrast whose
-  // weighted clauses come down on one side is that side, not the model's
-  // MIXED (MIXED of two aspects is the analyzer's, on their clauses).
+  }
+  // "Trochę drogo, lecz jakość to rekompensuje": a short text whose "but"
+  // comes down on one side is that side, not the model's MIXED (MIXED of
+  // two aspects is the analyzer's, on their clauses).
   const int best = static_cast<int>(std::max_element(q.begin(), q.end()) - q.begin());
   if (best == kMix && e.buts > 0 &&
       static_cast<float>(words) <= params_.contrast_decides_words &&
