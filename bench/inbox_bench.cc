@@ -148,8 +148,9 @@ bool Fill(opinia::storage::Store& store, int64_t n, int64_t batch,
   return true;
 }
 
-// The PostgreSQL plans of the inbox's list and count, run (EXPLAIN ANALYZE).
-void ExplainPg(const std::string& url) {
+// The PostgreSQL plans of the inbox's first page, a later page (after a P2
+// review due 10 days before `now`) and its count, run (EXPLAIN ANALYZE).
+void ExplainPg(const std::string& url, absl::Time now) {
   auto conn = opinia::storage::pg::Connection::Open(url);
   if (!conn.ok()) {
     std::fprintf(stderr, "explain: %s\n", conn.status().ToString().c_str());
@@ -161,10 +162,15 @@ void ExplainPg(const std::string& url) {
   inbox.priorities = {opinia::v1::P1, opinia::v1::P2, opinia::v1::P3};
   auto list =
       opinia::storage::pg::ListReviewsQuery(kTenant, inbox, std::nullopt, 51);
+  opinia::storage::ReviewCursor after{now, 1};
+  after.priority = opinia::v1::P2;
+  after.respond_by = now - absl::Hours(240);
+  auto later = opinia::storage::pg::ListReviewsQuery(kTenant, inbox, after, 51);
   auto count = opinia::storage::pg::ReviewConditions(kTenant, inbox);
-  if (!list.has_value() || !count.has_value()) return;
+  if (!list.has_value() || !later.has_value() || !count.has_value()) return;
   for (const auto& [what, sql, params] :
        {std::tuple{"inbox page", list->sql, list->params},
+        std::tuple{"later inbox page", later->sql, later->params},
         std::tuple{"inbox count",
                    absl::StrCat("SELECT count(*) FROM reviews", count->sql),
                    count->params}}) {
@@ -272,7 +278,7 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  if (pg && Flag(argc, argv, "explain", "") == "1") ExplainPg(db);
+  if (pg && Flag(argc, argv, "explain", "") == "1") ExplainPg(db, now);
 
   // The real server on the database: production settings, no models (reads
   // only), no alert scheduler (it would raise SLA alerts for the old
