@@ -60,8 +60,9 @@ Params AspectRowParams(int64_t id, const ReviewRow& row, int64_t local_day);
 // review.
 void AddAspectArrays(const ReviewRow& row, Params& p);
 
-// " WHERE tenant_id = $1 AND ..." for `filter` (cursor and order not
-// included), and the parameters so far; std::nullopt when the filter can
+// " WHERE tenant_id = $1 AND ..." for `filter` (cursor and ORDER BY not
+// included; with an inbox order, the conditions are spelled for its partial
+// indexes), and the parameters so far; std::nullopt when the filter can
 // match nothing (a full-text group without a token).
 struct ReviewWhere {
   std::string sql;
@@ -73,6 +74,13 @@ struct ReviewWhere {
 };
 std::optional<ReviewWhere> ReviewConditions(std::string_view tenant_id,
                                             const ReviewFilter& filter);
+
+// The whole SELECT of ListReviews: every column of the rows matching
+// `filter`, in its order, strictly after `after`, at most `limit`;
+// std::nullopt as ReviewConditions.
+std::optional<ReviewWhere> ListReviewsQuery(
+    std::string_view tenant_id, const ReviewFilter& filter,
+    const std::optional<ReviewCursor>& after, int limit);
 
 // PostgreSQL array input text: {"a","b"} and {1,2}.
 std::string TextArray(const std::vector<std::string>& values);
