@@ -1,6 +1,7 @@
 #include "service/http/gateway.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <optional>
@@ -266,6 +267,13 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(
       [g](const httplib::Request& request, const httplib::Response& response) {
         g->Log(request, response);
       });
+  // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, with which
+  // a second server of the same user binds the same port and the kernel
+  // splits the connections between the two.
+  server.set_socket_options([](socket_t socket) {
+    int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   server.Get(".*", [g](const httplib::Request& request,
                        httplib::Response& response) {
     g->HandleGet(request, response);
