@@ -310,9 +310,8 @@ TEST_F(HttpSecurityTest, TakenDefaultPortStartsWithoutHttp) {
 }
 
 TEST_F(HttpSecurityTest, HttpsWithTheServersCertificate) {
-  char dir_template[] = "/tmp/opinia-https-XXXXXX";
-  ASSERT_NE(mkdtemp(dir_template), nullptr);
-  const std::string dir = dir_template;
+  std::string dir = ::testing::TempDir() + "/https_XXXXXX";
+  ASSERT_NE(mkdtemp(dir.data()), nullptr);
   auto cert = MakeSelfSignedCert(dir);
   ASSERT_TRUE(cert.ok()) << cert.status();
   auto server = StartHttpServer({"--tls-cert=" + cert->cert_path,
