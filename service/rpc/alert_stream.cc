@@ -128,7 +128,15 @@ void AlertStream::Begin() {
     absl::MutexLock lock(&mutex_);
     started_ = true;
     dirty_ = true;
-    action = PumpLocked();
+    if (!finishing_) {
+      // The initial metadata (with kStreamOpenMetadata) tells the client
+      // that the stream is open before its first event (the HTTP gateway
+      // answers 200 then; a refusal comes as trailers only). Sent
+      // like a write: nothing else is written, and Finish waits, until
+      // OnSendInitialMetadataDone; that pumps the first page.
+      writing_ = true;
+      action = {Action::kSendMetadata, grpc::Status::OK};
+    }
   }
   Run(action);
 }
@@ -207,6 +215,10 @@ void AlertStream::Run(const Action& action) {
     case Action::kWrite:
       StartWrite(&current_);
       break;
+    case Action::kSendMetadata:
+      context_->AddInitialMetadata(kStreamOpenMetadata, "1");
+      StartSendInitialMetadata();
+      break;
     case Action::kFinish:
       Finish(action.status);
       break;
@@ -275,6 +287,8 @@ void AlertStream::OnWriteDone(bool ok) {
   }
   Run(action);
 }
+
+void AlertStream::OnSendInitialMetadataDone(bool ok) { OnWriteDone(ok); }
 
 void AlertStream::OnCancel() {
   Action action;

@@ -38,6 +38,10 @@
 
 namespace opinia::rpc {
 
+// The initial metadata key a stream sends once it has admitted the caller
+// (service/http/grpc_call.h waits for it before answering 200).
+inline constexpr char kStreamOpenMetadata[] = "opinia-stream-open";
+
 class AlertStream final
     : public grpc::ServerWriteReactor<opinia::v1::AlertEvent>,
       public core::AlertHub::Subscriber,
@@ -54,6 +58,7 @@ class AlertStream final
   // KeyWatch::Stream.
   void Revoked(const absl::Status& why) override;
 
+  void OnSendInitialMetadataDone(bool ok) override;
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
   void OnDone() override;
@@ -62,7 +67,7 @@ class AlertStream final
   // What to do with gRPC once our lock is released (gRPC may run reactions
   // inline, so it is never called while holding mutex_).
   struct Action {
-    enum { kNone, kWrite, kFinish } what = kNone;
+    enum { kNone, kWrite, kSendMetadata, kFinish } what = kNone;
     grpc::Status status;
   };
 
