@@ -1,0 +1,228 @@
+"""The dashboard in a real browser: a real opinia-server (gRPC and
+--http-listen on loopback ports, a fresh SQLite file in a temp dir), set up
+through gRPC, and Debian's chromium driven by chromedriver through selenium.
+
+Used by dashboard_test.py (ctest, label browser), scripts/screenshots.sh and
+bench/dashboard_bench.py. Run with Debian's /usr/bin/python3 (python3-grpcio,
+python3-protobuf, python3-selenium).
+"""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MISSING = ("needs Debian's chromium, chromium-driver and python3-selenium "
+           "(scripts/setup.sh installs them)")
+
+try:
+    import grpc
+    from selenium import webdriver
+    from selenium.common.exceptions import NoAlertPresentException, TimeoutException
+    from selenium.webdriver.chrome.service import Service as ChromeService
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.select import Select
+    from selenium.webdriver.support.ui import WebDriverWait
+except ImportError as e:  # a pyenv python3, or the packages are not installed
+    sys.exit(f"{sys.executable} cannot import {e.name}: run with /usr/bin/python3; {MISSING}")
+
+
+def load_stubs():
+    """Generates the Python stubs of protos/ with the system protoc (like
+    examples/python_client.py) and returns the opinia.v1 modules."""
+    out = tempfile.mkdtemp(prefix="opinia-browser-py-")
+    protos = os.path.join(ROOT, "protos")
+    files = [os.path.join(dp, f) for dp, _, fs in os.walk(os.path.join(protos, "opinia"))
+             for f in fs if f.endswith(".proto")]
+    r = subprocess.run(["protoc", f"-I{protos}", "-I/usr/include", f"--python_out={out}",
+                        f"--grpc_python_out={out}",
+                        "--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin"] + files,
+                       capture_output=True, text=True)
+    if r.returncode:
+        sys.exit("protoc failed: " + r.stderr.strip())
+    sys.path.insert(0, out)
+    import importlib
+    mods = {}
+    for name in ("common", "reviews", "alerts", "admin", "insights"):
+        mods[name] = importlib.import_module(f"opinia.v1.{name}_pb2")
+        mods[name + "_grpc"] = importlib.import_module(f"opinia.v1.{name}_pb2_grpc")
+    return mods
+
+
+pb = load_stubs()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """opinia-server with gRPC on a port it picks (--ready-file) and the
+    HTTP side on a free loopback port."""
+
+    def __init__(self, binary, db=None, extra_args=()):
+        self.binary = binary
+        self.dir = tempfile.mkdtemp(prefix="opinia-browser-")
+        self.db = db or os.path.join(self.dir, "opinia.db")
+        self.extra_args = list(extra_args)
+        self.proc = None
+
+    def start(self, timeout=60):
+        ready = os.path.join(self.dir, "ready")
+        self.http_port = free_port()
+        self.log_path = os.path.join(self.dir, "server.log")
+        args = [self.binary, "--listen=127.0.0.1:0", f"--db={self.db}",
+                f"--bootstrap-admin-key-file={self.dir}/admin.key", f"--ready-file={ready}",
+                f"--models={ROOT}/models", f"--http-listen=127.0.0.1:{self.http_port}"] + self.extra_args
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"opinia-server exited with {self.proc.returncode}: {self.log()[-2000:]}")
+            if os.path.exists(ready) and os.path.getsize(ready) > 0 and self._http_up():
+                with open(ready) as f:
+                    self.addr = f.read().split()[0]
+                self.base = f"http://127.0.0.1:{self.http_port}"
+                self.channel = grpc.insecure_channel(self.addr)
+                return self
+            time.sleep(0.1)
+        raise RuntimeError("opinia-server not ready in time: " + self.log()[-2000:])
+
+    def _http_up(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.http_port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+    def log(self):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def admin_key(self):
+        with open(os.path.join(self.dir, "admin.key")) as f:
+            return f.read().split()[-1]
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Api:
+    """gRPC calls with a key."""
+
+    def __init__(self, server, key):
+        self.md = [("authorization", f"Bearer {key}")]
+        ch = server.channel
+        self.reviews = pb["reviews_grpc"].ReviewServiceStub(ch)
+        self.alerts = pb["alerts_grpc"].AlertServiceStub(ch)
+        self.admin = pb["admin_grpc"].AdminServiceStub(ch)
+        self.insights = pb["insights_grpc"].InsightsServiceStub(ch)
+
+    def ingest(self, *inputs):
+        """Ingests ReviewInput field dicts; returns the IngestResults."""
+        req = pb["reviews"].IngestReviewsRequest(reviews=[pb["reviews"].ReviewInput(**i) for i in inputs])
+        results = self.reviews.IngestReviews(req, metadata=self.md, timeout=30).results
+        for r in results:
+            assert r.outcome in (1, 2, 3), f"ingest rejected: {r.error}"
+        return results
+
+    def get(self, name):
+        return self.reviews.GetReview(pb["reviews"].GetReviewRequest(name=name), metadata=self.md, timeout=30)
+
+
+ALL_ROLES = ("ROLE_INGEST", "ROLE_READ", "ROLE_RESPOND", "ROLE_ADMIN")
+
+
+class Tenant:
+    """A tenant of the server and keys for it, made with the operator key."""
+
+    def __init__(self, server, tenant_id="shop", name="Sklep Testowy"):
+        self.server = server
+        self.op = Api(server, server.admin_key())
+        a = pb["admin"]
+        self.name = self.op.admin.CreateTenant(a.CreateTenantRequest(
+            tenant_id=tenant_id, tenant=a.Tenant(display_name=name)), metadata=self.op.md, timeout=30).name
+
+    def key(self, roles=ALL_ROLES):
+        """Returns (api key name, secret)."""
+        a = pb["admin"]
+        resp = self.op.admin.CreateApiKey(a.CreateApiKeyRequest(api_key=a.ApiKey(
+            tenant=self.name, roles=[a.Role.Value(r) for r in roles], display_name="browser test")),
+            metadata=self.op.md, timeout=30)
+        return resp.api_key.name, resp.secret
+
+    def revoke(self, key_name):
+        a = pb["admin"]
+        self.op.admin.RevokeApiKey(a.RevokeApiKeyRequest(name=key_name), metadata=self.op.md, timeout=30)
+
+
+def utf8_slice(text, span):
+    """The text of a Span: UTF-8 byte offsets, as the API gives them."""
+    return text.encode("utf-8")[span.begin:span.end].decode("utf-8")
+
+
+def browser(width=1280, height=900, lang="en-GB,en"):
+    """Headless Debian chromium; the page's navigator.language comes from lang."""
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not driver:
+        sys.exit(f"no chromium or chromedriver on the PATH: {MISSING}")
+    o = webdriver.ChromeOptions()
+    o.binary_location = chromium
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+              "--no-first-run", "--disable-extensions", "--hide-scrollbars", "--force-device-scale-factor=1",
+              f"--window-size={width},{height}", f"--accept-lang={lang}"):
+        o.add_argument(a)
+    o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    d = webdriver.Chrome(service=ChromeService(driver), options=o)
+    # headless windows count their frame: make the page itself `width` wide
+    inner = d.execute_script("return window.innerWidth")
+    if inner != width:
+        d.set_window_size(width + (width - inner), height)
+    return d
+
+
+def wait(driver, condition, timeout=15, what="condition"):
+    """Waits until condition(driver) is truthy and returns it; a timeout
+    fails with `what` (never a fixed sleep as the assertion)."""
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: condition(d))
+    except TimeoutException:
+        raise AssertionError(f"timed out after {timeout} s waiting for {what}") from None
+
+
+def css(driver, selector):
+    return driver.find_elements(By.CSS_SELECTOR, selector)
+
+
+def sign_in(driver, server, key):
+    driver.get(server.base + "/")
+    field = wait(driver, lambda d: [e for e in css(d, "#signin-key") if e.is_displayed()], what="the sign-in form")[0]
+    field.send_keys(key)
+    css(driver, "#signin-submit")[0].click()
+
+
+def no_alert_dialog(driver):
+    try:
+        text = driver.switch_to.alert.text
+    except NoAlertPresentException:
+        return True
+    raise AssertionError(f"an alert dialog is open: {text!r}")
+
