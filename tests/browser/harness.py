@@ -67,10 +67,13 @@ class Server:
     """opinia-server with gRPC on a port it picks (--ready-file) and the
     HTTP side on a free loopback port."""
 
-    def __init__(self, binary, db=None, extra_args=()):
+    def __init__(self, binary, db=None, extra_args=(), admin_key_file=None):
         self.binary = binary
         self.dir = tempfile.mkdtemp(prefix="opinia-browser-")
         self.db = db or os.path.join(self.dir, "opinia.db")
+        # a database that has keys already writes none (a reused bench database)
+        self.key_file = admin_key_file if admin_key_file and os.path.exists(admin_key_file) else \
+            os.path.join(self.dir, "admin.key")
         self.extra_args = list(extra_args)
         self.proc = None
 
@@ -79,7 +82,7 @@ class Server:
         self.http_port = free_port()
         self.log_path = os.path.join(self.dir, "server.log")
         args = [self.binary, "--listen=127.0.0.1:0", f"--db={self.db}",
-                f"--bootstrap-admin-key-file={self.dir}/admin.key", f"--ready-file={ready}",
+                f"--bootstrap-admin-key-file={self.key_file}", f"--ready-file={ready}",
                 f"--models={ROOT}/models", f"--http-listen=127.0.0.1:{self.http_port}"] + self.extra_args
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -111,7 +114,7 @@ class Server:
             return ""
 
     def admin_key(self):
-        with open(os.path.join(self.dir, "admin.key")) as f:
+        with open(self.key_file) as f:
             return f.read().split()[-1]
 
     def stop(self):
@@ -192,11 +195,16 @@ def browser(width=1280, height=900, lang="en-GB,en"):
         o.add_argument(a)
     o.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     d = webdriver.Chrome(service=ChromeService(driver), options=o)
-    # headless windows count their frame: make the page itself `width` wide
-    inner = d.execute_script("return window.innerWidth")
-    if inner != width:
-        d.set_window_size(width + (width - inner), height)
+    resize(d, width, height)
     return d
+
+
+def resize(driver, width, height):
+    """Makes the page's viewport width x height (the window counts a frame)."""
+    driver.set_window_size(width, height)
+    inner = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    if inner != [width, height]:
+        driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
 
 
 def wait(driver, condition, timeout=15, what="condition"):

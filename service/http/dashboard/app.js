@@ -7,7 +7,7 @@ import * as inbox from "./inbox.js";
 import * as review from "./review.js";
 import * as overview from "./overview.js";
 import * as notify from "./notify.js";
-import { ctx, priorityOf, showError, startTicker } from "./ui.js";
+import { afterPaint, ctx, priorityOf, showError, startTicker } from "./ui.js";
 
 const VIEWS = ["signin", "inbox", "review", "overview"];
 const STREAM_QUERY = "priorities=P1&priorities=P2&priorities=P3&kinds=NEGATIVE_REVIEW&kinds=SLA_BREACH";
@@ -140,8 +140,13 @@ function route() {
   if ((m = /^#\/reviews\/(\d+)$/.exec(hash))) {
     showView("review");
     inbox.select(`reviews/${m[1]}`);
-    review.show(m[1], { focusRespond: wantRespond });
+    review.show(m[1], { focusRespond: wantRespond });  // renders a review the inbox holds at once
     wantRespond = false;
+    if (openStart !== null) {
+      const start = openStart;
+      openStart = null;
+      afterPaint(() => performance.measure("opinia:open-review", { start, end: performance.now() }));
+    }
   } else if (hash === "#/overview") {
     showView("overview");
     overview.load();
@@ -154,13 +159,13 @@ function route() {
 }
 
 let wantRespond = false;
-function openSelected(respond) {
+let openStart = null;  // keydown time of an open from the inbox, for the measure
+function openSelected(respond, start) {
   const name = inbox.selectedName();
   if (!name) return;
   wantRespond = respond;
-  const start = performance.now();
+  openStart = start;
   location.hash = `#/reviews/${name.replace(/^reviews\//, "")}`;
-  requestAnimationFrame(() => setTimeout(() => performance.measure("opinia:open-review", { start, end: performance.now() }), 0));
 }
 
 function onKey(ev) {
@@ -177,12 +182,12 @@ function onKey(ev) {
     ev.preventDefault();
     const start = ev.timeStamp;
     inbox.move(ev.key === "j" ? 1 : -1);
-    requestAnimationFrame(() => setTimeout(() => performance.measure("opinia:jk", { start, end: performance.now() }), 0));
+    afterPaint(() => performance.measure("opinia:jk", { start, end: performance.now() }));
   } else if (view === "inbox" && ev.key === "Enter") {
     ev.preventDefault();
-    openSelected(false);
+    openSelected(false, ev.timeStamp);
   } else if (ev.key === "r") {
-    if (view === "inbox") { ev.preventDefault(); openSelected(true); }
+    if (view === "inbox") { ev.preventDefault(); openSelected(true, ev.timeStamp); }
     else if (view === "review") { ev.preventDefault(); review.focusResponse(); }
   } else if (ev.key === "?") {
     $("#help").showModal();

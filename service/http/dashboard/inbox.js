@@ -6,9 +6,9 @@
 import { call } from "./api.js";
 import { t, tEnum } from "./i18n.js";
 import { h, clear, $ } from "./dom.js";
-import { ctx, priorityOf, deadlineOf, idOf, fillCountdown, showError } from "./ui.js";
+import { afterPaint, ctx, priorityOf, deadlineOf, idOf, fillCountdown, showError } from "./ui.js";
 
-const PAGE = 200;
+const PAGE = 100;
 const OPEN = ["NEW", "ACKNOWLEDGED"];
 const URGENT = ["P1", "P2", "P3"];
 const RANK = { P1: 1, P2: 2, P3: 3 };
@@ -181,7 +181,7 @@ export function render() {
     state.firstRender = false;
     performance.mark("opinia:inbox-rendered");
     // the paint after this render: the first meaningful paint of the app
-    requestAnimationFrame(() => setTimeout(() => performance.mark("opinia:inbox-painted"), 0));
+    afterPaint(() => performance.mark("opinia:inbox-painted"));
   }
   document.body.classList.toggle("readonly", !ctx.canRespond);
 }

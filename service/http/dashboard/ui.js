@@ -43,6 +43,10 @@ export function deadlineOf(review) {
   return Number.isNaN(ms) || ms <= 0 ? null : ms;
 }
 
+// Runs fn once the next frame has been painted (for the Performance API
+// measures of bench/dashboard_bench.py).
+export function afterPaint(fn) { requestAnimationFrame(() => setTimeout(fn, 0)); }
+
 export function idOf(name) { return String(name || "").replace(/^reviews\//, ""); }
 
 // Countdown elements carry data-deadline (ms since the epoch); one timer
