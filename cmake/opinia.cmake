@@ -95,3 +95,20 @@ endfunction()
 # (core_layers_test) reads this list to check the includes.
 set(OPINIA_CORE_LAYERS util secrets auth tenants reviews ingest alerts
   insights collectors)
+
+# opinia_embed_files(OUTPUT FUNCTION HEADER BASE_DIR FILES...): OUTPUT, a
+# generated C++ source defining FUNCTION (declared in HEADER), which returns
+# every file of FILES (absolute paths under BASE_DIR) as opinia::EmbeddedFile
+# (util/embedded_file.h). The bytes are read at build time, so editing a file
+# rebuilds; glob FILES with CONFIGURE_DEPENDS so that a new file is found.
+function(opinia_embed_files output function header base_dir)
+  list(JOIN ARGN "|" files)
+  add_custom_command(
+    OUTPUT ${output}
+    COMMAND ${CMAKE_COMMAND} -DOUTPUT=${output} -DFUNCTION=${function}
+            -DHEADER=${header} -DBASE_DIR=${base_dir} -DFILES=${files}
+            -P ${CMAKE_SOURCE_DIR}/cmake/embed_files.cmake
+    DEPENDS ${ARGN} ${CMAKE_SOURCE_DIR}/cmake/embed_files.cmake
+    COMMENT "Embedding ${function}"
+    VERBATIM)
+endfunction()

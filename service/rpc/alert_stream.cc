@@ -128,7 +128,14 @@ void AlertStream::Begin() {
     absl::MutexLock lock(&mutex_);
     started_ = true;
     dirty_ = true;
-    action = PumpLocked();
+    if (!finishing_) {
+      // The initial metadata tells the client that the stream is open
+      // before its first event (the HTTP gateway answers 200 then). Sent
+      // like a write: nothing else is written, and Finish waits, until
+      // OnSendInitialMetadataDone; that pumps the first page.
+      writing_ = true;
+      action = {Action::kSendMetadata, grpc::Status::OK};
+    }
   }
   Run(action);
 }
@@ -207,6 +214,9 @@ void AlertStream::Run(const Action& action) {
     case Action::kWrite:
       StartWrite(&current_);
       break;
+    case Action::kSendMetadata:
+      StartSendInitialMetadata();
+      break;
     case Action::kFinish:
       Finish(action.status);
       break;
@@ -275,6 +285,8 @@ void AlertStream::OnWriteDone(bool ok) {
   }
   Run(action);
 }
+
+void AlertStream::OnSendInitialMetadataDone(bool ok) { OnWriteDone(ok); }
 
 void AlertStream::OnCancel() {
   Action action;

@@ -54,6 +54,7 @@ class AlertStream final
   // KeyWatch::Stream.
   void Revoked(const absl::Status& why) override;
 
+  void OnSendInitialMetadataDone(bool ok) override;
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
   void OnDone() override;
@@ -62,7 +63,7 @@ class AlertStream final
   // What to do with gRPC once our lock is released (gRPC may run reactions
   // inline, so it is never called while holding mutex_).
   struct Action {
-    enum { kNone, kWrite, kFinish } what = kNone;
+    enum { kNone, kWrite, kSendMetadata, kFinish } what = kNone;
     grpc::Status status;
   };
 

@@ -14,6 +14,7 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "service/core/util/clock.h"
+#include "service/http/security.h"
 #include "service/rpc/utf8_checked_service.h"
 #include "service/server/files.h"
 #include "service/server/log.h"
@@ -339,6 +340,7 @@ absl::Status App::Serve(const Options& options) {
   address_ = absl::StrCat(options.listen.substr(0, colon), ":", port);
   outbound_->DenyListeningAddress(address_);
   LogInfo("listening on " + address_, {{"address", address_}});
+  if (absl::Status s = ServeHttp(options); !s.ok()) return s;
   if (!options.ready_file.empty()) {
     if (absl::Status s =
             WriteFileAtomically(options.ready_file, address_ + "\n", 0644);
@@ -349,9 +351,55 @@ absl::Status App::Serve(const Options& options) {
   return absl::OkStatus();
 }
 
+absl::Status App::ServeHttp(const Options& options) {
+  if (options.http_listen.empty()) return absl::OkStatus();
+  http::GatewayOptions http_options;
+  http_options.listen = options.http_listen;
+  http_options.tls_cert = options.tls_cert;
+  http_options.tls_key = options.tls_key;
+  http_options.threads = options.http_threads;
+  http_options.max_body_bytes = options.max_message_bytes;
+  ASSIGN_OR_RETURN(http_options.allowed_origins,
+                   http::ParseAllowedOrigins(options.http_allowed_origins));
+  http_options.services.assign(std::begin(kServiceNames),
+                               std::end(kServiceNames));
+  http_options.access_log = [](const http::AccessLogEntry& entry) {
+    LogInfo("http", {{"method", entry.method},
+                     {"path", entry.path},
+                     {"status", absl::StrCat(entry.status)},
+                     {"ms", absl::StrCat(absl::ToInt64Milliseconds(
+                                entry.duration))},
+                     {"remote", entry.remote}});
+  };
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(-1);
+  args.SetMaxSendMessageSize(-1);
+  auto gateway =
+      http::Gateway::Start(std::move(http_options), server_->InProcessChannel(args));
+  if (!gateway.ok()) {
+    if (absl::IsUnavailable(gateway.status()) && !options.http_listen_required) {
+      LogWarning("no HTTP API: the default --http-listen port is taken; set "
+                 "--http-listen (empty to turn it off)",
+                 {{"error", std::string(gateway.status().message())}});
+      return absl::OkStatus();
+    }
+    return gateway.status();
+  }
+  http_ = *std::move(gateway);
+  const std::string scheme = http_->tls() ? "https://" : "http://";
+  LogInfo("http on " + scheme + http_->address(),
+          {{"http_address", http_->address()},
+           {"max_event_streams", absl::StrCat(http_->max_event_streams())}});
+  outbound_->DenyListeningAddress(http_->address());
+  return absl::OkStatus();
+}
+
 void App::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  // Event streams end first, cleanly, and no new connections come; requests
+  // in flight finish (or are cancelled with the gRPC calls they wait for).
+  if (http_) http_->StopAccepting();
   // Collector back-offs end at once; fetches in flight are cancelled (within
   // about a second) and their runs record nothing, so they run again after
   // a restart; queued runs are dropped (their RunCollector callers get
@@ -373,6 +421,7 @@ void App::Shutdown(absl::Duration grace) {
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
     server_->Wait();
   }
+  if (http_) http_->Stop();
   failed_requests_.reset();  // logs the last count
   pool_.reset();   // runs what is queued, joins
   alert_pool_.reset();

@@ -37,6 +37,7 @@
 #include "service/rpc/insights_service.h"
 #include "service/rpc/rate_limiter.h"
 #include "service/rpc/review_service.h"
+#include "service/http/gateway.h"
 #include "service/rpc/worker_pool.h"
 #include "service/server/failed_requests.h"
 #include "service/server/metrics.h"
@@ -57,6 +58,10 @@ class App {
 
   // "HOST:PORT" with the bound port.
   const std::string& address() const { return address_; }
+  // "HOST:PORT" of the HTTP/JSON API; "" when it is off.
+  std::string http_address() const {
+    return http_ != nullptr ? http_->address() : "";
+  }
 
   // The SLA/spike/snooze scheduler, so in-process tests with
   // Options::clock and alert_tick 0 can run its passes themselves.
@@ -74,6 +79,8 @@ class App {
   App() = default;
   absl::Status Bootstrap(const Options& options);
   absl::Status Serve(const Options& options);
+  // The HTTP/JSON gateway on the gRPC server's in-process channel.
+  absl::Status ServeHttp(const Options& options);
 
   // Declared first, destroyed last: calls that finish during shutdown
   // still report to them.
@@ -126,6 +133,8 @@ class App {
   // What the server calls: the services above, behind a UTF-8 check.
   std::vector<std::unique_ptr<grpc::Service>> checked_services_;
   std::unique_ptr<grpc::Server> server_;
+  // Calls server_ in-process: declared after it, stopped before it.
+  std::unique_ptr<http::Gateway> http_;
   // Sets the health service NOT_SERVING while the store is unreachable.
   std::unique_ptr<StoreHealth> store_health_;
   std::string address_;

@@ -7,6 +7,10 @@
 
 #include "absl/flags/flag.h"
 
+namespace {
+constexpr char kDefaultHttpListen[] = "127.0.0.1:8080";
+}  // namespace
+
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "HOST:PORT to listen on; port 0 picks a free port (see --ready-file)");
 ABSL_FLAG(std::string, db, "data/opinia.db",
@@ -32,6 +36,22 @@ ABSL_FLAG(std::string, ready_file, "",
 ABSL_FLAG(std::string, metrics_listen, "",
           "HOST:PORT to serve Prometheus metrics on (GET /metrics); port 0 "
           "picks a free one (logged as \"metrics on ...\"); empty = off");
+ABSL_FLAG(std::string, http_listen, kDefaultHttpListen,
+          "HOST:PORT of the JSON API over HTTP (POST /v1/{Service}/{Method}), "
+          "its OpenAPI document (/v1/openapi.json) and the dashboard (/); "
+          "HTTPS with --tls-cert/--tls-key. Port 0 picks a free one (logged "
+          "as \"http on ...\"); empty = off. When this default port is "
+          "taken the server starts without HTTP and logs a warning; any other "
+          "address must be free");
+ABSL_FLAG(int, http_threads, 32,
+          "Threads serving HTTP connections; each open event stream "
+          "(StreamAlerts as Server-Sent Events) holds one, so at most "
+          "http-threads minus 4 streams are served at once (503 beyond)");
+ABSL_FLAG(std::string, http_allowed_origins, "",
+          "Comma-separated origins, e.g. https://app.example, whose web "
+          "pages may call the HTTP API from the browser (CORS); a "
+          "cross-origin write from any other origin is refused with 403. "
+          "Empty = the server's own origin only");
 ABSL_FLAG(std::string, log_format, "text",
           "Log lines as \"text\" or \"json\" (one object per line: time, "
           "level, msg, fields)");
@@ -153,6 +173,12 @@ Options OptionsFromFlags() {
   o.tls_key = absl::GetFlag(FLAGS_tls_key);
   o.ready_file = absl::GetFlag(FLAGS_ready_file);
   o.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  o.http_listen = absl::GetFlag(FLAGS_http_listen);
+  // The default address may be taken (another server on this machine);
+  // any other must be free.
+  o.http_listen_required = o.http_listen != kDefaultHttpListen;
+  o.http_threads = absl::GetFlag(FLAGS_http_threads);
+  o.http_allowed_origins = absl::GetFlag(FLAGS_http_allowed_origins);
   o.log_format = absl::GetFlag(FLAGS_log_format);
   o.rate_limit_rps = absl::GetFlag(FLAGS_rate_limit_rps);
   o.rate_limit_burst = absl::GetFlag(FLAGS_rate_limit_burst);

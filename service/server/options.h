@@ -24,6 +24,14 @@ struct Options {
   std::string tls_cert, tls_key;     // both or neither
   std::string ready_file;            // "" = none
   std::string metrics_listen;        // HOST:PORT of /metrics; "" = off
+  // HTTP/JSON API and dashboard (service/http): HOST:PORT, "" = off (the
+  // flag's default is 127.0.0.1:8080). When !http_listen_required (the
+  // flag's default address) and the port is taken, the server starts
+  // without HTTP and logs a warning.
+  std::string http_listen;
+  bool http_listen_required = true;
+  int http_threads = 32;
+  std::string http_allowed_origins;  // comma-separated origins; "" = none
   std::string log_format = "text";   // "text" or "json"
   double rate_limit_rps = 5000;      // per API key; 0 = no limit
   double rate_limit_burst = 0;       // 0 = max(1, 2 x rate_limit_rps)

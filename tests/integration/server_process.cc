@@ -84,6 +84,9 @@ absl::Status ServerProcess::Launch() {
       absl::StrCat("--db=", db_path()),
       absl::StrCat("--bootstrap-admin-key-file=", key_file()),
       absl::StrCat("--ready-file=", ready_file),
+      // No HTTP unless a test asks (extra_args: --http-listen=127.0.0.1:0):
+      // the default port would be shared by every server of the suite.
+      "--http-listen=",
   };
   if (db_->postgres()) {  // a URL has no folder for the default secrets.key
     argv.push_back(absl::StrCat("--secrets-key-file=", dir_, "/secrets.key"));
