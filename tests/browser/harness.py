@@ -7,9 +7,9 @@ bench/dashboard_bench.py. Run with Debian's /usr/bin/python3 (python3-grpcio,
 python3-protobuf, python3-selenium).
 """
 import os
+import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -57,15 +57,9 @@ def load_stubs():
 pb = load_stubs()
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
-    """opinia-server with gRPC on a port it picks (--ready-file) and the
-    HTTP side on a free loopback port."""
+    """opinia-server with gRPC and HTTP on loopback ports it picks (the gRPC
+    one read from --ready-file, the HTTP one from its log line "http on")."""
 
     def __init__(self, binary, db=None, extra_args=(), admin_key_file=None):
         self.binary = binary
@@ -79,32 +73,28 @@ class Server:
 
     def start(self, timeout=60):
         ready = os.path.join(self.dir, "ready")
-        self.http_port = free_port()
         self.log_path = os.path.join(self.dir, "server.log")
         args = [self.binary, "--listen=127.0.0.1:0", f"--db={self.db}",
                 f"--bootstrap-admin-key-file={self.key_file}", f"--ready-file={ready}",
-                f"--models={ROOT}/models", f"--http-listen=127.0.0.1:{self.http_port}"] + self.extra_args
+                f"--models={ROOT}/models", "--http-listen=127.0.0.1:0"] + self.extra_args
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"opinia-server exited with {self.proc.returncode}: {self.log()[-2000:]}")
-            if os.path.exists(ready) and os.path.getsize(ready) > 0 and self._http_up():
+            # the ready file is written once gRPC and HTTP both serve
+            if os.path.exists(ready) and os.path.getsize(ready) > 0:
                 with open(ready) as f:
                     self.addr = f.read().split()[0]
-                self.base = f"http://127.0.0.1:{self.http_port}"
+                http = re.search(r"http on (https?://[\w.:\[\]]+)", self.log())
+                if not http:
+                    raise RuntimeError("opinia-server logged no \"http on ...\": " + self.log()[-2000:])
+                self.base = http.group(1)
                 self.channel = grpc.insecure_channel(self.addr)
                 return self
             time.sleep(0.1)
         raise RuntimeError("opinia-server not ready in time: " + self.log()[-2000:])
-
-    def _http_up(self):
-        try:
-            with socket.create_connection(("127.0.0.1", self.http_port), timeout=0.5):
-                return True
-        except OSError:
-            return False
 
     def log(self):
         try:

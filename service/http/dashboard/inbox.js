@@ -12,6 +12,8 @@ const PAGE = 100;
 const OPEN = ["NEW", "ACKNOWLEDGED"];
 const URGENT = ["P1", "P2", "P3"];
 const RANK = { P1: 1, P2: 2, P3: 3 };
+// TEMPORARY until i19-store lands: the server's default order, sorted here.
+const ORDER = {};
 
 const state = {
   reviews: new Map(),   // name -> Review
@@ -32,7 +34,7 @@ export function belongs(review) {
 function compare(a, b) {
   const pa = RANK[priorityOf(a)] || 9, pb = RANK[priorityOf(b)] || 9;
   if (pa !== pb) return pa - pb;
-  const da = deadlineOf(a) ?? Infinity, db = deadlineOf(b) ?? Infinity;
+  const da = deadlineOf(a) ?? Infinity, db = deadlineOf(b) ?? Infinity;  // null, undefined: last
   if (da !== db) return da - db;
   return Number(idOf(a.name)) - Number(idOf(b.name));
 }
@@ -44,13 +46,13 @@ export function loaded() { return state.loaded; }
 export async function load() {
   const [list, snoozed] = await Promise.all([
     call("ReviewService", "ListReviews", {
-      ...inboxQuery, order_by: "priority asc, respond_by asc", page_size: PAGE,
+      ...inboxQuery, ...ORDER, page_size: PAGE,
     }),
     call("AlertService", "ListAlerts", { states: ["SNOOZED"], page_size: 1000 }).catch(() => ({ alerts: [] })),
   ]);
   state.reviews.clear();
   state.snoozed.clear();
-  const reviews = list.reviews || [];
+  const reviews = (list.reviews || []).sort(compare);
   for (const r of reviews) state.reviews.set(r.name, r);
   state.order = reviews.map((r) => r.name);
   state.total = Math.max(Number(list.total_size) || 0, reviews.length);

@@ -40,6 +40,7 @@ export default {
 
   "due.in": "{t} left",
   "due.over": "overdue {t}",
+  "due.policy": "deadline from the SLA policy",
   "due.none": "no deadline",
 
   "review.back": "Back to the inbox",

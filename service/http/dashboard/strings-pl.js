@@ -40,6 +40,7 @@ export default {
 
   "due.in": "zostało {t}",
   "due.over": "po terminie {t}",
+  "due.policy": "termin wg zasad SLA",
   "due.none": "bez terminu",
 
   "review.back": "Wróć do skrzynki",

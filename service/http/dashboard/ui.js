@@ -36,11 +36,16 @@ export function sentimentOf(review) {
   return o && o.label && o.label !== "SENTIMENT_LABEL_UNSPECIFIED" ? o : (review.analysis?.sentiment || {});
 }
 
+// The respond-by deadline in ms; null for none; undefined when a person set
+// the priority and the review does not carry the deadline that follows from
+// it (the server computes it from the tenant's SLA policy and orders by it).
 export function deadlineOf(review) {
   const o = review.override?.urgency;
-  const ts = o && o.priority && o.priority !== "PRIORITY_UNSPECIFIED" ? o.respond_by : review.analysis?.urgency?.respond_by;
+  const corrected = o && o.priority && o.priority !== "PRIORITY_UNSPECIFIED";
+  const ts = corrected ? o.respond_by : review.analysis?.urgency?.respond_by;
   const ms = ts ? Date.parse(ts) : NaN;
-  return Number.isNaN(ms) || ms <= 0 ? null : ms;
+  if (Number.isNaN(ms) || ms <= 0) return corrected && o.priority !== "NONE" ? undefined : null;
+  return ms;
 }
 
 // Runs fn once the next frame has been painted (for the Performance API
@@ -52,13 +57,13 @@ export function idOf(name) { return String(name || "").replace(/^reviews\//, "")
 // Countdown elements carry data-deadline (ms since the epoch); one timer
 // updates them all every second.
 export function fillCountdown(el, deadline) {
-  el.dataset.deadline = deadline === null ? "" : String(deadline);
+  el.dataset.deadline = deadline === null ? "" : deadline === undefined ? "policy" : String(deadline);
   paintCountdown(el, Date.now());
 }
 
 function paintCountdown(el, now) {
-  const d = el.dataset.deadline ? Number(el.dataset.deadline) : null;
-  const c = countdown(d, now);
+  const d = el.dataset.deadline;
+  const c = d === "policy" ? { text: t("due.policy"), overdue: false } : countdown(d ? Number(d) : null, now);
   if (el.textContent !== c.text) el.textContent = c.text;
   el.classList.toggle("overdue", c.overdue);
   const row = el.closest("[data-review]");
