@@ -14,6 +14,8 @@ reads the Performance API marks the app sets:
                  (opinia:inbox-painted), and the ListReviews call inside it
   j/k            keydown -> the paint after the selection moved (opinia:jk)
   open review    Enter -> the paint of the review view (opinia:open-review)
+  overview       #/overview -> summary, chart and aspects of 30 days drawn
+                 (opinia:overview-rendered)
 and prints p50 and max of each. Needs chromium, chromium-driver,
 python3-selenium (scripts/setup.sh). Run it when the machine is quiet.
 """
@@ -64,8 +66,8 @@ def run_once(server, key, args):
     d = harness.browser()
     try:
         d.get(server.base + "/#/signin")
-        d.execute_script("sessionStorage.setItem('opinia.key', arguments[0])", key)
-        d.get(server.base + "/#/inbox")  # a new navigation of the same tab: the session keeps the key
+        d.execute_script("sessionStorage.setItem('opinia.key', arguments[0]); location.hash = '#/inbox'", key)
+        d.refresh()  # a reload of the same tab: its session storage keeps the key
         paint = wait(d, lambda d: entries(d, "mark", "opinia:inbox-painted"), timeout=60, what="the inbox")[0][0]
         list_ms = d.execute_script(
             "const e = performance.getEntriesByType('resource').find(e => e.name.endsWith('/ReviewService/ListReviews'));"
@@ -86,7 +88,9 @@ def run_once(server, key, args):
             body.send_keys(harness.Keys.ESCAPE)
             wait(d, lambda d: css(d, "#view-inbox:not([hidden])"), what="the inbox again")
         opens = [x[1] for x in entries(d, "measure", "opinia:open-review")]
-        return paint, list_ms, rows, total, jk, opens
+        start = d.execute_script("const t = performance.now(); location.hash = '#/overview'; return t")
+        done = wait(d, lambda d: entries(d, "mark", "opinia:overview-rendered"), timeout=60, what="the overview")[0][0]
+        return paint, list_ms, rows, total, jk, opens, done - start
     finally:
         d.quit()
 
@@ -111,11 +115,13 @@ def main():
                             admin_key_file=args.db + ".admin.key").start(timeout=600)
     try:
         key = key_for(server, args.db)
-        paints, lists, jks, opens = [], [], [], []
+        paints, lists, jks, opens, overviews = [], [], [], [], []
         for run in range(args.runs):
-            paint, list_ms, rows, total, jk, op = run_once(server, key, args)
+            paint, list_ms, rows, total, jk, op, overview = run_once(server, key, args)
             print(f"run {run + 1}: first inbox paint {paint:.0f} ms (ListReviews {list_ms:.0f} ms; {rows} rows shown, "
-                  f"{total}); j/k p50 {statistics.median(jk):.1f} ms; open p50 {statistics.median(op):.1f} ms", flush=True)
+                  f"{total}); j/k p50 {statistics.median(jk):.1f} ms; open p50 {statistics.median(op):.1f} ms; "
+                  f"overview {overview:.0f} ms", flush=True)
+            overviews.append(overview)
             paints.append(paint)
             lists.append(list_ms)
             jks += jk
@@ -124,6 +130,7 @@ def main():
         print(f"  ListReviews      {fmt(lists)}")
         print(f"j/k                {fmt(jks)}")
         print(f"open review        {fmt(opens)}")
+        print(f"overview (30 days) {fmt(overviews)}")
     finally:
         server.stop()
 

@@ -29,6 +29,11 @@ export function fmtNumber(n, digits = 0) {
     .format(Number(n) || 0);
 }
 
+// 241216 -> "241K" (en) / "241 tys." (pl): for the inbox badge.
+export function fmtCompact(n) {
+  return new Intl.NumberFormat(locale(), { notation: "compact" }).format(Number(n) || 0);
+}
+
 export function fmtPercent(x) {
   return new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 1 }).format(Number(x) || 0);
 }

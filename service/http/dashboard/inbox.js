@@ -6,6 +6,7 @@
 import { call } from "./api.js";
 import { t, tEnum } from "./i18n.js";
 import { h, clear, $ } from "./dom.js";
+import { fmtCompact, fmtNumber } from "./format.js";
 import { afterPaint, ctx, priorityOf, deadlineOf, idOf, fillCountdown, showError } from "./ui.js";
 
 const PAGE = 100;
@@ -173,11 +174,11 @@ export function render() {
   state.fresh = null;
   $("#inbox-empty").hidden = !state.loaded || state.order.length > 0;
   $("#inbox-loading").hidden = state.loaded;
-  const count = state.loaded ? t("inbox.count", { n: state.total }) : "";
+  const count = state.loaded ? t("inbox.count", { n: fmtNumber(state.total) }) : "";
   $("#inbox-count").textContent = count;
-  $("#nav-count").textContent = state.loaded ? String(state.total) : "";
+  $("#nav-count").textContent = state.loaded ? fmtCompact(state.total) : "";
   const more = state.total - state.order.length;
-  $("#inbox-more").textContent = more > 0 ? t("inbox.more", { n: more }) : "";
+  $("#inbox-more").textContent = more > 0 ? t("inbox.more", { n: fmtNumber(more) }) : "";
   if (hadFocus) focusSelected();
   if (state.loaded && state.firstRender) {
     state.firstRender = false;
