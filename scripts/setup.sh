@@ -17,6 +17,9 @@ packages=(
   libssl-dev                        # SHA-256 / HMAC, CSPRNG for API keys
   libcurl4-openssl-dev              # HTTP client (webhooks, collectors)
   prometheus-cpp-dev                # /metrics endpoint (Prometheus exposition)
+  libcpp-httplib-dev                # HTTP/JSON API and dashboard server (service/http; built with OpenSSL for HTTPS)
+  curl jq                           # the JSON API's curl walkthrough (examples/curl, its test)
+  chromium                          # the dashboard rendered in a real browser (contract check_web, browser tests)
   linux-perf valgrind               # profiling (bench/README: opinia-load)
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
   python3-grpcio python3-protobuf   # outside contract checks (../shared/contract)

@@ -28,6 +28,9 @@ namespace pb = google::protobuf;
 
 constexpr char kJson[] = "application/json";
 constexpr char kOpenApiPath[] = "/v1/openapi.json";
+// The initial metadata key of an admitted stream (the server's side:
+// kStreamOpenMetadata in service/rpc/alert_stream.h).
+constexpr char kStreamOpenMetadata[] = "opinia-stream-open";
 // How long an event stream may take to be accepted by the gRPC service.
 constexpr absl::Duration kAcceptTimeout = absl::Seconds(30);
 // How long Stop() waits for event streams to end after cancelling them.
@@ -620,7 +623,7 @@ void Gateway::StreamEvents(const Route& route, const httplib::Request& request,
   }
   call->Write(Serialize(*message));
   call->WritesDone();
-  if (!call->AwaitAccepted(kAcceptTimeout)) {
+  if (!call->AwaitAccepted(kAcceptTimeout, kStreamOpenMetadata)) {
     call->Cancel();  // no-op when the service refused the stream
     const grpc::Status status = call->Finish();
     ReleaseStreamSlot(call);
@@ -696,7 +699,13 @@ void Gateway::IngestNdjson(const Route& route, const httplib::Request& request,
                   NewCallContext(authorization));
   const pb::Descriptor* input = route.method->input_type();
   std::unique_ptr<pb::Message> message = NewMessage(input);
-  std::optional<HttpError> refused;  // a line this side refuses
+  // A line this side refuses: the HTTP status, code and message.
+  struct Refusal {
+    int http_status;
+    grpc::StatusCode code;
+    std::string message;
+  };
+  std::optional<Refusal> refused;
   bool call_ended = false;           // the service ended the call early
   int64_t line_number = 0;
   std::string pending;
@@ -705,9 +714,10 @@ void Gateway::IngestNdjson(const Route& route, const httplib::Request& request,
     absl::ConsumeSuffix(&line, "\r");
     if (absl::StripAsciiWhitespace(line).empty()) return true;
     if (absl::Status s = ParseJsonBody(line, message.get()); !s.ok()) {
-      refused = GatewayError(400, grpc::StatusCode::INVALID_ARGUMENT,
-                             absl::StrCat("line ", line_number, ": ",
-                                          s.message()));
+      refused = Refusal{400, grpc::StatusCode::INVALID_ARGUMENT,
+                        absl::StrCat("line ", line_number, ": ", s.message(),
+                                     " (the lines before it were ingested: "
+                                     "see details)")};
       return false;
     }
     if (!call.Write(Serialize(*message))) {
@@ -717,11 +727,12 @@ void Gateway::IngestNdjson(const Route& route, const httplib::Request& request,
     return true;
   };
   const auto too_long = [&] {
-    refused = GatewayError(
+    refused = Refusal{
         413, grpc::StatusCode::RESOURCE_EXHAUSTED,
         absl::StrCat("line ", line_number + 1, ": over the limit of ",
                      options_.max_body_bytes,
-                     " bytes a message (--max-message-bytes)"));
+                     " bytes a message (--max-message-bytes); the lines "
+                     "before it were ingested: see details")};
     return false;
   };
   const bool read = reader([&](const char* data, size_t length) {
@@ -743,16 +754,20 @@ void Gateway::IngestNdjson(const Route& route, const httplib::Request& request,
     return true;
   });
   if (read && !pending.empty()) send_line(pending);  // no final newline
-  if (refused.has_value() || (!read && !call_ended)) {
+  if (!read && !call_ended && !refused.has_value()) {
+    // The client broke off the upload: nothing is committed.
     call.Cancel();
     (void)call.Finish();
-    SetError(response, refused.value_or(GatewayError(
-                           400, grpc::StatusCode::INVALID_ARGUMENT,
-                           "the request body could not be read")));
+    SetGatewayError(response, 400, grpc::StatusCode::INVALID_ARGUMENT,
+                    "the request body could not be read");
     response.set_header("Connection", "close");
     return;
   }
-  if (call_ended) response.set_header("Connection", "close");
+  // The rest of the body is left unread after a refused line or an early
+  // end of the call.
+  if (!read) response.set_header("Connection", "close");
+  // The lines before a refused one are ingested as a stream that ends there
+  // (and the refusal carries their summary).
   call.WritesDone();
   grpc::ByteBuffer reply;
   const bool replied = call.Read(&reply, absl::InfiniteDuration()) ==
@@ -766,6 +781,11 @@ void Gateway::IngestNdjson(const Route& route, const httplib::Request& request,
   if (!replied || !Parse(&reply, out.get())) {
     SetGatewayError(response, 500, grpc::StatusCode::INTERNAL,
                     "the service's reply could not be parsed");
+    return;
+  }
+  if (refused.has_value()) {
+    SetError(response, GatewayError(refused->http_status, refused->code,
+                                    refused->message, out.get()));
     return;
   }
   response.set_content(PrintJson(*out), kJson);

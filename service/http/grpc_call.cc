@@ -38,6 +38,7 @@ StreamCall::StreamCall(grpc::GenericStub* stub, const std::string& method,
   // Keeps OnDone from running while this thread may still start reads or
   // writes; released by Finish() or the destructor.
   AddHold();
+  StartRead(&read_buffer_);
   StartCall();
 }
 
@@ -74,36 +75,37 @@ void StreamCall::WritesDone() {
   StartWritesDone();
 }
 
-bool StreamCall::AwaitAccepted(absl::Duration timeout) {
-  absl::MutexLock lock(&mutex_);
-  mutex_.AwaitWithTimeout(absl::Condition(&metadata_done_), timeout);
-  return accepted_;
+bool StreamCall::AwaitAccepted(absl::Duration timeout,
+                               absl::string_view marker) {
+  {
+    absl::MutexLock lock(&mutex_);
+    mutex_.AwaitWithTimeout(absl::Condition(&metadata_done_), timeout);
+    if (!accepted_) return false;
+  }
+  // Set before OnReadInitialMetadataDone; read-only from then on.
+  const auto& metadata = context_->GetServerInitialMetadata();
+  return metadata.find(grpc::string_ref(marker.data(), marker.size())) !=
+         metadata.end();
 }
 
 StreamCall::ReadResult StreamCall::Read(grpc::ByteBuffer* message,
                                         absl::Duration timeout) {
-  bool start = false;
   {
     absl::MutexLock lock(&mutex_);
-    if (ended_ || hold_released_) return ReadResult::kEnd;
-    if (!reading_) {
-      reading_ = true;
-      start = true;
+    if (read_ended_ || hold_released_) return ReadResult::kEnd;
+    if (!mutex_.AwaitWithTimeout(absl::Condition(&read_done_), timeout)) {
+      return ReadResult::kTimeout;
     }
+    read_done_ = false;
+    if (!read_ok_) {
+      read_ended_ = true;
+      ended_ = true;
+      return ReadResult::kEnd;
+    }
+    *message = std::move(read_buffer_);
+    read_buffer_.Clear();
   }
-  if (start) StartRead(&read_buffer_);
-  absl::MutexLock lock(&mutex_);
-  if (!mutex_.AwaitWithTimeout(absl::Condition(&read_done_), timeout)) {
-    return ReadResult::kTimeout;
-  }
-  read_done_ = false;
-  reading_ = false;
-  if (!read_ok_) {
-    ended_ = true;
-    return ReadResult::kEnd;
-  }
-  *message = std::move(read_buffer_);
-  read_buffer_.Clear();
+  StartRead(&read_buffer_);  // the next one, at once
   return ReadResult::kMessage;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/client_context.h"
@@ -33,7 +34,11 @@ grpc::Status CallUnary(grpc::GenericStub* stub, const std::string& method,
 
 // A client-, server- or bidirectional-streaming call driven by blocking
 // calls from one thread (the HTTP handler's), with timeouts on reads. All
-// three kinds are run as a bidi call: on the wire they are the same.
+// three kinds are run as a bidi call: on the wire they are the same. A read
+// is always pending (from the start, and again as soon as Read() hands a
+// message over): the in-process transport can drop a message that arrives
+// together with the trailers when no read is pending (seen: an empty
+// NDJSON upload answered OK without its IngestSummary, 3 times in 20).
 // Destroying it cancels the call if it has not ended and waits for gRPC to
 // let go of it.
 class StreamCall : public grpc::ClientBidiReactor<grpc::ByteBuffer,
@@ -51,14 +56,16 @@ class StreamCall : public grpc::ClientBidiReactor<grpc::ByteBuffer,
   // Half-closes: no more messages from this side.
   void WritesDone();
 
-  // Waits for the server's initial metadata, which a server sends once it
-  // has accepted the call (or with its first message). False when the call
-  // ended without it (a refusal: Finish() says why) or `timeout` passed.
-  bool AwaitAccepted(absl::Duration timeout);
+  // Waits for the server's initial metadata and says whether it holds
+  // `marker` (a key the service adds once it has admitted the caller, e.g.
+  // "opinia-stream-open" of service/rpc/alert_stream.h). False when the call
+  // ended without it (a refusal, sent as trailers only: Finish() says why)
+  // or `timeout` passed.
+  bool AwaitAccepted(absl::Duration timeout, absl::string_view marker);
 
   enum class ReadResult { kMessage, kTimeout, kEnd };
-  // The next message, waiting at most `timeout`; after kTimeout the same
-  // read goes on, so nothing is lost. kEnd: the call has ended.
+  // The next message, waiting at most `timeout`; after kTimeout the read
+  // goes on, so nothing is lost. kEnd: the call has ended.
   ReadResult Read(grpc::ByteBuffer* message, absl::Duration timeout);
 
   // Ends the call from this side (the status becomes CANCELLED unless the
@@ -82,8 +89,8 @@ class StreamCall : public grpc::ClientBidiReactor<grpc::ByteBuffer,
   absl::Mutex mutex_;
   bool metadata_done_ ABSL_GUARDED_BY(mutex_) = false;
   bool accepted_ ABSL_GUARDED_BY(mutex_) = false;
-  bool reading_ ABSL_GUARDED_BY(mutex_) = false;
   bool read_done_ ABSL_GUARDED_BY(mutex_) = false;
+  bool read_ended_ ABSL_GUARDED_BY(mutex_) = false;
   bool read_ok_ ABSL_GUARDED_BY(mutex_) = false;
   bool ended_ ABSL_GUARDED_BY(mutex_) = false;  // a read or write failed
   bool writing_ ABSL_GUARDED_BY(mutex_) = false;

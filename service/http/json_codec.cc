@@ -274,10 +274,11 @@ HttpError ErrorFromGrpc(const grpc::Status& status) {
 }
 
 HttpError GatewayError(int http_status, grpc::StatusCode code,
-                       std::string message) {
+                       std::string message, const pb::Message* detail) {
   google::rpc::Status status;
   status.set_code(code);
   status.set_message(std::move(message));
+  if (detail != nullptr) status.add_details()->PackFrom(*detail);
   return HttpError{http_status, StatusJson(std::move(status)), std::nullopt};
 }
 

@@ -54,9 +54,11 @@ int HttpStatusOf(grpc::StatusCode code);
 HttpError ErrorFromGrpc(const grpc::Status& status);
 
 // An error of the gateway itself (404 no route, 405, 413, ...):
-// `http_status` with a google.rpc.Status {code, message} body.
+// `http_status` with a google.rpc.Status {code, message} body, and
+// `detail` (when given) in its details.
 HttpError GatewayError(int http_status, grpc::StatusCode code,
-                       std::string message);
+                       std::string message,
+                       const google::protobuf::Message* detail = nullptr);
 
 }  // namespace opinia::http
 

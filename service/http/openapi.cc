@@ -437,6 +437,8 @@ pb::Struct OpenApiDocument(const RouteTable& routes,
         break;
       }
       case RouteKind::kServerStream: {
+        // The request comes as query parameters; its schema is listed too.
+        schemas.MessageSchema(method.input_type());
         std::vector<pb::Value> parameters;
         AddQueryParameters(method.input_type(), "", 0, &schemas, comments,
                            &parameters);

@@ -129,8 +129,9 @@ void AlertStream::Begin() {
     started_ = true;
     dirty_ = true;
     if (!finishing_) {
-      // The initial metadata tells the client that the stream is open
-      // before its first event (the HTTP gateway answers 200 then). Sent
+      // The initial metadata (with kStreamOpenMetadata) tells the client
+      // that the stream is open before its first event (the HTTP gateway
+      // answers 200 then; a refusal comes as trailers only). Sent
       // like a write: nothing else is written, and Finish waits, until
       // OnSendInitialMetadataDone; that pumps the first page.
       writing_ = true;
@@ -215,6 +216,7 @@ void AlertStream::Run(const Action& action) {
       StartWrite(&current_);
       break;
     case Action::kSendMetadata:
+      context_->AddInitialMetadata(kStreamOpenMetadata, "1");
       StartSendInitialMetadata();
       break;
     case Action::kFinish:

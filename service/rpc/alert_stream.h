@@ -38,6 +38,10 @@
 
 namespace opinia::rpc {
 
+// The initial metadata key a stream sends once it has admitted the caller
+// (service/http/grpc_call.h waits for it before answering 200).
+inline constexpr char kStreamOpenMetadata[] = "opinia-stream-open";
+
 class AlertStream final
     : public grpc::ServerWriteReactor<opinia::v1::AlertEvent>,
       public core::AlertHub::Subscriber,
