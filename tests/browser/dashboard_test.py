@@ -142,9 +142,8 @@ class EndToEnd(DashboardCase):
         wait(d, lambda d: d.switch_to.active_element.get_attribute("id") == "respond-text",
              what="r to focus the response")
         self.press(d, "Dzień dobry, bardzo przepraszamy — zwrot pieniędzy jest już zlecony.")
-        css(d, "#respond-author")[0].clear()
-        css(d, "#respond-author")[0].send_keys("Obsługa sklepu")
-        css(d, "#respond-submit")[0].click()
+        harness.type_into(d, "#respond-author", "Obsługa sklepu")
+        harness.click(d, "#respond-submit")
         wait(d, lambda d: css(d, "#review-body .response-text"), what="the recorded response")
         self.assertEqual(self.api.get(name).status, harness.pb["reviews"].RESPONDED)
         self.press(d, harness.Keys.ESCAPE)

@@ -22,7 +22,8 @@ MISSING = ("needs Debian's chromium, chromium-driver and python3-selenium "
 try:
     import grpc
     from selenium import webdriver
-    from selenium.common.exceptions import NoAlertPresentException, TimeoutException
+    from selenium.common.exceptions import (NoAlertPresentException, StaleElementReferenceException,
+                                            TimeoutException)
     from selenium.webdriver.chrome.service import Service as ChromeService
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -201,7 +202,9 @@ def wait(driver, condition, timeout=15, what="condition"):
     """Waits until condition(driver) is truthy and returns it; a timeout
     fails with `what` (never a fixed sleep as the assertion)."""
     try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: condition(d))
+        # an element the page re-rendered between two calls is looked up again
+        return WebDriverWait(driver, timeout, poll_frequency=0.05,
+                             ignored_exceptions=[StaleElementReferenceException]).until(lambda d: condition(d))
     except TimeoutException:
         raise AssertionError(f"timed out after {timeout} s waiting for {what}") from None
 
@@ -210,11 +213,29 @@ def css(driver, selector):
     return driver.find_elements(By.CSS_SELECTOR, selector)
 
 
+def click(driver, selector):
+    """Clicks the first element matching selector (looked up again if the page re-rendered it)."""
+    def clicked(d):
+        css(d, selector)[0].click()
+        return True
+    wait(driver, clicked, what=f"clicking {selector}")
+
+
+def type_into(driver, selector, text):
+    """Replaces the value of the field `selector` by typing `text`."""
+    def typed(d):
+        field = css(d, selector)[0]
+        field.clear()
+        field.send_keys(text)
+        return field.get_attribute("value") == text
+    wait(driver, typed, what=f"typing into {selector}")
+
+
 def sign_in(driver, server, key):
     driver.get(server.base + "/")
     field = wait(driver, lambda d: [e for e in css(d, "#signin-key") if e.is_displayed()], what="the sign-in form")[0]
     field.send_keys(key)
-    css(driver, "#signin-submit")[0].click()
+    click(driver, "#signin-submit")
 
 
 def no_alert_dialog(driver):

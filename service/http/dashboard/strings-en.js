@@ -47,7 +47,7 @@ export default {
   "review.notfound": "This review does not exist.",
   "review.original": "Original on {platform}",
   "review.noauthor": "anonymous",
-  "review.rating": "{r}/{s} stars",
+  "review.rating": "rated {r}/{s}",
   "review.norating": "no rating",
   "review.created": "Written {time}",
   "review.language": "Language: {lang}",

@@ -47,7 +47,7 @@ export default {
   "review.notfound": "Ta opinia nie istnieje.",
   "review.original": "Oryginał na {platform}",
   "review.noauthor": "anonim",
-  "review.rating": "{r}/{s} gwiazdek",
+  "review.rating": "ocena {r}/{s}",
   "review.norating": "bez oceny",
   "review.created": "Napisana {time}",
   "review.language": "Język: {lang}",
