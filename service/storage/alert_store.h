@@ -87,6 +87,7 @@ struct AlertFilter {
   std::vector<int32_t> states;
   std::vector<int32_t> kinds;
   std::vector<int32_t> priorities;
+  int64_t review_id = 0;  // > 0: only the alerts of this review (indexed)
 };
 
 // An unanswered review past its deadline without an SLA alert yet.

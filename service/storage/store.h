@@ -111,7 +111,26 @@ struct SearchQuery {
   bool empty() const { return all_of.empty(); }
 };
 
+// The order of ListReviews. Every order ends with id (in the same
+// direction), so it is total and keyset pages neither skip nor repeat.
+enum class ReviewOrder {
+  kCreateTimeDesc,  // newest first: (create_time, id) descending
+  kCreateTimeAsc,   // (create_time, id) ascending
+  // Most urgent first (the inbox): priority P1, P2, P3, P4, NONE, then
+  // unspecified (0); within a priority the earliest respond_by, reviews
+  // without a deadline (InfinitePast) last; then id ascending.
+  kUrgency,
+  // The earliest respond_by first, reviews without a deadline last; then
+  // id ascending.
+  kRespondBy,
+};
+
 // Conditions are ANDed; an empty list or an unset bound matches everything.
+//
+// Speed: kUrgency and kRespondBy walk an index of open reviews when the
+// filter keeps to them (statuses non-empty and all NEW or ACKNOWLEDGED,
+// deleted ones excluded), as the inbox asks; with any other filter the
+// matching rows are sorted.
 struct ReviewFilter {
   std::vector<std::string> sources;
   std::vector<std::string> subject_ids;
@@ -127,7 +146,7 @@ struct ReviewFilter {
   bool include_deleted = false;
   // Full-text condition over the title and text; no group = none.
   SearchQuery text_query;
-  bool ascending = false;  // order by (create_time, id); default newest first
+  ReviewOrder order = ReviewOrder::kCreateTimeDesc;
 };
 
 // What InsertOrFindReview did: inserted the row (`existing` empty, `id` the
@@ -137,10 +156,19 @@ struct InsertOrFindResult {
   std::optional<ReviewRow> existing;
 };
 
-// Keyset position: the last row of the previous page.
+// Keyset position: the last row of the previous page. The create_time
+// orders read create_time and id, kUrgency priority, respond_by and id,
+// kRespondBy respond_by and id.
 struct ReviewCursor {
   absl::Time create_time;
   int64_t id = 0;
+  int32_t priority = 0;
+  absl::Time respond_by = absl::InfinitePast();
+
+  // The position of `row` in every order.
+  static ReviewCursor After(const ReviewRow& row) {
+    return ReviewCursor{row.create_time, row.id, row.priority, row.respond_by};
+  }
 };
 
 struct AuditRow {

@@ -10,6 +10,7 @@
 #include "service/core/alerts/alert_model.h"
 #include "service/core/auth/authorization.h"
 #include "service/core/util/absl_sv.h"
+#include "service/core/util/names.h"
 #include "service/core/util/paging.h"
 #include "service/core/util/time_proto.h"
 #include "util/status_macros.h"
@@ -228,6 +229,12 @@ absl::StatusOr<opinia::v1::ListAlertsResponse> Alerts::List(
           absl::StrCat("priorities[", i, "]: unknown value"));
     }
     filter.priorities.push_back(request.priorities(i));
+  }
+  if (!request.review().empty()) {
+    // Scoped by the tenant like every read: another tenant's review (or a
+    // missing one) simply has no alerts here.
+    ASSIGN_OR_RETURN(filter.review_id,
+                     ParseReviewName(request.review(), "review"));
   }
   opinia::v1::ListAlertsRequest query = request;
   query.clear_page_size();

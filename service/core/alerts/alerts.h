@@ -46,7 +46,8 @@ class Alerts {
   absl::Status DeleteRule(const Principal& caller,
                           std::string_view name) const;
 
-  // ---- alerts. Newest first; filters ANDed.
+  // ---- alerts. Newest first; filters ANDed. `review` ("reviews/{id}";
+  // INVALID_ARGUMENT naming it when malformed) keeps that review's alerts.
   absl::StatusOr<opinia::v1::ListAlertsResponse> List(
       const Principal& caller,
       const opinia::v1::ListAlertsRequest& request) const;

@@ -233,7 +233,7 @@ absl::Status Syncer::DeleteMissing(const SyncRequest& request,
                                    SyncReport* report) const {
   storage::ReviewFilter filter;
   filter.sources = {request.spec.source()};
-  filter.ascending = true;
+  filter.order = storage::ReviewOrder::kCreateTimeAsc;
   std::optional<storage::ReviewCursor> after;
   std::vector<int64_t> missing;
   int64_t owned = 0;
@@ -245,7 +245,7 @@ absl::Status Syncer::DeleteMissing(const SyncRequest& request,
       return absl::OkStatus();
     }));
     if (rows.empty()) break;
-    after = storage::ReviewCursor{rows.back().create_time, rows.back().id};
+    after = storage::ReviewCursor::After(rows.back());
     for (const storage::ReviewRow& row : rows) {
       ReviewInput input;
       if (!input.ParseFromString(row.input)) continue;

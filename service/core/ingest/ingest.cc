@@ -364,7 +364,7 @@ absl::StatusOr<int64_t> Ingestor::RescoreTenant(const std::string& tenant_id,
   filter.start_time = start;
   filter.end_time = end;
   filter.include_deleted = true;
-  filter.ascending = true;
+  filter.order = storage::ReviewOrder::kCreateTimeAsc;
   std::optional<storage::ReviewCursor> cursor;
   int64_t rescored = 0;
   while (true) {
@@ -381,7 +381,7 @@ absl::StatusOr<int64_t> Ingestor::RescoreTenant(const std::string& tenant_id,
     });
     if (!s.ok()) return s;
     if (rows.empty()) return rescored;
-    cursor = storage::ReviewCursor{rows.back().create_time, rows.back().id};
+    cursor = storage::ReviewCursor::After(rows.back());
     // Analyse outside the write transaction, then store the chunk at once.
     std::vector<opinia::v1::Analysis> analyses;
     analyses.reserve(rows.size());

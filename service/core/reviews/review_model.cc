@@ -109,7 +109,17 @@ absl::StatusOr<opinia::v1::Review> ReviewFromRow(
         ParseBlob(row.override_analysis, review.mutable_override(), row.id));
   }
   DropZeroDeadline(review.mutable_analysis());
-  if (review.has_override()) DropZeroDeadline(review.mutable_override());
+  if (review.has_override()) {
+    DropZeroDeadline(review.mutable_override());
+    // A priority set by a person has the deadline of the tenant's SLA
+    // policy (RefreshEffective): shown with it, as the inbox orders by it.
+    if (review.override().urgency().priority() !=
+            opinia::v1::PRIORITY_UNSPECIFIED &&
+        row.respond_by != absl::InfinitePast()) {
+      ToTimestamp(row.respond_by,
+                  review.mutable_override()->mutable_urgency()->mutable_respond_by());
+    }
+  }
   review.set_status(static_cast<opinia::v1::ReviewStatus>(row.status));
   if (!row.response_text.empty() || row.response_time != absl::InfinitePast()) {
     auto* response = review.mutable_response();

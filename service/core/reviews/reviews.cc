@@ -20,6 +20,7 @@
 #include "service/core/util/paging.h"
 #include "service/core/util/time_proto.h"
 #include "service/core/util/utf8.h"
+#include "service/storage/review_order.h"
 #include "util/status_macros.h"
 
 namespace opinia::core {
@@ -30,20 +31,31 @@ using opinia::v1::Review;
 constexpr size_t kMaxResponseBytes = 64 * 1024;
 constexpr size_t kMaxAuthorBytes = 1024;
 
-absl::StatusOr<bool> ParseOrderBy(std::string_view order_by) {
-  std::vector<std::string> words =
-      absl::StrSplit(absl::AsciiStrToLower(Av(order_by)), ' ',
-                     absl::SkipEmpty());
-  if (words.empty() || words == std::vector<std::string>{"create_time", "desc"}) {
-    return false;
+// order_by: a comma-separated list of "field [asc|desc]" (a field alone is
+// ascending); case and extra spaces do not matter.
+absl::StatusOr<storage::ReviewOrder> ParseOrderBy(std::string_view order_by) {
+  if (absl::StripAsciiWhitespace(Av(order_by)).empty()) {
+    return storage::ReviewOrder::kCreateTimeDesc;
   }
-  if (words == std::vector<std::string>{"create_time"} ||
-      words == std::vector<std::string>{"create_time", "asc"}) {
-    return true;
+  std::vector<std::string> keys;
+  for (absl::string_view item :
+       absl::StrSplit(absl::AsciiStrToLower(Av(order_by)), ',')) {
+    std::vector<absl::string_view> words =
+        absl::StrSplit(item, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+    if (words.size() == 1) words.push_back("asc");
+    keys.push_back(absl::StrJoin(words, " "));
   }
+  const std::string normal = absl::StrJoin(keys, ", ");
+  if (normal == "create_time desc") return storage::ReviewOrder::kCreateTimeDesc;
+  if (normal == "create_time asc") return storage::ReviewOrder::kCreateTimeAsc;
+  if (normal == "priority asc, respond_by asc") {
+    return storage::ReviewOrder::kUrgency;
+  }
+  if (normal == "respond_by asc") return storage::ReviewOrder::kRespondBy;
   return absl::InvalidArgumentError(
-      "order_by: supported are \"create_time desc\" (default) and "
-      "\"create_time asc\"");
+      "order_by: supported are \"create_time desc\" (default), "
+      "\"create_time asc\", \"priority asc, respond_by asc\" (most urgent "
+      "first) and \"respond_by asc\"");
 }
 
 absl::StatusOr<storage::ReviewFilter> FilterOf(
@@ -52,8 +64,7 @@ absl::StatusOr<storage::ReviewFilter> FilterOf(
   if (!r.query().empty()) {
     ASSIGN_OR_RETURN(f.text_query, ParseSearchQuery(r.query()));
   }
-  ASSIGN_OR_RETURN(auto order, ParseOrderBy(r.order_by()));
-  f.ascending = order;
+  ASSIGN_OR_RETURN(f.order, ParseOrderBy(r.order_by()));
   f.sources.assign(r.sources().begin(), r.sources().end());
   f.subject_ids.assign(r.subject_ids().begin(), r.subject_ids().end());
   f.languages.assign(r.languages().begin(), r.languages().end());
@@ -84,7 +95,18 @@ absl::StatusOr<storage::ReviewFilter> FilterOf(
   return f;
 }
 
-std::string EncodeCursor(const storage::ReviewRow& row) {
+// A keyset position as page token text. The create_time orders keep the
+// form "seconds:nanos:id" of the tokens made before the other orders
+// existed; the inbox orders write "u:priority:respond_by:id", respond_by in
+// Unix microseconds or "none".
+std::string EncodeCursor(storage::ReviewOrder order,
+                         const storage::ReviewRow& row) {
+  if (storage::IsInboxOrder(order)) {
+    const std::string due = row.respond_by == absl::InfinitePast()
+                                ? "none"
+                                : absl::StrCat(absl::ToUnixMicros(row.respond_by));
+    return absl::StrCat("u:", row.priority, ":", due, ":", row.id);
+  }
   const int64_t seconds = absl::ToUnixSeconds(row.create_time);
   const int64_t nanos = absl::ToInt64Nanoseconds(
       row.create_time - absl::FromUnixSeconds(seconds));
@@ -92,16 +114,29 @@ std::string EncodeCursor(const storage::ReviewRow& row) {
 }
 
 absl::StatusOr<std::optional<storage::ReviewCursor>> DecodeCursor(
-    std::string_view cursor) {
+    storage::ReviewOrder order, std::string_view cursor) {
   if (cursor.empty()) return std::nullopt;
   std::vector<absl::string_view> parts = absl::StrSplit(Av(cursor), ':');
-  int64_t seconds = 0, nanos = 0, id = 0;
+  storage::ReviewCursor c;
+  if (storage::IsInboxOrder(order)) {
+    int64_t micros = 0;
+    if (parts.size() != 4 || parts[0] != "u" ||
+        !absl::SimpleAtoi(parts[1], &c.priority) ||
+        !(parts[2] == "none" || absl::SimpleAtoi(parts[2], &micros)) ||
+        !absl::SimpleAtoi(parts[3], &c.id)) {
+      return absl::InvalidArgumentError("page_token: malformed");
+    }
+    c.respond_by = parts[2] == "none" ? absl::InfinitePast()
+                                      : absl::FromUnixMicros(micros);
+    return c;
+  }
+  int64_t seconds = 0, nanos = 0;
   if (parts.size() != 3 || !absl::SimpleAtoi(parts[0], &seconds) ||
-      !absl::SimpleAtoi(parts[1], &nanos) || !absl::SimpleAtoi(parts[2], &id)) {
+      !absl::SimpleAtoi(parts[1], &nanos) || !absl::SimpleAtoi(parts[2], &c.id)) {
     return absl::InvalidArgumentError("page_token: malformed");
   }
-  return storage::ReviewCursor{
-      absl::FromUnixSeconds(seconds) + absl::Nanoseconds(nanos), id};
+  c.create_time = absl::FromUnixSeconds(seconds) + absl::Nanoseconds(nanos);
+  return c;
 }
 
 // Identity of a result set for page tokens: tenant + request sans paging.
@@ -154,7 +189,7 @@ absl::StatusOr<opinia::v1::ListReviewsResponse> Reviews::List(
       auto cursor_bytes,
       DecodePageToken(store_->ServerSecret(), QueryKey(tenant_id, request),
                       request.page_token()));
-  ASSIGN_OR_RETURN(auto cursor, DecodeCursor(cursor_bytes));
+  ASSIGN_OR_RETURN(auto cursor, DecodeCursor(filter.order, cursor_bytes));
 
   std::vector<storage::ReviewRow> rows;
   int64_t total = 0;
@@ -175,7 +210,8 @@ absl::StatusOr<opinia::v1::ListReviewsResponse> Reviews::List(
   if (more) {
     response.set_next_page_token(EncodePageToken(store_->ServerSecret(),
                                                  QueryKey(tenant_id, request),
-                                                 EncodeCursor(rows.back())));
+                                                 EncodeCursor(filter.order,
+                                                              rows.back())));
   }
   response.set_total_size(static_cast<int32_t>(total));
   return response;

@@ -33,6 +33,10 @@ class Reviews {
                                          std::string_view name) const;
 
   // Filters of ListReviewsRequest, newest first by default, keyset-paged.
+  // order_by "priority asc, respond_by asc" lists the most urgent first
+  // (the inbox) and "respond_by asc" the nearest deadline first
+  // (storage::ReviewOrder); both are index walks when statuses keep to NEW
+  // and ACKNOWLEDGED and deleted reviews are not shown.
   // INVALID_ARGUMENT naming the field for a bad page_token, page_size,
   // order_by, rating bound, time or `query` (full-text search, syntax in
   // search_query.h; combined with every other filter and paging).

@@ -1,5 +1,6 @@
 #include "service/storage/postgres/pg_alerts.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -211,27 +212,51 @@ absl::StatusOr<std::vector<AlertRow>> PgAlerts::ListAlertsAfter(
   return ListRowsAfter(conn_, kAlerts, tenant_id, after_id, limit, ReadAlert);
 }
 
+const std::string& ListAlertsSql(bool of_review) {
+  // One statement for every filter of lists (an empty list matches
+  // everything).
+  static const std::string kLists =
+      "AND (cardinality($3::integer[]) = 0 OR state = ANY($3::integer[])) "
+      "AND (cardinality($4::integer[]) = 0 OR kind = ANY($4::integer[])) "
+      "AND (cardinality($5::integer[]) = 0 OR priority = ANY($5::integer[])) ";
+  static const std::string kSql = absl::StrCat(
+      "SELECT ", kAlertColumns, " FROM alerts WHERE tenant_id = $1 AND id < $2 ",
+      kLists, "ORDER BY id DESC LIMIT $6");
+  // One review's alerts: all of them (a review has a few), in no order, so
+  // that no plan walks alerts_by_tenant (tenant_id, id) backwards to save
+  // the sort, testing every alert of the tenant; the planner takes that
+  // walk whenever it believes the tenant has few alerts (a tenant that
+  // ANALYZE has not seen yet). "review_id <> 0" states the condition of the
+  // partial index alerts_by_review, which a generic plan cannot prove from
+  // a parameter.
+  static const std::string kOfReviewSql = absl::StrCat(
+      "SELECT ", kAlertColumns,
+      " FROM alerts WHERE tenant_id = $1 AND id < $2 AND review_id = $6 "
+      "AND review_id <> 0 ",
+      kLists);
+  return of_review ? kOfReviewSql : kSql;
+}
+
 absl::StatusOr<std::vector<AlertRow>> PgAlerts::ListAlerts(
     std::string_view tenant_id, const AlertFilter& filter, int64_t before_id,
     int limit) {
   RETURN_IF_ERROR(CheckLimit(limit));
-  // One statement for every filter: an empty list matches everything.
-  static const std::string kSql = absl::StrCat(
-      "SELECT ", kAlertColumns,
-      " FROM alerts WHERE tenant_id = $1 AND id < $2 "
-      "AND (cardinality($3::integer[]) = 0 OR state = ANY($3::integer[])) "
-      "AND (cardinality($4::integer[]) = 0 OR kind = ANY($4::integer[])) "
-      "AND (cardinality($5::integer[]) = 0 OR priority = ANY($5::integer[])) "
-      "ORDER BY id DESC LIMIT $6");
-  ASSIGN_OR_RETURN(
-      Result r, conn_.Exec(kSql, Params()
-                                     .Text(tenant_id)
-                                     .Int(before_id > 0 ? before_id : INT64_MAX)
-                                     .Text(IntArray(filter.states))
-                                     .Text(IntArray(filter.kinds))
-                                     .Text(IntArray(filter.priorities))
-                                     .Int(limit)));
-  return ReadRows(r, ReadAlert);
+  const bool of_review = filter.review_id > 0;
+  Params params = Params()
+                      .Text(tenant_id)
+                      .Int(before_id > 0 ? before_id : INT64_MAX)
+                      .Text(IntArray(filter.states))
+                      .Text(IntArray(filter.kinds))
+                      .Text(IntArray(filter.priorities))
+                      .Int(of_review ? filter.review_id : limit);
+  ASSIGN_OR_RETURN(Result r, conn_.Exec(ListAlertsSql(of_review), params));
+  std::vector<AlertRow> rows = ReadRows(r, ReadAlert);
+  if (of_review) {
+    std::sort(rows.begin(), rows.end(),
+              [](const AlertRow& a, const AlertRow& b) { return a.id > b.id; });
+    if (rows.size() > static_cast<size_t>(limit)) rows.resize(limit);
+  }
+  return rows;
 }
 
 absl::StatusOr<std::vector<AlertRow>> PgAlerts::FindActiveAlerts(

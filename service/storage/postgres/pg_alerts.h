@@ -47,6 +47,11 @@
 
 namespace opinia::storage::pg {
 
+// The SELECT of ListAlerts. Parameters: tenant_id, before id, the state,
+// kind and priority arrays, then the limit; with `of_review`, the review id
+// instead (every alert of the review, in no order).
+const std::string& ListAlertsSql(bool of_review);
+
 // First key of the outbox lock ("opno"); the second is the schema's hash.
 inline constexpr int32_t kOutboxLockClass = 0x6f706e6f;
 

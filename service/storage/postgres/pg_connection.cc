@@ -138,6 +138,28 @@ Params& Params::TextOrNull(std::string_view v) {
   return v.empty() ? Null() : Text(v);
 }
 
+std::string Params::SqlLiterals() const {
+  std::string out;
+  for (size_t i = 0; i < values_.size(); ++i) {
+    if (i > 0) out += ", ";
+    if (null_[i]) {
+      out += "NULL";
+      continue;
+    }
+    out += formats_[i] == 1 ? "'\\x" : "'";
+    for (char c : values_[i]) {
+      if (formats_[i] == 1) {
+        absl::StrAppend(&out, absl::Hex(static_cast<unsigned char>(c),
+                                        absl::kZeroPad2));
+      } else {
+        out += c == '\'' ? std::string("''") : std::string(1, c);
+      }
+    }
+    out += "'";
+  }
+  return out;
+}
+
 Params::Raw Params::ToRaw() const {
   Raw raw;
   raw.values.resize(values_.size());

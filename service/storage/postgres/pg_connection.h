@@ -70,6 +70,11 @@ class Params {
 
   int size() const { return static_cast<int>(values_.size()); }
 
+  // The values as SQL literals, comma-separated, in order ('text' quoted,
+  // NULL, '\x<hex>' for bytes): the arguments of `EXECUTE name(...)`, for
+  // tests that EXPLAIN a prepared statement's generic plan.
+  std::string SqlLiterals() const;
+
  private:
   friend class Connection;
   // What libpq takes: a pointer (nullptr = NULL) and a length per value.

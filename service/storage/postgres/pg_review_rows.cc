@@ -1,5 +1,6 @@
 #include "service/storage/postgres/pg_review_rows.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <utility>
@@ -8,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "service/storage/postgres/pg_search.h"
+#include "service/storage/review_order.h"
 #include "service/storage/time_micros.h"
 
 namespace opinia::storage::pg {
@@ -279,8 +281,35 @@ std::optional<ReviewWhere> ReviewConditions(std::string_view tenant_id,
   AddIn("subject_id", "text", f.subject_ids, w);
   AddIn("language", "text", f.languages, w);
   AddIn("label", "integer", f.labels, w);
-  AddIn("priority", "integer", f.priorities, w);
-  AddIn("status", "integer", f.statuses, w);
+  // The inbox orders: the partial indexes of migration 006 serve a query
+  // whose condition implies theirs (NOT deleted AND status IN (1, 2)),
+  // which a generic plan cannot see through a parameter; so statuses that
+  // keep to open reviews are written as literals (only 1 and 2 can be).
+  // And each column gets one condition, not a literal next to a parameter:
+  // the planner multiplies the selectivities of both, underestimates the
+  // rows and then prefers sorting them to walking the index in order.
+  const bool inbox = IsInboxOrder(f.order);
+  if (inbox && KeepsToOpenReviews(f)) {
+    const bool both =
+        std::find(f.statuses.begin(), f.statuses.end(), 1) != f.statuses.end() &&
+        std::find(f.statuses.begin(), f.statuses.end(), 2) != f.statuses.end();
+    absl::StrAppend(&w.sql, both ? " AND status IN (1, 2)"
+                                 : absl::StrCat(" AND status = ", f.statuses[0]));
+  } else {
+    AddIn("status", "integer", f.statuses, w);
+  }
+  if (f.order == ReviewOrder::kUrgency && !f.priorities.empty()) {
+    // The priorities as a range of the index's rank, walked in order; the
+    // list itself only when the range holds more.
+    const auto [lo, hi] = UrgencyRankRange(f.priorities);
+    absl::StrAppend(&w.sql, " AND (", kUrgencyRankSql, ") BETWEEN ", lo,
+                    " AND ", hi);
+    if (!RankRangeIsExact(f.priorities)) {
+      AddIn("priority", "integer", f.priorities, w);
+    }
+  } else {
+    AddIn("priority", "integer", f.priorities, w);
+  }
   if (f.min_rating != 0 || f.max_rating != 0) {
     // Any rating bound excludes unrated reviews (rating 0).
     absl::StrAppend(&w.sql, " AND rating >= ", w.Next());
@@ -305,6 +334,54 @@ std::optional<ReviewWhere> ReviewConditions(std::string_view tenant_id,
     w.params.Int(MicrosCeil(f.end_time));
   }
   return w;
+}
+
+std::optional<ReviewWhere> ListReviewsQuery(
+    std::string_view tenant_id, const ReviewFilter& filter,
+    const std::optional<ReviewCursor>& after, int limit) {
+  std::optional<ReviewWhere> where = ReviewConditions(tenant_id, filter);
+  if (!where.has_value()) return std::nullopt;
+  // The order's keys (the inbox orders' are review_order.h's expressions,
+  // as migration 006 indexes them) and its direction; a row comparison
+  // "strictly after the cursor" walks the order's index as one range.
+  std::vector<std::string> keys;
+  bool ascending = true;
+  switch (filter.order) {
+    case ReviewOrder::kCreateTimeDesc:
+      ascending = false;
+      [[fallthrough]];
+    case ReviewOrder::kCreateTimeAsc:
+      keys = {"create_time", "id"};
+      if (after.has_value()) where->params.Time(after->create_time);
+      break;
+    case ReviewOrder::kUrgency:
+      keys = {absl::StrCat("(", kUrgencyRankSql, ")"),
+              absl::StrCat("(", kDueTimeSql, ")"), "id"};
+      if (after.has_value()) {
+        where->params.Int(UrgencyRank(after->priority))
+            .Int(DueTime(after->respond_by));
+      }
+      break;
+    case ReviewOrder::kRespondBy:
+      keys = {absl::StrCat("(", kDueTimeSql, ")"), "id"};
+      if (after.has_value()) where->params.Int(DueTime(after->respond_by));
+      break;
+  }
+  if (after.has_value()) {
+    where->params.Int(after->id);
+    std::vector<std::string> values;
+    for (size_t i = 0; i < keys.size(); ++i) values.push_back(where->Next());
+    absl::StrAppend(&where->sql, " AND (", absl::StrJoin(keys, ", "), ") ",
+                    ascending ? ">" : "<", " (", absl::StrJoin(values, ", "),
+                    ")");
+  }
+  absl::StrAppend(&where->sql, " ORDER BY ",
+                  absl::StrJoin(keys, ascending ? ", " : " DESC, "),
+                  ascending ? "" : " DESC", " LIMIT ", where->Next());
+  where->params.Int(limit);
+  where->sql = absl::StrCat("SELECT ", kReviewColumns, " FROM reviews",
+                            where->sql);
+  return where;
 }
 
 std::string TextArray(const std::vector<std::string>& values) {

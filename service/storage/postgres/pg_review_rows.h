@@ -74,6 +74,13 @@ struct ReviewWhere {
 std::optional<ReviewWhere> ReviewConditions(std::string_view tenant_id,
                                             const ReviewFilter& filter);
 
+// The whole SELECT of ListReviews: every column of the rows matching
+// `filter`, in its order, strictly after `after`, at most `limit`;
+// std::nullopt as ReviewConditions.
+std::optional<ReviewWhere> ListReviewsQuery(
+    std::string_view tenant_id, const ReviewFilter& filter,
+    const std::optional<ReviewCursor>& after, int limit);
+
 // PostgreSQL array input text: {"a","b"} and {1,2}.
 std::string TextArray(const std::vector<std::string>& values);
 std::string IntArray(const std::vector<int32_t>& values);

@@ -294,25 +294,10 @@ absl::StatusOr<std::vector<ReviewRow>> PgTxn::ListReviews(
     std::string_view tenant_id, const ReviewFilter& filter,
     const std::optional<ReviewCursor>& after, int limit) {
   RETURN_IF_ERROR(CheckLimit(limit));
-  std::optional<ReviewWhere> where = ReviewConditions(tenant_id, filter);
-  if (!where.has_value()) return std::vector<ReviewRow>();
-  if (after.has_value()) {
-    // A row comparison walks the (tenant_id, create_time, id) index.
-    const std::string time = where->Next();
-    const std::string id = where->Next();
-    absl::StrAppend(&where->sql, " AND (create_time, id) ",
-                    filter.ascending ? ">" : "<", " (", time, ", ", id, ")");
-    where->params.Time(after->create_time).Int(after->id);
-  }
-  absl::StrAppend(&where->sql,
-                  filter.ascending ? " ORDER BY create_time, id"
-                                   : " ORDER BY create_time DESC, id DESC",
-                  " LIMIT ", where->Next());
-  where->params.Int(limit);
-  ASSIGN_OR_RETURN(Result r,
-                   conn_.Exec(absl::StrCat("SELECT ", kReviewColumns,
-                                           " FROM reviews", where->sql),
-                              where->params));
+  std::optional<ReviewWhere> query =
+      ListReviewsQuery(tenant_id, filter, after, limit);
+  if (!query.has_value()) return std::vector<ReviewRow>();
+  ASSIGN_OR_RETURN(Result r, conn_.Exec(query->sql, query->params));
   return ReadRows(r, ReadReview);
 }
 

@@ -976,3 +976,30 @@ CREATE TABLE leases (
   acquire_time INTEGER NOT NULL,
   expire_time  INTEGER NOT NULL
 ) WITHOUT ROWID;
+-- migration 13: the inbox orders of ListReviews (ReviewOrder::kUrgency,
+-- most urgent first, and kRespondBy, store.h). urgency_rank and due_time
+-- are their sort keys (the expressions of service/storage/review_order.h),
+-- as VIRTUAL columns: rows are not rewritten and only the indexes store
+-- them; and a column, unlike an indexed expression, lets the keyset
+-- condition (urgency_rank, due_time, id) > (?, ?, ?) be one index range.
+-- The indexes are partial, on open (NEW, ACKNOWLEDGED) reviews that are not
+-- deleted: the inbox lists only those; they are few next to the answered
+-- and resolved reviews of years that a database keeps, and a review leaves
+-- the indexes when it is answered, so the indexes stay small and cheap to
+-- keep up. priority, status and deleted ride along so the inbox's filter
+-- and its count (total_size) are read from index entries, not from the
+-- wide rows (SQLite counts a column of the index's WHERE as covered only
+-- when the index holds it).
+
+ALTER TABLE reviews ADD COLUMN urgency_rank INTEGER GENERATED ALWAYS AS (
+  CASE WHEN priority = 0 THEN 6 ELSE priority END) VIRTUAL;
+ALTER TABLE reviews ADD COLUMN due_time INTEGER GENERATED ALWAYS AS (
+  CASE WHEN respond_by = -9223372036854775808 THEN 9223372036854775807
+  ELSE respond_by END) VIRTUAL;
+
+CREATE INDEX reviews_open_by_urgency ON reviews(tenant_id, urgency_rank,
+  due_time, id, priority, status, deleted)
+  WHERE deleted = 0 AND status IN (1, 2);
+CREATE INDEX reviews_open_by_due ON reviews(tenant_id, due_time, id,
+  priority, status, deleted)
+  WHERE deleted = 0 AND status IN (1, 2);

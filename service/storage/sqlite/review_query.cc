@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "service/storage/sqlite/aspects_json.h"
 #include "service/storage/sqlite/fts_query.h"
+#include "service/storage/review_order.h"
 
 namespace opinia::storage::sqlite {
 namespace {
@@ -84,6 +85,42 @@ void AddConditions(std::string_view tenant_id, const ReviewFilter& f,
     q.params.emplace_back(FtsMatchExpression(f.text_query));
   }
   AddCreateTimeRange(f, q);
+  // The partial indexes of migration 13 are usable only when the query
+  // states their condition literally (deleted = 0 is above).
+  if (IsInboxOrder(f.order) && KeepsToOpenReviews(f)) {
+    absl::StrAppend(&q.sql, " AND status IN (1, 2)");
+  }
+}
+
+// The ORDER BY of `order` and its keyset condition "strictly after the
+// cursor" (a row value comparison, which walks the order's index as one
+// range), with the cursor's values.
+struct Keyset {
+  const char* order_by;
+  const char* after;
+  std::vector<int64_t> values;
+};
+
+Keyset KeysetOf(ReviewOrder order, const ReviewCursor& c) {
+  switch (order) {
+    case ReviewOrder::kCreateTimeAsc:
+      return {" ORDER BY create_time ASC, id ASC",
+              " AND (create_time, id) > (?, ?)",
+              {EncodeTime(c.create_time), c.id}};
+    case ReviewOrder::kUrgency:
+      // urgency_rank and due_time: review_order.h's keys, migration 13.
+      return {" ORDER BY urgency_rank, due_time, id",
+              " AND (urgency_rank, due_time, id) > (?, ?, ?)",
+              {UrgencyRank(c.priority), DueTime(c.respond_by), c.id}};
+    case ReviewOrder::kRespondBy:
+      return {" ORDER BY due_time, id", " AND (due_time, id) > (?, ?)",
+              {DueTime(c.respond_by), c.id}};
+    case ReviewOrder::kCreateTimeDesc:
+      break;
+  }
+  return {" ORDER BY create_time DESC, id DESC",
+          " AND (create_time, id) < (?, ?)",
+          {EncodeTime(c.create_time), c.id}};
 }
 
 }  // namespace
@@ -115,8 +152,8 @@ ReviewQuery ListReviewsQuery(std::string_view tenant_id,
                              bool text_first) {
   ReviewQuery q;
   const bool bounded_join = text_first && !filter.text_query.empty();
-  const char* order = filter.ascending ? " ORDER BY create_time ASC, id ASC"
-                                       : " ORDER BY create_time DESC, id DESC";
+  const Keyset keyset = KeysetOf(filter.order, after.value_or(ReviewCursor{}));
+  const char* order = keyset.order_by;
   // Bounded join: the page's ids come from the narrow index (sorting only
   // ids and times), then only those rows are read.
   q.sql = bounded_join
@@ -124,13 +161,19 @@ ReviewQuery ListReviewsQuery(std::string_view tenant_id,
                              " FROM reviews WHERE id IN (SELECT id")
               : absl::StrCat("SELECT ", kColumns);
   AddConditions(tenant_id, filter, q, text_first);
+  if (filter.order == ReviewOrder::kUrgency && !filter.priorities.empty()) {
+    // The priorities as a range of the index's urgency_rank, walked in
+    // order (the list itself is tested per entry). Not in CountReviews:
+    // SQLite takes any use of a generated column for a use of every
+    // column, so the count would no longer be read from the index alone.
+    const auto [lo, hi] = UrgencyRankRange(filter.priorities);
+    absl::StrAppend(&q.sql, " AND urgency_rank BETWEEN ? AND ?");
+    q.params.emplace_back(lo);
+    q.params.emplace_back(hi);
+  }
   if (after.has_value()) {
-    // A row value comparison walks the (…, create_time, id) index as a range.
-    absl::StrAppend(&q.sql, filter.ascending
-                                ? " AND (create_time, id) > (?, ?)"
-                                : " AND (create_time, id) < (?, ?)");
-    q.params.emplace_back(EncodeTime(after->create_time));
-    q.params.emplace_back(after->id);
+    absl::StrAppend(&q.sql, keyset.after);
+    for (int64_t v : keyset.values) q.params.emplace_back(v);
   }
   // The caller binds the limit last (the only parameter after these).
   absl::StrAppend(&q.sql, order, " LIMIT ?", bounded_join ? ")" : "",

@@ -11,6 +11,11 @@
 
 namespace opinia::storage::sqlite {
 
+// The SELECT of ListAlerts for `filter`. Parameters: tenant_id, before id,
+// the review id when filter.review_id > 0, the states, kinds and
+// priorities, the limit.
+std::string ListAlertsSql(const AlertFilter& filter);
+
 class SqliteAlerts final : public AlertTxn, private TxnPart {
  public:
   using TxnPart::TxnPart;

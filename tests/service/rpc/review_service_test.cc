@@ -171,6 +171,22 @@ TEST_F(ReviewServiceTest, InvalidArgumentsNameTheField) {
          return reviews_->ListReviews(Ctx(a_.all).get(), r, &out);
        },
        "page_token"},
+      {"ListReviews order_by",
+       [&] {
+         opinia::v1::ListReviewsRequest r;
+         r.set_order_by("priority desc, respond_by asc");
+         opinia::v1::ListReviewsResponse out;
+         return reviews_->ListReviews(Ctx(a_.all).get(), r, &out);
+       },
+       "order_by"},
+      {"ListAlerts review",
+       [&] {
+         opinia::v1::ListAlertsRequest r;
+         r.set_review("reviews/1x");
+         opinia::v1::ListAlertsResponse out;
+         return alerts_->ListAlerts(Ctx(a_.all).get(), r, &out);
+       },
+       "review"},
       {"UpdateReview update_mask",
        [&] {
          opinia::v1::UpdateReviewRequest r;

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <memory>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "service/storage/postgres/pg_alerts.h"
 #include "service/storage/postgres/pg_connection.h"
 #include "service/storage/postgres/pg_migrations.h"
 #include "service/storage/postgres/pg_review_rows.h"
@@ -363,6 +365,135 @@ TEST_F(PgStoreTest, FindReviewUsesTheIdentityIndexForATenantTheStatsDoNotKnow) {
                      EXPECT_FALSE(other->has_value());
                      return absl::OkStatus();
                    }).ok());
+}
+
+// The plan of `sql` with `params` as the store's sessions run it, a
+// prepared statement: custom (planned for these values, as the first runs
+// are) or generic (planned for any values, which PostgreSQL may keep after
+// five runs). The session settings are the store's (enable_seqscan off).
+std::string PreparedPlan(Connection& conn, const std::string& sql,
+                         const pg::Params& params, bool generic) {
+  const std::string setup = absl::StrCat(
+      "DEALLOCATE ALL; SET plan_cache_mode = ",
+      generic ? "force_generic_plan" : "force_custom_plan");
+  EXPECT_TRUE(conn.ExecScript(setup.c_str()).ok());
+  const std::string prepare = absl::StrCat("PREPARE q AS ", sql);
+  const absl::Status prepared = conn.ExecScript(prepare.c_str());
+  EXPECT_TRUE(prepared.ok()) << prepared;
+  absl::StatusOr<Result> plan = conn.ExecOnce(absl::StrCat(
+      "EXPLAIN (COSTS OFF) EXECUTE q(", params.SqlLiterals(), ")"));
+  EXPECT_TRUE(plan.ok()) << plan.status();
+  std::string text;
+  for (int i = 0; plan.ok() && i < plan->rows(); ++i) {
+    absl::StrAppend(&text, plan->String(i, 0), "\n");
+  }
+  return text;
+}
+
+// The dashboard's inbox (open reviews, P1..P3, most urgent first), the
+// nearest-deadline list and the review view's alerts are index walks on
+// PostgreSQL too, without a sort of the matching rows: for a tenant the
+// statistics know and one they do not (new since the last ANALYZE), with
+// the plan made for the values and the generic one.
+TEST_F(PgStoreTest, InboxQueriesWalkTheOpenReviewIndexes) {
+  std::unique_ptr<Store> store = Open();
+  ASSERT_NE(store, nullptr);
+  std::mt19937 rng(7);
+  auto insert = [&](const std::string& tenant, int n) {
+    ASSERT_TRUE(store->Write([&](Txn& txn) -> absl::Status {
+                       absl::Status s =
+                           txn.InsertTenant(TenantRow{tenant, "T", "UTC", kT0});
+                       if (!s.ok()) return s;
+                       for (int i = 0; i < n; ++i) {
+                         ReviewRow r = TestReview(absl::StrCat(tenant, i));
+                         r.tenant_id = tenant;
+                         r.priority = 1 + i % 5;
+                         // Most reviews answered, one in five open.
+                         r.status = i % 5 == 0 ? 1 + i % 2 : 3 + i % 2;
+                         r.respond_by = kT0 + absl::Minutes(i % 97);
+                         // As wide as a real row (input and analysis, which
+                         // do not compress much), so the rows span as many
+                         // pages as real ones and the planner's costs are
+                         // those of a real table.
+                         r.input.resize(1500);
+                         for (char& c : r.input) c = static_cast<char>(rng());
+                         absl::StatusOr<int64_t> id = txn.InsertReview(r);
+                         if (!id.ok()) return id.status();
+                         AlertRow a;
+                         a.tenant_id = tenant;
+                         a.kind = 1;
+                         a.priority = r.priority;
+                         a.review_id = *id;
+                         a.create_time = a.update_time = kT0;
+                         a.dedup_key = absl::StrCat("review:", *id);
+                         if (i % 3 == 0) {
+                           if (auto alert = txn.alerts().InsertAlert(a);
+                               !alert.ok()) {
+                             return alert.status();
+                           }
+                         }
+                       }
+                       return absl::OkStatus();
+                     }).ok());
+  };
+  insert("t", 3000);
+  std::unique_ptr<Connection> conn = Connect();
+  ASSERT_NE(conn, nullptr);
+  ASSERT_TRUE(conn->ExecScript("ANALYZE reviews; ANALYZE alerts").ok());
+  insert("new", 400);
+
+  ReviewFilter inbox;
+  inbox.order = ReviewOrder::kUrgency;
+  inbox.statuses = {1, 2};
+  inbox.priorities = {1, 2, 3};
+  ReviewFilter due;
+  due.order = ReviewOrder::kRespondBy;
+  due.statuses = {1, 2};
+  // A later page.
+  ReviewCursor cursor{kT0, 1234};
+  cursor.priority = 2;
+  cursor.respond_by = kT0 + absl::Minutes(30);
+  AlertFilter of_review;
+  of_review.review_id = 77;
+  for (const char* tenant : {"t", "new"}) {
+    for (const bool generic : {false, true}) {
+      SCOPED_TRACE(absl::StrCat(tenant, generic ? ", generic" : ", custom"));
+      for (const auto& [filter, index] :
+           {std::pair{inbox, "reviews_open_by_urgency"},
+            std::pair{due, "reviews_open_by_due"}}) {
+        for (const bool first_page : {true, false}) {
+          std::optional<pg::ReviewWhere> q = pg::ListReviewsQuery(
+              tenant, filter,
+              first_page ? std::nullopt : std::optional<ReviewCursor>(cursor),
+              51);
+          ASSERT_TRUE(q.has_value());
+          const std::string plan =
+              PreparedPlan(*conn, q->sql, q->params, generic);
+          EXPECT_THAT(plan, HasSubstr(absl::StrCat("Index Scan using ", index)))
+              << plan;
+          EXPECT_THAT(plan, ::testing::Not(HasSubstr("Sort"))) << plan;
+        }
+      }
+      std::optional<pg::ReviewWhere> count =
+          pg::ReviewConditions(tenant, inbox);
+      ASSERT_TRUE(count.has_value());
+      const std::string count_plan =
+          PreparedPlan(*conn, "SELECT count(*) FROM reviews" + count->sql,
+                       count->params, generic);
+      EXPECT_THAT(count_plan, HasSubstr("reviews_open_by_")) << count_plan;
+      const std::string alerts_plan = PreparedPlan(
+          *conn, pg::ListAlertsSql(true),
+          pg::Params()
+              .Text(tenant)
+              .Int(INT64_MAX)
+              .Text("{1,2,4}")
+              .Text("{}")
+              .Text("{}")
+              .Int(77),
+          generic);
+      EXPECT_THAT(alerts_plan, HasSubstr("alerts_by_review")) << alerts_plan;
+    }
+  }
 }
 
 // Two stores on one database (two replicas) insert the same identity at

@@ -19,6 +19,7 @@
 #include "service/storage/sqlite/connection.h"
 #include "service/storage/sqlite/migrations.h"
 #include "service/storage/sqlite/review_query.h"
+#include "service/storage/sqlite/sqlite_alerts.h"
 #include "tests/service/storage/store_conformance.h"
 
 namespace opinia::storage {
@@ -492,6 +493,23 @@ TEST_F(SqliteStoreTest, BackgroundCheckpointsKeepTheWalSmall) {
   EXPECT_EQ(Count(*store), 400);
 }
 
+// EXPLAIN QUERY PLAN of `sql` with `bind` binding its parameters: the
+// plan's detail lines.
+template <typename Bind>
+std::string QueryPlan(sqlite::Connection& raw, const std::string& sql,
+                      Bind bind) {
+  absl::StatusOr<sqlite::Statement> stmt =
+      raw.Prepare(absl::StrCat("EXPLAIN QUERY PLAN ", sql));
+  EXPECT_TRUE(stmt.ok()) << stmt.status();
+  if (!stmt.ok()) return "";
+  bind(*stmt);
+  std::string plan;
+  while (stmt->Step().value_or(false)) {
+    absl::StrAppend(&plan, stmt->ColumnString(3), "\n");
+  }
+  return plan;
+}
+
 TEST_F(SqliteStoreTest, ListReviewsWalksTheKeysetIndexWithoutSorting) {
   ASSERT_NE(Open(), nullptr);
   std::unique_ptr<sqlite::Connection> raw = Raw();
@@ -504,30 +522,71 @@ TEST_F(SqliteStoreTest, ListReviewsWalksTheKeysetIndexWithoutSorting) {
   ReviewFilter by_subject;
   by_subject.subject_ids = {"s1"};
   ReviewFilter ascending;
-  ascending.ascending = true;
+  ascending.order = ReviewOrder::kCreateTimeAsc;
   ascending.sources = {"a", "b"};
   ascending.min_rating = 2;
+  // The dashboard's inbox: open reviews, P1..P3, most urgent first.
+  ReviewFilter inbox;
+  inbox.order = ReviewOrder::kUrgency;
+  inbox.statuses = {1, 2};
+  inbox.priorities = {1, 2, 3};
+  ReviewFilter inbox_one_priority = inbox;
+  inbox_one_priority.priorities = {2};
+  ReviewFilter due = inbox;
+  due.order = ReviewOrder::kRespondBy;
+  due.statuses = {1};
+  due.priorities = {};
   const Case cases[] = {
       {"default", ReviewFilter{}, "reviews_by_time"},
       {"ascending with filters", ascending, "reviews_by_time"},
       {"one subject", by_subject, "reviews_by_subject"},
+      {"inbox", inbox, "reviews_open_by_urgency"},
+      {"inbox, one priority", inbox_one_priority, "reviews_open_by_urgency"},
+      {"nearest deadline first", due, "reviews_open_by_due"},
   };
-  const ReviewCursor cursor{kT0, 42};
+  ReviewCursor cursor{kT0, 42};
+  cursor.priority = 2;
+  cursor.respond_by = kT0 + absl::Hours(1);
   for (const Case& c : cases) {
-    const sqlite::ReviewQuery q =
-        sqlite::ListReviewsQuery("t", c.filter, cursor);
-    absl::StatusOr<sqlite::Statement> stmt =
-        raw->Prepare(absl::StrCat("EXPLAIN QUERY PLAN ", q.sql));
-    ASSERT_TRUE(stmt.ok()) << stmt.status();
-    q.BindTo(*stmt);
-    stmt->BindInt64(50);
-    std::string plan;
-    while (stmt->Step().value_or(false)) {
-      absl::StrAppend(&plan, stmt->ColumnString(3), "\n");
+    for (const bool first_page : {true, false}) {
+      const sqlite::ReviewQuery q = sqlite::ListReviewsQuery(
+          "t", c.filter,
+          first_page ? std::nullopt : std::optional<ReviewCursor>(cursor));
+      const std::string plan =
+          QueryPlan(*raw, q.sql, [&](sqlite::Statement& stmt) {
+            q.BindTo(stmt);
+            stmt.BindInt64(50);
+          });
+      EXPECT_THAT(plan, HasSubstr(c.index)) << c.what << "\n" << plan;
+      EXPECT_THAT(plan, Not(HasSubstr("TEMP B-TREE")))
+          << c.what << "\n" << plan;
     }
-    EXPECT_THAT(plan, HasSubstr(c.index)) << c.what;
-    EXPECT_THAT(plan, Not(HasSubstr("TEMP B-TREE"))) << c.what << "\n" << plan;
   }
+  // The inbox's total_size is counted from the entries of an index of open
+  // reviews alone (either: both hold every open review once).
+  const sqlite::ReviewQuery count = sqlite::CountReviewsQuery("t", inbox);
+  EXPECT_THAT(QueryPlan(*raw, count.sql,
+                        [&](sqlite::Statement& stmt) { count.BindTo(stmt); }),
+              HasSubstr("USING COVERING INDEX reviews_open_by_"));
+}
+
+// The review view's ListAlerts(review): the review's alerts from
+// alerts_by_review, not a walk over the tenant's alerts.
+TEST_F(SqliteStoreTest, AlertsOfOneReviewAreReadFromTheirIndex) {
+  ASSERT_NE(Open(), nullptr);
+  std::unique_ptr<sqlite::Connection> raw = Raw();
+  ASSERT_NE(raw, nullptr);
+  AlertFilter filter;
+  filter.review_id = 42;
+  filter.states = {1, 2, 4};
+  const std::string plan = QueryPlan(
+      *raw, sqlite::ListAlertsSql(filter), [](sqlite::Statement& stmt) {
+        stmt.BindText("t").BindInt64(INT64_MAX).BindInt64(42);
+        for (int v : {1, 2, 4, 50}) stmt.BindInt64(v);
+      });
+  EXPECT_THAT(plan, HasSubstr("USING INDEX alerts_by_review (tenant_id=? AND "
+                              "review_id=?"))
+      << plan;
 }
 
 }  // namespace

@@ -501,7 +501,8 @@ TEST_P(StoreConformanceTest, KeysetPaginationWithEqualTimesHasNoGapsOrRepeats) {
   for (const bool ascending : {false, true}) {
     SCOPED_TRACE(ascending ? "ascending" : "descending");
     ReviewFilter filter;
-    filter.ascending = ascending;
+    filter.order =
+        ascending ? ReviewOrder::kCreateTimeAsc : ReviewOrder::kCreateTimeDesc;
     std::vector<std::pair<absl::Time, int64_t>> seen;
     std::optional<ReviewCursor> cursor;
     int pages = 0;
@@ -648,7 +649,7 @@ TEST_P(StoreConformanceTest, EveryFilterMatchesListAndCount) {
       {"no match", f([](ReviewFilter& x) { x.subject_ids = {"none"}; }), {}},
       {"ascending",
        f([](ReviewFilter& x) {
-         x.ascending = true;
+         x.order = ReviewOrder::kCreateTimeAsc;
          x.labels = {1, 2};
        }),
        {"r1", "r4"}},
@@ -667,6 +668,128 @@ TEST_P(StoreConformanceTest, EveryFilterMatchesListAndCount) {
     }
     return absl::OkStatus();
   }));
+}
+
+// The inbox orders (ReviewOrder::kUrgency and kRespondBy): every filter
+// shape, paged through with many ties, against the order computed here.
+// The inbox's own filter (statuses NEW/ACKNOWLEDGED, not deleted) is the
+// one the backends answer from their partial indexes; the others check
+// that leaving those indexes changes no result.
+TEST_P(StoreConformanceTest, InboxOrdersSortByUrgencyAndDeadlineAcrossPages) {
+  struct Want {
+    int64_t id;
+    int32_t priority, status;
+    absl::Time respond_by;
+    bool deleted;
+    std::string source;
+  };
+  std::vector<Want> all;
+  const absl::Time deadlines[] = {absl::InfinitePast(), kT0 - absl::Hours(5),
+                                  kT0 + absl::Hours(1), kT0 + absl::Hours(4),
+                                  kT0 + absl::Hours(1) + absl::Microseconds(1)};
+  constexpr int kRows = 700;
+  ASSERT_OK(store_->Write([&](Txn& txn) {
+    if (absl::Status s = txn.InsertTenant(Tenant("t")); !s.ok()) return s;
+    if (absl::Status s = txn.InsertTenant(Tenant("u")); !s.ok()) return s;
+    for (int i = 0; i < kRows; ++i) {
+      // Every priority 0..5, every status, a few deleted; few distinct
+      // deadlines, so long runs of ties on (priority, respond_by).
+      ReviewRow r = Review("t", absl::StrCat("r", i),
+                           kT0 + absl::Seconds((i * 7) % 13));
+      r.priority = (i * 5) % 6;
+      r.status = 1 + (i * 3) % 4;
+      r.respond_by = deadlines[(i * 11) % 5];
+      r.deleted = i % 17 == 0;
+      r.source = i % 2 == 0 ? "google" : "allegro";
+      absl::StatusOr<int64_t> id = txn.InsertReview(r);
+      if (!id.ok()) return id.status();
+      all.push_back({*id, r.priority, r.status, r.respond_by, r.deleted,
+                     r.source});
+      if (i % 9 == 0) {  // noise in another tenant, same keys
+        r.tenant_id = "u";
+        if (absl::StatusOr<int64_t> other = txn.InsertReview(r); !other.ok()) {
+          return other.status();
+        }
+      }
+    }
+    return absl::OkStatus();
+  }));
+  auto rank = [](int32_t p) { return p == 0 ? 6 : p; };
+  auto due = [](absl::Time t) {
+    return t == absl::InfinitePast() ? absl::InfiniteFuture() : t;
+  };
+  auto in = [](const std::vector<int32_t>& list, int32_t v) {
+    return list.empty() ||
+           std::find(list.begin(), list.end(), v) != list.end();
+  };
+
+  struct Case {
+    const char* what;
+    std::vector<int32_t> statuses, priorities;
+    bool include_deleted = false;
+    std::vector<std::string> sources;
+  };
+  const Case cases[] = {
+      {"inbox", {1, 2}, {1, 2, 3}, false, {}},
+      {"open, every priority", {1, 2}, {}, false, {}},
+      {"new only, one priority", {1}, {2}, false, {}},
+      {"open, priorities with a gap and unspecified", {2, 1}, {0, 4, 1},
+       false, {}},
+      {"open and a source", {1, 2}, {1, 2, 3}, false, {"allegro"}},
+      {"every review", {}, {}, false, {}},
+      {"answered", {3, 4}, {1, 2, 3}, false, {}},
+      {"open with deleted ones", {1, 2}, {}, true, {}},
+  };
+  for (const ReviewOrder order :
+       {ReviewOrder::kUrgency, ReviewOrder::kRespondBy}) {
+    for (const Case& c : cases) {
+      SCOPED_TRACE(absl::StrCat(
+          order == ReviewOrder::kUrgency ? "urgency: " : "respond_by: ",
+          c.what));
+      ReviewFilter filter;
+      filter.order = order;
+      filter.statuses = c.statuses;
+      filter.priorities = c.priorities;
+      filter.include_deleted = c.include_deleted;
+      filter.sources = c.sources;
+      std::vector<Want> want;
+      for (const Want& w : all) {
+        if (in(c.statuses, w.status) && in(c.priorities, w.priority) &&
+            (c.include_deleted || !w.deleted) &&
+            (c.sources.empty() || c.sources[0] == w.source)) {
+          want.push_back(w);
+        }
+      }
+      std::sort(want.begin(), want.end(), [&](const Want& a, const Want& b) {
+        const int ra = order == ReviewOrder::kUrgency ? rank(a.priority) : 0;
+        const int rb = order == ReviewOrder::kUrgency ? rank(b.priority) : 0;
+        return std::make_tuple(ra, due(a.respond_by), a.id) <
+               std::make_tuple(rb, due(b.respond_by), b.id);
+      });
+      std::vector<int64_t> seen;
+      std::optional<ReviewCursor> cursor;
+      int pages = 0;
+      ASSERT_OK(store_->Read([&](Txn& txn) {
+        while (true) {
+          absl::StatusOr<std::vector<ReviewRow>> page =
+              txn.ListReviews("t", filter, cursor, 37);
+          if (!page.ok()) return page.status();
+          if (page->empty()) break;
+          if (++pages > kRows) return absl::InternalError("cursor stuck");
+          for (const ReviewRow& r : *page) {
+            EXPECT_EQ(r.tenant_id, "t");
+            seen.push_back(r.id);
+          }
+          cursor = ReviewCursor::After(page->back());
+        }
+        EXPECT_EQ(VALUE(txn.CountReviews("t", filter)),
+                  static_cast<int64_t>(want.size()));
+        return absl::OkStatus();
+      }));
+      EXPECT_FALSE(want.empty());
+      EXPECT_EQ(seen, IdsOf(want));  // each once, in the order
+    }
+  }
 }
 
 TEST_P(StoreConformanceTest, FullTextTermsPhrasesPrefixesGroupsExclusions) {

@@ -322,6 +322,59 @@ TEST_P(StoreConformanceTest, ActiveAlertsByDedupKeyAndByReview) {
   }));
 }
 
+// ListAlerts with review_id: the alerts of that review in the tenant, in
+// every state, with the other filters and paging (the review view).
+TEST_P(StoreConformanceTest, AlertListOfOneReviewWithFiltersAndPaging) {
+  InsertTenants(*store_, {Tenant("a"), Tenant("b")});
+  auto of = [](AlertRow a, int64_t review_id, int32_t kind) {
+    a.review_id = review_id;
+    a.kind = kind;
+    return a;
+  };
+  const std::vector<int64_t> ids = InsertAlerts(
+      *store_, {of(Alert("a", "review:7:rule:1", kAlertOpen), 7, 1),
+                of(Alert("a", "review:8:rule:1", kAlertOpen), 8, 1),
+                of(Alert("a", "sla:7", kAlertResolved), 7, 3),
+                // Another tenant's row naming the same review id.
+                of(Alert("b", "sla:7", kAlertOpen), 7, 3),
+                Alert("a", "spike:allegro", kAlertOpen),
+                of(Alert("a", "sla:7", kAlertSnoozed), 7, 3)});
+  ASSERT_EQ(ids.size(), 6u);
+  auto review = [](int64_t id, std::vector<int32_t> states = {},
+                   std::vector<int32_t> kinds = {}) {
+    AlertFilter f;
+    f.states = std::move(states);
+    f.kinds = std::move(kinds);
+    f.review_id = id;
+    return f;
+  };
+  ASSERT_OK(store_->Read([&](Txn& txn) {
+    AlertTxn& alerts = txn.alerts();
+    EXPECT_THAT(IdsOf(VALUE(alerts.ListAlerts("a", review(7), 0, 10))),
+                ElementsAre(ids[5], ids[2], ids[0]));
+    EXPECT_THAT(IdsOf(VALUE(alerts.ListAlerts("a", review(8), 0, 10))),
+                ElementsAre(ids[1]));
+    EXPECT_THAT(IdsOf(VALUE(alerts.ListAlerts("b", review(7), 0, 10))),
+                ElementsAre(ids[3]));
+    EXPECT_THAT(VALUE(alerts.ListAlerts("b", review(8), 0, 10)), IsEmpty());
+    EXPECT_THAT(VALUE(alerts.ListAlerts("a", review(9), 0, 10)), IsEmpty());
+    EXPECT_THAT(IdsOf(VALUE(alerts.ListAlerts(
+                    "a", review(7, {kAlertOpen, kAlertSnoozed}), 0, 10))),
+                ElementsAre(ids[5], ids[0]));
+    EXPECT_THAT(IdsOf(VALUE(alerts.ListAlerts("a", review(7, {}, {3}), 0,
+                                              10))),
+                ElementsAre(ids[5], ids[2]));
+    // Pages: newest first, strictly before the last id seen.
+    EXPECT_THAT(IdsOf(VALUE(alerts.ListAlerts("a", review(7), 0, 2))),
+                ElementsAre(ids[5], ids[2]));
+    EXPECT_THAT(IdsOf(VALUE(alerts.ListAlerts("a", review(7), ids[2], 2))),
+                ElementsAre(ids[0]));
+    // review_id 0: no review condition (every alert of the tenant).
+    EXPECT_EQ(VALUE(alerts.ListAlerts("a", review(0), 0, 10)).size(), 5u);
+    return absl::OkStatus();
+  }));
+}
+
 TEST_P(StoreConformanceTest, AlertEventsAreAnOutboxInCommitOrder) {
   InsertTenants(*store_, {Tenant("a"), Tenant("b")});
   ASSERT_OK(store_->Read([](Txn& txn) {

@@ -331,6 +331,50 @@ TEST_F(AlertWorkflowTest, AcknowledgeResolveSnoozeAndList) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// The review view finds its review's alert: ListAlerts(review), in every
+// state, scoped by the tenant; a malformed name is INVALID_ARGUMENT naming
+// `review`.
+TEST_F(AlertWorkflowTest, ListAlertsOfOneReview) {
+  const auto names = Ingest({Input("1", 1), Input("2", 1), Input("3", 4)});
+  ASSERT_EQ(names.size(), 3u);
+  Ingest({Input("1", 1)}, "shop-b");
+  auto of = [&](const std::string& tenant, const std::string& review) {
+    opinia::v1::ListAlertsRequest req;
+    req.set_review(review);
+    return alerts_.List(testing::Caller(tenant), req);
+  };
+  auto first = of("shop-a", names[0]);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->alerts_size(), 1);
+  EXPECT_EQ(first->alerts(0).review(), names[0]);
+  // Still listed once resolved (the view shows what was done).
+  ASSERT_TRUE(
+      alerts_.Resolve(testing::Caller("shop-a", "k"), first->alerts(0).name())
+          .ok());
+  auto resolved = of("shop-a", names[0]);
+  ASSERT_TRUE(resolved.ok());
+  ASSERT_EQ(resolved->alerts_size(), 1);
+  EXPECT_EQ(resolved->alerts(0).state(), opinia::v1::RESOLVED_ALERT);
+  // With a state filter: the open ones of that review only.
+  opinia::v1::ListAlertsRequest open;
+  open.set_review(names[1]);
+  open.add_states(opinia::v1::OPEN);
+  auto second = alerts_.List(testing::Caller("shop-a"), open);
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->alerts_size(), 1);
+  EXPECT_EQ(second->alerts(0).review(), names[1]);
+  // A P4 review has no alert; another tenant's review has none here.
+  EXPECT_EQ(of("shop-a", names[2])->alerts_size(), 0);
+  EXPECT_EQ(of("shop-b", names[0])->alerts_size(), 0);
+  EXPECT_EQ(of("shop-a", "reviews/999999")->alerts_size(), 0);
+  for (const char* bad : {"reviews/", "reviews/x", "reviews/0", "alerts/1",
+                          "reviews/1/alerts"}) {
+    auto r = of("shop-a", bad);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(r.status().message().rfind("review:", 0), 0u) << r.status();
+  }
+}
+
 TEST_F(AlertWorkflowTest, ResumeTokensAreTenantBound) {
   const std::string token = alerts_.ResumeToken("shop-a", 5);
   EXPECT_EQ(*alerts_.StreamStart(testing::Caller("shop-a"),

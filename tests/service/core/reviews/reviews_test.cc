@@ -1,13 +1,17 @@
 #include "service/core/reviews/reviews.h"
 
+#include <algorithm>
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "gtest/gtest.h"
 #include "service/core/ingest/ingest.h"
 #include "service/core/util/paging.h"
+#include "service/core/util/time_proto.h"
 #include "tests/service/core/test_env.h"
 #include "tests/service/core/two_shops_test.h"
 
@@ -106,6 +110,131 @@ TEST_F(ReviewsTest, TiesOnCreateTimeStillPageCleanly) {
   EXPECT_EQ(std::set<std::string>(names.begin(), names.end()).size(), 40u);
 }
 
+// The effective priority and deadline of a review (an override wins), as
+// the inbox orders by them: P1..NONE, then unspecified; no deadline last.
+std::tuple<int, absl::Time, int64_t> UrgencyKey(const opinia::v1::Review& r) {
+  const bool overridden =
+      r.override().urgency().priority() != opinia::v1::PRIORITY_UNSPECIFIED;
+  const opinia::v1::Urgency& u =
+      overridden ? r.override().urgency() : r.analysis().urgency();
+  const int rank = u.priority() == 0 ? 6 : u.priority();
+  const absl::Time due = u.has_respond_by() ? FromTimestamp(u.respond_by())
+                                            : absl::InfiniteFuture();
+  int64_t id = 0;
+  EXPECT_TRUE(absl::SimpleAtoi(r.name().substr(8), &id)) << r.name();
+  return {rank, due, id};
+}
+
+TEST_F(ReviewsTest, InboxOrdersListTheMostUrgentFirstAcrossPages) {
+  // Reviews received 7 minutes apart (so deadlines differ): rating 1 is P2
+  // (4 h), others P4 (72 h) under the counting analyzer.
+  std::vector<std::string> names;
+  for (int i = 0; i < 24; ++i) {
+    clock_.Advance(absl::Minutes(7));
+    ReviewInput in;
+    in.set_source("google");
+    in.set_external_id("u" + std::to_string(i));
+    in.set_rating(i % 3 == 0 ? 1 : 4);
+    in.set_text("review " + std::to_string(i));
+    auto r = ingestor_.Ingest(testing::Caller("shop-a"), {in});
+    ASSERT_TRUE(r.ok()) << r.status();
+    names.push_back((*r)[0].name());
+  }
+  Seed(5, "shop-b");  // another tenant's reviews never show
+  auto set_priority = [&](int i, opinia::v1::Priority p) {
+    opinia::v1::UpdateReviewRequest u;
+    u.mutable_review()->set_name(names[i]);
+    u.mutable_review()->mutable_override()->mutable_urgency()->set_priority(p);
+    u.mutable_update_mask()->add_paths("override.urgency.priority");
+    ASSERT_TRUE(reviews_.Update(testing::Caller("shop-a"), u).ok());
+  };
+  set_priority(5, opinia::v1::P1);
+  set_priority(11, opinia::v1::P1);
+  set_priority(4, opinia::v1::P3);
+  set_priority(7, opinia::v1::NONE);  // no deadline
+  opinia::v1::RecordResponseRequest respond;
+  respond.set_name(names[0]);
+  respond.mutable_response()->set_text("Dziękujemy");
+  ASSERT_TRUE(reviews_.RecordResponse(testing::Caller("shop-a"), respond).ok());
+  opinia::v1::UpdateReviewRequest ack;
+  ack.mutable_review()->set_name(names[3]);
+  ack.mutable_review()->set_status(opinia::v1::ACKNOWLEDGED);
+  ack.mutable_update_mask()->add_paths("status");
+  ASSERT_TRUE(reviews_.Update(testing::Caller("shop-a"), ack).ok());
+  ASSERT_TRUE(reviews_.Delete(testing::Caller("shop-a"), names[6]).ok());
+
+  // An overridden priority shows its own deadline (ingest + the policy's).
+  auto p1 = reviews_.Get(testing::Caller("shop-a"), names[5]);
+  ASSERT_TRUE(p1.ok());
+  EXPECT_EQ(FromTimestamp(p1->override().urgency().respond_by()),
+            FromTimestamp(p1->ingest_time()) + absl::Hours(1));
+
+  std::vector<opinia::v1::Review> all;
+  for (const std::string& name : names) {
+    auto r = reviews_.Get(testing::Caller("shop-a"), name);
+    ASSERT_TRUE(r.ok()) << r.status();
+    all.push_back(*r);
+  }
+  struct Case {
+    const char* order_by;
+    std::vector<opinia::v1::Priority> priorities;
+    bool urgency;  // rank first
+  };
+  const Case cases[] = {
+      {"priority asc, respond_by asc",
+       {opinia::v1::P1, opinia::v1::P2, opinia::v1::P3}, true},
+      {"  Priority ASC ,respond_by", {}, true},
+      {"respond_by asc", {}, false},
+      {"respond_by", {opinia::v1::P4, opinia::v1::NONE}, false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.order_by);
+    ListReviewsRequest inbox;
+    inbox.add_statuses(opinia::v1::NEW);
+    inbox.add_statuses(opinia::v1::ACKNOWLEDGED);
+    for (auto p : c.priorities) inbox.add_priorities(p);
+    inbox.set_order_by(c.order_by);
+    std::vector<opinia::v1::Review> want;
+    for (const auto& r : all) {
+      const int rank = std::get<0>(UrgencyKey(r));
+      const bool open = r.status() == opinia::v1::NEW ||
+                        r.status() == opinia::v1::ACKNOWLEDGED;
+      const bool listed =
+          c.priorities.empty() ||
+          std::find(c.priorities.begin(), c.priorities.end(), rank) !=
+              c.priorities.end();
+      if (open && !r.deleted() && listed) want.push_back(r);
+    }
+    std::sort(want.begin(), want.end(), [&](const auto& a, const auto& b) {
+      auto ka = UrgencyKey(a), kb = UrgencyKey(b);
+      if (!c.urgency) std::get<0>(ka) = std::get<0>(kb) = 0;
+      return ka < kb;
+    });
+    std::vector<std::string> want_names;
+    for (const auto& r : want) want_names.push_back(r.name());
+    ASSERT_GE(want_names.size(), 5u);
+    auto first = reviews_.List(testing::Caller("shop-a"), inbox);
+    ASSERT_TRUE(first.ok()) << first.status();
+    EXPECT_EQ(first->total_size(), static_cast<int>(want_names.size()));
+    EXPECT_EQ(ListAll(inbox, 3), want_names);
+  }
+  // The P1 overrides lead the inbox; the review without a deadline ends
+  // the nearest-deadline list.
+  ListReviewsRequest inbox;
+  inbox.add_statuses(opinia::v1::NEW);
+  inbox.set_order_by("priority asc, respond_by asc");
+  auto page = reviews_.List(testing::Caller("shop-a"), inbox);
+  ASSERT_TRUE(page.ok());
+  ASSERT_GE(page->reviews_size(), 2);
+  EXPECT_EQ(page->reviews(0).name(), names[5]);
+  EXPECT_EQ(page->reviews(1).name(), names[11]);
+  inbox.set_order_by("respond_by asc");
+  inbox.set_page_size(1000);
+  page = reviews_.List(testing::Caller("shop-a"), inbox);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->reviews(page->reviews_size() - 1).name(), names[7]);
+}
+
 TEST_F(ReviewsTest, FiltersAndTotalSize) {
   Seed(50);
   struct Case {
@@ -198,6 +327,28 @@ TEST_F(ReviewsTest, BadListArgumentsNameTheField) {
       C::kInvalidArgument, "page_size");
   add("order_by rating", [](auto* r) { r->set_order_by("rating desc"); },
       C::kInvalidArgument, "order_by");
+  add("order_by priority alone",
+      [](auto* r) { r->set_order_by("priority asc"); }, C::kInvalidArgument,
+      "order_by");
+  add("order_by respond_by desc",
+      [](auto* r) { r->set_order_by("respond_by desc"); },
+      C::kInvalidArgument, "order_by");
+  add("order_by with an empty key",
+      [](auto* r) { r->set_order_by("priority asc, respond_by asc,"); },
+      C::kInvalidArgument, "order_by");
+  add("token of another order",
+      [&](auto* r) {
+        r->set_page_token(token);
+        r->set_order_by("priority asc, respond_by asc");
+      },
+      C::kInvalidArgument, "page_token");
+  add("forged inbox cursor",
+      [&](auto* r) {
+        r->set_order_by("respond_by asc");
+        r->set_page_token(EncodePageToken(store_->ServerSecret(), "x",
+                                          "u:1:none:3"));
+      },
+      C::kInvalidArgument, "page_token");
   add("min > max",
       [](auto* r) {
         r->set_min_rating(4);
@@ -214,6 +365,16 @@ TEST_F(ReviewsTest, BadListArgumentsNameTheField) {
     EXPECT_EQ(r.status().code(), c.code) << c.name << ": " << r.status();
     EXPECT_EQ(r.status().message().rfind(c.field, 0), 0u)
         << c.name << ": " << r.status();
+  }
+  // The error names every order there is.
+  ListReviewsRequest bad_order;
+  bad_order.set_order_by("rating desc");
+  const std::string message(
+      reviews_.List(testing::Caller("shop-a"), bad_order).status().message());
+  for (const char* order : {"\"create_time desc\"", "\"create_time asc\"",
+                            "\"priority asc, respond_by asc\"",
+                            "\"respond_by asc\""}) {
+    EXPECT_NE(message.find(order), std::string::npos) << message;
   }
   // The token is still good with the original request, and not for shop-b.
   first.set_page_token(token);
