@@ -13,8 +13,6 @@ const PAGE = 100;
 const OPEN = ["NEW", "ACKNOWLEDGED"];
 const URGENT = ["P1", "P2", "P3"];
 const RANK = { P1: 1, P2: 2, P3: 3 };
-// TEMPORARY until i19-store lands: the server's default order, sorted here.
-const ORDER = {};
 
 const state = {
   reviews: new Map(),   // name -> Review
@@ -47,13 +45,13 @@ export function loaded() { return state.loaded; }
 export async function load() {
   const [list, snoozed] = await Promise.all([
     call("ReviewService", "ListReviews", {
-      ...inboxQuery, ...ORDER, page_size: PAGE,
+      ...inboxQuery, order_by: "priority asc, respond_by asc", page_size: PAGE,
     }),
     call("AlertService", "ListAlerts", { states: ["SNOOZED"], page_size: 1000 }).catch(() => ({ alerts: [] })),
   ]);
   state.reviews.clear();
   state.snoozed.clear();
-  const reviews = (list.reviews || []).sort(compare);
+  const reviews = list.reviews || [];
   for (const r of reviews) state.reviews.set(r.name, r);
   state.order = reviews.map((r) => r.name);
   state.total = Math.max(Number(list.total_size) || 0, reviews.length);
