@@ -156,6 +156,64 @@ class EndToEnd(DashboardCase):
              what=f"the response rate to change from {rate_before}")
 
 
+class Actions(DashboardCase):
+    def alert_of(self, name):
+        alerts = self.api.alerts.ListAlerts(harness.pb["alerts"].ListAlertsRequest(review=name),
+                                            metadata=self.api.md, timeout=30).alerts
+        self.assertEqual(len(alerts), 1, f"alerts of {name}: {alerts}")
+        return alerts[0]
+
+    def open(self, d, name):
+        d.execute_script(f"location.hash = '#/reviews/{name.split('/')[1]}'")
+        wait(d, lambda d: css(d, f'#review-body header[data-review="{name}"]') and
+             css(d, "#alert-state")[0].get_attribute("data-state") == "OPEN", what=f"the review {name} and its open alert")
+
+    def test_acknowledge_snooze_resolve_correct(self):
+        a, r, s = harness.pb["alerts"], harness.pb["reviews"], harness.pb["common"]
+        names = [x.name for x in self.api.ingest(*[
+            dict(source="storefront", external_id=f"act-{i}", rating=1, text=URGENT_PL) for i in range(4)])]
+        d = self.browser()
+        harness.sign_in(d, self.server, self.key)
+        wait(d, lambda d: all(n in self.inbox_names(d) for n in names), what="the reviews in the inbox")
+        row = lambda d, n: d.execute_script(  # noqa: E731
+            "const e = document.querySelector(`#inbox-list li[data-review='${arguments[0]}']`);"
+            "return e && {cls: e.className, tags: e.querySelector('.tags').textContent}", n)
+
+        self.open(d, names[0])
+        harness.click(d, "#action-ack")
+        wait(d, lambda d: css(d, "#alert-state")[0].get_attribute("data-state") == "ACKNOWLEDGED_ALERT",
+             what="the acknowledged alert")
+        self.assertEqual(self.alert_of(names[0]).state, a.ACKNOWLEDGED_ALERT)
+        self.assertEqual(self.api.get(names[0]).status, r.ACKNOWLEDGED)
+        self.assertIn("acknowledged", row(d, names[0])["tags"])
+
+        self.open(d, names[1])
+        harness.click(d, "#action-snooze")
+        wait(d, lambda d: css(d, "#alert-state")[0].get_attribute("data-state") == "SNOOZED", what="the snoozed alert")
+        self.assertEqual(self.alert_of(names[1]).state, a.SNOOZED)
+        self.assertIn("snoozed", row(d, names[1])["cls"])
+
+        self.open(d, names[2])
+        harness.click(d, "#action-resolve")
+        wait(d, lambda d: names[2] not in self.inbox_names(d), what="the resolved review to leave the inbox")
+        self.assertEqual(self.alert_of(names[2]).state, a.RESOLVED_ALERT)
+        self.assertEqual(self.api.get(names[2]).status, r.RESOLVED)
+
+        self.open(d, names[3])
+        harness.Select(css(d, "#correct-sentiment")[0]).select_by_value("POSITIVE")
+        harness.click(d, "#correct-save")
+        wait(d, lambda d: self.api.get(names[3]).override.sentiment.label == s.POSITIVE, what="the sentiment override")
+        wait(d, lambda d: css(d, "#correct-sentiment")[0].get_attribute("value") == "POSITIVE",
+             what="the form showing the override")
+        harness.Select(css(d, "#correct-priority")[0]).select_by_value("P4")
+        harness.click(d, "#correct-save")
+        wait(d, lambda d: names[3] not in self.inbox_names(d), what="the review demoted to P4 to leave the inbox")
+        review = self.api.get(names[3])
+        self.assertEqual(review.override.urgency.priority, s.P4)
+        self.assertEqual(review.override.sentiment.label, s.POSITIVE)
+        self.assertEqual(sorted(n for n in self.inbox_names(d) if n in names), sorted(names[:2]))
+
+
 class Roles(DashboardCase):
     def test_read_key_gets_read_only_ui(self):
         result = self.api.ingest(dict(source="storefront", external_id="ro-1", rating=1, text=URGENT_PL))[0]

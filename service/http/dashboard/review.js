@@ -213,10 +213,10 @@ function renderAlert() {
   const box = $("#alert-box");
   if (!box || !current) return;
   const until = alert?.state === "SNOOZED" ? parseTime(alert.snooze_until) : null;
-  const state = alert ? h("p", { id: "alert-state" },
+  const state = alert ? h("p", { id: "alert-state", dataset: { state: alert.state } },
     t("actions.state", { state: tEnum("alert", alert.state) }),
     until ? ` — ${t("inbox.snoozed", { time: fmtTime(until) })}` : "")
-    : h("p", { class: "muted", id: "alert-state" }, t("actions.none"));
+    : h("p", { class: "muted", id: "alert-state", dataset: { state: "NONE" } }, t("actions.none"));
   const closed = ["RESPONDED", "RESOLVED"].includes(current.status);
   const ack = guard(h("button", { type: "button", id: "action-ack" }, t("actions.ack")));
   const hours = guard(h("select", { id: "snooze-hours", "aria-label": t("actions.snoozefor") },
