@@ -130,13 +130,22 @@ export class AlertStream {
         }
         this.onState("live", this.lastId === null);
         delay = 500;
+        let refused = null;
         await readEvents(resp.body, (ev) => {
-          if (ev.event !== "alert") return;
           let parsed;
           try { parsed = JSON.parse(ev.data); } catch { return; }
-          if (ev.id) this.lastId = ev.id;
-          this.onAlert(parsed);
+          if (ev.event === "error") {  // why the server ended the stream: a google.rpc.Status
+            refused = new ApiError(0, parsed.code ?? 0, parsed.message || "");
+          } else if (ev.event === "alert") {
+            if (ev.id) this.lastId = ev.id;
+            this.onAlert(parsed);
+          }
         }, arm);
+        if (refused && refused.code === 16) {  // UNAUTHENTICATED: the key was revoked
+          clearTimeout(watchdog);
+          onUnauthenticated(refused);
+          return;
+        }
       } catch (e) {
         if (this.stopped) return;
       } finally {
