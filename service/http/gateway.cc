@@ -1,6 +1,7 @@
 #include "service/http/gateway.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <optional>
@@ -236,6 +237,10 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(
   httplib::Server& server = *g->server_;
   const int threads = g->options_.threads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // cpp-httplib closes a connection after 5 requests by default; a
+  // dashboard's calls (over TLS too) reuse theirs longer. An idle one holds
+  // its thread until the keep-alive timeout (5 s).
+  server.set_keep_alive_max_count(100);
   server.set_pre_routing_handler(
       [g](const httplib::Request& request, httplib::Response& response) {
         return g->PreRoute(request, response)
@@ -266,6 +271,13 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(
       [g](const httplib::Request& request, const httplib::Response& response) {
         g->Log(request, response);
       });
+  // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, with which
+  // a second server of the same user binds the same port and the kernel
+  // splits the connections between the two.
+  server.set_socket_options([](socket_t socket) {
+    int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   server.Get(".*", [g](const httplib::Request& request,
                        httplib::Response& response) {
     g->HandleGet(request, response);
@@ -285,6 +297,11 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(
   const size_t colon = g->options_.listen.rfind(':');
   g->address_ = absl::StrCat(g->options_.listen.substr(0, colon), ":", bound);
   g->listener_ = std::thread([g] { g->server_->listen_after_bind(); });
+  // Until it runs, stop() would not stop it (listen_after_bind sets it
+  // first thing).
+  for (int i = 0; i < 5000 && !g->server_->is_running(); ++i) {
+    absl::SleepFor(absl::Milliseconds(1));
+  }
   return gateway;
 }
 

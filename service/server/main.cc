@@ -40,7 +40,8 @@ std::vector<char*> NormalizeFlagNames(int argc, char** argv,
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "Opinia review-monitoring gRPC server.\n"
+      "Opinia review-monitoring server: gRPC on --listen, the JSON API over "
+      "HTTP and the dashboard on --http-listen (default 127.0.0.1:8080).\n"
       "  opinia-server --listen=127.0.0.1:50051 --db=data/opinia.db "
       "--bootstrap-admin-key-file=data/admin.key\n"
       "  opinia-server --db=postgresql://opinia@db.example:5432/opinia "

@@ -3,6 +3,11 @@
 // --http-allowed-origins, cross-origin writes refused, keys never in URLs
 // or the log, the rate limit's 429 with Retry-After, and HTTPS with
 // --tls-cert/--tls-key.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -274,6 +279,34 @@ TEST_F(HttpSecurityTest, RateLimitIs429WithRetryAfter) {
   EXPECT_LE(retry_after, 2);
   EXPECT_THAT(second.body, HasSubstr("google.rpc.RetryInfo"));
   EXPECT_THAT(second.body, HasSubstr("\"code\":8"));
+}
+
+TEST_F(HttpSecurityTest, AnotherServersPortIsNotShared) {
+  StartServer();
+  const std::string address = base_.substr(7);  // after "http://"
+  auto second = StartHttpServer({"--http-listen=" + address});
+  ASSERT_FALSE(second.ok()) << "two servers on " << address;
+  EXPECT_THAT(second.status().message(), HasSubstr("cannot listen on"));
+}
+
+TEST_F(HttpSecurityTest, TakenDefaultPortStartsWithoutHttp) {
+  // Hold 127.0.0.1:8080 (unless something else already does).
+  const int holder = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(holder, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(8080);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(holder, reinterpret_cast<sockaddr*>(&address), sizeof(address)) ==
+      0) {
+    ASSERT_EQ(listen(holder, 1), 0);
+  }
+  auto server = ServerProcess::Start({"--http-listen=127.0.0.1:8080"});
+  close(holder);
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_THAT((*server)->Log(), HasSubstr("no HTTP API: the default "
+                                          "--http-listen port is taken"));
+  EXPECT_EQ(HttpBaseUrl(**server), "");
 }
 
 TEST_F(HttpSecurityTest, HttpsWithTheServersCertificate) {
