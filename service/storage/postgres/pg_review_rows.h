@@ -60,8 +60,9 @@ Params AspectRowParams(int64_t id, const ReviewRow& row, int64_t local_day);
 // review.
 void AddAspectArrays(const ReviewRow& row, Params& p);
 
-// " WHERE tenant_id = $1 AND ..." for `filter` (cursor and order not
-// included), and the parameters so far; std::nullopt when the filter can
+// " WHERE tenant_id = $1 AND ..." for `filter` (cursor and ORDER BY not
+// included; with an inbox order, the conditions are spelled for its partial
+// indexes), and the parameters so far; std::nullopt when the filter can
 // match nothing (a full-text group without a token).
 struct ReviewWhere {
   std::string sql;
