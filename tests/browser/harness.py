@@ -206,7 +206,19 @@ def wait(driver, condition, timeout=15, what="condition"):
         return WebDriverWait(driver, timeout, poll_frequency=0.05,
                              ignored_exceptions=[StaleElementReferenceException]).until(lambda d: condition(d))
     except TimeoutException:
-        raise AssertionError(f"timed out after {timeout} s waiting for {what}") from None
+        raise AssertionError(f"timed out after {timeout} s waiting for {what}; {page_state(driver)}") from None
+
+
+def page_state(driver):
+    """What the page shows, for a failure message."""
+    try:
+        return "page: " + str(driver.execute_script(
+            "const q = s => { const e = document.querySelector(s); return e ? e.textContent.trim().slice(0, 200) : null; };"
+            "return {url: location.href, view: [...document.querySelectorAll('.view')].filter(v => !v.hidden).map(v => v.id),"
+            " live: document.querySelector('#live')?.className, signin_error: q('#signin-error'), toasts: q('#toasts'),"
+            " key_in_session: !!sessionStorage.getItem('opinia.key')}"))
+    except Exception as e:  # noqa: BLE001 (a failure message must not fail)
+        return f"page state unavailable: {e!r}"[:300]
 
 
 def css(driver, selector):
