@@ -117,7 +117,7 @@ class EndToEnd(DashboardCase):
         self.assertEqual(d.switch_to.active_element.get_attribute("href").split("#")[1],
                          "/reviews/" + name.split("/")[1], "the selected row has the focus")
         self.press(d, "\n")
-        wait(d, lambda d: css(d, f'#review-body header[data-review="{name}"]'), what="the review view")
+        wait(d, lambda d: css(d, f'#review-body[data-fresh="{name}"]'), what="the review view")
 
         # the evidence, highlighted where the UTF-8 byte spans say
         analysis = result.analysis
@@ -164,9 +164,8 @@ class Actions(DashboardCase):
         return alerts[0]
 
     def open(self, d, name):
-        d.execute_script(f"location.hash = '#/reviews/{name.split('/')[1]}'")
-        wait(d, lambda d: css(d, f'#review-body header[data-review="{name}"]') and
-             css(d, "#alert-state")[0].get_attribute("data-state") == "OPEN", what=f"the review {name} and its open alert")
+        harness.open_review(d, name)
+        self.assertEqual(css(d, "#alert-state")[0].get_attribute("data-state"), "OPEN")
 
     def test_acknowledge_snooze_resolve_correct(self):
         a, r, s = harness.pb["alerts"], harness.pb["reviews"], harness.pb["common"]
@@ -223,8 +222,7 @@ class Roles(DashboardCase):
         wait(d, lambda d: result.name in self.inbox_names(d), what="the inbox of a read key")
         badge = wait(d, lambda d: [e for e in css(d, "#readonly-badge") if e.is_displayed()], what="the read-only badge")[0]
         self.assertTrue(badge.get_attribute("title"))
-        d.execute_script(f"location.hash = '#/reviews/{result.name.split('/')[1]}'")
-        wait(d, lambda d: css(d, "#respond-submit"), what="the review view")
+        harness.open_review(d, result.name)
         for control in ("#respond-text", "#respond-submit", "#action-ack", "#action-snooze", "#action-resolve",
                         "#correct-sentiment", "#correct-priority", "#correct-save"):
             el = css(d, control)[0]
@@ -237,9 +235,9 @@ class Roles(DashboardCase):
         # a full key sees the same controls enabled
         d.execute_script("sessionStorage.clear(); location.hash = '#/signin'; location.reload()")
         harness.sign_in(d, self.server, self.key)
-        d.execute_script(f"location.hash = '#/reviews/{result.name.split('/')[1]}'")
-        wait(d, lambda d: css(d, "#respond-submit") and css(d, "#respond-submit")[0].is_enabled(),
-             what="the respond button of a full key")
+        wait(d, lambda d: css(d, "#view-inbox:not([hidden])"), what="the inbox of a full key")
+        harness.open_review(d, result.name)
+        self.assertTrue(css(d, "#respond-submit")[0].is_enabled())
         self.assertFalse(css(d, "#readonly-badge")[0].is_displayed())
 
     def test_revoked_key_shows_error(self):
@@ -292,8 +290,7 @@ class Xss(DashboardCase):
         snippets = " ".join(e.text for e in css(d, "#inbox-list .snippet"))
         self.assertIn("<script>window.__xss=", snippets)
         for n in names:
-            d.execute_script(f"location.hash = '#/reviews/{n.split('/')[1]}'")
-            wait(d, lambda d: css(d, f'#review-body header[data-review="{n}"]'), what=f"the review view of {n}")
+            harness.open_review(d, n)
             body = css(d, "#review-body")[0]
             self.assertIn("<script>", css(d, "#review-body .review-text")[0].text)
             if n == names[0]:
@@ -335,9 +332,8 @@ class Language(DashboardCase):
         d = self.browser(lang="de-DE,de")
         harness.sign_in(d, self.server, self.key)
         wait(d, lambda d: css(d, "#nav-overview")[0].text == "Overview", what="the English UI")
-        d.execute_script(f"location.hash = '#/reviews/{result.name.split('/')[1]}'")
-        wait(d, lambda d: css(d, "#respond-submit") and css(d, "#respond-submit")[0].text == "Record response",
-             what="the English review view")
+        harness.open_review(d, result.name)
+        self.assertEqual(css(d, "#respond-submit")[0].text, "Record response")
         harness.Select(css(d, "#lang")[0]).select_by_value("pl")
         wait(d, lambda d: css(d, "#respond-submit")[0].text == "Zapisz odpowiedź", what="the review view in Polish")
         self.assertEqual(css(d, "#nav-overview")[0].text, "Przegląd")

@@ -250,6 +250,14 @@ def sign_in(driver, server, key):
     click(driver, "#signin-submit")
 
 
+def open_review(driver, name):
+    """Opens the review view of `name` ("reviews/7") and waits until it shows
+    the server's current copy with its alert (the view first shows what the
+    inbox holds, then redraws), so that its elements stay put."""
+    driver.execute_script("location.hash = arguments[0]", f"#/reviews/{name.split('/')[1]}")
+    wait(driver, lambda d: css(d, f'#review-body[data-fresh="{name}"]'), what=f"the review view of {name}")
+
+
 def no_alert_dialog(driver):
     try:
         text = driver.switch_to.alert.text

@@ -21,6 +21,7 @@ export async function show(id, { focusRespond = false } = {}) {
   const name = `reviews/${id}`;
   const my = ++seq;
   const body = clear($("#review-body"));
+  delete body.dataset.fresh;  // set once the server's current copy is shown
   const known = inbox.cached(name);
   current = null; alert = null;
   if (known) {
@@ -41,6 +42,7 @@ export async function show(id, { focusRespond = false } = {}) {
     inbox.update(review);
     if (!same || !known) render(focusRespond && !known);
     else renderAlert();
+    body.dataset.fresh = name;
   } catch (e) {
     if (my !== seq) return;
     if (e.status === 404) {
