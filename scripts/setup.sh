@@ -23,6 +23,7 @@ packages=(
   linux-perf valgrind               # profiling (bench/README: opinia-load)
   libgtest-dev libgmock-dev libbenchmark-dev  # tests and benchmarks
   python3-grpcio python3-protobuf   # outside contract checks (../shared/contract)
+  chromium-driver python3-selenium  # drive chromium in the dashboard's browser tests (tests/browser)
 )
 
 # The Node.js example clients' packages (examples/node/package-lock.json)
