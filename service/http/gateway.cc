@@ -278,6 +278,11 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(
     int yes = 1;
     setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
+  // A response goes out as two writes (headers, body): with Nagle's
+  // algorithm the second waited for the client's delayed ACK, 40 ms per
+  // request on a kept-alive connection (measured: 44 ms p50 for GetReview
+  // from Python's http.client, 0.6 ms with this).
+  server.set_tcp_nodelay(true);
   server.Get(".*", [g](const httplib::Request& request,
                        httplib::Response& response) {
     g->HandleGet(request, response);

@@ -2,6 +2,11 @@
 // loopback port) with a real HTTP client: unary calls by POST and by GET
 // with query parameters, the error mapping, the OpenAPI document, the
 // dashboard's files and the access log.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -300,6 +305,51 @@ TEST_F(HttpApiTest, DashboardFilesWithTypesAndETags) {
   EXPECT_EQ(headed.body, "");
   ExpectStatus(Get("/assets/missing.js", ""), 404, 5, "no such file");
   ExpectStatus(Post("/", "", "{}"), 405, 12, "POST is not allowed");
+}
+
+// Small responses on a kept-alive connection come without the 40 ms of
+// Nagle's algorithm waiting for the client's delayed ACK (a response is two
+// writes): the server sets TCP_NODELAY.
+TEST_F(HttpApiTest, KeptAliveConnectionsAnswerWithoutDelay) {
+  const std::string address = base_.substr(7);  // after "http://"
+  const size_t colon = address.rfind(':');
+  sockaddr_in peer{};
+  peer.sin_family = AF_INET;
+  peer.sin_port = htons(static_cast<uint16_t>(std::stoi(address.substr(colon + 1))));
+  ASSERT_EQ(inet_pton(AF_INET, address.substr(0, colon).c_str(), &peer.sin_addr), 1);
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&peer), sizeof(peer)), 0);
+  constexpr int kRequests = 20;
+  const std::string request =
+      "GET /v1/ReviewService/Nope HTTP/1.1\r\nHost: " + address + "\r\n\r\n";
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < kRequests; ++i) {
+    ASSERT_EQ(write(fd, request.data(), request.size()),
+              static_cast<ssize_t>(request.size()));
+    // Read one whole response: headers, then Content-Length bytes.
+    std::string got;
+    size_t body_at = std::string::npos;
+    size_t length = 0;
+    char buffer[4096];
+    while (body_at == std::string::npos || got.size() < body_at + length) {
+      const ssize_t n = read(fd, buffer, sizeof(buffer));
+      ASSERT_GT(n, 0) << got;
+      got.append(buffer, static_cast<size_t>(n));
+      if (body_at == std::string::npos &&
+          (body_at = got.find("\r\n\r\n")) != std::string::npos) {
+        body_at += 4;
+        const size_t at = got.find("Content-Length: ");
+        ASSERT_NE(at, std::string::npos) << got;
+        length = std::stoul(got.substr(at + 16));
+      }
+    }
+    ASSERT_THAT(got, HasSubstr("HTTP/1.1 404")) << i;
+  }
+  const absl::Duration took = absl::Now() - start;
+  close(fd);
+  // With Nagle's algorithm: about 40 ms each after the first few.
+  EXPECT_LT(took, absl::Milliseconds(400)) << kRequests << " requests";
 }
 
 TEST_F(HttpApiTest, EveryRequestHasAnAccessLogLine) {
