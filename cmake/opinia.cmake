@@ -1,6 +1,12 @@
 # opinia_test(NAME SOURCES... DEPS ... [ARGS ...]): one GoogleTest executable
 # per *_test.cc, registered with CTest (run with ARGS, e.g. a --gtest_filter).
 # Labels let `ctest -L unit` / `-L integration` pick sets.
+#
+# Every such test gets TEST_TMPDIR (GoogleTest's ::testing::TempDir()) =
+# build/test_tmp, which the test_tmp fixture (tests/testing/CMakeLists.txt)
+# empties at the start of each ctest run: the temp files of a run stay there
+# to look at after a failure and no longer pile up in /tmp run after run.
+set(OPINIA_TEST_TMPDIR ${CMAKE_BINARY_DIR}/test_tmp)
 function(opinia_test name)
   cmake_parse_arguments(T "" "LABEL;TIMEOUT" "SRCS;DEPS;ARGS" ${ARGN})
   add_executable(${name} ${T_SRCS})
@@ -19,7 +25,8 @@ function(opinia_test name)
   add_test(NAME ${name} COMMAND ${name} ${T_ARGS})
   set_tests_properties(${name} PROPERTIES LABELS ${T_LABEL} TIMEOUT ${T_TIMEOUT}
     OPINIA_ARGS "${T_ARGS}"
-    ENVIRONMENT "OPINIA_SOURCE_DIR=${CMAKE_SOURCE_DIR};OPINIA_BINARY_DIR=${CMAKE_BINARY_DIR};OPINIA_MODELS_DIR=${OPINIA_MODELS_DIR}")
+    FIXTURES_REQUIRED test_tmp
+    ENVIRONMENT "OPINIA_SOURCE_DIR=${CMAKE_SOURCE_DIR};OPINIA_BINARY_DIR=${CMAKE_BINARY_DIR};OPINIA_MODELS_DIR=${OPINIA_MODELS_DIR};TEST_TMPDIR=${OPINIA_TEST_TMPDIR}")
 endfunction()
 
 # opinia_pg_test(NAME ...): an opinia_test that uses PostgreSQL
@@ -30,7 +37,7 @@ endfunction()
 set(OPINIA_PG_STATE_DIR ${CMAKE_BINARY_DIR}/pg_test_cluster)
 function(opinia_pg_test name)
   opinia_test(${name} ${ARGN})
-  set_tests_properties(${name} PROPERTIES FIXTURES_REQUIRED pg_cluster)
+  set_property(TEST ${name} APPEND PROPERTY FIXTURES_REQUIRED pg_cluster)
   set_property(TEST ${name} APPEND PROPERTY ENVIRONMENT
     "OPINIA_PG_STATE_DIR=${OPINIA_PG_STATE_DIR}")
   set_property(TEST ${name} APPEND PROPERTY LABELS postgres)
@@ -57,7 +64,7 @@ function(opinia_pg_variant)
     add_test(NAME ${name}_pg COMMAND ${name} ${args})
     set_tests_properties(${name}_pg PROPERTIES
       LABELS "${labels};postgres" TIMEOUT ${timeout}
-      FIXTURES_REQUIRED pg_cluster
+      FIXTURES_REQUIRED "pg_cluster;test_tmp"
       ENVIRONMENT "${environment};OPINIA_TEST_BACKEND=postgres;OPINIA_PG_STATE_DIR=${OPINIA_PG_STATE_DIR}")
   endforeach()
 endfunction()

@@ -14,6 +14,9 @@ constexpr int kNumAspects = 9;  // including kUnspecified at 0
 // Matcher label of the SHOP words: the clause is about the shop, not the
 // product; no aspect of its own.
 constexpr int kShop = kNumAspects;
+// A clause scoring beyond this either way judges something (for the product
+// default below).
+constexpr float kOpinionScore = 0.05f;
 
 constexpr std::array<std::string_view, kNumAspects> kAspectNames = {
     "ASPECT_UNSPECIFIED", "PRODUCT_QUALITY", "PRICE",
@@ -158,13 +161,33 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
 
   // Opinions that name nothing, in a sentence that names no aspect, are
   // about the product ("wszystko przebiegło bez problemu" after "płatności"
-  // goes on about the payment). Clauses and sentences are in token order.
+  // goes on about the payment). So is one whose sign is the opposite of
+  // every aspect-naming clause of its sentence ("Zapatos muy cómodos, pero
+  // el envío tardó dos semanas": the praise is not the delivery's).
+  // Clauses and sentences are in token order.
+  thread_local std::vector<int> named_signs;  // per sentence slot: bit 1 +, 2 -
+  named_signs.assign(t.sentences.size() + 1, 0);
+  auto sign_of = [](const ClauseSentiment& c) {
+    return c.sentiment.score > kOpinionScore ? 1 : (c.sentiment.score < -kOpinionScore ? 2 : 0);
+  };
+  auto slot_of = [&](size_t* si, const ClauseSentiment& c) {
+    while (*si < t.sentences.size() && t.sentences[*si].end_token <= c.first_token) ++*si;
+    return *si < t.sentences.size() ? *si + 1 : 0;
+  };
   size_t si = 0;
   for (size_t i = 0; i < named.size(); ++i) {
+    const size_t slot = slot_of(&si, (*clauses)[i]);
+    if (named[i]) named_signs[slot] |= sign_of((*clauses)[i]);
+  }
+  si = 0;
+  for (size_t i = 0; i < named.size(); ++i) {
     const ClauseSentiment& c = (*clauses)[i];
-    while (si < t.sentences.size() && t.sentences[si].end_token <= c.first_token) ++si;
-    const size_t slot = si < t.sentences.size() ? si + 1 : 0;
-    if (named[i] || !c.opinion || c.end_token <= c.first_token || sentence_named[slot]) {
+    const size_t slot = slot_of(&si, c);
+    const int sign = sign_of(c);
+    const bool other_side =
+        sign != 0 && named_signs[slot] != 0 && (named_signs[slot] & sign) == 0;
+    if (named[i] || !c.opinion || c.end_token <= c.first_token ||
+        (sentence_named[slot] && !other_side)) {
       continue;
     }
     Tally& a = tally[static_cast<int>(Aspect::kProductQuality)];

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -28,12 +29,15 @@ enum Label {
   kSarcasm,
   kExcess,
   kWorry,
+  kNote,
+  kWhy,
+  kWait,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "NEGATOR",  "WITHOUT", "CONTRAST", "CONCESSION", "INTENSIFIER",
     "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION", "SARCASM",
-    "EXCESS",   "WORRY"};
+    "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT"};
 
 bool IsClauseBreak(const Token& tok) {
   const std::string& n = tok.norm;
@@ -145,6 +149,141 @@ std::optional<float> ScoreFraction(const TokenizedText& t, int i, int end) {
   return static_cast<float>(0.9 * (2.0 * x / of - 1.0));
 }
 
+// How long something took, read at a unit word ("9 dni", "two weeks",
+// "nach 20 Tagen", "w 3 dni", "within an hour"): in days, and the
+// preposition before the amount.
+enum class DurationPrep { kNone, kWithin, kAfter, kSince, kNot };
+struct Duration {
+  int clause = 0;  // index into the sentence's clauses
+  float days = 0;
+  DurationPrep prep = DurationPrep::kNone;
+  bool amount = false;  // a number or number word ("2 days", "an hour")
+};
+
+// Days per unit, or 0 when `plain` is no unit of time.
+float UnitDays(std::string_view plain) {
+  static constexpr std::string_view kMinutes[] = {
+      "minut*", "minutes", "minute", "minuten", "minutos", "minuti"};
+  static constexpr std::string_view kHours[] = {
+      "godzin*", "hours", "hour", "stunden", "stunde", "horas", "hora",
+      "heures", "heure", "ore"};
+  static constexpr std::string_view kDays[] = {
+      "dni", "dniach", "dnia", "days", "day", "tage", "tagen", "tag", "dias",
+      "dia", "jours", "jour", "giorni", "giorno", "werktage", "werktagen"};
+  static constexpr std::string_view kWeeks[] = {
+      "tydzien", "tygodnie", "tygodni", "tygodniach", "tygodniu", "weeks",
+      "week", "wochen", "woche", "semanas", "semana", "semaines", "semaine",
+      "settimane", "settimana"};
+  static constexpr std::string_view kMonths[] = {
+      "miesiac", "miesiace", "miesiecy", "miesiacu", "months", "month",
+      "monate", "monaten", "monat", "meses", "mes", "mois", "mesi", "mese"};
+  if (InWordList(plain, kDays)) return 1;
+  if (InWordList(plain, kWeeks)) return 7;
+  if (InWordList(plain, kMonths)) return 30;
+  if (InWordList(plain, kHours)) return 1.0f / 24;
+  if (InWordList(plain, kMinutes)) return 1.0f / 1440;
+  return 0;
+}
+
+// The amount a number word or article stands for, or 0.
+float NumberWord(std::string_view plain) {
+  static constexpr std::pair<std::string_view, float> kWords[] = {
+      {"a", 1}, {"an", 1}, {"one", 1}, {"ein", 1}, {"eine", 1}, {"einem", 1},
+      {"einer", 1}, {"un", 1}, {"una", 1}, {"une", 1}, {"uno", 1},
+      {"dwa", 2}, {"dwie", 2}, {"dwoch", 2}, {"two", 2}, {"zwei", 2},
+      {"dos", 2}, {"deux", 2}, {"due", 2}, {"couple", 2},
+      {"trzy", 3}, {"trzech", 3}, {"three", 3}, {"drei", 3}, {"tres", 3},
+      {"trois", 3}, {"tre", 3}, {"kilka", 3}, {"kilku", 3}, {"several", 3},
+      {"mehrere", 3}, {"mehreren", 3}, {"einigen", 3}, {"varios", 3},
+      {"varias", 3}, {"plusieurs", 3}, {"alcuni", 3},
+      {"cztery", 4}, {"czterech", 4}, {"four", 4}, {"vier", 4}, {"cuatro", 4},
+      {"piec", 5}, {"pieciu", 5}, {"five", 5}, {"funf", 5}, {"cinco", 5},
+      {"szesc", 6}, {"six", 6}, {"sechs", 6}, {"seis", 6},
+      {"siedem", 7}, {"seven", 7}, {"sieben", 7}, {"siete", 7},
+      {"osiem", 8}, {"eight", 8}, {"acht", 8}, {"ocho", 8},
+      {"dziesiec", 10}, {"ten", 10}, {"zehn", 10}, {"diez", 10},
+      {"kilkanascie", 12}};
+  for (const auto& [w, n] : kWords) {
+    if (plain == w) return n;
+  }
+  return 0;
+}
+
+DurationPrep PrepOf(std::string_view plain) {
+  static constexpr std::string_view kWithin[] = {
+      "w", "in", "within", "innerhalb", "binnen", "en", "dentro", "entro",
+      "ciagu", "under"};
+  static constexpr std::string_view kAfter[] = {
+      "po", "after", "nach", "tras", "los", "apres", "dopo", "bout"};
+  static constexpr std::string_view kSince[] = {
+      "od", "since", "for", "seit", "desde", "depuis", "da"};
+  // Not a wait: the past ("vor 10 Tagen", "hace 10 días") or the future
+  // ("za tydzień", "next week", "nächste Woche").
+  static constexpr std::string_view kNot[] = {
+      "vor", "hace", "ya", "za", "na", "next", "nastepn*", "kolejn*", "nachste*",
+      "kommende*", "proxima", "proximo", "prochaine", "prochain", "prossima",
+      "prossimo", "this", "ten", "ta", "diese*", "este", "esta", "ce", "cette",
+      "questa", "questo", "last", "ostatni*", "letzte*", "pasada", "pasado"};
+  if (InWordList(plain, kNot)) return DurationPrep::kNot;
+  if (InWordList(plain, kWithin)) return DurationPrep::kWithin;
+  if (InWordList(plain, kAfter)) return DurationPrep::kAfter;
+  if (InWordList(plain, kSince)) return DurationPrep::kSince;
+  return DurationPrep::kNone;
+}
+
+// Words between a preposition and its amount ("po prawie dwóch", "after
+// almost three").
+bool IsApproximator(std::string_view plain) {
+  static constexpr std::string_view kWords[] = {
+      "prawie", "niemal", "ponad", "az", "okolo", "almost", "nearly",
+      "about", "over", "just", "fast", "knapp", "uber", "gut", "casi", "mas",
+      "de", "than", "als", "already", "juz", "schon", "ya", "whole",
+      "entire", "calych", "caly", "cale", "ganze", "ganzen"};
+  return InWordList(plain, kWords);
+}
+
+// The duration whose unit is token `i` (first..i-1 are before it in the
+// sentence), or nothing. "30 dni na zwrot", "2 weeks of use": a span of
+// time followed by what it is for says nothing about a wait.
+std::optional<Duration> ReadDuration(const TokenizedText& t, int first, int end,
+                                     int i) {
+  const float unit = UnitDays(t.tokens[i].plain);
+  if (unit == 0) return std::nullopt;
+  if (i + 1 < end) {
+    static constexpr std::string_view kFor[] = {
+        "na", "to", "for", "of", "zum", "fur", "para", "pour", "per", "do",
+        "temu", "ago", "her", "fa"};
+    if (InWordList(t.tokens[i + 1].plain, kFor)) return std::nullopt;
+  }
+  int j = i - 1;
+  float n = 0;
+  if (j >= first) {
+    double x = 0;
+    if (t.tokens[j].kind == TokenKind::kNumber && absl::SimpleAtod(t.tokens[j].norm, &x)) {
+      n = static_cast<float>(x);
+    } else {
+      n = NumberWord(t.tokens[j].plain);
+    }
+  }
+  const bool amount = n > 0;
+  if (amount) {
+    --j;
+  } else {
+    n = 1;  // "po tygodniu", "nach einer Woche" (the article is read above)
+  }
+  while (j >= first && IsApproximator(t.tokens[j].plain)) --j;
+  Duration d;
+  d.days = n * unit;
+  d.amount = amount;
+  if (j >= first) d.prep = PrepOf(t.tokens[j].plain);
+  // Without an amount only a preposition makes it a span ("po tygodniu";
+  // not "este mes").
+  if (d.prep == DurationPrep::kNot || (!amount && d.prep == DurationPrep::kNone)) {
+    return std::nullopt;
+  }
+  return d;
+}
+
 bool DiscourseMarker(const TokenizedText& t, int first, int end, int at,
                      int after, float valence) {
   if (at != first || after != at + 1 || valence <= 0 || valence > 0.7f ||
@@ -161,6 +300,19 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
   PolarityEvidence e;
   for (size_t i = 0; i < n; ++i) {
     const PolarityEvidence& p = *parts[i];
+    // "... the screen fogged up for good. Brilliant.": one praise word
+    // after a complaint is sarcasm.
+    if (p.lone_praise && i > 0 &&
+        e.Net() + e.lexicon_positive - e.lexicon_negative < 0) {
+      const float v = p.positive + p.lexicon_positive;
+      e.negative += v;
+      e.best_negative = std::max(e.best_negative, v);
+      e.hits += p.hits;
+      e.constructions += 1;
+      e.sentences += p.sentences;
+      e.sarcasms += 1;
+      continue;
+    }
     if (p.leading_contrast && i > 0) {
       e.positive *= PolarityRules::kBeforeContrastWeight;
       e.negative *= PolarityRules::kBeforeContrastWeight;
@@ -178,10 +330,13 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.hits += p.hits;
     e.constructions += p.constructions;
     e.contrasts += p.contrasts;
+    e.buts += p.buts;
     e.sentences += p.sentences;
     e.questions += p.questions;
     e.courtesies += p.courtesies;
     e.sarcasms += p.sarcasms;
+    e.notes += p.notes;
+    e.distress += p.distress;
     if (i == 0) e.leading_contrast = p.leading_contrast;
   }
   return e;
@@ -248,6 +403,9 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // ("bestellt", "geliefert", "schon"): nlp/eval dev de 0.736 -> 0.764
   // without them. Their inflections are in polarity.tsv instead.
   const bool stems = language.substr(0, 2) == "pl";
+  // German and Polish put "aber", "allerdings", "jednak", "natomiast" after
+  // the clause's subject; in English "still", "yet" there are adverbs.
+  const bool postposed_contrast = german || stems;
 
   own.push_back(Clause{first, end});
   int neg_scope = 0;       // words left in a negation's scope
@@ -259,11 +417,19 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   bool in_quotes = false;
   bool question = false;  // a '?' or an interrogative opener
   bool opener = false;    // an interrogative opener (no '?' yet)
+  bool why = false;       // the opener asks why: a complaint, not a query
   bool exclamation = false;
+  int bangs = 0;  // '!' marks in the sentence
   bool concession_clause = false;
   int words_in_clause = 0;
   size_t next_match = 0;
   int last_contrib = -1;  // index into contrib of the clause's last hit
+  // Spans of time in the sentence, and whether it speaks of an order, a
+  // delivery or a wait (NOTE and WAIT words): durations count only then.
+  thread_local std::vector<Duration> durations;
+  durations.clear();
+  bool about_waiting = false;
+  bool waited = false;  // a WAIT word: "for/od/seit 10 days" is a wait too
   // The clause's last hit was one plain word (no construction): its token
   // and whether it came from lexicon.tsv.
   int last_plain = -1;
@@ -359,7 +525,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     }
     if (tok.kind == TokenKind::kPunct) {
       if (tok.norm == "?" || tok.norm == "\xC2\xBF") question = true;
-      if (tok.norm == "!") exclamation = true;
+      if (tok.norm == "!") {
+        exclamation = true;
+        ++bangs;
+      }
       if (IsClauseBreak(tok) && words_in_clause > 0) {
         close_clause(i + 1);
       }
@@ -404,10 +573,16 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
             add(i, v && *v < 0 ? *v : kRegret, false);
             break;
           }
-          if (words_in_clause > 0) {
+          // "auf das Paket habe ich aber 9 Tage gewartet", "Jakość
+          // materiału jednak słaba" (de, pl): a contrast word after the clause's
+          // subject, before any evidence, contrasts the whole clause with
+          // what came before; it does not split it.
+          const bool inside = postposed_contrast && label == kContrast &&
+                              words_in_clause > 0 && own.back().hits == 0;
+          if (words_in_clause > 0 && !inside) {
             close_clause(i);
-            ++e.contrasts;
           }
+          if (inside && own.size() == 1) e.leading_contrast = true;
           (label == kContrast ? own.back().contrast : own.back().concession) = true;
           if (label == kContrast) {
             for (Clause& c : own) {
@@ -473,6 +648,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           ++e.sarcasms;
           break;
         case kQuestion:
+        case kWhy:
           // The first word of the sentence, or of its second clause after
           // a greeting ("Dzień dobry, czy ..."), not a relative pronoun
           // after a longer clause ("..., który ...").
@@ -481,7 +657,19 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
                (own.size() == 2 &&
                 own[0].end_token - own[0].first_token <= kGreetingTokens))) {
             opener = true;
+            why = label == kWhy;
           }
+          break;
+        case kNote:
+          // "zamówienie", "Rechnung", "parcel": an order fact, no opinion.
+          ++e.notes;
+          about_waiting = true;
+          break;
+        case kWait:
+          // "czekałam", "took", "gewartet", "tardó": a span of time in the
+          // sentence is a wait.
+          about_waiting = true;
+          waited = true;
           break;
         default:
           // Negative concord: "nie mam żadnych zastrzeżeń" is one negation.
@@ -507,6 +695,13 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       continue;
     }
     ++words_in_clause;
+    if (tok.kind == TokenKind::kWord) {
+      if (std::optional<Duration> d = ReadDuration(t, first, end, i)) {
+        d->clause = static_cast<int>(own.size()) - 1;
+        durations.push_back(*d);
+        continue;
+      }
+    }
     // lexicon.tsv gives some one-letter words a valence (the emoji list's
     // circled letters "ⓘ", "Ⓦ" normalise to Polish "i" +1.0, "w" +0.4;
     // models/README.md): no one-letter word carries an opinion.
@@ -542,6 +737,33 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   own.back().end_token = end;
   if (concession_clause) own.back().weight *= kConcessionWeight;
   if (own.back().first_token >= end && own.size() > 1) own.pop_back();
+  // "..., I am devastated!!!": a complaint shouted is distress (for
+  // urgency; the label does not change).
+  if (bangs >= kDistressBangs && own.back().negative > 0) {
+    e.distress += (kDistress - 1.0f) * own.back().weight * own.back().negative;
+  }
+  // A wait of kSlowDays or more is a complaint ("dostawa trwała dwa
+  // tygodnie", "9 Tage gewartet", "after 3 weeks"); an answer, delivery
+  // or refund within kFastDays is praise ("w 3 dni", "within an hour").
+  for (const Duration& d : durations) {
+    if (!about_waiting) break;
+    float v = 0;
+    if (d.days >= kSlowDays && d.prep != DurationPrep::kWithin &&
+        (d.prep != DurationPrep::kSince || waited)) {
+      v = kSlowValence;
+    } else if (d.days <= kFastDays && d.amount && waited &&
+               (d.prep == DurationPrep::kWithin || d.prep == DurationPrep::kAfter)) {
+      // "broke within days", "kaputt nach 2 Tagen": quick, but no praise
+      // without a wait word and an amount.
+      v = kFastValence;
+    }
+    if (v == 0) continue;
+    Clause& c = own[static_cast<size_t>(std::min<int>(d.clause, static_cast<int>(own.size()) - 1))];
+    (v > 0 ? c.positive : c.negative) += std::fabs(v);
+    ++c.hits;
+    ++e.hits;
+    ++e.constructions;
+  }
 
   // "What a great product!" opens like a question and is not one;
   // "?!" is indignation, not a question.
@@ -551,13 +773,24 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   int words = 0;
   for (int i = first; i < end; ++i) words += t.tokens[i].kind == TokenKind::kWord;
   question = (question || (opener && words <= kOpenerWords)) && !exclamation;
-  const float q = question ? 0.5f : 1.0f;
+  // A query ("Czy materiał się nie mechaci?", "Does it struggle with
+  // frozen fruit?") names what could go wrong without saying it did; "why"
+  // ("Dlaczego nikt nie odpowiada?") asks about what did.
+  const float q = !question ? 1.0f
+                  : why     ? kWhyQuestionWeight
+                  : opener  ? kQueryWeight
+                            : kQuestionWeight;
   e.questions = question;
   // "Thanks", "Danke!": a short sentence whose only evidence is mild praise.
   if (!question && words <= 2 && own.size() == 1 && own[0].negative == 0 &&
       own[0].positive > 0 && own[0].positive <= 0.2f) {
     e.courtesies = 1;
   }
+  // "Brilliant.", "Brawo.": one praise word standing alone (JoinPolarity:
+  // sarcasm after a complaint).
+  // "WOW!" is delight, not irony.
+  e.lone_praise = !question && !exclamation && words == 1 && own.size() == 1 &&
+                  own[0].negative == 0 && own[0].positive >= kSarcasticPraise;
   // "Great, broke on day two", "Brawo, ...": a praise word standing alone
   // (at most one particle with it) before a comma, and a complaint in the
   // next clause.
@@ -597,10 +830,15 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       own[j].negative = own[j].lexicon_negative = 0;
       own[j].relieved_by = static_cast<int>(k - j);
     }
+    // The praise that relieved it across a "but" is the construction's,
+    // not a plain lexicon word ("I was sceptical, but I'm impressed").
+    if (own[k].contrast) own[k].lexicon_positive = 0;
     ++e.constructions;
   }
   for (Clause& c : own) {
     c.question = question;
+    e.contrasts += c.contrast || c.concession;
+    e.buts += c.contrast;
     const float w = c.weight * q;
     const float pos = c.positive - c.lexicon_positive;
     const float neg = c.negative - c.lexicon_negative;

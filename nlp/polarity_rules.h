@@ -7,6 +7,8 @@
 //     "obwohl", "aunque", "bien que", "anche se": the clause it opens weighs
 //     kConcessionWeight); a sentence that opens with a contrast word halves the
 //     sentences before it (JoinPolarity);
+//     in German and Polish a contrast word after the clause's subject
+//     ("die Farbe ist aber falsch") marks the clause without splitting it;
 //   - negation scope: a negator or negative determiner ("nie", "not",
 //     "keine", "żadnych", "ningún", "aucun", "nessun") flips the next valenced
 //     word of its clause (at most kNegScope words on); "without" words ("bez",
@@ -25,9 +27,21 @@
 //     it has no valence ("too late", "trop petit");
 //   - scare quotes: praise inside quotation marks („free delivery”) counts
 //     as a complaint;
+//   - sarcasm: one praise word as a sentence after a complaint ("...
+//     fogged up. Brilliant."; JoinPolarity);
 //   - questions: a sentence with '?' (not "?!"), or a sentence of at most
 //     kOpenerWords words opened by an interrogative word ("czy", "kiedy",
 //     "will it", "ist es", "¿", "est-ce que"), also after a short greeting;
+//     a question's evidence weighs kQuestionWeight, a query's (opened by
+//     an interrogative word) kQueryWeight, a "why" question's (WHY:
+//     "dlaczego", "why", "warum": a complaint) kWhyQuestionWeight;
+//   - waits: a span of time in a sentence about an order or a wait
+//     ("dostawa trwała dwa tygodnie", "9 Tage gewartet", "after 3 weeks")
+//     of kSlowDays or more (not "ago", "next week") is a complaint, one of kFastDays or less after
+//     "in"/"within"/"after" ("w 3 dni", "within an hour") praise;
+//   - order notes: NOTE words ("zamówienie", "faktura", "parcel",
+//     "Rechnung", "pedido") are counted (PolarityEvidence::notes) for
+//     the NEUTRAL of informational texts;
 //   - discourse markers: a mild positive word opening a sentence before a
 //     comma or colon ("Ok, ...", "Bueno, ...") carries no valence.
 // Word valences come from polarity.tsv first (e-commerce words: "late",
@@ -94,6 +108,7 @@ struct PolarityEvidence {
   // A single table word is evidence, not a construction.
   int constructions = 0;
   int contrasts = 0;  // clauses opened by a contrast or concession word
+  int buts = 0;       // clauses opened by a contrast word (not concession)
   int sentences = 0;
   int questions = 0;  // sentences read as questions
   // Sentences that only say thanks or hello ("Thanks", "Danke"), which do
@@ -103,6 +118,14 @@ struct PolarityEvidence {
   // by a complaint ("Great, broke on day two"), or a SARCASM idiom
   // ("thanks for nothing"). The text is a complaint whatever the model says.
   int sarcasms = 0;
+  // The sentence is one praise word ("Brilliant.", "Brawo."): after a
+  // complaint, JoinPolarity counts it as sarcasm.
+  bool lone_praise = false;
+  // NOTE words: order facts (order, invoice, parcel, size, paid by).
+  int notes = 0;
+  // Extra complaint weight of shouted complaints ("devastated!!!"), for
+  // urgency only (not in Net()).
+  float distress = 0;
   bool leading_contrast = false;  // the (first) sentence opens with "but"
   float Net() const { return positive - negative; }
   // True when nothing carries polarity, or when every sentence is a
@@ -127,6 +150,11 @@ class PolarityRules {
   static constexpr int kNegScope = 3;
   static constexpr float kBeforeContrastWeight = 0.5f;
   static constexpr float kConcessionWeight = 0.4f;
+  // Weight of a question's evidence: any question, a query opened by an
+  // interrogative word, a "why" question.
+  static constexpr float kQuestionWeight = 0.5f;
+  static constexpr float kQueryWeight = 0.25f;
+  static constexpr float kWhyQuestionWeight = 1.0f;
   static constexpr int kScareQuoteWords = 4;
   // Tokens (with the comma) of a greeting before an interrogative opener.
   static constexpr int kGreetingTokens = 3;
@@ -141,6 +169,18 @@ class PolarityRules {
   static constexpr float kRegret = -0.3f;
   // Lowest valence of a praise word that can be sarcastic.
   static constexpr float kSarcasticPraise = 0.5f;
+  // Durations in a sentence about an order or a wait (NOTE, WAIT words):
+  // kSlowDays or more is a complaint, kFastDays or less after "in"/"after"
+  // praise.
+  // A sentence with at least kDistressBangs '!' whose last clause
+  // complains: for urgency that complaint weighs kDistress times ("I am
+  // devastated!!!"; PolarityEvidence::distress).
+  static constexpr int kDistressBangs = 2;
+  static constexpr float kDistress = 1.5f;
+  static constexpr float kSlowDays = 6.0f;
+  static constexpr float kFastDays = 3.0f;
+  static constexpr float kSlowValence = -0.6f;
+  static constexpr float kFastValence = 0.5f;
 
   // Loads `models_dir`/polarity.tsv (format in lexicon_file.h; labels in the
   // file's header). NOT_FOUND when missing; INVALID_ARGUMENT (naming the

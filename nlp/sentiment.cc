@@ -311,7 +311,8 @@ Sentiment SentimentClassifier::Combine(const Model& model,
       damp *= params_.compose_plain;
     }
     const float weight =
-        borrowed ? params_.borrowed_compose_weight : params_.compose_weight;
+        (borrowed ? params_.borrowed_compose_weight : params_.compose_weight) *
+        (e.constructions > 0 ? params_.compose_construction : 1.0f);
     const float shift = damp * weight * net / std::sqrt(net * net + 1.0f);
     z[kPos] += shift;
     z[kNeg] -= shift;
@@ -336,14 +337,15 @@ Sentiment SentimentClassifier::Combine(const Model& model,
     for (int k = 0; k < kNumClasses; ++k) {
       if (present[k]) model_top = std::max(model_top, raw[model.class_index[k]]);
     }
-    Compose(e, params_.neutral_raw && length_k > 0 ? model_top : -1.0f, &p);
+    Compose(e, params_.neutral_raw && length_k > 0 ? model_top : -1.0f, words,
+            r.emoji != 0, &p);
   }
   if (out != nullptr) *out = p;
   return FromProbs(p, ConfidenceCap(language));
 }
 
 void SentimentClassifier::Compose(const PolarityEvidence& e, float model_top,
-                                  Probs* p) const {
+                                  int words, bool emoji, Probs* p) const {
   Probs& q = *p;
   // A question is not a complaint; a note without evidence is NEUTRAL
   // unless the model is sure. (MIXED is decided on the aspects' clauses:
@@ -352,7 +354,15 @@ void SentimentClassifier::Compose(const PolarityEvidence& e, float model_top,
       model_top >= 0 ? model_top : *std::max_element(q.begin(), q.end());
   const float keep =
       model_top >= 0 ? params_.neutral_keep_untempered : params_.neutral_keep;
-  if (e.QuestionsOnly() || (e.hits == 0 && top < keep)) {
+  // An order note without opinion evidence is NEUTRAL unless the model is
+  // very sure (the model reads "zamówienie", "Bestellung" as complaints:
+  // its training reviews mention orders mostly when they went wrong).
+  const bool note = e.notes > 0 && !emoji &&
+                    static_cast<float>(words) <= params_.note_words &&
+                    e.positive == 0 && e.negative == 0 &&
+                    e.lexicon_positive + e.lexicon_negative <= params_.note_lexicon &&
+                    top < params_.note_keep;
+  if (e.QuestionsOnly() || (e.hits == 0 && top < keep) || note) {
     q = {0.2f, 0.2f, 0.6f, 0.0f};
     return;
   }
@@ -360,6 +370,17 @@ void SentimentClassifier::Compose(const PolarityEvidence& e, float model_top,
   // complaint whatever the model read in its praise.
   if (e.sarcasms > 0 && e.Net() < 0 && q[kNeg] < 0.6f) {
     q = {0.15f, 0.6f, 0.15f, 0.1f};
+  }
+  // "Trochę drogo, lecz jakość to rekompensuje": a short text whose "but"
+  // comes down on one side is that side, not the model's MIXED (MIXED of
+  // two aspects is the analyzer's, on their clauses).
+  const int best = static_cast<int>(std::max_element(q.begin(), q.end()) - q.begin());
+  if (best == kMix && e.buts > 0 &&
+      static_cast<float>(words) <= params_.contrast_decides_words &&
+      std::fabs(e.Net()) >= params_.contrast_decides) {
+    const int side = e.Net() > 0 ? kPos : kNeg;
+    q[side] += q[kMix];
+    q[kMix] = 0;
   }
 }
 

@@ -104,6 +104,10 @@ struct SentimentParams {
   // points to table words on long reviews.
   float compose_plain_words = 15.0f;
   float compose_plain = 0.3f;
+  // The shift of evidence with a construction (negation, idiom, relief,
+  // wait, sarcasm) is compose_construction times larger: the constructions
+  // are what the models cannot read.
+  float compose_construction = 1.0f;
   // MIXED needs comparable sides: not when one side has at least
   // mixed_ratio times the other's clause evidence, or two more clauses.
   float mixed_ratio = 4.0f;
@@ -113,6 +117,26 @@ struct SentimentParams {
   // / 4, multi_tweets.dev macro-F1 (unmarked tweets take this path)
   // 0.5846 / 0.5822 / 0.5799.
   float borrowed_compose_weight = 3.0f;
+  // Informational notes ("Zamówienie nr 48213, opłacone przelewem",
+  // "Zweite Bestellung, diesmal Größe 42"): a review with a NOTE word
+  // (polarity.tsv: order, invoice, parcel, size, paid by ...), no table
+  // evidence and at most note_lexicon of plain lexicon valence is NEUTRAL
+  // unless the model is at least note_keep sure Chosen on the dev halves
+  // of nlp/eval (both tables) with the ../shared/data dev splits as guard.
+  float note_keep = 0.9f;
+  float note_lexicon = 0.5f;
+  // ... and has at most note_words words (notes are short; a long text
+  // naming an invoice is a story about it).
+  float note_words = 15.0f;
+  // A text of at most contrast_decides_words words that the model calls
+  // MIXED, with a "but" (not "although") and at least contrast_decides net
+  // clause evidence on one side, is that side ("Trochę drogo, lecz jakość to
+  // rekompensuje"). Chosen on nlp/eval dev: 0.3 / 0.5 gave cases3 pl 0.818
+  // / 0.803 (0.773 without); without the word limit and with concessions
+  // pl_clarin_emo.dev lost 0.5 points (true MIXED: "Łazienka OK, choć bez
+  // szału").
+  float contrast_decides = 0.3f;
+  float contrast_decides_words = 15.0f;
   bool use_rules = true;
   // Use the stacked meta models (sentiment_*.meta, nlp/sentiment_meta.h)
   // when present; false serves the base models' probabilities (for
@@ -230,7 +254,10 @@ class SentimentClassifier {
   // NEUTRAL without evidence.
   // `model_top`: the model's own top probability (untempered), or -1 to
   // judge by `p`.
-  void Compose(const PolarityEvidence& e, float model_top, Probs* p) const;
+  // `words`: the text's word count; `emoji`: it has emoji or emoticons
+  // with a valence (an opinion: "Paczka dotarła 👍").
+  void Compose(const PolarityEvidence& e, float model_top, int words,
+               bool emoji, Probs* p) const;
   // The meta model of `model` when it has one and params_.use_meta.
   const MetaModel* MetaFor(const Model& model) const;
 

@@ -60,6 +60,10 @@ absl::StatusOr<std::unique_ptr<UrgencyAssessor>> UrgencyAssessor::Create(
       u->scope_ends_.insert(PlainWord(l.phrase));
       continue;
     }
+    if (l.label == "JOKE") {
+      u->jokes_.insert(PlainWord(l.phrase));
+      continue;
+    }
     if (l.label == "HIGH_REACH") {
       u->high_reach_.insert(absl::AsciiStrToLower(l.phrase));
       continue;
@@ -78,6 +82,16 @@ absl::StatusOr<std::unique_ptr<UrgencyAssessor>> UrgencyAssessor::Create(
   }
   u->matcher_ = std::move(builder).Build();
   return u;
+}
+
+bool UrgencyAssessor::Jokes(const TokenizedText& t, int begin, int end) const {
+  for (int k = begin; k < end; ++k) {
+    const std::string& p = t.tokens[k].plain;
+    if (jokes_.contains(p) || p.rfind("haha", 0) == 0 || p.rfind("hehe", 0) == 0) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool UrgencyAssessor::Negated(const TokenizedText& t, int sentence_begin,
@@ -131,6 +145,8 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
       matcher_->Scan(
           t, begin, end, languages, [&](const TermMatcher::Match& m) {
             if (Negated(t, begin, m.first_token)) return;
+            // "Meine Frau droht mit dem Anwalt 😂": a joke threatens nobody.
+            if (m.label == kLegal && Jokes(t, begin, end)) return;
             found[m.label] = true;
             if (static_cast<int>(u.evidence.size()) < kMaxEvidence) {
               u.evidence.push_back({t.tokens[m.first_token].span.begin,

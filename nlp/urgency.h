@@ -86,6 +86,8 @@ class UrgencyAssessor {
  private:
   UrgencyAssessor() = default;
   bool Negated(const TokenizedText& t, int sentence_begin, int first) const;
+  // Tokens [begin, end) laugh (a JOKE word or emoji, "haha", "hehe").
+  bool Jokes(const TokenizedText& t, int begin, int end) const;
 
   std::unique_ptr<TermMatcher> matcher_;
   // Plain forms of negators -> how many words may stand between it and the
@@ -93,6 +95,8 @@ class UrgencyAssessor {
   absl::flat_hash_map<std::string, int> negators_;
   absl::flat_hash_set<std::string> scope_ends_;  // plain forms
   absl::flat_hash_set<std::string> high_reach_;  // lower-case source ids
+  // JOKE words and emoji ("😂", "lol", "xD"); "haha*", "hehe*" also.
+  absl::flat_hash_set<std::string> jokes_;  // plain forms
 };
 
 }  // namespace opinia::nlp

@@ -26,12 +26,32 @@ packages=(
   chromium-driver python3-selenium  # drive chromium in the dashboard's browser tests (tests/browser)
 )
 
+# The Node.js example clients' packages (examples/node/package-lock.json)
+# from the npm registry with the machine's Node.js and npm; their test
+# (examples_node_test) fails naming `npm ci` when they are missing.
+node_examples() {
+  if ! command -v npm >/dev/null; then
+    echo "setup: npm not found: examples/node is not installed (examples_node_test will fail)"
+    return
+  fi
+  local start=$SECONDS
+  echo -n "setup: npm ci in examples/node ... "
+  local out
+  if ! out=$(cd "$(dirname "$0")/../examples/node" && npm ci --no-audit --no-fund 2>&1); then
+    echo "failed:"
+    echo "$out" | tail -n 30
+    exit 1
+  fi
+  echo "done ($((SECONDS - start)) s)"
+}
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages already installed"
+  node_examples
   exit 0
 fi
 sudo=""
@@ -55,3 +75,4 @@ step "apt-get update" $sudo apt-get update -q
 step "apt-get install (${#missing[@]} packages)" \
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
 rm -f "$log"
+node_examples

@@ -16,7 +16,7 @@
 //               [--compose_lexicon=F] [--compose_plain_words=F]
 //               [--compose_plain=F] FILE.tsv...
 //   opinia-eval --models=DIR --cases=nlp/eval --split=dev|test|all
-//               [--lang=pl,en,...] [--dump]
+//               [--table=NAME] [--lang=pl,en,...] [--dump]
 //
 // --stars passes the file's star rating to the analyzer (star fusion);
 // --hint passes the file's language as language_hint. Without them the
@@ -27,14 +27,15 @@
 // review model. Throughput counts Analyze() calls only.
 //
 // --cases=DIR scores the full analyzer on the hand-written case table
-// DIR/cases_<lang>.tsv (nlp/eval/README.md; scoring in
+// DIR/<NAME>_<lang>.tsv, NAME from --table (default cases; the third-pass
+// table is cases3) (nlp/eval/README.md; scoring in
 // nlp/tools/eval_cases.h): per language and category the label accuracy,
 // aspects found and with the right polarity, urgency false alarms, misses
 // and reason recall, then the language's totals. Each case gets its star
 // rating, no language hint and no source. --split picks the half of the
 // table (dev: FNV-1a 64 of the id even; test: odd); the test half is for
 // one run at the end. --dump prints every case's expected and predicted
-// values.
+// values. Without --lang, a language the table has no file for is skipped.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -77,6 +78,8 @@ struct Flags {
   AnalyzerConfig config;
   std::vector<std::string> files;
   std::string cases;  // --cases: the case table's directory
+  std::string table = "cases";  // --table: the files' name before _<lang>.tsv
+  bool langs_set = false;
   Split split = Split::kDev;
   bool split_set = false;
   std::vector<std::string> langs = {"pl", "en", "de", "es", "fr", "it"};
@@ -117,8 +120,9 @@ int RunCases(const Flags& f, const Analyzer& analyzer) {
     std::fprintf(stderr, "test split: run once at the end\n");
   }
   for (const std::string& lang : f.langs) {
-    const std::string path = f.cases + "/cases_" + lang + ".tsv";
+    const std::string path = f.cases + "/" + f.table + "_" + lang + ".tsv";
     std::ifstream in(path, std::ios::binary);
+    if (!in && !f.langs_set) continue;
     if (!in) {
       std::cerr << "cannot open " << path << "\n";
       return 1;
@@ -227,7 +231,7 @@ void Report(const std::string& name, const std::vector<Example>& ex,
 constexpr const char* kUsage =
     "usage: opinia-eval --models=DIR [flags] FILE.tsv...\n"
     "       opinia-eval --models=DIR --cases=DIR --split=dev|test|all"
-    " [--lang=pl,en,...] [--dump]\n"
+    " [--table=NAME] [--lang=pl,en,...] [--dump]\n"
     "flags: --stars --hint --source=NAME --dump=FILE --no_rules --no_meta\n"
     "  --no_route_tweets --lid=combined|fasttext|cld2 --length_k=MODEL:K\n"
     "  --rule_weight=F --emoji_weight=F --meta_rule_weight=F\n"
@@ -235,7 +239,8 @@ constexpr const char* kUsage =
     "  --no_composition --no_neutral_raw --compose_weight=F --compose_words=F\n"
     "  --compose_lexicon=F --compose_plain_words=F --compose_plain=F\n"
     "  --neutral_keep=F --neutral_keep_untempered=F --mixed_min=F --mixed_words=F\n"
-    "  --mixed_ratio=F\n"
+    "  --mixed_ratio=F --note_keep=F --note_lexicon=F\n"
+    "  --note_words=F --compose_construction=F --contrast_decides=F\n"
     "  --borrowed_compose_weight=F\n"
     "(meaning of each: the comment at the top of nlp/tools/eval_main.cc and\n"
     "nlp/sentiment.h, SentimentParams)\n";
@@ -262,11 +267,13 @@ int main(int argc, char** argv) {
     else if (absl::StartsWith(a, "--dump=")) f.dump = a.substr(7);
     else if (a == "--dump") f.dump_cases = true;
     else if (absl::StartsWith(a, "--cases=")) f.cases = a.substr(8);
+    else if (absl::StartsWith(a, "--table=")) f.table = a.substr(8);
     else if (a == "--split=dev") f.split = Split::kDev, f.split_set = true;
     else if (a == "--split=test") f.split = Split::kTest, f.split_set = true;
     else if (a == "--split=all") f.split = Split::kAll, f.split_set = true;
     else if (absl::StartsWith(a, "--lang=")) {
       f.langs = absl::StrSplit(a.substr(7), ',', absl::SkipEmpty());
+      f.langs_set = true;
     }
     else if (a == "--no_rules") f.config.sentiment.use_rules = false;
     else if (a == "--no_meta") f.config.sentiment.use_meta = false;
@@ -286,6 +293,11 @@ int main(int argc, char** argv) {
     else if (fl("neutral_keep", &f.config.sentiment.neutral_keep)) {}
     else if (fl("neutral_keep_untempered", &f.config.sentiment.neutral_keep_untempered)) {}
     else if (fl("mixed_ratio", &f.config.sentiment.mixed_ratio)) {}
+    else if (fl("note_keep", &f.config.sentiment.note_keep)) {}
+    else if (fl("note_lexicon", &f.config.sentiment.note_lexicon)) {}
+    else if (fl("note_words", &f.config.sentiment.note_words)) {}
+    else if (fl("compose_construction", &f.config.sentiment.compose_construction)) {}
+    else if (fl("contrast_decides", &f.config.sentiment.contrast_decides)) {}
     else if (fl("borrowed_compose_weight", &f.config.sentiment.borrowed_compose_weight)) {}
     else if (fl("mixed_min", &f.config.sentiment.mixed_min)) {}
     else if (fl("mixed_words", &f.config.sentiment.mixed_words)) {}

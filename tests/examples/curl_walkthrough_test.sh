@@ -3,8 +3,10 @@
 # API) works against a real server with --http-listen on a free port.
 set -euo pipefail
 root=$1 build=$2
-tmp=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+# Under TEST_TMPDIR (build/test_tmp from ctest), kept after a failure.
+tmp=$(mktemp -d "${TEST_TMPDIR:-/tmp}/curl_walkthrough.XXXXXX")
+pid=
+trap 'kill $pid 2>/dev/null || true' EXIT
 "$build/service/server/opinia-server" --listen=127.0.0.1:0 --db="$tmp/db" \
   --http-listen=127.0.0.1:0 \
   --bootstrap-admin-key-file="$tmp/admin.key" --ready-file="$tmp/ready" \
@@ -24,4 +26,5 @@ grep -q '^reviews/1 LEGAL_THREAT' <<<"$out" || { echo "FAIL: P1 list"; exit 1; }
 # Never a key in the server's log.
 key=$(head -n1 "$tmp/admin.key")
 ! grep -q "$key" "$tmp/server.log" || { echo "FAIL: key in the log"; exit 1; }
+rm -rf "$tmp"
 echo PASS

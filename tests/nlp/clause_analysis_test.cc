@@ -57,6 +57,15 @@ const AspectCase kAspectCases[] = {
     {"de_fraction_bad", "Produkt 5/5, Service 1/5.", Aspect::kCustomerService, -1},
     // "too" + a word without valence
     {"en_too_late", "The courier came too late.", Aspect::kDelivery, -1},
+    // a wait: the aspect of its clause is negative; praise of the other
+    // sign than every aspect-naming clause is the product's
+    {"de_wait_inside", "Zahlung per PayPal lief glatt, auf das Paket habe ich aber zwei Wochen gewartet.",
+     Aspect::kDelivery, -1},
+    {"es_other_side", "Muy cómoda la silla, pero la entrega tardó diez días.",
+     Aspect::kProductQuality, +1},
+    // sarcasm: the praised aspect is the complaint
+    {"en_sarcastic_aspect", "Great customer service, thanks for nothing.",
+     Aspect::kCustomerService, -1},
 };
 
 // Opinions about the shop or the purchase as a whole are not the product's.
@@ -104,18 +113,82 @@ const LabelCase kLabelCases[] = {
     // the product failing decides
     {"en_product_decides", "Nice box, but the blender broke within a week.",
      SentimentLabel::kNegative},
+    // a German "aber" inside the complaint's clause
+    {"de_mixed_inside", "Zahlung per PayPal lief glatt, auf das Paket habe ich aber zwei Wochen gewartet.",
+     SentimentLabel::kMixed},
+    // the model's MIXED yields to a contrast that comes down on one side
+    {"pl_but_decides_pos", "Trochę drogo, ale jakość to w pełni rekompensuje.",
+     SentimentLabel::kPositive},
+    {"pl_but_decides_neg", "Na początku działał dobrze, jednak po tygodniu przestał działać.",
+     SentimentLabel::kNegative},
     // praise after the complaint decides
     {"en_praise_after", "The delivery was slow, but the sweater is wonderful.",
      SentimentLabel::kPositive},
 };
 
-TEST(ClauseAnalysisTest, MixedNeedsPraiseThenAnotherAspectsComplaint) {
+// Every case's text gets its label.
+template <size_t N>
+void ExpectLabels(const LabelCase (&cases)[N]) {
   auto analyzer = CreateAnalyzer(test_paths::ModelsDir());
   ASSERT_TRUE(analyzer.ok()) << analyzer.status();
-  for (const LabelCase& c : kLabelCases) {
+  for (const LabelCase& c : cases) {
     const Analysis a = (*analyzer)->Analyze(c.text, {});
     EXPECT_EQ(a.sentiment.label, c.label)
         << c.name << ": \"" << c.text << "\" score " << a.sentiment.score;
+  }
+}
+
+TEST(ClauseAnalysisTest, MixedNeedsPraiseThenAnotherAspectsComplaint) {
+  ExpectLabels(kLabelCases);
+}
+
+// Third pass: an order note is NEUTRAL, a query is never NEGATIVE, while a
+// note or question with an opinion in it keeps its label.
+const LabelCase kNoteCases[] = {
+    {"pl_note", "Zamówienie 5521 opłacone kartą, odbiór w środę.", SentimentLabel::kNeutral},
+    {"de_note", "Bestellung am Freitag aufgegeben, Rechnung liegt bei.",
+     SentimentLabel::kNeutral},
+    {"en_note", "Ordered the medium, paid via PayPal.", SentimentLabel::kNeutral},
+    {"es_note", "Pedido pagado con tarjeta, recogida en tienda.", SentimentLabel::kNeutral},
+    {"pl_query", "Czy ta bluza nie kurczy się w praniu?", SentimentLabel::kNeutral},
+    {"en_query", "Does the zipper break easily?", SentimentLabel::kNeutral},
+    {"de_query", "Läuft der Pullover beim Waschen ein?", SentimentLabel::kNeutral},
+    {"pl_note_opinion", "Zamówienie dotarło szybko, wszystko super.",
+     SentimentLabel::kPositive},
+    {"de_note_opinion", "Rechnung fehlt und die Ware ist kaputt.", SentimentLabel::kNegative},
+    {"en_why", "Why has nobody replied to my emails about the broken lamp?",
+     SentimentLabel::kNegative},
+};
+
+TEST(ClauseAnalysisTest, NotesAndQueriesAreNeutral) { ExpectLabels(kNoteCases); }
+
+// Third pass: urgency that does not cry wolf. A laughing legal "threat" is
+// a joke; a complaint without distress or a reason code is not P1/P2; a
+// shouted distress over a ruined order is.
+struct UrgencyCase {
+  const char* name;
+  const char* text;
+  bool urgent;  // P1 or P2
+};
+
+const UrgencyCase kUrgencyCases[] = {
+    {"en_joke", "My husband says he will call a lawyer if I buy more shoes 😂 love them.", false},
+    {"de_joke", "Mein Mann droht mit dem Anwalt, wenn ich noch mehr Schuhe kaufe 😂", false},
+    {"en_plain_complaint", "Wrong size again, rather annoying.", false},
+    {"pl_plain_complaint", "Znowu zły kolor, trochę irytujące.", false},
+    {"en_distress", "The christening cake arrived crushed and the party is today, I am devastated!!!", true},
+    {"en_legal", "I will take legal action if the refund is not paid this week.", true},
+};
+
+TEST(ClauseAnalysisTest, UrgencyNeedsDistressOrAReason) {
+  auto analyzer = CreateAnalyzer(test_paths::ModelsDir());
+  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
+  for (const UrgencyCase& c : kUrgencyCases) {
+    const Analysis a = (*analyzer)->Analyze(c.text, {});
+    const bool urgent =
+        a.urgency.priority == Priority::kP1 || a.urgency.priority == Priority::kP2;
+    EXPECT_EQ(urgent, c.urgent) << c.name << ": \"" << c.text << "\" priority "
+                                << static_cast<int>(a.urgency.priority);
   }
 }
 

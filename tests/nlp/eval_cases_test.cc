@@ -2,11 +2,16 @@
 // the dev/test split and the scoring, on a tiny table of made-up cases.
 #include "nlp/tools/eval_cases.h"
 
+#include <fstream>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "nlp/fnv1a.h"
+#include "tests/nlp/test_paths.h"
 
 namespace opinia::nlp::tools {
 namespace {
@@ -65,6 +70,33 @@ TEST(EvalCasesTest, MalformedLinesNameFileAndLine) {
     EXPECT_NE(parsed.status().message().find(c.error), std::string::npos)
         << c.text << " -> " << parsed.status();
   }
+}
+
+// The shipped tables (nlp/eval/cases_*.tsv and the third pass's
+// cases3_*.tsv) parse, every id starts with its file's language and no id is
+// in two files (the split is by id, so a repeated id would sit in one half
+// twice).
+TEST(EvalCasesTest, ShippedTablesParseWithUniqueIds) {
+  const std::string dir = test_paths::ModelsDir() + "/../nlp/eval/";
+  std::set<std::string> ids;
+  int files = 0;
+  for (const std::string table : {"cases", "cases3"}) {
+    for (const std::string lang : {"pl", "en", "de", "es", "fr", "it"}) {
+      const std::string path = dir + table + "_" + lang + ".tsv";
+      std::ifstream in(path, std::ios::binary);
+      if (!in) continue;
+      ++files;
+      std::stringstream text;
+      text << in.rdbuf();
+      auto cases = ParseCases(text.str(), path);
+      ASSERT_TRUE(cases.ok()) << cases.status();
+      for (const EvalCase& c : *cases) {
+        EXPECT_TRUE(absl::StartsWith(c.id, lang + "-")) << path << ": " << c.id;
+        EXPECT_TRUE(ids.insert(c.id).second) << "repeated id " << c.id;
+      }
+    }
+  }
+  EXPECT_EQ(files, 10);  // 6 languages + pl, en, de, es of the third table
 }
 
 TEST(EvalCasesTest, SplitIsFnv1a64Parity) {

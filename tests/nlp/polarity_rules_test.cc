@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "gtest/gtest.h"
 #include "nlp/lexicon.h"
@@ -147,6 +148,47 @@ const Case kCases[] = {
     // regret markers: a mild complaint
     {"de_leider", "de", "Leider nur in Grau erhältlich.", -1},
     {"en_unfortunately", "en", "Unfortunately only available in grey.", -1},
+    // third pass: a query (interrogative opener) about a possible defect
+    // carries next to no opinion; a "why" question is a complaint
+    {"pl_query_defect", "pl", "Czy ta bluza nie kurczy się w praniu?", 0, true},
+    {"en_query_defect", "en", "Does the zipper break easily?", 0, true},
+    {"de_query_defect", "de", "Geht der Griff leicht kaputt?", 0, true},
+    {"en_why", "en", "Why has nobody replied to my emails about the broken lamp?", -1, true},
+    {"de_warum", "de", "Warum reagiert niemand auf meine Reklamation wegen des defekten Geräts?", -1, true},
+    // third pass: set phrases
+    {"pl_zadnych_wad", "pl", "Nie znalazłem żadnych wad.", +1},
+    {"pl_bez_smaku", "pl", "Kawa zupełnie bez smaku.", -1},
+    {"pl_jedyny_plus", "pl", "Kolor to jedyny plus.", -1},
+    {"en_never_let_down", "en", "The seller has never let me down.", +1},
+    {"en_only_good_thing", "en", "The colour is the only good thing about it.", -1},
+    {"en_safe_and_sound", "en", "The vase arrived safe and sound.", +1},
+    {"de_anstandslos", "de", "Die Retoure lief anstandslos.", +1},
+    {"de_kein_thema", "de", "Der Umtausch war kein Thema.", +1},
+    {"de_weh", "de", "Nach zwei Stunden tun die Füße weh.", -1},
+    {"es_nunca_fallado", "es", "El vendedor nunca me ha fallado.", +1},
+    {"es_rasguno", "es", "Ni un rasguño en la pantalla.", +1},
+    // waits: a long one is a complaint, a short one after "in"/"after"
+    // praise; not "ago", "next week", "for 30 days"
+    {"pl_wait_slow", "pl", "Na przesyłkę czekałam prawie trzy tygodnie.", -1},
+    {"de_wait_slow", "de", "Auf die Erstattung habe ich 12 Tage gewartet.", -1},
+    {"en_wait_slow", "en", "The parcel took 11 days.", -1},
+    {"pl_wait_fast", "pl", "Zwrot pieniędzy przyszedł po 2 dniach.", +1},
+    {"en_wait_fast", "en", "The refund arrived within 2 days.", +1},
+    {"en_ago", "en", "I sent the parcel back 10 days ago.", 0},
+    {"de_next_week", "de", "Die Lieferung kommt nächste Woche.", 0},
+    {"en_for_days", "en", "The order comes with a return window for 30 days.", 0},
+    // one praise word after a complaint is sarcasm; "WOW!" is not
+    {"en_lone_praise", "en", "The lid cracked on day one. Brilliant.", -1},
+    {"de_lone_praise", "de", "Nach zwei Tagen kaputt. Bravo.", -1},
+    {"en_wow", "en", "Wow! Best blender ever.", +1},
+    // "at first" weakens what follows; set phrases of the third pass
+    {"en_at_first", "en", "At first it worked great, but now it is useless.", -1},
+    {"pl_rekompensuje", "pl", "Cena wysoka, ale jakość to rekompensuje.", +1},
+    {"de_gefaellt", "de", "Die Farbe gefällt mir sehr.", +1},
+    {"es_rechazaron", "es", "Me rechazaron la tarjeta dos veces.", -1},
+    {"en_too_early", "en", "Too early to tell, will report back.", 0},
+    // colours carry no opinion (lexicon.tsv: Polish "czarny" -0.8)
+    {"pl_colours", "pl", "Zamówiłam czarną i białą sukienkę.", 0},
 };
 
 using Evidence = PolarityEvidence;
@@ -212,6 +254,55 @@ TEST_F(PolarityRulesTest, ThanksAfterAQuestionKeepsItAQuestion) {
                   .QuestionsOnly());
   // Thanks alone is no question.
   EXPECT_FALSE(JoinAll(*rules_, *lexicon_, "Thanks", "en").QuestionsOnly());
+}
+
+TEST_F(PolarityRulesTest, NoteWordsAreCountedWithoutValence) {
+  for (const auto& [text, lang] :
+       {std::pair{"Zamówienie opłacone przelewem, odbiór w paczkomacie.", "pl"},
+        std::pair{"Rechnung und Sendungsnummer per Mail erhalten.", "de"},
+        std::pair{"Invoice attached to the parcel.", "en"},
+        std::pair{"Pedido pagado con Bizum.", "es"}}) {
+    const PolarityEvidence e = JoinAll(*rules_, *lexicon_, text, lang);
+    EXPECT_GT(e.notes, 0) << text;
+    EXPECT_EQ(e.positive + e.negative, 0) << text;
+  }
+}
+
+TEST_F(PolarityRulesTest, ReliefAcrossButIsDecisive) {
+  // The praise after "but" that relieves a worry counts as a construction,
+  // not as a plain lexicon word.
+  const PolarityEvidence e = JoinAll(
+      *rules_, *lexicon_, "I was sceptical about the seller, but I'm impressed.", "en");
+  EXPECT_GT(e.positive, 0);
+  EXPECT_EQ(e.negative, 0);
+}
+
+TEST_F(PolarityRulesTest, ContrastInsideAClauseDoesNotSplitIt) {
+  // German and Polish put "aber", "jednak" after the clause's subject: the
+  // subject ("die Farbe") stays with the complaint.
+  for (const auto& [text, lang] :
+       {std::pair{"Versand schnell, die Farbe ist aber leider falsch.", "de"},
+        std::pair{"Wysyłka szybka, kolor jednak bardzo słaby.", "pl"}}) {
+    const TokenizedText t = Tokenize(text);
+    std::vector<Clause> clauses;
+    rules_->Score(t, 0, static_cast<int>(t.tokens.size()), lang, *lexicon_, &clauses);
+    ASSERT_EQ(clauses.size(), 2u) << text;
+    EXPECT_TRUE(clauses[1].contrast) << text;
+    EXPECT_LT(clauses[1].Net(), 0) << text;
+    EXPECT_LT(clauses[0].weight, clauses[1].weight) << text;
+  }
+}
+
+TEST_F(PolarityRulesTest, AtFirstWeakensWhatFollows) {
+  EXPECT_LT(JoinAll(*rules_, *lexicon_, "At first it worked great.", "en").positive,
+            JoinAll(*rules_, *lexicon_, "It worked great.", "en").positive);
+  EXPECT_LT(JoinAll(*rules_, *lexicon_, "Na początku działał świetnie.", "pl").positive,
+            JoinAll(*rules_, *lexicon_, "Działał świetnie.", "pl").positive);
+}
+
+TEST_F(PolarityRulesTest, LonePraiseAfterAComplaintIsSarcasm) {
+  EXPECT_GT(JoinAll(*rules_, *lexicon_, "The lid cracked on day one. Brilliant.", "en").sarcasms, 0);
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Arrived on time. Brilliant.", "en").sarcasms, 0);
 }
 
 TEST_F(PolarityRulesTest, ContrastWeighsTheLaterClause) {

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
@@ -304,7 +305,14 @@ TEST_F(HttpApiTest, DashboardFilesWithTypesAndETags) {
 TEST_F(HttpApiTest, EveryRequestHasAnAccessLogLine) {
   ASSERT_EQ(Get("/v1/openapi.json?probe=access-log", "").status, 200);
   ASSERT_EQ(Get("/v1/ReviewService/Missing", "").status, 404);
-  const std::string log = server_->Log();
+  // A request's line is written once its response has been sent.
+  std::string log = server_->Log();
+  for (absl::Time deadline = absl::Now() + absl::Seconds(10);
+       log.find("path=/v1/ReviewService/Missing") == std::string::npos &&
+       absl::Now() < deadline;
+       log = server_->Log()) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
   EXPECT_THAT(log, HasSubstr("http method=GET path=/v1/openapi.json "
                              "status=200"));
   EXPECT_THAT(log, HasSubstr("http method=GET path=/v1/ReviewService/Missing "

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -248,9 +249,15 @@ TEST_F(HttpSecurityTest, KeysNeverInUrlsOrTheLog) {
                          {Bearer(secret + "x")}))
                 .status,
             401);
+  // Stopped, the server has written every line (the failed-authentication
+  // count too).
+  ASSERT_EQ(*server_->Stop(SIGTERM), 0);
   const std::string log = server_->Log();
   EXPECT_THAT(log, HasSubstr("http method=GET path=/v1/ReviewService/"
                              "ListReviews status=400"));
+  EXPECT_THAT(log, HasSubstr("http method=GET path=/v1/ReviewService/"
+                             "ListReviews status=401"));
+  EXPECT_THAT(log, HasSubstr("failed authentication"));
   EXPECT_THAT(log, Not(HasSubstr(secret)));
   EXPECT_THAT(log, Not(HasSubstr(server_->admin_key())));
   EXPECT_THAT(log, Not(HasSubstr("Bearer")));
@@ -310,9 +317,8 @@ TEST_F(HttpSecurityTest, TakenDefaultPortStartsWithoutHttp) {
 }
 
 TEST_F(HttpSecurityTest, HttpsWithTheServersCertificate) {
-  char dir_template[] = "/tmp/opinia-https-XXXXXX";
-  ASSERT_NE(mkdtemp(dir_template), nullptr);
-  const std::string dir = dir_template;
+  std::string dir = ::testing::TempDir() + "/https_XXXXXX";
+  ASSERT_NE(mkdtemp(dir.data()), nullptr);
   auto cert = MakeSelfSignedCert(dir);
   ASSERT_TRUE(cert.ok()) << cert.status();
   auto server = StartHttpServer({"--tls-cert=" + cert->cert_path,
