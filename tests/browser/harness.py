@@ -6,6 +6,7 @@ Used by dashboard_test.py (ctest, label browser), scripts/screenshots.sh and
 bench/dashboard_bench.py. Run with Debian's /usr/bin/python3 (python3-grpcio,
 python3-protobuf, python3-selenium).
 """
+import atexit
 import os
 import re
 import shutil
@@ -37,6 +38,7 @@ def load_stubs():
     """Generates the Python stubs of protos/ with the system protoc (like
     examples/python_client.py) and returns the opinia.v1 modules."""
     out = tempfile.mkdtemp(prefix="opinia-browser-py-")
+    atexit.register(shutil.rmtree, out, ignore_errors=True)
     protos = os.path.join(ROOT, "protos")
     files = [os.path.join(dp, f) for dp, _, fs in os.walk(os.path.join(protos, "opinia"))
              for f in fs if f.endswith(".proto")]
