@@ -3,8 +3,8 @@
 # integration: real SQLite files, real servers on loopback ports, and their
 # PostgreSQL variants on a throw-away cluster), then the outside contract
 # checks (../shared/contract/run.sh, when that folder is there) against a
-# server on SQLite and one on PostgreSQL (scripts/pg.sh), with the
-# replicas check on PostgreSQL.
+# server on SQLite (with the web check of the HTTP side and dashboard) and
+# one on PostgreSQL (scripts/pg.sh), with the replicas check on PostgreSQL.
 # Extra arguments go to ctest, e.g. scripts/test.sh -L unit  or  -R ingest;
 # with them the contract checks are skipped (a part of the suite was asked
 # for).
@@ -28,6 +28,7 @@ failed=()
 start=$SECONDS
 echo "test.sh: contract checks on SQLite"
 bash "$contract" build || failed+=("contract on SQLite")
+bash "$contract" build web || failed+=("contract web (HTTP side) on SQLite")
 echo "test.sh: contract checks on SQLite took $((SECONDS - start)) s"
 
 start=$SECONDS
