@@ -141,9 +141,17 @@ std::string BuildListRequest(const Args& args,
   }
   if (auto v = args.Get("query")) request->set_query(*v);
   if (auto v = args.Get("order")) {
+    // The server's ListReviews.order_by values, by shorter names.
     const std::string order = absl::AsciiStrToLower(*v);
-    if (order != "asc" && order != "desc") return "--order must be asc or desc";
-    request->set_order_by(absl::StrCat("create_time ", order));
+    if (order == "asc" || order == "desc") {
+      request->set_order_by(absl::StrCat("create_time ", order));
+    } else if (order == "urgency") {
+      request->set_order_by("priority asc, respond_by asc");
+    } else if (order == "deadline") {
+      request->set_order_by("respond_by asc");
+    } else {
+      return "--order must be desc, asc, urgency or deadline";
+    }
   }
   if (auto v = args.Get("page-token")) request->set_page_token(*v);
   if (args.Has("show-deleted")) request->set_show_deleted(true);
@@ -355,7 +363,10 @@ std::vector<Command> ReviewCommands() {
             "created at or after (RFC 3339, YYYY-MM-DD or 7d/24h)"},
            {"until", "TIME", "created before"},
            {"query", "TEXT", "full-text search"},
-           {"order", "desc|asc", "by create time (default desc)"},
+           {"order", "desc|asc|urgency|deadline",
+            "by create time (default desc); urgency: priority, then the "
+            "nearest respond-by deadline (the inbox); deadline: nearest "
+            "deadline first"},
            {"show-deleted", "", "include deleted reviews"},
            {"limit", "N", "at most N reviews (default 50)"},
            {"page-token", "TOKEN", "continue a previous listing"},

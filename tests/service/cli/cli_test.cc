@@ -208,6 +208,33 @@ TEST_F(CliTest, IngestSampleFilesThenReingestIsUnchanged) {
   EXPECT_NE(limited.err.find("--page-token="), std::string::npos)
       << limited.err;
 
+  // --order=urgency: the inbox order (priority, then the deadline) of the
+  // open reviews; an unknown order is a usage error naming the values.
+  CliRun urgent = Opinia({"reviews", "list", "--json", "--all",
+                          "--order=urgency", "--status=NEW"},
+                         key_);
+  ASSERT_EQ(urgent.exit_code, 0) << urgent.err;
+  int previous_priority = 0;
+  int urgent_lines = 0;
+  for (absl::string_view line :
+       absl::StrSplit(urgent.out, '\n', absl::SkipEmpty())) {
+    opinia::v1::Review review;
+    ASSERT_TRUE(
+        google::protobuf::util::JsonStringToMessage(std::string(line), &review)
+            .ok());
+    const int priority = review.analysis().urgency().priority();
+    if (priority != 0) {
+      EXPECT_GE(priority, previous_priority) << line;
+      previous_priority = priority;
+    }
+    ++urgent_lines;
+  }
+  EXPECT_EQ(urgent_lines, jsonl_n + csv_n);
+  EXPECT_GT(previous_priority, 0);
+  CliRun bad_order = Opinia({"reviews", "list", "--order=random"}, key_);
+  EXPECT_EQ(bad_order.exit_code, 2);
+  EXPECT_NE(bad_order.err.find("urgency"), std::string::npos) << bad_order.err;
+
   CliRun table = Opinia({"reviews", "list", "--limit=3"}, key_);
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_EQ(table.out.rfind("NAME", 0), 0u) << table.out;
