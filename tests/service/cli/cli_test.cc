@@ -6,6 +6,8 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -46,6 +48,20 @@ struct IngestSummary {
   int read = -1, created = -1, updated = -1, unchanged = -1, rejected = -1;
   std::vector<int> rejected_lines;
 };
+
+// The Reviews of `reviews list --json` output (one JSON object per line);
+// a line that does not parse is a test failure and left out.
+std::vector<opinia::v1::Review> ParseReviews(const std::string& out) {
+  std::vector<opinia::v1::Review> reviews;
+  for (absl::string_view line : absl::StrSplit(out, '\n', absl::SkipEmpty())) {
+    opinia::v1::Review review;
+    auto status =
+        google::protobuf::util::JsonStringToMessage(std::string(line), &review);
+    EXPECT_TRUE(status.ok()) << status.ToString() << ": " << line;
+    if (status.ok()) reviews.push_back(std::move(review));
+  }
+  return reviews;
+}
 
 IngestSummary ParseSummary(const std::string& json) {
   IngestSummary s;
@@ -162,28 +178,16 @@ TEST_F(CliTest, IngestSampleFilesThenReingestIsUnchanged) {
   // reviews list --json: one parseable Review per line, all of them.
   CliRun list = Opinia({"reviews", "list", "--json", "--all"}, key_);
   ASSERT_EQ(list.exit_code, 0) << list.err;
-  int lines = 0;
-  std::string first_name;
-  for (absl::string_view line :
-       absl::StrSplit(list.out, '\n', absl::SkipEmpty())) {
-    opinia::v1::Review review;
-    auto status =
-        google::protobuf::util::JsonStringToMessage(std::string(line), &review);
-    ASSERT_TRUE(status.ok()) << status.ToString() << ": " << line;
-    EXPECT_FALSE(review.name().empty());
-    if (first_name.empty()) first_name = review.name();
-    ++lines;
-  }
+  const std::vector<opinia::v1::Review> all = ParseReviews(list.out);
+  ASSERT_FALSE(all.empty());
+  const std::string first_name = all.front().name();
+  for (const auto& review : all) EXPECT_FALSE(review.name().empty());
+  const int lines = static_cast<int>(all.size());
   EXPECT_EQ(lines, jsonl_n + csv_n);
 
   // Filters reach the server: --min-rating and --since against a local count.
   int high = 0, recent = 0;
-  for (absl::string_view line :
-       absl::StrSplit(list.out, '\n', absl::SkipEmpty())) {
-    opinia::v1::Review review;
-    ASSERT_TRUE(
-        google::protobuf::util::JsonStringToMessage(std::string(line), &review)
-            .ok());
+  for (const auto& review : all) {
     high += review.input().rating() >= 4;
     recent +=
         review.input().create_time().seconds() >= 1794787200;  // 2026-11-16
@@ -215,20 +219,15 @@ TEST_F(CliTest, IngestSampleFilesThenReingestIsUnchanged) {
                          key_);
   ASSERT_EQ(urgent.exit_code, 0) << urgent.err;
   int previous_priority = 0;
-  int urgent_lines = 0;
-  for (absl::string_view line :
-       absl::StrSplit(urgent.out, '\n', absl::SkipEmpty())) {
-    opinia::v1::Review review;
-    ASSERT_TRUE(
-        google::protobuf::util::JsonStringToMessage(std::string(line), &review)
-            .ok());
+  const std::vector<opinia::v1::Review> by_urgency = ParseReviews(urgent.out);
+  for (const auto& review : by_urgency) {
     const int priority = review.analysis().urgency().priority();
     if (priority != 0) {
-      EXPECT_GE(priority, previous_priority) << line;
+      EXPECT_GE(priority, previous_priority) << review.name();
       previous_priority = priority;
     }
-    ++urgent_lines;
   }
+  const int urgent_lines = static_cast<int>(by_urgency.size());
   EXPECT_EQ(urgent_lines, jsonl_n + csv_n);
   EXPECT_GT(previous_priority, 0);
   CliRun bad_order = Opinia({"reviews", "list", "--order=random"}, key_);
