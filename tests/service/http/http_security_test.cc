@@ -20,6 +20,7 @@
 #include "gtest/gtest.h"
 #include "service/http/security.h"
 #include "tests/integration/test_cert.h"
+#include "tests/service/http/http_server_test.h"
 #include "tests/service/http/http_test_client.h"
 
 namespace opinia::testing {
@@ -34,17 +35,9 @@ constexpr char kCsp[] =
     "manifest-src 'self'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'";
 
-class HttpSecurityTest : public ::testing::Test {
+class HttpSecurityTest : public HttpServerTest {
  protected:
-  void StartServer(std::vector<std::string> args = {}) {
-    auto server = StartHttpServer(std::move(args));
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server);
-    base_ = HttpBaseUrl(*server_);
-    auto tenant = CreateTenantOverHttp(base_, server_->admin_key(), "secure");
-    ASSERT_TRUE(tenant.ok()) << tenant.status();
-    tenant_ = *tenant;
-  }
+  HttpSecurityTest() : HttpServerTest("secure") {}
 
   HttpReply Send(HttpRequest request) {
     request.url = base_ + request.url;
@@ -67,9 +60,6 @@ class HttpSecurityTest : public ::testing::Test {
     return request;
   }
 
-  std::unique_ptr<ServerProcess> server_;
-  std::string base_;
-  HttpTenant tenant_;
 };
 
 void ExpectSecurityHeaders(const HttpReply& reply, const std::string& what) {

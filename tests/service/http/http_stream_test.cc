@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/service/http/http_server_test.h"
 #include "tests/service/http/http_test_client.h"
 
 namespace opinia::testing {
@@ -59,17 +60,9 @@ std::vector<std::string> Reviews(const std::vector<SseEvent>& events) {
   return out;
 }
 
-class HttpStreamTest : public ::testing::Test {
+class HttpStreamTest : public HttpServerTest {
  protected:
-  void StartServer(std::vector<std::string> args = {}) {
-    auto server = StartHttpServer(std::move(args));
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server);
-    base_ = HttpBaseUrl(*server_);
-    auto tenant = CreateTenantOverHttp(base_, server_->admin_key(), "streams");
-    ASSERT_TRUE(tenant.ok()) << tenant.status();
-    tenant_ = *tenant;
-  }
+  HttpStreamTest() : HttpServerTest("streams") {}
 
   // Ingests urgent reviews with these external ids; their review names.
   std::vector<std::string> IngestUrgent(const std::vector<std::string>& ids) {
@@ -90,9 +83,6 @@ class HttpStreamTest : public ::testing::Test {
     return names;
   }
 
-  std::unique_ptr<ServerProcess> server_;
-  std::string base_;
-  HttpTenant tenant_;
 };
 
 TEST_F(HttpStreamTest, NdjsonIngestAndItsRefusals) {
