@@ -13,7 +13,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
-#include "service/http/google_rpc_status.pb.h"
+#include "service/rpc/google_rpc_status.pb.h"
 
 namespace opinia::http {
 namespace {
