@@ -60,6 +60,7 @@ enum class Action {
   kRescoreReviews,
   kGetTenantSettings,
   kUpdateTenantSettings,
+  kGetCallerApiKey,
 };
 
 // Which keys an action admits, besides holding the role.
