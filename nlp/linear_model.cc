@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "nlp/fnv1a.h"
+#include "nlp/word_expansion.h"
 
 namespace opinia::nlp {
 namespace {
@@ -155,10 +156,15 @@ T* LinearModel::HugePageAllocator<T>::allocate(size_t n) {
 }
 
 void LinearFeatures(std::string_view input, std::vector<uint64_t>* out,
-                    CharGrams chars, std::vector<uint64_t>* char_out) {
+                    CharGrams chars, std::vector<uint64_t>* char_out,
+                    std::vector<uint64_t>* expansion_out) {
   uint64_t prev = 0;
   bool have_prev = false;
   ForEachToken(input, [&](std::string_view token, uint64_t h) {
+    if (IsExpansionToken(token)) {
+      (expansion_out != nullptr ? expansion_out : out)->push_back(NonZero(Mix(h)));
+      return;
+    }
     out->push_back(NonZero(Mix(h)));
     if (have_prev) out->push_back(PairFeature(prev, h));
     if (chars.enabled()) {
@@ -329,6 +335,7 @@ void LinearModel::PredictPart(std::string_view input, PartialInput* part,
   uint64_t prev = 0;
   ForEachToken(input, [&](std::string_view token, uint64_t h) {
     feats.push_back(NonZero(Mix(h)));
+    if (IsExpansionToken(token)) return;  // a unigram only
     if (part->has_tokens) {
       feats.push_back(PairFeature(prev, h));
     } else {

@@ -51,9 +51,13 @@ struct CharGrams {
 // fastText's subwords: spelling variants, hashtags and romanised words
 // share features. The n-gram hashes go to `char_out` when it is given
 // (opinia-train weights them apart), else to `out`.
+// Expansion tokens (IsExpansionToken: "~%x", "~=x") are unigrams only: they
+// form no pairs, and the tokens on either side of them pair as if they
+// were not there. Their hashes go to `expansion_out` when it is given.
 void LinearFeatures(std::string_view input, std::vector<uint64_t>* out,
                     CharGrams chars = {},
-                    std::vector<uint64_t>* char_out = nullptr);
+                    std::vector<uint64_t>* char_out = nullptr,
+                    std::vector<uint64_t>* expansion_out = nullptr);
 
 // IEEE 754 binary16 <-> binary32, round to nearest even (the OPLM3 fields).
 // Values beyond the binary16 range become infinities; opinia-train refuses

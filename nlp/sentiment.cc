@@ -69,6 +69,12 @@ absl::Status SentimentClassifier::LoadModels(
     } else if (!absl::IsNotFound(meta.status())) {
       return meta.status();
     }
+    auto words = WordExpansion::Load(path + ".words");
+    if (words.ok()) {
+      m.words = *std::move(words);
+    } else if (!absl::IsNotFound(words.status())) {
+      return words.status();
+    }
     auto k = params_.length_k.find(m.name);
     m.length_k = k != params_.length_k.end() ? k->second : rows[i].length_k;
   }
@@ -124,6 +130,7 @@ std::vector<std::string> SentimentClassifier::ModelFiles() const {
   for (const Model& m : models_) files.push_back(m.name + ".lin");
   for (const Model& m : models_) {
     if (m.meta != nullptr) files.push_back(m.name + ".meta");
+    if (m.words != nullptr) files.push_back(m.name + ".words");
   }
   return files;
 }
@@ -197,7 +204,7 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
   thread_local std::vector<float> raw;
   thread_local Part scratch;
   Part& part = keep != nullptr ? *keep : scratch;
-  const std::string input = SentimentInput(t, first, end);
+  const std::string input = SentimentInput(t, first, end, model.words.get());
   model.linear->PredictPart(input, &part.model, &raw);
   part.lex = LexiconCounts();
   if (MetaFor(model) != nullptr) {

@@ -32,6 +32,7 @@
 #include "nlp/sentiment_models.h"
 #include "nlp/sentiment_rules.h"
 #include "nlp/text.h"
+#include "nlp/word_expansion.h"
 
 namespace opinia::nlp {
 
@@ -224,6 +225,7 @@ class SentimentClassifier {
     std::string name;
     std::unique_ptr<LinearModel> linear;
     std::unique_ptr<MetaModel> meta;  // null without a meta model
+    std::unique_ptr<WordExpansion> words;  // null without a .words table
     // Label index of each Class in `linear` (-1 when the model lacks it).
     std::array<int, kNumClasses> class_index{-1, -1, -1, -1};
     float length_k = 0;

@@ -57,7 +57,7 @@ bool IsNegator(std::string_view norm) {
 }
 
 std::string SentimentInput(const TokenizedText& t, int first_token,
-                           int end_token) {
+                           int end_token, const WordExpansion* words) {
   std::string out;
   first_token = std::max(first_token, 0);
   end_token = std::min<int>(end_token, static_cast<int>(t.tokens.size()));
@@ -100,13 +100,20 @@ std::string SentimentInput(const TokenizedText& t, int first_token,
     out += " ~";
     out.append(tok.plain, 0, len);
   }
+  // Part 3: the words' expansions (lemma, thesaurus group), unigrams only.
+  if (words != nullptr) {
+    for (int i = first_token; i < end_token; ++i) {
+      const Token& tok = t.tokens[i];
+      if (tok.kind == TokenKind::kWord) words->Append(tok.norm, &out);
+    }
+  }
   return out;
 }
 
-std::string ReviewInput(const TokenizedText& t) {
+std::string ReviewInput(const TokenizedText& t, const WordExpansion* words) {
   std::string out;
   for (const Sentence& s : t.sentences) {
-    std::string part = SentimentInput(t, s.first_token, s.end_token);
+    std::string part = SentimentInput(t, s.first_token, s.end_token, words);
     if (part.empty()) continue;
     if (!out.empty()) out += ' ';
     out += part;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "nlp/text.h"
+#include "nlp/word_expansion.h"
 
 namespace opinia::nlp {
 
@@ -15,9 +16,11 @@ namespace opinia::nlp {
 // up to the next punctuation or 3 words are emitted as "neg_<word>" in
 // addition to the word itself, so "nie polecam" and "polecam" differ beyond
 // the bigram window; then the stem ("~" + first 5 bytes of `plain`) of
-// every word longer than that, so inflected forms share features.
+// every word longer than that, so inflected forms share features; then,
+// with `words`, each word's expansion tokens (word_expansion.h).
 std::string SentimentInput(const TokenizedText& t, int first_token,
-                           int end_token);
+                           int end_token,
+                           const WordExpansion* words = nullptr);
 
 // The separator between the sentences of a multi-sentence text in the model
 // input: none. The input of a text is the inputs of its sentences one after
@@ -32,7 +35,8 @@ inline constexpr char kSegmentSeparator[] = "";
 // (sentences without model input skipped), one after the other. Used to
 // build training lines; at serving time the analyzer joins the same
 // per-sentence inputs (tests/nlp/linear_model_test.cc checks they agree).
-std::string ReviewInput(const TokenizedText& t);
+std::string ReviewInput(const TokenizedText& t,
+                        const WordExpansion* words = nullptr);
 
 // True when `norm` is a negator in one of the supported languages.
 bool IsNegator(std::string_view norm);

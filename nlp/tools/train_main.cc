@@ -6,6 +6,16 @@
 //   opinia-train --data=/work/shared/data --out=models [--only=lexicon,pl,en,multi]
 //                [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]
 //                [--no_meta] [--meta=pl,en,multi] [--meta_files=N] [--meta_columns=C,...]
+//                [--words=pl,multi --words_dir=DIR [--words_weight=W] [--words_max_df=N]]
+//                [--no_aux] [--shared_weight=S] [--serve_shared]
+//
+// Experiments only (models/README.md, "Tried on 2026-12-05"; the shipped
+// models use none of them): --words adds word expansion features (the
+// thesaurus group or lemma of each word, nlp/word_expansion.h) from the
+// source table DIR/sentiment_<model>.tsv (scripts/word_expansions.py) and
+// writes sentiment_<model>.words beside the model; --no_aux drops the
+// auxiliary domain; --shared_weight scales the shared copy of the domain
+// adaptation and --serve_shared serves the shared weights alone.
 //
 // For each model with a meta model (ModelSpec::meta; --meta=LIST overrides,
 // --no_meta: none), also writes sentiment_<lang>.meta (nlp/sentiment_meta.h):
@@ -27,6 +37,8 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -43,6 +55,7 @@
 #include "nlp/text.h"
 #include "nlp/tools/lexicon_compile.h"
 #include "nlp/tools/tsv.h"
+#include "nlp/word_expansion.h"
 
 namespace opinia::nlp::tools {
 namespace {
@@ -74,6 +87,17 @@ struct ModelSpec {
   int meta_files = -1;
   bool contiguous_folds = false;
   bool meta = true;
+  // Word expansions (nlp/word_expansion.h): the source table
+  // <words_dir>/<serving.name>.tsv (scripts/word_expansions.py) is read, its
+  // tokens weighted by `words_weight` (folded into their idf, as for the
+  // character n-grams), and <serving.name>.words written with the forms
+  // and tokens the model knows. 0: none.
+  double words_weight = 0;
+  int words_max_df = 0;  // > 0: only forms in fewer training texts expand
+  // Domain adaptation experiments: the shared copy's scale, and serving
+  // the shared weights alone.
+  double shared_weight = 1.0;
+  bool serve_shared = false;
 };
 
 std::vector<ModelSpec> Specs() {
@@ -145,11 +169,80 @@ struct Corpus {
   std::vector<std::string> inputs;  // ReviewInput()
   std::vector<std::string> langs;   // the file's language column
   absl::flat_hash_set<uint64_t> is_char;  // features that are n-grams
+  absl::flat_hash_set<uint64_t> is_expansion;  // word expansion tokens
+  // The source table (spec.words_weight > 0): lines as read, and parsed.
+  std::vector<std::pair<std::string, std::vector<std::string>>> word_lines;
+  std::unique_ptr<WordExpansion> words;
   std::vector<std::string> names;  // sorted label names
 };
 
-bool ReadCorpus(const std::string& data, const ModelSpec& spec, Corpus* c) {
-  std::vector<uint64_t> feats, char_feats;
+// Reads the source word expansion table (see ModelSpec::words_weight).
+// With max_df > 0, only the forms that fewer than max_df training texts
+// (of `files`) use are expanded: frequent words keep their own features.
+bool ReadWords(const std::string& path, int max_df,
+               const std::vector<std::string>& files, Corpus* c) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "cannot open " << path << "\n";
+    return false;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  absl::flat_hash_map<std::string, int> df;
+  if (max_df > 0) {
+    for (const std::string& f : files) {
+      auto examples = ReadTsv(f);
+      if (!examples.ok()) {
+        std::cerr << examples.status() << "\n";
+        return false;
+      }
+      for (const Example& e : *examples) {
+        absl::flat_hash_set<std::string> seen;
+        for (const Token& t : Tokenize(e.text).tokens) {
+          if (t.kind == TokenKind::kWord && seen.insert(t.norm).second) ++df[t.norm];
+        }
+      }
+    }
+  }
+  std::string kept = std::string(WordExpansion::kMagic) + "\n";
+  bool header = true;
+  for (absl::string_view line : absl::StrSplit(text.str(), '\n', absl::SkipEmpty())) {
+    if (header) {
+      header = false;
+      continue;
+    }
+    const size_t tab = line.find('\t');
+    std::string form(line.substr(0, tab));
+    if (max_df > 0) {
+      auto it = df.find(form);
+      if (it != df.end() && it->second >= max_df) continue;
+    }
+    kept.append(line.data(), line.size());
+    kept += '\n';
+    c->word_lines.emplace_back(
+        std::move(form), absl::StrSplit(line.substr(tab + 1), ' ', absl::SkipEmpty()));
+  }
+  auto words = WordExpansion::Parse(kept, path);
+  if (!words.ok()) {
+    std::cerr << words.status() << "\n";
+    return false;
+  }
+  c->words = *std::move(words);
+  return true;
+}
+
+bool ReadCorpus(const std::string& data, const ModelSpec& spec,
+                const std::string& words_dir, Corpus* c) {
+  if (spec.words_weight > 0) {
+    std::vector<std::string> paths;
+    for (const std::string& f : spec.files) paths.push_back(data + "/sentiment/" + f);
+    for (const std::string& f : spec.aux_files) paths.push_back(data + "/sentiment/" + f);
+    if (!ReadWords(words_dir + "/" + spec.serving.name + ".tsv", spec.words_max_df,
+                   paths, c)) {
+      return false;
+    }
+  }
+  std::vector<uint64_t> feats, char_feats, expansion_feats;
   std::vector<std::pair<std::string, bool>> files;
   for (const std::string& f : spec.files) files.emplace_back(f, false);
   for (const std::string& f : spec.aux_files) files.emplace_back(f, true);
@@ -171,10 +264,13 @@ bool ReadCorpus(const std::string& data, const ModelSpec& spec, Corpus* c) {
       }
       feats.clear();
       char_feats.clear();
-      std::string input = ReviewInput(Tokenize(e.text));
-      LinearFeatures(input, &feats, spec.chars, &char_feats);
+      expansion_feats.clear();
+      std::string input = ReviewInput(Tokenize(e.text), c->words.get());
+      LinearFeatures(input, &feats, spec.chars, &char_feats, &expansion_feats);
       c->is_char.insert(char_feats.begin(), char_feats.end());
+      c->is_expansion.insert(expansion_feats.begin(), expansion_feats.end());
       feats.insert(feats.end(), char_feats.begin(), char_feats.end());
+      feats.insert(feats.end(), expansion_feats.begin(), expansion_feats.end());
       std::sort(feats.begin(), feats.end());
       std::vector<std::pair<uint64_t, int>> doc;
       for (uint64_t h : feats) {
@@ -214,6 +310,7 @@ struct Fitted {
 bool Fit(const Corpus& c, const ModelSpec& spec, const std::vector<int>& rows,
          Fitted* fit) {
   const bool adapt = !spec.aux_files.empty();
+  const double shared_weight = adapt ? spec.shared_weight : 1.0;
   absl::flat_hash_map<uint64_t, int> df;
   for (int d : rows) {
     for (const auto& [h, n] : c.docs[static_cast<size_t>(d)]) ++df[h];
@@ -232,6 +329,7 @@ bool Fit(const Corpus& c, const ModelSpec& spec, const std::vector<int>& rows,
     // A hash that is both a word feature and a gram (never seen: 64 bits)
     // would be weighted as a gram.
     if (c.is_char.contains(fit->vocab[i])) fit->idf[i] *= spec.char_weight;
+    if (c.is_expansion.contains(fit->vocab[i])) fit->idf[i] *= spec.words_weight;
   }
   const int n = static_cast<int>(fit->vocab.size());
   // With domain adaptation, feature i has LIBLINEAR indices i (shared),
@@ -249,8 +347,8 @@ bool Fit(const Corpus& c, const ModelSpec& spec, const std::vector<int>& rows,
       if (it == fit->index.end()) continue;
       const int i = it->second + 1;  // LIBLINEAR counts from 1
       const double v = (1 + std::log(static_cast<double>(cnt))) * fit->idf[it->second];
-      row.push_back({i, v});
-      norm2 += v * v;
+      row.push_back({i, v * shared_weight});
+      norm2 += v * v * shared_weight * shared_weight;
       if (adapt) {
         row.push_back({i + (c.aux[d] ? 2 * n : n), v});
         norm2 += v * v;
@@ -293,12 +391,15 @@ bool Fit(const Corpus& c, const ModelSpec& spec, const std::vector<int>& rows,
   // (sqrt(2) |x|), so its decision value is x . (w_shared + w_main) /
   // (sqrt(2) |x|): the served weights are (w_shared + w_main) / sqrt(2)
   // over the usual normalisation.
-  const double scale = adapt ? 1 / std::sqrt(2.0) : 1.0;
+  // (Shared copy scaled by s: (s w_shared + w_main) / sqrt(s^2 + 1); served
+  // as the shared part alone, for texts of neither domain: w_shared.)
+  const double s = shared_weight;
+  const double scale = adapt && !spec.serve_shared ? 1 / std::sqrt(s * s + 1) : 1.0;
   fit->w.assign(static_cast<size_t>(n) * static_cast<size_t>(fit->k), 0);
   for (int i = 1; i <= n; ++i) {
     for (int k = 0; k < fit->k; ++k) {
       double w = get_decfun_coef(m, i, k);
-      if (adapt) w += get_decfun_coef(m, n + i, k);
+      if (adapt && !spec.serve_shared) w = s * w + get_decfun_coef(m, n + i, k);
       fit->w[static_cast<size_t>(i - 1) * static_cast<size_t>(fit->k) + static_cast<size_t>(k)] =
           w * scale;
     }
@@ -379,6 +480,36 @@ bool WriteLinear(const Corpus& c, const ModelSpec& spec, const Fitted& fit,
   }
   std::cerr << out_path << ": " << k << " classes, " << n << " features, "
             << c.docs.size() << " texts\n";
+  return static_cast<bool>(out);
+}
+
+// The runtime word expansion table: the source's forms and tokens that the
+// model knows (a token it does not know adds nothing: expansion tokens are
+// unigrams). Without a source table, removes a stale file.
+bool WriteWords(const Corpus& c, const Fitted& fit, const std::string& out_path) {
+  if (c.words == nullptr) {
+    std::remove(out_path.c_str());
+    return true;
+  }
+  std::ofstream out(out_path, std::ios::binary);
+  out << WordExpansion::kMagic << "\n";
+  std::vector<uint64_t> feats;
+  size_t forms = 0, tokens = 0;
+  for (const auto& [form, line_tokens] : c.word_lines) {
+    std::string kept;
+    for (const std::string& token : line_tokens) {
+      feats.clear();
+      LinearFeatures(token, &feats);
+      if (!fit.index.contains(feats[0])) continue;
+      kept += kept.empty() ? "" : " ";
+      kept += token;
+      ++tokens;
+    }
+    if (kept.empty()) continue;
+    out << form << "\t" << kept << "\n";
+    ++forms;
+  }
+  std::cerr << out_path << ": " << forms << " forms, " << tokens << " tokens\n";
   return static_cast<bool>(out);
 }
 
@@ -648,16 +779,17 @@ bool TrainMeta(const Corpus& c, const ModelSpec& spec, const Fitted& final_fit,
   return static_cast<bool>(out);
 }
 
-bool TrainLinear(const std::string& data, const ModelSpec& spec,
-                 const std::string& out_dir, bool meta) {
+bool TrainLinear(const std::string& data, const std::string& words_dir,
+                 const ModelSpec& spec, const std::string& out_dir, bool meta) {
   Corpus c;
-  if (!ReadCorpus(data, spec, &c)) return false;
+  if (!ReadCorpus(data, spec, words_dir, &c)) return false;
   std::vector<int> all(c.docs.size());
   for (size_t d = 0; d < all.size(); ++d) all[d] = static_cast<int>(d);
   Fitted fit;
   if (!Fit(c, spec, all, &fit)) return false;
   const std::string path = out_dir + "/" + spec.serving.name;
   if (!WriteLinear(c, spec, fit, path + ".lin")) return false;
+  if (!WriteWords(c, fit, path + ".words")) return false;
   if (!meta) return true;
   return TrainMeta(c, spec, fit, out_dir + "/lexicon.tsv", path + ".meta");
 }
@@ -680,8 +812,11 @@ int main(int argc, char** argv) {
   std::string data = "/work/shared/data", out = "models", only, dump_dir;
   // Experiment overrides (apply to every selected model); the committed
   // models use the defaults above.
-  double c_override = 0, char_weight = -1;
-  bool no_meta = false;
+  double c_override = 0, char_weight = -1, words_weight = -1;
+  std::string words_dir, words_models;
+  int words_max_df = -1;
+  bool no_meta = false, no_aux = false, serve_shared = false;
+  double shared_weight = 1.0;
   std::string meta_files, meta_columns, meta_models;
   opinia::nlp::CharGrams chars;
   bool chars_set = false;
@@ -698,6 +833,13 @@ int main(int argc, char** argv) {
       chars_set = true;
     }
     else if (a == "--no_meta") no_meta = true;
+    else if (a == "--no_aux") no_aux = true;
+    else if (a == "--serve_shared") serve_shared = true;
+    else if (absl::StartsWith(a, "--shared_weight=")) shared_weight = std::stod(a.substr(16));
+    else if (absl::StartsWith(a, "--words_dir=")) words_dir = a.substr(12);
+    else if (absl::StartsWith(a, "--words_weight=")) words_weight = std::stod(a.substr(15));
+    else if (absl::StartsWith(a, "--words=")) words_models = a.substr(8);
+    else if (absl::StartsWith(a, "--words_max_df=")) words_max_df = std::stoi(a.substr(15));
     else if (absl::StartsWith(a, "--meta_files=")) meta_files = a.substr(13);
     else if (absl::StartsWith(a, "--meta=")) meta_models = a.substr(7);
     else if (absl::StartsWith(a, "--meta_columns=")) meta_columns = a.substr(15);
@@ -709,7 +851,9 @@ int main(int argc, char** argv) {
       std::cerr << "usage: opinia-train --data=DIR --out=DIR [--only=lexicon,pl,en,multi]"
                    " [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]"
                    " [--no_meta] [--meta=pl,en,multi] [--meta_files=N]"
-                   " [--meta_columns=C,...]\n";
+                   " [--meta_columns=C,...] [--words=pl,multi --words_dir=DIR"
+                   " [--words_weight=W] [--words_max_df=N]] [--no_aux]"
+                   " [--shared_weight=S] [--serve_shared]\n";
       return 2;
     }
   }
@@ -743,6 +887,19 @@ int main(int argc, char** argv) {
     if (c_override > 0) spec.c = c_override;
     if (chars_set) spec.chars = chars;
     if (char_weight >= 0) spec.char_weight = char_weight;
+    if (no_aux) spec.aux_files.clear();
+    if (words_max_df >= 0) spec.words_max_df = words_max_df;
+    spec.shared_weight = shared_weight;
+    spec.serve_shared = serve_shared;
+    if (!words_models.empty()) {
+      bool on = false;
+      for (absl::string_view w : absl::StrSplit(words_models, ',')) {
+        on |= absl::EndsWith(spec.serving.name, absl::StrCat("_", w));
+      }
+      spec.words_weight = on ? (words_weight >= 0 ? words_weight : 1.0) : 0;
+    } else if (words_weight >= 0 && spec.words_weight > 0) {
+      spec.words_weight = words_weight;
+    }
     if (!meta_files.empty()) spec.meta_files = std::stoi(meta_files);
     if (!meta_models.empty()) {
       spec.meta = false;
@@ -762,7 +919,7 @@ int main(int argc, char** argv) {
     }
     if (!want) continue;
     std::cerr << "training " << spec.serving.name << "\n";
-    if (!TrainLinear(data, spec, out, spec.meta && !no_meta)) return 1;
+    if (!TrainLinear(data, words_dir, spec, out, spec.meta && !no_meta)) return 1;
   }
   // Always: the table follows Specs(), whichever models were retrained.
   return WriteModelTable(out) ? 0 : 1;

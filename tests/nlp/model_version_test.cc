@@ -70,6 +70,28 @@ TEST_F(ModelVersionTest, RuleRowChangesAnalysisAndVersion) {
   EXPECT_EQ(b.sentiment.label, SentimentLabel::kNegative);
 }
 
+// A word expansion table beside a model (nlp/word_expansion.h; none
+// ships) is part of what the analyzer analyses with; a broken one is an
+// error naming the file, not a silently ignored table.
+TEST_F(ModelVersionTest, WordExpansionTableChangesTheVersion) {
+  const std::string before = VersionOf(dir_);
+  {
+    std::ofstream out(dir_ / "sentiment_pl.words");
+    out << "OPWX1\nquabbelig\t~%dobry\n";
+  }
+  EXPECT_NE(VersionOf(dir_), before);
+  {
+    std::ofstream out(dir_ / "sentiment_pl.words");
+    out << "OPWX1\nquabbelig\tdobry\n";
+  }
+  auto broken = CreateAnalyzer(dir_.string());
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(broken.status().message().find("sentiment_pl.words:2"),
+            std::string::npos)
+      << broken.status();
+}
+
 TEST_F(ModelVersionTest, TunablesChangeTheVersion) {
   AnalyzerConfig other;
   other.sentiment.compose_weight += 1;
