@@ -71,7 +71,8 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.neutral_keep_untempered, ",",
       p.mixed_min, ",", p.mixed_words, ",", p.compose_words, ",",
       p.compose_lexicon, ",", p.compose_plain_words, ",", p.compose_plain, ",",
-      p.borrowed_compose_weight, ",", p.mixed_ratio, ",", p.note_keep, ",",
+      p.borrowed_compose_weight, ",", p.mixed_ratio, ",", p.mixed_either_order, ",",
+      p.mixed_product, ",", p.note_keep, ",",
       p.note_lexicon, ",", p.note_words, ",", p.compose_construction, ",",
       p.contrast_decides, ",", p.contrast_decides_words, ",", p.use_rules, ",", p.use_meta, ",",
       static_cast<int>(c.lid_method), ",", c.route_tweets);
@@ -162,7 +163,7 @@ class AnalyzerImpl : public Analyzer {
         static_cast<float>(words) <= sp.mixed_words &&
         (a.sentiment.label == SentimentLabel::kPositive ||
          a.sentiment.label == SentimentLabel::kNegative) &&
-        MixedByAspects(a.aspects, sp.mixed_min) &&
+        MixedByAspects(a.aspects, sp) &&
         ComparableSides(parts, sp.mixed_ratio)) {
       a.sentiment.label = SentimentLabel::kMixed;
     }
@@ -284,18 +285,29 @@ class AnalyzerImpl : public Analyzer {
   }
 
   static bool MixedByAspects(const std::vector<AspectSentiment>& aspects,
-                             float min_score) {
+                             const SentimentParams& sp) {
+    const float min_score = sp.mixed_min;
     int first_pos = -1;
     int first_neg = -1;
+    int named_pos_after_neg = -1;
     for (size_t i = 0; i < aspects.size(); ++i) {
       const float s = aspects[i].sentiment.score;
       if (s >= min_score && first_pos < 0) first_pos = static_cast<int>(i);
+      if (s >= min_score && first_neg >= 0 && aspects[i].named && named_pos_after_neg < 0) {
+        named_pos_after_neg = static_cast<int>(i);
+      }
       if (s <= -min_score) {
-        if (aspects[i].aspect == Aspect::kProductQuality) return false;
+        if (aspects[i].aspect == Aspect::kProductQuality && sp.mixed_product == 0) {
+          return false;
+        }
         if (first_neg < 0) first_neg = static_cast<int>(i);
       }
     }
-    return first_pos >= 0 && first_neg > first_pos;
+    if (first_pos < 0 || first_neg < 0) return false;
+    // The complaint first: the praise after it names its aspect ("the
+    // boots are fantastic"), not a verdict on the whole ("but I'm happy").
+    return first_neg > first_pos ||
+           (sp.mixed_either_order != 0 && named_pos_after_neg > first_neg);
   }
 
   // The review's clause-level outcome, for urgency: NEUTRAL without
