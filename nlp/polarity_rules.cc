@@ -32,12 +32,15 @@ enum Label {
   kNote,
   kWhy,
   kWait,
+  kLast,
+  kShrug,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "NEGATOR",  "WITHOUT", "CONTRAST", "CONCESSION", "INTENSIFIER",
     "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION", "SARCASM",
-    "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT"};
+    "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
+    "LAST",     "SHRUG"};
 
 bool IsClauseBreak(const Token& tok) {
   const std::string& n = tok.norm;
@@ -129,6 +132,33 @@ bool IsDegreeWord(std::string_view plain) {
       "straszn*", "okropn*", "potworn*", "gross", "grosse", "grossen",
       "grosser", "riesig*", "furchtbar", "schrecklich", "gran", "enorme",
       "terriblemente", "grand", "grande", "terriblement", "tremendamente"};
+  return InWordList(plain, kWords);
+}
+
+// Comparatives that, after an expectation verb that is not negated, say
+// the expectation was disappointed: "expected more", "spodziewałem się
+// czegoś lepszego", "hätte mehr erwartet", "m'attendais à mieux".
+bool IsComparative(std::string_view plain) {
+  static constexpr std::string_view kWords[] = {
+      "more", "better", "wiecej", "lepiej", "lepszego", "lepszej", "lepsze",
+      "lepszy", "mehr", "besser", "bessere*", "mas", "mejor", "mieux", "piu",
+      "meglio"};
+  return InWordList(plain, kWords);
+}
+
+bool IsThan(std::string_view plain) {
+  static constexpr std::string_view kWords[] = {"than", "niz", "als", "que", "di", "de"};
+  return InWordList(plain, kWords);
+}
+
+// Degree words after a negated expectation verb: "didn't expect such
+// quality", "no esperaba tanta calidad", "ne m'attendais pas à une telle
+// finition" — a surprise, praise unless what follows is a complaint.
+bool IsSurpriseDegree(std::string_view plain) {
+  static constexpr std::string_view kWords[] = {
+      "such", "so", "tak", "taka", "taki", "takie", "takiej", "takiego",
+      "solch*", "so", "tanta", "tanto", "tan", "telle", "tel", "tels",
+      "telles", "simile", "tale", "cosi"};
   return InWordList(plain, kWords);
 }
 
@@ -302,8 +332,12 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     const PolarityEvidence& p = *parts[i];
     // "... the screen fogged up for good. Brilliant.": one praise word
     // after a complaint is sarcasm.
-    if (p.lone_praise && i > 0 &&
-        e.Net() + e.lexicon_positive - e.lexicon_negative < 0) {
+    auto complains = [](const PolarityEvidence& x) {
+      return x.Net() + x.lexicon_positive - x.lexicon_negative < 0;
+    };
+    // ... and before one: "Fantastycznie. Trzeci raz zmieniają termin."
+    if (p.lone_praise && ((i > 0 && complains(e)) ||
+                          (i == 0 && n > 1 && complains(*parts[1])))) {
       const float v = p.positive + p.lexicon_positive;
       e.negative += v;
       e.best_negative = std::max(e.best_negative, v);
@@ -430,6 +464,14 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   durations.clear();
   bool about_waiting = false;
   bool waited = false;  // a WAIT word: "for/od/seit 10 days" is a wait too
+  bool lasted = false;  // a LAST word: "lasted two days" is a short life
+  bool shrugged = false;  // a SHRUG phrase ("no big deal")
+  // An expectation verb that is not negated, waiting for a comparative
+  // ("expected more") within kExpectWords words; a negated one ("didn't
+  // expect") waiting for a degree word ("such"), then for its word.
+  int expect_words = 0;
+  bool surprise = false;
+  bool surprise_degree = false;
   // The clause's last hit was one plain word (no construction): its token
   // and whether it came from lexicon.tsv.
   int last_plain = -1;
@@ -448,6 +490,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     words_in_clause = 0;
     last_contrib = -1;
     last_plain = -1;
+    expect_words = 0;
+    surprise = surprise_degree = false;
   };
   auto add = [&](int at, float v, bool construction, bool lexicon = false) {
     if (neg_scope > 0) {
@@ -460,6 +504,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       construction = true;
     }
     without = false;
+    surprise_degree = false;
     // "great disappointment", "super wolna", "strangely good": a plain word
     // right before a word of the other sign is its degree, not an opinion.
     if (!construction && last_plain >= 0 && last_plain == at - first - 1 &&
@@ -543,6 +588,29 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     while (next_match < matches.size() && matches[next_match].first_token < i) {
       ++next_match;
     }
+    if (tok.kind == TokenKind::kWord && expect_words > 0) {
+      // "Expected a lot more", "mi aspettavo molto di più": the expectation
+      // was disappointed (not "more than I expected": COMPARE).
+      if (IsComparative(tok.plain) &&
+          (i + 1 >= end || !IsThan(t.tokens[i + 1].plain))) {
+        expect_words = 0;
+        add(i, kDisappointed, true);
+        ++words_in_clause;
+        if (next_match < matches.size() && matches[next_match].first_token == i) {
+          i = matches[next_match++].end_token - 1;
+        }
+        continue;
+      }
+      --expect_words;
+    }
+    if (tok.kind == TokenKind::kWord && surprise && IsSurpriseDegree(tok.plain)) {
+      // "didn't expect such ...": the degree of what surprised.
+      surprise = false;
+      surprise_degree = true;
+      intensity *= 1.5f;
+      ++words_in_clause;
+      continue;
+    }
     if (next_match < matches.size() && matches[next_match].first_token == i) {
       const TermMatcher::Match& m = matches[next_match++];
       const int label = m.label;
@@ -624,7 +692,31 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           if (neg_scope > 0) {
             neg_scope = 0;
             ++e.constructions;
+            surprise = true;
+          } else {
+            expect_words = kExpectWords;
+            // "hätte deutlich mehr erwartet": the comparative before the verb.
+            for (int k = i - 1; k >= own.back().first_token && k >= i - kExpectWords; --k) {
+              if (t.tokens[k].kind == TokenKind::kWord && IsComparative(t.tokens[k].plain)) {
+                const float prev = contrib[k - first];
+                Clause& c = own.back();
+                if (prev != 0) {
+                  (prev > 0 ? c.positive : c.negative) -= std::fabs(prev);
+                  c.lexicon_positive = std::min(c.lexicon_positive, c.positive);
+                  c.lexicon_negative = std::min(c.lexicon_negative, c.negative);
+                  contrib[k - first] = 0;
+                }
+                add(k, kDisappointed, true);
+                expect_words = 0;
+                break;
+              }
+            }
           }
+          break;
+        case kLast:
+          // "wytrzymało", "lasted", "gehalten": a short span of time in the
+          // sentence is a short life.
+          lasted = true;
           break;
         case kCompare:
           // "faster than expected": strengthens the comparison before it.
@@ -635,6 +727,14 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
             (v > 0 ? c.positive : c.negative) += 0.5f * std::fabs(v);
             ++e.constructions;
           }
+          break;
+        case kShrug:
+          // "a day late, no big deal": the complaints before it in the
+          // sentence do not count, and it praises nothing.
+          for (Clause& c : own) c.negative = c.lexicon_negative = 0;
+          for (float& c : contrib) c = std::max(c, 0.0f);
+          shrugged = true;
+          ++e.constructions;
           break;
         case kRelief:
           // "I was worried ..., needlessly": the worries do not count.
@@ -677,7 +777,9 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
             neg_scope = 0;
             without = false;
           }
-          if (valences_[label - kFirstValence] != 0 &&
+          if (surprise_degree && valences_[label - kFirstValence] == 0) {
+            add(i, kSurprise, true);  // "no esperaba tanta calidad"
+          } else if (valences_[label - kFirstValence] != 0 &&
               !DiscourseMarker(t, first, end, i, m.end_token,
                                valences_[label - kFirstValence])) {
             // An idiom is a construction; a single table word is evidence
@@ -729,6 +831,9 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     } else if (after_excess && tok.kind == TokenKind::kWord) {
       intensity = 1.0f;
       add(i, kExcessValence, true);
+    } else if (surprise_degree && tok.kind == TokenKind::kWord) {
+      intensity = 1.0f;
+      add(i, kSurprise, true);  // "une telle finition"
     } else {
       if (neg_scope > 0) --neg_scope;
       if (without && ++without_words > 2) without = false;
@@ -745,10 +850,15 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // A wait of kSlowDays or more is a complaint ("dostawa trwała dwa
   // tygodnie", "9 Tage gewartet", "after 3 weeks"); an answer, delivery
   // or refund within kFastDays is praise ("w 3 dni", "within an hour").
+  int short_life = -1;  // the clause of a short life ("lasted two days")
   for (const Duration& d : durations) {
-    if (!about_waiting) break;
     float v = 0;
-    if (d.days >= kSlowDays && d.prep != DurationPrep::kWithin &&
+    if (lasted && d.days <= kShortLifeDays && d.prep != DurationPrep::kSince) {
+      v = kShortLifeValence;
+      short_life = d.clause;
+    } else if (!about_waiting) {
+      continue;
+    } else if (d.days >= kSlowDays && d.prep != DurationPrep::kWithin &&
         (d.prep != DurationPrep::kSince || waited)) {
       v = kSlowValence;
     } else if (d.days <= kFastDays && d.amount && waited &&
@@ -763,6 +873,35 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     ++c.hits;
     ++e.hits;
     ++e.constructions;
+  }
+  // "Super jakość, aż dwa dni wytrzymało", "Amazing quality, lasted a
+  // whole two days": the praise before a short life is sarcastic.
+  for (int j = 0; j < short_life && j < static_cast<int>(own.size()); ++j) {
+    Clause& c = own[static_cast<size_t>(j)];
+    if (c.negative > 0 || c.positive == 0) continue;
+    c.negative = c.positive;
+    c.positive = c.lexicon_positive = c.lexicon_negative = 0;
+    ++e.constructions;
+    ++e.sarcasms;
+  }
+  // "Stellar communication: five emails, zero answers": praise of at most
+  // kColonPraiseWords words before a colon, and what follows complains.
+  if (own.size() >= 2 && own[0].end_token > own[0].first_token &&
+      t.tokens[own[0].end_token - 1].norm == ":" && own[0].negative == 0 &&
+      own[0].positive >= kSarcasticPraise) {
+    int praise_words = 0;
+    for (int i = own[0].first_token; i < own[0].end_token; ++i) {
+      praise_words += t.tokens[i].kind == TokenKind::kWord;
+    }
+    float rest = 0;
+    for (size_t j = 1; j < own.size(); ++j) rest += own[j].Net();
+    if (praise_words <= kColonPraiseWords && rest < 0) {
+      Clause& c = own[0];
+      c.negative = c.positive;
+      c.positive = c.lexicon_positive = c.lexicon_negative = 0;
+      ++e.constructions;
+      ++e.sarcasms;
+    }
   }
 
   // "What a great product!" opens like a question and is not one;
@@ -834,6 +973,12 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     // not a plain lexicon word ("I was sceptical, but I'm impressed").
     if (own[k].contrast) own[k].lexicon_positive = 0;
     ++e.constructions;
+  }
+  // Nothing left but a shrug: no opinion (NEUTRAL unless the model is sure).
+  if (shrugged && std::all_of(own.begin(), own.end(),
+                              [](const Clause& c) { return c.Net() == 0; })) {
+    e.hits = 0;
+    for (Clause& c : own) c.hits = 0;
   }
   for (Clause& c : own) {
     c.question = question;

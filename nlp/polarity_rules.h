@@ -181,6 +181,23 @@ class PolarityRules {
   static constexpr float kFastDays = 3.0f;
   static constexpr float kSlowValence = -0.6f;
   static constexpr float kFastValence = 0.5f;
+  // A LAST word ("lasted", "wytrzymało", "gehalten") with a span of at
+  // most kShortLifeDays: a short life, kShortLifeValence, and praise
+  // before it in the sentence is sarcastic ("Amazing quality, lasted a
+  // whole two days").
+  static constexpr float kShortLifeDays = 31.0f;
+  static constexpr float kShortLifeValence = -0.8f;
+  // An expectation verb not negated and a comparative within kExpectWords
+  // words ("expected a lot more", "hätte mehr erwartet"): disappointed,
+  // kDisappointed. A negated one and a degree word ("didn't expect such
+  // quality"): the degree's word is praise, kSurprise when it has no
+  // valence (x1.5 when it has).
+  static constexpr int kExpectWords = 4;
+  static constexpr float kDisappointed = -0.6f;
+  static constexpr float kSurprise = 0.6f;
+  // Praise of at most kColonPraiseWords words before a colon, then a
+  // complaint: sarcasm ("Stellar communication: five emails, zero answers").
+  static constexpr int kColonPraiseWords = 3;
 
   // Loads `models_dir`/polarity.tsv (format in lexicon_file.h; labels in the
   // file's header). NOT_FOUND when missing; INVALID_ARGUMENT (naming the
