@@ -72,7 +72,7 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.mixed_min, ",", p.mixed_words, ",", p.compose_words, ",",
       p.compose_lexicon, ",", p.compose_plain_words, ",", p.compose_plain, ",",
       p.borrowed_compose_weight, ",", p.mixed_ratio, ",", p.mixed_either_order, ",",
-      p.mixed_product, ",", p.note_keep, ",",
+      p.mixed_product, ",", p.note_failures, ",", p.note_keep, ",",
       p.note_lexicon, ",", p.note_words, ",", p.compose_construction, ",",
       p.contrast_decides, ",", p.contrast_decides_words, ",", p.use_rules, ",", p.use_meta, ",",
       static_cast<int>(c.lid_method), ",", c.route_tweets);

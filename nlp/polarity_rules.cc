@@ -146,6 +146,24 @@ bool IsComparative(std::string_view plain) {
   return InWordList(plain, kWords);
 }
 
+// "How stupid is that", "Wie genial ist das": an opener, a word with a
+// valence and "is that" is an exclamation, not a question.
+bool IsExclamative(const TokenizedText& t, int i, int end, const Lexicon::View& view) {
+  static constexpr std::string_view kHow[] = {"how", "wie"};
+  static constexpr std::string_view kIs[] = {"is", "was", "ist", "war"};
+  static constexpr std::string_view kThat[] = {"that", "this", "das", "dies"};
+  if (i + 3 >= end || !InWordList(t.tokens[i].plain, kHow)) return false;
+  std::optional<float> v = Lexicon::Valence(view, t.tokens[i + 1].norm);
+  return v && *v != 0 && InWordList(t.tokens[i + 2].plain, kIs) &&
+         InWordList(t.tokens[i + 3].plain, kThat);
+}
+
+bool IsYet(std::string_view plain) {
+  static constexpr std::string_view kWords[] = {
+      "yet", "jeszcze", "noch", "todavia", "aun", "encore", "ancora"};
+  return InWordList(plain, kWords);
+}
+
 bool IsThan(std::string_view plain) {
   static constexpr std::string_view kWords[] = {"than", "niz", "als", "que", "di", "de"};
   return InWordList(plain, kWords);
@@ -370,6 +388,7 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.courtesies += p.courtesies;
     e.sarcasms += p.sarcasms;
     e.notes += p.notes;
+    e.failures += p.failures;
     e.distress += p.distress;
     if (i == 0) e.leading_contrast = p.leading_contrast;
   }
@@ -466,6 +485,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   bool waited = false;  // a WAIT word: "for/od/seit 10 days" is a wait too
   bool lasted = false;  // a LAST word: "lasted two days" is a short life
   bool shrugged = false;  // a SHRUG phrase ("no big deal")
+  // A negation that found no word to turn ("neither will charge", "nothing
+  // happens"), and a "yet" word ("not tried yet" is a note).
+  bool bare_negation = false;
+  bool yet = false;
   // An expectation verb that is not negated, waiting for a comparative
   // ("expected more") within kExpectWords words; a negated one ("didn't
   // expect") waiting for a degree word ("such"), then for its word.
@@ -697,6 +720,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
             expect_words = kExpectWords;
             // "hätte deutlich mehr erwartet": the comparative before the verb.
             for (int k = i - 1; k >= own.back().first_token && k >= i - kExpectWords; --k) {
+              if (t.tokens[k].kind == TokenKind::kWord && IsThan(t.tokens[k].plain)) break;
               if (t.tokens[k].kind == TokenKind::kWord && IsComparative(t.tokens[k].plain)) {
                 const float prev = contrib[k - first];
                 Clause& c = own.back();
@@ -749,6 +773,11 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           break;
         case kQuestion:
         case kWhy:
+          // "How stupid is that?", "How awesome is that.": an exclamation.
+          if (IsExclamative(t, i, end, view)) {
+            exclamation = true;
+            break;
+          }
           // The first word of the sentence, or of its second clause after
           // a greeting ("Dzień dobry, czy ..."), not a relative pronoun
           // after a longer clause ("..., który ...").
@@ -835,8 +864,9 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       intensity = 1.0f;
       add(i, kSurprise, true);  // "une telle finition"
     } else {
-      if (neg_scope > 0) --neg_scope;
+      if (neg_scope > 0 && --neg_scope == 0) bare_negation = true;
       if (without && ++without_words > 2) without = false;
+      if (IsYet(tok.plain)) yet = true;
     }
   }
   own.back().end_token = end;
@@ -974,6 +1004,11 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     if (own[k].contrast) own[k].lexicon_positive = 0;
     ++e.constructions;
   }
+  if (neg_scope > 1) bare_negation = true;  // the negation ends the sentence
+  // English only: its NOTE words ("bought", "card", "review", "item")
+  // are everyday words of opinions too; Polish "nie ma" is a note's
+  // ("paczki nie ma, pewnie u sąsiadów": nlp/eval dev -2 cases).
+  e.failures = bare_negation && !yet && language.substr(0, 2) == "en";
   // Nothing left but a shrug: no opinion (NEUTRAL unless the model is sure).
   if (shrugged && std::all_of(own.begin(), own.end(),
                               [](const Clause& c) { return c.Net() == 0; })) {

@@ -123,6 +123,10 @@ struct PolarityEvidence {
   bool lone_praise = false;
   // NOTE words: order facts (order, invoice, parcel, size, paid by).
   int notes = 0;
+  // Sentences with a negation that turned no word ("neither will charge",
+  // "nothing happens"; not "not tried yet"): a statement of what failed,
+  // not an order note.
+  int failures = 0;
   // Extra complaint weight of shouted complaints ("devastated!!!"), for
   // urgency only (not in Net()).
   float distress = 0;

@@ -357,7 +357,7 @@ void SentimentClassifier::Compose(const PolarityEvidence& e, float model_top,
   // An order note without opinion evidence is NEUTRAL unless the model is
   // very sure (the model reads "zamówienie", "Bestellung" as complaints:
   // its training reviews mention orders mostly when they went wrong).
-  const bool note = e.notes > 0 && !emoji &&
+  const bool note = e.notes > 0 && !emoji && (e.failures == 0 || !params_.note_failures) &&
                     static_cast<float>(words) <= params_.note_words &&
                     e.positive == 0 && e.negative == 0 &&
                     e.lexicon_positive + e.lexicon_negative <= params_.note_lexicon &&

@@ -137,6 +137,9 @@ struct SentimentParams {
   // ... and has at most note_words words (notes are short; a long text
   // naming an invoice is a story about it).
   float note_words = 15.0f;
+  // ... and has no negation that turned nothing ("I bought two and neither
+  // will charge": PolarityEvidence::failures) when note_failures is set.
+  bool note_failures = true;
   // A text of at most contrast_decides_words words that the model calls
   // MIXED, with a "but" (not "although") and at least contrast_decides net
   // clause evidence on one side, is that side ("Trochę drogo, lecz jakość to
