@@ -48,6 +48,9 @@ constexpr float kStrongEvidence = 2.0f;
 // A clause without evidence across a contrast from one with evidence takes
 // this share of its net evidence, turned around.
 constexpr float kContrastedShare = 0.5f;
+// The score of a NEUTRAL text that threatens legal steps, claims fraud or a
+// chargeback: it is a complaint.
+constexpr float kThreatScore = 0.3f;
 
 // FNV-1a of the model files and the tunables: the version changes whenever
 // a model, a table (polarity.tsv, aspects.tsv, ...) or a tunable does.
@@ -181,6 +184,17 @@ class AnalyzerImpl : public Analyzer {
     }
     a.urgency = urgency_->Assess(text, t, a.language, a.sentiment, options,
                                  ClauseLevel(joined));
+    // A legal threat, a fraud claim or a chargeback is a complaint even
+    // when its words carry no opinion ("Se entro venerdì non ricevo il
+    // rimborso, passo tutto al mio avvocato").
+    if (!tweet && sp.use_composition && a.sentiment.label == SentimentLabel::kNeutral &&
+        std::any_of(a.urgency.reasons.begin(), a.urgency.reasons.end(),
+                    [](const std::string& r) {
+                      return r == "LEGAL_THREAT" || r == "FRAUD_CLAIM" || r == "CHURN_INTENT";
+                    })) {
+      a.sentiment.label = SentimentLabel::kNegative;
+      a.sentiment.score = std::min(a.sentiment.score, -kThreatScore);
+    }
     return a;
   }
 
