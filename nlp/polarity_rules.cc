@@ -158,6 +158,45 @@ bool IsExclamative(const TokenizedText& t, int i, int end, const Lexicon::View& 
          InWordList(t.tokens[i + 3].plain, kThat);
 }
 
+// Italian and Spanish absolute superlatives ("contentissima",
+// "facilissimo", "rapidísimo", "carísimo"): the valence of the base
+// adjective, x1.5 (at most 1), or nothing.
+std::optional<float> Superlative(const Lexicon::View& view, std::string_view plain) {
+  static constexpr std::string_view kEndings[] = {
+      "issimo", "issima", "issimi", "issime", "isimo", "isima", "isimos", "isimas"};
+  for (std::string_view end : kEndings) {
+    if (plain.size() < end.size() + 3 || plain.substr(plain.size() - end.size()) != end) {
+      continue;
+    }
+    const std::string stem(plain.substr(0, plain.size() - end.size()));
+    for (std::string_view vowel : {"o", "a", "e", ""}) {
+      const std::string base = stem + std::string(vowel);
+      std::optional<float> v = Lexicon::WordValence(view, base, base);
+      if (v && *v != 0) return std::clamp(1.5f * *v, -1.0f, 1.0f);
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// Plural and feminine forms of es/fr/it adjectives the lexicon lists in
+// the masculine singular only ("stupendi", "contenta", "cómodas",
+// "déçue", "ravies"): the base form's valence, or nothing.
+std::optional<float> RomanceInflection(const Lexicon::View& view, std::string_view norm) {
+  static constexpr std::pair<std::string_view, std::string_view> kForms[] = {
+      {"i", "o"}, {"e", "o"}, {"a", "o"}, {"i", "e"}, {"as", "o"}, {"os", "o"},
+      {"es", ""}, {"s", ""}, {"e", ""}, {"es", "e"}};
+  if (norm.size() < 5) return std::nullopt;
+  for (const auto& [from, to] : kForms) {
+    if (norm.substr(norm.size() - from.size()) != from) continue;
+    const std::string base =
+        std::string(norm.substr(0, norm.size() - from.size())) + std::string(to);
+    std::optional<float> v = Lexicon::Valence(view, base);
+    if (v && *v != 0) return v;
+  }
+  return std::nullopt;
+}
+
 bool IsYet(std::string_view plain) {
   static constexpr std::string_view kWords[] = {
       "yet", "jeszcze", "noch", "todavia", "aun", "encore", "ancora"};
@@ -459,6 +498,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // German and Polish put "aber", "allerdings", "jednak", "natomiast" after
   // the clause's subject; in English "still", "yet" there are adverbs.
   const bool postposed_contrast = german || stems;
+  const bool romance = language.substr(0, 2) == "it" ||
+                       language.substr(0, 2) == "es" || language.substr(0, 2) == "fr";
+  const bool romance_superlatives =
+      language.substr(0, 2) == "it" || language.substr(0, 2) == "es";
 
   own.push_back(Clause{first, end});
   int neg_scope = 0;       // words left in a negation's scope
@@ -639,6 +682,9 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       const int label = m.label;
       switch (label) {
         case kNegator:
+          // "je ne m'attendais pas à ...": the second half of the negation
+          // around an expectation verb negates nothing more.
+          if (surprise) break;
           // Polish "nie" is "not" except after "nigdy" (negative concord);
           // German "nie" is "never".
           {
@@ -801,10 +847,13 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           waited = true;
           break;
         default:
-          // Negative concord: "nie mam żadnych zastrzeżeń" is one negation.
-          if (negators_.contains(tok.plain)) {
-            neg_scope = 0;
-            without = false;
+          // Negative concord: "nie mam żadnych zastrzeżeń", "non mi è
+          // servita a niente" are one negation.
+          for (int k = i; k < m.end_token; ++k) {
+            if (negators_.contains(t.tokens[k].plain)) {
+              neg_scope = 0;
+              without = false;
+            }
           }
           if (surprise_degree && valences_[label - kFirstValence] == 0) {
             add(i, kSurprise, true);  // "no esperaba tanta calidad"
@@ -849,6 +898,12 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
         add(i, *v, true);
         continue;
       }
+    }
+    if (!v && romance_superlatives && tok.kind == TokenKind::kWord) {
+      v = Superlative(view, tok.plain);
+    }
+    if (!v && romance && tok.kind == TokenKind::kWord) {
+      v = RomanceInflection(view, tok.norm);
     }
     if (v && *v != 0 && DiscourseMarker(t, first, end, i, i + 1, *v)) {
       v.reset();
