@@ -685,6 +685,23 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           // "je ne m'attendais pas à ...": the second half of the negation
           // around an expectation verb negates nothing more.
           if (surprise) break;
+          // German "drückt nicht", "scheuert nicht.": a "nicht" that ends
+          // its clause turns the word right before it.
+          if (german && m.end_token == i + 1 && tok.plain == "nicht" &&
+              (i + 1 >= end || t.tokens[i + 1].kind == TokenKind::kPunct) &&
+              last_contrib >= 0 && last_contrib >= i - first - 2 &&
+              contrib[last_contrib] != 0) {
+            const float prev = contrib[last_contrib];
+            const float turned = prev > 0 ? -0.75f * prev : -0.9f * prev;
+            Clause& c = own.back();
+            (prev > 0 ? c.positive : c.negative) -= std::fabs(prev);
+            c.lexicon_positive = std::min(c.lexicon_positive, c.positive);
+            c.lexicon_negative = std::min(c.lexicon_negative, c.negative);
+            (turned > 0 ? c.positive : c.negative) += std::fabs(turned);
+            contrib[last_contrib] = turned;
+            ++e.constructions;
+            break;
+          }
           // Polish "nie" is "not" except after "nigdy" (negative concord);
           // German "nie" is "never".
           {
