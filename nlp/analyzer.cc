@@ -187,7 +187,8 @@ class AnalyzerImpl : public Analyzer {
     // A legal threat, a fraud claim or a chargeback is a complaint even
     // when its words carry no opinion ("Se entro venerdì non ricevo il
     // rimborso, passo tutto al mio avvocato").
-    if (!tweet && sp.use_composition && a.sentiment.label == SentimentLabel::kNeutral &&
+    if (!tweet && sp.use_composition &&
+        (a.sentiment.label == SentimentLabel::kNeutral || a.sentiment.label == SentimentLabel::kMixed) &&
         std::any_of(a.urgency.reasons.begin(), a.urgency.reasons.end(),
                     [](const std::string& r) {
                       return r == "LEGAL_THREAT" || r == "FRAUD_CLAIM" || r == "CHURN_INTENT";

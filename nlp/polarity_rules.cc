@@ -204,7 +204,9 @@ bool IsYet(std::string_view plain) {
 }
 
 bool IsThan(std::string_view plain) {
-  static constexpr std::string_view kWords[] = {"than", "niz", "als", "que", "di", "de"};
+  // Not "de"/"di" ("esperaba algo más de esta batidora" is "from"): the
+  // COMPARE phrases ("de lo esperado", "di quanto") cover those.
+  static constexpr std::string_view kWords[] = {"than", "niz", "als", "que"};
   return InWordList(plain, kWords);
 }
 
@@ -655,16 +657,24 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       ++next_match;
     }
     if (tok.kind == TokenKind::kWord && expect_words > 0) {
-      // "Expected a lot more", "mi aspettavo molto di più": the expectation
-      // was disappointed (not "more than I expected": COMPARE).
-      if (IsComparative(tok.plain) &&
-          (i + 1 >= end || !IsThan(t.tokens[i + 1].plain))) {
+      // "Expected a lot more", "mi aspettavo molto di più", "esperaba algo
+      // más": the expectation was disappointed (not "more than I
+      // expected": COMPARE). A phrase starting here counts by its words.
+      int span_end = i + 1;
+      if (next_match < matches.size() && matches[next_match].first_token == i) {
+        span_end = matches[next_match].end_token;
+      }
+      int comparative = -1;
+      for (int k = i; k < span_end; ++k) {
+        if (IsComparative(t.tokens[k].plain)) comparative = k;
+      }
+      if (comparative >= 0 &&
+          (comparative + 1 >= end || !IsThan(t.tokens[comparative + 1].plain))) {
         expect_words = 0;
         add(i, kDisappointed, true);
-        ++words_in_clause;
-        if (next_match < matches.size() && matches[next_match].first_token == i) {
-          i = matches[next_match++].end_token - 1;
-        }
+        words_in_clause += span_end - i;
+        if (span_end > i + 1) ++next_match;
+        i = span_end - 1;
         continue;
       }
       --expect_words;

@@ -124,6 +124,16 @@ const LabelCase kLabelCases[] = {
     // praise after the complaint decides
     {"en_praise_after", "The delivery was slow, but the sweater is wonderful.",
      SentimentLabel::kPositive},
+    // fourth pass: the complaint first, then praise that names another
+    // aspect, is MIXED too; a verdict on the whole after it is not
+    {"en_complaint_first", "The shop app keeps crashing, but the quality is excellent.",
+     SentimentLabel::kMixed},
+    {"pl_complaint_first", "Strona sklepu jest beznadziejna, natomiast jakość produktu świetna.",
+     SentimentLabel::kMixed},
+    {"en_verdict_after", "The courier was late, but I am very happy.", SentimentLabel::kPositive},
+    // a legal threat is a complaint even without an opinion word
+    {"it_legal_negative", "Se entro venerdì non ricevo il rimborso, mi rivolgo a un avvocato.",
+     SentimentLabel::kNegative},
 };
 
 // Every case's text gets its label.
@@ -178,6 +188,8 @@ const UrgencyCase kUrgencyCases[] = {
     {"pl_plain_complaint", "Znowu zły kolor, trochę irytujące.", false},
     {"en_distress", "The christening cake arrived crushed and the party is today, I am devastated!!!", true},
     {"en_legal", "I will take legal action if the refund is not paid this week.", true},
+    // fourth pass: a laughing "theft" accuses nobody
+    {"pl_joke_theft", "Za taką cenę to prawie kradzież 😂", false},
 };
 
 TEST(ClauseAnalysisTest, UrgencyNeedsDistressOrAReason) {
