@@ -36,7 +36,7 @@ namespace {
 // issue 17; 3: aspects from their clause, warnings, excess, worries; 4:
 // order notes, queries, relief across "but"): the
 // model-file and tunable hashes below cannot see code.
-constexpr char kVersionPrefix[] = "opinia-nlp-4";
+constexpr char kVersionPrefix[] = "opinia-nlp-5";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;
@@ -75,7 +75,7 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.mixed_min, ",", p.mixed_words, ",", p.compose_words, ",",
       p.compose_lexicon, ",", p.compose_plain_words, ",", p.compose_plain, ",",
       p.borrowed_compose_weight, ",", p.mixed_ratio, ",", p.mixed_either_order, ",",
-      p.mixed_product, ",", p.note_failures, ",", p.note_keep, ",",
+      p.mixed_product, ",", p.mixed_unnamed, ",", p.note_failures, ",", p.note_keep, ",",
       p.note_lexicon, ",", p.note_words, ",", p.compose_construction, ",",
       p.contrast_decides, ",", p.contrast_decides_words, ",", p.use_rules, ",", p.use_meta, ",",
       static_cast<int>(c.lid_method), ",", c.route_tweets);
@@ -166,7 +166,7 @@ class AnalyzerImpl : public Analyzer {
         static_cast<float>(words) <= sp.mixed_words &&
         (a.sentiment.label == SentimentLabel::kPositive ||
          a.sentiment.label == SentimentLabel::kNegative) &&
-        MixedByAspects(a.aspects, sp) &&
+        MixedByAspects(text, a.aspects, sp) &&
         ComparableSides(parts, sp.mixed_ratio)) {
       a.sentiment.label = SentimentLabel::kMixed;
     }
@@ -299,7 +299,32 @@ class AnalyzerImpl : public Analyzer {
     return std::abs(pos_clauses - neg_clauses) < 2;
   }
 
-  static bool MixedByAspects(const std::vector<AspectSentiment>& aspects,
+  // A clause that speaks of the author or goes on about what came before
+  // ("but I am very happy", "but it turned up safe"): a verdict or the
+  // same thing, not praise of another aspect.
+  static bool SpeaksOfAuthorOrBefore(std::string_view text, const std::vector<Span>& spans) {
+    static constexpr std::string_view kWords[] = {
+        "i", "im", "me", "my", "we", "us", "our", "it", "its", "they", "overall",
+        "ja", "jestem", "jestesmy", "mnie", "mi", "polecam", "ogolnie", "to", "on", "ona",
+        "ono", "ich", "bin", "mir", "mich", "wir", "es", "er", "sie", "insgesamt", "yo",
+        "estoy", "me", "lo", "la", "todo", "je", "suis", "moi", "il", "elle", "tout",
+        "io", "sono", "tutto"};
+    for (const Span& sp : spans) {
+      if (sp.begin < 0 || sp.end > static_cast<int32_t>(text.size()) || sp.begin >= sp.end) {
+        continue;
+      }
+      const TokenizedText t = Tokenize(text.substr(sp.begin, sp.end - sp.begin));
+      for (const Token& tok : t.tokens) {
+        for (std::string_view w : kWords) {
+          if (tok.plain == w) return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  static bool MixedByAspects(std::string_view text,
+                             const std::vector<AspectSentiment>& aspects,
                              const SentimentParams& sp) {
     const float min_score = sp.mixed_min;
     int first_pos = -1;
@@ -308,7 +333,9 @@ class AnalyzerImpl : public Analyzer {
     for (size_t i = 0; i < aspects.size(); ++i) {
       const float s = aspects[i].sentiment.score;
       if (s >= min_score && first_pos < 0) first_pos = static_cast<int>(i);
-      if (s >= min_score && first_neg >= 0 && aspects[i].named && named_pos_after_neg < 0) {
+      if (s >= min_score && first_neg >= 0 && named_pos_after_neg < 0 &&
+          (aspects[i].named || (sp.mixed_unnamed != 0 && s >= sp.mixed_unnamed &&
+                                !SpeaksOfAuthorOrBefore(text, aspects[i].evidence)))) {
         named_pos_after_neg = static_cast<int>(i);
       }
       if (s <= -min_score) {

@@ -121,9 +121,11 @@ const LabelCase kLabelCases[] = {
      SentimentLabel::kPositive},
     {"pl_but_decides_neg", "Na początku działał dobrze, jednak po tygodniu przestał działać.",
      SentimentLabel::kNegative},
-    // praise after the complaint decides
+    // praise of another aspect after the complaint: MIXED since the fourth
+    // pass (nlp/eval/README.md, "Conventions decided for this table"; the
+    // third pass read it POSITIVE)
     {"en_praise_after", "The delivery was slow, but the sweater is wonderful.",
-     SentimentLabel::kPositive},
+     SentimentLabel::kMixed},
     // fourth pass: the complaint first, then praise that names another
     // aspect, is MIXED too; a verdict on the whole after it is not
     {"en_complaint_first", "The shop app keeps crashing, but the quality is excellent.",
@@ -131,6 +133,8 @@ const LabelCase kLabelCases[] = {
     {"pl_complaint_first", "Strona sklepu jest beznadziejna, natomiast jakość produktu świetna.",
      SentimentLabel::kMixed},
     {"en_verdict_after", "The courier was late, but I am very happy.", SentimentLabel::kPositive},
+    {"en_unnamed_after", "Delivery was three days late, but the sandals are fantastic.",
+     SentimentLabel::kMixed},
     // a legal threat is a complaint even without an opinion word
     {"it_legal_negative", "Se entro venerdì non ricevo il rimborso, mi rivolgo a un avvocato.",
      SentimentLabel::kNegative},
