@@ -34,7 +34,8 @@ namespace {
 
 // Bumped when the analysis code changes its results (2: the rule layer of
 // issue 17; 3: aspects from their clause, warnings, excess, worries; 4:
-// order notes, queries, relief across "but"): the
+// order notes, queries, relief across "but"; 5: the fourth pass -
+// expectations, short lives, shrugs, MIXED with the complaint first): the
 // model-file and tunable hashes below cannot see code.
 constexpr char kVersionPrefix[] = "opinia-nlp-5";
 // A question's clause with evidence below this is neutral (a pre-sale
@@ -77,7 +78,8 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.borrowed_compose_weight, ",", p.mixed_ratio, ",", p.mixed_either_order, ",",
       p.mixed_product, ",", p.mixed_unnamed, ",", p.note_failures, ",", p.note_keep, ",",
       p.note_lexicon, ",", p.note_words, ",", p.compose_construction, ",",
-      p.contrast_decides, ",", p.contrast_decides_words, ",", p.use_rules, ",", p.use_meta, ",",
+      p.contrast_decides, ",", p.contrast_decides_words, ",", p.contrast_override, ",",
+      p.contrast_override_words, ",", p.use_rules, ",", p.use_meta, ",",
       static_cast<int>(c.lid_method), ",", c.route_tweets);
   for (const auto& [name, k] : p.length_k) absl::StrAppend(&key, ",", name, "=", k);
   return key;

@@ -424,6 +424,7 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.constructions += p.constructions;
     e.contrasts += p.contrasts;
     e.buts += p.buts;
+    if (p.buts > 0) e.after_contrast = p.after_contrast;
     e.sentences += p.sentences;
     e.questions += p.questions;
     e.courtesies += p.courtesies;
@@ -1101,6 +1102,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     c.question = question;
     e.contrasts += c.contrast || c.concession;
     e.buts += c.contrast;
+    if (c.contrast) e.after_contrast = c.weight * q * c.Net();
     const float w = c.weight * q;
     const float pos = c.positive - c.lexicon_positive;
     const float neg = c.negative - c.lexicon_negative;

@@ -109,6 +109,8 @@ struct PolarityEvidence {
   int constructions = 0;
   int contrasts = 0;  // clauses opened by a contrast or concession word
   int buts = 0;       // clauses opened by a contrast word (not concession)
+  // Net evidence of the last clause opened by a contrast word (weighted).
+  float after_contrast = 0;
   int sentences = 0;
   int questions = 0;  // sentences read as questions
   // Sentences that only say thanks or hello ("Thanks", "Danke"), which do

@@ -242,6 +242,7 @@ constexpr const char* kUsage =
     "  --mixed_ratio=F --mixed_either_order=F --mixed_product=F --mixed_unnamed=F\n"
     "  --note_keep=F --note_lexicon=F --no_note_failures\n"
     "  --note_words=F --compose_construction=F --contrast_decides=F\n"
+    "  --contrast_override=F --contrast_override_words=F\n"
     "  --borrowed_compose_weight=F\n"
     "(meaning of each: the comment at the top of nlp/tools/eval_main.cc and\n"
     "nlp/sentiment.h, SentimentParams)\n";
@@ -303,6 +304,8 @@ int main(int argc, char** argv) {
     else if (fl("note_words", &f.config.sentiment.note_words)) {}
     else if (fl("compose_construction", &f.config.sentiment.compose_construction)) {}
     else if (fl("contrast_decides", &f.config.sentiment.contrast_decides)) {}
+    else if (fl("contrast_override", &f.config.sentiment.contrast_override)) {}
+    else if (fl("contrast_override_words", &f.config.sentiment.contrast_override_words)) {}
     else if (fl("borrowed_compose_weight", &f.config.sentiment.borrowed_compose_weight)) {}
     else if (fl("mixed_min", &f.config.sentiment.mixed_min)) {}
     else if (fl("mixed_words", &f.config.sentiment.mixed_words)) {}

@@ -135,6 +135,11 @@ const LabelCase kLabelCases[] = {
     {"en_verdict_after", "The courier was late, but I am very happy.", SentimentLabel::kPositive},
     {"en_unnamed_after", "Delivery was three days late, but the sandals are fantastic.",
      SentimentLabel::kMixed},
+    // the clause after "but" decides a short text when the evidence agrees
+    // (NEGATIVE with --contrast_override=0: the model leans to the defect)
+    {"de_after_but_decides",
+     "Der erste Toaster war defekt, der Händler schickte aber sofort einen neuen und der läuft tadellos.",
+     SentimentLabel::kPositive},
     // a legal threat is a complaint even without an opinion word
     {"it_legal_negative", "Se entro venerdì non ricevo il rimborso, mi rivolgo a un avvocato.",
      SentimentLabel::kNegative},
