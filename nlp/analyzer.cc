@@ -76,7 +76,7 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.mixed_min, ",", p.mixed_words, ",", p.compose_words, ",",
       p.compose_lexicon, ",", p.compose_plain_words, ",", p.compose_plain, ",",
       p.borrowed_compose_weight, ",", p.mixed_ratio, ",", p.mixed_either_order, ",",
-      p.mixed_product, ",", p.mixed_unnamed, ",", p.note_failures, ",", p.note_keep, ",",
+      p.mixed_unnamed, ",", p.note_failures, ",", p.note_keep, ",",
       p.note_lexicon, ",", p.note_words, ",", p.compose_construction, ",",
       p.contrast_decides, ",", p.contrast_decides_words, ",", p.contrast_override, ",",
       p.contrast_override_words, ",", p.use_rules, ",", p.use_meta, ",",
@@ -341,9 +341,7 @@ class AnalyzerImpl : public Analyzer {
         named_pos_after_neg = static_cast<int>(i);
       }
       if (s <= -min_score) {
-        if (aspects[i].aspect == Aspect::kProductQuality && sp.mixed_product == 0) {
-          return false;
-        }
+        if (aspects[i].aspect == Aspect::kProductQuality) return false;
         if (first_neg < 0) first_neg = static_cast<int>(i);
       }
     }

@@ -114,12 +114,10 @@ struct SentimentParams {
   // MIXED with the complaint first ("the app keeps freezing, whereas the
   // hoodie is well made") when mixed_either_order is 1 and the praise after
   // the complaint names its aspect (not a verdict on the whole: "late, but
-  // I'm very happy"); with a complaint about the product ("fast delivery,
-  // but the fabric pilled") when mixed_product is 1. Fourth pass, dev:
-  // either order +1 case over the three tables (+3 / -2), with unnamed
-  // praise too +0 (pl_clarin_emo.dev -0.16); product complaints -5.
+  // I'm very happy"). Fourth pass, dev: either order +1 case over the three
+  // tables (+3 / -2). Tried and dropped: complaints about the product as
+  // the MIXED side too (models/README.md, "Fourth pass").
   float mixed_either_order = 1.0f;
-  float mixed_product = 0.0f;
   // ... and with unnamed praise after the complaint (the product by
   // default: "late, but the boots are fantastic") scoring at least
   // mixed_unnamed (0: never), unless that clause speaks of the author or

@@ -239,7 +239,7 @@ constexpr const char* kUsage =
     "  --no_composition --no_neutral_raw --compose_weight=F --compose_words=F\n"
     "  --compose_lexicon=F --compose_plain_words=F --compose_plain=F\n"
     "  --neutral_keep=F --neutral_keep_untempered=F --mixed_min=F --mixed_words=F\n"
-    "  --mixed_ratio=F --mixed_either_order=F --mixed_product=F --mixed_unnamed=F\n"
+    "  --mixed_ratio=F --mixed_either_order=F --mixed_unnamed=F\n"
     "  --note_keep=F --note_lexicon=F --no_note_failures\n"
     "  --note_words=F --compose_construction=F --contrast_decides=F\n"
     "  --contrast_override=F --contrast_override_words=F\n"
@@ -296,7 +296,6 @@ int main(int argc, char** argv) {
     else if (fl("neutral_keep_untempered", &f.config.sentiment.neutral_keep_untempered)) {}
     else if (fl("mixed_ratio", &f.config.sentiment.mixed_ratio)) {}
     else if (fl("mixed_either_order", &f.config.sentiment.mixed_either_order)) {}
-    else if (fl("mixed_product", &f.config.sentiment.mixed_product)) {}
     else if (fl("mixed_unnamed", &f.config.sentiment.mixed_unnamed)) {}
     else if (a == "--no_note_failures") f.config.sentiment.note_failures = false;
     else if (fl("note_keep", &f.config.sentiment.note_keep)) {}
