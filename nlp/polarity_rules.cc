@@ -197,6 +197,19 @@ std::optional<float> RomanceInflection(const Lexicon::View& view, std::string_vi
   return std::nullopt;
 }
 
+bool IsOnly(std::string_view plain) {
+  static constexpr std::string_view kWords[] = {
+      "only", "jedyny", "jedyna", "jedyne", "jedynie", "einzig*", "seul*", "unico",
+      "unica", "solo"};
+  return InWordList(plain, kWords);
+}
+
+bool HasValence(const Lexicon::View& view, const Token& tok) {
+  if (tok.kind != TokenKind::kWord) return false;
+  std::optional<float> v = Lexicon::Valence(view, tok.norm);
+  return v && *v != 0;
+}
+
 bool IsYet(std::string_view plain) {
   static constexpr std::string_view kWords[] = {
       "yet", "jeszcze", "noch", "todavia", "aun", "encore", "ancora"};
@@ -669,8 +682,13 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       for (int k = i; k < span_end; ++k) {
         if (IsComparative(t.tokens[k].plain)) comparative = k;
       }
-      if (comparative >= 0 &&
-          (comparative + 1 >= end || !IsThan(t.tokens[comparative + 1].plain))) {
+      // Not "more than ..." nor "more problems" (a word with a valence
+      // after it: what was expected is that).
+      const bool followed =
+          comparative >= 0 && comparative + 1 < end &&
+          (IsThan(t.tokens[comparative + 1].plain) ||
+           HasValence(view, t.tokens[comparative + 1]));
+      if (comparative >= 0 && !followed) {
         expect_words = 0;
         add(i, kDisappointed, true);
         words_in_clause += span_end - i;
@@ -795,7 +813,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
             // "hätte deutlich mehr erwartet": the comparative before the verb.
             for (int k = i - 1; k >= own.back().first_token && k >= i - kExpectWords; --k) {
               if (t.tokens[k].kind == TokenKind::kWord && IsThan(t.tokens[k].plain)) break;
-              if (t.tokens[k].kind == TokenKind::kWord && IsComparative(t.tokens[k].plain)) {
+              if (t.tokens[k].kind == TokenKind::kWord && IsComparative(t.tokens[k].plain) &&
+                  (k + 1 == i || !HasValence(view, t.tokens[k + 1]))) {
                 const float prev = contrib[k - first];
                 Clause& c = own.back();
                 if (prev != 0) {
@@ -1007,8 +1026,14 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       praise_words += t.tokens[i].kind == TokenKind::kWord;
     }
     float rest = 0;
-    for (size_t j = 1; j < own.size(); ++j) rest += own[j].Net();
-    if (praise_words <= kColonPraiseWords && rest < 0) {
+    bool only = false;  // "Great product: the only downside is the price"
+    for (size_t j = 1; j < own.size(); ++j) {
+      rest += own[j].Net();
+      for (int i = own[j].first_token; i < own[j].end_token; ++i) {
+        only |= IsOnly(t.tokens[i].plain);
+      }
+    }
+    if (praise_words <= kColonPraiseWords && rest < 0 && !only) {
       Clause& c = own[0];
       c.negative = c.positive;
       c.positive = c.lexicon_positive = c.lexicon_negative = 0;

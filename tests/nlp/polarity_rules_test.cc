@@ -385,6 +385,8 @@ TEST_F(PolarityRulesTest, ShortLifeAndColonPraiseAreSarcasm) {
   EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Stellar communication: answered in an hour.", "en")
                 .sarcasms,
             0);
+  // "the only downside" after the colon is a small complaint, not sarcasm
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Świetny produkt: jedyny minus to cena.", "pl").sarcasms, 0);
 }
 
 Evidence JoinAll(const PolarityRules& rules, const Lexicon& lexicon,
