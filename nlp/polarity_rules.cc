@@ -197,6 +197,14 @@ std::optional<float> RomanceInflection(const Lexicon::View& view, std::string_vi
   return std::nullopt;
 }
 
+// A sarcastic clause: its praise is a complaint, `share` of it as strong.
+void TurnSarcastic(float share, Clause* c, PolarityEvidence* e) {
+  c->negative = share * c->positive;
+  c->positive = c->lexicon_positive = c->lexicon_negative = 0;
+  ++e->constructions;
+  ++e->sarcasms;
+}
+
 bool IsOnly(std::string_view plain) {
   static constexpr std::string_view kWords[] = {
       "only", "jedyny", "jedyna", "jedyne", "jedynie", "einzig*", "seul*", "unico",
@@ -1011,10 +1019,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   for (int j = 0; j < short_life && j < static_cast<int>(own.size()); ++j) {
     Clause& c = own[static_cast<size_t>(j)];
     if (c.negative > 0 || c.positive == 0) continue;
-    c.negative = c.positive;
-    c.positive = c.lexicon_positive = c.lexicon_negative = 0;
-    ++e.constructions;
-    ++e.sarcasms;
+    TurnSarcastic(kSarcasmShare, &c, &e);
   }
   // "Stellar communication: five emails, zero answers": praise of at most
   // kColonPraiseWords words before a colon, and what follows complains.
@@ -1034,11 +1039,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       }
     }
     if (praise_words <= kColonPraiseWords && rest < 0 && !only) {
-      Clause& c = own[0];
-      c.negative = c.positive;
-      c.positive = c.lexicon_positive = c.lexicon_negative = 0;
-      ++e.constructions;
-      ++e.sarcasms;
+      TurnSarcastic(kSarcasmShare, &own[0], &e);
     }
   }
 
@@ -1088,11 +1089,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       particle |= InWordList(t.tokens[i].plain, kParticles);
     }
     if (praise_words == 1 || (praise_words == 2 && particle)) {
-      Clause& c = own[0];
-      c.negative = c.positive;
-      c.positive = c.lexicon_positive = c.lexicon_negative = 0;
-      ++e.constructions;
-      ++e.sarcasms;
+      TurnSarcastic(1.0f, &own[0], &e);
     }
   }
   // A worry followed by praise is relief ("I was sceptical, and these

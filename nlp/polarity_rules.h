@@ -204,6 +204,10 @@ class PolarityRules {
   // Praise of at most kColonPraiseWords words before a colon, then a
   // complaint: sarcasm ("Stellar communication: five emails, zero answers").
   static constexpr int kColonPraiseWords = 3;
+  // The praise turned by a short life or a colon counts kSarcasmShare of
+  // itself as complaint (the complaint itself says the rest; at 1 "Super
+  // jakość, aż dwa dni wytrzymało" became STRONG_NEGATIVE, P2).
+  static constexpr float kSarcasmShare = 0.5f;
 
   // Loads `models_dir`/polarity.tsv (format in lexicon_file.h; labels in the
   // file's header). NOT_FOUND when missing; INVALID_ARGUMENT (naming the

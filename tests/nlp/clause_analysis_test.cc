@@ -199,6 +199,11 @@ const UrgencyCase kUrgencyCases[] = {
     {"en_legal", "I will take legal action if the refund is not paid this week.", true},
     // fourth pass: a laughing "theft" accuses nobody
     {"pl_joke_theft", "Za taką cenę to prawie kradzież 😂", false},
+    // a plug melting in use is a hazard; a police report in German order;
+    // sarcasm about a short life is a complaint, not an emergency
+    {"pl_melted_plug", "Lokówka stopiła się przy wtyczce w trakcie używania.", true},
+    {"de_anzeige", "Geld überwiesen, Ware nie gekommen. Ich erstatte Anzeige.", true},
+    {"pl_short_life_calm", "Świetny czajnik, wytrzymał cztery dni.", false},
 };
 
 TEST(ClauseAnalysisTest, UrgencyNeedsDistressOrAReason) {
