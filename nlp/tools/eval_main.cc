@@ -27,8 +27,8 @@
 // review model. Throughput counts Analyze() calls only.
 //
 // --cases=DIR scores the full analyzer on the hand-written case table
-// DIR/<NAME>_<lang>.tsv, NAME from --table (default cases; the third-pass
-// table is cases3) (nlp/eval/README.md; scoring in
+// DIR/<NAME>_<lang>.tsv, NAME from --table (default cases; the third- and
+// fourth-pass tables are cases3, cases4) (nlp/eval/README.md; scoring in
 // nlp/tools/eval_cases.h): per language and category the label accuracy,
 // aspects found and with the right polarity, urgency false alarms, misses
 // and reason recall, then the language's totals. Each case gets its star
