@@ -42,6 +42,9 @@ struct AspectSentiment {
   Aspect aspect = Aspect::kUnspecified;
   Sentiment sentiment;
   std::vector<Span> evidence;
+  // A term of the aspect is in the text (false: PRODUCT_QUALITY only from
+  // clauses with an opinion that name nothing, nlp/aspects.h).
+  bool named = true;
 };
 
 struct SentenceSentiment {

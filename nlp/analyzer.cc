@@ -34,9 +34,10 @@ namespace {
 
 // Bumped when the analysis code changes its results (2: the rule layer of
 // issue 17; 3: aspects from their clause, warnings, excess, worries; 4:
-// order notes, queries, relief across "but"): the
+// order notes, queries, relief across "but"; 5: the fourth pass -
+// expectations, short lives, shrugs, MIXED with the complaint first): the
 // model-file and tunable hashes below cannot see code.
-constexpr char kVersionPrefix[] = "opinia-nlp-4";
+constexpr char kVersionPrefix[] = "opinia-nlp-5";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;
@@ -48,6 +49,9 @@ constexpr float kStrongEvidence = 2.0f;
 // A clause without evidence across a contrast from one with evidence takes
 // this share of its net evidence, turned around.
 constexpr float kContrastedShare = 0.5f;
+// The score of a NEUTRAL text that threatens legal steps, claims fraud or a
+// chargeback: it is a complaint.
+constexpr float kThreatScore = 0.3f;
 
 // FNV-1a of the model files and the tunables: the version changes whenever
 // a model, a table (polarity.tsv, aspects.tsv, ...) or a tunable does.
@@ -71,9 +75,11 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.neutral_keep_untempered, ",",
       p.mixed_min, ",", p.mixed_words, ",", p.compose_words, ",",
       p.compose_lexicon, ",", p.compose_plain_words, ",", p.compose_plain, ",",
-      p.borrowed_compose_weight, ",", p.mixed_ratio, ",", p.note_keep, ",",
+      p.borrowed_compose_weight, ",", p.mixed_ratio, ",", p.mixed_either_order, ",",
+      p.mixed_unnamed, ",", p.note_failures, ",", p.note_keep, ",",
       p.note_lexicon, ",", p.note_words, ",", p.compose_construction, ",",
-      p.contrast_decides, ",", p.contrast_decides_words, ",", p.use_rules, ",", p.use_meta, ",",
+      p.contrast_decides, ",", p.contrast_decides_words, ",", p.contrast_override, ",",
+      p.contrast_override_words, ",", p.use_rules, ",", p.use_meta, ",",
       static_cast<int>(c.lid_method), ",", c.route_tweets);
   for (const auto& [name, k] : p.length_k) absl::StrAppend(&key, ",", name, "=", k);
   return key;
@@ -162,7 +168,7 @@ class AnalyzerImpl : public Analyzer {
         static_cast<float>(words) <= sp.mixed_words &&
         (a.sentiment.label == SentimentLabel::kPositive ||
          a.sentiment.label == SentimentLabel::kNegative) &&
-        MixedByAspects(a.aspects, sp.mixed_min) &&
+        MixedByAspects(text, a.aspects, sp) &&
         ComparableSides(parts, sp.mixed_ratio)) {
       a.sentiment.label = SentimentLabel::kMixed;
     }
@@ -180,6 +186,18 @@ class AnalyzerImpl : public Analyzer {
     }
     a.urgency = urgency_->Assess(text, t, a.language, a.sentiment, options,
                                  ClauseLevel(joined));
+    // A legal threat, a fraud claim or a chargeback is a complaint even
+    // when its words carry no opinion ("Se entro venerdì non ricevo il
+    // rimborso, passo tutto al mio avvocato").
+    if (!tweet && sp.use_composition &&
+        (a.sentiment.label == SentimentLabel::kNeutral || a.sentiment.label == SentimentLabel::kMixed) &&
+        std::any_of(a.urgency.reasons.begin(), a.urgency.reasons.end(),
+                    [](const std::string& r) {
+                      return r == "LEGAL_THREAT" || r == "FRAUD_CLAIM" || r == "CHURN_INTENT";
+                    })) {
+      a.sentiment.label = SentimentLabel::kNegative;
+      a.sentiment.score = std::min(a.sentiment.score, -kThreatScore);
+    }
     return a;
   }
 
@@ -283,19 +301,55 @@ class AnalyzerImpl : public Analyzer {
     return std::abs(pos_clauses - neg_clauses) < 2;
   }
 
-  static bool MixedByAspects(const std::vector<AspectSentiment>& aspects,
-                             float min_score) {
+  // A clause that speaks of the author or goes on about what came before
+  // ("but I am very happy", "but it turned up safe"): a verdict or the
+  // same thing, not praise of another aspect.
+  static bool SpeaksOfAuthorOrBefore(std::string_view text, const std::vector<Span>& spans) {
+    static constexpr std::string_view kWords[] = {
+        "i", "im", "me", "my", "we", "us", "our", "it", "its", "they", "overall",
+        "ja", "jestem", "jestesmy", "mnie", "mi", "polecam", "ogolnie", "to", "on", "ona",
+        "ono", "ich", "bin", "mir", "mich", "wir", "es", "er", "sie", "insgesamt", "yo",
+        "estoy", "me", "lo", "la", "todo", "je", "suis", "moi", "il", "elle", "tout",
+        "io", "sono", "tutto"};
+    for (const Span& sp : spans) {
+      if (sp.begin < 0 || sp.end > static_cast<int32_t>(text.size()) || sp.begin >= sp.end) {
+        continue;
+      }
+      const TokenizedText t = Tokenize(text.substr(sp.begin, sp.end - sp.begin));
+      for (const Token& tok : t.tokens) {
+        for (std::string_view w : kWords) {
+          if (tok.plain == w) return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  static bool MixedByAspects(std::string_view text,
+                             const std::vector<AspectSentiment>& aspects,
+                             const SentimentParams& sp) {
+    const float min_score = sp.mixed_min;
     int first_pos = -1;
     int first_neg = -1;
+    int named_pos_after_neg = -1;
     for (size_t i = 0; i < aspects.size(); ++i) {
       const float s = aspects[i].sentiment.score;
       if (s >= min_score && first_pos < 0) first_pos = static_cast<int>(i);
+      if (s >= min_score && first_neg >= 0 && named_pos_after_neg < 0 &&
+          (aspects[i].named || (sp.mixed_unnamed != 0 && s >= sp.mixed_unnamed &&
+                                !SpeaksOfAuthorOrBefore(text, aspects[i].evidence)))) {
+        named_pos_after_neg = static_cast<int>(i);
+      }
       if (s <= -min_score) {
         if (aspects[i].aspect == Aspect::kProductQuality) return false;
         if (first_neg < 0) first_neg = static_cast<int>(i);
       }
     }
-    return first_pos >= 0 && first_neg > first_pos;
+    if (first_pos < 0 || first_neg < 0) return false;
+    // The complaint first: the praise after it names its aspect ("the
+    // boots are fantastic"), not a verdict on the whole ("but I'm happy").
+    return first_neg > first_pos ||
+           (sp.mixed_either_order != 0 && named_pos_after_neg > first_neg);
   }
 
   // The review's clause-level outcome, for urgency: NEUTRAL without

@@ -26,6 +26,7 @@ constexpr std::array<std::string_view, kNumAspects> kAspectNames = {
 // Per-aspect running totals while scanning one review.
 struct Tally {
   int first_mention = -1;  // order of first mention; -1 = not mentioned
+  bool named = false;      // a term of the aspect, not only the default product
   int last_unit = -1;
   int sentences = 0;
   int positive = 0;
@@ -142,6 +143,7 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
       if (m.label == kShop) return;
       Tally& a = tally[m.label];
       if (a.first_mention < 0) a.first_mention = mentioned++;
+      a.named = true;
       if (static_cast<int>(a.evidence.size()) < kMaxEvidence) {
         a.evidence.push_back({t.tokens[m.first_token].span.begin,
                               t.tokens[m.end_token - 1].span.end});
@@ -207,6 +209,7 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
     AspectSentiment& as = out[ta.first_mention];
     as.aspect = static_cast<Aspect>(a);
     as.sentiment = Combine(ta);
+    as.named = ta.named;
     as.evidence = std::move(ta.evidence);
   }
   return out;

@@ -32,12 +32,15 @@ enum Label {
   kNote,
   kWhy,
   kWait,
+  kLast,
+  kShrug,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "NEGATOR",  "WITHOUT", "CONTRAST", "CONCESSION", "INTENSIFIER",
     "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION", "SARCASM",
-    "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT"};
+    "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
+    "LAST",     "SHRUG"};
 
 bool IsClauseBreak(const Token& tok) {
   const std::string& n = tok.norm;
@@ -129,6 +132,113 @@ bool IsDegreeWord(std::string_view plain) {
       "straszn*", "okropn*", "potworn*", "gross", "grosse", "grossen",
       "grosser", "riesig*", "furchtbar", "schrecklich", "gran", "enorme",
       "terriblemente", "grand", "grande", "terriblement", "tremendamente"};
+  return InWordList(plain, kWords);
+}
+
+// Comparatives that, after an expectation verb that is not negated, say
+// the expectation was disappointed: "expected more", "spodziewałem się
+// czegoś lepszego", "hätte mehr erwartet", "m'attendais à mieux".
+bool IsComparative(std::string_view plain) {
+  static constexpr std::string_view kWords[] = {
+      "more", "better", "wiecej", "lepiej", "lepszego", "lepszej", "lepsze",
+      "lepszy", "mehr", "besser", "bessere*", "mas", "mejor", "mieux", "piu",
+      "meglio"};
+  return InWordList(plain, kWords);
+}
+
+// "How stupid is that", "Wie genial ist das": an opener, a word with a
+// valence and "is that" is an exclamation, not a question.
+bool IsExclamative(const TokenizedText& t, int i, int end, const Lexicon::View& view) {
+  static constexpr std::string_view kHow[] = {"how", "wie"};
+  static constexpr std::string_view kIs[] = {"is", "was", "ist", "war"};
+  static constexpr std::string_view kThat[] = {"that", "this", "das", "dies"};
+  if (i + 3 >= end || !InWordList(t.tokens[i].plain, kHow)) return false;
+  std::optional<float> v = Lexicon::Valence(view, t.tokens[i + 1].norm);
+  return v && *v != 0 && InWordList(t.tokens[i + 2].plain, kIs) &&
+         InWordList(t.tokens[i + 3].plain, kThat);
+}
+
+// Italian and Spanish absolute superlatives ("contentissima",
+// "facilissimo", "rapidísimo", "carísimo"): the valence of the base
+// adjective, x1.5 (at most 1), or nothing.
+std::optional<float> Superlative(const Lexicon::View& view, std::string_view plain) {
+  static constexpr std::string_view kEndings[] = {
+      "issimo", "issima", "issimi", "issime", "isimo", "isima", "isimos", "isimas"};
+  for (std::string_view end : kEndings) {
+    if (plain.size() < end.size() + 3 || plain.substr(plain.size() - end.size()) != end) {
+      continue;
+    }
+    const std::string stem(plain.substr(0, plain.size() - end.size()));
+    for (std::string_view vowel : {"o", "a", "e", ""}) {
+      const std::string base = stem + std::string(vowel);
+      std::optional<float> v = Lexicon::WordValence(view, base, base);
+      if (v && *v != 0) return std::clamp(1.5f * *v, -1.0f, 1.0f);
+    }
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// Plural and feminine forms of es/fr/it adjectives the lexicon lists in
+// the masculine singular only ("stupendi", "contenta", "cómodas",
+// "déçue", "ravies"): the base form's valence, or nothing.
+std::optional<float> RomanceInflection(const Lexicon::View& view, std::string_view norm) {
+  static constexpr std::pair<std::string_view, std::string_view> kForms[] = {
+      {"i", "o"}, {"e", "o"}, {"a", "o"}, {"i", "e"}, {"as", "o"}, {"os", "o"},
+      {"es", ""}, {"s", ""}, {"e", ""}, {"es", "e"}};
+  if (norm.size() < 5) return std::nullopt;
+  for (const auto& [from, to] : kForms) {
+    if (norm.substr(norm.size() - from.size()) != from) continue;
+    const std::string base =
+        std::string(norm.substr(0, norm.size() - from.size())) + std::string(to);
+    std::optional<float> v = Lexicon::Valence(view, base);
+    if (v && *v != 0) return v;
+  }
+  return std::nullopt;
+}
+
+// A sarcastic clause: its praise is a complaint, `share` of it as strong.
+void TurnSarcastic(float share, Clause* c, PolarityEvidence* e) {
+  c->negative = share * c->positive;
+  c->positive = c->lexicon_positive = c->lexicon_negative = 0;
+  ++e->constructions;
+  ++e->sarcasms;
+}
+
+bool IsOnly(std::string_view plain) {
+  static constexpr std::string_view kWords[] = {
+      "only", "jedyny", "jedyna", "jedyne", "jedynie", "einzig*", "seul*", "unico",
+      "unica", "solo"};
+  return InWordList(plain, kWords);
+}
+
+bool HasValence(const Lexicon::View& view, const Token& tok) {
+  if (tok.kind != TokenKind::kWord) return false;
+  std::optional<float> v = Lexicon::Valence(view, tok.norm);
+  return v && *v != 0;
+}
+
+bool IsYet(std::string_view plain) {
+  static constexpr std::string_view kWords[] = {
+      "yet", "jeszcze", "noch", "todavia", "aun", "encore", "ancora"};
+  return InWordList(plain, kWords);
+}
+
+bool IsThan(std::string_view plain) {
+  // Not "de"/"di" ("esperaba algo más de esta batidora" is "from"): the
+  // COMPARE phrases ("de lo esperado", "di quanto") cover those.
+  static constexpr std::string_view kWords[] = {"than", "niz", "als", "que"};
+  return InWordList(plain, kWords);
+}
+
+// Degree words after a negated expectation verb: "didn't expect such
+// quality", "no esperaba tanta calidad", "ne m'attendais pas à une telle
+// finition" — a surprise, praise unless what follows is a complaint.
+bool IsSurpriseDegree(std::string_view plain) {
+  static constexpr std::string_view kWords[] = {
+      "such", "so", "tak", "taka", "taki", "takie", "takiej", "takiego",
+      "solch*", "so", "tanta", "tanto", "tan", "telle", "tel", "tels",
+      "telles", "simile", "tale", "cosi"};
   return InWordList(plain, kWords);
 }
 
@@ -302,8 +412,12 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     const PolarityEvidence& p = *parts[i];
     // "... the screen fogged up for good. Brilliant.": one praise word
     // after a complaint is sarcasm.
-    if (p.lone_praise && i > 0 &&
-        e.Net() + e.lexicon_positive - e.lexicon_negative < 0) {
+    auto complains = [](const PolarityEvidence& x) {
+      return x.Net() + x.lexicon_positive - x.lexicon_negative < 0;
+    };
+    // ... and before one: "Fantastycznie. Trzeci raz zmieniają termin."
+    if (p.lone_praise && ((i > 0 && complains(e)) ||
+                          (i == 0 && n > 1 && complains(*parts[1])))) {
       const float v = p.positive + p.lexicon_positive;
       e.negative += v;
       e.best_negative = std::max(e.best_negative, v);
@@ -331,11 +445,13 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.constructions += p.constructions;
     e.contrasts += p.contrasts;
     e.buts += p.buts;
+    if (p.buts > 0) e.after_contrast = p.after_contrast;
     e.sentences += p.sentences;
     e.questions += p.questions;
     e.courtesies += p.courtesies;
     e.sarcasms += p.sarcasms;
     e.notes += p.notes;
+    e.failures += p.failures;
     e.distress += p.distress;
     if (i == 0) e.leading_contrast = p.leading_contrast;
   }
@@ -406,6 +522,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // German and Polish put "aber", "allerdings", "jednak", "natomiast" after
   // the clause's subject; in English "still", "yet" there are adverbs.
   const bool postposed_contrast = german || stems;
+  const bool romance = language.substr(0, 2) == "it" ||
+                       language.substr(0, 2) == "es" || language.substr(0, 2) == "fr";
+  const bool romance_superlatives =
+      language.substr(0, 2) == "it" || language.substr(0, 2) == "es";
 
   own.push_back(Clause{first, end});
   int neg_scope = 0;       // words left in a negation's scope
@@ -430,6 +550,18 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   durations.clear();
   bool about_waiting = false;
   bool waited = false;  // a WAIT word: "for/od/seit 10 days" is a wait too
+  bool lasted = false;  // a LAST word: "lasted two days" is a short life
+  bool shrugged = false;  // a SHRUG phrase ("no big deal")
+  // A negation that found no word to turn ("neither will charge", "nothing
+  // happens"), and a "yet" word ("not tried yet" is a note).
+  bool bare_negation = false;
+  bool yet = false;
+  // An expectation verb that is not negated, waiting for a comparative
+  // ("expected more") within kExpectWords words; a negated one ("didn't
+  // expect") waiting for a degree word ("such"), then for its word.
+  int expect_words = 0;
+  bool surprise = false;
+  bool surprise_degree = false;
   // The clause's last hit was one plain word (no construction): its token
   // and whether it came from lexicon.tsv.
   int last_plain = -1;
@@ -448,6 +580,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     words_in_clause = 0;
     last_contrib = -1;
     last_plain = -1;
+    expect_words = 0;
+    surprise = surprise_degree = false;
   };
   auto add = [&](int at, float v, bool construction, bool lexicon = false) {
     if (neg_scope > 0) {
@@ -460,6 +594,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       construction = true;
     }
     without = false;
+    surprise_degree = false;
     // "great disappointment", "super wolna", "strangely good": a plain word
     // right before a word of the other sign is its degree, not an opinion.
     if (!construction && last_plain >= 0 && last_plain == at - first - 1 &&
@@ -543,11 +678,67 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     while (next_match < matches.size() && matches[next_match].first_token < i) {
       ++next_match;
     }
+    if (tok.kind == TokenKind::kWord && expect_words > 0) {
+      // "Expected a lot more", "mi aspettavo molto di più", "esperaba algo
+      // más": the expectation was disappointed (not "more than I
+      // expected": COMPARE). A phrase starting here counts by its words.
+      int span_end = i + 1;
+      if (next_match < matches.size() && matches[next_match].first_token == i) {
+        span_end = matches[next_match].end_token;
+      }
+      int comparative = -1;
+      for (int k = i; k < span_end; ++k) {
+        if (IsComparative(t.tokens[k].plain)) comparative = k;
+      }
+      // Not "more than ..." nor "more problems" (a word with a valence
+      // after it: what was expected is that).
+      const bool followed =
+          comparative >= 0 && comparative + 1 < end &&
+          (IsThan(t.tokens[comparative + 1].plain) ||
+           HasValence(view, t.tokens[comparative + 1]));
+      if (comparative >= 0 && !followed) {
+        expect_words = 0;
+        add(i, kDisappointed, true);
+        words_in_clause += span_end - i;
+        if (span_end > i + 1) ++next_match;
+        i = span_end - 1;
+        continue;
+      }
+      --expect_words;
+    }
+    if (tok.kind == TokenKind::kWord && surprise && IsSurpriseDegree(tok.plain)) {
+      // "didn't expect such ...": the degree of what surprised.
+      surprise = false;
+      surprise_degree = true;
+      intensity *= 1.5f;
+      ++words_in_clause;
+      continue;
+    }
     if (next_match < matches.size() && matches[next_match].first_token == i) {
       const TermMatcher::Match& m = matches[next_match++];
       const int label = m.label;
       switch (label) {
         case kNegator:
+          // "je ne m'attendais pas à ...": the second half of the negation
+          // around an expectation verb negates nothing more.
+          if (surprise) break;
+          // German "drückt nicht", "scheuert nicht.": a "nicht" that ends
+          // its clause turns the word right before it.
+          if (german && m.end_token == i + 1 && tok.plain == "nicht" &&
+              (i + 1 >= end || t.tokens[i + 1].kind == TokenKind::kPunct) &&
+              last_contrib >= 0 && last_contrib >= i - first - 2 &&
+              contrib[last_contrib] != 0) {
+            const float prev = contrib[last_contrib];
+            const float turned = prev > 0 ? -0.75f * prev : -0.9f * prev;
+            Clause& c = own.back();
+            (prev > 0 ? c.positive : c.negative) -= std::fabs(prev);
+            c.lexicon_positive = std::min(c.lexicon_positive, c.positive);
+            c.lexicon_negative = std::min(c.lexicon_negative, c.negative);
+            (turned > 0 ? c.positive : c.negative) += std::fabs(turned);
+            contrib[last_contrib] = turned;
+            ++e.constructions;
+            break;
+          }
           // Polish "nie" is "not" except after "nigdy" (negative concord);
           // German "nie" is "never".
           {
@@ -624,7 +815,33 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           if (neg_scope > 0) {
             neg_scope = 0;
             ++e.constructions;
+            surprise = true;
+          } else {
+            expect_words = kExpectWords;
+            // "hätte deutlich mehr erwartet": the comparative before the verb.
+            for (int k = i - 1; k >= own.back().first_token && k >= i - kExpectWords; --k) {
+              if (t.tokens[k].kind == TokenKind::kWord && IsThan(t.tokens[k].plain)) break;
+              if (t.tokens[k].kind == TokenKind::kWord && IsComparative(t.tokens[k].plain) &&
+                  (k + 1 == i || !HasValence(view, t.tokens[k + 1]))) {
+                const float prev = contrib[k - first];
+                Clause& c = own.back();
+                if (prev != 0) {
+                  (prev > 0 ? c.positive : c.negative) -= std::fabs(prev);
+                  c.lexicon_positive = std::min(c.lexicon_positive, c.positive);
+                  c.lexicon_negative = std::min(c.lexicon_negative, c.negative);
+                  contrib[k - first] = 0;
+                }
+                add(k, kDisappointed, true);
+                expect_words = 0;
+                break;
+              }
+            }
           }
+          break;
+        case kLast:
+          // "wytrzymało", "lasted", "gehalten": a short span of time in the
+          // sentence is a short life.
+          lasted = true;
           break;
         case kCompare:
           // "faster than expected": strengthens the comparison before it.
@@ -635,6 +852,14 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
             (v > 0 ? c.positive : c.negative) += 0.5f * std::fabs(v);
             ++e.constructions;
           }
+          break;
+        case kShrug:
+          // "a day late, no big deal": the complaints before it in the
+          // sentence do not count, and it praises nothing.
+          for (Clause& c : own) c.negative = c.lexicon_negative = 0;
+          for (float& c : contrib) c = std::max(c, 0.0f);
+          shrugged = true;
+          ++e.constructions;
           break;
         case kRelief:
           // "I was worried ..., needlessly": the worries do not count.
@@ -649,6 +874,11 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           break;
         case kQuestion:
         case kWhy:
+          // "How stupid is that?", "How awesome is that.": an exclamation.
+          if (IsExclamative(t, i, end, view)) {
+            exclamation = true;
+            break;
+          }
           // The first word of the sentence, or of its second clause after
           // a greeting ("Dzień dobry, czy ..."), not a relative pronoun
           // after a longer clause ("..., który ...").
@@ -672,12 +902,17 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           waited = true;
           break;
         default:
-          // Negative concord: "nie mam żadnych zastrzeżeń" is one negation.
-          if (negators_.contains(tok.plain)) {
-            neg_scope = 0;
-            without = false;
+          // Negative concord: "nie mam żadnych zastrzeżeń", "non mi è
+          // servita a niente" are one negation.
+          for (int k = i; k < m.end_token; ++k) {
+            if (negators_.contains(t.tokens[k].plain)) {
+              neg_scope = 0;
+              without = false;
+            }
           }
-          if (valences_[label - kFirstValence] != 0 &&
+          if (surprise_degree && valences_[label - kFirstValence] == 0) {
+            add(i, kSurprise, true);  // "no esperaba tanta calidad"
+          } else if (valences_[label - kFirstValence] != 0 &&
               !DiscourseMarker(t, first, end, i, m.end_token,
                                valences_[label - kFirstValence])) {
             // An idiom is a construction; a single table word is evidence
@@ -719,6 +954,12 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
         continue;
       }
     }
+    if (!v && romance_superlatives && tok.kind == TokenKind::kWord) {
+      v = Superlative(view, tok.plain);
+    }
+    if (!v && romance && tok.kind == TokenKind::kWord) {
+      v = RomanceInflection(view, tok.norm);
+    }
     if (v && *v != 0 && DiscourseMarker(t, first, end, i, i + 1, *v)) {
       v.reset();
     }
@@ -729,9 +970,13 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     } else if (after_excess && tok.kind == TokenKind::kWord) {
       intensity = 1.0f;
       add(i, kExcessValence, true);
+    } else if (surprise_degree && tok.kind == TokenKind::kWord) {
+      intensity = 1.0f;
+      add(i, kSurprise, true);  // "une telle finition"
     } else {
-      if (neg_scope > 0) --neg_scope;
+      if (neg_scope > 0 && --neg_scope == 0) bare_negation = true;
       if (without && ++without_words > 2) without = false;
+      if (IsYet(tok.plain)) yet = true;
     }
   }
   own.back().end_token = end;
@@ -745,10 +990,15 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // A wait of kSlowDays or more is a complaint ("dostawa trwała dwa
   // tygodnie", "9 Tage gewartet", "after 3 weeks"); an answer, delivery
   // or refund within kFastDays is praise ("w 3 dni", "within an hour").
+  int short_life = -1;  // the clause of a short life ("lasted two days")
   for (const Duration& d : durations) {
-    if (!about_waiting) break;
     float v = 0;
-    if (d.days >= kSlowDays && d.prep != DurationPrep::kWithin &&
+    if (lasted && d.days <= kShortLifeDays && d.prep != DurationPrep::kSince) {
+      v = kShortLifeValence;
+      short_life = d.clause;
+    } else if (!about_waiting) {
+      continue;
+    } else if (d.days >= kSlowDays && d.prep != DurationPrep::kWithin &&
         (d.prep != DurationPrep::kSince || waited)) {
       v = kSlowValence;
     } else if (d.days <= kFastDays && d.amount && waited &&
@@ -763,6 +1013,34 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     ++c.hits;
     ++e.hits;
     ++e.constructions;
+  }
+  // "Super jakość, aż dwa dni wytrzymało", "Amazing quality, lasted a
+  // whole two days": the praise before a short life is sarcastic.
+  for (int j = 0; j < short_life && j < static_cast<int>(own.size()); ++j) {
+    Clause& c = own[static_cast<size_t>(j)];
+    if (c.negative > 0 || c.positive == 0) continue;
+    TurnSarcastic(kSarcasmShare, &c, &e);
+  }
+  // "Stellar communication: five emails, zero answers": praise of at most
+  // kColonPraiseWords words before a colon, and what follows complains.
+  if (own.size() >= 2 && own[0].end_token > own[0].first_token &&
+      t.tokens[own[0].end_token - 1].norm == ":" && own[0].negative == 0 &&
+      own[0].positive >= kSarcasticPraise) {
+    int praise_words = 0;
+    for (int i = own[0].first_token; i < own[0].end_token; ++i) {
+      praise_words += t.tokens[i].kind == TokenKind::kWord;
+    }
+    float rest = 0;
+    bool only = false;  // "Great product: the only downside is the price"
+    for (size_t j = 1; j < own.size(); ++j) {
+      rest += own[j].Net();
+      for (int i = own[j].first_token; i < own[j].end_token; ++i) {
+        only |= IsOnly(t.tokens[i].plain);
+      }
+    }
+    if (praise_words <= kColonPraiseWords && rest < 0 && !only) {
+      TurnSarcastic(kSarcasmShare, &own[0], &e);
+    }
   }
 
   // "What a great product!" opens like a question and is not one;
@@ -811,11 +1089,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       particle |= InWordList(t.tokens[i].plain, kParticles);
     }
     if (praise_words == 1 || (praise_words == 2 && particle)) {
-      Clause& c = own[0];
-      c.negative = c.positive;
-      c.positive = c.lexicon_positive = c.lexicon_negative = 0;
-      ++e.constructions;
-      ++e.sarcasms;
+      TurnSarcastic(1.0f, &own[0], &e);
     }
   }
   // A worry followed by praise is relief ("I was sceptical, and these
@@ -835,10 +1109,22 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     if (own[k].contrast) own[k].lexicon_positive = 0;
     ++e.constructions;
   }
+  if (neg_scope > 1) bare_negation = true;  // the negation ends the sentence
+  // English only: its NOTE words ("bought", "card", "review", "item")
+  // are everyday words of opinions too; Polish "nie ma" is a note's
+  // ("paczki nie ma, pewnie u sąsiadów": nlp/eval dev -2 cases).
+  e.failures = bare_negation && !yet && language.substr(0, 2) == "en";
+  // Nothing left but a shrug: no opinion (NEUTRAL unless the model is sure).
+  if (shrugged && std::all_of(own.begin(), own.end(),
+                              [](const Clause& c) { return c.Net() == 0; })) {
+    e.hits = 0;
+    for (Clause& c : own) c.hits = 0;
+  }
   for (Clause& c : own) {
     c.question = question;
     e.contrasts += c.contrast || c.concession;
     e.buts += c.contrast;
+    if (c.contrast) e.after_contrast = c.weight * q * c.Net();
     const float w = c.weight * q;
     const float pos = c.positive - c.lexicon_positive;
     const float neg = c.negative - c.lexicon_negative;

@@ -109,6 +109,8 @@ struct PolarityEvidence {
   int constructions = 0;
   int contrasts = 0;  // clauses opened by a contrast or concession word
   int buts = 0;       // clauses opened by a contrast word (not concession)
+  // Net evidence of the last clause opened by a contrast word (weighted).
+  float after_contrast = 0;
   int sentences = 0;
   int questions = 0;  // sentences read as questions
   // Sentences that only say thanks or hello ("Thanks", "Danke"), which do
@@ -123,6 +125,10 @@ struct PolarityEvidence {
   bool lone_praise = false;
   // NOTE words: order facts (order, invoice, parcel, size, paid by).
   int notes = 0;
+  // Sentences with a negation that turned no word ("neither will charge",
+  // "nothing happens"; not "not tried yet"): a statement of what failed,
+  // not an order note.
+  int failures = 0;
   // Extra complaint weight of shouted complaints ("devastated!!!"), for
   // urgency only (not in Net()).
   float distress = 0;
@@ -181,6 +187,27 @@ class PolarityRules {
   static constexpr float kFastDays = 3.0f;
   static constexpr float kSlowValence = -0.6f;
   static constexpr float kFastValence = 0.5f;
+  // A LAST word ("lasted", "wytrzymało", "gehalten") with a span of at
+  // most kShortLifeDays: a short life, kShortLifeValence, and praise
+  // before it in the sentence is sarcastic ("Amazing quality, lasted a
+  // whole two days").
+  static constexpr float kShortLifeDays = 31.0f;
+  static constexpr float kShortLifeValence = -0.8f;
+  // An expectation verb not negated and a comparative within kExpectWords
+  // words ("expected a lot more", "hätte mehr erwartet"): disappointed,
+  // kDisappointed. A negated one and a degree word ("didn't expect such
+  // quality"): the degree's word is praise, kSurprise when it has no
+  // valence (x1.5 when it has).
+  static constexpr int kExpectWords = 4;
+  static constexpr float kDisappointed = -0.6f;
+  static constexpr float kSurprise = 0.6f;
+  // Praise of at most kColonPraiseWords words before a colon, then a
+  // complaint: sarcasm ("Stellar communication: five emails, zero answers").
+  static constexpr int kColonPraiseWords = 3;
+  // The praise turned by a short life or a colon counts kSarcasmShare of
+  // itself as complaint (the complaint itself says the rest; at 1 "Super
+  // jakość, aż dwa dni wytrzymało" became STRONG_NEGATIVE, P2).
+  static constexpr float kSarcasmShare = 0.5f;
 
   // Loads `models_dir`/polarity.tsv (format in lexicon_file.h; labels in the
   // file's header). NOT_FOUND when missing; INVALID_ARGUMENT (naming the

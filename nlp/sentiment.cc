@@ -364,7 +364,7 @@ void SentimentClassifier::Compose(const PolarityEvidence& e, float model_top,
   // An order note without opinion evidence is NEUTRAL unless the model is
   // very sure (the model reads "zamówienie", "Bestellung" as complaints:
   // its training reviews mention orders mostly when they went wrong).
-  const bool note = e.notes > 0 && !emoji &&
+  const bool note = e.notes > 0 && !emoji && (e.failures == 0 || !params_.note_failures) &&
                     static_cast<float>(words) <= params_.note_words &&
                     e.positive == 0 && e.negative == 0 &&
                     e.lexicon_positive + e.lexicon_negative <= params_.note_lexicon &&
@@ -381,6 +381,17 @@ void SentimentClassifier::Compose(const PolarityEvidence& e, float model_top,
   // "Trochę drogo, lecz jakość to rekompensuje": a short text whose "but"
   // comes down on one side is that side, not the model's MIXED (MIXED of
   // two aspects is the analyzer's, on their clauses).
+  // "Paczka szła długo, ale kurtka warta każdego dnia czekania": in a
+  // short text the clause after the last "but" decides when the evidence
+  // agrees with it, against the model's other side.
+  if (params_.contrast_override > 0 && e.buts > 0 &&
+      static_cast<float>(words) <= params_.contrast_override_words &&
+      std::fabs(e.Net()) >= params_.contrast_override &&
+      e.Net() * e.after_contrast > 0) {
+    const int side = e.Net() > 0 ? kPos : kNeg;
+    const int other = side == kPos ? kNeg : kPos;
+    if (q[other] > q[side]) std::swap(q[side], q[other]);
+  }
   const int best = static_cast<int>(std::max_element(q.begin(), q.end()) - q.begin());
   if (best == kMix && e.buts > 0 &&
       static_cast<float>(words) <= params_.contrast_decides_words &&

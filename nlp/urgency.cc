@@ -146,7 +146,9 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
           t, begin, end, languages, [&](const TermMatcher::Match& m) {
             if (Negated(t, begin, m.first_token)) return;
             // "Meine Frau droht mit dem Anwalt 😂": a joke threatens nobody.
-            if (m.label == kLegal && Jokes(t, begin, end)) return;
+            // "za taką cenę powinni mnie pozwać za kradzież 😂": nor
+            // accuses anybody.
+            if ((m.label == kLegal || m.label == kFraud) && Jokes(t, begin, end)) return;
             found[m.label] = true;
             if (static_cast<int>(u.evidence.size()) < kMaxEvidence) {
               u.evidence.push_back({t.tokens[m.first_token].span.begin,

@@ -27,8 +27,8 @@
 // review model. Throughput counts Analyze() calls only.
 //
 // --cases=DIR scores the full analyzer on the hand-written case table
-// DIR/<NAME>_<lang>.tsv, NAME from --table (default cases; the third-pass
-// table is cases3) (nlp/eval/README.md; scoring in
+// DIR/<NAME>_<lang>.tsv, NAME from --table (default cases; the third- and
+// fourth-pass tables are cases3, cases4) (nlp/eval/README.md; scoring in
 // nlp/tools/eval_cases.h): per language and category the label accuracy,
 // aspects found and with the right polarity, urgency false alarms, misses
 // and reason recall, then the language's totals. Each case gets its star
@@ -239,8 +239,10 @@ constexpr const char* kUsage =
     "  --no_composition --no_neutral_raw --compose_weight=F --compose_words=F\n"
     "  --compose_lexicon=F --compose_plain_words=F --compose_plain=F\n"
     "  --neutral_keep=F --neutral_keep_untempered=F --mixed_min=F --mixed_words=F\n"
-    "  --mixed_ratio=F --note_keep=F --note_lexicon=F\n"
+    "  --mixed_ratio=F --mixed_either_order=F --mixed_unnamed=F\n"
+    "  --note_keep=F --note_lexicon=F --no_note_failures\n"
     "  --note_words=F --compose_construction=F --contrast_decides=F\n"
+    "  --contrast_override=F --contrast_override_words=F\n"
     "  --borrowed_compose_weight=F\n"
     "(meaning of each: the comment at the top of nlp/tools/eval_main.cc and\n"
     "nlp/sentiment.h, SentimentParams)\n";
@@ -293,11 +295,16 @@ int main(int argc, char** argv) {
     else if (fl("neutral_keep", &f.config.sentiment.neutral_keep)) {}
     else if (fl("neutral_keep_untempered", &f.config.sentiment.neutral_keep_untempered)) {}
     else if (fl("mixed_ratio", &f.config.sentiment.mixed_ratio)) {}
+    else if (fl("mixed_either_order", &f.config.sentiment.mixed_either_order)) {}
+    else if (fl("mixed_unnamed", &f.config.sentiment.mixed_unnamed)) {}
+    else if (a == "--no_note_failures") f.config.sentiment.note_failures = false;
     else if (fl("note_keep", &f.config.sentiment.note_keep)) {}
     else if (fl("note_lexicon", &f.config.sentiment.note_lexicon)) {}
     else if (fl("note_words", &f.config.sentiment.note_words)) {}
     else if (fl("compose_construction", &f.config.sentiment.compose_construction)) {}
     else if (fl("contrast_decides", &f.config.sentiment.contrast_decides)) {}
+    else if (fl("contrast_override", &f.config.sentiment.contrast_override)) {}
+    else if (fl("contrast_override_words", &f.config.sentiment.contrast_override_words)) {}
     else if (fl("borrowed_compose_weight", &f.config.sentiment.borrowed_compose_weight)) {}
     else if (fl("mixed_min", &f.config.sentiment.mixed_min)) {}
     else if (fl("mixed_words", &f.config.sentiment.mixed_words)) {}

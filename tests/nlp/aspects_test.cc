@@ -95,7 +95,9 @@ const Case kCases[] = {
     {"pl_produkcie_loc", "pl", "W produkcie jest rysa.", "-", "PRODUCT_QUALITY-=produkcie"},
     {"pl_obsludze_klienta", "pl", "W obsłudze klienta nikt nie odbiera.", "-", "CUSTOMER_SERVICE-=W obsłudze klienta"},
     {"pl_sprzedawca", "pl", "Sprzedawca nie odpowiada na maile.", "-", "CUSTOMER_SERVICE-=Sprzedawca|odpowiada na|maile"},
-    {"pl_w_obsludze_usability", "pl", "Łatwy w obsłudze i wygodny.", "+", "USABILITY+=w obsłudze|wygodny"},
+    // "wygodny" is the product's comfort (shoes, chairs) since issue 17's fourth pass
+    {"pl_w_obsludze_usability", "pl", "Łatwy w obsłudze i wygodny.", "+",
+     "PRODUCT_QUALITY+=wygodny; USABILITY+=w obsłudze"},
     {"pl_latwosc_obslugi", "pl", "Doceniam łatwość obsługi.", "+", "USABILITY+=łatwość obsługi"},
     {"pl_cena_jakosc", "pl", "Cena adekwatna do jakości.", "+", "PRICE+=Cena; PRODUCT_QUALITY+=jakości"},
     {"pl_drogi", "pl", "Za drogi jak na to, co oferuje.", "-", "PRICE-=drogi"},

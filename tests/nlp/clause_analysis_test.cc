@@ -121,9 +121,28 @@ const LabelCase kLabelCases[] = {
      SentimentLabel::kPositive},
     {"pl_but_decides_neg", "Na początku działał dobrze, jednak po tygodniu przestał działać.",
      SentimentLabel::kNegative},
-    // praise after the complaint decides
+    // praise of another aspect after the complaint: MIXED since the fourth
+    // pass (nlp/eval/README.md, "Conventions decided for this table"; the
+    // third pass read it POSITIVE)
     {"en_praise_after", "The delivery was slow, but the sweater is wonderful.",
+     SentimentLabel::kMixed},
+    // fourth pass: the complaint first, then praise that names another
+    // aspect, is MIXED too; a verdict on the whole after it is not
+    {"en_complaint_first", "The shop app keeps crashing, but the quality is excellent.",
+     SentimentLabel::kMixed},
+    {"pl_complaint_first", "Strona sklepu jest beznadziejna, natomiast jakość produktu świetna.",
+     SentimentLabel::kMixed},
+    {"en_verdict_after", "The courier was late, but I am very happy.", SentimentLabel::kPositive},
+    {"en_unnamed_after", "Delivery was three days late, but the sandals are fantastic.",
+     SentimentLabel::kMixed},
+    // the clause after "but" decides a short text when the evidence agrees
+    // (NEGATIVE with --contrast_override=0: the model leans to the defect)
+    {"de_after_but_decides",
+     "Der erste Toaster war defekt, der Händler schickte aber sofort einen neuen und der läuft tadellos.",
      SentimentLabel::kPositive},
+    // a legal threat is a complaint even without an opinion word
+    {"it_legal_negative", "Se entro venerdì non ricevo il rimborso, mi rivolgo a un avvocato.",
+     SentimentLabel::kNegative},
 };
 
 // Every case's text gets its label.
@@ -178,6 +197,13 @@ const UrgencyCase kUrgencyCases[] = {
     {"pl_plain_complaint", "Znowu zły kolor, trochę irytujące.", false},
     {"en_distress", "The christening cake arrived crushed and the party is today, I am devastated!!!", true},
     {"en_legal", "I will take legal action if the refund is not paid this week.", true},
+    // fourth pass: a laughing "theft" accuses nobody
+    {"pl_joke_theft", "Za taką cenę to prawie kradzież 😂", false},
+    // a plug melting in use is a hazard; a police report in German order;
+    // sarcasm about a short life is a complaint, not an emergency
+    {"pl_melted_plug", "Lokówka stopiła się przy wtyczce w trakcie używania.", true},
+    {"de_anzeige", "Geld überwiesen, Ware nie gekommen. Ich erstatte Anzeige.", true},
+    {"pl_short_life_calm", "Świetny czajnik, wytrzymał cztery dni.", false},
 };
 
 TEST(ClauseAnalysisTest, UrgencyNeedsDistressOrAReason) {

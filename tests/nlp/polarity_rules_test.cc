@@ -189,6 +189,56 @@ const Case kCases[] = {
     {"en_too_early", "en", "Too early to tell, will report back.", 0},
     // colours carry no opinion (lexicon.tsv: Polish "czarny" -0.8)
     {"pl_colours", "pl", "Zamówiłam czarną i białą sukienkę.", 0},
+    // fourth pass: a disappointed expectation ("expected more"), before
+    // or after the verb; "more than I thought" is no disappointment
+    {"en_expected_more", "en", "I expected much more from this blender.", -1},
+    {"de_mehr_erwartet", "de", "Von dem Mixer hätte ich mehr erwartet.", -1},
+    {"pl_spodziewalem_lepszego", "pl", "Spodziewałem się czegoś lepszego.", -1},
+    {"it_aspettavo_di_piu", "it", "Mi aspettavo di più da questo frullatore.", -1},
+    {"fr_attendais_mieux", "fr", "Je m'attendais à mieux.", -1},
+    {"es_esperaba_mas", "es", "Esperaba algo más de esta batidora.", -1},
+    {"en_more_than_thought", "en", "The kettle was more than I ever thought it would be.", 0},
+    // ... and a surprised one ("didn't expect such ..."), also around "ne ... pas"
+    {"es_no_esperaba_tanta", "es", "No esperaba tanta calidad.", +1},
+    {"fr_ne_attendais_pas_telle", "fr", "Je ne m'attendais pas à une telle finition.", +1},
+    {"it_non_aspettavo_simile", "it", "Non mi aspettavo una resistenza simile.", +1},
+    // a short life: "lasted two days"; the praise before it is sarcastic
+    {"en_lasted_days", "en", "Amazing blender, lasted a whole three days.", -1},
+    {"pl_wytrzymal", "pl", "Świetny czajnik, wytrzymał cztery dni.", -1},
+    {"de_gehalten", "de", "Tolle Lampe, hat genau fünf Tage gehalten.", -1},
+    {"es_duro", "es", "Genial, duró una semana.", -1},
+    {"en_lasted_years", "en", "My last pair lasted three years.", 0},
+    // praise before a colon, then a complaint: sarcasm
+    {"en_colon_sarcasm", "en", "Excellent support: four calls, zero answers.", -1},
+    {"de_colon_sarcasm", "de", "Super Service: drei Mails, keine Antwort.", -1},
+    {"en_colon_praise", "en", "Excellent support: they called back within an hour.", +1},
+    // a lone praise sentence before a complaint is sarcasm too
+    {"pl_lone_praise_first", "pl", "Fantastycznie. Po raz trzeci przesunęli termin dostawy.", -1},
+    {"en_lone_praise_first", "en", "Brilliant. The hinge snapped for the third time.", -1},
+    // a shrug cancels a small complaint and praises nothing
+    {"en_no_big_deal", "en", "The parcel was a day late, no big deal.", 0},
+    {"de_halb_so_wild", "de", "Ein Tag Verspätung, halb so wild.", 0},
+    {"es_nada_grave", "es", "Un día de retraso, nada grave.", 0},
+    // exclamations opened like a question
+    {"en_how_stupid", "en", "How stupid is that?", -1},
+    {"en_how_awesome", "en", "How awesome is that.", +1},
+    // German "nicht" closing a clause turns the word before it
+    {"de_drueckt_nicht", "de", "Die Schuhe drücken nicht.", +1},
+    {"de_hilft_nicht", "de", "Der Kundenservice hilft nicht.", -1},
+    // es/it superlatives and es/fr/it inflected adjectives
+    {"it_contentissima", "it", "Sono contentissima del tavolo.", +1},
+    {"es_rapidisimo", "es", "El envío fue rapidísimo.", +1},
+    {"it_fantastici", "it", "Gli stivali sono fantastici.", +1},
+    // negative concord inside an idiom
+    {"it_non_servita", "it", "L'assistenza non mi è servita a niente.", -1},
+    // complaints without an opinion word
+    {"en_charged_twice", "en", "They charged me twice for one order.", -1},
+    {"de_zweimal_abgebucht", "de", "Mir wurde der Betrag zweimal abgebucht.", -1},
+    {"en_still_hasnt", "en", "My replacement still hasn't shipped.", -1},
+    {"pl_deszcz", "pl", "Kurier zostawił karton w deszczu.", -1},
+    {"fr_a_lache", "fr", "La fermeture a lâché en deux jours.", -1},
+    // courtesy is no praise
+    {"en_friendly_reminder", "en", "Friendly reminder about my invoice, thanks in advance.", 0},
 };
 
 using Evidence = PolarityEvidence;
@@ -314,6 +364,29 @@ TEST_F(PolarityRulesTest, ContrastWeighsTheLaterClause) {
   EXPECT_GT(clauses[0].Net(), 0);
   EXPECT_LT(clauses[1].Net(), 0);
   EXPECT_LT(clauses[0].weight, clauses[1].weight);
+}
+
+TEST_F(PolarityRulesTest, NegationsThatTurnNothingAreCountedForEnglish) {
+  // "neither will charge": what failed, so no order note (English only).
+  EXPECT_GT(JoinAll(*rules_, *lexicon_, "I bought two of them and neither will charge.", "en")
+                .failures,
+            0);
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Bought it last week, haven't tried it yet.", "en")
+                .failures,
+            0);
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Paczki nie ma, pewnie u sąsiada.", "pl").failures, 0);
+}
+
+TEST_F(PolarityRulesTest, ShortLifeAndColonPraiseAreSarcasm) {
+  EXPECT_GT(JoinAll(*rules_, *lexicon_, "Super jakość, aż dwa dni wytrzymało.", "pl").sarcasms, 0);
+  EXPECT_GT(JoinAll(*rules_, *lexicon_, "Stellar communication: five emails, zero answers.", "en")
+                .sarcasms,
+            0);
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Stellar communication: answered in an hour.", "en")
+                .sarcasms,
+            0);
+  // "the only downside" after the colon is a small complaint, not sarcasm
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Świetny produkt: jedyny minus to cena.", "pl").sarcasms, 0);
 }
 
 Evidence JoinAll(const PolarityRules& rules, const Lexicon& lexicon,
