@@ -32,7 +32,10 @@ TEST(TenantFairnessTest, SlowAndHangingEndpointsOfOneTenantDoNotDelayAnother) {
   EXPECT_GE(report->a_webhook_posts, 2u);
 
   EXPECT_EQ(report->list_errors, 0);
-  EXPECT_LT(report->ListPercentile(99), absl::Milliseconds(50));
+  // Being held up by A's hanging endpoints costs seconds (their timeouts);
+  // the bound leaves room for a loaded 2-core machine (p99 110 ms seen at
+  // load 9 with nothing blocked). The numbers themselves are the bench's.
+  EXPECT_LT(report->ListPercentile(99), absl::Milliseconds(500));
   EXPECT_LT(report->b_webhook, absl::Seconds(2));
   // The scheduler looks every 5 s; B's run itself takes milliseconds.
   EXPECT_LT(report->b_collector, absl::Seconds(10));
