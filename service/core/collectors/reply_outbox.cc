@@ -287,7 +287,7 @@ absl::Status ReplyOutbox::RunClaimed(const storage::ReplyRow& listed,
     Fail(row.last_error, /*retryable=*/false, false, absl::ZeroDuration(),
          &row);
     ++result->failed;
-    return Record(row, work, lease);
+    return Record(row, work, lease).status();
   }
   const Platform& platform = *work.resolved.platform;
   const ReplyAction action = ActionOf(row.action);
@@ -314,7 +314,7 @@ absl::Status ReplyOutbox::RunClaimed(const storage::ReplyRow& listed,
              /*retryable=*/true, false, absl::ZeroDuration(), &row);
         row.in_flight = true;  // still unknown
         ++result->retrying;
-        return Record(row, work, lease);
+        return Record(row, work, lease).status();
       }
       if (there->exists && there->text == row.text) {
         row.state = storage::kReplyDone;
@@ -324,7 +324,7 @@ absl::Status ReplyOutbox::RunClaimed(const storage::ReplyRow& listed,
         row.publish_time = there->update_time.value_or(row.update_time);
         ++result->reconciled;
         ++result->done;
-        return Record(row, work, lease);
+        return Record(row, work, lease).status();
       }
     }
   }
@@ -336,12 +336,13 @@ absl::Status ReplyOutbox::RunClaimed(const storage::ReplyRow& listed,
     Fail(std::string(request.status().message()), false, false,
          absl::ZeroDuration(), &row);
     ++result->failed;
-    return Record(row, work, lease);
+    return Record(row, work, lease).status();
   }
   // 3. In flight, committed before anything is sent.
   row.in_flight = true;
   row.update_time = clock_->Now();
-  RETURN_IF_ERROR(Record(row, work, lease));
+  ASSIGN_OR_RETURN(bool still_ours, Record(row, work, lease));
+  if (!still_ours) return absl::OkStatus();  // edited meanwhile: next tick
   std::optional<absl::StatusOr<HttpResult>> answer = Send(*request);
   if (!answer.has_value()) return absl::OkStatus();  // stays in flight
   ++result->attempted;
@@ -375,16 +376,17 @@ absl::Status ReplyOutbox::RunClaimed(const storage::ReplyRow& listed,
     default:
       ++result->retrying;
   }
-  return Record(row, work, lease);
+  return Record(row, work, lease).status();
 }
 
-absl::Status ReplyOutbox::Record(const storage::ReplyRow& row,
-                                 const Work& work, Lease& lease) {
+absl::StatusOr<bool> ReplyOutbox::Record(const storage::ReplyRow& row,
+                                         const Work& work, Lease& lease) {
   bool alerted = false;
+  bool written = false;
   RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
     alerted = false;
     RETURN_IF_ERROR(lease.RenewIn(txn));
-    ASSIGN_OR_RETURN(bool written, txn.replies().UpdateReply(row));
+    ASSIGN_OR_RETURN(written, txn.replies().UpdateReply(row));
     if (!written || row.state != storage::kReplyFailed) {
       return absl::OkStatus();  // an edit since, or no failure to tell
     }
@@ -411,7 +413,7 @@ absl::Status ReplyOutbox::Record(const storage::ReplyRow& row,
     return txn.NotifyTenant(row.tenant_id);
   }));
   if (alerted && hub_ != nullptr) hub_->Notify(row.tenant_id);
-  return absl::OkStatus();
+  return written;
 }
 
 double ReplyOutbox::Uniform() {

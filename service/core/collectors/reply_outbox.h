@@ -75,8 +75,10 @@ struct ReplyOutboxOptions {
   int batch = 100;  // due rows per tick
   absl::Duration tick_interval = absl::Seconds(1);
   std::string replica_id;  // "" = a new NewReplicaId()
-  // A row's claim while it is sent; at least 3 times http.timeout.
-  absl::Duration lease_ttl = absl::Minutes(2);
+  // A row's claim while it is worked on; at least 3 times http.timeout
+  // (a check and a send fit in it). After a crash, a row in flight waits
+  // for the dead process's claim to run out.
+  absl::Duration lease_ttl = absl::ZeroDuration();
 };
 
 // What one Tick() did.
@@ -139,9 +141,10 @@ class ReplyOutbox final : public ReplyQueue {
   absl::StatusOr<std::optional<Work>> Load(const storage::ReplyRow& listed,
                                            Lease& lease);
   // Writes `row` (guarded by generation) under the lease; with an alert
-  // when it became FAILED.
-  absl::Status Record(const storage::ReplyRow& row, const Work& work,
-                      Lease& lease);
+  // when it became FAILED. false: not written (an edit or delete was
+  // queued since).
+  absl::StatusOr<bool> Record(const storage::ReplyRow& row, const Work& work,
+                              Lease& lease);
   // Sends `request`; nullopt when cancelled (Stop()).
   std::optional<absl::StatusOr<HttpResult>> Send(
       const ReplyHttpRequest& request);
