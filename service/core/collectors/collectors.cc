@@ -1,6 +1,7 @@
 #include "service/core/collectors/collectors.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -463,6 +464,27 @@ void Collectors::RunBatch(const std::shared_ptr<Batch>& batch,
 
 namespace {
 
+// A platform that lists only a recent window (Google Play's 7 days) may
+// have dropped reviews created or changed during a longer gap since the
+// last successful sync: say so in the run's warning (state.last_error).
+void WarnOfWindowGap(const Collector& spec, absl::Time last_success,
+                     absl::Time start, SyncReport* report) {
+  auto platform = PlatformFor(spec.kind());
+  if (!platform.ok()) return;
+  const std::optional<absl::Duration> window = (*platform)->ListingWindow();
+  if (!window.has_value() || last_success == absl::InfinitePast() ||
+      start - last_success <= *window || !report->warning.empty()) {
+    return;
+  }
+  report->warning = absl::StrCat(
+      Av((*platform)->name()), " lists only the last ",
+      absl::ToInt64Hours(*window) / 24, " days of reviews and the last "
+      "successful sync was ",
+      absl::ToInt64Hours(start - last_success) / 24,
+      " days before this one: reviews written or changed in between (and "
+      "not changed since) may be missing; poll at least every few days");
+}
+
 // Raises (once) or resolves collector `id`'s CREDENTIALS_REJECTED alert
 // after a run that ended with `result`.
 absl::Status RecordCredentialsAlert(storage::Txn& txn,
@@ -555,6 +577,9 @@ Collectors::Result Collectors::RunClaimed(const std::string& tenant_id,
   SyncReport report;
   const absl::Status result = syncer_->Sync(sync, &report);
   const absl::Time end = clock_->Now();
+  if (result.ok()) {
+    WarnOfWindowGap(sync.spec, row.last_success_time, start, &report);
+  }
   if (lease.lost()) return taken_over();
   if (absl::IsCancelled(result)) {
     // Shutdown: the pages committed so far stay (ingest is idempotent);

@@ -43,6 +43,10 @@
 // collector is not retried sooner than its poll interval (a person must
 // act; updating its credentials makes it due at once), and the token
 // cache backs off its token requests (token_cache.h): never a hot loop.
+// On a platform that lists only a recent window (Platform::ListingWindow:
+// Google Play's 7 days), a successful run more than the window after the
+// previous success says in its warning (state.last_error) that reviews
+// may have been missed.
 // A run cut short by shutdown (the executor stopped: its HTTP call is
 // cancelled, or it never started) records nothing: no success, no error,
 // the cursor and next_run_time stay, so it runs again after a restart; its

@@ -18,7 +18,6 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "service/core/collectors/json_value.h"
 #include "service/core/util/clock.h"
@@ -298,17 +297,8 @@ TEST_F(TokenCacheTest, ServiceAccountJwtBearerGrant) {
                      OAuthClientAuth::kBody,
                      kAndroidPublisherScope});
   const std::string pem = NewPrivateKeyPem(/*ec=*/false);
-  google::protobuf::Struct key;
-  auto put = [&key](const char* k, const std::string& v) {
-    (*key.mutable_fields())[k].set_string_value(v);
-  };
-  put("type", "service_account");
-  put("client_email", "opinia@project.iam.gserviceaccount.com");
-  put("private_key_id", "kid-1");
-  put("private_key", pem);
-  put("token_uri", server_->Url("/token"));
-  std::string json;
-  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(key, &json).ok());
+  const std::string json = opinia::testing::ServiceAccountKeyJson(
+      "opinia@project.iam.gserviceaccount.com", pem, server_->Url("/token"));
   Credentials c;
   c["service_account_json"] = json;
   ASSERT_TRUE(CheckAuthCredentials(play, c, *opinia::testing::LoopbackAllowed(),
