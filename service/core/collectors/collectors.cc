@@ -1,6 +1,7 @@
 #include "service/core/collectors/collectors.h"
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <utility>
 
@@ -128,6 +129,35 @@ std::string Spec(Collector c) {
 }
 
 }  // namespace
+
+std::function<absl::Status(const std::string&, const std::string&,
+                           const std::string&)>
+StoreRotatedRefreshToken(storage::Store* store) {
+  return [store](const std::string& key, const std::string& old,
+                 const std::string& fresh) -> absl::Status {
+    std::string tenant_id, name;
+    if (!ParseCollectorTokenKey(key, &tenant_id, &name)) {
+      return absl::InvalidArgumentError("not a collector's token key");
+    }
+    ASSIGN_OR_RETURN(int64_t id, ParseCollectorName(name, "key"));
+    return store->Write([&](storage::Txn& txn) -> absl::Status {
+      ASSIGN_OR_RETURN(storage::CollectorRow row,
+                       txn.collectors().GetCollector(tenant_id, id));
+      Collector spec;
+      if (!spec.ParseFromString(row.spec)) {
+        return absl::InternalError("stored collector is corrupt");
+      }
+      auto& credentials = *spec.mutable_credentials();
+      auto it = credentials.find("refresh_token");
+      if (it == credentials.end() || it->second != old) {
+        return absl::OkStatus();  // replaced by a person meanwhile
+      }
+      it->second = fresh;
+      row.spec = spec.SerializeAsString();
+      return txn.collectors().UpdateCollector(row);
+    });
+  };
+}
 
 std::string CollectorName(int64_t id) {
   return absl::StrCat(kCollectors, "/", id);
@@ -464,6 +494,16 @@ void Collectors::RunBatch(const std::shared_ptr<Batch>& batch,
 
 namespace {
 
+// Whether two stored specs differ at most in their credentials.
+bool SameConfig(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  Collector x, y;
+  if (!x.ParseFromString(a) || !y.ParseFromString(b)) return false;
+  x.clear_credentials();
+  y.clear_credentials();
+  return x.SerializeAsString() == y.SerializeAsString();
+}
+
 // A platform that lists only a recent window (Google Play's 7 days) may
 // have dropped reviews created or changed during a longer gap since the
 // last successful sync: say so in the run's warning (state.last_error).
@@ -598,7 +638,9 @@ Collectors::Result Collectors::RunClaimed(const std::string& tenant_id,
                      txn.collectors().GetCollector(tenant_id, id));
     now_row.last_run_time = start;
     now_row.reviews_fetched += report.counts.fetched();
-    const bool same_config = now_row.spec == row.spec;
+    // A rotated refresh token (StoreRotatedRefreshToken) is not a new
+    // configuration; an endpoint or source change is.
+    const bool same_config = SameConfig(now_row.spec, row.spec);
     if (result.ok()) {
       now_row.last_success_time = end;
       now_row.last_error = report.warning;

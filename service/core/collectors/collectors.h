@@ -210,6 +210,14 @@ class Collectors {
   mutable absl::flat_hash_map<int64_t, Slot> runs_ ABSL_GUARDED_BY(runs_mutex_);
 };
 
+// A TokenCacheOptions::on_rotated (token_cache.h) storing a rotated
+// refresh token in the collector's spec (sealed like the rest of it), when
+// the stored refresh_token is still the spent one (a person may have given
+// new credentials meanwhile); NOT_FOUND for a deleted collector.
+std::function<absl::Status(const std::string&, const std::string&,
+                           const std::string&)>
+StoreRotatedRefreshToken(storage::Store* store);
+
 // "collectors/{id}"; ParseCollectorName: INVALID_ARGUMENT naming `field`
 // unless the id is spelt as util/names.h ParseNumericName asks.
 std::string CollectorName(int64_t id);

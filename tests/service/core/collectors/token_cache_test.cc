@@ -104,7 +104,10 @@ class TokenCacheTest : public ::testing::Test {
     if (busy) return HttpResponse::Status(503, "busy");
     HttpResponse ok = HttpResponse::Json(absl::StrCat(
         R"({"access_token":"at-)", n, R"(","token_type":"Bearer","expires_in":)",
-        expires_in, "}"));
+        expires_in,
+        rotate ? absl::StrCat(R"(,"refresh_token":"rt-)", n + 1, "\"")
+               : std::string(),
+        "}"));
     ok.delay = delay;
     return ok;
   }
@@ -127,7 +130,7 @@ class TokenCacheTest : public ::testing::Test {
                         kGoogleTokenEndpoint,
                         OAuthClientAuth::kBody}};
   std::atomic<int> issued_{0};
-  std::atomic<bool> reject{false}, busy{false};
+  std::atomic<bool> reject{false}, busy{false}, rotate{false};
   int expires_in = 3600;
   absl::Duration delay = absl::ZeroDuration();
 };
@@ -189,6 +192,33 @@ TEST_F(TokenCacheTest, BasicClientAuthentication) {
   auto form = FormOf(req.body);
   EXPECT_EQ(form.count("client_secret"), 0u);
   EXPECT_EQ(form["grant_type"], "refresh_token");
+}
+
+TEST_F(TokenCacheTest, RotatedRefreshTokenIsUsedAndReported) {
+  rotate = true;
+  std::vector<std::string> rotations;
+  options_.on_rotated = [&](const std::string& key, const std::string& old,
+                            const std::string& fresh) {
+    rotations.push_back(absl::StrCat(key, " ", old, " -> ", fresh));
+    return absl::OkStatus();
+  };
+  TokenCache cache(http_.get(), &clock_, options_);
+  ASSERT_TRUE(cache.Headers("t/collectors/1", google_, OAuth()).ok());
+  clock_.Advance(absl::Hours(2));
+  // The caller still holds the spent token: the cache uses the new one.
+  ASSERT_TRUE(cache.Headers("t/collectors/1", google_, OAuth()).ok());
+  auto requests = server_->Requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(FormOf(requests[0].body)["refresh_token"], "1//refresh");
+  EXPECT_EQ(FormOf(requests[1].body)["refresh_token"], "rt-2");
+  EXPECT_EQ(rotations,
+            (std::vector<std::string>{"t/collectors/1 1//refresh -> rt-2",
+                                      "t/collectors/1 rt-2 -> rt-3"}));
+  // A refresh token a person gives anew is used as given.
+  Credentials renewed = OAuth();
+  renewed["refresh_token"] = "1//fresh";
+  ASSERT_TRUE(cache.Headers("t/collectors/1", google_, renewed).ok());
+  EXPECT_EQ(FormOf(server_->Requests()[2].body)["refresh_token"], "1//fresh");
 }
 
 TEST_F(TokenCacheTest, OneRefreshForConcurrentCallers) {
