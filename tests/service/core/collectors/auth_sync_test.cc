@@ -24,15 +24,7 @@ class AuthSyncTest : public CollectorEnv {
   void SetUp() override {
     CollectorEnv::SetUp();
     // The server's wiring: rotated refresh tokens are stored.
-    TokenCacheOptions options;
-    options.on_rotated = StoreRotatedRefreshToken(store_.get());
-    tokens_ = std::make_unique<TokenCache>(http_.get(), &clock_, options);
-    syncer_ = std::make_unique<Syncer>(store_.get(), &ingestor_, &reviews_,
-                                       fetcher_.get(), SyncOptions(),
-                                       tokens_.get());
-    collectors_ =
-        std::make_unique<Collectors>(store_.get(), syncer_.get(), &clock_,
-                                     opinia::testing::LoopbackAllowed());
+    UseTokens(ServerTokenOptions());
     auto token = HttpServer::Start([this](const HttpRequest& r) {
       absl::MutexLock lock(&mu_);
       ++token_requests_;
@@ -66,6 +58,12 @@ class AuthSyncTest : public CollectorEnv {
     });
     ASSERT_TRUE(data.ok());
     data_server_ = *std::move(data);
+  }
+
+  TokenCacheOptions ServerTokenOptions() {
+    TokenCacheOptions options;
+    options.on_rotated = StoreRotatedRefreshToken(store_.get());
+    return options;
   }
 
   opinia::v1::Collector CreateOAuthGbp(int poll_seconds = 0) {
@@ -245,17 +243,7 @@ TEST_F(AuthSyncTest, RotatedRefreshTokenIsStoredAndUsedNext) {
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(stored_refresh(), "rt-3");
   // A restart: a new cache, the stored token.
-  tokens_ = std::make_unique<TokenCache>(
-      http_.get(), &clock_,
-      TokenCacheOptions{absl::Minutes(5), absl::Seconds(30), absl::Hours(1),
-                        absl::Minutes(19), absl::Hours(1),
-                        HttpCallOptions(),
-                        StoreRotatedRefreshToken(store_.get())});
-  syncer_ = std::make_unique<Syncer>(store_.get(), &ingestor_, &reviews_,
-                                     fetcher_.get(), SyncOptions(),
-                                     tokens_.get());
-  collectors_ = std::make_unique<Collectors>(
-      store_.get(), syncer_.get(), &clock_, opinia::testing::LoopbackAllowed());
+  UseTokens(ServerTokenOptions());
   ASSERT_TRUE(Run(c.name()).ok());
   absl::MutexLock lock(&mu_);
   ASSERT_EQ(token_bodies_.size(), 3u);
