@@ -93,6 +93,14 @@ absl::StatusOr<opinia::v1::Collector> CollectorFromFlags(const Args& args,
   c.set_poll_interval_seconds(poll);
   ASSIGN_OR_RETURN(auto mapping, ParseMapping(args.GetOr("mapping", "")));
   for (const auto& [k, v] : mapping) (*c.mutable_mapping())[k] = v;
+  ASSIGN_OR_RETURN(auto credentials, CredentialsFromFlags(args));
+  for (const auto& [k, v] : credentials) (*c.mutable_credentials())[k] = v;
+  return c;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> CredentialsFromFlags(
+    const Args& args) {
+  std::map<std::string, std::string> credentials;
   const std::pair<const char*, const char*> creds[] = {
       {"bearer-token", "bearer_token"},
       {"api-key", "api_key"},
@@ -104,11 +112,12 @@ absl::StatusOr<opinia::v1::Collector> CollectorFromFlags(const Args& args,
       {"client-secret", "client_secret"},
       {"refresh-token", "refresh_token"},
       {"token-endpoint", "token_endpoint"},
+      {"redirect-uri", "redirect_uri"},
       {"issuer-id", "issuer_id"},
       {"key-id", "key_id"}};
   for (const auto& [flag, key] : creds) {
     if (auto v = args.Get(flag); v.has_value()) {
-      (*c.mutable_credentials())[key] = *v;
+      credentials[key] = *v;
     }
   }
   // Key files: their content, read here (keys stay off the command line).
@@ -122,14 +131,14 @@ absl::StatusOr<opinia::v1::Collector> CollectorFromFlags(const Args& args,
         return absl::InvalidArgumentError(
             absl::StrCat("--", flag, ": ", content.status().message()));
       }
-      (*c.mutable_credentials())[key] = *std::move(content);
+      credentials[key] = *std::move(content);
     }
   }
-  return c;
+  return credentials;
 }
 
 std::vector<OptionHelp> CollectorFlagHelp() {
-  return {
+  std::vector<OptionHelp> help = {
       {"kind", KindFlagNames(), "platform (required)"},
       {"endpoint", "URL",
        "GBP: .../v4/accounts/A/locations/L/reviews; Trustpilot: "
@@ -141,6 +150,13 @@ std::vector<OptionHelp> CollectorFlagHelp() {
       {"poll", "SECONDS", "poll interval (0 = only on 'collectors run')"},
       {"mapping", "K=PATH,...",
        "feeds: field mapping, e.g. external_id=id,text=body,rating=stars"},
+  };
+  for (OptionHelp& h : CredentialFlagHelp()) help.push_back(std::move(h));
+  return help;
+}
+
+std::vector<OptionHelp> CredentialFlagHelp() {
+  return {
       {"bearer-token", "TOKEN",
        "GBP OAuth access token; Trustpilot: a business user's OAuth token "
        "(replies); feeds: Bearer"},
@@ -155,6 +171,7 @@ std::vector<OptionHelp> CollectorFlagHelp() {
       {"refresh-token", "TOKEN", "OAuth refresh token"},
       {"token-endpoint", "URL",
        "OAuth token endpoint (default: the platform's)"},
+      {"redirect-uri", "URL", "OAuth redirect URI sent with refreshes"},
       {"service-account-key-file", "FILE",
        "Play: the Google service-account key (JSON)"},
       {"issuer-id", "ID", "App Store Connect: issuer id"},
