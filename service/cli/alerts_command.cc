@@ -81,7 +81,7 @@ int RunTail(const Args& args, const std::vector<std::string>& operands) {
       return ReportUsageError(
           absl::StrCat("--kind: unknown ", *bad,
                        " (NEGATIVE_REVIEW, VOLUME_SPIKE, SLA_BREACH, "
-                       "REPLY_PUBLISH_FAILED)"));
+                       "REPLY_PUBLISH_FAILED, CREDENTIALS_REJECTED)"));
     }
   }
   if (auto v = args.Get("source")) {

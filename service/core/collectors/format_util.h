@@ -67,6 +67,14 @@ std::string ReplaceQuery(std::string url,
 // resolved against `current`.
 std::string ResolveUrl(const std::string& current, const std::string& next);
 
+// An endpoint whose path (without query) contains `contains` and ends
+// with `ends_with`; else INVALID_ARGUMENT "<field>: <what>, e.g.
+// <example>".
+absl::Status CheckEndpointPath(const std::string& endpoint,
+                               std::string_view field, const char* contains,
+                               const char* ends_with, const char* what,
+                               const char* example);
+
 // A custom credential header (credentials["api_key_header"]): an RFC 7230
 // token of at most 64 bytes, and not Host, Content-Length,
 // Transfer-Encoding, Connection, Cookie, Authorization (bearer_token and
@@ -88,6 +96,14 @@ absl::Status CheckCredentials(opinia::v1::CollectorKind kind,
                               const Credentials& credentials,
                               const std::set<std::string>& allowed,
                               const char* required, std::string_view field);
+
+// With `auth` declaring kinds (auth_kind.h): the credentials are of
+// exactly one kind, with all its required keys. INVALID_ARGUMENT naming
+// `field["key"]`: the first kind's first key when none is given, a
+// missing required key, or a key of another kind.
+absl::Status CheckAuthKind(opinia::v1::CollectorKind kind,
+                           const AuthSpec& auth, const Credentials& credentials,
+                           std::string_view field);
 
 // Headers of every request: Accept, then from the credentials
 // "bearer_token" -> Authorization: Bearer; "api_key" -> a header named by
