@@ -236,7 +236,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   ASSIGN_OR_RETURN(app->reply_outbox_,
                    core::collectors::ReplyOutbox::Create(
                        app->store_.get(), clock, app->reply_http_.get(),
-                       reply_options, app->alert_hub_.get()));
+                       reply_options, app->alert_hub_.get(),
+                       app->collector_tokens_.get()));
   app->reviews_->set_reply_queue(app->reply_outbox_.get());
   if (absl::Status s = app->Bootstrap(options); !s.ok()) return s;
   if (absl::Status s = app->Serve(options); !s.ok()) return s;

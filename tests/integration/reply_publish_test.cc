@@ -91,6 +91,10 @@ class FakePlatform {
     absl::MutexLock l(&mu_);
     return calls_;
   }
+  int TokenRequests() {
+    absl::MutexLock l(&mu_);
+    return token_requests_;
+  }
   int CallsOf(const std::string& method) {
     int n = 0;
     for (const HttpRequest& r : Calls()) n += r.method == method;
@@ -143,6 +147,12 @@ class FakePlatform {
   HttpResponse Handle(const HttpRequest& r) {
     absl::MutexLock l(&mu_);
     const std::string& p = r.path;
+    if (p == "/token") {  // an OAuth 2.0 token endpoint
+      ++token_requests_;
+      return HttpResponse::Json(absl::StrCat(
+          R"({"access_token": "fresh-)", token_requests_,
+          R"(", "expires_in": 3600, "token_type": "Bearer"})"));
+    }
     if (r.method == "GET") {
       if (p == kGbpBase) return HttpResponse::Json(List(true));
       if (p == "/v1/business-units/u1/reviews") {
@@ -189,6 +199,7 @@ class FakePlatform {
   std::map<std::string, std::deque<HttpResponse>> script_ ABSL_GUARDED_BY(mu_);
   std::vector<HttpRequest> calls_ ABSL_GUARDED_BY(mu_);
   bool hold_ ABSL_GUARDED_BY(mu_) = false;
+  int token_requests_ ABSL_GUARDED_BY(mu_) = 0;
   int held_ ABSL_GUARDED_BY(mu_) = 0;
   std::unique_ptr<HttpServer> server_;
 };
@@ -222,7 +233,8 @@ class ReplyPublishTest : public ::testing::Test {
   // A collector of `kind` on the fake platform, run once: the names of
   // the reviews it stored.
   std::string AddCollector(opinia::v1::CollectorKind kind,
-                           bool business_user = true) {
+                           bool business_user = true,
+                           bool refresh_token = false) {
     opinia::v1::CreateCollectorRequest req;
     opinia::v1::Collector& c = *req.mutable_collector();
     c.set_kind(kind);
@@ -230,7 +242,14 @@ class ReplyPublishTest : public ::testing::Test {
     if (kind == opinia::v1::GOOGLE_BUSINESS_PROFILE) {
       c.set_source("google");
       c.set_endpoint(platform_.base() + kGbpBase);
-      creds["bearer_token"] = "gbp-token";
+      if (refresh_token) {  // renewed through the server's token cache
+        creds["client_id"] = "cid";
+        creds["client_secret"] = "csecret";
+        creds["refresh_token"] = "rt";
+        creds["token_endpoint"] = platform_.base() + "/token";
+      } else {
+        creds["bearer_token"] = "gbp-token";
+      }
     } else if (kind == opinia::v1::TRUSTPILOT) {
       c.set_source("trustpilot");
       c.set_endpoint(platform_.base() + "/v1/business-units/u1/reviews");
@@ -398,6 +417,34 @@ TEST_F(ReplyPublishTest, GbpPublishEditAndDelete) {
   EXPECT_EQ(calls[2].method, "DELETE");
   EXPECT_EQ(calls[2].path, absl::StrCat(kGbpBase, "/g1/reply"));
   EXPECT_EQ(ReplyAlerts(), 0);
+}
+
+// A collector with an OAuth refresh token: the reply carries the access
+// token the server's token cache got; a 401 renews it once and the reply
+// goes out again with the new one.
+TEST_F(ReplyPublishTest, RenewableCredentialsAndA401RenewTheTokenOnce) {
+  platform_.AddReview("g1");
+  platform_.Script("PUT", {HttpResponse::Status(
+                              401, R"({"error": {"code": 401, "message": )"
+                                   R"("Request had invalid credentials."}})")});
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  AddCollector(opinia::v1::GOOGLE_BUSINESS_PROFILE, true,
+               /*refresh_token=*/true);
+  const int after_sync = platform_.TokenRequests();
+  EXPECT_GE(after_sync, 1);
+  const std::string name = ReviewNamed("g1");
+  Review out;
+  ASSERT_TRUE(Respond(name, "Dziekujemy", true, &out).ok());
+  const Review done = WaitSettled(name);
+  EXPECT_EQ(done.response().state(), opinia::v1::REPLY_PUBLISHED);
+  EXPECT_EQ(done.response().publish_attempts(), 1);  // one attempt, retried
+  const std::vector<HttpRequest> calls = platform_.Calls();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0].Header("authorization"),
+            absl::StrCat("Bearer fresh-", after_sync));
+  EXPECT_EQ(calls[1].Header("authorization"),
+            absl::StrCat("Bearer fresh-", after_sync + 1));
+  EXPECT_EQ(platform_.TokenRequests(), after_sync + 1);
 }
 
 TEST_F(ReplyPublishTest, RetryAfterThenServerErrorThenPublished) {

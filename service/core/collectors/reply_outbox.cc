@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "opinia/v1/alerts.pb.h"
 #include "service/core/collectors/collectors.h"
+#include "service/core/collectors/token_cache.h"
 #include "service/core/util/names.h"
 #include "service/core/util/retry.h"
 #include "util/status_macros.h"
@@ -91,6 +92,18 @@ absl::StatusOr<Resolved> Resolve(storage::Txn& txn,
   return r;
 }
 
+// The collector's credentials through the token cache (renewable kinds get
+// their access token as "bearer_token"); errors as TokenCache::Resolve.
+absl::Status ResolveCredentials(TokenCache* tokens,
+                                const std::string& token_key,
+                                Resolved* resolved) {
+  if (tokens == nullptr) return absl::OkStatus();
+  ASSIGN_OR_RETURN(resolved->target.credentials,
+                   tokens->Resolve(token_key, *resolved->platform,
+                                   resolved->spec.credentials()));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string ReplyLeaseName(int64_t review_id) {
@@ -130,7 +143,7 @@ struct ReplyOutbox::Work {
 
 ReplyOutbox::ReplyOutbox(storage::Store* store, const Clock* clock,
                          HttpClient* http, ReplyOutboxOptions options,
-                         AlertHub* hub)
+                         AlertHub* hub, TokenCache* tokens)
     : store_(store),
       clock_(clock),
       http_(http),
@@ -138,11 +151,12 @@ ReplyOutbox::ReplyOutbox(storage::Store* store, const Clock* clock,
       replica_id_(options_.replica_id.empty() ? NewReplicaId()
                                               : options_.replica_id),
       lease_ttl_(std::max(options_.lease_ttl, 3 * options_.http.timeout)),
-      hub_(hub) {}
+      hub_(hub),
+      tokens_(tokens) {}
 
 absl::StatusOr<std::unique_ptr<ReplyOutbox>> ReplyOutbox::Create(
     storage::Store* store, const Clock* clock, HttpClient* http,
-    ReplyOutboxOptions options, AlertHub* hub) {
+    ReplyOutboxOptions options, AlertHub* hub, TokenCache* tokens) {
   if (options.max_attempts < 1 || options.batch < 1) {
     return absl::InvalidArgumentError(
         "reply outbox: max_attempts and batch must be >= 1");
@@ -155,7 +169,7 @@ absl::StatusOr<std::unique_ptr<ReplyOutbox>> ReplyOutbox::Create(
         "reply outbox: durations must not be negative");
   }
   return std::unique_ptr<ReplyOutbox>(
-      new ReplyOutbox(store, clock, http, std::move(options), hub));
+      new ReplyOutbox(store, clock, http, std::move(options), hub, tokens));
 }
 
 ReplyOutbox::~ReplyOutbox() { Stop(); }
@@ -291,6 +305,19 @@ absl::Status ReplyOutbox::RunClaimed(const storage::ReplyRow& listed,
   }
   const Platform& platform = *work.resolved.platform;
   const ReplyAction action = ActionOf(row.action);
+  // The collector's credentials as the syncer uses them: a renewable kind
+  // (OAuth refresh token, service-account or App Store key) gets its
+  // current access token as "bearer_token".
+  const std::string token_key = CollectorTokenKey(row.tenant_id, row.collector);
+  if (absl::Status s = ResolveCredentials(tokens_, token_key, &work.resolved);
+      !s.ok()) {
+    ++row.attempts;
+    Fail(absl::StrCat("credentials: ", s.message()),
+         /*retryable=*/!absl::IsUnauthenticated(s), false, absl::ZeroDuration(),
+         &row);
+    ++(row.state == storage::kReplyFailed ? result->failed : result->retrying);
+    return Record(row, work, lease).status();
+  }
 
   // 2. A publish whose outcome was lost: does the platform show it?
   if (row.in_flight && action == ReplyAction::kPublish &&
@@ -345,6 +372,19 @@ absl::Status ReplyOutbox::RunClaimed(const storage::ReplyRow& listed,
   if (!still_ours) return absl::OkStatus();  // edited meanwhile: next tick
   std::optional<absl::StatusOr<HttpResult>> answer = Send(*request);
   if (!answer.has_value()) return absl::OkStatus();  // stays in flight
+  // A 401 with renewable credentials: one fresh token, one more try.
+  if (tokens_ != nullptr && answer->ok() && (*answer)->status == 401 &&
+      tokens_->Invalidate(token_key, platform,
+                          work.resolved.spec.credentials(),
+                          request->headers) &&
+      ResolveCredentials(tokens_, token_key, &work.resolved).ok()) {
+    absl::StatusOr<ReplyHttpRequest> again =
+        platform.BuildReplyRequest(action, work.resolved.target);
+    if (again.ok()) {
+      answer = Send(*again);
+      if (!answer.has_value()) return absl::OkStatus();
+    }
+  }
   ++result->attempted;
   // 4. The outcome.
   if (!answer->ok()) {

@@ -102,13 +102,20 @@ absl::StatusOr<bool> ReconcilePlatformReply(
     std::string_view text, std::optional<absl::Time> platform_time,
     absl::Time now);
 
-// Thread-safe. `store`, `clock`, `http` and `hub` must outlive it.
+class TokenCache;  // token_cache.h
+
+// Thread-safe. `store`, `clock`, `http`, `hub` and `tokens` must outlive
+// it.
 class ReplyOutbox final : public ReplyQueue {
  public:
   // INVALID_ARGUMENT for max_attempts or batch < 1, negative durations.
+  // `tokens` (the server's, shared with the syncer): renewable credentials
+  // get their access token from it, and a 401 invalidates it and is tried
+  // once more with a fresh one; null: the stored credentials as they are.
   static absl::StatusOr<std::unique_ptr<ReplyOutbox>> Create(
       storage::Store* store, const Clock* clock, HttpClient* http,
-      ReplyOutboxOptions options = {}, AlertHub* hub = nullptr);
+      ReplyOutboxOptions options = {}, AlertHub* hub = nullptr,
+      TokenCache* tokens = nullptr);
   ~ReplyOutbox() override;  // Stop()
 
   absl::Status Queue(storage::Txn& txn, const storage::ReviewRow& review,
@@ -128,7 +135,7 @@ class ReplyOutbox final : public ReplyQueue {
 
  private:
   ReplyOutbox(storage::Store* store, const Clock* clock, HttpClient* http,
-              ReplyOutboxOptions options, AlertHub* hub);
+              ReplyOutboxOptions options, AlertHub* hub, TokenCache* tokens);
 
   // The row, its review and its collector, read together under the lease.
   struct Work;
@@ -162,6 +169,7 @@ class ReplyOutbox final : public ReplyQueue {
   const std::string replica_id_;
   const absl::Duration lease_ttl_;
   AlertHub* const hub_;
+  TokenCache* const tokens_;
   std::atomic<bool> cancel_{false};
 
   absl::Mutex tick_mutex_;  // serialises Tick()
