@@ -80,7 +80,8 @@ int RunTail(const Args& args, const std::vector<std::string>& operands) {
                                request.mutable_kinds())) {
       return ReportUsageError(
           absl::StrCat("--kind: unknown ", *bad,
-                       " (NEGATIVE_REVIEW, VOLUME_SPIKE, SLA_BREACH)"));
+                       " (NEGATIVE_REVIEW, VOLUME_SPIKE, SLA_BREACH, "
+                       "REPLY_PUBLISH_FAILED, CREDENTIALS_REJECTED)"));
     }
   }
   if (auto v = args.Get("source")) {

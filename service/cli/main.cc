@@ -85,7 +85,7 @@ const Command* Match(const std::vector<Command>& commands,
 int Main(int argc, char** argv) {
   const absl::flat_hash_set<std::string> bool_options = {
       "help", "json", "all", "tls", "secret-only", "no-progress", "full",
-      "enabled", "disabled"};
+      "enabled", "disabled", "publish"};
   auto args = Args::Parse(argc, argv, bool_options);
   if (!args.ok()) return ReportUsageError(args.status().message());
   const std::vector<Command> commands = AllCommands();

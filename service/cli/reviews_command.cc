@@ -244,6 +244,27 @@ void PrintAnalysis(const Analysis& a, const std::string& text,
             << (a.model_version().empty() ? "-" : a.model_version()) << "\n";
 }
 
+// Where a published reply is (RecordResponse with publish).
+void PrintReplyState(const opinia::v1::ReviewResponse& response,
+                     const DisplayZone& zone) {
+  if (response.state() == opinia::v1::REPLY_STATE_UNSPECIFIED) return;
+  std::string state = opinia::v1::ReplyState_Name(response.state());
+  state = state.substr(state.find('_') + 1);  // without "REPLY_"
+  std::cout << "reply:         " << state;
+  if (response.has_publish_time()) {
+    std::cout << " on the platform at "
+              << LongTime(response.publish_time(), zone.tz);
+  }
+  if (response.publish_attempts() > 0) {
+    std::cout << ", " << response.publish_attempts()
+              << (response.publish_attempts() == 1 ? " attempt" : " attempts");
+  }
+  std::cout << "\n";
+  if (!response.publish_error().empty()) {
+    std::cout << "reply error:   " << response.publish_error() << "\n";
+  }
+}
+
 void PrintReview(const Review& r, const DisplayZone& zone) {
   const auto& in = r.input();
   std::cout << "name:          " << r.name()
@@ -274,6 +295,7 @@ void PrintReview(const Review& r, const DisplayZone& zone) {
               << ", " << LongTime(r.response().response_time(), zone.tz)
               << "):\n  "
               << r.response().text() << "\n";
+    PrintReplyState(r.response(), zone);
   }
 }
 
@@ -302,7 +324,7 @@ int RunGet(const Args& args, const std::vector<std::string>& operands) {
 int RunRespond(const Args& args, const std::vector<std::string>& operands) {
   if (operands.size() != 1) {
     return ReportUsageError(
-        "usage: opinia respond NAME --text=TEXT [--author=NAME]");
+        "usage: opinia respond NAME --text=TEXT [--author=NAME] [--publish]");
   }
   auto text = args.Get("text");
   if (!text || text->empty())
@@ -313,6 +335,7 @@ int RunRespond(const Args& args, const std::vector<std::string>& operands) {
   request.mutable_response()->set_author(args.GetOr("author", ""));
   *request.mutable_response()->mutable_response_time() =
       ToProtoTime(absl::Now());
+  request.set_publish(args.Has("publish"));
   Review review;
   if (int rc = CallOnce(args, &ReviewService::Stub::RecordResponse,
                         "RecordResponse", request, &review)) {
@@ -320,7 +343,30 @@ int RunRespond(const Args& args, const std::vector<std::string>& operands) {
   }
   PrintJsonOr(args, review, [&] {
     std::cout << review.name() << ": response recorded, status "
-              << StatusText(review.status()) << "\n";
+              << StatusText(review.status())
+              << (request.publish() ? "; publishing on the platform (see "
+                                      "'opinia reviews get')"
+                                    : "")
+              << "\n";
+  });
+  return kExitOk;
+}
+
+int RunDeleteReply(const Args& args, const std::vector<std::string>& operands) {
+  if (operands.size() != 1) {
+    return ReportUsageError("usage: opinia reviews delete-reply NAME");
+  }
+  opinia::v1::DeleteResponseRequest request;
+  request.set_name(QualifyName("reviews", operands[0]));
+  Review review;
+  if (int rc = CallOnce(args, &ReviewService::Stub::DeleteResponse,
+                        "DeleteResponse", request, &review)) {
+    return rc;
+  }
+  PrintJsonOr(args, review, [&] {
+    std::cout << review.name()
+              << ": deleting the reply on the platform (see 'opinia reviews "
+                 "get')\n";
   });
   return kExitOk;
 }
@@ -382,8 +428,24 @@ std::vector<Command> ReviewCommands() {
        "NAME",
        "record the shop's response to a review (stops the SLA clock)",
        {{"text", "TEXT", "the response text (required)"},
-        {"author", "NAME", "who answered"}},
+        {"author", "NAME", "who answered"},
+        {"publish", "",
+         "also publish it on the review's platform through its collector "
+         "(again: edits it there)"}},
        RunRespond},
+      {{"reviews", "respond"},
+       "NAME",
+       "the same as 'opinia respond'",
+       {{"text", "TEXT", "the response text (required)"},
+        {"author", "NAME", "who answered"},
+        {"publish", "", "also publish it on the review's platform"}},
+       RunRespond},
+      {{"reviews", "delete-reply"},
+       "NAME",
+       "delete the review's published reply on its platform (GBP, "
+       "Trustpilot, ...)",
+       {},
+       RunDeleteReply},
       {{"analyze"},
        "TEXT",
        "analyse a text without storing it (AnalyzeText)",

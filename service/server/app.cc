@@ -198,9 +198,16 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   fetch.call.cancel = app->collector_executor_->cancel_flag();
   app->collector_fetcher_ = std::make_unique<core::collectors::Fetcher>(
       app->collector_http_.get(), app->collector_sleeper_.get(), clock, fetch);
+  core::collectors::TokenCacheOptions token_options;
+  token_options.call.cancel = app->collector_executor_->cancel_flag();
+  token_options.on_rotated =
+      core::collectors::StoreRotatedRefreshToken(app->store_.get());
+  app->collector_tokens_ = std::make_unique<core::collectors::TokenCache>(
+      app->collector_http_.get(), clock, token_options);
   app->collector_syncer_ = std::make_unique<core::collectors::Syncer>(
       app->store_.get(), app->ingestor_.get(), app->reviews_.get(),
-      app->collector_fetcher_.get());
+      app->collector_fetcher_.get(), core::collectors::SyncOptions(),
+      app->collector_tokens_.get());
   core::collectors::CollectorsOptions collector_options;
   collector_options.max_per_tenant = options.max_collectors_per_tenant;
   collector_options.replica_id = app->replica_id_;
@@ -211,10 +218,32 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   app->collector_scheduler_ =
       std::make_unique<core::collectors::CollectorScheduler>(
           app->collectors_.get());
+  // Replies published on the platforms: queued with the response, sent by
+  // the outbox's own thread with the collector's credentials.
+  if (options.reply_max_attempts < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--reply-max-attempts must be at least 1, got ",
+        options.reply_max_attempts));
+  }
+  ASSIGN_OR_RETURN(app->reply_http_,
+                   core::CreateCurlHttpClient(app->outbound_.get(),
+                                              "opinia-replies/0.1"));
+  core::collectors::ReplyOutboxOptions reply_options;
+  reply_options.max_attempts = options.reply_max_attempts;
+  reply_options.http.timeout = options.reply_timeout;
+  reply_options.base_backoff = options.reply_backoff;
+  reply_options.replica_id = app->replica_id_;
+  ASSIGN_OR_RETURN(app->reply_outbox_,
+                   core::collectors::ReplyOutbox::Create(
+                       app->store_.get(), clock, app->reply_http_.get(),
+                       reply_options, app->alert_hub_.get(),
+                       app->collector_tokens_.get()));
+  app->reviews_->set_reply_queue(app->reply_outbox_.get());
   if (absl::Status s = app->Bootstrap(options); !s.ok()) return s;
   if (absl::Status s = app->Serve(options); !s.ok()) return s;
   app->collector_scheduler_->Start();
   app->webhook_dispatcher_->Start();
+  app->reply_outbox_->Start();
   // Revocations made elsewhere (another replica) end streams within 1 s.
   app->key_watch_->Start(kKeyRecheckInterval);
   if (options.alert_tick > absl::ZeroDuration()) {
@@ -411,6 +440,9 @@ void App::Shutdown(absl::Duration grace) {
   // Cancels the deliveries in flight (they stay due and are sent after a
   // restart); unsubscribes from the hub before the hub closes.
   webhook_dispatcher_.reset();
+  // Cancels a reply request in flight (its row stays in flight and due:
+  // checked or re-sent after a restart).
+  if (reply_outbox_) reply_outbox_->Stop();
   // Alert streams never end by themselves: end them now (UNAVAILABLE,
   // clients resume with their last token) instead of letting Shutdown wait
   // out the whole grace period for them.

@@ -21,8 +21,10 @@
 #include "service/core/auth/key_watch.h"
 #include "service/core/collectors/collectors.h"
 #include "service/core/collectors/fetcher.h"
+#include "service/core/collectors/reply_outbox.h"
 #include "service/core/collectors/scheduler.h"
 #include "service/core/collectors/syncer.h"
+#include "service/core/collectors/token_cache.h"
 #include "service/core/ingest/analyze.h"
 #include "service/core/ingest/ingest.h"
 #include "service/core/reviews/reviews.h"
@@ -108,6 +110,9 @@ class App {
   std::unique_ptr<core::HttpClient> webhook_http_;
   std::unique_ptr<core::Webhooks> webhooks_;
   std::unique_ptr<core::WebhookDispatcher> webhook_dispatcher_;
+  // Publishes replies on review platforms (RecordResponse with publish).
+  std::unique_ptr<core::HttpClient> reply_http_;
+  std::unique_ptr<core::collectors::ReplyOutbox> reply_outbox_;
   std::unique_ptr<core::Ingestor> ingestor_;
   std::unique_ptr<core::Reviews> reviews_;
   // Collectors: pulls from platforms (outbound HTTP, sync, scheduler).
@@ -117,6 +122,9 @@ class App {
   // it, which cancels the fetches in flight.
   std::unique_ptr<core::OutboundExecutor> collector_executor_;
   std::unique_ptr<core::collectors::Fetcher> collector_fetcher_;
+  // Access tokens of the collectors' renewable credentials (syncs and
+  // replies share them).
+  std::unique_ptr<core::collectors::TokenCache> collector_tokens_;
   std::unique_ptr<core::collectors::Syncer> collector_syncer_;
   std::unique_ptr<core::collectors::Collectors> collectors_;
   std::unique_ptr<core::collectors::CollectorScheduler> collector_scheduler_;

@@ -1,14 +1,18 @@
 #include "service/core/collectors/collectors.h"
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "opinia/v1/alerts.pb.h"
 #include "service/core/auth/authorization.h"
 #include "service/core/collectors/platform.h"
+#include "service/core/collectors/token_cache.h"
 #include "service/core/tenants/limits.h"
 #include "service/core/util/absl_sv.h"
 #include "service/core/util/names.h"
@@ -83,7 +87,10 @@ absl::Status Validate(const Collector& c, const OutboundPolicy& outbound,
   RETURN_IF_ERROR(ValidateStamps(c, p));
   const FeedMapping mapping(c.mapping().begin(), c.mapping().end());
   RETURN_IF_ERROR((*platform)->ValidateMapping(mapping, p + ".mapping"));
-  return (*platform)->ValidateCredentials(c.credentials(), p + ".credentials");
+  RETURN_IF_ERROR(
+      (*platform)->ValidateCredentials(c.credentials(), p + ".credentials"));
+  return CheckAuthCredentials(**platform, c.credentials(), outbound,
+                              p + ".credentials");
 }
 
 // The API view: no credentials, state from the row.
@@ -123,8 +130,41 @@ std::string Spec(Collector c) {
 
 }  // namespace
 
+std::function<absl::Status(const std::string&, const std::string&,
+                           const std::string&)>
+StoreRotatedRefreshToken(storage::Store* store) {
+  return [store](const std::string& key, const std::string& old,
+                 const std::string& fresh) -> absl::Status {
+    std::string tenant_id, name;
+    if (!ParseCollectorTokenKey(key, &tenant_id, &name)) {
+      return absl::InvalidArgumentError("not a collector's token key");
+    }
+    ASSIGN_OR_RETURN(int64_t id, ParseCollectorName(name, "key"));
+    return store->Write([&](storage::Txn& txn) -> absl::Status {
+      ASSIGN_OR_RETURN(storage::CollectorRow row,
+                       txn.collectors().GetCollector(tenant_id, id));
+      Collector spec;
+      if (!spec.ParseFromString(row.spec)) {
+        return absl::InternalError("stored collector is corrupt");
+      }
+      auto& credentials = *spec.mutable_credentials();
+      auto it = credentials.find("refresh_token");
+      if (it == credentials.end() || it->second != old) {
+        return absl::OkStatus();  // replaced by a person meanwhile
+      }
+      it->second = fresh;
+      row.spec = spec.SerializeAsString();
+      return txn.collectors().UpdateCollector(row);
+    });
+  };
+}
+
 std::string CollectorName(int64_t id) {
   return absl::StrCat(kCollectors, "/", id);
+}
+
+std::string CredentialsAlertKey(int64_t id) {
+  return absl::StrCat("collector:", id, ":credentials");
 }
 
 std::string CollectorLeaseName(int64_t id) {
@@ -270,8 +310,9 @@ absl::StatusOr<Collector> Collectors::Update(
       row.cursor.clear();
       row.last_full_time = absl::InfinitePast();
     }
-    if (spec.poll_interval_seconds() != row.poll_interval_seconds) {
-      row.next_run_time = now;
+    if (spec.poll_interval_seconds() != row.poll_interval_seconds ||
+        std::find(paths.begin(), paths.end(), "credentials") != paths.end()) {
+      row.next_run_time = now;  // new credentials are tried at once
     }
     row.poll_interval_seconds = spec.poll_interval_seconds();
     row.spec = Spec(spec);
@@ -451,6 +492,77 @@ void Collectors::RunBatch(const std::shared_ptr<Batch>& batch,
   if (next != nullptr) Dispatch(std::move(next));
 }
 
+namespace {
+
+// Whether two stored specs differ at most in their credentials.
+bool SameConfig(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  Collector x, y;
+  if (!x.ParseFromString(a) || !y.ParseFromString(b)) return false;
+  x.clear_credentials();
+  y.clear_credentials();
+  return x.SerializeAsString() == y.SerializeAsString();
+}
+
+// A platform that lists only a recent window (Google Play's 7 days) may
+// have dropped reviews created or changed during a longer gap since the
+// last successful sync: say so in the run's warning (state.last_error).
+void WarnOfWindowGap(const Collector& spec, absl::Time last_success,
+                     absl::Time start, SyncReport* report) {
+  auto platform = PlatformFor(spec.kind());
+  if (!platform.ok()) return;
+  const std::optional<absl::Duration> window = (*platform)->ListingWindow();
+  if (!window.has_value() || last_success == absl::InfinitePast() ||
+      start - last_success <= *window || !report->warning.empty()) {
+    return;
+  }
+  report->warning = absl::StrCat(
+      Av((*platform)->name()), " lists only the last ",
+      absl::ToInt64Hours(*window) / 24, " days of reviews and the last "
+      "successful sync was ",
+      absl::ToInt64Hours(start - last_success) / 24,
+      " days before this one: reviews written or changed in between (and "
+      "not changed since) may be missing; poll at least every few days");
+}
+
+// Raises (once) or resolves collector `id`'s CREDENTIALS_REJECTED alert
+// after a run that ended with `result`.
+absl::Status RecordCredentialsAlert(storage::Txn& txn,
+                                   const std::string& tenant_id, int64_t id,
+                                   const Collector& spec,
+                                   const absl::Status& result, absl::Time now) {
+  const std::string key = CredentialsAlertKey(id);
+  ASSIGN_OR_RETURN(auto active, txn.alerts().FindActiveAlerts(tenant_id, key));
+  if (absl::IsUnauthenticated(result)) {
+    if (!active.empty()) return absl::OkStatus();  // one per collector
+    storage::AlertRow a;
+    a.tenant_id = tenant_id;
+    a.kind = opinia::v1::CREDENTIALS_REJECTED;
+    a.priority = opinia::v1::P2;
+    a.state = storage::kAlertOpen;
+    a.create_time = a.update_time = now;
+    a.reasons = {"CREDENTIALS_REJECTED"};
+    a.source = spec.source();
+    a.dedup_key = key;
+    a.summary = absl::StrCat(
+        CollectorName(id), " (", opinia::v1::CollectorKind_Name(spec.kind()),
+        ", source ", spec.source(),
+        ") cannot authenticate; give it new credentials: ", result.message());
+    RETURN_IF_ERROR(txn.alerts().InsertAlert(a).status());
+    return txn.NotifyTenant(tenant_id);
+  }
+  if (!result.ok()) return absl::OkStatus();
+  for (storage::AlertRow& a : active) {  // the credentials work again
+    a.state = storage::kAlertResolved;
+    a.reasons.push_back("CREDENTIALS_ACCEPTED");
+    a.update_time = now;
+    RETURN_IF_ERROR(txn.alerts().UpdateAlert(a));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 Collectors::Result Collectors::RunOnce(const std::string& tenant_id,
                                        int64_t id, bool full, bool scheduled,
                                        bool manual) const {
@@ -505,6 +617,9 @@ Collectors::Result Collectors::RunClaimed(const std::string& tenant_id,
   SyncReport report;
   const absl::Status result = syncer_->Sync(sync, &report);
   const absl::Time end = clock_->Now();
+  if (result.ok()) {
+    WarnOfWindowGap(sync.spec, row.last_success_time, start, &report);
+  }
   if (lease.lost()) return taken_over();
   if (absl::IsCancelled(result)) {
     // Shutdown: the pages committed so far stay (ingest is idempotent);
@@ -523,7 +638,9 @@ Collectors::Result Collectors::RunClaimed(const std::string& tenant_id,
                      txn.collectors().GetCollector(tenant_id, id));
     now_row.last_run_time = start;
     now_row.reviews_fetched += report.counts.fetched();
-    const bool same_config = now_row.spec == row.spec;
+    // A rotated refresh token (StoreRotatedRefreshToken) is not a new
+    // configuration; an endpoint or source change is.
+    const bool same_config = SameConfig(now_row.spec, row.spec);
     if (result.ok()) {
       now_row.last_success_time = end;
       now_row.last_error = report.warning;
@@ -539,10 +656,15 @@ Collectors::Result Collectors::RunClaimed(const std::string& tenant_id,
     }
     if (now_row.poll_interval_seconds > 0 && (scheduled || result.ok())) {
       absl::Duration next = absl::Seconds(now_row.poll_interval_seconds);
-      if (!result.ok()) next = std::min(next, options_.retry_failed_after);
+      // Rejected credentials wait for a person (an update of them makes
+      // the collector due at once): no faster retry.
+      if (!result.ok() && !absl::IsUnauthenticated(result)) {
+        next = std::min(next, options_.retry_failed_after);
+      }
       now_row.next_run_time = end + next;
     }
-    return txn.collectors().UpdateCollector(now_row);
+    RETURN_IF_ERROR(txn.collectors().UpdateCollector(now_row));
+    return RecordCredentialsAlert(txn, tenant_id, id, sync.spec, result, end);
   });
   if (lease.lost()) return taken_over();
   if (!saved.ok() && !absl::IsNotFound(saved)) return saved;

@@ -34,6 +34,19 @@
 // resolves only to refused addresses: "destination not allowed", a
 // next-page link to another origin, ...) with the reason. Reasons carry
 // HTTP statuses and classifications, never what the platform sent.
+// Rejected credentials (the platform answered 401/403 after a token
+// refresh, or the token endpoint refused the refresh token or key:
+// UNAUTHENTICATED from the sync) also raise one CREDENTIALS_REJECTED alert
+// per collector (dedup key CredentialsAlertKey; its summary names the
+// collector and the reason), in the transaction that records last_error;
+// a later successful run resolves it (reason CREDENTIALS_ACCEPTED). Such a
+// collector is not retried sooner than its poll interval (a person must
+// act; updating its credentials makes it due at once), and the token
+// cache backs off its token requests (token_cache.h): never a hot loop.
+// On a platform that lists only a recent window (Platform::ListingWindow:
+// Google Play's 7 days), a successful run more than the window after the
+// previous success says in its warning (state.last_error) that reviews
+// may have been missed.
 // A run cut short by shutdown (the executor stopped: its HTTP call is
 // cancelled, or it never started) records nothing: no success, no error,
 // the cursor and next_run_time stay, so it runs again after a restart; its
@@ -95,6 +108,8 @@ struct CollectorsOptions {
 
 // The name of collector `id`'s lease.
 std::string CollectorLeaseName(int64_t id);
+// The dedup key of collector `id`'s CREDENTIALS_REJECTED alert.
+std::string CredentialsAlertKey(int64_t id);
 
 // A due collector, for the scheduler.
 struct DueCollector {
@@ -194,6 +209,14 @@ class Collectors {
   mutable absl::Mutex runs_mutex_;
   mutable absl::flat_hash_map<int64_t, Slot> runs_ ABSL_GUARDED_BY(runs_mutex_);
 };
+
+// A TokenCacheOptions::on_rotated (token_cache.h) storing a rotated
+// refresh token in the collector's spec (sealed like the rest of it), when
+// the stored refresh_token is still the spent one (a person may have given
+// new credentials meanwhile); NOT_FOUND for a deleted collector.
+std::function<absl::Status(const std::string&, const std::string&,
+                           const std::string&)>
+StoreRotatedRefreshToken(storage::Store* store);
 
 // "collectors/{id}"; ParseCollectorName: INVALID_ARGUMENT naming `field`
 // unless the id is spelt as util/names.h ParseNumericName asks.

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -11,6 +14,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "util/status_macros.h"
 
 namespace opinia::core::collectors {
@@ -198,6 +203,18 @@ std::string Cred(const Credentials& credentials, const char* key) {
   return it == credentials.end() ? "" : it->second;
 }
 
+absl::Status CheckEndpointPath(const std::string& endpoint,
+                               std::string_view field, const char* contains,
+                               const char* ends_with, const char* what,
+                               const char* example) {
+  const std::string path = UrlWithoutQuery(endpoint);
+  if (absl::StrContains(path, contains) && absl::EndsWith(path, ends_with)) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(std::string(field), ": ", what, ", e.g. ", example));
+}
+
 absl::Status CheckCredentials(opinia::v1::CollectorKind kind,
                               const Credentials& credentials,
                               const std::set<std::string>& allowed,
@@ -210,7 +227,14 @@ absl::Status CheckCredentials(opinia::v1::CollectorKind kind,
                        opinia::v1::CollectorKind_Name(kind),
                        "; allowed: ", absl::StrJoin(allowed, ", ")));
     }
-    if (value.empty() || value.find_first_of("\r\n") != std::string::npos) {
+    if (MultilineCredential(key)) {
+      if (value.empty() || value.size() > kMaxKeyCredentialBytes) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(field, "[\"", key, "\"]: empty or longer than ",
+                         kMaxKeyCredentialBytes, " bytes"));
+      }
+    } else if (value.empty() ||
+               value.find_first_of("\r\n") != std::string::npos) {
       return absl::InvalidArgumentError(absl::StrCat(
           field, "[\"", key, "\"]: empty or contains a line break"));
     }
@@ -228,6 +252,51 @@ absl::Status CheckCredentials(opinia::v1::CollectorKind kind,
       Cred(credentials, "password").empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, ": username and password go together"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckAuthKind(opinia::v1::CollectorKind kind,
+                           const AuthSpec& auth, const Credentials& credentials,
+                           std::string_view field_sv) {
+  if (auth.kinds.empty()) return absl::OkStatus();
+  const std::string field(field_sv);
+  const std::string platform = opinia::v1::CollectorKind_Name(kind);
+  const std::optional<AuthKind> used = AuthKindOf(auth, credentials);
+  if (!used.has_value()) {
+    std::vector<std::string> ways;
+    for (AuthKind k : auth.kinds) {
+      ways.push_back(absl::StrCat(AuthKindName(k), " (",
+                                  absl::StrJoin(KeysOf(k).required, ", "),
+                                  ")"));
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, "[\"", KeysOf(auth.kinds.front()).required.front(),
+        "\"]: required for ", platform, "; give one of: ",
+        absl::StrJoin(ways, " or ")));
+  }
+  for (const char* key : KeysOf(*used).required) {
+    if (credentials.count(key) == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, "[\"", key, "\"]: required with an ",
+                       AuthKindName(*used), " for ", platform));
+    }
+  }
+  std::set<std::string_view> mine;
+  for (const auto* keys : {&KeysOf(*used).required, &KeysOf(*used).optional}) {
+    mine.insert(keys->begin(), keys->end());
+  }
+  for (AuthKind other : auth.kinds) {
+    for (const auto* keys :
+         {&KeysOf(other).required, &KeysOf(other).optional}) {
+      for (const char* key : *keys) {
+        if (mine.count(key) == 0 && credentials.count(key) > 0) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              field, "[\"", key, "\"]: not used with an ",
+              AuthKindName(*used), "; give one kind of credentials"));
+        }
+      }
+    }
   }
   return absl::OkStatus();
 }
@@ -253,6 +322,53 @@ HttpHeaders CredentialHeaders(const Credentials& credentials,
                                    u, ":", Cred(credentials, "password")))));
   }
   return h;
+}
+
+std::string JsonObjectOf(
+    std::initializer_list<std::pair<const char*, std::string>> fields) {
+  // Each value printed by protobuf's JSON printer (escaping), in order.
+  std::string out = "{";
+  for (const auto& [key, value] : fields) {
+    google::protobuf::Value v;
+    v.set_string_value(value);
+    std::string text;
+    (void)google::protobuf::util::MessageToJsonString(v, &text);
+    absl::StrAppend(&out, out.size() > 1 ? "," : "", "\"", key, "\":", text);
+  }
+  return out + "}";
+}
+
+ReplyHttpRequest ReplyCall(const char* method, std::string url,
+                           HttpHeaders headers, std::string body) {
+  if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+  return ReplyHttpRequest{method, std::move(url), std::move(headers),
+                          std::move(body)};
+}
+
+absl::StatusOr<PlatformReply> ParseReviewReply(
+    std::string_view body, MappedReview (*map)(const JsonValue& item)) {
+  ASSIGN_OR_RETURN(JsonValue doc, ParseJson(body));
+  if (!doc.has_struct_value()) {
+    return absl::InvalidArgumentError("review: not a JSON object");
+  }
+  const MappedReview review = map(doc);
+  PlatformReply reply;
+  reply.exists = review.has_reply;
+  reply.text = review.reply.text();
+  if (review.reply.has_response_time()) {
+    reply.update_time = absl::FromUnixSeconds(
+                            review.reply.response_time().seconds()) +
+                        absl::Nanoseconds(review.reply.response_time().nanos());
+  }
+  return reply;
+}
+
+absl::Status CheckReplyTarget(const ReplyTarget& target) {
+  if (target.review.external_id().empty()) {
+    return absl::FailedPreconditionError(
+        "review: it has no external_id (the platform's review id)");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace opinia::core::collectors

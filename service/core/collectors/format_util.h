@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -66,6 +67,14 @@ std::string ReplaceQuery(std::string url,
 // resolved against `current`.
 std::string ResolveUrl(const std::string& current, const std::string& next);
 
+// An endpoint whose path (without query) contains `contains` and ends
+// with `ends_with`; else INVALID_ARGUMENT "<field>: <what>, e.g.
+// <example>".
+absl::Status CheckEndpointPath(const std::string& endpoint,
+                               std::string_view field, const char* contains,
+                               const char* ends_with, const char* what,
+                               const char* example);
+
 // A custom credential header (credentials["api_key_header"]): an RFC 7230
 // token of at most 64 bytes, and not Host, Content-Length,
 // Transfer-Encoding, Connection, Cookie, Authorization (bearer_token and
@@ -88,6 +97,14 @@ absl::Status CheckCredentials(opinia::v1::CollectorKind kind,
                               const std::set<std::string>& allowed,
                               const char* required, std::string_view field);
 
+// With `auth` declaring kinds (auth_kind.h): the credentials are of
+// exactly one kind, with all its required keys. INVALID_ARGUMENT naming
+// `field["key"]`: the first kind's first key when none is given, a
+// missing required key, or a key of another kind.
+absl::Status CheckAuthKind(opinia::v1::CollectorKind kind,
+                           const AuthSpec& auth, const Credentials& credentials,
+                           std::string_view field);
+
 // Headers of every request: Accept, then from the credentials
 // "bearer_token" -> Authorization: Bearer; "api_key" -> a header named by
 // "api_key_header", else `api_key_header`; "username" + "password" ->
@@ -95,6 +112,27 @@ absl::Status CheckCredentials(opinia::v1::CollectorKind kind,
 HttpHeaders CredentialHeaders(const Credentials& credentials,
                               std::string_view accept,
                               std::string_view api_key_header);
+
+// --- Replies (reply.h).
+
+// A JSON object of string fields, in order: {"k": "v", ...}.
+std::string JsonObjectOf(
+    std::initializer_list<std::pair<const char*, std::string>> fields);
+
+// A reply call on `url`: `method`, `headers` plus Content-Type JSON when
+// there is a `body`.
+ReplyHttpRequest ReplyCall(const char* method, std::string url,
+                           HttpHeaders headers, std::string body = "");
+
+// The reply in a body holding one review of the platform, mapped by `map`
+// (the platform's page item mapping). INVALID_ARGUMENT when the body is not
+// a JSON object.
+absl::StatusOr<PlatformReply> ParseReviewReply(
+    std::string_view body, MappedReview (*map)(const JsonValue& item));
+
+// FAILED_PRECONDITION "review: ..." when the review has no external id
+// (the platform's id every reply call names).
+absl::Status CheckReplyTarget(const ReplyTarget& target);
 
 }  // namespace opinia::core::collectors
 

@@ -25,6 +25,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -33,9 +34,12 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "google/protobuf/map.h"
 #include "opinia/v1/collectors.pb.h"
 #include "opinia/v1/reviews.pb.h"
+#include "service/core/collectors/auth_kind.h"
+#include "service/core/collectors/reply.h"
 #include "service/core/util/http_client.h"
 
 namespace opinia::core::collectors {
@@ -63,7 +67,6 @@ struct MappedPage {
 // A feed's field mapping (Collector.mapping); platforms/feed_mapping.h
 // lists the keys. Empty for platforms that take none.
 using FeedMapping = std::map<std::string, std::string>;
-using Credentials = google::protobuf::Map<std::string, std::string>;
 
 // How a platform lists reviews. Newest first lets incremental sync stop
 // paging at the synced region; kNone means every run reads everything.
@@ -74,11 +77,20 @@ enum class SortOrder { kNone, kUpdateTimeDesc, kCreateTimeDesc };
 // registry owns one per kind for the life of the process.
 class Platform {
  public:
-  // The Collector.credentials keys a platform takes, and the one it
-  // requires (nullptr: none).
+  // The Collector.credentials keys a platform takes, the one it requires
+  // (nullptr: none), and its authentication (auth_kind.h): the keys of
+  // its auth kinds are allowed too, and with kinds declared exactly one
+  // kind's required keys must be complete.
   struct CredentialKeys {
+    CredentialKeys(std::set<std::string> allowed = {},
+                   const char* required = nullptr, AuthSpec auth = {})
+        : allowed(std::move(allowed)),
+          required(required),
+          auth(std::move(auth)) {}
+
     std::set<std::string> allowed;
     const char* required = nullptr;
+    AuthSpec auth;
   };
 
   virtual ~Platform() = default;
@@ -89,6 +101,15 @@ class Platform {
   SortOrder order() const { return order_; }
   // Whether Collector.mapping applies (feeds) or must be empty.
   bool uses_mapping() const { return uses_mapping_; }
+  // The kinds of credentials it accepts (empty: none of auth_kind.h's).
+  const AuthSpec& auth() const { return credentials_.auth; }
+  // How far back the platform lists reviews (Google Play: the last 7
+  // days); nullopt: everything. With a window, a review missing from the
+  // listing is not deleted (it only aged out), and a sync after a longer
+  // gap than the window warns that reviews may have been missed.
+  virtual std::optional<absl::Duration> ListingWindow() const {
+    return std::nullopt;
+  }
 
   // Validation beyond what every collector needs (an http(s) endpoint,
   // checked by the caller). Each returns INVALID_ARGUMENT naming `field`,
@@ -99,8 +120,9 @@ class Platform {
   // Default: no mapping at all.
   virtual absl::Status ValidateMapping(const FeedMapping& mapping,
                                        std::string_view field) const;
-  // Only the keys CredentialKeys allows, non-empty, without line breaks,
-  // the required one present, "username" only with "password".
+  // Only the keys CredentialKeys allows, non-empty, without line breaks
+  // (but the multi-line key credentials, auth_kind.h), the required one
+  // present, "username" only with "password"; one auth kind, complete.
   absl::Status ValidateCredentials(const Credentials& credentials,
                                    std::string_view field) const;
 
@@ -111,7 +133,9 @@ class Platform {
   virtual std::string NextPageUrl(const std::string& current,
                                   const std::string& next) const;
   // The headers of every request: Accept and the credentials. Default:
-  // JSON, and CredentialHeaders (format_util.h) with "X-Api-Key".
+  // JSON, and CredentialHeaders (format_util.h) with "X-Api-Key". With a
+  // renewable auth kind the caller passes the credentials with
+  // "bearer_token" set to the current access token (token_cache.h).
   virtual HttpHeaders RequestHeaders(const Credentials& credentials) const;
 
   // One response body. INVALID_ARGUMENT for a body that is not the
@@ -119,6 +143,38 @@ class Platform {
   // naming what was wrong.
   virtual absl::StatusOr<MappedPage> ParsePage(
       std::string_view body, const FeedMapping& mapping) const = 0;
+
+  // --- Replies (reply.h): publishing, editing and deleting the owner's
+  // reply to a review this platform's collector fetched. A platform that
+  // takes replies overrides SupportsReply and BuildReplyRequest (and
+  // ParseReplyResponse when its answers differ from ReadReplyAnswer's
+  // reading); the defaults take none.
+
+  // Whether the platform takes `action`. Default: no.
+  virtual bool SupportsReply(ReplyAction action) const;
+  // Whether sending the same publish twice leaves one reply (a PUT that
+  // replaces): a publish whose answer was lost (the server killed between
+  // sending and recording) is then simply sent again. Otherwise the worker
+  // first reads the reply on the platform (BuildReplyCheckRequest) and
+  // records the publish as done when the platform already shows the text.
+  virtual bool IdempotentPublish() const { return false; }
+  // The request for `action` on `target`. UNIMPLEMENTED "<kind>: ... not
+  // supported" when !SupportsReply(action); FAILED_PRECONDITION naming
+  // what is missing, e.g. "collector.credentials[\"bearer_token\"]: ...".
+  // Callers may build it once up front to validate (nothing is sent).
+  virtual absl::StatusOr<ReplyHttpRequest> BuildReplyRequest(
+      ReplyAction action, const ReplyTarget& target) const;
+  // The answer to that request. Default: ReadReplyAnswer(status, body, "").
+  virtual ReplyResult ParseReplyResponse(ReplyAction action, int status,
+                                         std::string_view body) const;
+  // A GET of the review on the platform, its reply included (used only
+  // when !IdempotentPublish()). Default: UNIMPLEMENTED.
+  virtual absl::StatusOr<ReplyHttpRequest> BuildReplyCheckRequest(
+      const ReplyTarget& target) const;
+  // A 2xx answer to it: the reply now on the platform. INVALID_ARGUMENT
+  // for a body not in the platform's format. Default: UNIMPLEMENTED.
+  virtual absl::StatusOr<PlatformReply> ParseReplyCheck(
+      std::string_view body) const;
 
  protected:
   Platform(opinia::v1::CollectorKind kind, std::string_view name,

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/core/collectors/platform.h"
+#include "service/core/collectors/reply_outbox.h"
 #include "service/core/util/outbound_policy.h"
 #include "service/core/util/names.h"
 #include "service/core/util/time_proto.h"
@@ -74,9 +75,17 @@ absl::Status Syncer::Sync(const SyncRequest& request,
   PageRun run{
       **platform,
       request,
-      (*platform)->RequestHeaders(request.spec.credentials()),
+      CollectorTokenKey(request.tenant_id, request.collector_name),
+      {},
       FeedMapping(request.spec.mapping().begin(), request.spec.mapping().end()),
       {}};
+  if (tokens_ != nullptr) {
+    ASSIGN_OR_RETURN(run.headers,
+                     tokens_->Headers(run.token_key, run.platform,
+                                      request.spec.credentials()));
+  } else {
+    run.headers = run.platform.RequestHeaders(request.spec.credentials());
+  }
   report->cursor = request.cursor;
   std::string url = (*platform)->FirstPageUrl(request.spec.endpoint());
   absl::StatusOr<HttpUrl> origin = ParseHttpUrl(url);
@@ -111,16 +120,34 @@ absl::Status Syncer::Sync(const SyncRequest& request,
     url = run.platform.NextPageUrl(url, page.next);
     RETURN_IF_ERROR(CheckSameOrigin(*origin, url, page_number + 1));
   }
-  if (!request.full) return absl::OkStatus();
+  // A platform that lists only a recent window (Google Play) forgets old
+  // reviews: absence there is not deletion.
+  if (!request.full || run.platform.ListingWindow().has_value()) {
+    return absl::OkStatus();
+  }
   RETURN_IF_ERROR(KeepClaim(request));
   return DeleteMissing(request, run.seen, report);
 }
 
-absl::StatusOr<MappedPage> Syncer::FetchPage(const PageRun& run,
+absl::StatusOr<std::string> Syncer::Get(PageRun& run,
+                                        const std::string& url) const {
+  absl::StatusOr<std::string> body = fetcher_->Get(url, run.headers);
+  if (tokens_ == nullptr || !IsHttpUnauthorized(body.status()) ||
+      !tokens_->Invalidate(run.token_key, run.platform,
+                           run.request.spec.credentials(), run.headers)) {
+    return body;
+  }
+  ASSIGN_OR_RETURN(run.headers,
+                   tokens_->Headers(run.token_key, run.platform,
+                                    run.request.spec.credentials()));
+  return fetcher_->Get(url, run.headers);
+}
+
+absl::StatusOr<MappedPage> Syncer::FetchPage(PageRun& run,
                                              const std::string& url,
                                              int page_number) const {
   for (int retry = 0;; ++retry) {
-    ASSIGN_OR_RETURN(std::string body, fetcher_->Get(url, run.headers));
+    ASSIGN_OR_RETURN(std::string body, Get(run, url));
     absl::StatusOr<MappedPage> page = run.platform.ParsePage(body, run.mapping);
     if (!page.ok()) {
       return absl::Status(page.status().code(),
@@ -201,7 +228,27 @@ absl::Status Syncer::Store(const SyncRequest& request,
       if (!r.has_reply) continue;
       ASSIGN_OR_RETURN(auto stored,
                        reviews_->Get(Agent(request), result.name()));
-      if (stored.deleted() || stored.response().text() == r.reply.text()) {
+      if (stored.deleted()) continue;
+      const opinia::v1::ReplyState state = stored.response().state();
+      if (stored.response().text() == r.reply.text()) {
+        if (state == opinia::v1::REPLY_PENDING) {
+          // Our publish got there (its answer may have been lost).
+          ASSIGN_OR_RETURN(auto id, ParseReviewName(result.name(), "name"));
+          std::optional<absl::Time> when;
+          if (r.reply.has_response_time()) {
+            when = FromTimestamp(r.reply.response_time());
+          }
+          RETURN_IF_ERROR(ReconcilePlatformReply(*store_, request.tenant_id,
+                                                 id, r.reply.text(), when,
+                                                 absl::Now())
+                              .status());
+        }
+        continue;
+      }
+      // A publish, edit or delete of ours is on its way: the platform still
+      // shows what was there before; ours wins.
+      if (state == opinia::v1::REPLY_PENDING ||
+          state == opinia::v1::REPLY_DELETE_PENDING) {
         continue;
       }
       opinia::v1::RecordResponseRequest respond;

@@ -11,12 +11,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "opinia/v1/admin.pb.h"
 #include "opinia/v1/reviews.pb.h"
+#include "tests/integration/api_helpers.h"
 #include "tests/integration/cli_run.h"
 #include "tests/integration/server_fixture.h"
 #include "tests/integration/test_cert.h"
+#include "tests/testing/http_server.h"
 
 namespace opinia::testing {
 namespace {
@@ -257,6 +261,94 @@ TEST_F(CliTest, IngestSampleFilesThenReingestIsUnchanged) {
       << after.out;
   EXPECT_EQ(review.response().text(), "Dziękujemy za opinię!");
   EXPECT_EQ(review.status(), opinia::v1::RESPONDED);
+}
+
+// respond --publish, reviews get showing the reply's state, and
+// reviews delete-reply, on a server that may reach a loopback Google
+// Business Profile; and --publish refused for a pushed review.
+TEST_F(CliTest, RespondPublishShowsTheReplyStateAndDeleteReplyRemovesIt) {
+  absl::Mutex mu;
+  std::vector<std::string> calls;  // "METHOD path"
+  auto gbp = HttpServer::Start([&](const HttpRequest& r) {
+    if (r.method == "GET") {
+      return HttpResponse::Json(
+          R"({"reviews": [{"reviewId": "g1", "starRating": "ONE", )"
+          R"("comment": "Zimne", "createTime": "2026-11-01T10:00:00Z"}]})");
+    }
+    absl::MutexLock l(&mu);
+    calls.push_back(r.method + " " + r.path);
+    return HttpResponse::Json(
+        r.method == "PUT" ? R"({"comment": "x", "updateTime": )"
+                            R"("2026-11-02T08:30:00Z"})"
+                          : "{}");
+  });
+  ASSERT_TRUE(gbp.ok()) << gbp.status();
+  auto server = ServerProcess::Start(
+      {"--outbound-allow=127.0.0.0/8", "--reply-backoff-seconds=0"});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto tenant = CreateTenantWithKey((*server)->NewChannel(),
+                                    (*server)->admin_key(), "reply shop");
+  ASSERT_TRUE(tenant.ok()) << tenant.status();
+  auto cli = [&](const std::vector<std::string>& args) {
+    return RunCli(args, (*server)->address(), tenant->key, (*server)->dir());
+  };
+  CliRun add = cli({"collectors", "add", "--kind=gbp", "--source=google",
+                    "--endpoint=" + (*gbp)->Url("/v4/accounts/1/locations/2/"
+                                                "reviews"),
+                    "--bearer-token=tok"});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  ASSERT_EQ(cli({"collectors", "run", "collectors/1"}).exit_code, 0);
+  CliRun list = cli({"reviews", "list", "--json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  const std::vector<opinia::v1::Review> reviews = ParseReviews(list.out);
+  ASSERT_EQ(reviews.size(), 1u);
+  const std::string name = reviews[0].name();
+
+  CliRun respond = cli({"reviews", "respond", name, "--text=Przepraszamy",
+                        "--publish"});
+  ASSERT_EQ(respond.exit_code, 0) << respond.err;
+  EXPECT_NE(respond.out.find("publishing"), std::string::npos) << respond.out;
+  std::string shown;
+  for (int i = 0; i < 200; ++i) {
+    shown = cli({"reviews", "get", name, "--time-zone=UTC"}).out;
+    if (shown.find("reply:         PUBLISHED") != std::string::npos) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_NE(shown.find("reply:         PUBLISHED on the platform at "
+                       "2026-11-02T08:30:00"),
+            std::string::npos)
+      << shown;
+  EXPECT_NE(shown.find("1 attempt"), std::string::npos) << shown;
+
+  CliRun del = cli({"reviews", "delete-reply", name});
+  ASSERT_EQ(del.exit_code, 0) << del.err;
+  for (int i = 0; i < 200; ++i) {
+    shown = cli({"reviews", "get", name}).out;
+    if (shown.find("reply:         DELETED") != std::string::npos) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_NE(shown.find("reply:         DELETED"), std::string::npos) << shown;
+  {
+    absl::MutexLock l(&mu);
+    EXPECT_EQ(calls, (std::vector<std::string>{
+                         "PUT /v4/accounts/1/locations/2/reviews/g1/reply",
+                         "DELETE /v4/accounts/1/locations/2/reviews/g1/reply"}));
+  }
+
+  // A pushed review has no platform: the usage of --publish is refused.
+  const std::string jsonl = (*server)->dir() + "/one.jsonl";
+  std::ofstream(jsonl) << "{\"source\":\"allegro\",\"external_id\":\"p1\","
+                          "\"rating\":1,\"text\":\"Zle\"}\n";
+  ASSERT_EQ(cli({"ingest", jsonl}).exit_code, 0);
+  CliRun pushed = cli({"reviews", "list", "--source=allegro", "--json"});
+  const std::vector<opinia::v1::Review> p = ParseReviews(pushed.out);
+  ASSERT_EQ(p.size(), 1u);
+  CliRun refused =
+      cli({"respond", p[0].name(), "--text=Dziekujemy", "--publish"});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("publish: "), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("FAILED_PRECONDITION"), std::string::npos)
+      << refused.err;
 }
 
 TEST_F(CliTest, BadLinesAreReportedWithTheirLineNumbers) {

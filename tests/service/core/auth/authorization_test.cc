@@ -97,6 +97,10 @@ class AuthorizationTest : public testing::TwoShopsTest {
          [&](const Principal& p) {
            return st(reviews_.RecordResponse(p, {}));
          }},
+        {Action::kDeleteResponse,
+         [&](const Principal& p) {
+           return st(reviews_.DeleteResponse(p, ""));
+         }},
         {Action::kGetReputationSummary,
          [&](const Principal& p) { return st(insights_.Summary(p, {})); }},
         {Action::kGetTrends,
