@@ -22,6 +22,7 @@ const std::vector<KindFlag>& KindFlags() {
       {opinia::v1::TRUSTPILOT, {"trustpilot"}},
       {opinia::v1::JSON_FEED, {"json"}},
       {opinia::v1::CSV_FEED, {"csv"}},
+      {opinia::v1::ALLEGRO, {"allegro"}},
   };
   return *kKinds;
 }
@@ -109,13 +110,15 @@ std::vector<OptionHelp> CollectorFlagHelp() {
       {"kind", KindFlagNames(), "platform (required)"},
       {"endpoint", "URL",
        "GBP: .../v4/accounts/A/locations/L/reviews; Trustpilot: "
-       ".../v1/business-units/ID/reviews; feeds: the feed URL"},
+       ".../v1/business-units/ID/reviews; Allegro: "
+       "https://api.allegro.pl/sale/user-ratings; feeds: the feed URL"},
       {"source", "ID", "source stamped on the reviews, e.g. google"},
       {"subject", "ID", "subject_id stamped on the reviews"},
       {"poll", "SECONDS", "poll interval (0 = only on 'collectors run')"},
       {"mapping", "K=PATH,...",
        "feeds: field mapping, e.g. external_id=id,text=body,rating=stars"},
-      {"bearer-token", "TOKEN", "GBP OAuth access token; feeds: Bearer"},
+      {"bearer-token", "TOKEN",
+       "GBP or Allegro OAuth access token; feeds: Bearer"},
       {"api-key", "KEY", "Trustpilot API key; feeds: API key header"},
       {"api-key-header", "NAME", "feeds: header for --api-key (X-Api-Key)"},
       {"username", "USER", "feeds: HTTP Basic user"},

@@ -25,14 +25,14 @@ TEST(CollectorsFlagsTest, EveryKindHasAFlagName) {
 }
 
 TEST(CollectorsFlagsTest, NamesAliasesAndErrors) {
-  EXPECT_EQ(KindFlagNames(), "gbp|trustpilot|json|csv");
+  EXPECT_EQ(KindFlagNames(), "gbp|trustpilot|json|csv|allegro");
   auto google = ParseKind("google", "kind");
   ASSERT_TRUE(google.ok());
   EXPECT_EQ(*google, opinia::v1::GOOGLE_BUSINESS_PROFILE);
   auto bad = ParseKind("yelp", "format");
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(bad.status().message(),
-            "--format: gbp, trustpilot, json or csv, got \"yelp\"");
+            "--format: gbp, trustpilot, json, csv or allegro, got \"yelp\"");
 }
 
 TEST(CollectorsFlagsTest, MappingPairs) {

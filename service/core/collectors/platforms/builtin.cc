@@ -12,6 +12,7 @@ std::unique_ptr<Platform> NewGoogleBusinessProfilePlatform();
 std::unique_ptr<Platform> NewTrustpilotPlatform();
 std::unique_ptr<Platform> NewJsonFeedPlatform();
 std::unique_ptr<Platform> NewCsvFeedPlatform();
+std::unique_ptr<Platform> NewAllegroPlatform();
 
 std::vector<std::unique_ptr<Platform>> BuiltinPlatforms() {
   std::vector<std::unique_ptr<Platform>> all;
@@ -19,6 +20,7 @@ std::vector<std::unique_ptr<Platform>> BuiltinPlatforms() {
   all.push_back(NewTrustpilotPlatform());
   all.push_back(NewJsonFeedPlatform());
   all.push_back(NewCsvFeedPlatform());
+  all.push_back(NewAllegroPlatform());
   return all;
 }
 

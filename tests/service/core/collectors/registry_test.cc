@@ -45,7 +45,7 @@ TEST(RegistryTest, UnknownKindIsInvalidArgument) {
 
 TEST(RegistryTest, KindNames) {
   EXPECT_EQ(KindNames([](const Platform&) { return true; }, "or"),
-            "GOOGLE_BUSINESS_PROFILE, TRUSTPILOT, JSON_FEED or CSV_FEED");
+            "GOOGLE_BUSINESS_PROFILE, TRUSTPILOT, JSON_FEED, CSV_FEED or ALLEGRO");
   EXPECT_EQ(
       KindNames([](const Platform& p) { return p.uses_mapping(); }, "and"),
       "JSON_FEED and CSV_FEED");
@@ -74,6 +74,31 @@ TEST(PlatformRequestsTest, FirstAndNextPageUrls) {
        "https://f/a/feed.json?p=2"},
       {opinia::v1::CSV_FEED, "https://f/x.csv", "https://f/x.csv",
        "https://f/a/x.csv", "y.csv", "https://f/a/y.csv"},
+      // Allegro: keyset on lastChangedAt; the next key is "<count> <time>".
+      {opinia::v1::ALLEGRO,
+       "https://a/sale/user-ratings?recommended=false&offset=7&limit=5",
+       "https://a/sale/user-ratings?recommended=false&limit=100",
+       "https://a/sale/user-ratings?recommended=false&limit=100",
+       "2 2026-10-01T10:00:00.123Z",
+       "https://a/sale/user-ratings?recommended=false&limit=100&offset=2&"
+       "lastChangedAt.lte=2026-10-01T10%3A00%3A00.123Z"},
+      // A page wholly at the bound moves the offset on, same bound.
+      {opinia::v1::ALLEGRO, "", "",
+       "https://a/sale/user-ratings?limit=100&offset=2&"
+       "lastChangedAt.lte=2026-10-01T10%3A00%3A00.123Z",
+       "100 2026-10-01T10:00:00.123Z",
+       "https://a/sale/user-ratings?limit=100&offset=102&"
+       "lastChangedAt.lte=2026-10-01T10%3A00%3A00.123Z"},
+      // An older last time starts a new bound.
+      {opinia::v1::ALLEGRO, "", "",
+       "https://a/sale/user-ratings?limit=100&offset=2&"
+       "lastChangedAt.lte=2026-10-01T10%3A00%3A00.123Z",
+       "1 2026-09-30T08:00:00Z",
+       "https://a/sale/user-ratings?limit=100&offset=1&"
+       "lastChangedAt.lte=2026-09-30T08%3A00%3A00Z"},
+      // Ratings without lastChangedAt: plain offset paging.
+      {opinia::v1::ALLEGRO, "", "", "https://a/sale/user-ratings?limit=100",
+       "100 ", "https://a/sale/user-ratings?limit=100&offset=100"},
   };
   for (const auto& c : cases) {
     const std::string kind = opinia::v1::CollectorKind_Name(c.kind);
@@ -109,6 +134,10 @@ TEST(PlatformRequestsTest, CredentialHeaders) {
        {{"Accept", "text/csv, */*"},
         {"X-Key", "k"},
         {"Authorization", "Basic dXNlcjpwYXNz"}}},
+      {opinia::v1::ALLEGRO,
+       {{"bearer_token", "t"}},
+       {{"Accept", "application/vnd.allegro.public.v1+json"},
+        {"Authorization", "Bearer t"}}},
   };
   for (const auto& c : cases) {
     const Credentials creds(c.credentials.begin(), c.credentials.end());
@@ -132,6 +161,10 @@ TEST(PlatformValidationTest, CredentialsNameTheKey) {
       {opinia::v1::TRUSTPILOT, {{"api_key", "a\nb"}}, "line break"},
       {opinia::v1::JSON_FEED, {}, nullptr},
       {opinia::v1::CSV_FEED, {{"username", "u"}}, "go together"},
+      {opinia::v1::ALLEGRO, {}, "[\"bearer_token\"]: required for ALLEGRO"},
+      {opinia::v1::ALLEGRO,
+       {{"bearer_token", "t"}, {"api_key", "k"}},
+       "[\"api_key\"]: not used by ALLEGRO"},
   };
   for (const auto& c : cases) {
     Credentials creds(c.credentials.begin(), c.credentials.end());
@@ -144,6 +177,22 @@ TEST(PlatformValidationTest, CredentialsNameTheKey) {
     EXPECT_NE(s.message().find("c.credentials"), std::string::npos) << s;
     EXPECT_NE(s.message().find(c.error), std::string::npos) << s;
   }
+}
+
+TEST(PlatformValidationTest, AllegroEndpointIsTheRatingsList) {
+  const Platform& allegro = Of(opinia::v1::ALLEGRO);
+  EXPECT_TRUE(allegro.ValidateEndpoint("https://api.allegro.pl/sale/user-ratings",
+                                       "c.endpoint")
+                  .ok());
+  EXPECT_TRUE(allegro
+                  .ValidateEndpoint("https://api.allegro.pl.allegrosandbox.pl/"
+                                    "sale/user-ratings?recommended=false",
+                                    "c.endpoint")
+                  .ok());
+  absl::Status s =
+      allegro.ValidateEndpoint("https://api.allegro.pl/sale/offers", "c.endpoint");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message().rfind("c.endpoint: the ratings list URL", 0), 0u) << s;
 }
 
 TEST(PlatformValidationTest, MappingOnlyForFeeds) {

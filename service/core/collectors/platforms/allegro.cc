@@ -1,0 +1,211 @@
+// Allegro seller ratings: `GET /sale/user-ratings` ("Get the user's
+// ratings", Allegro REST API, developer.allegro.pl).
+//
+// Endpoint: "https://api.allegro.pl/sale/user-ratings" (the sandbox:
+// "https://api.allegro.pl.allegrosandbox.pl/sale/user-ratings"); a filter
+// the API takes, e.g. "?recommended=false", may stay in it.
+// Credentials: "bearer_token" (required), an OAuth 2.0 access token of the
+// seller's account -> "Authorization: Bearer <token>". Every request sends
+// "Accept: application/vnd.allegro.public.v1+json" (Allegro's versioned
+// media type; plain application/json is refused with 406).
+//
+// Order and paging. Allegro lists the ratings by lastChangedAt (creation
+// or the buyer's latest edit), newest first, paged by `offset` and `limit`
+// (default 20); pages of 100 here. On top of that the paging is keyset: the
+// page after one whose last rating changed at T asks for
+// `lastChangedAt.lte=T` and `offset` = how many ratings at exactly T were
+// read already. A rating given or edited while a run pages (it moves above
+// the bound), or one removed meanwhile, shifts nothing below, and offsets
+// stay small however many ratings the seller has. A non-empty page is
+// always followed by another request (Allegro may cap `limit` below what
+// was asked), so a run ends on an empty page. The sort key is lastChangedAt
+// (update_time, SortOrder::kUpdateTimeDesc): an incremental run stops at
+// the synced region, and an edited rating comes back at the top with a new
+// lastChangedAt and is re-ingested (UPDATED, re-analysed). A rating edited
+// during a full run after its page was read is missing from that run and
+// may be marked deleted by it; the next run reads it above the cursor and
+// re-ingesting restores it.
+//
+// Page: {"ratings": [{"id", "createdAt", "lastChangedAt", "editedAt",
+// "recommended": bool, "rates": {"delivery", "deliveryCost",
+// "description", "service"} (1..5 stars, each optional), "comment",
+// "buyer": {"id", "login"}, "answer": {"message", "createdAt"},
+// "order": {"id", "offers": [...]}, "removal": {"possibleTo",
+// "request": {"createdAt", "message", "source"}},
+// "excludedFromAverageRates", ...}]}. Errors: 4xx/5xx with {"errors":
+// [{"code", "message", "userMessage", "path", "details"}]}; 429 Too Many
+// Requests when the client id exceeds its limit (the fetcher waits).
+//
+// Mapping: text = the buyer's comment; author = buyer.login (author_id
+// buyer.id); create_time = createdAt; update_time = lastChangedAt (else
+// editedAt, else createdAt); the seller's answer = the review's response.
+// Rating (1..5): Allegro's verdict is binary, the rates refine it inside
+// its half of the scale - recommended: 5, or 4 when a rate is below 4;
+// not recommended: 1, or 2 when at least one rate was given and every rate
+// is 4 or more. No 3: Allegro has no neutral verdict. The rates become
+// stated aspect ratings (core/reviews/aspect_ratings.h), so a 1-star
+// delivery is a negative DELIVERY aspect even when the comment is silent:
+// delivery -> "aspect_rating.delivery", deliveryCost -> "...price",
+// description (the item as described) -> "...product_quality", service ->
+// "...customer_service". Attributes also keep "allegro_order_id" and, when
+// the seller asked Allegro to remove the rating,
+// "allegro_removal_requested_at".
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "service/core/collectors/format_util.h"
+#include "service/core/collectors/json_value.h"
+#include "service/core/collectors/platform.h"
+
+namespace opinia::core::collectors {
+namespace {
+
+constexpr int kPageSize = 100;
+constexpr char kMediaType[] = "application/vnd.allegro.public.v1+json";
+
+// Allegro's rate name -> the stated aspect rating it becomes.
+constexpr std::pair<const char*, const char*> kRates[] = {
+    {"delivery", "aspect_rating.delivery"},
+    {"deliveryCost", "aspect_rating.price"},
+    {"description", "aspect_rating.product_quality"},
+    {"service", "aspect_rating.customer_service"},
+};
+
+// The rating on 1..5 (see the header); 0 without a verdict.
+int AllegroStars(const JsonValue& item) {
+  const std::string recommended = TextAt(item, "recommended");
+  if (recommended != "true" && recommended != "false") return 0;
+  bool any = false, low = false, all_good = true;
+  for (const auto& [rate, key] : kRates) {
+    const int stars = ParseRating(FindPath(item, absl::StrCat("rates.", rate)));
+    if (stars < 1 || stars > 5) continue;
+    any = true;
+    low = low || stars < 4;
+    all_good = all_good && stars >= 4;
+  }
+  if (recommended == "true") return low ? 4 : 5;
+  return any && all_good ? 2 : 1;
+}
+
+// Where the next page is: "<count> <lastChangedAt>" - the last rating's
+// lastChangedAt as Allegro wrote it and how many ratings at the end of the
+// page share it ("<n> " when it has none); "" for an empty page.
+std::string NextKey(const JsonValue& doc) {
+  const JsonValue* list = FindPath(doc, "ratings");
+  if (list == nullptr || !list->has_list_value() ||
+      list->list_value().values().empty()) {
+    return "";
+  }
+  const auto& items = list->list_value().values();
+  const std::string last = TextAt(items[items.size() - 1], "lastChangedAt");
+  int count = 0;
+  for (int i = items.size() - 1; i >= 0; --i) {
+    if (!last.empty() && TextAt(items[i], "lastChangedAt") != last) break;
+    ++count;
+  }
+  return absl::StrCat(count, " ", last);
+}
+
+MappedReview MapRating(const JsonValue& item) {
+  MappedReview r;
+  opinia::v1::ReviewInput& in = r.input;
+  in.set_external_id(TextAt(item, "id"));
+  in.set_author_name(TextAt(item, "buyer.login"));
+  in.set_author_id(TextAt(item, "buyer.id"));
+  in.set_text(TextAt(item, "comment"));
+  in.set_rating(AllegroStars(item));
+  if (auto t = TimeOf(FindPath(item, "createdAt"))) {
+    *in.mutable_create_time() = *t;
+  }
+  for (const char* changed : {"lastChangedAt", "editedAt", "createdAt"}) {
+    if (auto t = TimeOf(FindPath(item, changed))) {
+      *in.mutable_update_time() = *t;
+      break;
+    }
+  }
+  auto& attributes = *in.mutable_attributes();
+  for (const auto& [rate, key] : kRates) {
+    const int stars = ParseRating(FindPath(item, absl::StrCat("rates.", rate)));
+    if (stars >= 1 && stars <= 5) attributes[key] = absl::StrCat(stars);
+  }
+  if (std::string order = TextAt(item, "order.id"); !order.empty()) {
+    attributes["allegro_order_id"] = std::move(order);
+  }
+  if (std::string asked = TextAt(item, "removal.request.createdAt");
+      !asked.empty()) {
+    attributes["allegro_removal_requested_at"] = std::move(asked);
+  }
+  SetReply(TextAt(item, "answer.message"),
+           TimeOf(FindPath(item, "answer.createdAt")), "", &r);
+  return r;
+}
+
+class Allegro : public Platform {
+ public:
+  Allegro()
+      : Platform(opinia::v1::ALLEGRO, "Allegro", SortOrder::kUpdateTimeDesc,
+                 {{"bearer_token"}, /*required=*/"bearer_token"}) {}
+
+  absl::Status ValidateEndpoint(const std::string& endpoint,
+                                std::string_view field) const override {
+    const std::string path = endpoint.substr(0, endpoint.find('?'));
+    if (absl::EndsWith(path, "/sale/user-ratings")) return absl::OkStatus();
+    return absl::InvalidArgumentError(absl::StrCat(
+        std::string(field),
+        ": the ratings list URL, e.g. https://api.allegro.pl/sale/"
+        "user-ratings (sandbox: https://api.allegro.pl.allegrosandbox.pl/"
+        "sale/user-ratings)"));
+  }
+
+  std::string FirstPageUrl(const std::string& endpoint) const override {
+    return ReplaceQuery(endpoint, {"offset", "limit", "lastChangedAt.lte"},
+                        absl::StrCat("limit=", kPageSize));
+  }
+
+  // `next` is NextKey's "<count> <lastChangedAt>".
+  std::string NextPageUrl(const std::string& current,
+                          const std::string& next) const override {
+    const size_t space = next.find(' ');
+    int count = 0, offset = 0;
+    if (space == std::string::npos ||
+        !absl::SimpleAtoi(next.substr(0, space), &count)) {
+      count = 0;
+    }
+    if (!absl::SimpleAtoi(QueryValue(current, "offset"), &offset)) offset = 0;
+    const std::string current_bound = QueryValue(current, "lastChangedAt.lte");
+    const std::string last =
+        space == std::string::npos ? "" : UrlEncode(next.substr(space + 1));
+    std::string bound = current_bound;
+    if (last.empty() || last == current_bound) {
+      offset += count;  // the whole page sat at the bound (or had no time)
+    } else {
+      bound = last;
+      offset = count;
+    }
+    std::string params = absl::StrCat("limit=", kPageSize, "&offset=", offset);
+    if (!bound.empty()) absl::StrAppend(&params, "&lastChangedAt.lte=", bound);
+    return ReplaceQuery(current, {"offset", "limit", "lastChangedAt.lte"},
+                        params);
+  }
+
+  HttpHeaders RequestHeaders(const Credentials& credentials) const override {
+    return CredentialHeaders(credentials, kMediaType, "X-Api-Key");
+  }
+
+  absl::StatusOr<MappedPage> ParsePage(
+      std::string_view body, const FeedMapping& mapping) const override {
+    return ParseReviewsPage(body, "ratings", NextKey, MapRating);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Platform> NewAllegroPlatform() {
+  return std::make_unique<Allegro>();
+}
+
+}  // namespace opinia::core::collectors
