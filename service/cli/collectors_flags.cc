@@ -96,7 +96,8 @@ absl::StatusOr<opinia::v1::Collector> CollectorFromFlags(const Args& args,
       {"api-key", "api_key"},
       {"api-key-header", "api_key_header"},
       {"username", "username"},
-      {"password", "password"}};
+      {"password", "password"},
+      {"business-user-id", "business_user_id"}};
   for (const auto& [flag, key] : creds) {
     if (auto v = args.Get(flag); v.has_value()) {
       (*c.mutable_credentials())[key] = *v;
@@ -118,8 +119,11 @@ std::vector<OptionHelp> CollectorFlagHelp() {
       {"mapping", "K=PATH,...",
        "feeds: field mapping, e.g. external_id=id,text=body,rating=stars"},
       {"bearer-token", "TOKEN",
-       "GBP or Allegro OAuth access token; feeds: Bearer"},
+       "GBP or Allegro OAuth access token; Trustpilot: a business user's "
+       "OAuth token (replies); feeds: Bearer"},
       {"api-key", "KEY", "Trustpilot API key; feeds: API key header"},
+      {"business-user-id", "ID",
+       "Trustpilot: the business user who signs published replies"},
       {"api-key-header", "NAME", "feeds: header for --api-key (X-Api-Key)"},
       {"username", "USER", "feeds: HTTP Basic user"},
       {"password", "PASS", "feeds: HTTP Basic password"},

@@ -12,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "util/status_macros.h"
 
 namespace opinia::core::collectors {
@@ -266,6 +268,53 @@ HttpHeaders CredentialHeaders(const Credentials& credentials,
                                    u, ":", Cred(credentials, "password")))));
   }
   return h;
+}
+
+std::string JsonObjectOf(
+    std::initializer_list<std::pair<const char*, std::string>> fields) {
+  // Each value printed by protobuf's JSON printer (escaping), in order.
+  std::string out = "{";
+  for (const auto& [key, value] : fields) {
+    google::protobuf::Value v;
+    v.set_string_value(value);
+    std::string text;
+    (void)google::protobuf::util::MessageToJsonString(v, &text);
+    absl::StrAppend(&out, out.size() > 1 ? "," : "", "\"", key, "\":", text);
+  }
+  return out + "}";
+}
+
+ReplyHttpRequest ReplyCall(const char* method, std::string url,
+                           HttpHeaders headers, std::string body) {
+  if (!body.empty()) headers.emplace_back("Content-Type", "application/json");
+  return ReplyHttpRequest{method, std::move(url), std::move(headers),
+                          std::move(body)};
+}
+
+absl::StatusOr<PlatformReply> ParseReviewReply(
+    std::string_view body, MappedReview (*map)(const JsonValue& item)) {
+  ASSIGN_OR_RETURN(JsonValue doc, ParseJson(body));
+  if (!doc.has_struct_value()) {
+    return absl::InvalidArgumentError("review: not a JSON object");
+  }
+  const MappedReview review = map(doc);
+  PlatformReply reply;
+  reply.exists = review.has_reply;
+  reply.text = review.reply.text();
+  if (review.reply.has_response_time()) {
+    reply.update_time = absl::FromUnixSeconds(
+                            review.reply.response_time().seconds()) +
+                        absl::Nanoseconds(review.reply.response_time().nanos());
+  }
+  return reply;
+}
+
+absl::Status CheckReplyTarget(const ReplyTarget& target) {
+  if (target.review.external_id().empty()) {
+    return absl::FailedPreconditionError(
+        "review: it has no external_id (the platform's review id)");
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace opinia::core::collectors

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -98,6 +99,27 @@ absl::Status CheckCredentials(opinia::v1::CollectorKind kind,
 HttpHeaders CredentialHeaders(const Credentials& credentials,
                               std::string_view accept,
                               std::string_view api_key_header);
+
+// --- Replies (reply.h).
+
+// A JSON object of string fields, in order: {"k": "v", ...}.
+std::string JsonObjectOf(
+    std::initializer_list<std::pair<const char*, std::string>> fields);
+
+// A reply call on `url`: `method`, `headers` plus Content-Type JSON when
+// there is a `body`.
+ReplyHttpRequest ReplyCall(const char* method, std::string url,
+                           HttpHeaders headers, std::string body = "");
+
+// The reply in a body holding one review of the platform, mapped by `map`
+// (the platform's page item mapping). INVALID_ARGUMENT when the body is not
+// a JSON object.
+absl::StatusOr<PlatformReply> ParseReviewReply(
+    std::string_view body, MappedReview (*map)(const JsonValue& item));
+
+// FAILED_PRECONDITION "review: ..." when the review has no external id
+// (the platform's id every reply call names).
+absl::Status CheckReplyTarget(const ReplyTarget& target);
 
 }  // namespace opinia::core::collectors
 

@@ -63,6 +63,35 @@ HttpHeaders Platform::RequestHeaders(const Credentials& credentials) const {
   return CredentialHeaders(credentials, "application/json", "X-Api-Key");
 }
 
+bool Platform::SupportsReply(ReplyAction action) const { return false; }
+
+absl::StatusOr<ReplyHttpRequest> Platform::BuildReplyRequest(
+    ReplyAction action, const ReplyTarget& target) const {
+  return absl::UnimplementedError(absl::StrCat(
+      opinia::v1::CollectorKind_Name(kind_), ": replies cannot be ",
+      action == ReplyAction::kDelete ? "deleted" : "published",
+      " on this platform through its API"));
+}
+
+ReplyResult Platform::ParseReplyResponse(ReplyAction action, int status,
+                                         std::string_view body) const {
+  return ReadReplyAnswer(status, body, "");
+}
+
+absl::StatusOr<ReplyHttpRequest> Platform::BuildReplyCheckRequest(
+    const ReplyTarget& target) const {
+  return absl::UnimplementedError(
+      absl::StrCat(opinia::v1::CollectorKind_Name(kind_),
+                   ": cannot read a review's reply back"));
+}
+
+absl::StatusOr<PlatformReply> Platform::ParseReplyCheck(
+    std::string_view body) const {
+  return absl::UnimplementedError(
+      absl::StrCat(opinia::v1::CollectorKind_Name(kind_),
+                   ": cannot read a review's reply back"));
+}
+
 const std::vector<const Platform*>& AllPlatforms() {
   return TheRegistry().by_kind;
 }

@@ -36,6 +36,7 @@
 #include "google/protobuf/map.h"
 #include "opinia/v1/collectors.pb.h"
 #include "opinia/v1/reviews.pb.h"
+#include "service/core/collectors/reply.h"
 #include "service/core/util/http_client.h"
 
 namespace opinia::core::collectors {
@@ -119,6 +120,38 @@ class Platform {
   // naming what was wrong.
   virtual absl::StatusOr<MappedPage> ParsePage(
       std::string_view body, const FeedMapping& mapping) const = 0;
+
+  // --- Replies (reply.h): publishing, editing and deleting the owner's
+  // reply to a review this platform's collector fetched. A platform that
+  // takes replies overrides SupportsReply and BuildReplyRequest (and
+  // ParseReplyResponse when its answers differ from ReadReplyAnswer's
+  // reading); the defaults take none.
+
+  // Whether the platform takes `action`. Default: no.
+  virtual bool SupportsReply(ReplyAction action) const;
+  // Whether sending the same publish twice leaves one reply (a PUT that
+  // replaces): a publish whose answer was lost (the server killed between
+  // sending and recording) is then simply sent again. Otherwise the worker
+  // first reads the reply on the platform (BuildReplyCheckRequest) and
+  // records the publish as done when the platform already shows the text.
+  virtual bool IdempotentPublish() const { return false; }
+  // The request for `action` on `target`. UNIMPLEMENTED "<kind>: ... not
+  // supported" when !SupportsReply(action); FAILED_PRECONDITION naming
+  // what is missing, e.g. "collector.credentials[\"bearer_token\"]: ...".
+  // Callers may build it once up front to validate (nothing is sent).
+  virtual absl::StatusOr<ReplyHttpRequest> BuildReplyRequest(
+      ReplyAction action, const ReplyTarget& target) const;
+  // The answer to that request. Default: ReadReplyAnswer(status, body, "").
+  virtual ReplyResult ParseReplyResponse(ReplyAction action, int status,
+                                         std::string_view body) const;
+  // A GET of the review on the platform, its reply included (used only
+  // when !IdempotentPublish()). Default: UNIMPLEMENTED.
+  virtual absl::StatusOr<ReplyHttpRequest> BuildReplyCheckRequest(
+      const ReplyTarget& target) const;
+  // A 2xx answer to it: the reply now on the platform. INVALID_ARGUMENT
+  // for a body not in the platform's format. Default: UNIMPLEMENTED.
+  virtual absl::StatusOr<PlatformReply> ParseReplyCheck(
+      std::string_view body) const;
 
  protected:
   Platform(opinia::v1::CollectorKind kind, std::string_view name,

@@ -140,16 +140,24 @@ class CurlHttpClient final : public HttpClient {
                                   const HttpHeaders& headers,
                                   std::string_view body,
                                   const HttpCallOptions& options) override {
-    return Perform(url, headers, &body, options);
+    return Perform("POST", url, headers, &body, options);
   }
   absl::StatusOr<HttpResult> Get(std::string_view url,
                                  const HttpHeaders& headers,
                                  const HttpCallOptions& options) override {
-    return Perform(url, headers, nullptr, options);
+    return Perform("GET", url, headers, nullptr, options);
+  }
+  absl::StatusOr<HttpResult> Send(std::string_view method,
+                                  std::string_view url,
+                                  const HttpHeaders& headers,
+                                  const std::string_view* body,
+                                  const HttpCallOptions& options) override {
+    return Perform(method, url, headers, body, options);
   }
 
  private:
-  absl::StatusOr<HttpResult> Perform(std::string_view url,
+  absl::StatusOr<HttpResult> Perform(std::string_view method,
+                                     std::string_view url,
                                      const HttpHeaders& headers,
                                      const std::string_view* body,
                                      const HttpCallOptions& options) {
@@ -225,6 +233,10 @@ class CurlHttpClient final : public HttpClient {
     } else {
       curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     }
+    const std::string method_string(method);
+    if (method_string != "GET" && method_string != "POST") {
+      curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method_string.c_str());
+    }
     const CURLcode rc = curl_easy_perform(h);
     if (transfer.too_large) {
       return absl::ResourceExhaustedError(
@@ -256,6 +268,20 @@ class CurlHttpClient final : public HttpClient {
 };
 
 }  // namespace
+
+absl::StatusOr<HttpResult> HttpClient::Send(std::string_view method,
+                                            std::string_view url,
+                                            const HttpHeaders& headers,
+                                            const std::string_view* body,
+                                            const HttpCallOptions& options) {
+  if (method == "GET" && body == nullptr) return Get(url, headers, options);
+  if (method == "POST") {
+    return Post(url, headers, body == nullptr ? "" : *body, options);
+  }
+  return absl::UnimplementedError(
+      absl::StrCat("HTTP client: method ", std::string(method),
+                   " is not supported"));
+}
 
 std::string HttpResult::Header(std::string_view name) const {
   std::string value;

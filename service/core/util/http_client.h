@@ -76,6 +76,14 @@ class HttpClient {
   virtual absl::StatusOr<HttpResult> Get(std::string_view url,
                                          const HttpHeaders& headers,
                                          const HttpCallOptions& options) = 0;
+  // Any method ("PUT", "DELETE", ...; the platforms' reply calls); `body`
+  // null sends none. Default: GET and POST through the two above,
+  // UNIMPLEMENTED for other methods.
+  virtual absl::StatusOr<HttpResult> Send(std::string_view method,
+                                          std::string_view url,
+                                          const HttpHeaders& headers,
+                                          const std::string_view* body,
+                                          const HttpCallOptions& options);
 };
 
 // libcurl (curl_global_init runs once per process; one easy handle per call,

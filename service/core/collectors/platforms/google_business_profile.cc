@@ -10,14 +10,27 @@
 // "reviewReply": {"comment", "updateTime"}}], "nextPageToken"}. GBP appends
 // Google's translation to translated comments ("(Translated by Google)
 // ...\n\n(Original)\n..."); the original part is kept.
+//
+// Replies (accounts.locations.reviews.updateReply / deleteReply):
+//   PUT    https://mybusiness.googleapis.com/v4/{name=accounts/*/locations/*/
+//          reviews/*}/reply   body ReviewReply {"comment": "..."}
+//          -> 200 ReviewReply {"comment", "updateTime"}; creates the reply
+//          or replaces it, so sending it twice is harmless (idempotent).
+//   DELETE .../reviews/{id}/reply -> 200 {} (empty JSON object).
+// Built on the collector's endpoint (the location's reviews list) + the
+// review id. Errors are Google's {"error": {"code", "message", "status",
+// "details"}}; a reply Google refuses for its content policy is a 400
+// whose message or reason names the policy (ReadReplyAnswer).
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "service/core/collectors/format_util.h"
 #include "service/core/collectors/json_value.h"
 #include "service/core/collectors/platform.h"
+#include "util/status_macros.h"
 
 namespace opinia::core::collectors {
 namespace {
@@ -69,6 +82,12 @@ MappedReview MapReview(const JsonValue& item) {
   return r;
 }
 
+// The review's resource URL: the reviews list URL + "/" + its id.
+std::string ReviewUrl(const ReplyTarget& target) {
+  return absl::StrCat(UrlWithoutQuery(target.endpoint), "/",
+                      UrlEncode(target.review.external_id()));
+}
+
 class GoogleBusinessProfile : public Platform {
  public:
   GoogleBusinessProfile()
@@ -93,6 +112,35 @@ class GoogleBusinessProfile : public Platform {
       std::string_view body, const FeedMapping& mapping) const override {
     return ParseReviewsPage(body, "reviews", NextPageToken, MapReview);
   }
+  bool SupportsReply(ReplyAction action) const override { return true; }
+  bool IdempotentPublish() const override { return true; }
+  absl::StatusOr<ReplyHttpRequest> BuildReplyRequest(
+      ReplyAction action, const ReplyTarget& target) const override {
+    RETURN_IF_ERROR(CheckReplyTarget(target));
+    std::string url = ReviewUrl(target) + "/reply";
+    HttpHeaders headers = RequestHeaders(target.credentials);
+    if (action == ReplyAction::kDelete) {
+      return ReplyCall("DELETE", std::move(url), std::move(headers));
+    }
+    return ReplyCall("PUT", std::move(url), std::move(headers),
+                     JsonObjectOf({{"comment", target.text}}));
+  }
+  ReplyResult ParseReplyResponse(ReplyAction action, int status,
+                                 std::string_view body) const override {
+    return ReadReplyAnswer(status, body, "updateTime");
+  }
+  // accounts.locations.reviews.get: one Review, reviewReply included.
+  absl::StatusOr<ReplyHttpRequest> BuildReplyCheckRequest(
+      const ReplyTarget& target) const override {
+    RETURN_IF_ERROR(CheckReplyTarget(target));
+    return ReplyCall("GET", ReviewUrl(target),
+                     RequestHeaders(target.credentials));
+  }
+  absl::StatusOr<PlatformReply> ParseReplyCheck(
+      std::string_view body) const override {
+    return ParseReviewReply(body, MapReview);
+  }
+
   // MappedPage::next is a pageToken.
   std::string NextPageUrl(const std::string& current,
                           const std::string& next) const override {

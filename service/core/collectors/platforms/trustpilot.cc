@@ -4,19 +4,34 @@
 // createdat.desc, the next one by the "next-page" link.
 // Credentials: "api_key" (required) -> header "apikey: <key>" (public
 // reviews endpoint); "bearer_token" (optional, private endpoint) ->
-// "Authorization: Bearer <token>".
+// "Authorization: Bearer <token>"; "business_user_id" (optional, for
+// replies: the business user who signs them).
 //
 // Page: {"reviews": [{"id", "stars", "title", "text", "language",
 // "createdAt", "updatedAt", "consumer": {"id", "displayName"},
 // "companyReply": {"text", "createdAt", "updatedAt"}}],
 // "links": [{"rel": "next-page", "href"}]}.
+//
+// Replies (Service Reviews API, private; OAuth: "Authorization: Bearer
+// <access token>" of a business user, which the api_key alone is not):
+//   POST   https://api.trustpilot.com/v1/private/reviews/{reviewId}/reply
+//          body {"authorBusinessUserId": "...", "message": "..."} -> 201;
+//          a second POST adds nothing new but is not promised to be
+//          harmless, so a publish whose answer was lost is checked first:
+//   GET    /v1/private/reviews/{reviewId} -> the review with
+//          "companyReply": {"text", "createdAt", "updatedAt"};
+//   DELETE /v1/private/reviews/{reviewId}/reply -> 204.
+// The API's base is the endpoint's origin (and any path before "/v1/").
+// Errors: {"message": "...", "details": "...", "errorCode": ...}.
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "service/core/collectors/format_util.h"
 #include "service/core/collectors/json_value.h"
 #include "service/core/collectors/platform.h"
+#include "util/status_macros.h"
 
 namespace opinia::core::collectors {
 namespace {
@@ -61,7 +76,8 @@ class Trustpilot : public Platform {
   Trustpilot()
       : Platform(opinia::v1::TRUSTPILOT, "Trustpilot",
                  SortOrder::kCreateTimeDesc,
-                 {{"api_key", "bearer_token"}, /*required=*/"api_key"}) {}
+                 {{"api_key", "bearer_token", "business_user_id"},
+                  /*required=*/"api_key"}) {}
 
   std::string FirstPageUrl(const std::string& endpoint) const override {
     return ReplaceQuery(endpoint, {"page", "orderBy"},
@@ -73,6 +89,53 @@ class Trustpilot : public Platform {
   absl::StatusOr<MappedPage> ParsePage(
       std::string_view body, const FeedMapping& mapping) const override {
     return ParseReviewsPage(body, "reviews", NextLink, MapReview);
+  }
+
+  bool SupportsReply(ReplyAction action) const override { return true; }
+  absl::StatusOr<ReplyHttpRequest> BuildReplyRequest(
+      ReplyAction action, const ReplyTarget& target) const override {
+    RETURN_IF_ERROR(CheckReplyTarget(target));
+    RETURN_IF_ERROR(NeedCredential(target, "bearer_token",
+                                   "a business user's OAuth access token"));
+    std::string url = ReviewUrl(target) + "/reply";
+    HttpHeaders headers = RequestHeaders(target.credentials);
+    if (action == ReplyAction::kDelete) {
+      return ReplyCall("DELETE", std::move(url), std::move(headers));
+    }
+    RETURN_IF_ERROR(NeedCredential(target, "business_user_id",
+                                   "the business user who signs replies"));
+    return ReplyCall(
+        "POST", std::move(url), std::move(headers),
+        JsonObjectOf({{"authorBusinessUserId",
+                       Cred(target.credentials, "business_user_id")},
+                      {"message", target.text}}));
+  }
+  absl::StatusOr<ReplyHttpRequest> BuildReplyCheckRequest(
+      const ReplyTarget& target) const override {
+    RETURN_IF_ERROR(CheckReplyTarget(target));
+    RETURN_IF_ERROR(NeedCredential(target, "bearer_token",
+                                   "a business user's OAuth access token"));
+    return ReplyCall("GET", ReviewUrl(target),
+                     RequestHeaders(target.credentials));
+  }
+  absl::StatusOr<PlatformReply> ParseReplyCheck(
+      std::string_view body) const override {
+    return ParseReviewReply(body, MapReview);
+  }
+
+ private:
+  // The private review resource: /v1/private/reviews/{reviewId}.
+  static std::string ReviewUrl(const ReplyTarget& target) {
+    return absl::StrCat(ApiBase(target.endpoint, "/v1/"),
+                        "/v1/private/reviews/",
+                        UrlEncode(target.review.external_id()));
+  }
+  static absl::Status NeedCredential(const ReplyTarget& target,
+                                     const char* key, const char* what) {
+    if (!Cred(target.credentials, key).empty()) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat(
+        "collector.credentials[\"", key, "\"]: Trustpilot replies need ",
+        what));
   }
 };
 
