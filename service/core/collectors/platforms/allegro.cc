@@ -48,8 +48,25 @@
 // delivery -> "aspect_rating.delivery", deliveryCost -> "...price",
 // description (the item as described) -> "...product_quality", service ->
 // "...customer_service". Attributes also keep "allegro_order_id" and, when
-// the seller asked Allegro to remove the rating,
-// "allegro_removal_requested_at".
+// the seller asked Allegro to remove the rating, "removal_requested_at"
+// (the same attribute RequestReviewRemoval records).
+//
+// The seller's answer (Replies, reply.h):
+//   PUT {base}/sale/user-ratings/{ratingId}/answer  {"message": "..."}
+//       -> 200 {"message", "createdAt"} (the publish time).
+// Publishing again sends the new text (an edit). Allegro's API has no call
+// that deletes an answer, so deleting is not supported. A publish whose
+// answer was lost is checked first (Allegro does not promise that a second
+// PUT is harmless): GET {base}/sale/user-ratings/{ratingId} -> the rating,
+// "answer" included.
+// The removal request (a rating that breaks Allegro's rules; removal.h):
+//   PUT {base}/sale/user-ratings/{ratingId}/removal
+//       {"request": {"message": "<why>"}}
+//       -> 200 {"possibleTo", "request": {"createdAt", "message", "source"}}.
+// {base} is the endpoint's origin (plus any path before "/sale/"); every
+// call sends Allegro's media type as Accept and Content-Type and the
+// bearer token. Allegro's errors {"errors": [{"code", "message",
+// "userMessage"}]} are reported as "HTTP <status>: <userMessage>".
 #include <memory>
 #include <string>
 #include <utility>
@@ -60,6 +77,7 @@
 #include "service/core/collectors/format_util.h"
 #include "service/core/collectors/json_value.h"
 #include "service/core/collectors/platform.h"
+#include "util/status_macros.h"
 
 namespace opinia::core::collectors {
 namespace {
@@ -137,11 +155,46 @@ MappedReview MapRating(const JsonValue& item) {
   }
   if (std::string asked = TextAt(item, "removal.request.createdAt");
       !asked.empty()) {
-    attributes["allegro_removal_requested_at"] = std::move(asked);
+    attributes["removal_requested_at"] = std::move(asked);
   }
   SetReply(TextAt(item, "answer.message"),
            TimeOf(FindPath(item, "answer.createdAt")), "", &r);
   return r;
+}
+
+// The rating's resource: {base}/sale/user-ratings/{id}.
+std::string RatingUrl(const ReplyTarget& target) {
+  return absl::StrCat(ApiBase(target.endpoint, "/sale/"), "/sale/user-ratings/",
+                      UrlEncode(target.review.external_id()));
+}
+
+// A call with a JSON body in Allegro's media type.
+ReplyHttpRequest AllegroCall(const char* method, std::string url,
+                             HttpHeaders headers, std::string body = "") {
+  if (!body.empty()) headers.emplace_back("Content-Type", kMediaType);
+  return ReplyHttpRequest{method, std::move(url), std::move(headers),
+                          std::move(body)};
+}
+
+// ReadReplyAnswer on Allegro's error shape: the first error's userMessage
+// (else message) and code.
+ReplyResult AllegroAnswer(int status, std::string_view body,
+                          std::string_view time_field) {
+  if (status < 200 || status >= 300) {
+    absl::StatusOr<JsonValue> doc = ParseJson(body);
+    const JsonValue* first =
+        doc.ok() ? FindPath(*doc, "errors.0") : nullptr;
+    if (first != nullptr) {
+      std::string message = TextAt(*first, "userMessage");
+      if (message.empty()) message = TextAt(*first, "message");
+      return ReadReplyAnswer(
+          status,
+          JsonObjectOf({{"message", message},
+                        {"errorCode", TextAt(*first, "code")}}),
+          "");
+    }
+  }
+  return ReadReplyAnswer(status, body, time_field);
 }
 
 class Allegro : public Platform {
@@ -199,6 +252,49 @@ class Allegro : public Platform {
   absl::StatusOr<MappedPage> ParsePage(
       std::string_view body, const FeedMapping& mapping) const override {
     return ParseReviewsPage(body, "ratings", NextKey, MapRating);
+  }
+
+  bool SupportsReply(ReplyAction action) const override {
+    return action == ReplyAction::kPublish;
+  }
+  absl::StatusOr<ReplyHttpRequest> BuildReplyRequest(
+      ReplyAction action, const ReplyTarget& target) const override {
+    if (action != ReplyAction::kPublish) {
+      return Platform::BuildReplyRequest(action, target);
+    }
+    RETURN_IF_ERROR(CheckReplyTarget(target));
+    return AllegroCall("PUT", RatingUrl(target) + "/answer",
+                       RequestHeaders(target.credentials),
+                       JsonObjectOf({{"message", target.text}}));
+  }
+  ReplyResult ParseReplyResponse(ReplyAction action, int status,
+                                 std::string_view body) const override {
+    return AllegroAnswer(status, body, "createdAt");
+  }
+  absl::StatusOr<ReplyHttpRequest> BuildReplyCheckRequest(
+      const ReplyTarget& target) const override {
+    RETURN_IF_ERROR(CheckReplyTarget(target));
+    return AllegroCall("GET", RatingUrl(target),
+                       RequestHeaders(target.credentials));
+  }
+  absl::StatusOr<PlatformReply> ParseReplyCheck(
+      std::string_view body) const override {
+    return ParseReviewReply(body, MapRating);
+  }
+
+  bool SupportsRemovalRequest() const override { return true; }
+  absl::StatusOr<ReplyHttpRequest> BuildRemovalRequest(
+      const ReplyTarget& target) const override {
+    RETURN_IF_ERROR(CheckReplyTarget(target));
+    return AllegroCall(
+        "PUT", RatingUrl(target) + "/removal",
+        RequestHeaders(target.credentials),
+        absl::StrCat("{\"request\":", JsonObjectOf({{"message", target.text}}),
+                     "}"));
+  }
+  ReplyResult ParseRemovalResponse(int status,
+                                   std::string_view body) const override {
+    return AllegroAnswer(status, body, "request.createdAt");
   }
 };
 

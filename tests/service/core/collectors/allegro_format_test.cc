@@ -63,7 +63,7 @@ TEST(AllegroFormatTest, MapsRatingRatesAnswerAndRemoval) {
   EXPECT_EQ(attr.at("aspect_rating.customer_service"), "2");
   EXPECT_EQ(attr.at("allegro_order_id"),
             "29b8d1a0-9e2b-11ea-8a8c-5b9e2a6d3f10");
-  EXPECT_EQ(attr.at("allegro_removal_requested_at"),
+  EXPECT_EQ(attr.at("removal_requested_at"),
             "2026-10-05T09:00:00.000Z");
   ASSERT_TRUE(a.has_reply);
   EXPECT_EQ(a.reply.text(), "Przepraszamy za opóźnienie kuriera");
@@ -138,6 +138,116 @@ TEST(AllegroFormatTest, EmptyAndMalformed) {
   auto no_id = ParseAllegro(R"({"ratings": [{"recommended": true}]})");
   ASSERT_TRUE(no_id.ok());
   EXPECT_TRUE(no_id->reviews[0].input.external_id().empty());
+}
+
+ReplyTarget Target(std::string text = "Dziękujemy") {
+  ReplyTarget t;
+  t.endpoint = "https://api.allegro.pl/sale/user-ratings?recommended=false";
+  t.credentials["bearer_token"] = "tok";
+  t.review.set_external_id("5df0a6d1");
+  t.text = std::move(text);
+  return t;
+}
+
+const HttpHeaders kAllegroJson = {
+    {"Accept", "application/vnd.allegro.public.v1+json"},
+    {"Authorization", "Bearer tok"},
+    {"Content-Type", "application/vnd.allegro.public.v1+json"}};
+
+TEST(AllegroReplyFormatTest, AnswerIsAPutOnTheRating) {
+  const Platform& allegro = **PlatformFor(opinia::v1::ALLEGRO);
+  EXPECT_TRUE(allegro.SupportsReply(ReplyAction::kPublish));
+  EXPECT_FALSE(allegro.SupportsReply(ReplyAction::kDelete));
+  EXPECT_FALSE(allegro.IdempotentPublish()) << "checked before a resend";
+  auto put = allegro.BuildReplyRequest(ReplyAction::kPublish,
+                                       Target("Przepraszamy \"bardzo\""));
+  ASSERT_TRUE(put.ok()) << put.status();
+  EXPECT_EQ(put->method, "PUT");
+  EXPECT_EQ(put->url,
+            "https://api.allegro.pl/sale/user-ratings/5df0a6d1/answer");
+  EXPECT_EQ(put->headers, kAllegroJson);
+  EXPECT_EQ(put->body, R"({"message":"Przepraszamy \"bardzo\""})");
+  EXPECT_EQ(allegro.BuildReplyRequest(ReplyAction::kDelete, Target())
+                .status()
+                .code(),
+            absl::StatusCode::kUnimplemented);
+  ReplyTarget no_id = Target();
+  no_id.review.clear_external_id();
+  EXPECT_EQ(allegro.BuildReplyRequest(ReplyAction::kPublish, no_id)
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  // A test server mounts the API under a path prefix.
+  ReplyTarget local = Target();
+  local.endpoint = "http://127.0.0.1:8080/x/sale/user-ratings";
+  EXPECT_EQ(allegro.BuildReplyRequest(ReplyAction::kPublish, local)->url,
+            "http://127.0.0.1:8080/x/sale/user-ratings/5df0a6d1/answer");
+
+  const ReplyResult ok = allegro.ParseReplyResponse(
+      ReplyAction::kPublish, 200,
+      R"({"message": "Przepraszamy", "createdAt": "2026-10-04T08:00:00.000Z"})");
+  EXPECT_TRUE(ok.ok);
+  ASSERT_TRUE(ok.publish_time.has_value());
+  EXPECT_EQ(absl::ToUnixSeconds(*ok.publish_time), 1790848800 + 3 * 86400 - 7200);
+  const ReplyResult refused = allegro.ParseReplyResponse(
+      ReplyAction::kPublish, 422,
+      R"({"errors": [{"code": "VALIDATION_ERROR", "message": "message: too long",
+          "userMessage": "Odpowiedź jest za długa", "path": "message"}]})");
+  EXPECT_FALSE(refused.ok);
+  EXPECT_FALSE(refused.retryable);
+  EXPECT_EQ(refused.error, "HTTP 422: Odpowiedź jest za długa");
+  const ReplyResult busy =
+      allegro.ParseReplyResponse(ReplyAction::kPublish, 503, "<html>");
+  EXPECT_TRUE(busy.retryable);
+  EXPECT_EQ(busy.error, "HTTP 503");
+
+  auto check = allegro.BuildReplyCheckRequest(Target());
+  ASSERT_TRUE(check.ok());
+  EXPECT_EQ(check->method, "GET");
+  EXPECT_EQ(check->url, "https://api.allegro.pl/sale/user-ratings/5df0a6d1");
+  auto there = allegro.ParseReplyCheck(
+      R"({"id": "5df0a6d1", "recommended": true,
+          "answer": {"message": "Dziękujemy", "createdAt": "2026-10-04T08:00:00Z"}})");
+  ASSERT_TRUE(there.ok()) << there.status();
+  EXPECT_TRUE(there->exists);
+  EXPECT_EQ(there->text, "Dziękujemy");
+  auto none = allegro.ParseReplyCheck(R"({"id": "5df0a6d1", "recommended": true})");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->exists);
+}
+
+TEST(AllegroReplyFormatTest, RemovalRequestIsAPutWithTheReason) {
+  const Platform& allegro = **PlatformFor(opinia::v1::ALLEGRO);
+  EXPECT_TRUE(allegro.SupportsRemovalRequest());
+  auto put = allegro.BuildRemovalRequest(Target("Ocena dotyczy kuriera"));
+  ASSERT_TRUE(put.ok()) << put.status();
+  EXPECT_EQ(put->method, "PUT");
+  EXPECT_EQ(put->url,
+            "https://api.allegro.pl/sale/user-ratings/5df0a6d1/removal");
+  EXPECT_EQ(put->headers, kAllegroJson);
+  EXPECT_EQ(put->body, R"({"request":{"message":"Ocena dotyczy kuriera"}})");
+  const ReplyResult ok = allegro.ParseRemovalResponse(
+      200, R"({"possibleTo": "2026-10-31T10:00:00Z",
+               "request": {"createdAt": "2026-10-05T09:00:00Z",
+                           "message": "Ocena dotyczy kuriera",
+                           "source": "SELLER"}})");
+  EXPECT_TRUE(ok.ok);
+  ASSERT_TRUE(ok.publish_time.has_value());
+  EXPECT_EQ(absl::ToUnixSeconds(*ok.publish_time), 1790848800 + 4 * 86400 - 3600);
+  const ReplyResult late = allegro.ParseRemovalResponse(
+      422, R"({"errors": [{"code": "RemovalNotPossible",
+                           "message": "Removal period expired",
+                           "userMessage": ""}]})");
+  EXPECT_FALSE(late.ok);
+  EXPECT_EQ(late.error, "HTTP 422: Removal period expired");
+  // Other platforms take none.
+  for (auto kind : {opinia::v1::GOOGLE_BUSINESS_PROFILE, opinia::v1::TRUSTPILOT,
+                    opinia::v1::JSON_FEED, opinia::v1::CSV_FEED}) {
+    const Platform& other = **PlatformFor(kind);
+    EXPECT_FALSE(other.SupportsRemovalRequest());
+    EXPECT_EQ(other.BuildRemovalRequest(Target()).status().code(),
+              absl::StatusCode::kUnimplemented);
+  }
 }
 
 }  // namespace
