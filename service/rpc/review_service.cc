@@ -49,5 +49,12 @@ OPINIA_UNARY_HANDLER(
                                 deps_.clock->Now()))
 OPINIA_UNARY_HANDLER(ReviewServiceImpl, RecordResponse, RecordResponseRequest,
                      Review, deps_.reviews->RecordResponse(caller, *request))
+OPINIA_UNARY_HANDLER(
+    ReviewServiceImpl, RequestReviewRemoval, RequestReviewRemovalRequest,
+    Review,
+    deps_.removals != nullptr
+        ? deps_.removals->Request(caller, *request)
+        : absl::StatusOr<opinia::v1::Review>(absl::FailedPreconditionError(
+              "removal requests are not served by this server")))
 
 }  // namespace opinia::rpc

@@ -20,7 +20,9 @@ using ReviewServiceBase = ReviewService::WithRawCallbackMethod_IngestReviews<
                     ReviewService::WithCallbackMethod_DeleteReview<
                         ReviewService::WithCallbackMethod_AnalyzeText<
                             ReviewService::WithCallbackMethod_RecordResponse<
-                                ReviewService::Service>>>>>>>>;
+                                ReviewService::
+                                    WithCallbackMethod_RequestReviewRemoval<
+                                        ReviewService::Service>>>>>>>>>;
 }  // namespace internal
 
 class ReviewServiceImpl final : public internal::ReviewServiceBase {
@@ -59,6 +61,10 @@ class ReviewServiceImpl final : public internal::ReviewServiceBase {
   grpc::ServerUnaryReactor* RecordResponse(
       grpc::CallbackServerContext* context,
       const opinia::v1::RecordResponseRequest* request,
+      opinia::v1::Review* response) override;
+  grpc::ServerUnaryReactor* RequestReviewRemoval(
+      grpc::CallbackServerContext* context,
+      const opinia::v1::RequestReviewRemovalRequest* request,
       opinia::v1::Review* response) override;
 
  private:

@@ -211,6 +211,10 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   app->collector_scheduler_ =
       std::make_unique<core::collectors::CollectorScheduler>(
           app->collectors_.get());
+  // Removal requests go to the platforms like the collectors' requests.
+  app->review_removals_ = std::make_unique<core::collectors::ReviewRemovals>(
+      app->store_.get(), app->reviews_.get(), app->collector_http_.get(),
+      clock);
   if (absl::Status s = app->Bootstrap(options); !s.ok()) return s;
   if (absl::Status s = app->Serve(options); !s.ok()) return s;
   app->collector_scheduler_->Start();
@@ -271,6 +275,7 @@ absl::Status App::Serve(const Options& options) {
   deps.insights = insights_.get();
   deps.settings = settings_.get();
   deps.webhooks = webhooks_.get();
+  deps.removals = review_removals_.get();
   review_service_ = std::make_unique<rpc::ReviewServiceImpl>(deps);
   admin_service_ = std::make_unique<rpc::AdminServiceImpl>(deps);
   alert_service_ = std::make_unique<rpc::AlertServiceImpl>(deps);

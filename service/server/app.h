@@ -20,6 +20,7 @@
 #include "service/core/auth/auth.h"
 #include "service/core/auth/key_watch.h"
 #include "service/core/collectors/collectors.h"
+#include "service/core/collectors/removal.h"
 #include "service/core/collectors/fetcher.h"
 #include "service/core/collectors/scheduler.h"
 #include "service/core/collectors/syncer.h"
@@ -119,6 +120,7 @@ class App {
   std::unique_ptr<core::collectors::Fetcher> collector_fetcher_;
   std::unique_ptr<core::collectors::Syncer> collector_syncer_;
   std::unique_ptr<core::collectors::Collectors> collectors_;
+  std::unique_ptr<core::collectors::ReviewRemovals> review_removals_;
   std::unique_ptr<core::collectors::CollectorScheduler> collector_scheduler_;
   std::unique_ptr<core::Insights> insights_;
   std::unique_ptr<core::Settings> settings_;

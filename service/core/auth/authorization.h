@@ -25,6 +25,7 @@ enum class Action {
   kDeleteReview,
   kAnalyzeText,
   kRecordResponse,
+  kRequestReviewRemoval,
   // InsightsService
   kGetReputationSummary,
   kGetTrends,
