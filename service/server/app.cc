@@ -198,9 +198,14 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   fetch.call.cancel = app->collector_executor_->cancel_flag();
   app->collector_fetcher_ = std::make_unique<core::collectors::Fetcher>(
       app->collector_http_.get(), app->collector_sleeper_.get(), clock, fetch);
+  core::collectors::TokenCacheOptions token_options;
+  token_options.call.cancel = app->collector_executor_->cancel_flag();
+  app->collector_tokens_ = std::make_unique<core::collectors::TokenCache>(
+      app->collector_http_.get(), clock, token_options);
   app->collector_syncer_ = std::make_unique<core::collectors::Syncer>(
       app->store_.get(), app->ingestor_.get(), app->reviews_.get(),
-      app->collector_fetcher_.get());
+      app->collector_fetcher_.get(), core::collectors::SyncOptions(),
+      app->collector_tokens_.get());
   core::collectors::CollectorsOptions collector_options;
   collector_options.max_per_tenant = options.max_collectors_per_tenant;
   collector_options.replica_id = app->replica_id_;

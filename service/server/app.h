@@ -24,6 +24,7 @@
 #include "service/core/collectors/fetcher.h"
 #include "service/core/collectors/scheduler.h"
 #include "service/core/collectors/syncer.h"
+#include "service/core/collectors/token_cache.h"
 #include "service/core/ingest/analyze.h"
 #include "service/core/ingest/ingest.h"
 #include "service/core/reviews/reviews.h"
@@ -118,6 +119,9 @@ class App {
   // it, which cancels the fetches in flight.
   std::unique_ptr<core::OutboundExecutor> collector_executor_;
   std::unique_ptr<core::collectors::Fetcher> collector_fetcher_;
+  // Access tokens of the collectors' renewable credentials (syncs and
+  // replies share them).
+  std::unique_ptr<core::collectors::TokenCache> collector_tokens_;
   std::unique_ptr<core::collectors::Syncer> collector_syncer_;
   std::unique_ptr<core::collectors::Collectors> collectors_;
   std::unique_ptr<core::collectors::ReviewRemovals> review_removals_;

@@ -27,6 +27,7 @@
 #include "service/storage/webhook_store.h"
 #include "service/storage/collector_store.h"
 #include "service/storage/lease_store.h"
+#include "service/storage/reply_store.h"
 
 namespace opinia::storage {
 
@@ -265,6 +266,9 @@ class Txn {
 
   // Claims of scheduled work across replicas (lease_store.h).
   virtual LeaseTxn& leases() = 0;
+
+  // The outbox of replies to publish on review platforms (reply_store.h).
+  virtual ReplyTxn& replies() = 0;
 
   // Queues a change notification for `tenant_id` (its alert outbox may have
   // grown), delivered to the listeners of the stores on this database

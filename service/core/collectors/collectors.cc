@@ -7,8 +7,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "opinia/v1/alerts.pb.h"
 #include "service/core/auth/authorization.h"
 #include "service/core/collectors/platform.h"
+#include "service/core/collectors/token_cache.h"
 #include "service/core/tenants/limits.h"
 #include "service/core/util/absl_sv.h"
 #include "service/core/util/names.h"
@@ -83,7 +85,10 @@ absl::Status Validate(const Collector& c, const OutboundPolicy& outbound,
   RETURN_IF_ERROR(ValidateStamps(c, p));
   const FeedMapping mapping(c.mapping().begin(), c.mapping().end());
   RETURN_IF_ERROR((*platform)->ValidateMapping(mapping, p + ".mapping"));
-  return (*platform)->ValidateCredentials(c.credentials(), p + ".credentials");
+  RETURN_IF_ERROR(
+      (*platform)->ValidateCredentials(c.credentials(), p + ".credentials"));
+  return CheckAuthCredentials(**platform, c.credentials(), outbound,
+                              p + ".credentials");
 }
 
 // The API view: no credentials, state from the row.
@@ -125,6 +130,10 @@ std::string Spec(Collector c) {
 
 std::string CollectorName(int64_t id) {
   return absl::StrCat(kCollectors, "/", id);
+}
+
+std::string CredentialsAlertKey(int64_t id) {
+  return absl::StrCat("collector:", id, ":credentials");
 }
 
 std::string CollectorLeaseName(int64_t id) {
@@ -270,8 +279,9 @@ absl::StatusOr<Collector> Collectors::Update(
       row.cursor.clear();
       row.last_full_time = absl::InfinitePast();
     }
-    if (spec.poll_interval_seconds() != row.poll_interval_seconds) {
-      row.next_run_time = now;
+    if (spec.poll_interval_seconds() != row.poll_interval_seconds ||
+        std::find(paths.begin(), paths.end(), "credentials") != paths.end()) {
+      row.next_run_time = now;  // new credentials are tried at once
     }
     row.poll_interval_seconds = spec.poll_interval_seconds();
     row.spec = Spec(spec);
@@ -451,6 +461,46 @@ void Collectors::RunBatch(const std::shared_ptr<Batch>& batch,
   if (next != nullptr) Dispatch(std::move(next));
 }
 
+namespace {
+
+// Raises (once) or resolves collector `id`'s CREDENTIALS_REJECTED alert
+// after a run that ended with `result`.
+absl::Status RecordCredentialsAlert(storage::Txn& txn,
+                                   const std::string& tenant_id, int64_t id,
+                                   const Collector& spec,
+                                   const absl::Status& result, absl::Time now) {
+  const std::string key = CredentialsAlertKey(id);
+  ASSIGN_OR_RETURN(auto active, txn.alerts().FindActiveAlerts(tenant_id, key));
+  if (absl::IsUnauthenticated(result)) {
+    if (!active.empty()) return absl::OkStatus();  // one per collector
+    storage::AlertRow a;
+    a.tenant_id = tenant_id;
+    a.kind = opinia::v1::CREDENTIALS_REJECTED;
+    a.priority = opinia::v1::P2;
+    a.state = storage::kAlertOpen;
+    a.create_time = a.update_time = now;
+    a.reasons = {"CREDENTIALS_REJECTED"};
+    a.source = spec.source();
+    a.dedup_key = key;
+    a.summary = absl::StrCat(
+        CollectorName(id), " (", opinia::v1::CollectorKind_Name(spec.kind()),
+        ", source ", spec.source(),
+        ") cannot authenticate; give it new credentials: ", result.message());
+    RETURN_IF_ERROR(txn.alerts().InsertAlert(a).status());
+    return txn.NotifyTenant(tenant_id);
+  }
+  if (!result.ok()) return absl::OkStatus();
+  for (storage::AlertRow& a : active) {  // the credentials work again
+    a.state = storage::kAlertResolved;
+    a.reasons.push_back("CREDENTIALS_ACCEPTED");
+    a.update_time = now;
+    RETURN_IF_ERROR(txn.alerts().UpdateAlert(a));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 Collectors::Result Collectors::RunOnce(const std::string& tenant_id,
                                        int64_t id, bool full, bool scheduled,
                                        bool manual) const {
@@ -539,10 +589,15 @@ Collectors::Result Collectors::RunClaimed(const std::string& tenant_id,
     }
     if (now_row.poll_interval_seconds > 0 && (scheduled || result.ok())) {
       absl::Duration next = absl::Seconds(now_row.poll_interval_seconds);
-      if (!result.ok()) next = std::min(next, options_.retry_failed_after);
+      // Rejected credentials wait for a person (an update of them makes
+      // the collector due at once): no faster retry.
+      if (!result.ok() && !absl::IsUnauthenticated(result)) {
+        next = std::min(next, options_.retry_failed_after);
+      }
       now_row.next_run_time = end + next;
     }
-    return txn.collectors().UpdateCollector(now_row);
+    RETURN_IF_ERROR(txn.collectors().UpdateCollector(now_row));
+    return RecordCredentialsAlert(txn, tenant_id, id, sync.spec, result, end);
   });
   if (lease.lost()) return taken_over();
   if (!saved.ok() && !absl::IsNotFound(saved)) return saved;

@@ -34,6 +34,15 @@
 // resolves only to refused addresses: "destination not allowed", a
 // next-page link to another origin, ...) with the reason. Reasons carry
 // HTTP statuses and classifications, never what the platform sent.
+// Rejected credentials (the platform answered 401/403 after a token
+// refresh, or the token endpoint refused the refresh token or key:
+// UNAUTHENTICATED from the sync) also raise one CREDENTIALS_REJECTED alert
+// per collector (dedup key CredentialsAlertKey; its summary names the
+// collector and the reason), in the transaction that records last_error;
+// a later successful run resolves it (reason CREDENTIALS_ACCEPTED). Such a
+// collector is not retried sooner than its poll interval (a person must
+// act; updating its credentials makes it due at once), and the token
+// cache backs off its token requests (token_cache.h): never a hot loop.
 // A run cut short by shutdown (the executor stopped: its HTTP call is
 // cancelled, or it never started) records nothing: no success, no error,
 // the cursor and next_run_time stay, so it runs again after a restart; its
@@ -95,6 +104,8 @@ struct CollectorsOptions {
 
 // The name of collector `id`'s lease.
 std::string CollectorLeaseName(int64_t id);
+// The dedup key of collector `id`'s CREDENTIALS_REJECTED alert.
+std::string CredentialsAlertKey(int64_t id);
 
 // A due collector, for the scheduler.
 struct DueCollector {

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -29,7 +30,15 @@ std::string Where(const std::string& url) {
                      : std::string("GET (not a valid URL)");
 }
 
+// The payload that marks a 401 (IsHttpUnauthorized).
+constexpr char kHttpStatusPayload[] = "opinia.dev/http-status";
+
 }  // namespace
+
+bool IsHttpUnauthorized(const absl::Status& status) {
+  return absl::IsUnauthenticated(status) &&
+         status.GetPayload(kHttpStatusPayload) == absl::Cord("401");
+}
 
 Sleeper* RealSleeper() {
   static auto* sleeper = new RealSleeperImpl();
@@ -138,9 +147,12 @@ absl::StatusOr<std::string> Fetcher::Get(const std::string& url,
     } else if (result->status >= 500) {
       last_failure = absl::StrCat(where, ": HTTP ", result->status);
     } else if (result->status == 401 || result->status == 403) {
-      return absl::UnauthenticatedError(
+      absl::Status rejected = absl::UnauthenticatedError(
           absl::StrCat(where, ": HTTP ", result->status,
                        ": the platform rejected the credentials"));
+      rejected.SetPayload(kHttpStatusPayload,
+                          absl::Cord(absl::StrCat(result->status)));
+      return rejected;
     } else if (result->status == 404) {
       return absl::NotFoundError(
           absl::StrCat(where, ": HTTP 404: check the endpoint"));

@@ -9,7 +9,9 @@
 // Get() codes:
 //   UNAVAILABLE         retries exhausted (network, timeout, 5xx, 429); the
 //                       message names the last failure;
-//   UNAUTHENTICATED     401/403: the platform rejected the credentials;
+//   UNAUTHENTICATED     401/403: the platform rejected the credentials
+//                       (IsHttpUnauthorized tells a 401: a renewable
+//                       token may be refreshed and the request retried);
 //   NOT_FOUND           404: the endpoint is wrong;
 //   FAILED_PRECONDITION another 4xx, or a Retry-After longer than
 //                       max_retry_after (try again on the next poll);
@@ -115,6 +117,9 @@ class Fetcher {
   absl::flat_hash_map<std::string, int> in_flight_ ABSL_GUARDED_BY(mutex_);
   std::mt19937_64 random_ ABSL_GUARDED_BY(mutex_);
 };
+
+// Whether `status` is Get's answer to an HTTP 401 (not a 403).
+bool IsHttpUnauthorized(const absl::Status& status);
 
 // "host:port" of an http(s) URL ("" when it has none).
 std::string UrlHost(std::string_view url);

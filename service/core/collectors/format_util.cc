@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -225,7 +228,14 @@ absl::Status CheckCredentials(opinia::v1::CollectorKind kind,
                        opinia::v1::CollectorKind_Name(kind),
                        "; allowed: ", absl::StrJoin(allowed, ", ")));
     }
-    if (value.empty() || value.find_first_of("\r\n") != std::string::npos) {
+    if (MultilineCredential(key)) {
+      if (value.empty() || value.size() > kMaxKeyCredentialBytes) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(field, "[\"", key, "\"]: empty or longer than ",
+                         kMaxKeyCredentialBytes, " bytes"));
+      }
+    } else if (value.empty() ||
+               value.find_first_of("\r\n") != std::string::npos) {
       return absl::InvalidArgumentError(absl::StrCat(
           field, "[\"", key, "\"]: empty or contains a line break"));
     }
@@ -243,6 +253,51 @@ absl::Status CheckCredentials(opinia::v1::CollectorKind kind,
       Cred(credentials, "password").empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, ": username and password go together"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckAuthKind(opinia::v1::CollectorKind kind,
+                           const AuthSpec& auth, const Credentials& credentials,
+                           std::string_view field_sv) {
+  if (auth.kinds.empty()) return absl::OkStatus();
+  const std::string field(field_sv);
+  const std::string platform = opinia::v1::CollectorKind_Name(kind);
+  const std::optional<AuthKind> used = AuthKindOf(auth, credentials);
+  if (!used.has_value()) {
+    std::vector<std::string> ways;
+    for (AuthKind k : auth.kinds) {
+      ways.push_back(absl::StrCat(AuthKindName(k), " (",
+                                  absl::StrJoin(KeysOf(k).required, ", "),
+                                  ")"));
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, "[\"", KeysOf(auth.kinds.front()).required.front(),
+        "\"]: required for ", platform, "; give one of: ",
+        absl::StrJoin(ways, " or ")));
+  }
+  for (const char* key : KeysOf(*used).required) {
+    if (credentials.count(key) == 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, "[\"", key, "\"]: required with an ",
+                       AuthKindName(*used), " for ", platform));
+    }
+  }
+  std::set<std::string_view> mine;
+  for (const auto* keys : {&KeysOf(*used).required, &KeysOf(*used).optional}) {
+    mine.insert(keys->begin(), keys->end());
+  }
+  for (AuthKind other : auth.kinds) {
+    for (const auto* keys :
+         {&KeysOf(other).required, &KeysOf(other).optional}) {
+      for (const char* key : *keys) {
+        if (mine.count(key) == 0 && credentials.count(key) > 0) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              field, "[\"", key, "\"]: not used with an ",
+              AuthKindName(*used), "; give one kind of credentials"));
+        }
+      }
+    }
   }
   return absl::OkStatus();
 }

@@ -92,6 +92,14 @@ absl::Status CheckCredentials(opinia::v1::CollectorKind kind,
                               const std::set<std::string>& allowed,
                               const char* required, std::string_view field);
 
+// With `auth` declaring kinds (auth_kind.h): the credentials are of
+// exactly one kind, with all its required keys. INVALID_ARGUMENT naming
+// `field["key"]`: the first kind's first key when none is given, a
+// missing required key, or a key of another kind.
+absl::Status CheckAuthKind(opinia::v1::CollectorKind kind,
+                           const AuthSpec& auth, const Credentials& credentials,
+                           std::string_view field);
+
 // Headers of every request: Accept, then from the credentials
 // "bearer_token" -> Authorization: Bearer; "api_key" -> a header named by
 // "api_key_header", else `api_key_header`; "username" + "password" ->

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/core/collectors/format_util.h"
+#include "util/status_macros.h"
 
 namespace opinia::core::collectors {
 namespace {
@@ -46,8 +47,15 @@ absl::Status Platform::ValidateMapping(const FeedMapping& mapping,
 
 absl::Status Platform::ValidateCredentials(const Credentials& credentials,
                                            std::string_view field) const {
-  return CheckCredentials(kind_, credentials, credentials_.allowed,
-                          credentials_.required, field);
+  std::set<std::string> allowed = credentials_.allowed;
+  for (AuthKind kind : credentials_.auth.kinds) {
+    for (const auto* keys : {&KeysOf(kind).required, &KeysOf(kind).optional}) {
+      allowed.insert(keys->begin(), keys->end());
+    }
+  }
+  RETURN_IF_ERROR(CheckCredentials(kind_, credentials, allowed,
+                                   credentials_.required, field));
+  return CheckAuthKind(kind_, credentials_.auth, credentials, field);
 }
 
 std::string Platform::FirstPageUrl(const std::string& endpoint) const {

@@ -36,6 +36,7 @@
 #include "google/protobuf/map.h"
 #include "opinia/v1/collectors.pb.h"
 #include "opinia/v1/reviews.pb.h"
+#include "service/core/collectors/auth_kind.h"
 #include "service/core/collectors/reply.h"
 #include "service/core/util/http_client.h"
 
@@ -64,7 +65,6 @@ struct MappedPage {
 // A feed's field mapping (Collector.mapping); platforms/feed_mapping.h
 // lists the keys. Empty for platforms that take none.
 using FeedMapping = std::map<std::string, std::string>;
-using Credentials = google::protobuf::Map<std::string, std::string>;
 
 // How a platform lists reviews. Newest first lets incremental sync stop
 // paging at the synced region; kNone means every run reads everything.
@@ -75,11 +75,20 @@ enum class SortOrder { kNone, kUpdateTimeDesc, kCreateTimeDesc };
 // registry owns one per kind for the life of the process.
 class Platform {
  public:
-  // The Collector.credentials keys a platform takes, and the one it
-  // requires (nullptr: none).
+  // The Collector.credentials keys a platform takes, the one it requires
+  // (nullptr: none), and its authentication (auth_kind.h): the keys of
+  // its auth kinds are allowed too, and with kinds declared exactly one
+  // kind's required keys must be complete.
   struct CredentialKeys {
+    CredentialKeys(std::set<std::string> allowed = {},
+                   const char* required = nullptr, AuthSpec auth = {})
+        : allowed(std::move(allowed)),
+          required(required),
+          auth(std::move(auth)) {}
+
     std::set<std::string> allowed;
     const char* required = nullptr;
+    AuthSpec auth;
   };
 
   virtual ~Platform() = default;
@@ -90,6 +99,8 @@ class Platform {
   SortOrder order() const { return order_; }
   // Whether Collector.mapping applies (feeds) or must be empty.
   bool uses_mapping() const { return uses_mapping_; }
+  // The kinds of credentials it accepts (empty: none of auth_kind.h's).
+  const AuthSpec& auth() const { return credentials_.auth; }
 
   // Validation beyond what every collector needs (an http(s) endpoint,
   // checked by the caller). Each returns INVALID_ARGUMENT naming `field`,
@@ -100,8 +111,9 @@ class Platform {
   // Default: no mapping at all.
   virtual absl::Status ValidateMapping(const FeedMapping& mapping,
                                        std::string_view field) const;
-  // Only the keys CredentialKeys allows, non-empty, without line breaks,
-  // the required one present, "username" only with "password".
+  // Only the keys CredentialKeys allows, non-empty, without line breaks
+  // (but the multi-line key credentials, auth_kind.h), the required one
+  // present, "username" only with "password"; one auth kind, complete.
   absl::Status ValidateCredentials(const Credentials& credentials,
                                    std::string_view field) const;
 
@@ -112,7 +124,9 @@ class Platform {
   virtual std::string NextPageUrl(const std::string& current,
                                   const std::string& next) const;
   // The headers of every request: Accept and the credentials. Default:
-  // JSON, and CredentialHeaders (format_util.h) with "X-Api-Key".
+  // JSON, and CredentialHeaders (format_util.h) with "X-Api-Key". With a
+  // renewable auth kind the caller passes the credentials with
+  // "bearer_token" set to the current access token (token_cache.h).
   virtual HttpHeaders RequestHeaders(const Credentials& credentials) const;
 
   // One response body. INVALID_ARGUMENT for a body that is not the

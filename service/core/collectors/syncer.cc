@@ -74,9 +74,17 @@ absl::Status Syncer::Sync(const SyncRequest& request,
   PageRun run{
       **platform,
       request,
-      (*platform)->RequestHeaders(request.spec.credentials()),
+      CollectorTokenKey(request.tenant_id, request.collector_name),
+      {},
       FeedMapping(request.spec.mapping().begin(), request.spec.mapping().end()),
       {}};
+  if (tokens_ != nullptr) {
+    ASSIGN_OR_RETURN(run.headers,
+                     tokens_->Headers(run.token_key, run.platform,
+                                      request.spec.credentials()));
+  } else {
+    run.headers = run.platform.RequestHeaders(request.spec.credentials());
+  }
   report->cursor = request.cursor;
   std::string url = (*platform)->FirstPageUrl(request.spec.endpoint());
   absl::StatusOr<HttpUrl> origin = ParseHttpUrl(url);
@@ -116,11 +124,25 @@ absl::Status Syncer::Sync(const SyncRequest& request,
   return DeleteMissing(request, run.seen, report);
 }
 
-absl::StatusOr<MappedPage> Syncer::FetchPage(const PageRun& run,
+absl::StatusOr<std::string> Syncer::Get(PageRun& run,
+                                        const std::string& url) const {
+  absl::StatusOr<std::string> body = fetcher_->Get(url, run.headers);
+  if (tokens_ == nullptr || !IsHttpUnauthorized(body.status()) ||
+      !tokens_->Invalidate(run.token_key, run.platform,
+                           run.request.spec.credentials(), run.headers)) {
+    return body;
+  }
+  ASSIGN_OR_RETURN(run.headers,
+                   tokens_->Headers(run.token_key, run.platform,
+                                    run.request.spec.credentials()));
+  return fetcher_->Get(url, run.headers);
+}
+
+absl::StatusOr<MappedPage> Syncer::FetchPage(PageRun& run,
                                              const std::string& url,
                                              int page_number) const {
   for (int retry = 0;; ++retry) {
-    ASSIGN_OR_RETURN(std::string body, fetcher_->Get(url, run.headers));
+    ASSIGN_OR_RETURN(std::string body, Get(run, url));
     absl::StatusOr<MappedPage> page = run.platform.ParsePage(body, run.mapping);
     if (!page.ok()) {
       return absl::Status(page.status().code(),

@@ -21,6 +21,11 @@
 // - A full re-crawl only deletes after every page was read, and never
 //   when the platform listed nothing at all.
 //
+// - Request headers come from the TokenCache (token_cache.h) when one is
+//   given: a renewable token is refreshed before it expires; a page
+//   answered 401 invalidates it and is fetched once more with a fresh one
+//   (a second 401 fails the run). Without a cache, the credentials are
+//   used as they are (Platform::RequestHeaders).
 // - Credentials stay with their origin: a next-page link is followed only
 //   to the endpoint's own scheme, host and port; a link elsewhere fails
 //   the run before anything is sent to it.
@@ -43,6 +48,7 @@
 #include "service/core/collectors/cursor.h"
 #include "service/core/collectors/fetcher.h"
 #include "service/core/collectors/platform.h"
+#include "service/core/collectors/token_cache.h"
 #include "service/core/ingest/ingest.h"
 #include "service/core/reviews/reviews.h"
 #include "service/storage/store.h"
@@ -76,16 +82,19 @@ struct SyncReport {
 // Thread-safe; the pointees must outlive it.
 class Syncer {
  public:
+  // `tokens` may be null (credentials used as given).
   Syncer(storage::Store* store, const Ingestor* ingestor,
-         const Reviews* reviews, Fetcher* fetcher, SyncOptions options = {})
+         const Reviews* reviews, Fetcher* fetcher, SyncOptions options = {},
+         TokenCache* tokens = nullptr)
       : store_(store),
         ingestor_(ingestor),
         reviews_(reviews),
         fetcher_(fetcher),
-        options_(options) {}
+        options_(options),
+        tokens_(tokens) {}
 
   // Fills *report also on failure (the counts of what was committed).
-  // Codes: those of Fetcher::Get; INVALID_ARGUMENT "page N: ..." for a body
+  // Codes: those of Fetcher::Get and TokenCache::Headers; INVALID_ARGUMENT "page N: ..." for a body
   // that is not the platform's format (bad JSON), and "kind: ..." for a
   // kind no platform registered (PlatformFor); FAILED_PRECONDITION for a
   // suspicious empty page, too many pages or a next-page link to another
@@ -97,14 +106,18 @@ class Syncer {
   struct PageRun {
     const Platform& platform;
     const SyncRequest& request;
+    std::string token_key;  // CollectorTokenKey
     HttpHeaders headers;
     FeedMapping mapping;
     std::set<std::string> seen;
   };
   // Fetches and parses one page, refetching a suspicious empty one.
-  absl::StatusOr<MappedPage> FetchPage(const PageRun& run,
+  absl::StatusOr<MappedPage> FetchPage(PageRun& run,
                                        const std::string& url,
                                        int page_number) const;
+  // One GET with the run's headers; after a 401, once more with fresh
+  // ones when the token is renewable.
+  absl::StatusOr<std::string> Get(PageRun& run, const std::string& url) const;
   // Stamps the page's reviews, counts them and moves out those not seen
   // before in this run; sets *reached_synced when one is at or below the
   // cursor.
@@ -124,6 +137,7 @@ class Syncer {
   const Reviews* reviews_;
   Fetcher* fetcher_;
   SyncOptions options_;
+  TokenCache* tokens_;
 };
 
 }  // namespace opinia::core::collectors

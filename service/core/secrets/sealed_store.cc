@@ -307,6 +307,7 @@ class SealedTxn final : public Txn {
   storage::InsightsTxn& insights() override { return inner_.insights(); }
   storage::CollectorTxn& collectors() override { return collectors_; }
   storage::LeaseTxn& leases() override { return inner_.leases(); }
+  storage::ReplyTxn& replies() override { return inner_.replies(); }
   absl::Status NotifyTenant(std::string_view tenant_id) override {
     return inner_.NotifyTenant(tenant_id);
   }

@@ -20,6 +20,7 @@
 #include "service/storage/postgres/pg_collectors.h"
 #include "service/storage/postgres/pg_insights.h"
 #include "service/storage/postgres/pg_leases.h"
+#include "service/storage/postgres/pg_replies.h"
 #include "service/storage/postgres/pg_txn_part.h"
 #include "service/storage/postgres/pg_webhooks.h"
 #include "service/storage/store.h"
@@ -34,7 +35,8 @@ class PgTxn final : public Txn, private PgTxnPart {
         webhooks_(context),
         collectors_(context),
         insights_(context),
-        leases_(context) {}
+        leases_(context),
+        replies_(context) {}
 
   absl::Status InsertTenant(const TenantRow& row) override;
   absl::StatusOr<TenantRow> GetTenant(std::string_view id) override;
@@ -75,6 +77,7 @@ class PgTxn final : public Txn, private PgTxnPart {
   InsightsTxn& insights() override { return insights_; }
   CollectorTxn& collectors() override { return collectors_; }
   LeaseTxn& leases() override { return leases_; }
+  ReplyTxn& replies() override { return replies_; }
 
   // pg_notify on the database's tenant channel (TenantChannelSql): sent by
   // PostgreSQL at COMMIT to every listening store, never on ROLLBACK, and
@@ -104,6 +107,7 @@ class PgTxn final : public Txn, private PgTxnPart {
   PgCollectors collectors_;
   PgInsights insights_;
   PgLeases leases_;
+  PgReplies replies_;
 };
 
 // A SQL expression for the NOTIFY channel of the stores on this schema

@@ -1003,3 +1003,27 @@ CREATE INDEX reviews_open_by_urgency ON reviews(tenant_id, urgency_rank,
 CREATE INDEX reviews_open_by_due ON reviews(tenant_id, due_time, id,
   priority, status, deleted)
   WHERE deleted = 0 AND status IN (1, 2);
+-- migration 14: the reply outbox (reply_store.h): per review the latest
+-- publish or delete of its reply on the review's platform, queued in the
+-- transaction that records the response, and its delivery state.
+-- replies_due is the worker's scan: pending rows by next attempt.
+
+CREATE TABLE replies (
+  review_id         INTEGER PRIMARY KEY REFERENCES reviews(id),
+  tenant_id         TEXT NOT NULL REFERENCES tenants(id),
+  generation        INTEGER NOT NULL,
+  action            INTEGER NOT NULL,
+  text              TEXT NOT NULL,
+  collector         TEXT NOT NULL,
+  state             INTEGER NOT NULL,
+  attempts          INTEGER NOT NULL,
+  next_attempt_time INTEGER NOT NULL,
+  in_flight         INTEGER NOT NULL,
+  publish_time      INTEGER NOT NULL,
+  last_error        TEXT NOT NULL,
+  policy_rejection  INTEGER NOT NULL,
+  create_time       INTEGER NOT NULL,
+  update_time       INTEGER NOT NULL
+);
+CREATE INDEX replies_due ON replies(next_attempt_time, review_id)
+  WHERE state = 1;

@@ -19,6 +19,7 @@
 #include "service/storage/sqlite/sqlite_webhooks.h"
 #include "service/storage/sqlite/sqlite_collectors.h"
 #include "service/storage/sqlite/sqlite_leases.h"
+#include "service/storage/sqlite/sqlite_replies.h"
 #include "service/storage/store.h"
 
 namespace opinia::storage::sqlite {
@@ -35,6 +36,7 @@ class SqliteTxn final : public Txn, private TxnPart {
         webhooks_(conn, read_only),
         collectors_(conn, read_only),
         leases_(conn, read_only),
+        replies_(conn, read_only),
         notifications_(notifications) {}
 
   absl::Status InsertTenant(const TenantRow& row) override;
@@ -77,6 +79,7 @@ class SqliteTxn final : public Txn, private TxnPart {
   InsightsTxn& insights() override { return insights_; }
   CollectorTxn& collectors() override { return collectors_; }
   LeaseTxn& leases() override { return leases_; }
+  ReplyTxn& replies() override { return replies_; }
   absl::Status NotifyTenant(std::string_view tenant_id) override;
 
  private:
@@ -96,6 +99,7 @@ class SqliteTxn final : public Txn, private TxnPart {
   SqliteWebhooks webhooks_;
   SqliteCollectors collectors_;
   SqliteLeases leases_;
+  SqliteReplies replies_;
   std::vector<std::string>* const notifications_;
 };
 

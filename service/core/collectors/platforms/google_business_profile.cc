@@ -2,8 +2,11 @@
 //
 // Endpoint: the reviews-list URL ".../v4/accounts/{a}/locations/{l}/reviews";
 // pages of 50 ordered by updateTime desc, the next one by pageToken.
-// Credentials: "bearer_token" (required), an OAuth 2.0 access token with the
-// business.manage scope -> "Authorization: Bearer <token>".
+// Credentials (auth_kind.h): an OAuth 2.0 refresh token with the
+// business.manage scope ("client_id", "client_secret", "refresh_token";
+// token endpoint https://oauth2.googleapis.com/token unless
+// "token_endpoint"), renewed as it expires, or a static access token
+// "bearer_token" -> "Authorization: Bearer <token>".
 //
 // Page: {"reviews": [{"name", "reviewId", "reviewer": {"displayName"},
 // "starRating": "ONE".."FIVE", "comment", "createTime", "updateTime",
@@ -93,7 +96,11 @@ class GoogleBusinessProfile : public Platform {
   GoogleBusinessProfile()
       : Platform(opinia::v1::GOOGLE_BUSINESS_PROFILE, "Google Business Profile",
                  SortOrder::kUpdateTimeDesc,
-                 {{"bearer_token"}, /*required=*/"bearer_token"}) {}
+                 {{},
+                  /*required=*/nullptr,
+                  {{AuthKind::kBearerToken, AuthKind::kOAuthRefreshToken},
+                   kGoogleTokenEndpoint,
+                   OAuthClientAuth::kBody}}) {}
 
   absl::Status ValidateEndpoint(const std::string& endpoint,
                                 std::string_view field) const override {

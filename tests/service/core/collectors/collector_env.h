@@ -17,6 +17,7 @@
 #include "service/core/collectors/collectors.h"
 #include "service/core/collectors/fetcher.h"
 #include "service/core/collectors/syncer.h"
+#include "service/core/collectors/token_cache.h"
 #include "service/core/ingest/ingest.h"
 #include "service/core/reviews/reviews.h"
 #include "service/core/util/http_client.h"
@@ -186,8 +187,10 @@ class CollectorEnv : public ::testing::Test {
     fo.call.timeout = absl::Milliseconds(500);
     fetcher_ = std::make_unique<Fetcher>(http_.get(), &sleeper_, &clock_, fo,
                                          /*seed=*/42);
+    tokens_ = std::make_unique<TokenCache>(http_.get(), &clock_);
     syncer_ = std::make_unique<Syncer>(store_.get(), &ingestor_, &reviews_,
-                                       fetcher_.get());
+                                       fetcher_.get(), SyncOptions(),
+                                       tokens_.get());
     collectors_ =
         std::make_unique<Collectors>(store_.get(), syncer_.get(), &clock_,
                                      opinia::testing::LoopbackAllowed());
@@ -274,6 +277,7 @@ class CollectorEnv : public ::testing::Test {
   std::unique_ptr<HttpClient> http_;
   FakeSleeper sleeper_;
   std::unique_ptr<Fetcher> fetcher_;
+  std::unique_ptr<TokenCache> tokens_;
   std::unique_ptr<Syncer> syncer_;
   std::unique_ptr<Collectors> collectors_;
   const Principal admin_{"k1", "shop-a", core::kRoleAdmin};
