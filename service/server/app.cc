@@ -219,7 +219,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   // Removal requests go to the platforms like the collectors' requests.
   app->review_removals_ = std::make_unique<core::collectors::ReviewRemovals>(
       app->store_.get(), app->reviews_.get(), app->collector_http_.get(),
-      clock);
+      clock, app->collector_tokens_.get());
   if (absl::Status s = app->Bootstrap(options); !s.ok()) return s;
   if (absl::Status s = app->Serve(options); !s.ok()) return s;
   app->collector_scheduler_->Start();

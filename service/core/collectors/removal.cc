@@ -107,23 +107,26 @@ absl::StatusOr<opinia::v1::Review> ReviewRemovals::Request(
 
   ReplyTarget target;
   target.endpoint = spec.endpoint();
-  target.credentials = spec.credentials();
   target.review = review.input();
   target.text = request.message();
-  ASSIGN_OR_RETURN(ReplyHttpRequest call,
-                   platform->BuildRemovalRequest(target));
-  const std::string_view body(call.body);
   absl::StatusOr<HttpResult> answer =
-      http_->Send(call.method, call.url, call.headers,
-                  call.body.empty() ? nullptr : &body, call_);
+      Send(*platform, CollectorTokenKey(caller.tenant_id, collector->second),
+           spec, std::move(target));
   if (!answer.ok()) {
-    // The transport's message names the origin only.
+    // The transport's and the token cache's messages name origins and
+    // OAuth error codes only.
     const absl::Status& s = answer.status();
     const std::string why = absl::StrCat(kind, ": ", s.message());
-    if (absl::IsPermissionDenied(s) || absl::IsInvalidArgument(s)) {
-      return absl::FailedPreconditionError(why);
+    if (absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s) ||
+        absl::IsCancelled(s)) {
+      return absl::UnavailableError(absl::StrCat(why, "; try again later"));
     }
-    return absl::UnavailableError(absl::StrCat(why, "; try again later"));
+    if (absl::IsUnauthenticated(s)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          why, ": the credentials of ", collector->second,
+          " were rejected; update them"));
+    }
+    return absl::FailedPreconditionError(why);
   }
   const ReplyResult result =
       platform->ParseRemovalResponse(answer->status, answer->body);
@@ -131,6 +134,31 @@ absl::StatusOr<opinia::v1::Review> ReviewRemovals::Request(
   return reviews_->RecordRemovalRequest(
       caller, request.name(), kind, result.publish_time.value_or(clock_->Now()),
       request.message().size());
+}
+
+absl::StatusOr<HttpResult> ReviewRemovals::Send(
+    const Platform& platform, const std::string& token_key,
+    const opinia::v1::Collector& spec, ReplyTarget target) const {
+  for (int attempt = 1;; ++attempt) {
+    if (tokens_ != nullptr) {
+      ASSIGN_OR_RETURN(target.credentials,
+                       tokens_->Resolve(token_key, platform,
+                                        spec.credentials()));
+    } else {
+      target.credentials = spec.credentials();
+    }
+    ASSIGN_OR_RETURN(ReplyHttpRequest call,
+                     platform.BuildRemovalRequest(target));
+    const std::string_view body(call.body);
+    ASSIGN_OR_RETURN(HttpResult answer,
+                     http_->Send(call.method, call.url, call.headers,
+                                 call.body.empty() ? nullptr : &body, call_));
+    if (answer.status != 401 || attempt > 1 || tokens_ == nullptr ||
+        !tokens_->Invalidate(token_key, platform, spec.credentials(),
+                             call.headers)) {
+      return answer;
+    }
+  }
 }
 
 }  // namespace opinia::core::collectors

@@ -4,10 +4,20 @@
 // Endpoint: "https://api.allegro.pl/sale/user-ratings" (the sandbox:
 // "https://api.allegro.pl.allegrosandbox.pl/sale/user-ratings"); a filter
 // the API takes, e.g. "?recommended=false", may stay in it.
-// Credentials: "bearer_token" (required), an OAuth 2.0 access token of the
-// seller's account -> "Authorization: Bearer <token>". Every request sends
-// "Accept: application/vnd.allegro.public.v1+json" (Allegro's versioned
-// media type; plain application/json is refused with 406).
+// Credentials (auth_kind.h), one of: "bearer_token", an OAuth 2.0 access
+// token of the seller's account (Allegro's live 12 hours); or
+// "client_id" + "client_secret" + "refresh_token" (the seller authorised
+// the app once, by the authorization-code or device flow), renewed at
+// https://allegro.pl/auth/oauth/token (sandbox:
+// https://allegro.pl.allegrosandbox.pl/auth/oauth/token, set as
+// "token_endpoint") with grant_type=refresh_token and the client id and
+// secret as HTTP Basic (token_cache.h). Allegro's answer carries a new
+// refresh token as well; TokenCache does not store it and keeps using the
+// one given (a known limit, README: if Allegro retires a used refresh
+// token, the collector fails UNAUTHENTICATED and raises
+// CREDENTIALS_REJECTED). Requests carry "Authorization: Bearer <access
+// token>" and "Accept: application/vnd.allegro.public.v1+json" (Allegro's
+// versioned media type; plain application/json is refused with 406).
 //
 // Order and paging. Allegro lists the ratings by lastChangedAt (creation
 // or the buyer's latest edit), newest first, paged by `offset` and `limit`
@@ -74,6 +84,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "service/core/collectors/auth_kind.h"
 #include "service/core/collectors/format_util.h"
 #include "service/core/collectors/json_value.h"
 #include "service/core/collectors/platform.h"
@@ -201,7 +212,11 @@ class Allegro : public Platform {
  public:
   Allegro()
       : Platform(opinia::v1::ALLEGRO, "Allegro", SortOrder::kUpdateTimeDesc,
-                 {{"bearer_token"}, /*required=*/"bearer_token"}) {}
+                 {{},
+                  /*required=*/nullptr,
+                  {{AuthKind::kBearerToken, AuthKind::kOAuthRefreshToken},
+                   kAllegroTokenEndpoint,
+                   OAuthClientAuth::kBasic}}) {}
 
   absl::Status ValidateEndpoint(const std::string& endpoint,
                                 std::string_view field) const override {

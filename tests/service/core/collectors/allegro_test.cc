@@ -6,7 +6,9 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
+#include "service/core/collectors/removal.h"
 #include "service/core/util/names.h"
 #include "tests/service/core/collectors/collector_env.h"
 #include "tests/testing/fake_allegro.h"
@@ -15,6 +17,8 @@ namespace opinia::core::collectors {
 namespace {
 
 using opinia::testing::FakeAllegro;
+using opinia::testing::HttpRequest;
+using opinia::testing::HttpResponse;
 using opinia::testing::HttpServer;
 using testing::CollectorEnv;
 
@@ -232,6 +236,80 @@ TEST_F(AllegroCollectorTest, RejectedTokenIsUnauthenticated) {
       << run.status();
   EXPECT_NE(Get(collector.name()).state().last_error().find("401"),
             std::string::npos);
+}
+
+// The seller authorised the app once: client id, secret and refresh token.
+// The access token comes from Allegro's token endpoint (client as HTTP
+// Basic), and a 401 renews it - for the collector's pages and for a
+// removal request alike.
+TEST_F(AllegroCollectorTest, RefreshTokenRenewsTheAccessToken) {
+  absl::Mutex mu;
+  std::vector<HttpRequest> token_requests;
+  auto token = HttpServer::Start([&](const HttpRequest& r) {
+    absl::MutexLock lock(&mu);
+    token_requests.push_back(r);
+    return HttpResponse::Json(absl::StrCat(
+        R"({"access_token": "at-)", token_requests.size(),
+        R"(", "token_type": "bearer", "refresh_token": "rt-next",
+            "expires_in": 43199, "scope": "allegro:api:sale:settings:read",
+            "allegro_api": true, "jti": "x"})"));
+  });
+  ASSERT_TRUE(token.ok());
+  FakeAllegro fake(5, "at-1");
+  auto server = fake.Serve();
+  ASSERT_NE(server, nullptr);
+  opinia::v1::CreateCollectorRequest req;
+  auto* c = req.mutable_collector();
+  c->set_kind(opinia::v1::ALLEGRO);
+  c->set_endpoint(server->Url(FakeAllegro::kRatingsPath));
+  auto& creds = *c->mutable_credentials();
+  creds["client_id"] = "allegro-client";
+  creds["client_secret"] = "allegro-secret";
+  creds["refresh_token"] = "rt-1";
+  creds["token_endpoint"] = (*token)->Url("/auth/oauth/token");
+  c->set_source("allegro");
+  auto created = collectors_->Create(admin_, req);
+  ASSERT_TRUE(created.ok()) << created.status();
+
+  auto run = Run(created->name());
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->created(), 5);
+  {
+    absl::MutexLock lock(&mu);
+    ASSERT_EQ(token_requests.size(), 1u);
+    EXPECT_EQ(token_requests[0].method, "POST");
+    EXPECT_EQ(token_requests[0].path, "/auth/oauth/token");
+    EXPECT_EQ(token_requests[0].Header("authorization"),
+              "Basic " + absl::Base64Escape("allegro-client:allegro-secret"));
+    EXPECT_NE(token_requests[0].body.find("grant_type=refresh_token"),
+              std::string::npos);
+    EXPECT_NE(token_requests[0].body.find("refresh_token=rt-1"),
+              std::string::npos);
+  }
+  // Allegro revokes at-1 early: the next page is answered 401, the token
+  // renewed once, the page fetched again.
+  {
+    absl::MutexLock lock(&fake.mutex);
+    fake.token = "at-2";
+  }
+  auto again = Run(created->name(), /*full=*/true);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->unchanged(), 5);
+  // And a removal request renews it the same way.
+  {
+    absl::MutexLock lock(&fake.mutex);
+    fake.token = "at-3";
+  }
+  ReviewRemovals removals(store_.get(), &reviews_, http_.get(), &clock_,
+                          tokens_.get());
+  opinia::v1::RequestReviewRemovalRequest removal;
+  removal.set_name(Stored("r0").name());
+  removal.set_message("Ocena dotyczy kuriera");
+  auto requested = removals.Request(core::testing::Caller("shop-a"), removal);
+  ASSERT_TRUE(requested.ok()) << requested.status();
+  EXPECT_EQ(fake.Get("r0").removal_message, "Ocena dotyczy kuriera");
+  absl::MutexLock lock(&mu);
+  EXPECT_EQ(token_requests.size(), 3u) << "one refresh per 401";
 }
 
 }  // namespace
