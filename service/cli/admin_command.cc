@@ -171,6 +171,22 @@ int RunKeysRevoke(const Args& args, const std::vector<std::string>& operands) {
   return kExitOk;
 }
 
+int RunKeysWhoami(const Args& args, const std::vector<std::string>& operands) {
+  if (!operands.empty()) return ReportUsageError("keys whoami takes no operands");
+  opinia::v1::ApiKey key;
+  if (int rc = CallOnce(args, &AdminService::Stub::GetCallerApiKey,
+                        "GetCallerApiKey", opinia::v1::GetCallerApiKeyRequest(),
+                        &key)) {
+    return rc;
+  }
+  PrintJsonOr(args, key, [&] {
+    std::cout << key.name() << "  "
+              << (key.tenant().empty() ? "(operator)" : key.tenant()) << "  "
+              << RoleText(key) << "\n";
+  });
+  return kExitOk;
+}
+
 }  // namespace
 
 std::vector<Command> AdminCommands() {
@@ -207,6 +223,11 @@ std::vector<Command> AdminCommands() {
        "revoke an API key (NAME: apiKeys/ID or ID)",
        {},
        RunKeysRevoke},
+      {{"keys", "whoami"},
+       "",
+       "the key in use: its name, tenant and roles (any key)",
+       {},
+       RunKeysWhoami},
   };
 }
 

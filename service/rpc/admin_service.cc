@@ -26,5 +26,7 @@ OPINIA_UNARY_HANDLER(AdminServiceImpl, GetTenantSettings,
 OPINIA_UNARY_HANDLER(AdminServiceImpl, UpdateTenantSettings,
                      UpdateTenantSettingsRequest, TenantSettings,
                      deps_.settings->Update(caller, *request))
+OPINIA_UNARY_HANDLER(AdminServiceImpl, GetCallerApiKey, GetCallerApiKeyRequest,
+                     ApiKey, deps_.admin->GetCallerApiKey(caller, *request))
 
 }  // namespace opinia::rpc

@@ -45,6 +45,10 @@ class AdminServiceImpl final : public opinia::v1::AdminService::CallbackService 
       grpc::CallbackServerContext* context,
       const opinia::v1::UpdateTenantSettingsRequest* request,
       opinia::v1::TenantSettings* response) override;
+  grpc::ServerUnaryReactor* GetCallerApiKey(
+      grpc::CallbackServerContext* context,
+      const opinia::v1::GetCallerApiKeyRequest* request,
+      opinia::v1::ApiKey* response) override;
 
  private:
   const Deps deps_;

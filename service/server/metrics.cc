@@ -19,6 +19,7 @@
 #include "prometheus/gauge.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
+#include "service/storage/open/open_store.h"
 #include "service/storage/store.h"
 
 namespace opinia::server {
@@ -70,12 +71,16 @@ prometheus::MetricFamily Counter(const char* name, const char* help,
   return family;
 }
 
-// opinia_db_size_bytes and the group-commit writer's counters, read when
-// scraped.
+// The store's write counters and, for a SQLite file, opinia_db_size_bytes,
+// read when scraped. A PostgreSQL database's size is PostgreSQL's to report
+// (pg_database_size; the operator's PostgreSQL monitoring), so a URL
+// database exports no size rather than a misleading 0.
 class StoreCollectable : public prometheus::Collectable {
  public:
   StoreCollectable(std::string db, storage::Store* store)
-      : db_(std::move(db)), store_(store) {}
+      : db_(std::move(db)),
+        file_backed_(!storage::IsStoreUrl(db_)),
+        store_(store) {}
   std::vector<prometheus::MetricFamily> Collect() const override {
     std::vector<prometheus::MetricFamily> out;
     const storage::StoreStats w = store_->Stats();
@@ -84,14 +89,16 @@ class StoreCollectable : public prometheus::Collectable {
                           "call or other change)",
                           static_cast<double>(w.writes)));
     out.push_back(Counter("opinia_store_commits_total",
-                          "SQLite transactions committed for them (group "
-                          "commit shares one between queued writes)",
+                          "Store transactions committed for them (SQLite's "
+                          "group commit shares one between queued writes)",
                           static_cast<double>(w.transactions)));
     out.push_back(Counter(
         "opinia_store_writer_busy_seconds_total",
-        "Time the single SQLite writer spent running transactions; its "
-        "rate near 1 means writes are limited by the writer",
+        "Time spent running write transactions (SQLite: the single "
+        "writer, whose rate near 1 means writes are limited by it; "
+        "PostgreSQL: summed over concurrent transactions)",
         absl::ToDoubleSeconds(w.busy)));
+    if (!file_backed_) return out;
     prometheus::MetricFamily family;
     family.name = "opinia_db_size_bytes";
     family.help = "Size of the SQLite database file and its write-ahead log";
@@ -110,6 +117,7 @@ class StoreCollectable : public prometheus::Collectable {
 
  private:
   const std::string db_;
+  const bool file_backed_;  // a SQLite file, not a database URL
   storage::Store* const store_;
 };
 

@@ -264,6 +264,13 @@ class Roles(DashboardCase):
         harness.sign_in(d, self.server, self.server.admin_key())
         wait(d, lambda d: "operator" in css(d, "#signin-error")[0].text, what="the operator key error")
 
+    def test_key_without_read_role_is_refused(self):
+        _, ingest_key = self.tenant.key(("ROLE_INGEST",))
+        d = self.browser()
+        harness.sign_in(d, self.server, ingest_key)
+        wait(d, lambda d: "read" in css(d, "#signin-error")[0].text, what="the missing read role error")
+        self.assertIsNone(d.execute_script("return sessionStorage.getItem('opinia.key')"))
+
 
 # Payloads that run if any of them reaches the page as HTML or a link.
 XSS = {

@@ -174,6 +174,10 @@ class RolesTest : public ServerTest {
       return admin->UpdateTenantSettings(ContextWithKey(key).get(), request,
                                          &response);
     };
+    calls["GetCallerApiKey"] = [=](const std::string& key) {
+      opinia::v1::ApiKey response;
+      return admin->GetCallerApiKey(ContextWithKey(key).get(), {}, &response);
+    };
     return calls;
   }
 
@@ -211,6 +215,7 @@ const Allowed kTable[] = {
     {"RescoreReviews", {kAdmin, kOperator}, StatusCode::FAILED_PRECONDITION},
     {"GetTenantSettings", {kAdmin, kOperator}},
     {"UpdateTenantSettings", {kAdmin, kOperator}},
+    {"GetCallerApiKey", {kIngest, kRead, kRespond, kAdmin, kOperator}},
 };
 
 TEST_F(RolesTest, EveryRoleOnEveryMethod) {
@@ -229,6 +234,33 @@ TEST_F(RolesTest, EveryRoleOnEveryMethod) {
           << " key: " << status.error_message();
     }
   }
+}
+
+// Every key learns its own name, tenant and roles (what the dashboard shows
+// as read-only), never its secret.
+TEST_F(RolesTest, GetCallerApiKeyDescribesTheCallersOwnKey) {
+  auto admin = opinia::v1::AdminService::NewStub(channel_);
+  auto two_roles = CreateKey(channel_, operator_key(), tenant_.tenant,
+                             {opinia::v1::ROLE_READ, opinia::v1::ROLE_RESPOND});
+  ASSERT_TRUE(two_roles.ok()) << two_roles.status();
+  opinia::v1::ApiKey key;
+  grpc::Status s = admin->GetCallerApiKey(
+      ContextWithKey(two_roles->secret).get(), {}, &key);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(key.name(), two_roles->name);
+  EXPECT_EQ(key.tenant(), tenant_.tenant);
+  ASSERT_EQ(key.roles_size(), 2);
+  EXPECT_EQ(key.roles(0), opinia::v1::ROLE_READ);
+  EXPECT_EQ(key.roles(1), opinia::v1::ROLE_RESPOND);
+  EXPECT_FALSE(key.revoked());
+  EXPECT_EQ(key.DebugString().find(two_roles->secret), std::string::npos);
+
+  opinia::v1::ApiKey op;
+  s = admin->GetCallerApiKey(ContextWithKey(operator_key()).get(), {}, &op);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(op.tenant(), "");
+  ASSERT_EQ(op.roles_size(), 1);
+  EXPECT_EQ(op.roles(0), opinia::v1::ROLE_ADMIN);
 }
 
 TEST_F(RolesTest, MissingUnknownOrRevokedKeyIsUnauthenticated) {

@@ -68,6 +68,9 @@ constexpr std::array kTable = {
     Rule{A::kGetTenantSettings, "GetTenantSettings", kRoleAdmin, K::kAny},
     Rule{A::kUpdateTenantSettings, "UpdateTenantSettings", kRoleAdmin,
          K::kAny},
+    // Every key holds at least one role: any key may ask about itself.
+    Rule{A::kGetCallerApiKey, "GetCallerApiKey",
+         kRoleIngest | kRoleRead | kRoleRespond | kRoleAdmin, K::kAny},
 };
 
 constexpr bool InActionOrder() {
@@ -77,7 +80,7 @@ constexpr bool InActionOrder() {
   return true;
 }
 static_assert(InActionOrder(), "one row per Action, in enum order");
-static_assert(static_cast<size_t>(A::kUpdateTenantSettings) + 1 ==
+static_assert(static_cast<size_t>(A::kGetCallerApiKey) + 1 ==
                   kTable.size(),
               "every Action has a row");
 

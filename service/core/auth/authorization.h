@@ -61,6 +61,7 @@ enum class Action {
   kRescoreReviews,
   kGetTenantSettings,
   kUpdateTenantSettings,
+  kGetCallerApiKey,
 };
 
 // Which keys an action admits, besides holding the role.

@@ -248,4 +248,20 @@ absl::StatusOr<opinia::v1::ApiKey> Admin::RevokeApiKey(
   return ApiKeyToProto(row);
 }
 
+absl::StatusOr<opinia::v1::ApiKey> Admin::GetCallerApiKey(
+    const Principal& caller, const opinia::v1::GetCallerApiKeyRequest&) {
+  RETURN_IF_ERROR(Authorize(caller, Action::kGetCallerApiKey));
+  storage::ApiKeyRow row;
+  RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
+    auto found = txn.GetApiKey(caller.key_id);
+    if (absl::IsNotFound(found.status()) || (found.ok() && found->revoked)) {
+      return absl::UnauthenticatedError("the key was revoked");
+    }
+    if (!found.ok()) return found.status();
+    row = *std::move(found);
+    return absl::OkStatus();
+  }));
+  return ApiKeyToProto(row);
+}
+
 }  // namespace opinia::core

@@ -45,6 +45,11 @@ class Admin {
   // key's open streams have ended (UNAUTHENTICATED) when it returns.
   absl::StatusOr<opinia::v1::ApiKey> RevokeApiKey(
       const Principal& caller, const opinia::v1::RevokeApiKeyRequest& request);
+  // The caller's own key as stored (any key may ask). UNAUTHENTICATED if
+  // it was deleted or revoked since the call was authenticated.
+  absl::StatusOr<opinia::v1::ApiKey> GetCallerApiKey(
+      const Principal& caller,
+      const opinia::v1::GetCallerApiKeyRequest& request);
 
  private:
   // The tenant id a caller may act on for `tenant_name` ("" = caller's own,

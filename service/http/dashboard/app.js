@@ -1,6 +1,6 @@
 // Opinia's dashboard: sign-in, routing (#/inbox, #/reviews/{id},
 // #/overview), the live alert stream and the keyboard.
-import { AlertStream, call, session, setUnauthenticatedHandler } from "./api.js";
+import { AlertStream, ApiError, call, session, setUnauthenticatedHandler } from "./api.js";
 import { applyStatic, lang, onLangChange, setLang, t } from "./i18n.js";
 import { $ } from "./dom.js";
 import * as inbox from "./inbox.js";
@@ -24,24 +24,17 @@ function showView(name) {
   if (name === "overview") $("#nav-overview").setAttribute("aria-current", "page"); else $("#nav-overview").removeAttribute("aria-current");
 }
 
-// What the key may do, asked with requests that are refused for their
-// arguments only after the key and its role passed, and change nothing: read
-// (GetReview of a review that cannot exist: 404 or 400, not 401/403) and
-// respond (an empty UpdateReview: 400 for its missing update_mask, not 403).
+// What the key may do: GetCallerApiKey names its roles (any key may ask).
+// Signing in needs the read role of a tenant key; the respond role enables
+// the actions. Refusals are the server's own words for the same calls.
 async function abilities(key) {
-  try {
-    await call("ReviewService", "GetReview", { name: "reviews/0" }, { key, quiet: true });
-  } catch (e) {
-    if (e.status !== 404 && e.status !== 400) throw e;
+  const me = await call("AdminService", "GetCallerApiKey", {}, { key, quiet: true });
+  const roles = me.roles || [];
+  if (!me.tenant) {
+    throw new ApiError(403, 7, "operator keys manage tenants and keys only; use a tenant key", 0);
   }
-  try {
-    await call("ReviewService", "UpdateReview", {}, { key, quiet: true });
-    return true;
-  } catch (e) {
-    if (e.status === 400) return true;
-    if (e.status === 403) return false;
-    throw e;
-  }
+  if (!roles.includes("ROLE_READ")) throw new ApiError(403, 7, "this key lacks the read role", 0);
+  return roles.includes("ROLE_RESPOND");
 }
 
 function signinError(e) {

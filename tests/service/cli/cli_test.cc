@@ -310,6 +310,9 @@ TEST_F(CliTest, KeysCreateListRevoke) {
   CliRun with_new = Opinia({"reviews", "list", "--limit=1"}, response.secret());
   EXPECT_EQ(with_new.exit_code, 0)
       << "the printed secret works: " << with_new.err;
+  CliRun whoami = Opinia({"keys", "whoami"}, response.secret());
+  ASSERT_EQ(whoami.exit_code, 0) << whoami.err;
+  EXPECT_EQ(whoami.out, response.api_key().name() + "  tenants/cli-shop  read\n");
 
   CliRun list = Opinia({"keys", "list"}, key_);
   ASSERT_EQ(list.exit_code, 0) << list.err;

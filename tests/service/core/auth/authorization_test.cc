@@ -167,6 +167,8 @@ class AuthorizationTest : public testing::TwoShopsTest {
          [&](const Principal& p) { return st(settings_.Get(p, {})); }},
         {Action::kUpdateTenantSettings,
          [&](const Principal& p) { return st(settings_.Update(p, {})); }},
+        {Action::kGetCallerApiKey,
+         [&](const Principal& p) { return st(admin_.GetCallerApiKey(p, {})); }},
     };
   }
 
