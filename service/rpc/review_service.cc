@@ -49,6 +49,9 @@ OPINIA_UNARY_HANDLER(
                                 deps_.clock->Now()))
 OPINIA_UNARY_HANDLER(ReviewServiceImpl, RecordResponse, RecordResponseRequest,
                      Review, deps_.reviews->RecordResponse(caller, *request))
+OPINIA_UNARY_HANDLER(ReviewServiceImpl, DeleteResponse, DeleteResponseRequest,
+                     Review,
+                     deps_.reviews->DeleteResponse(caller, request->name()))
 OPINIA_UNARY_HANDLER(
     ReviewServiceImpl, RequestReviewRemoval, RequestReviewRemovalRequest,
     Review,

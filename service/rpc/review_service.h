@@ -20,9 +20,10 @@ using ReviewServiceBase = ReviewService::WithRawCallbackMethod_IngestReviews<
                     ReviewService::WithCallbackMethod_DeleteReview<
                         ReviewService::WithCallbackMethod_AnalyzeText<
                             ReviewService::WithCallbackMethod_RecordResponse<
-                                ReviewService::
-                                    WithCallbackMethod_RequestReviewRemoval<
-                                        ReviewService::Service>>>>>>>>>;
+                                ReviewService::WithCallbackMethod_DeleteResponse<
+                                    ReviewService::
+                                        WithCallbackMethod_RequestReviewRemoval<
+                                            ReviewService::Service>>>>>>>>>>;
 }  // namespace internal
 
 class ReviewServiceImpl final : public internal::ReviewServiceBase {
@@ -61,6 +62,10 @@ class ReviewServiceImpl final : public internal::ReviewServiceBase {
   grpc::ServerUnaryReactor* RecordResponse(
       grpc::CallbackServerContext* context,
       const opinia::v1::RecordResponseRequest* request,
+      opinia::v1::Review* response) override;
+  grpc::ServerUnaryReactor* DeleteResponse(
+      grpc::CallbackServerContext* context,
+      const opinia::v1::DeleteResponseRequest* request,
       opinia::v1::Review* response) override;
   grpc::ServerUnaryReactor* RequestReviewRemoval(
       grpc::CallbackServerContext* context,

@@ -216,6 +216,26 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   app->collector_scheduler_ =
       std::make_unique<core::collectors::CollectorScheduler>(
           app->collectors_.get());
+  // Replies published on the platforms: queued with the response, sent by
+  // the outbox's own thread with the collector's credentials.
+  if (options.reply_max_attempts < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--reply-max-attempts must be at least 1, got ",
+        options.reply_max_attempts));
+  }
+  ASSIGN_OR_RETURN(app->reply_http_,
+                   core::CreateCurlHttpClient(app->outbound_.get(),
+                                              "opinia-replies/0.1"));
+  core::collectors::ReplyOutboxOptions reply_options;
+  reply_options.max_attempts = options.reply_max_attempts;
+  reply_options.http.timeout = options.reply_timeout;
+  reply_options.base_backoff = options.reply_backoff;
+  reply_options.replica_id = app->replica_id_;
+  ASSIGN_OR_RETURN(app->reply_outbox_,
+                   core::collectors::ReplyOutbox::Create(
+                       app->store_.get(), clock, app->reply_http_.get(),
+                       reply_options, app->alert_hub_.get()));
+  app->reviews_->set_reply_queue(app->reply_outbox_.get());
   // Removal requests go to the platforms like the collectors' requests.
   app->review_removals_ = std::make_unique<core::collectors::ReviewRemovals>(
       app->store_.get(), app->reviews_.get(), app->collector_http_.get(),
@@ -224,6 +244,7 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
   if (absl::Status s = app->Serve(options); !s.ok()) return s;
   app->collector_scheduler_->Start();
   app->webhook_dispatcher_->Start();
+  app->reply_outbox_->Start();
   // Revocations made elsewhere (another replica) end streams within 1 s.
   app->key_watch_->Start(kKeyRecheckInterval);
   if (options.alert_tick > absl::ZeroDuration()) {
@@ -421,6 +442,9 @@ void App::Shutdown(absl::Duration grace) {
   // Cancels the deliveries in flight (they stay due and are sent after a
   // restart); unsubscribes from the hub before the hub closes.
   webhook_dispatcher_.reset();
+  // Cancels a reply request in flight (its row stays in flight and due:
+  // checked or re-sent after a restart).
+  if (reply_outbox_) reply_outbox_->Stop();
   // Alert streams never end by themselves: end them now (UNAVAILABLE,
   // clients resume with their last token) instead of letting Shutdown wait
   // out the whole grace period for them.

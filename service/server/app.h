@@ -22,6 +22,7 @@
 #include "service/core/collectors/collectors.h"
 #include "service/core/collectors/removal.h"
 #include "service/core/collectors/fetcher.h"
+#include "service/core/collectors/reply_outbox.h"
 #include "service/core/collectors/scheduler.h"
 #include "service/core/collectors/syncer.h"
 #include "service/core/collectors/token_cache.h"
@@ -110,6 +111,9 @@ class App {
   std::unique_ptr<core::HttpClient> webhook_http_;
   std::unique_ptr<core::Webhooks> webhooks_;
   std::unique_ptr<core::WebhookDispatcher> webhook_dispatcher_;
+  // Publishes replies on review platforms (RecordResponse with publish).
+  std::unique_ptr<core::HttpClient> reply_http_;
+  std::unique_ptr<core::collectors::ReplyOutbox> reply_outbox_;
   std::unique_ptr<core::Ingestor> ingestor_;
   std::unique_ptr<core::Reviews> reviews_;
   // Collectors: pulls from platforms (outbound HTTP, sync, scheduler).

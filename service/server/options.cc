@@ -96,6 +96,15 @@ ABSL_FLAG(int, webhook_max_attempts, 8,
           "Webhook delivery attempts before a delivery is dead-lettered");
 ABSL_FLAG(int, webhook_timeout_seconds, 10,
           "Timeout of one webhook POST (connect + response)");
+ABSL_FLAG(int, reply_max_attempts, 8,
+          "Attempts to publish (or delete) a reply on a review platform "
+          "before it is dead-lettered as FAILED (with an alert)");
+ABSL_FLAG(int, reply_timeout_seconds, 30,
+          "Timeout of one request to a review platform's reply API");
+ABSL_FLAG(int, reply_backoff_seconds, 2,
+          "Base of the full-jitter exponential back-off between reply "
+          "attempts (doubles per attempt, at most 10 min; a platform's "
+          "Retry-After is honoured, up to 1 h); 0 retries on the next tick");
 ABSL_FLAG(std::string, outbound_allow, "",
           "CIDR[,CIDR...] that collectors and webhooks may connect to although "
           "they are refused by default (loopback, private RFC 1918, "
@@ -196,6 +205,9 @@ Options OptionsFromFlags() {
   o.webhook_max_attempts = absl::GetFlag(FLAGS_webhook_max_attempts);
   o.webhook_timeout =
       absl::Seconds(absl::GetFlag(FLAGS_webhook_timeout_seconds));
+  o.reply_max_attempts = absl::GetFlag(FLAGS_reply_max_attempts);
+  o.reply_timeout = absl::Seconds(absl::GetFlag(FLAGS_reply_timeout_seconds));
+  o.reply_backoff = absl::Seconds(absl::GetFlag(FLAGS_reply_backoff_seconds));
   o.outbound_allow = absl::GetFlag(FLAGS_outbound_allow);
   o.secrets_key_file = absl::GetFlag(FLAGS_secrets_key_file);
   if (o.secrets_key_file.empty()) {

@@ -48,6 +48,9 @@ struct Options {
   absl::Duration alert_tick = absl::Seconds(30);  // SLA/spike scheduler; 0 = off
   int webhook_max_attempts = 8;      // then a delivery is dead-lettered
   absl::Duration webhook_timeout = absl::Seconds(10);  // per POST
+  int reply_max_attempts = 8;  // then a reply is FAILED (dead-lettered)
+  absl::Duration reply_timeout = absl::Seconds(30);  // per platform request
+  absl::Duration reply_backoff = absl::Seconds(2);   // back-off base
   // CIDR[,CIDR...] that outbound HTTP may reach although they are loopback,
   // private, link-local, ... (core/util/outbound_policy.h); "" = none.
   std::string outbound_allow;

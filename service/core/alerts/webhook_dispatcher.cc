@@ -2,19 +2,18 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cmath>
 #include <cstdio>
 #include <map>
 #include <optional>
 #include <utility>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "service/core/alerts/alert_outbox.h"
 #include "service/core/alerts/webhook_signing.h"
 #include "service/core/alerts/webhooks.h"
 #include "service/core/util/absl_sv.h"
+#include "service/core/util/retry.h"
 #include "util/status_macros.h"
 
 namespace opinia::core {
@@ -95,18 +94,6 @@ storage::DeliveryRow PendingDelivery(const storage::WebhookRow& webhook,
   d.create_time = now;
   d.update_time = now;
   return d;
-}
-
-// How long a receiver asked us to wait (Retry-After in seconds on 429 and
-// 503), capped at `max`; zero when it did not ask.
-absl::Duration RetryAfter(const HttpResult& response, absl::Duration max) {
-  int64_t seconds = 0;
-  if ((response.status == 429 || response.status == 503) &&
-      absl::SimpleAtoi(response.Header("Retry-After"), &seconds) &&
-      seconds > 0) {
-    return std::min(absl::Seconds(seconds), max);
-  }
-  return absl::ZeroDuration();
 }
 
 // The metrics label of a delivery's state after an attempt.
@@ -212,13 +199,8 @@ void WebhookDispatcher::SubscribeTenants(const std::set<std::string>& tenants) {
 
 absl::Duration WebhookDispatcher::Backoff(
     const WebhookDispatcherOptions& options, int attempts, double u) {
-  // base * 2^(attempts-1), computed in doubles and capped before it can
-  // overflow a Duration.
-  const int exponent = std::clamp(attempts - 1, 0, 62);
-  const double cap_s = absl::ToDoubleSeconds(options.max_backoff);
-  const double exp_s = std::min(
-      cap_s, absl::ToDoubleSeconds(options.base_backoff) * std::ldexp(1.0, exponent));
-  return absl::Seconds(exp_s * std::clamp(u, 0.0, 1.0));
+  return FullJitterBackoff(options.base_backoff, options.max_backoff, attempts,
+                           u);
 }
 
 double WebhookDispatcher::Uniform() {
@@ -509,7 +491,7 @@ void WebhookDispatcher::ApplyResponse(
   } else {
     d->last_status = response->status;
     d->last_error = HttpFailure(response->status);
-    retry_after = RetryAfter(*response, options_.max_retry_after);
+    retry_after = RetryAfterOf(*response, options_.max_retry_after);
   }
   if (d->attempts >= options_.max_attempts) {
     d->state = storage::kDeliveryDead;

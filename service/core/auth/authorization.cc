@@ -32,6 +32,7 @@ constexpr std::array kTable = {
     Rule{A::kDeleteReview, "DeleteReview", kRoleIngest, K::kTenant},
     Rule{A::kAnalyzeText, "AnalyzeText", kRoleRead, K::kTenant},
     Rule{A::kRecordResponse, "RecordResponse", kRoleRespond, K::kTenant},
+    Rule{A::kDeleteResponse, "DeleteResponse", kRoleRespond, K::kTenant},
     Rule{A::kRequestReviewRemoval, "RequestReviewRemoval", kRoleRespond,
          K::kTenant},
     Rule{A::kGetReputationSummary, "GetReputationSummary", kRoleRead,

@@ -25,6 +25,7 @@ enum class Action {
   kDeleteReview,
   kAnalyzeText,
   kRecordResponse,
+  kDeleteResponse,
   kRequestReviewRemoval,
   // InsightsService
   kGetReputationSummary,

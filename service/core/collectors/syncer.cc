@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/core/collectors/platform.h"
+#include "service/core/collectors/reply_outbox.h"
 #include "service/core/util/outbound_policy.h"
 #include "service/core/util/names.h"
 #include "service/core/util/time_proto.h"
@@ -223,7 +224,27 @@ absl::Status Syncer::Store(const SyncRequest& request,
       if (!r.has_reply) continue;
       ASSIGN_OR_RETURN(auto stored,
                        reviews_->Get(Agent(request), result.name()));
-      if (stored.deleted() || stored.response().text() == r.reply.text()) {
+      if (stored.deleted()) continue;
+      const opinia::v1::ReplyState state = stored.response().state();
+      if (stored.response().text() == r.reply.text()) {
+        if (state == opinia::v1::REPLY_PENDING) {
+          // Our publish got there (its answer may have been lost).
+          ASSIGN_OR_RETURN(auto id, ParseReviewName(result.name(), "name"));
+          std::optional<absl::Time> when;
+          if (r.reply.has_response_time()) {
+            when = FromTimestamp(r.reply.response_time());
+          }
+          RETURN_IF_ERROR(ReconcilePlatformReply(*store_, request.tenant_id,
+                                                 id, r.reply.text(), when,
+                                                 absl::Now())
+                              .status());
+        }
+        continue;
+      }
+      // A publish, edit or delete of ours is on its way: the platform still
+      // shows what was there before; ours wins.
+      if (state == opinia::v1::REPLY_PENDING ||
+          state == opinia::v1::REPLY_DELETE_PENDING) {
         continue;
       }
       opinia::v1::RecordResponseRequest respond;

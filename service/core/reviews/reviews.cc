@@ -1,5 +1,6 @@
 #include "service/core/reviews/reviews.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -159,6 +160,43 @@ std::string Describe(const opinia::v1::Analysis& ov, int32_t status) {
       "\"}");
 }
 
+// The publication state of `reply` on the review's response.
+void ApplyReply(const storage::ReplyRow& reply, Review* review) {
+  opinia::v1::ReviewResponse* r = review->mutable_response();
+  const bool publish = reply.action == storage::kReplyPublish;
+  switch (reply.state) {
+    case storage::kReplyPending:
+      r->set_state(publish ? opinia::v1::REPLY_PENDING
+                           : opinia::v1::REPLY_DELETE_PENDING);
+      break;
+    case storage::kReplyDone:
+      r->set_state(publish ? opinia::v1::REPLY_PUBLISHED
+                           : opinia::v1::REPLY_DELETED);
+      break;
+    default:
+      r->set_state(opinia::v1::REPLY_FAILED);
+  }
+  if (reply.state == storage::kReplyDone &&
+      reply.publish_time != absl::InfinitePast()) {
+    ToTimestamp(reply.publish_time, r->mutable_publish_time());
+  }
+  r->set_publish_error(reply.last_error);
+  r->set_publish_attempts(reply.attempts);
+}
+
+// The review `row` as the API shows it, with its reply's state when it has
+// a reply row (`txn` is the transaction that read `row`).
+absl::StatusOr<Review> ReviewWithReply(storage::Txn& txn,
+                                       const storage::ReviewRow& row) {
+  ASSIGN_OR_RETURN(Review review, ReviewFromRow(row));
+  absl::StatusOr<storage::ReplyRow> reply =
+      txn.replies().GetReply(row.tenant_id, row.id);
+  if (absl::IsNotFound(reply.status())) return review;
+  if (!reply.ok()) return reply.status();
+  ApplyReply(*reply, &review);
+  return review;
+}
+
 }  // namespace
 
 absl::StatusOr<Review> Reviews::Get(const Principal& caller,
@@ -166,16 +204,17 @@ absl::StatusOr<Review> Reviews::Get(const Principal& caller,
   RETURN_IF_ERROR(Authorize(caller, Action::kGetReview));
   const std::string& tenant_id = caller.tenant_id;
   ASSIGN_OR_RETURN(auto id, ParseReviewName(name, "name"));
-  storage::ReviewRow row;
+  Review review;
   absl::Status status = store_->Read([&](storage::Txn& txn) -> absl::Status {
-    ASSIGN_OR_RETURN(row, txn.GetReview(tenant_id, id));
+    ASSIGN_OR_RETURN(storage::ReviewRow row, txn.GetReview(tenant_id, id));
+    ASSIGN_OR_RETURN(review, ReviewWithReply(txn, row));
     return absl::OkStatus();
   });
   if (absl::IsNotFound(status)) {
     return absl::NotFoundError(absl::StrCat("name: ", Av(name), " not found"));
   }
   if (!status.ok()) return status;
-  return ReviewFromRow(row);
+  return review;
 }
 
 absl::StatusOr<opinia::v1::ListReviewsResponse> Reviews::List(
@@ -192,19 +231,30 @@ absl::StatusOr<opinia::v1::ListReviewsResponse> Reviews::List(
   ASSIGN_OR_RETURN(auto cursor, DecodeCursor(filter.order, cursor_bytes));
 
   std::vector<storage::ReviewRow> rows;
+  std::vector<storage::ReplyRow> replies;
   int64_t total = 0;
   RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
     ASSIGN_OR_RETURN(rows,
                      txn.ListReviews(tenant_id, filter, cursor, page_size + 1));
     ASSIGN_OR_RETURN(total, txn.CountReviews(tenant_id, filter));
+    std::vector<int64_t> ids;
+    for (const storage::ReviewRow& row : rows) ids.push_back(row.id);
+    ASSIGN_OR_RETURN(replies, txn.replies().GetReplies(tenant_id, ids));
     return absl::OkStatus();
   }));
 
   opinia::v1::ListReviewsResponse response;
   const bool more = static_cast<int>(rows.size()) > page_size;
   if (more) rows.resize(page_size);
+  std::map<int64_t, const storage::ReplyRow*> reply_of;
+  for (const storage::ReplyRow& reply : replies) {
+    reply_of[reply.review_id] = &reply;
+  }
   for (const auto& row : rows) {
     ASSIGN_OR_RETURN(auto review, ReviewFromRow(row));
+    if (auto it = reply_of.find(row.id); it != reply_of.end()) {
+      ApplyReply(*it->second, &review);
+    }
     *response.add_reviews() = std::move(review);
   }
   if (more) {
@@ -348,8 +398,19 @@ absl::StatusOr<Review> Reviews::RecordResponse(
         ValidateTimestamp(response.response_time(), "response.response_time"));
     when = FromTimestamp(response.response_time());
   }
-  return Mutate(
-      tenant_id, actor, request.name(), "name", "review.respond",
+  if (request.publish() && reply_queue_ == nullptr) {
+    return absl::FailedPreconditionError(
+        "publish: this server publishes no replies");
+  }
+  AlsoWrite queue;
+  if (request.publish()) {
+    queue = [&](storage::Txn& txn, const storage::ReviewRow& row) {
+      return reply_queue_->Queue(txn, row, storage::kReplyPublish,
+                                 response.text(), clock_->Now(), "publish");
+    };
+  }
+  return MutateAndQueue(
+      tenant_id, actor, request.name(), "review.respond",
       [&](storage::ReviewRow& row, std::string& detail) {
         detail = absl::StrCat(
             "{\"old_status\":\"",
@@ -357,11 +418,38 @@ absl::StatusOr<Review> Reviews::RecordResponse(
                 static_cast<opinia::v1::ReviewStatus>(row.status)),
             "\",\"new_status\":\"RESPONDED\",\"response_bytes\":",
             response.text().size(), "}");
+        if (request.publish()) {
+          detail.insert(detail.size() - 1, ",\"publish\":true");
+        }
         row.response_text = response.text();
         row.response_author = response.author();
         row.response_time = when;
         row.status = opinia::v1::RESPONDED;
         return absl::OkStatus();
+      },
+      queue);
+}
+
+absl::StatusOr<Review> Reviews::DeleteResponse(const Principal& caller,
+                                               std::string_view name) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kDeleteResponse));
+  if (reply_queue_ == nullptr) {
+    return absl::FailedPreconditionError(
+        "name: this server deletes no replies on platforms");
+  }
+  return MutateAndQueue(
+      caller.tenant_id, caller.actor(), name, "review.reply_delete",
+      [&](storage::ReviewRow& row, std::string& detail) {
+        if (row.response_text.empty()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "name: ", Av(name), " has no reply to delete"));
+        }
+        detail = "{\"delete_reply\":true}";
+        return absl::OkStatus();
+      },
+      [&](storage::Txn& txn, const storage::ReviewRow& row) {
+        return reply_queue_->Queue(txn, row, storage::kReplyDelete, "",
+                                   clock_->Now(), "name");
       });
 }
 
@@ -388,16 +476,28 @@ absl::StatusOr<Review> Reviews::RecordRemovalRequest(
       });
 }
 
+absl::StatusOr<Review> Reviews::MutateAndQueue(
+    std::string_view tenant_id, std::string_view actor, std::string_view name,
+    std::string_view action, const Mutation& mutate,
+    const AlsoWrite& queue) const {
+  absl::StatusOr<Review> review =
+      Mutate(tenant_id, actor, name, "name", action, mutate, queue);
+  if (review.ok() && queue) reply_queue_->Queued();
+  return review;
+}
+
 absl::StatusOr<Review> Reviews::Mutate(std::string_view tenant_id,
                                        std::string_view actor,
                                        std::string_view name,
                                        std::string_view name_field,
                                        std::string_view action,
-                                       const Mutation& mutate) const {
+                                       const Mutation& mutate,
+                                       const AlsoWrite& also) const {
   auto id = ParseReviewName(name, name_field);
   if (!id.ok()) return id.status();
   const absl::Time now = clock_->Now();
   storage::ReviewRow row;
+  Review out;
   RETURN_IF_ERROR(store_->Write([&](storage::Txn& txn) -> absl::Status {
     auto found = txn.GetReview(tenant_id, *id);
     if (absl::IsNotFound(found.status())) {
@@ -413,7 +513,10 @@ absl::StatusOr<Review> Reviews::Mutate(std::string_view tenant_id,
     std::string detail;
     const storage::ReviewRow before = row;
     RETURN_IF_ERROR(mutate(row, detail));
-    if (detail.empty()) return absl::OkStatus();
+    if (detail.empty()) {
+      ASSIGN_OR_RETURN(out, ReviewWithReply(txn, row));
+      return absl::OkStatus();
+    }
     row.modify_time = now;
     RETURN_IF_ERROR(txn.UpdateReview(row));
     if (observer_ != nullptr) {
@@ -439,10 +542,13 @@ absl::StatusOr<Review> Reviews::Mutate(std::string_view tenant_id,
     audit.target = ReviewName(row.id);
     audit.detail = std::move(detail);
     audit.time = now;
-    return txn.InsertAudit(audit).status();
+    RETURN_IF_ERROR(txn.InsertAudit(audit).status());
+    if (also) RETURN_IF_ERROR(also(txn, row));
+    ASSIGN_OR_RETURN(out, ReviewWithReply(txn, row));
+    return absl::OkStatus();
   }));
   if (observer_ != nullptr) observer_->OnCommitted(tenant_id);
-  return ReviewFromRow(row);
+  return out;
 }
 
 }  // namespace opinia::core

@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "opinia/v1/reviews.pb.h"
 #include "service/core/auth/auth.h"
+#include "service/core/reviews/reply_queue.h"
 #include "service/core/reviews/review_observer.h"
 #include "service/core/util/clock.h"
 #include "service/storage/store.h"
@@ -58,11 +59,25 @@ class Reviews {
                                             std::string_view name) const;
 
   // Stores the response and sets status RESPONDED, which stops the SLA
-  // clock (respond_by stays as the record of the deadline). INVALID_ARGUMENT
-  // for empty or invalid text; FAILED_PRECONDITION for a deleted review.
+  // clock (respond_by stays as the record of the deadline), published or
+  // not. INVALID_ARGUMENT for empty or invalid text; FAILED_PRECONDITION for
+  // a deleted review. With `publish`, the reply is also queued for the
+  // review's platform in the same transaction (ReplyQueue::Queue's
+  // FAILED_PRECONDITION naming `publish`; FAILED_PRECONDITION "publish: ..."
+  // when this server has no reply queue).
   absl::StatusOr<opinia::v1::Review> RecordResponse(
       const Principal& caller,
       const opinia::v1::RecordResponseRequest& request) const;
+
+  // Queues the deletion of the review's reply on its platform. The
+  // recorded response stays. FAILED_PRECONDITION for a deleted review, one
+  // without a response, or as ReplyQueue::Queue (naming `name`).
+  absl::StatusOr<opinia::v1::Review> DeleteResponse(
+      const Principal& caller, std::string_view name) const;
+
+  // Where RecordResponse with publish and DeleteResponse queue replies
+  // (the reply outbox). Set once before serving; none: they fail.
+  void set_reply_queue(ReplyQueue* queue) { reply_queue_ = queue; }
 
   // Records that the platform registered a removal request for review
   // `name` at `requested_at` (collectors/removal.h sent it):
@@ -80,18 +95,30 @@ class Reviews {
  private:
   using Mutation = std::function<absl::Status(storage::ReviewRow&,
                                               std::string& detail)>;
+  // More writes in the mutation's transaction, after the review is stored.
+  using AlsoWrite =
+      std::function<absl::Status(storage::Txn&, const storage::ReviewRow&)>;
   // Loads the review `name`, applies `mutate`, stores it and an audit row
-  // with `action`, all in one transaction.
+  // with `action`, then runs `also` (when set), all in one transaction. The
+  // review returned carries its reply's publication state.
   absl::StatusOr<opinia::v1::Review> Mutate(std::string_view tenant_id,
                                             std::string_view actor,
                                             std::string_view name,
                                             std::string_view name_field,
                                             std::string_view action,
-                                            const Mutation& mutate) const;
+                                            const Mutation& mutate,
+                                            const AlsoWrite& also = {}) const;
+  // `queue` queues for the review after it is stored, and wakes the queue
+  // after the commit.
+  absl::StatusOr<opinia::v1::Review> MutateAndQueue(
+      std::string_view tenant_id, std::string_view actor,
+      std::string_view name, std::string_view action, const Mutation& mutate,
+      const AlsoWrite& queue) const;
 
   storage::Store* store_;
   const Clock* clock_;
   ReviewObserver* observer_;
+  ReplyQueue* reply_queue_ = nullptr;
 };
 
 }  // namespace opinia::core

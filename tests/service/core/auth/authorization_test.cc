@@ -98,6 +98,10 @@ class AuthorizationTest : public testing::TwoShopsTest {
          [&](const Principal& p) {
            return st(reviews_.RecordResponse(p, {}));
          }},
+        {Action::kDeleteResponse,
+         [&](const Principal& p) {
+           return st(reviews_.DeleteResponse(p, ""));
+         }},
         {Action::kRequestReviewRemoval,
          [&](const Principal& p) { return st(removals_.Request(p, {})); }},
         {Action::kGetReputationSummary,
