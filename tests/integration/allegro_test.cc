@@ -93,6 +93,18 @@ class AllegroServerTest : public ::testing::Test {
     return by_id;
   }
 
+  // Rating `id`'s review once its reply is no longer PENDING (at most 30 s).
+  opinia::v1::Review AfterOutbox(const std::string& id) {
+    opinia::v1::Review review;
+    const absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (absl::Now() < deadline) {
+      review = Reviews()[id];
+      if (review.response().state() != opinia::v1::REPLY_PENDING) break;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    return review;
+  }
+
   // POST /v1/ReviewService/<method> with a JSON body, over real HTTP.
   absl::StatusOr<core::HttpResult> PostJson(const std::string& method,
                                             const std::string& body) {
@@ -184,6 +196,63 @@ TEST_F(AllegroServerTest, CollectsAnswersAndAsksForRemoval) {
   EXPECT_NE(refused->body.find("not fetched by a collector"),
             std::string::npos)
       << refused->body;
+}
+
+// A reply recorded with publish goes out through the reply outbox as
+// Allegro's PUT .../answer; a refused one ends REPLY_FAILED with Allegro's
+// message; deleting is refused (Allegro has no such call).
+TEST_F(AllegroServerTest, AnswerIsPublishedOnAllegro) {
+  FakeAllegro fake(3);
+  auto allegro = fake.Serve();
+  ASSERT_NE(allegro, nullptr);
+  const opinia::v1::Collector collector = CreateAllegro(fake, *allegro);
+  EXPECT_EQ(Run(collector.name()).created(), 3);
+  auto reviews = Reviews();
+
+  opinia::v1::RecordResponseRequest respond;
+  respond.set_name(reviews["r1"].name());
+  respond.mutable_response()->set_text("Dziękujemy, zapraszamy ponownie!");
+  respond.set_publish(true);
+  opinia::v1::Review recorded;
+  grpc::Status s = reviews_->RecordResponse(ContextWithKey(key_).get(),
+                                            respond, &recorded);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  const opinia::v1::Review published = AfterOutbox("r1");
+  EXPECT_EQ(published.response().state(), opinia::v1::REPLY_PUBLISHED)
+      << published.response().DebugString();
+  EXPECT_TRUE(published.response().has_publish_time());
+  EXPECT_EQ(fake.Get("r1").answer, "Dziękujemy, zapraszamy ponownie!");
+  bool put = false;
+  for (const auto& r : allegro->Requests()) {
+    put |= r.method == "PUT" && r.path == "/sale/user-ratings/r1/answer";
+  }
+  EXPECT_TRUE(put);
+
+  // Allegro refuses another answer: FAILED with its message, at once.
+  {
+    absl::MutexLock lock(&fake.mutex);
+    fake.reject_answer = true;
+  }
+  respond.set_name(reviews["r2"].name());
+  ASSERT_TRUE(reviews_
+                  ->RecordResponse(ContextWithKey(key_).get(), respond,
+                                   &recorded)
+                  .ok());
+  const opinia::v1::Review failed = AfterOutbox("r2");
+  EXPECT_EQ(failed.response().state(), opinia::v1::REPLY_FAILED);
+  EXPECT_EQ(failed.response().publish_error(),
+            "HTTP 422: Odpowiedź narusza regulamin Allegro");
+  EXPECT_EQ(failed.response().publish_attempts(), 1);
+
+  opinia::v1::DeleteResponseRequest remove;
+  remove.set_name(reviews["r1"].name());
+  opinia::v1::Review out;
+  grpc::Status refused =
+      reviews_->DeleteResponse(ContextWithKey(key_).get(), remove, &out);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(refused.error_message().find("cannot be deleted"),
+            std::string::npos)
+      << refused.error_message();
 }
 
 TEST_F(AllegroServerTest, ThrottledAllegroIsWaitedOut) {

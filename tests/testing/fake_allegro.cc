@@ -221,6 +221,10 @@ HttpResponse FakeAllegro::Put(const HttpRequest& request) {
         it->second.string_value().empty()) {
       return AllegroError(422, "VALIDATION_ERROR", "message: required");
     }
+    if (reject_answer) {
+      return AllegroError(422, "ConstraintViolationException",
+                          "Odpowiedź narusza regulamin Allegro");
+    }
     rating->answer = it->second.string_value();
     rating->answered = now;
     return HttpResponse::Json(absl::StrCat(

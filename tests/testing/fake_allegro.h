@@ -11,7 +11,8 @@
 //
 // Knobs for the failure cases: `throttle` answers 429 with Retry-After,
 // `errors` answers 503, `reject_removal` answers the removal 422 as Allegro
-// does after the removal window closed. Thread-safe: serve it from an
+// does after the removal window closed, `reject_answer` refuses an answer
+// (422) as breaking the rules. Thread-safe: serve it from an
 // HttpServer (Serve()).
 #ifndef OPINIA_TESTS_TESTING_FAKE_ALLEGRO_H_
 #define OPINIA_TESTS_TESTING_FAKE_ALLEGRO_H_
@@ -68,6 +69,7 @@ class FakeAllegro {
   int retry_after_seconds = 7;
   int errors ABSL_GUARDED_BY(mutex) = 0;  // next N requests: 503
   bool reject_removal ABSL_GUARDED_BY(mutex) = false;
+  bool reject_answer ABSL_GUARDED_BY(mutex) = false;  // 422, rules broken
   // Counters.
   int list_requests ABSL_GUARDED_BY(mutex) = 0;
   int answer_requests ABSL_GUARDED_BY(mutex) = 0;

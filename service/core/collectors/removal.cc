@@ -8,6 +8,8 @@
 #include "service/core/auth/authorization.h"
 #include "service/core/collectors/collectors.h"
 #include "service/core/collectors/platform.h"
+#include "service/core/collectors/review_platform.h"
+#include "service/core/util/names.h"
 #include "service/core/util/utf8.h"
 #include "util/status_macros.h"
 
@@ -57,61 +59,39 @@ absl::StatusOr<opinia::v1::Review> ReviewRemovals::Request(
     const opinia::v1::RequestReviewRemovalRequest& request) const {
   RETURN_IF_ERROR(Authorize(caller, Action::kRequestReviewRemoval));
   RETURN_IF_ERROR(CheckMessage(request.message()));
-  // The respond role is enough (as for RecordResponse): the review is read
-  // on the caller's behalf, for its platform ids.
-  Principal reader = caller;
-  reader.roles |= kRoleRead;
-  ASSIGN_OR_RETURN(opinia::v1::Review review,
-                   reviews_->Get(reader, request.name()));
-  if (review.deleted()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("name: ", request.name(), " is deleted"));
-  }
-  const auto& attributes = review.input().attributes();
-  const auto collector = attributes.find("collector");
-  if (collector == attributes.end()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "name: ", request.name(), " was not fetched by a collector (source \"",
-        review.input().source(),
-        "\"); removal requests go to the platform through the collector "
-        "that fetched the review"));
-  }
-  auto id = ParseCollectorName(collector->second, "collector");
-  storage::CollectorRow row;
-  absl::Status loaded =
-      id.ok() ? store_->Read([&](storage::Txn& txn) -> absl::Status {
-        ASSIGN_OR_RETURN(row,
-                         txn.collectors().GetCollector(caller.tenant_id, *id));
-        return absl::OkStatus();
-      })
-              : id.status();
-  if (absl::IsNotFound(loaded) || absl::IsInvalidArgument(loaded)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "name: the collector that fetched ", request.name(), " (",
-        collector->second, ") no longer exists"));
-  }
-  RETURN_IF_ERROR(loaded);
-  opinia::v1::Collector spec;
-  if (!spec.ParseFromString(row.spec)) {
-    return absl::InternalError("stored collector is corrupt");
-  }
-  ASSIGN_OR_RETURN(const Platform* platform, PlatformFor(spec.kind()));
-  const std::string kind = opinia::v1::CollectorKind_Name(spec.kind());
-  if (!platform->SupportsRemovalRequest()) {
+  ASSIGN_OR_RETURN(const int64_t review_id,
+                   ParseReviewName(request.name(), "name"));
+  ReviewPlatform found;
+  RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
+    absl::StatusOr<storage::ReviewRow> review =
+        txn.GetReview(caller.tenant_id, review_id);
+    if (absl::IsNotFound(review.status())) {
+      return absl::NotFoundError(
+          absl::StrCat("name: ", request.name(), " not found"));
+    }
+    RETURN_IF_ERROR(review.status());
+    if (review->deleted) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("name: ", request.name(), " is deleted"));
+    }
+    ASSIGN_OR_RETURN(found, PlatformOfReview(txn, *review, "name",
+                                             "a removal request to"));
+    return absl::OkStatus();
+  }));
+  const Platform& platform = *found.platform;
+  const std::string kind = opinia::v1::CollectorKind_Name(found.spec.kind());
+  if (!platform.SupportsRemovalRequest()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "name: reviews of ", kind,
         " cannot be reported for removal through its API; supported: ",
         KindNames([](const Platform& p) { return p.SupportsRemovalRequest(); },
                   "and")));
   }
-
-  ReplyTarget target;
-  target.endpoint = spec.endpoint();
-  target.review = review.input();
-  target.text = request.message();
+  const std::string& collector = found.collector;
+  found.target.text = request.message();
   absl::StatusOr<HttpResult> answer =
-      Send(*platform, CollectorTokenKey(caller.tenant_id, collector->second),
-           spec, std::move(target));
+      Send(platform, CollectorTokenKey(caller.tenant_id, collector),
+           found.spec, std::move(found.target));
   if (!answer.ok()) {
     // The transport's and the token cache's messages name origins and
     // OAuth error codes only.
@@ -123,14 +103,14 @@ absl::StatusOr<opinia::v1::Review> ReviewRemovals::Request(
     }
     if (absl::IsUnauthenticated(s)) {
       return absl::FailedPreconditionError(absl::StrCat(
-          why, ": the credentials of ", collector->second,
+          why, ": the credentials of ", collector,
           " were rejected; update them"));
     }
     return absl::FailedPreconditionError(why);
   }
   const ReplyResult result =
-      platform->ParseRemovalResponse(answer->status, answer->body);
-  RETURN_IF_ERROR(Outcome(kind, collector->second, *answer, result));
+      platform.ParseRemovalResponse(answer->status, answer->body);
+  RETURN_IF_ERROR(Outcome(kind, collector, *answer, result));
   return reviews_->RecordRemovalRequest(
       caller, request.name(), kind, result.publish_time.value_or(clock_->Now()),
       request.message().size());
