@@ -1,4 +1,4 @@
-// `opinia collectors add|list|get|run|remove`: CollectorService.
+// `opinia collectors add|update|list|get|run|remove`: CollectorService.
 #include <iostream>
 #include <string>
 #include <vector>
@@ -62,6 +62,42 @@ int RunAdd(const Args& args, const std::vector<std::string>& operands) {
   }
   PrintJsonOr(args, out,
               [&] { std::cout << "created " << out.name() << "\n"; });
+  return kExitOk;
+}
+
+// New credentials (they replace all of them: UpdateCollector's mask
+// "credentials"), and --poll when given.
+int RunUpdate(const Args& args, const std::vector<std::string>& operands) {
+  if (operands.size() != 1) {
+    return ReportUsageError("collectors update: expected one NAME");
+  }
+  auto credentials = CredentialsFromFlags(args);
+  if (!credentials.ok()) return ReportUsageError(credentials.status().message());
+  opinia::v1::UpdateCollectorRequest request;
+  request.mutable_collector()->set_name(operands[0]);
+  if (!credentials->empty()) {
+    for (const auto& [k, v] : *credentials) {
+      (*request.mutable_collector()->mutable_credentials())[k] = v;
+    }
+    request.mutable_update_mask()->add_paths("credentials");
+  }
+  if (args.Has("poll")) {
+    auto poll = args.GetInt("poll", 0, 0, 7 * 24 * 3600);
+    if (!poll.ok()) return ReportUsageError(poll.status().message());
+    request.mutable_collector()->set_poll_interval_seconds(*poll);
+    request.mutable_update_mask()->add_paths("poll_interval_seconds");
+  }
+  if (request.update_mask().paths().empty()) {
+    return ReportUsageError(
+        "collectors update: give new credentials (e.g. --refresh-token) or "
+        "--poll");
+  }
+  Collector out;
+  if (int rc = CallOnce(args, &CollectorService::Stub::UpdateCollector,
+                        "UpdateCollector", request, &out)) {
+    return rc;
+  }
+  PrintJsonOr(args, out, [&] { std::cout << "updated " << out.name() << "\n"; });
   return kExitOk;
 }
 
@@ -164,6 +200,16 @@ std::vector<Command> CollectorCommands() {
        "create a collector pulling reviews from a platform (admin key)",
        CollectorFlagHelp(),
        RunAdd},
+      {{"collectors", "update"},
+       "NAME",
+       "replace a collector's credentials (all of them) and/or its poll "
+       "interval",
+       [] {
+         std::vector<OptionHelp> help = CredentialFlagHelp();
+         help.push_back({"poll", "SECONDS", "poll interval"});
+         return help;
+       }(),
+       RunUpdate},
       {{"collectors", "list"}, "", "list collectors and their state", {},
        RunList},
       {{"collectors", "get"}, "NAME", "show a collector and its sync state",

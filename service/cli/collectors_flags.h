@@ -31,11 +31,18 @@ absl::StatusOr<std::map<std::string, std::string>> ParseMapping(
     const std::string& text);
 
 // A Collector from --kind, --endpoint, --source, --subject, --poll,
-// --mapping, --bearer-token, --api-key, --api-key-header, --username,
-// --password. The server validates the rest.
+// --mapping and the credential flags (CredentialsFromFlags). The server
+// validates the rest.
 absl::StatusOr<opinia::v1::Collector> CollectorFromFlags(const Args& args,
                                                          bool require_all);
 std::vector<OptionHelp> CollectorFlagHelp();
+
+// The credentials the flags give (--bearer-token, --refresh-token, the key
+// files read, ...); INVALID_ARGUMENT naming an unreadable key file.
+absl::StatusOr<std::map<std::string, std::string>> CredentialsFromFlags(
+    const Args& args);
+// CollectorFlagHelp's credential flags.
+std::vector<OptionHelp> CredentialFlagHelp();
 
 // `opinia import` (import_command.cc).
 std::vector<Command> ImportCommands();

@@ -21,15 +21,6 @@ std::string EnvOr(const char* name, absl::string_view fallback) {
                                             : std::string(fallback);
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return absl::InvalidArgumentError(absl::StrCat("cannot read ", path));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 // The key file holds the secret alone on its first line.
 absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
   ASSIGN_OR_RETURN(auto content, ReadFile(path));
@@ -38,6 +29,15 @@ absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return absl::InvalidArgumentError(absl::StrCat("cannot read ", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
 
 Connection::Connection(std::string address, std::string key,
                        absl::Duration timeout,

@@ -18,6 +18,9 @@ namespace opinia::cli {
 
 inline constexpr char kDefaultAddress[] = "127.0.0.1:50051";
 
+// The whole file at `path`; INVALID_ARGUMENT "cannot read PATH".
+absl::StatusOr<std::string> ReadFile(const std::string& path);
+
 // Exit codes of every command.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitRpcError = 1;  // the server answered an error

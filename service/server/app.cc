@@ -200,6 +200,8 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
       app->collector_http_.get(), app->collector_sleeper_.get(), clock, fetch);
   core::collectors::TokenCacheOptions token_options;
   token_options.call.cancel = app->collector_executor_->cancel_flag();
+  token_options.on_rotated =
+      core::collectors::StoreRotatedRefreshToken(app->store_.get());
   app->collector_tokens_ = std::make_unique<core::collectors::TokenCache>(
       app->collector_http_.get(), clock, token_options);
   app->collector_syncer_ = std::make_unique<core::collectors::Syncer>(

@@ -3,13 +3,15 @@
 // credentials never reach the database files in the clear, rows stored
 // before sealing are sealed at startup (once), a moved sealed value stops
 // the server naming its row, and --rotate-secrets-key re-seals everything
-// under a new key that the server then needs.
+// under a new key that the server then needs (key credentials too, and
+// they still sign after it).
 #include <stdlib.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -22,12 +24,15 @@
 #include "tests/integration/api_helpers.h"
 #include "tests/integration/cli_run.h"
 #include "tests/integration/server_process.h"
+#include "tests/testing/http_server.h"
+#include "tests/testing/test_keys.h"
 
 namespace opinia::testing {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+
 
 constexpr char kWebhookSecret[] = "whsec-at-rest-0123456789abcdef";
 constexpr char kBearer[] = "tok-at-rest-fedcba9876543210";
@@ -341,6 +346,92 @@ TEST_F(SecretsAtRestTest, RotateSecretsKeyResealsEverything) {
   ASSERT_TRUE(from_env.ok()) << from_env;
   EXPECT_EQ(CollectorEndpoint(collector),
             "https://feed.example.com/reviews.json");
+}
+
+// The renewable credentials (issue 20) are part of the sealed spec: a
+// multi-line .p8 PEM key and an OAuth refresh token never reach the
+// database in the clear, rotation re-seals them, and the key still signs
+// after it: the App Store Connect collector's requests carry an ES256 JWT
+// that verifies with the key's public half.
+TEST_F(SecretsAtRestTest, KeyCredentialsAreSealedAndSurviveRotation) {
+  std::mutex mu;
+  std::vector<std::string> auth;
+  auto store = HttpServer::Start([&](const HttpRequest& r) {
+    std::lock_guard<std::mutex> lock(mu);
+    auth.push_back(r.Header("authorization"));
+    return HttpResponse::Json(
+        R"({"data":[{"type":"customerReviews","id":"r1","attributes":{)"
+        R"("rating":5,"body":"Super","createdDate":"2025-12-01T10:00:00Z"}}],)"
+        R"("links":{}})");
+  });
+  ASSERT_TRUE(store.ok());
+  StartServer({"--outbound-allow=127.0.0.0/8"});
+  const std::string pem = NewPrivateKeyPem(/*ec=*/true);
+  const std::string pem_line = pem.substr(pem.find('\n') + 1, 40);
+  const std::string refresh = "1//0refresh-at-rest-abcdef";
+  auto stub = opinia::v1::CollectorService::NewStub(server_->NewChannel());
+  opinia::v1::Collector asc;
+  {
+    opinia::v1::CreateCollectorRequest req;
+    auto* c = req.mutable_collector();
+    c->set_kind(opinia::v1::APP_STORE_CONNECT);
+    c->set_endpoint((*store)->Url("/v1/apps/1/customerReviews"));
+    (*c->mutable_credentials())["issuer_id"] = "issuer-at-rest";
+    (*c->mutable_credentials())["key_id"] = "KEYATREST1";
+    (*c->mutable_credentials())["private_key"] = pem;
+    c->set_source("app_store");
+    grpc::Status s =
+        stub->CreateCollector(ContextWithKey(tenant_.key).get(), req, &asc);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_TRUE(asc.credentials().empty()) << "input only";
+    opinia::v1::CreateCollectorRequest gbp;
+    auto* g = gbp.mutable_collector();
+    g->set_kind(opinia::v1::GOOGLE_BUSINESS_PROFILE);
+    g->set_endpoint(
+        "https://mybusiness.googleapis.com/v4/accounts/1/locations/2/reviews");
+    (*g->mutable_credentials())["client_id"] = "cid";
+    (*g->mutable_credentials())["client_secret"] = "GOCSPX-at-rest";
+    (*g->mutable_credentials())["refresh_token"] = refresh;
+    g->set_source("google");
+    opinia::v1::Collector created;
+    s = stub->CreateCollector(ContextWithKey(tenant_.key).get(), gbp,
+                              &created);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+    EXPECT_TRUE(created.credentials().empty());
+  }
+  StopServer();
+  std::string bytes = DatabaseBytes(server_->db_path());
+  EXPECT_THAT(bytes, Not(HasSubstr(pem_line)));
+  EXPECT_THAT(bytes, Not(HasSubstr(refresh)));
+  EXPECT_THAT(bytes, Not(HasSubstr("GOCSPX-at-rest")));
+
+  const std::string old_key = server_->dir() + "/secrets.key";
+  const std::string new_key = server_->dir() + "/rotated.key";
+  CliRun rotated = RunServerBinary(
+      {"--rotate-secrets-key", "--db=" + server_->db_path(),
+       "--secrets-key-file=" + new_key, "--old-secrets-key-file=" + old_key},
+      "rotate-keys");
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.out << rotated.err;
+  EXPECT_THAT(rotated.out + rotated.err, HasSubstr("resealed=2"));
+  bytes = DatabaseBytes(server_->db_path());
+  EXPECT_THAT(bytes, Not(HasSubstr(pem_line)));
+  EXPECT_THAT(bytes, Not(HasSubstr(refresh)));
+
+  server_->set_extra_args(
+      {"--outbound-allow=127.0.0.0/8", "--secrets-key-file=" + new_key});
+  ASSERT_TRUE(server_->Restart().ok()) << server_->Log();
+  opinia::v1::RunCollectorRequest run;
+  run.set_name(asc.name());
+  opinia::v1::RunCollectorResponse ran;
+  grpc::Status s = opinia::v1::CollectorService::NewStub(server_->NewChannel())
+                       ->RunCollector(ContextWithKey(tenant_.key).get(), run,
+                                      &ran);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(ran.created(), 1);
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(auth.size(), 1u);
+  ASSERT_EQ(auth[0].rfind("Bearer ", 0), 0u);
+  EXPECT_TRUE(VerifyJwt(auth[0].substr(7), pem, /*ec=*/true));
 }
 
 // Without the key file, a database with sealed values does not get a new

@@ -35,6 +35,26 @@ inline std::string NewPrivateKeyPem(bool ec) {
   return pem;
 }
 
+// A Google service-account key file (JSON) holding `private_pem`, as the
+// Cloud console downloads it (its PEM's line breaks escaped).
+inline std::string ServiceAccountKeyJson(const std::string& client_email,
+                                         const std::string& private_pem,
+                                         const std::string& token_uri,
+                                         const std::string& key_id = "kid-1") {
+  std::string pem;
+  for (char c : private_pem) {
+    if (c == '\n') {
+      pem += "\\n";
+    } else {
+      pem.push_back(c);
+    }
+  }
+  return "{\n  \"type\": \"service_account\",\n  \"project_id\": \"p\",\n"
+         "  \"private_key_id\": \"" + key_id + "\",\n  \"private_key\": \"" +
+         pem + "\",\n  \"client_email\": \"" + client_email +
+         "\",\n  \"token_uri\": \"" + token_uri + "\"\n}\n";
+}
+
 // The parts of a compact JWS, base64url-decoded: header, claims,
 // signature. Empty when it does not have three parts.
 inline std::vector<std::string> JwtParts(const std::string& jwt) {

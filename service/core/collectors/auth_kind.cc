@@ -5,7 +5,8 @@ namespace opinia::core::collectors {
 const AuthKindKeys& KeysOf(AuthKind kind) {
   static const AuthKindKeys kBearer{{"bearer_token"}, {}};
   static const AuthKindKeys kOAuth{
-      {"client_id", "client_secret", "refresh_token"}, {"token_endpoint"}};
+      {"client_id", "client_secret", "refresh_token"},
+      {"token_endpoint", "redirect_uri"}};
   static const AuthKindKeys kServiceAccount{{"service_account_json"}, {}};
   static const AuthKindKeys kAppStore{{"issuer_id", "key_id", "private_key"},
                                       {}};

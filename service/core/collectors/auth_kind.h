@@ -7,8 +7,9 @@
 //   kind                   keys (* = required)                  token
 //   kBearerToken           bearer_token*                        as given
 //   kOAuthRefreshToken     client_id*, client_secret*,          POST the token
-//                          refresh_token*, token_endpoint       endpoint
-//                                                               (RFC 6749 §6)
+//                          refresh_token*, token_endpoint,      endpoint
+//                          redirect_uri (sent when given:       (RFC 6749 §6)
+//                          Allegro's examples do)
 //   kGoogleServiceAccount  service_account_json* (the key       RS256 JWT ->
 //                          file: client_email, private_key,     jwt-bearer
 //                          token_uri)                           grant

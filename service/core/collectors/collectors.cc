@@ -1,6 +1,8 @@
 #include "service/core/collectors/collectors.h"
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -127,6 +129,35 @@ std::string Spec(Collector c) {
 }
 
 }  // namespace
+
+std::function<absl::Status(const std::string&, const std::string&,
+                           const std::string&)>
+StoreRotatedRefreshToken(storage::Store* store) {
+  return [store](const std::string& key, const std::string& old,
+                 const std::string& fresh) -> absl::Status {
+    std::string tenant_id, name;
+    if (!ParseCollectorTokenKey(key, &tenant_id, &name)) {
+      return absl::InvalidArgumentError("not a collector's token key");
+    }
+    ASSIGN_OR_RETURN(int64_t id, ParseCollectorName(name, "key"));
+    return store->Write([&](storage::Txn& txn) -> absl::Status {
+      ASSIGN_OR_RETURN(storage::CollectorRow row,
+                       txn.collectors().GetCollector(tenant_id, id));
+      Collector spec;
+      if (!spec.ParseFromString(row.spec)) {
+        return absl::InternalError("stored collector is corrupt");
+      }
+      auto& credentials = *spec.mutable_credentials();
+      auto it = credentials.find("refresh_token");
+      if (it == credentials.end() || it->second != old) {
+        return absl::OkStatus();  // replaced by a person meanwhile
+      }
+      it->second = fresh;
+      row.spec = spec.SerializeAsString();
+      return txn.collectors().UpdateCollector(row);
+    });
+  };
+}
 
 std::string CollectorName(int64_t id) {
   return absl::StrCat(kCollectors, "/", id);
@@ -463,6 +494,37 @@ void Collectors::RunBatch(const std::shared_ptr<Batch>& batch,
 
 namespace {
 
+// Whether two stored specs differ at most in their credentials.
+bool SameConfig(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  Collector x, y;
+  if (!x.ParseFromString(a) || !y.ParseFromString(b)) return false;
+  x.clear_credentials();
+  y.clear_credentials();
+  return x.SerializeAsString() == y.SerializeAsString();
+}
+
+// A platform that lists only a recent window (Google Play's 7 days) may
+// have dropped reviews created or changed during a longer gap since the
+// last successful sync: say so in the run's warning (state.last_error).
+void WarnOfWindowGap(const Collector& spec, absl::Time last_success,
+                     absl::Time start, SyncReport* report) {
+  auto platform = PlatformFor(spec.kind());
+  if (!platform.ok()) return;
+  const std::optional<absl::Duration> window = (*platform)->ListingWindow();
+  if (!window.has_value() || last_success == absl::InfinitePast() ||
+      start - last_success <= *window || !report->warning.empty()) {
+    return;
+  }
+  report->warning = absl::StrCat(
+      Av((*platform)->name()), " lists only the last ",
+      absl::ToInt64Hours(*window) / 24, " days of reviews and the last "
+      "successful sync was ",
+      absl::ToInt64Hours(start - last_success) / 24,
+      " days before this one: reviews written or changed in between (and "
+      "not changed since) may be missing; poll at least every few days");
+}
+
 // Raises (once) or resolves collector `id`'s CREDENTIALS_REJECTED alert
 // after a run that ended with `result`.
 absl::Status RecordCredentialsAlert(storage::Txn& txn,
@@ -555,6 +617,9 @@ Collectors::Result Collectors::RunClaimed(const std::string& tenant_id,
   SyncReport report;
   const absl::Status result = syncer_->Sync(sync, &report);
   const absl::Time end = clock_->Now();
+  if (result.ok()) {
+    WarnOfWindowGap(sync.spec, row.last_success_time, start, &report);
+  }
   if (lease.lost()) return taken_over();
   if (absl::IsCancelled(result)) {
     // Shutdown: the pages committed so far stay (ingest is idempotent);
@@ -573,7 +638,9 @@ Collectors::Result Collectors::RunClaimed(const std::string& tenant_id,
                      txn.collectors().GetCollector(tenant_id, id));
     now_row.last_run_time = start;
     now_row.reviews_fetched += report.counts.fetched();
-    const bool same_config = now_row.spec == row.spec;
+    // A rotated refresh token (StoreRotatedRefreshToken) is not a new
+    // configuration; an endpoint or source change is.
+    const bool same_config = SameConfig(now_row.spec, row.spec);
     if (result.ok()) {
       now_row.last_success_time = end;
       now_row.last_error = report.warning;

@@ -43,6 +43,10 @@
 // collector is not retried sooner than its poll interval (a person must
 // act; updating its credentials makes it due at once), and the token
 // cache backs off its token requests (token_cache.h): never a hot loop.
+// On a platform that lists only a recent window (Platform::ListingWindow:
+// Google Play's 7 days), a successful run more than the window after the
+// previous success says in its warning (state.last_error) that reviews
+// may have been missed.
 // A run cut short by shutdown (the executor stopped: its HTTP call is
 // cancelled, or it never started) records nothing: no success, no error,
 // the cursor and next_run_time stay, so it runs again after a restart; its
@@ -205,6 +209,14 @@ class Collectors {
   mutable absl::Mutex runs_mutex_;
   mutable absl::flat_hash_map<int64_t, Slot> runs_ ABSL_GUARDED_BY(runs_mutex_);
 };
+
+// A TokenCacheOptions::on_rotated (token_cache.h) storing a rotated
+// refresh token in the collector's spec (sealed like the rest of it), when
+// the stored refresh_token is still the spent one (a person may have given
+// new credentials meanwhile); NOT_FOUND for a deleted collector.
+std::function<absl::Status(const std::string&, const std::string&,
+                           const std::string&)>
+StoreRotatedRefreshToken(storage::Store* store);
 
 // "collectors/{id}"; ParseCollectorName: INVALID_ARGUMENT naming `field`
 // unless the id is spelt as util/names.h ParseNumericName asks.

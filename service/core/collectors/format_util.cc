@@ -216,6 +216,18 @@ std::string Cred(const Credentials& credentials, const char* key) {
   return it == credentials.end() ? "" : it->second;
 }
 
+absl::Status CheckEndpointPath(const std::string& endpoint,
+                               std::string_view field, const char* contains,
+                               const char* ends_with, const char* what,
+                               const char* example) {
+  const std::string path = UrlWithoutQuery(endpoint);
+  if (absl::StrContains(path, contains) && absl::EndsWith(path, ends_with)) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(std::string(field), ": ", what, ", e.g. ", example));
+}
+
 absl::Status CheckCredentials(opinia::v1::CollectorKind kind,
                               const Credentials& credentials,
                               const std::set<std::string>& allowed,

@@ -70,6 +70,14 @@ std::string ReplaceQuery(std::string url,
 // resolved against `current`.
 std::string ResolveUrl(const std::string& current, const std::string& next);
 
+// An endpoint whose path (without query) contains `contains` and ends
+// with `ends_with`; else INVALID_ARGUMENT "<field>: <what>, e.g.
+// <example>".
+absl::Status CheckEndpointPath(const std::string& endpoint,
+                               std::string_view field, const char* contains,
+                               const char* ends_with, const char* what,
+                               const char* example);
+
 // A custom credential header (credentials["api_key_header"]): an RFC 7230
 // token of at most 64 bytes, and not Host, Content-Length,
 // Transfer-Encoding, Connection, Cookie, Authorization (bearer_token and

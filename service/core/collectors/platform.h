@@ -25,6 +25,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -33,6 +34,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "google/protobuf/map.h"
 #include "opinia/v1/collectors.pb.h"
 #include "opinia/v1/reviews.pb.h"
@@ -101,6 +103,13 @@ class Platform {
   bool uses_mapping() const { return uses_mapping_; }
   // The kinds of credentials it accepts (empty: none of auth_kind.h's).
   const AuthSpec& auth() const { return credentials_.auth; }
+  // How far back the platform lists reviews (Google Play: the last 7
+  // days); nullopt: everything. With a window, a review missing from the
+  // listing is not deleted (it only aged out), and a sync after a longer
+  // gap than the window warns that reviews may have been missed.
+  virtual std::optional<absl::Duration> ListingWindow() const {
+    return std::nullopt;
+  }
 
   // Validation beyond what every collector needs (an http(s) endpoint,
   // checked by the caller). Each returns INVALID_ARGUMENT naming `field`,

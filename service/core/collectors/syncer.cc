@@ -120,7 +120,11 @@ absl::Status Syncer::Sync(const SyncRequest& request,
     url = run.platform.NextPageUrl(url, page.next);
     RETURN_IF_ERROR(CheckSameOrigin(*origin, url, page_number + 1));
   }
-  if (!request.full) return absl::OkStatus();
+  // A platform that lists only a recent window (Google Play) forgets old
+  // reviews: absence there is not deletion.
+  if (!request.full || run.platform.ListingWindow().has_value()) {
+    return absl::OkStatus();
+  }
   RETURN_IF_ERROR(KeepClaim(request));
   return DeleteMissing(request, run.seen, report);
 }

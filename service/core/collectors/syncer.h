@@ -19,7 +19,8 @@
 //   the first page of a collector that had reviews) is refetched with
 //   back-off; still empty fails the run (so a glitch never mass-deletes).
 // - A full re-crawl only deletes after every page was read, and never
-//   when the platform listed nothing at all.
+//   when the platform listed nothing at all, nor on a platform that lists
+//   only a recent window (Platform::ListingWindow).
 //
 // - Request headers come from the TokenCache (token_cache.h) when one is
 //   given: a renewable token is refreshed before it expires; a page

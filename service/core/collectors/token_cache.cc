@@ -4,6 +4,7 @@
 #include <initializer_list>
 #include <map>
 #include <optional>
+#include <set>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -113,6 +114,11 @@ absl::StatusOr<ServiceAccountKey> ParseServiceAccountKey(
 struct TokenCache::Entry {
   absl::Mutex mutex;
   std::string fingerprint ABSL_GUARDED_BY(mutex);
+  // The refresh token to use: the given one, or the one a rotating token
+  // endpoint (Allegro) returned in its place; `spent` are those it
+  // replaced (callers may still hold credentials with one of them).
+  std::string refresh_token ABSL_GUARDED_BY(mutex);
+  std::set<std::string> spent ABSL_GUARDED_BY(mutex);
   std::string access_token ABSL_GUARDED_BY(mutex);  // "" = none
   absl::Time refresh_at ABSL_GUARDED_BY(mutex);
   bool refreshing ABSL_GUARDED_BY(mutex) = false;
@@ -172,6 +178,15 @@ std::string CollectorTokenKey(std::string_view tenant_id,
   return absl::StrCat(Av(tenant_id), "/", Av(collector_name));
 }
 
+bool ParseCollectorTokenKey(const std::string& key, std::string* tenant_id,
+                            std::string* collector_name) {
+  const size_t at = key.rfind("/collectors/");
+  if (at == std::string::npos || at == 0) return false;
+  *tenant_id = key.substr(0, at);
+  *collector_name = key.substr(at + 1);
+  return true;
+}
+
 std::shared_ptr<TokenCache::Entry> TokenCache::EntryFor(
     const std::string& key) {
   absl::MutexLock lock(&mutex_);
@@ -204,7 +219,10 @@ absl::StatusOr<Credentials> TokenCache::Resolve(
     const Credentials& credentials) {
   const std::optional<AuthKind> kind = AuthKindOf(platform.auth(), credentials);
   if (!kind.has_value() || !Renewable(*kind)) return credentials;
-  const std::string fingerprint = Fingerprint(credentials);
+  Credentials rest = credentials;  // the fingerprint: all but the
+  rest.erase("refresh_token");      // refresh token, which may rotate
+  const std::string fingerprint = Fingerprint(rest);
+  const std::string given_refresh = Cred(credentials, "refresh_token");
   std::shared_ptr<Entry> e = EntryFor(key);
   absl::MutexLock lock(&e->mutex);
   auto idle = [&e]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(e->mutex) {
@@ -212,8 +230,12 @@ absl::StatusOr<Credentials> TokenCache::Resolve(
   };
   while (true) {
     e->mutex.Await(absl::Condition(&idle));
-    if (e->fingerprint != fingerprint) {  // new (or changed) credentials
+    const bool new_refresh = given_refresh != e->refresh_token &&
+                             e->spent.count(given_refresh) == 0;
+    if (e->fingerprint != fingerprint || new_refresh) {  // new credentials
+      if (e->fingerprint != fingerprint) e->spent.clear();
       e->fingerprint = fingerprint;
+      e->refresh_token = given_refresh;
       e->access_token.clear();
       e->failure = absl::OkStatus();
       e->failures = 0;
@@ -229,8 +251,17 @@ absl::StatusOr<Credentials> TokenCache::Resolve(
                        ")"));
     }
     e->refreshing = true;
+    Credentials use = credentials;
+    const std::string used_refresh = e->refresh_token;
+    if (!used_refresh.empty()) use["refresh_token"] = used_refresh;
     e->mutex.Unlock();
-    absl::StatusOr<Token> fetched = Fetch(*kind, platform, credentials);
+    absl::StatusOr<Token> fetched = Fetch(*kind, platform, use);
+    const bool rotated = fetched.ok() && !fetched->refresh_token.empty() &&
+                         fetched->refresh_token != used_refresh;
+    if (rotated && options_.on_rotated) {
+      // The old one is spent: store the new one before anyone needs it.
+      (void)options_.on_rotated(key, used_refresh, fetched->refresh_token);
+    }
     e->mutex.Lock();
     e->refreshing = false;
     if (e->fingerprint != fingerprint) continue;  // changed meanwhile
@@ -241,6 +272,10 @@ absl::StatusOr<Credentials> TokenCache::Resolve(
       e->failure = fetched.status();
       e->retry_at = after + Backoff(e->failures);
       return fetched.status();
+    }
+    if (rotated) {
+      e->spent.insert(used_refresh);
+      e->refresh_token = fetched->refresh_token;
     }
     const absl::Duration life = fetched->expires - after;
     e->access_token = fetched->access_token;
@@ -315,6 +350,9 @@ absl::StatusOr<TokenCache::Token> TokenCache::FetchOAuth(
                  {"client_id", client_id},
                  {"client_secret", secret}});
   }
+  if (const std::string r = Cred(credentials, "redirect_uri"); !r.empty()) {
+    absl::StrAppend(&form, "&redirect_uri=", UrlEncode(r));
+  }
   return PostForTokens(endpoint, headers, form,
                        AuthKindName(AuthKind::kOAuthRefreshToken));
 }
@@ -371,7 +409,7 @@ absl::StatusOr<TokenCache::Token> TokenCache::MakeAppStoreToken(
     return absl::FailedPreconditionError(absl::StrCat(
         "credentials[\"private_key\"]: ", jwt.status().message()));
   }
-  return Token{*std::move(jwt), now + life};
+  return Token{*std::move(jwt), now + life, ""};
 }
 
 absl::StatusOr<TokenCache::Token> TokenCache::PostForTokens(
@@ -423,7 +461,9 @@ absl::StatusOr<TokenCache::Token> TokenCache::PostForTokens(
       life = absl::Seconds(seconds);
     }
   }
-  return Token{token, clock_->Now() + life};
+  std::string refresh = TextAt(*doc, "refresh_token");
+  if (refresh.find_first_of("\r\n") != std::string::npos) refresh.clear();
+  return Token{token, clock_->Now() + life, std::move(refresh)};
 }
 
 }  // namespace opinia::core::collectors

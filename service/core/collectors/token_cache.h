@@ -20,6 +20,11 @@
 // The token endpoint is an outbound destination like any other: the HTTP
 // client given here applies the server's outbound policy to it.
 //
+// Refresh-token rotation: when the token endpoint answers a new
+// refresh_token (Allegro's are single use), the cache uses it from then on
+// (also when a caller still passes the spent one) and hands it to
+// TokenCacheOptions::on_rotated to be stored.
+//
 // One cache entry per collector (its key: CollectorTokenKey). A token is
 // reused until it expires within the refresh margin, or until Invalidate
 // after a 401. Single-flight: at most one refresh per collector at a time;
@@ -44,6 +49,7 @@
 #define OPINIA_SERVICE_CORE_COLLECTORS_TOKEN_CACHE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -74,6 +80,13 @@ struct TokenCacheOptions {
   // A token endpoint's answer without expires_in lives this long.
   absl::Duration default_lifetime = absl::Hours(1);
   HttpCallOptions call{absl::Seconds(5), absl::Seconds(20), 64 << 10, {}};
+  // A token endpoint that rotates refresh tokens (Allegro's are single
+  // use) answers a new "refresh_token": called with the cache key, the
+  // spent token and the new one, to store it (StoreRotatedRefreshToken in
+  // collectors.h); the cache uses the new one from then on either way.
+  std::function<absl::Status(const std::string& key, const std::string& old,
+                             const std::string& fresh)>
+      on_rotated;
 };
 
 // What validation can tell of a renewable kind before using it
@@ -88,9 +101,12 @@ absl::Status CheckAuthCredentials(const Platform& platform,
                                   std::string_view field);
 
 // The cache key of collector `collector_name` ("collectors/{id}") of
-// `tenant_id`.
+// `tenant_id`: "{tenant_id}/collectors/{id}"; ParseCollectorTokenKey
+// splits it (false when it is not one).
 std::string CollectorTokenKey(std::string_view tenant_id,
                               std::string_view collector_name);
+bool ParseCollectorTokenKey(const std::string& key, std::string* tenant_id,
+                            std::string* collector_name);
 
 // Thread-safe; `http` and `clock` must outlive it.
 class TokenCache {
@@ -128,6 +144,7 @@ class TokenCache {
   struct Token {
     std::string access_token;
     absl::Time expires;
+    std::string refresh_token;  // a rotated one; "" = unchanged
   };
   std::shared_ptr<Entry> EntryFor(const std::string& key);
   // One refresh, without the entry's lock.

@@ -12,6 +12,8 @@ std::unique_ptr<Platform> NewGoogleBusinessProfilePlatform();
 std::unique_ptr<Platform> NewTrustpilotPlatform();
 std::unique_ptr<Platform> NewJsonFeedPlatform();
 std::unique_ptr<Platform> NewCsvFeedPlatform();
+std::unique_ptr<Platform> NewGooglePlayPlatform();
+std::unique_ptr<Platform> NewAppStoreConnectPlatform();
 std::unique_ptr<Platform> NewAllegroPlatform();
 
 std::vector<std::unique_ptr<Platform>> BuiltinPlatforms() {
@@ -20,6 +22,8 @@ std::vector<std::unique_ptr<Platform>> BuiltinPlatforms() {
   all.push_back(NewTrustpilotPlatform());
   all.push_back(NewJsonFeedPlatform());
   all.push_back(NewCsvFeedPlatform());
+  all.push_back(NewGooglePlayPlatform());
+  all.push_back(NewAppStoreConnectPlatform());
   all.push_back(NewAllegroPlatform());
   return all;
 }

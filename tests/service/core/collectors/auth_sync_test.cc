@@ -23,9 +23,18 @@ class AuthSyncTest : public CollectorEnv {
  protected:
   void SetUp() override {
     CollectorEnv::SetUp();
+    // The server's wiring: rotated refresh tokens are stored.
+    UseTokens(ServerTokenOptions());
     auto token = HttpServer::Start([this](const HttpRequest& r) {
       absl::MutexLock lock(&mu_);
       ++token_requests_;
+      token_bodies_.push_back(r.body);
+      if (rotate_) {
+        return HttpResponse::Json(absl::StrCat(
+            R"({"access_token":"at-)", token_requests_,
+            R"(","expires_in":43199,"refresh_token":"rt-)",
+            token_requests_ + 1, R"("})"));
+      }
       if (revoked_) {
         return HttpResponse{400,
                             {{"Content-Type", "application/json"}},
@@ -49,6 +58,12 @@ class AuthSyncTest : public CollectorEnv {
     });
     ASSERT_TRUE(data.ok());
     data_server_ = *std::move(data);
+  }
+
+  TokenCacheOptions ServerTokenOptions() {
+    TokenCacheOptions options;
+    options.on_rotated = StoreRotatedRefreshToken(store_.get());
+    return options;
   }
 
   opinia::v1::Collector CreateOAuthGbp(int poll_seconds = 0) {
@@ -91,6 +106,8 @@ class AuthSyncTest : public CollectorEnv {
   absl::Mutex mu_;
   int token_requests_ = 0;
   bool revoked_ = false;
+  bool rotate_ = false;
+  std::vector<std::string> token_bodies_;
   std::string rejected_token_ = "-";
   bool reject_all_ = false;
   int rejected_ = 0;
@@ -193,6 +210,47 @@ TEST_F(AuthSyncTest, RevokedRefreshTokenIsLastErrorAndOneAlert) {
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0].state, storage::kAlertResolved);
   EXPECT_EQ(alerts[0].reasons.back(), "CREDENTIALS_ACCEPTED");
+}
+
+// Allegro-style single-use refresh tokens: each refresh answers a new one,
+// which is stored in the collector's spec and used for the next refresh
+// (also after a restart: a new cache reads it from the store).
+TEST_F(AuthSyncTest, RotatedRefreshTokenIsStoredAndUsedNext) {
+  {
+    absl::MutexLock lock(&mu_);
+    rotate_ = true;
+  }
+  auto c = CreateOAuthGbp();
+  ASSERT_TRUE(Run(c.name()).ok());
+  auto stored_refresh = [&] {
+    std::string refresh;
+    EXPECT_TRUE(store_
+                    ->Read([&](storage::Txn& txn) -> absl::Status {
+                      auto id = ParseCollectorName(c.name(), "name");
+                      auto row = txn.collectors().GetCollector("shop-a", *id);
+                      if (!row.ok()) return row.status();
+                      opinia::v1::Collector spec;
+                      spec.ParseFromString(row->spec);
+                      refresh = spec.credentials().at("refresh_token");
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    return refresh;
+  };
+  EXPECT_EQ(stored_refresh(), "rt-2");
+  clock_.Advance(absl::Hours(13));  // the 12 h access token expired
+  auto second = Run(c.name());
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(stored_refresh(), "rt-3");
+  // A restart: a new cache, the stored token.
+  UseTokens(ServerTokenOptions());
+  ASSERT_TRUE(Run(c.name()).ok());
+  absl::MutexLock lock(&mu_);
+  ASSERT_EQ(token_bodies_.size(), 3u);
+  EXPECT_NE(token_bodies_[0].find("refresh_token=1%2F%2F0refresh"),
+            std::string::npos);
+  EXPECT_NE(token_bodies_[1].find("refresh_token=rt-2"), std::string::npos);
+  EXPECT_NE(token_bodies_[2].find("refresh_token=rt-3"), std::string::npos);
 }
 
 TEST_F(AuthSyncTest, ValidationNamesTheCredential) {

@@ -187,7 +187,13 @@ class CollectorEnv : public ::testing::Test {
     fo.call.timeout = absl::Milliseconds(500);
     fetcher_ = std::make_unique<Fetcher>(http_.get(), &sleeper_, &clock_, fo,
                                          /*seed=*/42);
-    tokens_ = std::make_unique<TokenCache>(http_.get(), &clock_);
+    UseTokens(TokenCacheOptions());
+  }
+
+  // A new token cache (as after a restart) with `options`, and the syncer
+  // and collectors using it.
+  void UseTokens(TokenCacheOptions options) {
+    tokens_ = std::make_unique<TokenCache>(http_.get(), &clock_, options);
     syncer_ = std::make_unique<Syncer>(store_.get(), &ingestor_, &reviews_,
                                        fetcher_.get(), SyncOptions(),
                                        tokens_.get());

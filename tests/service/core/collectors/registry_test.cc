@@ -45,7 +45,8 @@ TEST(RegistryTest, UnknownKindIsInvalidArgument) {
 
 TEST(RegistryTest, KindNames) {
   EXPECT_EQ(KindNames([](const Platform&) { return true; }, "or"),
-            "GOOGLE_BUSINESS_PROFILE, TRUSTPILOT, JSON_FEED, CSV_FEED or ALLEGRO");
+            "GOOGLE_BUSINESS_PROFILE, TRUSTPILOT, JSON_FEED, CSV_FEED, "
+            "GOOGLE_PLAY, APP_STORE_CONNECT or ALLEGRO");
   EXPECT_EQ(
       KindNames([](const Platform& p) { return p.uses_mapping(); }, "and"),
       "JSON_FEED and CSV_FEED");
@@ -74,6 +75,19 @@ TEST(PlatformRequestsTest, FirstAndNextPageUrls) {
        "https://f/a/feed.json?p=2"},
       {opinia::v1::CSV_FEED, "https://f/x.csv", "https://f/x.csv",
        "https://f/a/x.csv", "y.csv", "https://f/a/y.csv"},
+      {opinia::v1::GOOGLE_PLAY,
+       "https://p/androidpublisher/v3/applications/pl.app/reviews?token=x",
+       "https://p/androidpublisher/v3/applications/pl.app/reviews?"
+       "maxResults=100",
+       "https://p/a/reviews?maxResults=100&token=old", "tok/2+",
+       "https://p/a/reviews?maxResults=100&token=tok%2F2%2B"},
+      {opinia::v1::APP_STORE_CONNECT,
+       "https://a/v1/apps/1/customerReviews?limit=5",
+       "https://a/v1/apps/1/customerReviews?sort=-createdDate&limit=200&"
+       "include=response",
+       "https://a/v1/apps/1/customerReviews?limit=200",
+       "https://a/v1/apps/1/customerReviews?cursor=Mg.AAA&limit=200",
+       "https://a/v1/apps/1/customerReviews?cursor=Mg.AAA&limit=200"},
       // Allegro: keyset on lastChangedAt; the next key is "<count> <time>".
       {opinia::v1::ALLEGRO,
        "https://a/sale/user-ratings?recommended=false&offset=7&limit=5",
@@ -161,6 +175,26 @@ TEST(PlatformValidationTest, CredentialsNameTheKey) {
       {opinia::v1::TRUSTPILOT, {{"api_key", "a\nb"}}, "line break"},
       {opinia::v1::JSON_FEED, {}, nullptr},
       {opinia::v1::CSV_FEED, {{"username", "u"}}, "go together"},
+      {opinia::v1::GOOGLE_BUSINESS_PROFILE,
+       {{"client_id", "i"}, {"client_secret", "s"}, {"refresh_token", "r"}},
+       nullptr},
+      {opinia::v1::GOOGLE_BUSINESS_PROFILE,
+       {{"client_id", "i"}, {"refresh_token", "r"}},
+       "[\"client_secret\"]: required with an OAuth 2.0 refresh token"},
+      {opinia::v1::GOOGLE_PLAY, {}, "[\"service_account_json\"]: required"},
+      {opinia::v1::GOOGLE_PLAY, {{"service_account_json", "{\n}"}}, nullptr},
+      {opinia::v1::GOOGLE_PLAY,
+       {{"service_account_json", "{}"}, {"bearer_token", "t"}},
+       "[\"bearer_token\"]: not used with a"},
+      {opinia::v1::APP_STORE_CONNECT,
+       {{"issuer_id", "i"}, {"key_id", "k"}, {"private_key", "-----\nK"}},
+       nullptr},
+      {opinia::v1::APP_STORE_CONNECT,
+       {{"issuer_id", "i"}, {"key_id", "k\n"}, {"private_key", "K"}},
+       "[\"key_id\"]: empty or contains a line break"},
+      {opinia::v1::APP_STORE_CONNECT,
+       {{"issuer_id", "i"}, {"private_key", "K"}},
+       "[\"key_id\"]: required"},
       {opinia::v1::ALLEGRO, {}, "[\"bearer_token\"]: required for ALLEGRO"},
       {opinia::v1::ALLEGRO,
        {{"bearer_token", "t"}, {"api_key", "k"}},

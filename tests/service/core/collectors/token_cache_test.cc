@@ -18,7 +18,6 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "service/core/collectors/json_value.h"
 #include "service/core/util/clock.h"
@@ -105,7 +104,10 @@ class TokenCacheTest : public ::testing::Test {
     if (busy) return HttpResponse::Status(503, "busy");
     HttpResponse ok = HttpResponse::Json(absl::StrCat(
         R"({"access_token":"at-)", n, R"(","token_type":"Bearer","expires_in":)",
-        expires_in, "}"));
+        expires_in,
+        rotate ? absl::StrCat(R"(,"refresh_token":"rt-)", n + 1, "\"")
+               : std::string(),
+        "}"));
     ok.delay = delay;
     return ok;
   }
@@ -128,7 +130,7 @@ class TokenCacheTest : public ::testing::Test {
                         kGoogleTokenEndpoint,
                         OAuthClientAuth::kBody}};
   std::atomic<int> issued_{0};
-  std::atomic<bool> reject{false}, busy{false};
+  std::atomic<bool> reject{false}, busy{false}, rotate{false};
   int expires_in = 3600;
   absl::Duration delay = absl::ZeroDuration();
 };
@@ -190,6 +192,33 @@ TEST_F(TokenCacheTest, BasicClientAuthentication) {
   auto form = FormOf(req.body);
   EXPECT_EQ(form.count("client_secret"), 0u);
   EXPECT_EQ(form["grant_type"], "refresh_token");
+}
+
+TEST_F(TokenCacheTest, RotatedRefreshTokenIsUsedAndReported) {
+  rotate = true;
+  std::vector<std::string> rotations;
+  options_.on_rotated = [&](const std::string& key, const std::string& old,
+                            const std::string& fresh) {
+    rotations.push_back(absl::StrCat(key, " ", old, " -> ", fresh));
+    return absl::OkStatus();
+  };
+  TokenCache cache(http_.get(), &clock_, options_);
+  ASSERT_TRUE(cache.Headers("t/collectors/1", google_, OAuth()).ok());
+  clock_.Advance(absl::Hours(2));
+  // The caller still holds the spent token: the cache uses the new one.
+  ASSERT_TRUE(cache.Headers("t/collectors/1", google_, OAuth()).ok());
+  auto requests = server_->Requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(FormOf(requests[0].body)["refresh_token"], "1//refresh");
+  EXPECT_EQ(FormOf(requests[1].body)["refresh_token"], "rt-2");
+  EXPECT_EQ(rotations,
+            (std::vector<std::string>{"t/collectors/1 1//refresh -> rt-2",
+                                      "t/collectors/1 rt-2 -> rt-3"}));
+  // A refresh token a person gives anew is used as given.
+  Credentials renewed = OAuth();
+  renewed["refresh_token"] = "1//fresh";
+  ASSERT_TRUE(cache.Headers("t/collectors/1", google_, renewed).ok());
+  EXPECT_EQ(FormOf(server_->Requests()[2].body)["refresh_token"], "1//fresh");
 }
 
 TEST_F(TokenCacheTest, OneRefreshForConcurrentCallers) {
@@ -298,17 +327,8 @@ TEST_F(TokenCacheTest, ServiceAccountJwtBearerGrant) {
                      OAuthClientAuth::kBody,
                      kAndroidPublisherScope});
   const std::string pem = NewPrivateKeyPem(/*ec=*/false);
-  google::protobuf::Struct key;
-  auto put = [&key](const char* k, const std::string& v) {
-    (*key.mutable_fields())[k].set_string_value(v);
-  };
-  put("type", "service_account");
-  put("client_email", "opinia@project.iam.gserviceaccount.com");
-  put("private_key_id", "kid-1");
-  put("private_key", pem);
-  put("token_uri", server_->Url("/token"));
-  std::string json;
-  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(key, &json).ok());
+  const std::string json = opinia::testing::ServiceAccountKeyJson(
+      "opinia@project.iam.gserviceaccount.com", pem, server_->Url("/token"));
   Credentials c;
   c["service_account_json"] = json;
   ASSERT_TRUE(CheckAuthCredentials(play, c, *opinia::testing::LoopbackAllowed(),
