@@ -168,7 +168,7 @@ std::vector<OptionHelp> CredentialFlagHelp() {
       {"api-key-header", "NAME", "feeds: header for --api-key (X-Api-Key)"},
       {"username", "USER", "feeds: HTTP Basic user"},
       {"password", "PASS", "feeds: HTTP Basic password"},
-      {"client-id", "ID", "GBP, Allegro: OAuth client id (renewing tokens)"},
+      {"client-id", "ID", "GBP, Allegro, Play: OAuth client id (renewing tokens)"},
       {"client-secret", "SECRET", "OAuth client secret"},
       {"refresh-token", "TOKEN", "OAuth refresh token"},
       {"token-endpoint", "URL",
