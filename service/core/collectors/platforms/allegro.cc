@@ -11,13 +11,12 @@
 // https://allegro.pl/auth/oauth/token (sandbox:
 // https://allegro.pl.allegrosandbox.pl/auth/oauth/token, set as
 // "token_endpoint") with grant_type=refresh_token and the client id and
-// secret as HTTP Basic (token_cache.h). Allegro's answer carries a new
-// refresh token as well; TokenCache does not store it and keeps using the
-// one given (a known limit, README: if Allegro retires a used refresh
-// token, the collector fails UNAUTHENTICATED and raises
-// CREDENTIALS_REJECTED). Requests carry "Authorization: Bearer <access
-// token>" and "Accept: application/vnd.allegro.public.v1+json" (Allegro's
-// versioned media type; plain application/json is refused with 406).
+// secret as HTTP Basic (token_cache.h). Allegro's refresh tokens are single
+// use: the new one in each answer replaces the stored one at once
+// (TokenCache, stored sealed in the collector's spec). Requests carry
+// "Authorization: Bearer <access token>" and "Accept:
+// application/vnd.allegro.public.v1+json" (Allegro's versioned media type;
+// plain application/json is refused with 406).
 //
 // Order and paging. Allegro lists the ratings by lastChangedAt (creation
 // or the buyer's latest edit), newest first, paged by `offset` and `limit`
