@@ -25,6 +25,7 @@ const std::vector<KindFlag>& KindFlags() {
       {opinia::v1::CSV_FEED, {"csv"}},
       {opinia::v1::GOOGLE_PLAY, {"play", "google-play"}},
       {opinia::v1::APP_STORE_CONNECT, {"appstore", "app-store"}},
+      {opinia::v1::ALLEGRO, {"allegro"}},
   };
   return *kKinds;
 }
@@ -142,9 +143,10 @@ std::vector<OptionHelp> CollectorFlagHelp() {
       {"kind", KindFlagNames(), "platform (required)"},
       {"endpoint", "URL",
        "GBP: .../v4/accounts/A/locations/L/reviews; Trustpilot: "
-       ".../v1/business-units/ID/reviews; Play: .../androidpublisher/v3/"
-       "applications/PACKAGE/reviews; App Store: .../v1/apps/ID/"
-       "customerReviews; feeds: the feed URL"},
+       ".../v1/business-units/ID/reviews; Allegro: "
+       "https://api.allegro.pl/sale/user-ratings; Play: "
+       ".../androidpublisher/v3/applications/PACKAGE/reviews; App Store: "
+       ".../v1/apps/ID/customerReviews; feeds: the feed URL"},
       {"source", "ID", "source stamped on the reviews, e.g. google"},
       {"subject", "ID", "subject_id stamped on the reviews"},
       {"poll", "SECONDS", "poll interval (0 = only on 'collectors run')"},
@@ -158,15 +160,16 @@ std::vector<OptionHelp> CollectorFlagHelp() {
 std::vector<OptionHelp> CredentialFlagHelp() {
   return {
       {"bearer-token", "TOKEN",
-       "GBP OAuth access token; Trustpilot: a business user's OAuth token "
-       "(replies); feeds: Bearer"},
+       "GBP or Allegro OAuth access token; Trustpilot: a business user's "
+       "OAuth token (replies); feeds: Bearer"},
       {"api-key", "KEY", "Trustpilot API key; feeds: API key header"},
       {"business-user-id", "ID",
        "Trustpilot: the business user who signs published replies"},
       {"api-key-header", "NAME", "feeds: header for --api-key (X-Api-Key)"},
       {"username", "USER", "feeds: HTTP Basic user"},
       {"password", "PASS", "feeds: HTTP Basic password"},
-      {"client-id", "ID", "GBP, Play: OAuth client id (renewing tokens)"},
+      {"client-id", "ID",
+       "GBP, Allegro, Play: OAuth client id (renewing tokens)"},
       {"client-secret", "SECRET", "OAuth client secret"},
       {"refresh-token", "TOKEN", "OAuth refresh token"},
       {"token-endpoint", "URL",

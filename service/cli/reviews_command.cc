@@ -1,4 +1,5 @@
-// `opinia reviews list|get`, `opinia respond`, `opinia analyze`.
+// `opinia reviews list|get|request-removal`, `opinia respond`,
+// `opinia analyze`.
 #include <iostream>
 
 #include "absl/strings/ascii.h"
@@ -371,6 +372,36 @@ int RunDeleteReply(const Args& args, const std::vector<std::string>& operands) {
   return kExitOk;
 }
 
+int RunRequestRemoval(const Args& args,
+                      const std::vector<std::string>& operands) {
+  if (operands.size() != 1) {
+    return ReportUsageError(
+        "usage: opinia reviews request-removal NAME --message=TEXT");
+  }
+  auto message = args.Get("message");
+  if (!message || message->empty()) {
+    return ReportUsageError(
+        "reviews request-removal needs --message=TEXT (why the review "
+        "breaks the platform's rules)");
+  }
+  opinia::v1::RequestReviewRemovalRequest request;
+  request.set_name(QualifyName("reviews", operands[0]));
+  request.set_message(*message);
+  Review review;
+  if (int rc = CallOnce(args, &ReviewService::Stub::RequestReviewRemoval,
+                        "RequestReviewRemoval", request, &review)) {
+    return rc;
+  }
+  PrintJsonOr(args, review, [&] {
+    const auto& attributes = review.input().attributes();
+    const auto at = attributes.find("removal_requested_at");
+    std::cout << review.name() << ": removal requested from "
+              << review.input().source()
+              << (at == attributes.end() ? "" : " at " + at->second) << "\n";
+  });
+  return kExitOk;
+}
+
 int RunAnalyze(const Args& args, const std::vector<std::string>& operands) {
   if (operands.empty()) return ReportUsageError("usage: opinia analyze TEXT");
   auto rating = args.GetInt("rating", 0, 0, 100);
@@ -424,6 +455,12 @@ std::vector<Command> ReviewCommands() {
        "show one review with its analysis (NAME: reviews/ID or ID)",
        {},
        RunGet},
+      {{"reviews", "request-removal"},
+       "NAME",
+       "ask the platform to remove a review that breaks its rules (sent "
+       "through the collector that fetched it; Allegro)",
+       {{"message", "TEXT", "why, sent to the platform (required)"}},
+       RunRequestRemoval},
       {{"respond"},
        "NAME",
        "record the shop's response to a review (stops the SLA clock)",

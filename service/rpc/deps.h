@@ -7,6 +7,7 @@
 #include "service/core/alerts/webhooks.h"
 #include "service/core/auth/auth.h"
 #include "service/core/auth/key_watch.h"
+#include "service/core/collectors/removal.h"
 #include "service/core/ingest/analyze.h"
 #include "service/core/ingest/ingest.h"
 #include "service/core/insights/insights.h"
@@ -43,6 +44,9 @@ struct Deps {
   core::Webhooks* webhooks = nullptr;  // AlertService webhook methods
   const core::Insights* insights = nullptr;  // InsightsService
   const core::Settings* settings = nullptr;  // AdminService tenant settings
+  // ReviewService.RequestReviewRemoval (one HTTP exchange with the
+  // platform on a worker); null: FAILED_PRECONDITION.
+  const core::collectors::ReviewRemovals* removals = nullptr;
 };
 
 }  // namespace opinia::rpc

@@ -52,5 +52,12 @@ OPINIA_UNARY_HANDLER(ReviewServiceImpl, RecordResponse, RecordResponseRequest,
 OPINIA_UNARY_HANDLER(ReviewServiceImpl, DeleteResponse, DeleteResponseRequest,
                      Review,
                      deps_.reviews->DeleteResponse(caller, request->name()))
+OPINIA_UNARY_HANDLER(
+    ReviewServiceImpl, RequestReviewRemoval, RequestReviewRemovalRequest,
+    Review,
+    deps_.removals != nullptr
+        ? deps_.removals->Request(caller, *request)
+        : absl::StatusOr<opinia::v1::Review>(absl::FailedPreconditionError(
+              "removal requests are not served by this server")))
 
 }  // namespace opinia::rpc

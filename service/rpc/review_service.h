@@ -21,7 +21,9 @@ using ReviewServiceBase = ReviewService::WithRawCallbackMethod_IngestReviews<
                         ReviewService::WithCallbackMethod_AnalyzeText<
                             ReviewService::WithCallbackMethod_RecordResponse<
                                 ReviewService::WithCallbackMethod_DeleteResponse<
-                                    ReviewService::Service>>>>>>>>>;
+                                    ReviewService::
+                                        WithCallbackMethod_RequestReviewRemoval<
+                                            ReviewService::Service>>>>>>>>>>;
 }  // namespace internal
 
 class ReviewServiceImpl final : public internal::ReviewServiceBase {
@@ -64,6 +66,10 @@ class ReviewServiceImpl final : public internal::ReviewServiceBase {
   grpc::ServerUnaryReactor* DeleteResponse(
       grpc::CallbackServerContext* context,
       const opinia::v1::DeleteResponseRequest* request,
+      opinia::v1::Review* response) override;
+  grpc::ServerUnaryReactor* RequestReviewRemoval(
+      grpc::CallbackServerContext* context,
+      const opinia::v1::RequestReviewRemovalRequest* request,
       opinia::v1::Review* response) override;
 
  private:

@@ -239,6 +239,10 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
                        reply_options, app->alert_hub_.get(),
                        app->collector_tokens_.get()));
   app->reviews_->set_reply_queue(app->reply_outbox_.get());
+  // Removal requests go to the platforms like the collectors' requests.
+  app->review_removals_ = std::make_unique<core::collectors::ReviewRemovals>(
+      app->store_.get(), app->reviews_.get(), app->collector_http_.get(),
+      clock, app->collector_tokens_.get());
   if (absl::Status s = app->Bootstrap(options); !s.ok()) return s;
   if (absl::Status s = app->Serve(options); !s.ok()) return s;
   app->collector_scheduler_->Start();
@@ -300,6 +304,7 @@ absl::Status App::Serve(const Options& options) {
   deps.insights = insights_.get();
   deps.settings = settings_.get();
   deps.webhooks = webhooks_.get();
+  deps.removals = review_removals_.get();
   review_service_ = std::make_unique<rpc::ReviewServiceImpl>(deps);
   admin_service_ = std::make_unique<rpc::AdminServiceImpl>(deps);
   alert_service_ = std::make_unique<rpc::AlertServiceImpl>(deps);

@@ -20,6 +20,7 @@
 #include "service/core/auth/auth.h"
 #include "service/core/auth/key_watch.h"
 #include "service/core/collectors/collectors.h"
+#include "service/core/collectors/removal.h"
 #include "service/core/collectors/fetcher.h"
 #include "service/core/collectors/reply_outbox.h"
 #include "service/core/collectors/scheduler.h"
@@ -127,6 +128,7 @@ class App {
   std::unique_ptr<core::collectors::TokenCache> collector_tokens_;
   std::unique_ptr<core::collectors::Syncer> collector_syncer_;
   std::unique_ptr<core::collectors::Collectors> collectors_;
+  std::unique_ptr<core::collectors::ReviewRemovals> review_removals_;
   std::unique_ptr<core::collectors::CollectorScheduler> collector_scheduler_;
   std::unique_ptr<core::Insights> insights_;
   std::unique_ptr<core::Settings> settings_;

@@ -115,6 +115,14 @@ class RolesTest : public ServerTest {
       return reviews->RecordResponse(ContextWithKey(key).get(), request,
                                      &response);
     };
+    calls["RequestReviewRemoval"] = [=](const std::string& key) {
+      opinia::v1::RequestReviewRemovalRequest request;
+      request.set_name(FreshReview());
+      request.set_message("Spam");
+      opinia::v1::Review response;
+      return reviews->RequestReviewRemoval(ContextWithKey(key).get(), request,
+                                           &response);
+    };
     calls["CreateTenant"] = [=](const std::string& key) {
       opinia::v1::CreateTenantRequest request;
       request.mutable_tenant()->set_display_name("Another shop");
@@ -196,6 +204,8 @@ const Allowed kTable[] = {
     {"DeleteReview", {kIngest}},
     {"AnalyzeText", {kRead}},
     {"RecordResponse", {kRespond}},
+    // FAILED_PRECONDITION: a pushed review has no collector to send it by.
+    {"RequestReviewRemoval", {kRespond}, StatusCode::FAILED_PRECONDITION},
     {"CreateTenant", {kOperator}},
     {"ListTenants", {kAdmin, kOperator}},
     {"CreateApiKey", {kAdmin, kOperator}},

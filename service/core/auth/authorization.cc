@@ -33,6 +33,8 @@ constexpr std::array kTable = {
     Rule{A::kAnalyzeText, "AnalyzeText", kRoleRead, K::kTenant},
     Rule{A::kRecordResponse, "RecordResponse", kRoleRespond, K::kTenant},
     Rule{A::kDeleteResponse, "DeleteResponse", kRoleRespond, K::kTenant},
+    Rule{A::kRequestReviewRemoval, "RequestReviewRemoval", kRoleRespond,
+         K::kTenant},
     Rule{A::kGetReputationSummary, "GetReputationSummary", kRoleRead,
          K::kTenant},
     Rule{A::kGetTrends, "GetTrends", kRoleRead, K::kTenant},

@@ -26,6 +26,7 @@ enum class Action {
   kAnalyzeText,
   kRecordResponse,
   kDeleteResponse,
+  kRequestReviewRemoval,
   // InsightsService
   kGetReputationSummary,
   kGetTrends,

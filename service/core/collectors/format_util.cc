@@ -14,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "util/status_macros.h"
@@ -115,6 +116,18 @@ std::string UrlEncode(std::string_view s) {
 std::string AddQuery(const std::string& url, const std::string& param) {
   return absl::StrCat(url, url.find('?') == std::string::npos ? "?" : "&",
                       param);
+}
+
+std::string QueryValue(const std::string& url, const std::string& name) {
+  const size_t q = url.find('?');
+  if (q == std::string::npos) return "";
+  for (absl::string_view part :
+       absl::StrSplit(absl::string_view(url).substr(q + 1), '&')) {
+    if (absl::StartsWith(part, name + "=")) {
+      return std::string(part.substr(name.size() + 1));
+    }
+  }
+  return "";
 }
 
 std::string DropQuery(const std::string& url, const std::string& name) {

@@ -56,6 +56,9 @@ absl::StatusOr<MappedPage> ParseReviewsPage(
 std::string UrlEncode(std::string_view s);
 // `url` with `param` (already encoded) added to its query.
 std::string AddQuery(const std::string& url, const std::string& param);
+// The value of query parameter `name` of `url` as it is (still encoded);
+// "" when absent.
+std::string QueryValue(const std::string& url, const std::string& name);
 // `url` without the query parameter `name`.
 std::string DropQuery(const std::string& url, const std::string& name);
 // `url` without the query parameters `names`, then with `params` (already

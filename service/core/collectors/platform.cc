@@ -100,6 +100,18 @@ absl::StatusOr<PlatformReply> Platform::ParseReplyCheck(
                    ": cannot read a review's reply back"));
 }
 
+absl::StatusOr<ReplyHttpRequest> Platform::BuildRemovalRequest(
+    const ReplyTarget& target) const {
+  return absl::UnimplementedError(
+      absl::StrCat(opinia::v1::CollectorKind_Name(kind_),
+                   ": the platform's API takes no removal requests"));
+}
+
+ReplyResult Platform::ParseRemovalResponse(int status,
+                                           std::string_view body) const {
+  return ReadReplyAnswer(status, body, "");
+}
+
 const std::vector<const Platform*>& AllPlatforms() {
   return TheRegistry().by_kind;
 }

@@ -176,6 +176,20 @@ class Platform {
   virtual absl::StatusOr<PlatformReply> ParseReplyCheck(
       std::string_view body) const;
 
+  // --- Removal requests: asking the platform to take down a review that
+  // breaks its rules (ReviewService.RequestReviewRemoval, removal.h).
+  // `target.text` is the owner's reason. Defaults: not supported.
+
+  virtual bool SupportsRemovalRequest() const { return false; }
+  // UNIMPLEMENTED "<kind>: ..." when !SupportsRemovalRequest();
+  // FAILED_PRECONDITION naming what is missing.
+  virtual absl::StatusOr<ReplyHttpRequest> BuildRemovalRequest(
+      const ReplyTarget& target) const;
+  // The answer to it, read like a reply's (ReplyResult::publish_time: when
+  // the platform registered the request). Default: ReadReplyAnswer(.., "").
+  virtual ReplyResult ParseRemovalResponse(int status,
+                                           std::string_view body) const;
+
  protected:
   Platform(opinia::v1::CollectorKind kind, std::string_view name,
            SortOrder order, CredentialKeys credentials,

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "opinia/v1/alerts.pb.h"
 #include "service/core/collectors/collectors.h"
+#include "service/core/collectors/review_platform.h"
 #include "service/core/collectors/token_cache.h"
 #include "service/core/util/names.h"
 #include "service/core/util/retry.h"
@@ -16,7 +17,6 @@
 namespace opinia::core::collectors {
 namespace {
 
-constexpr char kCollectorAttribute[] = "collector";
 constexpr size_t kMaxErrorBytes = 400;
 
 std::string Truncate(std::string s) {
@@ -45,42 +45,11 @@ absl::StatusOr<Resolved> Resolve(storage::Txn& txn,
                                  int32_t action, std::string_view text,
                                  std::string_view field) {
   const std::string f(field);
-  const std::string name = ReviewName(review.id);
-  Resolved r;
-  if (!r.target.review.ParseFromString(review.input)) {
-    return absl::InternalError(absl::StrCat(name, ": stored input is corrupt"));
-  }
-  auto it = r.target.review.attributes().find(kCollectorAttribute);
-  if (it == r.target.review.attributes().end() || it->second.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        f, ": ", name,
-        " was not fetched by a collector (it was pushed through the API), so "
-        "there is no platform to send its reply to; record the response "
-        "without publish"));
-  }
-  const std::string collector = it->second;
-  absl::StatusOr<int64_t> id = ParseCollectorName(collector, "collector");
-  absl::StatusOr<storage::CollectorRow> row =
-      id.ok() ? txn.collectors().GetCollector(review.tenant_id, *id)
-              : absl::StatusOr<storage::CollectorRow>(id.status());
-  if (absl::IsNotFound(row.status()) || absl::IsInvalidArgument(row.status())) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(f, ": the collector ", collector, " that fetched ", name,
-                     " no longer exists"));
-  }
-  if (!row.ok()) return row.status();
-  if (!r.spec.ParseFromString(row->spec)) {
-    return absl::InternalError(
-        absl::StrCat(collector, ": stored spec is corrupt"));
-  }
-  absl::StatusOr<const Platform*> platform = PlatformFor(r.spec.kind());
-  if (!platform.ok()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(f, ": ", platform.status().message()));
-  }
-  r.platform = *platform;
-  r.target.endpoint = r.spec.endpoint();
-  r.target.credentials = r.spec.credentials();
+  ASSIGN_OR_RETURN(
+      ReviewPlatform p,
+      PlatformOfReview(txn, review, field,
+                       "its reply to; record the response without publish"));
+  Resolved r{std::move(p.spec), p.platform, std::move(p.target)};
   r.target.text = std::string(text);
   if (!r.platform->SupportsReply(ActionOf(action))) {
     return absl::FailedPreconditionError(absl::StrCat(

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "service/core/auth/authorization.h"
+#include "service/core/reviews/aspect_ratings.h"
 #include "service/core/reviews/analysis_proto.h"
 #include "service/core/util/time_proto.h"
 #include "service/core/util/utf8.h"
@@ -18,7 +19,11 @@ std::string TextAnalysis::model_version() const {
 opinia::v1::Analysis TextAnalysis::Analyze(const opinia::v1::ReviewInput& input,
                                            absl::Time received,
                                            const SlaPolicy& sla) const {
-  if (analyzer_ == nullptr) return EmptyAnalysis();
+  if (analyzer_ == nullptr) {
+    opinia::v1::Analysis empty = EmptyAnalysis();
+    ApplyAspectRatings(input, &empty);
+    return empty;
+  }
   nlp::AnalyzeOptions options;
   options.title = input.title();
   options.language_hint = input.language_hint();
@@ -28,6 +33,7 @@ opinia::v1::Analysis TextAnalysis::Analyze(const opinia::v1::ReviewInput& input,
   const absl::Time start = absl::Now();
   opinia::v1::Analysis analysis =
       ToProto(analyzer_->Analyze(input.text(), options));
+  ApplyAspectRatings(input, &analysis);
   metrics_->AnalysisTime(absl::Now() - start);
   const absl::Time respond_by =
       RespondBy(analysis.urgency().priority(), received, sla);

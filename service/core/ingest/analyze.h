@@ -1,7 +1,8 @@
 // Runs the (optional) analyzer on review inputs and free text.
 //
 // Without an analyzer (models missing) every analysis is EmptyAnalysis():
-// model_version "none" and no scores - the server never invents them.
+// model_version "none" and no scores - the server never invents them. The
+// aspects a platform stated (reviews/aspect_ratings.h) are reported either way.
 #ifndef OPINIA_SERVICE_CORE_INGEST_ANALYZE_H_
 #define OPINIA_SERVICE_CORE_INGEST_ANALYZE_H_
 

@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "service/core/reviews/aspect_ratings.h"
 #include "service/core/util/absl_sv.h"
 #include "service/core/util/time_proto.h"
 #include "service/core/util/utf8.h"
@@ -92,7 +93,7 @@ absl::Status ValidateReviewInput(const opinia::v1::ReviewInput& input,
     RETURN_IF_ERROR(
         CheckString(value, limits.max_attribute_value_bytes, prefix, field));
   }
-  return absl::OkStatus();
+  return ValidateAspectRatings(input, prefix);
 }
 
 }  // namespace opinia::core

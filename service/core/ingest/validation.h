@@ -25,7 +25,8 @@ struct IngestLimits {
 
 // `prefix` names the item, e.g. "reviews[3]"; fields are appended to it.
 // An item with neither text (after trimming whitespace) nor a rating is
-// refused as "<prefix>: text or rating required".
+// refused as "<prefix>: text or rating required". Aspect ratings in the
+// attributes are checked as reviews/aspect_ratings.h says.
 absl::Status ValidateReviewInput(const opinia::v1::ReviewInput& input,
                                  const IngestLimits& limits,
                                  std::string_view prefix);

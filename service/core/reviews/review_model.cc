@@ -7,6 +7,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "service/core/reviews/analysis_proto.h"
+#include "service/core/reviews/aspect_ratings.h"
 #include "service/core/reviews/aspect_rows.h"
 #include "service/core/util/crypto.h"
 #include "service/core/util/names.h"
@@ -74,9 +75,14 @@ std::string InputHash(const opinia::v1::ReviewInput& input) {
 }
 
 std::string ContentHash(const opinia::v1::ReviewInput& input) {
-  return Sha256Hex(absl::StrCat(input.title().size(), ":", input.title(),
-                                input.text().size(), ":", input.text(), "|",
-                                input.rating(), "/", input.rating_scale()));
+  std::string bytes =
+      absl::StrCat(input.title().size(), ":", input.title(),
+                   input.text().size(), ":", input.text(), "|",
+                   input.rating(), "/", input.rating_scale());
+  // Stated aspect ratings are analysed too; appended only when present, so
+  // the hash of a review without them stays what it was.
+  absl::StrAppend(&bytes, AspectRatingsText(input));
+  return Sha256Hex(bytes);
 }
 
 void SetAnalysis(const opinia::v1::Analysis& analysis, absl::Time received,

@@ -19,7 +19,8 @@ int NormalizeRating(int rating, int rating_scale);
 
 // Hash of the deterministic serialization of the whole input.
 std::string InputHash(const opinia::v1::ReviewInput& input);
-// Hash of what the analysis depends on: title, text, rating and scale.
+// Hash of what the analysis depends on: title, text, rating and scale,
+// and the stated aspect ratings (aspect_ratings.h).
 std::string ContentHash(const opinia::v1::ReviewInput& input);
 
 // Sets row->analysis and the effective columns (language, label, score,

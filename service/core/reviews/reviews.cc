@@ -453,6 +453,29 @@ absl::StatusOr<Review> Reviews::DeleteResponse(const Principal& caller,
       });
 }
 
+absl::StatusOr<Review> Reviews::RecordRemovalRequest(
+    const Principal& caller, std::string_view name, std::string_view platform,
+    absl::Time requested_at, size_t message_bytes) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kRequestReviewRemoval));
+  const std::string when = absl::FormatTime(
+      "%Y-%m-%dT%H:%M:%E*SZ", requested_at, absl::UTCTimeZone());
+  return Mutate(
+      caller.tenant_id, caller.actor(), name, "name", "review.request_removal",
+      [&](storage::ReviewRow& row, std::string& detail) {
+        opinia::v1::ReviewInput input;
+        if (!input.ParseFromString(row.input)) {
+          return absl::DataLossError(
+              absl::StrCat(ReviewName(row.id), ": stored input is corrupt"));
+        }
+        (*input.mutable_attributes())["removal_requested_at"] = when;
+        row.input = input.SerializeAsString();
+        detail = absl::StrCat("{\"platform\":\"", Av(platform),
+                              "\",\"requested_at\":\"", when,
+                              "\",\"message_bytes\":", message_bytes, "}");
+        return absl::OkStatus();
+      });
+}
+
 absl::StatusOr<Review> Reviews::MutateAndQueue(
     std::string_view tenant_id, std::string_view actor, std::string_view name,
     std::string_view action, const Mutation& mutate,

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "opinia/v1/reviews.pb.h"
 #include "service/core/auth/auth.h"
 #include "service/core/reviews/reply_queue.h"
@@ -77,6 +78,19 @@ class Reviews {
   // Where RecordResponse with publish and DeleteResponse queue replies
   // (the reply outbox). Set once before serving; none: they fail.
   void set_reply_queue(ReplyQueue* queue) { reply_queue_ = queue; }
+
+  // Records that the platform registered a removal request for review
+  // `name` at `requested_at` (collectors/removal.h sent it):
+  // input.attributes["removal_requested_at"] = that time (RFC 3339; the
+  // input hash stays the last ingested one, so the collector's next sync
+  // writes what the platform shows) and an audit row
+  // "review.request_removal" naming `platform`. Observers see a
+  // kStatusChanged (no alert rule runs). FAILED_PRECONDITION for a deleted
+  // review.
+  absl::StatusOr<opinia::v1::Review> RecordRemovalRequest(
+      const Principal& caller, std::string_view name,
+      std::string_view platform, absl::Time requested_at,
+      size_t message_bytes) const;
 
  private:
   using Mutation = std::function<absl::Status(storage::ReviewRow&,

@@ -25,15 +25,15 @@ TEST(CollectorsFlagsTest, EveryKindHasAFlagName) {
 }
 
 TEST(CollectorsFlagsTest, NamesAliasesAndErrors) {
-  EXPECT_EQ(KindFlagNames(), "gbp|trustpilot|json|csv|play|appstore");
+  EXPECT_EQ(KindFlagNames(), "gbp|trustpilot|json|csv|play|appstore|allegro");
   auto google = ParseKind("google", "kind");
   ASSERT_TRUE(google.ok());
   EXPECT_EQ(*google, opinia::v1::GOOGLE_BUSINESS_PROFILE);
   auto bad = ParseKind("yelp", "format");
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(bad.status().message(),
-            "--format: gbp, trustpilot, json, csv, play or appstore, got "
-            "\"yelp\"");
+            "--format: gbp, trustpilot, json, csv, play, appstore or allegro, "
+            "got \"yelp\"");
 }
 
 TEST(CollectorsFlagsTest, MappingPairs) {

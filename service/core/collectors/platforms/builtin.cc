@@ -14,6 +14,7 @@ std::unique_ptr<Platform> NewJsonFeedPlatform();
 std::unique_ptr<Platform> NewCsvFeedPlatform();
 std::unique_ptr<Platform> NewGooglePlayPlatform();
 std::unique_ptr<Platform> NewAppStoreConnectPlatform();
+std::unique_ptr<Platform> NewAllegroPlatform();
 
 std::vector<std::unique_ptr<Platform>> BuiltinPlatforms() {
   std::vector<std::unique_ptr<Platform>> all;
@@ -23,6 +24,7 @@ std::vector<std::unique_ptr<Platform>> BuiltinPlatforms() {
   all.push_back(NewCsvFeedPlatform());
   all.push_back(NewGooglePlayPlatform());
   all.push_back(NewAppStoreConnectPlatform());
+  all.push_back(NewAllegroPlatform());
   return all;
 }
 

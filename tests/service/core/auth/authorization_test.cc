@@ -15,6 +15,7 @@
 #include "service/core/ingest/analyze.h"
 #include "service/core/collectors/collectors.h"
 #include "service/core/collectors/fetcher.h"
+#include "service/core/collectors/removal.h"
 #include "service/core/collectors/syncer.h"
 #include "service/core/ingest/ingest.h"
 #include "service/core/insights/insights.h"
@@ -101,6 +102,8 @@ class AuthorizationTest : public testing::TwoShopsTest {
          [&](const Principal& p) {
            return st(reviews_.DeleteResponse(p, ""));
          }},
+        {Action::kRequestReviewRemoval,
+         [&](const Principal& p) { return st(removals_.Request(p, {})); }},
         {Action::kGetReputationSummary,
          [&](const Principal& p) { return st(insights_.Summary(p, {})); }},
         {Action::kGetTrends,
@@ -183,6 +186,9 @@ class AuthorizationTest : public testing::TwoShopsTest {
   // No HTTP client: no call here gets as far as fetching.
   collectors::Fetcher fetcher_{nullptr, &sleeper_, &clock_, {}};
   collectors::Syncer syncer_{store_.get(), &ingestor_, &reviews_, &fetcher_};
+  // Nothing is sent: an empty request stops at its message.
+  collectors::ReviewRemovals removals_{store_.get(), &reviews_, nullptr,
+                                       &clock_};
   collectors::Collectors collectors_{store_.get(), &syncer_, &clock_,
                                      &outbound_};
 };

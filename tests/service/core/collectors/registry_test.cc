@@ -46,7 +46,7 @@ TEST(RegistryTest, UnknownKindIsInvalidArgument) {
 TEST(RegistryTest, KindNames) {
   EXPECT_EQ(KindNames([](const Platform&) { return true; }, "or"),
             "GOOGLE_BUSINESS_PROFILE, TRUSTPILOT, JSON_FEED, CSV_FEED, "
-            "GOOGLE_PLAY or APP_STORE_CONNECT");
+            "GOOGLE_PLAY, APP_STORE_CONNECT or ALLEGRO");
   EXPECT_EQ(
       KindNames([](const Platform& p) { return p.uses_mapping(); }, "and"),
       "JSON_FEED and CSV_FEED");
@@ -88,6 +88,31 @@ TEST(PlatformRequestsTest, FirstAndNextPageUrls) {
        "https://a/v1/apps/1/customerReviews?limit=200",
        "https://a/v1/apps/1/customerReviews?cursor=Mg.AAA&limit=200",
        "https://a/v1/apps/1/customerReviews?cursor=Mg.AAA&limit=200"},
+      // Allegro: keyset on lastChangedAt; the next key is "<count> <time>".
+      {opinia::v1::ALLEGRO,
+       "https://a/sale/user-ratings?recommended=false&offset=7&limit=5",
+       "https://a/sale/user-ratings?recommended=false&limit=100",
+       "https://a/sale/user-ratings?recommended=false&limit=100",
+       "2 2026-10-01T10:00:00.123Z",
+       "https://a/sale/user-ratings?recommended=false&limit=100&offset=2&"
+       "lastChangedAt.lte=2026-10-01T10%3A00%3A00.123Z"},
+      // A page wholly at the bound moves the offset on, same bound.
+      {opinia::v1::ALLEGRO, "", "",
+       "https://a/sale/user-ratings?limit=100&offset=2&"
+       "lastChangedAt.lte=2026-10-01T10%3A00%3A00.123Z",
+       "100 2026-10-01T10:00:00.123Z",
+       "https://a/sale/user-ratings?limit=100&offset=102&"
+       "lastChangedAt.lte=2026-10-01T10%3A00%3A00.123Z"},
+      // An older last time starts a new bound.
+      {opinia::v1::ALLEGRO, "", "",
+       "https://a/sale/user-ratings?limit=100&offset=2&"
+       "lastChangedAt.lte=2026-10-01T10%3A00%3A00.123Z",
+       "1 2026-09-30T08:00:00Z",
+       "https://a/sale/user-ratings?limit=100&offset=1&"
+       "lastChangedAt.lte=2026-09-30T08%3A00%3A00Z"},
+      // Ratings without lastChangedAt: plain offset paging.
+      {opinia::v1::ALLEGRO, "", "", "https://a/sale/user-ratings?limit=100",
+       "100 ", "https://a/sale/user-ratings?limit=100&offset=100"},
   };
   for (const auto& c : cases) {
     const std::string kind = opinia::v1::CollectorKind_Name(c.kind);
@@ -123,6 +148,10 @@ TEST(PlatformRequestsTest, CredentialHeaders) {
        {{"Accept", "text/csv, */*"},
         {"X-Key", "k"},
         {"Authorization", "Basic dXNlcjpwYXNz"}}},
+      {opinia::v1::ALLEGRO,
+       {{"bearer_token", "t"}},
+       {{"Accept", "application/vnd.allegro.public.v1+json"},
+        {"Authorization", "Bearer t"}}},
   };
   for (const auto& c : cases) {
     const Credentials creds(c.credentials.begin(), c.credentials.end());
@@ -166,6 +195,10 @@ TEST(PlatformValidationTest, CredentialsNameTheKey) {
       {opinia::v1::APP_STORE_CONNECT,
        {{"issuer_id", "i"}, {"private_key", "K"}},
        "[\"key_id\"]: required"},
+      {opinia::v1::ALLEGRO, {}, "[\"bearer_token\"]: required for ALLEGRO"},
+      {opinia::v1::ALLEGRO,
+       {{"bearer_token", "t"}, {"api_key", "k"}},
+       "[\"api_key\"]: not used by ALLEGRO"},
   };
   for (const auto& c : cases) {
     Credentials creds(c.credentials.begin(), c.credentials.end());
@@ -178,6 +211,22 @@ TEST(PlatformValidationTest, CredentialsNameTheKey) {
     EXPECT_NE(s.message().find("c.credentials"), std::string::npos) << s;
     EXPECT_NE(s.message().find(c.error), std::string::npos) << s;
   }
+}
+
+TEST(PlatformValidationTest, AllegroEndpointIsTheRatingsList) {
+  const Platform& allegro = Of(opinia::v1::ALLEGRO);
+  EXPECT_TRUE(allegro.ValidateEndpoint("https://api.allegro.pl/sale/user-ratings",
+                                       "c.endpoint")
+                  .ok());
+  EXPECT_TRUE(allegro
+                  .ValidateEndpoint("https://api.allegro.pl.allegrosandbox.pl/"
+                                    "sale/user-ratings?recommended=false",
+                                    "c.endpoint")
+                  .ok());
+  absl::Status s =
+      allegro.ValidateEndpoint("https://api.allegro.pl/sale/offers", "c.endpoint");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message().rfind("c.endpoint: the ratings list URL", 0), 0u) << s;
 }
 
 TEST(PlatformValidationTest, MappingOnlyForFeeds) {

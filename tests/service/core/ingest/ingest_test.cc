@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "service/core/reviews/aspect_ratings.h"
 #include "service/core/reviews/reviews.h"
 #include "tests/service/core/test_env.h"
 #include "tests/service/core/two_shops_test.h"
@@ -123,6 +124,11 @@ TEST_F(IngestTest, ReanalysesOnlyWhenTitleTextOrRatingChange) {
       {"text", [](ReviewInput* in) { in->set_text("Super!"); }, true},
       {"title", [](ReviewInput* in) { in->set_title("Tytuł"); }, true},
       {"rating", [](ReviewInput* in) { in->set_rating(2); }, true},
+      {"aspect rating",
+       [](ReviewInput* in) {
+         (*in->mutable_attributes())["aspect_rating.delivery"] = "1";
+       },
+       true},
   };
   for (const auto& c : cases) {
     ReviewInput in = Input("1", "Super");
@@ -185,6 +191,26 @@ TEST_F(IngestTest, ValidationTableRejectsItemsAndStoresTheRest) {
       {"bad create_time",
        [](ReviewInput* in) { in->mutable_create_time()->set_nanos(-1); },
        "create_time:"},
+      {"unknown rated aspect",
+       [](ReviewInput* in) {
+         (*in->mutable_attributes())["aspect_rating.weather"] = "3";
+       },
+       "attributes[\"aspect_rating.weather\"]: unknown aspect"},
+      {"rated aspect in upper case",
+       [](ReviewInput* in) {
+         (*in->mutable_attributes())["aspect_rating.DELIVERY"] = "3";
+       },
+       "attributes[\"aspect_rating.DELIVERY\"]: unknown aspect"},
+      {"rated aspect above scale",
+       [](ReviewInput* in) {
+         (*in->mutable_attributes())["aspect_rating.delivery"] = "6";
+       },
+       "attributes[\"aspect_rating.delivery\"]: an integer in 1..5"},
+      {"rated aspect not a number",
+       [](ReviewInput* in) {
+         (*in->mutable_attributes())["aspect_rating.price"] = "good";
+       },
+       "attributes[\"aspect_rating.price\"]: an integer in 1..5"},
   };
   int n = 0;
   for (const auto& c : cases) {
@@ -274,6 +300,47 @@ TEST_F(IngestTest, OverridesSurviveReingestAndRescore) {
   EXPECT_EQ(review->override().sentiment().label(), opinia::v1::NEGATIVE);
 }
 
+// A stated aspect rating becomes an aspect of the analysis even when the
+// text says nothing about it; one the text found keeps its evidence.
+TEST_F(IngestTest, StatedAspectRatingsBecomeAspects) {
+  ReviewInput in = Input("rated", "Wszystko OK", 4);
+  (*in.mutable_attributes())["aspect_rating.delivery"] = "1";
+  (*in.mutable_attributes())["aspect_rating.customer_service"] = "5";
+  (*in.mutable_attributes())["aspect_rating.price"] = "3";
+  (*in.mutable_attributes())["other"] = "x";
+  auto r = IngestOk({in});
+  ASSERT_EQ(r.size(), 1u);
+  ASSERT_EQ(r[0].outcome(), IngestResult::CREATED) << r[0].error();
+  const auto& aspects = r[0].analysis().aspects();
+  ASSERT_EQ(aspects.size(), 3);  // in Aspect order
+  EXPECT_EQ(aspects[0].aspect(), opinia::v1::PRICE);
+  EXPECT_EQ(aspects[0].sentiment().label(), opinia::v1::NEUTRAL);
+  EXPECT_EQ(aspects[1].aspect(), opinia::v1::DELIVERY);
+  EXPECT_EQ(aspects[1].sentiment().label(), opinia::v1::NEGATIVE);
+  EXPECT_FLOAT_EQ(aspects[1].sentiment().score(), -1.0f);
+  EXPECT_FLOAT_EQ(aspects[1].sentiment().confidence(), 1.0f);
+  EXPECT_EQ(aspects[2].aspect(), opinia::v1::CUSTOMER_SERVICE);
+  EXPECT_EQ(aspects[2].sentiment().label(), opinia::v1::POSITIVE);
+  // Stored, and counted by insights' aspect rows.
+  auto stored = reviews_.Get(testing::Caller("shop-a"), r[0].name());
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->analysis().aspects_size(), 3);
+
+  opinia::v1::Analysis from_text;
+  auto* found = from_text.add_aspects();
+  found->set_aspect(opinia::v1::DELIVERY);
+  found->mutable_sentiment()->set_label(opinia::v1::POSITIVE);
+  found->add_evidence()->set_end(7);
+  ReviewInput ten = Input("ten", "Kurier szybki", 0);
+  ten.set_rating_scale(10);
+  (*ten.mutable_attributes())["aspect_rating.delivery"] = "2";
+  ApplyAspectRatings(ten, &from_text);
+  ASSERT_EQ(from_text.aspects_size(), 1);
+  EXPECT_EQ(from_text.aspects(0).sentiment().label(), opinia::v1::NEGATIVE);
+  EXPECT_NEAR(from_text.aspects(0).sentiment().score(), -1.0f + 2.0f / 9, 1e-6);
+  EXPECT_EQ(from_text.aspects(0).evidence_size(), 1) << "the text's evidence";
+}
+
 TEST(IngestWithoutAnalyzerTest, StoresEmptyAnalysisMarkedNone) {
   auto store = OpenTestStore();
   ASSERT_TRUE(store->Write([](storage::Txn& txn) {
@@ -289,6 +356,15 @@ TEST(IngestWithoutAnalyzerTest, StoresEmptyAnalysisMarkedNone) {
   EXPECT_EQ(a.language(), "und");
   EXPECT_EQ(a.sentiment().label(), opinia::v1::SENTIMENT_LABEL_UNSPECIFIED);
   EXPECT_EQ(a.urgency().priority(), opinia::v1::PRIORITY_UNSPECIFIED);
+  EXPECT_EQ(a.aspects_size(), 0);
+  // What the customer stated is reported without an analyzer too.
+  ReviewInput rated = Input("2", "", 2);
+  (*rated.mutable_attributes())["aspect_rating.delivery"] = "1";
+  auto stated = ingestor.Ingest(testing::Caller("shop-a"), {rated});
+  ASSERT_TRUE(stated.ok()) << stated.status();
+  ASSERT_EQ((*stated)[0].analysis().aspects_size(), 1);
+  EXPECT_EQ((*stated)[0].analysis().aspects(0).aspect(), opinia::v1::DELIVERY);
+  EXPECT_EQ((*stated)[0].analysis().model_version(), "none");
   EXPECT_EQ(ingestor.Rescore(Principal{"op", "", core::kRoleAdmin}, {})
                 .status()
                 .code(),

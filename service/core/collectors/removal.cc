@@ -1,0 +1,144 @@
+#include "service/core/collectors/removal.h"
+
+#include <string>
+#include <string_view>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "service/core/auth/authorization.h"
+#include "service/core/collectors/collectors.h"
+#include "service/core/collectors/platform.h"
+#include "service/core/collectors/review_platform.h"
+#include "service/core/util/names.h"
+#include "service/core/util/utf8.h"
+#include "util/status_macros.h"
+
+namespace opinia::core::collectors {
+namespace {
+
+absl::Status CheckMessage(const std::string& message) {
+  if (absl::StripAsciiWhitespace(message).empty()) {
+    return absl::InvalidArgumentError(
+        "message: required (why the review breaks the platform's rules)");
+  }
+  if (!IsValidUtf8(message)) {
+    return absl::InvalidArgumentError("message: invalid UTF-8");
+  }
+  if (message.size() > kMaxRemovalMessageBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("message: ", message.size(), " bytes, at most ",
+                     kMaxRemovalMessageBytes));
+  }
+  return absl::OkStatus();
+}
+
+// The platform's answer as the call's outcome (OK when it took the request).
+absl::Status Outcome(const std::string& kind, const std::string& collector,
+                     const HttpResult& answer, const ReplyResult& result) {
+  if (result.ok) return absl::OkStatus();
+  if (answer.status == 401 || answer.status == 403) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        kind, ": ", result.error, ": the platform rejected the credentials of ",
+        collector));
+  }
+  if (result.retryable) {
+    const std::string retry_after = answer.Header("Retry-After");
+    return absl::UnavailableError(absl::StrCat(
+        kind, ": ", result.error,
+        retry_after.empty() ? "" : absl::StrCat(" (Retry-After: ", retry_after,
+                                                ")"),
+        "; try again later"));
+  }
+  return absl::FailedPreconditionError(absl::StrCat(kind, ": ", result.error));
+}
+
+}  // namespace
+
+absl::StatusOr<opinia::v1::Review> ReviewRemovals::Request(
+    const Principal& caller,
+    const opinia::v1::RequestReviewRemovalRequest& request) const {
+  RETURN_IF_ERROR(Authorize(caller, Action::kRequestReviewRemoval));
+  RETURN_IF_ERROR(CheckMessage(request.message()));
+  ASSIGN_OR_RETURN(const int64_t review_id,
+                   ParseReviewName(request.name(), "name"));
+  ReviewPlatform found;
+  RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
+    absl::StatusOr<storage::ReviewRow> review =
+        txn.GetReview(caller.tenant_id, review_id);
+    if (absl::IsNotFound(review.status())) {
+      return absl::NotFoundError(
+          absl::StrCat("name: ", request.name(), " not found"));
+    }
+    RETURN_IF_ERROR(review.status());
+    if (review->deleted) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("name: ", request.name(), " is deleted"));
+    }
+    ASSIGN_OR_RETURN(found, PlatformOfReview(txn, *review, "name",
+                                             "a removal request to"));
+    return absl::OkStatus();
+  }));
+  const Platform& platform = *found.platform;
+  const std::string kind = opinia::v1::CollectorKind_Name(found.spec.kind());
+  if (!platform.SupportsRemovalRequest()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "name: reviews of ", kind,
+        " cannot be reported for removal through its API; supported: ",
+        KindNames([](const Platform& p) { return p.SupportsRemovalRequest(); },
+                  "and")));
+  }
+  const std::string& collector = found.collector;
+  found.target.text = request.message();
+  absl::StatusOr<HttpResult> answer =
+      Send(platform, CollectorTokenKey(caller.tenant_id, collector),
+           found.spec, std::move(found.target));
+  if (!answer.ok()) {
+    // The transport's and the token cache's messages name origins and
+    // OAuth error codes only.
+    const absl::Status& s = answer.status();
+    const std::string why = absl::StrCat(kind, ": ", s.message());
+    if (absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s) ||
+        absl::IsCancelled(s)) {
+      return absl::UnavailableError(absl::StrCat(why, "; try again later"));
+    }
+    if (absl::IsUnauthenticated(s)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          why, ": the credentials of ", collector,
+          " were rejected; update them"));
+    }
+    return absl::FailedPreconditionError(why);
+  }
+  const ReplyResult result =
+      platform.ParseRemovalResponse(answer->status, answer->body);
+  RETURN_IF_ERROR(Outcome(kind, collector, *answer, result));
+  return reviews_->RecordRemovalRequest(
+      caller, request.name(), kind, result.publish_time.value_or(clock_->Now()),
+      request.message().size());
+}
+
+absl::StatusOr<HttpResult> ReviewRemovals::Send(
+    const Platform& platform, const std::string& token_key,
+    const opinia::v1::Collector& spec, ReplyTarget target) const {
+  for (int attempt = 1;; ++attempt) {
+    if (tokens_ != nullptr) {
+      ASSIGN_OR_RETURN(target.credentials,
+                       tokens_->Resolve(token_key, platform,
+                                        spec.credentials()));
+    } else {
+      target.credentials = spec.credentials();
+    }
+    ASSIGN_OR_RETURN(ReplyHttpRequest call,
+                     platform.BuildRemovalRequest(target));
+    const std::string_view body(call.body);
+    ASSIGN_OR_RETURN(HttpResult answer,
+                     http_->Send(call.method, call.url, call.headers,
+                                 call.body.empty() ? nullptr : &body, call_));
+    if (answer.status != 401 || attempt > 1 || tokens_ == nullptr ||
+        !tokens_->Invalidate(token_key, platform, spec.credentials(),
+                             call.headers)) {
+      return answer;
+    }
+  }
+}
+
+}  // namespace opinia::core::collectors
