@@ -81,6 +81,12 @@ class FakePlatform {
     };
     return mu_.AwaitWithTimeout(absl::Condition(&held), timeout);
   }
+  // The owner's reply as the platform shows it, set outside the API (as
+  // when a request reached the platform but its answer never came back).
+  void SetReply(const std::string& id, const std::string& text) {
+    absl::MutexLock l(&mu_);
+    replies_[id] = text;
+  }
   std::string ReplyOf(const std::string& id) {
     absl::MutexLock l(&mu_);
     auto it = replies_.find(id);
@@ -600,6 +606,60 @@ TEST_F(ReplyPublishTest, RestartWithAPendingReplyDeliversItOnce) {
   EXPECT_EQ(done.response().state(), opinia::v1::REPLY_PUBLISHED);
   EXPECT_EQ(platform_.CallsOf("POST"), 2);  // the 429 and the one that took
   EXPECT_EQ(platform_.ReplyOf("t1"), "Dziekujemy");
+}
+
+// The sync reconciles: a pending reply whose text the platform already
+// shows is PUBLISHED with the platform's time and not sent again; a pending
+// edit is not overwritten by the older text the platform still lists.
+TEST_F(ReplyPublishTest, SyncReconcilesPendingRepliesWithThePlatform) {
+  platform_.AddReview("g1");
+  // The first PUT is told to come back in a minute: the reply stays PENDING.
+  platform_.Script("PUT", {HttpResponse::TooManyRequests(60)});
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  const std::string collector =
+      AddCollector(opinia::v1::GOOGLE_BUSINESS_PROFILE);
+  const std::string name = ReviewNamed("g1");
+  Review out;
+  ASSERT_TRUE(Respond(name, "Przepraszamy", true, &out).ok());
+  const absl::Time end = absl::Now() + absl::Seconds(20);
+  while (Get(name).response().publish_error().empty() && absl::Now() < end) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  ASSERT_EQ(Get(name).response().state(), opinia::v1::REPLY_PENDING);
+  ASSERT_EQ(platform_.CallsOf("PUT"), 1);
+
+  auto run = [&] {
+    opinia::v1::RunCollectorRequest req;
+    req.set_name(collector);
+    req.set_full(true);
+    opinia::v1::RunCollectorResponse ran;
+    grpc::Status st =
+        collectors_->RunCollector(ContextWithKey(key_).get(), req, &ran);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+  };
+  // The platform shows the reply (the 429 was a lie, or its answer got
+  // lost): the next sync records it as published.
+  platform_.SetReply("g1", "Przepraszamy");
+  run();
+  Review r = Get(name);
+  EXPECT_EQ(r.response().state(), opinia::v1::REPLY_PUBLISHED);
+  EXPECT_EQ(r.response().publish_time().seconds(), 1793608200);
+  EXPECT_EQ(r.response().text(), "Przepraszamy");
+
+  // An edit waiting for its turn: the platform still shows the old text,
+  // and the sync leaves the edit pending with its own text.
+  platform_.Script("PUT", {HttpResponse::TooManyRequests(60)});
+  ASSERT_TRUE(Respond(name, "Przepraszamy, kawa gratis", true, &out).ok());
+  const absl::Time end2 = absl::Now() + absl::Seconds(20);
+  while (platform_.CallsOf("PUT") < 2 && absl::Now() < end2) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  run();
+  r = Get(name);
+  EXPECT_EQ(r.response().state(), opinia::v1::REPLY_PENDING);
+  EXPECT_EQ(r.response().text(), "Przepraszamy, kawa gratis");
+  EXPECT_EQ(platform_.CallsOf("PUT"), 2);  // nothing sent early
+  EXPECT_EQ(ReplyAlerts(), 0);
 }
 
 // Two servers on one PostgreSQL database: each reply goes out once.
