@@ -510,45 +510,20 @@ absl::Status WebhookDispatcher::RecordAttempt(const storage::DeliveryRow& d) {
 }
 
 void WebhookDispatcher::Start() {
-  absl::MutexLock lock(&mutex_);
-  if (running_ || stopping_) return;
-  running_ = true;
-  thread_ = std::thread([this] { Loop(); });
-}
-
-void WebhookDispatcher::Stop() {
-  {
-    absl::MutexLock lock(&mutex_);
-    stopping_ = true;
-  }
-  if (thread_.joinable()) thread_.join();
-  executor_.Stop();  // cancels the POSTs in flight
-}
-
-void WebhookDispatcher::Wake() {
-  absl::MutexLock lock(&mutex_);
-  woken_ = true;
-}
-
-void WebhookDispatcher::Loop() {
-  while (true) {
-    {
-      // Wait first: a wake that came before this point is not lost (woken_
-      // stays set), and with nothing to do the loop costs nothing.
-      absl::MutexLock lock(&mutex_);
-      auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
-        return stopping_ || woken_;
-      };
-      mutex_.AwaitWithTimeout(absl::Condition(&wake), options_.tick_interval);
-      if (stopping_) return;
-      woken_ = false;
-    }
+  passes_.Start(options_.tick_interval, [this] {
     absl::StatusOr<TickResult> r = Pass(/*wait=*/false);
     if (!r.ok()) {
       std::fprintf(stderr, "opinia-server: webhook dispatcher: %s\n",
                    std::string(r.status().message()).c_str());
     }
-  }
+  });
 }
+
+void WebhookDispatcher::Stop() {
+  passes_.Stop();
+  executor_.Stop();  // cancels the POSTs in flight
+}
+
+void WebhookDispatcher::Wake() { passes_.Wake(); }
 
 }  // namespace opinia::core

@@ -58,7 +58,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -72,6 +71,7 @@
 #include "service/core/util/lease.h"
 #include "service/core/util/metrics.h"
 #include "service/core/util/outbound_executor.h"
+#include "service/core/util/periodic_thread.h"
 #include "service/storage/store.h"
 
 namespace opinia::core {
@@ -192,7 +192,6 @@ class WebhookDispatcher final {
   void ApplyResponse(const absl::StatusOr<HttpResult>& response,
                      absl::Time now, storage::DeliveryRow* d);
   absl::Status RecordAttempt(const storage::DeliveryRow& d);
-  void Loop();
   double Uniform();
 
   storage::Store* const store_;
@@ -212,11 +211,7 @@ class WebhookDispatcher final {
   absl::Mutex jobs_mutex_;
   std::set<int64_t> busy_webhooks_ ABSL_GUARDED_BY(jobs_mutex_);
 
-  absl::Mutex mutex_;
-  bool running_ ABSL_GUARDED_BY(mutex_) = false;
-  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
-  bool woken_ ABSL_GUARDED_BY(mutex_) = false;
-  std::thread thread_;
+  PeriodicThread passes_;  // Pass() every tick_interval and when woken
 
   absl::Mutex random_mutex_;
   std::mt19937_64 random_ ABSL_GUARDED_BY(random_mutex_){std::random_device{}()};

@@ -431,43 +431,20 @@ double ReplyOutbox::Uniform() {
 }
 
 void ReplyOutbox::Start() {
-  absl::MutexLock lock(&mutex_);
-  if (running_ || stopping_) return;
-  running_ = true;
-  thread_ = std::thread([this] { Loop(); });
-}
-
-void ReplyOutbox::Stop() {
-  {
-    absl::MutexLock lock(&mutex_);
-    stopping_ = true;
-  }
-  cancel_.store(true);
-  if (thread_.joinable()) thread_.join();
-}
-
-void ReplyOutbox::Wake() {
-  absl::MutexLock lock(&mutex_);
-  woken_ = true;
-}
-
-void ReplyOutbox::Loop() {
-  while (true) {
-    {
-      absl::MutexLock lock(&mutex_);
-      auto wake = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
-        return stopping_ || woken_;
-      };
-      mutex_.AwaitWithTimeout(absl::Condition(&wake), options_.tick_interval);
-      if (stopping_) return;
-      woken_ = false;
-    }
+  ticks_.Start(options_.tick_interval, [this] {
     absl::StatusOr<ReplyTickResult> r = Tick();
     if (!r.ok()) {
       std::fprintf(stderr, "opinia-server: reply outbox: %s\n",
                    std::string(r.status().message()).c_str());
     }
-  }
+  });
 }
+
+void ReplyOutbox::Stop() {
+  cancel_.store(true);  // a request in flight ends now
+  ticks_.Stop();
+}
+
+void ReplyOutbox::Wake() { ticks_.Wake(); }
 
 }  // namespace opinia::core::collectors

@@ -48,7 +48,6 @@
 #include <random>
 #include <string>
 #include <string_view>
-#include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -62,6 +61,7 @@
 #include "service/core/util/clock.h"
 #include "service/core/util/http_client.h"
 #include "service/core/util/lease.h"
+#include "service/core/util/periodic_thread.h"
 #include "service/storage/store.h"
 
 namespace opinia::core::collectors {
@@ -159,7 +159,6 @@ class ReplyOutbox final : public ReplyQueue {
   // FAILED when it may not be retried.
   void Fail(std::string error, bool retryable, bool policy,
             absl::Duration retry_after, storage::ReplyRow* row);
-  void Loop();
   double Uniform();
 
   storage::Store* const store_;
@@ -174,11 +173,7 @@ class ReplyOutbox final : public ReplyQueue {
 
   absl::Mutex tick_mutex_;  // serialises Tick()
 
-  absl::Mutex mutex_;
-  bool running_ ABSL_GUARDED_BY(mutex_) = false;
-  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
-  bool woken_ ABSL_GUARDED_BY(mutex_) = false;
-  std::thread thread_;
+  PeriodicThread ticks_;  // Tick() every tick_interval and when woken
 
   absl::Mutex random_mutex_;
   std::mt19937_64 random_ ABSL_GUARDED_BY(random_mutex_){
