@@ -78,10 +78,13 @@ int RunTail(const Args& args, const std::vector<std::string>& operands) {
   if (auto v = args.Get("kind")) {
     if (auto bad = AddEnumList(*v, opinia::v1::AlertKind_Parse,
                                request.mutable_kinds())) {
-      return ReportUsageError(
-          absl::StrCat("--kind: unknown ", *bad,
-                       " (NEGATIVE_REVIEW, VOLUME_SPIKE, SLA_BREACH, "
-                       "REPLY_PUBLISH_FAILED, CREDENTIALS_REJECTED)"));
+      std::vector<std::string> kinds;  // every AlertKind but UNSPECIFIED
+      const auto* d = opinia::v1::AlertKind_descriptor();
+      for (int i = 1; i < d->value_count(); ++i) {
+        kinds.push_back(d->value(i)->name());
+      }
+      return ReportUsageError(absl::StrCat("--kind: unknown ", *bad, " (",
+                                           absl::StrJoin(kinds, ", "), ")"));
     }
   }
   if (auto v = args.Get("source")) {
