@@ -14,7 +14,7 @@ packages=(
   libfasttext-dev fasttext          # language identification (lid.176.ftz)
   liblinear-dev                     # trains the sentiment models (opinia-train; the analyzer reads the weights itself)
   libcld2-dev                       # language identification
-  libssl-dev                        # SHA-256 / HMAC, CSPRNG for API keys
+  libssl-dev                        # SHA-256 / HMAC, CSPRNG, AES-GCM, JWT signing
   libcurl4-openssl-dev              # HTTP client (webhooks, collectors)
   prometheus-cpp-dev                # /metrics endpoint (Prometheus exposition)
   libcpp-httplib-dev                # HTTP/JSON API and dashboard server (service/http; built with OpenSSL for HTTPS)
