@@ -12,7 +12,11 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 mkdir -p build
 log=build/start-build.log
-echo "build: opinia-server and opinia (Release, ${OPINIA_JOBS:-2} jobs); log in $log"
+build_type=Release  # an existing build/ keeps its own (scripts/build.sh)
+if [ -f build/CMakeCache.txt ]; then
+  build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' build/CMakeCache.txt)
+fi
+echo "build: opinia-server and opinia (${build_type:-default}, ${OPINIA_JOBS:-2} jobs); log in $log"
 start=$SECONDS
 # One progress line (the percentage CMake prints), the whole output in $log.
 if ! scripts/build.sh opinia-server opinia 2>&1 | tee "$log" |
