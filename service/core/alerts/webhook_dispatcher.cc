@@ -203,11 +203,6 @@ absl::Duration WebhookDispatcher::Backoff(
                            u);
 }
 
-double WebhookDispatcher::Uniform() {
-  absl::MutexLock lock(&random_mutex_);
-  return std::uniform_real_distribution<double>(0.0, 1.0)(random_);
-}
-
 absl::StatusOr<TickResult> WebhookDispatcher::Tick() {
   return Pass(/*wait=*/true);
 }
@@ -498,7 +493,7 @@ void WebhookDispatcher::ApplyResponse(
     return;
   }
   d->next_attempt_time =
-      now + std::max(Backoff(options_, d->attempts, Uniform()), retry_after);
+      now + std::max(Backoff(options_, d->attempts, jitter_.Uniform()), retry_after);
 }
 
 absl::Status WebhookDispatcher::RecordAttempt(const storage::DeliveryRow& d) {

@@ -54,7 +54,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <random>
 #include <set>
 #include <string>
 #include <string_view>
@@ -72,6 +71,7 @@
 #include "service/core/util/metrics.h"
 #include "service/core/util/outbound_executor.h"
 #include "service/core/util/periodic_thread.h"
+#include "service/core/util/retry.h"
 #include "service/storage/store.h"
 
 namespace opinia::core {
@@ -192,7 +192,6 @@ class WebhookDispatcher final {
   void ApplyResponse(const absl::StatusOr<HttpResult>& response,
                      absl::Time now, storage::DeliveryRow* d);
   absl::Status RecordAttempt(const storage::DeliveryRow& d);
-  double Uniform();
 
   storage::Store* const store_;
   const Clock* const clock_;
@@ -213,8 +212,7 @@ class WebhookDispatcher final {
 
   PeriodicThread passes_;  // Pass() every tick_interval and when woken
 
-  absl::Mutex random_mutex_;
-  std::mt19937_64 random_ ABSL_GUARDED_BY(random_mutex_){std::random_device{}()};
+  Jitter jitter_;
 
   // Declared last: destroyed (stopped) first, before what its jobs use.
   OutboundExecutor executor_;

@@ -255,7 +255,7 @@ void ReplyOutbox::Fail(std::string error, bool retryable, bool policy,
   row->next_attempt_time =
       row->update_time +
       std::max(FullJitterBackoff(options_.base_backoff, options_.max_backoff,
-                                 row->attempts, Uniform()),
+                                 row->attempts, jitter_.Uniform()),
                retry_after);
 }
 
@@ -425,10 +425,6 @@ absl::StatusOr<bool> ReplyOutbox::Record(const storage::ReplyRow& row,
   return written;
 }
 
-double ReplyOutbox::Uniform() {
-  absl::MutexLock lock(&random_mutex_);
-  return std::uniform_real_distribution<double>(0.0, 1.0)(random_);
-}
 
 void ReplyOutbox::Start() {
   ticks_.Start(options_.tick_interval, [this] {

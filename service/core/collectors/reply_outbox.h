@@ -45,7 +45,6 @@
 #include <atomic>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <string_view>
 
@@ -62,6 +61,7 @@
 #include "service/core/util/http_client.h"
 #include "service/core/util/lease.h"
 #include "service/core/util/periodic_thread.h"
+#include "service/core/util/retry.h"
 #include "service/storage/store.h"
 
 namespace opinia::core::collectors {
@@ -159,7 +159,6 @@ class ReplyOutbox final : public ReplyQueue {
   // FAILED when it may not be retried.
   void Fail(std::string error, bool retryable, bool policy,
             absl::Duration retry_after, storage::ReplyRow* row);
-  double Uniform();
 
   storage::Store* const store_;
   const Clock* const clock_;
@@ -175,9 +174,7 @@ class ReplyOutbox final : public ReplyQueue {
 
   PeriodicThread ticks_;  // Tick() every tick_interval and when woken
 
-  absl::Mutex random_mutex_;
-  std::mt19937_64 random_ ABSL_GUARDED_BY(random_mutex_){
-      std::random_device{}()};
+  Jitter jitter_;
 };
 
 }  // namespace opinia::core::collectors

@@ -4,10 +4,28 @@
 #ifndef OPINIA_SERVICE_CORE_UTIL_RETRY_H_
 #define OPINIA_SERVICE_CORE_UTIL_RETRY_H_
 
+#include <random>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "service/core/util/http_client.h"
 
 namespace opinia::core {
+
+// The `u` of FullJitterBackoff: uniform in [0, 1), seeded from
+// std::random_device. Thread-safe.
+class Jitter {
+ public:
+  double Uniform() {
+    absl::MutexLock lock(&mutex_);
+    return std::uniform_real_distribution<double>(0.0, 1.0)(random_);
+  }
+
+ private:
+  absl::Mutex mutex_;
+  std::mt19937_64 random_ ABSL_GUARDED_BY(mutex_){std::random_device{}()};
+};
 
 // uniform(0, min(max, base * 2^(attempts-1))) given a uniform `u` in
 // [0, 1): the wait before attempt number `attempts + 1`.
