@@ -136,17 +136,8 @@ class GoogleBusinessProfile : public Platform {
                                  std::string_view body) const override {
     return ReadReplyAnswer(status, body, "updateTime");
   }
-  // accounts.locations.reviews.get: one Review, reviewReply included.
-  absl::StatusOr<ReplyHttpRequest> BuildReplyCheckRequest(
-      const ReplyTarget& target) const override {
-    RETURN_IF_ERROR(CheckReplyTarget(target));
-    return ReplyCall("GET", ReviewUrl(target),
-                     RequestHeaders(target.credentials));
-  }
-  absl::StatusOr<PlatformReply> ParseReplyCheck(
-      std::string_view body) const override {
-    return ParseReviewReply(body, MapReview);
-  }
+  // The PUT replaces the reply, so a publish whose answer was lost is sent
+  // again: no read-back (BuildReplyCheckRequest) is needed.
 
   // MappedPage::next is a pageToken.
   std::string NextPageUrl(const std::string& current,
