@@ -52,12 +52,23 @@ OPINIA_UNARY_HANDLER(ReviewServiceImpl, RecordResponse, RecordResponseRequest,
 OPINIA_UNARY_HANDLER(ReviewServiceImpl, DeleteResponse, DeleteResponseRequest,
                      Review,
                      deps_.reviews->DeleteResponse(caller, request->name()))
-OPINIA_UNARY_HANDLER(
-    ReviewServiceImpl, RequestReviewRemoval, RequestReviewRemovalRequest,
-    Review,
-    deps_.removals != nullptr
-        ? deps_.removals->Request(caller, *request)
-        : absl::StatusOr<opinia::v1::Review>(absl::FailedPreconditionError(
-              "removal requests are not served by this server")))
+grpc::ServerUnaryReactor* ReviewServiceImpl::RequestReviewRemoval(
+    grpc::CallbackServerContext* context,
+    const opinia::v1::RequestReviewRemovalRequest* request,
+    opinia::v1::Review* response) {
+  // The platform's answer comes on core's outbound executor; the call waits
+  // for it without holding a worker (as RunCollector does).
+  return RespondLater(
+      context, deps_, response,
+      [this, request = *request](
+          const Principal& caller,
+          core::collectors::ReviewRemovals::Done done) {
+        if (deps_.removals == nullptr) {
+          return done(absl::FailedPreconditionError(
+              "removal requests are not served by this server"));
+        }
+        deps_.removals->RequestAsync(caller, request, std::move(done));
+      });
+}
 
 }  // namespace opinia::rpc

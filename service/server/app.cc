@@ -239,10 +239,14 @@ absl::StatusOr<std::unique_ptr<App>> App::Start(const Options& options) {
                        reply_options, app->alert_hub_.get(),
                        app->collector_tokens_.get()));
   app->reviews_->set_reply_queue(app->reply_outbox_.get());
-  // Removal requests go to the platforms like the collectors' requests.
+  // Removal requests go to the platforms like the collectors' requests, on
+  // the collectors' outbound threads.
+  core::HttpCallOptions removal_call;
+  removal_call.cancel = app->collector_executor_->cancel_flag();
   app->review_removals_ = std::make_unique<core::collectors::ReviewRemovals>(
       app->store_.get(), app->reviews_.get(), app->collector_http_.get(),
-      clock, app->collector_tokens_.get());
+      clock, app->collector_tokens_.get(), removal_call,
+      app->collector_executor_.get());
   if (absl::Status s = app->Bootstrap(options); !s.ok()) return s;
   if (absl::Status s = app->Serve(options); !s.ok()) return s;
   app->collector_scheduler_->Start();

@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -272,6 +274,88 @@ TEST_F(AllegroServerTest, ThrottledAllegroIsWaitedOut) {
   ASSERT_GE(requests.size(), 2u);
   EXPECT_GE(requests[1].receive_time - requests[0].receive_time,
             absl::Seconds(1));
+}
+
+// A removal request waits for Allegro on the collectors' outbound threads,
+// not on a request worker: with two workers and two removals held by a slow
+// Allegro, other calls are still answered at once.
+TEST(AllegroRemovalTest, SlowPlatformHoldsNoRequestWorker) {
+  auto server = ServerProcess::Start(
+      {"--workers=2", absl::StrCat("--outbound-allow=", kLoopbackAllow)});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto channel = (*server)->NewChannel();
+  auto tenant = CreateTenantWithKey(channel, (*server)->admin_key(), "sklep");
+  ASSERT_TRUE(tenant.ok()) << tenant.status();
+  const std::string key = tenant->key;
+  auto reviews = opinia::v1::ReviewService::NewStub(channel);
+  auto collectors = opinia::v1::CollectorService::NewStub(channel);
+
+  FakeAllegro fake(2);
+  fake.removal_delay = absl::Seconds(5);
+  auto allegro = fake.Serve();
+  ASSERT_NE(allegro, nullptr);
+  opinia::v1::CreateCollectorRequest create;
+  create.mutable_collector()->set_kind(opinia::v1::ALLEGRO);
+  create.mutable_collector()->set_endpoint(
+      allegro->Url(FakeAllegro::kRatingsPath));
+  (*create.mutable_collector()->mutable_credentials())["bearer_token"] =
+      fake.token;
+  create.mutable_collector()->set_source("allegro");
+  opinia::v1::Collector collector;
+  grpc::Status created = collectors->CreateCollector(
+      ContextWithKey(key).get(), create, &collector);
+  ASSERT_TRUE(created.ok()) << created.error_message();
+  opinia::v1::RunCollectorRequest run;
+  run.set_name(collector.name());
+  opinia::v1::RunCollectorResponse ran;
+  ASSERT_TRUE(
+      collectors->RunCollector(ContextWithKey(key).get(), run, &ran).ok());
+  opinia::v1::ListReviewsRequest list;
+  opinia::v1::ListReviewsResponse listed;
+  ASSERT_TRUE(
+      reviews->ListReviews(ContextWithKey(key).get(), list, &listed).ok());
+  ASSERT_EQ(listed.reviews_size(), 2);
+
+  std::vector<grpc::Status> outcomes(2);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 2; ++i) {
+    callers.emplace_back([&, i] {
+      opinia::v1::RequestReviewRemovalRequest request;
+      request.set_name(listed.reviews(i).name());
+      request.set_message(kMessage);
+      opinia::v1::Review out;
+      auto context = ContextWithKey(key);
+      context->set_deadline(std::chrono::system_clock::now() +
+                            std::chrono::seconds(60));
+      outcomes[i] = reviews->RequestReviewRemoval(context.get(), request, &out);
+    });
+  }
+  // Both removals are at Allegro, which holds them for 5 s.
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  int at_allegro = 0;
+  while (absl::Now() < deadline) {
+    {
+      absl::MutexLock lock(&fake.mutex);
+      at_allegro = fake.removal_requests;
+    }
+    if (at_allegro == 2) break;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(at_allegro, 2);
+  opinia::v1::GetReviewRequest get;
+  get.set_name(listed.reviews(0).name());
+  opinia::v1::Review got;
+  auto context = ContextWithKey(key);
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::seconds(3));
+  grpc::Status answered = reviews->GetReview(context.get(), get, &got);
+  EXPECT_TRUE(answered.ok())
+      << "a call while two removals wait for Allegro: "
+      << answered.error_message();
+  for (auto& t : callers) t.join();
+  for (const auto& s : outcomes) EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(fake.Get(listed.reviews(0).input().external_id()).removal_message,
+            kMessage);
 }
 
 }  // namespace

@@ -248,11 +248,13 @@ HttpResponse FakeAllegro::Put(const HttpRequest& request) {
   }
   rating->removal_message = message->string_value();
   rating->removal_requested = now;
-  return HttpResponse::Json(absl::StrCat(
+  HttpResponse accepted = HttpResponse::Json(absl::StrCat(
       "{\"possibleTo\": \"", Time(rating->created + absl::Hours(24 * 30)),
       "\", \"request\": {\"createdAt\": \"", Time(now),
       "\", \"message\": ", Quote(rating->removal_message),
       ", \"source\": \"SELLER\"}}"));
+  accepted.delay = removal_delay;
+  return accepted;
 }
 
 std::string FakeAllegro::RatingJson(const Rating& r) const {

@@ -70,6 +70,8 @@ class FakeAllegro {
   int errors ABSL_GUARDED_BY(mutex) = 0;  // next N requests: 503
   bool reject_removal ABSL_GUARDED_BY(mutex) = false;
   bool reject_answer ABSL_GUARDED_BY(mutex) = false;  // 422, rules broken
+  // How long an accepted removal request is held before the answer.
+  absl::Duration removal_delay = absl::ZeroDuration();
   // Counters.
   int list_requests ABSL_GUARDED_BY(mutex) = 0;
   int answer_requests ABSL_GUARDED_BY(mutex) = 0;

@@ -1,10 +1,12 @@
 #include "service/core/collectors/removal.h"
 
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "service/core/auth/authorization.h"
 #include "service/core/collectors/collectors.h"
 #include "service/core/collectors/platform.h"
@@ -54,14 +56,20 @@ absl::Status Outcome(const std::string& kind, const std::string& collector,
 
 }  // namespace
 
-absl::StatusOr<opinia::v1::Review> ReviewRemovals::Request(
+struct ReviewRemovals::Checked {
+  ReviewPlatform found;
+  std::string kind;  // "ALLEGRO"
+};
+
+absl::StatusOr<ReviewRemovals::Checked> ReviewRemovals::Check(
     const Principal& caller,
     const opinia::v1::RequestReviewRemovalRequest& request) const {
   RETURN_IF_ERROR(Authorize(caller, Action::kRequestReviewRemoval));
   RETURN_IF_ERROR(CheckMessage(request.message()));
   ASSIGN_OR_RETURN(const int64_t review_id,
                    ParseReviewName(request.name(), "name"));
-  ReviewPlatform found;
+  Checked checked;
+  ReviewPlatform& found = checked.found;
   RETURN_IF_ERROR(store_->Read([&](storage::Txn& txn) -> absl::Status {
     absl::StatusOr<storage::ReviewRow> review =
         txn.GetReview(caller.tenant_id, review_id);
@@ -78,20 +86,27 @@ absl::StatusOr<opinia::v1::Review> ReviewRemovals::Request(
                                              "a removal request to"));
     return absl::OkStatus();
   }));
-  const Platform& platform = *found.platform;
-  const std::string kind = opinia::v1::CollectorKind_Name(found.spec.kind());
-  if (!platform.SupportsRemovalRequest()) {
+  checked.kind = opinia::v1::CollectorKind_Name(found.spec.kind());
+  if (!found.platform->SupportsRemovalRequest()) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "name: reviews of ", kind,
+        "name: reviews of ", checked.kind,
         " cannot be reported for removal through its API; supported: ",
         KindNames([](const Platform& p) { return p.SupportsRemovalRequest(); },
                   "and")));
   }
-  const std::string& collector = found.collector;
   found.target.text = request.message();
+  return checked;
+}
+
+absl::StatusOr<opinia::v1::Review> ReviewRemovals::SendAndRecord(
+    const Principal& caller, const std::string& name, Checked checked) const {
+  const Platform& platform = *checked.found.platform;
+  const std::string& kind = checked.kind;
+  const std::string& collector = checked.found.collector;
+  const size_t message_bytes = checked.found.target.text.size();
   absl::StatusOr<HttpResult> answer =
       Send(platform, CollectorTokenKey(caller.tenant_id, collector),
-           found.spec, std::move(found.target));
+           checked.found.spec, std::move(checked.found.target));
   if (!answer.ok()) {
     // The transport's and the token cache's messages name origins and
     // OAuth error codes only.
@@ -112,8 +127,44 @@ absl::StatusOr<opinia::v1::Review> ReviewRemovals::Request(
       platform.ParseRemovalResponse(answer->status, answer->body);
   RETURN_IF_ERROR(Outcome(kind, collector, *answer, result));
   return reviews_->RecordRemovalRequest(
-      caller, request.name(), kind, result.publish_time.value_or(clock_->Now()),
-      request.message().size());
+      caller, name, kind, result.publish_time.value_or(clock_->Now()),
+      message_bytes);
+}
+
+void ReviewRemovals::RequestAsync(
+    const Principal& caller,
+    const opinia::v1::RequestReviewRemovalRequest& request, Done done) const {
+  absl::StatusOr<Checked> checked = Check(caller, request);
+  if (!checked.ok()) return done(checked.status());
+  if (executor_ == nullptr) {
+    return done(SendAndRecord(caller, request.name(), *std::move(checked)));
+  }
+  const std::string destination =
+      OutboundDestination(checked->found.spec.endpoint());
+  auto task = [this, caller, name = request.name(),
+               checked = std::make_shared<Checked>(*std::move(checked)),
+               done = std::move(done)](bool run) {
+    if (!run) {
+      return done(absl::UnavailableError(
+          "the server is stopping; the removal request was not sent, try "
+          "again"));
+    }
+    done(SendAndRecord(caller, name, std::move(*checked)));
+  };
+  executor_->Submit(caller.tenant_id, destination, std::move(task));
+}
+
+absl::StatusOr<opinia::v1::Review> ReviewRemovals::Request(
+    const Principal& caller,
+    const opinia::v1::RequestReviewRemovalRequest& request) const {
+  absl::StatusOr<opinia::v1::Review> result;
+  absl::Notification finished;
+  RequestAsync(caller, request, [&](absl::StatusOr<opinia::v1::Review> r) {
+    result = std::move(r);
+    finished.Notify();
+  });
+  finished.WaitForNotification();
+  return result;
 }
 
 absl::StatusOr<HttpResult> ReviewRemovals::Send(

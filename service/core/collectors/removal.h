@@ -26,6 +26,8 @@
 #ifndef OPINIA_SERVICE_CORE_COLLECTORS_REMOVAL_H_
 #define OPINIA_SERVICE_CORE_COLLECTORS_REMOVAL_H_
 
+#include <functional>
+
 #include "absl/status/statusor.h"
 #include "opinia/v1/reviews.pb.h"
 #include "service/core/auth/auth.h"
@@ -34,6 +36,7 @@
 #include "service/core/reviews/reviews.h"
 #include "service/core/util/clock.h"
 #include "service/core/util/http_client.h"
+#include "service/core/util/outbound_executor.h"
 #include "service/storage/store.h"
 
 namespace opinia::core::collectors {
@@ -43,22 +46,47 @@ inline constexpr size_t kMaxRemovalMessageBytes = 2000;
 // Thread-safe; the pointees must outlive it.
 class ReviewRemovals {
  public:
-  // `tokens` may be null: credentials are then used as given.
+  // `tokens` may be null: credentials are then used as given. `executor`
+  // may be null: the request is then sent on the calling thread.
   ReviewRemovals(storage::Store* store, const Reviews* reviews,
                  HttpClient* http, const Clock* clock,
-                 TokenCache* tokens = nullptr, HttpCallOptions call = {})
+                 TokenCache* tokens = nullptr, HttpCallOptions call = {},
+                 OutboundExecutor* executor = nullptr)
       : store_(store),
         reviews_(reviews),
         http_(http),
         clock_(clock),
         tokens_(tokens),
-        call_(std::move(call)) {}
+        call_(std::move(call)),
+        executor_(executor) {}
 
+  using Done = std::function<void(absl::StatusOr<opinia::v1::Review>)>;
+
+  // Checks the request, then sends it on the executor; `done` gets the
+  // outcome exactly once, from an executor thread or (for a request refused
+  // up front, or one the stopping executor never ran: UNAVAILABLE) from
+  // the calling thread.
+  void RequestAsync(const Principal& caller,
+                    const opinia::v1::RequestReviewRemovalRequest& request,
+                    Done done) const;
+
+  // RequestAsync, waited for.
   absl::StatusOr<opinia::v1::Review> Request(
       const Principal& caller,
       const opinia::v1::RequestReviewRemovalRequest& request) const;
 
  private:
+  // What RequestAsync checked and found: the platform of the review.
+  struct Checked;
+
+  absl::StatusOr<Checked> Check(
+      const Principal& caller,
+      const opinia::v1::RequestReviewRemovalRequest& request) const;
+  // Sends the checked request and records the platform's acceptance.
+  absl::StatusOr<opinia::v1::Review> SendAndRecord(const Principal& caller,
+                                                   const std::string& name,
+                                                   Checked checked) const;
+
   // Builds the platform's request for `target` with the collector's current
   // credentials and sends it; after a 401 with renewable credentials, once
   // more with fresh ones.
@@ -73,6 +101,7 @@ class ReviewRemovals {
   const Clock* clock_;
   TokenCache* tokens_;
   const HttpCallOptions call_;
+  OutboundExecutor* executor_;
 };
 
 }  // namespace opinia::core::collectors

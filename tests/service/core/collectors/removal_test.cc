@@ -6,7 +6,9 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 #include "service/core/util/names.h"
 #include "tests/service/core/collectors/collector_env.h"
@@ -230,6 +232,51 @@ TEST_F(RemovalTest, InputIsCheckedBeforeAnythingIsSent) {
   EXPECT_EQ(Request(name, "Spam").status().code(),
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(server_->RequestCount(), before) << "nothing was sent";
+}
+
+// With an executor the request is sent on its threads (the caller's thread
+// only checks it); one the stopped executor never runs answers UNAVAILABLE
+// and sends nothing.
+TEST_F(RemovalTest, SentOnTheOutboundExecutor) {
+  OutboundExecutor executor(OutboundExecutorOptions{2, 2, 2});
+  ReviewRemovals on_executor(store_.get(), &reviews_, http_.get(), &clock_,
+                             nullptr, HttpCallOptions{}, &executor);
+  opinia::v1::RequestReviewRemovalRequest req;
+  req.set_name(NameOf("allegro", "r1"));
+  req.set_message("Spam");
+  std::thread::id sent_on;
+  absl::Notification done;
+  absl::StatusOr<opinia::v1::Review> result;
+  on_executor.RequestAsync(caller_, req,
+                           [&](absl::StatusOr<opinia::v1::Review> r) {
+                             sent_on = std::this_thread::get_id();
+                             result = std::move(r);
+                             done.Notify();
+                           });
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_NE(sent_on, std::this_thread::get_id());
+  EXPECT_EQ(fake_.Get("r1").removal_message, "Spam");
+
+  // Refused up front: answered on the caller's thread, nothing queued.
+  req.set_message("");
+  on_executor.RequestAsync(caller_, req,
+                           [&](absl::StatusOr<opinia::v1::Review> r) {
+                             sent_on = std::this_thread::get_id();
+                             result = std::move(r);
+                           });
+  EXPECT_EQ(sent_on, std::this_thread::get_id());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+
+  executor.Stop();
+  const size_t before = server_->RequestCount();
+  req.set_name(NameOf("allegro", "r2"));
+  req.set_message("Spam");
+  result = on_executor.Request(caller_, req);
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kUnavailable)
+      << result.status();
+  EXPECT_EQ(server_->RequestCount(), before);
+  EXPECT_EQ(fake_.Get("r2").removal_message, "");
 }
 
 }  // namespace
