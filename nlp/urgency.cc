@@ -18,12 +18,14 @@ constexpr std::array<std::string_view, 4> kLexiconReasons = {
     "LEGAL_THREAT", "HEALTH_SAFETY", "FRAUD_CLAIM", "CHURN_INTENT"};
 constexpr int kLegal = 0, kHealth = 1, kFraud = 2, kChurn = 3;
 // Construction cues (matcher labels 4..), combined in Assess; see urgency.h.
-constexpr std::array<std::string_view, 11> kCues = {
-    "ESCALATION", "FRAUD_IDIOM", "NOBODY",    "ANSWER",    "NO_REPLY", "REPEAT",
-    "DISTRESS",   "PAID",        "GONE",      "APPLIANCE", "HAZARD"};
+constexpr std::array<std::string_view, 13> kCues = {
+    "ESCALATION", "FRAUD_IDIOM", "NOBODY",  "ANSWER",    "NO_REPLY",
+    "REPEAT",     "DISTRESS",    "PAID",    "GONE",      "APPLIANCE",
+    "HAZARD",     "DAMAGE",      "LETDOWN"};
 constexpr int kEscalation = 4, kFraudIdiom = 5, kNobody = 6, kAnswer = 7,
               kNoReply = 8, kRepeat = 9, kDistress = 10, kPaid = 11, kGone = 12,
-              kAppliance = 13, kHazard = 14, kLabels = 15;
+              kAppliance = 13, kHazard = 14, kDamage = 15, kLetdown = 16,
+              kLabels = 17;
 // Cues that are read with their negation ("nikt nie odpowiada" is the
 // complaint itself; a repeated "drei E-Mails" is not negated).
 bool NegationApplies(int label) {
@@ -200,11 +202,13 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   //   fraud claim only with money paid and the order or shop gone, and so is
   //   paid + gone + nobody answering;
   // - an appliance with a melting or smoke word in one sentence is a hazard;
-  // - a question about repeated contact nobody answers ("Third time asking
-  //   - is anyone reading?") needs a fast answer although no reason code
-  //   fits: P2;
+  // - repeated contact nobody answers needs a fast answer although no
+  //   reason code fits (P2) when the message asks ("Third time asking - is
+  //   anyone reading?"); told in a review ("nobody answered for two weeks,
+  //   but ...", "five emails, zero answers") it is a complaint;
   // - strong personal distress ("devastated", "załamana") in a negative
-  //   text is STRONG_NEGATIVE.
+  //   text is STRONG_NEGATIVE, and so is a damaged or incomplete order from
+  //   a "very disappointed" customer.
   const bool escalated = found[kEscalation];
   if (escalated) found[kChurn] = true;
   const bool money_gone = found[kPaid] && found[kGone];
@@ -223,8 +227,9 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // Strong negative clause evidence stands for a weak model score: a long
   // complaint told with the model's positive words ("birthday present")
   // still counts when its clauses are clearly negative.
-  const bool distress = negative && found[kDistress] &&
-                        clause_level != SentimentLabel::kPositive;
+  const bool distress =
+      negative && clause_level != SentimentLabel::kPositive &&
+      (found[kDistress] || (found[kDamage] && found[kLetdown]));
   const bool strong_negative =
       (negative && clauses_agree &&
        ((overall.score <= kStrongNegativeScore && confident) || lowest_rating ||

@@ -217,6 +217,17 @@ const Case kCases[] = {
     {"pl_distress_negated", "pl", "Nie jestem załamana, trochę szkoda.", kMildNeg, 0, 0, "", P4, "", ""},
     {"en_distress_positive", "en", "I was desperate for a good kettle and this one is perfect.", kPos, 0, 0, "", NONE, "", ""},
     {"es_box_destroyed_calm", "es", "La caja llegó destrozada pero el producto está bien.", kMildNeg, 0, 0, "", P4, "", ""},
+    // a damaged or incomplete order from a "very disappointed" customer
+    {"pl_damage_letdown", "pl", "Paczka przyszła uszkodzona i niekompletna, jestem bardzo rozczarowana.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"en_damage_letdown", "en", "The vase arrived broken and half the set is missing, I'm very disappointed.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"de_damage_letdown", "de", "Die Lieferung kam beschädigt und unvollständig an, ich bin sehr enttäuscht.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"es_damage_letdown", "es", "El pedido llegó dañado e incompleto, estoy muy decepcionada.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"fr_damage_letdown", "fr", "La commande est arrivée endommagée et incomplète, je suis très déçue.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"it_damage_letdown", "it", "L'ordine è arrivato danneggiato e incompleto, sono molto delusa.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"en_letdown_without_damage", "en", "Very disappointed with the build quality.", kNeg, 0, 0, "", P3, "", ""},
+    {"de_letdown_without_damage", "de", "Sehr enttäuscht von der Farbe.", kNeg, 0, 0, "", P3, "", ""},
+    {"en_damage_calm", "en", "Box arrived damaged but the contents are fine.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"pl_damage_not_letdown", "pl", "Karton uszkodzony, ale nie jestem bardzo rozczarowana.", kMildNeg, 0, 0, "", P4, "", ""},
     // ------------------------------------------------------- language choice
     {"und_tries_all", "und", "Totaler Betrug.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "Betrug"},
     {"known_language_only_its_lexicon", "pl", "Totaler Betrug.", kNeg, 0, 0, "", P3, "", ""},
