@@ -17,6 +17,21 @@ namespace {
 constexpr std::array<std::string_view, 4> kLexiconReasons = {
     "LEGAL_THREAT", "HEALTH_SAFETY", "FRAUD_CLAIM", "CHURN_INTENT"};
 constexpr int kLegal = 0, kHealth = 1, kFraud = 2, kChurn = 3;
+// Construction cues (matcher labels 4..), combined in Assess; see urgency.h.
+constexpr std::array<std::string_view, 13> kCues = {
+    "ESCALATION", "FRAUD_IDIOM", "NOBODY",  "ANSWER",    "NO_REPLY",
+    "REPEAT",     "DISTRESS",    "PAID",    "GONE",      "APPLIANCE",
+    "HAZARD",     "DAMAGE",      "LETDOWN"};
+constexpr int kEscalation = 4, kFraudIdiom = 5, kNobody = 6, kAnswer = 7,
+              kNoReply = 8, kRepeat = 9, kDistress = 10, kPaid = 11, kGone = 12,
+              kAppliance = 13, kHazard = 14, kDamage = 15, kLetdown = 16,
+              kLabels = 17;
+// Cues that are read with their negation ("nikt nie odpowiada" is the
+// complaint itself; a repeated "drei E-Mails" is not negated).
+bool NegationApplies(int label) {
+  return label != kNobody && label != kAnswer && label != kNoReply &&
+         label != kRepeat && label != kAppliance;
+}
 
 constexpr float kStrongNegativeScore = -0.6f;
 constexpr float kClearScore = 0.5f;
@@ -71,6 +86,9 @@ absl::StatusOr<std::unique_ptr<UrgencyAssessor>> UrgencyAssessor::Create(
     int label = l.label == "-" ? TermMatcher::kStop : -2;
     for (int r = 0; r < static_cast<int>(kLexiconReasons.size()); ++r) {
       if (l.label == kLexiconReasons[r]) label = r;
+    }
+    for (int c = 0; c < static_cast<int>(kCues.size()); ++c) {
+      if (l.label == kCues[c]) label = kEscalation + c;
     }
     if (label == -2) {
       return absl::InvalidArgumentError(
@@ -138,23 +156,37 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   const bool high_rating = rated && pos >= 0.75f;
   const bool lowest_rating = rated && options.rating <= 1;
 
-  std::array<bool, kLexiconReasons.size()> found{};
+  // found[label]: a phrase of that label (not negated where negation
+  // applies) somewhere in the text.
+  std::array<bool, kLabels> found{};
+  bool no_contact = false;  // "nikt nie odpowiada", "they don't answer"
+  bool appliance_hazard = false;  // "the charger melted", in one sentence
   if (!clearly_positive || low_rating) {
     const uint32_t languages = matcher_->LanguageMask(language);
     auto scan = [&](int begin, int end) {
+      std::array<bool, kLabels> here{};
+      bool denied_answer = false;
       matcher_->Scan(
           t, begin, end, languages, [&](const TermMatcher::Match& m) {
-            if (Negated(t, begin, m.first_token)) return;
+            const bool negated = Negated(t, begin, m.first_token);
+            if (m.label == kAnswer && negated) denied_answer = true;
+            if (negated && NegationApplies(m.label)) return;
             // "Meine Frau droht mit dem Anwalt 😂": a joke threatens nobody.
             // "za taką cenę powinni mnie pozwać za kradzież 😂": nor
             // accuses anybody.
             if ((m.label == kLegal || m.label == kFraud) && Jokes(t, begin, end)) return;
-            found[m.label] = true;
-            if (static_cast<int>(u.evidence.size()) < kMaxEvidence) {
-              u.evidence.push_back({t.tokens[m.first_token].span.begin,
-                                    t.tokens[m.end_token - 1].span.end});
+            here[m.label] = true;
+            if (m.label <= kEscalation) {
+              if (static_cast<int>(u.evidence.size()) < kMaxEvidence) {
+                u.evidence.push_back({t.tokens[m.first_token].span.begin,
+                                      t.tokens[m.end_token - 1].span.end});
+              }
             }
           });
+      for (int l = 0; l < kLabels; ++l) found[l] = found[l] || here[l];
+      no_contact = no_contact || here[kNoReply] || denied_answer ||
+                   (here[kNobody] && here[kAnswer]);
+      appliance_hazard = appliance_hazard || (here[kAppliance] && here[kHazard]);
     };
     if (t.sentences.empty()) {
       scan(0, static_cast<int>(t.tokens.size()));
@@ -162,7 +194,32 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
       for (const Sentence& s : t.sentences) scan(s.first_token, s.end_token);
     }
   }
-
+  // Constructions (issue 17, fifth pass):
+  // - an escalation (chargeback, buyer-protection claim, a cancelled
+  //   account) is churn that acts: CHURN_INTENT, P2; a plain churn phrase
+  //   ("Never again") stays a reason without raising the priority;
+  // - a rip-off idiom ("Total rip-off", "Abzocke") is about value; it is a
+  //   fraud claim only with money paid and the order or shop gone, and so is
+  //   paid + gone + nobody answering;
+  // - an appliance with a melting or smoke word in one sentence is a hazard;
+  // - repeated contact nobody answers needs a fast answer although no
+  //   reason code fits (P2) when the message asks ("Third time asking - is
+  //   anyone reading?"); told in a review ("nobody answered for two weeks,
+  //   but ...", "five emails, zero answers") it is a complaint;
+  // - strong personal distress ("devastated", "załamana") in a negative
+  //   text is STRONG_NEGATIVE, and so is a damaged or incomplete order from
+  //   a "very disappointed" customer.
+  const bool escalated = found[kEscalation];
+  if (escalated) found[kChurn] = true;
+  const bool money_gone = found[kPaid] && found[kGone];
+  if (money_gone && (found[kFraudIdiom] || no_contact)) found[kFraud] = true;
+  if (appliance_hazard) found[kHealth] = true;
+  // The message itself asks ("Why has nobody answered my three emails?"):
+  // a customer still waiting, not a review telling of past silence
+  // ("Thanks for nothing, three emails without an answer" is a complaint).
+  const bool asks = text.find('?') != std::string_view::npos;
+  const bool unanswered = no_contact && found[kRepeat] && asks &&
+                          label != SentimentLabel::kPositive;
   // The clauses must agree that the text is negative (issue 17: a positive
   // or neutral clause-level reading never cries wolf).
   const bool clauses_agree = clause_level == SentimentLabel::kUnspecified ||
@@ -170,14 +227,18 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // Strong negative clause evidence stands for a weak model score: a long
   // complaint told with the model's positive words ("birthday present")
   // still counts when its clauses are clearly negative.
+  const bool distress =
+      negative && clause_level != SentimentLabel::kPositive &&
+      (found[kDistress] || (found[kDamage] && found[kLetdown]));
   const bool strong_negative =
-      negative && clauses_agree &&
-      ((overall.score <= kStrongNegativeScore && confident) || lowest_rating ||
-       clause_level == SentimentLabel::kNegative);
+      (negative && clauses_agree &&
+       ((overall.score <= kStrongNegativeScore && confident) || lowest_rating ||
+        clause_level == SentimentLabel::kNegative)) ||
+      distress;
   const bool mismatch =
       (high_rating && clearly_negative) || (low_rating && clearly_positive);
 
-  for (size_t r = 0; r < found.size(); ++r) {
+  for (size_t r = 0; r < kLexiconReasons.size(); ++r) {
     if (found[r]) u.reasons.emplace_back(kLexiconReasons[r]);
   }
   if (strong_negative) u.reasons.emplace_back("STRONG_NEGATIVE");
@@ -186,7 +247,7 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   int level;  // 1..4 = P1..P4, 5 = NONE
   if (found[kLegal] || found[kHealth] || found[kFraud]) {
     level = 1;
-  } else if (strong_negative || found[kChurn]) {
+  } else if (strong_negative || escalated || unanswered) {
     level = 2;
   } else if ((negative && overall.score <= kNegativeScore) || low_rating ||
              mismatch) {
@@ -204,7 +265,7 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
     u.reasons.emplace_back("HIGH_REACH");
   }
   if (!clauses_agree && !found[kLegal] && !found[kHealth] && !found[kFraud] &&
-      !found[kChurn]) {
+      !escalated && !unanswered && !distress) {
     level = std::max(level, 3);
   }
   u.priority = static_cast<Priority>(level);

@@ -27,9 +27,30 @@
 //   HIGH_REACH  options.source is a public platform with a large audience
 //       (HIGH_REACH lines: google, facebook, trustpilot, allegro, ceneo, ...).
 //
+// Constructions (issue 17, fifth pass; cue labels in urgency.tsv):
+//   - CHURN_INTENT phrases ("Never again", "Nie wieder") are listed as a
+//     reason but raise nothing; an ESCALATION phrase (chargeback, PayPal or
+//     bank dispute, buyer protection, a cancelled account) is CHURN_INTENT
+//     with P2: churn only counts as urgent when the customer acts.
+//   - FRAUD_IDIOM ("rip-off", "Abzocke", "timo", "arnaque", "fregatura") is
+//     about value, not a fraud claim; FRAUD_CLAIM comes from it only with
+//     PAID and GONE ("paid, nothing arrived"), and PAID + GONE + nobody
+//     answering is a FRAUD_CLAIM without any fraud word.
+//   - HEALTH_SAFETY also from an APPLIANCE and a HAZARD word (melting,
+//     smoke) in one sentence ("the kettle melted"); a lid melting in the
+//     oven or a burnt smell alone is no hazard.
+//   - Nobody answering (NOBODY and ANSWER in one sentence, a negated ANSWER
+//     or a NO_REPLY phrase) after repeated contact (REPEAT: "third time",
+//     "three emails", weeks) in a message that asks ('?') is P2 without a
+//     reason code; told in a review without a question it is not.
+//   - STRONG_NEGATIVE also for a NEGATIVE text (clause level not POSITIVE)
+//     with DISTRESS ("devastated", "załamana", "verzweifelt") or with DAMAGE
+//     and LETDOWN ("arrived broken and incomplete, very disappointed").
+//
 // Priority:
 //   P1  LEGAL_THREAT, HEALTH_SAFETY or FRAUD_CLAIM
-//   P2  STRONG_NEGATIVE or CHURN_INTENT
+//   P2  STRONG_NEGATIVE, an escalation (CHURN_INTENT from an ESCALATION
+//       phrase), or unanswered repeated contact (no reason code)
 //   P3  negative: NEGATIVE text with score <= -0.3, a low rating, or
 //       RATING_TEXT_MISMATCH
 //   P4  mildly negative or mixed: any other NEGATIVE or MIXED text, or a
@@ -71,9 +92,10 @@ class UrgencyAssessor {
   // sentiment. `clause_level` is the compositional layer's outcome
   // (nlp/polarity_rules.h; kUnspecified = not known; the analyzer says
   // NEGATIVE only for strong clause evidence, MIXED for a milder
-  // complaint): STRONG_NEGATIVE is given only when it is NEGATIVE (or
-  // unknown), and any other value caps a text without a lexicon reason at
-  // P3, after HIGH_REACH. Never fails.
+  // complaint): STRONG_NEGATIVE from the score is given only when it is
+  // NEGATIVE (or unknown), from distress only when it is not POSITIVE, and
+  // any other value caps a text without a lexicon reason, an escalation,
+  // unanswered contact or distress at P3, after HIGH_REACH. Never fails.
   Urgency Assess(std::string_view text, const TokenizedText& t,
                  std::string_view language, const Sentiment& overall,
                  const AnalyzeOptions& options,

@@ -204,6 +204,24 @@ const UrgencyCase kUrgencyCases[] = {
     {"pl_melted_plug", "Lokówka stopiła się przy wtyczce w trakcie używania.", true},
     {"de_anzeige", "Geld überwiesen, Ware nie gekommen. Ich erstatte Anzeige.", true},
     {"pl_short_life_calm", "Świetny czajnik, wytrzymał cztery dni.", false},
+    // fifth pass: plain churn and rip-off idioms are complaints, not
+    // emergencies; an escalation, a hazard construction, a fraud
+    // construction, a question about repeated silence and distress are
+    {"en_never_again", "Never again.", false},
+    {"de_nie_wieder", "Nie wieder!", false},
+    {"pl_nigdy_wiecej", "Nigdy więcej tu nie kupię.", false},
+    {"en_rip_off", "Total rip-off.", false},
+    {"de_abzocke", "Reine Abzocke!", false},
+    {"en_paypal_claim", "I filed a PayPal claim, no refund after a month.", true},
+    {"en_unanswered_question", "Why has nobody answered my emails? This is the third time I'm asking.", true},
+    {"it_unanswered_question", "Perché nessuno risponde ai miei messaggi? È la terza volta che scrivo.", true},
+    {"es_unanswered_question", "¿Alguien lee mis correos? Es la tercera vez que pregunto.", true},
+    {"en_told_silence", "Thanks for nothing, five emails and no answer.", false},
+    {"en_toaster_melted", "The toaster melted while in use.", true},
+    {"fr_toaster_melted", "Le grille-pain a fondu pendant l'utilisation.", true},
+    {"pl_lid_in_oven", "Pokrywka stopiła się w piekarniku.", false},
+    {"en_paid_vanished", "Paid 200 euros, the shop vanished and nobody answers.", true},
+    {"es_distress", "Mi tarta de cumpleaños llegó aplastada, estoy desesperada.", true},
 };
 
 TEST(ClauseAnalysisTest, UrgencyNeedsDistressOrAReason) {
