@@ -127,13 +127,13 @@ struct SentimentParams {
   // 802 / 798 (796 without); pl_clarin_emo.dev 0.7283 / 0.7314 / 0.7314 /
   // 0.7299 (0.7299 without).
   float mixed_unnamed = 0.5f;
-  // compose_weight for review languages scored by the tweet model (de,
-  // es, fr, it: no review model of their own), whose probabilities say
+  // compose_weight for review languages scored by the tweet model (de;
+  // es, fr, it until sentiment_romance), whose probabilities say
   // little about a review: nlp/eval dev de 0.773 / 0.791 / 0.809 at 2 / 3
   // / 4, multi_tweets.dev macro-F1 (unmarked tweets take this path)
   // 0.5846 / 0.5822 / 0.5799.
   float borrowed_compose_weight = 3.0f;
-  // A two-class review model whose row says `neutral tweet`
+  // A two-class review model whose row ends in `tweet`
   // (sentiment_models.tsv: sentiment_romance, trained on translated polar
   // reviews) takes NEUTRAL from the tweet model of the same language:
   // P(neutral) = partner_neutral x the tweet model's P(neutral), the review
@@ -276,7 +276,7 @@ class SentimentClassifier {
     const Model* tweet = nullptr;
     float confidence_cap = kUnsupportedConfidenceCap;
     // Reviews are scored by the tweet model (no review model of its own:
-    // de, es, fr, it): the rule layer and its NEUTRAL weigh more.
+    // de): the rule layer and its NEUTRAL weigh more.
     bool reviews_by_tweet_model = false;
     // The tweet model, when the review model takes NEUTRAL from it.
     const Model* neutral_partner = nullptr;
