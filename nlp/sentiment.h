@@ -127,12 +127,24 @@ struct SentimentParams {
   // 802 / 798 (796 without); pl_clarin_emo.dev 0.7283 / 0.7314 / 0.7314 /
   // 0.7299 (0.7299 without).
   float mixed_unnamed = 0.5f;
-  // compose_weight for review languages scored by the tweet model (de,
-  // es, fr, it: no review model of their own), whose probabilities say
+  // compose_weight for review languages scored by the tweet model (de;
+  // es, fr, it until sentiment_romance), whose probabilities say
   // little about a review: nlp/eval dev de 0.773 / 0.791 / 0.809 at 2 / 3
   // / 4, multi_tweets.dev macro-F1 (unmarked tweets take this path)
   // 0.5846 / 0.5822 / 0.5799.
   float borrowed_compose_weight = 3.0f;
+  // A two-class review model whose row ends in `tweet`
+  // (sentiment_models.tsv: sentiment_romance, trained on translated polar
+  // reviews) takes NEUTRAL from the tweet model of the same language:
+  // P(neutral) = partner_neutral x the tweet model's P(neutral), the review
+  // model's P(pos), P(neg) share the rest (0: off, the neutral_margin rule
+  // of two-class models instead). Dev (models/README.md, "Fifth pass"):
+  // 0 / 0.5 / 0.7 / 0.85 / 1 gave nlp/eval es/fr/it 315 / 316 / 316 / 317
+  // / 318 of 369 labels, the model alone 192 / 194 / 201 / 198 / 189, the
+  // translated Spanish Amazon dev reviews 0.872 / 0.880 / 0.873 / 0.848 /
+  // 0.801 (binary: NEUTRAL is wrong there), multi_tweets.dev macro-F1
+  // 0.5681 / 0.5675 / 0.5711 / 0.5739 / 0.5738.
+  float partner_neutral = 0.7f;
   // Informational notes ("Zamówienie nr 48213, opłacone przelewem",
   // "Zweite Bestellung, diesmal Größe 42"): a review with a NOTE word
   // (polarity.tsv: order, invoice, parcel, size, paid by ...), no table
@@ -196,6 +208,8 @@ class SentimentClassifier {
   // of a longer text: model features, rule contributions, word count.
   struct Part {
     LinearModel::PartialInput model;
+    // The tweet model's features when it gives the review model NEUTRAL.
+    LinearModel::PartialInput partner;
     RuleScore rules;
     int words = 0;
     LexiconCounts lex;  // for the meta model (when it has one)
@@ -254,6 +268,7 @@ class SentimentClassifier {
     // Label index of each Class in `linear` (-1 when the model lacks it).
     std::array<int, kNumClasses> class_index{-1, -1, -1, -1};
     float length_k = 0;
+    bool neutral_from_tweet_model = false;  // its sentiment_models.tsv row
   };
   // How a language is served.
   struct Route {
@@ -261,8 +276,10 @@ class SentimentClassifier {
     const Model* tweet = nullptr;
     float confidence_cap = kUnsupportedConfidenceCap;
     // Reviews are scored by the tweet model (no review model of its own:
-    // de, es, fr, it): the rule layer and its NEUTRAL weigh more.
+    // de): the rule layer and its NEUTRAL weigh more.
     bool reviews_by_tweet_model = false;
+    // The tweet model, when the review model takes NEUTRAL from it.
+    const Model* neutral_partner = nullptr;
   };
 
   SentimentClassifier() = default;
@@ -271,9 +288,14 @@ class SentimentClassifier {
                           const std::vector<SentimentModelRow>& rows);
   const Route& RouteFor(std::string_view language) const;
   const Model& ModelFor(std::string_view language, bool tweet) const;
+  // The neutral partner of the model ModelFor() returns, or null.
+  const Model* NeutralPartner(std::string_view language, bool tweet) const;
   // Model probabilities `raw` (label order of `model`) of a text of `words`
   // words fused with its rule score.
+  // `partner`: the route's neutral partner (null without one) and
+  // `partner_raw` its probabilities.
   Sentiment Combine(const Model& model, const std::vector<float>& raw,
+                    const Model* partner, const std::vector<float>& partner_raw,
                     int words, const RuleScore& rules, const LexiconCounts& lex,
                     const PolarityEvidence& polarity,
                     std::string_view language, bool tweet, Probs* out) const;

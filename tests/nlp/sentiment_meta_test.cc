@@ -97,11 +97,11 @@ TEST(MetaModelTest, ClassifierRejectsMalformedMetaFile) {
       std::filesystem::temp_directory_path() /
       ("opinia_sentiment_meta_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  for (const char* f : {"sentiment_models.tsv", "sentiment_pl.lin",
-                        "sentiment_en.lin", "sentiment_multi.lin",
-                        "lexicon.tsv", "polarity.tsv"}) {
-    std::filesystem::create_symlink(
-        std::filesystem::absolute(ModelsDir() + "/" + f), dir / f);
+  // Every shipped file but the meta models.
+  for (const auto& f : std::filesystem::directory_iterator(ModelsDir())) {
+    if (f.path().extension() == ".meta") continue;
+    std::filesystem::create_symlink(std::filesystem::absolute(f.path()),
+                                    dir / f.path().filename());
   }
   // Without meta files: the base models are served.
   EXPECT_TRUE(SentimentClassifier::Create(dir.string()).ok());

@@ -1,14 +1,19 @@
 // The sentiment model table (nlp/sentiment_models.h): its file format, and
 // which shipped model scores which language. A newly trained language adds
-// its row to kShippedRoutes.
+// its row to kShippedRoutes. Also the review model of es/fr/it/pt
+// (sentiment_romance, trained on machine-translated reviews): reviews the
+// tweet model misread, and its NEUTRAL from the tweet model.
 #include "nlp/sentiment_models.h"
 
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "nlp/analyzer.h"
 #include "nlp/sentiment.h"
+#include "nlp/text.h"
 #include "tests/nlp/test_paths.h"
+#include "tests/nlp/test_util.h"
 
 namespace opinia::nlp {
 namespace {
@@ -19,6 +24,7 @@ TEST(SentimentModelsTest, FormatParsesBack) {
   const std::vector<SentimentModelRow> rows = {
       {"sentiment_pl", TextDomain::kReview, {"pl"}, 0.0f},
       {"sentiment_multi", TextDomain::kTweet, {"de", "en", kAnyLanguage}, 2.5f},
+      {"sentiment_romance", TextDomain::kReview, {"es", "it"}, 20.0f, true},
   };
   auto parsed = ParseSentimentModels(FormatSentimentModels(rows), "t.tsv");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
@@ -28,7 +34,14 @@ TEST(SentimentModelsTest, FormatParsesBack) {
     EXPECT_EQ((*parsed)[i].domain, rows[i].domain);
     EXPECT_EQ((*parsed)[i].languages, rows[i].languages);
     EXPECT_EQ((*parsed)[i].length_k, rows[i].length_k);
+    EXPECT_EQ((*parsed)[i].neutral_from_tweet_model, rows[i].neutral_from_tweet_model);
   }
+  // Rows without the column keep the four-column form of older tables.
+  EXPECT_EQ(FormatSentimentModels({rows[0]}).find("\tsentiment_pl\treview\tpl\t0\t"),
+            std::string::npos);
+  auto old_form = ParseSentimentModels("m\ttweet\t*\t0\nr\treview\tes\t0\t-\n", "t.tsv");
+  ASSERT_TRUE(old_form.ok()) << old_form.status();
+  EXPECT_FALSE((*old_form)[1].neutral_from_tweet_model);
 }
 
 TEST(SentimentModelsTest, MalformedTablesNameFileAndLine) {
@@ -47,6 +60,9 @@ TEST(SentimentModelsTest, MalformedTablesNameFileAndLine) {
       {"\treview\tpl\t0\n" + ok_any, "t.tsv:1: empty model name"},
       {"m\treview\tpl\t0\n", "t.tsv: exactly one row must list '*'"},
       {ok_any + "n\treview\t*\t0\n", "t.tsv: exactly one row must list '*'"},
+      {"m\treview\tes\t0\tmulti\n" + ok_any, "t.tsv:1: unknown neutral 'multi'"},
+      {"m\ttweet\t*\t0\ttweet\n", "t.tsv:1: neutral from the tweet model needs a review"},
+      {"m\treview\tes\t0\ttweet\tx\n" + ok_any, "t.tsv:1: want name"},
   };
   for (const Case& c : cases) {
     auto parsed = ParseSentimentModels(c.text, "t.tsv");
@@ -71,11 +87,13 @@ const Route kShippedRoutes[] = {
     {"en", "sentiment_en", "sentiment_multi", 1.0f},
     {"ar", "sentiment_multi", "sentiment_multi", kTweetOnlyConfidenceCap},
     {"de", "sentiment_multi", "sentiment_multi", kTweetOnlyConfidenceCap},
-    {"es", "sentiment_multi", "sentiment_multi", kTweetOnlyConfidenceCap},
-    {"fr", "sentiment_multi", "sentiment_multi", kTweetOnlyConfidenceCap},
+    // Reviews by the model trained on translated reviews; their tweets (and
+    // every text from a social platform) keep the tweet model.
+    {"es", "sentiment_romance", "sentiment_multi", 1.0f},
+    {"fr", "sentiment_romance", "sentiment_multi", 1.0f},
+    {"it", "sentiment_romance", "sentiment_multi", 1.0f},
+    {"pt", "sentiment_romance", "sentiment_multi", 1.0f},
     {"hi", "sentiment_multi", "sentiment_multi", kTweetOnlyConfidenceCap},
-    {"it", "sentiment_multi", "sentiment_multi", kTweetOnlyConfidenceCap},
-    {"pt", "sentiment_multi", "sentiment_multi", kTweetOnlyConfidenceCap},
     {"cs", "sentiment_multi", "sentiment_multi", kUnsupportedConfidenceCap},
     {"und", "sentiment_multi", "sentiment_multi", kUnsupportedConfidenceCap},
 };
@@ -90,6 +108,79 @@ TEST(SentimentModelsTest, ShippedModelsServeEveryLanguage) {
         << r.language;
     EXPECT_EQ((*c)->ConfidenceCap(r.language), r.confidence_cap) << r.language;
   }
+}
+
+// Hand-written reviews (not from nlp/eval) that the tweet model, which
+// served es/fr/it before sentiment_romance, labelled wrong: plain
+// narratives of a product's life, no idiom of the rule layer's tables.
+struct RomanceCase {
+  const char* lang;
+  const char* text;
+  SentimentLabel label;
+};
+const RomanceCase kRomanceReviews[] = {
+    {"es",
+     "Lo compré para el cumpleaños de mi hijo y a las dos semanas la batería ya no "
+     "cargaba. El servicio técnico tardó un mes en contestar.",
+     SentimentLabel::kNegative},  // was NEUTRAL
+    {"es",
+     "Me llegó en tres días, la tela es gruesa y el color es igual que en las fotos. "
+     "Mi mujer lo usa a diario.",
+     SentimentLabel::kPositive},  // was NEUTRAL
+    {"es",
+     "El libro llegó con páginas en blanco y la historia es aburrida, no pasé del "
+     "tercer capítulo.",
+     SentimentLabel::kNegative},  // was NEUTRAL
+    {"fr",
+     "Reçu en trois jours, le tissu est épais et la couleur correspond aux photos. "
+     "Ma femme le porte tous les jours.",
+     SentimentLabel::kPositive},  // was NEUTRAL
+    {"it",
+     "Arrivato in tre giorni, il tessuto è spesso e il colore è uguale alle foto. "
+     "Mia moglie lo usa tutti i giorni.",
+     SentimentLabel::kPositive},  // was NEUTRAL
+    {"it",
+     "Il libro è arrivato con pagine bianche e la storia è noiosa, non ho superato "
+     "il terzo capitolo.",
+     SentimentLabel::kNegative},  // was POSITIVE
+};
+
+using RomanceReviewsTest = test_util::AnalyzerSuiteTest;
+
+TEST_F(RomanceReviewsTest, ReviewModelReadsWhatTheTweetModelMissed) {
+  ASSERT_NE(model_, nullptr);
+  for (const RomanceCase& c : kRomanceReviews) {
+    Analysis a = model_->Analyze(c.text, AnalyzeOptions());
+    EXPECT_EQ(a.language, c.lang) << c.text;
+    EXPECT_EQ(a.sentiment.label, c.label)
+        << c.text << ": score " << a.sentiment.score;
+  }
+}
+
+// The two-class review model has no NEUTRAL of its own: it comes from the
+// tweet model of the language (the row's `tweet` column), scaled by
+// partner_neutral; 0 turns it off.
+TEST(SentimentModelsTest, RomanceNeutralComesFromTheTweetModel) {
+  const TokenizedText t =
+      Tokenize("Pedido 5521 pagado con tarjeta, lo recojo el jueves en la tienda.");
+  // The model's own probabilities (no rule layer) of `t` as a review or a
+  // tweet, with the given partner_neutral.
+  auto probs = [&](float partner_neutral, bool tweet) {
+    SentimentParams params;
+    params.partner_neutral = partner_neutral;
+    params.use_composition = false;
+    auto c = SentimentClassifier::Create(ModelsDir(), params);
+    SentimentClassifier::Probs p{};
+    EXPECT_TRUE(c.ok()) << c.status();
+    if (c.ok()) {
+      (*c)->Classify(t, 0, static_cast<int>(t.tokens.size()), "es", &p, nullptr, tweet);
+    }
+    return p;
+  };
+  EXPECT_LT(probs(0, false)[SentimentClassifier::kNeu], 0.01f);
+  EXPECT_GT(probs(1, false)[SentimentClassifier::kNeu], 0.3f);
+  // A tweet is scored by the tweet model alone: no partner there.
+  EXPECT_EQ(probs(0, true), probs(1, true));
 }
 
 }  // namespace
