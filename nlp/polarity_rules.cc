@@ -494,6 +494,41 @@ absl::StatusOr<std::unique_ptr<PolarityRules>> PolarityRules::Create(
   return r;
 }
 
+namespace {
+
+// No decisive evidence of its own: nothing, or plain lexicon words only
+// (the connective outweighs them: "but it runs two sizes small").
+bool Undecided(const Clause& c) {
+  return c.positive == c.lexicon_positive && c.negative == c.lexicon_negative;
+}
+
+void GiveDefault(float net_before, Clause* c, PolarityEvidence* e) {
+  if (net_before == 0) return;
+  (net_before > 0 ? c->negative : c->positive) += PolarityRules::kContrastDefault;
+  ++c->hits;
+  ++e->hits;
+  ++e->constructions;
+}
+
+}  // namespace
+
+void PolarityRules::ContrastDefaults(std::vector<Clause>* clauses, PolarityEvidence* e) {
+  std::vector<Clause>& own = *clauses;
+  for (size_t k = 1; k < own.size(); ++k) {
+    if (!own[k].contrast || !Undecided(own[k])) continue;
+    float before = 0;
+    for (size_t j = 0; j < k; ++j) before += own[j].Net();
+    GiveDefault(before, &own[k], e);
+  }
+  for (size_t k = 0; k < own.size(); ++k) {
+    if (!own[k].concession || Undecided(own[k])) continue;
+    // "Although X, Y": Y is the main clause; "Y, although X": the one before.
+    size_t main = k == 0 ? 1 : k - 1;
+    if (main >= own.size() || !Undecided(own[main]) || own[main].contrast) continue;
+    GiveDefault(own[k].Net(), &own[main], e);
+  }
+}
+
 PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
                                       int end, std::string_view language,
                                       const Lexicon& lexicon,
@@ -1109,6 +1144,14 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     if (own[k].contrast) own[k].lexicon_positive = 0;
     ++e.constructions;
   }
+  // Contrast as evidence: the connective itself says that the clause it
+  // opens turns against what came before ("Gorgeous finish, but the paint
+  // was flaking off", "Płatność nie przeszła, ale konsultant od razu
+  // pomógł"). A clause after "but" with no evidence of its own takes
+  // kContrastDefault against the net evidence of the clauses before it; so
+  // does the main clause of a concession ("Obwohl die App modern aussieht,
+  // findet die Suche nicht mal einfache Artikel").
+  if (!question) ContrastDefaults(&own, &e);
   if (neg_scope > 1) bare_negation = true;  // the negation ends the sentence
   // English only: its NOTE words ("bought", "card", "review", "item")
   // are everyday words of opinions too; Polish "nie ma" is a note's

@@ -208,6 +208,12 @@ class PolarityRules {
   // itself as complaint (the complaint itself says the rest; at 1 "Super
   // jakość, aż dwa dni wytrzymało" became STRONG_NEGATIVE, P2).
   static constexpr float kSarcasmShare = 0.5f;
+  // Contrast as evidence: a clause after "but" (or a concession's main
+  // clause) without decisive evidence of its own (nothing, or plain lexicon
+  // words only) takes this valence against the clauses before it (against
+  // the concession clause). 0.3 / 0.5 / 0.8 / 1.0 on the tuning tables:
+  // README "Fifth pass".
+  static constexpr float kContrastDefault = 0.8f;
 
   // Loads `models_dir`/polarity.tsv (format in lexicon_file.h; labels in the
   // file's header). NOT_FOUND when missing; INVALID_ARGUMENT (naming the
@@ -224,6 +230,7 @@ class PolarityRules {
 
  private:
   PolarityRules() = default;
+  static void ContrastDefaults(std::vector<Clause>* clauses, PolarityEvidence* e);
 
   std::unique_ptr<TermMatcher> matcher_;
   std::vector<float> valences_;  // matcher label - kFirstValence -> valence

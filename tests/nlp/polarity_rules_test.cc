@@ -389,6 +389,48 @@ TEST_F(PolarityRulesTest, ShortLifeAndColonPraiseAreSarcasm) {
   EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Świetny produkt: jedyny minus to cena.", "pl").sarcasms, 0);
 }
 
+// Fifth pass: the connective is evidence. A clause after "but" without
+// decisive evidence of its own turns against the clauses before it, and a
+// concession's main clause against the concession.
+TEST_F(PolarityRulesTest, ContrastIsEvidence) {
+  struct Turn {
+    const char* text;
+    const char* lang;
+    size_t clause;  // the clause that takes the default
+    int sign;
+  };
+  for (const Turn& c : {
+           Turn{"Lovely stitching, but the handle came off after a week.", "en", 1, -1},
+           Turn{"Świetny kolor, ale rączka odpadła po tygodniu.", "pl", 1, -1},
+           Turn{"Tolle Optik, aber der Deckel schließt nach zwei Wochen nicht mehr.", "de", 1, -1},
+           Turn{"Precio genial, pero la tapa se soltó a la semana.", "es", 1, -1},
+           Turn{"The first charger was faulty, but they sent another one the next day.", "en", 1, +1},
+           Turn{"Pierwsza ładowarka była wadliwa, ale od razu wysłali kolejną.", "pl", 1, +1},
+           Turn{"Obwohl die App toll aussieht, findet die Suche kaum etwas.", "de", 1, -1},
+           Turn{"Although the first parcel was lost, they shipped a second one at once.", "en", 1, +1},
+       }) {
+    const TokenizedText t = Tokenize(c.text);
+    std::vector<Clause> clauses;
+    const PolarityEvidence e =
+        rules_->Score(t, 0, static_cast<int>(t.tokens.size()), c.lang, *lexicon_, &clauses);
+    ASSERT_GT(clauses.size(), c.clause) << c.text;
+    const float net = clauses[c.clause].Net();
+    EXPECT_EQ(net > 0 ? 1 : (net < 0 ? -1 : 0), c.sign) << c.text << " net " << net;
+    EXPECT_GT(e.constructions, 0) << c.text;
+  }
+  // A clause after "but" with decisive evidence of its own keeps it.
+  const TokenizedText t = Tokenize("Slow courier, but the quality is excellent.");
+  std::vector<Clause> clauses;
+  rules_->Score(t, 0, static_cast<int>(t.tokens.size()), "en", *lexicon_, &clauses);
+  ASSERT_EQ(clauses.size(), 2u);
+  EXPECT_GT(clauses[1].Net(), 0);
+  // Nothing before "but" to turn against: no default.
+  const TokenizedText n = Tokenize("Ordered on Monday, but it came on Friday.");
+  const PolarityEvidence none =
+      rules_->Score(n, 0, static_cast<int>(n.tokens.size()), "en", *lexicon_, nullptr);
+  EXPECT_EQ(none.positive + none.negative, 0);
+}
+
 Evidence JoinAll(const PolarityRules& rules, const Lexicon& lexicon,
                  const char* text, const char* lang) {
   const TokenizedText t = Tokenize(text);
