@@ -161,6 +161,7 @@ class AnalyzerImpl : public Analyzer {
     int words = 0;
     for (const SentimentClassifier::Part* p : parts.in_order) words += p->words;
     const SentimentParams& sp = config_.sentiment;
+    const PolarityEvidence joined = SentimentClassifier::JoinedPolarity(parts.in_order);
     const bool middle_rating =
         options.rating <= 0 ||
         (options.rating > 1 && options.rating < options.rating_scale);
@@ -168,11 +169,13 @@ class AnalyzerImpl : public Analyzer {
         static_cast<float>(words) <= sp.mixed_words &&
         (a.sentiment.label == SentimentLabel::kPositive ||
          a.sentiment.label == SentimentLabel::kNegative) &&
+        // A complaint put right ("failed at first, but support sorted it")
+        // is no MIXED.
+        joined.resolutions == 0 &&
         MixedByAspects(text, a.aspects, sp) &&
         ComparableSides(parts, sp.mixed_ratio)) {
       a.sentiment.label = SentimentLabel::kMixed;
     }
-    const PolarityEvidence joined = SentimentClassifier::JoinedPolarity(parts.in_order);
     // Sarcasm ("Lovely service, they hang up when I ask about a refund"):
     // the surface praise of an aspect is the complaint.
     if (!tweet && sp.use_composition && joined.sarcasms > 0 &&

@@ -34,13 +34,14 @@ enum Label {
   kWait,
   kLast,
   kShrug,
+  kResolved,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "NEGATOR",  "WITHOUT", "CONTRAST", "CONCESSION", "INTENSIFIER",
     "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION", "SARCASM",
     "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
-    "LAST",     "SHRUG"};
+    "LAST",     "SHRUG",   "RESOLVED"};
 
 bool IsClauseBreak(const Token& tok) {
   const std::string& n = tok.norm;
@@ -452,6 +453,7 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.sarcasms += p.sarcasms;
     e.notes += p.notes;
     e.failures += p.failures;
+    e.resolutions += p.resolutions;
     e.distress += p.distress;
     if (i == 0) e.leading_contrast = p.leading_contrast;
   }
@@ -896,6 +898,19 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           shrugged = true;
           ++e.constructions;
           break;
+        case kResolved: {
+          // "sorted it in minutes", "wysłali nową", "hat alles geklärt": a
+          // problem put right is praise, and (unless negated: "nobody
+          // solved it") it resolves the complaints before it.
+          about_waiting = true;
+          waited = true;
+          if (neg_scope > 0 || without) {
+            add(i, kResolvedValence, true);  // "nobody solved it": a complaint
+          } else {
+            own.back().resolution = true;  // praise only after a complaint (below)
+          }
+          break;
+        }
         case kRelief:
           // "I was worried ..., needlessly": the worries do not count.
           for (Clause& c : own) c.negative = c.lexicon_negative = 0;
@@ -1143,6 +1158,22 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     // not a plain lexicon word ("I was sceptical, but I'm impressed").
     if (own[k].contrast) own[k].lexicon_positive = 0;
     ++e.constructions;
+  }
+  // A complaint before a resolution in its sentence ("My card payment
+  // failed at first, but support sorted it in minutes") was put right: the
+  // resolution is praise (kResolvedValence) and the sentence counts in
+  // PolarityEvidence::resolutions (no MIXED). Without a complaint before
+  // it a RESOLVED word carries nothing ("pomogli wyjaśnić mechanizm").
+  for (size_t k = 1; k < own.size(); ++k) {
+    if (!own[k].resolution) continue;
+    bool complained = false;
+    for (size_t j = 0; j < k; ++j) complained |= own[j].Net() < 0;
+    if (!complained) continue;
+    own[k].positive += kResolvedValence;
+    ++own[k].hits;
+    ++e.hits;
+    ++e.constructions;
+    ++e.resolutions;
   }
   // Contrast as evidence: the connective itself says that the clause it
   // opens turns against what came before ("Gorgeous finish, but the paint

@@ -140,6 +140,15 @@ const LabelCase kLabelCases[] = {
     {"de_after_but_decides",
      "Der erste Toaster war defekt, der Händler schickte aber sofort einen neuen und der läuft tadellos.",
      SentimentLabel::kPositive},
+    // fifth pass: a complaint put right after "but" is no MIXED
+    {"en_resolved", "The payment failed the first time, but the support team sorted it within minutes.",
+     SentimentLabel::kPositive},
+    {"fr_resolved", "Le premier colis était abîmé, mais ils ont envoyé un nouveau sans discuter.",
+     SentimentLabel::kPositive},
+    // fifth pass: the clause after "but" turns against the praise even
+    // without an opinion word of its own
+    {"en_turn_without_words", "Lovely stitching, but the handle came off after a week.",
+     SentimentLabel::kNegative},
     // a legal threat is a complaint even without an opinion word
     {"it_legal_negative", "Se entro venerdì non ricevo il rimborso, mi rivolgo a un avvocato.",
      SentimentLabel::kNegative},

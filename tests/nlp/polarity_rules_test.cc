@@ -431,6 +431,31 @@ TEST_F(PolarityRulesTest, ContrastIsEvidence) {
   EXPECT_EQ(none.positive + none.negative, 0);
 }
 
+// Fifth pass: a problem put right after a complaint is praise and marks the
+// sentence as resolved; without a complaint the verb carries nothing, and
+// negated it is a complaint.
+TEST_F(PolarityRulesTest, ResolutionAfterAComplaint) {
+  for (const auto& [text, lang] :
+       {std::pair{"The checkout crashed twice, but support fixed it the same evening.", "en"},
+        std::pair{"Przelew utknął, ale pani z obsługi wszystko załatwiła od ręki.", "pl"},
+        std::pair{"Die Lieferadresse war falsch, doch der Händler hat das sofort geklärt.", "de"},
+        std::pair{"El cargador vino roto, pero enviaron otro al día siguiente.", "es"}}) {
+    const PolarityEvidence e = JoinAll(*rules_, *lexicon_, text, lang);
+    EXPECT_EQ(e.resolutions, 1) << text;
+    EXPECT_GT(e.Net() + e.lexicon_positive - e.lexicon_negative, 0) << text;
+  }
+  // No complaint before it: nothing to resolve, no praise.
+  const PolarityEvidence plain =
+      JoinAll(*rules_, *lexicon_, "They replaced the battery and sent it back.", "en");
+  EXPECT_EQ(plain.resolutions, 0);
+  EXPECT_EQ(plain.positive, 0);
+  // Negated: a complaint, no resolution.
+  const PolarityEvidence negated = JoinAll(
+      *rules_, *lexicon_, "The rep was friendly, but nobody solved my issue.", "en");
+  EXPECT_EQ(negated.resolutions, 0);
+  EXPECT_GT(negated.negative, 0);
+}
+
 Evidence JoinAll(const PolarityRules& rules, const Lexicon& lexicon,
                  const char* text, const char* lang) {
   const TokenizedText t = Tokenize(text);
