@@ -149,6 +149,14 @@ const LabelCase kLabelCases[] = {
     // without an opinion word of its own
     {"en_turn_without_words", "Lovely stitching, but the handle came off after a week.",
      SentimentLabel::kNegative},
+    // fifth pass: "the product itself" sets the product against the
+    // service praised before it: MIXED; not after a concession
+    {"en_product_itself", "Shipping was quick and painless, but the kettle itself is just poor.",
+     SentimentLabel::kMixed},
+    {"de_product_selbst", "Der Umtausch lief schnell und freundlich, der Mixer selbst ist aber schwach.",
+     SentimentLabel::kMixed},
+    {"en_itself_concession", "Although the app is easy to use, the lamp itself is a letdown.",
+     SentimentLabel::kNegative},
     // a legal threat is a complaint even without an opinion word
     {"it_legal_negative", "Se entro venerdì non ricevo il rimborso, mi rivolgo a un avvocato.",
      SentimentLabel::kNegative},
