@@ -498,6 +498,23 @@ absl::StatusOr<std::unique_ptr<PolarityRules>> PolarityRules::Create(
 
 namespace {
 
+// 🙃 upside-down face, 🙄 eye roll, 😒 unamused, 🤡 clown.
+bool IsIronyEmoji(std::string_view norm) {
+  static constexpr std::string_view kIrony[] = {
+      "\xF0\x9F\x99\x83", "\xF0\x9F\x99\x84", "\xF0\x9F\x98\x92", "\xF0\x9F\xA4\xA1"};
+  for (std::string_view e : kIrony) {
+    if (norm.substr(0, e.size()) == e) return true;
+  }
+  return false;
+}
+
+// Net evidence of the clauses after the first (the rest of the sentence).
+float RestNet(const std::vector<Clause>& own) {
+  float net = 0;
+  for (size_t k = 1; k < own.size(); ++k) net += own[k].Net();
+  return net;
+}
+
 // No decisive evidence of its own: nothing, or plain lexicon words only
 // (the connective outweighs them: "but it runs two sizes small").
 bool Undecided(const Clause& c) {
@@ -994,6 +1011,13 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       if (neg_scope > 0) --neg_scope;
       continue;
     }
+    // Irony emoji ("przyszły różowe 🙃"): a complaint whatever the
+    // praise around them says (the table cannot hold them: its phrases are
+    // keyed by ASCII-folded forms, which an emoji does not have).
+    if (tok.kind == TokenKind::kEmoji && IsIronyEmoji(tok.norm)) {
+      add(i, kIronyValence, true);
+      continue;
+    }
     std::optional<float> v = tok.kind == TokenKind::kWord
                                  ? (stems ? Lexicon::WordValence(view, tok.norm, tok.plain)
                                           : Lexicon::Valence(view, tok.norm))
@@ -1121,9 +1145,9 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
                   own[0].negative == 0 && own[0].positive >= kSarcasticPraise;
   // "Great, broke on day two", "Brawo, ...": a praise word standing alone
   // (at most one particle with it) before a comma, and a complaint in the
-  // next clause.
+  // rest of the sentence ("No pięknie, zamówiłam czarne, przyszły różowe 🙃").
   if (own.size() >= 2 && own[0].hits == 1 && own[0].negative == 0 &&
-      own[0].positive >= kSarcasticPraise && own[1].Net() < 0) {
+      own[0].positive >= kSarcasticPraise && RestNet(own) < 0) {
     // "Great," or "No rewelacja,": not "Prodotto ottimo," (an aspect's
     // praise before its complaint is a contrast, not sarcasm).
     static constexpr std::string_view kParticles[] = {

@@ -230,6 +230,8 @@ class PolarityRules {
   // the tuning tables: README "Fifth pass"); negated ("nobody solved it"),
   // a complaint.
   static constexpr float kResolvedValence = 0.9f;
+  // An irony emoji (🙃, 🙄, 😒, 🤡): a complaint of this valence.
+  static constexpr float kIronyValence = -0.6f;
 
   // Loads `models_dir`/polarity.tsv (format in lexicon_file.h; labels in the
   // file's header). NOT_FOUND when missing; INVALID_ARGUMENT (naming the

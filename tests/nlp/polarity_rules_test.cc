@@ -456,6 +456,21 @@ TEST_F(PolarityRulesTest, ResolutionAfterAComplaint) {
   EXPECT_GT(negated.negative, 0);
 }
 
+// Fifth pass: irony emoji are complaints, and a lone praise word is
+// sarcastic when the rest of its sentence complains, not only the next
+// clause.
+TEST_F(PolarityRulesTest, IronyEmojiAndLaterComplaints) {
+  const PolarityEvidence e =
+      JoinAll(*rules_, *lexicon_, "Oh lovely, I ordered the green one, got a grey one \xF0\x9F\x99\x83", "en");
+  EXPECT_GT(e.sarcasms, 0);
+  EXPECT_LT(e.Net(), 0);
+  const PolarityEvidence pl =
+      JoinAll(*rules_, *lexicon_, "Super, zamówiłem rozmiar M, dostałem XL \xF0\x9F\x99\x84", "pl");
+  EXPECT_GT(pl.sarcasms, 0);
+  // Praise with a plain smile stays praise.
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Lovely, it came in green \xF0\x9F\x98\x8A", "en").sarcasms, 0);
+}
+
 Evidence JoinAll(const PolarityRules& rules, const Lexicon& lexicon,
                  const char* text, const char* lang) {
   const TokenizedText t = Tokenize(text);
