@@ -172,10 +172,11 @@ class AnalyzerImpl : public Analyzer {
         // A complaint put right ("failed at first, but support sorted it")
         // is no MIXED.
         joined.resolutions == 0 &&
-        // "Though the website is easy to use, the product itself is a
-        // letdown": a concession's praise is not one side of a MIXED.
-        MixedByAspects(text, a.aspects, sp,
-                       joined.contrasts == joined.buts) &&
+        // "Though the staff were courteous, I never got my money back": a
+        // concession's praise is not one side of a MIXED (its main clause
+        // decides).
+        joined.contrasts == joined.buts &&
+        MixedByAspects(text, a.aspects, sp) &&
         ComparableSides(parts, sp.mixed_ratio)) {
       a.sentiment.label = SentimentLabel::kMixed;
     }
@@ -365,7 +366,7 @@ class AnalyzerImpl : public Analyzer {
 
   static bool MixedByAspects(std::string_view text,
                              const std::vector<AspectSentiment>& aspects,
-                             const SentimentParams& sp, bool product_focus) {
+                             const SentimentParams& sp) {
     const float min_score = sp.mixed_min;
     int first_pos = -1;
     int first_neg = -1;
@@ -380,7 +381,7 @@ class AnalyzerImpl : public Analyzer {
       }
       if (s <= -min_score) {
         if (aspects[i].aspect == Aspect::kProductQuality &&
-            !(product_focus && SetAgainstTheRest(text, aspects[i].evidence))) {
+            !SetAgainstTheRest(text, aspects[i].evidence)) {
           return false;
         }
         if (first_neg < 0) first_neg = static_cast<int>(i);

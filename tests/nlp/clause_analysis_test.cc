@@ -157,6 +157,12 @@ const LabelCase kLabelCases[] = {
      SentimentLabel::kMixed},
     {"en_itself_concession", "Although the app is easy to use, the lamp itself is a letdown.",
      SentimentLabel::kNegative},
+    // a concession's praise is no side of a MIXED: the main clause decides
+    {"en_concession_no_mixed", "Even though the chat agent was kind, my money never came back.",
+     SentimentLabel::kNegative},
+    {"de_concession_no_mixed",
+     "Obwohl die Hotline nett war, warte ich seit drei Wochen auf die Erstattung.",
+     SentimentLabel::kNegative},
     // a legal threat is a complaint even without an opinion word
     {"it_legal_negative", "Se entro venerdì non ricevo il rimborso, mi rivolgo a un avvocato.",
      SentimentLabel::kNegative},
