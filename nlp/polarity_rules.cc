@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <numeric>
 #include <optional>
 #include <utility>
 
@@ -96,6 +97,13 @@ bool InWordList(std::string_view plain, const std::string_view (&words)[N]) {
     }
   }
   return false;
+}
+
+// "only" words that open a clause as "but" after praise.
+bool IsOnlyBut(std::string_view plain) {
+  static constexpr std::string_view kOnly[] = {"tylko", "nur", "just", "only",
+                                               "solo", "seulement"};
+  return InWordList(plain, kOnly);
 }
 
 bool IsRegret(std::string_view plain) {
@@ -766,6 +774,28 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       surprise_degree = true;
       intensity *= 1.5f;
       ++words_in_clause;
+      continue;
+    }
+    // "Super lampa, tylko klosz przyszedł pęknięty", "Günstig, nur lädt es
+    // nicht mehr": "only" opening a clause after praise is "but" (not "only
+    // 2 days"; after a complaint it goes on with it: "wasn't helpful, just
+    // copy-paste answers").
+    if (tok.kind == TokenKind::kWord && words_in_clause == 0 && own.size() > 1 &&
+        IsOnlyBut(tok.plain) &&
+        !(i + 1 < end && t.tokens[i + 1].kind == TokenKind::kNumber) &&
+        std::accumulate(own.begin(), own.end() - 1, 0.0f,
+                        [](float a, const Clause& c) { return a + c.Net(); }) > 0) {
+      own.back().contrast = true;
+      for (Clause& c : own) {
+        if (&c != &own.back()) c.weight *= kBeforeContrastWeight;
+      }
+      ++words_in_clause;
+      if (next_match < matches.size() && matches[next_match].first_token == i) {
+        // "tylko że": the phrase is the connective.
+        const int phrase_end = matches[next_match++].end_token;
+        words_in_clause += phrase_end - i - 1;
+        i = phrase_end - 1;
+      }
       continue;
     }
     if (next_match < matches.size() && matches[next_match].first_token == i) {

@@ -147,8 +147,14 @@ const LabelCase kLabelCases[] = {
      SentimentLabel::kPositive},
     // fifth pass: the clause after "but" turns against the praise even
     // without an opinion word of its own
-    {"en_turn_without_words", "Lovely stitching, but the handle came off after a week.",
+    {"en_turn_without_words", "Beautiful colour, but the seam split after two days.",
      SentimentLabel::kNegative},
+    {"de_turn_without_words", "Schöne Farbe, aber die Naht ist nach zwei Tagen aufgegangen.",
+     SentimentLabel::kNegative},
+    {"pl_turn_without_words", "Piękny kolor, ale szew puścił po dwóch dniach.",
+     SentimentLabel::kNegative},
+    {"de_turn_mixed", "Tolle Jacke, aber der Kurier hat zehn Tage gebraucht.",
+     SentimentLabel::kMixed},
     // fifth pass: "the product itself" sets the product against the
     // service praised before it: MIXED; not after a concession
     {"en_product_itself", "Shipping was quick and painless, but the kettle itself is just poor.",

@@ -471,6 +471,32 @@ TEST_F(PolarityRulesTest, IronyEmojiAndLaterComplaints) {
   EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Lovely, it came in green \xF0\x9F\x98\x8A", "en").sarcasms, 0);
 }
 
+// Fifth pass: "only" opening a clause after praise is "but"; after a
+// complaint it goes on with it; before a number it is "only".
+TEST_F(PolarityRulesTest, OnlyAfterPraiseIsBut) {
+  for (const auto& [text, lang] :
+       {std::pair{"Super lampa, tylko klosz przyszedł pęknięty.", "pl"},
+        std::pair{"Tolle Lampe, nur der Schirm kam gesprungen an.", "de"},
+        std::pair{"Great lamp, only the shade arrived cracked.", "en"}}) {
+    const TokenizedText t = Tokenize(text);
+    std::vector<Clause> clauses;
+    rules_->Score(t, 0, static_cast<int>(t.tokens.size()), lang, *lexicon_, &clauses);
+    ASSERT_EQ(clauses.size(), 2u) << text;
+    EXPECT_TRUE(clauses[1].contrast) << text;
+    EXPECT_LT(clauses[1].Net(), 0) << text;  // the contrast default
+    EXPECT_LT(clauses[0].weight, clauses[1].weight) << text;
+  }
+  for (const auto& [text, lang] :
+       {std::pair{"The support was useless, just copy-paste answers.", "en"},
+        std::pair{"Great lamp, only 20 euros.", "en"}}) {
+    const TokenizedText t = Tokenize(text);
+    std::vector<Clause> clauses;
+    rules_->Score(t, 0, static_cast<int>(t.tokens.size()), lang, *lexicon_, &clauses);
+    ASSERT_GE(clauses.size(), 2u) << text;
+    for (const Clause& c : clauses) EXPECT_FALSE(c.contrast) << text;
+  }
+}
+
 Evidence JoinAll(const PolarityRules& rules, const Lexicon& lexicon,
                  const char* text, const char* lang) {
   const TokenizedText t = Tokenize(text);
