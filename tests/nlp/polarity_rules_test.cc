@@ -257,6 +257,16 @@ class PolarityRulesTest : public ::testing::Test {
     delete rules_;
     delete lexicon_;
   }
+  // The clauses of `text` read as one sentence, and its evidence.
+  static std::vector<Clause> ClausesOf(const char* text, const char* lang,
+                                       PolarityEvidence* e = nullptr) {
+    const TokenizedText t = Tokenize(text);
+    std::vector<Clause> clauses;
+    const PolarityEvidence got =
+        rules_->Score(t, 0, static_cast<int>(t.tokens.size()), lang, *lexicon_, &clauses);
+    if (e != nullptr) *e = got;
+    return clauses;
+  }
   static PolarityRules* rules_;
   static Lexicon* lexicon_;
 };
@@ -333,9 +343,7 @@ TEST_F(PolarityRulesTest, ContrastInsideAClauseDoesNotSplitIt) {
   for (const auto& [text, lang] :
        {std::pair{"Versand schnell, die Farbe ist aber leider falsch.", "de"},
         std::pair{"Wysyłka szybka, kolor jednak bardzo słaby.", "pl"}}) {
-    const TokenizedText t = Tokenize(text);
-    std::vector<Clause> clauses;
-    rules_->Score(t, 0, static_cast<int>(t.tokens.size()), lang, *lexicon_, &clauses);
+    const std::vector<Clause> clauses = ClausesOf(text, lang);
     ASSERT_EQ(clauses.size(), 2u) << text;
     EXPECT_TRUE(clauses[1].contrast) << text;
     EXPECT_LT(clauses[1].Net(), 0) << text;
@@ -409,25 +417,20 @@ TEST_F(PolarityRulesTest, ContrastIsEvidence) {
            Turn{"Obwohl die App toll aussieht, findet die Suche kaum etwas.", "de", 1, -1},
            Turn{"Although the first parcel was lost, they shipped a second one at once.", "en", 1, +1},
        }) {
-    const TokenizedText t = Tokenize(c.text);
-    std::vector<Clause> clauses;
-    const PolarityEvidence e =
-        rules_->Score(t, 0, static_cast<int>(t.tokens.size()), c.lang, *lexicon_, &clauses);
+    PolarityEvidence e;
+    const std::vector<Clause> clauses = ClausesOf(c.text, c.lang, &e);
     ASSERT_GT(clauses.size(), c.clause) << c.text;
     const float net = clauses[c.clause].Net();
     EXPECT_EQ(net > 0 ? 1 : (net < 0 ? -1 : 0), c.sign) << c.text << " net " << net;
     EXPECT_GT(e.constructions, 0) << c.text;
   }
   // A clause after "but" with decisive evidence of its own keeps it.
-  const TokenizedText t = Tokenize("Slow courier, but the quality is excellent.");
-  std::vector<Clause> clauses;
-  rules_->Score(t, 0, static_cast<int>(t.tokens.size()), "en", *lexicon_, &clauses);
+  const std::vector<Clause> clauses = ClausesOf("Slow courier, but the quality is excellent.", "en");
   ASSERT_EQ(clauses.size(), 2u);
   EXPECT_GT(clauses[1].Net(), 0);
   // Nothing before "but" to turn against: no default.
-  const TokenizedText n = Tokenize("Ordered on Monday, but it came on Friday.");
-  const PolarityEvidence none =
-      rules_->Score(n, 0, static_cast<int>(n.tokens.size()), "en", *lexicon_, nullptr);
+  PolarityEvidence none;
+  ClausesOf("Ordered on Monday, but it came on Friday.", "en", &none);
   EXPECT_EQ(none.positive + none.negative, 0);
 }
 
@@ -478,9 +481,7 @@ TEST_F(PolarityRulesTest, OnlyAfterPraiseIsBut) {
        {std::pair{"Super lampa, tylko klosz przyszedł pęknięty.", "pl"},
         std::pair{"Tolle Lampe, nur der Schirm kam gesprungen an.", "de"},
         std::pair{"Great lamp, only the shade arrived cracked.", "en"}}) {
-    const TokenizedText t = Tokenize(text);
-    std::vector<Clause> clauses;
-    rules_->Score(t, 0, static_cast<int>(t.tokens.size()), lang, *lexicon_, &clauses);
+    const std::vector<Clause> clauses = ClausesOf(text, lang);
     ASSERT_EQ(clauses.size(), 2u) << text;
     EXPECT_TRUE(clauses[1].contrast) << text;
     EXPECT_LT(clauses[1].Net(), 0) << text;  // the contrast default
@@ -489,9 +490,7 @@ TEST_F(PolarityRulesTest, OnlyAfterPraiseIsBut) {
   for (const auto& [text, lang] :
        {std::pair{"The support was useless, just copy-paste answers.", "en"},
         std::pair{"Great lamp, only 20 euros.", "en"}}) {
-    const TokenizedText t = Tokenize(text);
-    std::vector<Clause> clauses;
-    rules_->Score(t, 0, static_cast<int>(t.tokens.size()), lang, *lexicon_, &clauses);
+    const std::vector<Clause> clauses = ClausesOf(text, lang);
     ASSERT_GE(clauses.size(), 2u) << text;
     for (const Clause& c : clauses) EXPECT_FALSE(c.contrast) << text;
   }
