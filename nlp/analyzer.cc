@@ -162,6 +162,7 @@ class AnalyzerImpl : public Analyzer {
     int words = 0;
     for (const SentimentClassifier::Part* p : parts.in_order) words += p->words;
     const SentimentParams& sp = config_.sentiment;
+    const PolarityEvidence joined = SentimentClassifier::JoinedPolarity(parts.in_order);
     const bool middle_rating =
         options.rating <= 0 ||
         (options.rating > 1 && options.rating < options.rating_scale);
@@ -169,11 +170,17 @@ class AnalyzerImpl : public Analyzer {
         static_cast<float>(words) <= sp.mixed_words &&
         (a.sentiment.label == SentimentLabel::kPositive ||
          a.sentiment.label == SentimentLabel::kNegative) &&
+        // A complaint put right ("failed at first, but support sorted it")
+        // is no MIXED.
+        joined.resolutions == 0 &&
+        // "Though the staff were courteous, I never got my money back": a
+        // concession's praise is not one side of a MIXED (its main clause
+        // decides).
+        joined.contrasts == joined.buts &&
         MixedByAspects(text, a.aspects, sp) &&
         ComparableSides(parts, sp.mixed_ratio)) {
       a.sentiment.label = SentimentLabel::kMixed;
     }
-    const PolarityEvidence joined = SentimentClassifier::JoinedPolarity(parts.in_order);
     // Sarcasm ("Lovely service, they hang up when I ask about a refund"):
     // the surface praise of an aspect is the complaint.
     if (!tweet && sp.use_composition && joined.sarcasms > 0 &&
@@ -326,6 +333,38 @@ class AnalyzerImpl : public Analyzer {
     return false;
   }
 
+  // "The product itself was poor", "das Produkt selbst", "sam ekspres", "il
+  // prodotto in sé": contrastive focus sets the product against the rest of
+  // the purchase (its service aspects), so a product complaint after their
+  // praise is one side of a MIXED review, not the verdict.
+  static bool SetAgainstTheRest(std::string_view text, const std::vector<Span>& spans) {
+    // A word, and the word that must follow it ("en sí", "lui-même").
+    static constexpr std::string_view kFocus[] = {
+        "itself", "themselves", "selbst", "sam", "sama", "samo", "sami",
+        "en", "lui", "elle", "in"};
+    static constexpr std::string_view kFocusNext[] = {
+        "", "", "", "", "", "", "", "si", "meme", "meme", "se"};
+    for (const Span& sp : spans) {
+      if (sp.begin < 0 || sp.end > static_cast<int32_t>(text.size()) || sp.begin >= sp.end) {
+        continue;
+      }
+      // The span and up to three words on either side.
+      const int32_t from = std::max<int32_t>(0, sp.begin - 16);
+      const int32_t to = std::min<int32_t>(static_cast<int32_t>(text.size()), sp.end + 24);
+      const TokenizedText t = Tokenize(text.substr(from, to - from));
+      for (size_t i = 0; i < t.tokens.size(); ++i) {
+        for (size_t k = 0; k < std::size(kFocus); ++k) {
+          if (t.tokens[i].plain != kFocus[k]) continue;
+          if (kFocusNext[k].empty()) return true;
+          size_t next = i + 1;  // "lui-même": past the hyphen
+          if (next < t.tokens.size() && t.tokens[next].kind == TokenKind::kPunct) ++next;
+          if (next < t.tokens.size() && t.tokens[next].plain == kFocusNext[k]) return true;
+        }
+      }
+    }
+    return false;
+  }
+
   static bool MixedByAspects(std::string_view text,
                              const std::vector<AspectSentiment>& aspects,
                              const SentimentParams& sp) {
@@ -342,7 +381,10 @@ class AnalyzerImpl : public Analyzer {
         named_pos_after_neg = static_cast<int>(i);
       }
       if (s <= -min_score) {
-        if (aspects[i].aspect == Aspect::kProductQuality) return false;
+        if (aspects[i].aspect == Aspect::kProductQuality &&
+            !SetAgainstTheRest(text, aspects[i].evidence)) {
+          return false;
+        }
         if (first_neg < 0) first_neg = static_cast<int>(i);
       }
     }

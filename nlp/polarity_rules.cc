@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <numeric>
 #include <optional>
 #include <utility>
 
@@ -34,13 +35,14 @@ enum Label {
   kWait,
   kLast,
   kShrug,
+  kResolved,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "NEGATOR",  "WITHOUT", "CONTRAST", "CONCESSION", "INTENSIFIER",
     "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION", "SARCASM",
     "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
-    "LAST",     "SHRUG"};
+    "LAST",     "SHRUG",   "RESOLVED"};
 
 bool IsClauseBreak(const Token& tok) {
   const std::string& n = tok.norm;
@@ -95,6 +97,13 @@ bool InWordList(std::string_view plain, const std::string_view (&words)[N]) {
     }
   }
   return false;
+}
+
+// "only" words that open a clause as "but" after praise.
+bool IsOnlyBut(std::string_view plain) {
+  static constexpr std::string_view kOnly[] = {"tylko", "nur", "just", "only",
+                                               "solo", "seulement"};
+  return InWordList(plain, kOnly);
 }
 
 bool IsRegret(std::string_view plain) {
@@ -452,6 +461,7 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.sarcasms += p.sarcasms;
     e.notes += p.notes;
     e.failures += p.failures;
+    e.resolutions += p.resolutions;
     e.distress += p.distress;
     if (i == 0) e.leading_contrast = p.leading_contrast;
   }
@@ -492,6 +502,58 @@ absl::StatusOr<std::unique_ptr<PolarityRules>> PolarityRules::Create(
   }
   r->matcher_ = std::move(builder).Build();
   return r;
+}
+
+namespace {
+
+// 🙃 upside-down face, 🙄 eye roll, 😒 unamused, 🤡 clown.
+bool IsIronyEmoji(std::string_view norm) {
+  static constexpr std::string_view kIrony[] = {
+      "\xF0\x9F\x99\x83", "\xF0\x9F\x99\x84", "\xF0\x9F\x98\x92", "\xF0\x9F\xA4\xA1"};
+  for (std::string_view e : kIrony) {
+    if (norm.substr(0, e.size()) == e) return true;
+  }
+  return false;
+}
+
+// Net evidence of the clauses after the first (the rest of the sentence).
+float RestNet(const std::vector<Clause>& own) {
+  float net = 0;
+  for (size_t k = 1; k < own.size(); ++k) net += own[k].Net();
+  return net;
+}
+
+// No decisive evidence of its own: nothing, or plain lexicon words only
+// (the connective outweighs them: "but it runs two sizes small").
+bool Undecided(const Clause& c) {
+  return c.positive == c.lexicon_positive && c.negative == c.lexicon_negative;
+}
+
+void GiveDefault(float net_before, Clause* c, PolarityEvidence* e) {
+  if (net_before == 0) return;
+  (net_before > 0 ? c->negative : c->positive) += PolarityRules::kContrastDefault;
+  ++c->hits;
+  ++e->hits;
+  ++e->constructions;
+}
+
+}  // namespace
+
+void PolarityRules::ContrastDefaults(std::vector<Clause>* clauses, PolarityEvidence* e) {
+  std::vector<Clause>& own = *clauses;
+  for (size_t k = 1; k < own.size(); ++k) {
+    if (!own[k].contrast || !Undecided(own[k])) continue;
+    float before = 0;
+    for (size_t j = 0; j < k; ++j) before += own[j].Net();
+    GiveDefault(before, &own[k], e);
+  }
+  for (size_t k = 0; k < own.size(); ++k) {
+    if (!own[k].concession || Undecided(own[k])) continue;
+    // "Although X, Y": Y is the main clause; "Y, although X": the one before.
+    size_t main = k == 0 ? 1 : k - 1;
+    if (main >= own.size() || !Undecided(own[main]) || own[main].contrast) continue;
+    GiveDefault(own[k].Net(), &own[main], e);
+  }
 }
 
 PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
@@ -714,6 +776,28 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       ++words_in_clause;
       continue;
     }
+    // "Super lampa, tylko klosz przyszedł pęknięty", "Günstig, nur lädt es
+    // nicht mehr": "only" opening a clause after praise is "but" (not "only
+    // 2 days"; after a complaint it goes on with it: "wasn't helpful, just
+    // copy-paste answers").
+    if (tok.kind == TokenKind::kWord && words_in_clause == 0 && own.size() > 1 &&
+        IsOnlyBut(tok.plain) &&
+        !(i + 1 < end && t.tokens[i + 1].kind == TokenKind::kNumber) &&
+        std::accumulate(own.begin(), own.end() - 1, 0.0f,
+                        [](float a, const Clause& c) { return a + c.Net(); }) > 0) {
+      own.back().contrast = true;
+      for (Clause& c : own) {
+        if (&c != &own.back()) c.weight *= kBeforeContrastWeight;
+      }
+      ++words_in_clause;
+      if (next_match < matches.size() && matches[next_match].first_token == i) {
+        // "tylko że": the phrase is the connective.
+        const int phrase_end = matches[next_match++].end_token;
+        words_in_clause += phrase_end - i - 1;
+        i = phrase_end - 1;
+      }
+      continue;
+    }
     if (next_match < matches.size() && matches[next_match].first_token == i) {
       const TermMatcher::Match& m = matches[next_match++];
       const int label = m.label;
@@ -861,6 +945,19 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           shrugged = true;
           ++e.constructions;
           break;
+        case kResolved: {
+          // "sorted it in minutes", "wysłali nową", "hat alles geklärt": a
+          // problem put right is praise, and (unless negated: "nobody
+          // solved it") it resolves the complaints before it.
+          about_waiting = true;
+          waited = true;
+          if (neg_scope > 0 || without) {
+            add(i, kResolvedValence, true);  // "nobody solved it": a complaint
+          } else {
+            own.back().resolution = true;  // praise only after a complaint (below)
+          }
+          break;
+        }
         case kRelief:
           // "I was worried ..., needlessly": the worries do not count.
           for (Clause& c : own) c.negative = c.lexicon_negative = 0;
@@ -942,6 +1039,13 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     // models/README.md): no one-letter word carries an opinion.
     if (tok.kind == TokenKind::kWord && tok.plain.size() == 1) {
       if (neg_scope > 0) --neg_scope;
+      continue;
+    }
+    // Irony emoji ("przyszły różowe 🙃"): a complaint whatever the
+    // praise around them says (the table cannot hold them: its phrases are
+    // keyed by ASCII-folded forms, which an emoji does not have).
+    if (tok.kind == TokenKind::kEmoji && IsIronyEmoji(tok.norm)) {
+      add(i, kIronyValence, true);
       continue;
     }
     std::optional<float> v = tok.kind == TokenKind::kWord
@@ -1071,9 +1175,9 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
                   own[0].negative == 0 && own[0].positive >= kSarcasticPraise;
   // "Great, broke on day two", "Brawo, ...": a praise word standing alone
   // (at most one particle with it) before a comma, and a complaint in the
-  // next clause.
+  // rest of the sentence ("No pięknie, zamówiłam czarne, przyszły różowe 🙃").
   if (own.size() >= 2 && own[0].hits == 1 && own[0].negative == 0 &&
-      own[0].positive >= kSarcasticPraise && own[1].Net() < 0) {
+      own[0].positive >= kSarcasticPraise && RestNet(own) < 0) {
     // "Great," or "No rewelacja,": not "Prodotto ottimo," (an aspect's
     // praise before its complaint is a contrast, not sarcasm).
     static constexpr std::string_view kParticles[] = {
@@ -1109,6 +1213,30 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     if (own[k].contrast) own[k].lexicon_positive = 0;
     ++e.constructions;
   }
+  // A complaint before a resolution in its sentence ("My card payment
+  // failed at first, but support sorted it in minutes") was put right: the
+  // resolution is praise (kResolvedValence) and the sentence counts in
+  // PolarityEvidence::resolutions (no MIXED). Without a complaint before
+  // it a RESOLVED word carries nothing ("pomogli wyjaśnić mechanizm").
+  for (size_t k = 1; k < own.size(); ++k) {
+    if (!own[k].resolution) continue;
+    bool complained = false;
+    for (size_t j = 0; j < k; ++j) complained |= own[j].Net() < 0;
+    if (!complained) continue;
+    own[k].positive += kResolvedValence;
+    ++own[k].hits;
+    ++e.hits;
+    ++e.constructions;
+    ++e.resolutions;
+  }
+  // Contrast as evidence: the connective itself says that the clause it
+  // opens turns against what came before ("Gorgeous finish, but the paint
+  // was flaking off", "Płatność nie przeszła, ale konsultant od razu
+  // pomógł"). A clause after "but" with no evidence of its own takes
+  // kContrastDefault against the net evidence of the clauses before it; so
+  // does the main clause of a concession ("Obwohl die App modern aussieht,
+  // findet die Suche nicht mal einfache Artikel").
+  if (!question) ContrastDefaults(&own, &e);
   if (neg_scope > 1) bare_negation = true;  // the negation ends the sentence
   // English only: its NOTE words ("bought", "card", "review", "item")
   // are everyday words of opinions too; Polish "nie ma" is a note's

@@ -42,6 +42,11 @@
 //   - order notes: NOTE words ("zamówienie", "faktura", "parcel",
 //     "Rechnung", "pedido") are counted (PolarityEvidence::notes) for
 //     the NEUTRAL of informational texts;
+//   - resolutions (RESOLVED: "sorted it", "wysłali nową", "hat alles
+//     geklärt") after a complaint in the sentence: praise, and the text is
+//     no MIXED (PolarityEvidence::resolutions);
+//   - contrast as evidence: a clause after "but" without decisive
+//     evidence of its own turns against what came before (kContrastDefault);
 //   - discourse markers: a mild positive word opening a sentence before a
 //     comma or colon ("Ok, ...", "Bueno, ...") carries no valence.
 // Word valences come from polarity.tsv first (e-commerce words: "late",
@@ -84,6 +89,9 @@ struct Clause {
   bool contrast = false;
   bool concession = false;
   bool worry = false;  // holds a WORRY word ("obawiałem się", "worried")
+  // Holds a RESOLVED word that was not negated ("sorted it", "wysłali
+  // nową", "geklärt"): a problem put right.
+  bool resolution = false;
   // A worry (or what it feared) that the praise of the clause this many
   // clauses on turned into relief; 0: none.
   int relieved_by = 0;
@@ -129,6 +137,9 @@ struct PolarityEvidence {
   // "nothing happens"; not "not tried yet"): a statement of what failed,
   // not an order note.
   int failures = 0;
+  // Sentences where a complaint is followed by its resolution ("payment
+  // failed at first, but support sorted it"): no MIXED.
+  int resolutions = 0;
   // Extra complaint weight of shouted complaints ("devastated!!!"), for
   // urgency only (not in Net()).
   float distress = 0;
@@ -208,6 +219,19 @@ class PolarityRules {
   // itself as complaint (the complaint itself says the rest; at 1 "Super
   // jakość, aż dwa dni wytrzymało" became STRONG_NEGATIVE, P2).
   static constexpr float kSarcasmShare = 0.5f;
+  // Contrast as evidence: a clause after "but" (or a concession's main
+  // clause) without decisive evidence of its own (nothing, or plain lexicon
+  // words only) takes this valence against the clauses before it (against
+  // the concession clause). 0.3 / 0.5 / 0.8 / 1.0 on the tuning tables:
+  // README "Fifth pass".
+  static constexpr float kContrastDefault = 0.8f;
+  // A RESOLVED word ("sorted it", "wysłali nową", "geklärt") after a
+  // complaint in its sentence: praise of this valence (0.6 / 0.9 / 1.2 on
+  // the tuning tables: README "Fifth pass"); negated ("nobody solved it"),
+  // a complaint.
+  static constexpr float kResolvedValence = 0.9f;
+  // An irony emoji (🙃, 🙄, 😒, 🤡): a complaint of this valence.
+  static constexpr float kIronyValence = -0.6f;
 
   // Loads `models_dir`/polarity.tsv (format in lexicon_file.h; labels in the
   // file's header). NOT_FOUND when missing; INVALID_ARGUMENT (naming the
@@ -224,6 +248,7 @@ class PolarityRules {
 
  private:
   PolarityRules() = default;
+  static void ContrastDefaults(std::vector<Clause>* clauses, PolarityEvidence* e);
 
   std::unique_ptr<TermMatcher> matcher_;
   std::vector<float> valences_;  // matcher label - kFirstValence -> valence

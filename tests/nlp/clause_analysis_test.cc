@@ -140,6 +140,35 @@ const LabelCase kLabelCases[] = {
     {"de_after_but_decides",
      "Der erste Toaster war defekt, der Händler schickte aber sofort einen neuen und der läuft tadellos.",
      SentimentLabel::kPositive},
+    // fifth pass: a complaint put right after "but" is no MIXED
+    {"en_resolved", "The payment failed the first time, but the support team sorted it within minutes.",
+     SentimentLabel::kPositive},
+    {"fr_resolved", "Le premier colis était abîmé, mais ils ont envoyé un nouveau sans discuter.",
+     SentimentLabel::kPositive},
+    // fifth pass: the clause after "but" turns against the praise even
+    // without an opinion word of its own
+    {"en_turn_without_words", "Beautiful colour, but the seam split after two days.",
+     SentimentLabel::kNegative},
+    {"de_turn_without_words", "Schöne Farbe, aber die Naht ist nach zwei Tagen aufgegangen.",
+     SentimentLabel::kNegative},
+    {"pl_turn_without_words", "Piękny kolor, ale szew puścił po dwóch dniach.",
+     SentimentLabel::kNegative},
+    {"de_turn_mixed", "Tolle Jacke, aber der Kurier hat zehn Tage gebraucht.",
+     SentimentLabel::kMixed},
+    // fifth pass: "the product itself" sets the product against the
+    // service praised before it: MIXED; not after a concession
+    {"en_product_itself", "Shipping was quick and painless, but the kettle itself is just poor.",
+     SentimentLabel::kMixed},
+    {"de_product_selbst", "Der Umtausch lief schnell und freundlich, der Mixer selbst ist aber schwach.",
+     SentimentLabel::kMixed},
+    {"en_itself_concession", "Although the app is easy to use, the lamp itself is a letdown.",
+     SentimentLabel::kNegative},
+    // a concession's praise is no side of a MIXED: the main clause decides
+    {"en_concession_no_mixed", "Even though the chat agent was kind, my money never came back.",
+     SentimentLabel::kNegative},
+    {"de_concession_no_mixed",
+     "Obwohl die Hotline nett war, warte ich seit drei Wochen auf die Erstattung.",
+     SentimentLabel::kNegative},
     // a legal threat is a complaint even without an opinion word
     {"it_legal_negative", "Se entro venerdì non ricevo il rimborso, mi rivolgo a un avvocato.",
      SentimentLabel::kNegative},

@@ -257,6 +257,16 @@ class PolarityRulesTest : public ::testing::Test {
     delete rules_;
     delete lexicon_;
   }
+  // The clauses of `text` read as one sentence, and its evidence.
+  static std::vector<Clause> ClausesOf(const char* text, const char* lang,
+                                       PolarityEvidence* e = nullptr) {
+    const TokenizedText t = Tokenize(text);
+    std::vector<Clause> clauses;
+    const PolarityEvidence got =
+        rules_->Score(t, 0, static_cast<int>(t.tokens.size()), lang, *lexicon_, &clauses);
+    if (e != nullptr) *e = got;
+    return clauses;
+  }
   static PolarityRules* rules_;
   static Lexicon* lexicon_;
 };
@@ -333,9 +343,7 @@ TEST_F(PolarityRulesTest, ContrastInsideAClauseDoesNotSplitIt) {
   for (const auto& [text, lang] :
        {std::pair{"Versand schnell, die Farbe ist aber leider falsch.", "de"},
         std::pair{"Wysyłka szybka, kolor jednak bardzo słaby.", "pl"}}) {
-    const TokenizedText t = Tokenize(text);
-    std::vector<Clause> clauses;
-    rules_->Score(t, 0, static_cast<int>(t.tokens.size()), lang, *lexicon_, &clauses);
+    const std::vector<Clause> clauses = ClausesOf(text, lang);
     ASSERT_EQ(clauses.size(), 2u) << text;
     EXPECT_TRUE(clauses[1].contrast) << text;
     EXPECT_LT(clauses[1].Net(), 0) << text;
@@ -387,6 +395,105 @@ TEST_F(PolarityRulesTest, ShortLifeAndColonPraiseAreSarcasm) {
             0);
   // "the only downside" after the colon is a small complaint, not sarcasm
   EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Świetny produkt: jedyny minus to cena.", "pl").sarcasms, 0);
+}
+
+// Fifth pass: the connective is evidence. A clause after "but" without
+// decisive evidence of its own turns against the clauses before it, and a
+// concession's main clause against the concession.
+TEST_F(PolarityRulesTest, ContrastIsEvidence) {
+  struct Turn {
+    const char* text;
+    const char* lang;
+    size_t clause;  // the clause that takes the default
+    int sign;
+  };
+  for (const Turn& c : {
+           Turn{"Lovely stitching, but the handle came off after a week.", "en", 1, -1},
+           Turn{"Świetny kolor, ale rączka odpadła po tygodniu.", "pl", 1, -1},
+           Turn{"Tolle Optik, aber der Deckel schließt nach zwei Wochen nicht mehr.", "de", 1, -1},
+           Turn{"Precio genial, pero la tapa se soltó a la semana.", "es", 1, -1},
+           Turn{"The first charger was faulty, but they sent another one the next day.", "en", 1, +1},
+           Turn{"Pierwsza ładowarka była wadliwa, ale od razu wysłali kolejną.", "pl", 1, +1},
+           Turn{"Obwohl die App toll aussieht, findet die Suche kaum etwas.", "de", 1, -1},
+           Turn{"Although the first parcel was lost, they shipped a second one at once.", "en", 1, +1},
+       }) {
+    PolarityEvidence e;
+    const std::vector<Clause> clauses = ClausesOf(c.text, c.lang, &e);
+    ASSERT_GT(clauses.size(), c.clause) << c.text;
+    const float net = clauses[c.clause].Net();
+    EXPECT_EQ(net > 0 ? 1 : (net < 0 ? -1 : 0), c.sign) << c.text << " net " << net;
+    EXPECT_GT(e.constructions, 0) << c.text;
+  }
+  // A clause after "but" with decisive evidence of its own keeps it.
+  const std::vector<Clause> clauses = ClausesOf("Slow courier, but the quality is excellent.", "en");
+  ASSERT_EQ(clauses.size(), 2u);
+  EXPECT_GT(clauses[1].Net(), 0);
+  // Nothing before "but" to turn against: no default.
+  PolarityEvidence none;
+  ClausesOf("Ordered on Monday, but it came on Friday.", "en", &none);
+  EXPECT_EQ(none.positive + none.negative, 0);
+}
+
+// Fifth pass: a problem put right after a complaint is praise and marks the
+// sentence as resolved; without a complaint the verb carries nothing, and
+// negated it is a complaint.
+TEST_F(PolarityRulesTest, ResolutionAfterAComplaint) {
+  for (const auto& [text, lang] :
+       {std::pair{"The checkout crashed twice, but support fixed it the same evening.", "en"},
+        std::pair{"Przelew utknął, ale pani z obsługi wszystko załatwiła od ręki.", "pl"},
+        std::pair{"Die Lieferadresse war falsch, doch der Händler hat das sofort geklärt.", "de"},
+        std::pair{"El cargador vino roto, pero enviaron otro al día siguiente.", "es"}}) {
+    const PolarityEvidence e = JoinAll(*rules_, *lexicon_, text, lang);
+    EXPECT_EQ(e.resolutions, 1) << text;
+    EXPECT_GT(e.Net() + e.lexicon_positive - e.lexicon_negative, 0) << text;
+  }
+  // No complaint before it: nothing to resolve, no praise.
+  const PolarityEvidence plain =
+      JoinAll(*rules_, *lexicon_, "They replaced the battery and sent it back.", "en");
+  EXPECT_EQ(plain.resolutions, 0);
+  EXPECT_EQ(plain.positive, 0);
+  // Negated: a complaint, no resolution.
+  const PolarityEvidence negated = JoinAll(
+      *rules_, *lexicon_, "The rep was friendly, but nobody solved my issue.", "en");
+  EXPECT_EQ(negated.resolutions, 0);
+  EXPECT_GT(negated.negative, 0);
+}
+
+// Fifth pass: irony emoji are complaints, and a lone praise word is
+// sarcastic when the rest of its sentence complains, not only the next
+// clause.
+TEST_F(PolarityRulesTest, IronyEmojiAndLaterComplaints) {
+  const PolarityEvidence e =
+      JoinAll(*rules_, *lexicon_, "Oh lovely, I ordered the green one, got a grey one \xF0\x9F\x99\x83", "en");
+  EXPECT_GT(e.sarcasms, 0);
+  EXPECT_LT(e.Net(), 0);
+  const PolarityEvidence pl =
+      JoinAll(*rules_, *lexicon_, "Super, zamówiłem rozmiar M, dostałem XL \xF0\x9F\x99\x84", "pl");
+  EXPECT_GT(pl.sarcasms, 0);
+  // Praise with a plain smile stays praise.
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Lovely, it came in green \xF0\x9F\x98\x8A", "en").sarcasms, 0);
+}
+
+// Fifth pass: "only" opening a clause after praise is "but"; after a
+// complaint it goes on with it; before a number it is "only".
+TEST_F(PolarityRulesTest, OnlyAfterPraiseIsBut) {
+  for (const auto& [text, lang] :
+       {std::pair{"Super lampa, tylko klosz przyszedł pęknięty.", "pl"},
+        std::pair{"Tolle Lampe, nur der Schirm kam gesprungen an.", "de"},
+        std::pair{"Great lamp, only the shade arrived cracked.", "en"}}) {
+    const std::vector<Clause> clauses = ClausesOf(text, lang);
+    ASSERT_EQ(clauses.size(), 2u) << text;
+    EXPECT_TRUE(clauses[1].contrast) << text;
+    EXPECT_LT(clauses[1].Net(), 0) << text;  // the contrast default
+    EXPECT_LT(clauses[0].weight, clauses[1].weight) << text;
+  }
+  for (const auto& [text, lang] :
+       {std::pair{"The support was useless, just copy-paste answers.", "en"},
+        std::pair{"Great lamp, only 20 euros.", "en"}}) {
+    const std::vector<Clause> clauses = ClausesOf(text, lang);
+    ASSERT_GE(clauses.size(), 2u) << text;
+    for (const Clause& c : clauses) EXPECT_FALSE(c.contrast) << text;
+  }
 }
 
 Evidence JoinAll(const PolarityRules& rules, const Lexicon& lexicon,
