@@ -18,19 +18,23 @@ constexpr std::array<std::string_view, 4> kLexiconReasons = {
     "LEGAL_THREAT", "HEALTH_SAFETY", "FRAUD_CLAIM", "CHURN_INTENT"};
 constexpr int kLegal = 0, kHealth = 1, kFraud = 2, kChurn = 3;
 // Construction cues (matcher labels 4..), combined in Assess; see urgency.h.
-constexpr std::array<std::string_view, 13> kCues = {
+constexpr std::array<std::string_view, 20> kCues = {
     "ESCALATION", "FRAUD_IDIOM", "NOBODY",  "ANSWER",    "NO_REPLY",
     "REPEAT",     "DISTRESS",    "PAID",    "GONE",      "APPLIANCE",
-    "HAZARD",     "DAMAGE",      "LETDOWN"};
+    "HAZARD",     "DAMAGE",      "LETDOWN", "NOW",       "DEMAND",
+    "TOPIC",      "ANSWERS",     "ALLERGY", "SEVERE",    "CHILD"};
 constexpr int kEscalation = 4, kFraudIdiom = 5, kNobody = 6, kAnswer = 7,
               kNoReply = 8, kRepeat = 9, kDistress = 10, kPaid = 11, kGone = 12,
               kAppliance = 13, kHazard = 14, kDamage = 15, kLetdown = 16,
-              kLabels = 17;
+              kNow = 17, kDemand = 18, kTopic = 19, kAnswers = 20,
+              kAllergy = 21, kSevere = 22, kChild = 23, kLabels = 24;
 // Cues that are read with their negation ("nikt nie odpowiada" is the
 // complaint itself; a repeated "drei E-Mails" is not negated).
 bool NegationApplies(int label) {
   return label != kNobody && label != kAnswer && label != kNoReply &&
-         label != kRepeat && label != kAppliance;
+         label != kRepeat && label != kAppliance && label != kTopic &&
+         label != kDemand && label != kAnswers && label != kSevere &&
+         label != kChild;
 }
 
 constexpr float kStrongNegativeScore = -0.6f;
@@ -161,31 +165,58 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   std::array<bool, kLabels> found{};
   bool no_contact = false;  // "nikt nie odpowiada", "they don't answer"
   bool appliance_hazard = false;  // "the charger melted", in one sentence
-  if (!clearly_positive || low_rating) {
+  bool demand_now = false;  // "I need it refunded today", in one sentence
+  bool unanswered_topic = false;  // "nobody answers my emails about the return"
+  // In a clearly positive text the lexicon's words are hypothetical or
+  // praise; only a demand for action now is read there ("superbe ... mais
+  // le frein a lâché ... je veux être contacté aujourd'hui").
+  const bool quiet = clearly_positive && !low_rating;
+  std::vector<Span> allergy_evidence;  // evidence once the reaction counts
+  {
     const uint32_t languages = matcher_->LanguageMask(language);
     auto scan = [&](int begin, int end) {
       std::array<bool, kLabels> here{};
       bool denied_answer = false;
+      bool denied_answers = false;  // a present-tense answer verb, negated
       matcher_->Scan(
           t, begin, end, languages, [&](const TermMatcher::Match& m) {
             const bool negated = Negated(t, begin, m.first_token);
-            if (m.label == kAnswer && negated) denied_answer = true;
+            if ((m.label == kAnswer || m.label == kAnswers) && negated) {
+              denied_answer = true;
+              denied_answers = denied_answers || m.label == kAnswers;
+            }
             if (negated && NegationApplies(m.label)) return;
+            if (quiet && m.label != kNow && m.label != kDemand &&
+                m.label != kEscalation) {
+              return;
+            }
             // "Meine Frau droht mit dem Anwalt 😂": a joke threatens nobody.
             // "za taką cenę powinni mnie pozwać za kradzież 😂": nor
             // accuses anybody.
             if ((m.label == kLegal || m.label == kFraud) && Jokes(t, begin, end)) return;
             here[m.label] = true;
-            if (m.label <= kEscalation) {
-              if (static_cast<int>(u.evidence.size()) < kMaxEvidence) {
-                u.evidence.push_back({t.tokens[m.first_token].span.begin,
-                                      t.tokens[m.end_token - 1].span.end});
-              }
+            const Span span = {t.tokens[m.first_token].span.begin,
+                               t.tokens[m.end_token - 1].span.end};
+            if (m.label <= kEscalation &&
+                static_cast<int>(u.evidence.size()) < kMaxEvidence) {
+              u.evidence.push_back(span);
+            }
+            if (m.label == kAllergy && allergy_evidence.size() < 4) {
+              allergy_evidence.push_back(span);
             }
           });
       for (int l = 0; l < kLabels; ++l) found[l] = found[l] || here[l];
-      no_contact = no_contact || here[kNoReply] || denied_answer ||
-                   (here[kNobody] && here[kAnswer]);
+      const bool silent =
+          here[kNoReply] || denied_answer ||
+          (here[kNobody] && (here[kAnswer] || here[kAnswers]));
+      // Told as a present fact: a present-tense answer verb ("nobody
+      // answers", "nikt nie odpowiada"), not a past one or a noun
+      // ("kurier nie odbierał", "keine Antwort auf meine Reklamation").
+      const bool silent_now =
+          denied_answers || (here[kNobody] && here[kAnswers]);
+      no_contact = no_contact || silent;
+      unanswered_topic = unanswered_topic || (silent_now && here[kTopic]);
+      demand_now = demand_now || (here[kNow] && here[kDemand]);
       appliance_hazard = appliance_hazard || (here[kAppliance] && here[kHazard]);
     };
     if (t.sentences.empty()) {
@@ -214,12 +245,45 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   const bool money_gone = found[kPaid] && found[kGone];
   if (money_gone && (found[kFraudIdiom] || no_contact)) found[kFraud] = true;
   if (appliance_hazard) found[kHealth] = true;
+  // An allergic reaction with swelling or breathing trouble or in a child
+  // (or with a hospital, HEALTH_SAFETY by itself) is a hazard; "uczulił, twarz czerwona przez
+  // dwa dni" is a complaint.
+  if (found[kAllergy] && (found[kSevere] || found[kChild])) {
+    found[kHealth] = true;
+    for (const Span& span : allergy_evidence) {
+      if (static_cast<int>(u.evidence.size()) < kMaxEvidence) {
+        u.evidence.push_back(span);
+      }
+    }
+  }
   // The message itself asks ("Why has nobody answered my three emails?"):
   // a customer still waiting, not a review telling of past silence
   // ("Thanks for nothing, three emails without an answer" is a complaint).
   const bool asks = text.find('?') != std::string_view::npos;
-  const bool unanswered = no_contact && found[kRepeat] && asks &&
-                          label != SentimentLabel::kPositive;
+  // Nobody answering about an order, a return, a refund or money, told as
+  // a present fact by a negative text with "nobody" or repeated contact
+  // ("nobody answers my emails about the return", "od 12 dni nikt nie
+  // odpowiada na moje zgłoszenie reklamacyjne") in a text that is not
+  // positive is a customer still waiting, question or not; silence about an invoice correction or
+  // without a topic ("Thanks for nothing, still waiting on a reply") is a
+  // complaint.
+  const bool unanswered =
+      (no_contact && found[kRepeat] && asks &&
+       label != SentimentLabel::kPositive) ||
+      (unanswered_topic && (found[kNobody] || found[kRepeat]) &&
+       label != SentimentLabel::kPositive &&
+       clause_level != SentimentLabel::kPositive);
+  // A demand for action now ("I need one of these refunded today",
+  // "Ich erwarte heute noch einen Anruf", "Chiedo di essere ricontattata
+  // oggi stesso") in a text or clauses that complain: the customer says
+  // it is urgent, when the clause level complains, or the text does and
+  // asks nothing: a pre-sale "Dringende Frage: passt das ...? Bitte heute
+  // antworten" (which the model may read as negative) is not.
+  const auto complains = [](SentimentLabel l) {
+    return l == SentimentLabel::kNegative || l == SentimentLabel::kMixed;
+  };
+  const bool pressing =
+      demand_now && (complains(clause_level) || (complains(label) && !asks));
   // The clauses must agree that the text is negative (issue 17: a positive
   // or neutral clause-level reading never cries wolf).
   const bool clauses_agree = clause_level == SentimentLabel::kUnspecified ||
@@ -229,7 +293,7 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // still counts when its clauses are clearly negative.
   const bool distress =
       negative && clause_level != SentimentLabel::kPositive &&
-      (found[kDistress] || (found[kDamage] && found[kLetdown]));
+      (found[kDistress] || (found[kDamage] && found[kLetdown]) || pressing);
   const bool strong_negative =
       (negative && clauses_agree &&
        ((overall.score <= kStrongNegativeScore && confident) || lowest_rating ||
@@ -247,7 +311,7 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   int level;  // 1..4 = P1..P4, 5 = NONE
   if (found[kLegal] || found[kHealth] || found[kFraud]) {
     level = 1;
-  } else if (strong_negative || escalated || unanswered) {
+  } else if (distress || escalated || unanswered || pressing) {
     level = 2;
   } else if ((negative && overall.score <= kNegativeScore) || low_rating ||
              mismatch) {
@@ -265,7 +329,7 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
     u.reasons.emplace_back("HIGH_REACH");
   }
   if (!clauses_agree && !found[kLegal] && !found[kHealth] && !found[kFraud] &&
-      !escalated && !unanswered && !distress) {
+      !escalated && !unanswered && !distress && !pressing) {
     level = std::max(level, 3);
   }
   u.priority = static_cast<Priority>(level);

@@ -46,13 +46,32 @@
 //   - STRONG_NEGATIVE also for a NEGATIVE text (clause level not POSITIVE)
 //     with DISTRESS ("devastated", "załamana", "verzweifelt") or with DAMAGE
 //     and LETDOWN ("arrived broken and incomplete, very disappointed").
+// Second round of the fifth pass:
+//   - Nobody answering told as a present fact: NOBODY with a present-tense
+//     ANSWERS verb, or a negated ANSWERS verb, and a TOPIC (order, return,
+//     refund, money, complaint) in one sentence, with NOBODY or REPEAT
+//     (now also spans of days) in the text, in a text and clauses that are
+//     not POSITIVE: P2 without a reason code, question or not ("nobody
+//     answers my emails about the return"). Past tense, a noun ("keine
+//     Antwort") or no topic stays a complaint.
+//   - A demand for action now: NOW ("today", "sofort", "natychmiast") and
+//     DEMAND ("I need", "bitte", "proszę", "je veux") in one sentence, when
+//     the clause level complains (NEGATIVE or MIXED) or the text does and
+//     asks nothing: P2, STRONG_NEGATIVE when the text is NEGATIVE. It is
+//     read even in a clearly positive text (the lexicon is not), and so is
+//     an ESCALATION.
+//   - ALLERGY is HEALTH_SAFETY only with SEVERE (swelling, breathing) or a
+//     CHILD in the text; a hospital word is HEALTH_SAFETY by itself.
+//   - STRONG_NEGATIVE from the score, the lowest rating or the clause level
+//     alone is listed but gives P3: P2 needs one of the constructions.
 //
 // Priority:
 //   P1  LEGAL_THREAT, HEALTH_SAFETY or FRAUD_CLAIM
-//   P2  STRONG_NEGATIVE, an escalation (CHURN_INTENT from an ESCALATION
-//       phrase), or unanswered repeated contact (no reason code)
-//   P3  negative: NEGATIVE text with score <= -0.3, a low rating, or
-//       RATING_TEXT_MISMATCH
+//   P2  distress (STRONG_NEGATIVE from DISTRESS, DAMAGE + LETDOWN or a
+//       demand for action now), an escalation (CHURN_INTENT from an
+//       ESCALATION phrase), or unanswered contact (no reason code)
+//   P3  negative: NEGATIVE text with score <= -0.3, a low rating,
+//       RATING_TEXT_MISMATCH, or STRONG_NEGATIVE without a construction
 //   P4  mildly negative or mixed: any other NEGATIVE or MIXED text, or a
 //       middle rating (3 of 5) without positive text
 //   NONE  everything else (positive or neutral, no reason)

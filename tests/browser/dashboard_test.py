@@ -31,7 +31,9 @@ def calm(n, **extra):
     """A handful of ordinary reviews so the inbox and overview are not empty."""
     texts = ["Kurier spóźnił się dwa dni, ale produkt w porządku.",
              "Świetny ekspres, kawa smakuje wyśmienicie. Polecam!",
-             "Zwrot pieniędzy trwa już trzy tygodnie, nikt nie odpisuje na maile.",
+             # calm: the refund came late; "nikt nie odpisuje" in the present
+             # about a refund is urgent since the fifth pass (issue 17)
+             "Zwrot pieniędzy trwał trzy tygodnie, przelew przyszedł dopiero po przypomnieniu.",
              "Opakowanie było zgniecione, a czajnik ma rysę na obudowie."]
     return [dict(source="allegro", external_id=f"calm-{n}-{i}", rating=[3, 5, 1, 2][i % 4],
                  text=texts[i % 4], author_name="Klient", subject_id="czajnik-k1", **extra)

@@ -251,6 +251,30 @@ const UrgencyCase kUrgencyCases[] = {
     {"pl_lid_in_oven", "Pokrywka stopiła się w piekarniku.", false},
     {"en_paid_vanished", "Paid 200 euros, the shop vanished and nobody answers.", true},
     {"es_distress", "Mi tarta de cumpleaños llegó aplastada, estoy desesperada.", true},
+    // fifth pass, second round: nobody answering about an order, a return,
+    // a refund or money, told as a present fact (the example), in
+    // six languages; silence told in the past, as a noun or without a
+    // topic stays a complaint
+    {"en_nobody_answers_return", "nobody answers my emails about the return", true},
+    {"pl_nikt_nie_odpowiada", "Nikt nie odpowiada na moje maile w sprawie zwrotu pieniędzy.", true},
+    {"de_keiner_antwortet", "Keiner antwortet auf meine Mails wegen der Rücksendung.", true},
+    {"es_nadie_responde", "Nadie responde a mis correos sobre la devolución.", true},
+    {"fr_personne_ne_repond", "Personne ne répond à mes mails concernant mon remboursement.", true},
+    {"it_nessuno_risponde", "Nessuno risponde alle mie email sul rimborso.", true},
+    {"en_silence_past_but", "Nobody answered for two weeks, but the dress is lovely.", false},
+    {"pl_courier_past", "Sukienka piękna, ale kurier nie odbierał telefonu przez dwa dni.", false},
+    {"de_keine_antwort_noun", "Glückwunsch, nach drei Wochen immer noch keine Antwort auf meine Bestellung.", false},
+    {"en_nobody_answered_lovely", "Nobody replied to my question about the colour, but the scarf is lovely and warm.", false},
+    // a demand for action now in a complaint; the same words in a neutral
+    // note or praise are not
+    {"en_need_today", "The rings for the wedding never arrived and the courier lost them. I need a solution today.", true},
+    {"de_erwarte_heute", "Das Brautkleid kam kaputt an, die Hochzeit ist morgen. Ich erwarte heute noch einen Rückruf.", true},
+    {"it_oggi_stesso", "Il passeggino si è rotto al primo giro, chiedo di essere ricontattata oggi stesso.", true},
+    {"en_today_note", "Ordered today, please ship it to the pickup point.", false},
+    {"pl_today_praise", "Dzisiaj przyszło, proszę tak dalej, super sklep!", false},
+    {"de_dringend_presale", "Dringende Frage: passt das Netzteil zu meinem Laptop? Bitte heute antworten.", false},
+    // an escalation in a text the model reads as positive still acts
+    {"en_dispute_positive_model", "I have filed a dispute with my credit card company since nobody replied.", true},
 };
 
 TEST(ClauseAnalysisTest, UrgencyNeedsDistressOrAReason) {
