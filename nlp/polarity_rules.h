@@ -140,6 +140,10 @@ struct PolarityEvidence {
   // Sentences where a complaint is followed by its resolution ("payment
   // failed at first, but support sorted it"): no MIXED.
   int resolutions = 0;
+  // Praise by denying a problem: a negated complaint word ("no problems",
+  // "nic nie cieknie", "keine Probleme") or a praise idiom made of a
+  // negator and a complaint ("bez zastrzeżeń", "nichts zu beanstanden").
+  int denials = 0;
   // Extra complaint weight of shouted complaints ("devastated!!!"), for
   // urgency only (not in Net()).
   float distress = 0;
