@@ -256,6 +256,7 @@ class AnalyzerImpl : public Analyzer {
         const Clause& c = cl[ci];
         ClauseSentiment cs{c.first_token, c.end_token, whole};
         cs.weight = c.weight;
+        cs.wait = c.wait;
         const float net = c.Net();
         const bool neutral_sentence = whole.label == SentimentLabel::kNeutral;
         // A question, or a note in a NEUTRAL sentence, mentions an aspect

@@ -1142,6 +1142,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     }
     if (v == 0) continue;
     Clause& c = own[static_cast<size_t>(std::min<int>(d.clause, static_cast<int>(own.size()) - 1))];
+    if (v != kShortLifeValence) c.wait = true;
     (v > 0 ? c.positive : c.negative) += std::fabs(v);
     ++c.hits;
     ++e.hits;

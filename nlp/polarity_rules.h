@@ -95,6 +95,10 @@ struct Clause {
   // A worry (or what it feared) that the praise of the clause this many
   // clauses on turned into relief; 0: none.
   int relieved_by = 0;
+  // A wait scored in this clause ("hat eine Woche gedauert", "tardó una
+  // semana en llegar"): the clause speaks of the delivery even when it
+  // names nothing.
+  bool wait = false;
   float Net() const { return positive - negative; }
 };
 
