@@ -477,6 +477,7 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.failures += p.failures;
     e.resolutions += p.resolutions;
     e.denials += p.denials;
+    e.praise_idioms += p.praise_idioms;
     e.distress += p.distress;
     if (i == 0) e.leading_contrast = p.leading_contrast;
   }
@@ -1031,9 +1032,14 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
                 denies = true;
               }
             }
-            if (denies && m.end_token - i > 1 && valences_[label - kFirstValence] > 0 &&
-                !negated) {
-              ++e.denials;
+            // A praise idiom ("does the job", "tut was es soll").
+            const float v = valences_[label - kFirstValence];
+            if (m.end_token - i > 1 && !negated && v > 0) {
+              if (denies) {
+                ++e.denials;
+              } else if (v >= kDecisiveIdiom) {
+                ++e.praise_idioms;
+              }
             }
           }
           if (surprise_degree && valences_[label - kFirstValence] == 0) {

@@ -148,6 +148,9 @@ struct PolarityEvidence {
   // "nic nie cieknie", "keine Probleme") or a praise idiom made of a
   // negator and a complaint ("bez zastrzeżeń", "nichts zu beanstanden").
   int denials = 0;
+  // Praise idioms of at least PolarityRules::kDecisiveIdiom ("does the
+  // job", "spełnia oczekiwania", "tut, was es soll"), without a negator.
+  int praise_idioms = 0;
   // Extra complaint weight of shouted complaints ("devastated!!!"), for
   // urgency only (not in Net()).
   float distress = 0;
@@ -240,6 +243,9 @@ class PolarityRules {
   static constexpr float kResolvedValence = 0.9f;
   // An irony emoji (🙃, 🙄, 😒, 🤡): a complaint of this valence.
   static constexpr float kIronyValence = -0.6f;
+  // Lowest valence of a praise idiom that decides against the model's
+  // NEGATIVE or NEUTRAL (PolarityEvidence::praise_idioms).
+  static constexpr float kDecisiveIdiom = 0.5f;
 
   // Loads `models_dir`/polarity.tsv (format in lexicon_file.h; labels in the
   // file's header). NOT_FOUND when missing; INVALID_ARGUMENT (naming the

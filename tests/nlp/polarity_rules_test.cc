@@ -513,6 +513,10 @@ TEST_F(PolarityRulesTest, DenialsAreCounted) {
         std::pair{"It is not good.", "en"}}) {
     EXPECT_EQ(JoinAll(*rules_, *lexicon_, text, lang).denials, 0) << text;
   }
+  // A praise idiom is counted apart (it does not overrule a MIXED).
+  const PolarityEvidence idiom = JoinAll(*rules_, *lexicon_, "Does the job.", "en");
+  EXPECT_EQ(idiom.denials, 0);
+  EXPECT_GT(idiom.praise_idioms, 0);
 }
 
 Evidence JoinAll(const PolarityRules& rules, const Lexicon& lexicon,
