@@ -80,7 +80,7 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.mixed_unnamed, ",", p.note_failures, ",", p.note_keep, ",",
       p.note_lexicon, ",", p.note_words, ",", p.compose_construction, ",",
       p.contrast_decides, ",", p.contrast_decides_words, ",", p.contrast_override, ",",
-      p.contrast_override_words, ",", p.use_rules, ",", p.use_meta, ",",
+      p.contrast_override_words, ",", p.denial_lexicon, ",", p.use_rules, ",", p.use_meta, ",",
       static_cast<int>(c.lid_method), ",", c.route_tweets);
   for (const auto& [name, k] : p.length_k) absl::StrAppend(&key, ",", name, "=", k);
   return key;
@@ -256,6 +256,7 @@ class AnalyzerImpl : public Analyzer {
         const Clause& c = cl[ci];
         ClauseSentiment cs{c.first_token, c.end_token, whole};
         cs.weight = c.weight;
+        cs.wait = c.wait;
         const float net = c.Net();
         const bool neutral_sentence = whole.label == SentimentLabel::kNeutral;
         // A question, or a note in a NEUTRAL sentence, mentions an aspect

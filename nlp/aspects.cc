@@ -102,6 +102,22 @@ absl::StatusOr<std::unique_ptr<AspectExtractor>> AspectExtractor::Create(
       new AspectExtractor(std::move(builder).Build()));
 }
 
+namespace {
+
+// Counts clause `c` of `t` for an aspect it does not name (the product of
+// an opinion, the delivery of a wait): its sentiment and its span.
+void AddClause(const ClauseSentiment& c, const TokenizedText& t, int* mentioned, Tally* a) {
+  if (a->first_mention < 0) a->first_mention = (*mentioned)++;
+  if (static_cast<int>(a->evidence.size()) < AspectExtractor::kMaxEvidence) {
+    int last = c.end_token - 1;  // the clause without its closing mark
+    while (last > c.first_token && t.tokens[last].kind == TokenKind::kPunct) --last;
+    a->evidence.push_back({t.tokens[c.first_token].span.begin, t.tokens[last].span.end});
+  }
+  a->Add(c.sentiment, c.weight);
+}
+
+}  // namespace
+
 std::vector<AspectSentiment> AspectExtractor::Extract(
     std::string_view text, const TokenizedText& t, std::string_view language,
     const std::vector<SentenceSentiment>& sentences,
@@ -192,14 +208,25 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
         (sentence_named[slot] && !other_side)) {
       continue;
     }
-    Tally& a = tally[static_cast<int>(Aspect::kProductQuality)];
-    if (a.first_mention < 0) a.first_mention = mentioned++;
-    if (static_cast<int>(a.evidence.size()) < kMaxEvidence) {
-      int last = c.end_token - 1;  // the clause without its closing mark
-      while (last > c.first_token && t.tokens[last].kind == TokenKind::kPunct) --last;
-      a.evidence.push_back({t.tokens[c.first_token].span.begin, t.tokens[last].span.end});
+    AddClause(c, t, &mentioned, &tally[static_cast<int>(Aspect::kProductQuality)]);
+  }
+
+  // "Hat eine Woche gedauert, aber ...", "Tardó una semana en llegar": a
+  // wait in a clause that names no aspect speaks of the delivery, unless a
+  // clause before it in its sentence names an aspect ("Zwrot ..., pieniądze
+  // po 3 dniach": the refund's wait) or the delivery is named anyway.
+  if (!tally[static_cast<int>(Aspect::kDelivery)].named) {
+    si = 0;
+    size_t named_slot = 0;  // the sentence slot of the last naming clause
+    for (size_t i = 0; i < named.size(); ++i) {
+      const ClauseSentiment& c = (*clauses)[i];
+      const size_t slot = slot_of(&si, c);
+      if (named[i]) named_slot = slot;
+      if (named[i] || !c.wait || c.end_token <= c.first_token || named_slot == slot) {
+        continue;
+      }
+      AddClause(c, t, &mentioned, &tally[static_cast<int>(Aspect::kDelivery)]);
     }
-    a.Add(c.sentiment, c.weight);
   }
 
   std::vector<AspectSentiment> out(mentioned);

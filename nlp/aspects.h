@@ -39,6 +39,9 @@ struct ClauseSentiment {
   // Its weight in the sentence (a clause before "but" weighs less): an
   // aspect mentioned in several clauses takes their weighted mean.
   float weight = 1;
+  // A wait was scored in the clause (nlp/polarity_rules.h, Clause::wait):
+  // without an aspect term of its own it speaks of the delivery.
+  bool wait = false;
 };
 
 class AspectExtractor {

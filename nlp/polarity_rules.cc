@@ -415,6 +415,20 @@ bool DiscourseMarker(const TokenizedText& t, int first, int end, int at,
 
 }  // namespace
 
+namespace {
+
+// The negator of a verb ("nie", "not", "nicht", "ne", "non"; Spanish
+// "no"), as opposed to a negative determiner ("brak", "zero", "żadnych",
+// "keine", "no issues", "aucun"), which denies the noun after it.
+bool IsVerbNegator(std::string_view plain, std::string_view language) {
+  static const auto* verbal = new absl::flat_hash_set<std::string_view>{
+      "nie", "not", "nt", "n't", "dont", "doesnt", "didnt", "isnt", "wasnt", "never",
+      "nicht", "nie", "nigdy", "ne", "pas", "non", "jamais", "mai", "nunca", "jamas"};
+  return verbal->contains(plain) || (plain == "no" && language.substr(0, 2) != "en");
+}
+
+}  // namespace
+
 PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
   PolarityEvidence e;
   for (size_t i = 0; i < n; ++i) {
@@ -462,6 +476,8 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.notes += p.notes;
     e.failures += p.failures;
     e.resolutions += p.resolutions;
+    e.denials += p.denials;
+    e.praise_idioms += p.praise_idioms;
     e.distress += p.distress;
     if (i == 0) e.leading_contrast = p.leading_contrast;
   }
@@ -618,6 +634,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // happens"), and a "yet" word ("not tried yet" is a note).
   bool bare_negation = false;
   bool yet = false;
+  bool determiner_negation = false;  // the negation is "brak", "zero", "keine", "no issues"
+
   // An expectation verb that is not negated, waiting for a comparative
   // ("expected more") within kExpectWords words; a negated one ("didn't
   // expect") waiting for a degree word ("such"), then for its word.
@@ -646,13 +664,14 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     surprise = surprise_degree = false;
   };
   auto add = [&](int at, float v, bool construction, bool lexicon = false) {
-    if (neg_scope > 0) {
+    if (neg_scope > 0 || without) {
       // "not good" is less negative than "bad"; "no problems" is positive.
+      // A table word ("no problems", "nic nie cieknie"), or a lexicon word
+      // after a negative determiner or "without" ("brak zastrzeżeń", "keine
+      // Mängel"; not a verb's "nie", "not": "nikt nie pamiętał").
+      if (v < 0 && (!lexicon || without || determiner_negation)) ++e.denials;
       v = v > 0 ? -0.75f * v : -0.9f * v;
       neg_scope = 0;
-      construction = true;
-    } else if (without) {
-      v = v > 0 ? -0.75f * v : -0.9f * v;
       construction = true;
     }
     without = false;
@@ -831,6 +850,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
                     (IsNever(last) && (last != "nie" || german));
           }
           neg_scope = kNegScope + 1;
+          determiner_negation = !IsVerbNegator(t.tokens[m.end_token - 1].plain, language);
           break;
         case kWithout:
           without = true;
@@ -1000,11 +1020,26 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           break;
         default:
           // Negative concord: "nie mam żadnych zastrzeżeń", "non mi è
-          // servita a niente" are one negation.
-          for (int k = i; k < m.end_token; ++k) {
-            if (negators_.contains(t.tokens[k].plain)) {
-              neg_scope = 0;
-              without = false;
+          // servita a niente" are one negation, and a praise idiom with a
+          // negator in it denies a problem.
+          {
+            const bool negated = neg_scope > 0 || without;
+            bool denies = negated;
+            for (int k = i; k < m.end_token; ++k) {
+              if (negators_.contains(t.tokens[k].plain)) {
+                neg_scope = 0;
+                without = false;
+                denies = true;
+              }
+            }
+            // A praise idiom ("does the job", "tut was es soll").
+            const float v = valences_[label - kFirstValence];
+            if (m.end_token - i > 1 && !negated && v > 0) {
+              if (denies) {
+                ++e.denials;
+              } else if (v >= kDecisiveIdiom) {
+                ++e.praise_idioms;
+              }
             }
           }
           if (surprise_degree && valences_[label - kFirstValence] == 0) {
@@ -1113,6 +1148,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     }
     if (v == 0) continue;
     Clause& c = own[static_cast<size_t>(std::min<int>(d.clause, static_cast<int>(own.size()) - 1))];
+    if (v != kShortLifeValence) c.wait = true;
     (v > 0 ? c.positive : c.negative) += std::fabs(v);
     ++c.hits;
     ++e.hits;

@@ -95,6 +95,10 @@ struct Clause {
   // A worry (or what it feared) that the praise of the clause this many
   // clauses on turned into relief; 0: none.
   int relieved_by = 0;
+  // A wait scored in this clause ("hat eine Woche gedauert", "tardó una
+  // semana en llegar"): the clause speaks of the delivery even when it
+  // names nothing.
+  bool wait = false;
   float Net() const { return positive - negative; }
 };
 
@@ -140,6 +144,13 @@ struct PolarityEvidence {
   // Sentences where a complaint is followed by its resolution ("payment
   // failed at first, but support sorted it"): no MIXED.
   int resolutions = 0;
+  // Praise by denying a problem: a negated complaint word ("no problems",
+  // "nic nie cieknie", "keine Probleme") or a praise idiom made of a
+  // negator and a complaint ("bez zastrzeżeń", "nichts zu beanstanden").
+  int denials = 0;
+  // Praise idioms of at least PolarityRules::kDecisiveIdiom ("does the
+  // job", "spełnia oczekiwania", "tut, was es soll"), without a negator.
+  int praise_idioms = 0;
   // Extra complaint weight of shouted complaints ("devastated!!!"), for
   // urgency only (not in Net()).
   float distress = 0;
@@ -232,6 +243,9 @@ class PolarityRules {
   static constexpr float kResolvedValence = 0.9f;
   // An irony emoji (🙃, 🙄, 😒, 🤡): a complaint of this valence.
   static constexpr float kIronyValence = -0.6f;
+  // Lowest valence of a praise idiom that decides against the model's
+  // NEGATIVE or NEUTRAL (PolarityEvidence::praise_idioms).
+  static constexpr float kDecisiveIdiom = 0.5f;
 
   // Loads `models_dir`/polarity.tsv (format in lexicon_file.h; labels in the
   // file's header). NOT_FOUND when missing; INVALID_ARGUMENT (naming the

@@ -434,6 +434,23 @@ void SentimentClassifier::Compose(const PolarityEvidence& e, float model_top,
     const int other = side == kPos ? kNeg : kPos;
     if (q[other] > q[side]) std::swap(q[side], q[other]);
   }
+  // "Brak zastrzeżeń, towar zgodny z opisem", "Zero problemów ze
+  // zwrotem", "Does the job": praise by denying a problem, or a praise
+  // idiom, decides when nothing in the text complains (the models read
+  // "problem", "zastrzeżenia" as complaints).
+  if (params_.denial_lexicon >= 0 && e.denials + e.praise_idioms > 0 && e.negative == 0 &&
+      e.sarcasms == 0 && e.lexicon_negative <= params_.denial_lexicon && e.Net() > 0) {
+    const int top_class =
+        static_cast<int>(std::max_element(q.begin(), q.end()) - q.begin());
+    // The model's MIXED of a longer text may have read a second topic; a
+    // praise idiom does not overrule it ("Pytania z kosmosu, na szczęście
+    // wystrzelałem 3.0": pl_clarin_emo.dev -1 sentence).
+    if (top_class == kNeg || top_class == kNeu ||
+        (top_class == kMix && e.denials > 0 &&
+         static_cast<float>(words) <= params_.contrast_override_words)) {
+      std::swap(q[top_class], q[kPos]);
+    }
+  }
   const int best = static_cast<int>(std::max_element(q.begin(), q.end()) - q.begin());
   if (best == kMix && e.buts > 0 &&
       static_cast<float>(words) <= params_.contrast_decides_words &&

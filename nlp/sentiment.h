@@ -175,6 +175,12 @@ struct SentimentParams {
   // lost a Polish case and 0.8 multi_tweets.dev 0.0004.
   float contrast_override = 0.5f;
   float contrast_override_words = 20.0f;
+  // A text that praises by denying a problem ("Brak zastrzeżeń", "Zero
+  // problemów", "keine Probleme": PolarityEvidence::denials) or with a
+  // praise idiom (PolarityEvidence::praise_idioms, not against MIXED) with no
+  // decisive complaint and at most denial_lexicon of plain lexicon
+  // complaint is POSITIVE whatever the model read (< 0: off).
+  float denial_lexicon = 0.0f;
   bool use_rules = true;
   // Use the stacked meta models (sentiment_*.meta, nlp/sentiment_meta.h)
   // when present; false serves the base models' probabilities (for

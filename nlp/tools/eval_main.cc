@@ -242,7 +242,7 @@ constexpr const char* kUsage =
     "  --mixed_ratio=F --mixed_either_order=F --mixed_unnamed=F\n"
     "  --note_keep=F --note_lexicon=F --no_note_failures\n"
     "  --note_words=F --compose_construction=F --contrast_decides=F\n"
-    "  --contrast_override=F --contrast_override_words=F\n"
+    "  --contrast_override=F --contrast_override_words=F --denial_lexicon=F\n"
     "  --borrowed_compose_weight=F --partner_neutral=F\n"
     "(meaning of each: the comment at the top of nlp/tools/eval_main.cc and\n"
     "nlp/sentiment.h, SentimentParams)\n";
@@ -305,6 +305,7 @@ int main(int argc, char** argv) {
     else if (fl("contrast_decides", &f.config.sentiment.contrast_decides)) {}
     else if (fl("contrast_override", &f.config.sentiment.contrast_override)) {}
     else if (fl("contrast_override_words", &f.config.sentiment.contrast_override_words)) {}
+    else if (fl("denial_lexicon", &f.config.sentiment.denial_lexicon)) {}
     else if (fl("borrowed_compose_weight", &f.config.sentiment.borrowed_compose_weight)) {}
     else if (fl("partner_neutral", &f.config.sentiment.partner_neutral)) {}
     else if (fl("mixed_min", &f.config.sentiment.mixed_min)) {}

@@ -63,6 +63,11 @@ const AspectCase kAspectCases[] = {
      Aspect::kDelivery, -1},
     {"es_other_side", "Muy cómoda la silla, pero la entrega tardó diez días.",
      Aspect::kProductQuality, +1},
+    // a wait in a clause that names no aspect is the delivery's (fifth
+    // pass, round 2)
+    {"de_implied_delivery", "Hat fast zwei Wochen gedauert, aber der Mixer ist klasse.",
+     Aspect::kDelivery, -1},
+    {"en_implied_delivery", "It took two weeks, but the lamp is lovely.", Aspect::kDelivery, -1},
     // sarcasm: the praised aspect is the complaint
     {"en_sarcastic_aspect", "Great customer service, thanks for nothing.",
      Aspect::kCustomerService, -1},
@@ -78,6 +83,20 @@ TEST(ClauseAnalysisTest, ShopWordsKeepTheProductOut) {
     const Analysis a = (*analyzer)->Analyze(text, {});
     for (const AspectSentiment& as : a.aspects) {
       EXPECT_NE(as.aspect, Aspect::kProductQuality) << text;
+    }
+  }
+}
+
+// A wait after a clause that names another aspect is that aspect's ("the
+// refund ..., money back after 3 days"), not the delivery's.
+TEST(ClauseAnalysisTest, AWaitAfterANamedAspectIsNotTheDelivery) {
+  auto analyzer = CreateAnalyzer(test_paths::ModelsDir());
+  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
+  for (const char* text : {"Zwrot bez problemu, pieniądze wróciły po 2 dniach.",
+                           "Die Erstattung lief glatt, Geld nach zwei Tagen zurück."}) {
+    const Analysis a = (*analyzer)->Analyze(text, {});
+    for (const AspectSentiment& as : a.aspects) {
+      EXPECT_NE(as.aspect, Aspect::kDelivery) << text;
     }
   }
 }

@@ -496,6 +496,29 @@ TEST_F(PolarityRulesTest, OnlyAfterPraiseIsBut) {
   }
 }
 
+// Fifth pass, round 2: praise by denying a problem is counted (a negated
+// table word, a praise idiom with a negator in it, a lexicon word after a
+// negative determiner); a verb's negation of a plain lexicon word is not.
+TEST_F(PolarityRulesTest, DenialsAreCounted) {
+  for (const auto& [text, lang] :
+       {std::pair{"Zero problemów ze zwrotem.", "pl"}, std::pair{"Bez zastrzeżeń.", "pl"},
+        std::pair{"Nic nie cieknie.", "pl"}, std::pair{"Keine Probleme mit der Lieferung.", "de"},
+        std::pair{"No problems at all.", "en"}}) {
+    const PolarityEvidence e = JoinAll(*rules_, *lexicon_, text, lang);
+    EXPECT_GT(e.denials, 0) << text;
+    EXPECT_GT(e.Net(), 0) << text;
+  }
+  for (const auto& [text, lang] :
+       {std::pair{"Nikt nie pamiętał ustaleń.", "pl"}, std::pair{"Nie polecam.", "pl"},
+        std::pair{"It is not good.", "en"}}) {
+    EXPECT_EQ(JoinAll(*rules_, *lexicon_, text, lang).denials, 0) << text;
+  }
+  // A praise idiom is counted apart (it does not overrule a MIXED).
+  const PolarityEvidence idiom = JoinAll(*rules_, *lexicon_, "Does the job.", "en");
+  EXPECT_EQ(idiom.denials, 0);
+  EXPECT_GT(idiom.praise_idioms, 0);
+}
+
 Evidence JoinAll(const PolarityRules& rules, const Lexicon& lexicon,
                  const char* text, const char* lang) {
   const TokenizedText t = Tokenize(text);

@@ -58,6 +58,13 @@ const std::vector<Case>& Cases() {
       {"pl_nie_jest_dobry", "pl", "Ten produkt nie jest dobry.", {N}},
       {"pl_bez_problemu", "pl", "Wszystko przebiegło bez problemu.", {P}},
       {"pl_zadnych_problemow", "pl", "Żadnych problemów, wszystko działa.", {P}},
+      // Praise by denying a problem decides against the model (fifth pass,
+      // round 2; the model alone reads these three NEGATIVE).
+      {"pl_zero_problemow", "pl", "Zero problemów z montażem, szafka stoi równo.", {P}},
+      {"pl_nic_nie_skrzypi", "pl", "Nic nie skrzypi, nic się nie chwieje.", {P}},
+      {"pl_brak_zastrzezen", "pl", "Brak zastrzeżeń.", {P}},
+      {"pl_zero_problemow_ale", "pl",
+       "Zero problemów z montażem, ale po tygodniu drzwiczki odpadły.", {N}},
       {"pl_nie_zawiodlem", "pl", "Nie zawiodłem się, świetna jakość.", {P}},
       {"pl_nigdy_wiecej", "pl", "Nigdy więcej nie kupię w tym sklepie.", {N}},
       {"pl_nie_dziala", "pl", "Nie działa od pierwszego dnia.", {N}},
