@@ -146,8 +146,16 @@ std::vector<std::string> SentimentClassifier::ModelFiles() const {
   return files;
 }
 
-bool LooksLikeTweet(std::string_view text) {
-  if (text.substr(0, 3) == "RT ") return true;
+namespace {
+
+bool TweetWordChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '_';
+}
+
+// An @mention, a #hashtag or a link, full ("https://...") or a bare "http"
+// token (data sets that strip URLs leave it).
+bool HasTweetMark(std::string_view text) {
   // Most texts have none of the marks: three vectorised scans say so
   // without the byte loop below.
   if (text.find('@') == std::string_view::npos &&
@@ -155,27 +163,73 @@ bool LooksLikeTweet(std::string_view text) {
       text.find("http") == std::string_view::npos) {
     return false;
   }
-  auto word_char = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '_';
-  };
   for (size_t i = 0; i + 1 < text.size(); ++i) {
     const char c = text[i];
     if (c != '@' && c != '#' && c != 'h') continue;
     // Marks start a token: an e-mail address is not a mention.
-    if (i > 0 && word_char(text[i - 1])) continue;
+    if (i > 0 && TweetWordChar(text[i - 1])) continue;
     if (c == 'h') {
-      if (text.substr(i, 7) == "http://" || text.substr(i, 8) == "https://") return true;
+      if (text.substr(i, 4) != "http") continue;
+      size_t end = i + 4;
+      if (end < text.size() && text[end] == 's') ++end;
+      if (text.substr(end, 3) == "://") return true;
+      // A bare "http" / "https" token: a link whose URL was stripped.
+      if (end == text.size() || !TweetWordChar(text[end])) return true;
       continue;
     }
     // "@user", "#hashtag" (a letter after '#': "#1" is a number).
     const char n = text[i + 1];
-    if (c == '@' ? word_char(n) : ((n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') ||
-                                   static_cast<unsigned char>(n) >= 0x80)) {
+    if (c == '@' ? TweetWordChar(n) : ((n >= 'a' && n <= 'z') || (n >= 'A' && n <= 'Z') ||
+                                       static_cast<unsigned char>(n) >= 0x80)) {
       return true;
     }
   }
   return false;
+}
+
+// A written laugh as one ASCII word, case ignored: "jajaja", "jajaj",
+// "hahaha", "jejeje", "ahahah" (j or h alternating with a, e or i, five
+// letters or more: "haha" and Polish "jaja" are ordinary words in reviews),
+// Portuguese "kkkk" and "rsrs".
+bool IsLaugh(std::string_view w) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+  if (w.size() >= 4 && std::all_of(w.begin(), w.end(), [&](char c) { return lower(c) == 'k'; })) {
+    return true;
+  }
+  bool rsrs = w.size() >= 4;
+  for (size_t i = 0; rsrs && i < w.size(); ++i) rsrs = lower(w[i]) == (i % 2 == 0 ? 'r' : 's');
+  if (rsrs) return true;
+  if (w.size() < 5) return false;
+  auto consonant = [](char c) { return c == 'j' || c == 'h'; };
+  auto vowel = [](char c) { return c == 'a' || c == 'e' || c == 'i'; };
+  const bool first_consonant = consonant(lower(w[0]));
+  for (size_t i = 0; i < w.size(); ++i) {
+    const char c = lower(w[i]);
+    const bool want_consonant = (i % 2 == 0) == first_consonant;
+    if (want_consonant ? !consonant(c) : !vowel(c)) return false;
+  }
+  return true;
+}
+
+bool HasLaugh(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && !TweetWordChar(text[i])) ++i;
+    const size_t start = i;
+    while (i < text.size() && TweetWordChar(text[i])) ++i;
+    // A word glued to a non-ASCII letter ("jajañ") is not a laugh.
+    const bool glued = (start > 0 && static_cast<unsigned char>(text[start - 1]) >= 0x80) ||
+                       (i < text.size() && static_cast<unsigned char>(text[i]) >= 0x80);
+    if (i > start && !glued && IsLaugh(text.substr(start, i - start))) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool LooksLikeTweet(std::string_view text) {
+  if (text.substr(0, 3) == "RT ") return true;
+  return HasTweetMark(text) || HasLaugh(text);
 }
 
 bool IsSocialSource(std::string_view source) {

@@ -40,8 +40,11 @@ inline constexpr float kTweetOnlyConfidenceCap = 0.8f;
 inline constexpr float kUnsupportedConfidenceCap = 0.35f;
 
 // True when `text` carries the marks of a social-media post: an @mention,
-// a #hashtag, a link, or a leading "RT ". Reviews almost never do (1 of 639
-// en_amazon_reviews.dev texts, none of en_uci_sentences or pl_clarin_emo).
+// a #hashtag, a link (also a bare "http" token, a link whose URL was
+// stripped), a leading "RT ", or a written laugh ("jajaja", "hahaha",
+// "kkkk"; not "haha"). Reviews almost never do (1 of 639
+// en_amazon_reviews.dev texts, none of en_uci_sentences or pl_clarin_emo,
+// none of the hand-written case tables).
 bool LooksLikeTweet(std::string_view text);
 
 // True for the platform ids (ReviewInput.source) of short social-media

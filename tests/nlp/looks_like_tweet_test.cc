@@ -34,6 +34,25 @@ TEST(LooksLikeTweetTest, Table) {
       {"#", false},
       {"C# and F# books", false},
       {"#zażółć", true},  // non-ASCII hashtag
+      // A bare "http" token: the data sets strip the URL of a link.
+      {"Quand la moule menace les centrales électriques http", true},
+      {"Governo Monti: BASTA TASSE! http giù le mani", true},
+      {"Noticia importante: https", true},
+      {"http", true},
+      {"Il server httpd si è bloccato", false},
+      {"rozmowa przez https-proxy", true},
+      // A written laugh of five letters or more.
+      {"Tengo la nariz helada jajaja como perrito", true},
+      {"se me olvidó otra vez JAJAJ", true},
+      {"jejeje qué bien", true},
+      {"ahahah che ridere", true},
+      {"hoje foi top kkkkk", true},
+      {"rsrs boa noite", true},
+      {"Haha, mąż powiedział, że za taki kolor pozwie sklep", false},
+      {"robi sobie jaja ze studentów", false},  // Polish "jaja": eggs, jokes
+      {"Pedí la talla L, jajajá", false},  // glued to a non-ASCII letter
+      {"Pagamento con PayPal veloce e sicuro.", false},
+      {"Rakkk", false},
   };
   for (const Case& c : cases) {
     EXPECT_EQ(LooksLikeTweet(c.text), c.tweet) << c.text;
@@ -68,6 +87,15 @@ TEST(TweetRoutingTest, SocialSourceSelectsTheTweetModel) {
   // With a mark, the text goes to the tweet model from any source.
   const char* marked = "The delivery came on Tuesday #shopping";
   EXPECT_EQ(score(marked, "twitter"), score(marked, "google"));
+  // A Spanish or French news post whose link the data set stripped to a bare
+  // "http", or a post with a written laugh, is read as a tweet without a
+  // source; a review of the same languages keeps the review model.
+  for (const char* post : {"La colère des communistes et des écologistes contre le PS http",
+                           "Tengo la nariz helada jajaja como perrito"}) {
+    EXPECT_EQ(score(post, ""), score(post, "twitter")) << post;
+  }
+  const char* es = "El pedido llegó tarde y la batidora hace un ruido horrible.";
+  EXPECT_NE(score(es, ""), score(es, "twitter"));
   // Polish keeps its own model; a social post only loses the compositional
   // layer, which was written for reviews.
   AnalyzerConfig plain;
