@@ -80,7 +80,8 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.mixed_unnamed, ",", p.note_failures, ",", p.note_keep, ",",
       p.note_lexicon, ",", p.note_words, ",", p.compose_construction, ",",
       p.contrast_decides, ",", p.contrast_decides_words, ",", p.contrast_override, ",",
-      p.contrast_override_words, ",", p.denial_lexicon, ",", p.use_rules, ",", p.use_meta, ",",
+      p.contrast_override_words, ",", p.denial_lexicon, ",", p.aspects_follow_review, ",",
+      p.use_rules, ",", p.use_meta, ",",
       static_cast<int>(c.lid_method), ",", c.route_tweets);
   for (const auto& [name, k] : p.length_k) absl::StrAppend(&key, ",", name, "=", k);
   return key;
@@ -157,7 +158,9 @@ class AnalyzerImpl : public Analyzer {
     }
 
     thread_local std::vector<ClauseSentiment> clauses;
-    ClauseSentiments(t, parts, a.sentences, &clauses);
+    ClauseSentiments(t, parts, a.sentences, a.sentiment,
+                     config_.sentiment.use_composition && config_.sentiment.aspects_follow_review,
+                     &clauses);
     a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses);
     int words = 0;
     for (const SentimentClassifier::Part* p : parts.in_order) words += p->words;
@@ -245,10 +248,32 @@ class AnalyzerImpl : public Analyzer {
   // Each clause's sentiment from its own evidence (nlp/polarity_rules.h):
   // a clause without any takes its sentence's, and a question's clause is
   // neutral unless it carries a clear opinion.
+  // The review's sign when its reading is one-sided: POSITIVE or NEGATIVE,
+  // no clause (title included) with evidence of the other side, and no
+  // clause turned by a contrast with evidence across it; 0 otherwise.
+  static int OneSided(const Parts& parts, const Sentiment& review) {
+    const int sign = review.label == SentimentLabel::kPositive   ? 1
+                     : review.label == SentimentLabel::kNegative ? -1
+                                                                 : 0;
+    if (sign == 0) return 0;
+    for (const SentimentClassifier::Part* p : parts.in_order) {
+      const std::vector<Clause>& cl = p->clauses;
+      for (size_t ci = 0; ci < cl.size(); ++ci) {
+        const Clause& c = cl[ci];
+        const float net = c.Net();
+        if (c.hits > 0 && net * static_cast<float>(sign) < 0) return 0;
+        if ((c.hits == 0 || net == 0) && ContrastedNeighbour(cl, ci) != nullptr) return 0;
+      }
+    }
+    return sign;
+  }
+
   static void ClauseSentiments(const TokenizedText& t, const Parts& parts,
                                const std::vector<SentenceSentiment>& sentences,
+                               const Sentiment& review, bool follow_review,
                                std::vector<ClauseSentiment>* out) {
     out->clear();
+    const int one_sided = follow_review ? OneSided(parts, review) : 0;
     for (size_t si = 0; si < t.sentences.size() && si < sentences.size(); ++si) {
       const Sentiment& whole = sentences[si].sentiment;
       const std::vector<Clause>& cl = parts.parts[si].clauses;
@@ -260,12 +285,21 @@ class AnalyzerImpl : public Analyzer {
         const float net = c.Net();
         const bool neutral_sentence = whole.label == SentimentLabel::kNeutral;
         // A question, or a note in a NEUTRAL sentence, mentions an aspect
-        // without judging it unless the clause carries a clear opinion.
-        if ((c.question || neutral_sentence) && std::fabs(net) < kClearClause) {
+        // without judging it unless the clause carries a clear opinion; in
+        // a one-sided review only a question does ("Buty wygodne, lekkie"
+        // read NEUTRAL alone in a POSITIVE review is the review's praise).
+        if ((c.question || (neutral_sentence && one_sided == 0)) &&
+            std::fabs(net) < kClearClause) {
           cs.sentiment = {0.0f, SentimentLabel::kNeutral, whole.confidence};
         } else if (c.hits > 0 && net != 0) {
           cs.opinion = true;
           cs.sentiment = FromNet(net);
+        } else if (one_sided != 0) {
+          // "Podeszwa odkleiła się po dwóch spacerach. Nie polecam.": in a
+          // one-sided review a clause without evidence of its own reads as
+          // the review does (its composition: denials, idioms, waits), not
+          // as the model read the clause's sentence alone.
+          cs.sentiment = {review.score, review.label, review.confidence};
         } else if (const Clause* other = ContrastedNeighbour(cl, ci)) {
           // "Paczka szła tydzień, ale warto było czekać": a clause without
           // evidence across "but" from one with evidence says the opposite.

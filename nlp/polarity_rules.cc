@@ -1076,6 +1076,13 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       if (neg_scope > 0) --neg_scope;
       continue;
     }
+    // An emoji or emoticon ends a negation's scope and is not negated
+    // itself: it closes a thought ("Lepiej trafić nie mogłam 🙂 Buty
+    // wygodne": the "nie" is not the comfort's).
+    if ((tok.kind == TokenKind::kEmoji || tok.kind == TokenKind::kEmoticon)) {
+      neg_scope = 0;
+      without = false;
+    }
     // Irony emoji ("przyszły różowe 🙃"): a complaint whatever the
     // praise around them says (the table cannot hold them: its phrases are
     // keyed by ASCII-folded forms, which an emoji does not have).

@@ -184,6 +184,12 @@ struct SentimentParams {
   // decisive complaint and at most denial_lexicon of plain lexicon
   // complaint is POSITIVE whatever the model read (< 0: off).
   float denial_lexicon = 0.0f;
+  // Aspects of a one-sided review (POSITIVE or NEGATIVE, no clause with
+  // evidence of the other side, no clause turned across a contrast) whose
+  // clause has no evidence of its own take the review's reading instead
+  // of the model's reading of their sentence (applied by the analyzer;
+  // models/README.md, "Fifth pass", round 3).
+  bool aspects_follow_review = true;
   bool use_rules = true;
   // Use the stacked meta models (sentiment_*.meta, nlp/sentiment_meta.h)
   // when present; false serves the base models' probabilities (for

@@ -71,6 +71,19 @@ const AspectCase kAspectCases[] = {
     // sarcasm: the praised aspect is the complaint
     {"en_sarcastic_aspect", "Great customer service, thanks for nothing.",
      Aspect::kCustomerService, -1},
+    // a one-sided review: a clause without evidence of its own reads as
+    // the review does, not as the model read its sentence (fifth pass,
+    // round 3)
+    {"de_follows_review", "Seit dem Update stürzt die App nicht mehr ab. Bin sehr zufrieden.",
+     Aspect::kUsability, +1},
+    {"pl_follows_review",
+     "Telefon się nie grzeje, bateria nie siada po kilku godzinach. Jestem zadowolony.",
+     Aspect::kProductQuality, +1},
+    {"en_follows_review", "Ordered 4, only 3 arrived. Please send the missing one.",
+     Aspect::kDelivery, -1},
+    // an emoji ends a negation's scope
+    {"pl_emoji_ends_negation", "Lepiej wybrać nie mogłem 🙂 Kurtka wygodna, lekka.",
+     Aspect::kProductQuality, +1},
 };
 
 // Opinions about the shop or the purchase as a whole are not the product's.

@@ -519,6 +519,15 @@ TEST_F(PolarityRulesTest, DenialsAreCounted) {
   EXPECT_GT(idiom.praise_idioms, 0);
 }
 
+// An emoji ends a negation's scope: "nie mogłem 🙂 Kurtka wygodna" does
+// not negate the comfort (fifth pass, round 3).
+TEST_F(PolarityRulesTest, AnEmojiEndsANegation) {
+  const PolarityEvidence e =
+      JoinAll(*rules_, *lexicon_, "Lepiej wybrać nie mogłem 🙂 Kurtka wygodna.", "pl");
+  EXPECT_GT(e.Net(), 0);
+  EXPECT_EQ(e.negative, 0);
+}
+
 Evidence JoinAll(const PolarityRules& rules, const Lexicon& lexicon,
                  const char* text, const char* lang) {
   const TokenizedText t = Tokenize(text);
