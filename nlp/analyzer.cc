@@ -339,27 +339,31 @@ class AnalyzerImpl : public Analyzer {
   // the purchase (its service aspects), so a product complaint after their
   // praise is one side of a MIXED review, not the verdict.
   static bool SetAgainstTheRest(std::string_view text, const std::vector<Span>& spans) {
-    // A word, and the word that must follow it ("en sí", "lui-même").
-    static constexpr std::string_view kFocus[] = {
-        "itself", "themselves", "selbst", "sam", "sama", "samo", "sami",
-        "en", "lui", "elle", "in"};
-    static constexpr std::string_view kFocusNext[] = {
-        "", "", "", "", "", "", "", "si", "meme", "meme", "se"};
+    // A word, and the word that must follow it ("en sí", "lui-même"; empty:
+    // none).
+    struct Focus {
+      std::string_view word, next;
+    };
+    static constexpr Focus kFocus[] = {
+        {"itself", ""}, {"themselves", ""}, {"selbst", ""}, {"sam", ""},
+        {"sama", ""},   {"samo", ""},       {"sami", ""},   {"en", "si"},
+        {"lui", "meme"}, {"elle", "meme"},  {"in", "se"}};
     for (const Span& sp : spans) {
       if (sp.begin < 0 || sp.end > static_cast<int32_t>(text.size()) || sp.begin >= sp.end) {
         continue;
       }
-      // The span and up to three words on either side.
+      // The span and 16 bytes before it, 24 after it (about three words on
+      // either side; a word cut at the window's edge is read as its rest).
       const int32_t from = std::max<int32_t>(0, sp.begin - 16);
       const int32_t to = std::min<int32_t>(static_cast<int32_t>(text.size()), sp.end + 24);
       const TokenizedText t = Tokenize(text.substr(from, to - from));
       for (size_t i = 0; i < t.tokens.size(); ++i) {
-        for (size_t k = 0; k < std::size(kFocus); ++k) {
-          if (t.tokens[i].plain != kFocus[k]) continue;
-          if (kFocusNext[k].empty()) return true;
+        for (const Focus& f : kFocus) {
+          if (t.tokens[i].plain != f.word) continue;
+          if (f.next.empty()) return true;
           size_t next = i + 1;  // "lui-même": past the hyphen
           if (next < t.tokens.size() && t.tokens[next].kind == TokenKind::kPunct) ++next;
-          if (next < t.tokens.size() && t.tokens[next].plain == kFocusNext[k]) return true;
+          if (next < t.tokens.size() && t.tokens[next].plain == f.next) return true;
         }
       }
     }
