@@ -971,7 +971,9 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
         case kResolved: {
           // "sorted it in minutes", "wysłali nową", "hat alles geklärt": a
           // problem put right is praise, and (unless negated: "nobody
-          // solved it") it resolves the complaints before it.
+          // solved it") it resolves the complaints before it. A duration
+          // with it reads as a wait's ("sorted it within 2 hours": quick,
+          // "nobody sorted it for 3 weeks": slow).
           about_waiting = true;
           waited = true;
           if (neg_scope > 0 || without) {
