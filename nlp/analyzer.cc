@@ -37,7 +37,7 @@ namespace {
 // order notes, queries, relief across "but"; 5: the fourth pass -
 // expectations, short lives, shrugs, MIXED with the complaint first): the
 // model-file and tunable hashes below cannot see code.
-constexpr char kVersionPrefix[] = "opinia-nlp-5";
+constexpr char kVersionPrefix[] = "opinia-nlp-6";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;
