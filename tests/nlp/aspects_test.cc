@@ -281,6 +281,15 @@ const Case kCases[] = {
     {"it_fregatura", "it", "Una fregatura.", "-", "PRICE-=fregatura"},
     {"it_contrassegno", "it", "Pagato in contrassegno.", "0", "PAYMENT0=Pagato|contrassegno"},
     {"it_garanzia", "it", "Sostituito in garanzia.", "+", "RETURNS+=Sostituito|garanzia"},
+    {"pl_najtanszy", "pl", "Nie jest najtańszy, ale warto.", "+", "PRICE+=najtańszy"},
+    {"pl_za_te_pieniadze", "pl", "Za te pieniądze rewelacja.", "+", "PRICE+=Za te pieniądze"},
+    {"es_reclamacion", "es", "Reclamación resuelta en dos días.", "+", "RETURNS+=Reclamación"},
+    {"it_soldi_buttati", "it", "Soldi buttati.", "-", "PRICE-=Soldi buttati"},
+    // elided articles: "l'emballage" is one token (see aspects.tsv)
+    {"fr_elided_emballage", "fr", "L'emballage était parfait.", "+", "PACKAGING+=L'emballage"},
+    {"fr_elided_typographic", "fr", "Personne ne répond pour l’échange.", "-", "CUSTOMER_SERVICE-=répond; RETURNS-=l’échange"},
+    {"it_elided_assistenza", "it", "Nessuna risposta dall'assistenza.", "-", "CUSTOMER_SERVICE-=risposta|dall'assistenza"},
+    {"it_elided_imballaggio", "it", "L’imballaggio era perfetto.", "+", "PACKAGING+=L’imballaggio"},
     {"it_scomodo", "it", "Scomodo da indossare.", "-", "PRODUCT_QUALITY-=Scomodo"},
     // ------------------------------------------------------- language choice
     {"und_tries_all_de", "und", "Die Lieferung war schnell.", "+", "DELIVERY+=Lieferung"},
