@@ -114,15 +114,21 @@ TEST(ClauseAnalysisTest, AWaitAfterANamedAspectIsNotTheDelivery) {
   }
 }
 
+// The last reported sentiment of `aspect` in `a`, or null.
+const AspectSentiment* FindAspect(const Analysis& a, Aspect aspect) {
+  const AspectSentiment* found = nullptr;
+  for (const AspectSentiment& as : a.aspects) {
+    if (as.aspect == aspect) found = &as;
+  }
+  return found;
+}
+
 TEST(ClauseAnalysisTest, AspectSignsFollowTheirClause) {
   auto analyzer = CreateAnalyzer(test_paths::ModelsDir());
   ASSERT_TRUE(analyzer.ok()) << analyzer.status();
   for (const AspectCase& c : kAspectCases) {
     const Analysis a = (*analyzer)->Analyze(c.text, {});
-    const AspectSentiment* found = nullptr;
-    for (const AspectSentiment& as : a.aspects) {
-      if (as.aspect == c.aspect) found = &as;
-    }
+    const AspectSentiment* found = FindAspect(a, c.aspect);
     ASSERT_NE(found, nullptr) << c.name << ": no aspect in \"" << c.text << "\"";
     const float s = found->sentiment.score;
     const int sign = s > 0.05f ? 1 : (s < -0.05f ? -1 : 0);
@@ -148,10 +154,7 @@ TEST(ClauseAnalysisTest, TheDecidingClauseSetsAnAspectJudgedBothWays) {
   };
   for (const AspectCase& c : cases) {
     const Analysis a = (*analyzer)->Analyze(c.text, {});
-    const AspectSentiment* found = nullptr;
-    for (const AspectSentiment& as : a.aspects) {
-      if (as.aspect == c.aspect) found = &as;
-    }
+    const AspectSentiment* found = FindAspect(a, c.aspect);
     ASSERT_NE(found, nullptr) << c.name << ": no aspect in \"" << c.text << "\"";
     EXPECT_GT(found->sentiment.score * static_cast<float>(c.sign), 0.4f)
         << c.name << ": \"" << c.text << "\" score " << found->sentiment.score;
