@@ -37,7 +37,7 @@ namespace {
 // order notes, queries, relief across "but"; 5: the fourth pass -
 // expectations, short lives, shrugs, MIXED with the complaint first): the
 // model-file and tunable hashes below cannot see code.
-constexpr char kVersionPrefix[] = "opinia-nlp-5";
+constexpr char kVersionPrefix[] = "opinia-nlp-6";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;
@@ -181,7 +181,7 @@ class AnalyzerImpl : public Analyzer {
         // concession's praise is not one side of a MIXED (its main clause
         // decides).
         joined.contrasts == joined.buts &&
-        MixedByAspects(text, a.aspects, sp) &&
+        MixedByAspects(text, t, a.aspects, sp) &&
         ComparableSides(parts, sp.mixed_ratio)) {
       a.sentiment.label = SentimentLabel::kMixed;
     }
@@ -390,35 +390,45 @@ class AnalyzerImpl : public Analyzer {
   // prodotto in sé": contrastive focus sets the product against the rest of
   // the purchase (its service aspects), so a product complaint after their
   // praise is one side of a MIXED review, not the verdict.
-  static bool SetAgainstTheRest(std::string_view text, const std::vector<Span>& spans) {
-    // A word, and the word that must follow it ("en sí", "lui-même").
-    static constexpr std::string_view kFocus[] = {
-        "itself", "themselves", "selbst", "sam", "sama", "samo", "sami",
-        "en", "lui", "elle", "in"};
-    static constexpr std::string_view kFocusNext[] = {
-        "", "", "", "", "", "", "", "si", "meme", "meme", "se"};
+  // `t` is `text` tokenized; `spans` are byte spans of `text`.
+  static bool SetAgainstTheRest(std::string_view text, const TokenizedText& t,
+                                const std::vector<Span>& spans) {
+    // A word, and the word that must follow it ("en sí", "lui-même"; empty:
+    // none).
+    struct Focus {
+      std::string_view word, next;
+    };
+    static constexpr Focus kFocus[] = {
+        {"itself", ""}, {"themselves", ""}, {"selbst", ""}, {"sam", ""},
+        {"sama", ""},   {"samo", ""},       {"sami", ""},   {"en", "si"},
+        {"lui", "meme"}, {"elle", "meme"},  {"in", "se"}};
     for (const Span& sp : spans) {
       if (sp.begin < 0 || sp.end > static_cast<int32_t>(text.size()) || sp.begin >= sp.end) {
         continue;
       }
-      // The span and up to three words on either side.
-      const int32_t from = std::max<int32_t>(0, sp.begin - 16);
-      const int32_t to = std::min<int32_t>(static_cast<int32_t>(text.size()), sp.end + 24);
-      const TokenizedText t = Tokenize(text.substr(from, to - from));
-      for (size_t i = 0; i < t.tokens.size(); ++i) {
-        for (size_t k = 0; k < std::size(kFocus); ++k) {
-          if (t.tokens[i].plain != kFocus[k]) continue;
-          if (kFocusNext[k].empty()) return true;
+      // The tokens within the span and 16 bytes before it, 24 after it
+      // (about three words on either side; a word the window cuts is not
+      // read: "balsam" is no "sam").
+      const int32_t from = sp.begin - 16;
+      const int32_t to = sp.end + 24;
+      size_t first = 0;
+      while (first < t.tokens.size() && t.tokens[first].span.begin < from) ++first;
+      size_t last = first;  // one past the window's last token
+      while (last < t.tokens.size() && t.tokens[last].span.end <= to) ++last;
+      for (size_t i = first; i < last; ++i) {
+        for (const Focus& f : kFocus) {
+          if (t.tokens[i].plain != f.word) continue;
+          if (f.next.empty()) return true;
           size_t next = i + 1;  // "lui-même": past the hyphen
-          if (next < t.tokens.size() && t.tokens[next].kind == TokenKind::kPunct) ++next;
-          if (next < t.tokens.size() && t.tokens[next].plain == kFocusNext[k]) return true;
+          if (next < last && t.tokens[next].kind == TokenKind::kPunct) ++next;
+          if (next < last && t.tokens[next].plain == f.next) return true;
         }
       }
     }
     return false;
   }
 
-  static bool MixedByAspects(std::string_view text,
+  static bool MixedByAspects(std::string_view text, const TokenizedText& t,
                              const std::vector<AspectSentiment>& aspects,
                              const SentimentParams& sp) {
     const float min_score = sp.mixed_min;
@@ -435,7 +445,7 @@ class AnalyzerImpl : public Analyzer {
       }
       if (s <= -min_score) {
         if (aspects[i].aspect == Aspect::kProductQuality &&
-            !SetAgainstTheRest(text, aspects[i].evidence)) {
+            !SetAgainstTheRest(text, t, aspects[i].evidence)) {
           return false;
         }
         if (first_neg < 0) first_neg = static_cast<int>(i);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <numeric>
 #include <optional>
 #include <utility>
 
@@ -413,17 +412,13 @@ bool DiscourseMarker(const TokenizedText& t, int first, int end, int at,
   return (n == "," || n == ":") && t.tokens[after + 1].kind == TokenKind::kWord;
 }
 
-}  // namespace
-
-namespace {
-
 // The negator of a verb ("nie", "not", "nicht", "ne", "non"; Spanish
 // "no"), as opposed to a negative determiner ("brak", "zero", "żadnych",
 // "keine", "no issues", "aucun"), which denies the noun after it.
 bool IsVerbNegator(std::string_view plain, std::string_view language) {
   static const auto* verbal = new absl::flat_hash_set<std::string_view>{
       "nie", "not", "nt", "n't", "dont", "doesnt", "didnt", "isnt", "wasnt", "never",
-      "nicht", "nie", "nigdy", "ne", "pas", "non", "jamais", "mai", "nunca", "jamas"};
+      "nicht", "nigdy", "ne", "pas", "non", "jamais", "mai", "nunca", "jamas"};
   return verbal->contains(plain) || (plain == "no" && language.substr(0, 2) != "en");
 }
 
@@ -532,6 +527,22 @@ bool IsIronyEmoji(std::string_view norm) {
   return false;
 }
 
+// Net evidence of the clauses before clause `k`.
+float NetBefore(const std::vector<Clause>& own, size_t k) {
+  float net = 0;
+  for (size_t j = 0; j < k; ++j) net += own[j].Net();
+  return net;
+}
+
+// The last clause opens with a contrast ("but", "only" after praise): the
+// clauses before it weigh less.
+void OpenContrast(std::vector<Clause>* own) {
+  own->back().contrast = true;
+  for (Clause& c : *own) {
+    if (&c != &own->back()) c.weight *= PolarityRules::kBeforeContrastWeight;
+  }
+}
+
 // Net evidence of the clauses after the first (the rest of the sentence).
 float RestNet(const std::vector<Clause>& own) {
   float net = 0;
@@ -559,9 +570,7 @@ void PolarityRules::ContrastDefaults(std::vector<Clause>* clauses, PolarityEvide
   std::vector<Clause>& own = *clauses;
   for (size_t k = 1; k < own.size(); ++k) {
     if (!own[k].contrast || !Undecided(own[k])) continue;
-    float before = 0;
-    for (size_t j = 0; j < k; ++j) before += own[j].Net();
-    GiveDefault(before, &own[k], e);
+    GiveDefault(NetBefore(own, k), &own[k], e);
   }
   for (size_t k = 0; k < own.size(); ++k) {
     if (!own[k].concession || Undecided(own[k])) continue;
@@ -802,12 +811,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     if (tok.kind == TokenKind::kWord && words_in_clause == 0 && own.size() > 1 &&
         IsOnlyBut(tok.plain) &&
         !(i + 1 < end && t.tokens[i + 1].kind == TokenKind::kNumber) &&
-        std::accumulate(own.begin(), own.end() - 1, 0.0f,
-                        [](float a, const Clause& c) { return a + c.Net(); }) > 0) {
-      own.back().contrast = true;
-      for (Clause& c : own) {
-        if (&c != &own.back()) c.weight *= kBeforeContrastWeight;
-      }
+        NetBefore(own, own.size() - 1) > 0) {
+      OpenContrast(&own);
       ++words_in_clause;
       if (next_match < matches.size() && matches[next_match].first_token == i) {
         // "tylko że": the phrase is the connective.
@@ -878,12 +883,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
             close_clause(i);
           }
           if (inside && own.size() == 1) e.leading_contrast = true;
-          (label == kContrast ? own.back().contrast : own.back().concession) = true;
           if (label == kContrast) {
-            for (Clause& c : own) {
-              if (&c != &own.back()) c.weight *= kBeforeContrastWeight;
-            }
+            OpenContrast(&own);
           } else {
+            own.back().concession = true;
             concession_clause = true;
           }
           // "niestety", "leider" are connectives and complaints.
@@ -968,7 +971,9 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
         case kResolved: {
           // "sorted it in minutes", "wysłali nową", "hat alles geklärt": a
           // problem put right is praise, and (unless negated: "nobody
-          // solved it") it resolves the complaints before it.
+          // solved it") it resolves the complaints before it. A duration
+          // with it reads as a wait's ("sorted it within 2 hours": quick,
+          // "nobody sorted it for 3 weeks": slow).
           about_waiting = true;
           waited = true;
           if (neg_scope > 0 || without) {
@@ -1139,8 +1144,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   int short_life = -1;  // the clause of a short life ("lasted two days")
   for (const Duration& d : durations) {
     float v = 0;
+    bool wait = true;  // a wait, not a short life (Clause::wait)
     if (lasted && d.days <= kShortLifeDays && d.prep != DurationPrep::kSince) {
       v = kShortLifeValence;
+      wait = false;
       short_life = d.clause;
     } else if (!about_waiting) {
       continue;
@@ -1155,7 +1162,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     }
     if (v == 0) continue;
     Clause& c = own[static_cast<size_t>(std::min<int>(d.clause, static_cast<int>(own.size()) - 1))];
-    if (v != kShortLifeValence) c.wait = true;
+    if (wait) c.wait = true;
     (v > 0 ? c.positive : c.negative) += std::fabs(v);
     ++c.hits;
     ++e.hits;

@@ -262,6 +262,11 @@ class PolarityRules {
 
  private:
   PolarityRules() = default;
+  // Contrast as evidence (see Score): a clause after "but" that is
+  // undecided (no evidence, or plain lexicon words only) takes
+  // kContrastDefault against the net of the clauses before it, and the
+  // undecided main clause of a decided concession against the concession.
+  // Counted in `e` (hits, constructions).
   static void ContrastDefaults(std::vector<Clause>* clauses, PolarityEvidence* e);
 
   std::unique_ptr<TermMatcher> matcher_;

@@ -474,9 +474,6 @@ void SentimentClassifier::Compose(const PolarityEvidence& e, float model_top,
   if (e.sarcasms > 0 && e.Net() < 0 && q[kNeg] < 0.6f) {
     q = {0.15f, 0.6f, 0.15f, 0.1f};
   }
-  // "Trochę drogo, lecz jakość to rekompensuje": a short text whose "but"
-  // comes down on one side is that side, not the model's MIXED (MIXED of
-  // two aspects is the analyzer's, on their clauses).
   // "Paczka szła długo, ale kurtka warta każdego dnia czekania": in a
   // short text the clause after the last "but" decides when the evidence
   // agrees with it, against the model's other side.
@@ -505,6 +502,9 @@ void SentimentClassifier::Compose(const PolarityEvidence& e, float model_top,
       std::swap(q[top_class], q[kPos]);
     }
   }
+  // "Trochę drogo, lecz jakość to rekompensuje": a short text whose "but"
+  // comes down on one side is that side, not the model's MIXED (MIXED of
+  // two aspects is the analyzer's, on their clauses).
   const int best = static_cast<int>(std::max_element(q.begin(), q.end()) - q.begin());
   if (best == kMix && e.buts > 0 &&
       static_cast<float>(words) <= params_.contrast_decides_words &&

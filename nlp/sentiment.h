@@ -180,9 +180,10 @@ struct SentimentParams {
   float contrast_override_words = 20.0f;
   // A text that praises by denying a problem ("Brak zastrzeżeń", "Zero
   // problemów", "keine Probleme": PolarityEvidence::denials) or with a
-  // praise idiom (PolarityEvidence::praise_idioms, not against MIXED) with no
-  // decisive complaint and at most denial_lexicon of plain lexicon
-  // complaint is POSITIVE whatever the model read (< 0: off).
+  // praise idiom (PolarityEvidence::praise_idioms) with no decisive
+  // complaint and at most denial_lexicon of plain lexicon complaint is
+  // POSITIVE whatever the model read (< 0: off); against the model's MIXED
+  // only a denial, in a text of at most contrast_override_words words.
   float denial_lexicon = 0.0f;
   // Aspects of a one-sided review (POSITIVE or NEGATIVE, no clause with
   // evidence of the other side, no clause turned across a contrast) whose

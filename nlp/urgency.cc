@@ -28,8 +28,12 @@ constexpr int kEscalation = 4, kFraudIdiom = 5, kNobody = 6, kAnswer = 7,
               kAppliance = 13, kHazard = 14, kDamage = 15, kLetdown = 16,
               kNow = 17, kDemand = 18, kTopic = 19, kAnswers = 20,
               kAllergy = 21, kSevere = 22, kChild = 23, kLabels = 24;
-// Cues that are read with their negation ("nikt nie odpowiada" is the
-// complaint itself; a repeated "drei E-Mails" is not negated).
+static_assert(kEscalation == kLexiconReasons.size() &&
+                  kLabels == kEscalation + static_cast<int>(kCues.size()),
+              "the label constants follow kLexiconReasons and kCues");
+// Whether a negation before a phrase of `label` cancels it. It does not
+// for the cues that are read with their negation ("nikt nie odpowiada" is
+// the complaint itself; a repeated "drei E-Mails" is not negated).
 bool NegationApplies(int label) {
   return label != kNobody && label != kAnswer && label != kNoReply &&
          label != kRepeat && label != kAppliance && label != kTopic &&

@@ -226,6 +226,9 @@ const LabelCase kLabelCases[] = {
      SentimentLabel::kMixed},
     {"en_itself_concession", "Although the app is easy to use, the lamp itself is a letdown.",
      SentimentLabel::kNegative},
+    // a focus word is a whole word: "balsam" is no "sam"
+    {"pl_focus_word_whole", "Dostawa szybka, obsługa miła, ale balsam ma fatalną jakość.",
+     SentimentLabel::kNegative},
     // a concession's praise is no side of a MIXED: the main clause decides
     {"en_concession_no_mixed", "Even though the chat agent was kind, my money never came back.",
      SentimentLabel::kNegative},

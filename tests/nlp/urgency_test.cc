@@ -242,6 +242,9 @@ const Case kCases[] = {
     {"fr_personne_ne_repond_colis", "fr", "Personne ne répond au sujet de mon colis.", kNeg, 0, 0, "", P2, "", ""},
     {"it_nessuno_risponde_reso", "it", "Nessuno risponde per il reso.", kNeg, 0, 0, "", P2, "", ""},
     {"en_nobody_answers_no_topic", "en", "Nobody answers the chat, annoying.", kNeg, 0, 0, "", P3, "", ""},
+    {"pl_nikt_nie_odpowiada_kasa", "pl", "Od tygodnia nikt nie odpowiada w sprawie mojej kasy.", kNeg, 0, 0, "", P2, "", ""},
+    // "kasa" is money; "kasjer" (cashier) is no topic
+    {"pl_nikt_nie_odpowiada_kasjer", "pl", "Od tygodnia nikt nie odpowiada, kasjer tylko wzrusza ramionami.", kNeg, 0, 0, "", P3, "", ""},
     {"pl_courier_did_not_answer", "pl", "Paczka szła dwa tygodnie, a kurier nie odbierał telefonu.", kNeg, 0, 0, "", P3, "", ""},
     {"de_keine_antwort_noun", "de", "Seit drei Wochen keine Antwort auf meine Reklamation.", kNeg, 0, 0, "", P3, "", ""},
     {"en_nobody_answers_positive", "en", "Nobody answers about the order, but who cares, the shoes are perfect.", kPos, 0, 0, "", NONE, "", ""},
