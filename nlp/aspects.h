@@ -42,8 +42,8 @@ struct ClauseSentiment {
   // A wait was scored in the clause (nlp/polarity_rules.h, Clause::wait):
   // without an aspect term of its own it speaks of the delivery.
   bool wait = false;
-  // The clause decides against a neighbour of the other sign: it is opened
-  // by a contrast word ("but the paint was flaking") or is the main clause
+  // The clause wins over a neighbour of the other sign (AspectOptions): it
+  // is opened by a contrast word ("but the paint was flaking") or is the main clause
   // of a concession ("Although the box was nice, it broke").
   bool decides = false;
 };
@@ -87,7 +87,8 @@ class AspectExtractor {
   // negative, PRODUCT_QUALITY positive), each clause counted once. A
   // clause with an opinion of its own that names no aspect and no SHOP
   // word ("store", "sklep", "Händler") is about the product: it counts
-  // for PRODUCT_QUALITY with the clause as its evidence.
+  // for PRODUCT_QUALITY with the clause as its evidence. `options` settle
+  // an aspect judged both ways (AspectOptions; default: the mean).
   std::vector<AspectSentiment> Extract(
       std::string_view text, const TokenizedText& t, std::string_view language,
       const std::vector<SentenceSentiment>& sentences,
