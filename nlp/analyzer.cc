@@ -81,6 +81,7 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.note_lexicon, ",", p.note_words, ",", p.compose_construction, ",",
       p.contrast_decides, ",", p.contrast_decides_words, ",", p.contrast_override, ",",
       p.contrast_override_words, ",", p.denial_lexicon, ",", p.aspects_follow_review, ",",
+      p.aspects_deciding_side, ",",
       p.use_rules, ",", p.use_meta, ",",
       static_cast<int>(c.lid_method), ",", c.route_tweets);
   for (const auto& [name, k] : p.length_k) absl::StrAppend(&key, ",", name, "=", k);
@@ -184,6 +185,19 @@ class AnalyzerImpl : public Analyzer {
         ComparableSides(parts, sp.mixed_ratio)) {
       a.sentiment.label = SentimentLabel::kMixed;
     }
+    // "Gorgeous finish, but the paint was flaking": an aspect judged both
+    // ways takes the deciding side, once the review's label is settled.
+    if (sp.use_composition && sp.aspects_deciding_side &&
+        std::any_of(a.aspects.begin(), a.aspects.end(), [](const AspectSentiment& as) {
+          return as.sentiment.label == SentimentLabel::kMixed;
+        })) {
+      AspectOptions options;
+      options.deciding_side = sp.aspects_deciding_side;
+      options.review_sign = a.sentiment.label == SentimentLabel::kPositive   ? 1
+                            : a.sentiment.label == SentimentLabel::kNegative ? -1
+                                                                             : 0;
+      a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses, options);
+    }
     // Sarcasm ("Lovely service, they hang up when I ask about a refund"):
     // the surface praise of an aspect is the complaint.
     if (!tweet && sp.use_composition && joined.sarcasms > 0 &&
@@ -282,6 +296,10 @@ class AnalyzerImpl : public Analyzer {
         ClauseSentiment cs{c.first_token, c.end_token, whole};
         cs.weight = c.weight;
         cs.wait = c.wait;
+        // "..., but Y", "Although X, Y": Y decides against its neighbour.
+        cs.decides = !c.concession &&
+                     (c.contrast || (ci > 0 && cl[ci - 1].concession) ||
+                      (ci + 1 < cl.size() && cl[ci + 1].concession));
         const float net = c.Net();
         const bool neutral_sentence = whole.label == SentimentLabel::kNeutral;
         // A question, or a note in a NEUTRAL sentence, mentions an aspect

@@ -1,5 +1,6 @@
 #include "nlp/aspects.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -26,6 +27,17 @@ constexpr std::array<std::string_view, kNumAspects> kAspectNames = {
     "DELIVERY",           "RETURNS",         "PAYMENT",
     "CUSTOMER_SERVICE",   "USABILITY",       "PACKAGING"};
 
+// Running totals of the clauses of one sign that judge an aspect.
+struct Side {
+  int clauses = 0;
+  float weight_sum = 0;
+  float score_sum = 0;
+  float confidence_sum = 0;
+  bool decides = false;  // one of them decides (ClauseSentiment::decides)
+  int last_unit = -1;    // the last of them
+  std::vector<Span> evidence;
+};
+
 // Per-aspect running totals while scanning one review.
 struct Tally {
   int first_mention = -1;  // order of first mention; -1 = not mentioned
@@ -39,9 +51,30 @@ struct Tally {
   float score_sum = 0;
   float confidence_sum = 0;
   std::vector<Span> evidence;
+  Side sides[2];  // [0] positive clauses, [1] negative ones
 
-  // One more sentence (or clause) of weight `weight` that feels like `s`.
-  void Add(const Sentiment& s, float weight) {
+  // The side of sentiment `s`, or null when it judges neither way.
+  Side* SideOf(const Sentiment& s) {
+    if (s.score > kOpinionScore) return &sides[0];
+    if (s.score < -kOpinionScore) return &sides[1];
+    return nullptr;
+  }
+
+  // A mention's span, for the aspect and for the side of its sentiment `s`.
+  void AddEvidence(const Span& span, const Sentiment& s) {
+    if (static_cast<int>(evidence.size()) < AspectExtractor::kMaxEvidence) {
+      evidence.push_back(span);
+    }
+    Side* side = SideOf(s);
+    if (side != nullptr &&
+        static_cast<int>(side->evidence.size()) < AspectExtractor::kMaxEvidence) {
+      side->evidence.push_back(span);
+    }
+  }
+
+  // One more sentence (or clause: `unit`, deciding or not) of weight
+  // `weight` that feels like `s`.
+  void Add(const Sentiment& s, float weight, int unit = -1, bool decides = false) {
     ++sentences;
     weight_sum += weight;
     score_sum += weight * s.score;
@@ -49,6 +82,14 @@ struct Tally {
     positive += s.label == SentimentLabel::kPositive;
     negative += s.label == SentimentLabel::kNegative;
     mixed += s.label == SentimentLabel::kMixed;
+    if (Side* side = SideOf(s)) {
+      ++side->clauses;
+      side->weight_sum += weight;
+      side->score_sum += weight * s.score;
+      side->confidence_sum += s.confidence;
+      side->decides = side->decides || decides;
+      side->last_unit = std::max(side->last_unit, unit);
+    }
   }
 };
 
@@ -67,6 +108,17 @@ Sentiment Combine(const Tally& a) {
     s.label = SentimentLabel::kNeutral;
   }
   return s;
+}
+
+// The side that decides for an aspect judged both ways (AspectOptions), or
+// -1 when it is judged one way only.
+int DecidingSide(const Tally& a, int review_sign) {
+  const Side& pos = a.sides[0];
+  const Side& neg = a.sides[1];
+  if (pos.clauses == 0 || neg.clauses == 0) return -1;
+  if (pos.decides != neg.decides) return pos.decides ? 0 : 1;
+  if (review_sign != 0) return review_sign > 0 ? 0 : 1;
+  return pos.last_unit > neg.last_unit ? 0 : 1;
 }
 
 }  // namespace
@@ -111,14 +163,13 @@ namespace {
 
 // Counts clause `c` of `t` for an aspect it does not name (the product of
 // an opinion, the delivery of a wait): its sentiment and its span.
-void AddClause(const ClauseSentiment& c, const TokenizedText& t, int* mentioned, Tally* a) {
+void AddClause(const ClauseSentiment& c, int unit, const TokenizedText& t, int* mentioned,
+               Tally* a) {
   if (a->first_mention < 0) a->first_mention = (*mentioned)++;
-  if (static_cast<int>(a->evidence.size()) < AspectExtractor::kMaxEvidence) {
-    int last = c.end_token - 1;  // the clause without its closing mark
-    while (last > c.first_token && t.tokens[last].kind == TokenKind::kPunct) --last;
-    a->evidence.push_back({t.tokens[c.first_token].span.begin, t.tokens[last].span.end});
-  }
-  a->Add(c.sentiment, c.weight);
+  int last = c.end_token - 1;  // the clause without its closing mark
+  while (last > c.first_token && t.tokens[last].kind == TokenKind::kPunct) --last;
+  a->AddEvidence({t.tokens[c.first_token].span.begin, t.tokens[last].span.end}, c.sentiment);
+  a->Add(c.sentiment, c.weight, unit, c.decides);
 }
 
 }  // namespace
@@ -126,7 +177,7 @@ void AddClause(const ClauseSentiment& c, const TokenizedText& t, int* mentioned,
 std::vector<AspectSentiment> AspectExtractor::Extract(
     std::string_view text, const TokenizedText& t, std::string_view language,
     const std::vector<SentenceSentiment>& sentences,
-    const std::vector<ClauseSentiment>* clauses) const {
+    const std::vector<ClauseSentiment>* clauses, const AspectOptions& options) const {
   const uint32_t languages = matcher_->LanguageMask(language);
   std::array<Tally, kNumAspects> tally;
   int mentioned = 0;
@@ -147,6 +198,7 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
     matcher_->Scan(t, begin, end, languages, [&](const TermMatcher::Match& m) {
       Sentiment s = sentence_sentiment;
       float weight = 1;
+      bool decides = false;
       // Counted once per sentence, or once per clause with clauses.
       int unit = sentence;
       if (clauses != nullptr) {
@@ -163,6 +215,7 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
             speed[clause] = true;
             return;
           }
+          decides = (*clauses)[clause].decides;
           named[clause] = true;
         }
       }
@@ -172,13 +225,10 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
       Tally& a = tally[m.label];
       if (a.first_mention < 0) a.first_mention = mentioned++;
       a.named = true;
-      if (static_cast<int>(a.evidence.size()) < kMaxEvidence) {
-        a.evidence.push_back({t.tokens[m.first_token].span.begin,
-                              t.tokens[m.end_token - 1].span.end});
-      }
+      a.AddEvidence({t.tokens[m.first_token].span.begin, t.tokens[m.end_token - 1].span.end}, s);
       if (a.sentences > 0 && a.last_unit == unit) return;
       a.last_unit = unit;
-      a.Add(s, weight);
+      a.Add(s, weight, unit, decides);
     });
   };
   if (t.sentences.empty()) {
@@ -220,7 +270,8 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
         (sentence_named[slot] && !other_side)) {
       continue;
     }
-    AddClause(c, t, &mentioned, &tally[static_cast<int>(Aspect::kProductQuality)]);
+    AddClause(c, static_cast<int>(i), t, &mentioned,
+              &tally[static_cast<int>(Aspect::kProductQuality)]);
   }
 
   // "Hat eine Woche gedauert, aber ...", "Tardó una semana en llegar": a
@@ -245,7 +296,7 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
           c.end_token <= c.first_token || named_slot == slot) {
         continue;
       }
-      AddClause(c, t, &mentioned, &tally[static_cast<int>(Aspect::kDelivery)]);
+      AddClause(c, static_cast<int>(i), t, &mentioned, &tally[static_cast<int>(Aspect::kDelivery)]);
     }
   }
 
@@ -258,6 +309,16 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
     as.sentiment = Combine(ta);
     as.named = ta.named;
     as.evidence = std::move(ta.evidence);
+    // "Gorgeous finish, but the paint was flaking": judged both ways, the
+    // aspect is what the deciding side says of it, with its evidence.
+    const int side = options.deciding_side ? DecidingSide(ta, options.review_sign) : -1;
+    if (side >= 0) {
+      Side& d = ta.sides[side];
+      as.sentiment.score = d.score_sum / d.weight_sum;
+      as.sentiment.confidence = d.confidence_sum / static_cast<float>(d.clauses);
+      as.sentiment.label = side == 0 ? SentimentLabel::kPositive : SentimentLabel::kNegative;
+      if (!d.evidence.empty()) as.evidence = std::move(d.evidence);
+    }
   }
   return out;
 }

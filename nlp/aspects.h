@@ -42,6 +42,21 @@ struct ClauseSentiment {
   // A wait was scored in the clause (nlp/polarity_rules.h, Clause::wait):
   // without an aspect term of its own it speaks of the delivery.
   bool wait = false;
+  // The clause wins over a neighbour of the other sign (AspectOptions): it
+  // is opened by a contrast word ("but the paint was flaking") or is the main clause
+  // of a concession ("Although the box was nice, it broke").
+  bool decides = false;
+};
+
+// How Extract settles what the clauses alone leave open (the analyzer's
+// composition; all off: each aspect is the weighted mean of its clauses).
+struct AspectOptions {
+  // An aspect judged in clauses of both signs takes the side of the
+  // clauses that decide (ClauseSentiment::decides), else of `review_sign`
+  // (+1 POSITIVE, -1 NEGATIVE), else of its last clause; its evidence is
+  // that side's.
+  bool deciding_side = false;
+  int review_sign = 0;
 };
 
 class AspectExtractor {
@@ -72,11 +87,13 @@ class AspectExtractor {
   // negative, PRODUCT_QUALITY positive), each clause counted once. A
   // clause with an opinion of its own that names no aspect and no SHOP
   // word ("store", "sklep", "Händler") is about the product: it counts
-  // for PRODUCT_QUALITY with the clause as its evidence.
+  // for PRODUCT_QUALITY with the clause as its evidence. `options` settle
+  // an aspect judged both ways (AspectOptions; default: the mean).
   std::vector<AspectSentiment> Extract(
       std::string_view text, const TokenizedText& t, std::string_view language,
       const std::vector<SentenceSentiment>& sentences,
-      const std::vector<ClauseSentiment>* clauses = nullptr) const;
+      const std::vector<ClauseSentiment>* clauses = nullptr,
+      const AspectOptions& options = AspectOptions()) const;
 
   static constexpr int kMaxEvidence = 16;
 

@@ -191,6 +191,12 @@ struct SentimentParams {
   // of the model's reading of their sentence (applied by the analyzer;
   // models/README.md, "Fifth pass", round 3).
   bool aspects_follow_review = true;
+  // An aspect judged in clauses of both signs ("Gorgeous finish, but the
+  // paint was flaking") takes the sign of the clause that decides (after a
+  // contrast, the main clause of a concession, else the review's side; in
+  // a MIXED review the later one), with that clause's evidence (applied by
+  // the analyzer; models/README.md, "Fifth pass", round 4).
+  bool aspects_deciding_side = true;
   bool use_rules = true;
   // Use the stacked meta models (sentiment_*.meta, nlp/sentiment_meta.h)
   // when present; false serves the base models' probabilities (for

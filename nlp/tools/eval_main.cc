@@ -241,6 +241,7 @@ constexpr const char* kUsage =
     "  --neutral_keep=F --neutral_keep_untempered=F --mixed_min=F --mixed_words=F\n"
     "  --mixed_ratio=F --mixed_either_order=F --mixed_unnamed=F\n"
     "  --note_keep=F --note_lexicon=F --no_note_failures --no_aspects_follow_review\n"
+    "  --no_aspects_deciding_side\n"
     "  --note_words=F --compose_construction=F --contrast_decides=F\n"
     "  --contrast_override=F --contrast_override_words=F --denial_lexicon=F\n"
     "  --borrowed_compose_weight=F --partner_neutral=F\n"
@@ -299,6 +300,7 @@ int main(int argc, char** argv) {
     else if (fl("mixed_unnamed", &f.config.sentiment.mixed_unnamed)) {}
     else if (a == "--no_note_failures") f.config.sentiment.note_failures = false;
     else if (a == "--no_aspects_follow_review") f.config.sentiment.aspects_follow_review = false;
+    else if (a == "--no_aspects_deciding_side") f.config.sentiment.aspects_deciding_side = false;
     else if (fl("note_keep", &f.config.sentiment.note_keep)) {}
     else if (fl("note_lexicon", &f.config.sentiment.note_lexicon)) {}
     else if (fl("note_words", &f.config.sentiment.note_words)) {}

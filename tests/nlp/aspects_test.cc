@@ -358,6 +358,52 @@ TEST_F(AspectsTest, CombinesSentenceScoresAsMeans) {
   EXPECT_NEAR(got[1].sentiment.score, 0.9f, 1e-6);
 }
 
+// "Gorgeous finish, but the paint was flaking": an aspect judged both ways
+// takes the side that decides (AspectOptions), with that side's evidence.
+TEST_F(AspectsTest, BothWaysTheDecidingSideWins) {
+  const std::string_view text = "Dostawa szybka. Jednak dostawa bez etykiety.";
+  const TokenizedText t = Tokenize(text);
+  ASSERT_EQ(t.sentences.size(), 2u);
+  const std::vector<SentenceSentiment> s = {
+      {t.sentences[0].span, {0.8f, SentimentLabel::kPositive, 0.9f}},
+      {t.sentences[1].span, {-0.4f, SentimentLabel::kNegative, 0.7f}}};
+  std::vector<ClauseSentiment> clauses = {
+      {t.sentences[0].first_token, t.sentences[0].end_token, s[0].sentiment},
+      {t.sentences[1].first_token, t.sentences[1].end_token, s[1].sentiment}};
+  clauses[1].decides = true;
+  // Without options: the mean of both, MIXED, both mentions as evidence.
+  auto got = model_->Extract(text, t, "pl", s, &clauses);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_NEAR(got[0].sentiment.score, 0.2f, 1e-6);
+  EXPECT_EQ(got[0].sentiment.label, SentimentLabel::kMixed);
+  EXPECT_EQ(got[0].evidence.size(), 2u);
+  // The clause after "jednak" decides, even in a POSITIVE review.
+  AspectOptions options;
+  options.deciding_side = true;
+  options.review_sign = 1;
+  got = model_->Extract(text, t, "pl", s, &clauses, options);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_NEAR(got[0].sentiment.score, -0.4f, 1e-6);
+  EXPECT_NEAR(got[0].sentiment.confidence, 0.7f, 1e-6);
+  EXPECT_EQ(got[0].sentiment.label, SentimentLabel::kNegative);
+  ASSERT_EQ(got[0].evidence.size(), 1u);
+  EXPECT_EQ(text.substr(got[0].evidence[0].begin,
+                        got[0].evidence[0].end - got[0].evidence[0].begin),
+            "dostawa");
+  // No clause decides: the review's side, else (MIXED, NEUTRAL) the later.
+  clauses[1].decides = false;
+  got = model_->Extract(text, t, "pl", s, &clauses, options);
+  EXPECT_NEAR(got[0].sentiment.score, 0.8f, 1e-6);
+  EXPECT_EQ(got[0].sentiment.label, SentimentLabel::kPositive);
+  options.review_sign = 0;
+  got = model_->Extract(text, t, "pl", s, &clauses, options);
+  EXPECT_NEAR(got[0].sentiment.score, -0.4f, 1e-6);
+  // Judged one way only: the mean as before.
+  clauses[1].sentiment = {0.4f, SentimentLabel::kPositive, 0.7f};
+  got = model_->Extract(text, t, "pl", s, &clauses, options);
+  EXPECT_NEAR(got[0].sentiment.score, 0.6f, 1e-6);
+}
+
 TEST_F(AspectsTest, SameSentenceCountsOnce) {
   const std::string_view text = "Dostawa i dostarczenie fatalne, kurier też.";
   const TokenizedText t = Tokenize(text);

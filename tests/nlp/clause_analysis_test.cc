@@ -114,19 +114,50 @@ TEST(ClauseAnalysisTest, AWaitAfterANamedAspectIsNotTheDelivery) {
   }
 }
 
+// The last reported sentiment of `aspect` in `a`, or null.
+const AspectSentiment* FindAspect(const Analysis& a, Aspect aspect) {
+  const AspectSentiment* found = nullptr;
+  for (const AspectSentiment& as : a.aspects) {
+    if (as.aspect == aspect) found = &as;
+  }
+  return found;
+}
+
 TEST(ClauseAnalysisTest, AspectSignsFollowTheirClause) {
   auto analyzer = CreateAnalyzer(test_paths::ModelsDir());
   ASSERT_TRUE(analyzer.ok()) << analyzer.status();
   for (const AspectCase& c : kAspectCases) {
     const Analysis a = (*analyzer)->Analyze(c.text, {});
-    const AspectSentiment* found = nullptr;
-    for (const AspectSentiment& as : a.aspects) {
-      if (as.aspect == c.aspect) found = &as;
-    }
+    const AspectSentiment* found = FindAspect(a, c.aspect);
     ASSERT_NE(found, nullptr) << c.name << ": no aspect in \"" << c.text << "\"";
     const float s = found->sentiment.score;
     const int sign = s > 0.05f ? 1 : (s < -0.05f ? -1 : 0);
     EXPECT_EQ(sign, c.sign) << c.name << ": \"" << c.text << "\" score " << s;
+  }
+}
+
+// An aspect judged both ways takes the clause that decides, at its full
+// strength: the clause after "but", the main clause of a concession
+// (SentimentParams::aspects_deciding_side; the mean of both read near 0).
+TEST(ClauseAnalysisTest, TheDecidingClauseSetsAnAspectJudgedBothWays) {
+  auto analyzer = CreateAnalyzer(test_paths::ModelsDir());
+  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
+  const AspectCase cases[] = {
+      {"en_but", "Great quality, perfect fit, looks amazing, but the zip snagged.",
+       Aspect::kProductQuality, -1},
+      {"en_but_praise", "The quality was poor at first glance, but it turned out brilliant.",
+       Aspect::kProductQuality, 1},
+      {"pl_but", "Jakość na początku wydawała się świetna, ale po tygodniu przestał działać.",
+       Aspect::kProductQuality, -1},
+      {"de_concession", "Obwohl die Qualität gut aussieht, ist der Griff nach zwei Tagen abgebrochen.",
+       Aspect::kProductQuality, -1},
+  };
+  for (const AspectCase& c : cases) {
+    const Analysis a = (*analyzer)->Analyze(c.text, {});
+    const AspectSentiment* found = FindAspect(a, c.aspect);
+    ASSERT_NE(found, nullptr) << c.name << ": no aspect in \"" << c.text << "\"";
+    EXPECT_GT(found->sentiment.score * static_cast<float>(c.sign), 0.4f)
+        << c.name << ": \"" << c.text << "\" score " << found->sentiment.score;
   }
 }
 
