@@ -15,6 +15,9 @@ constexpr int kNumAspects = 9;  // including kUnspecified at 0
 // Matcher label of the SHOP words: the clause is about the shop, not the
 // product; no aspect of its own.
 constexpr int kShop = kNumAspects;
+// Matcher label of the SPEED words ("schnell", "super fast"): no aspect of
+// their own; a clause naming nothing else with one speaks of the delivery.
+constexpr int kSpeed = kNumAspects + 1;
 // A clause scoring beyond this either way judges something (for the product
 // default below).
 constexpr float kOpinionScore = 0.05f;
@@ -136,6 +139,8 @@ absl::StatusOr<std::unique_ptr<AspectExtractor>> AspectExtractor::Create(
       label = TermMatcher::kStop;
     } else if (l.label == "SHOP") {
       label = kShop;
+    } else if (l.label == "SPEED") {
+      label = kSpeed;
     } else {
       for (int a = 1; a < kNumAspects; ++a) {
         if (l.label == kAspectNames[a]) label = a;
@@ -181,7 +186,9 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
   // 0: no sentences) that name an aspect.
   thread_local std::vector<bool> named;
   thread_local std::vector<bool> sentence_named;
+  thread_local std::vector<bool> speed;  // clauses with a SPEED word
   named.assign(clauses != nullptr ? clauses->size() : 0, false);
+  speed.assign(named.size(), false);
   sentence_named.assign(t.sentences.size() + 1, false);
   auto scan = [&](int sentence, int begin, int end) {
     Sentiment sentence_sentiment;  // neutral, confidence 0, when none given
@@ -204,10 +211,15 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
           s = (*clauses)[clause].sentiment;
           weight = (*clauses)[clause].weight;
           unit = static_cast<int>(clause);
+          if (m.label == kSpeed) {
+            speed[clause] = true;
+            return;
+          }
           decides = (*clauses)[clause].decides;
           named[clause] = true;
         }
       }
+      if (m.label == kSpeed) return;
       if (m.label != kShop) sentence_named[sentence + 1] = true;
       if (m.label == kShop) return;
       Tally& a = tally[m.label];
@@ -265,15 +277,23 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
   // "Hat eine Woche gedauert, aber ...", "Tardó una semana en llegar": a
   // wait in a clause that names no aspect speaks of the delivery, unless a
   // clause before it in its sentence names an aspect ("Zwrot ..., pieniądze
-  // po 3 dniach": the refund's wait) or the delivery is named anyway.
+  // po 3 dniach": the refund's wait) or the delivery is named anyway. So
+  // does a speed word in the first clause of its sentence that judges
+  // anything ("Schnell da", "Super fast, well packed").
   if (!tally[static_cast<int>(Aspect::kDelivery)].named) {
     si = 0;
     size_t named_slot = 0;  // the sentence slot of the last naming clause
+    size_t judged_slot = 0;  // ... of the last naming or opinion clause
     for (size_t i = 0; i < named.size(); ++i) {
       const ClauseSentiment& c = (*clauses)[i];
       const size_t slot = slot_of(&si, c);
+      // A speed word counts only in its sentence's first judgement: "Zapach
+      // intensywny, ale szybko się ulatnia" is the smell's speed.
+      const bool first_judgement = judged_slot != slot;
       if (named[i]) named_slot = slot;
-      if (named[i] || !c.wait || c.end_token <= c.first_token || named_slot == slot) {
+      if (named[i] || c.opinion) judged_slot = slot;
+      if (named[i] || !(c.wait || (speed[i] && first_judgement)) ||
+          c.end_token <= c.first_token || named_slot == slot) {
         continue;
       }
       AddClause(c, static_cast<int>(i), t, &mentioned, &tally[static_cast<int>(Aspect::kDelivery)]);

@@ -37,6 +37,22 @@ int32_t Insert(std::vector<BuildNode>& nodes, std::string_view key) {
   return n;
 }
 
+// Articles (and a few other words) that elide into the next word, without
+// their apostrophe.
+struct ElidingLanguage {
+  const char* language;
+  std::vector<std::string_view> articles;
+};
+const std::vector<ElidingLanguage>& ElidingLanguages() {
+  static const auto* kLanguages = new std::vector<ElidingLanguage>{
+      {"fr", {"l", "d", "j", "n", "s", "c", "qu", "jusqu"}},
+      {"it",
+       {"l", "d", "dell", "dall", "all", "nell", "sull", "un", "quell",
+        "quest"}},
+  };
+  return *kLanguages;
+}
+
 std::string_view PrimaryTag(std::string_view language) {
   const size_t cut = language.find_first_of("-_");
   return cut == std::string_view::npos ? language : language.substr(0, cut);
@@ -116,6 +132,12 @@ std::unique_ptr<TermMatcher> TermMatcher::Builder::Build() && {
     m->language_bits_[pe.language] = 1u << std::min<size_t>(bit, 31);
   }
   m->all_languages_ = ~0u;
+  for (const ElidingLanguage& el : ElidingLanguages()) {
+    auto it = m->language_bits_.find(el.language);
+    if (it == m->language_bits_.end()) continue;
+    m->elision_languages_ |= it->second;
+    for (std::string_view a : el.articles) m->articles_.push_back({a, it->second});
+  }
 
   std::vector<BuildNode> fwd(1), bwd(1);
   for (Impl::Pending& pe : impl_->pending) {
@@ -204,8 +226,33 @@ uint32_t TermMatcher::LanguageMask(std::string_view language) const {
   return it == language_bits_.end() ? all_languages_ : it->second;
 }
 
+std::string_view TermMatcher::Elided(std::string_view form,
+                                     uint32_t languages) const {
+  if ((languages & elision_languages_) == 0) return form;
+  // The longest article is 5 bytes ("jusqu", "quest"); "’" is 3 bytes.
+  const size_t apostrophe = form.substr(0, 6).find_first_of("'\xE2");
+  if (apostrophe == std::string_view::npos || apostrophe == 0) return form;
+  const std::string_view rest = form.substr(apostrophe);
+  size_t skip = 0;
+  if (rest.substr(0, 1) == "'") {
+    skip = 1;
+  } else if (rest.substr(0, 3) == "\xE2\x80\x99") {
+    skip = 3;
+  } else {
+    return form;
+  }
+  if (rest.size() == skip) return form;
+  const std::string_view article = form.substr(0, apostrophe);
+  for (const Article& a : articles_) {
+    if ((a.languages & languages) != 0 && a.text == article) {
+      return form.substr(apostrophe + skip);
+    }
+  }
+  return form;
+}
+
 int64_t TermMatcher::Fit(const Phrase& p, const TokenizedText& t, int i,
-                         int end) const {
+                         int end, uint32_t languages) const {
   const int n = static_cast<int>(p.words.size());
   if (i + n > end) return -1;
   int64_t score = kPerToken * n;
@@ -213,6 +260,7 @@ int64_t TermMatcher::Fit(const Phrase& p, const TokenizedText& t, int i,
     const Word& w = p.words[k];
     const Token& tok = t.tokens[i + k];
     const std::string_view plain = tok.plain;
+    const std::string_view bare = Elided(plain, languages);
     if (k == 0 && w.mode != Mode::kNorm) {
       // Matched by the trie walk (Longest): exact terminal, prefix path or
       // reversed suffix path.
@@ -222,17 +270,23 @@ int64_t TermMatcher::Fit(const Phrase& p, const TokenizedText& t, int i,
     }
     switch (w.mode) {
       case Mode::kExact:
-        if (plain != w.text) return -1;
+        if (plain != w.text && bare != w.text) return -1;
         score += kPerExactWord;
         break;
       case Mode::kNorm:
-        if (tok.norm != w.text) return -1;
+        if (tok.norm != w.text && Elided(tok.norm, languages) != w.text) {
+          return -1;
+        }
         score += kPerExactWord;
         break;
       case Mode::kPrefix:
-        if (plain.substr(0, w.text.size()) != w.text) return -1;
+        if (plain.substr(0, w.text.size()) != w.text &&
+            bare.substr(0, w.text.size()) != w.text) {
+          return -1;
+        }
         break;
       case Mode::kSuffix:
+        // The suffix of the whole token is the suffix of its bare part.
         if (plain.size() < w.text.size() ||
             plain.substr(plain.size() - w.text.size()) != w.text) {
           return -1;
@@ -250,29 +304,36 @@ bool TermMatcher::Longest(const TokenizedText& t, int i, int end,
   auto consider = [&](int32_t id) {
     const Phrase& p = phrases_[id];
     if ((p.languages & languages) == 0) return;
-    const int64_t s = Fit(p, t, i, end);
+    const int64_t s = Fit(p, t, i, end, languages);
     if (s > best_score) {
       best_score = s;
       *best = {i, i + static_cast<int>(p.words.size()), p.label};
     }
   };
-  const std::string& plain = t.tokens[i].plain;
-  int32_t node = 0;
-  for (size_t k = 0; k < plain.size(); ++k) {
-    node = forward_.Child(node, static_cast<unsigned char>(plain[k]));
-    if (node < 0) break;
-    const Trie::Node& n = forward_.nodes[node];
-    if ((n.languages & languages) == 0) break;
-    for (int32_t e = n.open_begin; e < n.open_end; ++e) {
-      consider(forward_.phrase_ids[e]);
-    }
-    if (k + 1 == plain.size()) {
-      for (int32_t e = n.terminal_begin; e < n.terminal_end; ++e) {
+  const std::string_view plain = t.tokens[i].plain;
+  auto walk_forward = [&](std::string_view form) {
+    int32_t node = 0;
+    for (size_t k = 0; k < form.size(); ++k) {
+      node = forward_.Child(node, static_cast<unsigned char>(form[k]));
+      if (node < 0) break;
+      const Trie::Node& n = forward_.nodes[node];
+      if ((n.languages & languages) == 0) break;
+      for (int32_t e = n.open_begin; e < n.open_end; ++e) {
         consider(forward_.phrase_ids[e]);
       }
+      if (k + 1 == form.size()) {
+        for (int32_t e = n.terminal_begin; e < n.terminal_end; ++e) {
+          consider(forward_.phrase_ids[e]);
+        }
+      }
     }
+  };
+  walk_forward(plain);
+  if (const std::string_view bare = Elided(plain, languages);
+      bare.size() != plain.size()) {
+    walk_forward(bare);
   }
-  node = 0;
+  int32_t node = 0;
   for (size_t k = plain.size(); k > 0; --k) {
     node = backward_.Child(node, static_cast<unsigned char>(plain[k - 1]));
     if (node < 0) break;

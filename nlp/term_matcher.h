@@ -15,6 +15,14 @@
 // the text is; a pattern word that Tokenize splits ("e-mail") becomes several
 // consecutive pattern tokens.
 //
+// French and Italian elide an article into the next word, and Tokenize()
+// keeps the two as one token ("l'emballage", "dell’assistenza": UAX #29 joins
+// letters across an apostrophe). For text in those languages (or of unknown
+// language) a word is also matched against the token's part after an elided
+// article (fr l' d' j' n' s' c' qu' jusqu', it l' d' dell' dall' all' nell'
+// sull' un' quell' quest'; either apostrophe), so "emballage*" finds
+// "l'emballage". The match still covers the whole token.
+//
 // Scan() reports matches left to right without overlap. Where several phrases
 // start at the same token, the longest wins (more tokens, then exact words
 // over prefix/suffix words, then more matched characters). A phrase labelled
@@ -127,13 +135,23 @@ class TermMatcher {
   // Score of `p` matched at token i, or -1 when the rest of it does not match.
   // The trie walk that found `p` already matched its first word unless that
   // word is kNorm (keyed by its plain form): that comparison is skipped.
-  int64_t Fit(const Phrase& p, const TokenizedText& t, int i, int end) const;
+  int64_t Fit(const Phrase& p, const TokenizedText& t, int i, int end,
+              uint32_t languages) const;
+  // `form` (a token's plain or norm form) without a leading elided article of
+  // one of `languages`; `form` itself when it has none.
+  std::string_view Elided(std::string_view form, uint32_t languages) const;
 
   std::vector<Phrase> phrases_;
   Trie forward_;   // exact, prefix and norm first words
   Trie backward_;  // suffix first words, bytes reversed
   absl::flat_hash_map<std::string, uint32_t> language_bits_;
   uint32_t all_languages_ = 0;
+  uint32_t elision_languages_ = 0;  // fr and it, when the lexicon has them
+  struct Article {
+    std::string_view text;  // without its apostrophe: "l", "dell"
+    uint32_t languages;
+  };
+  std::vector<Article> articles_;
 };
 
 }  // namespace opinia::nlp

@@ -285,7 +285,13 @@ const Case kCases[] = {
     {"pl_za_te_pieniadze", "pl", "Za te pieniądze rewelacja.", "+", "PRICE+=Za te pieniądze"},
     {"es_reclamacion", "es", "Reclamación resuelta en dos días.", "+", "RETURNS+=Reclamación"},
     {"it_soldi_buttati", "it", "Soldi buttati.", "-", "PRICE-=Soldi buttati"},
-    // elided articles: "l'emballage" is one token (see aspects.tsv)
+    // elided articles: "l'emballage" is one token; the matcher skips the
+    // article (nlp/term_matcher.h), the evidence is the whole token
+    {"fr_elided_expedition", "fr", "L'expédition a été très rapide.", "+", "DELIVERY+=L'expédition"},
+    {"fr_elided_envoi_arnaque", "fr", "L'envoi était lent et c'est une vraie arnaque.", "-", "DELIVERY-=L'envoi; PRICE-=arnaque"},
+    {"fr_elided_appli", "fr", "Je déteste l’application, elle plante.", "-", "USABILITY-=l’application|plante"},
+    {"it_elided_nell_ordine_articolo", "it", "Nell'ordine mancava un articolo.", "-", "PRODUCT_QUALITY-=articolo"},
+    {"it_elided_all_assistenza", "it", "Ho scritto all’assistenza, nessuna risposta.", "-", "CUSTOMER_SERVICE-=all’assistenza|risposta"},
     {"fr_elided_emballage", "fr", "L'emballage était parfait.", "+", "PACKAGING+=L'emballage"},
     {"fr_elided_typographic", "fr", "Personne ne répond pour l’échange.", "-", "CUSTOMER_SERVICE-=répond; RETURNS-=l’échange"},
     {"it_elided_assistenza", "it", "Nessuna risposta dall'assistenza.", "-", "CUSTOMER_SERVICE-=risposta|dall'assistenza"},

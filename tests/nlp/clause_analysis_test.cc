@@ -355,5 +355,45 @@ TEST(ClauseAnalysisTest, UrgencyNeedsDistressOrAReason) {
   }
 }
 
+// A speed word in the first judging clause of a sentence that names nothing
+// is the delivery's ("Schnell da"); the evidence is that clause. Not when
+// an earlier clause judges something else ("the smell ..., but it fades
+// fast"), nor when the clause names an aspect ("the app is fast").
+TEST(ClauseAnalysisTest, ASpeedWordNamingNothingIsTheDelivery) {
+  auto analyzer = CreateAnalyzer(test_paths::ModelsDir());
+  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
+  struct SpeedCase {
+    const char* text;
+    const char* evidence;  // of DELIVERY; nullptr: no DELIVERY
+  };
+  const SpeedCase cases[] = {
+      {"Mega szybko, mega dobrze zapakowane, mega polecam!!", "Mega szybko"},
+      {"Super fast, super well packed, super happy!!", "Super fast"},
+      {"Schnell da, gerne wieder.", "Schnell da"},
+      {"Rapidísimo, todo perfecto.", "Rapidísimo"},
+      {"Très rapide, rien à redire.", "Très rapide"},
+      {"Velocissimo, tutto ok.", "Velocissimo"},
+      {"Zapach na początku intensywny, ale szybko się ulatnia.", nullptr},
+      {"The app is fast and easy to use.", nullptr},
+      {"Der Akku ist schnell leer.", nullptr},
+  };
+  for (const SpeedCase& c : cases) {
+    const std::string text = c.text;
+    const Analysis a = (*analyzer)->Analyze(text, {});
+    const AspectSentiment* delivery = nullptr;
+    for (const AspectSentiment& as : a.aspects) {
+      if (as.aspect == Aspect::kDelivery) delivery = &as;
+    }
+    if (c.evidence == nullptr) {
+      EXPECT_EQ(delivery, nullptr) << text;
+      continue;
+    }
+    ASSERT_NE(delivery, nullptr) << text;
+    ASSERT_FALSE(delivery->evidence.empty()) << text;
+    const Span& e = delivery->evidence.front();
+    EXPECT_EQ(text.substr(e.begin, e.end - e.begin), c.evidence) << text;
+  }
+}
+
 }  // namespace
 }  // namespace opinia::nlp

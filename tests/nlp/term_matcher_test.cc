@@ -97,6 +97,34 @@ TEST(TermMatcherTest, LongestPhraseWinsAndStopsMask) {
   ExpectMatches(*m, cases);
 }
 
+TEST(TermMatcherTest, ElidedArticlesAreSkippedInFrenchAndItalian) {
+  auto m = Build({{"fr", "emballage*", 1},
+                  {"fr", "service client*", 2},
+                  {"fr", "=échange", 3},
+                  {"it", "assistenz*", 4},
+                  {"it", "imballo", 5},
+                  {"en", "order", 6}});
+  const MatchCase cases[] = {
+      {"fr_l", "fr", "L'emballage", "1:L'emballage"},
+      {"fr_typographic", "fr", "l’emballage abîmé", "1:l’emballage"},
+      {"fr_d_prefix_inflection", "fr", "pas d'emballages", "1:d'emballages"},
+      {"fr_jusqu", "fr", "jusqu'emballage", "1:jusqu'emballage"},
+      {"fr_second_word", "fr", "service d'client", "2:service d'client"},
+      {"fr_norm_needs_diacritics", "fr", "l'échange, l'echange",
+       "3:l'échange"},
+      {"it_dell", "it", "dell'assistenza", "4:dell'assistenza"},
+      {"it_quell_typographic", "it", "quell’imballo", "5:quell’imballo"},
+      {"it_exact_not_prefix", "it", "nell'imballaggio", ""},
+      {"not_an_article", "fr", "aujourd'emballage", ""},
+      {"article_alone", "fr", "l' emballage", "1:emballage"},
+      {"no_apostrophe", "fr", "lemballage", ""},
+      {"other_language_article_not_skipped", "en", "l'order", ""},
+      {"french_article_not_italian", "it", "qu'imballo", ""},
+      {"unknown_language_skips", "und", "l'emballage", "1:l'emballage"},
+  };
+  ExpectMatches(*m, cases);
+}
+
 TEST(TermMatcherTest, PhraseStopsAtRangeEnd) {
   auto m = Build({{"en", "money back", 1}, {"en", "money", 2}});
   const TokenizedText t = Tokenize("money back");
