@@ -162,7 +162,9 @@ class AnalyzerImpl : public Analyzer {
     ClauseSentiments(t, parts, a.sentences, a.sentiment,
                      config_.sentiment.use_composition && config_.sentiment.aspects_follow_review,
                      &clauses);
-    a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses);
+    thread_local std::vector<TwoSidedAspect> two_sided;
+    a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses,
+                                  AspectOptions(), &two_sided);
     int words = 0;
     for (const SentimentClassifier::Part* p : parts.in_order) words += p->words;
     const SentimentParams& sp = config_.sentiment;
@@ -186,17 +188,16 @@ class AnalyzerImpl : public Analyzer {
       a.sentiment.label = SentimentLabel::kMixed;
     }
     // "Gorgeous finish, but the paint was flaking": an aspect judged both
-    // ways takes the deciding side, once the review's label is settled.
-    if (sp.use_composition && sp.aspects_deciding_side &&
+    // ways takes the deciding side, once the review's label is settled (not
+    // before: MixedByAspects above reads the aspects as the clauses left them).
+    if (sp.use_composition && sp.aspects_deciding_side && !two_sided.empty() &&
         std::any_of(a.aspects.begin(), a.aspects.end(), [](const AspectSentiment& as) {
           return as.sentiment.label == SentimentLabel::kMixed;
         })) {
-      AspectOptions options;
-      options.deciding_side = sp.aspects_deciding_side;
-      options.review_sign = a.sentiment.label == SentimentLabel::kPositive   ? 1
-                            : a.sentiment.label == SentimentLabel::kNegative ? -1
-                                                                             : 0;
-      a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses, options);
+      const int review_sign = a.sentiment.label == SentimentLabel::kPositive   ? 1
+                              : a.sentiment.label == SentimentLabel::kNegative ? -1
+                                                                               : 0;
+      SettleDecidingSides(two_sided, review_sign, &a.aspects);
     }
     // Sarcasm ("Lovely service, they hang up when I ask about a refund"):
     // the surface praise of an aspect is the complaint.

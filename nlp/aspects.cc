@@ -27,16 +27,7 @@ constexpr std::array<std::string_view, kNumAspects> kAspectNames = {
     "DELIVERY",           "RETURNS",         "PAYMENT",
     "CUSTOMER_SERVICE",   "USABILITY",       "PACKAGING"};
 
-// Running totals of the clauses of one sign that judge an aspect.
-struct Side {
-  int clauses = 0;
-  float weight_sum = 0;
-  float score_sum = 0;
-  float confidence_sum = 0;
-  bool decides = false;  // one of them decides (ClauseSentiment::decides)
-  int last_unit = -1;    // the last of them
-  std::vector<Span> evidence;
-};
+using Side = AspectSide;
 
 // Per-aspect running totals while scanning one review.
 struct Tally {
@@ -112,9 +103,9 @@ Sentiment Combine(const Tally& a) {
 
 // The side that decides for an aspect judged both ways (AspectOptions), or
 // -1 when it is judged one way only.
-int DecidingSide(const Tally& a, int review_sign) {
-  const Side& pos = a.sides[0];
-  const Side& neg = a.sides[1];
+int DecidingSide(const Side (&sides)[2], int review_sign) {
+  const Side& pos = sides[0];
+  const Side& neg = sides[1];
   if (pos.clauses == 0 || neg.clauses == 0) return -1;
   if (pos.decides != neg.decides) return pos.decides ? 0 : 1;
   if (review_sign != 0) return review_sign > 0 ? 0 : 1;
@@ -122,6 +113,21 @@ int DecidingSide(const Tally& a, int review_sign) {
 }
 
 }  // namespace
+
+void SettleDecidingSides(std::vector<TwoSidedAspect>& two_sided,
+                         int review_sign,
+                         std::vector<AspectSentiment>* aspects) {
+  for (TwoSidedAspect& two : two_sided) {
+    const int side = DecidingSide(two.sides, review_sign);
+    if (side < 0 || two.index >= aspects->size()) continue;
+    AspectSentiment& as = (*aspects)[two.index];
+    Side& d = two.sides[side];
+    as.sentiment.score = d.score_sum / d.weight_sum;
+    as.sentiment.confidence = d.confidence_sum / static_cast<float>(d.clauses);
+    as.sentiment.label = side == 0 ? SentimentLabel::kPositive : SentimentLabel::kNegative;
+    if (!d.evidence.empty()) as.evidence = std::move(d.evidence);
+  }
+}
 
 std::string_view AspectName(Aspect aspect) {
   const int i = static_cast<int>(aspect);
@@ -177,7 +183,8 @@ void AddClause(const ClauseSentiment& c, int unit, const TokenizedText& t, int* 
 std::vector<AspectSentiment> AspectExtractor::Extract(
     std::string_view text, const TokenizedText& t, std::string_view language,
     const std::vector<SentenceSentiment>& sentences,
-    const std::vector<ClauseSentiment>* clauses, const AspectOptions& options) const {
+    const std::vector<ClauseSentiment>* clauses, const AspectOptions& options,
+    std::vector<TwoSidedAspect>* two_sided) const {
   const uint32_t languages = matcher_->LanguageMask(language);
   std::array<Tally, kNumAspects> tally;
   int mentioned = 0;
@@ -301,6 +308,7 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
   }
 
   std::vector<AspectSentiment> out(mentioned);
+  std::vector<TwoSidedAspect> both;  // aspects judged both ways
   for (int a = 1; a < kNumAspects; ++a) {
     Tally& ta = tally[a];
     if (ta.first_mention < 0) continue;
@@ -309,17 +317,18 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
     as.sentiment = Combine(ta);
     as.named = ta.named;
     as.evidence = std::move(ta.evidence);
-    // "Gorgeous finish, but the paint was flaking": judged both ways, the
-    // aspect is what the deciding side says of it, with its evidence.
-    const int side = options.deciding_side ? DecidingSide(ta, options.review_sign) : -1;
-    if (side >= 0) {
-      Side& d = ta.sides[side];
-      as.sentiment.score = d.score_sum / d.weight_sum;
-      as.sentiment.confidence = d.confidence_sum / static_cast<float>(d.clauses);
-      as.sentiment.label = side == 0 ? SentimentLabel::kPositive : SentimentLabel::kNegative;
-      if (!d.evidence.empty()) as.evidence = std::move(d.evidence);
+    if ((options.deciding_side || two_sided != nullptr) &&
+        ta.sides[0].clauses > 0 && ta.sides[1].clauses > 0) {
+      TwoSidedAspect& two = both.emplace_back();
+      two.index = static_cast<size_t>(ta.first_mention);
+      two.sides[0] = std::move(ta.sides[0]);
+      two.sides[1] = std::move(ta.sides[1]);
     }
   }
+  // "Gorgeous finish, but the paint was flaking": judged both ways, the
+  // aspect is what the deciding side says of it, with its evidence.
+  if (options.deciding_side) SettleDecidingSides(both, options.review_sign, &out);
+  if (two_sided != nullptr) *two_sided = std::move(both);
   return out;
 }
 

@@ -59,6 +59,32 @@ struct AspectOptions {
   int review_sign = 0;
 };
 
+// The clauses of one sign that judge an aspect: running totals.
+struct AspectSide {
+  int clauses = 0;
+  float weight_sum = 0;
+  float score_sum = 0;
+  float confidence_sum = 0;
+  bool decides = false;  // one of them decides (ClauseSentiment::decides)
+  int last_unit = -1;    // the last of them
+  std::vector<Span> evidence;
+};
+
+// An aspect judged in clauses of both signs: its index in Extract's result
+// and what each side says ([0] positive clauses, [1] negative ones).
+struct TwoSidedAspect {
+  size_t index = 0;
+  AspectSide sides[2];
+};
+
+// Sets each aspect of `two_sided` to its deciding side (AspectOptions:
+// the side whose clauses decide, else the one of `review_sign`, else that
+// of its last clause), with that side's evidence. `two_sided` comes from
+// the Extract call that returned `aspects`; its evidence is moved out.
+void SettleDecidingSides(std::vector<TwoSidedAspect>& two_sided,
+                         int review_sign,
+                         std::vector<AspectSentiment>* aspects);
+
 class AspectExtractor {
  public:
   // Loads `models_dir`/aspects.tsv. NOT_FOUND when the file is missing;
@@ -88,12 +114,15 @@ class AspectExtractor {
   // clause with an opinion of its own that names no aspect and no SHOP
   // word ("store", "sklep", "Händler") is about the product: it counts
   // for PRODUCT_QUALITY with the clause as its evidence. `options` settle
-  // an aspect judged both ways (AspectOptions; default: the mean).
+  // an aspect judged both ways (AspectOptions; default: the mean). With
+  // `two_sided`, the aspects judged both ways are handed out unsettled, for
+  // SettleDecidingSides once the caller knows the review's label.
   std::vector<AspectSentiment> Extract(
       std::string_view text, const TokenizedText& t, std::string_view language,
       const std::vector<SentenceSentiment>& sentences,
       const std::vector<ClauseSentiment>* clauses = nullptr,
-      const AspectOptions& options = AspectOptions()) const;
+      const AspectOptions& options = AspectOptions(),
+      std::vector<TwoSidedAspect>* two_sided = nullptr) const;
 
   static constexpr int kMaxEvidence = 16;
 
