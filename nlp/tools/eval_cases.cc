@@ -9,11 +9,14 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "nlp/fnv1a.h"
+#include "nlp/tools/tsv.h"
 
 namespace opinia::nlp::tools {
 namespace {
 
 constexpr char kHeader[] = "id\tcategory\trating\ttext\tlabel\taspects\turgent\treasons";
+constexpr char kCorpusHeader[] =
+    "id\tsituation\trating\ttext\tlabel\taspects\turgent\treasons";
 
 constexpr std::pair<SentimentLabel, const char*> kLabels[] = {
     {SentimentLabel::kPositive, "POSITIVE"},
@@ -80,7 +83,7 @@ absl::StatusOr<std::vector<EvalCase>> ParseCases(absl::string_view text,
       return absl::InvalidArgumentError(absl::StrCat(file, ":", line_no, ": ", what));
     };
     if (line_no == 1) {
-      if (line != kHeader) return error(absl::StrCat("want the header '", kHeader, "'"));
+      if (line != kHeader && line != kCorpusHeader) return error(absl::StrCat("want the header '", kHeader, "'"));
       continue;
     }
     if (line.empty()) continue;
@@ -128,6 +131,7 @@ absl::StatusOr<std::vector<EvalCase>> ParseCases(absl::string_view text,
 
 bool InSplit(absl::string_view id, Split split) {
   if (split == Split::kAll) return true;
+  if (split == Split::kCorpusDev) return IsShopDev(std::string(id));
   return (Fnv1a64(std::string_view(id.data(), id.size())) % 2 == 0) ==
          (split == Split::kDev);
 }

@@ -33,7 +33,9 @@ struct EvalCase {
   std::vector<std::string> reasons;
 };
 
-// The cases of one file's contents (`file` is named in errors). Returns
+// The cases of one file's contents (`file` is named in errors); also reads
+// the shop corpus (nlp/corpus/README.md: the same columns, `situation` in
+// place of `category`). Returns
 // INVALID_ARGUMENT with file:line for a wrong header, a line without 8
 // fields, or an unknown label, aspect, polarity, urgent value or rating.
 absl::StatusOr<std::vector<EvalCase>> ParseCases(absl::string_view text,
@@ -41,8 +43,9 @@ absl::StatusOr<std::vector<EvalCase>> ParseCases(absl::string_view text,
 
 // Which half of the table a case belongs to. Fixed once: the split is
 // FNV-1a 64 (nlp/fnv1a.h) of the case id, even = dev, odd = test, so
-// adding or editing a case never moves another.
-enum class Split { kDev, kTest, kAll };
+// adding or editing a case never moves another. kCorpusDev: the shop
+// corpus's dev part (IsShopDev() in nlp/tools/tsv.h), which no model trains on.
+enum class Split { kDev, kTest, kAll, kCorpusDev };
 bool InSplit(absl::string_view id, Split split);
 
 // An aspect's score counts as POS above kPolarityThreshold, NEG below

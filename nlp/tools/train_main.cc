@@ -4,11 +4,13 @@
 // trained by adding a row to Specs() below.
 //
 //   opinia-train --data=/work/shared/data --out=models [--translated=DIR]
-//                [--only=lexicon,pl,en,multi,romance]
+//                [--corpus=nlp/corpus]
+//                [--only=lexicon,pl,en,multi,romance,de]
 //                [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]
 //                [--no_meta] [--meta=pl,en,multi] [--meta_files=N] [--meta_columns=C,...]
 //                [--words=pl,multi --words_dir=DIR [--words_weight=W] [--words_max_df=N]]
 //                [--no_aux] [--shared_weight=S] [--serve_shared]
+//                [--shop_as=main|aux|swap|main4]
 //
 // Experiments only (models/README.md, "Tried on 2026-12-05"; the shipped
 // models use none of them): --words adds word expansion features (the
@@ -17,6 +19,8 @@
 // writes sentiment_<model>.words beside the model; --no_aux drops the
 // auxiliary domain; --shared_weight scales the shared copy of the domain
 // adaptation and --serve_shared serves the shared weights alone.
+// --shop_as adds the shop corpus to the pl, en and romance models
+// (AddShopCorpus()).
 //
 // For each model with a meta model (ModelSpec::meta; --meta=LIST overrides,
 // --no_meta: none), also writes sentiment_<lang>.meta (nlp/sentiment_meta.h):
@@ -27,7 +31,9 @@
 //
 // --translated (default build/translated) is where
 // scripts/translate_reviews.sh wrote the machine-translated training files
-// of sentiment_romance (ModelSpec::translated).
+// of sentiment_romance (ModelSpec::translated). --corpus (default
+// nlp/corpus, run from the source tree) is where the hand-written shop
+// corpus is (nlp/corpus/README.md): training files named shop_*.
 //
 // Every training text goes through Tokenize() + ReviewInput() +
 // LinearFeatures(), exactly as at serving time. LIBLINEAR's logistic
@@ -109,6 +115,10 @@ struct ModelSpec {
   // A feature enters the model when at least this many training texts
   // have it (and kMinDocFreq).
   int min_df = 0;
+  // The labels trained on (empty: every label of the files): rows of other
+  // labels are skipped, so that a two-class model can take the polar rows
+  // of the four-label shop corpus.
+  std::vector<std::string> labels = {};
 };
 
 // Reviews in Spanish, French, Italian and Portuguese: the English review
@@ -137,6 +147,16 @@ ModelSpec RomanceSpec() {
   s.translated = true;
   s.meta = false;
   s.min_df = 4;
+  return s;
+}
+
+// German reviews: the training part of the hand-written shop corpus
+// (nlp/corpus/README.md), the only German review data the project has.
+// German tweets, and every text from a social platform, stay with
+// sentiment_multi. Chosen on dev: see models/README.md, "Sixth pass".
+ModelSpec GermanSpec() {
+  ModelSpec s{{"sentiment_de", TextDomain::kReview, {"de"}, 0.0f}, {"shop_de.tsv:train"}, 8.0};
+  s.meta = false;
   return s;
 }
 
@@ -180,7 +200,34 @@ std::vector<ModelSpec> Specs() {
        {"multi_tweets.train.tsv"}, 4.0, {}, {3, 6}, 0.5,
        {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 1.0, -1, false},
       RomanceSpec(),
+      GermanSpec(),
   };
+}
+
+// Experiment (--shop_as, models/README.md "Sixth pass"): the shop corpus's
+// training part for a review model's languages other than German (whose
+// model is trained on nothing else): "main" as more main-domain data,
+// "aux" as auxiliary-domain data, "swap" as the main domain with the
+// model's own files auxiliary; "main4" as "main" keeping the corpus's
+// NEUTRAL and MIXED rows in a two-class model's data (else only its
+// POSITIVE and NEGATIVE rows join a model without those classes).
+void AddShopCorpus(const std::string& how, ModelSpec* spec) {
+  if (spec->serving.domain != TextDomain::kReview || spec->serving.name == "sentiment_de") return;
+  std::vector<std::string> shop;
+  for (const std::string& l : spec->serving.languages) {
+    if (l != "pt") shop.push_back("shop_" + l + ".tsv:train");  // no Portuguese corpus
+  }
+  if (how == "main" || how == "main4") {
+    spec->files.insert(spec->files.end(), shop.begin(), shop.end());
+  } else if (how == "aux") {
+    spec->aux_files.insert(spec->aux_files.end(), shop.begin(), shop.end());
+  } else if (how == "swap") {
+    spec->aux_files.insert(spec->aux_files.end(), spec->files.begin(), spec->files.end());
+    spec->files = shop;
+  }
+  if (spec->serving.name != "sentiment_pl" && how != "main4") {
+    spec->labels = {"negative", "positive"};
+  }
 }
 
 // A feature must occur in this many training texts to enter the model: the
@@ -272,12 +319,15 @@ bool ReadWords(const std::string& path, int max_df,
   return true;
 }
 
-// Where opinia-train reads training files: ../shared/data and the
-// machine translations of scripts/translate_reviews.sh.
+// Where opinia-train reads training files: ../shared/data, the machine
+// translations of scripts/translate_reviews.sh, and the shop corpus
+// (nlp/corpus: files named shop_*, with a ":train" or ":dev" part).
 struct DataDirs {
   std::string data;
   std::string translated;
+  std::string corpus;
   std::string Path(const ModelSpec& spec, const std::string& file, bool aux) const {
+    if (absl::StartsWith(file, "shop_")) return corpus + "/" + file;
     return (spec.translated && !aux ? translated : data) + "/sentiment/" + file;
   }
 };
@@ -307,6 +357,10 @@ bool ReadCorpus(const DataDirs& dirs, const ModelSpec& spec,
     const bool meta = !is_aux && (spec.meta_files < 0 ||
                                   static_cast<int>(fi) < spec.meta_files);
     for (const Example& e : *examples) {
+      if (!spec.labels.empty() &&
+          std::find(spec.labels.begin(), spec.labels.end(), e.label) == spec.labels.end()) {
+        continue;
+      }
       const auto& served = spec.serving.languages;
       if (std::find(served.begin(), served.end(), e.lang) == served.end()) {
         std::cerr << f << ": language " << e.lang << " is not in the "
@@ -862,12 +916,14 @@ int main(int argc, char** argv) {
   using namespace opinia::nlp::tools;  // NOLINT
   std::string data = "/work/shared/data", out = "models", only, dump_dir;
   std::string translated = "build/translated";
+  std::string corpus = "nlp/corpus";
   // Experiment overrides (apply to every selected model); the committed
   // models use the defaults above.
   double c_override = 0, char_weight = -1, words_weight = -1;
   std::string words_dir, words_models;
   int words_max_df = -1;
   bool no_meta = false, no_aux = false, serve_shared = false;
+  std::string shop_as;  // experiment: AddShopCorpus()
   double shared_weight = 1.0;
   std::string meta_files, meta_columns, meta_models;
   opinia::nlp::CharGrams chars;
@@ -897,17 +953,21 @@ int main(int argc, char** argv) {
     else if (absl::StartsWith(a, "--meta_columns=")) meta_columns = a.substr(15);
     else if (absl::StartsWith(a, "--data=")) data = a.substr(7);
     else if (absl::StartsWith(a, "--translated=")) translated = a.substr(13);
+    else if (absl::StartsWith(a, "--corpus=")) corpus = a.substr(9);
+    else if (absl::StartsWith(a, "--shop_as=")) shop_as = a.substr(10);
     else if (absl::StartsWith(a, "--out=")) out = a.substr(6);
     else if (absl::StartsWith(a, "--only=")) only = a.substr(7);
     else if (absl::StartsWith(a, "--dump_dir=")) dump_dir = a.substr(11);
     else {
       std::cerr << "usage: opinia-train --data=DIR --out=DIR [--translated=DIR]"
-                   " [--only=lexicon,pl,en,multi,romance]"
+                   " [--corpus=DIR]"
+                   " [--only=lexicon,pl,en,multi,romance,de]"
                    " [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]"
                    " [--no_meta] [--meta=pl,en,multi] [--meta_files=N]"
                    " [--meta_columns=C,...] [--words=pl,multi --words_dir=DIR"
                    " [--words_weight=W] [--words_max_df=N]] [--no_aux]"
-                   " [--shared_weight=S] [--serve_shared]\n";
+                   " [--shared_weight=S] [--serve_shared]"
+                   " [--shop_as=main|aux|swap|main4]\n";
       return 2;
     }
   }
@@ -942,6 +1002,7 @@ int main(int argc, char** argv) {
     if (chars_set) spec.chars = chars;
     if (char_weight >= 0) spec.char_weight = char_weight;
     if (no_aux) spec.aux_files.clear();
+    if (!shop_as.empty()) AddShopCorpus(shop_as, &spec);
     if (words_max_df >= 0) spec.words_max_df = words_max_df;
     spec.shared_weight = shared_weight;
     spec.serve_shared = serve_shared;
@@ -973,7 +1034,7 @@ int main(int argc, char** argv) {
     }
     if (!want) continue;
     std::cerr << "training " << spec.serving.name << "\n";
-    if (!TrainLinear({data, translated}, words_dir, spec, out, spec.meta && !no_meta)) {
+    if (!TrainLinear({data, translated, corpus}, words_dir, spec, out, spec.meta && !no_meta)) {
       return 1;
     }
   }

@@ -2,29 +2,73 @@
 
 #include <fstream>
 
+#include "nlp/fnv1a.h"
+
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 
 namespace opinia::nlp::tools {
 
-absl::StatusOr<std::vector<Example>> ReadTsv(const std::string& path) {
+bool IsShopDev(const std::string& id) { return Fnv1a64(id) % 5 == 0; }
+
+namespace {
+
+constexpr char kShopHeader[] = "id\tsituation\trating\ttext\tlabel\taspects\turgent\treasons";
+
+// One shop corpus row, or false for a line to skip.
+bool ShopRow(const std::string& line, Example* e) {
+  std::vector<std::string> f = absl::StrSplit(line, '\t');
+  if (f.size() < 5 || f[0].size() < 3 || f[0][2] != '-') return false;
+  e->id = f[0];
+  e->lang = f[0].substr(0, 2);
+  if (!f[2].empty() && !absl::SimpleAtoi(f[2], &e->stars)) e->stars = 0;
+  e->text = f[3];
+  e->label = absl::AsciiStrToLower(f[4]);
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Example>> ReadTsv(const std::string& spec) {
+  std::string path = spec;
+  int part = -1;  // -1: all rows; 0: train; 1: dev
+  if (absl::EndsWith(path, ":train")) {
+    part = 0;
+    path.resize(path.size() - 6);
+  } else if (absl::EndsWith(path, ":dev")) {
+    part = 1;
+    path.resize(path.size() - 4);
+  }
   std::ifstream in(path);
   if (!in) return absl::NotFoundError("cannot open " + path);
   std::string line;
-  if (!std::getline(in, line) || line.rfind("lang\tlabel\tstars\ttext", 0) != 0) {
+  if (!std::getline(in, line)) return absl::InvalidArgumentError("bad header in " + path);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  const bool shop = line == kShopHeader;
+  if (!shop && line.rfind("lang\tlabel\tstars\ttext", 0) != 0) {
     return absl::InvalidArgumentError("bad header in " + path);
+  }
+  if (!shop && part >= 0) {
+    return absl::InvalidArgumentError(path + " has no split: only shop corpus files do");
   }
   std::vector<Example> out;
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    std::vector<std::string> f = absl::StrSplit(line, absl::MaxSplits('\t', 3));
-    if (f.size() < 4) continue;
     Example e;
-    e.lang = f[0];
-    e.label = f[1];
-    if (!f[2].empty() && !absl::SimpleAtoi(f[2], &e.stars)) e.stars = 0;
-    e.text = f[3];
+    if (shop) {
+      if (!ShopRow(line, &e)) continue;
+      if (part >= 0 && IsShopDev(e.id) != (part == 1)) continue;
+    } else {
+      std::vector<std::string> f = absl::StrSplit(line, absl::MaxSplits('\t', 3));
+      if (f.size() < 4) continue;
+      e.lang = f[0];
+      e.label = f[1];
+      if (!f[2].empty() && !absl::SimpleAtoi(f[2], &e.stars)) e.stars = 0;
+      e.text = f[3];
+    }
     out.push_back(std::move(e));
   }
   return out;

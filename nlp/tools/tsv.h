@@ -1,5 +1,6 @@
 // Reader for the labelled data format of ../shared/data: UTF-8 TSV with the
-// header `lang label stars text`.
+// header `lang label stars text`, and for the shop corpus of nlp/corpus
+// (header `id situation rating text label aspects urgent reasons`).
 #ifndef OPINIA_NLP_TOOLS_TSV_H_
 #define OPINIA_NLP_TOOLS_TSV_H_
 
@@ -15,10 +16,18 @@ struct Example {
   std::string label;  // positive, negative, neutral, mixed
   int stars = 0;      // 0 = none
   std::string text;
+  std::string id;  // the shop corpus's id; empty for ../shared/data
 };
 
+// The shop corpus's fixed split (nlp/corpus/README.md): a row is dev when
+// the FNV-1a 64 hash of its id is divisible by 5 (a fifth), else train.
+bool IsShopDev(const std::string& id);
+
 // NOT_FOUND when the file cannot be opened; INVALID_ARGUMENT on a bad header.
-// Lines with fewer than 4 fields are skipped.
+// Lines with fewer than 4 fields are skipped. A shop corpus file gives its
+// rows with the language of the id's prefix ("de-a-0001" -> de) and the
+// label lower-cased; `path` may end in ":train" or ":dev" to read only that
+// part of its split (INVALID_ARGUMENT on a file of the other format).
 absl::StatusOr<std::vector<Example>> ReadTsv(const std::string& path);
 
 }  // namespace opinia::nlp::tools

@@ -2,6 +2,7 @@
 // the dev/test split and the scoring, on a tiny table of made-up cases.
 #include "nlp/tools/eval_cases.h"
 
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -11,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "nlp/fnv1a.h"
+#include "nlp/tools/tsv.h"
 #include "tests/nlp/test_paths.h"
 
 namespace opinia::nlp::tools {
@@ -160,6 +162,96 @@ TEST(EvalCasesTest, ScoresLabelAspectsAndUrgency) {
   EXPECT_TRUE(IsNegationOrContrast("contrast_pos_after"));
   EXPECT_TRUE(IsNegationOrContrast("expectation_relief"));
   EXPECT_FALSE(IsNegationOrContrast("sarcasm"));
+}
+
+// The shop corpus (nlp/corpus): opinia-train reads it through ReadTsv()
+// (language from the id, label lower-cased, ":train" / ":dev" parts) and
+// opinia-eval through ParseCases() (--split=corpus_dev).
+TEST(ShopCorpusTest, ReadTsvGivesPartsOfTheSplit) {
+  const std::string path = ::testing::TempDir() + "/shop_xx.tsv";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "id\tsituation\trating\ttext\tlabel\taspects\turgent\treasons\n";
+    for (int i = 1; i <= 40; ++i) {
+      char id[16];
+      std::snprintf(id, sizeof id, "de-a-%04d", i);
+      out << id << "\tplain_pos\t" << (i % 2 ? "5" : "") << "\tText " << i
+          << "\tPOSITIVE\t\tno\t\n";
+    }
+  }
+  auto all = ReadTsv(path);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 40u);
+  EXPECT_EQ((*all)[0].lang, "de");
+  EXPECT_EQ((*all)[0].label, "positive");
+  EXPECT_EQ((*all)[0].stars, 5);
+  EXPECT_EQ((*all)[1].stars, 0);
+  EXPECT_EQ((*all)[0].text, "Text 1");
+  auto train = ReadTsv(path + ":train");
+  auto dev = ReadTsv(path + ":dev");
+  ASSERT_TRUE(train.ok() && dev.ok());
+  EXPECT_EQ(train->size() + dev->size(), 40u);
+  EXPECT_GT(dev->size(), 0u);
+  for (const Example& e : *train) EXPECT_FALSE(IsShopDev(e.id)) << e.id;
+  for (const Example& e : *dev) {
+    EXPECT_TRUE(IsShopDev(e.id)) << e.id;
+    EXPECT_EQ(Fnv1a64(e.id) % 5, 0u);
+    EXPECT_TRUE(InSplit(e.id, Split::kCorpusDev));
+  }
+  // The ../shared/data format has no split to pick from.
+  const std::string plain = ::testing::TempDir() + "/plain.tsv";
+  std::ofstream(plain) << "lang\tlabel\tstars\ttext\nde\tpositive\t\tGut.\n";
+  EXPECT_EQ(ReadTsv(plain + ":dev").status().code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(ReadTsv(plain).ok());
+  EXPECT_EQ(ReadTsv(plain)->at(0).id, "");
+}
+
+// The committed corpus parses as a case table, every id starts with its
+// file's language, no id or text (per language) repeats, no text is one of
+// the evaluation tables' (a training text must never be a case), and each
+// file's dev part is about a fifth.
+TEST(ShopCorpusTest, CommittedCorpusParsesWithUniqueIdsAndTexts) {
+  const std::string dir = test_paths::ModelsDir() + "/../nlp/corpus/";
+  std::set<std::string> table_texts;
+  for (const std::string table : {"cases", "cases3", "cases4", "cases5", "cases6"}) {
+    for (const std::string lang : {"pl", "en", "de", "es", "fr", "it"}) {
+      std::ifstream in(test_paths::ModelsDir() + "/../nlp/eval/" + table + "_" + lang + ".tsv",
+                       std::ios::binary);
+      if (!in) continue;
+      std::stringstream text;
+      text << in.rdbuf();
+      auto cases = ParseCases(text.str(), table);
+      ASSERT_TRUE(cases.ok()) << cases.status();
+      for (const EvalCase& c : *cases) table_texts.insert(c.text);
+    }
+  }
+  ASSERT_GT(table_texts.size(), 3000u);
+  std::set<std::string> ids;
+  int files = 0;
+  for (const std::string lang : {"pl", "en", "de", "es", "fr", "it"}) {
+    const std::string path = dir + "shop_" + lang + ".tsv";
+    std::ifstream in(path, std::ios::binary);
+    ASSERT_TRUE(in) << path;
+    ++files;
+    std::stringstream text;
+    text << in.rdbuf();
+    auto cases = ParseCases(text.str(), path);
+    ASSERT_TRUE(cases.ok()) << cases.status();
+    ASSERT_GE(cases->size(), 100u) << path;
+    std::set<std::string> texts;
+    size_t dev = 0;
+    for (const EvalCase& c : *cases) {
+      EXPECT_TRUE(absl::StartsWith(c.id, lang + "-")) << path << ": " << c.id;
+      EXPECT_TRUE(ids.insert(c.id).second) << "repeated id " << c.id;
+      EXPECT_TRUE(texts.insert(c.text).second) << "repeated text " << c.text;
+      EXPECT_EQ(table_texts.count(c.text), 0u) << "an evaluation case: " << c.text;
+      EXPECT_EQ(c.labels.size(), 1u) << c.id;
+      dev += InSplit(c.id, Split::kCorpusDev);
+    }
+    EXPECT_GT(dev * 100, cases->size() * 14) << path;
+    EXPECT_LT(dev * 100, cases->size() * 26) << path;
+  }
+  EXPECT_EQ(files, 6);
 }
 
 }  // namespace

@@ -86,7 +86,9 @@ const Route kShippedRoutes[] = {
     {"pl", "sentiment_pl", "sentiment_pl", 1.0f},
     {"en", "sentiment_en", "sentiment_multi", 1.0f},
     {"ar", "sentiment_multi", "sentiment_multi", kTweetOnlyConfidenceCap},
-    {"de", "sentiment_multi", "sentiment_multi", kTweetOnlyConfidenceCap},
+    // Reviews by the model trained on the shop corpus (nlp/corpus); tweets
+    // keep the tweet model.
+    {"de", "sentiment_de", "sentiment_multi", 1.0f},
     // Reviews by the model trained on translated reviews; their tweets (and
     // every text from a social platform) keep the tweet model.
     {"es", "sentiment_romance", "sentiment_multi", 1.0f},
