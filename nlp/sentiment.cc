@@ -77,7 +77,6 @@ absl::Status SentimentClassifier::LoadModels(
     }
     auto k = params_.length_k.find(m.name);
     m.length_k = k != params_.length_k.end() ? k->second : rows[i].length_k;
-    m.neutral_from_tweet_model = rows[i].neutral_from_tweet_model;
   }
   for (size_t i = 0; i < rows.size(); ++i) {
     const bool tweet = rows[i].domain == TextDomain::kTweet;
@@ -93,10 +92,6 @@ absl::Status SentimentClassifier::LoadModels(
     r.reviews_by_tweet_model = r.review == nullptr && r.tweet != nullptr;
     if (r.review == nullptr) r.review = r.tweet;
     if (r.tweet == nullptr) r.tweet = r.review;
-    if (r.review->neutral_from_tweet_model && r.tweet != r.review &&
-        r.review->class_index[kNeu] < 0 && r.tweet->class_index[kNeu] >= 0) {
-      r.neutral_partner = r.tweet;
-    }
   };
   for (auto& [language, r] : routes_) {
     complete(r, r.review != nullptr ? 1.0f : kTweetOnlyConfidenceCap);
@@ -115,12 +110,6 @@ const SentimentClassifier::Model& SentimentClassifier::ModelFor(
     std::string_view language, bool tweet) const {
   const Route& r = RouteFor(language);
   return tweet ? *r.tweet : *r.review;
-}
-
-const SentimentClassifier::Model* SentimentClassifier::NeutralPartner(
-    std::string_view language, bool tweet) const {
-  return tweet || !(params_.partner_neutral > 0) ? nullptr
-                                                 : RouteFor(language).neutral_partner;
 }
 
 float SentimentClassifier::ConfidenceCap(std::string_view language) const {
@@ -271,15 +260,6 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
   Part& part = keep != nullptr ? *keep : scratch;
   const std::string input = SentimentInput(t, first, end, model.words.get());
   model.linear->PredictPart(input, &part.model, &raw);
-  thread_local std::vector<float> partner_raw;
-  const Model* partner = NeutralPartner(language, tweet);
-  if (partner != nullptr) {
-    partner->linear->PredictPart(
-        partner->words == nullptr && model.words == nullptr
-            ? input
-            : SentimentInput(t, first, end, partner->words.get()),
-        &part.partner, &partner_raw);
-  }
   part.lex = LexiconCounts();
   if (MetaFor(model) != nullptr) {
     CountLexicon(input, lexicon_->ForLanguage(language), any_view_, &part.lex);
@@ -297,7 +277,7 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
                       ? polarity_->Score(t, first, end, language, *lexicon_,
                                          &part.clauses)
                       : PolarityEvidence();
-  return Combine(model, raw, partner, partner_raw, part.words, part.rules, part.lex,
+  return Combine(model, raw, part.words, part.rules, part.lex,
                  part.polarity, language, tweet, out);
 }
 
@@ -319,14 +299,7 @@ Sentiment SentimentClassifier::ClassifyJoined(
     lex.Add(p->lex);
   }
   model.linear->PredictJoined(inputs, &raw);
-  thread_local std::vector<float> partner_raw;
-  const Model* partner = NeutralPartner(language, tweet);
-  if (partner != nullptr) {
-    inputs.clear();
-    for (const Part* p : parts) inputs.push_back(&p->partner);
-    partner->linear->PredictJoined(inputs, &partner_raw);
-  }
-  return Combine(model, raw, partner, partner_raw, words,
+  return Combine(model, raw, words,
                  JoinRules(rules.data(), rules.size()), lex, JoinedPolarity(parts),
                  language, tweet, out);
 }
@@ -345,8 +318,6 @@ const MetaModel* SentimentClassifier::MetaFor(const Model& model) const {
 
 Sentiment SentimentClassifier::Combine(const Model& model,
                                        const std::vector<float>& base,
-                                       const Model* partner,
-                                       const std::vector<float>& partner_raw,
                                        int words, const RuleScore& r,
                                        const LexiconCounts& lex,
                                        const PolarityEvidence& e,
@@ -368,18 +339,6 @@ Sentiment SentimentClassifier::Combine(const Model& model,
     if (present[k]) {
       z[k] = temper * std::log(std::max(raw[model.class_index[k]], 1e-6f));
     }
-  }
-  if (partner != nullptr) {
-    // NEUTRAL from the tweet model; the review model shares out the rest.
-    const float n = std::clamp(
-        params_.partner_neutral * partner_raw[partner->class_index[kNeu]], 1e-6f,
-        1.0f - 1e-6f);
-    // (Its polarity mixed in too, log-linearly at 0.3 / 0.5, cost the
-    // translated Amazon dev reviews 4-7 points.)
-    z[kPos] += temper * std::log(1.0f - n);
-    z[kNeg] += temper * std::log(1.0f - n);
-    z[kNeu] = temper * std::log(n);
-    present[kNeu] = true;
   }
   const bool binary = !present[kNeu] && !present[kMix];
   if (params_.use_rules) {

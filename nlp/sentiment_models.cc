@@ -40,9 +40,7 @@ absl::StatusOr<std::vector<SentimentModelRow>> ParseSentimentModels(
           absl::StrCat(file, ":", line_no, ": ", what));
     };
     std::vector<absl::string_view> f = absl::StrSplit(line, '\t');
-    if (f.size() != 4 && f.size() != 5) {
-      return error("want name, domain, languages, length_k[, neutral]");
-    }
+    if (f.size() != 4) return error("want name, domain, languages, length_k");
     SentimentModelRow row;
     row.name = std::string(f[0]);
     if (row.name.empty()) return error("empty model name");
@@ -64,13 +62,6 @@ absl::StatusOr<std::vector<SentimentModelRow>> ParseSentimentModels(
     }
     if (!absl::SimpleAtof(f[3], &row.length_k) || !(row.length_k >= 0)) {
       return error(absl::StrCat("bad length_k '", f[3], "'"));
-    }
-    if (f.size() == 5 && f[4] != "-") {
-      if (f[4] != "tweet") return error(absl::StrCat("unknown neutral '", f[4], "'"));
-      if (row.domain != TextDomain::kReview) {
-        return error("neutral from the tweet model needs a review model");
-      }
-      row.neutral_from_tweet_model = true;
     }
     rows.push_back(std::move(row));
   }
@@ -96,8 +87,7 @@ std::string FormatSentimentModels(const std::vector<SentimentModelRow>& rows) {
   for (const SentimentModelRow& r : rows) {
     absl::StrAppend(&out, r.name, "\t", DomainName(r.domain), "\t",
                     absl::StrJoin(r.languages, ","), "\t",
-                    absl::StrFormat("%g", r.length_k),
-                    r.neutral_from_tweet_model ? "\ttweet\n" : "\n");
+                    absl::StrFormat("%g", r.length_k), "\n");
   }
   return out;
 }

@@ -5,18 +5,14 @@
 //
 // Format: UTF-8 text, '#' starts a comment line, one row a model:
 //
-//   name<TAB>domain<TAB>languages<TAB>length_k[<TAB>neutral]
+//   name<TAB>domain<TAB>languages<TAB>length_k
 //
 // name: the file stem (<name>.lin, and <name>.meta when it has a meta
 // model); domain: `review` or `tweet`, the kind of text it was trained on;
 // languages: comma-separated BCP-47 primary tags it was trained on, where
 // `*` (in exactly one row) stands for every language no row lists;
 // length_k: how much the model's evidence is tempered on short texts (see
-// SentimentParams in nlp/sentiment.h; 0 = not tempered); neutral
-// (optional, `-` when absent): `tweet` for a two-class review model whose
-// NEUTRAL probability comes from the tweet model of the same language
-// (SentimentParams::partner_neutral), as a review model trained on
-// translated polar reviews has no neutral class of its own.
+// SentimentParams in nlp/sentiment.h; 0 = not tempered).
 #ifndef OPINIA_NLP_SENTIMENT_MODELS_H_
 #define OPINIA_NLP_SENTIMENT_MODELS_H_
 
@@ -38,7 +34,6 @@ struct SentimentModelRow {
   TextDomain domain = TextDomain::kReview;
   std::vector<std::string> languages;
   float length_k = 0;
-  bool neutral_from_tweet_model = false;
 };
 
 // The rows of `text` (the contents of `file`, named in errors). Returns

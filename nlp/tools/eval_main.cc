@@ -11,7 +11,7 @@
 //               [--rating_weight=F] [--length_k=MODEL:K]
 //               [--no_route_tweets] [--no_composition]
 //               [--compose_weight=F] [--neutral_keep=F] [--mixed_min=F]
-//               [--borrowed_compose_weight=F] [--partner_neutral=F]
+//               [--borrowed_compose_weight=F]
 //               [--mixed_words=F] [--compose_words=F]
 //               [--compose_lexicon=F] [--compose_plain_words=F]
 //               [--compose_plain=F] FILE.tsv...
@@ -247,7 +247,7 @@ constexpr const char* kUsage =
     "  --no_aspects_deciding_side\n"
     "  --note_words=F --compose_construction=F --contrast_decides=F\n"
     "  --contrast_override=F --contrast_override_words=F --denial_lexicon=F\n"
-    "  --borrowed_compose_weight=F --partner_neutral=F\n"
+    "  --borrowed_compose_weight=F\n"
     "(meaning of each: the comment at the top of nlp/tools/eval_main.cc and\n"
     "nlp/sentiment.h, SentimentParams)\n";
 
@@ -314,7 +314,6 @@ int main(int argc, char** argv) {
     else if (fl("contrast_override_words", &f.config.sentiment.contrast_override_words)) {}
     else if (fl("denial_lexicon", &f.config.sentiment.denial_lexicon)) {}
     else if (fl("borrowed_compose_weight", &f.config.sentiment.borrowed_compose_weight)) {}
-    else if (fl("partner_neutral", &f.config.sentiment.partner_neutral)) {}
     else if (fl("mixed_min", &f.config.sentiment.mixed_min)) {}
     else if (fl("mixed_words", &f.config.sentiment.mixed_words)) {}
     else if (fl("compose_words", &f.config.sentiment.compose_words)) {}

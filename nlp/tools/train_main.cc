@@ -10,7 +10,6 @@
 //                [--no_meta] [--meta=pl,en,multi] [--meta_files=N] [--meta_columns=C,...]
 //                [--words=pl,multi --words_dir=DIR [--words_weight=W] [--words_max_df=N]]
 //                [--no_aux] [--shared_weight=S] [--serve_shared]
-//                [--shop_as=main|aux|swap|main4]
 //
 // Experiments only (models/README.md, "Tried on 2026-12-05"; the shipped
 // models use none of them): --words adds word expansion features (the
@@ -19,8 +18,6 @@
 // writes sentiment_<model>.words beside the model; --no_aux drops the
 // auxiliary domain; --shared_weight scales the shared copy of the domain
 // adaptation and --serve_shared serves the shared weights alone.
-// --shop_as adds the shop corpus to the pl, en and romance models
-// (AddShopCorpus()).
 //
 // For each model with a meta model (ModelSpec::meta; --meta=LIST overrides,
 // --no_meta: none), also writes sentiment_<lang>.meta (nlp/sentiment_meta.h):
@@ -115,18 +112,18 @@ struct ModelSpec {
   // A feature enters the model when at least this many training texts
   // have it (and kMinDocFreq).
   int min_df = 0;
-  // The labels trained on (empty: every label of the files): rows of other
-  // labels are skipped, so that a two-class model can take the polar rows
-  // of the four-label shop corpus.
-  std::vector<std::string> labels = {};
 };
 
 // Reviews in Spanish, French, Italian and Portuguese: the English review
 // data machine-translated by scripts/translate_reviews.sh (Apertium, at
-// training time only). Their tweets, and every text from a social
-// platform, stay with sentiment_multi (the tweet row lists them too),
-// which also gives this two-class model its NEUTRAL (the row's `true`:
-// SentimentParams::partner_neutral). Chosen on dev (models/README.md,
+// training time only), and the Spanish, French and Italian parts of the
+// shop corpus (nlp/corpus), whose NEUTRAL and MIXED rows give the model
+// those classes (before the sixth pass a two-class model took its NEUTRAL
+// from the tweet model, a mechanism removed with it; with the corpus:
+// nlp/eval es/fr/it labels up 2-15 points on every table, translated
+// Amazon dev -0.9 to +0.5, models/README.md "Sixth pass"). Their tweets,
+// and every text from a social platform, stay with sentiment_multi (the
+// tweet row lists them too). Chosen on dev (models/README.md,
 // "Fifth pass"): one model for the four languages (one per language: a
 // wash on dev, 317 / 204 against 316 / 201 case labels with and without
 // the rules, Amazon dev -0 to -1.7 points); length_k 20 as for
@@ -136,13 +133,16 @@ struct ModelSpec {
 // domain or as training data did not help (multi_tweets.dev 0.566-0.575
 // either way).
 ModelSpec RomanceSpec() {
-  ModelSpec s{{"sentiment_romance", TextDomain::kReview, {"es", "fr", "it", "pt"}, 20.0f, true},
+  ModelSpec s{{"sentiment_romance", TextDomain::kReview, {"es", "fr", "it", "pt"}, 20.0f},
               {},
               8.0};
   for (const char* lang : {"es", "fr", "it", "pt"}) {
     for (const char* set : {"amazon_reviews.train.tsv", "uci_sentences.train.tsv"}) {
       s.files.push_back(absl::StrCat(lang, "_", set));
     }
+  }
+  for (const char* lang : {"es", "fr", "it"}) {  // no Portuguese corpus
+    s.files.push_back(absl::StrCat("shop_", lang, ".tsv:train"));
   }
   s.translated = true;
   s.meta = false;
@@ -155,7 +155,7 @@ ModelSpec RomanceSpec() {
 // German tweets, and every text from a social platform, stay with
 // sentiment_multi. Chosen on dev: see models/README.md, "Sixth pass".
 ModelSpec GermanSpec() {
-  ModelSpec s{{"sentiment_de", TextDomain::kReview, {"de"}, 0.0f}, {"shop_de.tsv:train"}, 8.0};
+  ModelSpec s{{"sentiment_de", TextDomain::kReview, {"de"}, 0.0f}, {"shop_de.tsv:train"}, 16.0};
   s.meta = false;
   return s;
 }
@@ -169,11 +169,16 @@ std::vector<ModelSpec> Specs() {
       // CLARIN-Emo training set, every fold up). See models/README.md.
       // Meta models (nlp/sentiment_meta.h): lexicon features of words and
       // stems; pl_clarin_emo.train is in review order, so its folds are
-      // contiguous (a review's sentences stay in one fold).
+      // contiguous (a review's sentences stay in one fold). The shop corpus
+      // (nlp/corpus) as more main-domain data, the meta model trained on
+      // CLARIN-Emo's out-of-fold predictions only (meta_files 1): nlp/eval
+      // labels +4.5 to +10 points, pl_clarin_emo.dev -0.5 (as auxiliary
+      // domain: +1.7 / -0.6; with the meta model on both: -1.7 on
+      // pl_clarin_emo.dev). models/README.md, "Sixth pass".
       {{"sentiment_pl", TextDomain::kReview, {"pl"}, 0.0f},
-       {"pl_clarin_emo.train.tsv"}, 8.0,
+       {"pl_clarin_emo.train.tsv", "shop_pl.tsv:train"}, 8.0,
        {"pl_polemo2_medicine.train.tsv"}, {}, 1.0,
-       {0, 1, 2, 3, 4, 5, 6, 7, 10}, 1.0, -1, true},
+       {0, 1, 2, 3, 4, 5, 6, 7, 10}, 1.0, 1, true},
       // No meta model for English (--meta=en trains one: on the Amazon
       // reviews' out-of-fold predictions, the UCI sentences staying training
       // data of every fold model; words only): en_amazon_reviews.dev
@@ -183,9 +188,12 @@ std::vector<ModelSpec> Specs() {
       // lexicon on one short sentence ("Not bad at all, I'm pleased."; with
       // 0 two hand-written cases fail, with 15..30 none; dev 0.90 -> 0.89).
       // The Polish and tweet models, trained on sentences and tweets, do not
-      // (dev flat or lower for 1..3).
+      // (dev flat or lower for 1..3). The shop corpus (nlp/corpus) joins the
+      // training data with its NEUTRAL and MIXED rows, so the model has
+      // those classes (only its polar rows, or as an auxiliary domain:
+      // smaller gains on nlp/eval, en_amazon_reviews.dev -0.8).
       {{"sentiment_en", TextDomain::kReview, {"en"}, 20.0f},
-       {"en_amazon_reviews.train.tsv", "en_uci_sentences.train.tsv"}, 8.0,
+       {"en_amazon_reviews.train.tsv", "en_uci_sentences.train.tsv", "shop_en.tsv:train"}, 8.0,
        {}, {}, 1.0, {0, 1, 2, 3, 10}, 1.0, 1, false, false},
       // Character 3-6-grams at half weight: multi_tweets.dev macro-F1
       // 0.564 -> 0.576 in the analyzer, and up in every fold of a 5-fold CV
@@ -202,32 +210,6 @@ std::vector<ModelSpec> Specs() {
       RomanceSpec(),
       GermanSpec(),
   };
-}
-
-// Experiment (--shop_as, models/README.md "Sixth pass"): the shop corpus's
-// training part for a review model's languages other than German (whose
-// model is trained on nothing else): "main" as more main-domain data,
-// "aux" as auxiliary-domain data, "swap" as the main domain with the
-// model's own files auxiliary; "main4" as "main" keeping the corpus's
-// NEUTRAL and MIXED rows in a two-class model's data (else only its
-// POSITIVE and NEGATIVE rows join a model without those classes).
-void AddShopCorpus(const std::string& how, ModelSpec* spec) {
-  if (spec->serving.domain != TextDomain::kReview || spec->serving.name == "sentiment_de") return;
-  std::vector<std::string> shop;
-  for (const std::string& l : spec->serving.languages) {
-    if (l != "pt") shop.push_back("shop_" + l + ".tsv:train");  // no Portuguese corpus
-  }
-  if (how == "main" || how == "main4") {
-    spec->files.insert(spec->files.end(), shop.begin(), shop.end());
-  } else if (how == "aux") {
-    spec->aux_files.insert(spec->aux_files.end(), shop.begin(), shop.end());
-  } else if (how == "swap") {
-    spec->aux_files.insert(spec->aux_files.end(), spec->files.begin(), spec->files.end());
-    spec->files = shop;
-  }
-  if (spec->serving.name != "sentiment_pl" && how != "main4") {
-    spec->labels = {"negative", "positive"};
-  }
 }
 
 // A feature must occur in this many training texts to enter the model: the
@@ -357,10 +339,6 @@ bool ReadCorpus(const DataDirs& dirs, const ModelSpec& spec,
     const bool meta = !is_aux && (spec.meta_files < 0 ||
                                   static_cast<int>(fi) < spec.meta_files);
     for (const Example& e : *examples) {
-      if (!spec.labels.empty() &&
-          std::find(spec.labels.begin(), spec.labels.end(), e.label) == spec.labels.end()) {
-        continue;
-      }
       const auto& served = spec.serving.languages;
       if (std::find(served.begin(), served.end(), e.lang) == served.end()) {
         std::cerr << f << ": language " << e.lang << " is not in the "
@@ -923,7 +901,6 @@ int main(int argc, char** argv) {
   std::string words_dir, words_models;
   int words_max_df = -1;
   bool no_meta = false, no_aux = false, serve_shared = false;
-  std::string shop_as;  // experiment: AddShopCorpus()
   double shared_weight = 1.0;
   std::string meta_files, meta_columns, meta_models;
   opinia::nlp::CharGrams chars;
@@ -954,7 +931,6 @@ int main(int argc, char** argv) {
     else if (absl::StartsWith(a, "--data=")) data = a.substr(7);
     else if (absl::StartsWith(a, "--translated=")) translated = a.substr(13);
     else if (absl::StartsWith(a, "--corpus=")) corpus = a.substr(9);
-    else if (absl::StartsWith(a, "--shop_as=")) shop_as = a.substr(10);
     else if (absl::StartsWith(a, "--out=")) out = a.substr(6);
     else if (absl::StartsWith(a, "--only=")) only = a.substr(7);
     else if (absl::StartsWith(a, "--dump_dir=")) dump_dir = a.substr(11);
@@ -966,8 +942,7 @@ int main(int argc, char** argv) {
                    " [--no_meta] [--meta=pl,en,multi] [--meta_files=N]"
                    " [--meta_columns=C,...] [--words=pl,multi --words_dir=DIR"
                    " [--words_weight=W] [--words_max_df=N]] [--no_aux]"
-                   " [--shared_weight=S] [--serve_shared]"
-                   " [--shop_as=main|aux|swap|main4]\n";
+                   " [--shared_weight=S] [--serve_shared]\n";
       return 2;
     }
   }
@@ -1002,7 +977,6 @@ int main(int argc, char** argv) {
     if (chars_set) spec.chars = chars;
     if (char_weight >= 0) spec.char_weight = char_weight;
     if (no_aux) spec.aux_files.clear();
-    if (!shop_as.empty()) AddShopCorpus(shop_as, &spec);
     if (words_max_df >= 0) spec.words_max_df = words_max_df;
     spec.shared_weight = shared_weight;
     spec.serve_shared = serve_shared;
