@@ -107,12 +107,12 @@ TEST(SentimentModelsTest, ShippedModelsServeEveryLanguage) {
 // Hand-written reviews (not from nlp/eval) that the tweet model, which
 // served es/fr/it before sentiment_romance, labelled wrong: plain
 // narratives of a product's life, no idiom of the rule layer's tables.
-struct RomanceCase {
+struct ReviewCase {
   const char* lang;
   const char* text;
   SentimentLabel label;
 };
-const RomanceCase kRomanceReviews[] = {
+const ReviewCase kRomanceReviews[] = {
     {"es",
      "Lo compré para el cumpleaños de mi hijo y a las dos semanas la batería ya no "
      "cargaba. El servicio técnico tardó un mes en contestar.",
@@ -139,22 +139,10 @@ const RomanceCase kRomanceReviews[] = {
      SentimentLabel::kNegative},  // was POSITIVE
 };
 
-using RomanceReviewsTest = test_util::AnalyzerSuiteTest;
-
-TEST_F(RomanceReviewsTest, ReviewModelReadsWhatTheTweetModelMissed) {
-  ASSERT_NE(model_, nullptr);
-  for (const RomanceCase& c : kRomanceReviews) {
-    Analysis a = model_->Analyze(c.text, AnalyzeOptions());
-    EXPECT_EQ(a.language, c.lang) << c.text;
-    EXPECT_EQ(a.sentiment.label, c.label)
-        << c.text << ": score " << a.sentiment.score;
-  }
-}
-
 // Hand-written German reviews (not from nlp/eval or nlp/corpus) that the
 // tweet model, which served German reviews before sentiment_de, labelled
 // wrong, and two order notes that must stay NEUTRAL.
-const RomanceCase kGermanReviews[] = {
+const ReviewCase kGermanReviews[] = {
     {"de",
      "Die Jacke kam nach drei Tagen, der Reißverschluss klemmt schon beim ersten Tragen "
      "und der Händler antwortet nicht auf meine Mails.",
@@ -176,15 +164,19 @@ const RomanceCase kGermanReviews[] = {
     {"de", "Ware ist angekommen, noch nicht ausprobiert.", SentimentLabel::kNeutral},
 };
 
-using GermanReviewsTest = test_util::AnalyzerSuiteTest;
+using ReviewModelsTest = test_util::AnalyzerSuiteTest;
 
-TEST_F(GermanReviewsTest, ReviewModelReadsWhatTheTweetModelMissed) {
+TEST_F(ReviewModelsTest, ReadWhatTheTweetModelMissed) {
   ASSERT_NE(model_, nullptr);
-  for (const RomanceCase& c : kGermanReviews) {
-    Analysis a = model_->Analyze(c.text, AnalyzeOptions());
-    EXPECT_EQ(a.language, c.lang) << c.text;
-    EXPECT_EQ(a.sentiment.label, c.label) << c.text << ": score " << a.sentiment.score;
-  }
+  auto check = [&](const auto& cases) {
+    for (const ReviewCase& c : cases) {
+      Analysis a = model_->Analyze(c.text, AnalyzeOptions());
+      EXPECT_EQ(a.language, c.lang) << c.text;
+      EXPECT_EQ(a.sentiment.label, c.label) << c.text << ": score " << a.sentiment.score;
+    }
+  };
+  check(kRomanceReviews);
+  check(kGermanReviews);
 }
 
 // The review models trained with the shop corpus have a NEUTRAL class of
