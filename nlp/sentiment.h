@@ -96,10 +96,10 @@ struct SentimentParams {
   // on the tempered probabilities). Chosen on nlp/eval dev and
   // en_uci_sentences.train (models/README.md).
   bool neutral_raw = true;
-  // 0.6 since the sixth pass (four-class models): 0.7 / 0.6 / 0.5 gave the
-  // nlp/eval tables + shop corpus dev 3,992 / 3,990 / 3,989 of 4,966
-  // labels, en_amazon_reviews.dev 0.8998 / 0.9030 / 0.9030, and at 0.7 a
-  // plain French narrative of a good purchase (RomanceReviewsTest) NEUTRAL.
+  // 0.6 since the sixth pass (four-class models): 0.7 / 0.6 gave the
+  // nlp/eval tables + shop corpus dev 3,992 / 3,990 of 4,866 labels,
+  // en_amazon_reviews.dev 0.8998 / 0.9030, and at 0.7 a plain French
+  // narrative of a good purchase (ReviewModelsTest) NEUTRAL.
   float neutral_keep_untempered = 0.6f;
   float mixed_min = 0.3f;
   float mixed_words = 40.0f;
