@@ -26,6 +26,7 @@
 #include "nlp/clause_model.h"
 #include "nlp/language_id.h"
 #include "nlp/sentiment.h"
+#include "nlp/sentiment_features.h"
 #include "nlp/text.h"
 #include "nlp/urgency.h"
 #include "util/status_macros.h"
@@ -378,12 +379,18 @@ class AnalyzerImpl : public Analyzer {
   // replaces the one above when it is confident (kClauseModelConfidence)
   // of a sign (kClauseModelConfidence; kClauseModelNoteConfidence for a
   // question's or a neutral note's clause) and the clause's own evidence,
-  // if any, is weak (|net| <= kClauseModelWeakNet). It never makes a
-  // clause neutral. Returns true when it changed `cs`.
+  // if any, is weak (|net| <= kClauseModelWeakNet), and the clause has no
+  // negator. It never makes a clause neutral. Returns true when it changed
+  // `cs`.
   static bool ReadWithClauseModel(const TokenizedText& t, const Clause& c,
                                   std::string_view language, const ClauseModels& models,
                                   ClauseSource source, float net, ClauseSentiment* cs) {
     if (source == ClauseSource::kEvidence && std::fabs(net) > kClauseModelWeakNet) return false;
+    // Negation is the compositional layer's: a bag of words reads "stürzt
+    // nicht mehr ab" as the crash.
+    for (int i = c.first_token; i < c.end_token; ++i) {
+      if (IsNegator(t.tokens[i].norm)) return false;
+    }
     const Sentiment m = models.Read(t, c.first_token, c.end_token, language);
     const float confidence = source == ClauseSource::kNeutralNote ? kClauseModelNoteConfidence
                                                                   : kClauseModelConfidence;
