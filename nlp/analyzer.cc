@@ -23,8 +23,10 @@
 #include "absl/strings/str_format.h"
 #include "nlp/analyzer_config.h"
 #include "nlp/aspects.h"
+#include "nlp/clause_model.h"
 #include "nlp/language_id.h"
 #include "nlp/sentiment.h"
+#include "nlp/sentiment_features.h"
 #include "nlp/text.h"
 #include "nlp/urgency.h"
 #include "util/status_macros.h"
@@ -50,6 +52,16 @@ constexpr float kStrongEvidence = 2.0f;
 // A clause without evidence across a contrast from one with evidence takes
 // this share of its net evidence, turned around.
 constexpr float kContrastedShare = 0.5f;
+// The clause model's reading of a clause replaces the lexicon's when its
+// sign's probability is at least kClauseModelConfidence and the clause's
+// net evidence at most kClauseModelWeakNet (ReadWithClauseModel; chosen on
+// the dev sets, models/README.md "Clause model (sixth pass)").
+// A question's or a neutral note's clause (neutral without a clear
+// opinion of its own) needs kClauseModelNoteConfidence: "the courier left
+// the parcel with no. 14" stays neutral.
+constexpr float kClauseModelConfidence = 0.65f;
+constexpr float kClauseModelNoteConfidence = 0.8f;
+constexpr float kClauseModelWeakNet = 0.5f;
 // The score of a NEUTRAL text that threatens legal steps, claims fraud or a
 // chargeback: it is a complaint.
 constexpr float kThreatScore = 0.3f;
@@ -107,13 +119,15 @@ class AnalyzerImpl : public Analyzer {
   AnalyzerImpl(std::unique_ptr<LanguageIdentifier> lid,
                std::unique_ptr<SentimentClassifier> sentiment,
                std::unique_ptr<AspectExtractor> aspects,
-               std::unique_ptr<UrgencyAssessor> urgency, std::string version,
+               std::unique_ptr<UrgencyAssessor> urgency,
+               std::unique_ptr<ClauseModels> clause_models, std::string version,
                AnalyzerConfig config)
       : config_(std::move(config)),
         lid_(std::move(lid)),
         sentiment_(std::move(sentiment)),
         aspects_(std::move(aspects)),
         urgency_(std::move(urgency)),
+        clause_models_(std::move(clause_models)),
         version_(std::move(version)) {}
 
   Analysis Analyze(std::string_view text,
@@ -160,9 +174,12 @@ class AnalyzerImpl : public Analyzer {
     }
 
     thread_local std::vector<ClauseSentiment> clauses;
+    thread_local std::vector<Sentiment> lexicon_only;
+    bool model_read = false;
     ClauseSentiments(t, parts, a.sentences, a.sentiment,
                      config_.sentiment.use_composition && config_.sentiment.aspects_follow_review,
-                     &clauses);
+                     tweet ? nullptr : clause_models_.get(), language, &clauses, &lexicon_only,
+                     &model_read);
     thread_local std::vector<TwoSidedAspect> two_sided;
     a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses,
                                   AspectOptions(), &two_sided);
@@ -184,7 +201,7 @@ class AnalyzerImpl : public Analyzer {
         // concession's praise is not one side of a MIXED (its main clause
         // decides).
         joined.contrasts == joined.buts &&
-        MixedByAspects(text, t, a.aspects, sp) &&
+        MixedByAspects(text, t, LexiconAspects(text, t, a, model_read, clauses, lexicon_only), sp) &&
         ComparableSides(parts, sp.mixed_ratio)) {
       a.sentiment.label = SentimentLabel::kMixed;
     }
@@ -287,7 +304,12 @@ class AnalyzerImpl : public Analyzer {
   static void ClauseSentiments(const TokenizedText& t, const Parts& parts,
                                const std::vector<SentenceSentiment>& sentences,
                                const Sentiment& review, bool follow_review,
-                               std::vector<ClauseSentiment>* out) {
+                               const ClauseModels* models, std::string_view language,
+                               std::vector<ClauseSentiment>* out,
+                               std::vector<Sentiment>* lexicon_only, bool* changed) {
+    const bool read = models != nullptr && models->Knows(language);
+    lexicon_only->clear();
+    *changed = false;
     out->clear();
     const int one_sided = follow_review ? OneSided(parts, review) : 0;
     for (size_t si = 0; si < t.sentences.size() && si < sentences.size(); ++si) {
@@ -308,10 +330,13 @@ class AnalyzerImpl : public Analyzer {
         // without judging it unless the clause carries a clear opinion; in
         // a one-sided review only a question does ("Buty wygodne, lekkie"
         // read NEUTRAL alone in a POSITIVE review is the review's praise).
+        ClauseSource source = ClauseSource::kSentence;
         if ((c.question || (neutral_sentence && one_sided == 0)) &&
             std::fabs(net) < kClearClause) {
+          source = ClauseSource::kNeutralNote;
           cs.sentiment = {0.0f, SentimentLabel::kNeutral, whole.confidence};
         } else if (c.hits > 0 && net != 0) {
+          source = ClauseSource::kEvidence;
           cs.opinion = true;
           cs.sentiment = FromNet(net);
         } else if (one_sided != 0) {
@@ -319,13 +344,19 @@ class AnalyzerImpl : public Analyzer {
           // one-sided review a clause without evidence of its own reads as
           // the review does (its composition: denials, idioms, waits), not
           // as the model read the clause's sentence alone.
+          source = ClauseSource::kReview;
           cs.sentiment = {review.score, review.label, review.confidence};
         } else if (const Clause* other = ContrastedNeighbour(cl, ci)) {
           // "Paczka szła tydzień, ale warto było czekać": a clause without
           // evidence across "but" from one with evidence says the opposite.
+          source = ClauseSource::kContrast;
           cs.sentiment = FromNet(-kContrastedShare * other->Net());
         }
         out->push_back(cs);
+        if (read) {
+          lexicon_only->push_back(cs.sentiment);
+          *changed |= ReadWithClauseModel(t, c, language, *models, source, net, &out->back());
+        }
       }
       // "Obawiałem się płatności ..., ale wszystko przebiegło bez problemu":
       // a worry's clauses take the praise that relieved them.
@@ -333,9 +364,63 @@ class AnalyzerImpl : public Analyzer {
       for (size_t ci = 0; ci < cl.size(); ++ci) {
         if (cl[ci].relieved_by > 0) {
           (*out)[base + ci].sentiment = (*out)[base + ci + cl[ci].relieved_by].sentiment;
+          if (read) (*lexicon_only)[base + ci] = (*lexicon_only)[base + ci + cl[ci].relieved_by];
         }
       }
     }
+  }
+
+  // Where a clause's reading came from (ClauseSentiments): the rule that
+  // a question or a note is neutral, its own lexicon evidence, or (none of
+  // its own) the review's, a contrasted neighbour's, its sentence's.
+  enum class ClauseSource { kNeutralNote, kEvidence, kReview, kContrast, kSentence };
+
+  // The clause model (nlp/clause_model.h) reads a clause, and its reading
+  // replaces the one above when it is confident (kClauseModelConfidence)
+  // of a sign (kClauseModelConfidence; kClauseModelNoteConfidence for a
+  // question's or a neutral note's clause) and the clause's own evidence,
+  // if any, is weak (|net| <= kClauseModelWeakNet), and the clause has no
+  // negator. It never makes a clause neutral. Returns true when it changed
+  // `cs`.
+  static bool ReadWithClauseModel(const TokenizedText& t, const Clause& c,
+                                  std::string_view language, const ClauseModels& models,
+                                  ClauseSource source, float net, ClauseSentiment* cs) {
+    if (source == ClauseSource::kEvidence && std::fabs(net) > kClauseModelWeakNet) return false;
+    // Negation is the compositional layer's: a bag of words reads "stürzt
+    // nicht mehr ab" as the crash.
+    for (int i = c.first_token; i < c.end_token; ++i) {
+      if (IsNegator(t.tokens[i].norm)) return false;
+    }
+    const Sentiment m = models.Read(t, c.first_token, c.end_token, language);
+    const float confidence = source == ClauseSource::kNeutralNote ? kClauseModelNoteConfidence
+                                                                  : kClauseModelConfidence;
+    if (m.label == SentimentLabel::kNeutral || m.confidence < confidence ||
+        m.label == cs->sentiment.label) {
+      return false;
+    }
+    cs->sentiment = m;
+    return true;
+  }
+
+  // The aspects as the clauses' lexicon readings alone give them (before
+  // the clause model: `lexicon_only`, for each of `clauses`),
+  // for the review's MIXED: the clause model sets aspect signs, the label
+  // path stays the lexicon's (models/README.md "Clause model (sixth
+  // pass)"). `a.aspects` when the model changed no clause.
+  const std::vector<AspectSentiment>& LexiconAspects(std::string_view text,
+                                                     const TokenizedText& t, const Analysis& a,
+                                                     bool model_read,
+                                                     const std::vector<ClauseSentiment>& clauses,
+                                                     const std::vector<Sentiment>& lexicon_only) const {
+    if (!model_read) return a.aspects;
+    thread_local std::vector<ClauseSentiment> lexicon_clauses;
+    thread_local std::vector<AspectSentiment> aspects;
+    lexicon_clauses = clauses;
+    for (size_t i = 0; i < lexicon_clauses.size(); ++i) {
+      lexicon_clauses[i].sentiment = lexicon_only[i];
+    }
+    aspects = aspects_->Extract(text, t, a.language, a.sentences, &lexicon_clauses);
+    return aspects;
   }
 
   // Praise and a complaint of real weight about different aspects, the
@@ -546,6 +631,7 @@ class AnalyzerImpl : public Analyzer {
   std::unique_ptr<SentimentClassifier> sentiment_;
   std::unique_ptr<AspectExtractor> aspects_;
   std::unique_ptr<UrgencyAssessor> urgency_;
+  std::unique_ptr<ClauseModels> clause_models_;
   std::string version_;
 };
 
@@ -567,6 +653,8 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
                         "aspects.tsv", "urgency.tsv"}) {
     files.push_back(f);
   }
+  ASSIGN_OR_RETURN(auto clause_models, ClauseModels::Load(models_dir));
+  for (std::string& f : clause_models->Files()) files.push_back(std::move(f));
   uint64_t h = 1469598103934665603ULL;
   for (const std::string& f : files) h = HashFile(models_dir + "/" + f, h);
   h = HashBytes(TunablesKey(config), h);
@@ -574,7 +662,7 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   ASSIGN_OR_RETURN(auto urgency, UrgencyAssessor::Create(models_dir));
   return std::make_unique<AnalyzerImpl>(
       std::move(lid), std::move(sentiment), std::move(aspects),
-      std::move(urgency),
+      std::move(urgency), std::move(clause_models),
       absl::StrFormat("%s-%08x", kVersionPrefix, static_cast<uint32_t>(h)),
       config);
 }

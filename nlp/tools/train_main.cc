@@ -5,7 +5,8 @@
 //
 //   opinia-train --data=/work/shared/data --out=models [--translated=DIR]
 //                [--corpus=nlp/corpus]
-//                [--only=lexicon,pl,en,multi,romance,de]
+//                [--only=lexicon,pl,en,multi,romance,de,clause]
+//                [--clause_dir=build/clause_data]
 //                [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]
 //                [--no_meta] [--meta=pl,en,multi] [--meta_files=N] [--meta_columns=C,...]
 //                [--words=pl,multi --words_dir=DIR [--words_weight=W] [--words_max_df=N]]
@@ -31,6 +32,8 @@
 // of sentiment_romance (ModelSpec::translated). --corpus (default
 // nlp/corpus, run from the source tree) is where the hand-written shop
 // corpus is (nlp/corpus/README.md): training files named shop_*.
+// --clause_dir is where the clause models' training files are written from
+// it (TrainClauseModels()).
 //
 // Every training text goes through Tokenize() + ReviewInput() +
 // LinearFeatures(), exactly as at serving time. LIBLINEAR's logistic
@@ -43,6 +46,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -61,6 +65,7 @@
 #include "nlp/sentiment_meta.h"
 #include "nlp/sentiment_models.h"
 #include "nlp/text.h"
+#include "nlp/tools/clause_data.h"
 #include "nlp/tools/lexicon_compile.h"
 #include "nlp/tools/tsv.h"
 #include "nlp/word_expansion.h"
@@ -308,8 +313,10 @@ struct DataDirs {
   std::string data;
   std::string translated;
   std::string corpus;
+  std::string clauses;  // WriteClauseData()'s output (TrainClauseModels)
   std::string Path(const ModelSpec& spec, const std::string& file, bool aux) const {
     if (absl::StartsWith(file, "shop_")) return corpus + "/" + file;
+    if (absl::StartsWith(file, "clause_")) return clauses + "/" + file;
     return (spec.translated && !aux ? translated : data) + "/sentiment/" + file;
   }
 };
@@ -877,6 +884,61 @@ bool TrainLinear(const DataDirs& dirs, const std::string& words_dir,
   return TrainMeta(c, spec, fit, out_dir + "/lexicon.tsv", path + ".meta");
 }
 
+// The clause models (models/README.md, "Clause model (sixth pass)"):
+// clause_<lang>.lin, one per language of the shop corpus, trained on the
+// clauses of its training part that name one gold aspect
+// (nlp/tools/clause_data.h), written to `dirs.clauses` first. Chosen on
+// dev (models/README.md, "Clause model (sixth pass)"): the other
+// languages' clauses and the language's whole training rows (those
+// labelled POSITIVE, NEGATIVE or NEUTRAL) as auxiliary domains, C 8
+// (0.5-8 tried). Not rows of sentiment_models.tsv: the analyzer loads
+// them beside the review models (nlp/clause_model.h).
+constexpr const char* kClauseLanguages[] = {"pl", "en", "de", "es", "fr", "it"};
+
+std::vector<ModelSpec> ClauseSpecs() {
+  std::vector<ModelSpec> specs;
+  for (const char* lang : kClauseLanguages) {
+    ModelSpec s{{absl::StrCat("clause_", lang),
+                 TextDomain::kReview,
+                 {kClauseLanguages, kClauseLanguages + std::size(kClauseLanguages)},
+                 0.0f},
+                {absl::StrCat("clause_", lang, ".tsv")},
+                8.0};
+    for (const char* other : kClauseLanguages) {
+      if (std::string_view(other) != lang) {
+        s.aux_files.push_back(absl::StrCat("clause_", other, ".tsv"));
+      }
+    }
+    s.aux_files.push_back(absl::StrCat("clause_rows_", lang, ".tsv"));
+    s.meta = false;
+    specs.push_back(std::move(s));
+  }
+  return specs;
+}
+
+bool TrainClauseModels(const DataDirs& dirs, const std::string& out_dir, double c_override) {
+  const std::vector<std::string> languages(std::begin(kClauseLanguages),
+                                           std::end(kClauseLanguages));
+  std::error_code ec;
+  std::filesystem::create_directories(dirs.clauses, ec);
+  auto counts = WriteClauseData(dirs.corpus, out_dir, dirs.clauses, languages);
+  if (!counts.ok()) {
+    std::cerr << counts.status() << "\n";
+    return false;
+  }
+  for (const auto& [lang, n] : *counts) {
+    std::cerr << "clause data " << lang << ": " << n.rows << " training rows, "
+              << n.named + n.single_clause << " clauses (" << n.named
+              << " naming one gold aspect, " << n.single_clause << " one-clause rows)\n";
+  }
+  for (ModelSpec spec : ClauseSpecs()) {
+    if (c_override > 0) spec.c = c_override;
+    std::cerr << "training " << spec.serving.name << "\n";
+    if (!TrainLinear(dirs, "", spec, out_dir, false)) return false;
+  }
+  return true;
+}
+
 bool WriteModelTable(const std::string& out_dir) {
   std::vector<SentimentModelRow> rows;
   for (const ModelSpec& spec : Specs()) rows.push_back(spec.serving);
@@ -895,6 +957,7 @@ int main(int argc, char** argv) {
   std::string data = "/work/shared/data", out = "models", only, dump_dir;
   std::string translated = "build/translated";
   std::string corpus = "nlp/corpus";
+  std::string clause_dir = "build/clause_data";
   // Experiment overrides (apply to every selected model); the committed
   // models use the defaults above.
   double c_override = 0, char_weight = -1, words_weight = -1;
@@ -931,13 +994,15 @@ int main(int argc, char** argv) {
     else if (absl::StartsWith(a, "--data=")) data = a.substr(7);
     else if (absl::StartsWith(a, "--translated=")) translated = a.substr(13);
     else if (absl::StartsWith(a, "--corpus=")) corpus = a.substr(9);
+    else if (absl::StartsWith(a, "--clause_dir=")) clause_dir = a.substr(13);
     else if (absl::StartsWith(a, "--out=")) out = a.substr(6);
     else if (absl::StartsWith(a, "--only=")) only = a.substr(7);
     else if (absl::StartsWith(a, "--dump_dir=")) dump_dir = a.substr(11);
     else {
       std::cerr << "usage: opinia-train --data=DIR --out=DIR [--translated=DIR]"
                    " [--corpus=DIR]"
-                   " [--only=lexicon,pl,en,multi,romance,de]"
+                   " [--only=lexicon,pl,en,multi,romance,de,clause]"
+                   " [--clause_dir=DIR]"
                    " [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]"
                    " [--no_meta] [--meta=pl,en,multi] [--meta_files=N]"
                    " [--meta_columns=C,...] [--words=pl,multi --words_dir=DIR"
@@ -1008,9 +1073,15 @@ int main(int argc, char** argv) {
     }
     if (!want) continue;
     std::cerr << "training " << spec.serving.name << "\n";
-    if (!TrainLinear({data, translated, corpus}, words_dir, spec, out, spec.meta && !no_meta)) {
+    if (!TrainLinear({data, translated, corpus, clause_dir}, words_dir, spec, out, spec.meta && !no_meta)) {
       return 1;
     }
+  }
+  bool want_clauses = wanted.empty();
+  for (const auto& w : wanted) want_clauses |= w == "clause";
+  if (want_clauses &&
+      !TrainClauseModels({data, translated, corpus, clause_dir}, out, c_override)) {
+    return 1;
   }
   // Always: the table follows Specs(), whichever models were retrained.
   return WriteModelTable(out) ? 0 : 1;

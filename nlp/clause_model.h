@@ -1,0 +1,61 @@
+// The clause models (models/README.md, "Clause model (sixth pass)"): one
+// linear model per language, trained by opinia-train (--only=clause) on the
+// clauses of the shop corpus that name one aspect, labelled with its gold
+// sign (nlp/tools/clause_data.h). They read a clause as the sentence
+// models read a sentence (SentimentInput() + LinearFeatures()), so that an
+// aspect's sign comes from a model trained for it and not only from the
+// lexicon evidence of its clause. Immutable after Load(); Read() is const
+// and thread-safe.
+#ifndef OPINIA_NLP_CLAUSE_MODEL_H_
+#define OPINIA_NLP_CLAUSE_MODEL_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "nlp/analysis.h"
+#include "nlp/linear_model.h"
+#include "nlp/text.h"
+
+namespace opinia::nlp {
+
+class ClauseModels {
+ public:
+  // The languages a clause model may exist for; its file is
+  // clause_<language>.lin.
+  static constexpr std::string_view kLanguages[] = {"pl", "en", "de", "es", "fr", "it"};
+
+  // Loads the clause_<language>.lin files of `models_dir` that exist (none:
+  // no clause model, Knows() is false for every language).
+  // INVALID_ARGUMENT when a file that exists is not a three-class model
+  // with the labels positive, negative and neutral.
+  static absl::StatusOr<std::unique_ptr<ClauseModels>> Load(const std::string& models_dir);
+
+  // The file names loaded (for the model version).
+  std::vector<std::string> Files() const;
+
+  // A model reads `language` (its primary tag: "en-US" is "en").
+  bool Knows(std::string_view language) const { return For(language) != nullptr; }
+
+  // The model's reading of tokens [first, end) of `t` in `language`:
+  // score P(positive) - P(negative), the most probable label, its
+  // probability as the confidence. Neutral with confidence 0 when no model
+  // reads `language`.
+  Sentiment Read(const TokenizedText& t, int first, int end, std::string_view language) const;
+
+ private:
+  struct Model {
+    std::string language;
+    std::unique_ptr<LinearModel> model;
+    int positive = 0, negative = 0, neutral = 0;  // label indices
+  };
+  const Model* For(std::string_view language) const;
+  std::vector<Model> models_;
+};
+
+}  // namespace opinia::nlp
+
+#endif  // OPINIA_NLP_CLAUSE_MODEL_H_

@@ -1,0 +1,201 @@
+// The clause models (nlp/clause_model.h) and what the analyzer makes of
+// them (nlp/analyzer.cc, ReadWithClauseModel): per language a clause that
+// names one aspect, which the lexicon reading alone gets wrong (the
+// analyzer built from the same models without clause_*.lin) and the
+// clause model right; and the clause training examples
+// (nlp/tools/clause_data.h). The sentences are written for this test,
+// apart from the shop corpus and the evaluation tables.
+#include "nlp/clause_model.h"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <system_error>
+
+#include "gtest/gtest.h"
+#include "nlp/analyzer.h"
+#include "nlp/text.h"
+#include "nlp/tools/clause_data.h"
+#include "tests/nlp/test_paths.h"
+
+namespace opinia::nlp {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A copy of the shipped models directory (symbolic links), without the
+// files `skip` says to leave out; removed with the object.
+class ModelsCopy {
+ public:
+  template <typename Skip>
+  ModelsCopy(const std::string& name, Skip skip)
+      : dir_(fs::path(::testing::TempDir()) / name) {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    fs::create_directories(dir_);
+    for (const fs::directory_entry& e : fs::directory_iterator(test_paths::ModelsDir())) {
+      const std::string file = e.path().filename().string();
+      if (!skip(file)) fs::create_symlink(fs::absolute(e.path()), dir_ / file);
+    }
+  }
+  ~ModelsCopy() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  std::string dir() const { return dir_.string(); }
+  fs::path path() const { return dir_; }
+
+ private:
+  fs::path dir_;
+};
+
+bool IsClauseModel(const std::string& file) { return file.rfind("clause_", 0) == 0; }
+
+TEST(ClauseModelsTest, LoadsAModelPerCorpusLanguage) {
+  auto models = ClauseModels::Load(test_paths::ModelsDir());
+  ASSERT_TRUE(models.ok()) << models.status();
+  for (std::string_view lang : ClauseModels::kLanguages) {
+    EXPECT_TRUE((*models)->Knows(lang)) << lang;
+  }
+  EXPECT_EQ((*models)->Files().size(), std::size(ClauseModels::kLanguages));
+  EXPECT_TRUE((*models)->Knows("en-GB"));
+  EXPECT_FALSE((*models)->Knows("pt"));
+  EXPECT_FALSE((*models)->Knows("und"));
+  // No model: a neutral reading with no confidence.
+  const TokenizedText t = Tokenize("Entrega rápida.");
+  const Sentiment s = (*models)->Read(t, 0, static_cast<int>(t.tokens.size()), "pt");
+  EXPECT_EQ(s.label, SentimentLabel::kNeutral);
+  EXPECT_EQ(s.confidence, 0.0f);
+}
+
+TEST(ClauseModelsTest, ReadsASignWithItsProbability) {
+  auto models = ClauseModels::Load(test_paths::ModelsDir());
+  ASSERT_TRUE(models.ok()) << models.status();
+  const TokenizedText t = Tokenize("The courier left the box out in the rain.");
+  const Sentiment s = (*models)->Read(t, 0, static_cast<int>(t.tokens.size()), "en");
+  EXPECT_EQ(s.label, SentimentLabel::kNegative);
+  EXPECT_LT(s.score, 0.0f);
+  EXPECT_GT(s.confidence, 0.5f);
+  EXPECT_LE(s.confidence, 1.0f);
+}
+
+TEST(ClauseModelsTest, NoFilesNoModels) {
+  ModelsCopy copy("clause_models_none", IsClauseModel);
+  auto models = ClauseModels::Load(copy.dir());
+  ASSERT_TRUE(models.ok()) << models.status();
+  EXPECT_FALSE((*models)->Knows("pl"));
+  EXPECT_TRUE((*models)->Files().empty());
+  // The analyzer loads without them.
+  auto analyzer = CreateAnalyzer(copy.dir());
+  EXPECT_TRUE(analyzer.ok()) << analyzer.status();
+}
+
+TEST(ClauseModelsTest, RejectsAModelWithOtherLabels) {
+  // The English review model has four classes (MIXED too): no clause model.
+  ModelsCopy copy("clause_models_wrong",
+                  [](const std::string& f) { return f == "clause_en.lin"; });
+  fs::create_symlink(fs::absolute(fs::path(test_paths::ModelsDir()) / "sentiment_en.lin"),
+                     copy.path() / "clause_en.lin");
+  auto models = ClauseModels::Load(copy.dir());
+  ASSERT_FALSE(models.ok());
+  EXPECT_EQ(models.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(models.status().message().find("clause_en.lin"), std::string::npos)
+      << models.status();
+  EXPECT_FALSE(CreateAnalyzer(copy.dir()).ok());
+}
+
+struct ClauseCase {
+  const char* language;
+  const char* text;
+  Aspect aspect;
+  int sign;  // of the aspect's score: +1 above +0.05, -1 below -0.05
+};
+
+// Each one names one aspect in a clause whose lexicon evidence is missing
+// or says the other thing.
+const ClauseCase kCases[] = {
+    {"pl", "Kurier zostawił paczkę pod bramą w deszczu.", Aspect::kDelivery, -1},
+    {"en", "The courier left the box out in the rain.", Aspect::kDelivery, -1},
+    {"de", "Das Paket lag drei Tage beim Nachbarn.", Aspect::kDelivery, -1},
+    {"es", "Nadie del servicio al cliente me ha llamado todavía.",
+     Aspect::kCustomerService, -1},
+    {"es", "El repartidor tiró el paquete por encima de la valla.", Aspect::kDelivery, -1},
+    {"fr", "On m'a débité sans jamais expédier la commande.", Aspect::kPayment, -1},
+    {"fr", "Le livreur n'est jamais passé, le colis est reparti à l'entrepôt.",
+     Aspect::kDelivery, -1},
+    {"it", "Il pacco è arrivato aperto, con il nastro strappato.", Aspect::kDelivery, -1},
+    {"it", "Il corriere ha lanciato il pacco oltre il cancello.", Aspect::kDelivery, -1},
+};
+
+int SignOf(const Analysis& a, Aspect aspect) {
+  for (const AspectSentiment& as : a.aspects) {
+    if (as.aspect != aspect) continue;
+    return as.sentiment.score > 0.05f ? 1 : as.sentiment.score < -0.05f ? -1 : 0;
+  }
+  return 2;  // not found
+}
+
+TEST(ClauseModelsTest, AnAspectTakesTheClauseModelsSign) {
+  auto with = CreateAnalyzer(test_paths::ModelsDir());
+  ASSERT_TRUE(with.ok()) << with.status();
+  ModelsCopy copy("clause_models_lexicon_only", IsClauseModel);
+  auto without = CreateAnalyzer(copy.dir());
+  ASSERT_TRUE(without.ok()) << without.status();
+  EXPECT_NE((*with)->ModelVersion(), (*without)->ModelVersion());
+  for (const ClauseCase& c : kCases) {
+    AnalyzeOptions options;
+    options.language_hint = c.language;
+    const Analysis a = (*with)->Analyze(c.text, options);
+    const Analysis lexicon = (*without)->Analyze(c.text, options);
+    EXPECT_EQ(SignOf(a, c.aspect), c.sign) << c.text;
+    EXPECT_NE(SignOf(lexicon, c.aspect), c.sign) << "lexicon alone: " << c.text;
+    // The review's label is the lexicon path's.
+    EXPECT_EQ(a.sentiment.label, lexicon.sentiment.label) << c.text;
+  }
+  for (std::string_view lang : ClauseModels::kLanguages) {
+    int n = 0;
+    for (const ClauseCase& c : kCases) n += c.language == lang;
+    EXPECT_GE(n, 1) << lang;
+  }
+}
+
+TEST(ClauseDataTest, LabelsTheClausesThatNameOneGoldAspect) {
+  auto labeller = tools::ClauseLabeller::Create(test_paths::ModelsDir());
+  ASSERT_TRUE(labeller.ok()) << labeller.status();
+  tools::ClauseDataCounts n;
+  const auto examples = (*labeller)->Label(
+      "Dostawa była szybka, ale obsługa nie odpisała na maila.", "pl",
+      "DELIVERY:POS;CUSTOMER_SERVICE:NEG", &n);
+  ASSERT_EQ(examples.size(), 2u);
+  EXPECT_EQ(examples[0].text, "Dostawa była szybka,");
+  EXPECT_EQ(examples[0].label, "positive");
+  EXPECT_EQ(examples[1].text, "ale obsługa nie odpisała na maila.");
+  EXPECT_EQ(examples[1].label, "negative");
+  EXPECT_EQ(n.named, 2);
+  EXPECT_EQ(n.single_clause, 0);
+  // An aspect the gold list does not have gives no example.
+  EXPECT_TRUE(
+      (*labeller)->Label("Dostawa była szybka, ale obsługa nie odpisała.", "pl", "PRICE:POS")
+          .empty());
+  // No gold aspects: nothing.
+  EXPECT_TRUE((*labeller)->Label("Dostawa była szybka.", "pl", "").empty());
+}
+
+TEST(ClauseDataTest, AOneClauseRowTakesItsGoldSign) {
+  auto labeller = tools::ClauseLabeller::Create(test_paths::ModelsDir());
+  ASSERT_TRUE(labeller.ok()) << labeller.status();
+  tools::ClauseDataCounts n;
+  // Names no aspect term; the gold list says what it is about.
+  const auto examples =
+      (*labeller)->Label("Przyszło po trzech tygodniach.", "pl", "DELIVERY:NEG", &n);
+  ASSERT_EQ(examples.size(), 1u);
+  EXPECT_EQ(examples[0].label, "negative");
+  EXPECT_EQ(n.single_clause, 1);
+  // Gold aspects of both signs: no sign for the one clause.
+  EXPECT_TRUE((*labeller)
+                  ->Label("Przyszło po trzech tygodniach.", "pl", "DELIVERY:NEG;PRICE:POS")
+                  .empty());
+}
+
+}  // namespace
+}  // namespace opinia::nlp
