@@ -18,16 +18,18 @@ constexpr std::array<std::string_view, 4> kLexiconReasons = {
     "LEGAL_THREAT", "HEALTH_SAFETY", "FRAUD_CLAIM", "CHURN_INTENT"};
 constexpr int kLegal = 0, kHealth = 1, kFraud = 2, kChurn = 3;
 // Construction cues (matcher labels 4..), combined in Assess; see urgency.h.
-constexpr std::array<std::string_view, 20> kCues = {
+constexpr std::array<std::string_view, 22> kCues = {
     "ESCALATION", "FRAUD_IDIOM", "NOBODY",  "ANSWER",    "NO_REPLY",
     "REPEAT",     "DISTRESS",    "PAID",    "GONE",      "APPLIANCE",
     "HAZARD",     "DAMAGE",      "LETDOWN", "NOW",       "DEMAND",
-    "TOPIC",      "ANSWERS",     "ALLERGY", "SEVERE",    "CHILD"};
+    "TOPIC",      "ANSWERS",     "ALLERGY", "SEVERE",    "CHILD",
+    "OCCASION",   "SOON"};
 constexpr int kEscalation = 4, kFraudIdiom = 5, kNobody = 6, kAnswer = 7,
               kNoReply = 8, kRepeat = 9, kDistress = 10, kPaid = 11, kGone = 12,
               kAppliance = 13, kHazard = 14, kDamage = 15, kLetdown = 16,
               kNow = 17, kDemand = 18, kTopic = 19, kAnswers = 20,
-              kAllergy = 21, kSevere = 22, kChild = 23, kLabels = 24;
+              kAllergy = 21, kSevere = 22, kChild = 23, kOccasion = 24,
+              kSoon = 25, kLabels = 26;
 static_assert(kEscalation == kLexiconReasons.size() &&
                   kLabels == kEscalation + static_cast<int>(kCues.size()),
               "the label constants follow kLexiconReasons and kCues");
@@ -38,7 +40,7 @@ bool NegationApplies(int label) {
   return label != kNobody && label != kAnswer && label != kNoReply &&
          label != kRepeat && label != kAppliance && label != kTopic &&
          label != kDemand && label != kAnswers && label != kSevere &&
-         label != kChild;
+         label != kChild && label != kOccasion && label != kSoon;
 }
 
 constexpr float kStrongNegativeScore = -0.6f;
@@ -171,6 +173,7 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   bool appliance_hazard = false;  // "the charger melted", in one sentence
   bool demand_now = false;  // "I need it refunded today", in one sentence
   bool unanswered_topic = false;  // "nobody answers my emails about the return"
+  bool occasion_soon = false;  // "the wedding is tomorrow", in one sentence
   // In a clearly positive text the lexicon's words are hypothetical or
   // praise; only a demand for action now is read there ("superbe ... mais
   // le frein a lâché ... je veux être contacté aujourd'hui").
@@ -222,6 +225,8 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
       unanswered_topic = unanswered_topic || (silent_now && here[kTopic]);
       demand_now = demand_now || (here[kNow] && here[kDemand]);
       appliance_hazard = appliance_hazard || (here[kAppliance] && here[kHazard]);
+      occasion_soon =
+          occasion_soon || (here[kOccasion] && (here[kSoon] || here[kNow]));
     };
     if (t.sentences.empty()) {
       scan(0, static_cast<int>(t.tokens.size()));
@@ -248,6 +253,10 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   if (escalated) found[kChurn] = true;
   const bool money_gone = found[kPaid] && found[kGone];
   if (money_gone && (found[kFraudIdiom] || no_contact)) found[kFraud] = true;
+  // Sixth pass: goods that never came and a seller nobody can reach ("item
+  // never arrived and seller wont reply", "Vendeur injoignable, colis jamais
+  // reçu") is a fraud claim paid or not: an order is paid for.
+  if (found[kGone] && no_contact) found[kFraud] = true;
   if (appliance_hazard) found[kHealth] = true;
   // An allergic reaction with swelling or breathing trouble or in a child
   // (or with a hospital, HEALTH_SAFETY by itself) is a hazard; "uczulił, twarz czerwona przez
@@ -295,9 +304,15 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // Strong negative clause evidence stands for a weak model score: a long
   // complaint told with the model's positive words ("birthday present")
   // still counts when its clauses are clearly negative.
+  // Sixth pass: an order damaged or gone when it is needed for an
+  // occasion that is days or hours away ("the cake arrived smashed, the
+  // party is TOMORROW") is distress without a distress word.
+  const bool ruined_for_a_date =
+      occasion_soon && (found[kDamage] || found[kGone]);
   const bool distress =
       negative && clause_level != SentimentLabel::kPositive &&
-      (found[kDistress] || (found[kDamage] && found[kLetdown]) || pressing);
+      (found[kDistress] || (found[kDamage] && found[kLetdown]) || pressing ||
+       ruined_for_a_date);
   const bool strong_negative =
       (negative && clauses_agree &&
        ((overall.score <= kStrongNegativeScore && confident) || lowest_rating ||

@@ -64,12 +64,21 @@
 //     CHILD in the text; a hospital word is HEALTH_SAFETY by itself.
 //   - STRONG_NEGATIVE from the score, the lowest rating or the clause level
 //     alone is listed but gives P3: P2 needs one of the constructions.
+// Sixth pass (the shop corpus' train part):
+//   - GONE (the goods never came: "never arrived", "jamais livré") with
+//     nobody answering or reachable ("won't reply", "injoignable",
+//     "przestał odpisywać") is a FRAUD_CLAIM without PAID: an order is paid.
+//   - OCCASION (wedding, birthday, party, Christmas) with SOON ("tomorrow",
+//     "demain", "jutro") or a NOW word in one sentence, and DAMAGE or GONE
+//     in the text, is distress (a ruined order needed for a date): P2 and
+//     STRONG_NEGATIVE in a NEGATIVE text whose clause level is not POSITIVE.
 //
 // Priority:
 //   P1  LEGAL_THREAT, HEALTH_SAFETY or FRAUD_CLAIM
-//   P2  distress (STRONG_NEGATIVE from DISTRESS, DAMAGE + LETDOWN or a
-//       demand for action now), an escalation (CHURN_INTENT from an
-//       ESCALATION phrase), or unanswered contact (no reason code)
+//   P2  distress (STRONG_NEGATIVE from DISTRESS, DAMAGE + LETDOWN, a
+//       ruined order needed for a date or a demand for action now), an
+//       escalation (CHURN_INTENT from an ESCALATION phrase), or unanswered
+//       contact (no reason code)
 //   P3  negative: NEGATIVE text with score <= -0.3, a low rating,
 //       RATING_TEXT_MISMATCH, or STRONG_NEGATIVE without a construction
 //   P4  mildly negative or mixed: any other NEGATIVE or MIXED text, or a
