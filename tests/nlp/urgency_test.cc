@@ -342,13 +342,20 @@ const Case kCases[] = {
     {"en_occasion_over", "en", "The cake arrived smashed, the party was last week.", kNeg, 0, 0, "", P3, "", ""},
     {"de_occasion_fine", "de", "Die Hochzeit ist morgen und das Kleid passt perfekt.", kPos, 0, 0, "", NONE, "", ""},
     {"pl_occasion_no_damage", "pl", "Urodziny są jutro, a dostawa zajęła tydzień.", kNeg, 0, 0, "", P3, "", ""},
-    // panic is distress; idioms of smoke and expired codes are no hazard
+    // panic is distress; idioms of smoke, expired codes and expired goods
+    // alone are no hazard; expired goods that made someone sick are
     {"en_panicking", "en", "The dress came torn and I'm panicking.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
     {"de_ausser_mir", "de", "Ich bin außer mir, die Lieferung ist verschwunden.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
     {"en_no_need_to_panic", "en", "No need to panic, it just came a day late.", kMildNeg, 0, 0, "", P4, "", ""},
     {"it_tanto_fumo", "it", "Tanto fumo e niente arrosto.", kNeg, 0, 0, "", P3, "", ""},
     {"en_code_expired", "en", "Discount code keeps saying expired.", kNeg, 0, 0, "", P3, "", ""},
     {"de_aktion_abgelaufen", "de", "Leider war die Aktion abgelaufen.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"pl_przeterminowane_calm", "pl", "Mleko przyszło przeterminowane o tydzień.", kNeg, 0, 0, "", P3, "", ""},
+    {"en_expired_calm", "en", "Sent me an expired jar of honey.", kNeg, 0, 0, "", P3, "", ""},
+    {"de_abgelaufen_calm", "de", "Die Nüsse waren seit einem Monat abgelaufen.", kNeg, 0, 0, "", P3, "", ""},
+    {"pl_przeterminowane_sick", "pl", "Jogurt był przeterminowany, dziecko wymiotowało całą noc.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "wymiotowało"},
+    {"en_expired_sick", "en", "The yoghurt had expired and it made us sick.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "made us sick"},
+    {"de_abgelaufen_sick", "de", "Der Joghurt war abgelaufen, danach Durchfall.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "Durchfall"},
     // glass in the goods, a broken tooth, vomiting, vermin, phishing and
     // the marketplace's guarantee, in the languages that lacked them;
     // "vomito" and mould stay out of Italian (idioms, calm complaints)
