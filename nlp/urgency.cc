@@ -18,18 +18,18 @@ constexpr std::array<std::string_view, 4> kLexiconReasons = {
     "LEGAL_THREAT", "HEALTH_SAFETY", "FRAUD_CLAIM", "CHURN_INTENT"};
 constexpr int kLegal = 0, kHealth = 1, kFraud = 2, kChurn = 3;
 // Construction cues (matcher labels 4..), combined in Assess; see urgency.h.
-constexpr std::array<std::string_view, 22> kCues = {
+constexpr std::array<std::string_view, 23> kCues = {
     "ESCALATION", "FRAUD_IDIOM", "NOBODY",  "ANSWER",    "NO_REPLY",
     "REPEAT",     "DISTRESS",    "PAID",    "GONE",      "APPLIANCE",
     "HAZARD",     "DAMAGE",      "LETDOWN", "NOW",       "DEMAND",
     "TOPIC",      "ANSWERS",     "ALLERGY", "SEVERE",    "CHILD",
-    "OCCASION",   "SOON"};
+    "OCCASION",   "SOON",        "RESOLVED"};
 constexpr int kEscalation = 4, kFraudIdiom = 5, kNobody = 6, kAnswer = 7,
               kNoReply = 8, kRepeat = 9, kDistress = 10, kPaid = 11, kGone = 12,
               kAppliance = 13, kHazard = 14, kDamage = 15, kLetdown = 16,
               kNow = 17, kDemand = 18, kTopic = 19, kAnswers = 20,
               kAllergy = 21, kSevere = 22, kChild = 23, kOccasion = 24,
-              kSoon = 25, kLabels = 26;
+              kSoon = 25, kResolved = 26, kLabels = 27;
 static_assert(kEscalation == kLexiconReasons.size() &&
                   kLabels == kEscalation + static_cast<int>(kCues.size()),
               "the label constants follow kLexiconReasons and kCues");
@@ -249,8 +249,12 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // - strong personal distress ("devastated", "załamana") in a negative
   //   text is STRONG_NEGATIVE, and so is a damaged or incomplete order from
   //   a "very disappointed" customer.
-  const bool escalated = found[kEscalation];
-  if (escalated) found[kChurn] = true;
+  // Sixth pass: an escalation told as settled ("I opened a PayPal claim
+  // and got my money back", "erst nachdem ich mit dem Käuferschutz gedroht
+  // hatte, wurde das Geld erstattet") is churn told, not a customer still
+  // waiting: CHURN_INTENT without P2.
+  if (found[kEscalation]) found[kChurn] = true;
+  const bool escalated = found[kEscalation] && !found[kResolved];
   const bool money_gone = found[kPaid] && found[kGone];
   if (money_gone && (found[kFraudIdiom] || no_contact)) found[kFraud] = true;
   // Sixth pass: goods that never came and a seller nobody can reach ("item

@@ -72,6 +72,9 @@
 //     "demain", "jutro") or a NOW word in one sentence, and DAMAGE or GONE
 //     in the text, is distress (a ruined order needed for a date): P2 and
 //     STRONG_NEGATIVE in a NEGATIVE text whose clause level is not POSITIVE.
+//   - An ESCALATION told as settled (a RESOLVED phrase, not negated: "got
+//     my money back", "wurde das Geld erstattet") is CHURN_INTENT without
+//     P2; a cancelled subscription is plain churn, not an escalation.
 //
 // Priority:
 //   P1  LEGAL_THREAT, HEALTH_SAFETY or FRAUD_CLAIM
