@@ -310,9 +310,11 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // still counts when its clauses are clearly negative.
   // Sixth pass: an order damaged or gone when it is needed for an
   // occasion that is days or hours away ("the cake arrived smashed, the
-  // party is TOMORROW") is distress without a distress word.
+  // party is TOMORROW"), or with nobody answering ("Impreza jutro, goście
+  // zaproszeni, nikt nie odbiera telefonu"), is distress without a
+  // distress word.
   const bool ruined_for_a_date =
-      occasion_soon && (found[kDamage] || found[kGone]);
+      occasion_soon && (found[kDamage] || found[kGone] || no_contact);
   const bool distress =
       negative && clause_level != SentimentLabel::kPositive &&
       (found[kDistress] || (found[kDamage] && found[kLetdown]) || pressing ||

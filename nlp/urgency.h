@@ -69,9 +69,10 @@
 //     nobody answering or reachable ("won't reply", "injoignable",
 //     "przestał odpisywać") is a FRAUD_CLAIM without PAID: an order is paid.
 //   - OCCASION (wedding, birthday, party, Christmas) with SOON ("tomorrow",
-//     "demain", "jutro") or a NOW word in one sentence, and DAMAGE or GONE
-//     in the text, is distress (a ruined order needed for a date): P2 and
-//     STRONG_NEGATIVE in a NEGATIVE text whose clause level is not POSITIVE.
+//     "demain", "jutro") or a NOW word in one sentence, and DAMAGE, GONE or
+//     nobody answering in the text, is distress (a ruined order needed for
+//     a date): P2 and STRONG_NEGATIVE in a NEGATIVE text whose clause
+//     level is not POSITIVE.
 //   - An ESCALATION told as settled (a RESOLVED phrase, not negated: "got
 //     my money back", "wurde das Geld erstattet") is CHURN_INTENT without
 //     P2; a cancelled subscription is plain churn, not an escalation.

@@ -385,6 +385,27 @@ const Case kCases[] = {
     {"it_contestazione_settled", "it", "Mi hanno rimborsato solo dopo la contestazione.", kNeg, 0, 0, "", P3, "CHURN_INTENT", "contestazione"},
     {"en_unsubscribe_is_plain_churn", "en", "Unsubscribe doesn't work, four emails a day.", kNeg, 0, 0, "", P3, "CHURN_INTENT", "Unsubscribe"},
     {"pl_anuluje_subskrypcje", "pl", "Anuluję subskrypcję, za drogo.", kNeg, 0, 0, "", P3, "CHURN_INTENT", "Anuluję subskrypcję"},
+    // the complete corpus: an occasion tomorrow with nobody answering is
+    // distress too; an answering machine or "and then silence" is nobody
+    // answering; "błagam" and the adjectival "immediate" ask for action
+    // now; a data-protection authority or a lawyer's advice is legal
+    {"pl_occasion_nobody_answers", "pl", "Urodziny są jutro, a w pracowni nikt nie odbiera telefonu.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"en_occasion_nobody_answers", "en", "The party is tomorrow and nobody answers the phone.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"de_occasion_nobody_answers", "de", "Die Hochzeit ist morgen und niemand antwortet.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"es_occasion_contestador", "es", "La comunión es mañana y solo salta el contestador.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"fr_occasion_nobody_answers", "fr", "Le mariage c'est demain et personne ne répond.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"it_occasion_nobody_answers", "it", "La festa è domani e nessuno risponde.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"pl_occasion_over_nobody_answered", "pl", "Urodziny były w sobotę, kurier nie odbierał telefonu.", kNeg, 0, 0, "", P3, "", ""},
+    {"pl_trzeci_raz_i_cisza", "pl", "Trzeci raz pytam o zwrot pieniędzy, gdzie one są? Napisałam i cisza.", kNeg, 0, 0, "", P2, "", ""},
+    {"pl_wlaczam_i_cisza", "pl", "Włączam i cisza, głośnik nie działa.", kNeg, 0, 0, "", P3, "", ""},
+    {"pl_blagam_natychmiastowy", "pl", "Tort nie dotarł, błagam o natychmiastowy kontakt!", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"it_segreteria_is_an_office", "it", "Posso pagare con bonifico, come richiede la segreteria della scuola?", kNeutral, 0, 0, "", NONE, "", ""},
+    {"en_raised_it_with_paypal", "en", "Two months of emails, so I've raised it with PayPal.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "raised it with PayPal"},
+    {"en_ico_legal_advice", "en", "I will report this to the ICO and seek legal advice.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "ICO|legal advice"},
+    {"en_no_legal_advice", "en", "No legal advice needed, they refunded me.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"pl_uodo", "pl", "Zgłaszam wyciek moich danych do UODO.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "UODO"},
+    {"fr_cnil", "fr", "Je saisis la CNIL pour mes données.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "CNIL"},
+    {"de_ladekabel_durchgeschmort", "de", "Das Ladekabel ist durchgeschmort.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", ""},
     // ------------------------------------------------------- language choice
     {"und_tries_all", "und", "Totaler Betrug.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "Betrug"},
     {"known_language_only_its_lexicon", "pl", "Totaler Betrug.", kNeg, 0, 0, "", P3, "", ""},
