@@ -135,18 +135,35 @@ int SignOf(const Analysis& a, Aspect aspect) {
   return 2;  // not found
 }
 
-TEST(ClauseModelsTest, AnAspectTakesTheClauseModelsSign) {
-  auto with = CreateAnalyzer(test_paths::ModelsDir());
-  ASSERT_TRUE(with.ok()) << with.status();
-  ModelsCopy copy("clause_models_lexicon_only", IsClauseModel);
-  auto without = CreateAnalyzer(copy.dir());
-  ASSERT_TRUE(without.ok()) << without.status();
-  EXPECT_NE((*with)->ModelVersion(), (*without)->ModelVersion());
+// The full analyzer and one built from the same models without the
+// clause_*.lin files (the lexicon reading alone).
+class WithAndWithoutClauseModels : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto w = CreateAnalyzer(test_paths::ModelsDir());
+    ASSERT_TRUE(w.ok()) << w.status();
+    with_ = *std::move(w);
+    auto wo = CreateAnalyzer(copy_.dir());
+    ASSERT_TRUE(wo.ok()) << wo.status();
+    without_ = *std::move(wo);
+  }
+
+  ModelsCopy copy_{"clause_models_lexicon_only", IsClauseModel};
+  std::unique_ptr<Analyzer> with_;
+  std::unique_ptr<Analyzer> without_;
+};
+
+using ClauseModelsAnalyzerTest = WithAndWithoutClauseModels;
+
+TEST_F(ClauseModelsAnalyzerTest, AnAspectTakesTheClauseModelsSign) {
+  const Analyzer* with = with_.get();
+  const Analyzer* without = without_.get();
+  EXPECT_NE(with->ModelVersion(), without->ModelVersion());
   for (const ClauseCase& c : kCases) {
     AnalyzeOptions options;
     options.language_hint = c.language;
-    const Analysis a = (*with)->Analyze(c.text, options);
-    const Analysis lexicon = (*without)->Analyze(c.text, options);
+    const Analysis a = with->Analyze(c.text, options);
+    const Analysis lexicon = without->Analyze(c.text, options);
     EXPECT_EQ(SignOf(a, c.aspect), c.sign) << c.text;
     EXPECT_NE(SignOf(lexicon, c.aspect), c.sign) << "lexicon alone: " << c.text;
     // The review's label is the lexicon path's.
@@ -157,6 +174,56 @@ TEST(ClauseModelsTest, AnAspectTakesTheClauseModelsSign) {
     for (const ClauseCase& c : kCases) n += c.language == lang;
     EXPECT_GE(n, 1) << lang;
   }
+}
+
+// Reviews that turn: praise first, then a last sentence whose complaint
+// has no lexicon word, which the clause model reads against the review
+// (nlp/analyzer.cc, DecidingClauseLabel). Written for this test.
+struct TurnCase {
+  const char* language;
+  const char* text;
+  SentimentLabel label;
+};
+
+const TurnCase kTurns[] = {
+    {"en", "Lovely colour and soft fabric. Since the first wash the seams have come apart at both sleeves.",
+     SentimentLabel::kNegative},
+    {"en", "The pump was fine for the first month. This week the hose keeps slipping off the nozzle.",
+     SentimentLabel::kNegative},
+    {"en", "It was fine for the first month. Now the hose keeps slipping off the nozzle.",
+     SentimentLabel::kNegative},
+    // The praise is confident and about other aspects (the seller, the
+    // delivery): MIXED.
+    {"en",
+     "The seller was helpful and delivery was quick. It was fine for the first month. Now the hose "
+     "keeps slipping off the nozzle.",
+     SentimentLabel::kMixed},
+};
+
+TEST_F(ClauseModelsAnalyzerTest, TheDecidingClauseTurnsTheLabel) {
+  const Analyzer* with = with_.get();
+  const Analyzer* without = without_.get();
+  for (const TurnCase& c : kTurns) {
+    AnalyzeOptions options;
+    options.language_hint = c.language;
+    const Analysis a = with->Analyze(c.text, options);
+    EXPECT_EQ(a.sentiment.label, c.label) << c.text;
+    if (c.label == SentimentLabel::kNegative) {
+      EXPECT_LT(a.sentiment.score, 0.0f) << c.text;
+    }
+    // The lexicon path alone reads the praise.
+    EXPECT_EQ(without->Analyze(c.text, options).sentiment.label, SentimentLabel::kPositive)
+        << "lexicon alone: " << c.text;
+  }
+  // A review that praises only, or a star rating, keeps its label.
+  AnalyzeOptions options;
+  options.language_hint = "en";
+  EXPECT_EQ(with->Analyze("Lovely colour and soft fabric. It fits well too.", options)
+                .sentiment.label,
+            SentimentLabel::kPositive);
+  options.rating = 5;
+  EXPECT_EQ(with->Analyze(kTurns[0].text, options).sentiment.label,
+            SentimentLabel::kPositive);
 }
 
 TEST(ClauseDataTest, LabelsTheClausesThatNameOneGoldAspect) {
