@@ -34,6 +34,13 @@ bool ShopRow(const std::string& line, Example* e) {
 
 absl::StatusOr<std::vector<Example>> ReadTsv(const std::string& spec) {
   std::string path = spec;
+  // "@abc": only the writers' parts a, b, c (the letter after the language
+  // in the id, "pl-b-0001").
+  std::string writers;
+  if (const size_t at = path.rfind('@'); at != std::string::npos) {
+    writers = path.substr(at + 1);
+    path.resize(at);
+  }
   int part = -1;  // -1: all rows; 0: train; 1: dev
   if (absl::EndsWith(path, ":train")) {
     part = 0;
@@ -51,8 +58,8 @@ absl::StatusOr<std::vector<Example>> ReadTsv(const std::string& spec) {
   if (!shop && line.rfind("lang\tlabel\tstars\ttext", 0) != 0) {
     return absl::InvalidArgumentError("bad header in " + path);
   }
-  if (!shop && part >= 0) {
-    return absl::InvalidArgumentError(path + " has no split: only shop corpus files do");
+  if (!shop && (part >= 0 || !writers.empty())) {
+    return absl::InvalidArgumentError(path + " has no split or parts: only shop corpus files do");
   }
   std::vector<Example> out;
   while (std::getline(in, line)) {
@@ -61,6 +68,7 @@ absl::StatusOr<std::vector<Example>> ReadTsv(const std::string& spec) {
     if (shop) {
       if (!ShopRow(line, &e)) continue;
       if (part >= 0 && IsShopDev(e.id) != (part == 1)) continue;
+      if (!writers.empty() && writers.find(e.id[3]) == std::string::npos) continue;
     } else {
       std::vector<std::string> f = absl::StrSplit(line, absl::MaxSplits('\t', 3));
       if (f.size() < 4) continue;

@@ -27,7 +27,9 @@ bool IsShopDev(const std::string& id);
 // Lines with fewer than 4 fields are skipped. A shop corpus file gives its
 // rows with the language of the id's prefix ("de-a-0001" -> de) and the
 // label lower-cased; `path` may end in ":train" or ":dev" to read only that
-// part of its split (INVALID_ARGUMENT on a file of the other format).
+// part of its split, then in "@" and letters to read only those writers'
+// parts ("shop_pl.tsv:train@abcdef": the letter after the language in the
+// id) (INVALID_ARGUMENT on a file of the other format).
 absl::StatusOr<std::vector<Example>> ReadTsv(const std::string& path);
 
 }  // namespace opinia::nlp::tools

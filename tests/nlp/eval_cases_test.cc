@@ -198,10 +198,23 @@ TEST(ShopCorpusTest, ReadTsvGivesPartsOfTheSplit) {
     EXPECT_EQ(Fnv1a64(e.id) % 5, 0u);
     EXPECT_TRUE(InSplit(e.id, Split::kCorpusDev));
   }
+  // "@ab": only those writers' parts (the letter after the language).
+  {
+    std::ofstream out(path, std::ios::app | std::ios::binary);
+    out << "de-b-0001\tplain_neg\t\tText b\tNEGATIVE\t\tno\t\n";
+  }
+  auto only_a = ReadTsv(path + "@a");
+  auto only_b = ReadTsv(path + ":train@b");
+  auto both = ReadTsv(path + "@ab");
+  ASSERT_TRUE(only_a.ok() && only_b.ok() && both.ok());
+  EXPECT_EQ(only_a->size(), 40u);
+  EXPECT_EQ(both->size(), 41u);
+  EXPECT_EQ(only_b->size(), IsShopDev("de-b-0001") ? 0u : 1u);
   // The ../shared/data format has no split to pick from.
   const std::string plain = ::testing::TempDir() + "/plain.tsv";
   std::ofstream(plain) << "lang\tlabel\tstars\ttext\nde\tpositive\t\tGut.\n";
   EXPECT_EQ(ReadTsv(plain + ":dev").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReadTsv(plain + "@a").status().code(), absl::StatusCode::kInvalidArgument);
   ASSERT_TRUE(ReadTsv(plain).ok());
   EXPECT_EQ(ReadTsv(plain)->at(0).id, "");
 }
