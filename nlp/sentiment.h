@@ -138,8 +138,9 @@ struct SentimentParams {
   // 802 / 798 (796 without); pl_clarin_emo.dev 0.7283 / 0.7314 / 0.7314 /
   // 0.7299 (0.7299 without).
   float mixed_unnamed = 0.5f;
-  // compose_weight for review languages scored by the tweet model (de;
-  // es, fr, it until sentiment_romance), whose probabilities say
+  // compose_weight for review languages scored by the tweet model (ar,
+  // hi; de until sentiment_de, es, fr, it until sentiment_romance), whose
+  // probabilities say
   // little about a review: nlp/eval dev de 0.773 / 0.791 / 0.809 at 2 / 3
   // / 4, multi_tweets.dev macro-F1 (unmarked tweets take this path)
   // 0.5846 / 0.5822 / 0.5799.
@@ -291,7 +292,8 @@ class SentimentClassifier {
     const Model* tweet = nullptr;
     float confidence_cap = kUnsupportedConfidenceCap;
     // Reviews are scored by the tweet model (no review model of its own:
-    // de): the rule layer and its NEUTRAL weigh more.
+    // ar, hi; de until the sixth pass): the rule layer and its NEUTRAL
+    // weigh more.
     bool reviews_by_tweet_model = false;
   };
 
