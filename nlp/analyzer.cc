@@ -388,8 +388,7 @@ class AnalyzerImpl : public Analyzer {
 
   // "Lovely colour and soft fabric. Since the first wash the seams have
   // come apart": a review that turns, its deciding clause told without
-  // lexicon words. The
-  // deciding clause is the last one opened by a contrast or the main
+  // lexicon words. The deciding clause is the last one opened by a contrast or the main
   // clause of a concession (ClauseSentiment::decides), else the last clause
   // with a sign. When the review reads POSITIVE or NEGATIVE with a score
   // below kDecidingMaxScore, that clause is in the last sentence, the
@@ -455,8 +454,8 @@ class AnalyzerImpl : public Analyzer {
   enum class ClauseSource { kNeutralNote, kEvidence, kReview, kContrast, kSentence };
 
   // The clause model (nlp/clause_model.h) reads a clause, and its reading
-  // replaces the one above when it is confident (kClauseModelConfidence)
-  // of a sign (kClauseModelConfidence; kClauseModelNoteConfidence for a
+  // replaces the one above when it is confident of a sign
+  // (kClauseModelConfidence; kClauseModelNoteConfidence for a
   // question's or a neutral note's clause) and the clause's own evidence,
   // if any, is weak (|net| <= kClauseModelWeakNet), and the clause has no
   // negator. It never makes a clause neutral. Returns true when it changed

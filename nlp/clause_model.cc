@@ -24,7 +24,7 @@ absl::StatusOr<std::unique_ptr<ClauseModels>> ClauseModels::Load(const std::stri
     if (model.model->Labels().size() != 3 || model.positive < 0 || model.negative < 0 ||
         model.neutral < 0) {
       return absl::InvalidArgumentError(
-          std::string(path + ": a clause model has the labels positive, negative, neutral"));
+          path + ": a clause model has the labels positive, negative, neutral");
     }
     m->models_.push_back(std::move(model));
   }

@@ -46,6 +46,8 @@ std::vector<ClauseExample> ClauseLabeller::Label(const std::string& text,
   }
   std::vector<ClauseExample> out;
   if (gold.empty()) return out;
+  bool single_sign = true;  // every gold aspect has gold[0]'s sign
+  for (const auto& g : gold) single_sign = single_sign && g.second == gold[0].second;
   const TokenizedText t = Tokenize(text);
   std::vector<Clause> clauses;
   for (const Sentence& s : t.sentences) {
@@ -58,8 +60,6 @@ std::vector<ClauseExample> ClauseLabeller::Label(const std::string& text,
         text.substr(begin, t.tokens[c.end_token - 1].span.end - begin);
     const std::vector<AspectSentiment> named =
         aspects_->Extract(clause, Tokenize(clause), language, {});
-    bool single_sign = true;
-    for (const auto& g : gold) single_sign = single_sign && g.second == gold[0].second;
     if (named.size() == 1) {
       const std::string_view name = AspectName(named[0].aspect);
       for (const auto& [aspect, label] : gold) {
@@ -94,8 +94,11 @@ absl::StatusOr<std::map<std::string, ClauseDataCounts>> WriteClauseData(
     rows << "lang\tlabel\tstars\ttext\n";
     ClauseDataCounts& n = counts[lang];
     std::string line;
-    std::getline(in, line);  // the header
+    if (!std::getline(in, line)) return absl::InvalidArgumentError("bad header in " + path);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line != kShopCorpusHeader) return absl::InvalidArgumentError("bad header in " + path);
     while (std::getline(in, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
       // id situation rating text label aspects urgent reasons
       std::vector<std::string> f = absl::StrSplit(line, '\t');
       if (f.size() < 6 || IsShopDev(f[0])) continue;

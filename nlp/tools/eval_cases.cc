@@ -15,8 +15,6 @@ namespace opinia::nlp::tools {
 namespace {
 
 constexpr char kHeader[] = "id\tcategory\trating\ttext\tlabel\taspects\turgent\treasons";
-constexpr char kCorpusHeader[] =
-    "id\tsituation\trating\ttext\tlabel\taspects\turgent\treasons";
 
 constexpr std::pair<SentimentLabel, const char*> kLabels[] = {
     {SentimentLabel::kPositive, "POSITIVE"},
@@ -83,7 +81,9 @@ absl::StatusOr<std::vector<EvalCase>> ParseCases(absl::string_view text,
       return absl::InvalidArgumentError(absl::StrCat(file, ":", line_no, ": ", what));
     };
     if (line_no == 1) {
-      if (line != kHeader && line != kCorpusHeader) return error(absl::StrCat("want the header '", kHeader, "'"));
+      if (line != kHeader && line != kShopCorpusHeader) {
+        return error(absl::StrCat("want the header '", kHeader, "' or '", kShopCorpusHeader, "'"));
+      }
       continue;
     }
     if (line.empty()) continue;

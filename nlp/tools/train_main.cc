@@ -59,6 +59,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "nlp/clause_model.h"
 #include "nlp/lexicon.h"
 #include "nlp/linear_model.h"
 #include "nlp/sentiment_features.h"
@@ -899,20 +900,22 @@ bool TrainLinear(const DataDirs& dirs, const std::string& words_dir,
 // labelled POSITIVE, NEGATIVE or NEUTRAL) as auxiliary domains, C 8
 // (0.5-8 tried). Not rows of sentiment_models.tsv: the analyzer loads
 // them beside the review models (nlp/clause_model.h).
-constexpr const char* kClauseLanguages[] = {"pl", "en", "de", "es", "fr", "it"};
+// The languages are the analyzer's (ClauseModels::kLanguages).
+constexpr auto& kClauseLanguages = ClauseModels::kLanguages;
 
 std::vector<ModelSpec> ClauseSpecs() {
   std::vector<ModelSpec> specs;
-  for (const char* lang : kClauseLanguages) {
+  for (const std::string_view l : kClauseLanguages) {
+    const std::string lang(l);
     ModelSpec s{{absl::StrCat("clause_", lang),
                  TextDomain::kReview,
                  {kClauseLanguages, kClauseLanguages + std::size(kClauseLanguages)},
                  0.0f},
                 {absl::StrCat("clause_", lang, ".tsv")},
                 8.0};
-    for (const char* other : kClauseLanguages) {
-      if (std::string_view(other) != lang) {
-        s.aux_files.push_back(absl::StrCat("clause_", other, ".tsv"));
+    for (const std::string_view other : kClauseLanguages) {
+      if (other != lang) {
+        s.aux_files.push_back(absl::StrCat("clause_", std::string(other), ".tsv"));
       }
     }
     s.aux_files.push_back(absl::StrCat("clause_rows_", lang, ".tsv"));

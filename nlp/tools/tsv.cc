@@ -16,8 +16,6 @@ bool IsShopDev(const std::string& id) { return Fnv1a64(id) % 5 == 0; }
 
 namespace {
 
-constexpr char kShopHeader[] = "id\tsituation\trating\ttext\tlabel\taspects\turgent\treasons";
-
 // One shop corpus row, or false for a line to skip.
 bool ShopRow(const std::string& line, Example* e) {
   std::vector<std::string> f = absl::StrSplit(line, '\t');
@@ -54,7 +52,7 @@ absl::StatusOr<std::vector<Example>> ReadTsv(const std::string& spec) {
   std::string line;
   if (!std::getline(in, line)) return absl::InvalidArgumentError("bad header in " + path);
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  const bool shop = line == kShopHeader;
+  const bool shop = line == kShopCorpusHeader;
   if (!shop && line.rfind("lang\tlabel\tstars\ttext", 0) != 0) {
     return absl::InvalidArgumentError("bad header in " + path);
   }
@@ -68,7 +66,10 @@ absl::StatusOr<std::vector<Example>> ReadTsv(const std::string& spec) {
     if (shop) {
       if (!ShopRow(line, &e)) continue;
       if (part >= 0 && IsShopDev(e.id) != (part == 1)) continue;
-      if (!writers.empty() && writers.find(e.id[3]) == std::string::npos) continue;
+      if (!writers.empty() &&
+          (e.id.size() < 4 || writers.find(e.id[3]) == std::string::npos)) {
+        continue;  // "pl-" has no writer's part
+      }
     } else {
       std::vector<std::string> f = absl::StrSplit(line, absl::MaxSplits('\t', 3));
       if (f.size() < 4) continue;

@@ -19,6 +19,10 @@ struct Example {
   std::string id;  // the shop corpus's id; empty for ../shared/data
 };
 
+// The shop corpus's header line (nlp/corpus/README.md).
+inline constexpr char kShopCorpusHeader[] =
+    "id\tsituation\trating\ttext\tlabel\taspects\turgent\treasons";
+
 // The shop corpus's fixed split (nlp/corpus/README.md): a row is dev when
 // the FNV-1a 64 hash of its id is divisible by 5 (a fifth), else train.
 bool IsShopDev(const std::string& id);
