@@ -210,6 +210,17 @@ TEST(ShopCorpusTest, ReadTsvGivesPartsOfTheSplit) {
   EXPECT_EQ(only_a->size(), 40u);
   EXPECT_EQ(both->size(), 41u);
   EXPECT_EQ(only_b->size(), IsShopDev("de-b-0001") ? 0u : 1u);
+  // An id with no writer's letter ("de-") is read, but in no writer's part.
+  {
+    std::ofstream out(path, std::ios::app | std::ios::binary);
+    out << "de-\tplain_neg\t\tText x\tNEGATIVE\t\tno\t\n";
+  }
+  auto short_id = ReadTsv(path);
+  auto short_parts = ReadTsv(path + "@ab");
+  ASSERT_TRUE(short_id.ok() && short_parts.ok());
+  EXPECT_EQ(short_id->size(), 42u);
+  EXPECT_EQ(short_id->back().id, "de-");
+  EXPECT_EQ(short_parts->size(), 41u);
   // The ../shared/data format has no split to pick from.
   const std::string plain = ::testing::TempDir() + "/plain.tsv";
   std::ofstream(plain) << "lang\tlabel\tstars\ttext\nde\tpositive\t\tGut.\n";
