@@ -341,6 +341,9 @@ const Case kCases[] = {
     {"es_occasion_tomorrow", "es", "La tarta llegó rota y la boda es mañana.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
     {"fr_occasion_tomorrow", "fr", "Le gâteau est arrivé cassé et le mariage c'est demain.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
     {"it_occasion_tomorrow", "it", "La torta è arrivata rotta e la festa è domani.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    // "tonight", "ce soir": NOW rows of urgency.tsv, which count as SOON
+    {"en_occasion_tonight", "en", "The cake arrived smashed and the party is tonight.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"fr_occasion_ce_soir", "fr", "Le gâteau est arrivé cassé et la fête c'est ce soir.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
     {"en_occasion_over", "en", "The cake arrived smashed, the party was last week.", kNeg, 0, 0, "", P3, "", ""},
     {"de_occasion_fine", "de", "Die Hochzeit ist morgen und das Kleid passt perfekt.", kPos, 0, 0, "", NONE, "", ""},
     {"pl_occasion_no_damage", "pl", "Urodziny są jutro, a dostawa zajęła tydzień.", kNeg, 0, 0, "", P3, "", ""},
