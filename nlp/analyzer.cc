@@ -458,12 +458,13 @@ class AnalyzerImpl : public Analyzer {
   // (kClauseModelConfidence; kClauseModelNoteConfidence for a
   // question's or a neutral note's clause) and the clause's own evidence,
   // if any, is weak (|net| <= kClauseModelWeakNet), and the clause has no
-  // negator. It never makes a clause neutral. Returns true when it changed
-  // `cs`.
+  // negator (and has a token). It never makes a clause neutral. Returns
+  // true when it changed `cs`.
   static bool ReadWithClauseModel(const TokenizedText& t, const Clause& c,
                                   std::string_view language, const ClauseModels& models,
                                   ClauseSource source, float net, ClauseSentiment* cs) {
     if (source == ClauseSource::kEvidence && std::fabs(net) > kClauseModelWeakNet) return false;
+    if (c.first_token >= c.end_token) return false;  // no words to read
     // Negation is the compositional layer's: a bag of words reads "stürzt
     // nicht mehr ab" as the crash.
     for (int i = c.first_token; i < c.end_token; ++i) {
