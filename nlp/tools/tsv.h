@@ -28,12 +28,14 @@ inline constexpr char kShopCorpusHeader[] =
 bool IsShopDev(const std::string& id);
 
 // NOT_FOUND when the file cannot be opened; INVALID_ARGUMENT on a bad header.
-// Lines with fewer than 4 fields are skipped. A shop corpus file gives its
-// rows with the language of the id's prefix ("de-a-0001" -> de) and the
-// label lower-cased; `path` may end in ":train" or ":dev" to read only that
-// part of its split, then in "@" and letters to read only those writers'
-// parts ("shop_pl.tsv:train@abcdef": the letter after the language in the
-// id) (INVALID_ARGUMENT on a file of the other format).
+// Lines with fewer than 4 fields are skipped (in a shop corpus file: fewer
+// than 5, or an id not "xx-..."). A shop corpus file gives its rows with
+// the language of the id's prefix ("de-a-0001" -> de) and the label
+// lower-cased; `path` may end in ":train" or ":dev" to read only that part
+// of its split, then in "@" and letters to read only those writers' parts
+// ("shop_pl.tsv:train@abcdef": the letter after the language in the id;
+// an id "xx-" is in no part) (INVALID_ARGUMENT on a file of the other
+// format).
 absl::StatusOr<std::vector<Example>> ReadTsv(const std::string& path);
 
 }  // namespace opinia::nlp::tools
