@@ -188,8 +188,7 @@ class AnalyzerImpl : public Analyzer {
                      tweet ? nullptr : clause_models_.get(), language, &clauses, &lexicon_only,
                      &model_read);
     thread_local std::vector<TwoSidedAspect> two_sided;
-    a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses,
-                                  AspectOptions(), &two_sided);
+    a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses, &two_sided);
     int words = 0;
     for (const SentimentClassifier::Part* p : parts.in_order) words += p->words;
     const SentimentParams& sp = config_.sentiment;
@@ -222,10 +221,7 @@ class AnalyzerImpl : public Analyzer {
         std::any_of(a.aspects.begin(), a.aspects.end(), [](const AspectSentiment& as) {
           return as.sentiment.label == SentimentLabel::kMixed;
         })) {
-      const int review_sign = a.sentiment.label == SentimentLabel::kPositive   ? 1
-                              : a.sentiment.label == SentimentLabel::kNegative ? -1
-                                                                               : 0;
-      SettleDecidingSides(two_sided, review_sign, &a.aspects);
+      SettleDecidingSides(two_sided, Sign(a.sentiment), &a.aspects);
     }
     // Sarcasm ("Lovely service, they hang up when I ask about a refund"):
     // the surface praise of an aspect is the complaint.
@@ -288,16 +284,18 @@ class AnalyzerImpl : public Analyzer {
     return nullptr;
   }
 
-  // Each clause's sentiment from its own evidence (nlp/polarity_rules.h):
-  // a clause without any takes its sentence's, and a question's clause is
-  // neutral unless it carries a clear opinion.
+  // +1 POSITIVE, -1 NEGATIVE, 0 NEUTRAL or MIXED.
+  static int Sign(const Sentiment& s) {
+    return s.label == SentimentLabel::kPositive   ? 1
+           : s.label == SentimentLabel::kNegative ? -1
+                                                  : 0;
+  }
+
   // The review's sign when its reading is one-sided: POSITIVE or NEGATIVE,
   // no clause (title included) with evidence of the other side, and no
   // clause turned by a contrast with evidence across it; 0 otherwise.
   static int OneSided(const Parts& parts, const Sentiment& review) {
-    const int sign = review.label == SentimentLabel::kPositive   ? 1
-                     : review.label == SentimentLabel::kNegative ? -1
-                                                                 : 0;
+    const int sign = Sign(review);
     if (sign == 0) return 0;
     for (const SentimentClassifier::Part* p : parts.in_order) {
       const std::vector<Clause>& cl = p->clauses;
@@ -311,6 +309,9 @@ class AnalyzerImpl : public Analyzer {
     return sign;
   }
 
+  // Each clause's sentiment from its own evidence (nlp/polarity_rules.h):
+  // a clause without any takes its sentence's, and a question's clause is
+  // neutral unless it carries a clear opinion.
   static void ClauseSentiments(const TokenizedText& t, const Parts& parts,
                                const std::vector<SentenceSentiment>& sentences,
                                const Sentiment& review, bool follow_review,
@@ -378,12 +379,6 @@ class AnalyzerImpl : public Analyzer {
         }
       }
     }
-  }
-
-  static int Sign(const Sentiment& s) {
-    return s.label == SentimentLabel::kPositive   ? 1
-           : s.label == SentimentLabel::kNegative ? -1
-                                                  : 0;
   }
 
   // "Lovely colour and soft fabric. Since the first wash the seams have

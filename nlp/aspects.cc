@@ -101,8 +101,8 @@ Sentiment Combine(const Tally& a) {
   return s;
 }
 
-// The side that decides for an aspect judged both ways (AspectOptions), or
-// -1 when it is judged one way only.
+// The side that decides for an aspect judged both ways
+// (SettleDecidingSides), or -1 when it is judged one way only.
 int DecidingSide(const Side (&sides)[2], int review_sign) {
   const Side& pos = sides[0];
   const Side& neg = sides[1];
@@ -183,7 +183,7 @@ void AddClause(const ClauseSentiment& c, int unit, const TokenizedText& t, int* 
 std::vector<AspectSentiment> AspectExtractor::Extract(
     std::string_view text, const TokenizedText& t, std::string_view language,
     const std::vector<SentenceSentiment>& sentences,
-    const std::vector<ClauseSentiment>* clauses, const AspectOptions& options,
+    const std::vector<ClauseSentiment>* clauses,
     std::vector<TwoSidedAspect>* two_sided) const {
   const uint32_t languages = matcher_->LanguageMask(language);
   std::array<Tally, kNumAspects> tally;
@@ -308,7 +308,7 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
   }
 
   std::vector<AspectSentiment> out(mentioned);
-  std::vector<TwoSidedAspect> both;  // aspects judged both ways
+  if (two_sided != nullptr) two_sided->clear();
   for (int a = 1; a < kNumAspects; ++a) {
     Tally& ta = tally[a];
     if (ta.first_mention < 0) continue;
@@ -317,18 +317,13 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
     as.sentiment = Combine(ta);
     as.named = ta.named;
     as.evidence = std::move(ta.evidence);
-    if ((options.deciding_side || two_sided != nullptr) &&
-        ta.sides[0].clauses > 0 && ta.sides[1].clauses > 0) {
-      TwoSidedAspect& two = both.emplace_back();
+    if (two_sided != nullptr && ta.sides[0].clauses > 0 && ta.sides[1].clauses > 0) {
+      TwoSidedAspect& two = two_sided->emplace_back();
       two.index = static_cast<size_t>(ta.first_mention);
       two.sides[0] = std::move(ta.sides[0]);
       two.sides[1] = std::move(ta.sides[1]);
     }
   }
-  // "Gorgeous finish, but the paint was flaking": judged both ways, the
-  // aspect is what the deciding side says of it, with its evidence.
-  if (options.deciding_side) SettleDecidingSides(both, options.review_sign, &out);
-  if (two_sided != nullptr) *two_sided = std::move(both);
   return out;
 }
 

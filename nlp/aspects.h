@@ -42,21 +42,11 @@ struct ClauseSentiment {
   // A wait was scored in the clause (nlp/polarity_rules.h, Clause::wait):
   // without an aspect term of its own it speaks of the delivery.
   bool wait = false;
-  // The clause wins over a neighbour of the other sign (AspectOptions): it
+  // The clause wins over a neighbour of the other sign
+  // (SettleDecidingSides): it
   // is opened by a contrast word ("but the paint was flaking") or is the main clause
   // of a concession ("Although the box was nice, it broke").
   bool decides = false;
-};
-
-// How Extract settles what the clauses alone leave open (the analyzer's
-// composition; all off: each aspect is the weighted mean of its clauses).
-struct AspectOptions {
-  // An aspect judged in clauses of both signs takes the side of the
-  // clauses that decide (ClauseSentiment::decides), else of `review_sign`
-  // (+1 POSITIVE, -1 NEGATIVE), else of its last clause; its evidence is
-  // that side's.
-  bool deciding_side = false;
-  int review_sign = 0;
 };
 
 // The clauses of one sign that judge an aspect: running totals.
@@ -77,10 +67,11 @@ struct TwoSidedAspect {
   AspectSide sides[2];
 };
 
-// Sets each aspect of `two_sided` to its deciding side (AspectOptions:
-// the side whose clauses decide, else the one of `review_sign`, else that
-// of its last clause), with that side's evidence. `two_sided` comes from
-// the Extract call that returned `aspects`; its evidence is moved out.
+// Sets each aspect of `two_sided` (judged in clauses of both signs) to its
+// deciding side: the side whose clauses decide (ClauseSentiment::decides),
+// else the one of `review_sign` (+1 POSITIVE, -1 NEGATIVE), else that of
+// its last clause, with that side's evidence. `two_sided` comes from the
+// Extract call that returned `aspects`; its evidence is moved out.
 void SettleDecidingSides(std::vector<TwoSidedAspect>& two_sided,
                          int review_sign,
                          std::vector<AspectSentiment>* aspects);
@@ -113,15 +104,14 @@ class AspectExtractor {
   // negative, PRODUCT_QUALITY positive), each clause counted once. A
   // clause with an opinion of its own that names no aspect and no SHOP
   // word ("store", "sklep", "Händler") is about the product: it counts
-  // for PRODUCT_QUALITY with the clause as its evidence. `options` settle
-  // an aspect judged both ways (AspectOptions; default: the mean). With
-  // `two_sided`, the aspects judged both ways are handed out unsettled, for
-  // SettleDecidingSides once the caller knows the review's label.
+  // for PRODUCT_QUALITY with the clause as its evidence. An aspect judged
+  // both ways is the mean of its clauses; with `two_sided`, those aspects
+  // are also handed out with their two sides, for SettleDecidingSides once
+  // the caller knows the review's label.
   std::vector<AspectSentiment> Extract(
       std::string_view text, const TokenizedText& t, std::string_view language,
       const std::vector<SentenceSentiment>& sentences,
       const std::vector<ClauseSentiment>* clauses = nullptr,
-      const AspectOptions& options = AspectOptions(),
       std::vector<TwoSidedAspect>* two_sided = nullptr) const;
 
   static constexpr int kMaxEvidence = 16;

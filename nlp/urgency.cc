@@ -255,12 +255,12 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // waiting: CHURN_INTENT without P2.
   if (found[kEscalation]) found[kChurn] = true;
   const bool escalated = found[kEscalation] && !found[kResolved];
+  // Money paid and the order gone, told as a scam; or (sixth pass) goods
+  // that never came and a seller nobody can reach ("item never arrived and
+  // seller wont reply", "Vendeur injoignable, colis jamais reçu"), paid or
+  // not said: an order is paid for.
   const bool money_gone = found[kPaid] && found[kGone];
-  if (money_gone && (found[kFraudIdiom] || no_contact)) found[kFraud] = true;
-  // Sixth pass: goods that never came and a seller nobody can reach ("item
-  // never arrived and seller wont reply", "Vendeur injoignable, colis jamais
-  // reçu") is a fraud claim paid or not: an order is paid for.
-  if (found[kGone] && no_contact) found[kFraud] = true;
+  if ((money_gone && found[kFraudIdiom]) || (found[kGone] && no_contact)) found[kFraud] = true;
   if (appliance_hazard) found[kHealth] = true;
   // An allergic reaction with swelling or breathing trouble or in a child
   // (or with a hospital, HEALTH_SAFETY by itself) is a hazard; "uczulił, twarz czerwona przez

@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "absl/status/status.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "nlp/text.h"
@@ -84,8 +83,7 @@ absl::StatusOr<std::map<std::string, ClauseDataCounts>> WriteClauseData(
   std::map<std::string, ClauseDataCounts> counts;
   for (const std::string& lang : languages) {
     const std::string path = absl::StrCat(corpus_dir, "/shop_", lang, ".tsv");
-    std::ifstream in(path);
-    if (!in) return absl::NotFoundError("cannot open " + path);
+    ASSIGN_OR_RETURN(std::vector<Example> examples, ReadTsv(path + ":train"));
     const std::string out_path = absl::StrCat(out_dir, "/clause_", lang, ".tsv");
     const std::string rows_path = absl::StrCat(out_dir, "/clause_rows_", lang, ".tsv");
     std::ofstream out(out_path, std::ios::binary);
@@ -93,22 +91,13 @@ absl::StatusOr<std::map<std::string, ClauseDataCounts>> WriteClauseData(
     out << "lang\tlabel\tstars\ttext\n";
     rows << "lang\tlabel\tstars\ttext\n";
     ClauseDataCounts& n = counts[lang];
-    std::string line;
-    if (!std::getline(in, line)) return absl::InvalidArgumentError("bad header in " + path);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line != kShopCorpusHeader) return absl::InvalidArgumentError("bad header in " + path);
-    while (std::getline(in, line)) {
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      // id situation rating text label aspects urgent reasons
-      std::vector<std::string> f = absl::StrSplit(line, '\t');
-      if (f.size() < 6 || IsShopDev(f[0])) continue;
+    for (const Example& e : examples) {
       ++n.rows;
-      const std::string label = absl::AsciiStrToLower(f[4]);
-      if (label == "positive" || label == "negative" || label == "neutral") {
-        rows << lang << '\t' << label << "\t\t" << f[3] << '\n';
+      if (e.label == "positive" || e.label == "negative" || e.label == "neutral") {
+        rows << lang << '\t' << e.label << "\t\t" << e.text << '\n';
       }
-      for (const ClauseExample& e : labeller->Label(f[3], lang, f[5], &n)) {
-        out << lang << '\t' << e.label << "\t\t" << e.text << '\n';
+      for (const ClauseExample& c : labeller->Label(e.text, lang, e.aspects, &n)) {
+        out << lang << '\t' << c.label << "\t\t" << c.text << '\n';
       }
     }
     if (!out || !rows) return absl::InternalError("cannot write " + out_path + " or " + rows_path);

@@ -56,9 +56,10 @@ class ClauseLabeller {
 // label, stars, text) for each of `languages`, from the TRAIN part of
 // <corpus_dir>/shop_<lang>.tsv, and <out_dir>/clause_rows_<lang>.tsv: the
 // same part's whole rows labelled POSITIVE, NEGATIVE or NEUTRAL (not
-// MIXED), with their labels; returns the counts per language. NOT_FOUND
-// when a corpus file cannot be opened, INVALID_ARGUMENT when its header is
-// not kShopCorpusHeader, INTERNAL when an output file cannot be written.
+// MIXED), with their labels; returns the counts per language. The corpus
+// is read by ReadTsv ("shop_<lang>.tsv:train"), whose NOT_FOUND and
+// INVALID_ARGUMENT it returns; INTERNAL when an output file cannot be
+// written.
 absl::StatusOr<std::map<std::string, ClauseDataCounts>> WriteClauseData(
     const std::string& corpus_dir, const std::string& models_dir, const std::string& out_dir,
     const std::vector<std::string>& languages);

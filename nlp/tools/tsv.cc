@@ -25,6 +25,7 @@ bool ShopRow(const std::string& line, Example* e) {
   if (!f[2].empty() && !absl::SimpleAtoi(f[2], &e->stars)) e->stars = 0;
   e->text = f[3];
   e->label = absl::AsciiStrToLower(f[4]);
+  if (f.size() > 5) e->aspects = f[5];
   return true;
 }
 

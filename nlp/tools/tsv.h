@@ -17,6 +17,7 @@ struct Example {
   int stars = 0;      // 0 = none
   std::string text;
   std::string id;  // the shop corpus's id; empty for ../shared/data
+  std::string aspects;  // the shop corpus's aspects column ("PRICE:NEG;...")
 };
 
 // The shop corpus's header line (nlp/corpus/README.md).

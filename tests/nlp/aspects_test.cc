@@ -359,7 +359,8 @@ TEST_F(AspectsTest, CombinesSentenceScoresAsMeans) {
 }
 
 // "Gorgeous finish, but the paint was flaking": an aspect judged both ways
-// takes the side that decides (AspectOptions), with that side's evidence.
+// is handed out with its two sides, and SettleDecidingSides gives it the
+// side that decides, with that side's evidence.
 TEST_F(AspectsTest, BothWaysTheDecidingSideWins) {
   const std::string_view text = "Dostawa szybka. Jednak dostawa bez etykiety.";
   const TokenizedText t = Tokenize(text);
@@ -371,18 +372,17 @@ TEST_F(AspectsTest, BothWaysTheDecidingSideWins) {
       {t.sentences[0].first_token, t.sentences[0].end_token, s[0].sentiment},
       {t.sentences[1].first_token, t.sentences[1].end_token, s[1].sentiment}};
   clauses[1].decides = true;
-  // Without options: the mean of both, MIXED, both mentions as evidence.
-  auto got = model_->Extract(text, t, "pl", s, &clauses);
+  // Extract alone: the mean of both, MIXED, both mentions as evidence.
+  std::vector<TwoSidedAspect> two_sided;
+  auto got = model_->Extract(text, t, "pl", s, &clauses, &two_sided);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_NEAR(got[0].sentiment.score, 0.2f, 1e-6);
   EXPECT_EQ(got[0].sentiment.label, SentimentLabel::kMixed);
   EXPECT_EQ(got[0].evidence.size(), 2u);
+  ASSERT_EQ(two_sided.size(), 1u);
+  EXPECT_EQ(two_sided[0].index, 0u);
   // The clause after "jednak" decides, even in a POSITIVE review.
-  AspectOptions options;
-  options.deciding_side = true;
-  options.review_sign = 1;
-  got = model_->Extract(text, t, "pl", s, &clauses, options);
-  ASSERT_EQ(got.size(), 1u);
+  SettleDecidingSides(two_sided, 1, &got);
   EXPECT_NEAR(got[0].sentiment.score, -0.4f, 1e-6);
   EXPECT_NEAR(got[0].sentiment.confidence, 0.7f, 1e-6);
   EXPECT_EQ(got[0].sentiment.label, SentimentLabel::kNegative);
@@ -392,15 +392,17 @@ TEST_F(AspectsTest, BothWaysTheDecidingSideWins) {
             "dostawa");
   // No clause decides: the review's side, else (MIXED, NEUTRAL) the later.
   clauses[1].decides = false;
-  got = model_->Extract(text, t, "pl", s, &clauses, options);
+  got = model_->Extract(text, t, "pl", s, &clauses, &two_sided);
+  SettleDecidingSides(two_sided, 1, &got);
   EXPECT_NEAR(got[0].sentiment.score, 0.8f, 1e-6);
   EXPECT_EQ(got[0].sentiment.label, SentimentLabel::kPositive);
-  options.review_sign = 0;
-  got = model_->Extract(text, t, "pl", s, &clauses, options);
+  got = model_->Extract(text, t, "pl", s, &clauses, &two_sided);
+  SettleDecidingSides(two_sided, 0, &got);
   EXPECT_NEAR(got[0].sentiment.score, -0.4f, 1e-6);
-  // Judged one way only: the mean as before.
+  // Judged one way only: no two sides, the mean as before.
   clauses[1].sentiment = {0.4f, SentimentLabel::kPositive, 0.7f};
-  got = model_->Extract(text, t, "pl", s, &clauses, options);
+  got = model_->Extract(text, t, "pl", s, &clauses, &two_sided);
+  EXPECT_TRUE(two_sided.empty());
   EXPECT_NEAR(got[0].sentiment.score, 0.6f, 1e-6);
 }
 
