@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "nlp/analyzer.h"
@@ -20,6 +21,14 @@ struct AnalyzerConfig {
   // the review model (false: opinia-eval --no_route_tweets measures what
   // the routing gains).
   bool route_tweets = true;
+  // Apply models/aspect_signs.meta when it exists (nlp/aspect_signs.h;
+  // false: opinia-train measures and trains on the analysis without it).
+  bool aspect_signs = true;
+  // When set, every Analyze() leaves here the arbiter's features of each
+  // reported aspect (AspectSignFeatures, in a.aspects' order, computed
+  // before the arbiter changes any): opinia-train's training rows. Not
+  // for concurrent Analyze() calls.
+  std::vector<std::vector<float>>* aspect_sign_rows = nullptr;
 };
 
 // As CreateAnalyzer(), with `config`. Same error codes.

@@ -5,7 +5,8 @@
 //
 //   opinia-train --data=/work/shared/data --out=models [--translated=DIR]
 //                [--corpus=nlp/corpus]
-//                [--only=lexicon,pl,en,multi,romance,de,clause]
+//                [--only=lexicon,pl,en,multi,romance,de,clause,aspect_signs]
+//                [--cases=nlp/eval] [--aspect_signs_report]
 //                [--clause_dir=build/clause_data]
 //                [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]
 //                [--no_meta] [--meta=pl,en,multi] [--meta_files=N] [--meta_columns=C,...]
@@ -66,6 +67,7 @@
 #include "nlp/sentiment_meta.h"
 #include "nlp/sentiment_models.h"
 #include "nlp/text.h"
+#include "nlp/tools/aspect_signs_train.h"
 #include "nlp/tools/clause_data.h"
 #include "nlp/tools/lexicon_compile.h"
 #include "nlp/tools/multinomial.h"
@@ -859,6 +861,11 @@ int main(int argc, char** argv) {
   std::string translated = "build/translated";
   std::string corpus = "nlp/corpus";
   std::string clause_dir = "build/clause_data";
+  // The spent case tables the aspect-sign arbiter is fitted on
+  // (nlp/tools/aspect_signs_train.h); --aspect_signs_report: print its
+  // out-of-fold numbers, write nothing.
+  std::string cases_dir = "nlp/eval";
+  bool aspect_signs_report = false;
   // Experiment overrides (apply to every selected model); the committed
   // models use the defaults above.
   double c_override = 0, char_weight = -1, words_weight = -1;
@@ -896,14 +903,16 @@ int main(int argc, char** argv) {
     else if (absl::StartsWith(a, "--translated=")) translated = a.substr(13);
     else if (absl::StartsWith(a, "--corpus=")) corpus = a.substr(9);
     else if (absl::StartsWith(a, "--clause_dir=")) clause_dir = a.substr(13);
+    else if (absl::StartsWith(a, "--cases=")) cases_dir = a.substr(8);
+    else if (a == "--aspect_signs_report") aspect_signs_report = true;
     else if (absl::StartsWith(a, "--out=")) out = a.substr(6);
     else if (absl::StartsWith(a, "--only=")) only = a.substr(7);
     else if (absl::StartsWith(a, "--dump_dir=")) dump_dir = a.substr(11);
     else {
       std::cerr << "usage: opinia-train --data=DIR --out=DIR [--translated=DIR]"
                    " [--corpus=DIR]"
-                   " [--only=lexicon,pl,en,multi,romance,de,clause]"
-                   " [--clause_dir=DIR]"
+                   " [--only=lexicon,pl,en,multi,romance,de,clause,aspect_signs]"
+                   " [--clause_dir=DIR] [--cases=DIR] [--aspect_signs_report]"
                    " [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]"
                    " [--no_meta] [--meta=pl,en,multi] [--meta_files=N]"
                    " [--meta_columns=C,...] [--words=pl,multi --words_dir=DIR"
@@ -985,5 +994,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   // Always: the table follows Specs(), whichever models were retrained.
-  return WriteModelTable(out) ? 0 : 1;
+  if (!WriteModelTable(out)) return 1;
+  // Last: it reads the analysis of every model above.
+  bool want_signs = wanted.empty();
+  for (const auto& w : wanted) want_signs |= w == "aspect_signs";
+  if (want_signs && !TrainAspectSigns(out, corpus, cases_dir, !aspect_signs_report)) return 1;
+  return 0;
 }
