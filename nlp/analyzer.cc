@@ -137,7 +137,7 @@ class AnalyzerImpl : public Analyzer {
         aspects_(std::move(aspects)),
         urgency_(std::move(urgency)),
         clause_models_(std::move(clause_models)),
-        aspect_signs_(config_.aspect_signs ? std::move(aspect_signs) : nullptr),
+        aspect_signs_(std::move(aspect_signs)),
         version_(std::move(version)) {}
 
   Analysis Analyze(std::string_view text,
@@ -759,8 +759,11 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   }
   ASSIGN_OR_RETURN(auto clause_models, ClauseModels::Load(models_dir));
   for (std::string& f : clause_models->Files()) files.push_back(std::move(f));
-  ASSIGN_OR_RETURN(auto aspect_signs, AspectSignModel::Load(models_dir));
-  if (aspect_signs != nullptr && config.aspect_signs) files.push_back(kAspectSignsFile);
+  std::unique_ptr<AspectSignModel> aspect_signs;
+  if (config.aspect_signs) {
+    ASSIGN_OR_RETURN(aspect_signs, AspectSignModel::Load(models_dir));
+    if (aspect_signs != nullptr) files.push_back(kAspectSignsFile);
+  }
   uint64_t h = 1469598103934665603ULL;
   for (const std::string& f : files) h = HashFile(models_dir + "/" + f, h);
   h = HashBytes(TunablesKey(config), h);

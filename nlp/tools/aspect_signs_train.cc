@@ -25,7 +25,7 @@ namespace {
 constexpr const char* kTables[] = {"cases", "cases3", "cases4", "cases5", "cases6"};
 constexpr const char* kLanguages[] = {"pl", "en", "de", "es", "fr", "it"};
 constexpr int kCorpusFolds = 5;
-constexpr double kCs[] = {0.03, 0.1, 0.3, 1, 3};
+constexpr double kCs[] = {0.003, 0.01, 0.03, 0.1, 0.3, 1};
 constexpr double kThresholds[] = {0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
 
 // One expected aspect the analysis found.
