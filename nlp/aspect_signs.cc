@@ -22,6 +22,8 @@ constexpr int kSources = 5;
 constexpr int kAspects = 8;  // Aspect::kProductQuality .. kPackaging
 constexpr std::string_view kLanguageGroups[] = {"pl", "en", "de", "es", "fr", "it"};
 constexpr std::string_view kClassNames[3] = {"positive", "negative", "neutral"};
+// The index of the sarcasm feature (AspectSignFeatures).
+constexpr size_t kSarcasmFeature = 49;
 
 void OneHot(int index, int n, std::vector<float>* x) {
   for (int i = 0; i < n; ++i) x->push_back(i == index ? 1.0f : 0.0f);
@@ -146,8 +148,12 @@ void AspectSignFeatures(const AspectSignInput& in, const AspectSentiment& aspect
   OneHot(group, static_cast<int>(std::size(kLanguageGroups)) + 1, x);
   x->push_back(std::log1p(n));
   x->push_back(aspect.named);
-  x->push_back(in.sarcasm);
+  x->push_back(in.sarcasm);  // kSarcasmFeature
   x->push_back(n == 0);
+}
+
+bool KeepsItsSign(const std::vector<float>& x) {
+  return x.size() > kSarcasmFeature && x[kSarcasmFeature] > 0;
 }
 
 absl::StatusOr<std::unique_ptr<AspectSignModel>> AspectSignModel::Load(
@@ -239,7 +245,7 @@ void DecideAspectSigns(const AspectSignModel* model, const AspectSignInput& in,
                                   [i](const TwoSidedAspect& ts) { return ts.index == i; });
     AspectSignFeatures(in, as, both, &x);
     if (rows != nullptr) rows->push_back(x);
-    if (model == nullptr) continue;
+    if (model == nullptr || KeepsItsSign(x)) continue;
     const std::array<float, 3> p = model->Predict(x);
     if (std::max({p[0], p[1], p[2]}) < model->threshold()) continue;
     as.sentiment = AspectSignModel::FromProbs(p);

@@ -97,10 +97,16 @@ class AspectSignModel {
   std::array<std::vector<double>, 3> w_;  // bias, then F weights
 };
 
+// An aspect of a sarcastic text (features `x`) keeps the sign the
+// sarcasm flip gave it: the tuning tables have too few for the model to
+// learn the construction ("Great customer service, thanks for nothing").
+bool KeepsItsSign(const std::vector<float>& x);
+
 // Features of every aspect of `aspects` into `rows` (when not null), and,
 // with `model`, each aspect's sign and score replaced by the model's when
-// its most probable class is at least model->threshold() sure (the
-// evidence spans stay). `two_sided` is what Extract handed out.
+// its most probable class is at least model->threshold() sure and it does
+// not KeepsItsSign (the evidence spans stay). `two_sided` is what Extract
+// handed out.
 void DecideAspectSigns(const AspectSignModel* model, const AspectSignInput& in,
                        const std::vector<TwoSidedAspect>& two_sided,
                        std::vector<AspectSentiment>* aspects,

@@ -159,7 +159,7 @@ int Decide(const Row& r, const std::array<double, 3>& p, double threshold) {
   // As AspectSignModel::FromProbs: ties go to NEU, then POS.
   if (p[2] >= p[0] && p[2] >= p[1]) best = 2;
   else if (p[0] >= p[1]) best = 0;
-  return p[best] >= threshold ? best : r.base;
+  return p[best] >= threshold && !KeepsItsSign(r.x) ? best : r.base;
 }
 
 }  // namespace
