@@ -137,14 +137,6 @@ const SignCase kCases[] = {
      Aspect::kCustomerService, 1},
 };
 
-int SignOf(const Analysis& a, Aspect aspect) {
-  for (const AspectSentiment& as : a.aspects) {
-    if (as.aspect != aspect) continue;
-    return as.sentiment.score > 0.05f ? 1 : as.sentiment.score < -0.05f ? -1 : 0;
-  }
-  return 2;  // not found
-}
-
 // The full analyzer and one built from the same models without
 // aspect_signs.meta.
 class AspectSignsAnalyzerTest : public ::testing::Test {
@@ -168,8 +160,8 @@ TEST_F(AspectSignsAnalyzerTest, TheArbiterSignsNeutralMentions) {
   for (const SignCase& c : kCases) {
     const Analysis a = with_->Analyze(c.text, AnalyzeOptions());
     const Analysis before = without_->Analyze(c.text, AnalyzeOptions());
-    EXPECT_EQ(SignOf(a, c.aspect), c.sign) << c.text;
-    EXPECT_NE(SignOf(before, c.aspect), c.sign) << "without the arbiter: " << c.text;
+    EXPECT_EQ(test_util::SignOf(a, c.aspect), c.sign) << c.text;
+    EXPECT_NE(test_util::SignOf(before, c.aspect), c.sign) << "without the arbiter: " << c.text;
     // The review's label, urgency and the aspects' evidence are unchanged.
     EXPECT_EQ(a.sentiment.label, before.sentiment.label) << c.text;
     EXPECT_EQ(a.urgency.priority, before.urgency.priority) << c.text;

@@ -105,14 +105,6 @@ const ClauseCase kCases[] = {
     {"it", "Il corriere ha lanciato il pacco oltre il cancello.", Aspect::kDelivery, -1},
 };
 
-int SignOf(const Analysis& a, Aspect aspect) {
-  for (const AspectSentiment& as : a.aspects) {
-    if (as.aspect != aspect) continue;
-    return as.sentiment.score > 0.05f ? 1 : as.sentiment.score < -0.05f ? -1 : 0;
-  }
-  return 2;  // not found
-}
-
 // The analyzer and one built from the same models without the
 // clause_*.lin files (the lexicon reading alone), both without the
 // aspect-sign arbiter that decides after them (aspect_signs.meta,
@@ -148,8 +140,8 @@ TEST_F(ClauseModelsAnalyzerTest, AnAspectTakesTheClauseModelsSign) {
     options.language_hint = c.language;
     const Analysis a = with->Analyze(c.text, options);
     const Analysis lexicon = without->Analyze(c.text, options);
-    EXPECT_EQ(SignOf(a, c.aspect), c.sign) << c.text;
-    EXPECT_NE(SignOf(lexicon, c.aspect), c.sign) << "lexicon alone: " << c.text;
+    EXPECT_EQ(test_util::SignOf(a, c.aspect), c.sign) << c.text;
+    EXPECT_NE(test_util::SignOf(lexicon, c.aspect), c.sign) << "lexicon alone: " << c.text;
     // The review's label is the lexicon path's.
     EXPECT_EQ(a.sentiment.label, lexicon.sentiment.label) << c.text;
   }

@@ -44,6 +44,16 @@ class ModelsCopy {
   std::filesystem::path dir_;
 };
 
+// The sign of `aspect`'s score in `a` as opinia-eval reads it: +1 above
+// +0.05, -1 below -0.05, 0 between; 2 when `a` does not report it.
+inline int SignOf(const Analysis& a, Aspect aspect) {
+  for (const AspectSentiment& as : a.aspects) {
+    if (as.aspect != aspect) continue;
+    return as.sentiment.score > 0.05f ? 1 : as.sentiment.score < -0.05f ? -1 : 0;
+  }
+  return 2;  // not found
+}
+
 // A test suite sharing one T, model_, loaded by `create` (a function of
 // the models directory, test_paths::ModelsDir(), returning an
 // absl::StatusOr<std::unique_ptr<T>>) before its first test and deleted
