@@ -28,6 +28,7 @@
 #include "nlp/sentiment.h"
 #include "nlp/sentiment_features.h"
 #include "nlp/text.h"
+#include "nlp/tweet_router.h"
 #include "nlp/urgency.h"
 #include "util/status_macros.h"
 
@@ -103,7 +104,7 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.contrast_override_words, ",", p.denial_lexicon, ",", p.aspects_follow_review, ",",
       p.aspects_deciding_side, ",",
       p.use_rules, ",", p.use_meta, ",",
-      static_cast<int>(c.lid_method), ",", c.route_tweets);
+      static_cast<int>(c.lid_method), ",", c.route_tweets, ",", c.router_threshold);
   for (const auto& [name, k] : p.length_k) absl::StrAppend(&key, ",", name, "=", k);
   return key;
 }
@@ -127,7 +128,8 @@ class AnalyzerImpl : public Analyzer {
                std::unique_ptr<SentimentClassifier> sentiment,
                std::unique_ptr<AspectExtractor> aspects,
                std::unique_ptr<UrgencyAssessor> urgency,
-               std::unique_ptr<ClauseModels> clause_models, std::string version,
+               std::unique_ptr<ClauseModels> clause_models,
+               std::unique_ptr<TweetRouter> router, std::string version,
                AnalyzerConfig config)
       : config_(std::move(config)),
         lid_(std::move(lid)),
@@ -135,6 +137,7 @@ class AnalyzerImpl : public Analyzer {
         aspects_(std::move(aspects)),
         urgency_(std::move(urgency)),
         clause_models_(std::move(clause_models)),
+        router_(std::move(router)),
         version_(std::move(version)) {}
 
   Analysis Analyze(std::string_view text,
@@ -160,7 +163,8 @@ class AnalyzerImpl : public Analyzer {
     const std::string& language = by_guess ? lang.guess : a.language;
 
     const bool tweet = config_.route_tweets && (IsSocialSource(options.source) ||
-                                                LooksLikeTweet(text));
+                                                LooksLikeTweet(text) ||
+                                                RoutedAsPost(text, t, language, options));
     thread_local Parts parts;
     SentimentClassifier::Probs probs =
         ClassifySentences(t, has_title ? &title : nullptr, language, tweet,
@@ -254,6 +258,16 @@ class AnalyzerImpl : public Analyzer {
   std::string ModelVersion() const override { return version_; }
 
  private:
+  // An unmarked text the router reads as a post, in a language whose tweet
+  // model is not its review model (models/README.md, "Tweet router
+  // (seventh pass)").
+  bool RoutedAsPost(std::string_view text, const TokenizedText& t, std::string_view language,
+                    const AnalyzeOptions& options) const {
+    return router_->Enabled() &&
+           sentiment_->ModelName(language, true) != sentiment_->ModelName(language, false) &&
+           router_->ToTweetModel(text, t, options, config_.router_threshold);
+  }
+
   // What each text part (the title, then every sentence) contributes to the
   // review's sentiment: kept from the sentence pass, so the review needs no
   // second pass over its tokens.
@@ -706,6 +720,7 @@ class AnalyzerImpl : public Analyzer {
   std::unique_ptr<AspectExtractor> aspects_;
   std::unique_ptr<UrgencyAssessor> urgency_;
   std::unique_ptr<ClauseModels> clause_models_;
+  std::unique_ptr<TweetRouter> router_;
   std::string version_;
 };
 
@@ -729,6 +744,8 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   }
   ASSIGN_OR_RETURN(auto clause_models, ClauseModels::Load(models_dir));
   for (std::string& f : clause_models->Files()) files.push_back(std::move(f));
+  ASSIGN_OR_RETURN(auto router, TweetRouter::Load(models_dir));
+  if (router->Enabled()) files.push_back(router->File());
   uint64_t h = 1469598103934665603ULL;
   for (const std::string& f : files) h = HashFile(models_dir + "/" + f, h);
   h = HashBytes(TunablesKey(config), h);
@@ -736,7 +753,7 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   ASSIGN_OR_RETURN(auto urgency, UrgencyAssessor::Create(models_dir));
   return std::make_unique<AnalyzerImpl>(
       std::move(lid), std::move(sentiment), std::move(aspects),
-      std::move(urgency), std::move(clause_models),
+      std::move(urgency), std::move(clause_models), std::move(router),
       absl::StrFormat("%s-%08x", kVersionPrefix, static_cast<uint32_t>(h)),
       config);
 }
