@@ -29,6 +29,7 @@
 #include "nlp/sentiment.h"
 #include "nlp/sentiment_features.h"
 #include "nlp/text.h"
+#include "nlp/tweet_router.h"
 #include "nlp/urgency.h"
 #include "util/status_macros.h"
 
@@ -104,7 +105,8 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.contrast_override_words, ",", p.denial_lexicon, ",", p.aspects_follow_review, ",",
       p.aspects_deciding_side, ",",
       p.use_rules, ",", p.use_meta, ",",
-      static_cast<int>(c.lid_method), ",", c.route_tweets, ",", c.aspect_signs);
+      static_cast<int>(c.lid_method), ",", c.route_tweets, ",", c.router_threshold, ",",
+      c.aspect_signs);
   for (const auto& [name, k] : p.length_k) absl::StrAppend(&key, ",", name, "=", k);
   return key;
 }
@@ -129,6 +131,7 @@ class AnalyzerImpl : public Analyzer {
                std::unique_ptr<AspectExtractor> aspects,
                std::unique_ptr<UrgencyAssessor> urgency,
                std::unique_ptr<ClauseModels> clause_models,
+               std::unique_ptr<TweetRouter> router,
                std::unique_ptr<AspectSignModel> aspect_signs, std::string version,
                AnalyzerConfig config)
       : config_(std::move(config)),
@@ -137,6 +140,7 @@ class AnalyzerImpl : public Analyzer {
         aspects_(std::move(aspects)),
         urgency_(std::move(urgency)),
         clause_models_(std::move(clause_models)),
+        router_(std::move(router)),
         aspect_signs_(std::move(aspect_signs)),
         version_(std::move(version)) {}
 
@@ -163,7 +167,8 @@ class AnalyzerImpl : public Analyzer {
     const std::string& language = by_guess ? lang.guess : a.language;
 
     const bool tweet = config_.route_tweets && (IsSocialSource(options.source) ||
-                                                LooksLikeTweet(text));
+                                                LooksLikeTweet(text) ||
+                                                RoutedAsPost(text, t, language, options));
     thread_local Parts parts;
     SentimentClassifier::Probs probs =
         ClassifySentences(t, has_title ? &title : nullptr, language, tweet,
@@ -249,8 +254,9 @@ class AnalyzerImpl : public Analyzer {
       in.facts = &facts;
       in.review = a.sentiment;
       in.sarcasm = joined.sarcasms > 0;
+      in.tweet = tweet;
       in.models = tweet ? nullptr : clause_models_.get();
-      DecideAspectSigns(tweet ? nullptr : aspect_signs_.get(), in, two_sided, &a.aspects,
+      DecideAspectSigns(aspect_signs_.get(), in, two_sided, &a.aspects,
                         config_.aspect_sign_rows);
     }
     a.urgency = urgency_->Assess(text, t, a.language, a.sentiment, options,
@@ -273,6 +279,16 @@ class AnalyzerImpl : public Analyzer {
   std::string ModelVersion() const override { return version_; }
 
  private:
+  // An unmarked text the router reads as a post, in a language whose tweet
+  // model is not its review model (models/README.md, "Tweet router
+  // (seventh pass)").
+  bool RoutedAsPost(std::string_view text, const TokenizedText& t, std::string_view language,
+                    const AnalyzeOptions& options) const {
+    return router_->Enabled() &&
+           sentiment_->ModelName(language, true) != sentiment_->ModelName(language, false) &&
+           router_->ToTweetModel(text, t, options, config_.router_threshold);
+  }
+
   // What each text part (the title, then every sentence) contributes to the
   // review's sentiment: kept from the sentence pass, so the review needs no
   // second pass over its tokens.
@@ -735,6 +751,7 @@ class AnalyzerImpl : public Analyzer {
   std::unique_ptr<AspectExtractor> aspects_;
   std::unique_ptr<UrgencyAssessor> urgency_;
   std::unique_ptr<ClauseModels> clause_models_;
+  std::unique_ptr<TweetRouter> router_;
   std::unique_ptr<AspectSignModel> aspect_signs_;  // null: none, or switched off
   std::string version_;
 };
@@ -759,6 +776,8 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   }
   ASSIGN_OR_RETURN(auto clause_models, ClauseModels::Load(models_dir));
   for (std::string& f : clause_models->Files()) files.push_back(std::move(f));
+  ASSIGN_OR_RETURN(auto router, TweetRouter::Load(models_dir));
+  if (router->Enabled()) files.push_back(router->File());
   std::unique_ptr<AspectSignModel> aspect_signs;
   if (config.aspect_signs) {
     ASSIGN_OR_RETURN(aspect_signs, AspectSignModel::Load(models_dir));
@@ -771,7 +790,7 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   ASSIGN_OR_RETURN(auto urgency, UrgencyAssessor::Create(models_dir));
   return std::make_unique<AnalyzerImpl>(
       std::move(lid), std::move(sentiment), std::move(aspects),
-      std::move(urgency), std::move(clause_models), std::move(aspect_signs),
+      std::move(urgency), std::move(clause_models), std::move(router), std::move(aspect_signs),
       absl::StrFormat("%s-%08x", kVersionPrefix, static_cast<uint32_t>(h)),
       config);
 }

@@ -11,6 +11,7 @@
 #include "nlp/analyzer.h"
 #include "nlp/language_id.h"
 #include "nlp/sentiment.h"
+#include "nlp/tweet_router.h"
 
 namespace opinia::nlp {
 
@@ -21,6 +22,10 @@ struct AnalyzerConfig {
   // the review model (false: opinia-eval --no_route_tweets measures what
   // the routing gains).
   bool route_tweets = true;
+  // P(post) at or above which the router (nlp/tweet_router.h) sends an
+  // unmarked text to the tweet model (> 1: never; opinia-eval
+  // --router_threshold sweeps it).
+  float router_threshold = TweetRouter::kThreshold;
   // Apply models/aspect_signs.meta when it exists (nlp/aspect_signs.h;
   // false: opinia-train measures and trains on the analysis without it).
   bool aspect_signs = true;

@@ -24,6 +24,7 @@ constexpr std::string_view kLanguageGroups[] = {"pl", "en", "de", "es", "fr", "i
 constexpr std::string_view kClassNames[3] = {"positive", "negative", "neutral"};
 // The index of the sarcasm feature (AspectSignFeatures).
 constexpr size_t kSarcasmFeature = 49;
+constexpr size_t kTweetFeature = 51;
 
 void OneHot(int index, int n, std::vector<float>* x) {
   for (int i = 0; i < n; ++i) x->push_back(i == index ? 1.0f : 0.0f);
@@ -150,10 +151,11 @@ void AspectSignFeatures(const AspectSignInput& in, const AspectSentiment& aspect
   x->push_back(aspect.named);
   x->push_back(in.sarcasm);  // kSarcasmFeature
   x->push_back(n == 0);
+  x->push_back(in.tweet);  // kTweetFeature
 }
 
 bool KeepsItsSign(const std::vector<float>& x) {
-  return x.size() > kSarcasmFeature && x[kSarcasmFeature] > 0;
+  return x.size() > kTweetFeature && (x[kSarcasmFeature] > 0 || x[kTweetFeature] > 0);
 }
 
 absl::StatusOr<std::unique_ptr<AspectSignModel>> AspectSignModel::Load(

@@ -37,7 +37,7 @@
 namespace opinia::nlp {
 
 inline constexpr char kAspectSignsFile[] = "aspect_signs.meta";
-inline constexpr int kNumAspectSignFeatures = 51;
+inline constexpr int kNumAspectSignFeatures = 52;
 
 // What the analyzer knew of one clause (one per ClauseSentiment, same
 // order) before the clause model read it.
@@ -63,6 +63,9 @@ struct AspectSignInput {
   const std::vector<AspectClauseFacts>* facts = nullptr;  // same size
   Sentiment review;  // the review's reading before this step
   bool sarcasm = false;
+  // The text went to the tweet model (social media): its aspects keep
+  // their sign.
+  bool tweet = false;
   const ClauseModels* models = nullptr;  // null: none reads the clauses
 };
 
@@ -100,6 +103,8 @@ class AspectSignModel {
 // An aspect of a sarcastic text (features `x`) keeps the sign the
 // sarcasm flip gave it: the tuning tables have too few for the model to
 // learn the construction ("Great customer service, thanks for nothing").
+// So does an aspect of a text read as a tweet (social media: not what
+// the arbiter was fitted for).
 bool KeepsItsSign(const std::vector<float>& x);
 
 // Features of every aspect of `aspects` into `rows` (when not null), and,

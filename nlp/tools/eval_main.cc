@@ -9,7 +9,7 @@
 //               [--emoji_weight=F] [--neutral_margin=F]
 //               [--meta_rule_weight=F] [--meta_emoji_weight=F]
 //               [--rating_weight=F] [--length_k=MODEL:K]
-//               [--no_route_tweets] [--no_composition]
+//               [--no_route_tweets] [--router_threshold=F] [--no_composition]
 //               [--compose_weight=F] [--neutral_keep=F] [--mixed_min=F]
 //               [--borrowed_compose_weight=F]
 //               [--mixed_words=F] [--compose_words=F]
@@ -25,7 +25,11 @@
 // platform (AnalyzeOptions::source), as a collector would. --dump=FILE
 // appends "lang gold predicted detected_lang score text" per example.
 // --no_route_tweets scores English texts that look like tweets with the
-// review model. Throughput counts Analyze() calls only.
+// review model. --router_threshold sets the P(post) at or above which an
+// unmarked text goes to the tweet model (nlp/tweet_router.h; > 1: never);
+// each report counts the texts the router reads as posts (of the languages
+// it may move: en, de, es, fr, it, pt and und). Throughput counts Analyze()
+// calls only.
 //
 // --cases=DIR scores the full analyzer on the hand-written case table
 // DIR/<NAME>_<lang>.tsv, NAME from --table (default cases; the third- and
@@ -45,6 +49,8 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -58,6 +64,7 @@
 #include "nlp/analyzer_config.h"
 #include "nlp/tools/eval_cases.h"
 #include "nlp/tools/tsv.h"
+#include "nlp/tweet_router.h"
 
 namespace opinia::nlp::tools {
 namespace {
@@ -71,6 +78,36 @@ const char* LabelName(SentimentLabel l) {
     default: return "unspecified";
   }
 }
+
+// Counts the texts the router (nlp/tweet_router.h) moves to the tweet
+// model: unmarked, no social source, read as posts, in a language it may
+// move (the analyzer also needs the language's tweet and review models to
+// differ, which these are).
+class RouteCounter {
+ public:
+  RouteCounter(const std::string& models_dir, float threshold) : threshold_(threshold) {
+    auto r = TweetRouter::Load(models_dir);
+    if (r.ok()) router_ = *std::move(r);
+  }
+  void Add(std::string_view text, const AnalyzeOptions& o, const Analysis& a) {
+    static const std::set<std::string> kMovable = {"en", "de", "es", "fr", "it", "pt", "und"};
+    ++seen_;
+    if (router_ == nullptr || kMovable.count(a.language.substr(0, a.language.find('-'))) == 0 ||
+        LooksLikeTweet(text) || IsSocialSource(o.source)) {
+      return;
+    }
+    moved_ += router_->ToTweetModel(text, Tokenize(text), o, threshold_);
+  }
+  void Print() {
+    std::printf("  router: %d of %d texts read as posts\n", moved_, seen_);
+    moved_ = seen_ = 0;
+  }
+
+ private:
+  std::unique_ptr<TweetRouter> router_;
+  float threshold_;
+  int moved_ = 0, seen_ = 0;
+};
 
 struct Flags {
   std::string models = "models";
@@ -138,16 +175,19 @@ int RunCases(const Flags& f, const Analyzer& analyzer) {
       return 1;
     }
     std::map<std::string, Tally> by_category;
+    RouteCounter routes(f.models, f.config.router_threshold);
     for (const EvalCase& c : *cases) {
       if (!InSplit(c.id, f.split)) continue;
       AnalyzeOptions o;
       o.rating = c.rating;
       const Analysis a = analyzer.Analyze(c.text, o);
+      routes.Add(c.text, o, a);
       const CaseScore s = ScoreCase(c, a);
       by_category[c.category].Add(c, s);
       if (f.dump_cases) DumpCase(c, s, a);
     }
     std::printf("%s", FormatLanguageReport(lang, by_category).c_str());
+    routes.Print();
   }
   return 0;
 }
@@ -212,8 +252,8 @@ void Report(const std::string& name, const std::vector<Example>& ex,
     for (const auto& [l, idx] : by_lang) {
       int ok = 0;
       for (int i : idx) ok += LabelName(out[i].sentiment.label) == ex[i].label;
-      std::printf("%s acc %.3f ", l.c_str(),
-                  static_cast<double>(ok) / static_cast<double>(idx.size()));
+      std::printf("%s acc %.3f F1 %.4f ", l.c_str(),
+                  static_cast<double>(ok) / static_cast<double>(idx.size()), macro_f1(idx, false));
     }
     std::printf("\n");
   }
@@ -236,7 +276,8 @@ constexpr const char* kUsage =
     "       opinia-eval --models=DIR --cases=DIR --split=dev|test|all|corpus_dev"
     " [--table=NAME] [--lang=pl,en,...] [--dump]\n"
     "flags: --stars --hint --source=NAME --dump=FILE --no_rules --no_meta\n"
-    "  --no_route_tweets --lid=combined|fasttext|cld2 --length_k=MODEL:K\n"
+    "  --no_route_tweets --router_threshold=F --lid=combined|fasttext|cld2\n"
+    "  --length_k=MODEL:K\n"
     "  --rule_weight=F --emoji_weight=F --meta_rule_weight=F\n"
     "  --meta_emoji_weight=F --neutral_margin=F --rating_weight=F\n"
     "  --no_composition --no_neutral_raw --compose_weight=F --compose_words=F\n"
@@ -285,6 +326,7 @@ int main(int argc, char** argv) {
     else if (a == "--no_rules") f.config.sentiment.use_rules = false;
     else if (a == "--no_meta") f.config.sentiment.use_meta = false;
     else if (a == "--no_route_tweets") f.config.route_tweets = false;
+    else if (fl("router_threshold", &f.config.router_threshold)) {}
     else if (a == "--lid=fasttext") f.config.lid_method = LanguageIdentifier::Method::kFastText;
     else if (a == "--lid=cld2") f.config.lid_method = LanguageIdentifier::Method::kCld2;
     else if (a == "--lid=combined") f.config.lid_method = LanguageIdentifier::Method::kCombined;
@@ -372,6 +414,14 @@ int main(int argc, char** argv) {
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                              start).count();
     Report(file, *ex, out, s, bytes);
+    RouteCounter routes(f.models, f.config.router_threshold);
+    for (size_t i = 0; i < ex->size(); ++i) {
+      AnalyzeOptions o;
+      if (f.stars) o.rating = (*ex)[i].stars;
+      o.source = f.source;
+      routes.Add((*ex)[i].text, o, out[i]);
+    }
+    routes.Print();
     if (!f.dump.empty()) {
       std::FILE* d = std::fopen(f.dump.c_str(), "a");
       if (d == nullptr) {

@@ -5,9 +5,9 @@
 //
 //   opinia-train --data=/work/shared/data --out=models [--translated=DIR]
 //                [--corpus=nlp/corpus]
-//                [--only=lexicon,pl,en,multi,romance,de,clause,aspect_signs]
+//                [--only=lexicon,pl,en,multi,romance,de,clause,router,aspect_signs]
+//                [--clause_dir=build/clause_data] [--router_dir=build/router_data]
 //                [--cases=nlp/eval] [--aspect_signs_report]
-//                [--clause_dir=build/clause_data]
 //                [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]
 //                [--no_meta] [--meta=pl,en,multi] [--meta_files=N] [--meta_columns=C,...]
 //                [--words=pl,multi --words_dir=DIR [--words_weight=W] [--words_max_df=N]]
@@ -71,6 +71,7 @@
 #include "nlp/tools/clause_data.h"
 #include "nlp/tools/lexicon_compile.h"
 #include "nlp/tools/multinomial.h"
+#include "nlp/tools/router_data.h"
 #include "nlp/tools/tsv.h"
 #include "nlp/word_expansion.h"
 
@@ -324,9 +325,11 @@ struct DataDirs {
   std::string translated;
   std::string corpus;
   std::string clauses;  // WriteClauseData()'s output (TrainClauseModels)
+  std::string router = {};  // WriteRouterData()'s output (TrainRouter)
   std::string Path(const ModelSpec& spec, const std::string& file, bool aux) const {
     if (absl::StartsWith(file, "shop_")) return corpus + "/" + file;
     if (absl::StartsWith(file, "clause_")) return clauses + "/" + file;
+    if (absl::StartsWith(file, "router_")) return router + "/" + file;
     return (spec.translated && !aux ? translated : data) + "/sentiment/" + file;
   }
 };
@@ -842,6 +845,40 @@ bool TrainClauseModels(const DataDirs& dirs, const std::string& out_dir, double 
   return true;
 }
 
+// The post/review router (nlp/tweet_router.h; models/README.md, "Tweet
+// router (seventh pass)"): router.lin, one two-class model for every
+// language, trained on the posts and reviews WriteRouterData() writes to
+// `dirs.router` (train splits only; the translated reviews of
+// `dirs.translated` too). Chosen on dev: words and word pairs without
+// character n-grams (with 3-5-grams: 2.4-6 MB and more shop texts read as
+// posts at the same tweet gain), C 8, features in >= 6 texts (1.4 MB).
+ModelSpec RouterSpec() {
+  ModelSpec s{{"router",
+               TextDomain::kReview,
+               {"ar", "de", "en", "es", "fr", "hi", "it", "pl", "pt"},
+               0.0f},
+              {"router_posts.tsv", "router_reviews.tsv"},
+              8.0};
+  s.min_df = 6;
+  s.meta = false;
+  return s;
+}
+
+bool TrainRouter(const DataDirs& dirs, const std::string& out_dir, const ModelSpec& spec,
+                 const RouterDataOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(dirs.router, ec);
+  auto counts = WriteRouterData(dirs.data, dirs.corpus, dirs.router, options);
+  if (!counts.ok()) {
+    std::cerr << counts.status() << "\n";
+    return false;
+  }
+  std::cerr << "router data:";
+  for (const auto& [key, n] : *counts) std::cerr << " " << key << " " << n << ";";
+  std::cerr << "\ntraining " << spec.serving.name << "\n";
+  return TrainLinear(dirs, "", spec, out_dir, false);
+}
+
 bool WriteModelTable(const std::string& out_dir) {
   std::vector<SentimentModelRow> rows;
   for (const ModelSpec& spec : Specs()) rows.push_back(spec.serving);
@@ -861,6 +898,9 @@ int main(int argc, char** argv) {
   std::string translated = "build/translated";
   std::string corpus = "nlp/corpus";
   std::string clause_dir = "build/clause_data";
+  std::string router_dir = "build/router_data";
+  opinia::nlp::tools::RouterDataOptions router_options;
+  int router_min_df = -1;
   // The spent case tables the aspect-sign arbiter is fitted on
   // (nlp/tools/aspect_signs_train.h); --aspect_signs_report: print its
   // out-of-fold numbers, write nothing.
@@ -903,6 +943,11 @@ int main(int argc, char** argv) {
     else if (absl::StartsWith(a, "--translated=")) translated = a.substr(13);
     else if (absl::StartsWith(a, "--corpus=")) corpus = a.substr(9);
     else if (absl::StartsWith(a, "--clause_dir=")) clause_dir = a.substr(13);
+    else if (absl::StartsWith(a, "--router_dir=")) router_dir = a.substr(13);
+    else if (a == "--router_unmarked") router_options.stripped = false;
+    else if (a == "--router_untranslated") router_options.translated_dir = "-";
+    else if (absl::StartsWith(a, "--router_cap=")) router_options.review_cap = std::stoi(a.substr(13));
+    else if (absl::StartsWith(a, "--router_min_df=")) router_min_df = std::stoi(a.substr(16));
     else if (absl::StartsWith(a, "--cases=")) cases_dir = a.substr(8);
     else if (a == "--aspect_signs_report") aspect_signs_report = true;
     else if (absl::StartsWith(a, "--out=")) out = a.substr(6);
@@ -911,8 +956,9 @@ int main(int argc, char** argv) {
     else {
       std::cerr << "usage: opinia-train --data=DIR --out=DIR [--translated=DIR]"
                    " [--corpus=DIR]"
-                   " [--only=lexicon,pl,en,multi,romance,de,clause,aspect_signs]"
-                   " [--clause_dir=DIR] [--cases=DIR] [--aspect_signs_report]"
+                   " [--only=lexicon,pl,en,multi,romance,de,clause,router,aspect_signs]"
+                   " [--clause_dir=DIR] [--router_dir=DIR] [--router_unmarked]"
+                   " [--router_cap=N] [--cases=DIR] [--aspect_signs_report]"
                    " [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]"
                    " [--no_meta] [--meta=pl,en,multi] [--meta_files=N]"
                    " [--meta_columns=C,...] [--words=pl,multi --words_dir=DIR"
@@ -992,6 +1038,20 @@ int main(int argc, char** argv) {
   if (want_clauses &&
       !TrainClauseModels({data, translated, corpus, clause_dir}, out, c_override)) {
     return 1;
+  }
+  bool want_router = wanted.empty();
+  for (const auto& w : wanted) want_router |= w == "router";
+  if (want_router) {
+    ModelSpec spec = RouterSpec();
+    if (c_override > 0) spec.c = c_override;
+    if (chars_set) spec.chars = chars;
+    if (char_weight >= 0) spec.char_weight = char_weight;
+    if (router_min_df >= 0) spec.min_df = router_min_df;
+    router_options.translated_dir = router_options.translated_dir == "-" ? "" : translated;
+    if (!TrainRouter({data, translated, corpus, clause_dir, router_dir}, out, spec,
+                     router_options)) {
+      return 1;
+    }
   }
   // Always: the table follows Specs(), whichever models were retrained.
   if (!WriteModelTable(out)) return 1;
