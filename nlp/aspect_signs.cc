@@ -78,7 +78,7 @@ int ClauseAt(const TokenizedText& t, const std::vector<ClauseSentiment>& clauses
 }  // namespace
 
 void AspectSignFeatures(const AspectSignInput& in, const AspectSentiment& aspect,
-                        bool two_sided, std::vector<float>* x) {
+                        bool two_sided, std::vector<float>* x, ClauseReadings* readings) {
   x->clear();
   const float score = aspect.sentiment.score;
   x->push_back(score);
@@ -117,9 +117,17 @@ void AspectSignFeatures(const AspectSignInput& in, const AspectSentiment& aspect
       negator |= IsNegator(in.t->tokens[static_cast<size_t>(k)].norm);
     }
     if (read) {
-      const std::array<float, 3> p =
-          ClauseProbs(in.models->Read(*in.t, c.first_token, c.end_token, in.language));
-      for (int k = 0; k < 3; ++k) probs[k] += p[k];
+      std::array<float, 4> local{};
+      std::array<float, 4>& r =
+          readings != nullptr && static_cast<size_t>(i) < readings->size()
+              ? (*readings)[static_cast<size_t>(i)]
+              : local;
+      if (r[3] == 0) {
+        const std::array<float, 3> p =
+            ClauseProbs(in.models->Read(*in.t, c.first_token, c.end_token, in.language));
+        r = {p[0], p[1], p[2], 1};
+      }
+      for (int k = 0; k < 3; ++k) probs[k] += r[k];
     }
   }
   const float inv = n > 0 ? 1.0f / n : 0.0f;
@@ -241,11 +249,13 @@ void DecideAspectSigns(const AspectSignModel* model, const AspectSignInput& in,
   if (rows != nullptr) rows->clear();
   if (model == nullptr && rows == nullptr) return;
   thread_local std::vector<float> x;
+  thread_local ClauseReadings readings;
+  readings.assign(in.clauses != nullptr ? in.clauses->size() : 0, {0, 0, 0, 0});
   for (size_t i = 0; i < aspects->size(); ++i) {
     AspectSentiment& as = (*aspects)[i];
     const bool both = std::any_of(two_sided.begin(), two_sided.end(),
                                   [i](const TwoSidedAspect& ts) { return ts.index == i; });
-    AspectSignFeatures(in, as, both, &x);
+    AspectSignFeatures(in, as, both, &x, &readings);
     if (rows != nullptr) rows->push_back(x);
     if (model == nullptr || KeepsItsSign(x)) continue;
     const std::array<float, 3> p = model->Predict(x);

@@ -69,10 +69,17 @@ struct AspectSignInput {
   const ClauseModels* models = nullptr;  // null: none reads the clauses
 };
 
+// The clause model's P(pos), P(neg), P(neu) of each clause of an
+// AspectSignInput, read once ([3] > 0: read).
+using ClauseReadings = std::vector<std::array<float, 4>>;
+
 // The features of `aspect` (x->size() == kNumAspectSignFeatures);
-// `two_sided`: it was judged in clauses of both signs.
+// `two_sided`: it was judged in clauses of both signs. `readings` (when
+// not null, one entry per clause, zeroed for a new input) keeps the
+// clause model's readings across the aspects of one text.
 void AspectSignFeatures(const AspectSignInput& in, const AspectSentiment& aspect,
-                        bool two_sided, std::vector<float>* x);
+                        bool two_sided, std::vector<float>* x,
+                        ClauseReadings* readings = nullptr);
 
 class AspectSignModel {
  public:
