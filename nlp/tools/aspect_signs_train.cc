@@ -262,6 +262,19 @@ bool TrainAspectSigns(const std::string& models_dir, const std::string& corpus_d
     }
     std::fprintf(stderr, "\n");
   }
+  // Per gold sign: how many the analyzer and the arbiter get right.
+  static constexpr const char* kGold[] = {"POS", "NEG", "NEU"};
+  std::array<std::array<int, 3>, 3> by_gold{};  // n, base, oof
+  for (size_t i = 0; i < rows.size(); ++i) {
+    std::array<int, 3>& g = by_gold[static_cast<size_t>(rows[i].gold)];
+    ++g[0];
+    g[1] += rows[i].base == rows[i].gold;
+    g[2] += Decide(rows[i], best_oof[i], best_t) == rows[i].gold;
+  }
+  for (size_t k = 0; k < 3; ++k) {
+    std::fprintf(stderr, "gold %s: %d -> %d of %d\n", kGold[k], by_gold[k][1], by_gold[k][2],
+                 by_gold[k][0]);
+  }
   if (!write) return true;
   std::vector<const Row*> all;
   for (const Row& r : rows) all.push_back(&r);
