@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "nlp/analyzer_config.h"
+#include "nlp/aspect_signs.h"
 #include "nlp/aspects.h"
 #include "nlp/clause_model.h"
 #include "nlp/language_id.h"
@@ -104,7 +105,8 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.contrast_override_words, ",", p.denial_lexicon, ",", p.aspects_follow_review, ",",
       p.aspects_deciding_side, ",",
       p.use_rules, ",", p.use_meta, ",",
-      static_cast<int>(c.lid_method), ",", c.route_tweets, ",", c.router_threshold);
+      static_cast<int>(c.lid_method), ",", c.route_tweets, ",", c.router_threshold, ",",
+      c.aspect_signs);
   for (const auto& [name, k] : p.length_k) absl::StrAppend(&key, ",", name, "=", k);
   return key;
 }
@@ -129,7 +131,8 @@ class AnalyzerImpl : public Analyzer {
                std::unique_ptr<AspectExtractor> aspects,
                std::unique_ptr<UrgencyAssessor> urgency,
                std::unique_ptr<ClauseModels> clause_models,
-               std::unique_ptr<TweetRouter> router, std::string version,
+               std::unique_ptr<TweetRouter> router,
+               std::unique_ptr<AspectSignModel> aspect_signs, std::string version,
                AnalyzerConfig config)
       : config_(std::move(config)),
         lid_(std::move(lid)),
@@ -138,6 +141,7 @@ class AnalyzerImpl : public Analyzer {
         urgency_(std::move(urgency)),
         clause_models_(std::move(clause_models)),
         router_(std::move(router)),
+        aspect_signs_(std::move(aspect_signs)),
         version_(std::move(version)) {}
 
   Analysis Analyze(std::string_view text,
@@ -186,11 +190,13 @@ class AnalyzerImpl : public Analyzer {
 
     thread_local std::vector<ClauseSentiment> clauses;
     thread_local std::vector<Sentiment> lexicon_only;
+    thread_local std::vector<AspectClauseFacts> facts;
+    const bool sign_facts = aspect_signs_ != nullptr || config_.aspect_sign_rows != nullptr;
     bool model_read = false;
     ClauseSentiments(t, parts, a.sentences, a.sentiment,
                      config_.sentiment.use_composition && config_.sentiment.aspects_follow_review,
                      tweet ? nullptr : clause_models_.get(), language, &clauses, &lexicon_only,
-                     &model_read);
+                     &model_read, sign_facts ? &facts : nullptr);
     thread_local std::vector<TwoSidedAspect> two_sided;
     a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses, &two_sided);
     int words = 0;
@@ -237,6 +243,21 @@ class AnalyzerImpl : public Analyzer {
           as.sentiment.label = SentimentLabel::kNegative;
         }
       }
+    }
+    // The learnt arbiter of each aspect's sign (nlp/aspect_signs.h), over
+    // the readings above; the review's label as it stands here.
+    if (sign_facts) {
+      AspectSignInput in;
+      in.t = &t;
+      in.language = language;
+      in.clauses = &clauses;
+      in.facts = &facts;
+      in.review = a.sentiment;
+      in.sarcasm = joined.sarcasms > 0;
+      in.tweet = tweet;
+      in.models = tweet ? nullptr : clause_models_.get();
+      DecideAspectSigns(aspect_signs_.get(), in, two_sided, &a.aspects,
+                        config_.aspect_sign_rows);
     }
     a.urgency = urgency_->Assess(text, t, a.language, a.sentiment, options,
                                  ClauseLevel(joined));
@@ -331,11 +352,13 @@ class AnalyzerImpl : public Analyzer {
                                const Sentiment& review, bool follow_review,
                                const ClauseModels* models, std::string_view language,
                                std::vector<ClauseSentiment>* out,
-                               std::vector<Sentiment>* lexicon_only, bool* changed) {
+                               std::vector<Sentiment>* lexicon_only, bool* changed,
+                               std::vector<AspectClauseFacts>* facts) {
     const bool read = models != nullptr && models->Knows(language);
     lexicon_only->clear();
     *changed = false;
     out->clear();
+    if (facts != nullptr) facts->clear();
     const int one_sided = follow_review ? OneSided(parts, review) : 0;
     for (size_t si = 0; si < t.sentences.size() && si < sentences.size(); ++si) {
       const Sentiment& whole = sentences[si].sentiment;
@@ -378,6 +401,10 @@ class AnalyzerImpl : public Analyzer {
           cs.sentiment = FromNet(-kContrastedShare * other->Net());
         }
         out->push_back(cs);
+        if (facts != nullptr) {
+          facts->push_back({static_cast<int>(source), net, c.hits, c.question, c.concession,
+                            cs.sentiment, whole});
+        }
         if (read) {
           lexicon_only->push_back(cs.sentiment);
           *changed |= ReadWithClauseModel(t, c, language, *models, source, net, &out->back());
@@ -390,6 +417,9 @@ class AnalyzerImpl : public Analyzer {
         if (cl[ci].relieved_by > 0) {
           (*out)[base + ci].sentiment = (*out)[base + ci + cl[ci].relieved_by].sentiment;
           if (read) (*lexicon_only)[base + ci] = (*lexicon_only)[base + ci + cl[ci].relieved_by];
+          if (facts != nullptr) {
+            (*facts)[base + ci].lexicon = (*facts)[base + ci + cl[ci].relieved_by].lexicon;
+          }
         }
       }
     }
@@ -460,6 +490,7 @@ class AnalyzerImpl : public Analyzer {
   // Where a clause's reading came from (ClauseSentiments): the rule that
   // a question or a note is neutral, its own lexicon evidence, or (none of
   // its own) the review's, a contrasted neighbour's, its sentence's.
+  // The values are AspectClauseFacts::source's.
   enum class ClauseSource { kNeutralNote, kEvidence, kReview, kContrast, kSentence };
 
   // The clause model (nlp/clause_model.h) reads a clause, and its reading
@@ -721,6 +752,7 @@ class AnalyzerImpl : public Analyzer {
   std::unique_ptr<UrgencyAssessor> urgency_;
   std::unique_ptr<ClauseModels> clause_models_;
   std::unique_ptr<TweetRouter> router_;
+  std::unique_ptr<AspectSignModel> aspect_signs_;  // null: none, or switched off
   std::string version_;
 };
 
@@ -746,6 +778,11 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   for (std::string& f : clause_models->Files()) files.push_back(std::move(f));
   ASSIGN_OR_RETURN(auto router, TweetRouter::Load(models_dir));
   if (router->Enabled()) files.push_back(router->File());
+  std::unique_ptr<AspectSignModel> aspect_signs;
+  if (config.aspect_signs) {
+    ASSIGN_OR_RETURN(aspect_signs, AspectSignModel::Load(models_dir));
+    if (aspect_signs != nullptr) files.push_back(kAspectSignsFile);
+  }
   uint64_t h = 1469598103934665603ULL;
   for (const std::string& f : files) h = HashFile(models_dir + "/" + f, h);
   h = HashBytes(TunablesKey(config), h);
@@ -753,7 +790,7 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   ASSIGN_OR_RETURN(auto urgency, UrgencyAssessor::Create(models_dir));
   return std::make_unique<AnalyzerImpl>(
       std::move(lid), std::move(sentiment), std::move(aspects),
-      std::move(urgency), std::move(clause_models), std::move(router),
+      std::move(urgency), std::move(clause_models), std::move(router), std::move(aspect_signs),
       absl::StrFormat("%s-%08x", kVersionPrefix, static_cast<uint32_t>(h)),
       config);
 }

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "nlp/analyzer.h"
@@ -25,6 +26,14 @@ struct AnalyzerConfig {
   // unmarked text to the tweet model (> 1: never; opinia-eval
   // --router_threshold sweeps it).
   float router_threshold = TweetRouter::kThreshold;
+  // Apply models/aspect_signs.meta when it exists (nlp/aspect_signs.h;
+  // false: opinia-train measures and trains on the analysis without it).
+  bool aspect_signs = true;
+  // When set, every Analyze() leaves here the arbiter's features of each
+  // reported aspect (AspectSignFeatures, in a.aspects' order, computed
+  // before the arbiter changes any): opinia-train's training rows. Not
+  // for concurrent Analyze() calls.
+  std::vector<std::vector<float>>* aspect_sign_rows = nullptr;
 };
 
 // As CreateAnalyzer(), with `config`. Same error codes.

@@ -5,7 +5,10 @@
 # table (nlp/tools/train_main.cc, Specs(): sentiment_<name>.lin and its
 # stacked meta model .meta) and the table the analyzer reads,
 # sentiment_models.tsv, the clause models and the post/review router
-# router.lin (training files under BUILD_DIR/clause_data and router_data).
+# router.lin (training files under BUILD_DIR/clause_data and router_data);
+# last the aspect-sign arbiter aspect_signs.meta, fitted on the analysis of
+# the models above over the corpus dev part and the spent case tables of
+# nlp/eval (models/README.md).
 # lid.176.ftz is copied from the data set as shipped. Takes ~30 s of CPU,
 # plus ~2 min the first time for scripts/translate_reviews.sh, which
 # machine-translates the English reviews for sentiment_romance into
@@ -24,7 +27,7 @@ cmake --build "$BUILD" --target opinia-train -j2
 cp "$DATA/models/lid.176.ftz" "$ROOT/models/lid.176.ftz"
 chmod 644 "$ROOT/models/lid.176.ftz"
 "$BUILD/nlp/tools/opinia-train" --data="$DATA" --translated="$BUILD/translated" \
-  --corpus="$ROOT/nlp/corpus" --clause_dir="$BUILD/clause_data" \
+  --corpus="$ROOT/nlp/corpus" --clause_dir="$BUILD/clause_data" --cases="$ROOT/nlp/eval" \
   --router_dir="$BUILD/router_data" \
   --out="$ROOT/models"
 ls -l "$ROOT/models"

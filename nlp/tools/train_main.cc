@@ -5,8 +5,9 @@
 //
 //   opinia-train --data=/work/shared/data --out=models [--translated=DIR]
 //                [--corpus=nlp/corpus]
-//                [--only=lexicon,pl,en,multi,romance,de,clause,router]
+//                [--only=lexicon,pl,en,multi,romance,de,clause,router,aspect_signs]
 //                [--clause_dir=build/clause_data] [--router_dir=build/router_data]
+//                [--cases=nlp/eval] [--aspect_signs_report]
 //                [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]
 //                [--no_meta] [--meta=pl,en,multi] [--meta_files=N] [--meta_columns=C,...]
 //                [--words=pl,multi --words_dir=DIR [--words_weight=W] [--words_max_df=N]]
@@ -66,6 +67,7 @@
 #include "nlp/sentiment_meta.h"
 #include "nlp/sentiment_models.h"
 #include "nlp/text.h"
+#include "nlp/tools/aspect_signs_train.h"
 #include "nlp/tools/clause_data.h"
 #include "nlp/tools/lexicon_compile.h"
 #include "nlp/tools/multinomial.h"
@@ -899,6 +901,11 @@ int main(int argc, char** argv) {
   std::string router_dir = "build/router_data";
   opinia::nlp::tools::RouterDataOptions router_options;
   int router_min_df = -1;
+  // The spent case tables the aspect-sign arbiter is fitted on
+  // (nlp/tools/aspect_signs_train.h); --aspect_signs_report: print its
+  // out-of-fold numbers, write nothing.
+  std::string cases_dir = "nlp/eval";
+  bool aspect_signs_report = false;
   // Experiment overrides (apply to every selected model); the committed
   // models use the defaults above.
   double c_override = 0, char_weight = -1, words_weight = -1;
@@ -941,15 +948,17 @@ int main(int argc, char** argv) {
     else if (a == "--router_untranslated") router_options.translated_dir = "-";
     else if (absl::StartsWith(a, "--router_cap=")) router_options.review_cap = std::stoi(a.substr(13));
     else if (absl::StartsWith(a, "--router_min_df=")) router_min_df = std::stoi(a.substr(16));
+    else if (absl::StartsWith(a, "--cases=")) cases_dir = a.substr(8);
+    else if (a == "--aspect_signs_report") aspect_signs_report = true;
     else if (absl::StartsWith(a, "--out=")) out = a.substr(6);
     else if (absl::StartsWith(a, "--only=")) only = a.substr(7);
     else if (absl::StartsWith(a, "--dump_dir=")) dump_dir = a.substr(11);
     else {
       std::cerr << "usage: opinia-train --data=DIR --out=DIR [--translated=DIR]"
                    " [--corpus=DIR]"
-                   " [--only=lexicon,pl,en,multi,romance,de,clause,router]"
+                   " [--only=lexicon,pl,en,multi,romance,de,clause,router,aspect_signs]"
                    " [--clause_dir=DIR] [--router_dir=DIR] [--router_unmarked]"
-                   " [--router_cap=N]"
+                   " [--router_cap=N] [--cases=DIR] [--aspect_signs_report]"
                    " [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]"
                    " [--no_meta] [--meta=pl,en,multi] [--meta_files=N]"
                    " [--meta_columns=C,...] [--words=pl,multi --words_dir=DIR"
@@ -1045,5 +1054,10 @@ int main(int argc, char** argv) {
     }
   }
   // Always: the table follows Specs(), whichever models were retrained.
-  return WriteModelTable(out) ? 0 : 1;
+  if (!WriteModelTable(out)) return 1;
+  // Last: it reads the analysis of every model above.
+  bool want_signs = wanted.empty();
+  for (const auto& w : wanted) want_signs |= w == "aspect_signs";
+  if (want_signs && !TrainAspectSigns(out, corpus, cases_dir, !aspect_signs_report)) return 1;
+  return 0;
 }

@@ -14,40 +14,18 @@
 
 #include "gtest/gtest.h"
 #include "nlp/analyzer.h"
+#include "nlp/aspect_signs.h"
 #include "nlp/text.h"
 #include "nlp/tools/clause_data.h"
 #include "tests/nlp/test_paths.h"
+#include "tests/nlp/test_util.h"
 
 namespace opinia::nlp {
 namespace {
 
 namespace fs = std::filesystem;
 
-// A copy of the shipped models directory (symbolic links), without the
-// files `skip` says to leave out; removed with the object.
-class ModelsCopy {
- public:
-  template <typename Skip>
-  ModelsCopy(const std::string& name, Skip skip)
-      : dir_(fs::path(::testing::TempDir()) / name) {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-    fs::create_directories(dir_);
-    for (const fs::directory_entry& e : fs::directory_iterator(test_paths::ModelsDir())) {
-      const std::string file = e.path().filename().string();
-      if (!skip(file)) fs::create_symlink(fs::absolute(e.path()), dir_ / file);
-    }
-  }
-  ~ModelsCopy() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string dir() const { return dir_.string(); }
-  fs::path path() const { return dir_; }
-
- private:
-  fs::path dir_;
-};
+using test_util::ModelsCopy;
 
 bool IsClauseModel(const std::string& file) { return file.rfind("clause_", 0) == 0; }
 
@@ -127,20 +105,14 @@ const ClauseCase kCases[] = {
     {"it", "Il corriere ha lanciato il pacco oltre il cancello.", Aspect::kDelivery, -1},
 };
 
-int SignOf(const Analysis& a, Aspect aspect) {
-  for (const AspectSentiment& as : a.aspects) {
-    if (as.aspect != aspect) continue;
-    return as.sentiment.score > 0.05f ? 1 : as.sentiment.score < -0.05f ? -1 : 0;
-  }
-  return 2;  // not found
-}
-
-// The full analyzer and one built from the same models without the
-// clause_*.lin files (the lexicon reading alone).
+// The analyzer and one built from the same models without the
+// clause_*.lin files (the lexicon reading alone), both without the
+// aspect-sign arbiter that decides after them (aspect_signs.meta,
+// tests/nlp/aspect_signs_test.cc).
 class WithAndWithoutClauseModels : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto w = CreateAnalyzer(test_paths::ModelsDir());
+    auto w = CreateAnalyzer(with_copy_.dir());
     ASSERT_TRUE(w.ok()) << w.status();
     with_ = *std::move(w);
     auto wo = CreateAnalyzer(copy_.dir());
@@ -148,7 +120,11 @@ class WithAndWithoutClauseModels : public ::testing::Test {
     without_ = *std::move(wo);
   }
 
-  ModelsCopy copy_{"clause_models_lexicon_only", IsClauseModel};
+  ModelsCopy with_copy_{"clause_models_no_arbiter",
+                        [](const std::string& f) { return f == kAspectSignsFile; }};
+  ModelsCopy copy_{"clause_models_lexicon_only", [](const std::string& f) {
+                     return IsClauseModel(f) || f == kAspectSignsFile;
+                   }};
   std::unique_ptr<Analyzer> with_;
   std::unique_ptr<Analyzer> without_;
 };
@@ -164,8 +140,8 @@ TEST_F(ClauseModelsAnalyzerTest, AnAspectTakesTheClauseModelsSign) {
     options.language_hint = c.language;
     const Analysis a = with->Analyze(c.text, options);
     const Analysis lexicon = without->Analyze(c.text, options);
-    EXPECT_EQ(SignOf(a, c.aspect), c.sign) << c.text;
-    EXPECT_NE(SignOf(lexicon, c.aspect), c.sign) << "lexicon alone: " << c.text;
+    EXPECT_EQ(test_util::SignOf(a, c.aspect), c.sign) << c.text;
+    EXPECT_NE(test_util::SignOf(lexicon, c.aspect), c.sign) << "lexicon alone: " << c.text;
     // The review's label is the lexicon path's.
     EXPECT_EQ(a.sentiment.label, lexicon.sentiment.label) << c.text;
   }

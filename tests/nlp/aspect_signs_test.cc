@@ -1,0 +1,213 @@
+// The aspect-sign arbiter (nlp/aspect_signs.h): its file, and what the
+// analyzer makes of it - per language an aspect that the analysis without
+// models/aspect_signs.meta signs wrong and the full analyzer right; the
+// same analysis without the file; INVALID_ARGUMENT for a malformed one.
+// The texts are written for this test, apart from the shop corpus and the
+// evaluation tables.
+#include "nlp/aspect_signs.h"
+
+#include <array>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "nlp/analyzer.h"
+#include "nlp/analyzer_config.h"
+#include "tests/nlp/test_paths.h"
+#include "tests/nlp/test_util.h"
+
+namespace opinia::nlp {
+namespace {
+
+using test_util::ModelsCopy;
+
+bool IsAspectSigns(const std::string& file) { return file == kAspectSignsFile; }
+
+// A model file with `features` weights per class, all `w`, and biases
+// `bias` (positive, negative, neutral).
+std::string ModelText(int features, const double (&bias)[3], double w = 0,
+                      const std::string& threshold = "0.5") {
+  static constexpr const char* kNames[] = {"positive", "negative", "neutral"};
+  std::string text = "OPASPECTSIGN1\nfeatures " + std::to_string(features) +
+                     "\nthreshold " + threshold + "\n";
+  for (int k = 0; k < 3; ++k) {
+    text += kNames[k];
+    text += " " + std::to_string(bias[k]);
+    for (int i = 0; i < features; ++i) text += " " + std::to_string(w);
+    text += "\n";
+  }
+  return text;
+}
+
+TEST(AspectSignModelTest, PredictsTheSoftmaxOfItsWeights) {
+  const double bias[3] = {0.0, 0.0, std::log(2.0)};
+  auto m = AspectSignModel::Parse(ModelText(kNumAspectSignFeatures, bias), "test");
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_FLOAT_EQ((*m)->threshold(), 0.5f);
+  const std::vector<float> x(kNumAspectSignFeatures, 1.0f);
+  const std::array<float, 3> p = (*m)->Predict(x);
+  EXPECT_NEAR(p[0], 0.25f, 1e-5);
+  EXPECT_NEAR(p[1], 0.25f, 1e-5);
+  EXPECT_NEAR(p[2], 0.5f, 1e-5);
+}
+
+TEST(AspectSignModelTest, TheMostProbableClassSetsTheScore) {
+  // NEUTRAL within the eval's 0.05 of zero; a polar class at least 0.1.
+  Sentiment s = AspectSignModel::FromProbs({0.3f, 0.1f, 0.6f});
+  EXPECT_EQ(s.label, SentimentLabel::kNeutral);
+  EXPECT_LE(std::fabs(s.score), 0.05f);
+  EXPECT_FLOAT_EQ(s.confidence, 0.6f);
+  s = AspectSignModel::FromProbs({0.4f, 0.35f, 0.25f});
+  EXPECT_EQ(s.label, SentimentLabel::kPositive);
+  EXPECT_FLOAT_EQ(s.score, 0.1f);
+  s = AspectSignModel::FromProbs({0.05f, 0.9f, 0.05f});
+  EXPECT_EQ(s.label, SentimentLabel::kNegative);
+  EXPECT_NEAR(s.score, -0.85f, 1e-6);
+}
+
+TEST(AspectSignModelTest, RejectsMalformedFiles) {
+  const double bias[3] = {0, 0, 0};
+  const std::string good = ModelText(kNumAspectSignFeatures, bias);
+  const std::string bad[] = {
+      "",
+      "OPMETA1\n" + good.substr(good.find('\n') + 1),
+      ModelText(kNumAspectSignFeatures - 1, bias),
+      ModelText(kNumAspectSignFeatures, bias, 0, "1.5"),
+      ModelText(kNumAspectSignFeatures, bias, 0, "x"),
+      good.substr(0, good.rfind("neutral")),  // a class missing
+      good + "mixed 0\n",
+  };
+  for (const std::string& text : bad) {
+    auto m = AspectSignModel::Parse(text, "some/aspect_signs.meta");
+    ASSERT_FALSE(m.ok()) << text;
+    EXPECT_EQ(m.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(m.status().message().find("some/aspect_signs.meta"), std::string::npos)
+        << m.status();
+  }
+  std::string nan = good;
+  nan.replace(nan.find("positive 0.000000"), 17, "positive nan");
+  EXPECT_FALSE(AspectSignModel::Parse(nan, "n").ok());
+  std::string swapped = good;
+  swapped.replace(swapped.find("positive"), 8, "negative");
+  EXPECT_FALSE(AspectSignModel::Parse(swapped, "n").ok());
+}
+
+TEST(AspectSignModelTest, AMalformedFileStopsTheAnalyzer) {
+  ModelsCopy copy("aspect_signs_malformed", IsAspectSigns);
+  std::ofstream(copy.path() / kAspectSignsFile) << "OPASPECTSIGN1\nfeatures 3\n";
+  auto analyzer = CreateAnalyzer(copy.dir());
+  ASSERT_FALSE(analyzer.ok());
+  EXPECT_EQ(analyzer.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(analyzer.status().message().find(kAspectSignsFile), std::string::npos)
+      << analyzer.status();
+}
+
+struct SignCase {
+  const char* language;
+  const char* text;
+  Aspect aspect;
+  int sign;  // of the aspect's score: +1 above +0.05, -1 below -0.05, 0 between
+};
+
+// Neutral mentions (how it was paid, when it came) that the lexicon
+// path reads with the review's or the sentence's sign, and a contrast.
+// Analysed without a language hint, as opinia-eval does.
+const SignCase kCases[] = {
+    {"pl", "Płatność przelewem, paczka odebrana z paczkomatu. Czajnik niestety przecieka od "
+           "pierwszego dnia.",
+     Aspect::kPayment, 0},
+    {"en", "Paid with Apple Pay and the parcel came on Thursday. The jacket is warm and well "
+           "stitched.",
+     Aspect::kPayment, 0},
+    {"de", "Bezahlt mit PayPal, das Paket kam am Donnerstag. Die Jacke ist warm und gut "
+           "verarbeitet.",
+     Aspect::kDelivery, 0},
+    {"es", "Pago por transferencia, entrega el lunes. El hervidor gotea por la base.",
+     Aspect::kPayment, 0},
+    {"fr", "Réglé par PayPal, livré samedi. Le pull est doux et chaud.", Aspect::kPayment, 0},
+    {"it", "Ordinato venerdì, il corriere è passato martedì. I cuscini sono comodi.",
+     Aspect::kDelivery, 0},
+    // The clause after "but" puts the support's praise against the app's
+    // fault.
+    {"en", "The app kept logging me out, but support fixed it within an hour.",
+     Aspect::kCustomerService, 1},
+};
+
+// The full analyzer and one built from the same models without
+// aspect_signs.meta.
+class AspectSignsAnalyzerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto w = CreateAnalyzer(test_paths::ModelsDir());
+    ASSERT_TRUE(w.ok()) << w.status();
+    with_ = *std::move(w);
+    auto wo = CreateAnalyzer(copy_.dir());
+    ASSERT_TRUE(wo.ok()) << wo.status();
+    without_ = *std::move(wo);
+  }
+
+  ModelsCopy copy_{"aspect_signs_none", IsAspectSigns};
+  std::unique_ptr<Analyzer> with_;
+  std::unique_ptr<Analyzer> without_;
+};
+
+TEST_F(AspectSignsAnalyzerTest, TheArbiterSignsNeutralMentions) {
+  EXPECT_NE(with_->ModelVersion(), without_->ModelVersion());
+  for (const SignCase& c : kCases) {
+    const Analysis a = with_->Analyze(c.text, AnalyzeOptions());
+    const Analysis before = without_->Analyze(c.text, AnalyzeOptions());
+    EXPECT_EQ(test_util::SignOf(a, c.aspect), c.sign) << c.text;
+    EXPECT_NE(test_util::SignOf(before, c.aspect), c.sign) << "without the arbiter: " << c.text;
+    // The review's label, urgency and the aspects' evidence are unchanged.
+    EXPECT_EQ(a.sentiment.label, before.sentiment.label) << c.text;
+    EXPECT_EQ(a.urgency.priority, before.urgency.priority) << c.text;
+    ASSERT_EQ(a.aspects.size(), before.aspects.size()) << c.text;
+    for (size_t i = 0; i < a.aspects.size(); ++i) {
+      EXPECT_EQ(a.aspects[i].aspect, before.aspects[i].aspect) << c.text;
+      EXPECT_EQ(a.aspects[i].evidence, before.aspects[i].evidence) << c.text;
+    }
+  }
+  test_util::ExpectCasesPerLanguage(kCases, &SignCase::language, 1,
+                                    {"pl", "en", "de", "es", "fr", "it"});
+}
+
+TEST_F(AspectSignsAnalyzerTest, WithoutTheFileTheAnalysisIsAsBefore) {
+  // The arbiter switched off by the config reads the same as no file.
+  AnalyzerConfig off;
+  off.aspect_signs = false;
+  auto switched_off = CreateAnalyzerWithConfig(test_paths::ModelsDir(), off);
+  ASSERT_TRUE(switched_off.ok()) << switched_off.status();
+  for (const SignCase& c : kCases) {
+    const Analysis a = (*switched_off)->Analyze(c.text, AnalyzeOptions());
+    const Analysis b = without_->Analyze(c.text, AnalyzeOptions());
+    ASSERT_EQ(a.aspects.size(), b.aspects.size()) << c.text;
+    for (size_t i = 0; i < a.aspects.size(); ++i) {
+      EXPECT_EQ(a.aspects[i].sentiment.score, b.aspects[i].sentiment.score) << c.text;
+      EXPECT_EQ(a.aspects[i].sentiment.label, b.aspects[i].sentiment.label) << c.text;
+    }
+  }
+}
+
+TEST(AspectSignFeaturesTest, OneRowPerReportedAspect) {
+  std::vector<std::vector<float>> rows;
+  AnalyzerConfig config;
+  config.aspect_signs = false;
+  config.aspect_sign_rows = &rows;
+  auto analyzer = CreateAnalyzerWithConfig(test_paths::ModelsDir(), config);
+  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
+  const Analysis a = (*analyzer)->Analyze(
+      "The courier was late, but the lamp is bright and the price was fair.", AnalyzeOptions());
+  ASSERT_GE(a.aspects.size(), 2u);
+  ASSERT_EQ(rows.size(), a.aspects.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].size(), static_cast<size_t>(kNumAspectSignFeatures));
+    EXPECT_FLOAT_EQ(rows[i][0], a.aspects[i].sentiment.score);  // the current score first
+  }
+}
+
+}  // namespace
+}  // namespace opinia::nlp
