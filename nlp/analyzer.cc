@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "nlp/analyzer_config.h"
+#include "nlp/aspect_detect.h"
 #include "nlp/aspects.h"
 #include "nlp/clause_model.h"
 #include "nlp/language_id.h"
@@ -127,7 +128,8 @@ class AnalyzerImpl : public Analyzer {
                std::unique_ptr<SentimentClassifier> sentiment,
                std::unique_ptr<AspectExtractor> aspects,
                std::unique_ptr<UrgencyAssessor> urgency,
-               std::unique_ptr<ClauseModels> clause_models, std::string version,
+               std::unique_ptr<ClauseModels> clause_models,
+               std::unique_ptr<AspectDetector> aspect_detector, std::string version,
                AnalyzerConfig config)
       : config_(std::move(config)),
         lid_(std::move(lid)),
@@ -135,6 +137,7 @@ class AnalyzerImpl : public Analyzer {
         aspects_(std::move(aspects)),
         urgency_(std::move(urgency)),
         clause_models_(std::move(clause_models)),
+        aspect_detector_(std::move(aspect_detector)),
         version_(std::move(version)) {}
 
   Analysis Analyze(std::string_view text,
@@ -223,6 +226,9 @@ class AnalyzerImpl : public Analyzer {
         })) {
       SettleDecidingSides(two_sided, Sign(a.sentiment), &a.aspects);
     }
+    // Aspects the terms miss, and terms that are no aspect: the learnt
+    // detector (nlp/aspect_detect.h), once the label is settled.
+    if (!tweet && aspect_detector_ != nullptr) aspect_detector_->Apply(t, clauses, &a.aspects);
     // Sarcasm ("Lovely service, they hang up when I ask about a refund"):
     // the surface praise of an aspect is the complaint.
     if (!tweet && sp.use_composition && joined.sarcasms > 0 &&
@@ -706,6 +712,7 @@ class AnalyzerImpl : public Analyzer {
   std::unique_ptr<AspectExtractor> aspects_;
   std::unique_ptr<UrgencyAssessor> urgency_;
   std::unique_ptr<ClauseModels> clause_models_;
+  std::unique_ptr<AspectDetector> aspect_detector_;  // null: terms only
   std::string version_;
 };
 
@@ -729,6 +736,8 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   }
   ASSIGN_OR_RETURN(auto clause_models, ClauseModels::Load(models_dir));
   for (std::string& f : clause_models->Files()) files.push_back(std::move(f));
+  ASSIGN_OR_RETURN(auto aspect_detector, AspectDetector::Load(models_dir));
+  if (aspect_detector != nullptr) files.push_back(AspectDetector::kFile);
   uint64_t h = 1469598103934665603ULL;
   for (const std::string& f : files) h = HashFile(models_dir + "/" + f, h);
   h = HashBytes(TunablesKey(config), h);
@@ -736,7 +745,7 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   ASSIGN_OR_RETURN(auto urgency, UrgencyAssessor::Create(models_dir));
   return std::make_unique<AnalyzerImpl>(
       std::move(lid), std::move(sentiment), std::move(aspects),
-      std::move(urgency), std::move(clause_models),
+      std::move(urgency), std::move(clause_models), std::move(aspect_detector),
       absl::StrFormat("%s-%08x", kVersionPrefix, static_cast<uint32_t>(h)),
       config);
 }
