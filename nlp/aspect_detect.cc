@@ -43,7 +43,8 @@ class Reader {
 // The byte span of clause `c` without its closing punctuation.
 Span ClauseSpan(const TokenizedText& t, const ClauseSentiment& c) {
   int last = c.end_token - 1;
-  while (last > c.first_token && t.tokens[last].kind == TokenKind::kPunct) --last;
+  while (last > c.first_token && t.tokens[last].kind == TokenKind::kPunct)
+    --last;
   return {t.tokens[c.first_token].span.begin, t.tokens[last].span.end};
 }
 
@@ -53,13 +54,16 @@ absl::StatusOr<std::unique_ptr<AspectDetector>> AspectDetector::Load(
     const std::string& models_dir) {
   const std::string path = models_dir + "/" + kFile;
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return std::unique_ptr<AspectDetector>();
+  if (!std::filesystem::exists(path, ec))
+    return std::unique_ptr<AspectDetector>();
   std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read"));
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in)
+    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot read"));
+  const std::string bytes((std::istreambuf_iterator<char>(in)),
+                          std::istreambuf_iterator<char>());
   auto bad = [&path](std::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": not an aspect detector file (", std::string(why),
-                                                   ")"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": not an aspect detector file (", std::string(why), ")"));
   };
   const size_t magic = std::strlen(kMagic);
   if (bytes.compare(0, magic, kMagic) != 0) return bad("magic");
@@ -72,19 +76,22 @@ absl::StatusOr<std::unique_ptr<AspectDetector>> AspectDetector::Load(
     std::string name;
     Thresholds th;
     float bias = 0;
-    if (!r.Read(&len) || len > 64 || !r.ReadString(len, &name) || !r.Read(&bias) ||
-        !r.Read(&th.add) || !r.Read(&th.drop)) {
+    if (!r.Read(&len) || len > 64 || !r.ReadString(len, &name) ||
+        !r.Read(&bias) || !r.Read(&th.add) || !r.Read(&th.drop)) {
       return bad("aspect header");
     }
     Aspect aspect = Aspect::kUnspecified;
     for (int a = 1; a <= kMaxAspects; ++a) {
-      if (AspectName(static_cast<Aspect>(a)) == name) aspect = static_cast<Aspect>(a);
+      if (AspectName(static_cast<Aspect>(a)) == name)
+        aspect = static_cast<Aspect>(a);
     }
     if (aspect == Aspect::kUnspecified ||
-        std::find(d->aspects_.begin(), d->aspects_.end(), aspect) != d->aspects_.end()) {
+        std::find(d->aspects_.begin(), d->aspects_.end(), aspect) !=
+            d->aspects_.end()) {
       return bad(absl::StrCat("aspect \"", name, "\""));
     }
-    if (!std::isfinite(bias) || !std::isfinite(th.add) || !std::isfinite(th.drop)) {
+    if (!std::isfinite(bias) || !std::isfinite(th.add) ||
+        !std::isfinite(th.drop)) {
       return bad("threshold");
     }
     d->aspects_.push_back(aspect);
@@ -93,7 +100,8 @@ absl::StatusOr<std::unique_ptr<AspectDetector>> AspectDetector::Load(
   }
   uint64_t n = 0;
   const size_t row = sizeof(uint64_t) + sizeof(uint16_t) * (1 + k);
-  if (!r.Read(&n) || n > r.Left() / row || r.Left() != n * row) return bad("feature count");
+  if (!r.Read(&n) || n > r.Left() / row || r.Left() != n * row)
+    return bad("feature count");
   uint64_t slots = 16;
   while (slots < 2 * n) slots <<= 1;
   d->mask_ = slots - 1;
@@ -109,20 +117,27 @@ absl::StatusOr<std::unique_ptr<AspectDetector>> AspectDetector::Load(
       slot.w[j] = HalfToFloat(h);
     }
     if (slot.key == 0) return bad("feature 0");
+    bool finite = std::isfinite(slot.idf);
+    for (uint32_t j = 0; j < k; ++j)
+      finite = finite && std::isfinite(slot.w[j]);
+    if (!finite) return bad("weight");
     uint64_t at = slot.key & d->mask_;
-    while (d->table_[at].key != 0 && d->table_[at].key != slot.key) at = (at + 1) & d->mask_;
+    while (d->table_[at].key != 0 && d->table_[at].key != slot.key)
+      at = (at + 1) & d->mask_;
     if (d->table_[at].key == slot.key) return bad("repeated feature");
     d->table_[at] = slot;
   }
   return d;
 }
 
-void AspectDetector::Features(std::string_view input, std::vector<uint64_t>* out) {
+void AspectDetector::Features(std::string_view input,
+                              std::vector<uint64_t>* out) {
   out->clear();
   LinearFeatures(input, out);
 }
 
-void AspectDetector::Probabilities(std::string_view input, std::vector<float>* probs) const {
+void AspectDetector::Probabilities(std::string_view input,
+                                   std::vector<float>* probs) const {
   thread_local std::vector<uint64_t> features;
   Features(input, &features);
   Score(features, probs);
@@ -156,7 +171,8 @@ void AspectDetector::Score(const std::vector<uint64_t>& features,
   const double inv = norm2 > 0 ? 1 / std::sqrt(norm2) : 0;
   probs->resize(k);
   for (size_t j = 0; j < k; ++j) {
-    (*probs)[j] = static_cast<float>(1 / (1 + std::exp(-(bias_[j] + inv * sum[j]))));
+    (*probs)[j] =
+        static_cast<float>(1 / (1 + std::exp(-(bias_[j] + inv * sum[j]))));
   }
 }
 
@@ -168,7 +184,8 @@ const AspectDetector::Slot* AspectDetector::Find(uint64_t feature) const {
   }
 }
 
-void AspectDetector::Apply(const TokenizedText& t, const std::vector<ClauseSentiment>& clauses,
+void AspectDetector::Apply(const TokenizedText& t,
+                           const std::vector<ClauseSentiment>& clauses,
                            std::vector<AspectSentiment>* aspects) const {
   if (clauses.empty()) return;
   thread_local std::vector<float> review;
@@ -178,8 +195,9 @@ void AspectDetector::Apply(const TokenizedText& t, const std::vector<ClauseSenti
   const size_t k = aspects_.size();
   for (size_t j = 0; j < k; ++j) {
     const Aspect aspect = aspects_[j];
-    auto found = std::find_if(aspects->begin(), aspects->end(),
-                              [aspect](const AspectSentiment& as) { return as.aspect == aspect; });
+    auto found = std::find_if(
+        aspects->begin(), aspects->end(),
+        [aspect](const AspectSentiment& as) { return as.aspect == aspect; });
     if (found != aspects->end()) {
       if (review[j] < thresholds_[j].drop) aspects->erase(found);
       continue;
@@ -188,14 +206,16 @@ void AspectDetector::Apply(const TokenizedText& t, const std::vector<ClauseSenti
     if (by_clause.empty()) {
       by_clause.resize(clauses.size());
       for (size_t c = 0; c < clauses.size(); ++c) {
-        Probabilities(SentimentInput(t, clauses[c].first_token, clauses[c].end_token),
-                      &by_clause[c]);
+        Probabilities(
+            SentimentInput(t, clauses[c].first_token, clauses[c].end_token),
+            &by_clause[c]);
       }
     }
     size_t best = clauses.size();
     for (size_t c = 0; c < clauses.size(); ++c) {
       if (clauses[c].end_token <= clauses[c].first_token) continue;
-      if (best == clauses.size() || by_clause[c][j] > by_clause[best][j]) best = c;
+      if (best == clauses.size() || by_clause[c][j] > by_clause[best][j])
+        best = c;
     }
     if (best == clauses.size()) continue;
     AspectSentiment& as = aspects->emplace_back();

@@ -48,7 +48,8 @@ class AspectDetector {
 
   // Loads `models_dir`/aspect_detect.lin: null (no detector) when it does
   // not exist; INVALID_ARGUMENT naming the file when it is malformed.
-  static absl::StatusOr<std::unique_ptr<AspectDetector>> Load(const std::string& models_dir);
+  static absl::StatusOr<std::unique_ptr<AspectDetector>> Load(
+      const std::string& models_dir);
 
   // The features of a model input (SentimentInput() / ReviewInput()), as
   // opinia-train builds its training matrix (LinearFeatures()). No
@@ -61,7 +62,9 @@ class AspectDetector {
   void Probabilities(std::string_view input, std::vector<float>* probs) const;
 
   const std::vector<Aspect>& Aspects() const { return aspects_; }
-  const std::vector<Thresholds>& AspectThresholds() const { return thresholds_; }
+  const std::vector<Thresholds>& AspectThresholds() const {
+    return thresholds_;
+  }
 
   // Adds to `aspects` (AspectExtractor::Extract()'s result for `t`) each
   // aspect the detector is confident of over the whole review and the
@@ -69,12 +72,14 @@ class AspectDetector {
   // detector scores highest for it (byte span of the clause without its
   // closing punctuation), its sentiment that clause's. Drops a found
   // aspect the detector is sure is not talked about.
-  void Apply(const TokenizedText& t, const std::vector<ClauseSentiment>& clauses,
+  void Apply(const TokenizedText& t,
+             const std::vector<ClauseSentiment>& clauses,
              std::vector<AspectSentiment>* aspects) const;
 
  private:
   AspectDetector() = default;
-  void Score(const std::vector<uint64_t>& features, std::vector<float>* probs) const;
+  void Score(const std::vector<uint64_t>& features,
+             std::vector<float>* probs) const;
 
   std::vector<Aspect> aspects_;
   std::vector<Thresholds> thresholds_;

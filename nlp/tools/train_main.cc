@@ -5,8 +5,9 @@
 //
 //   opinia-train --data=/work/shared/data --out=models [--translated=DIR]
 //                [--corpus=nlp/corpus]
-//                [--only=lexicon,pl,en,multi,romance,de,clause]
+//                [--only=lexicon,pl,en,multi,romance,de,clause,aspect_detect]
 //                [--clause_dir=build/clause_data]
+//                [--aspect_add=P] [--aspect_drop=P] [--aspect_min_df=N]
 //                [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]
 //                [--no_meta] [--meta=pl,en,multi] [--meta_files=N] [--meta_columns=C,...]
 //                [--words=pl,multi --words_dir=DIR [--words_weight=W] [--words_max_df=N]]
@@ -33,7 +34,10 @@
 // nlp/corpus, run from the source tree) is where the hand-written shop
 // corpus is (nlp/corpus/README.md): training files named shop_*.
 // --clause_dir is where the clause models' training files are written from
-// it (TrainClauseModels()).
+// it (TrainClauseModels()). aspect_detect: the aspect detector
+// (TrainAspectDetector()); --aspect_add / --aspect_drop set every aspect's
+// thresholds and --aspect_min_df its vocabulary (experiments,
+// scripts/aspect_detect_tune.sh).
 //
 // Every training text goes through Tokenize() + ReviewInput() +
 // LinearFeatures(), exactly as at serving time. LIBLINEAR's logistic
@@ -850,9 +854,13 @@ bool TrainClauseModels(const DataDirs& dirs, const std::string& out_dir, double 
 // over every language's training rows of the shop corpus (does the review
 // talk about the aspect? its aspects column), one vocabulary for all,
 // written as one file with each aspect's thresholds. Chosen on dev (the
-// corpus dev part and the spent case tables, out-of-fold by table): C,
-// min_df and the thresholds below; `add` / `drop` >= 0 override every
-// aspect's (experiments).
+// corpus dev part and the spent case tables, out-of-fold by table;
+// models/README.md, "Aspect detection (seventh pass)"): C 4 (1-16 tried),
+// min_df 3 (2, 5), and the thresholds below, which
+// scripts/aspect_detect_tune.sh prints (an add is worth it when it brings
+// more right aspects than half the unexpected ones, a drop only when it
+// removes eight unexpected aspects per real mention lost). `add` / `drop`
+// >= 0 override every aspect's (experiments).
 struct AspectDetectChoice {
   Aspect aspect;
   AspectDetector::Thresholds thresholds;
@@ -860,10 +868,10 @@ struct AspectDetectChoice {
 constexpr double kAspectDetectC = 4.0;
 constexpr int kAspectDetectMinDf = 3;
 constexpr AspectDetectChoice kAspectDetectChoices[] = {
-    {Aspect::kProductQuality, {0.7f, 0.3f}}, {Aspect::kPrice, {0.4f, 0.05f}},
-    {Aspect::kDelivery, {0.5f, 0.25f}},      {Aspect::kReturns, {0.3f, 0.1f}},
-    {Aspect::kPayment, {0.5f, 0.05f}},       {Aspect::kCustomerService, {0.5f, 0.1f}},
-    {Aspect::kUsability, {0.4f, 0.1f}},      {Aspect::kPackaging, {0.25f, 0.05f}},
+    {Aspect::kProductQuality, {0.7f, 0.2f}}, {Aspect::kPrice, {0.4f, 0.0f}},
+    {Aspect::kDelivery, {0.5f, 0.1f}},       {Aspect::kReturns, {0.3f, 0.05f}},
+    {Aspect::kPayment, {0.5f, 0.05f}},       {Aspect::kCustomerService, {0.5f, 0.05f}},
+    {Aspect::kUsability, {0.4f, 0.05f}},     {Aspect::kPackaging, {0.25f, 0.02f}},
 };
 
 bool TrainAspectDetector(const DataDirs& dirs, const std::string& out_dir, double c_override,
@@ -1028,8 +1036,9 @@ int main(int argc, char** argv) {
     else {
       std::cerr << "usage: opinia-train --data=DIR --out=DIR [--translated=DIR]"
                    " [--corpus=DIR]"
-                   " [--only=lexicon,pl,en,multi,romance,de,clause]"
-                   " [--clause_dir=DIR]"
+                   " [--only=lexicon,pl,en,multi,romance,de,clause,aspect_detect]"
+                   " [--clause_dir=DIR] [--aspect_add=P] [--aspect_drop=P]"
+                   " [--aspect_min_df=N]"
                    " [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]"
                    " [--no_meta] [--meta=pl,en,multi] [--meta_files=N]"
                    " [--meta_columns=C,...] [--words=pl,multi --words_dir=DIR"

@@ -25,7 +25,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool IsDetector(const std::string& file) { return file == AspectDetector::kFile; }
+bool IsDetector(const std::string& file) {
+  return file == AspectDetector::kFile;
+}
 
 const AspectSentiment* Find(const Analysis& a, Aspect aspect) {
   for (const AspectSentiment& as : a.aspects) {
@@ -70,18 +72,20 @@ struct AddCase {
 // Each talks about an aspect without a term of it: a delivery told by its
 // dates, service by the calls and questions nobody answered.
 const AddCase kAdded[] = {
-    {"Zamówiłem w poniedziałek, w środę rano już było u mnie.", Aspect::kDelivery,
-     "w środę rano już było u mnie", 1},
-    {"I asked twice for an invoice and got no answer.", Aspect::kCustomerService,
-     "I asked twice for an invoice and got no answer", -1},
-    {"Montag bestellt und schon am Dienstag im Briefkasten, top.", Aspect::kDelivery,
-     "Montag bestellt und schon am Dienstag im Briefkasten", 1},
+    {"Zamówiłem w poniedziałek, w środę rano już było u mnie.",
+     Aspect::kDelivery, "w środę rano już było u mnie", 1},
+    {"I asked twice for an invoice and got no answer.",
+     Aspect::kCustomerService, "I asked twice for an invoice and got no answer",
+     -1},
+    {"Montag bestellt und schon am Dienstag im Briefkasten, top.",
+     Aspect::kDelivery, "Montag bestellt und schon am Dienstag im Briefkasten",
+     1},
     {"Lo pedí el lunes y el miércoles ya estaba en casa.", Aspect::kDelivery,
      "Lo pedí el lunes y el miércoles ya estaba en casa", 1},
-    {"Personne ne décroche au téléphone, j'ai appelé cinq fois.", Aspect::kCustomerService,
-     "Personne ne décroche au téléphone", -1},
-    {"Ho ordinato lunedì e martedì era già a casa mia, fantastico.", Aspect::kDelivery,
-     "Ho ordinato lunedì e martedì era già a casa mia", 1},
+    {"Personne ne décroche au téléphone, j'ai appelé cinq fois.",
+     Aspect::kCustomerService, "Personne ne décroche au téléphone", -1},
+    {"Ho ordinato lunedì e martedì era già a casa mia, fantastico.",
+     Aspect::kDelivery, "Ho ordinato lunedì e martedì era già a casa mia", 1},
 };
 
 TEST_F(WithAndWithoutDetector, AddsAnAspectTheTermsMissWithItsClause) {
@@ -98,7 +102,8 @@ TEST_F(WithAndWithoutDetector, AddsAnAspectTheTermsMissWithItsClause) {
     const size_t at = text.find(c.clause);
     ASSERT_NE(at, std::string::npos);
     EXPECT_EQ(added->evidence[0].begin, static_cast<int>(at));
-    EXPECT_EQ(added->evidence[0].end, static_cast<int>(at + std::string(c.clause).size()));
+    EXPECT_EQ(added->evidence[0].end,
+              static_cast<int>(at + std::string(c.clause).size()));
     const float score = added->sentiment.score;
     EXPECT_EQ(score > 0.05f ? 1 : score < -0.05f ? -1 : 0, c.sign) << score;
     // The review's label and urgency are the terms' path's.
@@ -114,11 +119,11 @@ struct DropCase {
 };
 
 const DropCase kDropped[] = {
-    // "arrivato" is the refund's arrival, not a delivery's.
-    {"Il rimborso è arrivato dopo un mese di attesa.", Aspect::kDelivery, Aspect::kReturns},
-    // "correos" are e-mails here, not the Spanish post.
-    {"Nadie respondió a mis tres correos, al final me rendí.", Aspect::kDelivery,
-     Aspect::kCustomerService},
+    // The seller is where it was bought, not a service judged.
+    {"Trzeci zakup u tego sprzedawcy, jakość jak zawsze świetna.",
+     Aspect::kCustomerService, Aspect::kProductQuality},
+    {"Dritter Kauf bei diesem Händler, die Qualität ist wie immer top.",
+     Aspect::kCustomerService, Aspect::kProductQuality},
 };
 
 TEST_F(WithAndWithoutDetector, DropsAMentionThatIsNoAspect) {
@@ -135,7 +140,8 @@ TEST_F(WithAndWithoutDetector, DropsAMentionThatIsNoAspect) {
 TEST_F(WithAndWithoutDetector, SocialPostsKeepTheTermsAspects) {
   AnalyzeOptions o;
   o.source = "twitter";
-  const std::string text = "Zamówiłem w poniedziałek, w środę rano już było u mnie.";
+  const std::string text =
+      "Zamówiłem w poniedziałek, w środę rano już było u mnie.";
   EXPECT_EQ(Find(with_->Analyze(text, o), Aspect::kDelivery), nullptr);
 }
 
@@ -165,7 +171,8 @@ TEST(AspectDetectorTest, NoFileNoDetector) {
   auto analyzer = CreateAnalyzer(copy.dir());
   ASSERT_TRUE(analyzer.ok()) << analyzer.status();
   // The term list's aspects, as before the detector.
-  const Analysis a = (*analyzer)->Analyze("Il rimborso è arrivato dopo un mese di attesa.", {});
+  const Analysis a = (*analyzer)->Analyze(
+      "Il rimborso è arrivato dopo un mese di attesa.", {});
   EXPECT_NE(Find(a, Aspect::kDelivery), nullptr);
 }
 
@@ -180,15 +187,18 @@ void ExpectRefused(const std::string& name, const std::string& bytes) {
   auto d = AspectDetector::Load(copy.dir());
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(d.status().message().find(AspectDetector::kFile), std::string::npos) << d.status();
+  EXPECT_NE(d.status().message().find(AspectDetector::kFile), std::string::npos)
+      << d.status();
   auto analyzer = CreateAnalyzer(copy.dir());
   ASSERT_FALSE(analyzer.ok());
   EXPECT_EQ(analyzer.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(AspectDetectorTest, RejectsAMalformedFile) {
-  std::ifstream in(fs::path(test_paths::ModelsDir()) / AspectDetector::kFile, std::ios::binary);
-  const std::string good((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::ifstream in(fs::path(test_paths::ModelsDir()) / AspectDetector::kFile,
+                   std::ios::binary);
+  const std::string good((std::istreambuf_iterator<char>(in)),
+                         std::istreambuf_iterator<char>());
   ASSERT_GT(good.size(), 1000u);
   ExpectRefused("aspect_detect_text", "PRODUCT_QUALITY\t0.5\n");
   ExpectRefused("aspect_detect_empty", "");

@@ -24,7 +24,8 @@ class ModelsCopy {
     std::error_code ec;
     fs::remove_all(dir_, ec);
     fs::create_directories(dir_);
-    for (const fs::directory_entry& e : fs::directory_iterator(test_paths::ModelsDir())) {
+    for (const fs::directory_entry& e :
+         fs::directory_iterator(test_paths::ModelsDir())) {
       const std::string file = e.path().filename().string();
       if (!skip(file)) fs::create_symlink(fs::absolute(e.path()), dir_ / file);
     }
