@@ -187,11 +187,19 @@ const AspectDetector::Slot* AspectDetector::Find(uint64_t feature) const {
 void AspectDetector::Apply(const TokenizedText& t,
                            const std::vector<ClauseSentiment>& clauses,
                            std::vector<AspectSentiment>* aspects) const {
-  if (clauses.empty()) return;
+  // The clauses with tokens: where an added aspect's evidence may be.
+  thread_local std::vector<size_t> candidates;
+  candidates.clear();
+  for (size_t c = 0; c < clauses.size(); ++c) {
+    if (clauses[c].end_token > clauses[c].first_token) candidates.push_back(c);
+  }
+  if (candidates.empty()) return;
   thread_local std::vector<float> review;
   Probabilities(ReviewInput(t), &review);
-  thread_local std::vector<std::vector<float>> by_clause;  // scored when needed
-  by_clause.clear();
+  // Each candidate's probabilities, scored when an aspect is added and
+  // there is more than one.
+  thread_local std::vector<std::vector<float>> by_clause;
+  bool scored = candidates.size() == 1;
   const size_t k = aspects_.size();
   for (size_t j = 0; j < k; ++j) {
     const Aspect aspect = aspects_[j];
@@ -203,25 +211,25 @@ void AspectDetector::Apply(const TokenizedText& t,
       continue;
     }
     if (review[j] < thresholds_[j].add) continue;
-    if (by_clause.empty()) {
-      by_clause.resize(clauses.size());
-      for (size_t c = 0; c < clauses.size(); ++c) {
-        Probabilities(
-            SentimentInput(t, clauses[c].first_token, clauses[c].end_token),
-            &by_clause[c]);
+    if (!scored) {
+      if (by_clause.size() < candidates.size())
+        by_clause.resize(candidates.size());
+      for (size_t i = 0; i < candidates.size(); ++i) {
+        const ClauseSentiment& c = clauses[candidates[i]];
+        Probabilities(SentimentInput(t, c.first_token, c.end_token),
+                      &by_clause[i]);
       }
+      scored = true;
     }
-    size_t best = clauses.size();
-    for (size_t c = 0; c < clauses.size(); ++c) {
-      if (clauses[c].end_token <= clauses[c].first_token) continue;
-      if (best == clauses.size() || by_clause[c][j] > by_clause[best][j])
-        best = c;
+    size_t best = 0;
+    for (size_t i = 1; i < candidates.size(); ++i) {
+      if (by_clause[i][j] > by_clause[best][j]) best = i;
     }
-    if (best == clauses.size()) continue;
+    const ClauseSentiment& c = clauses[candidates[best]];
     AspectSentiment& as = aspects->emplace_back();
     as.aspect = aspect;
-    as.sentiment = clauses[best].sentiment;
-    as.evidence = {ClauseSpan(t, clauses[best])};
+    as.sentiment = c.sentiment;
+    as.evidence = {ClauseSpan(t, c)};
     as.named = false;
   }
 }
