@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "nlp/analyzer_config.h"
+#include "nlp/aspect_detect.h"
 #include "nlp/aspect_signs.h"
 #include "nlp/aspects.h"
 #include "nlp/clause_model.h"
@@ -132,6 +133,7 @@ class AnalyzerImpl : public Analyzer {
                std::unique_ptr<UrgencyAssessor> urgency,
                std::unique_ptr<ClauseModels> clause_models,
                std::unique_ptr<TweetRouter> router,
+               std::unique_ptr<AspectDetector> aspect_detector,
                std::unique_ptr<AspectSignModel> aspect_signs, std::string version,
                AnalyzerConfig config)
       : config_(std::move(config)),
@@ -142,6 +144,7 @@ class AnalyzerImpl : public Analyzer {
         clause_models_(std::move(clause_models)),
         router_(std::move(router)),
         aspect_signs_(std::move(aspect_signs)),
+        aspect_detector_(std::move(aspect_detector)),
         version_(std::move(version)) {}
 
   Analysis Analyze(std::string_view text,
@@ -233,6 +236,9 @@ class AnalyzerImpl : public Analyzer {
         })) {
       SettleDecidingSides(two_sided, Sign(a.sentiment), &a.aspects);
     }
+    // Aspects the terms miss, and terms that are no aspect: the learnt
+    // detector (nlp/aspect_detect.h), once the label is settled.
+    if (!tweet && aspect_detector_ != nullptr) aspect_detector_->Apply(t, clauses, &a.aspects);
     // Sarcasm ("Lovely service, they hang up when I ask about a refund"):
     // the surface praise of an aspect is the complaint.
     if (!tweet && sp.use_composition && joined.sarcasms > 0 &&
@@ -753,6 +759,7 @@ class AnalyzerImpl : public Analyzer {
   std::unique_ptr<ClauseModels> clause_models_;
   std::unique_ptr<TweetRouter> router_;
   std::unique_ptr<AspectSignModel> aspect_signs_;  // null: none, or switched off
+  std::unique_ptr<AspectDetector> aspect_detector_;  // null: terms only
   std::string version_;
 };
 
@@ -783,6 +790,8 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
     ASSIGN_OR_RETURN(aspect_signs, AspectSignModel::Load(models_dir));
     if (aspect_signs != nullptr) files.push_back(kAspectSignsFile);
   }
+  ASSIGN_OR_RETURN(auto aspect_detector, AspectDetector::Load(models_dir));
+  if (aspect_detector != nullptr) files.push_back(AspectDetector::kFile);
   uint64_t h = 1469598103934665603ULL;
   for (const std::string& f : files) h = HashFile(models_dir + "/" + f, h);
   h = HashBytes(TunablesKey(config), h);
@@ -790,7 +799,8 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   ASSIGN_OR_RETURN(auto urgency, UrgencyAssessor::Create(models_dir));
   return std::make_unique<AnalyzerImpl>(
       std::move(lid), std::move(sentiment), std::move(aspects),
-      std::move(urgency), std::move(clause_models), std::move(router), std::move(aspect_signs),
+      std::move(urgency), std::move(clause_models), std::move(router),
+      std::move(aspect_detector), std::move(aspect_signs),
       absl::StrFormat("%s-%08x", kVersionPrefix, static_cast<uint32_t>(h)),
       config);
 }

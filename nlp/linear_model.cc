@@ -144,15 +144,14 @@ float HalfToFloat(uint16_t h) {
   return f;
 }
 
-template <typename T>
-T* LinearModel::HugePageAllocator<T>::allocate(size_t n) {
+void* AllocateHugePages(size_t size) {
   constexpr size_t kHuge = size_t{1} << 21;
-  const size_t bytes = (n * sizeof(T) + kHuge - 1) / kHuge * kHuge;
+  const size_t bytes = (size + kHuge - 1) / kHuge * kHuge;
   void* p = std::aligned_alloc(kHuge, bytes);
   if (p == nullptr) throw std::bad_alloc();
   // Advice only: without THP the pages are ordinary ones.
   madvise(p, bytes, MADV_HUGEPAGE);
-  return static_cast<T*>(p);
+  return p;
 }
 
 void LinearFeatures(std::string_view input, std::vector<uint64_t>* out,

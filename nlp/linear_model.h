@@ -65,6 +65,25 @@ void LinearFeatures(std::string_view input, std::vector<uint64_t>* out,
 uint16_t FloatToHalf(float f);
 float HalfToFloat(uint16_t h);
 
+// Memory on 2 MiB boundaries advised for transparent huge pages, for big
+// lookup tables: a lookup costs one cache miss and not also a TLB miss.
+// Falls back to ordinary pages where THP is off. AllocateHugePages() throws
+// std::bad_alloc when out of memory.
+void* AllocateHugePages(size_t bytes);
+template <typename T>
+struct HugePageAllocator {
+  using value_type = T;
+  HugePageAllocator() = default;
+  template <typename U>
+  HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT
+  T* allocate(size_t n) { return static_cast<T*>(AllocateHugePages(n * sizeof(T))); }
+  void deallocate(T* p, size_t) { std::free(p); }
+  template <typename U>
+  bool operator==(const HugePageAllocator<U>&) const { return true; }
+  template <typename U>
+  bool operator!=(const HugePageAllocator<U>&) const { return false; }
+};
+
 class LinearModel {
  public:
   // NOT_FOUND when `path` cannot be opened; INVALID_ARGUMENT when it is not
@@ -129,23 +148,8 @@ class LinearModel {
   CharGrams chars_;
   size_t k_ = 0;
   size_t size_ = 0;
-  // Memory for the table: on 2 MiB boundaries and advised for transparent
-  // huge pages, so that a lookup costs one cache miss and not also a TLB
-  // miss (the tables are 8-16 MB; with 4 KiB pages nearly every lookup
-  // missed the TLB). Falls back to ordinary pages where THP is off.
-  template <typename T>
-  struct HugePageAllocator {
-    using value_type = T;
-    HugePageAllocator() = default;
-    template <typename U>
-    HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT
-    T* allocate(size_t n);
-    void deallocate(T* p, size_t) { std::free(p); }
-    template <typename U>
-    bool operator==(const HugePageAllocator<U>&) const { return true; }
-    template <typename U>
-    bool operator!=(const HugePageAllocator<U>&) const { return false; }
-  };
+  // Memory for the table: HugePageAllocator (the tables are 8-16 MB; with
+  // 4 KiB pages nearly every lookup missed the TLB).
   // Open addressing, linear probing, load factor <= 0.5.
   std::vector<Slot, HugePageAllocator<Slot>> table_;
   uint64_t mask_ = 0;

@@ -3,12 +3,13 @@
 # (LIBLINEAR's logistic regression is deterministic; one thread):
 # lexicon.tsv, the sentiment model of every row of opinia-train's training
 # table (nlp/tools/train_main.cc, Specs(): sentiment_<name>.lin and its
-# stacked meta model .meta) and the table the analyzer reads,
-# sentiment_models.tsv, the clause models and the post/review router
-# router.lin (training files under BUILD_DIR/clause_data and router_data);
-# last the aspect-sign arbiter aspect_signs.meta, fitted on the analysis of
-# the models above over the corpus dev part and the spent case tables of
-# nlp/eval (models/README.md).
+# stacked meta model .meta), the table the analyzer reads,
+# sentiment_models.tsv, the clause models (clause_<lang>.lin), the
+# post/review router router.lin (training files under BUILD_DIR/clause_data
+# and router_data) and the aspect detector (aspect_detect.lin; its
+# thresholds: scripts/aspect_detect_tune.sh); last the aspect-sign arbiter
+# aspect_signs.meta, fitted on the analysis of the models above over the
+# corpus dev part and the spent case tables of nlp/eval (models/README.md).
 # lid.176.ftz is copied from the data set as shipped. Takes ~30 s of CPU,
 # plus ~2 min the first time for scripts/translate_reviews.sh, which
 # machine-translates the English reviews for sentiment_romance into

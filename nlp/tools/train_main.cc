@@ -5,9 +5,10 @@
 //
 //   opinia-train --data=/work/shared/data --out=models [--translated=DIR]
 //                [--corpus=nlp/corpus]
-//                [--only=lexicon,pl,en,multi,romance,de,clause,router,aspect_signs]
+//                [--only=lexicon,pl,en,multi,romance,de,clause,router,aspect_detect,aspect_signs]
 //                [--clause_dir=build/clause_data] [--router_dir=build/router_data]
 //                [--cases=nlp/eval] [--aspect_signs_report]
+//                [--aspect_add=P] [--aspect_drop=P] [--aspect_min_df=N]
 //                [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]
 //                [--no_meta] [--meta=pl,en,multi] [--meta_files=N] [--meta_columns=C,...]
 //                [--words=pl,multi --words_dir=DIR [--words_weight=W] [--words_max_df=N]]
@@ -34,7 +35,10 @@
 // nlp/corpus, run from the source tree) is where the hand-written shop
 // corpus is (nlp/corpus/README.md): training files named shop_*.
 // --clause_dir is where the clause models' training files are written from
-// it (TrainClauseModels()).
+// it (TrainClauseModels()). aspect_detect: the aspect detector
+// (TrainAspectDetector()); --aspect_add / --aspect_drop set every aspect's
+// thresholds and --aspect_min_df its vocabulary (experiments,
+// scripts/aspect_detect_tune.sh).
 //
 // Every training text goes through Tokenize() + ReviewInput() +
 // LinearFeatures(), exactly as at serving time. LIBLINEAR's logistic
@@ -47,6 +51,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -60,6 +65,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "nlp/aspect_detect.h"
+#include "nlp/aspects.h"
 #include "nlp/clause_model.h"
 #include "nlp/lexicon.h"
 #include "nlp/linear_model.h"
@@ -254,6 +261,7 @@ struct Corpus {
   std::vector<bool> meta;          // a row of the meta model's training set
   std::vector<std::string> inputs;  // ReviewInput()
   std::vector<std::string> langs;   // the file's language column
+  std::vector<std::string> aspects;  // the shop corpus's aspects column
   absl::flat_hash_set<uint64_t> is_char;  // features that are n-grams
   absl::flat_hash_set<uint64_t> is_expansion;  // word expansion tokens
   // The source table (spec.words_weight > 0): lines as read, and parsed.
@@ -389,6 +397,7 @@ bool ReadCorpus(const DataDirs& dirs, const ModelSpec& spec,
       c->meta.push_back(meta);
       c->inputs.push_back(std::move(input));
       c->langs.push_back(e.lang);
+      c->aspects.push_back(e.aspects);
     }
   }
   c->names = c->labels;
@@ -879,6 +888,126 @@ bool TrainRouter(const DataDirs& dirs, const std::string& out_dir, const ModelSp
   return TrainLinear(dirs, "", spec, out_dir, false);
 }
 
+// The aspect detector (nlp/aspect_detect.h; models/README.md, "Aspect
+// detection (seventh pass)"): for each aspect a binary logistic regression
+// over every language's training rows of the shop corpus (does the review
+// talk about the aspect? its aspects column), one vocabulary for all,
+// written as one file with each aspect's thresholds. Chosen on dev (the
+// corpus dev part and the spent case tables, out-of-fold by table;
+// models/README.md, "Aspect detection (seventh pass)"): C 4 (1-16 tried),
+// min_df 3 (2, 5), and the thresholds below, which
+// scripts/aspect_detect_tune.sh prints (an add is worth it when it brings
+// more right aspects than half the unexpected ones, a drop only when it
+// removes eight unexpected aspects per real mention lost). `add` / `drop`
+// >= 0 override every aspect's (experiments).
+struct AspectDetectChoice {
+  Aspect aspect;
+  AspectDetector::Thresholds thresholds;
+};
+constexpr double kAspectDetectC = 4.0;
+constexpr int kAspectDetectMinDf = 3;
+constexpr AspectDetectChoice kAspectDetectChoices[] = {
+    {Aspect::kProductQuality, {0.7f, 0.2f}}, {Aspect::kPrice, {0.4f, 0.0f}},
+    {Aspect::kDelivery, {0.5f, 0.1f}},       {Aspect::kReturns, {0.3f, 0.05f}},
+    {Aspect::kPayment, {0.5f, 0.05f}},       {Aspect::kCustomerService, {0.5f, 0.05f}},
+    {Aspect::kUsability, {0.4f, 0.05f}},     {Aspect::kPackaging, {0.25f, 0.02f}},
+};
+
+bool TrainAspectDetector(const DataDirs& dirs, const std::string& out_dir, double c_override,
+                         int min_df, float add, float drop) {
+  ModelSpec spec{{"aspect_detect",
+                  TextDomain::kReview,
+                  {kClauseLanguages, kClauseLanguages + std::size(kClauseLanguages)},
+                  0.0f},
+                 {},
+                 c_override > 0 ? c_override : kAspectDetectC};
+  for (const std::string_view l : kClauseLanguages) {
+    spec.files.push_back(absl::StrCat("shop_", std::string(l), ".tsv:train"));
+  }
+  spec.meta = false;
+  spec.min_df = min_df > 0 ? min_df : kAspectDetectMinDf;
+  Corpus c;
+  if (!ReadCorpus(dirs, spec, "", &c)) return false;
+  // The features as the analyzer computes them (AspectDetector::Features).
+  std::vector<uint64_t> features;
+  for (size_t d = 0; d < c.docs.size(); ++d) {
+    AspectDetector::Features(c.inputs[d], &features);
+    std::sort(features.begin(), features.end());
+    c.docs[d].clear();
+    for (uint64_t h : features) {
+      if (!c.docs[d].empty() && c.docs[d].back().first == h) {
+        ++c.docs[d].back().second;
+      } else {
+        c.docs[d].emplace_back(h, 1);
+      }
+    }
+  }
+  std::vector<int> all(c.docs.size());
+  for (size_t d = 0; d < all.size(); ++d) all[d] = static_cast<int>(d);
+  const size_t k = std::size(kAspectDetectChoices);
+  Fitted first;
+  std::vector<double> bias(k), w;
+  for (size_t j = 0; j < k; ++j) {
+    const std::string name(AspectName(kAspectDetectChoices[j].aspect));
+    int positives = 0;
+    for (size_t d = 0; d < c.docs.size(); ++d) {
+      bool has = false;
+      for (absl::string_view item : absl::StrSplit(c.aspects[d], ';', absl::SkipEmpty())) {
+        has |= item.substr(0, item.find(':')) == name;
+      }
+      c.labels[d] = has ? "yes" : "no";
+      positives += has;
+    }
+    c.names = {"no", "yes"};
+    Fitted fit;
+    if (!Fit(c, spec, all, &fit)) return false;
+    if (j == 0) {
+      first = fit;
+      w.assign(first.vocab.size() * k, 0);
+    }
+    if (fit.vocab != first.vocab || fit.k != 2) {
+      std::cerr << "aspect detector: " << name << ": another vocabulary or one class\n";
+      return false;
+    }
+    const size_t yes = c.names[static_cast<size_t>(fit.ids[0] - 1)] == "yes" ? 0 : 1;
+    bias[j] = fit.bias[yes];
+    for (size_t i = 0; i < fit.vocab.size(); ++i) w[i * k + j] = fit.w[i * 2 + yes];
+    std::cerr << "aspect detector " << name << ": " << positives << " of " << c.docs.size()
+              << " rows\n";
+  }
+  const std::string path = out_dir + "/" + AspectDetector::kFile;
+  std::ofstream out(path, std::ios::binary);
+  out.write(AspectDetector::kMagic, static_cast<std::streamsize>(std::strlen(AspectDetector::kMagic)));
+  WritePod<uint32_t>(out, static_cast<uint32_t>(k));
+  for (size_t j = 0; j < k; ++j) {
+    const AspectDetectChoice& choice = kAspectDetectChoices[j];
+    const std::string_view name = AspectName(choice.aspect);
+    WritePod<uint32_t>(out, static_cast<uint32_t>(name.size()));
+    out.write(name.data(), static_cast<std::streamsize>(name.size()));
+    WritePod<float>(out, static_cast<float>(bias[j]));
+    WritePod<float>(out, add >= 0 ? add : choice.thresholds.add);
+    WritePod<float>(out, drop >= 0 ? drop : choice.thresholds.drop);
+  }
+  WritePod<uint64_t>(out, static_cast<uint64_t>(first.vocab.size()));
+  bool representable = true;
+  auto half = [&](double v) {
+    if (!(std::fabs(v) < 65504.0)) representable = false;
+    return FloatToHalf(static_cast<float>(v));
+  };
+  for (size_t i = 0; i < first.vocab.size(); ++i) {
+    WritePod<uint64_t>(out, first.vocab[i]);
+    WritePod<uint16_t>(out, half(first.idf[i]));
+    for (size_t j = 0; j < k; ++j) WritePod<uint16_t>(out, half(w[i * k + j]));
+  }
+  if (!representable) {
+    std::cerr << path << ": a weight or idf is beyond binary16's range\n";
+    return false;
+  }
+  std::cerr << path << ": " << k << " aspects, " << first.vocab.size() << " features, "
+            << c.docs.size() << " texts\n";
+  return static_cast<bool>(out);
+}
+
 bool WriteModelTable(const std::string& out_dir) {
   std::vector<SentimentModelRow> rows;
   for (const ModelSpec& spec : Specs()) rows.push_back(spec.serving);
@@ -911,6 +1040,8 @@ int main(int argc, char** argv) {
   double c_override = 0, char_weight = -1, words_weight = -1;
   std::string words_dir, words_models;
   int words_max_df = -1;
+  float aspect_add = -1, aspect_drop = -1;  // the aspect detector's thresholds
+  int aspect_min_df = 0;
   bool no_meta = false, no_aux = false, serve_shared = false;
   double shared_weight = 1.0;
   std::string meta_files, meta_columns, meta_models;
@@ -929,6 +1060,9 @@ int main(int argc, char** argv) {
       chars_set = true;
     }
     else if (a == "--no_meta") no_meta = true;
+    else if (absl::StartsWith(a, "--aspect_add=")) aspect_add = std::stof(a.substr(13));
+    else if (absl::StartsWith(a, "--aspect_drop=")) aspect_drop = std::stof(a.substr(14));
+    else if (absl::StartsWith(a, "--aspect_min_df=")) aspect_min_df = std::stoi(a.substr(16));
     else if (a == "--no_aux") no_aux = true;
     else if (a == "--serve_shared") serve_shared = true;
     else if (absl::StartsWith(a, "--shared_weight=")) shared_weight = std::stod(a.substr(16));
@@ -956,9 +1090,11 @@ int main(int argc, char** argv) {
     else {
       std::cerr << "usage: opinia-train --data=DIR --out=DIR [--translated=DIR]"
                    " [--corpus=DIR]"
-                   " [--only=lexicon,pl,en,multi,romance,de,clause,router,aspect_signs]"
+                   " [--only=lexicon,pl,en,multi,romance,de,clause,router,aspect_detect,"
+                   "aspect_signs]"
                    " [--clause_dir=DIR] [--router_dir=DIR] [--router_unmarked]"
                    " [--router_cap=N] [--cases=DIR] [--aspect_signs_report]"
+                   " [--aspect_add=P] [--aspect_drop=P] [--aspect_min_df=N]"
                    " [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]"
                    " [--no_meta] [--meta=pl,en,multi] [--meta_files=N]"
                    " [--meta_columns=C,...] [--words=pl,multi --words_dir=DIR"
@@ -1032,6 +1168,12 @@ int main(int argc, char** argv) {
     if (!TrainLinear({data, translated, corpus, clause_dir}, words_dir, spec, out, spec.meta && !no_meta)) {
       return 1;
     }
+  }
+  bool want_detector = wanted.empty();
+  for (const auto& w : wanted) want_detector |= w == "aspect_detect";
+  if (want_detector && !TrainAspectDetector({data, translated, corpus, clause_dir}, out,
+                                            c_override, aspect_min_df, aspect_add, aspect_drop)) {
+    return 1;
   }
   bool want_clauses = wanted.empty();
   for (const auto& w : wanted) want_clauses |= w == "clause";

@@ -120,8 +120,7 @@ const SignCase kCases[] = {
     {"pl", "Płatność przelewem, paczka odebrana z paczkomatu. Czajnik niestety przecieka od "
            "pierwszego dnia.",
      Aspect::kPayment, 0},
-    {"en", "Paid with Apple Pay and the parcel came on Thursday. The jacket is warm and well "
-           "stitched.",
+    {"en", "Paid with PayPal, the parcel came on Monday. The kettle leaks from the base.",
      Aspect::kPayment, 0},
     {"de", "Bezahlt mit PayPal, das Paket kam am Donnerstag. Die Jacke ist warm und gut "
            "verarbeitet.",

@@ -17,6 +17,7 @@
 #include "nlp/aspect_signs.h"
 #include "nlp/text.h"
 #include "nlp/tools/clause_data.h"
+#include "tests/nlp/models_copy.h"
 #include "tests/nlp/test_paths.h"
 #include "tests/nlp/test_util.h"
 
