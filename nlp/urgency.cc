@@ -18,18 +18,23 @@ constexpr std::array<std::string_view, 4> kLexiconReasons = {
     "LEGAL_THREAT", "HEALTH_SAFETY", "FRAUD_CLAIM", "CHURN_INTENT"};
 constexpr int kLegal = 0, kHealth = 1, kFraud = 2, kChurn = 3;
 // Construction cues (matcher labels 4..), combined in Assess; see urgency.h.
-constexpr std::array<std::string_view, 23> kCues = {
-    "ESCALATION", "FRAUD_IDIOM", "NOBODY",  "ANSWER",    "NO_REPLY",
-    "REPEAT",     "DISTRESS",    "PAID",    "GONE",      "APPLIANCE",
-    "HAZARD",     "DAMAGE",      "LETDOWN", "NOW",       "DEMAND",
-    "TOPIC",      "ANSWERS",     "ALLERGY", "SEVERE",    "CHILD",
-    "OCCASION",   "SOON",        "RESOLVED"};
+constexpr std::array<std::string_view, 34> kCues = {
+    "ESCALATION", "FRAUD_IDIOM", "NOBODY",    "ANSWER",    "NO_REPLY",
+    "REPEAT",     "DISTRESS",    "PAID",      "GONE",      "APPLIANCE",
+    "HAZARD",     "DAMAGE",      "LETDOWN",   "NOW",       "DEMAND",
+    "TOPIC",      "ANSWERS",     "ALLERGY",   "SEVERE",    "CHILD",
+    "OCCASION",   "SOON",        "RESOLVED",  "CHARGE",    "TIMES",
+    "CANCELLED",  "BILL",        "NOT_ME",    "ACCOUNT",   "BANG",
+    "INJURY",     "TREATMENT",   "DEPENDENT", "LEGAL_ACT"};
 constexpr int kEscalation = 4, kFraudIdiom = 5, kNobody = 6, kAnswer = 7,
               kNoReply = 8, kRepeat = 9, kDistress = 10, kPaid = 11, kGone = 12,
               kAppliance = 13, kHazard = 14, kDamage = 15, kLetdown = 16,
               kNow = 17, kDemand = 18, kTopic = 19, kAnswers = 20,
               kAllergy = 21, kSevere = 22, kChild = 23, kOccasion = 24,
-              kSoon = 25, kResolved = 26, kLabels = 27;
+              kSoon = 25, kResolved = 26, kCharge = 27, kTimes = 28,
+              kCancelled = 29, kBill = 30, kNotMe = 31, kAccount = 32,
+              kBang = 33, kInjury = 34, kTreatment = 35, kDependent = 36,
+              kLegalAct = 37, kLabels = 38;
 static_assert(kEscalation == kLexiconReasons.size() &&
                   kLabels == kEscalation + static_cast<int>(kCues.size()),
               "the label constants follow kLexiconReasons and kCues");
@@ -40,7 +45,10 @@ bool NegationApplies(int label) {
   return label != kNobody && label != kAnswer && label != kNoReply &&
          label != kRepeat && label != kAppliance && label != kTopic &&
          label != kDemand && label != kAnswers && label != kSevere &&
-         label != kChild && label != kOccasion && label != kSoon;
+         label != kChild && label != kOccasion && label != kSoon &&
+         label != kTimes && label != kCancelled && label != kBill &&
+         label != kNotMe && label != kAccount && label != kTreatment &&
+         label != kDependent;
 }
 
 constexpr float kStrongNegativeScore = -0.6f;
@@ -174,11 +182,17 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   bool demand_now = false;  // "I need it refunded today", in one sentence
   bool unanswered_topic = false;  // "nobody answers my emails about the return"
   bool occasion_soon = false;  // "the wedding is tomorrow", in one sentence
+  bool overcharged = false;  // "abgebucht ... dreimal", in one sentence
+  bool not_mine = false;  // "an order I never placed", in one sentence
+  bool blew_up = false;  // "something popped, smoke came out", in one sentence
   // In a clearly positive text the lexicon's words are hypothetical or
   // praise; only a demand for action now is read there ("superbe ... mais
   // le frein a lâché ... je veux être contacté aujourd'hui").
   const bool quiet = clearly_positive && !low_rating;
-  std::vector<Span> allergy_evidence;  // evidence once the reaction counts
+  // Evidence of the cues that make a reason only together with another
+  // (a reaction, an account not the customer's, a bang, an injury), added
+  // once the construction counts; at most 4 spans per cue.
+  std::array<std::vector<Span>, kLabels> cue_evidence;
   {
     const uint32_t languages = matcher_->LanguageMask(language);
     auto scan = [&](int begin, int end) {
@@ -193,14 +207,22 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
               denied_answers = denied_answers || m.label == kAnswers;
             }
             if (negated && NegationApplies(m.label)) return;
+            // Seventh pass: nor are a police report filed and an
+            // account that is not the customer's, told in passing in a
+            // sarcastic review ("Love the service. Police report filed.").
             if (quiet && m.label != kNow && m.label != kDemand &&
-                m.label != kEscalation) {
+                m.label != kEscalation && m.label != kLegalAct &&
+                m.label != kNotMe && m.label != kAccount &&
+                m.label != kCharge && m.label != kPaid && m.label != kTopic) {
               return;
             }
             // "Meine Frau droht mit dem Anwalt 😂": a joke threatens nobody.
             // "za taką cenę powinni mnie pozwać za kradzież 😂": nor
             // accuses anybody.
-            if ((m.label == kLegal || m.label == kFraud) && Jokes(t, begin, end)) return;
+            if ((m.label == kLegal || m.label == kLegalAct || m.label == kFraud) &&
+                Jokes(t, begin, end)) {
+              return;
+            }
             here[m.label] = true;
             const Span span = {t.tokens[m.first_token].span.begin,
                                t.tokens[m.end_token - 1].span.end};
@@ -208,8 +230,11 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
                 static_cast<int>(u.evidence.size()) < kMaxEvidence) {
               u.evidence.push_back(span);
             }
-            if (m.label == kAllergy && allergy_evidence.size() < 4) {
-              allergy_evidence.push_back(span);
+            if ((m.label == kAllergy || m.label == kNotMe ||
+                 m.label == kBang || m.label == kInjury ||
+                 m.label == kLegalAct) &&
+                cue_evidence[m.label].size() < 4) {
+              cue_evidence[m.label].push_back(span);
             }
           });
       for (int l = 0; l < kLabels; ++l) found[l] = found[l] || here[l];
@@ -227,6 +252,13 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
       appliance_hazard = appliance_hazard || (here[kAppliance] && here[kHazard]);
       occasion_soon =
           occasion_soon || (here[kOccasion] && (here[kSoon] || here[kNow]));
+      overcharged =
+          overcharged || ((here[kCharge] || here[kPaid]) &&
+                          (here[kTimes] || here[kCancelled]));
+      not_mine = not_mine ||
+                 (here[kNotMe] && (here[kAccount] || here[kCharge] ||
+                                   here[kPaid] || here[kTopic]));
+      blew_up = blew_up || (here[kBang] && (here[kHazard] || here[kAppliance]));
     };
     if (t.sentences.empty()) {
       scan(0, static_cast<int>(t.tokens.size()));
@@ -261,17 +293,45 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // not said: an order is paid for.
   const bool money_gone = found[kPaid] && found[kGone];
   if ((money_gone && found[kFraudIdiom]) || (found[kGone] && no_contact)) found[kFraud] = true;
+  const auto add_evidence = [&](int cue) {
+    for (const Span& span : cue_evidence[cue]) {
+      if (static_cast<int>(u.evidence.size()) < kMaxEvidence) {
+        u.evidence.push_back(span);
+      }
+    }
+  };
   if (appliance_hazard) found[kHealth] = true;
+  if (found[kLegalAct]) {
+    found[kLegal] = true;
+    add_evidence(kLegalAct);
+  }
+  // Seventh pass: a failure told plainly ("something popped, smoke came
+  // out", "coś strzeliło w nagrzewnicy") is a hazard; an injury that
+  // needed treatment ("cut open, stitched at A&E") is a hazard however
+  // calmly it is told; an order, a charge or a subscription the customer
+  // says is not theirs ("an order I never placed", "jemand hat über mein
+  // Konto bestellt") is account fraud.
+  // (A bang and smoke or blown fuses told in two sentences of a text
+  // about an appliance, "Nagrzewnica po tygodniu. Coś pyknęło. Poszedł
+  // dym.", count too; fireworks that bang and smoke do not.)
+  if (blew_up || (found[kBang] && found[kHazard] && found[kAppliance])) {
+    found[kHealth] = true;
+    add_evidence(kBang);
+  }
+  if (found[kInjury] && found[kTreatment]) {
+    found[kHealth] = true;
+    add_evidence(kInjury);
+  }
+  if (not_mine) {
+    found[kFraud] = true;
+    add_evidence(kNotMe);
+  }
   // An allergic reaction with swelling or breathing trouble or in a child
   // (or with a hospital, HEALTH_SAFETY by itself) is a hazard; "uczulił, twarz czerwona przez
   // dwa dni" is a complaint.
   if (found[kAllergy] && (found[kSevere] || found[kChild])) {
     found[kHealth] = true;
-    for (const Span& span : allergy_evidence) {
-      if (static_cast<int>(u.evidence.size()) < kMaxEvidence) {
-        u.evidence.push_back(span);
-      }
-    }
+    add_evidence(kAllergy);
   }
   // The message itself asks ("Why has nobody answered my three emails?"):
   // a customer still waiting, not a review telling of past silence
@@ -315,10 +375,31 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // distress word.
   const bool ruined_for_a_date =
       occasion_soon && (found[kDamage] || found[kGone] || no_contact);
+  // Seventh pass: money taken several times or for a cancelled order, not
+  // given back, with a bill due ("dreimal abgebucht, die Miete ist
+  // fällig") or with nobody answering and a demand for action now (a
+  // double charge told as a story, "three weeks later, nothing", is a
+  // complaint); a dependent or
+  // disabled relative left without a needed device, after repeated
+  // contact or with a demand ("the care bed is broken, five days of
+  // calls").
+  const bool money_held = overcharged && !found[kResolved] &&
+                          (found[kBill] || (no_contact && demand_now));
+  const bool dependent_left =
+      found[kDependent] && (found[kDamage] || found[kGone] || no_contact) &&
+      (no_contact || found[kRepeat] || demand_now);
+  // (The clause level is not asked about money held: "pobraliście 900 zł
+  // zamiast 90" reads as a contrast.)
+  const bool harmed =
+      complains(label) &&
+      (money_held ||
+       (dependent_left && clause_level != SentimentLabel::kPositive));
   const bool distress =
-      negative && clause_level != SentimentLabel::kPositive &&
-      (found[kDistress] || (found[kDamage] && found[kLetdown]) || pressing ||
-       ruined_for_a_date);
+      negative &&
+      ((clause_level != SentimentLabel::kPositive &&
+        (found[kDistress] || (found[kDamage] && found[kLetdown]) || pressing ||
+         ruined_for_a_date)) ||
+       harmed);
   const bool strong_negative =
       (negative && clauses_agree &&
        ((overall.score <= kStrongNegativeScore && confident) || lowest_rating ||
@@ -336,7 +417,7 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   int level;  // 1..4 = P1..P4, 5 = NONE
   if (found[kLegal] || found[kHealth] || found[kFraud]) {
     level = 1;
-  } else if (distress || escalated || unanswered || pressing) {
+  } else if (distress || escalated || unanswered || pressing || harmed) {
     level = 2;
   } else if ((negative && overall.score <= kNegativeScore) || low_rating ||
              mismatch) {
@@ -354,7 +435,7 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
     u.reasons.emplace_back("HIGH_REACH");
   }
   if (!clauses_agree && !found[kLegal] && !found[kHealth] && !found[kFraud] &&
-      !escalated && !unanswered && !distress && !pressing) {
+      !escalated && !unanswered && !distress && !pressing && !harmed) {
     level = std::max(level, 3);
   }
   u.priority = static_cast<Priority>(level);

@@ -76,11 +76,41 @@
 //   - An ESCALATION told as settled (a RESOLVED phrase, not negated: "got
 //     my money back", "wurde das Geld erstattet") is CHURN_INTENT without
 //     P2; a cancelled subscription is plain churn, not an escalation.
+// Seventh pass (categories the rules missed on a fresh table; cues CHARGE,
+// TIMES, CANCELLED, BILL, NOT_ME, ACCOUNT, BANG, INJURY, TREATMENT,
+// DEPENDENT):
+//   - Money taken several times, more than due or for a cancelled order
+//     (CHARGE or PAID with TIMES or CANCELLED in one sentence: "dreimal
+//     abgebucht", "charged for a cancelled order", "900 zł zamiast 90"), not
+//     RESOLVED, with a BILL due (rent, bills, an overdraft) or with nobody
+//     answering and a demand for action now, in a NEGATIVE or MIXED text:
+//     P2, STRONG_NEGATIVE when NEGATIVE (whatever the clause level: "zamiast"
+//     reads as a contrast). Told as a story ("three weeks later, nothing")
+//     it stays a complaint.
+//   - Account fraud: NOT_ME ("never placed", "someone used my account",
+//     "sin mi consentimiento", "Yo no he sido") with an ACCOUNT word, CHARGE,
+//     PAID or a TOPIC in one sentence is a FRAUD_CLAIM ("I placed the order
+//     twice by mistake" says nothing of the kind).
+//   - A failure told plainly: BANG (popped, sparks, flames, "strzeliło") with
+//     a HAZARD (smoke, fuses) or an APPLIANCE in one sentence, or with a
+//     HAZARD anywhere in a text with an APPLIANCE, is HEALTH_SAFETY; smoke and gas detectors are stop phrases; a gas smell
+//     or leak is a HEALTH_SAFETY phrase by itself.
+//   - An injury told as a fact: INJURY (a cut, a wound, bleeding) with
+//     TREATMENT (stitches, A&E, a doctor) anywhere in the text is
+//     HEALTH_SAFETY ("seams", "puntos" alone are not).
+//   - A DEPENDENT relative (disabled, bedridden; a care bed, a wheelchair)
+//     with DAMAGE, GONE or nobody answering, and nobody answering, REPEAT or
+//     a demand for action now, in a NEGATIVE or MIXED text whose clause
+//     level is not POSITIVE: P2 (STRONG_NEGATIVE when NEGATIVE).
+//   - Filed police reports ("Anzeige ist raus") and going to one's bank are
+//     plain LEGAL_THREAT and ESCALATION phrases.
+//   The evidence of these reasons is the NOT_ME, BANG and INJURY phrases.
 //
 // Priority:
 //   P1  LEGAL_THREAT, HEALTH_SAFETY or FRAUD_CLAIM
 //   P2  distress (STRONG_NEGATIVE from DISTRESS, DAMAGE + LETDOWN, a
-//       ruined order needed for a date or a demand for action now), an
+//       ruined order needed for a date, a demand for action now, money
+//       held or a dependent left without help), an
 //       escalation (CHURN_INTENT from an ESCALATION phrase), or unanswered
 //       contact (no reason code)
 //   P3  negative: NEGATIVE text with score <= -0.3, a low rating,

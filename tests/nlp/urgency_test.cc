@@ -409,6 +409,72 @@ const Case kCases[] = {
     {"pl_uodo", "pl", "Zgłaszam wyciek moich danych do UODO.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "UODO"},
     {"fr_cnil", "fr", "Je saisis la CNIL pour mes données.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "CNIL"},
     {"de_ladekabel_durchgeschmort", "de", "Das Ladekabel ist durchgeschmort.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", ""},
+    // seventh pass: money taken several times, more than due or for a
+    // cancelled order with a bill due is P2; told as a story (no bill, no
+    // demand) or settled it is a complaint
+    {"pl_pobrali_dwa_razy_czynsz", "pl", "Pobraliście dwa razy 350 zł za jedną paczkę, a jutro płacę czynsz.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"pl_zamiast_rachunki", "pl", "Ściągnęliście 1200 zł zamiast 120 i nie mam na rachunki.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"en_charged_cancelled_rent", "en", "You charged me for an order I cancelled last week and my rent goes out on Monday.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"de_dreimal_miete", "de", "Der Betrag wurde dreimal abgebucht und die Miete ist nächste Woche fällig.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"es_dos_veces_alquiler", "es", "Me habéis cobrado dos veces el mismo pedido y tengo que pagar el alquiler.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"fr_deux_fois_loyer", "fr", "Vous m'avez débité deux fois, et mon loyer part demain.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"it_due_volte_affitto", "it", "Mi avete addebitato due volte lo stesso ordine e devo pagare l'affitto.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"pl_zeszla_rata_kredytu", "pl", "Trzy razy zeszła mi z konta ta sama kwota, a w piątek rata kredytu.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"de_storniert_im_minus", "de", "Für die stornierte Bestellung wurde trotzdem abgebucht und jetzt bin ich im Minus.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"en_charged_twice_story", "en", "I was charged twice for the same order, annoying, and it took a while to sort out.", kNeg, 0, 0, "", P3, "", ""},
+    {"fr_deux_fois_recit", "fr", "Débité deux fois il y a trois semaines, et depuis, rien.", kNeg, 0, 0, "", P3, "", ""},
+    {"de_zweimal_bestellt_versehentlich", "de", "Ich habe versehentlich zweimal bestellt, bitte eine Bestellung stornieren.", kNeutral, 0, 0, "", NONE, "", ""},
+    {"en_charged_twice_rent_refunded", "en", "They charged me twice just before rent was due, but refunded the money the same day.", kMildNeg, 0, 0, "", P4, "", ""},
+    // an order, a charge or a subscription that is not the customer's is
+    // account fraud; ordering twice by mistake or never having ordered
+    // before is not
+    {"en_never_placed", "en", "There is an order on my account that I never placed.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "never placed"},
+    {"pl_ktos_zamowil", "pl", "Ktoś zamówił z mojego konta słuchawki, a ja nic nie kupowałem.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "Ktoś zamówił"},
+    {"de_jemand_konto", "de", "Jemand hat mit meinem Konto drei Handys bestellt.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "Jemand hat"},
+    {"es_sin_consentimiento", "es", "Me han dado de alta en una suscripción sin mi consentimiento.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "sin mi consentimiento"},
+    {"fr_quelquun_a_commande", "fr", "Quelqu'un a commandé un téléphone sur mon compte.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "Quelqu'un a commandé"},
+    {"it_qualcuno_ha_ordinato", "it", "Qualcuno ha ordinato dal mio account due televisori.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "Qualcuno ha ordinato"},
+    {"en_ordered_twice_by_accident", "en", "I ordered the same lamp twice by accident, could you cancel one?", kNeutral, 0, 0, "", NONE, "", ""},
+    {"en_never_ordered_before", "en", "I had not ordered from this shop before; the order came in two days.", kNeutral, 0, 0, "", NONE, "", ""},
+    // a bang with smoke, fuses or an appliance in one sentence is a hazard;
+    // a gas smell is one by itself; detectors and alarms, a button popping
+    // off are not
+    {"pl_strzelilo_bezpieczniki", "pl", "Coś strzeliło, poszedł dym i wywaliło bezpieczniki.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "strzeliło"},
+    {"en_popped_fuses", "en", "It popped and the fuses blew.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "popped"},
+    {"es_chispazo_fusibles", "es", "Hubo un chispazo y saltaron los fusibles.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "chispazo"},
+    {"pl_czuc_gaz", "pl", "W kuchni czuć gaz od nowej kuchenki.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "czuć gaz"},
+    {"es_huele_a_gas", "es", "Huele a gas cerca de la estufa nueva.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "Huele a gas"},
+    {"pl_nagrzewnica_dwa_zdania", "pl", "Nagrzewnica działała tydzień. Potem coś pyknęło. Poszedł dym.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "pyknęło"},
+    {"en_fireworks_bang_smoke", "en", "Disappointing fireworks. A weak bang and lots of smoke.", kNeg, 0, 0, "", P3, "", ""},
+    {"en_fire_alarm_battery", "en", "The fire alarm has a battery that lasts ages.", kNeutral, 0, 0, "", NONE, "", ""},
+    {"en_button_popped_off_charger", "en", "The button popped off the charger after a week.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"es_detector_de_humo", "es", "El detector de humo pita cuando cocino.", kMildNeg, 0, 0, "", P4, "", ""},
+    // an injury with treatment is a hazard; seams, cuts of cloth, loyalty
+    // points are not
+    {"pl_rozciela_szwy", "pl", "Córka rozcięła palec o krawędź obudowy, skończyło się szwami.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "rozcięła"},
+    {"en_cut_his_stitches", "en", "My son cut his hand on the blade and needed stitches.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "cut his"},
+    {"de_geschnitten_genaeht", "de", "Mein Mann hat sich an der Kante geschnitten, die Wunde musste genäht werden.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "geschnitten|Wunde"},
+    {"es_herida_puntos", "es", "Mi marido tiene una herida en la mano y le tuvieron que dar puntos.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "herida"},
+    {"pl_szwy_rozciecie_kurtki", "pl", "Szwy się rozeszły po tygodniu, a rękaw ma rozcięcie.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"en_stitched_cut_fabric", "en", "The seams are badly stitched and the sleeve has a cut in it.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"es_puntos_corte_vestido", "es", "Con cada pedido sumas puntos, pero el corte del vestido es raro.", kMildNeg, 0, 0, "", P4, "", ""},
+    // a dependent relative left without a needed device, with nobody
+    // answering or days of calls, is P2; a late wheelchair is not
+    {"es_silla_de_ruedas_nadie", "es", "La silla de ruedas de mi padre llegó rota y nadie contesta al teléfono.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"pl_lozko_rehabilitacyjne", "pl", "Łóżko rehabilitacyjne dla leżącej mamy przyszło uszkodzone, dzwonię od tygodnia.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"en_care_bed_broken_week", "en", "My disabled mum's care bed arrived broken and I've called every day for a week.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"pl_wozek_porysowany", "pl", "Wózek inwalidzki ma porysowaną ramę, trochę szkoda.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"en_wheelchair_late", "en", "The wheelchair arrived a week late, but my dad loves it.", kMildPos, 0, 0, "", NONE, "", ""},
+    // a police report filed and going to one's bank, told in passing
+    {"de_anzeige_ist_raus", "de", "Die Anzeige ist raus, mal sehen.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "Anzeige ist raus"},
+    {"en_gone_to_my_bank", "en", "Whatever, I've gone to my bank.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "gone to my bank"},
+    // ... also in a sarcastic review the model reads as clearly positive
+    {"en_sarcastic_police_report_filed", "en", "Wonderful service, truly. Police report filed.", kPos, 0, 0, "", P1, "LEGAL_THREAT", "Police report filed"},
+    {"de_sarkasmus_anzeige_ist_raus", "de", "Super Laden, echt. Die Anzeige ist raus.", kPos, 0, 0, "", P1, "LEGAL_THREAT", "Anzeige ist raus"},
+    {"en_sarcastic_someone_used_my_account", "en", "Brilliant shop, someone used my account to order a TV.", kPos, 0, 0, "", P1, "FRAUD_CLAIM", "someone used my"},
+    {"en_positive_lawyer_still_quiet", "en", "Great shoes, my lawyer friend loves them too.", kPos, 0, 0, "", NONE, "", ""},
+    {"de_war_bei_meiner_bank", "de", "Ich war bei meiner Bank, die holen das Geld zurück.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "war bei meiner Bank|holen das Geld zurück"},
+    {"de_anzeige_display", "de", "Die Anzeige am Display ist hell und gut lesbar.", kNeutral, 0, 0, "", NONE, "", ""},
     // ------------------------------------------------------- language choice
     {"und_tries_all", "und", "Totaler Betrug.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "Betrug"},
     {"known_language_only_its_lexicon", "pl", "Totaler Betrug.", kNeg, 0, 0, "", P3, "", ""},
