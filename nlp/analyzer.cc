@@ -24,6 +24,7 @@
 #include "nlp/analyzer_config.h"
 #include "nlp/aspects.h"
 #include "nlp/clause_model.h"
+#include "nlp/label_arbiter.h"
 #include "nlp/language_id.h"
 #include "nlp/sentiment.h"
 #include "nlp/sentiment_features.h"
@@ -103,7 +104,7 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.contrast_override_words, ",", p.denial_lexicon, ",", p.aspects_follow_review, ",",
       p.aspects_deciding_side, ",",
       p.use_rules, ",", p.use_meta, ",",
-      static_cast<int>(c.lid_method), ",", c.route_tweets);
+      static_cast<int>(c.lid_method), ",", c.route_tweets, ",", c.use_label_arbiter);
   for (const auto& [name, k] : p.length_k) absl::StrAppend(&key, ",", name, "=", k);
   return key;
 }
@@ -127,7 +128,8 @@ class AnalyzerImpl : public Analyzer {
                std::unique_ptr<SentimentClassifier> sentiment,
                std::unique_ptr<AspectExtractor> aspects,
                std::unique_ptr<UrgencyAssessor> urgency,
-               std::unique_ptr<ClauseModels> clause_models, std::string version,
+               std::unique_ptr<ClauseModels> clause_models,
+               std::unique_ptr<LabelArbiter> label_arbiter, std::string version,
                AnalyzerConfig config)
       : config_(std::move(config)),
         lid_(std::move(lid)),
@@ -135,6 +137,7 @@ class AnalyzerImpl : public Analyzer {
         aspects_(std::move(aspects)),
         urgency_(std::move(urgency)),
         clause_models_(std::move(clause_models)),
+        label_arbiter_(config_.use_label_arbiter ? std::move(label_arbiter) : nullptr),
         version_(std::move(version)) {}
 
   Analysis Analyze(std::string_view text,
@@ -234,6 +237,12 @@ class AnalyzerImpl : public Analyzer {
         }
       }
     }
+    if (!tweet && (label_arbiter_ != nullptr || config_.trace_label_arbiter)) {
+      ArbitrateLabel(t, parts, a.sentences, joined, language, options, words, probs,
+                     &a.sentiment);
+    } else if (config_.trace_label_arbiter) {
+      ThreadLabelArbiterTrace().features.clear();
+    }
     a.urgency = urgency_->Assess(text, t, a.language, a.sentiment, options,
                                  ClauseLevel(joined));
     // A legal threat, a fraud claim or a chargeback is a complaint even
@@ -282,6 +291,43 @@ class AnalyzerImpl : public Analyzer {
       return &cl[i - 1];
     }
     return nullptr;
+  }
+
+  // The label arbiter (nlp/label_arbiter.h) over what the review's
+  // analysis computed, the clause models reading every clause of the text.
+  void ArbitrateLabel(const TokenizedText& t, const Parts& parts,
+                      const std::vector<SentenceSentiment>& sentences, const PolarityEvidence& joined,
+                      std::string_view language, const AnalyzeOptions& options, int words,
+                      const SentimentClassifier::Probs& probs, Sentiment* review) const {
+    thread_local std::vector<float> reads;
+    thread_local std::vector<float> x;
+    reads.clear();
+    if (clause_models_ != nullptr && clause_models_->Knows(language)) {
+      for (size_t si = 0; si < t.sentences.size() && si + 1 < parts.parts.size(); ++si) {
+        for (const Clause& c : parts.parts[si].clauses) {
+          if (c.first_token >= c.end_token) continue;
+          reads.push_back(clause_models_->Read(t, c.first_token, c.end_token, language).score);
+        }
+      }
+    }
+    LabelArbiterInput in;
+    in.composed = *review;
+    in.probs = probs;
+    in.parts = &parts.in_order;
+    in.joined = joined;
+    in.clause_reads = &reads;
+    in.sentences = &sentences;
+    in.rating = options.rating;
+    in.rating_scale = options.rating_scale;
+    in.words = words;
+    in.language = language;
+    LabelArbiterFeatures(in, &x);
+    if (config_.trace_label_arbiter) {
+      LabelArbiterTrace& trace = ThreadLabelArbiterTrace();
+      trace.features = x;
+      trace.composed = *review;
+    }
+    if (label_arbiter_ != nullptr) *review = label_arbiter_->Decide(x, *review);
   }
 
   // +1 POSITIVE, -1 NEGATIVE, 0 NEUTRAL or MIXED.
@@ -706,6 +752,7 @@ class AnalyzerImpl : public Analyzer {
   std::unique_ptr<AspectExtractor> aspects_;
   std::unique_ptr<UrgencyAssessor> urgency_;
   std::unique_ptr<ClauseModels> clause_models_;
+  std::unique_ptr<LabelArbiter> label_arbiter_;  // null: none
   std::string version_;
 };
 
@@ -729,6 +776,8 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   }
   ASSIGN_OR_RETURN(auto clause_models, ClauseModels::Load(models_dir));
   for (std::string& f : clause_models->Files()) files.push_back(std::move(f));
+  ASSIGN_OR_RETURN(auto label_arbiter, LabelArbiter::Load(models_dir));
+  if (label_arbiter != nullptr) files.push_back(kLabelArbiterFile);
   uint64_t h = 1469598103934665603ULL;
   for (const std::string& f : files) h = HashFile(models_dir + "/" + f, h);
   h = HashBytes(TunablesKey(config), h);
@@ -736,7 +785,7 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   ASSIGN_OR_RETURN(auto urgency, UrgencyAssessor::Create(models_dir));
   return std::make_unique<AnalyzerImpl>(
       std::move(lid), std::move(sentiment), std::move(aspects),
-      std::move(urgency), std::move(clause_models),
+      std::move(urgency), std::move(clause_models), std::move(label_arbiter),
       absl::StrFormat("%s-%08x", kVersionPrefix, static_cast<uint32_t>(h)),
       config);
 }

@@ -20,6 +20,12 @@ struct AnalyzerConfig {
   // the review model (false: opinia-eval --no_route_tweets measures what
   // the routing gains).
   bool route_tweets = true;
+  // Apply models/label_arbiter.meta when present (nlp/label_arbiter.h);
+  // false: the rule-composed label (opinia-train fits the arbiter on it).
+  bool use_label_arbiter = true;
+  // Record each review's arbiter features (ThreadLabelArbiterTrace()), for
+  // opinia-train, with or without the file.
+  bool trace_label_arbiter = false;
 };
 
 // As CreateAnalyzer(), with `config`. Same error codes.

@@ -23,6 +23,6 @@ cmake --build "$BUILD" --target opinia-train -j2
 cp "$DATA/models/lid.176.ftz" "$ROOT/models/lid.176.ftz"
 chmod 644 "$ROOT/models/lid.176.ftz"
 "$BUILD/nlp/tools/opinia-train" --data="$DATA" --translated="$BUILD/translated" \
-  --corpus="$ROOT/nlp/corpus" --clause_dir="$BUILD/clause_data" \
+  --corpus="$ROOT/nlp/corpus" --clause_dir="$BUILD/clause_data" --cases="$ROOT/nlp/eval" \
   --out="$ROOT/models"
 ls -l "$ROOT/models"

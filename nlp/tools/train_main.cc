@@ -64,6 +64,7 @@
 #include "nlp/linear_model.h"
 #include "nlp/sentiment_features.h"
 #include "nlp/sentiment_meta.h"
+#include "nlp/tools/label_arbiter_train.h"
 #include "nlp/sentiment_models.h"
 #include "nlp/text.h"
 #include "nlp/tools/clause_data.h"
@@ -859,6 +860,7 @@ int main(int argc, char** argv) {
   std::string translated = "build/translated";
   std::string corpus = "nlp/corpus";
   std::string clause_dir = "build/clause_data";
+  std::string cases = "nlp/eval";  // the spent case tables (label arbiter)
   // Experiment overrides (apply to every selected model); the committed
   // models use the defaults above.
   double c_override = 0, char_weight = -1, words_weight = -1;
@@ -896,14 +898,15 @@ int main(int argc, char** argv) {
     else if (absl::StartsWith(a, "--translated=")) translated = a.substr(13);
     else if (absl::StartsWith(a, "--corpus=")) corpus = a.substr(9);
     else if (absl::StartsWith(a, "--clause_dir=")) clause_dir = a.substr(13);
+    else if (absl::StartsWith(a, "--cases=")) cases = a.substr(8);
     else if (absl::StartsWith(a, "--out=")) out = a.substr(6);
     else if (absl::StartsWith(a, "--only=")) only = a.substr(7);
     else if (absl::StartsWith(a, "--dump_dir=")) dump_dir = a.substr(11);
     else {
       std::cerr << "usage: opinia-train --data=DIR --out=DIR [--translated=DIR]"
                    " [--corpus=DIR]"
-                   " [--only=lexicon,pl,en,multi,romance,de,clause]"
-                   " [--clause_dir=DIR]"
+                   " [--only=lexicon,pl,en,multi,romance,de,clause,label_arbiter]"
+                   " [--clause_dir=DIR] [--cases=DIR]"
                    " [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]"
                    " [--no_meta] [--meta=pl,en,multi] [--meta_files=N]"
                    " [--meta_columns=C,...] [--words=pl,multi --words_dir=DIR"
@@ -985,5 +988,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   // Always: the table follows Specs(), whichever models were retrained.
-  return WriteModelTable(out) ? 0 : 1;
+  if (!WriteModelTable(out)) return 1;
+  // Last: the arbiter reads what the analyzer with the models above computes.
+  bool want_arbiter = wanted.empty();
+  for (const auto& w : wanted) want_arbiter |= w == "label_arbiter";
+  if (want_arbiter && !TrainLabelArbiter({data, corpus, cases, out}, true)) return 1;
+  return 0;
 }

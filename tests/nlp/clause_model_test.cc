@@ -16,38 +16,13 @@
 #include "nlp/analyzer.h"
 #include "nlp/text.h"
 #include "nlp/tools/clause_data.h"
+#include "tests/nlp/models_copy.h"
 #include "tests/nlp/test_paths.h"
 
 namespace opinia::nlp {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A copy of the shipped models directory (symbolic links), without the
-// files `skip` says to leave out; removed with the object.
-class ModelsCopy {
- public:
-  template <typename Skip>
-  ModelsCopy(const std::string& name, Skip skip)
-      : dir_(fs::path(::testing::TempDir()) / name) {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-    fs::create_directories(dir_);
-    for (const fs::directory_entry& e : fs::directory_iterator(test_paths::ModelsDir())) {
-      const std::string file = e.path().filename().string();
-      if (!skip(file)) fs::create_symlink(fs::absolute(e.path()), dir_ / file);
-    }
-  }
-  ~ModelsCopy() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  std::string dir() const { return dir_.string(); }
-  fs::path path() const { return dir_; }
-
- private:
-  fs::path dir_;
-};
 
 bool IsClauseModel(const std::string& file) { return file.rfind("clause_", 0) == 0; }
 
