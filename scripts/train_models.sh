@@ -4,7 +4,9 @@
 # lexicon.tsv, the sentiment model of every row of opinia-train's training
 # table (nlp/tools/train_main.cc, Specs(): sentiment_<name>.lin and its
 # stacked meta model .meta) and the table the analyzer reads,
-# sentiment_models.tsv.
+# sentiment_models.tsv; the clause models clause_<lang>.lin; last the label
+# arbiter label_arbiter.meta, fitted on what the analyzer with those models
+# computes over the tuning sources (nlp/label_arbiter.h).
 # lid.176.ftz is copied from the data set as shipped. Takes ~30 s of CPU,
 # plus ~2 min the first time for scripts/translate_reviews.sh, which
 # machine-translates the English reviews for sentiment_romance into
