@@ -5,8 +5,8 @@
 //
 //   opinia-train --data=/work/shared/data --out=models [--translated=DIR]
 //                [--corpus=nlp/corpus]
-//                [--only=lexicon,pl,en,multi,romance,de,clause]
-//                [--clause_dir=build/clause_data]
+//                [--only=lexicon,pl,en,multi,romance,de,clause,label_arbiter]
+//                [--clause_dir=build/clause_data] [--cases=nlp/eval]
 //                [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]
 //                [--no_meta] [--meta=pl,en,multi] [--meta_files=N] [--meta_columns=C,...]
 //                [--words=pl,multi --words_dir=DIR [--words_weight=W] [--words_max_df=N]]
@@ -33,7 +33,10 @@
 // nlp/corpus, run from the source tree) is where the hand-written shop
 // corpus is (nlp/corpus/README.md): training files named shop_*.
 // --clause_dir is where the clause models' training files are written from
-// it (TrainClauseModels()).
+// it (TrainClauseModels()). Last, the label arbiter (label_arbiter.meta,
+// nlp/tools/label_arbiter_train.h) is fitted on what the analyzer of --out
+// computes over the tuning sources: the corpus dev part, the spent case
+// tables of --cases and the ../shared/data dev splits.
 //
 // Every training text goes through Tokenize() + ReviewInput() +
 // LinearFeatures(), exactly as at serving time. LIBLINEAR's logistic

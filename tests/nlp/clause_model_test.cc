@@ -14,6 +14,7 @@
 
 #include "gtest/gtest.h"
 #include "nlp/analyzer.h"
+#include "nlp/label_arbiter.h"
 #include "nlp/text.h"
 #include "nlp/tools/clause_data.h"
 #include "tests/nlp/models_copy.h"
@@ -123,7 +124,11 @@ class WithAndWithoutClauseModels : public ::testing::Test {
     without_ = *std::move(wo);
   }
 
-  ModelsCopy copy_{"clause_models_lexicon_only", IsClauseModel};
+  // The lexicon path alone: no clause model, and no learnt label arbiter
+  // (nlp/label_arbiter.h) over it.
+  ModelsCopy copy_{"clause_models_lexicon_only", [](const std::string& file) {
+                     return IsClauseModel(file) || file == kLabelArbiterFile;
+                   }};
   std::unique_ptr<Analyzer> with_;
   std::unique_ptr<Analyzer> without_;
 };

@@ -240,8 +240,11 @@ TEST(LabelArbiterAnalyzerTest, TwoSidedReviewsAreMixed) {
       {"Robe jolie et agréable à porter. Les coutures ont lâché au premier lavage et la "
        "couleur a déteint.",
        0},
-      {"Frytkownica dobrze smaży i łatwo ją umyć. Uchwyt odpadł po dwóch tygodniach i "
-       "strasznie hałasuje.",
+      {"Płaszcz ciepły i dobrze uszyty, cena rozsądna. Rękawy za długie, a kieszeń była "
+       "rozdarta przy odbiorze.",
+       3},
+      {"Piekarnik do pizzy szybko się nagrzewa i pierwsze pizze wyszły super. Instrukcja jest "
+       "bezużyteczna, a termometr pokazuje bzdury.",
        3},
       {"Vestito carino e comodo da indossare. Le cuciture hanno ceduto al primo lavaggio e il "
        "colore è sbiadito.",
