@@ -26,6 +26,7 @@
 #include "nlp/aspect_signs.h"
 #include "nlp/aspects.h"
 #include "nlp/clause_model.h"
+#include "nlp/label_arbiter.h"
 #include "nlp/language_id.h"
 #include "nlp/sentiment.h"
 #include "nlp/sentiment_features.h"
@@ -107,7 +108,7 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.aspects_deciding_side, ",",
       p.use_rules, ",", p.use_meta, ",",
       static_cast<int>(c.lid_method), ",", c.route_tweets, ",", c.router_threshold, ",",
-      c.aspect_signs);
+      c.aspect_signs, ",", c.use_label_arbiter);
   for (const auto& [name, k] : p.length_k) absl::StrAppend(&key, ",", name, "=", k);
   return key;
 }
@@ -134,7 +135,8 @@ class AnalyzerImpl : public Analyzer {
                std::unique_ptr<ClauseModels> clause_models,
                std::unique_ptr<TweetRouter> router,
                std::unique_ptr<AspectDetector> aspect_detector,
-               std::unique_ptr<AspectSignModel> aspect_signs, std::string version,
+               std::unique_ptr<AspectSignModel> aspect_signs,
+               std::unique_ptr<LabelArbiter> label_arbiter, std::string version,
                AnalyzerConfig config)
       : config_(std::move(config)),
         lid_(std::move(lid)),
@@ -145,6 +147,7 @@ class AnalyzerImpl : public Analyzer {
         router_(std::move(router)),
         aspect_signs_(std::move(aspect_signs)),
         aspect_detector_(std::move(aspect_detector)),
+        label_arbiter_(config_.use_label_arbiter ? std::move(label_arbiter) : nullptr),
         version_(std::move(version)) {}
 
   Analysis Analyze(std::string_view text,
@@ -226,6 +229,15 @@ class AnalyzerImpl : public Analyzer {
     }
     if (!tweet && sp.use_composition && middle_rating && model_read) {
       DecidingClauseLabel(t, a.sentences, clauses, lexicon_only, a.aspects, &a.sentiment);
+    }
+    // The learnt label arbiter (nlp/label_arbiter.h) over what the steps
+    // above computed: the last word on the label, before the aspects settle
+    // their sides and the aspect-sign arbiter reads it.
+    if (!tweet && (label_arbiter_ != nullptr || config_.trace_label_arbiter)) {
+      ArbitrateLabel(t, parts, a.sentences, joined, language, options, words, probs,
+                     &a.sentiment);
+    } else if (config_.trace_label_arbiter) {
+      ThreadLabelArbiterTrace().features.clear();
     }
     // "Gorgeous finish, but the paint was flaking": an aspect judged both
     // ways takes the deciding side, once the review's label is settled (not
@@ -323,6 +335,43 @@ class AnalyzerImpl : public Analyzer {
       return &cl[i - 1];
     }
     return nullptr;
+  }
+
+  // The label arbiter (nlp/label_arbiter.h) over what the review's
+  // analysis computed, the clause models reading every clause of the text.
+  void ArbitrateLabel(const TokenizedText& t, const Parts& parts,
+                      const std::vector<SentenceSentiment>& sentences, const PolarityEvidence& joined,
+                      std::string_view language, const AnalyzeOptions& options, int words,
+                      const SentimentClassifier::Probs& probs, Sentiment* review) const {
+    thread_local std::vector<float> reads;
+    thread_local std::vector<float> x;
+    reads.clear();
+    if (clause_models_ != nullptr && clause_models_->Knows(language)) {
+      for (size_t si = 0; si < t.sentences.size() && si + 1 < parts.parts.size(); ++si) {
+        for (const Clause& c : parts.parts[si].clauses) {
+          if (c.first_token >= c.end_token) continue;
+          reads.push_back(clause_models_->Read(t, c.first_token, c.end_token, language).score);
+        }
+      }
+    }
+    LabelArbiterInput in;
+    in.composed = *review;
+    in.probs = probs;
+    in.parts = &parts.in_order;
+    in.joined = joined;
+    in.clause_reads = &reads;
+    in.sentences = &sentences;
+    in.rating = options.rating;
+    in.rating_scale = options.rating_scale;
+    in.words = words;
+    in.language = language;
+    LabelArbiterFeatures(in, &x);
+    if (config_.trace_label_arbiter) {
+      LabelArbiterTrace& trace = ThreadLabelArbiterTrace();
+      trace.features = x;
+      trace.composed = *review;
+    }
+    if (label_arbiter_ != nullptr) *review = label_arbiter_->Decide(x, *review);
   }
 
   // +1 POSITIVE, -1 NEGATIVE, 0 NEUTRAL or MIXED.
@@ -760,6 +809,7 @@ class AnalyzerImpl : public Analyzer {
   std::unique_ptr<TweetRouter> router_;
   std::unique_ptr<AspectSignModel> aspect_signs_;  // null: none, or switched off
   std::unique_ptr<AspectDetector> aspect_detector_;  // null: terms only
+  std::unique_ptr<LabelArbiter> label_arbiter_;  // null: none
   std::string version_;
 };
 
@@ -792,6 +842,8 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   }
   ASSIGN_OR_RETURN(auto aspect_detector, AspectDetector::Load(models_dir));
   if (aspect_detector != nullptr) files.push_back(AspectDetector::kFile);
+  ASSIGN_OR_RETURN(auto label_arbiter, LabelArbiter::Load(models_dir));
+  if (label_arbiter != nullptr) files.push_back(kLabelArbiterFile);
   uint64_t h = 1469598103934665603ULL;
   for (const std::string& f : files) h = HashFile(models_dir + "/" + f, h);
   h = HashBytes(TunablesKey(config), h);
@@ -800,7 +852,7 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   return std::make_unique<AnalyzerImpl>(
       std::move(lid), std::move(sentiment), std::move(aspects),
       std::move(urgency), std::move(clause_models), std::move(router),
-      std::move(aspect_detector), std::move(aspect_signs),
+      std::move(aspect_detector), std::move(aspect_signs), std::move(label_arbiter),
       absl::StrFormat("%s-%08x", kVersionPrefix, static_cast<uint32_t>(h)),
       config);
 }

@@ -34,6 +34,12 @@ struct AnalyzerConfig {
   // before the arbiter changes any): opinia-train's training rows. Not
   // for concurrent Analyze() calls.
   std::vector<std::vector<float>>* aspect_sign_rows = nullptr;
+  // Apply models/label_arbiter.meta when present (nlp/label_arbiter.h);
+  // false: the rule-composed label (opinia-train fits the arbiter on it).
+  bool use_label_arbiter = true;
+  // Record each review's arbiter features (ThreadLabelArbiterTrace()), for
+  // opinia-train, with or without the file.
+  bool trace_label_arbiter = false;
 };
 
 // As CreateAnalyzer(), with `config`. Same error codes.

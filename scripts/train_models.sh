@@ -7,9 +7,11 @@
 # sentiment_models.tsv, the clause models (clause_<lang>.lin), the
 # post/review router router.lin (training files under BUILD_DIR/clause_data
 # and router_data) and the aspect detector (aspect_detect.lin; its
-# thresholds: scripts/aspect_detect_tune.sh); last the aspect-sign arbiter
-# aspect_signs.meta, fitted on the analysis of the models above over the
-# corpus dev part and the spent case tables of nlp/eval (models/README.md).
+# thresholds: scripts/aspect_detect_tune.sh); then the label arbiter
+# label_arbiter.meta and last the aspect-sign arbiter aspect_signs.meta,
+# each fitted on what the analyzer with the models above computes over the
+# corpus dev part and the spent case tables of nlp/eval (and, for the label
+# arbiter, the ../shared/data review dev splits; models/README.md).
 # lid.176.ftz is copied from the data set as shipped. Takes ~30 s of CPU,
 # plus ~2 min the first time for scripts/translate_reviews.sh, which
 # machine-translates the English reviews for sentiment_romance into

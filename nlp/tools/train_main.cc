@@ -5,7 +5,8 @@
 //
 //   opinia-train --data=/work/shared/data --out=models [--translated=DIR]
 //                [--corpus=nlp/corpus]
-//                [--only=lexicon,pl,en,multi,romance,de,clause,router,aspect_detect,aspect_signs]
+//                [--only=lexicon,pl,en,multi,romance,de,clause,router,aspect_detect,
+//                        label_arbiter,aspect_signs]
 //                [--clause_dir=build/clause_data] [--router_dir=build/router_data]
 //                [--cases=nlp/eval] [--aspect_signs_report]
 //                [--aspect_add=P] [--aspect_drop=P] [--aspect_min_df=N]
@@ -38,7 +39,12 @@
 // it (TrainClauseModels()). aspect_detect: the aspect detector
 // (TrainAspectDetector()); --aspect_add / --aspect_drop set every aspect's
 // thresholds and --aspect_min_df its vocabulary (experiments,
-// scripts/aspect_detect_tune.sh).
+// scripts/aspect_detect_tune.sh). Then the label arbiter (label_arbiter.meta,
+// nlp/tools/label_arbiter_train.h), fitted on what the analyzer of --out
+// computes over the tuning sources (the corpus dev part, the spent case
+// tables of --cases and the ../shared/data dev splits), and last the
+// aspect-sign arbiter (aspect_signs.meta, nlp/tools/aspect_signs_train.h),
+// which reads the arbitrated label.
 //
 // Every training text goes through Tokenize() + ReviewInput() +
 // LinearFeatures(), exactly as at serving time. LIBLINEAR's logistic
@@ -72,6 +78,7 @@
 #include "nlp/linear_model.h"
 #include "nlp/sentiment_features.h"
 #include "nlp/sentiment_meta.h"
+#include "nlp/tools/label_arbiter_train.h"
 #include "nlp/sentiment_models.h"
 #include "nlp/text.h"
 #include "nlp/tools/aspect_signs_train.h"
@@ -1091,7 +1098,7 @@ int main(int argc, char** argv) {
       std::cerr << "usage: opinia-train --data=DIR --out=DIR [--translated=DIR]"
                    " [--corpus=DIR]"
                    " [--only=lexicon,pl,en,multi,romance,de,clause,router,aspect_detect,"
-                   "aspect_signs]"
+                   "label_arbiter,aspect_signs]"
                    " [--clause_dir=DIR] [--router_dir=DIR] [--router_unmarked]"
                    " [--router_cap=N] [--cases=DIR] [--aspect_signs_report]"
                    " [--aspect_add=P] [--aspect_drop=P] [--aspect_min_df=N]"
@@ -1197,7 +1204,12 @@ int main(int argc, char** argv) {
   }
   // Always: the table follows Specs(), whichever models were retrained.
   if (!WriteModelTable(out)) return 1;
-  // Last: it reads the analysis of every model above.
+  // Then the label arbiter, which reads what the analyzer with the models
+  // above computes, and last the aspect-sign arbiter, which reads the
+  // arbitrated label.
+  bool want_arbiter = wanted.empty();
+  for (const auto& w : wanted) want_arbiter |= w == "label_arbiter";
+  if (want_arbiter && !TrainLabelArbiter({data, corpus, cases_dir, out}, true)) return 1;
   bool want_signs = wanted.empty();
   for (const auto& w : wanted) want_signs |= w == "aspect_signs";
   if (want_signs && !TrainAspectSigns(out, corpus, cases_dir, !aspect_signs_report)) return 1;

@@ -17,13 +17,12 @@
 #include "gtest/gtest.h"
 #include "nlp/analyzer.h"
 #include "nlp/analyzer_config.h"
+#include "tests/nlp/models_copy.h"
 #include "tests/nlp/test_paths.h"
 #include "tests/nlp/test_util.h"
 
 namespace opinia::nlp {
 namespace {
-
-using test_util::ModelsCopy;
 
 bool IsAspectSigns(const std::string& file) { return file == kAspectSignsFile; }
 

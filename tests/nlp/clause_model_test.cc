@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "nlp/analyzer.h"
 #include "nlp/aspect_signs.h"
+#include "nlp/label_arbiter.h"
 #include "nlp/text.h"
 #include "nlp/tools/clause_data.h"
 #include "tests/nlp/models_copy.h"
@@ -25,8 +26,6 @@ namespace opinia::nlp {
 namespace {
 
 namespace fs = std::filesystem;
-
-using test_util::ModelsCopy;
 
 bool IsClauseModel(const std::string& file) { return file.rfind("clause_", 0) == 0; }
 
@@ -121,10 +120,13 @@ class WithAndWithoutClauseModels : public ::testing::Test {
     without_ = *std::move(wo);
   }
 
-  ModelsCopy with_copy_{"clause_models_no_arbiter",
-                        [](const std::string& f) { return f == kAspectSignsFile; }};
+  ModelsCopy with_copy_{"clause_models_no_arbiter", [](const std::string& f) {
+                          return f == kAspectSignsFile || f == kLabelArbiterFile;
+                        }};
+  // The lexicon path alone: no clause model, and no learnt arbiter
+  // (nlp/label_arbiter.h, nlp/aspect_signs.h) over it.
   ModelsCopy copy_{"clause_models_lexicon_only", [](const std::string& f) {
-                     return IsClauseModel(f) || f == kAspectSignsFile;
+                     return IsClauseModel(f) || f == kAspectSignsFile || f == kLabelArbiterFile;
                    }};
   std::unique_ptr<Analyzer> with_;
   std::unique_ptr<Analyzer> without_;

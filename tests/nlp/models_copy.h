@@ -1,5 +1,5 @@
-// A copy of the shipped models directory for tests that need one with files
-// left out or replaced.
+// A copy of the shipped models directory for tests that leave out or
+// replace model files (symbolic links to the shipped files).
 #ifndef OPINIA_TESTS_NLP_MODELS_COPY_H_
 #define OPINIA_TESTS_NLP_MODELS_COPY_H_
 
@@ -12,8 +12,8 @@
 
 namespace opinia::nlp {
 
-// The shipped models directory as symbolic links under the test's temporary
-// directory, without the files `skip` says to leave out; removed with the
+// The shipped models directory under the test's temporary directory, as
+// `name`, without the files `skip` says to leave out; removed with the
 // object.
 class ModelsCopy {
  public:
@@ -24,8 +24,7 @@ class ModelsCopy {
     std::error_code ec;
     fs::remove_all(dir_, ec);
     fs::create_directories(dir_);
-    for (const fs::directory_entry& e :
-         fs::directory_iterator(test_paths::ModelsDir())) {
+    for (const fs::directory_entry& e : fs::directory_iterator(test_paths::ModelsDir())) {
       const std::string file = e.path().filename().string();
       if (!skip(file)) fs::create_symlink(fs::absolute(e.path()), dir_ / file);
     }

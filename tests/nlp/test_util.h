@@ -15,35 +15,6 @@
 
 namespace opinia::nlp::test_util {
 
-// A copy of the shipped models directory (symbolic links), without the
-// files `skip` says to leave out; removed with the object.
-class ModelsCopy {
- public:
-  template <typename Skip>
-  ModelsCopy(const std::string& name, Skip skip)
-      : dir_(std::filesystem::path(::testing::TempDir()) / name) {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-    std::filesystem::create_directories(dir_);
-    for (const std::filesystem::directory_entry& e :
-         std::filesystem::directory_iterator(test_paths::ModelsDir())) {
-      const std::string file = e.path().filename().string();
-      if (!skip(file)) {
-        std::filesystem::create_symlink(std::filesystem::absolute(e.path()), dir_ / file);
-      }
-    }
-  }
-  ~ModelsCopy() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  std::string dir() const { return dir_.string(); }
-  std::filesystem::path path() const { return dir_; }
-
- private:
-  std::filesystem::path dir_;
-};
-
 // The sign of `aspect`'s score in `a` as opinia-eval reads it: +1 above
 // +0.05, -1 below -0.05, 0 between; 2 when `a` does not report it.
 inline int SignOf(const Analysis& a, Aspect aspect) {

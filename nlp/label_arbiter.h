@@ -1,0 +1,100 @@
+// The label arbiter: a small multinomial logistic regression that makes the
+// review's final label (POSITIVE / NEGATIVE / NEUTRAL / MIXED) from what
+// the analyzer has already computed - the rule-composed label and score,
+// the review model's class probabilities, per-clause evidence, the clause
+// models' readings of every clause, the joined compositional evidence, the
+// star rating, the length and the language group. opinia-train
+// (--only=label_arbiter) fits it on the tuning sources (models/README.md
+// "Label arbiter (seventh pass)"), out-of-fold by source; the analyzer
+// applies it as the last label step before urgency, to reviews only (not
+// to social-media text). Training and serving compute the features with
+// LabelArbiterFeatures() below.
+//
+// File (text, models/label_arbiter.meta, optional: without it the analyzer
+// keeps the rule-composed label):
+//   line 1: "OPARB1"
+//   line 2: "features F"     F must be kNumLabelArbiterFeatures
+//   line 3: "threshold T"    the arbiter's label replaces the composed one
+//                            when its probability is >= T (0: always)
+//   4 lines "LABEL bias w_1 ... w_F", LABEL positive, negative, neutral,
+//   mixed (each once): P(label) = softmax(bias + w . x).
+#ifndef OPINIA_NLP_LABEL_ARBITER_H_
+#define OPINIA_NLP_LABEL_ARBITER_H_
+
+#include <array>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "nlp/analysis.h"
+#include "nlp/sentiment.h"
+
+namespace opinia::nlp {
+
+inline constexpr char kLabelArbiterFile[] = "label_arbiter.meta";
+inline constexpr int kNumLabelArbiterFeatures = 86;
+
+// What the analyzer knows of a review when its label is settled.
+struct LabelArbiterInput {
+  Sentiment composed;                  // the rule-composed label and score
+  SentimentClassifier::Probs probs{};  // the review model's (text only)
+  // The compositional evidence of every part (title, sentences), in order.
+  const std::vector<const SentimentClassifier::Part*>* parts = nullptr;
+  PolarityEvidence joined;
+  // The clause models' readings (score P(pos) - P(neg)) of the text's
+  // clauses; empty when no clause model reads the language.
+  const std::vector<float>* clause_reads = nullptr;
+  // The text's sentences as the models read them (scores).
+  const std::vector<SentenceSentiment>* sentences = nullptr;
+  int rating = 0;  // 0 = none
+  int rating_scale = 5;
+  int words = 0;
+  std::string_view language;
+};
+
+// The features (kNumLabelArbiterFeatures; their meaning is in
+// label_arbiter.cc).
+void LabelArbiterFeatures(const LabelArbiterInput& in, std::vector<float>* x);
+
+class LabelArbiter {
+ public:
+  // Null (no arbiter) when `models_dir` has no kLabelArbiterFile;
+  // INVALID_ARGUMENT naming the file when it is malformed.
+  static absl::StatusOr<std::unique_ptr<LabelArbiter>> Load(const std::string& models_dir);
+  static absl::StatusOr<std::unique_ptr<LabelArbiter>> Parse(std::string_view text,
+                                                             const std::string& name);
+
+  // The arbiter's probabilities of features `x`, in the order positive,
+  // negative, neutral, mixed.
+  std::array<float, 4> Predict(const std::vector<float>& x) const;
+
+  // The final sentiment: the arbiter's label when it differs from
+  // `composed` with probability >= threshold (score P(pos) - P(neg),
+  // confidence that probability), else `composed`.
+  Sentiment Decide(const std::vector<float>& x, const Sentiment& composed) const;
+
+  float threshold() const { return threshold_; }
+
+ private:
+  LabelArbiter() = default;
+  float threshold_ = 0;
+  std::array<double, 4> bias_{};
+  std::array<std::vector<double>, 4> w_;
+};
+
+// The arbiter's features of the last review the calling thread analysed
+// (empty for a social-media text, which the arbiter does not read), and
+// the label composed before the arbiter: for opinia-train, which fits the
+// arbiter on exactly what the analyzer computes. Written by every
+// Analyze() call of an analyzer with AnalyzerConfig::trace_label_arbiter.
+struct LabelArbiterTrace {
+  std::vector<float> features;
+  Sentiment composed;
+};
+LabelArbiterTrace& ThreadLabelArbiterTrace();
+
+}  // namespace opinia::nlp
+
+#endif  // OPINIA_NLP_LABEL_ARBITER_H_

@@ -1,0 +1,268 @@
+// The label arbiter (nlp/label_arbiter.h): its features of hand-written
+// texts, its file (missing: the analyzer as before; malformed:
+// INVALID_ARGUMENT naming it), and reviews written for this test - apart
+// from the shop corpus and the evaluation tables - that the rule-composed
+// label reads as one side and the arbiter as MIXED.
+#include "nlp/label_arbiter.h"
+
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gtest/gtest.h"
+#include "nlp/analyzer.h"
+#include "nlp/analyzer_config.h"
+#include "tests/nlp/models_copy.h"
+#include "tests/nlp/test_paths.h"
+
+namespace opinia::nlp {
+namespace {
+
+// The shipped models without label_arbiter.meta, and with `arbiter` as
+// that file when not empty.
+class ModelsWithArbiter {
+ public:
+  ModelsWithArbiter(const std::string& name, const std::string& arbiter)
+      : copy_(name, [](const std::string& file) { return file == kLabelArbiterFile; }) {
+    if (!arbiter.empty()) std::ofstream(copy_.path() / kLabelArbiterFile) << arbiter;
+  }
+  std::string dir() const { return copy_.dir(); }
+
+ private:
+  ModelsCopy copy_;
+};
+
+// A well-formed file whose labels all weigh `bias` (label order positive,
+// negative, neutral, mixed) and no feature.
+std::string ConstantArbiter(const std::vector<double>& bias, double threshold) {
+  static const char* const kNames[] = {"positive", "negative", "neutral", "mixed"};
+  std::string text = "OPARB1\nfeatures " + std::to_string(kNumLabelArbiterFeatures) +
+                     "\nthreshold " + std::to_string(threshold) + "\n";
+  for (size_t k = 0; k < 4; ++k) {
+    text += std::string(kNames[k]) + " " + std::to_string(bias[k]);
+    for (int i = 0; i < kNumLabelArbiterFeatures; ++i) text += " 0";
+    text += "\n";
+  }
+  return text;
+}
+
+// The arbiter's features of `text` as the shipped analyzer computes them.
+std::vector<float> FeaturesOf(const Analyzer& analyzer, const std::string& text, int rating = 0,
+                              const std::string& source = "") {
+  AnalyzeOptions o;
+  o.rating = rating;
+  o.source = source;
+  analyzer.Analyze(text, o);
+  return ThreadLabelArbiterTrace().features;
+}
+
+class LabelArbiterFeaturesTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    AnalyzerConfig config;
+    config.trace_label_arbiter = true;
+    auto a = CreateAnalyzerWithConfig(test_paths::ModelsDir(), config);
+    ASSERT_TRUE(a.ok()) << a.status();
+    analyzer_ = a->release();
+  }
+  static void TearDownTestSuite() {
+    delete analyzer_;
+    analyzer_ = nullptr;
+  }
+  static Analyzer* analyzer_;
+};
+Analyzer* LabelArbiterFeaturesTest::analyzer_ = nullptr;
+
+TEST_F(LabelArbiterFeaturesTest, TwoSidedReviewWithRating) {
+  const std::vector<float> x =
+      FeaturesOf(*analyzer_,
+                 "The trolley bag rolls smoothly and looks smart. Sadly one wheel snapped off on "
+                 "the second trip and the handle jams.",
+                 3);
+  ASSERT_EQ(x.size(), static_cast<size_t>(kNumLabelArbiterFeatures));
+  EXPECT_FLOAT_EQ(x[0] + x[1] + x[2] + x[3], 1.0f);  // one composed label
+  EXPECT_NEAR(x[5] + x[6] + x[7] + x[8], 1.0f, 1e-4);  // the model's probabilities
+  EXPECT_GT(x[11], 0.0f);  // clauses with praise
+  EXPECT_GT(x[12], 0.0f);  // and with complaints
+  EXPECT_GT(x[46], 0.0f);  // both sides in the evidence
+  EXPECT_EQ(x[20], 1.0f);  // the clause models read it
+  EXPECT_GE(x[18], x[19]);  // the clause models' highest and lowest reading
+  EXPECT_LT(x[19], 0.0f);
+  EXPECT_EQ(x[38], 1.0f);  // a rating, 3 of 5: the middle
+  EXPECT_FLOAT_EQ(x[39], 0.0f);
+  EXPECT_EQ(x[42], 1.0f);  // English
+  EXPECT_EQ(x[41] + x[43] + x[44], 0.0f);
+  // The interactions: English copies features 0-8, the others are 0.
+  for (int i = 0; i < 9; ++i) {
+    EXPECT_FLOAT_EQ(x[59 + i], x[i]) << i;
+    EXPECT_EQ(x[50 + i] + x[68 + i] + x[77 + i], 0.0f) << i;
+  }
+}
+
+TEST_F(LabelArbiterFeaturesTest, QuestionWithoutOpinion) {
+  const std::vector<float> x =
+      FeaturesOf(*analyzer_, "Czy ta kurtka jest dostępna w rozmiarze L?");
+  ASSERT_EQ(x.size(), static_cast<size_t>(kNumLabelArbiterFeatures));
+  EXPECT_EQ(x[41], 1.0f);  // Polish
+  EXPECT_EQ(x[31], 1.0f);  // every sentence a question
+  EXPECT_EQ(x[38], 0.0f);  // no rating
+  EXPECT_EQ(x[12], 0.0f);  // no complaint
+  EXPECT_EQ(x[17], 0.0f);  // no contrast
+}
+
+TEST_F(LabelArbiterFeaturesTest, LanguageGroups) {
+  EXPECT_EQ(FeaturesOf(*analyzer_, "Die Lampe ist wunderschön und sehr hell.")[43], 1.0f);
+  EXPECT_EQ(FeaturesOf(*analyzer_, "La lámpara es preciosa y muy luminosa.")[44], 1.0f);
+  EXPECT_EQ(FeaturesOf(*analyzer_, "La lampe est magnifique et très lumineuse.")[44], 1.0f);
+}
+
+TEST_F(LabelArbiterFeaturesTest, SocialMediaTextIsNotArbitrated) {
+  EXPECT_TRUE(FeaturesOf(*analyzer_, "love my new lamp so much", 0, "twitter").empty());
+}
+
+TEST(LabelArbiterTest, ShippedFileLoads) {
+  auto a = LabelArbiter::Load(test_paths::ModelsDir());
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_NE(*a, nullptr);
+  EXPECT_GT((*a)->threshold(), 0.0f);
+  EXPECT_LE((*a)->threshold(), 1.0f);
+}
+
+TEST(LabelArbiterTest, MissingFileIsNoArbiter) {
+  ModelsWithArbiter models("arbiter_missing", "");
+  auto a = LabelArbiter::Load(models.dir());
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(*a, nullptr);
+}
+
+TEST(LabelArbiterTest, MalformedFilesAreInvalidArgument) {
+  const std::string good = ConstantArbiter({0, 0, 0, 1}, 0.5);
+  ASSERT_TRUE(LabelArbiter::Parse(good, "x").ok());
+  std::string wrong_count = good;
+  wrong_count.replace(wrong_count.find("features ") + 9, 2, "12");
+  std::string duplicate = good;
+  duplicate.replace(duplicate.find("negative"), 8, "positive");
+  std::string not_number = good;
+  not_number.replace(not_number.rfind(" 0"), 2, " x");
+  std::string threshold = good;
+  threshold.replace(threshold.find("threshold "), 18, "threshold 1.5");
+  for (const std::string& bad :
+       {std::string("OPMETA1\n"), wrong_count, duplicate, not_number, threshold,
+        good.substr(0, good.rfind("mixed"))}) {
+    auto a = LabelArbiter::Parse(bad, "label_arbiter.meta");
+    ASSERT_FALSE(a.ok()) << bad;
+    EXPECT_EQ(a.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(a.status().message().find("label_arbiter.meta"), std::string::npos);
+  }
+}
+
+TEST(LabelArbiterTest, AnalyzerRefusesAMalformedFile) {
+  ModelsWithArbiter models("arbiter_malformed", "OPARB1\nfeatures 3\n");
+  auto a = CreateAnalyzer(models.dir());
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(a.status().message().find(kLabelArbiterFile), std::string::npos);
+}
+
+TEST(LabelArbiterTest, DecidesOnlyWhenConfident) {
+  const std::vector<float> x(kNumLabelArbiterFeatures, 0.0f);
+  const Sentiment composed{0.6f, SentimentLabel::kPositive, 0.8f};
+  // P(mixed) = e^2 / (3 + e^2) = 0.71.
+  auto sure = LabelArbiter::Parse(ConstantArbiter({0, 0, 0, 2}, 0.7), "a");
+  ASSERT_TRUE(sure.ok()) << sure.status();
+  const Sentiment s = (*sure)->Decide(x, composed);
+  EXPECT_EQ(s.label, SentimentLabel::kMixed);
+  EXPECT_NEAR(s.score, 0.0f, 1e-6);  // P(pos) - P(neg)
+  EXPECT_NEAR(s.confidence, 0.711f, 1e-3);
+  auto unsure = LabelArbiter::Parse(ConstantArbiter({0, 0, 0, 2}, 0.75), "a");
+  ASSERT_TRUE(unsure.ok());
+  EXPECT_EQ((*unsure)->Decide(x, composed).label, SentimentLabel::kPositive);
+  EXPECT_EQ((*unsure)->Decide(x, composed).score, 0.6f);
+}
+
+// Without the file the analyzer is as before: the label is the composed one
+// and the same as with the arbiter turned off.
+TEST(LabelArbiterAnalyzerTest, WithoutTheFileTheLabelIsTheComposedOne) {
+  ModelsWithArbiter models("arbiter_none", "");
+  AnalyzerConfig traced;
+  traced.trace_label_arbiter = true;
+  auto without = CreateAnalyzerWithConfig(models.dir(), traced);
+  ASSERT_TRUE(without.ok()) << without.status();
+  AnalyzerConfig off;
+  off.use_label_arbiter = false;
+  auto shipped_off = CreateAnalyzerWithConfig(test_paths::ModelsDir(), off);
+  ASSERT_TRUE(shipped_off.ok()) << shipped_off.status();
+  for (const char* text :
+       {"Die Kaffeemaschine ist schick, aber der Tank tropft.", "Great lamp, very bright.",
+        "Paczka przyszła uszkodzona i nikt nie odpisuje."}) {
+    const Analysis a = (*without)->Analyze(text, {});
+    EXPECT_EQ(a.sentiment.label, ThreadLabelArbiterTrace().composed.label) << text;
+    EXPECT_EQ(a.sentiment.score, ThreadLabelArbiterTrace().composed.score) << text;
+    const Analysis b = (*shipped_off)->Analyze(text, {});
+    EXPECT_EQ(a.sentiment.label, b.sentiment.label) << text;
+    EXPECT_EQ(a.sentiment.score, b.sentiment.score) << text;
+  }
+}
+
+struct MixedCase {
+  const char* text;
+  int rating;  // 0: none
+};
+
+// Praise and a complaint of weight, each review's rule-composed label one
+// side, the arbiter's MIXED (score near 0).
+TEST(LabelArbiterAnalyzerTest, TwoSidedReviewsAreMixed) {
+  ModelsWithArbiter models("arbiter_old", "");
+  auto before = CreateAnalyzer(models.dir());
+  ASSERT_TRUE(before.ok()) << before.status();
+  auto after = CreateAnalyzer(test_paths::ModelsDir());
+  ASSERT_TRUE(after.ok()) << after.status();
+  const MixedCase kCases[] = {
+      {"Bought a standing desk for my home office. The frame is sturdy and the motor is "
+       "whisper quiet, I really like how smooth it moves. But two of the screws were missing "
+       "and the control panel only works if you hold the button twice. Nice desk, sloppy "
+       "finish.",
+       3},
+      {"Die Kaffeemaschine macht richtig guten Espresso und sieht schick aus. Allerdings "
+       "tropft der Wassertank und die Milchdüse ist nach drei Wochen verstopft.",
+       3},
+      {"Das Zelt ist leicht und schnell aufgebaut, der Stoff wirkt robust. Die Heringe sind "
+       "aber totaler Schrott und ein Gestänge war verbogen.",
+       3},
+      {"La freidora de aire cocina muy bien y es fácil de limpiar. Pero el asa se soltó a las "
+       "dos semanas y hace un ruido horrible.",
+       3},
+      {"L'aspirateur aspire très bien et il est léger. Mais la batterie ne tient que dix "
+       "minutes et le chargeur chauffe énormément.",
+       3},
+      {"Robe jolie et agréable à porter. Les coutures ont lâché au premier lavage et la "
+       "couleur a déteint.",
+       0},
+      {"Płaszcz ciepły i dobrze uszyty, cena rozsądna. Rękawy za długie, a kieszeń była "
+       "rozdarta przy odbiorze.",
+       3},
+      {"Piekarnik do pizzy szybko się nagrzewa i pierwsze pizze wyszły super. Instrukcja jest "
+       "bezużyteczna, a termometr pokazuje bzdury.",
+       3},
+      {"Vestito carino e comodo da indossare. Le cuciture hanno ceduto al primo lavaggio e il "
+       "colore è sbiadito.",
+       3},
+      {"La tenda è leggera e si monta in fretta, il tessuto sembra robusto. I picchetti però "
+       "sono spazzatura e un'asta era piegata.",
+       3},
+  };
+  for (const MixedCase& c : kCases) {
+    AnalyzeOptions o;
+    o.rating = c.rating;
+    const Analysis old = (*before)->Analyze(c.text, o);
+    const Analysis now = (*after)->Analyze(c.text, o);
+    EXPECT_NE(old.sentiment.label, SentimentLabel::kMixed) << c.text;
+    EXPECT_EQ(now.sentiment.label, SentimentLabel::kMixed) << c.text;
+    EXPECT_LT(std::abs(now.sentiment.score), 0.5f) << c.text;
+  }
+}
+
+}  // namespace
+}  // namespace opinia::nlp
