@@ -199,9 +199,12 @@ class AnalyzerImpl : public Analyzer {
     thread_local std::vector<AspectClauseFacts> facts;
     const bool sign_facts = aspect_signs_ != nullptr || config_.aspect_sign_rows != nullptr;
     bool model_read = false;
+    // Each clause read by the clause model at most once for this text.
+    thread_local ClauseReader reader;
+    reader.Reset(tweet ? nullptr : clause_models_.get(), t, language);
     ClauseSentiments(t, parts, a.sentences, a.sentiment,
                      config_.sentiment.use_composition && config_.sentiment.aspects_follow_review,
-                     tweet ? nullptr : clause_models_.get(), language, &clauses, &lexicon_only,
+                     &reader, &clauses, &lexicon_only,
                      &model_read, sign_facts ? &facts : nullptr);
     thread_local std::vector<TwoSidedAspect> two_sided;
     a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses, &two_sided);
@@ -234,7 +237,7 @@ class AnalyzerImpl : public Analyzer {
     // above computed: the last word on the label, before the aspects settle
     // their sides and the aspect-sign arbiter reads it.
     if (!tweet && (label_arbiter_ != nullptr || config_.trace_label_arbiter)) {
-      ArbitrateLabel(t, parts, a.sentences, joined, language, options, words, probs,
+      ArbitrateLabel(t, parts, a.sentences, joined, language, options, words, probs, &reader,
                      &a.sentiment);
     } else if (config_.trace_label_arbiter) {
       ThreadLabelArbiterTrace().features.clear();
@@ -274,6 +277,7 @@ class AnalyzerImpl : public Analyzer {
       in.sarcasm = joined.sarcasms > 0;
       in.tweet = tweet;
       in.models = tweet ? nullptr : clause_models_.get();
+      in.reader = &reader;
       DecideAspectSigns(aspect_signs_.get(), in, two_sided, &a.aspects,
                         config_.aspect_sign_rows);
     }
@@ -342,15 +346,16 @@ class AnalyzerImpl : public Analyzer {
   void ArbitrateLabel(const TokenizedText& t, const Parts& parts,
                       const std::vector<SentenceSentiment>& sentences, const PolarityEvidence& joined,
                       std::string_view language, const AnalyzeOptions& options, int words,
-                      const SentimentClassifier::Probs& probs, Sentiment* review) const {
+                      const SentimentClassifier::Probs& probs, ClauseReader* reader,
+                      Sentiment* review) const {
     thread_local std::vector<float> reads;
     thread_local std::vector<float> x;
     reads.clear();
-    if (clause_models_ != nullptr && clause_models_->Knows(language)) {
+    if (reader->Knows()) {
       for (size_t si = 0; si < t.sentences.size() && si + 1 < parts.parts.size(); ++si) {
         for (const Clause& c : parts.parts[si].clauses) {
           if (c.first_token >= c.end_token) continue;
-          reads.push_back(clause_models_->Read(t, c.first_token, c.end_token, language).score);
+          reads.push_back(reader->Read(c.first_token, c.end_token).score);
         }
       }
     }
@@ -405,11 +410,11 @@ class AnalyzerImpl : public Analyzer {
   static void ClauseSentiments(const TokenizedText& t, const Parts& parts,
                                const std::vector<SentenceSentiment>& sentences,
                                const Sentiment& review, bool follow_review,
-                               const ClauseModels* models, std::string_view language,
+                               ClauseReader* reader,
                                std::vector<ClauseSentiment>* out,
                                std::vector<Sentiment>* lexicon_only, bool* changed,
                                std::vector<AspectClauseFacts>* facts) {
-    const bool read = models != nullptr && models->Knows(language);
+    const bool read = reader->Knows();
     lexicon_only->clear();
     *changed = false;
     out->clear();
@@ -462,7 +467,7 @@ class AnalyzerImpl : public Analyzer {
         }
         if (read) {
           lexicon_only->push_back(cs.sentiment);
-          *changed |= ReadWithClauseModel(t, c, language, *models, source, net, &out->back());
+          *changed |= ReadWithClauseModel(t, c, reader, source, net, &out->back());
         }
       }
       // "Obawiałem się płatności ..., ale wszystko przebiegło bez problemu":
@@ -555,8 +560,7 @@ class AnalyzerImpl : public Analyzer {
   // if any, is weak (|net| <= kClauseModelWeakNet), and the clause has no
   // negator (and has a token). It never makes a clause neutral. Returns
   // true when it changed `cs`.
-  static bool ReadWithClauseModel(const TokenizedText& t, const Clause& c,
-                                  std::string_view language, const ClauseModels& models,
+  static bool ReadWithClauseModel(const TokenizedText& t, const Clause& c, ClauseReader* reader,
                                   ClauseSource source, float net, ClauseSentiment* cs) {
     if (source == ClauseSource::kEvidence && std::fabs(net) > kClauseModelWeakNet) return false;
     if (c.first_token >= c.end_token) return false;  // no words to read
@@ -565,7 +569,7 @@ class AnalyzerImpl : public Analyzer {
     for (int i = c.first_token; i < c.end_token; ++i) {
       if (IsNegator(t.tokens[i].norm)) return false;
     }
-    const Sentiment m = models.Read(t, c.first_token, c.end_token, language);
+    const Sentiment m = reader->Read(c.first_token, c.end_token);
     const float confidence = source == ClauseSource::kNeutralNote ? kClauseModelNoteConfidence
                                                                   : kClauseModelConfidence;
     if (m.label == SentimentLabel::kNeutral || m.confidence < confidence ||
