@@ -28,6 +28,7 @@
 #include "nlp/clause_model.h"
 #include "nlp/label_arbiter.h"
 #include "nlp/language_id.h"
+#include "nlp/review_features.h"
 #include "nlp/sentiment.h"
 #include "nlp/sentiment_features.h"
 #include "nlp/text.h"
@@ -172,9 +173,12 @@ class AnalyzerImpl : public Analyzer {
                           sentiment_->Knows(lang.guess);
     const std::string& language = by_guess ? lang.guess : a.language;
 
-    const bool tweet = config_.route_tweets && (IsSocialSource(options.source) ||
-                                                LooksLikeTweet(text) ||
-                                                RoutedAsPost(text, t, language, options));
+    // The review's model features, built at most once (router, detector).
+    thread_local ReviewFeatures review_features;
+    review_features.Reset(t);
+    const bool tweet = config_.route_tweets &&
+                       (IsSocialSource(options.source) || LooksLikeTweet(text) ||
+                        RoutedAsPost(text, t, language, options, &review_features));
     thread_local Parts parts;
     SentimentClassifier::Probs probs =
         ClassifySentences(t, has_title ? &title : nullptr, language, tweet,
@@ -253,7 +257,9 @@ class AnalyzerImpl : public Analyzer {
     }
     // Aspects the terms miss, and terms that are no aspect: the learnt
     // detector (nlp/aspect_detect.h), once the label is settled.
-    if (!tweet && aspect_detector_ != nullptr) aspect_detector_->Apply(t, clauses, &a.aspects);
+    if (!tweet && aspect_detector_ != nullptr) {
+      aspect_detector_->Apply(t, clauses, &a.aspects, &review_features);
+    }
     // Sarcasm ("Lovely service, they hang up when I ask about a refund"):
     // the surface praise of an aspect is the complaint.
     if (!tweet && sp.use_composition && joined.sarcasms > 0 &&
@@ -305,10 +311,10 @@ class AnalyzerImpl : public Analyzer {
   // model is not its review model (models/README.md, "Tweet router
   // (seventh pass)").
   bool RoutedAsPost(std::string_view text, const TokenizedText& t, std::string_view language,
-                    const AnalyzeOptions& options) const {
+                    const AnalyzeOptions& options, ReviewFeatures* review) const {
     return router_->Enabled() &&
            sentiment_->ModelName(language, true) != sentiment_->ModelName(language, false) &&
-           router_->ToTweetModel(text, t, options, config_.router_threshold);
+           router_->ToTweetModel(text, t, options, config_.router_threshold, review);
   }
 
   // What each text part (the title, then every sentence) contributes to the

@@ -30,6 +30,7 @@
 #include "nlp/analysis.h"
 #include "nlp/aspects.h"
 #include "nlp/linear_model.h"
+#include "nlp/review_features.h"
 #include "nlp/text.h"
 
 namespace opinia::nlp {
@@ -71,10 +72,12 @@ class AspectDetector {
   // matcher did not find: its evidence the clause of `clauses` that the
   // detector scores highest for it (byte span of the clause without its
   // closing punctuation), its sentiment that clause's. Drops a found
-  // aspect the detector is sure is not talked about.
+  // aspect the detector is sure is not talked about. `review` (when not
+  // null): `t`'s features, built once for the text.
   void Apply(const TokenizedText& t,
              const std::vector<ClauseSentiment>& clauses,
-             std::vector<AspectSentiment>* aspects) const;
+             std::vector<AspectSentiment>* aspects,
+             ReviewFeatures* review = nullptr) const;
 
  private:
   AspectDetector() = default;
