@@ -43,15 +43,16 @@ constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
     "LAST",     "SHRUG",   "RESOLVED"};
 
+// (string_view: comparing with a literal tests the length first, no strlen.)
 bool IsClauseBreak(const Token& tok) {
-  const std::string& n = tok.norm;
+  const std::string_view n = tok.norm;
   return n == "," || n == ";" || n == ":" || n == "(" || n == ")" ||
          n == "\xE2\x80\x93" || n == "\xE2\x80\x94" || n == "-" ||
          n == "\xE2\x80\xA6" || n == "/";
 }
 
 bool IsQuote(const Token& tok) {
-  const std::string& n = tok.norm;
+  const std::string_view n = tok.norm;
   return n == "\"" || n == "'" || n == "\xE2\x80\x9E" || n == "\xE2\x80\x9C" ||
          n == "\xE2\x80\x9D" || n == "\xC2\xAB" || n == "\xC2\xBB" ||
          n == "\xE2\x80\x9A" || n == "\xE2\x80\x98" || n == "\xE2\x80\x99";
@@ -408,7 +409,7 @@ bool DiscourseMarker(const TokenizedText& t, int first, int end, int at,
       after + 1 >= end) {
     return false;
   }
-  const std::string& n = t.tokens[after].norm;
+  const std::string_view n = t.tokens[after].norm;
   return (n == "," || n == ":") && t.tokens[after + 1].kind == TokenKind::kWord;
 }
 
@@ -749,8 +750,9 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       continue;
     }
     if (tok.kind == TokenKind::kPunct) {
-      if (tok.norm == "?" || tok.norm == "\xC2\xBF") question = true;
-      if (tok.norm == "!") {
+      const std::string_view n = tok.norm;
+      if (n == "?" || n == "\xC2\xBF") question = true;
+      if (n == "!") {
         exclamation = true;
         ++bangs;
       }
