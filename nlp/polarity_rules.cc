@@ -6,6 +6,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
@@ -296,12 +297,44 @@ float UnitDays(std::string_view plain) {
   static constexpr std::string_view kMonths[] = {
       "miesiac", "miesiace", "miesiecy", "miesiacu", "months", "month",
       "monate", "monaten", "monat", "meses", "mes", "mois", "mesi", "mese"};
-  if (InWordList(plain, kDays)) return 1;
-  if (InWordList(plain, kWeeks)) return 7;
-  if (InWordList(plain, kMonths)) return 30;
-  if (InWordList(plain, kHours)) return 1.0f / 24;
-  if (InWordList(plain, kMinutes)) return 1.0f / 1440;
-  return 0;
+  // Read for every word: the lists in one hash lookup, plus their prefix
+  // entries ("minut*"). The first list (in the order below) holding the
+  // word gives its unit.
+  struct Unit {
+    std::string_view list;
+    float days;
+    size_t rank;
+  };
+  struct Units {
+    absl::flat_hash_map<std::string_view, Unit> exact;
+    std::vector<Unit> prefixes;  // `list` is the prefix
+  };
+  static const Units* units = [] {
+    auto* u = new Units();
+    const auto add = [u](const auto& words, float days, size_t rank) {
+      for (std::string_view w : words) {
+        if (w.back() == '*') {
+          u->prefixes.push_back({w.substr(0, w.size() - 1), days, rank});
+        } else {
+          u->exact.try_emplace(w, Unit{w, days, rank});  // the first list wins
+        }
+      }
+    };
+    add(kDays, 1, 0);
+    add(kWeeks, 7, 1);
+    add(kMonths, 30, 2);
+    add(kHours, 1.0f / 24, 3);
+    add(kMinutes, 1.0f / 1440, 4);
+    return u;
+  }();
+  const Unit* best = nullptr;
+  if (auto it = units->exact.find(plain); it != units->exact.end()) best = &it->second;
+  for (const Unit& p : units->prefixes) {
+    if (plain.substr(0, p.list.size()) == p.list && (best == nullptr || p.rank < best->rank)) {
+      best = &p;
+    }
+  }
+  return best != nullptr ? best->days : 0;
 }
 
 // The amount a number word or article stands for, or 0.
