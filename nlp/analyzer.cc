@@ -183,6 +183,14 @@ class AnalyzerImpl : public Analyzer {
     SentimentClassifier::Probs probs =
         ClassifySentences(t, has_title ? &title : nullptr, language, tweet,
                           &a.sentences, &parts);
+    // The sentence pass's inputs, when plain, are ReviewInput()'s parts.
+    if (!review_features.Built() &&
+        std::all_of(parts.parts.begin(), parts.parts.begin() + t.sentences.size(),
+                    [](const SentimentClassifier::Part& p) { return p.plain_input; })) {
+      for (size_t si = 0; si < t.sentences.size(); ++si) {
+        review_features.AddSentenceInput(parts.parts[si].input);
+      }
+    }
     a.sentiment = ReviewSentiment(t, title, has_title, a, language, parts,
                                   tweet, &probs);
     if (by_guess) {

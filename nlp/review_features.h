@@ -7,6 +7,8 @@
 #define OPINIA_NLP_REVIEW_FEATURES_H_
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "nlp/linear_model.h"
@@ -20,12 +22,32 @@ class ReviewFeatures {
   void Reset(const TokenizedText& t) {
     t_ = &t;
     built_ = false;
+    sentence_inputs_.clear();
   }
+  // SentimentInput(t, s.first_token, s.end_token) of every sentence s of
+  // the text, in order, when the sentence pass has them (it built them
+  // without word expansions): Get() then joins them instead of building
+  // ReviewInput() again (all sentences' or none). They must live until the
+  // last Get().
+  void AddSentenceInput(std::string_view input) { sentence_inputs_.push_back(input); }
+  bool Built() const { return built_; }
   // LinearFeatures(ReviewInput(t)) (no character n-grams), in its order.
   const std::vector<uint64_t>& Get() {
     if (!built_) {
       features_.clear();
-      LinearFeatures(ReviewInput(*t_), &features_);
+      if (sentence_inputs_.size() == t_->sentences.size() && !sentence_inputs_.empty()) {
+        // ReviewInput(): the sentences' inputs joined by single spaces,
+        // empty ones skipped.
+        joined_.clear();
+        for (std::string_view part : sentence_inputs_) {
+          if (part.empty()) continue;
+          if (!joined_.empty()) joined_ += ' ';
+          joined_ += part;
+        }
+        LinearFeatures(joined_, &features_);
+      } else {
+        LinearFeatures(ReviewInput(*t_), &features_);
+      }
       built_ = true;
     }
     return features_;
@@ -34,6 +56,8 @@ class ReviewFeatures {
  private:
   const TokenizedText* t_ = nullptr;
   bool built_ = false;
+  std::vector<std::string_view> sentence_inputs_;
+  std::string joined_;
   std::vector<uint64_t> features_;
 };
 
