@@ -72,9 +72,12 @@ class AspectDetector {
   // detector scores highest for it (byte span of the clause without its
   // closing punctuation), its sentiment that clause's. Drops a found
   // aspect the detector is sure is not talked about.
+  // `two_sided` (Extract()'s, indices into `aspects`; may be null) is kept
+  // pointing at the same aspects when one is dropped.
   void Apply(const TokenizedText& t,
              const std::vector<ClauseSentiment>& clauses,
-             std::vector<AspectSentiment>* aspects) const;
+             std::vector<AspectSentiment>* aspects,
+             std::vector<TwoSidedAspect>* two_sided = nullptr) const;
 
  private:
   AspectDetector() = default;
