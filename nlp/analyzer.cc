@@ -43,9 +43,11 @@ namespace {
 // issue 17; 3: aspects from their clause, warnings, excess, worries; 4:
 // order notes, queries, relief across "but"; 5: the fourth pass -
 // expectations, short lives, shrugs, MIXED with the complaint first; 6: the
-// fifth pass; 7: the sixth - models trained with the shop corpus): the
-// model-file and tunable hashes below cannot see code.
-constexpr char kVersionPrefix[] = "opinia-nlp-7";
+// fifth pass; 7: the sixth - models trained with the shop corpus; 8: the
+// seventh - the post/review router, learnt aspect detection, the label and
+// aspect-sign arbiters, urgency constructions): the model-file and tunable
+// hashes below cannot see code.
+constexpr char kVersionPrefix[] = "opinia-nlp-8";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;
@@ -246,8 +248,9 @@ class AnalyzerImpl : public Analyzer {
       DecidingClauseLabel(t, a.sentences, clauses, lexicon_only, a.aspects, &a.sentiment);
     }
     // The learnt label arbiter (nlp/label_arbiter.h) over what the steps
-    // above computed: the last word on the label, before the aspects settle
-    // their sides and the aspect-sign arbiter reads it.
+    // above computed: its word on the label (only the threat override after
+    // urgency comes later), before the aspects settle their sides and the
+    // aspect-sign arbiter reads it.
     if (!tweet && (label_arbiter_ != nullptr || config_.trace_label_arbiter)) {
       ArbitrateLabel(t, parts, a.sentences, joined, language, options, words, probs, &reader,
                      &a.sentiment);
@@ -266,7 +269,7 @@ class AnalyzerImpl : public Analyzer {
     // Aspects the terms miss, and terms that are no aspect: the learnt
     // detector (nlp/aspect_detect.h), once the label is settled.
     if (!tweet && aspect_detector_ != nullptr) {
-      aspect_detector_->Apply(t, clauses, &a.aspects, &review_features);
+      aspect_detector_->Apply(t, clauses, &a.aspects, &two_sided, &review_features);
     }
     // Sarcasm ("Lovely service, they hang up when I ask about a refund"):
     // the surface praise of an aspect is the complaint.

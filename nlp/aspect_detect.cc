@@ -187,6 +187,7 @@ const AspectDetector::Slot* AspectDetector::Find(uint64_t feature) const {
 void AspectDetector::Apply(const TokenizedText& t,
                            const std::vector<ClauseSentiment>& clauses,
                            std::vector<AspectSentiment>* aspects,
+                           std::vector<TwoSidedAspect>* two_sided,
                            ReviewFeatures* review_features) const {
   // The clauses with tokens: where an added aspect's evidence may be.
   thread_local std::vector<size_t> candidates;
@@ -212,7 +213,16 @@ void AspectDetector::Apply(const TokenizedText& t,
         aspects->begin(), aspects->end(),
         [aspect](const AspectSentiment& as) { return as.aspect == aspect; });
     if (found != aspects->end()) {
-      if (review[j] < thresholds_[j].drop) aspects->erase(found);
+      if (review[j] < thresholds_[j].drop) {
+        const size_t at = static_cast<size_t>(found - aspects->begin());
+        aspects->erase(found);
+        if (two_sided != nullptr) {
+          two_sided->erase(std::remove_if(two_sided->begin(), two_sided->end(),
+                                          [at](const TwoSidedAspect& ts) { return ts.index == at; }),
+                           two_sided->end());
+          for (TwoSidedAspect& ts : *two_sided) ts.index -= ts.index > at ? 1 : 0;
+        }
+      }
       continue;
     }
     if (review[j] < thresholds_[j].add) continue;

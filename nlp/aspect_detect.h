@@ -72,11 +72,14 @@ class AspectDetector {
   // matcher did not find: its evidence the clause of `clauses` that the
   // detector scores highest for it (byte span of the clause without its
   // closing punctuation), its sentiment that clause's. Drops a found
-  // aspect the detector is sure is not talked about. `review` (when not
+  // aspect the detector is sure is not talked about.
+  // `two_sided` (Extract()'s, indices into `aspects`; may be null) is kept
+  // pointing at the same aspects when one is dropped. `review` (when not
   // null): `t`'s features, built once for the text.
   void Apply(const TokenizedText& t,
              const std::vector<ClauseSentiment>& clauses,
              std::vector<AspectSentiment>* aspects,
+             std::vector<TwoSidedAspect>* two_sided = nullptr,
              ReviewFeatures* review = nullptr) const;
 
  private:

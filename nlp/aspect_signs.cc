@@ -25,6 +25,8 @@ constexpr std::string_view kClassNames[3] = {"positive", "negative", "neutral"};
 // The index of the sarcasm feature (AspectSignFeatures).
 constexpr size_t kSarcasmFeature = 49;
 constexpr size_t kTweetFeature = 51;
+// The language group "other" (none of kLanguageGroups).
+constexpr size_t kOtherLanguageFeature = 46;
 
 void OneHot(int index, int n, std::vector<float>* x) {
   for (int i = 0; i < n; ++i) x->push_back(i == index ? 1.0f : 0.0f);
@@ -165,7 +167,8 @@ void AspectSignFeatures(const AspectSignInput& in, const AspectSentiment& aspect
 }
 
 bool KeepsItsSign(const std::vector<float>& x) {
-  return x.size() > kTweetFeature && (x[kSarcasmFeature] > 0 || x[kTweetFeature] > 0);
+  return x.size() > kTweetFeature &&
+         (x[kSarcasmFeature] > 0 || x[kTweetFeature] > 0 || x[kOtherLanguageFeature] > 0);
 }
 
 absl::StatusOr<std::unique_ptr<AspectSignModel>> AspectSignModel::Load(

@@ -113,8 +113,11 @@ class AspectSignModel {
 // An aspect of a sarcastic text (features `x`) keeps the sign the
 // sarcasm flip gave it: the tuning tables have too few for the model to
 // learn the construction ("Great customer service, thanks for nothing").
-// So does an aspect of a text read as a tweet (social media: not what
-// the arbiter was fitted for).
+// (It keeps its sign whether or not the flip ran.) So does an aspect of
+// a text read as a tweet (social media: not what the arbiter was fitted
+// for) and one of a text in none of the six tuning languages (pt, nl,
+// "und", ...: the few such rows taught the "other language" column a
+// strong pull to NEGATIVE).
 bool KeepsItsSign(const std::vector<float>& x);
 
 // Features of every aspect of `aspects` into `rows` (when not null), and,

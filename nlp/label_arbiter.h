@@ -6,8 +6,9 @@
 // star rating, the length and the language group. opinia-train
 // (--only=label_arbiter) fits it on the tuning sources (models/README.md
 // "Label arbiter (seventh pass)"), out-of-fold by source; the analyzer
-// applies it as the last label step before urgency, to reviews only (not
-// to social-media text). Training and serving compute the features with
+// applies it right after the label rules (before the aspects settle their
+// sides; only the threat override after urgency may still change the
+// label), to reviews only (not to social-media text). Training and serving compute the features with
 // LabelArbiterFeatures() below.
 //
 // File (text, models/label_arbiter.meta, optional: without it the analyzer

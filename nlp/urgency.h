@@ -78,7 +78,7 @@
 //     P2; a cancelled subscription is plain churn, not an escalation.
 // Seventh pass (categories the rules missed on a fresh table; cues CHARGE,
 // TIMES, CANCELLED, BILL, NOT_ME, ACCOUNT, BANG, INJURY, TREATMENT,
-// DEPENDENT):
+// DEPENDENT, LEGAL_ACT):
 //   - Money taken several times, more than due or for a cancelled order
 //     (CHARGE or PAID with TIMES or CANCELLED in one sentence: "dreimal
 //     abgebucht", "charged for a cancelled order", "900 zł zamiast 90"), not
@@ -102,8 +102,13 @@
 //     with DAMAGE, GONE or nobody answering, and nobody answering, REPEAT or
 //     a demand for action now, in a NEGATIVE or MIXED text whose clause
 //     level is not POSITIVE: P2 (STRONG_NEGATIVE when NEGATIVE).
-//   - Filed police reports ("Anzeige ist raus") and going to one's bank are
-//     plain LEGAL_THREAT and ESCALATION phrases.
+//   - A legal step taken (LEGAL_ACT: a police report filed, "Anzeige ist
+//     raus", "porte plainte") is LEGAL_THREAT; unlike a plain LEGAL_THREAT
+//     phrase it counts in a clearly positive (sarcastic) text too, and a
+//     joke (😂, "haha") still threatens nobody. Going to one's bank is an
+//     ESCALATION phrase, counted in such texts too. Known risk: a police
+//     report told in a sincerely positive review ("parcel stolen, reported
+//     it, the shop resent it — great") is P1.
 //   The evidence of these reasons is the NOT_ME, BANG and INJURY phrases.
 //
 // Priority:

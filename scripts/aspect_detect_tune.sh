@@ -22,11 +22,12 @@ for f in "$ROOT"/models/*; do
   ln -s "$f" "$WORK/models_terms/"
   ln -s "$f" "$WORK/models_every/"
 done
+# opinia-train rewrites the table the analyzer reads: a copy, not a link
+# into the repository's models/.
+rm -f "$WORK/models_every/sentiment_models.tsv"
+cp "$ROOT/models/sentiment_models.tsv" "$WORK/models_every/"
 "$BUILD/nlp/tools/opinia-train" --out="$WORK/models_every" --only=aspect_detect \
   --corpus="$ROOT/nlp/corpus" --aspect_add=0 --aspect_drop=0
-# opinia-train rewrote the table the analyzer reads; keep the shipped one.
-rm -f "$WORK/models_every/sentiment_models.tsv"
-ln -s "$ROOT/models/sentiment_models.tsv" "$WORK/models_every/"
 for side in terms every; do
   for t in cases cases3 cases4 cases5 cases6; do
     "$BUILD/nlp/tools/opinia-eval" --models="$WORK/models_$side" --cases="$ROOT/nlp/eval" \

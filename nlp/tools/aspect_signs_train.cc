@@ -195,6 +195,10 @@ bool TrainAspectSigns(const std::string& models_dir, const std::string& corpus_d
     }
     ++fold;
   }
+  if (rows.empty()) {
+    std::fprintf(stderr, "aspect signs: no found expected aspects (corpus, --cases?)\n");
+    return false;
+  }
   const int folds = fold + kCorpusFolds;
   int base_right = 0;
   for (const Row& r : rows) base_right += r.base == r.gold;

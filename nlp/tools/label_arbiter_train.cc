@@ -230,6 +230,10 @@ bool TrainLabelArbiter(const LabelArbiterDirs& dirs, bool write) {
   }
   std::vector<Row> rows;
   if (!Collect(dirs, **analyzer, &rows)) return false;
+  if (rows.empty()) {
+    std::cerr << "label arbiter: no tuning rows (corpus, --cases, --data?)\n";
+    return false;
+  }
   int folds = 0;
   for (const Row& r : rows) folds = std::max(folds, r.fold + 1);
   std::fprintf(stderr, "label arbiter: %zu rows, %d folds\n", rows.size(), folds);
