@@ -28,6 +28,7 @@
 #include "nlp/clause_model.h"
 #include "nlp/label_arbiter.h"
 #include "nlp/language_id.h"
+#include "nlp/review_features.h"
 #include "nlp/sentiment.h"
 #include "nlp/sentiment_features.h"
 #include "nlp/text.h"
@@ -174,13 +175,24 @@ class AnalyzerImpl : public Analyzer {
                           sentiment_->Knows(lang.guess);
     const std::string& language = by_guess ? lang.guess : a.language;
 
-    const bool tweet = config_.route_tweets && (IsSocialSource(options.source) ||
-                                                LooksLikeTweet(text) ||
-                                                RoutedAsPost(text, t, language, options));
+    // The review's model features, built at most once (router, detector).
+    thread_local ReviewFeatures review_features;
+    review_features.Reset(t);
+    const bool tweet = config_.route_tweets &&
+                       (IsSocialSource(options.source) || LooksLikeTweet(text) ||
+                        RoutedAsPost(text, t, language, options, &review_features));
     thread_local Parts parts;
     SentimentClassifier::Probs probs =
         ClassifySentences(t, has_title ? &title : nullptr, language, tweet,
                           &a.sentences, &parts);
+    // The sentence pass's inputs, when plain, are ReviewInput()'s parts.
+    if (!review_features.Built() &&
+        std::all_of(parts.parts.begin(), parts.parts.begin() + t.sentences.size(),
+                    [](const SentimentClassifier::Part& p) { return p.plain_input; })) {
+      for (size_t si = 0; si < t.sentences.size(); ++si) {
+        review_features.AddSentenceInput(parts.parts[si].input);
+      }
+    }
     a.sentiment = ReviewSentiment(t, title, has_title, a, language, parts,
                                   tweet, &probs);
     if (by_guess) {
@@ -201,9 +213,12 @@ class AnalyzerImpl : public Analyzer {
     thread_local std::vector<AspectClauseFacts> facts;
     const bool sign_facts = aspect_signs_ != nullptr || config_.aspect_sign_rows != nullptr;
     bool model_read = false;
+    // Each clause read by the clause model at most once for this text.
+    thread_local ClauseReader reader;
+    reader.Reset(tweet ? nullptr : clause_models_.get(), t, language);
     ClauseSentiments(t, parts, a.sentences, a.sentiment,
                      config_.sentiment.use_composition && config_.sentiment.aspects_follow_review,
-                     tweet ? nullptr : clause_models_.get(), language, &clauses, &lexicon_only,
+                     &reader, &clauses, &lexicon_only,
                      &model_read, sign_facts ? &facts : nullptr);
     thread_local std::vector<TwoSidedAspect> two_sided;
     a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses, &two_sided);
@@ -237,7 +252,7 @@ class AnalyzerImpl : public Analyzer {
     // urgency comes later), before the aspects settle their sides and the
     // aspect-sign arbiter reads it.
     if (!tweet && (label_arbiter_ != nullptr || config_.trace_label_arbiter)) {
-      ArbitrateLabel(t, parts, a.sentences, joined, language, options, words, probs,
+      ArbitrateLabel(t, parts, a.sentences, joined, language, options, words, probs, &reader,
                      &a.sentiment);
     } else if (config_.trace_label_arbiter) {
       ThreadLabelArbiterTrace().features.clear();
@@ -253,7 +268,9 @@ class AnalyzerImpl : public Analyzer {
     }
     // Aspects the terms miss, and terms that are no aspect: the learnt
     // detector (nlp/aspect_detect.h), once the label is settled.
-    if (!tweet && aspect_detector_ != nullptr) aspect_detector_->Apply(t, clauses, &a.aspects, &two_sided);
+    if (!tweet && aspect_detector_ != nullptr) {
+      aspect_detector_->Apply(t, clauses, &a.aspects, &two_sided, &review_features);
+    }
     // Sarcasm ("Lovely service, they hang up when I ask about a refund"):
     // the surface praise of an aspect is the complaint.
     if (!tweet && sp.use_composition && joined.sarcasms > 0 &&
@@ -277,6 +294,7 @@ class AnalyzerImpl : public Analyzer {
       in.sarcasm = joined.sarcasms > 0;
       in.tweet = tweet;
       in.models = tweet ? nullptr : clause_models_.get();
+      in.reader = &reader;
       DecideAspectSigns(aspect_signs_.get(), in, two_sided, &a.aspects,
                         config_.aspect_sign_rows);
     }
@@ -304,10 +322,10 @@ class AnalyzerImpl : public Analyzer {
   // model is not its review model (models/README.md, "Tweet router
   // (seventh pass)").
   bool RoutedAsPost(std::string_view text, const TokenizedText& t, std::string_view language,
-                    const AnalyzeOptions& options) const {
+                    const AnalyzeOptions& options, ReviewFeatures* review) const {
     return router_->Enabled() &&
            sentiment_->ModelName(language, true) != sentiment_->ModelName(language, false) &&
-           router_->ToTweetModel(text, t, options, config_.router_threshold);
+           router_->ToTweetModel(text, t, options, config_.router_threshold, review);
   }
 
   // What each text part (the title, then every sentence) contributes to the
@@ -345,15 +363,16 @@ class AnalyzerImpl : public Analyzer {
   void ArbitrateLabel(const TokenizedText& t, const Parts& parts,
                       const std::vector<SentenceSentiment>& sentences, const PolarityEvidence& joined,
                       std::string_view language, const AnalyzeOptions& options, int words,
-                      const SentimentClassifier::Probs& probs, Sentiment* review) const {
+                      const SentimentClassifier::Probs& probs, ClauseReader* reader,
+                      Sentiment* review) const {
     thread_local std::vector<float> reads;
     thread_local std::vector<float> x;
     reads.clear();
-    if (clause_models_ != nullptr && clause_models_->Knows(language)) {
+    if (reader->Knows()) {
       for (size_t si = 0; si < t.sentences.size() && si + 1 < parts.parts.size(); ++si) {
         for (const Clause& c : parts.parts[si].clauses) {
           if (c.first_token >= c.end_token) continue;
-          reads.push_back(clause_models_->Read(t, c.first_token, c.end_token, language).score);
+          reads.push_back(reader->Read(c.first_token, c.end_token).score);
         }
       }
     }
@@ -408,11 +427,11 @@ class AnalyzerImpl : public Analyzer {
   static void ClauseSentiments(const TokenizedText& t, const Parts& parts,
                                const std::vector<SentenceSentiment>& sentences,
                                const Sentiment& review, bool follow_review,
-                               const ClauseModels* models, std::string_view language,
+                               ClauseReader* reader,
                                std::vector<ClauseSentiment>* out,
                                std::vector<Sentiment>* lexicon_only, bool* changed,
                                std::vector<AspectClauseFacts>* facts) {
-    const bool read = models != nullptr && models->Knows(language);
+    const bool read = reader->Knows();
     lexicon_only->clear();
     *changed = false;
     out->clear();
@@ -465,7 +484,7 @@ class AnalyzerImpl : public Analyzer {
         }
         if (read) {
           lexicon_only->push_back(cs.sentiment);
-          *changed |= ReadWithClauseModel(t, c, language, *models, source, net, &out->back());
+          *changed |= ReadWithClauseModel(t, c, reader, source, net, &out->back());
         }
       }
       // "Obawiałem się płatności ..., ale wszystko przebiegło bez problemu":
@@ -558,8 +577,7 @@ class AnalyzerImpl : public Analyzer {
   // if any, is weak (|net| <= kClauseModelWeakNet), and the clause has no
   // negator (and has a token). It never makes a clause neutral. Returns
   // true when it changed `cs`.
-  static bool ReadWithClauseModel(const TokenizedText& t, const Clause& c,
-                                  std::string_view language, const ClauseModels& models,
+  static bool ReadWithClauseModel(const TokenizedText& t, const Clause& c, ClauseReader* reader,
                                   ClauseSource source, float net, ClauseSentiment* cs) {
     if (source == ClauseSource::kEvidence && std::fabs(net) > kClauseModelWeakNet) return false;
     if (c.first_token >= c.end_token) return false;  // no words to read
@@ -568,7 +586,7 @@ class AnalyzerImpl : public Analyzer {
     for (int i = c.first_token; i < c.end_token; ++i) {
       if (IsNegator(t.tokens[i].norm)) return false;
     }
-    const Sentiment m = models.Read(t, c.first_token, c.end_token, language);
+    const Sentiment m = reader->Read(c.first_token, c.end_token);
     const float confidence = source == ClauseSource::kNeutralNote ? kClauseModelNoteConfidence
                                                                   : kClauseModelConfidence;
     if (m.label == SentimentLabel::kNeutral || m.confidence < confidence ||

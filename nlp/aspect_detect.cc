@@ -187,7 +187,8 @@ const AspectDetector::Slot* AspectDetector::Find(uint64_t feature) const {
 void AspectDetector::Apply(const TokenizedText& t,
                            const std::vector<ClauseSentiment>& clauses,
                            std::vector<AspectSentiment>* aspects,
-                           std::vector<TwoSidedAspect>* two_sided) const {
+                           std::vector<TwoSidedAspect>* two_sided,
+                           ReviewFeatures* review_features) const {
   // The clauses with tokens: where an added aspect's evidence may be.
   thread_local std::vector<size_t> candidates;
   candidates.clear();
@@ -196,7 +197,11 @@ void AspectDetector::Apply(const TokenizedText& t,
   }
   if (candidates.empty()) return;
   thread_local std::vector<float> review;
-  Probabilities(ReviewInput(t), &review);
+  if (review_features != nullptr) {
+    Score(review_features->Get(), &review);
+  } else {
+    Probabilities(ReviewInput(t), &review);
+  }
   // Each candidate's probabilities, scored when an aspect is added and
   // there is more than one.
   thread_local std::vector<std::vector<float>> by_clause;

@@ -30,6 +30,7 @@
 #include "nlp/analysis.h"
 #include "nlp/aspects.h"
 #include "nlp/linear_model.h"
+#include "nlp/review_features.h"
 #include "nlp/text.h"
 
 namespace opinia::nlp {
@@ -73,11 +74,13 @@ class AspectDetector {
   // closing punctuation), its sentiment that clause's. Drops a found
   // aspect the detector is sure is not talked about.
   // `two_sided` (Extract()'s, indices into `aspects`; may be null) is kept
-  // pointing at the same aspects when one is dropped.
+  // pointing at the same aspects when one is dropped. `review` (when not
+  // null): `t`'s features, built once for the text.
   void Apply(const TokenizedText& t,
              const std::vector<ClauseSentiment>& clauses,
              std::vector<AspectSentiment>* aspects,
-             std::vector<TwoSidedAspect>* two_sided = nullptr) const;
+             std::vector<TwoSidedAspect>* two_sided = nullptr,
+             ReviewFeatures* review = nullptr) const;
 
  private:
   AspectDetector() = default;

@@ -126,7 +126,9 @@ void AspectSignFeatures(const AspectSignInput& in, const AspectSentiment& aspect
               : local;
       if (r[3] == 0) {
         const std::array<float, 3> p =
-            ClauseProbs(in.models->Read(*in.t, c.first_token, c.end_token, in.language));
+            ClauseProbs(in.reader != nullptr
+                            ? in.reader->Read(c.first_token, c.end_token)
+                            : in.models->Read(*in.t, c.first_token, c.end_token, in.language));
         r = {p[0], p[1], p[2], 1};
       }
       for (int k = 0; k < 3; ++k) probs[k] += r[k];

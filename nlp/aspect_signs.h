@@ -67,6 +67,9 @@ struct AspectSignInput {
   // their sign.
   bool tweet = false;
   const ClauseModels* models = nullptr;  // null: none reads the clauses
+  // When not null, reads for `models` through it (ClauseReader: the
+  // analyzer's readings of this text, each clause read once).
+  ClauseReader* reader = nullptr;
 };
 
 // The clause model's P(pos), P(neg), P(neu) of each clause of an

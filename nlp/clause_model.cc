@@ -65,4 +65,31 @@ Sentiment ClauseModels::Read(const TokenizedText& t, int first, int end,
   return s;
 }
 
+void ClauseReader::Reset(const ClauseModels* models, const TokenizedText& t,
+                         std::string_view language) {
+  models_ = models;
+  t_ = &t;
+  language_.assign(language.data(), language.size());
+  knows_ = models != nullptr && models->Knows(language_);
+  by_first_.assign(knows_ ? t.tokens.size() : 0, -1);
+  memo_.clear();
+}
+
+Sentiment ClauseReader::Read(int first, int end) {
+  if (!knows_) return {0.0f, SentimentLabel::kNeutral, 0.0f};
+  if (first < 0 || static_cast<size_t>(first) >= by_first_.size()) {
+    return models_->Read(*t_, first, end, language_);
+  }
+  int& slot = by_first_[static_cast<size_t>(first)];
+  if (slot >= 0 && memo_[static_cast<size_t>(slot)].end == end) {
+    return memo_[static_cast<size_t>(slot)].reading;
+  }
+  const Sentiment s = models_->Read(*t_, first, end, language_);
+  if (slot < 0) {
+    slot = static_cast<int>(memo_.size());
+    memo_.push_back({end, s});
+  }
+  return s;
+}
+
 }  // namespace opinia::nlp

@@ -56,6 +56,36 @@ class ClauseModels {
   std::vector<Model> models_;
 };
 
+// The clause models' readings of one text, each clause (token range) read
+// at most once: the analyzer's steps (ClauseSentiments, the label arbiter,
+// the aspect-sign arbiter) ask for the same clauses. Read() returns exactly
+// what ClauseModels::Read() returns. One per thread and text: Reset() for
+// every text; the text, the models and the language must outlive the
+// reads.
+class ClauseReader {
+ public:
+  // Reads of `t` in `language` by `models` (null: none, Knows() false).
+  void Reset(const ClauseModels* models, const TokenizedText& t, std::string_view language);
+  bool Knows() const { return knows_; }
+  // ClauseModels::Read(t, first, end, language), computed once per range.
+  Sentiment Read(int first, int end);
+
+ private:
+  struct Entry {
+    int end;
+    Sentiment reading;
+  };
+  const ClauseModels* models_ = nullptr;
+  const TokenizedText* t_ = nullptr;
+  std::string language_;
+  bool knows_ = false;
+  // Index into memo_ of the reading of the range starting at each token
+  // (-1: not read). Clauses do not overlap, so a range's first token names
+  // it; another range with the same first token is read and not kept.
+  std::vector<int> by_first_;
+  std::vector<Entry> memo_;
+};
+
 }  // namespace opinia::nlp
 
 #endif  // OPINIA_NLP_CLAUSE_MODEL_H_

@@ -326,6 +326,15 @@ void LinearModel::Predict(std::string_view input, std::vector<float>* probs) con
   PredictPart(input, &part, probs);
 }
 
+void LinearModel::PredictFeatures(const std::vector<uint64_t>& features,
+                                  std::vector<float>* probs) const {
+  thread_local std::vector<uint64_t> feats;
+  thread_local std::vector<Hit> hits;
+  feats = features;  // Collect() sorts them
+  Collect(&feats, &hits);
+  Score(hits, probs);
+}
+
 void LinearModel::PredictPart(std::string_view input, PartialInput* part,
                               std::vector<float>* probs) const {
   thread_local std::vector<uint64_t> feats;

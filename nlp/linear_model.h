@@ -94,6 +94,10 @@ class LinearModel {
   // Probability per label index (see Labels()) for `input`. A text with no
   // known feature gets the bias-only distribution.
   void Predict(std::string_view input, std::vector<float>* probs) const;
+  // Predict() of the input whose features are `features`, as
+  // LinearFeatures(input, &features, Chars()) gives them: the same
+  // probabilities, without hashing the input again.
+  void PredictFeatures(const std::vector<uint64_t>& features, std::vector<float>* probs) const;
 
   // What one part of a longer text (a sentence) contributes to the text's
   // features: its known features with counts, and its first and last

@@ -6,6 +6,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
@@ -43,15 +44,16 @@ constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
     "LAST",     "SHRUG",   "RESOLVED"};
 
+// (string_view: comparing with a literal tests the length first, no strlen.)
 bool IsClauseBreak(const Token& tok) {
-  const std::string& n = tok.norm;
+  const std::string_view n = tok.norm;
   return n == "," || n == ";" || n == ":" || n == "(" || n == ")" ||
          n == "\xE2\x80\x93" || n == "\xE2\x80\x94" || n == "-" ||
          n == "\xE2\x80\xA6" || n == "/";
 }
 
 bool IsQuote(const Token& tok) {
-  const std::string& n = tok.norm;
+  const std::string_view n = tok.norm;
   return n == "\"" || n == "'" || n == "\xE2\x80\x9E" || n == "\xE2\x80\x9C" ||
          n == "\xE2\x80\x9D" || n == "\xC2\xAB" || n == "\xC2\xBB" ||
          n == "\xE2\x80\x9A" || n == "\xE2\x80\x98" || n == "\xE2\x80\x99";
@@ -295,12 +297,44 @@ float UnitDays(std::string_view plain) {
   static constexpr std::string_view kMonths[] = {
       "miesiac", "miesiace", "miesiecy", "miesiacu", "months", "month",
       "monate", "monaten", "monat", "meses", "mes", "mois", "mesi", "mese"};
-  if (InWordList(plain, kDays)) return 1;
-  if (InWordList(plain, kWeeks)) return 7;
-  if (InWordList(plain, kMonths)) return 30;
-  if (InWordList(plain, kHours)) return 1.0f / 24;
-  if (InWordList(plain, kMinutes)) return 1.0f / 1440;
-  return 0;
+  // Read for every word: the lists in one hash lookup, plus their prefix
+  // entries ("minut*"). The first list (in the order below) holding the
+  // word gives its unit.
+  struct Unit {
+    std::string_view list;
+    float days;
+    size_t rank;
+  };
+  struct Units {
+    absl::flat_hash_map<std::string_view, Unit> exact;
+    std::vector<Unit> prefixes;  // `list` is the prefix
+  };
+  static const Units* units = [] {
+    auto* u = new Units();
+    const auto add = [u](const auto& words, float days, size_t rank) {
+      for (std::string_view w : words) {
+        if (w.back() == '*') {
+          u->prefixes.push_back({w.substr(0, w.size() - 1), days, rank});
+        } else {
+          u->exact.try_emplace(w, Unit{w, days, rank});  // the first list wins
+        }
+      }
+    };
+    add(kDays, 1, 0);
+    add(kWeeks, 7, 1);
+    add(kMonths, 30, 2);
+    add(kHours, 1.0f / 24, 3);
+    add(kMinutes, 1.0f / 1440, 4);
+    return u;
+  }();
+  const Unit* best = nullptr;
+  if (auto it = units->exact.find(plain); it != units->exact.end()) best = &it->second;
+  for (const Unit& p : units->prefixes) {
+    if (plain.substr(0, p.list.size()) == p.list && (best == nullptr || p.rank < best->rank)) {
+      best = &p;
+    }
+  }
+  return best != nullptr ? best->days : 0;
 }
 
 // The amount a number word or article stands for, or 0.
@@ -408,7 +442,7 @@ bool DiscourseMarker(const TokenizedText& t, int first, int end, int at,
       after + 1 >= end) {
     return false;
   }
-  const std::string& n = t.tokens[after].norm;
+  const std::string_view n = t.tokens[after].norm;
   return (n == "," || n == ":") && t.tokens[after + 1].kind == TokenKind::kWord;
 }
 
@@ -749,8 +783,9 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       continue;
     }
     if (tok.kind == TokenKind::kPunct) {
-      if (tok.norm == "?" || tok.norm == "\xC2\xBF") question = true;
-      if (tok.norm == "!") {
+      const std::string_view n = tok.norm;
+      if (n == "?" || n == "\xC2\xBF") question = true;
+      if (n == "!") {
         exclamation = true;
         ++bangs;
       }

@@ -258,7 +258,7 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
   thread_local std::vector<float> raw;
   thread_local Part scratch;
   Part& part = keep != nullptr ? *keep : scratch;
-  const std::string input = SentimentInput(t, first, end, model.words.get());
+  std::string input = SentimentInput(t, first, end, model.words.get());
   model.linear->PredictPart(input, &part.model, &raw);
   part.lex = LexiconCounts();
   if (MetaFor(model) != nullptr) {
@@ -277,6 +277,8 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
                       ? polarity_->Score(t, first, end, language, *lexicon_,
                                          &part.clauses)
                       : PolarityEvidence();
+  part.input = std::move(input);
+  part.plain_input = model.words == nullptr;
   return Combine(model, raw, part.words, part.rules, part.lex,
                  part.polarity, language, tweet, out);
 }

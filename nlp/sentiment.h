@@ -232,6 +232,10 @@ class SentimentClassifier {
     LexiconCounts lex;  // for the meta model (when it has one)
     PolarityEvidence polarity;  // the compositional layer's evidence
     std::vector<Clause> clauses;
+    // The model's input (SentimentInput()), and whether it is the plain one
+    // (no word expansions: what ReviewInput() joins).
+    std::string input;
+    bool plain_input = false;
   };
   // The compositional evidence of the text made of `parts`, in order.
   static PolarityEvidence JoinedPolarity(const std::vector<const Part*>& parts);

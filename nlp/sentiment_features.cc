@@ -69,7 +69,8 @@ std::string SentimentInput(const TokenizedText& t, int first_token,
     const Token& tok = t.tokens[i];
     if (tok.kind == TokenKind::kPunct) {
       scope = 0;
-      if (tok.norm != "!" && tok.norm != "?") continue;
+      const std::string_view n = tok.norm;
+      if (n != "!" && n != "?") continue;
     }
     if (!out.empty()) out.push_back(' ');
     out += tok.norm;

@@ -90,8 +90,9 @@ RuleScore ScoreRules(const TokenizedText& t, int first_token, int end_token,
   for (int i = first_token; i < end_token; ++i) {
     const Token& tok = t.tokens[i];
     if (tok.kind == TokenKind::kPunct) {
-      if (tok.norm == "!") ++bangs;
-      if (tok.norm != "-" && tok.norm != "'") {
+      const std::string_view n = tok.norm;
+      if (n == "!") ++bangs;
+      if (n != "-" && n != "'") {
         neg_scope = 0;
         intensity = 1.0f;
       }

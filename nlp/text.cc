@@ -670,7 +670,8 @@ std::string ModelInput(const TokenizedText& t, int first_token, int end_token) {
   end_token = std::min<int>(end_token, static_cast<int>(t.tokens.size()));
   for (int i = first_token; i < end_token; ++i) {
     const Token& tok = t.tokens[i];
-    if (tok.kind == TokenKind::kPunct && tok.norm != "!" && tok.norm != "?") {
+    if (tok.kind == TokenKind::kPunct && std::string_view(tok.norm) != "!" &&
+        std::string_view(tok.norm) != "?") {
       continue;
     }
     if (!out.empty()) out.push_back(' ');

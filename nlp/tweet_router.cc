@@ -24,20 +24,25 @@ absl::StatusOr<std::unique_ptr<TweetRouter>> TweetRouter::Load(const std::string
   return r;
 }
 
-float TweetRouter::PostProbability(const TokenizedText& t) const {
+float TweetRouter::PostProbability(const TokenizedText& t, ReviewFeatures* review) const {
   if (model_ == nullptr) return 0.0f;
   thread_local std::vector<float> probs;
-  model_->Predict(ReviewInput(t), &probs);
+  if (review != nullptr && !model_->Chars().enabled()) {
+    model_->PredictFeatures(review->Get(), &probs);
+  } else {
+    model_->Predict(ReviewInput(t), &probs);
+  }
   return probs[static_cast<size_t>(post_)];
 }
 
 bool TweetRouter::ToTweetModel(std::string_view text, const TokenizedText& t,
-                               const AnalyzeOptions& options, float threshold) const {
+                               const AnalyzeOptions& options, float threshold,
+                               ReviewFeatures* review) const {
   if (model_ == nullptr || options.rating > 0 || !options.title.empty() ||
       text.size() > kMaxBytes) {
     return false;
   }
-  return PostProbability(t) >= threshold;
+  return PostProbability(t, review) >= threshold;
 }
 
 }  // namespace opinia::nlp

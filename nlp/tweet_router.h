@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "nlp/analysis.h"
 #include "nlp/linear_model.h"
+#include "nlp/review_features.h"
 #include "nlp/text.h"
 
 namespace opinia::nlp {
@@ -46,14 +47,16 @@ class TweetRouter {
   std::string File() const { return model_ != nullptr ? kFile : ""; }
 
   // P(post) of `t` (ReviewInput() of its tokens); 0 without a model.
-  float PostProbability(const TokenizedText& t) const;
+  // `review` (when not null): `t`'s features, built once for the text.
+  float PostProbability(const TokenizedText& t, ReviewFeatures* review = nullptr) const;
 
   // Whether a text the marks do not route (not LooksLikeTweet(), no social
   // source) goes to the tweet model: no star rating and no title (a review
   // form's fields: no post carries them), at most kMaxBytes of text, and
   // P(post) >= `threshold`.
   bool ToTweetModel(std::string_view text, const TokenizedText& t,
-                    const AnalyzeOptions& options, float threshold = kThreshold) const;
+                    const AnalyzeOptions& options, float threshold = kThreshold,
+                    ReviewFeatures* review = nullptr) const;
 
  private:
   std::unique_ptr<LinearModel> model_;

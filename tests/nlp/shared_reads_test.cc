@@ -1,0 +1,119 @@
+// What the analyzer computes once per text and shares between its steps
+// (speed, seventh pass): the clause models' readings (ClauseReader,
+// nlp/clause_model.h), the review's linear-model features (ReviewFeatures,
+// nlp/review_features.h) and a linear model's prediction from features
+// (LinearModel::PredictFeatures). Each must give exactly what the
+// uncached call gives. The texts are written for this test.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "nlp/clause_model.h"
+#include "nlp/linear_model.h"
+#include "nlp/review_features.h"
+#include "nlp/sentiment_features.h"
+#include "nlp/text.h"
+#include "tests/nlp/test_paths.h"
+
+namespace opinia::nlp {
+namespace {
+
+constexpr std::string_view kTexts[] = {
+    "Kurtka przyszła szybko, ale zamek zaciął się po tygodniu. Nie polecam!",
+    "The kettle looks lovely, but the lid doesn't close and it leaks. Refund please?",
+    "Die Lieferung kam pünktlich. Leider passt die Größe nicht, und der Stoff kratzt.",
+    "",
+};
+
+void ExpectSame(const Sentiment& a, const Sentiment& b) {
+  EXPECT_EQ(a.score, b.score);
+  EXPECT_EQ(a.label, b.label);
+  EXPECT_EQ(a.confidence, b.confidence);
+}
+
+TEST(ClauseReaderTest, ReadsWhatTheModelsReadOncePerRange) {
+  auto models = ClauseModels::Load(test_paths::ModelsDir());
+  ASSERT_TRUE(models.ok()) << models.status();
+  const std::string_view languages[] = {"pl", "en", "de", "en"};
+  ClauseReader reader;
+  for (size_t k = 0; k < std::size(kTexts); ++k) {
+    const TokenizedText t = Tokenize(kTexts[k]);
+    reader.Reset(models->get(), t, languages[k]);
+    EXPECT_EQ(reader.Knows(), (*models)->Knows(languages[k]));
+    const int n = static_cast<int>(t.tokens.size());
+    // Ranges sharing a first token, read twice each, in both orders.
+    for (int pass = 0; pass < 2; ++pass) {
+      for (int first = 0; first < n; first += 3) {
+        for (int end : {std::min(n, first + 4), n}) {
+          ExpectSame(reader.Read(first, end), (*models)->Read(t, first, end, languages[k]));
+        }
+      }
+    }
+    ExpectSame(reader.Read(0, n), (*models)->Read(t, 0, n, languages[k]));
+  }
+}
+
+TEST(ClauseReaderTest, NoModelReadsNeutral) {
+  const TokenizedText t = Tokenize(kTexts[0]);
+  ClauseReader reader;
+  reader.Reset(nullptr, t, "pl");
+  EXPECT_FALSE(reader.Knows());
+  const Sentiment s = reader.Read(0, static_cast<int>(t.tokens.size()));
+  EXPECT_EQ(s.label, SentimentLabel::kNeutral);
+  EXPECT_EQ(s.confidence, 0.0f);
+  auto models = ClauseModels::Load(test_paths::ModelsDir());
+  ASSERT_TRUE(models.ok()) << models.status();
+  reader.Reset(models->get(), t, "pt");  // no clause model for Portuguese
+  EXPECT_FALSE(reader.Knows());
+  EXPECT_EQ(reader.Read(0, 3).confidence, 0.0f);
+}
+
+TEST(ReviewFeaturesTest, TheFeaturesOfReviewInputWithOrWithoutSentenceInputs) {
+  for (std::string_view text : kTexts) {
+    const TokenizedText t = Tokenize(text);
+    std::vector<uint64_t> expected;
+    LinearFeatures(ReviewInput(t), &expected);
+    ReviewFeatures built;
+    built.Reset(t);
+    EXPECT_FALSE(built.Built());
+    EXPECT_EQ(built.Get(), expected) << text;
+    EXPECT_TRUE(built.Built());
+    // From the sentences' own inputs (as the sentence pass keeps them).
+    std::vector<std::string> inputs;
+    for (const Sentence& s : t.sentences) {
+      inputs.push_back(SentimentInput(t, s.first_token, s.end_token));
+    }
+    ReviewFeatures joined;
+    joined.Reset(t);
+    for (const std::string& in : inputs) joined.AddSentenceInput(in);
+    EXPECT_EQ(joined.Get(), expected) << text;
+    // Reset forgets the previous text.
+    const TokenizedText other = Tokenize("Short one.");
+    std::vector<uint64_t> other_expected;
+    LinearFeatures(ReviewInput(other), &other_expected);
+    joined.Reset(other);
+    EXPECT_EQ(joined.Get(), other_expected);
+  }
+}
+
+TEST(LinearModelTest, PredictFeaturesIsPredict) {
+  auto model = LinearModel::Load(test_paths::ModelsDir() + "/router.lin");
+  ASSERT_TRUE(model.ok()) << model.status();
+  ASSERT_FALSE((*model)->Chars().enabled());
+  for (std::string_view text : kTexts) {
+    const TokenizedText t = Tokenize(text);
+    const std::string input = ReviewInput(t);
+    std::vector<float> want;
+    (*model)->Predict(input, &want);
+    std::vector<uint64_t> features;
+    LinearFeatures(input, &features);
+    std::vector<float> got;
+    (*model)->PredictFeatures(features, &got);
+    EXPECT_EQ(got, want) << text;
+  }
+}
+
+}  // namespace
+}  // namespace opinia::nlp
