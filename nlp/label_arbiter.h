@@ -31,6 +31,7 @@
 #include "absl/status/statusor.h"
 #include "nlp/analysis.h"
 #include "nlp/sentiment.h"
+#include "nlp/softmax_model.h"
 
 namespace opinia::nlp {
 
@@ -76,14 +77,16 @@ class LabelArbiter {
   // confidence that probability), else `composed`.
   Sentiment Decide(const std::vector<float>& x, const Sentiment& composed) const;
 
-  float threshold() const { return threshold_; }
+  float threshold() const { return model_.threshold(); }
 
  private:
   LabelArbiter() = default;
-  float threshold_ = 0;
-  std::array<double, 4> bias_{};
-  std::array<std::vector<double>, 4> w_;
+  SoftmaxModel model_;
 };
+
+// The arbiter file's format (classes in the order positive, negative,
+// neutral, mixed; the file may list them in any order).
+const SoftmaxModelFormat& LabelArbiterFormat();
 
 // The arbiter's features of the last review the calling thread analysed
 // (empty for a social-media text, which the arbiter does not read), and
