@@ -79,20 +79,13 @@ Weights Fit(const std::vector<const Row*>& rows, double c) {
 }
 
 std::string Format(const Weights& w, double threshold) {
-  static constexpr const char* kNames[] = {"positive", "negative", "neutral"};
-  std::string text = "OPASPECTSIGN1\nfeatures " + std::to_string(kNumAspectSignFeatures) + "\n";
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "threshold %.2f\n", threshold);
-  text += buf;
+  std::vector<double> bias(3);
+  std::vector<std::vector<double>> raw(3);
   for (size_t k = 0; k < 3; ++k) {
-    text += kNames[k];
-    for (double v : w[k]) {
-      std::snprintf(buf, sizeof(buf), " %.9g", v);
-      text += buf;
-    }
-    text += "\n";
+    bias[k] = w[k][0];
+    raw[k].assign(w[k].begin() + 1, w[k].end());
   }
-  return text;
+  return FormatSoftmaxModel(AspectSignFormat(), threshold, bias, raw);
 }
 
 // Reads the cases of `path` (false when it cannot be opened).

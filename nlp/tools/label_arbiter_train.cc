@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -180,20 +179,9 @@ std::vector<std::vector<double>> Fit(const std::vector<Row>& rows, double C, Tak
 
 // The arbiter file (nlp/label_arbiter.h) of weights `W` (Fit()).
 std::string ArbiterText(const std::vector<std::vector<double>>& W, float threshold) {
-  static const char* const kNames[4] = {"positive", "negative", "neutral", "mixed"};
-  std::string text = absl::StrCat("OPARB1\nfeatures ", kNumLabelArbiterFeatures, "\nthreshold ",
-                                  absl::StrFormat("%.2f", threshold), "\n");
-  for (size_t k = 0; k < 4; ++k) {
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), "%s %.9g", kNames[k], W[k][kNumLabelArbiterFeatures]);
-    text += buf;
-    for (size_t i = 0; i < kNumLabelArbiterFeatures; ++i) {
-      std::snprintf(buf, sizeof(buf), " %.9g", W[k][i]);
-      text += buf;
-    }
-    text += "\n";
-  }
-  return text;
+  std::vector<double> bias(4);
+  for (size_t k = 0; k < 4; ++k) bias[k] = W[k][kNumLabelArbiterFeatures];
+  return FormatSoftmaxModel(LabelArbiterFormat(), threshold, bias, W);
 }
 
 // The label served: the arbiter's when it differs with probability >= t.
