@@ -42,38 +42,18 @@ struct Row {
 using Weights = std::array<std::vector<double>, 3>;
 
 Weights Fit(const std::vector<const Row*>& rows, double c) {
-  const size_t nf = rows.empty() ? 0 : rows[0]->x.size();
-  std::vector<double> mean(nf, 0), sd(nf, 0);
-  for (const Row* r : rows) {
-    for (size_t i = 0; i < nf; ++i) mean[i] += r->x[i];
-  }
-  for (double& m : mean) m /= static_cast<double>(rows.size());
-  for (const Row* r : rows) {
-    for (size_t i = 0; i < nf; ++i) sd[i] += (r->x[i] - mean[i]) * (r->x[i] - mean[i]);
-  }
-  for (double& s : sd) {
-    s = std::sqrt(s / static_cast<double>(rows.size()));
-    if (!(s > 1e-9)) s = 1;
-  }
-  std::vector<std::vector<double>> z(rows.size());
+  std::vector<const std::vector<float>*> x(rows.size());
   std::vector<int> y(rows.size());
   for (size_t r = 0; r < rows.size(); ++r) {
-    for (size_t i = 0; i < nf; ++i) z[r].push_back((rows[r]->x[i] - mean[i]) / sd[i]);
-    z[r].push_back(1.0);
+    x[r] = &rows[r]->x;
     y[r] = rows[r]->gold;
   }
-  std::vector<std::vector<double>> wz;
-  FitMultinomial(z, y, 3, c, &wz);
+  std::vector<std::vector<double>> raw;
+  FitStandardised(x, y, 3, c, &raw);
   Weights w;
   for (size_t k = 0; k < 3; ++k) {
-    double bias = wz[k][nf];
-    std::vector<double> raw(nf);
-    for (size_t i = 0; i < nf; ++i) {
-      raw[i] = wz[k][i] / sd[i];
-      bias -= raw[i] * mean[i];
-    }
-    w[k].push_back(bias);
-    w[k].insert(w[k].end(), raw.begin(), raw.end());
+    w[k].push_back(raw[k].back());
+    w[k].insert(w[k].end(), raw[k].begin(), raw[k].end() - 1);
   }
   return w;
 }

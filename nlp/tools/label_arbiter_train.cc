@@ -137,43 +137,15 @@ bool Collect(const LabelArbiterDirs& dirs, const Analyzer& analyzer, std::vector
 // standardisation folded back in.
 template <typename Take>
 std::vector<std::vector<double>> Fit(const std::vector<Row>& rows, double C, Take take) {
-  const size_t nf = rows.empty() ? 0 : rows[0].x.size();
-  std::vector<double> mean(nf, 0), sd(nf, 0);
-  size_t n = 0;
-  for (const Row& r : rows) {
-    if (!take(r)) continue;
-    ++n;
-    for (size_t i = 0; i < nf; ++i) mean[i] += r.x[i];
-  }
-  for (double& v : mean) v /= static_cast<double>(std::max<size_t>(n, 1));
-  for (const Row& r : rows) {
-    if (!take(r)) continue;
-    for (size_t i = 0; i < nf; ++i) sd[i] += (r.x[i] - mean[i]) * (r.x[i] - mean[i]);
-  }
-  for (double& v : sd) {
-    v = std::sqrt(v / static_cast<double>(std::max<size_t>(n, 1)));
-    if (!(v > 1e-9)) v = 1;
-  }
-  std::vector<std::vector<double>> z;
+  std::vector<const std::vector<float>*> x;
   std::vector<int> y;
   for (const Row& r : rows) {
     if (!take(r)) continue;
-    std::vector<double> zi(nf + 1, 1.0);
-    for (size_t i = 0; i < nf; ++i) zi[i] = (r.x[i] - mean[i]) / sd[i];
-    z.push_back(std::move(zi));
+    x.push_back(&r.x);
     y.push_back(Index(r.gold[0]));
   }
-  std::vector<std::vector<double>> Wz;
-  FitMultinomial(z, y, 4, C, &Wz);
-  std::vector<std::vector<double>> W(4, std::vector<double>(nf + 1, 0));
-  for (size_t k = 0; k < 4; ++k) {
-    double b = Wz[k][nf];
-    for (size_t i = 0; i < nf; ++i) {
-      W[k][i] = Wz[k][i] / sd[i];
-      b -= W[k][i] * mean[i];
-    }
-    W[k][nf] = b;
-  }
+  std::vector<std::vector<double>> W;
+  FitStandardised(x, y, 4, C, &W);
   return W;
 }
 

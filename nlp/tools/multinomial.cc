@@ -113,4 +113,38 @@ void FitMultinomial(const std::vector<std::vector<double>>& z, const std::vector
   }
 }
 
+void FitStandardised(const std::vector<const std::vector<float>*>& x, const std::vector<int>& y,
+                     int k, double C, std::vector<std::vector<double>>* W) {
+  const size_t nf = x.empty() ? 0 : x[0]->size();
+  const double n = static_cast<double>(std::max<size_t>(x.size(), 1));
+  std::vector<double> mean(nf, 0), sd(nf, 0);
+  for (const std::vector<float>* r : x) {
+    for (size_t i = 0; i < nf; ++i) mean[i] += (*r)[i];
+  }
+  for (double& v : mean) v /= n;
+  for (const std::vector<float>* r : x) {
+    for (size_t i = 0; i < nf; ++i) sd[i] += ((*r)[i] - mean[i]) * ((*r)[i] - mean[i]);
+  }
+  for (double& v : sd) {
+    v = std::sqrt(v / n);
+    if (!(v > 1e-9)) v = 1;
+  }
+  std::vector<std::vector<double>> z(x.size());
+  for (size_t r = 0; r < x.size(); ++r) {
+    z[r].resize(nf + 1, 1.0);
+    for (size_t i = 0; i < nf; ++i) z[r][i] = ((*x[r])[i] - mean[i]) / sd[i];
+  }
+  std::vector<std::vector<double>> Wz;
+  FitMultinomial(z, y, k, C, &Wz);
+  W->assign(static_cast<size_t>(k), std::vector<double>(nf + 1, 0));
+  for (size_t j = 0; j < static_cast<size_t>(k); ++j) {
+    double b = Wz[j][nf];
+    for (size_t i = 0; i < nf; ++i) {
+      (*W)[j][i] = Wz[j][i] / sd[i];
+      b -= (*W)[j][i] * mean[i];
+    }
+    (*W)[j][nf] = b;
+  }
+}
+
 }  // namespace opinia::nlp::tools
