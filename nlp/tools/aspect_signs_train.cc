@@ -49,7 +49,7 @@ Weights Fit(const std::vector<const Row*>& rows, double c) {
     y[r] = rows[r]->gold;
   }
   std::vector<std::vector<double>> raw;
-  FitStandardised(x, y, 3, c, &raw);
+  FitStandardised(x, y, 3, c, 1e-9, &raw);
   Weights w;
   for (size_t k = 0; k < 3; ++k) {
     w[k].push_back(raw[k].back());

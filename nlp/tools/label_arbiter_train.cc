@@ -145,7 +145,7 @@ std::vector<std::vector<double>> Fit(const std::vector<Row>& rows, double C, Tak
     y.push_back(Index(r.gold[0]));
   }
   std::vector<std::vector<double>> W;
-  FitStandardised(x, y, 4, C, &W);
+  FitStandardised(x, y, 4, C, 1e-9, &W);
   return W;
 }
 

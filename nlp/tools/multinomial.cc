@@ -113,21 +113,22 @@ void FitMultinomial(const std::vector<std::vector<double>>& z, const std::vector
   }
 }
 
-void FitStandardised(const std::vector<const std::vector<float>*>& x, const std::vector<int>& y,
-                     int k, double C, std::vector<std::vector<double>>* W) {
+template <typename Row>
+void FitStandardised(const std::vector<const Row*>& x, const std::vector<int>& y, int k,
+                     double C, double min_sd, std::vector<std::vector<double>>* W) {
   const size_t nf = x.empty() ? 0 : x[0]->size();
   const double n = static_cast<double>(std::max<size_t>(x.size(), 1));
   std::vector<double> mean(nf, 0), sd(nf, 0);
-  for (const std::vector<float>* r : x) {
+  for (const Row* r : x) {
     for (size_t i = 0; i < nf; ++i) mean[i] += (*r)[i];
   }
   for (double& v : mean) v /= n;
-  for (const std::vector<float>* r : x) {
+  for (const Row* r : x) {
     for (size_t i = 0; i < nf; ++i) sd[i] += ((*r)[i] - mean[i]) * ((*r)[i] - mean[i]);
   }
   for (double& v : sd) {
     v = std::sqrt(v / n);
-    if (!(v > 1e-9)) v = 1;
+    if (!(v > min_sd)) v = 1;
   }
   std::vector<std::vector<double>> z(x.size());
   for (size_t r = 0; r < x.size(); ++r) {
@@ -146,5 +147,12 @@ void FitStandardised(const std::vector<const std::vector<float>*>& x, const std:
     (*W)[j][nf] = b;
   }
 }
+
+template void FitStandardised(const std::vector<const std::vector<float>*>&,
+                              const std::vector<int>&, int, double, double,
+                              std::vector<std::vector<double>>*);
+template void FitStandardised(const std::vector<const std::vector<double>*>&,
+                              const std::vector<int>&, int, double, double,
+                              std::vector<std::vector<double>>*);
 
 }  // namespace opinia::nlp::tools
