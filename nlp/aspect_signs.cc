@@ -173,20 +173,14 @@ const SoftmaxModelFormat& AspectSignFormat() {
 
 absl::StatusOr<std::unique_ptr<AspectSignModel>> AspectSignModel::Load(
     const std::string& models_dir) {
-  const std::string path = models_dir + "/" + kAspectSignsFile;
-  absl::StatusOr<std::optional<std::string>> text = SoftmaxModel::ReadIfExists(path);
-  if (!text.ok()) return text.status();
-  if (!text->has_value()) return std::unique_ptr<AspectSignModel>();
-  return Parse(**text, path);
+  return LoadIfExists<AspectSignModel>(models_dir + "/" + kAspectSignsFile);
 }
 
 absl::StatusOr<std::unique_ptr<AspectSignModel>> AspectSignModel::Parse(
     std::string_view text, const std::string& name) {
   absl::StatusOr<SoftmaxModel> model = SoftmaxModel::Parse(text, name, AspectSignFormat());
   if (!model.ok()) return model.status();
-  std::unique_ptr<AspectSignModel> m(new AspectSignModel());
-  m->model_ = *std::move(model);
-  return m;
+  return std::unique_ptr<AspectSignModel>(new AspectSignModel(*std::move(model)));
 }
 
 std::array<float, 3> AspectSignModel::Predict(const std::vector<float>& x) const {

@@ -26,6 +26,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -106,7 +107,7 @@ class AspectSignModel {
   static constexpr float kNeutralScore = 0.05f;
 
  private:
-  AspectSignModel() = default;
+  explicit AspectSignModel(SoftmaxModel model) : model_(std::move(model)) {}
   SoftmaxModel model_;
 };
 

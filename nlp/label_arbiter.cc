@@ -156,20 +156,14 @@ const SoftmaxModelFormat& LabelArbiterFormat() {
 }
 
 absl::StatusOr<std::unique_ptr<LabelArbiter>> LabelArbiter::Load(const std::string& models_dir) {
-  const std::string path = models_dir + "/" + kLabelArbiterFile;
-  absl::StatusOr<std::optional<std::string>> text = SoftmaxModel::ReadIfExists(path);
-  if (!text.ok()) return text.status();
-  if (!text->has_value()) return std::unique_ptr<LabelArbiter>();
-  return Parse(**text, path);
+  return LoadIfExists<LabelArbiter>(models_dir + "/" + kLabelArbiterFile);
 }
 
-absl::StatusOr<std::unique_ptr<LabelArbiter>> LabelArbiter::Parse(std::string_view text,
-                                                                 const std::string& name) {
+absl::StatusOr<std::unique_ptr<LabelArbiter>> LabelArbiter::Parse(
+    std::string_view text, const std::string& name) {
   absl::StatusOr<SoftmaxModel> model = SoftmaxModel::Parse(text, name, LabelArbiterFormat());
   if (!model.ok()) return model.status();
-  std::unique_ptr<LabelArbiter> a(new LabelArbiter());
-  a->model_ = *std::move(model);
-  return a;
+  return std::unique_ptr<LabelArbiter>(new LabelArbiter(*std::move(model)));
 }
 
 std::array<float, 4> LabelArbiter::Predict(const std::vector<float>& x) const {

@@ -26,6 +26,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -80,7 +81,7 @@ class LabelArbiter {
   float threshold() const { return model_.threshold(); }
 
  private:
-  LabelArbiter() = default;
+  explicit LabelArbiter(SoftmaxModel model) : model_(std::move(model)) {}
   SoftmaxModel model_;
 };
 

@@ -69,10 +69,11 @@ absl::StatusOr<SoftmaxModel> SoftmaxModel::Parse(std::string_view text, const st
       k = l - 3;
     }
     if (k == classes || seen[k] || v.size() != static_cast<size_t>(features) + 2) {
-      return bad(absl::StrCat("line ", l + 1, ": expected ",
-                              format.any_order ? "a new class"
-                                               : absl::StrCat("\"", Av(format.classes[l - 3]), "\""),
-                              ", its bias and ", features, " weights"));
+      const std::string want = format.any_order
+                                   ? std::string("a new class")
+                                   : absl::StrCat("\"", Av(format.classes[l - 3]), "\"");
+      return bad(absl::StrCat("line ", l + 1, ": expected ", want, ", its bias and ", features,
+                              " weights"));
     }
     seen[k] = true;
     for (size_t i = 1; i < v.size(); ++i) {

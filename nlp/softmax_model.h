@@ -9,6 +9,7 @@
 #ifndef OPINIA_NLP_SOFTMAX_MODEL_H_
 #define OPINIA_NLP_SOFTMAX_MODEL_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +48,17 @@ class SoftmaxModel {
   std::vector<double> bias_;
   std::vector<std::vector<double>> w_;
 };
+
+// T::Parse(contents, path) of the file at `path` (T: a model class with a
+// static Parse(std::string_view text, const std::string& name)); null (and
+// OK) when the file does not exist.
+template <typename T>
+absl::StatusOr<std::unique_ptr<T>> LoadIfExists(const std::string& path) {
+  absl::StatusOr<std::optional<std::string>> text = SoftmaxModel::ReadIfExists(path);
+  if (!text.ok()) return text.status();
+  if (!text->has_value()) return std::unique_ptr<T>();
+  return T::Parse(**text, path);
+}
 
 // The text of a model of `format` (threshold "%.2f", numbers "%.9g");
 // bias[k] and w[k] (format.features weights) of class k.
