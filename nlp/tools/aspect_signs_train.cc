@@ -13,17 +13,13 @@
 
 #include "nlp/analyzer_config.h"
 #include "nlp/aspect_signs.h"
-#include "nlp/fnv1a.h"
 #include "nlp/tools/eval_cases.h"
 #include "nlp/tools/multinomial.h"
 
 namespace opinia::nlp::tools {
 namespace {
 
-// The spent tables the arbiter is fitted on (models/README.md); the
-// lead's fresh table is never read.
-constexpr const char* kTables[] = {"cases", "cases3", "cases4", "cases5", "cases6"};
-constexpr const char* kLanguages[] = {"pl", "en", "de", "es", "fr", "it"};
+// The number of the corpus dev part's folds (CorpusDevFold).
 constexpr int kCorpusFolds = 5;
 constexpr double kCs[] = {0.003, 0.01, 0.03, 0.1, 0.3, 1};
 constexpr double kThresholds[] = {0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
@@ -68,21 +64,6 @@ std::string Format(const Weights& w, double threshold) {
   return FormatSoftmaxModel(AspectSignFormat(), threshold, bias, raw);
 }
 
-// Reads the cases of `path` (false when it cannot be opened).
-bool ReadCases(const std::string& path, std::vector<EvalCase>* cases) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream text;
-  text << in.rdbuf();
-  auto parsed = ParseCases(text.str(), path);
-  if (!parsed.ok()) {
-    std::cerr << parsed.status() << "\n";
-    return false;
-  }
-  *cases = std::move(*parsed);
-  return true;
-}
-
 void Collect(const Analyzer& analyzer, const std::vector<std::vector<float>>& features,
              const std::vector<EvalCase>& cases, Split split, const std::string& source,
              const std::string& lang, int fold, std::vector<Row>* rows) {
@@ -99,7 +80,7 @@ void Collect(const Analyzer& analyzer, const std::vector<std::vector<float>>& fe
         r.gold = static_cast<int>(e.polarity);
         r.base = static_cast<int>(PolarityOf(a.aspects[i].sentiment.score));
         r.fold = fold >= 0 ? fold
-                           : kCorpusFolds + static_cast<int>(Fnv1a64(c.id) / 5 % kCorpusFolds);
+                           : kCorpusFolds + CorpusDevFold(c.id);
         r.source = source;
         r.lang = lang;
         rows->push_back(std::move(r));
@@ -149,21 +130,21 @@ bool TrainAspectSigns(const std::string& models_dir, const std::string& corpus_d
     return false;
   }
   std::vector<Row> rows;
-  for (const char* lang : kLanguages) {
+  for (const char* lang : kTuningLanguages) {
     std::vector<EvalCase> cases;
     const std::string path = corpus_dir + "/shop_" + lang + ".tsv";
-    if (!ReadCases(path, &cases)) {
+    if (!ReadCaseFile(path, &cases)) {
       std::cerr << "cannot read " << path << "\n";
       return false;
     }
     Collect(**analyzer, features, cases, Split::kCorpusDev, "shop", lang, -1, &rows);
   }
   int fold = 0;
-  for (const char* table : kTables) {
-    for (const char* lang : kLanguages) {
+  for (const char* table : kSpentTables) {
+    for (const char* lang : kTuningLanguages) {
       std::vector<EvalCase> cases;
       // A table without a file for a language (cases3 has no fr, it).
-      if (!ReadCases(cases_dir + "/" + table + "_" + lang + ".tsv", &cases)) continue;
+      if (!ReadCaseFile(cases_dir + "/" + table + "_" + lang + ".tsv", &cases)) continue;
       Collect(**analyzer, features, cases, Split::kAll, table, lang, fold, &rows);
     }
     ++fold;
@@ -226,7 +207,7 @@ bool TrainAspectSigns(const std::string& models_dir, const std::string& corpus_d
     }
   }
   std::fprintf(stderr, "%-8s", "source");
-  for (const char* lang : kLanguages) std::fprintf(stderr, " %16s", lang);
+  for (const char* lang : kTuningLanguages) std::fprintf(stderr, " %16s", lang);
   std::fprintf(stderr, " %16s\n", "all");
   for (const auto& [source, by_lang] : table) {
     std::fprintf(stderr, "%-8s", source.c_str());
