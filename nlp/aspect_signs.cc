@@ -2,17 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/string_view.h"
 #include "nlp/sentiment_features.h"
 
 namespace opinia::nlp {
@@ -171,71 +164,29 @@ bool KeepsItsSign(const std::vector<float>& x) {
          (x[kSarcasmFeature] > 0 || x[kTweetFeature] > 0 || x[kOtherLanguageFeature] > 0);
 }
 
+const SoftmaxModelFormat& AspectSignFormat() {
+  static const SoftmaxModelFormat* const format = new SoftmaxModelFormat{
+      "OPASPECTSIGN1", "aspect-sign model", kNumAspectSignFeatures,
+      {kClassNames[0], kClassNames[1], kClassNames[2]}, false};
+  return *format;
+}
+
 absl::StatusOr<std::unique_ptr<AspectSignModel>> AspectSignModel::Load(
     const std::string& models_dir) {
-  const std::string path = models_dir + "/" + kAspectSignsFile;
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return std::unique_ptr<AspectSignModel>();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(path + ": cannot be read");
-  std::stringstream text;
-  text << in.rdbuf();
-  return Parse(text.str(), path);
+  return LoadIfExists<AspectSignModel>(models_dir + "/" + kAspectSignsFile);
 }
 
 absl::StatusOr<std::unique_ptr<AspectSignModel>> AspectSignModel::Parse(
     std::string_view text, const std::string& name) {
-  auto bad = [&](const std::string& why) {
-    return absl::InvalidArgumentError(name + ": " + why);
-  };
-  std::vector<absl::string_view> lines =
-      absl::StrSplit(absl::string_view(text.data(), text.size()), '\n', absl::SkipEmpty());
-  if (lines.size() != 6 || lines[0] != "OPASPECTSIGN1") {
-    return bad("not an aspect-sign model (OPASPECTSIGN1 and 5 lines)");
-  }
-  std::unique_ptr<AspectSignModel> m(new AspectSignModel());
-  std::vector<absl::string_view> f = absl::StrSplit(lines[1], ' ', absl::SkipEmpty());
-  int features = 0;
-  if (f.size() != 2 || f[0] != "features" || !absl::SimpleAtoi(f[1], &features) ||
-      features != kNumAspectSignFeatures) {
-    return bad("expected \"features " + std::to_string(kNumAspectSignFeatures) + "\"");
-  }
-  std::vector<absl::string_view> th = absl::StrSplit(lines[2], ' ', absl::SkipEmpty());
-  if (th.size() != 2 || th[0] != "threshold" || !absl::SimpleAtof(th[1], &m->threshold_) ||
-      !(m->threshold_ >= 0 && m->threshold_ <= 1)) {
-    return bad("expected \"threshold T\" with T in [0, 1]");
-  }
-  for (int k = 0; k < 3; ++k) {
-    std::vector<absl::string_view> v = absl::StrSplit(lines[3 + k], ' ', absl::SkipEmpty());
-    if (v.size() != static_cast<size_t>(features) + 2 || v[0] != absl::string_view(kClassNames[k].data(), kClassNames[k].size())) {
-      return bad("line " + std::to_string(4 + k) + ": expected \"" +
-                 std::string(kClassNames[k]) + "\", a bias and " + std::to_string(features) +
-                 " weights");
-    }
-    for (size_t i = 1; i < v.size(); ++i) {
-      double w = 0;
-      if (!absl::SimpleAtod(v[i], &w) || !std::isfinite(w)) {
-        return bad("line " + std::to_string(4 + k) + ": not a number: " + std::string(v[i]));
-      }
-      m->w_[k].push_back(w);
-    }
-  }
-  return m;
+  absl::StatusOr<SoftmaxModel> model = SoftmaxModel::Parse(text, name, AspectSignFormat());
+  if (!model.ok()) return model.status();
+  return std::unique_ptr<AspectSignModel>(new AspectSignModel(*std::move(model)));
 }
 
 std::array<float, 3> AspectSignModel::Predict(const std::vector<float>& x) const {
-  double d[3];
-  double top = -1e300;
-  for (int k = 0; k < 3; ++k) {
-    const std::vector<double>& w = w_[k];
-    d[k] = w[0];
-    for (size_t i = 0; i < x.size() && i + 1 < w.size(); ++i) d[k] += w[i + 1] * x[i];
-    top = std::max(top, d[k]);
-  }
-  double sum = 0;
-  for (double& v : d) sum += (v = std::exp(v - top));
-  return {static_cast<float>(d[0] / sum), static_cast<float>(d[1] / sum),
-          static_cast<float>(d[2] / sum)};
+  std::array<float, 3> p{};
+  model_.Predict(x, p.data());
+  return p;
 }
 
 Sentiment AspectSignModel::FromProbs(const std::array<float, 3>& p) {

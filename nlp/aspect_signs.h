@@ -26,12 +26,14 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "nlp/analysis.h"
 #include "nlp/aspects.h"
 #include "nlp/clause_model.h"
+#include "nlp/softmax_model.h"
 #include "nlp/text.h"
 
 namespace opinia::nlp {
@@ -95,7 +97,7 @@ class AspectSignModel {
 
   // P(positive), P(negative), P(neutral) of features `x`.
   std::array<float, 3> Predict(const std::vector<float>& x) const;
-  float threshold() const { return threshold_; }
+  float threshold() const { return model_.threshold(); }
 
   // The aspect's sentiment from probabilities `p`: the most probable
   // class, score P(pos) - P(neg) (a polar class at least
@@ -105,10 +107,13 @@ class AspectSignModel {
   static constexpr float kNeutralScore = 0.05f;
 
  private:
-  AspectSignModel() = default;
-  float threshold_ = 0;
-  std::array<std::vector<double>, 3> w_;  // bias, then F weights
+  explicit AspectSignModel(SoftmaxModel model) : model_(std::move(model)) {}
+  SoftmaxModel model_;
 };
+
+// The model file's format (classes positive, negative, neutral, in that
+// order).
+const SoftmaxModelFormat& AspectSignFormat();
 
 // An aspect of a sarcastic text (features `x`) keeps the sign the
 // sarcasm flip gave it: the tuning tables have too few for the model to

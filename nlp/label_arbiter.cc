@@ -2,18 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 
 namespace opinia::nlp {
 namespace {
@@ -155,86 +148,34 @@ void LabelArbiterFeatures(const LabelArbiterInput& in, std::vector<float>* x) {
   }
 }
 
-absl::StatusOr<std::unique_ptr<LabelArbiter>> LabelArbiter::Load(const std::string& models_dir) {
-  const std::string path = models_dir + "/" + kLabelArbiterFile;
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return std::unique_ptr<LabelArbiter>();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat(path, ": cannot be read"));
-  std::stringstream text;
-  text << in.rdbuf();
-  return Parse(text.str(), path);
+const SoftmaxModelFormat& LabelArbiterFormat() {
+  static const SoftmaxModelFormat* const format = new SoftmaxModelFormat{
+      "OPARB1", "label arbiter", kNumLabelArbiterFeatures,
+      {kLabelNames[0], kLabelNames[1], kLabelNames[2], kLabelNames[3]}, true};
+  return *format;
 }
 
-absl::StatusOr<std::unique_ptr<LabelArbiter>> LabelArbiter::Parse(std::string_view text,
-                                                                 const std::string& name) {
-  auto bad = [&name](const std::string& why) {
-    return absl::InvalidArgumentError(absl::StrCat(name, ": ", why));
-  };
-  std::vector<absl::string_view> lines =
-      absl::StrSplit(absl::string_view(text.data(), text.size()), '\n', absl::SkipEmpty());
-  if (lines.size() != 7 || lines[0] != "OPARB1") {
-    return bad("a label arbiter is OPARB1, features, threshold and four label lines");
-  }
-  int features = 0;
-  if (!absl::ConsumePrefix(&lines[1], "features ") ||
-      !absl::SimpleAtoi(lines[1], &features) || features != kNumLabelArbiterFeatures) {
-    return bad(absl::StrCat("expected \"features ", kNumLabelArbiterFeatures, "\""));
-  }
-  std::unique_ptr<LabelArbiter> a(new LabelArbiter());
-  if (!absl::ConsumePrefix(&lines[2], "threshold ") ||
-      !absl::SimpleAtof(lines[2], &a->threshold_) || !(a->threshold_ >= 0) ||
-      a->threshold_ > 1) {
-    return bad("expected \"threshold T\", T in [0, 1]");
-  }
-  std::array<bool, 4> seen{};
-  for (size_t l = 3; l < 7; ++l) {
-    std::vector<absl::string_view> v = absl::StrSplit(lines[l], ' ', absl::SkipEmpty());
-    int label = -1;
-    for (int i = 0; i < 4 && !v.empty(); ++i) {
-      if (v[0] == kLabelNames[i]) label = i;
-    }
-    if (label < 0 || seen[static_cast<size_t>(label)] ||
-        v.size() != static_cast<size_t>(features) + 2) {
-      return bad(absl::StrCat("line ", l + 1, ": expected a new label, its bias and ", features,
-                              " weights"));
-    }
-    seen[static_cast<size_t>(label)] = true;
-    std::vector<double>& w = a->w_[static_cast<size_t>(label)];
-    for (size_t i = 1; i < v.size(); ++i) {
-      double d = 0;
-      if (!absl::SimpleAtod(v[i], &d) || !std::isfinite(d)) {
-        return bad(absl::StrCat("line ", l + 1, ": not a number: ", v[i]));
-      }
-      if (i == 1) {
-        a->bias_[static_cast<size_t>(label)] = d;
-      } else {
-        w.push_back(d);
-      }
-    }
-  }
-  return a;
+absl::StatusOr<std::unique_ptr<LabelArbiter>> LabelArbiter::Load(const std::string& models_dir) {
+  return LoadIfExists<LabelArbiter>(models_dir + "/" + kLabelArbiterFile);
+}
+
+absl::StatusOr<std::unique_ptr<LabelArbiter>> LabelArbiter::Parse(
+    std::string_view text, const std::string& name) {
+  absl::StatusOr<SoftmaxModel> model = SoftmaxModel::Parse(text, name, LabelArbiterFormat());
+  if (!model.ok()) return model.status();
+  return std::unique_ptr<LabelArbiter>(new LabelArbiter(*std::move(model)));
 }
 
 std::array<float, 4> LabelArbiter::Predict(const std::vector<float>& x) const {
-  std::array<double, 4> d{};
-  double mx = -1e300;
-  for (size_t k = 0; k < 4; ++k) {
-    d[k] = bias_[k];
-    for (size_t i = 0; i < w_[k].size() && i < x.size(); ++i) d[k] += w_[k][i] * x[i];
-    mx = std::max(mx, d[k]);
-  }
-  double s = 0;
-  for (double& v : d) s += (v = std::exp(v - mx));
   std::array<float, 4> p{};
-  for (size_t k = 0; k < 4; ++k) p[k] = static_cast<float>(d[k] / s);
+  model_.Predict(x, p.data());
   return p;
 }
 
 Sentiment LabelArbiter::Decide(const std::vector<float>& x, const Sentiment& composed) const {
   const std::array<float, 4> p = Predict(x);
   const size_t best = static_cast<size_t>(std::max_element(p.begin(), p.end()) - p.begin());
-  if (kLabels[best] == composed.label || p[best] < threshold_) return composed;
+  if (kLabels[best] == composed.label || p[best] < model_.threshold()) return composed;
   return {p[0] - p[1], kLabels[best], p[best]};
 }
 

@@ -26,11 +26,13 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "nlp/analysis.h"
 #include "nlp/sentiment.h"
+#include "nlp/softmax_model.h"
 
 namespace opinia::nlp {
 
@@ -76,14 +78,16 @@ class LabelArbiter {
   // confidence that probability), else `composed`.
   Sentiment Decide(const std::vector<float>& x, const Sentiment& composed) const;
 
-  float threshold() const { return threshold_; }
+  float threshold() const { return model_.threshold(); }
 
  private:
-  LabelArbiter() = default;
-  float threshold_ = 0;
-  std::array<double, 4> bias_{};
-  std::array<std::vector<double>, 4> w_;
+  explicit LabelArbiter(SoftmaxModel model) : model_(std::move(model)) {}
+  SoftmaxModel model_;
 };
+
+// The arbiter file's format (classes in the order positive, negative,
+// neutral, mixed; the file may list them in any order).
+const SoftmaxModelFormat& LabelArbiterFormat();
 
 // The arbiter's features of the last review the calling thread analysed
 // (empty for a social-media text, which the arbiter does not read), and

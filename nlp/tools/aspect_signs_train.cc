@@ -13,17 +13,13 @@
 
 #include "nlp/analyzer_config.h"
 #include "nlp/aspect_signs.h"
-#include "nlp/fnv1a.h"
 #include "nlp/tools/eval_cases.h"
 #include "nlp/tools/multinomial.h"
 
 namespace opinia::nlp::tools {
 namespace {
 
-// The spent tables the arbiter is fitted on (models/README.md); the
-// lead's fresh table is never read.
-constexpr const char* kTables[] = {"cases", "cases3", "cases4", "cases5", "cases6"};
-constexpr const char* kLanguages[] = {"pl", "en", "de", "es", "fr", "it"};
+// The number of the corpus dev part's folds (CorpusDevFold).
 constexpr int kCorpusFolds = 5;
 constexpr double kCs[] = {0.003, 0.01, 0.03, 0.1, 0.3, 1};
 constexpr double kThresholds[] = {0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
@@ -42,72 +38,30 @@ struct Row {
 using Weights = std::array<std::vector<double>, 3>;
 
 Weights Fit(const std::vector<const Row*>& rows, double c) {
-  const size_t nf = rows.empty() ? 0 : rows[0]->x.size();
-  std::vector<double> mean(nf, 0), sd(nf, 0);
-  for (const Row* r : rows) {
-    for (size_t i = 0; i < nf; ++i) mean[i] += r->x[i];
-  }
-  for (double& m : mean) m /= static_cast<double>(rows.size());
-  for (const Row* r : rows) {
-    for (size_t i = 0; i < nf; ++i) sd[i] += (r->x[i] - mean[i]) * (r->x[i] - mean[i]);
-  }
-  for (double& s : sd) {
-    s = std::sqrt(s / static_cast<double>(rows.size()));
-    if (!(s > 1e-9)) s = 1;
-  }
-  std::vector<std::vector<double>> z(rows.size());
+  std::vector<const std::vector<float>*> x(rows.size());
   std::vector<int> y(rows.size());
   for (size_t r = 0; r < rows.size(); ++r) {
-    for (size_t i = 0; i < nf; ++i) z[r].push_back((rows[r]->x[i] - mean[i]) / sd[i]);
-    z[r].push_back(1.0);
+    x[r] = &rows[r]->x;
     y[r] = rows[r]->gold;
   }
-  std::vector<std::vector<double>> wz;
-  FitMultinomial(z, y, 3, c, &wz);
+  std::vector<std::vector<double>> raw;
+  FitStandardised(x, y, 3, c, 1e-9, &raw);
   Weights w;
   for (size_t k = 0; k < 3; ++k) {
-    double bias = wz[k][nf];
-    std::vector<double> raw(nf);
-    for (size_t i = 0; i < nf; ++i) {
-      raw[i] = wz[k][i] / sd[i];
-      bias -= raw[i] * mean[i];
-    }
-    w[k].push_back(bias);
-    w[k].insert(w[k].end(), raw.begin(), raw.end());
+    w[k].push_back(raw[k].back());
+    w[k].insert(w[k].end(), raw[k].begin(), raw[k].end() - 1);
   }
   return w;
 }
 
 std::string Format(const Weights& w, double threshold) {
-  static constexpr const char* kNames[] = {"positive", "negative", "neutral"};
-  std::string text = "OPASPECTSIGN1\nfeatures " + std::to_string(kNumAspectSignFeatures) + "\n";
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "threshold %.2f\n", threshold);
-  text += buf;
+  std::vector<double> bias(3);
+  std::vector<std::vector<double>> raw(3);
   for (size_t k = 0; k < 3; ++k) {
-    text += kNames[k];
-    for (double v : w[k]) {
-      std::snprintf(buf, sizeof(buf), " %.9g", v);
-      text += buf;
-    }
-    text += "\n";
+    bias[k] = w[k][0];
+    raw[k].assign(w[k].begin() + 1, w[k].end());
   }
-  return text;
-}
-
-// Reads the cases of `path` (false when it cannot be opened).
-bool ReadCases(const std::string& path, std::vector<EvalCase>* cases) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream text;
-  text << in.rdbuf();
-  auto parsed = ParseCases(text.str(), path);
-  if (!parsed.ok()) {
-    std::cerr << parsed.status() << "\n";
-    return false;
-  }
-  *cases = std::move(*parsed);
-  return true;
+  return FormatSoftmaxModel(AspectSignFormat(), threshold, bias, raw);
 }
 
 void Collect(const Analyzer& analyzer, const std::vector<std::vector<float>>& features,
@@ -126,7 +80,7 @@ void Collect(const Analyzer& analyzer, const std::vector<std::vector<float>>& fe
         r.gold = static_cast<int>(e.polarity);
         r.base = static_cast<int>(PolarityOf(a.aspects[i].sentiment.score));
         r.fold = fold >= 0 ? fold
-                           : kCorpusFolds + static_cast<int>(Fnv1a64(c.id) / 5 % kCorpusFolds);
+                           : kCorpusFolds + CorpusDevFold(c.id);
         r.source = source;
         r.lang = lang;
         rows->push_back(std::move(r));
@@ -176,21 +130,21 @@ bool TrainAspectSigns(const std::string& models_dir, const std::string& corpus_d
     return false;
   }
   std::vector<Row> rows;
-  for (const char* lang : kLanguages) {
+  for (const char* lang : kTuningLanguages) {
     std::vector<EvalCase> cases;
     const std::string path = corpus_dir + "/shop_" + lang + ".tsv";
-    if (!ReadCases(path, &cases)) {
+    if (!ReadCaseFile(path, &cases)) {
       std::cerr << "cannot read " << path << "\n";
       return false;
     }
     Collect(**analyzer, features, cases, Split::kCorpusDev, "shop", lang, -1, &rows);
   }
   int fold = 0;
-  for (const char* table : kTables) {
-    for (const char* lang : kLanguages) {
+  for (const char* table : kSpentTables) {
+    for (const char* lang : kTuningLanguages) {
       std::vector<EvalCase> cases;
       // A table without a file for a language (cases3 has no fr, it).
-      if (!ReadCases(cases_dir + "/" + table + "_" + lang + ".tsv", &cases)) continue;
+      if (!ReadCaseFile(cases_dir + "/" + table + "_" + lang + ".tsv", &cases)) continue;
       Collect(**analyzer, features, cases, Split::kAll, table, lang, fold, &rows);
     }
     ++fold;
@@ -253,7 +207,7 @@ bool TrainAspectSigns(const std::string& models_dir, const std::string& corpus_d
     }
   }
   std::fprintf(stderr, "%-8s", "source");
-  for (const char* lang : kLanguages) std::fprintf(stderr, " %16s", lang);
+  for (const char* lang : kTuningLanguages) std::fprintf(stderr, " %16s", lang);
   std::fprintf(stderr, " %16s\n", "all");
   for (const auto& [source, by_lang] : table) {
     std::fprintf(stderr, "%-8s", source.c_str());

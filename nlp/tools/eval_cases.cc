@@ -1,6 +1,9 @@
 #include "nlp/tools/eval_cases.h"
 
 #include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <sstream>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -249,5 +252,21 @@ std::string FormatLanguageReport(const std::string& lang,
       Rate(all.reasons_found, all.reasons), all.reasons_found, all.reasons);
   return out;
 }
+
+bool ReadCaseFile(const std::string& path, std::vector<EvalCase>* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::stringstream text;
+  text << in.rdbuf();
+  auto cases = ParseCases(text.str(), path);
+  if (!cases.ok()) {
+    std::cerr << cases.status() << "\n";
+    return false;
+  }
+  *out = std::move(*cases);
+  return true;
+}
+
+int CorpusDevFold(const std::string& id) { return static_cast<int>((Fnv1a64(id) / 5) % 5); }
 
 }  // namespace opinia::nlp::tools

@@ -91,6 +91,20 @@ std::string FormatLanguageReport(const std::string& lang,
 const char* CaseLabelName(SentimentLabel l);
 const char* AspectName(Aspect a);
 
+// The case tables already spent on tuning (their dev and test halves both
+// read by the arbiter trainers; the lead's fresh table is never read), and
+// the six tuning languages.
+inline constexpr const char* kSpentTables[] = {"cases", "cases3", "cases4", "cases5", "cases6"};
+inline constexpr const char* kTuningLanguages[] = {"pl", "en", "de", "es", "fr", "it"};
+
+// Reads the cases of `path`: false when it cannot be opened or is
+// malformed (the error printed to stderr).
+bool ReadCaseFile(const std::string& path, std::vector<EvalCase>* out);
+
+// The fold (0..4) of a corpus dev case with id `id`, as both arbiter
+// trainers split the corpus.
+int CorpusDevFold(const std::string& id);
+
 }  // namespace opinia::nlp::tools
 
 #endif  // OPINIA_NLP_TOOLS_EVAL_CASES_H_

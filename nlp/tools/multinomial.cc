@@ -113,4 +113,46 @@ void FitMultinomial(const std::vector<std::vector<double>>& z, const std::vector
   }
 }
 
+template <typename Row>
+void FitStandardised(const std::vector<const Row*>& x, const std::vector<int>& y, int k,
+                     double C, double min_sd, std::vector<std::vector<double>>* W) {
+  const size_t nf = x.empty() ? 0 : x[0]->size();
+  const double n = static_cast<double>(std::max<size_t>(x.size(), 1));
+  std::vector<double> mean(nf, 0), sd(nf, 0);
+  for (const Row* r : x) {
+    for (size_t i = 0; i < nf; ++i) mean[i] += (*r)[i];
+  }
+  for (double& v : mean) v /= n;
+  for (const Row* r : x) {
+    for (size_t i = 0; i < nf; ++i) sd[i] += ((*r)[i] - mean[i]) * ((*r)[i] - mean[i]);
+  }
+  for (double& v : sd) {
+    v = std::sqrt(v / n);
+    if (!(v > min_sd)) v = 1;
+  }
+  std::vector<std::vector<double>> z(x.size());
+  for (size_t r = 0; r < x.size(); ++r) {
+    z[r].resize(nf + 1, 1.0);
+    for (size_t i = 0; i < nf; ++i) z[r][i] = ((*x[r])[i] - mean[i]) / sd[i];
+  }
+  std::vector<std::vector<double>> Wz;
+  FitMultinomial(z, y, k, C, &Wz);
+  W->assign(static_cast<size_t>(k), std::vector<double>(nf + 1, 0));
+  for (size_t j = 0; j < static_cast<size_t>(k); ++j) {
+    double b = Wz[j][nf];
+    for (size_t i = 0; i < nf; ++i) {
+      (*W)[j][i] = Wz[j][i] / sd[i];
+      b -= (*W)[j][i] * mean[i];
+    }
+    (*W)[j][nf] = b;
+  }
+}
+
+template void FitStandardised(const std::vector<const std::vector<float>*>&,
+                              const std::vector<int>&, int, double, double,
+                              std::vector<std::vector<double>>*);
+template void FitStandardised(const std::vector<const std::vector<double>*>&,
+                              const std::vector<int>&, int, double, double,
+                              std::vector<std::vector<double>>*);
+
 }  // namespace opinia::nlp::tools

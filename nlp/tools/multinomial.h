@@ -15,6 +15,14 @@ namespace opinia::nlp::tools {
 void FitMultinomial(const std::vector<std::vector<double>>& z, const std::vector<int>& y,
                     int k, double C, std::vector<std::vector<double>>* W);
 
+// FitMultinomial on the rows *x[i] standardised (mean, standard deviation
+// over the rows; a deviation not above min_sd taken as 1), labels y in
+// 0..k-1; W: k x (F + 1) on the raw features, the standardisation folded
+// in, the bias last. Row: std::vector<float> or std::vector<double>.
+template <typename Row>
+void FitStandardised(const std::vector<const Row*>& x, const std::vector<int>& y, int k,
+                     double C, double min_sd, std::vector<std::vector<double>>* W);
+
 }  // namespace opinia::nlp::tools
 
 #endif  // OPINIA_NLP_TOOLS_MULTINOMIAL_H_

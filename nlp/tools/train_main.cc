@@ -716,24 +716,11 @@ bool TrainMeta(const Corpus& c, const ModelSpec& spec, const Fitted& final_fit,
     y[r] = label + 1;
   }
   const size_t nf = feats.empty() ? 0 : feats[0].size();
-  std::vector<double> mean(nf, 0), sd(nf, 0);
-  for (const auto& f : feats) {
-    for (size_t i = 0; i < nf; ++i) mean[i] += f[i];
-  }
-  for (double& v : mean) v /= static_cast<double>(feats.size());
-  for (const auto& f : feats) {
-    for (size_t i = 0; i < nf; ++i) sd[i] += (f[i] - mean[i]) * (f[i] - mean[i]);
-  }
-  for (double& v : sd) {
-    v = std::sqrt(v / static_cast<double>(feats.size()));
-    if (!(v > 1e-12)) v = 1;
-  }
-  std::vector<std::vector<double>> z(rows.size());  // standardised, then 1
+  std::vector<const std::vector<double>*> x(rows.size());
   std::vector<int> yi(rows.size());
   std::vector<int> seen(static_cast<size_t>(k), 0);
   for (size_t r = 0; r < rows.size(); ++r) {
-    for (size_t i = 0; i < nf; ++i) z[r].push_back((feats[r][i] - mean[i]) / sd[i]);
-    z[r].push_back(1.0);
+    x[r] = &feats[r];
     yi[r] = static_cast<int>(y[r]) - 1;
     seen[static_cast<size_t>(yi[r])] = 1;
   }
@@ -741,31 +728,22 @@ bool TrainMeta(const Corpus& c, const ModelSpec& spec, const Fitted& final_fit,
     std::cerr << out_path << ": a label has no out-of-fold row\n";
     return false;
   }
-  std::vector<std::vector<double>> Wz;
-  FitMultinomial(z, yi, k, spec.meta_c, &Wz);
+  std::vector<std::vector<double>> W;  // on the raw features, the bias last
+  FitStandardised(x, yi, k, spec.meta_c, 1e-12, &W);
   std::string text = "OPMETA1\nlabels " + std::to_string(k);
   for (int id : final_fit.ids) text += " " + c.names[static_cast<size_t>(id - 1)];
   text += "\nlexicon " + std::to_string(spec.meta_columns.size());
   for (int col : spec.meta_columns) text += " " + std::to_string(col);
   text += "\n";
   int meta_correct = 0;
-  std::vector<std::vector<double>> W(static_cast<size_t>(k));
-  std::vector<double> B(static_cast<size_t>(k));
   for (int j = 0; j < k; ++j) {
-    const std::vector<double>& wz = Wz[static_cast<size_t>(j)];
-    double b = wz[nf];
-    std::vector<double>& w = W[static_cast<size_t>(j)];
-    for (size_t i = 0; i < nf; ++i) {
-      const double wi = wz[i] / sd[i];
-      w.push_back(wi);
-      b -= wi * mean[i];
-    }
-    B[static_cast<size_t>(j)] = b;
+    const std::vector<double>& w = W[static_cast<size_t>(j)];
+    const double b = w[nf];
     char buf[64];
     std::snprintf(buf, sizeof(buf), "%.9g", b);
     text += buf;
-    for (double wi : w) {
-      std::snprintf(buf, sizeof(buf), " %.9g", wi);
+    for (size_t i = 0; i < nf; ++i) {
+      std::snprintf(buf, sizeof(buf), " %.9g", w[i]);
       text += buf;
     }
     text += "\n";
@@ -774,7 +752,7 @@ bool TrainMeta(const Corpus& c, const ModelSpec& spec, const Fitted& final_fit,
     int best = 0;
     double bd = -1e300;
     for (int j = 0; j < k; ++j) {
-      double d = B[static_cast<size_t>(j)];
+      double d = W[static_cast<size_t>(j)][nf];
       for (size_t i = 0; i < nf; ++i) d += W[static_cast<size_t>(j)][i] * feats[r][i];
       if (d > bd) bd = d, best = j;
     }

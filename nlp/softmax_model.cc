@@ -1,0 +1,126 @@
+#include "nlp/softmax_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace opinia::nlp {
+namespace {
+
+// This abseil's string_view is not std::string_view.
+absl::string_view Av(std::string_view s) { return {s.data(), s.size()}; }
+
+}  // namespace
+
+absl::StatusOr<std::optional<std::string>> SoftmaxModel::ReadIfExists(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::optional<std::string>();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat(path, ": cannot be read"));
+  std::stringstream text;
+  text << in.rdbuf();
+  return std::optional<std::string>(text.str());
+}
+
+absl::StatusOr<SoftmaxModel> SoftmaxModel::Parse(std::string_view text, const std::string& name,
+                                                 const SoftmaxModelFormat& format) {
+  auto bad = [&name](std::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": ", Av(why)));
+  };
+  const size_t classes = format.classes.size();
+  std::vector<absl::string_view> lines =
+      absl::StrSplit(absl::string_view(text.data(), text.size()), '\n', absl::SkipEmpty());
+  if (lines.size() != 3 + classes || lines[0] != Av(format.magic)) {
+    return bad(absl::StrCat("not a ", Av(format.what), " (", Av(format.magic),
+                            ", features, threshold and ", classes, " class lines)"));
+  }
+  std::vector<absl::string_view> f = absl::StrSplit(lines[1], ' ', absl::SkipEmpty());
+  int features = 0;
+  if (f.size() != 2 || f[0] != "features" || !absl::SimpleAtoi(f[1], &features) ||
+      features != format.features) {
+    return bad(absl::StrCat("expected \"features ", format.features, "\""));
+  }
+  SoftmaxModel m;
+  std::vector<absl::string_view> th = absl::StrSplit(lines[2], ' ', absl::SkipEmpty());
+  if (th.size() != 2 || th[0] != "threshold" || !absl::SimpleAtof(th[1], &m.threshold_) ||
+      !(m.threshold_ >= 0 && m.threshold_ <= 1)) {
+    return bad("expected \"threshold T\" with T in [0, 1]");
+  }
+  m.bias_.assign(classes, 0.0);
+  m.w_.assign(classes, {});
+  std::vector<bool> seen(classes, false);
+  for (size_t l = 3; l < lines.size(); ++l) {
+    std::vector<absl::string_view> v = absl::StrSplit(lines[l], ' ', absl::SkipEmpty());
+    size_t k = classes;
+    if (format.any_order) {
+      for (size_t c = 0; c < classes && !v.empty(); ++c) {
+        if (v[0] == Av(format.classes[c])) k = c;
+      }
+    } else if (!v.empty() && v[0] == Av(format.classes[l - 3])) {
+      k = l - 3;
+    }
+    if (k == classes || seen[k] || v.size() != static_cast<size_t>(features) + 2) {
+      const std::string want = format.any_order
+                                   ? std::string("a new class")
+                                   : absl::StrCat("\"", Av(format.classes[l - 3]), "\"");
+      return bad(absl::StrCat("line ", l + 1, ": expected ", want, ", its bias and ", features,
+                              " weights"));
+    }
+    seen[k] = true;
+    for (size_t i = 1; i < v.size(); ++i) {
+      double d = 0;
+      if (!absl::SimpleAtod(v[i], &d) || !std::isfinite(d)) {
+        return bad(absl::StrCat("line ", l + 1, ": not a number: ", v[i]));
+      }
+      if (i == 1) {
+        m.bias_[k] = d;
+      } else {
+        m.w_[k].push_back(d);
+      }
+    }
+  }
+  return m;
+}
+
+void SoftmaxModel::Predict(const std::vector<float>& x, float* p) const {
+  thread_local std::vector<double> d;
+  d.assign(bias_.size(), 0.0);
+  double mx = -1e300;
+  for (size_t k = 0; k < d.size(); ++k) {
+    d[k] = bias_[k];
+    for (size_t i = 0; i < w_[k].size() && i < x.size(); ++i) d[k] += w_[k][i] * x[i];
+    mx = std::max(mx, d[k]);
+  }
+  double s = 0;
+  for (double& v : d) s += (v = std::exp(v - mx));
+  for (size_t k = 0; k < d.size(); ++k) p[k] = static_cast<float>(d[k] / s);
+}
+
+std::string FormatSoftmaxModel(const SoftmaxModelFormat& format, double threshold,
+                               const std::vector<double>& bias,
+                               const std::vector<std::vector<double>>& w) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "threshold %.2f\n", threshold);
+  std::string text = absl::StrCat(Av(format.magic), "\nfeatures ", format.features, "\n", buf);
+  for (size_t k = 0; k < format.classes.size(); ++k) {
+    std::snprintf(buf, sizeof(buf), " %.9g", bias[k]);
+    absl::StrAppend(&text, Av(format.classes[k]), buf);
+    for (int i = 0; i < format.features; ++i) {
+      std::snprintf(buf, sizeof(buf), " %.9g", w[k][static_cast<size_t>(i)]);
+      text += buf;
+    }
+    text += "\n";
+  }
+  return text;
+}
+
+}  // namespace opinia::nlp

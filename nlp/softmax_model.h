@@ -1,0 +1,71 @@
+// A small multinomial logistic model stored as text, shared by the
+// stacked arbiters (nlp/label_arbiter.h, nlp/aspect_signs.h):
+//   line 1: the file's magic (e.g. "OPARB1")
+//   line 2: "features F"
+//   line 3: "threshold T", T in [0, 1]
+//   one line per class "NAME bias w_1 ... w_F"
+// P(k) = softmax_k(bias_k + w_k . x) on raw features (the trainer folds its
+// standardisation into the weights).
+#ifndef OPINIA_NLP_SOFTMAX_MODEL_H_
+#define OPINIA_NLP_SOFTMAX_MODEL_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace opinia::nlp {
+
+struct SoftmaxModelFormat {
+  std::string_view magic;
+  std::string_view what;  // in errors, e.g. "label arbiter"
+  int features = 0;
+  std::vector<std::string_view> classes;
+  // false: the class lines come in the order of `classes`; true: in any
+  // order, each class once.
+  bool any_order = false;
+};
+
+class SoftmaxModel {
+ public:
+  // The contents of `path`: nullopt (and OK) when it does not exist,
+  // INVALID_ARGUMENT naming it when it cannot be read.
+  static absl::StatusOr<std::optional<std::string>> ReadIfExists(const std::string& path);
+  // Parses `text`; errors are INVALID_ARGUMENT starting with `name`.
+  static absl::StatusOr<SoftmaxModel> Parse(std::string_view text, const std::string& name,
+                                            const SoftmaxModelFormat& format);
+
+  // The probabilities of features `x` in the order of the format's
+  // classes, into p[0 .. classes).
+  void Predict(const std::vector<float>& x, float* p) const;
+  float threshold() const { return threshold_; }
+
+ private:
+  float threshold_ = 0;
+  std::vector<double> bias_;
+  std::vector<std::vector<double>> w_;
+};
+
+// T::Parse(contents, path) of the file at `path` (T: a model class with a
+// static Parse(std::string_view text, const std::string& name)); null (and
+// OK) when the file does not exist.
+template <typename T>
+absl::StatusOr<std::unique_ptr<T>> LoadIfExists(const std::string& path) {
+  absl::StatusOr<std::optional<std::string>> text = SoftmaxModel::ReadIfExists(path);
+  if (!text.ok()) return text.status();
+  if (!text->has_value()) return std::unique_ptr<T>();
+  return T::Parse(**text, path);
+}
+
+// The text of a model of `format` (threshold "%.2f", numbers "%.9g");
+// bias[k] and w[k] (format.features weights) of class k.
+std::string FormatSoftmaxModel(const SoftmaxModelFormat& format, double threshold,
+                               const std::vector<double>& bias,
+                               const std::vector<std::vector<double>>& w);
+
+}  // namespace opinia::nlp
+
+#endif  // OPINIA_NLP_SOFTMAX_MODEL_H_
