@@ -18,14 +18,15 @@ constexpr std::array<std::string_view, 4> kLexiconReasons = {
     "LEGAL_THREAT", "HEALTH_SAFETY", "FRAUD_CLAIM", "CHURN_INTENT"};
 constexpr int kLegal = 0, kHealth = 1, kFraud = 2, kChurn = 3;
 // Construction cues (matcher labels 4..), combined in Assess; see urgency.h.
-constexpr std::array<std::string_view, 34> kCues = {
+constexpr std::array<std::string_view, 40> kCues = {
     "ESCALATION", "FRAUD_IDIOM", "NOBODY",    "ANSWER",    "NO_REPLY",
     "REPEAT",     "DISTRESS",    "PAID",      "GONE",      "APPLIANCE",
     "HAZARD",     "DAMAGE",      "LETDOWN",   "NOW",       "DEMAND",
     "TOPIC",      "ANSWERS",     "ALLERGY",   "SEVERE",    "CHILD",
     "OCCASION",   "SOON",        "RESOLVED",  "CHARGE",    "TIMES",
     "CANCELLED",  "BILL",        "NOT_ME",    "ACCOUNT",   "BANG",
-    "INJURY",     "TREATMENT",   "DEPENDENT", "LEGAL_ACT"};
+    "INJURY",     "TREATMENT",   "DEPENDENT", "LEGAL_ACT", "EXPECTED",
+    "NOT_URGENT", "PRESALE",     "PAPERWORK", "HEAT",      "SAFE_ACT"};
 constexpr int kEscalation = 4, kFraudIdiom = 5, kNobody = 6, kAnswer = 7,
               kNoReply = 8, kRepeat = 9, kDistress = 10, kPaid = 11, kGone = 12,
               kAppliance = 13, kHazard = 14, kDamage = 15, kLetdown = 16,
@@ -34,7 +35,9 @@ constexpr int kEscalation = 4, kFraudIdiom = 5, kNobody = 6, kAnswer = 7,
               kSoon = 25, kResolved = 26, kCharge = 27, kTimes = 28,
               kCancelled = 29, kBill = 30, kNotMe = 31, kAccount = 32,
               kBang = 33, kInjury = 34, kTreatment = 35, kDependent = 36,
-              kLegalAct = 37, kLabels = 38;
+              kLegalAct = 37, kExpected = 38, kNotUrgent = 39,
+              kPresale = 40, kPaperwork = 41, kHeat = 42, kSafeAct = 43,
+              kLabels = 44;
 static_assert(kEscalation == kLexiconReasons.size() &&
                   kLabels == kEscalation + static_cast<int>(kCues.size()),
               "the label constants follow kLexiconReasons and kCues");
@@ -48,7 +51,7 @@ bool NegationApplies(int label) {
          label != kChild && label != kOccasion && label != kSoon &&
          label != kTimes && label != kCancelled && label != kBill &&
          label != kNotMe && label != kAccount && label != kTreatment &&
-         label != kDependent;
+         label != kDependent && label != kPaperwork;
 }
 
 constexpr float kStrongNegativeScore = -0.6f;
@@ -197,6 +200,8 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
     const uint32_t languages = matcher_->LanguageMask(language);
     auto scan = [&](int begin, int end) {
       std::array<bool, kLabels> here{};
+      // Evidence of this sentence, kept until its EXPECTED cue is known.
+      std::vector<std::pair<int, Span>> hits;
       bool denied_answer = false;
       bool denied_answers = false;  // a present-tense answer verb, negated
       matcher_->Scan(
@@ -219,24 +224,36 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
             // "Meine Frau droht mit dem Anwalt 😂": a joke threatens nobody.
             // "za taką cenę powinni mnie pozwać za kradzież 😂": nor
             // accuses anybody.
-            if ((m.label == kLegal || m.label == kLegalAct || m.label == kFraud) &&
+            // Eighth pass: nor does "Haha ... nearly sent me to hospital"
+            // report a hazard.
+            if ((m.label == kLegal || m.label == kLegalAct ||
+                 m.label == kFraud || m.label == kHealth) &&
                 Jokes(t, begin, end)) {
               return;
             }
             here[m.label] = true;
             const Span span = {t.tokens[m.first_token].span.begin,
                                t.tokens[m.end_token - 1].span.end};
-            if (m.label <= kEscalation &&
-                static_cast<int>(u.evidence.size()) < kMaxEvidence) {
-              u.evidence.push_back(span);
-            }
-            if ((m.label == kAllergy || m.label == kNotMe ||
-                 m.label == kBang || m.label == kInjury ||
-                 m.label == kLegalAct) &&
-                cue_evidence[m.label].size() < 4) {
-              cue_evidence[m.label].push_back(span);
-            }
+            hits.emplace_back(m.label, span);
           });
+      // Eighth pass: smoke or a smell the customer tells as expected
+      // ("dymił przy pierwszym użyciu, w instrukcji piszą, że tak ma
+      // być", "steht so in der Anleitung", "il libretto dice che è
+      // normale") is no hazard in that sentence.
+      if (here[kExpected]) here[kHealth] = here[kHazard] = here[kBang] = false;
+      for (const auto& [hit_label, span] : hits) {
+        if (!here[hit_label]) continue;
+        if (hit_label <= kEscalation &&
+            static_cast<int>(u.evidence.size()) < kMaxEvidence) {
+          u.evidence.push_back(span);
+        }
+        if ((hit_label == kAllergy || hit_label == kNotMe ||
+             hit_label == kBang || hit_label == kInjury ||
+             hit_label == kLegalAct) &&
+            cue_evidence[hit_label].size() < 4) {
+          cue_evidence[hit_label].push_back(span);
+        }
+      }
       for (int l = 0; l < kLabels; ++l) found[l] = found[l] || here[l];
       const bool silent =
           here[kNoReply] || denied_answer ||
@@ -318,6 +335,13 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
     found[kHealth] = true;
     add_evidence(kBang);
   }
+  // Eighth pass: an appliance that smells of burning or is too hot to
+  // touch is a hazard when the customer acted for safety (unplugged it,
+  // stopped using it, asks about a recall); told as a fault ("das Netzteil
+  // wird so heiß, dass man es nicht anfassen kann") it is a complaint.
+  if (found[kHeat] && found[kAppliance] && found[kSafeAct]) {
+    found[kHealth] = true;
+  }
   if (found[kInjury] && found[kTreatment]) {
     found[kHealth] = true;
     add_evidence(kInjury);
@@ -329,7 +353,11 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // An allergic reaction with swelling or breathing trouble or in a child
   // (or with a hospital, HEALTH_SAFETY by itself) is a hazard; "uczulił, twarz czerwona przez
   // dwa dni" is a complaint.
-  if (found[kAllergy] && (found[kSevere] || found[kChild])) {
+  // Eighth pass: or one that needed treatment ("had a reaction, we spent
+  // the night in A&E"); not a condition asked about before buying ("Syn
+  // ma alergię, dlatego pytam").
+  if (found[kAllergy] && !found[kPresale] &&
+      (found[kSevere] || found[kChild] || found[kTreatment])) {
     found[kHealth] = true;
     add_evidence(kAllergy);
   }
@@ -344,12 +372,25 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // positive is a customer still waiting, question or not; silence about an invoice correction or
   // without a topic ("Thanks for nothing, still waiting on a reply") is a
   // complaint.
+  // Eighth pass: contact counted in a message that asks ("ho scritto tre
+  // volte ... cosa devo fare?", "trois fois que je demande ... quand ?")
+  // is repeated as much as "third time" (TIMES also holds "instead of",
+  // so only there); silence about an
+  // invoice or a receipt alone, with the goods there and whole, is a
+  // complaint ("Trzeci mail bez odpowiedzi" about a missing invoice); a
+  // customer who says it is not urgent ("Nic pilnego", "no rush") is not
+  // waiting urgently.
+  const bool repeated = found[kRepeat] || found[kTimes];
+  const bool paperwork_only =
+      found[kPaperwork] && !found[kGone] && !found[kDamage];
+  const bool calm = found[kNotUrgent];
   const bool unanswered =
-      (no_contact && found[kRepeat] && asks &&
-       label != SentimentLabel::kPositive) ||
-      (unanswered_topic && (found[kNobody] || found[kRepeat]) &&
-       label != SentimentLabel::kPositive &&
-       clause_level != SentimentLabel::kPositive);
+      !calm &&
+      ((no_contact && repeated && asks && !paperwork_only &&
+        label != SentimentLabel::kPositive) ||
+       (unanswered_topic && (found[kNobody] || found[kRepeat]) &&
+        label != SentimentLabel::kPositive &&
+        clause_level != SentimentLabel::kPositive));
   // A demand for action now ("I need one of these refunded today",
   // "Ich erwarte heute noch einen Anruf", "Chiedo di essere ricontattata
   // oggi stesso") in a text or clauses that complain: the customer says
@@ -359,8 +400,11 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   const auto complains = [](SentimentLabel l) {
     return l == SentimentLabel::kNegative || l == SentimentLabel::kMixed;
   };
+  // Eighth pass: nor is a question before buying ("Pilnie potrzebuję na
+  // sobotę, czy jeśli zamówię dziś ...? Pytam przed zakupem").
   const bool pressing =
-      demand_now && (complains(clause_level) || (complains(label) && !asks));
+      demand_now && !calm && !found[kPresale] &&
+      (complains(clause_level) || (complains(label) && !asks));
   // The clauses must agree that the text is negative (issue 17: a positive
   // or neutral clause-level reading never cries wolf).
   const bool clauses_agree = clause_level == SentimentLabel::kUnspecified ||
@@ -374,7 +418,8 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // zaproszeni, nikt nie odbiera telefonu"), is distress without a
   // distress word.
   const bool ruined_for_a_date =
-      occasion_soon && (found[kDamage] || found[kGone] || no_contact);
+      occasion_soon && !calm && !found[kPresale] &&
+      (found[kDamage] || found[kGone] || no_contact);
   // Seventh pass: money taken several times or for a cancelled order, not
   // given back, with a bill due ("dreimal abgebucht, die Miete ist
   // fällig") or with nobody answering and a demand for action now (a

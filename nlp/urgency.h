@@ -110,6 +110,19 @@
 //     report told in a sincerely positive review ("parcel stolen, reported
 //     it, the shop resent it — great") is P1.
 //   The evidence of these reasons is the NOT_ME, BANG and INJURY phrases.
+// Eighth pass (the misses and false alarms of cases6 and cases7):
+//   - EXPECTED (smoke told as normal: the manual, burn-in) drops
+//     HEALTH_SAFETY, HAZARD and BANG in its sentence; a JOKE also cancels
+//     HEALTH_SAFETY ("Haha ... nearly sent me to hospital").
+//   - NOT_URGENT ("no rush", "Nic pilnego") and PRESALE (a question before
+//     buying) stop the P2 constructions for nobody answering (NOT_URGENT),
+//     a demand now and an occasion; PRESALE also the allergy one.
+//   - Asking, repeated, unanswered contact counts TIMES ("tre volte") as
+//     REPEAT, and does not count when only PAPERWORK (an invoice) is asked
+//     about with the goods neither GONE nor DAMAGED.
+//   - HEAT (a burning smell, too hot to touch) with an APPLIANCE and a
+//     SAFE_ACT (unplugged, stopped using, a recall) in the text, and
+//     ALLERGY with TREATMENT, are HEALTH_SAFETY.
 //
 // Priority:
 //   P1  LEGAL_THREAT, HEALTH_SAFETY or FRAUD_CLAIM

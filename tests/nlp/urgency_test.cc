@@ -475,6 +475,63 @@ const Case kCases[] = {
     {"en_positive_lawyer_still_quiet", "en", "Great shoes, my lawyer friend loves them too.", kPos, 0, 0, "", NONE, "", ""},
     {"de_war_bei_meiner_bank", "de", "Ich war bei meiner Bank, die holen das Geld zurück.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "war bei meiner Bank|holen das Geld zurück"},
     {"de_anzeige_display", "de", "Die Anzeige am Display ist hell und gut lesbar.", kNeutral, 0, 0, "", NONE, "", ""},
+    // eighth pass: smoke told as normal (the manual, first use) is no
+    // hazard; told as not normal it still is
+    {"pl_dymil_w_instrukcji", "pl", "Toster przy pierwszym użyciu dymił, ale w instrukcji piszą, że tak ma być.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"de_gequalmt_laut_anleitung", "de", "Der Backofen hat beim ersten Aufheizen gequalmt, laut Anleitung ist das normal.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"it_fumo_nel_libretto", "it", "Il phon ha fatto un po' di fumo, nel libretto dicono che è normale.", kNeutral, 0, 0, "", NONE, "", ""},
+    {"pl_dymil_nie_jest_normalne", "pl", "Toster dymił, to nie jest normalne.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "dymił"},
+    // the customer says there is no hurry
+    {"it_festa_domani_non_urgente", "it", "La festa è domani e nessuno risponde, ma non è urgente, ho un altro regalo.", kNeg, 0, 0, "", P3, "", ""},
+    {"pl_trzeci_raz_nic_pilnego", "pl", "Nic pilnego, ale trzeci raz pytam o zwrot pieniędzy, gdzie one są? Napisałam i cisza.", kNeg, 0, 0, "", P3, "", ""},
+    // an allergy stated in a question before buying
+    {"pl_alergia_dlatego_pytam", "pl", "Syn ma alergię na wełnę, dlatego pytam: czy ten sweter jest z bawełny?", kNeutral, 0, 0, "", NONE, "", ""},
+    {"en_allergic_why_asking", "en", "My daughter is allergic to nickel, which is why I'm asking: is the clasp nickel free?", kNeutral, 0, 0, "", NONE, "", ""},
+    {"de_allergie_vor_dem_kauf", "de", "Mein Sohn hat eine Allergie gegen Latex, deshalb frage ich vor dem Kauf.", kNeutral, 0, 0, "", NONE, "", ""},
+    // silence about an invoice alone is a complaint
+    {"pl_faktura_trzeci_mail", "pl", "Dlaczego od tygodnia nie mogę dostać faktury? Trzeci mail bez odpowiedzi.", kNeg, 0, 0, "", P3, "", ""},
+    {"en_invoice_third_email", "en", "Why have I still not got my invoice? Third time asking, radio silence.", kNeg, 0, 0, "", P3, "", ""},
+    // contact counted ("three times") is repeated contact; silence "into
+    // the void", "no answer"
+    {"fr_trois_fois_aucune_reponse", "fr", "Ça fait trois fois que je demande où est ma commande, toujours aucune réponse. Vous comptez me répondre quand ?", kNeg, 0, 0, "", P2, "", ""},
+    {"it_tre_volte_nessuna_risposta", "it", "Ho scritto tre volte per il reso e ancora nessuna risposta, cosa devo fare?", kNeg, 0, 0, "", P2, "", ""},
+    {"fr_relance_dans_le_vide", "fr", "Vous comptez me répondre un jour ? Trois semaines, et chaque relance part dans le vide.", kNeg, 0, 0, "", P2, "", ""},
+    // a burning smell or a part too hot to touch is a hazard when the
+    // customer acted for safety; told as a fault it is a complaint
+    {"en_heater_burning_unplugged", "en", "The heater smelled of burning plastic and the plug was too hot to touch, so I've unplugged it.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", ""},
+    {"de_ladesockel_stecker_gezogen", "de", "Der Ladesockel wird so heiß, dass man ihn kaum anfassen kann. Ich habe den Stecker gezogen.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", ""},
+    {"es_cargador_huele_desenchufado", "es", "El cargador huele a quemado, lo he desenchufado y ya no lo uso.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", ""},
+    {"de_netzteil_heiss_nur_mangel", "de", "Das Netzteil wird so heiß, dass man es nicht anfassen kann, und der Akku hält eine Stunde.", kNeg, 0, 0, "", P3, "", ""},
+    {"it_frullatore_bruciato_mangel", "it", "Il frullatore puzza di bruciato dopo tre usi e si spegne da solo.", kNeg, 0, 0, "", P3, "", ""},
+    // a laughing writer reports no hazard
+    {"en_haha_nearly_hospital", "en", "Haha the chilli sauce nearly sent me to hospital, amazing stuff.", kMildPos, 0, 0, "", NONE, "", ""},
+    // calm look-alikes: a hospital colour or bag, a payment reminder the
+    // customer received, a lawyer who would laugh
+    {"en_hospital_green", "en", "The paint is more of a hospital green than sage.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"en_hospital_bag", "en", "Perfect size for my hospital bag.", kMildPos, 0, 0, "", NONE, "", ""},
+    {"pl_dostalam_wezwanie_do_zaplaty", "pl", "Dostałam wezwanie do zapłaty, choć zapłaciłam w terminie.", kNeg, 0, 0, "", P3, "", ""},
+    {"pl_wysle_wezwanie_do_zaplaty", "pl", "Wyślę wam wezwanie do zapłaty.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "wezwanie do zapłaty"},
+    {"pl_prawnik_by_sie_usmial", "pl", "Prawnik by się uśmiał z tej instrukcji, ale szafka stoi.", kMildPos, 0, 0, "", NONE, "", ""},
+    // rip-off idioms about a price are no fraud claim
+    {"de_halsabschneider", "de", "Versandkosten 12,90 für einen Brief? Halsabschneider.", kNeg, 0, 0, "", P3, "", ""},
+    {"fr_cest_du_vol", "fr", "Franchement c'est du vol, ce coffret ne vaut pas son prix.", kNeg, 0, 0, "", P3, "", ""},
+    {"es_es_un_robo", "es", "Es un robo, cuarenta euros por una funda.", kNeg, 0, 0, "", P3, "", ""},
+    // an allergic reaction that needed a doctor; an injury to the eye, a
+    // swallowed part with a helpline or a vet
+    {"pl_uczulilo_lekarz", "pl", "Uczuliło mnie, musiałam iść do lekarza.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "Uczuliło"},
+    {"es_reaccion_medico", "es", "Tuvo una reacción a la crema y fuimos al médico.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "Tuvo una reacción"},
+    {"en_eye_rang_111", "en", "She got the glue in her eye and we rang 111.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "in her eye"},
+    {"de_ins_auge_arzt", "de", "Mein Sohn hat Reiniger ins Auge bekommen, wir waren beim Arzt.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "ins Auge"},
+    {"en_dog_swallowed_vet", "en", "Our dog swallowed a piece of the toy, emergency vet on Sunday.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "swallowed a"},
+    // a charge the customer does not recognise (not a search box that
+    // does not recognise a name); a data leak
+    {"en_dont_recognise_charge", "en", "£340 has gone out of my account to a shop I don't recognise.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "don't recognise"},
+    {"es_cargo_no_reconozco", "es", "Hay un cargo de 60 euros en mi tarjeta que no reconozco.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "no reconozco"},
+    {"pl_wyszukiwarka_nie_rozpoznaje", "pl", "Wyszukiwarka nie rozpoznaje nazwy karmy, którą zamawiam od lat.", kNeg, 0, 0, "", P3, "", ""},
+    {"de_datenleck", "de", "Gab es bei euch ein Datenleck?", kNeutral, 0, 0, "", P1, "FRAUD_CLAIM", "Datenleck"},
+    {"it_fuga_di_dati", "it", "C'è stata una fuga di dati?", kNeutral, 0, 0, "", P1, "FRAUD_CLAIM", "fuga di dati"},
+    // "3x" is several times
+    {"de_3x_abgebucht_miete", "de", "Ihr habt 3x abgezogen und die Miete ist fällig.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
     // ------------------------------------------------------- language choice
     {"und_tries_all", "und", "Totaler Betrug.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "Betrug"},
     {"known_language_only_its_lexicon", "pl", "Totaler Betrug.", kNeg, 0, 0, "", P3, "", ""},
@@ -509,6 +566,27 @@ TEST_F(UrgencyTest, Table) {
       ev.emplace_back(text.substr(s.begin, s.end - s.begin));
     }
     EXPECT_EQ(absl::StrJoin(ev, "|"), c.want_evidence) << where;
+  }
+}
+
+// Eighth pass: a demand for today in a question before buying is not
+// pressing, even when the clauses read as complaining.
+TEST_F(UrgencyTest, PresaleQuestionIsNotPressing) {
+  const struct {
+    const char* language;
+    const char* text;
+    Priority want;
+  } cases[] = {
+      {"pl", "Pilnie potrzebuję na sobotę, czy jeśli zamówię dziś, to zdążycie?", NONE},
+      {"en", "I need it today, will it arrive if I order before noon?", NONE},
+      {"pl", "Pilnie potrzebuję tego dziś, paczka nie dotarła.", P2},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text);
+    const Urgency u =
+        model_->Assess(c.text, Tokenize(c.text), c.language, kNeutral,
+                       AnalyzeOptions{}, SentimentLabel::kNegative);
+    EXPECT_EQ(static_cast<int>(u.priority), static_cast<int>(c.want));
   }
 }
 
