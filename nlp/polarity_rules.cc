@@ -705,7 +705,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     c.end_token = at;
     if (concession_clause) c.weight *= kConcessionWeight;
     concession_clause = false;
-    own.push_back(Clause{at, end});
+    // "Mon ancien grille-pain a lâché", "my old one, bought in 2019,
+    // broke": PRIOR reaches past clauses without evidence.
+    if (c.hits > 0) prior = false;
+    own.push_back(Clause{at, end});  // (c is invalid from here)
     neg_scope = 0;
     without = false;
     intensity = 1.0f;
@@ -715,7 +718,6 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     last_plain = -1;
     expect_words = 0;
     surprise = surprise_degree = false;
-    prior = false;
   };
   auto add = [&](int at, float v, bool construction, bool lexicon = false) {
     // "my old one was faulty, so ...": what failed before this purchase

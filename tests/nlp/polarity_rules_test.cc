@@ -424,6 +424,8 @@ TEST_F(PolarityRulesTest, FailureEventsAreComplaints) {
       {"it", "Bella e economica. Dopo un mese ha smesso di caricare.", -1},
       // service events
       {"en", "The refund never arrived.", -1},
+      // ... and not after an old one that was praised
+      {"en", "My old one was great, but this one broke after a week.", -1},
       {"pl", "Paczka wróciła do nadawcy.", -1},
       {"es", "Nadie me contestó.", -1},
       // counter-cases: negated events are praise
@@ -437,6 +439,8 @@ TEST_F(PolarityRulesTest, FailureEventsAreComplaints) {
       {"pl", "Stary czajnik przestał działać, więc kupiłam ten.", 0},
       {"de", "Mein alter Wasserkocher ist kaputt gegangen, deshalb habe ich diesen gekauft.", 0},
       {"it", "Il vecchio ha smesso di funzionare, così ho comprato questo.", 0},
+      {"fr", "Mon ancien grille-pain a lâché, donc j'ai acheté celui-ci.", 0},
+      {"es", "Mi antigua cafetera dejó de funcionar, por eso compré esta.", 0},
   };
   for (const Event& c : kEvents) {
     const Evidence e = JoinAll(*rules_, *lexicon_, c.text, c.lang);
