@@ -36,13 +36,18 @@ enum Label {
   kLast,
   kShrug,
   kResolved,
+  kFailure,
+  kCease,
+  kLife,
+  kPrior,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "NEGATOR",  "WITHOUT", "CONTRAST", "CONCESSION", "INTENSIFIER",
     "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION", "SARCASM",
     "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
-    "LAST",     "SHRUG",   "RESOLVED"};
+    "LAST",     "SHRUG",   "RESOLVED", "FAILURE",  "CEASE",
+    "LIFE",     "PRIOR"};
 
 // (string_view: comparing with a literal tests the length first, no strlen.)
 bool IsClauseBreak(const Token& tok) {
@@ -673,6 +678,11 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   bool waited = false;  // a WAIT word: "for/od/seit 10 days" is a wait too
   bool lasted = false;  // a LAST word: "lasted two days" is a short life
   bool shrugged = false;  // a SHRUG phrase ("no big deal")
+  bool prior = false;  // a PRIOR word in the clause ("the old one")
+  // Failure events not negated: their clause and valence (a question's
+  // weigh less, below).
+  thread_local std::vector<std::pair<int, float>> failures;
+  failures.clear();
   // A negation that found no word to turn ("neither will charge", "nothing
   // happens"), and a "yet" word ("not tried yet" is a note).
   bool bare_negation = false;
@@ -695,7 +705,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     c.end_token = at;
     if (concession_clause) c.weight *= kConcessionWeight;
     concession_clause = false;
-    own.push_back(Clause{at, end});
+    // "Mon ancien grille-pain a lâché", "my old one, bought in 2019,
+    // broke": PRIOR reaches past clauses without evidence.
+    if (c.hits > 0) prior = false;
+    own.push_back(Clause{at, end});  // (c is invalid from here)
     neg_scope = 0;
     without = false;
     intensity = 1.0f;
@@ -707,6 +720,9 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     surprise = surprise_degree = false;
   };
   auto add = [&](int at, float v, bool construction, bool lexicon = false) {
+    // "my old one was faulty, so ...": what failed before this purchase
+    // is no complaint about it.
+    if (prior && v < 0 && neg_scope == 0 && !without) return;
     if (neg_scope > 0 || without) {
       // "not good" is less negative than "bad"; "no problems" is positive.
       // A table word ("no problems", "nic nie cieknie"), or a lexicon word
@@ -985,6 +1001,66 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           // sentence is a short life.
           lasted = true;
           break;
+        case kLife: {
+          // "after the first wash", "po pierwszym praniu": a short span for
+          // a failure in its clause (a duration without an amount is no
+          // wait).
+          Duration d;
+          d.clause = static_cast<int>(own.size()) - 1;
+          d.days = 1;
+          d.prep = DurationPrep::kAfter;
+          durations.push_back(d);
+          break;
+        }
+        case kPrior:
+          prior = true;
+          break;
+        case kCease: {
+          // "stopped", "przestał", "hörte auf", "dejó de": with a complaint
+          // after it ("stopped squeaking", "przestał piszczeć") it turns
+          // that word like a negator; otherwise it is the failure
+          // ("przestał się włączać", "dejó de calentar").
+          bool turns = false;
+          for (int k = m.end_token, seen = 0; k < end && seen < kNegScope; ++k) {
+            const Token& w = t.tokens[k];
+            if (w.kind == TokenKind::kPunct && IsClauseBreak(w)) break;
+            if (w.kind != TokenKind::kWord) continue;
+            ++seen;
+            for (size_t n = next_match; n < matches.size() &&
+                                        matches[n].first_token <= k; ++n) {
+              const int l = matches[n].label;
+              if (matches[n].first_token == k &&
+                  (l == kFailure || (l >= kFirstValence && valences_[l - kFirstValence] < 0))) {
+                turns = true;
+              }
+            }
+            const std::optional<float> v = stems ? Lexicon::WordValence(view, w.norm, w.plain)
+                                                 : Lexicon::Valence(view, w.norm);
+            if (v && *v < 0) turns = true;
+          }
+          if (turns && neg_scope == 0 && !without) {
+            neg_scope = kNegScope + 1;
+            determiner_negation = false;
+            ++e.constructions;
+            break;
+          }
+          [[fallthrough]];
+        }
+        case kFailure: {
+          // "fell off", "nie dotarł": a failure event. A negator inside the
+          // phrase is its own ("nobody answered"), not a negation of it.
+          bool negated = neg_scope > 0 || without;
+          for (int k = i; k < m.end_token; ++k) {
+            if (negators_.contains(t.tokens[k].plain)) negated = false;
+          }
+          if (!negated) neg_scope = 0, without = false;
+          add(i, kFailureValence, true);
+          if (!negated && !prior) {
+            own.back().failure = true;
+            failures.emplace_back(static_cast<int>(own.size()) - 1, kFailureValence);
+          }
+          break;
+        }
         case kCompare:
           // "faster than expected": strengthens the comparison before it.
           if (last_contrib >= 0) {
@@ -1177,6 +1253,26 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // tygodnie", "9 Tage gewartet", "after 3 weeks"); an answer, delivery
   // or refund within kFastDays is praise ("w 3 dni", "within an hour").
   int short_life = -1;  // the clause of a short life ("lasted two days")
+  // A failure with a span of time or a LIFE marker in its clause, or in
+  // the clause before it when that one holds no evidence ("Po tygodniu,
+  // przestał się włączać"): a short life too.
+  if (!lasted && !failures.empty()) {
+    for (size_t ci = 0; ci < own.size(); ++ci) {
+      Clause& c = own[ci];
+      if (!c.failure) continue;
+      const bool life = std::any_of(durations.begin(), durations.end(), [&](const Duration& d) {
+        return d.days <= kFailureLifeDays &&
+               (d.clause == static_cast<int>(ci) ||
+                (d.clause + 1 == static_cast<int>(ci) && own[ci - 1].hits == 0));
+      });
+      if (!life) continue;
+      c.negative -= kShortLifeValence;
+      ++c.hits;
+      ++e.hits;
+      ++e.constructions;
+      failures.emplace_back(static_cast<int>(ci), kShortLifeValence);
+    }
+  }
   for (const Duration& d : durations) {
     float v = 0;
     bool wait = true;  // a wait, not a short life (Clause::wait)
@@ -1248,6 +1344,13 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
                   : opener  ? kQueryWeight
                             : kQuestionWeight;
   e.questions = question;
+  // "Does it leak?", "¿Se despega la suela?": a failure asked about did
+  // not happen (yet); "why did it break?" tells that it did.
+  if (question && !why) {
+    for (const auto& [ci, v] : failures) {
+      own[static_cast<size_t>(ci)].negative -= (1.0f - kFailureQuestionShare) * std::fabs(v);
+    }
+  }
   // "Thanks", "Danke!": a short sentence whose only evidence is mild praise.
   if (!question && words <= 2 && own.size() == 1 && own[0].negative == 0 &&
       own[0].positive > 0 && own[0].positive <= 0.2f) {

@@ -42,6 +42,11 @@
 //   - order notes: NOTE words ("zamówienie", "faktura", "parcel",
 //     "Rechnung", "pedido") are counted (PolarityEvidence::notes) for
 //     the NEUTRAL of informational texts;
+//   - failure events (FAILURE, CEASE: "fell off", "przestał się włączać",
+//     "hörte auf zu laden") are complaints without an opinion word, a
+//     short life with a span of time or a LIFE marker ("after two weeks",
+//     "beim ersten Waschen"), praise when negated, nothing after PRIOR
+//     ("my old one broke");
 //   - resolutions (RESOLVED: "sorted it", "wysłali nową", "hat alles
 //     geklärt") after a complaint in the sentence: praise, and the text is
 //     no MIXED (PolarityEvidence::resolutions);
@@ -99,6 +104,9 @@ struct Clause {
   // semana en llegar"): the clause speaks of the delivery even when it
   // names nothing.
   bool wait = false;
+  // Holds a failure event that was not negated ("fell off", "zaczął
+  // przeciekać", "hat aufgehört zu laden"; FAILURE and CEASE words).
+  bool failure = false;
   float Net() const { return positive - negative; }
 };
 
@@ -215,6 +223,19 @@ class PolarityRules {
   // whole two days").
   static constexpr float kShortLifeDays = 31.0f;
   static constexpr float kShortLifeValence = -0.8f;
+  // Failure events (FAILURE: "fell off", "odpadł", "ist abgebrochen", "se
+  // despegó"; CEASE with nothing negative after it: "przestał się
+  // włączać", "dejó de calentar") tell a complaint without an opinion
+  // word: kFailureValence, negated praise ("nothing fell off"), nothing
+  // after a PRIOR word ("the old one stopped working, so I bought this":
+  // a reason for buying). With a span of time of at most kFailureLifeDays
+  // or a LIFE marker ("after the first wash", "po pierwszym praniu") in
+  // their clause (or in the evidence-free clause before it) they are a
+  // short life too: kShortLifeValence more. In a query or question
+  // (not "why") a failure weighs kFailureQuestionShare.
+  static constexpr float kFailureValence = -0.9f;
+  static constexpr float kFailureLifeDays = 183.0f;
+  static constexpr float kFailureQuestionShare = 0.5f;
   // An expectation verb not negated and a comparative within kExpectWords
   // words ("expected a lot more", "hätte mehr erwartet"): disappointed,
   // kDisappointed. A negated one and a degree word ("didn't expect such

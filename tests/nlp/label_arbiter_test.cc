@@ -237,9 +237,10 @@ TEST(LabelArbiterAnalyzerTest, TwoSidedReviewsAreMixed) {
       {"L'aspirateur aspire très bien et il est léger. Mais la batterie ne tient que dix "
        "minutes et le chargeur chauffe énormément.",
        3},
-      {"Robe jolie et agréable à porter. Les coutures ont lâché au premier lavage et la "
-       "couleur a déteint.",
-       0},
+      // (Not "Robe jolie ... Les coutures ont lâché au premier lavage": a
+      // failure after a span of use decides since the eighth pass, NEGATIVE
+      // like the tables' contrast_neg_after; polarity_rules_test
+      // FailureEventsAreComplaints.)
       {"Płaszcz ciepły i dobrze uszyty, cena rozsądna. Rękawy za długie, a kieszeń była "
        "rozdarta przy odbiorze.",
        3},

@@ -397,6 +397,71 @@ TEST_F(PolarityRulesTest, ShortLifeAndColonPraiseAreSarcasm) {
   EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Świetny produkt: jedyny minus to cena.", "pl").sarcasms, 0);
 }
 
+// Eighth pass: a failure told as an event, without an opinion word, is a
+// complaint that outweighs praise of looks and delivery when it comes
+// after a span of use; negated it is praise, asked about it is a question,
+// and after PRIOR ("my old one") it is the reason for buying.
+TEST_F(PolarityRulesTest, FailureEventsAreComplaints) {
+  struct Event {
+    const char* lang;
+    const char* text;
+    int sign;  // of the whole text's net evidence; 0: no evidence at all
+  };
+  const Event kEvents[] = {
+      {"en", "The toaster looks great and arrived quickly. After two weeks the lever fell off.", -1},
+      {"en", "Nice colour, fast delivery. Three days later the strap snapped.", -1},
+      {"en", "Lovely design, quick delivery, and it stopped after a week.", -1},
+      {"pl", "Czajnik ładny i szybko dotarł. Po dwóch tygodniach zaczął przeciekać od spodu.", -1},
+      {"pl", "Ładna lampa, szybka dostawa. Po tygodniu przestała się włączać.", -1},
+      {"pl", "Wygodne buty, ładny kolor. Po pierwszym praniu pruje się szew.", -1},
+      {"de", "Schönes Design, schnelle Lieferung. Nach drei Wochen hörte der Akku auf zu laden.", -1},
+      {"de", "Tolle Farbe, schnell geliefert. Beim ersten Tragen ist der Knopf abgefallen.", -1},
+      {"es", "Bonito diseño y llegó rápido. Al cabo de un mes la suela se despegó.", -1},
+      {"es", "Bonita y barata. A la segunda semana dejó de funcionar.", -1},
+      {"fr", "Joli design, livraison rapide. Au bout de deux semaines, la poignée s'est détachée.", -1},
+      {"fr", "Belle couleur, bon prix. Après le premier lavage, la doublure s'est décousue.", -1},
+      {"it", "Bel design, consegna veloce. Dopo due settimane la maniglia si è staccata.", -1},
+      {"it", "Bella e economica. Dopo un mese ha smesso di caricare.", -1},
+      // service events
+      {"en", "The refund never arrived.", -1},
+      // ... and not after an old one that was praised
+      {"en", "My old one was great, but this one broke after a week.", -1},
+      {"pl", "Paczka wróciła do nadawcy.", -1},
+      {"es", "Nadie me contestó.", -1},
+      // counter-cases: negated events are praise
+      {"en", "Used it daily for a month and nothing fell off.", +1},
+      {"en", "It didn't leak at all.", +1},
+      {"pl", "Po miesiącu nic nie odpadło.", +1},
+      {"de", "Nach einem Monat ist nichts abgebrochen.", +1},
+      {"fr", "Rien ne s'est décollé.", +1},
+      // ... a reason for buying is no complaint
+      {"en", "The old one stopped working so I bought this.", 0},
+      {"pl", "Stary czajnik przestał działać, więc kupiłam ten.", 0},
+      {"de", "Mein alter Wasserkocher ist kaputt gegangen, deshalb habe ich diesen gekauft.", 0},
+      {"it", "Il vecchio ha smesso di funzionare, così ho comprato questo.", 0},
+      {"fr", "Mon ancien grille-pain a lâché, donc j'ai acheté celui-ci.", 0},
+      {"es", "Mi antigua cafetera dejó de funcionar, por eso compré esta.", 0},
+  };
+  for (const Event& c : kEvents) {
+    const Evidence e = JoinAll(*rules_, *lexicon_, c.text, c.lang);
+    const float net = e.Net() + e.lexicon_positive - e.lexicon_negative;
+    if (c.sign == 0) {
+      EXPECT_EQ(e.negative, 0) << c.text;
+    } else {
+      EXPECT_EQ(net > 0 ? 1 : -1, c.sign) << c.text << " net " << net;
+    }
+  }
+  // A failure asked about weighs little: "Does it leak?" stays a question
+  // without an opinion.
+  EXPECT_TRUE(JoinAll(*rules_, *lexicon_, "Does it leak?", "en").NoOpinion());
+  EXPECT_TRUE(JoinAll(*rules_, *lexicon_, "¿Se despega la suela?", "es").NoOpinion());
+  // The span of use makes the failure a short life: more than the event.
+  EXPECT_GT(JoinAll(*rules_, *lexicon_, "After two weeks the handle fell off.", "en").negative,
+            JoinAll(*rules_, *lexicon_, "The handle fell off.", "en").negative);
+  // A stop verb before a complaint ends it: no failure.
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_, "It stopped hurting.", "en").negative, 0);
+}
+
 // Fifth pass: the connective is evidence. A clause after "but" without
 // decisive evidence of its own turns against the clauses before it, and a
 // concession's main clause against the concession.
