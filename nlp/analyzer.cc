@@ -76,6 +76,10 @@ constexpr float kClauseModelWeakNet = 0.5f;
 // the label (sixth pass)").
 constexpr float kDecidingMaxScore = 0.45f;
 constexpr float kDecidingOtherSide = 0.8f;
+// A deciding clause that tells a failure event decides whether its reading
+// came from the clause model or from the lexicon's failure words
+// (DecidingClauseLabel; eighth pass, models/README.md).
+constexpr bool kFailureDecides = true;
 // The score of a NEUTRAL text that threatens legal steps, claims fraud or a
 // chargeback: it is a complaint.
 constexpr float kThreatScore = 0.3f;
@@ -244,7 +248,11 @@ class AnalyzerImpl : public Analyzer {
         ComparableSides(parts, sp.mixed_ratio)) {
       a.sentiment.label = SentimentLabel::kMixed;
     }
-    if (!tweet && sp.use_composition && middle_rating && model_read) {
+    // A told failure decides like a clause-model reading (kFailureDecides).
+    const bool told_failure =
+        kFailureDecides && std::any_of(clauses.begin(), clauses.end(),
+                                       [](const ClauseSentiment& c) { return c.failure; });
+    if (!tweet && sp.use_composition && middle_rating && (model_read || told_failure)) {
       DecidingClauseLabel(t, a.sentences, clauses, lexicon_only, a.aspects, &a.sentiment);
     }
     // The learnt label arbiter (nlp/label_arbiter.h) over what the steps
@@ -445,6 +453,7 @@ class AnalyzerImpl : public Analyzer {
         ClauseSentiment cs{c.first_token, c.end_token, whole};
         cs.weight = c.weight;
         cs.wait = c.wait;
+        cs.failure = c.failure;
         // "..., but Y", "Although X, Y": Y decides against its neighbour.
         cs.decides = !c.concession &&
                      (c.contrast || (ci > 0 && cl[ci - 1].concession) ||
@@ -516,13 +525,17 @@ class AnalyzerImpl : public Analyzer {
   // review's sign at >= kDecidingOtherSide, or aspects of both signs);
   // else it takes the clause's sign at half its score. Chosen on the dev
   // sets: models/README.md "Clause readings in the label (sixth pass)".
+  // Eighth pass: a deciding clause that tells a failure event (FAILURE or
+  // CEASE words, "After the second wash the seams came apart") decides
+  // when its reading is the lexicon's too, whatever the review's score and
+  // its last sentence's reading (kFailureDecides).
   static void DecidingClauseLabel(const TokenizedText& t,
                                   const std::vector<SentenceSentiment>& sentences,
                                   const std::vector<ClauseSentiment>& clauses,
                                   const std::vector<Sentiment>& lexicon_only,
                                   const std::vector<AspectSentiment>& aspects, Sentiment* review) {
     const int sign = Sign(*review);
-    if (sign == 0 || std::fabs(review->score) >= kDecidingMaxScore || t.sentences.empty()) return;
+    if (sign == 0 || t.sentences.empty()) return;
     int d = -1;
     for (size_t i = 0; i < clauses.size(); ++i) {
       if (clauses[i].decides && Sign(clauses[i].sentiment) != 0) d = static_cast<int>(i);
@@ -535,13 +548,18 @@ class AnalyzerImpl : public Analyzer {
     if (d < 0) return;
     const ClauseSentiment& c = clauses[d];
     const int clause_sign = Sign(c.sentiment);
-    if (clause_sign != -sign || clause_sign == Sign(lexicon_only[d]) ||
+    // A failure event read by the lexicon ("Three days later the switch
+    // fell off") decides as a clause-model reading does: the sum of the
+    // review's evidence let the earlier praise outvote it.
+    const bool told_failure = kFailureDecides && c.failure && clause_sign < 0;
+    if (std::fabs(review->score) >= kDecidingMaxScore && !told_failure) return;
+    if (clause_sign != -sign || (clause_sign == Sign(lexicon_only[d]) && !told_failure) ||
         c.sentiment.confidence < kClauseModelConfidence ||
         c.first_token < t.sentences.back().first_token) {
       return;
     }
     const size_t last = t.sentences.size() - 1;
-    if (last < sentences.size() && Sign(sentences[last].sentiment) == sign) return;
+    if (last < sentences.size() && Sign(sentences[last].sentiment) == sign && !told_failure) return;
     bool turns = false;
     bool other_side = false;
     for (size_t i = 0; i < clauses.size(); ++i) {

@@ -42,6 +42,9 @@ struct ClauseSentiment {
   // A wait was scored in the clause (nlp/polarity_rules.h, Clause::wait):
   // without an aspect term of its own it speaks of the delivery.
   bool wait = false;
+  // The clause tells a failure event (nlp/polarity_rules.h, Clause::failure:
+  // "fell off", "zaczął przeciekać"): a complaint without an opinion word.
+  bool failure = false;
   // The clause wins over a neighbour of the other sign
   // (SettleDecidingSides): it
   // is opened by a contrast word ("but the paint was flaking") or is the main clause

@@ -395,5 +395,34 @@ TEST(ClauseAnalysisTest, ASpeedWordNamingNothingIsTheDelivery) {
   }
 }
 
+
+// Eighth pass: praise, then a failure told as an event in the last
+// sentence, with no opinion word: the event decides (kFailureDecides in
+// nlp/analyzer.cc), however strongly the model read the praise. The same
+// praise followed by a lasting product stays POSITIVE.
+const LabelCase kToldFailureCases[] = {
+    {"pl_failure", "Kurtka ładna, ciepła i dobrze uszyta. Po tygodniu noszenia odpadł zamek.",
+     SentimentLabel::kNegative},
+    {"en_failure",
+     "Lovely soft jumper, fits perfectly and the colour is exactly as shown. After the second "
+     "wash the seams came apart.",
+     SentimentLabel::kNegative},
+    {"de_failure", "Sieht toll aus und kam schnell an. Nach zwei Wochen ist der Griff abgebrochen.",
+     SentimentLabel::kNegative},
+    {"es_failure", "Muy bonitas y llegaron rápido. A la semana se despegó la suela.",
+     SentimentLabel::kNegative},
+    {"pl_lasting", "Kurtka ładna i ciepła. Po miesiącu nic nie odpadło, wszystko trzyma się świetnie.",
+     SentimentLabel::kPositive},
+    {"en_lasting", "Lovely soft jumper, fits perfectly. After the second wash it still looks brand new.",
+     SentimentLabel::kPositive},
+    {"de_lasting",
+     "Sieht toll aus und kam schnell an. Nach zwei Wochen funktioniert alles noch einwandfrei.",
+     SentimentLabel::kPositive},
+    {"es_lasting", "Muy bonitas y llegaron rápido. Después de un mes siguen como nuevas.",
+     SentimentLabel::kPositive},
+};
+
+TEST(ClauseAnalysisTest, AFailureToldLastDecides) { ExpectLabels(kToldFailureCases); }
+
 }  // namespace
 }  // namespace opinia::nlp
