@@ -77,10 +77,6 @@ constexpr float kClauseModelWeakNet = 0.5f;
 // the label (sixth pass)").
 constexpr float kDecidingMaxScore = 0.45f;
 constexpr float kDecidingOtherSide = 0.8f;
-// A deciding clause that tells a failure event decides whether its reading
-// came from the clause model or from the lexicon's failure words
-// (DecidingClauseLabel; eighth pass, models/README.md).
-constexpr bool kFailureDecides = true;
 // The score of a NEUTRAL text that threatens legal steps, claims fraud or a
 // chargeback: it is a complaint.
 constexpr float kThreatScore = 0.3f;
@@ -249,11 +245,11 @@ class AnalyzerImpl : public Analyzer {
         ComparableSides(parts, sp.mixed_ratio)) {
       a.sentiment.label = SentimentLabel::kMixed;
     }
-    // A told failure decides like a clause-model reading (kFailureDecides).
-    const bool told_failure =
-        kFailureDecides && std::any_of(clauses.begin(), clauses.end(),
-                                       [](const ClauseSentiment& c) { return c.failure; });
-    if (!tweet && sp.use_composition && middle_rating && (model_read || told_failure)) {
+    // A failure event told in a clause may decide like a clause-model
+    // reading (DecidingClauseLabel).
+    const bool any_failure = std::any_of(clauses.begin(), clauses.end(),
+                                         [](const ClauseSentiment& c) { return c.failure; });
+    if (!tweet && sp.use_composition && middle_rating && (model_read || any_failure)) {
       DecidingClauseLabel(t, a.sentences, clauses, lexicon_only, a.aspects, &a.sentiment);
     }
     // The learnt label arbiter (nlp/label_arbiter.h) over what the steps
@@ -529,7 +525,7 @@ class AnalyzerImpl : public Analyzer {
   // Eighth pass: a deciding clause that tells a failure event (FAILURE or
   // CEASE words, "After the second wash the seams came apart") decides
   // when its reading is the lexicon's too, whatever the review's score and
-  // its last sentence's reading (kFailureDecides).
+  // its last sentence's reading.
   static void DecidingClauseLabel(const TokenizedText& t,
                                   const std::vector<SentenceSentiment>& sentences,
                                   const std::vector<ClauseSentiment>& clauses,
@@ -552,7 +548,7 @@ class AnalyzerImpl : public Analyzer {
     // A failure event read by the lexicon ("Three days later the switch
     // fell off") decides as a clause-model reading does: the sum of the
     // review's evidence let the earlier praise outvote it.
-    const bool told_failure = kFailureDecides && c.failure && clause_sign < 0;
+    const bool told_failure = c.failure && clause_sign < 0;
     if (std::fabs(review->score) >= kDecidingMaxScore && !told_failure) return;
     if (clause_sign != -sign || (clause_sign == Sign(lexicon_only[d]) && !told_failure) ||
         c.sentiment.confidence < kClauseModelConfidence ||

@@ -200,8 +200,10 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
     const uint32_t languages = matcher_->LanguageMask(language);
     auto scan = [&](int begin, int end) {
       std::array<bool, kLabels> here{};
-      // Evidence of this sentence, kept until its EXPECTED cue is known.
-      std::vector<std::pair<int, Span>> hits;
+      // Evidence of this sentence, kept until its EXPECTED cue is known
+      // (one buffer per thread: Assess runs for every review).
+      thread_local std::vector<std::pair<int, Span>> hits;
+      hits.clear();
       bool denied_answer = false;
       bool denied_answers = false;  // a present-tense answer verb, negated
       matcher_->Scan(

@@ -397,7 +397,7 @@ TEST(ClauseAnalysisTest, ASpeedWordNamingNothingIsTheDelivery) {
 
 
 // Eighth pass: praise, then a failure told as an event in the last
-// sentence, with no opinion word: the event decides (kFailureDecides in
+// sentence, with no opinion word: the event decides (DecidingClauseLabel in
 // nlp/analyzer.cc), however strongly the model read the praise. The same
 // praise followed by a lasting product stays POSITIVE.
 const LabelCase kToldFailureCases[] = {
