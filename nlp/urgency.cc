@@ -218,6 +218,10 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // Ninth pass: a conditional or announced step to the customer's bank
   // ("Sonst gehe ich über meine Bank", "or I'll go to my bank").
   bool bank_threat = false;
+  // Ninth pass: a fraud word outside a question ("Is this one of those
+  // copycat scam sites?", "Can I report a fake listing?" ask or report;
+  // they claim nothing about the customer's money).
+  bool fraud_claimed = false;
   // In a clearly positive text the lexicon's words are hypothetical or
   // praise; only a demand for action now is read there ("superbe ... mais
   // le frein a lâché ... je veux être contacté aujourd'hui").
@@ -312,7 +316,9 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
                  (here[kNotMe] && (here[kAccount] || here[kCharge] ||
                                    here[kPaid] || here[kTopic]));
       blew_up = blew_up || (here[kBang] && (here[kHazard] || here[kAppliance]));
-      if (Asks(text, t, begin, end)) {
+      const bool question = Asks(text, t, begin, end);
+      fraud_claimed = fraud_claimed || (here[kFraud] && !question);
+      if (question) {
         asks_for_answer = asks_for_answer || here[kNobody];
         asks_for_reply =
             asks_for_reply || ((here[kAnswer] || here[kAnswers]) && here[kTopic]);
@@ -350,6 +356,12 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // and got my money back", "erst nachdem ich mit dem Käuferschutz gedroht
   // hatte, wurde das Geld erstattet") is churn told, not a customer still
   // waiting: CHURN_INTENT without P2.
+  // Ninth pass: a fraud word only asked about, with no money paid or
+  // taken, no goods gone and no account misused, is a question.
+  if (found[kFraud] && !fraud_claimed && !found[kPaid] && !found[kCharge] &&
+      !found[kGone] && !found[kNotMe]) {
+    found[kFraud] = false;
+  }
   // Ninth pass: a step to the bank announced or made a condition ("Sonst
   // gehe ich über meine Bank", "or I will go to my bank") is an escalation.
   if (bank_threat) found[kEscalation] = true;
@@ -430,7 +442,7 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // that failed with the child in it, told with an injury or a safety act
   // ("the buckle came undone with my son in it ... Has it been
   // recalled?"), in a complaining text.
-  if (found[kChildGear] && found[kChild] &&
+  if (found[kChildGear] && (found[kChild] || found[kExposed]) &&
       (found[kInjury] || found[kSafeAct]) && !found[kPresale] &&
       (label == SentimentLabel::kNegative || label == SentimentLabel::kMixed)) {
     found[kHealth] = true;
@@ -528,14 +540,14 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // zamiast 90" reads as a contrast.)
   // Ninth pass: a dependent left without help counts when the text or
   // its clauses complain (the model reads "Mi madre tiene 89 años ... no
-  // puede salir de casa sin ella. Por favor, llámenme" as positive), or,
-  // whatever the reading, with a demand for action now after repeated
-  // contact; never in a clearly positive text.
+  // puede salir de casa sin ella. Por favor, llámenme" as positive, the
+  // clauses read "Torba chłodząca na insulinę ... Błagam o szybką wymianę"
+  // as positive), or, whatever the reading, with a demand for action now
+  // after repeated contact; never in a clearly positive text.
   const bool harmed =
       (complains(label) && money_held) ||
       (dependent_left && !quiet &&
-       (((complains(label) || complains(clause_level)) &&
-         clause_level != SentimentLabel::kPositive) ||
+       (complains(label) || complains(clause_level) ||
         (demand_now && repeated)));
   const bool distress =
       negative &&
