@@ -18,7 +18,7 @@ constexpr std::array<std::string_view, 4> kLexiconReasons = {
     "LEGAL_THREAT", "HEALTH_SAFETY", "FRAUD_CLAIM", "CHURN_INTENT"};
 constexpr int kLegal = 0, kHealth = 1, kFraud = 2, kChurn = 3;
 // Construction cues (matcher labels 4..), combined in Assess; see urgency.h.
-constexpr std::array<std::string_view, 45> kCues = {
+constexpr std::array<std::string_view, 46> kCues = {
     "ESCALATION", "FRAUD_IDIOM", "NOBODY",    "ANSWER",    "NO_REPLY",
     "REPEAT",     "DISTRESS",    "PAID",      "GONE",      "APPLIANCE",
     "HAZARD",     "DAMAGE",      "LETDOWN",   "NOW",       "DEMAND",
@@ -27,7 +27,8 @@ constexpr std::array<std::string_view, 45> kCues = {
     "CANCELLED",  "BILL",        "NOT_ME",    "ACCOUNT",   "BANG",
     "INJURY",     "TREATMENT",   "DEPENDENT", "LEGAL_ACT", "EXPECTED",
     "NOT_URGENT", "PRESALE",     "PAPERWORK", "HEAT",      "SAFE_ACT",
-    "NEAR_MISS",  "EXPOSED",     "CHILD_GEAR", "THREAT_IF", "BANK"};
+    "NEAR_MISS",  "EXPOSED",     "CHILD_GEAR", "THREAT_IF", "BANK",
+    "LEAK"};
 constexpr int kEscalation = 4, kFraudIdiom = 5, kNobody = 6, kAnswer = 7,
               kNoReply = 8, kRepeat = 9, kDistress = 10, kPaid = 11, kGone = 12,
               kAppliance = 13, kHazard = 14, kDamage = 15, kLetdown = 16,
@@ -39,7 +40,7 @@ constexpr int kEscalation = 4, kFraudIdiom = 5, kNobody = 6, kAnswer = 7,
               kLegalAct = 37, kExpected = 38, kNotUrgent = 39,
               kPresale = 40, kPaperwork = 41, kHeat = 42, kSafeAct = 43,
               kNearMiss = 44, kExposed = 45, kChildGear = 46, kThreatIf = 47,
-              kBank = 48, kLabels = 49;
+              kBank = 48, kLeak = 49, kLabels = 50;
 static_assert(kEscalation == kLexiconReasons.size() &&
                   kLabels == kEscalation + static_cast<int>(kCues.size()),
               "the label constants follow kLexiconReasons and kCues");
@@ -222,6 +223,7 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // copycat scam sites?", "Can I report a fake listing?" ask or report;
   // they claim nothing about the customer's money).
   bool fraud_claimed = false;
+  std::vector<Span> fraud_spans;  // the evidence of FRAUD_CLAIM phrases
   // In a clearly positive text the lexicon's words are hypothetical or
   // praise; only a demand for action now is read there ("superbe ... mais
   // le frein a lâché ... je veux être contacté aujourd'hui").
@@ -267,7 +269,8 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
             // Eighth pass: nor does "Haha ... nearly sent me to hospital"
             // report a hazard.
             if ((m.label == kLegal || m.label == kLegalAct ||
-                 m.label == kFraud || m.label == kHealth) &&
+                 m.label == kFraud || m.label == kHealth ||
+                 m.label == kLeak) &&
                 Jokes(t, begin, end)) {
               return;
             }
@@ -286,10 +289,11 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
         if (hit_label <= kEscalation &&
             static_cast<int>(u.evidence.size()) < kMaxEvidence) {
           u.evidence.push_back(span);
+          if (hit_label == kFraud) fraud_spans.push_back(span);
         }
         if ((hit_label == kAllergy || hit_label == kNotMe ||
              hit_label == kBang || hit_label == kInjury ||
-             hit_label == kLegalAct) &&
+             hit_label == kLegalAct || hit_label == kLeak) &&
             cue_evidence[hit_label].size() < 4) {
           cue_evidence[hit_label].push_back(span);
         }
@@ -356,12 +360,6 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // and got my money back", "erst nachdem ich mit dem Käuferschutz gedroht
   // hatte, wurde das Geld erstattet") is churn told, not a customer still
   // waiting: CHURN_INTENT without P2.
-  // Ninth pass: a fraud word only asked about, with no money paid or
-  // taken, no goods gone and no account misused, is a question.
-  if (found[kFraud] && !fraud_claimed && !found[kPaid] && !found[kCharge] &&
-      !found[kGone] && !found[kNotMe]) {
-    found[kFraud] = false;
-  }
   // Ninth pass: a step to the bank announced or made a condition ("Sonst
   // gehe ich über meine Bank", "or I will go to my bank") is an escalation.
   if (bank_threat) found[kEscalation] = true;
@@ -380,6 +378,26 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
       }
     }
   };
+  // Ninth pass: a fraud word only asked about, with no money paid or
+  // taken, no goods gone and no account misused, is a question.
+  if (found[kFraud] && !fraud_claimed && !found[kPaid] && !found[kCharge] &&
+      !found[kGone] && !found[kNotMe]) {
+    found[kFraud] = false;
+    u.evidence.erase(
+        std::remove_if(u.evidence.begin(), u.evidence.end(),
+                       [&](const Span& e) {
+                         return std::find(fraud_spans.begin(),
+                                          fraud_spans.end(),
+                                          e) != fraud_spans.end();
+                       }),
+        u.evidence.end());
+  }
+  // A data leak is a fraud claim, asked about or told ("Gab es bei euch
+  // ein Datenleck?").
+  if (found[kLeak]) {
+    found[kFraud] = true;
+    add_evidence(kLeak);
+  }
   if (appliance_hazard) found[kHealth] = true;
   if (found[kLegalAct]) {
     found[kLegal] = true;
