@@ -18,7 +18,7 @@ constexpr std::array<std::string_view, 4> kLexiconReasons = {
     "LEGAL_THREAT", "HEALTH_SAFETY", "FRAUD_CLAIM", "CHURN_INTENT"};
 constexpr int kLegal = 0, kHealth = 1, kFraud = 2, kChurn = 3;
 // Construction cues (matcher labels 4..), combined in Assess; see urgency.h.
-constexpr std::array<std::string_view, 40> kCues = {
+constexpr std::array<std::string_view, 46> kCues = {
     "ESCALATION", "FRAUD_IDIOM", "NOBODY",    "ANSWER",    "NO_REPLY",
     "REPEAT",     "DISTRESS",    "PAID",      "GONE",      "APPLIANCE",
     "HAZARD",     "DAMAGE",      "LETDOWN",   "NOW",       "DEMAND",
@@ -26,7 +26,9 @@ constexpr std::array<std::string_view, 40> kCues = {
     "OCCASION",   "SOON",        "RESOLVED",  "CHARGE",    "TIMES",
     "CANCELLED",  "BILL",        "NOT_ME",    "ACCOUNT",   "BANG",
     "INJURY",     "TREATMENT",   "DEPENDENT", "LEGAL_ACT", "EXPECTED",
-    "NOT_URGENT", "PRESALE",     "PAPERWORK", "HEAT",      "SAFE_ACT"};
+    "NOT_URGENT", "PRESALE",     "PAPERWORK", "HEAT",      "SAFE_ACT",
+    "NEAR_MISS",  "EXPOSED",     "CHILD_GEAR", "THREAT_IF", "BANK",
+    "LEAK"};
 constexpr int kEscalation = 4, kFraudIdiom = 5, kNobody = 6, kAnswer = 7,
               kNoReply = 8, kRepeat = 9, kDistress = 10, kPaid = 11, kGone = 12,
               kAppliance = 13, kHazard = 14, kDamage = 15, kLetdown = 16,
@@ -37,7 +39,8 @@ constexpr int kEscalation = 4, kFraudIdiom = 5, kNobody = 6, kAnswer = 7,
               kBang = 33, kInjury = 34, kTreatment = 35, kDependent = 36,
               kLegalAct = 37, kExpected = 38, kNotUrgent = 39,
               kPresale = 40, kPaperwork = 41, kHeat = 42, kSafeAct = 43,
-              kLabels = 44;
+              kNearMiss = 44, kExposed = 45, kChildGear = 46, kThreatIf = 47,
+              kBank = 48, kLeak = 49, kLabels = 50;
 static_assert(kEscalation == kLexiconReasons.size() &&
                   kLabels == kEscalation + static_cast<int>(kCues.size()),
               "the label constants follow kLexiconReasons and kCues");
@@ -51,7 +54,8 @@ bool NegationApplies(int label) {
          label != kChild && label != kOccasion && label != kSoon &&
          label != kTimes && label != kCancelled && label != kBill &&
          label != kNotMe && label != kAccount && label != kTreatment &&
-         label != kDependent && label != kPaperwork;
+         label != kDependent && label != kPaperwork &&
+         label != kChildGear && label != kThreatIf && label != kBank;
 }
 
 constexpr float kStrongNegativeScore = -0.6f;
@@ -75,6 +79,26 @@ bool IsNegatorSuffix(const std::string& w) {
 std::string PlainWord(const std::string& word) {
   TokenizedText t = Tokenize(word);
   return t.tokens.empty() ? word : t.tokens[0].plain;
+}
+
+// Ninth pass: the cues of a hazard told with a safety act, a near miss or
+// someone exposed to it, read in a clearly positive text too (the model
+// may read "ha fatto una fiammata ... l'ho staccata subito" as praise);
+// they count there only with a safety act or a near miss.
+bool IsHazardCue(int label) {
+  return label == kBang || label == kHazard || label == kHeat ||
+         label == kAppliance || label == kSafeAct || label == kNearMiss ||
+         label == kExposed;
+}
+
+// Whether the sentence of tokens [begin, end) is a question ('?' in it).
+bool Asks(std::string_view text, const TokenizedText& t, int begin, int end) {
+  if (begin >= end) return false;
+  const size_t from = t.tokens[begin].span.begin;
+  const size_t to = end < static_cast<int>(t.tokens.size())
+                        ? t.tokens[end].span.begin
+                        : text.size();
+  return text.substr(from, to - from).find('?') != std::string_view::npos;
 }
 
 }  // namespace
@@ -188,6 +212,18 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   bool overcharged = false;  // "abgebucht ... dreimal", in one sentence
   bool not_mine = false;  // "an order I never placed", in one sentence
   bool blew_up = false;  // "something popped, smoke came out", in one sentence
+  // Ninth pass: a question for an answer ("Can anyone tell me ...?",
+  // "bekomme ich irgendwann eine Antwort?"), in one sentence that asks.
+  bool asks_for_answer = false;  // "anyone" in a question
+  bool asks_for_reply = false;    // a reply about an order, in a question
+  // Ninth pass: a conditional or announced step to the customer's bank
+  // ("Sonst gehe ich über meine Bank", "or I'll go to my bank").
+  bool bank_threat = false;
+  // Ninth pass: a fraud word outside a question ("Is this one of those
+  // copycat scam sites?", "Can I report a fake listing?" ask or report;
+  // they claim nothing about the customer's money).
+  bool fraud_claimed = false;
+  std::vector<Span> fraud_spans;  // the evidence of FRAUD_CLAIM phrases
   // In a clearly positive text the lexicon's words are hypothetical or
   // praise; only a demand for action now is read there ("superbe ... mais
   // le frein a lâché ... je veux être contacté aujourd'hui").
@@ -217,10 +253,14 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
             // Seventh pass: nor are a police report filed and an
             // account that is not the customer's, told in passing in a
             // sarcastic review ("Love the service. Police report filed.").
+            // Ninth pass: nor is a hazard told with a safety act or a
+            // near miss (checked once the text is read: "La friggitrice
+            // ha fatto una fiammata ... l'ho staccata subito").
             if (quiet && m.label != kNow && m.label != kDemand &&
                 m.label != kEscalation && m.label != kLegalAct &&
                 m.label != kNotMe && m.label != kAccount &&
-                m.label != kCharge && m.label != kPaid && m.label != kTopic) {
+                m.label != kCharge && m.label != kPaid && m.label != kTopic &&
+                !IsHazardCue(m.label)) {
               return;
             }
             // "Meine Frau droht mit dem Anwalt 😂": a joke threatens nobody.
@@ -229,7 +269,8 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
             // Eighth pass: nor does "Haha ... nearly sent me to hospital"
             // report a hazard.
             if ((m.label == kLegal || m.label == kLegalAct ||
-                 m.label == kFraud || m.label == kHealth) &&
+                 m.label == kFraud || m.label == kHealth ||
+                 m.label == kLeak) &&
                 Jokes(t, begin, end)) {
               return;
             }
@@ -248,10 +289,11 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
         if (hit_label <= kEscalation &&
             static_cast<int>(u.evidence.size()) < kMaxEvidence) {
           u.evidence.push_back(span);
+          if (hit_label == kFraud) fraud_spans.push_back(span);
         }
         if ((hit_label == kAllergy || hit_label == kNotMe ||
              hit_label == kBang || hit_label == kInjury ||
-             hit_label == kLegalAct) &&
+             hit_label == kLegalAct || hit_label == kLeak) &&
             cue_evidence[hit_label].size() < 4) {
           cue_evidence[hit_label].push_back(span);
         }
@@ -278,12 +320,26 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
                  (here[kNotMe] && (here[kAccount] || here[kCharge] ||
                                    here[kPaid] || here[kTopic]));
       blew_up = blew_up || (here[kBang] && (here[kHazard] || here[kAppliance]));
+      const bool question = Asks(text, t, begin, end);
+      fraud_claimed = fraud_claimed || (here[kFraud] && !question);
+      if (question) {
+        asks_for_answer = asks_for_answer || here[kNobody];
+        asks_for_reply =
+            asks_for_reply || ((here[kAnswer] || here[kAnswers]) && here[kTopic]);
+      }
+      bank_threat = bank_threat || (here[kThreatIf] && here[kBank]);
     };
     if (t.sentences.empty()) {
       scan(0, static_cast<int>(t.tokens.size()));
     } else {
       for (const Sentence& s : t.sentences) scan(s.first_token, s.end_token);
     }
+  }
+  // Ninth pass: in a clearly positive text a hazard counts only when the
+  // customer acted for safety or tells a near miss.
+  if (quiet && !found[kSafeAct] && !found[kNearMiss]) {
+    found[kBang] = found[kHazard] = found[kHeat] = false;
+    appliance_hazard = blew_up = false;
   }
   // Constructions (issue 17, fifth pass):
   // - an escalation (chargeback, buyer-protection claim, a cancelled
@@ -304,6 +360,9 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // and got my money back", "erst nachdem ich mit dem Käuferschutz gedroht
   // hatte, wurde das Geld erstattet") is churn told, not a customer still
   // waiting: CHURN_INTENT without P2.
+  // Ninth pass: a step to the bank announced or made a condition ("Sonst
+  // gehe ich über meine Bank", "or I will go to my bank") is an escalation.
+  if (bank_threat) found[kEscalation] = true;
   if (found[kEscalation]) found[kChurn] = true;
   const bool escalated = found[kEscalation] && !found[kResolved];
   // Money paid and the order gone, told as a scam; or (sixth pass) goods
@@ -319,6 +378,26 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
       }
     }
   };
+  // Ninth pass: a fraud word only asked about, with no money paid or
+  // taken, no goods gone and no account misused, is a question.
+  if (found[kFraud] && !fraud_claimed && !found[kPaid] && !found[kCharge] &&
+      !found[kGone] && !found[kNotMe]) {
+    found[kFraud] = false;
+    u.evidence.erase(
+        std::remove_if(u.evidence.begin(), u.evidence.end(),
+                       [&](const Span& e) {
+                         return std::find(fraud_spans.begin(),
+                                          fraud_spans.end(),
+                                          e) != fraud_spans.end();
+                       }),
+        u.evidence.end());
+  }
+  // A data leak is a fraud claim, asked about or told ("Gab es bei euch
+  // ein Datenleck?").
+  if (found[kLeak]) {
+    found[kFraud] = true;
+    add_evidence(kLeak);
+  }
   if (appliance_hazard) found[kHealth] = true;
   if (found[kLegalAct]) {
     found[kLegal] = true;
@@ -341,7 +420,14 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // touch is a hazard when the customer acted for safety (unplugged it,
   // stopped using it, asks about a recall); told as a fault ("das Netzteil
   // wird so heiß, dass man es nicht anfassen kann") it is a complaint.
-  if (found[kHeat] && found[kAppliance] && found[kSafeAct]) {
+  // Ninth pass: so is one that overheated, melted, flared up or "could
+  // have caught fire" with somebody exposed to it (children beside it, a
+  // father asleep on an electric blanket; not a laptop merely bought for a
+  // daughter) or a near miss told ("das hätte
+  // brennen können", "strach pomyśleć, co by było w nocy").
+  const bool someone_exposed = found[kExposed];
+  if (found[kAppliance] && (found[kHeat] || found[kHazard] || found[kBang]) &&
+      (found[kSafeAct] || found[kNearMiss] || someone_exposed)) {
     found[kHealth] = true;
   }
   if (found[kInjury] && found[kTreatment]) {
@@ -362,6 +448,23 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
       (found[kSevere] || found[kChild] || found[kTreatment])) {
     found[kHealth] = true;
     add_evidence(kAllergy);
+  }
+  // Ninth pass: swelling or breathing trouble in a child that needed
+  // treatment ("her lips swelled up, we used her EpiPen ... A&E") is a
+  // reaction without the word.
+  if (found[kSevere] && found[kTreatment] && found[kChild] &&
+      !found[kPresale]) {
+    found[kHealth] = true;
+  }
+  // Ninth pass: a child's safety product (a car seat, a stair gate, a cot)
+  // that failed with the child in it, told with an injury or a safety act
+  // ("the buckle came undone with my son in it ... Has it been
+  // recalled?"), in a complaining text.
+  if (found[kChildGear] && (found[kChild] || found[kExposed]) &&
+      (found[kInjury] || found[kSafeAct]) && !found[kPresale] &&
+      (label == SentimentLabel::kNegative || label == SentimentLabel::kMixed)) {
+    found[kHealth] = true;
+    add_evidence(kInjury);
   }
   // The message itself asks ("Why has nobody answered my three emails?"):
   // a customer still waiting, not a review telling of past silence
@@ -386,9 +489,17 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   const bool paperwork_only =
       found[kPaperwork] && !found[kGone] && !found[kDamage];
   const bool calm = found[kNotUrgent];
+  // Ninth pass: or a question to anyone after repeated contact, about an
+  // order, a return or money ("This is my fourth message in ten days. Can
+  // anyone tell me whether my order was sent?"), or a question for a reply
+  // about one after contact counted ("Ich habe dreimal angerufen – bekomme
+  // ich irgendwann eine Antwort zu meiner Reklamation?"; not "Could you
+  // send a replacement or should I return the set?").
   const bool unanswered =
       !calm &&
-      ((no_contact && repeated && asks && !paperwork_only &&
+      ((((no_contact && asks) || (asks_for_answer && found[kTopic])) &&
+        repeated && !paperwork_only && label != SentimentLabel::kPositive) ||
+       (asks_for_reply && found[kTimes] && !paperwork_only &&
         label != SentimentLabel::kPositive) ||
        (unanswered_topic && (found[kNobody] || found[kRepeat]) &&
         label != SentimentLabel::kPositive &&
@@ -432,15 +543,30 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // calls").
   const bool money_held = overcharged && !found[kResolved] &&
                           (found[kBill] || (no_contact && demand_now));
+  // Ninth pass: DEPENDENT also holds what a dependent person cannot do
+  // without (insulin, an inhaler, incontinence pads, baby formula); such a
+  // need asked for with a date or after repeated contact ("Syn wyjeżdża
+  // pojutrze ... Błagam o szybką wymianę") is pressing without a damage
+  // word.
   const bool dependent_left =
-      found[kDependent] && (found[kDamage] || found[kGone] || no_contact) &&
-      (no_contact || found[kRepeat] || demand_now);
+      found[kDependent] && !calm && !found[kPresale] &&
+      (((found[kDamage] || found[kGone] || no_contact) &&
+        (found[kRepeat] || demand_now ||
+         (no_contact && (found[kDamage] || found[kGone])))) ||
+       (found[kDemand] && (found[kSoon] || found[kNow] || repeated)));
   // (The clause level is not asked about money held: "pobraliście 900 zł
   // zamiast 90" reads as a contrast.)
+  // Ninth pass: a dependent left without help counts when the text or
+  // its clauses complain (the model reads "Mi madre tiene 89 años ... no
+  // puede salir de casa sin ella. Por favor, llámenme" as positive, the
+  // clauses read "Torba chłodząca na insulinę ... Błagam o szybką wymianę"
+  // as positive), or, whatever the reading, with a demand for action now
+  // after repeated contact; never in a clearly positive text.
   const bool harmed =
-      complains(label) &&
-      (money_held ||
-       (dependent_left && clause_level != SentimentLabel::kPositive));
+      (complains(label) && money_held) ||
+      (dependent_left && !quiet &&
+       (complains(label) || complains(clause_level) ||
+        (demand_now && repeated)));
   const bool distress =
       negative &&
       ((clause_level != SentimentLabel::kPositive &&

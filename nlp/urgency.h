@@ -123,6 +123,29 @@
 //   - HEAT (a burning smell, too hot to touch) with an APPLIANCE and a
 //     SAFE_ACT (unplugged, stopped using, a recall) in the text, and
 //     ALLERGY with TREATMENT, are HEALTH_SAFETY.
+// Ninth pass (the misses and false alarms of cases6, cases7 and cases8):
+//   - An APPLIANCE with HEAT, HAZARD or BANG is HEALTH_SAFETY with a
+//     SAFE_ACT, a NEAR_MISS ("could have caught fire", "strach pomyśleć")
+//     or somebody EXPOSED ("asleep on it", "die Kinder saßen daneben"),
+//     also in a clearly positive text when a safety act or near miss is
+//     told. CHILD_GEAR (car seat, stair gate, cot) with the child and an
+//     INJURY or a SAFE_ACT, in a NEGATIVE or MIXED text, too; so is
+//     swelling (SEVERE) in a CHILD with TREATMENT (an adrenaline pen).
+//   - DEPENDENT also holds a dependent's needs (insulin, inhalers,
+//     incontinence pads, baby formula): with DEMAND and SOON, NOW or
+//     repeated contact it is pressing without a damage word; nobody
+//     answering alone needs DAMAGE or GONE with it. It counts when the
+//     text or the clause level complains, or with a demand now after
+//     repeated contact; never in a clearly positive text.
+//   - A question to anyone (NOBODY in a sentence with '?') after repeated
+//     contact about a TOPIC, or a question for a reply about a TOPIC
+//     (ANSWER and TOPIC in one asking sentence) after contact counted
+//     (TIMES), is unanswered contact (P2).
+//   - THREAT_IF ("otherwise", "sonst", "or I'll") with BANK in one sentence
+//     is an ESCALATION.
+//   - A FRAUD_CLAIM phrase only in questions, with no PAID, CHARGE, GONE or
+//     NOT_ME, is a question ("Is this one of those scam sites?"); LEAK (a
+//     data leak) is a FRAUD_CLAIM asked or told.
 //
 // Priority:
 //   P1  LEGAL_THREAT, HEALTH_SAFETY or FRAUD_CLAIM

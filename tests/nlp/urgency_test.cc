@@ -532,6 +532,58 @@ const Case kCases[] = {
     {"it_fuga_di_dati", "it", "C'è stata una fuga di dati?", kNeutral, 0, 0, "", P1, "FRAUD_CLAIM", "fuga di dati"},
     // "3x" is several times
     {"de_3x_abgebucht_miete", "de", "Ihr habt 3x abgezogen und die Miete ist fällig.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    // ninth pass: an appliance that overheated, melted or flared up with
+    // a safety act, a near miss or somebody exposed; told as past and
+    // mended, or as a fault, it is not
+    {"pl_listwa_strach_pomyslec", "pl", "Listwa zasilająca nagrzała się tak, że obudowa zmiękła. Odłączyłam ją, strach pomyśleć, co by było w nocy.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", ""},
+    {"en_blanket_dad_asleep", "en", "The electric blanket smelled of burning while my dad was asleep on it.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", ""},
+    {"de_lichterkette_trafo", "de", "Die Lichterkette ist am Trafo geschmolzen, die Kinder saßen daneben.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", ""},
+    {"es_freidora_llamarada", "es", "La freidora echó una llamarada, la desenchufé enseguida.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "llamarada"},
+    {"it_friggitrice_fiammata_read_positive", "it", "La friggitrice ha fatto una fiammata, l'ho staccata subito.", kPos, 0, 0, "", P1, "HEALTH_SAFETY", "fiammata"},
+    {"it_friggitrice_niente_fiammate", "it", "La friggitrice è fantastica, croccante e veloce.", kPos, 0, 0, "", NONE, "", ""},
+    {"pl_ladowarka_przegrzala_wymieniona", "pl", "Kiedyś ładowarka się przegrzała, ale sklep ją wymienił i wszystko działa.", kMildPos, 0, 0, "", NONE, "", ""},
+    {"en_charger_overheated_past", "en", "Last year the charger overheated, they replaced it and all is well.", kMildPos, 0, 0, "", NONE, "", ""},
+    // a child's safety product that failed with the child in it
+    {"en_car_seat_recalled", "en", "The car seat buckle came undone with my son in it. Has it been recalled?", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", ""},
+    {"fr_siege_auto_fils", "fr", "Le siège auto s'est détaché avec mon fils dedans, je ne l'utilise plus.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", ""},
+    {"it_seggiolino_figlio", "it", "Il seggiolino si è sganciato con mio figlio sopra, non lo useremo più.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", ""},
+    {"it_seggiolino_graffio", "it", "Il seggiolino per la bici di mio figlio ha un graffio.", kMildNeg, 0, 0, "", P4, "", ""},
+    // swelling in a child that needed an adrenaline pen
+    {"en_lips_swelled_epipen", "en", "My daughter ate one and her lips swelled up, we used her EpiPen.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", ""},
+    // what a dependent person cannot do without, asked for with a date,
+    // with a demand or after nobody answered
+    {"pl_insulina_pojutrze", "pl", "Torba na insulinę dla syna nie chłodzi, a syn wyjeżdża pojutrze. Błagam o wymianę.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"en_pads_nobody_picks_up", "en", "Dad's incontinence pads haven't come and he ran out yesterday. I've emailed twice and nobody picks up. Please ring me.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"es_silla_de_ruedas_hoy", "es", "Mi madre no puede salir de casa sin la silla de ruedas, que debía llegar el lunes. Hoy es jueves. Por favor, llámenme.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"es_silla_de_ruedas_ya_bien", "es", "La silla de ruedas de mi padre llegó tarde, pero ya está todo bien.", kMildPos, 0, 0, "", NONE, "", ""},
+    {"it_stufette_non_ce_fretta", "it", "Mio padre ha ordinato due stufette per sbaglio. Ne potete annullare una? Non c'è fretta.", kNeutral, 0, 0, "", NONE, "", ""},
+    // a question for an answer after repeated contact
+    {"en_fourth_message_anyone", "en", "This is my fourth message in ten days. Can anyone tell me where my order is?", kNeutral, 0, 0, "", P2, "", ""},
+    {"de_dreimal_antwort_reklamation", "de", "Ich habe dreimal angerufen – bekomme ich irgendwann eine Antwort zu meiner Reklamation?", kNeutral, 0, 0, "", P2, "", ""},
+    {"pl_trzeci_raz_ktos", "pl", "Piszę już trzeci raz w sprawie zwrotu. Czy ktoś może mi powiedzieć, kiedy dostanę pieniądze?", kNeg, 0, 0, "", P2, "", ""},
+    {"en_replacement_or_return", "en", "One string of fairy lights stopped working after a week. Could you send a replacement or should I return the set?", kNeg, 0, 0, "", P3, "", ""},
+    {"en_anyone_blue_asked_twice", "en", "Can anyone tell me if this comes in blue? Asked twice already.", kNeutral, 0, 0, "", NONE, "", ""},
+    // a step to the bank announced or made a condition
+    {"de_sonst_ueber_meine_bank", "de", "Ich will mein Geld bis Freitag, sonst gehe ich über meine Bank.", kNeg, 0, 0, "", P2, "CHURN_INTENT", ""},
+    {"en_otherwise_card_issuer", "en", "Refund me by Friday, otherwise I'm contacting my card issuer.", kNeg, 0, 0, "", P2, "CHURN_INTENT", ""},
+    {"fr_sinon_ma_banque", "fr", "Remboursez-moi cette semaine, sinon je passe par ma banque.", kNeg, 0, 0, "", P2, "CHURN_INTENT", ""},
+    {"pl_w_przeciwnym_razie_bank", "pl", "Oddajcie pieniądze do piątku, w przeciwnym razie zgłoszę sprawę w banku.", kNeg, 0, 0, "", P2, "CHURN_INTENT", ""},
+    {"en_bank_holiday_late", "en", "Parcel came late because of the bank holiday, otherwise fine.", kMildNeg, 0, 0, "", P4, "", ""},
+    // a scam only asked about is a question; a data leak asked about is not
+    {"en_is_this_a_scam_site", "en", "Is this the real site or one of those copycat scam sites? The prices look too good.", kNeutral, 0, 0, "", NONE, "", ""},
+    {"es_es_una_estafa_pregunta", "es", "¿Esta web es una estafa? Los precios parecen demasiado buenos.", kNeutral, 0, 0, "", NONE, "", ""},
+    {"en_scam_asked_paid_gone", "en", "Is this a scam? I paid three weeks ago and nothing ever arrived.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "scam"},
+    {"en_thought_id_been_scammed", "en", "Thought I'd been scammed when the parcel came from another company, but it's your partner, all fine.", kMildPos, 0, 0, "", NONE, "", ""},
+    // calm look-alikes: nothing dangerous, fire-brigade toys, a joke about
+    // a gift "killing" someone, a "criminal" price, a presale allergy
+    {"en_nothing_dangerous", "en", "The scooter brake squeaks, nothing dangerous, just annoying.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"it_niente_di_pericoloso", "it", "La scatola era rotta, niente di pericoloso, ma era un regalo.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"de_feuerwehrauto", "de", "Das Feuerwehrauto ist schön, aber die Sirene ist leise.", kMixed, 0, 0, "", P4, "", ""},
+    {"en_gift_will_kill_him", "en", "This gift is going to kill him, he'll laugh so much 😂", kMildPos, 0, 0, "", NONE, "", ""},
+    {"en_price_is_criminal", "en", "The price is criminal for what you get.", kNeg, 0, 0, "", P3, "", ""},
+    {"de_preis_kriminell", "de", "Der Preis ist kriminell.", kNeg, 0, 0, "", P3, "", ""},
+    {"pl_nadaje_sie_dla_alergika", "pl", "Czy ta kołdra nadaje się dla alergika? Syn ma uczulenie na pierze.", kNeutral, 0, 0, "", NONE, "", ""},
+    {"en_candle_burns_for", "en", "Lovely smell, but it burns for ten minutes then drowns its wick.", kMildNeg, 0, 0, "", P4, "", ""},
     // ------------------------------------------------------- language choice
     {"und_tries_all", "und", "Totaler Betrug.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "Betrug"},
     {"known_language_only_its_lexicon", "pl", "Totaler Betrug.", kNeg, 0, 0, "", P3, "", ""},
