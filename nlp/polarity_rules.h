@@ -236,6 +236,13 @@ class PolarityRules {
   static constexpr float kFailureValence = -0.9f;
   static constexpr float kFailureLifeDays = 183.0f;
   static constexpr float kFailureQuestionShare = 0.5f;
+  // A concession clause after the main clause that holds a failure ("Super
+  // bequem, wobei die Sohle nach einem Monat durchgelaufen ist", "Nice
+  // idea, though the lid leaks") weighs this, not kConcessionWeight: the
+  // complaint told last. A failure in a concession that opens the sentence
+  // ("Although it broke, the shop replaced it at once") keeps
+  // kConcessionWeight.
+  static constexpr float kFailureConcessionWeight = 1.0f;
   // An expectation verb not negated and a comparative within kExpectWords
   // words ("expected a lot more", "hätte mehr erwartet"): disappointed,
   // kDisappointed. A negated one and a degree word ("didn't expect such
