@@ -40,6 +40,8 @@ enum Label {
   kCease,
   kLife,
   kPrior,
+  kNoMore,
+  kFunction,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
@@ -47,7 +49,14 @@ constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION", "SARCASM",
     "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
     "LAST",     "SHRUG",   "RESOLVED", "FAILURE",  "CEASE",
-    "LIFE",     "PRIOR"};
+    "LIFE",     "PRIOR",   "NOMORE",   "FUNCTION"};
+
+// The word after "nicht mehr", "plus", "più" that makes them a comparison
+// ("nicht mehr als 5 Euro", "plus que", "più di tre giorni"), not a cease.
+bool IsNoMoreComparison(std::string_view w) {
+  return w == "als" || w == "que" || w == "qu" || w == "de" || w == "d" || w == "di" ||
+         w == "che" || w == "del" || w == "della";
+}
 
 // (string_view: comparing with a literal tests the length first, no strlen.)
 bool IsClauseBreak(const Token& tok) {
@@ -679,6 +688,9 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   bool lasted = false;  // a LAST word: "lasted two days" is a short life
   bool shrugged = false;  // a SHRUG phrase ("no big deal")
   bool prior = false;  // a PRIOR word in the clause ("the old one")
+  // A FUNCTION verb in the clause ("lädt", "s'allume", "si accende"): what
+  // a NOMORE word after it says ceased.
+  bool function_verb = false;
   // Failure events not negated: their clause and valence (a question's
   // weigh less, below).
   thread_local std::vector<std::pair<int, float>> failures;
@@ -700,14 +712,23 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   int last_plain = -1;
   bool last_plain_lexicon = false;
 
+  // A concession clause weighs kConcessionWeight; one that holds a failure
+  // after the sentence's main clause ("Super bequem, wobei die Sohle nach
+  // einem Monat durchgelaufen ist") is the complaint told last:
+  // kFailureConcessionWeight.
+  auto concession_weight = [&]() {
+    return own.back().failure && own.size() > 1 ? kFailureConcessionWeight
+                                                : kConcessionWeight;
+  };
   auto close_clause = [&](int at) {
+    if (concession_clause) own.back().weight *= concession_weight();
     Clause& c = own.back();
     c.end_token = at;
-    if (concession_clause) c.weight *= kConcessionWeight;
     concession_clause = false;
     // "Mon ancien grille-pain a lâché", "my old one, bought in 2019,
     // broke": PRIOR reaches past clauses without evidence.
     if (c.hits > 0) prior = false;
+    function_verb = false;
     own.push_back(Clause{at, end});  // (c is invalid from here)
     neg_scope = 0;
     without = false;
@@ -768,6 +789,61 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     ++c.hits;
     ++e.hits;
     e.constructions += construction;
+  };
+
+  // A word with a valence (negative_only: a complaint) within kNegScope
+  // words after token `from`, in its clause: what a CEASE or NOMORE word
+  // turns like a negator ("stopped squeaking", "nicht mehr so gut").
+  auto valence_follows = [&](int from, bool negative_only) {
+    for (int k = from, seen = 0; k < end && seen < kNegScope; ++k) {
+      const Token& w = t.tokens[k];
+      if (w.kind == TokenKind::kPunct && IsClauseBreak(w)) break;
+      if (w.kind != TokenKind::kWord) continue;
+      ++seen;
+      for (size_t n = next_match; n < matches.size() && matches[n].first_token <= k; ++n) {
+        const int l = matches[n].label;
+        if (matches[n].first_token != k) continue;
+        if (l == kFailure) return true;
+        if (l >= kFirstValence && valences_[l - kFirstValence] != 0 &&
+            (!negative_only || valences_[l - kFirstValence] < 0)) {
+          return true;
+        }
+      }
+      const std::optional<float> v = stems ? Lexicon::WordValence(view, w.norm, w.plain)
+                                           : Lexicon::Valence(view, w.norm);
+      if (v && *v != 0 && (!negative_only || *v < 0)) return true;
+    }
+    return false;
+  };
+  // Turns the clause's last hit when it is at most `span` words before
+  // token `at` ("drückt nicht", "quietscht nicht mehr"): false when there
+  // is none.
+  auto turn_last = [&](int at, int span, bool negative_only) {
+    if (last_contrib < 0 || last_contrib < at - first - span || contrib[last_contrib] == 0 ||
+        (negative_only && contrib[last_contrib] > 0)) {
+      return false;
+    }
+    const float prev = contrib[last_contrib];
+    const float turned = prev > 0 ? -0.75f * prev : -0.9f * prev;
+    Clause& c = own.back();
+    (prev > 0 ? c.positive : c.negative) -= std::fabs(prev);
+    c.lexicon_positive = std::min(c.lexicon_positive, c.positive);
+    c.lexicon_negative = std::min(c.lexicon_negative, c.negative);
+    (turned > 0 ? c.positive : c.negative) += std::fabs(turned);
+    contrib[last_contrib] = turned;
+    ++e.constructions;
+    return true;
+  };
+  // A failure event at token `at` (FAILURE, CEASE, NOMORE): kFailureValence,
+  // turned when `negated`; a failure of the clause unless negated or
+  // after a PRIOR word.
+  auto add_failure = [&](int at, bool negated) {
+    if (!negated) neg_scope = 0, without = false;
+    add(at, kFailureValence, true);
+    if (!negated && !prior) {
+      own.back().failure = true;
+      failures.emplace_back(static_cast<int>(own.size()) - 1, kFailureValence);
+    }
   };
 
   // Scare quotes are short („free delivery”); a longer quotation is
@@ -885,17 +961,15 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           // its clause turns the word right before it.
           if (german && m.end_token == i + 1 && tok.plain == "nicht" &&
               (i + 1 >= end || t.tokens[i + 1].kind == TokenKind::kPunct) &&
-              last_contrib >= 0 && last_contrib >= i - first - 2 &&
-              contrib[last_contrib] != 0) {
-            const float prev = contrib[last_contrib];
-            const float turned = prev > 0 ? -0.75f * prev : -0.9f * prev;
-            Clause& c = own.back();
-            (prev > 0 ? c.positive : c.negative) -= std::fabs(prev);
-            c.lexicon_positive = std::min(c.lexicon_positive, c.positive);
-            c.lexicon_negative = std::min(c.lexicon_negative, c.negative);
-            (turned > 0 ? c.positive : c.negative) += std::fabs(turned);
-            contrib[last_contrib] = turned;
-            ++e.constructions;
+              turn_last(i, 2, false)) {
+            break;
+          }
+          // "funktioniert seit gestern nicht", "lädt das Handy nicht": a
+          // German "nicht" after a FUNCTION verb of its clause with no word
+          // with a valence after it is that verb's failure.
+          if (german && m.end_token == i + 1 && tok.plain == "nicht" && function_verb &&
+              !valence_follows(m.end_token, /*negative_only=*/false)) {
+            add_failure(i, /*negated=*/false);
             break;
           }
           // Polish "nie" is "not" except after "nigdy" (negative concord);
@@ -1020,25 +1094,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           // after it ("stopped squeaking", "przestał piszczeć") it turns
           // that word like a negator; otherwise it is the failure
           // ("przestał się włączać", "dejó de calentar").
-          bool turns = false;
-          for (int k = m.end_token, seen = 0; k < end && seen < kNegScope; ++k) {
-            const Token& w = t.tokens[k];
-            if (w.kind == TokenKind::kPunct && IsClauseBreak(w)) break;
-            if (w.kind != TokenKind::kWord) continue;
-            ++seen;
-            for (size_t n = next_match; n < matches.size() &&
-                                        matches[n].first_token <= k; ++n) {
-              const int l = matches[n].label;
-              if (matches[n].first_token == k &&
-                  (l == kFailure || (l >= kFirstValence && valences_[l - kFirstValence] < 0))) {
-                turns = true;
-              }
-            }
-            const std::optional<float> v = stems ? Lexicon::WordValence(view, w.norm, w.plain)
-                                                 : Lexicon::Valence(view, w.norm);
-            if (v && *v < 0) turns = true;
-          }
-          if (turns && neg_scope == 0 && !without) {
+          if (valence_follows(m.end_token, /*negative_only=*/true) && neg_scope == 0 &&
+              !without) {
             neg_scope = kNegScope + 1;
             determiner_negation = false;
             ++e.constructions;
@@ -1053,11 +1110,50 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           for (int k = i; k < m.end_token; ++k) {
             if (negators_.contains(t.tokens[k].plain)) negated = false;
           }
-          if (!negated) neg_scope = 0, without = false;
-          add(i, kFailureValence, true);
-          if (!negated && !prior) {
-            own.back().failure = true;
-            failures.emplace_back(static_cast<int>(own.size()) - 1, kFailureValence);
+          add_failure(i, negated);
+          break;
+        }
+        case kFunction:
+          // "lädt", "s'allume", "si accende": the product doing its job
+          // (no valence of its own).
+          function_verb = true;
+          break;
+        case kNoMore: {
+          // A negation after its verb that says it ceased: German "lädt
+          // seit gestern nicht mehr", "geht nach einer Woche nicht mehr";
+          // French and Italian "plus", "più" after a negator that turned no
+          // word ("ne tient plus", "non si accende più"). Right after a
+          // complaint it turns it ("quietscht nicht mehr"); after a
+          // FUNCTION verb of its clause, with no word with a valence after
+          // it and no comparison ("nicht mehr als", "più di"), it is the
+          // failure of that verb. Otherwise what it was before: German
+          // "nicht" ("will ich gar nicht mehr ausziehen", "nicht mehr so
+          // gut"), French and Italian "more".
+          const bool romance_plus = !german;
+          const bool negated = !romance_plus || neg_scope > 0;
+          if (negated && turn_last(i, kNegScope, /*negative_only=*/true)) {
+            neg_scope = 0;
+            break;
+          }
+          const bool compares =
+              m.end_token < end && IsNoMoreComparison(t.tokens[m.end_token].plain);
+          if (negated && function_verb && !compares &&
+              !valence_follows(m.end_token, /*negative_only=*/false)) {
+            add_failure(i, /*negated=*/false);
+            break;
+          }
+          if (!romance_plus) {
+            neg_scope = kNegScope;  // "nicht", and "mehr" a word of its scope
+            determiner_negation = false;
+            never = false;
+            break;
+          }
+          // "plus", "più": a plain word.
+          const std::optional<float> v = Lexicon::Valence(view, tok.norm);
+          if (v && *v != 0) {
+            add(i, *v, false, /*lexicon=*/true);
+          } else if (neg_scope > 0 && --neg_scope == 0) {
+            bare_negation = true;
           }
           break;
         }
@@ -1242,7 +1338,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     }
   }
   own.back().end_token = end;
-  if (concession_clause) own.back().weight *= kConcessionWeight;
+  if (concession_clause) own.back().weight *= concession_weight();
   if (own.back().first_token >= end && own.size() > 1) own.pop_back();
   // "..., I am devastated!!!": a complaint shouted is distress (for
   // urgency; the label does not change).

@@ -167,15 +167,15 @@ struct TurnCase {
 const TurnCase kTurns[] = {
     {"en", "Lovely colour and soft fabric. Since the first wash the seams have come apart at both sleeves.",
      SentimentLabel::kNegative},
-    {"en", "The pump was fine for the first month. This week the hose keeps slipping off the nozzle.",
+    {"en", "The pump was fine for the first month. This week the hose keeps popping off the nozzle.",
      SentimentLabel::kNegative},
-    {"en", "It was fine for the first month. Now the hose keeps slipping off the nozzle.",
+    {"en", "It was fine for the first month. Now the hose keeps popping off the nozzle.",
      SentimentLabel::kNegative},
     // The praise is confident and about other aspects (the seller, the
     // delivery): MIXED.
     {"en",
      "The seller was helpful and delivery was quick. It was fine for the first month. Now the hose "
-     "keeps slipping off the nozzle.",
+     "keeps popping off the nozzle.",
      SentimentLabel::kMixed},
 };
 

@@ -462,6 +462,69 @@ TEST_F(PolarityRulesTest, FailureEventsAreComplaints) {
   EXPECT_EQ(JoinAll(*rules_, *lexicon_, "It stopped hurting.", "en").negative, 0);
 }
 
+// Ninth pass: failure wordings by family (tearing, unsticking, coming
+// loose, giving up), a cease told after its verb (German "nicht mehr",
+// French "plus", Italian "più" after a FUNCTION verb; German "nicht" after
+// one), and a failure in a concession after the main clause. Negated
+// events are praise, a stop of a complaint is praise, an old product's
+// failure is a reason for buying, a question is no opinion.
+TEST_F(PolarityRulesTest, FailureEventsSecondRound) {
+  struct Event {
+    const char* lang;
+    const char* text;
+    int sign;  // of the whole text's net evidence; 0: no complaint at all
+  };
+  const Event kEvents[] = {
+      {"en", "Looks great. The zip gave up after two weeks.", -1},
+      {"en", "Nice and cheap, but the drawer won't go past halfway.", -1},
+      {"pl", "Ładne i wygodne. Po tygodniu podeszwa się rozkleiła.", -1},
+      {"de", "Schöne Tasche. Nach einem Monat hat sich der Griff gelockert.", -1},
+      {"es", "Bonita y barata. Al mes se rasgó la tela.", -1},
+      {"fr", "Joli et pas cher. Le tissu s'est troué au premier lavage.", -1},
+      {"it", "Bella e comoda. Dopo una settimana la suola si è scollata.", -1},
+      // a cease after its verb, or split from it
+      {"de", "Schönes Design. Nach einer Woche geht der Akku nicht mehr.", -1},
+      {"de", "Das Tablet lädt seit gestern gar nicht mehr.", -1},
+      {"de", "Funktioniert seit gestern nicht.", -1},
+      {"fr", "La pompe ne tient plus.", -1},
+      {"it", "La batteria non tiene più.", -1},
+      // a failure told last in a concession
+      {"de", "Super bequem, wobei die Sohle nach einem Monat durchgelaufen ist.", -1},
+      {"en", "Looks lovely, although the strap snapped after a week.", -1},
+      // counter-cases: negated events and a stopped complaint are praise
+      {"de", "Hat nie versagt.", +1},
+      {"de", "Die Tür quietscht nicht mehr.", +1},
+      {"pl", "Nie przestał działać.", +1},
+      {"es", "No se ha roto.", +1},
+      {"pl", "Nic się nie rozkleiło.", +1},
+      // ... a failure in a concession that opens the sentence weighs less
+      // than the resolution after it
+      {"en", "Although it broke after a week, the shop replaced it fast.", +1},
+      // ... and no complaint: an old one's failure, "no more than",
+      // "don't want to take them off any more"
+      {"de", "Mein alter Akku lädt nicht mehr, deshalb habe ich diesen gekauft.", 0},
+      {"de", "Es kostet nicht mehr als fünf Euro.", 0},
+      {"de", "Die will ich gar nicht mehr ausziehen.", 0},
+      {"it", "Il mio vecchio caricatore non carica più, così ho preso questo.", 0},
+  };
+  for (const Event& c : kEvents) {
+    const Evidence e = JoinAll(*rules_, *lexicon_, c.text, c.lang);
+    const float net = e.Net() + e.lexicon_positive - e.lexicon_negative;
+    if (c.sign == 0) {
+      EXPECT_EQ(e.negative, 0) << c.text;
+    } else {
+      EXPECT_EQ(net > 0 ? 1 : -1, c.sign) << c.text << " net " << net;
+    }
+  }
+  // A failure asked about is a question without an opinion.
+  EXPECT_TRUE(JoinAll(*rules_, *lexicon_, "¿Se rasga fácilmente?", "es").NoOpinion());
+  EXPECT_TRUE(JoinAll(*rules_, *lexicon_, "Lädt er nach einem Jahr nicht mehr?", "de").NoOpinion());
+  // The failure told last weighs in full; in a concession that opens the
+  // sentence, less.
+  EXPECT_GT(JoinAll(*rules_, *lexicon_, "It looks great, although it broke.", "en").negative,
+            JoinAll(*rules_, *lexicon_, "Although it broke, it looks great.", "en").negative);
+}
+
 // Fifth pass: the connective is evidence. A clause after "but" without
 // decisive evidence of its own turns against the clauses before it, and a
 // concession's main clause against the concession.
