@@ -110,20 +110,28 @@ class TermMatcher {
     uint32_t languages;
     int label;
   };
-  // A byte trie flattened into arrays. Node 0 is the root.
+  // A byte trie flattened into arrays. Node 0 is the root. The walk is
+  // bound by cache misses (the tries are megabytes, a token's walk jumps
+  // between them at every byte), so the nodes are numbered in depth-first
+  // order (a word's chain of nodes lies together) and an edge keeps its byte
+  // and target side by side.
   struct Trie {
     struct Node {
       int32_t edge_begin = 0;
       int32_t edge_end = 0;
-      int32_t terminal_begin = 0;  // phrases whose first word ends here
-      int32_t terminal_end = 0;
-      int32_t open_begin = 0;  // prefix (suffix) words ending here
+      // phrase_ids[terminal_begin, open_begin): phrases whose first word
+      // ends here; [open_begin, open_end): prefix (suffix) words ending here.
+      int32_t terminal_begin = 0;
+      int32_t open_begin = 0;
       int32_t open_end = 0;
       uint32_t languages = 0;  // of every phrase at or below this node
     };
+    struct Edge {
+      unsigned char byte;
+      int32_t target;
+    };
     std::vector<Node> nodes;
-    std::vector<unsigned char> edge_bytes;
-    std::vector<int32_t> edge_targets;
+    std::vector<Edge> edges;  // each node's sorted by byte
     std::vector<int32_t> phrase_ids;
     int32_t root_child[256];
     int32_t Child(int32_t node, unsigned char b) const;
