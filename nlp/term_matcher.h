@@ -105,8 +105,18 @@ class TermMatcher {
     std::string text;  // plain form; the norm form for kNorm
     Mode mode;
   };
-  struct Phrase {
+  // A phrase as the builder collects it.
+  struct PendingPhrase {
     std::vector<Word> words;
+    uint32_t languages;
+    int label;
+  };
+  // A built phrase: its words are words_[first_word, first_word +
+  // num_words). Phrases are stored in the order the trie nodes list them,
+  // so that the candidates of a node lie together.
+  struct Phrase {
+    int32_t first_word;
+    int32_t num_words;
     uint32_t languages;
     int label;
   };
@@ -119,7 +129,7 @@ class TermMatcher {
     struct Node {
       int32_t edge_begin = 0;
       int32_t edge_end = 0;
-      // phrase_ids[terminal_begin, open_begin): phrases whose first word
+      // phrases_[terminal_begin, open_begin): phrases whose first word
       // ends here; [open_begin, open_end): prefix (suffix) words ending here.
       int32_t terminal_begin = 0;
       int32_t open_begin = 0;
@@ -132,12 +142,12 @@ class TermMatcher {
     };
     std::vector<Node> nodes;
     std::vector<Edge> edges;  // each node's sorted by byte
-    std::vector<int32_t> phrase_ids;
     int32_t root_child[256];
     int32_t Child(int32_t node, unsigned char b) const;
   };
 
   TermMatcher() = default;
+  void AddPhrase(PendingPhrase&& p);
   bool Longest(const TokenizedText& t, int i, int end, uint32_t languages,
                Match* best) const;
   // Score of `p` matched at token i, or -1 when the rest of it does not match.
@@ -150,6 +160,7 @@ class TermMatcher {
   std::string_view Elided(std::string_view form, uint32_t languages) const;
 
   std::vector<Phrase> phrases_;
+  std::vector<Word> words_;
   Trie forward_;   // exact, prefix and norm first words
   Trie backward_;  // suffix first words, bytes reversed
   absl::flat_hash_map<std::string, uint32_t> language_bits_;
