@@ -348,9 +348,11 @@ bool TermMatcher::Longest(const TokenizedText& t, int i, int end,
     }
   };
   walk_forward(plain);
-  if (const std::string_view bare = Elided(plain, languages);
-      bare.size() != plain.size()) {
-    walk_forward(bare);
+  // (Checked here first: most texts are in no eliding language.)
+  if ((languages & elision_languages_) != 0) {
+    if (const std::string_view bare = Elided(plain, languages); bare.size() != plain.size()) {
+      walk_forward(bare);
+    }
   }
   int32_t node = 0;
   for (size_t k = plain.size(); k > 0; --k) {
