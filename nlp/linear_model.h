@@ -87,8 +87,9 @@ struct HugePageAllocator {
 // One bit per bucket of a model's features, to answer "not in the model"
 // without touching its table: about half the features of a text (unseen
 // word pairs) are in no model, and a table of megabytes misses the cache
-// on nearly every lookup, while the filter (a byte per feature) stays in
-// it. No false negatives: a lookup finds exactly what it found without it.
+// on nearly every lookup, while the filter (one or two bytes per feature)
+// mostly stays in it. No false negatives: a lookup finds exactly what it
+// found without it.
 class FeatureFilter {
  public:
   // Empty, with room for `n` features at 8 to 16 bits each.

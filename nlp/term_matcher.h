@@ -121,10 +121,10 @@ class TermMatcher {
     int label;
   };
   // A byte trie flattened into arrays. Node 0 is the root. The walk is
-  // bound by cache misses (the tries are megabytes, a token's walk jumps
-  // between them at every byte), so the nodes are numbered in depth-first
-  // order (a word's chain of nodes lies together) and an edge keeps its byte
-  // and target side by side.
+  // bound by cache misses (three matchers' tries and the model tables do
+  // not fit in the L2 cache together), so the nodes are numbered in
+  // depth-first order (a word's chain of nodes lies together) and an edge
+  // keeps its byte and target side by side.
   struct Trie {
     struct Node {
       int32_t edge_begin = 0;
