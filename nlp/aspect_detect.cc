@@ -106,6 +106,7 @@ absl::StatusOr<std::unique_ptr<AspectDetector>> AspectDetector::Load(
   while (slots < 2 * n) slots <<= 1;
   d->mask_ = slots - 1;
   d->table_.assign(slots, Slot());
+  d->filter_.Reset(n);
   for (uint64_t i = 0; i < n; ++i) {
     Slot slot;
     uint16_t h = 0;
@@ -126,6 +127,7 @@ absl::StatusOr<std::unique_ptr<AspectDetector>> AspectDetector::Load(
       at = (at + 1) & d->mask_;
     if (d->table_[at].key == slot.key) return bad("repeated feature");
     d->table_[at] = slot;
+    d->filter_.Add(slot.key);
   }
   return d;
 }
@@ -147,24 +149,43 @@ void AspectDetector::Score(const std::vector<uint64_t>& features,
                            std::vector<float>* probs) const {
   constexpr size_t kMax = kMaxAspects;
   const size_t k = bias_.size();
-  // Each known feature's count by its slot (no sorting: a long review has
-  // hundreds of features); the counts are zero again on return.
-  thread_local std::vector<uint32_t> counts;
-  thread_local std::vector<uint32_t> touched;
-  if (counts.size() != table_.size()) counts.assign(table_.size(), 0);
+  // Each known feature's slot and count, in order of first appearance (no
+  // sorting: a long review has hundreds of features). Repeats are found in
+  // a small hash set of the slots seen, sized to the text (an array the
+  // size of the table, indexed by slot, missed the cache on every hit).
+  struct Seen {
+    uint32_t slot;
+    uint32_t count;
+  };
+  thread_local std::vector<Seen> touched;
+  thread_local std::vector<uint32_t> index;  // 1 + index into touched; 0: free
   touched.clear();
+  size_t buckets = 16;
+  while (buckets < 2 * features.size()) buckets <<= 1;
+  index.assign(buckets, 0);
+  // Nearly every lookup misses the cache (a table of megabytes): start them
+  // all first, so that they overlap (as LinearModel::Collect does).
+  for (uint64_t f : features) {
+    if (filter_.MayContain(f)) __builtin_prefetch(&table_[f & mask_]);
+  }
   for (uint64_t f : features) {
     const Slot* slot = Find(f);
     if (slot == nullptr) continue;
     const auto at = static_cast<uint32_t>(slot - table_.data());
-    if (counts[at]++ == 0) touched.push_back(at);
+    // The slot index is a hash's low bits already.
+    size_t b = at & (buckets - 1);
+    while (index[b] != 0 && touched[index[b] - 1].slot != at) b = (b + 1) & (buckets - 1);
+    if (index[b] == 0) {
+      touched.push_back({at, 0});
+      index[b] = static_cast<uint32_t>(touched.size());
+    }
+    ++touched[index[b] - 1].count;
   }
   double sum[kMax] = {};
   double norm2 = 0;
-  for (uint32_t at : touched) {
-    const Slot& slot = table_[at];
-    const double v = (1 + std::log(static_cast<double>(counts[at]))) * slot.idf;
-    counts[at] = 0;
+  for (const Seen& seen : touched) {
+    const Slot& slot = table_[seen.slot];
+    const double v = (1 + std::log(static_cast<double>(seen.count))) * slot.idf;
     norm2 += v * v;
     for (size_t j = 0; j < k; ++j) sum[j] += v * slot.w[j];
   }
@@ -177,6 +198,7 @@ void AspectDetector::Score(const std::vector<uint64_t>& features,
 }
 
 const AspectDetector::Slot* AspectDetector::Find(uint64_t feature) const {
+  if (!filter_.MayContain(feature)) return nullptr;
   for (uint64_t s = feature & mask_;; s = (s + 1) & mask_) {
     const Slot& slot = table_[s];
     if (slot.key == feature) return &slot;

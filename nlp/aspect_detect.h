@@ -101,6 +101,7 @@ class AspectDetector {
   const Slot* Find(uint64_t feature) const;
   std::vector<Slot, HugePageAllocator<Slot>> table_;
   uint64_t mask_ = 0;
+  FeatureFilter filter_;  // of the table's keys
 };
 
 }  // namespace opinia::nlp

@@ -154,6 +154,13 @@ void* AllocateHugePages(size_t size) {
   return p;
 }
 
+void FeatureFilter::Reset(size_t n) {
+  uint64_t bits = 64;
+  while (bits < 8 * static_cast<uint64_t>(n)) bits <<= 1;
+  mask_ = bits - 1;
+  bits_.assign(bits / 64, 0);
+}
+
 void LinearFeatures(std::string_view input, std::vector<uint64_t>* out,
                     CharGrams chars, std::vector<uint64_t>* char_out,
                     std::vector<uint64_t>* expansion_out) {
@@ -217,6 +224,7 @@ absl::StatusOr<std::unique_ptr<LinearModel>> LinearModel::Load(
   while (slots < 2 * n) slots <<= 1;
   m->mask_ = slots - 1;
   m->table_.assign(slots, Slot{0, 0.0f, {0, 0, 0, 0}});
+  m->filter_.Reset(n);
   float row[1 + kMaxClasses];
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t key = 0;
@@ -239,6 +247,7 @@ absl::StatusOr<std::unique_ptr<LinearModel>> LinearModel::Load(
       s = (s + 1) & m->mask_;
     }
     Slot& slot = m->table_[s];
+    m->filter_.Add(key);
     slot.key = key;
     slot.idf = row[0];
     for (uint32_t c = 0; c < k; ++c) slot.w[c] = row[1 + c];
@@ -249,6 +258,7 @@ absl::StatusOr<std::unique_ptr<LinearModel>> LinearModel::Load(
 }
 
 int64_t LinearModel::Find(uint64_t feature) const {
+  if (!filter_.MayContain(feature)) return -1;
   uint64_t s = feature & mask_;
   while (true) {
     const uint64_t key = table_[s].key;
@@ -270,7 +280,9 @@ void LinearModel::Collect(std::vector<uint64_t>* features,
   std::vector<uint64_t>& f = *features;
   // Every lookup below is a cache miss in a table of megabytes: start them
   // all now, so that they overlap each other and the sort.
-  for (const uint64_t feature : f) __builtin_prefetch(&table_[feature & mask_]);
+  for (const uint64_t feature : f) {
+    if (filter_.MayContain(feature)) __builtin_prefetch(&table_[feature & mask_]);
+  }
   // Sentences are short: insertion sort beats std::sort's set-up there.
   if (f.size() <= 48) {
     for (size_t i = 1; i < f.size(); ++i) {

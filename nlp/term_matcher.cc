@@ -63,7 +63,7 @@ std::string_view PrimaryTag(std::string_view language) {
 struct TermMatcher::Builder::Impl {
   struct Pending {
     std::string language;
-    Phrase phrase;
+    PendingPhrase phrase;
   };
   std::vector<Pending> pending;
 };
@@ -74,7 +74,7 @@ TermMatcher::~TermMatcher() = default;
 
 absl::Status TermMatcher::Builder::Add(std::string_view language,
                                        std::string_view phrase, int label) {
-  Phrase p;
+  PendingPhrase p;
   p.label = label;
   p.languages = 0;
   const absl::string_view aphrase(phrase.data(), phrase.size());
@@ -140,10 +140,11 @@ std::unique_ptr<TermMatcher> TermMatcher::Builder::Build() && {
   }
 
   std::vector<BuildNode> fwd(1), bwd(1);
+  std::vector<PendingPhrase*> pending;  // by builder id
   for (Impl::Pending& pe : impl_->pending) {
-    Phrase& p = pe.phrase;
+    PendingPhrase& p = pe.phrase;
     p.languages = pe.language == "*" ? ~0u : m->language_bits_.at(pe.language);
-    const int32_t id = static_cast<int32_t>(m->phrases_.size());
+    const int32_t id = static_cast<int32_t>(pending.size());
     const Word& w = p.words.front();
     switch (w.mode) {
       case Mode::kExact:
@@ -165,52 +166,68 @@ std::unique_ptr<TermMatcher> TermMatcher::Builder::Build() && {
         break;
       }
     }
-    m->phrases_.push_back(std::move(p));
+    pending.push_back(&p);
   }
 
-  auto flatten = [&m](const std::vector<BuildNode>& in, Trie* out) {
-    out->nodes.resize(in.size());
-    // Children are created after their parents, so a backward pass sees
-    // every child before its parent.
+  auto flatten = [&m, &pending](const std::vector<BuildNode>& in, Trie* out) {
+    // Language masks, by builder index: children are created after their
+    // parents, so a backward pass sees every child before its parent.
+    std::vector<uint32_t> masks(in.size(), 0);
     for (size_t i = in.size(); i-- > 0;) {
       uint32_t mask = 0;
-      for (int32_t id : in[i].terminal) mask |= m->phrases_[id].languages;
-      for (int32_t id : in[i].open) mask |= m->phrases_[id].languages;
-      for (const auto& kid : in[i].kids)
-        mask |= out->nodes[kid.second].languages;
-      out->nodes[i].languages = mask;
+      for (int32_t id : in[i].terminal) mask |= pending[id]->languages;
+      for (int32_t id : in[i].open) mask |= pending[id]->languages;
+      for (const auto& kid : in[i].kids) mask |= masks[kid.second];
+      masks[i] = mask;
     }
-    for (size_t i = 0; i < in.size(); ++i) {
-      Trie::Node& n = out->nodes[i];
-      n.edge_begin = static_cast<int32_t>(out->edge_bytes.size());
-      for (const auto& [b, child] : in[i].kids) {
-        out->edge_bytes.push_back(b);
-        out->edge_targets.push_back(child);
+    // Depth-first (pre-order) numbering, children in byte order.
+    std::vector<int32_t> order;  // new index -> builder index
+    std::vector<int32_t> renumber(in.size(), -1);
+    order.reserve(in.size());
+    std::vector<int32_t> stack = {0};
+    while (!stack.empty()) {
+      const int32_t b = stack.back();
+      stack.pop_back();
+      renumber[b] = static_cast<int32_t>(order.size());
+      order.push_back(b);
+      for (auto it = in[b].kids.rbegin(); it != in[b].kids.rend(); ++it) {
+        stack.push_back(it->second);
       }
-      n.edge_end = static_cast<int32_t>(out->edge_bytes.size());
-      n.terminal_begin = static_cast<int32_t>(out->phrase_ids.size());
-      out->phrase_ids.insert(out->phrase_ids.end(), in[i].terminal.begin(),
-                             in[i].terminal.end());
-      n.terminal_end = n.open_begin =
-          static_cast<int32_t>(out->phrase_ids.size());
-      out->phrase_ids.insert(out->phrase_ids.end(), in[i].open.begin(),
-                             in[i].open.end());
-      n.open_end = static_cast<int32_t>(out->phrase_ids.size());
+    }
+    out->nodes.resize(in.size());
+    for (size_t i = 0; i < order.size(); ++i) {
+      const BuildNode& bn = in[order[i]];
+      Trie::Node& n = out->nodes[i];
+      n.languages = masks[order[i]];
+      n.edge_begin = static_cast<int32_t>(out->edges.size());
+      for (const auto& [b, child] : bn.kids) out->edges.push_back({b, renumber[child]});
+      n.edge_end = static_cast<int32_t>(out->edges.size());
+      n.terminal_begin = static_cast<int32_t>(m->phrases_.size());
+      for (int32_t id : bn.terminal) m->AddPhrase(std::move(*pending[id]));
+      n.open_begin = static_cast<int32_t>(m->phrases_.size());
+      for (int32_t id : bn.open) m->AddPhrase(std::move(*pending[id]));
+      n.open_end = static_cast<int32_t>(m->phrases_.size());
     }
     std::fill(std::begin(out->root_child), std::end(out->root_child), -1);
-    for (const auto& [b, child] : in[0].kids) out->root_child[b] = child;
+    for (const auto& [b, child] : in[0].kids) out->root_child[b] = renumber[child];
   };
   flatten(fwd, &m->forward_);
   flatten(bwd, &m->backward_);
   return m;
 }
 
+void TermMatcher::AddPhrase(PendingPhrase&& p) {
+  phrases_.push_back({static_cast<int32_t>(words_.size()), static_cast<int32_t>(p.words.size()),
+                      p.languages, p.label});
+  for (Word& w : p.words) words_.push_back(std::move(w));
+}
+
 int32_t TermMatcher::Trie::Child(int32_t node, unsigned char b) const {
   if (node == 0) return root_child[b];
   const Node& n = nodes[node];
   for (int32_t e = n.edge_begin; e < n.edge_end; ++e) {
-    if (edge_bytes[e] == b) return edge_targets[e];
-    if (edge_bytes[e] > b) break;  // edges are sorted
+    if (edges[e].byte == b) return edges[e].target;
+    if (edges[e].byte > b) break;  // edges are sorted
   }
   return -1;
 }
@@ -253,14 +270,12 @@ std::string_view TermMatcher::Elided(std::string_view form,
 
 int64_t TermMatcher::Fit(const Phrase& p, const TokenizedText& t, int i,
                          int end, uint32_t languages) const {
-  const int n = static_cast<int>(p.words.size());
+  const int n = p.num_words;
   if (i + n > end) return -1;
   int64_t score = kPerToken * n;
   for (int k = 0; k < n; ++k) {
-    const Word& w = p.words[k];
+    const Word& w = words_[p.first_word + k];
     const Token& tok = t.tokens[i + k];
-    const std::string_view plain = tok.plain;
-    const std::string_view bare = Elided(plain, languages);
     if (k == 0 && w.mode != Mode::kNorm) {
       // Matched by the trie walk (Longest): exact terminal, prefix path or
       // reversed suffix path.
@@ -268,9 +283,13 @@ int64_t TermMatcher::Fit(const Phrase& p, const TokenizedText& t, int i,
       score += static_cast<int64_t>(w.text.size());
       continue;
     }
+    const std::string_view plain = tok.plain;
+    // The token without an elided article, looked for only when the whole
+    // token does not match (most candidates fail on their second word).
+    auto bare = [&] { return Elided(plain, languages); };
     switch (w.mode) {
       case Mode::kExact:
-        if (plain != w.text && bare != w.text) return -1;
+        if (plain != w.text && bare() != w.text) return -1;
         score += kPerExactWord;
         break;
       case Mode::kNorm:
@@ -281,7 +300,7 @@ int64_t TermMatcher::Fit(const Phrase& p, const TokenizedText& t, int i,
         break;
       case Mode::kPrefix:
         if (plain.substr(0, w.text.size()) != w.text &&
-            bare.substr(0, w.text.size()) != w.text) {
+            bare().substr(0, w.text.size()) != w.text) {
           return -1;
         }
         break;
@@ -307,7 +326,7 @@ bool TermMatcher::Longest(const TokenizedText& t, int i, int end,
     const int64_t s = Fit(p, t, i, end, languages);
     if (s > best_score) {
       best_score = s;
-      *best = {i, i + static_cast<int>(p.words.size()), p.label};
+      *best = {i, i + p.num_words, p.label};
     }
   };
   const std::string_view plain = t.tokens[i].plain;
@@ -319,19 +338,21 @@ bool TermMatcher::Longest(const TokenizedText& t, int i, int end,
       const Trie::Node& n = forward_.nodes[node];
       if ((n.languages & languages) == 0) break;
       for (int32_t e = n.open_begin; e < n.open_end; ++e) {
-        consider(forward_.phrase_ids[e]);
+        consider(e);
       }
       if (k + 1 == form.size()) {
-        for (int32_t e = n.terminal_begin; e < n.terminal_end; ++e) {
-          consider(forward_.phrase_ids[e]);
+        for (int32_t e = n.terminal_begin; e < n.open_begin; ++e) {
+          consider(e);
         }
       }
     }
   };
   walk_forward(plain);
-  if (const std::string_view bare = Elided(plain, languages);
-      bare.size() != plain.size()) {
-    walk_forward(bare);
+  // (Checked here first: most texts are in no eliding language.)
+  if ((languages & elision_languages_) != 0) {
+    if (const std::string_view bare = Elided(plain, languages); bare.size() != plain.size()) {
+      walk_forward(bare);
+    }
   }
   int32_t node = 0;
   for (size_t k = plain.size(); k > 0; --k) {
@@ -340,7 +361,7 @@ bool TermMatcher::Longest(const TokenizedText& t, int i, int end,
     const Trie::Node& n = backward_.nodes[node];
     if ((n.languages & languages) == 0) break;
     for (int32_t e = n.open_begin; e < n.open_end; ++e) {
-      consider(backward_.phrase_ids[e]);
+      consider(e);
     }
   }
   return best_score >= 0;

@@ -105,31 +105,49 @@ class TermMatcher {
     std::string text;  // plain form; the norm form for kNorm
     Mode mode;
   };
-  struct Phrase {
+  // A phrase as the builder collects it.
+  struct PendingPhrase {
     std::vector<Word> words;
     uint32_t languages;
     int label;
   };
-  // A byte trie flattened into arrays. Node 0 is the root.
+  // A built phrase: its words are words_[first_word, first_word +
+  // num_words). Phrases are stored in the order the trie nodes list them,
+  // so that the candidates of a node lie together.
+  struct Phrase {
+    int32_t first_word;
+    int32_t num_words;
+    uint32_t languages;
+    int label;
+  };
+  // A byte trie flattened into arrays. Node 0 is the root. The walk is
+  // bound by cache misses (three matchers' tries and the model tables do
+  // not fit in the L2 cache together), so the nodes are numbered in
+  // depth-first order (a word's chain of nodes lies together) and an edge
+  // keeps its byte and target side by side.
   struct Trie {
     struct Node {
       int32_t edge_begin = 0;
       int32_t edge_end = 0;
-      int32_t terminal_begin = 0;  // phrases whose first word ends here
-      int32_t terminal_end = 0;
-      int32_t open_begin = 0;  // prefix (suffix) words ending here
+      // phrases_[terminal_begin, open_begin): phrases whose first word
+      // ends here; [open_begin, open_end): prefix (suffix) words ending here.
+      int32_t terminal_begin = 0;
+      int32_t open_begin = 0;
       int32_t open_end = 0;
       uint32_t languages = 0;  // of every phrase at or below this node
     };
+    struct Edge {
+      unsigned char byte;
+      int32_t target;
+    };
     std::vector<Node> nodes;
-    std::vector<unsigned char> edge_bytes;
-    std::vector<int32_t> edge_targets;
-    std::vector<int32_t> phrase_ids;
+    std::vector<Edge> edges;  // each node's sorted by byte
     int32_t root_child[256];
     int32_t Child(int32_t node, unsigned char b) const;
   };
 
   TermMatcher() = default;
+  void AddPhrase(PendingPhrase&& p);
   bool Longest(const TokenizedText& t, int i, int end, uint32_t languages,
                Match* best) const;
   // Score of `p` matched at token i, or -1 when the rest of it does not match.
@@ -142,6 +160,7 @@ class TermMatcher {
   std::string_view Elided(std::string_view form, uint32_t languages) const;
 
   std::vector<Phrase> phrases_;
+  std::vector<Word> words_;
   Trie forward_;   // exact, prefix and norm first words
   Trie backward_;  // suffix first words, bytes reversed
   absl::flat_hash_map<std::string, uint32_t> language_bits_;

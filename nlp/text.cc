@@ -112,6 +112,9 @@ struct Resources {
   std::array<char, 0x80> ascii_norm;
   std::array<char, 0x80> ascii_plain;
   std::array<bool, 0x80> ascii_single;  // both forms are one byte
+  // u_isUWhiteSpace(c) || u_iscntrl(c) of ASCII: SplitWords asks it of
+  // every segment.
+  std::array<bool, 0x80> ascii_space_or_control;
 };
 
 void PlainFromNorm16(const Resources& r, const icu::UnicodeString& norm,
@@ -155,6 +158,7 @@ const Resources& GetResources() {
             r->fast_norm[c].size() == 1 && r->fast_plain[c].size() == 1;
         r->ascii_norm[c] = r->ascii_single[c] ? r->fast_norm[c][0] : 0;
         r->ascii_plain[c] = r->ascii_single[c] ? r->fast_plain[c][0] : 0;
+        r->ascii_space_or_control[c] = u_isUWhiteSpace(c) || u_iscntrl(c);
       }
     }
     return r;
@@ -543,7 +547,10 @@ void SplitWords(const Resources& res, const Utf16Text& in, bool fast_words,
     if (start < skip_until) continue;
     UChar32 first;
     U16_GET(in.u, 0, start, in.n, first);
-    if (u_isUWhiteSpace(first) || u_iscntrl(first)) continue;
+    if (first < 0x80 ? res.ascii_space_or_control[first]
+                     : u_isUWhiteSpace(first) || u_iscntrl(first)) {
+      continue;
+    }
     const int32_t rule = fast_words ? fast_status : wb->getRuleStatus();
     Token tok;
     if (rule < UBRK_WORD_NUMBER) {

@@ -220,6 +220,30 @@ TEST(HalfFloatTest, EveryHalfRoundTripsAndFloatsStayClose) {
   }
 }
 
+// The filter in front of a model's table: it must never answer "absent"
+// for a feature it holds (predictions would change), and should answer it
+// for most others (else it saves no lookup).
+TEST(FeatureFilterTest, NoFalseNegativesFewFalsePositives) {
+  uint64_t x = 0x9E3779B97F4A7C15ULL;
+  auto next = [&x] {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return x;
+  };
+  FeatureFilter unset;  // before Reset(): lets everything through
+  EXPECT_TRUE(unset.MayContain(next()));
+  FeatureFilter f;
+  f.Reset(1000);
+  std::vector<uint64_t> held;
+  for (int i = 0; i < 1000; ++i) {
+    held.push_back(next());
+    f.Add(held.back());
+  }
+  for (uint64_t v : held) EXPECT_TRUE(f.MayContain(v)) << v;
+  int passed = 0;
+  for (int i = 0; i < 100000; ++i) passed += f.MayContain(next());
+  EXPECT_LT(passed, 100000 / 5);
+}
+
 TEST(LinearModelTest, QuantizedModelPredictsLikeTheFloatOne) {
   const std::vector<std::string> labels = {"positive", "negative", "neutral"};
   const std::vector<float> bias = {0.1f, -0.2f, 0.3f};
