@@ -40,6 +40,7 @@ enum Label {
   kCease,
   kLife,
   kPrior,
+  kCalm,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
@@ -47,7 +48,7 @@ constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION", "SARCASM",
     "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
     "LAST",     "SHRUG",   "RESOLVED", "FAILURE",  "CEASE",
-    "LIFE",     "PRIOR"};
+    "LIFE",     "PRIOR",   "CALM"};
 
 // (string_view: comparing with a literal tests the length first, no strlen.)
 bool IsClauseBreak(const Token& tok) {
@@ -508,6 +509,7 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.courtesies += p.courtesies;
     e.sarcasms += p.sarcasms;
     e.notes += p.notes;
+    e.calms += p.calms;
     e.failures += p.failures;
     e.resolutions += p.resolutions;
     e.denials += p.denials;
@@ -1127,6 +1129,14 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           // "zamówienie", "Rechnung", "parcel": an order fact, no opinion.
           ++e.notes;
           about_waiting = true;
+          break;
+        case kCalm:
+          // "just letting you know", "nur zur Info", "no rush", "sin prisa":
+          // the customer tells the shop something calmly. A note (the note
+          // rule of SentimentClassifier::Compose(), with calm_words for its
+          // length), no opinion; a complaint of its own still decides.
+          ++e.notes;
+          ++e.calms;
           break;
         case kWait:
           // "czekałam", "took", "gewartet", "tardó": a span of time in the
