@@ -42,6 +42,7 @@ enum Label {
   kPrior,
   kNoMore,
   kFunction,
+  kCalm,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
@@ -49,7 +50,7 @@ constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION", "SARCASM",
     "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
     "LAST",     "SHRUG",   "RESOLVED", "FAILURE",  "CEASE",
-    "LIFE",     "PRIOR",   "NOMORE",   "FUNCTION"};
+    "LIFE",     "PRIOR",   "NOMORE",   "FUNCTION", "CALM"};
 
 // The word after "nicht mehr", "plus", "più" that makes them a comparison
 // ("nicht mehr als 5 Euro", "plus que", "più di tre giorni"), not a cease.
@@ -517,6 +518,7 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.courtesies += p.courtesies;
     e.sarcasms += p.sarcasms;
     e.notes += p.notes;
+    e.calms += p.calms;
     e.failures += p.failures;
     e.resolutions += p.resolutions;
     e.denials += p.denials;
@@ -1223,6 +1225,14 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           // "zamówienie", "Rechnung", "parcel": an order fact, no opinion.
           ++e.notes;
           about_waiting = true;
+          break;
+        case kCalm:
+          // "just letting you know", "nur zur Info", "no rush", "sin prisa":
+          // the customer tells the shop something calmly. A note (the note
+          // rule of SentimentClassifier::Compose(), with calm_words for its
+          // length), no opinion; a complaint of its own still decides.
+          ++e.notes;
+          ++e.calms;
           break;
         case kWait:
           // "czekałam", "took", "gewartet", "tardó": a span of time in the

@@ -145,6 +145,9 @@ struct PolarityEvidence {
   bool lone_praise = false;
   // NOTE words: order facts (order, invoice, parcel, size, paid by).
   int notes = 0;
+  // CALM markers ("just letting you know", "no rush", "kein Stress"),
+  // also counted in notes.
+  int calms = 0;
   // Sentences with a negation that turned no word ("neither will charge",
   // "nothing happens"; not "not tried yet"): a statement of what failed,
   // not an order note.

@@ -422,11 +422,21 @@ void SentimentClassifier::Compose(const PolarityEvidence& e, float model_top,
   // very sure (the model reads "zamówienie", "Bestellung" as complaints:
   // its training reviews mention orders mostly when they went wrong).
   const bool note = e.notes > 0 && !emoji && (e.failures == 0 || !params_.note_failures) &&
-                    static_cast<float>(words) <= params_.note_words &&
+                    static_cast<float>(words) <=
+                        (e.calms > 0 ? params_.calm_words : params_.note_words) &&
                     e.positive == 0 && e.negative == 0 &&
                     e.lexicon_positive + e.lexicon_negative <= params_.note_lexicon &&
                     top < params_.note_keep;
-  if (e.QuestionsOnly() || (e.hits == 0 && top < keep) || note) {
+  // A calm notice of a complaint put right ("Box dented, but the lamp
+  // inside is fine, just letting you know"): a CALM marker, a complaint and
+  // at least calm_relief times as much reassurance, nothing sarcastic.
+  const float complaint = e.negative + e.lexicon_negative;
+  const float reassurance = e.positive + e.lexicon_positive;
+  const bool calm_relief = params_.calm_relief > 0 && e.calms > 0 && !emoji &&
+                           e.sarcasms == 0 && e.failures == 0 && complaint > 0 &&
+                           reassurance >= params_.calm_relief * complaint &&
+                           static_cast<float>(words) <= params_.calm_words;
+  if (e.QuestionsOnly() || (e.hits == 0 && top < keep) || note || calm_relief) {
     q = {0.2f, 0.2f, 0.6f, 0.0f};
     return;
   }

@@ -156,6 +156,16 @@ struct SentimentParams {
   // ... and has at most note_words words (notes are short; a long text
   // naming an invoice is a story about it).
   float note_words = 15.0f;
+  // ... or at most calm_words words when it has a CALM marker ("just
+  // letting you know", "nur zur Info", "no rush", "sin prisa": a calm
+  // notice is often told at length; models/README.md, "Ninth pass: calm
+  // notes").
+  float calm_words = 40.0f;
+  // A text of at most calm_words words with a CALM marker, a complaint and
+  // at least calm_relief times as much praise (the complaint put right:
+  // "the box was dented, but the lamp inside is fine, just letting you
+  // know") is NEUTRAL too (0: off).
+  float calm_relief = 1.5f;
   // ... and has no negation that turned nothing ("I bought two and neither
   // will charge": PolarityEvidence::failures) when note_failures is set.
   bool note_failures = true;

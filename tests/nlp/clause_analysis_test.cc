@@ -424,5 +424,55 @@ const LabelCase kToldFailureCases[] = {
 
 TEST(ClauseAnalysisTest, AFailureToldLastDecides) { ExpectLabels(kToldFailureCases); }
 
+// Ninth pass: a calm notice (a CALM marker: "just letting you know", "nur
+// zur Info", "no rush") with no opinion of its own, or with its complaint
+// put right, is NEUTRAL; a calm marker next to a real complaint is not.
+const LabelCase kCalmCases[] = {
+    {"pl_calm_relief", "Karton był lekko zgnieciony, ale zawartość cała i działa. Daję tylko znać.",
+     SentimentLabel::kNeutral},
+    {"en_calm_relief",
+     "The box was dented on one corner, but the lamp inside is fine and works. Just letting you know.",
+     SentimentLabel::kNeutral},
+    {"de_calm_relief",
+     "Der Karton war eingedrückt, der Mixer selbst ist aber heil und funktioniert. Nur zur Info.",
+     SentimentLabel::kNeutral},
+    {"es_calm_relief",
+     "La caja llegó un poco rota por una esquina, pero todo está bien dentro y funciona "
+     "perfectamente. Solo para que lo sepáis.",
+     SentimentLabel::kNeutral},
+    {"fr_calm_relief",
+     "Le carton est arrivé un peu cabossé, mais la lampe est intacte et fonctionne. Je vous le "
+     "signale pour info.",
+     SentimentLabel::kNeutral},
+    {"it_calm_relief",
+     "La scatola è arrivata un po' ammaccata, ma la lampada è intatta e funziona. Ve lo segnalo "
+     "solo per conoscenza.",
+     SentimentLabel::kNeutral},
+    {"pl_calm_long",
+     "Dzień dobry, kurier zostawił dziś przesyłkę u sąsiadów z parteru, bo nikogo nie było w "
+     "domu, odebrałam ją wieczorem. Daję tylko znać, nie ma pośpiechu.",
+     SentimentLabel::kNeutral},
+    {"de_calm_long",
+     "Hallo, der Zusteller hat die Sendung heute beim Nachbarn im Erdgeschoss abgegeben, weil "
+     "niemand zu Hause war, ich habe sie am Abend geholt. Nur zur Info, keine Eile.",
+     SentimentLabel::kNeutral},
+    // counter-cases: the complaint decides, and so does praise
+    {"pl_calm_complaint", "Nie ma pośpiechu, ale czajnik przyszedł zepsuty i cieknie.",
+     SentimentLabel::kNegative},
+    {"en_calm_complaint", "No rush, but the kettle arrived broken and leaks.",
+     SentimentLabel::kNegative},
+    {"de_calm_complaint", "Keine Eile, aber der Mixer kam kaputt an und funktioniert nicht.",
+     SentimentLabel::kNegative},
+    {"es_calm_complaint", "Sin prisa, pero la lámpara llegó rota.", SentimentLabel::kNegative},
+    {"fr_calm_complaint", "Pas d'urgence, mais la lampe est arrivée cassée.",
+     SentimentLabel::kNegative},
+    {"it_calm_complaint", "Nessuna fretta, ma la lampada è arrivata rotta.",
+     SentimentLabel::kNegative},
+    {"en_calm_praise", "Just letting you know the jacket is fantastic, I love it.",
+     SentimentLabel::kPositive},
+};
+
+TEST(ClauseAnalysisTest, CalmNoticesAreNeutral) { ExpectLabels(kCalmCases); }
+
 }  // namespace
 }  // namespace opinia::nlp

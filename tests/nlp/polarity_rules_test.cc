@@ -328,6 +328,25 @@ TEST_F(PolarityRulesTest, NoteWordsAreCountedWithoutValence) {
   }
 }
 
+// Ninth pass: a calm notice ("just letting you know", "no rush") is a
+// note; its own words ("Eile", "urgence", "queja") are no complaint.
+TEST_F(PolarityRulesTest, CalmMarkersAreNotesWithoutValence) {
+  for (const auto& [text, lang] :
+       {std::pair{"Nie ma pośpiechu, daję tylko znać.", "pl"},
+        std::pair{"No rush, just letting you know.", "en"},
+        std::pair{"Keine Eile, nur zur Info.", "de"},
+        std::pair{"No es una queja, sin prisa.", "es"},
+        std::pair{"Pas d'urgence, juste pour info.", "fr"},
+        std::pair{"Nessuna fretta, ve lo segnalo solo.", "it"}}) {
+    const PolarityEvidence e = JoinAll(*rules_, *lexicon_, text, lang);
+    EXPECT_GT(e.calms, 0) << text;
+    EXPECT_GE(e.notes, e.calms) << text;
+    EXPECT_EQ(e.positive + e.negative + e.lexicon_positive + e.lexicon_negative, 0) << text;
+  }
+  // A calm word that is no notice.
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Fast delivery, great lamp.", "en").calms, 0);
+}
+
 TEST_F(PolarityRulesTest, ReliefAcrossButIsDecisive) {
   // The praise after "but" that relieves a worry counts as a construction,
   // not as a plain lexicon word.
