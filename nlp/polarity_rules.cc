@@ -40,6 +40,8 @@ enum Label {
   kCease,
   kLife,
   kPrior,
+  kTurn,
+  kSuccess,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
@@ -47,7 +49,7 @@ constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION", "SARCASM",
     "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
     "LAST",     "SHRUG",   "RESOLVED", "FAILURE",  "CEASE",
-    "LIFE",     "PRIOR"};
+    "LIFE",     "PRIOR",   "TURN",     "SUCCESS"};
 
 // (string_view: comparing with a literal tests the length first, no strlen.)
 bool IsClauseBreak(const Token& tok) {
@@ -510,6 +512,13 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.notes += p.notes;
     e.failures += p.failures;
     e.resolutions += p.resolutions;
+    // "Parcel vanished. ... By Monday they'd sent a replacement": a success
+    // told after a complaint in an earlier sentence put it right (no MIXED).
+    if (p.successes > 0 && i > 0 && e.Net() + e.lexicon_positive - e.lexicon_negative -
+                                            (p.Net() + p.lexicon_positive - p.lexicon_negative) < 0) {
+      ++e.resolutions;
+    }
+    e.successes += p.successes;
     e.denials += p.denials;
     e.praise_idioms += p.praise_idioms;
     e.distress += p.distress;
@@ -679,6 +688,12 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   bool lasted = false;  // a LAST word: "lasted two days" is a short life
   bool shrugged = false;  // a SHRUG phrase ("no big deal")
   bool prior = false;  // a PRIOR word in the clause ("the old one")
+  // The sentence opens with a TURN connective ("Then", "In the end",
+  // "Jetzt", "Potem", "Al final"): what it tells is the story's outcome.
+  bool turn = false;
+  // Success events not negated: their clause (a question's weigh less).
+  thread_local std::vector<int> successes;
+  successes.clear();
   // Failure events not negated: their clause and valence (a question's
   // weigh less, below).
   thread_local std::vector<std::pair<int, float>> failures;
@@ -1061,6 +1076,43 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           }
           break;
         }
+        case kTurn: {
+          // "Then", "In the end", "Jetzt", "Potem", "Al final", "Finalement"
+          // opening the sentence (after at most one punctuation token): the
+          // story turns here, and the sentences before it weigh as before a
+          // sentence-opening "but". Inside a sentence it is no turn ("and
+          // then", "since then").
+          const bool opens_sentence =
+              i == first || (i == first + 1 && t.tokens[first].kind == TokenKind::kPunct);
+          if (opens_sentence) {
+            turn = true;
+            e.leading_contrast = true;
+          }
+          break;
+        }
+        case kSuccess: {
+          // "sent a replacement", "the refund arrived", "still works",
+          // "kam eine Woche früher", "llegó antes": a success or a problem
+          // put right told as an event, without an opinion word. Negated
+          // ("the refund never arrived") a complaint; a negator inside the
+          // phrase is its own. A negator a table phrase took in ("still
+          // haven't got my money back") negates it too.
+          bool negated = neg_scope > 0 || without;
+          for (int k = std::max(own.back().first_token, i - kNegScope); k < i && !negated; ++k) {
+            negated = negators_.contains(t.tokens[k].plain);
+          }
+          for (int k = i; k < m.end_token; ++k) {
+            if (negators_.contains(t.tokens[k].plain)) negated = false;
+          }
+          if (negated && neg_scope == 0 && !without) neg_scope = 1;
+          if (!negated) neg_scope = 0, without = false;
+          add(i, kSuccessValence, true);
+          if (!negated) {
+            own.back().success = true;
+            successes.push_back(static_cast<int>(own.size()) - 1);
+          }
+          break;
+        }
         case kCompare:
           // "faster than expected": strengthens the comparison before it.
           if (last_contrib >= 0) {
@@ -1350,6 +1402,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     for (const auto& [ci, v] : failures) {
       own[static_cast<size_t>(ci)].negative -= (1.0f - kFailureQuestionShare) * std::fabs(v);
     }
+    // "Did the replacement arrive?": a success asked about did not happen.
+    for (const int ci : successes) {
+      own[static_cast<size_t>(ci)].positive -= (1.0f - kFailureQuestionShare) * kSuccessValence;
+    }
   }
   // "Thanks", "Danke!": a short sentence whose only evidence is mild praise.
   if (!question && words <= 2 && own.size() == 1 && own[0].negative == 0 &&
@@ -1430,6 +1486,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // are everyday words of opinions too; Polish "nie ma" is a note's
   // ("paczki nie ma, pewnie u sąsiadów": nlp/eval dev -2 cases).
   e.failures = bare_negation && !yet && language.substr(0, 2) == "en";
+  e.successes = static_cast<int>(successes.size()) > 0 && !question;
   // Nothing left but a shrug: no opinion (NEUTRAL unless the model is sure).
   if (shrugged && std::all_of(own.begin(), own.end(),
                               [](const Clause& c) { return c.Net() == 0; })) {
@@ -1437,6 +1494,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     for (Clause& c : own) c.hits = 0;
   }
   for (Clause& c : own) {
+    c.turn = turn;
     c.question = question;
     e.contrasts += c.contrast || c.concession;
     e.buts += c.contrast;

@@ -107,6 +107,12 @@ struct Clause {
   // Holds a failure event that was not negated ("fell off", "zaczął
   // przeciekać", "hat aufgehört zu laden"; FAILURE and CEASE words).
   bool failure = false;
+  // Holds a success event that was not negated ("sent a replacement", "the
+  // refund landed", "kam eine Woche früher"; SUCCESS words).
+  bool success = false;
+  // Its sentence opens with a TURN connective ("Then", "In the end",
+  // "Jetzt", "Potem", "Al final"): the story's outcome.
+  bool turn = false;
   float Net() const { return positive - negative; }
 };
 
@@ -152,6 +158,9 @@ struct PolarityEvidence {
   // Sentences where a complaint is followed by its resolution ("payment
   // failed at first, but support sorted it"): no MIXED.
   int resolutions = 0;
+  // Sentences (not questions) with a success event (SUCCESS words). After
+  // a complaint in an earlier sentence JoinPolarity counts a resolution.
+  int successes = 0;
   // Praise by denying a problem: a negated complaint word ("no problems",
   // "nic nie cieknie", "keine Probleme") or a praise idiom made of a
   // negator and a complaint ("bez zastrzeżeń", "nichts zu beanstanden").
@@ -262,6 +271,12 @@ class PolarityRules {
   // the tuning tables: README "Fifth pass"); negated ("nobody solved it"),
   // a complaint.
   static constexpr float kResolvedValence = 0.9f;
+  // A SUCCESS event ("sent a replacement", "the refund landed", "still
+  // works", "kam eine Woche früher"): praise of this valence, the mirror of
+  // kFailureValence less a little (an event is weaker praise than a
+  // failure is a complaint); negated a complaint; in a question
+  // kFailureQuestionShare of itself.
+  static constexpr float kSuccessValence = 0.8f;
   // An irony emoji (🙃, 🙄, 😒, 🤡): a complaint of this valence.
   static constexpr float kIronyValence = -0.6f;
   // Lowest valence of a praise idiom that decides against the model's
