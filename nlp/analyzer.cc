@@ -553,8 +553,10 @@ class AnalyzerImpl : public Analyzer {
     // or as a success event ("by Monday they'd sent a replacement") decides
     // as a failure told last does; a success (a problem put right) even
     // against a MIXED reading.
+    // Told with evidence of its own (the event, or the lexicon's praise
+    // after the turn), the clause needs no confident clause-model reading.
     const bool told_success = c.success && clause_sign > 0;
-    const bool told_praise = told_success || (c.turn && clause_sign > 0);
+    const bool told_praise = told_success || (c.turn && c.opinion && clause_sign > 0);
     const int sign = review->label == SentimentLabel::kMixed && told_success ? -1 : Sign(*review);
     if (sign == 0) return;
     // A failure event read by the lexicon ("Three days later the switch
@@ -564,7 +566,7 @@ class AnalyzerImpl : public Analyzer {
     const bool told = told_failure || told_praise;
     if (std::fabs(review->score) >= kDecidingMaxScore && !told) return;
     if (clause_sign != -sign || (clause_sign == Sign(lexicon_only[d]) && !told) ||
-        c.sentiment.confidence < kClauseModelConfidence ||
+        (c.sentiment.confidence < kClauseModelConfidence && !told_praise) ||
         c.first_token < t.sentences.back().first_token) {
       return;
     }

@@ -475,8 +475,12 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
       return x.Net() + x.lexicon_positive - x.lexicon_negative < 0;
     };
     // ... and before one: "Fantastycznie. Trzeci raz zmieniają termin."
-    if (p.lone_praise && ((i > 0 && complains(e)) ||
-                          (i == 0 && n > 1 && complains(*parts[1])))) {
+    // ... and a praise of two words after a sentence telling that nothing
+    // happened ("Then nothing. Great service.").
+    const bool after_nothing = p.short_praise && i > 0 && parts[i - 1]->told_nothing;
+    if ((p.lone_praise && ((i > 0 && complains(e)) ||
+                           (i == 0 && n > 1 && complains(*parts[1])))) ||
+        (after_nothing && complains(e))) {
       const float v = p.positive + p.lexicon_positive;
       e.negative += v;
       e.best_negative = std::max(e.best_negative, v);
@@ -1415,6 +1419,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // "Brilliant.", "Brawo.": one praise word standing alone (JoinPolarity:
   // sarcasm after a complaint).
   // "WOW!" is delight, not irony.
+  e.short_praise = !question && !exclamation && words <= 2 && own.size() == 1 &&
+                   own[0].negative == 0 && own[0].positive >= kSarcasticPraise;
   e.lone_praise = !question && !exclamation && words == 1 && own.size() == 1 &&
                   own[0].negative == 0 && own[0].positive >= kSarcasticPraise;
   // "Great, broke on day two", "Brawo, ...": a praise word standing alone
@@ -1487,6 +1493,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // ("paczki nie ma, pewnie u sąsiadów": nlp/eval dev -2 cases).
   e.failures = bare_negation && !yet && language.substr(0, 2) == "en";
   e.successes = static_cast<int>(successes.size()) > 0 && !question;
+  e.told_nothing = bare_negation && !yet && !question && words <= 3 && e.hits == 0;
   // Nothing left but a shrug: no opinion (NEUTRAL unless the model is sure).
   if (shrugged && std::all_of(own.begin(), own.end(),
                               [](const Clause& c) { return c.Net() == 0; })) {

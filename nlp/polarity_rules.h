@@ -149,6 +149,14 @@ struct PolarityEvidence {
   // The sentence is one praise word ("Brilliant.", "Brawo."): after a
   // complaint, JoinPolarity counts it as sarcasm.
   bool lone_praise = false;
+  // The sentence is a praise of at most two words ("Great service."): after
+  // a sentence telling that nothing happened ("Then nothing."), JoinPolarity
+  // counts it as sarcasm.
+  bool short_praise = false;
+  // The sentence of at most three words tells that nothing happened
+  // ("Then nothing.", "Potem nic.", "Dann nichts."): a negation that turned
+  // no word and no other evidence.
+  bool told_nothing = false;
   // NOTE words: order facts (order, invoice, parcel, size, paid by).
   int notes = 0;
   // Sentences with a negation that turned no word ("neither will charge",
