@@ -444,6 +444,7 @@ class AnalyzerImpl : public Analyzer {
     out->clear();
     if (facts != nullptr) facts->clear();
     const int one_sided = follow_review ? OneSided(parts, review) : 0;
+    bool complained = false;  // a clause before this one complains
     for (size_t si = 0; si < t.sentences.size() && si < sentences.size(); ++si) {
       const Sentiment& whole = sentences[si].sentiment;
       const std::vector<Clause>& cl = parts.parts[si].clauses;
@@ -459,7 +460,14 @@ class AnalyzerImpl : public Analyzer {
         cs.decides = !c.concession &&
                      (c.contrast || (ci > 0 && cl[ci - 1].concession) ||
                       (ci + 1 < cl.size() && cl[ci + 1].concession));
-        const float net = c.Net();
+        // "Parcel vanished ... By Monday they'd sent a replacement": a
+        // RESOLVED phrase without a complaint before it in its sentence
+        // (PolarityRules::Score gave it nothing) puts right a complaint of
+        // an earlier sentence: a success (JoinPolarity counts it too).
+        const bool late_resolution = LateResolution(c) && complained;
+        if (late_resolution) cs.success = true;
+        const float net = late_resolution ? PolarityRules::kResolvedValence : c.Net();
+        complained |= c.Net() < 0;
         const bool neutral_sentence = whole.label == SentimentLabel::kNeutral;
         // A question, or a note in a NEUTRAL sentence, mentions an aspect
         // without judging it unless the clause carries a clear opinion; in
@@ -470,7 +478,7 @@ class AnalyzerImpl : public Analyzer {
             std::fabs(net) < kClearClause) {
           source = ClauseSource::kNeutralNote;
           cs.sentiment = {0.0f, SentimentLabel::kNeutral, whole.confidence};
-        } else if (c.hits > 0 && net != 0) {
+        } else if ((c.hits > 0 || late_resolution) && net != 0) {
           source = ClauseSource::kEvidence;
           cs.opinion = true;
           cs.sentiment = FromNet(net);

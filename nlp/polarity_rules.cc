@@ -107,6 +107,22 @@ bool InWordList(std::string_view plain, const std::string_view (&words)[N]) {
   return false;
 }
 
+// A word that makes a sentence a request ("I need it refunded", "bitte
+// erstatten", "proszę o zwrot", "por favor"): its RESOLVED phrase tells
+// what is asked for.
+bool HasRequestWord(const TokenizedText& t, int first, int end) {
+  static constexpr std::string_view kRequest[] = {
+      "please", "need", "want", "must", "should", "bitte", "brauche", "will", "mochte",
+      "prosze", "chce", "musza", "powinni", "favor", "quiero", "necesito", "plait",
+      "veux", "voudrais", "favore", "voglio", "vorrei"};
+  for (int i = first; i < end; ++i) {
+    if (t.tokens[i].kind == TokenKind::kWord && InWordList(t.tokens[i].plain, kRequest)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // "only" words that open a clause as "but" after praise.
 bool IsOnlyBut(std::string_view plain) {
   static constexpr std::string_view kOnly[] = {"tylko", "nur", "just", "only",
@@ -523,6 +539,17 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
       ++e.resolutions;
     }
     e.successes += p.successes;
+    // ... and so does a RESOLVED phrase that had no complaint before it in
+    // its own sentence: praise (kResolvedValence) as in the sentence.
+    if (p.late_resolutions > 0 && i > 0 && e.Net() + e.lexicon_positive - e.lexicon_negative -
+                                                    (p.Net() + p.lexicon_positive - p.lexicon_negative) <
+                                                0) {
+      e.positive += PolarityRules::kResolvedValence;
+      e.best_positive = std::max(e.best_positive, PolarityRules::kResolvedValence);
+      ++e.hits;
+      ++e.constructions;
+      ++e.resolutions;
+    }
     e.denials += p.denials;
     e.praise_idioms += p.praise_idioms;
     e.distress += p.distress;
@@ -1503,6 +1530,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   for (Clause& c : own) {
     c.turn = turn;
     c.question = question;
+    // "I need one of these refunded today, please": a request, not a
+    // problem put right.
+    if (c.resolution && HasRequestWord(t, first, end)) c.resolution_request = true;
+    e.late_resolutions += LateResolution(c);
     e.contrasts += c.contrast || c.concession;
     e.buts += c.contrast;
     if (c.contrast) e.after_contrast = c.weight * q * c.Net();

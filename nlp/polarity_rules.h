@@ -97,6 +97,8 @@ struct Clause {
   // Holds a RESOLVED word that was not negated ("sorted it", "wysłali
   // nową", "geklärt"): a problem put right.
   bool resolution = false;
+  // ... in a request ("I need it refunded, please"): no late resolution.
+  bool resolution_request = false;
   // A worry (or what it feared) that the praise of the clause this many
   // clauses on turned into relief; 0: none.
   int relieved_by = 0;
@@ -169,6 +171,9 @@ struct PolarityEvidence {
   // Sentences (not questions) with a success event (SUCCESS words). After
   // a complaint in an earlier sentence JoinPolarity counts a resolution.
   int successes = 0;
+  // Clauses with a RESOLVED phrase that had no complaint before it in the
+  // sentence (LateResolution).
+  int late_resolutions = 0;
   // Praise by denying a problem: a negated complaint word ("no problems",
   // "nic nie cieknie", "keine Probleme") or a praise idiom made of a
   // negator and a complaint ("bez zastrzeżeń", "nichts zu beanstanden").
@@ -193,6 +198,15 @@ struct PolarityEvidence {
   }
   static constexpr float kQuestionOpinion = 0.3f;
 };
+
+// A RESOLVED phrase, not negated, not asked about and not asked for ("I
+// need it refunded, please"), that found no
+// complaint before it in its sentence and so carries nothing ("They'd sent
+// a replacement by Monday"): after a complaint in an earlier sentence it
+// puts that right (JoinPolarity, the analyzer's clause readings).
+inline bool LateResolution(const Clause& c) {
+  return c.resolution && !c.resolution_request && c.hits == 0 && !c.question;
+}
 
 // The evidence of a text made of parts (title, sentences) in order: sums,
 // with the parts before a sentence that opens with a contrast word halved.

@@ -453,7 +453,15 @@ const LabelCase kLatePraiseCases[] = {
     {"it_turn",
      "I primi giorni le scarpe mi facevano male ai talloni. Adesso sono comodissime.",
      SentimentLabel::kPositive},
-    // counter-cases: not put right; sarcasm after a turn to nothing
+    {"en_late_resolution",
+     "The tracking link was broken and I had to phone twice. The second agent sorted it all in "
+     "a couple of minutes.",
+     SentimentLabel::kPositive},
+    // counter-cases: not put right; sarcasm after a turn to nothing; a request
+    {"en_request",
+     "You charged me twice for the same order and my rent is due. I need one of them refunded "
+     "today, please.",
+     SentimentLabel::kNegative},
     {"en_not_put_right",
      "The kettle arrived with a cracked lid. They said they would send a replacement, still "
      "nothing.",

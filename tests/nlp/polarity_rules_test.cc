@@ -568,6 +568,19 @@ TEST_F(PolarityRulesTest, SuccessEventsAndTurns) {
   EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Lovely shop. The refund landed two days later.", "en")
                 .resolutions,
             0);
+  // A RESOLVED word after a complaint in an earlier sentence puts it
+  // right; asked for ("I need it refunded, please") it does not.
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_,
+                    "The tracking link was broken and I was furious. The next agent sorted it in "
+                    "minutes.",
+                    "en")
+                .resolutions,
+            1);
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_,
+                    "You charged me twice and I am furious. I need one of them refunded, please.",
+                    "en")
+                .resolutions,
+            0);
   // A turn opening a sentence halves the complaint before it.
   const Evidence turned =
       JoinAll(*rules_, *lexicon_, "The first nights were awful. Then it was fine.", "en");
