@@ -50,6 +50,13 @@
 //   - resolutions (RESOLVED: "sorted it", "wysłali nową", "hat alles
 //     geklärt") after a complaint in the sentence: praise, and the text is
 //     no MIXED (PolarityEvidence::resolutions);
+//   - late praise (ninth pass): a TURN connective opening a sentence
+//     ("Then", "In the end", "Jetzt", "Potem", "Al final") halves the
+//     sentences before it like a sentence-opening "but" (Clause::turn);
+//     SUCCESS events ("sent a replacement", "the refund landed", "still
+//     works") are praise without an opinion word, a complaint when negated
+//     (Clause::success); a RESOLVED word after a complaint in an earlier
+//     sentence puts it right (LateResolution), not in a request;
 //   - contrast as evidence: a clause after "but" without decisive
 //     evidence of its own turns against what came before (kContrastDefault);
 //   - discourse markers: a mild positive word opening a sentence before a
