@@ -43,6 +43,8 @@ enum Label {
   kNoMore,
   kFunction,
   kCalm,
+  kTurn,
+  kSuccess,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
@@ -50,7 +52,8 @@ constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION", "SARCASM",
     "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
     "LAST",     "SHRUG",   "RESOLVED", "FAILURE",  "CEASE",
-    "LIFE",     "PRIOR",   "NOMORE",   "FUNCTION", "CALM"};
+    "LIFE",     "PRIOR",   "NOMORE",   "FUNCTION", "CALM",     "TURN",
+    "SUCCESS"};
 
 // The word after "nicht mehr", "plus", "più" that makes them a comparison
 // ("nicht mehr als 5 Euro", "plus que", "più di tre giorni"), not a cease.
@@ -109,6 +112,22 @@ bool InWordList(std::string_view plain, const std::string_view (&words)[N]) {
   for (std::string_view w : words) {
     if (w.back() == '*' ? plain.substr(0, w.size() - 1) == w.substr(0, w.size() - 1)
                         : plain == w) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A word that makes a sentence a request ("I need it refunded", "bitte
+// erstatten", "proszę o zwrot", "por favor"): its RESOLVED phrase tells
+// what is asked for.
+bool HasRequestWord(const TokenizedText& t, int first, int end) {
+  static constexpr std::string_view kRequest[] = {
+      "please", "need", "want", "must", "should", "bitte", "brauche", "will", "mochte",
+      "prosze", "chce", "musza", "powinni", "favor", "quiero", "necesito", "plait",
+      "veux", "voudrais", "favore", "voglio", "vorrei"};
+  for (int i = first; i < end; ++i) {
+    if (t.tokens[i].kind == TokenKind::kWord && InWordList(t.tokens[i].plain, kRequest)) {
       return true;
     }
   }
@@ -483,8 +502,12 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
       return x.Net() + x.lexicon_positive - x.lexicon_negative < 0;
     };
     // ... and before one: "Fantastycznie. Trzeci raz zmieniają termin."
-    if (p.lone_praise && ((i > 0 && complains(e)) ||
-                          (i == 0 && n > 1 && complains(*parts[1])))) {
+    // ... and a praise of two words after a sentence telling that nothing
+    // happened ("Then nothing. Great service.").
+    const bool after_nothing = p.short_praise && i > 0 && parts[i - 1]->told_nothing;
+    if ((p.lone_praise && ((i > 0 && complains(e)) ||
+                           (i == 0 && n > 1 && complains(*parts[1])))) ||
+        (after_nothing && complains(e))) {
       const float v = p.positive + p.lexicon_positive;
       e.negative += v;
       e.best_negative = std::max(e.best_negative, v);
@@ -521,6 +544,24 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.calms += p.calms;
     e.failures += p.failures;
     e.resolutions += p.resolutions;
+    // "Parcel vanished. ... By Monday they'd sent a replacement": a success
+    // told after a complaint in an earlier sentence put it right (no MIXED).
+    if (p.successes > 0 && i > 0 && e.Net() + e.lexicon_positive - e.lexicon_negative -
+                                            (p.Net() + p.lexicon_positive - p.lexicon_negative) < 0) {
+      ++e.resolutions;
+    }
+    e.successes += p.successes;
+    // ... and so does a RESOLVED phrase that had no complaint before it in
+    // its own sentence: praise (kResolvedValence) as in the sentence.
+    if (p.late_resolutions > 0 && i > 0 && e.Net() + e.lexicon_positive - e.lexicon_negative -
+                                                    (p.Net() + p.lexicon_positive - p.lexicon_negative) <
+                                                0) {
+      e.positive += PolarityRules::kResolvedValence;
+      e.best_positive = std::max(e.best_positive, PolarityRules::kResolvedValence);
+      ++e.hits;
+      ++e.constructions;
+      ++e.resolutions;
+    }
     e.denials += p.denials;
     e.praise_idioms += p.praise_idioms;
     e.distress += p.distress;
@@ -693,6 +734,12 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // A FUNCTION verb in the clause ("lädt", "s'allume", "si accende"): what
   // a NOMORE word after it says ceased.
   bool function_verb = false;
+  // The sentence opens with a TURN connective ("Then", "In the end",
+  // "Jetzt", "Potem", "Al final"): what it tells is the story's outcome.
+  bool turn = false;
+  // Success events not negated: their clause (a question's weigh less).
+  thread_local std::vector<int> successes;
+  successes.clear();
   // Failure events not negated: their clause and valence (a question's
   // weigh less, below).
   thread_local std::vector<std::pair<int, float>> failures;
@@ -1159,6 +1206,43 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           }
           break;
         }
+        case kTurn: {
+          // "Then", "In the end", "Jetzt", "Potem", "Al final", "Finalement"
+          // opening the sentence (after at most one punctuation token): the
+          // story turns here, and the sentences before it weigh as before a
+          // sentence-opening "but". Inside a sentence it is no turn ("and
+          // then", "since then").
+          const bool opens_sentence =
+              i == first || (i == first + 1 && t.tokens[first].kind == TokenKind::kPunct);
+          if (opens_sentence) {
+            turn = true;
+            e.leading_contrast = true;
+          }
+          break;
+        }
+        case kSuccess: {
+          // "sent a replacement", "the refund arrived", "still works",
+          // "kam eine Woche früher", "llegó antes": a success or a problem
+          // put right told as an event, without an opinion word. Negated
+          // ("the refund never arrived") a complaint; a negator inside the
+          // phrase is its own. A negator a table phrase took in ("still
+          // haven't got my money back") negates it too.
+          bool negated = neg_scope > 0 || without;
+          for (int k = std::max(own.back().first_token, i - kNegScope); k < i && !negated; ++k) {
+            negated = negators_.contains(t.tokens[k].plain);
+          }
+          for (int k = i; k < m.end_token; ++k) {
+            if (negators_.contains(t.tokens[k].plain)) negated = false;
+          }
+          if (negated && neg_scope == 0 && !without) neg_scope = 1;
+          if (!negated) neg_scope = 0, without = false;
+          add(i, kSuccessValence, true);
+          if (!negated) {
+            own.back().success = true;
+            successes.push_back(static_cast<int>(own.size()) - 1);
+          }
+          break;
+        }
         case kCompare:
           // "faster than expected": strengthens the comparison before it.
           if (last_contrib >= 0) {
@@ -1456,6 +1540,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     for (const auto& [ci, v] : failures) {
       own[static_cast<size_t>(ci)].negative -= (1.0f - kFailureQuestionShare) * std::fabs(v);
     }
+    // "Did the replacement arrive?": a success asked about did not happen.
+    for (const int ci : successes) {
+      own[static_cast<size_t>(ci)].positive -= (1.0f - kFailureQuestionShare) * kSuccessValence;
+    }
   }
   // "Thanks", "Danke!": a short sentence whose only evidence is mild praise.
   if (!question && words <= 2 && own.size() == 1 && own[0].negative == 0 &&
@@ -1465,6 +1553,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // "Brilliant.", "Brawo.": one praise word standing alone (JoinPolarity:
   // sarcasm after a complaint).
   // "WOW!" is delight, not irony.
+  e.short_praise = !question && !exclamation && words <= 2 && own.size() == 1 &&
+                   own[0].negative == 0 && own[0].positive >= kSarcasticPraise;
   e.lone_praise = !question && !exclamation && words == 1 && own.size() == 1 &&
                   own[0].negative == 0 && own[0].positive >= kSarcasticPraise;
   // "Great, broke on day two", "Brawo, ...": a praise word standing alone
@@ -1536,6 +1626,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // are everyday words of opinions too; Polish "nie ma" is a note's
   // ("paczki nie ma, pewnie u sąsiadów": nlp/eval dev -2 cases).
   e.failures = bare_negation && !yet && language.substr(0, 2) == "en";
+  e.successes = static_cast<int>(successes.size()) > 0 && !question;
+  e.told_nothing = bare_negation && !yet && !question && words <= 3 && e.hits == 0;
   // Nothing left but a shrug: no opinion (NEUTRAL unless the model is sure).
   if (shrugged && std::all_of(own.begin(), own.end(),
                               [](const Clause& c) { return c.Net() == 0; })) {
@@ -1543,7 +1635,12 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     for (Clause& c : own) c.hits = 0;
   }
   for (Clause& c : own) {
+    c.turn = turn;
     c.question = question;
+    // "I need one of these refunded today, please": a request, not a
+    // problem put right.
+    if (c.resolution && HasRequestWord(t, first, end)) c.resolution_request = true;
+    e.late_resolutions += LateResolution(c);
     e.contrasts += c.contrast || c.concession;
     e.buts += c.contrast;
     if (c.contrast) e.after_contrast = c.weight * q * c.Net();

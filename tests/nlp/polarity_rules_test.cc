@@ -606,6 +606,82 @@ TEST_F(PolarityRulesTest, ResolutionAfterAComplaint) {
   EXPECT_GT(negated.negative, 0);
 }
 
+// Ninth pass: a success told as an event is praise, negated a complaint,
+// asked about half of itself; after a complaint in an earlier sentence it
+// is a resolution. A TURN connective opening a sentence halves the
+// sentences before it; inside a sentence it does nothing.
+TEST_F(PolarityRulesTest, SuccessEventsAndTurns) {
+  struct Event {
+    const char* lang;
+    const char* text;
+    int sign;  // of the whole text's net evidence
+  };
+  const Event kEvents[] = {
+      {"en", "The refund landed on Tuesday.", +1},
+      {"en", "Two winters on and it still works.", +1},
+      {"pl", "Zwrot przyszedł w czwartek.", +1},
+      {"pl", "Po roku nadal działa.", +1},
+      {"de", "Das Paket kam früher als angekündigt.", +1},
+      {"de", "Nach dem Neustart: der Drucker funktioniert wieder.", +1},
+      {"es", "El paquete llegó antes de lo previsto.", +1},
+      {"fr", "Le remboursement est arrivé mardi.", +1},
+      {"it", "Il rimborso è arrivato martedì.", +1},
+      // negated: a complaint
+      {"en", "Six weeks on and I still haven't got my money back.", -1},
+      {"es", "El reembolso nunca llegó.", -1},
+  };
+  for (const Event& c : kEvents) {
+    const Evidence e = JoinAll(*rules_, *lexicon_, c.text, c.lang);
+    const float net = e.Net() + e.lexicon_positive - e.lexicon_negative;
+    EXPECT_EQ(net > 0 ? 1 : -1, c.sign) << c.text << " net " << net;
+  }
+  // Asked about: half of itself, and no success counted.
+  const Evidence asked = JoinAll(*rules_, *lexicon_, "Has the refund landed yet?", "en");
+  const Evidence told = JoinAll(*rules_, *lexicon_, "The refund landed yesterday.", "en");
+  EXPECT_LT(asked.positive, told.positive);
+  EXPECT_EQ(asked.successes, 0);
+  EXPECT_EQ(told.successes, 1);
+  // After a complaint in an earlier sentence: a resolution (no MIXED).
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_,
+                    "The parcel was lost and I was furious. The refund landed two days later.",
+                    "en")
+                .resolutions,
+            1);
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Lovely shop. The refund landed two days later.", "en")
+                .resolutions,
+            0);
+  // A RESOLVED word after a complaint in an earlier sentence puts it
+  // right; asked for ("I need it refunded, please") it does not.
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_,
+                    "The tracking link was broken and I was furious. The next agent sorted it in "
+                    "minutes.",
+                    "en")
+                .resolutions,
+            1);
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_,
+                    "You charged me twice and I am furious. I need one of them refunded, please.",
+                    "en")
+                .resolutions,
+            0);
+  // A turn opening a sentence halves the complaint before it.
+  const Evidence turned =
+      JoinAll(*rules_, *lexicon_, "The first nights were awful. Then it was fine.", "en");
+  const Evidence plain =
+      JoinAll(*rules_, *lexicon_, "The first nights were awful. It was fine.", "en");
+  EXPECT_LT(turned.negative + turned.lexicon_negative, plain.negative + plain.lexicon_negative);
+  for (const auto& [text, lang] : {std::pair{"Potem było już dobrze.", "pl"},
+                                   std::pair{"Jetzt passt alles.", "de"},
+                                   std::pair{"Al final todo bien.", "es"},
+                                   std::pair{"Finalement tout va bien.", "fr"},
+                                   std::pair{"Alla fine tutto bene.", "it"}}) {
+    std::vector<Clause> cl = ClausesOf(text, lang);
+    ASSERT_FALSE(cl.empty()) << text;
+    EXPECT_TRUE(cl[0].turn) << text;
+  }
+  // Inside a sentence "then" is no turn.
+  EXPECT_FALSE(ClausesOf("I washed it and then it was fine.", "en")[0].turn);
+}
+
 // Fifth pass: irony emoji are complaints, and a lone praise word is
 // sarcastic when the rest of its sentence complains, not only the next
 // clause.
