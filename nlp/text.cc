@@ -499,8 +499,8 @@ bool NormalizeWord(const Resources& res, const Utf16Text& in, int32_t start,
       plain[i - start] = res.ascii_plain[c];
     }
     if (i == end) {
-      tok->norm.assign(norm, static_cast<size_t>(end - start));
-      tok->plain.assign(plain, static_cast<size_t>(end - start));
+      tok->norm.append(norm, static_cast<size_t>(end - start));
+      tok->plain.append(plain, static_cast<size_t>(end - start));
       return true;
     }
   }
