@@ -154,6 +154,23 @@ TEST(SentimentFeaturesTest, NegatorsWithATypographicApostrophe) {
   EXPECT_FALSE(IsNegator(""));
 }
 
+// Every negator, and words that share a negator's first bytes, length or
+// last letters, are told apart.
+TEST(SentimentFeaturesTest, NegatorTableIsTheList) {
+  constexpr std::string_view kIn[] = {
+      "ain't", "aren't", "bez", "can't", "cannot", "couldn't", "didn't", "doesn't",
+      "don't", "hadn't", "hasn't", "haven't", "isn't", "kein", "keine", "keinen",
+      "keiner", "nada", "ne", "never", "nicht", "nie", "niente", "nigdy", "no",
+      "non", "nor", "not", "nothing", "nunca", "shouldn't", "wasn't", "weren't",
+      "without", "won't", "wouldn't"};
+  for (std::string_view w : kIn) EXPECT_TRUE(IsNegator(w)) << w;
+  constexpr std::string_view kOut[] = {
+      "n", "o", "na", "nic", "nei", "note", "nots", "shouldn'", "shouldn'tt",
+      "shouldn'x", "shouldnt", "wouldn'tx", "keines", "nothings", "noth", "nothin",
+      "without'", "withou", "nie ", std::string_view("no\0", 3), "tak", "yes"};
+  for (std::string_view w : kOut) EXPECT_FALSE(IsNegator(w)) << w;
+}
+
 TEST(LinearModelTest, PredictFeaturesIsPredict) {
   auto model = LinearModel::Load(test_paths::ModelsDir() + "/router.lin");
   ASSERT_TRUE(model.ok()) << model.status();
