@@ -216,7 +216,7 @@ class AnalyzerImpl : public Analyzer {
     bool model_read = false;
     // Each clause read by the clause model at most once for this text.
     thread_local ClauseReader reader;
-    reader.Reset(tweet ? nullptr : clause_models_.get(), t, language);
+    reader.Reset(tweet ? nullptr : clause_models_.get(), t, language, &review_features);
     ClauseSentiments(t, parts, a.sentences, a.sentiment,
                      config_.sentiment.use_composition && config_.sentiment.aspects_follow_review,
                      &reader, &clauses, &lexicon_only,

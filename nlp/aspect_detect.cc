@@ -253,8 +253,12 @@ void AspectDetector::Apply(const TokenizedText& t,
         by_clause.resize(candidates.size());
       for (size_t i = 0; i < candidates.size(); ++i) {
         const ClauseSentiment& c = clauses[candidates[i]];
-        Probabilities(SentimentInput(t, c.first_token, c.end_token),
-                      &by_clause[i]);
+        if (review_features != nullptr) {
+          // Hashed once for the clause models too (ClauseReader).
+          Score(review_features->Clause(c.first_token, c.end_token), &by_clause[i]);
+        } else {
+          Probabilities(SentimentInput(t, c.first_token, c.end_token), &by_clause[i]);
+        }
       }
       scored = true;
     }

@@ -75,7 +75,7 @@ class AspectDetector {
   // aspect the detector is sure is not talked about.
   // `two_sided` (Extract()'s, indices into `aspects`; may be null) is kept
   // pointing at the same aspects when one is dropped. `review` (when not
-  // null): `t`'s features, built once for the text.
+  // null): `t`'s features and its clauses', built once for the text.
   void Apply(const TokenizedText& t,
              const std::vector<ClauseSentiment>& clauses,
              std::vector<AspectSentiment>* aspects,

@@ -51,9 +51,24 @@ Sentiment ClauseModels::Read(const TokenizedText& t, int first, int end,
   if (m == nullptr) return {0.0f, SentimentLabel::kNeutral, 0.0f};
   thread_local std::vector<float> probs;
   m->model->Predict(SentimentInput(t, first, end), &probs);
-  const float pos = probs[m->positive];
-  const float neg = probs[m->negative];
-  const float neu = probs[m->neutral];
+  return FromProbs(*m, probs);
+}
+
+Sentiment ClauseModels::Read(const TokenizedText& t, int first, int end,
+                             std::string_view language, ReviewFeatures* features) const {
+  const Model* m = For(language);
+  if (features == nullptr || m == nullptr || m->model->Chars().enabled()) {
+    return Read(t, first, end, language);
+  }
+  thread_local std::vector<float> probs;
+  m->model->PredictFeatures(features->Clause(first, end), &probs);
+  return FromProbs(*m, probs);
+}
+
+Sentiment ClauseModels::FromProbs(const Model& m, const std::vector<float>& probs) {
+  const float pos = probs[m.positive];
+  const float neg = probs[m.negative];
+  const float neu = probs[m.neutral];
   Sentiment s{pos - neg, SentimentLabel::kNeutral, neu};
   if (pos > neg && pos > neu) {
     s.label = SentimentLabel::kPositive;
@@ -66,9 +81,10 @@ Sentiment ClauseModels::Read(const TokenizedText& t, int first, int end,
 }
 
 void ClauseReader::Reset(const ClauseModels* models, const TokenizedText& t,
-                         std::string_view language) {
+                         std::string_view language, ReviewFeatures* features) {
   models_ = models;
   t_ = &t;
+  features_ = features;
   language_.assign(language.data(), language.size());
   knows_ = models != nullptr && models->Knows(language_);
   by_first_.assign(knows_ ? t.tokens.size() : 0, -1);
@@ -78,13 +94,13 @@ void ClauseReader::Reset(const ClauseModels* models, const TokenizedText& t,
 Sentiment ClauseReader::Read(int first, int end) {
   if (!knows_) return {0.0f, SentimentLabel::kNeutral, 0.0f};
   if (first < 0 || static_cast<size_t>(first) >= by_first_.size()) {
-    return models_->Read(*t_, first, end, language_);
+    return models_->Read(*t_, first, end, language_, features_);
   }
   int& slot = by_first_[static_cast<size_t>(first)];
   if (slot >= 0 && memo_[static_cast<size_t>(slot)].end == end) {
     return memo_[static_cast<size_t>(slot)].reading;
   }
-  const Sentiment s = models_->Read(*t_, first, end, language_);
+  const Sentiment s = models_->Read(*t_, first, end, language_, features_);
   if (slot < 0) {
     slot = static_cast<int>(memo_.size());
     memo_.push_back({end, s});

@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "nlp/analysis.h"
 #include "nlp/linear_model.h"
+#include "nlp/review_features.h"
 #include "nlp/text.h"
 
 namespace opinia::nlp {
@@ -45,6 +46,11 @@ class ClauseModels {
   // probability as the confidence. Neutral with confidence 0 when no model
   // reads `language`.
   Sentiment Read(const TokenizedText& t, int first, int end, std::string_view language) const;
+  // Read() of the clause whose LinearFeatures(SentimentInput(t, first,
+  // end)) are `features` (ReviewFeatures::Clause()), without hashing it
+  // again; Read() itself when the model also reads character n-grams.
+  Sentiment Read(const TokenizedText& t, int first, int end, std::string_view language,
+                 ReviewFeatures* features) const;
 
  private:
   struct Model {
@@ -53,6 +59,7 @@ class ClauseModels {
     int positive = 0, negative = 0, neutral = 0;  // label indices
   };
   const Model* For(std::string_view language) const;
+  static Sentiment FromProbs(const Model& m, const std::vector<float>& probs);
   std::vector<Model> models_;
 };
 
@@ -64,8 +71,11 @@ class ClauseModels {
 // reads.
 class ClauseReader {
  public:
-  // Reads of `t` in `language` by `models` (null: none, Knows() false).
-  void Reset(const ClauseModels* models, const TokenizedText& t, std::string_view language);
+  // Reads of `t` in `language` by `models` (null: none, Knows() false);
+  // with `features` (Reset() for `t`), from the clauses' features there,
+  // which the aspect detector reads too.
+  void Reset(const ClauseModels* models, const TokenizedText& t, std::string_view language,
+             ReviewFeatures* features = nullptr);
   bool Knows() const { return knows_; }
   // ClauseModels::Read(t, first, end, language), computed once per range.
   Sentiment Read(int first, int end);
@@ -77,6 +87,7 @@ class ClauseReader {
   };
   const ClauseModels* models_ = nullptr;
   const TokenizedText* t_ = nullptr;
+  ReviewFeatures* features_ = nullptr;
   std::string language_;
   bool knows_ = false;
   // Index into memo_ of the reading of the range starting at each token

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "nlp/lexicon_file.h"
+#include "nlp/word_filter.h"
 
 namespace opinia::nlp {
 namespace {
@@ -341,6 +342,7 @@ float UnitDays(std::string_view plain) {
   };
   struct Units {
     absl::flat_hash_map<std::string_view, Unit> exact;
+    WordFilter exact_filter;  // rules out most words before the hash lookup
     std::vector<Unit> prefixes;  // `list` is the prefix
   };
   static const Units* units = [] {
@@ -351,6 +353,7 @@ float UnitDays(std::string_view plain) {
           u->prefixes.push_back({w.substr(0, w.size() - 1), days, rank});
         } else {
           u->exact.try_emplace(w, Unit{w, days, rank});  // the first list wins
+          u->exact_filter.Add(w);
         }
       }
     };
@@ -362,7 +365,9 @@ float UnitDays(std::string_view plain) {
     return u;
   }();
   const Unit* best = nullptr;
-  if (auto it = units->exact.find(plain); it != units->exact.end()) best = &it->second;
+  if (units->exact_filter.MayContain(plain)) {
+    if (auto it = units->exact.find(plain); it != units->exact.end()) best = &it->second;
+  }
   for (const Unit& p : units->prefixes) {
     if (plain.substr(0, p.list.size()) == p.list && (best == nullptr || p.rank < best->rank)) {
       best = &p;

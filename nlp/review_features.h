@@ -1,8 +1,10 @@
 // The linear-model features of a whole review, LinearFeatures(ReviewInput(t))
 // (nlp/linear_model.h, nlp/sentiment_features.h), built at most once per
 // text: the tweet router and the aspect detector both read them. Lazy: a
-// text neither step reads costs nothing. One per thread and text (Reset()
-// for each); the text must outlive the reads.
+// text neither step reads costs nothing. Likewise each clause's,
+// LinearFeatures(SentimentInput(t, first, end)): the clause models
+// (ClauseReader) and the aspect detector both read them. One per thread and
+// text (Reset() for each); the text must outlive the reads.
 #ifndef OPINIA_NLP_REVIEW_FEATURES_H_
 #define OPINIA_NLP_REVIEW_FEATURES_H_
 
@@ -23,6 +25,7 @@ class ReviewFeatures {
     t_ = &t;
     built_ = false;
     sentence_inputs_.clear();
+    clauses_used_ = 0;
   }
   // SentimentInput(t, s.first_token, s.end_token) of every sentence s of
   // the text, in order, when the sentence pass has them (it built them
@@ -52,13 +55,37 @@ class ReviewFeatures {
     }
     return features_;
   }
+  // LinearFeatures(SentimentInput(t, first, end)) (no character n-grams),
+  // in its order; built once per range. Valid until the next Clause() or
+  // Reset().
+  const std::vector<uint64_t>& Clause(int first, int end) {
+    for (size_t i = 0; i < clauses_used_; ++i) {
+      if (clauses_[i].first == first && clauses_[i].end == end) return clauses_[i].features;
+    }
+    // Entries past clauses_used_ are a previous text's: their vectors keep
+    // their capacity.
+    if (clauses_used_ == clauses_.size()) clauses_.emplace_back();
+    ClauseEntry& e = clauses_[clauses_used_++];
+    e.first = first;
+    e.end = end;
+    e.features.clear();
+    LinearFeatures(SentimentInput(*t_, first, end), &e.features);
+    return e.features;
+  }
 
  private:
+  struct ClauseEntry {
+    int first = 0;
+    int end = 0;
+    std::vector<uint64_t> features;
+  };
   const TokenizedText* t_ = nullptr;
   bool built_ = false;
   std::vector<std::string_view> sentence_inputs_;
   std::string joined_;
   std::vector<uint64_t> features_;
+  std::vector<ClauseEntry> clauses_;
+  size_t clauses_used_ = 0;
 };
 
 }  // namespace opinia::nlp

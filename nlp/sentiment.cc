@@ -1,6 +1,7 @@
 #include "nlp/sentiment.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <utility>
 #include <vector>
@@ -137,10 +138,18 @@ std::vector<std::string> SentimentClassifier::ModelFiles() const {
 
 namespace {
 
-bool TweetWordChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c == '_';
-}
+// ASCII letters, digits and '_', by table (LooksLikeTweet reads every byte
+// of every text).
+constexpr std::array<bool, 256> kTweetWordChars = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_';
+  }
+  return t;
+}();
+
+bool TweetWordChar(char c) { return kTweetWordChars[static_cast<unsigned char>(c)]; }
 
 // An @mention, a #hashtag or a link, full ("https://...") or a bare "http"
 // token (data sets that strip URLs leave it).

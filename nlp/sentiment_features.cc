@@ -47,10 +47,15 @@ constexpr size_t kStem = 5;
 
 bool IsNegator(std::string_view norm) {
   // "don’t" with a typographic apostrophe: NFKC keeps U+2019, so map it.
-  if (norm.size() > 4 && norm.find("\xE2\x80\x99") != std::string_view::npos) {
-    std::string ascii(norm);
-    size_t p = ascii.find("\xE2\x80\x99");
-    ascii.replace(p, 3, "'");
+  // Every negator with an apostrophe ends in "'t", so only a word ending in
+  // "’t" can be one (a word with an earlier U+2019 is none either way): no
+  // search through every word (IsNegator runs on every word, several
+  // times).
+  constexpr std::string_view kCurlyT = "\xE2\x80\x99t";
+  if (norm.size() > 4 && norm.substr(norm.size() - kCurlyT.size()) == kCurlyT) {
+    if (norm.find("\xE2\x80\x99") < norm.size() - kCurlyT.size()) return false;
+    std::string ascii(norm.substr(0, norm.size() - kCurlyT.size()));
+    ascii += "'t";
     return InNegators(ascii);
   }
   return InNegators(norm);

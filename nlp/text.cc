@@ -418,6 +418,13 @@ void DecodeToUtf16(std::string_view text, std::u16string* buf,
   buf->reserve(text.size());
   byte_at->reserve(text.size() + 1);
   for (size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x80) {  // DecodeUtf8's first case, inline: most bytes
+      buf->push_back(static_cast<char16_t>(b));
+      byte_at->push_back(static_cast<int32_t>(i));
+      ++i;
+      continue;
+    }
     UChar32 c = 0;
     int len = DecodeUtf8(text, i, &c);
     if (len == 0) {
@@ -478,6 +485,25 @@ bool MakeSymbolToken(const Resources& res, const Utf16Text& in, int32_t start,
 // normalisation fails.
 bool NormalizeWord(const Resources& res, const Utf16Text& in, int32_t start,
                    int32_t end, icu::UnicodeString* scratch16, Token* tok) {
+  // ASCII letters and digits (most words): both forms built on the stack
+  // and assigned once, not a character at a time.
+  constexpr int32_t kShortWord = 32;
+  if (end - start <= kShortWord) {
+    char norm[kShortWord];
+    char plain[kShortWord];
+    int32_t i = start;
+    for (; i < end; ++i) {
+      const char16_t c = in.u[i];
+      if (c >= 0x80 || !res.ascii_single[c]) break;
+      norm[i - start] = res.ascii_norm[c];
+      plain[i - start] = res.ascii_plain[c];
+    }
+    if (i == end) {
+      tok->norm.append(norm, static_cast<size_t>(end - start));
+      tok->plain.append(plain, static_cast<size_t>(end - start));
+      return true;
+    }
+  }
   const bool fast = std::all_of(in.u + start, in.u + end,
                                 [](UChar c) { return c < kFastLimit; });
   if (!fast) {
@@ -552,7 +578,8 @@ void SplitWords(const Resources& res, const Utf16Text& in, bool fast_words,
       continue;
     }
     const int32_t rule = fast_words ? fast_status : wb->getRuleStatus();
-    Token tok;
+    // Built in place (no move of its two strings); dropped when it is none.
+    Token& tok = tokens->emplace_back();
     if (rule < UBRK_WORD_NUMBER) {
       // Emoticons first: ICU splits ":)" into ":" and ")".
       const int32_t b = in.byte_at[start];
@@ -565,12 +592,13 @@ void SplitWords(const Resources& res, const Utf16Text& in, bool fast_words,
         tok.plain = tok.norm;
         skip_until = start + static_cast<int32_t>(len);  // ASCII: 1 unit/byte
       } else if (!MakeSymbolToken(res, in, start, end, first, &scratch16, &tok)) {
+        tokens->pop_back();
         continue;
       }
     } else if (!MakeWordToken(res, in, start, end, rule, &scratch16, &tok)) {
+      tokens->pop_back();
       continue;
     }
-    tokens->push_back(std::move(tok));
   }
 }
 

@@ -55,6 +55,29 @@ TEST(ClauseReaderTest, ReadsWhatTheModelsReadOncePerRange) {
   }
 }
 
+// Second speed round: the clause models read the clauses' features from
+// ReviewFeatures, which the aspect detector reads too.
+TEST(ClauseReaderTest, ReadsFromSharedClauseFeaturesWhatTheModelsRead) {
+  auto models = ClauseModels::Load(test_paths::ModelsDir());
+  ASSERT_TRUE(models.ok()) << models.status();
+  const std::string_view languages[] = {"pl", "en", "de", "en"};
+  ClauseReader reader;
+  ReviewFeatures features;
+  for (size_t k = 0; k < std::size(kTexts); ++k) {
+    const TokenizedText t = Tokenize(kTexts[k]);
+    features.Reset(t);
+    reader.Reset(models->get(), t, languages[k], &features);
+    const int n = static_cast<int>(t.tokens.size());
+    for (int first = 0; first < n; first += 2) {
+      for (int end : {std::min(n, first + 3), n}) {
+        ExpectSame(reader.Read(first, end), (*models)->Read(t, first, end, languages[k]));
+        ExpectSame((*models)->Read(t, first, end, languages[k], &features),
+                   (*models)->Read(t, first, end, languages[k]));
+      }
+    }
+  }
+}
+
 TEST(ClauseReaderTest, NoModelReadsNeutral) {
   const TokenizedText t = Tokenize(kTexts[0]);
   ClauseReader reader;
@@ -96,6 +119,56 @@ TEST(ReviewFeaturesTest, TheFeaturesOfReviewInputWithOrWithoutSentenceInputs) {
     joined.Reset(other);
     EXPECT_EQ(joined.Get(), other_expected);
   }
+}
+
+TEST(ReviewFeaturesTest, ClauseFeaturesAreTheClauseInputsFeatures) {
+  ReviewFeatures features;
+  for (std::string_view text : kTexts) {
+    const TokenizedText t = Tokenize(text);
+    features.Reset(t);
+    const int n = static_cast<int>(t.tokens.size());
+    // Twice each, ranges sharing a first token or an end, across Reset().
+    for (int pass = 0; pass < 2; ++pass) {
+      for (int first = 0; first <= n; first += 3) {
+        for (int end : {std::min(n, first + 2), n}) {
+          std::vector<uint64_t> expected;
+          LinearFeatures(SentimentInput(t, first, end), &expected);
+          EXPECT_EQ(features.Clause(first, end), expected) << text << " " << first << " " << end;
+        }
+      }
+    }
+  }
+}
+
+TEST(SentimentFeaturesTest, NegatorsWithATypographicApostrophe) {
+  EXPECT_TRUE(IsNegator("don't"));
+  EXPECT_TRUE(IsNegator("don\xE2\x80\x99t"));
+  EXPECT_TRUE(IsNegator("wouldn\xE2\x80\x99t"));
+  EXPECT_TRUE(IsNegator("not"));
+  EXPECT_FALSE(IsNegator("don\xE2\x80\x99"));
+  EXPECT_FALSE(IsNegator("do\xE2\x80\x99n\xE2\x80\x99t"));
+  EXPECT_FALSE(IsNegator("\xE2\x80\x99t"));
+  EXPECT_FALSE(IsNegator("can\xE2\x80\x99ts"));
+  EXPECT_FALSE(IsNegator("it\xE2\x80\x99s"));
+  EXPECT_FALSE(IsNegator("dont"));
+  EXPECT_FALSE(IsNegator(""));
+}
+
+// Every negator, and words that share a negator's first bytes, length or
+// last letters, are told apart.
+TEST(SentimentFeaturesTest, NegatorTableIsTheList) {
+  constexpr std::string_view kIn[] = {
+      "ain't", "aren't", "bez", "can't", "cannot", "couldn't", "didn't", "doesn't",
+      "don't", "hadn't", "hasn't", "haven't", "isn't", "kein", "keine", "keinen",
+      "keiner", "nada", "ne", "never", "nicht", "nie", "niente", "nigdy", "no",
+      "non", "nor", "not", "nothing", "nunca", "shouldn't", "wasn't", "weren't",
+      "without", "won't", "wouldn't"};
+  for (std::string_view w : kIn) EXPECT_TRUE(IsNegator(w)) << w;
+  constexpr std::string_view kOut[] = {
+      "n", "o", "na", "nic", "nei", "note", "nots", "shouldn'", "shouldn'tt",
+      "shouldn'x", "shouldnt", "wouldn'tx", "keines", "nothings", "noth", "nothin",
+      "without'", "withou", "nie ", std::string_view("no\0", 3), "tak", "yes"};
+  for (std::string_view w : kOut) EXPECT_FALSE(IsNegator(w)) << w;
 }
 
 TEST(LinearModelTest, PredictFeaturesIsPredict) {
