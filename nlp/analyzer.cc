@@ -245,13 +245,13 @@ class AnalyzerImpl : public Analyzer {
         ComparableSides(parts, sp.mixed_ratio)) {
       a.sentiment.label = SentimentLabel::kMixed;
     }
-    // A failure event told in a clause may decide like a clause-model
-    // reading (DecidingClauseLabel).
-    const bool any_failure = std::any_of(clauses.begin(), clauses.end(),
-                                         [](const ClauseSentiment& c) {
-                                           return c.failure || c.success || c.turn;
-                                         });
-    if (!tweet && sp.use_composition && middle_rating && (model_read || any_failure)) {
+    // A failure or success event told in a clause, or praise after a
+    // turn, may decide like a clause-model reading (DecidingClauseLabel).
+    const bool any_event = std::any_of(clauses.begin(), clauses.end(),
+                                       [](const ClauseSentiment& c) {
+                                         return c.failure || c.success || c.turn;
+                                       });
+    if (!tweet && sp.use_composition && middle_rating && (model_read || any_event)) {
       DecidingClauseLabel(t, a.sentences, clauses, lexicon_only, a.aspects, &a.sentiment);
     }
     // The learnt label arbiter (nlp/label_arbiter.h) over what the steps

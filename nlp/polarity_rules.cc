@@ -498,14 +498,16 @@ bool IsVerbNegator(std::string_view plain, std::string_view language) {
 }  // namespace
 
 PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
+  // The net evidence of `x`, its lexicon's included.
+  auto lean = [](const PolarityEvidence& x) {
+    return x.Net() + x.lexicon_positive - x.lexicon_negative;
+  };
+  auto complains = [&lean](const PolarityEvidence& x) { return lean(x) < 0; };
   PolarityEvidence e;
   for (size_t i = 0; i < n; ++i) {
     const PolarityEvidence& p = *parts[i];
     // "... the screen fogged up for good. Brilliant.": one praise word
     // after a complaint is sarcasm.
-    auto complains = [](const PolarityEvidence& x) {
-      return x.Net() + x.lexicon_positive - x.lexicon_negative < 0;
-    };
     // ... and before one: "Fantastycznie. Trzeci raz zmieniają termin."
     // ... and a praise of two words after a sentence telling that nothing
     // happened ("Then nothing. Great service.").
@@ -549,18 +551,16 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.calms += p.calms;
     e.failures += p.failures;
     e.resolutions += p.resolutions;
+    // The parts before this one complain (what the sum holds besides it).
+    const bool complained_before = i > 0 && lean(e) - lean(p) < 0;
     // "Parcel vanished. ... By Monday they'd sent a replacement": a success
     // told after a complaint in an earlier sentence put it right (no MIXED).
-    if (p.successes > 0 && i > 0 && e.Net() + e.lexicon_positive - e.lexicon_negative -
-                                            (p.Net() + p.lexicon_positive - p.lexicon_negative) < 0) {
-      ++e.resolutions;
-    }
+    if (p.successes > 0 && complained_before) ++e.resolutions;
     e.successes += p.successes;
     // ... and so does a RESOLVED phrase that had no complaint before it in
     // its own sentence: praise (kResolvedValence) as in the sentence.
-    if (p.late_resolutions > 0 && i > 0 && e.Net() + e.lexicon_positive - e.lexicon_negative -
-                                                    (p.Net() + p.lexicon_positive - p.lexicon_negative) <
-                                                0) {
+    e.late_resolutions += p.late_resolutions;
+    if (p.late_resolutions > 0 && complained_before) {
       e.positive += PolarityRules::kResolvedValence;
       e.best_positive = std::max(e.best_positive, PolarityRules::kResolvedValence);
       ++e.hits;
@@ -899,6 +899,27 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       failures.emplace_back(static_cast<int>(own.size()) - 1, kFailureValence);
     }
   };
+  // Whether the event phrase `m` (FAILURE, CEASE, SUCCESS) is negated: by
+  // the negation in scope, or (`look_back`) by a negator at most kNegScope
+  // tokens before it in its clause that a table phrase took in ("still
+  // haven't got my money back"); a negator inside the phrase is its own
+  // ("nobody answered"), not a negation of it.
+  auto event_negated = [&](const TermMatcher::Match& m, bool look_back) {
+    const int at = m.first_token;
+    bool negated = neg_scope > 0 || without;
+    for (int k = std::max(own.back().first_token, at - kNegScope); look_back && k < at && !negated;
+         ++k) {
+      negated = negators_.contains(t.tokens[k].plain);
+    }
+    for (int k = at; k < m.end_token; ++k) {
+      if (negators_.contains(t.tokens[k].plain)) negated = false;
+    }
+    return negated;
+  };
+  // Token `at` opens the sentence (after at most one punctuation token).
+  auto opens_sentence = [&](int at) {
+    return at == first || (at == first + 1 && t.tokens[first].kind == TokenKind::kPunct);
+  };
 
   // Scare quotes are short („free delivery”); a longer quotation is
   // reported speech and keeps its words' signs.
@@ -1011,20 +1032,21 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           // "je ne m'attendais pas à ...": the second half of the negation
           // around an expectation verb negates nothing more.
           if (surprise) break;
-          // German "drückt nicht", "scheuert nicht.": a "nicht" that ends
-          // its clause turns the word right before it.
-          if (german && m.end_token == i + 1 && tok.plain == "nicht" &&
-              (i + 1 >= end || t.tokens[i + 1].kind == TokenKind::kPunct) &&
-              turn_last(i, 2, false)) {
-            break;
-          }
-          // "funktioniert seit gestern nicht", "lädt das Handy nicht": a
-          // German "nicht" after a FUNCTION verb of its clause with no word
-          // with a valence after it is that verb's failure.
-          if (german && m.end_token == i + 1 && tok.plain == "nicht" && function_verb &&
-              !valence_follows(m.end_token, /*negative_only=*/false)) {
-            add_failure(i, /*negated=*/false);
-            break;
+          {
+            const bool nicht = german && m.end_token == i + 1 && tok.plain == "nicht";
+            // German "drückt nicht", "scheuert nicht.": a "nicht" that ends
+            // its clause turns the word right before it.
+            if (nicht && (i + 1 >= end || t.tokens[i + 1].kind == TokenKind::kPunct) &&
+                turn_last(i, 2, false)) {
+              break;
+            }
+            // "funktioniert seit gestern nicht", "lädt das Handy nicht": a
+            // German "nicht" after a FUNCTION verb of its clause with no
+            // word with a valence after it is that verb's failure.
+            if (nicht && function_verb && !valence_follows(m.end_token, /*negative_only=*/false)) {
+              add_failure(i, /*negated=*/false);
+              break;
+            }
           }
           // Polish "nie" is "not" except after "nigdy" (negative concord);
           // German "nie" is "never".
@@ -1043,8 +1065,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           break;
         case kContrast:
         case kConcession: {
-          const bool opens_sentence = i == first || (i == first + 1 && t.tokens[first].kind == TokenKind::kPunct);
-          if (label == kContrast && opens_sentence) e.leading_contrast = true;
+          if (label == kContrast && opens_sentence(i)) e.leading_contrast = true;
           // "Qualität leider mies": a regret word inside a clause is an
           // adverb of it, not a connective.
           if (words_in_clause > 0 && m.end_token == i + 1 && IsRegret(tok.plain)) {
@@ -1160,11 +1181,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
         case kFailure: {
           // "fell off", "nie dotarł": a failure event. A negator inside the
           // phrase is its own ("nobody answered"), not a negation of it.
-          bool negated = neg_scope > 0 || without;
-          for (int k = i; k < m.end_token; ++k) {
-            if (negators_.contains(t.tokens[k].plain)) negated = false;
-          }
-          add_failure(i, negated);
+          add_failure(i, event_negated(m, /*look_back=*/false));
           break;
         }
         case kFunction:
@@ -1217,9 +1234,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           // story turns here, and the sentences before it weigh as before a
           // sentence-opening "but". Inside a sentence it is no turn ("and
           // then", "since then").
-          const bool opens_sentence =
-              i == first || (i == first + 1 && t.tokens[first].kind == TokenKind::kPunct);
-          if (opens_sentence) {
+          if (opens_sentence(i)) {
             turn = true;
             e.leading_contrast = true;
           }
@@ -1232,13 +1247,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           // ("the refund never arrived") a complaint; a negator inside the
           // phrase is its own. A negator a table phrase took in ("still
           // haven't got my money back") negates it too.
-          bool negated = neg_scope > 0 || without;
-          for (int k = std::max(own.back().first_token, i - kNegScope); k < i && !negated; ++k) {
-            negated = negators_.contains(t.tokens[k].plain);
-          }
-          for (int k = i; k < m.end_token; ++k) {
-            if (negators_.contains(t.tokens[k].plain)) negated = false;
-          }
+          const bool negated = event_negated(m, /*look_back=*/true);
           if (negated && neg_scope == 0 && !without) neg_scope = 1;
           if (!negated) neg_scope = 0, without = false;
           add(i, kSuccessValence, true);
