@@ -297,6 +297,26 @@ TEST_F(PolarityRulesTest, Table) {
 Evidence JoinAll(const PolarityRules& rules, const Lexicon& lexicon,
                  const char* text, const char* lang);
 
+// A text and the sign of its whole net evidence (lexicon included); 0: no
+// complaint at all (no negative evidence).
+struct SignCase {
+  const char* lang;
+  const char* text;
+  int sign;
+};
+template <size_t N>
+void ExpectSigns(const PolarityRules& rules, const Lexicon& lexicon, const SignCase (&cases)[N]) {
+  for (const SignCase& c : cases) {
+    const Evidence e = JoinAll(rules, lexicon, c.text, c.lang);
+    const float net = e.Net() + e.lexicon_positive - e.lexicon_negative;
+    if (c.sign == 0) {
+      EXPECT_EQ(e.negative, 0) << c.text;
+    } else {
+      EXPECT_EQ(net > 0 ? 1 : -1, c.sign) << c.text << " net " << net;
+    }
+  }
+}
+
 TEST_F(PolarityRulesTest, SarcasmIsMarked) {
   EXPECT_GT(JoinAll(*rules_, *lexicon_, "Fantastic, it died after two days.", "en").sarcasms, 0);
   EXPECT_GT(JoinAll(*rules_, *lexicon_, "Dziękuję za nic.", "pl").sarcasms, 0);
@@ -421,12 +441,7 @@ TEST_F(PolarityRulesTest, ShortLifeAndColonPraiseAreSarcasm) {
 // after a span of use; negated it is praise, asked about it is a question,
 // and after PRIOR ("my old one") it is the reason for buying.
 TEST_F(PolarityRulesTest, FailureEventsAreComplaints) {
-  struct Event {
-    const char* lang;
-    const char* text;
-    int sign;  // of the whole text's net evidence; 0: no evidence at all
-  };
-  const Event kEvents[] = {
+  const SignCase kEvents[] = {
       {"en", "The toaster looks great and arrived quickly. After two weeks the lever fell off.", -1},
       {"en", "Nice colour, fast delivery. Three days later the strap snapped.", -1},
       {"en", "Lovely design, quick delivery, and it stopped after a week.", -1},
@@ -461,15 +476,7 @@ TEST_F(PolarityRulesTest, FailureEventsAreComplaints) {
       {"fr", "Mon ancien grille-pain a lâché, donc j'ai acheté celui-ci.", 0},
       {"es", "Mi antigua cafetera dejó de funcionar, por eso compré esta.", 0},
   };
-  for (const Event& c : kEvents) {
-    const Evidence e = JoinAll(*rules_, *lexicon_, c.text, c.lang);
-    const float net = e.Net() + e.lexicon_positive - e.lexicon_negative;
-    if (c.sign == 0) {
-      EXPECT_EQ(e.negative, 0) << c.text;
-    } else {
-      EXPECT_EQ(net > 0 ? 1 : -1, c.sign) << c.text << " net " << net;
-    }
-  }
+  ExpectSigns(*rules_, *lexicon_, kEvents);
   // A failure asked about weighs little: "Does it leak?" stays a question
   // without an opinion.
   EXPECT_TRUE(JoinAll(*rules_, *lexicon_, "Does it leak?", "en").NoOpinion());
@@ -488,12 +495,7 @@ TEST_F(PolarityRulesTest, FailureEventsAreComplaints) {
 // events are praise, a stop of a complaint is praise, an old product's
 // failure is a reason for buying, a question is no opinion.
 TEST_F(PolarityRulesTest, FailureEventsSecondRound) {
-  struct Event {
-    const char* lang;
-    const char* text;
-    int sign;  // of the whole text's net evidence; 0: no complaint at all
-  };
-  const Event kEvents[] = {
+  const SignCase kEvents[] = {
       {"en", "Looks great. The zip gave up after two weeks.", -1},
       {"en", "Nice and cheap, but the drawer won't go past halfway.", -1},
       {"pl", "Ładne i wygodne. Po tygodniu podeszwa się rozkleiła.", -1},
@@ -526,15 +528,7 @@ TEST_F(PolarityRulesTest, FailureEventsSecondRound) {
       {"de", "Die will ich gar nicht mehr ausziehen.", 0},
       {"it", "Il mio vecchio caricatore non carica più, così ho preso questo.", 0},
   };
-  for (const Event& c : kEvents) {
-    const Evidence e = JoinAll(*rules_, *lexicon_, c.text, c.lang);
-    const float net = e.Net() + e.lexicon_positive - e.lexicon_negative;
-    if (c.sign == 0) {
-      EXPECT_EQ(e.negative, 0) << c.text;
-    } else {
-      EXPECT_EQ(net > 0 ? 1 : -1, c.sign) << c.text << " net " << net;
-    }
-  }
+  ExpectSigns(*rules_, *lexicon_, kEvents);
   // A failure asked about is a question without an opinion.
   EXPECT_TRUE(JoinAll(*rules_, *lexicon_, "¿Se rasga fácilmente?", "es").NoOpinion());
   EXPECT_TRUE(JoinAll(*rules_, *lexicon_, "Lädt er nach einem Jahr nicht mehr?", "de").NoOpinion());
@@ -611,12 +605,7 @@ TEST_F(PolarityRulesTest, ResolutionAfterAComplaint) {
 // is a resolution. A TURN connective opening a sentence halves the
 // sentences before it; inside a sentence it does nothing.
 TEST_F(PolarityRulesTest, SuccessEventsAndTurns) {
-  struct Event {
-    const char* lang;
-    const char* text;
-    int sign;  // of the whole text's net evidence
-  };
-  const Event kEvents[] = {
+  const SignCase kEvents[] = {
       {"en", "The refund landed on Tuesday.", +1},
       {"en", "Two winters on and it still works.", +1},
       {"pl", "Zwrot przyszedł w czwartek.", +1},
@@ -630,12 +619,8 @@ TEST_F(PolarityRulesTest, SuccessEventsAndTurns) {
       {"en", "Six weeks on and I still haven't got my money back.", -1},
       {"es", "El reembolso nunca llegó.", -1},
   };
-  for (const Event& c : kEvents) {
-    const Evidence e = JoinAll(*rules_, *lexicon_, c.text, c.lang);
-    const float net = e.Net() + e.lexicon_positive - e.lexicon_negative;
-    EXPECT_EQ(net > 0 ? 1 : -1, c.sign) << c.text << " net " << net;
-  }
-  // Asked about: half of itself, and no success counted.
+  ExpectSigns(*rules_, *lexicon_, kEvents);
+  // Asked about: kFailureQuestionShare of itself, and no success counted.
   const Evidence asked = JoinAll(*rules_, *lexicon_, "Has the refund landed yet?", "en");
   const Evidence told = JoinAll(*rules_, *lexicon_, "The refund landed yesterday.", "en");
   EXPECT_LT(asked.positive, told.positive);
