@@ -28,7 +28,9 @@
 //   - scare quotes: praise inside quotation marks („free delivery”) counts
 //     as a complaint;
 //   - sarcasm: one praise word as a sentence after a complaint ("...
-//     fogged up. Brilliant."; JoinPolarity);
+//     fogged up. Brilliant."), or praise of two words after a sentence
+//     telling that nothing happened ("Then nothing. Great service.")
+//     (JoinPolarity);
 //   - questions: a sentence with '?' (not "?!"), or a sentence of at most
 //     kOpenerWords words opened by an interrogative word ("czy", "kiedy",
 //     "will it", "ist es", "¿", "est-ce que"), also after a short greeting;
@@ -41,12 +43,18 @@
 //     "in"/"within"/"after" ("w 3 dni", "within an hour") praise;
 //   - order notes: NOTE words ("zamówienie", "faktura", "parcel",
 //     "Rechnung", "pedido") are counted (PolarityEvidence::notes) for
-//     the NEUTRAL of informational texts;
+//     the NEUTRAL of informational texts, and so are CALM markers ("just
+//     letting you know", "nur zur Info", "no rush"; also
+//     PolarityEvidence::calms);
 //   - failure events (FAILURE, CEASE: "fell off", "przestał się włączać",
 //     "hörte auf zu laden") are complaints without an opinion word, a
 //     short life with a span of time or a LIFE marker ("after two weeks",
 //     "beim ersten Waschen"), praise when negated, nothing after PRIOR
-//     ("my old one broke");
+//     ("my old one broke"); ninth pass: a NOMORE negation after a FUNCTION
+//     verb of its clause ("lädt nicht mehr", "ne tient plus", "non si
+//     accende più"; German "nicht" too), with no word with a valence
+//     after it, is that verb's failure; and a concession after the main
+//     clause that holds a failure weighs kFailureConcessionWeight;
 //   - resolutions (RESOLVED: "sorted it", "wysłali nową", "hat alles
 //     geklärt") after a complaint in the sentence: praise, and the text is
 //     no MIXED (PolarityEvidence::resolutions);
