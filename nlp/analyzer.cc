@@ -245,13 +245,11 @@ class AnalyzerImpl : public Analyzer {
         ComparableSides(parts, sp.mixed_ratio)) {
       a.sentiment.label = SentimentLabel::kMixed;
     }
-    // A failure or success event told in a clause, or praise after a
-    // turn, may decide like a clause-model reading (DecidingClauseLabel).
-    const bool any_event = std::any_of(clauses.begin(), clauses.end(),
-                                       [](const ClauseSentiment& c) {
-                                         return c.failure || c.success || c.turn;
-                                       });
-    if (!tweet && sp.use_composition && middle_rating && (model_read || any_event)) {
+    // A failure event told in a clause may decide like a clause-model
+    // reading (DecidingClauseLabel).
+    const bool any_failure = std::any_of(clauses.begin(), clauses.end(),
+                                         [](const ClauseSentiment& c) { return c.failure; });
+    if (!tweet && sp.use_composition && middle_rating && (model_read || any_failure)) {
       DecidingClauseLabel(t, a.sentences, clauses, lexicon_only, a.aspects, &a.sentiment);
     }
     // The learnt label arbiter (nlp/label_arbiter.h) over what the steps
@@ -444,7 +442,6 @@ class AnalyzerImpl : public Analyzer {
     out->clear();
     if (facts != nullptr) facts->clear();
     const int one_sided = follow_review ? OneSided(parts, review) : 0;
-    bool complained = false;  // a clause before this one complains
     for (size_t si = 0; si < t.sentences.size() && si < sentences.size(); ++si) {
       const Sentiment& whole = sentences[si].sentiment;
       const std::vector<Clause>& cl = parts.parts[si].clauses;
@@ -454,20 +451,11 @@ class AnalyzerImpl : public Analyzer {
         cs.weight = c.weight;
         cs.wait = c.wait;
         cs.failure = c.failure;
-        cs.success = c.success;
-        cs.turn = c.turn;
         // "..., but Y", "Although X, Y": Y decides against its neighbour.
         cs.decides = !c.concession &&
                      (c.contrast || (ci > 0 && cl[ci - 1].concession) ||
                       (ci + 1 < cl.size() && cl[ci + 1].concession));
-        // "Parcel vanished ... By Monday they'd sent a replacement": a
-        // RESOLVED phrase without a complaint before it in its sentence
-        // (PolarityRules::Score gave it nothing) puts right a complaint of
-        // an earlier sentence: a success (JoinPolarity counts it too).
-        const bool late_resolution = LateResolution(c) && complained;
-        if (late_resolution) cs.success = true;
-        const float net = late_resolution ? PolarityRules::kResolvedValence : c.Net();
-        complained |= c.Net() < 0;
+        const float net = c.Net();
         const bool neutral_sentence = whole.label == SentimentLabel::kNeutral;
         // A question, or a note in a NEUTRAL sentence, mentions an aspect
         // without judging it unless the clause carries a clear opinion; in
@@ -478,7 +466,7 @@ class AnalyzerImpl : public Analyzer {
             std::fabs(net) < kClearClause) {
           source = ClauseSource::kNeutralNote;
           cs.sentiment = {0.0f, SentimentLabel::kNeutral, whole.confidence};
-        } else if ((c.hits > 0 || late_resolution) && net != 0) {
+        } else if (c.hits > 0 && net != 0) {
           source = ClauseSource::kEvidence;
           cs.opinion = true;
           cs.sentiment = FromNet(net);
@@ -543,7 +531,8 @@ class AnalyzerImpl : public Analyzer {
                                   const std::vector<ClauseSentiment>& clauses,
                                   const std::vector<Sentiment>& lexicon_only,
                                   const std::vector<AspectSentiment>& aspects, Sentiment* review) {
-    if (t.sentences.empty()) return;
+    const int sign = Sign(*review);
+    if (sign == 0 || t.sentences.empty()) return;
     int d = -1;
     for (size_t i = 0; i < clauses.size(); ++i) {
       if (clauses[i].decides && Sign(clauses[i].sentiment) != 0) d = static_cast<int>(i);
@@ -556,30 +545,18 @@ class AnalyzerImpl : public Analyzer {
     if (d < 0) return;
     const ClauseSentiment& c = clauses[d];
     const int clause_sign = Sign(c.sentiment);
-    // Ninth pass: praise told last after a turn ("Then I wore it through a
-    // week of drizzle and stayed bone dry", "Jetzt sind sie eingelaufen")
-    // or as a success event ("by Monday they'd sent a replacement") decides
-    // as a failure told last does; a success (a problem put right) even
-    // against a MIXED reading.
-    // Told with evidence of its own (the event, or the lexicon's praise
-    // after the turn), the clause needs no confident clause-model reading.
-    const bool told_success = c.success && clause_sign > 0;
-    const bool told_praise = told_success || (c.turn && c.opinion && clause_sign > 0);
-    const int sign = review->label == SentimentLabel::kMixed && told_success ? -1 : Sign(*review);
-    if (sign == 0) return;
     // A failure event read by the lexicon ("Three days later the switch
     // fell off") decides as a clause-model reading does: the sum of the
     // review's evidence let the earlier praise outvote it.
     const bool told_failure = c.failure && clause_sign < 0;
-    const bool told = told_failure || told_praise;
-    if (std::fabs(review->score) >= kDecidingMaxScore && !told) return;
-    if (clause_sign != -sign || (clause_sign == Sign(lexicon_only[d]) && !told) ||
-        (c.sentiment.confidence < kClauseModelConfidence && !told_praise) ||
+    if (std::fabs(review->score) >= kDecidingMaxScore && !told_failure) return;
+    if (clause_sign != -sign || (clause_sign == Sign(lexicon_only[d]) && !told_failure) ||
+        c.sentiment.confidence < kClauseModelConfidence ||
         c.first_token < t.sentences.back().first_token) {
       return;
     }
     const size_t last = t.sentences.size() - 1;
-    if (last < sentences.size() && Sign(sentences[last].sentiment) == sign && !told) return;
+    if (last < sentences.size() && Sign(sentences[last].sentiment) == sign && !told_failure) return;
     bool turns = false;
     bool other_side = false;
     for (size_t i = 0; i < clauses.size(); ++i) {
@@ -594,9 +571,7 @@ class AnalyzerImpl : public Analyzer {
       praised |= as.sentiment.label == SentimentLabel::kPositive;
       blamed |= as.sentiment.label == SentimentLabel::kNegative;
     }
-    // A complaint put right is no MIXED; late praise of another aspect
-    // after a complaint not put right is.
-    if (!told_success && (other_side || (praised && blamed))) {
+    if (other_side || (praised && blamed)) {
       review->label = SentimentLabel::kMixed;
       return;
     }

@@ -45,12 +45,6 @@ struct ClauseSentiment {
   // The clause tells a failure event (nlp/polarity_rules.h, Clause::failure:
   // "fell off", "zaczął przeciekać"): a complaint without an opinion word.
   bool failure = false;
-  // The clause tells a success event (Clause::success: "sent a
-  // replacement", "the refund landed"), or its sentence opens with a turn
-  // (Clause::turn: "Then", "Jetzt", "Al final"): late praise that decides
-  // like a failure told last (nlp/analyzer.cc, DecidingClauseLabel).
-  bool success = false;
-  bool turn = false;
   // The clause wins over a neighbour of the other sign
   // (SettleDecidingSides): it
   // is opened by a contrast word ("but the paint was flaking") or is the main clause

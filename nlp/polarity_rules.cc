@@ -44,8 +44,6 @@ enum Label {
   kNoMore,
   kFunction,
   kCalm,
-  kTurn,
-  kSuccess,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
@@ -53,8 +51,7 @@ constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION", "SARCASM",
     "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
     "LAST",     "SHRUG",   "RESOLVED", "FAILURE",  "CEASE",
-    "LIFE",     "PRIOR",   "NOMORE",   "FUNCTION", "CALM",     "TURN",
-    "SUCCESS"};
+    "LIFE",     "PRIOR",   "NOMORE",   "FUNCTION", "CALM"};
 
 // The word after "nicht mehr", "plus", "più" that makes them a comparison
 // ("nicht mehr als 5 Euro", "plus que", "più di tre giorni"), not a cease.
@@ -113,22 +110,6 @@ bool InWordList(std::string_view plain, const std::string_view (&words)[N]) {
   for (std::string_view w : words) {
     if (w.back() == '*' ? plain.substr(0, w.size() - 1) == w.substr(0, w.size() - 1)
                         : plain == w) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// A word that makes a sentence a request ("I need it refunded", "bitte
-// erstatten", "proszę o zwrot", "por favor"): its RESOLVED phrase tells
-// what is asked for.
-bool HasRequestWord(const TokenizedText& t, int first, int end) {
-  static constexpr std::string_view kRequest[] = {
-      "please", "need", "want", "must", "should", "bitte", "brauche", "will", "mochte",
-      "prosze", "chce", "musza", "powinni", "favor", "quiero", "necesito", "plait",
-      "veux", "voudrais", "favore", "voglio", "vorrei"};
-  for (int i = first; i < end; ++i) {
-    if (t.tokens[i].kind == TokenKind::kWord && InWordList(t.tokens[i].plain, kRequest)) {
       return true;
     }
   }
@@ -509,12 +490,8 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     // "... the screen fogged up for good. Brilliant.": one praise word
     // after a complaint is sarcasm.
     // ... and before one: "Fantastycznie. Trzeci raz zmieniają termin."
-    // ... and a praise of two words after a sentence telling that nothing
-    // happened ("Then nothing. Great service.").
-    const bool after_nothing = p.short_praise && i > 0 && parts[i - 1]->told_nothing;
-    if ((p.lone_praise && ((i > 0 && complains(e)) ||
-                           (i == 0 && n > 1 && complains(*parts[1])))) ||
-        (after_nothing && complains(e))) {
+    if (p.lone_praise && ((i > 0 && complains(e)) ||
+                          (i == 0 && n > 1 && complains(*parts[1])))) {
       const float v = p.positive + p.lexicon_positive;
       e.negative += v;
       e.best_negative = std::max(e.best_negative, v);
@@ -551,22 +528,6 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.calms += p.calms;
     e.failures += p.failures;
     e.resolutions += p.resolutions;
-    // The parts before this one complain (what the sum holds besides it).
-    const bool complained_before = i > 0 && lean(e) - lean(p) < 0;
-    // "Parcel vanished. ... By Monday they'd sent a replacement": a success
-    // told after a complaint in an earlier sentence put it right (no MIXED).
-    if (p.successes > 0 && complained_before) ++e.resolutions;
-    e.successes += p.successes;
-    // ... and so does a RESOLVED phrase that had no complaint before it in
-    // its own sentence: praise (kResolvedValence) as in the sentence.
-    e.late_resolutions += p.late_resolutions;
-    if (p.late_resolutions > 0 && complained_before) {
-      e.positive += PolarityRules::kResolvedValence;
-      e.best_positive = std::max(e.best_positive, PolarityRules::kResolvedValence);
-      ++e.hits;
-      ++e.constructions;
-      ++e.resolutions;
-    }
     e.denials += p.denials;
     e.praise_idioms += p.praise_idioms;
     e.distress += p.distress;
@@ -739,12 +700,6 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // A FUNCTION verb in the clause ("lädt", "s'allume", "si accende"): what
   // a NOMORE word after it says ceased.
   bool function_verb = false;
-  // The sentence opens with a TURN connective ("Then", "In the end",
-  // "Jetzt", "Potem", "Al final"): what it tells is the story's outcome.
-  bool turn = false;
-  // Success events not negated: their clause (a question's weigh less).
-  thread_local std::vector<int> successes;
-  successes.clear();
   // Failure events not negated: their clause and valence (a question's
   // weigh less, below).
   thread_local std::vector<std::pair<int, float>> failures;
@@ -1228,35 +1183,6 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           }
           break;
         }
-        case kTurn: {
-          // "Then", "In the end", "Jetzt", "Potem", "Al final", "Finalement"
-          // opening the sentence (after at most one punctuation token): the
-          // story turns here, and the sentences before it weigh as before a
-          // sentence-opening "but". Inside a sentence it is no turn ("and
-          // then", "since then").
-          if (opens_sentence(i)) {
-            turn = true;
-            e.leading_contrast = true;
-          }
-          break;
-        }
-        case kSuccess: {
-          // "sent a replacement", "the refund arrived", "still works",
-          // "kam eine Woche früher", "llegó antes": a success or a problem
-          // put right told as an event, without an opinion word. Negated
-          // ("the refund never arrived") a complaint; a negator inside the
-          // phrase is its own. A negator a table phrase took in ("still
-          // haven't got my money back") negates it too.
-          const bool negated = event_negated(m, /*look_back=*/true);
-          if (negated && neg_scope == 0 && !without) neg_scope = 1;
-          if (!negated) neg_scope = 0, without = false;
-          add(i, kSuccessValence, true);
-          if (!negated) {
-            own.back().success = true;
-            successes.push_back(static_cast<int>(own.size()) - 1);
-          }
-          break;
-        }
         case kCompare:
           // "faster than expected": strengthens the comparison before it.
           if (last_contrib >= 0) {
@@ -1554,10 +1480,6 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     for (const auto& [ci, v] : failures) {
       own[static_cast<size_t>(ci)].negative -= (1.0f - kFailureQuestionShare) * std::fabs(v);
     }
-    // "Did the replacement arrive?": a success asked about did not happen.
-    for (const int ci : successes) {
-      own[static_cast<size_t>(ci)].positive -= (1.0f - kFailureQuestionShare) * kSuccessValence;
-    }
   }
   // "Thanks", "Danke!": a short sentence whose only evidence is mild praise.
   if (!question && words <= 2 && own.size() == 1 && own[0].negative == 0 &&
@@ -1567,8 +1489,6 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // "Brilliant.", "Brawo.": one praise word standing alone (JoinPolarity:
   // sarcasm after a complaint).
   // "WOW!" is delight, not irony.
-  e.short_praise = !question && !exclamation && words <= 2 && own.size() == 1 &&
-                   own[0].negative == 0 && own[0].positive >= kSarcasticPraise;
   e.lone_praise = !question && !exclamation && words == 1 && own.size() == 1 &&
                   own[0].negative == 0 && own[0].positive >= kSarcasticPraise;
   // "Great, broke on day two", "Brawo, ...": a praise word standing alone
@@ -1640,8 +1560,6 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // are everyday words of opinions too; Polish "nie ma" is a note's
   // ("paczki nie ma, pewnie u sąsiadów": nlp/eval dev -2 cases).
   e.failures = bare_negation && !yet && language.substr(0, 2) == "en";
-  e.successes = static_cast<int>(successes.size()) > 0 && !question;
-  e.told_nothing = bare_negation && !yet && !question && words <= 3 && e.hits == 0;
   // Nothing left but a shrug: no opinion (NEUTRAL unless the model is sure).
   if (shrugged && std::all_of(own.begin(), own.end(),
                               [](const Clause& c) { return c.Net() == 0; })) {
@@ -1649,12 +1567,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     for (Clause& c : own) c.hits = 0;
   }
   for (Clause& c : own) {
-    c.turn = turn;
     c.question = question;
-    // "I need one of these refunded today, please": a request, not a
-    // problem put right.
-    if (c.resolution && HasRequestWord(t, first, end)) c.resolution_request = true;
-    e.late_resolutions += LateResolution(c);
     e.contrasts += c.contrast || c.concession;
     e.buts += c.contrast;
     if (c.contrast) e.after_contrast = c.weight * q * c.Net();

@@ -58,13 +58,6 @@
 //   - resolutions (RESOLVED: "sorted it", "wysłali nową", "hat alles
 //     geklärt") after a complaint in the sentence: praise, and the text is
 //     no MIXED (PolarityEvidence::resolutions);
-//   - late praise (ninth pass): a TURN connective opening a sentence
-//     ("Then", "In the end", "Jetzt", "Potem", "Al final") halves the
-//     sentences before it like a sentence-opening "but" (Clause::turn);
-//     SUCCESS events ("sent a replacement", "the refund landed", "still
-//     works") are praise without an opinion word, a complaint when negated
-//     (Clause::success); a RESOLVED word after a complaint in an earlier
-//     sentence puts it right (LateResolution), not in a request;
 //   - contrast as evidence: a clause after "but" without decisive
 //     evidence of its own turns against what came before (kContrastDefault);
 //   - discourse markers: a mild positive word opening a sentence before a
@@ -112,8 +105,6 @@ struct Clause {
   // Holds a RESOLVED word that was not negated ("sorted it", "wysłali
   // nową", "geklärt"): a problem put right.
   bool resolution = false;
-  // ... in a request ("I need it refunded, please"): no late resolution.
-  bool resolution_request = false;
   // A worry (or what it feared) that the praise of the clause this many
   // clauses on turned into relief; 0: none.
   int relieved_by = 0;
@@ -124,12 +115,6 @@ struct Clause {
   // Holds a failure event that was not negated ("fell off", "zaczął
   // przeciekać", "hat aufgehört zu laden"; FAILURE and CEASE words).
   bool failure = false;
-  // Holds a success event that was not negated ("sent a replacement", "the
-  // refund landed", "kam eine Woche früher"; SUCCESS words).
-  bool success = false;
-  // Its sentence opens with a TURN connective ("Then", "In the end",
-  // "Jetzt", "Potem", "Al final"): the story's outcome.
-  bool turn = false;
   float Net() const { return positive - negative; }
 };
 
@@ -166,14 +151,6 @@ struct PolarityEvidence {
   // The sentence is one praise word ("Brilliant.", "Brawo."): after a
   // complaint, JoinPolarity counts it as sarcasm.
   bool lone_praise = false;
-  // The sentence is a praise of at most two words ("Great service."): after
-  // a sentence telling that nothing happened ("Then nothing."), JoinPolarity
-  // counts it as sarcasm.
-  bool short_praise = false;
-  // The sentence of at most three words tells that nothing happened
-  // ("Then nothing.", "Potem nic.", "Dann nichts."): a negation that turned
-  // no word and no other evidence.
-  bool told_nothing = false;
   // NOTE words: order facts (order, invoice, parcel, size, paid by).
   int notes = 0;
   // CALM markers ("just letting you know", "no rush", "kein Stress"),
@@ -186,12 +163,6 @@ struct PolarityEvidence {
   // Sentences where a complaint is followed by its resolution ("payment
   // failed at first, but support sorted it"): no MIXED.
   int resolutions = 0;
-  // Sentences (not questions) with a success event (SUCCESS words). After
-  // a complaint in an earlier sentence JoinPolarity counts a resolution.
-  int successes = 0;
-  // Clauses with a RESOLVED phrase that had no complaint before it in the
-  // sentence (LateResolution).
-  int late_resolutions = 0;
   // Praise by denying a problem: a negated complaint word ("no problems",
   // "nic nie cieknie", "keine Probleme") or a praise idiom made of a
   // negator and a complaint ("bez zastrzeżeń", "nichts zu beanstanden").
@@ -216,15 +187,6 @@ struct PolarityEvidence {
   }
   static constexpr float kQuestionOpinion = 0.3f;
 };
-
-// A RESOLVED phrase, not negated, not asked about and not asked for ("I
-// need it refunded, please"), that found no
-// complaint before it in its sentence and so carries nothing ("They'd sent
-// a replacement by Monday"): after a complaint in an earlier sentence it
-// puts that right (JoinPolarity, the analyzer's clause readings).
-inline bool LateResolution(const Clause& c) {
-  return c.resolution && !c.resolution_request && c.hits == 0 && !c.question;
-}
 
 // The evidence of a text made of parts (title, sentences) in order: sums,
 // with the parts before a sentence that opens with a contrast word halved.
@@ -326,12 +288,6 @@ class PolarityRules {
   // the tuning tables: README "Fifth pass"); negated ("nobody solved it"),
   // a complaint.
   static constexpr float kResolvedValence = 0.9f;
-  // A SUCCESS event ("sent a replacement", "the refund landed", "still
-  // works", "kam eine Woche früher"): praise of this valence, the mirror of
-  // kFailureValence less a little (an event is weaker praise than a
-  // failure is a complaint); negated a complaint; in a question
-  // kFailureQuestionShare of itself.
-  static constexpr float kSuccessValence = 0.8f;
   // An irony emoji (🙃, 🙄, 😒, 🤡): a complaint of this valence.
   static constexpr float kIronyValence = -0.6f;
   // Lowest valence of a praise idiom that decides against the model's

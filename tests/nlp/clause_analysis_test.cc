@@ -473,56 +473,6 @@ const LabelCase kCalmCases[] = {
 };
 
 TEST(ClauseAnalysisTest, CalmNoticesAreNeutral) { ExpectLabels(kCalmCases); }
-// Ninth pass: praise that decides late. A complaint, then a success or a
-// problem put right told as an event, or praise after a turn ("Then",
-// "Jetzt", "Potem", "Al final"): POSITIVE (DecidingClauseLabel). A problem
-// not put right, or a sarcastic "Great service." after a turn to nothing,
-// stays NEGATIVE.
-const LabelCase kLatePraiseCases[] = {
-    {"en_success",
-     "The parcel went missing somewhere at the depot and I was livid. I rang the shop and two "
-     "days later the refund landed.",
-     SentimentLabel::kPositive},
-    {"en_turn",
-     "The boots pinched badly for the first few days. Now they are really comfortable.",
-     SentimentLabel::kPositive},
-    {"pl_turn", "Pierwsze dni buty uciskały i obcierały piętę. Teraz są bardzo wygodne.",
-     SentimentLabel::kPositive},
-    {"de_turn",
-     "Die Matratze war die ersten Nächte zu hart und mein Rücken tat weh. Jetzt schlafe ich "
-     "wunderbar.",
-     SentimentLabel::kPositive},
-    {"es_turn",
-     "La primera semana la silla me parecía incómoda y dura. Ahora es comodísima.",
-     SentimentLabel::kPositive},
-    {"fr_success",
-     "Le colis a été perdu et j'étais furieuse. J'ai écrit au service client et le "
-     "remboursement est arrivé deux jours plus tard.",
-     SentimentLabel::kPositive},
-    {"it_turn",
-     "I primi giorni le scarpe mi facevano male ai talloni. Adesso sono comodissime.",
-     SentimentLabel::kPositive},
-    {"en_late_resolution",
-     "The tracking link was broken and I had to phone twice. The second agent sorted it all in "
-     "a couple of minutes.",
-     SentimentLabel::kPositive},
-    // counter-cases: not put right; sarcasm after a turn to nothing; a request
-    {"en_request",
-     "You charged me twice for the same order and my rent is due. I need one of them refunded "
-     "today, please.",
-     SentimentLabel::kNegative},
-    {"en_not_put_right",
-     "The kettle arrived with a cracked lid. They said they would send a replacement, still "
-     "nothing.",
-     SentimentLabel::kNegative},
-    {"en_sarcasm", "I reported the broken handle twice. Then nothing. Great service.",
-     SentimentLabel::kNegative},
-    {"en_refund_missing",
-     "The jacket was lovely but too small. Six weeks on I still haven't got my money back.",
-     SentimentLabel::kNegative},
-};
-
-TEST(ClauseAnalysisTest, LatePraiseDecides) { ExpectLabels(kLatePraiseCases); }
 
 }  // namespace
 }  // namespace opinia::nlp
