@@ -28,9 +28,7 @@
 //   - scare quotes: praise inside quotation marks („free delivery”) counts
 //     as a complaint;
 //   - sarcasm: one praise word as a sentence after a complaint ("...
-//     fogged up. Brilliant."), or praise of two words after a sentence
-//     telling that nothing happened ("Then nothing. Great service.")
-//     (JoinPolarity);
+//     fogged up. Brilliant."; JoinPolarity);
 //   - questions: a sentence with '?' (not "?!"), or a sentence of at most
 //     kOpenerWords words opened by an interrogative word ("czy", "kiedy",
 //     "will it", "ist es", "¿", "est-ce que"), also after a short greeting;
