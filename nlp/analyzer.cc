@@ -46,9 +46,10 @@ namespace {
 // fifth pass; 7: the sixth - models trained with the shop corpus; 8: the
 // seventh - the post/review router, learnt aspect detection, the label and
 // aspect-sign arbiters, urgency constructions; 9: the eighth - failure
-// events, a failure told last decides, urgency cues): the model-file and
+// events, a failure told last decides, urgency cues; 10: the ninth - failure
+// events second round, calm notes, urgency recall): the model-file and
 // tunable hashes below cannot see code.
-constexpr char kVersionPrefix[] = "opinia-nlp-9";
+constexpr char kVersionPrefix[] = "opinia-nlp-10";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;
