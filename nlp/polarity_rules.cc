@@ -854,19 +854,12 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       failures.emplace_back(static_cast<int>(own.size()) - 1, kFailureValence);
     }
   };
-  // Whether the event phrase `m` (FAILURE, CEASE, SUCCESS) is negated: by
-  // the negation in scope, or (`look_back`) by a negator at most kNegScope
-  // tokens before it in its clause that a table phrase took in ("still
-  // haven't got my money back"); a negator inside the phrase is its own
-  // ("nobody answered"), not a negation of it.
-  auto event_negated = [&](const TermMatcher::Match& m, bool look_back) {
-    const int at = m.first_token;
+  // Whether the event phrase `m` (FAILURE, CEASE) is negated by the
+  // negation in scope; a negator inside the phrase is its own ("nobody
+  // answered"), not a negation of it.
+  auto event_negated = [&](const TermMatcher::Match& m) {
     bool negated = neg_scope > 0 || without;
-    for (int k = std::max(own.back().first_token, at - kNegScope); look_back && k < at && !negated;
-         ++k) {
-      negated = negators_.contains(t.tokens[k].plain);
-    }
-    for (int k = at; k < m.end_token; ++k) {
+    for (int k = m.first_token; k < m.end_token; ++k) {
       if (negators_.contains(t.tokens[k].plain)) negated = false;
     }
     return negated;
@@ -1136,7 +1129,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
         case kFailure: {
           // "fell off", "nie dotarł": a failure event. A negator inside the
           // phrase is its own ("nobody answered"), not a negation of it.
-          add_failure(i, event_negated(m, /*look_back=*/false));
+          add_failure(i, event_negated(m));
           break;
         }
         case kFunction:
