@@ -359,9 +359,12 @@ absl::Status App::Serve(const Options& options) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen));
   }
+  // SERVING only once the HTTP side listens too (below): a client that
+  // waits for health and then calls the HTTP API must find it there. (gRPC's
+  // default health service answers SERVING for "" as soon as it starts.)
   auto* health = server_->GetHealthCheckService();
-  health->SetServingStatus("", true);
-  for (const char* name : kServiceNames) health->SetServingStatus(name, true);
+  health->SetServingStatus("", false);
+  for (const char* name : kServiceNames) health->SetServingStatus(name, false);
   store_health_ = std::make_unique<StoreHealth>(
       store_.get(), kStorePingInterval, kStorePingTimeout,
       [health](bool reachable, const std::string& why) {
@@ -379,6 +382,10 @@ absl::Status App::Serve(const Options& options) {
   outbound_->DenyListeningAddress(address_);
   LogInfo("listening on " + address_, {{"address", address_}});
   if (absl::Status s = ServeHttp(options); !s.ok()) return s;
+  if (store_health_->reachable()) {
+    health->SetServingStatus("", true);
+    for (const char* name : kServiceNames) health->SetServingStatus(name, true);
+  }
   if (!options.ready_file.empty()) {
     if (absl::Status s =
             WriteFileAtomically(options.ready_file, address_ + "\n", 0644);
