@@ -1,9 +1,9 @@
 #!/bin/bash
 # Writes every opinia-eval dump a behaviour-preserving change must leave
-# byte-identical into OUTDIR: the spent case tables cases, cases3 … cases8
+# byte-identical into OUTDIR: the spent case tables cases, cases3 … cases9
 # (--split=all), the corpus dev fifth, and the pl/en/tweets dev splits
 # (plain, --stars, --source=twitter); timing lines are dropped. Compare two
-# trees' runs with `diff -r`. Never reads cases9 or the test splits.
+# trees' runs with `diff -r`. Never reads the fresh table (cases10) or the test splits.
 #   scripts/analysis_dumps.sh OUTDIR [BUILD_DIR] [MODELS_DIR]
 set -euo pipefail
 out=${1:?usage: $0 OUTDIR [BUILD_DIR] [MODELS_DIR]}
@@ -13,7 +13,7 @@ data=${OPINIA_DATA_DIR:-/work/shared/data}/sentiment
 eval=$build/nlp/tools/opinia-eval
 mkdir -p "$out"
 untimed() { grep -v -i "seconds\|MB/s\|reviews/s\|per second" || true; }
-for t in cases cases3 cases4 cases5 cases6 cases7 cases8; do
+for t in cases cases3 cases4 cases5 cases6 cases7 cases8 cases9; do
   "$eval" --models="$models" --cases=nlp/eval --table=$t --split=all --dump > "$out/$t.txt" 2>&1
 done
 "$eval" --models="$models" --cases=nlp/corpus --table=shop --split=corpus_dev --dump \
