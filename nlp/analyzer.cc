@@ -880,11 +880,18 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   }
   ASSIGN_OR_RETURN(auto aspect_detector, AspectDetector::Load(models_dir));
   if (aspect_detector != nullptr) files.push_back(AspectDetector::kFile);
-  ASSIGN_OR_RETURN(auto label_arbiter, LabelArbiter::Load(models_dir));
-  if (label_arbiter != nullptr) files.push_back(kLabelArbiterFile);
+  std::unique_ptr<LabelArbiter> label_arbiter;
+  if (config.label_arbiter_text.empty()) {
+    ASSIGN_OR_RETURN(label_arbiter, LabelArbiter::Load(models_dir));
+    if (label_arbiter != nullptr) files.push_back(kLabelArbiterFile);
+  } else {
+    ASSIGN_OR_RETURN(label_arbiter,
+                     LabelArbiter::Parse(config.label_arbiter_text, "label arbiter (config)"));
+  }
   uint64_t h = 1469598103934665603ULL;
   for (const std::string& f : files) h = HashFile(models_dir + "/" + f, h);
   h = HashBytes(TunablesKey(config), h);
+  if (!config.label_arbiter_text.empty()) h = HashBytes(config.label_arbiter_text, h);
   ASSIGN_OR_RETURN(auto aspects, AspectExtractor::Create(models_dir));
   ASSIGN_OR_RETURN(auto urgency, UrgencyAssessor::Create(models_dir));
   return std::make_unique<AnalyzerImpl>(

@@ -40,6 +40,10 @@ struct AnalyzerConfig {
   // Record each review's arbiter features (ThreadLabelArbiterTrace()), for
   // opinia-train, with or without the file.
   bool trace_label_arbiter = false;
+  // When not empty: the label arbiter's file text (nlp/label_arbiter.h), in
+  // place of models/label_arbiter.meta (opinia-train checks each candidate
+  // arbiter on the convention cases with it). Malformed: INVALID_ARGUMENT.
+  std::string label_arbiter_text;
 };
 
 // As CreateAnalyzer(), with `config`. Same error codes.

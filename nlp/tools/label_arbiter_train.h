@@ -1,29 +1,89 @@
 // opinia-train --only=label_arbiter: fits the label arbiter
 // (nlp/label_arbiter.h) on the tuning sources - the shop corpus's dev part,
-// every half of the spent case tables (cases, cases3 ... cases6) and the
+// every half of the spent case tables (kSpentTables) and the
 // ../shared/data dev splits of Polish CLARIN-Emo and English Amazon
-// reviews - and reports it out-of-fold by source (models/README.md "Label
-// arbiter (seventh pass)").
+// reviews - and reports it out-of-fold by source (models/README.md
+// "Label arbiter (seventh pass)"). The setting chosen must label every
+// hand-written convention case (nlp/eval/conventions.tsv) right through the
+// composed analyzer + arbiter ("Tenth pass: arbiter conventions").
 #ifndef OPINIA_NLP_TOOLS_LABEL_ARBITER_TRAIN_H_
 #define OPINIA_NLP_TOOLS_LABEL_ARBITER_TRAIN_H_
 
+#include <array>
+#include <cstdio>
+#include <functional>
 #include <string>
+#include <vector>
+
+#include "nlp/analysis.h"
 
 namespace opinia::nlp::tools {
 
 struct LabelArbiterDirs {
   std::string data;    // ../shared/data (sentiment/*.dev.tsv)
   std::string corpus;  // nlp/corpus
-  std::string cases;   // nlp/eval
+  std::string cases;   // nlp/eval (the tables and conventions.tsv)
   std::string models;  // the analyzer's models; the file is written there
 };
 
+// The convention cases' file in `cases_dir`.
+inline constexpr char kConventionsFile[] = "conventions.tsv";
+
 // Runs the analyzer of `dirs.models` (without an arbiter) over every
 // source, chooses C and the threshold out-of-fold (folds: each case table,
-// five of the corpus dev part, five of each dev split), prints the
+// five of the corpus dev part, five of each dev split) among the settings
+// that keep every convention case right (ChooseLabelArbiter), prints the
 // out-of-fold report to stderr and writes label_arbiter.meta (when
-// `write`). False on an error (printed).
+// `write`). False on an error (printed), and when no setting keeps the
+// conventions (the broken cases named).
 bool TrainLabelArbiter(const LabelArbiterDirs& dirs, bool write);
+
+// One tuning review: what the analyzer without an arbiter computed.
+struct ArbiterRow {
+  std::string source;    // shop, cases..cases9, pl_clarin_emo.dev, ...
+  std::string lang;      // the file's language
+  std::string category;  // the case's category or the corpus situation
+  std::vector<SentimentLabel> gold;  // any is right; the first trains
+  int fold = 0;
+  std::vector<float> x;
+  SentimentLabel composed = SentimentLabel::kUnspecified;
+};
+
+// The grid and the rules of the choice.
+struct ArbiterGrid {
+  std::vector<double> cs = {0.03, 0.3, 1, 3};
+  std::vector<float> thresholds = {0.0f, 0.5f, 0.6f, 0.65f, 0.7f, 0.75f, 0.8f, 0.85f, 0.9f};
+  float min_threshold = 0.0f;
+  // Sources whose out-of-fold count may not fall more than 0.3 points
+  // below the composed label's.
+  std::vector<std::string> guarded;
+};
+
+// The convention cases a candidate arbiter file (its text) breaks, one
+// description each ("id: want MIXED, got POSITIVE"); empty when it keeps
+// them all.
+using ConventionCheck = std::function<std::vector<std::string>(const std::string& arbiter_text)>;
+
+struct ArbiterChoice {
+  bool ok = false;  // false: no setting passes the guards and the conventions
+  size_t c_index = 0;
+  float threshold = 1.0f;
+  int right = 0, composed_right = 0;
+  std::string text;  // the file fitted on all rows at the chosen setting
+  // Out-of-fold probabilities of every row at the chosen C.
+  std::vector<std::array<float, 4>> oof;
+  // Settings rejected for the conventions, each with the broken cases.
+  std::vector<std::string> rejected;
+};
+
+// Out-of-fold by fold over `rows` for every C, then the setting with the
+// most rows right out of fold whose guarded sources keep within 0.3 points
+// and whose threshold is >= min_threshold, AND whose arbiter fitted on all
+// rows keeps every convention case (`check`); a better-scoring setting
+// that breaks one is rejected and reported on `log`. ok false (the broken
+// cases of the best rejected setting printed) when none passes.
+ArbiterChoice ChooseLabelArbiter(const std::vector<ArbiterRow>& rows, const ArbiterGrid& grid,
+                                 const ConventionCheck& check, std::FILE* log);
 
 }  // namespace opinia::nlp::tools
 

@@ -14,6 +14,8 @@
 #include "gtest/gtest.h"
 #include "nlp/analyzer.h"
 #include "nlp/analyzer_config.h"
+#include "nlp/tools/eval_cases.h"
+#include "tests/nlp/conventions.h"
 #include "tests/nlp/models_copy.h"
 #include "tests/nlp/test_paths.h"
 
@@ -206,55 +208,23 @@ TEST(LabelArbiterAnalyzerTest, WithoutTheFileTheLabelIsTheComposedOne) {
   }
 }
 
-struct MixedCase {
-  const char* text;
-  int rating;  // 0: none
-};
-
 // Praise and a complaint of weight, each review's rule-composed label one
-// side, the arbiter's MIXED (score near 0).
+// side, the arbiter's MIXED (score near 0): the convention cases of
+// category two_sided (nlp/eval/conventions.tsv, rated 3 of 5; the
+// arbiter's training keeps them MIXED by construction). (Not "Robe jolie
+// ... Les coutures ont lâché au premier lavage": a failure after a span of
+// use decides since the eighth pass, NEGATIVE like the tables'
+// contrast_neg_after; polarity_rules_test FailureEventsAreComplaints.)
 TEST(LabelArbiterAnalyzerTest, TwoSidedReviewsAreMixed) {
   ModelsWithArbiter models("arbiter_old", "");
   auto before = CreateAnalyzer(models.dir());
   ASSERT_TRUE(before.ok()) << before.status();
   auto after = CreateAnalyzer(test_paths::ModelsDir());
   ASSERT_TRUE(after.ok()) << after.status();
-  const MixedCase kCases[] = {
-      {"Bought a standing desk for my home office. The frame is sturdy and the motor is "
-       "whisper quiet, I really like how smooth it moves. But two of the screws were missing "
-       "and the control panel only works if you hold the button twice. Nice desk, sloppy "
-       "finish.",
-       3},
-      {"Die Kaffeemaschine macht richtig guten Espresso und sieht schick aus. Allerdings "
-       "tropft der Wassertank und die Milchdüse ist nach drei Wochen verstopft.",
-       3},
-      {"Das Zelt ist leicht und schnell aufgebaut, der Stoff wirkt robust. Die Heringe sind "
-       "aber totaler Schrott und ein Gestänge war verbogen.",
-       3},
-      {"La freidora de aire cocina muy bien y es fácil de limpiar. Pero el asa se soltó a las "
-       "dos semanas y hace un ruido horrible.",
-       3},
-      {"L'aspirateur aspire très bien et il est léger. Mais la batterie ne tient que dix "
-       "minutes et le chargeur chauffe énormément.",
-       3},
-      // (Not "Robe jolie ... Les coutures ont lâché au premier lavage": a
-      // failure after a span of use decides since the eighth pass, NEGATIVE
-      // like the tables' contrast_neg_after; polarity_rules_test
-      // FailureEventsAreComplaints.)
-      {"Płaszcz ciepły i dobrze uszyty, cena rozsądna. Rękawy za długie, a kieszeń była "
-       "rozdarta przy odbiorze.",
-       3},
-      {"Piekarnik do pizzy szybko się nagrzewa i pierwsze pizze wyszły super. Instrukcja jest "
-       "bezużyteczna, a termometr pokazuje bzdury.",
-       3},
-      {"Vestito carino e comodo da indossare. Le cuciture hanno ceduto al primo lavaggio e il "
-       "colore è sbiadito.",
-       3},
-      {"La tenda è leggera e si monta in fretta, il tessuto sembra robusto. I picchetti però "
-       "sono spazzatura e un'asta era piegata.",
-       3},
-  };
-  for (const MixedCase& c : kCases) {
+  const std::vector<tools::EvalCase> cases = ConventionCases("two_sided");
+  EXPECT_EQ(cases.size(), 9u);
+  for (const tools::EvalCase& c : cases) {
+    ASSERT_EQ(c.labels[0], SentimentLabel::kMixed) << c.id;
     AnalyzeOptions o;
     o.rating = c.rating;
     const Analysis old = (*before)->Analyze(c.text, o);

@@ -27,6 +27,16 @@ inline std::string DataDir() {
   return "/work/shared/data";
 }
 
+// The hand-written convention cases the label arbiter's training and the
+// tests share: $OPINIA_SOURCE_DIR/nlp/eval/conventions.tsv, else
+// nlp/eval/conventions.tsv.
+inline std::string ConventionsFile() {
+  if (const char* s = std::getenv("OPINIA_SOURCE_DIR"); s && *s) {
+    return std::string(s) + "/nlp/eval/conventions.tsv";
+  }
+  return "nlp/eval/conventions.tsv";
+}
+
 }  // namespace opinia::nlp::test_paths
 
 #endif  // OPINIA_TESTS_NLP_TEST_PATHS_H_

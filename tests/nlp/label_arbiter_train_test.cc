@@ -1,0 +1,108 @@
+// The label arbiter's choice of setting (nlp/tools/label_arbiter_train.h,
+// ChooseLabelArbiter) on a tiny synthetic fit: the best-scoring setting out
+// of fold breaks a convention case and is rejected for one that keeps it;
+// when every setting breaks one, the choice fails naming it.
+#include "nlp/tools/label_arbiter_train.h"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "nlp/label_arbiter.h"
+
+namespace opinia::nlp::tools {
+namespace {
+
+// A composed-POSITIVE review whose feature 46 ("both sides in the clause
+// evidence") is `v`.
+std::vector<float> Features(float v) {
+  std::vector<float> x(kNumLabelArbiterFeatures, 0.0f);
+  x[0] = 1.0f;  // composed POSITIVE
+  x[46] = v;
+  return x;
+}
+
+// 400 reviews in 4 folds: MIXED when both sides weigh (v > 0.5), POSITIVE
+// otherwise, every seventh the other way (noise).
+std::vector<ArbiterRow> Rows() {
+  std::vector<ArbiterRow> rows;
+  for (int i = 0; i < 400; ++i) {
+    ArbiterRow r;
+    const float v = static_cast<float>((i * 37) % 100) / 100.0f;
+    bool mixed = v > 0.5f;
+    if (i % 7 == 0) mixed = !mixed;
+    r.source = "synthetic";
+    r.lang = "en";
+    r.category = "-";
+    r.gold = {mixed ? SentimentLabel::kMixed : SentimentLabel::kPositive};
+    r.fold = i % 4;
+    r.x = Features(v);
+    r.composed = SentimentLabel::kPositive;
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+// A convention case: features `v`, composed POSITIVE, the label `want`.
+ConventionCheck Keeps(const std::string& id, float v, SentimentLabel want) {
+  return [=](const std::string& text) -> std::vector<std::string> {
+    auto arbiter = LabelArbiter::Parse(text, "candidate");
+    if (!arbiter.ok()) return {arbiter.status().ToString()};
+    const Sentiment s = (*arbiter)->Decide(Features(v), {0.5f, SentimentLabel::kPositive, 0.6f});
+    if (s.label == want) return {};
+    return {id + ": want " + std::to_string(static_cast<int>(want))};
+  };
+}
+
+std::string Read(std::FILE* f) {
+  std::rewind(f);
+  std::string out;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
+  return out;
+}
+
+TEST(ChooseLabelArbiterTest, ABestSettingThatBreaksAConventionIsRejected) {
+  const std::vector<ArbiterRow> rows = Rows();
+  ArbiterGrid grid;
+  std::FILE* log = std::tmpfile();
+  ASSERT_NE(log, nullptr);
+  // Without conventions: the out-of-fold best.
+  const ArbiterChoice free =
+      ChooseLabelArbiter(rows, grid, [](const std::string&) { return std::vector<std::string>{}; },
+                         log);
+  ASSERT_TRUE(free.ok);
+  // The convention: a review with both sides just over the middle stays
+  // POSITIVE (the composed label); the best setting turns it MIXED.
+  const ConventionCheck check = Keeps("conv-middle", 0.56f, SentimentLabel::kPositive);
+  ASSERT_FALSE(check(free.text).empty()) << "the best setting keeps the case: no test";
+  const ArbiterChoice kept = ChooseLabelArbiter(rows, grid, check, log);
+  ASSERT_TRUE(kept.ok);
+  EXPECT_TRUE(check(kept.text).empty());
+  EXPECT_FALSE(kept.threshold == free.threshold && kept.c_index == free.c_index);
+  EXPECT_LE(kept.right, free.right);
+  ASSERT_FALSE(kept.rejected.empty());
+  EXPECT_NE(kept.rejected[0].find("conv-middle"), std::string::npos) << kept.rejected[0];
+  const std::string printed = Read(log);
+  EXPECT_NE(printed.find("rejected C"), std::string::npos) << printed;
+  std::fclose(log);
+}
+
+TEST(ChooseLabelArbiterTest, FailsNamingTheCaseWhenNoSettingKeepsIt) {
+  const std::vector<ArbiterRow> rows = Rows();
+  std::FILE* log = std::tmpfile();
+  ASSERT_NE(log, nullptr);
+  // NEUTRAL is never the arbiter's label here, nor the composed one.
+  const ArbiterChoice none =
+      ChooseLabelArbiter(rows, ArbiterGrid(), Keeps("conv-never", 0.9f, SentimentLabel::kNeutral), log);
+  EXPECT_FALSE(none.ok);
+  EXPECT_TRUE(none.text.empty());
+  const std::string printed = Read(log);
+  EXPECT_NE(printed.find("FAILED"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("conv-never"), std::string::npos) << printed;
+  std::fclose(log);
+}
+
+}  // namespace
+}  // namespace opinia::nlp::tools
