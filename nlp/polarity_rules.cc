@@ -53,6 +53,15 @@ constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "LAST",     "SHRUG",   "RESOLVED", "FAILURE",  "CEASE",
     "LIFE",     "PRIOR",   "NOMORE",   "FUNCTION", "CALM"};
 
+// Whether the phrase `m` holds a German "nicht mehr" ("lädt nicht mehr",
+// "springt nicht mehr an").
+bool NoMoreInside(const TokenizedText& t, const TermMatcher::Match& m) {
+  for (int k = m.first_token; k + 1 < m.end_token; ++k) {
+    if (t.tokens[k].plain == "nicht" && t.tokens[k + 1].plain == "mehr") return true;
+  }
+  return false;
+}
+
 // The word after "nicht mehr", "plus", "più" that makes them a comparison
 // ("nicht mehr als 5 Euro", "plus que", "più di tre giorni"), not a cease.
 bool IsNoMoreComparison(std::string_view w) {
@@ -1127,6 +1136,17 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           [[fallthrough]];
         }
         case kFailure: {
+          // "Der Akku lädt nicht mehr so langsam": a failure phrase that
+          // ends in a German "nicht mehr" ("lädt nicht mehr", "geht nicht
+          // mehr") with a word with a valence after it negates that word,
+          // as NOMORE does after a FUNCTION verb.
+          if (german && NoMoreInside(t, m) && neg_scope == 0 && !without &&
+              valence_follows(m.end_token, /*negative_only=*/false)) {
+            neg_scope = kNegScope;
+            determiner_negation = false;
+            never = false;
+            break;
+          }
           // "fell off", "nie dotarł": a failure event. A negator inside the
           // phrase is its own ("nobody answered"), not a negation of it.
           add_failure(i, event_negated(m));
@@ -1376,6 +1396,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // tygodnie", "9 Tage gewartet", "after 3 weeks"); an answer, delivery
   // or refund within kFastDays is praise ("w 3 dni", "within an hour").
   int short_life = -1;  // the clause of a short life ("lasted two days")
+  // The clause of a failure's short life that opens the sentence; -1: none.
+  int life_turn = -1;
   // A failure with a span of time or a LIFE marker in its clause, or in
   // the clause before it when that one holds no evidence ("Po tygodniu,
   // przestał się włączać"): a short life too.
@@ -1389,6 +1411,12 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
                 (d.clause + 1 == static_cast<int>(ci) && own[ci - 1].hits == 0));
       });
       if (!life) continue;
+      // "Am zweiten Tag ist die Kufe abgebrochen", "After a week the strap
+      // snapped": a sentence that opens with a short life turns the story
+      // told before it, as a sentence that opens with "but" does.
+      if (life_turn < 0 && (ci == 0 || (ci == 1 && own[0].hits == 0))) {
+        life_turn = static_cast<int>(ci);
+      }
       c.negative -= kShortLifeValence;
       ++c.hits;
       ++e.hits;
@@ -1467,6 +1495,15 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
                   : opener  ? kQueryWeight
                             : kQuestionWeight;
   e.questions = question;
+  // The turn is a "but" without the word: the sentences before it weigh
+  // kBeforeContrastWeight (JoinPolarity), and its clause is the one after
+  // the contrast (PolarityEvidence::buts, after_contrast).
+  if (life_turn >= 0 && !question && !e.leading_contrast &&
+      std::none_of(own.begin(), own.end(), [](const Clause& c) { return c.contrast; })) {
+    e.leading_contrast = true;
+    own[static_cast<size_t>(life_turn)].contrast = true;
+    ++e.constructions;
+  }
   // "Does it leak?", "¿Se despega la suela?": a failure asked about did
   // not happen (yet); "why did it break?" tells that it did.
   if (question && !why) {
