@@ -73,8 +73,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "nlp/lexicon.h"
@@ -318,6 +320,10 @@ class PolarityRules {
   std::vector<float> valences_;  // matcher label - kFirstValence -> valence
   // Plain forms of the one-word NEGATOR and WITHOUT entries.
   absl::flat_hash_set<std::string> negators_;
+  // SEPARABLE verbs (plain) -> the languages and particles that end their
+  // clause ("setzt" -> ("de", "aus")).
+  absl::flat_hash_map<std::string, std::vector<std::pair<std::string, std::string>>>
+      separable_;
 };
 
 }  // namespace opinia::nlp

@@ -558,6 +558,13 @@ TEST_F(PolarityRulesTest, GermanTurns) {
        "Fast delivery, great quality, the kids were thrilled and loved it. After a week the "
        "handle fell off.",
        -1},
+      // a SEPARABLE verb with its particle ending the clause
+      {"de", "Der Motor setzt bei Steigungen einfach aus.", -1},
+      {"de", "Die Figur spielt zwei Minuten und bricht dann ab.", -1},
+      // ... negated between them, or a failure negated after the verb
+      {"de", "Die Sohle löst sich auch nach Monaten nicht ab.", +1},
+      {"de", "Der Hahn tropft auch nach Wochen nicht.", +1},
+      {"de", "Die Farbe färbt nicht ab.", +1},
       // the NOMORE bug: "nicht mehr" negates the complaint after it
       {"de", "Der Akku lädt nicht mehr so langsam.", +1},
       {"de", "Das Fenster geht nicht mehr so schwer auf.", +1},
@@ -575,6 +582,11 @@ TEST_F(PolarityRulesTest, GermanTurns) {
   EXPECT_EQ(turned.buts, 1);
   EXPECT_EQ(plain.buts, 0);
   EXPECT_LT(turned.Net(), plain.Net());
+  // A failure negated after the verb is no short life, and no turn.
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Super Qualität. Nach einer Woche tropft der Hahn nicht.",
+                    "de")
+                .buts,
+            0);
   // ... not when asked about.
   EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Super Qualität. Ist am zweiten Tag der Griff abgebrochen?",
                     "de")
