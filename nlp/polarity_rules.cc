@@ -44,6 +44,7 @@ enum Label {
   kNoMore,
   kFunction,
   kCalm,
+  kSeparable,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
@@ -51,7 +52,24 @@ constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION", "SARCASM",
     "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
     "LAST",     "SHRUG",   "RESOLVED", "FAILURE",  "CEASE",
-    "LIFE",     "PRIOR",   "NOMORE",   "FUNCTION", "CALM"};
+    "LIFE",     "PRIOR",   "NOMORE",   "FUNCTION", "CALM",
+    "SEPARABLE"};
+
+// Token `at` ends a clause: the end, a punctuation mark, "und", "oder".
+bool EndsClause(const TokenizedText& t, int at, int end) {
+  if (at >= end || t.tokens[at].kind == TokenKind::kPunct) return true;
+  const std::string& w = t.tokens[at].plain;
+  return w == "und" || w == "oder";
+}
+
+// Whether the phrase `m` holds a German "nicht mehr" ("lädt nicht mehr",
+// "springt nicht mehr an").
+bool NoMoreInside(const TokenizedText& t, const TermMatcher::Match& m) {
+  for (int k = m.first_token; k + 1 < m.end_token; ++k) {
+    if (t.tokens[k].plain == "nicht" && t.tokens[k + 1].plain == "mehr") return true;
+  }
+  return false;
+}
 
 // The word after "nicht mehr", "plus", "più" that makes them a comparison
 // ("nicht mehr als 5 Euro", "plus que", "più di tre giorni"), not a cease.
@@ -559,6 +577,17 @@ absl::StatusOr<std::unique_ptr<PolarityRules>> PolarityRules::Create(
       return absl::InvalidArgumentError(absl::StrCat(
           path, ":", l.line, ": unknown label \"", l.label, "\""));
     }
+    if (label == kSeparable) {
+      // "setzt aus": a FAILURE phrase, and its verb with the particle
+      // ending the clause ("setzt bei Steigungen aus").
+      const TokenizedText w = Tokenize(l.phrase);
+      if (w.tokens.size() < 2) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ":", l.line, ": SEPARABLE needs a verb and a particle"));
+      }
+      r->separable_[w.tokens.front().plain].emplace_back(l.language, w.tokens.back().plain);
+      label = kFailure;
+    }
     if (absl::Status s = builder.Add(l.language, l.phrase, label); !s.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat(path, ":", l.line, ": ", s.message()));
@@ -700,6 +729,13 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // A FUNCTION verb in the clause ("lädt", "s'allume", "si accende"): what
   // a NOMORE word after it says ceased.
   bool function_verb = false;
+  // contrib index of the clause's failure not negated (-1: none): what a
+  // German "nicht" later in the clause turns ("löst sich nicht").
+  int failure_contrib = -1;
+  // A SEPARABLE verb waiting for its particle at the end of its clause.
+  const std::vector<std::pair<std::string, std::string>>* split_particles = nullptr;
+  size_t split_clause = 0;
+  int split_verb = 0;
   // Failure events not negated: their clause and valence (a question's
   // weigh less, below).
   thread_local std::vector<std::pair<int, float>> failures;
@@ -738,6 +774,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     // broke": PRIOR reaches past clauses without evidence.
     if (c.hits > 0) prior = false;
     function_verb = false;
+    failure_contrib = -1;
     own.push_back(Clause{at, end});  // (c is invalid from here)
     neg_scope = 0;
     without = false;
@@ -852,6 +889,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     if (!negated && !prior) {
       own.back().failure = true;
       failures.emplace_back(static_cast<int>(own.size()) - 1, kFailureValence);
+      failure_contrib = last_contrib;
     }
   };
   // Whether the event phrase `m` (FAILURE, CEASE) is negated by the
@@ -918,6 +956,33 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     while (next_match < matches.size() && matches[next_match].first_token < i) {
       ++next_match;
     }
+    // "der Motor setzt bei Steigungen einfach aus", "bricht dann ab": a
+    // SEPARABLE verb whose particle ends its clause is that failure;
+    // negated when a negator stands between them ("löst sich nicht ab").
+    if (tok.kind == TokenKind::kWord && !separable_.empty()) {
+      const auto particle = [&](const std::pair<std::string, std::string>& p) {
+        return p.second == tok.plain && (p.first == "*" || language.substr(0, 2) == p.first);
+      };
+      if (split_particles != nullptr && split_clause == own.size() - 1 &&
+          std::any_of(split_particles->begin(), split_particles->end(), particle) &&
+          EndsClause(t, i + 1, end)) {
+        bool negated = false;
+        for (int k = split_verb + 1; k < i; ++k) {
+          negated |= negators_.contains(t.tokens[k].plain);
+        }
+        split_particles = nullptr;
+        add_failure(i, negated);
+        ++words_in_clause;
+        continue;  // the particle is the event's ("kaputt" no word of its own)
+      } else if (const auto it = separable_.find(tok.plain);
+                 it != separable_.end() &&
+                 !(next_match < matches.size() && matches[next_match].first_token == i &&
+                   matches[next_match].end_token > i + 1)) {
+        split_particles = &it->second;
+        split_clause = own.size() - 1;
+        split_verb = i;
+      }
+    }
     if (tok.kind == TokenKind::kWord && expect_words > 0) {
       // "Expected a lot more", "mi aspettavo molto di più", "esperaba algo
       // más": the expectation was disappointed (not "more than I
@@ -982,6 +1047,21 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           if (surprise) break;
           {
             const bool nicht = german && m.end_token == i + 1 && tok.plain == "nicht";
+            // German verb-second order: "löst sich auch nach Monaten nicht",
+            // "tropft bei Regen nicht": a "nicht" with nothing valenced after
+            // it in its clause turns the clause's failure before it,
+            // however far, and it is no failure (nor a short life).
+            if (nicht && failure_contrib >= 0 && failure_contrib == last_contrib &&
+                !valence_follows(m.end_token, /*negative_only=*/false) &&
+                turn_last(i, i - first, /*negative_only=*/true)) {
+              const int ci = static_cast<int>(own.size()) - 1;
+              own.back().failure = false;
+              failures.erase(std::remove_if(failures.begin(), failures.end(),
+                                            [ci](const auto& f) { return f.first == ci; }),
+                             failures.end());
+              failure_contrib = -1;
+              break;
+            }
             // German "drückt nicht", "scheuert nicht.": a "nicht" that ends
             // its clause turns the word right before it.
             if (nicht && (i + 1 >= end || t.tokens[i + 1].kind == TokenKind::kPunct) &&
@@ -1127,6 +1207,17 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           [[fallthrough]];
         }
         case kFailure: {
+          // "Der Akku lädt nicht mehr so langsam": a failure phrase that
+          // ends in a German "nicht mehr" ("lädt nicht mehr", "geht nicht
+          // mehr") with a word with a valence after it negates that word,
+          // as NOMORE does after a FUNCTION verb.
+          if (german && NoMoreInside(t, m) && neg_scope == 0 && !without &&
+              valence_follows(m.end_token, /*negative_only=*/false)) {
+            neg_scope = kNegScope;
+            determiner_negation = false;
+            never = false;
+            break;
+          }
           // "fell off", "nie dotarł": a failure event. A negator inside the
           // phrase is its own ("nobody answered"), not a negation of it.
           add_failure(i, event_negated(m));
@@ -1376,6 +1467,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // tygodnie", "9 Tage gewartet", "after 3 weeks"); an answer, delivery
   // or refund within kFastDays is praise ("w 3 dni", "within an hour").
   int short_life = -1;  // the clause of a short life ("lasted two days")
+  // The clause of a failure's short life that opens the sentence; -1: none.
+  int life_turn = -1;
   // A failure with a span of time or a LIFE marker in its clause, or in
   // the clause before it when that one holds no evidence ("Po tygodniu,
   // przestał się włączać"): a short life too.
@@ -1389,6 +1482,12 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
                 (d.clause + 1 == static_cast<int>(ci) && own[ci - 1].hits == 0));
       });
       if (!life) continue;
+      // "Am zweiten Tag ist die Kufe abgebrochen", "After a week the strap
+      // snapped": a sentence that opens with a short life turns the story
+      // told before it, as a sentence that opens with "but" does.
+      if (life_turn < 0 && (ci == 0 || (ci == 1 && own[0].hits == 0))) {
+        life_turn = static_cast<int>(ci);
+      }
       c.negative -= kShortLifeValence;
       ++c.hits;
       ++e.hits;
@@ -1467,6 +1566,15 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
                   : opener  ? kQueryWeight
                             : kQuestionWeight;
   e.questions = question;
+  // The turn is a "but" without the word: the sentences before it weigh
+  // kBeforeContrastWeight (JoinPolarity), and its clause is the one after
+  // the contrast (PolarityEvidence::buts, after_contrast).
+  if (life_turn >= 0 && !question && !e.leading_contrast &&
+      std::none_of(own.begin(), own.end(), [](const Clause& c) { return c.contrast; })) {
+    e.leading_contrast = true;
+    own[static_cast<size_t>(life_turn)].contrast = true;
+    ++e.constructions;
+  }
   // "Does it leak?", "¿Se despega la suela?": a failure asked about did
   // not happen (yet); "why did it break?" tells that it did.
   if (question && !why) {

@@ -53,6 +53,13 @@
 //     accende più"; German "nicht" too), with no word with a valence
 //     after it, is that verb's failure; and a concession after the main
 //     clause that holds a failure weighs kFailureConcessionWeight;
+//     tenth pass: a German SEPARABLE verb whose particle ends its clause
+//     ("der Motor setzt bei Steigungen aus") is its failure; a German
+//     "nicht" with nothing valenced after it turns the clause's failure
+//     ("löst sich auch nach Monaten nicht"); a sentence that opens with a
+//     failure's short life ("Am zweiten Tag ist die Kufe abgebrochen") is
+//     a "but" without the word; a FAILURE phrase ending in "nicht mehr"
+//     before a valenced word negates it ("lädt nicht mehr so langsam");
 //   - resolutions (RESOLVED: "sorted it", "wysłali nową", "hat alles
 //     geklärt") after a complaint in the sentence: praise, and the text is
 //     no MIXED (PolarityEvidence::resolutions);
@@ -73,8 +80,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "nlp/lexicon.h"
@@ -318,6 +327,10 @@ class PolarityRules {
   std::vector<float> valences_;  // matcher label - kFirstValence -> valence
   // Plain forms of the one-word NEGATOR and WITHOUT entries.
   absl::flat_hash_set<std::string> negators_;
+  // SEPARABLE verbs (plain) -> the languages and particles that end their
+  // clause ("setzt" -> ("de", "aus")).
+  absl::flat_hash_map<std::string, std::vector<std::pair<std::string, std::string>>>
+      separable_;
 };
 
 }  // namespace opinia::nlp

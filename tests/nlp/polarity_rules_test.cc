@@ -538,6 +538,62 @@ TEST_F(PolarityRulesTest, FailureEventsSecondRound) {
             JoinAll(*rules_, *lexicon_, "Although it broke, it looks great.", "en").negative);
 }
 
+// Tenth pass: German turns. A complaint told as an event in the Perfekt of
+// a separable verb ("eingeknickt", "durchgebrochen"), a product verb with
+// "nicht", and a sentence that opens with a failure's short life turns
+// the praise told before it, as "but" does. The NOMORE bug: an older
+// FAILURE phrase ending in "nicht mehr" no longer takes the praise after it.
+TEST_F(PolarityRulesTest, GermanTurns) {
+  const SignCase kTurns[] = {
+      {"de", "Tolle Bank. Beim Fest ist ein Bein eingeknickt.", -1},
+      {"de", "Der Stein ist in der Mitte durchgebrochen.", -1},
+      {"de", "Die Maschine mahlt jede zweite Tasse nicht.", -1},
+      {"de", "Der Deckel lässt sich nicht öffnen.", -1},
+      // praise first, then a short life: the failure decides
+      {"de",
+       "Schnelle Lieferung, super Qualität, die Kinder waren total begeistert. Am zweiten Tag "
+       "ist eine Kufe abgebrochen.",
+       -1},
+      {"en",
+       "Fast delivery, great quality, the kids were thrilled and loved it. After a week the "
+       "handle fell off.",
+       -1},
+      // a SEPARABLE verb with its particle ending the clause
+      {"de", "Der Motor setzt bei Steigungen einfach aus.", -1},
+      {"de", "Die Figur spielt zwei Minuten und bricht dann ab.", -1},
+      // ... negated between them, or a failure negated after the verb
+      {"de", "Die Sohle löst sich auch nach Monaten nicht ab.", +1},
+      {"de", "Der Hahn tropft auch nach Wochen nicht.", +1},
+      {"de", "Die Farbe färbt nicht ab.", +1},
+      // the NOMORE bug: "nicht mehr" negates the complaint after it
+      {"de", "Der Akku lädt nicht mehr so langsam.", +1},
+      {"de", "Das Fenster geht nicht mehr so schwer auf.", +1},
+      // counter-cases: still the failure; negated; no failure in "hingerissen"
+      {"de", "Der Akku lädt nicht mehr.", -1},
+      {"de", "Die Pralinen kamen nicht geschmolzen an.", +1},
+      {"de", "Ich bin hingerissen.", 0},
+  };
+  ExpectSigns(*rules_, *lexicon_, kTurns);
+  // The turn halves the sentences before it, and is a "but".
+  const PolarityEvidence turned = JoinAll(
+      *rules_, *lexicon_, "Super Qualität. Am zweiten Tag ist der Griff abgebrochen.", "de");
+  const PolarityEvidence plain =
+      JoinAll(*rules_, *lexicon_, "Super Qualität. Der Griff ist abgebrochen.", "de");
+  EXPECT_EQ(turned.buts, 1);
+  EXPECT_EQ(plain.buts, 0);
+  EXPECT_LT(turned.Net(), plain.Net());
+  // A failure negated after the verb is no short life, and no turn.
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Super Qualität. Nach einer Woche tropft der Hahn nicht.",
+                    "de")
+                .buts,
+            0);
+  // ... not when asked about.
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Super Qualität. Ist am zweiten Tag der Griff abgebrochen?",
+                    "de")
+                .buts,
+            0);
+}
+
 // Fifth pass: the connective is evidence. A clause after "but" without
 // decisive evidence of its own turns against the clauses before it, and a
 // concession's main clause against the concession.
