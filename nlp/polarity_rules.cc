@@ -44,6 +44,7 @@ enum Label {
   kNoMore,
   kFunction,
   kCalm,
+  kDismiss,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
@@ -51,7 +52,8 @@ constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "DIMINISHER", "EXPECT", "COMPARE",  "RELIEF",     "QUESTION", "SARCASM",
     "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
     "LAST",     "SHRUG",   "RESOLVED", "FAILURE",  "CEASE",
-    "LIFE",     "PRIOR",   "NOMORE",   "FUNCTION", "CALM"};
+    "LIFE",     "PRIOR",   "NOMORE",   "FUNCTION", "CALM",
+    "DISMISS"};
 
 // The word after "nicht mehr", "plus", "più" that makes them a comparison
 // ("nicht mehr als 5 Euro", "plus que", "più di tre giorni"), not a cease.
@@ -526,6 +528,7 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.sarcasms += p.sarcasms;
     e.notes += p.notes;
     e.calms += p.calms;
+    e.dismissals += p.dismissals;
     e.failures += p.failures;
     e.resolutions += p.resolutions;
     e.denials += p.denials;
@@ -1250,6 +1253,17 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           // length), no opinion; a complaint of its own still decides.
           ++e.notes;
           ++e.calms;
+          break;
+        case kDismiss:
+          // Tenth pass: "no big deal", "all fine now", "fixed it myself",
+          // "is it normal?": the customer dismisses a small problem, has
+          // put it right or only asks. A calm marker (above) that also
+          // weighs against the complaint (SentimentParams::dismiss_weight).
+          // Negated ("no es normal", "not fine now") it dismisses nothing.
+          if (neg_scope > 0 || without) break;
+          ++e.notes;
+          ++e.calms;
+          ++e.dismissals;
           break;
         case kWait:
           // "czekałam", "took", "gewartet", "tardó": a span of time in the

@@ -439,11 +439,20 @@ void SentimentClassifier::Compose(const PolarityEvidence& e, float model_top,
   // A calm notice of a complaint put right ("Box dented, but the lamp
   // inside is fine, just letting you know"): a CALM marker, a complaint and
   // at least calm_relief times as much reassurance, nothing sarcastic.
+  // Tenth pass: a DISMISS marker ("no big deal", "all fine now", "fixed it
+  // myself") is dismiss_weight of reassurance, and such a text needs no
+  // complaint of its own to be a calm notice.
+  // (Without a complaint, praise that outweighs the dismissals makes it a
+  // review: "Leicht verspätet, aber kein Drama. Produkt top.")
   const float complaint = e.negative + e.lexicon_negative;
-  const float reassurance = e.positive + e.lexicon_positive;
+  const float praise = e.positive + e.lexicon_positive;
+  const int dismissals = params_.dismiss_weight > 0 ? e.dismissals : 0;
+  const float dismissed = params_.dismiss_weight * static_cast<float>(dismissals);
+  const bool relieved = complaint > 0
+                            ? praise + dismissed >= params_.calm_relief * complaint
+                            : praise < dismissed;
   const bool calm_relief = params_.calm_relief > 0 && e.calms > 0 && !emoji &&
-                           e.sarcasms == 0 && e.failures == 0 && complaint > 0 &&
-                           reassurance >= params_.calm_relief * complaint &&
+                           e.sarcasms == 0 && e.failures == 0 && relieved &&
                            static_cast<float>(words) <= params_.calm_words;
   if (e.QuestionsOnly() || (e.hits == 0 && top < keep) || note || calm_relief) {
     q = {0.2f, 0.2f, 0.6f, 0.0f};

@@ -166,6 +166,11 @@ struct SentimentParams {
   // "the box was dented, but the lamp inside is fine, just letting you
   // know") is NEUTRAL too (0: off).
   float calm_relief = 1.5f;
+  // Each DISMISS marker ("no big deal", "Niente di che", "all fine now",
+  // "I fixed it myself", "is it normal?") counts as dismiss_weight of
+  // reassurance in that rule, and a text with one needs no complaint for
+  // it (0: off; models/README.md, "Tenth pass: calm look-alikes").
+  float dismiss_weight = 1.5f;
   // ... and has no negation that turned nothing ("I bought two and neither
   // will charge": PolarityEvidence::failures) when note_failures is set.
   bool note_failures = true;
