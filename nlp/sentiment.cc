@@ -440,17 +440,19 @@ void SentimentClassifier::Compose(const PolarityEvidence& e, float model_top,
   // inside is fine, just letting you know"): a CALM marker, a complaint and
   // at least calm_relief times as much reassurance, nothing sarcastic.
   // Tenth pass: a DISMISS marker ("no big deal", "all fine now", "fixed it
-  // myself") is dismiss_weight of reassurance, and such a text needs no
-  // complaint of its own to be a calm notice.
-  // (Without a complaint, praise that outweighs the dismissals makes it a
-  // review: "Leicht verspätet, aber kein Drama. Produkt top.")
+  // myself", "is that normal?") is dismiss_weight of reassurance against a
+  // complaint no greater than the praise it has (none: "Keine große
+  // Sache, aber vielleicht können Sie die 5 Euro gutschreiben?"); praise
+  // beyond the complaint makes the text a review ("Toller Mixer, sehr
+  // leise. Nur als Anregung: ein Rezeptheft wäre schön").
   const float complaint = e.negative + e.lexicon_negative;
   const float praise = e.positive + e.lexicon_positive;
-  const int dismissals = params_.dismiss_weight > 0 ? e.dismissals : 0;
-  const float dismissed = params_.dismiss_weight * static_cast<float>(dismissals);
-  const bool relieved = complaint > 0
-                            ? praise + dismissed >= params_.calm_relief * complaint
-                            : praise < dismissed;
+  const float dismissed =
+      params_.dismiss_weight * static_cast<float>(params_.dismiss_weight > 0 ? e.dismissals : 0);
+  const bool relieved =
+      (complaint > 0 && praise >= params_.calm_relief * complaint) ||
+      (dismissed > 0 && praise <= complaint &&
+       praise + dismissed >= params_.calm_relief * complaint);
   const bool calm_relief = params_.calm_relief > 0 && e.calms > 0 && !emoji &&
                            e.sarcasms == 0 && e.failures == 0 && relieved &&
                            static_cast<float>(words) <= params_.calm_words;

@@ -170,7 +170,7 @@ struct SentimentParams {
   // "I fixed it myself", "is it normal?") counts as dismiss_weight of
   // reassurance in that rule, and a text with one needs no complaint for
   // it (0: off; models/README.md, "Tenth pass: calm look-alikes").
-  float dismiss_weight = 1.5f;
+  float dismiss_weight = 1.25f;
   // ... and has no negation that turned nothing ("I bought two and neither
   // will charge": PolarityEvidence::failures) when note_failures is set.
   bool note_failures = true;
