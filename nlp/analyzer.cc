@@ -108,6 +108,7 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.mixed_either_order, ",",
       p.mixed_unnamed, ",", p.note_failures, ",", p.note_keep, ",",
       p.note_lexicon, ",", p.note_words, ",", p.calm_words, ",", p.calm_relief, ",",
+      p.dismiss_weight, ",",
       p.compose_construction, ",",
       p.contrast_decides, ",", p.contrast_decides_words, ",", p.contrast_override, ",",
       p.contrast_override_words, ",", p.denial_lexicon, ",", p.aspects_follow_review, ",",

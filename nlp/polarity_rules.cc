@@ -45,6 +45,7 @@ enum Label {
   kFunction,
   kCalm,
   kSeparable,
+  kDismiss,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
@@ -53,7 +54,7 @@ constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
     "LAST",     "SHRUG",   "RESOLVED", "FAILURE",  "CEASE",
     "LIFE",     "PRIOR",   "NOMORE",   "FUNCTION", "CALM",
-    "SEPARABLE"};
+    "SEPARABLE", "DISMISS"};
 
 // Token `at` ends a clause: the end, a punctuation mark, "und", "oder".
 bool EndsClause(const TokenizedText& t, int at, int end) {
@@ -544,6 +545,7 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.sarcasms += p.sarcasms;
     e.notes += p.notes;
     e.calms += p.calms;
+    e.dismissals += p.dismissals;
     e.failures += p.failures;
     e.resolutions += p.resolutions;
     e.denials += p.denials;
@@ -1341,6 +1343,17 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           // length), no opinion; a complaint of its own still decides.
           ++e.notes;
           ++e.calms;
+          break;
+        case kDismiss:
+          // Tenth pass: "no big deal", "all fine now", "fixed it myself",
+          // "is it normal?": the customer dismisses a small problem, has
+          // put it right or only asks. A calm marker (above) that also
+          // weighs against the complaint (SentimentParams::dismiss_weight).
+          // Negated ("no es normal", "not fine now") it dismisses nothing.
+          if (neg_scope > 0 || without) break;
+          ++e.notes;
+          ++e.calms;
+          ++e.dismissals;
           break;
         case kWait:
           // "czekałam", "took", "gewartet", "tardó": a span of time in the

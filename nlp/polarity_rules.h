@@ -163,6 +163,9 @@ struct PolarityEvidence {
   // CALM markers ("just letting you know", "no rush", "kein Stress"),
   // also counted in notes.
   int calms = 0;
+  // DISMISS markers ("no big deal", "all fine now", "fixed it myself",
+  // "how long does it normally take?"), also counted in calms and notes.
+  int dismissals = 0;
   // Sentences with a negation that turned no word ("neither will charge",
   // "nothing happens"; not "not tried yet"): a statement of what failed,
   // not an order note.

@@ -439,11 +439,22 @@ void SentimentClassifier::Compose(const PolarityEvidence& e, float model_top,
   // A calm notice of a complaint put right ("Box dented, but the lamp
   // inside is fine, just letting you know"): a CALM marker, a complaint and
   // at least calm_relief times as much reassurance, nothing sarcastic.
+  // Tenth pass: a DISMISS marker ("no big deal", "all fine now", "fixed it
+  // myself", "is that normal?") is dismiss_weight of reassurance against a
+  // complaint no greater than the praise it has (none: "Keine große
+  // Sache, aber vielleicht können Sie die 5 Euro gutschreiben?"); praise
+  // beyond the complaint makes the text a review ("Toller Mixer, sehr
+  // leise. Nur als Anregung: ein Rezeptheft wäre schön").
   const float complaint = e.negative + e.lexicon_negative;
-  const float reassurance = e.positive + e.lexicon_positive;
+  const float praise = e.positive + e.lexicon_positive;
+  const float dismissed =
+      params_.dismiss_weight * static_cast<float>(params_.dismiss_weight > 0 ? e.dismissals : 0);
+  const bool relieved =
+      (complaint > 0 && praise >= params_.calm_relief * complaint) ||
+      (dismissed > 0 && praise <= complaint &&
+       praise + dismissed >= params_.calm_relief * complaint);
   const bool calm_relief = params_.calm_relief > 0 && e.calms > 0 && !emoji &&
-                           e.sarcasms == 0 && e.failures == 0 && complaint > 0 &&
-                           reassurance >= params_.calm_relief * complaint &&
+                           e.sarcasms == 0 && e.failures == 0 && relieved &&
                            static_cast<float>(words) <= params_.calm_words;
   if (e.QuestionsOnly() || (e.hits == 0 && top < keep) || note || calm_relief) {
     q = {0.2f, 0.2f, 0.6f, 0.0f};

@@ -166,6 +166,12 @@ struct SentimentParams {
   // "the box was dented, but the lamp inside is fine, just letting you
   // know") is NEUTRAL too (0: off).
   float calm_relief = 1.5f;
+  // Each DISMISS marker ("no big deal", "Niente di che", "all fine now",
+  // "I fixed it myself", "is it normal?") counts as dismiss_weight of
+  // reassurance in that rule against a complaint at least as large as the
+  // text's praise (with no complaint: no praise) (0: off; chosen out of
+  // fold by source; models/README.md, "Tenth pass: calm look-alikes").
+  float dismiss_weight = 1.25f;
   // ... and has no negation that turned nothing ("I bought two and neither
   // will charge": PolarityEvidence::failures) when note_failures is set.
   bool note_failures = true;

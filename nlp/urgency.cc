@@ -18,7 +18,7 @@ constexpr std::array<std::string_view, 4> kLexiconReasons = {
     "LEGAL_THREAT", "HEALTH_SAFETY", "FRAUD_CLAIM", "CHURN_INTENT"};
 constexpr int kLegal = 0, kHealth = 1, kFraud = 2, kChurn = 3;
 // Construction cues (matcher labels 4..), combined in Assess; see urgency.h.
-constexpr std::array<std::string_view, 46> kCues = {
+constexpr std::array<std::string_view, 48> kCues = {
     "ESCALATION", "FRAUD_IDIOM", "NOBODY",    "ANSWER",    "NO_REPLY",
     "REPEAT",     "DISTRESS",    "PAID",      "GONE",      "APPLIANCE",
     "HAZARD",     "DAMAGE",      "LETDOWN",   "NOW",       "DEMAND",
@@ -28,7 +28,7 @@ constexpr std::array<std::string_view, 46> kCues = {
     "INJURY",     "TREATMENT",   "DEPENDENT", "LEGAL_ACT", "EXPECTED",
     "NOT_URGENT", "PRESALE",     "PAPERWORK", "HEAT",      "SAFE_ACT",
     "NEAR_MISS",  "EXPOSED",     "CHILD_GEAR", "THREAT_IF", "BANK",
-    "LEAK"};
+    "LEAK",       "FINE_NOW",    "UNHURT"};
 constexpr int kEscalation = 4, kFraudIdiom = 5, kNobody = 6, kAnswer = 7,
               kNoReply = 8, kRepeat = 9, kDistress = 10, kPaid = 11, kGone = 12,
               kAppliance = 13, kHazard = 14, kDamage = 15, kLetdown = 16,
@@ -40,7 +40,8 @@ constexpr int kEscalation = 4, kFraudIdiom = 5, kNobody = 6, kAnswer = 7,
               kLegalAct = 37, kExpected = 38, kNotUrgent = 39,
               kPresale = 40, kPaperwork = 41, kHeat = 42, kSafeAct = 43,
               kNearMiss = 44, kExposed = 45, kChildGear = 46, kThreatIf = 47,
-              kBank = 48, kLeak = 49, kLabels = 50;
+              kBank = 48, kLeak = 49, kFineNow = 50, kUnhurt = 51,
+              kLabels = 52;
 static_assert(kEscalation == kLexiconReasons.size() &&
                   kLabels == kEscalation + static_cast<int>(kCues.size()),
               "the label constants follow kLexiconReasons and kCues");
@@ -341,6 +342,14 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
     found[kBang] = found[kHazard] = found[kHeat] = false;
     appliance_hazard = blew_up = false;
   }
+  // Tenth pass: nor when the customer says it has been fine since ("it
+  // tripped the fuse once ... it's been fine all week. Just mentioning
+  // it", "seitdem läuft er problemlos"), unless they acted for safety, tell
+  // a near miss, or it burned or got too hot.
+  if (found[kFineNow] && !found[kSafeAct] && !found[kNearMiss] && !found[kHeat]) {
+    found[kBang] = found[kHazard] = false;
+    appliance_hazard = blew_up = false;
+  }
   // Constructions (issue 17, fifth pass):
   // - an escalation (chargeback, buyer-protection claim, a cancelled
   //   account) is churn that acts: CHURN_INTENT, P2; a plain churn phrase
@@ -444,8 +453,11 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // Eighth pass: or one that needed treatment ("had a reaction, we spent
   // the night in A&E"); not a condition asked about before buying ("Syn
   // ma alergię, dlatego pytam").
+  // Tenth pass: a child the customer says is fine ("She didn't eat any
+  // and she's absolutely fine", "nic jej nie jest") makes no hazard of an
+  // allergy by itself; swelling or treatment still does.
   if (found[kAllergy] && !found[kPresale] &&
-      (found[kSevere] || found[kChild] || found[kTreatment])) {
+      (found[kSevere] || (found[kChild] && !found[kUnhurt]) || found[kTreatment])) {
     found[kHealth] = true;
     add_evidence(kAllergy);
   }
@@ -488,7 +500,8 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   const bool repeated = found[kRepeat] || found[kTimes];
   const bool paperwork_only =
       found[kPaperwork] && !found[kGone] && !found[kDamage];
-  const bool calm = found[kNotUrgent];
+  // Tenth pass: nor is one who says it is fine now ("alles wieder gut").
+  const bool calm = found[kNotUrgent] || found[kFineNow];
   // Ninth pass: or a question to anyone after repeated contact, about an
   // order, a return or money ("This is my fourth message in ten days. Can
   // anyone tell me whether my order was sent?"), or a question for a reply

@@ -146,6 +146,14 @@
 //   - A FRAUD_CLAIM phrase only in questions, with no PAID, CHARGE, GONE or
 //     NOT_ME, is a question ("Is this one of those scam sites?"); LEAK (a
 //     data leak) is a FRAUD_CLAIM asked or told.
+// Tenth pass (calm look-alikes; cases8 and cases9 read):
+//   - FINE_NOW (the fault has been fine since: "it's been fine all week",
+//     "seitdem läuft er", "ora funziona") drops HAZARD and BANG and the
+//     appliance constructions unless a SAFE_ACT, NEAR_MISS or HEAT is told,
+//     and stops the P2 constructions like NOT_URGENT.
+//   - UNHURT ("she's fine", "nobody was hurt", "nic jej nie jest") keeps a
+//     CHILD alone from making an allergy HEALTH_SAFETY (SEVERE or
+//     TREATMENT still do).
 //
 // Priority:
 //   P1  LEGAL_THREAT, HEALTH_SAFETY or FRAUD_CLAIM

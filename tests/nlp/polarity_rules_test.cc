@@ -367,6 +367,27 @@ TEST_F(PolarityRulesTest, CalmMarkersAreNotesWithoutValence) {
   EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Fast delivery, great lamp.", "en").calms, 0);
 }
 
+// Tenth pass: a DISMISS marker per language is a calm note that counts as
+// a dismissal, without valence; negated it dismisses nothing.
+TEST_F(PolarityRulesTest, DismissMarkersAreCalmNotes) {
+  for (const auto& [text, lang] :
+       {std::pair{"Mój błąd, pytam z ciekawości.", "pl"},
+        std::pair{"False alarm, my mistake.", "en"},
+        std::pair{"Mein Fehler, nur als Anregung.", "de"},
+        std::pair{"Falsa alarma, error mío.", "es"},
+        std::pair{"Fausse alerte, erreur de ma part.", "fr"},
+        std::pair{"Falso allarme, errore mio.", "it"}}) {
+    const PolarityEvidence e = JoinAll(*rules_, *lexicon_, text, lang);
+    EXPECT_GT(e.dismissals, 0) << text;
+    EXPECT_GE(e.calms, e.dismissals) << text;
+    EXPECT_GE(e.notes, e.calms) << text;
+    EXPECT_EQ(e.positive + e.negative + e.lexicon_positive + e.lexicon_negative, 0) << text;
+  }
+  EXPECT_GT(JoinAll(*rules_, *lexicon_, "¿Es normal en este modelo?", "es").dismissals, 0);
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_, "No es normal en este modelo.", "es").dismissals, 0);
+  EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Non è normale.", "it").dismissals, 0);
+}
+
 TEST_F(PolarityRulesTest, ReliefAcrossButIsDecisive) {
   // The praise after "but" that relieves a worry counts as a construction,
   // not as a plain lexicon word.

@@ -584,6 +584,18 @@ const Case kCases[] = {
     {"de_preis_kriminell", "de", "Der Preis ist kriminell.", kNeg, 0, 0, "", P3, "", ""},
     {"pl_nadaje_sie_dla_alergika", "pl", "Czy ta kołdra nadaje się dla alergika? Syn ma uczulenie na pierze.", kNeutral, 0, 0, "", NONE, "", ""},
     {"en_candle_burns_for", "en", "Lovely smell, but it burns for ten minutes then drowns its wick.", kMildNeg, 0, 0, "", P4, "", ""},
+    // tenth pass: a fault the customer says has been fine since (FINE_NOW)
+    // is no appliance hazard unless they acted for safety; a child who is
+    // fine (UNHURT) makes no allergy hazard by itself; smoke told with
+    // "nobody was hurt", swelling or treatment still are
+    {"en_heater_fuse_fine_since", "en", "The fan heater tripped the fuse the first time I used it, it has been fine ever since.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"pl_czajnik_korki_od_tamtej_pory", "pl", "Czajnik raz wywalił korki, od tamtej pory działa bez problemu.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"de_heizluefter_sicherung_seitdem", "de", "Der Heizlüfter hat einmal die Sicherung rausgeworfen, seitdem läuft er ohne Probleme.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"en_heater_fuse_unplugged", "en", "The fan heater tripped the fuse and I unplugged it straight away. It has been fine since.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", ""},
+    {"en_charger_smoke_nobody_hurt", "en", "Smoke came out of the charger while it was plugged in. Nobody was hurt.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "Smoke came out"},
+    {"en_allergy_child_fine", "en", "My son has a nut allergy and the label doesn't list nuts but the website does. He didn't eat any, he's fine.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"fr_allergie_fille_va_bien", "fr", "Ma fille est allergique aux arachides et l'étiquette ne le mentionne pas. Elle va bien, elle n'en a pas mangé.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"en_allergy_child_epipen_fine_now", "en", "My son had an allergic reaction, his lips swelled up and we used his EpiPen. He's fine now.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "allergic"},
     // ------------------------------------------------------- language choice
     {"und_tries_all", "und", "Totaler Betrug.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "Betrug"},
     {"known_language_only_its_lexicon", "pl", "Totaler Betrug.", kNeg, 0, 0, "", P3, "", ""},
