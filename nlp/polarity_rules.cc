@@ -46,6 +46,7 @@ enum Label {
   kCalm,
   kSeparable,
   kDismiss,
+  kConsequence,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
@@ -54,7 +55,7 @@ constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
     "LAST",     "SHRUG",   "RESOLVED", "FAILURE",  "CEASE",
     "LIFE",     "PRIOR",   "NOMORE",   "FUNCTION", "CALM",
-    "SEPARABLE", "DISMISS"};
+    "SEPARABLE", "DISMISS", "CONSEQUENCE"};
 
 // Token `at` ends a clause: the end, a punctuation mark, "und", "oder".
 bool EndsClause(const TokenizedText& t, int at, int end) {
@@ -738,9 +739,16 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   const std::vector<std::pair<std::string, std::string>>* split_particles = nullptr;
   size_t split_clause = 0;
   int split_verb = 0;
-  // Failure events not negated: their clause and valence (a question's
-  // weigh less, below).
-  thread_local std::vector<std::pair<int, float>> failures;
+  // Failure events not negated: their clause, valence and the share a
+  // question leaves them (below); a consequence (CONSEQUENCE: "sent it
+  // back") is told apart for the short life and the return process.
+  struct Failure {
+    int clause;
+    float valence;
+    float question_share;
+    bool consequence;
+  };
+  thread_local std::vector<Failure> failures;
   failures.clear();
   // A negation that found no word to turn ("neither will charge", "nothing
   // happens"), and a "yet" word ("not tried yet" is a note).
@@ -882,15 +890,18 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     ++e.constructions;
     return true;
   };
-  // A failure event at token `at` (FAILURE, CEASE, NOMORE): kFailureValence,
-  // turned when `negated`; a failure of the clause unless negated or
-  // after a PRIOR word.
-  auto add_failure = [&](int at, bool negated) {
+  // A failure event at token `at` (FAILURE, CEASE, NOMORE; CONSEQUENCE when
+  // `consequence`): kFailureValence, turned when `negated`; a failure of the
+  // clause unless negated or after a PRIOR word.
+  auto add_failure = [&](int at, bool negated, bool consequence = false) {
     if (!negated) neg_scope = 0, without = false;
     add(at, kFailureValence, true);
     if (!negated && !prior) {
       own.back().failure = true;
-      failures.emplace_back(static_cast<int>(own.size()) - 1, kFailureValence);
+      failures.push_back(Failure{static_cast<int>(own.size()) - 1, kFailureValence,
+                                 consequence ? kConsequenceQuestionShare
+                                             : kFailureQuestionShare,
+                                 consequence});
       failure_contrib = last_contrib;
     }
   };
@@ -1059,7 +1070,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
               const int ci = static_cast<int>(own.size()) - 1;
               own.back().failure = false;
               failures.erase(std::remove_if(failures.begin(), failures.end(),
-                                            [ci](const auto& f) { return f.first == ci; }),
+                                            [ci](const Failure& f) { return f.clause == ci; }),
                              failures.end());
               failure_contrib = -1;
               break;
@@ -1225,6 +1236,13 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           add_failure(i, event_negated(m));
           break;
         }
+        case kConsequence:
+          // "sent it back", "odesłałam", "liegt im Keller", "lo devolví": the
+          // customer's verdict told as an act; a failure event ("didn't
+          // have to send it back" is praise), unless the return was a
+          // smooth process (below).
+          add_failure(i, event_negated(m), /*consequence=*/true);
+          break;
         case kFunction:
           // "lädt", "s'allume", "si accende": the product doing its job
           // (no valence of its own).
@@ -1488,7 +1506,12 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   if (!lasted && !failures.empty()) {
     for (size_t ci = 0; ci < own.size(); ++ci) {
       Clause& c = own[ci];
-      if (!c.failure) continue;
+      // A consequence is no short life ("sent it back within a week").
+      if (std::none_of(failures.begin(), failures.end(), [&](const Failure& f) {
+            return f.clause == static_cast<int>(ci) && !f.consequence;
+          })) {
+        continue;
+      }
       const bool life = std::any_of(durations.begin(), durations.end(), [&](const Duration& d) {
         return d.days <= kFailureLifeDays &&
                (d.clause == static_cast<int>(ci) ||
@@ -1505,7 +1528,8 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       ++c.hits;
       ++e.hits;
       ++e.constructions;
-      failures.emplace_back(static_cast<int>(ci), kShortLifeValence);
+      failures.push_back(Failure{static_cast<int>(ci), kShortLifeValence,
+                                 kFailureQuestionShare, false});
     }
   }
   for (const Duration& d : durations) {
@@ -1533,6 +1557,40 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     ++c.hits;
     ++e.hits;
     ++e.constructions;
+  }
+  // "Sent it back, the refund came within three days, no hassle": a return
+  // told as a smooth process is praise of the return, not a verdict, and
+  // one told with an order fact ("Zwei Artikel retourniert, Gutschrift ist
+  // sichtbar": a NOTE word) a note. When the sentence holds no complaint
+  // but its consequences and there is praise in the clause of the first
+  // one or after it, or a NOTE word, the consequences carry nothing.
+  if (std::any_of(failures.begin(), failures.end(), [](const Failure& f) { return f.consequence; })) {
+    float negative = 0;
+    int first_consequence = static_cast<int>(own.size());
+    for (const Failure& f : failures) {
+      negative -= f.consequence ? std::fabs(f.valence) : 0;
+      if (f.consequence) first_consequence = std::min(first_consequence, f.clause);
+    }
+    bool praise = false;
+    for (size_t ci = 0; ci < own.size(); ++ci) {
+      // A worry is no complaint ("dreaded sending it back, painless").
+      negative += own[ci].negative - (own[ci].worry ? std::fabs(kWorryValence) : 0.0f);
+      praise |= static_cast<int>(ci) >= first_consequence && own[ci].positive > 0;
+    }
+    if ((praise || e.notes > 0) && negative < 1e-4f) {
+      for (const Failure& f : failures) {
+        if (!f.consequence) continue;
+        Clause& c = own[static_cast<size_t>(f.clause)];
+        c.negative = std::max(0.0f, c.negative - std::fabs(f.valence));
+        c.failure = false;
+        --c.hits;
+        --e.hits;
+        --e.constructions;
+      }
+      failures.erase(std::remove_if(failures.begin(), failures.end(),
+                                    [](const Failure& f) { return f.consequence; }),
+                     failures.end());
+    }
   }
   // "Super jakość, aż dwa dni wytrzymało", "Amazing quality, lasted a
   // whole two days": the praise before a short life is sarcastic.
@@ -1591,8 +1649,9 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // "Does it leak?", "¿Se despega la suela?": a failure asked about did
   // not happen (yet); "why did it break?" tells that it did.
   if (question && !why) {
-    for (const auto& [ci, v] : failures) {
-      own[static_cast<size_t>(ci)].negative -= (1.0f - kFailureQuestionShare) * std::fabs(v);
+    for (const Failure& f : failures) {
+      own[static_cast<size_t>(f.clause)].negative -=
+          (1.0f - f.question_share) * std::fabs(f.valence);
     }
   }
   // "Thanks", "Danke!": a short sentence whose only evidence is mild praise.

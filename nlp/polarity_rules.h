@@ -60,6 +60,9 @@
 //     failure's short life ("Am zweiten Tag ist die Kufe abgebrochen") is
 //     a "but" without the word; a FAILURE phrase ending in "nicht mehr"
 //     before a valenced word negates it ("lädt nicht mehr so langsam");
+//     consequences (CONSEQUENCE: "sent it back", "leży w szafie",
+//     "lo devolví") are failure events, except in a return told as a
+//     smooth process;
 //   - resolutions (RESOLVED: "sorted it", "wysłali nową", "hat alles
 //     geklärt") after a complaint in the sentence: praise, and the text is
 //     no MIXED (PolarityEvidence::resolutions);
@@ -272,6 +275,15 @@ class PolarityRules {
   // kConcessionWeight. 0.4 / 0.7 / 1.0 swept out of fold: 1.0 in every
   // fold.
   static constexpr float kFailureConcessionWeight = 1.0f;
+  // Consequences (CONSEQUENCE: "sent it back", "odesłałam", "liegt im
+  // Keller", "lo devolví", "je l'ai renvoyé", "l'ho reso"): the customer's
+  // verdict told as an act or as the product's state is a failure event
+  // (kFailureValence, praise when negated: "didn't have to send it back";
+  // decides like one: Clause::failure), but no short life, and a return
+  // told as a smooth process ("sent it back, refund within three days")
+  // or with an order fact (a NOTE word) carries nothing. Asked about ("Can I send it back?") it keeps this
+  // share (a failure's: kFailureQuestionShare).
+  static constexpr float kConsequenceQuestionShare = 0.5f;
   // An expectation verb not negated and a comparative within kExpectWords
   // words ("expected a lot more", "hätte mehr erwartet"): disappointed,
   // kDisappointed. A negated one and a degree word ("didn't expect such

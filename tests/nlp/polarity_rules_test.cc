@@ -618,6 +618,41 @@ TEST_F(PolarityRulesTest, GermanTurns) {
 // Fifth pass: the connective is evidence. A clause after "but" without
 // decisive evidence of its own turns against the clauses before it, and a
 // concession's main clause against the concession.
+// Tenth pass: the customer's consequence or verdict told as an act or as
+// the product's state (CONSEQUENCE) is a failure event in every language;
+// negated it is praise, "nearly sent it back" is nothing, a return told as
+// a smooth process or with an order fact carries nothing, and asked about
+// it keeps half its weight.
+TEST_F(PolarityRulesTest, ConsequencesAreVerdicts) {
+  const SignCase kConsequences[] = {
+      {"en", "Nice colour, but I sent it straight back.", -1},
+      {"en", "Lovely design. She went back to her old one.", -1},
+      {"pl", "Ładna sukienka. Odesłałam.", -1},
+      {"pl", "Ładnie wygląda. Od tamtej pory stoi wyłączony.", -1},
+      {"de", "Schöne Farbe. Das Gerät liegt im Keller.", -1},
+      {"de", "Sieht gut aus, geht aber zurück.", -1},
+      {"es", "Muy bonita, pero la devolví.", -1},
+      {"fr", "Très joli, mais je l'ai renvoyé.", -1},
+      {"it", "Bellissimo, ma l'ho reso.", -1},
+      // counter-cases: negated, nearly, a smooth return, an order fact
+      {"en", "I didn't have to send it back.", +1},
+      {"pl", "Nie musiałam go odsyłać.", +1},
+      {"de", "Ich musste nichts zurückschicken.", +1},
+      {"es", "No tuve que devolverlo.", +1},
+      {"it", "Non l'ho reso, va benissimo.", +1},
+      {"en", "I nearly sent it back.", 0},
+      {"en", "Sent it back, the refund came within three days, no hassle.", +1},
+      {"de", "Zwei Artikel retourniert, Gutschrift ist im Kundenkonto sichtbar.", 0},
+  };
+  ExpectSigns(*rules_, *lexicon_, kConsequences);
+  // Asked about, a consequence keeps half its weight (a failure's a third).
+  const PolarityEvidence asked = JoinAll(*rules_, *lexicon_, "Can I send it back?", "en");
+  const PolarityEvidence told = JoinAll(*rules_, *lexicon_, "I sent it back.", "en");
+  EXPECT_NEAR(asked.negative,
+              PolarityRules::kConsequenceQuestionShare * PolarityRules::kQueryWeight * told.negative,
+              1e-4);
+}
+
 TEST_F(PolarityRulesTest, ContrastIsEvidence) {
   struct Turn {
     const char* text;
