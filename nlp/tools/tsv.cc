@@ -1,5 +1,6 @@
 #include "nlp/tools/tsv.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include "nlp/fnv1a.h"
@@ -78,7 +79,8 @@ absl::StatusOr<std::vector<Example>> ReadTsv(const std::string& spec) {
     Example e;
     if (shop) {
       if (!ShopRow(line, &e)) continue;
-      if (cases && absl::StrContains(e.label, '|')) continue;  // one label only
+      // "MIXED|NEGATIVE": the first right label (the table's reading first).
+      if (cases) e.label.resize(std::min(e.label.size(), e.label.find('|')));
       if (part >= 0 && IsShopDev(e.id) != (part == 1)) continue;
       if (!writers.empty() &&
           (e.id.size() < 4 || writers.find(e.id[3]) == std::string::npos)) {

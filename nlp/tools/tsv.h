@@ -42,8 +42,8 @@ bool IsShopDev(const std::string& id);
 // ("shop_pl.tsv:train@abcdef": the letter after the language in the id;
 // an id "xx-" is in no part) (INVALID_ARGUMENT on a file of the other
 // format). A case table (nlp/eval/<table>_<lang>.tsv) is read like a shop
-// corpus file without split or parts; its rows with more than one right
-// label ("MIXED|NEGATIVE") are skipped, so every example has one label.
+// corpus file without split or parts; a row with more than one right
+// label ("MIXED|NEGATIVE") gives its first ("mixed").
 absl::StatusOr<std::vector<Example>> ReadTsv(const std::string& path);
 
 // Case tables as training data (models/README.md, "Tenth pass: the spent
