@@ -78,12 +78,16 @@ std::vector<ClauseExample> ClauseLabeller::Label(const std::string& text,
 
 absl::StatusOr<std::map<std::string, ClauseDataCounts>> WriteClauseData(
     const std::string& corpus_dir, const std::string& models_dir, const std::string& out_dir,
-    const std::vector<std::string>& languages) {
+    const std::vector<std::string>& languages, const TableSources& tables) {
   ASSIGN_OR_RETURN(std::unique_ptr<ClauseLabeller> labeller, ClauseLabeller::Create(models_dir));
   std::map<std::string, ClauseDataCounts> counts;
   for (const std::string& lang : languages) {
     const std::string path = absl::StrCat(corpus_dir, "/shop_", lang, ".tsv");
     ASSIGN_OR_RETURN(std::vector<Example> examples, ReadTsv(path + ":train"));
+    for (const std::string& file : tables.Files(lang)) {
+      ASSIGN_OR_RETURN(std::vector<Example> rows, ReadTsv(file));
+      examples.insert(examples.end(), rows.begin(), rows.end());
+    }
     const std::string out_path = absl::StrCat(out_dir, "/clause_", lang, ".tsv");
     const std::string rows_path = absl::StrCat(out_dir, "/clause_rows_", lang, ".tsv");
     std::ofstream out(out_path, std::ios::binary);

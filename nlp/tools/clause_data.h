@@ -14,6 +14,7 @@
 #include "nlp/aspects.h"
 #include "nlp/lexicon.h"
 #include "nlp/polarity_rules.h"
+#include "nlp/tools/tsv.h"
 
 namespace opinia::nlp::tools {
 
@@ -56,13 +57,15 @@ class ClauseLabeller {
 // label, stars, text) for each of `languages`, from the TRAIN part of
 // <corpus_dir>/shop_<lang>.tsv, and <out_dir>/clause_rows_<lang>.tsv: the
 // same part's whole rows labelled POSITIVE, NEGATIVE or NEUTRAL (not
-// MIXED), with their labels; returns the counts per language. The corpus
-// is read by ReadTsv ("shop_<lang>.tsv:train"), whose NOT_FOUND and
-// INVALID_ARGUMENT it returns; INTERNAL when an output file cannot be
-// written.
+// MIXED), with their labels; then the same from the rows of the case
+// tables of `tables` (each file as often as it is listed); returns the
+// counts per language. The corpus
+// is read by ReadTsv ("shop_<lang>.tsv:train"), the tables whole, whose
+// NOT_FOUND and INVALID_ARGUMENT it returns; INTERNAL when an output file
+// cannot be written.
 absl::StatusOr<std::map<std::string, ClauseDataCounts>> WriteClauseData(
     const std::string& corpus_dir, const std::string& models_dir, const std::string& out_dir,
-    const std::vector<std::string>& languages);
+    const std::vector<std::string>& languages, const TableSources& tables = {});
 
 }  // namespace opinia::nlp::tools
 

@@ -1,5 +1,6 @@
 #include "nlp/tools/tsv.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include "nlp/fnv1a.h"
@@ -13,6 +14,14 @@
 namespace opinia::nlp::tools {
 
 bool IsShopDev(const std::string& id) { return Fnv1a64(id) % 5 == 0; }
+
+std::vector<std::string> TableSources::Files(const std::string& lang) const {
+  std::vector<std::string> out;
+  for (const std::string& table : tables) {
+    for (int i = 0; i < weight; ++i) out.push_back(dir + "/" + table + "_" + lang + ".tsv");
+  }
+  return out;
+}
 
 namespace {
 
@@ -53,7 +62,11 @@ absl::StatusOr<std::vector<Example>> ReadTsv(const std::string& spec) {
   std::string line;
   if (!std::getline(in, line)) return absl::InvalidArgumentError("bad header in " + path);
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  const bool shop = line == kShopCorpusHeader;
+  const bool cases = line == kCaseTableHeader;
+  const bool shop = cases || line == kShopCorpusHeader;
+  if (cases && (part >= 0 || !writers.empty())) {
+    return absl::InvalidArgumentError(path + " is a case table: it has no split or parts");
+  }
   if (!shop && line.rfind("lang\tlabel\tstars\ttext", 0) != 0) {
     return absl::InvalidArgumentError("bad header in " + path);
   }
@@ -66,6 +79,8 @@ absl::StatusOr<std::vector<Example>> ReadTsv(const std::string& spec) {
     Example e;
     if (shop) {
       if (!ShopRow(line, &e)) continue;
+      // "MIXED|NEGATIVE": the first right label (the table's reading first).
+      if (cases) e.label.resize(std::min(e.label.size(), e.label.find('|')));
       if (part >= 0 && IsShopDev(e.id) != (part == 1)) continue;
       if (!writers.empty() &&
           (e.id.size() < 4 || writers.find(e.id[3]) == std::string::npos)) {

@@ -1,6 +1,7 @@
 // Reader for the labelled data format of ../shared/data: UTF-8 TSV with the
-// header `lang label stars text`, and for the shop corpus of nlp/corpus
-// (header `id situation rating text label aspects urgent reasons`).
+// header `lang label stars text`, for the shop corpus of nlp/corpus
+// (header `id situation rating text label aspects urgent reasons`) and for
+// the case tables of nlp/eval (`id category rating ...`, the same columns).
 #ifndef OPINIA_NLP_TOOLS_TSV_H_
 #define OPINIA_NLP_TOOLS_TSV_H_
 
@@ -24,6 +25,10 @@ struct Example {
 inline constexpr char kShopCorpusHeader[] =
     "id\tsituation\trating\ttext\tlabel\taspects\turgent\treasons";
 
+// The case tables' header line (nlp/eval/README.md).
+inline constexpr char kCaseTableHeader[] =
+    "id\tcategory\trating\ttext\tlabel\taspects\turgent\treasons";
+
 // The shop corpus's fixed split (nlp/corpus/README.md): a row is dev when
 // the FNV-1a 64 hash of its id is divisible by 5 (a fifth), else train.
 bool IsShopDev(const std::string& id);
@@ -36,8 +41,20 @@ bool IsShopDev(const std::string& id);
 // of its split, then in "@" and letters to read only those writers' parts
 // ("shop_pl.tsv:train@abcdef": the letter after the language in the id;
 // an id "xx-" is in no part) (INVALID_ARGUMENT on a file of the other
-// format).
+// format). A case table (nlp/eval/<table>_<lang>.tsv) is read like a shop
+// corpus file without split or parts; a row with more than one right
+// label ("MIXED|NEGATIVE") gives its first ("mixed").
 absl::StatusOr<std::vector<Example>> ReadTsv(const std::string& path);
+
+// Case tables as training data (models/README.md, "Tenth pass: the spent
+// tables as training data"): the files <dir>/<table>_<lang>.tsv of `tables`
+// for one language, each listed `weight` times (a row counted that often).
+struct TableSources {
+  std::string dir;
+  std::vector<std::string> tables;
+  int weight = 1;
+  std::vector<std::string> Files(const std::string& lang) const;
+};
 
 }  // namespace opinia::nlp::tools
 

@@ -8,6 +8,7 @@
 #include "nlp/clause_model.h"
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <system_error>
@@ -241,6 +242,36 @@ TEST(ClauseDataTest, AOneClauseRowTakesItsGoldSign) {
   EXPECT_TRUE((*labeller)
                   ->Label("Przyszło po trzech tygodniach.", "pl", "DELIVERY:NEG;PRICE:POS")
                   .empty());
+}
+
+// Case tables as training data (models/README.md, "Tenth pass: the spent
+// tables as training data"): their rows join the corpus's train part in
+// the clause files, each table as often as TableSources lists it.
+TEST(ClauseDataTest, CaseTablesJoinTheCorpusRows) {
+  const std::string dir = ::testing::TempDir() + "/clause_tables";
+  fs::create_directories(dir + "/out");
+  std::ofstream(dir + "/shop_pl.tsv", std::ios::binary)
+      << "id\tsituation\trating\ttext\tlabel\taspects\turgent\treasons\n";
+  std::ofstream(dir + "/t1_pl.tsv", std::ios::binary)
+      << "id\tcategory\trating\ttext\tlabel\taspects\turgent\treasons\n"
+      << "pl-t1-01\tmixed\t\tDostawa była szybka, ale obsługa nie odpisała na maila.\t"
+         "MIXED|NEGATIVE\tDELIVERY:POS;CUSTOMER_SERVICE:NEG\tno\t\n";
+  auto counts = tools::WriteClauseData(dir, test_paths::ModelsDir(), dir + "/out", {"pl"},
+                                       tools::TableSources{dir, {"t1"}, 2});
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(counts->at("pl").rows, 2);
+  EXPECT_EQ(counts->at("pl").named, 4);
+  std::ifstream clauses(dir + "/out/clause_pl.tsv");
+  std::string line;
+  int lines = 0;
+  while (std::getline(clauses, line)) ++lines;
+  EXPECT_EQ(lines, 5);  // header + two clauses, twice
+  // A table that is not there: NOT_FOUND.
+  EXPECT_EQ(tools::WriteClauseData(dir, test_paths::ModelsDir(), dir + "/out", {"pl"},
+                                   tools::TableSources{dir, {"t2"}, 1})
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
 }
 
 }  // namespace

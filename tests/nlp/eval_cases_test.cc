@@ -230,6 +230,31 @@ TEST(ShopCorpusTest, ReadTsvGivesPartsOfTheSplit) {
   EXPECT_EQ(ReadTsv(plain)->at(0).id, "");
 }
 
+// A case table (nlp/eval) as training rows (opinia-train --train_tables):
+// read like a corpus file, the first of several right labels, no split;
+// TableSources lists each table's file of a language `weight` times.
+TEST(CaseTableTest, ReadTsvGivesTrainingRowsOfACaseTable) {
+  const std::string path = ::testing::TempDir() + "/t7_en.tsv";
+  std::ofstream(path, std::ios::binary)
+      << "id\tcategory\trating\ttext\tlabel\taspects\turgent\treasons\n"
+      << "en-mixed7-01\tmixed\t4\tFast, but loud.\tMIXED|NEGATIVE\tDELIVERY:POS\tno\t\n"
+      << "en-plain7-02\tplain\t\tAll good.\tPOSITIVE\t\tno\t\n";
+  auto rows = ReadTsv(path);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].lang, "en");
+  EXPECT_EQ((*rows)[0].label, "mixed");
+  EXPECT_EQ((*rows)[0].stars, 4);
+  EXPECT_EQ((*rows)[0].aspects, "DELIVERY:POS");
+  EXPECT_EQ((*rows)[1].label, "positive");
+  EXPECT_EQ(ReadTsv(path + ":train").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReadTsv(path + "@a").status().code(), absl::StatusCode::kInvalidArgument);
+  const TableSources tables{"d", {"t7", "t8"}, 2};
+  EXPECT_EQ(tables.Files("en"),
+            (std::vector<std::string>{"d/t7_en.tsv", "d/t7_en.tsv", "d/t8_en.tsv", "d/t8_en.tsv"}));
+  EXPECT_TRUE(TableSources{}.Files("en").empty());
+}
+
 // The committed corpus parses as a case table, every id starts with its
 // file's language, no id or text (per language) repeats, no text is one of
 // the evaluation tables' (a training text must never be a case), and each
