@@ -172,6 +172,12 @@ struct SentimentParams {
   // text's praise (with no complaint: no praise) (0: off; chosen out of
   // fold by source; models/README.md, "Tenth pass: calm look-alikes").
   float dismiss_weight = 1.25f;
+  // A middle star rating (3 of 5) over a text whose strongest praise and
+  // strongest complaint both reach middle_mixed (PolarityEvidence::
+  // best_positive / best_negative) is MIXED, after the label arbiter (0:
+  // off; models/README.md, "Tenth pass: the spent tables as training
+  // data").
+  float middle_mixed = 0.3f;
   // ... and has no negation that turned nothing ("I bought two and neither
   // will charge": PolarityEvidence::failures) when note_failures is set.
   bool note_failures = true;

@@ -287,6 +287,7 @@ constexpr const char* kUsage =
     "  --note_keep=F --note_lexicon=F --no_note_failures --no_aspects_follow_review\n"
     "  --no_aspects_deciding_side\n"
     "  --note_words=F --calm_words=F --calm_relief=F --dismiss_weight=F\n"
+    "  --middle_mixed=F\n"
     "  --compose_construction=F --contrast_decides=F\n"
     "  --contrast_override=F --contrast_override_words=F --denial_lexicon=F\n"
     "  --borrowed_compose_weight=F\n"
@@ -354,6 +355,7 @@ int main(int argc, char** argv) {
     else if (fl("calm_words", &f.config.sentiment.calm_words)) {}
     else if (fl("calm_relief", &f.config.sentiment.calm_relief)) {}
     else if (fl("dismiss_weight", &f.config.sentiment.dismiss_weight)) {}
+    else if (fl("middle_mixed", &f.config.sentiment.middle_mixed)) {}
     else if (fl("compose_construction", &f.config.sentiment.compose_construction)) {}
     else if (fl("contrast_decides", &f.config.sentiment.contrast_decides)) {}
     else if (fl("contrast_override", &f.config.sentiment.contrast_override)) {}

@@ -243,18 +243,20 @@ std::vector<ModelSpec> Specs() {
   };
 }
 
-// The case tables the review and clause models can train on
-// (--train_tables=cases7,cases8,cases9; "-", the default: none), each row
+// The case tables the review and clause models train on
+// (--train_tables=cases7,cases8,cases9, the default; "-": none), each row
 // counted kTableWeight times (--table_weight). Chosen leave-one-table-out
 // (train on two, measure the third; models/README.md, "Tenth pass: the
 // spent tables as training data"): labels of the held-out tables 2,099 ->
 // 2,162 / 2,171 / 2,175 / 2,176 of 2,918 with weight 1 / 2 / 3 / 4 ("A|B"
 // rows skipped), 2,182 with weight 3 and their first label; the older
-// tables and the corpus dev part up too. Not the default yet: trained on
-// all three, en_amazon_reviews.dev (text only) drops 1.1 points and seven
-// hand-written unit tests fail (models/README.md). Never a table of
+// tables and the corpus dev part up too. The cost: en_amazon_reviews.dev
+// (text only) 0.9030 -> 0.8951 (0.8951 / 0.8983 with weight 1 / 2 for the
+// English model), so the English review model leaves them out
+// (AddTableFiles()): 0.9014, at 7 of the fresh table's 111 English dev
+// labels (79 -> 72). Never a table of
 // kSpentTables: the arbiters are fitted on those out of fold.
-constexpr char kTrainingTablesFlag[] = "-";
+constexpr char kTrainingTablesFlag[] = "cases7,cases8,cases9";
 constexpr int kTableWeight = 3;
 
 // A feature must occur in this many training texts to enter the model: the
@@ -372,8 +374,14 @@ struct DataDirs {
 // tuning languages it serves) join its files as main-domain data, after
 // the others (so meta_files still counts the first files only).
 // models/README.md, "Tenth pass: the spent tables as training data".
+// Not the English review model: trained on the tables it reads the
+// hand-written convention "Although the app is easy to use, the lamp
+// itself is a letdown." POSITIVE (nlp/eval/conventions.tsv; no label
+// arbiter setting keeps it) and en_amazon_reviews.dev drops 0.9030 ->
+// 0.8951; the English clause model does train on them.
 void AddTableFiles(const TableSources& tables, ModelSpec* spec) {
   if (spec->serving.domain != TextDomain::kReview) return;
+  if (spec->serving.name == "sentiment_en") return;
   for (const std::string& lang : spec->serving.languages) {
     if (std::find(std::begin(kTuningLanguages), std::end(kTuningLanguages), lang) ==
         std::end(kTuningLanguages)) {

@@ -129,10 +129,9 @@ const SignCase kCases[] = {
     {"fr", "Réglé par PayPal, livré samedi. Le pull est doux et chaud.", Aspect::kPayment, 0},
     {"it", "Ordinato venerdì, il corriere è passato martedì. I cuscini sono comodi.",
      Aspect::kDelivery, 0},
-    // The clause after "but" puts the support's praise against the app's
-    // fault.
-    {"en", "The app kept logging me out, but support fixed it within an hour.",
-     Aspect::kCustomerService, 1},
+    // (Until the tenth pass also "The app kept logging me out, but support
+    // fixed it within an hour." CUSTOMER_SERVICE +1: the clause models
+    // trained on the spent tables read it right without the arbiter.)
 };
 
 // The full analyzer and one built from the same models without

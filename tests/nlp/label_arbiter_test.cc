@@ -209,30 +209,39 @@ TEST(LabelArbiterAnalyzerTest, WithoutTheFileTheLabelIsTheComposedOne) {
 }
 
 // Praise and a complaint of weight, each review's rule-composed label one
-// side, the arbiter's MIXED (score near 0): the convention cases of
+// side, the arbiter's or the middle rating's MIXED (score near 0): the convention cases of
 // category two_sided (nlp/eval/conventions.tsv, rated 3 of 5; the
 // arbiter's training keeps them MIXED by construction). (Not "Robe jolie
 // ... Les coutures ont lâché au premier lavage": a failure after a span of
 // use decides since the eighth pass, NEGATIVE like the tables'
 // contrast_neg_after; polarity_rules_test FailureEventsAreComplaints.)
 TEST(LabelArbiterAnalyzerTest, TwoSidedReviewsAreMixed) {
+  // Before: no arbiter and no middle-rating rule (SentimentParams::
+  // middle_mixed, tenth pass: with the review models trained on the spent
+  // tables, some of these need the customer's 3 stars to come out MIXED).
   ModelsWithArbiter models("arbiter_old", "");
-  auto before = CreateAnalyzer(models.dir());
+  AnalyzerConfig plain;
+  plain.sentiment.middle_mixed = 0;
+  auto before = CreateAnalyzerWithConfig(models.dir(), plain);
   ASSERT_TRUE(before.ok()) << before.status();
   auto after = CreateAnalyzer(test_paths::ModelsDir());
   ASSERT_TRUE(after.ok()) << after.status();
   const std::vector<tools::EvalCase> cases = ConventionCases("two_sided");
   EXPECT_EQ(cases.size(), 9u);
+  int one_sided_before = 0;
   for (const tools::EvalCase& c : cases) {
     ASSERT_EQ(c.labels[0], SentimentLabel::kMixed) << c.id;
     AnalyzeOptions o;
     o.rating = c.rating;
     const Analysis old = (*before)->Analyze(c.text, o);
     const Analysis now = (*after)->Analyze(c.text, o);
-    EXPECT_NE(old.sentiment.label, SentimentLabel::kMixed) << c.text;
+    one_sided_before += old.sentiment.label != SentimentLabel::kMixed;
     EXPECT_EQ(now.sentiment.label, SentimentLabel::kMixed) << c.text;
     EXPECT_LT(std::abs(now.sentiment.score), 0.5f) << c.text;
   }
+  // Most need them (the tenth pass's models read one of the nine, the
+  // Italian tent, MIXED by themselves).
+  EXPECT_GE(one_sided_before, 7);
 }
 
 }  // namespace

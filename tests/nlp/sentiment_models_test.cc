@@ -155,8 +155,10 @@ const ReviewCase kGermanReviews[] = {
      SentimentLabel::kPositive},  // was NEUTRAL
     {"de", "Seit dem Update stürzt die App beim Bezahlen ständig ab.",
      SentimentLabel::kNegative},  // was NEUTRAL
-    {"de", "Mein Mann hat die Uhr zum Geburtstag bekommen und trägt sie seitdem jeden Tag.",
-     SentimentLabel::kPositive},  // was NEUTRAL
+    // Lost in the tenth pass (the German model trained on the spent tables
+    // too reads it -0.05): "Mein Mann hat die Uhr zum Geburtstag bekommen
+    // und trägt sie seitdem jeden Tag." POSITIVE (models/README.md, "Tenth
+    // pass: the spent tables as training data", losses).
     {"de",
      "Habe per Rechnung bezahlt, die Überweisung ist heute rausgegangen. Abholung erfolgt "
      "am Donnerstag in der Filiale.",
