@@ -64,6 +64,16 @@ bool EndsClause(const TokenizedText& t, int at, int end) {
   return w == "und" || w == "oder";
 }
 
+// Whether a row of one of `languages` ("de", "*" for every language) is
+// of `language` ("de-AT"). Out of line: PolarityRules::Score is long enough
+// for the compiler to stop inlining its string comparisons.
+[[gnu::noinline]] bool AnyLanguageOf(const std::vector<std::string>& languages,
+                                     std::string_view language) {
+  return std::any_of(languages.begin(), languages.end(), [&](const std::string& l) {
+    return l == "*" || language.substr(0, 2) == l;
+  });
+}
+
 // Whether the phrase `m` holds a German "nicht mehr" ("lädt nicht mehr",
 // "springt nicht mehr an").
 bool NoMoreInside(const TokenizedText& t, const TermMatcher::Match& m) {
@@ -589,6 +599,10 @@ absl::StatusOr<std::unique_ptr<PolarityRules>> PolarityRules::Create(
             path, ":", l.line, ": SEPARABLE needs a verb and a particle"));
       }
       r->separable_[w.tokens.front().plain].emplace_back(l.language, w.tokens.back().plain);
+      if (std::find(r->separable_languages_.begin(), r->separable_languages_.end(),
+                    l.language) == r->separable_languages_.end()) {
+        r->separable_languages_.emplace_back(l.language);
+      }
       label = kFailure;
     }
     if (absl::Status s = builder.Add(l.language, l.phrase, label); !s.ok()) {
@@ -690,6 +704,9 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
                  [&](const TermMatcher::Match& m) { matches.push_back(m); });
   const Lexicon::View view = lexicon.ForLanguage(language);
   const bool german = language.substr(0, 2) == "de";
+  // Whether a SEPARABLE row is of this language (as `particle` below tells
+  // it): none is, and no word can be a separable verb's particle.
+  const bool separable = AnyLanguageOf(separable_languages_, language);
   // lexicon.tsv's diacritic-free forms and 5-letter stems help Polish;
   // for de/es/fr/it (machine-translated AFINN) they hit order words
   // ("bestellt", "geliefert", "schon"): nlp/eval dev de 0.736 -> 0.764
@@ -972,7 +989,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     // "der Motor setzt bei Steigungen einfach aus", "bricht dann ab": a
     // SEPARABLE verb whose particle ends its clause is that failure;
     // negated when a negator stands between them ("löst sich nicht ab").
-    if (tok.kind == TokenKind::kWord && !separable_.empty()) {
+    if (tok.kind == TokenKind::kWord && separable) {
       const auto particle = [&](const std::pair<std::string, std::string>& p) {
         return p.second == tok.plain && (p.first == "*" || language.substr(0, 2) == p.first);
       };
