@@ -295,6 +295,9 @@ void LinearModel::Collect(std::vector<uint64_t>* features,
     std::sort(f.begin(), f.end());
   }
   hits->clear();
+  // At most one hit per feature: one allocation for a new part's hits, not
+  // a growth per doubling.
+  hits->reserve(f.size());
   for (size_t i = 0; i < f.size();) {
     size_t j = i + 1;
     while (j < f.size() && f[j] == f[i]) ++j;

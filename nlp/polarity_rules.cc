@@ -64,6 +64,24 @@ bool EndsClause(const TokenizedText& t, int at, int end) {
   return w == "und" || w == "oder";
 }
 
+// language.substr(0, 2) == tag for a two-letter `tag` ("de" for "de-AT"),
+// without a call: Score tests the language this way a few times per
+// sentence, and its length keeps the compiler from inlining string_view's
+// comparison.
+bool LanguageIs(std::string_view language, const char (&tag)[3]) {
+  return language.size() >= 2 && language[0] == tag[0] && language[1] == tag[1];
+}
+
+// Whether a row of one of `languages` ("de", "*" for every language) is
+// of `language` ("de-AT"). Out of line: PolarityRules::Score is long enough
+// for the compiler to stop inlining its string comparisons.
+[[gnu::noinline]] bool AnyLanguageOf(const std::vector<std::string>& languages,
+                                     std::string_view language) {
+  return std::any_of(languages.begin(), languages.end(), [&](const std::string& l) {
+    return l == "*" || language.substr(0, 2) == l;
+  });
+}
+
 // Whether the phrase `m` holds a German "nicht mehr" ("lädt nicht mehr",
 // "springt nicht mehr an").
 bool NoMoreInside(const TokenizedText& t, const TermMatcher::Match& m) {
@@ -493,7 +511,7 @@ bool IsVerbNegator(std::string_view plain, std::string_view language) {
   static const auto* verbal = new absl::flat_hash_set<std::string_view>{
       "nie", "not", "nt", "n't", "dont", "doesnt", "didnt", "isnt", "wasnt", "never",
       "nicht", "nigdy", "ne", "pas", "non", "jamais", "mai", "nunca", "jamas"};
-  return verbal->contains(plain) || (plain == "no" && language.substr(0, 2) != "en");
+  return verbal->contains(plain) || (plain == "no" && !LanguageIs(language, "en"));
 }
 
 }  // namespace
@@ -589,6 +607,10 @@ absl::StatusOr<std::unique_ptr<PolarityRules>> PolarityRules::Create(
             path, ":", l.line, ": SEPARABLE needs a verb and a particle"));
       }
       r->separable_[w.tokens.front().plain].emplace_back(l.language, w.tokens.back().plain);
+      if (std::find(r->separable_languages_.begin(), r->separable_languages_.end(),
+                    l.language) == r->separable_languages_.end()) {
+        r->separable_languages_.emplace_back(l.language);
+      }
       label = kFailure;
     }
     if (absl::Status s = builder.Add(l.language, l.phrase, label); !s.ok()) {
@@ -689,19 +711,22 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   matcher_->Scan(t, first, end, matcher_->LanguageMask(language),
                  [&](const TermMatcher::Match& m) { matches.push_back(m); });
   const Lexicon::View view = lexicon.ForLanguage(language);
-  const bool german = language.substr(0, 2) == "de";
+  const bool german = LanguageIs(language, "de");
+  // Whether a SEPARABLE row is of this language (as `particle` below tells
+  // it): none is, and no word can be a separable verb's particle.
+  const bool separable = AnyLanguageOf(separable_languages_, language);
   // lexicon.tsv's diacritic-free forms and 5-letter stems help Polish;
   // for de/es/fr/it (machine-translated AFINN) they hit order words
   // ("bestellt", "geliefert", "schon"): nlp/eval dev de 0.736 -> 0.764
   // without them. Their inflections are in polarity.tsv instead.
-  const bool stems = language.substr(0, 2) == "pl";
+  const bool stems = LanguageIs(language, "pl");
   // German and Polish put "aber", "allerdings", "jednak", "natomiast" after
   // the clause's subject; in English "still", "yet" there are adverbs.
   const bool postposed_contrast = german || stems;
-  const bool romance = language.substr(0, 2) == "it" ||
-                       language.substr(0, 2) == "es" || language.substr(0, 2) == "fr";
+  const bool romance = LanguageIs(language, "it") ||
+                       LanguageIs(language, "es") || LanguageIs(language, "fr");
   const bool romance_superlatives =
-      language.substr(0, 2) == "it" || language.substr(0, 2) == "es";
+      LanguageIs(language, "it") || LanguageIs(language, "es");
 
   own.push_back(Clause{first, end});
   int neg_scope = 0;       // words left in a negation's scope
@@ -972,7 +997,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     // "der Motor setzt bei Steigungen einfach aus", "bricht dann ab": a
     // SEPARABLE verb whose particle ends its clause is that failure;
     // negated when a negator stands between them ("löst sich nicht ab").
-    if (tok.kind == TokenKind::kWord && !separable_.empty()) {
+    if (tok.kind == TokenKind::kWord && separable) {
       const auto particle = [&](const std::pair<std::string, std::string>& p) {
         return p.second == tok.plain && (p.first == "*" || language.substr(0, 2) == p.first);
       };
@@ -1732,7 +1757,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // English only: its NOTE words ("bought", "card", "review", "item")
   // are everyday words of opinions too; Polish "nie ma" is a note's
   // ("paczki nie ma, pewnie u sąsiadów": nlp/eval dev -2 cases).
-  e.failures = bare_negation && !yet && language.substr(0, 2) == "en";
+  e.failures = bare_negation && !yet && LanguageIs(language, "en");
   // Nothing left but a shrug: no opinion (NEUTRAL unless the model is sure).
   if (shrugged && std::all_of(own.begin(), own.end(),
                               [](const Clause& c) { return c.Net() == 0; })) {

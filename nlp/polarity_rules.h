@@ -346,6 +346,9 @@ class PolarityRules {
   // clause ("setzt" -> ("de", "aus")).
   absl::flat_hash_map<std::string, std::vector<std::pair<std::string, std::string>>>
       separable_;
+  // The languages of the SEPARABLE rows ("de"; "*" for every language): a
+  // text in none of them skips the verb lookup of every word.
+  std::vector<std::string> separable_languages_;
 };
 
 }  // namespace opinia::nlp
