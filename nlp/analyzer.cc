@@ -47,7 +47,9 @@ namespace {
 // seventh - the post/review router, learnt aspect detection, the label and
 // aspect-sign arbiters, urgency constructions; 9: the eighth - failure
 // events, a failure told last decides, urgency cues; 10: the ninth - failure
-// events second round, calm notes, urgency recall): the model-file and
+// events second round, calm notes, urgency recall; 11: the tenth - models
+// trained on the spent tables too, German turns, calm look-alikes,
+// consequences, a middle rating over both sides is MIXED): the model-file and
 // tunable hashes below cannot see code.
 constexpr char kVersionPrefix[] = "opinia-nlp-11";
 // A question's clause with evidence below this is neutral (a pre-sale
@@ -92,9 +94,6 @@ uint64_t HashBytes(std::string_view bytes, uint64_t h) {
   return h;
 }
 
-// Every tunable that changes an analysis, so that an analyzer built with
-// other values (opinia-eval's sweeps) never shares a version with the
-// server's.
 // A star rating in the middle of its scale: 3 of 5 (the middle fifth of
 // any scale of at least 3 stars).
 bool MiddleRating(const AnalyzeOptions& o) {
@@ -103,6 +102,9 @@ bool MiddleRating(const AnalyzeOptions& o) {
   return at >= 0.4f && at <= 0.6f;
 }
 
+// Every tunable that changes an analysis, so that an analyzer built with
+// other values (opinia-eval's sweeps) never shares a version with the
+// server's.
 std::string TunablesKey(const AnalyzerConfig& c) {
   const SentimentParams& p = c.sentiment;
   std::string key = absl::StrCat(

@@ -40,7 +40,7 @@ bool TrainLabelArbiter(const LabelArbiterDirs& dirs, bool write);
 
 // One tuning review: what the analyzer without an arbiter computed.
 struct ArbiterRow {
-  std::string source;    // shop, cases..cases9, pl_clarin_emo.dev, ...
+  std::string source;    // shop, cases..cases6 (kSpentTables), pl_clarin_emo.dev, ...
   std::string lang;      // the file's language
   std::string category;  // the case's category or the corpus situation
   std::vector<SentimentLabel> gold;  // any is right; the first trains
