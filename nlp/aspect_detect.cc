@@ -172,7 +172,9 @@ void AspectDetector::Score(const std::vector<uint64_t>& features,
     float row[8 + 1];  // Row() reads 8 (wide rows)
     table_.Row(seen.slot, row);
     if (k == kMax) row[kMax] = table_.Value(seen.slot, kMax);
-    const double v = (1 + std::log(static_cast<double>(seen.count))) * row[0];
+    // Most features occur once: ln 1 is exactly 0, without the call.
+    const double tf = seen.count == 1 ? 1.0 : 1 + std::log(static_cast<double>(seen.count));
+    const double v = tf * row[0];
     norm2 += v * v;
     for (size_t j = 0; j < k; ++j) sum[j] += v * row[1 + j];
   }

@@ -350,7 +350,9 @@ void LinearModel::Score(const std::vector<Hit>& hits,
     float row[8];
     static_assert(1 + kMaxClasses <= 8, "a row in one read");
     table_.Row(hits[i].slot, row);
-    const float x = (1.0f + std::log(static_cast<float>(count))) * row[0];
+    // Most features occur once: ln 1 is exactly 0, without the call.
+    const float tf = count == 1 ? 1.0f : 1.0f + std::log(static_cast<float>(count));
+    const float x = tf * row[0];
     norm2 += static_cast<double>(x) * x;
     for (size_t c = 0; c < k_; ++c) d[c] += x * row[1 + c];
     i = j;
