@@ -102,32 +102,18 @@ absl::StatusOr<std::unique_ptr<AspectDetector>> AspectDetector::Load(
   const size_t row = sizeof(uint64_t) + sizeof(uint16_t) * (1 + k);
   if (!r.Read(&n) || n > r.Left() / row || r.Left() != n * row)
     return bad("feature count");
-  uint64_t slots = 16;
-  while (slots < 2 * n) slots <<= 1;
-  d->mask_ = slots - 1;
-  d->table_.assign(slots, Slot());
-  d->filter_.Reset(n);
+  d->table_.Reset(n, 1 + k, /*half=*/true);
   for (uint64_t i = 0; i < n; ++i) {
-    Slot slot;
-    uint16_t h = 0;
-    r.Read(&slot.key);
-    r.Read(&h);
-    slot.idf = HalfToFloat(h);
-    for (uint32_t j = 0; j < k; ++j) {
-      r.Read(&h);
-      slot.w[j] = HalfToFloat(h);
-    }
-    if (slot.key == 0) return bad("feature 0");
-    bool finite = std::isfinite(slot.idf);
-    for (uint32_t j = 0; j < k; ++j)
-      finite = finite && std::isfinite(slot.w[j]);
+    uint64_t key = 0;
+    uint16_t row[1 + kMaxAspects];
+    r.Read(&key);
+    for (uint32_t j = 0; j <= k; ++j) r.Read(&row[j]);
+    if (key == 0) return bad("feature 0");
+    bool finite = true;
+    for (uint32_t j = 0; j <= k; ++j)
+      finite = finite && std::isfinite(HalfToFloat(row[j]));
     if (!finite) return bad("weight");
-    uint64_t at = slot.key & d->mask_;
-    while (d->table_[at].key != 0 && d->table_[at].key != slot.key)
-      at = (at + 1) & d->mask_;
-    if (d->table_[at].key == slot.key) return bad("repeated feature");
-    d->table_[at] = slot;
-    d->filter_.Add(slot.key);
+    if (!d->table_.Insert(key, row)) return bad("repeated feature");
   }
   return d;
 }
@@ -148,11 +134,12 @@ void AspectDetector::Probabilities(std::string_view input,
 void AspectDetector::Score(const std::vector<uint64_t>& features,
                            std::vector<float>* probs) const {
   constexpr size_t kMax = kMaxAspects;
+  static_assert(kMax == 8, "a row in one read and one value");
   const size_t k = bias_.size();
-  // Each known feature's slot and count, in order of first appearance (no
-  // sorting: a long review has hundreds of features). Repeats are found in
-  // a small hash set of the slots seen, sized to the text (an array the
-  // size of the table, indexed by slot, missed the cache on every hit).
+  // Each known feature's table entry and count, in order of first
+  // appearance (no sorting: a long review has hundreds of features).
+  // Repeats are found in a small hash set of the entries seen, sized to the
+  // text (an array the size of the table missed the cache on every hit).
   struct Seen {
     uint32_t slot;
     uint32_t count;
@@ -165,15 +152,13 @@ void AspectDetector::Score(const std::vector<uint64_t>& features,
   index.assign(buckets, 0);
   // Nearly every lookup misses the cache (a table of megabytes): start them
   // all first, so that they overlap (as LinearModel::Collect does).
+  for (uint64_t f : features) table_.Prefetch(f);
   for (uint64_t f : features) {
-    if (filter_.MayContain(f)) __builtin_prefetch(&table_[f & mask_]);
-  }
-  for (uint64_t f : features) {
-    const Slot* slot = Find(f);
-    if (slot == nullptr) continue;
-    const auto at = static_cast<uint32_t>(slot - table_.data());
-    // The slot index is a hash's low bits already.
-    size_t b = at & (buckets - 1);
+    const int64_t entry = table_.Find(f);
+    if (entry < 0) continue;
+    const auto at = static_cast<uint32_t>(entry);
+    // The entry's bucket is a hash's low bits already.
+    size_t b = (at >> 2 ^ at) & (buckets - 1);
     while (index[b] != 0 && touched[index[b] - 1].slot != at) b = (b + 1) & (buckets - 1);
     if (index[b] == 0) {
       touched.push_back({at, 0});
@@ -184,25 +169,20 @@ void AspectDetector::Score(const std::vector<uint64_t>& features,
   double sum[kMax] = {};
   double norm2 = 0;
   for (const Seen& seen : touched) {
-    const Slot& slot = table_[seen.slot];
-    const double v = (1 + std::log(static_cast<double>(seen.count))) * slot.idf;
+    float row[8 + 1];  // Row() reads 8 (wide rows)
+    table_.Row(seen.slot, row);
+    if (k == kMax) row[kMax] = table_.Value(seen.slot, kMax);
+    // Most features occur once: ln 1 is exactly 0, without the call.
+    const double tf = seen.count == 1 ? 1.0 : 1 + std::log(static_cast<double>(seen.count));
+    const double v = tf * row[0];
     norm2 += v * v;
-    for (size_t j = 0; j < k; ++j) sum[j] += v * slot.w[j];
+    for (size_t j = 0; j < k; ++j) sum[j] += v * row[1 + j];
   }
   const double inv = norm2 > 0 ? 1 / std::sqrt(norm2) : 0;
   probs->resize(k);
   for (size_t j = 0; j < k; ++j) {
     (*probs)[j] =
         static_cast<float>(1 / (1 + std::exp(-(bias_[j] + inv * sum[j]))));
-  }
-}
-
-const AspectDetector::Slot* AspectDetector::Find(uint64_t feature) const {
-  if (!filter_.MayContain(feature)) return nullptr;
-  for (uint64_t s = feature & mask_;; s = (s + 1) & mask_) {
-    const Slot& slot = table_[s];
-    if (slot.key == feature) return &slot;
-    if (slot.key == 0) return nullptr;
   }
 }
 

@@ -90,18 +90,9 @@ class AspectDetector {
   std::vector<Aspect> aspects_;
   std::vector<Thresholds> thresholds_;
   std::vector<float> bias_;
-  // Open addressing on the feature (a hash already), linear probing, load
-  // factor <= 0.5, on huge pages; a feature's idf and weights beside its
-  // key, so that a lookup touches one slot.
-  struct Slot {
-    uint64_t key = 0;  // 0: empty (LinearFeatures() never yields 0)
-    float idf = 0;
-    float w[kMaxAspects] = {};
-  };
-  const Slot* Find(uint64_t feature) const;
-  std::vector<Slot, HugePageAllocator<Slot>> table_;
-  uint64_t mask_ = 0;
-  FeatureFilter filter_;  // of the table's keys
+  // The features and their rows (idf, then one weight per aspect),
+  // binary16 as in the file (see FeatureTable).
+  FeatureTable table_;
 };
 
 }  // namespace opinia::nlp

@@ -161,6 +161,57 @@ void FeatureFilter::Reset(size_t n) {
   bits_.assign(bits / 64, 0);
 }
 
+void FeatureTable::Reset(size_t n, size_t width, bool half) {
+  half_ = half;
+  wide_ = width > 4;
+  const size_t value = half ? sizeof(uint16_t) : sizeof(float);
+  row_bytes_ = static_cast<uint32_t>(width * value);
+  const size_t read = (wide_ ? 8 : 4) * value;  // Row()'s
+  // As many entries as fit with their rows, the last row's read included.
+  per_bucket_ = 1;
+  while (per_bucket_ < 4) {
+    const size_t e = per_bucket_ + 1;
+    const size_t end = e * sizeof(uint64_t) + (e - 1) * row_bytes_;
+    if (end + std::max<size_t>(row_bytes_, read) > 8 * kWords) break;
+    per_bucket_ = static_cast<uint32_t>(e);
+  }
+  // Load factor <= 2/3: a key rarely spills into the next bucket (a second
+  // cache line).
+  uint64_t buckets = 1;
+  while (buckets * per_bucket_ * 2 < 3 * static_cast<uint64_t>(n)) buckets <<= 1;
+  mask_ = buckets - 1;
+  words_.assign(buckets * kWords, 0);
+  filter_.Reset(n);
+}
+
+int64_t FeatureTable::Place(uint64_t key) {
+  for (uint64_t b = key & mask_;; b = (b + 1) & mask_) {
+    const uint64_t* keys = &words_[b * kWords];
+    for (uint32_t e = 0; e < per_bucket_; ++e) {
+      if (keys[e] == key) return -1;
+      if (keys[e] == 0) {
+        words_[b * kWords + e] = key;
+        filter_.Add(key);
+        return static_cast<int64_t>(b << 2 | e);
+      }
+    }
+  }
+}
+
+bool FeatureTable::Insert(uint64_t key, const uint16_t* half_row) {
+  const int64_t entry = Place(key);
+  if (entry < 0) return false;
+  std::memcpy(const_cast<char*>(RowOf(static_cast<uint32_t>(entry))), half_row, row_bytes_);
+  return true;
+}
+
+bool FeatureTable::Insert(uint64_t key, const float* row) {
+  const int64_t entry = Place(key);
+  if (entry < 0) return false;
+  std::memcpy(const_cast<char*>(RowOf(static_cast<uint32_t>(entry))), row, row_bytes_);
+  return true;
+}
+
 void LinearFeatures(std::string_view input, std::vector<uint64_t>* out,
                     CharGrams chars, std::vector<uint64_t>* char_out,
                     std::vector<uint64_t>* expansion_out) {
@@ -220,17 +271,13 @@ absl::StatusOr<std::unique_ptr<LinearModel>> LinearModel::Load(
   }
   uint64_t n = 0;
   if (!ReadPod(in, &n) || n > (1ULL << 26)) return bad("feature count");
-  uint64_t slots = 16;
-  while (slots < 2 * n) slots <<= 1;
-  m->mask_ = slots - 1;
-  m->table_.assign(slots, Slot{0, 0.0f, {0, 0, 0, 0}});
-  m->filter_.Reset(n);
+  m->table_.Reset(n, 1 + k, half);
   float row[1 + kMaxClasses];
+  uint16_t packed[1 + kMaxClasses];
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t key = 0;
     if (!ReadPod(in, &key) || key == 0) return bad("feature");
     if (half) {
-      uint16_t packed[1 + kMaxClasses];
       if (!in.read(reinterpret_cast<char*>(packed), (1 + k) * sizeof(uint16_t))) {
         return bad("weights");
       }
@@ -241,31 +288,14 @@ absl::StatusOr<std::unique_ptr<LinearModel>> LinearModel::Load(
     for (uint32_t c = 0; c <= k; ++c) {
       if (!std::isfinite(row[c])) return bad("weights");
     }
-    uint64_t s = key & m->mask_;
-    while (m->table_[s].key != 0) {
-      if (m->table_[s].key == key) return bad("duplicate feature");
-      s = (s + 1) & m->mask_;
+    // Half rows stay binary16 (FeatureTable::Value widens them exactly).
+    if (!(half ? m->table_.Insert(key, packed) : m->table_.Insert(key, row))) {
+      return bad("duplicate feature");
     }
-    Slot& slot = m->table_[s];
-    m->filter_.Add(key);
-    slot.key = key;
-    slot.idf = row[0];
-    for (uint32_t c = 0; c < k; ++c) slot.w[c] = row[1 + c];
   }
   if (in.peek() != std::char_traits<char>::eof()) return bad("trailing bytes");
   m->size_ = n;
   return m;
-}
-
-int64_t LinearModel::Find(uint64_t feature) const {
-  if (!filter_.MayContain(feature)) return -1;
-  uint64_t s = feature & mask_;
-  while (true) {
-    const uint64_t key = table_[s].key;
-    if (key == feature) return static_cast<int64_t>(s);
-    if (key == 0) return -1;
-    s = (s + 1) & mask_;
-  }
 }
 
 int LinearModel::LabelIndex(std::string_view label) const {
@@ -280,9 +310,7 @@ void LinearModel::Collect(std::vector<uint64_t>* features,
   std::vector<uint64_t>& f = *features;
   // Every lookup below is a cache miss in a table of megabytes: start them
   // all now, so that they overlap each other and the sort.
-  for (const uint64_t feature : f) {
-    if (filter_.MayContain(feature)) __builtin_prefetch(&table_[feature & mask_]);
-  }
+  for (const uint64_t feature : f) table_.Prefetch(feature);
   // Sentences are short: insertion sort beats std::sort's set-up there.
   if (f.size() <= 48) {
     for (size_t i = 1; i < f.size(); ++i) {
@@ -301,7 +329,7 @@ void LinearModel::Collect(std::vector<uint64_t>* features,
   for (size_t i = 0; i < f.size();) {
     size_t j = i + 1;
     while (j < f.size() && f[j] == f[i]) ++j;
-    const int64_t slot = Find(f[i]);
+    const int64_t slot = table_.Find(f[i]);
     if (slot >= 0) {
       hits->push_back({f[i], static_cast<uint32_t>(slot), static_cast<uint32_t>(j - i)});
     }
@@ -319,10 +347,14 @@ void LinearModel::Score(const std::vector<Hit>& hits,
     for (; j < hits.size() && hits[j].feature == hits[i].feature; ++j) {
       count += hits[j].count;
     }
-    const Slot& slot = table_[hits[i].slot];
-    const float x = (1.0f + std::log(static_cast<float>(count))) * slot.idf;
+    float row[8];
+    static_assert(1 + kMaxClasses <= 8, "a row in one read");
+    table_.Row(hits[i].slot, row);
+    // Most features occur once: ln 1 is exactly 0, without the call.
+    const float tf = count == 1 ? 1.0f : 1.0f + std::log(static_cast<float>(count));
+    const float x = tf * row[0];
     norm2 += static_cast<double>(x) * x;
-    for (size_t c = 0; c < k_; ++c) d[c] += x * slot.w[c];
+    for (size_t c = 0; c < k_; ++c) d[c] += x * row[1 + c];
     i = j;
   }
   const float inv = norm2 > 0 ? static_cast<float>(1.0 / std::sqrt(norm2)) : 0.0f;
@@ -384,7 +416,7 @@ void LinearModel::PredictJoined(const std::vector<const PartialInput*>& parts,
     if (prev != nullptr) {
       // The pair across the junction: "... last" + "first ...".
       const uint64_t f = PairFeature(prev->last, p->first);
-      const int64_t slot = Find(f);
+      const int64_t slot = table_.Find(f);
       if (slot >= 0) hits.push_back({f, static_cast<uint32_t>(slot), 1});
     }
     prev = p;

@@ -15,9 +15,10 @@
 // or "OPLM3\n" (quantized, what opinia-train writes): uint32 char_min,
 // uint32 char_max (0, 0: no character n-grams), then as OPLM1 except that
 // each feature's idf and weights are IEEE binary16 (uint16) instead of
-// float: n x (uint64 feature, uint16 idf, uint16 w[k]). Load() widens them
-// to float, so serving costs the same; the files are ~35 % smaller and the
-// predictions move by < 1e-3 (tests/nlp/linear_model_test.cc).
+// float: n x (uint64 feature, uint16 idf, uint16 w[k]). Load() keeps them
+// as binary16 (FeatureTable: smaller tables), widened exactly to float at
+// each lookup; the files are ~35 % smaller and the predictions move by
+// < 1e-3 from the float model's (tests/nlp/linear_model_test.cc).
 // For a text with feature counts c_f (only features in the model count):
 //   x_f = (1 + ln c_f) * idf_f / ||(1 + ln c) * idf||_2,
 //   d_k = bias_k + sum_f x_f * w_fk,  p_k = sigmoid(d_k) / sum_j sigmoid(d_j)
@@ -27,12 +28,17 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace opinia::nlp {
 
@@ -106,6 +112,126 @@ class FeatureFilter {
   uint64_t mask_ = 63;
 };
 
+// binary16 -> binary32 for finite values (what the model files hold; Load()
+// refuses the others): the same float as HalfToFloat(), without its
+// branches (a shift and a multiply by 2^112, exact for normal and
+// subnormal halves alike).
+inline float FiniteHalfToFloat(uint16_t h) {
+  uint32_t bits = static_cast<uint32_t>(h & 0x7FFFu) << 13;
+  float f = 0;
+  std::memcpy(&f, &bits, sizeof(f));
+  f *= 0x1p112f;
+  std::memcpy(&bits, &f, sizeof(f));
+  bits |= static_cast<uint32_t>(h & 0x8000u) << 16;
+  std::memcpy(&f, &bits, sizeof(f));
+  return f;
+}
+
+// A model's features and their rows (idf, then one weight per class), for
+// lookups that miss the cache: 64-byte buckets, each its keys first and
+// then their rows, as binary16 when the file held them so (two to four
+// features per cache line where 32- and 48-byte float slots held one or
+// less, with empty slots between), and a FeatureFilter in front. Open addressing: a key's
+// home is the first slot of bucket `key & mask`, probing goes on slot by
+// slot into the next buckets (linear probing), so a lookup finds exactly
+// the key it was given or nothing. Immutable after the inserts.
+class FeatureTable {
+ public:
+  // Empty, with room for `n` features of `width` values each (1 + classes,
+  // at most 9), stored as binary16 when `half`.
+  void Reset(size_t n, size_t width, bool half);
+  // Adds `key` (not 0) with its row (`width` values, binary16 bits or
+  // floats as Reset() said); false when `key` is there already.
+  bool Insert(uint64_t key, const uint16_t* half_row);
+  bool Insert(uint64_t key, const float* row);
+
+  // The entry of `key`, or -1.
+  int64_t Find(uint64_t key) const {
+    if (!filter_.MayContain(key)) return -1;
+    for (uint64_t b = key & mask_;; b = (b + 1) & mask_) {
+      const uint64_t* keys = &words_[b * kWords];
+      for (uint32_t e = 0; e < per_bucket_; ++e) {
+        if (keys[e] == key) return static_cast<int64_t>(b << 2 | e);
+        if (keys[e] == 0) return -1;
+      }
+    }
+  }
+  // Starts loading `key`'s bucket when it may be there.
+  void Prefetch(uint64_t key) const {
+    if (filter_.MayContain(key)) __builtin_prefetch(&words_[(key & mask_) * kWords]);
+  }
+  // Values 0 .. 3, or 0 .. 7 when the rows are wider than 4, of entry
+  // `entry`'s row (0: idf, 1 + c: class c's weight) as floats, in one
+  // fixed-size read (vector registers); values past the row's width are
+  // whatever follows it in its bucket, to be ignored. Reset() leaves room
+  // for the read in the bucket: a read past its cache line would be a
+  // second miss.
+  void Row(uint32_t entry, float* out) const {
+    if (wide_) {
+      RowRead<8>(entry, out);
+    } else {
+      RowRead<4>(entry, out);
+    }
+  }
+  // Value `i` of entry `entry`'s row alone.
+  float Value(uint32_t entry, size_t i) const {
+    const char* at = RowOf(entry) + i * (half_ ? sizeof(uint16_t) : sizeof(float));
+    if (half_) {
+      uint16_t h = 0;
+      std::memcpy(&h, at, sizeof(h));
+      return FiniteHalfToFloat(h);
+    }
+    float f = 0;
+    std::memcpy(&f, at, sizeof(f));
+    return f;
+  }
+
+ private:
+  template <size_t N>
+  void RowRead(uint32_t entry, float* out) const {
+    static_assert(N == 4 || N == 8, "one read");
+    const char* row = RowOf(entry);
+    if (half_) {
+#ifdef __SSE2__
+      // FiniteHalfToFloat(), four at a time.
+      const __m128i magnitude = _mm_set1_epi32(0x7FFF);
+      const __m128 scale = _mm_set1_ps(0x1p112f);
+      const __m128i h = N == 8 ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(row))
+                               : _mm_loadl_epi64(reinterpret_cast<const __m128i*>(row));
+      for (size_t j = 0; j < N / 4; ++j) {
+        const __m128i half = j == 0 ? _mm_unpacklo_epi16(h, _mm_setzero_si128())
+                                    : _mm_unpackhi_epi16(h, _mm_setzero_si128());
+        const __m128i bits = _mm_slli_epi32(_mm_and_si128(half, magnitude), 13);
+        const __m128i sign = _mm_slli_epi32(_mm_andnot_si128(magnitude, half), 16);
+        const __m128 f = _mm_mul_ps(_mm_castsi128_ps(bits), scale);
+        _mm_storeu_ps(out + 4 * j, _mm_or_ps(f, _mm_castsi128_ps(sign)));
+      }
+#else
+      uint16_t h[N];
+      std::memcpy(h, row, sizeof(h));
+      for (size_t i = 0; i < N; ++i) out[i] = FiniteHalfToFloat(h[i]);
+#endif
+    } else {
+      std::memcpy(out, row, N * sizeof(float));
+    }
+  }
+  static constexpr size_t kWords = 8;  // 64 bytes a bucket
+  const char* RowOf(uint32_t entry) const {
+    return reinterpret_cast<const char*>(&words_[(entry >> 2) * kWords]) +
+           per_bucket_ * sizeof(uint64_t) + (entry & 3) * row_bytes_;
+  }
+  // The free entry for `key`, or -1 when `key` is there already.
+  int64_t Place(uint64_t key);
+
+  std::vector<uint64_t, HugePageAllocator<uint64_t>> words_;
+  uint64_t mask_ = 0;         // buckets - 1
+  uint32_t per_bucket_ = 1;   // entries per bucket (1..4)
+  uint32_t row_bytes_ = 0;
+  bool half_ = false;
+  bool wide_ = false;  // rows of more than 4 values: Row() reads 8
+  FeatureFilter filter_;
+};
+
 class LinearModel {
  public:
   // NOT_FOUND when `path` cannot be opened; INVALID_ARGUMENT when it is not
@@ -126,7 +252,7 @@ class LinearModel {
   // tokens (for the pair across the junction with the next part).
   struct Hit {
     uint64_t feature;
-    uint32_t slot;   // in the table
+    uint32_t slot;   // entry in the table
     uint32_t count;
   };
   struct PartialInput {
@@ -154,15 +280,6 @@ class LinearModel {
  private:
   LinearModel() = default;
   static constexpr size_t kMaxClasses = 4;
-  // One table slot: key and row together, so a lookup touches one cache
-  // line (half of one: 32 bytes).
-  struct Slot {
-    uint64_t key;  // 0 = empty (LinearFeatures never yields 0)
-    float idf;
-    float w[kMaxClasses];
-  };
-  // Slot index of `feature`, or -1.
-  int64_t Find(uint64_t feature) const;
   // Sorted, counted hits of `features` (sorted in place).
   void Collect(std::vector<uint64_t>* features, std::vector<Hit>* hits) const;
   // Probabilities from merged hits (sorted by feature, equal features
@@ -174,12 +291,8 @@ class LinearModel {
   CharGrams chars_;
   size_t k_ = 0;
   size_t size_ = 0;
-  // Memory for the table: HugePageAllocator (the tables are 8-16 MB; with
-  // 4 KiB pages nearly every lookup missed the TLB).
-  // Open addressing, linear probing, load factor <= 0.5.
-  std::vector<Slot, HugePageAllocator<Slot>> table_;
-  uint64_t mask_ = 0;
-  FeatureFilter filter_;  // of the table's keys
+  // The features and their rows (see FeatureTable); Hit::slot is an entry.
+  FeatureTable table_;
 };
 
 }  // namespace opinia::nlp

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -242,6 +243,94 @@ TEST(FeatureFilterTest, NoFalseNegativesFewFalsePositives) {
   int passed = 0;
   for (int i = 0; i < 100000; ++i) passed += f.MayContain(next());
   EXPECT_LT(passed, 100000 / 5);
+}
+
+// The table's fast widening of binary16 (scalar and four or eight at a
+// time in Row()) must give HalfToFloat()'s float for every finite half:
+// the models' rows are stored as binary16 and widened at each lookup, so a
+// difference would change predictions.
+TEST(FeatureTableTest, RowsWidenEveryFiniteHalfExactly) {
+  std::vector<uint16_t> finite;
+  for (uint32_t h = 0; h <= 0xFFFF; ++h) {
+    if (((h >> 10) & 0x1F) != 0x1F) finite.push_back(static_cast<uint16_t>(h));
+  }
+  auto same = [](float a, float b) {
+    uint32_t x = 0;
+    uint32_t y = 0;
+    std::memcpy(&x, &a, sizeof(x));
+    std::memcpy(&y, &b, sizeof(y));
+    return x == y;
+  };
+  for (uint16_t h : finite) {
+    ASSERT_TRUE(same(FiniteHalfToFloat(h), HalfToFloat(h))) << h;
+  }
+  for (const size_t width : {3, 5, 9}) {  // narrow, wide, the aspect detector's
+    FeatureTable table;
+    const size_t n = (finite.size() + width - 1) / width;
+    table.Reset(n, width, /*half=*/true);
+    for (size_t i = 0; i < n; ++i) {
+      uint16_t row[9] = {};
+      for (size_t j = 0; j < width; ++j) row[j] = finite[(i * width + j) % finite.size()];
+      ASSERT_TRUE(table.Insert(0x1000 + i, row));
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const int64_t entry = table.Find(0x1000 + i);
+      ASSERT_GE(entry, 0);
+      float out[8];
+      table.Row(static_cast<uint32_t>(entry), out);
+      for (size_t j = 0; j < width; ++j) {
+        const uint16_t h = finite[(i * width + j) % finite.size()];
+        const float got = j < 8 && (width > 4 || j < 4)
+                              ? out[j]
+                              : table.Value(static_cast<uint32_t>(entry), j);
+        ASSERT_TRUE(same(got, HalfToFloat(h))) << "width " << width << " value " << h;
+        ASSERT_TRUE(same(table.Value(static_cast<uint32_t>(entry), j), HalfToFloat(h)));
+      }
+    }
+  }
+}
+
+// Lookups find exactly the keys inserted, with their rows, also when many
+// keys share a home bucket (probing into the next buckets and around the
+// end of the table), and nothing else; a repeated key is refused.
+TEST(FeatureTableTest, FindsExactlyTheInsertedKeys) {
+  for (const bool half : {false, true}) {
+    for (const size_t width : {3, 4, 5}) {
+      FeatureTable table;
+      table.Reset(300, width, half);
+      std::map<uint64_t, std::vector<float>> held;
+      uint64_t x = 12345;
+      for (int i = 0; i < 300; ++i) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        // A third of the keys on the last bucket's home (low bits all set):
+        // their probes wrap around to the first buckets.
+        const uint64_t key = (i % 3 == 0 ? (x | 0xFFFF) : x) | 1;
+        std::vector<float> row(width);
+        uint16_t packed[8] = {};
+        for (size_t j = 0; j < width; ++j) {
+          packed[j] = FloatToHalf(static_cast<float>(i) * 0.25f - static_cast<float>(j));
+          row[j] = HalfToFloat(packed[j]);
+        }
+        ASSERT_TRUE(half ? table.Insert(key, packed) : table.Insert(key, row.data()));
+        EXPECT_FALSE(half ? table.Insert(key, packed) : table.Insert(key, row.data()));
+        held[key] = row;
+      }
+      for (const auto& [key, row] : held) {
+        const int64_t entry = table.Find(key);
+        ASSERT_GE(entry, 0) << key;
+        float out[8];
+        table.Row(static_cast<uint32_t>(entry), out);
+        for (size_t j = 0; j < width; ++j) EXPECT_EQ(out[j], row[j]) << key;
+      }
+      int found = 0;
+      for (int i = 0; i < 100000; ++i) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        const uint64_t key = (i % 3 == 0 ? (x | 0xFFFF) : x) | 1;
+        found += held.count(key) == 0 && table.Find(key) >= 0;
+      }
+      EXPECT_EQ(found, 0);
+    }
+  }
 }
 
 TEST(LinearModelTest, QuantizedModelPredictsLikeTheFloatOne) {
