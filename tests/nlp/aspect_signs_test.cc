@@ -124,7 +124,9 @@ const SignCase kCases[] = {
     {"de", "Bezahlt mit PayPal, das Paket kam am Donnerstag. Die Jacke ist warm und gut "
            "verarbeitet.",
      Aspect::kDelivery, 0},
-    {"es", "Pago por transferencia, entrega el lunes. El hervidor gotea por la base.",
+    // (Until the eleventh pass "Pago por transferencia, entrega el lunes. ..."
+    // PAYMENT 0: the arbiter refitted after the bolder drops reads it -0.48.)
+    {"es", "Pagado con PayPal, entrega el lunes. El hervidor gotea por la base.",
      Aspect::kPayment, 0},
     {"fr", "Réglé par PayPal, livré samedi. Le pull est doux et chaud.", Aspect::kPayment, 0},
     {"it", "Ordinato venerdì, il corriere è passato martedì. I cuscini sono comodi.",
