@@ -204,15 +204,22 @@ TEST_F(AspectSignsAnalyzerTest, OtherLanguagesKeepTheirSigns) {
   }
 }
 
-TEST(AspectSignFeaturesTest, OneRowPerReportedAspect) {
-  std::vector<std::vector<float>> rows;
+// The analysis, without the arbiter, of a review with aspects of both
+// signs, and the arbiter's feature rows of its aspects.
+void AnalyzeWithRows(Analysis* a, std::vector<std::vector<float>>* rows) {
   AnalyzerConfig config;
   config.aspect_signs = false;
-  config.aspect_sign_rows = &rows;
+  config.aspect_sign_rows = rows;
   auto analyzer = CreateAnalyzerWithConfig(test_paths::ModelsDir(), config);
   ASSERT_TRUE(analyzer.ok()) << analyzer.status();
-  const Analysis a = (*analyzer)->Analyze(
+  *a = (*analyzer)->Analyze(
       "The courier was late, but the lamp is bright and the price was fair.", AnalyzeOptions());
+}
+
+TEST(AspectSignFeaturesTest, OneRowPerReportedAspect) {
+  std::vector<std::vector<float>> rows;
+  Analysis a;
+  AnalyzeWithRows(&a, &rows);
   ASSERT_GE(a.aspects.size(), 2u);
   ASSERT_EQ(rows.size(), a.aspects.size());
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -226,13 +233,8 @@ TEST(AspectSignFeaturesTest, OneRowPerReportedAspect) {
 // column and under the review label's, 0 in the other columns.
 TEST(AspectSignFeaturesTest, TheClausesReadingByAspectAndByLabel) {
   std::vector<std::vector<float>> rows;
-  AnalyzerConfig config;
-  config.aspect_signs = false;
-  config.aspect_sign_rows = &rows;
-  auto analyzer = CreateAnalyzerWithConfig(test_paths::ModelsDir(), config);
-  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
-  const Analysis a = (*analyzer)->Analyze(
-      "The courier was late, but the lamp is bright and the price was fair.", AnalyzeOptions());
+  Analysis a;
+  AnalyzeWithRows(&a, &rows);
   ASSERT_EQ(rows.size(), a.aspects.size());
   bool polar = false;
   for (size_t i = 0; i < rows.size(); ++i) {
