@@ -21,9 +21,12 @@ constexpr size_t kTweetFeature = 51;
 // The language group "other" (none of kLanguageGroups).
 constexpr size_t kOtherLanguageFeature = 46;
 
-void OneHot(int index, int n, std::vector<float>* x) {
-  for (int i = 0; i < n; ++i) x->push_back(i == index ? 1.0f : 0.0f);
+// n entries, `value` at `index` and 0 elsewhere.
+void OneHotValue(int index, int n, float value, std::vector<float>* x) {
+  for (int i = 0; i < n; ++i) x->push_back(i == index ? value : 0.0f);
 }
+
+void OneHot(int index, int n, std::vector<float>* x) { OneHotValue(index, n, 1.0f, x); }
 
 int LabelIndex(SentimentLabel l) {
   switch (l) {
@@ -157,6 +160,14 @@ void AspectSignFeatures(const AspectSignInput& in, const AspectSentiment& aspect
   x->push_back(in.sarcasm);  // kSarcasmFeature
   x->push_back(n == 0);
   x->push_back(in.tweet);  // kTweetFeature
+  // Eleventh pass (kClauseReadingByAspect ...): the clause model's mean
+  // P(pos) - P(neg) of the aspect's clauses once per aspect and once per
+  // review label, so that how far it trusts the clause against the review
+  // may differ by aspect (a product's praise before its failure, a
+  // delivery mentioned in a happy review) and by the review's label.
+  const float reading = (probs[0] - probs[1]) * inv;
+  OneHotValue(static_cast<int>(aspect.aspect) - 1, kAspects, reading, x);
+  OneHotValue(LabelIndex(in.review.label), 4, reading, x);
 }
 
 bool KeepsItsSign(const std::vector<float>& x) {

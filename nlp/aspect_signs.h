@@ -39,7 +39,12 @@
 namespace opinia::nlp {
 
 inline constexpr char kAspectSignsFile[] = "aspect_signs.meta";
-inline constexpr int kNumAspectSignFeatures = 52;
+inline constexpr int kNumAspectSignFeatures = 64;
+// The first of the 8 features "the clause model's reading of the aspect's
+// clauses if the aspect is PRODUCT_QUALITY, PRICE, ... PACKAGING" (0
+// otherwise), then 4 "... if the review is POSITIVE, NEGATIVE, NEUTRAL,
+// MIXED" (eleventh pass).
+inline constexpr int kClauseReadingByAspect = 52;
 
 // What the analyzer knew of one clause (one per ClauseSentiment, same
 // order) before the clause model read it.

@@ -3,7 +3,7 @@
 detection (seventh pass)") and reports them out-of-fold.
 
 Reads, for every dev table (the shop corpus's dev part and the spent case
-tables cases, cases3..cases6, all halves), three files that
+tables cases, cases3..cases10, all halves), three files that
 scripts/aspect_detect_tune.sh writes:
   BASE/<table>.txt   opinia-eval --dump without aspect_detect.lin
   ALL/<table>.txt    opinia-eval --dump with a detector that adds every
@@ -19,7 +19,7 @@ Per aspect: `add` maximises (expected aspects added with the right sign)
 (expected ones dropped). Out-of-fold: each table's thresholds are chosen
 on the others (the corpus dev part as five folds by id).
 
-  scripts/aspect_detect_thresholds.py BASE ALL [--mu=0.5] [--kappa=8]
+  scripts/aspect_detect_thresholds.py BASE ALL [--mu=0.5] [--kappa=4]
 """
 import collections
 import sys
@@ -27,7 +27,8 @@ import zlib
 
 ASPECTS = ["PRODUCT_QUALITY", "PRICE", "DELIVERY", "RETURNS", "PAYMENT",
            "CUSTOMER_SERVICE", "USABILITY", "PACKAGING"]
-TABLES = ["shop", "cases", "cases3", "cases4", "cases5", "cases6"]
+TABLES = ["shop", "cases", "cases3", "cases4", "cases5", "cases6", "cases7", "cases8",
+          "cases9", "cases10"]
 LANGS = ["pl", "en", "de", "es", "fr", "it"]
 ADDS = [0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01]
 DROPS = [0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5]
@@ -131,7 +132,7 @@ def cell(c):
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     opts = dict(a[2:].split("=") for a in sys.argv[1:] if a.startswith("--"))
-    mu, kappa = float(opts.get("mu", 0.5)), float(opts.get("kappa", 8))
+    mu, kappa = float(opts.get("mu", 0.5)), float(opts.get("kappa", 4))
     rows = load(args[0], args[1])
     oof = {}
     for g in sorted(set(fold(r) for r in rows)):

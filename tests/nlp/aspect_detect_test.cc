@@ -124,6 +124,10 @@ const DropCase kDropped[] = {
      Aspect::kCustomerService, Aspect::kProductQuality},
     {"Dritter Kauf bei diesem Händler, die Qualität ist wie immer top.",
      Aspect::kCustomerService, Aspect::kProductQuality},
+    // Eleventh pass: a drop costs four unexpected aspects per real mention
+    // lost (was eight); with the old thresholds this one stayed.
+    {"Second time ordering from this seller, the jumper is soft and warm.",
+     Aspect::kCustomerService, Aspect::kProductQuality},
 };
 
 TEST_F(WithAndWithoutDetector, DropsAMentionThatIsNoAspect) {

@@ -204,21 +204,57 @@ TEST_F(AspectSignsAnalyzerTest, OtherLanguagesKeepTheirSigns) {
   }
 }
 
-TEST(AspectSignFeaturesTest, OneRowPerReportedAspect) {
-  std::vector<std::vector<float>> rows;
+// The analysis, without the arbiter, of a review with aspects of both
+// signs, and the arbiter's feature rows of its aspects.
+void AnalyzeWithRows(Analysis* a, std::vector<std::vector<float>>* rows) {
   AnalyzerConfig config;
   config.aspect_signs = false;
-  config.aspect_sign_rows = &rows;
+  config.aspect_sign_rows = rows;
   auto analyzer = CreateAnalyzerWithConfig(test_paths::ModelsDir(), config);
   ASSERT_TRUE(analyzer.ok()) << analyzer.status();
-  const Analysis a = (*analyzer)->Analyze(
+  *a = (*analyzer)->Analyze(
       "The courier was late, but the lamp is bright and the price was fair.", AnalyzeOptions());
+}
+
+TEST(AspectSignFeaturesTest, OneRowPerReportedAspect) {
+  std::vector<std::vector<float>> rows;
+  Analysis a;
+  AnalyzeWithRows(&a, &rows);
   ASSERT_GE(a.aspects.size(), 2u);
   ASSERT_EQ(rows.size(), a.aspects.size());
   for (size_t i = 0; i < rows.size(); ++i) {
     ASSERT_EQ(rows[i].size(), static_cast<size_t>(kNumAspectSignFeatures));
     EXPECT_FLOAT_EQ(rows[i][0], a.aspects[i].sentiment.score);  // the current score first
   }
+}
+
+// Eleventh pass: the clause model's reading of the aspect's clauses (its
+// mean P(pos) - P(neg), features 16 and 17) once more under the aspect's
+// column and under the review label's, 0 in the other columns.
+TEST(AspectSignFeaturesTest, TheClausesReadingByAspectAndByLabel) {
+  std::vector<std::vector<float>> rows;
+  Analysis a;
+  AnalyzeWithRows(&a, &rows);
+  ASSERT_EQ(rows.size(), a.aspects.size());
+  bool polar = false;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const std::vector<float>& x = rows[i];
+    ASSERT_EQ(x.size(), static_cast<size_t>(kNumAspectSignFeatures));
+    const float reading = x[16] - x[17];
+    polar |= std::fabs(reading) > 0.1f;
+    const size_t aspect = static_cast<size_t>(kClauseReadingByAspect) +
+                          static_cast<size_t>(a.aspects[i].aspect) - 1;
+    // The review's label is one-hot at features 25..28.
+    size_t label = 0;
+    for (size_t k = 0; k < 4; ++k) {
+      if (x[25 + k] == 1.0f) label = static_cast<size_t>(kClauseReadingByAspect) + 8 + k;
+    }
+    ASSERT_NE(label, 0u);
+    for (size_t k = static_cast<size_t>(kClauseReadingByAspect); k < x.size(); ++k) {
+      EXPECT_FLOAT_EQ(x[k], k == aspect || k == label ? reading : 0.0f) << i << " " << k;
+    }
+  }
+  EXPECT_TRUE(polar);  // the clause model read some clause with a sign
 }
 
 }  // namespace
