@@ -44,7 +44,9 @@
 // computes over the tuning sources (the corpus dev part, the spent case
 // tables of --cases and the ../shared/data dev splits), and last the
 // aspect-sign arbiter (aspect_signs.meta, nlp/tools/aspect_signs_train.h),
-// which reads the arbitrated label.
+// which reads the arbitrated label. With --crossfit=K both read a spent
+// table the models trained on with fold models trained without it
+// (TrainCrossFitFolds()).
 //
 // Every training text goes through Tokenize() + ReviewInput() +
 // LinearFeatures(), exactly as at serving time. LIBLINEAR's logistic
@@ -256,8 +258,8 @@ std::vector<ModelSpec> Specs() {
 // (text only) 0.9030 -> 0.8951 (0.8951 / 0.8983 with weight 1 / 2 for the
 // English model), so the English review model leaves them out
 // (AddTableFiles()): 0.9014, at 7 of the fresh table's 111 English dev
-// labels (79 -> 72). Never a table of
-// kSpentTables: the arbiters are fitted on those out of fold.
+// labels (79 -> 72). A table of kSpentTables only with --crossfit: the
+// arbiters are fitted on those out of fold (TrainCrossFitFolds()).
 constexpr char kTrainingTablesFlag[] = "cases7,cases8,cases9";
 constexpr int kTableWeight = 3;
 
@@ -363,6 +365,7 @@ struct DataDirs {
   // Case tables as main-domain training data of the review and clause
   // models (AddTableFiles()).
   TableSources tables = {};
+  std::vector<std::string> spent_off = {};  // AddTableFiles()
   std::string Path(const ModelSpec& spec, const std::string& file, bool aux) const {
     if (absl::StrContains(file, '/')) return file;  // a path (TableSources::Files)
     if (absl::StartsWith(file, "shop_")) return corpus + "/" + file;
@@ -381,9 +384,23 @@ struct DataDirs {
 // itself is a letdown." POSITIVE (nlp/eval/conventions.tsv; no label
 // arbiter setting keeps it) and en_amazon_reviews.dev drops 0.9030 ->
 // 0.8951; the English clause model does train on them.
-void AddTableFiles(const TableSources& tables, ModelSpec* spec) {
+// `spent_off` (--spent_tables_off=pl,...): review models that leave the
+// spent tables (kSpentTables) out even when --train_tables lists them
+// (models/README.md, "Eleventh pass: cross-fitted arbiters").
+void AddTableFiles(const TableSources& all_tables, const std::vector<std::string>& spent_off,
+                   ModelSpec* spec) {
   if (spec->serving.domain != TextDomain::kReview) return;
   if (spec->serving.name == "sentiment_en") return;
+  TableSources tables = all_tables;
+  for (const std::string& m : spent_off) {
+    if (spec->serving.name != "sentiment_" + m) continue;
+    tables.tables.clear();
+    for (const std::string& t : all_tables.tables) {
+      if (std::find(std::begin(kSpentTables), std::end(kSpentTables), t) == std::end(kSpentTables)) {
+        tables.tables.push_back(t);
+      }
+    }
+  }
   for (const std::string& lang : spec->serving.languages) {
     if (std::find(std::begin(kTuningLanguages), std::end(kTuningLanguages), lang) ==
         std::end(kTuningLanguages)) {
@@ -1092,7 +1109,7 @@ bool TrainCrossFitFolds(const DataDirs& dirs, const std::vector<ModelSpec>& spec
     }
     for (ModelSpec spec : specs) {
       const size_t files = spec.files.size();
-      AddTableFiles(fold_dirs.tables, &spec);
+      AddTableFiles(fold_dirs.tables, fold_dirs.spent_off, &spec);
       if (spec.files.size() == files) continue;  // no table: as in `out`
       std::cerr << "crossfit: fold " << g + 1 << ": training " << spec.serving.name << "\n";
       if (!TrainLinear(fold_dirs, words_dir, spec, fold, spec.meta && meta)) return false;
@@ -1147,6 +1164,7 @@ int main(int argc, char** argv) {
   // --train_tables.
   int crossfit = 0;
   std::string crossfit_dir = "build/crossfit";
+  std::string spent_off;  // --spent_tables_off=pl,...: AddTableFiles()
   bool aspect_signs_report = false;
   // Experiment overrides (apply to every selected model); the committed
   // models use the defaults above.
@@ -1200,6 +1218,7 @@ int main(int argc, char** argv) {
     else if (absl::StartsWith(a, "--table_weight=")) table_weight = std::stoi(a.substr(15));
     else if (absl::StartsWith(a, "--crossfit=")) crossfit = std::stoi(a.substr(11));
     else if (absl::StartsWith(a, "--crossfit_dir=")) crossfit_dir = a.substr(15);
+    else if (absl::StartsWith(a, "--spent_tables_off=")) spent_off = a.substr(19);
     else if (a == "--aspect_signs_report") aspect_signs_report = true;
     else if (absl::StartsWith(a, "--out=")) out = a.substr(6);
     else if (absl::StartsWith(a, "--only=")) only = a.substr(7);
@@ -1212,6 +1231,7 @@ int main(int argc, char** argv) {
                    " [--clause_dir=DIR] [--router_dir=DIR] [--router_unmarked]"
                    " [--router_cap=N] [--cases=DIR] [--train_tables=T,...|-]"
                    " [--table_weight=N] [--crossfit=K [--crossfit_dir=DIR]]"
+                   " [--spent_tables_off=pl,...]"
                    " [--aspect_signs_report]"
                    " [--aspect_add=P] [--aspect_drop=P] [--aspect_min_df=N]"
                    " [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]"
@@ -1228,6 +1248,7 @@ int main(int argc, char** argv) {
   if (train_tables != "-") {
     dirs.tables.tables = absl::StrSplit(train_tables, ',', absl::SkipEmpty());
   }
+  dirs.spent_off = absl::StrSplit(spent_off, ',', absl::SkipEmpty());
   if (crossfit < 0 || crossfit == 1 || crossfit > static_cast<int>(std::size(kSpentTables))) {
     std::cerr << "--crossfit: 0 (off) or 2.." << std::size(kSpentTables) << "\n";
     return 2;
@@ -1306,7 +1327,7 @@ int main(int argc, char** argv) {
     }
     if (!want) continue;
     std::cerr << "training " << spec.serving.name << "\n";
-    AddTableFiles(dirs.tables, &spec);
+    AddTableFiles(dirs.tables, dirs.spent_off, &spec);
     if (!TrainLinear(dirs, words_dir, spec, out, spec.meta && !no_meta)) {
       return 1;
     }
