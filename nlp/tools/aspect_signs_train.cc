@@ -116,19 +116,38 @@ int Decide(const Row& r, const std::array<double, 3>& p, double threshold) {
   return p[best] >= threshold && !KeepsItsSign(r.x) ? best : r.base;
 }
 
-}  // namespace
-
-bool TrainAspectSigns(const std::string& models_dir, const std::string& corpus_dir,
-                      const std::string& cases_dir, bool write) {
+// An analyzer without the arbiter and the feature rows it records.
+struct Reader {
   std::vector<std::vector<float>> features;
+  std::unique_ptr<Analyzer> analyzer;
+};
+
+// The reader of `models_dir` (created on first use); null on an error.
+Reader* ReaderOf(const std::string& models_dir,
+                 std::map<std::string, std::unique_ptr<Reader>>* readers) {
+  std::unique_ptr<Reader>& r = (*readers)[models_dir];
+  if (r != nullptr) return r.get();
+  auto reader = std::make_unique<Reader>();
   AnalyzerConfig config;
   config.aspect_signs = false;
-  config.aspect_sign_rows = &features;
+  config.aspect_sign_rows = &reader->features;
   auto analyzer = CreateAnalyzerWithConfig(models_dir, config);
   if (!analyzer.ok()) {
     std::cerr << analyzer.status() << "\n";
-    return false;
+    return nullptr;
   }
+  reader->analyzer = std::move(*analyzer);
+  r = std::move(reader);
+  return r.get();
+}
+
+}  // namespace
+
+bool TrainAspectSigns(const std::string& models_dir, const std::string& corpus_dir,
+                      const std::string& cases_dir, bool write, const TableReaders& table_readers) {
+  std::map<std::string, std::unique_ptr<Reader>> readers;  // by models directory
+  Reader* own = ReaderOf(models_dir, &readers);
+  if (own == nullptr) return false;
   std::vector<Row> rows;
   for (const char* lang : kTuningLanguages) {
     std::vector<EvalCase> cases;
@@ -137,15 +156,21 @@ bool TrainAspectSigns(const std::string& models_dir, const std::string& corpus_d
       std::cerr << "cannot read " << path << "\n";
       return false;
     }
-    Collect(**analyzer, features, cases, Split::kCorpusDev, "shop", lang, -1, &rows);
+    Collect(*own->analyzer, own->features, cases, Split::kCorpusDev, "shop", lang, -1, &rows);
   }
   int fold = 0;
   for (const char* table : kSpentTables) {
+    auto it = table_readers.find(table);
+    Reader* reader = it == table_readers.end() ? own : ReaderOf(it->second, &readers);
+    if (reader == nullptr) return false;
+    if (reader != own) {
+      std::fprintf(stderr, "aspect signs: %s read by %s\n", table, it->second.c_str());
+    }
     for (const char* lang : kTuningLanguages) {
       std::vector<EvalCase> cases;
       // A table without a file for a language (cases3 has no fr, it).
       if (!ReadCaseFile(cases_dir + "/" + table + "_" + lang + ".tsv", &cases)) continue;
-      Collect(**analyzer, features, cases, Split::kAll, table, lang, fold, &rows);
+      Collect(*reader->analyzer, reader->features, cases, Split::kAll, table, lang, fold, &rows);
     }
     ++fold;
   }

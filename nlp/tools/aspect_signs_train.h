@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "nlp/tools/eval_cases.h"
+
 namespace opinia::nlp::tools {
 
 // Analyses, with the models of `models_dir` and the arbiter off, the
@@ -18,9 +20,13 @@ namespace opinia::nlp::tools {
 // out-of-fold "polarity right" per source and language next to the
 // analyzer's, for each C and confidence threshold of the grid; picks the
 // pair with the most out-of-fold right, fits on all rows and writes
-// `models_dir`/aspect_signs.meta. With `write` false, only reports.
+// `models_dir`/aspect_signs.meta. With `write` false, only reports. A
+// table of `readers` is analysed with the models of its directory
+// (cross-fitting, opinia-train --crossfit; that directory holds the label
+// arbiter of `models_dir`).
 bool TrainAspectSigns(const std::string& models_dir, const std::string& corpus_dir,
-                      const std::string& cases_dir, bool write);
+                      const std::string& cases_dir, bool write,
+                      const TableReaders& readers = {});
 
 }  // namespace opinia::nlp::tools
 

@@ -269,4 +269,17 @@ bool ReadCaseFile(const std::string& path, std::vector<EvalCase>* out) {
 
 int CorpusDevFold(const std::string& id) { return static_cast<int>((Fnv1a64(id) / 5) % 5); }
 
+std::vector<std::vector<std::string>> CrossFitGroups(const std::vector<std::string>& trained,
+                                                     int k) {
+  std::vector<std::vector<std::string>> groups(static_cast<size_t>(std::max(k, 0)));
+  if (k <= 0) return groups;
+  for (size_t i = 0; i < std::size(kSpentTables); ++i) {
+    const std::string t = kSpentTables[i];
+    if (std::find(trained.begin(), trained.end(), t) != trained.end()) {
+      groups[i % static_cast<size_t>(k)].push_back(t);
+    }
+  }
+  return groups;
+}
+
 }  // namespace opinia::nlp::tools

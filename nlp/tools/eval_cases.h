@@ -97,6 +97,19 @@ const char* AspectName(Aspect a);
 inline constexpr const char* kSpentTables[] = {"cases", "cases3", "cases4", "cases5", "cases6"};
 inline constexpr const char* kTuningLanguages[] = {"pl", "en", "de", "es", "fr", "it"};
 
+// Which models read a spent table for the arbiter trainers: the models
+// directory of the cross-fitting fold that did not train on the table
+// (opinia-train --crossfit; models/README.md, "Eleventh pass: cross-fitted
+// arbiters"). A table not listed, and every other source, is read by the
+// models the arbiter is fitted for.
+using TableReaders = std::map<std::string, std::string>;
+
+// The cross-fitting groups of opinia-train --crossfit=K: the i-th table of
+// kSpentTables in group i % k, when `trained` (the models' training
+// tables) lists it; k groups, some maybe empty (no fold needed).
+std::vector<std::vector<std::string>> CrossFitGroups(const std::vector<std::string>& trained,
+                                                     int k);
+
 // Reads the cases of `path`: false when it cannot be opened or is
 // malformed (the error printed to stderr).
 bool ReadCaseFile(const std::string& path, std::vector<EvalCase>* out);

@@ -60,7 +60,41 @@ void AddRow(const Analyzer& analyzer, Row row, const std::string& text, int rati
   rows->push_back(std::move(row));
 }
 
-bool Collect(const LabelArbiterDirs& dirs, const Analyzer& analyzer, std::vector<Row>* rows) {
+// The analyzer (without an arbiter, traced) of each models directory.
+class Readers {
+ public:
+  explicit Readers(const LabelArbiterDirs& dirs) : dirs_(dirs) {}
+  // The analyzer of `table` (dirs.readers, else dirs.models); null on an
+  // error (printed).
+  const Analyzer* For(const std::string& table) {
+    auto it = dirs_.readers.find(table);
+    const std::string& models = it == dirs_.readers.end() ? dirs_.models : it->second;
+    std::unique_ptr<Analyzer>& a = analyzers_[models];
+    if (a == nullptr) {
+      AnalyzerConfig config;
+      config.use_label_arbiter = false;
+      config.trace_label_arbiter = true;
+      auto created = CreateAnalyzerWithConfig(models, config);
+      if (!created.ok()) {
+        std::cerr << created.status() << "\n";
+        return nullptr;
+      }
+      a = std::move(*created);
+      if (models != dirs_.models) {
+        std::fprintf(stderr, "label arbiter: %s read by %s\n", table.c_str(), models.c_str());
+      }
+    }
+    return a.get();
+  }
+
+ private:
+  const LabelArbiterDirs& dirs_;
+  std::map<std::string, std::unique_ptr<Analyzer>> analyzers_;
+};
+
+bool Collect(const LabelArbiterDirs& dirs, Readers& readers, std::vector<Row>* rows) {
+  const Analyzer* analyzer = readers.For("");
+  if (analyzer == nullptr) return false;
   int fold = 0;
   for (const char* lang : kTuningLanguages) {
     std::vector<EvalCase> cases;
@@ -68,19 +102,21 @@ bool Collect(const LabelArbiterDirs& dirs, const Analyzer& analyzer, std::vector
     for (const EvalCase& c : cases) {
       if (!InSplit(c.id, Split::kCorpusDev)) continue;
       // IsShopDev: the hash is divisible by 5; its next digit picks the fold.
-      AddRow(analyzer, {"shop", lang, c.category, c.labels, CorpusDevFold(c.id), {}, {}},
+      AddRow(*analyzer, {"shop", lang, c.category, c.labels, CorpusDevFold(c.id), {}, {}},
              c.text, c.rating, rows);
     }
   }
   fold = 5;
   for (const char* table : kSpentTables) {
+    const Analyzer* reader = readers.For(table);
+    if (reader == nullptr) return false;
     for (const char* lang : kTuningLanguages) {
       std::vector<EvalCase> cases;
       const std::string path = absl::StrCat(dirs.cases, "/", table, "_", lang, ".tsv");
       if (!std::ifstream(path)) continue;
       if (!ReadCaseFile(path, &cases)) return false;
       for (const EvalCase& c : cases) {
-        AddRow(analyzer, {table, lang, c.category, c.labels, fold, {}, {}}, c.text, c.rating, rows);
+        AddRow(*reader, {table, lang, c.category, c.labels, fold, {}, {}}, c.text, c.rating, rows);
       }
     }
     ++fold;
@@ -100,7 +136,7 @@ bool Collect(const LabelArbiterDirs& dirs, const Analyzer& analyzer, std::vector
                                                  : SentimentLabel::kUnspecified;
       if (l == SentimentLabel::kUnspecified) continue;
       // Text only, as the guards are measured.
-      AddRow(analyzer, {split, e.lang, "-", {l}, fold + static_cast<int>(i % 5), {}, {}}, e.text, 0,
+      AddRow(*analyzer, {split, e.lang, "-", {l}, fold + static_cast<int>(i % 5), {}, {}}, e.text, 0,
              rows);
     }
     fold += 5;
@@ -297,16 +333,9 @@ ArbiterChoice ChooseLabelArbiter(const std::vector<ArbiterRow>& rows, const Arbi
 bool TrainLabelArbiter(const LabelArbiterDirs& dirs, bool write) {
   Conventions conventions;
   if (!conventions.Read(dirs.cases + "/" + kConventionsFile)) return false;
-  AnalyzerConfig config;
-  config.use_label_arbiter = false;
-  config.trace_label_arbiter = true;
-  auto analyzer = CreateAnalyzerWithConfig(dirs.models, config);
-  if (!analyzer.ok()) {
-    std::cerr << analyzer.status() << "\n";
-    return false;
-  }
+  Readers readers(dirs);
   std::vector<Row> rows;
-  if (!Collect(dirs, **analyzer, &rows)) return false;
+  if (!Collect(dirs, readers, &rows)) return false;
   if (rows.empty()) {
     std::cerr << "label arbiter: no tuning rows (corpus, --cases, --data?)\n";
     return false;

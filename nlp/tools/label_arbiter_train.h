@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "nlp/analysis.h"
+#include "nlp/tools/eval_cases.h"
 
 namespace opinia::nlp::tools {
 
@@ -24,13 +25,15 @@ struct LabelArbiterDirs {
   std::string corpus;  // nlp/corpus
   std::string cases;   // nlp/eval (the tables and conventions.tsv)
   std::string models;  // the analyzer's models; the file is written there
+  // The spent tables read by other (cross-fitting fold) models.
+  TableReaders readers = {};
 };
 
 // The convention cases' file in `cases_dir`.
 inline constexpr char kConventionsFile[] = "conventions.tsv";
 
 // Runs the analyzer of `dirs.models` (without an arbiter) over every
-// source, chooses C and the threshold out-of-fold (folds: each case table,
+// source (a table of `dirs.readers`: the analyzer of its models), chooses C and the threshold out-of-fold (folds: each case table,
 // five of the corpus dev part, five of each dev split) among the settings
 // that keep every convention case right (ChooseLabelArbiter), prints the
 // out-of-fold report to stderr and writes label_arbiter.meta (when

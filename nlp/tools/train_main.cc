@@ -44,7 +44,9 @@
 // computes over the tuning sources (the corpus dev part, the spent case
 // tables of --cases and the ../shared/data dev splits), and last the
 // aspect-sign arbiter (aspect_signs.meta, nlp/tools/aspect_signs_train.h),
-// which reads the arbitrated label.
+// which reads the arbitrated label. With --crossfit=K both read a spent
+// table the models trained on with fold models trained without it
+// (TrainCrossFitFolds()).
 //
 // Every training text goes through Tokenize() + ReviewInput() +
 // LinearFeatures(), exactly as at serving time. LIBLINEAR's logistic
@@ -70,10 +72,12 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "nlp/aspect_detect.h"
 #include "nlp/aspects.h"
 #include "nlp/clause_model.h"
+#include "nlp/label_arbiter.h"
 #include "nlp/lexicon.h"
 #include "nlp/linear_model.h"
 #include "nlp/sentiment_features.h"
@@ -254,8 +258,8 @@ std::vector<ModelSpec> Specs() {
 // (text only) 0.9030 -> 0.8951 (0.8951 / 0.8983 with weight 1 / 2 for the
 // English model), so the English review model leaves them out
 // (AddTableFiles()): 0.9014, at 7 of the fresh table's 111 English dev
-// labels (79 -> 72). Never a table of
-// kSpentTables: the arbiters are fitted on those out of fold.
+// labels (79 -> 72). A table of kSpentTables only with --crossfit: the
+// arbiters are fitted on those out of fold (TrainCrossFitFolds()).
 constexpr char kTrainingTablesFlag[] = "cases7,cases8,cases9";
 constexpr int kTableWeight = 3;
 
@@ -361,6 +365,7 @@ struct DataDirs {
   // Case tables as main-domain training data of the review and clause
   // models (AddTableFiles()).
   TableSources tables = {};
+  std::vector<std::string> spent_off = {};  // AddTableFiles()
   std::string Path(const ModelSpec& spec, const std::string& file, bool aux) const {
     if (absl::StrContains(file, '/')) return file;  // a path (TableSources::Files)
     if (absl::StartsWith(file, "shop_")) return corpus + "/" + file;
@@ -379,9 +384,23 @@ struct DataDirs {
 // itself is a letdown." POSITIVE (nlp/eval/conventions.tsv; no label
 // arbiter setting keeps it) and en_amazon_reviews.dev drops 0.9030 ->
 // 0.8951; the English clause model does train on them.
-void AddTableFiles(const TableSources& tables, ModelSpec* spec) {
+// `spent_off` (--spent_tables_off=pl,...): review models that leave the
+// spent tables (kSpentTables) out even when --train_tables lists them
+// (models/README.md, "Eleventh pass: cross-fitted arbiters").
+void AddTableFiles(const TableSources& all_tables, const std::vector<std::string>& spent_off,
+                   ModelSpec* spec) {
   if (spec->serving.domain != TextDomain::kReview) return;
   if (spec->serving.name == "sentiment_en") return;
+  TableSources tables = all_tables;
+  for (const std::string& m : spent_off) {
+    if (spec->serving.name != "sentiment_" + m) continue;
+    tables.tables.clear();
+    for (const std::string& t : all_tables.tables) {
+      if (std::find(std::begin(kSpentTables), std::end(kSpentTables), t) == std::end(kSpentTables)) {
+        tables.tables.push_back(t);
+      }
+    }
+  }
   for (const std::string& lang : spec->serving.languages) {
     if (std::find(std::begin(kTuningLanguages), std::end(kTuningLanguages), lang) ==
         std::end(kTuningLanguages)) {
@@ -1047,6 +1066,80 @@ bool WriteModelTable(const std::string& out_dir) {
   return static_cast<bool>(out);
 }
 
+// Cross-fitting (--crossfit=K; models/README.md, "Eleventh pass:
+// cross-fitted arbiters"): the arbiters are fitted on what the analyzer
+// reads on the spent tables (kSpentTables), so a model that trained on
+// one of those tables must not read it for them. The spent tables the
+// models of `out` trained on are put into K groups (CrossFitGroups(): the
+// i-th of kSpentTables into group i % K); for each group, the models that
+// train on tables (the review models AddTableFiles() gives files, the
+// clause models) are trained again without the group's tables into
+// `root`/fold<g> (a copy of `out` otherwise), and the group's tables are
+// read by those (`readers`). `specs`: every review model's spec with the
+// run's overrides, without table files. Deterministic, as every model.
+bool TrainCrossFitFolds(const DataDirs& dirs, const std::vector<ModelSpec>& specs,
+                        const std::string& words_dir, bool meta, double c_override,
+                        const std::string& out, int k, const std::string& root,
+                        TableReaders* readers) {
+  namespace fs = std::filesystem;
+  const std::vector<std::vector<std::string>> groups = CrossFitGroups(dirs.tables.tables, k);
+  for (int g = 0; g < k; ++g) {
+    const std::vector<std::string>& held_out = groups[static_cast<size_t>(g)];
+    if (held_out.empty()) continue;  // the models of `out` never saw them
+    const std::string fold = absl::StrCat(root, "/fold", g);
+    std::cerr << "crossfit: fold " << g + 1 << " of " << k << ", without "
+              << absl::StrJoin(held_out, ",") << ": " << fold << "\n";
+    std::error_code ec;
+    fs::create_directories(fold, ec);
+    for (const auto& entry : fs::directory_iterator(out, ec)) {
+      if (!entry.is_regular_file()) continue;
+      fs::copy_file(entry.path(), fs::path(fold) / entry.path().filename(),
+                    fs::copy_options::overwrite_existing, ec);
+      if (ec) {
+        std::cerr << "crossfit: cannot copy " << entry.path() << " to " << fold << ": "
+                  << ec.message() << "\n";
+        return false;
+      }
+    }
+    DataDirs fold_dirs = dirs;
+    fold_dirs.clauses = fold + "/clause_data";
+    fold_dirs.tables.tables.clear();
+    for (const std::string& t : dirs.tables.tables) {
+      if (std::find(held_out.begin(), held_out.end(), t) == held_out.end()) {
+        fold_dirs.tables.tables.push_back(t);
+      }
+    }
+    for (ModelSpec spec : specs) {
+      const size_t files = spec.files.size();
+      AddTableFiles(fold_dirs.tables, fold_dirs.spent_off, &spec);
+      if (spec.files.size() == files) continue;  // no table: as in `out`
+      std::cerr << "crossfit: fold " << g + 1 << ": training " << spec.serving.name << "\n";
+      if (!TrainLinear(fold_dirs, words_dir, spec, fold, spec.meta && meta)) return false;
+    }
+    std::cerr << "crossfit: fold " << g + 1 << ": training the clause models\n";
+    if (!TrainClauseModels(fold_dirs, fold, c_override)) return false;
+    for (const std::string& t : held_out) (*readers)[t] = fold;
+  }
+  return true;
+}
+
+// Copies the label arbiter of `out` into every fold directory of
+// `readers` (the aspect-sign arbiter reads the arbitrated label).
+bool CopyLabelArbiter(const std::string& out, const TableReaders& readers) {
+  const std::filesystem::path from = std::filesystem::path(out) / kLabelArbiterFile;
+  for (const auto& [table, fold] : readers) {
+    std::error_code ec;
+    std::filesystem::copy_file(from, std::filesystem::path(fold) / kLabelArbiterFile,
+                               std::filesystem::copy_options::overwrite_existing, ec);
+    if (ec) {
+      std::cerr << "crossfit: cannot copy " << from << " to " << fold << ": " << ec.message()
+                << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 }  // namespace opinia::nlp::tools
 
@@ -1067,6 +1160,13 @@ int main(int argc, char** argv) {
   // the review and clause models train on (AddTableFiles()).
   std::string train_tables = kTrainingTablesFlag;
   int table_weight = kTableWeight;
+  // --crossfit=K (0: off) and --crossfit_dir=DIR: the arbiters read a spent
+  // table the models train on with models trained without it
+  // (TrainCrossFitFolds()); needed for a table of kSpentTables in
+  // --train_tables.
+  int crossfit = 0;
+  std::string crossfit_dir = "build/crossfit";
+  std::string spent_off;  // --spent_tables_off=pl,...: AddTableFiles()
   bool aspect_signs_report = false;
   // Experiment overrides (apply to every selected model); the committed
   // models use the defaults above.
@@ -1118,6 +1218,9 @@ int main(int argc, char** argv) {
     else if (absl::StartsWith(a, "--cases=")) cases_dir = a.substr(8);
     else if (absl::StartsWith(a, "--train_tables=")) train_tables = a.substr(15);
     else if (absl::StartsWith(a, "--table_weight=")) table_weight = std::stoi(a.substr(15));
+    else if (absl::StartsWith(a, "--crossfit=")) crossfit = std::stoi(a.substr(11));
+    else if (absl::StartsWith(a, "--crossfit_dir=")) crossfit_dir = a.substr(15);
+    else if (absl::StartsWith(a, "--spent_tables_off=")) spent_off = a.substr(19);
     else if (a == "--aspect_signs_report") aspect_signs_report = true;
     else if (absl::StartsWith(a, "--out=")) out = a.substr(6);
     else if (absl::StartsWith(a, "--only=")) only = a.substr(7);
@@ -1129,7 +1232,9 @@ int main(int argc, char** argv) {
                    "label_arbiter,aspect_signs]"
                    " [--clause_dir=DIR] [--router_dir=DIR] [--router_unmarked]"
                    " [--router_cap=N] [--cases=DIR] [--train_tables=T,...|-]"
-                   " [--table_weight=N] [--aspect_signs_report]"
+                   " [--table_weight=N] [--crossfit=K [--crossfit_dir=DIR]]"
+                   " [--spent_tables_off=pl,...]"
+                   " [--aspect_signs_report]"
                    " [--aspect_add=P] [--aspect_drop=P] [--aspect_min_df=N]"
                    " [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]"
                    " [--no_meta] [--meta=pl,en,multi] [--meta_files=N]"
@@ -1145,11 +1250,19 @@ int main(int argc, char** argv) {
   if (train_tables != "-") {
     dirs.tables.tables = absl::StrSplit(train_tables, ',', absl::SkipEmpty());
   }
+  dirs.spent_off = absl::StrSplit(spent_off, ',', absl::SkipEmpty());
+  if (crossfit < 0 || crossfit == 1 || crossfit > static_cast<int>(std::size(kSpentTables))) {
+    std::cerr << "--crossfit: 0 (off) or 2.." << std::size(kSpentTables) << "\n";
+    return 2;
+  }
   for (const std::string& t : dirs.tables.tables) {
     // The arbiters are fitted on the spent tables out of fold: a model that
-    // trained on one of their rows would leak into them.
-    if (std::find(std::begin(kSpentTables), std::end(kSpentTables), t) != std::end(kSpentTables)) {
-      std::cerr << "--train_tables: " << t << " is an arbiter table (kSpentTables)\n";
+    // trained on one of their rows would leak into them unless they read
+    // it with models trained without it (--crossfit).
+    if (crossfit == 0 &&
+        std::find(std::begin(kSpentTables), std::end(kSpentTables), t) != std::end(kSpentTables)) {
+      std::cerr << "--train_tables: " << t << " is an arbiter table (kSpentTables): "
+                << "needs --crossfit=K\n";
       return 2;
     }
   }
@@ -1178,6 +1291,7 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+  std::vector<ModelSpec> specs;  // with the overrides, without table files
   for (ModelSpec spec : Specs()) {
     if (c_override > 0) spec.c = c_override;
     if (chars_set) spec.chars = chars;
@@ -1208,13 +1322,14 @@ int main(int argc, char** argv) {
         spec.meta_columns.push_back(std::stoi(std::string(v)));
       }
     }
+    specs.push_back(spec);
     bool want = wanted.empty();
     for (const auto& w : wanted) {
       want |= absl::EndsWith(spec.serving.name, "_" + w);
     }
     if (!want) continue;
     std::cerr << "training " << spec.serving.name << "\n";
-    AddTableFiles(dirs.tables, &spec);
+    AddTableFiles(dirs.tables, dirs.spent_off, &spec);
     if (!TrainLinear(dirs, words_dir, spec, out, spec.meta && !no_meta)) {
       return 1;
     }
@@ -1252,9 +1367,20 @@ int main(int argc, char** argv) {
   // arbitrated label.
   bool want_arbiter = wanted.empty();
   for (const auto& w : wanted) want_arbiter |= w == "label_arbiter";
-  if (want_arbiter && !TrainLabelArbiter({data, corpus, cases_dir, out}, true)) return 1;
   bool want_signs = wanted.empty();
   for (const auto& w : wanted) want_signs |= w == "aspect_signs";
-  if (want_signs && !TrainAspectSigns(out, corpus, cases_dir, !aspect_signs_report)) return 1;
+  // With --crossfit, the models of `out` must be the ones trained with
+  // these --train_tables (an --only=label_arbiter run retrains the folds).
+  TableReaders readers;
+  if (crossfit > 0 && (want_arbiter || want_signs) &&
+      !TrainCrossFitFolds(dirs, specs, words_dir, !no_meta, c_override, out, crossfit,
+                          crossfit_dir, &readers)) {
+    return 1;
+  }
+  if (want_arbiter && !TrainLabelArbiter({data, corpus, cases_dir, out, readers}, true)) return 1;
+  if (want_signs && !CopyLabelArbiter(out, readers)) return 1;
+  if (want_signs && !TrainAspectSigns(out, corpus, cases_dir, !aspect_signs_report, readers)) {
+    return 1;
+  }
   return 0;
 }

@@ -1,6 +1,7 @@
 #include "nlp/tools/tsv.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 
 #include "nlp/fnv1a.h"
@@ -15,10 +16,26 @@ namespace opinia::nlp::tools {
 
 bool IsShopDev(const std::string& id) { return Fnv1a64(id) % 5 == 0; }
 
+namespace {
+
+// True when `dir` holds a file <table>_*.tsv.
+bool HasTableFile(const std::string& dir, const std::string& table) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (absl::StartsWith(name, table + "_") && absl::EndsWith(name, ".tsv")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::vector<std::string> TableSources::Files(const std::string& lang) const {
   std::vector<std::string> out;
   for (const std::string& table : tables) {
-    for (int i = 0; i < weight; ++i) out.push_back(dir + "/" + table + "_" + lang + ".tsv");
+    const std::string path = dir + "/" + table + "_" + lang + ".tsv";
+    if (!std::ifstream(path) && HasTableFile(dir, table)) continue;  // not in this language
+    for (int i = 0; i < weight; ++i) out.push_back(path);
   }
   return out;
 }

@@ -49,6 +49,9 @@ absl::StatusOr<std::vector<Example>> ReadTsv(const std::string& path);
 // Case tables as training data (models/README.md, "Tenth pass: the spent
 // tables as training data"): the files <dir>/<table>_<lang>.tsv of `tables`
 // for one language, each listed `weight` times (a row counted that often).
+// A table whose files are there but not in `lang` (cases3 has no fr, it)
+// gives none; a table with no file at all is listed (its reader reports
+// NOT_FOUND).
 struct TableSources {
   std::string dir;
   std::vector<std::string> tables;

@@ -3,6 +3,7 @@
 #include "nlp/tools/eval_cases.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -253,6 +254,33 @@ TEST(CaseTableTest, ReadTsvGivesTrainingRowsOfACaseTable) {
   EXPECT_EQ(tables.Files("en"),
             (std::vector<std::string>{"d/t7_en.tsv", "d/t7_en.tsv", "d/t8_en.tsv", "d/t8_en.tsv"}));
   EXPECT_TRUE(TableSources{}.Files("en").empty());
+}
+
+// A table whose files are there but not in a language (cases3 has no fr,
+// it) gives no file of that language, so every spent table can train the
+// models (opinia-train --crossfit); a table with no file at all is still
+// listed, for its reader to report NOT_FOUND.
+TEST(CaseTableTest, ATableWithoutALanguageGivesNoFileOfIt) {
+  const std::string dir = ::testing::TempDir() + "/tables_lang";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/t3_en.tsv") << "id\tcategory\trating\ttext\tlabel\taspects\turgent\treasons\n";
+  const TableSources tables{dir, {"t3", "t9"}, 2};
+  EXPECT_EQ(tables.Files("en"), (std::vector<std::string>{dir + "/t3_en.tsv", dir + "/t3_en.tsv",
+                                                          dir + "/t9_en.tsv", dir + "/t9_en.tsv"}));
+  EXPECT_EQ(tables.Files("fr"), (std::vector<std::string>{dir + "/t9_fr.tsv", dir + "/t9_fr.tsv"}));
+}
+
+// The cross-fitting groups (opinia-train --crossfit=K): the i-th spent
+// table in group i % K, only the tables the models train on.
+TEST(CrossFitTest, GroupsTheTrainedSpentTablesByPosition) {
+  using Groups = std::vector<std::vector<std::string>>;
+  const std::vector<std::string> all = {"cases",  "cases3", "cases4", "cases5",
+                                        "cases6", "cases7", "cases8", "cases9"};
+  EXPECT_EQ(CrossFitGroups(all, 3),
+            (Groups{{"cases", "cases5"}, {"cases3", "cases6"}, {"cases4"}}));
+  EXPECT_EQ(CrossFitGroups(all, 2), (Groups{{"cases", "cases4", "cases6"}, {"cases3", "cases5"}}));
+  EXPECT_EQ(CrossFitGroups({"cases7", "cases4"}, 2), (Groups{{"cases4"}, {}}));
+  EXPECT_EQ(CrossFitGroups({"cases7", "cases8"}, 3), (Groups{{}, {}, {}}));
 }
 
 // The committed corpus parses as a case table, every id starts with its

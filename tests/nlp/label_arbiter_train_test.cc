@@ -1,15 +1,21 @@
 // The label arbiter's choice of setting (nlp/tools/label_arbiter_train.h,
 // ChooseLabelArbiter) on a tiny synthetic fit: the best-scoring setting out
 // of fold breaks a convention case and is rejected for one that keeps it;
-// when every setting breaks one, the choice fails naming it.
+// when every setting breaks one, the choice fails naming it. And the
+// trainers' readers of cross-fitting (TableReaders).
 #include "nlp/tools/label_arbiter_train.h"
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "nlp/label_arbiter.h"
+#include "nlp/tools/aspect_signs_train.h"
+#include "nlp/tools/eval_cases.h"
+#include "tests/nlp/test_paths.h"
 
 namespace opinia::nlp::tools {
 namespace {
@@ -102,6 +108,41 @@ TEST(ChooseLabelArbiterTest, FailsNamingTheCaseWhenNoSettingKeepsIt) {
   EXPECT_NE(printed.find("FAILED"), std::string::npos) << printed;
   EXPECT_NE(printed.find("conv-never"), std::string::npos) << printed;
   std::fclose(log);
+}
+
+// Cross-fitting (opinia-train --crossfit; models/README.md, "Eleventh
+// pass: cross-fitted arbiters"): the aspect-sign trainer reads a table of
+// its readers with the models of that directory, here a copy of the
+// shipped models whose label arbiter is malformed, so the run fails;
+// without the entry (or with the table of another name) the same run
+// succeeds.
+TEST(ArbiterReadersTest, TheAspectSignTrainerReadsATableWithItsFoldModels) {
+  namespace fs = std::filesystem;
+  const std::string dir = ::testing::TempDir() + "/arbiter_readers";
+  fs::remove_all(dir);
+  fs::create_directories(dir + "/corpus");
+  fs::create_directories(dir + "/cases");
+  const char kHeader[] = "id\tcategory\trating\ttext\tlabel\taspects\turgent\treasons\n";
+  for (const char* lang : kTuningLanguages) {
+    std::ofstream(dir + "/corpus/shop_" + lang + ".tsv")
+        << kHeader << lang << "-a-01\tplain\t\tOK.\tNEUTRAL\t\tno\t\n";
+  }
+  for (const std::string table : {"cases", "cases3"}) {
+    std::ofstream(dir + "/cases/" + table + "_en.tsv")
+        << kHeader
+        << "en-a-01\taspect\t\tThe delivery was late and the box was crushed.\tNEGATIVE\t"
+           "DELIVERY:NEG\tno\t\n"
+        << "en-a-02\taspect\t\tThe delivery was quick, two days.\tPOSITIVE\tDELIVERY:POS\tno\t\n"
+        << "en-a-03\taspect\t\tThe price is far too high for this.\tNEGATIVE\tPRICE:NEG\tno\t\n"
+        << "en-a-04\taspect\t\tGreat price, cheaper than in the shops.\tPOSITIVE\tPRICE:POS\tno\t\n";
+  }
+  const std::string fold = dir + "/fold0";
+  fs::copy(test_paths::ModelsDir(), fold, fs::copy_options::recursive);
+  std::ofstream(fold + "/" + kLabelArbiterFile, std::ios::trunc) << "not an arbiter\n";
+  const std::string models = test_paths::ModelsDir();
+  EXPECT_TRUE(TrainAspectSigns(models, dir + "/corpus", dir + "/cases", false, {}));
+  EXPECT_TRUE(TrainAspectSigns(models, dir + "/corpus", dir + "/cases", false, {{"cases9", fold}}));
+  EXPECT_FALSE(TrainAspectSigns(models, dir + "/corpus", dir + "/cases", false, {{"cases3", fold}}));
 }
 
 }  // namespace
