@@ -276,20 +276,23 @@ ArbiterChoice ChooseLabelArbiter(const std::vector<ArbiterRow>& rows, const Arbi
   std::vector<Candidate> eligible;
   for (size_t ci = 0; ci < cs.size(); ++ci) {
     for (float t : ts) {
-     for (float tm : grid.mixed_thresholds) {
-      std::map<std::string, Count> by_source;
-      const int right = score(ci, t, tm, &by_source);
-      bool guard = true;
-      for (const std::string& real : grid.guarded) {
-        const Count& c = by_source[real];
-        guard &= c.after - c.before >= -0.003 * c.n;
+      for (float tm : grid.mixed_thresholds) {
+        std::map<std::string, Count> by_source;
+        const int right = score(ci, t, tm, &by_source);
+        bool guard = true;
+        for (const std::string& real : grid.guarded) {
+          const Count& c = by_source[real];
+          guard &= c.after - c.before >= -0.003 * c.n;
+        }
+        std::string line =
+            absl::StrFormat("C %g threshold %.2f mixed %.2f: %d right (%+d)%s;", cs[ci], t, tm,
+                            right, right - before, guard ? "" : " [guard]");
+        for (const auto& [src, c] : by_source) {
+          absl::StrAppend(&line, " ", src, " ", c.after - c.before);
+        }
+        std::fprintf(log, "%s\n", line.c_str());
+        if (guard && t >= grid.min_threshold) eligible.push_back({ci, t, tm, right});
       }
-      std::string line = absl::StrFormat("C %g threshold %.2f mixed %.2f: %d right (%+d)%s;", cs[ci],
-                                         t, tm, right, right - before, guard ? "" : " [guard]");
-      for (const auto& [src, c] : by_source) absl::StrAppend(&line, " ", src, " ", c.after - c.before);
-      std::fprintf(log, "%s\n", line.c_str());
-      if (guard && t >= grid.min_threshold) eligible.push_back({ci, t, tm, right});
-     }
     }
   }
   // Best first; among equals the grid's order (the lower C, then the lower

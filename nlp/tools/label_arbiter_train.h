@@ -80,8 +80,8 @@ struct ArbiterChoice {
   std::vector<std::string> rejected;
 };
 
-// Out-of-fold by fold over `rows` for every C, then the setting with the
-// most rows right out of fold whose guarded sources keep within 0.3 points
+// Out-of-fold by fold over `rows` for every C, then the setting (C,
+// threshold, MIXED threshold) with the most rows right out of fold whose guarded sources keep within 0.3 points
 // and whose threshold is >= min_threshold, AND whose arbiter fitted on all
 // rows keeps every convention case (`check`); a better-scoring setting
 // that breaks one is rejected and reported on `log`. ok false (the broken
