@@ -270,8 +270,8 @@ class AnalyzerImpl : public Analyzer {
     // urgency comes later), before the aspects settle their sides and the
     // aspect-sign arbiter reads it.
     if (!tweet && (label_arbiter_ != nullptr || config_.trace_label_arbiter)) {
-      ArbitrateLabel(t, parts, a.sentences, joined, language, options, words, probs, &reader,
-                     &a.sentiment);
+      ArbitrateLabel(t, parts, a.sentences, a.aspects, joined, language, options, words, probs,
+                     &reader, &a.sentiment);
     } else if (config_.trace_label_arbiter) {
       ThreadLabelArbiterTrace().features.clear();
     }
@@ -394,7 +394,8 @@ class AnalyzerImpl : public Analyzer {
   // The label arbiter (nlp/label_arbiter.h) over what the review's
   // analysis computed, the clause models reading every clause of the text.
   void ArbitrateLabel(const TokenizedText& t, const Parts& parts,
-                      const std::vector<SentenceSentiment>& sentences, const PolarityEvidence& joined,
+                      const std::vector<SentenceSentiment>& sentences,
+                      const std::vector<AspectSentiment>& aspects, const PolarityEvidence& joined,
                       std::string_view language, const AnalyzeOptions& options, int words,
                       const SentimentClassifier::Probs& probs, ClauseReader* reader,
                       Sentiment* review) const {
@@ -416,6 +417,7 @@ class AnalyzerImpl : public Analyzer {
     in.joined = joined;
     in.clause_reads = &reads;
     in.sentences = &sentences;
+    in.aspects = &aspects;
     in.rating = options.rating;
     in.rating_scale = options.rating_scale;
     in.words = words;

@@ -2,11 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace opinia::nlp {
 namespace {
@@ -14,6 +19,11 @@ namespace {
 // x / sqrt(x^2 + 1): evidence sums into (-1, 1).
 float Squash(float x) { return x / std::sqrt(x * x + 1.0f); }
 float Capped(int n) { return static_cast<float>(std::min(n, 3)); }
+
+// An aspect's side counts for features 87-89 from this score on.
+constexpr float kAspectSide = 0.3f;
+
+constexpr char kMixedThresholdKey[] = "mixed_threshold";
 
 const char* const kLabelNames[4] = {"positive", "negative", "neutral", "mixed"};
 constexpr SentimentLabel kLabels[4] = {SentimentLabel::kPositive, SentimentLabel::kNegative,
@@ -53,6 +63,13 @@ constexpr SentimentLabel kLabels[4] = {SentimentLabel::kPositive, SentimentLabel
 //   49    both sides in the sentences: min(max(47, 0), max(-48, 0))
 //   50-85 features 0-8 times each language group (41-44): 50-58 pl,
 //         59-67 en, 68-76 de, 77-85 es/fr/it/pt
+//   86    both sides in the aspects: min(the highest aspect score, minus
+//         the lowest) (eleventh pass: two-sided reviews the review model
+//         reads one-sided, models/README.md "Eleventh pass: MIXED")
+//   87    the product's quality is blamed (an aspect at <= -kAspectSide)
+//   88    the product praised and another aspect blamed (each at
+//         kAspectSide or more)
+//   89    another aspect praised and the product blamed
 void LabelArbiterFeatures(const LabelArbiterInput& in, std::vector<float>* x) {
   x->assign(kNumLabelArbiterFeatures, 0.0f);
   std::vector<float>& f = *x;
@@ -146,6 +163,23 @@ void LabelArbiterFeatures(const LabelArbiterInput& in, std::vector<float>* x) {
   for (size_t g = 0; g < 4; ++g) {
     for (size_t i = 0; i < 9; ++i) f[50 + 9 * g + i] = f[i] * f[41 + g];
   }
+  if (in.aspects != nullptr && !in.aspects->empty()) {
+    float hi = 0, lo = 0;
+    bool product_praised = false, product_blamed = false, other_praised = false,
+         other_blamed = false;
+    for (const AspectSentiment& as : *in.aspects) {
+      const float s = as.sentiment.score;
+      hi = std::max(hi, s);
+      lo = std::min(lo, s);
+      const bool product = as.aspect == Aspect::kProductQuality;
+      (product ? product_praised : other_praised) |= s >= kAspectSide;
+      (product ? product_blamed : other_blamed) |= s <= -kAspectSide;
+    }
+    f[86] = std::min(hi, -lo);
+    f[87] = product_blamed ? 1.0f : 0.0f;
+    f[88] = product_praised && other_blamed ? 1.0f : 0.0f;
+    f[89] = other_praised && product_blamed ? 1.0f : 0.0f;
+  }
 }
 
 const SoftmaxModelFormat& LabelArbiterFormat() {
@@ -159,11 +193,36 @@ absl::StatusOr<std::unique_ptr<LabelArbiter>> LabelArbiter::Load(const std::stri
   return LoadIfExists<LabelArbiter>(models_dir + "/" + kLabelArbiterFile);
 }
 
+std::string MixedThresholdLine(float threshold, float mixed) {
+  if (absl::StrFormat("%.2f", mixed) == absl::StrFormat("%.2f", threshold)) return "";
+  return absl::StrFormat("%s %.2f\n", kMixedThresholdKey, mixed);
+}
+
 absl::StatusOr<std::unique_ptr<LabelArbiter>> LabelArbiter::Parse(
     std::string_view text, const std::string& name) {
-  absl::StatusOr<SoftmaxModel> model = SoftmaxModel::Parse(text, name, LabelArbiterFormat());
+  // The optional "mixed_threshold M" line, taken out before the model's
+  // own format is parsed.
+  std::string rest(text);
+  std::optional<float> mixed;
+  const size_t at = rest.find(absl::StrCat("\n", kMixedThresholdKey, " "));
+  if (at != std::string::npos) {
+    const size_t begin = at + 1;
+    const size_t end = std::min(rest.find('\n', begin), rest.size());
+    const std::string value = rest.substr(begin + std::strlen(kMixedThresholdKey) + 1,
+                                          end - begin - std::strlen(kMixedThresholdKey) - 1);
+    float m = 0;
+    if (!absl::SimpleAtof(value, &m) || !(m >= 0 && m <= 1)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, ": bad ", kMixedThresholdKey, " '", value, "'"));
+    }
+    mixed = m;
+    rest.erase(begin, end < rest.size() ? end + 1 - begin : end - begin);
+  }
+  absl::StatusOr<SoftmaxModel> model = SoftmaxModel::Parse(rest, name, LabelArbiterFormat());
   if (!model.ok()) return model.status();
-  return std::unique_ptr<LabelArbiter>(new LabelArbiter(*std::move(model)));
+  const float threshold = model->threshold();
+  return std::unique_ptr<LabelArbiter>(
+      new LabelArbiter(*std::move(model), mixed.value_or(threshold)));
 }
 
 std::array<float, 4> LabelArbiter::Predict(const std::vector<float>& x) const {
@@ -175,7 +234,9 @@ std::array<float, 4> LabelArbiter::Predict(const std::vector<float>& x) const {
 Sentiment LabelArbiter::Decide(const std::vector<float>& x, const Sentiment& composed) const {
   const std::array<float, 4> p = Predict(x);
   const size_t best = static_cast<size_t>(std::max_element(p.begin(), p.end()) - p.begin());
-  if (kLabels[best] == composed.label || p[best] < model_.threshold()) return composed;
+  const float threshold =
+      kLabels[best] == SentimentLabel::kMixed ? mixed_threshold_ : model_.threshold();
+  if (kLabels[best] == composed.label || p[best] < threshold) return composed;
   return {p[0] - p[1], kLabels[best], p[best]};
 }
 

@@ -17,6 +17,8 @@
 //   line 2: "features F"     F must be kNumLabelArbiterFeatures
 //   line 3: "threshold T"    the arbiter's label replaces the composed one
 //                            when its probability is >= T (0: always)
+//   optional "mixed_threshold M" (eleventh pass): the threshold when the
+//                            arbiter's label is MIXED (absent: T)
 //   4 lines "LABEL bias w_1 ... w_F", LABEL positive, negative, neutral,
 //   mixed (each once): P(label) = softmax(bias + w . x).
 #ifndef OPINIA_NLP_LABEL_ARBITER_H_
@@ -37,7 +39,7 @@
 namespace opinia::nlp {
 
 inline constexpr char kLabelArbiterFile[] = "label_arbiter.meta";
-inline constexpr int kNumLabelArbiterFeatures = 86;
+inline constexpr int kNumLabelArbiterFeatures = 90;
 
 // What the analyzer knows of a review when its label is settled.
 struct LabelArbiterInput {
@@ -51,6 +53,9 @@ struct LabelArbiterInput {
   const std::vector<float>* clause_reads = nullptr;
   // The text's sentences as the models read them (scores).
   const std::vector<SentenceSentiment>* sentences = nullptr;
+  // The aspects as the clauses (the clause models' readings included) give
+  // them when the label is arbitrated; null: none.
+  const std::vector<AspectSentiment>* aspects = nullptr;
   int rating = 0;  // 0 = none
   int rating_scale = 5;
   int words = 0;
@@ -74,20 +79,28 @@ class LabelArbiter {
   std::array<float, 4> Predict(const std::vector<float>& x) const;
 
   // The final sentiment: the arbiter's label when it differs from
-  // `composed` with probability >= threshold (score P(pos) - P(neg),
-  // confidence that probability), else `composed`.
+  // `composed` with probability >= threshold (mixed_threshold when that
+  // label is MIXED; score P(pos) - P(neg), confidence that probability),
+  // else `composed`.
   Sentiment Decide(const std::vector<float>& x, const Sentiment& composed) const;
 
   float threshold() const { return model_.threshold(); }
+  float mixed_threshold() const { return mixed_threshold_; }
 
  private:
-  explicit LabelArbiter(SoftmaxModel model) : model_(std::move(model)) {}
+  LabelArbiter(SoftmaxModel model, float mixed_threshold)
+      : model_(std::move(model)), mixed_threshold_(mixed_threshold) {}
   SoftmaxModel model_;
+  float mixed_threshold_;
 };
 
 // The arbiter file's format (classes in the order positive, negative,
 // neutral, mixed; the file may list them in any order).
 const SoftmaxModelFormat& LabelArbiterFormat();
+
+// The arbiter file's "mixed_threshold" line (with its newline) for a MIXED
+// threshold `mixed` other than the file's `threshold`; empty otherwise.
+std::string MixedThresholdLine(float threshold, float mixed);
 
 // The arbiter's features of the last review the calling thread analysed
 // (empty for a social-media text, which the arbiter does not read), and

@@ -162,20 +162,51 @@ std::vector<std::vector<double>> Fit(const std::vector<Row>& rows, double C, Tak
 }
 
 // The arbiter file (nlp/label_arbiter.h) of weights `W` (Fit()).
-std::string ArbiterText(const std::vector<std::vector<double>>& W, float threshold) {
+// `mixed` (negative: none) the threshold of a MIXED label.
+std::string ArbiterText(const std::vector<std::vector<double>>& W, float threshold,
+                        float mixed = -1.0f) {
   std::vector<double> bias(4);
   for (size_t k = 0; k < 4; ++k) bias[k] = W[k][kNumLabelArbiterFeatures];
-  return FormatSoftmaxModel(LabelArbiterFormat(), threshold, bias, W);
+  std::string text = FormatSoftmaxModel(LabelArbiterFormat(), threshold, bias, W);
+  if (mixed >= 0) {
+    // After the "threshold" line (the third).
+    size_t at = 0;
+    for (int line = 0; line < 3 && at != std::string::npos; ++line) at = text.find('\n', at) + 1;
+    text.insert(at, MixedThresholdLine(threshold, mixed));
+  }
+  return text;
 }
 
-// The label served: the arbiter's when it differs with probability >= t.
-SentimentLabel Served(const Row& r, const std::array<float, 4>& p, float t) {
+// The label served: the arbiter's when it differs with probability >= t
+// (>= tm when it is MIXED and tm is not negative).
+SentimentLabel Served(const Row& r, const std::array<float, 4>& p, float t, float tm) {
   const size_t best = static_cast<size_t>(std::max_element(p.begin(), p.end()) - p.begin());
-  return p[best] >= t ? kOrder[best] : r.composed;
+  const float threshold = kOrder[best] == SentimentLabel::kMixed && tm >= 0 ? tm : t;
+  return p[best] >= threshold ? kOrder[best] : r.composed;
 }
 
 struct Count {
   int n = 0, before = 0, after = 0;
+  // MIXED: rows whose first label is MIXED, those read MIXED (before,
+  // after); rows read MIXED, those with MIXED among their labels.
+  int mixed = 0, mixed_before = 0, mixed_after = 0;
+  int read_mixed_before = 0, read_mixed_after = 0, read_mixed_ok_before = 0,
+      read_mixed_ok_after = 0;
+  void Add(const Row& r, SentimentLabel before_label, SentimentLabel after_label) {
+    ++n;
+    before += Right(r, before_label);
+    after += Right(r, after_label);
+    const bool gold_mixed = r.gold[0] == SentimentLabel::kMixed;
+    mixed += gold_mixed;
+    const bool b = before_label == SentimentLabel::kMixed;
+    const bool a = after_label == SentimentLabel::kMixed;
+    mixed_before += gold_mixed && b;
+    mixed_after += gold_mixed && a;
+    read_mixed_before += b;
+    read_mixed_after += a;
+    read_mixed_ok_before += b && Right(r, SentimentLabel::kMixed);
+    read_mixed_ok_after += a && Right(r, SentimentLabel::kMixed);
+  }
 };
 
 std::string Pct(int a, int n) { return absl::StrFormat("%.4f", n ? static_cast<double>(a) / n : 0.0); }
@@ -183,9 +214,13 @@ std::string Pct(int a, int n) { return absl::StrFormat("%.4f", n ? static_cast<d
 void PrintTable(const char* title, const std::map<std::string, Count>& m) {
   std::fprintf(stderr, "%s\n", title);
   for (const auto& [key, c] : m) {
-    std::fprintf(stderr, "  %-40s n %5d  before %s (%d)  arbiter %s (%d)  %+d\n", key.c_str(), c.n,
-                 Pct(c.before, c.n).c_str(), c.before, Pct(c.after, c.n).c_str(), c.after,
-                 c.after - c.before);
+    std::fprintf(stderr,
+                 "  %-40s n %5d  before %s (%d)  arbiter %s (%d)  %+d  MIXED recall %d -> %d of %d, "
+                 "read MIXED %d -> %d (MIXED right %d -> %d)\n",
+                 key.c_str(), c.n, Pct(c.before, c.n).c_str(), c.before,
+                 Pct(c.after, c.n).c_str(), c.after, c.after - c.before, c.mixed_before,
+                 c.mixed_after, c.mixed, c.read_mixed_before, c.read_mixed_after,
+                 c.read_mixed_ok_before, c.read_mixed_ok_after);
   }
 }
 
@@ -253,10 +288,10 @@ ArbiterChoice ChooseLabelArbiter(const std::vector<ArbiterRow>& rows, const Arbi
   // Choice: the most rows right out-of-fold, the guarded sources not more
   // than 0.3 points below the composed label, threshold >= min_threshold,
   // and every convention case right.
-  auto score = [&](size_t ci, float t, std::map<std::string, Count>* by_source) {
+  auto score = [&](size_t ci, float t, float tm, std::map<std::string, Count>* by_source) {
     int right = 0;
     for (size_t i = 0; i < rows.size(); ++i) {
-      const bool after = Right(rows[i], Served(rows[i], oof[ci][i], t));
+      const bool after = Right(rows[i], Served(rows[i], oof[ci][i], t, tm));
       right += after;
       Count& c = (*by_source)[rows[i].source];
       ++c.n;
@@ -271,24 +306,29 @@ ArbiterChoice ChooseLabelArbiter(const std::vector<ArbiterRow>& rows, const Arbi
   std::fprintf(log, "composed labels right: %d of %zu\n", before, rows.size());
   struct Candidate {
     size_t ci;
-    float t;
+    float t, tm;
     int right;
   };
   std::vector<Candidate> eligible;
   for (size_t ci = 0; ci < cs.size(); ++ci) {
     for (float t : ts) {
-      std::map<std::string, Count> by_source;
-      const int right = score(ci, t, &by_source);
-      bool guard = true;
-      for (const std::string& real : grid.guarded) {
-        const Count& c = by_source[real];
-        guard &= c.after - c.before >= -0.003 * c.n;
+      for (float tm : grid.mixed_thresholds) {
+        std::map<std::string, Count> by_source;
+        const int right = score(ci, t, tm, &by_source);
+        bool guard = true;
+        for (const std::string& real : grid.guarded) {
+          const Count& c = by_source[real];
+          guard &= c.after - c.before >= -0.003 * c.n;
+        }
+        std::string line =
+            absl::StrFormat("C %g threshold %.2f mixed %.2f: %d right (%+d)%s;", cs[ci], t, tm,
+                            right, right - before, guard ? "" : " [guard]");
+        for (const auto& [src, c] : by_source) {
+          absl::StrAppend(&line, " ", src, " ", c.after - c.before);
+        }
+        std::fprintf(log, "%s\n", line.c_str());
+        if (guard && t >= grid.min_threshold) eligible.push_back({ci, t, tm, right});
       }
-      std::string line = absl::StrFormat("C %g threshold %.2f: %d right (%+d)%s;", cs[ci], t, right,
-                                         right - before, guard ? "" : " [guard]");
-      for (const auto& [src, c] : by_source) absl::StrAppend(&line, " ", src, " ", c.after - c.before);
-      std::fprintf(log, "%s\n", line.c_str());
-      if (guard && t >= grid.min_threshold) eligible.push_back({ci, t, right});
     }
   }
   // Best first; among equals the grid's order (the lower C, then the lower
@@ -301,21 +341,22 @@ ArbiterChoice ChooseLabelArbiter(const std::vector<ArbiterRow>& rows, const Arbi
     if (fitted.count(cand.ci) == 0) {
       fitted[cand.ci] = Fit(rows, cs[cand.ci], [](const Row&) { return true; });
     }
-    const std::string text = ArbiterText(fitted[cand.ci], cand.t);
+    const std::string text = ArbiterText(fitted[cand.ci], cand.t, cand.tm);
     const std::vector<std::string> broken = check(text);
     if (broken.empty()) {
       choice.ok = true;
       choice.c_index = cand.ci;
       choice.threshold = cand.t;
+      choice.mixed_threshold = cand.tm;
       choice.right = cand.right;
       choice.text = text;
       choice.oof = oof[cand.ci];
       return choice;
     }
     if (first_broken.empty()) first_broken = broken;
-    std::string line = absl::StrFormat("rejected C %g threshold %.2f (%d right out-of-fold): breaks %zu "
-                                       "convention case(s):",
-                                       cs[cand.ci], cand.t, cand.right, broken.size());
+    std::string line = absl::StrFormat("rejected C %g threshold %.2f mixed %.2f (%d right out-of-fold): "
+                                       "breaks %zu convention case(s):",
+                                       cs[cand.ci], cand.t, cand.tm, cand.right, broken.size());
     for (const std::string& b : broken) absl::StrAppend(&line, " [", b, "]");
     std::fprintf(log, "%s\n", line.c_str());
     choice.rejected.push_back(line);
@@ -346,6 +387,9 @@ bool TrainLabelArbiter(const LabelArbiterDirs& dirs, bool write) {
                folds, conventions.size());
   ArbiterGrid grid;
   grid.min_threshold = kMinThreshold;
+  // A MIXED label may take less confidence than the others (eleventh pass,
+  // models/README.md "Eleventh pass: MIXED"); -1: the same threshold.
+  grid.mixed_thresholds = {-1.0f, 0.5f, 0.6f, 0.7f, 0.75f, 0.8f};
   grid.guarded = {"pl_clarin_emo.dev", "en_amazon_reviews.dev"};
   const ArbiterChoice choice = ChooseLabelArbiter(
       rows, grid,
@@ -355,14 +399,14 @@ bool TrainLabelArbiter(const LabelArbiterDirs& dirs, bool write) {
   const size_t best_c = choice.c_index;
   const float best_t = choice.threshold;
   const std::vector<double>& cs = grid.cs;
-  std::fprintf(stderr, "chosen: C %g threshold %.2f (%d right out-of-fold, composed %d; %zu better "
-               "setting(s) rejected for the conventions)\n",
-               cs[best_c], best_t, choice.right, before, choice.rejected.size());
+  std::fprintf(stderr, "chosen: C %g threshold %.2f mixed %.2f (%d right out-of-fold, composed %d; %zu "
+               "better setting(s) rejected for the conventions)\n",
+               cs[best_c], best_t, choice.mixed_threshold, choice.right, before,
+               choice.rejected.size());
   std::map<std::string, Count> by_source, by_lang, by_category, by_source_lang;
   for (size_t i = 0; i < rows.size(); ++i) {
     const Row& r = rows[i];
-    const bool b = Right(r, r.composed);
-    const bool a = Right(r, Served(r, choice.oof[i], best_t));
+    const SentimentLabel served = Served(r, choice.oof[i], best_t, choice.mixed_threshold);
     for (auto* m : {&by_source, &by_lang, &by_category, &by_source_lang}) {
       std::string key = m == &by_source ? r.source
                         : m == &by_lang ? r.lang
@@ -372,24 +416,13 @@ bool TrainLabelArbiter(const LabelArbiterDirs& dirs, bool write) {
         if (r.source == "shop" || r.source.find(".dev") != std::string::npos) continue;
         key = r.category;
       }
-      Count& c = (*m)[key];
-      ++c.n;
-      c.before += b;
-      c.after += a;
+      (*m)[key].Add(r, r.composed, served);
     }
     if (r.source != "shop" && r.source.find(".dev") == std::string::npos &&
         IsNegationOrContrast(r.category)) {
-      Count& c = by_category["= negation/contrast (tables)"];
-      ++c.n;
-      c.before += b;
-      c.after += a;
+      by_category["= negation/contrast (tables)"].Add(r, r.composed, served);
     }
-    {
-      Count& c = by_source["= all"];
-      ++c.n;
-      c.before += b;
-      c.after += a;
-    }
+    by_source["= all"].Add(r, r.composed, served);
   }
   PrintTable("out-of-fold by source:", by_source);
   PrintTable("out-of-fold by language:", by_lang);

@@ -43,7 +43,7 @@ bool TrainLabelArbiter(const LabelArbiterDirs& dirs, bool write);
 
 // One tuning review: what the analyzer without an arbiter computed.
 struct ArbiterRow {
-  std::string source;    // shop, cases..cases6 (kSpentTables), pl_clarin_emo.dev, ...
+  std::string source;    // shop, cases..cases6, cases10 (kSpentTables), pl_clarin_emo.dev, ...
   std::string lang;      // the file's language
   std::string category;  // the case's category or the corpus situation
   std::vector<SentimentLabel> gold;  // any is right; the first trains
@@ -56,6 +56,9 @@ struct ArbiterRow {
 struct ArbiterGrid {
   std::vector<double> cs = {0.03, 0.3, 1, 3};
   std::vector<float> thresholds = {0.0f, 0.5f, 0.6f, 0.65f, 0.7f, 0.75f, 0.8f, 0.85f, 0.9f};
+  // The thresholds tried when the arbiter's label is MIXED (eleventh pass;
+  // a negative value: the threshold above, no line in the file).
+  std::vector<float> mixed_thresholds = {-1.0f};
   float min_threshold = 0.0f;
   // Sources whose out-of-fold count may not fall more than 0.3 points
   // below the composed label's.
@@ -71,6 +74,7 @@ struct ArbiterChoice {
   bool ok = false;  // false: no setting passes the guards and the conventions
   size_t c_index = 0;
   float threshold = 1.0f;
+  float mixed_threshold = -1.0f;  // negative: `threshold`
   int right = 0, composed_right = 0;
   std::string text;  // the file fitted on all rows at the chosen setting
   // Out-of-fold probabilities of every row at the chosen C.
@@ -79,8 +83,8 @@ struct ArbiterChoice {
   std::vector<std::string> rejected;
 };
 
-// Out-of-fold by fold over `rows` for every C, then the setting with the
-// most rows right out of fold whose guarded sources keep within 0.3 points
+// Out-of-fold by fold over `rows` for every C, then the setting (C,
+// threshold, MIXED threshold) with the most rows right out of fold whose guarded sources keep within 0.3 points
 // and whose threshold is >= min_threshold, AND whose arbiter fitted on all
 // rows keeps every convention case (`check`); a better-scoring setting
 // that breaks one is rejected and reported on `log`. ok false (the broken

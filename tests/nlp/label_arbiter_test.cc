@@ -103,6 +103,38 @@ TEST_F(LabelArbiterFeaturesTest, TwoSidedReviewWithRating) {
   }
 }
 
+// Eleventh pass: the aspects' sides (features 86-89), read from the
+// aspects the analyzer passes in.
+TEST_F(LabelArbiterFeaturesTest, AspectSidesOfATwoSidedReview) {
+  const std::vector<float> x = FeaturesOf(
+      *analyzer_, "The plates are beautiful, a lovely glaze. The courier was rude and very late.");
+  ASSERT_EQ(x.size(), static_cast<size_t>(kNumLabelArbiterFeatures));
+  EXPECT_GT(x[86], 0.3f);  // praise and a complaint among the aspects
+  EXPECT_EQ(x[87], 0.0f);  // the product is not blamed
+  EXPECT_EQ(x[88], 1.0f);  // the product praised, the delivery blamed
+  EXPECT_EQ(x[89], 0.0f);
+}
+
+TEST(LabelArbiterAspectFeaturesTest, ProductBlamedAfterOtherPraise) {
+  std::vector<AspectSentiment> aspects(2);
+  aspects[0].aspect = Aspect::kDelivery;
+  aspects[0].sentiment = {0.8f, SentimentLabel::kPositive, 0.8f};
+  aspects[1].aspect = Aspect::kProductQuality;
+  aspects[1].sentiment = {-0.6f, SentimentLabel::kNegative, 0.6f};
+  LabelArbiterInput in;
+  in.aspects = &aspects;
+  std::vector<float> x;
+  LabelArbiterFeatures(in, &x);
+  EXPECT_FLOAT_EQ(x[86], 0.6f);
+  EXPECT_EQ(x[87], 1.0f);
+  EXPECT_EQ(x[88], 0.0f);
+  EXPECT_EQ(x[89], 1.0f);
+  // Without aspects: none of them.
+  in.aspects = nullptr;
+  LabelArbiterFeatures(in, &x);
+  for (int i = 86; i < 90; ++i) EXPECT_EQ(x[static_cast<size_t>(i)], 0.0f) << i;
+}
+
 TEST_F(LabelArbiterFeaturesTest, QuestionWithoutOpinion) {
   const std::vector<float> x =
       FeaturesOf(*analyzer_, "Czy ta kurtka jest dostępna w rozmiarze L?");
@@ -182,6 +214,46 @@ TEST(LabelArbiterTest, DecidesOnlyWhenConfident) {
   ASSERT_TRUE(unsure.ok());
   EXPECT_EQ((*unsure)->Decide(x, composed).label, SentimentLabel::kPositive);
   EXPECT_EQ((*unsure)->Decide(x, composed).score, 0.6f);
+}
+
+// Eleventh pass: a MIXED label may have a threshold of its own (the
+// optional "mixed_threshold" line); the other labels keep the file's.
+TEST(LabelArbiterTest, MixedHasItsOwnThreshold) {
+  const std::vector<float> x(kNumLabelArbiterFeatures, 0.0f);
+  const Sentiment composed{0.6f, SentimentLabel::kPositive, 0.8f};
+  // P(mixed) = 0.71, below the file's threshold 0.9, above its MIXED one.
+  std::string text = ConstantArbiter({0, 0, 0, 2}, 0.9);
+  const std::string line = MixedThresholdLine(0.9f, 0.6f);
+  EXPECT_EQ(line, "mixed_threshold 0.60\n");
+  EXPECT_EQ(MixedThresholdLine(0.9f, 0.9f), "");
+  text.insert(text.find("positive"), line);
+  auto a = LabelArbiter::Parse(text, "a");
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_FLOAT_EQ((*a)->threshold(), 0.9f);
+  EXPECT_FLOAT_EQ((*a)->mixed_threshold(), 0.6f);
+  EXPECT_EQ((*a)->Decide(x, composed).label, SentimentLabel::kMixed);
+  // Without the line the file's threshold holds for MIXED too.
+  auto plain = LabelArbiter::Parse(ConstantArbiter({0, 0, 0, 2}, 0.9), "a");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FLOAT_EQ((*plain)->mixed_threshold(), 0.9f);
+  EXPECT_EQ((*plain)->Decide(x, composed).label, SentimentLabel::kPositive);
+  // A NEGATIVE as sure as that MIXED still needs 0.9.
+  auto neg = LabelArbiter::Parse(
+      [&] {
+        std::string t = ConstantArbiter({0, 2, 0, 0}, 0.9);
+        t.insert(t.find("positive"), line);
+        return t;
+      }(),
+      "a");
+  ASSERT_TRUE(neg.ok());
+  EXPECT_EQ((*neg)->Decide(x, composed).label, SentimentLabel::kPositive);
+  // A bad value names the file.
+  std::string bad = ConstantArbiter({0, 0, 0, 2}, 0.9);
+  bad.insert(bad.find("positive"), "mixed_threshold 7\n");
+  auto b = LabelArbiter::Parse(bad, "label_arbiter.meta");
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(b.status().message().find("label_arbiter.meta"), std::string::npos);
 }
 
 // Without the file the analyzer is as before: the label is the composed one

@@ -95,6 +95,31 @@ TEST(ChooseLabelArbiterTest, ABestSettingThatBreaksAConventionIsRejected) {
   std::fclose(log);
 }
 
+// Eleventh pass: with the other labels held to a threshold no MIXED
+// reaches, a MIXED threshold of its own is chosen when it gets more rows
+// right, and written into the file.
+TEST(ChooseLabelArbiterTest, MixedThresholdOfItsOwn) {
+  const std::vector<ArbiterRow> rows = Rows();
+  ArbiterGrid grid;
+  grid.thresholds = {0.95f};
+  std::FILE* log = std::tmpfile();
+  ASSERT_NE(log, nullptr);
+  const ConventionCheck none = [](const std::string&) { return std::vector<std::string>{}; };
+  const ArbiterChoice same = ChooseLabelArbiter(rows, grid, none, log);
+  ASSERT_TRUE(same.ok);
+  grid.mixed_thresholds = {-1.0f, 0.5f};
+  const ArbiterChoice own = ChooseLabelArbiter(rows, grid, none, log);
+  ASSERT_TRUE(own.ok);
+  EXPECT_FLOAT_EQ(own.mixed_threshold, 0.5f);
+  EXPECT_GT(own.right, same.right);
+  EXPECT_NE(own.text.find("\nmixed_threshold 0.50\n"), std::string::npos) << own.text;
+  EXPECT_EQ(same.text.find("mixed_threshold"), std::string::npos);
+  auto arbiter = LabelArbiter::Parse(own.text, "chosen");
+  ASSERT_TRUE(arbiter.ok()) << arbiter.status();
+  EXPECT_FLOAT_EQ((*arbiter)->mixed_threshold(), 0.5f);
+  std::fclose(log);
+}
+
 TEST(ChooseLabelArbiterTest, FailsNamingTheCaseWhenNoSettingKeepsIt) {
   const std::vector<ArbiterRow> rows = Rows();
   std::FILE* log = std::tmpfile();
