@@ -15,10 +15,17 @@ namespace opinia::nlp::tools {
 
 bool IsShopDev(const std::string& id) { return Fnv1a64(id) % 5 == 0; }
 
-std::vector<std::string> TableSources::Files(const std::string& lang) const {
+int TableSources::WeightOf(const std::string& model) const {
+  auto it = weights.find(model);
+  return it == weights.end() ? weight : it->second;
+}
+
+std::vector<std::string> TableSources::Files(const std::string& lang,
+                                             const std::string& model) const {
   std::vector<std::string> out;
+  const int n = WeightOf(model);
   for (const std::string& table : tables) {
-    for (int i = 0; i < weight; ++i) out.push_back(dir + "/" + table + "_" + lang + ".tsv");
+    for (int i = 0; i < n; ++i) out.push_back(dir + "/" + table + "_" + lang + ".tsv");
   }
   return out;
 }

@@ -5,6 +5,7 @@
 #ifndef OPINIA_NLP_TOOLS_TSV_H_
 #define OPINIA_NLP_TOOLS_TSV_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -49,11 +50,17 @@ absl::StatusOr<std::vector<Example>> ReadTsv(const std::string& path);
 // Case tables as training data (models/README.md, "Tenth pass: the spent
 // tables as training data"): the files <dir>/<table>_<lang>.tsv of `tables`
 // for one language, each listed `weight` times (a row counted that often).
+// `weights` overrides `weight` for one model (--table_weights): the key is
+// a review model's name after "sentiment_" ("pl", "en", "de", "romance") or
+// "clause_<lang>"; 0 leaves the tables out of that model.
 struct TableSources {
   std::string dir;
   std::vector<std::string> tables;
   int weight = 1;
-  std::vector<std::string> Files(const std::string& lang) const;
+  std::map<std::string, int> weights = {};
+  int WeightOf(const std::string& model) const;
+  // The files of one language for `model` ("": `weight`).
+  std::vector<std::string> Files(const std::string& lang, const std::string& model = "") const;
 };
 
 }  // namespace opinia::nlp::tools
