@@ -84,7 +84,7 @@ absl::StatusOr<std::map<std::string, ClauseDataCounts>> WriteClauseData(
   for (const std::string& lang : languages) {
     const std::string path = absl::StrCat(corpus_dir, "/shop_", lang, ".tsv");
     ASSIGN_OR_RETURN(std::vector<Example> examples, ReadTsv(path + ":train"));
-    for (const std::string& file : tables.Files(lang)) {
+    for (const std::string& file : tables.Files(lang, "clause_" + lang)) {
       ASSIGN_OR_RETURN(std::vector<Example> rows, ReadTsv(file));
       examples.insert(examples.end(), rows.begin(), rows.end());
     }

@@ -71,9 +71,11 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "nlp/aspect_detect.h"
 #include "nlp/aspects.h"
 #include "nlp/clause_model.h"
@@ -249,19 +251,27 @@ std::vector<ModelSpec> Specs() {
 
 // The case tables the review and clause models train on
 // (--train_tables=cases7,cases8,cases9, the default; "-": none), each row
-// counted kTableWeight times (--table_weight). Chosen leave-one-table-out
-// (train on two, measure the third; models/README.md, "Tenth pass: the
-// spent tables as training data"): labels of the held-out tables 2,099 ->
-// 2,162 / 2,171 / 2,175 / 2,176 of 2,918 with weight 1 / 2 / 3 / 4 ("A|B"
-// rows skipped), 2,182 with weight 3 and their first label; the older
-// tables and the corpus dev part up too. The cost: en_amazon_reviews.dev
-// (text only) 0.9030 -> 0.8951 (0.8951 / 0.8983 with weight 1 / 2 for the
-// English model), so the English review model leaves them out
-// (AddTableFiles()): 0.9014, at 7 of the fresh table's 111 English dev
-// labels (79 -> 72). A table of kSpentTables only with --crossfit: the
-// arbiters are fitted on those out of fold (TrainCrossFitFolds()).
+// counted kTableWeight times (--table_weight), per model overridable
+// (--table_weights). Chosen leave-one-table-out (train on two, measure the
+// third; models/README.md, "Tenth pass: the spent tables as training
+// data"): labels of the held-out tables 2,099 -> 2,162 / 2,171 / 2,175 /
+// 2,176 of 2,918 with weight 1 / 2 / 3 / 4 ("A|B" rows skipped), 2,182
+// with weight 3 and their first label. The eleventh pass measured cases10
+// too (train on three of cases7..cases10, measure the fourth: labels 2,667
+// without tables, 2,782 as here, 2,817 with the English review model in;
+// models/README.md, "Eleventh pass: training data"). A table of
+// kSpentTables only with --crossfit: the arbiters are fitted on those out
+// of fold (TrainCrossFitFolds()).
 constexpr char kTrainingTablesFlag[] = "cases7,cases8,cases9";
 constexpr int kTableWeight = 3;
+// Per-model weights over kTableWeight (--table_weights=MODEL=N,...; keys:
+// TableSources::weights; "-": none). The English review model leaves the
+// tables out: trained on cases7..9 it reads the hand-written convention
+// "Although the app is easy to use, the lamp itself is a letdown."
+// POSITIVE (nlp/eval/conventions.tsv; no label arbiter setting keeps it;
+// over cases7..10 too) and en_amazon_reviews.dev drops 0.9030 -> 0.8951;
+// the English clause model does train on them.
+constexpr char kTableWeightsFlag[] = "en=0";
 
 // A feature must occur in this many training texts to enter the model: the
 // rest (mostly one-off bigrams) cannot generalise and would triple the size
@@ -377,23 +387,22 @@ struct DataDirs {
 
 // The case tables of `tables` in the languages of a review model (the
 // tuning languages it serves) join its files as main-domain data, after
-// the others (so meta_files still counts the first files only).
-// models/README.md, "Tenth pass: the spent tables as training data".
-// Not the English review model: trained on the tables it reads the
-// hand-written convention "Although the app is easy to use, the lamp
-// itself is a letdown." POSITIVE (nlp/eval/conventions.tsv; no label
-// arbiter setting keeps it) and en_amazon_reviews.dev drops 0.9030 ->
-// 0.8951; the English clause model does train on them.
+// the others (so meta_files still counts the first files only), each
+// `tables.WeightOf(<model>)` times ("pl", "en", "de", "romance"; the
+// English review model 0 by default, --table_weights: trained on the
+// tables it reads the hand-written convention "Although the app is easy to
+// use, the lamp itself is a letdown." POSITIVE).
+// models/README.md, "Tenth pass: the spent tables as training data" and
+// "Eleventh pass: training data".
 // `spent_off` (--spent_tables_off=pl,...): review models that leave the
 // spent tables (kSpentTables) out even when --train_tables lists them
 // (models/README.md, "Eleventh pass: cross-fitted arbiters").
 void AddTableFiles(const TableSources& all_tables, const std::vector<std::string>& spent_off,
                    ModelSpec* spec) {
   if (spec->serving.domain != TextDomain::kReview) return;
-  if (spec->serving.name == "sentiment_en") return;
+  const std::string model(absl::StripPrefix(spec->serving.name, "sentiment_"));
   TableSources tables = all_tables;
-  for (const std::string& m : spent_off) {
-    if (spec->serving.name != "sentiment_" + m) continue;
+  if (std::find(spent_off.begin(), spent_off.end(), model) != spent_off.end()) {
     tables.tables.clear();
     for (const std::string& t : all_tables.tables) {
       if (std::find(std::begin(kSpentTables), std::end(kSpentTables), t) == std::end(kSpentTables)) {
@@ -406,7 +415,7 @@ void AddTableFiles(const TableSources& all_tables, const std::vector<std::string
         std::end(kTuningLanguages)) {
       continue;  // no case table (pt)
     }
-    for (std::string& f : tables.Files(lang)) spec->files.push_back(std::move(f));
+    for (std::string& f : tables.Files(lang, model)) spec->files.push_back(std::move(f));
   }
 }
 
@@ -1167,6 +1176,7 @@ int main(int argc, char** argv) {
   int crossfit = 0;
   std::string crossfit_dir = "build/crossfit";
   std::string spent_off;  // --spent_tables_off=pl,...: AddTableFiles()
+  std::string table_weights = kTableWeightsFlag;
   bool aspect_signs_report = false;
   // Experiment overrides (apply to every selected model); the committed
   // models use the defaults above.
@@ -1221,6 +1231,7 @@ int main(int argc, char** argv) {
     else if (absl::StartsWith(a, "--crossfit=")) crossfit = std::stoi(a.substr(11));
     else if (absl::StartsWith(a, "--crossfit_dir=")) crossfit_dir = a.substr(15);
     else if (absl::StartsWith(a, "--spent_tables_off=")) spent_off = a.substr(19);
+    else if (absl::StartsWith(a, "--table_weights=")) table_weights = a.substr(16);
     else if (a == "--aspect_signs_report") aspect_signs_report = true;
     else if (absl::StartsWith(a, "--out=")) out = a.substr(6);
     else if (absl::StartsWith(a, "--only=")) only = a.substr(7);
@@ -1232,8 +1243,8 @@ int main(int argc, char** argv) {
                    "label_arbiter,aspect_signs]"
                    " [--clause_dir=DIR] [--router_dir=DIR] [--router_unmarked]"
                    " [--router_cap=N] [--cases=DIR] [--train_tables=T,...|-]"
-                   " [--table_weight=N] [--crossfit=K [--crossfit_dir=DIR]]"
-                   " [--spent_tables_off=pl,...]"
+                   " [--table_weight=N] [--table_weights=MODEL=N,...|-]"
+                   " [--crossfit=K [--crossfit_dir=DIR]] [--spent_tables_off=pl,...]"
                    " [--aspect_signs_report]"
                    " [--aspect_add=P] [--aspect_drop=P] [--aspect_min_df=N]"
                    " [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]"
@@ -1254,6 +1265,17 @@ int main(int argc, char** argv) {
   if (crossfit < 0 || crossfit == 1 || crossfit > static_cast<int>(std::size(kSpentTables))) {
     std::cerr << "--crossfit: 0 (off) or 2.." << std::size(kSpentTables) << "\n";
     return 2;
+  }
+  if (table_weights != "-") {
+    for (absl::string_view kv : absl::StrSplit(table_weights, ',', absl::SkipEmpty())) {
+      std::pair<std::string, std::string> p = absl::StrSplit(kv, '=');
+      int n = 0;
+      if (p.first.empty() || !absl::SimpleAtoi(p.second, &n) || n < 0) {
+        std::cerr << "--table_weights: bad entry " << kv << " (MODEL=N)\n";
+        return 2;
+      }
+      dirs.tables.weights[p.first] = n;
+    }
   }
   for (const std::string& t : dirs.tables.tables) {
     // The arbiters are fitted on the spent tables out of fold: a model that

@@ -30,12 +30,19 @@ bool HasTableFile(const std::string& dir, const std::string& table) {
 
 }  // namespace
 
-std::vector<std::string> TableSources::Files(const std::string& lang) const {
+int TableSources::WeightOf(const std::string& model) const {
+  auto it = weights.find(model);
+  return it == weights.end() ? weight : it->second;
+}
+
+std::vector<std::string> TableSources::Files(const std::string& lang,
+                                             const std::string& model) const {
   std::vector<std::string> out;
+  const int n = WeightOf(model);
   for (const std::string& table : tables) {
     const std::string path = dir + "/" + table + "_" + lang + ".tsv";
     if (!std::ifstream(path) && HasTableFile(dir, table)) continue;  // not in this language
-    for (int i = 0; i < weight; ++i) out.push_back(path);
+    for (int i = 0; i < n; ++i) out.push_back(path);
   }
   return out;
 }

@@ -5,6 +5,7 @@
 #ifndef OPINIA_NLP_TOOLS_TSV_H_
 #define OPINIA_NLP_TOOLS_TSV_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -52,11 +53,17 @@ absl::StatusOr<std::vector<Example>> ReadTsv(const std::string& path);
 // A table whose files are there but not in `lang` (cases3 has no fr, it)
 // gives none; a table with no file at all is listed (its reader reports
 // NOT_FOUND).
+// `weights` overrides `weight` for one model (--table_weights): the key is
+// a review model's name after "sentiment_" ("pl", "en", "de", "romance") or
+// "clause_<lang>"; 0 leaves the tables out of that model.
 struct TableSources {
   std::string dir;
   std::vector<std::string> tables;
   int weight = 1;
-  std::vector<std::string> Files(const std::string& lang) const;
+  std::map<std::string, int> weights = {};
+  int WeightOf(const std::string& model) const;
+  // The files of one language for `model` ("": `weight`).
+  std::vector<std::string> Files(const std::string& lang, const std::string& model = "") const;
 };
 
 }  // namespace opinia::nlp::tools

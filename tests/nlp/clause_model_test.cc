@@ -269,6 +269,14 @@ TEST(ClauseDataTest, CaseTablesJoinTheCorpusRows) {
   int lines = 0;
   while (std::getline(clauses, line)) ++lines;
   EXPECT_EQ(lines, 5);  // header + two clauses, twice
+  // The clause model's own weight ("clause_pl", --table_weights) wins.
+  ASSERT_TRUE(tools::WriteClauseData(dir, test_paths::ModelsDir(), dir + "/out", {"pl"},
+                                     tools::TableSources{dir, {"t1"}, 2, {{"clause_pl", 1}}})
+                  .ok());
+  std::ifstream once(dir + "/out/clause_pl.tsv");
+  lines = 0;
+  while (std::getline(once, line)) ++lines;
+  EXPECT_EQ(lines, 3);  // header + two clauses, once
   // A table that is not there: NOT_FOUND.
   EXPECT_EQ(tools::WriteClauseData(dir, test_paths::ModelsDir(), dir + "/out", {"pl"},
                                    tools::TableSources{dir, {"t2"}, 1})

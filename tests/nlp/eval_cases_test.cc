@@ -283,6 +283,19 @@ TEST(CrossFitTest, GroupsTheTrainedSpentTablesByPosition) {
   EXPECT_EQ(CrossFitGroups({"cases7", "cases8"}, 3), (Groups{{}, {}, {}}));
 }
 
+// A per-model weight (--table_weights) overrides `weight` for that model
+// only; 0 leaves the tables out of it (models/README.md, "Eleventh pass:
+// training data").
+TEST(CaseTableTest, APerModelWeightOverridesTheTableWeight) {
+  const TableSources tables{"d", {"t7"}, 3, {{"en", 1}, {"clause_de", 0}}};
+  EXPECT_EQ(tables.WeightOf("pl"), 3);
+  EXPECT_EQ(tables.WeightOf("en"), 1);
+  EXPECT_EQ(tables.Files("en", "en"), (std::vector<std::string>{"d/t7_en.tsv"}));
+  EXPECT_EQ(tables.Files("en", "clause_en").size(), 3u);
+  EXPECT_EQ(tables.Files("en").size(), 3u);
+  EXPECT_TRUE(tables.Files("de", "clause_de").empty());
+}
+
 // The committed corpus parses as a case table, every id starts with its
 // file's language, no id or text (per language) repeats, no text is one of
 // the evaluation tables' (a training text must never be a case), and each
