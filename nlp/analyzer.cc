@@ -49,9 +49,11 @@ namespace {
 // events, a failure told last decides, urgency cues; 10: the ninth - failure
 // events second round, calm notes, urgency recall; 11: the tenth - models
 // trained on the spent tables too, German turns, calm look-alikes,
-// consequences, a middle rating over both sides is MIXED): the model-file and
-// tunable hashes below cannot see code.
-constexpr char kVersionPrefix[] = "opinia-nlp-11";
+// consequences, a middle rating over both sides is MIXED; 12: the eleventh -
+// the label arbiter reads the aspects' sides and has a MIXED threshold of
+// its own, the aspect-sign arbiter the clause model per aspect): the
+// model-file and tunable hashes below cannot see code.
+constexpr char kVersionPrefix[] = "opinia-nlp-12";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;
