@@ -417,15 +417,10 @@ void AddTableFiles(const TableSources& all_tables, const std::vector<std::string
                    ModelSpec* spec) {
   if (spec->serving.domain != TextDomain::kReview) return;
   const std::string model(absl::StripPrefix(spec->serving.name, "sentiment_"));
-  TableSources tables = all_tables;
-  if (std::find(spent_off.begin(), spent_off.end(), model) != spent_off.end()) {
-    tables.tables.clear();
-    for (const std::string& t : all_tables.tables) {
-      if (std::find(std::begin(kSpentTables), std::end(kSpentTables), t) == std::end(kSpentTables)) {
-        tables.tables.push_back(t);
-      }
-    }
-  }
+  const TableSources tables =
+      std::find(spent_off.begin(), spent_off.end(), model) == spent_off.end()
+          ? all_tables
+          : all_tables.Without({std::begin(kSpentTables), std::end(kSpentTables)});
   for (const std::string& lang : spec->serving.languages) {
     if (std::find(std::begin(kTuningLanguages), std::end(kTuningLanguages), lang) ==
         std::end(kTuningLanguages)) {
@@ -1128,12 +1123,7 @@ bool TrainCrossFitFolds(const DataDirs& dirs, const std::vector<ModelSpec>& spec
     }
     DataDirs fold_dirs = dirs;
     fold_dirs.clauses = fold + "/clause_data";
-    fold_dirs.tables.tables.clear();
-    for (const std::string& t : dirs.tables.tables) {
-      if (std::find(held_out.begin(), held_out.end(), t) == held_out.end()) {
-        fold_dirs.tables.tables.push_back(t);
-      }
-    }
+    fold_dirs.tables = dirs.tables.Without(held_out);
     for (ModelSpec spec : specs) {
       const size_t files = spec.files.size();
       AddTableFiles(fold_dirs.tables, fold_dirs.spent_off, &spec);

@@ -35,6 +35,15 @@ int TableSources::WeightOf(const std::string& model) const {
   return it == weights.end() ? weight : it->second;
 }
 
+TableSources TableSources::Without(const std::vector<std::string>& drop) const {
+  TableSources kept = *this;
+  kept.tables.clear();
+  for (const std::string& t : tables) {
+    if (std::find(drop.begin(), drop.end(), t) == drop.end()) kept.tables.push_back(t);
+  }
+  return kept;
+}
+
 std::vector<std::string> TableSources::Files(const std::string& lang,
                                              const std::string& model) const {
   std::vector<std::string> out;

@@ -64,6 +64,9 @@ struct TableSources {
   int WeightOf(const std::string& model) const;
   // The files of one language for `model` ("": `weight`).
   std::vector<std::string> Files(const std::string& lang, const std::string& model = "") const;
+  // The same sources without the tables named in `drop` (the spent tables
+  // for --spent_tables_off, a cross-fitting fold's group).
+  TableSources Without(const std::vector<std::string>& drop) const;
 };
 
 }  // namespace opinia::nlp::tools

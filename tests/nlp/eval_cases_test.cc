@@ -296,6 +296,18 @@ TEST(CaseTableTest, APerModelWeightOverridesTheTableWeight) {
   EXPECT_TRUE(tables.Files("de", "clause_de").empty());
 }
 
+// Without() drops the named tables and keeps the rest in order, with the
+// weights: what --spent_tables_off (the Polish review model without the
+// older tables) and each cross-fitting fold train on.
+TEST(CaseTableTest, WithoutDropsTheNamedTablesOnly) {
+  const TableSources tables{"d", {"cases", "cases7", "cases4", "cases10"}, 3, {{"pl", 1}}};
+  const TableSources kept = tables.Without({"cases", "cases3", "cases4"});
+  EXPECT_EQ(kept.tables, (std::vector<std::string>{"cases7", "cases10"}));
+  EXPECT_EQ(kept.Files("pl", "pl"), (std::vector<std::string>{"d/cases7_pl.tsv", "d/cases10_pl.tsv"}));
+  EXPECT_EQ(kept.Files("de").size(), 6u);
+  EXPECT_EQ(tables.Without({}).tables, tables.tables);
+}
+
 // The committed corpus parses as a case table, every id starts with its
 // file's language, no id or text (per language) repeats, no text is one of
 // the evaluation tables' (a training text must never be a case), and each
