@@ -198,14 +198,7 @@ int64_t FeatureTable::Place(uint64_t key) {
   }
 }
 
-bool FeatureTable::Insert(uint64_t key, const uint16_t* half_row) {
-  const int64_t entry = Place(key);
-  if (entry < 0) return false;
-  std::memcpy(const_cast<char*>(RowOf(static_cast<uint32_t>(entry))), half_row, row_bytes_);
-  return true;
-}
-
-bool FeatureTable::Insert(uint64_t key, const float* row) {
+bool FeatureTable::InsertRow(uint64_t key, const void* row) {
   const int64_t entry = Place(key);
   if (entry < 0) return false;
   std::memcpy(const_cast<char*>(RowOf(static_cast<uint32_t>(entry))), row, row_bytes_);

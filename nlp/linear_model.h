@@ -142,8 +142,8 @@ class FeatureTable {
   void Reset(size_t n, size_t width, bool half);
   // Adds `key` (not 0) with its row (`width` values, binary16 bits or
   // floats as Reset() said); false when `key` is there already.
-  bool Insert(uint64_t key, const uint16_t* half_row);
-  bool Insert(uint64_t key, const float* row);
+  bool Insert(uint64_t key, const uint16_t* half_row) { return InsertRow(key, half_row); }
+  bool Insert(uint64_t key, const float* row) { return InsertRow(key, row); }
 
   // The entry of `key`, or -1.
   int64_t Find(uint64_t key) const {
@@ -222,6 +222,8 @@ class FeatureTable {
   }
   // The free entry for `key`, or -1 when `key` is there already.
   int64_t Place(uint64_t key);
+  // Places `key` and copies its row_bytes_ of `row`.
+  bool InsertRow(uint64_t key, const void* row);
 
   std::vector<uint64_t, HugePageAllocator<uint64_t>> words_;
   uint64_t mask_ = 0;         // buckets - 1

@@ -160,12 +160,10 @@ bool TrainAspectSigns(const std::string& models_dir, const std::string& corpus_d
   }
   int fold = 0;
   for (const char* table : kSpentTables) {
-    auto it = table_readers.find(table);
-    Reader* reader = it == table_readers.end() ? own : ReaderOf(it->second, &readers);
+    const std::string& models = ModelsReading(table_readers, table, models_dir);
+    Reader* reader = ReaderOf(models, &readers);
     if (reader == nullptr) return false;
-    if (reader != own) {
-      std::fprintf(stderr, "aspect signs: %s read by %s\n", table, it->second.c_str());
-    }
+    if (reader != own) std::fprintf(stderr, "aspect signs: %s read by %s\n", table, models.c_str());
     for (const char* lang : kTuningLanguages) {
       std::vector<EvalCase> cases;
       // A table without a file for a language (cases3 has no fr, it).

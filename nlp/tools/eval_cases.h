@@ -107,6 +107,14 @@ inline constexpr const char* kTuningLanguages[] = {"pl", "en", "de", "es", "fr",
 // models the arbiter is fitted for.
 using TableReaders = std::map<std::string, std::string>;
 
+// The models directory that reads `table`: its fold's in `readers`, else
+// `own` (every other source's).
+inline const std::string& ModelsReading(const TableReaders& readers, const std::string& table,
+                                        const std::string& own) {
+  auto it = readers.find(table);
+  return it == readers.end() ? own : it->second;
+}
+
 // The cross-fitting groups of opinia-train --crossfit=K: the i-th table of
 // kSpentTables in group i % k, when `trained` (the models' training
 // tables) lists it; k groups, some maybe empty (no fold needed).

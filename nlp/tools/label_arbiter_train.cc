@@ -67,8 +67,7 @@ class Readers {
   // The analyzer of `table` (dirs.readers, else dirs.models); null on an
   // error (printed).
   const Analyzer* For(const std::string& table) {
-    auto it = dirs_.readers.find(table);
-    const std::string& models = it == dirs_.readers.end() ? dirs_.models : it->second;
+    const std::string& models = ModelsReading(dirs_.readers, table, dirs_.models);
     std::unique_ptr<Analyzer>& a = analyzers_[models];
     if (a == nullptr) {
       AnalyzerConfig config;
@@ -291,12 +290,9 @@ ArbiterChoice ChooseLabelArbiter(const std::vector<ArbiterRow>& rows, const Arbi
   auto score = [&](size_t ci, float t, float tm, std::map<std::string, Count>* by_source) {
     int right = 0;
     for (size_t i = 0; i < rows.size(); ++i) {
-      const bool after = Right(rows[i], Served(rows[i], oof[ci][i], t, tm));
-      right += after;
-      Count& c = (*by_source)[rows[i].source];
-      ++c.n;
-      c.before += Right(rows[i], rows[i].composed);
-      c.after += after;
+      const SentimentLabel served = Served(rows[i], oof[ci][i], t, tm);
+      right += Right(rows[i], served);
+      (*by_source)[rows[i].source].Add(rows[i], rows[i].composed, served);
     }
     return right;
   };
