@@ -61,10 +61,17 @@ struct Urgency {
   std::vector<Span> evidence;
 };
 
+// Which sentiment model read the text (nlp/tweet_router.h): the review
+// model, or the tweet model because of the text's source or marks
+// (IsSocialSource(), LooksLikeTweet()) or because the post/review router
+// read the unmarked text as a post.
+enum class TextRoute { kReview = 0, kMarkedPost, kRoutedPost };
+
 struct Analysis {
   std::string language = "und";  // BCP-47
   float language_confidence = 0;
   Sentiment sentiment;
+  TextRoute route = TextRoute::kReview;
   std::vector<SentenceSentiment> sentences;
   std::vector<AspectSentiment> aspects;
   Urgency urgency;

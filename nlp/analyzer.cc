@@ -194,9 +194,12 @@ class AnalyzerImpl : public Analyzer {
     // The review's model features, built at most once (router, detector).
     thread_local ReviewFeatures review_features;
     review_features.Reset(t);
-    const bool tweet = config_.route_tweets &&
-                       (IsSocialSource(options.source) || LooksLikeTweet(text) ||
-                        RoutedAsPost(text, t, language, options, &review_features));
+    a.route = !config_.route_tweets ? TextRoute::kReview
+              : IsSocialSource(options.source) || LooksLikeTweet(text)
+                  ? TextRoute::kMarkedPost
+              : RoutedAsPost(text, t, language, options, &review_features) ? TextRoute::kRoutedPost
+                                                                             : TextRoute::kReview;
+    const bool tweet = a.route != TextRoute::kReview;
     thread_local Parts parts;
     SentimentClassifier::Probs probs =
         ClassifySentences(t, has_title ? &title : nullptr, language, tweet,

@@ -2,16 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 
 namespace opinia::nlp {
 namespace {
@@ -22,8 +17,6 @@ float Capped(int n) { return static_cast<float>(std::min(n, 3)); }
 
 // An aspect's side counts for features 87-89 from this score on.
 constexpr float kAspectSide = 0.3f;
-
-constexpr char kMixedThresholdKey[] = "mixed_threshold";
 
 const char* const kLabelNames[4] = {"positive", "negative", "neutral", "mixed"};
 constexpr SentimentLabel kLabels[4] = {SentimentLabel::kPositive, SentimentLabel::kNegative,
@@ -185,7 +178,7 @@ void LabelArbiterFeatures(const LabelArbiterInput& in, std::vector<float>* x) {
 const SoftmaxModelFormat& LabelArbiterFormat() {
   static const SoftmaxModelFormat* const format = new SoftmaxModelFormat{
       "OPARB1", "label arbiter", kNumLabelArbiterFeatures,
-      {kLabelNames[0], kLabelNames[1], kLabelNames[2], kLabelNames[3]}, true};
+      {kLabelNames[0], kLabelNames[1], kLabelNames[2], kLabelNames[3]}, true, true};
   return *format;
 }
 
@@ -194,35 +187,14 @@ absl::StatusOr<std::unique_ptr<LabelArbiter>> LabelArbiter::Load(const std::stri
 }
 
 std::string MixedThresholdLine(float threshold, float mixed) {
-  if (absl::StrFormat("%.2f", mixed) == absl::StrFormat("%.2f", threshold)) return "";
-  return absl::StrFormat("%s %.2f\n", kMixedThresholdKey, mixed);
+  return ClassThresholdLine(LabelArbiterFormat(), kMixedClass, threshold, mixed);
 }
 
 absl::StatusOr<std::unique_ptr<LabelArbiter>> LabelArbiter::Parse(
     std::string_view text, const std::string& name) {
-  // The optional "mixed_threshold M" line, taken out before the model's
-  // own format is parsed.
-  std::string rest(text);
-  std::optional<float> mixed;
-  const size_t at = rest.find(absl::StrCat("\n", kMixedThresholdKey, " "));
-  if (at != std::string::npos) {
-    const size_t begin = at + 1;
-    const size_t end = std::min(rest.find('\n', begin), rest.size());
-    const std::string value = rest.substr(begin + std::strlen(kMixedThresholdKey) + 1,
-                                          end - begin - std::strlen(kMixedThresholdKey) - 1);
-    float m = 0;
-    if (!absl::SimpleAtof(value, &m) || !(m >= 0 && m <= 1)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(name, ": bad ", kMixedThresholdKey, " '", value, "'"));
-    }
-    mixed = m;
-    rest.erase(begin, end < rest.size() ? end + 1 - begin : end - begin);
-  }
-  absl::StatusOr<SoftmaxModel> model = SoftmaxModel::Parse(rest, name, LabelArbiterFormat());
+  absl::StatusOr<SoftmaxModel> model = SoftmaxModel::Parse(text, name, LabelArbiterFormat());
   if (!model.ok()) return model.status();
-  const float threshold = model->threshold();
-  return std::unique_ptr<LabelArbiter>(
-      new LabelArbiter(*std::move(model), mixed.value_or(threshold)));
+  return std::unique_ptr<LabelArbiter>(new LabelArbiter(*std::move(model)));
 }
 
 std::array<float, 4> LabelArbiter::Predict(const std::vector<float>& x) const {
@@ -234,8 +206,7 @@ std::array<float, 4> LabelArbiter::Predict(const std::vector<float>& x) const {
 Sentiment LabelArbiter::Decide(const std::vector<float>& x, const Sentiment& composed) const {
   const std::array<float, 4> p = Predict(x);
   const size_t best = static_cast<size_t>(std::max_element(p.begin(), p.end()) - p.begin());
-  const float threshold =
-      kLabels[best] == SentimentLabel::kMixed ? mixed_threshold_ : model_.threshold();
+  const float threshold = model_.threshold(best);
   if (kLabels[best] == composed.label || p[best] < threshold) return composed;
   return {p[0] - p[1], kLabels[best], p[best]};
 }

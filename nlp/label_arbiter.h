@@ -18,7 +18,10 @@
 //   line 3: "threshold T"    the arbiter's label replaces the composed one
 //                            when its probability is >= T (0: always)
 //   optional "mixed_threshold M" (eleventh pass): the threshold when the
-//                            arbiter's label is MIXED (absent: T)
+//                            arbiter's label is MIXED (absent: T); the
+//                            softmax format's class threshold of "mixed"
+//                            (nlp/softmax_model.h; the other classes' may
+//                            be given too)
 //   4 lines "LABEL bias w_1 ... w_F", LABEL positive, negative, neutral,
 //   mixed (each once): P(label) = softmax(bias + w . x).
 #ifndef OPINIA_NLP_LABEL_ARBITER_H_
@@ -40,6 +43,8 @@ namespace opinia::nlp {
 
 inline constexpr char kLabelArbiterFile[] = "label_arbiter.meta";
 inline constexpr int kNumLabelArbiterFeatures = 90;
+// MIXED's index among the arbiter's classes (LabelArbiterFormat()).
+inline constexpr size_t kMixedClass = 3;
 
 // What the analyzer knows of a review when its label is settled.
 struct LabelArbiterInput {
@@ -79,19 +84,17 @@ class LabelArbiter {
   std::array<float, 4> Predict(const std::vector<float>& x) const;
 
   // The final sentiment: the arbiter's label when it differs from
-  // `composed` with probability >= threshold (mixed_threshold when that
-  // label is MIXED; score P(pos) - P(neg), confidence that probability),
-  // else `composed`.
+  // `composed` with probability >= that label's threshold (the file's, or
+  // its own line's, e.g. mixed_threshold; score P(pos) - P(neg),
+  // confidence that probability), else `composed`.
   Sentiment Decide(const std::vector<float>& x, const Sentiment& composed) const;
 
   float threshold() const { return model_.threshold(); }
-  float mixed_threshold() const { return mixed_threshold_; }
+  float mixed_threshold() const { return model_.threshold(kMixedClass); }
 
  private:
-  LabelArbiter(SoftmaxModel model, float mixed_threshold)
-      : model_(std::move(model)), mixed_threshold_(mixed_threshold) {}
+  explicit LabelArbiter(SoftmaxModel model) : model_(std::move(model)) {}
   SoftmaxModel model_;
-  float mixed_threshold_;
 };
 
 // The arbiter file's format (classes in the order positive, negative,
@@ -99,7 +102,8 @@ class LabelArbiter {
 const SoftmaxModelFormat& LabelArbiterFormat();
 
 // The arbiter file's "mixed_threshold" line (with its newline) for a MIXED
-// threshold `mixed` other than the file's `threshold`; empty otherwise.
+// threshold `mixed` other than the file's `threshold`; empty otherwise
+// (ClassThresholdLine() of kMixedClass).
 std::string MixedThresholdLine(float threshold, float mixed);
 
 // The arbiter's features of the last review the calling thread analysed

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <system_error>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -18,6 +20,15 @@ namespace {
 
 // This abseil's string_view is not std::string_view.
 absl::string_view Av(std::string_view s) { return {s.data(), s.size()}; }
+
+// A class's own threshold line: "<class>_threshold T_k".
+constexpr char kClassThresholdSuffix[] = "_threshold";
+
+std::string Threshold2(double t) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.2f", t);
+  return buf;
+}
 
 }  // namespace
 
@@ -39,10 +50,13 @@ absl::StatusOr<SoftmaxModel> SoftmaxModel::Parse(std::string_view text, const st
   const size_t classes = format.classes.size();
   std::vector<absl::string_view> lines =
       absl::StrSplit(absl::string_view(text.data(), text.size()), '\n', absl::SkipEmpty());
-  if (lines.size() != 3 + classes || lines[0] != Av(format.magic)) {
+  auto not_the_format = [&]() {
     return bad(absl::StrCat("not a ", Av(format.what), " (", Av(format.magic),
-                            ", features, threshold and ", classes, " class lines)"));
-  }
+                            ", features, threshold",
+                            format.class_thresholds ? ", optional class thresholds" : "",
+                            " and ", classes, " class lines)"));
+  };
+  if (lines.size() < 3 || lines[0] != Av(format.magic)) return not_the_format();
   std::vector<absl::string_view> f = absl::StrSplit(lines[1], ' ', absl::SkipEmpty());
   int features = 0;
   if (f.size() != 2 || f[0] != "features" || !absl::SimpleAtoi(f[1], &features) ||
@@ -55,23 +69,49 @@ absl::StatusOr<SoftmaxModel> SoftmaxModel::Parse(std::string_view text, const st
       !(m.threshold_ >= 0 && m.threshold_ <= 1)) {
     return bad("expected \"threshold T\" with T in [0, 1]");
   }
+  // The optional "NAME_threshold T_k" lines, then the class lines from
+  // `first`.
+  m.class_thresholds_.assign(classes, m.threshold_);
+  size_t first = 3;
+  if (format.class_thresholds) {
+    std::vector<bool> given(classes, false);
+    for (; first < lines.size(); ++first) {
+      std::vector<absl::string_view> v = absl::StrSplit(lines[first], ' ', absl::SkipEmpty());
+      if (v.empty() || !absl::EndsWith(v[0], kClassThresholdSuffix)) break;
+      const absl::string_view class_name =
+          v[0].substr(0, v[0].size() - std::strlen(kClassThresholdSuffix));
+      size_t k = 0;
+      while (k < classes && Av(format.classes[k]) != class_name) ++k;
+      float t = 0;
+      if (k == classes || given[k] || v.size() != 2 || !absl::SimpleAtof(v[1], &t) ||
+          !(t >= 0 && t <= 1)) {
+        return bad(absl::StrCat("line ", first + 1,
+                                ": expected \"NAME_threshold T\", NAME a class given once, T in "
+                                "[0, 1]: ",
+                                lines[first]));
+      }
+      given[k] = true;
+      m.class_thresholds_[k] = t;
+    }
+  }
+  if (lines.size() != first + classes) return not_the_format();
   m.bias_.assign(classes, 0.0);
   m.w_.assign(classes, {});
   std::vector<bool> seen(classes, false);
-  for (size_t l = 3; l < lines.size(); ++l) {
+  for (size_t l = first; l < lines.size(); ++l) {
     std::vector<absl::string_view> v = absl::StrSplit(lines[l], ' ', absl::SkipEmpty());
     size_t k = classes;
     if (format.any_order) {
       for (size_t c = 0; c < classes && !v.empty(); ++c) {
         if (v[0] == Av(format.classes[c])) k = c;
       }
-    } else if (!v.empty() && v[0] == Av(format.classes[l - 3])) {
-      k = l - 3;
+    } else if (!v.empty() && v[0] == Av(format.classes[l - first])) {
+      k = l - first;
     }
     if (k == classes || seen[k] || v.size() != static_cast<size_t>(features) + 2) {
       const std::string want = format.any_order
                                    ? std::string("a new class")
-                                   : absl::StrCat("\"", Av(format.classes[l - 3]), "\"");
+                                   : absl::StrCat("\"", Av(format.classes[l - first]), "\"");
       return bad(absl::StrCat("line ", l + 1, ": expected ", want, ", its bias and ", features,
                               " weights"));
     }
@@ -105,12 +145,23 @@ void SoftmaxModel::Predict(const std::vector<float>& x, float* p) const {
   for (size_t k = 0; k < d.size(); ++k) p[k] = static_cast<float>(d[k] / s);
 }
 
+std::string ClassThresholdLine(const SoftmaxModelFormat& format, size_t k, double threshold,
+                               double class_threshold) {
+  const std::string t = Threshold2(class_threshold);
+  if (class_threshold < 0 || t == Threshold2(threshold)) return "";
+  return absl::StrCat(Av(format.classes[k]), kClassThresholdSuffix, " ", t, "\n");
+}
+
 std::string FormatSoftmaxModel(const SoftmaxModelFormat& format, double threshold,
                                const std::vector<double>& bias,
-                               const std::vector<std::vector<double>>& w) {
+                               const std::vector<std::vector<double>>& w,
+                               const std::vector<double>& class_thresholds) {
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "threshold %.2f\n", threshold);
-  std::string text = absl::StrCat(Av(format.magic), "\nfeatures ", format.features, "\n", buf);
+  std::string text = absl::StrCat(Av(format.magic), "\nfeatures ", format.features,
+                                  "\nthreshold ", Threshold2(threshold), "\n");
+  for (size_t k = 0; k < class_thresholds.size() && k < format.classes.size(); ++k) {
+    text += ClassThresholdLine(format, k, threshold, class_thresholds[k]);
+  }
   for (size_t k = 0; k < format.classes.size(); ++k) {
     std::snprintf(buf, sizeof(buf), " %.9g", bias[k]);
     absl::StrAppend(&text, Av(format.classes[k]), buf);

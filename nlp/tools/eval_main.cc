@@ -27,9 +27,9 @@
 // --no_route_tweets scores English texts that look like tweets with the
 // review model. --router_threshold sets the P(post) at or above which an
 // unmarked text goes to the tweet model (nlp/tweet_router.h; > 1: never);
-// each report counts the texts the router reads as posts (of the languages
-// it may move: en, de, es, fr, it, pt and und). Throughput counts Analyze()
-// calls only.
+// each report counts the texts the analyzer's router read as posts
+// (Analysis::route; none with --no_route_tweets). Throughput counts
+// Analyze() calls only.
 //
 // --cases=DIR scores the full analyzer on the hand-written case table
 // DIR/<NAME>_<lang>.tsv, NAME from --table (default cases; the third- and
@@ -50,7 +50,6 @@
 #include <iostream>
 #include <map>
 #include <memory>
-#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -64,7 +63,6 @@
 #include "nlp/analyzer_config.h"
 #include "nlp/tools/eval_cases.h"
 #include "nlp/tools/tsv.h"
-#include "nlp/tweet_router.h"
 
 namespace opinia::nlp::tools {
 namespace {
@@ -79,24 +77,14 @@ const char* LabelName(SentimentLabel l) {
   }
 }
 
-// Counts the texts the router (nlp/tweet_router.h) moves to the tweet
-// model: unmarked, no social source, read as posts, in a language it may
-// move (the analyzer also needs the language's tweet and review models to
-// differ, which these are).
+// Counts the texts the analyzer's router (nlp/tweet_router.h) moved to the
+// tweet model: unmarked texts read as posts (Analysis::route; the marked
+// ones and social sources not counted).
 class RouteCounter {
  public:
-  RouteCounter(const std::string& models_dir, float threshold) : threshold_(threshold) {
-    auto r = TweetRouter::Load(models_dir);
-    if (r.ok()) router_ = *std::move(r);
-  }
-  void Add(std::string_view text, const AnalyzeOptions& o, const Analysis& a) {
-    static const std::set<std::string> kMovable = {"en", "de", "es", "fr", "it", "pt", "und"};
+  void Add(const Analysis& a) {
     ++seen_;
-    if (router_ == nullptr || kMovable.count(a.language.substr(0, a.language.find('-'))) == 0 ||
-        LooksLikeTweet(text) || IsSocialSource(o.source)) {
-      return;
-    }
-    moved_ += router_->ToTweetModel(text, Tokenize(text), o, threshold_);
+    moved_ += a.route == TextRoute::kRoutedPost;
   }
   void Print() {
     std::printf("  router: %d of %d texts read as posts\n", moved_, seen_);
@@ -104,8 +92,6 @@ class RouteCounter {
   }
 
  private:
-  std::unique_ptr<TweetRouter> router_;
-  float threshold_;
   int moved_ = 0, seen_ = 0;
 };
 
@@ -175,13 +161,13 @@ int RunCases(const Flags& f, const Analyzer& analyzer) {
       return 1;
     }
     std::map<std::string, Tally> by_category;
-    RouteCounter routes(f.models, f.config.router_threshold);
+    RouteCounter routes;
     for (const EvalCase& c : *cases) {
       if (!InSplit(c.id, f.split)) continue;
       AnalyzeOptions o;
       o.rating = c.rating;
       const Analysis a = analyzer.Analyze(c.text, o);
-      routes.Add(c.text, o, a);
+      routes.Add(a);
       const CaseScore s = ScoreCase(c, a);
       by_category[c.category].Add(c, s);
       if (f.dump_cases) DumpCase(c, s, a);
@@ -420,13 +406,8 @@ int main(int argc, char** argv) {
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                              start).count();
     Report(file, *ex, out, s, bytes);
-    RouteCounter routes(f.models, f.config.router_threshold);
-    for (size_t i = 0; i < ex->size(); ++i) {
-      AnalyzeOptions o;
-      if (f.stars) o.rating = (*ex)[i].stars;
-      o.source = f.source;
-      routes.Add((*ex)[i].text, o, out[i]);
-    }
+    RouteCounter routes;
+    for (const Analysis& a : out) routes.Add(a);
     routes.Print();
     if (!f.dump.empty()) {
       std::FILE* d = std::fopen(f.dump.c_str(), "a");

@@ -166,14 +166,9 @@ std::string ArbiterText(const std::vector<std::vector<double>>& W, float thresho
                         float mixed = -1.0f) {
   std::vector<double> bias(4);
   for (size_t k = 0; k < 4; ++k) bias[k] = W[k][kNumLabelArbiterFeatures];
-  std::string text = FormatSoftmaxModel(LabelArbiterFormat(), threshold, bias, W);
-  if (mixed >= 0) {
-    // After the "threshold" line (the third).
-    size_t at = 0;
-    for (int line = 0; line < 3 && at != std::string::npos; ++line) at = text.find('\n', at) + 1;
-    text.insert(at, MixedThresholdLine(threshold, mixed));
-  }
-  return text;
+  std::vector<double> own(4, -1.0);
+  own[kMixedClass] = mixed;
+  return FormatSoftmaxModel(LabelArbiterFormat(), threshold, bias, W, own);
 }
 
 // The label served: the arbiter's when it differs with probability >= t

@@ -75,7 +75,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "nlp/aspect_detect.h"
 #include "nlp/aspects.h"
 #include "nlp/clause_model.h"
@@ -93,6 +92,7 @@
 #include "nlp/tools/lexicon_compile.h"
 #include "nlp/tools/multinomial.h"
 #include "nlp/tools/router_data.h"
+#include "nlp/tools/training_tables.h"
 #include "nlp/tools/tsv.h"
 #include "nlp/word_expansion.h"
 
@@ -401,32 +401,14 @@ struct DataDirs {
   }
 };
 
-// The case tables of `tables` in the languages of a review model (the
-// tuning languages it serves) join its files as main-domain data, after
-// the others (so meta_files still counts the first files only), each
-// `tables.WeightOf(<model>)` times ("pl", "en", "de", "romance"; the
-// English review model 0 by default, --table_weights: trained on the
-// tables it reads the hand-written convention "Although the app is easy to
-// use, the lamp itself is a letdown." POSITIVE).
-// models/README.md, "Tenth pass: the spent tables as training data" and
-// "Eleventh pass: training data".
-// `spent_off` (--spent_tables_off=pl,...): review models that leave the
-// spent tables (kSpentTables) out even when --train_tables lists them
-// (models/README.md, "Eleventh pass: cross-fitted arbiters").
-void AddTableFiles(const TableSources& all_tables, const std::vector<std::string>& spent_off,
+// The case tables of `tables` join a review model's files as main-domain
+// data, after the others (so meta_files still counts the first files
+// only): ReviewTableFiles() (nlp/tools/training_tables.h), `spent_off`
+// from --spent_tables_off.
+void AddTableFiles(const TableSources& tables, const std::vector<std::string>& spent_off,
                    ModelSpec* spec) {
-  if (spec->serving.domain != TextDomain::kReview) return;
-  const std::string model(absl::StripPrefix(spec->serving.name, "sentiment_"));
-  const TableSources tables =
-      std::find(spent_off.begin(), spent_off.end(), model) == spent_off.end()
-          ? all_tables
-          : all_tables.Without({std::begin(kSpentTables), std::end(kSpentTables)});
-  for (const std::string& lang : spec->serving.languages) {
-    if (std::find(std::begin(kTuningLanguages), std::end(kTuningLanguages), lang) ==
-        std::end(kTuningLanguages)) {
-      continue;  // no case table (pt)
-    }
-    for (std::string& f : tables.Files(lang, model)) spec->files.push_back(std::move(f));
+  for (std::string& f : ReviewTableFiles(tables, spent_off, spec->serving)) {
+    spec->files.push_back(std::move(f));
   }
 }
 
@@ -1095,8 +1077,12 @@ bool WriteModelTable(const std::string& out_dir) {
 // train on tables (the review models AddTableFiles() gives files, the
 // clause models) are trained again without the group's tables into
 // `root`/fold<g> (a copy of `out` otherwise), and the group's tables are
-// read by those (`readers`). `specs`: every review model's spec with the
-// run's overrides, without table files. Deterministic, as every model.
+// read by those (`readers`). A review model whose training files the fold
+// does not change (FoldKeepsTableFiles(): no table, or none of the group's,
+// as the Polish review model without the spent tables) is not trained
+// again: the fold keeps the copy of `out`'s. `specs`: every review model's
+// spec with the run's overrides, without table files. Deterministic, as
+// every model.
 bool TrainCrossFitFolds(const DataDirs& dirs, const std::vector<ModelSpec>& specs,
                         const std::string& words_dir, bool meta, double c_override,
                         const std::string& out, int k, const std::string& root,
@@ -1125,9 +1111,15 @@ bool TrainCrossFitFolds(const DataDirs& dirs, const std::vector<ModelSpec>& spec
     fold_dirs.clauses = fold + "/clause_data";
     fold_dirs.tables = dirs.tables.Without(held_out);
     for (ModelSpec spec : specs) {
-      const size_t files = spec.files.size();
+      if (FoldKeepsTableFiles(dirs.tables, dirs.spent_off, spec.serving, held_out)) {
+        // The same training files: the model of `out` (copied above).
+        if (!ReviewTableFiles(dirs.tables, dirs.spent_off, spec.serving).empty()) {
+          std::cerr << "crossfit: fold " << g + 1 << ": " << spec.serving.name
+                    << " trains on the same files as in " << out << ": copied\n";
+        }
+        continue;
+      }
       AddTableFiles(fold_dirs.tables, fold_dirs.spent_off, &spec);
-      if (spec.files.size() == files) continue;  // no table: as in `out`
       std::cerr << "crossfit: fold " << g + 1 << ": training " << spec.serving.name << "\n";
       if (!TrainLinear(fold_dirs, words_dir, spec, fold, spec.meta && meta)) return false;
     }

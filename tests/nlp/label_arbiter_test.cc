@@ -256,6 +256,34 @@ TEST(LabelArbiterTest, MixedHasItsOwnThreshold) {
   EXPECT_NE(b.status().message().find("label_arbiter.meta"), std::string::npos);
 }
 
+// Twelfth pass: "mixed_threshold" is the softmax format's class threshold
+// of "mixed" (no longer cut out of the text first): the shipped file keeps
+// its two thresholds, and the line is refused where the format does not
+// have it (after the class lines).
+TEST(LabelArbiterTest, MixedThresholdIsTheFormatsClassThreshold) {
+  auto shipped = LabelArbiter::Load(test_paths::ModelsDir());
+  ASSERT_TRUE(shipped.ok()) << shipped.status();
+  ASSERT_NE(*shipped, nullptr);
+  EXPECT_FLOAT_EQ((*shipped)->threshold(), 0.75f);
+  EXPECT_FLOAT_EQ((*shipped)->mixed_threshold(), 0.6f);
+  EXPECT_EQ(MixedThresholdLine(0.75f, 0.6f),
+            ClassThresholdLine(LabelArbiterFormat(), kMixedClass, 0.75, 0.6));
+  const std::string after = ConstantArbiter({0, 0, 0, 2}, 0.9) + "mixed_threshold 0.60\n";
+  auto a = LabelArbiter::Parse(after, "label_arbiter.meta");
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(a.status().message().find("label_arbiter.meta"), std::string::npos);
+  // Another label's threshold of its own holds as MIXED's does.
+  const std::vector<float> x(kNumLabelArbiterFeatures, 0.0f);
+  const Sentiment composed{0.6f, SentimentLabel::kPositive, 0.8f};
+  std::string neg = ConstantArbiter({0, 2, 0, 0}, 0.9);  // P(negative) 0.71
+  neg.insert(neg.find("positive"), "negative_threshold 0.70\n");
+  auto n = LabelArbiter::Parse(neg, "a");
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ((*n)->Decide(x, composed).label, SentimentLabel::kNegative);
+  EXPECT_FLOAT_EQ((*n)->mixed_threshold(), 0.9f);
+}
+
 // Without the file the analyzer is as before: the label is the composed one
 // and the same as with the arbiter turned off.
 TEST(LabelArbiterAnalyzerTest, WithoutTheFileTheLabelIsTheComposedOne) {

@@ -15,6 +15,7 @@
 
 #include "gtest/gtest.h"
 #include "nlp/analyzer.h"
+#include "nlp/analyzer_config.h"
 #include "nlp/sentiment.h"
 #include "nlp/text.h"
 #include "tests/nlp/test_paths.h"
@@ -157,6 +158,39 @@ TEST(TweetRouterAnalyzerTest, WithoutTheFileEverythingIsAsBefore) {
     const Analysis b = (*without)->Analyze(text, AnalyzeOptions());
     EXPECT_EQ(a.sentiment.label, b.sentiment.label) << text;
     EXPECT_FLOAT_EQ(a.sentiment.score, b.sentiment.score) << text;
+  }
+}
+
+// Twelfth pass: the analysis says which way the text went (opinia-eval's
+// "router: N of M texts read as posts" counts kRoutedPost): the router's
+// posts, the marked ones and the social sources apart, reviews (also a
+// post with a rating, and any text with routing off or without router.lin).
+TEST(TweetRouterAnalyzerTest, TheAnalysisSaysHowTheTextWasRouted) {
+  ModelsWithoutRouter copy("router_none_route");
+  auto with = CreateAnalyzer(test_paths::ModelsDir());
+  ASSERT_TRUE(with.ok()) << with.status();
+  auto without = CreateAnalyzer(copy.dir());
+  ASSERT_TRUE(without.ok()) << without.status();
+  AnalyzerConfig off;
+  off.route_tweets = false;
+  auto unrouted = CreateAnalyzerWithConfig(test_paths::ModelsDir(), off);
+  ASSERT_TRUE(unrouted.ok()) << unrouted.status();
+  AnalyzeOptions social;
+  social.source = "twitter";
+  AnalyzeOptions rated;
+  rated.rating = 3;
+  for (const PostCase& c : kPostCases) {
+    EXPECT_EQ((*with)->Analyze(c.text, AnalyzeOptions()).route, TextRoute::kRoutedPost) << c.text;
+    EXPECT_EQ((*with)->Analyze(c.text, social).route, TextRoute::kMarkedPost) << c.text;
+    EXPECT_EQ((*with)->Analyze(std::string("@someone ") + c.text, AnalyzeOptions()).route,
+              TextRoute::kMarkedPost)
+        << c.text;
+    EXPECT_EQ((*with)->Analyze(c.text, rated).route, TextRoute::kReview) << c.text;
+    EXPECT_EQ((*without)->Analyze(c.text, AnalyzeOptions()).route, TextRoute::kReview) << c.text;
+    EXPECT_EQ((*unrouted)->Analyze(c.text, social).route, TextRoute::kReview) << c.text;
+  }
+  for (const char* text : kReviews) {
+    EXPECT_EQ((*with)->Analyze(text, AnalyzeOptions()).route, TextRoute::kReview) << text;
   }
 }
 

@@ -59,6 +59,71 @@ TEST(SoftmaxModelTest, RefusesMalformedText) {
   }
 }
 
+// Twelfth pass: a format with class thresholds takes optional
+// "NAME_threshold T" lines after the threshold line; a class without one
+// keeps the file's threshold.
+SoftmaxModelFormat WithClassThresholds() {
+  SoftmaxModelFormat f = Format(true);
+  f.class_thresholds = true;
+  return f;
+}
+
+TEST(SoftmaxModelTest, ClassThresholdsAreWrittenAndRead) {
+  const std::vector<double> bias = {0, 0, 0};
+  const std::vector<std::vector<double>> w = {{0, 0}, {0, 0}, {0, 0}};
+  const std::string text =
+      FormatSoftmaxModel(WithClassThresholds(), 0.75, bias, w, {-1, 0.75, 0.6});
+  // "b" at the file's threshold and "a" (negative) get no line.
+  EXPECT_EQ(text,
+            "OPTEST1\nfeatures 2\nthreshold 0.75\nc_threshold 0.60\na 0 0 0\nb 0 0 0\n"
+            "c 0 0 0\n");
+  auto m = SoftmaxModel::Parse(text, "t.meta", WithClassThresholds());
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_FLOAT_EQ(m->threshold(), 0.75f);
+  EXPECT_FLOAT_EQ(m->threshold(0), 0.75f);
+  EXPECT_FLOAT_EQ(m->threshold(1), 0.75f);
+  EXPECT_FLOAT_EQ(m->threshold(2), 0.6f);
+  // Without the lines the text is as before, every class at the file's.
+  EXPECT_EQ(FormatSoftmaxModel(WithClassThresholds(), 0.75, bias, w),
+            FormatSoftmaxModel(Format(true), 0.75, bias, w));
+  auto plain = SoftmaxModel::Parse(FormatSoftmaxModel(Format(true), 0.75, bias, w), "t.meta",
+                                   WithClassThresholds());
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_FLOAT_EQ(plain->threshold(2), 0.75f);
+  // Several classes, in any order.
+  auto two = SoftmaxModel::Parse(
+      "OPTEST1\nfeatures 2\nthreshold 0.5\nc_threshold 0.9\na_threshold 0.1\n"
+      "a 0 0 0\nb 0 0 0\nc 0 0 0\n",
+      "t.meta", WithClassThresholds());
+  ASSERT_TRUE(two.ok()) << two.status();
+  EXPECT_FLOAT_EQ(two->threshold(0), 0.1f);
+  EXPECT_FLOAT_EQ(two->threshold(1), 0.5f);
+  EXPECT_FLOAT_EQ(two->threshold(2), 0.9f);
+  EXPECT_EQ(ClassThresholdLine(Format(true), 1, 0.5, 0.25), "b_threshold 0.25\n");
+  EXPECT_EQ(ClassThresholdLine(Format(true), 1, 0.5, 0.501), "");
+}
+
+TEST(SoftmaxModelTest, RefusesMalformedClassThresholds) {
+  const std::string head = "OPTEST1\nfeatures 2\nthreshold 0.5\n";
+  const std::string classes = "a 0 0 0\nb 0 0 0\nc 0 0 0\n";
+  for (const char* line :
+       {"c_threshold 1.5\n", "c_threshold x\n", "c_threshold\n", "c_threshold 0.5 1\n",
+        "d_threshold 0.5\n", "c_threshold 0.5\nc_threshold 0.6\n"}) {
+    auto m = SoftmaxModel::Parse(head + line + classes, "t.meta", WithClassThresholds());
+    ASSERT_FALSE(m.ok()) << line;
+    EXPECT_EQ(m.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(m.status().message().find("t.meta"), std::string::npos) << m.status();
+  }
+  // A format without class thresholds refuses the line.
+  auto other = SoftmaxModel::Parse(head + "c_threshold 0.6\n" + classes, "t.meta", Format(true));
+  ASSERT_FALSE(other.ok());
+  EXPECT_NE(other.status().message().find("t.meta"), std::string::npos);
+  // After the class lines it is not a class threshold.
+  EXPECT_FALSE(
+      SoftmaxModel::Parse(head + classes + "c_threshold 0.6\n", "t.meta", WithClassThresholds())
+          .ok());
+}
+
 TEST(SoftmaxModelTest, AMissingFileIsNoModel) {
   auto text = SoftmaxModel::ReadIfExists("/nonexistent/dir/model.meta");
   ASSERT_TRUE(text.ok()) << text.status();

@@ -1,0 +1,68 @@
+// Which case-table files a review model trains on (opinia-train
+// --train_tables, --table_weights, --spent_tables_off) and when a
+// cross-fitting fold keeps the full run's model (nlp/tools/training_tables.h).
+#include "nlp/tools/training_tables.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace opinia::nlp::tools {
+namespace {
+
+using Files = std::vector<std::string>;
+
+const SentimentModelRow kPl{"sentiment_pl", TextDomain::kReview, {"pl"}, 0};
+const SentimentModelRow kRomance{
+    "sentiment_romance", TextDomain::kReview, {"es", "fr", "it", "pt"}, 20};
+const SentimentModelRow kTweets{"sentiment_multi", TextDomain::kTweet, {"en", "de"}, 0};
+
+// The shipped setting's shape: spent tables (cases, cases10) and tables only
+// the models read (cases7); the Polish model at weight 1.
+TableSources Tables() { return {"d", {"cases", "cases7", "cases10"}, 3, {{"pl", 1}, {"en", 0}}}; }
+
+// A review model gets its languages' files at its weight, in the row's
+// language order; pt has no table; a tweet model none.
+TEST(ReviewTableFilesTest, EveryLanguageWithTablesAtTheModelsWeight) {
+  const TableSources tables{"d", {"cases7"}, 2};
+  EXPECT_EQ(ReviewTableFiles(tables, {}, kRomance),
+            (Files{"d/cases7_es.tsv", "d/cases7_es.tsv", "d/cases7_fr.tsv", "d/cases7_fr.tsv",
+                   "d/cases7_it.tsv", "d/cases7_it.tsv"}));
+  EXPECT_TRUE(ReviewTableFiles(tables, {}, kTweets).empty());
+  EXPECT_EQ(ReviewTableFiles(Tables(), {}, kPl),
+            (Files{"d/cases_pl.tsv", "d/cases7_pl.tsv", "d/cases10_pl.tsv"}));
+  const SentimentModelRow en{"sentiment_en", TextDomain::kReview, {"en"}, 20};
+  EXPECT_TRUE(ReviewTableFiles(Tables(), {}, en).empty());  // weight 0
+}
+
+// --spent_tables_off: a model listed leaves the spent tables (kSpentTables)
+// out, the others keep them.
+TEST(ReviewTableFilesTest, SpentTablesOffDropsTheSpentTablesOfTheModelsListed) {
+  EXPECT_EQ(ReviewTableFiles(Tables(), {"pl"}, kPl), (Files{"d/cases7_pl.tsv"}));
+  EXPECT_EQ(ReviewTableFiles(Tables(), {"pl"}, kRomance).size(), 27u);  // 3 tables x 3 x 3
+  EXPECT_EQ(ReviewTableFiles(Tables(), {"romance"}, kRomance).size(), 9u);
+  EXPECT_EQ(ReviewTableFiles(Tables(), {"romance"}, kPl).size(), 3u);
+}
+
+// A fold keeps the full run's model when its files do not change: the
+// Polish model without the spent tables (every fold), a model without
+// tables; it trains again when a held-out table was among them, also when
+// the fold leaves it no table at all.
+TEST(FoldKeepsTableFilesTest, OnlyWhenTheFoldChangesNoTrainingFile) {
+  const std::vector<std::string> held_out = {"cases"};
+  EXPECT_TRUE(FoldKeepsTableFiles(Tables(), {"pl"}, kPl, held_out));
+  EXPECT_TRUE(FoldKeepsTableFiles(Tables(), {"pl"}, kPl, {"cases10"}));
+  EXPECT_FALSE(FoldKeepsTableFiles(Tables(), {}, kPl, held_out));
+  EXPECT_FALSE(FoldKeepsTableFiles(Tables(), {"pl"}, kRomance, held_out));
+  EXPECT_TRUE(FoldKeepsTableFiles(Tables(), {}, kTweets, held_out));
+  const SentimentModelRow en{"sentiment_en", TextDomain::kReview, {"en"}, 20};
+  EXPECT_TRUE(FoldKeepsTableFiles(Tables(), {}, en, held_out));  // weight 0
+  // A table the model does not train on.
+  EXPECT_TRUE(FoldKeepsTableFiles(Tables(), {}, kPl, {"cases4"}));
+  const TableSources only_spent{"d", {"cases", "cases10"}, 3};
+  EXPECT_FALSE(FoldKeepsTableFiles(only_spent, {}, kRomance, {"cases", "cases10"}));
+}
+
+}  // namespace
+}  // namespace opinia::nlp::tools
