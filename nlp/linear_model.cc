@@ -400,63 +400,23 @@ void LinearModel::PredictPart(std::string_view input, PartialInput* part,
 
 void LinearModel::PredictJoined(const std::vector<const PartialInput*>& parts,
                                 std::vector<float>* probs) const {
-  // The parts' hits are each sorted by feature: merged run by run (fewer
-  // steps than sorting them all). Score() adds up equal features' counts,
-  // so their order among themselves does not matter.
   thread_local std::vector<Hit> hits;
-  thread_local std::vector<Hit> junctions;
-  thread_local std::vector<size_t> runs;  // start of each sorted run in hits
   hits.clear();
-  junctions.clear();
-  runs.clear();
   const PartialInput* prev = nullptr;
   for (const PartialInput* p : parts) {
     if (!p->has_tokens) continue;
-    if (!p->hits.empty()) {
-      runs.push_back(hits.size());
-      hits.insert(hits.end(), p->hits.begin(), p->hits.end());
-    }
+    hits.insert(hits.end(), p->hits.begin(), p->hits.end());
     if (prev != nullptr) {
       // The pair across the junction: "... last" + "first ...".
       const uint64_t f = PairFeature(prev->last, p->first);
       const int64_t slot = table_.Find(f);
-      if (slot >= 0) junctions.push_back({f, static_cast<uint32_t>(slot), 1});
+      if (slot >= 0) hits.push_back({f, static_cast<uint32_t>(slot), 1});
     }
     prev = p;
   }
-  if (!junctions.empty()) {
-    SortHits(&junctions);
-    runs.push_back(hits.size());
-    hits.insert(hits.end(), junctions.begin(), junctions.end());
-  }
-  MergeRuns(&hits, &runs);
-  Score(hits, probs);
-}
-
-void LinearModel::SortHits(std::vector<Hit>* hits) {
-  std::sort(hits->begin(), hits->end(),
+  std::sort(hits.begin(), hits.end(),
             [](const Hit& a, const Hit& b) { return a.feature < b.feature; });
-}
-
-void LinearModel::MergeRuns(std::vector<Hit>* hits, std::vector<size_t>* runs) {
-  thread_local std::vector<Hit> merged;
-  thread_local std::vector<size_t> merged_runs;
-  const auto less = [](const Hit& a, const Hit& b) { return a.feature < b.feature; };
-  while (runs->size() > 1) {
-    merged.resize(hits->size());
-    merged_runs.clear();
-    const size_t n = runs->size();
-    for (size_t r = 0; r < n; r += 2) {
-      const size_t begin = (*runs)[r];
-      const size_t mid = r + 1 < n ? (*runs)[r + 1] : hits->size();
-      const size_t end = r + 2 < n ? (*runs)[r + 2] : hits->size();
-      merged_runs.push_back(begin);
-      std::merge(hits->begin() + begin, hits->begin() + mid, hits->begin() + mid,
-                 hits->begin() + end, merged.begin() + begin, less);
-    }
-    hits->swap(merged);
-    runs->swap(merged_runs);
-  }
+  Score(hits, probs);
 }
 
 }  // namespace opinia::nlp

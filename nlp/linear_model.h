@@ -274,12 +274,6 @@ class LinearModel {
   void PredictJoined(const std::vector<const PartialInput*>& parts,
                      std::vector<float>* probs) const;
 
-  // Sorts `hits` by feature.
-  static void SortHits(std::vector<Hit>* hits);
-  // Sorts `hits` by feature when hits[runs[i], runs[i + 1]) (the last run
-  // to the end) are each sorted: merges them pairwise. `runs` is consumed.
-  static void MergeRuns(std::vector<Hit>* hits, std::vector<size_t>* runs);
-
   const std::vector<std::string>& Labels() const { return labels_; }
   CharGrams Chars() const { return chars_; }
   int LabelIndex(std::string_view label) const;  // -1 when absent

@@ -12,7 +12,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -358,43 +357,6 @@ TEST(LinearModelTest, QuantizedModelPredictsLikeTheFloatOne) {
     for (size_t k = 0; k < pf.size(); ++k) {
       EXPECT_NEAR(pf[k], ph[k], 1e-3) << input << " class " << k;
     }
-  }
-}
-
-TEST(LinearModelTest, MergeRunsSortsLikeSortHits) {
-  // PredictJoined() merges its parts' sorted hits run by run instead of
-  // sorting them: the same features in the same order (equal features, of
-  // different parts, may come in any order among themselves: Score() adds
-  // up their counts).
-  std::mt19937 rng(6);
-  for (int round = 0; round < 200; ++round) {
-    std::vector<LinearModel::Hit> hits;
-    std::vector<size_t> runs;
-    const int n_runs = 1 + static_cast<int>(rng() % 12);
-    for (int r = 0; r < n_runs; ++r) {
-      std::vector<LinearModel::Hit> run(rng() % 30);
-      for (auto& h : run) {
-        h.feature = 1 + rng() % 64;  // repeats across runs
-        h.slot = static_cast<uint32_t>(h.feature * 7);
-        h.count = 1 + rng() % 3;
-      }
-      LinearModel::SortHits(&run);
-      if (run.empty()) continue;
-      runs.push_back(hits.size());
-      hits.insert(hits.end(), run.begin(), run.end());
-    }
-    std::vector<LinearModel::Hit> sorted = hits;
-    LinearModel::SortHits(&sorted);
-    LinearModel::MergeRuns(&hits, &runs);
-    ASSERT_EQ(hits.size(), sorted.size());
-    std::map<uint64_t, uint32_t> counts_sorted, counts_merged;
-    for (size_t i = 0; i < hits.size(); ++i) {
-      EXPECT_EQ(hits[i].feature, sorted[i].feature) << "round " << round << " at " << i;
-      EXPECT_EQ(hits[i].slot, sorted[i].slot);
-      counts_sorted[sorted[i].feature] += sorted[i].count;
-      counts_merged[hits[i].feature] += hits[i].count;
-    }
-    EXPECT_EQ(counts_merged, counts_sorted);
   }
 }
 
