@@ -194,9 +194,17 @@ void TermMatcher::BuildIndex(const std::vector<const PendingPhrase*>& pending,
   }
 
   auto add_phrase = [index](const PendingPhrase& p) {
+    if (p.words.size() > INT16_MAX) {
+      std::fprintf(stderr, "TermMatcher: a phrase of more than %d words\n", INT16_MAX);
+      std::abort();
+    }
+    const Word& first = p.words.front();
+    int64_t first_score = static_cast<int64_t>(first.text.size());
+    if (first.mode == Mode::kExact) first_score += kPerExactWord;
+    if (first.mode == Mode::kNorm || first_score > INT16_MAX) first_score = -1;
     index->phrases.push_back({static_cast<int32_t>(index->words.size()),
-                              static_cast<int32_t>(p.words.size()), p.languages,
-                              p.label});
+                              static_cast<int16_t>(p.words.size()),
+                              static_cast<int16_t>(first_score), p.languages, p.label});
     for (const Word& w : p.words) index->words.push_back(w);
   };
   auto flatten = [&pending, &add_phrase, index](const std::vector<BuildNode>& in, Trie* out) {
@@ -321,11 +329,15 @@ int64_t TermMatcher::Fit(const Index& index, const Phrase& p,
   if (i + n > end) return -1;
   int64_t score = kPerToken * n;
   for (int k = 0; k < n; ++k) {
-    const Word& w = index.words[p.first_word + k];
-    const Token& tok = t.tokens[i + k];
-    if (k == 0 && w.mode != Mode::kNorm) {
+    if (k == 0 && p.first_score >= 0) {
       // Matched by the trie walk (Longest): exact terminal, prefix path or
       // reversed suffix path.
+      score += p.first_score;
+      continue;
+    }
+    const Word& w = index.words[p.first_word + k];
+    const Token& tok = t.tokens[i + k];
+    if (k == 0 && w.mode != Mode::kNorm) {  // too long for first_score
       if (w.mode == Mode::kExact) score += kPerExactWord;
       score += static_cast<int64_t>(w.text.size());
       continue;

@@ -114,7 +114,12 @@ class TermMatcher {
   // so that the candidates of a node lie together.
   struct Phrase {
     int32_t first_word;
-    int32_t num_words;
+    int16_t num_words;
+    // What the first word adds to the score once the trie walk has matched
+    // it (kPerExactWord for an exact word, plus its length), so that Fit()
+    // reads no word of a one-word phrase; -1 for a kNorm first word (Fit
+    // compares it) or one too long for 15 bits.
+    int16_t first_score;
     uint32_t languages;
     int label;
   };

@@ -127,6 +127,31 @@ TEST(TermMatcherTest, ElidedArticlesAreSkippedInFrenchAndItalian) {
   ExpectMatches(*m, cases);
 }
 
+TEST(TermMatcherTest, OneWordCandidatesRankByExactnessThenLength) {
+  // A one-word phrase's score comes from Phrase::first_score, not from its
+  // word (a word too long for it is read as before).
+  const std::string long_word(33000, 'a');
+  auto m = Build({{"pl", "dost*", 1},
+                  {"pl", "dostaw*", 2},
+                  {"pl", "dostawa", 3},
+                  {"pl", "*awa", 4},
+                  {"pl", "*stawa", 5},
+                  {"pl", "a*", 6},
+                  {"pl", long_word.c_str(), 7},
+                  {"pl", "bb*", 8},
+                  {"pl", ("*" + std::string(32990, 'b')).c_str(), 9}});
+  const MatchCase cases[] = {
+      {"exact_over_prefix", "pl", "dostawa", "3:dostawa"},
+      {"longer_prefix", "pl", "dostawy", "2:dostawy"},
+      {"shorter_prefix_alone", "pl", "dostarczyć", "1:dostarczyć"},
+      {"longer_suffix", "pl", "wystawa", "5:wystawa"},
+  };
+  ExpectMatches(*m, cases);
+  EXPECT_EQ(Matches(*m, long_word, "pl"), "7:" + long_word);
+  const std::string bs(32995, 'b');
+  EXPECT_EQ(Matches(*m, bs, "pl"), "9:" + bs);
+}
+
 TEST(TermMatcherTest, PhraseStopsAtRangeEnd) {
   auto m = Build({{"en", "money back", 1}, {"en", "money", 2}});
   const TokenizedText t = Tokenize("money back");
