@@ -1,6 +1,10 @@
 #include "nlp/term_matcher.h"
 
 #include <algorithm>
+#include <cassert>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 
 #include "absl/strings/ascii.h"
@@ -139,12 +143,33 @@ std::unique_ptr<TermMatcher> TermMatcher::Builder::Build() && {
     for (std::string_view a : el.articles) m->articles_.push_back({a, it->second});
   }
 
-  std::vector<BuildNode> fwd(1), bwd(1);
-  std::vector<PendingPhrase*> pending;  // by builder id
+  std::vector<const PendingPhrase*> all;
   for (Impl::Pending& pe : impl_->pending) {
-    PendingPhrase& p = pe.phrase;
-    p.languages = pe.language == "*" ? ~0u : m->language_bits_.at(pe.language);
-    const int32_t id = static_cast<int32_t>(pending.size());
+    pe.phrase.languages =
+        pe.language == "*" ? ~0u : m->language_bits_.at(pe.language);
+    all.push_back(&pe.phrase);
+  }
+  BuildIndex(all, &m->all_);
+  m->by_bit_.resize(32);
+  for (const auto& [language, bit] : m->language_bits_) {
+    const int b = __builtin_ctz(bit);
+    if (m->by_bit_[b] != nullptr) continue;  // languages past the 32nd share
+    std::vector<const PendingPhrase*> own;
+    for (const PendingPhrase* p : all) {
+      if ((p->languages & bit) != 0) own.push_back(p);
+    }
+    m->by_bit_[b] = std::make_unique<Index>();
+    BuildIndex(own, m->by_bit_[b].get());
+  }
+  return m;
+}
+
+void TermMatcher::BuildIndex(const std::vector<const PendingPhrase*>& pending,
+                             Index* index) {
+  std::vector<BuildNode> fwd(1), bwd(1);
+  for (size_t i = 0; i < pending.size(); ++i) {
+    const PendingPhrase& p = *pending[i];
+    const int32_t id = static_cast<int32_t>(i);
     const Word& w = p.words.front();
     switch (w.mode) {
       case Mode::kExact:
@@ -166,10 +191,23 @@ std::unique_ptr<TermMatcher> TermMatcher::Builder::Build() && {
         break;
       }
     }
-    pending.push_back(&p);
   }
 
-  auto flatten = [&m, &pending](const std::vector<BuildNode>& in, Trie* out) {
+  auto add_phrase = [index](const PendingPhrase& p) {
+    if (p.words.size() > INT16_MAX) {
+      std::fprintf(stderr, "TermMatcher: a phrase of more than %d words\n", INT16_MAX);
+      std::abort();
+    }
+    const Word& first = p.words.front();
+    int64_t first_score = static_cast<int64_t>(first.text.size());
+    if (first.mode == Mode::kExact) first_score += kPerExactWord;
+    if (first.mode == Mode::kNorm || first_score > INT16_MAX) first_score = -1;
+    index->phrases.push_back({static_cast<int32_t>(index->words.size()),
+                              static_cast<int16_t>(p.words.size()),
+                              static_cast<int16_t>(first_score), p.languages, p.label});
+    for (const Word& w : p.words) index->words.push_back(w);
+  };
+  auto flatten = [&pending, &add_phrase, index](const std::vector<BuildNode>& in, Trie* out) {
     // Language masks, by builder index: children are created after their
     // parents, so a backward pass sees every child before its parent.
     std::vector<uint32_t> masks(in.size(), 0);
@@ -195,37 +233,53 @@ std::unique_ptr<TermMatcher> TermMatcher::Builder::Build() && {
       }
     }
     out->nodes.resize(in.size());
+    out->languages.resize(in.size());
+    auto count = [](size_t n) {
+      if (n > UINT16_MAX) {
+        std::fprintf(stderr, "TermMatcher: more than %d phrases or edges at one node\n",
+                     UINT16_MAX);
+        std::abort();
+      }
+      return static_cast<uint16_t>(n);
+    };
     for (size_t i = 0; i < order.size(); ++i) {
       const BuildNode& bn = in[order[i]];
       Trie::Node& n = out->nodes[i];
-      n.languages = masks[order[i]];
+      out->languages[i] = masks[order[i]];
       n.edge_begin = static_cast<int32_t>(out->edges.size());
       for (const auto& [b, child] : bn.kids) out->edges.push_back({b, renumber[child]});
-      n.edge_end = static_cast<int32_t>(out->edges.size());
-      n.terminal_begin = static_cast<int32_t>(m->phrases_.size());
-      for (int32_t id : bn.terminal) m->AddPhrase(std::move(*pending[id]));
-      n.open_begin = static_cast<int32_t>(m->phrases_.size());
-      for (int32_t id : bn.open) m->AddPhrase(std::move(*pending[id]));
-      n.open_end = static_cast<int32_t>(m->phrases_.size());
+      n.num_edges = count(bn.kids.size());
+      if (!bn.kids.empty()) {
+        n.first_byte = bn.kids.begin()->first;
+        // Pre-order numbering: the first child follows its parent.
+        assert(renumber[bn.kids.begin()->second] == static_cast<int32_t>(i) + 1);
+      }
+      n.terminal_begin = static_cast<int32_t>(index->phrases.size());
+      for (int32_t id : bn.terminal) add_phrase(*pending[id]);
+      n.num_terminal = count(bn.terminal.size());
+      for (int32_t id : bn.open) add_phrase(*pending[id]);
+      n.num_open = count(bn.open.size());
     }
     std::fill(std::begin(out->root_child), std::end(out->root_child), -1);
     for (const auto& [b, child] : in[0].kids) out->root_child[b] = renumber[child];
   };
-  flatten(fwd, &m->forward_);
-  flatten(bwd, &m->backward_);
-  return m;
+  flatten(fwd, &index->forward);
+  flatten(bwd, &index->backward);
 }
 
-void TermMatcher::AddPhrase(PendingPhrase&& p) {
-  phrases_.push_back({static_cast<int32_t>(words_.size()), static_cast<int32_t>(p.words.size()),
-                      p.languages, p.label});
-  for (Word& w : p.words) words_.push_back(std::move(w));
+const TermMatcher::Index& TermMatcher::IndexFor(uint32_t languages) const {
+  if (languages == 0 || (languages & (languages - 1)) != 0) return all_;
+  const Index* own = by_bit_[__builtin_ctz(languages)].get();
+  return own != nullptr ? *own : all_;
 }
 
 int32_t TermMatcher::Trie::Child(int32_t node, unsigned char b) const {
   if (node == 0) return root_child[b];
   const Node& n = nodes[node];
-  for (int32_t e = n.edge_begin; e < n.edge_end; ++e) {
+  if (n.num_edges == 0 || b < n.first_byte) return -1;
+  if (b == n.first_byte) return node + 1;
+  const int32_t end = n.edge_begin + n.num_edges;
+  for (int32_t e = n.edge_begin + 1; e < end; ++e) {
     if (edges[e].byte == b) return edges[e].target;
     if (edges[e].byte > b) break;  // edges are sorted
   }
@@ -268,17 +322,22 @@ std::string_view TermMatcher::Elided(std::string_view form,
   return form;
 }
 
-int64_t TermMatcher::Fit(const Phrase& p, const TokenizedText& t, int i,
-                         int end, uint32_t languages) const {
+int64_t TermMatcher::Fit(const Index& index, const Phrase& p,
+                         const TokenizedText& t, int i, int end,
+                         uint32_t languages) const {
   const int n = p.num_words;
   if (i + n > end) return -1;
   int64_t score = kPerToken * n;
   for (int k = 0; k < n; ++k) {
-    const Word& w = words_[p.first_word + k];
-    const Token& tok = t.tokens[i + k];
-    if (k == 0 && w.mode != Mode::kNorm) {
+    if (k == 0 && p.first_score >= 0) {
       // Matched by the trie walk (Longest): exact terminal, prefix path or
       // reversed suffix path.
+      score += p.first_score;
+      continue;
+    }
+    const Word& w = index.words[p.first_word + k];
+    const Token& tok = t.tokens[i + k];
+    if (k == 0 && w.mode != Mode::kNorm) {  // too long for first_score
       if (w.mode == Mode::kExact) score += kPerExactWord;
       score += static_cast<int64_t>(w.text.size());
       continue;
@@ -317,13 +376,15 @@ int64_t TermMatcher::Fit(const Phrase& p, const TokenizedText& t, int i,
   return score;
 }
 
-bool TermMatcher::Longest(const TokenizedText& t, int i, int end,
-                          uint32_t languages, Match* best) const {
+bool TermMatcher::Longest(const Index& index, const TokenizedText& t, int i,
+                          int end, uint32_t languages, Match* best) const {
+  // A language's own index holds only nodes with a phrase of it below.
+  const bool masked = &index == &all_;
   int64_t best_score = -1;
   auto consider = [&](int32_t id) {
-    const Phrase& p = phrases_[id];
+    const Phrase& p = index.phrases[id];
     if ((p.languages & languages) == 0) return;
-    const int64_t s = Fit(p, t, i, end, languages);
+    const int64_t s = Fit(index, p, t, i, end, languages);
     if (s > best_score) {
       best_score = s;
       *best = {i, i + p.num_words, p.label};
@@ -333,15 +394,15 @@ bool TermMatcher::Longest(const TokenizedText& t, int i, int end,
   auto walk_forward = [&](std::string_view form) {
     int32_t node = 0;
     for (size_t k = 0; k < form.size(); ++k) {
-      node = forward_.Child(node, static_cast<unsigned char>(form[k]));
+      node = index.forward.Child(node, static_cast<unsigned char>(form[k]));
       if (node < 0) break;
-      const Trie::Node& n = forward_.nodes[node];
-      if ((n.languages & languages) == 0) break;
-      for (int32_t e = n.open_begin; e < n.open_end; ++e) {
+      if (masked && (index.forward.languages[node] & languages) == 0) break;
+      const Trie::Node& n = index.forward.nodes[node];
+      for (int32_t e = n.open_begin(); e < n.open_end(); ++e) {
         consider(e);
       }
       if (k + 1 == form.size()) {
-        for (int32_t e = n.terminal_begin; e < n.open_begin; ++e) {
+        for (int32_t e = n.terminal_begin; e < n.open_begin(); ++e) {
           consider(e);
         }
       }
@@ -356,11 +417,11 @@ bool TermMatcher::Longest(const TokenizedText& t, int i, int end,
   }
   int32_t node = 0;
   for (size_t k = plain.size(); k > 0; --k) {
-    node = backward_.Child(node, static_cast<unsigned char>(plain[k - 1]));
+    node = index.backward.Child(node, static_cast<unsigned char>(plain[k - 1]));
     if (node < 0) break;
-    const Trie::Node& n = backward_.nodes[node];
-    if ((n.languages & languages) == 0) break;
-    for (int32_t e = n.open_begin; e < n.open_end; ++e) {
+    if (masked && (index.backward.languages[node] & languages) == 0) break;
+    const Trie::Node& n = index.backward.nodes[node];
+    for (int32_t e = n.open_begin(); e < n.open_end(); ++e) {
       consider(e);
     }
   }

@@ -1,8 +1,10 @@
 #include "nlp/term_matcher.h"
 
+#include <random>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "nlp/text.h"
@@ -125,6 +127,31 @@ TEST(TermMatcherTest, ElidedArticlesAreSkippedInFrenchAndItalian) {
   ExpectMatches(*m, cases);
 }
 
+TEST(TermMatcherTest, OneWordCandidatesRankByExactnessThenLength) {
+  // A one-word phrase's score comes from Phrase::first_score, not from its
+  // word (a word too long for it is read as before).
+  const std::string long_word(33000, 'a');
+  auto m = Build({{"pl", "dost*", 1},
+                  {"pl", "dostaw*", 2},
+                  {"pl", "dostawa", 3},
+                  {"pl", "*awa", 4},
+                  {"pl", "*stawa", 5},
+                  {"pl", "a*", 6},
+                  {"pl", long_word.c_str(), 7},
+                  {"pl", "bb*", 8},
+                  {"pl", ("*" + std::string(32990, 'b')).c_str(), 9}});
+  const MatchCase cases[] = {
+      {"exact_over_prefix", "pl", "dostawa", "3:dostawa"},
+      {"longer_prefix", "pl", "dostawy", "2:dostawy"},
+      {"shorter_prefix_alone", "pl", "dostarczyć", "1:dostarczyć"},
+      {"longer_suffix", "pl", "wystawa", "5:wystawa"},
+  };
+  ExpectMatches(*m, cases);
+  EXPECT_EQ(Matches(*m, long_word, "pl"), "7:" + long_word);
+  const std::string bs(32995, 'b');
+  EXPECT_EQ(Matches(*m, bs, "pl"), "9:" + bs);
+}
+
 TEST(TermMatcherTest, PhraseStopsAtRangeEnd) {
   auto m = Build({{"en", "money back", 1}, {"en", "money", 2}});
   const TokenizedText t = Tokenize("money back");
@@ -139,6 +166,64 @@ TEST(TermMatcherTest, MalformedPhrasesAreInvalidArgument) {
   EXPECT_EQ(b.Add("pl", "ce*na", 1).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(b.Add("pl", "   ", 1).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(b.Add("pl", "...", 1).ok(), true);  // punctuation is a token
+}
+
+// A text of one language walks that language's own index (nlp/term_matcher.h
+// TermMatcher::Index); it must find exactly what the walk of the index of
+// every language finds with the same language mask, ties included. Random
+// phrases of three languages and "*" over a small alphabet (so that phrases
+// share prefixes, suffixes and first words, and tie), in every mode, and
+// random texts.
+TEST(TermMatcherTest, LanguageIndexFindsWhatTheFullIndexFinds) {
+  std::mt19937 rng(17);
+  const char* kLanguages[] = {"pl", "en", "fr", "*"};
+  const char* kSyllables[] = {"ka", "ko", "ta", "l'", "ma", "ak", "ok"};
+  auto word = [&](int max_syllables) {
+    std::string w;
+    const int n = 1 + static_cast<int>(rng() % max_syllables);
+    for (int k = 0; k < n; ++k) w += kSyllables[rng() % 7];
+    return w;
+  };
+  for (int round = 0; round < 20; ++round) {
+    TermMatcher::Builder b;
+    for (int p = 0; p < 60; ++p) {
+      std::string phrase;
+      const int words = 1 + static_cast<int>(rng() % 3);
+      for (int k = 0; k < words; ++k) {
+        std::string w = word(3);
+        switch (rng() % 5) {
+          case 0: w += "*"; break;
+          case 1: w = "*" + w; break;
+          case 2: w = "=" + w; break;
+          default: break;
+        }
+        if (w == "=l'" || w == "*l'" || w == "l'*") w = "ka";  // no bare apostrophe
+        phrase += (k ? " " : "") + w;
+      }
+      const int label = rng() % 6 == 0 ? TermMatcher::kStop : static_cast<int>(rng() % 9);
+      ASSERT_TRUE(b.Add(kLanguages[rng() % 4], phrase, label).ok()) << phrase;
+    }
+    auto m = std::move(b).Build();
+    for (int text = 0; text < 30; ++text) {
+      std::string s;
+      for (int k = 0; k < 12; ++k) s += (k ? " " : "") + word(4);
+      const TokenizedText t = Tokenize(s);
+      const int n = static_cast<int>(t.tokens.size());
+      for (const char* language : {"pl", "en", "fr", "de", "und"}) {
+        const uint32_t mask = m->LanguageMask(language);
+        std::vector<std::string> own, all;
+        auto add = [](std::vector<std::string>* out) {
+          return [out](const TermMatcher::Match& x) {
+            out->push_back(absl::StrCat(x.first_token, "-", x.end_token, ":", x.label));
+          };
+        };
+        m->Scan(t, 0, n, mask, add(&own));
+        m->ScanAllLanguagesIndexForTesting(t, 0, n, mask, add(&all));
+        EXPECT_EQ(absl::StrJoin(own, " "), absl::StrJoin(all, " "))
+            << "round " << round << " language " << language << " text " << s;
+      }
+    }
+  }
 }
 
 }  // namespace
