@@ -292,9 +292,6 @@ class AnalyzerImpl : public Analyzer {
       a.sentiment.score = 0.5f * (joined.best_positive - joined.best_negative) /
                           (joined.best_positive + joined.best_negative);
     }
-    // "Gorgeous finish, but the paint was flaking": an aspect judged both
-    // ways takes the deciding side, once the review's label is settled (not
-    // before: MixedByAspects above reads the aspects as the clauses left them).
     // "The kettle looks lovely. After two weeks it started leaking.": a
     // later clause that names nothing joins the product it goes on about
     // (Extract's late_turn), once the label is settled (the label steps
@@ -304,6 +301,9 @@ class AnalyzerImpl : public Analyzer {
       a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses, &two_sided,
                                     true);
     }
+    // "Gorgeous finish, but the paint was flaking": an aspect judged both
+    // ways takes the deciding side, once the review's label is settled (not
+    // before: MixedByAspects above reads the aspects as the clauses left them).
     if (sp.use_composition && sp.aspects_deciding_side && !two_sided.empty() &&
         std::any_of(a.aspects.begin(), a.aspects.end(), [](const AspectSentiment& as) {
           return as.sentiment.label == SentimentLabel::kMixed;
