@@ -124,7 +124,7 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.compose_construction, ",",
       p.contrast_decides, ",", p.contrast_decides_words, ",", p.contrast_override, ",",
       p.contrast_override_words, ",", p.denial_lexicon, ",", p.aspects_follow_review, ",",
-      p.aspects_deciding_side, ",",
+      p.aspects_deciding_side, ",", p.aspects_late_turn, ",",
       p.use_rules, ",", p.use_meta, ",",
       static_cast<int>(c.lid_method), ",", c.route_tweets, ",", c.router_threshold, ",",
       c.aspect_signs, ",", c.use_label_arbiter);
@@ -294,6 +294,15 @@ class AnalyzerImpl : public Analyzer {
       a.sentiment.label = SentimentLabel::kMixed;
       a.sentiment.score = 0.5f * (joined.best_positive - joined.best_negative) /
                           (joined.best_positive + joined.best_negative);
+    }
+    // "The kettle looks lovely. After two weeks it started leaking.": a
+    // later clause that names nothing joins the product it goes on about
+    // (Extract's late_turn), once the label is settled (the label steps
+    // read the aspects without it), in a POSITIVE or NEGATIVE review (in a
+    // MIXED one the praise is one side).
+    if (sp.use_composition && sp.aspects_late_turn && Sign(a.sentiment) != 0) {
+      a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses, &two_sided,
+                                    true);
     }
     // "Gorgeous finish, but the paint was flaking": an aspect judged both
     // ways takes the deciding side, once the review's label is settled (not

@@ -43,6 +43,7 @@ struct Tally {
   float confidence_sum = 0;
   std::vector<Span> evidence;
   Side sides[2];  // [0] positive clauses, [1] negative ones
+  int late_side = -1;  // TwoSidedAspect::late_side
 
   // The side of sentiment `s`, or null when it judges neither way.
   Side* SideOf(const Sentiment& s) {
@@ -103,10 +104,11 @@ Sentiment Combine(const Tally& a) {
 
 // The side that decides for an aspect judged both ways
 // (SettleDecidingSides), or -1 when it is judged one way only.
-int DecidingSide(const Side (&sides)[2], int review_sign) {
+int DecidingSide(const Side (&sides)[2], int late_side, int review_sign) {
   const Side& pos = sides[0];
   const Side& neg = sides[1];
   if (pos.clauses == 0 || neg.clauses == 0) return -1;
+  if (late_side >= 0) return late_side;
   if (pos.decides != neg.decides) return pos.decides ? 0 : 1;
   if (review_sign != 0) return review_sign > 0 ? 0 : 1;
   return pos.last_unit > neg.last_unit ? 0 : 1;
@@ -118,7 +120,7 @@ void SettleDecidingSides(std::vector<TwoSidedAspect>& two_sided,
                          int review_sign,
                          std::vector<AspectSentiment>* aspects) {
   for (TwoSidedAspect& two : two_sided) {
-    const int side = DecidingSide(two.sides, review_sign);
+    const int side = DecidingSide(two.sides, two.late_side, review_sign);
     if (side < 0 || two.index >= aspects->size()) continue;
     AspectSentiment& as = (*aspects)[two.index];
     Side& d = two.sides[side];
@@ -178,13 +180,49 @@ void AddClause(const ClauseSentiment& c, int unit, const TokenizedText& t, int* 
   a->Add(c.sentiment, c.weight, unit, c.decides);
 }
 
+// A pronoun or demonstrative among the first kPronounWindow words of
+// clause `c`: the clause goes on about what came before ("it stopped",
+// "they fell apart", "er ist gerissen", "potem się rozkleił", "il s'est
+// cassé"). Plain (folded) forms, by language ("pl", "en-US"; another or
+// "und": every list).
+constexpr int kPronounWindow = 4;
+bool GoesOnAboutIt(const TokenizedText& t, const ClauseSentiment& c, std::string_view language) {
+  struct Words {
+    std::string_view language;
+    std::array<std::string_view, 12> words;  // empty ones unused
+  };
+  static constexpr Words kWords[] = {
+      {"en", {"it", "its", "they", "them", "this", "these", "that", "those"}},
+      {"pl", {"on", "ona", "ono", "one", "to", "ten", "ta", "te", "go", "sie", "nim", "niej"}},
+      {"de", {"er", "es", "sie", "ihn", "ihm", "das", "der", "die", "dieser", "diese", "dieses"}},
+      {"es", {"lo", "la", "los", "las", "se", "esto", "este", "esta"}},
+      {"fr", {"il", "elle", "ils", "elles", "ca", "cela", "ce", "se", "le", "la", "les"}},
+      {"it", {"lo", "la", "si", "questo", "questa", "esso", "essa"}},
+  };
+  const std::string_view lang = language.substr(0, 2);
+  const bool known = std::any_of(std::begin(kWords), std::end(kWords),
+                                 [&](const Words& w) { return w.language == lang; });
+  int words = 0;
+  for (int i = c.first_token; i < c.end_token && words < kPronounWindow; ++i) {
+    if (t.tokens[i].kind != TokenKind::kWord) continue;
+    ++words;
+    for (const Words& w : kWords) {
+      if (known && w.language != lang) continue;
+      for (std::string_view word : w.words) {
+        if (!word.empty() && t.tokens[i].plain == word) return true;
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<AspectSentiment> AspectExtractor::Extract(
     std::string_view text, const TokenizedText& t, std::string_view language,
     const std::vector<SentenceSentiment>& sentences,
     const std::vector<ClauseSentiment>* clauses,
-    std::vector<TwoSidedAspect>* two_sided) const {
+    std::vector<TwoSidedAspect>* two_sided, bool late_turn) const {
   const uint32_t languages = matcher_->LanguageMask(language);
   std::array<Tally, kNumAspects> tally;
   int mentioned = 0;
@@ -194,7 +232,11 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
   thread_local std::vector<bool> named;
   thread_local std::vector<bool> sentence_named;
   thread_local std::vector<bool> speed;  // clauses with a SPEED word
+  // The aspect each clause names (the last of its terms) or, by default,
+  // judges (the product's opinions); 0: none.
+  thread_local std::vector<int> clause_aspect;
   named.assign(clauses != nullptr ? clauses->size() : 0, false);
+  clause_aspect.assign(named.size(), 0);
   speed.assign(named.size(), false);
   sentence_named.assign(t.sentences.size() + 1, false);
   auto scan = [&](int sentence, int begin, int end) {
@@ -224,6 +266,7 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
           }
           decides = (*clauses)[clause].decides;
           named[clause] = true;
+          if (m.label != kShop) clause_aspect[clause] = m.label;
         }
       }
       if (m.label == kSpeed) return;
@@ -279,6 +322,31 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
     }
     AddClause(c, static_cast<int>(i), t, &mentioned,
               &tally[static_cast<int>(Aspect::kProductQuality)]);
+    clause_aspect[i] = static_cast<int>(Aspect::kProductQuality);
+  }
+
+  // "The kettle looks lovely and was well packed. After two weeks it
+  // started leaking.": the clause that decides names nothing (late_turn,
+  // see Extract's comment).
+  if (late_turn) {
+    constexpr int kProduct = static_cast<int>(Aspect::kProductQuality);
+    int current = 0;  // the aspect named or judged last
+    for (size_t i = 0; i < named.size(); ++i) {
+      const ClauseSentiment& c = (*clauses)[i];
+      if (clause_aspect[i] != 0 || named[i]) {
+        current = clause_aspect[i];  // a SHOP word: the shop, no aspect
+        continue;
+      }
+      Tally& a = tally[kProduct];
+      if (current != kProduct || c.opinion || c.wait || speed[i] ||
+          c.end_token <= c.first_token || sign_of(c) != 2 ||
+          a.score_sum <= kOpinionScore * a.weight_sum ||
+          !(c.failure || GoesOnAboutIt(t, c, language))) {
+        continue;
+      }
+      AddClause(c, static_cast<int>(i), t, &mentioned, &a);
+      a.late_side = 1;
+    }
   }
 
   // "Hat eine Woche gedauert, aber ...", "Tardó una semana en llegar": a
@@ -322,6 +390,7 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
       two.index = static_cast<size_t>(ta.first_mention);
       two.sides[0] = std::move(ta.sides[0]);
       two.sides[1] = std::move(ta.sides[1]);
+      two.late_side = ta.late_side;
     }
   }
   return out;

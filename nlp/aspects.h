@@ -68,12 +68,16 @@ struct AspectSide {
 struct TwoSidedAspect {
   size_t index = 0;
   AspectSide sides[2];
+  // The side a later clause that names nothing joined (Extract's
+  // late_turn; -1: none): it decides.
+  int late_side = -1;
 };
 
 // Sets each aspect of `two_sided` (judged in clauses of both signs) to its
-// deciding side: the side whose clauses decide (ClauseSentiment::decides),
-// else the one of `review_sign` (+1 POSITIVE, -1 NEGATIVE), else that of
-// its last clause, with that side's evidence. `two_sided` comes from the
+// deciding side: the side a late clause joined (TwoSidedAspect::late_side),
+// else the side whose clauses decide (ClauseSentiment::decides), else the
+// one of `review_sign` (+1 POSITIVE, -1 NEGATIVE), else that of its last
+// clause, with that side's evidence. `two_sided` comes from the
 // Extract call that returned `aspects`; its evidence is moved out.
 void SettleDecidingSides(std::vector<TwoSidedAspect>& two_sided,
                          int review_sign,
@@ -111,11 +115,22 @@ class AspectExtractor {
   // both ways is the mean of its clauses; with `two_sided`, those aspects
   // are also handed out with their two sides, for SettleDecidingSides once
   // the caller knows the review's label.
+  //
+  // With `late_turn` (SentimentParams::aspects_late_turn), a product
+  // story that turns gives PRODUCT_QUALITY its late complaint: a later
+  // clause read negative that names no aspect and no shop word, has no
+  // opinion word, wait or speed word of its own and goes on about the same
+  // thing (a failure event, ClauseSentiment::failure, or a pronoun or
+  // demonstrative among its first words: "it", "sie", "się", "il") joins
+  // the product when the product is the aspect named or judged last
+  // before it and reads positive so far; its span is evidence and its side
+  // the aspect's TwoSidedAspect::late_side ("The kettle looks lovely.
+  // After two weeks it started leaking.").
   std::vector<AspectSentiment> Extract(
       std::string_view text, const TokenizedText& t, std::string_view language,
       const std::vector<SentenceSentiment>& sentences,
       const std::vector<ClauseSentiment>* clauses = nullptr,
-      std::vector<TwoSidedAspect>* two_sided = nullptr) const;
+      std::vector<TwoSidedAspect>* two_sided = nullptr, bool late_turn = false) const;
 
   static constexpr int kMaxEvidence = 16;
 

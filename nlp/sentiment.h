@@ -216,6 +216,15 @@ struct SentimentParams {
   // a MIXED review the later one), with that clause's evidence (applied by
   // the analyzer; models/README.md, "Fifth pass", round 4).
   bool aspects_deciding_side = true;
+  // In a POSITIVE or NEGATIVE review, a later clause read negative that
+  // names no aspect, carries no opinion word and goes on about the product
+  // judged before it (a failure event, or a pronoun or demonstrative among
+  // its first words: "After two weeks it started leaking") joins
+  // PRODUCT_QUALITY and decides for it (AspectExtractor::Extract,
+  // late_turn; applied by the analyzer once the label is settled;
+  // models/README.md, "Twelfth pass: aspects from the clause that
+  // decides").
+  bool aspects_late_turn = true;
   bool use_rules = true;
   // Use the stacked meta models (sentiment_*.meta, nlp/sentiment_meta.h)
   // when present; false serves the base models' probabilities (for

@@ -272,6 +272,7 @@ constexpr const char* kUsage =
     "  --mixed_ratio=F --mixed_either_order=F --mixed_unnamed=F\n"
     "  --note_keep=F --note_lexicon=F --no_note_failures --no_aspects_follow_review\n"
     "  --no_aspects_deciding_side\n"
+    "  --no_aspects_late_turn\n"
     "  --note_words=F --calm_words=F --calm_relief=F --dismiss_weight=F\n"
     "  --middle_mixed=F\n"
     "  --compose_construction=F --contrast_decides=F\n"
@@ -335,6 +336,7 @@ int main(int argc, char** argv) {
     else if (a == "--no_note_failures") f.config.sentiment.note_failures = false;
     else if (a == "--no_aspects_follow_review") f.config.sentiment.aspects_follow_review = false;
     else if (a == "--no_aspects_deciding_side") f.config.sentiment.aspects_deciding_side = false;
+    else if (a == "--no_aspects_late_turn") f.config.sentiment.aspects_late_turn = false;
     else if (fl("note_keep", &f.config.sentiment.note_keep)) {}
     else if (fl("note_lexicon", &f.config.sentiment.note_lexicon)) {}
     else if (fl("note_words", &f.config.sentiment.note_words)) {}

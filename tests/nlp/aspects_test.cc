@@ -406,6 +406,89 @@ TEST_F(AspectsTest, BothWaysTheDecidingSideWins) {
   EXPECT_NEAR(got[0].sentiment.score, 0.6f, 1e-6);
 }
 
+// "Lovely soft jumper. After one wash it shrank badly.": a
+// later clause read negative that names nothing and carries no opinion
+// word, but goes on about the product (a pronoun among its first words),
+// joins PRODUCT_QUALITY with Extract's late_turn and decides for it; a late
+// clause about something else (no pronoun), or one after another aspect
+// was named, leaves the product's praise alone. Per language.
+TEST_F(AspectsTest, ALateClauseAboutTheProductDecidesForIt) {
+  struct TurnCase {
+    const char* language;
+    const char* turns;   // praise, then the product's complaint
+    const char* other;   // praise, then a complaint of something else
+    const char* named;   // praise, an aspect named, then "it ..."
+    const char* late;    // the late clause of `turns`
+  };
+  const TurnCase cases[] = {
+      {"en", "Lovely soft jumper. After one wash it shrank badly.",
+       "Lovely soft jumper. My sister ordered a different one last winter.",
+       "Lovely soft jumper. The courier came on Monday. After one wash it shrank badly.",
+       "After one wash it shrank badly"},
+      {"pl", "Piękny, miękki sweter. Po pierwszym praniu on skurczył się o połowę.",
+       "Piękny, miękki sweter. Siostra zamówiła inny model zeszłej zimy.",
+       "Piękny, miękki sweter. Kurier przyszedł w poniedziałek. Po pierwszym praniu on skurczył się o połowę.",
+       "Po pierwszym praniu on skurczył się o połowę"},
+      {"de", "Schöner, weicher Pullover. Nach der ersten Wäsche ist er auf die Hälfte geschrumpft.",
+       "Schöner, weicher Pullover. Meine Schwester hat letzten Winter ein anderes Modell bestellt.",
+       "Schöner, weicher Pullover. Der Kurier kam am Montag. Nach der ersten Wäsche ist er auf die Hälfte geschrumpft.",
+       "Nach der ersten Wäsche ist er auf die Hälfte geschrumpft"},
+  };
+  const Sentiment praise = {0.8f, SentimentLabel::kPositive, 0.9f};
+  const Sentiment complaint = {-0.6f, SentimentLabel::kNegative, 0.8f};
+  // One clause per sentence: the first an opinion of the product, the last
+  // a complaint without an opinion word, any between neutral.
+  auto extract = [&](std::string_view text, const char* language, bool late_turn,
+                     std::vector<TwoSidedAspect>* two_sided) {
+    const TokenizedText t = Tokenize(text);
+    std::vector<SentenceSentiment> s;
+    std::vector<ClauseSentiment> clauses;
+    for (size_t i = 0; i < t.sentences.size(); ++i) {
+      const Sentiment& read = i == 0 ? praise
+                              : i + 1 == t.sentences.size()
+                                  ? complaint
+                                  : Sentiment{0.0f, SentimentLabel::kNeutral, 0.5f};
+      s.push_back({t.sentences[i].span, read});
+      clauses.push_back({t.sentences[i].first_token, t.sentences[i].end_token, read});
+    }
+    clauses[0].opinion = true;
+    return model_->Extract(text, t, language, s, &clauses, two_sided, late_turn);
+  };
+  auto product = [](const std::vector<AspectSentiment>& got) -> const AspectSentiment* {
+    for (const AspectSentiment& a : got) {
+      if (a.aspect == Aspect::kProductQuality) return &a;
+    }
+    return nullptr;
+  };
+  for (const TurnCase& c : cases) {
+    std::vector<TwoSidedAspect> two_sided;
+    // Without late_turn: the praise alone.
+    std::vector<AspectSentiment> got = extract(c.turns, c.language, false, &two_sided);
+    ASSERT_NE(product(got), nullptr) << c.turns;
+    EXPECT_NEAR(product(got)->sentiment.score, 0.8f, 1e-6) << c.turns;
+    EXPECT_TRUE(two_sided.empty()) << c.turns;
+    // With it: judged both ways, the late side decides, with its clause as
+    // the evidence.
+    got = extract(c.turns, c.language, true, &two_sided);
+    ASSERT_EQ(two_sided.size(), 1u) << c.turns;
+    EXPECT_EQ(two_sided[0].late_side, 1) << c.turns;
+    SettleDecidingSides(two_sided, 1, &got);
+    const AspectSentiment* pq = product(got);
+    ASSERT_NE(pq, nullptr) << c.turns;
+    EXPECT_NEAR(pq->sentiment.score, -0.6f, 1e-6) << c.turns;
+    ASSERT_EQ(pq->evidence.size(), 1u) << c.turns;
+    const std::string_view text = c.turns;
+    EXPECT_EQ(text.substr(pq->evidence[0].begin, pq->evidence[0].end - pq->evidence[0].begin),
+              c.late);
+    // Something else, or another aspect named before "it": no turn.
+    for (const char* other : {c.other, c.named}) {
+      got = extract(other, c.language, true, &two_sided);
+      ASSERT_NE(product(got), nullptr) << other;
+      EXPECT_NEAR(product(got)->sentiment.score, 0.8f, 1e-6) << other;
+    }
+  }
+}
+
 TEST_F(AspectsTest, SameSentenceCountsOnce) {
   const std::string_view text = "Dostawa i dostarczenie fatalne, kurier też.";
   const TokenizedText t = Tokenize(text);

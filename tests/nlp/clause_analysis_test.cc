@@ -86,6 +86,12 @@ const AspectCase kAspectCases[] = {
      Aspect::kProductQuality, +1},
     {"en_follows_review", "Ordered 4, only 3 arrived. Please send the missing one.",
      Aspect::kDelivery, -1},
+    // a product story that turns: the late complaint names nothing and
+    // carries no opinion word, "sie" goes on about the lamp (twelfth pass;
+    // +0.40 without SentimentParams::aspects_late_turn)
+    {"de_late_turn",
+     "Hübsche Lampe, schönes warmes Licht. Jetzt geht sie nur noch an, wenn man den Schalter festhält.",
+     Aspect::kProductQuality, -1},
     // an emoji ends a negation's scope
     {"pl_emoji_ends_negation", "Lepiej wybrać nie mogłem 🙂 Kurtka wygodna, lekka.",
      Aspect::kProductQuality, +1},
