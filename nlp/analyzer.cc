@@ -116,7 +116,7 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.neutral_keep_untempered, ",",
       p.mixed_min, ",", p.mixed_words, ",", p.compose_words, ",",
       p.compose_lexicon, ",", p.compose_plain_words, ",", p.compose_plain, ",",
-      p.borrowed_compose_weight, ",", p.mixed_ratio, ",",
+      p.borrowed_compose_weight, ",", p.model_skips_conceded, ",", p.mixed_ratio, ",",
       p.mixed_either_order, ",",
       p.mixed_unnamed, ",", p.note_failures, ",", p.note_keep, ",",
       p.note_lexicon, ",", p.note_words, ",", p.calm_words, ",", p.calm_relief, ",",

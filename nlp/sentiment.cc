@@ -259,6 +259,47 @@ Sentiment SentimentClassifier::FromProbs(const Probs& p, float cap) {
   return s;
 }
 
+std::string ConcededInput(const TokenizedText& t, int first, int end,
+                          const std::vector<Clause>& clauses, const WordExpansion* words) {
+  first = std::max(first, 0);
+  end = std::min<int>(end, static_cast<int>(t.tokens.size()));
+  if (first >= end) return {};
+  std::vector<bool> kept(static_cast<size_t>(end - first), true);
+  bool skipped = false;
+  for (const Clause& c : clauses) {
+    // Only a concession that opens the sentence: one told after the main
+    // clause ("Nice jacket, though the zip is flimsy") is often the
+    // complaint that makes the review MIXED.
+    if (!c.concession || c.weight >= 1.0f || c.first_token > first) continue;
+    for (int i = std::max(c.first_token, first); i < std::min(c.end_token, end); ++i) {
+      kept[static_cast<size_t>(i - first)] = false;
+      skipped = true;
+    }
+  }
+  if (!skipped) return {};
+  bool word = false;
+  for (int i = first; i < end; ++i) {
+    word |= kept[static_cast<size_t>(i - first)] && t.tokens[i].kind == TokenKind::kWord;
+  }
+  if (!word) return {};
+  std::string out;
+  for (int i = first; i < end;) {
+    if (!kept[static_cast<size_t>(i - first)]) {
+      ++i;
+      continue;
+    }
+    int j = i;
+    while (j < end && kept[static_cast<size_t>(j - first)]) ++j;
+    const std::string part = SentimentInput(t, i, j, words);
+    if (!part.empty()) {
+      if (!out.empty()) out += ' ';
+      out += part;
+    }
+    i = j;
+  }
+  return out;
+}
+
 Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
                                         int end, std::string_view language,
                                         Probs* out, Part* keep,
@@ -267,11 +308,24 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
   thread_local std::vector<float> raw;
   thread_local Part scratch;
   Part& part = keep != nullptr ? *keep : scratch;
+  part.clauses.clear();
+  part.polarity = params_.use_composition
+                      ? polarity_->Score(t, first, end, language, *lexicon_,
+                                         &part.clauses)
+                      : PolarityEvidence();
   std::string input = SentimentInput(t, first, end, model.words.get());
-  model.linear->PredictPart(input, &part.model, &raw);
+  // The model reads the sentence without its conceded clause (the main
+  // clause decides); `input`, what the router and the aspect detector
+  // read, stays the whole sentence's.
+  const std::string main =
+      params_.model_skips_conceded && !tweet
+          ? ConcededInput(t, first, end, part.clauses, model.words.get())
+          : std::string();
+  const std::string& read = main.empty() ? input : main;
+  model.linear->PredictPart(read, &part.model, &raw);
   part.lex = LexiconCounts();
   if (MetaFor(model) != nullptr) {
-    CountLexicon(input, lexicon_->ForLanguage(language), any_view_, &part.lex);
+    CountLexicon(read, lexicon_->ForLanguage(language), any_view_, &part.lex);
   }
   part.words = 0;
   for (int i = std::max(first, 0); i < end && i < static_cast<int>(t.tokens.size()); ++i) {
@@ -281,11 +335,6 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
   // the language-independent emoji/emoticon entries.
   part.rules = params_.use_rules ? ScoreRules(t, first, end, language, *lexicon_)
                                  : RuleScore();
-  part.clauses.clear();
-  part.polarity = params_.use_composition
-                      ? polarity_->Score(t, first, end, language, *lexicon_,
-                                         &part.clauses)
-                      : PolarityEvidence();
   part.input = std::move(input);
   part.plain_input = model.words == nullptr;
   return Combine(model, raw, part.words, part.rules, part.lex,

@@ -145,6 +145,17 @@ struct SentimentParams {
   // / 4, multi_tweets.dev macro-F1 (unmarked tweets take this path)
   // 0.5846 / 0.5822 / 0.5799.
   float borrowed_compose_weight = 3.0f;
+  // A conceded clause that opens its sentence ("Although the app is easy
+  // to use, the lamp itself is a letdown"; "choć", "obwohl", "aunque", ...:
+  // a Clause::concession the compositional layer weighs less than 1) is
+  // left out of what the review model reads of the sentence
+  // (ConcededInput()): the main clause decides, and a bag of words reads
+  // the conceded praise or complaint at full weight (models/README.md,
+  // "Twelfth pass: English learns from the tables"; one told after the
+  // main clause is kept: skipping it too cost 14 table labels, MIXED
+  // among them). The whole sentence still goes to the router and the
+  // aspect detector. Off for tweets and with --no_composition.
+  bool model_skips_conceded = true;
   // Informational notes ("Zamówienie nr 48213, opłacone przelewem",
   // "Zweite Bestellung, diesmal Größe 42"): a review with a NOTE word
   // (polarity.tsv: order, invoice, parcel, size, paid by ...), no table
@@ -237,6 +248,17 @@ struct SentimentParams {
   // opinia-eval --length_k=NAME:K.
   std::map<std::string, float> length_k;
 };
+
+// What the review model reads of tokens [first, end) split into `clauses`
+// (PolarityRules::Score()) when it skips conceded clauses
+// (SentimentParams::model_skips_conceded): SentimentInput() of the range
+// without the tokens of the clause that opens it with a concession word
+// and weighs less than 1 ("although the app is easy to use ,"). Empty when
+// no clause is skipped or no word would be left (the caller reads the
+// whole range).
+std::string ConcededInput(const TokenizedText& t, int first, int end,
+                          const std::vector<Clause>& clauses,
+                          const WordExpansion* words = nullptr);
 
 class SentimentClassifier {
  public:

@@ -11,7 +11,7 @@
 //               [--rating_weight=F] [--length_k=MODEL:K]
 //               [--no_route_tweets] [--router_threshold=F] [--no_composition]
 //               [--compose_weight=F] [--neutral_keep=F] [--mixed_min=F]
-//               [--borrowed_compose_weight=F]
+//               [--borrowed_compose_weight=F] [--model_reads_conceded]
 //               [--mixed_words=F] [--compose_words=F]
 //               [--compose_lexicon=F] [--compose_plain_words=F]
 //               [--compose_plain=F] FILE.tsv...
@@ -271,7 +271,7 @@ constexpr const char* kUsage =
     "  --neutral_keep=F --neutral_keep_untempered=F --mixed_min=F --mixed_words=F\n"
     "  --mixed_ratio=F --mixed_either_order=F --mixed_unnamed=F\n"
     "  --note_keep=F --note_lexicon=F --no_note_failures --no_aspects_follow_review\n"
-    "  --no_aspects_deciding_side\n"
+    "  --no_aspects_deciding_side --model_reads_conceded\n"
     "  --no_aspects_late_turn\n"
     "  --note_words=F --calm_words=F --calm_relief=F --dismiss_weight=F\n"
     "  --middle_mixed=F\n"
@@ -326,6 +326,7 @@ int main(int argc, char** argv) {
     else if (fl("neutral_margin", &f.config.sentiment.neutral_margin)) {}
     else if (fl("rating_weight", &f.config.sentiment.rating_weight)) {}
     else if (a == "--no_composition") f.config.sentiment.use_composition = false;
+    else if (a == "--model_reads_conceded") f.config.sentiment.model_skips_conceded = false;
     else if (a == "--no_neutral_raw") f.config.sentiment.neutral_raw = false;
     else if (fl("compose_weight", &f.config.sentiment.compose_weight)) {}
     else if (fl("neutral_keep", &f.config.sentiment.neutral_keep)) {}

@@ -8,7 +8,11 @@
 #include <utility>
 
 #include "gtest/gtest.h"
+#include "nlp/analyzer.h"
+#include "nlp/analyzer_config.h"
 #include "nlp/lexicon.h"
+#include "nlp/sentiment.h"
+#include "nlp/sentiment_features.h"
 #include "nlp/text.h"
 #include "tests/nlp/test_paths.h"
 
@@ -779,6 +783,64 @@ TEST_F(PolarityRulesTest, AnEmojiEndsANegation) {
       JoinAll(*rules_, *lexicon_, "Lepiej wybrać nie mogłem 🙂 Kurtka wygodna.", "pl");
   EXPECT_GT(e.Net(), 0);
   EXPECT_EQ(e.negative, 0);
+}
+
+// The review model reads a concession's sentence without the conceded
+// clause when the concession opens it (ConcededInput()): the main clause's
+// input, in every language the layer knows a concession word of; nothing
+// is left out of a concession told after the main clause (often the
+// complaint of a MIXED review) or that weighs 1 (a failure told last), of a
+// sentence that is all concession, or of a sentence without one.
+TEST_F(PolarityRulesTest, TheModelReadsAConcessionsMainClause) {
+  struct Conceded {
+    const char* lang;
+    const char* text;
+    const char* main;  // what the model reads; "" = the whole sentence
+  };
+  const Conceded kConceded[] = {
+      {"en", "Although the app is easy to use, the lamp itself is a letdown.",
+       "the lamp itself is a letdown."},
+      {"en", "The lamp itself is a letdown, although the app is easy to use.", ""},
+      {"de", "Obwohl der Verkäufer freundlich war, ist der Toaster nach einer Woche kaputt.",
+       "ist der Toaster nach einer Woche kaputt."},
+      {"pl", "Choć kurier był miły, paczka przyszła zgnieciona.", "paczka przyszła zgnieciona."},
+      {"en", "Nice idea, though the lid leaks after a week.", ""},
+      {"en", "Although the app is easy to use.", ""},
+      {"en", "The app is easy to use, but the lamp is a letdown.", ""},
+  };
+  for (const Conceded& c : kConceded) {
+    const TokenizedText t = Tokenize(c.text);
+    const int end = static_cast<int>(t.tokens.size());
+    std::vector<Clause> clauses;
+    rules_->Score(t, 0, end, c.lang, *lexicon_, &clauses);
+    const std::string got = ConcededInput(t, 0, end, clauses);
+    if (*c.main == '\0') {
+      EXPECT_EQ(got, "") << c.text;
+      continue;
+    }
+    const TokenizedText main = Tokenize(c.main);
+    EXPECT_EQ(got, SentimentInput(main, 0, static_cast<int>(main.tokens.size()))) << c.text;
+  }
+}
+
+// ... and so reads it with the main clause's sign more than when it reads
+// the conceded praise too (SentimentParams::model_skips_conceded; the
+// label arbiter off: the composed reading).
+TEST(ConcededClauseTest, TheMainClauseDecidesTheModelsReading) {
+  AnalyzerConfig skips, reads;
+  skips.use_label_arbiter = reads.use_label_arbiter = false;
+  reads.sentiment.model_skips_conceded = false;
+  auto a = CreateAnalyzerWithConfig(test_paths::ModelsDir(), skips);
+  auto b = CreateAnalyzerWithConfig(test_paths::ModelsDir(), reads);
+  ASSERT_TRUE(a.ok() && b.ok());
+  for (const char* text : {"Although the app is easy to use, the lamp itself is a letdown.",
+                           "Although the packaging was lovely, the kettle leaks."}) {
+    const float skipped = (*a)->Analyze(text, AnalyzeOptions()).sentiment.score;
+    const float read = (*b)->Analyze(text, AnalyzeOptions()).sentiment.score;
+    EXPECT_LT(skipped, read) << text;
+    EXPECT_LT(skipped, 0) << text;
+  }
+  EXPECT_NE((*a)->ModelVersion(), (*b)->ModelVersion());
 }
 
 Evidence JoinAll(const PolarityRules& rules, const Lexicon& lexicon,
