@@ -93,11 +93,13 @@ const char* AspectName(Aspect a);
 
 // The case tables already spent on tuning (their dev and test halves both
 // read by the arbiter trainers; the lead's fresh table is never read), and
-// the six tuning languages. cases7-9 are not here: the review and clause
-// models train on them (--train_tables). cases10 joined in the eleventh
-// pass (spent, no model trains on it).
+// the six tuning languages. The review and clause models train on these
+// too, cross-fitted (opinia-train --crossfit): the arbiters read each with
+// the fold models that never saw it. cases7-9 are not here: models trained
+// on them before cross-fitting existed, the arbiters never read them.
+// cases10 joined in the eleventh pass, cases11 in the twelfth.
 inline constexpr const char* kSpentTables[] = {"cases", "cases3", "cases4", "cases5", "cases6",
-                                               "cases10"};
+                                               "cases10", "cases11"};
 inline constexpr const char* kTuningLanguages[] = {"pl", "en", "de", "es", "fr", "it"};
 
 // Which models read a spent table for the arbiter trainers: the models

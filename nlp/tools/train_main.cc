@@ -269,7 +269,7 @@ std::vector<ModelSpec> Specs() {
 // table cases11's dev half labels 322 -> 341 of 440 over cases7..cases9
 // alone (324 / 332 with the Romance model at weight 0 / 1).
 constexpr char kTrainingTablesFlag[] =
-    "cases,cases3,cases4,cases5,cases6,cases7,cases8,cases9,cases10";
+    "cases,cases3,cases4,cases5,cases6,cases7,cases8,cases9,cases10,cases11";
 constexpr int kTableWeight = 3;
 // Per-model weights over kTableWeight (--table_weights=MODEL=N,...; keys:
 // TableSources::weights; "-": none). The English review model at weight 1
