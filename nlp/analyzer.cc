@@ -51,9 +51,11 @@ namespace {
 // trained on the spent tables too, German turns, calm look-alikes,
 // consequences, a middle rating over both sides is MIXED; 12: the eleventh -
 // the label arbiter reads the aspects' sides and has a MIXED threshold of
-// its own, the aspect-sign arbiter the clause model per aspect): the
-// model-file and tunable hashes below cannot see code.
-constexpr char kVersionPrefix[] = "opinia-nlp-12";
+// its own, the aspect-sign arbiter the clause model per aspect; 13: the
+// twelfth - review models skip a conceded opening clause, a late clause
+// that goes on about the product decides its sign): the model-file and
+// tunable hashes below cannot see code.
+constexpr char kVersionPrefix[] = "opinia-nlp-13";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;

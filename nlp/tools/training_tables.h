@@ -19,8 +19,8 @@ namespace opinia::nlp::tools {
 // each of its languages with case tables (kTuningLanguages; not pt) in the
 // row's order, tables.Files(lang, model), `model` the row's name after
 // "sentiment_" ("pl", "en", "de", "romance": its weight). A model listed in
-// `spent_off` (--spent_tables_off) leaves the spent tables (kSpentTables)
-// out even when `tables` lists them.
+// `spent_off` (--spent_tables_off) leaves the older spent tables
+// (kOlderSpentTables) out even when `tables` lists them.
 std::vector<std::string> ReviewTableFiles(const TableSources& tables,
                                           const std::vector<std::string>& spent_off,
                                           const SentimentModelRow& row);
@@ -30,7 +30,8 @@ std::vector<std::string> ReviewTableFiles(const TableSources& tables,
 // (every other input of a review model is the same in both): then the
 // fold keeps the full run's model (its copy) instead of training it again.
 // True for a model with no table (tweets, a weight of 0) and for one that
-// leaves every held-out table out (`spent_off`: the Polish review model).
+// leaves every held-out table out (`spent_off`: the Polish review model in
+// a fold that holds out only older tables).
 bool FoldKeepsTableFiles(const TableSources& tables, const std::vector<std::string>& spent_off,
                          const SentimentModelRow& row, const std::vector<std::string>& held_out);
 

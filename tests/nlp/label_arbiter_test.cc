@@ -264,8 +264,18 @@ TEST(LabelArbiterTest, MixedThresholdIsTheFormatsClassThreshold) {
   auto shipped = LabelArbiter::Load(test_paths::ModelsDir());
   ASSERT_TRUE(shipped.ok()) << shipped.status();
   ASSERT_NE(*shipped, nullptr);
-  EXPECT_FLOAT_EQ((*shipped)->threshold(), 0.75f);
-  EXPECT_FLOAT_EQ((*shipped)->mixed_threshold(), 0.6f);
+  // The values the shipped file's own lines say (its 3rd and 4th lines:
+  // "threshold T", "mixed_threshold M"; the trainer chooses them).
+  std::ifstream file(test_paths::ModelsDir() + "/label_arbiter.meta");
+  std::string magic, features, threshold_key, mixed_key;
+  int n_features = 0;
+  float threshold = 0, mixed = 0;
+  file >> magic >> features >> n_features >> threshold_key >> threshold >> mixed_key >> mixed;
+  ASSERT_EQ(threshold_key, "threshold");
+  ASSERT_EQ(mixed_key, "mixed_threshold");
+  EXPECT_FLOAT_EQ((*shipped)->threshold(), threshold);
+  EXPECT_FLOAT_EQ((*shipped)->mixed_threshold(), mixed);
+  EXPECT_NE(threshold, mixed);  // two thresholds, not one
   EXPECT_EQ(MixedThresholdLine(0.75f, 0.6f),
             ClassThresholdLine(LabelArbiterFormat(), kMixedClass, 0.75, 0.6));
   const std::string after = ConstantArbiter({0, 0, 0, 2}, 0.9) + "mixed_threshold 0.60\n";
