@@ -242,7 +242,9 @@ class AnalyzerImpl : public Analyzer {
                      &reader, &clauses, &lexicon_only,
                      &model_read, sign_facts ? &facts : nullptr);
     thread_local std::vector<TwoSidedAspect> two_sided;
-    a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses, &two_sided);
+    bool late_turn = false;  // whether a late clause would join the product
+    a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses, &two_sided, false,
+                                  &late_turn);
     int words = 0;
     for (const SentimentClassifier::Part* p : parts.in_order) words += p->words;
     const SentimentParams& sp = config_.sentiment;
@@ -301,8 +303,9 @@ class AnalyzerImpl : public Analyzer {
     // later clause that names nothing joins the product it goes on about
     // (Extract's late_turn), once the label is settled (the label steps
     // read the aspects without it), in a POSITIVE or NEGATIVE review (in a
-    // MIXED one the praise is one side).
-    if (sp.use_composition && sp.aspects_late_turn && Sign(a.sentiment) != 0) {
+    // MIXED one the praise is one side). Extracted again only when one
+    // would join (the clauses have not changed since).
+    if (sp.use_composition && sp.aspects_late_turn && late_turn && Sign(a.sentiment) != 0) {
       a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses, &two_sided,
                                     true);
     }

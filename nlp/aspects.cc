@@ -222,7 +222,7 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
     std::string_view text, const TokenizedText& t, std::string_view language,
     const std::vector<SentenceSentiment>& sentences,
     const std::vector<ClauseSentiment>* clauses,
-    std::vector<TwoSidedAspect>* two_sided, bool late_turn) const {
+    std::vector<TwoSidedAspect>* two_sided, bool late_turn, bool* late_found) const {
   const uint32_t languages = matcher_->LanguageMask(language);
   std::array<Tally, kNumAspects> tally;
   int mentioned = 0;
@@ -328,7 +328,8 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
   // "The kettle looks lovely and was well packed. After two weeks it
   // started leaking.": the clause that decides names nothing (late_turn,
   // see Extract's comment).
-  if (late_turn) {
+  if (late_found != nullptr) *late_found = false;
+  if (clauses != nullptr && (late_turn || late_found != nullptr)) {
     constexpr int kProduct = static_cast<int>(Aspect::kProductQuality);
     int current = 0;  // the aspect named or judged last
     for (size_t i = 0; i < named.size(); ++i) {
@@ -343,6 +344,10 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
           a.score_sum <= kOpinionScore * a.weight_sum ||
           !(c.failure || GoesOnAboutIt(t, c, language))) {
         continue;
+      }
+      if (!late_turn) {  // only asked whether one would join
+        *late_found = true;
+        break;
       }
       AddClause(c, static_cast<int>(i), t, &mentioned, &a);
       a.late_side = 1;

@@ -125,12 +125,15 @@ class AspectExtractor {
   // the product when the product is the aspect named or judged last
   // before it and reads positive so far; its span is evidence and its side
   // the aspect's TwoSidedAspect::late_side ("The kettle looks lovely.
-  // After two weeks it started leaking.").
+  // After two weeks it started leaking."). Without `late_turn`,
+  // `late_found` (when given) says whether such a clause would join: the
+  // same call with `late_turn` returns the same aspects when it is false.
   std::vector<AspectSentiment> Extract(
       std::string_view text, const TokenizedText& t, std::string_view language,
       const std::vector<SentenceSentiment>& sentences,
       const std::vector<ClauseSentiment>* clauses = nullptr,
-      std::vector<TwoSidedAspect>* two_sided = nullptr, bool late_turn = false) const;
+      std::vector<TwoSidedAspect>* two_sided = nullptr, bool late_turn = false,
+      bool* late_found = nullptr) const;
 
   static constexpr int kMaxEvidence = 16;
 

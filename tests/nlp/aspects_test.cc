@@ -439,7 +439,7 @@ TEST_F(AspectsTest, ALateClauseAboutTheProductDecidesForIt) {
   // One clause per sentence: the first an opinion of the product, the last
   // a complaint without an opinion word, any between neutral.
   auto extract = [&](std::string_view text, const char* language, bool late_turn,
-                     std::vector<TwoSidedAspect>* two_sided) {
+                     std::vector<TwoSidedAspect>* two_sided, bool* late_found = nullptr) {
     const TokenizedText t = Tokenize(text);
     std::vector<SentenceSentiment> s;
     std::vector<ClauseSentiment> clauses;
@@ -452,7 +452,7 @@ TEST_F(AspectsTest, ALateClauseAboutTheProductDecidesForIt) {
       clauses.push_back({t.sentences[i].first_token, t.sentences[i].end_token, read});
     }
     clauses[0].opinion = true;
-    return model_->Extract(text, t, language, s, &clauses, two_sided, late_turn);
+    return model_->Extract(text, t, language, s, &clauses, two_sided, late_turn, late_found);
   };
   auto product = [](const std::vector<AspectSentiment>& got) -> const AspectSentiment* {
     for (const AspectSentiment& a : got) {
@@ -462,8 +462,11 @@ TEST_F(AspectsTest, ALateClauseAboutTheProductDecidesForIt) {
   };
   for (const TurnCase& c : cases) {
     std::vector<TwoSidedAspect> two_sided;
-    // Without late_turn: the praise alone.
-    std::vector<AspectSentiment> got = extract(c.turns, c.language, false, &two_sided);
+    // Without late_turn: the praise alone, and `late_found` says a late
+    // clause would join (the analyzer extracts again only then).
+    bool found = false;
+    std::vector<AspectSentiment> got = extract(c.turns, c.language, false, &two_sided, &found);
+    EXPECT_TRUE(found) << c.turns;
     ASSERT_NE(product(got), nullptr) << c.turns;
     EXPECT_NEAR(product(got)->sentiment.score, 0.8f, 1e-6) << c.turns;
     EXPECT_TRUE(two_sided.empty()) << c.turns;
@@ -480,11 +483,15 @@ TEST_F(AspectsTest, ALateClauseAboutTheProductDecidesForIt) {
     const std::string_view text = c.turns;
     EXPECT_EQ(text.substr(pq->evidence[0].begin, pq->evidence[0].end - pq->evidence[0].begin),
               c.late);
-    // Something else, or another aspect named before "it": no turn.
+    // Something else, or another aspect named before "it": no turn, and
+    // none found.
     for (const char* other : {c.other, c.named}) {
       got = extract(other, c.language, true, &two_sided);
       ASSERT_NE(product(got), nullptr) << other;
       EXPECT_NEAR(product(got)->sentiment.score, 0.8f, 1e-6) << other;
+      found = true;
+      extract(other, c.language, false, &two_sided, &found);
+      EXPECT_FALSE(found) << other;
     }
   }
 }
