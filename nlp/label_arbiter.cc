@@ -186,10 +186,6 @@ absl::StatusOr<std::unique_ptr<LabelArbiter>> LabelArbiter::Load(const std::stri
   return LoadIfExists<LabelArbiter>(models_dir + "/" + kLabelArbiterFile);
 }
 
-std::string MixedThresholdLine(float threshold, float mixed) {
-  return ClassThresholdLine(LabelArbiterFormat(), kMixedClass, threshold, mixed);
-}
-
 absl::StatusOr<std::unique_ptr<LabelArbiter>> LabelArbiter::Parse(
     std::string_view text, const std::string& name) {
   absl::StatusOr<SoftmaxModel> model = SoftmaxModel::Parse(text, name, LabelArbiterFormat());

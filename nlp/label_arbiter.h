@@ -101,11 +101,6 @@ class LabelArbiter {
 // neutral, mixed; the file may list them in any order).
 const SoftmaxModelFormat& LabelArbiterFormat();
 
-// The arbiter file's "mixed_threshold" line (with its newline) for a MIXED
-// threshold `mixed` other than the file's `threshold`; empty otherwise
-// (ClassThresholdLine() of kMixedClass).
-std::string MixedThresholdLine(float threshold, float mixed);
-
 // The arbiter's features of the last review the calling thread analysed
 // (empty for a social-media text, which the arbiter does not read), and
 // the label composed before the arbiter: for opinia-train, which fits the

@@ -1087,8 +1087,9 @@ bool WriteModelTable(const std::string& out_dir) {
 // `root`/fold<g> (a copy of `out` otherwise), and the group's tables are
 // read by those (`readers`). A review model whose training files the fold
 // does not change (FoldKeepsTableFiles(): no table, or none of the group's,
-// as the Polish review model without the spent tables) is not trained
-// again: the fold keeps the copy of `out`'s. `specs`: every review model's
+// as the Polish review model, which leaves the older tables out, in a fold
+// that holds out only those) is not trained again: the fold keeps the copy
+// of `out`'s. `specs`: every review model's
 // spec with the run's overrides, without table files. Deterministic, as
 // every model.
 bool TrainCrossFitFolds(const DataDirs& dirs, const std::vector<ModelSpec>& specs,

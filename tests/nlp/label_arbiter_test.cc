@@ -223,9 +223,9 @@ TEST(LabelArbiterTest, MixedHasItsOwnThreshold) {
   const Sentiment composed{0.6f, SentimentLabel::kPositive, 0.8f};
   // P(mixed) = 0.71, below the file's threshold 0.9, above its MIXED one.
   std::string text = ConstantArbiter({0, 0, 0, 2}, 0.9);
-  const std::string line = MixedThresholdLine(0.9f, 0.6f);
+  const std::string line = ClassThresholdLine(LabelArbiterFormat(), kMixedClass, 0.9, 0.6);
   EXPECT_EQ(line, "mixed_threshold 0.60\n");
-  EXPECT_EQ(MixedThresholdLine(0.9f, 0.9f), "");
+  EXPECT_EQ(ClassThresholdLine(LabelArbiterFormat(), kMixedClass, 0.9, 0.9), "");
   text.insert(text.find("positive"), line);
   auto a = LabelArbiter::Parse(text, "a");
   ASSERT_TRUE(a.ok()) << a.status();
@@ -276,8 +276,6 @@ TEST(LabelArbiterTest, MixedThresholdIsTheFormatsClassThreshold) {
   EXPECT_FLOAT_EQ((*shipped)->threshold(), threshold);
   EXPECT_FLOAT_EQ((*shipped)->mixed_threshold(), mixed);
   EXPECT_NE(threshold, mixed);  // two thresholds, not one
-  EXPECT_EQ(MixedThresholdLine(0.75f, 0.6f),
-            ClassThresholdLine(LabelArbiterFormat(), kMixedClass, 0.75, 0.6));
   const std::string after = ConstantArbiter({0, 0, 0, 2}, 0.9) + "mixed_threshold 0.60\n";
   auto a = LabelArbiter::Parse(after, "label_arbiter.meta");
   ASSERT_FALSE(a.ok());
