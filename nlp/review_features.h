@@ -69,8 +69,30 @@ class ReviewFeatures {
     e.first = first;
     e.end = end;
     e.features.clear();
-    LinearFeatures(SentimentInput(*t_, first, end), &e.features);
+    // A clause that is a whole sentence: the sentence pass built its input
+    // already (AddSentenceInput), the same string SentimentInput() gives.
+    const std::string_view sentence = SentenceInput(first, end);
+    if (sentence.data() != nullptr) {
+      LinearFeatures(sentence, &e.features);
+    } else {
+      LinearFeatures(SentimentInput(*t_, first, end), &e.features);
+    }
     return e.features;
+  }
+  // The input AddSentenceInput() gave for the sentence spanning exactly
+  // [first, end), or a null view (no such sentence, or no inputs given).
+  std::string_view SentenceInput(int first, int end) const {
+    if (sentence_inputs_.size() != t_->sentences.size()) return {};
+    for (size_t i = 0; i < sentence_inputs_.size(); ++i) {
+      const Sentence& s = t_->sentences[i];
+      if (s.first_token == first && s.end_token == end) {
+        // An empty input is still the sentence's (a view that is not null).
+        return sentence_inputs_[i].data() != nullptr ? sentence_inputs_[i]
+                                                     : std::string_view("", 0);
+      }
+      if (s.first_token > first) break;
+    }
+    return {};
   }
 
  private:

@@ -140,6 +140,53 @@ TEST(ReviewFeaturesTest, ClauseFeaturesAreTheClauseInputsFeatures) {
   }
 }
 
+// Thirteenth speed pass: a clause that is a whole sentence is hashed from
+// the input the sentence pass built (AddSentenceInput), not rebuilt by
+// SentimentInput(); any other range still is.
+TEST(ReviewFeaturesTest, ClauseOfAWholeSentenceReadsTheSentencesInput) {
+  for (std::string_view text : kTexts) {
+    const TokenizedText t = Tokenize(text);
+    std::vector<std::string> inputs;
+    for (const Sentence& s : t.sentences) {
+      inputs.push_back(SentimentInput(t, s.first_token, s.end_token));
+    }
+    ReviewFeatures features;
+    features.Reset(t);
+    for (const std::string& in : inputs) features.AddSentenceInput(in);
+    const int n = static_cast<int>(t.tokens.size());
+    for (const Sentence& s : t.sentences) {
+      std::vector<uint64_t> expected;
+      LinearFeatures(SentimentInput(t, s.first_token, s.end_token), &expected);
+      EXPECT_EQ(features.Clause(s.first_token, s.end_token), expected) << text;
+    }
+    for (int first = 0; first <= n; first += 2) {
+      for (int end : {std::min(n, first + 3), n}) {
+        std::vector<uint64_t> expected;
+        LinearFeatures(SentimentInput(t, first, end), &expected);
+        EXPECT_EQ(features.Clause(first, end), expected) << text << " " << first << " " << end;
+      }
+    }
+  }
+  // The sentence's input is what is read: a marked one shows it.
+  const TokenizedText t = Tokenize(kTexts[0]);
+  ASSERT_EQ(t.sentences.size(), 2u);
+  const std::string marked = "marked input";
+  std::vector<uint64_t> expected;
+  LinearFeatures(marked, &expected);
+  ReviewFeatures features;
+  features.Reset(t);
+  features.AddSentenceInput(SentimentInput(t, t.sentences[0].first_token, t.sentences[0].end_token));
+  features.AddSentenceInput(marked);
+  EXPECT_EQ(features.Clause(t.sentences[1].first_token, t.sentences[1].end_token), expected);
+  // Not all sentences' inputs given: none is used.
+  ReviewFeatures partial;
+  partial.Reset(t);
+  partial.AddSentenceInput(marked);
+  std::vector<uint64_t> first;
+  LinearFeatures(SentimentInput(t, t.sentences[0].first_token, t.sentences[0].end_token), &first);
+  EXPECT_EQ(partial.Clause(t.sentences[0].first_token, t.sentences[0].end_token), first);
+}
+
 TEST(SentimentFeaturesTest, NegatorsWithATypographicApostrophe) {
   EXPECT_TRUE(IsNegator("don't"));
   EXPECT_TRUE(IsNegator("don\xE2\x80\x99t"));
