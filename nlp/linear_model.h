@@ -65,6 +65,22 @@ void LinearFeatures(std::string_view input, std::vector<uint64_t>* out,
                     std::vector<uint64_t>* char_out = nullptr,
                     std::vector<uint64_t>* expansion_out = nullptr);
 
+// A part of a longer input (a sentence of a review) as LinearFeatures() saw
+// it: its features (LinearFeatures(part), in order) and the hashes of its
+// first and last tokens (as LinearModel::PartialInput keeps them).
+struct FeatureSpan {
+  const std::vector<uint64_t>* features = nullptr;
+  uint64_t first = 0;
+  uint64_t last = 0;
+};
+// LinearFeatures() (no character n-grams) of the parts' inputs joined by
+// single spaces, from the parts' own features: the same vector, in the same
+// order, without hashing the tokens again. Parts without features (no
+// tokens) are skipped. No part may hold an expansion token
+// (IsExpansionToken: it forms no pair, so the junction's pair would go
+// elsewhere); the caller checks.
+void JoinLinearFeatures(const std::vector<FeatureSpan>& parts, std::vector<uint64_t>* out);
+
 // IEEE 754 binary16 <-> binary32, round to nearest even (the OPLM3 fields).
 // Values beyond the binary16 range become infinities; opinia-train refuses
 // to write them.
@@ -264,8 +280,11 @@ class LinearModel {
     bool has_tokens = false;
   };
   // As Predict(), and keeps `input`'s contribution in `part`.
+  // With `features`, also LinearFeatures(input, features, Chars()) (the
+  // features hashed here, before they are sorted).
   void PredictPart(std::string_view input, PartialInput* part,
-                   std::vector<float>* probs) const;
+                   std::vector<float>* probs,
+                   std::vector<uint64_t>* features = nullptr) const;
   // Predict() of the parts' inputs joined by single spaces (parts without
   // tokens skipped), i.e. ReviewInput() of the text, computed from the
   // parts without hashing or looking up their tokens again. Equal to
