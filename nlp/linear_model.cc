@@ -225,6 +225,19 @@ void LinearFeatures(std::string_view input, std::vector<uint64_t>* out,
   });
 }
 
+void LinearFeatureStream::Emit() {
+  // As LinearFeatures(): IsExpansionToken() of the token's first bytes.
+  const bool expansion = len_ > 2 && head_[0] == '~' && (head_[1] == '%' || head_[1] == '=');
+  out_->push_back(NonZero(Mix(hash_)));
+  if (!expansion) {
+    if (have_prev_) out_->push_back(PairFeature(prev_, hash_));
+    prev_ = hash_;
+    have_prev_ = true;
+  }
+  hash_ = kFnvOffset;
+  len_ = 0;
+}
+
 void JoinLinearFeatures(const std::vector<FeatureSpan>& parts, std::vector<uint64_t>* out) {
   size_t n = 0;
   for (const FeatureSpan& p : parts) n += p.features != nullptr ? p.features->size() + 1 : 0;

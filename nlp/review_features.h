@@ -96,7 +96,7 @@ class ReviewFeatures {
     } else if (sentence >= 0) {
       LinearFeatures(sentence_inputs_[sentence], &e.features);
     } else {
-      LinearFeatures(SentimentInput(*t_, first, end), &e.features);
+      SentimentFeatures(*t_, first, end, &e.features);
     }
     return e.features;
   }

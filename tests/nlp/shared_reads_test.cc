@@ -285,6 +285,45 @@ TEST(ReviewFeaturesTest, FromTheSentencePassHashes) {
   EXPECT_EQ(features.Get(), expected);
 }
 
+// SentimentFeatures() hashes SentimentInput() as it is written, without the
+// string: every range of texts with negation scopes, "!"/"?", stems,
+// non-Latin words and a token that looks like an expansion token.
+TEST(SentimentFeaturesTest, FeaturesAreTheInputsFeatures) {
+  constexpr std::string_view kMore[] = {
+      "Nie polecam, nie działa i nigdy nie działało! Czemu?? Słabiutkie.",
+      "I don't like it, it isn't worth the money... never again?! ~%odd ~=odd ~x",
+      "Это не работает. 本当に良くない！ Ça ne marche pas :( 👍👍",
+      "  ",
+  };
+  std::vector<std::string_view> texts(std::begin(kTexts), std::end(kTexts));
+  texts.insert(texts.end(), std::begin(kMore), std::end(kMore));
+  for (std::string_view text : texts) {
+    const TokenizedText t = Tokenize(text);
+    const int n = static_cast<int>(t.tokens.size());
+    for (int first = -1; first <= n; ++first) {
+      for (int end = first; end <= n + 1; ++end) {
+        std::vector<uint64_t> expected = {42};
+        LinearFeatures(SentimentInput(t, first, end), &expected);
+        std::vector<uint64_t> features = {42};  // appended to
+        SentimentFeatures(t, first, end, &features);
+        ASSERT_EQ(features, expected) << text << " " << first << " " << end;
+      }
+    }
+  }
+  // The stream alone: any cut of the bytes gives LinearFeatures() of them.
+  const std::string input = " a  ~%x bb ~=y ~s neg_c  d ~%";
+  std::vector<uint64_t> expected;
+  LinearFeatures(input, &expected);
+  for (size_t cut = 0; cut <= input.size(); ++cut) {
+    std::vector<uint64_t> features;
+    LinearFeatureStream stream(&features);
+    stream.Append(std::string_view(input).substr(0, cut));
+    stream.Append(std::string_view(input).substr(cut));
+    stream.Finish();
+    EXPECT_EQ(features, expected) << cut;
+  }
+}
+
 TEST(SentimentFeaturesTest, NegatorsWithATypographicApostrophe) {
   EXPECT_TRUE(IsNegator("don't"));
   EXPECT_TRUE(IsNegator("don\xE2\x80\x99t"));
