@@ -211,7 +211,10 @@ class AnalyzerImpl : public Analyzer {
         std::all_of(parts.parts.begin(), parts.parts.begin() + t.sentences.size(),
                     [](const SentimentClassifier::Part& p) { return p.plain_input; })) {
       for (size_t si = 0; si < t.sentences.size(); ++si) {
-        review_features.AddSentenceInput(parts.parts[si].input);
+        const SentimentClassifier::Part& p = parts.parts[si];
+        review_features.AddSentenceInput(
+            p.input, p.has_features ? FeatureSpan{&p.features, p.model.first, p.model.last}
+                                    : FeatureSpan{});
       }
     }
     a.sentiment = ReviewSentiment(t, title, has_title, a, language, parts,

@@ -225,6 +225,36 @@ void LinearFeatures(std::string_view input, std::vector<uint64_t>* out,
   });
 }
 
+void LinearFeatureStream::Emit() {
+  // As LinearFeatures(): IsExpansionToken() of the token's first bytes.
+  const bool expansion = len_ > 2 && head_[0] == '~' && (head_[1] == '%' || head_[1] == '=');
+  out_->push_back(NonZero(Mix(hash_)));
+  if (!expansion) {
+    if (have_prev_) out_->push_back(PairFeature(prev_, hash_));
+    prev_ = hash_;
+    have_prev_ = true;
+  }
+  hash_ = kFnvOffset;
+  len_ = 0;
+}
+
+void JoinLinearFeatures(const std::vector<FeatureSpan>& parts, std::vector<uint64_t>* out) {
+  size_t n = 0;
+  for (const FeatureSpan& p : parts) n += p.features != nullptr ? p.features->size() + 1 : 0;
+  out->reserve(out->size() + n);
+  const FeatureSpan* prev = nullptr;
+  for (const FeatureSpan& p : parts) {
+    if (p.features == nullptr || p.features->empty()) continue;
+    const std::vector<uint64_t>& f = *p.features;
+    // As LinearFeatures() of the joined input: the first token's unigram,
+    // then its pair with the previous part's last token, then the rest.
+    out->push_back(f[0]);
+    if (prev != nullptr) out->push_back(PairFeature(prev->last, p.first));
+    out->insert(out->end(), f.begin() + 1, f.end());
+    prev = &p;
+  }
+}
+
 absl::StatusOr<std::unique_ptr<LinearModel>> LinearModel::Load(
     const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -376,7 +406,8 @@ void LinearModel::PredictFeatures(const std::vector<uint64_t>& features,
 }
 
 void LinearModel::PredictPart(std::string_view input, PartialInput* part,
-                              std::vector<float>* probs) const {
+                              std::vector<float>* probs,
+                              std::vector<uint64_t>* features) const {
   thread_local std::vector<uint64_t> feats;
   feats.clear();
   part->has_tokens = false;
@@ -394,6 +425,7 @@ void LinearModel::PredictPart(std::string_view input, PartialInput* part,
     part->has_tokens = true;
   });
   part->last = prev;
+  if (features != nullptr) *features = feats;
   Collect(&feats, &part->hits);
   Score(part->hits, probs);
 }

@@ -65,6 +65,58 @@ void LinearFeatures(std::string_view input, std::vector<uint64_t>* out,
                     std::vector<uint64_t>* char_out = nullptr,
                     std::vector<uint64_t>* expansion_out = nullptr);
 
+// LinearFeatures() (no character n-grams) of an input given in pieces,
+// without the input: Append() the input's bytes in any cut, then Finish();
+// the features are those of the concatenated bytes (tokens split at
+// spaces, empty ones skipped, expansion tokens unigrams only), each token
+// hashed as its bytes arrive. For callers that would build a string only
+// to hash it (SentimentFeatures()).
+class LinearFeatureStream {
+ public:
+  explicit LinearFeatureStream(std::vector<uint64_t>* out) : out_(out) {}
+  void Append(std::string_view bytes) {
+    for (const char c : bytes) {
+      if (c == ' ') {
+        EndToken();
+        continue;
+      }
+      if (len_ < 2) head_[len_] = c;
+      ++len_;
+      hash_ = (hash_ ^ static_cast<unsigned char>(c)) * 1099511628211ULL;  // Fnv1a64
+    }
+  }
+  void Finish() { EndToken(); }
+
+ private:
+  void EndToken() {
+    if (len_ > 0) Emit();
+  }
+  void Emit();
+  static constexpr uint64_t kFnvOffset = 14695981039346656037ULL;
+  std::vector<uint64_t>* out_;
+  uint64_t hash_ = kFnvOffset;
+  size_t len_ = 0;
+  char head_[2] = {0, 0};
+  uint64_t prev_ = 0;
+  bool have_prev_ = false;
+};
+
+// A part of a longer input (a sentence of a review) as LinearFeatures() saw
+// it: its features (LinearFeatures(part), in order) and the hashes of its
+// first and last tokens (as LinearModel::PartialInput keeps them).
+struct FeatureSpan {
+  const std::vector<uint64_t>* features = nullptr;
+  uint64_t first = 0;
+  uint64_t last = 0;
+};
+// LinearFeatures() (no character n-grams) of the parts' inputs joined by
+// single spaces, from the parts' own features: the same vector, in the same
+// order, without hashing the tokens again. Parts without features (no
+// tokens) are skipped. No part may hold an expansion token
+// (IsExpansionToken: it forms no pair, so the junction's pair would go
+// elsewhere); the caller checks.
+void JoinLinearFeatures(const std::vector<FeatureSpan>& parts, std::vector<uint64_t>* out);
+
 // IEEE 754 binary16 <-> binary32, round to nearest even (the OPLM3 fields).
 // Values beyond the binary16 range become infinities; opinia-train refuses
 // to write them.
@@ -264,8 +316,11 @@ class LinearModel {
     bool has_tokens = false;
   };
   // As Predict(), and keeps `input`'s contribution in `part`.
+  // With `features`, also LinearFeatures(input, features, Chars()) (the
+  // features hashed here, before they are sorted).
   void PredictPart(std::string_view input, PartialInput* part,
-                   std::vector<float>* probs) const;
+                   std::vector<float>* probs,
+                   std::vector<uint64_t>* features = nullptr) const;
   // Predict() of the parts' inputs joined by single spaces (parts without
   // tokens skipped), i.e. ReviewInput() of the text, computed from the
   // parts without hashing or looking up their tokens again. Equal to

@@ -322,7 +322,9 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
           ? ConcededInput(t, first, end, part.clauses, model.words.get())
           : std::string();
   const std::string& read = main.empty() ? input : main;
-  model.linear->PredictPart(read, &part.model, &raw);
+  part.has_features = main.empty() && !model.linear->Chars().enabled();
+  model.linear->PredictPart(read, &part.model, &raw,
+                            part.has_features ? &part.features : nullptr);
   part.lex = LexiconCounts();
   if (MetaFor(model) != nullptr) {
     CountLexicon(read, lexicon_->ForLanguage(language), any_view_, &part.lex);

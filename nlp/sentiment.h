@@ -289,6 +289,11 @@ class SentimentClassifier {
     // (no word expansions: what ReviewInput() joins).
     std::string input;
     bool plain_input = false;
+    // LinearFeatures(input) as the model hashed them, when it read `input`
+    // itself (no conceded clause left out) without character n-grams:
+    // ReviewFeatures reuses them instead of hashing the input again.
+    std::vector<uint64_t> features;
+    bool has_features = false;
   };
   // The compositional evidence of the text made of `parts`, in order.
   static PolarityEvidence JoinedPolarity(const std::vector<const Part*>& parts);

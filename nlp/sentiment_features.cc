@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
+#include "nlp/linear_model.h"
 #include "nlp/word_filter.h"
 
 namespace opinia::nlp {
@@ -61,13 +62,13 @@ bool IsNegator(std::string_view norm) {
   return InNegators(norm);
 }
 
-std::string SentimentInput(const TokenizedText& t, int first_token,
-                           int end_token, const WordExpansion* words) {
-  std::string out;
-  first_token = std::max(first_token, 0);
-  end_token = std::min<int>(end_token, static_cast<int>(t.tokens.size()));
-  const size_t n = static_cast<size_t>(std::max(0, end_token - first_token));
-  out.reserve(n * 16);
+namespace {
+
+// SentimentInput()'s bytes, written to a sink: a string (the input) or a
+// LinearFeatureStream (its features). Separator(): a space unless nothing
+// was written; Append(): bytes.
+template <typename Sink>
+void WriteSentimentInput(const TokenizedText& t, int first_token, int end_token, Sink& out) {
   // Part 1: the words, negation scopes marked.
   int scope = 0;
   for (int i = first_token; i < end_token; ++i) {
@@ -77,16 +78,16 @@ std::string SentimentInput(const TokenizedText& t, int first_token,
       const std::string_view n = tok.norm;
       if (n != "!" && n != "?") continue;
     }
-    if (!out.empty()) out.push_back(' ');
-    out += tok.norm;
+    out.Separator();
+    out.Append(tok.norm);
     if (tok.kind != TokenKind::kWord) continue;
     if (IsNegator(tok.norm)) {
       scope = kScope;
       continue;
     }
     if (scope > 0) {
-      out += " neg_";
-      out += tok.norm;
+      out.Append(" neg_");
+      out.Append(tok.norm);
       --scope;
     }
   }
@@ -103,9 +104,37 @@ std::string SentimentInput(const TokenizedText& t, int first_token,
       --len;
     }
     if (len == 0) continue;
-    out += " ~";
-    out.append(tok.plain, 0, len);
+    out.Append(" ~");
+    out.Append(std::string_view(tok.plain).substr(0, len));
   }
+}
+
+struct StringSink {
+  std::string& s;
+  void Separator() {
+    if (!s.empty()) s.push_back(' ');
+  }
+  void Append(std::string_view bytes) { s += bytes; }
+};
+
+struct FeatureSink {
+  LinearFeatureStream& stream;
+  // A space splits tokens; one more (before the first) splits none.
+  void Separator() { stream.Append(" "); }
+  void Append(std::string_view bytes) { stream.Append(bytes); }
+};
+
+}  // namespace
+
+std::string SentimentInput(const TokenizedText& t, int first_token,
+                           int end_token, const WordExpansion* words) {
+  std::string out;
+  first_token = std::max(first_token, 0);
+  end_token = std::min<int>(end_token, static_cast<int>(t.tokens.size()));
+  const size_t n = static_cast<size_t>(std::max(0, end_token - first_token));
+  out.reserve(n * 16);
+  StringSink sink{out};
+  WriteSentimentInput(t, first_token, end_token, sink);
   // Part 3: the words' expansions (lemma, thesaurus group), unigrams only.
   if (words != nullptr) {
     for (int i = first_token; i < end_token; ++i) {
@@ -114,6 +143,16 @@ std::string SentimentInput(const TokenizedText& t, int first_token,
     }
   }
   return out;
+}
+
+void SentimentFeatures(const TokenizedText& t, int first_token, int end_token,
+                       std::vector<uint64_t>* out) {
+  first_token = std::max(first_token, 0);
+  end_token = std::min<int>(end_token, static_cast<int>(t.tokens.size()));
+  LinearFeatureStream stream(out);
+  FeatureSink sink{stream};
+  WriteSentimentInput(t, first_token, end_token, sink);
+  stream.Finish();
 }
 
 std::string ReviewInput(const TokenizedText& t, const WordExpansion* words) {

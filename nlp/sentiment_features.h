@@ -4,7 +4,9 @@
 #ifndef OPINIA_NLP_SENTIMENT_FEATURES_H_
 #define OPINIA_NLP_SENTIMENT_FEATURES_H_
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "nlp/text.h"
 #include "nlp/word_expansion.h"
@@ -21,6 +23,12 @@ namespace opinia::nlp {
 std::string SentimentInput(const TokenizedText& t, int first_token,
                            int end_token,
                            const WordExpansion* words = nullptr);
+
+// LinearFeatures(SentimentInput(t, first_token, end_token)) (no word
+// expansions, no character n-grams), appended to `out`, without building
+// the input string.
+void SentimentFeatures(const TokenizedText& t, int first_token, int end_token,
+                       std::vector<uint64_t>* out);
 
 // The separator between the sentences of a multi-sentence text in the model
 // input: none. The input of a text is the inputs of its sentences one after

@@ -140,6 +140,190 @@ TEST(ReviewFeaturesTest, ClauseFeaturesAreTheClauseInputsFeatures) {
   }
 }
 
+// Thirteenth speed pass: a clause that is a whole sentence is hashed from
+// the input the sentence pass built (AddSentenceInput), not rebuilt by
+// SentimentInput(); any other range still is.
+TEST(ReviewFeaturesTest, ClauseOfAWholeSentenceReadsTheSentencesInput) {
+  for (std::string_view text : kTexts) {
+    const TokenizedText t = Tokenize(text);
+    std::vector<std::string> inputs;
+    for (const Sentence& s : t.sentences) {
+      inputs.push_back(SentimentInput(t, s.first_token, s.end_token));
+    }
+    ReviewFeatures features;
+    features.Reset(t);
+    for (const std::string& in : inputs) features.AddSentenceInput(in);
+    const int n = static_cast<int>(t.tokens.size());
+    for (const Sentence& s : t.sentences) {
+      std::vector<uint64_t> expected;
+      LinearFeatures(SentimentInput(t, s.first_token, s.end_token), &expected);
+      EXPECT_EQ(features.Clause(s.first_token, s.end_token), expected) << text;
+    }
+    for (int first = 0; first <= n; first += 2) {
+      for (int end : {std::min(n, first + 3), n}) {
+        std::vector<uint64_t> expected;
+        LinearFeatures(SentimentInput(t, first, end), &expected);
+        EXPECT_EQ(features.Clause(first, end), expected) << text << " " << first << " " << end;
+      }
+    }
+  }
+  // The sentence's input is what is read: a marked one shows it.
+  const TokenizedText t = Tokenize(kTexts[0]);
+  ASSERT_EQ(t.sentences.size(), 2u);
+  const std::string marked = "marked input";
+  std::vector<uint64_t> expected;
+  LinearFeatures(marked, &expected);
+  ReviewFeatures features;
+  features.Reset(t);
+  features.AddSentenceInput(SentimentInput(t, t.sentences[0].first_token, t.sentences[0].end_token));
+  features.AddSentenceInput(marked);
+  EXPECT_EQ(features.Clause(t.sentences[1].first_token, t.sentences[1].end_token), expected);
+  // Not all sentences' inputs given: none is used.
+  ReviewFeatures partial;
+  partial.Reset(t);
+  partial.AddSentenceInput(marked);
+  std::vector<uint64_t> first;
+  LinearFeatures(SentimentInput(t, t.sentences[0].first_token, t.sentences[0].end_token), &first);
+  EXPECT_EQ(partial.Clause(t.sentences[0].first_token, t.sentences[0].end_token), first);
+}
+
+// The sentence pass's hashes reused (thirteenth speed pass): PredictPart()
+// hands out LinearFeatures() of its input, and JoinLinearFeatures() of the
+// parts is LinearFeatures() of the joined input, junction pairs in place.
+TEST(ReviewFeaturesTest, JoinedPartsFeaturesAreTheJoinedInputsFeatures) {
+  auto m = LinearModel::Load(test_paths::ModelsDir() + "/sentiment_pl.lin");
+  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_FALSE((*m)->Chars().enabled());
+  const std::string_view words[] = {"a", "bb", "neg_c", "d", "bb", "e"};
+  uint32_t seed = 12345;
+  auto next = [&seed] { return (seed = seed * 1103515245u + 12345u) >> 16; };
+  for (int round = 0; round < 300; ++round) {
+    const size_t n = 1 + next() % 5;
+    std::vector<std::string> inputs(n);
+    for (std::string& in : inputs) {
+      const size_t len = next() % 4;  // empty parts too
+      for (size_t w = 0; w < len; ++w) {
+        if (!in.empty()) in += ' ';
+        in += words[next() % std::size(words)];
+      }
+    }
+    std::vector<std::vector<uint64_t>> features(n);
+    std::vector<LinearModel::PartialInput> parts(n);
+    std::vector<FeatureSpan> spans;
+    std::string joined;
+    std::vector<float> probs;
+    for (size_t i = 0; i < n; ++i) {
+      (*m)->PredictPart(inputs[i], &parts[i], &probs, &features[i]);
+      std::vector<uint64_t> expected;
+      LinearFeatures(inputs[i], &expected);
+      ASSERT_EQ(features[i], expected) << inputs[i];
+      spans.push_back({&features[i], parts[i].first, parts[i].last});
+      if (inputs[i].empty()) continue;
+      if (!joined.empty()) joined += ' ';
+      joined += inputs[i];
+    }
+    std::vector<uint64_t> expected;
+    LinearFeatures(joined, &expected);
+    std::vector<uint64_t> from_parts;
+    JoinLinearFeatures(spans, &from_parts);
+    ASSERT_EQ(from_parts, expected) << joined;
+  }
+}
+
+// ReviewFeatures given the sentence pass's hashes: the same Get() and
+// Clause() as from the inputs; an input with an expansion token ("~%x",
+// "~=x"; a stem "~x" is none) is hashed again for Get().
+TEST(ReviewFeaturesTest, FromTheSentencePassHashes) {
+  auto m = LinearModel::Load(test_paths::ModelsDir() + "/sentiment_pl.lin");
+  ASSERT_TRUE(m.ok()) << m.status();
+  for (std::string_view text : kTexts) {
+    const TokenizedText t = Tokenize(text);
+    const size_t n = t.sentences.size();
+    std::vector<std::string> inputs;
+    for (const Sentence& s : t.sentences) {
+      inputs.push_back(SentimentInput(t, s.first_token, s.end_token));
+    }
+    std::vector<std::vector<uint64_t>> features(n);
+    std::vector<LinearModel::PartialInput> parts(n);
+    std::vector<float> probs;
+    ReviewFeatures given;
+    given.Reset(t);
+    for (size_t i = 0; i < n; ++i) {
+      (*m)->PredictPart(inputs[i], &parts[i], &probs, &features[i]);
+      given.AddSentenceInput(inputs[i], {&features[i], parts[i].first, parts[i].last});
+    }
+    std::vector<uint64_t> expected;
+    LinearFeatures(ReviewInput(t), &expected);
+    EXPECT_EQ(given.Get(), expected) << text;
+    for (const Sentence& s : t.sentences) {
+      std::vector<uint64_t> clause;
+      LinearFeatures(SentimentInput(t, s.first_token, s.end_token), &clause);
+      EXPECT_EQ(given.Clause(s.first_token, s.end_token), clause) << text;
+    }
+  }
+  // The given hashes are what Get() and Clause() read: marked ones show it,
+  // except that an input with "~%" makes Get() hash the inputs again.
+  const TokenizedText t = Tokenize(kTexts[0]);
+  ASSERT_EQ(t.sentences.size(), 2u);
+  const std::vector<uint64_t> marked = {7, 8, 9};
+  const std::string one = SentimentInput(t, t.sentences[0].first_token, t.sentences[0].end_token);
+  const std::string two = SentimentInput(t, t.sentences[1].first_token, t.sentences[1].end_token);
+  ReviewFeatures features;
+  features.Reset(t);
+  features.AddSentenceInput(one, {&marked, 1, 2});
+  features.AddSentenceInput(two, {&marked, 3, 4});
+  std::vector<uint64_t> joined;
+  JoinLinearFeatures({{&marked, 1, 2}, {&marked, 3, 4}}, &joined);
+  EXPECT_EQ(features.Get(), joined);
+  EXPECT_EQ(features.Clause(t.sentences[1].first_token, t.sentences[1].end_token), marked);
+  const std::string expanded = two + " ~%x";
+  features.Reset(t);
+  features.AddSentenceInput(one, {&marked, 1, 2});
+  features.AddSentenceInput(expanded, {&marked, 3, 4});
+  std::vector<uint64_t> expected;
+  LinearFeatures(one + " " + expanded, &expected);
+  EXPECT_EQ(features.Get(), expected);
+}
+
+// SentimentFeatures() hashes SentimentInput() as it is written, without the
+// string: every range of texts with negation scopes, "!"/"?", stems,
+// non-Latin words and a token that looks like an expansion token.
+TEST(SentimentFeaturesTest, FeaturesAreTheInputsFeatures) {
+  constexpr std::string_view kMore[] = {
+      "Nie polecam, nie działa i nigdy nie działało! Czemu?? Słabiutkie.",
+      "I don't like it, it isn't worth the money... never again?! ~%odd ~=odd ~x",
+      "Это не работает. 本当に良くない！ Ça ne marche pas :( 👍👍",
+      "  ",
+  };
+  std::vector<std::string_view> texts(std::begin(kTexts), std::end(kTexts));
+  texts.insert(texts.end(), std::begin(kMore), std::end(kMore));
+  for (std::string_view text : texts) {
+    const TokenizedText t = Tokenize(text);
+    const int n = static_cast<int>(t.tokens.size());
+    for (int first = -1; first <= n; ++first) {
+      for (int end = first; end <= n + 1; ++end) {
+        std::vector<uint64_t> expected = {42};
+        LinearFeatures(SentimentInput(t, first, end), &expected);
+        std::vector<uint64_t> features = {42};  // appended to
+        SentimentFeatures(t, first, end, &features);
+        ASSERT_EQ(features, expected) << text << " " << first << " " << end;
+      }
+    }
+  }
+  // The stream alone: any cut of the bytes gives LinearFeatures() of them.
+  const std::string input = " a  ~%x bb ~=y ~s neg_c  d ~%";
+  std::vector<uint64_t> expected;
+  LinearFeatures(input, &expected);
+  for (size_t cut = 0; cut <= input.size(); ++cut) {
+    std::vector<uint64_t> features;
+    LinearFeatureStream stream(&features);
+    stream.Append(std::string_view(input).substr(0, cut));
+    stream.Append(std::string_view(input).substr(cut));
+    stream.Finish();
+    EXPECT_EQ(features, expected) << cut;
+  }
+}
+
 TEST(SentimentFeaturesTest, NegatorsWithATypographicApostrophe) {
   EXPECT_TRUE(IsNegator("don't"));
   EXPECT_TRUE(IsNegator("don\xE2\x80\x99t"));
