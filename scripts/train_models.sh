@@ -20,7 +20,8 @@
 # plus ~2 min the first time for scripts/translate_reviews.sh, which
 # machine-translates the English reviews for sentiment_romance into
 # BUILD_DIR/translated (needs the Apertium packages named there; training
-# time only).
+# time only), and ~1 min for scripts/translate_tables.sh, the English rows
+# of the spent case tables into BUILD_DIR/translated/tables.
 #   scripts/train_models.sh [DATA_DIR] [BUILD_DIR]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -31,6 +32,12 @@ if [ ! -f "$BUILD/CMakeCache.txt" ]; then
 fi
 cmake --build "$BUILD" --target opinia-train -j2
 "$ROOT/scripts/translate_reviews.sh" "$DATA" "$BUILD/translated"
+# The English rows of the spent tables, translated for the Romance review
+# model (opinia-train --translated_table_weights): every table of
+# opinia-train's kTrainingTablesFlag must be here (opinia-train names a
+# missing file); spent tables only, never a fresh held-out one.
+"$ROOT/scripts/translate_tables.sh" "$ROOT/nlp/eval" "$BUILD/translated/tables" \
+  cases cases3 cases4 cases5 cases6 cases7 cases8 cases9 cases10 cases11 cases12
 cp "$DATA/models/lid.176.ftz" "$ROOT/models/lid.176.ftz"
 chmod 644 "$ROOT/models/lid.176.ftz"
 "$BUILD/nlp/tools/opinia-train" --data="$DATA" --translated="$BUILD/translated" \

@@ -84,7 +84,9 @@ absl::StatusOr<std::map<std::string, ClauseDataCounts>> WriteClauseData(
   for (const std::string& lang : languages) {
     const std::string path = absl::StrCat(corpus_dir, "/shop_", lang, ".tsv");
     ASSIGN_OR_RETURN(std::vector<Example> examples, ReadTsv(path + ":train"));
-    for (const std::string& file : tables.Files(lang, "clause_" + lang)) {
+    std::vector<std::string> files = tables.Files(lang, "clause_" + lang);
+    for (std::string& f : tables.TranslatedFiles(lang, "clause_" + lang)) files.push_back(f);
+    for (const std::string& file : files) {
       ASSIGN_OR_RETURN(std::vector<Example> rows, ReadTsv(file));
       examples.insert(examples.end(), rows.begin(), rows.end());
     }

@@ -58,7 +58,9 @@ class ClauseLabeller {
 // <corpus_dir>/shop_<lang>.tsv, and <out_dir>/clause_rows_<lang>.tsv: the
 // same part's whole rows labelled POSITIVE, NEGATIVE or NEUTRAL (not
 // MIXED), with their labels; then the same from the rows of the case
-// tables of `tables` (each file as often as it is listed); returns the
+// tables of `tables` (each file as often as it is listed), then from their
+// translated rows (TableSources::TranslatedFiles, key "clause_<lang>");
+// returns the
 // counts per language. The corpus
 // is read by ReadTsv ("shop_<lang>.tsv:train"), the tables whole, whose
 // NOT_FOUND and INVALID_ARGUMENT it returns; INTERNAL when an output file

@@ -24,6 +24,7 @@ std::vector<std::string> ReviewTableFiles(const TableSources& tables,
       continue;  // no case table (pt)
     }
     for (std::string& f : kept.Files(lang, model)) files.push_back(std::move(f));
+    for (std::string& f : kept.TranslatedFiles(lang, model)) files.push_back(std::move(f));
   }
   return files;
 }

@@ -18,7 +18,9 @@ namespace opinia::nlp::tools {
 // other files: none unless it is a review model (row.domain); else, for
 // each of its languages with case tables (kTuningLanguages; not pt) in the
 // row's order, tables.Files(lang, model), `model` the row's name after
-// "sentiment_" ("pl", "en", "de", "romance": its weight). A model listed in
+// "sentiment_" ("pl", "en", "de", "romance": its weight), then
+// tables.TranslatedFiles(lang, model) (the English rows of those tables
+// machine-translated into the language). A model listed in
 // `spent_off` (--spent_tables_off) leaves the older spent tables
 // (kOlderSpentTables) out even when `tables` lists them.
 std::vector<std::string> ReviewTableFiles(const TableSources& tables,

@@ -56,6 +56,18 @@ std::vector<std::string> TableSources::Files(const std::string& lang,
   return out;
 }
 
+std::vector<std::string> TableSources::TranslatedFiles(const std::string& lang,
+                                                       const std::string& model) const {
+  std::vector<std::string> out;
+  auto it = translated_weights.find(model);
+  if (translated_dir.empty() || lang == "en" || it == translated_weights.end()) return out;
+  for (const std::string& table : tables) {
+    const std::string path = translated_dir + "/" + table + "_" + lang + ".tsv";
+    for (int i = 0; i < it->second; ++i) out.push_back(path);
+  }
+  return out;
+}
+
 namespace {
 
 // One shop corpus row, or false for a line to skip.

@@ -61,9 +61,20 @@ struct TableSources {
   std::vector<std::string> tables;
   int weight = 1;
   std::map<std::string, int> weights = {};
+  // Machine translations of the tables' English rows
+  // (scripts/translate_tables.sh): <translated_dir>/<table>_<lang>.tsv,
+  // each listed translated_weights[model] times (a model not in the map:
+  // none; opinia-train --translated_table_weights). A table's translations
+  // go with it: Without() drops them too.
+  std::string translated_dir = {};
+  std::map<std::string, int> translated_weights = {};
   int WeightOf(const std::string& model) const;
   // The files of one language for `model` ("": `weight`).
   std::vector<std::string> Files(const std::string& lang, const std::string& model = "") const;
+  // The translated files of one language for `model`, table by table
+  // (none for English, the source language, or without translated_dir).
+  std::vector<std::string> TranslatedFiles(const std::string& lang,
+                                           const std::string& model) const;
   // The same sources without the tables named in `drop` (the spent tables
   // for --spent_tables_off, a cross-fitting fold's group).
   TableSources Without(const std::vector<std::string>& drop) const;

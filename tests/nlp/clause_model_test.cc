@@ -281,6 +281,22 @@ TEST(ClauseDataTest, CaseTablesJoinTheCorpusRows) {
   lines = 0;
   while (std::getline(once, line)) ++lines;
   EXPECT_EQ(lines, 3);  // header + two clauses, once
+  // The table's translated rows (TableSources::TranslatedFiles) join after
+  // it, at the clause model's translated weight; none when it has none.
+  fs::create_directories(dir + "/tr");
+  fs::copy_file(dir + "/t1_pl.tsv", dir + "/tr/t1_pl.tsv", fs::copy_options::overwrite_existing);
+  tools::TableSources translated{dir, {"t1"}, 1};
+  translated.translated_dir = dir + "/tr";
+  translated.translated_weights = {{"clause_pl", 2}, {"romance", 5}};
+  auto with = tools::WriteClauseData(dir, test_paths::ModelsDir(), dir + "/out", {"pl"}, translated);
+  ASSERT_TRUE(with.ok()) << with.status();
+  EXPECT_EQ(with->at("pl").rows, 3);
+  EXPECT_EQ(with->at("pl").named, 6);
+  translated.translated_weights.erase("clause_pl");
+  EXPECT_EQ(tools::WriteClauseData(dir, test_paths::ModelsDir(), dir + "/out", {"pl"}, translated)
+                ->at("pl")
+                .rows,
+            1);
   // A table that is not there: NOT_FOUND.
   EXPECT_EQ(tools::WriteClauseData(dir, test_paths::ModelsDir(), dir + "/out", {"pl"},
                                    tools::TableSources{dir, {"t2"}, 1})

@@ -105,14 +105,18 @@ class ModelsWithoutRouter {
 struct PostCase {
   const char* text;
   SentimentLabel label;
+  bool review_model_wrong = true;
 };
 
-// Posts the review models read wrong (en: NEGATIVE, de: NEUTRAL, es:
-// NEGATIVE, fr: NEGATIVE, it: POSITIVE) and the tweet model right.
+// Posts the review models read wrong (en: NEGATIVE, de: NEUTRAL, fr:
+// NEGATIVE, it: POSITIVE) and the tweet model right. The Spanish one the
+// Romance review model read NEGATIVE until it trained on the translated
+// table rows (models/README.md, "Thirteenth pass: Romance languages from
+// translated tables"); now it reads it right too.
 const PostCase kPostCases[] = {
     {"the senate hearing on the oil spill starts tomorrow at ten", SentimentLabel::kNeutral},
     {"heute abend tatort, ich freu mich schon", SentimentLabel::kPositive},
-    {"mañana es el debate presidencial, a ver qué dicen", SentimentLabel::kNeutral},
+    {"mañana es el debate presidencial, a ver qué dicen", SentimentLabel::kNeutral, false},
     {"la conférence sur le climat s'ouvre demain à Paris", SentimentLabel::kNeutral},
     {"oggi sciopero dei treni, tutti a casa", SentimentLabel::kNeutral},
 };
@@ -128,8 +132,10 @@ TEST(TweetRouterAnalyzerTest, AnUnmarkedPostIsReadByTheTweetModel) {
     const AnalyzeOptions plain;
     const Analysis a = (*with)->Analyze(c.text, plain);
     EXPECT_EQ(a.sentiment.label, c.label) << c.text;
-    EXPECT_NE((*without)->Analyze(c.text, plain).sentiment.label, c.label)
-        << "review model: " << c.text;
+    if (c.review_model_wrong) {
+      EXPECT_NE((*without)->Analyze(c.text, plain).sentiment.label, c.label)
+          << "review model: " << c.text;
+    }
     // As if the collector had named the platform.
     AnalyzeOptions social;
     social.source = "twitter";
