@@ -100,9 +100,10 @@ class ReviewFeatures {
     }
     return e.features;
   }
+
+ private:
   // The sentence spanning exactly [first, end) when AddSentenceInput() gave
   // every sentence's input, or -1.
- private:
   int SentenceOf(int first, int end) const {
     if (sentence_inputs_.size() != t_->sentences.size()) return -1;
     for (size_t i = 0; i < sentence_inputs_.size(); ++i) {
