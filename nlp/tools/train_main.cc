@@ -1278,6 +1278,12 @@ int main(int argc, char** argv) {
     else if (absl::StartsWith(a, "--out=")) out = a.substr(6);
     else if (absl::StartsWith(a, "--only=")) only = a.substr(7);
     else if (absl::StartsWith(a, "--dump_dir=")) dump_dir = a.substr(11);
+    else if (a == "--print_training_tables") {
+      // The default --train_tables, one name per line (scripts/train_models.sh
+      // translates exactly these for the Romance model).
+      for (absl::string_view t : absl::StrSplit(kTrainingTablesFlag, ',')) std::cout << t << "\n";
+      return 0;
+    }
     else {
       std::cerr << "usage: opinia-train --data=DIR --out=DIR [--translated=DIR]"
                    " [--corpus=DIR]"
@@ -1290,7 +1296,7 @@ int main(int argc, char** argv) {
                    " [--crossfit=K [--crossfit_dir=DIR]] [--spent_tables_off=pl,...|-]"
                    " [--aspect_signs_report]"
                    " [--aspect_add=P] [--aspect_drop=P] [--aspect_min_df=N]"
-                   " [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]"
+                   " [--dump_dir=DIR] [--print_training_tables] [--c=C] [--chars=MIN,MAX] [--char_weight=W]"
                    " [--no_meta] [--meta=pl,en,multi] [--meta_files=N]"
                    " [--meta_columns=C,...] [--words=pl,multi --words_dir=DIR"
                    " [--words_weight=W] [--words_max_df=N]] [--no_aux]"
