@@ -18,7 +18,7 @@ constexpr std::array<std::string_view, 4> kLexiconReasons = {
     "LEGAL_THREAT", "HEALTH_SAFETY", "FRAUD_CLAIM", "CHURN_INTENT"};
 constexpr int kLegal = 0, kHealth = 1, kFraud = 2, kChurn = 3;
 // Construction cues (matcher labels 4..), combined in Assess; see urgency.h.
-constexpr std::array<std::string_view, 48> kCues = {
+constexpr std::array<std::string_view, 52> kCues = {
     "ESCALATION", "FRAUD_IDIOM", "NOBODY",    "ANSWER",    "NO_REPLY",
     "REPEAT",     "DISTRESS",    "PAID",      "GONE",      "APPLIANCE",
     "HAZARD",     "DAMAGE",      "LETDOWN",   "NOW",       "DEMAND",
@@ -28,7 +28,8 @@ constexpr std::array<std::string_view, 48> kCues = {
     "INJURY",     "TREATMENT",   "DEPENDENT", "LEGAL_ACT", "EXPECTED",
     "NOT_URGENT", "PRESALE",     "PAPERWORK", "HEAT",      "SAFE_ACT",
     "NEAR_MISS",  "EXPOSED",     "CHILD_GEAR", "THREAT_IF", "BANK",
-    "LEAK",       "FINE_NOW",    "UNHURT"};
+    "LEAK",       "FINE_NOW",    "UNHURT",     "MOULD",     "FIRE_CREW",
+    "REVERSAL",   "IF"};
 constexpr int kEscalation = 4, kFraudIdiom = 5, kNobody = 6, kAnswer = 7,
               kNoReply = 8, kRepeat = 9, kDistress = 10, kPaid = 11, kGone = 12,
               kAppliance = 13, kHazard = 14, kDamage = 15, kLetdown = 16,
@@ -41,7 +42,8 @@ constexpr int kEscalation = 4, kFraudIdiom = 5, kNobody = 6, kAnswer = 7,
               kPresale = 40, kPaperwork = 41, kHeat = 42, kSafeAct = 43,
               kNearMiss = 44, kExposed = 45, kChildGear = 46, kThreatIf = 47,
               kBank = 48, kLeak = 49, kFineNow = 50, kUnhurt = 51,
-              kLabels = 52;
+              kMould = 52, kFireCrew = 53, kReversal = 54, kIf = 55,
+              kLabels = 56;
 static_assert(kEscalation == kLexiconReasons.size() &&
                   kLabels == kEscalation + static_cast<int>(kCues.size()),
               "the label constants follow kLexiconReasons and kCues");
@@ -56,7 +58,8 @@ bool NegationApplies(int label) {
          label != kTimes && label != kCancelled && label != kBill &&
          label != kNotMe && label != kAccount && label != kTreatment &&
          label != kDependent && label != kPaperwork &&
-         label != kChildGear && label != kThreatIf && label != kBank;
+         label != kChildGear && label != kThreatIf && label != kBank &&
+         label != kIf;
 }
 
 constexpr float kStrongNegativeScore = -0.6f;
@@ -100,6 +103,23 @@ bool Asks(std::string_view text, const TokenizedText& t, int begin, int end) {
                         ? t.tokens[end].span.begin
                         : text.size();
   return text.substr(from, to - from).find('?') != std::string_view::npos;
+}
+
+// Fourteenth pass: whether words [from, to) lie in one clause close behind
+// a conditional that ends at `from` ("si personne ne répond", "if nobody
+// is in"): at most kIfWindow words between, no punctuation or emoji.
+constexpr int kIfWindow = 4;
+bool InClauseAfter(const TokenizedText& t, int from, int to) {
+  if (from < 0 || to < from || to - from > kIfWindow) return false;
+  for (int k = from; k < to; ++k) {
+    if (t.tokens[k].kind != TokenKind::kWord) return false;
+  }
+  return true;
+}
+
+bool IsSilenceCue(int label) {
+  return label == kNobody || label == kAnswer || label == kAnswers ||
+         label == kNoReply;
 }
 
 }  // namespace
@@ -243,8 +263,17 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
       hits.clear();
       bool denied_answer = false;
       bool denied_answers = false;  // a present-tense answer verb, negated
+      // Fourteenth pass: silence supposed after a conditional ("Si
+      // personne ne répond, vous pouvez laisser le colis à la pharmacie")
+      // is a delivery instruction, not a customer left unanswered.
+      int if_end = -1;
+      bool supposed = false;
       matcher_->Scan(
           t, begin, end, languages, [&](const TermMatcher::Match& m) {
+            if (m.label == kIf) if_end = m.end_token;
+            if (IsSilenceCue(m.label) && InClauseAfter(t, if_end, m.first_token)) {
+              supposed = true;
+            }
             const bool negated = Negated(t, begin, m.first_token);
             if ((m.label == kAnswer || m.label == kAnswers) && negated) {
               denied_answer = true;
@@ -285,6 +314,13 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
       // być", "steht so in der Anleitung", "il libretto dice che è
       // normale") is no hazard in that sentence.
       if (here[kExpected]) here[kHealth] = here[kHazard] = here[kBang] = false;
+      // A supposition made a condition of the customer's own step ("I will
+      // call my bank if nobody gets back to me") still tells of silence.
+      if (supposed && !here[kBank] && !here[kThreatIf] && !here[kLegal] &&
+          !here[kLegalAct] && !here[kEscalation]) {
+        here[kNobody] = here[kAnswer] = here[kAnswers] = here[kNoReply] = false;
+        denied_answer = denied_answers = false;
+      }
       for (const auto& [hit_label, span] : hits) {
         if (!here[hit_label]) continue;
         if (hit_label <= kEscalation &&
@@ -294,7 +330,8 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
         }
         if ((hit_label == kAllergy || hit_label == kNotMe ||
              hit_label == kBang || hit_label == kInjury ||
-             hit_label == kLegalAct || hit_label == kLeak) &&
+             hit_label == kLegalAct || hit_label == kLeak ||
+             hit_label == kMould || hit_label == kFireCrew) &&
             cue_evidence[hit_label].size() < 4) {
           cue_evidence[hit_label].push_back(span);
         }
@@ -329,6 +366,12 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
             asks_for_reply || ((here[kAnswer] || here[kAnswers]) && here[kTopic]);
       }
       bank_threat = bank_threat || (here[kThreatIf] && here[kBank]);
+      // Fourteenth pass: a reversed payment is the customer's escalation
+      // when their bank is in its sentence ("Ich habe bei meiner Bank eine
+      // Rückbuchung beantragt", "ho chiesto lo storno alla banca"); told
+      // alone it is the shop's refund ("die Rückbuchung hat drei Wochen
+      // gedauert", "nur durch die Rückbuchung gemerkt").
+      bank_threat = bank_threat || (here[kReversal] && here[kBank]);
     };
     if (t.sentences.empty()) {
       scan(0, static_cast<int>(t.tokens.size()));
@@ -408,6 +451,20 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
     add_evidence(kLeak);
   }
   if (appliance_hazard) found[kHealth] = true;
+  // Fourteenth pass: mould on goods (bread, bulbs, a shower curtain, a
+  // bath toy) is a defect; it is a hazard when somebody fell ill or was
+  // treated ("schimmliges Brot, danach Erbrechen, Notaufnahme"). The fire
+  // brigade is one with a fire: an appliance, smoke, heat or a bang told
+  // (not a youth fire brigade's order or a toy fire station).
+  if (found[kMould] && (found[kSevere] || found[kTreatment] || found[kInjury])) {
+    found[kHealth] = true;
+    add_evidence(kMould);
+  }
+  if (found[kFireCrew] && (found[kAppliance] || found[kHazard] ||
+                           found[kHeat] || found[kBang])) {
+    found[kHealth] = true;
+    add_evidence(kFireCrew);
+  }
   if (found[kLegalAct]) {
     found[kLegal] = true;
     add_evidence(kLegalAct);

@@ -154,6 +154,18 @@
 //   - UNHURT ("she's fine", "nobody was hurt", "nic jej nie jest") keeps a
 //     CHILD alone from making an allergy HEALTH_SAFETY (SEVERE or
 //     TREATMENT still do).
+// Fourteenth pass (calm false alarms of cases..cases13 read):
+//   - MOULD (mould on goods) is HEALTH_SAFETY only with SEVERE, TREATMENT
+//     or INJURY told; FIRE_CREW (the fire brigade) only with an APPLIANCE,
+//     HAZARD, HEAT or BANG in the text ("Bestellung für die Freiwillige
+//     Feuerwehr", a toy fire station are none).
+//   - REVERSAL ("Rückbuchung", "storno", "Lastschrift zurückgehen
+//     lassen") is an ESCALATION only with the customer's BANK in its
+//     sentence; alone it is the shop's refund booking.
+//   - Silence right after a conditional (IF: "si personne ne répond",
+//     "if nobody is in", at most 4 words, one clause) is a supposition, not
+//     unanswered contact, unless the sentence makes it the condition of the
+//     customer's own step (BANK, THREAT_IF, a legal or escalation phrase).
 //
 // Priority:
 //   P1  LEGAL_THREAT, HEALTH_SAFETY or FRAUD_CLAIM

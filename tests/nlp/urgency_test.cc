@@ -596,6 +596,33 @@ const Case kCases[] = {
     {"en_allergy_child_fine", "en", "My son has a nut allergy and the label doesn't list nuts but the website does. He didn't eat any, he's fine.", kMildNeg, 0, 0, "", P4, "", ""},
     {"fr_allergie_fille_va_bien", "fr", "Ma fille est allergique aux arachides et l'étiquette ne le mentionne pas. Elle va bien, elle n'en a pas mangé.", kMildNeg, 0, 0, "", P4, "", ""},
     {"en_allergy_child_epipen_fine_now", "en", "My son had an allergic reaction, his lips swelled up and we used his EpiPen. He's fine now.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "allergic"},
+    // fourteenth pass: mould on goods (MOULD) is a defect unless somebody
+    // fell ill or was treated; the fire brigade (FIRE_CREW) is a hazard
+    // only with a fire told; a reversed payment (REVERSAL) is an escalation
+    // only with the customer's bank; silence supposed after "if" (IF) is
+    // an instruction unless it is the condition of the customer's own step;
+    // "unseriös" is an idiom of value (FRAUD_IDIOM)
+    {"en_mouldy_bread_thrown_away", "en", "The bread arrived mouldy, I threw it away and would like a credit.", kNeg, 0, 0, "", P3, "", ""},
+    {"de_erdbeeren_verschimmelt", "de", "Die Erdbeeren waren verschimmelt, ich bitte um eine Gutschrift.", kNeg, 0, 0, "", P3, "", ""},
+    {"pl_chleb_splesnialy", "pl", "Chleb przyszedł spleśniały, wyrzuciłam go.", kNeg, 0, 0, "", P3, "", ""},
+    {"en_mould_child_hospital", "en", "The juice was mouldy inside, my son drank some and his face swelled up.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "mouldy"},
+    {"de_freiwillige_feuerwehr_order", "de", "Bestellung für die Freiwillige Feuerwehr, die Rechnung bitte an den Verein.", kNeutral, 0, 0, "", NONE, "", ""},
+    {"pl_klocki_straz_pozarna", "pl", "Syn zbudował z klocków remizę straży pożarnej.", kNeutral, 0, 0, "", NONE, "", ""},
+    {"en_fire_brigade_fete", "en", "We ordered the bunting for the summer fete of the fire brigade.", kNeutral, 0, 0, "", NONE, "", ""},
+    {"de_akku_feuerwehr", "de", "Der Akku ist beim Laden heiß geworden und hat geraucht, wir mussten die Feuerwehr rufen.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "Feuerwehr"},
+    {"en_charger_fire_brigade", "en", "The charger overheated and we had to call the fire brigade.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "fire brigade"},
+    {"de_rueckbuchung_dauerte", "de", "Die Rückbuchung des doppelt abgebuchten Betrags hat zwei Wochen gedauert.", kNeg, 0, 0, "", P3, "", ""},
+    {"de_rueckbuchung_bank", "de", "Ich habe bei meiner Bank eine Rückbuchung beantragt.", kNeg, 0, 0, "", P2, "CHURN_INTENT", ""},
+    {"de_lastschrift_zurueckgehen_sparkasse", "de", "Ich habe die Lastschrift bei meiner Sparkasse zurückgehen lassen.", kNeg, 0, 0, "", P2, "CHURN_INTENT", ""},
+    {"it_storno_arrivato", "it", "Lo storno dell'addebito doppio è arrivato dopo una settimana.", kNeg, 0, 0, "", P3, "", ""},
+    {"it_storno_banca", "it", "Ho chiesto lo storno alla mia banca.", kNeg, 0, 0, "", P2, "CHURN_INTENT", ""},
+    {"fr_si_personne_ne_repond", "fr", "Si personne ne répond, laissez le colis chez le voisin.", kNeutral, 0, 0, "", NONE, "", ""},
+    {"en_if_nobody_answers_door", "en", "If nobody answers the door, please leave the parcel in the porch.", kNeutral, 0, 0, "", NONE, "", ""},
+    {"de_falls_niemand_oeffnet", "de", "Falls niemand antwortet, das Paket bitte beim Nachbarn abgeben.", kNeutral, 0, 0, "", NONE, "", ""},
+    {"en_nobody_answers_refund", "en", "Nobody answers my emails about the refund.", kNeg, 0, 0, "", P2, "", ""},
+    {"en_bank_if_nobody_gets_back", "en", "I will call my bank if nobody gets back to me about the parcel that never arrived.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", ""},
+    {"de_unserioes_gebuehr", "de", "Die Zusatzgebühr im letzten Schritt ist unseriös.", kNeg, 0, 0, "", P3, "", ""},
+    {"de_unserioes_bezahlt_nie_angekommen", "de", "Unseriöser Laden: bezahlt, Ware nie angekommen.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", ""},
     // ------------------------------------------------------- language choice
     {"und_tries_all", "und", "Totaler Betrug.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "Betrug"},
     {"known_language_only_its_lexicon", "pl", "Totaler Betrug.", kNeg, 0, 0, "", P3, "", ""},
