@@ -177,9 +177,9 @@ void AspectSignFeatures(const AspectSignInput& in, const AspectSentiment& aspect
   OneHotValue(LabelIndex(in.review.label), 4, unnamed, x);
   x->push_back(unnamed * in.review.score);
   x->push_back(unnamed * reading);
-  // ... and what the text says after its last clause: a failure event
-  // told later ("po tygodniu przestał"), the lexicon sign of the last
-  // clause with one.
+  // ... and what the text says after the aspect's last clause: a failure
+  // event told later ("po tygodniu przestał"), the lexicon sign of the
+  // last later clause with one; for an unnamed aspect, then for any.
   int last = -1;
   for (int i : idx) last = std::max(last, i);
   float later_failure = 0, later_sign = 0;
@@ -192,6 +192,8 @@ void AspectSignFeatures(const AspectSignInput& in, const AspectSentiment& aspect
   }
   x->push_back(unnamed * later_failure);
   x->push_back(unnamed * later_sign);
+  x->push_back(later_failure);
+  x->push_back(later_sign);
 }
 
 bool KeepsItsSign(const std::vector<float>& x) {

@@ -266,7 +266,7 @@ TEST(AspectSignFeaturesTest, TheClausesReadingByAspectAndByLabel) {
 // gorgeous") has the review's label (one-hot), its score and its clauses'
 // reading once more at kUnnamedAspect, then a failure told after its
 // clauses and the last later clause's lexicon sign; a named aspect has 0
-// there.
+// there (the last two once more for every aspect).
 TEST(AspectSignFeaturesTest, AnUnnamedAspectReadsTheReviewAgain) {
   AnalyzerConfig config;
   config.aspect_signs = false;
@@ -286,7 +286,11 @@ TEST(AspectSignFeaturesTest, AnUnnamedAspectReadsTheReviewAgain) {
       const size_t u = static_cast<size_t>(kUnnamedAspect);
       if (a.aspects[i].named) {
         named = true;
-        for (size_t k = u; k < x.size(); ++k) EXPECT_EQ(x[k], 0.0f) << text << " " << k;
+        for (size_t k = u; k < u + kUnnamedAspectFeatures; ++k) {
+          EXPECT_EQ(x[k], 0.0f) << text << " " << k;
+        }
+        // The product's praise is told after the delivery's clause.
+        EXPECT_EQ(x[u + kUnnamedAspectFeatures + 1], 1.0f) << text;
         continue;
       }
       unnamed = true;
@@ -297,6 +301,8 @@ TEST(AspectSignFeaturesTest, AnUnnamedAspectReadsTheReviewAgain) {
       // Nothing told after its (last) clauses: no later failure, no later sign.
       EXPECT_EQ(x[u + 6], 0.0f) << text;
       EXPECT_EQ(x[u + 7], 0.0f) << text;
+      EXPECT_EQ(x[u + 8], 0.0f) << text;  // the same for every aspect
+      EXPECT_EQ(x[u + 9], 0.0f) << text;
       EXPECT_GT(x[u + 4], 0.0f) << text;
     }
     EXPECT_TRUE(named) << text;
