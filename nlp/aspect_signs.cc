@@ -168,6 +168,32 @@ void AspectSignFeatures(const AspectSignInput& in, const AspectSentiment& aspect
   const float reading = (probs[0] - probs[1]) * inv;
   OneHotValue(static_cast<int>(aspect.aspect) - 1, kAspects, reading, x);
   OneHotValue(LabelIndex(in.review.label), 4, reading, x);
+  // Fourteenth pass (kUnnamedAspect ...): the same for an aspect no clause
+  // names (the product judged from clauses that name nothing: "Działa
+  // świetnie, ale po tygodniu przestał"), whose praise or complaint may be
+  // one side of a review that decides the other way: the review's label
+  // and score, and its clauses' reading, once more for it alone.
+  const float unnamed = aspect.named ? 0.0f : 1.0f;
+  OneHotValue(LabelIndex(in.review.label), 4, unnamed, x);
+  x->push_back(unnamed * in.review.score);
+  x->push_back(unnamed * reading);
+  // ... and what the text says after the aspect's last clause: a failure
+  // event told later ("po tygodniu przestał"), the lexicon sign of the
+  // last later clause with one; for an unnamed aspect, then for any.
+  int last = -1;
+  for (int i : idx) last = std::max(last, i);
+  float later_failure = 0, later_sign = 0;
+  if (last >= 0) {
+    for (size_t j = static_cast<size_t>(last) + 1; j < in.clauses->size(); ++j) {
+      if ((*in.clauses)[j].failure) later_failure = 1;
+      const float l = (*in.facts)[j].lexicon.score;
+      if (std::fabs(l) > 0.05f) later_sign = l > 0 ? 1.0f : -1.0f;
+    }
+  }
+  x->push_back(unnamed * later_failure);
+  x->push_back(unnamed * later_sign);
+  x->push_back(later_failure);
+  x->push_back(later_sign);
 }
 
 bool KeepsItsSign(const std::vector<float>& x) {

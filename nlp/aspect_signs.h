@@ -39,12 +39,20 @@
 namespace opinia::nlp {
 
 inline constexpr char kAspectSignsFile[] = "aspect_signs.meta";
-inline constexpr int kNumAspectSignFeatures = 64;
+inline constexpr int kNumAspectSignFeatures = 74;
 // The first of the 8 features "the clause model's reading of the aspect's
 // clauses if the aspect is PRODUCT_QUALITY, PRICE, ... PACKAGING" (0
 // otherwise), then 4 "... if the review is POSITIVE, NEGATIVE, NEUTRAL,
 // MIXED" (eleventh pass).
 inline constexpr int kClauseReadingByAspect = 52;
+// The first of the 8 features of an aspect no clause names
+// (AspectSentiment::named false; 0 for a named one): 4 "the review is
+// POSITIVE, NEGATIVE, NEUTRAL, MIXED", the review's score, the clause
+// model's reading of its clauses, a failure event told in a clause after
+// its last one, the lexicon sign (+1 / -1, 0: none) of the last later
+// clause with one; then the last two for every aspect (fourteenth pass).
+inline constexpr int kUnnamedAspectFeatures = 8;
+inline constexpr int kUnnamedAspect = 64;
 
 // What the analyzer knew of one clause (one per ClauseSentiment, same
 // order) before the clause model read it.

@@ -1113,13 +1113,23 @@ bool WriteModelTable(const std::string& out_dir) {
 bool TrainCrossFitFolds(const DataDirs& dirs, const std::vector<ModelSpec>& specs,
                         const std::string& words_dir, bool meta, double c_override,
                         const std::string& out, int k, const std::string& root,
-                        TableReaders* readers) {
+                        bool reuse, TableReaders* readers) {
   namespace fs = std::filesystem;
   const std::vector<std::vector<std::string>> groups = CrossFitGroups(dirs.tables.tables, k);
   for (int g = 0; g < k; ++g) {
     const std::vector<std::string>& held_out = groups[static_cast<size_t>(g)];
     if (held_out.empty()) continue;  // the models of `out` never saw them
     const std::string fold = absl::StrCat(root, "/fold", g);
+    if (reuse) {  // --crossfit_reuse: the folds of an earlier run, as they are
+      if (!fs::is_directory(fold)) {
+        std::cerr << "crossfit: --crossfit_reuse: no " << fold << "\n";
+        return false;
+      }
+      std::cerr << "crossfit: fold " << g + 1 << " of " << k << ", without "
+                << absl::StrJoin(held_out, ",") << ": reusing " << fold << "\n";
+      for (const std::string& t : held_out) (*readers)[t] = fold;
+      continue;
+    }
     std::cerr << "crossfit: fold " << g + 1 << " of " << k << ", without "
               << absl::StrJoin(held_out, ",") << ": " << fold << "\n";
     std::error_code ec;
@@ -1217,6 +1227,11 @@ int main(int argc, char** argv) {
   // --train_tables.
   int crossfit = kCrossFitFolds;
   std::string crossfit_dir = "build/crossfit";
+  // --crossfit_reuse: the fold models already in --crossfit_dir (trained
+  // by an earlier run with the same models and tables) read the spent
+  // tables, none is trained again: for refitting only the arbiters after
+  // a change of analysis code (the caller vouches that the folds match).
+  bool crossfit_reuse = false;
   std::string spent_off = kSpentTablesOff;  // --spent_tables_off=pl,...|-: AddTableFiles()
   std::string table_weights = kTableWeightsFlag;
   std::string translated_table_weights = kTranslatedTableWeightsFlag;
@@ -1273,6 +1288,7 @@ int main(int argc, char** argv) {
     else if (absl::StartsWith(a, "--table_weight=")) table_weight = std::stoi(a.substr(15));
     else if (absl::StartsWith(a, "--crossfit=")) crossfit = std::stoi(a.substr(11));
     else if (absl::StartsWith(a, "--crossfit_dir=")) crossfit_dir = a.substr(15);
+    else if (a == "--crossfit_reuse") crossfit_reuse = true;
     else if (absl::StartsWith(a, "--spent_tables_off=")) spent_off = a.substr(19);
     else if (absl::StartsWith(a, "--table_weights=")) table_weights = a.substr(16);
     else if (absl::StartsWith(a, "--translated_table_weights=")) {
@@ -1297,7 +1313,8 @@ int main(int argc, char** argv) {
                    " [--router_cap=N] [--cases=DIR] [--train_tables=T,...|-]"
                    " [--table_weight=N] [--table_weights=MODEL=N,...|-]"
                    " [--translated_table_weights=MODEL=N,...|-]"
-                   " [--crossfit=K [--crossfit_dir=DIR]] [--spent_tables_off=pl,...|-]"
+                   " [--crossfit=K [--crossfit_dir=DIR] [--crossfit_reuse]]"
+                   " [--spent_tables_off=pl,...|-]"
                    " [--aspect_signs_report]"
                    " [--aspect_add=P] [--aspect_drop=P] [--aspect_min_df=N]"
                    " [--dump_dir=DIR] [--print_training_tables]"
@@ -1445,7 +1462,7 @@ int main(int argc, char** argv) {
   TableReaders readers;
   if (crossfit > 0 && (want_arbiter || want_signs) &&
       !TrainCrossFitFolds(dirs, specs, words_dir, !no_meta, c_override, out, crossfit,
-                          crossfit_dir, &readers)) {
+                          crossfit_dir, crossfit_reuse, &readers)) {
     return 1;
   }
   if (want_arbiter && !TrainLabelArbiter({data, corpus, cases_dir, out, readers}, true)) return 1;

@@ -254,11 +254,60 @@ TEST(AspectSignFeaturesTest, TheClausesReadingByAspectAndByLabel) {
       if (x[25 + k] == 1.0f) label = static_cast<size_t>(kClauseReadingByAspect) + 8 + k;
     }
     ASSERT_NE(label, 0u);
-    for (size_t k = static_cast<size_t>(kClauseReadingByAspect); k < x.size(); ++k) {
+    for (size_t k = static_cast<size_t>(kClauseReadingByAspect);
+         k < static_cast<size_t>(kUnnamedAspect); ++k) {
       EXPECT_FLOAT_EQ(x[k], k == aspect || k == label ? reading : 0.0f) << i << " " << k;
     }
   }
   EXPECT_TRUE(polar);  // the clause model read some clause with a sign
+}
+
+// Fourteenth pass: an aspect no clause names (the product of "Absolutely
+// gorgeous") has the review's label (one-hot), its score and its clauses'
+// reading once more at kUnnamedAspect, then a failure told after its
+// clauses and the last later clause's lexicon sign; a named aspect has 0
+// there (the last two once more for every aspect).
+TEST(AspectSignFeaturesTest, AnUnnamedAspectReadsTheReviewAgain) {
+  AnalyzerConfig config;
+  config.aspect_signs = false;
+  std::vector<std::vector<float>> rows;
+  config.aspect_sign_rows = &rows;
+  auto analyzer = CreateAnalyzerWithConfig(test_paths::ModelsDir(), config);
+  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
+  for (const char* text : {"Dostawa była szybka. Działa świetnie, jestem zachwycony.",
+                           "The delivery was quick. Absolutely gorgeous, I love it.",
+                           "Die Lieferung war schnell. Sieht toll aus, bin begeistert."}) {
+    const Analysis a = (*analyzer)->Analyze(text, AnalyzeOptions());
+    ASSERT_EQ(rows.size(), a.aspects.size()) << text;
+    bool named = false, unnamed = false;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const std::vector<float>& x = rows[i];
+      ASSERT_EQ(x.size(), static_cast<size_t>(kNumAspectSignFeatures)) << text;
+      const size_t u = static_cast<size_t>(kUnnamedAspect);
+      if (a.aspects[i].named) {
+        named = true;
+        for (size_t k = u; k < u + kUnnamedAspectFeatures; ++k) {
+          EXPECT_EQ(x[k], 0.0f) << text << " " << k;
+        }
+        // The product's praise is told after the delivery's clause.
+        EXPECT_EQ(x[u + kUnnamedAspectFeatures + 1], 1.0f) << text;
+        continue;
+      }
+      unnamed = true;
+      EXPECT_EQ(a.aspects[i].aspect, Aspect::kProductQuality) << text;
+      for (size_t k = 0; k < 4; ++k) EXPECT_EQ(x[u + k], x[25 + k]) << text << " " << k;
+      EXPECT_FLOAT_EQ(x[u + 4], x[29]) << text;  // the review's score
+      EXPECT_FLOAT_EQ(x[u + 5], x[16] - x[17]) << text;  // its clauses' reading
+      // Nothing told after its (last) clauses: no later failure, no later sign.
+      EXPECT_EQ(x[u + 6], 0.0f) << text;
+      EXPECT_EQ(x[u + 7], 0.0f) << text;
+      EXPECT_EQ(x[u + 8], 0.0f) << text;  // the same for every aspect
+      EXPECT_EQ(x[u + 9], 0.0f) << text;
+      EXPECT_GT(x[u + 4], 0.0f) << text;
+    }
+    EXPECT_TRUE(named) << text;
+    EXPECT_TRUE(unnamed) << text;
+  }
 }
 
 }  // namespace
