@@ -370,9 +370,13 @@ void LinearModel::Collect(std::vector<uint64_t>* features,
   }
 }
 
-void LinearModel::Score(const std::vector<Hit>& hits,
-                        std::vector<float>* probs) const {
-  float d[kMaxClasses] = {};
+namespace {
+
+// LinearModel::Score()'s sums over `hits` with the class count fixed at
+// compile time (the loop over classes unrolled; each class's sum adds the
+// same products in the same order as a loop over k_ would).
+template <size_t K, typename Table, typename Hits>
+double SumHits(const Table& table, const Hits& hits, size_t k, float* d) {
   double norm2 = 0;
   for (size_t i = 0; i < hits.size();) {
     uint32_t count = hits[i].count;
@@ -381,14 +385,41 @@ void LinearModel::Score(const std::vector<Hit>& hits,
       count += hits[j].count;
     }
     float row[8];
-    static_assert(1 + kMaxClasses <= 8, "a row in one read");
-    table_.Row(hits[i].slot, row);
+    table.Row(hits[i].slot, row);
     // Most features occur once: ln 1 is exactly 0, without the call.
     const float tf = count == 1 ? 1.0f : 1.0f + std::log(static_cast<float>(count));
     const float x = tf * row[0];
     norm2 += static_cast<double>(x) * x;
-    for (size_t c = 0; c < k_; ++c) d[c] += x * row[1 + c];
+    if constexpr (K > 0) {
+      for (size_t c = 0; c < K; ++c) d[c] += x * row[1 + c];
+    } else {
+      for (size_t c = 0; c < k; ++c) d[c] += x * row[1 + c];
+    }
     i = j;
+  }
+  return norm2;
+}
+
+}  // namespace
+
+void LinearModel::Score(const std::vector<Hit>& hits,
+                        std::vector<float>* probs) const {
+  float d[kMaxClasses] = {};
+  static_assert(1 + kMaxClasses <= 8, "a row in one read");
+  double norm2 = 0;
+  switch (k_) {
+    case 2:
+      norm2 = SumHits<2>(table_, hits, k_, d);
+      break;
+    case 3:
+      norm2 = SumHits<3>(table_, hits, k_, d);
+      break;
+    case 4:
+      norm2 = SumHits<4>(table_, hits, k_, d);
+      break;
+    default:
+      norm2 = SumHits<0>(table_, hits, k_, d);
+      break;
   }
   const float inv = norm2 > 0 ? static_cast<float>(1.0 / std::sqrt(norm2)) : 0.0f;
   probs->resize(k_);
