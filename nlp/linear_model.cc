@@ -473,22 +473,54 @@ void LinearModel::PredictPart(std::string_view input, PartialInput* part,
 
 void LinearModel::PredictJoined(const std::vector<const PartialInput*>& parts,
                                 std::vector<float>* probs) const {
-  thread_local std::vector<Hit> hits;
+  // Each part's hits are sorted already: merge them (adjacent runs pairwise,
+  // round after round) instead of sorting their concatenation. Score() adds
+  // the counts of equal features, so their order among themselves does not
+  // matter.
+  thread_local std::vector<Hit> hits, merged;
+  thread_local std::vector<size_t> runs;  // run starts, then hits.size()
   hits.clear();
+  runs.clear();
   const PartialInput* prev = nullptr;
   for (const PartialInput* p : parts) {
     if (!p->has_tokens) continue;
-    hits.insert(hits.end(), p->hits.begin(), p->hits.end());
     if (prev != nullptr) {
-      // The pair across the junction: "... last" + "first ...".
+      // The pair across the junction: "... last" + "first ...", a run of one.
       const uint64_t f = PairFeature(prev->last, p->first);
       const int64_t slot = table_.Find(f);
-      if (slot >= 0) hits.push_back({f, static_cast<uint32_t>(slot), 1});
+      if (slot >= 0) {
+        runs.push_back(hits.size());
+        hits.push_back({f, static_cast<uint32_t>(slot), 1});
+      }
+    }
+    if (!p->hits.empty()) {
+      runs.push_back(hits.size());
+      hits.insert(hits.end(), p->hits.begin(), p->hits.end());
     }
     prev = p;
   }
-  std::sort(hits.begin(), hits.end(),
-            [](const Hit& a, const Hit& b) { return a.feature < b.feature; });
+  runs.push_back(hits.size());
+  const auto by_feature = [](const Hit& a, const Hit& b) { return a.feature < b.feature; };
+  while (runs.size() > 2) {
+    merged.resize(hits.size());
+    size_t out = 0;
+    size_t r = 0;
+    size_t kept = 0;
+    for (; r + 2 < runs.size(); r += 2) {
+      runs[kept++] = out;
+      std::merge(hits.begin() + runs[r], hits.begin() + runs[r + 1], hits.begin() + runs[r + 1],
+                 hits.begin() + runs[r + 2], merged.begin() + out, by_feature);
+      out += runs[r + 2] - runs[r];
+    }
+    if (r + 1 < runs.size()) {  // an odd run left: copied as it is
+      runs[kept++] = out;
+      std::copy(hits.begin() + runs[r], hits.begin() + runs[r + 1], merged.begin() + out);
+      out += runs[r + 1] - runs[r];
+    }
+    runs[kept++] = out;
+    runs.resize(kept);
+    hits.swap(merged);
+  }
   Score(hits, probs);
 }
 
