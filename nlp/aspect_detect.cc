@@ -150,11 +150,21 @@ void AspectDetector::Score(const std::vector<uint64_t>& features,
   size_t buckets = 16;
   while (buckets < 2 * features.size()) buckets <<= 1;
   index.assign(buckets, 0);
-  // Nearly every lookup misses the cache (a table of megabytes): start them
-  // all first, so that they overlap (as LinearModel::Collect does).
-  for (uint64_t f : features) table_.Prefetch(f);
+  // Only the features the table's filter lets through can be there (the
+  // filter asked once, without a branch). Nearly every lookup misses the
+  // cache (a table of megabytes): start them all first, so that they
+  // overlap (as LinearModel::Collect does).
+  thread_local std::vector<uint64_t> passed;
+  passed.resize(features.size());
+  size_t kept = 0;
   for (uint64_t f : features) {
-    const int64_t entry = table_.Find(f);
+    passed[kept] = f;
+    kept += table_.MayContain(f) ? 1 : 0;
+  }
+  passed.resize(kept);
+  for (uint64_t f : passed) table_.PrefetchPassed(f);
+  for (uint64_t f : passed) {
+    const int64_t entry = table_.FindPassed(f);
     if (entry < 0) continue;
     const auto at = static_cast<uint32_t>(entry);
     // The entry's bucket is a hash's low bits already.

@@ -50,22 +50,31 @@ int FastTextModel::LabelIndex(std::string_view label) const {
   return -1;
 }
 
-void FastTextModel::PredictAll(std::string_view line,
-                               std::vector<float>* probs) const {
-  probs->assign(labels_.size(), 0.0f);
-  // fastText reads words from a stream; "\n" ends the line (EOS token), as
-  // in training.
+namespace {
+
+// The word ids of `line` as fastText reads them from a stream ("\n" ends
+// the line: the EOS token, as in training).
+const std::vector<int32_t>& LineWords(const fasttext::FastText& ft, std::string_view line) {
   thread_local std::istringstream in;
   thread_local std::vector<int32_t> words, labels;
-  thread_local fasttext::Predictions predictions;
   std::string s(line);
   s.push_back('\n');
   in.clear();
   in.str(std::move(s));
   words.clear();
   labels.clear();
+  ft.getDictionary()->getLine(in, words, labels);
+  return words;
+}
+
+}  // namespace
+
+void FastTextModel::PredictAll(std::string_view line,
+                               std::vector<float>* probs) const {
+  probs->assign(labels_.size(), 0.0f);
+  thread_local fasttext::Predictions predictions;
   predictions.clear();
-  ft_->getDictionary()->getLine(in, words, labels);
+  const std::vector<int32_t>& words = LineWords(*ft_, line);
   if (words.empty()) {
     for (float& p : *probs) p = 1.0f / static_cast<float>(probs->size());
     return;
@@ -80,16 +89,49 @@ void FastTextModel::PredictAll(std::string_view line,
 
 std::vector<std::pair<float, std::string>> FastTextModel::Predict(
     std::string_view line, int k) const {
-  thread_local std::vector<float> probs;
-  PredictAll(line, &probs);
-  std::vector<int> order(probs.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-  const size_t want = k > 0 ? std::min<size_t>(k, order.size()) : order.size();
-  std::partial_sort(order.begin(), order.begin() + want, order.end(),
-                    [&](int a, int b) { return probs[a] > probs[b]; });
+  const size_t want = k > 0 ? std::min<size_t>(k, labels_.size()) : labels_.size();
   std::vector<std::pair<float, std::string>> out;
   out.reserve(want);
-  for (size_t i = 0; i < want; ++i) out.emplace_back(probs[order[i]], labels_[order[i]]);
+  // The k best alone: fastText's search of its label tree skips the
+  // branches whose score so far is below the k-th best's (the language-ID
+  // model has 176 labels, one is wanted); a leaf's score is the walk of
+  // every label's. The skip is not exact (fastText's log(p + 1e-5) lets a
+  // score grow by up to 1e-5 a level), so it looks for k + 1 and takes the
+  // answer only when the k-th is ahead of the (k + 1)-th by more than any
+  // tree's depth can make up and the probabilities fall strictly (equal
+  // ones could come in another order; fewer than k + 1 above fastText's
+  // floor leave labels at 0); otherwise every label is read as before.
+  thread_local fasttext::Predictions predictions;
+  thread_local std::vector<float> best;
+  predictions.clear();
+  best.clear();
+  const std::vector<int32_t>& words = LineWords(*ft_, line);
+  if (!words.empty() && want + 1 < labels_.size()) {
+    ft_->predict(static_cast<int32_t>(want + 1), words, predictions, 0.0);
+    for (const auto& [logp, idx] : predictions) {
+      if (idx < 0 || static_cast<size_t>(idx) >= labels_.size()) break;
+      const float p = std::exp(logp);
+      if (!best.empty() && !(p < best.back())) break;
+      best.push_back(p);
+    }
+    const double margin = 4e-5 * static_cast<double>(labels_.size() + 1);
+    if (best.size() == want + 1 &&
+        !(static_cast<double>(predictions[want - 1].first) - predictions[want].first > margin)) {
+      best.clear();
+    }
+  }
+  if (best.size() < want + 1) {
+    // Every label's probability (uniform without words), sorted.
+    thread_local std::vector<float> probs;
+    PredictAll(line, &probs);
+    std::vector<int> order(probs.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+    std::partial_sort(order.begin(), order.begin() + want, order.end(),
+                      [&](int a, int b) { return probs[a] > probs[b]; });
+    for (size_t i = 0; i < want; ++i) out.emplace_back(probs[order[i]], labels_[order[i]]);
+    return out;
+  }
+  for (size_t i = 0; i < want; ++i) out.emplace_back(best[i], labels_[predictions[i].second]);
   return out;
 }
 

@@ -331,9 +331,19 @@ int LinearModel::LabelIndex(std::string_view label) const {
 void LinearModel::Collect(std::vector<uint64_t>* features,
                           std::vector<Hit>* hits) const {
   std::vector<uint64_t>& f = *features;
+  // Only the features the table's filter lets through can be hits: keep
+  // those (the filter asked once, without a branch), so that the sort and
+  // the lookups see fewer. The hits are the same: the table holds none of
+  // the features dropped.
+  size_t kept = 0;
+  for (const uint64_t feature : f) {
+    f[kept] = feature;
+    kept += table_.MayContain(feature) ? 1 : 0;
+  }
+  f.resize(kept);
   // Every lookup below is a cache miss in a table of megabytes: start them
   // all now, so that they overlap each other and the sort.
-  for (const uint64_t feature : f) table_.Prefetch(feature);
+  for (const uint64_t feature : f) table_.PrefetchPassed(feature);
   // Sentences are short: insertion sort beats std::sort's set-up there.
   if (f.size() <= 48) {
     for (size_t i = 1; i < f.size(); ++i) {
@@ -352,7 +362,7 @@ void LinearModel::Collect(std::vector<uint64_t>* features,
   for (size_t i = 0; i < f.size();) {
     size_t j = i + 1;
     while (j < f.size() && f[j] == f[i]) ++j;
-    const int64_t slot = table_.Find(f[i]);
+    const int64_t slot = table_.FindPassed(f[i]);
     if (slot >= 0) {
       hits->push_back({f[i], static_cast<uint32_t>(slot), static_cast<uint32_t>(j - i)});
     }
@@ -360,9 +370,13 @@ void LinearModel::Collect(std::vector<uint64_t>* features,
   }
 }
 
-void LinearModel::Score(const std::vector<Hit>& hits,
-                        std::vector<float>* probs) const {
-  float d[kMaxClasses] = {};
+namespace {
+
+// LinearModel::Score()'s sums over `hits` with the class count fixed at
+// compile time (the loop over classes unrolled; each class's sum adds the
+// same products in the same order as a loop over k_ would).
+template <size_t K, typename Table, typename Hits>
+double SumHits(const Table& table, const Hits& hits, size_t k, float* d) {
   double norm2 = 0;
   for (size_t i = 0; i < hits.size();) {
     uint32_t count = hits[i].count;
@@ -371,14 +385,41 @@ void LinearModel::Score(const std::vector<Hit>& hits,
       count += hits[j].count;
     }
     float row[8];
-    static_assert(1 + kMaxClasses <= 8, "a row in one read");
-    table_.Row(hits[i].slot, row);
+    table.Row(hits[i].slot, row);
     // Most features occur once: ln 1 is exactly 0, without the call.
     const float tf = count == 1 ? 1.0f : 1.0f + std::log(static_cast<float>(count));
     const float x = tf * row[0];
     norm2 += static_cast<double>(x) * x;
-    for (size_t c = 0; c < k_; ++c) d[c] += x * row[1 + c];
+    if constexpr (K > 0) {
+      for (size_t c = 0; c < K; ++c) d[c] += x * row[1 + c];
+    } else {
+      for (size_t c = 0; c < k; ++c) d[c] += x * row[1 + c];
+    }
     i = j;
+  }
+  return norm2;
+}
+
+}  // namespace
+
+void LinearModel::Score(const std::vector<Hit>& hits,
+                        std::vector<float>* probs) const {
+  float d[kMaxClasses] = {};
+  static_assert(1 + kMaxClasses <= 8, "a row in one read");
+  double norm2 = 0;
+  switch (k_) {
+    case 2:
+      norm2 = SumHits<2>(table_, hits, k_, d);
+      break;
+    case 3:
+      norm2 = SumHits<3>(table_, hits, k_, d);
+      break;
+    case 4:
+      norm2 = SumHits<4>(table_, hits, k_, d);
+      break;
+    default:
+      norm2 = SumHits<0>(table_, hits, k_, d);
+      break;
   }
   const float inv = norm2 > 0 ? static_cast<float>(1.0 / std::sqrt(norm2)) : 0.0f;
   probs->resize(k_);
@@ -432,22 +473,54 @@ void LinearModel::PredictPart(std::string_view input, PartialInput* part,
 
 void LinearModel::PredictJoined(const std::vector<const PartialInput*>& parts,
                                 std::vector<float>* probs) const {
-  thread_local std::vector<Hit> hits;
+  // Each part's hits are sorted already: merge them (adjacent runs pairwise,
+  // round after round) instead of sorting their concatenation. Score() adds
+  // the counts of equal features, so their order among themselves does not
+  // matter.
+  thread_local std::vector<Hit> hits, merged;
+  thread_local std::vector<size_t> runs;  // run starts, then hits.size()
   hits.clear();
+  runs.clear();
   const PartialInput* prev = nullptr;
   for (const PartialInput* p : parts) {
     if (!p->has_tokens) continue;
-    hits.insert(hits.end(), p->hits.begin(), p->hits.end());
     if (prev != nullptr) {
-      // The pair across the junction: "... last" + "first ...".
+      // The pair across the junction: "... last" + "first ...", a run of one.
       const uint64_t f = PairFeature(prev->last, p->first);
       const int64_t slot = table_.Find(f);
-      if (slot >= 0) hits.push_back({f, static_cast<uint32_t>(slot), 1});
+      if (slot >= 0) {
+        runs.push_back(hits.size());
+        hits.push_back({f, static_cast<uint32_t>(slot), 1});
+      }
+    }
+    if (!p->hits.empty()) {
+      runs.push_back(hits.size());
+      hits.insert(hits.end(), p->hits.begin(), p->hits.end());
     }
     prev = p;
   }
-  std::sort(hits.begin(), hits.end(),
-            [](const Hit& a, const Hit& b) { return a.feature < b.feature; });
+  runs.push_back(hits.size());
+  const auto by_feature = [](const Hit& a, const Hit& b) { return a.feature < b.feature; };
+  while (runs.size() > 2) {
+    merged.resize(hits.size());
+    size_t out = 0;
+    size_t r = 0;
+    size_t kept = 0;
+    for (; r + 2 < runs.size(); r += 2) {
+      runs[kept++] = out;
+      std::merge(hits.begin() + runs[r], hits.begin() + runs[r + 1], hits.begin() + runs[r + 1],
+                 hits.begin() + runs[r + 2], merged.begin() + out, by_feature);
+      out += runs[r + 2] - runs[r];
+    }
+    if (r + 1 < runs.size()) {  // an odd run left: copied as it is
+      runs[kept++] = out;
+      std::copy(hits.begin() + runs[r], hits.begin() + runs[r + 1], merged.begin() + out);
+      out += runs[r + 1] - runs[r];
+    }
+    runs[kept++] = out;
+    runs.resize(kept);
+    hits.swap(merged);
+  }
   Score(hits, probs);
 }
 

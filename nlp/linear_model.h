@@ -198,8 +198,12 @@ class FeatureTable {
   bool Insert(uint64_t key, const float* row) { return InsertRow(key, row); }
 
   // The entry of `key`, or -1.
-  int64_t Find(uint64_t key) const {
-    if (!filter_.MayContain(key)) return -1;
+  int64_t Find(uint64_t key) const { return MayContain(key) ? FindPassed(key) : -1; }
+  // False when `key` is surely not in the table (the filter in front).
+  bool MayContain(uint64_t key) const { return filter_.MayContain(key); }
+  // Find() of a key that MayContain() let through (the same answer, the
+  // filter not asked again).
+  int64_t FindPassed(uint64_t key) const {
     for (uint64_t b = key & mask_;; b = (b + 1) & mask_) {
       const uint64_t* keys = &words_[b * kWords];
       for (uint32_t e = 0; e < per_bucket_; ++e) {
@@ -210,8 +214,10 @@ class FeatureTable {
   }
   // Starts loading `key`'s bucket when it may be there.
   void Prefetch(uint64_t key) const {
-    if (filter_.MayContain(key)) __builtin_prefetch(&words_[(key & mask_) * kWords]);
+    if (filter_.MayContain(key)) PrefetchPassed(key);
   }
+  // Starts loading `key`'s bucket, unasked.
+  void PrefetchPassed(uint64_t key) const { __builtin_prefetch(&words_[(key & mask_) * kWords]); }
   // Values 0 .. 3, or 0 .. 7 when the rows are wider than 4, of entry
   // `entry`'s row (0: idf, 1 + c: class c's weight) as floats, in one
   // fixed-size read (vector registers); values past the row's width are
@@ -337,7 +343,7 @@ class LinearModel {
  private:
   LinearModel() = default;
   static constexpr size_t kMaxClasses = 4;
-  // Sorted, counted hits of `features` (sorted in place).
+  // Sorted, counted hits of `features` (which it reorders and shortens).
   void Collect(std::vector<uint64_t>* features, std::vector<Hit>* hits) const;
   // Probabilities from merged hits (sorted by feature, equal features
   // adjacent: their counts add up).

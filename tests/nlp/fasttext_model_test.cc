@@ -51,6 +51,27 @@ TEST(FastTextModelTest, LanguageIdModel) {
     EXPECT_GE(best[0].first, best[1].first) << c.line;
     EXPECT_GE(best[1].first, best[2].first) << c.line;
   }
+  // The k best alone (fastText's pruned search of its label tree) are the
+  // first k of every label's probability, to the bit (labels of equal
+  // probability, the ones at 0, come in no defined order).
+  for (const char* line :
+       {"to jest bardzo dobry produkt polecam", "this is a very good product",
+        "das ist ein sehr gutes produkt", "ok", "xyz qqq", "   "}) {
+    const auto all = (*m)->Predict(line);
+    ASSERT_EQ(all.size(), 176u) << line;
+    for (const int k : {1, 3, 10}) {
+      const auto best = (*m)->Predict(line, k);
+      ASSERT_EQ(best.size(), static_cast<size_t>(k)) << line;
+      for (int i = 0; i < k; ++i) {
+        EXPECT_EQ(best[i].first, all[i].first) << line << " " << k << " " << i;
+        const bool tied = (i > 0 && all[i - 1].first == all[i].first) ||
+                          all[i + 1].first == all[i].first;
+        if (!tied) {
+          EXPECT_EQ(best[i].second, all[i].second) << line << " " << k << " " << i;
+        }
+      }
+    }
+  }
   // Every label gets a probability, also for a line without words (fastText
   // still sees its end-of-line token).
   for (const char* line : {"to jest dobry produkt", "   "}) {

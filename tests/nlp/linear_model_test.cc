@@ -333,6 +333,36 @@ TEST(FeatureTableTest, FindsExactlyTheInsertedKeys) {
   }
 }
 
+// The filter and the lookup apart (Collect asks the filter once, then
+// FindPassed): together they answer as Find() for inserted keys and others.
+TEST(FeatureTableTest, FilterThenFindPassedIsFind) {
+  FeatureTable table;
+  table.Reset(500, 4, /*half=*/true);
+  uint64_t x = 777;
+  std::vector<uint64_t> inserted;
+  for (int i = 0; i < 500; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    const uint16_t packed[4] = {FloatToHalf(1.0f), FloatToHalf(static_cast<float>(i)), 0, 0};
+    ASSERT_TRUE(table.Insert(x | 1, packed));
+    inserted.push_back(x | 1);
+  }
+  for (const uint64_t key : inserted) {
+    ASSERT_TRUE(table.MayContain(key));
+    EXPECT_EQ(table.FindPassed(key), table.Find(key));
+    EXPECT_GE(table.Find(key), 0);
+  }
+  int passed = 0;
+  for (int i = 0; i < 20000; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    const uint64_t key = x | 1;
+    const int64_t split = table.MayContain(key) ? table.FindPassed(key) : -1;
+    EXPECT_EQ(split, table.Find(key));
+    passed += table.MayContain(key) ? 1 : 0;
+  }
+  // The filter lets few absent keys through.
+  EXPECT_LT(passed, 20000 / 4);
+}
+
 TEST(LinearModelTest, QuantizedModelPredictsLikeTheFloatOne) {
   const std::vector<std::string> labels = {"positive", "negative", "neutral"};
   const std::vector<float> bias = {0.1f, -0.2f, 0.3f};
