@@ -129,6 +129,7 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.aspects_deciding_side, ",", p.aspects_late_turn, ",",
       p.use_rules, ",", p.use_meta, ",",
       static_cast<int>(c.lid_method), ",", c.route_tweets, ",", c.router_threshold, ",",
+      TweetRouter::ThresholdKey(), ",", c.router_aspect_gate, ",",
       c.aspect_signs, ",", c.use_label_arbiter);
   for (const auto& [name, k] : p.length_k) absl::StrAppend(&key, ",", name, "=", k);
   return key;
@@ -199,8 +200,9 @@ class AnalyzerImpl : public Analyzer {
     a.route = !config_.route_tweets ? TextRoute::kReview
               : IsSocialSource(options.source) || LooksLikeTweet(text)
                   ? TextRoute::kMarkedPost
-              : RoutedAsPost(text, t, language, options, &review_features) ? TextRoute::kRoutedPost
-                                                                             : TextRoute::kReview;
+              : RoutedAsPost(text, t, language, a.language, options, &review_features)
+                  ? TextRoute::kRoutedPost
+                  : TextRoute::kReview;
     const bool tweet = a.route != TextRoute::kReview;
     thread_local Parts parts;
     SentimentClassifier::Probs probs =
@@ -374,13 +376,27 @@ class AnalyzerImpl : public Analyzer {
 
  private:
   // An unmarked text the router reads as a post, in a language whose tweet
-  // model is not its review model (models/README.md, "Tweet router
-  // (seventh pass)").
+  // model is not its review model, that names no shop aspect; the
+  // threshold is the detected language's (kThreshold for "und": a guessed
+  // language is not the one the threshold was chosen for) (models/README.md,
+  // "Tweet router (seventh pass)", "Fourteenth pass: the router").
   bool RoutedAsPost(std::string_view text, const TokenizedText& t, std::string_view language,
-                    const AnalyzeOptions& options, ReviewFeatures* review) const {
+                    std::string_view detected, const AnalyzeOptions& options,
+                    ReviewFeatures* review) const {
+    const float threshold = config_.router_threshold >= 0 ? config_.router_threshold
+                                                          : TweetRouter::Threshold(detected);
     return router_->Enabled() &&
            sentiment_->ModelName(language, true) != sentiment_->ModelName(language, false) &&
-           router_->ToTweetModel(text, t, options, config_.router_threshold, review);
+           router_->ToTweetModel(text, t, options, threshold, review) &&
+           !(config_.router_aspect_gate && NamesAspect(text, t, language));
+  }
+
+  // Whether `text` names a shop aspect (an aspects.tsv term; the lexicon
+  // alone, no sentence read).
+  bool NamesAspect(std::string_view text, const TokenizedText& t,
+                   std::string_view language) const {
+    static const std::vector<SentenceSentiment> kNoSentences;
+    return !aspects_->Extract(text, t, language, kNoSentences).empty();
   }
 
   // What each text part (the title, then every sentence) contributes to the

@@ -24,8 +24,13 @@ struct AnalyzerConfig {
   bool route_tweets = true;
   // P(post) at or above which the router (nlp/tweet_router.h) sends an
   // unmarked text to the tweet model (> 1: never; opinia-eval
-  // --router_threshold sweeps it).
-  float router_threshold = TweetRouter::kThreshold;
+  // --router_threshold sweeps it); negative: each language's
+  // TweetRouter::Threshold().
+  float router_threshold = -1.0f;
+  // An unmarked text that names a shop aspect (an aspects.tsv term:
+  // delivery, price, the seller ...) stays a review whatever the router
+  // reads (false: opinia-eval --no_router_aspect_gate).
+  bool router_aspect_gate = true;
   // Apply models/aspect_signs.meta when it exists (nlp/aspect_signs.h;
   // false: opinia-train measures and trains on the analysis without it).
   bool aspect_signs = true;

@@ -9,6 +9,30 @@
 #include "util/status_macros.h"
 
 namespace opinia::nlp {
+namespace {
+
+struct LanguageThreshold {
+  const char* language;
+  float threshold;
+};
+constexpr LanguageThreshold kLanguageThresholds[] = {{"fr", 0.6f}, {"it", 0.8f}, {"es", 0.85f}};
+
+}  // namespace
+
+float TweetRouter::Threshold(std::string_view language) {
+  for (const LanguageThreshold& l : kLanguageThresholds) {
+    if (language == l.language) return l.threshold;
+  }
+  return kThreshold;
+}
+
+std::string TweetRouter::ThresholdKey() {
+  std::string key = absl::StrCat(kThreshold);
+  for (const LanguageThreshold& l : kLanguageThresholds) {
+    absl::StrAppend(&key, ";", l.language, "=", l.threshold);
+  }
+  return key;
+}
 
 absl::StatusOr<std::unique_ptr<TweetRouter>> TweetRouter::Load(const std::string& models_dir) {
   std::unique_ptr<TweetRouter> r(new TweetRouter());

@@ -9,7 +9,8 @@
 //               [--emoji_weight=F] [--neutral_margin=F]
 //               [--meta_rule_weight=F] [--meta_emoji_weight=F]
 //               [--rating_weight=F] [--length_k=MODEL:K]
-//               [--no_route_tweets] [--router_threshold=F] [--no_composition]
+//               [--no_route_tweets] [--router_threshold=F]
+//               [--no_router_aspect_gate] [--no_composition]
 //               [--compose_weight=F] [--neutral_keep=F] [--mixed_min=F]
 //               [--borrowed_compose_weight=F] [--model_reads_conceded]
 //               [--mixed_words=F] [--compose_words=F]
@@ -26,7 +27,10 @@
 // appends "lang gold predicted detected_lang score text" per example.
 // --no_route_tweets scores English texts that look like tweets with the
 // review model. --router_threshold sets the P(post) at or above which an
-// unmarked text goes to the tweet model (nlp/tweet_router.h; > 1: never);
+// unmarked text goes to the tweet model (nlp/tweet_router.h; > 1: never;
+// without it each language's TweetRouter::Threshold());
+// --no_router_aspect_gate lets the router move texts that name a shop
+// aspect;
 // each report counts the texts the analyzer's router read as posts
 // (Analysis::route; none with --no_route_tweets). Throughput counts
 // Analyze() calls only.
@@ -262,8 +266,8 @@ constexpr const char* kUsage =
     "       opinia-eval --models=DIR --cases=DIR --split=dev|test|all|corpus_dev"
     " [--table=NAME] [--lang=pl,en,...] [--dump]\n"
     "flags: --stars --hint --source=NAME --dump=FILE --no_rules --no_meta\n"
-    "  --no_route_tweets --router_threshold=F --lid=combined|fasttext|cld2\n"
-    "  --length_k=MODEL:K\n"
+    "  --no_route_tweets --router_threshold=F --no_router_aspect_gate\n"
+    "  --lid=combined|fasttext|cld2 --length_k=MODEL:K\n"
     "  --rule_weight=F --emoji_weight=F --meta_rule_weight=F\n"
     "  --meta_emoji_weight=F --neutral_margin=F --rating_weight=F\n"
     "  --no_composition --no_neutral_raw --compose_weight=F --compose_words=F\n"
@@ -316,6 +320,7 @@ int main(int argc, char** argv) {
     else if (a == "--no_meta") f.config.sentiment.use_meta = false;
     else if (a == "--no_route_tweets") f.config.route_tweets = false;
     else if (fl("router_threshold", &f.config.router_threshold)) {}
+    else if (a == "--no_router_aspect_gate") f.config.router_aspect_gate = false;
     else if (a == "--lid=fasttext") f.config.lid_method = LanguageIdentifier::Method::kFastText;
     else if (a == "--lid=cld2") f.config.lid_method = LanguageIdentifier::Method::kCld2;
     else if (a == "--lid=combined") f.config.lid_method = LanguageIdentifier::Method::kCombined;

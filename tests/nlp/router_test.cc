@@ -200,6 +200,76 @@ TEST(TweetRouterAnalyzerTest, TheAnalysisSaysHowTheTextWasRouted) {
   }
 }
 
+// Fourteenth pass (models/README.md "Fourteenth pass: the router"): the
+// threshold is the detected language's (French 0.6, Spanish 0.85; English
+// keeps kThreshold), and a text that names a shop aspect stays a review.
+TEST(TweetRouterTest, TheThresholdIsTheLanguages) {
+  EXPECT_FLOAT_EQ(TweetRouter::Threshold("fr"), 0.6f);
+  EXPECT_FLOAT_EQ(TweetRouter::Threshold("it"), 0.8f);
+  EXPECT_FLOAT_EQ(TweetRouter::Threshold("es"), 0.85f);
+  for (const char* lang : {"en", "de", "pt", "pl", "und", ""}) {
+    EXPECT_FLOAT_EQ(TweetRouter::Threshold(lang), TweetRouter::kThreshold) << lang;
+  }
+}
+
+// French posts the router reads below kThreshold, above French's
+// threshold.
+const char* const kBelowThresholdPosts[] = {
+    "encore un débat à l'assemblée sur les retraites",
+    "encore une grève des trains demain, j'en ai marre",
+};
+
+TEST(TweetRouterAnalyzerTest, APostBelowTheThresholdMovesAtItsLanguages) {
+  auto router = TweetRouter::Load(test_paths::ModelsDir());
+  ASSERT_TRUE(router.ok()) << router.status();
+  auto analyzer = CreateAnalyzer(test_paths::ModelsDir());
+  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
+  AnalyzerConfig one;
+  one.router_threshold = TweetRouter::kThreshold;
+  auto at_one = CreateAnalyzerWithConfig(test_paths::ModelsDir(), one);
+  ASSERT_TRUE(at_one.ok()) << at_one.status();
+  EXPECT_NE((*analyzer)->ModelVersion(), (*at_one)->ModelVersion());
+  for (const char* text : kBelowThresholdPosts) {
+    const Analysis a = (*analyzer)->Analyze(text, AnalyzeOptions());
+    EXPECT_LT((*router)->PostProbability(Tokenize(text)), TweetRouter::kThreshold) << text;
+    EXPECT_GE((*router)->PostProbability(Tokenize(text)), TweetRouter::Threshold(a.language))
+        << text;
+    EXPECT_EQ(a.route, TextRoute::kRoutedPost) << text;
+    EXPECT_EQ((*at_one)->Analyze(text, AnalyzeOptions()).route, TextRoute::kReview) << text;
+  }
+}
+
+// Posts the router reads above kThreshold that name a shop aspect (price).
+const char* const kAspectPosts[] = {
+    "the president speaks at noon tomorrow about the price of bread, live on all channels",
+    "the senate hearing on the oil price starts tomorrow at ten",
+};
+
+TEST(TweetRouterAnalyzerTest, ATextThatNamesAShopAspectStaysAReview) {
+  auto router = TweetRouter::Load(test_paths::ModelsDir());
+  ASSERT_TRUE(router.ok()) << router.status();
+  auto analyzer = CreateAnalyzer(test_paths::ModelsDir());
+  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
+  AnalyzerConfig ungated;
+  ungated.router_aspect_gate = false;
+  auto without_gate = CreateAnalyzerWithConfig(test_paths::ModelsDir(), ungated);
+  ASSERT_TRUE(without_gate.ok()) << without_gate.status();
+  EXPECT_NE((*analyzer)->ModelVersion(), (*without_gate)->ModelVersion());
+  for (const char* text : kAspectPosts) {
+    EXPECT_GE((*router)->PostProbability(Tokenize(text)), TweetRouter::kThreshold) << text;
+    const Analysis a = (*analyzer)->Analyze(text, AnalyzeOptions());
+    EXPECT_EQ(a.route, TextRoute::kReview) << text;
+    EXPECT_FALSE(a.aspects.empty()) << text;
+    EXPECT_EQ((*without_gate)->Analyze(text, AnalyzeOptions()).route, TextRoute::kRoutedPost)
+        << text;
+  }
+  // The posts that name none still move.
+  for (const PostCase& c : kPostCases) {
+    EXPECT_EQ((*analyzer)->Analyze(c.text, AnalyzeOptions()).route, TextRoute::kRoutedPost)
+        << c.text;
+  }
+}
+
 void ExpectRejected(const std::string& dir) {
   auto router = TweetRouter::Load(dir);
   ASSERT_FALSE(router.ok());
