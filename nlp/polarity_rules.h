@@ -187,6 +187,10 @@ struct PolarityEvidence {
   // urgency only (not in Net()).
   float distress = 0;
   bool leading_contrast = false;  // the (first) sentence opens with "but"
+  // The sentence opens with a verdict or a story's turn ("Overall, ...",
+  // "Then it stopped charging"; VERDICT, TURN): a "but" without the word
+  // when its evidence goes against the sentences before it (JoinPolarity).
+  bool opener_turn = false;
   float Net() const { return positive - negative; }
   // True when nothing carries polarity, or when every sentence is a
   // question and what they carry is weak (below kQuestionOpinion, weighted).
@@ -202,7 +206,9 @@ struct PolarityEvidence {
 };
 
 // The evidence of a text made of parts (title, sentences) in order: sums,
-// with the parts before a sentence that opens with a contrast word halved.
+// with the parts before a sentence that opens with a contrast word halved,
+// and before one that opens with a verdict or a turn (opener_turn) whose
+// evidence goes against theirs.
 PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n);
 
 class PolarityRules {
