@@ -846,8 +846,10 @@ TEST(ConcededClauseTest, TheMainClauseDecidesTheModelsReading) {
 // Fourteenth pass: a sentence that opens with a verdict ("Overall, ...",
 // "W sumie ...") or a story's turn ("Then ...", "Potem ...") is a "but"
 // without the word: its clause decides, and the sentences before it weigh
-// half when it goes against them. Each row: the text with the marker turns
-// against the praise before it; the same text without the marker does not.
+// half when it goes against them; a failure after a day, night or week
+// counted in order ("trzeciego dnia", LIFE) is a short life that turns
+// the story. Each row: the text with the marker turns against the praise
+// before it; the same text without the marker does not.
 struct TurnCase {
   const char* lang;
   const char* with_marker;
@@ -878,6 +880,18 @@ TEST_F(PolarityRulesTest, VerdictsAndTurnsDecideAcrossSentences) {
        "La giacca è bella, calda e comoda. Sono molto delusa."},
       {"it", "La giacca è bella, calda e comoda. Poi si è rotta la cerniera.",
        "La giacca è bella, calda e comoda. Si è rotta la cerniera."},
+      // A day, night or week counted in order is a short life (LIFE).
+      {"pl", "Kurtka ładna, ciepła i wygodna. Trzeciego dnia pękł zamek.",
+       "Kurtka ładna, ciepła i wygodna. Pękł zamek."},
+      {"en", "Lovely colour, very soft, warm and comfortable. On the third day the zip broke.",
+       "Lovely colour, very soft, warm and comfortable. The zip broke."},
+      {"de", "Die Jacke ist schön, warm und bequem. In der zweiten Woche ist der Reißverschluss "
+             "kaputt gegangen.",
+       "Die Jacke ist schön, warm und bequem. Der Reißverschluss ist kaputt gegangen."},
+      {"es", "La chaqueta es bonita, cálida y cómoda. A la segunda semana se rompió la cremallera.",
+       "La chaqueta es bonita, cálida y cómoda. Se rompió la cremallera."},
+      {"it", "La giacca è bella, calda e comoda. Il giorno dopo si è rotta la cerniera.",
+       "La giacca è bella, calda e comoda. Si è rotta la cerniera."},
   };
   auto net = [&](const char* text, const char* lang) {
     const Evidence e = JoinAll(*rules_, *lexicon_, text, lang);
@@ -902,6 +916,8 @@ TEST_F(PolarityRulesTest, VerdictsAndTurnsDecideAcrossSentences) {
                   net("Lovely colour, soft and warm. Great.", "en"));
   EXPECT_FALSE(JoinAll(*rules_, *lexicon_, "Then I put it together.", "en").opener_turn);
   EXPECT_FALSE(JoinAll(*rules_, *lexicon_, "It was fine then broke.", "en").opener_turn);
+  // A delivery the next day stays praise.
+  EXPECT_GT(JoinAll(*rules_, *lexicon_, "The parcel arrived the next day.", "en").Net(), 0);
 }
 
 Evidence JoinAll(const PolarityRules& rules, const Lexicon& lexicon,
