@@ -68,6 +68,11 @@
 //     no MIXED (PolarityEvidence::resolutions);
 //   - contrast as evidence: a clause after "but" without decisive
 //     evidence of its own turns against what came before (kContrastDefault);
+//   - verdicts and turns (fourteenth pass; VERDICT: "Overall", "W sumie",
+//     "Insgesamt"; TURN: "Then", "Potem", "Dann"): a sentence that opens
+//     with one (a turn: with evidence) is a "but" without the word, its
+//     clause contrasted, the sentences before it halved when it goes
+//     against them (PolarityEvidence::opener_turn, JoinPolarity);
 //   - discourse markers: a mild positive word opening a sentence before a
 //     comma or colon ("Ok, ...", "Bueno, ...") carries no valence.
 // Word valences come from polarity.tsv first (e-commerce words: "late",
