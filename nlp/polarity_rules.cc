@@ -47,6 +47,8 @@ enum Label {
   kSeparable,
   kDismiss,
   kConsequence,
+  kVerdict,
+  kTurn,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
@@ -55,7 +57,7 @@ constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
     "LAST",     "SHRUG",   "RESOLVED", "FAILURE",  "CEASE",
     "LIFE",     "PRIOR",   "NOMORE",   "FUNCTION", "CALM",
-    "SEPARABLE", "DISMISS", "CONSEQUENCE"};
+    "SEPARABLE", "DISMISS", "CONSEQUENCE", "VERDICT", "TURN"};
 
 // Token `at` ends a clause: the end, a punctuation mark, "und", "oder".
 bool EndsClause(const TokenizedText& t, int at, int end) {
@@ -539,7 +541,10 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
       e.sarcasms += 1;
       continue;
     }
-    if (p.leading_contrast && i > 0) {
+    // Fourteenth pass: "... Then it stopped charging", "... Overall, not
+    // worth it": a verdict or a turn that goes against what came before.
+    const bool turns = p.opener_turn && lean(p) * lean(e) < 0;
+    if ((p.leading_contrast || turns) && i > 0) {
       e.positive *= PolarityRules::kBeforeContrastWeight;
       e.negative *= PolarityRules::kBeforeContrastWeight;
       e.best_positive *= PolarityRules::kBeforeContrastWeight;
@@ -940,6 +945,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     }
     return negated;
   };
+  // A VERDICT or TURN phrase that opens the sentence, and its end.
+  enum class Opener { kNone, kVerdict, kTurn };
+  Opener sentence_opener = Opener::kNone;
+  int opener_end = first;
   // Token `at` opens the sentence (after at most one punctuation token).
   auto opens_sentence = [&](int at) {
     return at == first || (at == first + 1 && t.tokens[first].kind == TokenKind::kPunct);
@@ -1261,6 +1270,16 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           add_failure(i, event_negated(m));
           break;
         }
+        case kVerdict:
+        case kTurn:
+          // Fourteenth pass: "Overall, ...", "W sumie ...", "Insgesamt ...";
+          // "Then ...", "Potem ...", "Dann ...": a sentence that opens with
+          // a verdict or a story's turn (below, after the clauses).
+          if (opens_sentence(i) && sentence_opener == Opener::kNone) {
+            sentence_opener = label == kVerdict ? Opener::kVerdict : Opener::kTurn;
+            opener_end = m.end_token;
+          }
+          break;
         case kConsequence:
           // "sent it back", "odesłałam", "liegt im Keller", "lo devolví": the
           // customer's verdict told as an act; a failure event ("didn't
@@ -1670,6 +1689,31 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
     e.leading_contrast = true;
     own[static_cast<size_t>(life_turn)].contrast = true;
     ++e.constructions;
+  }
+  // Fourteenth pass: "... Overall, I would not buy it again", "... W sumie
+  // wracam do starego", "... Then it stopped charging": a sentence that
+  // opens with a verdict (VERDICT) or with a story's turn (TURN) and
+  // holds evidence is a "but" without the word, as a short life above: its
+  // clause decides, and the sentences before it weigh
+  // kBeforeContrastWeight when it goes against them (JoinPolarity).
+  // A verdict decides without evidence of its own too (the clause model
+  // may read it: nlp/analyzer.cc DecidingClauseLabel); a turn with none
+  // is only the story going on ("Then I put it together").
+  if (sentence_opener != Opener::kNone && !question && !e.leading_contrast &&
+      std::none_of(own.begin(), own.end(), [](const Clause& c) { return c.contrast; })) {
+    int k = -1;
+    for (size_t ci = 0; ci < own.size() && k < 0; ++ci) {
+      if (own[ci].hits > 0 && own[ci].Net() != 0) k = static_cast<int>(ci);
+    }
+    // "Overall, ...": the clause after the marker's own.
+    if (k < 0 && sentence_opener == Opener::kVerdict) {
+      k = own.size() > 1 && own[0].end_token <= opener_end + 1 ? 1 : 0;
+    }
+    if (k >= 0) {
+      e.opener_turn = true;
+      own[static_cast<size_t>(k)].contrast = true;
+      ++e.constructions;
+    }
   }
   // "Does it leak?", "¿Se despega la suela?": a failure asked about did
   // not happen (yet); "why did it break?" tells that it did.

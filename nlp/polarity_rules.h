@@ -68,6 +68,11 @@
 //     no MIXED (PolarityEvidence::resolutions);
 //   - contrast as evidence: a clause after "but" without decisive
 //     evidence of its own turns against what came before (kContrastDefault);
+//   - verdicts and turns (fourteenth pass; VERDICT: "Overall", "W sumie",
+//     "Insgesamt"; TURN: "Then", "Potem", "Dann"): a sentence that opens
+//     with one (a turn: with evidence) is a "but" without the word, its
+//     clause contrasted, the sentences before it halved when it goes
+//     against them (PolarityEvidence::opener_turn, JoinPolarity);
 //   - discourse markers: a mild positive word opening a sentence before a
 //     comma or colon ("Ok, ...", "Bueno, ...") carries no valence.
 // Word valences come from polarity.tsv first (e-commerce words: "late",
@@ -187,6 +192,10 @@ struct PolarityEvidence {
   // urgency only (not in Net()).
   float distress = 0;
   bool leading_contrast = false;  // the (first) sentence opens with "but"
+  // The sentence opens with a verdict or a story's turn ("Overall, ...",
+  // "Then it stopped charging"; VERDICT, TURN): a "but" without the word
+  // when its evidence goes against the sentences before it (JoinPolarity).
+  bool opener_turn = false;
   float Net() const { return positive - negative; }
   // True when nothing carries polarity, or when every sentence is a
   // question and what they carry is weak (below kQuestionOpinion, weighted).
@@ -202,7 +211,9 @@ struct PolarityEvidence {
 };
 
 // The evidence of a text made of parts (title, sentences) in order: sums,
-// with the parts before a sentence that opens with a contrast word halved.
+// with the parts before a sentence that opens with a contrast word halved,
+// and before one that opens with a verdict or a turn (opener_turn) whose
+// evidence goes against theirs.
 PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n);
 
 class PolarityRules {

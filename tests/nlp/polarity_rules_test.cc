@@ -843,6 +843,83 @@ TEST(ConcededClauseTest, TheMainClauseDecidesTheModelsReading) {
   EXPECT_NE((*a)->ModelVersion(), (*b)->ModelVersion());
 }
 
+// Fourteenth pass: a sentence that opens with a verdict ("Overall, ...",
+// "W sumie ...") or a story's turn ("Then ...", "Potem ...") is a "but"
+// without the word: its clause decides, and the sentences before it weigh
+// half when it goes against them; a failure after a day, night or week
+// counted in order ("trzeciego dnia", LIFE) is a short life that turns
+// the story. Each row: the text with the marker turns against the praise
+// before it; the same text without the marker does not.
+struct TurnCase {
+  const char* lang;
+  const char* with_marker;
+  const char* without_marker;
+};
+
+TEST_F(PolarityRulesTest, VerdictsAndTurnsDecideAcrossSentences) {
+  const TurnCase kTurns[] = {
+      {"en", "The kettle looks lovely and boils fast. Overall, I am very disappointed.",
+       "The kettle looks lovely and boils fast. I am very disappointed."},
+      {"en", "Lovely colour, very soft, warm and comfortable. Then the zip broke.",
+       "Lovely colour, very soft, warm and comfortable. The zip broke."},
+      {"pl", "Kurtka ładna, ciepła i wygodna. W sumie jestem bardzo rozczarowana.",
+       "Kurtka ładna, ciepła i wygodna. Jestem bardzo rozczarowana."},
+      {"pl", "Kurtka ładna, ciepła i wygodna. Potem pękł zamek.",
+       "Kurtka ładna, ciepła i wygodna. Pękł zamek."},
+      {"de", "Die Jacke ist schön, warm und bequem. Insgesamt bin ich sehr enttäuscht.",
+       "Die Jacke ist schön, warm und bequem. Ich bin sehr enttäuscht."},
+      {"de", "Die Jacke ist schön, warm und bequem. Dann ist der Reißverschluss kaputt gegangen.",
+       "Die Jacke ist schön, warm und bequem. Der Reißverschluss ist kaputt gegangen."},
+      {"es", "La chaqueta es bonita, cálida y cómoda. En resumen, estoy muy decepcionada.",
+       "La chaqueta es bonita, cálida y cómoda. Estoy muy decepcionada."},
+      {"es", "La chaqueta es bonita, cálida y cómoda. Luego se rompió la cremallera.",
+       "La chaqueta es bonita, cálida y cómoda. Se rompió la cremallera."},
+      {"fr", "La veste est belle, chaude et confortable. Au final, je suis très déçue.",
+       "La veste est belle, chaude et confortable. Je suis très déçue."},
+      {"it", "La giacca è bella, calda e comoda. Nel complesso, sono molto delusa.",
+       "La giacca è bella, calda e comoda. Sono molto delusa."},
+      {"it", "La giacca è bella, calda e comoda. Poi si è rotta la cerniera.",
+       "La giacca è bella, calda e comoda. Si è rotta la cerniera."},
+      // A day, night or week counted in order is a short life (LIFE).
+      {"pl", "Kurtka ładna, ciepła i wygodna. Trzeciego dnia pękł zamek.",
+       "Kurtka ładna, ciepła i wygodna. Pękł zamek."},
+      {"en", "Lovely colour, very soft, warm and comfortable. On the third day the zip broke.",
+       "Lovely colour, very soft, warm and comfortable. The zip broke."},
+      {"de", "Die Jacke ist schön, warm und bequem. In der zweiten Woche ist der Reißverschluss "
+             "kaputt gegangen.",
+       "Die Jacke ist schön, warm und bequem. Der Reißverschluss ist kaputt gegangen."},
+      {"es", "La chaqueta es bonita, cálida y cómoda. A la segunda semana se rompió la cremallera.",
+       "La chaqueta es bonita, cálida y cómoda. Se rompió la cremallera."},
+      {"it", "La giacca è bella, calda e comoda. Il giorno dopo si è rotta la cerniera.",
+       "La giacca è bella, calda e comoda. Si è rotta la cerniera."},
+  };
+  auto net = [&](const char* text, const char* lang) {
+    const Evidence e = JoinAll(*rules_, *lexicon_, text, lang);
+    return e.Net() + e.lexicon_positive - e.lexicon_negative;
+  };
+  for (const TurnCase& c : kTurns) {
+    EXPECT_LT(net(c.with_marker, c.lang), 0) << c.with_marker;
+    EXPECT_GT(net(c.without_marker, c.lang), 0) << c.without_marker;
+  }
+  // The verdict's clause is the contrasted one (it decides: nlp/analyzer.cc).
+  const TokenizedText t = Tokenize("Au final, je suis déçue.");
+  std::vector<Clause> clauses;
+  const PolarityEvidence e =
+      rules_->Score(t, 0, static_cast<int>(t.tokens.size()), "fr", *lexicon_, &clauses);
+  EXPECT_TRUE(e.opener_turn);
+  ASSERT_EQ(clauses.size(), 2u);
+  EXPECT_FALSE(clauses[0].contrast);
+  EXPECT_TRUE(clauses[1].contrast);
+  // A verdict on the same side halves nothing; a turn without evidence is
+  // the story going on; a marker inside a sentence is no opener.
+  EXPECT_FLOAT_EQ(net("Lovely colour, soft and warm. Overall, great.", "en"),
+                  net("Lovely colour, soft and warm. Great.", "en"));
+  EXPECT_FALSE(JoinAll(*rules_, *lexicon_, "Then I put it together.", "en").opener_turn);
+  EXPECT_FALSE(JoinAll(*rules_, *lexicon_, "It was fine then broke.", "en").opener_turn);
+  // A delivery the next day stays praise.
+  EXPECT_GT(JoinAll(*rules_, *lexicon_, "The parcel arrived the next day.", "en").Net(), 0);
+}
+
 Evidence JoinAll(const PolarityRules& rules, const Lexicon& lexicon,
                  const char* text, const char* lang) {
   const TokenizedText t = Tokenize(text);
