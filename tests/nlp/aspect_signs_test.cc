@@ -130,7 +130,11 @@ const SignCase kCases[] = {
     // fold, and reads it -1; models/README.md, "Twelfth pass: aspects from
     // the clause that decides"); in its place:
     {"es", "Pago con tarjeta, envío el jueves. Los zapatos son cómodos.", Aspect::kPayment, 0},
-    {"fr", "Réglé par PayPal, livré samedi. Le pull est doux et chaud.", Aspect::kPayment, 0},
+    // Lost in the fourteenth pass: "Réglé par PayPal, livré samedi. Le
+    // pull est doux et chaud." PAYMENT 0 (the clause models trained on
+    // cases13 read it 0 without the arbiter too); in its place:
+    {"fr", "Réglé par virement, livré jeudi. La bouilloire fuit par le fond.", Aspect::kPayment,
+     0},
     {"it", "Ordinato venerdì, il corriere è passato martedì. I cuscini sono comodi.",
      Aspect::kDelivery, 0},
     // (Until the tenth pass also "The app kept logging me out, but support
