@@ -441,7 +441,7 @@ void LinearModel::PredictFeatures(const std::vector<uint64_t>& features,
                                   std::vector<float>* probs) const {
   thread_local std::vector<uint64_t> feats;
   thread_local std::vector<Hit> hits;
-  feats = features;  // Collect() sorts them
+  feats = features;  // Collect() sorts and shortens them
   Collect(&feats, &hits);
   Score(hits, probs);
 }
