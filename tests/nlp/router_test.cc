@@ -212,6 +212,27 @@ TEST(TweetRouterTest, TheThresholdIsTheLanguages) {
   }
 }
 
+// The shipped router, the analyzer with the default config and one with
+// `other`: a routing setting against its default.
+struct RoutingPair {
+  std::unique_ptr<TweetRouter> router;
+  std::unique_ptr<Analyzer> analyzer;
+  std::unique_ptr<Analyzer> other;
+};
+
+void LoadRoutingPair(const AnalyzerConfig& other, RoutingPair* pair) {
+  auto router = TweetRouter::Load(test_paths::ModelsDir());
+  ASSERT_TRUE(router.ok()) << router.status();
+  auto analyzer = CreateAnalyzer(test_paths::ModelsDir());
+  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
+  auto with_other = CreateAnalyzerWithConfig(test_paths::ModelsDir(), other);
+  ASSERT_TRUE(with_other.ok()) << with_other.status();
+  pair->router = *std::move(router);
+  pair->analyzer = *std::move(analyzer);
+  pair->other = *std::move(with_other);
+  EXPECT_NE(pair->analyzer->ModelVersion(), pair->other->ModelVersion());
+}
+
 // French posts the router reads below kThreshold, above French's
 // threshold.
 const char* const kBelowThresholdPosts[] = {
@@ -220,22 +241,17 @@ const char* const kBelowThresholdPosts[] = {
 };
 
 TEST(TweetRouterAnalyzerTest, APostBelowTheThresholdMovesAtItsLanguages) {
-  auto router = TweetRouter::Load(test_paths::ModelsDir());
-  ASSERT_TRUE(router.ok()) << router.status();
-  auto analyzer = CreateAnalyzer(test_paths::ModelsDir());
-  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
   AnalyzerConfig one;
   one.router_threshold = TweetRouter::kThreshold;
-  auto at_one = CreateAnalyzerWithConfig(test_paths::ModelsDir(), one);
-  ASSERT_TRUE(at_one.ok()) << at_one.status();
-  EXPECT_NE((*analyzer)->ModelVersion(), (*at_one)->ModelVersion());
+  RoutingPair p;
+  ASSERT_NO_FATAL_FAILURE(LoadRoutingPair(one, &p));
   for (const char* text : kBelowThresholdPosts) {
-    const Analysis a = (*analyzer)->Analyze(text, AnalyzeOptions());
-    EXPECT_LT((*router)->PostProbability(Tokenize(text)), TweetRouter::kThreshold) << text;
-    EXPECT_GE((*router)->PostProbability(Tokenize(text)), TweetRouter::Threshold(a.language))
+    const Analysis a = p.analyzer->Analyze(text, AnalyzeOptions());
+    EXPECT_LT(p.router->PostProbability(Tokenize(text)), TweetRouter::kThreshold) << text;
+    EXPECT_GE(p.router->PostProbability(Tokenize(text)), TweetRouter::Threshold(a.language))
         << text;
     EXPECT_EQ(a.route, TextRoute::kRoutedPost) << text;
-    EXPECT_EQ((*at_one)->Analyze(text, AnalyzeOptions()).route, TextRoute::kReview) << text;
+    EXPECT_EQ(p.other->Analyze(text, AnalyzeOptions()).route, TextRoute::kReview) << text;
   }
 }
 
@@ -246,26 +262,20 @@ const char* const kAspectPosts[] = {
 };
 
 TEST(TweetRouterAnalyzerTest, ATextThatNamesAShopAspectStaysAReview) {
-  auto router = TweetRouter::Load(test_paths::ModelsDir());
-  ASSERT_TRUE(router.ok()) << router.status();
-  auto analyzer = CreateAnalyzer(test_paths::ModelsDir());
-  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
   AnalyzerConfig ungated;
   ungated.router_aspect_gate = false;
-  auto without_gate = CreateAnalyzerWithConfig(test_paths::ModelsDir(), ungated);
-  ASSERT_TRUE(without_gate.ok()) << without_gate.status();
-  EXPECT_NE((*analyzer)->ModelVersion(), (*without_gate)->ModelVersion());
+  RoutingPair p;
+  ASSERT_NO_FATAL_FAILURE(LoadRoutingPair(ungated, &p));
   for (const char* text : kAspectPosts) {
-    EXPECT_GE((*router)->PostProbability(Tokenize(text)), TweetRouter::kThreshold) << text;
-    const Analysis a = (*analyzer)->Analyze(text, AnalyzeOptions());
+    EXPECT_GE(p.router->PostProbability(Tokenize(text)), TweetRouter::kThreshold) << text;
+    const Analysis a = p.analyzer->Analyze(text, AnalyzeOptions());
     EXPECT_EQ(a.route, TextRoute::kReview) << text;
     EXPECT_FALSE(a.aspects.empty()) << text;
-    EXPECT_EQ((*without_gate)->Analyze(text, AnalyzeOptions()).route, TextRoute::kRoutedPost)
-        << text;
+    EXPECT_EQ(p.other->Analyze(text, AnalyzeOptions()).route, TextRoute::kRoutedPost) << text;
   }
   // The posts that name none still move.
   for (const PostCase& c : kPostCases) {
-    EXPECT_EQ((*analyzer)->Analyze(c.text, AnalyzeOptions()).route, TextRoute::kRoutedPost)
+    EXPECT_EQ(p.analyzer->Analyze(c.text, AnalyzeOptions()).route, TextRoute::kRoutedPost)
         << c.text;
   }
 }
