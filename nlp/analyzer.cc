@@ -127,6 +127,9 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.contrast_decides, ",", p.contrast_decides_words, ",", p.contrast_override, ",",
       p.contrast_override_words, ",", p.denial_lexicon, ",", p.aspects_follow_review, ",",
       p.aspects_deciding_side, ",", p.aspects_late_turn, ",",
+      p.late_reading, ",", p.late_reading_sign_change, ",", p.late_reading_words, ",",
+      p.late_reading_score, ",", p.late_reading_to_positive, ",",
+      p.late_reading_after_arbiter, ",", p.late_reading_early, ",",
       p.use_rules, ",", p.use_meta, ",",
       static_cast<int>(c.lid_method), ",", c.route_tweets, ",", c.router_threshold, ",",
       TweetRouter::ThresholdKey(), ",", c.router_aspect_gate, ",",
@@ -279,6 +282,10 @@ class AnalyzerImpl : public Analyzer {
     if (!tweet && sp.use_composition && middle_rating && (model_read || any_failure)) {
       DecidingClauseLabel(t, a.sentences, clauses, lexicon_only, a.aspects, &a.sentiment);
     }
+    const bool late_reading = !tweet && sp.use_composition && sp.late_reading > 0 && middle_rating;
+    if (late_reading && !sp.late_reading_after_arbiter) {
+      LateClauseReading(t, parts, joined, sp, words, &reader, &a.sentiment);
+    }
     // The learnt label arbiter (nlp/label_arbiter.h) over what the steps
     // above computed: its word on the label (only the threat override after
     // urgency comes later), before the aspects settle their sides and the
@@ -288,6 +295,9 @@ class AnalyzerImpl : public Analyzer {
                      &reader, &a.sentiment);
     } else if (config_.trace_label_arbiter) {
       ThreadLabelArbiterTrace().features.clear();
+    }
+    if (late_reading && sp.late_reading_after_arbiter) {
+      LateClauseReading(t, parts, joined, sp, words, &reader, &a.sentiment);
     }
     // The customer's own middle rating (3 of 5) over a text that tells
     // praise and a complaint, each with evidence of at least middle_mixed:
@@ -439,15 +449,7 @@ class AnalyzerImpl : public Analyzer {
                       Sentiment* review) const {
     thread_local std::vector<float> reads;
     thread_local std::vector<float> x;
-    reads.clear();
-    if (reader->Knows()) {
-      for (size_t si = 0; si < t.sentences.size() && si + 1 < parts.parts.size(); ++si) {
-        for (const Clause& c : parts.parts[si].clauses) {
-          if (c.first_token >= c.end_token) continue;
-          reads.push_back(reader->Read(c.first_token, c.end_token).score);
-        }
-      }
-    }
+    ClauseReads(t, parts, reader, &reads);
     LabelArbiterInput in;
     in.composed = *review;
     in.probs = probs;
@@ -467,6 +469,64 @@ class AnalyzerImpl : public Analyzer {
       trace.composed = *review;
     }
     if (label_arbiter_ != nullptr) *review = label_arbiter_->Decide(x, *review);
+  }
+
+  // The clause models' score of every clause with a token, sentence by
+  // sentence in text order (the title not among them); empty without a
+  // clause model for the language.
+  static void ClauseReads(const TokenizedText& t, const Parts& parts, ClauseReader* reader,
+                          std::vector<float>* reads) {
+    reads->clear();
+    if (!reader->Knows()) return;
+    for (size_t si = 0; si < t.sentences.size() && si + 1 < parts.parts.size(); ++si) {
+      for (const Clause& c : parts.parts[si].clauses) {
+        if (c.first_token >= c.end_token) continue;
+        reads->push_back(reader->Read(c.first_token, c.end_token).score);
+      }
+    }
+  }
+
+  // Fifteenth pass (models/README.md, "Fifteenth pass: the late clause
+  // reading"): in a review that turns, the clause models' mean reading of
+  // the last third of the clauses names the gold label of most turning
+  // reviews the composition reads wrong. A POSITIVE or NEGATIVE review
+  // with a turn - a contrast or concession connective, a sentence opened
+  // by a verdict or a turn (opener_turn), or with `sign_change` clause
+  // readings of both signs at least `threshold` strong - whose late reading
+  // is at least `threshold` against its sign takes the late reading's sign
+  // and score.
+  static void LateClauseReading(const TokenizedText& t, const Parts& parts,
+                                const PolarityEvidence& joined, const SentimentParams& sp,
+                                int words, ClauseReader* reader, Sentiment* review) {
+    const float threshold = sp.late_reading;
+    const int sign = Sign(*review);
+    if (sign == 0) return;
+    if (sp.late_reading_words > 0 && static_cast<float>(words) > sp.late_reading_words) return;
+    if (std::fabs(review->score) >= sp.late_reading_score) return;
+    if (sign < 0 && !sp.late_reading_to_positive) return;
+    const bool sign_change = sp.late_reading_sign_change;
+    thread_local std::vector<float> reads;
+    ClauseReads(t, parts, reader, &reads);
+    if (reads.size() < 2) return;
+    bool turn = joined.contrasts > 0;
+    for (const SentimentClassifier::Part* p : parts.in_order) turn |= p->polarity.opener_turn;
+    if (!turn && sign_change) {
+      turn = *std::max_element(reads.begin(), reads.end()) >= threshold &&
+             *std::min_element(reads.begin(), reads.end()) <= -threshold;
+    }
+    if (!turn) return;
+    const size_t from = reads.size() - (reads.size() + 2) / 3;
+    float late = 0;
+    for (size_t i = from; i < reads.size(); ++i) late += reads[i];
+    late /= static_cast<float>(reads.size() - from);
+    if (late * static_cast<float>(sign) > -threshold) return;
+    float early = 0;
+    for (size_t i = 0; i < from; ++i) early += reads[i];
+    early /= static_cast<float>(from);
+    if (early * static_cast<float>(sign) < sp.late_reading_early) return;
+    review->score = late;
+    review->label = late > 0 ? SentimentLabel::kPositive : SentimentLabel::kNegative;
+    review->confidence = std::fabs(late);
   }
 
   // +1 POSITIVE, -1 NEGATIVE, 0 NEUTRAL or MIXED.

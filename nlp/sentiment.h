@@ -236,6 +236,26 @@ struct SentimentParams {
   // models/README.md, "Twelfth pass: aspects from the clause that
   // decides").
   bool aspects_late_turn = true;
+  // A POSITIVE or NEGATIVE review that turns (a contrast or concession
+  // connective, a verdict or turn opener, or - with late_reading_sign_change
+  // - clause-model readings of both signs at least late_reading strong)
+  // takes the sign of the clause models' mean reading of the last third of
+  // its clauses when that reading is at least late_reading against it
+  // (0 = off; applied by the analyzer, LateClauseReading; models/README.md,
+  // "Fifteenth pass: the late clause reading").
+  // Only in a text of at most late_reading_words words (0: any), whose
+  // composed |score| is below late_reading_score, and (late_reading_to_positive
+  // false) only towards NEGATIVE.
+  float late_reading = 0.3f;
+  bool late_reading_sign_change = false;
+  float late_reading_words = 0.0f;
+  float late_reading_score = 0.45f;
+  bool late_reading_to_positive = true;
+  // The mean reading of the clauses before the last third at least
+  // late_reading_early on the composed side (the turn goes from it).
+  float late_reading_early = 0.2f;
+  // Over the label arbiter's word (after it) instead of before it.
+  bool late_reading_after_arbiter = false;
   bool use_rules = true;
   // Use the stacked meta models (sentiment_*.meta, nlp/sentiment_meta.h)
   // when present; false serves the base models' probabilities (for

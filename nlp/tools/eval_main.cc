@@ -276,7 +276,9 @@ constexpr const char* kUsage =
     "  --mixed_ratio=F --mixed_either_order=F --mixed_unnamed=F\n"
     "  --note_keep=F --note_lexicon=F --no_note_failures --no_aspects_follow_review\n"
     "  --no_aspects_deciding_side --model_reads_conceded\n"
-    "  --no_aspects_late_turn\n"
+    "  --no_aspects_late_turn --late_reading=F --late_reading_sign_change\n"
+    "  --late_reading_words=F --late_reading_score=F --late_reading_to_negative_only\n"
+    "  --late_reading_after_arbiter --late_reading_early=F\n"
     "  --note_words=F --calm_words=F --calm_relief=F --dismiss_weight=F\n"
     "  --middle_mixed=F\n"
     "  --compose_construction=F --contrast_decides=F\n"
@@ -343,6 +345,16 @@ int main(int argc, char** argv) {
     else if (a == "--no_aspects_follow_review") f.config.sentiment.aspects_follow_review = false;
     else if (a == "--no_aspects_deciding_side") f.config.sentiment.aspects_deciding_side = false;
     else if (a == "--no_aspects_late_turn") f.config.sentiment.aspects_late_turn = false;
+    else if (fl("late_reading", &f.config.sentiment.late_reading)) {}
+    else if (a == "--late_reading_sign_change") f.config.sentiment.late_reading_sign_change = true;
+    else if (fl("late_reading_early", &f.config.sentiment.late_reading_early)) {}
+    else if (fl("late_reading_words", &f.config.sentiment.late_reading_words)) {}
+    else if (fl("late_reading_score", &f.config.sentiment.late_reading_score)) {}
+    else if (a == "--late_reading_after_arbiter") {
+      f.config.sentiment.late_reading_after_arbiter = true;
+    } else if (a == "--late_reading_to_negative_only") {
+      f.config.sentiment.late_reading_to_positive = false;
+    }
     else if (fl("note_keep", &f.config.sentiment.note_keep)) {}
     else if (fl("note_lexicon", &f.config.sentiment.note_lexicon)) {}
     else if (fl("note_words", &f.config.sentiment.note_words)) {}

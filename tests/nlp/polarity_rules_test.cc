@@ -933,5 +933,35 @@ Evidence JoinAll(const PolarityRules& rules, const Lexicon& lexicon,
   return JoinPolarity(parts.data(), parts.size());
 }
 
+// Fifteenth pass (models/README.md, "Fifteenth pass: the late clause
+// reading"): a review that turns, praise first and a complaint told without
+// opinion words last, which the composition reads POSITIVE with a weak
+// score: the clause models' reading of the last third of its clauses
+// decides (SentimentParams::late_reading). Each row is NEGATIVE with the
+// shipped models and not NEGATIVE with late_reading 0.
+TEST(LateClauseReadingTest, TheLateReadingDecidesATurn) {
+  AnalyzerConfig off;
+  off.sentiment.late_reading = 0;
+  auto with = CreateAnalyzerWithConfig(test_paths::ModelsDir(), AnalyzerConfig());
+  auto without = CreateAnalyzerWithConfig(test_paths::ModelsDir(), off);
+  ASSERT_TRUE(with.ok() && without.ok());
+  const std::pair<const char*, const char*> kRows[] = {
+      {"en", "Pretty rug, soft and thick. But it sheds everywhere, I empty the vacuum twice a day."},
+      {"en", "Lovely soft rug, arrived quickly. But it sheds everywhere and I empty the vacuum "
+             "twice a day."},
+      {"pl", "Elegancki zegarek, ładny pasek. Zapięcie jednak samo się otwiera, dwa razy "
+             "podnosiłem go z chodnika."},
+      {"de", "Wunderschöner Schal, weiche Wolle. Er fusselt jedoch nach einmal Tragen und sieht "
+             "jetzt zehn Jahre alt aus."},
+  };
+  for (const auto& [lang, text] : kRows) {
+    AnalyzeOptions o;
+    o.language_hint = lang;
+    EXPECT_EQ((*with)->Analyze(text, o).sentiment.label, SentimentLabel::kNegative) << text;
+    EXPECT_NE((*without)->Analyze(text, o).sentiment.label, SentimentLabel::kNegative) << text;
+  }
+  EXPECT_NE((*with)->ModelVersion(), (*without)->ModelVersion());
+}
+
 }  // namespace
 }  // namespace opinia::nlp
