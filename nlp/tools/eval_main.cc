@@ -44,7 +44,10 @@
 // rating, no language hint and no source. --split picks the half of the
 // table (dev: FNV-1a 64 of the id even; test: odd); the test half is for
 // one run at the end. --dump prints every case's expected and predicted
-// values. Without --lang, a language the table has no file for is skipped.
+// values (--dump_evidence: with each reported aspect's first evidence
+// spans, "(unnamed)" when no clause names it). --no_aspect_signs leaves
+// models/aspect_signs.meta out. Without --lang, a language the table has
+// no file for is skipped.
 // --table=shop --split=corpus_dev scores the same way the dev part of the
 // shop corpus (nlp/corpus/README.md), the fifth no model is trained on.
 #include <algorithm>
@@ -114,9 +117,10 @@ struct Flags {
   bool split_set = false;
   std::vector<std::string> langs = {"pl", "en", "de", "es", "fr", "it"};
   bool dump_cases = false;
+  bool dump_evidence = false;  // --dump_evidence: --dump with aspect evidence
 };
 
-void DumpCase(const EvalCase& c, const CaseScore& s, const Analysis& a) {
+void DumpCase(const EvalCase& c, const CaseScore& s, const Analysis& a, bool evidence) {
   std::string expected_aspects, got_aspects, labels;
   for (const ExpectedAspect& e : c.aspects) {
     absl::StrAppend(&expected_aspects, expected_aspects.empty() ? "" : ";",
@@ -128,6 +132,15 @@ void DumpCase(const EvalCase& c, const CaseScore& s, const Analysis& a) {
   for (const AspectSentiment& g : a.aspects) {
     absl::StrAppendFormat(&got_aspects, "%s%s:%.2f", got_aspects.empty() ? "" : ";",
                           AspectName(g.aspect), g.sentiment.score);
+    if (evidence) {  // --dump_evidence: "(unnamed)" and its first 3 spans
+      absl::StrAppend(&got_aspects, g.named ? "" : "(unnamed)", "[");
+      for (size_t k = 0; k < g.evidence.size() && k < 3; ++k) {
+        const Span& sp = g.evidence[k];
+        absl::StrAppend(&got_aspects, k ? "|" : "",
+                        c.text.substr(sp.begin, std::min<size_t>(sp.end - sp.begin, 40)));
+      }
+      absl::StrAppend(&got_aspects, "]");
+    }
   }
   for (SentimentLabel l : c.labels) {
     absl::StrAppend(&labels, labels.empty() ? "" : "|", CaseLabelName(l));
@@ -174,7 +187,7 @@ int RunCases(const Flags& f, const Analyzer& analyzer) {
       routes.Add(a);
       const CaseScore s = ScoreCase(c, a);
       by_category[c.category].Add(c, s);
-      if (f.dump_cases) DumpCase(c, s, a);
+      if (f.dump_cases) DumpCase(c, s, a, f.dump_evidence);
     }
     std::printf("%s", FormatLanguageReport(lang, by_category).c_str());
     routes.Print();
@@ -275,7 +288,7 @@ constexpr const char* kUsage =
     "  --neutral_keep=F --neutral_keep_untempered=F --mixed_min=F --mixed_words=F\n"
     "  --mixed_ratio=F --mixed_either_order=F --mixed_unnamed=F\n"
     "  --note_keep=F --note_lexicon=F --no_note_failures --no_aspects_follow_review\n"
-    "  --no_aspects_deciding_side --model_reads_conceded\n"
+    "  --no_aspects_deciding_side --model_reads_conceded --no_aspect_signs --dump_evidence\n"
     "  --no_aspects_late_turn --late_reading=F --late_reading_sign_change\n"
     "  --late_reading_words=F --late_reading_score=F --late_reading_to_negative_only\n"
     "  --late_reading_after_arbiter --late_reading_early=F\n"
@@ -308,6 +321,7 @@ int main(int argc, char** argv) {
     else if (absl::StartsWith(a, "--source=")) f.source = a.substr(9);
     else if (absl::StartsWith(a, "--dump=")) f.dump = a.substr(7);
     else if (a == "--dump") f.dump_cases = true;
+    else if (a == "--dump_evidence") f.dump_cases = f.dump_evidence = true;
     else if (absl::StartsWith(a, "--cases=")) f.cases = a.substr(8);
     else if (absl::StartsWith(a, "--table=")) f.table = a.substr(8);
     else if (a == "--split=dev") f.split = Split::kDev, f.split_set = true;
@@ -344,6 +358,7 @@ int main(int argc, char** argv) {
     else if (a == "--no_note_failures") f.config.sentiment.note_failures = false;
     else if (a == "--no_aspects_follow_review") f.config.sentiment.aspects_follow_review = false;
     else if (a == "--no_aspects_deciding_side") f.config.sentiment.aspects_deciding_side = false;
+    else if (a == "--no_aspect_signs") f.config.aspect_signs = false;
     else if (a == "--no_aspects_late_turn") f.config.sentiment.aspects_late_turn = false;
     else if (fl("late_reading", &f.config.sentiment.late_reading)) {}
     else if (a == "--late_reading_sign_change") f.config.sentiment.late_reading_sign_change = true;

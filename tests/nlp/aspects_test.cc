@@ -266,6 +266,8 @@ const Case kCases[] = {
     {"de_bequem", "de", "Sehr bequem.", "+", "PRODUCT_QUALITY+=bequem"},
     {"es_asesor_trato", "es", "El asesor tuvo un trato muy amable.", "+", "CUSTOMER_SERVICE+=asesor|trato|amable"},
     {"es_seur", "es", "Seur lo dejó en el punto de recogida.", "0", "DELIVERY0=Seur|punto de recogida"},
+    // "precioso" (lovely) is no "precio*": the price alone is named
+    {"es_stop_precioso", "es", "Unas fotos preciosas y un precio justo.", "+", "PRICE+=precio"},
     {"es_carton", "es", "El cartón llegó aplastado.", "-", "PACKAGING-=cartón; DELIVERY-=llegó"},
     {"es_timo", "es", "Un timo.", "-", "PRICE-=timo"},
     {"es_contra_reembolso", "es", "Pagué contra reembolso sin problema.", "+", "PAYMENT+=Pagué|contra reembolso"},
