@@ -130,6 +130,8 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.late_reading, ",", p.late_reading_sign_change, ",", p.late_reading_words, ",",
       p.late_reading_score, ",", p.late_reading_to_positive, ",",
       p.late_reading_after_arbiter, ",", p.late_reading_early, ",",
+      p.story_end, ",", p.story_end_early, ",", p.story_end_to_positive, ",",
+      p.story_end_from_mixed, ",",
       p.use_rules, ",", p.use_meta, ",",
       static_cast<int>(c.lid_method), ",", c.route_tweets, ",", c.router_threshold, ",",
       TweetRouter::ThresholdKey(), ",", c.router_aspect_gate, ",",
@@ -285,6 +287,9 @@ class AnalyzerImpl : public Analyzer {
     const bool late_reading = !tweet && sp.use_composition && sp.late_reading > 0 && middle_rating;
     if (late_reading && !sp.late_reading_after_arbiter) {
       LateClauseReading(t, parts, joined, sp, words, &reader, &a.sentiment);
+    }
+    if (!tweet && sp.use_composition && sp.story_end > 0 && middle_rating) {
+      StoryEnding(a.sentences, sp, &a.sentiment);
     }
     // The learnt label arbiter (nlp/label_arbiter.h) over what the steps
     // above computed: its word on the label (only the threat override after
@@ -527,6 +532,27 @@ class AnalyzerImpl : public Analyzer {
     review->score = late;
     review->label = late > 0 ? SentimentLabel::kPositive : SentimentLabel::kNegative;
     review->confidence = std::fabs(late);
+  }
+
+  // A story's ending decides (SentimentParams::story_end): the last
+  // sentence read at least story_end against the composed label, the
+  // earlier sentences' mean at least story_end_early on the other side.
+  static void StoryEnding(const std::vector<SentenceSentiment>& sentences,
+                          const SentimentParams& sp, Sentiment* review) {
+    if (sentences.size() < 3) return;
+    const float last = sentences.back().sentiment.score;
+    const int end = last <= -sp.story_end ? -1 : last >= sp.story_end ? 1 : 0;
+    if (end == 0 || (end > 0 && !sp.story_end_to_positive)) return;
+    const int sign = Sign(*review);
+    if (sign == end) return;
+    if (sign == 0 && (review->label != SentimentLabel::kMixed || !sp.story_end_from_mixed)) return;
+    float early = 0;
+    for (size_t i = 0; i + 1 < sentences.size(); ++i) early += sentences[i].sentiment.score;
+    early /= static_cast<float>(sentences.size() - 1);
+    if (early * static_cast<float>(-end) < sp.story_end_early) return;
+    review->label = end > 0 ? SentimentLabel::kPositive : SentimentLabel::kNegative;
+    review->score = 0.5f * last;
+    review->confidence = std::fabs(review->score);
   }
 
   // +1 POSITIVE, -1 NEGATIVE, 0 NEUTRAL or MIXED.

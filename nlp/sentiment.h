@@ -256,6 +256,20 @@ struct SentimentParams {
   float late_reading_early = 0.2f;
   // Over the label arbiter's word (after it) instead of before it.
   bool late_reading_after_arbiter = false;
+  // A story's ending (models/README.md, "Fifteenth pass: turning
+  // reviews"): a review of at least 3 sentences whose last sentence is read
+  // at least story_end against the composed label (a POSITIVE or MIXED
+  // review ending at most -story_end; with story_end_to_positive also a
+  // NEGATIVE or MIXED one ending at least story_end) while the mean of its
+  // earlier sentences is at least story_end_early on the other side (the
+  // story turns from it) takes the last sentence's sign at half its score:
+  // "... worked fine for a month. Then the handle snapped." without any
+  // connective. 0 = off; applied by the analyzer (StoryEnding) before the
+  // label arbiter.
+  float story_end = 0.7f;
+  float story_end_early = 0.4f;
+  bool story_end_to_positive = false;
+  bool story_end_from_mixed = true;
   bool use_rules = true;
   // Use the stacked meta models (sentiment_*.meta, nlp/sentiment_meta.h)
   // when present; false serves the base models' probabilities (for

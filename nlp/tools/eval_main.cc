@@ -292,6 +292,7 @@ constexpr const char* kUsage =
     "  --no_aspects_late_turn --late_reading=F --late_reading_sign_change\n"
     "  --late_reading_words=F --late_reading_score=F --late_reading_to_negative_only\n"
     "  --late_reading_after_arbiter --late_reading_early=F\n"
+    "  --story_end=F --story_end_early=F --story_end_to_positive --story_end_not_from_mixed\n"
     "  --note_words=F --calm_words=F --calm_relief=F --dismiss_weight=F\n"
     "  --middle_mixed=F\n"
     "  --compose_construction=F --contrast_decides=F\n"
@@ -363,6 +364,10 @@ int main(int argc, char** argv) {
     else if (fl("late_reading", &f.config.sentiment.late_reading)) {}
     else if (a == "--late_reading_sign_change") f.config.sentiment.late_reading_sign_change = true;
     else if (fl("late_reading_early", &f.config.sentiment.late_reading_early)) {}
+    else if (fl("story_end", &f.config.sentiment.story_end)) {}
+    else if (fl("story_end_early", &f.config.sentiment.story_end_early)) {}
+    else if (a == "--story_end_to_positive") f.config.sentiment.story_end_to_positive = true;
+    else if (a == "--story_end_not_from_mixed") f.config.sentiment.story_end_from_mixed = false;
     else if (fl("late_reading_words", &f.config.sentiment.late_reading_words)) {}
     else if (fl("late_reading_score", &f.config.sentiment.late_reading_score)) {}
     else if (a == "--late_reading_after_arbiter") {

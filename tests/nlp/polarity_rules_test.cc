@@ -963,5 +963,42 @@ TEST(LateClauseReadingTest, TheLateReadingDecidesATurn) {
   EXPECT_NE((*with)->ModelVersion(), (*without)->ModelVersion());
 }
 
+// Fifteenth pass (models/README.md, "Fifteenth pass: turning reviews"): a
+// story told in order, praise first and a failure event last without any
+// connective ("... Last week the base cracked"), which the composition
+// reads MIXED: its ending decides (SentimentParams::story_end). Each row is
+// NEGATIVE with the shipped setting and not NEGATIVE with story_end 0.
+TEST(StoryEndingTest, TheLastSentenceOfAStoryDecides) {
+  AnalyzerConfig off;
+  off.sentiment.story_end = 0;
+  auto with = CreateAnalyzerWithConfig(test_paths::ModelsDir(), AnalyzerConfig());
+  auto without = CreateAnalyzerWithConfig(test_paths::ModelsDir(), off);
+  ASSERT_TRUE(with.ok() && without.ok());
+  const std::pair<const char*, const char*> kRows[] = {
+      {"en", "The kettle looks great and boils fast. It is quiet and easy to fill, and I loved "
+             "it. We used it every morning for a month. Last week the base cracked and water "
+             "leaked all over the counter."},
+      {"pl", "Czajnik wygląda świetnie i szybko gotuje wodę. Jest cichy, wygodny i bardzo mi się "
+             "podobał. Używaliśmy go codziennie przez miesiąc. W zeszłym tygodniu pękła podstawa "
+             "i woda wylała się na cały blat."},
+      {"de", "Der Wasserkocher sieht toll aus und kocht schnell. Er ist leise, praktisch und ich "
+             "war begeistert. Wir haben ihn einen Monat lang jeden Morgen benutzt. Letzte Woche "
+             "ist der Sockel gerissen und das Wasser lief über die ganze Arbeitsplatte."},
+      {"fr", "La bouilloire est superbe et chauffe très vite. Elle est silencieuse, pratique et "
+             "je l'adorais. On l'a utilisée tous les matins pendant un mois. La semaine "
+             "dernière, le socle s'est fendu et l'eau a coulé sur tout le plan de travail."},
+      {"it", "Il bollitore è bellissimo e scalda velocissimo. È silenzioso, comodo e mi piaceva "
+             "tantissimo. L'abbiamo usato ogni mattina per un mese. La settimana scorsa la base "
+             "si è crepata e l'acqua è finita su tutto il piano di lavoro."},
+  };
+  for (const auto& [lang, text] : kRows) {
+    AnalyzeOptions o;
+    o.language_hint = lang;
+    EXPECT_EQ((*with)->Analyze(text, o).sentiment.label, SentimentLabel::kNegative) << text;
+    EXPECT_NE((*without)->Analyze(text, o).sentiment.label, SentimentLabel::kNegative) << text;
+  }
+  EXPECT_NE((*with)->ModelVersion(), (*without)->ModelVersion());
+}
+
 }  // namespace
 }  // namespace opinia::nlp
