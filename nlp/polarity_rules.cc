@@ -49,6 +49,7 @@ enum Label {
   kConsequence,
   kVerdict,
   kTurn,
+  kTryOn,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
@@ -57,7 +58,7 @@ constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
     "LAST",     "SHRUG",   "RESOLVED", "FAILURE",  "CEASE",
     "LIFE",     "PRIOR",   "NOMORE",   "FUNCTION", "CALM",
-    "SEPARABLE", "DISMISS", "CONSEQUENCE", "VERDICT", "TURN"};
+    "SEPARABLE", "DISMISS", "CONSEQUENCE", "VERDICT", "TURN", "TRYON"};
 
 // Token `at` ends a clause: the end, a punctuation mark, "und", "oder".
 bool EndsClause(const TokenizedText& t, int at, int end) {
@@ -1394,7 +1395,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           }
           break;
         case kNote:
+        case kTryOn:
           // "zamówienie", "Rechnung", "parcel": an order fact, no opinion.
+          // TRYON ("two sizes", "zum Vergleichen"): one placed to choose
+          // from (below: its return is the plan).
           ++e.notes;
           about_waiting = true;
           break;
@@ -1621,7 +1625,18 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       negative += own[ci].negative - (own[ci].worry ? std::fabs(kWorryValence) : 0.0f);
       praise |= static_cast<int>(ci) >= first_consequence && own[ci].positive > 0;
     }
-    if ((praise || e.notes > 0) && negative < 1e-4f) {
+    // Fifteenth pass: an order placed to choose from (TRYON) may be told in
+    // an earlier sentence ("Ordered two sizes to try on. The 12 goes
+    // back."): its returns are the plan.
+    auto try_on_before = [&] {
+      bool found = false;
+      if (first > 0) {
+        matcher_->Scan(t, 0, first, matcher_->LanguageMask(language),
+                       [&](const TermMatcher::Match& m) { found |= m.label == kTryOn; });
+      }
+      return found;
+    };
+    if ((praise || e.notes > 0 || try_on_before()) && negative < 1e-4f) {
       for (const Failure& f : failures) {
         if (!f.consequence) continue;
         Clause& c = own[static_cast<size_t>(f.clause)];

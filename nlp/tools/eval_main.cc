@@ -18,7 +18,7 @@
 //               [--compose_plain=F] FILE.tsv...
 //   opinia-eval --models=DIR --cases=nlp/eval --split=dev|test|all
 //   opinia-eval --models=DIR --cases=nlp/corpus --table=shop --split=corpus_dev
-//               [--table=NAME] [--lang=pl,en,...] [--dump]
+//               [--table=NAME] [--lang=pl,en,...] [--dump] [--trace]
 //
 // --stars passes the file's star rating to the analyzer (star fusion);
 // --hint passes the file's language as language_hint. Without them the
@@ -45,13 +45,17 @@
 // table (dev: FNV-1a 64 of the id even; test: odd); the test half is for
 // one run at the end. --dump prints every case's expected and predicted
 // values (--dump_evidence: with each reported aspect's first evidence
-// spans, "(unnamed)" when no clause names it). --no_aspect_signs leaves
+// spans, "(unnamed)" when no clause names it); --trace does too, and after
+// each case a "#TRACE" line with what the label arbiter read (the composed
+// label, the review model, the clause models, the rules' evidence: the
+// fifteenth pass's census). --no_aspect_signs leaves
 // models/aspect_signs.meta out. Without --lang, a language the table has
 // no file for is skipped.
 // --table=shop --split=corpus_dev scores the same way the dev part of the
 // shop corpus (nlp/corpus/README.md), the fifth no model is trained on.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -68,6 +72,7 @@
 #include "absl/strings/str_split.h"
 #include "nlp/analyzer.h"
 #include "nlp/analyzer_config.h"
+#include "nlp/label_arbiter.h"
 #include "nlp/tools/eval_cases.h"
 #include "nlp/tools/tsv.h"
 
@@ -120,7 +125,8 @@ struct Flags {
   bool dump_evidence = false;  // --dump_evidence: --dump with aspect evidence
 };
 
-void DumpCase(const EvalCase& c, const CaseScore& s, const Analysis& a, bool evidence) {
+void DumpCase(const EvalCase& c, const CaseScore& s, const Analysis& a, bool evidence,
+              bool trace) {
   std::string expected_aspects, got_aspects, labels;
   for (const ExpectedAspect& e : c.aspects) {
     absl::StrAppend(&expected_aspects, expected_aspects.empty() ? "" : ";",
@@ -155,6 +161,19 @@ void DumpCase(const EvalCase& c, const CaseScore& s, const Analysis& a, bool evi
               expected_aspects.c_str(), got_aspects.c_str(),
               c.urgent ? "urgent" : "-", static_cast<int>(a.urgency.priority),
               reasons.c_str(), c.text.c_str());
+  // --trace: what the label arbiter read (its features as
+  // LabelArbiterFeatures() computes them; a routed post has none).
+  if (trace) {
+    const LabelArbiterTrace& tr = ThreadLabelArbiterTrace();
+    if (tr.features.size() > 40) {
+      const std::vector<float>& x = tr.features;
+      std::printf("#TRACE\t%s\tcomposed=%s %.2f\tmodel p/n/u/m=%.2f/%.2f/%.2f/%.2f\tclause=%.2f..%.2f\t"
+                  "ev +%.2f -%.2f lex +%.2f -%.2f\tq=%.2f noop=%.0f notes=%.0f fail=%.0f\tw=%.0f bp=%.2f bn=%.2f dis=%.2f sarc=%.0f res=%.0f den=%.0f\n",
+                  c.id.c_str(), CaseLabelName(tr.composed.label), tr.composed.score, x[5], x[6], x[7],
+                  x[8], x[18], x[19], x[21], x[22], x[23], x[24], x[31], x[33], x[34], x[35],
+                  std::exp(x[40]) - 1, x[13], x[14], x[32], x[30], x[28], x[29]);
+    }
+  }
 }
 
 // opinia-eval --cases: see the file comment.
@@ -187,7 +206,7 @@ int RunCases(const Flags& f, const Analyzer& analyzer) {
       routes.Add(a);
       const CaseScore s = ScoreCase(c, a);
       by_category[c.category].Add(c, s);
-      if (f.dump_cases) DumpCase(c, s, a, f.dump_evidence);
+      if (f.dump_cases) DumpCase(c, s, a, f.dump_evidence, f.config.trace_label_arbiter);
     }
     std::printf("%s", FormatLanguageReport(lang, by_category).c_str());
     routes.Print();
@@ -277,7 +296,7 @@ void Report(const std::string& name, const std::vector<Example>& ex,
 constexpr const char* kUsage =
     "usage: opinia-eval --models=DIR [flags] FILE.tsv...\n"
     "       opinia-eval --models=DIR --cases=DIR --split=dev|test|all|corpus_dev"
-    " [--table=NAME] [--lang=pl,en,...] [--dump]\n"
+    " [--table=NAME] [--lang=pl,en,...] [--dump] [--trace]\n"
     "flags: --stars --hint --source=NAME --dump=FILE --no_rules --no_meta\n"
     "  --no_route_tweets --router_threshold=F --no_router_aspect_gate\n"
     "  --lid=combined|fasttext|cld2 --length_k=MODEL:K\n"
@@ -323,6 +342,7 @@ int main(int argc, char** argv) {
     else if (absl::StartsWith(a, "--dump=")) f.dump = a.substr(7);
     else if (a == "--dump") f.dump_cases = true;
     else if (a == "--dump_evidence") f.dump_cases = f.dump_evidence = true;
+    else if (a == "--trace") f.dump_cases = true, f.config.trace_label_arbiter = true;
     else if (absl::StartsWith(a, "--cases=")) f.cases = a.substr(8);
     else if (absl::StartsWith(a, "--table=")) f.table = a.substr(8);
     else if (a == "--split=dev") f.split = Split::kDev, f.split_set = true;

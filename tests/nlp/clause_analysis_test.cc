@@ -368,5 +368,15 @@ TEST(ClauseAnalysisTest, TheIssuesExamples) { ExpectLabels("issue", 15); }
 // (category calm_lookalike of nlp/eval/conventions.tsv)
 TEST(ClauseAnalysisTest, CalmLookAlikesAreNeutral) { ExpectLabels("calm_lookalike", 22); }
 
+// Fifteenth pass: a repeat purchase told with its ordinal ("third time
+// ordering") and an order of two sizes or colours to try on, whose return
+// is the plan (TRYON, also in a later sentence), are NEUTRAL notes in
+// every language; a return after an ordinary order fact, "third time
+// asking" and a try-on order that arrived broken stay NEGATIVE.
+// (category neutral_note of nlp/eval/conventions.tsv)
+TEST(ClauseAnalysisTest, RepeatPurchasesAndTryOnOrdersAreNeutral) {
+  ExpectLabels("neutral_note", 18);
+}
+
 }  // namespace
 }  // namespace opinia::nlp

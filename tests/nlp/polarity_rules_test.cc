@@ -392,6 +392,36 @@ TEST_F(PolarityRulesTest, DismissMarkersAreCalmNotes) {
   EXPECT_EQ(JoinAll(*rules_, *lexicon_, "Non è normale.", "it").dismissals, 0);
 }
 
+// Fifteenth pass: an order placed to choose from (TRYON: "two sizes", "zum
+// Vergleichen") is a note, and a return told in its sentence or a later one
+// is no failure; after an ordinary order fact in an earlier sentence the
+// return stays the verdict, and so it does when the sentence complains too.
+// A repeat purchase told with its ordinal is a note, "third time" asking
+// still a complaint.
+TEST_F(PolarityRulesTest, TryOnOrdersMakeTheirReturnsPlans) {
+  for (const auto& [text, lang] :
+       {std::pair{"Zamówiłam dwa rozmiary kurtki. Jeden zostawiam, drugi odsyłam.", "pl"},
+        std::pair{"Die Hose in zwei Größen zum Anprobieren bestellt. Die kleinere geht zurück.", "de"},
+        std::pair{"Pedí dos tallas para comparar. Una la devuelvo.", "es"},
+        std::pair{"Presi due colori per confrontare, uno lo rimando indietro.", "it"}}) {
+    const PolarityEvidence e = JoinAll(*rules_, *lexicon_, text, lang);
+    EXPECT_GT(e.notes, 0) << text;
+    EXPECT_EQ(e.failures, 0) << text;
+    EXPECT_EQ(e.negative, 0) << text;
+  }
+  EXPECT_GT(JoinAll(*rules_, *lexicon_, "Die Bestellung kam am Montag. Geht zurück.", "de").negative, 0);
+  EXPECT_GT(JoinAll(*rules_, *lexicon_, "Zwei Größen bestellt, beide kaputt. Gehen zurück.", "de").negative, 0);
+  for (const auto& [text, lang] :
+       {std::pair{"Trzeci raz kupuję ten sam krem.", "pl"},
+        std::pair{"Third time ordering these labels.", "en"},
+        std::pair{"Zum dritten Mal bestellt.", "de"}}) {
+    const PolarityEvidence e = JoinAll(*rules_, *lexicon_, text, lang);
+    EXPECT_GT(e.notes, 0) << text;
+    EXPECT_EQ(e.negative, 0) << text;
+  }
+  EXPECT_GT(JoinAll(*rules_, *lexicon_, "Third time asking about my order.", "en").negative, 0);
+}
+
 TEST_F(PolarityRulesTest, ReliefAcrossButIsDecisive) {
   // The praise after "but" that relieves a worry counts as a construction,
   // not as a plain lexicon word.
