@@ -55,7 +55,7 @@ namespace {
 // twelfth - review models skip a conceded opening clause, a late clause
 // that goes on about the product decides its sign): the model-file and
 // tunable hashes below cannot see code.
-constexpr char kVersionPrefix[] = "opinia-nlp-14";
+constexpr char kVersionPrefix[] = "opinia-nlp-15";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;
