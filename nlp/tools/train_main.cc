@@ -228,9 +228,12 @@ std::vector<ModelSpec> Specs() {
       // smaller gains on nlp/eval, en_amazon_reviews.dev -0.8). Only the
       // first four writers' parts (a-d): the last round's e, f cost
       // en_amazon_reviews.dev 0.6 points for +2 / +6 cases on cases6 dev /
-      // cases5.
+      // cases5. C 32 (was 8) since the fifteenth pass, with the tables at
+      // weight 3 (kTableWeightsFlag): less regularised, the model keeps
+      // more of the shop tables' wording (models/README.md, "Fifteenth
+      // pass: English").
       {{"sentiment_en", TextDomain::kReview, {"en"}, 20.0f},
-       {"en_amazon_reviews.train.tsv", "en_uci_sentences.train.tsv", "shop_en.tsv:train@abcd"}, 8.0,
+       {"en_amazon_reviews.train.tsv", "en_uci_sentences.train.tsv", "shop_en.tsv:train@abcd"}, 32.0,
        {}, {}, 1.0, {0, 1, 2, 3, 10}, 1.0, 1, false, false},
       // Character 3-6-grams at half weight: multi_tweets.dev macro-F1
       // 0.564 -> 0.576 in the analyzer, and up in every fold of a 5-fold CV
@@ -287,12 +290,19 @@ constexpr int kTableWeight = 3;
 // SentimentParams::model_skips_conceded). Leave-one-table-out over
 // cases7..cases11 English: labels 801 / 863 / 874 / 878 of 1,135 at weight
 // 0 / 1 / 2 / 3, en_amazon_reviews.dev 0.8983 / 0.8998 / 0.8920 / 0.8936
-// (models/README.md, "Twelfth pass: English learns from the tables"). The
-// Polish review model at
+// (models/README.md, "Twelfth pass: English learns from the tables").
+// Weight 3 with C 32 since the fifteenth pass: out of fold over the spent
+// tables' English (the arbiters' three cross-fit groups, cases7..cases9
+// left out one at a time) labels 2,006 -> 2,053 of 2,489,
+// en_amazon_reviews.dev 0.8998 -> 0.9030 (at C 8: weight 2 / 3 / 4 gave
+// 2,030 / 2,040 / 2,049 but 0.8920 / 0.8920 / 0.8936; weight 4 with C 32,
+// 2,067, reads the convention "Delivery was three days late, but the
+// sandals are fantastic." POSITIVE and no label arbiter could be refitted;
+// models/README.md, "Fifteenth pass: English"). The Polish review model at
 // weight 1: the tables cost CLARIN-Emo out of fold (5-fold over its train
 // and dev part: -0.16 points at weight 1, -0.36 at 3; "Eleventh pass:
 // training data").
-constexpr char kTableWeightsFlag[] = "en=1,pl=1";
+constexpr char kTableWeightsFlag[] = "en=3,pl=1";
 // The English rows of the training tables machine-translated into Spanish,
 // French and Italian (scripts/translate_tables.sh, under
 // <--translated>/tables) as training data, per model

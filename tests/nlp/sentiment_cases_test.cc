@@ -128,6 +128,10 @@ const std::vector<Case>& Cases() {
       {"en_however", "en",
        "Looks good. However, the battery is awful and dies quickly.", {N, M}},
       {"en_unfortunately", "en", "Unfortunately it arrived damaged.", {N}},
+      // A stuck parcel told in plain words: NEUTRAL with the English review
+      // model at C 8 and table weight 1, NEGATIVE since the fifteenth pass
+      // (C 32, weight 3; models/README.md, "Fifteenth pass: English").
+      {"en_tracking_stuck", "en", "The tracking has said out for delivery since Monday.", {N}},
       // ---- English: intensifiers and emphasis.
       {"en_extremely_good", "en", "Extremely good value!", {P}},
       {"en_really_bad", "en", "Really bad experience.", {N}},
