@@ -229,7 +229,7 @@ std::vector<ModelSpec> Specs() {
       // first four writers' parts (a-d): the last round's e, f cost
       // en_amazon_reviews.dev 0.6 points for +2 / +6 cases on cases6 dev /
       // cases5. C 32 (was 8) since the fifteenth pass, with the tables at
-      // weight 3 (kTableWeightsFlag): less regularised, the model keeps
+      // weight 2 (kTableWeightsFlag): less regularised, the model keeps
       // more of the shop tables' wording (models/README.md, "Fifteenth
       // pass: English").
       {{"sentiment_en", TextDomain::kReview, {"en"}, 20.0f},
@@ -298,11 +298,15 @@ constexpr int kTableWeight = 3;
 // 2,030 / 2,040 / 2,049 but 0.8920 / 0.8920 / 0.8936; weight 4 with C 32,
 // 2,067, reads the convention "Delivery was three days late, but the
 // sandals are fantastic." POSITIVE and no label arbiter could be refitted;
-// models/README.md, "Fifteenth pass: English"). The Polish review model at
+// models/README.md, "Fifteenth pass: English"). Weight 2 since the
+// lead's retraining with cases14 (models/README.md, "Fifteenth pass"): at
+// weight 3 en_amazon_reviews.dev fell 0.8998 -> 0.8967 with cases14 in the
+// tables; weight 2 / 1 read it 0.8998 / 0.9014 and the cases15 dev half
+// 343 / 340 labels against weight 3's 344 (A's arbiters). The Polish review model at
 // weight 1: the tables cost CLARIN-Emo out of fold (5-fold over its train
 // and dev part: -0.16 points at weight 1, -0.36 at 3; "Eleventh pass:
 // training data").
-constexpr char kTableWeightsFlag[] = "en=3,pl=1";
+constexpr char kTableWeightsFlag[] = "en=2,pl=1";
 // The English rows of the training tables machine-translated into Spanish,
 // French and Italian (scripts/translate_tables.sh, under
 // <--translated>/tables) as training data, per model
