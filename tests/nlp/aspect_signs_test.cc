@@ -119,7 +119,11 @@ const SignCase kCases[] = {
     {"pl", "Płatność przelewem, paczka odebrana z paczkomatu. Czajnik niestety przecieka od "
            "pierwszego dnia.",
      Aspect::kPayment, 0},
-    {"en", "Paid with PayPal, the parcel came on Monday. The kettle leaks from the base.",
+    // Lost in the fifteenth pass: "Paid with PayPal, the parcel came on
+    // Monday. The kettle leaks from the base." PAYMENT 0 (the aspect-sign
+    // arbiter refitted with cases14, C 0.03, reads it -0.16;
+    // models/README.md, "Fifteenth pass"); in its place:
+    {"en", "Paid by bank transfer, the parcel arrived on Monday. The kettle leaks from the base.",
      Aspect::kPayment, 0},
     {"de", "Bezahlt mit PayPal, das Paket kam am Donnerstag. Die Jacke ist warm und gut "
            "verarbeitet.",
