@@ -1636,7 +1636,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       }
       return found;
     };
-    if ((praise || e.notes > 0 || try_on_before()) && negative < 1e-4f) {
+    if (negative < 1e-4f && (praise || e.notes > 0 || try_on_before())) {
       for (const Failure& f : failures) {
         if (!f.consequence) continue;
         Clause& c = own[static_cast<size_t>(f.clause)];

@@ -963,6 +963,24 @@ Evidence JoinAll(const PolarityRules& rules, const Lexicon& lexicon,
   return JoinPolarity(parts.data(), parts.size());
 }
 
+// Each (language, text) row is NEGATIVE with the shipped settings and not
+// NEGATIVE with `off` (one setting switched off), and the two analyzers'
+// model_version differ.
+template <size_t N>
+void ExpectNegativeOnlyWithTheSetting(const AnalyzerConfig& off,
+                                      const std::pair<const char*, const char*> (&rows)[N]) {
+  auto with = CreateAnalyzerWithConfig(test_paths::ModelsDir(), AnalyzerConfig());
+  auto without = CreateAnalyzerWithConfig(test_paths::ModelsDir(), off);
+  ASSERT_TRUE(with.ok() && without.ok());
+  for (const auto& [lang, text] : rows) {
+    AnalyzeOptions o;
+    o.language_hint = lang;
+    EXPECT_EQ((*with)->Analyze(text, o).sentiment.label, SentimentLabel::kNegative) << text;
+    EXPECT_NE((*without)->Analyze(text, o).sentiment.label, SentimentLabel::kNegative) << text;
+  }
+  EXPECT_NE((*with)->ModelVersion(), (*without)->ModelVersion());
+}
+
 // Fifteenth pass (models/README.md, "Fifteenth pass: the late clause
 // reading"): a review that turns, praise first and a complaint told without
 // opinion words last, which the composition reads POSITIVE with a weak
@@ -972,9 +990,6 @@ Evidence JoinAll(const PolarityRules& rules, const Lexicon& lexicon,
 TEST(LateClauseReadingTest, TheLateReadingDecidesATurn) {
   AnalyzerConfig off;
   off.sentiment.late_reading = 0;
-  auto with = CreateAnalyzerWithConfig(test_paths::ModelsDir(), AnalyzerConfig());
-  auto without = CreateAnalyzerWithConfig(test_paths::ModelsDir(), off);
-  ASSERT_TRUE(with.ok() && without.ok());
   const std::pair<const char*, const char*> kRows[] = {
       {"en", "Pretty rug, soft and thick. But it sheds everywhere, I empty the vacuum twice a day."},
       {"en", "Lovely soft rug, arrived quickly. But it sheds everywhere and I empty the vacuum "
@@ -984,13 +999,7 @@ TEST(LateClauseReadingTest, TheLateReadingDecidesATurn) {
       {"de", "Wunderschöner Schal, weiche Wolle. Er fusselt jedoch nach einmal Tragen und sieht "
              "jetzt zehn Jahre alt aus."},
   };
-  for (const auto& [lang, text] : kRows) {
-    AnalyzeOptions o;
-    o.language_hint = lang;
-    EXPECT_EQ((*with)->Analyze(text, o).sentiment.label, SentimentLabel::kNegative) << text;
-    EXPECT_NE((*without)->Analyze(text, o).sentiment.label, SentimentLabel::kNegative) << text;
-  }
-  EXPECT_NE((*with)->ModelVersion(), (*without)->ModelVersion());
+  ExpectNegativeOnlyWithTheSetting(off, kRows);
 }
 
 // Fifteenth pass (models/README.md, "Fifteenth pass: turning reviews"): a
@@ -1001,9 +1010,6 @@ TEST(LateClauseReadingTest, TheLateReadingDecidesATurn) {
 TEST(StoryEndingTest, TheLastSentenceOfAStoryDecides) {
   AnalyzerConfig off;
   off.sentiment.story_end = 0;
-  auto with = CreateAnalyzerWithConfig(test_paths::ModelsDir(), AnalyzerConfig());
-  auto without = CreateAnalyzerWithConfig(test_paths::ModelsDir(), off);
-  ASSERT_TRUE(with.ok() && without.ok());
   const std::pair<const char*, const char*> kRows[] = {
       {"en", "The kettle looks great and boils fast. It is quiet and easy to fill, and I loved "
              "it. We used it every morning for a month. Last week the base cracked and water "
@@ -1026,13 +1032,7 @@ TEST(StoryEndingTest, TheLastSentenceOfAStoryDecides) {
              "tantissimo. L'abbiamo usato ogni mattina per un mese. La settimana scorsa la base "
              "si è crepata e l'acqua è finita su tutto il piano di lavoro."},
   };
-  for (const auto& [lang, text] : kRows) {
-    AnalyzeOptions o;
-    o.language_hint = lang;
-    EXPECT_EQ((*with)->Analyze(text, o).sentiment.label, SentimentLabel::kNegative) << text;
-    EXPECT_NE((*without)->Analyze(text, o).sentiment.label, SentimentLabel::kNegative) << text;
-  }
-  EXPECT_NE((*with)->ModelVersion(), (*without)->ModelVersion());
+  ExpectNegativeOnlyWithTheSetting(off, kRows);
 }
 
 }  // namespace
