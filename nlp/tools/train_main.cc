@@ -10,7 +10,8 @@
 //                [--clause_dir=build/clause_data] [--router_dir=build/router_data]
 //                [--cases=nlp/eval] [--aspect_signs_report]
 //                [--aspect_add=P] [--aspect_drop=P] [--aspect_min_df=N]
-//                [--dump_dir=DIR] [--c=C] [--chars=MIN,MAX] [--char_weight=W]
+//                [--dump_dir=DIR] [--c=C] [--sentiment_c=MODEL=C,...]
+//                [--chars=MIN,MAX] [--char_weight=W]
 //                [--no_meta] [--meta=pl,en,multi] [--meta_files=N] [--meta_columns=C,...]
 //                [--words=pl,multi --words_dir=DIR [--words_weight=W] [--words_max_df=N]]
 //                [--no_aux] [--shared_weight=S] [--serve_shared]
@@ -53,6 +54,10 @@
 // regression is deterministic, so the same data gives byte-identical models.
 // Hyper-parameters were chosen on the dev splits only (see models/README.md);
 // --c, --chars and --char_weight override them for experiments.
+// --sentiment_c=MODEL=C,... sets one review or tweet model's C (MODEL as in
+// --table_weights: "en" for sentiment_en), leaving the others and the
+// clause models at theirs: scripts/amazon_cv.sh sweeps the English model's
+// C with it.
 #include <linear.h>
 
 #include <algorithm>
@@ -63,6 +68,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -704,7 +710,7 @@ bool WriteLinear(const Corpus& c, const ModelSpec& spec, const Fitted& fit,
     return false;
   }
   std::cerr << out_path << ": " << k << " classes, " << n << " features, "
-            << c.docs.size() << " texts\n";
+            << c.docs.size() << " texts, C " << spec.c << "\n";
   return static_cast<bool>(out);
 }
 
@@ -1256,6 +1262,7 @@ int main(int argc, char** argv) {
   // Experiment overrides (apply to every selected model); the committed
   // models use the defaults above.
   double c_override = 0, char_weight = -1, words_weight = -1;
+  std::map<std::string, double> sentiment_c;  // --sentiment_c=MODEL=C,...
   std::string words_dir, words_models;
   int words_max_df = -1;
   float aspect_add = -1, aspect_drop = -1;  // the aspect detector's thresholds
@@ -1268,6 +1275,17 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (absl::StartsWith(a, "--c=")) c_override = std::stod(a.substr(4));
+    else if (absl::StartsWith(a, "--sentiment_c=")) {
+      for (absl::string_view kv : absl::StrSplit(a.substr(14), ',', absl::SkipEmpty())) {
+        std::pair<std::string, std::string> p = absl::StrSplit(kv, '=');
+        double c = 0;
+        if (p.first.empty() || !absl::SimpleAtod(p.second, &c) || !(c > 0)) {
+          std::cerr << "--sentiment_c: bad entry " << kv << " (MODEL=C, C > 0)\n";
+          return 2;
+        }
+        sentiment_c[p.first] = c;
+      }
+    }
     else if (absl::StartsWith(a, "--char_weight=")) char_weight = std::stod(a.substr(14));
     else if (absl::StartsWith(a, "--chars=")) {
       // --chars=MIN,MAX (0,0: none)
@@ -1315,6 +1333,17 @@ int main(int argc, char** argv) {
     else if (absl::StartsWith(a, "--out=")) out = a.substr(6);
     else if (absl::StartsWith(a, "--only=")) only = a.substr(7);
     else if (absl::StartsWith(a, "--dump_dir=")) dump_dir = a.substr(11);
+    else if (a == "--print_crossfit_groups") {
+      // The default cross-fitting groups, "K<TAB>T,T,..." per fold K:
+      // build/crossfit/foldK's models never trained on those tables
+      // (scripts/amazon_cv.sh retrains the English model of each fold).
+      const std::vector<std::string> tables = absl::StrSplit(kTrainingTablesFlag, ',');
+      const auto groups = CrossFitGroups(tables, kCrossFitFolds);
+      for (size_t g = 0; g < groups.size(); ++g) {
+        std::cout << g << "\t" << absl::StrJoin(groups[g], ",") << "\n";
+      }
+      return 0;
+    }
     else if (a == "--print_training_tables") {
       // The default --train_tables, one name per line (scripts/train_models.sh
       // translates exactly these for the Romance model).
@@ -1334,8 +1363,8 @@ int main(int argc, char** argv) {
                    " [--spent_tables_off=pl,...|-]"
                    " [--aspect_signs_report]"
                    " [--aspect_add=P] [--aspect_drop=P] [--aspect_min_df=N]"
-                   " [--dump_dir=DIR] [--print_training_tables]"
-                   " [--c=C] [--chars=MIN,MAX] [--char_weight=W]"
+                   " [--dump_dir=DIR] [--print_training_tables] [--print_crossfit_groups]"
+                   " [--c=C] [--sentiment_c=MODEL=C,...] [--chars=MIN,MAX] [--char_weight=W]"
                    " [--no_meta] [--meta=pl,en,multi] [--meta_files=N]"
                    " [--meta_columns=C,...] [--words=pl,multi --words_dir=DIR"
                    " [--words_weight=W] [--words_max_df=N]] [--no_aux]"
@@ -1399,6 +1428,9 @@ int main(int argc, char** argv) {
   std::vector<ModelSpec> specs;  // with the overrides, without table files
   for (ModelSpec spec : Specs()) {
     if (c_override > 0) spec.c = c_override;
+    for (const auto& [model, c] : sentiment_c) {
+      if (absl::EndsWith(spec.serving.name, "_" + model)) spec.c = c;
+    }
     if (chars_set) spec.chars = chars;
     if (char_weight >= 0) spec.char_weight = char_weight;
     if (no_aux) spec.aux_files.clear();
