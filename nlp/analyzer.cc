@@ -106,6 +106,13 @@ bool MiddleRating(const AnalyzeOptions& o) {
   return at >= 0.4f && at <= 0.6f;
 }
 
+// A star rating below the middle of its scale (2 of 5; 1 of 5 too).
+bool LowRating(const AnalyzeOptions& o) {
+  if (o.rating <= 0 || o.rating_scale < 3 || o.rating > o.rating_scale) return false;
+  const float at = static_cast<float>(o.rating - 1) / static_cast<float>(o.rating_scale - 1);
+  return at < 0.4f;
+}
+
 // Every tunable that changes an analysis, so that an analyzer built with
 // other values (opinia-eval's sweeps) never shares a version with the
 // server's.
@@ -296,7 +303,9 @@ class AnalyzerImpl : public Analyzer {
     if (!tweet && sp.use_composition && sp.story_end > 0 && middle_rating) {
       StoryEnding(a.sentences, sp, &a.sentiment);
     }
-    const bool late_praise = !tweet && sp.use_composition && sp.late_praise > 0 && middle_rating;
+    // Not over the customer's own low rating (below the middle: 2 of 5).
+    const bool late_praise = !tweet && sp.use_composition && sp.late_praise > 0 && middle_rating &&
+                             !LowRating(options);
     if (late_praise && !sp.late_praise_after_arbiter) {
       LatePraise(t, parts, joined, sp, words, &reader, &a.sentiment);
     }
