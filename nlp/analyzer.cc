@@ -55,7 +55,7 @@ namespace {
 // twelfth - review models skip a conceded opening clause, a late clause
 // that goes on about the product decides its sign): the model-file and
 // tunable hashes below cannot see code.
-constexpr char kVersionPrefix[] = "opinia-nlp-15";
+constexpr char kVersionPrefix[] = "opinia-nlp-16";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;
@@ -106,6 +106,13 @@ bool MiddleRating(const AnalyzeOptions& o) {
   return at >= 0.4f && at <= 0.6f;
 }
 
+// A star rating below the middle of its scale (2 of 5; 1 of 5 too).
+bool LowRating(const AnalyzeOptions& o) {
+  if (o.rating <= 0 || o.rating_scale < 3 || o.rating > o.rating_scale) return false;
+  const float at = static_cast<float>(o.rating - 1) / static_cast<float>(o.rating_scale - 1);
+  return at < 0.4f;
+}
+
 // Every tunable that changes an analysis, so that an analyzer built with
 // other values (opinia-eval's sweeps) never shares a version with the
 // server's.
@@ -131,7 +138,10 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.late_reading_score, ",", p.late_reading_to_positive, ",",
       p.late_reading_after_arbiter, ",", p.late_reading_early, ",",
       p.story_end, ",", p.story_end_early, ",", p.story_end_to_positive, ",",
-      p.story_end_from_mixed, ",",
+      p.story_end_from_mixed, ",", p.late_praise, ",", p.late_praise_score, ",",
+      p.late_praise_sentences, ",", p.late_praise_early, ",", p.late_praise_words, ",",
+      p.late_praise_turn, ",", p.late_praise_last, ",", p.late_praise_after_arbiter, ",",
+      p.aspects_late_part, ",",
       p.use_rules, ",", p.use_meta, ",",
       static_cast<int>(c.lid_method), ",", c.route_tweets, ",", c.router_threshold, ",",
       TweetRouter::ThresholdKey(), ",", c.router_aspect_gate, ",",
@@ -253,8 +263,10 @@ class AnalyzerImpl : public Analyzer {
                      &model_read, sign_facts ? &facts : nullptr);
     thread_local std::vector<TwoSidedAspect> two_sided;
     bool late_turn = false;  // whether a late clause would join the product
+    bool late_part = false;  // whether a late clause naming a part would
     a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses, &two_sided, false,
-                                  &late_turn);
+                                  &late_turn, false,
+                                  config_.sentiment.aspects_late_part ? &late_part : nullptr);
     int words = 0;
     for (const SentimentClassifier::Part* p : parts.in_order) words += p->words;
     const SentimentParams& sp = config_.sentiment;
@@ -291,6 +303,12 @@ class AnalyzerImpl : public Analyzer {
     if (!tweet && sp.use_composition && sp.story_end > 0 && middle_rating) {
       StoryEnding(a.sentences, sp, &a.sentiment);
     }
+    // Not over the customer's own low rating (below the middle: 2 of 5).
+    const bool late_praise = !tweet && sp.use_composition && sp.late_praise > 0 && middle_rating &&
+                             !LowRating(options);
+    if (late_praise && !sp.late_praise_after_arbiter) {
+      LatePraise(t, parts, joined, sp, words, &reader, &a.sentiment);
+    }
     // The learnt label arbiter (nlp/label_arbiter.h) over what the steps
     // above computed: its word on the label (only the threat override after
     // urgency comes later), before the aspects settle their sides and the
@@ -303,6 +321,9 @@ class AnalyzerImpl : public Analyzer {
     }
     if (late_reading && sp.late_reading_after_arbiter) {
       LateClauseReading(t, parts, joined, sp, words, &reader, &a.sentiment);
+    }
+    if (late_praise && sp.late_praise_after_arbiter) {
+      LatePraise(t, parts, joined, sp, words, &reader, &a.sentiment);
     }
     // The customer's own middle rating (3 of 5) over a text that tells
     // praise and a complaint, each with evidence of at least middle_mixed:
@@ -325,9 +346,16 @@ class AnalyzerImpl : public Analyzer {
     // read the aspects without it), in a POSITIVE or NEGATIVE review (in a
     // MIXED one the praise is one side). Extracted again only when one
     // would join (the clauses have not changed since).
-    if (sp.use_composition && sp.aspects_late_turn && late_turn && Sign(a.sentiment) != 0) {
+    // "Tolle Regale. Nach drei Wochen haben sich die mittleren Böden
+    // durchgebogen.": in a NEGATIVE review a late negative clause naming a
+    // part of the product joins it (Extract's late_part).
+    const bool turn_joins =
+        sp.use_composition && sp.aspects_late_turn && late_turn && Sign(a.sentiment) != 0;
+    const bool part_joins = sp.use_composition && sp.aspects_late_part && late_part &&
+                            a.sentiment.label == SentimentLabel::kNegative;
+    if (turn_joins || part_joins) {
       a.aspects = aspects_->Extract(text, t, a.language, a.sentences, &clauses, &two_sided,
-                                    true);
+                                    turn_joins, nullptr, part_joins);
     }
     // "Gorgeous finish, but the paint was flaking": an aspect judged both
     // ways takes the deciding side, once the review's label is settled (not
@@ -532,6 +560,39 @@ class AnalyzerImpl : public Analyzer {
     review->score = late;
     review->label = late > 0 ? SentimentLabel::kPositive : SentimentLabel::kNegative;
     review->confidence = std::fabs(late);
+  }
+
+  // Late praise (SentimentParams::late_praise): a long review composed
+  // NEGATIVE, not strongly, whose clause models read the last third of its
+  // clauses at least late_praise positive turns POSITIVE with that reading.
+  static void LatePraise(const TokenizedText& t, const Parts& parts,
+                         const PolarityEvidence& joined, const SentimentParams& sp, int words,
+                         ClauseReader* reader, Sentiment* review) {
+    if (review->label != SentimentLabel::kNegative) return;
+    if (review->score <= -sp.late_praise_score) return;
+    if (static_cast<float>(t.sentences.size()) < sp.late_praise_sentences) return;
+    if (sp.late_praise_words > 0 && static_cast<float>(words) > sp.late_praise_words) return;
+    if (sp.late_praise_turn) {
+      bool turn = joined.contrasts > 0;
+      for (const SentimentClassifier::Part* p : parts.in_order) turn |= p->polarity.opener_turn;
+      if (!turn) return;
+    }
+    thread_local std::vector<float> reads;
+    ClauseReads(t, parts, reader, &reads);
+    if (reads.size() < 2) return;
+    const size_t from = reads.size() - (reads.size() + 2) / 3;
+    float late = 0;
+    for (size_t i = from; i < reads.size(); ++i) late += reads[i];
+    late /= static_cast<float>(reads.size() - from);
+    if (late < sp.late_praise) return;
+    if (reads.back() < sp.late_praise_last) return;
+    float early = 0;
+    for (size_t i = 0; i < from; ++i) early += reads[i];
+    early /= static_cast<float>(from);
+    if (-early < sp.late_praise_early) return;
+    review->score = late;
+    review->label = SentimentLabel::kPositive;
+    review->confidence = late;
   }
 
   // A story's ending decides (SentimentParams::story_end): the last

@@ -18,6 +18,11 @@ constexpr int kShop = kNumAspects;
 // Matcher label of the SPEED words ("schnell", "super fast"): no aspect of
 // their own; a clause naming nothing else with one speaks of the delivery.
 constexpr int kSpeed = kNumAspects + 1;
+// Matcher label of the PART words ("handle", "shelf", "Reißverschluss"): a
+// part of the product, no aspect of its own; a late clause read negative
+// that names one joins the product in a NEGATIVE review (Extract's
+// late_part).
+constexpr int kPart = kNumAspects + 2;
 // A clause scoring beyond this either way judges something (for the product
 // default below).
 constexpr float kOpinionScore = 0.05f;
@@ -149,6 +154,8 @@ absl::StatusOr<std::unique_ptr<AspectExtractor>> AspectExtractor::Create(
       label = kShop;
     } else if (l.label == "SPEED") {
       label = kSpeed;
+    } else if (l.label == "PART") {
+      label = kPart;
     } else {
       for (int a = 1; a < kNumAspects; ++a) {
         if (l.label == kAspectNames[a]) label = a;
@@ -222,7 +229,8 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
     std::string_view text, const TokenizedText& t, std::string_view language,
     const std::vector<SentenceSentiment>& sentences,
     const std::vector<ClauseSentiment>* clauses,
-    std::vector<TwoSidedAspect>* two_sided, bool late_turn, bool* late_found) const {
+    std::vector<TwoSidedAspect>* two_sided, bool late_turn, bool* late_found, bool late_part,
+    bool* late_part_found) const {
   const uint32_t languages = matcher_->LanguageMask(language);
   std::array<Tally, kNumAspects> tally;
   int mentioned = 0;
@@ -232,12 +240,14 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
   thread_local std::vector<bool> named;
   thread_local std::vector<bool> sentence_named;
   thread_local std::vector<bool> speed;  // clauses with a SPEED word
+  thread_local std::vector<bool> part;   // clauses with a PART word
   // The aspect each clause names (the last of its terms) or, by default,
   // judges (the product's opinions); 0: none.
   thread_local std::vector<int> clause_aspect;
   named.assign(clauses != nullptr ? clauses->size() : 0, false);
   clause_aspect.assign(named.size(), 0);
   speed.assign(named.size(), false);
+  part.assign(named.size(), false);
   sentence_named.assign(t.sentences.size() + 1, false);
   auto scan = [&](int sentence, int begin, int end) {
     Sentiment sentence_sentiment;  // neutral, confidence 0, when none given
@@ -264,12 +274,16 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
             speed[clause] = true;
             return;
           }
+          if (m.label == kPart) {
+            part[clause] = true;
+            return;
+          }
           decides = (*clauses)[clause].decides;
           named[clause] = true;
           if (m.label != kShop) clause_aspect[clause] = m.label;
         }
       }
-      if (m.label == kSpeed) return;
+      if (m.label == kSpeed || m.label == kPart) return;
       if (m.label != kShop) sentence_named[sentence + 1] = true;
       if (m.label == kShop) return;
       Tally& a = tally[m.label];
@@ -350,6 +364,34 @@ std::vector<AspectSentiment> AspectExtractor::Extract(
         break;
       }
       AddClause(c, static_cast<int>(i), t, &mentioned, &a);
+      a.late_side = 1;
+      clause_aspect[i] = kProduct;  // joined (for late_part below)
+    }
+  }
+
+  // "Tolle Regale, schnell aufgebaut. Nach drei Wochen haben sich die
+  // mittleren Böden durchgebogen.": in a NEGATIVE review (the caller's
+  // late_part), a clause read negative that names a part of the product
+  // and no aspect, after the product was named or judged, joins it and
+  // decides for it (late_part; with late_part_found only asked).
+  if (late_part_found != nullptr) *late_part_found = false;
+  if (clauses != nullptr && (late_part || late_part_found != nullptr)) {
+    constexpr int kProduct = static_cast<int>(Aspect::kProductQuality);
+    bool product_before = false;
+    for (size_t i = 0; i < named.size(); ++i) {
+      const ClauseSentiment& c = (*clauses)[i];
+      const bool eligible = product_before && part[i] && !named[i] && clause_aspect[i] == 0 &&
+                            !c.wait && !speed[i] && c.end_token > c.first_token &&
+                            sign_of(c) == 2;
+      if (clause_aspect[i] == kProduct) product_before = true;
+      if (!eligible) continue;
+      if (!late_part) {
+        *late_part_found = true;
+        break;
+      }
+      Tally& a = tally[kProduct];
+      AddClause(c, static_cast<int>(i), t, &mentioned, &a);
+      clause_aspect[i] = kProduct;
       a.late_side = 1;
     }
   }

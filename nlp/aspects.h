@@ -128,12 +128,20 @@ class AspectExtractor {
   // After two weeks it started leaking."). Without `late_turn`,
   // `late_found` (when given) says whether such a clause would join: the
   // same call with `late_turn` returns the same aspects when it is false.
+  //
+  // With `late_part` (SentimentParams::aspects_late_part; the caller's
+  // review is NEGATIVE), a clause read negative that names a part of the
+  // product (a PART term: "the middle shelves have bowed") and no aspect,
+  // after a clause that named or judged the product, joins PRODUCT_QUALITY
+  // and decides for it (TwoSidedAspect::late_side). `late_part_found`, as
+  // `late_found`, says whether one would join.
   std::vector<AspectSentiment> Extract(
       std::string_view text, const TokenizedText& t, std::string_view language,
       const std::vector<SentenceSentiment>& sentences,
       const std::vector<ClauseSentiment>* clauses = nullptr,
       std::vector<TwoSidedAspect>* two_sided = nullptr, bool late_turn = false,
-      bool* late_found = nullptr) const;
+      bool* late_found = nullptr, bool late_part = false,
+      bool* late_part_found = nullptr) const;
 
   static constexpr int kMaxEvidence = 16;
 

@@ -236,6 +236,14 @@ struct SentimentParams {
   // models/README.md, "Twelfth pass: aspects from the clause that
   // decides").
   bool aspects_late_turn = true;
+  // The part that fails (models/README.md, "Sixteenth pass: late praise and
+  // the part that fails"): in a NEGATIVE review, a clause read negative that
+  // names a part of the product (a PART term of aspects.tsv: "the middle
+  // shelves have bowed", "der Innenreißverschluss ist aufgeplatzt") and no
+  // aspect, after the product was named or judged, joins PRODUCT_QUALITY
+  // and decides for it (AspectExtractor::Extract, late_part; applied by the
+  // analyzer once the label is settled).
+  bool aspects_late_part = true;
   // A POSITIVE or NEGATIVE review that turns (a contrast or concession
   // connective, a verdict or turn opener, or - with late_reading_sign_change
   // - clause-model readings of both signs at least late_reading strong)
@@ -270,6 +278,28 @@ struct SentimentParams {
   float story_end_early = 0.4f;
   bool story_end_to_positive = false;
   bool story_end_from_mixed = true;
+  // Late praise (models/README.md, "Sixteenth pass: late praise and the part
+  // that fails"): a review of at least late_praise_sentences sentences
+  // composed NEGATIVE with a score above -late_praise_score whose clause
+  // models read the last third of its clauses (ClauseReads, as
+  // LateClauseReading) at least late_praise on the positive side turns
+  // POSITIVE with that reading as its score ("... the first one leaked. The
+  // replacement has worked every day since and we love it."). Gates: the
+  // clauses before the last third read at least late_praise_early on the
+  // negative side (-1: none), at most late_praise_words words (0: any), a
+  // turn counted (a contrast or concession connective, a verdict or turn
+  // opener) with late_praise_turn, the last clause read at least
+  // late_praise_last (-1: none). 0 = off; applied by the analyzer
+  // (LatePraise) after the story ending, before the label arbiter (with
+  // late_praise_after_arbiter: after it).
+  float late_praise = 0.2f;
+  float late_praise_score = 0.6f;
+  float late_praise_sentences = 4.0f;
+  float late_praise_early = -1.0f;
+  float late_praise_words = 0.0f;
+  bool late_praise_turn = false;
+  float late_praise_last = -1.0f;
+  bool late_praise_after_arbiter = false;
   bool use_rules = true;
   // Use the stacked meta models (sentiment_*.meta, nlp/sentiment_meta.h)
   // when present; false serves the base models' probabilities (for

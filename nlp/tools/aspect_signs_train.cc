@@ -129,6 +129,7 @@ Reader* ReaderOf(const std::string& models_dir,
   if (r != nullptr) return r.get();
   auto reader = std::make_unique<Reader>();
   AnalyzerConfig config;
+  config.sentiment = TrainingReadParams();
   config.aspect_signs = false;
   config.aspect_sign_rows = &reader->features;
   auto analyzer = CreateAnalyzerWithConfig(models_dir, config);

@@ -267,6 +267,11 @@ bool ReadCaseFile(const std::string& path, std::vector<EvalCase>* out) {
   return true;
 }
 
+SentimentParams& TrainingReadParams() {
+  static SentimentParams params;
+  return params;
+}
+
 int CorpusDevFold(const std::string& id) { return static_cast<int>((Fnv1a64(id) / 5) % 5); }
 
 std::vector<std::vector<std::string>> CrossFitGroups(const std::vector<std::string>& trained,

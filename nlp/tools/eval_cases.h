@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "nlp/analysis.h"
+#include "nlp/sentiment.h"
 
 namespace opinia::nlp::tools {
 
@@ -143,6 +144,12 @@ bool ReadCaseFile(const std::string& path, std::vector<EvalCase>* out);
 // The fold (0..4) of a corpus dev case with id `id`, as both arbiter
 // trainers split the corpus.
 int CorpusDevFold(const std::string& id);
+
+// The analysis settings the arbiters' trainers read their rows with
+// (opinia-train --late_praise=F, --aspects_late_part: an experiment's
+// refit of the arbiters over a setting that is not yet the default);
+// SentimentParams() unless set.
+SentimentParams& TrainingReadParams();
 
 }  // namespace opinia::nlp::tools
 

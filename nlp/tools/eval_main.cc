@@ -312,6 +312,9 @@ constexpr const char* kUsage =
     "  --late_reading_words=F --late_reading_score=F --late_reading_to_negative_only\n"
     "  --late_reading_after_arbiter --late_reading_early=F\n"
     "  --story_end=F --story_end_early=F --story_end_to_positive --story_end_not_from_mixed\n"
+    "  --late_praise=F --late_praise_score=F --late_praise_sentences=F --late_praise_early=F\n"
+    "  --late_praise_words=F --late_praise_turn --late_praise_last=F --late_praise_after_arbiter\n"
+    "  --aspects_late_part --no_aspects_late_part --no_label_arbiter\n"
     "  --note_words=F --calm_words=F --calm_relief=F --dismiss_weight=F\n"
     "  --middle_mixed=F\n"
     "  --compose_construction=F --contrast_decides=F\n"
@@ -380,6 +383,7 @@ int main(int argc, char** argv) {
     else if (a == "--no_aspects_follow_review") f.config.sentiment.aspects_follow_review = false;
     else if (a == "--no_aspects_deciding_side") f.config.sentiment.aspects_deciding_side = false;
     else if (a == "--no_aspect_signs") f.config.aspect_signs = false;
+    else if (a == "--no_label_arbiter") f.config.use_label_arbiter = false;
     else if (a == "--no_aspects_late_turn") f.config.sentiment.aspects_late_turn = false;
     else if (fl("late_reading", &f.config.sentiment.late_reading)) {}
     else if (a == "--late_reading_sign_change") f.config.sentiment.late_reading_sign_change = true;
@@ -388,6 +392,16 @@ int main(int argc, char** argv) {
     else if (fl("story_end_early", &f.config.sentiment.story_end_early)) {}
     else if (a == "--story_end_to_positive") f.config.sentiment.story_end_to_positive = true;
     else if (a == "--story_end_not_from_mixed") f.config.sentiment.story_end_from_mixed = false;
+    else if (fl("late_praise", &f.config.sentiment.late_praise)) {}
+    else if (fl("late_praise_score", &f.config.sentiment.late_praise_score)) {}
+    else if (fl("late_praise_sentences", &f.config.sentiment.late_praise_sentences)) {}
+    else if (fl("late_praise_early", &f.config.sentiment.late_praise_early)) {}
+    else if (fl("late_praise_words", &f.config.sentiment.late_praise_words)) {}
+    else if (a == "--late_praise_turn") f.config.sentiment.late_praise_turn = true;
+    else if (fl("late_praise_last", &f.config.sentiment.late_praise_last)) {}
+    else if (a == "--late_praise_after_arbiter") f.config.sentiment.late_praise_after_arbiter = true;
+    else if (a == "--aspects_late_part") f.config.sentiment.aspects_late_part = true;
+    else if (a == "--no_aspects_late_part") f.config.sentiment.aspects_late_part = false;
     else if (fl("late_reading_words", &f.config.sentiment.late_reading_words)) {}
     else if (fl("late_reading_score", &f.config.sentiment.late_reading_score)) {}
     else if (a == "--late_reading_after_arbiter") {

@@ -71,6 +71,7 @@ class Readers {
     std::unique_ptr<Analyzer>& a = analyzers_[models];
     if (a == nullptr) {
       AnalyzerConfig config;
+      config.sentiment = TrainingReadParams();
       config.use_label_arbiter = false;
       config.trace_label_arbiter = true;
       auto created = CreateAnalyzerWithConfig(models, config);
@@ -232,6 +233,7 @@ class Conventions {
   }
   std::vector<std::string> Broken(const std::string& models, const std::string& arbiter_text) const {
     AnalyzerConfig config;
+    config.sentiment = TrainingReadParams();
     config.label_arbiter_text = arbiter_text;
     auto analyzer = CreateAnalyzerWithConfig(models, config);
     if (!analyzer.ok()) return {absl::StrCat("(analyzer) ", analyzer.status().ToString())};

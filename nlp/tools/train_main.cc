@@ -1336,6 +1336,17 @@ int main(int argc, char** argv) {
     else if (absl::StartsWith(a, "--crossfit=")) crossfit = std::stoi(a.substr(11));
     else if (absl::StartsWith(a, "--crossfit_dir=")) crossfit_dir = a.substr(15);
     else if (a == "--crossfit_reuse") crossfit_reuse = true;
+    else if (absl::StartsWith(a, "--late_praise=")) {
+      TrainingReadParams().late_praise = std::stof(a.substr(14));
+    } else if (absl::StartsWith(a, "--late_praise_early=")) {
+      TrainingReadParams().late_praise_early = std::stof(a.substr(20));
+    } else if (absl::StartsWith(a, "--late_praise_score=")) {
+      TrainingReadParams().late_praise_score = std::stof(a.substr(20));
+    } else if (a == "--late_praise_turn") {
+      TrainingReadParams().late_praise_turn = true;
+    } else if (a == "--aspects_late_part") {
+      TrainingReadParams().aspects_late_part = true;
+    }
     else if (absl::StartsWith(a, "--spent_tables_off=")) spent_off = a.substr(19);
     else if (absl::StartsWith(a, "--table_weights=")) table_weights = a.substr(16);
     else if (absl::StartsWith(a, "--translated_table_weights=")) {
@@ -1372,6 +1383,8 @@ int main(int argc, char** argv) {
                    " [--table_weight=N] [--table_weights=MODEL=N,...|-]"
                    " [--translated_table_weights=MODEL=N,...|-]"
                    " [--crossfit=K [--crossfit_dir=DIR] [--crossfit_reuse]]"
+                   " [--late_praise=F [--late_praise_early=F] [--late_praise_score=F]"
+                   " [--late_praise_turn]] [--aspects_late_part]"
                    " [--spent_tables_off=pl,...|-]"
                    " [--aspect_signs_report]"
                    " [--aspect_add=P] [--aspect_drop=P] [--aspect_min_df=N]"

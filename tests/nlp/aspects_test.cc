@@ -498,6 +498,108 @@ TEST_F(AspectsTest, ALateClauseAboutTheProductDecidesForIt) {
   }
 }
 
+// Sixteenth pass (models/README.md, "Sixteenth pass: late praise and the
+// part that fails"): "Sturdy bookcase. The courier came on Monday. After
+// three weeks the middle shelves had bowed.": in a NEGATIVE review (the
+// caller's late_part) a late clause read negative that names a part of the
+// product (a PART term) and no aspect joins PRODUCT_QUALITY after the
+// product was judged, even with another aspect named between (where
+// late_turn does not join), and decides for it. Not without a part word,
+// not before the product was named or judged, and not without late_part
+// (then `late_part_found` says one would join). Per language.
+TEST_F(AspectsTest, ALateClauseNamingAPartJoinsTheProduct) {
+  struct PartCase {
+    const char* language;
+    const char* fails;      // praise, another aspect, then a part fails
+    const char* no_part;    // the same, the complaint names no part
+    const char* no_product; // the aspect, then the part: no product before
+    const char* late;       // the late clause of `fails`
+  };
+  const PartCase cases[] = {
+      {"en", "Sturdy, good-looking bookcase. The courier came on Monday. After three weeks the middle shelves had bowed.",
+       "Sturdy, good-looking bookcase. The courier came on Monday. After three weeks my neighbour moved house.",
+       "The courier came on Monday. After three weeks the middle shelves had bowed.",
+       "After three weeks the middle shelves had bowed"},
+      {"pl", "Solidny, ładny regał. Kurier przyszedł w poniedziałek. Po trzech tygodniach środkowe półki są wygięte w łuk.",
+       "Solidny, ładny regał. Kurier przyszedł w poniedziałek. Po trzech tygodniach sąsiad wyprowadził się z bloku.",
+       "Kurier przyszedł w poniedziałek. Po trzech tygodniach środkowe półki są wygięte w łuk.",
+       "Po trzech tygodniach środkowe półki są wygięte w łuk"},
+      {"de", "Schöner, warmer Mantel. Der Kurier kam am Montag. Nach einem Monat ist der Innenreißverschluss aufgeplatzt.",
+       "Schöner, warmer Mantel. Der Kurier kam am Montag. Nach einem Monat ist mein Nachbar umgezogen.",
+       "Der Kurier kam am Montag. Nach einem Monat ist der Innenreißverschluss aufgeplatzt.",
+       "Nach einem Monat ist der Innenreißverschluss aufgeplatzt"},
+      {"es", "Abrigo bonito y calentito. El mensajero vino el lunes. Al mes la cremallera interior se abrió.",
+       "Abrigo bonito y calentito. El mensajero vino el lunes. Al mes mi vecino se mudó.",
+       "El mensajero vino el lunes. Al mes la cremallera interior se abrió.",
+       "Al mes la cremallera interior se abrió"},
+      {"fr", "Beau manteau, bien chaud. Le livreur est passé lundi. Au bout d'un mois, la fermeture éclair intérieure a lâché.",
+       "Beau manteau, bien chaud. Le livreur est passé lundi. Au bout d'un mois, mon voisin a déménagé.",
+       "Le livreur est passé lundi. Au bout d'un mois, la fermeture éclair intérieure a lâché.",
+       "Au bout d'un mois, la fermeture éclair intérieure a lâché"},
+      {"it", "Cappotto bello e caldo. Il corriere è arrivato lunedì. Dopo un mese la cerniera interna si è aperta.",
+       "Cappotto bello e caldo. Il corriere è arrivato lunedì. Dopo un mese il mio vicino ha traslocato.",
+       "Il corriere è arrivato lunedì. Dopo un mese la cerniera interna si è aperta.",
+       "Dopo un mese la cerniera interna si è aperta"},
+  };
+  const Sentiment praise = {0.8f, SentimentLabel::kPositive, 0.9f};
+  const Sentiment complaint = {-0.6f, SentimentLabel::kNegative, 0.8f};
+  // One clause per sentence: the first an opinion (the product's, unless
+  // it names the courier), the last a complaint without an opinion word,
+  // any between neutral.
+  auto extract = [&](std::string_view text, const char* language, bool late_part,
+                     std::vector<TwoSidedAspect>* two_sided, bool* found = nullptr) {
+    const TokenizedText t = Tokenize(text);
+    std::vector<SentenceSentiment> s;
+    std::vector<ClauseSentiment> clauses;
+    for (size_t i = 0; i < t.sentences.size(); ++i) {
+      const Sentiment& read = i + 1 == t.sentences.size() ? complaint
+                              : i == 0                    ? praise
+                                  : Sentiment{0.0f, SentimentLabel::kNeutral, 0.5f};
+      s.push_back({t.sentences[i].span, read});
+      clauses.push_back({t.sentences[i].first_token, t.sentences[i].end_token, read});
+    }
+    clauses[0].opinion = true;
+    return model_->Extract(text, t, language, s, &clauses, two_sided, false, nullptr, late_part,
+                           found);
+  };
+  auto product = [](const std::vector<AspectSentiment>& got) -> const AspectSentiment* {
+    for (const AspectSentiment& a : got) {
+      if (a.aspect == Aspect::kProductQuality) return &a;
+    }
+    return nullptr;
+  };
+  for (const PartCase& c : cases) {
+    std::vector<TwoSidedAspect> two_sided;
+    bool found = false;
+    std::vector<AspectSentiment> got = extract(c.fails, c.language, false, &two_sided, &found);
+    EXPECT_TRUE(found) << c.fails;
+    ASSERT_NE(product(got), nullptr) << c.fails;
+    EXPECT_NEAR(product(got)->sentiment.score, 0.8f, 1e-6) << c.fails;
+    EXPECT_TRUE(two_sided.empty()) << c.fails;
+    got = extract(c.fails, c.language, true, &two_sided);
+    ASSERT_EQ(two_sided.size(), 1u) << c.fails;
+    EXPECT_EQ(two_sided[0].late_side, 1) << c.fails;
+    SettleDecidingSides(two_sided, -1, &got);
+    const AspectSentiment* pq = product(got);
+    ASSERT_NE(pq, nullptr) << c.fails;
+    EXPECT_NEAR(pq->sentiment.score, -0.6f, 1e-6) << c.fails;
+    ASSERT_EQ(pq->evidence.size(), 1u) << c.fails;
+    const std::string_view text = c.fails;
+    EXPECT_EQ(text.substr(pq->evidence[0].begin, pq->evidence[0].end - pq->evidence[0].begin),
+              c.late);
+    // No part named: the product keeps its praise, none found.
+    got = extract(c.no_part, c.language, true, &two_sided);
+    ASSERT_NE(product(got), nullptr) << c.no_part;
+    EXPECT_NEAR(product(got)->sentiment.score, 0.8f, 1e-6) << c.no_part;
+    found = true;
+    extract(c.no_part, c.language, false, &two_sided, &found);
+    EXPECT_FALSE(found) << c.no_part;
+    // No product before the part: nothing joins (no product at all).
+    got = extract(c.no_product, c.language, true, &two_sided);
+    EXPECT_EQ(product(got), nullptr) << c.no_product;
+  }
+}
+
 TEST_F(AspectsTest, SameSentenceCountsOnce) {
   const std::string_view text = "Dostawa i dostarczenie fatalne, kurier też.";
   const TokenizedText t = Tokenize(text);

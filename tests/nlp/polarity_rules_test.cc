@@ -1042,5 +1042,64 @@ TEST(StoryEndingTest, TheLastSentenceOfAStoryDecides) {
   ExpectNegativeOnlyWithTheSetting(off, kRows);
 }
 
+// Sixteenth pass (models/README.md, "Sixteenth pass: late praise and the
+// part that fails"): a story of at least four sentences, composed NEGATIVE
+// not strongly (a first item that failed, a slow return), whose last third
+// the clause models read as praise (the replacement works): POSITIVE with
+// SentimentParams::late_praise 0.2, NEGATIVE without. Not over the
+// customer's own low rating (2 of 5), and not a strongly negative story.
+TEST(LatePraiseTest, TheLateThirdsPraiseTurnsAWeakComplaint) {
+  AnalyzerConfig with, off;
+  with.sentiment.late_praise = 0.2f;
+  off.sentiment.late_praise = 0;
+  AnalyzerConfig with_alone = with, off_alone = off;  // without the label arbiter
+  with_alone.use_label_arbiter = off_alone.use_label_arbiter = false;
+  struct Row {
+    const char* language;
+    const char* text;
+    bool arbiter;  // the full analysis; else with the label arbiter off
+  };
+  const Row kRows[] = {
+      {"en", "The first kettle arrived with a cracked lid. I sent it back. The refund took two "
+             "weeks. The new one boils fast and quietly, and we love it.", true},
+      {"de", "Der erste Wasserkocher kam mit einem gesprungenen Deckel und war undicht. Ich "
+             "musste ihn zurückschicken und zwei Wochen auf einen neuen warten. Auf meine Mails "
+             "hat tagelang niemand geantwortet. Der neue funktioniert perfekt, kocht schnell und "
+             "wir lieben ihn.", true},
+      {"es", "El primer hervidor llegó con la tapa rota y perdía agua. Tuve que devolverlo y "
+             "esperar dos semanas por otro. Nadie contestó mis correos durante días. El nuevo "
+             "funciona perfectamente, hierve rápido y nos encanta.", true},
+      {"pl", "Pierwszy czajnik przyszedł z wgniecioną pokrywką. Musiałam go odesłać i czekać dwa "
+             "tygodnie na nowy. Sklep długo nie odpisywał na maile. Nowy gotuje szybko i cicho, "
+             "używamy go codziennie.", false},
+  };
+  auto w = CreateAnalyzerWithConfig(test_paths::ModelsDir(), with);
+  auto o = CreateAnalyzerWithConfig(test_paths::ModelsDir(), off);
+  auto wa = CreateAnalyzerWithConfig(test_paths::ModelsDir(), with_alone);
+  auto oa = CreateAnalyzerWithConfig(test_paths::ModelsDir(), off_alone);
+  ASSERT_TRUE(w.ok() && o.ok() && wa.ok() && oa.ok());
+  for (const Row& r : kRows) {
+    AnalyzeOptions opts;
+    opts.language_hint = r.language;
+    const Analyzer& yes = r.arbiter ? **w : **wa;
+    const Analyzer& no = r.arbiter ? **o : **oa;
+    EXPECT_EQ(yes.Analyze(r.text, opts).sentiment.label, SentimentLabel::kPositive) << r.text;
+    EXPECT_EQ(no.Analyze(r.text, opts).sentiment.label, SentimentLabel::kNegative) << r.text;
+    // The customer's 2 of 5 stars: no turn.
+    AnalyzeOptions low = opts;
+    low.rating = 2;
+    low.rating_scale = 5;
+    EXPECT_NE(yes.Analyze(r.text, low).sentiment.label, SentimentLabel::kPositive) << r.text;
+  }
+  // A strongly negative story keeps its label.
+  AnalyzeOptions en;
+  en.language_hint = "en";
+  const char* strong = "The first kettle arrived with a cracked lid and leaked all over the counter. "
+                       "I had to send it back and wait two weeks for a new one. Nobody answered my "
+                       "emails for days. The replacement works perfectly, boils fast and we love it.";
+  EXPECT_EQ((*w)->Analyze(strong, en).sentiment.label, SentimentLabel::kNegative);
+  EXPECT_NE((*w)->ModelVersion(), (*o)->ModelVersion());
+}
+
 }  // namespace
 }  // namespace opinia::nlp
