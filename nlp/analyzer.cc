@@ -548,18 +548,25 @@ class AnalyzerImpl : public Analyzer {
              *std::min_element(reads.begin(), reads.end()) <= -threshold;
     }
     if (!turn) return;
-    const size_t from = reads.size() - (reads.size() + 2) / 3;
-    float late = 0;
-    for (size_t i = from; i < reads.size(); ++i) late += reads[i];
-    late /= static_cast<float>(reads.size() - from);
+    float early = 0, late = 0;
+    LastThirdMeans(reads, &early, &late);
     if (late * static_cast<float>(sign) > -threshold) return;
-    float early = 0;
-    for (size_t i = 0; i < from; ++i) early += reads[i];
-    early /= static_cast<float>(from);
     if (early * static_cast<float>(sign) < sp.late_reading_early) return;
     review->score = late;
     review->label = late > 0 ? SentimentLabel::kPositive : SentimentLabel::kNegative;
     review->confidence = std::fabs(late);
+  }
+
+  // The mean clause reading of the last third of `reads` (at least one
+  // clause) and of the clauses before it; `reads` has at least 2 entries.
+  static void LastThirdMeans(const std::vector<float>& reads, float* early, float* late) {
+    const size_t from = reads.size() - (reads.size() + 2) / 3;
+    *late = 0;
+    for (size_t i = from; i < reads.size(); ++i) *late += reads[i];
+    *late /= static_cast<float>(reads.size() - from);
+    *early = 0;
+    for (size_t i = 0; i < from; ++i) *early += reads[i];
+    *early /= static_cast<float>(from);
   }
 
   // Late praise (SentimentParams::late_praise): a long review composed
@@ -580,15 +587,10 @@ class AnalyzerImpl : public Analyzer {
     thread_local std::vector<float> reads;
     ClauseReads(t, parts, reader, &reads);
     if (reads.size() < 2) return;
-    const size_t from = reads.size() - (reads.size() + 2) / 3;
-    float late = 0;
-    for (size_t i = from; i < reads.size(); ++i) late += reads[i];
-    late /= static_cast<float>(reads.size() - from);
+    float early = 0, late = 0;
+    LastThirdMeans(reads, &early, &late);
     if (late < sp.late_praise) return;
     if (reads.back() < sp.late_praise_last) return;
-    float early = 0;
-    for (size_t i = 0; i < from; ++i) early += reads[i];
-    early /= static_cast<float>(from);
     if (-early < sp.late_praise_early) return;
     review->score = late;
     review->label = SentimentLabel::kPositive;
