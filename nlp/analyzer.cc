@@ -119,7 +119,7 @@ bool LowRating(const AnalyzeOptions& o) {
 std::string TunablesKey(const AnalyzerConfig& c) {
   const SentimentParams& p = c.sentiment;
   std::string key = absl::StrCat(
-      p.rule_weight, ",", p.emoji_weight, ",", p.meta_rule_weight, ",",
+      p.rule_weight, ",", p.emoji_weight, ",", p.meta_rule_weight, ",", p.composed_rule_weight, ",",
       p.meta_emoji_weight, ",", p.neutral_margin, ",", p.rating_weight, ",",
       p.use_composition, ",", p.compose_weight, ",", p.neutral_keep, ",", p.neutral_raw, ",",
       p.neutral_keep_untempered, ",",

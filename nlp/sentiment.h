@@ -74,6 +74,11 @@ struct SentimentParams {
   // fails the hand-written "Paczka dotarła 👍".
   float meta_rule_weight = 0.03f;
   float meta_emoji_weight = 1.0f;
+  // rule_weight for a text without a meta model that the compositional
+  // layer reads (a review, not a social post), which already carries the
+  // table's evidence clause by clause. Being measured in the seventeenth
+  // pass (models/README.md); until then the same as rule_weight.
+  float composed_rule_weight = 0.25f;
   float neutral_margin = 0.02f;  // 2-class models: |pos-neg| below = neutral
   float rating_weight = 3.0f;    // logit shift per unit of star score
   // The compositional layer (nlp/polarity_rules.h; models/README.md,

@@ -8,6 +8,7 @@
 //               [--lid=combined|fasttext|cld2] [--rule_weight=F]
 //               [--emoji_weight=F] [--neutral_margin=F]
 //               [--meta_rule_weight=F] [--meta_emoji_weight=F]
+//               [--composed_rule_weight=F]
 //               [--rating_weight=F] [--length_k=MODEL:K]
 //               [--no_route_tweets] [--router_threshold=F]
 //               [--no_router_aspect_gate] [--no_composition]
@@ -300,7 +301,7 @@ constexpr const char* kUsage =
     "flags: --stars --hint --source=NAME --dump=FILE --no_rules --no_meta\n"
     "  --no_route_tweets --router_threshold=F --no_router_aspect_gate\n"
     "  --lid=combined|fasttext|cld2 --length_k=MODEL:K\n"
-    "  --rule_weight=F --emoji_weight=F --meta_rule_weight=F\n"
+    "  --rule_weight=F --emoji_weight=F --meta_rule_weight=F --composed_rule_weight=F\n"
     "  --meta_emoji_weight=F --neutral_margin=F --rating_weight=F\n"
     "  --no_composition --no_neutral_raw --compose_weight=F --compose_words=F\n"
     "  --compose_lexicon=F --compose_plain_words=F --compose_plain=F\n"
@@ -366,6 +367,7 @@ int main(int argc, char** argv) {
     else if (a == "--lid=combined") f.config.lid_method = LanguageIdentifier::Method::kCombined;
     else if (fl("rule_weight", &f.config.sentiment.rule_weight)) {}
     else if (fl("meta_rule_weight", &f.config.sentiment.meta_rule_weight)) {}
+    else if (fl("composed_rule_weight", &f.config.sentiment.composed_rule_weight)) {}
     else if (fl("meta_emoji_weight", &f.config.sentiment.meta_emoji_weight)) {}
     else if (fl("emoji_weight", &f.config.sentiment.emoji_weight)) {}
     else if (fl("neutral_margin", &f.config.sentiment.neutral_margin)) {}
