@@ -53,9 +53,12 @@ namespace {
 // the label arbiter reads the aspects' sides and has a MIXED threshold of
 // its own, the aspect-sign arbiter the clause model per aspect; 13: the
 // twelfth - review models skip a conceded opening clause, a late clause
-// that goes on about the product decides its sign): the model-file and
+// that goes on about the product decides its sign; 14-16: the fourteenth
+// to sixteenth passes (models/README.md); 17: the seventeenth -
+// no whole-text rule shift where the compositional layer reads an opinion,
+// one-sided evidence over an order note's NEUTRAL): the model-file and
 // tunable hashes below cannot see code.
-constexpr char kVersionPrefix[] = "opinia-nlp-16";
+constexpr char kVersionPrefix[] = "opinia-nlp-17";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;
@@ -119,7 +122,7 @@ bool LowRating(const AnalyzeOptions& o) {
 std::string TunablesKey(const AnalyzerConfig& c) {
   const SentimentParams& p = c.sentiment;
   std::string key = absl::StrCat(
-      p.rule_weight, ",", p.emoji_weight, ",", p.meta_rule_weight, ",", p.composed_rule_weight, ",",
+      p.rule_weight, ",", p.emoji_weight, ",", p.meta_rule_weight, ",", p.composed_rule_weight, ",", p.composed_rule_words, ",", p.mixed_over_arbiter_words, ",",
       p.meta_emoji_weight, ",", p.neutral_margin, ",", p.rating_weight, ",",
       p.use_composition, ",", p.compose_weight, ",", p.neutral_keep, ",", p.neutral_raw, ",",
       p.neutral_keep_untempered, ",",
@@ -132,7 +135,7 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.dismiss_weight, ",", p.middle_mixed, ",",
       p.compose_construction, ",",
       p.contrast_decides, ",", p.contrast_decides_words, ",", p.contrast_override, ",",
-      p.contrast_override_words, ",", p.denial_lexicon, ",", p.aspects_follow_review, ",",
+      p.contrast_override_words, ",", p.evidence_over_neutral, ",", p.evidence_over_neutral_words, ",", p.denial_lexicon, ",", p.aspects_follow_review, ",",
       p.aspects_deciding_side, ",", p.aspects_late_turn, ",",
       p.late_reading, ",", p.late_reading_sign_change, ",", p.late_reading_words, ",",
       p.late_reading_score, ",", p.late_reading_to_positive, ",",
@@ -274,6 +277,7 @@ class AnalyzerImpl : public Analyzer {
     const bool middle_rating =
         options.rating <= 0 ||
         (options.rating > 1 && options.rating < options.rating_scale);
+    bool mixed_by_aspects = false;
     if (!tweet && sp.use_composition && middle_rating &&
         static_cast<float>(words) <= sp.mixed_words &&
         (a.sentiment.label == SentimentLabel::kPositive ||
@@ -288,6 +292,7 @@ class AnalyzerImpl : public Analyzer {
         MixedByAspects(text, t, LexiconAspects(text, t, a, model_read, clauses, lexicon_only), sp) &&
         ComparableSides(parts, sp.mixed_ratio)) {
       a.sentiment.label = SentimentLabel::kMixed;
+      mixed_by_aspects = true;
     }
     // A failure event told in a clause may decide like a clause-model
     // reading (DecidingClauseLabel).
@@ -313,11 +318,20 @@ class AnalyzerImpl : public Analyzer {
     // above computed: its word on the label (only the threat override after
     // urgency comes later), before the aspects settle their sides and the
     // aspect-sign arbiter reads it.
+    const Sentiment composed = a.sentiment;
     if (!tweet && (label_arbiter_ != nullptr || config_.trace_label_arbiter)) {
       ArbitrateLabel(t, parts, a.sentences, a.aspects, joined, language, options, words, probs,
                      &reader, &a.sentiment);
     } else if (config_.trace_label_arbiter) {
       ThreadLabelArbiterTrace().features.clear();
+    }
+    // "The shop app keeps crashing, but the quality is excellent": a short
+    // review whose two aspects' clauses took both sides (MixedByAspects
+    // above) stays MIXED whatever side the arbiter leans to.
+    if (mixed_by_aspects && composed.label == SentimentLabel::kMixed &&
+        a.sentiment.label != SentimentLabel::kMixed &&
+        static_cast<float>(words) <= sp.mixed_over_arbiter_words) {
+      a.sentiment = composed;
     }
     if (late_reading && sp.late_reading_after_arbiter) {
       LateClauseReading(t, parts, joined, sp, words, &reader, &a.sentiment);

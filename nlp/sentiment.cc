@@ -408,10 +408,14 @@ Sentiment SentimentClassifier::Combine(const Model& model,
   const bool compose = params_.use_composition && !tweet;
   if (params_.use_rules) {
     // Rules weigh more where the model is tempered most (short texts).
-    // A meta model already weighs the lexicon: the rules add less; the
-    // compositional layer reads the same words clause by clause.
+    // A meta model already weighs the lexicon: the rules add less. Where
+    // the compositional layer reads an opinion in a text longer than
+    // composed_rule_words it carries the same words clause by clause
+    // (composed_rule_weight).
+    const bool composed = compose && !e.NoOpinion() &&
+                          static_cast<float>(words) > params_.composed_rule_words;
     const float rule_weight = mm != nullptr ? params_.meta_rule_weight
-                              : compose     ? params_.composed_rule_weight
+                              : composed    ? params_.composed_rule_weight
                                             : params_.rule_weight;
     const float emoji_weight = mm != nullptr ? params_.meta_emoji_weight : params_.emoji_weight;
     const float w = rule_weight * (2.0f - temper);
@@ -546,6 +550,13 @@ void SentimentClassifier::Compose(const PolarityEvidence& e, float model_top,
          static_cast<float>(words) <= params_.contrast_override_words)) {
       std::swap(q[top_class], q[kPos]);
     }
+  }
+  if (params_.evidence_over_neutral > 0 && e.constructions > 0 && e.sarcasms == 0 &&
+      (e.positive == 0) != (e.negative == 0) &&
+      static_cast<float>(words) <= params_.evidence_over_neutral_words &&
+      std::fabs(e.Net()) >= params_.evidence_over_neutral &&
+      std::max_element(q.begin(), q.end()) - q.begin() == kNeu) {
+    std::swap(q[kNeu], q[e.Net() > 0 ? kPos : kNeg]);
   }
   // "Trochę drogo, lecz jakość to rekompensuje": a short text whose "but"
   // comes down on one side is that side, not the model's MIXED (MIXED of

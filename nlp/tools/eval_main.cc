@@ -8,7 +8,8 @@
 //               [--lid=combined|fasttext|cld2] [--rule_weight=F]
 //               [--emoji_weight=F] [--neutral_margin=F]
 //               [--meta_rule_weight=F] [--meta_emoji_weight=F]
-//               [--composed_rule_weight=F]
+//               [--composed_rule_weight=F] [--composed_rule_words=F]
+//               [--mixed_over_arbiter_words=F]
 //               [--rating_weight=F] [--length_k=MODEL:K]
 //               [--no_route_tweets] [--router_threshold=F]
 //               [--no_router_aspect_gate] [--no_composition]
@@ -302,6 +303,7 @@ constexpr const char* kUsage =
     "  --no_route_tweets --router_threshold=F --no_router_aspect_gate\n"
     "  --lid=combined|fasttext|cld2 --length_k=MODEL:K\n"
     "  --rule_weight=F --emoji_weight=F --meta_rule_weight=F --composed_rule_weight=F\n"
+    "  --composed_rule_words=F --mixed_over_arbiter_words=F\n"
     "  --meta_emoji_weight=F --neutral_margin=F --rating_weight=F\n"
     "  --no_composition --no_neutral_raw --compose_weight=F --compose_words=F\n"
     "  --compose_lexicon=F --compose_plain_words=F --compose_plain=F\n"
@@ -320,6 +322,7 @@ constexpr const char* kUsage =
     "  --middle_mixed=F\n"
     "  --compose_construction=F --contrast_decides=F\n"
     "  --contrast_override=F --contrast_override_words=F --denial_lexicon=F\n"
+    "  --evidence_over_neutral=F --evidence_over_neutral_words=F\n"
     "  --borrowed_compose_weight=F\n"
     "(meaning of each: the comment at the top of nlp/tools/eval_main.cc and\n"
     "nlp/sentiment.h, SentimentParams)\n";
@@ -368,6 +371,8 @@ int main(int argc, char** argv) {
     else if (fl("rule_weight", &f.config.sentiment.rule_weight)) {}
     else if (fl("meta_rule_weight", &f.config.sentiment.meta_rule_weight)) {}
     else if (fl("composed_rule_weight", &f.config.sentiment.composed_rule_weight)) {}
+    else if (fl("composed_rule_words", &f.config.sentiment.composed_rule_words)) {}
+    else if (fl("mixed_over_arbiter_words", &f.config.sentiment.mixed_over_arbiter_words)) {}
     else if (fl("meta_emoji_weight", &f.config.sentiment.meta_emoji_weight)) {}
     else if (fl("emoji_weight", &f.config.sentiment.emoji_weight)) {}
     else if (fl("neutral_margin", &f.config.sentiment.neutral_margin)) {}
@@ -422,6 +427,8 @@ int main(int argc, char** argv) {
     else if (fl("contrast_decides", &f.config.sentiment.contrast_decides)) {}
     else if (fl("contrast_override", &f.config.sentiment.contrast_override)) {}
     else if (fl("contrast_override_words", &f.config.sentiment.contrast_override_words)) {}
+    else if (fl("evidence_over_neutral", &f.config.sentiment.evidence_over_neutral)) {}
+    else if (fl("evidence_over_neutral_words", &f.config.sentiment.evidence_over_neutral_words)) {}
     else if (fl("denial_lexicon", &f.config.sentiment.denial_lexicon)) {}
     else if (fl("borrowed_compose_weight", &f.config.sentiment.borrowed_compose_weight)) {}
     else if (fl("mixed_min", &f.config.sentiment.mixed_min)) {}

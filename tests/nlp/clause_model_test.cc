@@ -164,7 +164,10 @@ TEST_F(ClauseModelsAnalyzerTest, AnAspectTakesTheClauseModelsSign) {
 // (nlp/analyzer.cc, DecidingClauseLabel). Written for this test.
 // `lexicon_praises`: the path without the clause models reads it POSITIVE
 // (since the twelfth pass the English review model, trained on the spent
-// tables, reads the two pump reviews NEGATIVE on its own).
+// tables, reads the two pump reviews NEGATIVE on its own; since the
+// seventeenth, without the whole-text rule shift on composed reviews, the
+// sleeves too: no row here shows the turn any longer, the late clause
+// reading's and the story ending's tests do).
 struct TurnCase {
   const char* language;
   const char* text;
@@ -174,7 +177,7 @@ struct TurnCase {
 
 const TurnCase kTurns[] = {
     {"en", "Lovely colour and soft fabric. Since the first wash the seams have come apart at both sleeves.",
-     SentimentLabel::kNegative, true},
+     SentimentLabel::kNegative, false},
     {"en", "The pump was fine for the first month. This week the hose keeps popping off the nozzle.",
      SentimentLabel::kNegative, false},
     {"en", "It was fine for the first month. Now the hose keeps popping off the nozzle.",

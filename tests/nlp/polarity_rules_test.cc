@@ -1000,9 +1000,12 @@ TEST(LateClauseReadingTest, TheLateReadingDecidesATurn) {
       // "Sixteenth pass"). Lost: "Elegancki zegarek, ładny pasek. Zapięcie
       // jednak samo się otwiera, dwa razy podnosiłem go z chodnika." and
       // "Wunderschöner Schal, weiche Wolle. Er fusselt jedoch nach einmal
-      // Tragen und sieht jetzt zehn Jahre alt aus."
-      {"pl", "Elegancki zegarek, ładny pasek. Ale zapięcie samo się otwiera, dwa razy "
-             "podnosiłem go z chodnika."},
+      // Tragen und sieht jetzt zehn Jahre alt aus." Seventeenth pass
+      // (retrained with cases16, no whole-text rule shift on composed
+      // reviews): the watch told with "Ale" reads NEGATIVE without the
+      // setting too, and so did four other Polish turns tried; lost:
+      // "Elegancki zegarek, ładny pasek. Ale zapięcie samo się otwiera, dwa
+      // razy podnosiłem go z chodnika."
       {"de", "Schönes Bild, kräftige Farben. Der Rahmen löst sich jedoch an einer Ecke und das "
              "Glas verrutscht."},
   };
@@ -1018,9 +1021,16 @@ TEST(StoryEndingTest, TheLastSentenceOfAStoryDecides) {
   AnalyzerConfig off;
   off.sentiment.story_end = 0;
   const std::pair<const char*, const char*> kRows[] = {
-      {"en", "The kettle looks great and boils fast. It is quiet and easy to fill, and I loved "
-             "it. We used it every morning for a month. Last week the base cracked and water "
-             "leaked all over the counter."},
+      // Seventeenth pass: the English and Italian kettles read NEGATIVE
+      // without the setting too (the models retrained with cases16, no
+      // whole-text rule shift on composed reviews); a toaster replaces them.
+      // Lost: "The kettle looks great and boils fast. It is quiet and easy
+      // to fill, and I loved it. We used it every morning for a month. Last
+      // week the base cracked and water leaked all over the counter." and
+      // its Italian telling ("Il bollitore è bellissimo …").
+      {"en", "The toaster looks great and heats up fast. It is quiet and easy to clean, and I "
+             "loved it. We used it every morning for a month. Last week the lever snapped and "
+             "the bread got stuck inside."},
       {"pl", "Czajnik wygląda świetnie i szybko gotuje wodę. Jest cichy, wygodny i bardzo mi się "
              "podobał. Używaliśmy go codziennie przez miesiąc. W zeszłym tygodniu pękła podstawa "
              "i woda wylała się na cały blat."},
@@ -1035,9 +1045,9 @@ TEST(StoryEndingTest, TheLastSentenceOfAStoryDecides) {
       {"fr", "La bouilloire est superbe et chauffe très vite. Elle est silencieuse, pratique et "
              "je l'adorais. On l'a utilisée tous les matins pendant un mois. La semaine "
              "dernière, le socle s'est fendu et l'eau a coulé sur tout le plan de travail."},
-      {"it", "Il bollitore è bellissimo e scalda velocissimo. È silenzioso, comodo e mi piaceva "
-             "tantissimo. L'abbiamo usato ogni mattina per un mese. La settimana scorsa la base "
-             "si è crepata e l'acqua è finita su tutto il piano di lavoro."},
+      {"it", "Il tostapane è bellissimo e scalda velocissimo. È silenzioso, comodo e mi "
+             "piaceva tantissimo. L'abbiamo usato ogni mattina per un mese. La settimana scorsa "
+             "la leva si è rotta e il pane è rimasto incastrato dentro."},
   };
   ExpectNegativeOnlyWithTheSetting(off, kRows);
 }

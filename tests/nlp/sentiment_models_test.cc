@@ -10,6 +10,7 @@
 
 #include "gtest/gtest.h"
 #include "nlp/analyzer.h"
+#include "nlp/analyzer_config.h"
 #include "nlp/sentiment.h"
 #include "nlp/text.h"
 #include "tests/nlp/test_paths.h"
@@ -210,6 +211,121 @@ TEST(SentimentModelsTest, ReviewModelsHaveTheirOwnNeutral) {
     const Sentiment s =
         (*c)->Classify(t, 0, static_cast<int>(t.tokens.size()), n.lang, &p, nullptr, false);
     EXPECT_EQ(s.label, SentimentLabel::kNeutral) << n.text << ": P(neutral) " << p[SentimentClassifier::kNeu];
+  }
+}
+
+// Seventeenth pass (models/README.md, "Seventeenth pass"): the whole-text
+// rule shift does not count the table's words a second time where the
+// compositional layer reads them. A review of more than
+// composed_rule_words words with table evidence, scored by a model without
+// a meta model, reads the same whatever rule_weight is
+// (composed_rule_weight 0 applies), and composed_rule_weight moves it; a
+// short review, and any review with the layer off, still take rule_weight.
+TEST(SentimentModelsTest, ComposedReviewsDoNotCountTheRulesTwice) {
+  SentimentParams low, high, composed;
+  low.rule_weight = 0.25f;
+  high.rule_weight = 1.0f;
+  composed.composed_rule_weight = 1.0f;
+  ASSERT_EQ(low.composed_rule_weight, 0.0f);
+  ASSERT_EQ(low.composed_rule_words, 12.0f);
+  SentimentParams low_off = low, high_off = high;
+  low_off.use_composition = high_off.use_composition = false;
+  auto l = SentimentClassifier::Create(ModelsDir(), low);
+  auto h = SentimentClassifier::Create(ModelsDir(), high);
+  auto c = SentimentClassifier::Create(ModelsDir(), composed);
+  auto lo = SentimentClassifier::Create(ModelsDir(), low_off);
+  auto ho = SentimentClassifier::Create(ModelsDir(), high_off);
+  ASSERT_TRUE(l.ok() && h.ok() && c.ok() && lo.ok() && ho.ok());
+  const struct {
+    const char* lang;
+    const char* text;   // more than 12 words
+    const char* short_text;
+  } kReviews[] = {
+      {"en", "Terrible kettle, it stopped working after only two days and now it leaks water "
+             "all over the counter.",
+       "Terrible kettle, it leaks everywhere."},
+      {"de", "Schrecklicher Wasserkocher, nach nur zwei Tagen war er kaputt und jetzt leckt er "
+             "überall auf die Arbeitsplatte.",
+       "Schrecklicher Wasserkocher, er leckt überall."},
+      {"es", "Hervidor horrible, dejó de funcionar a los dos días y ahora gotea agua por toda "
+             "la encimera de la cocina.",
+       "Hervidor horrible, gotea por todas partes."},
+      {"fr", "Bouilloire horrible, elle a cessé de fonctionner au bout de deux jours et "
+             "maintenant elle fuit partout sur le plan de travail.",
+       "Bouilloire horrible, elle fuit partout."},
+      {"it", "Bollitore orribile, ha smesso di funzionare dopo soli due giorni e adesso perde "
+             "acqua su tutto il piano di lavoro.",
+       "Bollitore orribile, perde dappertutto."},
+  };
+  using P = SentimentClassifier::Probs;
+  constexpr int kPos = SentimentClassifier::kPos;
+  for (const auto& r : kReviews) {
+    const TokenizedText t = Tokenize(r.text);
+    const int end = static_cast<int>(t.tokens.size());
+    SentimentClassifier::Part part;
+    P pl{}, ph{}, pc{}, ol{}, oh{};
+    (*l)->Classify(t, 0, end, r.lang, &pl, &part);
+    ASSERT_GT(part.polarity.hits, 0) << r.text;  // the layer reads an opinion
+    ASSERT_GT(part.words, 12) << r.text;
+    (*h)->Classify(t, 0, end, r.lang, &ph);
+    (*c)->Classify(t, 0, end, r.lang, &pc);
+    for (int k = 0; k < SentimentClassifier::kNumClasses; ++k) {
+      EXPECT_FLOAT_EQ(pl[k], ph[k]) << r.text << " class " << k;
+    }
+    EXPECT_LT(pc[kPos], pl[kPos]) << r.text;
+    (*lo)->Classify(t, 0, end, r.lang, &ol);
+    (*ho)->Classify(t, 0, end, r.lang, &oh);
+    EXPECT_LT(oh[kPos], ol[kPos]) << r.text;
+    // A short review keeps the whole-text rule shift.
+    const TokenizedText s = Tokenize(r.short_text);
+    const int send = static_cast<int>(s.tokens.size());
+    SentimentClassifier::Part spart;
+    P sl{}, sh{};
+    (*l)->Classify(s, 0, send, r.lang, &sl, &spart);
+    ASSERT_GT(spart.polarity.hits, 0) << r.short_text;
+    (*h)->Classify(s, 0, send, r.lang, &sh);
+    EXPECT_LT(sh[kPos], sl[kPos]) << r.short_text;
+  }
+}
+
+// Seventeenth pass: a short text that the model reads NEUTRAL for its order
+// facts but whose table evidence is one-sided with a construction (here the
+// customer's verdict, a return) takes that side
+// (SentimentParams::evidence_over_neutral; the German review model trained
+// with cases16 reads these notes NEUTRAL). An order note without evidence
+// stays NEUTRAL.
+TEST(SentimentModelsTest, OneSidedEvidenceOutweighsAnOrderNote) {
+  AnalyzerConfig with, off;
+  ASSERT_EQ(with.sentiment.evidence_over_neutral, 1.0f);
+  off.sentiment.evidence_over_neutral = 0;
+  auto w = CreateAnalyzerWithConfig(ModelsDir(), with);
+  auto o = CreateAnalyzerWithConfig(ModelsDir(), off);
+  ASSERT_TRUE(w.ok() && o.ok());
+  AnalyzeOptions de;
+  de.language_hint = "de";
+  for (const char* text : {"Die Bestellung kam am Montag. Geht zurück.",
+                           "Lieferung kam am Dienstag. Geht retour."}) {
+    EXPECT_EQ((*w)->Analyze(text, de).sentiment.label, SentimentLabel::kNegative) << text;
+    EXPECT_EQ((*o)->Analyze(text, de).sentiment.label, SentimentLabel::kNeutral) << text;
+  }
+  EXPECT_EQ((*w)->Analyze("Die Bestellung kam am Montag.", de).sentiment.label,
+            SentimentLabel::kNeutral);
+  // Where the models read the return themselves, the setting changes nothing.
+  const struct {
+    const char* lang;
+    const char* text;
+  } kReturns[] = {
+      {"pl", "Zamówienie przyszło w poniedziałek. Odsyłam."},
+      {"en", "The order came on Monday. Sending it back."},
+      {"es", "El pedido llegó el lunes. Lo devuelvo."},
+      {"fr", "La commande est arrivée lundi. Je la renvoie."},
+      {"it", "Pacco arrivato ieri. Lo restituisco."},
+  };
+  for (const auto& r : kReturns) {
+    AnalyzeOptions opts;
+    opts.language_hint = r.lang;
+    EXPECT_EQ((*w)->Analyze(r.text, opts).sentiment.label, SentimentLabel::kNegative) << r.text;
+    EXPECT_EQ((*o)->Analyze(r.text, opts).sentiment.label, SentimentLabel::kNegative) << r.text;
   }
 }
 
