@@ -631,7 +631,8 @@ class AnalyzerImpl : public Analyzer {
     float net = 0;
     for (size_t i = at; i < in.size(); ++i) {
       const PolarityEvidence& e = in[i]->polarity;
-      if (e.negative > 0 || e.sarcasms > 0) return;
+      // "At least I got my money back": a consolation, not a verdict.
+      if (e.negative > 0 || e.sarcasms > 0 || e.consolations > 0) return;
       // After the event's sentence, not even a plain lexicon complaint
       // ("There's no explanation of the missing £7").
       if (i > at && sp.put_right_lexicon >= 0 && e.lexicon_negative > sp.put_right_lexicon) return;

@@ -51,6 +51,7 @@ enum Label {
   kTurn,
   kTryOn,
   kPutRight,
+  kConsolation,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
@@ -60,7 +61,7 @@ constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "LAST",     "SHRUG",   "RESOLVED", "FAILURE",  "CEASE",
     "LIFE",     "PRIOR",   "NOMORE",   "FUNCTION", "CALM",
     "SEPARABLE", "DISMISS", "CONSEQUENCE", "VERDICT", "TURN", "TRYON",
-    "PUTRIGHT"};
+    "PUTRIGHT", "CONSOLATION"};
 
 // Token `at` ends a clause: the end, a punctuation mark, "und", "oder".
 bool EndsClause(const TokenizedText& t, int at, int end) {
@@ -576,6 +577,7 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.failures += p.failures;
     e.resolutions += p.resolutions;
     e.put_rights += p.put_rights;
+    e.consolations += p.consolations;
     e.denials += p.denials;
     e.praise_idioms += p.praise_idioms;
     e.distress += p.distress;
@@ -610,7 +612,7 @@ absl::StatusOr<std::unique_ptr<PolarityRules>> PolarityRules::Create(
     }
     // Switched off: the PUTRIGHT rows are not matched at all (their words
     // keep their lexicon valences, as before the rows were written).
-    if (label == kPutRight && r->put_right_ <= 0) continue;
+    if ((label == kPutRight || label == kConsolation) && r->put_right_ <= 0) continue;
     if (label == kSeparable) {
       // "setzt aus": a FAILURE phrase, and its verb with the particle
       // ending the clause ("setzt bei Steigungen aus").
@@ -1385,6 +1387,10 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           if (!negated) ++e.put_rights;
           break;
         }
+        case kConsolation:
+          // "at least I got my money back": what was saved, not a verdict.
+          ++e.consolations;
+          break;
         case kRelief:
           // "I was worried ..., needlessly": the worries do not count.
           for (Clause& c : own) c.negative = c.lexicon_negative = 0;

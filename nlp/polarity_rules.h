@@ -190,6 +190,10 @@ struct PolarityEvidence {
   // PUTRIGHT events not negated ("got my money back", "Ersatz kam"): a
   // problem put right or a bad outcome avoided, told as what happened.
   int put_rights = 0;
+  // CONSOLATION markers ("at least", "przynajmniej", "wenigstens", "al
+  // menos", "au moins", "almeno"; loaded with the PUTRIGHT rows): what was
+  // saved of a bad purchase, not a verdict on it.
+  int consolations = 0;
   // Praise by denying a problem: a negated complaint word ("no problems",
   // "nic nie cieknie", "keine Probleme") or a praise idiom made of a
   // negator and a complaint ("bez zastrzeżeń", "nichts zu beanstanden").

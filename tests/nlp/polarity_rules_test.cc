@@ -1201,7 +1201,12 @@ TEST(PutRightTest, AProblemPutRightToldLastDecides) {
         std::pair{"pl", "Ekspres przyszedł z pękniętym dzbankiem. Odesłałam go trzy tygodnie "
                         "temu. Nadal czekam na zwrot pieniędzy."},
         std::pair{"de", "Der Mixer kam kaputt an. Ich habe ihn vor drei Wochen zurückgeschickt. "
-                        "Auf die Erstattung warte ich immer noch."}}) {
+                        "Auf die Erstattung warte ich immer noch."},
+        // A consolation (CONSOLATION), not a verdict.
+        std::pair{"en", "The blender cracked on the second day and leaked everywhere. At least "
+                        "I got my money back."},
+        std::pair{"es", "La batidora se rompió al segundo día. Por lo menos me devolvieron el "
+                        "dinero."}}) {
     AnalyzeOptions opts;
     opts.language_hint = lang;
     EXPECT_NE((*w)->Analyze(text, opts).sentiment.label, SentimentLabel::kPositive) << text;
