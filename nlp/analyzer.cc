@@ -144,7 +144,8 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.story_end_from_mixed, ",", p.late_praise, ",", p.late_praise_score, ",",
       p.late_praise_sentences, ",", p.late_praise_early, ",", p.late_praise_words, ",",
       p.late_praise_turn, ",", p.late_praise_last, ",", p.late_praise_after_arbiter, ",",
-      p.aspects_late_part, ",",
+      p.aspects_late_part, ",", p.put_right, ",", p.put_right_decides, ",", p.put_right_lexicon, ",", p.put_right_last, ",",
+      p.put_right_after_arbiter, ",",
       p.use_rules, ",", p.use_meta, ",",
       static_cast<int>(c.lid_method), ",", c.route_tweets, ",", c.router_threshold, ",",
       TweetRouter::ThresholdKey(), ",", c.router_aspect_gate, ",",
@@ -314,6 +315,9 @@ class AnalyzerImpl : public Analyzer {
     if (late_praise && !sp.late_praise_after_arbiter) {
       LatePraise(t, parts, joined, sp, words, &reader, &a.sentiment);
     }
+    const bool put_right = !tweet && sp.use_composition && sp.put_right > 0 &&
+                           sp.put_right_decides > 0 && middle_rating && !LowRating(options);
+    if (put_right && !sp.put_right_after_arbiter) PutRightDecides(parts, sp, &a.sentiment);
     // The learnt label arbiter (nlp/label_arbiter.h) over what the steps
     // above computed: its word on the label (only the threat override after
     // urgency comes later), before the aspects settle their sides and the
@@ -339,6 +343,7 @@ class AnalyzerImpl : public Analyzer {
     if (late_praise && sp.late_praise_after_arbiter) {
       LatePraise(t, parts, joined, sp, words, &reader, &a.sentiment);
     }
+    if (put_right && sp.put_right_after_arbiter) PutRightDecides(parts, sp, &a.sentiment);
     // The customer's own middle rating (3 of 5) over a text that tells
     // praise and a complaint, each with evidence of at least middle_mixed:
     // MIXED — the stars say both sides weigh, whatever side the words lean
@@ -609,6 +614,48 @@ class AnalyzerImpl : public Analyzer {
     review->score = late;
     review->label = SentimentLabel::kPositive;
     review->confidence = late;
+  }
+
+  // A problem put right decides (SentimentParams::put_right_decides): a
+  // review composed NEGATIVE or MIXED whose complaint comes first and whose
+  // last PUTRIGHT event ("got my money back", "Ersatz kam") starts a run
+  // of sentences with no decisive complaint and net evidence of at least
+  // put_right_decides takes POSITIVE at that run's net evidence (squashed,
+  // at most 0.5).
+  static void PutRightDecides(const Parts& parts, const SentimentParams& sp, Sentiment* review) {
+    if (review->label != SentimentLabel::kNegative && review->label != SentimentLabel::kMixed) {
+      return;
+    }
+    const std::vector<const SentimentClassifier::Part*>& in = parts.in_order;
+    size_t at = in.size();
+    for (size_t i = in.size(); i-- > 0;) {
+      if (in[i]->polarity.put_rights > 0) {
+        at = i;
+        break;
+      }
+    }
+    if (at == 0 || at == in.size()) return;
+    // Told at the end (among the last put_right_last parts; 0: anywhere).
+    if (sp.put_right_last > 0 && static_cast<float>(in.size() - at) > sp.put_right_last) return;
+    float before = 0;
+    for (size_t i = 0; i < at; ++i) {
+      before += in[i]->polarity.negative + in[i]->polarity.lexicon_negative;
+    }
+    if (before <= 0) return;  // nothing was wrong before it
+    float net = 0;
+    for (size_t i = at; i < in.size(); ++i) {
+      const PolarityEvidence& e = in[i]->polarity;
+      // "At least I got my money back": a consolation, not a verdict.
+      if (e.negative > 0 || e.sarcasms > 0 || e.consolations > 0) return;
+      // After the event's sentence, not even a plain lexicon complaint
+      // ("There's no explanation of the missing £7").
+      if (i > at && sp.put_right_lexicon >= 0 && e.lexicon_negative > sp.put_right_lexicon) return;
+      net += e.Net() + e.lexicon_positive - e.lexicon_negative;
+    }
+    if (net < sp.put_right_decides) return;
+    review->label = SentimentLabel::kPositive;
+    review->score = std::min(0.5f, net / std::sqrt(net * net + 1.0f));
+    review->confidence = review->score;
   }
 
   // A story's ending decides (SentimentParams::story_end): the last

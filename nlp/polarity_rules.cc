@@ -50,6 +50,8 @@ enum Label {
   kVerdict,
   kTurn,
   kTryOn,
+  kPutRight,
+  kConsolation,
   kFirstValence
 };
 constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
@@ -58,7 +60,8 @@ constexpr std::array<std::string_view, kFirstValence> kLabelNames = {
     "EXCESS",   "WORRY",   "NOTE",     "WHY",        "WAIT",
     "LAST",     "SHRUG",   "RESOLVED", "FAILURE",  "CEASE",
     "LIFE",     "PRIOR",   "NOMORE",   "FUNCTION", "CALM",
-    "SEPARABLE", "DISMISS", "CONSEQUENCE", "VERDICT", "TURN", "TRYON"};
+    "SEPARABLE", "DISMISS", "CONSEQUENCE", "VERDICT", "TURN", "TRYON",
+    "PUTRIGHT", "CONSOLATION"};
 
 // Token `at` ends a clause: the end, a punctuation mark, "und", "oder".
 bool EndsClause(const TokenizedText& t, int at, int end) {
@@ -573,6 +576,8 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
     e.dismissals += p.dismissals;
     e.failures += p.failures;
     e.resolutions += p.resolutions;
+    e.put_rights += p.put_rights;
+    e.consolations += p.consolations;
     e.denials += p.denials;
     e.praise_idioms += p.praise_idioms;
     e.distress += p.distress;
@@ -582,11 +587,12 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
 }
 
 absl::StatusOr<std::unique_ptr<PolarityRules>> PolarityRules::Create(
-    const std::string& models_dir) {
+    const std::string& models_dir, float put_right) {
   const std::string path = absl::StrCat(models_dir, "/polarity.tsv");
   absl::StatusOr<std::vector<LexiconLine>> lines = ReadLexiconFile(path);
   if (!lines.ok()) return lines.status();
   auto r = std::unique_ptr<PolarityRules>(new PolarityRules());
+  r->put_right_ = std::max(put_right, 0.0f);
   TermMatcher::Builder builder;
   for (const LexiconLine& l : *lines) {
     int label = -1;
@@ -604,6 +610,9 @@ absl::StatusOr<std::unique_ptr<PolarityRules>> PolarityRules::Create(
       return absl::InvalidArgumentError(absl::StrCat(
           path, ":", l.line, ": unknown label \"", l.label, "\""));
     }
+    // Switched off: the PUTRIGHT rows are not matched at all (their words
+    // keep their lexicon valences, as before the rows were written).
+    if ((label == kPutRight || label == kConsolation) && r->put_right_ <= 0) continue;
     if (label == kSeparable) {
       // "setzt aus": a FAILURE phrase, and its verb with the particle
       // ending the clause ("setzt bei Steigungen aus").
@@ -1365,6 +1374,23 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           }
           break;
         }
+        case kPutRight: {
+          // "got my money back", "the replacement arrived", "reklamacja
+          // została uznana", "Ersatz kam": a problem put right (or a bad
+          // outcome avoided) told as an event is praise; negated ("never
+          // got my money back") a complaint. A span of time with it is a
+          // wait's ("the refund came back after three weeks").
+          about_waiting = true;
+          const bool negated = event_negated(m);
+          if (!negated) neg_scope = 0, without = false;
+          add(i, put_right_, true);
+          if (!negated) ++e.put_rights;
+          break;
+        }
+        case kConsolation:
+          // "at least I got my money back": what was saved, not a verdict.
+          ++e.consolations;
+          break;
         case kRelief:
           // "I was worried ..., needlessly": the worries do not count.
           for (Clause& c : own) c.negative = c.lexicon_negative = 0;

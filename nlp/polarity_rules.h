@@ -66,6 +66,12 @@
 //   - resolutions (RESOLVED: "sorted it", "wysłali nową", "hat alles
 //     geklärt") after a complaint in the sentence: praise, and the text is
 //     no MIXED (PolarityEvidence::resolutions);
+//   - problems put right and bad outcomes avoided told as events
+//     (PUTRIGHT, seventeenth pass: "got my money back", "the replacement
+//     arrived", "reklamacja została uznana", "Ersatz kam", "al final
+//     llegó"): praise of the valence Create() is given (0: the rows are
+//     not loaded), a complaint when negated ("never got my money back";
+//     PolarityEvidence::put_rights);
 //   - contrast as evidence: a clause after "but" without decisive
 //     evidence of its own turns against what came before (kContrastDefault);
 //   - verdicts and turns (fourteenth pass; VERDICT: "Overall", "W sumie",
@@ -181,6 +187,13 @@ struct PolarityEvidence {
   // Sentences where a complaint is followed by its resolution ("payment
   // failed at first, but support sorted it"): no MIXED.
   int resolutions = 0;
+  // PUTRIGHT events not negated ("got my money back", "Ersatz kam"): a
+  // problem put right or a bad outcome avoided, told as what happened.
+  int put_rights = 0;
+  // CONSOLATION markers ("at least", "przynajmniej", "wenigstens", "al
+  // menos", "au moins", "almeno"; loaded with the PUTRIGHT rows): what was
+  // saved of a bad purchase, not a verdict on it.
+  int consolations = 0;
   // Praise by denying a problem: a negated complaint word ("no problems",
   // "nic nie cieknie", "keine Probleme") or a praise idiom made of a
   // negator and a complaint ("bez zastrzeżeń", "nichts zu beanstanden").
@@ -329,9 +342,11 @@ class PolarityRules {
 
   // Loads `models_dir`/polarity.tsv (format in lexicon_file.h; labels in the
   // file's header). NOT_FOUND when missing; INVALID_ARGUMENT (naming the
-  // line) for a malformed line or unknown label.
+  // line) for a malformed line or unknown label. `put_right` is the
+  // valence of a PUTRIGHT event (SentimentParams::put_right; 0 or less:
+  // the PUTRIGHT rows are not loaded, the table reads as without them).
   static absl::StatusOr<std::unique_ptr<PolarityRules>> Create(
-      const std::string& models_dir);
+      const std::string& models_dir, float put_right = 0.0f);
 
   // Evidence of tokens [first, end) of `t` (one sentence) in `language`,
   // with `lexicon` for the words the table does not know. When `clauses` is
@@ -351,6 +366,7 @@ class PolarityRules {
 
   std::unique_ptr<TermMatcher> matcher_;
   std::vector<float> valences_;  // matcher label - kFirstValence -> valence
+  float put_right_ = 0;  // valence of a PUTRIGHT event
   // Plain forms of the one-word NEGATOR and WITHOUT entries.
   absl::flat_hash_set<std::string> negators_;
   // SEPARABLE verbs (plain) -> the languages and particles that end their

@@ -41,7 +41,7 @@ absl::StatusOr<std::unique_ptr<SentimentClassifier>> SentimentClassifier::Create
   ASSIGN_OR_RETURN(auto lex, Lexicon::Load(models_dir + "/lexicon.tsv"));
   c->lexicon_ = std::move(lex);
   c->any_view_ = c->lexicon_->ForLanguage("*");
-  auto polarity = PolarityRules::Create(models_dir);
+  auto polarity = PolarityRules::Create(models_dir, c->params_.put_right);
   if (!polarity.ok()) return polarity.status();
   c->polarity_ = *std::move(polarity);
   return c;

@@ -334,6 +334,24 @@ struct SentimentParams {
   bool late_praise_turn = false;
   float late_praise_last = -1.0f;
   bool late_praise_after_arbiter = false;
+  // Problems put right and bad outcomes avoided told as events (models/
+  // README.md, "Seventeenth pass: problems put right"): the valence of a
+  // PUTRIGHT row of polarity.tsv ("got my money back", "the replacement
+  // arrived", "reklamacja została uznana", "Ersatz kam", "al final
+  // llegó"); negated a complaint. 0 = off: the rows are not loaded.
+  float put_right = 0.0f;
+  // ... and decides (0 = off; applied by the analyzer, PutRightDecides,
+  // before the label arbiter, with put_right_after_arbiter after it): a
+  // review composed NEGATIVE or MIXED with a complaint before its last
+  // PUTRIGHT event, and from that event's sentence on no decisive complaint
+  // and net evidence of at least put_right_decides, is POSITIVE.
+  float put_right_decides = 0.0f;
+  // ... and the sentences after the event's carry at most this much plain
+  // lexicon complaint each (< 0: no limit).
+  float put_right_lexicon = -1.0f;
+  // ... and the event's sentence is among the last put_right_last (0: any).
+  float put_right_last = 0.0f;
+  bool put_right_after_arbiter = false;
   bool use_rules = true;
   // Use the stacked meta models (sentiment_*.meta, nlp/sentiment_meta.h)
   // when present; false serves the base models' probabilities (for

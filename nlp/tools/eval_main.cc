@@ -319,7 +319,9 @@ constexpr const char* kUsage =
     "  --late_praise_words=F --late_praise_turn --late_praise_last=F --late_praise_after_arbiter\n"
     "  --aspects_late_part --no_aspects_late_part --no_label_arbiter\n"
     "  --note_words=F --calm_words=F --calm_relief=F --dismiss_weight=F\n"
-    "  --middle_mixed=F\n"
+    "  --middle_mixed=F --put_right=F --put_right_decides=F --put_right_lexicon=F\n"
+    "  --put_right_last=F\n"
+    "  --put_right_after_arbiter\n"
     "  --compose_construction=F --contrast_decides=F\n"
     "  --contrast_override=F --contrast_override_words=F --denial_lexicon=F\n"
     "  --evidence_over_neutral=F --evidence_over_neutral_words=F\n"
@@ -423,6 +425,11 @@ int main(int argc, char** argv) {
     else if (fl("calm_relief", &f.config.sentiment.calm_relief)) {}
     else if (fl("dismiss_weight", &f.config.sentiment.dismiss_weight)) {}
     else if (fl("middle_mixed", &f.config.sentiment.middle_mixed)) {}
+    else if (fl("put_right", &f.config.sentiment.put_right)) {}
+    else if (fl("put_right_decides", &f.config.sentiment.put_right_decides)) {}
+    else if (fl("put_right_lexicon", &f.config.sentiment.put_right_lexicon)) {}
+    else if (fl("put_right_last", &f.config.sentiment.put_right_last)) {}
+    else if (a == "--put_right_after_arbiter") f.config.sentiment.put_right_after_arbiter = true;
     else if (fl("compose_construction", &f.config.sentiment.compose_construction)) {}
     else if (fl("contrast_decides", &f.config.sentiment.contrast_decides)) {}
     else if (fl("contrast_override", &f.config.sentiment.contrast_override)) {}

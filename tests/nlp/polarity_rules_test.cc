@@ -746,6 +746,63 @@ TEST_F(PolarityRulesTest, ResolutionAfterAComplaint) {
   EXPECT_GT(negated.negative, 0);
 }
 
+// Seventeenth pass: a problem put right or a bad outcome avoided, told as
+// an event (PUTRIGHT), is praise when SentimentParams::put_right loads the
+// rows; negated a complaint; a pending refund is no event; off (0) the
+// rows are not read at all.
+TEST_F(PolarityRulesTest, ProblemsPutRightArePraise) {
+  auto on = PolarityRules::Create(test_paths::ModelsDir(), 0.8f);
+  ASSERT_TRUE(on.ok()) << on.status();
+  const PolarityRules& put_right = **on;
+  const std::pair<const char*, const char*> kPutRight[] = {
+      {"Po dwóch tygodniach pieniądze wróciły na konto.", "pl"},
+      {"Reklamacja została uznana w trzy dni.", "pl"},
+      {"Nowa przyszła już w piątek.", "pl"},
+      {"In the end I got my money back.", "en"},
+      {"The replacement arrived two days later.", "en"},
+      {"The parcel turned up after all.", "en"},
+      {"Der Ersatz kam schon am nächsten Tag.", "de"},
+      {"Die Reklamation wurde anerkannt.", "de"},
+      {"Das Paket ist doch noch angekommen.", "de"},
+      {"Al final me devolvieron el dinero.", "es"},
+      {"El paquete apareció a los tres días.", "es"},
+      {"J'ai été remboursé intégralement.", "fr"},
+      {"Le colis a été retrouvé le lendemain.", "fr"},
+      {"Dopo una settimana mi hanno rimborsato.", "it"},
+      {"Il nuovo è arrivato in due giorni.", "it"},
+  };
+  for (const auto& [text, lang] : kPutRight) {
+    const PolarityEvidence e = JoinAll(put_right, *lexicon_, text, lang);
+    EXPECT_EQ(e.put_rights, 1) << text;
+    EXPECT_GT(e.Net() + e.lexicon_positive - e.lexicon_negative, 0) << text;
+    // Off: no event is counted (the table reads as without the rows).
+    EXPECT_EQ(JoinAll(*rules_, *lexicon_, text, lang).put_rights, 0) << text;
+  }
+  // Negated: a complaint, no event.
+  const std::pair<const char*, const char*> kNegated[] = {
+      {"Nie dostałam zwrotu pieniędzy, choć minął miesiąc.", "pl"},
+      {"I never got my money back.", "en"},
+      {"Kein Geld zurückbekommen, keine Antwort.", "de"},
+      {"Nunca me devolvieron el dinero.", "es"},
+  };
+  for (const auto& [text, lang] : kNegated) {
+    const PolarityEvidence e = JoinAll(put_right, *lexicon_, text, lang);
+    EXPECT_EQ(e.put_rights, 0) << text;
+    EXPECT_LT(e.Net() + e.lexicon_positive - e.lexicon_negative, 0) << text;
+  }
+  // A refund still pending is no event put right, nor a German negation
+  // inside the phrase ("wurde nicht anerkannt": not matched).
+  for (const auto& [text, lang] :
+       {std::pair{"Die Reklamation wurde nicht anerkannt.", "de"},
+        std::pair{"Still waiting for the refund three weeks on.", "en"},
+        std::pair{"Nadal czekam na zwrot pieniędzy.", "pl"},
+        std::pair{"Auf die Erstattung warte ich immer noch.", "de"},
+        std::pair{"J'attends toujours mon remboursement.", "fr"},
+        std::pair{"Sto ancora aspettando il rimborso.", "it"}}) {
+    EXPECT_EQ(JoinAll(put_right, *lexicon_, text, lang).put_rights, 0) << text;
+  }
+}
+
 // Fifth pass: irony emoji are complaints, and a lone praise word is
 // sarcastic when the rest of its sentence complains, not only the next
 // clause.
@@ -1108,6 +1165,62 @@ TEST(LatePraiseTest, TheLateThirdsPraiseTurnsAWeakComplaint) {
                        "I had to send it back and wait two weeks for a new one. Nobody answered my "
                        "emails for days. The replacement works perfectly, boils fast and we love it.";
   EXPECT_EQ((*w)->Analyze(strong, en).sentiment.label, SentimentLabel::kNegative);
+  EXPECT_NE((*w)->ModelVersion(), (*o)->ModelVersion());
+}
+
+// Seventeenth pass: a problem put right told last decides
+// (SentimentParams::put_right_decides, after the label arbiter): a
+// complaint, then a PUTRIGHT event with nothing complained of after it, is
+// POSITIVE; a negated event or a refund still pending is not. Only what
+// the rule guarantees is asserted (the models' own reading without it
+// moves with every retrain).
+TEST(PutRightTest, AProblemPutRightToldLastDecides) {
+  AnalyzerConfig with;
+  with.sentiment.put_right = 0.8f;
+  with.sentiment.put_right_decides = 0.3f;
+  with.sentiment.put_right_last = 2;
+  with.sentiment.put_right_after_arbiter = true;
+  AnalyzerConfig off;
+  off.sentiment.put_right = 0;
+  const std::pair<const char*, const char*> kRows[] = {
+      {"pl", "Ekspres przyszedł z pękniętym dzbankiem i byłam wściekła. Napisałam do sklepu. "
+             "Reklamacja została uznana, a nowy dzbanek dotarł w dwa dni."},
+      {"en", "The blender arrived with a cracked jug and I was furious. I emailed them on "
+             "Monday. The replacement arrived on Wednesday and it works perfectly."},
+      {"de", "Der Mixer kam mit einem gesprungenen Krug an, ich war sauer. Ich habe dem Shop "
+             "geschrieben. Der Ersatz kam schon zwei Tage später und funktioniert einwandfrei."},
+      {"es", "La batidora llegó con la jarra rota y me enfadé mucho. Escribí a la tienda. Al "
+             "final me devolvieron el dinero en dos días, sin preguntas."},
+      {"fr", "Le mixeur est arrivé avec le bol fêlé, j'étais furieuse. J'ai écrit à la "
+             "boutique. J'ai été remboursée en deux jours, sans discussion."},
+      {"it", "Il frullatore è arrivato con la caraffa rotta ed ero furiosa. Ho scritto al "
+             "negozio. Mi hanno rimborsato in due giorni, senza storie."},
+  };
+  auto w = CreateAnalyzerWithConfig(test_paths::ModelsDir(), with);
+  auto o = CreateAnalyzerWithConfig(test_paths::ModelsDir(), off);
+  ASSERT_TRUE(w.ok() && o.ok());
+  for (const auto& [lang, text] : kRows) {
+    AnalyzeOptions opts;
+    opts.language_hint = lang;
+    EXPECT_EQ((*w)->Analyze(text, opts).sentiment.label, SentimentLabel::kPositive) << text;
+  }
+  // Not put right: a negated event, a refund still pending.
+  for (const auto& [lang, text] :
+       {std::pair{"en", "The blender arrived with a cracked jug. I emailed them twice. I never "
+                        "got my money back."},
+        std::pair{"pl", "Ekspres przyszedł z pękniętym dzbankiem. Odesłałam go trzy tygodnie "
+                        "temu. Nadal czekam na zwrot pieniędzy."},
+        std::pair{"de", "Der Mixer kam kaputt an. Ich habe ihn vor drei Wochen zurückgeschickt. "
+                        "Auf die Erstattung warte ich immer noch."},
+        // A consolation (CONSOLATION), not a verdict.
+        std::pair{"en", "The blender cracked on the second day and leaked everywhere. At least "
+                        "I got my money back."},
+        std::pair{"es", "La batidora se rompió al segundo día. Por lo menos me devolvieron el "
+                        "dinero."}}) {
+    AnalyzeOptions opts;
+    opts.language_hint = lang;
+    EXPECT_NE((*w)->Analyze(text, opts).sentiment.label, SentimentLabel::kPositive) << text;
+  }
   EXPECT_NE((*w)->ModelVersion(), (*o)->ModelVersion());
 }
 
