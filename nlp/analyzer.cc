@@ -56,7 +56,8 @@ namespace {
 // that goes on about the product decides its sign; 14-16: the fourteenth
 // to sixteenth passes (models/README.md); 17: the seventeenth -
 // no whole-text rule shift where the compositional layer reads an opinion,
-// one-sided evidence over an order note's NEUTRAL): the model-file and
+// one-sided evidence over an order note's NEUTRAL, a short review's MIXED
+// by its aspects kept over the label arbiter): the model-file and
 // tunable hashes below cannot see code.
 constexpr char kVersionPrefix[] = "opinia-nlp-17";
 // A question's clause with evidence below this is neutral (a pre-sale
@@ -122,7 +123,8 @@ bool LowRating(const AnalyzeOptions& o) {
 std::string TunablesKey(const AnalyzerConfig& c) {
   const SentimentParams& p = c.sentiment;
   std::string key = absl::StrCat(
-      p.rule_weight, ",", p.emoji_weight, ",", p.meta_rule_weight, ",", p.composed_rule_weight, ",", p.composed_rule_words, ",", p.mixed_over_arbiter_words, ",",
+      p.rule_weight, ",", p.emoji_weight, ",", p.meta_rule_weight, ",",
+      p.composed_rule_weight, ",", p.composed_rule_words, ",", p.mixed_over_arbiter_words, ",",
       p.meta_emoji_weight, ",", p.neutral_margin, ",", p.rating_weight, ",",
       p.use_composition, ",", p.compose_weight, ",", p.neutral_keep, ",", p.neutral_raw, ",",
       p.neutral_keep_untempered, ",",
@@ -135,7 +137,8 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.dismiss_weight, ",", p.middle_mixed, ",",
       p.compose_construction, ",",
       p.contrast_decides, ",", p.contrast_decides_words, ",", p.contrast_override, ",",
-      p.contrast_override_words, ",", p.evidence_over_neutral, ",", p.evidence_over_neutral_words, ",", p.denial_lexicon, ",", p.aspects_follow_review, ",",
+      p.contrast_override_words, ",", p.evidence_over_neutral, ",",
+      p.evidence_over_neutral_words, ",", p.denial_lexicon, ",", p.aspects_follow_review, ",",
       p.aspects_deciding_side, ",", p.aspects_late_turn, ",",
       p.late_reading, ",", p.late_reading_sign_change, ",", p.late_reading_words, ",",
       p.late_reading_score, ",", p.late_reading_to_positive, ",",
@@ -144,8 +147,8 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       p.story_end_from_mixed, ",", p.late_praise, ",", p.late_praise_score, ",",
       p.late_praise_sentences, ",", p.late_praise_early, ",", p.late_praise_words, ",",
       p.late_praise_turn, ",", p.late_praise_last, ",", p.late_praise_after_arbiter, ",",
-      p.aspects_late_part, ",", p.put_right, ",", p.put_right_decides, ",", p.put_right_lexicon, ",", p.put_right_last, ",",
-      p.put_right_after_arbiter, ",",
+      p.aspects_late_part, ",", p.put_right, ",", p.put_right_decides, ",",
+      p.put_right_lexicon, ",", p.put_right_last, ",", p.put_right_after_arbiter, ",",
       p.use_rules, ",", p.use_meta, ",",
       static_cast<int>(c.lid_method), ",", c.route_tweets, ",", c.router_threshold, ",",
       TweetRouter::ThresholdKey(), ",", c.router_aspect_gate, ",",

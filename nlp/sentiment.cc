@@ -551,6 +551,9 @@ void SentimentClassifier::Compose(const PolarityEvidence& e, float model_top,
       std::swap(q[top_class], q[kPos]);
     }
   }
+  // "Die Bestellung kam am Montag. Geht zurück.": the model reads the
+  // order facts NEUTRAL, the table a one-sided construction (the return)
+  // at least evidence_over_neutral strong: that side, in a short text.
   if (params_.evidence_over_neutral > 0 && e.constructions > 0 && e.sarcasms == 0 &&
       (e.positive == 0) != (e.negative == 0) &&
       static_cast<float>(words) <= params_.evidence_over_neutral_words &&
