@@ -352,5 +352,29 @@ TEST(LabelArbiterAnalyzerTest, TwoSidedReviewsAreMixed) {
   EXPECT_GE(one_sided_before, 7);
 }
 
+// Seventeenth pass (models/README.md, "Seventeenth pass"): a review of at
+// most SentimentParams::mixed_over_arbiter_words words made MIXED by its
+// aspects' clauses stays MIXED over the label arbiter's side. The
+// shipped arbiter turns the convention case "The shop app keeps crashing,
+// but the quality is excellent" POSITIVE without the setting.
+TEST(LabelArbiterAnalyzerTest, ShortMixedByAspectsStaysMixed) {
+  AnalyzerConfig with, off;
+  ASSERT_EQ(with.sentiment.mixed_over_arbiter_words, 12.0f);
+  off.sentiment.mixed_over_arbiter_words = 0;
+  auto w = CreateAnalyzerWithConfig(test_paths::ModelsDir(), with);
+  auto o = CreateAnalyzerWithConfig(test_paths::ModelsDir(), off);
+  ASSERT_TRUE(w.ok() && o.ok());
+  AnalyzeOptions en;
+  en.language_hint = "en";
+  const char* text = "The shop app keeps crashing, but the quality is excellent.";
+  EXPECT_EQ((*w)->Analyze(text, en).sentiment.label, SentimentLabel::kMixed);
+  EXPECT_NE((*o)->Analyze(text, en).sentiment.label, SentimentLabel::kMixed);
+  // A one-sided short review is left to the arbiter either way.
+  const char* praise = "The quality is excellent and the app works well.";
+  EXPECT_EQ((*w)->Analyze(praise, en).sentiment.label,
+            (*o)->Analyze(praise, en).sentiment.label);
+  EXPECT_NE((*w)->ModelVersion(), (*o)->ModelVersion());
+}
+
 }  // namespace
 }  // namespace opinia::nlp
