@@ -287,9 +287,10 @@ std::vector<ModelSpec> Specs() {
 // on the fresh table cases13's dev half 322 -> 332 of 437 alone. The
 // fourteenth pass added cases13 ("Fourteenth pass"), the fifteenth
 // cases14 ("Fifteenth pass"), the sixteenth cases15 ("Sixteenth pass"),
-// the seventeenth cases16 ("Seventeenth pass").
+// the seventeenth cases16 ("Seventeenth pass"), the eighteenth cases17
+// ("Eighteenth pass").
 constexpr char kTrainingTablesFlag[] =
-    "cases,cases3,cases4,cases5,cases6,cases7,cases8,cases9,cases10,cases11,cases12,cases13,cases14,cases15,cases16";
+    "cases,cases3,cases4,cases5,cases6,cases7,cases8,cases9,cases10,cases11,cases12,cases13,cases14,cases15,cases16,cases17";
 constexpr int kTableWeight = 3;
 // Per-model weights over kTableWeight (--table_weights=MODEL=N,...; keys:
 // TableSources::weights; "-": none). The English review model at weight 1
