@@ -57,9 +57,12 @@ namespace {
 // to sixteenth passes (models/README.md); 17: the seventeenth -
 // no whole-text rule shift where the compositional layer reads an opinion,
 // one-sided evidence over an order note's NEUTRAL, a short review's MIXED
-// by its aspects kept over the label arbiter): the model-file and
-// tunable hashes below cannot see code.
-constexpr char kVersionPrefix[] = "opinia-nlp-17";
+// by its aspects kept over the label arbiter; 18: the eighteenth - the
+// composition's weight by language, problems put right decide, urgency
+// constructions for a small part swallowed, child gear near misses and
+// asked-for answers): the model-file and tunable hashes below cannot see
+// code.
+constexpr char kVersionPrefix[] = "opinia-nlp-18";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;
@@ -154,6 +157,9 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       TweetRouter::ThresholdKey(), ",", c.router_aspect_gate, ",",
       c.aspect_signs, ",", c.use_label_arbiter);
   for (const auto& [name, k] : p.length_k) absl::StrAppend(&key, ",", name, "=", k);
+  for (const auto& [lang, w] : p.compose_weight_by_language) {
+    absl::StrAppend(&key, ",compose:", lang, "=", w);
+  }
   return key;
 }
 

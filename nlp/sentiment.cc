@@ -29,6 +29,13 @@ void Softmax(std::array<float, 4>& z, std::array<bool, 4> present) {
   for (float& v : z) v /= sum;
 }
 
+// SentimentParams::compose_weight of `language` (its primary subtag).
+float ComposeWeight(const SentimentParams& p, std::string_view language) {
+  if (p.compose_weight_by_language.empty()) return p.compose_weight;
+  auto it = p.compose_weight_by_language.find(language.substr(0, language.find('-')));
+  return it != p.compose_weight_by_language.end() ? it->second : p.compose_weight;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SentimentClassifier>> SentimentClassifier::Create(
@@ -442,7 +449,7 @@ Sentiment SentimentClassifier::Combine(const Model& model,
       damp *= params_.compose_plain;
     }
     const float weight =
-        (borrowed ? params_.borrowed_compose_weight : params_.compose_weight) *
+        (borrowed ? params_.borrowed_compose_weight : ComposeWeight(params_, language)) *
         (e.constructions > 0 ? params_.compose_construction : 1.0f);
     const float shift = damp * weight * net / std::sqrt(net * net + 1.0f);
     z[kPos] += shift;

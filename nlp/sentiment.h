@@ -108,6 +108,15 @@ struct SentimentParams {
   // the analyzer after the aspects). Chosen on the dev half of nlp/eval.
   bool use_composition = true;
   float compose_weight = 2.0f;
+  // compose_weight by the text's language (its primary subtag: "en" for
+  // "en-GB"), over compose_weight; a language not listed takes
+  // compose_weight, a borrowed one borrowed_compose_weight. The review
+  // model of each language is as strong as its data: the English one read
+  // more of the spent tables out of fold with less of the table's evidence
+  // on top (models/README.md, "Eighteenth pass"). opinia-eval
+  // --compose_weights=LANG:W,... ("-": none).
+  std::map<std::string, float, std::less<>> compose_weight_by_language = {
+      {"en", 1.0f}, {"es", 1.0f}, {"fr", 0.5f}};
   // 0.45 since the sixth pass (models with the shop corpus, four classes):
   // 0.35 / 0.4 / 0.45 / 0.5 / 0.55 / 0.65 gave pl_clarin_emo.dev 0.7409 /
   // 0.7393 / 0.7378 / 0.7362 / 0.7283 / 0.7251, the nlp/eval tables and
@@ -339,19 +348,19 @@ struct SentimentParams {
   // PUTRIGHT row of polarity.tsv ("got my money back", "the replacement
   // arrived", "reklamacja została uznana", "Ersatz kam", "al final
   // llegó"); negated a complaint. 0 = off: the rows are not loaded.
-  float put_right = 0.0f;
+  float put_right = 0.8f;
   // ... and decides (0 = off; applied by the analyzer, PutRightDecides,
   // before the label arbiter, with put_right_after_arbiter after it): a
   // review composed NEGATIVE or MIXED with a complaint before its last
   // PUTRIGHT event, and from that event's sentence on no decisive complaint
   // and net evidence of at least put_right_decides, is POSITIVE.
-  float put_right_decides = 0.0f;
+  float put_right_decides = 0.3f;
   // ... and the sentences after the event's carry at most this much plain
   // lexicon complaint each (< 0: no limit).
   float put_right_lexicon = -1.0f;
   // ... and the event's sentence is among the last put_right_last (0: any).
-  float put_right_last = 0.0f;
-  bool put_right_after_arbiter = false;
+  float put_right_last = 2.0f;
+  bool put_right_after_arbiter = true;
   bool use_rules = true;
   // Use the stacked meta models (sentiment_*.meta, nlp/sentiment_meta.h)
   // when present; false serves the base models' probabilities (for

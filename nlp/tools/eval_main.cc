@@ -13,7 +13,7 @@
 //               [--rating_weight=F] [--length_k=MODEL:K]
 //               [--no_route_tweets] [--router_threshold=F]
 //               [--no_router_aspect_gate] [--no_composition]
-//               [--compose_weight=F] [--neutral_keep=F] [--mixed_min=F]
+//               [--compose_weight=F] [--compose_weights=LANG:W,...] [--neutral_keep=F] [--mixed_min=F]
 //               [--borrowed_compose_weight=F] [--model_reads_conceded]
 //               [--mixed_words=F] [--compose_words=F]
 //               [--compose_lexicon=F] [--compose_plain_words=F]
@@ -305,7 +305,8 @@ constexpr const char* kUsage =
     "  --rule_weight=F --emoji_weight=F --meta_rule_weight=F --composed_rule_weight=F\n"
     "  --composed_rule_words=F --mixed_over_arbiter_words=F\n"
     "  --meta_emoji_weight=F --neutral_margin=F --rating_weight=F\n"
-    "  --no_composition --no_neutral_raw --compose_weight=F --compose_words=F\n"
+    "  --no_composition --no_neutral_raw --compose_weight=F --compose_weights=LANG:W,...|-\n"
+    "  --compose_words=F\n"
     "  --compose_lexicon=F --compose_plain_words=F --compose_plain=F\n"
     "  --neutral_keep=F --neutral_keep_untempered=F --mixed_min=F --mixed_words=F\n"
     "  --mixed_ratio=F --mixed_either_order=F --mixed_unnamed=F\n"
@@ -453,6 +454,22 @@ int main(int argc, char** argv) {
         return 2;
       }
       f.config.sentiment.length_k[a.substr(11, colon - 11)] = k;
+    }
+    else if (absl::StartsWith(a, "--compose_weights=")) {
+      // LANG:W,... over compose_weight ("-": none).
+      auto& by = f.config.sentiment.compose_weight_by_language;
+      by.clear();
+      const std::string list = a.substr(18);
+      for (absl::string_view item : absl::StrSplit(list, ',', absl::SkipEmpty())) {
+        if (item == "-") continue;
+        const size_t colon = item.find(':');
+        float w = 0;
+        if (colon == absl::string_view::npos || !absl::SimpleAtof(item.substr(colon + 1), &w)) {
+          std::cerr << "want --compose_weights=LANG:W,..., got " << a << "\n";
+          return 2;
+        }
+        by[std::string(item.substr(0, colon))] = w;
+      }
     }
     else if (absl::StartsWith(a, "--")) {
       std::cerr << "unknown flag " << a << "\n";

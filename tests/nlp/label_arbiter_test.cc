@@ -355,8 +355,10 @@ TEST(LabelArbiterAnalyzerTest, TwoSidedReviewsAreMixed) {
 // Seventeenth pass (models/README.md, "Seventeenth pass"): a review of at
 // most SentimentParams::mixed_over_arbiter_words words made MIXED by its
 // aspects' clauses stays MIXED over the label arbiter's side. The
-// shipped arbiter turns the convention case "The shop app keeps crashing,
-// but the quality is excellent" POSITIVE without the setting.
+// shipped arbiter turns each row POSITIVE without the setting. (Eighteenth
+// pass: the refitted arbiter keeps "The shop app keeps crashing, but the
+// quality is excellent" MIXED by itself; the convention case about late
+// sandals and three other languages replace it.)
 TEST(LabelArbiterAnalyzerTest, ShortMixedByAspectsStaysMixed) {
   AnalyzerConfig with, off;
   ASSERT_EQ(with.sentiment.mixed_over_arbiter_words, 12.0f);
@@ -364,12 +366,21 @@ TEST(LabelArbiterAnalyzerTest, ShortMixedByAspectsStaysMixed) {
   auto w = CreateAnalyzerWithConfig(test_paths::ModelsDir(), with);
   auto o = CreateAnalyzerWithConfig(test_paths::ModelsDir(), off);
   ASSERT_TRUE(w.ok() && o.ok());
+  const std::pair<const char*, const char*> kRows[] = {
+      {"en", "Delivery was three days late, but the sandals are fantastic."},
+      {"de", "Die App stürzt ständig ab, aber die Qualität ist hervorragend."},
+      {"fr", "Le site plante sans arrêt, mais la qualité est excellente."},
+      {"it", "L'app si blocca sempre, ma la qualità è ottima."},
+  };
+  for (const auto& [lang, text] : kRows) {
+    AnalyzeOptions o_lang;
+    o_lang.language_hint = lang;
+    EXPECT_EQ((*w)->Analyze(text, o_lang).sentiment.label, SentimentLabel::kMixed) << text;
+    EXPECT_NE((*o)->Analyze(text, o_lang).sentiment.label, SentimentLabel::kMixed) << text;
+  }
+  // A one-sided short review is left to the arbiter either way.
   AnalyzeOptions en;
   en.language_hint = "en";
-  const char* text = "The shop app keeps crashing, but the quality is excellent.";
-  EXPECT_EQ((*w)->Analyze(text, en).sentiment.label, SentimentLabel::kMixed);
-  EXPECT_NE((*o)->Analyze(text, en).sentiment.label, SentimentLabel::kMixed);
-  // A one-sided short review is left to the arbiter either way.
   const char* praise = "The quality is excellent and the app works well.";
   EXPECT_EQ((*w)->Analyze(praise, en).sentiment.label,
             (*o)->Analyze(praise, en).sentiment.label);

@@ -40,7 +40,7 @@ class ModelVersionTest : public ::testing::Test {
 
 TEST_F(ModelVersionTest, SameFilesSameVersion) {
   const std::string v = VersionOf(dir_);
-  EXPECT_EQ(v.rfind("opinia-nlp-17-", 0), 0u) << v;
+  EXPECT_EQ(v.rfind("opinia-nlp-18-", 0), 0u) << v;
   EXPECT_EQ(VersionOf(dir_), v);
   EXPECT_EQ(VersionOf(test_paths::ModelsDir()), v);
 }
@@ -96,6 +96,9 @@ TEST_F(ModelVersionTest, TunablesChangeTheVersion) {
   AnalyzerConfig other;
   other.sentiment.compose_weight += 1;
   EXPECT_NE(VersionOf(dir_, other), VersionOf(dir_));
+  AnalyzerConfig by_language;
+  by_language.sentiment.compose_weight_by_language["fr"] += 0.25f;
+  EXPECT_NE(VersionOf(dir_, by_language), VersionOf(dir_));
 }
 
 }  // namespace

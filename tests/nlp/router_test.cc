@@ -108,14 +108,15 @@ struct PostCase {
   bool review_model_wrong = true;
 };
 
-// Posts the review models read wrong (en: NEGATIVE, de: NEUTRAL, fr:
-// NEGATIVE, it: POSITIVE) and the tweet model right. The Spanish one the
-// Romance review model read NEGATIVE until it trained on the translated
-// table rows (models/README.md, "Thirteenth pass: Romance languages from
-// translated tables"); now it reads it right too.
+// Posts the review models read wrong (en: NEGATIVE, fr: NEGATIVE, it:
+// POSITIVE) and the tweet model right. The Spanish one the Romance review
+// model read NEGATIVE until it trained on the translated table rows
+// (models/README.md, "Thirteenth pass: Romance languages from translated
+// tables"), the German one the German review model read NEUTRAL until it
+// trained with cases17 (eighteenth pass); both now read them right too.
 const PostCase kPostCases[] = {
     {"the senate hearing on the oil spill starts tomorrow at ten", SentimentLabel::kNeutral},
-    {"heute abend tatort, ich freu mich schon", SentimentLabel::kPositive},
+    {"heute abend tatort, ich freu mich schon", SentimentLabel::kPositive, false},
     {"mañana es el debate presidencial, a ver qué dicen", SentimentLabel::kNeutral, false},
     {"la conférence sur le climat s'ouvre demain à Paris", SentimentLabel::kNeutral},
     {"oggi sciopero dei treni, tutti a casa", SentimentLabel::kNeutral},

@@ -288,6 +288,54 @@ TEST(SentimentModelsTest, ComposedReviewsDoNotCountTheRulesTwice) {
   }
 }
 
+// Eighteenth pass: the composition's weight by language
+// (SentimentParams::compose_weight_by_language). A listed language's texts
+// shift by its weight, exactly as with that compose_weight for every
+// language; a language not listed keeps compose_weight.
+TEST(SentimentModelsTest, ComposeWeightByLanguage) {
+  SentimentParams global, french, half;
+  global.compose_weight_by_language.clear();
+  global.compose_weight = 2.0f;
+  french = global;
+  french.compose_weight_by_language["fr"] = 0.5f;
+  half = global;
+  half.compose_weight = 0.5f;
+  auto g = SentimentClassifier::Create(ModelsDir(), global);
+  auto f = SentimentClassifier::Create(ModelsDir(), french);
+  auto h = SentimentClassifier::Create(ModelsDir(), half);
+  ASSERT_TRUE(g.ok() && f.ok() && h.ok());
+  using P = SentimentClassifier::Probs;
+  constexpr int kPos = SentimentClassifier::kPos;
+  const struct {
+    const char* lang;
+    const char* text;
+    bool listed;
+  } kTexts[] = {
+      {"fr", "Bouilloire horrible, elle fuit partout.", true},
+      {"fr", "Colis arrivé sans aucun problème, rien à redire.", true},
+      {"de", "Schrecklicher Wasserkocher, er leckt überall.", false},
+      {"en", "Terrible kettle, it leaks everywhere.", false},
+  };
+  for (const auto& r : kTexts) {
+    const TokenizedText t = Tokenize(r.text);
+    const int end = static_cast<int>(t.tokens.size());
+    SentimentClassifier::Part part;
+    P pg{}, pf{}, ph{};
+    (*g)->Classify(t, 0, end, r.lang, &pg, &part);
+    ASSERT_GT(part.polarity.hits, 0) << r.text;  // the layer reads an opinion
+    (*f)->Classify(t, 0, end, r.lang, &pf);
+    (*h)->Classify(t, 0, end, r.lang, &ph);
+    const P& expected = r.listed ? ph : pg;
+    for (int k = 0; k < SentimentClassifier::kNumClasses; ++k) {
+      EXPECT_FLOAT_EQ(pf[k], expected[k]) << r.text << " class " << k;
+    }
+    // The weight matters: a listed language's reading moved.
+    if (r.listed) {
+      EXPECT_NE(pf[kPos], pg[kPos]) << r.text;
+    }
+  }
+}
+
 // Seventeenth pass: a short text that the model reads NEUTRAL for its order
 // facts but whose table evidence is one-sided with a construction (here the
 // customer's verdict, a return) takes that side
