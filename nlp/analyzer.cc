@@ -160,6 +160,11 @@ std::string TunablesKey(const AnalyzerConfig& c) {
   for (const auto& [lang, w] : p.compose_weight_by_language) {
     absl::StrAppend(&key, ",compose:", lang, "=", w);
   }
+  const UrgencyParams& u = c.urgency;
+  if (!u.swallowed_part || !u.child_gear_near_miss || !u.asked_answer_after_repeat) {
+    absl::StrAppend(&key, ",u18=", u.swallowed_part, u.child_gear_near_miss,
+                    u.asked_answer_after_repeat);
+  }
   return key;
 }
 
@@ -1178,7 +1183,7 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   h = HashBytes(TunablesKey(config), h);
   if (!config.label_arbiter_text.empty()) h = HashBytes(config.label_arbiter_text, h);
   ASSIGN_OR_RETURN(auto aspects, AspectExtractor::Create(models_dir));
-  ASSIGN_OR_RETURN(auto urgency, UrgencyAssessor::Create(models_dir));
+  ASSIGN_OR_RETURN(auto urgency, UrgencyAssessor::CreateWithParams(models_dir, config.urgency));
   return std::make_unique<AnalyzerImpl>(
       std::move(lid), std::move(sentiment), std::move(aspects),
       std::move(urgency), std::move(clause_models), std::move(router),

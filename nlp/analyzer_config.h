@@ -12,6 +12,7 @@
 #include "nlp/language_id.h"
 #include "nlp/sentiment.h"
 #include "nlp/tweet_router.h"
+#include "nlp/urgency.h"
 
 namespace opinia::nlp {
 
@@ -49,6 +50,9 @@ struct AnalyzerConfig {
   // place of models/label_arbiter.meta (opinia-train checks each candidate
   // arbiter on the convention cases with it). Malformed: INVALID_ARGUMENT.
   std::string label_arbiter_text;
+  // The urgency constructions of the eighteenth pass (nlp/urgency.h;
+  // opinia-eval --no_urgency18 turns them off).
+  UrgencyParams urgency;
 };
 
 // As CreateAnalyzer(), with `config`. Same error codes.

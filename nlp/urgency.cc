@@ -18,7 +18,7 @@ constexpr std::array<std::string_view, 4> kLexiconReasons = {
     "LEGAL_THREAT", "HEALTH_SAFETY", "FRAUD_CLAIM", "CHURN_INTENT"};
 constexpr int kLegal = 0, kHealth = 1, kFraud = 2, kChurn = 3;
 // Construction cues (matcher labels 4..), combined in Assess; see urgency.h.
-constexpr std::array<std::string_view, 52> kCues = {
+constexpr std::array<std::string_view, 54> kCues = {
     "ESCALATION", "FRAUD_IDIOM", "NOBODY",    "ANSWER",    "NO_REPLY",
     "REPEAT",     "DISTRESS",    "PAID",      "GONE",      "APPLIANCE",
     "HAZARD",     "DAMAGE",      "LETDOWN",   "NOW",       "DEMAND",
@@ -29,7 +29,7 @@ constexpr std::array<std::string_view, 52> kCues = {
     "NOT_URGENT", "PRESALE",     "PAPERWORK", "HEAT",      "SAFE_ACT",
     "NEAR_MISS",  "EXPOSED",     "CHILD_GEAR", "THREAT_IF", "BANK",
     "LEAK",       "FINE_NOW",    "UNHURT",     "MOULD",     "FIRE_CREW",
-    "REVERSAL",   "IF"};
+    "REVERSAL",   "IF",          "SWALLOWED",  "SMALL_PART"};
 constexpr int kEscalation = 4, kFraudIdiom = 5, kNobody = 6, kAnswer = 7,
               kNoReply = 8, kRepeat = 9, kDistress = 10, kPaid = 11, kGone = 12,
               kAppliance = 13, kHazard = 14, kDamage = 15, kLetdown = 16,
@@ -43,7 +43,7 @@ constexpr int kEscalation = 4, kFraudIdiom = 5, kNobody = 6, kAnswer = 7,
               kNearMiss = 44, kExposed = 45, kChildGear = 46, kThreatIf = 47,
               kBank = 48, kLeak = 49, kFineNow = 50, kUnhurt = 51,
               kMould = 52, kFireCrew = 53, kReversal = 54, kIf = 55,
-              kLabels = 56;
+              kSwallowed = 56, kSmallPart = 57, kLabels = 58;
 static_assert(kEscalation == kLexiconReasons.size() &&
                   kLabels == kEscalation + static_cast<int>(kCues.size()),
               "the label constants follow kLexiconReasons and kCues");
@@ -59,7 +59,7 @@ bool NegationApplies(int label) {
          label != kNotMe && label != kAccount && label != kTreatment &&
          label != kDependent && label != kPaperwork &&
          label != kChildGear && label != kThreatIf && label != kBank &&
-         label != kIf;
+         label != kIf && label != kSmallPart;
 }
 
 constexpr float kStrongNegativeScore = -0.6f;
@@ -126,9 +126,16 @@ bool IsSilenceCue(int label) {
 
 absl::StatusOr<std::unique_ptr<UrgencyAssessor>> UrgencyAssessor::Create(
     const std::string& models_dir) {
+  return CreateWithParams(models_dir, UrgencyParams{});
+}
+
+absl::StatusOr<std::unique_ptr<UrgencyAssessor>>
+UrgencyAssessor::CreateWithParams(const std::string& models_dir,
+                                  const UrgencyParams& params) {
   const std::string path = absl::StrCat(models_dir, "/urgency.tsv");
   ASSIGN_OR_RETURN(std::vector<LexiconLine> lines, ReadLexiconFile(path));
   auto u = std::unique_ptr<UrgencyAssessor>(new UrgencyAssessor());
+  u->params_ = params;
   TermMatcher::Builder builder;
   for (const LexiconLine& l : lines) {
     auto where = [&] { return absl::StrCat(path, ":", l.line, ": "); };
@@ -233,6 +240,13 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   bool overcharged = false;  // "abgebucht ... dreimal", in one sentence
   bool not_mine = false;  // "an order I never placed", in one sentence
   bool blew_up = false;  // "something popped, smoke came out", in one sentence
+  // Eighteenth pass: a small part in a mouth or swallowed ("Knopfzelle im
+  // Mund", "swallowed one of the magnets"), in one sentence.
+  bool part_swallowed = false;
+  // Eighteenth pass: a sentence that asks for an answer, anywhere, and one
+  // that counts contact about an order ("zum vierten Mal ... Bestellung").
+  bool asks_with_answer = false;
+  bool repeat_topic = false;
   // Ninth pass: a question for an answer ("Can anyone tell me ...?",
   // "bekomme ich irgendwann eine Antwort?"), in one sentence that asks.
   bool asks_for_answer = false;  // "anyone" in a question
@@ -268,6 +282,9 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
       // is a delivery instruction, not a customer left unanswered.
       int if_end = -1;
       bool supposed = false;
+      // Eighteenth pass: a HEALTH_SAFETY phrase (a glass splinter, a
+      // hospital) seen, even where a clearly positive text drops it.
+      bool health_seen = false;
       matcher_->Scan(
           t, begin, end, languages, [&](const TermMatcher::Match& m) {
             if (m.label == kIf) if_end = m.end_token;
@@ -280,6 +297,7 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
               denied_answers = denied_answers || m.label == kAnswers;
             }
             if (negated && NegationApplies(m.label)) return;
+            if (m.label == kHealth && !Jokes(t, begin, end)) health_seen = true;
             // Seventh pass: nor are a police report filed and an
             // account that is not the customer's, told in passing in a
             // sarcastic review ("Love the service. Police report filed.").
@@ -290,7 +308,10 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
                 m.label != kEscalation && m.label != kLegalAct &&
                 m.label != kNotMe && m.label != kAccount &&
                 m.label != kCharge && m.label != kPaid && m.label != kTopic &&
-                !IsHazardCue(m.label)) {
+                !IsHazardCue(m.label) &&
+                !(params_.swallowed_part &&
+                  (m.label == kSwallowed || m.label == kSmallPart ||
+                   m.label == kTreatment || m.label == kChild))) {
               return;
             }
             // "Meine Frau droht mit dem Anwalt 😂": a joke threatens nobody.
@@ -331,7 +352,8 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
         if ((hit_label == kAllergy || hit_label == kNotMe ||
              hit_label == kBang || hit_label == kInjury ||
              hit_label == kLegalAct || hit_label == kLeak ||
-             hit_label == kMould || hit_label == kFireCrew) &&
+             hit_label == kMould || hit_label == kFireCrew ||
+             hit_label == kSwallowed || hit_label == kSmallPart) &&
             cue_evidence[hit_label].size() < 4) {
           cue_evidence[hit_label].push_back(span);
         }
@@ -358,6 +380,12 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
                  (here[kNotMe] && (here[kAccount] || here[kCharge] ||
                                    here[kPaid] || here[kTopic]));
       blew_up = blew_up || (here[kBang] && (here[kHazard] || here[kAppliance]));
+      part_swallowed = part_swallowed ||
+                       ((here[kSmallPart] || health_seen) && here[kSwallowed]);
+      if ((here[kAnswer] || here[kAnswers]) && Asks(text, t, begin, end)) {
+        asks_with_answer = true;  // "Bekomme ich irgendwann eine Antwort?"
+      }
+      repeat_topic = repeat_topic || (here[kRepeat] && here[kTopic]);
       const bool question = Asks(text, t, begin, end);
       fraud_claimed = fraud_claimed || (here[kFraud] && !question);
       if (question) {
@@ -500,6 +528,21 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
     found[kHealth] = true;
     add_evidence(kInjury);
   }
+  // Eighteenth pass: a small part (a magnet, a button cell, a glass
+  // splinter) swallowed or in a mouth, with a child or treatment told
+  // ("Unser Sohn hatte eine Knopfzelle im Mund ... Kinderklinik", "Im Glas
+  // mit dem Babybrei war ein Glassplitter, meine Tochter hat ihn
+  // ausgespuckt"), or anything swallowed that needed treatment ("swallowed
+  // ... the x-ray shows it"), is a hazard, also in a text the model reads
+  // as positive; a warning that parts can be swallowed is a stop phrase,
+  // and a question before buying is no incident.
+  if (params_.swallowed_part && !found[kPresale] &&
+      ((part_swallowed && (found[kChild] || found[kTreatment])) ||
+       (found[kSwallowed] && found[kTreatment] && !quiet))) {
+    found[kHealth] = true;
+    add_evidence(kSwallowed);
+    add_evidence(kSmallPart);
+  }
   if (not_mine) {
     found[kFraud] = true;
     add_evidence(kNotMe);
@@ -530,7 +573,9 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
   // ("the buckle came undone with my son in it ... Has it been
   // recalled?"), in a complaining text.
   if (found[kChildGear] && (found[kChild] || found[kExposed]) &&
-      (found[kInjury] || found[kSafeAct]) && !found[kPresale] &&
+      (found[kInjury] || found[kSafeAct] ||
+       (params_.child_gear_near_miss && found[kNearMiss])) &&
+      !found[kPresale] &&
       (label == SentimentLabel::kNegative || label == SentimentLabel::kMixed)) {
     found[kHealth] = true;
     add_evidence(kInjury);
@@ -571,6 +616,9 @@ Urgency UrgencyAssessor::Assess(std::string_view text, const TokenizedText& t,
         repeated && !paperwork_only && label != SentimentLabel::kPositive) ||
        (asks_for_reply && found[kTimes] && !paperwork_only &&
         label != SentimentLabel::kPositive) ||
+       (params_.asked_answer_after_repeat && asks_with_answer &&
+        repeat_topic && !paperwork_only && negative &&
+        clause_level != SentimentLabel::kPositive) ||
        (unanswered_topic && (found[kNobody] || found[kRepeat]) &&
         label != SentimentLabel::kPositive &&
         clause_level != SentimentLabel::kPositive));

@@ -166,6 +166,10 @@
 //     "if nobody is in", at most 4 words, one clause) is a supposition, not
 //     unanswered contact, unless the sentence makes it the condition of the
 //     customer's own step (BANK, THREAT_IF, a legal or escalation phrase).
+// Eighteenth pass (urgent cases missed out of fold; UrgencyParams below,
+// each on by default): a small part swallowed or in a mouth (SWALLOWED,
+// SMALL_PART), child gear with a near miss, and a question for an answer
+// after contact counted about an order.
 //
 // Priority:
 //   P1  LEGAL_THREAT, HEALTH_SAFETY or FRAUD_CLAIM
@@ -203,12 +207,36 @@
 
 namespace opinia::nlp {
 
+// Constructions of the eighteenth pass (issue 17, helper U), each on by
+// default; opinia-eval --no_urgency18 turns all three off.
+struct UrgencyParams {
+  // A SMALL_PART (magnet, button cell, glass splinter) with SWALLOWED
+  // (swallowed, in the mouth, spat out) in one sentence and a CHILD or
+  // TREATMENT in the text, or SWALLOWED with TREATMENT in a text not
+  // clearly positive, is HEALTH_SAFETY; these cues (and TREATMENT, CHILD)
+  // are read in a clearly positive text too.
+  bool swallowed_part = true;
+  // A child's safety product that failed with the child in it is
+  // HEALTH_SAFETY with a NEAR_MISS told ("could have been so much worse"),
+  // not only with an injury or a safety act.
+  bool child_gear_near_miss = true;
+  // A sentence asking for an answer ("Bekomme ich irgendwann eine
+  // Antwort?") in a text with a sentence counting contact about an order
+  // (REPEAT and TOPIC: "Ich frage jetzt zum vierten Mal nach, wo meine
+  // Bestellung bleibt") is unanswered contact (P2), in a NEGATIVE text
+  // whose clauses are not POSITIVE.
+  bool asked_answer_after_repeat = true;
+};
+
 class UrgencyAssessor {
  public:
   // Loads `models_dir`/urgency.tsv. NOT_FOUND when the file is missing;
   // INVALID_ARGUMENT (naming the line) for a malformed line or unknown label.
   static absl::StatusOr<std::unique_ptr<UrgencyAssessor>> Create(
       const std::string& models_dir);
+  // As Create(), with the eighteenth pass' constructions set by `params`.
+  static absl::StatusOr<std::unique_ptr<UrgencyAssessor>> CreateWithParams(
+      const std::string& models_dir, const UrgencyParams& params);
 
   // `t` is Tokenize(text); `language` selects the lexicon ("pl", "de-AT"),
   // an unknown or empty one ("und") tries all; `overall` is the review's
@@ -234,6 +262,7 @@ class UrgencyAssessor {
   // Tokens [begin, end) laugh (a JOKE word or emoji, "haha", "hehe").
   bool Jokes(const TokenizedText& t, int begin, int end) const;
 
+  UrgencyParams params_;
   std::unique_ptr<TermMatcher> matcher_;
   // Plain forms of negators -> how many words may stand between it and the
   // phrase it negates.

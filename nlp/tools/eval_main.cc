@@ -318,7 +318,7 @@ constexpr const char* kUsage =
     "  --story_end=F --story_end_early=F --story_end_to_positive --story_end_not_from_mixed\n"
     "  --late_praise=F --late_praise_score=F --late_praise_sentences=F --late_praise_early=F\n"
     "  --late_praise_words=F --late_praise_turn --late_praise_last=F --late_praise_after_arbiter\n"
-    "  --aspects_late_part --no_aspects_late_part --no_label_arbiter\n"
+    "  --aspects_late_part --no_aspects_late_part --no_label_arbiter --no_urgency18\n"
     "  --note_words=F --calm_words=F --calm_relief=F --dismiss_weight=F\n"
     "  --middle_mixed=F --put_right=F --put_right_decides=F --put_right_lexicon=F\n"
     "  --put_right_last=F\n"
@@ -394,6 +394,7 @@ int main(int argc, char** argv) {
     else if (a == "--no_aspects_deciding_side") f.config.sentiment.aspects_deciding_side = false;
     else if (a == "--no_aspect_signs") f.config.aspect_signs = false;
     else if (a == "--no_label_arbiter") f.config.use_label_arbiter = false;
+    else if (a == "--no_urgency18") f.config.urgency = {false, false, false};
     else if (a == "--no_aspects_late_turn") f.config.sentiment.aspects_late_turn = false;
     else if (fl("late_reading", &f.config.sentiment.late_reading)) {}
     else if (a == "--late_reading_sign_change") f.config.sentiment.late_reading_sign_change = true;

@@ -623,6 +623,83 @@ const Case kCases[] = {
     {"en_bank_if_nobody_gets_back", "en", "I will call my bank if nobody gets back to me about the parcel that never arrived.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", ""},
     {"de_unserioes_gebuehr", "de", "Die Zusatzgebühr im letzten Schritt ist unseriös.", kNeg, 0, 0, "", P3, "", ""},
     {"de_unserioes_bezahlt_nie_angekommen", "de", "Unseriöser Laden: bezahlt, Ware nie angekommen.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", ""},
+    // Eighteenth pass (helper U): urgent cases told in words the earlier
+    // rows missed, each with a calm counterpart. A small part swallowed or
+    // in a mouth (SMALL_PART with SWALLOWED, and a child or treatment), also
+    // in a text read as positive; a warning that parts can be swallowed is
+    // a stop phrase. Swollen batteries, flames out of an appliance; bunk
+    // beds and footmuffs as child gear, a near miss with one; card issuers,
+    // pay-later providers and bank objections; ombudsmen and small claims;
+    // vulnerable people and pleading; worry told in idioms; contact counted
+    // in ordinals; an automatic reply is an answer.
+    {"pl18_bateria_guzikowa_w_buzi", "pl", "Córka miała w buzi baterię guzikową z pilota.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "w buzi|baterię guzikową"},
+    {"pl18_bateria_guzikowa_calm", "pl", "Bateria guzikowa w zestawie, pilot działa, córka zadowolona.", kPos, 0, 0, "", NONE, "", ""},
+    {"pl18_powerbank_spuchl", "pl", "Powerbank spuchł w nocy.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "Powerbank spuchł"},
+    {"pl18_powerbank_calm", "pl", "Powerbank trzyma długo i szybko się ładuje.", kPos, 0, 0, "", NONE, "", ""},
+    {"pl18_reklamacja_paypo", "pl", "Towar nie przyszedł, złożyłam reklamację w PayPo i wstrzymałam spłatę.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "reklamację w PayPo|wstrzymałam spłatę"},
+    {"pl18_paypo_calm", "pl", "Zapłaciłam przez PayPo, reklamację sklep rozpatrzył w dwa dni.", kMildPos, 0, 0, "", NONE, "", ""},
+    {"pl18_rzecznik_finansowy", "pl", "Złożyłem skargę do Rzecznika Finansowego.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "skargę do Rzecznika"},
+    {"pl18_skarga_na_kuriera_calm", "pl", "Złożyłem skargę na kuriera, sklep szybko wysłał nową paczkę.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"pl18_autyzm_blagam_dzis", "pl", "Syn ma autyzm i bez słuchawek wyciszających nie wyjdzie z domu, błagam o wysyłkę dziś.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"pl18_autyzm_calm", "pl", "Syn ma autyzm, słuchawki wyciszające bardzo mu pomagają, polecam.", kPos, 0, 0, "", NONE, "", ""},
+    {"pl18_rozplakalam", "pl", "Rozpłakałam się, tort na komunię przyszedł zgnieciony.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"pl18_poplakalam_ze_smiechu_calm", "pl", "Popłakałam się ze śmiechu, świetna książka.", kPos, 0, 0, "", NONE, "", ""},
+    {"en18_button_battery_in_mouth", "en", "My toddler had a button battery from the remote in his mouth.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "in his mouth|button battery"},
+    {"en18_button_battery_in_mouth_read_positive", "en", "My toddler had a button battery from the remote in his mouth.", kPos, 0, 0, "", P1, "HEALTH_SAFETY", "in his mouth|button battery"},
+    {"en18_button_battery_calm", "en", "Comes with a button battery, the remote works fine.", kPos, 0, 0, "", NONE, "", ""},
+    {"en18_small_parts_warning", "en", "Small parts can be swallowed, not for children under 3.", kNeutral, 0, 0, "", NONE, "", ""},
+    {"en18_flame_came_out", "en", "A flame came out of the back of the heater.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", ""},
+    {"en18_steady_flame_calm", "en", "The camping stove gives a nice steady flame.", kPos, 0, 0, "", NONE, "", ""},
+    {"en18_amex_reverse", "en", "I've asked Amex to reverse the payment.", kNeg, 0, 0, "", P2, "CHURN_INTENT", ""},
+    {"en18_shop_reversed_calm", "en", "The shop reversed the payment within a day, thanks.", kPos, 0, 0, "", NONE, "", ""},
+    {"en18_county_court", "en", "If the deposit is not back by Friday I will issue a claim in the county court.", kNeg, 0, 0, "", P1, "LEGAL_THREAT", "issue a claim|county court"},
+    {"en18_claim_form_calm", "en", "I claimed my money back through the returns form, it was easy.", kMildPos, 0, 0, "", NONE, "", ""},
+    {"en18_pendant_alarm_today", "en", "My dad lives alone and needs his pendant alarm, the parcel is stuck at the depot. Please call me today.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"en18_pendant_alarm_calm", "en", "Bought a pendant alarm for my dad who lives alone, works great.", kPos, 0, 0, "", NONE, "", ""},
+    {"en18_worried_sick", "en", "I'm worried sick, the christening gown is lost in transit.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"en18_worried_about_fit_calm", "en", "My son was worried it wouldn't fit, but it's perfect.", kPos, 0, 0, "", NONE, "", ""},
+    {"en18_fourth_message", "en", "This is my fourth message about the refund. Is anyone there?", kNeg, 0, 0, "", P2, "", ""},
+    {"en18_fourth_message_from_shop_calm", "en", "Fourth message from the shop this week offering discounts, a bit much.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"en18_bunk_bed_bruises", "en", "The ladder of the bunk bed snapped with my son on it, he's covered in bruises.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "covered in bruises"},
+    {"en18_bunk_bed_calm", "en", "The bunk bed was easy to build, my son loves the top bunk.", kPos, 0, 0, "", NONE, "", ""},
+    {"en18_pushchair_near_miss", "en", "The pushchair folded up with the baby in it, it could have been so much worse.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", ""},
+    {"en18_automatic_reply_calm", "en", "Why do I only get automatic replies about my return for three weeks?", kNeg, 0, 0, "", P3, "", ""},
+    {"de18_knopfzelle_im_mund", "de", "Meine Tochter hatte eine Knopfzelle im Mund.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "im Mund|Knopfzelle"},
+    {"de18_knopfzelle_calm", "de", "Knopfzelle liegt bei, die Waage funktioniert.", kPos, 0, 0, "", NONE, "", ""},
+    {"de18_magnete_calm", "de", "Die Magnete halten gut, mein Sohn spielt täglich damit.", kPos, 0, 0, "", NONE, "", ""},
+    {"de18_klarna_streitfall", "de", "Ich habe bei Klarna einen Streitfall eröffnet.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "Streitfall"},
+    {"de18_klarna_calm", "de", "Mit Klarna bezahlt, alles problemlos.", kPos, 0, 0, "", NONE, "", ""},
+    {"de18_widerspruch_bank", "de", "Ich habe bei meiner Bank Widerspruch gegen die Abbuchung eingelegt.", kNeg, 0, 0, "", P2, "CHURN_INTENT", ""},
+    {"de18_widerspruch_mahnung_calm", "de", "Meinen Widerspruch gegen die Mahnung hat der Shop sofort akzeptiert.", kMildNeg, 0, 0, "", P4, "", ""},
+    {"de18_dritten_mal_antwort", "de", "Ich frage zum dritten Mal nach meiner Bestellung. Bekomme ich eine Antwort?", kNeg, 0, 0, "", P2, "", ""},
+    {"de18_dritten_mal_calm", "de", "Ich habe zum dritten Mal eine Bestellung aufgegeben, klappt super. Gibt es eine Antwort zur Farbe?", kPos, 0, 0, "", NONE, "", ""},
+    {"de18_krank_vor_sorge", "de", "Ich bin krank vor Sorge, das Geschenk für die Taufe ist verschwunden.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"de18_sorge_groesse_calm", "de", "Ich hatte Sorge wegen der Größe, passt aber.", kPos, 0, 0, "", NONE, "", ""},
+    {"de18_hausnotruf_heute", "de", "Meine Mutter lebt allein, der Hausnotruf kam defekt an, bitte heute noch Ersatz.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"de18_hausnotruf_calm", "de", "Hausnotruf für meine Mutter, die allein lebt, funktioniert einwandfrei.", kPos, 0, 0, "", NONE, "", ""},
+    {"es18_pila_boton_en_la_boca", "es", "Mi hijo tenía una pila de botón en la boca.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "en la boca|pila de botón"},
+    {"es18_pila_boton_calm", "es", "Incluye pila de botón y funciona bien.", kPos, 0, 0, "", NONE, "", ""},
+    {"es18_retrocesion_banco", "es", "He pedido a mi banco la retrocesión del cargo.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "retrocesión"},
+    {"es18_banco_confirmo_calm", "es", "Pagué con tarjeta de crédito y el banco confirmó el pago al momento.", kPos, 0, 0, "", NONE, "", ""},
+    {"es18_vive_sola_hoy", "es", "Mi madre vive sola y necesita la teleasistencia, el paquete está perdido, por favor llámenme hoy.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"es18_vive_sola_calm", "es", "Mi madre vive sola y la teleasistencia funciona genial.", kPos, 0, 0, "", NONE, "", ""},
+    {"es18_muerta_de_preocupacion", "es", "Estoy muerta de preocupación, el vestido de la boda no llega.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"es18_preocupada_talla_calm", "es", "Estaba preocupada por la talla, pero queda perfecto.", kPos, 0, 0, "", NONE, "", ""},
+    {"fr18_pile_bouton_bouche", "fr", "Ma fille avait une pile bouton dans la bouche.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "dans la bouche|pile bouton"},
+    {"fr18_pile_bouton_calm", "fr", "Pile bouton fournie, la balance marche bien.", kPos, 0, 0, "", NONE, "", ""},
+    {"fr18_fin_de_vie_supplie", "fr", "Mon père est en fin de vie, le matelas n'est pas arrivé, je vous en supplie, livrez-le aujourd'hui.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"fr18_supplie_calm", "fr", "Je vous en supplie, gardez ces prix, super boutique !", kPos, 0, 0, "", NONE, "", ""},
+    {"fr18_opposition_banque", "fr", "J'ai fait opposition auprès de ma banque.", kNeg, 0, 0, "", P2, "CHURN_INTENT", "fait opposition"},
+    {"fr18_morte_d_inquietude", "fr", "Je suis morte d'inquiétude, la robe de baptême est perdue.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"fr18_inquiete_taille_calm", "fr", "J'étais inquiète pour la taille, mais elle est parfaite.", kPos, 0, 0, "", NONE, "", ""},
+    {"it18_batteria_bottone_in_bocca", "it", "Mio figlio aveva in bocca una batteria a bottone.", kNeg, 0, 0, "", P1, "HEALTH_SAFETY", "in bocca|batteria a bottone"},
+    {"it18_batteria_bottone_calm", "it", "Batteria a bottone inclusa, funziona bene.", kPos, 0, 0, "", NONE, "", ""},
+    {"it18_carta_bloccata_banca", "it", "Ho bloccato la carta tramite la mia banca.", kNeg, 0, 0, "", P2, "CHURN_INTENT", ""},
+    {"it18_carta_fedelta_calm", "it", "Ho bloccato la carta fedeltà per sbaglio, il negozio l'ha riattivata subito.", kPos, 0, 0, "", NONE, "", ""},
+    {"it18_vive_da_sola_supplico", "it", "Mia nonna vive da sola e il telesoccorso non arriva, vi supplico, spedite oggi.", kNeg, 0, 0, "", P2, "STRONG_NEGATIVE", ""},
+    {"it18_vive_da_sola_calm", "it", "Mia nonna vive da sola e il telesoccorso è perfetto.", kPos, 0, 0, "", NONE, "", ""},
+    {"it18_quarta_volta", "it", "È la quarta volta che scrivo per il rimborso. Qualcuno mi risponde?", kNeg, 0, 0, "", P2, "", ""},
+    {"it18_quarta_volta_calm", "it", "È la quarta volta che compro qui, tutto perfetto.", kPos, 0, 0, "", NONE, "", ""},
     // ------------------------------------------------------- language choice
     {"und_tries_all", "und", "Totaler Betrug.", kNeg, 0, 0, "", P1, "FRAUD_CLAIM", "Betrug"},
     {"known_language_only_its_lexicon", "pl", "Totaler Betrug.", kNeg, 0, 0, "", P3, "", ""},
@@ -721,6 +798,33 @@ TEST_F(UrgencyTest, OddTextIsDefined) {
   EXPECT_EQ(Run(cases[0], "pl", kNeg, AnalyzeOptions{}).priority, P1);
   EXPECT_EQ(Run(cases[1], "und", kNeg, AnalyzeOptions{}).priority, P1);
   EXPECT_EQ(Run(cases[2], "und", kNeg, AnalyzeOptions{}).priority, P3);
+}
+
+// Eighteenth pass: each construction behind UrgencyParams; with all three
+// off, a small part in a child's mouth, a near miss with child gear and a
+// question for an answer after counted contact raise nothing.
+TEST(UrgencyParamsTest, ConstructionsOff) {
+  auto on = UrgencyAssessor::Create(test_paths::ModelsDir());
+  auto off = UrgencyAssessor::CreateWithParams(test_paths::ModelsDir(),
+                                               UrgencyParams{false, false, false});
+  ASSERT_TRUE(on.ok() && off.ok());
+  const struct {
+    const char* language;
+    const char* text;
+    Priority with, without;
+  } cases[] = {
+      {"de", "Meine Tochter hatte eine Knopfzelle im Mund.", P1, P3},
+      {"en", "The pushchair folded up with the baby in it, it could have been so much worse.", P1, P3},
+      {"de", "Ich frage zum dritten Mal nach meiner Bestellung. Bekomme ich eine Antwort?", P2, P3},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text);
+    const TokenizedText t = Tokenize(c.text);
+    EXPECT_EQ(static_cast<int>((*on)->Assess(c.text, t, c.language, kNeg, AnalyzeOptions{}).priority),
+              static_cast<int>(c.with));
+    EXPECT_EQ(static_cast<int>((*off)->Assess(c.text, t, c.language, kNeg, AnalyzeOptions{}).priority),
+              static_cast<int>(c.without));
+  }
 }
 
 TEST(UrgencyCreateTest, MissingFileIsNotFound) {
