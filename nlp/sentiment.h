@@ -347,7 +347,9 @@ struct SentimentParams {
   // README.md, "Seventeenth pass: problems put right"): the valence of a
   // PUTRIGHT row of polarity.tsv ("got my money back", "the replacement
   // arrived", "reklamacja została uznana", "Ersatz kam", "al final
-  // llegó"); negated a complaint. 0 = off: the rows are not loaded.
+  // llegó"); negated a complaint. 0 = off: the rows are not loaded. On
+  // since the eighteenth pass, with the settings below (models/README.md,
+  // "Eighteenth pass": out of fold +7 labels before the arbiters' refit).
   float put_right = 0.8f;
   // ... and decides (0 = off; applied by the analyzer, PutRightDecides,
   // before the label arbiter, with put_right_after_arbiter after it): a
