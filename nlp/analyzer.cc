@@ -156,6 +156,9 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       static_cast<int>(c.lid_method), ",", c.route_tweets, ",", c.router_threshold, ",",
       TweetRouter::ThresholdKey(), ",", c.router_aspect_gate, ",",
       c.aspect_signs, ",", c.use_label_arbiter);
+  // Appended only when on, so that the default's key (and version) is the
+  // one before the setting existed.
+  if (p.more_events) absl::StrAppend(&key, ",more_events");
   for (const auto& [name, k] : p.length_k) absl::StrAppend(&key, ",", name, "=", k);
   for (const auto& [lang, w] : p.compose_weight_by_language) {
     absl::StrAppend(&key, ",compose:", lang, "=", w);
@@ -1159,6 +1162,8 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
                         "aspects.tsv", "urgency.tsv"}) {
     files.push_back(f);
   }
+  // Read (and so part of the version) only when on.
+  if (config.sentiment.more_events) files.push_back(PolarityRules::kMoreEventsFile);
   ASSIGN_OR_RETURN(auto clause_models, ClauseModels::Load(models_dir));
   for (std::string& f : clause_models->Files()) files.push_back(std::move(f));
   ASSIGN_OR_RETURN(auto router, TweetRouter::Load(models_dir));

@@ -587,14 +587,27 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
 }
 
 absl::StatusOr<std::unique_ptr<PolarityRules>> PolarityRules::Create(
-    const std::string& models_dir, float put_right) {
-  const std::string path = absl::StrCat(models_dir, "/polarity.tsv");
-  absl::StatusOr<std::vector<LexiconLine>> lines = ReadLexiconFile(path);
+    const std::string& models_dir, float put_right, bool more_events) {
+  const std::string path_table = absl::StrCat(models_dir, "/polarity.tsv");
+  absl::StatusOr<std::vector<LexiconLine>> lines = ReadLexiconFile(path_table);
   if (!lines.ok()) return lines.status();
   auto r = std::unique_ptr<PolarityRules>(new PolarityRules());
   r->put_right_ = std::max(put_right, 0.0f);
   TermMatcher::Builder builder;
-  for (const LexiconLine& l : *lines) {
+  // SentimentParams::more_events: the rows of polarity_more.tsv after
+  // polarity.tsv's (off: that file is not read at all).
+  std::vector<LexiconLine> more;
+  const std::string more_path = absl::StrCat(models_dir, "/", kMoreEventsFile);
+  if (more_events) {
+    absl::StatusOr<std::vector<LexiconLine>> m = ReadLexiconFile(more_path);
+    if (!m.ok()) return m.status();
+    more = *std::move(m);
+  }
+  const size_t table_lines = lines->size();
+  lines->insert(lines->end(), more.begin(), more.end());
+  for (size_t li = 0; li < lines->size(); ++li) {
+    const LexiconLine& l = (*lines)[li];
+    const std::string& path = li < table_lines ? path_table : more_path;
     int label = -1;
     for (int k = 0; k < kFirstValence; ++k) {
       if (l.label == kLabelNames[k]) label = k;

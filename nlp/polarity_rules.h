@@ -345,8 +345,14 @@ class PolarityRules {
   // line) for a malformed line or unknown label. `put_right` is the
   // valence of a PUTRIGHT event (SentimentParams::put_right; 0 or less:
   // the PUTRIGHT rows are not loaded, the table reads as without them).
+  // `more_events` (SentimentParams::more_events) also loads the rows of
+  // `models_dir`/polarity_more.tsv (kMoreEventsFile; same format and
+  // labels: the eighteenth pass's German failure events and lukewarm
+  // verdicts); false: that file is not read, the table reads as without
+  // them.
+  static constexpr char kMoreEventsFile[] = "polarity_more.tsv";
   static absl::StatusOr<std::unique_ptr<PolarityRules>> Create(
-      const std::string& models_dir, float put_right = 0.0f);
+      const std::string& models_dir, float put_right = 0.0f, bool more_events = false);
 
   // Evidence of tokens [first, end) of `t` (one sentence) in `language`,
   // with `lexicon` for the words the table does not know. When `clauses` is

@@ -48,7 +48,8 @@ absl::StatusOr<std::unique_ptr<SentimentClassifier>> SentimentClassifier::Create
   ASSIGN_OR_RETURN(auto lex, Lexicon::Load(models_dir + "/lexicon.tsv"));
   c->lexicon_ = std::move(lex);
   c->any_view_ = c->lexicon_->ForLanguage("*");
-  auto polarity = PolarityRules::Create(models_dir, c->params_.put_right);
+  auto polarity = PolarityRules::Create(models_dir, c->params_.put_right,
+                                        c->params_.more_events);
   if (!polarity.ok()) return polarity.status();
   c->polarity_ = *std::move(polarity);
   return c;

@@ -363,6 +363,13 @@ struct SentimentParams {
   // ... and the event's sentence is among the last put_right_last (0: any).
   float put_right_last = 2.0f;
   bool put_right_after_arbiter = true;
+  // German failure events and lukewarm verdicts of the eighteenth pass
+  // (models/README.md, "Eighteenth pass: German failure events"): the rows
+  // of models/polarity_more.tsv ("ist durchgedreht", "blieb stehen",
+  // "stehen geblieben", "muss man aber nicht") after polarity.tsv's. Off:
+  // the file is not read, and every analysis (and the model version) is as
+  // without it.
+  bool more_events = false;
   bool use_rules = true;
   // Use the stacked meta models (sentiment_*.meta, nlp/sentiment_meta.h)
   // when present; false serves the base models' probabilities (for

@@ -14,23 +14,26 @@
 int main(int argc, char** argv) {
   using namespace opinia::nlp;
   std::string models = "models";
+  bool more_events = false;
   std::string lang;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (absl::StartsWith(a, "--models=")) {
       models = a.substr(9);
+    } else if (a == "--more_events") {
+      more_events = true;
     } else if (lang.empty() && a[0] != '-') {
       lang = a;
     } else {
-      std::cerr << "usage: opinia-clauses [--models=DIR] LANG < lines\n";
+      std::cerr << "usage: opinia-clauses [--models=DIR] [--more_events] LANG < lines\n";
       return 2;
     }
   }
   if (lang.empty()) {
-    std::cerr << "usage: opinia-clauses [--models=DIR] LANG < lines\n";
+    std::cerr << "usage: opinia-clauses [--models=DIR] [--more_events] LANG < lines\n";
     return 2;
   }
-  auto rules = PolarityRules::Create(models);
+  auto rules = PolarityRules::Create(models, 0.0f, more_events);
   auto lexicon = Lexicon::Load(models + "/lexicon.tsv");
   if (!rules.ok() || !lexicon.ok()) {
     std::cerr << (rules.ok() ? lexicon.status() : rules.status()) << "\n";

@@ -70,6 +70,27 @@ TEST_F(ModelVersionTest, RuleRowChangesAnalysisAndVersion) {
   EXPECT_EQ(b.sentiment.label, SentimentLabel::kNegative);
 }
 
+// polarity_more.tsv (SentimentParams::more_events, off by default) is read,
+// and part of the version, only when the setting is on: off, editing it
+// changes nothing; on, it changes the version and the analysis.
+TEST_F(ModelVersionTest, MoreEventsTableOnlyWhenOn) {
+  AnalyzerConfig on;
+  on.sentiment.more_events = true;
+  const std::string off_before = VersionOf(dir_);
+  const std::string on_before = VersionOf(dir_, on);
+  EXPECT_NE(on_before, off_before);
+  Append("polarity_more.tsv", "de\t-0.8\tquabbelig");
+  EXPECT_EQ(VersionOf(dir_), off_before);
+  EXPECT_NE(VersionOf(dir_, on), on_before);
+  AnalyzeOptions o;
+  o.language_hint = "de";
+  auto a_off = CreateAnalyzerWithConfig(dir_.string(), AnalyzerConfig{});
+  auto a_on = CreateAnalyzerWithConfig(dir_.string(), on);
+  ASSERT_TRUE(a_off.ok() && a_on.ok());
+  const std::string text = "Der Artikel ist quabbelig.";
+  EXPECT_LT((*a_on)->Analyze(text, o).sentiment.score, (*a_off)->Analyze(text, o).sentiment.score);
+}
+
 // A word expansion table beside a model (nlp/word_expansion.h; none
 // ships) is part of what the analyzer analyses with; a broken one is an
 // error naming the file, not a silently ignored table.

@@ -1228,5 +1228,47 @@ TEST(PutRightTest, AProblemPutRightToldLastDecides) {
   EXPECT_NE((*w)->ModelVersion(), (*o)->ModelVersion());
 }
 
+// Eighteenth pass: German failure events told with verbs the eighth and
+// ninth passes' lists lack (stopping, slipping, giving way, springing out,
+// fading; separable verbs in both orders) and lukewarm verdicts ("muss man
+// aber nicht") are complaints when SentimentParams::more_events loads the
+// "MORE:" rows; off they are not read (no complaint, as before).
+TEST_F(PolarityRulesTest, GermanFailureEventsBehindMoreEvents) {
+  auto on = PolarityRules::Create(test_paths::ModelsDir(), 0.0f, /*more_events=*/true);
+  ASSERT_TRUE(on.ok()) << on.status();
+  const PolarityRules& more = **on;
+  auto net = [&](const PolarityRules& r, const char* text) {
+    const PolarityEvidence e = JoinAll(r, *lexicon_, text, "de");
+    return e.Net() + e.lexicon_positive - e.lexicon_negative;
+  };
+  for (const char* text : {
+           "Nach zwei Wochen ist das Zahnrad durchgedreht.",
+           "Mitten im Betrieb blieb der Motor einfach stehen.",
+           "Der Lüfter ist nach einem Monat stehen geblieben.",
+           "Beim Zusammenklappen knickte die Strebe ein.",
+           "Nach kurzer Zeit gab das Scharnier nach.",
+           "Beim ersten Waschen sprang ein Druckknopf heraus.",
+           "Die Kissenbezüge sind nach drei Wäschen ausgebleicht.",
+           "Dann reagierten die Knöpfe nicht mehr.",
+           "Nach einem Monat lösen sich die Sohlen.",
+       }) {
+    // A failure event: at least the story ending's -0.7 with the rows ...
+    EXPECT_LE(net(more, text), -0.7f) << text;
+    // ... and no complaint without them (the setting must matter).
+    EXPECT_GE(net(*rules_, text), 0.0f) << text;
+  }
+  for (const char* text : {"Kann man machen, muss man aber nicht.",
+                           "Kann man haben, braucht man aber nicht."}) {
+    EXPECT_LT(net(more, text), 0.0f) << text;
+    EXPECT_GE(net(*rules_, text), 0.0f) << text;
+  }
+  // Negated: praise, as every failure event ("blieb nie stehen").
+  for (const char* text : {"Der Motor blieb nie stehen.", "Die Farbe ist nicht ausgebleicht."}) {
+    EXPECT_GT(net(more, text), 0.0f) << text;
+  }
+  // "ohne (jeden) Grund" is no negation of the failure after it.
+  EXPECT_LE(net(more, "Die Glasplatte ist ohne jeden Grund zersprungen."), -0.7f);
+}
+
 }  // namespace
 }  // namespace opinia::nlp
