@@ -166,8 +166,8 @@ TEST_F(ClauseModelsAnalyzerTest, AnAspectTakesTheClauseModelsSign) {
 // (since the twelfth pass the English review model, trained on the spent
 // tables, reads the two pump reviews NEGATIVE on its own; since the
 // seventeenth, without the whole-text rule shift on composed reviews, the
-// sleeves too: no row here shows the turn any longer, the late clause
-// reading's and the story ending's tests do).
+// sleeves too; the speaker and the headphones, written in the eighteenth
+// pass, show the turn again).
 struct TurnCase {
   const char* language;
   const char* text;
@@ -182,6 +182,11 @@ const TurnCase kTurns[] = {
      SentimentLabel::kNegative, false},
     {"en", "It was fine for the first month. Now the hose keeps popping off the nozzle.",
      SentimentLabel::kNegative, false},
+    {"en", "Great little speaker, loud and clear. Since the update it drops the connection "
+           "every few minutes.",
+     SentimentLabel::kNegative, true},
+    {"en", "Great little headphones, clear sound. Since yesterday the left side only crackles.",
+     SentimentLabel::kNegative, true},
     // Lost in the twelfth pass: "The seller was helpful and delivery was
     // quick. It was fine for the first month. Now the hose keeps popping
     // off the nozzle." (confident praise of other aspects: MIXED) reads

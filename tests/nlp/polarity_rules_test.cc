@@ -1232,7 +1232,8 @@ TEST(PutRightTest, AProblemPutRightToldLastDecides) {
 // ninth passes' lists lack (stopping, slipping, giving way, springing out,
 // fading; separable verbs in both orders) and lukewarm verdicts ("muss man
 // aber nicht") are complaints when SentimentParams::more_events loads the
-// "MORE:" rows; off they are not read (no complaint, as before).
+// rows of models/polarity_more.tsv; off they are not read (no complaint,
+// as before).
 TEST_F(PolarityRulesTest, GermanFailureEventsBehindMoreEvents) {
   auto on = PolarityRules::Create(test_paths::ModelsDir(), 0.0f, /*more_events=*/true);
   ASSERT_TRUE(on.ok()) << on.status();
