@@ -358,7 +358,7 @@ TEST(LabelArbiterAnalyzerTest, TwoSidedReviewsAreMixed) {
 // shipped arbiter turns each row POSITIVE without the setting. (Eighteenth
 // pass: the refitted arbiter keeps "The shop app keeps crashing, but the
 // quality is excellent" MIXED by itself; the convention case about late
-// sandals and three other languages replace it.)
+// sandals and three other languages replaced it; nineteenth pass: below.)
 TEST(LabelArbiterAnalyzerTest, ShortMixedByAspectsStaysMixed) {
   AnalyzerConfig with, off;
   ASSERT_EQ(with.sentiment.mixed_over_arbiter_words, 12.0f);
@@ -367,10 +367,13 @@ TEST(LabelArbiterAnalyzerTest, ShortMixedByAspectsStaysMixed) {
   auto o = CreateAnalyzerWithConfig(test_paths::ModelsDir(), off);
   ASSERT_TRUE(w.ok() && o.ok());
   const std::pair<const char*, const char*> kRows[] = {
-      {"en", "Delivery was three days late, but the sandals are fantastic."},
-      {"de", "Die App stürzt ständig ab, aber die Qualität ist hervorragend."},
+      // Nineteenth pass: the arbiter refitted over the models retrained with
+      // cases18 keeps the late sandals, "Die App stürzt ständig ab, aber die
+      // Qualität ist hervorragend." and "L'app si blocca sempre, ma la
+      // qualità è ottima." MIXED by itself; the Italian website replaces
+      // them.
       {"fr", "Le site plante sans arrêt, mais la qualité est excellente."},
-      {"it", "L'app si blocca sempre, ma la qualità è ottima."},
+      {"it", "Il sito si blocca sempre, ma la qualità è eccellente."},
   };
   for (const auto& [lang, text] : kRows) {
     AnalyzeOptions o_lang;
