@@ -85,12 +85,16 @@ Lexicon::View Lexicon::ForLanguage(std::string_view lang) const {
 
 std::optional<float> Lexicon::Valence(const View& view, std::string_view norm) {
   const absl::string_view key(norm.data(), norm.size());
+  // Both maps are of one type (one stateless hasher): hash the key once.
+  const Map* first = view.lang != nullptr ? view.lang : view.any;
+  if (first == nullptr) return std::nullopt;
+  const size_t hash = first->hash_function()(key);
   if (view.lang != nullptr) {
-    auto it = view.lang->find(key);
+    auto it = view.lang->find(key, hash);
     if (it != view.lang->end()) return it->second;
   }
   if (view.any != nullptr) {
-    auto it = view.any->find(key);
+    auto it = view.any->find(key, hash);
     if (it != view.any->end()) return it->second;
   }
   return std::nullopt;

@@ -22,11 +22,15 @@ constexpr std::string_view kNegators[] = {
 
 // At most one hash probe per word (IsNegator runs on every word, twice),
 // and none for the words the filter rules out.
-bool InNegators(std::string_view w) {
-  struct Negators {
-    WordFilter filter;
-    absl::flat_hash_set<absl::string_view> set;
-  };
+struct Negators {
+  WordFilter filter;
+  absl::flat_hash_set<absl::string_view> set;
+  bool Contains(std::string_view w) const {
+    return filter.MayContain(w) && set.contains(absl::string_view(w.data(), w.size()));
+  }
+};
+
+const Negators& GetNegators() {
   static const Negators* negators = [] {
     auto* n = new Negators();
     for (std::string_view w : kNegators) {
@@ -35,8 +39,7 @@ bool InNegators(std::string_view w) {
     }
     return n;
   }();
-  return negators->filter.MayContain(w) &&
-         negators->set.contains(absl::string_view(w.data(), w.size()));
+  return *negators;
 }
 
 constexpr int kScope = 3;
@@ -52,14 +55,19 @@ bool IsNegator(std::string_view norm) {
   // "’t" can be one (a word with an earlier U+2019 is none either way): no
   // search through every word (IsNegator runs on every word, several
   // times).
+  // (The set fetched once and the last bytes compared one by one, inline:
+  // nearly every word ends the test at its last byte.)
+  static const Negators& negators = GetNegators();
   constexpr std::string_view kCurlyT = "\xE2\x80\x99t";
-  if (norm.size() > 4 && norm.substr(norm.size() - kCurlyT.size()) == kCurlyT) {
+  const size_t n = norm.size();
+  if (n > 4 && norm[n - 1] == 't' && norm[n - 2] == '\x99' && norm[n - 3] == '\x80' &&
+      norm[n - 4] == '\xE2') {
     if (norm.find("\xE2\x80\x99") < norm.size() - kCurlyT.size()) return false;
     std::string ascii(norm.substr(0, norm.size() - kCurlyT.size()));
     ascii += "'t";
-    return InNegators(ascii);
+    return negators.Contains(ascii);
   }
-  return InNegators(norm);
+  return negators.Contains(norm);
 }
 
 namespace {
