@@ -38,9 +38,22 @@ void Lexicon::BuildMerged() {
   if (any == by_lang_.end()) return;
   for (const auto& [lang, map] : by_lang_) {
     if (lang == "*") continue;
-    Map& m = merged_[lang];
+    Merged& merged = merged_[lang];
+    Map& m = merged.map;
     m = map;
     for (const auto& [norm, v] : any->second) m.try_emplace(norm, v);
+    merged.filter.Build(m);
+  }
+}
+
+void Lexicon::KeyFilter::Build(const Map& map) {
+  size_t bits = 64;
+  while (bits < 8 * map.size()) bits <<= 1;
+  bits_.assign(bits / 64, 0);
+  mask_ = static_cast<uint32_t>(bits - 1);
+  for (const auto& [key, v] : map) {
+    const uint32_t k = Key(key) & mask_;
+    bits_[k >> 6] |= uint64_t{1} << (k & 63);
   }
 }
 
@@ -73,7 +86,8 @@ Lexicon::View Lexicon::ForLanguage(std::string_view lang) const {
   View v;
   auto m = merged_.find(absl::string_view(lang.data(), lang.size()));
   if (m != merged_.end()) {
-    v.lang = &m->second;
+    v.lang = &m->second.map;
+    v.lang_filter = &m->second.filter;
     return v;
   }
   auto l = by_lang_.find(absl::string_view(lang.data(), lang.size()));
@@ -85,12 +99,20 @@ Lexicon::View Lexicon::ForLanguage(std::string_view lang) const {
 
 std::optional<float> Lexicon::Valence(const View& view, std::string_view norm) {
   const absl::string_view key(norm.data(), norm.size());
-  if (view.lang != nullptr) {
-    auto it = view.lang->find(key);
-    if (it != view.lang->end()) return it->second;
+  const Map* lang = view.lang;
+  if (lang != nullptr && view.lang_filter != nullptr && !view.lang_filter->MayContain(norm)) {
+    lang = nullptr;  // certainly not there
+  }
+  // Both maps are of one type (one stateless hasher): hash the key once.
+  const Map* first = lang != nullptr ? lang : view.any;
+  if (first == nullptr) return std::nullopt;
+  const size_t hash = first->hash_function()(key);
+  if (lang != nullptr) {
+    auto it = lang->find(key, hash);
+    if (it != lang->end()) return it->second;
   }
   if (view.any != nullptr) {
-    auto it = view.any->find(key);
+    auto it = view.any->find(key, hash);
     if (it != view.any->end()) return it->second;
   }
   return std::nullopt;

@@ -217,6 +217,16 @@ bool IsLaugh(std::string_view w) {
   return true;
 }
 
+bool MayStartLaugh(char c) {
+  switch (c) {
+    case 'k': case 'K': case 'r': case 'R': case 'j': case 'J': case 'h': case 'H':
+    case 'a': case 'A': case 'e': case 'E': case 'i': case 'I':
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool HasLaugh(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
@@ -226,7 +236,12 @@ bool HasLaugh(std::string_view text) {
     // A word glued to a non-ASCII letter ("jajañ") is not a laugh.
     const bool glued = (start > 0 && static_cast<unsigned char>(text[start - 1]) >= 0x80) ||
                        (i < text.size() && static_cast<unsigned char>(text[i]) >= 0x80);
-    if (i > start && !glued && IsLaugh(text.substr(start, i - start))) return true;
+    // (IsLaugh() needs four letters or more, the first k, r, j, h, a, e or
+    // i: most words end here, without the call.)
+    if (i - start >= 4 && !glued && MayStartLaugh(text[start]) &&
+        IsLaugh(text.substr(start, i - start))) {
+      return true;
+    }
   }
   return false;
 }

@@ -22,11 +22,18 @@ constexpr std::string_view kNegators[] = {
 
 // At most one hash probe per word (IsNegator runs on every word, twice),
 // and none for the words the filter rules out.
-bool InNegators(std::string_view w) {
-  struct Negators {
-    WordFilter filter;
-    absl::flat_hash_set<absl::string_view> set;
-  };
+struct Negators {
+  WordFilter filter;
+  absl::flat_hash_set<absl::string_view> set;
+  bool Contains(std::string_view w) const { return filter.MayContain(w) && InSet(w); }
+  // Out of line, as is the curly apostrophe's case below: IsNegator, run on
+  // every word several times, stays a leaf without a frame to set up.
+  [[gnu::noinline]] bool InSet(std::string_view w) const {
+    return set.contains(absl::string_view(w.data(), w.size()));
+  }
+};
+
+[[gnu::noinline]] const Negators& GetNegators() {
   static const Negators* negators = [] {
     auto* n = new Negators();
     for (std::string_view w : kNegators) {
@@ -35,8 +42,7 @@ bool InNegators(std::string_view w) {
     }
     return n;
   }();
-  return negators->filter.MayContain(w) &&
-         negators->set.contains(absl::string_view(w.data(), w.size()));
+  return *negators;
 }
 
 constexpr int kScope = 3;
@@ -46,20 +52,34 @@ constexpr size_t kStem = 5;
 
 }  // namespace
 
+namespace {
+
+// IsNegator() of a word ending in "’t".
+[[gnu::noinline]] bool CurlyNegator(const Negators& negators, std::string_view norm) {
+  constexpr std::string_view kCurlyT = "\xE2\x80\x99t";
+  if (norm.find("\xE2\x80\x99") < norm.size() - kCurlyT.size()) return false;
+  std::string ascii(norm.substr(0, norm.size() - kCurlyT.size()));
+  ascii += "'t";
+  return negators.Contains(ascii);
+}
+
+}  // namespace
+
 bool IsNegator(std::string_view norm) {
   // "don’t" with a typographic apostrophe: NFKC keeps U+2019, so map it.
   // Every negator with an apostrophe ends in "'t", so only a word ending in
   // "’t" can be one (a word with an earlier U+2019 is none either way): no
   // search through every word (IsNegator runs on every word, several
   // times).
-  constexpr std::string_view kCurlyT = "\xE2\x80\x99t";
-  if (norm.size() > 4 && norm.substr(norm.size() - kCurlyT.size()) == kCurlyT) {
-    if (norm.find("\xE2\x80\x99") < norm.size() - kCurlyT.size()) return false;
-    std::string ascii(norm.substr(0, norm.size() - kCurlyT.size()));
-    ascii += "'t";
-    return InNegators(ascii);
+  // (The set fetched once and the last bytes compared one by one, inline:
+  // nearly every word ends the test at its last byte.)
+  static const Negators& negators = GetNegators();
+  const size_t n = norm.size();
+  if (n > 4 && norm[n - 1] == 't' && norm[n - 2] == '\x99' && norm[n - 3] == '\x80' &&
+      norm[n - 4] == '\xE2') {
+    return CurlyNegator(negators, norm);
   }
-  return InNegators(norm);
+  return negators.Contains(norm);
 }
 
 namespace {

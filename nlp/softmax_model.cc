@@ -137,7 +137,13 @@ void SoftmaxModel::Predict(const std::vector<float>& x, float* p) const {
   double mx = -1e300;
   for (size_t k = 0; k < d.size(); ++k) {
     d[k] = bias_[k];
-    for (size_t i = 0; i < w_[k].size() && i < x.size(); ++i) d[k] += w_[k][i] * x[i];
+    // (The bound hoisted out of the loop: the same products, added in the
+    // same order.)
+    const std::vector<double>& w = w_[k];
+    const size_t n = std::min(w.size(), x.size());
+    double dk = d[k];
+    for (size_t i = 0; i < n; ++i) dk += w[i] * x[i];
+    d[k] = dk;
     mx = std::max(mx, d[k]);
   }
   double s = 0;

@@ -327,6 +327,7 @@ int64_t TermMatcher::Fit(const Index& index, const Phrase& p,
                          uint32_t languages) const {
   const int n = p.num_words;
   if (i + n > end) return -1;
+  const bool elides = (languages & elision_languages_) != 0;
   int64_t score = kPerToken * n;
   for (int k = 0; k < n; ++k) {
     if (k == 0 && p.first_score >= 0) {
@@ -344,22 +345,33 @@ int64_t TermMatcher::Fit(const Index& index, const Phrase& p,
     }
     const std::string_view plain = tok.plain;
     // The token without an elided article, looked for only when the whole
-    // token does not match (most candidates fail on their second word).
-    auto bare = [&] { return Elided(plain, languages); };
+    // token does not match (most candidates fail on their second word), and
+    // only in an eliding language (Elided() returns the form itself in any
+    // other: the call, out of line, is skipped).
+    auto bare_differs = [&](auto matches) {
+      if (!elides) return false;
+      const std::string_view bare = Elided(plain, languages);
+      return bare.size() != plain.size() && matches(bare);
+    };
     switch (w.mode) {
       case Mode::kExact:
-        if (plain != w.text && bare() != w.text) return -1;
+        if (plain != w.text &&
+            !bare_differs([&](std::string_view b) { return b == w.text; })) {
+          return -1;
+        }
         score += kPerExactWord;
         break;
       case Mode::kNorm:
-        if (tok.norm != w.text && Elided(tok.norm, languages) != w.text) {
+        if (tok.norm != w.text && (!elides || Elided(tok.norm, languages) != w.text)) {
           return -1;
         }
         score += kPerExactWord;
         break;
       case Mode::kPrefix:
         if (plain.substr(0, w.text.size()) != w.text &&
-            bare().substr(0, w.text.size()) != w.text) {
+            !bare_differs([&](std::string_view b) {
+              return b.substr(0, w.text.size()) == w.text;
+            })) {
           return -1;
         }
         break;
