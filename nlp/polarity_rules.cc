@@ -1213,6 +1213,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           break;
         case kDiminisher:
           intensity *= 0.6f;
+          own.back().diminished = true;
           break;
         case kExpect:
           // "didn't expect such fast shipping": the negation is of the

@@ -136,6 +136,9 @@ struct Clause {
   // Holds a failure event that was not negated ("fell off", "zaczął
   // przeciekać", "hat aufgehört zu laden"; FAILURE and CEASE words).
   bool failure = false;
+  // Holds a DIMINISHER ("a bit", "trochę", "un poquito"): what it says is
+  // played down.
+  bool diminished = false;
   float Net() const { return positive - negative; }
 };
 
