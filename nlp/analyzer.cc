@@ -160,9 +160,9 @@ std::string TunablesKey(const AnalyzerConfig& c) {
   // one before the setting existed.
   if (p.more_events) absl::StrAppend(&key, ",more_events");
   if (p.mixed_sides_unweighted != 0 || p.mixed_skips_sarcasm != 0 ||
-      p.mixed_over_arbiter_aspects != 0) {
+      p.mixed_over_arbiter_aspects != 0 || p.mixed_own_language_words != 0) {
     absl::StrAppend(&key, ",mixed19=", p.mixed_sides_unweighted, "/", p.mixed_skips_sarcasm, "/",
-                    p.mixed_over_arbiter_aspects);
+                    p.mixed_over_arbiter_aspects, "/", p.mixed_own_language_words);
   }
   for (const auto& [name, k] : p.length_k) absl::StrAppend(&key, ",", name, "=", k);
   for (const auto& [lang, w] : p.compose_weight_by_language) {
@@ -315,7 +315,8 @@ class AnalyzerImpl : public Analyzer {
         // "Oh brilliant, the 'free gift' has been added to my bill": sarcasm
         // is a complaint, its surface praise no side of a MIXED.
         (sp.mixed_skips_sarcasm == 0 || joined.sarcasms == 0) &&
-        MixedByAspects(text, t, LexiconAspects(text, t, a, model_read, clauses, lexicon_only), sp) &&
+        MixedByAspects(text, t, LexiconAspects(text, t, a, model_read, clauses, lexicon_only), sp,
+                       language) &&
         ComparableSides(parts, sp.mixed_ratio, sp.mixed_sides_unweighted)) {
       a.sentiment.label = SentimentLabel::kMixed;
       mixed_by_aspects = true;
@@ -363,7 +364,8 @@ class AnalyzerImpl : public Analyzer {
         // ... when the aspects as the clause model read them take both
         // sides too (mixed_over_arbiter_aspects): "żadna nie pękła" is no
         // complaint the arbiter should be overruled for.
-        (sp.mixed_over_arbiter_aspects == 0 || MixedByAspects(text, t, a.aspects, sp))) {
+        (sp.mixed_over_arbiter_aspects == 0 ||
+         MixedByAspects(text, t, a.aspects, sp, language))) {
       a.sentiment = composed;
     }
     if (late_reading && sp.late_reading_after_arbiter) {
@@ -990,8 +992,12 @@ class AnalyzerImpl : public Analyzer {
   // A clause that speaks of the author or goes on about what came before
   // ("but I am very happy", "but it turned up safe"): a verdict or the
   // same thing, not praise of another aspect.
+  // `language` (SentimentParams::mixed_own_language_words; empty: every
+  // language's words, as before) reads only that language's words: "la
+  // manta", "il bollitore", "es increíble" are no "la" (Spanish pronoun),
+  // "il" (French), "es" (German).
   static bool SpeaksOfAuthorOrBefore(std::string_view text, const std::vector<Span>& spans,
-                                     bool of_wait = false) {
+                                     bool of_wait = false, std::string_view language = {}) {
     // "..., but the jacket is worth every day of waiting": praise that
     // weighs the wait told before it (with of_wait).
     static constexpr std::string_view kWaitWords[] = {
@@ -1010,20 +1016,34 @@ class AnalyzerImpl : public Analyzer {
         }
       }
     }
-    static constexpr std::string_view kWords[] = {
-        "i", "im", "me", "my", "we", "us", "our", "it", "its", "they", "overall",
-        "ja", "jestem", "jestesmy", "mnie", "mi", "polecam", "ogolnie", "to", "on", "ona",
-        "ono", "ich", "bin", "mir", "mich", "wir", "es", "er", "sie", "insgesamt", "yo",
-        "estoy", "me", "lo", "la", "todo", "je", "suis", "moi", "il", "elle", "tout",
-        "io", "sono", "tutto"};
+    struct Word {
+      std::string_view language, word;
+    };
+    static constexpr Word kWords[] = {
+        {"en", "i"},     {"en", "im"},       {"en", "me"},        {"en", "my"},
+        {"en", "we"},    {"en", "us"},       {"en", "our"},       {"en", "it"},
+        {"en", "its"},   {"en", "they"},     {"en", "overall"},   {"pl", "ja"},
+        {"pl", "jestem"}, {"pl", "jestesmy"}, {"pl", "mnie"},     {"pl", "mi"},
+        {"pl", "polecam"}, {"pl", "ogolnie"}, {"pl", "to"},       {"pl", "on"},
+        {"pl", "ona"},   {"pl", "ono"},      {"de", "ich"},       {"de", "bin"},
+        {"de", "mir"},   {"de", "mich"},     {"de", "wir"},       {"de", "es"},
+        {"de", "er"},    {"de", "sie"},      {"de", "insgesamt"}, {"es", "yo"},
+        {"es", "estoy"}, {"es", "me"},       {"es", "lo"},        {"es", "la"},
+        {"es", "todo"},  {"fr", "je"},       {"fr", "suis"},      {"fr", "moi"},
+        {"fr", "il"},    {"fr", "elle"},     {"fr", "tout"},      {"it", "io"},
+        {"it", "sono"},  {"it", "tutto"}};
+    const std::string_view lang = language.substr(0, language.find('-'));
+    const bool known = std::any_of(std::begin(kWords), std::end(kWords),
+                                   [&lang](const Word& w) { return w.language == lang; });
     for (const Span& sp : spans) {
       if (sp.begin < 0 || sp.end > static_cast<int32_t>(text.size()) || sp.begin >= sp.end) {
         continue;
       }
       const TokenizedText t = Tokenize(text.substr(sp.begin, sp.end - sp.begin));
       for (const Token& tok : t.tokens) {
-        for (std::string_view w : kWords) {
-          if (tok.plain == w) return true;
+        for (const Word& w : kWords) {
+          if (known && w.language != lang) continue;
+          if (tok.plain == w.word) return true;
         }
       }
     }
@@ -1074,7 +1094,7 @@ class AnalyzerImpl : public Analyzer {
 
   static bool MixedByAspects(std::string_view text, const TokenizedText& t,
                              const std::vector<AspectSentiment>& aspects,
-                             const SentimentParams& sp) {
+                             const SentimentParams& sp, std::string_view language) {
     const float min_score = sp.mixed_min;
     int first_pos = -1;
     int first_neg = -1;
@@ -1084,8 +1104,10 @@ class AnalyzerImpl : public Analyzer {
       if (s >= min_score && first_pos < 0) first_pos = static_cast<int>(i);
       if (s >= min_score && first_neg >= 0 && named_pos_after_neg < 0 &&
           (aspects[i].named || (sp.mixed_unnamed != 0 && s >= sp.mixed_unnamed &&
-                                !SpeaksOfAuthorOrBefore(text, aspects[i].evidence,
-                                                        sp.mixed_sides_unweighted != 0)))) {
+                                !SpeaksOfAuthorOrBefore(
+                                    text, aspects[i].evidence, sp.mixed_sides_unweighted != 0,
+                                    sp.mixed_own_language_words != 0 ? language
+                                                                     : std::string_view())))) {
         named_pos_after_neg = static_cast<int>(i);
       }
       if (s <= -min_score) {

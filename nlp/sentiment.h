@@ -178,6 +178,13 @@ struct SentimentParams {
   // its aspects (MixedByAspects); 0: as before. Nineteenth pass.
   // opinia-eval --mixed_skips_sarcasm=F.
   float mixed_skips_sarcasm = 1.0f;
+  // 1: the words by which praise after a complaint "speaks of the author
+  // or goes on about what came before" (MixedByAspects: "but I am happy",
+  // "aber es kam heil an") are the review's language's only; 0: every
+  // language's, as before, so that "pero la manta es suave" held Spanish
+  // "la" and German "es", "ma il bollitore" French "il". Nineteenth pass.
+  // opinia-eval --mixed_own_language_words=F.
+  float mixed_own_language_words = 0.0f;
   // MIXED with the complaint first ("the app keeps freezing, whereas the
   // hoodie is well made") when mixed_either_order is 1 and the praise after
   // the complaint names its aspect (not a verdict on the whole: "late, but

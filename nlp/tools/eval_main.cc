@@ -311,7 +311,8 @@ constexpr const char* kUsage =
     "  --compose_lexicon=F --compose_plain_words=F --compose_plain=F\n"
     "  --neutral_keep=F --neutral_keep_untempered=F --mixed_min=F --mixed_words=F\n"
     "  --mixed_ratio=F --mixed_sides_unweighted=F --mixed_skips_sarcasm=F\n"
-    "  --mixed_over_arbiter_aspects=F --mixed_either_order=F --mixed_unnamed=F\n"
+    "  --mixed_over_arbiter_aspects=F --mixed_own_language_words=F\n"
+    "  --mixed_either_order=F --mixed_unnamed=F\n"
     "  --note_keep=F --note_lexicon=F --no_note_failures --no_aspects_follow_review\n"
     "  --no_aspects_deciding_side --model_reads_conceded --no_aspect_signs --dump_evidence\n"
     "  --no_aspects_late_turn --late_reading=F --late_reading_sign_change\n"
@@ -391,6 +392,7 @@ int main(int argc, char** argv) {
     else if (fl("mixed_ratio", &f.config.sentiment.mixed_ratio)) {}
     else if (fl("mixed_sides_unweighted", &f.config.sentiment.mixed_sides_unweighted)) {}
     else if (fl("mixed_skips_sarcasm", &f.config.sentiment.mixed_skips_sarcasm)) {}
+    else if (fl("mixed_own_language_words", &f.config.sentiment.mixed_own_language_words)) {}
     else if (fl("mixed_over_arbiter_aspects", &f.config.sentiment.mixed_over_arbiter_aspects)) {}
     else if (fl("mixed_either_order", &f.config.sentiment.mixed_either_order)) {}
     else if (fl("mixed_unnamed", &f.config.sentiment.mixed_unnamed)) {}

@@ -146,5 +146,27 @@ TEST(AnalyzerMixedTest, OverArbiterNeedsBothSidesInTheAspects) {
   EXPECT_NE(w->ModelVersion(), o->ModelVersion());
 }
 
+// SentimentParams::mixed_own_language_words (off by default: out of fold
+// -1, models/README.md): with it, "la" (a Spanish pronoun in the list) and
+// "il" (a French one) no longer read as the praise speaking of the author
+// in French and Italian reviews, whose articles they are.
+TEST(AnalyzerMixedTest, OwnLanguageWordsReadArticlesAsArticles) {
+  AnalyzerConfig on;
+  ASSERT_EQ(on.sentiment.mixed_own_language_words, 0.0f);
+  on.sentiment.mixed_own_language_words = 1;
+  auto w = Make(on);
+  auto o = Make(AnalyzerConfig());
+  ASSERT_TRUE(w && o);
+  const Row kRows[] = {
+      {"fr", "Le colis est arrivé en retard, mais la couverture est merveilleusement douce."},
+      {"it", "La consegna è arrivata in ritardo, ma la coperta è morbidissima."},
+  };
+  for (const Row& r : kRows) {
+    EXPECT_EQ(LabelOf(*w, r), SentimentLabel::kMixed) << r.text;
+    EXPECT_NE(LabelOf(*o, r), SentimentLabel::kMixed) << r.text;
+  }
+  EXPECT_NE(w->ModelVersion(), o->ModelVersion());
+}
+
 }  // namespace
 }  // namespace opinia::nlp
