@@ -159,6 +159,7 @@ std::string TunablesKey(const AnalyzerConfig& c) {
   // Appended only when on, so that the default's key (and version) is the
   // one before the setting existed.
   if (p.more_events) absl::StrAppend(&key, ",more_events");
+  if (p.reply_failures) absl::StrAppend(&key, ",reply_failures");
   if (p.mixed_sides_unweighted != 0 || p.mixed_skips_sarcasm != 0 ||
       p.mixed_over_arbiter_aspects != 0 || p.mixed_own_language_words != 0) {
     absl::StrAppend(&key, ",mixed19=", p.mixed_sides_unweighted, "/", p.mixed_skips_sarcasm, "/",
@@ -1239,6 +1240,7 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   }
   // Read (and so part of the version) only when on.
   if (config.sentiment.more_events) files.push_back(PolarityRules::kMoreEventsFile);
+  if (config.sentiment.reply_failures) files.push_back(PolarityRules::kReplyFailuresFile);
   ASSIGN_OR_RETURN(auto clause_models, ClauseModels::Load(models_dir));
   for (std::string& f : clause_models->Files()) files.push_back(std::move(f));
   ASSIGN_OR_RETURN(auto router, TweetRouter::Load(models_dir));

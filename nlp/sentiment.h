@@ -401,6 +401,15 @@ struct SentimentParams {
   // the file is not read, and every analysis (and the model version) is as
   // without it.
   bool more_events = false;
+  // Also the rows of models/polarity_replies.tsv: "never answered" told in
+  // Polish, German, Spanish, French and Italian ("hat nie geantwortet",
+  // "nunca respondió", "n'a jamais répondu", "non ha mai risposto"), -0.6
+  // like polarity.tsv's English "never answered" (which only English had:
+  // the complaint of "Der Kundenservice hat nie geantwortet, aber ..." had
+  // no clause evidence). Nineteenth pass (models/README.md, "short MIXED
+  // in either order"); off: the file is neither read nor part of the model
+  // version. opinia-eval --reply_failures.
+  bool reply_failures = false;
   bool use_rules = true;
   // Use the stacked meta models (sentiment_*.meta, nlp/sentiment_meta.h)
   // when present; false serves the base models' probabilities (for

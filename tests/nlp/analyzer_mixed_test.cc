@@ -146,6 +146,32 @@ TEST(AnalyzerMixedTest, OverArbiterNeedsBothSidesInTheAspects) {
   EXPECT_NE(w->ModelVersion(), o->ModelVersion());
 }
 
+// SentimentParams::reply_failures (off by default; no row of the spent
+// tables moves): "never answered" in pl, de, es, fr, it is the complaint
+// side of a MIXED, as the English one was already.
+TEST(AnalyzerMixedTest, NeverAnsweredInEveryLanguage) {
+  AnalyzerConfig on;
+  ASSERT_FALSE(on.sentiment.reply_failures);
+  on.sentiment.reply_failures = true;
+  auto w = Make(on);
+  auto o = Make(AnalyzerConfig());
+  ASSERT_TRUE(w && o);
+  const Row kRows[] = {
+      {"pl", "Obsługa klienta nigdy nie odpowiedziała, ale czajnik działa idealnie."},
+      {"pl", "Czajnik działa idealnie, ale obsługa klienta nigdy nie odpowiedziała."},
+      {"de", "Der Kundenservice hat nie geantwortet, aber der Wasserkocher funktioniert perfekt."},
+      {"es", "El servicio de atención al cliente nunca respondió, pero el hervidor funciona "
+             "perfectamente."},
+      {"fr", "Le service client n'a jamais répondu, mais la bouilloire fonctionne parfaitement."},
+      {"it", "Il servizio clienti non ha mai risposto, ma il bollitore funziona perfettamente."},
+  };
+  for (const Row& r : kRows) {
+    EXPECT_EQ(LabelOf(*w, r), SentimentLabel::kMixed) << r.text;
+    EXPECT_NE(LabelOf(*o, r), SentimentLabel::kMixed) << r.text;
+  }
+  EXPECT_NE(w->ModelVersion(), o->ModelVersion());
+}
+
 // SentimentParams::mixed_own_language_words (off by default: out of fold
 // -1, models/README.md): with it, "la" (a Spanish pronoun in the list) and
 // "il" (a French one) no longer read as the praise speaking of the author
