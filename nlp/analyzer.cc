@@ -159,6 +159,12 @@ std::string TunablesKey(const AnalyzerConfig& c) {
   // Appended only when on, so that the default's key (and version) is the
   // one before the setting existed.
   if (p.more_events) absl::StrAppend(&key, ",more_events");
+  if (p.reply_failures) absl::StrAppend(&key, ",reply_failures");
+  if (p.mixed_sides_unweighted != 0 || p.mixed_skips_sarcasm != 0 ||
+      p.mixed_over_arbiter_aspects != 0 || p.mixed_own_language_words != 0) {
+    absl::StrAppend(&key, ",mixed19=", p.mixed_sides_unweighted, "/", p.mixed_skips_sarcasm, "/",
+                    p.mixed_over_arbiter_aspects, "/", p.mixed_own_language_words);
+  }
   for (const auto& [name, k] : p.length_k) absl::StrAppend(&key, ",", name, "=", k);
   for (const auto& [lang, w] : p.compose_weight_by_language) {
     absl::StrAppend(&key, ",compose:", lang, "=", w);
@@ -307,8 +313,12 @@ class AnalyzerImpl : public Analyzer {
         // concession's praise is not one side of a MIXED (its main clause
         // decides).
         joined.contrasts == joined.buts &&
-        MixedByAspects(text, t, LexiconAspects(text, t, a, model_read, clauses, lexicon_only), sp) &&
-        ComparableSides(parts, sp.mixed_ratio)) {
+        // "Oh brilliant, the 'free gift' has been added to my bill": sarcasm
+        // is a complaint, its surface praise no side of a MIXED.
+        (sp.mixed_skips_sarcasm == 0 || joined.sarcasms == 0) &&
+        MixedByAspects(text, t, LexiconAspects(text, t, a, model_read, clauses, lexicon_only), sp,
+                       language) &&
+        ComparableSides(parts, sp.mixed_ratio, sp.mixed_sides_unweighted)) {
       a.sentiment.label = SentimentLabel::kMixed;
       mixed_by_aspects = true;
     }
@@ -351,7 +361,12 @@ class AnalyzerImpl : public Analyzer {
     // above) stays MIXED whatever side the arbiter leans to.
     if (mixed_by_aspects && composed.label == SentimentLabel::kMixed &&
         a.sentiment.label != SentimentLabel::kMixed &&
-        static_cast<float>(words) <= sp.mixed_over_arbiter_words) {
+        static_cast<float>(words) <= sp.mixed_over_arbiter_words &&
+        // ... when the aspects as the clause model read them take both
+        // sides too (mixed_over_arbiter_aspects): "żadna nie pękła" is no
+        // complaint the arbiter should be overruled for.
+        (sp.mixed_over_arbiter_aspects == 0 ||
+         MixedByAspects(text, t, a.aspects, sp, language))) {
       a.sentiment = composed;
     }
     if (late_reading && sp.late_reading_after_arbiter) {
@@ -937,12 +952,33 @@ class AnalyzerImpl : public Analyzer {
   // aspect followed by several complaints is NEGATIVE. Not comparable when
   // one side's clause evidence is `ratio` times the other's, or it has two
   // more clauses.
-  static bool ComparableSides(const Parts& parts, float ratio) {
+  // With `unweighted` > 0 (SentimentParams::mixed_sides_unweighted), the
+  // sides of a one-sentence review without sarcasm whose first opinion is
+  // the complaint are also comparable by its clauses' own evidence, before
+  // the contrast weighting (the complaint before the "but" weighs 0.5 in
+  // the joined evidence), when neither is `unweighted` times the other and
+  // no complaint is played down ("a bit slow, but ...": the praise decides).
+  static bool ComparableSides(const Parts& parts, float ratio, float unweighted) {
     const PolarityEvidence e =
         SentimentClassifier::JoinedPolarity(parts.in_order);
     const float pos = e.positive + e.lexicon_positive;
     const float neg = e.negative + e.lexicon_negative;
-    if (pos >= ratio * neg || neg >= ratio * pos) return false;
+    bool comparable = pos < ratio * neg && neg < ratio * pos;
+    if (!comparable && unweighted > 0 && e.sarcasms == 0 && parts.in_order.size() == 1) {
+      float first = 0;  // the first clause's net evidence that is not 0
+      float raw_pos = 0;
+      float raw_neg = 0;
+      bool played_down = false;  // a complaint with a DIMINISHER ("a bit slow")
+      for (const Clause& c : parts.in_order[0]->clauses) {
+        if (first == 0) first = c.Net();
+        raw_pos += c.positive;
+        raw_neg += c.negative;
+        played_down |= c.Net() < 0 && c.diminished;
+      }
+      comparable = first < 0 && !played_down && raw_pos < unweighted * raw_neg &&
+                   raw_neg < unweighted * raw_pos;
+    }
+    if (!comparable) return false;
     int pos_clauses = 0;
     int neg_clauses = 0;
     for (const SentimentClassifier::Part* p : parts.in_order) {
@@ -957,21 +993,58 @@ class AnalyzerImpl : public Analyzer {
   // A clause that speaks of the author or goes on about what came before
   // ("but I am very happy", "but it turned up safe"): a verdict or the
   // same thing, not praise of another aspect.
-  static bool SpeaksOfAuthorOrBefore(std::string_view text, const std::vector<Span>& spans) {
-    static constexpr std::string_view kWords[] = {
-        "i", "im", "me", "my", "we", "us", "our", "it", "its", "they", "overall",
-        "ja", "jestem", "jestesmy", "mnie", "mi", "polecam", "ogolnie", "to", "on", "ona",
-        "ono", "ich", "bin", "mir", "mich", "wir", "es", "er", "sie", "insgesamt", "yo",
-        "estoy", "me", "lo", "la", "todo", "je", "suis", "moi", "il", "elle", "tout",
-        "io", "sono", "tutto"};
+  // `language` (SentimentParams::mixed_own_language_words; empty: every
+  // language's words, as before) reads only that language's words: "la
+  // manta", "il bollitore", "es increíble" are no "la" (Spanish pronoun),
+  // "il" (French), "es" (German).
+  static bool SpeaksOfAuthorOrBefore(std::string_view text, const std::vector<Span>& spans,
+                                     bool of_wait = false, std::string_view language = {}) {
+    // "..., but the jacket is worth every day of waiting": praise that
+    // weighs the wait told before it (with of_wait).
+    static constexpr std::string_view kWaitWords[] = {
+        "wait", "waiting", "czekania", "czekanie", "czekac", "warten", "wartezeit",
+        "warterei", "espera", "esperar", "attente", "attendre", "attesa", "aspettare"};
+    if (of_wait) {
+      for (const Span& sp : spans) {
+        if (sp.begin < 0 || sp.end > static_cast<int32_t>(text.size()) || sp.begin >= sp.end) {
+          continue;
+        }
+        const TokenizedText t = Tokenize(text.substr(sp.begin, sp.end - sp.begin));
+        for (const Token& tok : t.tokens) {
+          for (std::string_view w : kWaitWords) {
+            if (tok.plain == w) return true;
+          }
+        }
+      }
+    }
+    struct Word {
+      std::string_view language, word;
+    };
+    static constexpr Word kWords[] = {
+        {"en", "i"},     {"en", "im"},       {"en", "me"},        {"en", "my"},
+        {"en", "we"},    {"en", "us"},       {"en", "our"},       {"en", "it"},
+        {"en", "its"},   {"en", "they"},     {"en", "overall"},   {"pl", "ja"},
+        {"pl", "jestem"}, {"pl", "jestesmy"}, {"pl", "mnie"},     {"pl", "mi"},
+        {"pl", "polecam"}, {"pl", "ogolnie"}, {"pl", "to"},       {"pl", "on"},
+        {"pl", "ona"},   {"pl", "ono"},      {"de", "ich"},       {"de", "bin"},
+        {"de", "mir"},   {"de", "mich"},     {"de", "wir"},       {"de", "es"},
+        {"de", "er"},    {"de", "sie"},      {"de", "insgesamt"}, {"es", "yo"},
+        {"es", "estoy"}, {"es", "me"},       {"es", "lo"},        {"es", "la"},
+        {"es", "todo"},  {"fr", "je"},       {"fr", "suis"},      {"fr", "moi"},
+        {"fr", "il"},    {"fr", "elle"},     {"fr", "tout"},      {"it", "io"},
+        {"it", "sono"},  {"it", "tutto"}};
+    const std::string_view lang = language.substr(0, language.find('-'));
+    const bool known = std::any_of(std::begin(kWords), std::end(kWords),
+                                   [&lang](const Word& w) { return w.language == lang; });
     for (const Span& sp : spans) {
       if (sp.begin < 0 || sp.end > static_cast<int32_t>(text.size()) || sp.begin >= sp.end) {
         continue;
       }
       const TokenizedText t = Tokenize(text.substr(sp.begin, sp.end - sp.begin));
       for (const Token& tok : t.tokens) {
-        for (std::string_view w : kWords) {
-          if (tok.plain == w) return true;
+        for (const Word& w : kWords) {
+          if (known && w.language != lang) continue;
+          if (tok.plain == w.word) return true;
         }
       }
     }
@@ -1022,7 +1095,7 @@ class AnalyzerImpl : public Analyzer {
 
   static bool MixedByAspects(std::string_view text, const TokenizedText& t,
                              const std::vector<AspectSentiment>& aspects,
-                             const SentimentParams& sp) {
+                             const SentimentParams& sp, std::string_view language) {
     const float min_score = sp.mixed_min;
     int first_pos = -1;
     int first_neg = -1;
@@ -1032,7 +1105,10 @@ class AnalyzerImpl : public Analyzer {
       if (s >= min_score && first_pos < 0) first_pos = static_cast<int>(i);
       if (s >= min_score && first_neg >= 0 && named_pos_after_neg < 0 &&
           (aspects[i].named || (sp.mixed_unnamed != 0 && s >= sp.mixed_unnamed &&
-                                !SpeaksOfAuthorOrBefore(text, aspects[i].evidence)))) {
+                                !SpeaksOfAuthorOrBefore(
+                                    text, aspects[i].evidence, sp.mixed_sides_unweighted != 0,
+                                    sp.mixed_own_language_words != 0 ? language
+                                                                     : std::string_view())))) {
         named_pos_after_neg = static_cast<int>(i);
       }
       if (s <= -min_score) {
@@ -1164,6 +1240,7 @@ absl::StatusOr<std::unique_ptr<Analyzer>> CreateAnalyzerWithConfig(
   }
   // Read (and so part of the version) only when on.
   if (config.sentiment.more_events) files.push_back(PolarityRules::kMoreEventsFile);
+  if (config.sentiment.reply_failures) files.push_back(PolarityRules::kReplyFailuresFile);
   ASSIGN_OR_RETURN(auto clause_models, ClauseModels::Load(models_dir));
   for (std::string& f : clause_models->Files()) files.push_back(std::move(f));
   ASSIGN_OR_RETURN(auto router, TweetRouter::Load(models_dir));

@@ -587,7 +587,7 @@ PolarityEvidence JoinPolarity(const PolarityEvidence* const* parts, size_t n) {
 }
 
 absl::StatusOr<std::unique_ptr<PolarityRules>> PolarityRules::Create(
-    const std::string& models_dir, float put_right, bool more_events) {
+    const std::string& models_dir, float put_right, bool more_events, bool reply_failures) {
   const std::string path_table = absl::StrCat(models_dir, "/polarity.tsv");
   absl::StatusOr<std::vector<LexiconLine>> lines = ReadLexiconFile(path_table);
   if (!lines.ok()) return lines.status();
@@ -603,11 +603,24 @@ absl::StatusOr<std::unique_ptr<PolarityRules>> PolarityRules::Create(
     if (!m.ok()) return m.status();
     more = *std::move(m);
   }
+  // SentimentParams::reply_failures: the rows of polarity_replies.tsv
+  // after those (off: that file is not read at all).
+  std::vector<LexiconLine> replies;
+  const std::string replies_path = absl::StrCat(models_dir, "/", kReplyFailuresFile);
+  if (reply_failures) {
+    absl::StatusOr<std::vector<LexiconLine>> m = ReadLexiconFile(replies_path);
+    if (!m.ok()) return m.status();
+    replies = *std::move(m);
+  }
   const size_t table_lines = lines->size();
   lines->insert(lines->end(), more.begin(), more.end());
+  const size_t more_lines = lines->size();
+  lines->insert(lines->end(), replies.begin(), replies.end());
   for (size_t li = 0; li < lines->size(); ++li) {
     const LexiconLine& l = (*lines)[li];
-    const std::string& path = li < table_lines ? path_table : more_path;
+    const std::string& path = li < table_lines  ? path_table
+                              : li < more_lines ? more_path
+                                                : replies_path;
     int label = -1;
     for (int k = 0; k < kFirstValence; ++k) {
       if (l.label == kLabelNames[k]) label = k;
@@ -1213,6 +1226,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           break;
         case kDiminisher:
           intensity *= 0.6f;
+          own.back().diminished = true;
           break;
         case kExpect:
           // "didn't expect such fast shipping": the negation is of the

@@ -136,6 +136,9 @@ struct Clause {
   // Holds a failure event that was not negated ("fell off", "zaczął
   // przeciekać", "hat aufgehört zu laden"; FAILURE and CEASE words).
   bool failure = false;
+  // Holds a DIMINISHER ("a bit", "trochę", "un poquito"): what it says is
+  // played down.
+  bool diminished = false;
   float Net() const { return positive - negative; }
 };
 
@@ -350,9 +353,14 @@ class PolarityRules {
   // labels: the eighteenth pass's German failure events and lukewarm
   // verdicts); false: that file is not read, the table reads as without
   // them.
+  // `reply_failures` (SentimentParams::reply_failures) also loads the rows
+  // of `models_dir`/polarity_replies.tsv (kReplyFailuresFile: "never
+  // answered" told in pl, de, es, fr, it); false: not read.
   static constexpr char kMoreEventsFile[] = "polarity_more.tsv";
+  static constexpr char kReplyFailuresFile[] = "polarity_replies.tsv";
   static absl::StatusOr<std::unique_ptr<PolarityRules>> Create(
-      const std::string& models_dir, float put_right = 0.0f, bool more_events = false);
+      const std::string& models_dir, float put_right = 0.0f, bool more_events = false,
+      bool reply_failures = false);
 
   // Evidence of tokens [first, end) of `t` (one sentence) in `language`,
   // with `lexicon` for the words the table does not know. When `clauses` is

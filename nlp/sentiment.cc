@@ -49,7 +49,7 @@ absl::StatusOr<std::unique_ptr<SentimentClassifier>> SentimentClassifier::Create
   c->lexicon_ = std::move(lex);
   c->any_view_ = c->lexicon_->ForLanguage("*");
   auto polarity = PolarityRules::Create(models_dir, c->params_.put_right,
-                                        c->params_.more_events);
+                                        c->params_.more_events, c->params_.reply_failures);
   if (!polarity.ok()) return polarity.status();
   c->polarity_ = *std::move(polarity);
   return c;

@@ -96,6 +96,11 @@ struct SentimentParams {
   // aspects' clauses (the analyzer's MixedByAspects) stays MIXED over the
   // label arbiter's side (0: never). Seventeenth pass (models/README.md).
   float mixed_over_arbiter_words = 12.0f;
+  // 1: ... only when the aspects as the clause model read them (not only
+  // the lexicon's, which MixedByAspects reads) take both sides too; 0: as
+  // before. Nineteenth pass (models/README.md). opinia-eval
+  // --mixed_over_arbiter_aspects=F.
+  float mixed_over_arbiter_aspects = 1.0f;
   float neutral_margin = 0.02f;  // 2-class models: |pos-neg| below = neutral
   float rating_weight = 3.0f;    // logit shift per unit of star score
   // The compositional layer (nlp/polarity_rules.h; models/README.md,
@@ -154,6 +159,32 @@ struct SentimentParams {
   // MIXED needs comparable sides: not when one side has at least
   // mixed_ratio times the other's clause evidence, or two more clauses.
   float mixed_ratio = 4.0f;
+  // mixed_sides_unweighted > 0: the sides of a one-sentence review without
+  // sarcasm whose first opinion is the complaint are also comparable (for
+  // MIXED) by its clauses' own evidence, before the contrast weighting (the
+  // clauses before a "but" weigh 0.5 in the joined evidence), when neither
+  // is at least mixed_sides_unweighted times the other. With the weighting
+  // the complaint told first counted half: "Customer service never
+  // answered, but the kettle works perfectly" (complaint 0.6, read 0.3;
+  // praise 1.2) was not comparable, "The kettle works perfectly, but
+  // customer service never answered" was. With it, unnamed praise after
+  // the complaint that speaks of the wait ("..., but the jacket is worth
+  // every day of waiting") is no praise of another aspect (MixedByAspects,
+  // any review). Nineteenth pass
+  // (models/README.md, "short MIXED in either order"); 0: off, as before.
+  // opinia-eval --mixed_sides_unweighted=F.
+  float mixed_sides_unweighted = 3.0f;
+  // 1: a review with sarcasm (PolarityEvidence::sarcasms) is never MIXED by
+  // its aspects (MixedByAspects); 0: as before. Nineteenth pass.
+  // opinia-eval --mixed_skips_sarcasm=F.
+  float mixed_skips_sarcasm = 1.0f;
+  // 1: the words by which praise after a complaint "speaks of the author
+  // or goes on about what came before" (MixedByAspects: "but I am happy",
+  // "aber es kam heil an") are the review's language's only; 0: every
+  // language's, as before, so that "pero la manta es suave" held Spanish
+  // "la" and German "es", "ma il bollitore" French "il". Nineteenth pass.
+  // opinia-eval --mixed_own_language_words=F.
+  float mixed_own_language_words = 0.0f;
   // MIXED with the complaint first ("the app keeps freezing, whereas the
   // hoodie is well made") when mixed_either_order is 1 and the praise after
   // the complaint names its aspect (not a verdict on the whole: "late, but
@@ -370,6 +401,15 @@ struct SentimentParams {
   // the file is not read, and every analysis (and the model version) is as
   // without it.
   bool more_events = false;
+  // Also the rows of models/polarity_replies.tsv: "never answered" told in
+  // Polish, German, Spanish, French and Italian ("hat nie geantwortet",
+  // "nunca respondió", "n'a jamais répondu", "non ha mai risposto"), -0.6
+  // like polarity.tsv's English "never answered" (which only English had:
+  // the complaint of "Der Kundenservice hat nie geantwortet, aber ..." had
+  // no clause evidence). Nineteenth pass (models/README.md, "short MIXED
+  // in either order"); off: the file is neither read nor part of the model
+  // version. opinia-eval --reply_failures.
+  bool reply_failures = false;
   bool use_rules = true;
   // Use the stacked meta models (sentiment_*.meta, nlp/sentiment_meta.h)
   // when present; false serves the base models' probabilities (for

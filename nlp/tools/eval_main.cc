@@ -310,7 +310,9 @@ constexpr const char* kUsage =
     "  --compose_words=F\n"
     "  --compose_lexicon=F --compose_plain_words=F --compose_plain=F\n"
     "  --neutral_keep=F --neutral_keep_untempered=F --mixed_min=F --mixed_words=F\n"
-    "  --mixed_ratio=F --mixed_either_order=F --mixed_unnamed=F\n"
+    "  --mixed_ratio=F --mixed_sides_unweighted=F --mixed_skips_sarcasm=F\n"
+    "  --mixed_over_arbiter_aspects=F --mixed_own_language_words=F\n"
+    "  --mixed_either_order=F --mixed_unnamed=F\n"
     "  --note_keep=F --note_lexicon=F --no_note_failures --no_aspects_follow_review\n"
     "  --no_aspects_deciding_side --model_reads_conceded --no_aspect_signs --dump_evidence\n"
     "  --no_aspects_late_turn --late_reading=F --late_reading_sign_change\n"
@@ -323,7 +325,7 @@ constexpr const char* kUsage =
     "  --note_words=F --calm_words=F --calm_relief=F --dismiss_weight=F\n"
     "  --middle_mixed=F --put_right=F --put_right_decides=F --put_right_lexicon=F\n"
     "  --put_right_last=F\n"
-    "  --put_right_after_arbiter --more_events\n"
+    "  --put_right_after_arbiter --more_events --reply_failures\n"
     "  --compose_construction=F --contrast_decides=F\n"
     "  --contrast_override=F --contrast_override_words=F --denial_lexicon=F\n"
     "  --evidence_over_neutral=F --evidence_over_neutral_words=F\n"
@@ -388,6 +390,10 @@ int main(int argc, char** argv) {
     else if (fl("neutral_keep", &f.config.sentiment.neutral_keep)) {}
     else if (fl("neutral_keep_untempered", &f.config.sentiment.neutral_keep_untempered)) {}
     else if (fl("mixed_ratio", &f.config.sentiment.mixed_ratio)) {}
+    else if (fl("mixed_sides_unweighted", &f.config.sentiment.mixed_sides_unweighted)) {}
+    else if (fl("mixed_skips_sarcasm", &f.config.sentiment.mixed_skips_sarcasm)) {}
+    else if (fl("mixed_own_language_words", &f.config.sentiment.mixed_own_language_words)) {}
+    else if (fl("mixed_over_arbiter_aspects", &f.config.sentiment.mixed_over_arbiter_aspects)) {}
     else if (fl("mixed_either_order", &f.config.sentiment.mixed_either_order)) {}
     else if (fl("mixed_unnamed", &f.config.sentiment.mixed_unnamed)) {}
     else if (a == "--no_note_failures") f.config.sentiment.note_failures = false;
@@ -434,6 +440,7 @@ int main(int argc, char** argv) {
     else if (fl("put_right_last", &f.config.sentiment.put_right_last)) {}
     else if (a == "--put_right_after_arbiter") f.config.sentiment.put_right_after_arbiter = true;
     else if (a == "--more_events") f.config.sentiment.more_events = true;
+    else if (a == "--reply_failures") f.config.sentiment.reply_failures = true;
     else if (fl("compose_construction", &f.config.sentiment.compose_construction)) {}
     else if (fl("contrast_decides", &f.config.sentiment.contrast_decides)) {}
     else if (fl("contrast_override", &f.config.sentiment.contrast_override)) {}

@@ -1277,5 +1277,37 @@ TEST_F(PolarityRulesTest, GermanFailureEventsBehindMoreEvents) {
   EXPECT_LE(net(more, "Die Glasplatte ist ohne jeden Grund zersprungen."), -0.7f);
 }
 
+// Nineteenth pass: "never answered" told in Polish, German, Spanish,
+// French and Italian is a complaint like the English "never answered"
+// (-0.6) when SentimentParams::reply_failures loads the rows of
+// models/polarity_replies.tsv; off they are not read (no complaint, or a
+// weak one, as before).
+TEST_F(PolarityRulesTest, NeverAnsweredBehindReplyFailures) {
+  auto on = PolarityRules::Create(test_paths::ModelsDir(), 0.0f, /*more_events=*/false,
+                                  /*reply_failures=*/true);
+  ASSERT_TRUE(on.ok()) << on.status();
+  auto net = [&](const PolarityRules& r, const char* text, const char* lang) {
+    const PolarityEvidence e = JoinAll(r, *lexicon_, text, lang);
+    return e.Net() + e.lexicon_positive - e.lexicon_negative;
+  };
+  const std::pair<const char*, const char*> kRows[] = {
+      {"pl", "Sklep nigdy nie odpowiedział na moje pytanie."},
+      {"pl", "Kurier nigdy nie oddzwonił."},
+      {"de", "Der Händler hat nie geantwortet."},
+      {"de", "Die Hotline hat mich nie zurückgerufen."},
+      {"es", "La tienda nunca respondió a mi correo."},
+      {"es", "Nunca me contestaron."},
+      {"fr", "Le vendeur n'a jamais répondu à mon message."},
+      {"fr", "On ne m'a jamais rappelé."},
+      {"it", "Il negozio non ha mai risposto alla mia mail."},
+      {"it", "Non ho mai avuto risposta."},
+  };
+  for (const auto& [lang, text] : kRows) {
+    EXPECT_LE(net(**on, text, lang), -0.35f) << text;
+    EXPECT_GT(net(*rules_, text, lang), -0.3f) << text;
+    EXPECT_LE(net(**on, text, lang), net(*rules_, text, lang) - 0.3f) << text;
+  }
+}
+
 }  // namespace
 }  // namespace opinia::nlp
