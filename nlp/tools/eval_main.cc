@@ -325,7 +325,7 @@ constexpr const char* kUsage =
     "  --note_words=F --calm_words=F --calm_relief=F --dismiss_weight=F\n"
     "  --middle_mixed=F --put_right=F --put_right_decides=F --put_right_lexicon=F\n"
     "  --put_right_last=F\n"
-    "  --put_right_after_arbiter --more_events --reply_failures\n"
+    "  --put_right_after_arbiter --more_events --reply_failures --no_reply_failures\n"
     "  --compose_construction=F --contrast_decides=F\n"
     "  --contrast_override=F --contrast_override_words=F --denial_lexicon=F\n"
     "  --evidence_over_neutral=F --evidence_over_neutral_words=F\n"
@@ -441,6 +441,7 @@ int main(int argc, char** argv) {
     else if (a == "--put_right_after_arbiter") f.config.sentiment.put_right_after_arbiter = true;
     else if (a == "--more_events") f.config.sentiment.more_events = true;
     else if (a == "--reply_failures") f.config.sentiment.reply_failures = true;
+    else if (a == "--no_reply_failures") f.config.sentiment.reply_failures = false;
     else if (fl("compose_construction", &f.config.sentiment.compose_construction)) {}
     else if (fl("contrast_decides", &f.config.sentiment.contrast_decides)) {}
     else if (fl("contrast_override", &f.config.sentiment.contrast_override)) {}

@@ -172,15 +172,15 @@ TEST(AnalyzerMixedTest, OverArbiterNeedsBothSidesInTheAspects) {
   EXPECT_NE((*w)->ModelVersion(), (*o)->ModelVersion());
 }
 
-// SentimentParams::reply_failures (off by default; no row of the spent
-// tables moves): "never answered" in pl, de, es, fr, it is the complaint
-// side of a MIXED, as the English one was already.
+// SentimentParams::reply_failures (on since the nineteenth pass; no row of
+// the spent tables moves): "never answered" in pl, de, es, fr, it is the
+// complaint side of a MIXED, as the English one was already.
 TEST(AnalyzerMixedTest, NeverAnsweredInEveryLanguage) {
-  AnalyzerConfig on;
-  ASSERT_FALSE(on.sentiment.reply_failures);
-  on.sentiment.reply_failures = true;
+  AnalyzerConfig on, off;
+  ASSERT_TRUE(on.sentiment.reply_failures);
+  off.sentiment.reply_failures = false;
   auto w = Make(on);
-  auto o = Make(AnalyzerConfig());
+  auto o = Make(off);
   ASSERT_TRUE(w && o);
   const Row kRows[] = {
       {"pl", "Obsługa klienta nigdy nie odpowiedziała, ale czajnik działa idealnie."},
