@@ -116,8 +116,12 @@ struct SignCase {
 // path reads with the review's or the sentence's sign, and a contrast.
 // Analysed without a language hint, as opinia-eval does.
 const SignCase kCases[] = {
-    {"pl", "Płatność przelewem, paczka odebrana z paczkomatu. Czajnik niestety przecieka od "
-           "pierwszego dnia.",
+    // Lost in the nineteenth pass: "Płatność przelewem, paczka odebrana z
+    // paczkomatu. Czajnik niestety przecieka od pierwszego dnia." PAYMENT 0
+    // (the aspect-sign arbiter refitted over the models retrained with
+    // cases18, C 0.1, reads it -0.29); in its place:
+    {"pl", "Płatność przelewem, odbiór w paczkomacie. Toster niestety przypala pieczywo z "
+           "jednej strony.",
      Aspect::kPayment, 0},
     // Lost in the fifteenth pass: "Paid with PayPal, the parcel came on
     // Monday. The kettle leaks from the base." PAYMENT 0 (the aspect-sign

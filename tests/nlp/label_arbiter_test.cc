@@ -369,11 +369,13 @@ TEST(LabelArbiterAnalyzerTest, ShortMixedByAspectsStaysMixed) {
   const std::pair<const char*, const char*> kRows[] = {
       // Nineteenth pass: the arbiter refitted over the models retrained with
       // cases18 keeps the late sandals, "Die App stürzt ständig ab, aber die
-      // Qualität ist hervorragend." and "L'app si blocca sempre, ma la
-      // qualità è ottima." MIXED by itself; the Italian website replaces
-      // them.
-      {"fr", "Le site plante sans arrêt, mais la qualité est excellente."},
+      // Qualität ist hervorragend.", "Le site plante sans arrêt, mais la
+      // qualité est excellente." and "L'app si blocca sempre, ma la qualità
+      // è ottima." MIXED by itself; two Italian rows replace them (six other
+      // short reviews tried in pl, de, es, fr read MIXED without the
+      // setting too).
       {"it", "Il sito si blocca sempre, ma la qualità è eccellente."},
+      {"it", "L'app si blocca sempre, ma la qualità è eccellente."},
   };
   for (const auto& [lang, text] : kRows) {
     AnalyzeOptions o_lang;
