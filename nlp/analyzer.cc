@@ -1004,19 +1004,6 @@ class AnalyzerImpl : public Analyzer {
     static constexpr std::string_view kWaitWords[] = {
         "wait", "waiting", "czekania", "czekanie", "czekac", "warten", "wartezeit",
         "warterei", "espera", "esperar", "attente", "attendre", "attesa", "aspettare"};
-    if (of_wait) {
-      for (const Span& sp : spans) {
-        if (sp.begin < 0 || sp.end > static_cast<int32_t>(text.size()) || sp.begin >= sp.end) {
-          continue;
-        }
-        const TokenizedText t = Tokenize(text.substr(sp.begin, sp.end - sp.begin));
-        for (const Token& tok : t.tokens) {
-          for (std::string_view w : kWaitWords) {
-            if (tok.plain == w) return true;
-          }
-        }
-      }
-    }
     struct Word {
       std::string_view language, word;
     };
@@ -1036,12 +1023,18 @@ class AnalyzerImpl : public Analyzer {
     const std::string_view lang = language.substr(0, language.find('-'));
     const bool known = std::any_of(std::begin(kWords), std::end(kWords),
                                    [&lang](const Word& w) { return w.language == lang; });
+    // Each span tokenized once for both lists.
     for (const Span& sp : spans) {
       if (sp.begin < 0 || sp.end > static_cast<int32_t>(text.size()) || sp.begin >= sp.end) {
         continue;
       }
       const TokenizedText t = Tokenize(text.substr(sp.begin, sp.end - sp.begin));
       for (const Token& tok : t.tokens) {
+        if (of_wait) {
+          for (std::string_view w : kWaitWords) {
+            if (tok.plain == w) return true;
+          }
+        }
         for (const Word& w : kWords) {
           if (known && w.language != lang) continue;
           if (tok.plain == w.word) return true;

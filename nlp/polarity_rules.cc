@@ -594,33 +594,26 @@ absl::StatusOr<std::unique_ptr<PolarityRules>> PolarityRules::Create(
   auto r = std::unique_ptr<PolarityRules>(new PolarityRules());
   r->put_right_ = std::max(put_right, 0.0f);
   TermMatcher::Builder builder;
-  // SentimentParams::more_events: the rows of polarity_more.tsv after
-  // polarity.tsv's (off: that file is not read at all).
-  std::vector<LexiconLine> more;
-  const std::string more_path = absl::StrCat(models_dir, "/", kMoreEventsFile);
-  if (more_events) {
-    absl::StatusOr<std::vector<LexiconLine>> m = ReadLexiconFile(more_path);
+  // The rows of the optional files after polarity.tsv's, each read only
+  // when its setting is on (off: the file is not read at all):
+  // SentimentParams::more_events, then SentimentParams::reply_failures.
+  // ends[i] is one past the last line of files[i], for error messages.
+  std::vector<std::string> files = {path_table};
+  std::vector<size_t> ends = {lines->size()};
+  for (const auto& [on, name] : {std::pair<bool, const char*>{more_events, kMoreEventsFile},
+                                 std::pair<bool, const char*>{reply_failures, kReplyFailuresFile}}) {
+    if (!on) continue;
+    files.push_back(absl::StrCat(models_dir, "/", name));
+    absl::StatusOr<std::vector<LexiconLine>> m = ReadLexiconFile(files.back());
     if (!m.ok()) return m.status();
-    more = *std::move(m);
+    lines->insert(lines->end(), m->begin(), m->end());
+    ends.push_back(lines->size());
   }
-  // SentimentParams::reply_failures: the rows of polarity_replies.tsv
-  // after those (off: that file is not read at all).
-  std::vector<LexiconLine> replies;
-  const std::string replies_path = absl::StrCat(models_dir, "/", kReplyFailuresFile);
-  if (reply_failures) {
-    absl::StatusOr<std::vector<LexiconLine>> m = ReadLexiconFile(replies_path);
-    if (!m.ok()) return m.status();
-    replies = *std::move(m);
-  }
-  const size_t table_lines = lines->size();
-  lines->insert(lines->end(), more.begin(), more.end());
-  const size_t more_lines = lines->size();
-  lines->insert(lines->end(), replies.begin(), replies.end());
+  size_t file = 0;
   for (size_t li = 0; li < lines->size(); ++li) {
     const LexiconLine& l = (*lines)[li];
-    const std::string& path = li < table_lines  ? path_table
-                              : li < more_lines ? more_path
-                                                : replies_path;
+    while (li >= ends[file]) ++file;
+    const std::string& path = files[file];
     int label = -1;
     for (int k = 0; k < kFirstValence; ++k) {
       if (l.label == kLabelNames[k]) label = k;
