@@ -1057,8 +1057,14 @@ TEST(LateClauseReadingTest, TheLateReadingDecidesATurn) {
       // everywhere, I empty the vacuum twice a day." and "Schönes Bild,
       // kräftige Farben. Der Rahmen löst sich jedoch an einer Ecke und das
       // Glas verrutscht."
-      {"en", "Lovely soft rug, arrived quickly. But it sheds everywhere and I empty the vacuum "
-             "twice a day."},
+      // Twentieth pass (retrained with cases19): the rugs read NEGATIVE with
+      // and without the setting (the models read the turn themselves), and so
+      // did seven other turns tried in en, es, fr, de, pl; an Italian story
+      // replaces them. Lost: "Lovely soft rug, arrived quickly. But it sheds
+      // everywhere and I empty the vacuum twice a day."
+      {"it", "Arrivato in due giorni con BRT, imballato bene. Il bollitore è bello e scalda in "
+             "fretta. Però dopo una settimana il coperchio non si chiude più e perde acqua dal "
+             "fondo."},
       // Sixteenth pass: retrained with cases15, the models read the "jednak"
       // watch and the scarf MIXED with and without the setting; the watch
       // told with "Ale" and a picture frame replace them (models/README.md,
