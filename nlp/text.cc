@@ -407,12 +407,21 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
+bool IsValidUtf8Text(std::string_view text, const TokenizedText& t) {
+  if (t.source != nullptr && t.source == text.data() && t.source_size == text.size()) {
+    return t.source_valid_utf8;
+  }
+  return IsValidUtf8(text);
+}
+
 namespace {
 
 // UTF-8 -> UTF-16 with the byte offset of every unit (and one past the
-// end). Invalid bytes become spaces, i.e. separators.
-void DecodeToUtf16(std::string_view text, std::u16string* buf,
+// end). Invalid bytes become spaces, i.e. separators. False when there was
+// one (the text is not valid UTF-8, as IsValidUtf8 reads it).
+bool DecodeToUtf16(std::string_view text, std::u16string* buf,
                    std::vector<int32_t>* byte_at) {
+  bool valid = true;
   buf->clear();
   byte_at->clear();
   buf->reserve(text.size());
@@ -431,6 +440,7 @@ void DecodeToUtf16(std::string_view text, std::u16string* buf,
       buf->push_back(kInvalidAsSpace);
       byte_at->push_back(static_cast<int32_t>(i));
       ++i;
+      valid = false;
       continue;
     }
     if (c < 0x10000) {
@@ -445,6 +455,7 @@ void DecodeToUtf16(std::string_view text, std::u16string* buf,
     i += len;
   }
   byte_at->push_back(static_cast<int32_t>(text.size()));
+  return valid;
 }
 
 // The text being tokenized: its bytes and their UTF-16 copy.
@@ -657,12 +668,18 @@ TokenizedText TokenizeImpl(std::string_view text, bool allow_fast_words) {
   TokenizedText result;
   if (text.empty()) return result;
   // Spans are int32: analyse at most 2 GiB - 1 (callers cap far lower).
+  const size_t whole_size = text.size();
   if (text.size() >= 0x7FFFFFFF) text = text.substr(0, 0x7FFFFFFE);
   const Resources& res = GetResources();
   Scratch& sc = GetScratch();
   if (!sc.word || !sc.sentence) return result;
 
-  DecodeToUtf16(text, &sc.buf, &sc.byte_at);
+  const bool valid_utf8 = DecodeToUtf16(text, &sc.buf, &sc.byte_at);
+  if (text.size() == whole_size) {  // not cut at 2 GiB
+    result.source = text.data();
+    result.source_size = text.size();
+    result.source_valid_utf8 = valid_utf8;
+  }
   const Utf16Text in{text, reinterpret_cast<const UChar*>(sc.buf.data()),
                      static_cast<int32_t>(sc.buf.size()), sc.byte_at};
   UErrorCode status = U_ZERO_ERROR;

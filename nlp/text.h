@@ -31,6 +31,12 @@ struct Sentence {
 struct TokenizedText {
   std::vector<Token> tokens;
   std::vector<Sentence> sentences;
+  // Set by Tokenize(): the bytes it read (null when it read none) and
+  // whether they were valid UTF-8 (IsValidUtf8), so that a caller holding
+  // the same bytes need not check them again (IsValidUtf8Text).
+  const char* source = nullptr;
+  size_t source_size = 0;
+  bool source_valid_utf8 = false;
 };
 
 // Splits `text` into sentences and tokens (words, numbers, emoji, emoticons
@@ -49,6 +55,10 @@ std::string ModelInput(const TokenizedText& t, int first_token, int end_token);
 
 // True when `text` is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool IsValidUtf8(std::string_view text);
+
+// IsValidUtf8(text), read from `t` when `t` is Tokenize(text) of these very
+// bytes (same address and size), else computed.
+bool IsValidUtf8Text(std::string_view text, const TokenizedText& t);
 
 }  // namespace opinia::nlp
 

@@ -181,7 +181,18 @@ TEST(IsValidUtf8Test, Table) {
   };
   for (const Case& c : cases) {
     EXPECT_EQ(IsValidUtf8(c.text), c.valid) << c.name;
+    // Tokenize() tells the same of the bytes it read; another text (equal
+    // bytes elsewhere, a prefix) is checked afresh.
+    const std::string padded = "ok " + c.text + " ok";
+    const TokenizedText t = Tokenize(padded);
+    EXPECT_EQ(IsValidUtf8Text(padded, t), c.valid) << c.name;
+    const std::string copy = padded;
+    EXPECT_EQ(IsValidUtf8Text(copy, t), c.valid) << c.name;
+    EXPECT_TRUE(IsValidUtf8Text(std::string_view(padded).substr(0, 2), t)) << c.name;
+    EXPECT_EQ(IsValidUtf8Text(c.text, TokenizedText()), c.valid) << c.name;
   }
+  const TokenizedText valid = Tokenize("abc");
+  EXPECT_FALSE(IsValidUtf8Text("\x80", valid));
 }
 
 // Texts that look like one sentence skip ICU's sentence iterator
