@@ -300,6 +300,121 @@ bool IsOneSentence(const UChar* u, int32_t n) {
   return k == n;
 }
 
+// UAX #29 sentence-break classes of the characters below kFastLimit, as
+// ICU's Sentence_Break property gives them, for our own sentence splitter
+// (FastSentenceBounds). kSbUnsafe (Extend, Format, OLetter: none of the
+// rules' ignoring of Extend and Format is modelled) sends the text through
+// ICU's sentence iterator.
+enum SbClass : uint8_t {
+  kSbOther, kSbCR, kSbLF, kSbSep, kSbSp, kSbLower, kSbUpper, kSbNumeric,
+  kSbATerm, kSbSTerm, kSbClose, kSbSContinue, kSbUnsafe,
+};
+
+const std::array<SbClass, kFastLimit>& SbClasses() {
+  static const auto* table = [] {
+    auto* t = new std::array<SbClass, kFastLimit>();
+    for (UChar32 c = 0; c < kFastLimit; ++c) {
+      SbClass k = kSbUnsafe;
+      switch (u_getIntPropertyValue(c, UCHAR_SENTENCE_BREAK)) {
+        case U_SB_OTHER: k = kSbOther; break;
+        case U_SB_CR: k = kSbCR; break;
+        case U_SB_LF: k = kSbLF; break;
+        case U_SB_SEP: k = kSbSep; break;
+        case U_SB_SP: k = kSbSp; break;
+        case U_SB_LOWER: k = kSbLower; break;
+        case U_SB_UPPER: k = kSbUpper; break;
+        case U_SB_NUMERIC: k = kSbNumeric; break;
+        case U_SB_ATERM: k = kSbATerm; break;
+        case U_SB_STERM: k = kSbSTerm; break;
+        case U_SB_CLOSE: k = kSbClose; break;
+        case U_SB_SCONTINUE: k = kSbSContinue; break;
+        default: break;
+      }
+      (*t)[c] = k;
+    }
+    return t;
+  }();
+  return *table;
+}
+
+// The sentence boundaries of u[0, n) by the rules of UAX #29 (SB3, SB4,
+// SB6 - SB11, SB998), for text whose every character is below kFastLimit
+// and of a class above other than kSbUnsafe (FastClasses tells).
+// nlp_text_test compares it with ICU's sentence iterator on random text over
+// the classes and on the labelled data.
+void FastSentenceBounds(const UChar* u, int32_t n, std::vector<int32_t>* bounds) {
+  const auto& cls = SbClasses();
+  auto c = [&](int32_t i) { return cls[u[i]]; };
+  auto para = [](SbClass k) { return k == kSbCR || k == kSbLF || k == kSbSep; };
+  auto term = [](SbClass k) { return k == kSbATerm || k == kSbSTerm; };
+  // SB8's look-ahead: whether the first character at or after p of a class
+  // it does not skip (OLetter, Upper, Lower, ParaSep, SATerm) is Lower. That
+  // character's index is kept for the next asks (p only grows): linear.
+  int32_t decisive_at = -1;
+  auto lower_follows = [&](int32_t p) {
+    if (decisive_at < p) {
+      int32_t q = p;
+      for (; q < n; ++q) {
+        const SbClass k = c(q);
+        if (k == kSbUpper || k == kSbLower || para(k) || term(k)) break;
+      }
+      decisive_at = q;
+    }
+    return decisive_at < n && c(decisive_at) == kSbLower;
+  };
+  bounds->clear();
+  bounds->push_back(0);
+  // Whether u[0, p) ends with SATerm Close* Sp*: the terminator's index
+  // (-1: it does not) and whether a space follows it.
+  int32_t term_at = -1;
+  bool spaced = false;
+  for (int32_t p = 1; p < n; ++p) {
+    const SbClass l = c(p - 1);
+    // Most positions: inside a sentence, no rule but SB998 applies.
+    if (term_at < 0 && !term(l) && !para(l)) continue;
+    if (term(l)) {
+      term_at = p - 1;
+      spaced = false;
+    } else if (l == kSbClose) {
+      if (spaced) term_at = -1;
+    } else if (l == kSbSp) {
+      spaced = term_at >= 0;
+    } else {
+      term_at = -1;
+    }
+    const SbClass r = c(p);
+    bool split;
+    if (l == kSbCR && r == kSbLF) {
+      split = false;  // SB3
+    } else if (para(l)) {
+      split = true;  // SB4
+    } else if (term_at < 0) {
+      split = false;  // SB998
+    } else {
+      const bool aterm = c(term_at) == kSbATerm;
+      const bool adjacent = term_at == p - 1;
+      if (aterm && adjacent && r == kSbNumeric) {
+        split = false;  // SB6
+      } else if (aterm && adjacent && r == kSbUpper && term_at >= 1 &&
+                 (c(term_at - 1) == kSbUpper || c(term_at - 1) == kSbLower)) {
+        split = false;  // SB7
+      } else if (aterm && lower_follows(p)) {
+        split = false;  // SB8
+      } else if (r == kSbSContinue || term(r)) {
+        split = false;  // SB8a
+      } else if (!spaced && (r == kSbClose || r == kSbSp || para(r))) {
+        split = false;  // SB9
+      } else if (r == kSbSp || para(r)) {
+        split = false;  // SB10
+      } else {
+        split = true;  // SB11
+      }
+    }
+    if (split) bounds->push_back(p);
+  }
+  bounds->push_back(n);
+}
+
 // UAX #29 word-break classes of the characters below kFastLimit, for our
 // own word segmenter (FastWordEnd). kUnsafe characters send the whole text
 // through ICU's word iterator.
@@ -344,12 +459,27 @@ const std::array<WbClass, kFastLimit>& WbClasses() {
 }
 
 // True when every unit of u[0, n) has a modelled class.
-bool FastWordsApply(const UChar* u, int32_t n) {
-  const auto& cls = WbClasses();
+// Whether every unit of u[0, n) has a modelled word class (*words: our
+// word segmenter applies) and sentence class (*sentences: our sentence
+// splitter does), in one pass.
+void FastClasses(const UChar* u, int32_t n, bool* words, bool* sentences) {
+  static const auto* unsafe = [] {
+    auto* t = new std::array<uint8_t, kFastLimit>();
+    for (UChar32 c = 0; c < kFastLimit; ++c) {
+      (*t)[c] = (WbClasses()[c] == kWbUnsafe ? 1 : 0) | (SbClasses()[c] == kSbUnsafe ? 2 : 0);
+    }
+    return t;
+  }();
+  uint8_t any = 0;
   for (int32_t i = 0; i < n; ++i) {
-    if (u[i] >= kFastLimit || cls[u[i]] == kWbUnsafe) return false;
+    if (u[i] >= kFastLimit) {
+      any = 3;
+      break;
+    }
+    any |= (*unsafe)[u[i]];
   }
-  return true;
+  *words = (any & 1) == 0;
+  *sentences = (any & 2) == 0;
 }
 
 // End of the word segment starting at `start` (UAX #29 rules WB3d, WB5-WB12
@@ -616,12 +746,17 @@ void SplitWords(const Resources& res, const Utf16Text& in, bool fast_words,
 // Sentence boundaries (UTF-16 indices, first 0, last n) of `in`; false when
 // ICU's sentence iterator cannot take the text.
 bool FindSentenceBounds(const Utf16Text& in, UText* ut, icu::BreakIterator* sb,
-                        std::vector<int32_t>* bounds) {
+                        bool fast_sentences, std::vector<int32_t>* bounds) {
   bounds->clear();
   if (IsOneSentence(in.u, in.n)) {
     // What the sentence iterator would return, without running it.
     bounds->push_back(0);
     bounds->push_back(in.n);
+    return true;
+  }
+  // Latin-script text without the classes the splitter does not model.
+  if (fast_sentences) {
+    FastSentenceBounds(in.u, in.n, bounds);
     return true;
   }
   UErrorCode status = U_ZERO_ERROR;
@@ -689,7 +824,9 @@ TokenizedText TokenizeImpl(std::string_view text, bool allow_fast_words) {
 
   // Our own word segmenter when every character is one it models (Latin
   // script; nlp_text_test compares it with ICU), else ICU's.
-  const bool fast_words = allow_fast_words && FastWordsApply(in.u, in.n);
+  bool fast_words = false;
+  bool fast_sentences = false;
+  if (allow_fast_words) FastClasses(in.u, in.n, &fast_words, &fast_sentences);
   if (!fast_words) {
     sc.word->setText(&ut, status);
     if (U_FAILURE(status)) {
@@ -699,8 +836,8 @@ TokenizedText TokenizeImpl(std::string_view text, bool allow_fast_words) {
   }
   SplitWords(res, in, fast_words, sc.word.get(), &result.tokens);
 
-  const bool have_bounds =
-      FindSentenceBounds(in, &ut, sc.sentence.get(), &sc.sentence_bounds);
+  const bool have_bounds = FindSentenceBounds(in, &ut, sc.sentence.get(), fast_sentences,
+                                              &sc.sentence_bounds);
   utext_close(&ut);
   if (have_bounds) GroupSentences(sc.sentence_bounds, sc.byte_at, &result);
   return result;

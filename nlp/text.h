@@ -44,9 +44,10 @@ struct TokenizedText {
 // separators; never throws or crashes. Thread-safe.
 TokenizedText Tokenize(std::string_view text);
 
-// Tokenize() with ICU's word iterator for every text. Tokenize() segments
-// Latin-script text with its own UAX #29 implementation, which must give
-// exactly this (nlp_text_test checks it); for that test and for debugging.
+// Tokenize() with ICU's word and sentence iterators for every text.
+// Tokenize() segments Latin-script text with its own UAX #29
+// implementations (words, sentences), which must give exactly this
+// (nlp_text_test checks it); for that test and for debugging.
 TokenizedText TokenizeWithIcuWords(std::string_view text);
 
 // The model-input form of a token range: space-joined `norm` of each token,

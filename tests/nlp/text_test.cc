@@ -241,7 +241,9 @@ TEST(TokenizeTest, SentencesMatchIcuOnData) {
   int compared = 0;
   for (const char* f : {"pl_clarin_emo.dev.tsv", "pl_clarin_emo.test.tsv",
                         "en_amazon_reviews.dev.tsv", "multi_tweets.dev.tsv",
-                        "en_uci_sentences.test.tsv"}) {
+                        "en_uci_sentences.test.tsv", "pl_clarin_emo.train.tsv",
+                        "pl_polemo2_medicine.train.tsv", "en_amazon_reviews.train.tsv",
+                        "multi_tweets.train.tsv", "en_uci_sentences.train.tsv"}) {
     auto examples = tools::ReadTsv(dir + "/sentiment/" + f);
     if (!examples.ok()) continue;  // data not present
     for (const tools::Example& example : *examples) {
@@ -297,6 +299,36 @@ void ExpectSameTokens(const std::string& text) {
         << static_cast<int>(b.kind);
   }
   ASSERT_EQ(fast.sentences.size(), icu.sentences.size()) << "[" << text << "]";
+  for (size_t i = 0; i < fast.sentences.size(); ++i) {
+    const Sentence& a = fast.sentences[i];
+    const Sentence& b = icu.sentences[i];
+    ASSERT_TRUE(a.first_token == b.first_token && a.end_token == b.end_token &&
+                a.span.begin == b.span.begin && a.span.end == b.span.end)
+        << "[" << text << "] sentence " << i << ": tokens " << a.first_token << "-"
+        << a.end_token << " vs " << b.first_token << "-" << b.end_token;
+  }
+}
+
+// Our sentence splitter (FastSentenceBounds) against ICU's sentence
+// iterator: random strings over every sentence-break class it models
+// (terminators, closing punctuation, spaces, CR, LF, NEL, upper and lower
+// case, digits, SContinue, others), short words so that terminators meet
+// every neighbour.
+TEST(TokenizeTest, OwnSentenceSplitterMatchesIcuOnRandomText) {
+  const std::vector<std::string> alphabet = {
+      "a", "b", "Z", "D", "ó", "ł", "Ż", "É", "ß", "ª", "1", "0", ".", ".", ".", "!", "?",
+      ",", ";", ":", "-", "'", "\"", "(", ")", "[", "]", "{", "}", "«", "»", " ", " ", "  ",
+      "\t", "\n", "\r", "\r\n", "\xC2\x85", "\xC2\xA0", "\x0B", "\x0C", "@", "#", "/",
+      "%", "&", "*", "+", "=", "<", ">", "^", "~", "|", "\\", "`", "×", "÷", "§", "¿", "¡",
+      "Ā", "ĸ", "ŉ", "ſ"};
+  std::mt19937 rng(20261207);
+  for (int n = 0; n < 60000; ++n) {
+    std::string text;
+    const int len = 1 + static_cast<int>(rng() % 20);
+    for (int k = 0; k < len; ++k) text += alphabet[rng() % alphabet.size()];
+    ExpectSameTokens(text);
+    if (HasFatalFailure()) return;
+  }
 }
 
 // Our word segmenter for Latin text against ICU's word iterator: random
