@@ -115,6 +115,11 @@ struct Resources {
   // u_isUWhiteSpace(c) || u_iscntrl(c) of ASCII: SplitWords asks it of
   // every segment.
   std::array<bool, 0x80> ascii_space_or_control;
+  // Of every code point below kFastLimit: whether it starts an emoji
+  // (IsEmojiStart) and whether NFKC_Casefold normalised it without an
+  // error (fast_norm then holds exactly what MakeSymbolToken's call gives).
+  std::array<bool, kFastLimit> emoji_start;
+  std::array<bool, kFastLimit> fast_norm_ok;
 };
 
 void PlainFromNorm16(const Resources& r, const icu::UnicodeString& norm,
@@ -149,7 +154,10 @@ const Resources& GetResources() {
       icu::UnicodeString one(c);
       status = U_ZERO_ERROR;
       icu::UnicodeString norm = r->nfkc_cf->normalize(one, status);
+      r->fast_norm_ok[c] = U_SUCCESS(status);
       if (U_FAILURE(status)) norm = one;
+      r->emoji_start[c] = u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) ||
+                          u_hasBinaryProperty(c, UCHAR_REGIONAL_INDICATOR);
       norm.toUTF8String(r->fast_norm[c]);
       PlainFromNorm16(*r, norm, &r->fast_plain[c]);
       if (c < 0x80) {
@@ -605,6 +613,17 @@ bool MakeSymbolToken(const Resources& res, const Utf16Text& in, int32_t start,
   const int32_t b = in.byte_at[start];
   const int32_t e = in.byte_at[end];
   tok->span = {b, e};
+  // One character below kFastLimit (most punctuation): its emoji test and
+  // normal form from the tables, both computed by the same ICU calls.
+  if (end - start == 1 && first < kFastLimit && res.fast_norm_ok[first] &&
+      !res.emoji_start[first]) {
+    tok->kind = TokenKind::kPunct;
+    const std::string& norm = res.fast_norm[first];
+    if (norm.empty()) return false;
+    tok->norm = norm;
+    tok->plain = norm;
+    return true;  // (first is not U+FFFD)
+  }
   if (IsEmojiStart(first)) {
     tok->kind = TokenKind::kEmoji;
     tok->norm = EmojiNorm(in.bytes.substr(b, e - b));

@@ -2,6 +2,8 @@
 
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/utf16.h>
 
@@ -307,6 +309,46 @@ void ExpectSameTokens(const std::string& text) {
         << "[" << text << "] sentence " << i << ": tokens " << a.first_token << "-"
         << a.end_token << " vs " << b.first_token << "-" << b.end_token;
   }
+}
+
+// A symbol or punctuation token of one character below U+0180 takes its
+// norm from a table (MakeSymbolToken): exactly ICU's NFKC_Casefold of the
+// character, and the emoji test's answer (© and ® are emoji).
+TEST(TokenizeTest, OneCharacterSymbolsAreIcusNormalForm) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  ASSERT_TRUE(U_SUCCESS(status));
+  int checked = 0;
+  for (UChar32 c = 1; c < 0x180; ++c) {
+    if (u_isUWhiteSpace(c) || u_iscntrl(c) || u_isalnum(c)) continue;
+    std::string one;
+    icu::UnicodeString(c).toUTF8String(one);
+    const std::string text = "a " + one + " b";
+    const TokenizedText t = Tokenize(text);
+    std::vector<const Token*> mid;
+    for (const Token& tok : t.tokens) {
+      if (tok.span.begin == 2) mid.push_back(&tok);
+    }
+    const bool emoji = u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) ||
+                       u_hasBinaryProperty(c, UCHAR_REGIONAL_INDICATOR);
+    status = U_ZERO_ERROR;
+    std::string want;
+    nfkc_cf->normalize(icu::UnicodeString(c), status).toUTF8String(want);
+    ASSERT_TRUE(U_SUCCESS(status));
+    if (!emoji && want.empty()) {
+      EXPECT_TRUE(mid.empty()) << std::hex << c;
+      continue;
+    }
+    ASSERT_EQ(mid.size(), 1u) << std::hex << c;
+    if (mid[0]->kind == TokenKind::kWord || mid[0]->kind == TokenKind::kNumber) continue;
+    ++checked;
+    EXPECT_EQ(mid[0]->kind, emoji ? TokenKind::kEmoji : TokenKind::kPunct) << std::hex << c;
+    if (!emoji) {
+      EXPECT_EQ(mid[0]->norm, want) << std::hex << c;
+      EXPECT_EQ(mid[0]->plain, want) << std::hex << c;
+    }
+  }
+  EXPECT_GE(checked, 50);
 }
 
 // Our sentence splitter (FastSentenceBounds) against ICU's sentence
