@@ -20,6 +20,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -120,6 +122,8 @@ struct Resources {
   // error (fast_norm then holds exactly what MakeSymbolToken's call gives).
   std::array<bool, kFastLimit> emoji_start;
   std::array<bool, kFastLimit> fast_norm_ok;
+  // No fast_norm / fast_plain is longer (checked when they are built).
+  static constexpr size_t kMaxFastBytes = 8;
 };
 
 void PlainFromNorm16(const Resources& r, const icu::UnicodeString& norm,
@@ -160,6 +164,12 @@ const Resources& GetResources() {
                           u_hasBinaryProperty(c, UCHAR_REGIONAL_INDICATOR);
       norm.toUTF8String(r->fast_norm[c]);
       PlainFromNorm16(*r, norm, &r->fast_plain[c]);
+      if (r->fast_norm[c].size() > Resources::kMaxFastBytes ||
+          r->fast_plain[c].size() > Resources::kMaxFastBytes) {
+        std::fprintf(stderr, "text.cc: the normal form of U+%04X is longer than %zu bytes\n",
+                     static_cast<unsigned>(c), Resources::kMaxFastBytes);
+        std::abort();
+      }
       if (c < 0x80) {
         // Checked, not assumed: other mappings take the string path.
         r->ascii_single[c] =
@@ -673,6 +683,33 @@ bool NormalizeWord(const Resources& res, const Utf16Text& in, int32_t start,
     if (U_FAILURE(status)) return false;
     norm.toUTF8String(tok->norm);
     PlainFromNorm16(res, norm, &tok->plain);
+    return true;
+  }
+  // Short words (most Polish ones with diacritics): both forms built on the
+  // stack from the same tables and assigned once.
+  constexpr int32_t kShortFastWord = 32;
+  constexpr size_t kBuf = kShortFastWord * Resources::kMaxFastBytes;
+  if (end - start <= kShortFastWord) {
+    char norm[kBuf];
+    char plain[kBuf];
+    size_t nn = 0;
+    size_t np = 0;
+    for (int32_t i = start; i < end; ++i) {
+      const char16_t c = in.u[i];
+      if (c < 0x80 && res.ascii_single[c]) {
+        norm[nn++] = res.ascii_norm[c];
+        plain[np++] = res.ascii_plain[c];
+      } else {
+        const std::string& fn = res.fast_norm[c];
+        const std::string& fp = res.fast_plain[c];
+        std::memcpy(norm + nn, fn.data(), fn.size());
+        std::memcpy(plain + np, fp.data(), fp.size());
+        nn += fn.size();
+        np += fp.size();
+      }
+    }
+    tok->norm.append(norm, nn);
+    tok->plain.append(plain, np);
     return true;
   }
   tok->norm.reserve(end - start + 2);

@@ -351,6 +351,34 @@ TEST(TokenizeTest, OneCharacterSymbolsAreIcusNormalForm) {
   EXPECT_GE(checked, 50);
 }
 
+// Words of letters below U+0180 are normalised through per-character
+// tables (NormalizeWord; short ones on the stack): their norm is exactly
+// ICU's NFKC_Casefold of the word, for random words of 1 to 40 letters.
+TEST(TokenizeTest, LatinWordsNormLikeIcu) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  ASSERT_TRUE(U_SUCCESS(status));
+  std::vector<UChar32> letters;
+  for (UChar32 c = 0x41; c < 0x180; ++c) {
+    if (u_isalpha(c)) letters.push_back(c);
+  }
+  std::mt19937 rng(2026120720);
+  for (int n = 0; n < 5000; ++n) {
+    icu::UnicodeString word;
+    const int len = 1 + static_cast<int>(rng() % 40);
+    for (int k = 0; k < len; ++k) word.append(letters[rng() % letters.size()]);
+    std::string text;
+    word.toUTF8String(text);
+    const TokenizedText t = Tokenize(text);
+    status = U_ZERO_ERROR;
+    std::string want;
+    nfkc_cf->normalize(word, status).toUTF8String(want);
+    ASSERT_TRUE(U_SUCCESS(status));
+    ASSERT_EQ(t.tokens.size(), 1u) << text;
+    EXPECT_EQ(t.tokens[0].norm, want) << text;
+  }
+}
+
 // Our sentence splitter (FastSentenceBounds) against ICU's sentence
 // iterator: random strings over every sentence-break class it models
 // (terminators, closing punctuation, spaces, CR, LF, NEL, upper and lower
