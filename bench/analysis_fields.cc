@@ -20,6 +20,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "nlp/analyzer.h"
+#include "nlp/analyzer_config.h"
 
 namespace {
 
@@ -58,10 +59,13 @@ int main(int argc, char** argv) {
                            ? std::getenv("OPINIA_MODELS_DIR")
                            : OPINIA_DEFAULT_MODELS_DIR;
   std::vector<std::string> files;
+  int polish_letters = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (absl::StartsWith(a, "--models=")) {
       models = a.substr(9);
+    } else if (absl::StartsWith(a, "--lid_polish_letters=")) {
+      polish_letters = std::atoi(a.c_str() + 21);
     } else {
       files.push_back(a);
     }
@@ -70,7 +74,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s [--models=DIR] FILE.tsv...\n", argv[0]);
     return 2;
   }
-  auto analyzer = opinia::nlp::CreateAnalyzer(models);
+  // --lid_polish_letters=N: the speed setting of nlp/analyzer_config.h.
+  auto analyzer = polish_letters > 0
+                      ? opinia::nlp::CreateAnalyzerWithConfig(models, [&] {
+                          opinia::nlp::AnalyzerConfig c;
+                          c.lid_polish_letters = polish_letters;
+                          return c;
+                        }())
+                      : opinia::nlp::CreateAnalyzer(models);
   if (!analyzer.ok()) {
     std::fprintf(stderr, "CreateAnalyzer(%s): %s\n", models.c_str(),
                  analyzer.status().ToString().c_str());

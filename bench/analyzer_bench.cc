@@ -26,6 +26,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "nlp/analyzer.h"
+#include "nlp/analyzer_config.h"
 #include "nlp/tools/tsv.h"
 
 namespace {
@@ -101,6 +102,7 @@ int main(int argc, char** argv) {
                            : OPINIA_DEFAULT_MODELS_DIR;
   int passes = 3;
   int repeats = 5;
+  int polish_letters = 0;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (absl::StartsWith(a, "--data=")) data = a.substr(7);
@@ -109,6 +111,8 @@ int main(int argc, char** argv) {
       if (!absl::SimpleAtoi(a.substr(9), &passes) || passes < 1) passes = 3;
     } else if (absl::StartsWith(a, "--repeats=")) {
       if (!absl::SimpleAtoi(a.substr(10), &repeats) || repeats < 1) repeats = 5;
+    } else if (absl::StartsWith(a, "--lid_polish_letters=")) {
+      if (!absl::SimpleAtoi(a.substr(21), &polish_letters)) polish_letters = 0;
     } else {
       std::fprintf(stderr,
                    "usage: %s [--data=DIR] [--models=DIR] [--passes=N] "
@@ -120,7 +124,14 @@ int main(int argc, char** argv) {
   const long rss_before = RssKb();
   auto t0 = Clock::now();
   const double cpu0 = ThreadCpuSeconds();
-  auto analyzer = opinia::nlp::CreateAnalyzer(models);
+  // --lid_polish_letters=N: the speed setting of nlp/analyzer_config.h.
+  auto analyzer = polish_letters > 0
+                      ? opinia::nlp::CreateAnalyzerWithConfig(models, [&] {
+                          opinia::nlp::AnalyzerConfig c;
+                          c.lid_polish_letters = polish_letters;
+                          return c;
+                        }())
+                      : opinia::nlp::CreateAnalyzer(models);
   const double startup = std::chrono::duration<double>(Clock::now() - t0).count();
   const double startup_cpu = ThreadCpuSeconds() - cpu0;
   if (!analyzer.ok()) {

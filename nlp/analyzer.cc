@@ -159,6 +159,7 @@ std::string TunablesKey(const AnalyzerConfig& c) {
   // Appended only when on, so that the default's key (and version) is the
   // one before the setting existed.
   if (p.more_events) absl::StrAppend(&key, ",more_events");
+  if (c.lid_polish_letters > 0) absl::StrAppend(&key, ",lid_polish_letters=", c.lid_polish_letters);
   if (p.reply_failures) absl::StrAppend(&key, ",reply_failures");
   if (p.mixed_sides_unweighted != 0 || p.mixed_skips_sarcasm != 0 ||
       p.mixed_over_arbiter_aspects != 0 || p.mixed_own_language_words != 0) {
@@ -1137,16 +1138,19 @@ class AnalyzerImpl : public Analyzer {
                                  const TokenizedText& title, bool has_title,
                                  const AnalyzeOptions& options) const {
     if (!has_title) {
-      return lid_->Identify(text, t, options.language_hint, config_.lid_method);
+      return lid_->Identify(text, t, options.language_hint, config_.lid_method,
+                            config_.lid_polish_letters);
     }
     TokenizedText with_title;
     with_title.tokens = title.tokens;
     with_title.tokens.insert(with_title.tokens.end(), t.tokens.begin(),
                              t.tokens.end());
     LanguageGuess lang = lid_->Identify(std::string_view(), with_title,
-                                        options.language_hint, config_.lid_method);
+                                        options.language_hint, config_.lid_method,
+                                        config_.lid_polish_letters);
     if (lang.language == "und") {
-      lang = lid_->Identify(text, t, options.language_hint, config_.lid_method);
+      lang = lid_->Identify(text, t, options.language_hint, config_.lid_method,
+                            config_.lid_polish_letters);
     }
     return lang;
   }

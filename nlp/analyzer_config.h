@@ -19,6 +19,13 @@ namespace opinia::nlp {
 struct AnalyzerConfig {
   SentimentParams sentiment;
   LanguageIdentifier::Method lid_method = LanguageIdentifier::Method::kCombined;
+  // A speed setting (off: 0): a text whose words show at least this many
+  // letters only Polish writes among the supported languages is Polish
+  // without CLD2 or lid.176 (LanguageIdentifier::Identify's
+  // polish_letters; opinia-eval --lid_polish_letters=N). It changes
+  // language decisions and confidences: models/README.md "Twentieth pass:
+  // speed".
+  int lid_polish_letters = 0;
   // English text that LooksLikeTweet() goes to the tweet model instead of
   // the review model (false: opinia-eval --no_route_tweets measures what
   // the routing gains).

@@ -101,10 +101,37 @@ LanguageGuess LanguageIdentifier::Cld2Guess(std::string_view text) {
   return g;
 }
 
+bool LanguageIdentifier::PolishByLetters(const TokenizedText& t, int min_letters) {
+  int found = 0;
+  int n = 0;
+  for (const Token& tok : t.tokens) {
+    if (tok.kind != TokenKind::kWord) continue;
+    const std::string& w = tok.norm;
+    for (size_t i = 0; i < w.size(); ++i) {
+      const auto b = static_cast<unsigned char>(w[i]);
+      if (b < 0x80) continue;
+      if (i + 1 >= w.size()) return false;
+      const auto c = static_cast<unsigned char>(w[i + 1]);
+      ++i;
+      if (b == 0xC3 && c == 0xB3) continue;  // ó: Spanish, Portuguese ... too
+      // ą ć ę (U+0105, U+0107, U+0119); ł ń ś ź ż (U+0142, U+0144, U+015B,
+      // U+017A, U+017C).
+      if ((b == 0xC4 && (c == 0x85 || c == 0x87 || c == 0x99)) ||
+          (b == 0xC5 && (c == 0x82 || c == 0x84 || c == 0x9B || c == 0xBA || c == 0xBC))) {
+        ++found;
+        continue;
+      }
+      return false;
+    }
+    if (++n >= kMaxTokens) break;
+  }
+  return found >= min_letters;
+}
+
 LanguageGuess LanguageIdentifier::Identify(std::string_view text,
                                            const TokenizedText& t,
                                            std::string_view hint,
-                                           Method method) const {
+                                           Method method, int polish_letters) const {
   int letters = 0;
   for (const Token& tok : t.tokens) {
     if (tok.kind == TokenKind::kWord) letters += static_cast<int>(tok.norm.size());
@@ -114,10 +141,14 @@ LanguageGuess LanguageIdentifier::Identify(std::string_view text,
   if (letters < kShortLetters && !hint_lang.empty()) {
     return Hinted(hint_lang, 0.5f);
   }
+  if (polish_letters > 0 && method == Method::kCombined && letters >= kShortLetters &&
+      PolishByLetters(t, polish_letters)) {
+    return Hinted("pl", kLettersConfidence);
+  }
   LanguageGuess out;
   auto cld2 = [&] {
     // CLD2 requires valid UTF-8; the tokens' norms are, the text may not be.
-    return IsValidUtf8(text) ? Cld2Guess(text)
+    return IsValidUtf8Text(text, t) ? Cld2Guess(text)
                              : Cld2Guess(ModelInput(t, 0, 1 << 30));
   };
   if (method == Method::kCld2) {

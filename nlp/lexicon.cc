@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "nlp/text.h"
 
 namespace opinia::nlp {
 
@@ -129,6 +130,18 @@ std::optional<float> Lexicon::WordValence(const View& view,
     v = Valence(view, std::string_view(key, 6));
   }
   return v;
+}
+
+void Lexicon::WordValences::Reset(const View& view, const TokenizedText& t, int first, int end) {
+  view_ = view;
+  t_ = &t;
+  first_ = first;
+  value_.assign(static_cast<size_t>(std::max(0, end - first)), kUnknown);
+}
+
+std::optional<float> Lexicon::WordValences::Lookup(const View& view, const TokenizedText& t,
+                                                   int i) {
+  return WordValence(view, t.tokens[i].norm, t.tokens[i].plain);
 }
 
 }  // namespace opinia::nlp

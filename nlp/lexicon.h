@@ -18,6 +18,8 @@
 
 namespace opinia::nlp {
 
+struct TokenizedText;
+
 class Lexicon {
  public:
   // File format: one entry per line, `lang<TAB>token<TAB>valence`.
@@ -77,6 +79,43 @@ class Lexicon {
   static std::optional<float> WordValence(const View& view,
                                           std::string_view norm,
                                           std::string_view plain);
+
+  // WordValence(view, norm, plain) of the tokens [first, end) of one text,
+  // each looked up at most once: the rule passes over a sentence
+  // (PolarityRules::Score, ScoreRules) ask for the same words. Of() answers
+  // from the memo only for the view, text and range given to Reset() (the
+  // maps do not change after loading, the text not while it is analysed),
+  // else it looks the word up. One per thread; not shared.
+  class WordValences {
+   public:
+    void Reset(const View& view, const TokenizedText& t, int first, int end);
+    std::optional<float> Of(const View& view, const TokenizedText& t, int i) {
+      const size_t k = static_cast<size_t>(i) - static_cast<size_t>(first_);
+      if (&t != t_ || k >= value_.size() || view.lang != view_.lang || view.any != view_.any ||
+          view.lang_filter != view_.lang_filter) {
+        return Lookup(view, t, i);
+      }
+      float v = value_[k];
+      if (v == kUnknown) {
+        const std::optional<float> found = Lookup(view, t, i);
+        // (A value equal to a marker, which Load() never reads, is not kept.)
+        if (found && (*found == kUnknown || *found == kNone)) return found;
+        v = value_[k] = found.value_or(kNone);
+      }
+      if (v == kNone) return std::nullopt;
+      return v;
+    }
+
+   private:
+    // Markers outside the valences' range [-1, 1].
+    static constexpr float kUnknown = 2.0f;
+    static constexpr float kNone = 3.0f;
+    static std::optional<float> Lookup(const View& view, const TokenizedText& t, int i);
+    View view_;
+    const TokenizedText* t_ = nullptr;
+    int first_ = 0;
+    std::vector<float> value_;  // by token - first_: the value, kNone or kUnknown
+  };
   size_t size() const { return size_; }
 
   // Adds or replaces an entry (used while compiling; not after sharing).

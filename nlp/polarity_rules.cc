@@ -729,7 +729,8 @@ void PolarityRules::ContrastDefaults(std::vector<Clause>* clauses, PolarityEvide
 PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
                                       int end, std::string_view language,
                                       const Lexicon& lexicon,
-                                      std::vector<Clause>* clauses) const {
+                                      std::vector<Clause>* clauses,
+                                      Lexicon::WordValences* valences) const {
   PolarityEvidence e;
   first = std::max(first, 0);
   end = std::min<int>(end, static_cast<int>(t.tokens.size()));
@@ -754,6 +755,12 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
   // ("bestellt", "geliefert", "schon"): nlp/eval dev de 0.736 -> 0.764
   // without them. Their inflections are in polarity.tsv instead.
   const bool stems = LanguageIs(language, "pl");
+  // Lexicon::WordValence of token k (through the memo when given).
+  auto word_valence = [&](int k) {
+    return valences != nullptr
+               ? valences->Of(view, t, k)
+               : Lexicon::WordValence(view, t.tokens[k].norm, t.tokens[k].plain);
+  };
   // German and Polish put "aber", "allerdings", "jednak", "natomiast" after
   // the clause's subject; in English "still", "yet" there are adverbs.
   const bool postposed_contrast = german || stems;
@@ -924,8 +931,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
           return true;
         }
       }
-      const std::optional<float> v = stems ? Lexicon::WordValence(view, w.norm, w.plain)
-                                           : Lexicon::Valence(view, w.norm);
+      const std::optional<float> v = stems ? word_valence(k) : Lexicon::Valence(view, w.norm);
       if (v && *v != 0 && (!negative_only || *v < 0)) return true;
     }
     return false;
@@ -1546,8 +1552,7 @@ PolarityEvidence PolarityRules::Score(const TokenizedText& t, int first,
       continue;
     }
     std::optional<float> v = tok.kind == TokenKind::kWord
-                                 ? (stems ? Lexicon::WordValence(view, tok.norm, tok.plain)
-                                          : Lexicon::Valence(view, tok.norm))
+                                 ? (stems ? word_valence(i) : Lexicon::Valence(view, tok.norm))
                                  : Lexicon::Valence(view, tok.norm);
     if (!v && german && tok.kind == TokenKind::kWord) {
       if ((v = SuffixShift(view, tok.plain))) {

@@ -364,10 +364,12 @@ class PolarityRules {
 
   // Evidence of tokens [first, end) of `t` (one sentence) in `language`,
   // with `lexicon` for the words the table does not know. When `clauses` is
-  // not null the sentence's clauses are appended to it.
+  // not null the sentence's clauses are appended to it. `valences`, when
+  // given, answers the words' lexicon lookups (Lexicon::WordValences).
   PolarityEvidence Score(const TokenizedText& t, int first, int end,
                          std::string_view language, const Lexicon& lexicon,
-                         std::vector<Clause>* clauses) const;
+                         std::vector<Clause>* clauses,
+                         Lexicon::WordValences* valences = nullptr) const;
 
  private:
   PolarityRules() = default;

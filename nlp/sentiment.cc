@@ -332,9 +332,12 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
   thread_local Part scratch;
   Part& part = keep != nullptr ? *keep : scratch;
   part.clauses.clear();
+  // The words' lexicon values, looked up once for both rule passes.
+  thread_local Lexicon::WordValences valences;
+  valences.Reset(lexicon_->ForLanguage(language), t, first, end);
   part.polarity = params_.use_composition
                       ? polarity_->Score(t, first, end, language, *lexicon_,
-                                         &part.clauses)
+                                         &part.clauses, &valences)
                       : PolarityEvidence();
   std::string input = SentimentInput(t, first, end, model.words.get());
   // The model reads the sentence without its conceded clause (the main
@@ -358,7 +361,7 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
   }
   // Rules use the detected language's lexicon; unknown languages still get
   // the language-independent emoji/emoticon entries.
-  part.rules = params_.use_rules ? ScoreRules(t, first, end, language, *lexicon_)
+  part.rules = params_.use_rules ? ScoreRules(t, first, end, language, *lexicon_, &valences)
                                  : RuleScore();
   part.input = std::move(input);
   part.plain_input = model.words == nullptr;

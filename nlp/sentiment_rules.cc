@@ -74,7 +74,8 @@ constexpr int kNegScope = 3;
 }  // namespace
 
 RuleScore ScoreRules(const TokenizedText& t, int first_token, int end_token,
-                     std::string_view lang, const Lexicon& lexicon) {
+                     std::string_view lang, const Lexicon& lexicon,
+                     Lexicon::WordValences* valences) {
   RuleScore r;
   first_token = std::max(first_token, 0);
   end_token = std::min<int>(end_token, static_cast<int>(t.tokens.size()));
@@ -114,7 +115,9 @@ RuleScore ScoreRules(const TokenizedText& t, int first_token, int end_token,
       }
     }
     std::optional<float> v = tok.kind == TokenKind::kWord
-                                 ? Lexicon::WordValence(view, tok.norm, tok.plain)
+                                 ? (valences != nullptr
+                                        ? valences->Of(view, t, i)
+                                        : Lexicon::WordValence(view, tok.norm, tok.plain))
                                  : Lexicon::Valence(view, tok.norm);
     if (!v) {
       if (neg_scope > 0 && tok.kind == TokenKind::kWord) --neg_scope;

@@ -27,8 +27,11 @@ struct RuleScore {
 RuleScore JoinRules(const RuleScore* const* parts, size_t n);
 
 // Scores tokens [first_token, end_token) of `t` in `lang` ("pl", "en", ...).
+// `valences`, when given, answers the words' lexicon lookups
+// (Lexicon::WordValences).
 RuleScore ScoreRules(const TokenizedText& t, int first_token, int end_token,
-                     std::string_view lang, const Lexicon& lexicon);
+                     std::string_view lang, const Lexicon& lexicon,
+                     Lexicon::WordValences* valences = nullptr);
 
 }  // namespace opinia::nlp
 

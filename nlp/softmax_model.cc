@@ -128,23 +128,55 @@ absl::StatusOr<SoftmaxModel> SoftmaxModel::Parse(std::string_view text, const st
       }
     }
   }
+  m.features_ = static_cast<size_t>(features);
+  m.wt_.assign(m.features_ * classes, 0.0);
+  for (size_t k = 0; k < classes; ++k) {
+    for (size_t i = 0; i < m.features_; ++i) m.wt_[i * classes + k] = m.w_[k][i];
+  }
   return m;
 }
+
+namespace {
+
+// d[k] = bias[k] + w[k] . x[0, n), for every class k < K at once: per
+// class the same products added in the same order as one class at a time
+// (the classes only sit side by side; nothing is reassociated), so the sums
+// are bit for bit those of the plain loop.
+template <size_t K>
+void ClassSums(const double* bias, const double* wt, const float* x, size_t n, double* d) {
+  double acc[K];
+  for (size_t k = 0; k < K; ++k) acc[k] = bias[k];
+  for (size_t i = 0; i < n; ++i) {
+    const double xi = x[i];
+    const double* w = wt + i * K;
+    for (size_t k = 0; k < K; ++k) acc[k] += w[k] * xi;
+  }
+  for (size_t k = 0; k < K; ++k) d[k] = acc[k];
+}
+
+}  // namespace
 
 void SoftmaxModel::Predict(const std::vector<float>& x, float* p) const {
   thread_local std::vector<double> d;
   d.assign(bias_.size(), 0.0);
   double mx = -1e300;
-  for (size_t k = 0; k < d.size(); ++k) {
-    d[k] = bias_[k];
-    // (The bound hoisted out of the loop: the same products, added in the
-    // same order.)
-    const std::vector<double>& w = w_[k];
-    const size_t n = std::min(w.size(), x.size());
-    double dk = d[k];
-    for (size_t i = 0; i < n; ++i) dk += w[i] * x[i];
-    d[k] = dk;
-    mx = std::max(mx, d[k]);
+  const size_t n = std::min(features_, x.size());
+  if (d.size() == 3 || d.size() == 4) {
+    // The label arbiter's four classes, the aspect-sign model's three.
+    (d.size() == 3 ? ClassSums<3> : ClassSums<4>)(bias_.data(), wt_.data(), x.data(), n,
+                                                  d.data());
+    for (size_t k = 0; k < d.size(); ++k) mx = std::max(mx, d[k]);
+  } else {
+    for (size_t k = 0; k < d.size(); ++k) {
+      d[k] = bias_[k];
+      // (The bound hoisted out of the loop: the same products, added in the
+      // same order.)
+      const std::vector<double>& w = w_[k];
+      double dk = d[k];
+      for (size_t i = 0; i < n; ++i) dk += w[i] * x[i];
+      d[k] = dk;
+      mx = std::max(mx, d[k]);
+    }
   }
   double s = 0;
   for (double& v : d) s += (v = std::exp(v - mx));

@@ -57,6 +57,11 @@ class SoftmaxModel {
   std::vector<float> class_thresholds_;
   std::vector<double> bias_;
   std::vector<std::vector<double>> w_;
+  // w_ by feature: wt_[i * classes + k] = w_[k][i] (every class has the
+  // format's number of weights), so that Predict() adds the classes' terms
+  // of one feature side by side, each class's in the order of w_.
+  std::vector<double> wt_;
+  size_t features_ = 0;
 };
 
 // T::Parse(contents, path) of the file at `path` (T: a model class with a

@@ -205,6 +205,23 @@ void TermMatcher::BuildIndex(const std::vector<const PendingPhrase*>& pending,
     index->phrases.push_back({static_cast<int32_t>(index->words.size()),
                               static_cast<int16_t>(p.words.size()),
                               static_cast<int16_t>(first_score), p.languages, p.label});
+    uint16_t second = 0;
+    if (p.words.size() >= 2 && !p.words[1].text.empty()) {
+      const Word& w = p.words[1];
+      switch (w.mode) {
+        case Mode::kExact:
+        case Mode::kPrefix:
+          second = (kSecondPlainFront << 8) | static_cast<unsigned char>(w.text.front());
+          break;
+        case Mode::kNorm:
+          second = (kSecondNormFront << 8) | static_cast<unsigned char>(w.text.front());
+          break;
+        case Mode::kSuffix:
+          second = (kSecondPlainBack << 8) | static_cast<unsigned char>(w.text.back());
+          break;
+      }
+    }
+    index->second.push_back(second);
     for (const Word& w : p.words) index->words.push_back(w);
   };
   auto flatten = [&pending, &add_phrase, index](const std::vector<BuildNode>& in, Trie* out) {
@@ -393,9 +410,20 @@ bool TermMatcher::Longest(const Index& index, const TokenizedText& t, int i,
   // A language's own index holds only nodes with a phrase of it below.
   const bool masked = &index == &all_;
   int64_t best_score = -1;
+  const bool elides = (languages & elision_languages_) != 0;
   auto consider = [&](int32_t id) {
     const Phrase& p = index.phrases[id];
     if ((p.languages & languages) == 0) return;
+    // Fit() would return -1 (no match) on the second word's first (last)
+    // byte: skip the call.
+    if (const uint16_t q = index.second[id]; q != 0 && !elides) {
+      if (i + 1 >= end) return;  // Fit: i + num_words > end
+      const Token& next = t.tokens[i + 1];
+      const std::string& form = (q >> 8) == kSecondNormFront ? next.norm : next.plain;
+      if (form.empty()) return;
+      const char c = (q >> 8) == kSecondPlainBack ? form.back() : form.front();
+      if (static_cast<unsigned char>(c) != (q & 0xFF)) return;
+    }
     const int64_t s = Fit(index, p, t, i, end, languages);
     if (s > best_score) {
       best_score = s;

@@ -99,6 +99,9 @@ class TermMatcher {
 
  private:
   enum class Mode : uint8_t { kExact, kPrefix, kSuffix, kNorm };
+  static constexpr uint16_t kSecondPlainFront = 1;
+  static constexpr uint16_t kSecondNormFront = 2;
+  static constexpr uint16_t kSecondPlainBack = 3;
   struct Word {
     std::string text;  // plain form; the norm form for kNorm
     Mode mode;
@@ -171,6 +174,15 @@ class TermMatcher {
   struct Index {
     std::vector<Phrase> phrases;
     std::vector<Word> words;
+    // By phrase: a byte test on its second word that Fit() would fail
+    // without it (most candidates fail on their second word), so that
+    // Longest() can skip the call: 0 for none (a one-word phrase, an empty
+    // second word), else (kind << 8) | byte, kind kSecondPlainFront (the
+    // token's plain form must start with byte: kExact, kPrefix),
+    // kSecondNormFront (its norm: kNorm) or kSecondPlainBack (its plain
+    // form must end with it: kSuffix). Only used outside eliding languages
+    // (there a token's bare form may match instead).
+    std::vector<uint16_t> second;
     Trie forward;   // exact, prefix and norm first words
     Trie backward;  // suffix first words, bytes reversed
   };

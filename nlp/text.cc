@@ -20,6 +20,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -115,6 +117,13 @@ struct Resources {
   // u_isUWhiteSpace(c) || u_iscntrl(c) of ASCII: SplitWords asks it of
   // every segment.
   std::array<bool, 0x80> ascii_space_or_control;
+  // Of every code point below kFastLimit: whether it starts an emoji
+  // (IsEmojiStart) and whether NFKC_Casefold normalised it without an
+  // error (fast_norm then holds exactly what MakeSymbolToken's call gives).
+  std::array<bool, kFastLimit> emoji_start;
+  std::array<bool, kFastLimit> fast_norm_ok;
+  // No fast_norm / fast_plain is longer (checked when they are built).
+  static constexpr size_t kMaxFastBytes = 8;
 };
 
 void PlainFromNorm16(const Resources& r, const icu::UnicodeString& norm,
@@ -149,9 +158,18 @@ const Resources& GetResources() {
       icu::UnicodeString one(c);
       status = U_ZERO_ERROR;
       icu::UnicodeString norm = r->nfkc_cf->normalize(one, status);
+      r->fast_norm_ok[c] = U_SUCCESS(status);
       if (U_FAILURE(status)) norm = one;
+      r->emoji_start[c] = u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) ||
+                          u_hasBinaryProperty(c, UCHAR_REGIONAL_INDICATOR);
       norm.toUTF8String(r->fast_norm[c]);
       PlainFromNorm16(*r, norm, &r->fast_plain[c]);
+      if (r->fast_norm[c].size() > Resources::kMaxFastBytes ||
+          r->fast_plain[c].size() > Resources::kMaxFastBytes) {
+        std::fprintf(stderr, "text.cc: the normal form of U+%04X is longer than %zu bytes\n",
+                     static_cast<unsigned>(c), Resources::kMaxFastBytes);
+        std::abort();
+      }
       if (c < 0x80) {
         // Checked, not assumed: other mappings take the string path.
         r->ascii_single[c] =
@@ -300,6 +318,121 @@ bool IsOneSentence(const UChar* u, int32_t n) {
   return k == n;
 }
 
+// UAX #29 sentence-break classes of the characters below kFastLimit, as
+// ICU's Sentence_Break property gives them, for our own sentence splitter
+// (FastSentenceBounds). kSbUnsafe (Extend, Format, OLetter: none of the
+// rules' ignoring of Extend and Format is modelled) sends the text through
+// ICU's sentence iterator.
+enum SbClass : uint8_t {
+  kSbOther, kSbCR, kSbLF, kSbSep, kSbSp, kSbLower, kSbUpper, kSbNumeric,
+  kSbATerm, kSbSTerm, kSbClose, kSbSContinue, kSbUnsafe,
+};
+
+const std::array<SbClass, kFastLimit>& SbClasses() {
+  static const auto* table = [] {
+    auto* t = new std::array<SbClass, kFastLimit>();
+    for (UChar32 c = 0; c < kFastLimit; ++c) {
+      SbClass k = kSbUnsafe;
+      switch (u_getIntPropertyValue(c, UCHAR_SENTENCE_BREAK)) {
+        case U_SB_OTHER: k = kSbOther; break;
+        case U_SB_CR: k = kSbCR; break;
+        case U_SB_LF: k = kSbLF; break;
+        case U_SB_SEP: k = kSbSep; break;
+        case U_SB_SP: k = kSbSp; break;
+        case U_SB_LOWER: k = kSbLower; break;
+        case U_SB_UPPER: k = kSbUpper; break;
+        case U_SB_NUMERIC: k = kSbNumeric; break;
+        case U_SB_ATERM: k = kSbATerm; break;
+        case U_SB_STERM: k = kSbSTerm; break;
+        case U_SB_CLOSE: k = kSbClose; break;
+        case U_SB_SCONTINUE: k = kSbSContinue; break;
+        default: break;
+      }
+      (*t)[c] = k;
+    }
+    return t;
+  }();
+  return *table;
+}
+
+// The sentence boundaries of u[0, n) by the rules of UAX #29 (SB3, SB4,
+// SB6 - SB11, SB998), for text whose every character is below kFastLimit
+// and of a class above other than kSbUnsafe (FastClasses tells).
+// nlp_text_test compares it with ICU's sentence iterator on random text over
+// the classes and on the labelled data.
+void FastSentenceBounds(const UChar* u, int32_t n, std::vector<int32_t>* bounds) {
+  const auto& cls = SbClasses();
+  auto c = [&](int32_t i) { return cls[u[i]]; };
+  auto para = [](SbClass k) { return k == kSbCR || k == kSbLF || k == kSbSep; };
+  auto term = [](SbClass k) { return k == kSbATerm || k == kSbSTerm; };
+  // SB8's look-ahead: whether the first character at or after p of a class
+  // it does not skip (OLetter, Upper, Lower, ParaSep, SATerm) is Lower. That
+  // character's index is kept for the next asks (p only grows): linear.
+  int32_t decisive_at = -1;
+  auto lower_follows = [&](int32_t p) {
+    if (decisive_at < p) {
+      int32_t q = p;
+      for (; q < n; ++q) {
+        const SbClass k = c(q);
+        if (k == kSbUpper || k == kSbLower || para(k) || term(k)) break;
+      }
+      decisive_at = q;
+    }
+    return decisive_at < n && c(decisive_at) == kSbLower;
+  };
+  bounds->clear();
+  bounds->push_back(0);
+  // Whether u[0, p) ends with SATerm Close* Sp*: the terminator's index
+  // (-1: it does not) and whether a space follows it.
+  int32_t term_at = -1;
+  bool spaced = false;
+  for (int32_t p = 1; p < n; ++p) {
+    const SbClass l = c(p - 1);
+    // Most positions: inside a sentence, no rule but SB998 applies.
+    if (term_at < 0 && !term(l) && !para(l)) continue;
+    if (term(l)) {
+      term_at = p - 1;
+      spaced = false;
+    } else if (l == kSbClose) {
+      if (spaced) term_at = -1;
+    } else if (l == kSbSp) {
+      spaced = term_at >= 0;
+    } else {
+      term_at = -1;
+    }
+    const SbClass r = c(p);
+    bool split;
+    if (l == kSbCR && r == kSbLF) {
+      split = false;  // SB3
+    } else if (para(l)) {
+      split = true;  // SB4
+    } else if (term_at < 0) {
+      split = false;  // SB998
+    } else {
+      const bool aterm = c(term_at) == kSbATerm;
+      const bool adjacent = term_at == p - 1;
+      if (aterm && adjacent && r == kSbNumeric) {
+        split = false;  // SB6
+      } else if (aterm && adjacent && r == kSbUpper && term_at >= 1 &&
+                 (c(term_at - 1) == kSbUpper || c(term_at - 1) == kSbLower)) {
+        split = false;  // SB7
+      } else if (aterm && lower_follows(p)) {
+        split = false;  // SB8
+      } else if (r == kSbSContinue || term(r)) {
+        split = false;  // SB8a
+      } else if (!spaced && (r == kSbClose || r == kSbSp || para(r))) {
+        split = false;  // SB9
+      } else if (r == kSbSp || para(r)) {
+        split = false;  // SB10
+      } else {
+        split = true;  // SB11
+      }
+    }
+    if (split) bounds->push_back(p);
+  }
+  bounds->push_back(n);
+}
+
 // UAX #29 word-break classes of the characters below kFastLimit, for our
 // own word segmenter (FastWordEnd). kUnsafe characters send the whole text
 // through ICU's word iterator.
@@ -344,12 +477,27 @@ const std::array<WbClass, kFastLimit>& WbClasses() {
 }
 
 // True when every unit of u[0, n) has a modelled class.
-bool FastWordsApply(const UChar* u, int32_t n) {
-  const auto& cls = WbClasses();
+// Whether every unit of u[0, n) has a modelled word class (*words: our
+// word segmenter applies) and sentence class (*sentences: our sentence
+// splitter does), in one pass.
+void FastClasses(const UChar* u, int32_t n, bool* words, bool* sentences) {
+  static const auto* unsafe = [] {
+    auto* t = new std::array<uint8_t, kFastLimit>();
+    for (UChar32 c = 0; c < kFastLimit; ++c) {
+      (*t)[c] = (WbClasses()[c] == kWbUnsafe ? 1 : 0) | (SbClasses()[c] == kSbUnsafe ? 2 : 0);
+    }
+    return t;
+  }();
+  uint8_t any = 0;
   for (int32_t i = 0; i < n; ++i) {
-    if (u[i] >= kFastLimit || cls[u[i]] == kWbUnsafe) return false;
+    if (u[i] >= kFastLimit) {
+      any = 3;
+      break;
+    }
+    any |= (*unsafe)[u[i]];
   }
-  return true;
+  *words = (any & 1) == 0;
+  *sentences = (any & 2) == 0;
 }
 
 // End of the word segment starting at `start` (UAX #29 rules WB3d, WB5-WB12
@@ -407,12 +555,21 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
+bool IsValidUtf8Text(std::string_view text, const TokenizedText& t) {
+  if (t.source != nullptr && t.source == text.data() && t.source_size == text.size()) {
+    return t.source_valid_utf8;
+  }
+  return IsValidUtf8(text);
+}
+
 namespace {
 
 // UTF-8 -> UTF-16 with the byte offset of every unit (and one past the
-// end). Invalid bytes become spaces, i.e. separators.
-void DecodeToUtf16(std::string_view text, std::u16string* buf,
+// end). Invalid bytes become spaces, i.e. separators. False when there was
+// one (the text is not valid UTF-8, as IsValidUtf8 reads it).
+bool DecodeToUtf16(std::string_view text, std::u16string* buf,
                    std::vector<int32_t>* byte_at) {
+  bool valid = true;
   buf->clear();
   byte_at->clear();
   buf->reserve(text.size());
@@ -431,6 +588,7 @@ void DecodeToUtf16(std::string_view text, std::u16string* buf,
       buf->push_back(kInvalidAsSpace);
       byte_at->push_back(static_cast<int32_t>(i));
       ++i;
+      valid = false;
       continue;
     }
     if (c < 0x10000) {
@@ -445,6 +603,7 @@ void DecodeToUtf16(std::string_view text, std::u16string* buf,
     i += len;
   }
   byte_at->push_back(static_cast<int32_t>(text.size()));
+  return valid;
 }
 
 // The text being tokenized: its bytes and their UTF-16 copy.
@@ -464,6 +623,17 @@ bool MakeSymbolToken(const Resources& res, const Utf16Text& in, int32_t start,
   const int32_t b = in.byte_at[start];
   const int32_t e = in.byte_at[end];
   tok->span = {b, e};
+  // One character below kFastLimit (most punctuation): its emoji test and
+  // normal form from the tables, both computed by the same ICU calls.
+  if (end - start == 1 && first < kFastLimit && res.fast_norm_ok[first] &&
+      !res.emoji_start[first]) {
+    tok->kind = TokenKind::kPunct;
+    const std::string& norm = res.fast_norm[first];
+    if (norm.empty()) return false;
+    tok->norm = norm;
+    tok->plain = norm;
+    return true;  // (first is not U+FFFD)
+  }
   if (IsEmojiStart(first)) {
     tok->kind = TokenKind::kEmoji;
     tok->norm = EmojiNorm(in.bytes.substr(b, e - b));
@@ -513,6 +683,33 @@ bool NormalizeWord(const Resources& res, const Utf16Text& in, int32_t start,
     if (U_FAILURE(status)) return false;
     norm.toUTF8String(tok->norm);
     PlainFromNorm16(res, norm, &tok->plain);
+    return true;
+  }
+  // Short words (most Polish ones with diacritics): both forms built on the
+  // stack from the same tables and assigned once.
+  constexpr int32_t kShortFastWord = 32;
+  constexpr size_t kBuf = kShortFastWord * Resources::kMaxFastBytes;
+  if (end - start <= kShortFastWord) {
+    char norm[kBuf];
+    char plain[kBuf];
+    size_t nn = 0;
+    size_t np = 0;
+    for (int32_t i = start; i < end; ++i) {
+      const char16_t c = in.u[i];
+      if (c < 0x80 && res.ascii_single[c]) {
+        norm[nn++] = res.ascii_norm[c];
+        plain[np++] = res.ascii_plain[c];
+      } else {
+        const std::string& fn = res.fast_norm[c];
+        const std::string& fp = res.fast_plain[c];
+        std::memcpy(norm + nn, fn.data(), fn.size());
+        std::memcpy(plain + np, fp.data(), fp.size());
+        nn += fn.size();
+        np += fp.size();
+      }
+    }
+    tok->norm.append(norm, nn);
+    tok->plain.append(plain, np);
     return true;
   }
   tok->norm.reserve(end - start + 2);
@@ -605,12 +802,17 @@ void SplitWords(const Resources& res, const Utf16Text& in, bool fast_words,
 // Sentence boundaries (UTF-16 indices, first 0, last n) of `in`; false when
 // ICU's sentence iterator cannot take the text.
 bool FindSentenceBounds(const Utf16Text& in, UText* ut, icu::BreakIterator* sb,
-                        std::vector<int32_t>* bounds) {
+                        bool fast_sentences, std::vector<int32_t>* bounds) {
   bounds->clear();
   if (IsOneSentence(in.u, in.n)) {
     // What the sentence iterator would return, without running it.
     bounds->push_back(0);
     bounds->push_back(in.n);
+    return true;
+  }
+  // Latin-script text without the classes the splitter does not model.
+  if (fast_sentences) {
+    FastSentenceBounds(in.u, in.n, bounds);
     return true;
   }
   UErrorCode status = U_ZERO_ERROR;
@@ -657,12 +859,18 @@ TokenizedText TokenizeImpl(std::string_view text, bool allow_fast_words) {
   TokenizedText result;
   if (text.empty()) return result;
   // Spans are int32: analyse at most 2 GiB - 1 (callers cap far lower).
+  const size_t whole_size = text.size();
   if (text.size() >= 0x7FFFFFFF) text = text.substr(0, 0x7FFFFFFE);
   const Resources& res = GetResources();
   Scratch& sc = GetScratch();
   if (!sc.word || !sc.sentence) return result;
 
-  DecodeToUtf16(text, &sc.buf, &sc.byte_at);
+  const bool valid_utf8 = DecodeToUtf16(text, &sc.buf, &sc.byte_at);
+  if (text.size() == whole_size) {  // not cut at 2 GiB
+    result.source = text.data();
+    result.source_size = text.size();
+    result.source_valid_utf8 = valid_utf8;
+  }
   const Utf16Text in{text, reinterpret_cast<const UChar*>(sc.buf.data()),
                      static_cast<int32_t>(sc.buf.size()), sc.byte_at};
   UErrorCode status = U_ZERO_ERROR;
@@ -672,7 +880,9 @@ TokenizedText TokenizeImpl(std::string_view text, bool allow_fast_words) {
 
   // Our own word segmenter when every character is one it models (Latin
   // script; nlp_text_test compares it with ICU), else ICU's.
-  const bool fast_words = allow_fast_words && FastWordsApply(in.u, in.n);
+  bool fast_words = false;
+  bool fast_sentences = false;
+  if (allow_fast_words) FastClasses(in.u, in.n, &fast_words, &fast_sentences);
   if (!fast_words) {
     sc.word->setText(&ut, status);
     if (U_FAILURE(status)) {
@@ -682,8 +892,8 @@ TokenizedText TokenizeImpl(std::string_view text, bool allow_fast_words) {
   }
   SplitWords(res, in, fast_words, sc.word.get(), &result.tokens);
 
-  const bool have_bounds =
-      FindSentenceBounds(in, &ut, sc.sentence.get(), &sc.sentence_bounds);
+  const bool have_bounds = FindSentenceBounds(in, &ut, sc.sentence.get(), fast_sentences,
+                                              &sc.sentence_bounds);
   utext_close(&ut);
   if (have_bounds) GroupSentences(sc.sentence_bounds, sc.byte_at, &result);
   return result;

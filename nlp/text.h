@@ -31,6 +31,12 @@ struct Sentence {
 struct TokenizedText {
   std::vector<Token> tokens;
   std::vector<Sentence> sentences;
+  // Set by Tokenize(): the bytes it read (null when it read none) and
+  // whether they were valid UTF-8 (IsValidUtf8), so that a caller holding
+  // the same bytes need not check them again (IsValidUtf8Text).
+  const char* source = nullptr;
+  size_t source_size = 0;
+  bool source_valid_utf8 = false;
 };
 
 // Splits `text` into sentences and tokens (words, numbers, emoji, emoticons
@@ -38,9 +44,10 @@ struct TokenizedText {
 // separators; never throws or crashes. Thread-safe.
 TokenizedText Tokenize(std::string_view text);
 
-// Tokenize() with ICU's word iterator for every text. Tokenize() segments
-// Latin-script text with its own UAX #29 implementation, which must give
-// exactly this (nlp_text_test checks it); for that test and for debugging.
+// Tokenize() with ICU's word and sentence iterators for every text.
+// Tokenize() segments Latin-script text with its own UAX #29
+// implementations (words, sentences), which must give exactly this
+// (nlp_text_test checks it); for that test and for debugging.
 TokenizedText TokenizeWithIcuWords(std::string_view text);
 
 // The model-input form of a token range: space-joined `norm` of each token,
@@ -49,6 +56,10 @@ std::string ModelInput(const TokenizedText& t, int first_token, int end_token);
 
 // True when `text` is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool IsValidUtf8(std::string_view text);
+
+// IsValidUtf8(text), read from `t` when `t` is Tokenize(text) of these very
+// bytes (same address and size), else computed.
+bool IsValidUtf8Text(std::string_view text, const TokenizedText& t);
 
 }  // namespace opinia::nlp
 

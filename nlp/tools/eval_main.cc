@@ -303,6 +303,7 @@ constexpr const char* kUsage =
     "flags: --stars --hint --source=NAME --dump=FILE --no_rules --no_meta\n"
     "  --no_route_tweets --router_threshold=F --no_router_aspect_gate\n"
     "  --lid=combined|fasttext|cld2 --length_k=MODEL:K\n"
+    "  --lid_polish_letters=N (speed setting, off: 0; nlp/analyzer_config.h)\n"
     "  --rule_weight=F --emoji_weight=F --meta_rule_weight=F --composed_rule_weight=F\n"
     "  --composed_rule_words=F --mixed_over_arbiter_words=F\n"
     "  --meta_emoji_weight=F --neutral_margin=F --rating_weight=F\n"
@@ -374,6 +375,12 @@ int main(int argc, char** argv) {
     else if (a == "--lid=fasttext") f.config.lid_method = LanguageIdentifier::Method::kFastText;
     else if (a == "--lid=cld2") f.config.lid_method = LanguageIdentifier::Method::kCld2;
     else if (a == "--lid=combined") f.config.lid_method = LanguageIdentifier::Method::kCombined;
+    else if (absl::StartsWith(a, "--lid_polish_letters=")) {
+      if (!absl::SimpleAtoi(a.substr(21), &f.config.lid_polish_letters)) {
+        std::cerr << "bad " << a << "\n";
+        return 2;
+      }
+    }
     else if (fl("rule_weight", &f.config.sentiment.rule_weight)) {}
     else if (fl("meta_rule_weight", &f.config.sentiment.meta_rule_weight)) {}
     else if (fl("composed_rule_weight", &f.config.sentiment.composed_rule_weight)) {}

@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "nlp/text.h"
 #include "tests/nlp/test_paths.h"
 
 namespace opinia::nlp {
@@ -51,6 +52,51 @@ TEST(LexiconTest, ViewFindsWhatThePlainLookupFinds) {
   const Lexicon::View de = (*lex)->ForLanguage("de");
   EXPECT_EQ(Lexicon::Valence(de, ":)"), std::optional<float>(0.6f));
   EXPECT_EQ(Lexicon::Valence(de, "gut"), std::nullopt);
+}
+
+// Lexicon::WordValences answers WordValence() of each token, from its memo
+// for the view, text and range it was reset to (asked twice, in any order),
+// by a lookup for any other; values equal to its markers are not kept.
+TEST(LexiconTest, WordValencesAnswerWhatWordValenceAnswers) {
+  auto lex = Lexicon::Load(ModelsDir() + "/lexicon.tsv");
+  ASSERT_TRUE(lex.ok()) << lex.status();
+  const Lexicon::View pl = (*lex)->ForLanguage("pl");
+  const Lexicon::View en = (*lex)->ForLanguage("en");
+  const TokenizedText t = Tokenize(
+      "Rozczarowany, bardzo zły produkt :) ale dostawa szybka i super obsługa, polecam! "
+      "Not good, great.");
+  const TokenizedText other = Tokenize("Świetny produkt, polecam, zły kolor");
+  const int n = static_cast<int>(t.tokens.size());
+  auto want = [&](const Lexicon::View& v, const TokenizedText& x, int i) {
+    return Lexicon::WordValence(v, x.tokens[i].norm, x.tokens[i].plain);
+  };
+  Lexicon::WordValences memo;
+  memo.Reset(pl, t, 2, n - 3);
+  int found = 0;
+  for (int round = 0; round < 2; ++round) {
+    for (int i = n - 1; i >= 0; --i) {
+      EXPECT_EQ(memo.Of(pl, t, i), want(pl, t, i)) << i << " " << t.tokens[i].norm;
+      EXPECT_EQ(memo.Of(en, t, i), want(en, t, i)) << i << " " << t.tokens[i].norm;
+      found += want(pl, t, i).has_value();
+    }
+    for (int i = 0; i < static_cast<int>(other.tokens.size()); ++i) {
+      EXPECT_EQ(memo.Of(pl, other, i), want(pl, other, i)) << other.tokens[i].norm;
+    }
+  }
+  EXPECT_GT(found, 6);
+  Lexicon marks;
+  marks.Add("pl", "dwa", 2.0f);
+  marks.Add("pl", "trzy", 3.0f);
+  marks.Add("pl", "jeden", 1.0f);
+  const TokenizedText m = Tokenize("dwa trzy jeden zero");
+  const Lexicon::View mv = marks.ForLanguage("pl");
+  memo.Reset(mv, m, 0, 4);
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(memo.Of(mv, m, 0), std::optional<float>(2.0f));
+    EXPECT_EQ(memo.Of(mv, m, 1), std::optional<float>(3.0f));
+    EXPECT_EQ(memo.Of(mv, m, 2), std::optional<float>(1.0f));
+    EXPECT_EQ(memo.Of(mv, m, 3), std::nullopt);
+  }
 }
 
 TEST(LexiconTest, ShippedLexiconEveryEntryThroughItsView) {

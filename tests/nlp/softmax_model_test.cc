@@ -1,6 +1,9 @@
 #include "nlp/softmax_model.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -27,6 +30,63 @@ TEST(SoftmaxModelTest, ReadsWhatItWrites) {
   EXPECT_FLOAT_EQ(p[0], static_cast<float>(std::exp(3.5) / s));
   EXPECT_FLOAT_EQ(p[1], static_cast<float>(std::exp(-1.0) / s));
   EXPECT_FLOAT_EQ(p[2], static_cast<float>(std::exp(-2.875) / s));
+}
+
+// Predict() sums three or four classes side by side: bit for bit what one
+// class at a time gives (the loop before that change, written out here), for
+// models of 2 to 5 classes and inputs shorter than, as long as and longer
+// than the model's features; the weights written as %.9g, as the files are.
+TEST(SoftmaxModelTest, PredictIsBitForBitThePlainSums) {
+  std::mt19937 rng(20);
+  std::uniform_real_distribution<double> u(-3, 3);
+  const std::vector<std::string_view> names = {"a", "b", "c", "d", "e"};
+  for (int classes = 2; classes <= 5; ++classes) {
+    for (int features : {1, 7, 33}) {
+      const SoftmaxModelFormat format{
+          "OPTEST1", "test model", features,
+          std::vector<std::string_view>(names.begin(), names.begin() + classes), false};
+      std::vector<double> bias(classes);
+      std::vector<std::vector<double>> w(classes, std::vector<double>(features));
+      for (int k = 0; k < classes; ++k) {
+        bias[k] = u(rng);
+        for (double& x : w[k]) x = u(rng);
+      }
+      const std::string text = FormatSoftmaxModel(format, 0.5, bias, w);
+      auto m = SoftmaxModel::Parse(text, "t.meta", format);
+      ASSERT_TRUE(m.ok()) << m.status();
+      // The weights as read back (the file holds 9 digits).
+      for (int k = 0; k < classes; ++k) {
+        std::vector<std::string> line;
+        const size_t at = text.find(std::string("\n") + std::string(names[k]) + " ");
+        ASSERT_NE(at, std::string::npos);
+        const size_t end = text.find('\n', at + 1);
+        std::string rest = text.substr(at + 3, end - at - 3);
+        char* p = rest.data();
+        bias[k] = std::strtod(p, &p);
+        for (double& x : w[k]) x = std::strtod(p, &p);
+      }
+      for (int trial = 0; trial < 20; ++trial) {
+        const int n = std::vector<int>{0, features / 2, features, features + 3}[trial % 4];
+        std::vector<float> x(n);
+        for (float& v : x) v = static_cast<float>(u(rng));
+        std::vector<double> d(classes);
+        double mx = -1e300;
+        for (int k = 0; k < classes; ++k) {
+          double dk = bias[k];
+          for (size_t i = 0; i < std::min(w[k].size(), x.size()); ++i) dk += w[k][i] * x[i];
+          d[k] = dk;
+          mx = std::max(mx, dk);
+        }
+        double s = 0;
+        for (double& v : d) s += (v = std::exp(v - mx));
+        std::vector<float> want(classes), got(classes);
+        for (int k = 0; k < classes; ++k) want[k] = static_cast<float>(d[k] / s);
+        m->Predict(x, got.data());
+        EXPECT_EQ(std::memcmp(want.data(), got.data(), sizeof(float) * classes), 0)
+            << classes << " classes, " << features << " features, " << n << " inputs";
+      }
+    }
+  }
 }
 
 TEST(SoftmaxModelTest, ClassOrderIsStrictUnlessAnyOrder) {

@@ -161,6 +161,43 @@ TEST(TermMatcherTest, PhraseStopsAtRangeEnd) {
   EXPECT_EQ(labels, std::vector<int>{2});
 }
 
+// Longest() skips a candidate whose second word's first byte (last byte
+// for a suffix word; the norm form's for a "=" word) does not match the next
+// token, outside the eliding languages: every mode of second word, a match on
+// that byte that fails later, a phrase cut by the range's end, and French,
+// where the next token's bare form may match instead.
+TEST(TermMatcherTest, SecondWordByteTestOfEveryMode) {
+  auto m = Build({{"pl", "obsluga klienta", 1},
+                  {"pl", "czas dostaw*", 2},
+                  {"de", "nach *lieferung", 3},
+                  {"pl", "bez =sądu", 4},
+                  {"pl", "obsluga", 5},
+                  {"fr", "service client*", 6},
+                  {"fr", "sans =échange", 7}});
+  const MatchCase cases[] = {
+      {"exact_second", "pl", "obsługa klienta", "1:obsługa klienta"},
+      {"exact_second_same_first_byte", "pl", "obsługa klientów", "5:obsługa"},
+      {"exact_second_other_byte", "pl", "obsługa sklepu", "5:obsługa"},
+      {"prefix_second", "pl", "czas dostawy", "2:czas dostawy"},
+      {"prefix_second_other_byte", "pl", "czas oczekiwania", ""},
+      {"prefix_second_same_first_byte", "pl", "czas długi", ""},
+      {"suffix_second", "de", "nach Expresslieferung", "3:nach Expresslieferung"},
+      {"suffix_second_same_last_byte", "de", "nach Hause", ""},
+      {"norm_second", "pl", "bez sądu", "4:bez sądu"},
+      {"norm_second_folded", "pl", "bez sadu", ""},
+      {"norm_second_other_byte", "pl", "bez kłopotu", ""},
+      {"fr_bare_second", "fr", "service l'client", "6:service l'client"},
+      {"fr_norm_bare_second", "fr", "sans l'échange", "7:sans l'échange"},
+      {"fr_other", "fr", "service après", ""},
+  };
+  ExpectMatches(*m, cases);
+  const TokenizedText t = Tokenize("obsługa klienta");
+  std::vector<int> labels;
+  m->Scan(t, 0, 1, m->LanguageMask("pl"),
+          [&](const TermMatcher::Match& x) { labels.push_back(x.label); });
+  EXPECT_EQ(labels, std::vector<int>{5});
+}
+
 TEST(TermMatcherTest, MalformedPhrasesAreInvalidArgument) {
   TermMatcher::Builder b;
   EXPECT_EQ(b.Add("pl", "ce*na", 1).code(), absl::StatusCode::kInvalidArgument);

@@ -2,6 +2,8 @@
 
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/utf16.h>
 
@@ -181,7 +183,18 @@ TEST(IsValidUtf8Test, Table) {
   };
   for (const Case& c : cases) {
     EXPECT_EQ(IsValidUtf8(c.text), c.valid) << c.name;
+    // Tokenize() tells the same of the bytes it read; another text (equal
+    // bytes elsewhere, a prefix) is checked afresh.
+    const std::string padded = "ok " + c.text + " ok";
+    const TokenizedText t = Tokenize(padded);
+    EXPECT_EQ(IsValidUtf8Text(padded, t), c.valid) << c.name;
+    const std::string copy = padded;
+    EXPECT_EQ(IsValidUtf8Text(copy, t), c.valid) << c.name;
+    EXPECT_TRUE(IsValidUtf8Text(std::string_view(padded).substr(0, 2), t)) << c.name;
+    EXPECT_EQ(IsValidUtf8Text(c.text, TokenizedText()), c.valid) << c.name;
   }
+  const TokenizedText valid = Tokenize("abc");
+  EXPECT_FALSE(IsValidUtf8Text("\x80", valid));
 }
 
 // Texts that look like one sentence skip ICU's sentence iterator
@@ -230,7 +243,9 @@ TEST(TokenizeTest, SentencesMatchIcuOnData) {
   int compared = 0;
   for (const char* f : {"pl_clarin_emo.dev.tsv", "pl_clarin_emo.test.tsv",
                         "en_amazon_reviews.dev.tsv", "multi_tweets.dev.tsv",
-                        "en_uci_sentences.test.tsv"}) {
+                        "en_uci_sentences.test.tsv", "pl_clarin_emo.train.tsv",
+                        "pl_polemo2_medicine.train.tsv", "en_amazon_reviews.train.tsv",
+                        "multi_tweets.train.tsv", "en_uci_sentences.train.tsv"}) {
     auto examples = tools::ReadTsv(dir + "/sentiment/" + f);
     if (!examples.ok()) continue;  // data not present
     for (const tools::Example& example : *examples) {
@@ -286,6 +301,104 @@ void ExpectSameTokens(const std::string& text) {
         << static_cast<int>(b.kind);
   }
   ASSERT_EQ(fast.sentences.size(), icu.sentences.size()) << "[" << text << "]";
+  for (size_t i = 0; i < fast.sentences.size(); ++i) {
+    const Sentence& a = fast.sentences[i];
+    const Sentence& b = icu.sentences[i];
+    ASSERT_TRUE(a.first_token == b.first_token && a.end_token == b.end_token &&
+                a.span.begin == b.span.begin && a.span.end == b.span.end)
+        << "[" << text << "] sentence " << i << ": tokens " << a.first_token << "-"
+        << a.end_token << " vs " << b.first_token << "-" << b.end_token;
+  }
+}
+
+// A symbol or punctuation token of one character below U+0180 takes its
+// norm from a table (MakeSymbolToken): exactly ICU's NFKC_Casefold of the
+// character, and the emoji test's answer (© and ® are emoji).
+TEST(TokenizeTest, OneCharacterSymbolsAreIcusNormalForm) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  ASSERT_TRUE(U_SUCCESS(status));
+  int checked = 0;
+  for (UChar32 c = 1; c < 0x180; ++c) {
+    if (u_isUWhiteSpace(c) || u_iscntrl(c) || u_isalnum(c)) continue;
+    std::string one;
+    icu::UnicodeString(c).toUTF8String(one);
+    const std::string text = "a " + one + " b";
+    const TokenizedText t = Tokenize(text);
+    std::vector<const Token*> mid;
+    for (const Token& tok : t.tokens) {
+      if (tok.span.begin == 2) mid.push_back(&tok);
+    }
+    const bool emoji = u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) ||
+                       u_hasBinaryProperty(c, UCHAR_REGIONAL_INDICATOR);
+    status = U_ZERO_ERROR;
+    std::string want;
+    nfkc_cf->normalize(icu::UnicodeString(c), status).toUTF8String(want);
+    ASSERT_TRUE(U_SUCCESS(status));
+    if (!emoji && want.empty()) {
+      EXPECT_TRUE(mid.empty()) << std::hex << c;
+      continue;
+    }
+    ASSERT_EQ(mid.size(), 1u) << std::hex << c;
+    if (mid[0]->kind == TokenKind::kWord || mid[0]->kind == TokenKind::kNumber) continue;
+    ++checked;
+    EXPECT_EQ(mid[0]->kind, emoji ? TokenKind::kEmoji : TokenKind::kPunct) << std::hex << c;
+    if (!emoji) {
+      EXPECT_EQ(mid[0]->norm, want) << std::hex << c;
+      EXPECT_EQ(mid[0]->plain, want) << std::hex << c;
+    }
+  }
+  EXPECT_GE(checked, 50);
+}
+
+// Words of letters below U+0180 are normalised through per-character
+// tables (NormalizeWord; short ones on the stack): their norm is exactly
+// ICU's NFKC_Casefold of the word, for random words of 1 to 40 letters.
+TEST(TokenizeTest, LatinWordsNormLikeIcu) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  ASSERT_TRUE(U_SUCCESS(status));
+  std::vector<UChar32> letters;
+  for (UChar32 c = 0x41; c < 0x180; ++c) {
+    if (u_isalpha(c)) letters.push_back(c);
+  }
+  std::mt19937 rng(2026120720);
+  for (int n = 0; n < 5000; ++n) {
+    icu::UnicodeString word;
+    const int len = 1 + static_cast<int>(rng() % 40);
+    for (int k = 0; k < len; ++k) word.append(letters[rng() % letters.size()]);
+    std::string text;
+    word.toUTF8String(text);
+    const TokenizedText t = Tokenize(text);
+    status = U_ZERO_ERROR;
+    std::string want;
+    nfkc_cf->normalize(word, status).toUTF8String(want);
+    ASSERT_TRUE(U_SUCCESS(status));
+    ASSERT_EQ(t.tokens.size(), 1u) << text;
+    EXPECT_EQ(t.tokens[0].norm, want) << text;
+  }
+}
+
+// Our sentence splitter (FastSentenceBounds) against ICU's sentence
+// iterator: random strings over every sentence-break class it models
+// (terminators, closing punctuation, spaces, CR, LF, NEL, upper and lower
+// case, digits, SContinue, others), short words so that terminators meet
+// every neighbour.
+TEST(TokenizeTest, OwnSentenceSplitterMatchesIcuOnRandomText) {
+  const std::vector<std::string> alphabet = {
+      "a", "b", "Z", "D", "ó", "ł", "Ż", "É", "ß", "ª", "1", "0", ".", ".", ".", "!", "?",
+      ",", ";", ":", "-", "'", "\"", "(", ")", "[", "]", "{", "}", "«", "»", " ", " ", "  ",
+      "\t", "\n", "\r", "\r\n", "\xC2\x85", "\xC2\xA0", "\x0B", "\x0C", "@", "#", "/",
+      "%", "&", "*", "+", "=", "<", ">", "^", "~", "|", "\\", "`", "×", "÷", "§", "¿", "¡",
+      "Ā", "ĸ", "ŉ", "ſ"};
+  std::mt19937 rng(20261207);
+  for (int n = 0; n < 60000; ++n) {
+    std::string text;
+    const int len = 1 + static_cast<int>(rng() % 20);
+    for (int k = 0; k < len; ++k) text += alphabet[rng() % alphabet.size()];
+    ExpectSameTokens(text);
+    if (HasFatalFailure()) return;
+  }
 }
 
 // Our word segmenter for Latin text against ICU's word iterator: random
