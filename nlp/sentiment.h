@@ -224,7 +224,7 @@ struct SentimentParams {
   // evidence and at most note_lexicon of plain lexicon valence is NEUTRAL
   // unless the model is at least note_keep sure Chosen on the dev halves
   // of nlp/eval (both tables) with the ../shared/data dev splits as guard.
-  float note_keep = 0.7f;
+  float note_keep = 0.9f;
   float note_lexicon = 0.5f;
   // ... and has at most note_words words (notes are short; a long text
   // naming an invoice is a story about it).
