@@ -268,7 +268,7 @@ struct SentimentParams {
   // evidence is that side even when the model leans to the other (0: off).
   // Dev (916 labels): 0.3 / 0.5 / 0.8 gave 803 / 803 / 803 (802 off); 0.3
   // lost a Polish case and 0.8 multi_tweets.dev 0.0004.
-  float contrast_override = 0.5f;
+  float contrast_override = 0.0f;
   float contrast_override_words = 20.0f;
   // "Die Bestellung kam am Montag. Geht zurück.": a short text (at most
   // evidence_over_neutral_words words) that the model reads NEUTRAL (its
@@ -300,7 +300,7 @@ struct SentimentParams {
   // contrast, the main clause of a concession, else the review's side; in
   // a MIXED review the later one), with that clause's evidence (applied by
   // the analyzer; models/README.md, "Fifth pass", round 4).
-  bool aspects_deciding_side = true;
+  bool aspects_deciding_side = false;
   // In a POSITIVE or NEGATIVE review, a later clause read negative that
   // names no aspect, carries no opinion word and goes on about the product
   // judged before it (a failure event, or a pronoun or demonstrative among
