@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
                            ? std::getenv("OPINIA_MODELS_DIR")
                            : OPINIA_DEFAULT_MODELS_DIR;
   std::vector<std::string> files;
-  int polish_letters = 0;
+  int polish_letters = opinia::nlp::AnalyzerConfig().lid_polish_letters;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (absl::StartsWith(a, "--models=")) {
@@ -75,13 +75,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   // --lid_polish_letters=N: the speed setting of nlp/analyzer_config.h.
-  auto analyzer = polish_letters > 0
-                      ? opinia::nlp::CreateAnalyzerWithConfig(models, [&] {
-                          opinia::nlp::AnalyzerConfig c;
-                          c.lid_polish_letters = polish_letters;
-                          return c;
-                        }())
-                      : opinia::nlp::CreateAnalyzer(models);
+  auto analyzer = opinia::nlp::CreateAnalyzerWithConfig(models, [&] {
+    opinia::nlp::AnalyzerConfig c;
+    c.lid_polish_letters = polish_letters;
+    return c;
+  }());
   if (!analyzer.ok()) {
     std::fprintf(stderr, "CreateAnalyzer(%s): %s\n", models.c_str(),
                  analyzer.status().ToString().c_str());

@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
                            : OPINIA_DEFAULT_MODELS_DIR;
   int passes = 3;
   int repeats = 5;
-  int polish_letters = 0;
+  int polish_letters = opinia::nlp::AnalyzerConfig().lid_polish_letters;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (absl::StartsWith(a, "--data=")) data = a.substr(7);
@@ -125,13 +125,11 @@ int main(int argc, char** argv) {
   auto t0 = Clock::now();
   const double cpu0 = ThreadCpuSeconds();
   // --lid_polish_letters=N: the speed setting of nlp/analyzer_config.h.
-  auto analyzer = polish_letters > 0
-                      ? opinia::nlp::CreateAnalyzerWithConfig(models, [&] {
-                          opinia::nlp::AnalyzerConfig c;
-                          c.lid_polish_letters = polish_letters;
-                          return c;
-                        }())
-                      : opinia::nlp::CreateAnalyzer(models);
+  auto analyzer = opinia::nlp::CreateAnalyzerWithConfig(models, [&] {
+    opinia::nlp::AnalyzerConfig c;
+    c.lid_polish_letters = polish_letters;
+    return c;
+  }());
   const double startup = std::chrono::duration<double>(Clock::now() - t0).count();
   const double startup_cpu = ThreadCpuSeconds() - cpu0;
   if (!analyzer.ok()) {

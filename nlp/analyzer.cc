@@ -62,7 +62,7 @@ namespace {
 // constructions for a small part swallowed, child gear near misses and
 // asked-for answers): the model-file and tunable hashes below cannot see
 // code.
-constexpr char kVersionPrefix[] = "opinia-nlp-19";
+constexpr char kVersionPrefix[] = "opinia-nlp-20";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;

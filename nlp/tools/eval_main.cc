@@ -303,7 +303,7 @@ constexpr const char* kUsage =
     "flags: --stars --hint --source=NAME --dump=FILE --no_rules --no_meta\n"
     "  --no_route_tweets --router_threshold=F --no_router_aspect_gate\n"
     "  --lid=combined|fasttext|cld2 --length_k=MODEL:K\n"
-    "  --lid_polish_letters=N (speed setting, off: 0; nlp/analyzer_config.h)\n"
+    "  --lid_polish_letters=N (speed setting, default 2, off: 0; nlp/analyzer_config.h)\n"
     "  --rule_weight=F --emoji_weight=F --meta_rule_weight=F --composed_rule_weight=F\n"
     "  --composed_rule_words=F --mixed_over_arbiter_words=F\n"
     "  --meta_emoji_weight=F --neutral_margin=F --rating_weight=F\n"
@@ -315,7 +315,7 @@ constexpr const char* kUsage =
     "  --mixed_over_arbiter_aspects=F --mixed_own_language_words=F\n"
     "  --mixed_either_order=F --mixed_unnamed=F\n"
     "  --note_keep=F --note_lexicon=F --no_note_failures --no_aspects_follow_review\n"
-    "  --no_aspects_deciding_side --model_reads_conceded --no_aspect_signs --dump_evidence\n"
+    "  --no_aspects_deciding_side --aspects_deciding_side --model_reads_conceded --no_aspect_signs --dump_evidence\n"
     "  --no_aspects_late_turn --late_reading=F --late_reading_sign_change\n"
     "  --late_reading_words=F --late_reading_score=F --late_reading_to_negative_only\n"
     "  --late_reading_after_arbiter --late_reading_early=F\n"
@@ -406,6 +406,7 @@ int main(int argc, char** argv) {
     else if (a == "--no_note_failures") f.config.sentiment.note_failures = false;
     else if (a == "--no_aspects_follow_review") f.config.sentiment.aspects_follow_review = false;
     else if (a == "--no_aspects_deciding_side") f.config.sentiment.aspects_deciding_side = false;
+    else if (a == "--aspects_deciding_side") f.config.sentiment.aspects_deciding_side = true;
     else if (a == "--no_aspect_signs") f.config.aspect_signs = false;
     else if (a == "--no_label_arbiter") f.config.use_label_arbiter = false;
     else if (a == "--no_urgency18") f.config.urgency = {false, false, false};

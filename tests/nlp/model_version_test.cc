@@ -40,9 +40,19 @@ class ModelVersionTest : public ::testing::Test {
 
 TEST_F(ModelVersionTest, SameFilesSameVersion) {
   const std::string v = VersionOf(dir_);
-  EXPECT_EQ(v.rfind("opinia-nlp-19-", 0), 0u) << v;
+  EXPECT_EQ(v.rfind("opinia-nlp-20-", 0), 0u) << v;
   EXPECT_EQ(VersionOf(dir_), v);
   EXPECT_EQ(VersionOf(test_paths::ModelsDir()), v);
+}
+
+// Twentieth pass: the Polish-letters shortcut of language ID is on by
+// default (2 letters; models/README.md "Twentieth pass: speed") and part of
+// the version; 0 turns it off.
+TEST_F(ModelVersionTest, PolishLettersSettingIsOnAndVersioned) {
+  AnalyzerConfig off;
+  ASSERT_EQ(off.lid_polish_letters, 2);
+  off.lid_polish_letters = 0;
+  EXPECT_NE(VersionOf(dir_, off), VersionOf(dir_));
 }
 
 TEST_F(ModelVersionTest, EveryTableChangesTheVersion) {

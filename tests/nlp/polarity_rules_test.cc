@@ -1044,6 +1044,21 @@ void ExpectNegativeOnlyWithTheSetting(const AnalyzerConfig& off,
 // score: the clause models' reading of the last third of its clauses
 // decides (SentimentParams::late_reading). Each row is NEGATIVE with the
 // shipped models and not NEGATIVE with late_reading 0.
+// Twentieth pass (models/README.md, "Twentieth pass"): contrast_override
+// is off (out of fold it turned 18 labels wrong for 3 right): the evidence
+// after the last "aber" of a shrug ("muss man aber nicht") no longer
+// swaps the model's complaint for praise. NEGATIVE by default, not with the
+// old 0.5.
+TEST(ContrastOverrideTest, OffKeepsTheModelsComplaint) {
+  AnalyzerConfig old;
+  ASSERT_EQ(old.sentiment.contrast_override, 0.0f);
+  old.sentiment.contrast_override = 0.5f;
+  const std::pair<const char*, const char*> kRows[] = {
+      {"de", "Naja, kann man bestellen, muss man aber nicht. Der Toaster bräunt ungleichmäßig."},
+  };
+  ExpectNegativeOnlyWithTheSetting(old, kRows);
+}
+
 TEST(LateClauseReadingTest, TheLateReadingDecidesATurn) {
   AnalyzerConfig off;
   off.sentiment.late_reading = 0;
