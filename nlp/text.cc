@@ -476,7 +476,6 @@ const std::array<WbClass, kFastLimit>& WbClasses() {
   return *table;
 }
 
-// True when every unit of u[0, n) has a modelled class.
 // Whether every unit of u[0, n) has a modelled word class (*words: our
 // word segmenter applies) and sentence class (*sentences: our sentence
 // splitter does), in one pass.
@@ -685,18 +684,21 @@ bool NormalizeWord(const Resources& res, const Utf16Text& in, int32_t start,
     PlainFromNorm16(res, norm, &tok->plain);
     return true;
   }
-  // Short words (most Polish ones with diacritics): both forms built on the
-  // stack from the same tables and assigned once.
-  constexpr int32_t kShortFastWord = 32;
-  constexpr size_t kBuf = kShortFastWord * Resources::kMaxFastBytes;
-  if (end - start <= kShortFastWord) {
-    char norm[kBuf];
-    char plain[kBuf];
+  // Both forms from the tables, built on the stack kChunk characters at a
+  // time and appended once per chunk (most words, Polish ones with
+  // diacritics among them, are one chunk).
+  constexpr int32_t kChunk = 32;
+  constexpr size_t kBuf = kChunk * Resources::kMaxFastBytes;
+  char norm[kBuf];
+  char plain[kBuf];
+  for (int32_t from = start; from < end; from += kChunk) {
+    const int32_t to = std::min(end, from + kChunk);
     size_t nn = 0;
     size_t np = 0;
-    for (int32_t i = start; i < end; ++i) {
+    for (int32_t i = from; i < to; ++i) {
       const char16_t c = in.u[i];
       if (c < 0x80 && res.ascii_single[c]) {
+        // ASCII: one byte each way.
         norm[nn++] = res.ascii_norm[c];
         plain[np++] = res.ascii_plain[c];
       } else {
@@ -710,20 +712,6 @@ bool NormalizeWord(const Resources& res, const Utf16Text& in, int32_t start,
     }
     tok->norm.append(norm, nn);
     tok->plain.append(plain, np);
-    return true;
-  }
-  tok->norm.reserve(end - start + 2);
-  tok->plain.reserve(end - start + 2);
-  for (int32_t i = start; i < end; ++i) {
-    const char16_t c = in.u[i];
-    if (c < 0x80 && res.ascii_single[c]) {
-      // ASCII: one byte each way.
-      tok->norm.push_back(res.ascii_norm[c]);
-      tok->plain.push_back(res.ascii_plain[c]);
-    } else {
-      tok->norm += res.fast_norm[c];
-      tok->plain += res.fast_plain[c];
-    }
   }
   return true;
 }
