@@ -60,9 +60,10 @@ namespace {
 // by its aspects kept over the label arbiter; 18: the eighteenth - the
 // composition's weight by language, problems put right decide, urgency
 // constructions for a small part swallowed, child gear near misses and
-// asked-for answers): the model-file and tunable hashes below cannot see
+// asked-for answers; 19-21: the nineteenth to twenty-first passes,
+// models/README.md): the model-file and tunable hashes below cannot see
 // code.
-constexpr char kVersionPrefix[] = "opinia-nlp-20";
+constexpr char kVersionPrefix[] = "opinia-nlp-21";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;
@@ -161,6 +162,10 @@ std::string TunablesKey(const AnalyzerConfig& c) {
   if (p.more_events) absl::StrAppend(&key, ",more_events");
   if (c.lid_polish_letters > 0) absl::StrAppend(&key, ",lid_polish_letters=", c.lid_polish_letters);
   if (p.reply_failures) absl::StrAppend(&key, ",reply_failures");
+  if (p.deciding_skips_dismissed) absl::StrAppend(&key, ",deciding_skips_dismissed");
+  if (p.blind_complaint > 0) {
+    absl::StrAppend(&key, ",blind_complaint=", p.blind_complaint, "/", p.blind_complaint_score);
+  }
   if (p.mixed_sides_unweighted != 0 || p.mixed_skips_sarcasm != 0 ||
       p.mixed_over_arbiter_aspects != 0 || p.mixed_own_language_words != 0) {
     absl::StrAppend(&key, ",mixed19=", p.mixed_sides_unweighted, "/", p.mixed_skips_sarcasm, "/",
@@ -327,7 +332,13 @@ class AnalyzerImpl : public Analyzer {
     // reading (DecidingClauseLabel).
     const bool any_failure = std::any_of(clauses.begin(), clauses.end(),
                                          [](const ClauseSentiment& c) { return c.failure; });
-    if (!tweet && sp.use_composition && middle_rating && (model_read || any_failure)) {
+    // ... but not a remark the customer dismisses ("Nur als Anregung: ein
+    // Rezeptheft wäre schön") after praise, with no complaint in the
+    // evidence (deciding_skips_dismissed).
+    const bool dismissed_remark = sp.deciding_skips_dismissed && joined.dismissals > 0 &&
+                                  joined.negative == 0 && joined.lexicon_negative == 0;
+    if (!tweet && sp.use_composition && middle_rating && (model_read || any_failure) &&
+        !dismissed_remark) {
       DecidingClauseLabel(t, a.sentences, clauses, lexicon_only, a.aspects, &a.sentiment);
     }
     const bool late_reading = !tweet && sp.use_composition && sp.late_reading > 0 && middle_rating;
@@ -377,6 +388,9 @@ class AnalyzerImpl : public Analyzer {
       LatePraise(t, parts, joined, sp, words, &reader, &a.sentiment);
     }
     if (put_right && sp.put_right_after_arbiter) PutRightDecides(parts, sp, &a.sentiment);
+    if (!tweet && sp.use_composition && sp.blind_complaint > 0 && middle_rating) {
+      BlindComplaint(t, parts, joined, sp, language, &reader, &a.sentiment);
+    }
     // The customer's own middle rating (3 of 5) over a text that tells
     // praise and a complaint, each with evidence of at least middle_mixed:
     // MIXED — the stars say both sides weigh, whatever side the words lean
@@ -554,6 +568,33 @@ class AnalyzerImpl : public Analyzer {
       trace.composed = *review;
     }
     if (label_arbiter_ != nullptr) *review = label_arbiter_->Decide(x, *review);
+  }
+
+  // "Hübsche Vase, gut verpackt und pünktlich da. Beim ersten Befüllen lief
+  // das Wasser unten raus.": a POSITIVE review with no complaint among its clause
+  // evidence or lexicon words, a clause of which the clause models read at
+  // -blind_complaint or below, takes the review model's own reading
+  // (without the compositional layer) when that is NEGATIVE with a score of
+  // -blind_complaint_score or below (models/
+  // README.md, "Twenty-first pass: the complaint the rules cannot see").
+  void BlindComplaint(const TokenizedText& t, const Parts& parts, const PolarityEvidence& joined,
+                      const SentimentParams& sp, std::string_view language,
+                      ClauseReader* reader, Sentiment* review) const {
+    // A remark the customer dismisses ("Nur als Anregung: …") is no
+    // complaint (deciding_skips_dismissed).
+    if (review->label != SentimentLabel::kPositive || joined.negative > 0 ||
+        joined.lexicon_negative > 0 || (sp.deciding_skips_dismissed && joined.dismissals > 0)) {
+      return;
+    }
+    thread_local std::vector<float> reads;
+    ClauseReads(t, parts, reader, &reads);
+    if (reads.empty() || *std::min_element(reads.begin(), reads.end()) > -sp.blind_complaint) {
+      return;
+    }
+    const Sentiment plain = sentiment_->ClassifyJoinedPlain(parts.in_order, language);
+    if (plain.label == SentimentLabel::kNegative && plain.score <= -sp.blind_complaint_score) {
+      *review = plain;
+    }
   }
 
   // The clause models' score of every clause with a token, sentence by

@@ -372,6 +372,18 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
 Sentiment SentimentClassifier::ClassifyJoined(
     const std::vector<const Part*>& parts, std::string_view language,
     Probs* out, bool tweet) const {
+  return Joined(parts, language, tweet, out, /*plain=*/false);
+}
+
+Sentiment SentimentClassifier::ClassifyJoinedPlain(const std::vector<const Part*>& parts,
+                                                   std::string_view language,
+                                                   Probs* out) const {
+  return Joined(parts, language, /*tweet=*/false, out, /*plain=*/true);
+}
+
+Sentiment SentimentClassifier::Joined(const std::vector<const Part*>& parts,
+                                      std::string_view language, bool tweet, Probs* out,
+                                      bool plain) const {
   const Model& model = ModelFor(language, tweet);
   thread_local std::vector<const LinearModel::PartialInput*> inputs;
   thread_local std::vector<const RuleScore*> rules;
@@ -389,7 +401,7 @@ Sentiment SentimentClassifier::ClassifyJoined(
   model.linear->PredictJoined(inputs, &raw);
   return Combine(model, raw, words,
                  JoinRules(rules.data(), rules.size()), lex, JoinedPolarity(parts),
-                 language, tweet, out);
+                 language, tweet, out, plain);
 }
 
 PolarityEvidence SentimentClassifier::JoinedPolarity(
@@ -410,7 +422,7 @@ Sentiment SentimentClassifier::Combine(const Model& model,
                                        const LexiconCounts& lex,
                                        const PolarityEvidence& e,
                                        std::string_view language,
-                                       bool tweet, Probs* out) const {
+                                       bool tweet, Probs* out, bool plain) const {
   // The meta model's probabilities replace the base model's.
   thread_local std::vector<float> meta;
   const MetaModel* mm = MetaFor(model);
@@ -431,7 +443,7 @@ Sentiment SentimentClassifier::Combine(const Model& model,
   const bool binary = !present[kNeu] && !present[kMix];
   // Social posts are not what the table was written for (a #hashtag or an
   // @mention: multi_tweets.dev loses 0.4 points macro-F1 under the layer).
-  const bool compose = params_.use_composition && !tweet;
+  const bool compose = params_.use_composition && !tweet && !plain;
   if (params_.use_rules) {
     // Rules weigh more where the model is tempered most (short texts).
     // A meta model already weighs the lexicon: the rules add less. Where

@@ -405,6 +405,25 @@ struct SentimentParams {
   // ... and the event's sentence is among the last put_right_last (0: any).
   float put_right_last = 2.0f;
   bool put_right_after_arbiter = true;
+  // A complaint the rules cannot see (twenty-first pass, models/README.md
+  // "Twenty-first pass: the complaint the rules cannot see"): a review
+  // labelled POSITIVE at the end of the label steps whose clause evidence
+  // and lexicon carry no complaint at all, one of whose clauses the clause
+  // models read at -blind_complaint or below ("Hübsche Vase, gut verpackt
+  // und pünktlich da. Beim ersten Befüllen lief das Wasser unten raus."), takes the
+  // label the review model gives without the compositional layer when that
+  // label is NEGATIVE. 0 = off (opinia-eval --blind_complaint=0). Applied by the analyzer (BlindComplaint)
+  // after the label arbiter and the steps after it.
+  float blind_complaint = 0.8f;
+  // ... and the review model's score without the layer is at most
+  // -blind_complaint_score.
+  float blind_complaint_score = 0.75f;
+  // A text whose evidence has a DISMISS marker ("nur als Anregung", "just a
+  // suggestion", "no big deal") and no complaint is not turned by its
+  // deciding clause's clause-model reading (the analyzer's
+  // DecidingClauseLabel): the dismissed remark is no verdict. Twenty-first
+  // pass (models/README.md); off (opinia-eval --no_deciding_skips_dismissed): as before.
+  bool deciding_skips_dismissed = true;
   // German failure events and lukewarm verdicts of the eighteenth pass
   // (models/README.md, "Eighteenth pass: German failure events"): the rows
   // of models/polarity_more.tsv ("ist durchgedreht", "blieb stehen",
@@ -497,6 +516,10 @@ class SentimentClassifier {
   Sentiment ClassifyJoined(const std::vector<const Part*>& parts,
                            std::string_view language, Probs* probs = nullptr,
                            bool tweet = false) const;
+  // ClassifyJoined without the compositional layer (the rules still
+  // weigh): what the review model reads, for SentimentParams::blind_complaint.
+  Sentiment ClassifyJoinedPlain(const std::vector<const Part*>& parts,
+                                std::string_view language, Probs* probs = nullptr) const;
 
   // Combines text probabilities with a star rating (1..scale). Returns the
   // text result unchanged when rating is out of range.
@@ -551,12 +574,16 @@ class SentimentClassifier {
                           const std::vector<SentimentModelRow>& rows);
   const Route& RouteFor(std::string_view language) const;
   const Model& ModelFor(std::string_view language, bool tweet) const;
+  // ClassifyJoined, and without the compositional layer with `plain`.
+  Sentiment Joined(const std::vector<const Part*>& parts, std::string_view language, bool tweet,
+                   Probs* out, bool plain) const;
   // Model probabilities `raw` (label order of `model`) of a text of `words`
   // words fused with its rule score.
   Sentiment Combine(const Model& model, const std::vector<float>& raw,
                     int words, const RuleScore& rules, const LexiconCounts& lex,
                     const PolarityEvidence& polarity,
-                    std::string_view language, bool tweet, Probs* out) const;
+                    std::string_view language, bool tweet, Probs* out,
+                    bool plain = false) const;
   // The compositional layer's decision over fused probabilities `p`:
   // NEUTRAL without evidence.
   // `model_top`: the model's own top probability (untempered), or -1 to

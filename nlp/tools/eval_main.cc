@@ -327,6 +327,7 @@ constexpr const char* kUsage =
     "  --middle_mixed=F --put_right=F --put_right_decides=F --put_right_lexicon=F\n"
     "  --put_right_last=F\n"
     "  --put_right_after_arbiter --more_events --reply_failures --no_reply_failures\n"
+    "  --blind_complaint=F --blind_complaint_score=F --deciding_skips_dismissed --no_deciding_skips_dismissed\n"
     "  --compose_construction=F --contrast_decides=F\n"
     "  --contrast_override=F --contrast_override_words=F --denial_lexicon=F\n"
     "  --evidence_over_neutral=F --evidence_over_neutral_words=F\n"
@@ -447,6 +448,10 @@ int main(int argc, char** argv) {
     else if (fl("put_right_lexicon", &f.config.sentiment.put_right_lexicon)) {}
     else if (fl("put_right_last", &f.config.sentiment.put_right_last)) {}
     else if (a == "--put_right_after_arbiter") f.config.sentiment.put_right_after_arbiter = true;
+    else if (fl("blind_complaint", &f.config.sentiment.blind_complaint)) {}
+    else if (fl("blind_complaint_score", &f.config.sentiment.blind_complaint_score)) {}
+    else if (a == "--deciding_skips_dismissed") f.config.sentiment.deciding_skips_dismissed = true;
+    else if (a == "--no_deciding_skips_dismissed") f.config.sentiment.deciding_skips_dismissed = false;
     else if (a == "--more_events") f.config.sentiment.more_events = true;
     else if (a == "--reply_failures") f.config.sentiment.reply_failures = true;
     else if (a == "--no_reply_failures") f.config.sentiment.reply_failures = false;

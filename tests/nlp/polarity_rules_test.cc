@@ -1059,39 +1059,113 @@ TEST(ContrastOverrideTest, OffKeepsTheModelsComplaint) {
   ExpectNegativeOnlyWithTheSetting(old, kRows);
 }
 
+// Twenty-first pass (models/README.md, "Twenty-first pass: the complaint
+// the rules cannot see"): praise, then a failure told without a word of the
+// rule tables. The composition reads POSITIVE (its evidence is the praise
+// only), a clause model reads the failure at -blind_complaint (0.8) or
+// below, and the review model without the compositional layer reads
+// NEGATIVE: NEGATIVE with the step, not without it. The shipped step also
+// wants the review model's score at -blind_complaint_score (0.75) or below;
+// the two rows' are -0.4 and -0.5, so they flip with that bound at 0 and
+// keep their label with the shipped one. A remark the customer dismisses
+// ("Nur als Anregung: …") is no such complaint.
+TEST(BlindComplaintTest, TheReviewModelReadsAFailureTheRulesCannotSee) {
+  const AnalyzerConfig shipped;
+  ASSERT_EQ(shipped.sentiment.blind_complaint, 0.8f);
+  ASSERT_EQ(shipped.sentiment.blind_complaint_score, 0.75f);
+  AnalyzerConfig any_score, off;
+  any_score.sentiment.blind_complaint_score = 0;
+  off.sentiment.blind_complaint = 0;
+  const std::pair<const char*, const char*> kRows[] = {
+      {"fr", "Jolie lampe, lumière chaude, livrée vite. Au bout de dix jours elle clignote sans "
+             "arrêt."},
+      {"de", "Hübsche Vase, gut verpackt und pünktlich da. Beim ersten Befüllen lief das Wasser "
+             "unten raus."},
+  };
+  auto with = CreateAnalyzerWithConfig(test_paths::ModelsDir(), any_score);
+  auto without = CreateAnalyzerWithConfig(test_paths::ModelsDir(), off);
+  auto as_shipped = CreateAnalyzerWithConfig(test_paths::ModelsDir(), shipped);
+  ASSERT_TRUE(with.ok() && without.ok() && as_shipped.ok());
+  for (const auto& [lang, text] : kRows) {
+    AnalyzeOptions o;
+    o.language_hint = lang;
+    EXPECT_EQ((*with)->Analyze(text, o).sentiment.label, SentimentLabel::kNegative) << text;
+    EXPECT_EQ((*without)->Analyze(text, o).sentiment.label, SentimentLabel::kPositive) << text;
+    EXPECT_EQ((*as_shipped)->Analyze(text, o).sentiment.label, SentimentLabel::kPositive) << text;
+  }
+  AnalyzeOptions de;
+  de.language_hint = "de";
+  EXPECT_EQ((*with)->Analyze("Super Wasserkocher, schnell und leise. Nur als Anregung: ein "
+                             "längeres Kabel wäre praktisch.",
+                             de)
+                .sentiment.label,
+            SentimentLabel::kPositive);
+  EXPECT_NE((*with)->ModelVersion(), (*without)->ModelVersion());
+  EXPECT_NE((*with)->ModelVersion(), (*as_shipped)->ModelVersion());
+}
+
+// Twenty-first pass (models/README.md, "Twenty-first pass"): praise and a
+// remark the customer dismisses, no complaint in the evidence: the clause
+// model's reading of the remark ("ein Rezeptheft wäre schön" at -0.7) does
+// not turn the review (SentimentParams::deciding_skips_dismissed; the
+// convention case de_praise_and_suggestion, which the models retrained
+// with cases20 read NEGATIVE without it).
+TEST(DecidingClauseTest, ADismissedRemarkDoesNotDecide) {
+  AnalyzerConfig off;
+  ASSERT_TRUE(off.sentiment.deciding_skips_dismissed);
+  off.sentiment.deciding_skips_dismissed = false;
+  auto with = CreateAnalyzerWithConfig(test_paths::ModelsDir(), AnalyzerConfig());
+  auto without = CreateAnalyzerWithConfig(test_paths::ModelsDir(), off);
+  ASSERT_TRUE(with.ok() && without.ok());
+  AnalyzeOptions de;
+  de.language_hint = "de";
+  const char* text = "Toller Mixer, sehr leise und kraftvoll. Nur als Anregung: ein Rezeptheft "
+                     "wäre schön.";
+  EXPECT_EQ((*with)->Analyze(text, de).sentiment.label, SentimentLabel::kPositive);
+  EXPECT_EQ((*without)->Analyze(text, de).sentiment.label, SentimentLabel::kNegative);
+  EXPECT_NE((*with)->ModelVersion(), (*without)->ModelVersion());
+}
+
 TEST(LateClauseReadingTest, TheLateReadingDecidesATurn) {
   AnalyzerConfig off;
   off.sentiment.late_reading = 0;
+  // Nineteenth pass (retrained with cases18): the first rug and the
+  // German picture frame below read POSITIVE with and without the
+  // setting (their composed score or their last third's clause reading
+  // moved past the setting's bounds), and seven other English and
+  // German turns tried read NEGATIVE without it (models/README.md,
+  // "Nineteenth pass"). Lost: "Pretty rug, soft and thick. But it sheds
+  // everywhere, I empty the vacuum twice a day." and "Schönes Bild,
+  // kräftige Farben. Der Rahmen löst sich jedoch an einer Ecke und das
+  // Glas verrutscht."
+  // Twentieth pass (retrained with cases19): the rugs read NEGATIVE with
+  // and without the setting (the models read the turn themselves), and so
+  // did seven other turns tried in en, es, fr, de, pl; an Italian story
+  // replaces them. Lost: "Lovely soft rug, arrived quickly. But it sheds
+  // everywhere and I empty the vacuum twice a day."
+  // Twenty-first pass (retrained with cases20): the Italian kettle reads
+  // NEGATIVE without the setting too, and seven other turns tried in six
+  // languages read the same label with and without it (six NEGATIVE, one
+  // MIXED; models/README.md, "Twenty-first pass"): the models read these
+  // turns themselves. The English toaster, POSITIVE without the setting,
+  // replaces it. Lost: "Arrivato in due giorni con BRT, imballato bene. Il
+  // bollitore è bello e scalda in fretta. Però dopo una settimana il
+  // coperchio non si chiude più e perde acqua dal fondo."
+  // Sixteenth pass: retrained with cases15, the models read the "jednak"
+  // watch and the scarf MIXED with and without the setting; the watch
+  // told with "Ale" and a picture frame replace them (models/README.md,
+  // "Sixteenth pass"). Lost: "Elegancki zegarek, ładny pasek. Zapięcie
+  // jednak samo się otwiera, dwa razy podnosiłem go z chodnika." and
+  // "Wunderschöner Schal, weiche Wolle. Er fusselt jedoch nach einmal
+  // Tragen und sieht jetzt zehn Jahre alt aus." Seventeenth pass
+  // (retrained with cases16, no whole-text rule shift on composed
+  // reviews): the watch told with "Ale" reads NEGATIVE without the
+  // setting too, and so did four other Polish turns tried; lost:
+  // "Elegancki zegarek, ładny pasek. Ale zapięcie samo się otwiera, dwa
+  // razy podnosiłem go z chodnika."
   const std::pair<const char*, const char*> kRows[] = {
-      // Nineteenth pass (retrained with cases18): the first rug and the
-      // German picture frame below read POSITIVE with and without the
-      // setting (their composed score or their last third's clause reading
-      // moved past the setting's bounds), and seven other English and
-      // German turns tried read NEGATIVE without it (models/README.md,
-      // "Nineteenth pass"). Lost: "Pretty rug, soft and thick. But it sheds
-      // everywhere, I empty the vacuum twice a day." and "Schönes Bild,
-      // kräftige Farben. Der Rahmen löst sich jedoch an einer Ecke und das
-      // Glas verrutscht."
-      // Twentieth pass (retrained with cases19): the rugs read NEGATIVE with
-      // and without the setting (the models read the turn themselves), and so
-      // did seven other turns tried in en, es, fr, de, pl; an Italian story
-      // replaces them. Lost: "Lovely soft rug, arrived quickly. But it sheds
-      // everywhere and I empty the vacuum twice a day."
-      {"it", "Arrivato in due giorni con BRT, imballato bene. Il bollitore è bello e scalda in "
-             "fretta. Però dopo una settimana il coperchio non si chiude più e perde acqua dal "
-             "fondo."},
-      // Sixteenth pass: retrained with cases15, the models read the "jednak"
-      // watch and the scarf MIXED with and without the setting; the watch
-      // told with "Ale" and a picture frame replace them (models/README.md,
-      // "Sixteenth pass"). Lost: "Elegancki zegarek, ładny pasek. Zapięcie
-      // jednak samo się otwiera, dwa razy podnosiłem go z chodnika." and
-      // "Wunderschöner Schal, weiche Wolle. Er fusselt jedoch nach einmal
-      // Tragen und sieht jetzt zehn Jahre alt aus." Seventeenth pass
-      // (retrained with cases16, no whole-text rule shift on composed
-      // reviews): the watch told with "Ale" reads NEGATIVE without the
-      // setting too, and so did four other Polish turns tried; lost:
-      // "Elegancki zegarek, ładny pasek. Ale zapięcie samo się otwiera, dwa
-      // razy podnosiłem go z chodnika."
+      {"en", "Arrived in two days, well packed. The toaster looks smart and heats fast. But after "
+             "a week the lever won't stay down anymore."},
   };
   ExpectNegativeOnlyWithTheSetting(off, kRows);
 }
@@ -1160,10 +1234,13 @@ TEST(LatePraiseTest, TheLateThirdsPraiseTurnsAWeakComplaint) {
   const Row kRows[] = {
       {"en", "The first kettle arrived with a cracked lid. I sent it back. The refund took two "
              "weeks. The new one boils fast and quietly, and we love it.", true},
-      {"de", "Der erste Wasserkocher kam mit einem gesprungenen Deckel und war undicht. Ich "
-             "musste ihn zurückschicken und zwei Wochen auf einen neuen warten. Auf meine Mails "
-             "hat tagelang niemand geantwortet. Der neue funktioniert perfekt, kocht schnell und "
-             "wir lieben ihn.", true},
+      // Twenty-first pass (retrained with cases20): the German kettle story
+      // reads NEGATIVE with the setting too (composed at -0.64, past
+      // late_praise_score), and so did three other German stories tried.
+      // Lost: "Der erste Wasserkocher kam mit einem gesprungenen Deckel und
+      // war undicht. Ich musste ihn zurückschicken und zwei Wochen auf einen
+      // neuen warten. Auf meine Mails hat tagelang niemand geantwortet. Der
+      // neue funktioniert perfekt, kocht schnell und wir lieben ihn."
       {"es", "El primer hervidor llegó con la tapa rota y perdía agua. Tuve que devolverlo y "
              "esperar dos semanas por otro. Nadie contestó mis correos durante días. El nuevo "
              "funciona perfectamente, hierve rápido y nos encanta.", true},
