@@ -103,11 +103,12 @@ const char* AspectName(Aspect a);
 // cases15 in the sixteenth, cases16 in the seventeenth, cases17 in the
 // eighteenth, cases18 after the eighteenth's test half (for the
 // nineteenth), cases19 after the nineteenth's (for the twentieth), cases20
-// after the twentieth's (for the twenty-first).
+// after the twentieth's (for the twenty-first), cases21 after the
+// twenty-first's (for the twenty-second).
 inline constexpr const char* kSpentTables[] = {"cases", "cases3", "cases4", "cases5", "cases6",
                                                "cases10", "cases11", "cases12", "cases13",
                                                "cases14", "cases15", "cases16", "cases17",
-                                               "cases18", "cases19", "cases20"};
+                                               "cases18", "cases19", "cases20", "cases21"};
 // The five spent tables the arbiters read unseen before cross-fitting
 // existed (the first to sixth passes' tables): a review model listed in
 // opinia-train --spent_tables_off leaves these out. Trained on them the
