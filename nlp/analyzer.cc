@@ -157,8 +157,9 @@ std::string TunablesKey(const AnalyzerConfig& c) {
       static_cast<int>(c.lid_method), ",", c.route_tweets, ",", c.router_threshold, ",",
       TweetRouter::ThresholdKey(), ",", c.router_aspect_gate, ",",
       c.aspect_signs, ",", c.use_label_arbiter);
-  // Appended only when on, so that the default's key (and version) is the
-  // one before the setting existed.
+  // Appended only when on, so that adding a setting that is off left the
+  // default's key (and version) as it was; several are on by default since
+  // (lid_polish_letters, deciding_skips_dismissed, blind_complaint).
   if (p.more_events) absl::StrAppend(&key, ",more_events");
   if (c.lid_polish_letters > 0) absl::StrAppend(&key, ",lid_polish_letters=", c.lid_polish_letters);
   if (p.reply_failures) absl::StrAppend(&key, ",reply_failures");
@@ -389,7 +390,7 @@ class AnalyzerImpl : public Analyzer {
     }
     if (put_right && sp.put_right_after_arbiter) PutRightDecides(parts, sp, &a.sentiment);
     if (!tweet && sp.use_composition && sp.blind_complaint > 0 && middle_rating) {
-      BlindComplaint(t, parts, joined, sp, language, &reader, &a.sentiment);
+      BlindComplaint(t, parts, joined, sp, language, dismissed_remark, &reader, &a.sentiment);
     }
     // The customer's own middle rating (3 of 5) over a text that tells
     // praise and a complaint, each with evidence of at least middle_mixed:
@@ -571,19 +572,18 @@ class AnalyzerImpl : public Analyzer {
   }
 
   // "Hübsche Vase, gut verpackt und pünktlich da. Beim ersten Befüllen lief
-  // das Wasser unten raus.": a POSITIVE review with no complaint among its clause
-  // evidence or lexicon words, a clause of which the clause models read at
-  // -blind_complaint or below, takes the review model's own reading
+  // das Wasser unten raus.": a POSITIVE review with no complaint among its
+  // clause evidence or lexicon words, a clause of which the clause models
+  // read at -blind_complaint or below, takes the review model's own reading
   // (without the compositional layer) when that is NEGATIVE with a score of
-  // -blind_complaint_score or below (models/
-  // README.md, "Twenty-first pass: the complaint the rules cannot see").
+  // -blind_complaint_score or below (models/README.md, "Twenty-first pass").
+  // A remark the customer dismisses (`dismissed_remark`, "Nur als
+  // Anregung: …") is no such complaint.
   void BlindComplaint(const TokenizedText& t, const Parts& parts, const PolarityEvidence& joined,
                       const SentimentParams& sp, std::string_view language,
-                      ClauseReader* reader, Sentiment* review) const {
-    // A remark the customer dismisses ("Nur als Anregung: …") is no
-    // complaint (deciding_skips_dismissed).
+                      bool dismissed_remark, ClauseReader* reader, Sentiment* review) const {
     if (review->label != SentimentLabel::kPositive || joined.negative > 0 ||
-        joined.lexicon_negative > 0 || (sp.deciding_skips_dismissed && joined.dismissals > 0)) {
+        joined.lexicon_negative > 0 || dismissed_remark) {
       return;
     }
     thread_local std::vector<float> reads;

@@ -40,11 +40,11 @@ class LanguageIdentifier {
   // decides when the text has too few letters to tell; "und" when neither
   // the text nor the hint tells.
   // `polish_letters` > 0 (a speed setting, 0 here by default; the analyzer
-  // passes AnalyzerConfig::lid_polish_letters, 2; kCombined only): a text not too short to tell (12 bytes of words) whose first 40
-  // words show at least
-  // that many of ą ć ę ł ń ś ź ż and no non-ASCII letter other than these
-  // and ó (PolishByLetters) is Polish, confidence kLettersConfidence, without
-  // CLD2 or lid.176.
+  // passes AnalyzerConfig::lid_polish_letters, 2; kCombined only): a text
+  // not too short to tell (12 bytes of words) whose first 40 words show at
+  // least that many of ą ć ę ł ń ś ź ż and no non-ASCII letter other than
+  // these and ó (PolishByLetters) is Polish, confidence kLettersConfidence,
+  // without CLD2 or lid.176.
   LanguageGuess Identify(std::string_view text, const TokenizedText& t,
                          std::string_view hint,
                          Method method = Method::kCombined,

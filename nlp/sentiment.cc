@@ -376,9 +376,8 @@ Sentiment SentimentClassifier::ClassifyJoined(
 }
 
 Sentiment SentimentClassifier::ClassifyJoinedPlain(const std::vector<const Part*>& parts,
-                                                   std::string_view language,
-                                                   Probs* out) const {
-  return Joined(parts, language, /*tweet=*/false, out, /*plain=*/true);
+                                                   std::string_view language) const {
+  return Joined(parts, language, /*tweet=*/false, nullptr, /*plain=*/true);
 }
 
 Sentiment SentimentClassifier::Joined(const std::vector<const Part*>& parts,

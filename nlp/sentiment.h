@@ -405,15 +405,15 @@ struct SentimentParams {
   // ... and the event's sentence is among the last put_right_last (0: any).
   float put_right_last = 2.0f;
   bool put_right_after_arbiter = true;
-  // A complaint the rules cannot see (twenty-first pass, models/README.md
-  // "Twenty-first pass: the complaint the rules cannot see"): a review
-  // labelled POSITIVE at the end of the label steps whose clause evidence
-  // and lexicon carry no complaint at all, one of whose clauses the clause
-  // models read at -blind_complaint or below ("Hübsche Vase, gut verpackt
-  // und pünktlich da. Beim ersten Befüllen lief das Wasser unten raus."), takes the
-  // label the review model gives without the compositional layer when that
-  // label is NEGATIVE. 0 = off (opinia-eval --blind_complaint=0). Applied by the analyzer (BlindComplaint)
-  // after the label arbiter and the steps after it.
+  // A complaint the rules cannot see (models/README.md, "Twenty-first
+  // pass"): a review labelled POSITIVE at the end of the label steps whose
+  // clause evidence and lexicon carry no complaint at all, one of whose
+  // clauses the clause models read at -blind_complaint or below ("Hübsche
+  // Vase, gut verpackt und pünktlich da. Beim ersten Befüllen lief das
+  // Wasser unten raus."), takes the label the review model gives without
+  // the compositional layer when that label is NEGATIVE. 0 = off
+  // (opinia-eval --blind_complaint=0). Applied by the analyzer
+  // (BlindComplaint) after the label arbiter and the steps after it.
   float blind_complaint = 0.8f;
   // ... and the review model's score without the layer is at most
   // -blind_complaint_score.
@@ -422,7 +422,8 @@ struct SentimentParams {
   // suggestion", "no big deal") and no complaint is not turned by its
   // deciding clause's clause-model reading (the analyzer's
   // DecidingClauseLabel): the dismissed remark is no verdict. Twenty-first
-  // pass (models/README.md); off (opinia-eval --no_deciding_skips_dismissed): as before.
+  // pass (models/README.md); off (opinia-eval
+  // --no_deciding_skips_dismissed): as before.
   bool deciding_skips_dismissed = true;
   // German failure events and lukewarm verdicts of the eighteenth pass
   // (models/README.md, "Eighteenth pass: German failure events"): the rows
@@ -519,7 +520,7 @@ class SentimentClassifier {
   // ClassifyJoined without the compositional layer (the rules still
   // weigh): what the review model reads, for SentimentParams::blind_complaint.
   Sentiment ClassifyJoinedPlain(const std::vector<const Part*>& parts,
-                                std::string_view language, Probs* probs = nullptr) const;
+                                std::string_view language) const;
 
   // Combines text probabilities with a star rating (1..scale). Returns the
   // text result unchanged when rating is out of range.
