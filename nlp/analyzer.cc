@@ -63,7 +63,7 @@ namespace {
 // asked-for answers; 19-21: the nineteenth to twenty-first passes,
 // models/README.md): the model-file and tunable hashes below cannot see
 // code.
-constexpr char kVersionPrefix[] = "opinia-nlp-21";
+constexpr char kVersionPrefix[] = "opinia-nlp-22";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;
@@ -553,6 +553,7 @@ class AnalyzerImpl : public Analyzer {
     LabelArbiterInput in;
     in.composed = *review;
     in.probs = probs;
+    sentiment_->ClassifyJoinedPlain(parts.in_order, language, &in.plain_probs);
     in.parts = &parts.in_order;
     in.joined = joined;
     in.clause_reads = &reads;

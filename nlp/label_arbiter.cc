@@ -173,6 +173,12 @@ void LabelArbiterFeatures(const LabelArbiterInput& in, std::vector<float>* x) {
     f[88] = product_praised && other_blamed ? 1.0f : 0.0f;
     f[89] = other_praised && product_blamed ? 1.0f : 0.0f;
   }
+  // Twenty-second pass: what the review model reads without the
+  // compositional layer, alone and by language group.
+  for (int k = 0; k < 4; ++k) f[90 + static_cast<size_t>(k)] = in.plain_probs[static_cast<size_t>(k)];
+  for (size_t g = 0; g < 4; ++g) {
+    for (size_t i = 0; i < 4; ++i) f[94 + 4 * g + i] = f[90 + i] * f[41 + g];
+  }
 }
 
 const SoftmaxModelFormat& LabelArbiterFormat() {

@@ -1,7 +1,8 @@
 // The label arbiter: a small multinomial logistic regression that makes the
 // review's final label (POSITIVE / NEGATIVE / NEUTRAL / MIXED) from what
 // the analyzer has already computed - the rule-composed label and score,
-// the review model's class probabilities, per-clause evidence, the clause
+// the review model's class probabilities with and without the
+// compositional layer (the latter since the twenty-second pass), per-clause evidence, the clause
 // models' readings of every clause, the joined compositional evidence, the
 // star rating, the length and the language group. opinia-train
 // (--only=label_arbiter) fits it on the tuning sources (models/README.md
@@ -42,7 +43,7 @@
 namespace opinia::nlp {
 
 inline constexpr char kLabelArbiterFile[] = "label_arbiter.meta";
-inline constexpr int kNumLabelArbiterFeatures = 90;
+inline constexpr int kNumLabelArbiterFeatures = 110;
 // MIXED's index among the arbiter's classes (LabelArbiterFormat()).
 inline constexpr size_t kMixedClass = 3;
 
@@ -50,6 +51,9 @@ inline constexpr size_t kMixedClass = 3;
 struct LabelArbiterInput {
   Sentiment composed;                  // the rule-composed label and score
   SentimentClassifier::Probs probs{};  // the review model's (text only)
+  // The review model's probabilities without the compositional layer
+  // (SentimentClassifier::ClassifyJoinedPlain); all 0: not computed.
+  SentimentClassifier::Probs plain_probs{};
   // The compositional evidence of every part (title, sentences), in order.
   const std::vector<const SentimentClassifier::Part*>* parts = nullptr;
   PolarityEvidence joined;

@@ -376,8 +376,9 @@ Sentiment SentimentClassifier::ClassifyJoined(
 }
 
 Sentiment SentimentClassifier::ClassifyJoinedPlain(const std::vector<const Part*>& parts,
-                                                   std::string_view language) const {
-  return Joined(parts, language, /*tweet=*/false, nullptr, /*plain=*/true);
+                                                   std::string_view language,
+                                                   Probs* probs) const {
+  return Joined(parts, language, /*tweet=*/false, probs, /*plain=*/true);
 }
 
 Sentiment SentimentClassifier::Joined(const std::vector<const Part*>& parts,

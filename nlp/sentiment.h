@@ -518,9 +518,10 @@ class SentimentClassifier {
                            std::string_view language, Probs* probs = nullptr,
                            bool tweet = false) const;
   // ClassifyJoined without the compositional layer (the rules still
-  // weigh): what the review model reads, for SentimentParams::blind_complaint.
+  // weigh): what the review model reads, for SentimentParams::blind_complaint
+  // and the label arbiter's features (`probs`, when not null).
   Sentiment ClassifyJoinedPlain(const std::vector<const Part*>& parts,
-                                std::string_view language) const;
+                                std::string_view language, Probs* probs = nullptr) const;
 
   // Combines text probabilities with a star rating (1..scale). Returns the
   // text result unchanged when rating is out of range.

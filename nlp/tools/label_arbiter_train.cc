@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -147,8 +149,10 @@ bool Collect(const LabelArbiterDirs& dirs, Readers& readers, std::vector<Row>* r
 // Weights (4 x (F + 1), the bias last) of the arbiter fitted on `rows`
 // [those with take(row)]: features standardised, FitMultinomial, the
 // standardisation folded back in.
+// `anchors` join every fit `copies` times.
 template <typename Take>
-std::vector<std::vector<double>> Fit(const std::vector<Row>& rows, double C, Take take) {
+std::vector<std::vector<double>> Fit(const std::vector<Row>& rows, double C, Take take,
+                                     const std::vector<Row>& anchors, int copies) {
   std::vector<const std::vector<float>*> x;
   std::vector<int> y;
   for (const Row& r : rows) {
@@ -156,27 +160,39 @@ std::vector<std::vector<double>> Fit(const std::vector<Row>& rows, double C, Tak
     x.push_back(&r.x);
     y.push_back(Index(r.gold[0]));
   }
+  for (int k = 0; k < copies; ++k) {
+    for (const Row& r : anchors) {
+      x.push_back(&r.x);
+      y.push_back(Index(r.gold[0]));
+    }
+  }
   std::vector<std::vector<double>> W;
   FitStandardised(x, y, 4, C, 1e-9, &W);
   return W;
 }
 
 // The arbiter file (nlp/label_arbiter.h) of weights `W` (Fit()).
-// `mixed` (negative: none) the threshold of a MIXED label.
+// `mixed`, `neutral` (negative: none) the thresholds of a MIXED and a
+// NEUTRAL label.
 std::string ArbiterText(const std::vector<std::vector<double>>& W, float threshold,
-                        float mixed = -1.0f) {
+                        float mixed = -1.0f, float neutral = -1.0f) {
   std::vector<double> bias(4);
   for (size_t k = 0; k < 4; ++k) bias[k] = W[k][kNumLabelArbiterFeatures];
   std::vector<double> own(4, -1.0);
   own[kMixedClass] = mixed;
+  own[static_cast<size_t>(Index(SentimentLabel::kNeutral))] = neutral;
   return FormatSoftmaxModel(LabelArbiterFormat(), threshold, bias, W, own);
 }
 
 // The label served: the arbiter's when it differs with probability >= t
-// (>= tm when it is MIXED and tm is not negative).
-SentimentLabel Served(const Row& r, const std::array<float, 4>& p, float t, float tm) {
+// (>= tm when it is MIXED and tm is not negative, >= tn when it is NEUTRAL
+// and tn is not negative).
+SentimentLabel Served(const Row& r, const std::array<float, 4>& p, float t, float tm,
+                      float tn = -1.0f) {
   const size_t best = static_cast<size_t>(std::max_element(p.begin(), p.end()) - p.begin());
-  const float threshold = kOrder[best] == SentimentLabel::kMixed && tm >= 0 ? tm : t;
+  float threshold = t;
+  if (kOrder[best] == SentimentLabel::kMixed && tm >= 0) threshold = tm;
+  if (kOrder[best] == SentimentLabel::kNeutral && tn >= 0) threshold = tn;
   return p[best] >= threshold ? kOrder[best] : r.composed;
 }
 
@@ -250,6 +266,7 @@ class Conventions {
     return broken;
   }
   size_t size() const { return cases_.size(); }
+  const std::vector<EvalCase>& cases() const { return cases_; }
 
  private:
   std::vector<EvalCase> cases_;
@@ -257,9 +274,14 @@ class Conventions {
 
 }  // namespace
 
-ArbiterChoice ChooseLabelArbiter(const std::vector<ArbiterRow>& rows, const ArbiterGrid& grid,
-                                 const ConventionCheck& check, std::FILE* log) {
+namespace {
+
+// ChooseLabelArbiter at one anchor level (`copies`).
+ArbiterChoice ChooseAt(const std::vector<ArbiterRow>& rows, const ArbiterGrid& grid, int copies,
+                       const ConventionCheck& check, std::FILE* log) {
   ArbiterChoice choice;
+  choice.anchor_copies = copies;
+  const std::vector<Row>& anchors = grid.anchors;
   int folds = 0;
   for (const Row& r : rows) folds = std::max(folds, r.fold + 1);
   const std::vector<double>& cs = grid.cs;
@@ -267,27 +289,50 @@ ArbiterChoice ChooseLabelArbiter(const std::vector<ArbiterRow>& rows, const Arbi
   // Out-of-fold probabilities per C.
   std::vector<std::vector<std::array<float, 4>>> oof(cs.size(),
                                                      std::vector<std::array<float, 4>>(rows.size()));
+  // The folds are fitted on every core (each writes its own rows).
+  const int threads =
+      std::max(1, std::min(folds, static_cast<int>(std::thread::hardware_concurrency())));
+  const auto start = std::chrono::steady_clock::now();
   for (size_t ci = 0; ci < cs.size(); ++ci) {
-    for (int f = 0; f < folds; ++f) {
-      // Predicted as the analyzer does, from the file's text.
-      auto arbiter = LabelArbiter::Parse(
-          ArbiterText(Fit(rows, cs[ci], [f](const Row& r) { return r.fold != f; }), 0), "fold");
-      if (!arbiter.ok()) {
-        std::fprintf(log, "%s\n", arbiter.status().ToString().c_str());
-        return choice;
+    std::vector<std::string> errors(static_cast<size_t>(folds));
+    auto fit_folds = [&](int first) {
+      for (int f = first; f < folds; f += threads) {
+        // Predicted as the analyzer does, from the file's text.
+        auto arbiter = LabelArbiter::Parse(
+            ArbiterText(Fit(rows, cs[ci], [f](const Row& r) { return r.fold != f; }, anchors,
+                            copies),
+                        0),
+            "fold");
+        if (!arbiter.ok()) {
+          errors[static_cast<size_t>(f)] = arbiter.status().ToString();
+          continue;
+        }
+        for (size_t i = 0; i < rows.size(); ++i) {
+          if (rows[i].fold == f) oof[ci][i] = (*arbiter)->Predict(rows[i].x);
+        }
       }
-      for (size_t i = 0; i < rows.size(); ++i) {
-        if (rows[i].fold == f) oof[ci][i] = (*arbiter)->Predict(rows[i].x);
-      }
+    };
+    std::vector<std::thread> pool;
+    for (int k = 1; k < threads; ++k) pool.emplace_back(fit_folds, k);
+    fit_folds(0);
+    for (std::thread& t : pool) t.join();
+    for (const std::string& e : errors) {
+      if (e.empty()) continue;
+      std::fprintf(log, "%s\n", e.c_str());
+      return choice;
     }
+    std::fprintf(log, "label arbiter: C %g fitted in %d folds (%zu of %zu C; %.0f s)\n", cs[ci],
+                 folds, ci + 1, cs.size(),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   // Choice: the most rows right out-of-fold, the guarded sources not more
   // than 0.3 points below the composed label, threshold >= min_threshold,
   // and every convention case right.
-  auto score = [&](size_t ci, float t, float tm, std::map<std::string, Count>* by_source) {
+  auto score = [&](size_t ci, float t, float tm, float tn,
+                   std::map<std::string, Count>* by_source) {
     int right = 0;
     for (size_t i = 0; i < rows.size(); ++i) {
-      const SentimentLabel served = Served(rows[i], oof[ci][i], t, tm);
+      const SentimentLabel served = Served(rows[i], oof[ci][i], t, tm, tn);
       right += Right(rows[i], served);
       (*by_source)[rows[i].source].Add(rows[i], rows[i].composed, served);
     }
@@ -299,28 +344,30 @@ ArbiterChoice ChooseLabelArbiter(const std::vector<ArbiterRow>& rows, const Arbi
   std::fprintf(log, "composed labels right: %d of %zu\n", before, rows.size());
   struct Candidate {
     size_t ci;
-    float t, tm;
+    float t, tm, tn;
     int right;
   };
   std::vector<Candidate> eligible;
   for (size_t ci = 0; ci < cs.size(); ++ci) {
     for (float t : ts) {
       for (float tm : grid.mixed_thresholds) {
+       for (float tn : grid.neutral_thresholds) {
         std::map<std::string, Count> by_source;
-        const int right = score(ci, t, tm, &by_source);
+        const int right = score(ci, t, tm, tn, &by_source);
         bool guard = true;
         for (const std::string& real : grid.guarded) {
           const Count& c = by_source[real];
           guard &= c.after - c.before >= -0.003 * c.n;
         }
         std::string line =
-            absl::StrFormat("C %g threshold %.2f mixed %.2f: %d right (%+d)%s;", cs[ci], t, tm,
-                            right, right - before, guard ? "" : " [guard]");
+            absl::StrFormat("C %g threshold %.2f mixed %.2f neutral %.2f: %d right (%+d)%s;",
+                            cs[ci], t, tm, tn, right, right - before, guard ? "" : " [guard]");
         for (const auto& [src, c] : by_source) {
           absl::StrAppend(&line, " ", src, " ", c.after - c.before);
         }
         std::fprintf(log, "%s\n", line.c_str());
-        if (guard && t >= grid.min_threshold) eligible.push_back({ci, t, tm, right});
+        if (guard && t >= grid.min_threshold) eligible.push_back({ci, t, tm, tn, right});
+       }
       }
     }
   }
@@ -332,24 +379,27 @@ ArbiterChoice ChooseLabelArbiter(const std::vector<ArbiterRow>& rows, const Arbi
   std::vector<std::string> first_broken;
   for (const Candidate& cand : eligible) {
     if (fitted.count(cand.ci) == 0) {
-      fitted[cand.ci] = Fit(rows, cs[cand.ci], [](const Row&) { return true; });
+      fitted[cand.ci] = Fit(rows, cs[cand.ci], [](const Row&) { return true; }, anchors, copies);
     }
-    const std::string text = ArbiterText(fitted[cand.ci], cand.t, cand.tm);
+    const std::string text = ArbiterText(fitted[cand.ci], cand.t, cand.tm, cand.tn);
     const std::vector<std::string> broken = check(text);
     if (broken.empty()) {
       choice.ok = true;
       choice.c_index = cand.ci;
       choice.threshold = cand.t;
       choice.mixed_threshold = cand.tm;
+      choice.neutral_threshold = cand.tn;
       choice.right = cand.right;
       choice.text = text;
       choice.oof = oof[cand.ci];
       return choice;
     }
     if (first_broken.empty()) first_broken = broken;
-    std::string line = absl::StrFormat("rejected C %g threshold %.2f mixed %.2f (%d right out-of-fold): "
-                                       "breaks %zu convention case(s):",
-                                       cs[cand.ci], cand.t, cand.tm, cand.right, broken.size());
+    std::string line = absl::StrFormat("rejected C %g threshold %.2f mixed %.2f neutral %.2f "
+                                       "anchors x%d (%d right out-of-fold): breaks %zu convention "
+                                       "case(s):",
+                                       cs[cand.ci], cand.t, cand.tm, cand.tn, copies, cand.right,
+                                       broken.size());
     for (const std::string& b : broken) absl::StrAppend(&line, " [", b, "]");
     std::fprintf(log, "%s\n", line.c_str());
     choice.rejected.push_back(line);
@@ -364,7 +414,28 @@ ArbiterChoice ChooseLabelArbiter(const std::vector<ArbiterRow>& rows, const Arbi
   return choice;
 }
 
-bool TrainLabelArbiter(const LabelArbiterDirs& dirs, bool write) {
+}  // namespace
+
+ArbiterChoice ChooseLabelArbiter(const std::vector<ArbiterRow>& rows, const ArbiterGrid& grid,
+                                 const ConventionCheck& check, std::FILE* log) {
+  std::vector<std::string> rejected;
+  ArbiterChoice choice;
+  for (int copies : grid.anchor_copies) {
+    if (copies > 0 && grid.anchors.empty()) break;
+    if (copies > 0) {
+      std::fprintf(log, "label arbiter: anchoring the fit with the %zu convention rows x%d\n",
+                   grid.anchors.size(), copies);
+    }
+    choice = ChooseAt(rows, grid, copies, check, log);
+    rejected.insert(rejected.end(), choice.rejected.begin(), choice.rejected.end());
+    if (choice.ok) break;
+  }
+  choice.rejected = std::move(rejected);
+  return choice;
+}
+
+bool TrainLabelArbiter(const LabelArbiterDirs& dirs, bool write,
+                       const LabelArbiterTuning& tuning) {
   Conventions conventions;
   if (!conventions.Read(dirs.cases + "/" + kConventionsFile)) return false;
   Readers readers(dirs);
@@ -383,7 +454,20 @@ bool TrainLabelArbiter(const LabelArbiterDirs& dirs, bool write) {
   // A MIXED label may take less confidence than the others (eleventh pass,
   // models/README.md "Eleventh pass: MIXED"); -1: the same threshold.
   grid.mixed_thresholds = {-1.0f, 0.5f, 0.6f, 0.7f, 0.75f, 0.8f};
+  // ... and a NEUTRAL label more (twenty-second pass, models/README.md):
+  // the arbiter turning a composed label NEUTRAL takes more confidence.
+  grid.neutral_thresholds = {-1.0f, 0.9f, 0.95f};
   grid.guarded = {"pl_clarin_emo.dev", "en_amazon_reviews.dev"};
+  // The convention cases' rows as anchors of the fit, when no setting
+  // keeps them otherwise (twenty-second pass, models/README.md).
+  const Analyzer* analyzer = readers.For("");
+  if (analyzer == nullptr) return false;
+  for (const EvalCase& c : conventions.cases()) {
+    AddRow(*analyzer, {"conventions", "-", c.category, c.labels, -1, {}, {}}, c.text, c.rating,
+           &grid.anchors);
+  }
+  grid.anchor_copies = tuning.anchor_copies;
+  if (!tuning.cs.empty()) grid.cs = tuning.cs;
   const ArbiterChoice choice = ChooseLabelArbiter(
       rows, grid,
       [&](const std::string& text) { return conventions.Broken(dirs.models, text); }, stderr);
@@ -392,14 +476,15 @@ bool TrainLabelArbiter(const LabelArbiterDirs& dirs, bool write) {
   const size_t best_c = choice.c_index;
   const float best_t = choice.threshold;
   const std::vector<double>& cs = grid.cs;
-  std::fprintf(stderr, "chosen: C %g threshold %.2f mixed %.2f (%d right out-of-fold, composed %d; %zu "
-               "better setting(s) rejected for the conventions)\n",
-               cs[best_c], best_t, choice.mixed_threshold, choice.right, before,
-               choice.rejected.size());
+  std::fprintf(stderr, "chosen: C %g threshold %.2f mixed %.2f neutral %.2f anchors x%d (%d right "
+               "out-of-fold, composed %d; %zu better setting(s) rejected for the conventions)\n",
+               cs[best_c], best_t, choice.mixed_threshold, choice.neutral_threshold,
+               choice.anchor_copies, choice.right, before, choice.rejected.size());
   std::map<std::string, Count> by_source, by_lang, by_category, by_source_lang;
   for (size_t i = 0; i < rows.size(); ++i) {
     const Row& r = rows[i];
-    const SentimentLabel served = Served(r, choice.oof[i], best_t, choice.mixed_threshold);
+    const SentimentLabel served =
+        Served(r, choice.oof[i], best_t, choice.mixed_threshold, choice.neutral_threshold);
     for (auto* m : {&by_source, &by_lang, &by_category, &by_source_lang}) {
       std::string key = m == &by_source ? r.source
                         : m == &by_lang ? r.lang

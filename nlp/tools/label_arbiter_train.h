@@ -39,7 +39,19 @@ inline constexpr char kConventionsFile[] = "conventions.tsv";
 // out-of-fold report to stderr and writes label_arbiter.meta (when
 // `write`). False on an error (printed), and when no setting keeps the
 // conventions (the broken cases named).
-bool TrainLabelArbiter(const LabelArbiterDirs& dirs, bool write);
+// opinia-train's settings of the grid: the anchor levels tried
+// (ArbiterGrid::anchor_copies; --arbiter_anchors) and the regularisation
+// constants (ArbiterGrid::cs; --arbiter_cs, empty: the grid's four). The
+// defaults are the shipped file's (twenty-second pass, models/README.md):
+// C 0.3 alone, the best C of the whole four-C grid with these features
+// (the pass's first runs) and the twenty-first pass's choice, at a quarter
+// of the fits (each C takes ~5 min on 2 cores).
+struct LabelArbiterTuning {
+  std::vector<int> anchor_copies = {0, 3};
+  std::vector<double> cs = {0.3};
+};
+bool TrainLabelArbiter(const LabelArbiterDirs& dirs, bool write,
+                       const LabelArbiterTuning& tuning = {});
 
 // One tuning review: what the analyzer without an arbiter computed.
 struct ArbiterRow {
@@ -59,10 +71,19 @@ struct ArbiterGrid {
   // The thresholds tried when the arbiter's label is MIXED (eleventh pass;
   // a negative value: the threshold above, no line in the file).
   std::vector<float> mixed_thresholds = {-1.0f};
+  // The same for a NEUTRAL label (twenty-second pass).
+  std::vector<float> neutral_thresholds = {-1.0f};
   float min_threshold = 0.0f;
   // Sources whose out-of-fold count may not fall more than 0.3 points
   // below the composed label's.
   std::vector<std::string> guarded;
+  // Anchors (twenty-second pass): the convention cases' own rows, put into
+  // every fit (never scored) anchor_copies[k] times. The levels are tried
+  // in order and the first with a setting that keeps every convention case
+  // is chosen, so that a grid which keeps them without anchors is fitted
+  // as before (level 0).
+  std::vector<ArbiterRow> anchors;
+  std::vector<int> anchor_copies = {0};
 };
 
 // The convention cases a candidate arbiter file (its text) breaks, one
@@ -75,6 +96,8 @@ struct ArbiterChoice {
   size_t c_index = 0;
   float threshold = 1.0f;
   float mixed_threshold = -1.0f;  // negative: `threshold`
+  float neutral_threshold = -1.0f;  // negative: `threshold`
+  int anchor_copies = 0;          // the anchor level chosen
   int right = 0, composed_right = 0;
   std::string text;  // the file fitted on all rows at the chosen setting
   // Out-of-fold probabilities of every row at the chosen C.

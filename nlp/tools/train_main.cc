@@ -1272,6 +1272,10 @@ int main(int argc, char** argv) {
   // tables, none is trained again: for refitting only the arbiters after
   // a change of analysis code (the caller vouches that the folds match).
   bool crossfit_reuse = false;
+  // --arbiter_anchors=N,...: the label arbiter's anchor levels, tried in
+  // order (the convention rows in every fit N times); --arbiter_cs=C,...:
+  // its regularisation constants (TrainLabelArbiter).
+  LabelArbiterTuning arbiter_tuning;
   std::string spent_off = kSpentTablesOff;  // --spent_tables_off=pl,...|-: AddTableFiles()
   std::string table_weights = kTableWeightsFlag;
   std::string translated_table_weights = kTranslatedTableWeightsFlag;
@@ -1341,6 +1345,27 @@ int main(int argc, char** argv) {
     else if (absl::StartsWith(a, "--crossfit=")) crossfit = std::stoi(a.substr(11));
     else if (absl::StartsWith(a, "--crossfit_dir=")) crossfit_dir = a.substr(15);
     else if (a == "--crossfit_reuse") crossfit_reuse = true;
+    else if (absl::StartsWith(a, "--arbiter_anchors=")) {
+      arbiter_tuning.anchor_copies.clear();
+      for (absl::string_view n : absl::StrSplit(a.substr(18), ',')) {
+        int v = 0;
+        if (!absl::SimpleAtoi(n, &v) || v < 0) {
+          std::cerr << "--arbiter_anchors: not a count: " << n << "\n";
+          return 2;
+        }
+        arbiter_tuning.anchor_copies.push_back(v);
+      }
+    } else if (absl::StartsWith(a, "--arbiter_cs=")) {
+      arbiter_tuning.cs.clear();
+      for (absl::string_view n : absl::StrSplit(a.substr(13), ',')) {
+        double v = 0;
+        if (!absl::SimpleAtod(n, &v) || !(v > 0)) {
+          std::cerr << "--arbiter_cs: not a positive number: " << n << "\n";
+          return 2;
+        }
+        arbiter_tuning.cs.push_back(v);
+      }
+    }
     else if (absl::StartsWith(a, "--late_praise=")) {
       TrainingReadParams().late_praise = std::stof(a.substr(14));
     } else if (absl::StartsWith(a, "--late_praise_early=")) {
@@ -1388,6 +1413,7 @@ int main(int argc, char** argv) {
                    " [--table_weight=N] [--table_weights=MODEL=N,...|-]"
                    " [--translated_table_weights=MODEL=N,...|-]"
                    " [--crossfit=K [--crossfit_dir=DIR] [--crossfit_reuse]]"
+                   " [--arbiter_anchors=N,...] [--arbiter_cs=C,...]"
                    " [--late_praise=F [--late_praise_early=F] [--late_praise_score=F]"
                    " [--late_praise_turn]] [--aspects_late_part]"
                    " [--spent_tables_off=pl,...|-]"
@@ -1544,7 +1570,10 @@ int main(int argc, char** argv) {
                           crossfit_dir, crossfit_reuse, &readers)) {
     return 1;
   }
-  if (want_arbiter && !TrainLabelArbiter({data, corpus, cases_dir, out, readers}, true)) return 1;
+  if (want_arbiter &&
+      !TrainLabelArbiter({data, corpus, cases_dir, out, readers}, true, arbiter_tuning)) {
+    return 1;
+  }
   if (want_signs && !CopyLabelArbiter(out, readers)) return 1;
   if (want_signs && !TrainAspectSigns(out, corpus, cases_dir, !aspect_signs_report, readers)) {
     return 1;

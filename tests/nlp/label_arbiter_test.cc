@@ -103,6 +103,27 @@ TEST_F(LabelArbiterFeaturesTest, TwoSidedReviewWithRating) {
   }
 }
 
+// Twenty-second pass: the review model's reading without the
+// compositional layer (features 90-93), alone and by language group
+// (94-109: English the second group).
+TEST_F(LabelArbiterFeaturesTest, PlainReadingByLanguageGroup) {
+  const std::vector<float> x =
+      FeaturesOf(*analyzer_,
+                 "No complaints at all about the kettle, it boils fast. The lid creaks a bit.");
+  ASSERT_EQ(x.size(), static_cast<size_t>(kNumLabelArbiterFeatures));
+  EXPECT_NEAR(x[90] + x[91] + x[92] + x[93], 1.0f, 1e-4);
+  EXPECT_EQ(x[42], 1.0f);  // English
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_FLOAT_EQ(x[98 + i], x[90 + i]) << i;
+    EXPECT_EQ(x[94 + i] + x[102 + i] + x[106 + i], 0.0f) << i;
+  }
+  // Not computed (no input): all 0.
+  LabelArbiterInput in;
+  std::vector<float> none;
+  LabelArbiterFeatures(in, &none);
+  for (size_t i = 90; i < 110; ++i) EXPECT_EQ(none[i], 0.0f) << i;
+}
+
 // Eleventh pass: the aspects' sides (features 86-89), read from the
 // aspects the analyzer passes in.
 TEST_F(LabelArbiterFeaturesTest, AspectSidesOfATwoSidedReview) {
@@ -374,8 +395,11 @@ TEST(LabelArbiterAnalyzerTest, ShortMixedByAspectsStaysMixed) {
       // è ottima." MIXED by itself; two Italian rows replace them (six other
       // short reviews tried in pl, de, es, fr read MIXED without the
       // setting too).
+      // Twenty-second pass: the arbiter with the plain-reading features
+      // keeps "L'app si blocca sempre, ma la qualità è eccellente." MIXED
+      // by itself; a second site row replaces it.
       {"it", "Il sito si blocca sempre, ma la qualità è eccellente."},
-      {"it", "L'app si blocca sempre, ma la qualità è eccellente."},
+      {"it", "Il sito va in crash di continuo, ma la qualità è eccellente."},
   };
   for (const auto& [lang, text] : kRows) {
     AnalyzeOptions o_lang;

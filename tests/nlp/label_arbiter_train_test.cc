@@ -1,7 +1,8 @@
 // The label arbiter's choice of setting (nlp/tools/label_arbiter_train.h,
 // ChooseLabelArbiter) on a tiny synthetic fit: the best-scoring setting out
 // of fold breaks a convention case and is rejected for one that keeps it;
-// when every setting breaks one, the choice fails naming it. And the
+// when every setting breaks one, the choice fails naming it, unless the
+// convention rows anchoring the fit keep it. And the
 // trainers' readers of cross-fitting (TableReaders).
 #include "nlp/tools/label_arbiter_train.h"
 
@@ -132,6 +133,53 @@ TEST(ChooseLabelArbiterTest, FailsNamingTheCaseWhenNoSettingKeepsIt) {
   const std::string printed = Read(log);
   EXPECT_NE(printed.find("FAILED"), std::string::npos) << printed;
   EXPECT_NE(printed.find("conv-never"), std::string::npos) << printed;
+  std::fclose(log);
+}
+
+// Twenty-second pass: a convention case no setting keeps when the fit has
+// never seen its like (here a NEUTRAL review marked by a feature no tuning
+// row has) is kept once the convention rows anchor the fit; the first
+// anchor level that keeps it is chosen and the levels before it are
+// reported as rejected.
+TEST(ChooseLabelArbiterTest, AnchorsKeepAConventionNoSettingKeepsOtherwise) {
+  const std::vector<ArbiterRow> rows = Rows();
+  std::vector<float> marked = Features(0.2f);
+  marked[50] = 1.0f;
+  const ConventionCheck check = [&](const std::string& text) -> std::vector<std::string> {
+    auto arbiter = LabelArbiter::Parse(text, "candidate");
+    if (!arbiter.ok()) return {arbiter.status().ToString()};
+    const Sentiment s = (*arbiter)->Decide(marked, {0.5f, SentimentLabel::kPositive, 0.6f});
+    if (s.label == SentimentLabel::kNeutral) return {};
+    return {"conv-marked: want NEUTRAL"};
+  };
+  ArbiterRow anchor;
+  anchor.source = "conventions";
+  anchor.lang = "-";
+  anchor.category = "neutral_note";
+  anchor.gold = {SentimentLabel::kNeutral};
+  anchor.fold = -1;
+  anchor.x = marked;
+  anchor.composed = SentimentLabel::kPositive;
+  ArbiterGrid grid;
+  grid.cs = {0.3};  // one C: a faster test
+  grid.anchors = {anchor};
+  std::FILE* log = std::tmpfile();
+  ASSERT_NE(log, nullptr);
+  const ArbiterChoice unanchored = ChooseLabelArbiter(rows, grid, check, log);
+  EXPECT_FALSE(unanchored.ok);
+  grid.anchor_copies = {0, 10};
+  const ArbiterChoice anchored = ChooseLabelArbiter(rows, grid, check, log);
+  ASSERT_TRUE(anchored.ok);
+  EXPECT_EQ(anchored.anchor_copies, 10);
+  EXPECT_TRUE(check(anchored.text).empty());
+  ASSERT_FALSE(anchored.rejected.empty());
+  EXPECT_NE(anchored.rejected[0].find("anchors x0"), std::string::npos) << anchored.rejected[0];
+  // The anchor is never scored: the out-of-fold count is over the 400 rows.
+  EXPECT_LE(anchored.right, 400);
+  EXPECT_EQ(anchored.oof.size(), rows.size());
+  const std::string printed = Read(log);
+  EXPECT_NE(printed.find("anchoring the fit with the 1 convention rows x10"), std::string::npos)
+      << printed;
   std::fclose(log);
 }
 
