@@ -104,11 +104,13 @@ const char* AspectName(Aspect a);
 // eighteenth, cases18 after the eighteenth's test half (for the
 // nineteenth), cases19 after the nineteenth's (for the twentieth), cases20
 // after the twentieth's (for the twenty-first), cases21 after the
-// twenty-first's (for the twenty-second).
+// twenty-first's (for the twenty-second), cases22 after the
+// twenty-second's (for the twenty-third).
 inline constexpr const char* kSpentTables[] = {"cases", "cases3", "cases4", "cases5", "cases6",
                                                "cases10", "cases11", "cases12", "cases13",
                                                "cases14", "cases15", "cases16", "cases17",
-                                               "cases18", "cases19", "cases20", "cases21"};
+                                               "cases18", "cases19", "cases20", "cases21",
+                                               "cases22"};
 // The five spent tables the arbiters read unseen before cross-fitting
 // existed (the first to sixth passes' tables): a review model listed in
 // opinia-train --spent_tables_off leaves these out. Trained on them the
