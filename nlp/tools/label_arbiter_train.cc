@@ -351,23 +351,23 @@ ArbiterChoice ChooseAt(const std::vector<ArbiterRow>& rows, const ArbiterGrid& g
   for (size_t ci = 0; ci < cs.size(); ++ci) {
     for (float t : ts) {
       for (float tm : grid.mixed_thresholds) {
-       for (float tn : grid.neutral_thresholds) {
-        std::map<std::string, Count> by_source;
-        const int right = score(ci, t, tm, tn, &by_source);
-        bool guard = true;
-        for (const std::string& real : grid.guarded) {
-          const Count& c = by_source[real];
-          guard &= c.after - c.before >= -0.003 * c.n;
+        for (float tn : grid.neutral_thresholds) {
+          std::map<std::string, Count> by_source;
+          const int right = score(ci, t, tm, tn, &by_source);
+          bool guard = true;
+          for (const std::string& real : grid.guarded) {
+            const Count& c = by_source[real];
+            guard &= c.after - c.before >= -0.003 * c.n;
+          }
+          std::string line =
+              absl::StrFormat("C %g threshold %.2f mixed %.2f neutral %.2f: %d right (%+d)%s;",
+                              cs[ci], t, tm, tn, right, right - before, guard ? "" : " [guard]");
+          for (const auto& [src, c] : by_source) {
+            absl::StrAppend(&line, " ", src, " ", c.after - c.before);
+          }
+          std::fprintf(log, "%s\n", line.c_str());
+          if (guard && t >= grid.min_threshold) eligible.push_back({ci, t, tm, tn, right});
         }
-        std::string line =
-            absl::StrFormat("C %g threshold %.2f mixed %.2f neutral %.2f: %d right (%+d)%s;",
-                            cs[ci], t, tm, tn, right, right - before, guard ? "" : " [guard]");
-        for (const auto& [src, c] : by_source) {
-          absl::StrAppend(&line, " ", src, " ", c.after - c.before);
-        }
-        std::fprintf(log, "%s\n", line.c_str());
-        if (guard && t >= grid.min_threshold) eligible.push_back({ci, t, tm, tn, right});
-       }
       }
     }
   }
@@ -454,8 +454,8 @@ bool TrainLabelArbiter(const LabelArbiterDirs& dirs, bool write,
   // A MIXED label may take less confidence than the others (eleventh pass,
   // models/README.md "Eleventh pass: MIXED"); -1: the same threshold.
   grid.mixed_thresholds = {-1.0f, 0.5f, 0.6f, 0.7f, 0.75f, 0.8f};
-  // ... and a NEUTRAL label more (twenty-second pass, models/README.md):
-  // the arbiter turning a composed label NEUTRAL takes more confidence.
+  // ... and one of a NEUTRAL label (twenty-second pass, models/README.md):
+  // turning a composed label NEUTRAL may take more confidence.
   grid.neutral_thresholds = {-1.0f, 0.9f, 0.95f};
   grid.guarded = {"pl_clarin_emo.dev", "en_amazon_reviews.dev"};
   // The convention cases' rows as anchors of the fit, when no setting
