@@ -268,8 +268,13 @@ class AnalyzerImpl : public Analyzer {
                                     : FeatureSpan{});
       }
     }
-    a.sentiment = ReviewSentiment(t, title, has_title, a, language, parts,
-                                  tweet, &probs);
+    // The review model's plain reading for the label arbiter, from the
+    // review's own model read where it has one (ReviewSentiment).
+    const bool arbitrate = !tweet && (label_arbiter_ != nullptr || config_.trace_label_arbiter);
+    SentimentClassifier::Probs plain_probs{};
+    bool have_plain = false;
+    a.sentiment = ReviewSentiment(t, title, has_title, a, language, parts, tweet, &probs,
+                                  arbitrate ? &plain_probs : nullptr, &have_plain);
     if (by_guess) {
       const float cap = sentiment_->ConfidenceCap(a.language);
       for (SentenceSentiment& ss : a.sentences) {
@@ -363,9 +368,9 @@ class AnalyzerImpl : public Analyzer {
     // urgency comes later), before the aspects settle their sides and the
     // aspect-sign arbiter reads it.
     const Sentiment composed = a.sentiment;
-    if (!tweet && (label_arbiter_ != nullptr || config_.trace_label_arbiter)) {
+    if (arbitrate) {
       ArbitrateLabel(t, parts, a.sentences, a.aspects, joined, language, options, words, probs,
-                     &reader, &a.sentiment);
+                     have_plain ? &plain_probs : nullptr, &reader, &a.sentiment);
     } else if (config_.trace_label_arbiter) {
       ThreadLabelArbiterTrace().features.clear();
     }
@@ -541,11 +546,14 @@ class AnalyzerImpl : public Analyzer {
 
   // The label arbiter (nlp/label_arbiter.h) over what the review's
   // analysis computed, the clause models reading every clause of the text.
+  // `plain`: the review model's plain reading when ReviewSentiment had it
+  // (null: read here).
   void ArbitrateLabel(const TokenizedText& t, const Parts& parts,
                       const std::vector<SentenceSentiment>& sentences,
                       const std::vector<AspectSentiment>& aspects, const PolarityEvidence& joined,
                       std::string_view language, const AnalyzeOptions& options, int words,
-                      const SentimentClassifier::Probs& probs, ClauseReader* reader,
+                      const SentimentClassifier::Probs& probs,
+                      const SentimentClassifier::Probs* plain, ClauseReader* reader,
                       Sentiment* review) const {
     thread_local std::vector<float> reads;
     thread_local std::vector<float> x;
@@ -553,7 +561,11 @@ class AnalyzerImpl : public Analyzer {
     LabelArbiterInput in;
     in.composed = *review;
     in.probs = probs;
-    sentiment_->ClassifyJoinedPlain(parts.in_order, language, &in.plain_probs);
+    if (plain != nullptr) {
+      in.plain_probs = *plain;
+    } else {
+      sentiment_->ClassifyJoinedPlain(parts.in_order, language, &in.plain_probs);
+    }
     in.parts = &parts.in_order;
     in.joined = joined;
     in.clause_reads = &reads;
@@ -1226,12 +1238,14 @@ class AnalyzerImpl : public Analyzer {
   }
 
   // The review's sentiment from its parts; `probs` holds the last sentence's
-  // probabilities on entry and the review's on return.
+  // probabilities on entry and the review's on return. `plain` (not null):
+  // the plain reading's probabilities too, from the same model read, when
+  // there is one (`*have_plain` says; not for a one-sentence text).
   Sentiment ReviewSentiment(const TokenizedText& t, const TokenizedText& title,
                             bool has_title, const Analysis& a,
                             std::string_view language, const Parts& parts,
-                            bool tweet,
-                            SentimentClassifier::Probs* probs) const {
+                            bool tweet, SentimentClassifier::Probs* probs,
+                            SentimentClassifier::Probs* plain, bool* have_plain) const {
     const size_t n = title.tokens.size() + t.tokens.size();
     if (n == 0) {
       *probs = {0.0f, 0.0f, 1.0f, 0.0f};
@@ -1243,7 +1257,8 @@ class AnalyzerImpl : public Analyzer {
       // One sentence: the review is that sentence (saves a model call).
       return a.sentences[0].sentiment;
     }
-    return sentiment_->ClassifyJoined(parts.in_order, language, probs, tweet);
+    *have_plain = plain != nullptr && !tweet;
+    return sentiment_->ClassifyJoined(parts.in_order, language, probs, tweet, plain);
   }
 
   const AnalyzerConfig config_;

@@ -371,8 +371,8 @@ Sentiment SentimentClassifier::Classify(const TokenizedText& t, int first,
 
 Sentiment SentimentClassifier::ClassifyJoined(
     const std::vector<const Part*>& parts, std::string_view language,
-    Probs* out, bool tweet) const {
-  return Joined(parts, language, tweet, out, /*plain=*/false);
+    Probs* out, bool tweet, Probs* plain_probs) const {
+  return Joined(parts, language, tweet, out, /*plain=*/false, plain_probs);
 }
 
 Sentiment SentimentClassifier::ClassifyJoinedPlain(const std::vector<const Part*>& parts,
@@ -383,7 +383,7 @@ Sentiment SentimentClassifier::ClassifyJoinedPlain(const std::vector<const Part*
 
 Sentiment SentimentClassifier::Joined(const std::vector<const Part*>& parts,
                                       std::string_view language, bool tweet, Probs* out,
-                                      bool plain) const {
+                                      bool plain, Probs* plain_out) const {
   const Model& model = ModelFor(language, tweet);
   thread_local std::vector<const LinearModel::PartialInput*> inputs;
   thread_local std::vector<const RuleScore*> rules;
@@ -399,9 +399,13 @@ Sentiment SentimentClassifier::Joined(const std::vector<const Part*>& parts,
     lex.Add(p->lex);
   }
   model.linear->PredictJoined(inputs, &raw);
-  return Combine(model, raw, words,
-                 JoinRules(rules.data(), rules.size()), lex, JoinedPolarity(parts),
-                 language, tweet, out, plain);
+  const RuleScore joined_rules = JoinRules(rules.data(), rules.size());
+  const PolarityEvidence polarity = JoinedPolarity(parts);
+  if (plain_out != nullptr && !plain && !tweet) {
+    Combine(model, raw, words, joined_rules, lex, polarity, language, /*tweet=*/false, plain_out,
+            /*plain=*/true);
+  }
+  return Combine(model, raw, words, joined_rules, lex, polarity, language, tweet, out, plain);
 }
 
 PolarityEvidence SentimentClassifier::JoinedPolarity(

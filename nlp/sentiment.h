@@ -514,9 +514,11 @@ class SentimentClassifier {
   // whole text (the parts' inputs one after the other, as in training)
   // from the parts' features, without a second pass over its tokens; rules
   // add up the parts' contributions.
+  // `plain_probs` (not null): also ClassifyJoinedPlain's probabilities,
+  // from the same model read (reviews only: `tweet` false).
   Sentiment ClassifyJoined(const std::vector<const Part*>& parts,
                            std::string_view language, Probs* probs = nullptr,
-                           bool tweet = false) const;
+                           bool tweet = false, Probs* plain_probs = nullptr) const;
   // ClassifyJoined without the compositional layer (the rules still
   // weigh): what the review model reads, for SentimentParams::blind_complaint
   // and the label arbiter's features (`probs`, when not null).
@@ -577,8 +579,9 @@ class SentimentClassifier {
   const Route& RouteFor(std::string_view language) const;
   const Model& ModelFor(std::string_view language, bool tweet) const;
   // ClassifyJoined, and without the compositional layer with `plain`.
+  // `plain_out` (not null): the plain reading's probabilities too.
   Sentiment Joined(const std::vector<const Part*>& parts, std::string_view language, bool tweet,
-                   Probs* out, bool plain) const;
+                   Probs* out, bool plain, Probs* plain_out = nullptr) const;
   // Model probabilities `raw` (label order of `model`) of a text of `words`
   // words fused with its rule score.
   Sentiment Combine(const Model& model, const std::vector<float>& raw,
