@@ -60,10 +60,11 @@ namespace {
 // by its aspects kept over the label arbiter; 18: the eighteenth - the
 // composition's weight by language, problems put right decide, urgency
 // constructions for a small part swallowed, child gear near misses and
-// asked-for answers; 19-21: the nineteenth to twenty-first passes,
+// asked-for answers; 19-22: the nineteenth to twenty-second passes; 23:
+// the twenty-third - the label arbiter's threshold per language group,
 // models/README.md): the model-file and tunable hashes below cannot see
 // code.
-constexpr char kVersionPrefix[] = "opinia-nlp-22";
+constexpr char kVersionPrefix[] = "opinia-nlp-23";
 // A question's clause with evidence below this is neutral (a pre-sale
 // question mentioning "delivery" has no opinion about it).
 constexpr float kClearClause = 0.5f;

@@ -7,6 +7,11 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 
 namespace opinia::nlp {
 namespace {
@@ -192,11 +197,57 @@ absl::StatusOr<std::unique_ptr<LabelArbiter>> LabelArbiter::Load(const std::stri
   return LoadIfExists<LabelArbiter>(models_dir + "/" + kLabelArbiterFile);
 }
 
+size_t ArbiterGroup(const std::vector<float>& x) {
+  for (size_t g = 0; g < kNumArbiterGroups; ++g) {
+    if (kFirstGroupFeature + g < x.size() && x[kFirstGroupFeature + g] > 0.5f) return g;
+  }
+  return kNumArbiterGroups;
+}
+
+std::string GroupThresholdsLine(const std::vector<float>& group_thresholds, float threshold) {
+  const std::string t = absl::StrFormat("%.2f", threshold);
+  std::string line = "group_thresholds";
+  bool differs = false;
+  for (float g : group_thresholds) {
+    const std::string v = absl::StrFormat("%.2f", g);
+    differs |= v != t;
+    absl::StrAppend(&line, " ", v);
+  }
+  return differs ? line + "\n" : "";
+}
+
 absl::StatusOr<std::unique_ptr<LabelArbiter>> LabelArbiter::Parse(
     std::string_view text, const std::string& name) {
-  absl::StatusOr<SoftmaxModel> model = SoftmaxModel::Parse(text, name, LabelArbiterFormat());
+  // The optional group_thresholds line is the arbiter's own; the rest is
+  // the softmax format's.
+  static constexpr absl::string_view kGroupLine = "group_thresholds ";
+  std::vector<float> groups;
+  std::string rest;
+  size_t line_no = 0;
+  const absl::string_view all(text.data(), text.size());
+  for (absl::string_view line : absl::StrSplit(all, '\n')) {
+    ++line_no;
+    if (!absl::StartsWith(line, kGroupLine)) {
+      if (!line.empty()) absl::StrAppend(&rest, line, "\n");
+      continue;
+    }
+    std::vector<absl::string_view> v =
+        absl::StrSplit(line.substr(kGroupLine.size()), ' ', absl::SkipEmpty());
+    bool ok = groups.empty() && v.size() == kNumArbiterGroups;
+    for (absl::string_view s : v) {
+      float t = 0;
+      ok = ok && absl::SimpleAtof(s, &t) && t >= 0 && t <= 1;
+      groups.push_back(t);
+    }
+    if (!ok) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          name, ": line ", line_no, ": expected one \"group_thresholds P E D R\" (",
+          kNumArbiterGroups, " thresholds in [0, 1]: pl, en, de, es/fr/it/pt): ", line));
+    }
+  }
+  absl::StatusOr<SoftmaxModel> model = SoftmaxModel::Parse(rest, name, LabelArbiterFormat());
   if (!model.ok()) return model.status();
-  return std::unique_ptr<LabelArbiter>(new LabelArbiter(*std::move(model)));
+  return std::unique_ptr<LabelArbiter>(new LabelArbiter(*std::move(model), std::move(groups)));
 }
 
 std::array<float, 4> LabelArbiter::Predict(const std::vector<float>& x) const {
@@ -208,7 +259,8 @@ std::array<float, 4> LabelArbiter::Predict(const std::vector<float>& x) const {
 Sentiment LabelArbiter::Decide(const std::vector<float>& x, const Sentiment& composed) const {
   const std::array<float, 4> p = Predict(x);
   const size_t best = static_cast<size_t>(std::max_element(p.begin(), p.end()) - p.begin());
-  const float threshold = model_.threshold(best);
+  const float threshold = model_.has_class_threshold(best) ? model_.threshold(best)
+                                                           : group_threshold(ArbiterGroup(x));
   if (kLabels[best] == composed.label || p[best] < threshold) return composed;
   return {p[0] - p[1], kLabels[best], p[best]};
 }

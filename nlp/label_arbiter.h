@@ -18,8 +18,13 @@
 //   line 2: "features F"     F must be kNumLabelArbiterFeatures
 //   line 3: "threshold T"    the arbiter's label replaces the composed one
 //                            when its probability is >= T (0: always)
+//   optional "group_thresholds P E D R" (twenty-third pass): T of a
+//                            review in the language group pl, en, de,
+//                            es/fr/it/pt (features 41-44; each in
+//                            [0, 1]); a review of no group keeps T
 //   optional "mixed_threshold M" (eleventh pass): the threshold when the
-//                            arbiter's label is MIXED (absent: T); the
+//                            arbiter's label is MIXED (absent: T, or the
+//                            review's group threshold); the
 //                            softmax format's class threshold of "mixed"
 //                            (nlp/softmax_model.h; the other classes' may
 //                            be given too)
@@ -46,6 +51,13 @@ inline constexpr char kLabelArbiterFile[] = "label_arbiter.meta";
 inline constexpr int kNumLabelArbiterFeatures = 110;
 // MIXED's index among the arbiter's classes (LabelArbiterFormat()).
 inline constexpr size_t kMixedClass = 3;
+// The language groups of the features (41-44: pl, en, de, es/fr/it/pt),
+// each of which may have a threshold of its own.
+inline constexpr size_t kNumArbiterGroups = 4;
+inline constexpr size_t kFirstGroupFeature = 41;
+// The group of features `x` (0 .. kNumArbiterGroups - 1), or
+// kNumArbiterGroups for a review of no group.
+size_t ArbiterGroup(const std::vector<float>& x);
 
 // What the analyzer knows of a review when its label is settled.
 struct LabelArbiterInput {
@@ -88,22 +100,34 @@ class LabelArbiter {
   std::array<float, 4> Predict(const std::vector<float>& x) const;
 
   // The final sentiment: the arbiter's label when it differs from
-  // `composed` with probability >= that label's threshold (the file's, or
-  // its own line's, e.g. mixed_threshold; score P(pos) - P(neg),
-  // confidence that probability), else `composed`.
+  // `composed` with probability >= that label's threshold (its own line's,
+  // e.g. mixed_threshold, else the review's group's, else the file's;
+  // score P(pos) - P(neg), confidence that probability), else `composed`.
   Sentiment Decide(const std::vector<float>& x, const Sentiment& composed) const;
 
   float threshold() const { return model_.threshold(); }
   float mixed_threshold() const { return model_.threshold(kMixedClass); }
+  // Group g's threshold (ArbiterGroup()): its group_thresholds value, else
+  // the file's.
+  float group_threshold(size_t g) const {
+    return g < group_thresholds_.size() ? group_thresholds_[g] : model_.threshold();
+  }
 
  private:
-  explicit LabelArbiter(SoftmaxModel model) : model_(std::move(model)) {}
+  LabelArbiter(SoftmaxModel model, std::vector<float> group_thresholds)
+      : model_(std::move(model)), group_thresholds_(std::move(group_thresholds)) {}
   SoftmaxModel model_;
+  std::vector<float> group_thresholds_;  // empty, or one per group
 };
 
 // The arbiter file's format (classes in the order positive, negative,
 // neutral, mixed; the file may list them in any order).
 const SoftmaxModelFormat& LabelArbiterFormat();
+
+// The "group_thresholds ..." line (with its newline; "%.2f" each) of
+// `group_thresholds` (one per group) in a file whose threshold is
+// `threshold`; empty when every group's prints as `threshold`.
+std::string GroupThresholdsLine(const std::vector<float>& group_thresholds, float threshold);
 
 // The arbiter's features of the last review the calling thread analysed
 // (empty for a social-media text, which the arbiter does not read), and

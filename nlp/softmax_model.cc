@@ -72,6 +72,7 @@ absl::StatusOr<SoftmaxModel> SoftmaxModel::Parse(std::string_view text, const st
   // The optional "NAME_threshold T_k" lines, then the class lines from
   // `first`.
   m.class_thresholds_.assign(classes, m.threshold_);
+  m.own_threshold_.assign(classes, false);
   size_t first = 3;
   if (format.class_thresholds) {
     std::vector<bool> given(classes, false);
@@ -92,6 +93,7 @@ absl::StatusOr<SoftmaxModel> SoftmaxModel::Parse(std::string_view text, const st
       }
       given[k] = true;
       m.class_thresholds_[k] = t;
+      m.own_threshold_[k] = true;
     }
   }
   if (lines.size() != first + classes) return not_the_format();

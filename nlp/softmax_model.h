@@ -51,10 +51,13 @@ class SoftmaxModel {
   // "NAME_threshold" line's, else T.
   float threshold() const { return threshold_; }
   float threshold(size_t k) const { return class_thresholds_[k]; }
+  // True when class k has its own "NAME_threshold" line.
+  bool has_class_threshold(size_t k) const { return own_threshold_[k]; }
 
  private:
   float threshold_ = 0;
   std::vector<float> class_thresholds_;
+  std::vector<bool> own_threshold_;
   std::vector<double> bias_;
   std::vector<std::vector<double>> w_;
   // w_ by feature: wt_[i * classes + k] = w_[k][i] (every class has the

@@ -8,9 +8,11 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -173,20 +175,33 @@ std::vector<std::vector<double>> Fit(const std::vector<Row>& rows, double C, Tak
 
 // The arbiter file (nlp/label_arbiter.h) of weights `W` (Fit()).
 // `mixed`, `neutral` (negative: none) the thresholds of a MIXED and a
-// NEUTRAL label.
+// NEUTRAL label; `groups` (empty: none) the language groups' thresholds.
 std::string ArbiterText(const std::vector<std::vector<double>>& W, float threshold,
-                        float mixed = -1.0f, float neutral = -1.0f) {
+                        float mixed = -1.0f, float neutral = -1.0f,
+                        const std::vector<float>& groups = {}) {
   std::vector<double> bias(4);
   for (size_t k = 0; k < 4; ++k) bias[k] = W[k][kNumLabelArbiterFeatures];
   std::vector<double> own(4, -1.0);
   own[kMixedClass] = mixed;
   own[static_cast<size_t>(Index(SentimentLabel::kNeutral))] = neutral;
-  return FormatSoftmaxModel(LabelArbiterFormat(), threshold, bias, W, own);
+  std::string text = FormatSoftmaxModel(LabelArbiterFormat(), threshold, bias, W, own);
+  // The group line right before the class lines (the first: positive).
+  return text.insert(text.find("\npositive ") + 1, GroupThresholdsLine(groups, threshold));
+}
+
+// A class's own threshold as the file keeps it: none (negative) when it
+// is negative or prints as the file's threshold T (ClassThresholdLine()
+// writes no line then, and the label takes the review's group threshold).
+float Own(float class_threshold, float T) {
+  if (class_threshold < 0) return -1.0f;
+  return absl::StrFormat("%.2f", class_threshold) == absl::StrFormat("%.2f", T) ? -1.0f
+                                                                                : class_threshold;
 }
 
 // The label served: the arbiter's when it differs with probability >= t
 // (>= tm when it is MIXED and tm is not negative, >= tn when it is NEUTRAL
-// and tn is not negative).
+// and tn is not negative), as LabelArbiter::Decide() serves it. t: the
+// threshold of the row's language group (the file's T without groups).
 SentimentLabel Served(const Row& r, const std::array<float, 4>& p, float t, float tm,
                       float tn = -1.0f) {
   const size_t best = static_cast<size_t>(std::max_element(p.begin(), p.end()) - p.begin());
@@ -276,6 +291,127 @@ class Conventions {
 
 namespace {
 
+// A setting of the choice.
+struct Candidate {
+  size_t ci;                  // C's index in the grid
+  float t, tm, tn;            // the file's, MIXED's and NEUTRAL's thresholds
+  std::vector<float> groups;  // the language groups' (empty: t for every review)
+  int right;                  // rows right out of fold
+};
+
+// " groups pl 0.90 en 0.80 de 0.75 es/fr/it/pt 0.80", or "" without groups.
+std::string GroupsText(const std::vector<float>& groups) {
+  static constexpr const char* kNames[kNumArbiterGroups] = {"pl", "en", "de", "es/fr/it/pt"};
+  std::string text;
+  for (size_t g = 0; g < groups.size() && g < kNumArbiterGroups; ++g) {
+    absl::StrAppend(&text, g == 0 ? " groups " : " ", kNames[g], " ",
+                    absl::StrFormat("%.2f", groups[g]));
+  }
+  return text;
+}
+
+// The settings with a threshold per language group (ArbiterGrid::
+// group_thresholds) that keep the guarded sources: at each C, MIXED and
+// NEUTRAL threshold, every combination of the grid's thresholds >=
+// min_threshold and its group_only_thresholds, one per group (features
+// 41-44). A review of no group,
+// and a group with no row, keep the file's threshold T, the grid's
+// highest. A group's rows are served by its threshold alone, so each group
+// is counted once per threshold and the combinations are sums; one line
+// per group and setting goes to `log`.
+void GroupCandidates(const std::vector<Row>& rows, const ArbiterGrid& grid,
+                     const std::vector<std::vector<std::array<float, 4>>>& oof, std::FILE* log,
+                     std::vector<Candidate>* out) {
+  constexpr size_t G = kNumArbiterGroups;
+  const float T = *std::max_element(grid.thresholds.begin(), grid.thresholds.end());
+  if (T < grid.min_threshold) return;
+  std::vector<size_t> group(rows.size());
+  std::vector<int> group_rows(G + 1, 0);
+  for (size_t i = 0; i < rows.size(); ++i) ++group_rows[group[i] = ArbiterGroup(rows[i].x)];
+  // Each group's thresholds; the rows of no group (g == G) at T.
+  std::vector<std::vector<float>> ts(G + 1, std::vector<float>{T});
+  for (size_t g = 0; g < G; ++g) {
+    if (group_rows[g] == 0) continue;
+    ts[g].clear();
+    for (float t : grid.thresholds) {
+      if (t >= grid.min_threshold) ts[g].push_back(t);
+    }
+    for (float t : grid.group_only_thresholds) {
+      if (ts[g].empty() || t > ts[g].back()) ts[g].push_back(t);
+    }
+  }
+  const size_t S = grid.guarded.size();
+  std::vector<int> guard_n(S, 0);
+  std::vector<int> guard_source(rows.size(), -1);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    for (size_t s = 0; s < S; ++s) {
+      if (rows[i].source == grid.guarded[s]) {
+        guard_source[i] = static_cast<int>(s);
+        ++guard_n[s];
+      }
+    }
+  }
+  static constexpr const char* kNames[G + 1] = {"pl", "en", "de", "es/fr/it/pt", "other"};
+  for (size_t ci = 0; ci < grid.cs.size(); ++ci) {
+    for (float tm : grid.mixed_thresholds) {
+      for (float tn : grid.neutral_thresholds) {
+        const float tm_own = Own(tm, T), tn_own = Own(tn, T);
+        // right[g][k], gain[g][k] and guarded[g][k][s] (the gain of guarded
+        // source s) of group g's rows at ts[g][k].
+        std::vector<std::vector<int>> right(G + 1), gain(G + 1);
+        std::vector<std::vector<std::vector<int>>> guarded(G + 1);
+        for (size_t g = 0; g <= G; ++g) {
+          right[g].assign(ts[g].size(), 0);
+          gain[g].assign(ts[g].size(), 0);
+          guarded[g].assign(ts[g].size(), std::vector<int>(S, 0));
+        }
+        for (size_t i = 0; i < rows.size(); ++i) {
+          const size_t g = group[i];
+          for (size_t k = 0; k < ts[g].size(); ++k) {
+            const SentimentLabel served = Served(rows[i], oof[ci][i], ts[g][k], tm_own, tn_own);
+            const int d = Right(rows[i], served) - Right(rows[i], rows[i].composed);
+            right[g][k] += Right(rows[i], served);
+            gain[g][k] += d;
+            if (guard_source[i] >= 0) guarded[g][k][static_cast<size_t>(guard_source[i])] += d;
+          }
+        }
+        for (size_t g = 0; g <= G; ++g) {
+          std::string line = absl::StrFormat("C %g mixed %.2f neutral %.2f group %s (%d rows):",
+                                             grid.cs[ci], tm, tn, kNames[g], group_rows[g]);
+          for (size_t k = 0; k < ts[g].size(); ++k) {
+            absl::StrAppend(&line, absl::StrFormat(" %.2f %+d", ts[g][k], gain[g][k]));
+            for (size_t s = 0; s < S; ++s) {
+              if (guarded[g][k][s] != 0) {
+                absl::StrAppend(&line, " (", grid.guarded[s], " ", guarded[g][k][s], ")");
+              }
+            }
+            absl::StrAppend(&line, ";");
+          }
+          std::fprintf(log, "%s\n", line.c_str());
+        }
+        // Every combination, the first group's threshold slowest.
+        std::vector<size_t> at(G, 0);
+        for (;;) {
+          int total = right[G][0];
+          std::vector<int> d(guarded[G][0]);
+          std::vector<float> groups(G);
+          for (size_t g = 0; g < G; ++g) {
+            total += right[g][at[g]];
+            for (size_t s = 0; s < S; ++s) d[s] += guarded[g][at[g]][s];
+            groups[g] = ts[g][at[g]];
+          }
+          bool guard = true;
+          for (size_t s = 0; s < S; ++s) guard &= d[s] >= -0.003 * guard_n[s];
+          if (guard) out->push_back({ci, T, tm, tn, std::move(groups), total});
+          size_t g = G;
+          while (g > 0 && ++at[g - 1] == ts[g - 1].size()) at[--g] = 0;
+          if (g == 0) break;
+        }
+      }
+    }
+  }
+}
+
 // ChooseLabelArbiter at one anchor level (`copies`).
 ArbiterChoice ChooseAt(const std::vector<ArbiterRow>& rows, const ArbiterGrid& grid, int copies,
                        const ConventionCheck& check, std::FILE* log) {
@@ -342,11 +478,6 @@ ArbiterChoice ChooseAt(const std::vector<ArbiterRow>& rows, const ArbiterGrid& g
   for (const Row& r : rows) before += Right(r, r.composed);
   choice.composed_right = before;
   std::fprintf(log, "composed labels right: %d of %zu\n", before, rows.size());
-  struct Candidate {
-    size_t ci;
-    float t, tm, tn;
-    int right;
-  };
   std::vector<Candidate> eligible;
   for (size_t ci = 0; ci < cs.size(); ++ci) {
     for (float t : ts) {
@@ -366,22 +497,38 @@ ArbiterChoice ChooseAt(const std::vector<ArbiterRow>& rows, const ArbiterGrid& g
             absl::StrAppend(&line, " ", src, " ", c.after - c.before);
           }
           std::fprintf(log, "%s\n", line.c_str());
-          if (guard && t >= grid.min_threshold) eligible.push_back({ci, t, tm, tn, right});
+          if (!grid.group_thresholds && guard && t >= grid.min_threshold) {
+            eligible.push_back({ci, t, tm, tn, {}, right});
+          }
         }
       }
     }
   }
+  if (grid.group_thresholds) GroupCandidates(rows, grid, oof, log, &eligible);
   // Best first; among equals the grid's order (the lower C, then the lower
   // threshold), as the choice always was.
   std::stable_sort(eligible.begin(), eligible.end(),
                    [](const Candidate& a, const Candidate& b) { return a.right > b.right; });
   std::map<size_t, std::vector<std::vector<double>>> fitted;  // per C, on all rows
   std::vector<std::string> first_broken;
+  // A convention case of language group g broken at (C, MIXED, NEUTRAL
+  // threshold, g's threshold) is broken by every setting that shares them:
+  // its label depends on nothing else. Those settings are skipped.
+  std::set<std::tuple<size_t, float, float, size_t, float>> broken_at;
+  int skipped = 0;
   for (const Candidate& cand : eligible) {
+    bool known = false;
+    for (size_t g = 0; g < cand.groups.size() && !known; ++g) {
+      known = broken_at.count({cand.ci, cand.tm, cand.tn, g, cand.groups[g]}) > 0;
+    }
+    if (known) {
+      ++skipped;
+      continue;
+    }
     if (fitted.count(cand.ci) == 0) {
       fitted[cand.ci] = Fit(rows, cs[cand.ci], [](const Row&) { return true; }, anchors, copies);
     }
-    const std::string text = ArbiterText(fitted[cand.ci], cand.t, cand.tm, cand.tn);
+    const std::string text = ArbiterText(fitted[cand.ci], cand.t, cand.tm, cand.tn, cand.groups);
     const std::vector<std::string> broken = check(text);
     if (broken.empty()) {
       choice.ok = true;
@@ -389,18 +536,31 @@ ArbiterChoice ChooseAt(const std::vector<ArbiterRow>& rows, const ArbiterGrid& g
       choice.threshold = cand.t;
       choice.mixed_threshold = cand.tm;
       choice.neutral_threshold = cand.tn;
+      choice.group_thresholds = cand.groups;
       choice.right = cand.right;
       choice.text = text;
       choice.oof = oof[cand.ci];
+      if (skipped > 0) {
+        std::fprintf(log, "label arbiter: %d better setting(s) skipped: each shares its group's "
+                     "threshold with a setting that broke a convention case of that group\n",
+                     skipped);
+      }
       return choice;
     }
     if (first_broken.empty()) first_broken = broken;
-    std::string line = absl::StrFormat("rejected C %g threshold %.2f mixed %.2f neutral %.2f "
+    std::string line = absl::StrFormat("rejected C %g threshold %.2f mixed %.2f neutral %.2f%s "
                                        "anchors x%d (%d right out-of-fold): breaks %zu convention "
                                        "case(s):",
-                                       cs[cand.ci], cand.t, cand.tm, cand.tn, copies, cand.right,
+                                       cs[cand.ci], cand.t, cand.tm, cand.tn,
+                                       GroupsText(cand.groups).c_str(), copies, cand.right,
                                        broken.size());
-    for (const std::string& b : broken) absl::StrAppend(&line, " [", b, "]");
+    for (const std::string& b : broken) {
+      absl::StrAppend(&line, " [", b, "]");
+      const auto g = grid.convention_groups.find(b.substr(0, b.find(':')));
+      if (g != grid.convention_groups.end() && g->second < cand.groups.size()) {
+        broken_at.insert({cand.ci, cand.tm, cand.tn, g->second, cand.groups[g->second]});
+      }
+    }
     std::fprintf(log, "%s\n", line.c_str());
     choice.rejected.push_back(line);
   }
@@ -463,10 +623,17 @@ bool TrainLabelArbiter(const LabelArbiterDirs& dirs, bool write,
   const Analyzer* analyzer = readers.For("");
   if (analyzer == nullptr) return false;
   for (const EvalCase& c : conventions.cases()) {
+    const size_t n = grid.anchors.size();
     AddRow(*analyzer, {"conventions", "-", c.category, c.labels, -1, {}, {}}, c.text, c.rating,
            &grid.anchors);
+    if (grid.anchors.size() > n) grid.convention_groups[c.id] = ArbiterGroup(grid.anchors.back().x);
   }
   grid.anchor_copies = tuning.anchor_copies;
+  grid.group_thresholds = tuning.group_thresholds;
+  // A group may also keep the composed label unless the arbiter is surer
+  // than 0.95, or always (1: only MIXED and NEUTRAL thresholds of their own
+  // let it decide there; twenty-third pass, models/README.md).
+  grid.group_only_thresholds = {0.95f, 1.0f};
   if (!tuning.cs.empty()) grid.cs = tuning.cs;
   const ArbiterChoice choice = ChooseLabelArbiter(
       rows, grid,
@@ -476,15 +643,19 @@ bool TrainLabelArbiter(const LabelArbiterDirs& dirs, bool write,
   const size_t best_c = choice.c_index;
   const float best_t = choice.threshold;
   const std::vector<double>& cs = grid.cs;
-  std::fprintf(stderr, "chosen: C %g threshold %.2f mixed %.2f neutral %.2f anchors x%d (%d right "
+  std::fprintf(stderr,
+               "chosen: C %g threshold %.2f mixed %.2f neutral %.2f%s anchors x%d (%d right "
                "out-of-fold, composed %d; %zu better setting(s) rejected for the conventions)\n",
                cs[best_c], best_t, choice.mixed_threshold, choice.neutral_threshold,
-               choice.anchor_copies, choice.right, before, choice.rejected.size());
+               GroupsText(choice.group_thresholds).c_str(), choice.anchor_copies, choice.right,
+               before, choice.rejected.size());
   std::map<std::string, Count> by_source, by_lang, by_category, by_source_lang;
   for (size_t i = 0; i < rows.size(); ++i) {
     const Row& r = rows[i];
-    const SentimentLabel served =
-        Served(r, choice.oof[i], best_t, choice.mixed_threshold, choice.neutral_threshold);
+    const size_t g = ArbiterGroup(r.x);
+    const float t = g < choice.group_thresholds.size() ? choice.group_thresholds[g] : best_t;
+    const SentimentLabel served = Served(r, choice.oof[i], t, Own(choice.mixed_threshold, best_t),
+                                         Own(choice.neutral_threshold, best_t));
     for (auto* m : {&by_source, &by_lang, &by_category, &by_source_lang}) {
       std::string key = m == &by_source ? r.source
                         : m == &by_lang ? r.lang

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,8 @@ inline constexpr char kConventionsFile[] = "conventions.tsv";
 struct LabelArbiterTuning {
   std::vector<int> anchor_copies = {0, 3};
   std::vector<double> cs = {0.3};
+  // A threshold per language group (twenty-third pass; ArbiterGrid).
+  bool group_thresholds = true;
 };
 bool TrainLabelArbiter(const LabelArbiterDirs& dirs, bool write,
                        const LabelArbiterTuning& tuning = {});
@@ -84,6 +87,18 @@ struct ArbiterGrid {
   // as before (level 0).
   std::vector<ArbiterRow> anchors;
   std::vector<int> anchor_copies = {0};
+  // A threshold per language group (twenty-third pass): the settings are
+  // those of ChooseLabelArbiter's group search (every combination of the
+  // thresholds >= min_threshold, one per group), not the single threshold's.
+  bool group_thresholds = false;
+  // Thresholds a group may take besides those of `thresholds` (ascending,
+  // above them; e.g. 1: the arbiter's label is served there only through
+  // a MIXED or NEUTRAL threshold of its own).
+  std::vector<float> group_only_thresholds;
+  // The language group (ArbiterGroup()) of each convention case, by id:
+  // a case broken at its group's threshold rules out the settings that
+  // share it.
+  std::map<std::string, size_t> convention_groups;
 };
 
 // The convention cases a candidate arbiter file (its text) breaks, one
@@ -97,6 +112,7 @@ struct ArbiterChoice {
   float threshold = 1.0f;
   float mixed_threshold = -1.0f;  // negative: `threshold`
   float neutral_threshold = -1.0f;  // negative: `threshold`
+  std::vector<float> group_thresholds;  // empty: `threshold` for every review
   int anchor_copies = 0;          // the anchor level chosen
   int right = 0, composed_right = 0;
   std::string text;  // the file fitted on all rows at the chosen setting

@@ -348,11 +348,12 @@ constexpr char kTableWeightsFlag[] = "en=2,pl=1";
 constexpr char kTranslatedTableWeightsFlag[] = "romance=1";
 // --crossfit=K's default (0: off, allowed only without a spent table in
 // --train_tables) and --spent_tables_off's (the models listed leave
-// kOlderSpentTables out): trained on the older tables too the Polish review
+// kSpentOffTables out): trained on the older tables too the Polish review
 // model cost pl_clarin_emo.dev 4 sentences ("Eleventh pass: cross-fitted
 // arbiters"); on cases10 and cases11 nothing out of fold ("Twelfth pass"),
 // on cases12 7 of 5,623 CLARIN-Emo sentences ("Thirteenth pass: Polish
-// domain adaptation").
+// domain adaptation"); cases21 and cases22 joined kSpentOffTables in the
+// twenty-third pass (pl_clarin_emo.dev 0.7409 -> 0.7330 trained on them).
 constexpr int kCrossFitFolds = 3;
 constexpr char kSpentTablesOff[] = "pl";
 
@@ -1275,7 +1276,9 @@ int main(int argc, char** argv) {
   bool crossfit_reuse = false;
   // --arbiter_anchors=N,...: the label arbiter's anchor levels, tried in
   // order (the convention rows in every fit N times); --arbiter_cs=C,...:
-  // its regularisation constants (TrainLabelArbiter).
+  // its regularisation constants (TrainLabelArbiter);
+  // --arbiter_group_thresholds=0: one threshold for every language group
+  // (as before the twenty-third pass).
   LabelArbiterTuning arbiter_tuning;
   std::string spent_off = kSpentTablesOff;  // --spent_tables_off=pl,...|-: AddTableFiles()
   std::string table_weights = kTableWeightsFlag;
@@ -1366,6 +1369,8 @@ int main(int argc, char** argv) {
         }
         arbiter_tuning.cs.push_back(v);
       }
+    } else if (a == "--arbiter_group_thresholds=0" || a == "--arbiter_group_thresholds=1") {
+      arbiter_tuning.group_thresholds = a.back() == '1';
     }
     else if (absl::StartsWith(a, "--late_praise=")) {
       TrainingReadParams().late_praise = std::stof(a.substr(14));
@@ -1415,6 +1420,7 @@ int main(int argc, char** argv) {
                    " [--translated_table_weights=MODEL=N,...|-]"
                    " [--crossfit=K [--crossfit_dir=DIR] [--crossfit_reuse]]"
                    " [--arbiter_anchors=N,...] [--arbiter_cs=C,...]"
+                   " [--arbiter_group_thresholds=0|1]"
                    " [--late_praise=F [--late_praise_early=F] [--late_praise_score=F]"
                    " [--late_praise_turn]] [--aspects_late_part]"
                    " [--spent_tables_off=pl,...|-]"

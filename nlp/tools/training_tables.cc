@@ -17,7 +17,7 @@ std::vector<std::string> ReviewTableFiles(const TableSources& tables,
   const TableSources kept =
       std::find(spent_off.begin(), spent_off.end(), model) == spent_off.end()
           ? tables
-          : tables.Without({std::begin(kOlderSpentTables), std::end(kOlderSpentTables)});
+          : tables.Without({std::begin(kSpentOffTables), std::end(kSpentOffTables)});
   for (const std::string& lang : row.languages) {
     if (std::find(std::begin(kTuningLanguages), std::end(kTuningLanguages), lang) ==
         std::end(kTuningLanguages)) {

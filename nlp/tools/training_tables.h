@@ -21,8 +21,8 @@ namespace opinia::nlp::tools {
 // "sentiment_" ("pl", "en", "de", "romance": its weight), then
 // tables.TranslatedFiles(lang, model) (the English rows of those tables
 // machine-translated into the language). A model listed in
-// `spent_off` (--spent_tables_off) leaves the older spent tables
-// (kOlderSpentTables) out even when `tables` lists them.
+// `spent_off` (--spent_tables_off) leaves the spent tables of
+// kSpentOffTables out even when `tables` lists them.
 std::vector<std::string> ReviewTableFiles(const TableSources& tables,
                                           const std::vector<std::string>& spent_off,
                                           const SentimentModelRow& row);

@@ -188,8 +188,11 @@ TEST(AnalyzerMixedTest, NeverAnsweredInEveryLanguage) {
       // Polish kettle MIXED without the setting too. Lost: "Czajnik działa
       // idealnie, ale obsługa klienta nigdy nie odpowiedziała."
       {"de", "Der Kundenservice hat nie geantwortet, aber der Wasserkocher funktioniert perfekt."},
-      {"es", "El servicio de atención al cliente nunca respondió, pero el hervidor funciona "
-             "perfectamente."},
+      // Twenty-third pass (retrained with cases21 and cases22): the models read
+      // the Spanish kettle MIXED without the setting too. Lost: "El servicio de
+      // atención al cliente nunca respondió, pero el hervidor funciona
+      // perfectamente."
+      {"es", "El vendedor nunca contestó a mis mensajes, pero la lámpara funciona perfectamente."},
       {"fr", "Le service client n'a jamais répondu, mais la bouilloire fonctionne parfaitement."},
       {"it", "Il servizio clienti non ha mai risposto, ma il bollitore funziona perfettamente."},
   };

@@ -6,7 +6,9 @@
 #include "nlp/label_arbiter.h"
 
 #include <fstream>
+#include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -277,26 +279,83 @@ TEST(LabelArbiterTest, MixedHasItsOwnThreshold) {
   EXPECT_NE(b.status().message().find("label_arbiter.meta"), std::string::npos);
 }
 
+// Twenty-third pass: a language group may have a threshold of its own
+// (the optional "group_thresholds" line, groups pl, en, de, es/fr/it/pt by
+// features 41-44); a review of no group keeps the file's, and a label's
+// own line (mixed_threshold) still wins over its group's.
+TEST(LabelArbiterTest, LanguageGroupsHaveTheirOwnThresholds) {
+  const Sentiment composed{0.6f, SentimentLabel::kPositive, 0.8f};
+  auto in_group = [](size_t g) {
+    std::vector<float> x(kNumLabelArbiterFeatures, 0.0f);
+    if (g < kNumArbiterGroups) x[kFirstGroupFeature + g] = 1.0f;
+    return x;
+  };
+  EXPECT_EQ(ArbiterGroup(in_group(1)), 1u);
+  EXPECT_EQ(ArbiterGroup(in_group(kNumArbiterGroups)), kNumArbiterGroups);
+  const std::string line = GroupThresholdsLine({0.9f, 0.7f, 0.9f, 0.9f}, 0.9f);
+  EXPECT_EQ(line, "group_thresholds 0.90 0.70 0.90 0.90\n");
+  EXPECT_EQ(GroupThresholdsLine({0.9f, 0.9f, 0.9f, 0.9f}, 0.9f), "");
+  EXPECT_EQ(GroupThresholdsLine({}, 0.9f), "");
+  // P(mixed) = 0.71: above English's threshold only.
+  std::string text = ConstantArbiter({0, 0, 0, 2}, 0.9);
+  text.insert(text.find("positive"), line);
+  auto a = LabelArbiter::Parse(text, "a");
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_FLOAT_EQ((*a)->group_threshold(1), 0.7f);
+  EXPECT_FLOAT_EQ((*a)->group_threshold(kNumArbiterGroups), 0.9f);
+  EXPECT_EQ((*a)->Decide(in_group(1), composed).label, SentimentLabel::kMixed);
+  for (size_t g : {size_t{0}, size_t{2}, size_t{3}, kNumArbiterGroups}) {
+    EXPECT_EQ((*a)->Decide(in_group(g), composed).label, SentimentLabel::kPositive) << g;
+  }
+  // MIXED's own line wins over English's.
+  std::string own = text;
+  own.insert(own.find("positive"), "mixed_threshold 0.80\n");
+  auto b = LabelArbiter::Parse(own, "b");
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ((*b)->Decide(in_group(1), composed).label, SentimentLabel::kPositive);
+  // Malformed lines name the file.
+  for (const std::string& bad_line :
+       {std::string("group_thresholds 0.9 0.7 0.9\n"),
+        std::string("group_thresholds 0.9 0.7 0.9 1.5\n"),
+        std::string("group_thresholds 0.9 0.7 0.9 x\n"), line + line}) {
+    std::string bad = ConstantArbiter({0, 0, 0, 2}, 0.9);
+    bad.insert(bad.find("positive"), bad_line);
+    auto c = LabelArbiter::Parse(bad, "label_arbiter.meta");
+    ASSERT_FALSE(c.ok()) << bad_line;
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(c.status().message().find("label_arbiter.meta"), std::string::npos);
+    EXPECT_NE(c.status().message().find("group_thresholds"), std::string::npos);
+  }
+}
+
 // Twelfth pass: "mixed_threshold" is the softmax format's class threshold
-// of "mixed" (no longer cut out of the text first): the shipped file keeps
-// its two thresholds, and the line is refused where the format does not
-// have it (after the class lines).
+// of "mixed" (no longer cut out of the text first): the shipped file's
+// thresholds are what its own lines say (the trainer chooses them; since
+// the twenty-third pass there may be a line of language groups instead of
+// a MIXED one), and the line is refused where the format does not have it
+// (after the class lines).
 TEST(LabelArbiterTest, MixedThresholdIsTheFormatsClassThreshold) {
   auto shipped = LabelArbiter::Load(test_paths::ModelsDir());
   ASSERT_TRUE(shipped.ok()) << shipped.status();
   ASSERT_NE(*shipped, nullptr);
-  // The values the shipped file's own lines say (its 3rd and 4th lines:
-  // "threshold T", "mixed_threshold M"; the trainer chooses them).
   std::ifstream file(test_paths::ModelsDir() + "/label_arbiter.meta");
-  std::string magic, features, threshold_key, mixed_key;
-  int n_features = 0;
-  float threshold = 0, mixed = 0;
-  file >> magic >> features >> n_features >> threshold_key >> threshold >> mixed_key >> mixed;
-  ASSERT_EQ(threshold_key, "threshold");
-  ASSERT_EQ(mixed_key, "mixed_threshold");
+  std::map<std::string, std::vector<float>> lines;  // the lines before the class lines
+  for (std::string line; std::getline(file, line) && line.rfind("positive ", 0) != 0;) {
+    std::istringstream in(line);
+    std::string key;
+    in >> key;
+    for (float v; in >> v;) lines[key].push_back(v);
+  }
+  ASSERT_EQ(lines["threshold"].size(), 1u);
+  const float threshold = lines["threshold"][0];
   EXPECT_FLOAT_EQ((*shipped)->threshold(), threshold);
-  EXPECT_FLOAT_EQ((*shipped)->mixed_threshold(), mixed);
-  EXPECT_NE(threshold, mixed);  // two thresholds, not one
+  EXPECT_FLOAT_EQ((*shipped)->mixed_threshold(),
+                  lines.count("mixed_threshold") ? lines["mixed_threshold"][0] : threshold);
+  for (size_t g = 0; g < kNumArbiterGroups; ++g) {
+    EXPECT_FLOAT_EQ((*shipped)->group_threshold(g),
+                    lines.count("group_thresholds") ? lines["group_thresholds"].at(g) : threshold);
+  }
+  EXPECT_FLOAT_EQ((*shipped)->group_threshold(kNumArbiterGroups), threshold);
   const std::string after = ConstantArbiter({0, 0, 0, 2}, 0.9) + "mixed_threshold 0.60\n";
   auto a = LabelArbiter::Parse(after, "label_arbiter.meta");
   ASSERT_FALSE(a.ok());

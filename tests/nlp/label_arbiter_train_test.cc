@@ -183,6 +183,98 @@ TEST(ChooseLabelArbiterTest, AnchorsKeepAConventionNoSettingKeepsOtherwise) {
   std::fclose(log);
 }
 
+// Twenty-third pass: a threshold per language group. English reviews are
+// MIXED when both sides weigh (v > 0.5, every seventh the other way);
+// Polish ones, of a guarded source, only in the middle (0.3 < v < 0.6).
+// The fit's one slope in v makes it surest of MIXED for the Polish
+// reviews with the highest v, which are POSITIVE: a threshold low enough
+// for the English MIXED fails the Polish guard. One threshold must stay
+// high for both; a threshold per group keeps Polish high, lets English go
+// lower, and gets more rows right.
+TEST(ChooseLabelArbiterTest, ThresholdPerLanguageGroup) {
+  std::vector<ArbiterRow> rows;
+  for (int i = 0; i < 800; ++i) {
+    ArbiterRow r;
+    const bool polish = i % 2 == 0;
+    const float v = static_cast<float>((i / 2 * 37) % 100) / 100.0f;
+    bool mixed = polish ? v > 0.3f && v < 0.6f : v > 0.5f;
+    if (!polish && i % 7 == 0) mixed = !mixed;
+    r.source = polish ? "guarded_pl" : "en_rows";
+    r.lang = polish ? "pl" : "en";
+    r.category = "-";
+    r.gold = {mixed ? SentimentLabel::kMixed : SentimentLabel::kPositive};
+    r.fold = i % 4;
+    r.x = Features(v);
+    r.x[kFirstGroupFeature + (polish ? 0 : 1)] = 1.0f;
+    r.composed = SentimentLabel::kPositive;
+    rows.push_back(r);
+  }
+  ArbiterGrid grid;
+  grid.cs = {0.3};
+  grid.guarded = {"guarded_pl"};
+  const ConventionCheck none = [](const std::string&) { return std::vector<std::string>{}; };
+  std::FILE* log = std::tmpfile();
+  ASSERT_NE(log, nullptr);
+  const ArbiterChoice one = ChooseLabelArbiter(rows, grid, none, log);
+  ASSERT_TRUE(one.ok);
+  EXPECT_TRUE(one.group_thresholds.empty());
+  EXPECT_EQ(one.text.find("group_thresholds"), std::string::npos);
+  grid.group_thresholds = true;
+  const ArbiterChoice groups = ChooseLabelArbiter(rows, grid, none, log);
+  ASSERT_TRUE(groups.ok);
+  ASSERT_EQ(groups.group_thresholds.size(), kNumArbiterGroups);
+  EXPECT_GT(groups.right, one.right);
+  EXPECT_GT(groups.group_thresholds[0], groups.group_thresholds[1]);
+  // Groups without rows keep the file's threshold, the grid's highest.
+  EXPECT_FLOAT_EQ(groups.threshold, 0.9f);
+  EXPECT_FLOAT_EQ(groups.group_thresholds[2], 0.9f);
+  EXPECT_FLOAT_EQ(groups.group_thresholds[3], 0.9f);
+  auto arbiter = LabelArbiter::Parse(groups.text, "chosen");
+  ASSERT_TRUE(arbiter.ok()) << arbiter.status();
+  for (size_t g = 0; g < kNumArbiterGroups; ++g) {
+    EXPECT_FLOAT_EQ((*arbiter)->group_threshold(g), groups.group_thresholds[g]) << g;
+  }
+  const std::string printed = Read(log);
+  EXPECT_NE(printed.find("group pl (400 rows):"), std::string::npos) << printed;
+  std::fclose(log);
+}
+
+// A convention case broken at its group's threshold rules out, unchecked,
+// every setting that shares that threshold (its label depends on nothing
+// else); the choice then keeps the case.
+TEST(ChooseLabelArbiterTest, AConventionBrokenAtAGroupThresholdRulesItOut) {
+  // Rows() as English and German reviews, every other one.
+  std::vector<ArbiterRow> rows = Rows();
+  for (size_t i = 0; i < rows.size(); ++i) rows[i].x[kFirstGroupFeature + 1 + i % 2] = 1.0f;
+  std::vector<float> middle = Features(0.56f);
+  middle[kFirstGroupFeature + 1] = 1.0f;
+  int checks = 0;
+  const ConventionCheck check = [&](const std::string& text) -> std::vector<std::string> {
+    ++checks;
+    auto arbiter = LabelArbiter::Parse(text, "candidate");
+    if (!arbiter.ok()) return {arbiter.status().ToString()};
+    const Sentiment s = (*arbiter)->Decide(middle, {0.5f, SentimentLabel::kPositive, 0.6f});
+    if (s.label == SentimentLabel::kPositive) return {};
+    return {"conv-middle: want POSITIVE"};
+  };
+  ArbiterGrid grid;
+  grid.cs = {0.3};
+  grid.group_thresholds = true;
+  grid.convention_groups["conv-middle"] = 1;
+  std::FILE* log = std::tmpfile();
+  ASSERT_NE(log, nullptr);
+  const ArbiterChoice kept = ChooseLabelArbiter(rows, grid, check, log);
+  ASSERT_TRUE(kept.ok);
+  ASSERT_FALSE(kept.rejected.empty());
+  // One check per English threshold at most, not one per combination of
+  // the English and German ones.
+  EXPECT_LE(static_cast<size_t>(checks), grid.thresholds.size());
+  EXPECT_TRUE(check(kept.text).empty());
+  const std::string printed = Read(log);
+  EXPECT_NE(printed.find("skipped"), std::string::npos) << printed;
+  std::fclose(log);
+}
+
 // Cross-fitting (opinia-train --crossfit; models/README.md, "Eleventh
 // pass: cross-fitted arbiters"): the aspect-sign trainer reads a table of
 // its readers with the models of that directory, here a copy of the

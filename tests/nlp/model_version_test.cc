@@ -40,7 +40,7 @@ class ModelVersionTest : public ::testing::Test {
 
 TEST_F(ModelVersionTest, SameFilesSameVersion) {
   const std::string v = VersionOf(dir_);
-  EXPECT_EQ(v.rfind("opinia-nlp-22-", 0), 0u) << v;
+  EXPECT_EQ(v.rfind("opinia-nlp-23-", 0), 0u) << v;
   EXPECT_EQ(VersionOf(dir_), v);
   EXPECT_EQ(VersionOf(test_paths::ModelsDir()), v);
 }

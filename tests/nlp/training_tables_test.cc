@@ -38,7 +38,7 @@ TEST(ReviewTableFilesTest, EveryLanguageWithTablesAtTheModelsWeight) {
 }
 
 // --spent_tables_off: a model listed leaves the older spent tables
-// (kOlderSpentTables: cases) out, not the later ones (cases10); the other
+// (kSpentOffTables: cases) out, not the later ones (cases10); the other
 // models keep them all.
 TEST(ReviewTableFilesTest, SpentTablesOffDropsTheOlderTablesOfTheModelsListed) {
   EXPECT_EQ(ReviewTableFiles(Tables(), {"pl"}, kPl),
