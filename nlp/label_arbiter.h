@@ -21,7 +21,9 @@
 //   optional "group_thresholds P E D R" (twenty-third pass): T of a
 //                            review in the language group pl, en, de,
 //                            es/fr/it/pt (features 41-44; each in
-//                            [0, 1]); a review of no group keeps T
+//                            [0, 1]); a review of no group keeps T; at
+//                            most one such line, anywhere (opinia-train
+//                            writes it right before the class lines)
 //   optional "mixed_threshold M" (eleventh pass): the threshold when the
 //                            arbiter's label is MIXED (absent: T, or the
 //                            review's group threshold); the
