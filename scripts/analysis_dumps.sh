@@ -6,7 +6,7 @@
 # field of every Analysis (floats in hex, bench/analysis_fields.cc) of all
 # the spent tables, the whole corpus and the three dev splits, each text
 # with and without options. Compare two trees' runs with `diff -r`. Never
-# reads the fresh tables (cases24, cases25) or the test splits.
+# reads the fresh tables (cases24, cases25, cases26) or the test splits.
 #   scripts/analysis_dumps.sh OUTDIR [BUILD_DIR] [MODELS_DIR]
 set -euo pipefail
 out=${1:?usage: $0 OUTDIR [BUILD_DIR] [MODELS_DIR]}
