@@ -579,16 +579,24 @@ ArbiterChoice ChooseAt(const std::vector<ArbiterRow>& rows, const ArbiterGrid& g
 ArbiterChoice ChooseLabelArbiter(const std::vector<ArbiterRow>& rows, const ArbiterGrid& grid,
                                  const ConventionCheck& check, std::FILE* log) {
   std::vector<std::string> rejected;
-  ArbiterChoice choice;
+  ArbiterChoice choice;  // the last level's, while none is ok
   for (int copies : grid.anchor_copies) {
     if (copies > 0 && grid.anchors.empty()) break;
     if (copies > 0) {
       std::fprintf(log, "label arbiter: anchoring the fit with the %zu convention rows x%d\n",
                    grid.anchors.size(), copies);
     }
-    choice = ChooseAt(rows, grid, copies, check, log);
-    rejected.insert(rejected.end(), choice.rejected.begin(), choice.rejected.end());
-    if (choice.ok) break;
+    ArbiterChoice at = ChooseAt(rows, grid, copies, check, log);
+    rejected.insert(rejected.end(), at.rejected.begin(), at.rejected.end());
+    if (at.ok) {
+      std::fprintf(log, "label arbiter: anchors x%d: best setting keeping the conventions %d "
+                   "right out-of-fold\n", copies, at.right);
+    }
+    // A later level replaces an earlier choice only with strictly more
+    // rows right out of fold (among equals the lower level, fitted on
+    // fewer copies).
+    if (!choice.ok || (at.ok && at.right > choice.right)) choice = std::move(at);
+    if (choice.ok && !grid.best_anchor_level) break;
   }
   choice.rejected = std::move(rejected);
   return choice;
@@ -630,6 +638,7 @@ bool TrainLabelArbiter(const LabelArbiterDirs& dirs, bool write,
   }
   grid.anchor_copies = tuning.anchor_copies;
   grid.group_thresholds = tuning.group_thresholds;
+  grid.best_anchor_level = tuning.best_anchor_level;
   // A group may also keep the composed label unless the arbiter is surer
   // than 0.95, or always (1: only MIXED and NEUTRAL thresholds of their own
   // let it decide there; twenty-third pass, models/README.md).
