@@ -1,12 +1,12 @@
 #!/bin/bash
 # Writes every opinia-eval dump a behaviour-preserving change must leave
-# byte-identical into OUTDIR: the spent case tables cases, cases3 … cases23
+# byte-identical into OUTDIR: the spent case tables cases, cases3 … cases24
 # (--split=all), the corpus dev fifth, and the pl/en/tweets dev splits
 # (plain, --stars, --source=twitter); timing lines are dropped. Then every
 # field of every Analysis (floats in hex, bench/analysis_fields.cc) of all
 # the spent tables, the whole corpus and the three dev splits, each text
 # with and without options. Compare two trees' runs with `diff -r`. Never
-# reads the fresh tables (cases24, cases25, cases26) or the test splits.
+# reads the fresh tables (cases25, cases26) or the test splits.
 #   scripts/analysis_dumps.sh OUTDIR [BUILD_DIR] [MODELS_DIR]
 set -euo pipefail
 out=${1:?usage: $0 OUTDIR [BUILD_DIR] [MODELS_DIR]}
@@ -16,7 +16,7 @@ data=${OPINIA_DATA_DIR:-/work/shared/data}/sentiment
 eval=$build/nlp/tools/opinia-eval
 mkdir -p "$out"
 untimed() { grep -v -i "seconds\|MB/s\|reviews/s\|per second" || true; }
-spent="cases cases3 cases4 cases5 cases6 cases7 cases8 cases9 cases10 cases11 cases12 cases13 cases14 cases15 cases16 cases17 cases18 cases19 cases20 cases21 cases22 cases23"
+spent="cases cases3 cases4 cases5 cases6 cases7 cases8 cases9 cases10 cases11 cases12 cases13 cases14 cases15 cases16 cases17 cases18 cases19 cases20 cases21 cases22 cases23 cases24"
 for t in $spent; do
   "$eval" --models="$models" --cases=nlp/eval --table=$t --split=all --dump > "$out/$t.txt" 2>&1
 done

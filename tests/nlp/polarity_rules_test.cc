@@ -1106,7 +1106,7 @@ TEST(BlindComplaintTest, TheReviewModelReadsAFailureTheRulesCannotSee) {
 
 // Twenty-first pass (models/README.md, "Twenty-first pass"): praise and a
 // remark the customer dismisses, no complaint in the evidence: the clause
-// model's reading of the remark ("eine zweite Düse wäre schön") does
+// model's reading of the remark ("ein Rezeptheft wäre schön" at -0.7) does
 // not turn the review (SentimentParams::deciding_skips_dismissed; the
 // convention case de_praise_and_suggestion, which the models retrained
 // with cases20 read NEGATIVE without it).
@@ -1119,11 +1119,7 @@ TEST(DecidingClauseTest, ADismissedRemarkDoesNotDecide) {
   ASSERT_TRUE(with.ok() && without.ok());
   AnalyzeOptions de;
   de.language_hint = "de";
-  // Lost in the twenty-fourth pass: "Toller Mixer, sehr leise und
-  // kraftvoll. Nur als Anregung: ein Rezeptheft wäre schön." (the models
-  // retrained with cases23 read it POSITIVE without the setting too); in
-  // its place:
-  const char* text = "Super Staubsauger, leise und stark. Nur als Anregung: eine zweite Düse "
+  const char* text = "Toller Mixer, sehr leise und kraftvoll. Nur als Anregung: ein Rezeptheft "
                      "wäre schön.";
   EXPECT_EQ((*with)->Analyze(text, de).sentiment.label, SentimentLabel::kPositive);
   EXPECT_EQ((*without)->Analyze(text, de).sentiment.label, SentimentLabel::kNegative);
