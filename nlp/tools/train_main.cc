@@ -1286,8 +1286,8 @@ int main(int argc, char** argv) {
   // --arbiter_group_thresholds=0: one threshold for every language group
   // (as before the twenty-third pass); --arbiter_anchor_level=best: the
   // anchor level with the most rows right out of fold, not the first that
-  // keeps the conventions (the default; models/README.md, "Twenty-fourth
-  // pass").
+  // keeps the conventions (measured, not the default: models/README.md,
+  // "Twenty-fourth pass").
   LabelArbiterTuning arbiter_tuning;
   std::string spent_off = kSpentTablesOff;  // --spent_tables_off=pl,...|-: AddTableFiles()
   std::string table_weights = kTableWeightsFlag;
