@@ -10,11 +10,13 @@
 #include <fstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "nlp/analyzer.h"
 #include "nlp/analyzer_config.h"
 #include "nlp/label_arbiter.h"
+#include "tests/nlp/conventions.h"
 #include "tests/nlp/models_copy.h"
 #include "tests/nlp/test_paths.h"
 
@@ -86,32 +88,24 @@ TEST(AnalyzerMixedTest, PraiseFirstStaysMixed) {
 // The calm counterparts, with the setting: the same thing on both sides
 // (the later clause decides), a played-down complaint ("a bit", "trochę",
 // "etwas", "un poco", "un peu", "un po'") or a verdict is POSITIVE, not
-// MIXED. Praise that speaks of the wait ("worth every day of waiting") is
-// a verdict on the wait: MIXED without the setting.
+// MIXED. Since the twenty-fourth pass they are convention cases
+// (nlp/eval/conventions.tsv, category calm_counterpart), kept by the label
+// arbiter's training by construction: its best anchor level's MIXED
+// threshold of 0.60 had turned the last one MIXED (models/README.md,
+// "Twenty-fourth pass"). Praise that speaks of the wait ("worth every day
+// of waiting") is a verdict on the wait: MIXED without the setting.
 TEST(AnalyzerMixedTest, CalmCounterpartsAreNotMixed) {
   AnalyzerConfig off;
   off.sentiment.mixed_sides_unweighted = 0;
   auto w = Make(AnalyzerConfig());
   auto o = Make(off);
   ASSERT_TRUE(w && o);
-  const Row kRows[] = {
-      {"en", "The kettle was loud at first, but it works perfectly now."},
-      {"en", "Customer service was a bit slow, but the kettle works perfectly."},
-      {"en", "Customer service never answered, but the kettle works perfectly, so overall I am "
-             "happy."},
-      {"pl", "Czajnik na początku hałasował, ale teraz działa idealnie."},
-      {"pl", "Aplikacja trochę się zawiesza, ale jakość jest świetna."},
-      {"de", "Der Wasserkocher war anfangs laut, aber jetzt funktioniert er perfekt."},
-      {"de", "Die Lieferung war etwas langsam, aber die Decke ist wunderbar weich."},
-      {"es", "El hervidor hacía ruido al principio, pero ahora funciona perfectamente."},
-      {"es", "El envío fue un poco lento, pero la manta es increíblemente suave."},
-      {"fr", "La bouilloire était bruyante au début, mais maintenant elle fonctionne "
-             "parfaitement."},
-      {"fr", "La livraison a été un peu lente, mais la couverture est merveilleusement douce."},
-      {"it", "Il bollitore all'inizio era rumoroso, ma ora funziona perfettamente."},
-      {"it", "La consegna è stata un po' lenta, ma la coperta è morbidissima."},
-  };
-  for (const Row& r : kRows) EXPECT_EQ(LabelOf(*w, r), SentimentLabel::kPositive) << r.text;
+  const std::vector<tools::EvalCase> cases = ConventionCases("calm_counterpart");
+  EXPECT_EQ(cases.size(), 14u);
+  for (const tools::EvalCase& c : cases) {
+    EXPECT_EQ(w->Analyze(c.text, AnalyzeOptions()).sentiment.label, SentimentLabel::kPositive)
+        << c.id;
+  }
   const Row wait{"en", "Delivery took ages, but the jacket is worth every day of waiting."};
   EXPECT_EQ(LabelOf(*w, wait), SentimentLabel::kPositive);
   EXPECT_EQ(LabelOf(*o, wait), SentimentLabel::kMixed);
