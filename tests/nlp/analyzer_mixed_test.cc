@@ -10,7 +10,6 @@
 #include <fstream>
 #include <string>
 #include <utility>
-#include <vector>
 
 #include "gtest/gtest.h"
 #include "nlp/analyzer.h"
@@ -97,17 +96,10 @@ TEST(AnalyzerMixedTest, PraiseFirstStaysMixed) {
 TEST(AnalyzerMixedTest, CalmCounterpartsAreNotMixed) {
   AnalyzerConfig off;
   off.sentiment.mixed_sides_unweighted = 0;
-  auto w = Make(AnalyzerConfig());
   auto o = Make(off);
-  ASSERT_TRUE(w && o);
-  const std::vector<tools::EvalCase> cases = ConventionCases("calm_counterpart");
-  EXPECT_EQ(cases.size(), 14u);
-  for (const tools::EvalCase& c : cases) {
-    EXPECT_EQ(w->Analyze(c.text, AnalyzeOptions()).sentiment.label, SentimentLabel::kPositive)
-        << c.id;
-  }
+  ASSERT_TRUE(o);
+  ExpectConventionLabels("calm_counterpart", 14);  // all POSITIVE, the wait among them
   const Row wait{"en", "Delivery took ages, but the jacket is worth every day of waiting."};
-  EXPECT_EQ(LabelOf(*w, wait), SentimentLabel::kPositive);
   EXPECT_EQ(LabelOf(*o, wait), SentimentLabel::kMixed);
 }
 

@@ -207,23 +207,6 @@ TEST(ClauseAnalysisTest, TheDecidingClauseSetsAnAspectJudgedBothWays) {
   }
 }
 
-// Every convention case of `category` (nlp/eval/conventions.tsv, shared
-// with the label arbiter's training, which keeps them by construction) gets
-// its label; `count` guards against a case silently dropped from the file.
-void ExpectLabels(const std::string& category, size_t count) {
-  auto analyzer = CreateAnalyzer(test_paths::ModelsDir());
-  ASSERT_TRUE(analyzer.ok()) << analyzer.status();
-  const std::vector<tools::EvalCase> cases = ConventionCases(category);
-  EXPECT_EQ(cases.size(), count) << category;
-  for (const tools::EvalCase& c : cases) {
-    AnalyzeOptions o;
-    o.rating = c.rating;
-    const Analysis a = (*analyzer)->Analyze(c.text, o);
-    EXPECT_EQ(a.sentiment.label, c.labels[0])
-        << c.id << ": \"" << c.text << "\" score " << a.sentiment.score;
-  }
-}
-
 // Praise, then a complaint about another aspect: MIXED; the product
 // failing decides; the model's MIXED yields to a contrast that comes down
 // on one side; praise of another aspect after the complaint is MIXED since
@@ -234,13 +217,13 @@ void ExpectLabels(const std::string& category, size_t count) {
 // a focus word is a whole word; a concession's praise is no side of a
 // MIXED; a legal threat is a complaint even without an opinion word.
 TEST(ClauseAnalysisTest, MixedNeedsPraiseThenAnotherAspectsComplaint) {
-  ExpectLabels("contrast_mixed", 25);
+  ExpectConventionLabels("contrast_mixed", 25);
 }
 
 // Third pass: an order note is NEUTRAL, a query is never NEGATIVE, while a
 // note or question with an opinion in it keeps its label.
 // (category note_query)
-TEST(ClauseAnalysisTest, NotesAndQueriesAreNeutral) { ExpectLabels("note_query", 10); }
+TEST(ClauseAnalysisTest, NotesAndQueriesAreNeutral) { ExpectConventionLabels("note_query", 10); }
 
 // Third pass: urgency that does not cry wolf. A laughing legal "threat" is
 // a joke; a complaint without distress or a reason code is not P1/P2; a
@@ -367,20 +350,20 @@ TEST(ClauseAnalysisTest, ASpeedWordNamingNothingIsTheDelivery) {
 // nlp/analyzer.cc), however strongly the model read the praise. The same
 // praise followed by a lasting product stays POSITIVE.
 // (category told_failure)
-TEST(ClauseAnalysisTest, AFailureToldLastDecides) { ExpectLabels("told_failure", 8); }
+TEST(ClauseAnalysisTest, AFailureToldLastDecides) { ExpectConventionLabels("told_failure", 8); }
 
 // Ninth pass: a calm notice (a CALM marker: "just letting you know", "nur
 // zur Info", "no rush") with no opinion of its own, or with its complaint
 // put right, is NEUTRAL; a calm marker next to a real complaint is not.
 // (category calm_notice; counter-cases: the complaint decides, and so does
 // praise)
-TEST(ClauseAnalysisTest, CalmNoticesAreNeutral) { ExpectLabels("calm_notice", 15); }
+TEST(ClauseAnalysisTest, CalmNoticesAreNeutral) { ExpectConventionLabels("calm_notice", 15); }
 
 // The issue's own examples with one clear label (issue 17: "great product,
 // but delivery took ages" and "sounds great, but the app keeps crashing"
 // are MIXED, a pre-sale question is no complaint, negated negatives,
 // expectation and relief, sarcasm).
-TEST(ClauseAnalysisTest, TheIssuesExamples) { ExpectLabels("issue", 15); }
+TEST(ClauseAnalysisTest, TheIssuesExamples) { ExpectConventionLabels("issue", 15); }
 
 // Tenth pass: calm look-alikes. A small problem the customer dismisses,
 // says is fine now or put right themselves, a false alarm or their own
@@ -388,7 +371,7 @@ TEST(ClauseAnalysisTest, TheIssuesExamples) { ExpectLabels("issue", 15); }
 // complaint next to one, "no es normal", and praise beyond the complaint
 // are not.
 // (category calm_lookalike of nlp/eval/conventions.tsv)
-TEST(ClauseAnalysisTest, CalmLookAlikesAreNeutral) { ExpectLabels("calm_lookalike", 22); }
+TEST(ClauseAnalysisTest, CalmLookAlikesAreNeutral) { ExpectConventionLabels("calm_lookalike", 22); }
 
 // Fifteenth pass: a repeat purchase told with its ordinal ("third time
 // ordering") and an order of two sizes or colours to try on, whose return
@@ -397,7 +380,7 @@ TEST(ClauseAnalysisTest, CalmLookAlikesAreNeutral) { ExpectLabels("calm_lookalik
 // asking" and a try-on order that arrived broken stay NEGATIVE.
 // (category neutral_note of nlp/eval/conventions.tsv)
 TEST(ClauseAnalysisTest, RepeatPurchasesAndTryOnOrdersAreNeutral) {
-  ExpectLabels("neutral_note", 18);
+  ExpectConventionLabels("neutral_note", 18);
 }
 
 }  // namespace
