@@ -272,6 +272,22 @@ SentimentParams& TrainingReadParams() {
   return params;
 }
 
+bool ParseComposeWeights(absl::string_view list,
+                         std::map<std::string, float, std::less<>>* by) {
+  by->clear();
+  for (absl::string_view item : absl::StrSplit(list, ',', absl::SkipEmpty())) {
+    if (item == "-") continue;
+    const size_t colon = item.find(':');
+    float w = 0;
+    if (colon == absl::string_view::npos || colon == 0 ||
+        !absl::SimpleAtof(item.substr(colon + 1), &w)) {
+      return false;
+    }
+    (*by)[std::string(item.substr(0, colon))] = w;
+  }
+  return true;
+}
+
 int CorpusDevFold(const std::string& id) { return static_cast<int>((Fnv1a64(id) / 5) % 5); }
 
 std::vector<std::vector<std::string>> CrossFitGroups(const std::vector<std::string>& trained,

@@ -167,6 +167,12 @@ int CorpusDevFold(const std::string& id);
 // SentimentParams() unless set.
 SentimentParams& TrainingReadParams();
 
+// Parses opinia-eval's and opinia-train's --compose_weights=LANG:W,...
+// value ("-": none) into `by` (SentimentParams::compose_weight_by_language,
+// cleared first): false when an item is not LANG:W with W a number.
+bool ParseComposeWeights(absl::string_view list,
+                         std::map<std::string, float, std::less<>>* by);
+
 }  // namespace opinia::nlp::tools
 
 #endif  // OPINIA_NLP_TOOLS_EVAL_CASES_H_

@@ -481,18 +481,9 @@ int main(int argc, char** argv) {
     }
     else if (absl::StartsWith(a, "--compose_weights=")) {
       // LANG:W,... over compose_weight ("-": none).
-      auto& by = f.config.sentiment.compose_weight_by_language;
-      by.clear();
-      const std::string list = a.substr(18);
-      for (absl::string_view item : absl::StrSplit(list, ',', absl::SkipEmpty())) {
-        if (item == "-") continue;
-        const size_t colon = item.find(':');
-        float w = 0;
-        if (colon == absl::string_view::npos || !absl::SimpleAtof(item.substr(colon + 1), &w)) {
-          std::cerr << "want --compose_weights=LANG:W,..., got " << a << "\n";
-          return 2;
-        }
-        by[std::string(item.substr(0, colon))] = w;
+      if (!ParseComposeWeights(a.substr(18), &f.config.sentiment.compose_weight_by_language)) {
+        std::cerr << "want --compose_weights=LANG:W,..., got " << a << "\n";
+        return 2;
       }
     }
     else if (absl::StartsWith(a, "--")) {

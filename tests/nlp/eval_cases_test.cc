@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -354,6 +355,18 @@ TEST(ShopCorpusTest, CommittedCorpusParsesWithUniqueIdsAndTexts) {
     EXPECT_LT(dev * 100, cases->size() * 26) << path;
   }
   EXPECT_EQ(files, 6);
+}
+
+// The --compose_weights value of opinia-eval and opinia-train.
+TEST(ParseComposeWeightsTest, ReadsLanguageWeightsAndRejectsMalformedItems) {
+  std::map<std::string, float, std::less<>> by = {{"pl", 9.0f}};
+  ASSERT_TRUE(ParseComposeWeights("en:1,de:0.5,fr:0", &by));
+  EXPECT_EQ(by, (std::map<std::string, float, std::less<>>{{"en", 1.0f}, {"de", 0.5f}, {"fr", 0.0f}}));
+  ASSERT_TRUE(ParseComposeWeights("-", &by));
+  EXPECT_TRUE(by.empty());
+  EXPECT_FALSE(ParseComposeWeights("de", &by));
+  EXPECT_FALSE(ParseComposeWeights("de:heavy", &by));
+  EXPECT_FALSE(ParseComposeWeights(":1", &by));
 }
 
 }  // namespace
