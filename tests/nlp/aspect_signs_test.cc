@@ -129,11 +129,8 @@ const SignCase kCases[] = {
     // models/README.md, "Fifteenth pass"); in its place:
     {"en", "Paid by bank transfer, the parcel arrived on Monday. The kettle leaks from the base.",
      Aspect::kPayment, 0},
-    // Lost in the twenty-fifth pass: "Bezahlt mit PayPal, das Paket kam am
-    // Donnerstag. Die Jacke ist warm und gut verarbeitet." DELIVERY 0 (the
-    // aspect-sign arbiter refitted over the models retrained with cases24
-    // reads it +0.27); in its place:
-    {"de", "Bezahlt mit Karte, geliefert am Mittwoch. Der Rucksack ist robust und bequem.",
+    {"de", "Bezahlt mit PayPal, das Paket kam am Donnerstag. Die Jacke ist warm und gut "
+           "verarbeitet.",
      Aspect::kDelivery, 0},
     // Lost in the twelfth pass: "Pago por transferencia, entrega el lunes.
     // El hervidor gotea por la base." PAYMENT 0 (the arbiter refitted over

@@ -1066,7 +1066,7 @@ TEST(ContrastOverrideTest, OffKeepsTheModelsComplaint) {
 // below, and the review model without the compositional layer reads
 // NEGATIVE: NEGATIVE with the step, not without it. The shipped step also
 // wants the review model's score at -blind_complaint_score (0.75) or below;
-// the two rows' are above it, so they flip with that bound at 0 and
+// the two rows' are -0.4 and -0.5, so they flip with that bound at 0 and
 // keep their label with the shipped one. A remark the customer dismisses
 // ("Nur als Anregung: …") is no such complaint.
 TEST(BlindComplaintTest, TheReviewModelReadsAFailureTheRulesCannotSee) {
@@ -1079,12 +1079,8 @@ TEST(BlindComplaintTest, TheReviewModelReadsAFailureTheRulesCannotSee) {
   const std::pair<const char*, const char*> kRows[] = {
       {"fr", "Jolie lampe, lumière chaude, livrée vite. Au bout de dix jours elle clignote sans "
              "arrêt."},
-      // Lost in the twenty-fifth pass: "Hübsche Vase, gut verpackt und
-      // pünktlich da. Beim ersten Befüllen lief das Wasser unten raus." (the
-      // models retrained with cases24 read it MIXED with the step and
-      // without); in its place:
-      {"de", "Schöner Wasserkocher, schnell geliefert. Beim ersten Kochen lief Wasser aus dem "
-             "Boden."},
+      {"de", "Hübsche Vase, gut verpackt und pünktlich da. Beim ersten Befüllen lief das Wasser "
+             "unten raus."},
   };
   auto with = CreateAnalyzerWithConfig(test_paths::ModelsDir(), any_score);
   auto without = CreateAnalyzerWithConfig(test_paths::ModelsDir(), off);
