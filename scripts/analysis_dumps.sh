@@ -1,6 +1,6 @@
 #!/bin/bash
 # Writes every opinia-eval dump a behaviour-preserving change must leave
-# byte-identical into OUTDIR: the spent case tables cases, cases3 … cases24
+# byte-identical into OUTDIR: the spent case tables cases, cases3 … cases25
 # (--split=all), the corpus dev fifth, and the pl/en/tweets dev splits
 # (plain, --stars, --source=twitter); timing lines are dropped. Then every
 # field of every Analysis (floats in hex, bench/analysis_fields.cc) of all
@@ -16,7 +16,7 @@ data=${OPINIA_DATA_DIR:-/work/shared/data}/sentiment
 eval=$build/nlp/tools/opinia-eval
 mkdir -p "$out"
 untimed() { grep -v -i "seconds\|MB/s\|reviews/s\|per second" || true; }
-spent="cases cases3 cases4 cases5 cases6 cases7 cases8 cases9 cases10 cases11 cases12 cases13 cases14 cases15 cases16 cases17 cases18 cases19 cases20 cases21 cases22 cases23 cases24"
+spent="cases cases3 cases4 cases5 cases6 cases7 cases8 cases9 cases10 cases11 cases12 cases13 cases14 cases15 cases16 cases17 cases18 cases19 cases20 cases21 cases22 cases23 cases24 cases25"
 for t in $spent; do
   "$eval" --models="$models" --cases=nlp/eval --table=$t --split=all --dump > "$out/$t.txt" 2>&1
 done

@@ -107,12 +107,14 @@ const char* AspectName(Aspect a);
 // twenty-first's (for the twenty-second), cases22 after the
 // twenty-second's (for the twenty-third), cases23 after the
 // twenty-third's (for the twenty-fourth), cases24 after the
-// twenty-fourth's (for the twenty-fifth).
+// twenty-fourth's (for the twenty-fifth), cases25 after the
+// twenty-fifth's (for the twenty-sixth).
 inline constexpr const char* kSpentTables[] = {"cases", "cases3", "cases4", "cases5", "cases6",
                                                "cases10", "cases11", "cases12", "cases13",
                                                "cases14", "cases15", "cases16", "cases17",
                                                "cases18", "cases19", "cases20", "cases21",
-                                               "cases22", "cases23", "cases24"};
+                                               "cases22", "cases23", "cases24",
+                                               "cases25"};
 // The spent tables a review model listed in opinia-train
 // --spent_tables_off (the Polish one) leaves out. First the five the
 // arbiters read unseen before cross-fitting existed (the first to sixth
