@@ -165,6 +165,9 @@ std::string TunablesKey(const AnalyzerConfig& c) {
   if (c.lid_polish_letters > 0) absl::StrAppend(&key, ",lid_polish_letters=", c.lid_polish_letters);
   if (p.reply_failures) absl::StrAppend(&key, ",reply_failures");
   if (p.deciding_skips_dismissed) absl::StrAppend(&key, ",deciding_skips_dismissed");
+  for (const std::string& lang : p.deciding_clause_off) {
+    absl::StrAppend(&key, ",deciding_off:", lang);
+  }
   if (p.blind_complaint > 0) {
     absl::StrAppend(&key, ",blind_complaint=", p.blind_complaint, "/", p.blind_complaint_score);
   }
@@ -345,7 +348,8 @@ class AnalyzerImpl : public Analyzer {
     const bool dismissed_remark = sp.deciding_skips_dismissed && joined.dismissals > 0 &&
                                   joined.negative == 0 && joined.lexicon_negative == 0;
     if (!tweet && sp.use_composition && middle_rating && (model_read || any_failure) &&
-        !dismissed_remark) {
+        !dismissed_remark &&
+        sp.deciding_clause_off.count(language.substr(0, language.find('-'))) == 0) {
       DecidingClauseLabel(t, a.sentences, clauses, lexicon_only, a.aspects, &a.sentiment);
     }
     const bool late_reading = !tweet && sp.use_composition && sp.late_reading > 0 && middle_rating;

@@ -288,6 +288,19 @@ bool ParseComposeWeights(absl::string_view list,
   return true;
 }
 
+bool ParseLanguageSet(absl::string_view list, std::set<std::string, std::less<>>* langs) {
+  langs->clear();
+  for (absl::string_view item : absl::StrSplit(list, ',', absl::SkipEmpty())) {
+    if (item == "-") continue;
+    if (item.size() < 2 || item.size() > 3 ||
+        !std::all_of(item.begin(), item.end(), [](char c) { return c >= 'a' && c <= 'z'; })) {
+      return false;
+    }
+    langs->emplace(item);
+  }
+  return true;
+}
+
 int CorpusDevFold(const std::string& id) { return static_cast<int>((Fnv1a64(id) / 5) % 5); }
 
 std::vector<std::vector<std::string>> CrossFitGroups(const std::vector<std::string>& trained,

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -174,6 +175,11 @@ SentimentParams& TrainingReadParams();
 // cleared first): false when an item is not LANG:W with W a number.
 bool ParseComposeWeights(absl::string_view list,
                          std::map<std::string, float, std::less<>>* by);
+
+// Parses a --deciding_clause_off=LANG,... value ("-": none) into `langs`
+// (SentimentParams::deciding_clause_off, cleared first): false when an item
+// is not a language subtag (2-3 lower-case letters).
+bool ParseLanguageSet(absl::string_view list, std::set<std::string, std::less<>>* langs);
 
 }  // namespace opinia::nlp::tools
 

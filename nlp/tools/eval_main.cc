@@ -18,7 +18,7 @@
 //               [--borrowed_compose_weight=F] [--model_reads_conceded]
 //               [--mixed_words=F] [--compose_words=F]
 //               [--compose_lexicon=F] [--compose_plain_words=F]
-//               [--compose_plain=F] FILE.tsv...
+//               [--compose_plain=F] [--deciding_clause_off=LANG,...] FILE.tsv...
 //   opinia-eval --models=DIR --cases=nlp/eval --split=dev|test|all
 //   opinia-eval --models=DIR --cases=nlp/corpus --table=shop --split=corpus_dev
 //               [--table=NAME] [--lang=pl,en,...] [--dump] [--trace]
@@ -308,7 +308,7 @@ constexpr const char* kUsage =
     "  --composed_rule_words=F --mixed_over_arbiter_words=F\n"
     "  --meta_emoji_weight=F --neutral_margin=F --rating_weight=F\n"
     "  --no_composition --no_neutral_raw --compose_weight=F --compose_weights=LANG:W,...|-\n"
-    "  --compose_words=F\n"
+    "  --compose_words=F --deciding_clause_off=LANG,...|-\n"
     "  --compose_lexicon=F --compose_plain_words=F --compose_plain=F\n"
     "  --neutral_keep=F --neutral_keep_untempered=F --mixed_min=F --mixed_words=F\n"
     "  --mixed_ratio=F --mixed_sides_unweighted=F --mixed_skips_sarcasm=F\n"
@@ -478,6 +478,12 @@ int main(int argc, char** argv) {
         return 2;
       }
       f.config.sentiment.length_k[a.substr(11, colon - 11)] = k;
+    }
+    else if (absl::StartsWith(a, "--deciding_clause_off=")) {
+      if (!ParseLanguageSet(a.substr(22), &f.config.sentiment.deciding_clause_off)) {
+        std::cerr << "want --deciding_clause_off=LANG,..., got " << a << "\n";
+        return 2;
+      }
     }
     else if (absl::StartsWith(a, "--compose_weights=")) {
       // LANG:W,... over compose_weight ("-": none).

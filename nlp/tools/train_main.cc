@@ -1398,6 +1398,13 @@ int main(int argc, char** argv) {
       TrainingReadParams().late_praise_turn = true;
     } else if (a == "--aspects_late_part") {
       TrainingReadParams().aspects_late_part = true;
+    } else if (absl::StartsWith(a, "--deciding_clause_off=")) {
+      // The arbiters' rows read without the deciding clause in these
+      // languages (as opinia-eval --deciding_clause_off).
+      if (!ParseLanguageSet(a.substr(22), &TrainingReadParams().deciding_clause_off)) {
+        std::cerr << "want --deciding_clause_off=LANG,..., got " << a << "\n";
+        return 2;
+      }
     } else if (absl::StartsWith(a, "--compose_weights=")) {
       // The arbiters' rows read at these per-language composition weights
       // (as opinia-eval --compose_weights): an experiment's refit.
@@ -1446,6 +1453,7 @@ int main(int argc, char** argv) {
                    " [--arbiter_group_thresholds=0|1] [--arbiter_anchor_level=first|best]"
                    " [--late_praise=F [--late_praise_early=F] [--late_praise_score=F]"
                    " [--late_praise_turn]] [--aspects_late_part] [--compose_weights=LANG:W,...|-]"
+                   " [--deciding_clause_off=LANG,...|-]"
                    " [--spent_tables_off=pl,...|-]"
                    " [--aspect_signs_report]"
                    " [--aspect_add=P] [--aspect_drop=P] [--aspect_min_df=N]"

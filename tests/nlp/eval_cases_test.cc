@@ -369,5 +369,17 @@ TEST(ParseComposeWeightsTest, ReadsLanguageWeightsAndRejectsMalformedItems) {
   EXPECT_FALSE(ParseComposeWeights(":1", &by));
 }
 
+// The --deciding_clause_off value of opinia-eval and opinia-train.
+TEST(ParseLanguageSetTest, ReadsSubtagsAndRejectsOthers) {
+  std::set<std::string, std::less<>> langs = {"pl"};
+  ASSERT_TRUE(ParseLanguageSet("en,es", &langs));
+  EXPECT_EQ(langs, (std::set<std::string, std::less<>>{"en", "es"}));
+  ASSERT_TRUE(ParseLanguageSet("-", &langs));
+  EXPECT_TRUE(langs.empty());
+  EXPECT_FALSE(ParseLanguageSet("EN", &langs));
+  EXPECT_FALSE(ParseLanguageSet("en-GB", &langs));
+  EXPECT_FALSE(ParseLanguageSet("e", &langs));
+}
+
 }  // namespace
 }  // namespace opinia::nlp::tools

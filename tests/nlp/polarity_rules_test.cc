@@ -1126,6 +1126,37 @@ TEST(DecidingClauseTest, ADismissedRemarkDoesNotDecide) {
   EXPECT_NE((*with)->ModelVersion(), (*without)->ModelVersion());
 }
 
+// Twenty-fifth pass (models/README.md, "Twenty-fifth pass"): a language
+// listed in SentimentParams::deciding_clause_off (empty by default; a
+// setting prepared, not chosen) is never turned by its deciding clause.
+// The English clause model reads a closing "She has my vote" as a
+// complaint, and the step lets it decide the review; with English off the
+// praise stands. Only the listed languages: a Spanish turn told without
+// lexicon words is still decided by its last clause with English off, and
+// not with Spanish off.
+TEST(DecidingClauseTest, OffForALanguageItsReviewsAreNotTurned) {
+  ASSERT_TRUE(AnalyzerConfig().sentiment.deciding_clause_off.empty());
+  AnalyzerConfig en_off, es_off;
+  en_off.sentiment.deciding_clause_off = {"en"};
+  es_off.sentiment.deciding_clause_off = {"es"};
+  auto shipped = CreateAnalyzerWithConfig(test_paths::ModelsDir(), AnalyzerConfig());
+  auto without_en = CreateAnalyzerWithConfig(test_paths::ModelsDir(), en_off);
+  auto without_es = CreateAnalyzerWithConfig(test_paths::ModelsDir(), es_off);
+  ASSERT_TRUE(shipped.ok() && without_en.ok() && without_es.ok());
+  const char* en = "Love this lamp. The light is warm and bright. She has my vote";
+  EXPECT_EQ((*shipped)->Analyze(en, AnalyzeOptions()).sentiment.label, SentimentLabel::kNegative);
+  EXPECT_EQ((*without_en)->Analyze(en, AnalyzeOptions()).sentiment.label,
+            SentimentLabel::kPositive);
+  const char* es = "Lámpara bonita, luz cálida. A la semana parpadea todo el rato.";
+  EXPECT_EQ((*shipped)->Analyze(es, AnalyzeOptions()).sentiment.label, SentimentLabel::kNegative);
+  EXPECT_EQ((*without_en)->Analyze(es, AnalyzeOptions()).sentiment.label,
+            SentimentLabel::kNegative);
+  EXPECT_EQ((*without_es)->Analyze(es, AnalyzeOptions()).sentiment.label,
+            SentimentLabel::kPositive);
+  EXPECT_NE((*shipped)->ModelVersion(), (*without_en)->ModelVersion());
+  EXPECT_NE((*without_en)->ModelVersion(), (*without_es)->ModelVersion());
+}
+
 TEST(LateClauseReadingTest, TheLateReadingDecidesATurn) {
   AnalyzerConfig off;
   off.sentiment.late_reading = 0;
