@@ -349,7 +349,9 @@ class AnalyzerImpl : public Analyzer {
                                   joined.negative == 0 && joined.lexicon_negative == 0;
     if (!tweet && sp.use_composition && middle_rating && (model_read || any_failure) &&
         !dismissed_remark &&
-        sp.deciding_clause_off.count(language.substr(0, language.find('-'))) == 0) {
+        (sp.deciding_clause_off.empty() ||
+         sp.deciding_clause_off.count(
+             std::string_view(language).substr(0, language.find('-'))) == 0)) {
       DecidingClauseLabel(t, a.sentences, clauses, lexicon_only, a.aspects, &a.sentiment);
     }
     const bool late_reading = !tweet && sp.use_composition && sp.late_reading > 0 && middle_rating;

@@ -361,7 +361,8 @@ TEST(ShopCorpusTest, CommittedCorpusParsesWithUniqueIdsAndTexts) {
 TEST(ParseComposeWeightsTest, ReadsLanguageWeightsAndRejectsMalformedItems) {
   std::map<std::string, float, std::less<>> by = {{"pl", 9.0f}};
   ASSERT_TRUE(ParseComposeWeights("en:1,de:0.5,fr:0", &by));
-  EXPECT_EQ(by, (std::map<std::string, float, std::less<>>{{"en", 1.0f}, {"de", 0.5f}, {"fr", 0.0f}}));
+  EXPECT_EQ(by, (std::map<std::string, float, std::less<>>{
+                    {"en", 1.0f}, {"de", 0.5f}, {"fr", 0.0f}}));
   ASSERT_TRUE(ParseComposeWeights("-", &by));
   EXPECT_TRUE(by.empty());
   EXPECT_FALSE(ParseComposeWeights("de", &by));
